@@ -1,0 +1,47 @@
+/* alerts.h - alert rules (config [alert.NAME]) and their state machine (SPEC 5).
+ * Pure: evaluates a snapshot at a time passed in. */
+#ifndef CCBOARD_ALERTS_H
+#define CCBOARD_ALERTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "snapshot.h"
+
+struct alert_rules;   /* the rules read from config (with the defaults) */
+struct alerts;        /* the live state of every rule x queue */
+
+/* Returns a rule set holding the built-in default rules. */
+struct alert_rules *alert_rules_new(void);
+void alert_rules_free(struct alert_rules *r);
+
+/* Sets key = value of rule name (config section [alert.NAME]); creates the rule
+ * on first use. Returns 0, or -1 with *cause (malloc'ed) saying what is wrong. */
+int alert_rules_set(struct alert_rules *r, const char *name, const char *key,
+                    const char *value, char **cause);
+
+/* Checks each rule is complete. Returns 0, or -1 with *cause. */
+int alert_rules_validate(const struct alert_rules *r, char **cause);
+
+/* One change of an alert: raised, escalated, eased, cleared. */
+enum alert_change { ALERT_RAISED, ALERT_ESCALATED, ALERT_EASED, ALERT_CLEARED };
+struct alert_event {
+	enum alert_change change;
+	struct snap_alert alert;
+};
+typedef void (*alert_event_fn)(void *ctx, const struct alert_event *ev);
+
+struct alerts *alerts_new(const struct alert_rules *rules);
+void alerts_free(struct alerts *a);
+/* Swaps in new rules (config reload); live alerts of rules that remain are kept. */
+void alerts_set_rules(struct alerts *a, const struct alert_rules *rules);
+
+/* Evaluates every rule on s at now; calls fn for each change; then writes the
+ * active alerts, newest first, into s->alerts/n_alerts (memory owned by a). */
+void alerts_eval(struct alerts *a, struct snapshot *s, int64_t now, alert_event_fn fn, void *ctx);
+
+/* Marks every active alert acknowledged (key 'a'). */
+void alerts_ack(struct alerts *a);
+
+const char *alert_change_name(enum alert_change c);
+
+#endif

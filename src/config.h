@@ -1,0 +1,88 @@
+/* config.h - config.ini: one table of keys drives parsing, validation and --check-config. */
+#ifndef CCBOARD_CONFIG_H
+#define CCBOARD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum sl_formula { SL_OFFERED, SL_ANSWERED, SL_ABANDONS_POSITIVE };
+
+/* Settings that apply to one queue: [defaults] gives them to every queue,
+ * [queue.NAME] overrides them for one. */
+struct queue_conf {
+	char *name;              /* NULL in [defaults] */
+	char *display;           /* display name; NULL: the queue's own name */
+	int sl_threshold_s;      /* 20 */
+	double sl_target_pct;    /* 80 */
+	int short_abandon_s;     /* 5 */
+	int wrapup_s;            /* 0 */
+	enum sl_formula sl_formula;
+	unsigned set_mask;       /* which keys the section set (bit per key), so
+	                            [defaults] can be applied under an override */
+};
+
+struct agent_alias {            /* [agents] interface = name */
+	char *interface;
+	char *name;
+};
+
+struct config {
+	char *path;              /* the file read, or NULL for built-in defaults */
+	/* [general] */
+	char *site;              /* header title; default "ccboard" */
+	int tick_ms;             /* 1000 */
+	int window_s;            /* 900 */
+	int day_start_min;       /* minutes after local midnight; 0 */
+	int stale_call_s;        /* 14400 */
+	char *theme;             /* "default" */
+	char *themes_dir;        /* NULL: built-in search */
+	bool bell;               /* ring/flash on a new critical alert; true */
+	bool flash;              /* flash instead of beep; false */
+	char *alert_log;         /* NULL: none */
+	char *alert_exec;        /* NULL: none */
+	char **sources;          /* [sources] or [general] source = ...; NULL-terminated */
+	size_t n_sources;
+	/* [defaults] and [queue.NAME] */
+	struct queue_conf defaults;
+	struct queue_conf *queues;
+	size_t n_queues;
+	/* [agents] */
+	struct agent_alias *agents;
+	size_t n_agents;
+	/* [alert.NAME] sections are handed to the alerts module as they are read. */
+	void *alert_rules;       /* struct alert_rules *, owned */
+	/* AMI secrets: [ami] secret = / secret_file = */
+	char *ami_secret;
+	char *ami_secret_file;
+	/* for the file-permission warning on secrets */
+	bool has_secret;
+};
+
+/* Fills cfg with the built-in defaults (no file). */
+void config_defaults(struct config *cfg);
+
+/* Reads path into cfg (which must hold config_defaults()). Returns the number
+ * of errors; each error is appended to *errors as "file:line: what" lines
+ * (malloc'ed, caller frees; NULL when none). Unknown sections and keys are errors. */
+int config_load(struct config *cfg, const char *path, char **errors);
+
+/* Returns the first existing config path from $CCBOARD_CONFIG,
+ * $XDG_CONFIG_HOME/ccboard/config.ini (or ~/.config/...), /etc/ccboard/config.ini,
+ * or NULL. The string is malloc'ed. */
+char *config_find(void);
+
+/* Returns the settings in force for queue name: [defaults] under [queue.name].
+ * The returned pointer's strings belong to cfg. */
+struct queue_conf config_queue(const struct config *cfg, const char *name);
+
+/* Returns the member name for an agent field (mapping an interface through
+ * [agents]), or the field itself when it is not an interface listed there. */
+const char *config_agent_name(const struct config *cfg, const char *agent);
+
+/* Frees everything cfg owns. */
+void config_free(struct config *cfg);
+
+/* "offered" / "answered" / "abandons_positive" */
+const char *config_sl_formula_name(enum sl_formula f);
+
+#endif

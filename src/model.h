@@ -1,0 +1,95 @@
+/* model.h - calls, queues and agents, from events; every figure of SPEC 2.
+ * Pure: time is always passed in, nothing here reads a clock. */
+#ifndef CCBOARD_MODEL_H
+#define CCBOARD_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "config.h"
+#include "event.h"
+#include "metrics.h"
+
+struct model;
+
+#define MODEL_INTERVAL_S 900
+#define MODEL_MAX_INTERVALS 100   /* a 25-hour DST day of 15-minute intervals */
+
+/* Today's figures in one 15-minute interval. */
+struct interval {
+	int32_t offered, answered, answered_within_sl;
+	int32_t abandoned, abandoned_short, abandoned_within_sl;
+};
+
+enum agent_state { AGENT_AVAILABLE, AGENT_RINGING, AGENT_ON_CALL, AGENT_WRAPUP, AGENT_PAUSED,
+	AGENT_STATE_COUNT };
+
+struct agent_counts {
+	int logged_in, on_call, paused, wrapup, available, ringing;
+	int unavailable;   /* logged in but device unavailable (AMI) */
+};
+
+/* Creates an empty model that reads its settings from cfg (kept, not owned;
+ * model_set_config swaps it). */
+struct model *model_new(const struct config *cfg);
+void model_free(struct model *m);
+void model_set_config(struct model *m, const struct config *cfg);
+
+/* Applies one event. Returns false (and changes nothing) for an event that was
+ * a duplicate of one already applied. */
+bool model_apply(struct model *m, const struct qevent *ev);
+
+/* Moves the model's clock to now (never backwards): rolls the window, today and
+ * the intervals, drops stale calls. Call before reading figures. */
+void model_advance(struct model *m, int64_t now);
+
+/* The model's clock: the latest of the times passed to model_advance and of
+ * the events applied; 0 before any. */
+int64_t model_now(const struct model *m);
+
+/* Counters kept about the input itself. */
+struct model_stats {
+	uint64_t events, duplicates, stale_dropped, late_outcomes;
+};
+struct model_stats model_stats(const struct model *m);
+
+/* Reading the model (for snapshot.c). Queues are in order of first sight;
+ * index 0..model_queue_count-1. */
+size_t model_queue_count(const struct model *m);
+const char *model_queue_name(const struct model *m, size_t qi);
+struct queue_conf model_queue_conf(const struct model *m, size_t qi);
+const struct counts *model_queue_today(const struct model *m, size_t qi);
+const struct counts *model_queue_window(const struct model *m, size_t qi);
+int model_queue_waiting(const struct model *m, size_t qi);
+int64_t model_queue_longest_wait(const struct model *m, size_t qi);
+struct agent_counts model_queue_agents(const struct model *m, size_t qi);
+/* Today's intervals: *n is set to how many today has had so far (>= 1 once the
+ * model has a clock); the array is indexed from the start of the day. */
+const struct interval *model_queue_intervals(const struct model *m, size_t qi, int *n);
+
+/* Totals: every queue together, each agent once. */
+int model_total_waiting(const struct model *m);
+int64_t model_total_longest_wait(const struct model *m);
+struct agent_counts model_total_agents(const struct model *m);
+/* Start of "today" as of the model's clock (epoch seconds). */
+int64_t model_day_start(const struct model *m);
+
+/* Agents, for the agent board: index 0..model_agent_count-1. */
+struct agent_view {
+	const char *name;
+	enum agent_state state;
+	int64_t since;           /* when the agent entered this state */
+	int queues;              /* queues the agent is logged in to */
+	int status;              /* enum member_status; MS_UNKNOWN without AMI */
+	const char *reason;      /* pause reason or NULL */
+};
+size_t model_agent_count(const struct model *m);
+/* Returns false for an agent that is not logged in anywhere. */
+bool model_agent(const struct model *m, size_t ai, struct agent_view *out);
+
+/* Waiting callers of a queue, longest first, up to max; returns how many. */
+struct caller_view { const char *callerid; int64_t since; };
+int model_queue_callers(const struct model *m, size_t qi, struct caller_view *out, int max);
+
+const char *agent_state_name(enum agent_state s);
+
+#endif

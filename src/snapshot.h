@@ -1,0 +1,92 @@
+/* snapshot.h - the model as plain data at one instant: what the screen, the
+ * JSON and text outputs and the alerts all read. */
+#ifndef CCBOARD_SNAPSHOT_H
+#define CCBOARD_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "metrics.h"
+#include "model.h"
+
+struct snap_period {
+	struct counts c;
+	struct derived d;
+};
+
+struct snap_queue {
+	char *name;              /* queue name as in the log ("total" for the total) */
+	char *display;           /* display name from config (or name) */
+	int waiting;
+	int64_t longest_wait_s;
+	struct agent_counts agents;
+	struct snap_period today;
+	struct snap_period window;
+	int sl_threshold_s;
+	double sl_target_pct;
+	enum sl_formula sl_formula;
+	int n_intervals;                          /* today's intervals so far */
+	struct interval intervals[MODEL_MAX_INTERVALS];
+};
+
+enum source_state { SRC_STARTING, SRC_FOLLOWING, SRC_WAITING, SRC_LAGGING, SRC_DONE,
+	SRC_ERROR, SRC_CONNECTING, SRC_AUTHENTICATING, SRC_STREAMING, SRC_AUTH_FAILED,
+	SRC_RETRYING, SRC_LISTENING };
+
+/* A source's health and counters (filled by the shell, not the model). */
+struct snap_source {
+	char name[256];
+	const char *kind;        /* "file", "stdin", "tcp", "unix", "ami", "demo" */
+	enum source_state state;
+	char detail[128];        /* e.g. "retrying in 4 s", last error */
+	uint64_t lines, bad_lines, ignored_events, bytes;
+	int clients;             /* listeners */
+};
+
+enum alert_severity { SEV_OK = 0, SEV_WARNING = 1, SEV_CRITICAL = 2 };
+
+struct snap_alert {
+	char rule[64];
+	char queue[128];         /* queue name or "total" */
+	enum alert_severity severity;
+	int64_t since;
+	double value;
+	char message[256];
+	bool acknowledged;
+};
+
+struct snapshot {
+	int64_t as_of;
+	int window_s;
+	size_t n_queues;
+	struct snap_queue *queues;          /* sorted by name */
+	struct snap_queue total;
+	size_t n_agents;
+	struct agent_view *agents;          /* logged-in agents, sorted by name; names owned */
+	size_t n_alerts;
+	struct snap_alert *alerts;          /* newest first */
+	size_t n_sources;
+	struct snap_source *sources;
+	struct model_stats stats;
+	char *site;
+	char sla[32];                       /* "80/20" of the defaults */
+};
+
+/* Fills s from the model as of the model's clock (call model_advance first).
+ * Alerts and sources are left as they were. Reuses s's memory; zero-initialise
+ * s before the first call and free it with snapshot_free. */
+void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg);
+void snapshot_free(struct snapshot *s);
+
+/* Writes s as one line of JSON (SPEC 3.2) followed by "\n". Returns 0, or -1
+ * with errno set when the stream failed. */
+int snapshot_write_json(const struct snapshot *s, FILE *out);
+
+/* Writes s as a plain-text table for scripts and SSH one-liners. */
+int snapshot_write_text(const struct snapshot *s, FILE *out);
+
+const char *source_state_name(enum source_state st);
+const char *alert_severity_name(enum alert_severity sev);
+
+#endif

@@ -1,0 +1,50 @@
+/* source.h - where lines (or events) come from: files followed like tail -F,
+ * standard input, and later sockets and AMI. Each kind lives in source_KIND.c
+ * and hands what it reads to one sink. Thin libuv shells. */
+#ifndef CCBOARD_SOURCE_H
+#define CCBOARD_SOURCE_H
+
+#include <stdbool.h>
+#include <uv.h>
+#include "event.h"
+#include "snapshot.h"
+
+struct source;
+
+/* Where a source delivers. line: one complete line (writable, NUL-terminated,
+ * no newline). event: an already parsed event (AMI). done: the source reached
+ * its end (replay) or closed for good. Any callback may be NULL. */
+struct source_sink {
+	void *ctx;
+	void (*line)(void *ctx, struct source *src, char *line, size_t len);
+	void (*event)(void *ctx, struct source *src, const struct qevent *ev);
+	void (*done)(void *ctx, struct source *src);
+};
+
+struct source_opts {
+	bool follow;             /* false (--replay): read to the end, then done */
+	size_t max_line;         /* bytes; default 64 KiB */
+	const struct config *cfg;/* for secrets and limits; may be NULL */
+};
+
+struct source {
+	struct snap_source info; /* name, kind, state, counters: shown in the header and JSON */
+	struct source_sink sink;
+	void *impl;              /* the kind's own state */
+	void (*close_impl)(struct source *src);
+	void (*tick_impl)(struct source *src, int64_t now); /* safety-net checks; may be NULL */
+};
+
+/* Opens spec ("-", a path, later "tcp:HOST:PORT", "unix:PATH", "ami://USER@HOST:PORT")
+ * on loop and starts it. Returns NULL with *cause (malloc'ed) set when spec is
+ * unusable; a file that does not exist yet is not an error (it is waited for). */
+struct source *source_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,
+                           const struct source_sink *sink, char **cause);
+
+/* Called once a second by the app (stat safety net, reconnect timers...). */
+void source_tick(struct source *src, int64_t now);
+
+/* Stops the source and frees it once its handles are closed. */
+void source_close(struct source *src);
+
+#endif
