@@ -63,7 +63,9 @@ void config_defaults(struct config *cfg);
 
 /* Reads path into cfg (which must hold config_defaults()). Returns the number
  * of errors; each error is appended to *errors as "file:line: what" lines
- * (malloc'ed, caller frees; NULL when none). Unknown sections and keys are errors. */
+ * (malloc'ed, caller frees; NULL when none). Unknown sections and keys are errors.
+ * Warnings (an [ami] secret in a file open to group or others) are appended
+ * too, as "warning: file:line: what" lines, but are not counted. */
 int config_load(struct config *cfg, const char *path, char **errors);
 
 /* Returns the first existing config path from $CCBOARD_CONFIG,
