@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 enum sl_formula { SL_OFFERED, SL_ANSWERED, SL_ABANDONS_POSITIVE };
 
@@ -83,6 +84,10 @@ const char *config_agent_name(const struct config *cfg, const char *agent);
 
 /* Frees everything cfg owns. */
 void config_free(struct config *cfg);
+
+/* Writes the reference of every key (where, type, range, default, help),
+ * from the same table that parses them, to out. */
+void config_write_keys(FILE *out);
 
 /* "offered" / "answered" / "abandons_positive" */
 const char *config_sl_formula_name(enum sl_formula f);
