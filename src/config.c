@@ -82,7 +82,7 @@ static const struct config_key config_keys[] = {
 	{ KS_GENERAL, "alert_log", KT_PATH, NULL, 0, 0, NULL, CFG(alert_log),
 	  "file to which every alert change is appended" },
 	{ KS_GENERAL, "alert_exec", KT_STRING, NULL, 0, 0, NULL, CFG(alert_exec),
-	  "command run (sh -c) on every alert change, alert in CCBOARD_* variables" },
+	  "command run (sh -c) on every alert change, the alert in its environment" },
 	{ KS_GENERAL | KS_SOURCES, "source", KT_LIST, NULL, 0, 0, NULL, CFG(sources),
 	  "a source to follow (file, -); repeat the key for several" },
 	{ KS_QUEUE_CONF, "sl_threshold_s", KT_DURATION, "20", 0, 3600, NULL, QC(sl_threshold_s),
@@ -183,17 +183,12 @@ static void sb_printf(struct strbuf *b, const char *fmt, ...)
 static int parse_long(const char *v, long long *out, char *why, size_t len)
 {
 	char *end;
-	errno = 0;
 	long long n = strtoll(v, &end, 10);
-	if (end == v || !isdigit((unsigned char)end[-1])) {
+	if (end == v) {
 		snprintf(why, len, "not a number: '%s'", v);
 		return -1;
 	}
-	if (errno == ERANGE) {
-		snprintf(why, len, "out of range: '%s'", v);
-		return -1;
-	}
-	*out = n;
+	*out = n;   /* on overflow, LLONG_MIN or LLONG_MAX: out of every range */
 	return (int)(end - v);
 }
 
@@ -233,11 +228,10 @@ static int parse_duration(const char *v, long long *out, char *why, size_t len)
 		snprintf(why, len, "not a number: '%s' (seconds, or with a unit: 90s, 15m, 4h)", v);
 		return -1;
 	}
-	if (llabs(*out) > LLONG_MAX / mult) {
-		snprintf(why, len, "out of range: '%s'", v);
-		return -1;
-	}
-	*out *= mult;
+	if (*out > LLONG_MAX / mult || *out < LLONG_MIN / mult)
+		*out = *out > 0 ? LLONG_MAX : LLONG_MIN;   /* out of every range */
+	else
+		*out *= mult;
 	return 0;
 }
 
@@ -254,7 +248,6 @@ static int parse_double(const struct config_key *k, const char *v, double *out,
                         char *why, size_t len)
 {
 	char *end;
-	errno = 0;
 	double x = strtod(v, &end);
 	if (end == v || *end != '\0' || !isfinite(x)) {
 		snprintf(why, len, "not a number: '%s'", v);

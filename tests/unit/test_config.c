@@ -261,7 +261,7 @@ static void test_bad_key(void **state)
 static void test_bad_values(void **state)
 {
 	(void)state;
-	expect_load("bad_values.ini", 15,
+	expect_load("bad_values.ini", 16,
 		"bad_values.ini:2: [general] tick_ms: not a number: 'fast'\n"
 		"bad_values.ini:3: [general] tick_ms: not a whole number: '1.5'\n"
 		"bad_values.ini:4: [general] tick_ms: out of range: '50' (100..60000)\n"
@@ -276,7 +276,8 @@ static void test_bad_values(void **state)
 		"bad_values.ini:14: [queue.sales] sl_target_pct: out of range: '120' (0..100)\n"
 		"bad_values.ini:15: [queue.sales] sl_target_pct: not a number: 'nan'\n"
 		"bad_values.ini:16: [queue.sales] sl_formula: not one of offered|answered|abandons_positive: 'median'\n"
-		"bad_values.ini:17: [queue.sales] short_abandon_s: out of range: '-1' (0..3600)\n");
+		"bad_values.ini:17: [queue.sales] short_abandon_s: out of range: '-1' (0..3600)\n"
+		"bad_values.ini:18: [queue.sales] wrapup_s: out of range: '9223372036854775807h' (0..3600)\n");
 	/* a bad value leaves what was there, and marks nothing as set */
 	struct config cfg;
 	load(&cfg, "bad_values.ini", NULL);
