@@ -343,7 +343,7 @@ static struct source *file_open_fifo(uv_loop_t *loop, const char *spec,
 	int fd = open(spec, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0) {
-		*cause = source_format("%s: %s", spec, strerror(errno));
+		*cause = source_format("%s", strerror(errno));
 		return NULL;
 	}
 	return source_stream_open(loop, fd, spec, "file", opts, sink, cause);
@@ -360,12 +360,12 @@ struct source *source_file_open(uv_loop_t *loop, const char *spec, const struct 
 	if (!f || file_split(f, spec) != 0) {
 		if (f)
 			file_free(f);
-		*cause = source_format("%s: out of memory", spec);
+		*cause = source_format("out of memory");
 		return NULL;
 	}
 	file_check(f);
 	if (!f->follow && f->fd < 0) {
-		*cause = source_format("%s: %s", spec, file_strerror(f->err));
+		*cause = source_format("%s", file_strerror(f->err));
 		file_free(f);
 		return NULL;
 	}
@@ -381,7 +381,7 @@ struct source *source_file_open_fd(uv_loop_t *loop, int fd, const char *name, co
 	once.follow = false;
 	struct file_src *f = file_new(name, kind, &once, sink);
 	if (!f) {
-		*cause = source_format("%s: out of memory", name);
+		*cause = source_format("out of memory");
 		return NULL;
 	}
 	f->fd = fd;
