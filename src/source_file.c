@@ -117,7 +117,8 @@ static bool file_rewritten(struct file_src *f)
 
 	if (f->offset == 0)
 		return false;
-	return pread(f->fd, &c, 1, f->offset - 1) != 1 || c != f->last;
+	ssize_t n = pread(f->fd, &c, 1, f->offset - 1);
+	return n == 0 || (n == 1 && c != f->last);   /* a read error is left to file_read */
 }
 
 /* The file was truncated: its partial line is void, read it from 0. */
