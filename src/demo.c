@@ -515,6 +515,7 @@ static const char *aname(const struct demo *d, int ai)
 /* ---- agents --------------------------------------------------------------- */
 
 static void dispatch(struct demo *d);
+static void agent_ready(struct demo *d, int ai);
 
 static bool logged_in(const struct agent *a)
 {
@@ -584,10 +585,16 @@ static void agent_logoff(struct demo *d, int ai)
 	after(d, rng_uniform(&d->rng, RETURN_MIN_S, RETURN_MAX_S), SE_LOGIN, ai, a->shift);
 }
 
-/* The pause a wish asks for, ending at its fixed time or after its usual length. */
+/* The pause a wish asks for, ending at its fixed time (a wish for a meeting
+ * that is already over lapses) or after the reason's usual length (until 0). */
 static void agent_take_pause(struct demo *d, int ai, const char *reason, int64_t until_ms)
 {
-	if (until_ms <= d->now_ms) {
+	if (until_ms > 0 && until_ms <= d->now_ms) {
+		d->agents[ai].want_reason = NULL;
+		agent_ready(d, ai);
+		return;
+	}
+	if (until_ms == 0) {
 		const struct pause_kind *k = NULL;
 		for (int i = 0; i < N_PAUSE_KINDS; i++)
 			if (strcmp(pause_kinds[i].reason, reason) == 0)
