@@ -19,7 +19,7 @@ void strmap_free(struct strmap *m);
 int32_t strmap_find(const struct strmap *m, const char *key);
 /* Returns the index of key, adding a copy of it when new. */
 int32_t strmap_intern(struct strmap *m, const char *key);
-/* FNV-1a of a NUL-terminated string. */
+/* A 32-bit hash of a NUL-terminated string (not stable across builds or machines). */
 uint32_t strmap_hash(const char *s);
 
 #endif
