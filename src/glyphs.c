@@ -24,7 +24,7 @@ static const struct glyphs glyphs_utf8 = {
 
 static const struct glyphs glyphs_ascii = {
 	.utf8 = false,
-	.spark = { ".", "_", "-", "=", "+", "*", "#", "@" },
+	.spark = { ".", "_", "-", "=", "+", "*", "#", "#" },   /* " ._-=+*#" */
 	.hline = "-",
 	.vline = "|",
 	.corner = { "+", "+", "+", "+" },

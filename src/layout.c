@@ -33,11 +33,32 @@ static int bottom_min(bool wide)
 	return wide ? LAYOUT_TREND_ROWS + 4 : LAYOUT_TREND_ROWS + 3;
 }
 
-/* Places trend, agents and alerts in the rectangle r. */
-static void layout_bottom(struct layout *l, struct rect r)
+/* Rows per sparkline on a wide screen: taller when agents and alerts leave
+ * rows unused below. */
+static int trend_rows_for(const struct layout *l, struct rect r, const struct layout_in *in)
 {
-	int lw, th = LAYOUT_TREND_ROWS + (l->trend_axis ? 1 : 0);
+	int th = LAYOUT_TREND_ROWS + (l->trend_axis ? 1 : 0);
+	int agent_cols = (r.w * 3 / 5) / LAYOUT_AGENT_COL_W;
+	int need_agents = 2 + (in->n_agents + (agent_cols ? agent_cols : 1) - 1) /
+	                  (agent_cols ? agent_cols : 1);
+	int need_alerts = 1 + in->n_alerts;
+	int need = need_agents > need_alerts ? need_agents : need_alerts;
+	int spare = r.h - th - 1 - (need > 6 ? need : 6), rows = 1;
 
+	while (rows < LAYOUT_TREND_MAX_ROWS && spare >= 3) {
+		rows++;
+		spare -= 3;
+	}
+	return rows;
+}
+
+/* Places trend, agents and alerts in the rectangle r. */
+static void layout_bottom(struct layout *l, struct rect r, const struct layout_in *in)
+{
+	int lw, th;
+
+	l->trend_rows = l->wide ? trend_rows_for(l, r, in) : 1;
+	th = 1 + 3 * l->trend_rows + (l->trend_axis ? 1 : 0);
 	if (l->wide) {
 		l->trend = rect_make(r.y, r.x, th, r.w);
 		lw = r.w * 3 / 5;
@@ -101,7 +122,7 @@ void layout_compute(struct layout *l, const struct layout_in *in)
 		l->queue_rows = qh - 2;
 		gap_mid = mid - qh - bmin >= 2 ? 1 : 0;
 		l->trend_axis = l->wide && mid - qh - gap_mid - bmin >= 6;
-		layout_bottom(l, rect_make(y + qh + gap_mid, 0, mid - qh - gap_mid, cols));
+		layout_bottom(l, rect_make(y + qh + gap_mid, 0, mid - qh - gap_mid, cols), in);
 	}
 }
 

@@ -18,6 +18,7 @@
 #define LAYOUT_TILE_ROWS_COMPACT 3   /* label, value, detail */
 #define LAYOUT_TILE_ROWS_BIG 8       /* label, 5 rows of digits, detail, gap */
 #define LAYOUT_TREND_ROWS 4          /* title, volume, SL, abandon */
+#define LAYOUT_TREND_MAX_ROWS 2      /* rows per sparkline at most */
 
 struct rect { int y, x, h, w; };
 
@@ -39,6 +40,7 @@ struct layout {
 	int agent_rows;            /* rows for the list of agents (0: counts only) */
 	int agent_cols;            /* columns of that list */
 	int alert_rows;            /* alert lines shown */
+	int trend_rows;            /* rows per sparkline (taller with room to spare) */
 };
 
 /* Fills l for the terminal and counts in in. */

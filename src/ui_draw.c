@@ -351,8 +351,10 @@ static void draw_footer(const struct ui_view *v, const struct snapshot *s, struc
 
 struct tile {
 	const char *label;
+	char short_label[24];    /* for narrow tiles */
 	char value[32];
 	char detail[96];
+	char short_detail[32];
 	enum alert_severity sev;
 	bool calm_ok;            /* show a calm value in the ok role (agents free) */
 };
@@ -361,58 +363,64 @@ struct tile {
 static void tiles_fill(const struct ui_view *v, const struct snapshot *s,
                        const struct snap_queue *q, struct tile t[LAYOUT_TILES])
 {
-	char win[16], a[32], b[32];
+	char win[16], a[16], b[16];
 	const struct snap_period *wn = &q->window, *td = &q->today;
 
 	fmt_window(win, sizeof win, s->window_s);
 	memset(t, 0, sizeof(struct tile) * LAYOUT_TILES);
 
 	t[0].label = "Waiting";
+	snprintf(t[0].short_label, sizeof t[0].short_label, "Waiting");
 	snprintf(t[0].value, sizeof t[0].value, "%d", q->waiting);
 	snprintf(t[0].detail, sizeof t[0].detail, "%lld offered today",
+	         (long long)td->c.offered);
+	snprintf(t[0].short_detail, sizeof t[0].short_detail, "%lld today",
 	         (long long)td->c.offered);
 	t[0].sev = ui_waiting_severity(q->waiting, q->agents.available);
 
 	t[1].label = "Longest wait";
+	snprintf(t[1].short_label, sizeof t[1].short_label, "Longest");
 	fmt_dur(t[1].value, sizeof t[1].value, q->longest_wait_s);
 	snprintf(t[1].detail, sizeof t[1].detail, "SL threshold %s",
 	         fmt_dur(a, sizeof a, q->sl_threshold_s));
+	snprintf(t[1].short_detail, sizeof t[1].short_detail, "limit %s", a);
 	t[1].sev = ui_wait_severity(q->longest_wait_s, q->sl_threshold_s);
 
 	t[2].label = "Service level";
+	snprintf(t[2].short_label, sizeof t[2].short_label, "SL %s", win);
 	fmt_pct(v, t[2].value, sizeof t[2].value, wn->d.service_level_pct, false);
-	snprintf(t[2].detail, sizeof t[2].detail, "%s %s today %s target %.0f%%", win, v->g->dot,
-	         fmt_pct(v, a, sizeof a, td->d.service_level_pct, false), q->sl_target_pct);
+	fmt_pct(v, a, sizeof a, td->d.service_level_pct, false);
+	snprintf(t[2].detail, sizeof t[2].detail, "%s %s today %s %s target %.0f%%", win,
+	         v->g->dot, a, v->g->dot, q->sl_target_pct);
+	snprintf(t[2].short_detail, sizeof t[2].short_detail, "today %s", a);
 	t[2].sev = ui_sl_severity(wn->d.service_level_pct, q->sl_target_pct);
 
 	t[3].label = "Abandoned";
+	snprintf(t[3].short_label, sizeof t[3].short_label, "Aband %s", win);
 	fmt_pct(v, t[3].value, sizeof t[3].value, wn->d.abandon_rate_pct, true);
-	snprintf(t[3].detail, sizeof t[3].detail, "%s %s today %s (%lld)", win, v->g->dot,
-	         fmt_pct(v, a, sizeof a, td->d.abandon_rate_pct, true),
-	         (long long)td->c.abandoned);
+	fmt_pct(v, a, sizeof a, td->d.abandon_rate_pct, true);
+	snprintf(t[3].detail, sizeof t[3].detail, "%s %s today %s (%lld calls)", win, v->g->dot,
+	         a, (long long)td->c.abandoned);
+	snprintf(t[3].short_detail, sizeof t[3].short_detail, "today %s", a);
 	t[3].sev = ui_abandon_severity(wn->d.abandon_rate_pct);
 
 	t[4].label = "Avg speed of answer";
+	snprintf(t[4].short_label, sizeof t[4].short_label, "ASA %s", win);
 	fmt_secs(v, t[4].value, sizeof t[4].value, wn->d.asa_s);
-	snprintf(t[4].detail, sizeof t[4].detail, "%s %s today %s", win, v->g->dot,
-	         fmt_secs(v, b, sizeof b, td->d.asa_s));
+	fmt_secs(v, b, sizeof b, td->d.asa_s);
+	snprintf(t[4].detail, sizeof t[4].detail, "%s %s today %s", win, v->g->dot, b);
+	snprintf(t[4].short_detail, sizeof t[4].short_detail, "today %s", b);
 	t[4].sev = ui_asa_severity(wn->d.asa_s, q->sl_threshold_s);
 
 	t[5].label = "Agents available";
+	snprintf(t[5].short_label, sizeof t[5].short_label, "Available");
 	snprintf(t[5].value, sizeof t[5].value, "%d", q->agents.available);
-	snprintf(t[5].detail, sizeof t[5].detail, "of %d %s %d on call", q->agents.logged_in,
-	         v->g->dot, q->agents.on_call);
+	snprintf(t[5].detail, sizeof t[5].detail, "of %d logged in %s %d on call",
+	         q->agents.logged_in, v->g->dot, q->agents.on_call);
+	snprintf(t[5].short_detail, sizeof t[5].short_detail, "of %d",
+	         q->agents.logged_in);
 	t[5].sev = ui_waiting_severity(q->waiting, q->agents.available);
 	t[5].calm_ok = q->agents.available > 0;
-}
-
-/* Short labels for narrow tiles. */
-static const char *tile_short_label(int i)
-{
-	static const char *const labels[LAYOUT_TILES] = {
-		"Waiting", "Longest", "SL", "Abandon", "ASA", "Available",
-	};
-	return labels[i];
 }
 
 static enum role tile_role(const struct tile *t)
@@ -420,9 +428,10 @@ static enum role tile_role(const struct tile *t)
 	return sev_role(t->sev, t->calm_ok ? ROLE_OK : ROLE_TILE);
 }
 
-static void tile_compact(const struct ui_view *v, const struct tile *t, int i, struct rect r)
+static void tile_compact(const struct ui_view *v, const struct tile *t, struct rect r)
 {
-	const char *label = textsafe_width(t->label) + 2 <= r.w ? t->label : tile_short_label(i);
+	const char *label = textsafe_width(t->label) + 2 <= r.w ? t->label : t->short_label;
+	const char *detail = textsafe_width(t->detail) + 1 <= r.w ? t->detail : t->short_detail;
 	enum role role = tile_role(t);
 	char val[64];
 	int x = r.x + 1;
@@ -433,7 +442,7 @@ static void tile_compact(const struct ui_view *v, const struct tile *t, int i, s
 	if (t->sev != SEV_OK)
 		put(v, r.y + 1, x + 1, 1, role == ROLE_CRITICAL ? ROLE_CRITICAL : ROLE_WARNING,
 		    sev_glyph(v, t->sev));
-	put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, t->detail);
+	put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, detail);
 }
 
 /* Attributes for big-digit blocks: the role's own background when it has one
@@ -470,7 +479,8 @@ static void tile_big(const struct ui_view *v, const struct tile *t, struct rect 
 		bigdigits_draw(stdscr, r.y + 2, r.x + (r.w - dw) / 2, t->value, scale, ba);
 	else
 		put_center(v, r.y + 4, r.x, r.w, role, t->value);
-	put_center(v, r.y + 7, r.x, r.w, ROLE_DIM, t->detail);
+	put_center(v, r.y + 7, r.x, r.w, ROLE_DIM,
+	           textsafe_width(t->detail) <= r.w ? t->detail : t->short_detail);
 }
 
 static void draw_tiles(const struct ui_view *v, const struct snapshot *s)
@@ -483,7 +493,7 @@ static void draw_tiles(const struct ui_view *v, const struct snapshot *s)
 	tiles_fill(v, s, q, t);
 	if (!l->big_tiles) {
 		for (int i = 0; i < LAYOUT_TILES; i++) {
-			tile_compact(v, &t[i], i, l->tile[i]);
+			tile_compact(v, &t[i], l->tile[i]);
 			if (i > 0)
 				for (int y = 0; y < l->tile[i].h; y++)
 					put(v, l->tile[i].y + y, l->tile[i].x - 1, 1, ROLE_DIM,
@@ -539,7 +549,13 @@ struct qtable {
 	bool shown[QC_COUNT];
 	bool wide;
 	int name_w;
+	int pad;                 /* extra columns each shown column gets */
 };
+
+static int qcol_w(const struct qtable *t, int c)
+{
+	return (t->wide ? qcols[c].w_wide : qcols[c].w_narrow) + t->pad;
+}
 
 static void qtable_plan(struct qtable *t, int cols)
 {
@@ -552,6 +568,20 @@ static void qtable_plan(struct qtable *t, int cols)
 	}
 	t->name_w = layout_columns(cols - QT_MARK_W - 1, lc, QC_COUNT, t->wide ? 16 : 10,
 	                           t->wide ? 32 : 24, t->shown);
+	/* share what is left over between the columns, up to 4 each */
+	{
+		int used = QT_MARK_W + 1 + t->name_w, n = 0;
+
+		t->pad = 0;
+		for (int i = 0; i < QC_COUNT; i++) {
+			if (t->shown[i]) {
+				used += lc[i].width;
+				n++;
+			}
+		}
+		if (n > 0)
+			t->pad = (cols - used) / n > 4 ? 4 : (cols - used) / n;
+	}
 }
 
 /* Text and severity of column c for queue q. */
@@ -609,7 +639,7 @@ static void qtable_heading(const struct ui_view *v, const struct snapshot *s,
 	         hidden_above ? v->g->up : "", hidden_below ? v->g->down : "");
 	put(v, r.y, r.x + QT_MARK_W, t->name_w, ROLE_HEADING, name);
 	for (int c = 0; c < QC_COUNT; c++) {
-		int w = t->wide ? qcols[c].w_wide : qcols[c].w_narrow;
+		int w = qcol_w(t, c);
 
 		if (!t->shown[c])
 			continue;
@@ -628,7 +658,7 @@ static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, i
 	char buf[48];
 
 	for (int c = 0; c < QC_COUNT; c++) {
-		int w = t->wide ? qcols[c].w_wide : qcols[c].w_narrow;
+		int w = qcol_w(t, c);
 
 		sev = qcell(v, q, (enum qcol)c, buf, sizeof buf);
 		worst = sev_max(worst, sev);
@@ -819,26 +849,37 @@ static const char *alert_queue_label(const struct snapshot *s, const char *name)
 	return name;
 }
 
-static void alert_line(const struct ui_view *v, const struct snapshot *s,
-                       const struct snap_alert *a, int y, int x, int w)
+/* One alert on one line (wide panels) or two (the message under the head).
+ * Returns the rows used. */
+static int alert_entry(const struct ui_view *v, const struct snapshot *s,
+                       const struct snap_alert *a, int y, int x, int w, bool two)
 {
 	enum role role = a->acknowledged ? ROLE_DIM : sev_role(a->severity, ROLE_NORMAL);
-	char when[16], age[16], text[512];
+	enum role text = a->acknowledged ? ROLE_DIM : ROLE_NORMAL;
+	char when[16], age[24], msg[512];
 	time_t t = (time_t)a->since;
 	struct tm tm;
-	int qw = w >= 60 ? 16 : 10;
+	int qx, qw = w >= 70 ? 16 : w - 22;
 
 	localtime_r(&t, &tm);
 	strftime(when, sizeof when, "%H:%M:%S", &tm);
-	fmt_age(age, sizeof age, s->as_of - a->since);
-	put(v, y, x, 1, role, sev_glyph(v, a->severity));
-	put(v, y, x + 2, 8, a->acknowledged ? ROLE_DIM : ROLE_NORMAL, when);
-	put_right(v, y, x + 10, 6, ROLE_DIM, age);
-	put(v, y, x + 17, qw, a->acknowledged ? ROLE_DIM : ROLE_TITLE,
-	    alert_queue_label(s, a->queue));
-	snprintf(text, sizeof text, "%s%s", a->message[0] ? a->message : a->rule,
-	         a->acknowledged ? " (ack)" : "");
-	put(v, y, x + 18 + qw, w - 18 - qw, a->acknowledged ? ROLE_DIM : ROLE_NORMAL, text);
+	snprintf(age, sizeof age, "for %s", fmt_age(msg, sizeof msg, s->as_of - a->since));
+	put(v, y, x + 1, 1, role, sev_glyph(v, a->severity));
+	put(v, y, x + 3, 8, text, when);
+	put(v, y, x + 12, 8, ROLE_DIM, age);
+	qx = x + 21;
+	qx += put(v, y, qx, qw, a->acknowledged ? ROLE_DIM : ROLE_TITLE,
+	          alert_queue_label(s, a->queue));
+	snprintf(msg, sizeof msg, "%s%s", a->message[0] ? a->message : a->rule,
+	         a->acknowledged ? " (acknowledged)" : "");
+	if (two) {
+		put(v, y + 1, x + 3, w - 3, text, msg);
+		return 2;
+	}
+	if (w >= 70)
+		qx = x + 21 + qw;
+	put(v, y, qx + 1, x + w - qx - 1, text, msg);
+	return 1;
 }
 
 static void draw_alerts(const struct ui_view *v, const struct snapshot *s)
@@ -846,6 +887,7 @@ static void draw_alerts(const struct ui_view *v, const struct snapshot *s)
 	struct rect r = v->lay.alerts;
 	int rows = v->lay.alert_rows, n = (int)s->n_alerts, unacked = 0;
 	char right[48];
+	bool two;
 
 	if (r.h <= 0)
 		return;
@@ -862,15 +904,16 @@ static void draw_alerts(const struct ui_view *v, const struct snapshot *s)
 		put(v, r.y + 1, r.x + 3, r.w - 3, ROLE_DIM, "all clear");
 		return;
 	}
-	for (int i = 0; i < n && i < rows; i++) {
-		if (i == rows - 1 && n > rows) {
+	two = r.w < 70 && rows >= 2 * n;
+	for (int i = 0, y = r.y + 1; i < n && y < r.y + 1 + rows; i++) {
+		if (!two && y == r.y + rows && i < n - 1) {
 			char more[48];
 
-			snprintf(more, sizeof more, "+%d more", n - rows + 1);
-			put(v, r.y + 1 + i, r.x + 2, r.w - 2, ROLE_DIM, more);
+			snprintf(more, sizeof more, "+%d more", n - i);
+			put(v, y, r.x + 3, r.w - 3, ROLE_DIM, more);
 			break;
 		}
-		alert_line(v, s, &s->alerts[i], r.y + 1 + i, r.x, r.w);
+		y += alert_entry(v, s, &s->alerts[i], y, r.x, r.w, two);
 	}
 }
 
@@ -894,40 +937,58 @@ static double spark_value(const struct snap_queue *q, const struct interval *iv,
 	return k == SPARK_SL ? d.service_level_pct : d.abandon_rate_pct;
 }
 
+struct spark_geom {
+	int first, n;     /* intervals shown */
+	int x, y;         /* top-left of the bars */
+	int rows;         /* rows per sparkline */
+	int cw;           /* columns per interval */
+};
+
+/* One sparkline, g.rows tall: each row holds eight levels of the bar. */
 static void spark_row(const struct ui_view *v, const struct snap_queue *q, enum spark_kind k,
-                      int first, int n, int y, int x)
+                      const struct spark_geom *g)
 {
 	double max = k == SPARK_SL ? 100.0 : k == SPARK_ABANDON ? UI_ABANDON_CRIT_PCT * 2 : 1.0;
+	int levels = GLYPHS_SPARK_LEVELS * g->rows, bar_w = g->cw == 3 ? 2 : g->cw;
 
-	for (int i = first; i < first + n; i++) {
+	for (int i = g->first; i < g->first + g->n; i++) {
 		double val = spark_value(q, &q->intervals[i], k);
 
 		if (!isnan(val) && val > max)
 			max = val;
 	}
-	for (int i = first; i < first + n; i++) {
+	for (int i = g->first; i < g->first + g->n; i++) {
 		double val = spark_value(q, &q->intervals[i], k);
-		int level;
 		enum role role = ROLE_SPARK;
+		int level, x = g->x + (i - g->first) * g->cw;
 
 		if (isnan(val) || (k == SPARK_VOLUME && val <= 0))
 			continue;
-		level = (int)ceil(val / max * GLYPHS_SPARK_LEVELS) - 1;
-		if (level < 0)
-			level = 0;
-		if (level >= GLYPHS_SPARK_LEVELS)
-			level = GLYPHS_SPARK_LEVELS - 1;
+		level = (int)ceil(val / max * levels);
+		if (level < 1)
+			level = 1;
+		if (level > levels)
+			level = levels;
 		if (k == SPARK_SL)
 			role = sev_role(ui_sl_severity(val, q->sl_target_pct), ROLE_OK);
 		else if (k == SPARK_ABANDON)
 			role = sev_role(ui_abandon_severity(val), ROLE_OK);
-		put(v, y, x + (i - first), 1, role, v->g->spark[level]);
+		for (int row = 0; row < g->rows; row++) {
+			int fill = level - GLYPHS_SPARK_LEVELS * row;
+
+			if (fill <= 0)
+				break;
+			if (fill > GLYPHS_SPARK_LEVELS)
+				fill = GLYPHS_SPARK_LEVELS;
+			for (int c = 0; c < bar_w; c++)
+				put(v, g->y + g->rows - 1 - row, x + c, 1, role, v->g->spark[fill - 1]);
+		}
 	}
 }
 
 /* Hour marks under the sparklines: the hour at each interval starting one. */
-static void trend_axis(const struct ui_view *v, const struct snapshot *s, int first, int n,
-                       int y, int x)
+static void trend_axis(const struct ui_view *v, const struct snapshot *s,
+                       const struct spark_geom *g, int y)
 {
 	time_t t = (time_t)s->as_of;
 	struct tm tm;
@@ -941,15 +1002,16 @@ static void trend_axis(const struct ui_view *v, const struct snapshot *s, int fi
 	day0 = (int64_t)mktime(&tm);
 	if (day0 > s->as_of)
 		day0 -= 86400;
-	for (int i = first; i + 2 <= first + n; i++) {
+	for (int i = g->first; i < g->first + g->n; i++) {
 		time_t at = (time_t)(day0 + (int64_t)i * MODEL_INTERVAL_S);
+		int x = g->x + (i - g->first) * g->cw;
 		char hh[8];
 
 		localtime_r(&at, &tm);
-		if (tm.tm_min != 0 || (tm.tm_hour % 2 && n < 48))
+		if (tm.tm_min != 0 || x + 2 > g->x + g->n * g->cw + 1)
 			continue;
-		strftime(hh, sizeof hh, "%H", &tm);
-		put(v, y, x + (i - first), 2, ROLE_DIM, hh);
+		strftime(hh, sizeof hh, g->cw >= 3 ? "%H:00" : "%H", &tm);
+		put(v, y, x, g->cw >= 3 ? 5 : 2, ROLE_DIM, hh);
 	}
 }
 
@@ -958,8 +1020,8 @@ static void draw_trend(const struct ui_view *v, const struct snapshot *s)
 	struct rect r = v->lay.trend;
 	const struct snap_queue *q = selected_queue(v, s);
 	static const char *const labels[] = { "Calls", "SL %", "Aband %" };
-	int label_w = 9, val_w = 6, width = r.w - label_w - val_w - 1, n = q->n_intervals;
-	int first, shown;
+	int label_w = 9, val_w = 6, width = r.w - label_w - val_w - 2, n = q->n_intervals;
+	struct spark_geom g = { .rows = v->lay.trend_rows > 0 ? v->lay.trend_rows : 1, .cw = 1 };
 	char title[160], buf[32];
 
 	if (r.h <= 0)
@@ -969,23 +1031,26 @@ static void draw_trend(const struct ui_view *v, const struct snapshot *s)
 	section(v, r.y, r.x, r.w, title, NULL);
 	if (n > MODEL_MAX_INTERVALS)
 		n = MODEL_MAX_INTERVALS;
-	shown = n < width ? n : width;
-	first = n - shown;
-	for (int k = 0; k < 3 && k + 1 < r.h; k++) {
-		int y = r.y + 1 + k;
+	if (n > 0 && width / n > 1)
+		g.cw = width / n > 3 ? 3 : width / n;
+	g.n = n < width ? n : width;
+	g.first = n - g.n;
+	g.x = r.x + label_w;
+	for (int k = 0; k < 3 && 1 + (k + 1) * g.rows <= r.h; k++) {
 		double last = n > 0 ? spark_value(q, &q->intervals[n - 1], (enum spark_kind)k) : NAN;
 
-		put(v, y, r.x + 1, label_w - 1, ROLE_LABEL, labels[k]);
-		if (shown > 0)
-			spark_row(v, q, (enum spark_kind)k, first, shown, y, r.x + label_w);
+		g.y = r.y + 1 + k * g.rows;
+		put(v, g.y, r.x + 1, label_w - 1, ROLE_LABEL, labels[k]);
+		if (g.n > 0)
+			spark_row(v, q, (enum spark_kind)k, &g);
 		if (k == SPARK_VOLUME)
 			snprintf(buf, sizeof buf, "%.0f", isnan(last) ? 0.0 : last);
 		else
 			fmt_pct(v, buf, sizeof buf, last, k == SPARK_ABANDON);
-		put_right(v, y, r.x + r.w - val_w - 1, val_w, ROLE_NORMAL, buf);
+		put_right(v, g.y + g.rows - 1, r.x + r.w - val_w - 1, val_w, ROLE_NORMAL, buf);
 	}
-	if (v->lay.trend_axis && r.h >= 5 && shown > 0)
-		trend_axis(v, s, first, shown, r.y + 4, r.x + label_w);
+	if (v->lay.trend_axis && r.h >= 2 + 3 * g.rows && g.n > 0)
+		trend_axis(v, s, &g, r.y + 1 + 3 * g.rows);
 }
 
 /* ---- help ---------------------------------------------------------------- */
