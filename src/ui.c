@@ -70,7 +70,9 @@ static int ui_load_theme(struct ui *ui, const char *name, char **cause)
 static void ui_apply_theme(struct ui *ui)
 {
 	theme_apply(&ui->theme, ui->level, ui->view.attr);
-	snprintf(ui->view.theme_name, sizeof ui->view.theme_name, "%s", ui->theme.name);
+	snprintf(ui->view.theme_name, sizeof ui->view.theme_name, "%s%s", ui->theme.name,
+	         ui->level == THEME_MONO && strcmp(ui->theme.name, "mono") != 0 ?
+	         " (no colour)" : "");
 }
 
 /* Key t: the next theme of the cycle that loads. */

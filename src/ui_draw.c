@@ -269,7 +269,9 @@ static void header_sources(const struct ui_view *v, const struct snapshot *s, in
 	}
 	if (s->n_sources == 0)
 		snprintf(buf, sizeof buf, "no source");
-	if (textsafe_width(buf) + 2 > w && s->n_sources > 1)
+	if (textsafe_width(buf) + 2 > w && s->n_sources == 1)
+		snprintf(buf, sizeof buf, "%s", source_look(s->sources[0].state).label);
+	else if (textsafe_width(buf) + 2 > w && s->n_sources > 1)
 		snprintf(buf, sizeof buf, "%zu sources, %d %s", s->n_sources, bad,
 		         bad ? "not following" : "problems");
 	put(v, y, x, 2, worst == SEV_CRITICAL ? ROLE_CRITICAL : ROLE_HEADER,
@@ -468,7 +470,8 @@ static void tile_big(const struct ui_view *v, const struct tile *t, struct rect 
 	attr_t ba = block_attr(v, role);
 	char label[96];
 
-	snprintf(label, sizeof label, "%s", t->label);
+	snprintf(label, sizeof label, "%s",
+	         textsafe_width(t->label) + 4 <= r.w ? t->label : t->short_label);
 	for (char *p = label; *p; p++)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 'a' + 'A');
@@ -1061,7 +1064,7 @@ static void draw_help(const struct ui_view *v, int rows, int cols)
 	const char *lines[][2] = {
 		{ "q", "quit" },
 		{ "?  Esc", "show / hide this help" },
-		{ "Tab  arrows", "select a queue (or the total) for tiles and trend" },
+		{ "Tab  arrows", "select a queue, or the total, for tiles and trend" },
 		{ "a", "acknowledge the active alerts" },
 		{ "t", "next colour theme" },
 		{ "Ctrl-L", "redraw the whole screen" },
@@ -1069,16 +1072,16 @@ static void draw_help(const struct ui_view *v, int rows, int cols)
 		{ "SL %", sl },
 		{ "Abandon %", ab },
 		{ "Longest wait", wt },
-		{ "Waiting", "critical: callers wait and no agent is available" },
-		{ "ASA", "warning: above the SL threshold" },
+		{ "Waiting", "critical when callers wait and no agent is free" },
+		{ "ASA", "warning above the SL threshold" },
 	};
-	int n = (int)(sizeof lines / sizeof lines[0]), w = 68, h = n + 4, y, x;
+	int n = (int)(sizeof lines / sizeof lines[0]), w = 72, h = n + 4, y, x;
 
 	snprintf(sl, sizeof sl, "%s below target   %s under target + %.0f points",
 	         v->g->critical, v->g->warning, UI_SL_WARN_POINTS);
-	snprintf(ab, sizeof ab, "%s from %.0f%%   %s from %.0f%% (window and today)",
+	snprintf(ab, sizeof ab, "%s from %.0f%%   %s from %.0f%%",
 	         v->g->warning, UI_ABANDON_WARN_PCT, v->g->critical, UI_ABANDON_CRIT_PCT);
-	snprintf(wt, sizeof wt, "%s from the SL threshold   %s from %dx the threshold",
+	snprintf(wt, sizeof wt, "%s from the SL threshold   %s from %dx it",
 	         v->g->warning, v->g->critical, UI_WAIT_CRIT_FACTOR);
 	if (w > cols - 2)
 		w = cols - 2;
