@@ -6,7 +6,8 @@ set -euo pipefail
 GEN="$SHARED/tools/gen-queue-log"
 export TZ=UTC
 export CCBOARD_CONFIG=/dev/null
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/ccboard-e2e.XXXXXX")
+mkdir -p "${BUILDDIR:-/tmp}/e2e-tmp"
+TMP=$(mktemp -d "${BUILDDIR:-/tmp}/e2e-tmp/$(basename "$0" .sh).XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
