@@ -1,4 +1,4 @@
-# lib.sh - shared by the end-to-end tests (sourced, not run by ctest itself).
+# lib.bash - shared by the end-to-end tests (sourced, not run by ctest itself).
 set -euo pipefail
 : "${CCBOARD:?path of the ccboard binary}"
 : "${SHARED:?path of the shared data}"
