@@ -3,7 +3,7 @@
 # code: every option of --help, every configuration key of the key table,
 # every alert-rule key, metric and placeholder, every alert_exec variable,
 # every JSON key of a real snapshot and every source state appear in it.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 PAGE="$SRCDIR/man/ccboard.1"
 [ -f "$PAGE" ] || fail "no $PAGE"
 
