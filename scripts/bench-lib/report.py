@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""report.py RESULTS - prints scripts/bench's table from its "key value..." lines:
+figure | measured | reference (same run) | ratio | target | verdict."""
+import sys
+
+
+def load(path):
+    r = {}
+    for line in open(path):
+        key, _, rest = line.strip().partition(" ")
+        if key:
+            r[key] = rest.split()
+    return r
+
+
+def num(r, key, i=0):
+    try:
+        return float(r[key][i])
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+def mlines(x):
+    return "%.2f M lines/s" % (x / 1e6)
+
+
+def verdict(ok):
+    return "n/a" if ok is None else ("PASS" if ok else "FAIL")
+
+
+def ratio(a, b):
+    return "%.2fx" % (a / b) if a is not None and b else "-"
+
+
+def rows_replay(r):
+    lines, size = num(r, "lines"), num(r, "bytes")
+    t, t_wc, t_mawk, t_core = (num(r, k) for k in ("t_ccboard", "t_wc", "t_mawk", "t_core"))
+    if not (lines and t):
+        return [("1 replay", "not measured", "", "", "", "n/a")]
+    ours, wc, mawk = lines / t, lines / t_wc, lines / t_mawk
+    agree = " ".join(r.get("agree", ["?"]))
+    out = [
+        ("1 replay, %.2f M lines" % (lines / 1e6), "%s, %.0f MB/s" % (mlines(ours), size / t / 1e6),
+         "wc -l %s" % mlines(wc), ratio(ours, wc), "(floor)", "-"),
+        ("1 replay vs mawk script", mlines(ours), "mawk %s (%s)" % (mlines(mawk), agree),
+         ratio(ours, mawk), ">= 5x mawk", verdict(ours >= 5 * mawk)),
+        ("1 replay, absolute", mlines(ours), "", "", ">= 10 M lines/s", verdict(ours >= 10e6)),
+    ]
+    if t_core:
+        out.append(("  parser+model, no I/O", mlines(lines / t_core), "", "", "(where time goes)", "-"))
+    return out
+
+
+def rows_memory(r):
+    small, big = num(r, "rss_small"), num(r, "rss_big")
+    if not (small and big):
+        return [("2 peak RSS", "not measured", "", "", "", "n/a")]
+    lines_big = num(r, "lines_big") or 0
+    return [("2 peak RSS, %.1f M lines" % (lines_big / 1e6), "%.1f MB" % (big / 1024),
+             "%.1f M lines: %.1f MB" % ((num(r, "lines") or 0) / 1e6, small / 1024),
+             ratio(big, small), "< 32 MB, flat",
+             verdict(big < 32 * 1024 and big <= small * 1.1))]
+
+
+def rows_live(r):
+    tail = num(r, "cpu_tail")
+    written = num(r, "cpu_written") or 0
+    pane = " ".join(r.get("cpu_pane", ["?"]))
+    out = []
+    for key, name in (("cpu_screen", "screen (tmux 120x40)"), ("cpu_json", "--json")):
+        x = num(r, key)
+        if x is None:
+            out.append(("3 live CPU, " + name, "not measured", "", "", "", "n/a"))
+            continue
+        note = " [pane %s]" % pane if key == "cpu_screen" and pane != "OK" else ""
+        out.append(("3 live CPU, " + name, "%.2f %% of a core%s" % (x, note),
+                    "tail -F %.2f %%" % tail if tail is not None else "",
+                    ratio(x, tail), "< 1 %", verdict(x < 1.0 and not note)))
+    if written:
+        out.append(("  (%d events fed at 200/s)" % written, "", "", "", "", ""))
+    return out
+
+
+def bytes_per_s(r, key):
+    first, steady, secs = (num(r, key, i) for i in range(3))
+    return None if steady is None or not secs else steady / secs
+
+
+def rows_traffic(r):
+    out = []
+    for size, label in (("120", "120x40"), ("220", "220x60")):
+        ours, htop = bytes_per_s(r, "tty_ccboard_" + size), bytes_per_s(r, "tty_htop_" + size)
+        if ours is None:
+            out.append(("4 terminal traffic " + label, "not measured", "", "", "", "n/a"))
+            continue
+        first = num(r, "tty_ccboard_" + size, 0)
+        out.append(("4 terminal bytes/s, " + label,
+                    "%.0f B/s (first paint %.1f KB)" % (ours, (first or 0) / 1024),
+                    "htop %.0f B/s" % htop if htop is not None else "", ratio(ours, htop),
+                    "< htop", verdict(None if htop is None else ours < htop)))
+    return out
+
+
+def lat(r, key):
+    v = r.get(key)
+    return None if not v else tuple(float(x) for x in v[:4])
+
+
+def rows_latency(r):
+    tail = lat(r, "lat_tail")
+    ref = "tail -F %.1f / %.1f ms" % (tail[0], tail[1]) if tail else ""
+    out = []
+    for key, name, limit in (("lat_json", "line -> --json", 1000.0),
+                             ("lat_model", "line -> model", 50.0)):
+        x = lat(r, key)
+        if x is None:
+            out.append(("5 latency, " + name, "not measured", "", "", "", "n/a"))
+            continue
+        out.append(("5 latency p50/p99, " + name, "%.1f / %.1f ms (max %.1f, n=%d)" % x, ref,
+                    ratio(x[1], tail[1]) if tail else "-", "p99 < %.0f ms" % limit,
+                    verdict(x[1] < limit)))
+    for key in r:
+        if key.startswith("lat_") and key.endswith("missing"):
+            out.append(("  " + key, " ".join(r[key]), "", "", "", "FAIL"))
+    return out
+
+
+def main(path):
+    r = load(path)
+    rows = [("figure", "measured", "reference (same run)", "ratio", "target", "verdict")]
+    for part in (rows_replay, rows_memory, rows_live, rows_traffic, rows_latency):
+        rows += part(r)
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+    for n, row in enumerate(rows):
+        print(" | ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        if n == 0:
+            print("-+-".join("-" * w for w in widths))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
