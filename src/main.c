@@ -3,6 +3,8 @@
  *   sources --lines--> queuelog parser --events--> model --snapshot--> screen / JSON / text
  *                                                              \--> alerts --> panel, bell, log, exec */
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
@@ -49,6 +51,7 @@ struct app {
 	struct snapshot snap;
 	struct snap_source config_src;   /* shows a failed reload */
 	bool config_error;
+	bool alertlog_reported;          /* its first error went to stderr */
 	uv_timer_t tick;
 	uv_signal_t sig_int, sig_term, sig_hup;
 	bool stopping, finished;
@@ -257,10 +260,32 @@ static void on_alert_change(void *ctx, const struct alert_event *ev)
 		ui_alert(app->ui, &ev->alert);
 }
 
+/* The alert log as a pseudo-source, so a failing disk shows on screen and in
+ * the JSON. Returns false while it has no error to show. */
+static bool alertlog_health(const struct app *app, struct snap_source *out)
+{
+	struct alertlog_stats st;
+	if (app->alertlog == NULL)
+		return false;
+	st = alertlog_stats(app->alertlog);
+	if (st.write_errors == 0 && st.lines_dropped == 0)
+		return false;
+	memset(out, 0, sizeof *out);
+	snprintf(out->name, sizeof out->name, "%s", app->cfg.alert_log ? app->cfg.alert_log : "");
+	out->kind = "alert_log";
+	out->state = SRC_ERROR;
+	out->lines = st.lines_written;
+	out->bad_lines = st.write_errors + st.lines_dropped;
+	snprintf(out->detail, sizeof out->detail, "%" PRIu64 " alert lines lost: %s",
+	         st.write_errors + st.lines_dropped,
+	         st.last_write_error ? uv_strerror(st.last_write_error) : "queue full");
+	return true;
+}
+
 /* Copies the sources' health into the snapshot. */
 static void collect_sources(struct app *app)
 {
-	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0);
+	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 1;
 	size_t k = 0;
 	app->snap.sources = xrealloc(app->snap.sources, (n ? n : 1) * sizeof *app->snap.sources);
 	if (app->demo)
@@ -269,6 +294,13 @@ static void collect_sources(struct app *app)
 		app->snap.sources[k++] = app->sources[i]->info;
 	if (app->config_error)
 		app->snap.sources[k++] = app->config_src;
+	if (alertlog_health(app, &app->snap.sources[k])) {
+		if (!app->alertlog_reported && app->ui == NULL)
+			fprintf(stderr, "ccboard: alert log %s: %s\n", app->snap.sources[k].name,
+			        app->snap.sources[k].detail);
+		app->alertlog_reported = true;
+		k++;
+	}
 	app->snap.n_sources = k;
 }
 
@@ -549,6 +581,26 @@ static int run(struct app *app)
 	return app->exit_code;
 }
 
+/* A closed standard descriptor would be taken by the next file opened (and
+ * libuv refuses fds 0-2 for its own use): point it at /dev/null. Returns
+ * false if standard output was closed. */
+static bool guard_std_fds(void)
+{
+	bool stdout_ok = true;
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (fd == 1)
+			stdout_ok = false;
+		int nfd = open("/dev/null", O_RDWR);
+		if (nfd >= 0 && nfd != fd) {
+			dup2(nfd, fd);
+			close(nfd);
+		}
+	}
+	return stdout_ok;
+}
+
 int main(int argc, char **argv)
 {
 	struct app app;
@@ -556,9 +608,14 @@ int main(int argc, char **argv)
 
 	setlocale(LC_CTYPE, "");
 	memset(&app, 0, sizeof app);
+	bool stdout_ok = guard_std_fds();
 	rc = parse_options(argc, argv, &app.opt);
 	if (rc != 0)
 		return rc < 0 ? 2 : 0;
+	if (!stdout_ok && (app.opt.json || app.opt.once)) {
+		fputs("ccboard: standard output is closed\n", stderr);
+		return 1;
+	}
 	app.loop = uv_default_loop();
 	rc = run(&app);
 	if (!app.stopping)
