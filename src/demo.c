@@ -32,8 +32,8 @@ struct queue_def {
 };
 
 static const struct queue_def queue_defs[Q_COUNT] = {
-	[Q_SUPPORT] = { "support", 0.82, 110.0, 120, 3.4, 0 },
-	[Q_SALES]   = { "sales",   0.80, 100.0, 180, 2.2, 0 },
+	[Q_SUPPORT] = { "support", 0.80, 110.0, 120, 4.0, 0 },
+	[Q_SALES]   = { "sales",   0.80, 100.0, 180, 2.5, 0 },
 	[Q_BILLING] = { "billing", 0.76, 120.0, 240, 1.4, 0 },
 	[Q_SPANISH] = { "spanish", 0.65, 120.0, 240, 1.4, 0 },
 	[Q_VIP]     = { "vip",     0.55, 200.0, 600, 1.2, 1 },
@@ -122,7 +122,7 @@ static const struct agent_def agent_defs[] = {
 /* The load curve: quiet morning ramp, then waves; noise on knots. */
 #define CURVE_MORNING    0.5
 #define CURVE_BASE       0.92
-#define CURVE_WAVE       0.10
+#define CURVE_WAVE       0.08
 #define CURVE_WAVE_S     2700.0
 #define CURVE_SLOW       0.06
 #define CURVE_SLOW_S     10800.0
@@ -134,7 +134,7 @@ static const struct agent_def agent_defs[] = {
 #define SPELL_DOWN_S     240.0
 #define SPELL_END_S      300.0
 #define MEETING_AT_S     30
-#define MEETING_SIZE     7
+#define MEETING_SIZE     8
 #define MEETING_END_MIN  330.0
 #define MEETING_END_MAX  400.0
 
@@ -386,14 +386,16 @@ static double noise(const struct demo *d, int q, double s)
 	return 1.0 + NOISE_AMP * (a + (b - a) * f);
 }
 
-/* The day's shape at s seconds after start: a quiet morning ramp, then waves. */
+/* The day's shape at s seconds after start: a quiet morning ramp up to a lull
+ * at start, then waves. */
 static double day_curve(double s)
 {
+	double lull = CURVE_BASE - CURVE_WAVE;   /* where the morning ends */
 	if (s < 0) {
 		double x = (s + HISTORY_S) / HISTORY_S;
-		return CURVE_MORNING + (CURVE_BASE - CURVE_MORNING) * 0.5 * (1.0 - cos(DEMO_PI * x));
+		return CURVE_MORNING + (lull - CURVE_MORNING) * 0.5 * (1.0 - cos(DEMO_PI * x));
 	}
-	return CURVE_BASE + CURVE_WAVE * sin(2.0 * DEMO_PI * s / CURVE_WAVE_S)
+	return CURVE_BASE - CURVE_WAVE * cos(2.0 * DEMO_PI * s / CURVE_WAVE_S)
 	       + CURVE_SLOW * sin(2.0 * DEMO_PI * s / CURVE_SLOW_S);
 }
 
@@ -513,6 +515,7 @@ static const char *aname(const struct demo *d, int ai)
 /* ---- agents --------------------------------------------------------------- */
 
 static void dispatch(struct demo *d);
+static void agent_ready(struct demo *d, int ai);
 
 static bool logged_in(const struct agent *a)
 {
@@ -582,10 +585,16 @@ static void agent_logoff(struct demo *d, int ai)
 	after(d, rng_uniform(&d->rng, RETURN_MIN_S, RETURN_MAX_S), SE_LOGIN, ai, a->shift);
 }
 
-/* The pause a wish asks for, ending at its fixed time or after its usual length. */
+/* The pause a wish asks for, ending at its fixed time (a wish for a meeting
+ * that is already over lapses) or after the reason's usual length (until 0). */
 static void agent_take_pause(struct demo *d, int ai, const char *reason, int64_t until_ms)
 {
-	if (until_ms <= d->now_ms) {
+	if (until_ms > 0 && until_ms <= d->now_ms) {
+		d->agents[ai].want_reason = NULL;
+		agent_ready(d, ai);
+		return;
+	}
+	if (until_ms == 0) {
 		const struct pause_kind *k = NULL;
 		for (int i = 0; i < N_PAUSE_KINDS; i++)
 			if (strcmp(pause_kinds[i].reason, reason) == 0)

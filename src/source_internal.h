@@ -7,7 +7,8 @@
 
 #define SOURCE_DEFAULT_MAX_LINE (64 * 1024)
 
-/* Opens one kind of source; same contract as source_open. */
+/* Opens one kind of source; same contract as source_open. A cause does not
+ * repeat the spec: the caller prints "SPEC: CAUSE". */
 typedef struct source *(*source_open_fn)(uv_loop_t *loop, const char *spec,
                                           const struct source_opts *opts,
                                           const struct source_sink *sink, char **cause);

@@ -108,13 +108,13 @@ struct source *source_stream_open(uv_loop_t *loop, int fd, const char *name, con
 		if (s)
 			stream_free(s);
 		close(fd);
-		*cause = source_format("%s: out of memory", name);
+		*cause = source_format("out of memory");
 		return NULL;
 	}
 	linebuf_init(&s->lb, opts->max_line ? opts->max_line : SOURCE_DEFAULT_MAX_LINE);
 	int rc = stream_start(loop, s, fd);
 	if (rc != 0) {
-		*cause = source_format("%s: %s", name, uv_strerror(rc));
+		*cause = source_format("%s", uv_strerror(rc));
 		return NULL;
 	}
 	s->src->impl = s;

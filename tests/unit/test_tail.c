@@ -496,8 +496,7 @@ static void test_replay_missing_file(void **state)
 
 	assert_null(open_spec(fx, fx->path, false, &cause));
 	assert_non_null(cause);
-	assert_non_null(strstr(cause, fx->path));
-	assert_non_null(strstr(cause, strerror(ENOENT)));
+	assert_string_equal(cause, strerror(ENOENT));   /* the caller names the spec */
 	free(cause);
 }
 
