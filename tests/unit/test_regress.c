@@ -196,10 +196,55 @@ static void test_pause_without_agent(void **state)
 	config_free(&cfg);
 }
 
+#ifdef HAVE_AMI
+static void keep_time(void *ctx, const struct qevent *ev)
+{
+	*(int64_t *)ctx = ev->time;
+}
+
+/* Maps one framed message received at 1795468875.5, keeping the event time. */
+static void regress_ami_msg(void *ctx, const struct ami_msg *msg)
+{
+	struct { struct ami_mapper *m; int64_t *t; } *c = ctx;
+	ami_mapper_feed(c->m, msg, 1795468875.5, keep_time, c->t);
+}
+
+/* Found by fuzz_ami: a Timestamp such as 1e300 passed strtod and isfinite and
+ * was cast to int64_t (undefined behaviour; clang's UBSan stops there, gcc's
+ * does not check float casts). An absurd stamp must not be used as the time. */
+static void test_ami_timestamp_out_of_range(void **state)
+{
+	(void)state;
+	static const char *const stamps[] = { "1e300", "-1e300", "9.3e18", "1e19" };
+	for (size_t i = 0; i < sizeof stamps / sizeof stamps[0]; i++) {
+		char text[256];
+		int n = snprintf(text, sizeof text, "Event: QueueCallerJoin\r\nTimestamp: %s\r\n"
+		                 "Queue: sales\r\nUniqueid: 1.1\r\nCallerIDNum: 555\r\n\r\n",
+		                 stamps[i]);
+		struct ami_framer f;
+		struct ami_mapper m;
+		int64_t t = 0;
+		struct { struct ami_mapper *m; int64_t *t; } ctx = { &m, &t };
+		ami_framer_init(&f);
+		ami_mapper_init(&m);
+		f.greeted = true;
+		ami_framer_feed(&f, text, (size_t)n, regress_ami_msg, &ctx);
+		assert_int_equal(t, 1795468875);
+		ami_mapper_free(&m);
+		ami_framer_free(&f);
+	}
+}
+#endif
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
+	/* The tests that abort the process (UBSan, a NULL dereference) come last. */
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_queue_name_not_utf8),
+#ifdef HAVE_AMI
+		cmocka_unit_test(test_ami_timestamp_out_of_range),
+#endif
 		cmocka_unit_test(test_replay_queuelog),
 		cmocka_unit_test(test_replay_linebuf),
 		cmocka_unit_test(test_replay_config),
@@ -207,7 +252,6 @@ int main(void)
 #ifdef HAVE_AMI
 		cmocka_unit_test(test_replay_ami),
 #endif
-		cmocka_unit_test(test_json_queue_name_not_utf8),
 		cmocka_unit_test(test_pause_without_agent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
