@@ -762,7 +762,8 @@ bool model_apply(struct model *m, const struct qevent *ev)
 		on_ring(m, ev, qi);
 		break;
 	case EV_PAUSE: case EV_UNPAUSE:
-		on_pause(m, ev);
+		if (ev->agent)
+			on_pause(m, ev);
 		break;
 	case EV_ADDMEMBER: case EV_REMOVEMEMBER: case EV_AGENTLOGIN: case EV_AGENTLOGOFF:
 	case EV_MEMBERSTATUS:

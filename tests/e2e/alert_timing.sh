@@ -2,7 +2,7 @@
 # alert_timing.sh - an alert is raised when its condition has held for for_s
 # (to the second), escalates, and clears only past the hysteresis band.
 # Replayed with --replay --json: one snapshot per second of log time.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 T0=1767254400
 cat > "$TMP/alerts.ini" <<'INI'
 [alert.longest_wait]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # cli.sh - the command-line contract of SPEC 3.1: usage errors exit 2 with a
 # message, standard input as a pipe and as a redirected file, --once text.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 python3 "$GEN" --seed 31 --hours 2 --out "$TMP/log" --truth "$TMP/truth"
 : > "$TMP/empty.ini"
 

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-SLACK = 0.1
+SLACK = 0.25
 
 
 def main(ccboard, log, times_path, out_path, gen_cmd):

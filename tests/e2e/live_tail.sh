@@ -2,7 +2,7 @@
 # live_tail.sh - ccboard --json follows a queue_log that a simulated centre
 # writes in real time, rotated by rename and later by copy-truncate midway:
 # every line shows within a second, and the last snapshot equals the truth.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 # Local time at about 08:00 so the hour simulated stays within one day.
 start=$(date +%s)
 hour=$(( (start / 3600) % 24 ))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # real_logs.sh - the real Asterisk logs are read without a crash or a hang,
 # and their figures equal what was worked out by hand from their lines.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 REAL="$SHARED/data/real"
 run() {  # output, config, files...
 	local out=$1 cfg=$2; shift 2

@@ -2,7 +2,7 @@
 # truth.sh - ccboard --replay --once --json on generated logs equals the
 # generator's own figures (--truth) for every queue: every count and sum of
 # today and window, waiting, longest wait, logged in, paused, on call.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 
 agents_map() {  # the [agents] section for --names asterisk with N agents
 	echo "[agents]"

@@ -1,4 +1,4 @@
-# lib.sh - shared by the end-to-end tests (sourced, not run by ctest itself).
+# lib.bash - shared by the end-to-end tests (sourced, not run by ctest itself).
 set -euo pipefail
 : "${CCBOARD:?path of the ccboard binary}"
 : "${SHARED:?path of the shared data}"
@@ -6,7 +6,8 @@ set -euo pipefail
 GEN="$SHARED/tools/gen-queue-log"
 export TZ=UTC
 export CCBOARD_CONFIG=/dev/null
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/ccboard-e2e.XXXXXX")
+mkdir -p "${BUILDDIR:-/tmp}/e2e-tmp"
+TMP=$(mktemp -d "${BUILDDIR:-/tmp}/e2e-tmp/$(basename "$0" .sh).XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
