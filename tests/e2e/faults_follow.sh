@@ -4,7 +4,7 @@
 # last line and then a rotation (no line glued onto another, none lost or
 # read twice); and SIGHUP reloading config.ini (a broken one is reported with
 # file:line, the old one kept, the board keeps counting).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 for s in recreate rotate2 partial hup; do
 	python3 "$SRCDIR/tests/e2e/faults_follow.py" "$CCBOARD" "$TMP" "$s" || fail "$s"
 	rm -f "$TMP"/queue_log*

@@ -3,7 +3,7 @@
 # checked: timestamps that go backwards; a year of history; 10 000 queues and
 # 100 000 agents; a million callers whose outcome never arrives (stale);
 # standard output closed; an alert log on a full disk (/dev/full).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 : > "$TMP/empty.ini"
 snap() {  # config, log -> $TMP/out.json
 	"$CCBOARD" --replay --once --json -c "$1" "$2" > "$TMP/out.json" 2> "$TMP/err" \

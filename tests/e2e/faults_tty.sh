@@ -3,11 +3,11 @@
 # alive, still drawing the board at the final size); SIGINT and SIGTERM (exit
 # 0, the terminal's modes restored exactly as they were: stty -g before and
 # after); SIGHUP (reloads, does not die).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 command -v tmux > /dev/null || { echo "skip: no tmux"; exit 0; }
 sock="ccb-faults-$$"
 T() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'T kill-server 2>/dev/null || true; rm -rf "$TMP"' EXIT
 python3 "$GEN" --seed 51 --hours 1 --out "$TMP/log"
 : > "$TMP/empty.ini"
 

@@ -4,7 +4,7 @@
 # errors, no leaks at exit (definite or indirect), and the same figures as the
 # tested binary. Uses $CCBOARD_PLAIN if set, else builds one (incrementally) in
 # $BUILDDIR/valgrind-build.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 command -v valgrind > /dev/null || { echo "skip: no valgrind"; exit 0; }
 plain=${CCBOARD_PLAIN:-}
 if [ -z "$plain" ]; then

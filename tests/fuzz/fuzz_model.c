@@ -282,9 +282,6 @@ static void apply_event(struct run *r, struct fuzz_in *in, enum ev_kind kind)
 	unsigned b = fuzz_byte(in);
 	ev.paused = b & 1;
 	ev.status = (int)(b >> 1) % 9;
-	/* Known: a PAUSE or UNPAUSE with no agent dereferences NULL in the model. */
-	if ((kind == EV_PAUSE || kind == EV_UNPAUSE) && ev.agent == NULL && fuzz_known())
-		ev.agent = agents[0];
 	model_apply(r->m, &ev);
 }
 

@@ -169,7 +169,7 @@ static void test_json_queue_name_not_utf8(void **state)
 
 /* Found by fuzz_model: PAUSE / UNPAUSE with no agent (event.h allows NULL
  * strings; queue_log refuses such a line, another source may not) made the
- * model intern a NULL name. It must be ignored like the member events are. */
+ * model intern a NULL name (fixed: ignored like the member events are). */
 static void test_pause_without_agent(void **state)
 {
 	(void)state;
