@@ -52,6 +52,7 @@ struct app {
 	struct snap_source config_src;   /* shows a failed reload */
 	bool config_error;
 	bool alertlog_reported;          /* its first error went to stderr */
+	int flush_waits;                 /* ticks of 10 ms waited for the alert log */
 	uv_timer_t tick;
 	uv_signal_t sig_int, sig_term, sig_hup;
 	bool stopping, finished;
@@ -335,6 +336,18 @@ static void draw(struct app *app)
 }
 
 /* All sources read (--replay or --once). */
+/* Prints the last snapshot once the alert log has written (or failed to
+ * write) the changes of the last evaluation, so a failure shows in it. */
+static void on_flush(uv_timer_t *t)
+{
+	struct app *app = t->data;
+	if (app->alertlog && !alertlog_idle(app->alertlog) && ++app->flush_waits < 200)
+		return;
+	uv_timer_stop(t);
+	print_snapshot(app);
+	stop(app, app->exit_code);
+}
+
 static void finish(struct app *app)
 {
 	if (app->finished)
@@ -343,8 +356,8 @@ static void finish(struct app *app)
 	if (!app->opt.replay)
 		model_advance(app->model, (int64_t)time(NULL));
 	if (app->opt.once || app->opt.json || app->ui == NULL) {
-		print_snapshot(app);
-		stop(app, app->exit_code);
+		build_snapshot(app);            /* evaluates the alerts: their changes go out */
+		uv_timer_start(&app->tick, on_flush, 0, 10);
 	} else {
 		draw(app);
 	}
@@ -563,14 +576,15 @@ static int run(struct app *app)
 	if (start_outputs(app) != 0)
 		return 2;
 	util_set_fatal_hook(ui_emergency_restore);
+	uv_timer_init(app->loop, &app->tick);
+	app->tick.data = app;
 	if (open_sources(app) != 0) {
 		stop(app, 2);
 		return 2;
 	}
 	if (app->opt.demo)
 		start_demo(app);
-	uv_timer_init(app->loop, &app->tick);
-	app->tick.data = app;
+
 	if (!app->opt.replay && !app->opt.once)
 		uv_timer_start(&app->tick, on_tick, app->ui ? 0 : ms_to_next_tick(app), 0);
 	else if (app->ui)
