@@ -683,15 +683,21 @@ void model_free(struct model *m)
 	free(m);
 }
 
+static void new_day(struct model *m);
+
 void model_set_config(struct model *m, const struct config *cfg)
 {
+	int64_t start, end;
 	m->cfg = cfg;
 	for (size_t i = 0; i < m->queue_names.count; i++)
 		queue_conf_refresh(m, (int32_t)i);
-	if (m->now) {
-		day_bounds(m->now, cfg->day_start_min, &m->day_start, &m->day_end);
-		window_expire(m);
-	}
+	if (m->now == 0)
+		return;
+	/* a new day_start makes another day: its figures start from here */
+	day_bounds(m->now, cfg->day_start_min, &start, &end);
+	if (start != m->day_start)
+		new_day(m);
+	window_expire(m);
 }
 
 /* A new day: today's counts and intervals start again. */
