@@ -61,7 +61,6 @@ const struct counts *model_queue_today(const struct model *m, size_t qi);
 const struct counts *model_queue_window(const struct model *m, size_t qi);
 int model_queue_waiting(const struct model *m, size_t qi);
 int64_t model_queue_longest_wait(const struct model *m, size_t qi);
-struct agent_counts model_queue_agents(const struct model *m, size_t qi);
 /* Today's intervals: *n is set to how many today has had so far (>= 1 once the
  * model has a clock); the array is indexed from the start of the day. */
 const struct interval *model_queue_intervals(const struct model *m, size_t qi, int *n);
@@ -69,7 +68,10 @@ const struct interval *model_queue_intervals(const struct model *m, size_t qi, i
 /* Totals: every queue together, each agent once. */
 int model_total_waiting(const struct model *m);
 int64_t model_total_longest_wait(const struct model *m);
-struct agent_counts model_total_agents(const struct model *m);
+/* Agents by state: per_queue has model_queue_count() entries; total counts
+ * each agent once (paused there only when paused in all its queues). */
+void model_agent_counts(const struct model *m, struct agent_counts *per_queue,
+                        struct agent_counts *total);
 /* Start of "today" as of the model's clock (epoch seconds). */
 int64_t model_day_start(const struct model *m);
 

@@ -16,8 +16,8 @@ struct snap_period {
 };
 
 struct snap_queue {
-	char *name;              /* queue name as in the log ("total" for the total) */
-	char *display;           /* display name from config (or name) */
+	const char *name;        /* queue name as in the log ("total"); points into the model */
+	const char *display;     /* display name from config (or name) */
 	int waiting;
 	int64_t longest_wait_s;
 	struct agent_counts agents;
@@ -26,6 +26,7 @@ struct snap_queue {
 	int sl_threshold_s;
 	double sl_target_pct;
 	enum sl_formula sl_formula;
+	int wrapup_s;
 	int n_intervals;                          /* today's intervals so far */
 	struct interval intervals[MODEL_MAX_INTERVALS];
 };
@@ -69,7 +70,7 @@ struct snapshot {
 	size_t n_sources;
 	struct snap_source *sources;
 	struct model_stats stats;
-	char *site;
+	const char *site;
 	char sla[32];                       /* "80/20" of the defaults */
 };
 

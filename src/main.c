@@ -1,0 +1,576 @@
+/* main.c - ccboard: options, configuration, the loop, shutdown.
+ *
+ *   sources --lines--> queuelog parser --events--> model --snapshot--> screen / JSON / text
+ *                                                              \--> alerts --> panel, bell, log, exec */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "alertlog.h"
+#include "alerts.h"
+#include "config.h"
+#include "demo.h"
+#include "model.h"
+#include "queuelog.h"
+#include "snapshot.h"
+#include "source.h"
+#include "ui.h"
+#include "util.h"
+
+struct options {
+	bool demo, replay, once, json, check_config;
+	const char *config_path;
+	const char *theme;
+	uint64_t seed;
+	char **sources;
+	int n_sources;
+};
+
+struct app {
+	uv_loop_t *loop;
+	struct options opt;
+	struct config cfg;
+	char *config_path;
+	struct model *model;
+	struct alerts *alerts;
+	struct alertlog *alertlog;
+	struct ui *ui;
+	struct source **sources;
+	size_t n_sources, n_done;
+	struct source demo_src;          /* info only: the demo is driven by the tick */
+	struct demo *demo;
+	struct snapshot snap;
+	struct snap_source config_src;   /* shows a failed reload */
+	bool config_error;
+	uv_timer_t tick;
+	uv_signal_t sig_int, sig_term, sig_hup;
+	bool stopping, finished;
+	int exit_code;
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: ccboard [OPTIONS] [SOURCE...]\n"
+	      "A terminal wallboard for contact-centre queues (Asterisk queue_log).\n\n"
+	      "SOURCE is a queue_log file (followed like tail -F), '-' for standard input,\n"
+	      "tcp:HOST:PORT or unix:PATH (listen for pushed lines), ami://USER@HOST:PORT.\n\n"
+	      "  --demo               a built-in simulated contact centre, live\n"
+	      "  --replay             the clock follows the events; read sources to their end\n"
+	      "  --once               print one snapshot once the sources are read, then exit\n"
+	      "  --json               no screen: print snapshots as JSON, one per line\n"
+	      "  -c, --config FILE    configuration file\n"
+	      "      --check-config   validate the configuration and exit\n"
+	      "  -t, --theme NAME     colour theme (default, light, high-contrast, colorblind, mono)\n"
+	      "      --seed N         the demo's random seed\n"
+	      "  -h, --help           this help\n"
+	      "  -V, --version        version\n\n"
+	      "Configuration: -c FILE, $CCBOARD_CONFIG, $XDG_CONFIG_HOME/ccboard/config.ini,\n"
+	      "/etc/ccboard/config.ini. See ccboard(1).\n", out);
+}
+
+/* Parses argv into o; returns -1 (after a message) on bad usage, 1 when done (help). */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_DEMO = 256, OPT_REPLAY, OPT_ONCE, OPT_JSON, OPT_CHECK, OPT_SEED };
+	static const struct option longopts[] = {
+		{ "demo", no_argument, NULL, OPT_DEMO },
+		{ "replay", no_argument, NULL, OPT_REPLAY },
+		{ "once", no_argument, NULL, OPT_ONCE },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "theme", required_argument, NULL, 't' },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	char *end;
+
+	memset(o, 0, sizeof *o);
+	o->seed = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:t:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DEMO:   o->demo = true; break;
+		case OPT_REPLAY: o->replay = true; break;
+		case OPT_ONCE:   o->once = true; break;
+		case OPT_JSON:   o->json = true; break;
+		case OPT_CHECK:  o->check_config = true; break;
+		case 'c':        o->config_path = optarg; break;
+		case 't':        o->theme = optarg; break;
+		case OPT_SEED:
+			errno = 0;
+			o->seed = strtoull(optarg, &end, 10);
+			if (errno || *end || end == optarg) {
+				fprintf(stderr, "ccboard: --seed: not a number: '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'V':
+			printf("ccboard %s\n", CCBOARD_VERSION);
+			return 1;
+		case ':':
+			fprintf(stderr, "ccboard: %s needs a value\n", argv[optind - 1]);
+			fputs("Try 'ccboard --help'.\n", stderr);
+			return -1;
+		default:
+			fprintf(stderr, "ccboard: unknown option '%s'\n", argv[optind - 1]);
+			fputs("Try 'ccboard --help'.\n", stderr);
+			return -1;
+		}
+	}
+	o->sources = argv + optind;
+	o->n_sources = argc - optind;
+	return 0;
+}
+
+/* ---- configuration ---------------------------------------------------------- */
+
+/* Loads the configuration into cfg; prints problems to stderr. Returns the
+ * number of errors (warnings do not count). */
+static int load_config(struct config *cfg, const char *path, bool quiet_ok)
+{
+	char *errors = NULL;
+	int n;
+
+	config_defaults(cfg);
+	if (path == NULL)
+		return 0;
+	n = config_load(cfg, path, &errors);
+	if (errors)
+		fputs(errors, stderr);
+	free(errors);
+	(void)quiet_ok;
+	return n;
+}
+
+/* SIGHUP: read the configuration again; keep the old one if the new has errors. */
+static void reload_config(struct app *app)
+{
+	struct config fresh;
+	char *errors = NULL;
+	int n;
+
+	if (app->config_path == NULL)
+		return;
+	config_defaults(&fresh);
+	n = config_load(&fresh, app->config_path, &errors);
+	memset(&app->config_src, 0, sizeof app->config_src);
+	snprintf(app->config_src.name, sizeof app->config_src.name, "%s", app->config_path);
+	app->config_src.kind = "config";
+	if (n > 0) {
+		app->config_src.state = SRC_ERROR;
+		snprintf(app->config_src.detail, sizeof app->config_src.detail, "reload failed: %s",
+		         errors ? errors : "errors");
+		char *nl = strchr(app->config_src.detail, '\n');
+		if (nl)
+			*nl = '\0';
+		app->config_error = true;
+		if (app->ui == NULL && errors)
+			fputs(errors, stderr);
+		config_free(&fresh);
+	} else {
+		config_free(&app->cfg);
+		app->cfg = fresh;
+		app->config_error = false;
+		model_set_config(app->model, &app->cfg);
+		alerts_set_rules(app->alerts, app->cfg.alert_rules);
+	}
+	free(errors);
+}
+
+/* ---- events ----------------------------------------------------------------- */
+
+static void print_snapshot(struct app *app);
+
+static void apply_event(struct app *app, const struct qevent *ev)
+{
+	/* --replay --json without --once: one snapshot per second of log time */
+	if (app->opt.replay && app->opt.json && !app->opt.once) {
+		int64_t now = model_now(app->model);
+		if (now != 0 && ev->time > now)
+			print_snapshot(app);
+	}
+	model_apply(app->model, ev);
+}
+
+static void on_line(void *ctx, struct source *src, char *line, size_t len)
+{
+	struct app *app = ctx;
+	struct qevent ev;
+
+	switch (queuelog_parse(line, len, &ev)) {
+	case QL_EVENT:
+		apply_event(app, &ev);
+		break;
+	case QL_IGNORED:
+		src->info.ignored_events++;
+		break;
+	case QL_BAD:
+		src->info.bad_lines++;
+		break;
+	case QL_BLANK:
+		break;
+	}
+}
+
+static void on_event(void *ctx, struct source *src, const struct qevent *ev)
+{
+	(void)src;
+	apply_event(ctx, ev);
+}
+
+static void finish(struct app *app);
+
+static void on_source_done(void *ctx, struct source *src)
+{
+	struct app *app = ctx;
+	(void)src;
+	app->n_done++;
+	if (!app->opt.replay && !app->opt.once)
+		return;
+	if (app->n_done >= app->n_sources)
+		finish(app);
+}
+
+/* ---- snapshots and output ----------------------------------------------------- */
+
+static void on_alert_change(void *ctx, const struct alert_event *ev)
+{
+	struct app *app = ctx;
+	if (app->alertlog)
+		alertlog_emit(app->alertlog, ev);
+	if (app->ui && ev->alert.severity == SEV_CRITICAL &&
+	    (ev->change == ALERT_RAISED || ev->change == ALERT_ESCALATED))
+		ui_alert(app->ui, &ev->alert);
+}
+
+/* Copies the sources' health into the snapshot. */
+static void collect_sources(struct app *app)
+{
+	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0);
+	size_t k = 0;
+	app->snap.sources = xrealloc(app->snap.sources, (n ? n : 1) * sizeof *app->snap.sources);
+	if (app->demo)
+		app->snap.sources[k++] = app->demo_src.info;
+	for (size_t i = 0; i < app->n_sources; i++)
+		app->snap.sources[k++] = app->sources[i]->info;
+	if (app->config_error)
+		app->snap.sources[k++] = app->config_src;
+	app->snap.n_sources = k;
+}
+
+static void build_snapshot(struct app *app)
+{
+	snapshot_build(&app->snap, app->model, &app->cfg);
+	collect_sources(app);
+	alerts_eval(app->alerts, &app->snap, app->snap.as_of, on_alert_change, app);
+}
+
+static void stop(struct app *app, int code);
+
+static void print_snapshot(struct app *app)
+{
+	int rc;
+	build_snapshot(app);
+	if (app->opt.json)
+		rc = snapshot_write_json(&app->snap, stdout);
+	else
+		rc = snapshot_write_text(&app->snap, stdout);
+	if (rc != 0) {
+		if (errno != EPIPE)
+			fprintf(stderr, "ccboard: writing to standard output: %s\n", strerror(errno));
+		stop(app, errno == EPIPE ? 0 : 1);
+	}
+}
+
+static void draw(struct app *app)
+{
+	build_snapshot(app);
+	ui_draw(app->ui, &app->snap);
+}
+
+/* All sources read (--replay or --once). */
+static void finish(struct app *app)
+{
+	if (app->finished)
+		return;
+	app->finished = true;
+	if (!app->opt.replay)
+		model_advance(app->model, (int64_t)time(NULL));
+	if (app->opt.once || app->opt.json || app->ui == NULL) {
+		print_snapshot(app);
+		stop(app, app->exit_code);
+	} else {
+		draw(app);
+	}
+}
+
+/* ---- the demo ------------------------------------------------------------------ */
+
+static void demo_line(void *ctx, char *line, size_t len)
+{
+	struct app *app = ctx;
+	app->demo_src.info.lines++;
+	app->demo_src.info.bytes += len + 1;
+	on_line(app, &app->demo_src, line, len);
+}
+
+static void demo_step(struct app *app, int64_t now)
+{
+	if (app->demo)
+		demo_run_until(app->demo, now, demo_line, app);
+}
+
+/* ---- the tick ------------------------------------------------------------------- */
+
+static uint64_t ms_to_next_tick(const struct app *app)
+{
+	struct timespec ts;
+	uint64_t period = (uint64_t)app->cfg.tick_ms, ms;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return period - ms % period;
+}
+
+static void on_tick(uv_timer_t *t)
+{
+	struct app *app = t->data;
+	int64_t now = (int64_t)time(NULL);
+
+	for (size_t i = 0; i < app->n_sources; i++)
+		source_tick(app->sources[i], now);
+	if (!app->opt.replay) {
+		demo_step(app, now);
+		model_advance(app->model, now);
+	}
+	if (app->ui)
+		draw(app);
+	else if (app->opt.json && !app->opt.once && !app->opt.replay)
+		print_snapshot(app);
+	if (!app->stopping)
+		uv_timer_start(&app->tick, on_tick, ms_to_next_tick(app), 0);
+}
+
+/* ---- signals and shutdown ------------------------------------------------------ */
+
+static void close_handle(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+static void stop(struct app *app, int code)
+{
+	if (app->stopping)
+		return;
+	app->stopping = true;
+	app->exit_code = code;
+	for (size_t i = 0; i < app->n_sources; i++)
+		source_close(app->sources[i]);
+	app->n_sources = 0;
+	if (app->alertlog)
+		alertlog_close(app->alertlog);
+	app->alertlog = NULL;
+	if (app->ui)
+		ui_free(app->ui);
+	app->ui = NULL;
+	uv_walk(app->loop, close_handle, NULL);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct app *app = h->data;
+	if (signum == SIGHUP)
+		reload_config(app);
+	else
+		stop(app, 0);
+}
+
+static void ui_quit(void *ctx)
+{
+	stop(ctx, 0);
+}
+
+static void ui_ack(void *ctx)
+{
+	struct app *app = ctx;
+	alerts_ack(app->alerts);
+	draw(app);
+}
+
+static void ui_redraw(void *ctx)
+{
+	draw(ctx);
+}
+
+/* ---- start-up ------------------------------------------------------------------- */
+
+static int open_sources(struct app *app)
+{
+	const char *const *specs = (const char *const *)app->opt.sources;
+	size_t n = (size_t)app->opt.n_sources;
+	struct source_sink sink = { app, on_line, on_event, on_source_done };
+	struct source_opts so = { .follow = !app->opt.replay && !app->opt.once,
+	                          .max_line = 64 * 1024, .cfg = &app->cfg };
+
+	if (n == 0 && !app->opt.demo) {
+		specs = (const char *const *)app->cfg.sources;
+		n = app->cfg.n_sources;
+	}
+	if (n == 0 && !app->opt.demo) {
+		fputs("ccboard: no source: give a queue_log file, '-' for standard input, or --demo\n"
+		      "Try 'ccboard --help'.\n", stderr);
+		return -1;
+	}
+	app->sources = xcalloc(n ? n : 1, sizeof *app->sources);
+	for (size_t i = 0; i < n; i++) {
+		char *cause = NULL;
+		struct source *src = source_open(app->loop, specs[i], &so, &sink, &cause);
+		if (src == NULL) {
+			fprintf(stderr, "ccboard: %s: %s\n", specs[i], cause ? cause : "cannot open");
+			free(cause);
+			return -1;
+		}
+		app->sources[app->n_sources++] = src;
+	}
+	return 0;
+}
+
+static void start_demo(struct app *app)
+{
+	int64_t now = (int64_t)time(NULL);
+	app->demo = demo_new(app->opt.seed, now);
+	snprintf(app->demo_src.info.name, sizeof app->demo_src.info.name, "demo");
+	app->demo_src.info.kind = "demo";
+	app->demo_src.info.state = SRC_FOLLOWING;
+	demo_step(app, now);
+}
+
+static int start_outputs(struct app *app)
+{
+	char *cause = NULL;
+	if (app->cfg.alert_log || app->cfg.alert_exec) {
+		app->alertlog = alertlog_new(app->loop, app->cfg.alert_log, app->cfg.alert_exec, &cause);
+		if (app->alertlog == NULL) {
+			fprintf(stderr, "ccboard: alerts: %s\n", cause ? cause : "cannot start");
+			free(cause);
+			return -1;
+		}
+	}
+	if (app->opt.json || app->opt.once)
+		return 0;
+	struct ui_actions act = { app, ui_quit, ui_ack, ui_redraw };
+	app->ui = ui_new(app->loop, &app->cfg, app->opt.theme, &act, &cause);
+	if (app->ui == NULL) {
+		fprintf(stderr, "ccboard: %s\n", cause ? cause : "cannot start the screen");
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+static void start_signals(struct app *app)
+{
+	uv_signal_t *sigs[] = { &app->sig_int, &app->sig_term, &app->sig_hup };
+	int nums[] = { SIGINT, SIGTERM, SIGHUP };
+	for (int i = 0; i < 3; i++) {
+		uv_signal_init(app->loop, sigs[i]);
+		sigs[i]->data = app;
+		uv_signal_start(sigs[i], on_signal, nums[i]);
+		uv_unref((uv_handle_t *)sigs[i]);
+	}
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int check_config(struct app *app, int errors)
+{
+	if (app->config_path == NULL) {
+		printf("no configuration file found; the built-in defaults apply\n");
+		return 0;
+	}
+	if (errors > 0) {
+		fprintf(stderr, "%s: %d error%s\n", app->config_path, errors, errors == 1 ? "" : "s");
+		return 2;
+	}
+	printf("%s: OK\n", app->config_path);
+	return 0;
+}
+
+static int run(struct app *app)
+{
+	int errors;
+
+	app->config_path = app->opt.config_path ? xstrdup(app->opt.config_path) : config_find();
+	errors = load_config(&app->cfg, app->config_path, app->opt.check_config);
+	if (app->opt.check_config)
+		return check_config(app, errors);
+	if (errors > 0) {
+		fprintf(stderr, "ccboard: %s: %d error%s in the configuration\n", app->config_path,
+		        errors, errors == 1 ? "" : "s");
+		return 2;
+	}
+	app->model = model_new(&app->cfg);
+	app->alerts = alerts_new(app->cfg.alert_rules);
+	start_signals(app);
+	if (start_outputs(app) != 0)
+		return 2;
+	util_set_fatal_hook(ui_emergency_restore);
+	if (open_sources(app) != 0) {
+		stop(app, 2);
+		return 2;
+	}
+	if (app->opt.demo)
+		start_demo(app);
+	uv_timer_init(app->loop, &app->tick);
+	app->tick.data = app;
+	if (!app->opt.replay && !app->opt.once)
+		uv_timer_start(&app->tick, on_tick, app->ui ? 0 : ms_to_next_tick(app), 0);
+	else if (app->ui)
+		uv_timer_start(&app->tick, on_tick, 0, 0);
+	if (app->n_sources == 0 && (app->opt.replay || app->opt.once))
+		finish(app);
+	uv_run(app->loop, UV_RUN_DEFAULT);
+	return app->exit_code;
+}
+
+int main(int argc, char **argv)
+{
+	struct app app;
+	int rc;
+
+	setlocale(LC_CTYPE, "");
+	memset(&app, 0, sizeof app);
+	rc = parse_options(argc, argv, &app.opt);
+	if (rc != 0)
+		return rc < 0 ? 2 : 0;
+	app.loop = uv_default_loop();
+	rc = run(&app);
+	if (!app.stopping)
+		stop(&app, rc);
+	uv_run(app.loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(app.loop) != 0)
+		fprintf(stderr, "ccboard: internal: handles left open at exit\n");
+	free(app.snap.sources);
+	snapshot_free(&app.snap);
+	alerts_free(app.alerts);
+	model_free(app.model);
+	demo_free(app.demo);
+	free(app.sources);
+	free(app.config_path);
+	config_free(&app.cfg);
+	return rc;
+}

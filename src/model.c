@@ -1,0 +1,958 @@
+/* model.c - calls, queues and agents from events (SPEC 2).
+ *
+ * Each call entry (callid, queue) is one record, found through a hash table.
+ * A record is in one of three phases and on one time-ordered list:
+ *   waiting  - on its queue's waiting list and the live list (by enter time)
+ *   talking  - answered, on the live list (by connect time)
+ *   done     - a tombstone on the done list, kept for TOMBSTONE_S so that a
+ *              duplicated line is recognised; then freed.
+ * Lists are kept in time order by inserting from the tail, which is O(1) for
+ * logs in order and cheap for the "a little out of order" of real logs.
+ * Outcomes are tallied into today, the rolling window (through a time-ordered
+ * queue of small records that expire) and today's 15-minute intervals. */
+#include "model.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "strmap.h"
+#include "util.h"
+
+#define TOMBSTONE_S 7200       /* how long an ended call is remembered */
+#define RING_STALE_S 120       /* an AMI "ringing" with no follow-up expires */
+#define MAX_RING 4             /* agents remembered as ringing for one call */
+
+enum phase { PH_WAITING, PH_TALKING, PH_DONE };
+
+struct call {
+	struct call *hnext;            /* hash chain */
+	struct call *prev, *next;      /* live or done list */
+	struct call *wprev, *wnext;    /* the queue's waiting list */
+	int64_t key_t;                 /* the list's ordering time */
+	int64_t enter_t;               /* ENTERQUEUE time (INT64_MIN: not seen) */
+	uint32_t hash;
+	int32_t queue;
+	int32_t agent;                 /* the answering agent, or -1 */
+	int32_t ringing[MAX_RING];     /* agents being rung (AMI), -1 */
+	uint8_t phase;
+	uint8_t outcome_seen;          /* an outcome counted since the last ENTER */
+	uint8_t ended;                 /* an end counted since the last CONNECT */
+	char callerid[40];
+	char callid[];
+};
+
+struct list {
+	struct call *head, *tail;
+};
+
+struct membership {
+	int32_t queue;
+	uint8_t paused;
+};
+
+struct agent {
+	struct membership *mem;
+	int nmem, capmem;
+	int active_calls;
+	int global_login;              /* AGENTLOGIN with no queue */
+	int paused_all;                /* PAUSEALL seen while in no queue */
+	int64_t wrapup_until;
+	int64_t since;
+	int64_t ring_since;            /* INT64_MIN: not ringing */
+	int status;
+	char *reason;
+};
+
+/* One outcome or end, as it is tallied and later expired from the window. */
+struct tally {
+	int64_t t;
+	int32_t queue;
+	uint8_t kind;                  /* enum ev_kind */
+	uint8_t within_sl, is_short, abandon_within_sl;
+	int32_t value;                 /* hold, wait or talk seconds; -1 unknown */
+};
+
+struct queue {
+	struct queue_conf conf;
+	struct counts today, window;
+	struct interval iv[MODEL_MAX_INTERVALS];
+	struct call *whead, *wtail;
+	int waiting;
+};
+
+struct model {
+	const struct config *cfg;
+	struct strmap queue_names, agent_names;
+	struct queue *queues;
+	size_t cap_queues;
+	struct agent *agents;
+	size_t cap_agents;
+	struct call **buckets;
+	size_t nbuckets, ncalls;
+	struct list live, done;
+	struct tally *win;             /* ring buffer of tallies in the window, time order */
+	size_t win_head, win_len, win_cap;
+	int64_t now, day_start, day_end;
+	struct model_stats stats;
+};
+
+/* ---- time ------------------------------------------------------------- */
+
+/* The start of the day containing t (local time, day_start_min minutes after
+ * midnight) and the start of the next one. */
+static void day_bounds(int64_t t, int day_start_min, int64_t *start, int64_t *end)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	tm.tm_hour = 0;
+	tm.tm_min = day_start_min;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	time_t s = mktime(&tm);
+	if ((int64_t)s > t) {
+		tm.tm_mday -= 1;
+		tm.tm_hour = 0;
+		tm.tm_min = day_start_min;
+		tm.tm_isdst = -1;
+		s = mktime(&tm);
+	}
+	localtime_r(&s, &tm);
+	tm.tm_mday += 1;
+	tm.tm_hour = 0;
+	tm.tm_min = day_start_min;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	*start = (int64_t)s;
+	*end = (int64_t)mktime(&tm);
+}
+
+/* ---- lists ------------------------------------------------------------ */
+
+static void list_unlink(struct list *l, struct call *c)
+{
+	if (c->prev) c->prev->next = c->next; else l->head = c->next;
+	if (c->next) c->next->prev = c->prev; else l->tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+/* Inserts c by key_t, scanning from the tail (logs are nearly in order). */
+static void list_insert(struct list *l, struct call *c)
+{
+	struct call *after = l->tail;
+	while (after && after->key_t > c->key_t)
+		after = after->prev;
+	c->prev = after;
+	c->next = after ? after->next : l->head;
+	if (c->next) c->next->prev = c; else l->tail = c;
+	if (after) after->next = c; else l->head = c;
+}
+
+static void wait_unlink(struct queue *q, struct call *c)
+{
+	if (c->wprev) c->wprev->wnext = c->wnext; else q->whead = c->wnext;
+	if (c->wnext) c->wnext->wprev = c->wprev; else q->wtail = c->wprev;
+	c->wprev = c->wnext = NULL;
+	q->waiting--;
+}
+
+static void wait_insert(struct queue *q, struct call *c)
+{
+	struct call *after = q->wtail;
+	while (after && after->enter_t > c->enter_t)
+		after = after->wprev;
+	c->wprev = after;
+	c->wnext = after ? after->wnext : q->whead;
+	if (c->wnext) c->wnext->wprev = c; else q->wtail = c;
+	if (after) after->wnext = c; else q->whead = c;
+	q->waiting++;
+}
+
+/* ---- call table ------------------------------------------------------- */
+
+static uint32_t call_hash(const char *callid, int32_t queue)
+{
+	return (strmap_hash(callid) ^ (uint32_t)queue * 2654435761u) * 16777619u;
+}
+
+static struct call *call_find(struct model *m, const char *callid, int32_t queue)
+{
+	uint32_t h = call_hash(callid, queue);
+	if (m->nbuckets == 0)
+		return NULL;
+	for (struct call *c = m->buckets[h & (m->nbuckets - 1)]; c; c = c->hnext)
+		if (c->hash == h && c->queue == queue && strcmp(c->callid, callid) == 0)
+			return c;
+	return NULL;
+}
+
+static void call_table_grow(struct model *m)
+{
+	size_t n = m->nbuckets ? m->nbuckets * 2 : 1024;
+	struct call **b = xcalloc(n, sizeof *b);
+	for (size_t i = 0; i < m->nbuckets; i++) {
+		struct call *c = m->buckets[i], *next;
+		for (; c; c = next) {
+			next = c->hnext;
+			c->hnext = b[c->hash & (n - 1)];
+			b[c->hash & (n - 1)] = c;
+		}
+	}
+	free(m->buckets);
+	m->buckets = b;
+	m->nbuckets = n;
+}
+
+static struct call *call_new(struct model *m, const char *callid, int32_t queue)
+{
+	size_t len = strlen(callid);
+	struct call *c = xcalloc(1, sizeof *c + len + 1);
+	memcpy(c->callid, callid, len + 1);
+	c->queue = queue;
+	c->hash = call_hash(callid, queue);
+	c->agent = -1;
+	c->enter_t = INT64_MIN;
+	for (int i = 0; i < MAX_RING; i++)
+		c->ringing[i] = -1;
+	if (m->ncalls + 1 > m->nbuckets)
+		call_table_grow(m);
+	c->hnext = m->buckets[c->hash & (m->nbuckets - 1)];
+	m->buckets[c->hash & (m->nbuckets - 1)] = c;
+	m->ncalls++;
+	c->phase = PH_DONE;             /* the caller puts it where it belongs */
+	return c;
+}
+
+static void call_free(struct model *m, struct call *c)
+{
+	struct call **pp = &m->buckets[c->hash & (m->nbuckets - 1)];
+	while (*pp != c)
+		pp = &(*pp)->hnext;
+	*pp = c->hnext;
+	m->ncalls--;
+	free(c);
+}
+
+/* ---- queues and agents ------------------------------------------------ */
+
+static void queue_conf_refresh(struct model *m, int32_t qi)
+{
+	m->queues[qi].conf = config_queue(m->cfg, m->queue_names.keys[qi]);
+}
+
+static int32_t queue_index(struct model *m, const char *name)
+{
+	size_t before = m->queue_names.count;
+	int32_t qi = strmap_intern(&m->queue_names, name);
+	if (m->queue_names.count == before)
+		return qi;
+	if ((size_t)qi >= m->cap_queues) {
+		size_t old = m->cap_queues;
+		m->cap_queues = m->cap_queues ? m->cap_queues * 2 : 8;
+		m->queues = xrealloc(m->queues, m->cap_queues * sizeof *m->queues);
+		memset(m->queues + old, 0, (m->cap_queues - old) * sizeof *m->queues);
+	}
+	queue_conf_refresh(m, qi);
+	return qi;
+}
+
+static int32_t agent_index(struct model *m, const char *field)
+{
+	const char *name = config_agent_name(m->cfg, field);
+	int32_t ai = strmap_intern(&m->agent_names, name);
+	if ((size_t)ai >= m->cap_agents) {
+		size_t old = m->cap_agents;
+		m->cap_agents = m->cap_agents ? m->cap_agents * 2 : 16;
+		m->agents = xrealloc(m->agents, m->cap_agents * sizeof *m->agents);
+		memset(m->agents + old, 0, (m->cap_agents - old) * sizeof *m->agents);
+		for (size_t i = old; i < m->cap_agents; i++)
+			m->agents[i].ring_since = INT64_MIN;
+	}
+	return ai;
+}
+
+static struct membership *member_find(struct agent *a, int32_t qi)
+{
+	for (int i = 0; i < a->nmem; i++)
+		if (a->mem[i].queue == qi)
+			return &a->mem[i];
+	return NULL;
+}
+
+/* Makes the agent a member of queue qi (if it is not); returns the membership. */
+static struct membership *member_ensure(struct model *m, struct agent *a, int32_t qi, int64_t t)
+{
+	struct membership *ms = member_find(a, qi);
+	if (ms)
+		return ms;
+	if (a->nmem == a->capmem) {
+		a->capmem = a->capmem ? a->capmem * 2 : 2;
+		a->mem = xrealloc(a->mem, (size_t)a->capmem * sizeof *a->mem);
+	}
+	if (a->nmem == 0 && !a->global_login)
+		a->since = t;
+	ms = &a->mem[a->nmem++];
+	ms->queue = qi;
+	ms->paused = (uint8_t)a->paused_all;
+	(void)m;
+	return ms;
+}
+
+static void member_remove(struct agent *a, int32_t qi, int64_t t)
+{
+	for (int i = 0; i < a->nmem; i++) {
+		if (a->mem[i].queue == qi) {
+			a->mem[i] = a->mem[--a->nmem];
+			if (a->nmem == 0)
+				a->since = t;
+			return;
+		}
+	}
+}
+
+static void set_reason(struct agent *a, const char *reason)
+{
+	free(a->reason);
+	a->reason = reason ? xstrdup(reason) : NULL;
+}
+
+/* ---- tallies: today, window, intervals -------------------------------- */
+
+/* Adds (sign 1) or removes (sign -1) one tally from counts. */
+static void tally_apply(struct counts *c, const struct tally *x, int sign)
+{
+	int64_t v = x->value > 0 ? x->value : 0;
+	switch ((enum ev_kind)x->kind) {
+	case EV_CONNECT:
+		c->offered += sign;
+		c->answered += sign;
+		c->answered_within_sl += sign * x->within_sl;
+		c->hold_s += sign * v;
+		break;
+	case EV_ABANDON:
+		c->offered += sign;
+		c->abandoned += sign;
+		c->abandoned_short += sign * x->is_short;
+		c->abandoned_within_sl += sign * x->abandon_within_sl;
+		c->abandon_wait_s += sign * v;
+		break;
+	case EV_TIMEOUT:   c->offered += sign; c->timed_out += sign; break;
+	case EV_EXITKEY:   c->offered += sign; c->exited_key += sign; break;
+	case EV_EXITEMPTY: c->offered += sign; c->exited_empty += sign; break;
+	case EV_WITHDRAW:  c->offered += sign; c->withdrawn += sign; break;
+	case EV_COMPLETE:  c->completed += sign; c->talk_s += sign * v; break;
+	case EV_TRANSFER:  c->transferred += sign; c->talk_s += sign * v; break;
+	default: break;
+	}
+}
+
+static void interval_apply(struct interval *iv, const struct tally *x)
+{
+	switch ((enum ev_kind)x->kind) {
+	case EV_CONNECT:
+		iv->offered++;
+		iv->answered++;
+		iv->answered_within_sl += x->within_sl;
+		break;
+	case EV_ABANDON:
+		iv->offered++;
+		iv->abandoned++;
+		iv->abandoned_short += x->is_short;
+		iv->abandoned_within_sl += x->abandon_within_sl;
+		break;
+	case EV_TIMEOUT: case EV_EXITKEY: case EV_EXITEMPTY: case EV_WITHDRAW:
+		iv->offered++;
+		break;
+	default:
+		break;
+	}
+}
+
+static void window_push(struct model *m, const struct tally *x)
+{
+	size_t i;
+	if (m->win_len == m->win_cap) {
+		size_t ncap = m->win_cap ? m->win_cap * 2 : 1024;
+		struct tally *n = xmalloc(ncap * sizeof *n);
+		for (i = 0; i < m->win_len; i++)
+			n[i] = m->win[(m->win_head + i) % m->win_cap];
+		free(m->win);
+		m->win = n;
+		m->win_cap = ncap;
+		m->win_head = 0;
+	}
+	/* insert in time order from the tail */
+	i = m->win_len++;
+	while (i > 0 && m->win[(m->win_head + i - 1) % m->win_cap].t > x->t) {
+		m->win[(m->win_head + i) % m->win_cap] = m->win[(m->win_head + i - 1) % m->win_cap];
+		i--;
+	}
+	m->win[(m->win_head + i) % m->win_cap] = *x;
+}
+
+static void window_expire(struct model *m)
+{
+	int64_t edge = m->now - m->cfg->window_s;
+	while (m->win_len > 0 && m->win[m->win_head].t <= edge) {
+		const struct tally *x = &m->win[m->win_head];
+		tally_apply(&m->queues[x->queue].window, x, -1);
+		m->win_head = (m->win_head + 1) % m->win_cap;
+		m->win_len--;
+	}
+}
+
+static void tally(struct model *m, const struct tally *x)
+{
+	struct queue *q = &m->queues[x->queue];
+	if (x->t >= m->day_start && x->t < m->day_end) {
+		tally_apply(&q->today, x, 1);
+		int slot = (int)((x->t - m->day_start) / MODEL_INTERVAL_S);
+		if (slot < MODEL_MAX_INTERVALS)
+			interval_apply(&q->iv[slot], x);
+	} else {
+		m->stats.late_outcomes++;
+	}
+	if (x->t > m->now - m->cfg->window_s) {
+		tally_apply(&q->window, x, 1);
+		window_push(m, x);
+	}
+}
+
+static void tally_event(struct model *m, const struct qevent *ev, int32_t qi, long value)
+{
+	const struct queue_conf *qc = &m->queues[qi].conf;
+	struct tally x = { .t = ev->time, .queue = qi, .kind = (uint8_t)ev->kind,
+	                   .value = value > INT32_MAX ? INT32_MAX : (int32_t)value };
+	if (ev->kind == EV_CONNECT)
+		x.within_sl = value >= 0 && value <= qc->sl_threshold_s;
+	if (ev->kind == EV_ABANDON) {
+		x.is_short = value >= 0 && value < qc->short_abandon_s;
+		x.abandon_within_sl = value >= 0 && value <= qc->sl_threshold_s;
+	}
+	tally(m, &x);
+}
+
+/* ---- call life -------------------------------------------------------- */
+
+static void ring_clear_call(struct model *m, struct call *c)
+{
+	for (int i = 0; i < MAX_RING; i++) {
+		if (c->ringing[i] >= 0)
+			m->agents[c->ringing[i]].ring_since = INT64_MIN;
+		c->ringing[i] = -1;
+	}
+}
+
+/* Moves a call to the done list (leaving waiting or talking). */
+static void call_retire(struct model *m, struct call *c, int64_t t)
+{
+	struct queue *q = &m->queues[c->queue];
+	if (c->phase == PH_DONE)
+		list_unlink(&m->done, c);
+	else
+		list_unlink(&m->live, c);
+	if (c->phase == PH_WAITING)
+		wait_unlink(q, c);
+	if (c->phase == PH_TALKING && c->agent >= 0) {
+		struct agent *a = &m->agents[c->agent];
+		if (a->active_calls > 0)
+			a->active_calls--;
+		if (a->active_calls == 0) {
+			a->wrapup_until = t + q->conf.wrapup_s;
+			a->since = t;
+		}
+	}
+	ring_clear_call(m, c);
+	c->phase = PH_DONE;
+	c->key_t = t > m->now ? t : m->now;
+	list_insert(&m->done, c);
+}
+
+static struct call *call_get(struct model *m, const struct qevent *ev, int32_t qi)
+{
+	struct call *c = call_find(m, ev->callid, qi);
+	if (c == NULL) {
+		c = call_new(m, ev->callid, qi);
+		c->key_t = ev->time;
+		list_insert(&m->done, c);
+	}
+	return c;
+}
+
+static bool on_enter(struct model *m, const struct qevent *ev, int32_t qi)
+{
+	struct call *c = call_find(m, ev->callid, qi);
+	if (c && c->enter_t == ev->time)
+		return false;                          /* the same ENTERQUEUE again */
+	if (c == NULL)
+		c = call_get(m, ev, qi);
+	else
+		call_retire(m, c, ev->time);           /* an earlier entry with no outcome */
+	list_unlink(&m->done, c);
+	c->phase = PH_WAITING;
+	c->enter_t = ev->time;
+	c->key_t = ev->time;
+	c->outcome_seen = 0;
+	c->ended = 0;
+	c->agent = -1;
+	snprintf(c->callerid, sizeof c->callerid, "%s", ev->callerid ? ev->callerid : "");
+	list_insert(&m->live, c);
+	wait_insert(&m->queues[qi], c);
+	return true;
+}
+
+static bool on_outcome(struct model *m, const struct qevent *ev, int32_t qi)
+{
+	struct call *c = call_get(m, ev, qi);
+	long value = ev->kind == EV_CONNECT ? ev->hold_s : ev->wait_s;
+	if (c->outcome_seen)
+		return false;
+	c->outcome_seen = 1;
+	tally_event(m, ev, qi, value);
+	if (c->phase != PH_DONE || ev->kind == EV_CONNECT)
+		call_retire(m, c, ev->time);
+	if (ev->kind == EV_CONNECT) {
+		c->ended = 0;
+		if (ev->agent) {
+			int32_t ai = agent_index(m, ev->agent);
+			struct agent *a = &m->agents[ai];
+			member_ensure(m, a, qi, ev->time);
+			a->active_calls++;
+			a->since = ev->time;
+			a->ring_since = INT64_MIN;
+			c->agent = ai;
+		}
+		list_unlink(&m->done, c);
+		c->phase = PH_TALKING;
+		c->key_t = ev->time;
+		list_insert(&m->live, c);
+	}
+	return true;
+}
+
+static bool on_end(struct model *m, const struct qevent *ev, int32_t qi)
+{
+	struct call *c = call_get(m, ev, qi);
+	if (c->ended)
+		return false;
+	c->ended = 1;
+	c->outcome_seen = 1;
+	tally_event(m, ev, qi, ev->talk_s);
+	if (ev->agent)
+		member_ensure(m, &m->agents[agent_index(m, ev->agent)], qi, ev->time);
+	call_retire(m, c, ev->time);
+	return true;
+}
+
+static void on_ring(struct model *m, const struct qevent *ev, int32_t qi)
+{
+	struct agent *a;
+	int32_t ai;
+	if (ev->agent == NULL)
+		return;
+	ai = agent_index(m, ev->agent);
+	a = &m->agents[ai];
+	member_ensure(m, a, qi, ev->time);
+	if (ev->kind != EV_RINGING) {
+		a->ring_since = INT64_MIN;
+		return;
+	}
+	a->ring_since = ev->time;
+	struct call *c = call_find(m, ev->callid, qi);
+	if (c && c->phase == PH_WAITING) {
+		for (int i = 0; i < MAX_RING; i++) {
+			if (c->ringing[i] < 0 || c->ringing[i] == ai) {
+				c->ringing[i] = ai;
+				break;
+			}
+		}
+	}
+}
+
+/* ---- agents ----------------------------------------------------------- */
+
+static void set_paused(struct agent *a, struct membership *ms, bool paused, int64_t t)
+{
+	if (ms->paused != paused)
+		a->since = t;
+	ms->paused = paused;
+}
+
+static void on_pause(struct model *m, const struct qevent *ev)
+{
+	struct agent *a = &m->agents[agent_index(m, ev->agent)];
+	bool paused = ev->kind == EV_PAUSE;
+	if (ev->queue) {
+		set_paused(a, member_ensure(m, a, queue_index(m, ev->queue), ev->time), paused, ev->time);
+	} else {
+		for (int i = 0; i < a->nmem; i++)
+			set_paused(a, &a->mem[i], paused, ev->time);
+		a->paused_all = paused;
+	}
+	set_reason(a, paused ? ev->reason : NULL);
+}
+
+static void on_member(struct model *m, const struct qevent *ev)
+{
+	struct agent *a = &m->agents[agent_index(m, ev->agent)];
+	switch (ev->kind) {
+	case EV_ADDMEMBER:
+		if (ev->queue)
+			set_paused(a, member_ensure(m, a, queue_index(m, ev->queue), ev->time),
+			           ev->paused, ev->time);
+		break;
+	case EV_REMOVEMEMBER:
+		if (ev->queue)
+			member_remove(a, queue_index(m, ev->queue), ev->time);
+		break;
+	case EV_AGENTLOGIN:
+		if (ev->queue)
+			member_ensure(m, a, queue_index(m, ev->queue), ev->time);
+		else
+			a->global_login = 1;
+		a->since = ev->time;
+		break;
+	case EV_AGENTLOGOFF:
+		if (ev->queue) {
+			member_remove(a, queue_index(m, ev->queue), ev->time);
+		} else {
+			a->nmem = 0;
+			a->global_login = 0;
+		}
+		a->since = ev->time;
+		break;
+	case EV_MEMBERSTATUS:
+		if (ev->queue)
+			member_ensure(m, a, queue_index(m, ev->queue), ev->time);
+		a->status = ev->status;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Asterisk restarted: every call in progress is gone; memberships stay. */
+static void on_queuestart(struct model *m, int64_t t)
+{
+	while (m->live.head)
+		call_retire(m, m->live.head, t);
+	for (size_t i = 0; i < m->agent_names.count; i++) {
+		m->agents[i].active_calls = 0;
+		m->agents[i].ring_since = INT64_MIN;
+	}
+}
+
+/* ---- public ----------------------------------------------------------- */
+
+struct model *model_new(const struct config *cfg)
+{
+	struct model *m = xcalloc(1, sizeof *m);
+	m->cfg = cfg;
+	strmap_init(&m->queue_names);
+	strmap_init(&m->agent_names);
+	return m;
+}
+
+void model_free(struct model *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->nbuckets; i++) {
+		struct call *c = m->buckets[i], *next;
+		for (; c; c = next) {
+			next = c->hnext;
+			free(c);
+		}
+	}
+	free(m->buckets);
+	for (size_t i = 0; i < m->agent_names.count; i++) {
+		free(m->agents[i].mem);
+		free(m->agents[i].reason);
+	}
+	free(m->agents);
+	free(m->queues);
+	free(m->win);
+	strmap_free(&m->queue_names);
+	strmap_free(&m->agent_names);
+	free(m);
+}
+
+void model_set_config(struct model *m, const struct config *cfg)
+{
+	m->cfg = cfg;
+	for (size_t i = 0; i < m->queue_names.count; i++)
+		queue_conf_refresh(m, (int32_t)i);
+	if (m->now) {
+		day_bounds(m->now, cfg->day_start_min, &m->day_start, &m->day_end);
+		window_expire(m);
+	}
+}
+
+/* A new day: today's counts and intervals start again. */
+static void new_day(struct model *m)
+{
+	day_bounds(m->now, m->cfg->day_start_min, &m->day_start, &m->day_end);
+	for (size_t i = 0; i < m->queue_names.count; i++) {
+		memset(&m->queues[i].today, 0, sizeof m->queues[i].today);
+		memset(m->queues[i].iv, 0, sizeof m->queues[i].iv);
+	}
+}
+
+static void drop_stale(struct model *m)
+{
+	int64_t edge = m->now - m->cfg->stale_call_s;
+	while (m->live.head && m->live.head->key_t < edge) {
+		m->stats.stale_dropped++;
+		call_retire(m, m->live.head, m->now);
+	}
+	edge = m->now - TOMBSTONE_S;
+	while (m->done.head && m->done.head->key_t < edge) {
+		struct call *c = m->done.head;
+		list_unlink(&m->done, c);
+		call_free(m, c);
+	}
+}
+
+void model_advance(struct model *m, int64_t now)
+{
+	if (now <= m->now)
+		return;
+	m->now = now;
+	if (now >= m->day_end || m->day_start == 0)
+		new_day(m);
+	window_expire(m);
+	drop_stale(m);
+}
+
+int64_t model_now(const struct model *m)
+{
+	return m->now;
+}
+
+bool model_apply(struct model *m, const struct qevent *ev)
+{
+	int32_t qi = -1;
+	bool applied = true;
+
+	model_advance(m, ev->time);
+	m->stats.events++;
+	if (ev->kind <= EV_RINGING) {
+		if (ev->queue == NULL || ev->callid == NULL)
+			return true;            /* nothing to hang it on */
+		qi = queue_index(m, ev->queue);
+	}
+	switch (ev->kind) {
+	case EV_ENTER:
+		applied = on_enter(m, ev, qi);
+		break;
+	case EV_CONNECT: case EV_ABANDON: case EV_TIMEOUT: case EV_EXITKEY:
+	case EV_EXITEMPTY: case EV_WITHDRAW:
+		applied = on_outcome(m, ev, qi);
+		break;
+	case EV_COMPLETE: case EV_TRANSFER:
+		applied = on_end(m, ev, qi);
+		break;
+	case EV_RINGNOANSWER: case EV_RINGCANCELED: case EV_RINGING:
+		on_ring(m, ev, qi);
+		break;
+	case EV_PAUSE: case EV_UNPAUSE:
+		on_pause(m, ev);
+		break;
+	case EV_ADDMEMBER: case EV_REMOVEMEMBER: case EV_AGENTLOGIN: case EV_AGENTLOGOFF:
+	case EV_MEMBERSTATUS:
+		if (ev->agent)
+			on_member(m, ev);
+		break;
+	case EV_QUEUESTART:
+		on_queuestart(m, ev->time);
+		break;
+	default:
+		break;
+	}
+	if (!applied)
+		m->stats.duplicates++;
+	return applied;
+}
+
+struct model_stats model_stats(const struct model *m)
+{
+	return m->stats;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+size_t model_queue_count(const struct model *m)
+{
+	return m->queue_names.count;
+}
+
+const char *model_queue_name(const struct model *m, size_t qi)
+{
+	return m->queue_names.keys[qi];
+}
+
+struct queue_conf model_queue_conf(const struct model *m, size_t qi)
+{
+	return m->queues[qi].conf;
+}
+
+const struct counts *model_queue_today(const struct model *m, size_t qi)
+{
+	return &m->queues[qi].today;
+}
+
+const struct counts *model_queue_window(const struct model *m, size_t qi)
+{
+	return &m->queues[qi].window;
+}
+
+int model_queue_waiting(const struct model *m, size_t qi)
+{
+	return m->queues[qi].waiting;
+}
+
+int64_t model_queue_longest_wait(const struct model *m, size_t qi)
+{
+	const struct call *c = m->queues[qi].whead;
+	return c && m->now > c->enter_t ? m->now - c->enter_t : 0;
+}
+
+const struct interval *model_queue_intervals(const struct model *m, size_t qi, int *n)
+{
+	int64_t span = m->now >= m->day_start ? m->now - m->day_start : 0;
+	*n = m->now ? (int)(span / MODEL_INTERVAL_S) + 1 : 0;
+	if (*n > MODEL_MAX_INTERVALS)
+		*n = MODEL_MAX_INTERVALS;
+	return m->queues[qi].iv;
+}
+
+int64_t model_day_start(const struct model *m)
+{
+	return m->day_start;
+}
+
+static bool ringing_now(const struct model *m, const struct agent *a)
+{
+	return a->ring_since != INT64_MIN && m->now - a->ring_since < RING_STALE_S;
+}
+
+static bool all_paused(const struct agent *a)
+{
+	for (int i = 0; i < a->nmem; i++)
+		if (!a->mem[i].paused)
+			return false;
+	return a->nmem > 0;
+}
+
+/* The state of agent a in one of its queues (ms), or overall (ms NULL). */
+static enum agent_state agent_state_in(const struct model *m, const struct agent *a,
+                                       const struct membership *ms)
+{
+	if (a->active_calls > 0)
+		return AGENT_ON_CALL;
+	if (ringing_now(m, a))
+		return AGENT_RINGING;
+	if (ms ? ms->paused : all_paused(a))
+		return AGENT_PAUSED;
+	if (m->now < a->wrapup_until)
+		return AGENT_WRAPUP;
+	return AGENT_AVAILABLE;
+}
+
+static void count_state(struct agent_counts *ac, enum agent_state st, int status)
+{
+	ac->logged_in++;
+	switch (st) {
+	case AGENT_ON_CALL:   ac->on_call++; break;
+	case AGENT_RINGING:   ac->ringing++; break;
+	case AGENT_PAUSED:    ac->paused++; break;
+	case AGENT_WRAPUP:    ac->wrapup++; break;
+	default:              ac->available++; break;
+	}
+	if (status == MS_UNAVAILABLE || status == MS_INVALID)
+		ac->unavailable++;
+}
+
+static bool logged_in(const struct agent *a)
+{
+	return a->nmem > 0 || a->global_login;
+}
+
+void model_agent_counts(const struct model *m, struct agent_counts *per_queue,
+                        struct agent_counts *total)
+{
+	memset(per_queue, 0, m->queue_names.count * sizeof *per_queue);
+	memset(total, 0, sizeof *total);
+	for (size_t i = 0; i < m->agent_names.count; i++) {
+		const struct agent *a = &m->agents[i];
+		if (!logged_in(a))
+			continue;
+		for (int k = 0; k < a->nmem; k++)
+			count_state(&per_queue[a->mem[k].queue], agent_state_in(m, a, &a->mem[k]),
+			            a->status);
+		count_state(total, agent_state_in(m, a, NULL), a->status);
+	}
+}
+
+int model_total_waiting(const struct model *m)
+{
+	int n = 0;
+	for (size_t i = 0; i < m->queue_names.count; i++)
+		n += m->queues[i].waiting;
+	return n;
+}
+
+int64_t model_total_longest_wait(const struct model *m)
+{
+	int64_t w = 0;
+	for (size_t i = 0; i < m->queue_names.count; i++) {
+		int64_t x = model_queue_longest_wait(m, i);
+		if (x > w)
+			w = x;
+	}
+	return w;
+}
+
+size_t model_agent_count(const struct model *m)
+{
+	return m->agent_names.count;
+}
+
+bool model_agent(const struct model *m, size_t ai, struct agent_view *out)
+{
+	const struct agent *a = &m->agents[ai];
+	if (!logged_in(a))
+		return false;
+	out->name = m->agent_names.keys[ai];
+	out->state = agent_state_in(m, a, NULL);
+	out->since = a->since;
+	if (out->state == AGENT_AVAILABLE && a->wrapup_until > a->since && a->wrapup_until <= m->now)
+		out->since = a->wrapup_until;
+	if (out->state == AGENT_RINGING)
+		out->since = a->ring_since;
+	out->queues = a->nmem;
+	out->status = a->status;
+	out->reason = out->state == AGENT_PAUSED ? a->reason : NULL;
+	return true;
+}
+
+int model_queue_callers(const struct model *m, size_t qi, struct caller_view *out, int max)
+{
+	int n = 0;
+	for (const struct call *c = m->queues[qi].whead; c && n < max; c = c->wnext, n++) {
+		out[n].callerid = c->callerid;
+		out[n].since = c->enter_t;
+	}
+	return n;
+}
+
+static const char *const state_names[AGENT_STATE_COUNT] = {
+	"available", "ringing", "on_call", "wrapup", "paused",
+};
+
+const char *agent_state_name(enum agent_state s)
+{
+	return (unsigned)s < AGENT_STATE_COUNT ? state_names[s] : "?";
+}

@@ -1,0 +1,331 @@
+/* snapshot.c - the model as plain data, and that data as JSON or text. */
+#include "snapshot.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "util.h"
+
+static const char *const source_state_names[] = {
+	"starting", "following", "waiting", "lagging", "done", "error", "connecting",
+	"authenticating", "streaming", "auth_failed", "retrying", "listening",
+};
+
+const char *source_state_name(enum source_state st)
+{
+	size_t n = sizeof source_state_names / sizeof source_state_names[0];
+	return (size_t)st < n ? source_state_names[st] : "?";
+}
+
+const char *alert_severity_name(enum alert_severity sev)
+{
+	switch (sev) {
+	case SEV_WARNING:  return "warning";
+	case SEV_CRITICAL: return "critical";
+	default:           return "ok";
+	}
+}
+
+/* ---- building ----------------------------------------------------------- */
+
+static const struct model *sort_model;
+
+static int by_queue_name(const void *a, const void *b)
+{
+	return strcmp(model_queue_name(sort_model, *(const size_t *)a),
+	              model_queue_name(sort_model, *(const size_t *)b));
+}
+
+static int by_agent_name(const void *a, const void *b)
+{
+	return strcmp(((const struct agent_view *)a)->name, ((const struct agent_view *)b)->name);
+}
+
+static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
+                       const struct agent_counts *ac)
+{
+	struct queue_conf qc = model_queue_conf(m, qi);
+	const struct interval *iv;
+
+	sq->name = (char *)model_queue_name(m, qi);
+	sq->display = qc.display ? qc.display : sq->name;
+	sq->waiting = model_queue_waiting(m, qi);
+	sq->longest_wait_s = model_queue_longest_wait(m, qi);
+	sq->agents = *ac;
+	sq->today.c = *model_queue_today(m, qi);
+	sq->window.c = *model_queue_window(m, qi);
+	sq->today.d = metrics_derive(&sq->today.c, qc.sl_formula, qc.wrapup_s);
+	sq->window.d = metrics_derive(&sq->window.c, qc.sl_formula, qc.wrapup_s);
+	sq->sl_threshold_s = qc.sl_threshold_s;
+	sq->sl_target_pct = qc.sl_target_pct;
+	sq->sl_formula = qc.sl_formula;
+	sq->wrapup_s = qc.wrapup_s;
+	iv = model_queue_intervals(m, qi, &sq->n_intervals);
+	memcpy(sq->intervals, iv, (size_t)sq->n_intervals * sizeof *iv);
+}
+
+/* The total's AHT adds each queue's own wrap-up time. */
+static double total_aht(const struct snapshot *s, int today)
+{
+	int64_t handled = 0, secs = 0;
+	for (size_t i = 0; i < s->n_queues; i++) {
+		const struct snap_queue *q = &s->queues[i];
+		const struct counts *c = today ? &q->today.c : &q->window.c;
+		handled += c->completed + c->transferred;
+		secs += c->talk_s + (int64_t)q->wrapup_s * (c->completed + c->transferred);
+	}
+	return handled ? (double)secs / (double)handled : NAN;
+}
+
+static void fill_total(struct snapshot *s, const struct model *m, const struct config *cfg,
+                       const struct agent_counts *ac)
+{
+	struct snap_queue *t = &s->total;
+	memset(&t->today.c, 0, sizeof t->today.c);
+	memset(&t->window.c, 0, sizeof t->window.c);
+	memset(t->intervals, 0, sizeof t->intervals);
+	t->n_intervals = 0;
+	for (size_t i = 0; i < s->n_queues; i++) {
+		const struct snap_queue *q = &s->queues[i];
+		counts_add(&t->today.c, &q->today.c);
+		counts_add(&t->window.c, &q->window.c);
+		if (q->n_intervals > t->n_intervals)
+			t->n_intervals = q->n_intervals;
+		for (int k = 0; k < q->n_intervals; k++) {
+			struct interval *d = &t->intervals[k];
+			const struct interval *x = &q->intervals[k];
+			d->offered += x->offered;
+			d->answered += x->answered;
+			d->answered_within_sl += x->answered_within_sl;
+			d->abandoned += x->abandoned;
+			d->abandoned_short += x->abandoned_short;
+			d->abandoned_within_sl += x->abandoned_within_sl;
+		}
+	}
+	t->name = "total";
+	t->display = "total";
+	t->waiting = model_total_waiting(m);
+	t->longest_wait_s = model_total_longest_wait(m);
+	t->agents = *ac;
+	t->sl_threshold_s = cfg->defaults.sl_threshold_s;
+	t->sl_target_pct = cfg->defaults.sl_target_pct;
+	t->sl_formula = cfg->defaults.sl_formula;
+	t->wrapup_s = cfg->defaults.wrapup_s;
+	t->today.d = metrics_derive(&t->today.c, t->sl_formula, 0);
+	t->window.d = metrics_derive(&t->window.c, t->sl_formula, 0);
+	t->today.d.aht_s = total_aht(s, 1);
+	t->window.d.aht_s = total_aht(s, 0);
+	if (model_queue_count(m) == 0)
+		t->n_intervals = model_now(m) ? 1 : 0;
+}
+
+static void fill_agents(struct snapshot *s, const struct model *m)
+{
+	size_t n = model_agent_count(m);
+	s->agents = xrealloc(s->agents, (n ? n : 1) * sizeof *s->agents);
+	s->n_agents = 0;
+	for (size_t i = 0; i < n; i++)
+		if (model_agent(m, i, &s->agents[s->n_agents]))
+			s->n_agents++;
+	qsort(s->agents, s->n_agents, sizeof *s->agents, by_agent_name);
+}
+
+void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg)
+{
+	size_t n = model_queue_count(m);
+	size_t *order = xmalloc((n ? n : 1) * sizeof *order);
+	struct agent_counts *ac = xmalloc((n ? n : 1) * sizeof *ac), total;
+
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sort_model = m;
+	qsort(order, n, sizeof *order, by_queue_name);
+	model_agent_counts(m, ac, &total);
+
+	if (n > s->n_queues || s->queues == NULL)
+		s->queues = xrealloc(s->queues, (n ? n : 1) * sizeof *s->queues);
+	s->n_queues = n;
+	for (size_t i = 0; i < n; i++) {
+		fill_queue(&s->queues[i], m, order[i], &ac[order[i]]);
+	}
+	fill_total(s, m, cfg, &total);
+	fill_agents(s, m);
+	s->as_of = model_now(m);
+	s->window_s = cfg->window_s;
+	s->stats = model_stats(m);
+	s->site = cfg->site;
+	snprintf(s->sla, sizeof s->sla, "%g/%d", cfg->defaults.sl_target_pct,
+	         cfg->defaults.sl_threshold_s);
+	free(order);
+	free(ac);
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	free(s->queues);
+	free(s->agents);
+	memset(s, 0, sizeof *s);
+}
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+/* A figure rounded to 2 decimals, or null. */
+static json_t *jfig(double v)
+{
+	if (isnan(v) || isinf(v))
+		return json_null();
+	return json_real(round(v * 100.0) / 100.0);
+}
+
+static json_t *json_period(const struct snap_period *p, int window_s)
+{
+	json_t *o = json_object();
+	if (window_s > 0)
+		json_object_set_new(o, "seconds", json_integer(window_s));
+	for (const struct counts_field *f = counts_fields; f->name; f++)
+		json_object_set_new(o, f->name,
+		                    json_integer(*(const int64_t *)((const char *)&p->c + f->offset)));
+	json_object_set_new(o, "service_level_pct", jfig(p->d.service_level_pct));
+	json_object_set_new(o, "abandon_rate_pct", jfig(p->d.abandon_rate_pct));
+	json_object_set_new(o, "asa_s", jfig(p->d.asa_s));
+	json_object_set_new(o, "aht_s", jfig(p->d.aht_s));
+	json_object_set_new(o, "avg_abandon_wait_s", jfig(p->d.avg_abandon_wait_s));
+	return o;
+}
+
+static json_t *json_agents(const struct agent_counts *a)
+{
+	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+	                 "logged_in", a->logged_in, "on_call", a->on_call, "paused", a->paused,
+	                 "wrapup", a->wrapup, "available", a->available, "ringing", a->ringing,
+	                 "unavailable", a->unavailable);
+}
+
+static json_t *json_queue(const struct snap_queue *q, int window_s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(q->name));
+	if (q->display && strcmp(q->display, q->name) != 0)
+		json_object_set_new(o, "display", json_string(q->display));
+	json_object_set_new(o, "waiting", json_integer(q->waiting));
+	json_object_set_new(o, "longest_wait_s", json_integer(q->longest_wait_s));
+	json_object_set_new(o, "agents", json_agents(&q->agents));
+	json_object_set_new(o, "today", json_period(&q->today, 0));
+	json_object_set_new(o, "window", json_period(&q->window, window_s));
+	json_object_set_new(o, "sl_threshold_s", json_integer(q->sl_threshold_s));
+	json_object_set_new(o, "sl_target_pct", json_real(q->sl_target_pct));
+	json_object_set_new(o, "sl_formula", json_string(config_sl_formula_name(q->sl_formula)));
+	return o;
+}
+
+static json_t *json_alert(const struct snap_alert *a)
+{
+	return json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:b}",
+	                 "rule", a->rule, "queue", a->queue,
+	                 "severity", alert_severity_name(a->severity), "since", (json_int_t)a->since,
+	                 "value", jfig(a->value), "message", a->message,
+	                 "acknowledged", a->acknowledged);
+}
+
+static json_t *json_source(const struct snap_source *src)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}",
+	                      "name", src->name, "kind", src->kind ? src->kind : "?",
+	                      "state", source_state_name(src->state),
+	                      "lines", (json_int_t)src->lines, "bad_lines", (json_int_t)src->bad_lines,
+	                      "ignored_events", (json_int_t)src->ignored_events,
+	                      "bytes", (json_int_t)src->bytes);
+	if (src->detail[0])
+		json_object_set_new(o, "detail", json_string(src->detail));
+	if (src->clients)
+		json_object_set_new(o, "clients", json_integer(src->clients));
+	return o;
+}
+
+static json_t *snapshot_json(const struct snapshot *s)
+{
+	json_t *root = json_object(), *qs = json_array(), *al = json_array(), *src = json_array();
+	json_object_set_new(root, "as_of", json_integer(s->as_of));
+	for (size_t i = 0; i < s->n_queues; i++)
+		json_array_append_new(qs, json_queue(&s->queues[i], s->window_s));
+	json_object_set_new(root, "queues", qs);
+	json_object_set_new(root, "total", json_queue(&s->total, s->window_s));
+	for (size_t i = 0; i < s->n_alerts; i++)
+		json_array_append_new(al, json_alert(&s->alerts[i]));
+	json_object_set_new(root, "alerts", al);
+	for (size_t i = 0; i < s->n_sources; i++)
+		json_array_append_new(src, json_source(&s->sources[i]));
+	json_object_set_new(root, "sources", src);
+	json_object_set_new(root, "input", json_pack("{s:I, s:I, s:I}",
+	                    "events", (json_int_t)s->stats.events,
+	                    "duplicates", (json_int_t)s->stats.duplicates,
+	                    "stale_dropped", (json_int_t)s->stats.stale_dropped));
+	return root;
+}
+
+int snapshot_write_json(const struct snapshot *s, FILE *out)
+{
+	json_t *root = snapshot_json(s);
+	int rc = json_dumpf(root, out, JSON_COMPACT | JSON_REAL_PRECISION(12) | JSON_ENSURE_ASCII);
+	json_decref(root);
+	if (rc == 0 && (fputc('\n', out) == EOF || fflush(out) == EOF))
+		rc = -1;
+	if (rc != 0 && errno == 0)
+		errno = EIO;
+	return rc == 0 ? 0 : -1;
+}
+
+/* ---- text ----------------------------------------------------------------- */
+
+static void fmt_fig(char *buf, size_t n, double v, const char *fmt)
+{
+	if (isnan(v))
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, fmt, v);
+}
+
+static void text_row(FILE *out, const struct snap_queue *q)
+{
+	char sl[16], ab[16], asa[16], aht[16];
+	const struct snap_period *t = &q->today;
+	fmt_fig(sl, sizeof sl, t->d.service_level_pct, "%.1f");
+	fmt_fig(ab, sizeof ab, t->d.abandon_rate_pct, "%.1f");
+	fmt_fig(asa, sizeof asa, t->d.asa_s, "%.0f");
+	fmt_fig(aht, sizeof aht, t->d.aht_s, "%.0f");
+	fprintf(out, "%-16.16s %5d %4" PRId64 ":%02" PRId64 " %8" PRId64 " %8" PRId64 " %7" PRId64
+	        " %6s %6s %5s %5s %5d %5d %5d %5d\n",
+	        q->display, q->waiting, q->longest_wait_s / 60, q->longest_wait_s % 60,
+	        t->c.offered, t->c.answered, t->c.abandoned, sl, ab, asa, aht,
+	        q->agents.logged_in, q->agents.available, q->agents.on_call, q->agents.paused);
+}
+
+int snapshot_write_text(const struct snapshot *s, FILE *out)
+{
+	char when[32] = "-";
+	time_t t = (time_t)s->as_of;
+	struct tm tm;
+	if (s->as_of && localtime_r(&t, &tm))
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	fprintf(out, "%s  as of %s  SLA %s  (today)\n", s->site ? s->site : "ccboard", when, s->sla);
+	fprintf(out, "%-16s %5s %7s %8s %8s %7s %6s %6s %5s %5s %5s %5s %5s %5s\n",
+	        "queue", "wait", "longest", "offered", "answered", "abandon", "SL%", "aband%",
+	        "ASA", "AHT", "in", "avail", "call", "pause");
+	for (size_t i = 0; i < s->n_queues; i++)
+		text_row(out, &s->queues[i]);
+	text_row(out, &s->total);
+	for (size_t i = 0; i < s->n_alerts; i++)
+		fprintf(out, "ALERT %s %s %s: %s\n", alert_severity_name(s->alerts[i].severity),
+		        s->alerts[i].rule, s->alerts[i].queue, s->alerts[i].message);
+	for (size_t i = 0; i < s->n_sources; i++) {
+		const struct snap_source *src = &s->sources[i];
+		if (src->bad_lines)
+			fprintf(out, "source %s: %" PRIu64 " lines, %" PRIu64 " bad\n", src->name,
+			        src->lines, src->bad_lines);
+	}
+	return fflush(out) == EOF || ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,25 @@
+/* strmap.h - interning strings to small dense indexes (queue and agent names). */
+#ifndef CCBOARD_STRMAP_H
+#define CCBOARD_STRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct strmap {
+	char **keys;          /* index -> owned copy of the key */
+	uint32_t *hashes;     /* index -> hash of the key */
+	size_t count, cap;
+	int32_t *slots;       /* open addressing: index or -1 */
+	size_t nslots;        /* power of two */
+};
+
+void strmap_init(struct strmap *m);
+void strmap_free(struct strmap *m);
+/* Returns the index of key, or -1. */
+int32_t strmap_find(const struct strmap *m, const char *key);
+/* Returns the index of key, adding a copy of it when new. */
+int32_t strmap_intern(struct strmap *m, const char *key);
+/* FNV-1a of a NUL-terminated string. */
+uint32_t strmap_hash(const char *s);
+
+#endif
