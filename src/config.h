@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 enum sl_formula { SL_OFFERED, SL_ANSWERED, SL_ABANDONS_POSITIVE };
 
@@ -63,7 +64,9 @@ void config_defaults(struct config *cfg);
 
 /* Reads path into cfg (which must hold config_defaults()). Returns the number
  * of errors; each error is appended to *errors as "file:line: what" lines
- * (malloc'ed, caller frees; NULL when none). Unknown sections and keys are errors. */
+ * (malloc'ed, caller frees; NULL when none). Unknown sections and keys are errors.
+ * Warnings (an [ami] secret in a file open to group or others) are appended
+ * too, as "warning: file:line: what" lines, but are not counted. */
 int config_load(struct config *cfg, const char *path, char **errors);
 
 /* Returns the first existing config path from $CCBOARD_CONFIG,
@@ -81,6 +84,10 @@ const char *config_agent_name(const struct config *cfg, const char *agent);
 
 /* Frees everything cfg owns. */
 void config_free(struct config *cfg);
+
+/* Writes the reference of every key (where, type, range, default, help),
+ * from the same table that parses them, to out. */
+void config_write_keys(FILE *out);
 
 /* "offered" / "answered" / "abandons_positive" */
 const char *config_sl_formula_name(enum sl_formula f);

@@ -360,8 +360,10 @@ static void on_tick(uv_timer_t *t)
 		draw(app);
 	else if (app->opt.json && !app->opt.once && !app->opt.replay)
 		print_snapshot(app);
-	if (!app->stopping)
+	if (!app->stopping) {
+		uv_update_time(app->loop);      /* the work above took time */
 		uv_timer_start(&app->tick, on_tick, ms_to_next_tick(app), 0);
+	}
 }
 
 /* ---- signals and shutdown ------------------------------------------------------ */

@@ -540,8 +540,10 @@ static bool on_end(struct model *m, const struct qevent *ev, int32_t qi)
 	c->ended = 1;
 	c->outcome_seen = 1;
 	tally_event(m, ev, qi, ev->talk_s);
-	if (ev->agent)
-		member_ensure(m, &m->agents[agent_index(m, ev->agent)], qi, ev->time);
+	if (ev->agent) {
+		int32_t ai = agent_index(m, ev->agent);
+		member_ensure(m, &m->agents[ai], qi, ev->time);
+	}
 	call_retire(m, c, ev->time);
 	return true;
 }
@@ -582,7 +584,8 @@ static void set_paused(struct agent *a, struct membership *ms, bool paused, int6
 
 static void on_pause(struct model *m, const struct qevent *ev)
 {
-	struct agent *a = &m->agents[agent_index(m, ev->agent)];
+	int32_t ai = agent_index(m, ev->agent);   /* may move m->agents */
+	struct agent *a = &m->agents[ai];
 	bool paused = ev->kind == EV_PAUSE;
 	if (ev->queue) {
 		set_paused(a, member_ensure(m, a, queue_index(m, ev->queue), ev->time), paused, ev->time);
@@ -596,7 +599,8 @@ static void on_pause(struct model *m, const struct qevent *ev)
 
 static void on_member(struct model *m, const struct qevent *ev)
 {
-	struct agent *a = &m->agents[agent_index(m, ev->agent)];
+	int32_t ai = agent_index(m, ev->agent);   /* may move m->agents */
+	struct agent *a = &m->agents[ai];
 	switch (ev->kind) {
 	case EV_ADDMEMBER:
 		if (ev->queue)
@@ -758,7 +762,8 @@ bool model_apply(struct model *m, const struct qevent *ev)
 		on_ring(m, ev, qi);
 		break;
 	case EV_PAUSE: case EV_UNPAUSE:
-		on_pause(m, ev);
+		if (ev->agent)
+			on_pause(m, ev);
 		break;
 	case EV_ADDMEMBER: case EV_REMOVEMEMBER: case EV_AGENTLOGIN: case EV_AGENTLOGOFF:
 	case EV_MEMBERSTATUS:

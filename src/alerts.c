@@ -1,0 +1,1085 @@
+/* alerts.c - alert rules ([alert.NAME]) and the state machine of each
+ * (rule, queue) pair (SPEC 5). Pure: the time is an argument.
+ *
+ * States, per rule and queue: OK -> pending -> active (warning or critical).
+ * - A level (warning, critical) fires once its condition has held for for_s,
+ *   each level with its own pending timer: an alert raised at warning
+ *   escalates to critical only after the critical condition held for_s too.
+ *   A value that jumps straight past critical raises one critical alert.
+ * - "above": the condition holds when value >= threshold (an upper limit is
+ *   breached when reached); "below": when value < threshold (a target is met
+ *   when reached).
+ * - An active level is kept until the value is back past its threshold by the
+ *   hysteresis (above: value < threshold - h; below: value >= threshold + h);
+ *   then the alert eases to the lower level whose band it is still in, or
+ *   clears. Easing and clearing take effect at once (no for_s).
+ * - A null value (NAN), or a period with fewer than min_offered offered calls,
+ *   holds no pending timer and clears an active alert (no evidence of breach).
+ * - since = the moment the alert was raised; it survives escalation and
+ *   easing. An escalation un-acknowledges the alert.
+ */
+#include "alerts.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- metrics a rule can watch ---- */
+
+enum m_kind { MK_WAITING, MK_LONGEST, MK_NO_AGENT, MK_AGENTS, MK_COUNTS, MK_DERIVED };
+enum m_period { MP_LIVE, MP_TODAY, MP_WINDOW };
+enum m_unit { MU_COUNT, MU_SECONDS, MU_PCT };
+
+struct field_def {
+	const char *name;
+	size_t offset;
+	enum m_unit unit;
+	const char *label;
+	bool rate;               /* min_offered defaults to 5 */
+};
+
+#define CF(f, u, l) { #f, offsetof(struct counts, f), u, l, false }
+static const struct field_def counts_defs[] = {
+	CF(offered, MU_COUNT, "offered"), CF(answered, MU_COUNT, "answered"),
+	CF(answered_within_sl, MU_COUNT, "answered within SL"),
+	CF(abandoned, MU_COUNT, "abandoned"), CF(abandoned_short, MU_COUNT, "short abandons"),
+	CF(abandoned_within_sl, MU_COUNT, "abandoned within SL"),
+	CF(timed_out, MU_COUNT, "timed out"), CF(exited_key, MU_COUNT, "exited by key"),
+	CF(exited_empty, MU_COUNT, "exited empty"), CF(withdrawn, MU_COUNT, "withdrawn"),
+	CF(completed, MU_COUNT, "completed"), CF(transferred, MU_COUNT, "transferred"),
+	CF(talk_s, MU_SECONDS, "talk time"), CF(hold_s, MU_SECONDS, "hold time"),
+	CF(abandon_wait_s, MU_SECONDS, "abandon wait time"),
+	{ NULL, 0, MU_COUNT, NULL, false }
+};
+#undef CF
+
+#define DF(f, u, l, r) { #f, offsetof(struct derived, f), u, l, r }
+static const struct field_def derived_defs[] = {
+	DF(service_level_pct, MU_PCT, "service level", true),
+	DF(abandon_rate_pct, MU_PCT, "abandon rate", true),
+	DF(asa_s, MU_SECONDS, "ASA", false),
+	DF(aht_s, MU_SECONDS, "AHT", false),
+	DF(avg_abandon_wait_s, MU_SECONDS, "average abandon wait", false),
+	{ NULL, 0, MU_COUNT, NULL, false }
+};
+#undef DF
+
+#define AF(f, l) { #f, offsetof(struct agent_counts, f), MU_COUNT, l, false }
+static const struct field_def agent_defs[] = {
+	AF(logged_in, "agents logged in"), AF(on_call, "agents on call"),
+	AF(paused, "agents paused"), AF(wrapup, "agents in wrap-up"),
+	AF(available, "agents available"), AF(ringing, "agents ringing"),
+	AF(unavailable, "agents unavailable"),
+	{ NULL, 0, MU_COUNT, NULL, false }
+};
+#undef AF
+
+static const struct field_def live_waiting = { "waiting", 0, MU_COUNT, "callers waiting", false };
+static const struct field_def live_longest = { "longest_wait_s", 0, MU_SECONDS, "longest wait", false };
+static const struct field_def live_no_agent = { "no_agent_available", 0, MU_COUNT,
+	"callers waiting with no agent available", false };
+
+struct metric {
+	enum m_kind kind;
+	enum m_period period;
+	const struct field_def *f;
+};
+
+/* ---- rules ---- */
+
+enum { OP_UNSET = 0, OP_ABOVE, OP_BELOW };
+
+struct threshold {
+	bool set;
+	bool target;             /* v is an offset from the queue's sl_target_pct */
+	double v;
+};
+
+struct rule {
+	char name[64];
+	bool enabled;
+	bool has_metric;
+	struct metric m;
+	char *queue;             /* "*", "total" or a queue name */
+	int op;
+	struct threshold thr[3]; /* indexed by SEV_WARNING, SEV_CRITICAL */
+	int64_t for_s;
+	bool hyst_set;
+	double hyst;
+	bool minoff_set;
+	int64_t min_offered;
+	char *message;           /* template or NULL */
+};
+
+struct alert_rules {
+	struct rule *v;
+	size_t n;
+};
+
+/* ---- live state ---- */
+
+struct entry {
+	char rule[64];
+	char *queue;
+	int level;               /* enum alert_severity */
+	int64_t since;
+	bool pend[3];
+	int64_t pending[3];
+	bool ack;
+	bool seen;
+	struct snap_alert shown;
+};
+
+struct alerts {
+	struct alert_rules rules;
+	struct entry **e;        /* sorted by (rule, queue) */
+	size_t n, cap;
+	struct snap_alert *out;  /* s->alerts */
+	size_t out_n, out_cap;
+};
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+static int fail(char **cause, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (cause) {
+		*cause = xmalloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(*cause, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* Formats v with at most one decimal, independent of the locale. */
+static void fmt_num(char *buf, size_t sz, double v)
+{
+	if (isnan(v)) {
+		snprintf(buf, sz, "null");
+		return;
+	}
+	long long t = llround(fabs(v) * 10.0);
+	const char *sign = (v < 0 && t != 0) ? "-" : "";
+	if (t % 10)
+		snprintf(buf, sz, "%s%lld.%lld", sign, t / 10, t % 10);
+	else
+		snprintf(buf, sz, "%s%lld", sign, t / 10);
+}
+
+static const char *unit_suffix(enum m_unit u)
+{
+	return u == MU_PCT ? "%" : u == MU_SECONDS ? " s" : "";
+}
+
+/* ---- parsing rule values ---- */
+
+static const struct field_def *find_field(const struct field_def *defs, const char *name)
+{
+	for (; defs->name; defs++)
+		if (strcmp(defs->name, name) == 0)
+			return defs;
+	return NULL;
+}
+
+static bool parse_period_field(const char *name, enum m_period p, struct metric *m)
+{
+	const struct field_def *f = find_field(derived_defs, name);
+	if (f) {
+		*m = (struct metric){ MK_DERIVED, p, f };
+		return true;
+	}
+	f = find_field(counts_defs, name);
+	if (f) {
+		*m = (struct metric){ MK_COUNTS, p, f };
+		return true;
+	}
+	return false;
+}
+
+static bool parse_metric(const char *s, struct metric *m)
+{
+	if (strncmp(s, "today.", 6) == 0)
+		return parse_period_field(s + 6, MP_TODAY, m);
+	if (strncmp(s, "window.", 7) == 0)
+		return parse_period_field(s + 7, MP_WINDOW, m);
+	if (strncmp(s, "agents.", 7) == 0)
+		s += 7;
+	const struct field_def *f = find_field(agent_defs, s);
+	if (f) {
+		*m = (struct metric){ MK_AGENTS, MP_LIVE, f };
+		return true;
+	}
+	if (strcmp(s, "waiting") == 0)
+		*m = (struct metric){ MK_WAITING, MP_LIVE, &live_waiting };
+	else if (strcmp(s, "longest_wait_s") == 0)
+		*m = (struct metric){ MK_LONGEST, MP_LIVE, &live_longest };
+	else if (strcmp(s, "no_agent_available") == 0)
+		*m = (struct metric){ MK_NO_AGENT, MP_LIVE, &live_no_agent };
+	else
+		return parse_period_field(s, MP_WINDOW, m);   /* plain name: the window */
+	return true;
+}
+
+static bool parse_double(const char *s, double *out)
+{
+	char *end;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!*s)
+		return false;
+	errno = 0;
+	double v = strtod(s, &end);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end || errno || !isfinite(v))
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_int(const char *s, int64_t max, int64_t *out)
+{
+	char *end;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end || errno || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+	static const char *yes[] = { "yes", "true", "on", "1", NULL };
+	static const char *no[] = { "no", "false", "off", "0", NULL };
+	for (int i = 0; yes[i]; i++) {
+		if (strcmp(s, yes[i]) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strcmp(s, no[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* "70", "target", "target-10", "target + 5", "none" (unset). */
+static bool parse_threshold(const char *s, struct threshold *t)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '\0' || strcmp(s, "none") == 0) {
+		*t = (struct threshold){ false, false, 0 };
+		return true;
+	}
+	if (strncmp(s, "target", 6) != 0) {
+		double v;
+		if (!parse_double(s, &v))
+			return false;
+		*t = (struct threshold){ true, false, v };
+		return true;
+	}
+	s += 6;
+	while (isspace((unsigned char)*s))
+		s++;
+	double off = 0;
+	if (*s) {
+		int sign = *s == '-' ? -1 : *s == '+' ? 1 : 0;
+		if (!sign || !parse_double(s + 1, &off) || off < 0)
+			return false;
+		off *= sign;
+	}
+	*t = (struct threshold){ true, true, off };
+	return true;
+}
+
+static const char *placeholders[] = { "rule", "queue", "label", "metric", "value", "threshold",
+	"unit", "severity", "op", "for_s", NULL };
+
+static int check_template(const char *t, char **cause)
+{
+	for (const char *p = strchr(t, '{'); p; p = strchr(p + 1, '{')) {
+		const char *end = strchr(p, '}');
+		if (!end)
+			return fail(cause, "unclosed '{' in message template");
+		size_t n = (size_t)(end - p - 1);
+		int i;
+		for (i = 0; placeholders[i]; i++)
+			if (strlen(placeholders[i]) == n && strncmp(p + 1, placeholders[i], n) == 0)
+				break;
+		if (!placeholders[i])
+			return fail(cause, "unknown placeholder '{%.*s}' in message (known: {rule} {queue} "
+			            "{label} {metric} {value} {threshold} {unit} {severity} {op} {for_s})",
+			            (int)n, p + 1);
+	}
+	return 0;
+}
+
+/* ---- rule sets ---- */
+
+static void rule_free(struct rule *r)
+{
+	free(r->queue);
+	free(r->message);
+}
+
+static void rule_copy(struct rule *dst, const struct rule *src)
+{
+	*dst = *src;
+	dst->queue = src->queue ? xstrdup(src->queue) : NULL;
+	dst->message = src->message ? xstrdup(src->message) : NULL;
+}
+
+static struct rule *rules_find(const struct alert_rules *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].name, name) == 0)
+			return &r->v[i];
+	return NULL;
+}
+
+static struct rule *rules_add(struct alert_rules *r, const char *name)
+{
+	r->v = xrealloc(r->v, (r->n + 1) * sizeof *r->v);
+	struct rule *x = &r->v[r->n++];
+	memset(x, 0, sizeof *x);
+	snprintf(x->name, sizeof x->name, "%s", name);
+	x->enabled = true;
+	x->queue = xstrdup("*");
+	return x;
+}
+
+static void add_default(struct alert_rules *r, const char *name, const char *metric, int op,
+                        const char *warning, const char *critical, int64_t for_s)
+{
+	struct rule *x = rules_add(r, name);
+	x->has_metric = parse_metric(metric, &x->m);
+	x->op = op;
+	parse_threshold(warning, &x->thr[SEV_WARNING]);
+	parse_threshold(critical, &x->thr[SEV_CRITICAL]);
+	x->for_s = for_s;
+}
+
+/* Returns a rule set holding the built-in default rules (caller frees). */
+struct alert_rules *alert_rules_new(void)
+{
+	struct alert_rules *r = xmalloc(sizeof *r);
+	*r = (struct alert_rules){ NULL, 0 };
+	add_default(r, "sl_low", "window.service_level_pct", OP_BELOW, "target", "target-10", 30);
+	add_default(r, "longest_wait", "longest_wait_s", OP_ABOVE, "60", "120", 0);
+	add_default(r, "abandon_high", "window.abandon_rate_pct", OP_ABOVE, "10", "20", 30);
+	add_default(r, "no_agent", "no_agent_available", OP_ABOVE, "none", "1", 10);
+	return r;
+}
+
+/* Frees r and everything it holds. */
+void alert_rules_free(struct alert_rules *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		rule_free(&r->v[i]);
+	free(r->v);
+	free(r);
+}
+
+static bool valid_name(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n >= sizeof ((struct rule *)0)->name)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_-.", *p))
+			return false;
+	return true;
+}
+
+static int set_text(char **dst, const char *value)
+{
+	free(*dst);
+	*dst = xstrdup(value);
+	return 0;
+}
+
+static int set_key(struct rule *x, const char *key, const char *value, char **cause)
+{
+	if (strcmp(key, "metric") == 0) {
+		if (!parse_metric(value, &x->m))
+			return fail(cause, "unknown metric '%s' (e.g. window.service_level_pct, "
+			            "today.abandon_rate_pct, waiting, longest_wait_s, agents.available, "
+			            "no_agent_available)", value);
+		x->has_metric = true;
+		return 0;
+	}
+	if (strcmp(key, "queue") == 0) {
+		if (!*value || strlen(value) >= sizeof ((struct snap_alert *)0)->queue)
+			return fail(cause, "queue must be a queue name, '*' or 'total': '%s'", value);
+		return set_text(&x->queue, value);
+	}
+	if (strcmp(key, "op") == 0) {
+		if (strcmp(value, "above") == 0 || strcmp(value, ">") == 0)
+			x->op = OP_ABOVE;
+		else if (strcmp(value, "below") == 0 || strcmp(value, "<") == 0)
+			x->op = OP_BELOW;
+		else
+			return fail(cause, "op must be above or below: '%s'", value);
+		return 0;
+	}
+	if (strcmp(key, "warning") == 0 || strcmp(key, "critical") == 0) {
+		int lv = key[0] == 'w' ? SEV_WARNING : SEV_CRITICAL;
+		if (!parse_threshold(value, &x->thr[lv]))
+			return fail(cause, "%s must be a number, 'target', 'target-N', 'target+N' or "
+			            "'none': '%s'", key, value);
+		return 0;
+	}
+	if (strcmp(key, "for_s") == 0) {
+		if (!parse_int(value, 7 * 86400, &x->for_s))
+			return fail(cause, "for_s must be whole seconds from 0 to 604800: '%s'", value);
+		return 0;
+	}
+	if (strcmp(key, "hysteresis") == 0) {
+		if (!parse_double(value, &x->hyst) || x->hyst < 0)
+			return fail(cause, "hysteresis must be a number >= 0: '%s'", value);
+		x->hyst_set = true;
+		return 0;
+	}
+	if (strcmp(key, "min_offered") == 0) {
+		if (!parse_int(value, 1000000000, &x->min_offered))
+			return fail(cause, "min_offered must be a whole number >= 0: '%s'", value);
+		x->minoff_set = true;
+		return 0;
+	}
+	if (strcmp(key, "enabled") == 0) {
+		if (!parse_bool(value, &x->enabled))
+			return fail(cause, "enabled must be yes or no: '%s'", value);
+		return 0;
+	}
+	if (strcmp(key, "message") == 0) {
+		if (check_template(value, cause) < 0)
+			return -1;
+		return set_text(&x->message, value);
+	}
+	return fail(cause, "unknown key '%s' (known: metric, queue, op, warning, critical, for_s, "
+	            "hysteresis, min_offered, enabled, message)", key);
+}
+
+/* Sets key = value of rule name, creating the rule on first use. Returns 0, or
+ * -1 with *cause (malloc'ed, caller frees); on error the rule is unchanged. */
+int alert_rules_set(struct alert_rules *r, const char *name, const char *key,
+                    const char *value, char **cause)
+{
+	if (!valid_name(name))
+		return fail(cause, "alert name must be 1-63 letters, digits, '_', '-' or '.': '%s'",
+		            name);
+	struct rule *x = rules_find(r, name);
+	struct rule tmp;
+	if (x)
+		rule_copy(&tmp, x);
+	else {
+		memset(&tmp, 0, sizeof tmp);
+		snprintf(tmp.name, sizeof tmp.name, "%s", name);
+		tmp.enabled = true;
+		tmp.queue = xstrdup("*");
+	}
+	if (set_key(&tmp, key, value, cause) < 0) {
+		rule_free(&tmp);
+		return -1;
+	}
+	if (!x)
+		x = rules_add(r, name);
+	rule_free(x);
+	*x = tmp;
+	return 0;
+}
+
+static const char *op_name(int op)
+{
+	return op == OP_BELOW ? "below" : "above";
+}
+
+static int validate_rule(const struct rule *x, char **cause)
+{
+	const struct threshold *w = &x->thr[SEV_WARNING], *c = &x->thr[SEV_CRITICAL];
+	if (!x->has_metric)
+		return fail(cause, "[alert.%s] no metric set", x->name);
+	int op = x->op;
+	if (x->m.kind == MK_NO_AGENT && op == OP_UNSET)
+		op = OP_ABOVE;
+	if (op == OP_UNSET)
+		return fail(cause, "[alert.%s] no op set (above or below)", x->name);
+	if (x->m.kind == MK_NO_AGENT && op != OP_ABOVE)
+		return fail(cause, "[alert.%s] no_agent_available takes op = above", x->name);
+	if (!w->set && !c->set)
+		return fail(cause, "[alert.%s] needs a warning or a critical threshold", x->name);
+	bool target = (w->set && w->target) || (c->set && c->target);
+	if (target && !(x->m.kind == MK_DERIVED && strcmp(x->m.f->name, "service_level_pct") == 0))
+		return fail(cause, "[alert.%s] 'target' thresholds apply only to service_level_pct",
+		            x->name);
+	if (!w->set || !c->set)
+		return 0;
+	if (w->target != c->target)
+		return fail(cause, "[alert.%s] warning and critical must both be numbers or both "
+		            "relative to target", x->name);
+	bool ok = op == OP_ABOVE ? c->v > w->v : c->v < w->v;
+	if (!ok)
+		return fail(cause, "[alert.%s] critical must be %s warning (op = %s)", x->name,
+		            op == OP_ABOVE ? "above" : "below", op_name(op));
+	return 0;
+}
+
+/* Checks each enabled rule is complete and consistent. Returns 0, or -1 with
+ * *cause (malloc'ed) naming the first bad rule. */
+int alert_rules_validate(const struct alert_rules *r, char **cause)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].enabled && validate_rule(&r->v[i], cause) < 0)
+			return -1;
+	return 0;
+}
+
+static void rules_copy_into(struct alert_rules *dst, const struct alert_rules *src)
+{
+	dst->n = src ? src->n : 0;
+	dst->v = xmalloc(dst->n * sizeof *dst->v);
+	for (size_t i = 0; i < dst->n; i++)
+		rule_copy(&dst->v[i], &src->v[i]);
+}
+
+static void rules_clear(struct alert_rules *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		rule_free(&r->v[i]);
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+}
+
+/* ---- evaluating one rule on one queue ---- */
+
+static int rule_op(const struct rule *x)
+{
+	return x->op == OP_UNSET ? OP_ABOVE : x->op;
+}
+
+static double rule_hysteresis(const struct rule *x)
+{
+	if (x->hyst_set)
+		return x->hyst;
+	switch (x->m.f->unit) {
+	case MU_PCT: return 2;
+	case MU_SECONDS: return 5;
+	default: return 0;
+	}
+}
+
+static int64_t rule_min_offered(const struct rule *x)
+{
+	if (x->minoff_set)
+		return x->min_offered;
+	return x->m.f->rate ? 5 : 0;
+}
+
+static const struct snap_period *period_of(const struct snap_queue *q, enum m_period p)
+{
+	return p == MP_TODAY ? &q->today : &q->window;
+}
+
+static double metric_value(const struct metric *m, const struct snap_queue *q)
+{
+	const char *base;
+	switch (m->kind) {
+	case MK_WAITING: return q->waiting;
+	case MK_LONGEST: return (double)q->longest_wait_s;
+	case MK_NO_AGENT: return q->waiting > 0 && q->agents.available == 0 ? q->waiting : 0;
+	case MK_AGENTS:
+		base = (const char *)&q->agents;
+		return *(const int *)(const void *)(base + m->f->offset);
+	case MK_COUNTS:
+		base = (const char *)&period_of(q, m->period)->c;
+		return (double)*(const int64_t *)(const void *)(base + m->f->offset);
+	case MK_DERIVED:
+		base = (const char *)&period_of(q, m->period)->d;
+		return *(const double *)(const void *)(base + m->f->offset);
+	}
+	return NAN;
+}
+
+/* Whether the rule has data to judge on q: a number, and enough offered calls. */
+static bool have_data(const struct rule *x, const struct snap_queue *q, double v)
+{
+	if (isnan(v))
+		return false;
+	const struct snap_period *p = period_of(q, x->m.period == MP_TODAY ? MP_TODAY : MP_WINDOW);
+	return p->c.offered >= rule_min_offered(x);
+}
+
+static double threshold_value(const struct threshold *t, const struct snap_queue *q)
+{
+	return t->target ? q->sl_target_pct + t->v : t->v;
+}
+
+/* Whether v is at or beyond threshold t in the direction of op. */
+static bool beyond(int op, double v, double t)
+{
+	return op == OP_ABOVE ? v >= t : v < t;
+}
+
+/* Whether v is still inside the band of an active level at threshold t. */
+static bool in_band(int op, double v, double t, double h)
+{
+	return op == OP_ABOVE ? v >= t - h : v < t + h;
+}
+
+static const char *queue_label(const struct snap_queue *q)
+{
+	return q->display && *q->display ? q->display : q->name;
+}
+
+struct msg_ctx {
+	const struct rule *x;
+	const struct snap_queue *q;
+	const char *qname;
+	double v, t;
+	int level;
+};
+
+static void append(char *buf, size_t sz, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+	if (*len + n >= sz)
+		n = sz - 1 - *len;
+	memcpy(buf + *len, s, n);
+	*len += n;
+	buf[*len] = '\0';
+}
+
+static void placeholder(const struct msg_ctx *mc, const char *name, size_t n, char *out,
+                        size_t sz)
+{
+	const struct rule *x = mc->x;
+#define IS(s) (strlen(s) == n && strncmp(name, s, n) == 0)
+	if (IS("rule"))
+		snprintf(out, sz, "%s", x->name);
+	else if (IS("queue"))
+		snprintf(out, sz, "%s", mc->qname);
+	else if (IS("label"))
+		snprintf(out, sz, "%s", x->m.f->label);
+	else if (IS("metric"))
+		snprintf(out, sz, "%s%s", x->m.period == MP_TODAY ? "today." :
+		         x->m.period == MP_WINDOW ? "window." : "", x->m.f->name);
+	else if (IS("value"))
+		fmt_num(out, sz, mc->v);
+	else if (IS("threshold"))
+		fmt_num(out, sz, mc->t);
+	else if (IS("unit"))
+		snprintf(out, sz, "%s", unit_suffix(x->m.f->unit));
+	else if (IS("severity"))
+		snprintf(out, sz, "%s", mc->level == SEV_CRITICAL ? "critical" :
+		         mc->level == SEV_WARNING ? "warning" : "ok");
+	else if (IS("op"))
+		snprintf(out, sz, "%s", op_name(rule_op(x)));
+	else if (IS("for_s"))
+		snprintf(out, sz, "%lld", (long long)x->for_s);
+	else
+		snprintf(out, sz, "{%.*s}", (int)n, name);
+#undef IS
+}
+
+static void render_template(const struct msg_ctx *mc, char *buf, size_t sz)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (const char *p = mc->x->message; *p;) {
+		const char *end = *p == '{' ? strchr(p, '}') : NULL;
+		char piece[160];
+		if (end) {
+			placeholder(mc, p + 1, (size_t)(end - p - 1), piece, sizeof piece);
+			p = end + 1;
+		} else {
+			piece[0] = *p++;
+			piece[1] = '\0';
+		}
+		append(buf, sz, &len, piece);
+	}
+}
+
+/* The text of an active alert, e.g. "sales: service level 71.4% below 80% for 30 s". */
+static void active_message(const struct msg_ctx *mc, char *buf, size_t sz)
+{
+	const struct rule *x = mc->x;
+	if (x->message) {
+		render_template(mc, buf, sz);
+		return;
+	}
+	char v[32], t[32], for_txt[48] = "";
+	fmt_num(v, sizeof v, mc->v);
+	fmt_num(t, sizeof t, mc->t);
+	if (x->for_s > 0)
+		snprintf(for_txt, sizeof for_txt, " for %lld s", (long long)x->for_s);
+	const char *u = unit_suffix(x->m.f->unit);
+	int op = rule_op(x);
+	if (x->m.kind == MK_NO_AGENT) {
+		snprintf(buf, sz, "%s: %s caller%s waiting, no agent available%s", mc->qname, v,
+		         mc->v == 1 ? "" : "s", for_txt);
+	} else if (beyond(op, mc->v, mc->t)) {
+		const char *verb = op == OP_BELOW ? "below" : mc->v > mc->t ? "above" : "at";
+		snprintf(buf, sz, "%s: %s %s%s %s %s%s%s", mc->qname, x->m.f->label, v, u, verb, t, u,
+		         for_txt);
+	} else {
+		char c[32];
+		double h = rule_hysteresis(x);
+		fmt_num(c, sizeof c, op == OP_ABOVE ? mc->t - h : mc->t + h);
+		snprintf(buf, sz, "%s: %s %s%s, back %s %s%s (clears %s %s%s)", mc->qname,
+		         x->m.f->label, v, u, op == OP_ABOVE ? "under" : "at", t, u,
+		         op == OP_ABOVE ? "below" : "at", c, u);
+	}
+}
+
+static void cleared_message(const struct msg_ctx *mc, const char *why, char *buf, size_t sz)
+{
+	const struct rule *x = mc->x;
+	if (why) {
+		snprintf(buf, sz, "%s: %s alert cleared (%s)", mc->qname, x->m.f->label, why);
+		return;
+	}
+	char v[32], t[32];
+	fmt_num(v, sizeof v, mc->v);
+	fmt_num(t, sizeof t, mc->t);
+	const char *u = unit_suffix(x->m.f->unit);
+	if (x->m.kind == MK_NO_AGENT)
+		snprintf(buf, sz, "%s: callers waiting with no agent: cleared", mc->qname);
+	else
+		snprintf(buf, sz, "%s: %s %s%s, back %s %s%s: cleared", mc->qname, x->m.f->label, v,
+		         u, rule_op(x) == OP_ABOVE ? "under" : "over", t, u);
+}
+
+/* ---- the entry table ---- */
+
+static int entry_cmp(const char *rule, const char *queue, const struct entry *e)
+{
+	int c = strcmp(rule, e->rule);
+	return c ? c : strcmp(queue, e->queue);
+}
+
+/* Returns the index of (rule, queue), or where it would go with *found false. */
+static size_t entry_search(const struct alerts *a, const char *rule, const char *queue,
+                           bool *found)
+{
+	size_t lo = 0, hi = a->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = entry_cmp(rule, queue, a->e[mid]);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*found = false;
+	return lo;
+}
+
+static struct entry *entry_get(struct alerts *a, const char *rule, const char *queue)
+{
+	bool found;
+	size_t i = entry_search(a, rule, queue, &found);
+	if (found)
+		return a->e[i];
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 16;
+		a->e = xrealloc(a->e, a->cap * sizeof *a->e);
+	}
+	memmove(&a->e[i + 1], &a->e[i], (a->n - i) * sizeof *a->e);
+	struct entry *e = xmalloc(sizeof *e);
+	memset(e, 0, sizeof *e);
+	snprintf(e->rule, sizeof e->rule, "%s", rule);
+	e->queue = xstrdup(queue);
+	a->e[i] = e;
+	a->n++;
+	return e;
+}
+
+static void entry_free(struct entry *e)
+{
+	free(e->queue);
+	free(e);
+}
+
+/* ---- transitions ---- */
+
+static void emit(enum alert_change ch, const struct entry *e, int level, double v,
+                 const char *msg, alert_event_fn fn, void *ctx)
+{
+	if (!fn)
+		return;
+	struct alert_event ev = { .change = ch };
+	snprintf(ev.alert.rule, sizeof ev.alert.rule, "%s", e->rule);
+	snprintf(ev.alert.queue, sizeof ev.alert.queue, "%s", e->queue);
+	ev.alert.severity = (enum alert_severity)level;
+	ev.alert.since = e->since;
+	ev.alert.value = v;
+	snprintf(ev.alert.message, sizeof ev.alert.message, "%s", msg);
+	ev.alert.acknowledged = e->ack;
+	fn(ctx, &ev);
+}
+
+static void entry_clear(struct entry *e, double v, const char *msg, alert_event_fn fn, void *ctx)
+{
+	if (e->level > SEV_OK)
+		emit(ALERT_CLEARED, e, SEV_OK, v, msg, fn, ctx);
+	e->level = SEV_OK;
+	e->ack = false;
+}
+
+/* The level the rule reaches on v now, from the pending timers and the bands. */
+static int next_level(const struct rule *x, struct entry *e, const double t[3], double v,
+                      int64_t now)
+{
+	int op = rule_op(x), level = SEV_OK;
+	double h = rule_hysteresis(x);
+	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++) {
+		if (!x->thr[lv].set || !beyond(op, v, t[lv])) {
+			e->pend[lv] = false;
+			continue;
+		}
+		if (!e->pend[lv]) {
+			e->pend[lv] = true;
+			e->pending[lv] = now;
+		}
+		if (now - e->pending[lv] >= x->for_s)
+			level = lv;
+	}
+	for (int lv = e->level; lv > level; lv--)
+		if (x->thr[lv].set && in_band(op, v, t[lv], h))
+			return lv;
+	return level;
+}
+
+/* The lowest level the rule has a threshold for. */
+static int lowest_level(const struct rule *x)
+{
+	return x->thr[SEV_WARNING].set ? SEV_WARNING : SEV_CRITICAL;
+}
+
+static void eval_one(struct alerts *a, const struct rule *x, const struct snap_queue *q,
+                     const char *key, int64_t now, alert_event_fn fn, void *ctx)
+{
+	struct entry *e = entry_get(a, x->name, key);
+	e->seen = true;
+	double v = metric_value(&x->m, q);
+	double t[3] = { 0, threshold_value(&x->thr[1], q), threshold_value(&x->thr[2], q) };
+	const char *label = q->name ? queue_label(q) : key;
+	struct msg_ctx mc = { x, q, label, v, t[lowest_level(x)], e->level };
+	char msg[256];
+	if (!have_data(x, q, v)) {
+		if (e->level > SEV_OK)
+			cleared_message(&mc, isnan(v) ? "no data" : "too few calls offered", msg,
+			                sizeof msg);
+		entry_clear(e, v, msg, fn, ctx);
+		e->pend[SEV_WARNING] = e->pend[SEV_CRITICAL] = false;
+		return;
+	}
+	int lv = next_level(x, e, t, v, now);
+	if (lv == SEV_OK) {
+		if (e->level > SEV_OK)
+			cleared_message(&mc, NULL, msg, sizeof msg);
+		entry_clear(e, v, msg, fn, ctx);
+		return;
+	}
+	mc.t = t[lv];
+	mc.level = lv;
+	active_message(&mc, msg, sizeof msg);
+	int old = e->level;
+	if (old == SEV_OK) {
+		e->since = now;
+		e->ack = false;
+	} else if (lv > old) {
+		e->ack = false;
+	}
+	e->level = lv;
+	if (lv != old)
+		emit(old == SEV_OK ? ALERT_RAISED : lv > old ? ALERT_ESCALATED : ALERT_EASED, e, lv, v,
+		     msg, fn, ctx);
+	e->shown = (struct snap_alert){ .severity = (enum alert_severity)lv, .since = e->since,
+		.value = v, .acknowledged = e->ack };
+	snprintf(e->shown.rule, sizeof e->shown.rule, "%s", e->rule);
+	snprintf(e->shown.queue, sizeof e->shown.queue, "%s", e->queue);
+	snprintf(e->shown.message, sizeof e->shown.message, "%s", msg);
+}
+
+static void eval_rule(struct alerts *a, const struct rule *x, struct snapshot *s, int64_t now,
+                      alert_event_fn fn, void *ctx)
+{
+	if (!x->enabled || validate_rule(x, NULL) < 0)
+		return;
+	if (strcmp(x->queue, "total") == 0) {
+		eval_one(a, x, &s->total, "total", now, fn, ctx);
+		return;
+	}
+	bool all = strcmp(x->queue, "*") == 0;
+	for (size_t i = 0; i < s->n_queues; i++) {
+		const struct snap_queue *q = &s->queues[i];
+		if (all || strcmp(q->name, x->queue) == 0)
+			eval_one(a, x, q, q->name, now, fn, ctx);
+	}
+}
+
+/* Clears and forgets the entries no rule evaluated this time. */
+static void sweep(struct alerts *a, alert_event_fn fn, void *ctx)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		struct entry *e = a->e[i];
+		if (e->seen) {
+			a->e[keep++] = e;
+			continue;
+		}
+		const struct rule *x = rules_find(&a->rules, e->rule);
+		bool live = x && x->enabled && validate_rule(x, NULL) == 0;
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s: %s alert cleared (%s)", e->queue, e->rule,
+		         live ? "queue no longer reported" : "rule removed or disabled");
+		entry_clear(e, NAN, msg, fn, ctx);
+		entry_free(e);
+	}
+	a->n = keep;
+}
+
+static int shown_cmp(const void *pa, const void *pb)
+{
+	const struct snap_alert *x = pa, *y = pb;
+	if (x->since != y->since)
+		return x->since > y->since ? -1 : 1;
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	int c = strcmp(x->rule, y->rule);
+	return c ? c : strcmp(x->queue, y->queue);
+}
+
+static void publish(struct alerts *a, struct snapshot *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->n; i++)
+		n += a->e[i]->level > SEV_OK;
+	if (n > a->out_cap) {
+		a->out_cap = n;
+		a->out = xrealloc(a->out, n * sizeof *a->out);
+	}
+	n = 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->e[i]->level > SEV_OK)
+			a->out[n++] = a->e[i]->shown;
+	if (n > 1)
+		qsort(a->out, n, sizeof *a->out, shown_cmp);
+	a->out_n = n;
+	s->alerts = n ? a->out : NULL;
+	s->n_alerts = n;
+}
+
+/* ---- public ---- */
+
+/* Returns the live alert state for a copy of rules (caller frees with alerts_free). */
+struct alerts *alerts_new(const struct alert_rules *rules)
+{
+	struct alerts *a = xmalloc(sizeof *a);
+	memset(a, 0, sizeof *a);
+	rules_copy_into(&a->rules, rules);
+	return a;
+}
+
+/* Frees a, including the alerts array last handed out in a snapshot. */
+void alerts_free(struct alerts *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->n; i++)
+		entry_free(a->e[i]);
+	free(a->e);
+	free(a->out);
+	rules_clear(&a->rules);
+	free(a);
+}
+
+/* Swaps in a copy of rules; alerts of rules that are gone clear at the next eval. */
+void alerts_set_rules(struct alerts *a, const struct alert_rules *rules)
+{
+	rules_clear(&a->rules);
+	rules_copy_into(&a->rules, rules);
+}
+
+/* Evaluates every rule on s at now, calling fn (may be NULL) for each change,
+ * then points s->alerts at the active alerts, newest first (owned by a, valid
+ * until the next alerts_eval or alerts_free). */
+void alerts_eval(struct alerts *a, struct snapshot *s, int64_t now, alert_event_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < a->n; i++)
+		a->e[i]->seen = false;
+	for (size_t i = 0; i < a->rules.n; i++)
+		eval_rule(a, &a->rules.v[i], s, now, fn, ctx);
+	sweep(a, fn, ctx);
+	publish(a, s);
+}
+
+/* Marks every active alert acknowledged; the next eval publishes it. */
+void alerts_ack(struct alerts *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->e[i]->level > SEV_OK) {
+			a->e[i]->ack = true;
+			a->e[i]->shown.acknowledged = true;
+		}
+	for (size_t i = 0; i < a->out_n; i++)
+		a->out[i].acknowledged = true;
+}
+
+/* Returns "raised", "escalated", "eased" or "cleared" (static). */
+const char *alert_change_name(enum alert_change c)
+{
+	switch (c) {
+	case ALERT_RAISED: return "raised";
+	case ALERT_ESCALATED: return "escalated";
+	case ALERT_EASED: return "eased";
+	case ALERT_CLEARED: return "cleared";
+	}
+	return "unknown";
+}

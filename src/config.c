@@ -1,0 +1,912 @@
+/* config.c - config.ini: inih reads the lines, one table of keys parses,
+ * validates, gives the defaults and documents every setting. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "alerts.h"
+
+/* ---- the table of keys ------------------------------------------------- */
+
+enum key_type {
+	KT_INT,        /* int, min..max */
+	KT_DOUBLE,     /* double, min..max */
+	KT_BOOL,       /* yes/no true/false on/off 1/0 */
+	KT_STRING,     /* char *; empty means unset when the default is NULL */
+	KT_PATH,       /* a string whose leading ~/ is $HOME */
+	KT_ENUM,       /* enum sl_formula, one of choices */
+	KT_TIME,       /* HH:MM -> int minutes after midnight */
+	KT_DURATION,   /* int seconds; 90, 90s, 15m, 4h */
+	KT_LIST        /* char ** + count, each occurrence adds (source) */
+};
+
+/* Where a key may appear; GENERAL, SOURCES and AMI keys live in struct
+ * config, DEFAULTS and QUEUE keys in struct queue_conf. */
+enum key_scope {
+	KS_GENERAL = 1u << 0,
+	KS_DEFAULTS = 1u << 1,
+	KS_QUEUE = 1u << 2,
+	KS_SOURCES = 1u << 3,
+	KS_AMI = 1u << 4
+};
+#define KS_QUEUE_CONF (KS_DEFAULTS | KS_QUEUE)
+
+struct config_key {
+	unsigned scope;
+	const char *name;
+	enum key_type type;
+	const char *def;              /* default as written in config.ini; NULL: unset */
+	double min, max;              /* KT_INT, KT_DOUBLE, KT_DURATION */
+	const char *const *choices;   /* KT_ENUM, NULL-terminated */
+	size_t offset;                /* into struct config or struct queue_conf */
+	const char *help;
+};
+
+static const char *const sl_formula_names[] = {
+	"offered", "answered", "abandons_positive", NULL
+};
+
+#define CFG(f) offsetof(struct config, f)
+#define QC(f) offsetof(struct queue_conf, f)
+
+static const struct config_key config_keys[] = {
+	{ KS_GENERAL, "site", KT_STRING, "ccboard", 0, 0, NULL, CFG(site),
+	  "title shown in the header" },
+	{ KS_GENERAL, "tick_ms", KT_INT, "1000", 100, 60000, NULL, CFG(tick_ms),
+	  "milliseconds between screen and JSON updates" },
+	{ KS_GENERAL, "window_s", KT_DURATION, "900", 60, 86400, NULL, CFG(window_s),
+	  "length of the rolling window" },
+	{ KS_GENERAL, "day_start", KT_TIME, "00:00", 0, 0, NULL, CFG(day_start_min),
+	  "local time at which \"today\" starts" },
+	{ KS_GENERAL, "stale_call_s", KT_DURATION, "14400", 60, 604800, NULL, CFG(stale_call_s),
+	  "a waiting call with no outcome after this long is dropped" },
+	{ KS_GENERAL, "theme", KT_STRING, "default", 0, 0, NULL, CFG(theme),
+	  "colour theme: themes/NAME.ini" },
+	{ KS_GENERAL, "themes_dir", KT_PATH, NULL, 0, 0, NULL, CFG(themes_dir),
+	  "extra directory searched first for themes" },
+	{ KS_GENERAL, "bell", KT_BOOL, "yes", 0, 0, NULL, CFG(bell),
+	  "ring the bell when a critical alert is raised" },
+	{ KS_GENERAL, "flash", KT_BOOL, "no", 0, 0, NULL, CFG(flash),
+	  "flash the screen instead of ringing" },
+	{ KS_GENERAL, "alert_log", KT_PATH, NULL, 0, 0, NULL, CFG(alert_log),
+	  "file to which every alert change is appended" },
+	{ KS_GENERAL, "alert_exec", KT_STRING, NULL, 0, 0, NULL, CFG(alert_exec),
+	  "command run (sh -c) on every alert change, the alert in its environment" },
+	{ KS_GENERAL | KS_SOURCES, "source", KT_LIST, NULL, 0, 0, NULL, CFG(sources),
+	  "a source to follow (file, -); repeat the key for several" },
+	{ KS_QUEUE_CONF, "sl_threshold_s", KT_DURATION, "20", 0, 3600, NULL, QC(sl_threshold_s),
+	  "a call answered (or abandoned) within this wait is within service level" },
+	{ KS_QUEUE_CONF, "sl_target_pct", KT_DOUBLE, "80", 0, 100, NULL, QC(sl_target_pct),
+	  "service-level target, percent" },
+	{ KS_QUEUE_CONF, "short_abandon_s", KT_DURATION, "5", 0, 3600, NULL, QC(short_abandon_s),
+	  "abandons quicker than this are not counted against the queue" },
+	{ KS_QUEUE_CONF, "wrapup_s", KT_DURATION, "0", 0, 3600, NULL, QC(wrapup_s),
+	  "after-call work added to each handled call; agents show wrap-up meanwhile" },
+	{ KS_QUEUE_CONF, "sl_formula", KT_ENUM, "offered", 0, 0, sl_formula_names, QC(sl_formula),
+	  "service level over offered, answered, or abandons_positive" },
+	{ KS_QUEUE, "display", KT_STRING, NULL, 0, 0, NULL, QC(display),
+	  "name shown instead of the queue's own" },
+	{ KS_AMI, "secret", KT_STRING, NULL, 0, 0, NULL, CFG(ami_secret),
+	  "AMI password (keep this file chmod 600)" },
+	{ KS_AMI, "secret_file", KT_PATH, NULL, 0, 0, NULL, CFG(ami_secret_file),
+	  "file holding the AMI password" },
+};
+
+#define N_KEYS (sizeof config_keys / sizeof config_keys[0])
+_Static_assert(sizeof config_keys / sizeof config_keys[0] <= 32,
+               "set_mask has one bit per key");
+
+static unsigned key_bit(const struct config_key *k)
+{
+	return 1u << (unsigned)(k - config_keys);
+}
+
+static const char *type_name(enum key_type t)
+{
+	static const char *const names[] = { "int", "number", "bool", "string", "path",
+		"choice", "HH:MM", "duration", "list" };
+	return names[t];
+}
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fputs("ccboard: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xrealloc(NULL, n), s, n);
+}
+
+/* Returns a copy of path with a leading "~/" (or a lone "~") taken from $HOME. */
+static char *expand_home(const char *path)
+{
+	const char *home = getenv("HOME");
+	if (path[0] != '~' || (path[1] != '/' && path[1] != '\0') || !home || !*home)
+		return xstrdup(path);
+	size_t n = strlen(home) + strlen(path);
+	char *s = xrealloc(NULL, n);
+	snprintf(s, n, "%s%s", home, path + 1);
+	return s;
+}
+
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	va_copy(aq, ap);
+	int n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	if (b->len + (size_t)n + 1 > b->cap) {
+		b->cap = (b->len + (size_t)n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	b->len += (size_t)n;
+}
+
+static void sb_printf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- value parsers: 0, or -1 with why ------------------------------------ */
+
+static int parse_long(const char *v, long long *out, char *why, size_t len)
+{
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	if (end == v) {
+		snprintf(why, len, "not a number: '%s'", v);
+		return -1;
+	}
+	*out = n;   /* on overflow, LLONG_MIN or LLONG_MAX: out of every range */
+	return (int)(end - v);
+}
+
+/* Parses a whole number; returns 0 or -1 with why. */
+static int parse_int(const char *v, long long *out, char *why, size_t len)
+{
+	int used = parse_long(v, out, why, len);
+	if (used < 0)
+		return -1;
+	if (v[used] != '\0') {
+		char *end;
+		strtod(v, &end);
+		if (*end == '\0')
+			snprintf(why, len, "not a whole number: '%s'", v);
+		else
+			snprintf(why, len, "not a number: '%s'", v);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parses seconds with an optional unit: 90, 90s, 15m, 4h. */
+static int parse_duration(const char *v, long long *out, char *why, size_t len)
+{
+	int used = parse_long(v, out, why, len);
+	if (used < 0)
+		return -1;
+	const char *unit = v + used;
+	long long mult = 0;
+	if (*unit == '\0' || strcmp(unit, "s") == 0)
+		mult = 1;
+	else if (strcmp(unit, "m") == 0)
+		mult = 60;
+	else if (strcmp(unit, "h") == 0)
+		mult = 3600;
+	if (!mult) {
+		snprintf(why, len, "not a number: '%s' (seconds, or with a unit: 90s, 15m, 4h)", v);
+		return -1;
+	}
+	if (*out > LLONG_MAX / mult || *out < LLONG_MIN / mult)
+		*out = *out > 0 ? LLONG_MAX : LLONG_MIN;   /* out of every range */
+	else
+		*out *= mult;
+	return 0;
+}
+
+static int check_range(const struct config_key *k, double x, const char *v,
+                       char *why, size_t len)
+{
+	if (x >= k->min && x <= k->max)
+		return 0;
+	snprintf(why, len, "out of range: '%s' (%g..%g)", v, k->min, k->max);
+	return -1;
+}
+
+static int parse_double(const struct config_key *k, const char *v, double *out,
+                        char *why, size_t len)
+{
+	char *end;
+	double x = strtod(v, &end);
+	if (end == v || *end != '\0' || !isfinite(x)) {
+		snprintf(why, len, "not a number: '%s'", v);
+		return -1;
+	}
+	if (check_range(k, x, v, why, len) < 0)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+static int parse_bool(const char *v, bool *out, char *why, size_t len)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	snprintf(why, len, "not a boolean (yes/no, true/false, on/off, 1/0): '%s'", v);
+	return -1;
+}
+
+static int parse_enum(const struct config_key *k, const char *v, int *out,
+                      char *why, size_t len)
+{
+	for (int i = 0; k->choices[i]; i++) {
+		if (strcmp(v, k->choices[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	size_t n = (size_t)snprintf(why, len, "not one of ");
+	for (int i = 0; k->choices[i] && n < len; i++)
+		n += (size_t)snprintf(why + n, len - n, "%s%s", i ? "|" : "", k->choices[i]);
+	if (n < len)
+		snprintf(why + n, len - n, ": '%s'", v);
+	return -1;
+}
+
+/* Parses H:MM or HH:MM into minutes after midnight. */
+static int parse_time(const char *v, int *out, char *why, size_t len)
+{
+	const char *p = v;
+	int h = 0, m = 0, nh = 0;
+	while (isdigit((unsigned char)*p) && nh < 3)
+		h = h * 10 + (*p++ - '0'), nh++;
+	bool ok = nh >= 1 && nh <= 2 && *p == ':' && isdigit((unsigned char)p[1]) &&
+	          isdigit((unsigned char)p[2]) && p[3] == '\0';
+	if (ok) {
+		m = (p[1] - '0') * 10 + (p[2] - '0');
+		ok = h < 24 && m < 60;
+	}
+	if (!ok) {
+		snprintf(why, len, "not a time of day (HH:MM, 00:00..23:59): '%s'", v);
+		return -1;
+	}
+	*out = h * 60 + m;
+	return 0;
+}
+
+static void set_string(char **field, const char *v, bool path)
+{
+	free(*field);
+	*field = path ? expand_home(v) : xstrdup(v);
+}
+
+static void list_add(struct config *cfg, const char *v)
+{
+	cfg->sources = xrealloc(cfg->sources, (cfg->n_sources + 2) * sizeof *cfg->sources);
+	cfg->sources[cfg->n_sources++] = expand_home(v);
+	cfg->sources[cfg->n_sources] = NULL;
+}
+
+static int set_number(const struct config_key *k, const char *v, int *field,
+                      char *why, size_t len)
+{
+	long long n;
+	int rc = k->type == KT_DURATION ? parse_duration(v, &n, why, len)
+	                                : parse_int(v, &n, why, len);
+	if (rc < 0 || check_range(k, (double)n, v, why, len) < 0)
+		return -1;
+	*field = (int)n;
+	return 0;
+}
+
+/* Parses v for key k into the struct at base. Returns 0, or -1 with why. */
+static int key_set(const struct config_key *k, const char *v, void *base,
+                   struct config *cfg, char *why, size_t len)
+{
+	char *field = (char *)base + k->offset;
+	if (*v == '\0' && k->type != KT_STRING && k->type != KT_PATH) {
+		snprintf(why, len, "empty value");
+		return -1;
+	}
+	switch (k->type) {
+	case KT_INT:
+	case KT_DURATION:
+		return set_number(k, v, (int *)(void *)field, why, len);
+	case KT_DOUBLE:
+		return parse_double(k, v, (double *)(void *)field, why, len);
+	case KT_BOOL:
+		return parse_bool(v, (bool *)(void *)field, why, len);
+	case KT_ENUM: {
+		int i;
+		if (parse_enum(k, v, &i, why, len) < 0)
+			return -1;
+		*(enum sl_formula *)(void *)field = (enum sl_formula)i;   /* the only enum */
+		return 0;
+	}
+	case KT_TIME:
+		return parse_time(v, (int *)(void *)field, why, len);
+	case KT_STRING:
+	case KT_PATH:
+		if (*v == '\0' && k->def) {
+			snprintf(why, len, "empty value (default: %s)", k->def);
+			return -1;
+		}
+		if (*v == '\0') {
+			free(*(char **)(void *)field);
+			*(char **)(void *)field = NULL;
+			return 0;
+		}
+		set_string((char **)(void *)field, v, k->type == KT_PATH);
+		return 0;
+	case KT_LIST:
+		list_add(cfg, v);
+		return 0;
+	}
+	return -1;
+}
+
+static size_t key_size(const struct config_key *k)
+{
+	switch (k->type) {
+	case KT_DOUBLE:
+		return sizeof(double);
+	case KT_BOOL:
+		return sizeof(bool);
+	case KT_ENUM:
+		return sizeof(enum sl_formula);
+	case KT_STRING:
+	case KT_PATH:
+	case KT_LIST:
+		return sizeof(char *);
+	default:
+		return sizeof(int);
+	}
+}
+
+static const struct config_key *key_find(unsigned scope, const char *name)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if ((config_keys[i].scope & scope) && strcmp(config_keys[i].name, name) == 0)
+			return &config_keys[i];
+	return NULL;
+}
+
+/* ---- defaults, free ---------------------------------------------------- */
+
+void config_defaults(struct config *cfg)
+{
+	char why[256];
+	memset(cfg, 0, sizeof *cfg);
+	for (size_t i = 0; i < N_KEYS; i++) {
+		const struct config_key *k = &config_keys[i];
+		if (!k->def)
+			continue;
+		void *base = (k->scope & KS_QUEUE_CONF) ? (void *)&cfg->defaults : (void *)cfg;
+		if (key_set(k, k->def, base, cfg, why, sizeof why) < 0) {
+			fprintf(stderr, "ccboard: bad built-in default for %s: %s\n", k->name, why);
+			abort();
+		}
+	}
+	cfg->alert_rules = alert_rules_new();
+}
+
+/* Frees the strings of the keys of scope held in the struct at base. */
+static void free_strings(void *base, unsigned scope)
+{
+	for (size_t i = 0; i < N_KEYS; i++) {
+		const struct config_key *k = &config_keys[i];
+		if ((k->scope & scope) && (k->type == KT_STRING || k->type == KT_PATH)) {
+			char **field = (char **)(void *)((char *)base + k->offset);
+			free(*field);
+			*field = NULL;
+		}
+	}
+}
+
+void config_free(struct config *cfg)
+{
+	free_strings(cfg, KS_GENERAL | KS_SOURCES | KS_AMI);
+	free_strings(&cfg->defaults, KS_QUEUE_CONF);
+	for (size_t i = 0; i < cfg->n_queues; i++) {
+		free_strings(&cfg->queues[i], KS_QUEUE_CONF);
+		free(cfg->queues[i].name);
+	}
+	free(cfg->queues);
+	for (size_t i = 0; i < cfg->n_sources; i++)
+		free(cfg->sources[i]);
+	free(cfg->sources);
+	for (size_t i = 0; i < cfg->n_agents; i++) {
+		free(cfg->agents[i].interface);
+		free(cfg->agents[i].name);
+	}
+	free(cfg->agents);
+	alert_rules_free(cfg->alert_rules);
+	free(cfg->path);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+const char *config_sl_formula_name(enum sl_formula f)
+{
+	if ((unsigned)f >= sizeof sl_formula_names / sizeof sl_formula_names[0] - 1)
+		return "?";
+	return sl_formula_names[f];
+}
+
+/* ---- loading ----------------------------------------------------------- */
+
+enum section_kind { SK_NONE, SK_GENERAL, SK_DEFAULTS, SK_QUEUE, SK_AGENTS, SK_SOURCES,
+	SK_AMI, SK_ALERT, SK_UNKNOWN };
+
+struct alias_seq {              /* an [agents] line, with its order for "later wins" */
+	struct agent_alias a;
+	size_t seq;
+};
+
+struct load {
+	struct config *cfg;
+	const char *path;
+	FILE *fp;
+	char *buf;                  /* getline's */
+	size_t cap;
+	int lineno;
+	int n_errors;
+	int last_error_line;
+	int secret_line;
+	struct strbuf msgs;
+	enum section_kind kind;
+	char section[256];          /* as written, for messages */
+	size_t queue;               /* index of the current [queue.NAME] */
+	char alert[256];            /* NAME of the current [alert.NAME] */
+	struct alias_seq *aliases;
+	size_t n_aliases;
+};
+
+/* Appends "file:line: what" (or "file: what" when line is 0) and counts it. */
+static void load_error(struct load *ld, int line, const char *fmt, ...)
+{
+	va_list ap;
+	if (line > 0)
+		sb_printf(&ld->msgs, "%s:%d: ", ld->path, line);
+	else
+		sb_printf(&ld->msgs, "%s: ", ld->path);
+	va_start(ap, fmt);
+	sb_vprintf(&ld->msgs, fmt, ap);
+	va_end(ap);
+	sb_printf(&ld->msgs, "\n");
+	ld->n_errors++;
+	ld->last_error_line = line;
+}
+
+static size_t queue_index(struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_queues; i++)
+		if (strcmp(cfg->queues[i].name, name) == 0)
+			return i;
+	cfg->queues = xrealloc(cfg->queues, (cfg->n_queues + 1) * sizeof *cfg->queues);
+	struct queue_conf *q = &cfg->queues[cfg->n_queues];
+	memset(q, 0, sizeof *q);
+	q->name = xstrdup(name);
+	return cfg->n_queues++;
+}
+
+/* Starts section name (trimmed, without brackets) at the current line. */
+static void section_begin(struct load *ld, const char *name)
+{
+	static const struct { const char *name; enum section_kind kind; } fixed[] = {
+		{ "general", SK_GENERAL }, { "defaults", SK_DEFAULTS }, { "agents", SK_AGENTS },
+		{ "sources", SK_SOURCES }, { "ami", SK_AMI },
+	};
+	snprintf(ld->section, sizeof ld->section, "[%s]", name);
+	ld->kind = SK_UNKNOWN;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (strcmp(name, fixed[i].name) == 0)
+			ld->kind = fixed[i].kind;
+	bool queue = strncmp(name, "queue.", 6) == 0, alert = strncmp(name, "alert.", 6) == 0;
+	if ((queue || alert) && name[6] == '\0') {
+		load_error(ld, ld->lineno, "%s: missing %s name", ld->section,
+		           queue ? "queue" : "alert");
+	} else if (queue) {
+		ld->kind = SK_QUEUE;
+		ld->queue = queue_index(ld->cfg, name + 6);
+	} else if (alert) {
+		ld->kind = SK_ALERT;
+		snprintf(ld->alert, sizeof ld->alert, "%s", name + 6);
+	} else if (ld->kind == SK_UNKNOWN) {
+		load_error(ld, ld->lineno, "%s: unknown section", ld->section);
+	}
+}
+
+/* Returns where keys of scope belong, for messages and the reference. */
+static const char *scope_sections(unsigned scope)
+{
+	if (scope == KS_QUEUE)
+		return "[queue.NAME]";
+	if (scope & KS_DEFAULTS)
+		return "[defaults] or [queue.NAME]";
+	if (scope & KS_SOURCES)
+		return "[sources] or [general]";
+	if (scope & KS_GENERAL)
+		return "[general]";
+	return "[ami]";
+}
+
+static void unknown_key(struct load *ld, const char *name, unsigned scope)
+{
+	const struct config_key *k = key_find(~scope, name);
+	if (k)
+		load_error(ld, ld->lineno, "%s %s: unknown key here; it belongs in %s",
+		           ld->section, name, scope_sections(k->scope));
+	else
+		load_error(ld, ld->lineno, "%s %s: unknown key", ld->section, name);
+}
+
+/* Sets a key of [general], [defaults], [queue.NAME], [sources] or [ami]. */
+static void table_set(struct load *ld, const char *name, const char *value)
+{
+	static const unsigned scope_of[] = { [SK_GENERAL] = KS_GENERAL,
+		[SK_DEFAULTS] = KS_DEFAULTS, [SK_QUEUE] = KS_QUEUE,
+		[SK_SOURCES] = KS_SOURCES, [SK_AMI] = KS_AMI };
+	struct config *cfg = ld->cfg;
+	unsigned scope = scope_of[ld->kind];
+	const struct config_key *k = key_find(scope, name);
+	if (!k) {
+		unknown_key(ld, name, scope);
+		return;
+	}
+	struct queue_conf *q = ld->kind == SK_DEFAULTS ? &cfg->defaults
+	                     : ld->kind == SK_QUEUE ? &cfg->queues[ld->queue] : NULL;
+	char why[512];
+	if (key_set(k, value, q ? (void *)q : (void *)cfg, cfg, why, sizeof why) < 0) {
+		load_error(ld, ld->lineno, "%s %s: %s", ld->section, name, why);
+		return;
+	}
+	if (q)
+		q->set_mask |= key_bit(k);
+	if (k->offset == CFG(ami_secret) && scope == KS_AMI)
+		ld->secret_line = ld->lineno;
+}
+
+static void agents_add(struct load *ld, const char *interface, const char *name)
+{
+	if (*name == '\0') {
+		load_error(ld, ld->lineno, "%s %s: empty value", ld->section, interface);
+		return;
+	}
+	ld->aliases = xrealloc(ld->aliases, (ld->n_aliases + 1) * sizeof *ld->aliases);
+	struct alias_seq *a = &ld->aliases[ld->n_aliases];
+	a->a.interface = xstrdup(interface);
+	a->a.name = xstrdup(name);
+	a->seq = ld->n_aliases++;
+}
+
+static int alias_seq_cmp(const void *x, const void *y)
+{
+	const struct alias_seq *a = x, *b = y;
+	int c = strcmp(a->a.interface, b->a.interface);
+	if (c)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Moves [agents] into cfg->agents sorted by interface, the later line winning
+ * (an earlier load's aliases count as earlier lines). */
+static void agents_commit(struct load *ld)
+{
+	struct config *cfg = ld->cfg;
+	size_t n = cfg->n_agents + ld->n_aliases;
+	struct alias_seq *all = xrealloc(NULL, n * sizeof *all);
+	for (size_t i = 0; i < cfg->n_agents; i++)
+		all[i] = (struct alias_seq){ cfg->agents[i], i };
+	for (size_t i = 0; i < ld->n_aliases; i++)
+		all[cfg->n_agents + i] = (struct alias_seq){ ld->aliases[i].a, cfg->n_agents + i };
+	qsort(all, n, sizeof *all, alias_seq_cmp);
+	cfg->agents = xrealloc(cfg->agents, n * sizeof *cfg->agents);
+	cfg->n_agents = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && strcmp(all[i].a.interface, all[i + 1].a.interface) == 0) {
+			free(all[i].a.interface);
+			free(all[i].a.name);
+			continue;
+		}
+		cfg->agents[cfg->n_agents++] = all[i].a;
+	}
+	free(all);
+	free(ld->aliases);
+	ld->aliases = NULL;
+	ld->n_aliases = 0;
+}
+
+static void alert_set(struct load *ld, const char *key, const char *value)
+{
+	char *cause = NULL;
+	if (alert_rules_set((struct alert_rules *)ld->cfg->alert_rules, ld->alert, key,
+	                    value, &cause) < 0)
+		load_error(ld, ld->lineno, "%s %s: %s", ld->section, key,
+		           cause ? cause : "invalid");
+	free(cause);
+}
+
+static int load_handler(void *user, const char *section, const char *name,
+                        const char *value)
+{
+	struct load *ld = user;
+	(void)section;   /* the reader tracks sections: inih's stop at 50 bytes */
+	switch (ld->kind) {
+	case SK_NONE:
+		load_error(ld, ld->lineno, "%s: key outside any section", name);
+		break;
+	case SK_UNKNOWN:
+		break;   /* the section was reported */
+	case SK_AGENTS:
+		agents_add(ld, name, value);
+		break;
+	case SK_ALERT:
+		alert_set(ld, name, value);
+		break;
+	default:
+		table_set(ld, name, value);
+		break;
+	}
+	return 1;
+}
+
+/* Handles "[name]" at s; returns 0, or -1 when it is malformed (reported). */
+static int line_section(struct load *ld, char *s)
+{
+	char *end = strchr(s, ']');
+	if (!end) {
+		load_error(ld, ld->lineno, "syntax error: '[' without ']'");
+		return -1;
+	}
+	const char *rest = end + 1;
+	while (isspace((unsigned char)*rest))
+		rest++;
+	if (*rest && *rest != ';' && *rest != '#') {
+		load_error(ld, ld->lineno, "syntax error: text after ']'");
+		return -1;
+	}
+	*end = '\0';
+	s++;
+	while (isspace((unsigned char)*s))
+		s++;
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	section_begin(ld, s);
+	return 0;
+}
+
+/* True when s holds '=' or ':' before any inline comment, as inih wants. */
+static bool line_has_value(const char *s)
+{
+	bool was_space = false;
+	for (; *s; s++) {
+		if (*s == '=' || *s == ':')
+			return true;
+		if (was_space && *s == ';')
+			return false;
+		was_space = isspace((unsigned char)*s);
+	}
+	return false;
+}
+
+/* Checks the raw line ld->buf of n bytes (no line ending); returns the text
+ * inih should parse, or NULL when the line was dealt with here. */
+static char *line_check(struct load *ld, size_t n, int num)
+{
+	char *s = ld->buf;
+	if (ld->lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		s += 3, n -= 3;
+	if (memchr(s, '\0', n)) {
+		load_error(ld, ld->lineno, "NUL byte in line");
+		return NULL;
+	}
+	if (n > (size_t)num - 3) {
+		load_error(ld, ld->lineno, "line too long (%zu characters; at most %d)", n, num - 3);
+		return NULL;
+	}
+	while (isspace((unsigned char)*s))   /* no continuation lines: indenting is fine */
+		s++;
+	if (*s == '\0' || *s == ';' || *s == '#')
+		return NULL;
+	if (*s == '[') {
+		line_section(ld, s);
+		return NULL;
+	}
+	if (!line_has_value(s)) {
+		load_error(ld, ld->lineno, "syntax error: expected 'key = value' or '[section]'");
+		return NULL;
+	}
+	return s;
+}
+
+/* inih's reader: one physical line per call, checked, counted. */
+static char *load_reader(char *str, int num, void *stream)
+{
+	struct load *ld = stream;
+	ssize_t n = getline(&ld->buf, &ld->cap, ld->fp);
+	if (n < 0)
+		return NULL;
+	ld->lineno++;
+	if (n > 0 && ld->buf[n - 1] == '\n')
+		ld->buf[--n] = '\0';
+	if (n > 0 && ld->buf[n - 1] == '\r')
+		ld->buf[--n] = '\0';
+	const char *s = line_check(ld, (size_t)n, num);
+	snprintf(str, (size_t)num, "%s\n", s ? s : "");
+	return str;
+}
+
+static void load_file(struct load *ld)
+{
+	struct config *cfg = ld->cfg;
+	struct stat st;
+	if (fstat(fileno(ld->fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		load_error(ld, 0, "is a directory");
+		return;
+	}
+	int rc = ini_parse_stream(load_reader, ld, load_handler, ld);
+	if (rc == -2)
+		load_error(ld, 0, "out of memory");
+	else if (rc > 0 && rc != ld->last_error_line)
+		load_error(ld, rc, "syntax error");
+	if (ferror(ld->fp))
+		load_error(ld, 0, "read error: %s", strerror(errno));
+	agents_commit(ld);
+	cfg->has_secret = cfg->ami_secret != NULL;
+	char *cause = NULL;
+	if (alert_rules_validate((const struct alert_rules *)cfg->alert_rules, &cause) < 0)
+		load_error(ld, 0, "%s", cause ? cause : "invalid alert rules");
+	free(cause);
+	if (cfg->has_secret && ld->secret_line && (st.st_mode & 077))
+		sb_printf(&ld->msgs, "warning: %s:%d: [ami] secret in a file open to group or "
+		          "others (mode %03o): chmod 600 %s\n", ld->path, ld->secret_line,
+		          (unsigned)(st.st_mode & 0777), ld->path);
+}
+
+int config_load(struct config *cfg, const char *path, char **errors)
+{
+	struct load ld = { .cfg = cfg, .path = path };
+	free(cfg->path);
+	cfg->path = xstrdup(path);
+	ld.fp = fopen(path, "r");
+	if (!ld.fp) {
+		load_error(&ld, 0, "cannot open: %s", strerror(errno));
+	} else {
+		load_file(&ld);
+		fclose(ld.fp);
+	}
+	free(ld.buf);
+	if (errors)
+		*errors = ld.msgs.s;
+	else
+		free(ld.msgs.s);
+	return ld.n_errors;
+}
+
+void config_write_keys(FILE *out)
+{
+	for (size_t i = 0; i < N_KEYS; i++) {
+		const struct config_key *k = &config_keys[i];
+		fprintf(out, "%s %s: %s", scope_sections(k->scope), k->name, type_name(k->type));
+		if (k->type == KT_INT || k->type == KT_DOUBLE || k->type == KT_DURATION)
+			fprintf(out, " %g..%g", k->min, k->max);
+		for (int c = 0; k->choices && k->choices[c]; c++)
+			fprintf(out, "%s%s", c ? "|" : " ", k->choices[c]);
+		fprintf(out, ", default %s\n\t%s\n", k->def ? k->def : "none", k->help);
+	}
+}
+
+/* ---- lookups ----------------------------------------------------------- */
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+/* Returns dir + tail with ~ expanded when the result exists, else NULL. */
+static char *candidate(const char *dir, const char *tail)
+{
+	size_t n = strlen(dir) + strlen(tail) + 1;
+	char *joined = xrealloc(NULL, n);
+	snprintf(joined, n, "%s%s", dir, tail);
+	char *path = expand_home(joined);
+	free(joined);
+	if (file_exists(path))
+		return path;
+	free(path);
+	return NULL;
+}
+
+char *config_find(void)
+{
+	const char *env = getenv("CCBOARD_CONFIG");
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	char *p = NULL;
+	if (env && *env)
+		p = candidate(env, "");
+	if (!p && xdg && (xdg[0] == '/' || xdg[0] == '~'))
+		p = candidate(xdg, "/ccboard/config.ini");
+	else if (!p)
+		p = candidate("~", "/.config/ccboard/config.ini");
+	if (!p)
+		p = candidate("/etc/ccboard/config.ini", "");
+	return p;
+}
+
+struct queue_conf config_queue(const struct config *cfg, const char *name)
+{
+	struct queue_conf q = cfg->defaults;
+	q.name = NULL;
+	q.display = NULL;
+	q.set_mask = 0;
+	for (size_t i = 0; i < cfg->n_queues; i++) {
+		const struct queue_conf *o = &cfg->queues[i];
+		if (strcmp(o->name, name) != 0)
+			continue;
+		for (size_t j = 0; j < N_KEYS; j++) {
+			const struct config_key *k = &config_keys[j];
+			if (o->set_mask & key_bit(k))
+				memcpy((char *)&q + k->offset, (const char *)o + k->offset, key_size(k));
+		}
+		q.name = o->name;
+		q.set_mask = o->set_mask;
+		break;
+	}
+	return q;
+}
+
+static int alias_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct agent_alias *)elem)->interface);
+}
+
+const char *config_agent_name(const struct config *cfg, const char *agent)
+{
+	if (!cfg->n_agents || !agent)
+		return agent;
+	const struct agent_alias *a = bsearch(agent, cfg->agents, cfg->n_agents,
+	                                      sizeof *cfg->agents, alias_cmp);
+	return a ? a->name : agent;
+}

@@ -1,0 +1,391 @@
+/* source_file.c - a file followed like tail -F, or read to its end (replay).
+ *
+ * Everything funnels into one pass (file_pass), run from an idle handle so a
+ * big backlog is read at most FILE_PASS_BYTES per loop turn: read the open
+ * descriptor to its end, then compare stat(path) with what is open. A new
+ * inode means rotation by rename or re-creation (the old descriptor is already
+ * drained: open the new file at 0); the same inode but smaller than what was
+ * read, or with another byte where the last one read was, means copy-truncate
+ * (start again at 0); no file means wait for it.
+ * Passes are started by events on the file's directory (inotify through
+ * uv_fs_event, filtered on the base name) and by a one-second timer as a
+ * safety net. */
+#include "source_internal.h"
+#include "linebuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FILE_BUF_SIZE (256 * 1024)    /* one read(): stays in L2 for the parser */
+#define FILE_PASS_BYTES (1024 * 1024) /* at most this much per loop turn */
+#define FILE_RECHECK_MS 1000
+
+struct file_src {
+	struct source *src;
+	char *path;                  /* NULL: a descriptor handed over (stdin) */
+	char *dir;
+	const char *base;            /* points into path */
+	int fd;                      /* -1: none open; ours to close when path is set */
+	bool follow;
+	bool watching;               /* the directory watch is running */
+	bool closing;
+	bool finished;               /* replay reached its end */
+	int err;                     /* errno of the last failure */
+	dev_t dev;
+	ino_t ino;
+	off_t offset;                /* bytes of the open file read so far */
+	char last;                   /* the byte at offset - 1 */
+	struct linebuf lb;
+	char *buf;
+	int handles;                 /* handles not yet closed */
+	uv_idle_t idle;
+	uv_timer_t timer;
+	uv_fs_event_t watch;
+};
+
+/* What to do after a check: read again now, or wait for an event. */
+enum file_next { FILE_READ, FILE_WAIT };
+
+enum file_read { FILE_EOF, FILE_MORE, FILE_FAILED };
+
+static void file_on_idle(uv_idle_t *h);
+
+static void file_kick(struct file_src *f)
+{
+	if (!f->closing && !f->finished)
+		uv_idle_start(&f->idle, file_on_idle);
+}
+
+/* EINVAL stands for a path that is neither a regular file nor a named pipe. */
+static const char *file_strerror(int err)
+{
+	return err == EINVAL ? "not a regular file" : strerror(err);
+}
+
+static enum file_next file_fail(struct file_src *f, int err)
+{
+	f->err = err;
+	source_set_state(f->src, SRC_ERROR, file_strerror(err));
+	return FILE_WAIT;
+}
+
+static enum file_next file_missing(struct file_src *f, int err)
+{
+	f->err = err;
+	source_set_state(f->src, SRC_WAITING, f->fd >= 0 ? "file gone, waiting for a new one"
+	                                               : "waiting for the file");
+	return FILE_WAIT;
+}
+
+/* Opens path at 0 in place of the (drained) descriptor held so far. */
+static enum file_next file_reopen(struct file_src *f)
+{
+	if (f->fd >= 0) {
+		linebuf_finish(&f->lb, source_line_cb, f->src);
+		close(f->fd);
+		f->fd = -1;
+	}
+	linebuf_reset(&f->lb);
+	int fd = open(f->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? file_missing(f, errno) : file_fail(f, errno);
+	struct stat st;
+	int err = fstat(fd, &st) != 0 ? errno : S_ISREG(st.st_mode) ? 0
+	          : S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	if (err) {
+		close(fd);
+		return file_fail(f, err);
+	}
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	f->fd = fd;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->offset = 0;
+	f->err = 0;
+	return FILE_READ;
+}
+
+/* A file truncated and written again past where it was read is only seen by
+ * its content: the byte before offset is no longer the one read there. */
+static bool file_rewritten(struct file_src *f)
+{
+	char c;
+
+	if (f->offset == 0)
+		return false;
+	ssize_t n = pread(f->fd, &c, 1, f->offset - 1);
+	return n == 0 || (n == 1 && c != f->last);   /* a read error is left to file_read */
+}
+
+/* The file was truncated: its partial line is void, read it from 0. */
+static void file_restart(struct file_src *f)
+{
+	linebuf_reset(&f->lb);
+	f->offset = 0;
+}
+
+/* Compares the path with the open descriptor (called at its end). */
+static enum file_next file_check(struct file_src *f)
+{
+	struct stat st;
+
+	if (stat(f->path, &st) != 0)
+		return errno == ENOENT || errno == ENOTDIR ? file_missing(f, errno) : file_fail(f, errno);
+	if (f->fd < 0 || st.st_dev != f->dev || st.st_ino != f->ino)
+		return file_reopen(f);
+	if (st.st_size < f->offset) {
+		file_restart(f);
+		return FILE_READ;
+	}
+	source_set_state(f->src, SRC_FOLLOWING, NULL);
+	return st.st_size > f->offset ? FILE_READ : FILE_WAIT;
+}
+
+/* Reads and frames at most FILE_PASS_BYTES from the open descriptor. */
+static enum file_read file_read(struct file_src *f)
+{
+	size_t done = 0;
+
+	while (done < FILE_PASS_BYTES && !f->closing) {
+		ssize_t n = f->path ? pread(f->fd, f->buf, FILE_BUF_SIZE, f->offset)
+		                    : read(f->fd, f->buf, FILE_BUF_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			f->err = errno;
+			return FILE_FAILED;
+		}
+		if (n == 0)
+			return FILE_EOF;
+		f->offset += n;
+		f->last = f->buf[n - 1];
+		f->src->info.bytes += (uint64_t)n;
+		done += (size_t)n;
+		linebuf_feed(&f->lb, f->buf, (size_t)n, source_line_cb, f->src);
+	}
+	return FILE_MORE;
+}
+
+/* The end of a replayed file (or of standard input): done. */
+static void file_finish(struct file_src *f, enum source_state st, const char *detail)
+{
+	uv_idle_stop(&f->idle);
+	linebuf_finish(&f->lb, source_line_cb, f->src);
+	f->finished = true;
+	source_set_state(f->src, st, detail);
+	source_call_done(f->src);
+}
+
+static void file_pass(struct file_src *f)
+{
+	if (f->fd >= 0) {
+		if (f->follow && file_rewritten(f))
+			file_restart(f);
+		enum file_read r = file_read(f);
+		if (f->closing)
+			return;
+		if (r == FILE_MORE) {
+			source_set_state(f->src, SRC_LAGGING, NULL);
+			return;
+		}
+		if (r == FILE_FAILED && !f->follow) {
+			file_finish(f, SRC_ERROR, strerror(f->err));
+			return;
+		}
+		if (r == FILE_FAILED) {
+			file_fail(f, f->err);
+			uv_idle_stop(&f->idle);
+			return;
+		}
+	}
+	if (!f->follow) {
+		file_finish(f, SRC_DONE, NULL);
+		return;
+	}
+	if (file_check(f) == FILE_WAIT)
+		uv_idle_stop(&f->idle);
+}
+
+static void file_on_idle(uv_idle_t *h)
+{
+	file_pass(h->data);
+}
+
+static void file_on_event(uv_fs_event_t *h, const char *name, int events, int status);
+
+/* (Re)starts the watch on the file's directory; without it the timer still works. */
+static void file_watch(struct file_src *f)
+{
+	if (f->watching)
+		uv_fs_event_stop(&f->watch);
+	f->watching = uv_fs_event_start(&f->watch, file_on_event, f->dir, 0) == 0;
+}
+
+static void file_on_event(uv_fs_event_t *h, const char *name, int events, int status)
+{
+	struct file_src *f = h->data;
+
+	if (status < 0) {
+		uv_fs_event_stop(&f->watch);
+		f->watching = false;
+		return;
+	}
+	if (!name || strcmp(name, f->base) == 0)
+		file_kick(f);
+}
+
+/* The safety net: a pass every second, and the directory watch restarted
+ * while the file is missing or failing (its directory may be new). */
+static void file_on_timer(uv_timer_t *h)
+{
+	struct file_src *f = h->data;
+	enum source_state st = f->src->info.state;
+
+	if (!f->watching || st == SRC_WAITING || st == SRC_ERROR)
+		file_watch(f);
+	file_kick(f);
+}
+
+static void file_free(struct file_src *f)
+{
+	linebuf_free(&f->lb);
+	free(f->buf);
+	free(f->path);
+	free(f->dir);
+	free(f->src);
+	free(f);
+}
+
+static void file_on_close(uv_handle_t *h)
+{
+	struct file_src *f = h->data;
+
+	if (--f->handles == 0)
+		file_free(f);
+}
+
+static void file_close(struct source *src)
+{
+	struct file_src *f = src->impl;
+
+	f->closing = true;
+	if (f->fd >= 0 && f->path)
+		close(f->fd);
+	f->fd = -1;
+	uv_close((uv_handle_t *)&f->idle, file_on_close);
+	uv_close((uv_handle_t *)&f->timer, file_on_close);
+	uv_close((uv_handle_t *)&f->watch, file_on_close);
+}
+
+/* Splits path into its directory and base name. */
+static int file_split(struct file_src *f, const char *path)
+{
+	f->path = strdup(path);
+	if (!f->path)
+		return -1;
+	char *slash = strrchr(f->path, '/');
+	if (!slash) {
+		f->dir = strdup(".");
+		f->base = f->path;
+	} else {
+		size_t n = slash == f->path ? 1 : (size_t)(slash - f->path);
+		f->dir = strndup(f->path, n);
+		f->base = slash + 1;
+	}
+	return f->dir ? 0 : -1;
+}
+
+/* Allocates the source and its state; no handle yet. */
+static struct file_src *file_new(const char *name, const char *kind,
+                                 const struct source_opts *opts, const struct source_sink *sink)
+{
+	struct file_src *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->src = source_new(name, kind, sink);
+	f->buf = malloc(FILE_BUF_SIZE);
+	if (!f->src || !f->buf) {
+		file_free(f);
+		return NULL;
+	}
+	f->fd = -1;
+	f->follow = opts->follow;
+	linebuf_init(&f->lb, opts->max_line ? opts->max_line : SOURCE_DEFAULT_MAX_LINE);
+	return f;
+}
+
+/* Initialises every handle (from here on, source_close frees f) and starts. */
+static struct source *file_start(uv_loop_t *loop, struct file_src *f)
+{
+	uv_idle_init(loop, &f->idle);
+	uv_timer_init(loop, &f->timer);
+	uv_fs_event_init(loop, &f->watch);
+	f->idle.data = f->timer.data = f->watch.data = f;
+	f->handles = 3;
+	f->src->impl = f;
+	f->src->close_impl = file_close;
+	if (f->follow) {
+		file_watch(f);
+		uv_timer_start(&f->timer, file_on_timer, FILE_RECHECK_MS, FILE_RECHECK_MS);
+	}
+	file_kick(f);
+	return f->src;
+}
+
+/* A named pipe is read as a stream (process substitution: <(ssh pbx tail -F ...)). */
+static struct source *file_open_fifo(uv_loop_t *loop, const char *spec,
+                                     const struct source_opts *opts,
+                                     const struct source_sink *sink, char **cause)
+{
+	int fd = open(spec, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		*cause = source_format("%s", strerror(errno));
+		return NULL;
+	}
+	return source_stream_open(loop, fd, spec, "file", opts, sink, cause);
+}
+
+struct source *source_file_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,
+                                const struct source_sink *sink, char **cause)
+{
+	struct stat st;
+
+	if (stat(spec, &st) == 0 && S_ISFIFO(st.st_mode))
+		return file_open_fifo(loop, spec, opts, sink, cause);
+	struct file_src *f = file_new(spec, "file", opts, sink);
+	if (!f || file_split(f, spec) != 0) {
+		if (f)
+			file_free(f);
+		*cause = source_format("out of memory");
+		return NULL;
+	}
+	file_check(f);
+	if (!f->follow && f->fd < 0) {
+		*cause = source_format("%s", file_strerror(f->err));
+		file_free(f);
+		return NULL;
+	}
+	return file_start(loop, f);
+}
+
+struct source *source_file_open_fd(uv_loop_t *loop, int fd, const char *name, const char *kind,
+                                   const struct source_opts *opts,
+                                   const struct source_sink *sink, char **cause)
+{
+	struct source_opts once = *opts;
+
+	once.follow = false;
+	struct file_src *f = file_new(name, kind, &once, sink);
+	if (!f) {
+		*cause = source_format("out of memory");
+		return NULL;
+	}
+	f->fd = fd;
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	return file_start(loop, f);
+}

@@ -1,0 +1,57 @@
+/* source_internal.h - what the source_KIND.c files share; not for the app. */
+#ifndef CCBOARD_SOURCE_INTERNAL_H
+#define CCBOARD_SOURCE_INTERNAL_H
+
+#include <stddef.h>
+#include "source.h"
+
+#define SOURCE_DEFAULT_MAX_LINE (64 * 1024)
+
+/* Opens one kind of source; same contract as source_open. A cause does not
+ * repeat the spec: the caller prints "SPEC: CAUSE". */
+typedef struct source *(*source_open_fn)(uv_loop_t *loop, const char *spec,
+                                          const struct source_opts *opts,
+                                          const struct source_sink *sink, char **cause);
+
+/* Returns a zeroed source named name (truncated to fit) of kind (a static
+ * string) in state SRC_STARTING with a copy of sink, or NULL when out of
+ * memory. The kind frees it with free() after its last handle closed. */
+struct source *source_new(const char *name, const char *kind, const struct source_sink *sink);
+
+/* Sets the state and the detail text (NULL: empty). */
+void source_set_state(struct source *src, enum source_state st, const char *detail);
+
+/* Returns a malloc'ed printf-formatted string (NULL when out of memory). */
+char *source_format(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* A linebuf_fn whose ctx is a struct source: counts the line and hands it to
+ * sink.line (dropped once the source is closing: source_close clears the sink). */
+void source_line_cb(void *ctx, char *line, size_t len);
+
+/* Calls sink.done if there is one; call it last, the app may close src in it. */
+void source_call_done(struct source *src);
+
+/* The file source (source_file.c): a path followed like tail -F, or read to
+ * its end when opts->follow is false. */
+struct source *source_file_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,
+                                const struct source_sink *sink, char **cause);
+
+/* Reads an already open regular-file descriptor from its current position to
+ * its end, then finishes (standard input redirected from a file). The
+ * descriptor is not closed. src's name and kind are kept. */
+struct source *source_file_open_fd(uv_loop_t *loop, int fd, const char *name, const char *kind,
+                                   const struct source_opts *opts,
+                                   const struct source_sink *sink, char **cause);
+
+/* Standard input ("-"), dispatched on what fd 0 is (source_stdin.c). */
+struct source *source_stdin_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,
+                                 const struct source_sink *sink, char **cause);
+
+/* Reads a pipe or socket descriptor as a stream until EOF (source_stdin.c);
+ * the stream owns fd and closes it. */
+struct source *source_stream_open(uv_loop_t *loop, int fd, const char *name, const char *kind,
+                                  const struct source_opts *opts,
+                                  const struct source_sink *sink, char **cause);
+
+#endif

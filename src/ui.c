@@ -1,0 +1,341 @@
+/* ui.c - the screen's shell: the terminal, the keyboard on the loop, SIGWINCH,
+ * themes and the bell. Drawing itself is in ui_draw.c. */
+#include "ui.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <curses.h>
+
+#include "glyphs.h"
+#include "theme.h"
+#include "ui_draw.h"
+#include "util.h"
+
+#define UI_BELL_INTERVAL_MS 10000   /* at most one bell or flash per 10 s */
+#define UI_NOTE_S 3                 /* how long a footer note stays */
+
+struct ui {
+	uv_loop_t *loop;
+	const struct config *cfg;
+	struct ui_actions actions;
+	FILE *in, *out;
+	bool own_out;
+	SCREEN *scr;
+	bool live;                 /* curses is up (endwin not yet called) */
+	uv_poll_t poll;
+	uv_signal_t winch;
+	int open_handles;          /* freed when the last close callback ran */
+	struct ui_view view;
+	struct theme theme;
+	enum theme_level level;
+	uint64_t last_bell_ms;
+	bool rang;
+	int64_t as_of;             /* of the last snapshot drawn */
+};
+
+static struct ui *ui_live;     /* for ui_emergency_restore */
+
+static const char *const ui_theme_cycle[] = {
+	"default", "light", "high-contrast", "colorblind", "mono",
+};
+
+static void ui_redraw(struct ui *ui)
+{
+	if (ui->actions.redraw)
+		ui->actions.redraw(ui->actions.ctx);
+}
+
+/* Loads theme name into ui->theme. Returns 0 or -1 with *cause. */
+static int ui_load_theme(struct ui *ui, const char *name, char **cause)
+{
+	char *path = theme_find(name, ui->cfg ? ui->cfg->themes_dir : NULL, cause);
+	struct theme t;
+	int rc;
+
+	if (!path)
+		return -1;
+	rc = theme_load(&t, path, cause);
+	free(path);
+	if (rc == 0)
+		ui->theme = t;
+	return rc;
+}
+
+/* Applies ui->theme to the screen and the view. */
+static void ui_apply_theme(struct ui *ui)
+{
+	theme_apply(&ui->theme, ui->level, ui->view.attr);
+	snprintf(ui->view.theme_name, sizeof ui->view.theme_name, "%s%s", ui->theme.name,
+	         ui->level == THEME_MONO && strcmp(ui->theme.name, "mono") != 0 ?
+	         " (no colour)" : "");
+}
+
+/* Key t: the next theme of the cycle that loads. */
+static void ui_next_theme(struct ui *ui)
+{
+	size_t n = sizeof ui_theme_cycle / sizeof ui_theme_cycle[0], at = n - 1;
+	char note[96];
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ui->theme.name, ui_theme_cycle[i]) == 0)
+			at = i;
+	for (size_t k = 1; k <= n; k++) {
+		char *cause = NULL;
+
+		if (ui_load_theme(ui, ui_theme_cycle[(at + k) % n], &cause) == 0)
+			break;
+		free(cause);
+	}
+	ui_apply_theme(ui);
+	snprintf(note, sizeof note, "theme %s%s", ui->theme.name,
+	         ui->level == THEME_MONO ? " (no colour here)" : "");
+	ui_view_note(&ui->view, note, ui->as_of + UI_NOTE_S);
+	clearok(curscr, TRUE);   /* pairs changed under unchanged cells */
+}
+
+static void ui_resize(struct ui *ui)
+{
+	struct winsize ws;
+
+	if (ioctl(fileno(ui->out), TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+}
+
+/* One key; returns true when the screen should be drawn again. */
+static bool ui_key(struct ui *ui, int ch)
+{
+	switch (ch) {
+	case 'q': case 'Q':
+		if (ui->actions.quit)
+			ui->actions.quit(ui->actions.ctx);
+		return false;
+	case 'a': case 'A':
+		if (ui->actions.ack_alerts)
+			ui->actions.ack_alerts(ui->actions.ctx);
+		ui_view_note(&ui->view, "alerts acknowledged", ui->as_of + UI_NOTE_S);
+		return true;
+	case 12:   /* Ctrl-L */
+		clearok(curscr, TRUE);
+		return true;
+	case 't': case 'T':
+		ui_next_theme(ui);
+		return true;
+	case KEY_RESIZE:
+		ui_resize(ui);
+		return true;
+	}
+	return ui_view_key(&ui->view, ch);
+}
+
+static void ui_on_tty(uv_poll_t *h, int status, int events)
+{
+	struct ui *ui = h->data;
+	bool redraw = false;
+	int ch;
+
+	if (status < 0 || (events & UV_DISCONNECT)) {
+		uv_poll_stop(h);   /* the terminal went away: nothing to show on */
+		if (ui->actions.quit)
+			ui->actions.quit(ui->actions.ctx);
+		return;
+	}
+	while (ui->live && (ch = wgetch(stdscr)) != ERR)
+		redraw |= ui_key(ui, ch);
+	if (redraw && ui->live)
+		ui_redraw(ui);
+}
+
+static void ui_on_winch(uv_signal_t *h, int signum)
+{
+	struct ui *ui = h->data;
+
+	if (!ui->live)
+		return;
+	ui_resize(ui);
+	ui_redraw(ui);
+}
+
+/* Opens the terminal: input from /dev/tty, output to stdout when it is one. */
+static int ui_open_tty(struct ui *ui, char **cause)
+{
+	ui->in = fopen("/dev/tty", "r");
+	if (!ui->in) {
+		*cause = xasprintf("no terminal for the screen (/dev/tty: %s); use --json or --once",
+		                   strerror(errno));
+		return -1;
+	}
+	if (isatty(STDOUT_FILENO)) {
+		ui->out = stdout;
+	} else {
+		ui->out = fopen("/dev/tty", "w");
+		ui->own_out = true;
+		if (!ui->out) {
+			*cause = xasprintf("/dev/tty: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int ui_start_curses(struct ui *ui, char **cause)
+{
+	const char *term = getenv("TERM");
+
+	ui->scr = newterm(NULL, ui->out, ui->in);
+	if (!ui->scr) {
+		*cause = xasprintf("cannot drive the terminal (TERM=%s)", term ? term : "unset");
+		return -1;
+	}
+	set_term(ui->scr);
+	ui->live = true;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	leaveok(stdscr, TRUE);
+	if (has_colors() && !(getenv("NO_COLOR") && *getenv("NO_COLOR"))) {
+		start_color();
+		use_default_colors();
+	}
+	ui->level = theme_level_for(COLORS, has_colors(), getenv("NO_COLOR"));
+	return 0;
+}
+
+static void ui_close_tty(struct ui *ui)
+{
+	if (ui->live) {
+		endwin();
+		ui->live = false;
+	}
+	if (ui->scr) {
+		delscreen(ui->scr);
+		ui->scr = NULL;
+	}
+	if (ui->own_out && ui->out)
+		fclose(ui->out);
+	ui->out = NULL;
+	if (ui->in)
+		fclose(ui->in);
+	ui->in = NULL;
+}
+
+struct ui *ui_new(uv_loop_t *loop, const struct config *cfg, const char *theme,
+                  const struct ui_actions *actions, char **cause)
+{
+	struct ui *ui = xcalloc(1, sizeof *ui);
+	const char *name = theme ? theme : cfg && cfg->theme ? cfg->theme : "default";
+
+	ui->loop = loop;
+	ui->cfg = cfg;
+	if (actions)
+		ui->actions = *actions;
+	ui_view_init(&ui->view, glyphs_locale_is_utf8());
+	ui->view.day_start_min = cfg ? cfg->day_start_min : 0;
+	if (ui_load_theme(ui, name, cause) < 0 || ui_open_tty(ui, cause) < 0) {
+		ui_close_tty(ui);
+		ui_view_free(&ui->view);
+		free(ui);
+		return NULL;
+	}
+	/* SIGWINCH is ours before newterm, so ncurses installs no handler of its own */
+	uv_signal_init(loop, &ui->winch);
+	ui->winch.data = ui;
+	uv_signal_start(&ui->winch, ui_on_winch, SIGWINCH);
+	ui->open_handles = 1;
+	if (ui_start_curses(ui, cause) < 0) {
+		ui_close_tty(ui);
+		ui_free(ui);
+		return NULL;
+	}
+	ui_apply_theme(ui);
+	uv_poll_init(loop, &ui->poll, fileno(ui->in));
+	ui->poll.data = ui;
+	uv_poll_start(&ui->poll, UV_READABLE | UV_DISCONNECT, ui_on_tty);
+	ui->open_handles = 2;
+	ui_live = ui;
+	return ui;
+}
+
+void ui_draw(struct ui *ui, const struct snapshot *s)
+{
+	if (!ui || !ui->live || !s)
+		return;
+	ui->as_of = s->as_of;
+	ui_draw_screen(&ui->view, s);
+}
+
+void ui_alert(struct ui *ui, const struct snap_alert *a)
+{
+	uint64_t now;
+
+	if (!ui || !ui->live || !a || a->severity != SEV_CRITICAL || !ui->cfg || !ui->cfg->bell)
+		return;
+	now = uv_now(ui->loop);
+	if (ui->rang && now - ui->last_bell_ms < UI_BELL_INTERVAL_MS)
+		return;
+	ui->rang = true;
+	ui->last_bell_ms = now;
+	if (ui->cfg->flash)
+		flash();
+	else
+		beep();
+}
+
+static void ui_on_close(uv_handle_t *h)
+{
+	struct ui *ui = h->data;
+
+	if (--ui->open_handles == 0) {
+		ui_view_free(&ui->view);
+		free(ui);
+	}
+}
+
+/* The ui's memory goes with its handles' close callbacks, so call this before
+ * the loop runs its last time; handles already closed by a uv_walk are left. */
+void ui_free(struct ui *ui)
+{
+	uv_handle_t *hs[2];
+	int n = 0, closing = 0;
+
+	if (!ui)
+		return;
+	if (ui_live == ui)
+		ui_live = NULL;
+	if (ui->open_handles >= 2 && !uv_is_closing((uv_handle_t *)&ui->poll))
+		uv_poll_stop(&ui->poll);   /* before its fd is closed */
+	ui_close_tty(ui);
+	if (ui->open_handles >= 1)
+		hs[n++] = (uv_handle_t *)&ui->winch;
+	if (ui->open_handles >= 2)
+		hs[n++] = (uv_handle_t *)&ui->poll;
+	for (int i = 0; i < n; i++) {
+		if (uv_is_closing(hs[i])) {
+			ui->open_handles--;
+			continue;
+		}
+		closing++;
+		uv_close(hs[i], ui_on_close);
+	}
+	if (closing == 0) {
+		ui_view_free(&ui->view);
+		free(ui);
+	}
+}
+
+void ui_emergency_restore(void)
+{
+	if (ui_live && ui_live->live) {
+		endwin();
+		ui_live->live = false;
+	}
+}

@@ -1,0 +1,1218 @@
+/* ui_draw.c - the wallboard's panels, drawn from a snapshot on stdscr. */
+#include "ui_draw.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bigdigits.h"
+#include "event.h"
+#include "textsafe.h"
+#include "util.h"
+
+/* ---- thresholds ---------------------------------------------------------- */
+
+enum alert_severity ui_sl_severity(double sl_pct, double target_pct)
+{
+	if (isnan(sl_pct))
+		return SEV_OK;
+	if (sl_pct < target_pct)
+		return SEV_CRITICAL;
+	if (sl_pct < target_pct + UI_SL_WARN_POINTS && sl_pct < 100.0)
+		return SEV_WARNING;
+	return SEV_OK;
+}
+
+enum alert_severity ui_abandon_severity(double abandon_pct)
+{
+	if (isnan(abandon_pct))
+		return SEV_OK;
+	if (abandon_pct >= UI_ABANDON_CRIT_PCT)
+		return SEV_CRITICAL;
+	return abandon_pct >= UI_ABANDON_WARN_PCT ? SEV_WARNING : SEV_OK;
+}
+
+enum alert_severity ui_wait_severity(int64_t longest_s, int threshold_s)
+{
+	if (threshold_s <= 0 || longest_s <= 0)
+		return SEV_OK;
+	if (longest_s >= (int64_t)threshold_s * UI_WAIT_CRIT_FACTOR)
+		return SEV_CRITICAL;
+	return longest_s >= threshold_s ? SEV_WARNING : SEV_OK;
+}
+
+enum alert_severity ui_waiting_severity(int waiting, int available)
+{
+	return waiting > 0 && available <= 0 ? SEV_CRITICAL : SEV_OK;
+}
+
+enum alert_severity ui_asa_severity(double asa_s, int threshold_s)
+{
+	return !isnan(asa_s) && threshold_s > 0 && asa_s > threshold_s ? SEV_WARNING : SEV_OK;
+}
+
+static enum alert_severity sev_max(enum alert_severity a, enum alert_severity b)
+{
+	return a > b ? a : b;
+}
+
+static enum role sev_role(enum alert_severity sev, enum role calm)
+{
+	return sev == SEV_CRITICAL ? ROLE_CRITICAL : sev == SEV_WARNING ? ROLE_WARNING : calm;
+}
+
+/* ---- drawing helpers ----------------------------------------------------- */
+
+/* Draws text (made safe, cut to w columns) at (y, x). Returns the width drawn. */
+static int put(const struct ui_view *v, int y, int x, int w, enum role r, const char *text)
+{
+	char buf[1024];
+	int tw;
+
+	if (w <= 0)
+		return 0;
+	tw = textsafe_copy(buf, sizeof buf, text, w, v->text_flags);
+	attrset(v->attr[r]);
+	mvaddstr(y, x, buf);
+	attrset(A_NORMAL);
+	return tw;
+}
+
+/* Draws text right-aligned in the w columns at (y, x). */
+static void put_right(const struct ui_view *v, int y, int x, int w, enum role r,
+                      const char *text)
+{
+	char buf[1024];
+	int tw = textsafe_copy(buf, sizeof buf, text, w, v->text_flags);
+
+	attrset(v->attr[r]);
+	mvaddstr(y, x + w - tw, buf);
+	attrset(A_NORMAL);
+}
+
+static void put_center(const struct ui_view *v, int y, int x, int w, enum role r,
+                       const char *text)
+{
+	char buf[1024];
+	int tw = textsafe_copy(buf, sizeof buf, text, w, v->text_flags);
+
+	attrset(v->attr[r]);
+	mvaddstr(y, x + (w - tw) / 2, buf);
+	attrset(A_NORMAL);
+}
+
+static void fill(const struct ui_view *v, int y, int x, int w, enum role r)
+{
+	if (w > 0)
+		mvhline(y, x, (chtype)' ' | v->attr[r], w);
+}
+
+/* A section title: "─ Title ─── right ──" across w columns. */
+static void section(const struct ui_view *v, int y, int x, int w, const char *title,
+                    const char *right)
+{
+	int tw;
+
+	for (int i = 0; i < w; i++)
+		put(v, y, x + i, 1, ROLE_DIM, v->g->hline);
+	if (w < 6)
+		return;
+	put(v, y, x + 1, 1, ROLE_DIM, " ");
+	tw = put(v, y, x + 2, w - 4, ROLE_TITLE, title);
+	put(v, y, x + 2 + tw, 1, ROLE_DIM, " ");
+	if (right && *right) {
+		char buf[256];
+		int rw = textsafe_copy(buf, sizeof buf, right, w - tw - 8, v->text_flags);
+
+		if (rw > 0) {
+			put(v, y, x + w - rw - 3, 1, ROLE_DIM, " ");
+			put(v, y, x + w - rw - 2, rw, ROLE_DIM, buf);
+			put(v, y, x + w - 2, 1, ROLE_DIM, " ");
+		}
+	}
+}
+
+/* ---- formatting ---------------------------------------------------------- */
+
+/* "m:ss", or "h:mm:ss" from an hour. */
+static const char *fmt_dur(char *buf, size_t n, int64_t s)
+{
+	if (s < 0)
+		s = 0;
+	if (s >= 3600)
+		snprintf(buf, n, "%d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+	else
+		snprintf(buf, n, "%d:%02d", (int)(s / 60), (int)(s % 60));
+	return buf;
+}
+
+/* A duration in state for lists: "45s", "12m", "1h05". */
+static const char *fmt_age(char *buf, size_t n, int64_t s)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		snprintf(buf, n, "%ds", (int)s);
+	else if (s < 3600)
+		snprintf(buf, n, "%dm", (int)(s / 60));
+	else
+		snprintf(buf, n, "%dh%02d", (int)(s / 3600), (int)(s / 60 % 60));
+	return buf;
+}
+
+/* "83%" (or "4.2%" below 10 with decimals), or the no-data glyph. */
+static const char *fmt_pct(const struct ui_view *v, char *buf, size_t n, double pct,
+                           bool decimals)
+{
+	if (isnan(pct))
+		snprintf(buf, n, "%s", v->g->nodata);
+	else if (decimals && pct < 10.0)
+		snprintf(buf, n, "%.1f%%", pct);
+	else
+		snprintf(buf, n, "%.0f%%", pct);
+	return buf;
+}
+
+static const char *fmt_secs(const struct ui_view *v, char *buf, size_t n, double s)
+{
+	if (isnan(s))
+		snprintf(buf, n, "%s", v->g->nodata);
+	else
+		fmt_dur(buf, n, (int64_t)llround(s));
+	return buf;
+}
+
+/* "15m" for the rolling window. */
+static const char *fmt_window(char *buf, size_t n, int window_s)
+{
+	if (window_s % 3600 == 0)
+		snprintf(buf, n, "%dh", window_s / 3600);
+	else if (window_s % 60 == 0)
+		snprintf(buf, n, "%dm", window_s / 60);
+	else
+		snprintf(buf, n, "%ds", window_s);
+	return buf;
+}
+
+static const char *sev_glyph(const struct ui_view *v, enum alert_severity sev)
+{
+	return sev == SEV_CRITICAL ? v->g->critical : sev == SEV_WARNING ? v->g->warning : " ";
+}
+
+/* The selected queue (or the total) of s. */
+static const struct snap_queue *selected_queue(const struct ui_view *v,
+                                               const struct snapshot *s)
+{
+	return v->sel >= 0 && (size_t)v->sel < s->n_queues ? &s->queues[v->sel] : &s->total;
+}
+
+static const char *queue_label(const struct snap_queue *q, bool is_total)
+{
+	if (is_total)
+		return "Total";
+	return q->display && *q->display ? q->display : q->name ? q->name : "?";
+}
+
+/* ---- header and footer --------------------------------------------------- */
+
+struct src_look { const char *label; enum alert_severity sev; };
+
+/* How a source state reads in the header. */
+static struct src_look source_look(enum source_state st)
+{
+	switch (st) {
+	case SRC_FOLLOWING: return (struct src_look){ "following", SEV_OK };
+	case SRC_STREAMING: return (struct src_look){ "streaming", SEV_OK };
+	case SRC_LISTENING: return (struct src_look){ "listening", SEV_OK };
+	case SRC_DONE: return (struct src_look){ "done", SEV_OK };
+	case SRC_STARTING: return (struct src_look){ "starting", SEV_WARNING };
+	case SRC_WAITING: return (struct src_look){ "waiting", SEV_WARNING };
+	case SRC_LAGGING: return (struct src_look){ "lagging", SEV_WARNING };
+	case SRC_CONNECTING: return (struct src_look){ "connecting", SEV_WARNING };
+	case SRC_AUTHENTICATING: return (struct src_look){ "logging in", SEV_WARNING };
+	case SRC_RETRYING: return (struct src_look){ "retrying", SEV_WARNING };
+	case SRC_AUTH_FAILED: return (struct src_look){ "login failed", SEV_CRITICAL };
+	case SRC_ERROR: return (struct src_look){ "error", SEV_CRITICAL };
+	}
+	return (struct src_look){ "?", SEV_WARNING };
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* The sources' health: each source when they fit, else a summary. */
+static void header_sources(const struct ui_view *v, const struct snapshot *s, int y, int x,
+                           int w)
+{
+	char buf[512] = "", one[160];
+	size_t len = 0;
+	int bad = 0;
+	enum alert_severity worst = SEV_OK;
+
+	for (size_t i = 0; i < s->n_sources; i++) {
+		struct src_look lk = source_look(s->sources[i].state);
+		char name[64];
+
+		textsafe_copy(name, sizeof name, base_name(s->sources[i].name), 24, v->text_flags);
+		snprintf(one, sizeof one, "%s%s %s", i ? "  " : "", name, lk.label);
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s", one);
+		if (len >= sizeof buf)
+			len = sizeof buf - 1;
+		worst = sev_max(worst, lk.sev);
+		bad += lk.sev != SEV_OK;
+	}
+	if (s->n_sources == 0)
+		snprintf(buf, sizeof buf, "no source");
+	if (textsafe_width(buf) + 2 > w && s->n_sources == 1)
+		snprintf(buf, sizeof buf, "%s", source_look(s->sources[0].state).label);
+	else if (textsafe_width(buf) + 2 > w && s->n_sources > 1)
+		snprintf(buf, sizeof buf, "%zu sources, %d %s", s->n_sources, bad,
+		         bad ? "not following" : "problems");
+	put(v, y, x, 2, worst == SEV_CRITICAL ? ROLE_CRITICAL : ROLE_HEADER,
+	    worst == SEV_OK ? v->g->ok : sev_glyph(v, worst));
+	put(v, y, x + 2, w - 2, worst == SEV_CRITICAL ? ROLE_CRITICAL : ROLE_HEADER, buf);
+}
+
+static void draw_header(const struct ui_view *v, const struct snapshot *s, struct rect r)
+{
+	char clock[64], left[256], alerts[64], site[80];
+	time_t t = (time_t)s->as_of;
+	struct tm tm;
+	int x, cw, aw = 0;
+	size_t unacked = 0;
+	enum alert_severity worst = SEV_OK;
+
+	fill(v, r.y, r.x, r.w, ROLE_HEADER);
+	localtime_r(&t, &tm);
+	strftime(clock, sizeof clock, r.w >= 100 ? "%a %d %b  %H:%M:%S" : "%H:%M:%S", &tm);
+	cw = textsafe_width(clock);
+	put(v, r.y, r.x + r.w - cw - 1, cw, ROLE_HEADER, clock);
+
+	for (size_t i = 0; i < s->n_alerts; i++) {
+		if (!s->alerts[i].acknowledged) {
+			unacked++;
+			worst = sev_max(worst, s->alerts[i].severity);
+		}
+	}
+	if (unacked)
+		snprintf(alerts, sizeof alerts, " %s %zu alert%s ", sev_glyph(v, worst), unacked,
+		         unacked == 1 ? "" : "s");
+	else
+		snprintf(alerts, sizeof alerts, " %zu alert%s ", s->n_alerts,
+		         s->n_alerts == 1 ? "" : "s");
+	aw = textsafe_width(alerts);
+	put(v, r.y, r.x + r.w - cw - aw - 3, aw, worst == SEV_CRITICAL ? ROLE_CRITICAL :
+	    ROLE_HEADER, alerts);
+
+	textsafe_copy(site, sizeof site, s->site && *s->site ? s->site : "ccboard", 40,
+	              v->text_flags);
+	x = r.x + 1 + put(v, r.y, r.x + 1, r.w / 3, ROLE_HEADER, site);
+	snprintf(left, sizeof left, "  %s SLA %s  ", v->g->dot, s->sla[0] ? s->sla : "-");
+	x += put(v, r.y, x, r.w - x, ROLE_HEADER, left);
+	header_sources(v, s, r.y, x, r.x + r.w - cw - aw - 5 - x);
+}
+
+static void draw_footer(const struct ui_view *v, const struct snapshot *s, struct rect r)
+{
+	static const char *const keys[][2] = {
+		{ "q", "quit" }, { "?", "help" }, { "Tab", "queue" }, { "a", "ack" },
+		{ "t", "theme" }, { "^L", "redraw" },
+	};
+	char right[192];
+	int x = r.x + 1, rw;
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		int need = textsafe_width(keys[i][0]) + textsafe_width(keys[i][1]) + 3;
+
+		if (x + need > r.x + r.w / 2 + 8)
+			break;
+		x += put(v, r.y, x, need, ROLE_KEY, keys[i][0]);
+		x += put(v, r.y, x + 1, need, ROLE_DIM, keys[i][1]) + 3;
+	}
+	if (v->note[0] && s->as_of < v->note_until)
+		snprintf(right, sizeof right, "%s", v->note);
+	else
+		snprintf(right, sizeof right, "showing %s %s theme %s",
+		         queue_label(selected_queue(v, s), v->sel < 0), v->g->dot, v->theme_name);
+	rw = r.x + r.w - x - 2;
+	if (rw > 0) {
+		char buf[256];
+		int tw = textsafe_copy(buf, sizeof buf, right, rw, v->text_flags);
+
+		put(v, r.y, r.x + r.w - tw - 1, tw, ROLE_DIM, buf);
+	}
+}
+
+/* ---- KPI tiles ----------------------------------------------------------- */
+
+struct tile {
+	const char *label;
+	char short_label[24];    /* for narrow tiles */
+	char value[32];
+	char detail[96];
+	char short_detail[32];
+	enum alert_severity sev;
+	bool calm_ok;            /* show a calm value in the ok role (agents free) */
+};
+
+/* The six tiles of queue q. */
+static void tiles_fill(const struct ui_view *v, const struct snapshot *s,
+                       const struct snap_queue *q, struct tile t[LAYOUT_TILES])
+{
+	char win[16], a[16], b[16];
+	const struct snap_period *wn = &q->window, *td = &q->today;
+
+	fmt_window(win, sizeof win, s->window_s);
+	memset(t, 0, sizeof(struct tile) * LAYOUT_TILES);
+
+	t[0].label = "Waiting";
+	snprintf(t[0].short_label, sizeof t[0].short_label, "Waiting");
+	snprintf(t[0].value, sizeof t[0].value, "%d", q->waiting);
+	snprintf(t[0].detail, sizeof t[0].detail, "%lld offered today",
+	         (long long)td->c.offered);
+	snprintf(t[0].short_detail, sizeof t[0].short_detail, "%lld today",
+	         (long long)td->c.offered);
+	t[0].sev = ui_waiting_severity(q->waiting, q->agents.available);
+
+	t[1].label = "Longest wait";
+	snprintf(t[1].short_label, sizeof t[1].short_label, "Longest");
+	fmt_dur(t[1].value, sizeof t[1].value, q->longest_wait_s);
+	snprintf(t[1].detail, sizeof t[1].detail, "SL threshold %s",
+	         fmt_dur(a, sizeof a, q->sl_threshold_s));
+	snprintf(t[1].short_detail, sizeof t[1].short_detail, "limit %s", a);
+	t[1].sev = ui_wait_severity(q->longest_wait_s, q->sl_threshold_s);
+
+	t[2].label = "Service level";
+	snprintf(t[2].short_label, sizeof t[2].short_label, "SL %s", win);
+	fmt_pct(v, t[2].value, sizeof t[2].value, wn->d.service_level_pct, false);
+	fmt_pct(v, a, sizeof a, td->d.service_level_pct, false);
+	snprintf(t[2].detail, sizeof t[2].detail, "%s %s today %s %s target %.0f%%", win,
+	         v->g->dot, a, v->g->dot, q->sl_target_pct);
+	snprintf(t[2].short_detail, sizeof t[2].short_detail, "today %s", a);
+	t[2].sev = ui_sl_severity(wn->d.service_level_pct, q->sl_target_pct);
+
+	t[3].label = "Abandoned";
+	snprintf(t[3].short_label, sizeof t[3].short_label, "Aband %s", win);
+	fmt_pct(v, t[3].value, sizeof t[3].value, wn->d.abandon_rate_pct, true);
+	fmt_pct(v, a, sizeof a, td->d.abandon_rate_pct, true);
+	snprintf(t[3].detail, sizeof t[3].detail, "%s %s today %s (%lld calls)", win, v->g->dot,
+	         a, (long long)td->c.abandoned);
+	snprintf(t[3].short_detail, sizeof t[3].short_detail, "today %s", a);
+	t[3].sev = ui_abandon_severity(wn->d.abandon_rate_pct);
+
+	t[4].label = "Avg speed of answer";
+	snprintf(t[4].short_label, sizeof t[4].short_label, "ASA %s", win);
+	fmt_secs(v, t[4].value, sizeof t[4].value, wn->d.asa_s);
+	fmt_secs(v, b, sizeof b, td->d.asa_s);
+	snprintf(t[4].detail, sizeof t[4].detail, "%s %s today %s", win, v->g->dot, b);
+	snprintf(t[4].short_detail, sizeof t[4].short_detail, "today %s", b);
+	t[4].sev = ui_asa_severity(wn->d.asa_s, q->sl_threshold_s);
+
+	t[5].label = "Agents available";
+	snprintf(t[5].short_label, sizeof t[5].short_label, "Available");
+	snprintf(t[5].value, sizeof t[5].value, "%d", q->agents.available);
+	snprintf(t[5].detail, sizeof t[5].detail, "of %d logged in %s %d on call",
+	         q->agents.logged_in, v->g->dot, q->agents.on_call);
+	snprintf(t[5].short_detail, sizeof t[5].short_detail, "of %d",
+	         q->agents.logged_in);
+	t[5].sev = ui_waiting_severity(q->waiting, q->agents.available);
+	t[5].calm_ok = q->agents.available > 0;
+}
+
+static enum role tile_role(const struct tile *t)
+{
+	return sev_role(t->sev, t->calm_ok ? ROLE_OK : ROLE_TILE);
+}
+
+static void tile_compact(const struct ui_view *v, const struct tile *t, struct rect r)
+{
+	const char *label = textsafe_width(t->label) + 2 <= r.w ? t->label : t->short_label;
+	const char *detail = textsafe_width(t->detail) + 1 <= r.w ? t->detail : t->short_detail;
+	enum role role = tile_role(t);
+	char val[64];
+	int x = r.x + 1;
+
+	put(v, r.y, x, r.w - 1, ROLE_LABEL, label);
+	snprintf(val, sizeof val, " %s ", t->value);
+	x += put(v, r.y + 1, x, r.w - 3, role, val);
+	if (t->sev != SEV_OK)
+		put(v, r.y + 1, x + 1, 1, role == ROLE_CRITICAL ? ROLE_CRITICAL : ROLE_WARNING,
+		    sev_glyph(v, t->sev));
+	put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, detail);
+}
+
+/* Attributes for big-digit blocks: the role's own background when it has one
+ * (or is already reverse), else reverse video of its foreground. */
+static attr_t block_attr(const struct ui_view *v, enum role r)
+{
+	attr_t a = v->attr[r];
+	short fg = -1, bg = -1, nfg = -1, nbg = -1;
+
+	if (a & A_REVERSE)
+		return a;
+	if (PAIR_NUMBER(a) > 0)
+		pair_content((short)PAIR_NUMBER(a), &fg, &bg);
+	if (PAIR_NUMBER(v->attr[ROLE_NORMAL]) > 0)
+		pair_content((short)PAIR_NUMBER(v->attr[ROLE_NORMAL]), &nfg, &nbg);
+	return bg != -1 && bg != nbg ? a : a | A_REVERSE;
+}
+
+static void tile_big(const struct ui_view *v, const struct tile *t, struct rect r, int scale)
+{
+	enum role role = tile_role(t);
+	int dw = bigdigits_width(t->value, scale);
+	attr_t ba = block_attr(v, role);
+	char label[96];
+
+	snprintf(label, sizeof label, "%s",
+	         textsafe_width(t->label) + 4 <= r.w ? t->label : t->short_label);
+	for (char *p = label; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	put(v, r.y + 1, r.x + 1, r.w - 3, ROLE_LABEL, label);
+	if (t->sev != SEV_OK)
+		put(v, r.y + 1, r.x + r.w - 2, 1, sev_role(t->sev, ROLE_TILE), sev_glyph(v, t->sev));
+	if (dw <= r.w - 2 && bigdigits_can_draw(t->value))
+		bigdigits_draw(stdscr, r.y + 2, r.x + (r.w - dw) / 2, t->value, scale, ba);
+	else
+		put_center(v, r.y + 4, r.x, r.w, role, t->value);
+	put_center(v, r.y + 7, r.x, r.w, ROLE_DIM,
+	           textsafe_width(t->detail) <= r.w ? t->detail : t->short_detail);
+}
+
+static void draw_tiles(const struct ui_view *v, const struct snapshot *s)
+{
+	const struct layout *l = &v->lay;
+	const struct snap_queue *q = selected_queue(v, s);
+	struct tile t[LAYOUT_TILES];
+	int scale = 2;
+
+	tiles_fill(v, s, q, t);
+	if (!l->big_tiles) {
+		for (int i = 0; i < LAYOUT_TILES; i++) {
+			tile_compact(v, &t[i], l->tile[i]);
+			if (i > 0)
+				for (int y = 0; y < l->tile[i].h; y++)
+					put(v, l->tile[i].y + y, l->tile[i].x - 1, 1, ROLE_DIM,
+					    v->g->vline);
+		}
+		return;
+	}
+	/* one scale for every tile: double-width pixels when all fit */
+	for (int i = 0; i < LAYOUT_TILES; i++)
+		if (bigdigits_width(t[i].value, 2) > l->tile[i].w - 4)
+			scale = 1;
+	section(v, l->tiles.y, l->tiles.x, l->tiles.w, queue_label(q, v->sel < 0),
+	        v->sel < 0 ? "all queues" : "selected queue");
+	for (int i = 0; i < LAYOUT_TILES; i++)
+		tile_big(v, &t[i], l->tile[i], scale);
+}
+
+/* ---- queue table --------------------------------------------------------- */
+
+enum qcol {
+	QC_WAIT, QC_LONGEST, QC_SL_WIN, QC_SL_TODAY, QC_AB_WIN, QC_AB_TODAY, QC_ASA,
+	QC_OFFERED, QC_ANSWERED, QC_ABANDONED, QC_AHT, QC_AVAIL, QC_ONCALL, QC_PAUSED,
+	QC_LOGGED, QC_COUNT
+};
+
+struct qcol_def {
+	const char *narrow, *wide;   /* headings; "%s" is the window ("15m") */
+	int w_narrow, w_wide;
+	int prio;
+};
+
+static const struct qcol_def qcols[QC_COUNT] = {
+	[QC_WAIT] = { "Wait", "Waiting", 5, 9, 0 },
+	[QC_LONGEST] = { "Longest", "Longest", 8, 9, 0 },
+	[QC_SL_WIN] = { "SL %s", "SL %s", 7, 8, 0 },
+	[QC_SL_TODAY] = { "SL day", "SL today", 7, 10, 1 },
+	[QC_AB_WIN] = { "Ab %s", "Aband %s", 7, 11, 0 },
+	[QC_AB_TODAY] = { "Ab day", "Aband today", 7, 13, 4 },
+	[QC_ASA] = { "ASA", "ASA %s", 6, 9, 1 },
+	[QC_OFFERED] = { "Offer", "Offered", 6, 9, 2 },
+	[QC_ANSWERED] = { "Answ", "Answered", 6, 10, 2 },
+	[QC_ABANDONED] = { "Aband", "Abandoned", 6, 11, 2 },
+	[QC_AHT] = { "AHT", "AHT today", 6, 11, 5 },
+	[QC_AVAIL] = { "Avail", "Avail", 6, 7, 1 },
+	[QC_ONCALL] = { "Call", "On call", 5, 9, 3 },
+	[QC_PAUSED] = { "Pause", "Paused", 6, 8, 3 },
+	[QC_LOGGED] = { "Login", "Logged in", 6, 11, 5 },
+};
+
+#define QT_MARK_W 3   /* selection and state markers before the name */
+
+struct qtable {
+	bool shown[QC_COUNT];
+	bool wide;
+	int name_w;
+	int pad;                 /* extra columns each shown column gets */
+};
+
+static int qcol_w(const struct qtable *t, int c)
+{
+	return (t->wide ? qcols[c].w_wide : qcols[c].w_narrow) + t->pad;
+}
+
+static void qtable_plan(struct qtable *t, int cols)
+{
+	struct layout_col lc[QC_COUNT];
+
+	t->wide = cols >= LAYOUT_WIDE_COLS;
+	for (int i = 0; i < QC_COUNT; i++) {
+		lc[i].width = t->wide ? qcols[i].w_wide : qcols[i].w_narrow;
+		lc[i].prio = qcols[i].prio;
+	}
+	t->name_w = layout_columns(cols - QT_MARK_W - 1, lc, QC_COUNT, t->wide ? 16 : 10,
+	                           t->wide ? 32 : 24, t->shown);
+	/* share what is left over between the columns, up to 4 each */
+	{
+		int used = QT_MARK_W + 1 + t->name_w, n = 0;
+
+		t->pad = 0;
+		for (int i = 0; i < QC_COUNT; i++) {
+			if (t->shown[i]) {
+				used += lc[i].width;
+				n++;
+			}
+		}
+		if (n > 0)
+			t->pad = (cols - used) / n > 4 ? 4 : (cols - used) / n;
+	}
+}
+
+/* Text and severity of column c for queue q. */
+static enum alert_severity qcell(const struct ui_view *v, const struct snap_queue *q,
+                                 enum qcol c, char *buf, size_t n)
+{
+	const struct snap_period *wn = &q->window, *td = &q->today;
+
+	switch (c) {
+	case QC_WAIT:
+		snprintf(buf, n, "%d", q->waiting);
+		return ui_waiting_severity(q->waiting, q->agents.available);
+	case QC_LONGEST:
+		fmt_dur(buf, n, q->longest_wait_s);
+		return ui_wait_severity(q->longest_wait_s, q->sl_threshold_s);
+	case QC_SL_WIN:
+		fmt_pct(v, buf, n, wn->d.service_level_pct, false);
+		return ui_sl_severity(wn->d.service_level_pct, q->sl_target_pct);
+	case QC_SL_TODAY:
+		fmt_pct(v, buf, n, td->d.service_level_pct, false);
+		return ui_sl_severity(td->d.service_level_pct, q->sl_target_pct);
+	case QC_AB_WIN:
+		fmt_pct(v, buf, n, wn->d.abandon_rate_pct, true);
+		return ui_abandon_severity(wn->d.abandon_rate_pct);
+	case QC_AB_TODAY:
+		fmt_pct(v, buf, n, td->d.abandon_rate_pct, true);
+		return ui_abandon_severity(td->d.abandon_rate_pct);
+	case QC_ASA:
+		fmt_secs(v, buf, n, wn->d.asa_s);
+		return ui_asa_severity(wn->d.asa_s, q->sl_threshold_s);
+	case QC_OFFERED: snprintf(buf, n, "%lld", (long long)td->c.offered); break;
+	case QC_ANSWERED: snprintf(buf, n, "%lld", (long long)td->c.answered); break;
+	case QC_ABANDONED: snprintf(buf, n, "%lld", (long long)td->c.abandoned); break;
+	case QC_AHT: fmt_secs(v, buf, n, td->d.aht_s); break;
+	case QC_AVAIL:
+		snprintf(buf, n, "%d", q->agents.available);
+		return ui_waiting_severity(q->waiting, q->agents.available);
+	case QC_ONCALL: snprintf(buf, n, "%d", q->agents.on_call); break;
+	case QC_PAUSED: snprintf(buf, n, "%d", q->agents.paused); break;
+	case QC_LOGGED: snprintf(buf, n, "%d", q->agents.logged_in); break;
+	case QC_COUNT: break;
+	}
+	return SEV_OK;
+}
+
+static void qtable_heading(const struct ui_view *v, const struct snapshot *s,
+                           const struct qtable *t, struct rect r, int hidden_above,
+                           int hidden_below)
+{
+	char win[16], head[48], name[48];
+	int x = r.x + QT_MARK_W + t->name_w;
+
+	fmt_window(win, sizeof win, s->window_s);
+	snprintf(name, sizeof name, "Queue%s%s%s", hidden_above || hidden_below ? " " : "",
+	         hidden_above ? v->g->up : "", hidden_below ? v->g->down : "");
+	put(v, r.y, r.x + QT_MARK_W, t->name_w, ROLE_HEADING, name);
+	for (int c = 0; c < QC_COUNT; c++) {
+		int w = qcol_w(t, c);
+
+		if (!t->shown[c])
+			continue;
+		snprintf(head, sizeof head, t->wide ? qcols[c].wide : qcols[c].narrow, win);
+		put_right(v, r.y, x, w, ROLE_HEADING, head);
+		x += w;
+	}
+}
+
+static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, int x0,
+                       const struct snap_queue *q, bool is_total, bool selected)
+{
+	enum alert_severity worst = SEV_OK, sev;
+	enum role calm = is_total ? ROLE_TOTAL : ROLE_NORMAL;
+	int x = x0 + QT_MARK_W + t->name_w;
+	char buf[48];
+
+	for (int c = 0; c < QC_COUNT; c++) {
+		int w = qcol_w(t, c);
+
+		sev = qcell(v, q, (enum qcol)c, buf, sizeof buf);
+		worst = sev_max(worst, sev);
+		if (!t->shown[c])
+			continue;
+		if (sev != SEV_OK) {   /* a badge: one space each side */
+			char badge[56];
+
+			snprintf(badge, sizeof badge, " %s ", buf);
+			put_right(v, y, x + 1, w, sev_role(sev, calm), badge);
+		} else {
+			put_right(v, y, x, w, c == QC_AVAIL && q->agents.available > 0 && !is_total ?
+			          ROLE_OK : calm, buf);
+		}
+		x += w;
+	}
+	if (selected) {
+		put(v, y, x0, 1, ROLE_SELECTED, v->g->selected);
+		fill(v, y, x0 + QT_MARK_W, t->name_w - 1, ROLE_SELECTED);
+	}
+	put(v, y, x0 + 1, 1, sev_role(worst, calm), sev_glyph(v, worst));
+	put(v, y, x0 + QT_MARK_W + (selected ? 1 : 0), t->name_w - 2,
+	    selected ? ROLE_SELECTED : calm, queue_label(q, is_total));
+}
+
+/* Keeps the selected queue inside the rows shown. */
+static void qtable_scroll(struct ui_view *v, const struct snapshot *s, int rows)
+{
+	int n = (int)s->n_queues;
+
+	if (v->sel >= 0) {
+		if (v->sel < v->queue_top)
+			v->queue_top = v->sel;
+		if (v->sel >= v->queue_top + rows)
+			v->queue_top = v->sel - rows + 1;
+	}
+	if (v->queue_top > n - rows)
+		v->queue_top = n - rows;
+	if (v->queue_top < 0)
+		v->queue_top = 0;
+}
+
+static void draw_queues(struct ui_view *v, const struct snapshot *s)
+{
+	struct rect r = v->lay.queues;
+	struct qtable t;
+	int rows = v->lay.queue_rows, shown;
+
+	qtable_plan(&t, r.w);
+	qtable_scroll(v, s, rows);
+	shown = (int)s->n_queues - v->queue_top;
+	if (shown > rows)
+		shown = rows;
+	qtable_heading(v, s, &t, r, v->queue_top > 0, v->queue_top + shown < (int)s->n_queues);
+	for (int i = 0; i < shown; i++) {
+		int qi = v->queue_top + i;
+
+		qtable_row(v, &t, r.y + 1 + i, r.x, &s->queues[qi], false, qi == v->sel);
+	}
+	if (s->n_queues == 0)
+		put(v, r.y + 1, r.x + QT_MARK_W, r.w - QT_MARK_W, ROLE_DIM,
+		    "no queue seen yet");
+	qtable_row(v, &t, r.y + 1 + (shown > 0 ? shown : 1), r.x, &s->total, true, v->sel < 0);
+}
+
+/* ---- agent board --------------------------------------------------------- */
+
+struct agent_look { const char *tag; enum role role; int order; };
+
+static struct agent_look agent_look(const struct agent_view *a)
+{
+	if (a->status == MS_UNAVAILABLE || a->status == MS_INVALID)
+		return (struct agent_look){ "Unavail", ROLE_DIM, 6 };
+	switch (a->state) {
+	case AGENT_AVAILABLE: return (struct agent_look){ "Avail", ROLE_OK, 0 };
+	case AGENT_RINGING: return (struct agent_look){ "Ringing", ROLE_WARNING, 1 };
+	case AGENT_ON_CALL: return (struct agent_look){ "On call", ROLE_BUSY, 2 };
+	case AGENT_WRAPUP: return (struct agent_look){ "Wrap-up", ROLE_DIM, 3 };
+	case AGENT_PAUSED: return (struct agent_look){ "Paused", ROLE_PAUSED, 4 };
+	case AGENT_STATE_COUNT: break;
+	}
+	return (struct agent_look){ "?", ROLE_DIM, 5 };
+}
+
+/* Free agents first, then ringing, on call, wrap-up, paused; longest in state first. */
+static int agent_cmp(const void *pa, const void *pb)
+{
+	const struct agent_view *a = *(const struct agent_view *const *)pa;
+	const struct agent_view *b = *(const struct agent_view *const *)pb;
+	int oa = agent_look(a).order, ob = agent_look(b).order;
+
+	if (oa != ob)
+		return oa - ob;
+	if (a->since != b->since)
+		return a->since < b->since ? -1 : 1;
+	return strcmp(a->name ? a->name : "", b->name ? b->name : "");
+}
+
+static void agents_counts(const struct ui_view *v, const struct snapshot *s, struct rect r)
+{
+	const struct agent_counts *c = &s->total.agents;
+	struct { int n; const char *label; enum role role; } parts[] = {
+		{ c->available, "available", ROLE_OK }, { c->ringing, "ringing", ROLE_WARNING },
+		{ c->on_call, "on call", ROLE_BUSY }, { c->wrapup, "wrap-up", ROLE_DIM },
+		{ c->paused, "paused", ROLE_PAUSED }, { c->unavailable, "unavailable", ROLE_DIM },
+	};
+	int x = r.x + 1;
+	char num[16];
+
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		int need;
+
+		if ((i == 1 || i == 5) && parts[i].n == 0)
+			continue;   /* ringing and unavailable only when there are some */
+		snprintf(num, sizeof num, "%d", parts[i].n);
+		need = textsafe_width(num) + textsafe_width(parts[i].label) + 3;
+		if (x + need > r.x + r.w)
+			break;
+		x += put(v, r.y + 1, x, r.w, parts[i].n ? parts[i].role : ROLE_DIM, num);
+		x += put(v, r.y + 1, x + 1, r.w, ROLE_DIM, parts[i].label) + 3;
+	}
+}
+
+static void agent_entry(const struct ui_view *v, const struct snapshot *s,
+                        const struct agent_view *a, int y, int x, int w)
+{
+	struct agent_look lk = agent_look(a);
+	char age[16], name[160];
+	int tag_w = 8, age_w = 5, name_w = w - tag_w - age_w - 2;
+
+	put(v, y, x, tag_w, lk.role, lk.tag);
+	if (a->state == AGENT_PAUSED && a->reason && *a->reason && name_w >= 24)
+		snprintf(name, sizeof name, "%s (%s)", a->name ? a->name : "?", a->reason);
+	else
+		snprintf(name, sizeof name, "%s", a->name ? a->name : "?");
+	put(v, y, x + tag_w, name_w, ROLE_NORMAL, name);
+	put_right(v, y, x + tag_w + name_w, age_w, ROLE_DIM,
+	          fmt_age(age, sizeof age, s->as_of - a->since));
+}
+
+static void draw_agents(const struct ui_view *v, const struct snapshot *s)
+{
+	struct rect r = v->lay.agents;
+	int rows = v->lay.agent_rows, cols = v->lay.agent_cols, cap, n = (int)s->n_agents;
+	int col_w = cols > 0 ? (r.w + 2) / cols : r.w;
+	char right[48];
+	const struct agent_view **order;
+
+	if (r.h <= 0)
+		return;
+	snprintf(right, sizeof right, "%d logged in", s->total.agents.logged_in);
+	section(v, r.y, r.x, r.w, "Agents", right);
+	if (r.h < 2)
+		return;
+	agents_counts(v, s, r);
+	cap = rows * cols;
+	if (cap <= 0 || n == 0)
+		return;
+	order = xcalloc((size_t)n, sizeof *order);
+	for (int i = 0; i < n; i++)
+		order[i] = &s->agents[i];
+	qsort(order, (size_t)n, sizeof *order, agent_cmp);
+	for (int i = 0; i < n && i < cap; i++) {
+		int y = r.y + 2 + i % rows, x = r.x + 1 + (i / rows) * col_w;
+
+		if (i == cap - 1 && n > cap) {
+			char more[32];
+
+			snprintf(more, sizeof more, "+%d more", n - cap + 1);
+			put(v, y, x, col_w - 2, ROLE_DIM, more);
+			break;
+		}
+		agent_entry(v, s, order[i], y, x, col_w - 2);
+	}
+	free(order);
+}
+
+/* ---- alerts -------------------------------------------------------------- */
+
+/* The display name of queue name in s ("Total" for the total). */
+static const char *alert_queue_label(const struct snapshot *s, const char *name)
+{
+	if (strcmp(name, "total") == 0 || !*name)
+		return "Total";
+	for (size_t i = 0; i < s->n_queues; i++)
+		if (s->queues[i].name && strcmp(s->queues[i].name, name) == 0)
+			return queue_label(&s->queues[i], false);
+	return name;
+}
+
+/* One alert on one line (wide panels) or two (the message under the head).
+ * Returns the rows used. */
+static int alert_entry(const struct ui_view *v, const struct snapshot *s,
+                       const struct snap_alert *a, int y, int x, int w, bool two)
+{
+	enum role role = a->acknowledged ? ROLE_DIM : sev_role(a->severity, ROLE_NORMAL);
+	enum role text = a->acknowledged ? ROLE_DIM : ROLE_NORMAL;
+	char when[16], age[24], msg[512];
+	time_t t = (time_t)a->since;
+	struct tm tm;
+	int qx, qw = w >= 70 ? 16 : w - 22;
+
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%H:%M:%S", &tm);
+	snprintf(age, sizeof age, "for %s", fmt_age(msg, sizeof msg, s->as_of - a->since));
+	put(v, y, x + 1, 1, role, sev_glyph(v, a->severity));
+	put(v, y, x + 3, 8, text, when);
+	put(v, y, x + 12, 8, ROLE_DIM, age);
+	qx = x + 21;
+	qx += put(v, y, qx, qw, a->acknowledged ? ROLE_DIM : ROLE_TITLE,
+	          alert_queue_label(s, a->queue));
+	snprintf(msg, sizeof msg, "%s%s", a->message[0] ? a->message : a->rule,
+	         a->acknowledged ? " (acknowledged)" : "");
+	if (two) {
+		put(v, y + 1, x + 3, w - 3, text, msg);
+		return 2;
+	}
+	if (w >= 70)
+		qx = x + 21 + qw;
+	put(v, y, qx + 1, x + w - qx - 1, text, msg);
+	return 1;
+}
+
+static void draw_alerts(const struct ui_view *v, const struct snapshot *s)
+{
+	struct rect r = v->lay.alerts;
+	int rows = v->lay.alert_rows, n = (int)s->n_alerts, unacked = 0;
+	char right[48];
+	bool two;
+
+	if (r.h <= 0)
+		return;
+	for (int i = 0; i < n; i++)
+		unacked += !s->alerts[i].acknowledged;
+	if (n == 0)
+		snprintf(right, sizeof right, "none");
+	else
+		snprintf(right, sizeof right, "%d active%s%.0d%s", n, unacked ? ", " : "",
+		         unacked, unacked ? " new" : "");
+	section(v, r.y, r.x, r.w, "Alerts", right);
+	if (n == 0 && rows > 0) {
+		put(v, r.y + 1, r.x + 1, 1, ROLE_OK, v->g->ok);
+		put(v, r.y + 1, r.x + 3, r.w - 3, ROLE_DIM, "all clear");
+		return;
+	}
+	two = r.w < 70 && rows >= 2 * n;
+	for (int i = 0, y = r.y + 1; i < n && y < r.y + 1 + rows; i++) {
+		if (!two && y == r.y + rows && i < n - 1) {
+			char more[48];
+
+			snprintf(more, sizeof more, "+%d more", n - i);
+			put(v, y, r.x + 3, r.w - 3, ROLE_DIM, more);
+			break;
+		}
+		y += alert_entry(v, s, &s->alerts[i], y, r.x, r.w, two);
+	}
+}
+
+/* ---- trend --------------------------------------------------------------- */
+
+enum spark_kind { SPARK_VOLUME, SPARK_SL, SPARK_ABANDON };
+
+/* Value of interval iv for kind k; NAN when it has no denominator. */
+static double spark_value(const struct snap_queue *q, const struct interval *iv,
+                          enum spark_kind k)
+{
+	struct counts c = { .offered = iv->offered, .answered = iv->answered,
+		.answered_within_sl = iv->answered_within_sl, .abandoned = iv->abandoned,
+		.abandoned_short = iv->abandoned_short,
+		.abandoned_within_sl = iv->abandoned_within_sl };
+	struct derived d;
+
+	if (k == SPARK_VOLUME)
+		return iv->offered;
+	d = metrics_derive(&c, q->sl_formula, 0);
+	return k == SPARK_SL ? d.service_level_pct : d.abandon_rate_pct;
+}
+
+struct spark_geom {
+	int first, n;     /* intervals shown */
+	int x, y;         /* top-left of the bars */
+	int rows;         /* rows per sparkline */
+	int cw;           /* columns per interval */
+};
+
+/* One sparkline, g.rows tall: each row holds eight levels of the bar. */
+static void spark_row(const struct ui_view *v, const struct snap_queue *q, enum spark_kind k,
+                      const struct spark_geom *g)
+{
+	double max = k == SPARK_SL ? 100.0 : k == SPARK_ABANDON ? UI_ABANDON_CRIT_PCT * 2 : 1.0;
+	int levels = GLYPHS_SPARK_LEVELS * g->rows, bar_w = g->cw == 3 ? 2 : g->cw;
+
+	for (int i = g->first; i < g->first + g->n; i++) {
+		double val = spark_value(q, &q->intervals[i], k);
+
+		if (!isnan(val) && val > max)
+			max = val;
+	}
+	for (int i = g->first; i < g->first + g->n; i++) {
+		double val = spark_value(q, &q->intervals[i], k);
+		enum role role = ROLE_SPARK;
+		int level, x = g->x + (i - g->first) * g->cw;
+
+		if (isnan(val) || (k == SPARK_VOLUME && val <= 0))
+			continue;
+		level = (int)ceil(val / max * levels);
+		if (level < 1)
+			level = 1;
+		if (level > levels)
+			level = levels;
+		if (k == SPARK_SL)
+			role = sev_role(ui_sl_severity(val, q->sl_target_pct), ROLE_OK);
+		else if (k == SPARK_ABANDON)
+			role = sev_role(ui_abandon_severity(val), ROLE_OK);
+		for (int row = 0; row < g->rows; row++) {
+			int fill = level - GLYPHS_SPARK_LEVELS * row;
+
+			if (fill <= 0)
+				break;
+			if (fill > GLYPHS_SPARK_LEVELS)
+				fill = GLYPHS_SPARK_LEVELS;
+			for (int c = 0; c < bar_w; c++)
+				put(v, g->y + g->rows - 1 - row, x + c, 1, role, v->g->spark[fill - 1]);
+		}
+	}
+}
+
+/* Hour marks under the sparklines: the hour at each interval starting one. */
+static void trend_axis(const struct ui_view *v, const struct snapshot *s,
+                       const struct spark_geom *g, int y)
+{
+	time_t t = (time_t)s->as_of;
+	struct tm tm;
+	int64_t day0;
+
+	localtime_r(&t, &tm);
+	tm.tm_hour = v->day_start_min / 60;
+	tm.tm_min = v->day_start_min % 60;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	day0 = (int64_t)mktime(&tm);
+	if (day0 > s->as_of)
+		day0 -= 86400;
+	for (int i = g->first; i < g->first + g->n; i++) {
+		time_t at = (time_t)(day0 + (int64_t)i * MODEL_INTERVAL_S);
+		int x = g->x + (i - g->first) * g->cw;
+		char hh[8];
+
+		localtime_r(&at, &tm);
+		if (tm.tm_min != 0 || x + 2 > g->x + g->n * g->cw + 1)
+			continue;
+		strftime(hh, sizeof hh, g->cw >= 3 ? "%H:00" : "%H", &tm);
+		put(v, y, x, g->cw >= 3 ? 5 : 2, ROLE_DIM, hh);
+	}
+}
+
+static void draw_trend(const struct ui_view *v, const struct snapshot *s)
+{
+	struct rect r = v->lay.trend;
+	const struct snap_queue *q = selected_queue(v, s);
+	static const char *const labels[] = { "Calls", "SL %", "Aband %" };
+	int label_w = 9, val_w = 6, width = r.w - label_w - val_w - 2, n = q->n_intervals;
+	struct spark_geom g = { .rows = v->lay.trend_rows > 0 ? v->lay.trend_rows : 1, .cw = 1 };
+	char title[160], buf[32];
+
+	if (r.h <= 0)
+		return;
+	snprintf(title, sizeof title, "Today by %d min %s %s", MODEL_INTERVAL_S / 60, v->g->dot,
+	         queue_label(q, v->sel < 0));
+	section(v, r.y, r.x, r.w, title, NULL);
+	if (n > MODEL_MAX_INTERVALS)
+		n = MODEL_MAX_INTERVALS;
+	if (n > 0 && width / n > 1)
+		g.cw = width / n > 3 ? 3 : width / n;
+	g.n = n < width ? n : width;
+	g.first = n - g.n;
+	g.x = r.x + label_w;
+	for (int k = 0; k < 3 && 1 + (k + 1) * g.rows <= r.h; k++) {
+		double last = n > 0 ? spark_value(q, &q->intervals[n - 1], (enum spark_kind)k) : NAN;
+
+		g.y = r.y + 1 + k * g.rows;
+		put(v, g.y, r.x + 1, label_w - 1, ROLE_LABEL, labels[k]);
+		if (g.n > 0)
+			spark_row(v, q, (enum spark_kind)k, &g);
+		if (k == SPARK_VOLUME)
+			snprintf(buf, sizeof buf, "%.0f", isnan(last) ? 0.0 : last);
+		else
+			fmt_pct(v, buf, sizeof buf, last, k == SPARK_ABANDON);
+		put_right(v, g.y + g.rows - 1, r.x + r.w - val_w - 1, val_w, ROLE_NORMAL, buf);
+	}
+	if (v->lay.trend_axis && r.h >= 2 + 3 * g.rows && g.n > 0)
+		trend_axis(v, s, &g, r.y + 1 + 3 * g.rows);
+}
+
+/* ---- help ---------------------------------------------------------------- */
+
+static void draw_help(const struct ui_view *v, int rows, int cols)
+{
+	char sl[96], ab[96], wt[96];
+	const char *lines[][2] = {
+		{ "q", "quit" },
+		{ "?  Esc", "show / hide this help" },
+		{ "Tab  arrows", "select a queue, or the total, for tiles and trend" },
+		{ "a", "acknowledge the active alerts" },
+		{ "t", "next colour theme" },
+		{ "Ctrl-L", "redraw the whole screen" },
+		{ "", "" },
+		{ "SL %", sl },
+		{ "Abandon %", ab },
+		{ "Longest wait", wt },
+		{ "Waiting", "critical when callers wait and no agent is free" },
+		{ "ASA", "warning above the SL threshold" },
+	};
+	int n = (int)(sizeof lines / sizeof lines[0]), w = 72, h = n + 4, y, x;
+
+	snprintf(sl, sizeof sl, "%s below target   %s under target + %.0f points",
+	         v->g->critical, v->g->warning, UI_SL_WARN_POINTS);
+	snprintf(ab, sizeof ab, "%s from %.0f%%   %s from %.0f%%",
+	         v->g->warning, UI_ABANDON_WARN_PCT, v->g->critical, UI_ABANDON_CRIT_PCT);
+	snprintf(wt, sizeof wt, "%s from the SL threshold   %s from %dx it",
+	         v->g->warning, v->g->critical, UI_WAIT_CRIT_FACTOR);
+	if (w > cols - 2)
+		w = cols - 2;
+	if (h > rows - 2)
+		h = rows - 2;
+	y = (rows - h) / 2;
+	x = (cols - w) / 2;
+	for (int i = 0; i < h; i++)
+		fill(v, y + i, x, w, ROLE_HELP);
+	put(v, y, x + 2, w - 4, ROLE_HELP, "ccboard  keys and colours");
+	for (int i = 0; i < n && i + 2 < h - 1; i++) {
+		put(v, y + 2 + i, x + 3, 14, ROLE_KEY, lines[i][0]);
+		put(v, y + 2 + i, x + 18, w - 20, ROLE_HELP, lines[i][1]);
+	}
+}
+
+/* ---- the frame ----------------------------------------------------------- */
+
+/* Resolves the selection by name in s and remembers s's queue names. */
+static void view_sync(struct ui_view *v, const struct snapshot *s)
+{
+	v->sel = -1;
+	for (size_t i = 0; i < s->n_queues; i++)
+		if (v->sel_name[0] && s->queues[i].name && strcmp(s->queues[i].name, v->sel_name) == 0)
+			v->sel = (int)i;
+	if (v->sel < 0)
+		v->sel_name[0] = '\0';
+	for (size_t i = 0; i < v->n_names; i++)
+		free(v->names[i]);
+	v->names = xrealloc(v->names, (s->n_queues ? s->n_queues : 1) * sizeof *v->names);
+	for (size_t i = 0; i < s->n_queues; i++)
+		v->names[i] = xstrdup(s->queues[i].name ? s->queues[i].name : "");
+	v->n_names = s->n_queues;
+}
+
+static void draw_too_small(const struct ui_view *v, int rows, int cols)
+{
+	char msg[96];
+
+	snprintf(msg, sizeof msg, "terminal too small (need %dx%d, have %dx%d)",
+	         LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, cols, rows);
+	put_center(v, rows / 2, 0, cols, ROLE_WARNING, msg);
+	if (rows / 2 + 1 < rows)
+		put_center(v, rows / 2 + 1, 0, cols, ROLE_DIM, "q quits");
+}
+
+void ui_draw_screen(struct ui_view *v, const struct snapshot *s)
+{
+	struct layout_in in = { .rows = LINES, .cols = COLS, .n_queues = (int)s->n_queues,
+		.n_agents = (int)s->n_agents, .n_alerts = (int)s->n_alerts };
+
+	view_sync(v, s);
+	layout_compute(&v->lay, &in);
+	bkgdset((chtype)' ' | v->attr[ROLE_NORMAL]);
+	werase(stdscr);
+	if (v->lay.too_small) {
+		draw_too_small(v, LINES, COLS);
+	} else {
+		draw_header(v, s, v->lay.header);
+		draw_tiles(v, s);
+		draw_queues(v, s);
+		draw_trend(v, s);
+		draw_agents(v, s);
+		draw_alerts(v, s);
+		draw_footer(v, s, v->lay.footer);
+		if (v->help)
+			draw_help(v, LINES, COLS);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* ---- state and keys ------------------------------------------------------ */
+
+void ui_view_init(struct ui_view *v, bool utf8)
+{
+	memset(v, 0, sizeof *v);
+	v->g = glyphs_get(utf8);
+	v->text_flags = utf8 ? TEXTSAFE_UTF8 : 0;
+	v->sel = -1;
+	snprintf(v->theme_name, sizeof v->theme_name, "mono");
+	for (int r = 0; r < ROLE_COUNT; r++)
+		v->attr[r] = A_NORMAL;
+}
+
+void ui_view_free(struct ui_view *v)
+{
+	for (size_t i = 0; i < v->n_names; i++)
+		free(v->names[i]);
+	free(v->names);
+	v->names = NULL;
+	v->n_names = 0;
+}
+
+void ui_view_note(struct ui_view *v, const char *msg, int64_t until)
+{
+	snprintf(v->note, sizeof v->note, "%s", msg);
+	v->note_until = until;
+}
+
+/* Moves the selection by step through the queues and the total (-1). */
+static void view_select(struct ui_view *v, int step)
+{
+	int n = (int)v->n_names, pos = v->sel < 0 ? n : v->sel;
+
+	pos = ((pos + step) % (n + 1) + (n + 1)) % (n + 1);
+	v->sel = pos == n ? -1 : pos;
+	snprintf(v->sel_name, sizeof v->sel_name, "%s", v->sel < 0 ? "" : v->names[v->sel]);
+}
+
+bool ui_view_key(struct ui_view *v, int key)
+{
+	switch (key) {
+	case '?':
+		v->help = !v->help;
+		return true;
+	case 27:
+		if (!v->help)
+			return false;
+		v->help = false;
+		return true;
+	case '\t': case KEY_DOWN: case KEY_RIGHT: case 'j':
+		view_select(v, 1);
+		return true;
+	case KEY_BTAB: case KEY_UP: case KEY_LEFT: case 'k':
+		view_select(v, -1);
+		return true;
+	case KEY_HOME:
+		v->sel = -1;
+		v->sel_name[0] = '\0';
+		return true;
+	}
+	return false;
+}

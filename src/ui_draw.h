@@ -1,0 +1,66 @@
+/* ui_draw.h - the wallboard drawn from one snapshot onto the current curses
+ * SCREEN (stdscr). No terminal, loop or signal here: ui.c is the shell, and
+ * tests draw into a virtual screen. */
+#ifndef CCBOARD_UI_DRAW_H
+#define CCBOARD_UI_DRAW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <curses.h>
+
+#include "glyphs.h"
+#include "layout.h"
+#include "snapshot.h"
+#include "theme.h"
+
+/* What the screen remembers between frames. */
+struct ui_view {
+	attr_t attr[ROLE_COUNT];   /* per role, from theme_apply */
+	const struct glyphs *g;
+	unsigned text_flags;       /* textsafe flags: TEXTSAFE_UTF8 with UTF-8 glyphs */
+	bool help;                 /* the help box is shown */
+	char sel_name[128];        /* selected queue by name; "" = the total */
+	int sel;                   /* its index in the last snapshot; -1 = the total */
+	size_t n_names;            /* queue names of the last snapshot, for selection */
+	char **names;
+	int queue_top;             /* first queue row shown when not all fit */
+	int day_start_min;         /* minutes after midnight the day starts (axis) */
+	char theme_name[64];
+	char note[96];             /* a transient message in the footer */
+	int64_t note_until;        /* shown while the snapshot is older than this */
+	struct layout lay;         /* the layout of the last frame */
+};
+
+/* Initialises v with monochrome attributes and the glyph set for utf8. */
+void ui_view_init(struct ui_view *v, bool utf8);
+/* Frees what v owns. */
+void ui_view_free(struct ui_view *v);
+
+/* Draws the whole screen for s on stdscr, then one doupdate. */
+void ui_draw_screen(struct ui_view *v, const struct snapshot *s);
+
+/* Handles a view key (selection, help). Returns true when the screen changed. */
+bool ui_view_key(struct ui_view *v, int key);
+
+/* Shows msg in the footer until the clock passes until. */
+void ui_view_note(struct ui_view *v, const char *msg, int64_t until);
+
+/* Threshold rules, shared by the table, tiles and trend (and documented in help):
+ * SL % below target: critical; under target + UI_SL_WARN_POINTS: warning.
+ * Abandon %: warning from UI_ABANDON_WARN_PCT, critical from UI_ABANDON_CRIT_PCT.
+ * Longest wait: warning from the SL threshold, critical from
+ * UI_WAIT_CRIT_FACTOR x the threshold. Callers waiting with no agent available:
+ * critical. ASA above the SL threshold: warning. */
+#define UI_SL_WARN_POINTS 10.0
+#define UI_ABANDON_WARN_PCT 5.0
+#define UI_ABANDON_CRIT_PCT 10.0
+#define UI_WAIT_CRIT_FACTOR 3
+
+/* Returns the severity of each figure under the rules above (pure). */
+enum alert_severity ui_sl_severity(double sl_pct, double target_pct);
+enum alert_severity ui_abandon_severity(double abandon_pct);
+enum alert_severity ui_wait_severity(int64_t longest_s, int threshold_s);
+enum alert_severity ui_waiting_severity(int waiting, int available);
+enum alert_severity ui_asa_severity(double asa_s, int threshold_s);
+
+#endif

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# screen.sh - the board in tmux at 80x24, 120x40 and 220x60: every panel is
+# there, the figures on screen equal the JSON snapshot of the same input, a
+# resize lays out again, too small says so, q quits and restores the
+# terminal, NO_COLOR has no colour codes, hostile names are drawn harmless.
+. "$(dirname "$0")/lib.bash"
+command -v tmux > /dev/null || fail "tmux is not installed"
+N=0
+SOCK="ccb$$-0"
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+cleanup() {
+	for ((i = 0; i <= N; i++)); do tmux -L "ccb$$-$i" kill-server 2>/dev/null || true; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+python3 "$GEN" --seed 41 --hours 3 --queues 4 --agents 30 --out "$TMP/log"
+: > "$TMP/empty.ini"
+"$CCBOARD" --replay --once --json -c "$TMP/empty.ini" "$TMP/log" > "$TMP/snap.json"
+
+start() {  # cols rows extra-env command...
+	local cols=$1 rows=$2 env=$3; shift 3
+	tm kill-server 2>/dev/null || true
+	N=$((N + 1))
+	SOCK="ccb$$-$N"              # a fresh server each time: no race with the old one
+	tm new-session -d -x "$cols" -y "$rows" -e LANG=C.UTF-8 -e TZ=UTC -e TERM=xterm-256color \
+		${env:+-e "$env"} "$*"
+}
+wait_for() {  # text [seconds]
+	for ((i = 0; i < ${2:-50}; i++)); do
+		tm capture-pane -p > "$TMP/screen" 2>/dev/null && grep -q -- "$1" "$TMP/screen" && return 0
+		sleep 0.1
+	done
+	cat "$TMP/screen" >&2
+	fail "'$1' did not appear on the screen"
+}
+
+check_figures() {  # the rows of the queue table against the JSON
+	python3 - "$TMP/snap.json" "$TMP/screen" "$1" <<'PY'
+import json, sys
+snap = json.load(open(sys.argv[1]))
+rows = open(sys.argv[2]).read().splitlines()
+size = sys.argv[3]
+bad = 0
+for q in snap["queues"] + [dict(snap["total"], name="Total")]:
+    row = next((r for r in rows if r[3:].lstrip().startswith(q["name"] + " ")), None)
+    if row is None:
+        print("%s: no row for %s" % (size, q["name"])); bad += 1; continue
+    tokens = row[3:].split()
+    for key in ("offered", "answered", "abandoned"):
+        if str(q["today"][key]) not in tokens:
+            print("%s: %s today.%s %d not in row: %s" % (size, q["name"], key, q["today"][key], row)); bad += 1
+    if str(q["waiting"]) not in tokens:
+        print("%s: %s waiting %d not in row" % (size, q["name"], q["waiting"])); bad += 1
+sys.exit(1 if bad else 0)
+PY
+}
+
+for size in 80x24 120x40 220x60; do
+	start "${size%x*}" "${size#*x}" "" "$CCBOARD" --replay -c "$TMP/empty.ini" "$TMP/log"
+	wait_for "Total"
+	for panel in "SLA 80/20" "Queue" "Alerts" "Agents" "Today by 15 min" "q quit"; do
+		grep -q -- "$panel" "$TMP/screen" || fail "$size: no '$panel' on screen"
+	done
+	check_figures "$size" || fail "$size: figures differ from the JSON"
+	python3 -c 'import sys; w = int(sys.argv[2]); sys.exit(any(len(l) > w for l in open(sys.argv[1], encoding="utf-8").read().splitlines()))' \
+		"$TMP/screen" "${size%x*}" || fail "$size: lines wider than the pane"
+	cp "$TMP/screen" "$TMP/screen-$size"
+	pass "$size"
+done
+
+# resize: lays out again; too small: says so; back: the board again
+tm resize-window -x 100 -y 30
+sleep 0.5
+wait_for "Total"
+[ "$(wc -l < "$TMP/screen")" -le 30 ] || fail "resize: more rows than the pane"
+tm resize-window -x 40 -y 10
+wait_for "too small"
+tm resize-window -x 90 -y 26
+wait_for "Total"
+pass "resize"
+
+# q quits and leaves the terminal as it was (the board was on the alternate screen)
+start 80 24 "" "bash -c 'echo BEFORE; \"$CCBOARD\" --replay -c \"$TMP/empty.ini\" \"$TMP/log\"; echo EXITED \$?; sleep 30'"
+wait_for "Total"
+tm send-keys q
+wait_for "EXITED 0"
+grep -q "BEFORE" "$TMP/screen" || fail "q: the shell's screen was not restored"
+grep -q "Total" "$TMP/screen" && fail "q: the board is still on the screen"
+pass "q quits cleanly"
+
+# NO_COLOR: no colour codes at all in the captured pane
+start 120 40 NO_COLOR=1 "$CCBOARD" --replay -c "$TMP/empty.ini" "$TMP/log"
+wait_for "Total"
+tm capture-pane -p -e > "$TMP/colour"
+# (39 and 49 are "default colour", which is no colour)
+if grep -aP '\e\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m' "$TMP/colour" > /dev/null; then
+	fail "NO_COLOR: colour codes in the pane"
+fi
+start 120 40 "" "$CCBOARD" --replay -c "$TMP/empty.ini" "$TMP/log"
+wait_for "Total"
+tm capture-pane -p -e > "$TMP/colour"
+grep -aqP '\e\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m' "$TMP/colour" \
+	|| fail "colour: no colour without NO_COLOR either (the check above would prove nothing)"
+pass "NO_COLOR"
+
+# hostile text: escape sequences and control characters in names and caller IDs
+T=1767254400
+printf '%s\n' \
+	"$T|e1|evil$(printf '\033')[2J$(printf '\033')]0;pwned$(printf '\007')|NONE|ENTERQUEUE||$(printf '\033')[31m555|1" \
+	"$((T + 1))|e2|sales|NONE|ENTERQUEUE||x|1" \
+	"$((T + 2))|e2|sales|Mal$(printf '\033')[5mory$(printf '\001')|CONNECT|1|y|1" \
+	"$((T + 3))|NONE|NONE|NONE|QUEUESTART|" > "$TMP/evil.log"
+start 100 30 "" "$CCBOARD" --replay -c "$TMP/empty.ini" "$TMP/evil.log"
+wait_for "Total"
+grep -q "evil" "$TMP/screen" || fail "hostile: the queue is not shown"
+grep -q "SLA 80/20" "$TMP/screen" || fail "hostile: the header was wiped"
+tm display-message -p '#{pane_title}' | grep -q pwned && fail "hostile: the title was changed"
+pass "hostile names drawn as harmless text"
+echo "screens at 80x24 and 220x60:"
+cat "$TMP/screen-80x24"

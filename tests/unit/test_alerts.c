@@ -1,0 +1,556 @@
+/* test_alerts.c - the alert rules and their state machine, on hand-made snapshots. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "alerts.h"
+
+#define MAXQ 4
+#define MAXEV 64
+
+struct fix {
+	struct snapshot s;
+	struct snap_queue q[MAXQ];
+	struct alert_rules *rules;
+	struct alerts *a;
+	struct alert_event ev[MAXEV];
+	int n_ev;
+};
+
+static void record(void *ctx, const struct alert_event *ev)
+{
+	struct fix *f = ctx;
+	assert_true(f->n_ev < MAXEV);
+	f->ev[f->n_ev++] = *ev;
+}
+
+/* A quiet queue: nothing waits, agents free, SL 100 %, no abandons, 100 offered. */
+static void quiet_queue(struct snap_queue *q, const char *name)
+{
+	memset(q, 0, sizeof *q);
+	q->name = (char *)name;
+	q->sl_target_pct = 80;
+	q->agents.logged_in = q->agents.available = 3;
+	struct snap_period *p[2] = { &q->today, &q->window };
+	for (int i = 0; i < 2; i++) {
+		p[i]->c.offered = 100;
+		p[i]->d.service_level_pct = 100;
+		p[i]->d.abandon_rate_pct = 0;
+		p[i]->d.asa_s = 5;
+		p[i]->d.aht_s = 120;
+		p[i]->d.avg_abandon_wait_s = NAN;
+	}
+}
+
+static int setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	quiet_queue(&f->q[0], "sales");
+	quiet_queue(&f->q[1], "support");
+	quiet_queue(&f->s.total, "total");
+	f->s.queues = f->q;
+	f->s.n_queues = 2;
+	f->rules = alert_rules_new();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+	alerts_free(f->a);
+	alert_rules_free(f->rules);
+	free(f);
+	return 0;
+}
+
+static void set(struct fix *f, const char *rule, const char *key, const char *value)
+{
+	char *cause = NULL;
+	int rc = alert_rules_set(f->rules, rule, key, value, &cause);
+	if (rc != 0)
+		fail_msg("%s.%s = %s: %s", rule, key, value, cause);
+	assert_null(cause);
+}
+
+static void start(struct fix *f)
+{
+	char *cause = NULL;
+	if (alert_rules_validate(f->rules, &cause) != 0)
+		fail_msg("validate: %s", cause);
+	f->a = alerts_new(f->rules);
+}
+
+/* Evaluates at t; returns how many events came. */
+static int eval(struct fix *f, int64_t t)
+{
+	int before = f->n_ev;
+	alerts_eval(f->a, &f->s, t, record, f);
+	return f->n_ev - before;
+}
+
+static const struct alert_event *last(struct fix *f)
+{
+	assert_true(f->n_ev > 0);
+	return &f->ev[f->n_ev - 1];
+}
+
+static void sl(struct fix *f, int qi, double v)
+{
+	f->q[qi].window.d.service_level_pct = v;
+}
+
+static void test_defaults_valid(void **state)
+{
+	struct fix *f = *state;
+	char *cause = NULL;
+	assert_int_equal(alert_rules_validate(f->rules, &cause), 0);
+	assert_null(cause);
+	start(f);
+	assert_int_equal(eval(f, 1000), 0);
+	assert_int_equal(f->s.n_alerts, 0);
+	assert_string_equal(alert_change_name(ALERT_ESCALATED), "escalated");
+}
+
+static void test_fires_exactly_at_for_s(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	sl(f, 0, 75);
+	assert_int_equal(eval(f, 1000), 0);        /* pending from 1000 */
+	assert_int_equal(eval(f, 1015), 0);
+	assert_int_equal(eval(f, 1029), 0);
+	assert_int_equal(f->s.n_alerts, 0);
+	assert_int_equal(eval(f, 1030), 1);
+	const struct alert_event *ev = last(f);
+	assert_int_equal(ev->change, ALERT_RAISED);
+	assert_string_equal(ev->alert.rule, "sl_low");
+	assert_string_equal(ev->alert.queue, "sales");
+	assert_int_equal(ev->alert.severity, SEV_WARNING);
+	assert_int_equal(ev->alert.since, 1030);
+	assert_true(ev->alert.value == 75);
+	assert_string_equal(ev->alert.message, "sales: service level 75% below 80% for 30 s");
+	assert_int_equal(f->s.n_alerts, 1);
+	assert_string_equal(f->s.alerts[0].rule, "sl_low");
+	assert_int_equal(f->s.alerts[0].severity, SEV_WARNING);
+	assert_false(f->s.alerts[0].acknowledged);
+	/* it stays, no repeat event, the value follows */
+	sl(f, 0, 71.44);
+	assert_int_equal(eval(f, 1031), 0);
+	assert_true(f->s.alerts[0].value == 71.44);
+	assert_string_equal(f->s.alerts[0].message, "sales: service level 71.4% below 80% for 30 s");
+}
+
+static void test_escalate_ease_clear(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	sl(f, 0, 75);
+	eval(f, 1000);
+	assert_int_equal(eval(f, 1030), 1);        /* warning */
+	alerts_ack(f->a);
+	sl(f, 0, 65);                              /* critical is target-10 = 70 */
+	assert_int_equal(eval(f, 1040), 0);
+	assert_true(f->s.alerts[0].acknowledged);
+	assert_int_equal(eval(f, 1069), 0);        /* critical needs its own 30 s */
+	assert_int_equal(eval(f, 1070), 1);
+	assert_int_equal(last(f)->change, ALERT_ESCALATED);
+	assert_int_equal(last(f)->alert.severity, SEV_CRITICAL);
+	assert_int_equal(last(f)->alert.since, 1030);          /* since raised */
+	assert_false(f->s.alerts[0].acknowledged);             /* escalation un-acks */
+	/* 71 is back above 70 but inside the hysteresis band (70 + 2): still critical */
+	sl(f, 0, 71);
+	assert_int_equal(eval(f, 1080), 0);
+	assert_int_equal(f->s.alerts[0].severity, SEV_CRITICAL);
+	sl(f, 0, 72);                              /* past the band: eases to warning */
+	assert_int_equal(eval(f, 1090), 1);
+	assert_int_equal(last(f)->change, ALERT_EASED);
+	assert_int_equal(last(f)->alert.severity, SEV_WARNING);
+	sl(f, 0, 80);                              /* target met, but within 80 + 2 */
+	assert_int_equal(eval(f, 1100), 0);
+	assert_int_equal(f->s.n_alerts, 1);
+	assert_string_equal(f->s.alerts[0].message,
+	                    "sales: service level 80%, back at 80% (clears at 82%)");
+	sl(f, 0, 81.9);
+	assert_int_equal(eval(f, 1110), 0);
+	sl(f, 0, 82);
+	assert_int_equal(eval(f, 1120), 1);
+	assert_int_equal(last(f)->change, ALERT_CLEARED);
+	assert_int_equal(last(f)->alert.severity, SEV_OK);
+	assert_int_equal(last(f)->alert.since, 1030);
+	assert_string_equal(last(f)->alert.message, "sales: service level 82%, back over 80%: cleared");
+	assert_int_equal(f->s.n_alerts, 0);
+}
+
+static void test_straight_to_critical(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	sl(f, 1, 50);
+	eval(f, 2000);
+	assert_int_equal(eval(f, 2030), 1);
+	assert_int_equal(last(f)->change, ALERT_RAISED);
+	assert_int_equal(last(f)->alert.severity, SEV_CRITICAL);
+	assert_string_equal(last(f)->alert.queue, "support");
+	sl(f, 1, 95);                              /* far past both bands: cleared at once */
+	assert_int_equal(eval(f, 2031), 1);
+	assert_int_equal(last(f)->change, ALERT_CLEARED);
+}
+
+static void test_no_flapping(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	/* before it fires: a value hopping across the edge never holds 30 s */
+	for (int i = 0; i < 20; i++) {
+		sl(f, 0, i % 2 ? 79 : 81);
+		assert_int_equal(eval(f, 1000 + 20 * i), 0);
+	}
+	/* once active: hovering around the threshold inside the band keeps it */
+	sl(f, 0, 81);
+	eval(f, 2990);
+	sl(f, 0, 79);
+	assert_int_equal(eval(f, 3000), 0);
+	assert_int_equal(eval(f, 3030), 1);
+	for (int i = 0; i < 50; i++) {
+		sl(f, 0, i % 2 ? 78.5 : 81.5);
+		assert_int_equal(eval(f, 3031 + i), 0);
+		assert_int_equal(f->s.n_alerts, 1);
+	}
+}
+
+static void test_nan_ignored(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	sl(f, 0, NAN);
+	for (int t = 0; t <= 100; t += 10)
+		assert_int_equal(eval(f, 1000 + t), 0);
+	/* a null in the middle drops the pending timer */
+	sl(f, 0, 70);
+	eval(f, 2000);
+	sl(f, 0, NAN);
+	eval(f, 2020);
+	sl(f, 0, 70);
+	assert_int_equal(eval(f, 2025), 0);
+	assert_int_equal(eval(f, 2050), 0);        /* 2000 + 30 would have fired */
+	assert_int_equal(eval(f, 2055), 1);        /* 2025 + 30 */
+	assert_int_equal(last(f)->change, ALERT_RAISED);
+	/* a null while active clears it */
+	sl(f, 0, NAN);
+	assert_int_equal(eval(f, 2060), 1);
+	assert_int_equal(last(f)->change, ALERT_CLEARED);
+	assert_true(isnan(last(f)->alert.value));
+	assert_int_equal(f->s.n_alerts, 0);
+}
+
+static void test_min_offered(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	f->q[0].window.c.offered = 4;              /* default 5 for rates */
+	sl(f, 0, 0);
+	for (int t = 0; t <= 120; t += 10)
+		assert_int_equal(eval(f, 1000 + t), 0);
+	f->q[0].window.c.offered = 5;
+	assert_int_equal(eval(f, 1200), 0);
+	assert_int_equal(eval(f, 1230), 1);
+	assert_int_equal(last(f)->alert.severity, SEV_CRITICAL);
+}
+
+static void test_min_offered_set(void **state)
+{
+	struct fix *f = *state;
+	set(f, "sl_low", "min_offered", "0");
+	set(f, "sl_low", "for_s", "0");
+	start(f);
+	f->q[0].window.c.offered = 1;
+	sl(f, 0, 0);
+	assert_int_equal(eval(f, 1000), 1);
+	assert_int_equal(last(f)->alert.severity, SEV_CRITICAL);
+}
+
+static void test_target_thresholds(void **state)
+{
+	struct fix *f = *state;
+	set(f, "sl_low", "for_s", "0");
+	start(f);
+	f->q[0].sl_target_pct = 90;
+	sl(f, 0, 85);                              /* below 90: warning */
+	sl(f, 1, 85);                              /* 80 target: fine */
+	assert_int_equal(eval(f, 1000), 1);
+	assert_string_equal(last(f)->alert.queue, "sales");
+	assert_string_equal(last(f)->alert.message, "sales: service level 85% below 90%");
+	sl(f, 0, 79.9);                            /* below 90-10 */
+	assert_int_equal(eval(f, 1001), 1);
+	assert_int_equal(last(f)->change, ALERT_ESCALATED);
+	assert_string_equal(last(f)->alert.message, "sales: service level 79.9% below 80%");
+	sl(f, 1, 69);
+	assert_int_equal(eval(f, 1002), 1);
+	assert_string_equal(last(f)->alert.queue, "support");
+	assert_int_equal(last(f)->alert.severity, SEV_CRITICAL);
+}
+
+static void test_queue_star_and_total(void **state)
+{
+	struct fix *f = *state;
+	set(f, "many_waiting", "metric", "waiting");
+	set(f, "many_waiting", "queue", "total");
+	set(f, "many_waiting", "op", ">");
+	set(f, "many_waiting", "warning", "5");
+	set(f, "sales_paused", "metric", "agents.paused");
+	set(f, "sales_paused", "queue", "sales");
+	set(f, "sales_paused", "op", "above");
+	set(f, "sales_paused", "critical", "2");
+	start(f);
+	f->q[1].longest_wait_s = 61;               /* longest_wait: each queue apart */
+	f->q[0].waiting = 3;
+	f->q[1].waiting = 3;
+	f->s.total.waiting = 6;
+	f->s.total.longest_wait_s = 61;
+	f->q[1].agents.paused = 5;                 /* support: not watched by sales_paused */
+	assert_int_equal(eval(f, 1000), 2);
+	assert_string_equal(f->ev[0].alert.rule, "longest_wait");
+	assert_string_equal(f->ev[0].alert.queue, "support");
+	assert_string_equal(f->ev[0].alert.message, "support: longest wait 61 s above 60 s");
+	assert_string_equal(f->ev[1].alert.rule, "many_waiting");
+	assert_string_equal(f->ev[1].alert.queue, "total");
+	assert_string_equal(f->ev[1].alert.message, "total: callers waiting 6 above 5");
+	f->q[0].agents.paused = 2;
+	assert_int_equal(eval(f, 1001), 1);
+	assert_string_equal(last(f)->alert.rule, "sales_paused");
+	assert_string_equal(last(f)->alert.queue, "sales");
+	assert_int_equal(last(f)->alert.severity, SEV_CRITICAL);
+	/* newest first */
+	assert_int_equal(f->s.n_alerts, 3);
+	assert_string_equal(f->s.alerts[0].rule, "sales_paused");
+	assert_int_equal(f->s.alerts[0].since, 1001);
+	assert_int_equal(f->s.alerts[1].since, 1000);
+}
+
+static void test_longest_wait_hysteresis(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	f->q[0].longest_wait_s = 60;
+	assert_int_equal(eval(f, 1000), 1);        /* reaching the limit is enough */
+	assert_string_equal(last(f)->alert.message, "sales: longest wait 60 s at 60 s");
+	f->q[0].longest_wait_s = 55;               /* band: 60 - 5 */
+	assert_int_equal(eval(f, 1001), 0);
+	f->q[0].longest_wait_s = 54;
+	assert_int_equal(eval(f, 1002), 1);
+	assert_int_equal(last(f)->change, ALERT_CLEARED);
+}
+
+static void test_no_agent(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	f->q[0].waiting = 2;
+	f->q[0].agents.available = 0;
+	assert_int_equal(eval(f, 1000), 0);
+	assert_int_equal(eval(f, 1009), 0);
+	assert_int_equal(eval(f, 1010), 1);
+	assert_string_equal(last(f)->alert.rule, "no_agent");
+	assert_int_equal(last(f)->alert.severity, SEV_CRITICAL);
+	assert_true(last(f)->alert.value == 2);
+	assert_string_equal(last(f)->alert.message,
+	                    "sales: 2 callers waiting, no agent available for 10 s");
+	f->q[0].agents.available = 1;
+	assert_int_equal(eval(f, 1011), 1);
+	assert_int_equal(last(f)->change, ALERT_CLEARED);
+}
+
+static void test_disabled_default(void **state)
+{
+	struct fix *f = *state;
+	set(f, "sl_low", "enabled", "no");
+	start(f);
+	sl(f, 0, 10);
+	for (int t = 0; t <= 100; t += 10)
+		assert_int_equal(eval(f, 1000 + t), 0);
+}
+
+static void test_reload_and_vanish(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	sl(f, 0, 75);
+	f->q[1].longest_wait_s = 100;
+	eval(f, 1000);
+	assert_int_equal(eval(f, 1030), 1);        /* sl_low on sales */
+	assert_int_equal(f->s.n_alerts, 2);
+	/* a reload that keeps the rule keeps the alert */
+	alerts_set_rules(f->a, f->rules);
+	assert_int_equal(eval(f, 1031), 0);
+	assert_int_equal(f->s.n_alerts, 2);
+	/* a reload that disables it clears it */
+	set(f, "sl_low", "enabled", "false");
+	alerts_set_rules(f->a, f->rules);
+	assert_int_equal(eval(f, 1032), 1);
+	assert_int_equal(last(f)->change, ALERT_CLEARED);
+	assert_string_equal(last(f)->alert.rule, "sl_low");
+	assert_int_equal(f->s.n_alerts, 1);
+	/* the support queue vanishes: its alert clears */
+	f->s.n_queues = 1;
+	assert_int_equal(eval(f, 1033), 1);
+	assert_int_equal(last(f)->change, ALERT_CLEARED);
+	assert_string_equal(last(f)->alert.queue, "support");
+	assert_string_equal(last(f)->alert.message,
+	                    "support: longest_wait alert cleared (queue no longer reported)");
+	assert_int_equal(f->s.n_alerts, 0);
+}
+
+static void test_ack(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	f->q[0].longest_wait_s = 70;
+	eval(f, 1000);
+	alerts_ack(f->a);
+	assert_true(f->s.alerts[0].acknowledged);  /* the published copy too */
+	eval(f, 1001);
+	assert_true(f->s.alerts[0].acknowledged);
+	f->q[0].longest_wait_s = 130;
+	assert_int_equal(eval(f, 1002), 1);
+	assert_int_equal(last(f)->change, ALERT_ESCALATED);
+	assert_false(f->s.alerts[0].acknowledged);
+}
+
+static void test_template(void **state)
+{
+	struct fix *f = *state;
+	set(f, "longest_wait", "message", "{severity}: {queue} waits {value}{unit} ({op} {threshold})");
+	start(f);
+	f->q[0].longest_wait_s = 125;
+	eval(f, 1000);
+	assert_string_equal(last(f)->alert.message, "critical: sales waits 125 s (above 120)");
+}
+
+static void test_today_metric_and_hysteresis_key(void **state)
+{
+	struct fix *f = *state;
+	set(f, "abandon_high", "metric", "today.abandon_rate_pct");
+	set(f, "abandon_high", "for_s", "0");
+	set(f, "abandon_high", "hysteresis", "5");
+	start(f);
+	f->q[0].today.d.abandon_rate_pct = 12;
+	f->q[0].window.d.abandon_rate_pct = 50;    /* not watched any more */
+	assert_int_equal(eval(f, 1000), 1);
+	assert_int_equal(last(f)->alert.severity, SEV_WARNING);
+	f->q[0].today.d.abandon_rate_pct = 5.5;
+	assert_int_equal(eval(f, 1001), 0);
+	f->q[0].today.d.abandon_rate_pct = 4.9;
+	assert_int_equal(eval(f, 1002), 1);
+	assert_int_equal(last(f)->change, ALERT_CLEARED);
+}
+
+static void expect_set_error(struct alert_rules *r, const char *name, const char *key,
+                             const char *value, const char *want)
+{
+	char *cause = NULL;
+	assert_int_equal(alert_rules_set(r, name, key, value, &cause), -1);
+	assert_non_null(cause);
+	if (!strstr(cause, want))
+		fail_msg("cause '%s' lacks '%s'", cause, want);
+	free(cause);
+}
+
+static void expect_invalid(struct alert_rules *r, const char *want)
+{
+	char *cause = NULL;
+	assert_int_equal(alert_rules_validate(r, &cause), -1);
+	assert_non_null(cause);
+	if (!strstr(cause, want))
+		fail_msg("cause '%s' lacks '%s'", cause, want);
+	free(cause);
+}
+
+static void test_bad_values(void **state)
+{
+	struct fix *f = *state;
+	struct alert_rules *r = f->rules;
+	expect_set_error(r, "x", "colour", "red", "unknown key 'colour'");
+	expect_set_error(r, "x", "metric", "window.foo", "unknown metric 'window.foo'");
+	expect_set_error(r, "x", "metric", "today.waiting", "unknown metric");
+	expect_set_error(r, "x", "op", "equals", "op must be above or below");
+	expect_set_error(r, "x", "warning", "abc", "warning must be a number");
+	expect_set_error(r, "x", "critical", "target*2", "critical must be a number");
+	expect_set_error(r, "x", "for_s", "-1", "for_s must be whole seconds");
+	expect_set_error(r, "x", "for_s", "10x", "for_s must be whole seconds");
+	expect_set_error(r, "x", "hysteresis", "-2", "hysteresis must be a number >= 0");
+	expect_set_error(r, "x", "min_offered", "many", "min_offered must be");
+	expect_set_error(r, "x", "enabled", "maybe", "enabled must be yes or no");
+	expect_set_error(r, "x", "queue", "", "queue must be");
+	expect_set_error(r, "x", "message", "{queue} at {vlaue}", "unknown placeholder '{vlaue}'");
+	expect_set_error(r, "bad name", "op", "above", "alert name must be");
+	/* none of the failed sets created rule x */
+	assert_int_equal(alert_rules_validate(r, NULL), 0);
+	/* a failed set leaves an existing rule as it was */
+	expect_set_error(r, "sl_low", "warning", "high", "warning must be");
+	assert_int_equal(alert_rules_validate(r, NULL), 0);
+}
+
+static void test_incomplete_rules(void **state)
+{
+	struct fix *f = *state;
+	struct alert_rules *r = f->rules;
+	set(f, "y", "op", "above");
+	expect_invalid(r, "[alert.y] no metric set");
+	set(f, "y", "metric", "waiting");
+	expect_invalid(r, "[alert.y] needs a warning or a critical threshold");
+	set(f, "y", "warning", "10");
+	set(f, "y", "critical", "5");
+	expect_invalid(r, "[alert.y] critical must be above warning");
+	set(f, "y", "critical", "10");
+	expect_invalid(r, "[alert.y] critical must be above warning");
+	set(f, "y", "critical", "15");
+	assert_int_equal(alert_rules_validate(r, NULL), 0);
+	set(f, "z", "metric", "window.asa_s");
+	set(f, "z", "warning", "30");
+	expect_invalid(r, "[alert.z] no op set");
+	set(f, "z", "op", "above");
+	set(f, "z", "warning", "target");
+	expect_invalid(r, "[alert.z] 'target' thresholds apply only to service_level_pct");
+	set(f, "z", "enabled", "no");              /* a disabled rule is not checked */
+	assert_int_equal(alert_rules_validate(r, NULL), 0);
+	set(f, "sl_low", "critical", "60");
+	expect_invalid(r, "[alert.sl_low] warning and critical must both be numbers or both");
+	set(f, "sl_low", "critical", "target+5");
+	expect_invalid(r, "[alert.sl_low] critical must be below warning");
+	set(f, "sl_low", "critical", "none");
+	set(f, "no_agent", "op", "below");
+	expect_invalid(r, "[alert.no_agent] no_agent_available takes op = above");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_defaults_valid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fires_exactly_at_for_s, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_escalate_ease_clear, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_straight_to_critical, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_flapping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nan_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_min_offered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_min_offered_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_target_thresholds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_star_and_total, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_longest_wait_hysteresis, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_agent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disabled_default, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_and_vanish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_template, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_today_metric_and_hysteresis_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_incomplete_rules, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,445 @@
+/* test_model.c - hand-worked scenarios for every figure of SPEC 2. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "model.h"
+#include "queuelog.h"
+#include "snapshot.h"
+
+#define T0 1767254400   /* 2026-01-01 08:00:00 UTC */
+
+struct fixture {
+	struct config cfg;
+	struct model *m;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	config_defaults(&f->cfg);
+	f->m = model_new(&f->cfg);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	model_free(f->m);
+	config_free(&f->cfg);
+	free(f);
+	return 0;
+}
+
+/* Feeds one queue_log line; returns what model_apply said (or -1 if not an event). */
+static int feed(struct fixture *f, const char *fmt, ...)
+{
+	char line[512];
+	struct qevent ev;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (queuelog_parse(line, strlen(line), &ev) != QL_EVENT)
+		return -1;
+	return model_apply(f->m, &ev);
+}
+
+static size_t qidx(struct fixture *f, const char *name)
+{
+	for (size_t i = 0; i < model_queue_count(f->m); i++)
+		if (strcmp(model_queue_name(f->m, i), name) == 0)
+			return i;
+	fail_msg("no queue %s", name);
+	return 0;
+}
+
+static const struct counts *today(struct fixture *f, const char *q)
+{
+	return model_queue_today(f->m, qidx(f, q));
+}
+
+static const struct counts *window(struct fixture *f, const char *q)
+{
+	return model_queue_window(f->m, qidx(f, q));
+}
+
+static struct agent_counts agents_of(struct fixture *f, const char *q, struct agent_counts *total)
+{
+	struct agent_counts per[64], t;
+	model_agent_counts(f->m, per, &t);
+	if (total)
+		*total = t;
+	return per[qidx(f, q)];
+}
+
+static void test_answered_call(void **state)
+{
+	struct fixture *f = *state;
+	feed(f, "%d|c1|sales|NONE|ENTERQUEUE||555|1", T0);
+	model_advance(f->m, T0 + 12);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "sales")), 1);
+	assert_int_equal(model_queue_longest_wait(f->m, qidx(f, "sales")), 12);
+	feed(f, "%d|c1|sales|Alex|CONNECT|15|c1b|3", T0 + 15);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "sales")), 0);
+	assert_int_equal(model_queue_longest_wait(f->m, qidx(f, "sales")), 0);
+	assert_int_equal(agents_of(f, "sales", NULL).on_call, 1);
+	feed(f, "%d|c1|sales|Alex|COMPLETECALLER|15|100|1", T0 + 115);
+	const struct counts *c = today(f, "sales");
+	assert_int_equal(c->offered, 1);
+	assert_int_equal(c->answered, 1);
+	assert_int_equal(c->answered_within_sl, 1);
+	assert_int_equal(c->hold_s, 15);
+	assert_int_equal(c->completed, 1);
+	assert_int_equal(c->talk_s, 100);
+	struct agent_counts a = agents_of(f, "sales", NULL);
+	assert_int_equal(a.logged_in, 1);           /* first seen on a call */
+	assert_int_equal(a.on_call, 0);
+	assert_int_equal(a.available, 1);
+	struct derived d = metrics_derive(c, SL_OFFERED, 0);
+	assert_true(fabs(d.service_level_pct - 100.0) < 1e-9);
+	assert_true(fabs(d.asa_s - 15.0) < 1e-9);
+	assert_true(fabs(d.aht_s - 100.0) < 1e-9);
+	d = metrics_derive(c, SL_OFFERED, 30);
+	assert_true(fabs(d.aht_s - 130.0) < 1e-9);
+	assert_true(isnan(d.avg_abandon_wait_s));
+}
+
+/* 10 calls: 5 answered (3 within 20 s), 3 abandoned (wait 2, 10, 40), 1 timeout, 1 key. */
+static void test_sl_formulas(void **state)
+{
+	struct fixture *f = *state;
+	static const int hold[] = { 5, 20, 21, 60, 10 };
+	static const int wait[] = { 2, 10, 40 };
+	int id = 0;
+	for (int i = 0; i < 5; i++, id++) {
+		feed(f, "%d|c%d|q|NONE|ENTERQUEUE||1|1", T0 + id, id);
+		feed(f, "%d|c%d|q|A%d|CONNECT|%d|x|1", T0 + id + hold[i], id, i, hold[i]);
+	}
+	for (int i = 0; i < 3; i++, id++) {
+		feed(f, "%d|c%d|q|NONE|ENTERQUEUE||1|1", T0 + id, id);
+		feed(f, "%d|c%d|q|NONE|ABANDON|1|1|%d", T0 + id + wait[i], id, wait[i]);
+	}
+	feed(f, "%d|c%d|q|NONE|ENTERQUEUE||1|1", T0 + id, id);
+	feed(f, "%d|c%d|q|NONE|EXITWITHTIMEOUT|1|1|300", T0 + id + 300, id);
+	id++;
+	feed(f, "%d|c%d|q|NONE|ENTERQUEUE||1|1", T0 + id, id);
+	feed(f, "%d|c%d|q|NONE|EXITWITHKEY|1|1|1|30", T0 + id + 30, id);
+
+	const struct counts *c = today(f, "q");
+	assert_int_equal(c->offered, 10);
+	assert_int_equal(c->answered, 5);
+	assert_int_equal(c->answered_within_sl, 3);
+	assert_int_equal(c->abandoned, 3);
+	assert_int_equal(c->abandoned_short, 1);
+	assert_int_equal(c->abandoned_within_sl, 2);
+	assert_int_equal(c->timed_out, 1);
+	assert_int_equal(c->exited_key, 1);
+	assert_int_equal(c->abandon_wait_s, 52);
+	struct derived d = metrics_derive(c, SL_OFFERED, 0);
+	assert_true(fabs(d.service_level_pct - 100.0 * 3 / 9) < 1e-9);   /* 3 / (10 - 1) */
+	assert_true(fabs(d.abandon_rate_pct - 100.0 * 2 / 9) < 1e-9);
+	assert_true(fabs(d.asa_s - 116.0 / 5) < 1e-9);
+	assert_true(fabs(d.avg_abandon_wait_s - 52.0 / 3) < 1e-9);
+	d = metrics_derive(c, SL_ANSWERED, 0);
+	assert_true(fabs(d.service_level_pct - 60.0) < 1e-9);              /* 3 / 5 */
+	d = metrics_derive(c, SL_ABANDONS_POSITIVE, 0);
+	assert_true(fabs(d.service_level_pct - 100.0 * 5 / 9) < 1e-9);     /* (3 + 2) / 9 */
+	struct counts zero = { 0 };
+	d = metrics_derive(&zero, SL_OFFERED, 0);
+	assert_true(isnan(d.service_level_pct) && isnan(d.abandon_rate_pct) && isnan(d.asa_s) &&
+	            isnan(d.aht_s) && isnan(d.avg_abandon_wait_s));
+}
+
+static void test_duplicates(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(feed(f, "%d|c1|q|NONE|ENTERQUEUE||1|1", T0), 1);
+	assert_int_equal(feed(f, "%d|c1|q|NONE|ENTERQUEUE||1|1", T0), 0);        /* same line again */
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "q")), 1);
+	assert_int_equal(feed(f, "%d|c1|q|Ann|CONNECT|10|x|1", T0 + 10), 1);
+	assert_int_equal(feed(f, "%d|c1|q|Ann|CONNECT|10|x|1", T0 + 10), 0);
+	assert_int_equal(feed(f, "%d|c1|q|Ann|COMPLETEAGENT|10|50|1", T0 + 60), 1);
+	assert_int_equal(feed(f, "%d|c1|q|Ann|COMPLETEAGENT|10|50|4", T0 + 60), 0);
+	assert_int_equal(feed(f, "%d|c1|q|Ann|COMPLETEAGENT|10|50|5", T0 + 60), 0);
+	/* the ENTERQUEUE line repeated after the call ended */
+	assert_int_equal(feed(f, "%d|c1|q|NONE|ENTERQUEUE||1|1", T0), 0);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "q")), 0);
+	const struct counts *c = today(f, "q");
+	assert_int_equal(c->offered, 1);
+	assert_int_equal(c->completed, 1);
+	assert_int_equal(c->talk_s, 50);
+	/* the same callid transferred back into the queue later: a new entry */
+	assert_int_equal(feed(f, "%d|c1|q|NONE|ENTERQUEUE||1|1", T0 + 100), 1);
+	assert_int_equal(feed(f, "%d|c1|q|NONE|ABANDON|1|1|5", T0 + 105), 1);
+	/* ... and into another queue */
+	assert_int_equal(feed(f, "%d|c1|other|NONE|ENTERQUEUE||1|1", T0 + 106), 1);
+	assert_int_equal(feed(f, "%d|c1|other|NONE|ABANDON|1|1|3", T0 + 109), 1);
+	assert_int_equal(today(f, "q")->offered, 2);
+	assert_int_equal(today(f, "q")->abandoned, 1);
+	assert_int_equal(today(f, "other")->abandoned_short, 1);
+	assert_int_equal(model_stats(f->m).duplicates, 5);
+}
+
+static void test_outcome_without_enter(void **state)
+{
+	struct fixture *f = *state;
+	/* the log began mid-call */
+	feed(f, "%d|c9|q|Bo|CONNECT|6|x|6", T0);
+	feed(f, "%d|c8|q|Bo|COMPLETECALLER|10|406|1", T0 + 5);
+	feed(f, "%d|c7|q|NONE|ABANDON|1|1|30", T0 + 6);
+	const struct counts *c = today(f, "q");
+	assert_int_equal(c->offered, 2);
+	assert_int_equal(c->answered, 1);
+	assert_int_equal(c->abandoned, 1);
+	assert_int_equal(c->completed, 1);
+	assert_int_equal(c->talk_s, 406);
+	assert_int_equal(agents_of(f, "q", NULL).on_call, 1);   /* still on c9 */
+}
+
+static void test_window_edges(void **state)
+{
+	struct fixture *f = *state;
+	f->cfg.window_s = 900;
+	feed(f, "%d|a|q|NONE|ABANDON|1|1|30", T0);
+	feed(f, "%d|b|q|NONE|ABANDON|1|1|30", T0 + 100);
+	model_advance(f->m, T0 + 899);
+	assert_int_equal(window(f, "q")->abandoned, 2);
+	model_advance(f->m, T0 + 900);           /* now - 900 < t fails for t = T0 */
+	assert_int_equal(window(f, "q")->abandoned, 1);
+	assert_int_equal(window(f, "q")->offered, 1);
+	assert_int_equal(window(f, "q")->abandon_wait_s, 30);
+	model_advance(f->m, T0 + 1000);
+	assert_int_equal(window(f, "q")->abandoned, 0);
+	assert_int_equal(window(f, "q")->offered, 0);
+	assert_int_equal(today(f, "q")->abandoned, 2);
+	/* a line a little out of order still lands in the window */
+	feed(f, "%d|c|q|NONE|ABANDON|1|1|30", T0 + 990);
+	feed(f, "%d|d|q|NONE|ABANDON|1|1|30", T0 + 980);
+	assert_int_equal(window(f, "q")->abandoned, 2);
+	model_advance(f->m, T0 + 1880);
+	assert_int_equal(window(f, "q")->abandoned, 1);   /* d (980) expired, c (990) not yet */
+	/* too old for the window: counted today only */
+	feed(f, "%d|e|q|NONE|ABANDON|1|1|30", T0 + 500);
+	assert_int_equal(window(f, "q")->abandoned, 1);
+	assert_int_equal(today(f, "q")->abandoned, 5);
+}
+
+static void test_day_rollover(void **state)
+{
+	struct fixture *f = *state;
+	int64_t midnight = T0 + 16 * 3600;                   /* 2026-01-02 00:00 UTC */
+	feed(f, "%lld|a|q|NONE|ABANDON|1|1|30", (long long)(midnight - 10));
+	assert_int_equal(model_day_start(f->m), T0 - 8 * 3600);
+	assert_int_equal(today(f, "q")->abandoned, 1);
+	int n;
+	const struct interval *iv = model_queue_intervals(f->m, qidx(f, "q"), &n);
+	assert_int_equal(n, 96);
+	assert_int_equal(iv[95].abandoned, 1);
+	feed(f, "%lld|b|q|NONE|ABANDON|1|1|30", (long long)(midnight + 5));
+	assert_int_equal(model_day_start(f->m), midnight);
+	assert_int_equal(today(f, "q")->abandoned, 1);       /* only b */
+	assert_int_equal(window(f, "q")->abandoned, 2);      /* the window spans midnight */
+	iv = model_queue_intervals(f->m, qidx(f, "q"), &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(iv[0].abandoned, 1);
+	/* a late line from yesterday is not today's */
+	feed(f, "%lld|c|q|NONE|ABANDON|1|1|30", (long long)(midnight - 1));
+	assert_int_equal(today(f, "q")->abandoned, 1);
+	assert_int_equal(window(f, "q")->abandoned, 3);
+}
+
+static void test_day_start_setting(void **state)
+{
+	struct fixture *f = *state;
+	f->cfg.day_start_min = 6 * 60;                       /* the day starts at 06:00 */
+	int64_t six = T0 - 2 * 3600;
+	feed(f, "%lld|a|q|NONE|ABANDON|1|1|30", (long long)(six - 60));
+	assert_int_equal(model_day_start(f->m), six - 86400);
+	feed(f, "%lld|b|q|NONE|ABANDON|1|1|30", (long long)(six + 60));
+	assert_int_equal(model_day_start(f->m), six);
+	assert_int_equal(today(f, "q")->abandoned, 1);
+	int n;
+	const struct interval *iv = model_queue_intervals(f->m, qidx(f, "q"), &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(iv[0].offered, 1);
+}
+
+static void test_intervals(void **state)
+{
+	struct fixture *f = *state;
+	/* 08:00 is interval 32 of the day */
+	feed(f, "%d|a|q|NONE|ENTERQUEUE||1|1", T0);
+	feed(f, "%d|a|q|X|CONNECT|10|y|1", T0 + 10);
+	feed(f, "%d|b|q|NONE|ABANDON|1|1|3", T0 + 899);
+	feed(f, "%d|c|q|NONE|ABANDON|1|1|30", T0 + 900);
+	int n;
+	const struct interval *iv = model_queue_intervals(f->m, qidx(f, "q"), &n);
+	assert_int_equal(n, 34);
+	assert_int_equal(iv[32].offered, 2);
+	assert_int_equal(iv[32].answered_within_sl, 1);
+	assert_int_equal(iv[32].abandoned_short, 1);
+	assert_int_equal(iv[33].offered, 1);
+	assert_int_equal(iv[33].abandoned, 1);
+	assert_int_equal(iv[31].offered, 0);
+}
+
+static void test_waiting_and_stale(void **state)
+{
+	struct fixture *f = *state;
+	f->cfg.stale_call_s = 3600;
+	feed(f, "%d|a|q|NONE|ENTERQUEUE||1|1", T0);
+	feed(f, "%d|b|q|NONE|ENTERQUEUE||1|2", T0 + 30);
+	feed(f, "%d|c|r|NONE|ENTERQUEUE||1|1", T0 + 40);
+	model_advance(f->m, T0 + 100);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "q")), 2);
+	assert_int_equal(model_queue_longest_wait(f->m, qidx(f, "q")), 100);
+	assert_int_equal(model_total_waiting(f->m), 3);
+	assert_int_equal(model_total_longest_wait(f->m), 100);
+	feed(f, "%d|a|q|NONE|ABANDON|1|1|105", T0 + 105);    /* the head leaves */
+	assert_int_equal(model_queue_longest_wait(f->m, qidx(f, "q")), 75);
+	/* a ringing call still waits; RINGNOANSWER does not end it */
+	feed(f, "%d|b|q|Zed|RINGNOANSWER|15000", T0 + 120);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "q")), 1);
+	model_advance(f->m, T0 + 30 + 3600);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "q")), 1);
+	model_advance(f->m, T0 + 31 + 3600);                  /* b is stale */
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "q")), 0);
+	assert_int_equal(model_queue_longest_wait(f->m, qidx(f, "q")), 0);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "r")), 1);
+	model_advance(f->m, T0 + 41 + 3600);
+	assert_int_equal(model_total_waiting(f->m), 0);
+	assert_int_equal(model_stats(f->m).stale_dropped, 2);
+	/* the outcome of a stale call still counts when it finally comes */
+	feed(f, "%d|b|q|NONE|ABANDON|1|1|3700", T0 + 3730);
+	assert_int_equal(today(f, "q")->abandoned, 2);
+}
+
+static void test_agents(void **state)
+{
+	struct fixture *f = *state;
+	struct agent_counts a, t;
+	f->cfg.stale_call_s = 100000;
+	feed(f, "%d|MANAGER|sales|Ann|ADDMEMBER|", T0);
+	feed(f, "%d|MANAGER|support|Ann|ADDMEMBER|", T0);
+	feed(f, "%d|MANAGER|sales|Bob|ADDMEMBER|", T0);
+	feed(f, "%d|MANAGER|support|Cy|ADDMEMBER|PAUSED", T0);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.logged_in, 2);
+	assert_int_equal(a.available, 2);
+	assert_int_equal(t.logged_in, 3);
+	assert_int_equal(t.paused, 1);
+	a = agents_of(f, "support", NULL);
+	assert_int_equal(a.paused, 1);
+	/* on a call from one queue: busy in all its queues */
+	feed(f, "%d|k1|sales|NONE|ENTERQUEUE||1|1", T0 + 10);
+	feed(f, "%d|k1|sales|Ann|CONNECT|5|z|2", T0 + 15);
+	a = agents_of(f, "support", &t);
+	assert_int_equal(a.on_call, 1);
+	assert_int_equal(a.available, 0);
+	assert_int_equal(t.on_call, 1);
+	assert_int_equal(t.logged_in, 3);                     /* each agent once */
+	/* PAUSEALL + per-queue PAUSE, as Asterisk writes them */
+	feed(f, "%d|NONE|NONE|Bob|PAUSEALL|Lunch", T0 + 20);
+	feed(f, "%d|NONE|sales|Bob|PAUSE|Lunch", T0 + 20);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.paused, 1);
+	assert_int_equal(a.on_call, 1);
+	assert_int_equal(t.paused, 2);
+	/* Asterisk restarts: calls go, memberships and pauses stay */
+	feed(f, "%d|NONE|NONE|NONE|QUEUESTART|", T0 + 30);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.on_call, 0);
+	assert_int_equal(a.paused, 1);
+	assert_int_equal(a.logged_in, 2);
+	assert_int_equal(t.logged_in, 3);
+	feed(f, "%d|NONE|NONE|Bob|UNPAUSEALL|", T0 + 40);
+	feed(f, "%d|MANAGER|sales|Bob|REMOVEMEMBER|", T0 + 50);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.logged_in, 1);
+	assert_int_equal(t.logged_in, 2);
+	/* an agent seen first on a pause event is logged in to that queue */
+	feed(f, "%d|NONE|vip|Dee|PAUSE|Break", T0 + 60);
+	a = agents_of(f, "vip", NULL);
+	assert_int_equal(a.logged_in, 1);
+	assert_int_equal(a.paused, 1);
+}
+
+static void test_wrapup(void **state)
+{
+	struct fixture *f = *state;
+	struct agent_counts a;
+	f->cfg.defaults.wrapup_s = 10;
+	model_set_config(f->m, &f->cfg);
+	feed(f, "%d|MANAGER|q|Ann|ADDMEMBER|", T0);
+	feed(f, "%d|k|q|NONE|ENTERQUEUE||1|1", T0);
+	feed(f, "%d|k|q|Ann|CONNECT|3|z|2", T0 + 3);
+	feed(f, "%d|k|q|Ann|COMPLETEAGENT|3|40|1", T0 + 43);
+	model_advance(f->m, T0 + 52);
+	a = agents_of(f, "q", NULL);
+	assert_int_equal(a.wrapup, 1);
+	model_advance(f->m, T0 + 53);
+	a = agents_of(f, "q", NULL);
+	assert_int_equal(a.wrapup, 0);
+	assert_int_equal(a.available, 1);
+}
+
+static void test_snapshot_total(void **state)
+{
+	struct fixture *f = *state;
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	feed(f, "%d|a|zeta|NONE|ENTERQUEUE||1|1", T0);
+	feed(f, "%d|a|zeta|Ann|CONNECT|25|z|2", T0 + 25);
+	feed(f, "%d|b|alpha|NONE|ENTERQUEUE||1|1", T0 + 1);
+	feed(f, "%d|b|alpha|Bob|CONNECT|5|z|2", T0 + 6);
+	feed(f, "%d|c|alpha|NONE|ENTERQUEUE||1|1", T0 + 30);
+	model_advance(f->m, T0 + 40);
+	snapshot_build(&s, f->m, &f->cfg);
+	assert_int_equal(s.n_queues, 2);
+	assert_string_equal(s.queues[0].name, "alpha");      /* sorted by name */
+	assert_string_equal(s.queues[1].name, "zeta");
+	assert_int_equal(s.total.today.c.answered, 2);
+	assert_int_equal(s.total.today.c.answered_within_sl, 1);
+	assert_true(fabs(s.total.today.d.service_level_pct - 50.0) < 1e-9);
+	assert_int_equal(s.total.waiting, 1);
+	assert_int_equal(s.total.longest_wait_s, 10);
+	assert_int_equal(s.total.agents.on_call, 2);
+	assert_int_equal(s.as_of, T0 + 40);
+	assert_string_equal(s.sla, "80/20");
+	assert_int_equal(s.n_agents, 2);
+	assert_string_equal(s.agents[0].name, "Ann");
+	assert_int_equal(s.agents[0].state, AGENT_ON_CALL);
+	assert_int_equal(s.agents[0].since, T0 + 25);
+	snapshot_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_answered_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sl_formulas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outcome_without_enter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_day_rollover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_day_start_setting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_intervals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_waiting_and_stale, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrapup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_total, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,415 @@
+/* test_ui_render.c - the wallboard drawn into a virtual screen (no tty) from a
+ * hand-built snapshot, read back cell by cell; and the bytes a frame costs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+#include <curses.h>
+
+#include "theme.h"
+#include "ui_draw.h"
+
+#define AS_OF 1767283199   /* Thu 1 Jan 2026 15:59:59 UTC */
+
+static struct snap_queue queues[3];
+static struct agent_view agents[5];
+static struct snap_alert alerts[2];
+static struct snap_source sources[1];
+static struct snapshot snap;
+static struct ui_view view;
+
+static void period(struct snap_period *p, int64_t offered, int64_t answered, int64_t within,
+                   int64_t abandoned, int64_t hold_s)
+{
+	memset(p, 0, sizeof *p);
+	p->c.offered = offered;
+	p->c.answered = answered;
+	p->c.answered_within_sl = within;
+	p->c.abandoned = abandoned;
+	p->c.hold_s = hold_s;
+	p->d = metrics_derive(&p->c, SL_OFFERED, 0);
+}
+
+static void queue(struct snap_queue *q, const char *name, const char *display, int waiting,
+                  int64_t longest, int avail, int on_call)
+{
+	memset(q, 0, sizeof *q);
+	q->name = (char *)name;
+	q->display = (char *)display;
+	q->waiting = waiting;
+	q->longest_wait_s = longest;
+	q->agents.available = avail;
+	q->agents.on_call = on_call;
+	q->agents.logged_in = avail + on_call;
+	q->sl_threshold_s = 20;
+	q->sl_target_pct = 80;
+	q->n_intervals = 64;   /* 16:00 */
+	for (int i = 32; i < 64; i++) {
+		q->intervals[i].offered = 10 + i % 7;
+		q->intervals[i].answered = 9;
+		q->intervals[i].answered_within_sl = 6 + i % 4;
+		q->intervals[i].abandoned = 1;
+	}
+}
+
+static void build_snapshot(void)
+{
+	memset(&snap, 0, sizeof snap);
+	snap.as_of = AS_OF;
+	snap.window_s = 900;
+	snap.site = (char *)"Acme Support";
+	snprintf(snap.sla, sizeof snap.sla, "80/20");
+	/* a queue name carrying an escape sequence: it must reach the screen inert */
+	queue(&queues[0], "billing\x1b[31m", NULL, 0, 0, 2, 1);
+	period(&queues[0].window, 10, 10, 10, 0, 50);
+	period(&queues[0].today, 120, 115, 110, 5, 900);
+	queue(&queues[1], "sales", "Sales", 3, 95, 0, 6);
+	period(&queues[1].window, 35, 25, 25, 10, 600);     /* SL 71%, abandon 28.6% */
+	period(&queues[1].today, 400, 350, 300, 50, 6000);
+	queue(&queues[2], "support", "Support", 2, 12, 1, 4);
+	period(&queues[2].window, 20, 19, 17, 1, 200);      /* SL 85% */
+	period(&queues[2].today, 300, 290, 260, 10, 3000);
+	snap.queues = queues;
+	snap.n_queues = 3;
+	queue(&snap.total, "total", NULL, 5, 95, 3, 11);
+	period(&snap.total.window, 65, 54, 52, 11, 850);    /* SL 80% */
+	period(&snap.total.today, 820, 755, 670, 65, 9900);
+	snap.total.agents.paused = 1;
+	snap.total.agents.logged_in = 15;
+
+	agents[0] = (struct agent_view){ "Alex", AGENT_ON_CALL, AS_OF - 185, 2, 0, NULL };
+	agents[1] = (struct agent_view){ "Blake", AGENT_AVAILABLE, AS_OF - 30, 1, 0, NULL };
+	agents[2] = (struct agent_view){ "Casey", AGENT_PAUSED, AS_OF - 700, 2, 0, "lunch" };
+	agents[3] = (struct agent_view){ "Dana\x07", AGENT_ON_CALL, AS_OF - 20, 1, 0, NULL };
+	agents[4] = (struct agent_view){ "Eli", AGENT_WRAPUP, AS_OF - 5, 1, 0, NULL };
+	snap.agents = agents;
+	snap.n_agents = 5;
+
+	memset(alerts, 0, sizeof alerts);
+	snprintf(alerts[0].rule, sizeof alerts[0].rule, "sl_low");
+	snprintf(alerts[0].queue, sizeof alerts[0].queue, "sales");
+	alerts[0].severity = SEV_CRITICAL;
+	alerts[0].since = AS_OF - 125;
+	snprintf(alerts[0].message, sizeof alerts[0].message, "service level 71%% below 80%%");
+	snprintf(alerts[1].rule, sizeof alerts[1].rule, "wait_long");
+	snprintf(alerts[1].queue, sizeof alerts[1].queue, "total");
+	alerts[1].severity = SEV_WARNING;
+	alerts[1].since = AS_OF - 600;
+	alerts[1].acknowledged = true;
+	snprintf(alerts[1].message, sizeof alerts[1].message, "longest wait 1:35");
+	snap.alerts = alerts;
+	snap.n_alerts = 2;
+
+	memset(sources, 0, sizeof sources);
+	snprintf(sources[0].name, sizeof sources[0].name, "/var/log/asterisk/queue_log");
+	sources[0].kind = "file";
+	sources[0].state = SRC_FOLLOWING;
+	snap.sources = sources;
+	snap.n_sources = 1;
+}
+
+/* Row y of the screen as UTF-8. */
+static const char *row(int y)
+{
+	static char out[4096];
+	wchar_t w[1024];
+	int n = mvwinnwstr(stdscr, y, 0, w, COLS < 1023 ? COLS : 1023);
+
+	if (n < 0)
+		n = 0;
+	w[n] = L'\0';
+	if (wcstombs(out, w, sizeof out) == (size_t)-1)
+		out[0] = '\0';
+	return out;
+}
+
+/* The row holding all of the given strings, or -1. */
+static int find_row(const char *a, const char *b, const char *c)
+{
+	for (int y = 0; y < LINES; y++) {
+		const char *r = row(y);
+
+		if (strstr(r, a) && (!b || strstr(r, b)) && (!c || strstr(r, c)))
+			return y;
+	}
+	return -1;
+}
+
+static void dump_screen(void)
+{
+	for (int y = 0; y < LINES; y++)
+		print_message("|%s|\n", row(y));
+}
+
+static SCREEN *open_screen(FILE *out, int rows, int cols)
+{
+	FILE *in = fopen("/dev/null", "r");
+	SCREEN *scr = newterm("xterm-256color", out, in);
+	struct theme t;
+	char *path, *cause = NULL;
+
+	assert_non_null(scr);
+	set_term(scr);
+	resizeterm(rows, cols);
+	start_color();
+	use_default_colors();
+	path = theme_find(CCBOARD_SRCDIR "/themes/default.ini", NULL, &cause);
+	assert_non_null(path);
+	assert_int_equal(theme_load(&t, path, &cause), 0);
+	free(path);
+	ui_view_init(&view, true);
+	theme_apply(&t, theme_level_for(COLORS, has_colors(), NULL), view.attr);
+	snprintf(view.theme_name, sizeof view.theme_name, "%s", t.name);
+	return scr;
+}
+
+static void close_screen(SCREEN *scr)
+{
+	endwin();
+	delscreen(scr);
+	ui_view_free(&view);
+}
+
+static void test_80x24_every_panel(void **state)
+{
+	FILE *out = fopen("/dev/null", "w");
+	SCREEN *scr = open_screen(out, 24, 80);
+	int y, ysales, ytotal;
+
+	(void)state;
+	build_snapshot();
+	ui_draw_screen(&view, &snap);
+	dump_screen();
+	/* header: site, SLA, source health, clock, alert count */
+	assert_int_equal(find_row("Acme Support", "SLA 80/20", "15:59:59"), 0);
+	assert_int_equal(find_row("queue_log following", NULL, NULL), 0);
+	assert_int_equal(find_row("1 alert", NULL, NULL), 0);   /* one not acknowledged */
+	/* tiles of the total: waiting 5, longest 1:35, SL 80% */
+	y = find_row("Waiting", "Longest", "Available");
+	assert_int_equal(y, 1);
+	assert_non_null(strstr(row(2), " 5 "));
+	assert_non_null(strstr(row(2), "1:35"));
+	assert_non_null(strstr(row(2), "80%"));
+	/* the queue table: heading, rows with live and window figures, total */
+	assert_true(find_row("Queue", "Wait", "Longest") > 2);
+	ysales = find_row("Sales", "1:35", "71%");
+	assert_true(ysales > 0);
+	assert_non_null(strstr(row(ysales), "29%"));       /* 10 of 35 abandoned */
+	assert_non_null(strstr(row(ysales), "\u2716"));    /* critical marker */
+	assert_true(find_row("Support", "85%", NULL) > ysales);
+	assert_true(find_row("billing", NULL, NULL) > 0);
+	ytotal = find_row("Total", "80%", NULL);
+	assert_true(ytotal > ysales);
+	assert_non_null(strstr(row(ytotal), "\u25b6"));    /* the total is selected */
+	/* bottom panels */
+	assert_true(find_row("Today by 15 min", NULL, NULL) > ytotal);
+	assert_true(find_row("Calls", NULL, NULL) > ytotal);
+	assert_true(find_row("Agents", "15 logged in", NULL) > ytotal);
+	assert_true(find_row("Avail", "Blake", "30s") > 0);
+	assert_true(find_row("On call", "Alex", "3m") > 0);
+	assert_true(find_row("Alerts", "2 active", NULL) > ytotal);
+	assert_true(find_row("15:57:54", "for 2m", "Sales") > 0);
+	assert_true(find_row("service level 71% below 80%", NULL, NULL) > 0);
+	assert_true(find_row("(acknowledged)", NULL, NULL) > 0);
+	assert_int_equal(find_row("q", "quit", "help"), 23);
+	/* external text reached the screen inert */
+	for (y = 0; y < LINES; y++) {
+		assert_null(strchr(row(y), '\x1b'));
+		assert_null(strchr(row(y), '\x07'));
+	}
+	assert_true(find_row("Dana?", NULL, NULL) > 0);
+	close_screen(scr);
+	fclose(out);
+}
+
+static void test_selection_moves_tiles(void **state)
+{
+	FILE *out = fopen("/dev/null", "w");
+	SCREEN *scr = open_screen(out, 24, 80);
+
+	(void)state;
+	build_snapshot();
+	ui_draw_screen(&view, &snap);
+	assert_true(ui_view_key(&view, '\t'));   /* total -> first queue */
+	assert_true(ui_view_key(&view, '\t'));   /* -> sales */
+	ui_draw_screen(&view, &snap);
+	assert_string_equal(view.sel_name, "sales");
+	assert_true(find_row("showing Sales", NULL, NULL) == 23);
+	assert_non_null(strstr(row(2), " 3 "));         /* sales has 3 waiting */
+	assert_non_null(strstr(row(2), "71%"));
+	assert_non_null(strstr(row(find_row("Sales", "1:35", NULL)), "\u25b6"));
+	/* selection follows the name when the queue list changes */
+	snap.queues = &queues[1];
+	snap.n_queues = 2;
+	ui_draw_screen(&view, &snap);
+	assert_int_equal(view.sel, 0);
+	assert_true(ui_view_key(&view, KEY_BTAB));
+	ui_draw_screen(&view, &snap);
+	assert_int_equal(view.sel, -1);
+	assert_true(find_row("showing Total", NULL, NULL) == 23);
+	/* help */
+	assert_true(ui_view_key(&view, '?'));
+	ui_draw_screen(&view, &snap);
+	assert_true(find_row("acknowledge the active alerts", NULL, NULL) > 0);
+	assert_true(ui_view_key(&view, 27));
+	ui_draw_screen(&view, &snap);
+	assert_int_equal(find_row("acknowledge the active alerts", NULL, NULL), -1);
+	close_screen(scr);
+	fclose(out);
+}
+
+static void test_too_small_and_big(void **state)
+{
+	FILE *out = fopen("/dev/null", "w");
+	SCREEN *scr = open_screen(out, 15, 70);
+
+	(void)state;
+	build_snapshot();
+	ui_draw_screen(&view, &snap);
+	assert_true(find_row("terminal too small (need 60x16, have 70x15)", NULL, NULL) >= 0);
+	resizeterm(50, 200);
+	ui_draw_screen(&view, &snap);
+	dump_screen();
+	assert_true(view.lay.big_tiles);
+	assert_true(find_row("WAITING", "LONGEST WAIT", "SERVICE LEVEL") > 0);
+	assert_true(find_row("Aband today", "On call", "Logged in") > 0);
+	assert_true(find_row("Thu 01 Jan", "15:59:59", NULL) == 0);
+	/* the big digits are reverse-video blocks */
+	{
+		int y = find_row("WAITING", NULL, NULL) + 1, blocks = 0;
+
+		for (int r = y; r < y + 5; r++)
+			for (int x = 0; x < COLS / 6; x++)
+				blocks += (mvinch(r, x) & A_REVERSE) != 0;
+		assert_true(blocks >= 7);   /* "5" has 11 pixels at least 1 column wide */
+	}
+	close_screen(scr);
+	fclose(out);
+}
+
+static long frame_bytes(FILE *out, long *pos)
+{
+	long now, n;
+
+	fflush(out);
+	now = ftell(out);
+	n = now - *pos;
+	*pos = now;
+	return n;
+}
+
+static void test_bytes_per_frame(void **state)
+{
+	FILE *out = tmpfile();
+	SCREEN *scr;
+	long pos = 0, first, same, tick, sel;
+
+	(void)state;
+	assert_non_null(out);
+	scr = open_screen(out, 24, 80);
+	build_snapshot();
+	ui_draw_screen(&view, &snap);
+	first = frame_bytes(out, &pos);
+	ui_draw_screen(&view, &snap);
+	same = frame_bytes(out, &pos);
+	snap.as_of++;                 /* the clock ticks: header and ages change */
+	ui_draw_screen(&view, &snap);
+	tick = frame_bytes(out, &pos);
+	ui_view_key(&view, '\t');
+	ui_draw_screen(&view, &snap);
+	sel = frame_bytes(out, &pos);
+	print_message("bytes per frame at 80x24: first %ld, identical %ld, one second later %ld, "
+	              "selection moved %ld\n", first, same, tick, sel);
+	assert_true(first > 1000);
+	assert_true(same < 16);
+	assert_true(tick < 200);
+	assert_true(sel < first);
+	close_screen(scr);
+	fclose(out);
+}
+
+static void test_thresholds(void **state)
+{
+	(void)state;
+	assert_int_equal(ui_sl_severity(79.9, 80), SEV_CRITICAL);
+	assert_int_equal(ui_sl_severity(80.0, 80), SEV_WARNING);
+	assert_int_equal(ui_sl_severity(89.9, 80), SEV_WARNING);
+	assert_int_equal(ui_sl_severity(90.0, 80), SEV_OK);
+	assert_int_equal(ui_sl_severity(100.0, 95), SEV_OK);
+	assert_int_equal(ui_sl_severity(NAN, 80), SEV_OK);
+	assert_int_equal(ui_abandon_severity(4.9), SEV_OK);
+	assert_int_equal(ui_abandon_severity(5.0), SEV_WARNING);
+	assert_int_equal(ui_abandon_severity(10.0), SEV_CRITICAL);
+	assert_int_equal(ui_wait_severity(19, 20), SEV_OK);
+	assert_int_equal(ui_wait_severity(20, 20), SEV_WARNING);
+	assert_int_equal(ui_wait_severity(60, 20), SEV_CRITICAL);
+	assert_int_equal(ui_waiting_severity(1, 0), SEV_CRITICAL);
+	assert_int_equal(ui_waiting_severity(0, 0), SEV_OK);
+	assert_int_equal(ui_asa_severity(21, 20), SEV_WARNING);
+}
+
+static void test_themes_load(void **state)
+{
+	static const char *const names[] = {
+		"default", "light", "high-contrast", "colorblind", "mono",
+	};
+	struct theme t;
+	char *cause = NULL, *path, bad[] = "/tmp/ccboard-theme-XXXXXX";
+	FILE *f;
+	int fd;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		path = theme_find(names[i], NULL, &cause);
+		assert_non_null(path);
+		assert_int_equal(theme_load(&t, path, &cause), 0);
+		assert_string_equal(t.name, names[i]);
+		free(path);
+	}
+	assert_true(t.spec[THEME_MONO][ROLE_CRITICAL].set);
+	assert_null(theme_find("no-such-theme", NULL, &cause));
+	assert_non_null(strstr(cause, "unknown theme 'no-such-theme'"));
+	free(cause);
+	/* a bad colour names its line */
+	fd = mkstemp(bad);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("[theme]\nname = x\n[8]\nok = green default\ncritical = 200 red\n", f);
+	fclose(f);
+	assert_int_equal(theme_load(&t, bad, &cause), -1);
+	assert_non_null(strstr(cause, ":5: [8] critical: not a colour '200'"));
+	free(cause);
+	remove(bad);
+	/* the ladder */
+	assert_int_equal(theme_level_for(256, true, NULL), THEME_256);
+	assert_int_equal(theme_level_for(256, true, ""), THEME_256);
+	assert_int_equal(theme_level_for(256, true, "1"), THEME_MONO);
+	assert_int_equal(theme_level_for(16, true, NULL), THEME_16);
+	assert_int_equal(theme_level_for(8, true, NULL), THEME_8);
+	assert_int_equal(theme_level_for(0, false, NULL), THEME_MONO);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_80x24_every_panel),
+		cmocka_unit_test(test_selection_moves_tiles),
+		cmocka_unit_test(test_too_small_and_big),
+		cmocka_unit_test(test_bytes_per_frame),
+		cmocka_unit_test(test_thresholds),
+		cmocka_unit_test(test_themes_load),
+	};
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	if (!setlocale(LC_ALL, "C.UTF-8"))
+		return 77;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
