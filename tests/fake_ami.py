@@ -48,6 +48,10 @@ def parse_args():
                     help="accept every connection and close it at once")
     ap.add_argument("--no-pong", action="store_true", help="never answer Ping")
     ap.add_argument("--silent", action="store_true", help="accept, then send nothing at all")
+    ap.add_argument("--close-after-status", action="store_true",
+                    help="close the connection once the first QueueStatus is answered")
+    ap.add_argument("--shift-to-now", action="store_true",
+                    help="move every Timestamp so that the recording starts now")
     ap.add_argument("--no-playback", action="store_true", help="answer actions only")
     ap.add_argument("--max-connections", type=int, default=0, help="exit after N (0: no limit)")
     ap.add_argument("--log", help="append one JSON line per connection and action here")
@@ -158,11 +162,27 @@ def with_action_id(msg, action_id):
     return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
+class StopSession(Exception):
+    pass
+
+
+def shift_timestamp(data, offset):
+    """Adds offset seconds to the Timestamp header of one message."""
+    key = b"\r\nTimestamp: "
+    i = data.find(key)
+    if i < 0 or not offset:
+        return data
+    j = data.find(b"\r\n", i + len(key))
+    t = float(data[i + len(key):j]) + offset
+    return data[:i + len(key)] + (b"%.6f" % t) + data[j:]
+
+
 class Server:
     def __init__(self, args):
         self.a = args
         self.rec = Recording(args.recording) if args.recording else None
         self.pos = 0
+        self.offset = None          # --shift-to-now: set when the playback starts
         self.live = LiveState(["billing", "tech", "vip"] if self.rec else [])
         self.drops = sorted(args.drop_at)
         self.connections = 0
@@ -201,7 +221,7 @@ class Server:
                         pass
                 else:
                     self.session(conn)
-            except (BrokenPipeError, ConnectionResetError):
+            except (BrokenPipeError, ConnectionResetError, StopSession):
                 pass
             finally:
                 self.close_gracefully(conn)
@@ -287,6 +307,8 @@ class Server:
             t = self.rec.play[min(self.pos, len(self.rec.play) - 1)][0] if self.rec else 0
             body = b"".join(with_action_id(m, aid) for m in self.rec.snapshot_before(t)) if self.rec else b""
         self.send(conn, head + body)
+        if self.a.close_after_status:
+            raise StopSession()
 
     # --- one connection
 
@@ -335,7 +357,9 @@ class Server:
                     self.log(event="drop", pos=self.pos)
                     time.sleep(0.05)
                     return
-                chunk.append(play[self.pos][1])
+                if self.offset is None:
+                    self.offset = time.time() - play[0][0] if self.a.shift_to_now else 0.0
+                chunk.append(shift_timestamp(play[self.pos][1], self.offset))
                 self.live.update(t, play[self.pos][1])
                 self.pos += 1
             self.send(conn, b"".join(chunk))
