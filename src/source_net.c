@@ -58,8 +58,12 @@ static void net_detail(struct net_listener *l)
 {
 	struct source *src = l->src;
 	src->info.clients = l->n_clients;
-	snprintf(src->info.detail, sizeof src->info.detail, "%d client%s%s%s", l->n_clients,
-	         l->n_clients == 1 ? "" : "s", l->notice[0] ? "; " : "", l->notice);
+	char cut[48] = "";
+	if (l->cut_off || l->refused)
+		snprintf(cut, sizeof cut, " (%llu cut off, %llu refused)",
+		         (unsigned long long)l->cut_off, (unsigned long long)l->refused);
+	snprintf(src->info.detail, sizeof src->info.detail, "%d client%s%s%s%s", l->n_clients,
+	         l->n_clients == 1 ? "" : "s", cut, l->notice[0] ? "; " : "", l->notice);
 }
 
 static void net_notice(struct net_listener *l, const char *fmt, ...)
