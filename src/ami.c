@@ -613,8 +613,13 @@ static void map_status_complete(struct emitter *e, const struct ami_msg *msg, do
 	for (size_t i = m->n_callers; i-- > 0;) {
 		struct ami_caller *c = &m->callers[i];
 		if (!c->seen && c->state == CALLER_WAITING && status_has_queue(m, c->queue) &&
-		    c->joined < m->status_time - 1.0)
+		    c->joined < m->status_time - 1.0) {
+			struct qevent ev = ev_base(EV_FORGET, t, msg);
+			ev.callid = c->callid;
+			ev.queue = c->queue;
+			emit(e, &ev);
 			caller_remove(m, c);
+		}
 	}
 	m->in_status = false;
 	status_queues_free(m);
