@@ -188,7 +188,8 @@ double ami_msg_time(const struct ami_msg *msg, double recv_time)
 	if (ts && *ts) {
 		char *end;
 		double t = strtod(ts, &end);
-		if (end != ts && *end == '\0' && t > 0 && isfinite(t))
+		/* an epoch that fits whole seconds (up to the year 5138) */
+		if (end != ts && *end == '\0' && t > 0 && t < 1e11)
 			return t;
 	}
 	return recv_time;
@@ -367,7 +368,7 @@ static const char *msg_reason(const struct ami_msg *msg)
 static struct qevent ev_base(enum ev_kind kind, double t, const struct ami_msg *msg)
 {
 	return (struct qevent){
-		.time = (int64_t)floor(t), .kind = kind,
+		.time = t > 0 && t < 1e11 ? (int64_t)floor(t) : 0, .kind = kind,
 		.callid = hdr(msg, "Uniqueid"), .queue = hdr(msg, "Queue"),
 		.hold_s = -1, .talk_s = -1, .wait_s = -1, .ring_ms = -1,
 	};
