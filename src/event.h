@@ -26,6 +26,7 @@ enum ev_kind {
 	EV_UNPAUSE,        /* queue NULL: every queue of the agent (UNPAUSEALL) */
 	EV_MEMBERSTATUS,   /* AMI device status of a member; status */
 	EV_QUEUESTART,     /* Asterisk (re)started: calls in progress are gone */
+	EV_FORGET,         /* a waiting call left unseen (AMI was down): no outcome */
 	EV_KIND_COUNT
 };
 

@@ -3,6 +3,8 @@
  *   sources --lines--> queuelog parser --events--> model --snapshot--> screen / JSON / text
  *                                                              \--> alerts --> panel, bell, log, exec */
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
@@ -49,6 +51,8 @@ struct app {
 	struct snapshot snap;
 	struct snap_source config_src;   /* shows a failed reload */
 	bool config_error;
+	bool alertlog_reported;          /* its first error went to stderr */
+	int flush_waits;                 /* ticks of 10 ms waited for the alert log */
 	uv_timer_t tick;
 	uv_signal_t sig_int, sig_term, sig_hup;
 	bool stopping, finished;
@@ -257,10 +261,32 @@ static void on_alert_change(void *ctx, const struct alert_event *ev)
 		ui_alert(app->ui, &ev->alert);
 }
 
+/* The alert log as a pseudo-source, so a failing disk shows on screen and in
+ * the JSON. Returns false while it has no error to show. */
+static bool alertlog_health(const struct app *app, struct snap_source *out)
+{
+	struct alertlog_stats st;
+	if (app->alertlog == NULL)
+		return false;
+	st = alertlog_stats(app->alertlog);
+	if (st.write_errors == 0 && st.lines_dropped == 0)
+		return false;
+	memset(out, 0, sizeof *out);
+	snprintf(out->name, sizeof out->name, "%s", app->cfg.alert_log ? app->cfg.alert_log : "");
+	out->kind = "alert_log";
+	out->state = SRC_ERROR;
+	out->lines = st.lines_written;
+	out->bad_lines = st.write_errors + st.lines_dropped;
+	snprintf(out->detail, sizeof out->detail, "%" PRIu64 " alert lines lost: %s",
+	         st.write_errors + st.lines_dropped,
+	         st.last_write_error ? uv_strerror(st.last_write_error) : "queue full");
+	return true;
+}
+
 /* Copies the sources' health into the snapshot. */
 static void collect_sources(struct app *app)
 {
-	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0);
+	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 1;
 	size_t k = 0;
 	app->snap.sources = xrealloc(app->snap.sources, (n ? n : 1) * sizeof *app->snap.sources);
 	if (app->demo)
@@ -269,6 +295,13 @@ static void collect_sources(struct app *app)
 		app->snap.sources[k++] = app->sources[i]->info;
 	if (app->config_error)
 		app->snap.sources[k++] = app->config_src;
+	if (alertlog_health(app, &app->snap.sources[k])) {
+		if (!app->alertlog_reported && app->ui == NULL)
+			fprintf(stderr, "ccboard: alert log %s: %s\n", app->snap.sources[k].name,
+			        app->snap.sources[k].detail);
+		app->alertlog_reported = true;
+		k++;
+	}
 	app->snap.n_sources = k;
 }
 
@@ -303,6 +336,18 @@ static void draw(struct app *app)
 }
 
 /* All sources read (--replay or --once). */
+/* Prints the last snapshot once the alert log has written (or failed to
+ * write) the changes of the last evaluation, so a failure shows in it. */
+static void on_flush(uv_timer_t *t)
+{
+	struct app *app = t->data;
+	if (app->alertlog && !alertlog_idle(app->alertlog) && ++app->flush_waits < 200)
+		return;
+	uv_timer_stop(t);
+	print_snapshot(app);
+	stop(app, app->exit_code);
+}
+
 static void finish(struct app *app)
 {
 	if (app->finished)
@@ -311,8 +356,8 @@ static void finish(struct app *app)
 	if (!app->opt.replay)
 		model_advance(app->model, (int64_t)time(NULL));
 	if (app->opt.once || app->opt.json || app->ui == NULL) {
-		print_snapshot(app);
-		stop(app, app->exit_code);
+		build_snapshot(app);            /* evaluates the alerts: their changes go out */
+		uv_timer_start(&app->tick, on_flush, 0, 10);
 	} else {
 		draw(app);
 	}
@@ -531,14 +576,15 @@ static int run(struct app *app)
 	if (start_outputs(app) != 0)
 		return 2;
 	util_set_fatal_hook(ui_emergency_restore);
+	uv_timer_init(app->loop, &app->tick);
+	app->tick.data = app;
 	if (open_sources(app) != 0) {
 		stop(app, 2);
 		return 2;
 	}
 	if (app->opt.demo)
 		start_demo(app);
-	uv_timer_init(app->loop, &app->tick);
-	app->tick.data = app;
+
 	if (!app->opt.replay && !app->opt.once)
 		uv_timer_start(&app->tick, on_tick, app->ui ? 0 : ms_to_next_tick(app), 0);
 	else if (app->ui)
@@ -549,6 +595,26 @@ static int run(struct app *app)
 	return app->exit_code;
 }
 
+/* A closed standard descriptor would be taken by the next file opened (and
+ * libuv refuses fds 0-2 for its own use): point it at /dev/null. Returns
+ * false if standard output was closed. */
+static bool guard_std_fds(void)
+{
+	bool stdout_ok = true;
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (fd == 1)
+			stdout_ok = false;
+		int nfd = open("/dev/null", O_RDWR);
+		if (nfd >= 0 && nfd != fd) {
+			dup2(nfd, fd);
+			close(nfd);
+		}
+	}
+	return stdout_ok;
+}
+
 int main(int argc, char **argv)
 {
 	struct app app;
@@ -556,9 +622,14 @@ int main(int argc, char **argv)
 
 	setlocale(LC_CTYPE, "");
 	memset(&app, 0, sizeof app);
+	bool stdout_ok = guard_std_fds();
 	rc = parse_options(argc, argv, &app.opt);
 	if (rc != 0)
 		return rc < 0 ? 2 : 0;
+	if (!stdout_ok && (app.opt.json || app.opt.once)) {
+		fputs("ccboard: standard output is closed\n", stderr);
+		return 1;
+	}
 	app.loop = uv_default_loop();
 	rc = run(&app);
 	if (!app.stopping)

@@ -23,6 +23,8 @@
 #define TOMBSTONE_S 7200       /* how long an ended call is remembered */
 #define RING_STALE_S 120       /* an AMI "ringing" with no follow-up expires */
 #define MAX_RING 4             /* agents remembered as ringing for one call */
+#define ENTER_SAME_S 2         /* a queue_log ENTERQUEUE and AMI's join of one
+                                  call can be stamped a second or two apart */
 
 enum phase { PH_WAITING, PH_TALKING, PH_DONE };
 
@@ -503,8 +505,8 @@ static bool on_enter(struct model *m, const struct qevent *ev, int32_t qi)
 {
 	uint32_t h = call_hash(ev->callid, qi);
 	struct call *c = call_find(m, ev->callid, qi, h);
-	if (c && c->enter_t == ev->time)
-		return false;                          /* the same ENTERQUEUE again */
+	if (c && c->enter_t != INT64_MIN && llabs(c->enter_t - ev->time) <= ENTER_SAME_S)
+		return false;                          /* the same entry again */
 	if (c == NULL) {
 		c = call_new(m, ev->callid, qi, h);    /* on no list yet */
 	} else {
@@ -527,8 +529,15 @@ static bool on_outcome(struct model *m, const struct qevent *ev, int32_t qi)
 {
 	struct call *c = call_get(m, ev, qi);
 	long value = ev->kind == EV_CONNECT ? ev->hold_s : ev->wait_s;
-	if (c->outcome_seen)
+	if (c->outcome_seen) {
+		/* seen already (the other source): it still ends any ringing */
+		ring_clear_call(m, c);
+		if (ev->kind == EV_CONNECT && ev->agent) {
+			int32_t ai = agent_index(m, ev->agent);
+			m->agents[ai].ring_since = INT64_MIN;
+		}
 		return false;
+	}
 	c->outcome_seen = 1;
 	tally_event(m, ev, qi, value);
 	if (c->phase != PH_DONE || ev->kind == EV_CONNECT)
@@ -657,6 +666,20 @@ static void on_member(struct model *m, const struct qevent *ev)
 	}
 }
 
+/* A waiting call that left while nobody watched: no longer waiting, and its
+ * outcome (if it comes after all) still counts. */
+static void on_forget(struct model *m, const struct qevent *ev)
+{
+	int32_t qi;
+	struct call *c;
+	if (ev->callid == NULL || ev->queue == NULL)
+		return;
+	qi = queue_index(m, ev->queue);
+	c = call_find(m, ev->callid, qi, call_hash(ev->callid, qi));
+	if (c && c->phase == PH_WAITING)
+		call_retire(m, c, ev->time);
+}
+
 /* Asterisk restarted: every call in progress is gone; memberships stay. */
 static void on_queuestart(struct model *m, int64_t t)
 {
@@ -703,15 +726,21 @@ void model_free(struct model *m)
 	free(m);
 }
 
+static void new_day(struct model *m);
+
 void model_set_config(struct model *m, const struct config *cfg)
 {
+	int64_t start, end;
 	m->cfg = cfg;
 	for (size_t i = 0; i < m->queue_names.count; i++)
 		queue_conf_refresh(m, (int32_t)i);
-	if (m->now) {
-		day_bounds(m->now, cfg->day_start_min, &m->day_start, &m->day_end);
-		window_expire(m);
-	}
+	if (m->now == 0)
+		return;
+	/* a new day_start makes another day: its figures start from here */
+	day_bounds(m->now, cfg->day_start_min, &start, &end);
+	if (start != m->day_start)
+		new_day(m);
+	window_expire(m);
 }
 
 /* A new day: today's counts and intervals start again. */
@@ -792,6 +821,9 @@ bool model_apply(struct model *m, const struct qevent *ev)
 		break;
 	case EV_QUEUESTART:
 		on_queuestart(m, ev->time);
+		break;
+	case EV_FORGET:
+		on_forget(m, ev);
 		break;
 	default:
 		break;

@@ -13,7 +13,8 @@ enum ql_result {
 };
 
 /* Parses line[0..len) in place (it is split and NUL bytes are dropped; line
- * must be writable). On QL_EVENT, ev's strings point into line. */
+ * must be writable and line[len] must be '\0', as linebuf hands lines out).
+ * On QL_EVENT, ev's strings point into line. */
 enum ql_result queuelog_parse(char *line, size_t len, struct qevent *ev);
 
 #endif

@@ -173,6 +173,57 @@ void snapshot_free(struct snapshot *s)
 
 /* ---- JSON ----------------------------------------------------------------- */
 
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
+			return 0;               /* overlong, or a surrogate */
+		return 3;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* A JSON string of text from outside (queue and agent names come from the
+ * log as bytes): invalid UTF-8 becomes U+FFFD so nothing is dropped. */
+static json_t *jstr(const char *text)
+{
+	json_t *j = json_string(text ? text : "");
+	if (j)
+		return j;
+	size_t n = strlen(text);
+	char *clean = xmalloc(n * 3 + 1), *w = clean;
+	for (const unsigned char *r = (const unsigned char *)text; *r;) {
+		size_t k = utf8_seq(r);
+		if (k == 0) {
+			memcpy(w, "\xEF\xBF\xBD", 3);
+			w += 3;
+			r++;
+		} else {
+			memcpy(w, r, k);
+			w += k;
+			r += k;
+		}
+	}
+	*w = '\0';
+	j = json_string(clean);
+	free(clean);
+	return j ? j : json_string("");
+}
+
 /* A figure rounded to 2 decimals, or null. */
 static json_t *jfig(double v)
 {
@@ -208,9 +259,9 @@ static json_t *json_agents(const struct agent_counts *a)
 static json_t *json_queue(const struct snap_queue *q, int window_s)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "name", json_string(q->name));
+	json_object_set_new(o, "name", jstr(q->name));
 	if (q->display && strcmp(q->display, q->name) != 0)
-		json_object_set_new(o, "display", json_string(q->display));
+		json_object_set_new(o, "display", jstr(q->display));
 	json_object_set_new(o, "waiting", json_integer(q->waiting));
 	json_object_set_new(o, "longest_wait_s", json_integer(q->longest_wait_s));
 	json_object_set_new(o, "agents", json_agents(&q->agents));
@@ -224,23 +275,23 @@ static json_t *json_queue(const struct snap_queue *q, int window_s)
 
 static json_t *json_alert(const struct snap_alert *a)
 {
-	return json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:b}",
-	                 "rule", a->rule, "queue", a->queue,
+	return json_pack("{s:o, s:o, s:s, s:I, s:o, s:o, s:b}",
+	                 "rule", jstr(a->rule), "queue", jstr(a->queue),
 	                 "severity", alert_severity_name(a->severity), "since", (json_int_t)a->since,
-	                 "value", jfig(a->value), "message", a->message,
+	                 "value", jfig(a->value), "message", jstr(a->message),
 	                 "acknowledged", a->acknowledged);
 }
 
 static json_t *json_source(const struct snap_source *src)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}",
-	                      "name", src->name, "kind", src->kind ? src->kind : "?",
+	json_t *o = json_pack("{s:o, s:s, s:s, s:I, s:I, s:I, s:I}",
+	                      "name", jstr(src->name), "kind", src->kind ? src->kind : "?",
 	                      "state", source_state_name(src->state),
 	                      "lines", (json_int_t)src->lines, "bad_lines", (json_int_t)src->bad_lines,
 	                      "ignored_events", (json_int_t)src->ignored_events,
 	                      "bytes", (json_int_t)src->bytes);
 	if (src->detail[0])
-		json_object_set_new(o, "detail", json_string(src->detail));
+		json_object_set_new(o, "detail", jstr(src->detail));
 	if (src->clients)
 		json_object_set_new(o, "clients", json_integer(src->clients));
 	return o;

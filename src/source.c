@@ -1,6 +1,8 @@
 /* source.c - source_open dispatch on the spec, and what every kind shares. */
 #include "source.h"
 #include "source_internal.h"
+#include "ami.h"
+#include "source_net.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,9 +15,9 @@ static const struct source_kind {
 	const char *prefix;
 	source_open_fn open;
 } source_kinds[] = {
-	{ "tcp:", NULL },
-	{ "unix:", NULL },
-	{ "ami://", NULL },
+	{ "tcp:", source_net_open },
+	{ "unix:", source_net_open },
+	{ "ami://", source_ami_open },
 };
 
 struct source *source_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,

@@ -45,6 +45,8 @@ def main(ccboard, log, times_path, out_path, gen_cmd):
             if t_snap >= when + 1.0 + SLACK:
                 if counted < n:
                     late += 1
+                    print("line %d written at %.3f: snapshot at +%.3f counts %d"
+                          % (n, when, t_snap - when, counted))
                 break
         for t_snap, counted, _ in seen:
             if counted >= n:

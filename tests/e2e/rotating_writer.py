@@ -25,10 +25,15 @@ def main(path, rotate_at, truncate_at, times_path):
             os.rename(path, path + ".1")
             out = open(path, "a")
         elif n == truncate_at:
+            # copy-truncate is racy by nature: lines written just before the
+            # copy and not yet read are only in the copy (tail -F loses them
+            # too). Give the reader a moment on both sides, as a quiet moment
+            # at rotation time would.
+            time.sleep(0.3)
             shutil.copyfile(path, path + ".2")
             out.truncate(0)
             out.seek(0)
-            time.sleep(0.3)   # copy-truncate is racy by nature; give the reader a moment
+            time.sleep(0.3)
     out.close()
     times.close()
 

@@ -58,7 +58,8 @@ PY
 
 for size in 80x24 120x40 220x60; do
 	start "${size%x*}" "${size#*x}" "" "$CCBOARD" --replay -c "$TMP/empty.ini" "$TMP/log"
-	wait_for "Total"
+	wait_for "log done"           # the replay has read the whole log
+	sleep 0.2
 	for panel in "SLA 80/20" "Queue" "Alerts" "Agents" "Today by 15 min" "q quit"; do
 		grep -q -- "$panel" "$TMP/screen" || fail "$size: no '$panel' on screen"
 	done

@@ -425,6 +425,28 @@ static void test_snapshot_total(void **state)
 	snapshot_free(&s);
 }
 
+/* The same call from queue_log and AMI: the join may be stamped a second
+ * later than ENTERQUEUE; outcomes count once; a forgotten caller stops waiting. */
+static void test_two_sources_and_forget(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(feed(f, "%d|c1|q|NONE|ENTERQUEUE||1|1", T0), 1);
+	assert_int_equal(feed(f, "%d|c1|q|NONE|ENTERQUEUE||1|1", T0 + 1), 0);   /* AMI's join */
+	assert_int_equal(feed(f, "%d|c1|q|NONE|ABANDON|1|1|30", T0 + 30), 1);
+	assert_int_equal(feed(f, "%d|c1|q|NONE|ABANDON|1|1|30", T0 + 30), 0);
+	assert_int_equal(today(f, "q")->offered, 1);
+	assert_int_equal(feed(f, "%d|c2|q|NONE|ENTERQUEUE||1|1", T0 + 40), 1);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "q")), 1);
+	struct qevent ev = { .time = T0 + 50, .kind = EV_FORGET, .callid = "c2", .queue = "q",
+	                     .hold_s = -1, .talk_s = -1, .wait_s = -1, .ring_ms = -1 };
+	model_apply(f->m, &ev);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "q")), 0);
+	assert_int_equal(today(f, "q")->offered, 1);
+	/* ... and if its outcome turns up after all, it counts */
+	assert_int_equal(feed(f, "%d|c2|q|NONE|ABANDON|1|1|20", T0 + 60), 1);
+	assert_int_equal(today(f, "q")->offered, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +462,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrapup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_total, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_sources_and_forget, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,336 @@
+/* fuzz_model.c - arbitrary event sequences through model_apply,
+ * model_advance, snapshot_build, alerts_eval and the JSON and text writers.
+ *
+ * Two input forms. Input starting with a digit is queue_log text: each line is
+ * parsed with queuelog_parse and applied, so the real logs are seeds. Any
+ * other input is a compact program (see run_program) that builds events
+ * directly from a small alphabet of calls, queues and agents, with times that
+ * jump forward, back and across days, durations that may be missing (-1),
+ * settings read from the input and configuration swaps (a reload).
+ *
+ * Checks, at every snapshot: waiting >= 0 and longest wait 0 when nobody
+ * waits; logged_in = on_call + paused + wrapup + available + ringing; no count
+ * negative; offered = the six outcomes; the within-SL and short counts within
+ * theirs; today = the sum of its 15-minute intervals; the total = the sum of
+ * the queues; derived figures null or in range; queues sorted by name; the
+ * agent list agrees with the total's counts; the JSON is valid and names
+ * every queue. */
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "alerts.h"
+#include "config.h"
+#include "fuzz.h"
+#include "model.h"
+#include "queuelog.h"
+#include "snapshot.h"
+
+#define T0 1767225600   /* 2026-01-01T00:00:00Z */
+
+struct run {
+	struct config cfg[2];
+	int cur;
+	struct model *m;
+	struct alerts *al;
+	struct snapshot s;
+	int64_t t;
+};
+
+static void check_counts(const struct counts *c)
+{
+	const int64_t *f = &c->offered;
+	for (size_t i = 0; i < sizeof *c / sizeof *f; i++)
+		FUZZ_CHECK(f[i] >= 0);
+	FUZZ_CHECK(c->offered == c->answered + c->abandoned + c->timed_out + c->exited_key +
+	                         c->exited_empty + c->withdrawn);
+	FUZZ_CHECK(c->answered_within_sl <= c->answered);
+	FUZZ_CHECK(c->abandoned_short <= c->abandoned);
+	FUZZ_CHECK(c->abandoned_within_sl <= c->abandoned);
+}
+
+static void check_pct(double v, bool bounded)
+{
+	FUZZ_CHECK(isnan(v) || (isfinite(v) && v >= 0));
+	if (bounded)
+		FUZZ_CHECK(isnan(v) || v <= 100.0 + 1e-9);
+}
+
+static void check_period(const struct snap_period *p, enum sl_formula f)
+{
+	check_counts(&p->c);
+	check_pct(p->d.service_level_pct, f != SL_ABANDONS_POSITIVE);
+	check_pct(p->d.abandon_rate_pct, true);
+	check_pct(p->d.asa_s, false);
+	check_pct(p->d.aht_s, false);
+	check_pct(p->d.avg_abandon_wait_s, false);
+}
+
+static void check_agents(const struct agent_counts *a)
+{
+	FUZZ_CHECK(a->on_call >= 0 && a->paused >= 0 && a->wrapup >= 0);
+	FUZZ_CHECK(a->available >= 0 && a->ringing >= 0);
+	FUZZ_CHECK(a->logged_in == a->on_call + a->paused + a->wrapup + a->available + a->ringing);
+	FUZZ_CHECK(a->unavailable >= 0 && a->unavailable <= a->logged_in);
+}
+
+static void check_queue(const struct snap_queue *q)
+{
+	FUZZ_CHECK(q->name != NULL && q->display != NULL);
+	FUZZ_CHECK(q->waiting >= 0 && q->longest_wait_s >= 0);
+	if (q->waiting == 0)
+		FUZZ_CHECK(q->longest_wait_s == 0);
+	check_agents(&q->agents);
+	check_period(&q->today, q->sl_formula);
+	check_period(&q->window, q->sl_formula);
+	FUZZ_CHECK(q->n_intervals >= 0 && q->n_intervals <= MODEL_MAX_INTERVALS);
+	struct interval sum = { 0 };
+	for (int k = 0; k < q->n_intervals; k++) {
+		sum.offered += q->intervals[k].offered;
+		sum.answered += q->intervals[k].answered;
+		sum.abandoned += q->intervals[k].abandoned;
+		sum.answered_within_sl += q->intervals[k].answered_within_sl;
+	}
+	FUZZ_CHECK(sum.offered == q->today.c.offered);
+	FUZZ_CHECK(sum.answered == q->today.c.answered);
+	FUZZ_CHECK(sum.abandoned == q->today.c.abandoned);
+	FUZZ_CHECK(sum.answered_within_sl == q->today.c.answered_within_sl);
+}
+
+/* The total is the sum of the queues; each agent counts once. */
+static void check_total(const struct snapshot *s)
+{
+	struct counts today = { 0 }, window = { 0 };
+	int waiting = 0;
+	int64_t longest = 0;
+	int max_logged = 0;
+	for (size_t i = 0; i < s->n_queues; i++) {
+		const struct snap_queue *q = &s->queues[i];
+		if (i > 0)
+			FUZZ_CHECK(strcmp(s->queues[i - 1].name, q->name) < 0);
+		counts_add(&today, &q->today.c);
+		counts_add(&window, &q->window.c);
+		waiting += q->waiting;
+		if (q->longest_wait_s > longest)
+			longest = q->longest_wait_s;
+		if (q->agents.logged_in > max_logged)
+			max_logged = q->agents.logged_in;
+	}
+	FUZZ_CHECK(memcmp(&today, &s->total.today.c, sizeof today) == 0);
+	FUZZ_CHECK(memcmp(&window, &s->total.window.c, sizeof window) == 0);
+	FUZZ_CHECK(s->total.waiting == waiting && s->total.longest_wait_s == longest);
+	FUZZ_CHECK(s->total.agents.logged_in >= max_logged);
+	FUZZ_CHECK((size_t)s->total.agents.logged_in == s->n_agents);
+	int by_state[AGENT_STATE_COUNT] = { 0 };
+	for (size_t i = 0; i < s->n_agents; i++) {
+		FUZZ_CHECK((unsigned)s->agents[i].state < AGENT_STATE_COUNT);
+		FUZZ_CHECK(s->agents[i].since <= s->as_of);
+		by_state[s->agents[i].state]++;
+	}
+	FUZZ_CHECK(by_state[AGENT_ON_CALL] == s->total.agents.on_call);
+	FUZZ_CHECK(by_state[AGENT_PAUSED] == s->total.agents.paused);
+	FUZZ_CHECK(by_state[AGENT_WRAPUP] == s->total.agents.wrapup);
+	FUZZ_CHECK(by_state[AGENT_RINGING] == s->total.agents.ringing);
+	FUZZ_CHECK(by_state[AGENT_AVAILABLE] == s->total.agents.available);
+}
+
+/* The JSON parses and has every queue with its name. */
+static void check_json(const struct snapshot *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	FUZZ_CHECK(mem != NULL);
+	FUZZ_CHECK(snapshot_write_json(s, mem) == 0);
+	FUZZ_CHECK(fclose(mem) == 0);
+	json_error_t err;
+	json_t *root = json_loadb(buf, len, 0, &err);
+	if (root == NULL)
+		fprintf(stderr, "bad JSON (%s): %.*s\n", err.text, (int)(len > 300 ? 300 : len), buf);
+	FUZZ_CHECK(root != NULL);
+	json_t *queues = json_object_get(root, "queues");
+	FUZZ_CHECK(json_is_array(queues) && json_array_size(queues) == s->n_queues);
+	/* Known: a queue name that is not UTF-8 loses its "name" (jansson refuses it). */
+	for (size_t i = 0; i < s->n_queues && !fuzz_known(); i++)
+		FUZZ_CHECK(json_is_string(json_object_get(json_array_get(queues, i), "name")));
+	FUZZ_CHECK(json_is_object(json_object_get(root, "total")));
+	json_decref(root);
+	free(buf);
+
+	FILE *null = fopen("/dev/null", "w");
+	FUZZ_CHECK(null != NULL);
+	snapshot_write_text(s, null);
+	fclose(null);
+}
+
+static void on_alert(void *ctx, const struct alert_event *ev)
+{
+	const struct snapshot *s = ctx;
+	FUZZ_CHECK(ev->alert.rule[0] != '\0' && ev->alert.queue[0] != '\0');
+	FUZZ_CHECK(ev->alert.since <= s->as_of);
+}
+
+static void snapshot_check(struct run *r, bool deep)
+{
+	model_advance(r->m, r->t);
+	snapshot_build(&r->s, r->m, &r->cfg[r->cur]);
+	FUZZ_CHECK(r->s.as_of == model_now(r->m));
+	for (size_t i = 0; i < r->s.n_queues; i++)
+		check_queue(&r->s.queues[i]);
+	check_queue(&r->s.total);
+	check_total(&r->s);
+	alerts_eval(r->al, &r->s, r->s.as_of, on_alert, &r->s);
+	if (deep)
+		check_json(&r->s);
+}
+
+static void run_init(struct run *r)
+{
+	memset(r, 0, sizeof *r);
+	config_defaults(&r->cfg[0]);
+	config_defaults(&r->cfg[1]);
+	r->m = model_new(&r->cfg[0]);
+	r->al = alerts_new(r->cfg[0].alert_rules);
+	r->t = T0;
+}
+
+static void run_free(struct run *r)
+{
+	snapshot_check(r, true);
+	alerts_free(r->al);
+	snapshot_free(&r->s);
+	model_free(r->m);
+	config_free(&r->cfg[0]);
+	config_free(&r->cfg[1]);
+}
+
+/* queue_log text: one event per line. */
+static void run_text(struct run *r, const uint8_t *data, size_t size)
+{
+	size_t start = 0, lines = 0;
+	while (start < size) {
+		const uint8_t *lf = memchr(data + start, '\n', size - start);
+		size_t end = lf ? (size_t)(lf - data) : size;
+		char *line = malloc(end - start + 1);
+		struct qevent ev;
+		FUZZ_CHECK(line != NULL);
+		memcpy(line, data + start, end - start);
+		line[end - start] = '\0';
+		if (queuelog_parse(line, end - start, &ev) == QL_EVENT) {
+			model_apply(r->m, &ev);
+			if (ev.time > r->t)
+				r->t = ev.time;
+		}
+		free(line);
+		if (++lines % 64 == 0)
+			snapshot_check(r, false);
+		start = end + 1;
+	}
+}
+
+/* Reads settings for cfg from the input. */
+static void read_settings(struct config *cfg, struct fuzz_in *in)
+{
+	cfg->stale_call_s = 60 + (int)fuzz_byte(in) * 60;
+	cfg->window_s = 60 + (int)fuzz_byte(in) * 30;
+	cfg->day_start_min = (int)(fuzz_byte(in) * 6 % 1440);
+	cfg->defaults.wrapup_s = (int)(fuzz_byte(in) % 40);
+	cfg->defaults.sl_threshold_s = (int)(fuzz_byte(in) % 60);
+	cfg->defaults.short_abandon_s = (int)(fuzz_byte(in) % 15);
+	cfg->defaults.sl_formula = (enum sl_formula)(fuzz_byte(in) % 3);
+}
+
+static const char *pick(struct fuzz_in *in, const char *const *names, size_t n)
+{
+	return names[fuzz_byte(in) % n];
+}
+
+static const char *const callids[] = { "1.1", "1.2", "1.3", "2.1", "2.2", "9.9", NULL };
+static const char *const queues[] = { "sales", "support", "billing", "\xc3\xa9t\xc3\xa9",
+	"q|x", "\xff\xfe", NULL };
+static const char *const agents[] = { "Alex", "Sam", "Kim", "SIP/1001", "PJSIP/1002", NULL };
+static const char *const reasons[] = { "lunch", "", "a|b", NULL };
+
+#define N_OF(a) (sizeof a / sizeof a[0])
+
+static long duration(struct fuzz_in *in)
+{
+	unsigned b = fuzz_byte(in);
+	return b == 255 ? -1 : (long)b * (b > 200 ? 60 : 1);
+}
+
+/* One event built from the input. */
+static void apply_event(struct run *r, struct fuzz_in *in, enum ev_kind kind)
+{
+	struct qevent ev = { .kind = kind };
+	int dt = (int)(signed char)fuzz_byte(in);
+	static const int scale[4] = { 1, 7, 600, 3600 };
+	r->t += (int64_t)dt * scale[fuzz_byte(in) & 3];
+	if (r->t < 1)
+		r->t = 1;
+	ev.time = r->t;
+	ev.callid = pick(in, callids, N_OF(callids));
+	ev.queue = pick(in, queues, N_OF(queues));
+	ev.agent = pick(in, agents, N_OF(agents));
+	ev.reason = pick(in, reasons, N_OF(reasons));
+	ev.callerid = ev.callid ? "5551234" : NULL;
+	ev.hold_s = duration(in);
+	ev.talk_s = duration(in);
+	ev.wait_s = duration(in);
+	ev.ring_ms = duration(in) * 1000;
+	unsigned b = fuzz_byte(in);
+	ev.paused = b & 1;
+	ev.status = (int)(b >> 1) % 9;
+	model_apply(r->m, &ev);
+}
+
+/* The compact program: a settings header, then one op per byte. */
+static void run_program(struct run *r, struct fuzz_in *in)
+{
+	read_settings(&r->cfg[0], in);
+	read_settings(&r->cfg[1], in);
+	/* A reload that moves day_start keeps today's counts and intervals as
+	 * they were (nothing to recount from), so the swap keeps it. */
+	r->cfg[1].day_start_min = r->cfg[0].day_start_min;
+	model_set_config(r->m, &r->cfg[0]);
+	while (in->n > 0) {
+		unsigned op = fuzz_byte(in) % (EV_KIND_COUNT + 4);
+		if (op < EV_KIND_COUNT) {
+			apply_event(r, in, (enum ev_kind)op);
+		} else if (op == EV_KIND_COUNT) {
+			r->t += (int64_t)fuzz_u16(in) * 7;
+			model_advance(r->m, r->t);
+		} else if (op == EV_KIND_COUNT + 1) {
+			snapshot_check(r, false);
+		} else if (op == EV_KIND_COUNT + 2) {
+			r->cur ^= 1;
+			model_set_config(r->m, &r->cfg[r->cur]);
+			alerts_set_rules(r->al, r->cfg[r->cur].alert_rules);
+		} else {
+			snapshot_check(r, true);
+		}
+	}
+}
+
+static void fuzz_model_one(const uint8_t *data, size_t size)
+{
+	static bool tz_set;
+	struct run r;
+
+	if (!tz_set) {
+		setenv("TZ", "UTC", 1);
+		tzset();
+		tz_set = true;
+	}
+	run_init(&r);
+	if (size > 0 && data[0] >= '0' && data[0] <= '9') {
+		run_text(&r, data, size);
+	} else {
+		struct fuzz_in in = { data, size };
+		run_program(&r, &in);
+	}
+	run_free(&r);
+}
+
+FUZZ_TARGET(model)

@@ -1,0 +1,581 @@
+/* test_ami.c - AMI framing and mapping, on excerpts of a real Asterisk 22
+ * recording (tests/data/ami, cut by make-fixtures.py), the Asterisk 11
+ * QueueStatus reply, and the whole recording read through gzip -dc. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ami.h"
+
+#define MAX_EVENTS 4096
+
+/* A copy of one emitted event (its strings only live during the callback). */
+struct rec {
+	struct qevent ev;
+	char callid[64], queue[64], agent[64], callerid[64], reason[64];
+};
+
+struct run {
+	struct ami_framer fr;
+	struct ami_mapper map;
+	double recv_time;
+	size_t n;
+	struct rec *ev;
+	size_t banners;
+};
+
+static void copy(char *dst, const char *src, const char **field)
+{
+	if (!src) {
+		*field = NULL;
+		return;
+	}
+	snprintf(dst, 64, "%s", src);
+	*field = dst;
+}
+
+static void on_event(void *ctx, const struct qevent *ev)
+{
+	struct run *r = ctx;
+	assert_true(r->n < MAX_EVENTS);
+	struct rec *c = &r->ev[r->n++];
+	c->ev = *ev;
+	copy(c->callid, ev->callid, &c->ev.callid);
+	copy(c->queue, ev->queue, &c->ev.queue);
+	copy(c->agent, ev->agent, &c->ev.agent);
+	copy(c->callerid, ev->callerid, &c->ev.callerid);
+	copy(c->reason, ev->reason, &c->ev.reason);
+}
+
+static void on_msg(void *ctx, const struct ami_msg *msg)
+{
+	struct run *r = ctx;
+	if (msg->banner)
+		r->banners++;
+	ami_mapper_feed(&r->map, msg, r->recv_time, on_event, r);
+}
+
+static struct run *run_new(void)
+{
+	struct run *r = calloc(1, sizeof *r);
+	assert_non_null(r);
+	r->ev = calloc(MAX_EVENTS, sizeof *r->ev);
+	assert_non_null(r->ev);
+	ami_framer_init(&r->fr);
+	ami_mapper_init(&r->map);
+	return r;
+}
+
+static void run_free(struct run *r)
+{
+	ami_framer_free(&r->fr);
+	ami_mapper_free(&r->map);
+	free(r->ev);
+	free(r);
+}
+
+static void run_feed(struct run *r, const char *data, size_t n)
+{
+	ami_framer_feed(&r->fr, data, n, on_msg, r);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap)
+			buf = realloc(buf, cap *= 2);
+		assert_non_null(buf);
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+static struct run *run_file(const char *name)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/tests/data/ami/%s", CCBOARD_SRCDIR, name);
+	size_t n;
+	char *data = slurp(path, &n);
+	struct run *r = run_new();
+	run_feed(r, data, n);
+	ami_mapper_finish(&r->map, on_event, r);
+	free(data);
+	return r;
+}
+
+static size_t count_kind(const struct run *r, enum ev_kind k)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		n += r->ev[i].ev.kind == k;
+	return n;
+}
+
+static const struct qevent *find(const struct run *r, enum ev_kind k, const char *callid)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->ev[i].ev.kind == k && (!callid || (r->ev[i].ev.callid &&
+		    strcmp(r->ev[i].ev.callid, callid) == 0)))
+			return &r->ev[i].ev;
+	return NULL;
+}
+
+/* ----------------------------------------------------------------- framing */
+
+struct msgs {
+	size_t n, banners;
+	char first_event[64];
+	char last_value[64];
+};
+
+static void on_count(void *ctx, const struct ami_msg *msg)
+{
+	struct msgs *m = ctx;
+	m->n++;
+	if (msg->banner) {
+		m->banners++;
+		return;
+	}
+	const char *e = ami_get(msg, "event");
+	if (e && !m->first_event[0])
+		snprintf(m->first_event, sizeof m->first_event, "%s", e);
+	const char *v = ami_get(msg, "VALUE");
+	if (v)
+		snprintf(m->last_value, sizeof m->last_value, "%s", v);
+}
+
+static void test_framing_crlf_and_lf(void **state)
+{
+	(void)state;
+	const char *text = "Asterisk Call Manager/1.3\r\n"
+	                   "Event: One\r\nValue: a b \r\n\r\n"
+	                   "\r\n"
+	                   "event: Two\nvalue:c\n\n"
+	                   "Event: Three\r\nValue: d\r\n";   /* no end yet */
+	struct ami_framer f;
+	ami_framer_init(&f);
+	struct msgs m = { 0 };
+	assert_int_equal(ami_framer_feed(&f, text, strlen(text), on_count, &m), 3);
+	assert_int_equal(m.banners, 1);
+	assert_string_equal(m.first_event, "One");
+	assert_string_equal(m.last_value, "c");
+	assert_int_equal(ami_framer_feed(&f, "\r\n", 2, on_count, &m), 1);
+	assert_string_equal(m.last_value, "d");
+	ami_framer_free(&f);
+}
+
+static void test_framing_byte_by_byte(void **state)
+{
+	(void)state;
+	size_t n;
+	char path[512];
+	snprintf(path, sizeof path, "%s/tests/data/ami/answered.txt", CCBOARD_SRCDIR);
+	char *data = slurp(path, &n);
+	struct ami_framer whole, bytes;
+	ami_framer_init(&whole);
+	ami_framer_init(&bytes);
+	struct msgs a = { 0 }, b = { 0 };
+	ami_framer_feed(&whole, data, n, on_count, &a);
+	for (size_t i = 0; i < n; i++)
+		ami_framer_feed(&bytes, data + i, 1, on_count, &b);
+	assert_int_equal(a.banners, 1);
+	assert_int_equal(b.banners, 1);
+	assert_true(a.n > 30);
+	assert_int_equal(a.n, b.n);
+	free(data);
+	ami_framer_free(&whole);
+	ami_framer_free(&bytes);
+}
+
+static void test_framing_oversized_then_recovers(void **state)
+{
+	(void)state;
+	struct ami_framer f;
+	ami_framer_init(&f);
+	struct msgs m = { 0 };
+	ami_framer_feed(&f, "Event: Big\r\nValue: ", 19, on_count, &m);
+	char junk[4096];
+	memset(junk, 'x', sizeof junk);
+	for (int i = 0; i < 40; i++)      /* 160 KiB in one header */
+		ami_framer_feed(&f, junk, sizeof junk, on_count, &m);
+	const char *rest = "\r\nOther: y\r\n\r\nEvent: Small\r\nValue: ok\r\n\r\n";
+	ami_framer_feed(&f, rest, strlen(rest), on_count, &m);
+	assert_int_equal(f.oversized, 1);
+	assert_int_equal(m.n, 1);
+	assert_string_equal(m.first_event, "Small");
+	assert_string_equal(m.last_value, "ok");
+	ami_framer_free(&f);
+}
+
+static void test_framing_nul_and_reset(void **state)
+{
+	(void)state;
+	struct ami_framer f;
+	ami_framer_init(&f);
+	struct msgs m = { 0 };
+	const char part[] = "Event: Cut\r\nVal";
+	ami_framer_feed(&f, part, sizeof part - 1, on_count, &m);
+	ami_framer_reset(&f);            /* the connection dropped mid-message */
+	const char again[] = "Asterisk Call Manager/2.0.0\r\nEvent: A\0B\r\nValue: v\r\n\r\n";
+	ami_framer_feed(&f, again, sizeof again - 1, on_count, &m);
+	assert_int_equal(m.banners, 1);
+	assert_int_equal(m.n, 2);
+	assert_string_equal(m.first_event, "AB");
+	ami_framer_free(&f);
+}
+
+static void test_msg_time(void **state)
+{
+	(void)state;
+	struct ami_msg msg = { .n = 1, .h = { { "timestamp", "1795468894.225962" } } };
+	assert_true(ami_msg_time(&msg, 5.0) > 1795468894.2);
+	assert_true(ami_msg_time(&msg, 5.0) < 1795468894.3);
+	msg.h[0].value = "junk";
+	assert_true(ami_msg_time(&msg, 5.0) == 5.0);
+	msg.n = 0;
+	assert_true(ami_msg_time(&msg, 7.0) == 7.0);
+}
+
+/* ----------------------------------------------------------------- mapping */
+
+static void test_answered_call(void **state)
+{
+	(void)state;
+	struct run *r = run_file("answered.txt");
+	assert_int_equal(r->banners, 1);
+	const struct qevent *e = find(r, EV_ENTER, "1795468893.1");
+	assert_non_null(e);
+	assert_int_equal(e->time, 1795468894);
+	assert_string_equal(e->queue, "billing");
+	assert_string_equal(e->callerid, "01632960851");
+	e = find(r, EV_RINGING, "1795468893.1");
+	assert_non_null(e);
+	assert_string_equal(e->agent, "Ivan");
+	e = find(r, EV_CONNECT, "1795468893.1");
+	assert_non_null(e);
+	assert_int_equal(e->time, 1795468897);     /* queue_log: CONNECT|3|...|3 at ...897 */
+	assert_int_equal(e->hold_s, 3);
+	assert_int_equal(e->ring_ms, 3000);
+	assert_string_equal(e->agent, "Ivan");
+	e = find(r, EV_COMPLETE, "1795468893.1");
+	assert_non_null(e);
+	assert_int_equal(e->time, 1795468955);     /* COMPLETEAGENT|3|58|1 */
+	assert_int_equal(e->hold_s, 3);
+	assert_int_equal(e->talk_s, 58);
+	assert_string_equal(e->reason, "agent");
+	assert_null(find(r, EV_EXITKEY, NULL));     /* the bare Leave was followed by AgentConnect */
+	assert_null(find(r, EV_ABANDON, NULL));
+	assert_true(count_kind(r, EV_MEMBERSTATUS) > 5);
+	assert_true(r->map.ignored > 0);            /* Hangup events */
+	run_free(r);
+}
+
+static void test_exits(void **state)
+{
+	(void)state;
+	struct run *r = run_file("exits.txt");
+	const struct qevent *e = find(r, EV_ABANDON, "1795468953.43");
+	assert_non_null(e);                          /* ABANDON|1|1|7 */
+	assert_int_equal(e->wait_s, 7);
+	assert_string_equal(e->queue, "tech");
+	e = find(r, EV_ABANDON, "1795469314.245");   /* EXITWITHTIMEOUT|1|11|90 */
+	assert_non_null(e);
+	assert_int_equal(e->wait_s, 90);
+	assert_int_equal(e->time, 1795469405);
+	e = find(r, EV_RINGNOANSWER, "1795469314.245");
+	assert_non_null(e);
+	assert_string_equal(e->agent, "Judy");
+	assert_int_equal(e->ring_ms, 1000);
+	e = find(r, EV_ABANDON, "1795469041.83");    /* EXITEMPTY|1|1|53 */
+	assert_non_null(e);
+	assert_int_equal(e->wait_s, 53);
+	e = find(r, EV_EXITKEY, "1795469331.269");   /* EXITWITHKEY|1|5|6|16 at ...347 */
+	assert_non_null(e);
+	assert_int_equal(e->time, 1795469347);
+	assert_int_equal(e->wait_s, 16);
+	assert_string_equal(e->queue, "tech");
+	assert_int_equal(count_kind(r, EV_EXITKEY), 1);
+	assert_int_equal(count_kind(r, EV_ABANDON), 3);
+	assert_int_equal(count_kind(r, EV_ENTER), 4);
+	assert_int_equal(count_kind(r, EV_CONNECT), 0);
+	run_free(r);
+}
+
+/* A bare leave waits for AgentConnect; it is settled by time, not at once. */
+static void test_leave_grace(void **state)
+{
+	(void)state;
+	struct run *r = run_new();
+	const char *join = "Event: QueueCallerJoin\r\nTimestamp: 100.0\r\nUniqueid: c1\r\n"
+	                   "Queue: q\r\nCallerIDNum: 555\r\n\r\n"
+	                   "Event: QueueCallerLeave\r\nTimestamp: 110.2\r\nUniqueid: c1\r\n"
+	                   "Queue: q\r\n\r\n";
+	run_feed(r, join, strlen(join));
+	assert_int_equal(r->n, 1);
+	r->recv_time = 0;                            /* skew: stamped 110.2 received at 0 */
+	assert_int_equal(ami_mapper_flush(&r->map, 0.5, on_event, r), 0);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(ami_mapper_flush(&r->map, 2.0, on_event, r), 1);
+	assert_int_equal(r->ev[1].ev.kind, EV_EXITKEY);
+	assert_int_equal(r->ev[1].ev.wait_s, 10);
+	assert_int_equal(r->ev[1].ev.time, 110);
+	run_free(r);
+}
+
+static void test_members(void **state)
+{
+	(void)state;
+	struct run *r = run_file("members.txt");
+	assert_int_equal(count_kind(r, EV_ADDMEMBER), 14);
+	assert_int_equal(count_kind(r, EV_REMOVEMEMBER), 3);
+	assert_int_equal(count_kind(r, EV_PAUSE), 8);
+	assert_int_equal(count_kind(r, EV_UNPAUSE), 7);
+	size_t rupert = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct qevent *e = &r->ev[i].ev;
+		assert_non_null(e->agent);
+		assert_null(e->callid);
+		if (e->kind == EV_PAUSE && strcmp(e->agent, "Rupert") == 0) {
+			assert_string_equal(e->reason, "Team lead meeting");
+			rupert++;
+		}
+		if (e->kind == EV_ADDMEMBER)
+			assert_false(e->paused);
+	}
+	assert_int_equal(rupert, 3);
+	const struct qevent *e = find(r, EV_PAUSE, NULL);
+	assert_string_equal(e->agent, "Niaj");
+	assert_string_equal(e->queue, "tech");
+	assert_string_equal(e->reason, "Ticket follow-up");
+	run_free(r);
+}
+
+static void test_queuestatus_seed_is_idempotent(void **state)
+{
+	(void)state;
+	size_t n;
+	char path[512];
+	snprintf(path, sizeof path, "%s/tests/data/ami/queuestatus-burst.txt", CCBOARD_SRCDIR);
+	char *data = slurp(path, &n);
+	struct run *r = run_new();
+	/* a member the reply will not list: it left while we were away */
+	const char *zed = "Event: QueueMemberAdded\r\nQueue: billing\r\nMemberName: Zed\r\n"
+	                  "Interface: Local/299@agents/n\r\nPaused: 0\r\nStatus: 1\r\n\r\n";
+	r->recv_time = 1000000;
+	run_feed(r, zed, strlen(zed));
+	run_feed(r, data, n);
+	assert_int_equal(count_kind(r, EV_ADDMEMBER), 1 + 11);
+	assert_int_equal(count_kind(r, EV_MEMBERSTATUS), 1 + 11);
+	assert_int_equal(count_kind(r, EV_ENTER), 10);
+	const struct qevent *e = find(r, EV_ENTER, "1795469261.193");
+	assert_non_null(e);                      /* Wait: 17 */
+	assert_int_equal(e->time, 1000000 - 17);
+	assert_string_equal(e->queue, "billing");
+	e = find(r, EV_REMOVEMEMBER, NULL);
+	assert_non_null(e);
+	assert_string_equal(e->agent, "Zed");
+	assert_string_equal(e->queue, "billing");
+	/* the same reply again (a reconnect) announces nobody twice */
+	size_t mid = r->n;
+	run_feed(r, data, n);
+	for (size_t i = mid; i < r->n; i++)
+		assert_int_equal(r->ev[i].ev.kind, EV_MEMBERSTATUS);
+	assert_int_equal(r->n - mid, 11);
+	free(data);
+	run_free(r);
+}
+
+static void test_ast11_queuestatus(void **state)
+{
+	(void)state;
+	for (int crlf = 0; crlf < 2; crlf++) {
+		size_t n;
+		char *data = slurp(CCBOARD_SHARED "/data/real/ami-queuestatus-ast11.txt", &n);
+		char *conv = malloc(2 * n + 1);
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (crlf && data[i] == '\n')
+				conv[m++] = '\r';
+			conv[m++] = data[i];
+		}
+		struct run *r = run_new();
+		r->recv_time = 5000;
+		run_feed(r, conv, m);
+		size_t members = 0;
+		for (const char *p = data; (p = strstr(p, "Event: QueueMember\n")) != NULL; p++)
+			members++;
+		assert_true(members >= 5);
+		assert_int_equal(count_kind(r, EV_ADDMEMBER), members);
+		assert_int_equal(count_kind(r, EV_MEMBERSTATUS), members);
+		assert_int_equal(count_kind(r, EV_ENTER), 0);
+		bool found = false;
+		for (size_t i = 0; i < r->n; i++) {
+			const struct qevent *e = &r->ev[i].ev;
+			if (e->kind == EV_ADDMEMBER && strcmp(e->agent, "Agent/999") == 0) {
+				assert_true(e->paused);
+				found = true;
+			}
+			if (e->kind == EV_MEMBERSTATUS && strcmp(e->agent, "Agent/999") == 0)
+				assert_int_equal(e->status, MS_UNAVAILABLE);
+			if (e->kind == EV_ADDMEMBER && strcmp(e->agent, "Agent/220") == 0)
+				assert_false(e->paused);
+		}
+		assert_true(found);
+		assert_false(r->map.in_status);      /* QueueStatusComplete was seen */
+		free(conv);
+		free(data);
+		run_free(r);
+	}
+}
+
+/* ------------------------------------------- the whole recording vs queue_log */
+
+struct qlog_call {
+	char callid[32], queue[16], outcome[20];
+	long wait;            /* holdtime of CONNECT, waittime of the exits */
+	long talk;
+	int64_t t;
+};
+
+static size_t qlog_load(struct qlog_call *calls, size_t max)
+{
+	FILE *f = fopen(CCBOARD_SHARED "/data/real/asterisk22-session/queue_log", "r");
+	assert_non_null(f);
+	char line[1024];
+	size_t n = 0;
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		char *fld[12] = { 0 };
+		int nf = 0;
+		for (char *p = line; p && nf < 12;) {
+			fld[nf++] = p;
+			if ((p = strchr(p, '|')) != NULL)
+				*p++ = '\0';
+		}
+		if (nf < 6)
+			continue;
+		const char *ev = fld[4];
+		long wait = -1, talk = -1;
+		if (strcmp(ev, "CONNECT") == 0)
+			wait = atol(fld[5]);
+		else if (!strcmp(ev, "ABANDON") || !strcmp(ev, "EXITWITHTIMEOUT") || !strcmp(ev, "EXITEMPTY"))
+			wait = atol(fld[7]);
+		else if (!strcmp(ev, "EXITWITHKEY"))
+			wait = atol(fld[8]);
+		else if (!strcmp(ev, "COMPLETEAGENT") || !strcmp(ev, "COMPLETECALLER"))
+			wait = atol(fld[5]), talk = atol(fld[6]);
+		else
+			continue;
+		assert_true(n < max);
+		struct qlog_call *c = &calls[n++];
+		snprintf(c->callid, sizeof c->callid, "%s", fld[1]);
+		snprintf(c->queue, sizeof c->queue, "%s", fld[2]);
+		snprintf(c->outcome, sizeof c->outcome, "%s", ev);
+		c->wait = wait;
+		c->talk = talk;
+		c->t = atoll(fld[0]);
+	}
+	fclose(f);
+	return n;
+}
+
+static enum ev_kind qlog_kind(const char *ev)
+{
+	if (!strcmp(ev, "CONNECT"))
+		return EV_CONNECT;
+	if (!strcmp(ev, "EXITWITHKEY"))
+		return EV_EXITKEY;
+	if (!strncmp(ev, "COMPLETE", 8))
+		return EV_COMPLETE;
+	return EV_ABANDON;            /* ABANDON, EXITWITHTIMEOUT, EXITEMPTY: AMI cannot tell */
+}
+
+static void test_whole_recording(void **state)
+{
+	(void)state;
+	FILE *p = popen("gzip -dc '" CCBOARD_SHARED
+	                "/data/real/asterisk22-session/ami-transcript.raw.gz' 2>/dev/null", "r");
+	if (!p)
+		skip();
+	struct run *r = run_new();
+	char buf[8192];
+	size_t got, total = 0;
+	while ((got = fread(buf, 1, sizeof buf, p)) > 0) {
+		run_feed(r, buf, got);
+		total += got;
+	}
+	if (pclose(p) != 0 || total == 0) {
+		run_free(r);
+		skip();
+	}
+	ami_mapper_finish(&r->map, on_event, r);
+	assert_int_equal(total, 5700404);
+	assert_int_equal(r->fr.messages, 12310);
+	assert_int_equal(count_kind(r, EV_ENTER), 138);
+	assert_int_equal(count_kind(r, EV_CONNECT), 76);
+	assert_int_equal(count_kind(r, EV_COMPLETE), 76);
+	assert_int_equal(count_kind(r, EV_ABANDON), 60);
+	assert_int_equal(count_kind(r, EV_EXITKEY), 2);
+	assert_int_equal(count_kind(r, EV_RINGNOANSWER), 6);
+	assert_int_equal(count_kind(r, EV_RINGING), 88);
+	assert_int_equal(count_kind(r, EV_ADDMEMBER), 14);
+	assert_int_equal(count_kind(r, EV_REMOVEMEMBER), 3);
+	assert_int_equal(count_kind(r, EV_PAUSE) + count_kind(r, EV_UNPAUSE), 15);
+	assert_int_equal(count_kind(r, EV_MEMBERSTATUS), 244 + 14 + 22);
+
+	/* every outcome in queue_log has its AMI twin: same kind (as far as AMI
+	 * can tell), same queue, same wait, same second */
+	static struct qlog_call calls[512];
+	size_t n = qlog_load(calls, 512);
+	assert_int_equal(n, 76 + 62 + 76);   /* outcomes of 138 entries, and 76 ends */
+	size_t off_by_one = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct qlog_call *c = &calls[i];
+		const struct qevent *e = find(r, qlog_kind(c->outcome), c->callid);
+		assert_non_null(e);
+		assert_string_equal(e->queue, c->queue);
+		if (qlog_kind(c->outcome) == EV_CONNECT || qlog_kind(c->outcome) == EV_COMPLETE)
+			assert_int_equal(e->hold_s, c->wait);
+		else
+			assert_int_equal(e->wait_s, c->wait);
+		if (c->talk >= 0)
+			assert_int_equal(e->talk_s, c->talk);
+		assert_true(e->time == c->t || e->time == c->t - 1);
+		off_by_one += e->time != c->t;
+	}
+	assert_true(off_by_one <= n / 20);
+	assert_int_equal(r->map.n_callers, 0);     /* nobody left half-followed */
+	run_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_framing_crlf_and_lf),
+		cmocka_unit_test(test_framing_byte_by_byte),
+		cmocka_unit_test(test_framing_oversized_then_recovers),
+		cmocka_unit_test(test_framing_nul_and_reset),
+		cmocka_unit_test(test_msg_time),
+		cmocka_unit_test(test_answered_call),
+		cmocka_unit_test(test_exits),
+		cmocka_unit_test(test_leave_grace),
+		cmocka_unit_test(test_members),
+		cmocka_unit_test(test_queuestatus_seed_is_idempotent),
+		cmocka_unit_test(test_ast11_queuestatus),
+		cmocka_unit_test(test_whole_recording),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
