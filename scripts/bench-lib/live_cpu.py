@@ -30,8 +30,8 @@ def main(ccboard, source, workdir, seconds, rate):
     log = os.path.join(workdir, "live_queue_log")
     lines = feed.read_lines(source)
     feed.write_prefix(log, lines, PREFIX)
-    sock = "ccbench%d" % os.getpid()
-    tmux = ["tmux", "-L", sock, "-f", "/dev/null"]
+    sock = os.path.join(workdir, "tmux-%d.sock" % os.getpid())
+    tmux = ["tmux", "-S", sock, "-f", "/dev/null"]
     env = "env TZ=UTC LANG=C.UTF-8 TERM=xterm-256color"
     pane = subprocess.run(tmux + ["new-session", "-d", "-x", "120", "-y", "40", "-P", "-F",
                                   "#{pane_pid}", "exec %s %s -c /dev/null %s" % (env, ccboard, log)],
@@ -56,6 +56,8 @@ def main(ccboard, source, workdir, seconds, rate):
             p.terminate()
             p.wait(timeout=10)
         subprocess.run(tmux + ["kill-server"], capture_output=True)
+        if os.path.exists(sock):
+            os.unlink(sock)
     wall = t1 - t0
     for k in ("screen", "json", "tail"):
         print("%s %.3f" % (k, 100.0 * (c1[k] - c0[k]) / TICK / wall))
