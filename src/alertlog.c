@@ -52,24 +52,13 @@ static char *dup_printf(const char *fmt, ...)
 	return s;
 }
 
-static const char *severity_name(enum alert_severity sev)
-{
-	return sev == SEV_CRITICAL ? "critical" : sev == SEV_WARNING ? "warning" : "ok";
-}
-
 /* v with at most one decimal, whatever the locale; "" for null. */
 static void fmt_value(char *buf, size_t sz, double v)
 {
-	if (isnan(v) || isinf(v)) {
+	if (isnan(v) || isinf(v))
 		snprintf(buf, sz, "%s", "");
-		return;
-	}
-	long long t = llround(fabs(v) * 10.0);
-	const char *sign = (v < 0 && t != 0) ? "-" : "";
-	if (t % 10)
-		snprintf(buf, sz, "%s%lld.%lld", sign, t / 10, t % 10);
 	else
-		snprintf(buf, sz, "%s%lld", sign, t / 10);
+		alerts_format_number(buf, sz, v);
 }
 
 static void fmt_time(char *buf, size_t sz, int64_t t)
@@ -107,7 +96,7 @@ static char *format_line(const struct alert_event *ev, int64_t now)
 	fmt_value(value, sizeof value, a->value);
 	quote(msg, sizeof msg, a->message);
 	return dup_printf("%s %s %s rule=%s queue=%s value=%s since=%s message=\"%s\"\n", at,
-	                  alert_change_name(ev->change), severity_name(a->severity), a->rule,
+	                  alert_change_name(ev->change), alert_severity_name(a->severity), a->rule,
 	                  a->queue, *value ? value : "null", since, msg);
 }
 
@@ -250,7 +239,7 @@ static char **build_env(const struct alert_event *ev)
 	size_t k = 0;
 	env[k++] = dup_printf("CCBOARD_ALERT_RULE=%s", a->rule);
 	env[k++] = dup_printf("CCBOARD_ALERT_QUEUE=%s", a->queue);
-	env[k++] = dup_printf("CCBOARD_ALERT_SEVERITY=%s", severity_name(a->severity));
+	env[k++] = dup_printf("CCBOARD_ALERT_SEVERITY=%s", alert_severity_name(a->severity));
 	env[k++] = dup_printf("CCBOARD_ALERT_CHANGE=%s", alert_change_name(ev->change));
 	env[k++] = dup_printf("CCBOARD_ALERT_VALUE=%s", value);
 	env[k++] = dup_printf("CCBOARD_ALERT_SINCE=%lld", (long long)a->since);

@@ -180,8 +180,7 @@ static int fail(char **cause, const char *fmt, ...)
 	return -1;
 }
 
-/* Formats v with at most one decimal, independent of the locale. */
-static void fmt_num(char *buf, size_t sz, double v)
+void alerts_format_number(char *buf, size_t sz, double v)
 {
 	if (isnan(v)) {
 		snprintf(buf, sz, "null");
@@ -705,9 +704,9 @@ static void placeholder(const struct msg_ctx *mc, const char *name, size_t n, ch
 		snprintf(out, sz, "%s%s", x->m.period == MP_TODAY ? "today." :
 		         x->m.period == MP_WINDOW ? "window." : "", x->m.f->name);
 	else if (IS("value"))
-		fmt_num(out, sz, mc->v);
+		alerts_format_number(out, sz, mc->v);
 	else if (IS("threshold"))
-		fmt_num(out, sz, mc->t);
+		alerts_format_number(out, sz, mc->t);
 	else if (IS("unit"))
 		snprintf(out, sz, "%s", unit_suffix(x->m.f->unit));
 	else if (IS("severity"))
@@ -749,8 +748,8 @@ static void active_message(const struct msg_ctx *mc, char *buf, size_t sz)
 		return;
 	}
 	char v[32], t[32], for_txt[48] = "";
-	fmt_num(v, sizeof v, mc->v);
-	fmt_num(t, sizeof t, mc->t);
+	alerts_format_number(v, sizeof v, mc->v);
+	alerts_format_number(t, sizeof t, mc->t);
 	if (x->for_s > 0)
 		snprintf(for_txt, sizeof for_txt, " for %lld s", (long long)x->for_s);
 	const char *u = unit_suffix(x->m.f->unit);
@@ -765,7 +764,7 @@ static void active_message(const struct msg_ctx *mc, char *buf, size_t sz)
 	} else {
 		char c[32];
 		double h = rule_hysteresis(x);
-		fmt_num(c, sizeof c, op == OP_ABOVE ? mc->t - h : mc->t + h);
+		alerts_format_number(c, sizeof c, op == OP_ABOVE ? mc->t - h : mc->t + h);
 		snprintf(buf, sz, "%s: %s %s%s, back %s %s%s (clears %s %s%s)", mc->qname,
 		         x->m.f->label, v, u, op == OP_ABOVE ? "under" : "at", t, u,
 		         op == OP_ABOVE ? "below" : "at", c, u);
@@ -780,8 +779,8 @@ static void cleared_message(const struct msg_ctx *mc, const char *why, char *buf
 		return;
 	}
 	char v[32], t[32];
-	fmt_num(v, sizeof v, mc->v);
-	fmt_num(t, sizeof t, mc->t);
+	alerts_format_number(v, sizeof v, mc->v);
+	alerts_format_number(t, sizeof t, mc->t);
 	const char *u = unit_suffix(x->m.f->unit);
 	if (x->m.kind == MK_NO_AGENT)
 		snprintf(buf, sz, "%s: callers waiting with no agent: cleared", mc->qname);

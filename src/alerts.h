@@ -44,4 +44,7 @@ void alerts_ack(struct alerts *a);
 
 const char *alert_change_name(enum alert_change c);
 
+/* Writes v with at most one decimal, whatever the locale ("null" for NAN). */
+void alerts_format_number(char *buf, size_t sz, double v);
+
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "util.h"
 
 #define AMI_DEFAULT_PORT "5038"
 #define AMI_READ_BUF (64 * 1024)
@@ -64,23 +65,6 @@ static double wall_now(void)
 	if (uv_gettimeofday(&tv) != 0)
 		return 0;
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
-static char *fmt_cause(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt_cause(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
-	if (s) {
-		va_start(ap, fmt);
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
-	return s;
 }
 
 static void set_state(struct ami_client *c, enum source_state st, const char *fmt, ...)
@@ -470,7 +454,7 @@ static char *secret_from_file(const char *path, char **cause)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		*cause = fmt_cause("[ami] secret_file %s: %s", path, strerror(errno));
+		*cause = xasprintf("[ami] secret_file %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	char line[512];
@@ -479,7 +463,7 @@ static char *secret_from_file(const char *path, char **cause)
 	if (s)
 		s[strcspn(s, "\r\n")] = '\0';
 	if (!s || !*s) {
-		*cause = fmt_cause("[ami] secret_file %s: empty", path);
+		*cause = xasprintf("[ami] secret_file %s: empty", path);
 		return NULL;
 	}
 	char *dup = strdup(s);
@@ -493,7 +477,7 @@ static char *secret_from_config(const struct config *cfg, char **cause)
 		return strdup(cfg->ami_secret);
 	if (cfg && cfg->ami_secret_file && *cfg->ami_secret_file)
 		return secret_from_file(cfg->ami_secret_file, cause);
-	*cause = fmt_cause("no AMI secret: set [ami] secret or secret_file in the configuration "
+	*cause = xasprintf("no AMI secret: set [ami] secret or secret_file in the configuration "
 	                   "(it is never taken from the command line)");
 	return NULL;
 }
@@ -510,7 +494,7 @@ static int parse_options(struct ami_client *c, const char *q, char **cause)
 		char *end = NULL;
 		double v = eq ? strtod(eq + 1, &end) : 0;
 		if (!eq || end == eq + 1 || *end || !(v > 0) || v > 86400) {
-			*cause = fmt_cause("bad AMI option '%s' (ping=S, timeout=S, backoff_max=S)", kv);
+			*cause = xasprintf("bad AMI option '%s' (ping=S, timeout=S, backoff_max=S)", kv);
 			return -1;
 		}
 		*eq = '\0';
@@ -521,7 +505,7 @@ static int parse_options(struct ami_client *c, const char *q, char **cause)
 		else if (strcmp(kv, "backoff_max") == 0)
 			c->backoff_max_s = v;
 		else {
-			*cause = fmt_cause("unknown AMI option '%s'", kv);
+			*cause = xasprintf("unknown AMI option '%s'", kv);
 			return -1;
 		}
 		q = amp ? amp + 1 : NULL;
@@ -537,11 +521,11 @@ static int parse_spec(struct ami_client *c, const char *spec, char **cause)
 	const char *q = strchr(p, '?');
 	size_t hl = q ? (size_t)(q - p) : strlen(p);
 	if (!at || at == p || (q && at > q)) {
-		*cause = fmt_cause("expected ami://USER@HOST:PORT: '%s'", spec);
+		*cause = xasprintf("expected ami://USER@HOST:PORT: '%s'", spec);
 		return -1;
 	}
 	if (memchr(p, ':', (size_t)(at - p))) {
-		*cause = fmt_cause("no secret on the command line: put it in the configuration "
+		*cause = xasprintf("no secret on the command line: put it in the configuration "
 		                   "([ami] secret or secret_file)");
 		return -1;
 	}
@@ -561,7 +545,7 @@ static int parse_spec(struct ami_client *c, const char *spec, char **cause)
 	long port = c->port ? strtol(c->port, &end, 10) : -1;
 	if (!c->user || !c->host || !*c->host || !end || *end || port < 1 || port > 65535 ||
 	    has_control(c->user)) {
-		*cause = fmt_cause("expected ami://USER@HOST:PORT: '%s'", spec);
+		*cause = xasprintf("expected ami://USER@HOST:PORT: '%s'", spec);
 		return -1;
 	}
 	return parse_options(c, q ? q + 1 : NULL, cause);
@@ -586,7 +570,7 @@ struct source *source_ami_open(uv_loop_t *loop, const char *spec, const struct s
 	if (!c || !src) {
 		free(c);
 		free(src);
-		*cause = fmt_cause("out of memory");
+		*cause = xasprintf("out of memory");
 		return NULL;
 	}
 	c->src = src;
@@ -599,7 +583,7 @@ struct source *source_ami_open(uv_loop_t *loop, const char *spec, const struct s
 		return NULL;
 	}
 	if (has_control(c->secret)) {
-		*cause = fmt_cause("the AMI secret holds a control character");
+		*cause = xasprintf("the AMI secret holds a control character");
 		client_discard(c);
 		return NULL;
 	}

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "linebuf.h"
+#include "util.h"
 
 #define NET_READ_BUF (64 * 1024)
 #define NET_BINARY_WINDOW 4096   /* bytes looked at before judging */
@@ -277,23 +278,6 @@ static void on_connection(uv_stream_t *server, int status)
 
 /* --- opening */
 
-static char *fmt_cause(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt_cause(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
-	if (s) {
-		va_start(ap, fmt);
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
-	return s;
-}
-
 /* Splits "HOST:PORT" ("[V6]:PORT", ":PORT") into host (loopback when empty)
  * and port. Returns 0, or -1 with *cause set. */
 static int parse_hostport(const char *hp, char *host, size_t hostsz, char *port, size_t portsz,
@@ -301,7 +285,7 @@ static int parse_hostport(const char *hp, char *host, size_t hostsz, char *port,
 {
 	const char *colon = strrchr(hp, ':');
 	if (!colon || !colon[1]) {
-		*cause = fmt_cause("expected tcp:HOST:PORT (HOST may be empty for loopback): '%s'", hp);
+		*cause = xasprintf("expected tcp:HOST:PORT (HOST may be empty for loopback): '%s'", hp);
 		return -1;
 	}
 	size_t hl = (size_t)(colon - hp);
@@ -310,7 +294,7 @@ static int parse_hostport(const char *hp, char *host, size_t hostsz, char *port,
 		hl -= 2;
 	}
 	if (hl >= hostsz || strlen(colon + 1) >= portsz) {
-		*cause = fmt_cause("address too long: '%s'", hp);
+		*cause = xasprintf("address too long: '%s'", hp);
 		return -1;
 	}
 	if (hl == 0)
@@ -321,7 +305,7 @@ static int parse_hostport(const char *hp, char *host, size_t hostsz, char *port,
 	char *end;
 	long p = strtol(port, &end, 10);
 	if (*end || p < 0 || p > 65535) {
-		*cause = fmt_cause("bad port: '%s'", port);
+		*cause = xasprintf("bad port: '%s'", port);
 		return -1;
 	}
 	return 0;
@@ -337,7 +321,7 @@ static int listen_tcp(struct net_listener *l, const char *hp, char **cause)
 	struct addrinfo *ai = NULL;
 	int rc = getaddrinfo(host, port, &hints, &ai);
 	if (rc != 0) {
-		*cause = fmt_cause("%s: %s", host, gai_strerror(rc));
+		*cause = xasprintf("%s: %s", host, gai_strerror(rc));
 		return -1;
 	}
 	uv_tcp_init(l->loop, &l->server.tcp);
@@ -347,7 +331,7 @@ static int listen_tcp(struct net_listener *l, const char *hp, char **cause)
 	if (rc == 0)
 		rc = uv_listen(&l->server.stream, 128, on_connection);
 	if (rc != 0) {
-		*cause = fmt_cause("listen on %s:%s: %s", host, port, uv_strerror(rc));
+		*cause = xasprintf("listen on %s:%s: %s", host, port, uv_strerror(rc));
 		return -1;
 	}
 	struct sockaddr_storage ss;
@@ -366,7 +350,7 @@ static int unix_clear(const char *path, char **cause)
 	if (lstat(path, &st) != 0)
 		return 0;
 	if (!S_ISSOCK(st.st_mode)) {
-		*cause = fmt_cause("%s exists and is not a socket", path);
+		*cause = xasprintf("%s exists and is not a socket", path);
 		return -1;
 	}
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -374,7 +358,7 @@ static int unix_clear(const char *path, char **cause)
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
 		close(fd);
-		*cause = fmt_cause("%s is in use by another listener", path);
+		*cause = xasprintf("%s is in use by another listener", path);
 		return -1;
 	}
 	if (fd >= 0)
@@ -386,7 +370,7 @@ static int unix_clear(const char *path, char **cause)
 static int listen_unix(struct net_listener *l, const char *path, char **cause)
 {
 	if (!*path || strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
-		*cause = fmt_cause("unix socket path empty or too long: '%s'", path);
+		*cause = xasprintf("unix socket path empty or too long: '%s'", path);
 		return -1;
 	}
 	if (unix_clear(path, cause) != 0)
@@ -399,7 +383,7 @@ static int listen_unix(struct net_listener *l, const char *path, char **cause)
 		rc = uv_listen(&l->server.stream, 128, on_connection);
 	}
 	if (rc != 0) {
-		*cause = fmt_cause("listen on %s: %s", path, uv_strerror(rc));
+		*cause = xasprintf("listen on %s: %s", path, uv_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -430,7 +414,7 @@ struct source *source_net_open(uv_loop_t *loop, const char *spec, const struct s
 	*cause = NULL;
 	bool is_unix = strncmp(spec, "unix:", 5) == 0;
 	if (!is_unix && strncmp(spec, "tcp:", 4) != 0) {
-		*cause = fmt_cause("not a tcp: or unix: address: '%s'", spec);
+		*cause = xasprintf("not a tcp: or unix: address: '%s'", spec);
 		return NULL;
 	}
 	struct source *src = calloc(1, sizeof *src);
@@ -438,7 +422,7 @@ struct source *source_net_open(uv_loop_t *loop, const char *spec, const struct s
 	if (!src || !l) {
 		free(src);
 		free(l);
-		*cause = fmt_cause("out of memory");
+		*cause = xasprintf("out of memory");
 		return NULL;
 	}
 	snprintf(src->info.name, sizeof src->info.name, "%s", spec);
