@@ -1013,3 +1013,15 @@ const char *agent_state_name(enum agent_state s)
 {
 	return (unsigned)s < AGENT_STATE_COUNT ? state_names[s] : "?";
 }
+
+int model_agent_queues(const struct model *m, size_t ai, struct agent_queue_view *out, int max)
+{
+	const struct agent *a = &m->agents[ai];
+	int n = 0;
+
+	for (int k = 0; k < a->nmem && n < max; k++, n++) {
+		out[n].queue = (size_t)a->mem[k].queue;
+		out[n].paused = a->mem[k].paused != 0;
+	}
+	return n;
+}

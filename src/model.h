@@ -92,6 +92,11 @@ bool model_agent(const struct model *m, size_t ai, struct agent_view *out);
 struct caller_view { const char *callerid; int64_t since; };
 int model_queue_callers(const struct model *m, size_t qi, struct caller_view *out, int max);
 
+/* The queues agent ai is logged in to (queue index, paused there), in the order
+ * it joined them, up to max; returns how many. */
+struct agent_queue_view { size_t queue; bool paused; };
+int model_agent_queues(const struct model *m, size_t ai, struct agent_queue_view *out, int max);
+
 const char *agent_state_name(enum agent_state s);
 
 #endif
