@@ -123,27 +123,130 @@ static void fill_total(struct snapshot *s, const struct model *m, const struct c
 		t->n_intervals = model_now(m) ? 1 : 0;
 }
 
-static void fill_agents(struct snapshot *s, const struct model *m)
+struct agent_tmp {
+	struct agent_view v;
+	size_t ai;
+};
+
+static int by_tmp_name(const void *a, const void *b)
 {
-	size_t n = model_agent_count(m);
-	s->agents = xrealloc(s->agents, (n ? n : 1) * sizeof *s->agents);
+	return by_agent_name(&((const struct agent_tmp *)a)->v, &((const struct agent_tmp *)b)->v);
+}
+
+static int by_member_queue(const void *a, const void *b)
+{
+	int x = ((const struct snap_member *)a)->queue, y = ((const struct snap_member *)b)->queue;
+	return (x > y) - (x < y);
+}
+
+/* Grows the arrays of s that hold one entry per agent to n entries. */
+static void agents_reserve(struct snapshot *s, size_t n)
+{
+	if (n <= s->cap_agents && s->agents)
+		return;
+	s->cap_agents = n > s->cap_agents * 2 ? n : s->cap_agents * 2;
+	if (s->cap_agents == 0)
+		s->cap_agents = 1;
+	s->agents = xrealloc(s->agents, s->cap_agents * sizeof *s->agents);
+	s->agent_queues = xrealloc(s->agent_queues, s->cap_agents * sizeof *s->agent_queues);
+	s->agent_n_queues = xrealloc(s->agent_n_queues, s->cap_agents * sizeof *s->agent_n_queues);
+}
+
+/* Appends model agent ai's queues (as snapshot indexes, by rank) to the member
+ * pool at *used; returns how many. */
+static int fill_members(struct snapshot *s, const struct model *m, size_t ai,
+                        const size_t *rank, size_t nq, size_t *used)
+{
+	struct agent_queue_view *buf = xmalloc((nq ? nq : 1) * sizeof *buf);
+	int k = model_agent_queues(m, ai, buf, (int)nq);
+
+	if (*used + (size_t)k > s->cap_members || s->member_pool == NULL) {
+		size_t want = *used + (size_t)k;
+		s->cap_members = want > s->cap_members * 2 ? want : s->cap_members * 2;
+		if (s->cap_members == 0)
+			s->cap_members = 1;
+		s->member_pool = xrealloc(s->member_pool, s->cap_members * sizeof *s->member_pool);
+	}
+	for (int i = 0; i < k; i++) {
+		s->member_pool[*used + (size_t)i].queue = (int)rank[buf[i].queue];
+		s->member_pool[*used + (size_t)i].paused = buf[i].paused;
+	}
+	qsort(s->member_pool + *used, (size_t)k, sizeof *s->member_pool, by_member_queue);
+	*used += (size_t)k;
+	free(buf);
+	return k;
+}
+
+static void fill_agents(struct snapshot *s, const struct model *m, const size_t *rank, size_t nq)
+{
+	size_t n = model_agent_count(m), used = 0;
+	struct agent_tmp *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+	size_t *off = xmalloc((n ? n : 1) * sizeof *off);
+
 	s->n_agents = 0;
 	for (size_t i = 0; i < n; i++)
-		if (model_agent(m, i, &s->agents[s->n_agents]))
-			s->n_agents++;
-	qsort(s->agents, s->n_agents, sizeof *s->agents, by_agent_name);
+		if (model_agent(m, i, &tmp[s->n_agents].v))
+			tmp[s->n_agents++].ai = i;
+	qsort(tmp, s->n_agents, sizeof *tmp, by_tmp_name);
+	agents_reserve(s, s->n_agents);
+	for (size_t i = 0; i < s->n_agents; i++) {
+		s->agents[i] = tmp[i].v;
+		off[i] = used;
+		s->agent_n_queues[i] = fill_members(s, m, tmp[i].ai, rank, nq, &used);
+	}
+	for (size_t i = 0; i < s->n_agents; i++)   /* the pool has stopped moving */
+		s->agent_queues[i] = s->member_pool ? s->member_pool + off[i] : NULL;
+	free(tmp);
+	free(off);
+}
+
+/* Copies each queue's waiting callers (up to SNAP_MAX_CALLERS) into s. */
+static void fill_callers(struct snapshot *s, const struct model *m, const size_t *order)
+{
+	struct caller_view cv[SNAP_MAX_CALLERS];
+	size_t need = 0, used = 0;
+	int64_t now = model_now(m);
+
+	for (size_t i = 0; i < s->n_queues; i++) {
+		int w = model_queue_waiting(m, order[i]);
+		need += (size_t)(w < 0 ? 0 : w > SNAP_MAX_CALLERS ? SNAP_MAX_CALLERS : w);
+	}
+	if (need > s->cap_callers || s->caller_pool == NULL) {
+		s->cap_callers = need > s->cap_callers * 2 ? need : s->cap_callers * 2;
+		if (s->cap_callers == 0)
+			s->cap_callers = 1;
+		s->caller_pool = xrealloc(s->caller_pool, s->cap_callers * sizeof *s->caller_pool);
+	}
+	for (size_t i = 0; i < s->n_queues; i++) {
+		struct snap_queue *q = &s->queues[i];
+		int room = (int)(need - used), k;
+
+		k = model_queue_callers(m, order[i], cv, room < SNAP_MAX_CALLERS ? room : SNAP_MAX_CALLERS);
+		q->callers = s->caller_pool + used;
+		q->n_callers = k;
+		for (int j = 0; j < k; j++) {
+			struct snap_caller *c = &s->caller_pool[used++];
+			snprintf(c->callerid, sizeof c->callerid, "%s", cv[j].callerid ? cv[j].callerid : "");
+			c->waiting_s = cv[j].since == INT64_MIN || cv[j].since > now ? 0 : now - cv[j].since;
+		}
+	}
+	s->total.n_callers = 0;
+	s->total.callers = NULL;
 }
 
 void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg)
 {
 	size_t n = model_queue_count(m);
 	size_t *order = xmalloc((n ? n : 1) * sizeof *order);
+	size_t *rank = xmalloc((n ? n : 1) * sizeof *rank);
 	struct agent_counts *ac = xmalloc((n ? n : 1) * sizeof *ac), total;
 
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	sort_model = m;
 	qsort(order, n, sizeof *order, by_queue_name);
+	for (size_t i = 0; i < n; i++)
+		rank[order[i]] = i;
 	model_agent_counts(m, ac, &total);
 
 	if (n > s->n_queues || s->queues == NULL)
@@ -153,7 +256,8 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 		fill_queue(&s->queues[i], m, order[i], &ac[order[i]]);
 	}
 	fill_total(s, m, cfg, &total);
-	fill_agents(s, m);
+	fill_callers(s, m, order);
+	fill_agents(s, m, rank, n);
 	s->as_of = model_now(m);
 	s->window_s = cfg->window_s;
 	s->stats = model_stats(m);
@@ -161,6 +265,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	snprintf(s->sla, sizeof s->sla, "%g/%d", cfg->defaults.sl_target_pct,
 	         cfg->defaults.sl_threshold_s);
 	free(order);
+	free(rank);
 	free(ac);
 }
 
@@ -168,7 +273,21 @@ void snapshot_free(struct snapshot *s)
 {
 	free(s->queues);
 	free(s->agents);
+	free(s->agent_queues);
+	free(s->agent_n_queues);
+	free(s->caller_pool);
+	free(s->member_pool);
 	memset(s, 0, sizeof *s);
+}
+
+const struct snap_member *snapshot_agent_in(const struct snapshot *s, size_t ai, size_t qi)
+{
+	if (ai >= s->n_agents || s->agent_queues == NULL)
+		return NULL;
+	for (int k = 0; k < s->agent_n_queues[ai]; k++)
+		if (s->agent_queues[ai][k].queue == (int)qi)
+			return &s->agent_queues[ai][k];
+	return NULL;
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
@@ -256,7 +375,17 @@ static json_t *json_agents(const struct agent_counts *a)
 	                 "unavailable", a->unavailable);
 }
 
-static json_t *json_queue(const struct snap_queue *q, int window_s)
+/* The waiting callers of q, longest first. */
+static json_t *json_callers(const struct snap_queue *q)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < q->n_callers; i++)
+		json_array_append_new(a, json_pack("{s:o, s:I}", "callerid", jstr(q->callers[i].callerid),
+		                                   "waiting_s", (json_int_t)q->callers[i].waiting_s));
+	return a;
+}
+
+static json_t *json_queue(const struct snap_queue *q, int window_s, bool is_total)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "name", jstr(q->name));
@@ -270,6 +399,8 @@ static json_t *json_queue(const struct snap_queue *q, int window_s)
 	json_object_set_new(o, "sl_threshold_s", json_integer(q->sl_threshold_s));
 	json_object_set_new(o, "sl_target_pct", json_real(q->sl_target_pct));
 	json_object_set_new(o, "sl_formula", json_string(config_sl_formula_name(q->sl_formula)));
+	if (!is_total)
+		json_object_set_new(o, "callers", json_callers(q));
 	return o;
 }
 
@@ -302,9 +433,9 @@ static json_t *snapshot_json(const struct snapshot *s)
 	json_t *root = json_object(), *qs = json_array(), *al = json_array(), *src = json_array();
 	json_object_set_new(root, "as_of", json_integer(s->as_of));
 	for (size_t i = 0; i < s->n_queues; i++)
-		json_array_append_new(qs, json_queue(&s->queues[i], s->window_s));
+		json_array_append_new(qs, json_queue(&s->queues[i], s->window_s, false));
 	json_object_set_new(root, "queues", qs);
-	json_object_set_new(root, "total", json_queue(&s->total, s->window_s));
+	json_object_set_new(root, "total", json_queue(&s->total, s->window_s, true));
 	for (size_t i = 0; i < s->n_alerts; i++)
 		json_array_append_new(al, json_alert(&s->alerts[i]));
 	json_object_set_new(root, "alerts", al);

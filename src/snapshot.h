@@ -15,6 +15,20 @@ struct snap_period {
 	struct derived d;
 };
 
+/* Waiting callers kept per queue in a snapshot, longest first. */
+#define SNAP_MAX_CALLERS 32
+
+struct snap_caller {
+	char callerid[64];       /* as received (raw: make it safe before drawing) */
+	int64_t waiting_s;
+};
+
+/* One queue an agent is logged in to: its index in snapshot.queues. */
+struct snap_member {
+	int queue;
+	bool paused;             /* paused in that queue */
+};
+
 struct snap_queue {
 	const char *name;        /* queue name as in the log ("total"); points into the model */
 	const char *display;     /* display name from config (or name) */
@@ -29,6 +43,8 @@ struct snap_queue {
 	int wrapup_s;
 	int n_intervals;                          /* today's intervals so far */
 	struct interval intervals[MODEL_MAX_INTERVALS];
+	int n_callers;                            /* none for the total */
+	const struct snap_caller *callers;        /* longest first; into snapshot.caller_pool */
 };
 
 enum source_state { SRC_STARTING, SRC_FOLLOWING, SRC_WAITING, SRC_LAGGING, SRC_DONE,
@@ -65,6 +81,8 @@ struct snapshot {
 	struct snap_queue total;
 	size_t n_agents;
 	struct agent_view *agents;          /* logged-in agents, sorted by name; names owned */
+	struct snap_member **agent_queues;  /* per agent: its queues, sorted by index ... */
+	int *agent_n_queues;                /* ... and how many (0: logged in to none) */
 	size_t n_alerts;
 	struct snap_alert *alerts;          /* newest first */
 	size_t n_sources;
@@ -72,6 +90,11 @@ struct snapshot {
 	struct model_stats stats;
 	const char *site;
 	char sla[32];                       /* "80/20" of the defaults */
+	/* storage behind the pointers above, reused from build to build */
+	struct snap_caller *caller_pool;
+	size_t cap_callers, cap_agents;
+	struct snap_member *member_pool;
+	size_t cap_members;
 };
 
 /* Fills s from the model as of the model's clock (call model_advance first).
@@ -79,6 +102,10 @@ struct snapshot {
  * s before the first call and free it with snapshot_free. */
 void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg);
 void snapshot_free(struct snapshot *s);
+
+/* Returns agent ai's membership of queue qi (indexes into s), or NULL when the
+ * agent is not logged in to it. */
+const struct snap_member *snapshot_agent_in(const struct snapshot *s, size_t ai, size_t qi);
 
 /* Writes s as one line of JSON (SPEC 3.2) followed by "\n". Returns 0, or -1
  * with errno set when the stream failed. */

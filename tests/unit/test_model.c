@@ -447,6 +447,81 @@ static void test_two_sources_and_forget(void **state)
 	assert_int_equal(today(f, "q")->offered, 2);
 }
 
+/* Which queues each agent is in, and the callers waiting in each queue. */
+static void test_agent_queues_and_callers(void **state)
+{
+	struct fixture *f = *state;
+	struct agent_queue_view aq[8];
+	struct snapshot s;
+	char line[128];
+	int n;
+
+	memset(&s, 0, sizeof s);
+	f->cfg.stale_call_s = 100000;
+	feed(f, "%d|MANAGER|zeta|Ann|ADDMEMBER|", T0);
+	feed(f, "%d|MANAGER|alpha|Ann|ADDMEMBER|", T0);
+	feed(f, "%d|MANAGER|alpha|Bob|ADDMEMBER|", T0);
+	feed(f, "%d|NONE|zeta|Ann|PAUSE|Break", T0 + 1);
+	n = model_agent_queues(f->m, 0, aq, 8);               /* Ann: in joining order */
+	assert_int_equal(n, 2);
+	assert_int_equal(aq[0].queue, qidx(f, "zeta"));
+	assert_true(aq[0].paused);
+	assert_int_equal(aq[1].queue, qidx(f, "alpha"));
+	assert_false(aq[1].paused);
+	assert_int_equal(model_agent_queues(f->m, 0, aq, 1), 1);   /* max is kept */
+	assert_int_equal(model_agent_queues(f->m, 1, aq, 8), 1);
+	feed(f, "%d|MANAGER|alpha|Bob|REMOVEMEMBER|", T0 + 2);
+	assert_int_equal(model_agent_queues(f->m, 1, aq, 8), 0);
+
+	feed(f, "%d|c1|zeta|NONE|ENTERQUEUE||+15550001|1", T0 + 10);
+	feed(f, "%d|c2|zeta|NONE|ENTERQUEUE||+15550002|1", T0 + 20);
+	feed(f, "%d|c3|alpha|NONE|ENTERQUEUE||bad\033[31m|1", T0 + 25);
+	for (int i = 0; i < SNAP_MAX_CALLERS + 5; i++) {
+		snprintf(line, sizeof line, "%%d|m%d|zeta|NONE|ENTERQUEUE||x%d|1", i, i);
+		feed(f, line, T0 + 30 + i);
+	}
+	model_advance(f->m, T0 + 100);
+	for (int round = 0; round < 2; round++) {   /* the second build reuses the memory */
+		snapshot_build(&s, f->m, &f->cfg);
+		assert_string_equal(s.queues[1].name, "zeta");
+		assert_int_equal(s.queues[1].n_callers, SNAP_MAX_CALLERS);
+		assert_string_equal(s.queues[1].callers[0].callerid, "+15550001");
+		assert_int_equal(s.queues[1].callers[0].waiting_s, 90);
+		assert_string_equal(s.queues[1].callers[1].callerid, "+15550002");
+		assert_int_equal(s.queues[1].callers[1].waiting_s, 80);
+		assert_string_equal(s.queues[1].callers[2].callerid, "x0");
+		assert_int_equal(s.queues[0].n_callers, 1);
+		assert_int_equal(s.queues[0].callers[0].waiting_s, 75);
+		assert_int_equal(s.total.n_callers, 0);
+		/* Ann's queues as snapshot indexes, sorted: alpha (0), zeta (1, paused) */
+		assert_int_equal(s.n_agents, 1);
+		assert_string_equal(s.agents[0].name, "Ann");
+		assert_int_equal(s.agent_n_queues[0], 2);
+		assert_int_equal(s.agent_queues[0][0].queue, 0);
+		assert_false(s.agent_queues[0][0].paused);
+		assert_int_equal(s.agent_queues[0][1].queue, 1);
+		assert_true(s.agent_queues[0][1].paused);
+		assert_non_null(snapshot_agent_in(&s, 0, 1));
+		assert_null(snapshot_agent_in(&s, 0, 2));
+	}
+	feed(f, "%d|c1|zeta|NONE|ABANDON|1|1|95", T0 + 100);
+	/* after the abandon, c2 is the longest */
+	snapshot_build(&s, f->m, &f->cfg);
+	assert_string_equal(s.queues[1].callers[0].callerid, "+15550002");
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&buf, &len);
+		snapshot_write_json(&s, mem);
+		fclose(mem);
+		assert_non_null(strstr(buf, "\"callers\":[{\"callerid\":\"+15550002\",\"waiting_s\":80}"));
+		assert_non_null(strstr(buf, "\"callerid\":\"bad\\u001B[31m\""));
+		assert_null(strstr(strstr(buf, "\"total\""), "\"callers\""));
+		free(buf);
+	}
+	snapshot_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +538,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wrapup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_total, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_sources_and_forget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_queues_and_callers, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
