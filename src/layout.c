@@ -41,7 +41,8 @@ static int trend_rows_for(const struct layout *l, struct rect r, const struct la
 	int agent_cols = (r.w * 3 / 5) / LAYOUT_AGENT_COL_W;
 	int need_agents = 2 + (in->n_agents + (agent_cols ? agent_cols : 1) - 1) /
 	                  (agent_cols ? agent_cols : 1);
-	int need_alerts = 1 + in->n_alerts;
+	int shown_callers = in->n_callers < 1 ? 1 : in->n_callers > 8 ? 8 : in->n_callers;
+	int need_alerts = 1 + in->n_alerts + 1 + shown_callers;   /* the Waiting panel below */
 	int need = need_agents > need_alerts ? need_agents : need_alerts;
 	int spare = r.h - th - 1 - (need > 6 ? need : 6), rows = 1;
 
@@ -50,6 +51,31 @@ static int trend_rows_for(const struct layout *l, struct rect r, const struct la
 		spare -= 3;
 	}
 	return rows;
+}
+
+/* Splits the alerts' column between the alerts (above) and the waiting
+ * callers (below), as layout.h describes. */
+static void layout_waiting(struct layout *l, const struct layout_in *in)
+{
+	struct rect r = l->alerts;
+	int gap = r.h >= 12 ? 1 : 0, avail = r.h - gap;
+	int want_a = 1 + (in->n_alerts > 0 ? in->n_alerts : 1);
+	int want_w = 1 + (in->n_callers > 0 ? in->n_callers : 1);
+	int keep_w, ah;
+
+	l->waiting = rect_make(0, 0, 0, 0);
+	l->waiting_rows = 0;
+	if (r.h < LAYOUT_WAITING_MIN + 2)
+		return;
+	keep_w = avail / 2 > LAYOUT_WAITING_MIN ? avail / 2 : LAYOUT_WAITING_MIN;
+	if (keep_w > want_w)
+		keep_w = want_w;
+	ah = avail - keep_w < want_a ? avail - keep_w : want_a;
+	if (ah < 2)
+		ah = 2;
+	l->alerts = rect_make(r.y, r.x, ah, r.w);
+	l->waiting = rect_make(r.y + ah + gap, r.x, r.h - ah - gap, r.w);
+	l->waiting_rows = l->waiting.h - 1;
 }
 
 /* Places trend, agents and alerts in the rectangle r. */
@@ -76,6 +102,7 @@ static void layout_bottom(struct layout *l, struct rect r, const struct layout_i
 	l->agent_cols = l->agents.w / LAYOUT_AGENT_COL_W;
 	if (l->agent_cols < 1)
 		l->agent_cols = 1;
+	layout_waiting(l, in);
 	l->alert_rows = l->alerts.h - 1;
 	if (l->alert_rows < 0)
 		l->alert_rows = 0;

@@ -27,6 +27,7 @@ struct layout_in {
 	int n_queues;
 	int n_agents;
 	int n_alerts;
+	int n_callers;             /* waiting callers listed for the selection */
 };
 
 struct layout {
@@ -35,13 +36,21 @@ struct layout {
 	bool wide;                 /* trend full width, agents beside alerts */
 	bool trend_axis;           /* an hour axis under the sparklines */
 	struct rect header, tiles, queues, trend, agents, alerts, footer;
+	struct rect waiting;       /* under the alerts; h 0 when there is no room */
 	struct rect tile[LAYOUT_TILES];
 	int queue_rows;            /* queue rows shown (heading and total excluded) */
 	int agent_rows;            /* rows for the list of agents (0: counts only) */
 	int agent_cols;            /* columns of that list */
 	int alert_rows;            /* alert lines shown */
+	int waiting_rows;          /* waiting callers listed (0: no Waiting panel) */
 	int trend_rows;            /* rows per sparkline (taller with room to spare) */
 };
+
+/* The Waiting panel shares the alerts' column: alerts keep the rows they need
+ * (title and one line each) while the panel keeps at least its title and
+ * LAYOUT_WAITING_MIN - 1 callers (or half the column when both want more);
+ * below LAYOUT_WAITING_MIN + 2 rows in that column there is no panel. */
+#define LAYOUT_WAITING_MIN 3
 
 /* Fills l for the terminal and counts in in. */
 void layout_compute(struct layout *l, const struct layout_in *in);

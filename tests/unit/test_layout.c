@@ -7,11 +7,21 @@
 
 #include "layout.h"
 
+static struct layout lay_full(int rows, int cols, int nq, int n_alerts, int n_callers)
+{
+	struct layout l;
+	struct layout_in in = { .rows = rows, .cols = cols, .n_queues = nq, .n_agents = 20,
+	                        .n_alerts = n_alerts, .n_callers = n_callers };
+
+	layout_compute(&l, &in);
+	return l;
+}
+
 static struct layout lay(int rows, int cols, int nq)
 {
 	struct layout l;
 	struct layout_in in = { .rows = rows, .cols = cols, .n_queues = nq, .n_agents = 20,
-	                        .n_alerts = 3 };
+	                        .n_alerts = 3, .n_callers = 5 };
 
 	layout_compute(&l, &in);
 	return l;
@@ -95,8 +105,8 @@ static void test_every_size_fits(void **state)
 			for (int nq = 0; nq <= 12; nq += 6) {
 				struct layout l = lay(rows, cols, nq);
 				struct rect r[] = { l.header, l.tiles, l.queues, l.trend,
-				                    l.agents, l.alerts, l.footer };
-				int n = (int)(sizeof r / sizeof r[0]);
+				                    l.agents, l.alerts, l.footer, l.waiting };
+				int n = (int)(sizeof r / sizeof r[0]) - (l.waiting_rows > 0 ? 0 : 1);
 
 				assert_false(l.too_small);
 				for (int i = 0; i < n; i++) {
@@ -111,6 +121,36 @@ static void test_every_size_fits(void **state)
 			}
 		}
 	}
+}
+
+/* The Waiting panel: under the alerts in their column, on 80x24 as on a wall. */
+static void test_waiting_panel(void **state)
+{
+	struct layout l = lay_full(24, 80, 5, 0, 12);
+
+	(void)state;
+	assert_true(l.waiting_rows >= 4);               /* most of the column on 80x24 */
+	assert_int_equal(l.waiting.x, l.alerts.x);
+	assert_int_equal(l.waiting.w, l.alerts.w);
+	assert_int_equal(l.alerts.h, 2);                /* title and "all clear" */
+	assert_int_equal(l.waiting.y, l.alerts.y + l.alerts.h);
+	assert_int_equal(l.waiting.y + l.waiting.h, l.footer.y);
+	/* many alerts and many callers: each keeps half */
+	l = lay_full(40, 120, 5, 30, 30);
+	assert_true(l.wide);
+	assert_true(l.waiting_rows >= 4);
+	assert_true(l.alert_rows >= 4);
+	assert_true(l.waiting_rows + 1 >= l.alert_rows);
+	/* a few alerts keep every row they need, the callers get the rest */
+	l = lay_full(50, 200, 5, 3, 30);
+	assert_int_equal(l.alert_rows, 3);
+	assert_true(l.waiting_rows >= 8);
+	assert_int_equal(l.waiting.y + l.waiting.h, l.footer.y);
+	/* wide but low, the table full: no room left for it, the alerts keep the column */
+	l = lay_full(LAYOUT_MIN_ROWS, 130, 12, 1, 3);
+	assert_int_equal(l.waiting_rows, 0);
+	assert_int_equal(l.waiting.h, 0);
+	assert_true(l.alerts.h >= 2);
 }
 
 static void test_columns_by_priority(void **state)
@@ -139,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_big_tiles_on_a_floor_monitor),
 		cmocka_unit_test(test_many_queues_are_capped),
 		cmocka_unit_test(test_every_size_fits),
+		cmocka_unit_test(test_waiting_panel),
 		cmocka_unit_test(test_columns_by_priority),
 	};
 
