@@ -59,7 +59,8 @@ static void layout_waiting(struct layout *l, const struct layout_in *in)
 {
 	struct rect r = l->alerts;
 	int gap = r.h >= 12 ? 1 : 0, avail = r.h - gap;
-	int want_a = 1 + (in->n_alerts > 0 ? in->n_alerts : 1);
+	int per_alert = r.w < LAYOUT_ALERT_ONE_LINE_W ? 2 : 1;
+	int want_a = 1 + (in->n_alerts > 0 ? per_alert * in->n_alerts : 1);
 	int want_w = 1 + (in->n_callers > 0 ? in->n_callers : 1);
 	int keep_w, ah;
 

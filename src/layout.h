@@ -51,6 +51,8 @@ struct layout {
  * LAYOUT_WAITING_MIN - 1 callers (or half the column when both want more);
  * below LAYOUT_WAITING_MIN + 2 rows in that column there is no panel. */
 #define LAYOUT_WAITING_MIN 3
+/* Narrower than this, an alert takes two lines (the message under the head). */
+#define LAYOUT_ALERT_ONE_LINE_W 70
 
 /* Fills l for the terminal and counts in in. */
 void layout_compute(struct layout *l, const struct layout_in *in);

@@ -760,9 +760,8 @@ static int agent_cmp(const void *pa, const void *pb)
 	return strcmp(a->name ? a->name : "", b->name ? b->name : "");
 }
 
-static void agents_counts(const struct ui_view *v, const struct snapshot *s, struct rect r)
+static void agents_counts(const struct ui_view *v, const struct agent_counts *c, struct rect r)
 {
-	const struct agent_counts *c = &s->total.agents;
 	struct { int n; const char *label; enum role role; } parts[] = {
 		{ c->available, "available", ROLE_OK }, { c->ringing, "ringing", ROLE_WARNING },
 		{ c->on_call, "on call", ROLE_BUSY }, { c->wrapup, "wrap-up", ROLE_DIM },
@@ -802,27 +801,39 @@ static void agent_entry(const struct ui_view *v, const struct snapshot *s,
 	          fmt_age(age, sizeof age, s->as_of - a->since));
 }
 
-static void draw_agents(const struct ui_view *v, const struct snapshot *s)
+/* The agents to list: all of them for the total; for a queue, its members,
+ * paused when paused in that queue. Returns how many were put in out. */
+static int agents_pick(const struct ui_view *v, const struct snapshot *s, struct agent_view *out)
 {
-	struct rect r = v->lay.agents;
-	int rows = v->lay.agent_rows, cols = v->lay.agent_cols, cap, n = (int)s->n_agents;
+	int n = 0;
+
+	for (size_t i = 0; i < s->n_agents; i++) {
+		const struct snap_member *ms = NULL;
+
+		if (v->sel >= 0 && (ms = snapshot_agent_in(s, i, (size_t)v->sel)) == NULL)
+			continue;
+		out[n] = s->agents[i];
+		if (ms && ms->paused &&
+		    (out[n].state == AGENT_AVAILABLE || out[n].state == AGENT_WRAPUP))
+			out[n].state = AGENT_PAUSED;
+		n++;
+	}
+	return n;
+}
+
+/* Lists the picked agents in columns of rows; the last slot says how many more. */
+static void agents_list(const struct ui_view *v, const struct snapshot *s,
+                        const struct agent_view *list, int n, struct rect r)
+{
+	int rows = v->lay.agent_rows, cols = v->lay.agent_cols, cap = rows * cols;
 	int col_w = cols > 0 ? (r.w + 2) / cols : r.w;
-	char right[48];
 	const struct agent_view **order;
 
-	if (r.h <= 0)
-		return;
-	snprintf(right, sizeof right, "%d logged in", s->total.agents.logged_in);
-	section(v, r.y, r.x, r.w, "Agents", right);
-	if (r.h < 2)
-		return;
-	agents_counts(v, s, r);
-	cap = rows * cols;
 	if (cap <= 0 || n == 0)
 		return;
 	order = xcalloc((size_t)n, sizeof *order);
 	for (int i = 0; i < n; i++)
-		order[i] = &s->agents[i];
+		order[i] = &list[i];
 	qsort(order, (size_t)n, sizeof *order, agent_cmp);
 	for (int i = 0; i < n && i < cap; i++) {
 		int y = r.y + 2 + i % rows, x = r.x + 1 + (i / rows) * col_w;
@@ -837,6 +848,136 @@ static void draw_agents(const struct ui_view *v, const struct snapshot *s)
 		agent_entry(v, s, order[i], y, x, col_w - 2);
 	}
 	free(order);
+}
+
+/* The agent board: the selected queue's agents ("Agents · sales"), or everyone. */
+static void draw_agents(const struct ui_view *v, const struct snapshot *s)
+{
+	struct rect r = v->lay.agents;
+	const struct snap_queue *q = selected_queue(v, s);
+	char right[48], title[160];
+	struct agent_view *list;
+	int n;
+
+	if (r.h <= 0)
+		return;
+	if (v->sel >= 0)
+		snprintf(title, sizeof title, "Agents %s %s", v->g->dot, queue_label(q, false));
+	else
+		snprintf(title, sizeof title, "Agents");
+	snprintf(right, sizeof right, "%d logged in", q->agents.logged_in);
+	section(v, r.y, r.x, r.w, title, right);
+	if (r.h < 2)
+		return;
+	agents_counts(v, &q->agents, r);
+	list = xcalloc(s->n_agents ? s->n_agents : 1, sizeof *list);
+	n = agents_pick(v, s, list);
+	if (n == 0 && v->sel >= 0 && v->lay.agent_rows > 0)
+		put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, "no agent logged in to this queue");
+	agents_list(v, s, list, n, r);
+	free(list);
+}
+
+/* ---- waiting callers ----------------------------------------------------- */
+
+struct waiting_entry {
+	const struct snap_caller *c;
+	const struct snap_queue *q;
+};
+
+/* Longest wait first; ties in queue order. */
+static int waiting_cmp(const void *pa, const void *pb)
+{
+	const struct waiting_entry *a = pa, *b = pb;
+
+	if (a->c->waiting_s != b->c->waiting_s)
+		return a->c->waiting_s > b->c->waiting_s ? -1 : 1;
+	return a->q != b->q ? (a->q < b->q ? -1 : 1) : (a->c < b->c ? -1 : a->c > b->c);
+}
+
+/* The callers listed for the selection: the queue's, or every queue's for the
+ * total, longest first. Returns how many (out has room for them all). */
+static int waiting_pick(const struct ui_view *v, const struct snapshot *s,
+                        struct waiting_entry *out)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < s->n_queues; i++) {
+		if (v->sel >= 0 && (size_t)v->sel != i)
+			continue;
+		for (int k = 0; k < s->queues[i].n_callers; k++)
+			out[n++] = (struct waiting_entry){ &s->queues[i].callers[k], &s->queues[i] };
+	}
+	if (v->sel < 0)
+		qsort(out, (size_t)n, sizeof *out, waiting_cmp);
+	return n;
+}
+
+/* Callers waiting in the selected queue (or all queues), from s. */
+static int waiting_count(const struct ui_view *v, const struct snapshot *s)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < s->n_queues; i++)
+		if (v->sel < 0 || (size_t)v->sel == i)
+			n += s->queues[i].n_callers;
+	return n;
+}
+
+/* One caller: its ID (made safe by put), its queue for the total, and m:ss
+ * coloured by the wait thresholds of its queue. */
+static void waiting_entry(const struct ui_view *v, const struct waiting_entry *e, int y,
+                          int x, int w)
+{
+	int dur_w = 7, label_w = v->sel < 0 && w >= 34 ? 12 : 0, id_w = w - dur_w - label_w - 1;
+	enum alert_severity sev = ui_wait_severity(e->c->waiting_s, e->q->sl_threshold_s);
+	char dur[24];
+
+	put(v, y, x + 1, 1, sev_role(sev, ROLE_NORMAL), sev_glyph(v, sev));
+	if (e->c->callerid[0])
+		put(v, y, x + 3, id_w - 4, ROLE_NORMAL, e->c->callerid);
+	else
+		put(v, y, x + 3, id_w - 4, ROLE_DIM, "unknown");
+	if (label_w)
+		put(v, y, x + id_w, label_w - 1, ROLE_DIM, queue_label(e->q, false));
+	put_right(v, y, x + w - dur_w - 1, dur_w, sev_role(sev, ROLE_NORMAL),
+	          fmt_dur(dur, sizeof dur, e->c->waiting_s));
+}
+
+static void draw_waiting(const struct ui_view *v, const struct snapshot *s)
+{
+	struct rect r = v->lay.waiting;
+	const struct snap_queue *q = selected_queue(v, s);
+	int rows = v->lay.waiting_rows, n, shown;
+	char title[160], right[48];
+	struct waiting_entry *list;
+
+	if (r.h <= 0 || rows <= 0)
+		return;
+	if (v->sel >= 0)
+		snprintf(title, sizeof title, "Waiting %s %s", v->g->dot, queue_label(q, false));
+	else
+		snprintf(title, sizeof title, "Waiting");
+	snprintf(right, sizeof right, "%d", q->waiting);
+	section(v, r.y, r.x, r.w, title, right);
+	list = xcalloc((size_t)waiting_count(v, s) + 1, sizeof *list);
+	n = waiting_pick(v, s, list);
+	if (n == 0) {
+		put(v, r.y + 1, r.x + 1, 1, ROLE_OK, v->g->ok);
+		put(v, r.y + 1, r.x + 3, r.w - 3, ROLE_DIM, "no one waiting");
+	}
+	shown = n < rows ? n : rows;
+	if (q->waiting > shown && shown == rows)
+		shown = rows - 1;   /* the last row says how many more */
+	for (int i = 0; i < shown; i++)
+		waiting_entry(v, &list[i], r.y + 1 + i, r.x, r.w);
+	if (q->waiting > shown && shown < rows) {
+		char more[32];
+
+		snprintf(more, sizeof more, "+%d more", q->waiting - shown);
+		put(v, r.y + 1 + shown, r.x + 3, r.w - 3, ROLE_DIM, more);
+	}
+	free(list);
 }
 
 /* ---- alerts -------------------------------------------------------------- */
@@ -862,7 +1003,7 @@ static int alert_entry(const struct ui_view *v, const struct snapshot *s,
 	char when[16], age[24], msg[512];
 	time_t t = (time_t)a->since;
 	struct tm tm;
-	int qx, qw = w >= 70 ? 16 : w - 22;
+	int qx, qw = w >= LAYOUT_ALERT_ONE_LINE_W ? 16 : w - 22;
 
 	localtime_r(&t, &tm);
 	strftime(when, sizeof when, "%H:%M:%S", &tm);
@@ -879,7 +1020,7 @@ static int alert_entry(const struct ui_view *v, const struct snapshot *s,
 		put(v, y + 1, x + 3, w - 3, text, msg);
 		return 2;
 	}
-	if (w >= 70)
+	if (w >= LAYOUT_ALERT_ONE_LINE_W)
 		qx = x + 21 + qw;
 	put(v, y, qx + 1, x + w - qx - 1, text, msg);
 	return 1;
@@ -907,7 +1048,7 @@ static void draw_alerts(const struct ui_view *v, const struct snapshot *s)
 		put(v, r.y + 1, r.x + 3, r.w - 3, ROLE_DIM, "all clear");
 		return;
 	}
-	two = r.w < 70 && rows >= 2 * n;
+	two = r.w < LAYOUT_ALERT_ONE_LINE_W && rows >= 2 * n;
 	for (int i = 0, y = r.y + 1; i < n && y < r.y + 1 + rows; i++) {
 		if (!two && y == r.y + rows && i < n - 1) {
 			char more[48];
@@ -1134,6 +1275,9 @@ void ui_draw_screen(struct ui_view *v, const struct snapshot *s)
 		.n_agents = (int)s->n_agents, .n_alerts = (int)s->n_alerts };
 
 	view_sync(v, s);
+	in.n_callers = waiting_count(v, s);
+	if (v->sel >= 0)
+		in.n_agents = s->queues[v->sel].agents.logged_in;
 	layout_compute(&v->lay, &in);
 	bkgdset((chtype)' ' | v->attr[ROLE_NORMAL]);
 	werase(stdscr);
@@ -1146,6 +1290,7 @@ void ui_draw_screen(struct ui_view *v, const struct snapshot *s)
 		draw_trend(v, s);
 		draw_agents(v, s);
 		draw_alerts(v, s);
+		draw_waiting(v, s);
 		draw_footer(v, s, v->lay.footer);
 		if (v->help)
 			draw_help(v, LINES, COLS);

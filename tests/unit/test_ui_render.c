@@ -22,6 +22,10 @@ static struct snap_queue queues[3];
 static struct agent_view agents[5];
 static struct snap_alert alerts[2];
 static struct snap_source sources[1];
+static struct snap_caller sales_callers[3], support_callers[2];
+static struct snap_member members[5][2];
+static struct snap_member *agent_queues[5];
+static int agent_n_queues[5];
 static struct snapshot snap;
 static struct ui_view view;
 
@@ -91,6 +95,40 @@ static void build_snapshot(void)
 	agents[4] = (struct agent_view){ "Eli", AGENT_WRAPUP, AS_OF - 5, 1, 0, NULL };
 	snap.agents = agents;
 	snap.n_agents = 5;
+	/* queues 0 billing, 1 sales, 2 support; Casey is paused in sales only */
+	{
+		static const struct { int n; struct snap_member m[2]; } in[5] = {
+			{ 2, { { 1, false }, { 2, false } } },   /* Alex */
+			{ 1, { { 0, false } } },                 /* Blake */
+			{ 2, { { 1, true }, { 2, false } } },    /* Casey */
+			{ 1, { { 2, false } } },                 /* Dana */
+			{ 1, { { 2, false } } },                 /* Eli */
+		};
+		for (int i = 0; i < 5; i++) {
+			memcpy(members[i], in[i].m, sizeof members[i]);
+			agent_queues[i] = members[i];
+			agent_n_queues[i] = in[i].n;
+		}
+		snap.agent_queues = agent_queues;
+		snap.agent_n_queues = agent_n_queues;
+	}
+	/* waiting callers, longest first; one caller ID carries escape sequences */
+	memset(sales_callers, 0, sizeof sales_callers);
+	snprintf(sales_callers[0].callerid, sizeof sales_callers[0].callerid, "+1 555 0100");
+	sales_callers[0].waiting_s = 95;
+	snprintf(sales_callers[1].callerid, sizeof sales_callers[1].callerid,
+	         "\x1b]0;pwned\x07\x1b[31m+1 555 0142");
+	sales_callers[1].waiting_s = 40;
+	snprintf(sales_callers[2].callerid, sizeof sales_callers[2].callerid, "+1 555 0199");
+	sales_callers[2].waiting_s = 7;
+	queues[1].callers = sales_callers;
+	queues[1].n_callers = 3;
+	memset(support_callers, 0, sizeof support_callers);
+	snprintf(support_callers[0].callerid, sizeof support_callers[0].callerid, "+44 20 7946 0000");
+	support_callers[0].waiting_s = 12;
+	support_callers[1].waiting_s = 3;                    /* no caller ID */
+	queues[2].callers = support_callers;
+	queues[2].n_callers = 2;
 
 	memset(alerts, 0, sizeof alerts);
 	snprintf(alerts[0].rule, sizeof alerts[0].rule, "sl_low");
@@ -265,6 +303,64 @@ static void test_selection_moves_tiles(void **state)
 	fclose(out);
 }
 
+/* The Waiting panel (longest first, caller IDs made harmless) and the agent
+ * board of the selected queue. */
+static void test_waiting_and_queue_agents(void **state)
+{
+	FILE *out = fopen("/dev/null", "w");
+	SCREEN *scr = open_screen(out, 24, 80);
+	int y0, y1, y2, y3;
+
+	(void)state;
+	build_snapshot();
+	ui_draw_screen(&view, &snap);
+	/* the total: every queue's callers, longest first, with their queue */
+	assert_true(find_row("Waiting \u2500", " 5 ", NULL) > 10);
+	y0 = find_row("+1 555 0100", "1:35", NULL);
+	y1 = find_row("+1 555 0142", "0:40", NULL);
+	y2 = find_row("+44 20 7946", "0:12", NULL);
+	y3 = find_row("+1 555 0199", "0:07", NULL);
+	if (y0 < 0 || y1 < 0 || y2 < 0 || y3 < 0)
+		dump_screen();
+	assert_true(y0 > 0);
+	assert_int_equal(y1, y0 + 1);
+	assert_int_equal(y2, y0 + 2);
+	assert_int_equal(y3, y0 + 3);
+	assert_int_equal(find_row("unknown", "0:03", NULL), y0 + 4);
+	assert_non_null(strstr(row(y0), "\u2716"));       /* 95 s >= 3 x 20 s: critical */
+	assert_non_null(strstr(row(y1), "\u25b2"));       /* 40 s >= 20 s: warning */
+	for (int y = 0; y < LINES; y++) {
+		assert_null(strchr(row(y), '\x1b'));
+		assert_null(strstr(row(y), "[31m"));
+		assert_null(strstr(row(y), "pwned"));
+	}
+	assert_true(find_row("Agents", "15 logged in", NULL) > 0);
+	assert_true(find_row("Blake", NULL, NULL) > 0);
+	/* select sales: its callers only, its agents only, Casey paused there */
+	assert_true(ui_view_key(&view, '\t'));
+	assert_true(ui_view_key(&view, '\t'));
+	ui_draw_screen(&view, &snap);
+	assert_string_equal(view.sel_name, "sales");
+	assert_true(find_row("Waiting \u00b7 Sales", "3", NULL) > 0);
+	y0 = find_row("+1 555 0100", "1:35", NULL);
+	assert_true(y0 > 0);
+	assert_int_equal(find_row("+1 555 0142", "0:40", NULL), y0 + 1);
+	assert_int_equal(find_row("+44 20 7946", NULL, NULL), -1);
+	assert_true(find_row("Agents \u00b7 Sales", "6 logged in", NULL) > 0);
+	assert_true(find_row("Alex", NULL, NULL) > 0);
+	assert_true(find_row("Paused", "Casey", NULL) > 0);
+	assert_int_equal(find_row("Blake", NULL, NULL), -1);
+	assert_int_equal(find_row("Eli", NULL, NULL), -1);
+	/* billing: no one waiting */
+	assert_true(ui_view_key(&view, KEY_BTAB));
+	ui_draw_screen(&view, &snap);
+	assert_true(find_row("no one waiting", NULL, NULL) > 0);
+	assert_true(find_row("Blake", NULL, NULL) > 0);
+	assert_int_equal(find_row("Alex", NULL, NULL), -1);
+	close_screen(scr);
+	fclose(out);
+}
+
 static void test_too_small_and_big(void **state)
 {
 	FILE *out = fopen("/dev/null", "w");
@@ -401,6 +497,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_80x24_every_panel),
 		cmocka_unit_test(test_selection_moves_tiles),
+		cmocka_unit_test(test_waiting_and_queue_agents),
 		cmocka_unit_test(test_too_small_and_big),
 		cmocka_unit_test(test_bytes_per_frame),
 		cmocka_unit_test(test_thresholds),
