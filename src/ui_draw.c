@@ -1205,7 +1205,7 @@ static void draw_help(const struct ui_view *v, int rows, int cols)
 	const char *lines[][2] = {
 		{ "q", "quit" },
 		{ "?  Esc", "show / hide this help" },
-		{ "Tab  arrows", "select a queue, or the total, for tiles and trend" },
+		{ "Tab  arrows", "select a queue, or the total: tiles, trend, agents, callers" },
 		{ "a", "acknowledge the active alerts" },
 		{ "t", "next colour theme" },
 		{ "Ctrl-L", "redraw the whole screen" },
