@@ -70,6 +70,35 @@ for size in 80x24 120x40 220x60; do
 	pass "$size"
 done
 
+# the Waiting panel and the agent board of a selected queue: select the queue
+# with the most callers waiting in the JSON (Tab from the total goes to the
+# first queue); its longest-waiting caller is listed first, its agents only
+read -r TABS QNAME FIRST SECOND NAGENTS < <(python3 - "$TMP/snap.json" <<'PY'
+import json, sys
+snap = json.load(open(sys.argv[1]))
+i, q = max(enumerate(snap["queues"]), key=lambda e: (len(e[1]["callers"]), -e[0]))
+c = q["callers"]
+assert c, "no queue has callers waiting at the end of the log"
+assert "callers" not in snap["total"], "the total has callers"
+assert all(c[k]["waiting_s"] >= c[k + 1]["waiting_s"] for k in range(len(c) - 1)), "not longest first"
+print(i + 1, q["name"], c[0]["callerid"], c[1]["callerid"] if len(c) > 1 else "-", q["agents"]["logged_in"])
+PY
+) || fail "callers: the JSON has no queue with callers"
+start 220 60 "" "$CCBOARD" --replay -c "$TMP/empty.ini" "$TMP/log"
+wait_for "log done"
+for ((i = 0; i < TABS; i++)); do tm send-keys Tab; done
+wait_for "Waiting · $QNAME"
+wait_for "Agents · $QNAME"
+grep -q "Agents · $QNAME.* $NAGENTS logged in" "$TMP/screen" || fail "callers: the agent board does not count $NAGENTS agents of $QNAME"
+y1=$(grep -n -- "$FIRST" "$TMP/screen" | head -1 | cut -d: -f1)
+[ -n "$y1" ] || fail "callers: the longest-waiting caller $FIRST of $QNAME is not on screen"
+if [ "$SECOND" != "-" ]; then
+	y2=$(grep -n -- "$SECOND" "$TMP/screen" | head -1 | cut -d: -f1)
+	[ -n "$y2" ] && [ "$y2" -gt "$y1" ] || fail "callers: $SECOND is not listed under $FIRST"
+fi
+grep -- "$FIRST" "$TMP/screen" | grep -qE '[0-9]+:[0-5][0-9] *$' || fail "callers: no m:ss beside $FIRST"
+pass "Waiting lists $QNAME's callers, longest first ($FIRST), and the agents are $QNAME's"
+
 # resize: lays out again; too small: says so; back: the board again
 tm resize-window -x 100 -y 30
 sleep 0.5
@@ -111,11 +140,15 @@ printf '%s\n' \
 	"$T|e1|evil$(printf '\033')[2J$(printf '\033')]0;pwned$(printf '\007')|NONE|ENTERQUEUE||$(printf '\033')[31m555|1" \
 	"$((T + 1))|e2|sales|NONE|ENTERQUEUE||x|1" \
 	"$((T + 2))|e2|sales|Mal$(printf '\033')[5mory$(printf '\001')|CONNECT|1|y|1" \
-	"$((T + 3))|NONE|NONE|NONE|QUEUESTART|" > "$TMP/evil.log"
+	"$((T + 3))|NONE|NONE|NONE|QUEUESTART|" \
+	"$((T + 4))|e3|sales|NONE|ENTERQUEUE||$(printf '\033')[31m555$(printf '\033')]0;pwned$(printf '\007')0199|1" > "$TMP/evil.log"
 start 100 30 "" "$CCBOARD" --replay -c "$TMP/empty.ini" "$TMP/evil.log"
 wait_for "Total"
 grep -q "evil" "$TMP/screen" || fail "hostile: the queue is not shown"
 grep -q "SLA 80/20" "$TMP/screen" || fail "hostile: the header was wiped"
+grep -q "Waiting" "$TMP/screen" || fail "hostile: no Waiting panel"
+grep -q "5550199" "$TMP/screen" || fail "hostile: the caller ID is not listed, harmless"
+grep -q "\[31m" "$TMP/screen" && fail "hostile: an escape sequence of a caller ID reached the screen"
 tm display-message -p '#{pane_title}' | grep -q pwned && fail "hostile: the title was changed"
 pass "hostile names drawn as harmless text"
 echo "screens at 80x24 and 220x60:"
