@@ -821,16 +821,23 @@ static int agents_pick(const struct ui_view *v, const struct snapshot *s, struct
 	return n;
 }
 
+#define AGENT_COL_MAX_W 44      /* wider, the age drifts away from the name */
+#define WAITING_MAX_W 56        /* the same for a caller's wait */
+
 /* Lists the picked agents in columns of rows; the last slot says how many more. */
 static void agents_list(const struct ui_view *v, const struct snapshot *s,
                         const struct agent_view *list, int n, struct rect r)
 {
-	int rows = v->lay.agent_rows, cols = v->lay.agent_cols, cap = rows * cols;
-	int col_w = cols > 0 ? (r.w + 2) / cols : r.w;
+	int rows = v->lay.agent_rows, cols = v->lay.agent_cols, cap = rows * cols, col_w;
 	const struct agent_view **order;
 
 	if (cap <= 0 || n == 0)
 		return;
+	if (cols > 1 && (n + rows - 1) / rows < cols)
+		cols = (n + rows - 1) / rows;   /* fewer, wider columns when they all fit */
+	col_w = (r.w + 2) / cols;
+	if (col_w > AGENT_COL_MAX_W)
+		col_w = AGENT_COL_MAX_W;
 	order = xcalloc((size_t)n, sizeof *order);
 	for (int i = 0; i < n; i++)
 		order[i] = &list[i];
@@ -929,9 +936,14 @@ static int waiting_count(const struct ui_view *v, const struct snapshot *s)
 static void waiting_entry(const struct ui_view *v, const struct waiting_entry *e, int y,
                           int x, int w)
 {
-	int dur_w = 7, label_w = v->sel < 0 && w >= 34 ? 12 : 0, id_w = w - dur_w - label_w - 1;
 	enum alert_severity sev = ui_wait_severity(e->c->waiting_s, e->q->sl_threshold_s);
+	int dur_w = 7, label_w, id_w;
 	char dur[24];
+
+	if (w > WAITING_MAX_W)
+		w = WAITING_MAX_W;
+	label_w = v->sel < 0 && w >= 34 ? (w >= 48 ? 16 : 12) : 0;
+	id_w = w - dur_w - label_w - 1;
 
 	put(v, y, x + 1, 1, sev_role(sev, ROLE_NORMAL), sev_glyph(v, sev));
 	if (e->c->callerid[0])
