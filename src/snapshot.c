@@ -153,11 +153,10 @@ static void agents_reserve(struct snapshot *s, size_t n)
 }
 
 /* Appends model agent ai's queues (as snapshot indexes, by rank) to the member
- * pool at *used; returns how many. */
+ * pool at *used; buf has room for nq. Returns how many. */
 static int fill_members(struct snapshot *s, const struct model *m, size_t ai,
-                        const size_t *rank, size_t nq, size_t *used)
+                        const size_t *rank, size_t nq, struct agent_queue_view *buf, size_t *used)
 {
-	struct agent_queue_view *buf = xmalloc((nq ? nq : 1) * sizeof *buf);
 	int k = model_agent_queues(m, ai, buf, (int)nq);
 
 	if (*used + (size_t)k > s->cap_members || s->member_pool == NULL) {
@@ -173,7 +172,6 @@ static int fill_members(struct snapshot *s, const struct model *m, size_t ai,
 	}
 	qsort(s->member_pool + *used, (size_t)k, sizeof *s->member_pool, by_member_queue);
 	*used += (size_t)k;
-	free(buf);
 	return k;
 }
 
@@ -182,6 +180,7 @@ static void fill_agents(struct snapshot *s, const struct model *m, const size_t 
 	size_t n = model_agent_count(m), used = 0;
 	struct agent_tmp *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
 	size_t *off = xmalloc((n ? n : 1) * sizeof *off);
+	struct agent_queue_view *buf = xmalloc((nq ? nq : 1) * sizeof *buf);
 
 	s->n_agents = 0;
 	for (size_t i = 0; i < n; i++)
@@ -192,12 +191,13 @@ static void fill_agents(struct snapshot *s, const struct model *m, const size_t 
 	for (size_t i = 0; i < s->n_agents; i++) {
 		s->agents[i] = tmp[i].v;
 		off[i] = used;
-		s->agent_n_queues[i] = fill_members(s, m, tmp[i].ai, rank, nq, &used);
+		s->agent_n_queues[i] = fill_members(s, m, tmp[i].ai, rank, nq, buf, &used);
 	}
 	for (size_t i = 0; i < s->n_agents; i++)   /* the pool has stopped moving */
 		s->agent_queues[i] = s->member_pool ? s->member_pool + off[i] : NULL;
 	free(tmp);
 	free(off);
+	free(buf);
 }
 
 /* Copies each queue's waiting callers (up to SNAP_MAX_CALLERS) into s. */
