@@ -970,7 +970,7 @@ static void draw_waiting(const struct ui_view *v, const struct snapshot *s)
 		snprintf(title, sizeof title, "Waiting %s %s", v->g->dot, queue_label(q, false));
 	else
 		snprintf(title, sizeof title, "Waiting");
-	snprintf(right, sizeof right, "%d", q->waiting);
+	snprintf(right, sizeof right, "%d waiting", q->waiting);
 	section(v, r.y, r.x, r.w, title, right);
 	list = xcalloc((size_t)waiting_count(v, s) + 1, sizeof *list);
 	n = waiting_pick(v, s, list);
