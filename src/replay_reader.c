@@ -2,11 +2,11 @@
  *
  * A replay is bound by one core: about a third of it is reading, framing and
  * parsing, which need nothing from the model. The reader thread does that part
- * one pass at a time into a batch (the bytes read, parsed in place, and one
+ * one read at a time into a batch (the bytes read, parsed in place, and one
  * record per read and per line); the loop thread takes the batches in order
- * and replays the records. REPLAY_BATCHES batches circulate between a free
- * list and a ready queue under one mutex, so memory stays bounded and the
- * reader runs at most two passes ahead. */
+ * and replays the records, a pass's worth per loop turn as the file source
+ * does on its own. REPLAY_BATCHES batches circulate between a free list and a
+ * ready queue under one mutex, so memory stays bounded (a few MiB). */
 #include "replay_reader.h"
 #include "linebuf.h"
 #include "util.h"
@@ -18,12 +18,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#define REPLAY_BATCHES 3
+#define REPLAY_BATCHES 4
 
 struct replay_reader {
 	int fd;
 	off_t offset;
-	size_t read_bytes, pass_bytes, buf_size;
+	size_t read_bytes, pass_bytes;
+	size_t pass_done;                  /* bytes read in the current pass */
 	struct linebuf lb;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -50,6 +51,7 @@ static void batch_clear(struct replay_batch *b)
 	b->n_copies = 0;
 	b->n_recs = 0;
 	b->last = 0;
+	b->pass_end = 0;
 	b->err = 0;
 	b->next = NULL;
 }
@@ -76,7 +78,7 @@ static void reader_on_line(void *ctx, char *line, size_t len)
 	struct line_ctx *lc = ctx;
 	struct replay_batch *b = lc->b;
 
-	if (line < b->buf || line >= b->buf + lc->r->buf_size) {
+	if (line < b->buf || line >= b->buf + lc->r->read_bytes) {
 		char *copy = xmalloc(len + 1);
 		memcpy(copy, line, len + 1);
 		if (b->n_copies == b->cap_copies) {
@@ -91,41 +93,32 @@ static void reader_on_line(void *ctx, char *line, size_t len)
 	rec->result = queuelog_parse(line, len, &rec->ev);
 }
 
-static bool reader_stopped(struct replay_reader *r)
-{
-	pthread_mutex_lock(&r->lock);
-	bool stop = r->stop;
-	pthread_mutex_unlock(&r->lock);
-	return stop;
-}
-
-/* One pass, as the file source makes it on its own: reads until pass_bytes
- * are reached or the file ends; the end hands out a held partial line. */
-static void reader_pass(struct replay_reader *r, struct replay_batch *b)
+/* One read, as the file source makes them on its own: a pass ends once
+ * pass_bytes are read, or with the file, whose end hands out a held partial
+ * line. */
+static void reader_read(struct replay_reader *r, struct replay_batch *b)
 {
 	struct line_ctx lc = { r, b };
-	size_t done = 0;
+	ssize_t n;
 
-	while (done < r->pass_bytes) {
-		if (reader_stopped(r)) {
-			b->last = 1;
-			return;
-		}
-		ssize_t n = pread(r->fd, b->buf + done, r->read_bytes, r->offset);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			b->err = n < 0 ? errno : 0;
-			b->last = 1;
-			linebuf_finish(&r->lb, reader_on_line, &lc);
-			return;
-		}
-		struct replay_rec *rec = batch_push(b);
-		rec->what = REPLAY_BYTES;
-		rec->n = (uint64_t)n;
-		r->offset += n;
-		linebuf_feed(&r->lb, b->buf + done, (size_t)n, reader_on_line, &lc);
-		done += (size_t)n;
+	do
+		n = pread(r->fd, b->buf, r->read_bytes, r->offset);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		b->err = n < 0 ? errno : 0;
+		b->last = 1;
+		linebuf_finish(&r->lb, reader_on_line, &lc);
+		return;
+	}
+	struct replay_rec *rec = batch_push(b);
+	rec->what = REPLAY_BYTES;
+	rec->n = (uint64_t)n;
+	r->offset += n;
+	linebuf_feed(&r->lb, b->buf, (size_t)n, reader_on_line, &lc);
+	r->pass_done += (size_t)n;
+	if (r->pass_done >= r->pass_bytes) {
+		b->pass_end = 1;
+		r->pass_done = 0;
 	}
 }
 
@@ -151,7 +144,7 @@ static void *reader_main(void *arg)
 
 	while ((b = reader_take_free(r)) != NULL) {
 		batch_clear(b);
-		reader_pass(r, b);
+		reader_read(r, b);
 		pthread_mutex_lock(&r->lock);
 		*r->ready_tail = b;
 		r->ready_tail = &b->next;
@@ -171,12 +164,11 @@ struct replay_reader *replay_reader_start(int fd, size_t read_bytes, size_t pass
 	r->fd = fd;
 	r->read_bytes = read_bytes;
 	r->pass_bytes = pass_bytes;
-	r->buf_size = pass_bytes + read_bytes;  /* a pass stops after the read that reaches it */
 	linebuf_init(&r->lb, max_line);
 	r->ready_tail = &r->ready;
 	for (int i = 0; i < REPLAY_BATCHES; i++) {
 		struct replay_batch *b = xcalloc(1, sizeof *b);
-		b->buf = xmalloc(r->buf_size);
+		b->buf = xmalloc(read_bytes);
 		b->next = r->free_list;
 		r->free_list = b;
 		r->all[i] = b;

@@ -1,6 +1,7 @@
 /* replay_reader.h - a replayed file read, framed and parsed on a thread of its
- * own, handed to the loop thread in batches (one batch per FILE pass, so the
- * order of lines across several sources is the one a single thread gives). */
+ * own, handed to the loop thread in batches (one per read, marked where the
+ * file source's pass would end, so the order of lines across several sources
+ * is the one a single thread gives). */
 #ifndef CCBOARD_REPLAY_READER_H
 #define CCBOARD_REPLAY_READER_H
 
@@ -25,9 +26,10 @@ struct replay_rec {
 struct replay_batch {
 	struct replay_rec *recs;
 	size_t n_recs, cap_recs;
-	char *buf;            /* the bytes read in this pass; lines are parsed in place */
+	char *buf;            /* the bytes of this read; lines are parsed in place */
 	char **copies;        /* lines carried across reads, copied here */
 	size_t n_copies, cap_copies;
+	int pass_end;         /* the file source would end its pass here */
 	int last;             /* the file ended (or failed) in this batch */
 	int err;              /* errno of the read that failed, 0 for the end of the file */
 	struct replay_batch *next;
@@ -36,8 +38,8 @@ struct replay_batch {
 struct replay_reader;
 
 /* Starts a thread reading fd (not closed; the caller keeps it open until
- * replay_reader_stop) from offset 0 to its end in passes of pass_bytes, with
- * reads of read_bytes, framing lines of at most max_line bytes. Returns NULL
+ * replay_reader_stop) from offset 0 to its end in reads of read_bytes, passes
+ * ending after pass_bytes, framing lines of at most max_line bytes. Returns NULL
  * when the thread cannot be started (the caller reads on its own). */
 struct replay_reader *replay_reader_start(int fd, size_t read_bytes, size_t pass_bytes,
                                           size_t max_line);

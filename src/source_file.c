@@ -207,17 +207,23 @@ static void file_replay_rec(struct source *src, const struct replay_rec *rec)
 	}
 }
 
-/* One pass of a replay read on the reader thread: its next batch. */
+/* One pass of a replay read on the reader thread: its batches up to the
+ * pass's end (or the file's). */
 static void file_pass_batch(struct file_src *f)
 {
-	struct replay_batch *b = replay_reader_next(f->reader);
+	int pass_end, last, err;
 
-	for (size_t i = 0; i < b->n_recs && f->src->sink.event; i++)
-		file_replay_rec(f->src, &b->recs[i]);
-	int last = b->last, err = b->err;
-	replay_reader_release(f->reader, b);
-	if (f->closing)
-		return;
+	do {
+		struct replay_batch *b = replay_reader_next(f->reader);
+		for (size_t i = 0; i < b->n_recs && f->src->sink.event; i++)
+			file_replay_rec(f->src, &b->recs[i]);
+		pass_end = b->pass_end;
+		last = b->last;
+		err = b->err;
+		replay_reader_release(f->reader, b);
+		if (f->closing)
+			return;
+	} while (!pass_end && !last);
 	if (!last) {
 		source_set_state(f->src, SRC_LAGGING, NULL);
 		return;
