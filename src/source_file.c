@@ -9,7 +9,10 @@
  * (start again at 0); no file means wait for it.
  * Passes are started by events on the file's directory (inotify through
  * uv_fs_event, filtered on the base name) and by a one-second timer as a
- * safety net. */
+ * safety net.
+ * A replay with opts->parse is read, framed and parsed on a reader thread
+ * (replay_reader.c); a pass then replays that thread's records for one pass's
+ * worth of bytes, so several files still interleave pass by pass. */
 #include "source_internal.h"
 #include "linebuf.h"
 #include "replay_reader.h"
@@ -184,7 +187,7 @@ static void file_finish(struct file_src *f, enum source_state st, const char *de
 }
 
 /* Replays one record of the reader thread: the counters move as they would
- * have had the pass been made here, events go to sink.event. */
+ * if this thread had read the line itself; events go to sink.event. */
 static void file_replay_rec(struct source *src, const struct replay_rec *rec)
 {
 	if (rec->what == REPLAY_BYTES) {
