@@ -472,7 +472,8 @@ static int open_sources(struct app *app)
 	size_t n = (size_t)app->opt.n_sources;
 	struct source_sink sink = { app, on_line, on_event, on_source_done };
 	struct source_opts so = { .follow = !app->opt.replay && !app->opt.once,
-	                          .max_line = 64 * 1024, .cfg = &app->cfg };
+	                          .max_line = 64 * 1024, .cfg = &app->cfg,
+	                          .parse = app->opt.replay || app->opt.once };
 
 	if (n == 0 && !app->opt.demo) {
 		specs = (const char *const *)app->cfg.sources;

@@ -25,6 +25,7 @@
 #define MAX_RING 4             /* agents remembered as ringing for one call */
 #define ENTER_SAME_S 2         /* a queue_log ENTERQUEUE and AMI's join of one
                                   call can be stamped a second or two apart */
+#define CALL_POOL_ID 32        /* callid bytes of a pooled call record, NUL included */
 
 enum phase { PH_WAITING, PH_TALKING, PH_DONE };
 
@@ -41,6 +42,7 @@ struct call {
 	uint8_t phase;
 	uint8_t outcome_seen;          /* an outcome counted since the last ENTER */
 	uint8_t ended;                 /* an end counted since the last CONNECT */
+	uint8_t pooled;                /* callid has CALL_POOL_ID bytes: reused when freed */
 	char callerid[40];
 	char callid[];
 };
@@ -94,6 +96,7 @@ struct model {
 	struct call **buckets;
 	size_t nbuckets, ncalls;
 	struct list live, done;
+	struct call *spare;            /* freed pooled calls, chained by hnext */
 	struct tally *win;             /* ring buffer of tallies in the window, time order;
 	                                * win_cap is a power of two: index & (win_cap - 1) */
 	size_t win_head, win_len, win_cap;
@@ -218,10 +221,30 @@ static void call_table_grow(struct model *m)
 	m->nbuckets = n;
 }
 
+/* A zeroed call with room for a callid of len bytes: call ids are short, so
+ * most calls come from (and go back to) the spare list rather than malloc. */
+static struct call *call_alloc(struct model *m, size_t len)
+{
+	struct call *c;
+
+	if (len >= CALL_POOL_ID)
+		return xcalloc(1, sizeof *c + len + 1);
+	c = m->spare;
+	if (c) {
+		m->spare = c->hnext;
+		memset(c, 0, sizeof *c);
+		c->pooled = 1;
+		return c;
+	}
+	c = xcalloc(1, sizeof *c + CALL_POOL_ID);
+	c->pooled = 1;
+	return c;
+}
+
 static struct call *call_new(struct model *m, const char *callid, int32_t queue, uint32_t h)
 {
 	size_t len = strlen(callid);
-	struct call *c = xcalloc(1, sizeof *c + len + 1);
+	struct call *c = call_alloc(m, len);
 	memcpy(c->callid, callid, len + 1);
 	c->queue = queue;
 	c->hash = h;
@@ -245,7 +268,12 @@ static void call_free(struct model *m, struct call *c)
 		pp = &(*pp)->hnext;
 	*pp = c->hnext;
 	m->ncalls--;
-	free(c);
+	if (c->pooled) {
+		c->hnext = m->spare;
+		m->spare = c;
+	} else {
+		free(c);
+	}
 }
 
 /* ---- queues and agents ------------------------------------------------ */
@@ -714,6 +742,11 @@ void model_free(struct model *m)
 		}
 	}
 	free(m->buckets);
+	while (m->spare) {
+		struct call *c = m->spare;
+		m->spare = c->hnext;
+		free(c);
+	}
 	for (size_t i = 0; i < m->agent_names.count; i++) {
 		free(m->agents[i].mem);
 		free(m->agents[i].reason);

@@ -133,11 +133,13 @@ static const char *opt_str(const char *s)
 	return s;
 }
 
-static const struct ql_name *lookup(const char *name)
+/* name is len bytes long (the split knows it); the length and the first
+ * byte rule out nearly every other name before memcmp is called. */
+static const struct ql_name *lookup(const char *name, size_t len)
 {
-	size_t len = strlen(name);
 	for (size_t i = 0; i < sizeof ql_names / sizeof ql_names[0]; i++)
-		if (ql_names[i].len == len && memcmp(ql_names[i].name, name, len) == 0)
+		if (ql_names[i].len == len && ql_names[i].name[0] == name[0] &&
+		    memcmp(ql_names[i].name, name, len) == 0)
 			return &ql_names[i];
 	return NULL;
 }
@@ -246,7 +248,7 @@ enum ql_result queuelog_parse(char *line, size_t len, struct qevent *ev)
 	if (n < 5 || !parse_num(f[0], &epoch) || epoch == 0)
 		return QL_BAD;
 
-	nm = lookup(f[4]);
+	nm = lookup(f[4], n == 6 ? (size_t)(f[5] - f[4] - 1) : strlen(f[4]));
 	if (nm == NULL)
 		return is_event_word(f[4]) ? QL_IGNORED : QL_BAD;
 	if (nm->kind < 0)

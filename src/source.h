@@ -25,6 +25,9 @@ struct source_opts {
 	bool follow;             /* false (--replay): read to the end, then done */
 	size_t max_line;         /* bytes; default 64 KiB */
 	const struct config *cfg;/* for secrets and limits; may be NULL */
+	bool parse;              /* replayed files: parse queue_log lines in the source (on a
+	                          * thread of their own) and hand sink.event events instead
+	                          * of sink.line lines, counting bad and ignored lines */
 };
 
 struct source {

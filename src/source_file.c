@@ -9,9 +9,13 @@
  * (start again at 0); no file means wait for it.
  * Passes are started by events on the file's directory (inotify through
  * uv_fs_event, filtered on the base name) and by a one-second timer as a
- * safety net. */
+ * safety net.
+ * A replay with opts->parse is read, framed and parsed on a reader thread
+ * (replay_reader.c); a pass then replays that thread's records for one pass's
+ * worth of bytes, so several files still interleave pass by pass. */
 #include "source_internal.h"
 #include "linebuf.h"
+#include "replay_reader.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +38,8 @@ struct file_src {
 	bool watching;               /* the directory watch is running */
 	bool closing;
 	bool finished;               /* replay reached its end */
+	bool parse;                  /* replay: read and parse on a reader thread */
+	struct replay_reader *reader;/* that thread, once started */
 	int err;                     /* errno of the last failure */
 	dev_t dev;
 	ino_t ino;
@@ -180,8 +186,65 @@ static void file_finish(struct file_src *f, enum source_state st, const char *de
 	source_call_done(f->src);
 }
 
+/* Replays one record of the reader thread: the counters move as they would
+ * if this thread had read the line itself; events go to sink.event. */
+static void file_replay_rec(struct source *src, const struct replay_rec *rec)
+{
+	if (rec->what == REPLAY_BYTES) {
+		src->info.bytes += rec->n;
+		return;
+	}
+	src->info.lines++;
+	switch (rec->result) {
+	case QL_EVENT:
+		src->sink.event(src->sink.ctx, src, &rec->ev);
+		break;
+	case QL_IGNORED:
+		src->info.ignored_events++;
+		break;
+	case QL_BAD:
+		src->info.bad_lines++;
+		break;
+	case QL_BLANK:
+		break;
+	}
+}
+
+/* One pass of a replay read on the reader thread: its batches up to the
+ * pass's end (or the file's). */
+static void file_pass_batch(struct file_src *f)
+{
+	int pass_end, last, err;
+
+	do {
+		struct replay_batch *b = replay_reader_next(f->reader);
+		for (size_t i = 0; i < b->n_recs && f->src->sink.event; i++)
+			file_replay_rec(f->src, &b->recs[i]);
+		pass_end = b->pass_end;
+		last = b->last;
+		err = b->err;
+		replay_reader_release(f->reader, b);
+		if (f->closing)
+			return;
+	} while (!pass_end && !last);
+	if (!last) {
+		source_set_state(f->src, SRC_LAGGING, NULL);
+		return;
+	}
+	replay_reader_stop(f->reader);   /* the thread has ended */
+	f->reader = NULL;
+	f->finished = true;              /* linebuf_finish was the reader's */
+	uv_idle_stop(&f->idle);
+	source_set_state(f->src, err ? SRC_ERROR : SRC_DONE, err ? strerror(err) : NULL);
+	source_call_done(f->src);
+}
+
 static void file_pass(struct file_src *f)
 {
+	if (f->reader) {
+		file_pass_batch(f);
+		return;
+	}
 	if (f->fd >= 0) {
 		if (f->follow && file_rewritten(f))
 			file_restart(f);
@@ -252,6 +315,11 @@ static void file_on_timer(uv_timer_t *h)
 
 static void file_free(struct file_src *f)
 {
+	if (f->reader) {                 /* closed during a replay: stop, then close */
+		replay_reader_stop(f->reader);
+		if (f->fd >= 0 && f->path)
+			close(f->fd);
+	}
 	linebuf_free(&f->lb);
 	free(f->buf);
 	free(f->path);
@@ -273,9 +341,10 @@ static void file_close(struct source *src)
 	struct file_src *f = src->impl;
 
 	f->closing = true;
-	if (f->fd >= 0 && f->path)
+	if (f->fd >= 0 && f->path && !f->reader)   /* else the reader thread may read it */
 		close(f->fd);
-	f->fd = -1;
+	if (!f->reader)
+		f->fd = -1;
 	uv_close((uv_handle_t *)&f->idle, file_on_close);
 	uv_close((uv_handle_t *)&f->timer, file_on_close);
 	uv_close((uv_handle_t *)&f->watch, file_on_close);
@@ -314,6 +383,7 @@ static struct file_src *file_new(const char *name, const char *kind,
 	}
 	f->fd = -1;
 	f->follow = opts->follow;
+	f->parse = opts->parse && !opts->follow;
 	linebuf_init(&f->lb, opts->max_line ? opts->max_line : SOURCE_DEFAULT_MAX_LINE);
 	return f;
 }
@@ -332,6 +402,9 @@ static struct source *file_start(uv_loop_t *loop, struct file_src *f)
 		file_watch(f);
 		uv_timer_start(&f->timer, file_on_timer, FILE_RECHECK_MS, FILE_RECHECK_MS);
 	}
+	if (f->parse && f->path && f->fd >= 0 && f->src->sink.event)
+		f->reader = replay_reader_start(f->fd, FILE_BUF_SIZE, FILE_PASS_BYTES,
+		                                f->lb.max_line);
 	file_kick(f);
 	return f->src;
 }
