@@ -335,7 +335,7 @@ static long hdr_long(const struct ami_msg *msg, const char *key)
 		return -1;
 	char *end;
 	long x = strtol(v, &end, 10);
-	return end != v && *end == '\0' && x >= 0 ? x : -1;
+	return end != v && *end == '\0' && x >= 0 && x < 100000000000L ? x : -1;
 }
 
 /* Paused: 1/0, true/false, yes/no. */
@@ -454,7 +454,7 @@ static void map_connect(struct emitter *e, const struct ami_msg *msg, double t)
 	ev.agent = msg_agent(msg);
 	ev.hold_s = hdr_long(msg, "HoldTime");
 	long ring = hdr_long(msg, "RingTime");
-	ev.ring_ms = ring >= 0 ? ring * 1000 : -1;
+	ev.ring_ms = ring >= 0 && ring < 100000000 ? ring * 1000 : -1;
 	struct ami_caller *c = ev.callid && ev.queue ? caller_find(e->m, ev.callid, ev.queue) : NULL;
 	if (c && c->state == CALLER_LEFT)
 		caller_remove(e->m, c);
@@ -688,7 +688,8 @@ static void settle_leaves(struct emitter *e, double t, bool all)
 			.time = (int64_t)floor(c->left), .kind = EV_EXITKEY,
 			.callid = c->callid, .queue = c->queue,
 			.hold_s = -1, .talk_s = -1, .ring_ms = -1,
-			.wait_s = c->joined >= 0 ? (long)floor(c->left - c->joined + 0.5) : -1,
+			.wait_s = c->joined >= 0 && c->left >= c->joined ?
+			          (long)floor(c->left - c->joined + 0.5) : -1,
 		};
 		emit(e, &ev);
 		caller_remove(m, c);
