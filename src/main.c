@@ -215,19 +215,8 @@ static void on_line(void *ctx, struct source *src, char *line, size_t len)
 	struct app *app = ctx;
 	struct qevent ev;
 
-	switch (queuelog_parse(line, len, &ev)) {
-	case QL_EVENT:
+	if (source_count_parsed(src, queuelog_parse(line, len, &ev)))
 		apply_event(app, &ev);
-		break;
-	case QL_IGNORED:
-		src->info.ignored_events++;
-		break;
-	case QL_BAD:
-		src->info.bad_lines++;
-		break;
-	case QL_BLANK:
-		break;
-	}
 }
 
 static void on_event(void *ctx, struct source *src, const struct qevent *ev)

@@ -118,3 +118,12 @@ void source_call_done(struct source *src)
 	if (src->sink.done)
 		src->sink.done(src->sink.ctx, src);
 }
+
+bool source_count_parsed(struct source *src, enum ql_result r)
+{
+	if (r == QL_IGNORED)
+		src->info.ignored_events++;
+	else if (r == QL_BAD)
+		src->info.bad_lines++;
+	return r == QL_EVENT;
+}

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <uv.h>
 #include "event.h"
+#include "queuelog.h"
 #include "snapshot.h"
 
 struct source;
@@ -43,6 +44,10 @@ struct source {
  * unusable; a file that does not exist yet is not an error (it is waited for). */
 struct source *source_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,
                            const struct source_sink *sink, char **cause);
+
+/* Counts a parsed line's result in src's counters (ignored events, bad
+ * lines); returns true when it is an event for the model. */
+bool source_count_parsed(struct source *src, enum ql_result r);
 
 /* Called once a second by the app (stat safety net, reconnect timers...). */
 void source_tick(struct source *src, int64_t now);

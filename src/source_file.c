@@ -195,19 +195,8 @@ static void file_replay_rec(struct source *src, const struct replay_rec *rec)
 		return;
 	}
 	src->info.lines++;
-	switch (rec->result) {
-	case QL_EVENT:
+	if (source_count_parsed(src, rec->result))
 		src->sink.event(src->sink.ctx, src, &rec->ev);
-		break;
-	case QL_IGNORED:
-		src->info.ignored_events++;
-		break;
-	case QL_BAD:
-		src->info.bad_lines++;
-		break;
-	case QL_BLANK:
-		break;
-	}
 }
 
 /* One pass of a replay read on the reader thread: its batches up to the
