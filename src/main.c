@@ -461,6 +461,7 @@ static int open_sources(struct app *app)
 	size_t n = (size_t)app->opt.n_sources;
 	struct source_sink sink = { app, on_line, on_event, on_source_done };
 	struct source_opts so = { .follow = !app->opt.replay && !app->opt.once,
+	                          .snapshot = app->opt.once && !app->opt.replay,
 	                          .max_line = 64 * 1024, .cfg = &app->cfg,
 	                          .parse = app->opt.replay || app->opt.once };
 

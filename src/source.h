@@ -24,6 +24,8 @@ struct source_sink {
 
 struct source_opts {
 	bool follow;             /* false (--replay): read to the end, then done */
+	bool snapshot;           /* --once without --replay: done once the current state is
+	                            known (AMI: after the QueueStatus seed) */
 	size_t max_line;         /* bytes; default 64 KiB */
 	const struct config *cfg;/* for secrets and limits; may be NULL */
 	bool parse;              /* replayed files: parse queue_log lines in the source (on a

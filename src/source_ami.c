@@ -37,6 +37,7 @@ struct ami_client {
 	char *user, *host, *port, *secret;
 	double ping_s, timeout_s, backoff_max_s;
 	bool follow;
+	bool snapshot;            /* --once: done after the QueueStatus seed */
 	uv_getaddrinfo_t gai;
 	bool gai_active;
 	struct ami_conn *conn;
@@ -283,6 +284,16 @@ static void on_login(struct ami_client *c, const struct ami_msg *msg)
 	               (uint64_t)(c->ping_s * 1000));
 }
 
+/* --once: the seed has told the state of now; that is the snapshot. */
+static void seeded_done(struct ami_client *c)
+{
+	conn_drop(c);
+	uv_timer_stop(&c->pinger);
+	uv_timer_stop(&c->deadline);
+	set_state(c, SRC_DONE, "state read from QueueStatus");
+	finish_done(c, SRC_DONE);
+}
+
 static void on_msg(void *ctx, const struct ami_msg *msg)
 {
 	struct ami_client *c = ctx;
@@ -308,6 +319,9 @@ static void on_msg(void *ctx, const struct ami_msg *msg)
 	ami_mapper_feed(&c->map, msg, wall_now(), emit_event, c);
 	c->src->info.ignored_events = c->map.ignored;
 	c->src->info.bad_lines = c->map.bad + c->fr.oversized;
+	if (c->snapshot && id && strncmp(id, "ccb-qs-", 7) == 0 && ami_get(msg, "Event") &&
+	    strcasecmp(ami_get(msg, "Event"), "QueueStatusComplete") == 0)
+		seeded_done(c);
 }
 
 static void conn_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -589,6 +603,7 @@ struct source *source_ami_open(uv_loop_t *loop, const char *spec, const struct s
 	}
 	c->loop = loop;
 	c->follow = opts ? opts->follow : true;
+	c->snapshot = opts ? opts->snapshot : false;
 	c->backoff = AMI_BACKOFF_FIRST;
 	c->rng = (uint32_t)uv_hrtime() ^ (uint32_t)getpid() << 16;
 	ami_framer_init(&c->fr);

@@ -33,6 +33,16 @@ expect ast11 sources.0.state='"done"' total.agents.logged_in="$members" total.ag
 [ "$(fake_count '"login"')" = 1 ] || fail "ast11: logins"
 pass "login accepted; Asterisk 11 QueueStatus with CRLF: $members members, $paused paused"
 
+# --once against a server that stays up: done as soon as the QueueStatus seed is in
+fake_start --no-playback --qs ast11 --ast11 "$AST11"
+start=$(date +%s)
+timeout 10 "$CCBOARD" --once --json -c "$TMP/file.ini" "ami://ccboard@127.0.0.1:$PORT" \
+	> "$TMP/once.json" 2> "$TMP/once.err" || fail "--once on a live server: exit $?: $(cat "$TMP/once.err")"
+fake_stop
+[ $(( $(date +%s) - start )) -le 5 ] || fail "--once took too long"
+expect once sources.0.state='"done"' total.agents.logged_in="$members" total.agents.paused="$paused"
+pass "--once on a live AMI: the seeded state, then exit"
+
 # no secret at all, or one on the command line: a clear message, exit 2
 printf '[general]\n' > "$TMP/nosecret.ini"
 set +e
