@@ -54,7 +54,17 @@ struct qevent {
 	long ring_ms;           /* RINGNOANSWER, RINGCANCELED */
 	bool paused;            /* ADDMEMBER added paused */
 	int status;             /* EV_MEMBERSTATUS: enum member_status */
+	/* Lengths and strmap_hash_n of callid, queue and agent (0 for NULL), set
+	 * with keyed = true by a parser that has the lengths at hand: in a replay
+	 * it runs on the reader thread, and the model, on the busier one, need not
+	 * measure and hash them again. qevent_key fills them in otherwise. */
+	bool keyed;
+	uint32_t callid_len, queue_len, agent_len;
+	uint32_t callid_hash, queue_hash, agent_hash;
 };
+
+/* Sets the lengths and hashes above from the strings, and keyed. */
+void qevent_key(struct qevent *ev);
 
 /* Returns the event kind's name for messages and tests ("ENTER", ...). */
 const char *event_kind_name(enum ev_kind kind);

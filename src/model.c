@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "bytes.h"
 #include "strmap.h"
 #include "util.h"
 
@@ -36,6 +37,7 @@ struct call {
 	int64_t key_t;                 /* the list's ordering time */
 	int64_t enter_t;               /* ENTERQUEUE time (INT64_MIN: not seen) */
 	uint32_t hash;
+	uint32_t idlen;                /* strlen(callid) */
 	int32_t queue;
 	int32_t agent;                 /* the answering agent, or -1 */
 	int32_t ringing[MAX_RING];     /* agents being rung (AMI), -1 */
@@ -188,18 +190,19 @@ static void copy_str(char *dst, size_t size, const char *src)
 
 /* ---- call table ------------------------------------------------------- */
 
-static uint32_t call_hash(const char *callid, int32_t queue)
+static uint32_t call_hash(const struct qevent *ev, int32_t queue)
 {
-	return (strmap_hash(callid) ^ (uint32_t)queue * 2654435761u) * 16777619u;
+	return (ev->callid_hash ^ (uint32_t)queue * 2654435761u) * 16777619u;
 }
 
-/* The entry (callid, queue) whose call_hash is h, or NULL. */
-static struct call *call_find(struct model *m, const char *callid, int32_t queue, uint32_t h)
+/* The entry (ev's callid, queue) whose call_hash is h, or NULL. */
+static struct call *call_find(struct model *m, const struct qevent *ev, int32_t queue, uint32_t h)
 {
 	if (m->nbuckets == 0)
 		return NULL;
 	for (struct call *c = m->buckets[h & (m->nbuckets - 1)]; c; c = c->hnext)
-		if (c->hash == h && c->queue == queue && strcmp(c->callid, callid) == 0)
+		if (c->hash == h && c->queue == queue && c->idlen == ev->callid_len &&
+		    bytes_equal(c->callid, ev->callid, c->idlen))
 			return c;
 	return NULL;
 }
@@ -241,11 +244,13 @@ static struct call *call_alloc(struct model *m, size_t len)
 	return c;
 }
 
-static struct call *call_new(struct model *m, const char *callid, int32_t queue, uint32_t h)
+static struct call *call_new(struct model *m, const struct qevent *ev, int32_t queue, uint32_t h)
 {
-	size_t len = strlen(callid);
+	size_t len = ev->callid_len;
 	struct call *c = call_alloc(m, len);
-	memcpy(c->callid, callid, len + 1);
+	memcpy(c->callid, ev->callid, len);
+	c->callid[len] = '\0';
+	c->idlen = (uint32_t)len;
 	c->queue = queue;
 	c->hash = h;
 	c->agent = -1;
@@ -283,10 +288,11 @@ static void queue_conf_refresh(struct model *m, int32_t qi)
 	m->queues[qi].conf = config_queue(m->cfg, m->queue_names.keys[qi]);
 }
 
-static int32_t queue_index(struct model *m, const char *name)
+/* The index of ev's queue (not NULL), added when new. */
+static int32_t queue_index(struct model *m, const struct qevent *ev)
 {
 	size_t before = m->queue_names.count;
-	int32_t qi = strmap_intern(&m->queue_names, name);
+	int32_t qi = strmap_intern_n(&m->queue_names, ev->queue, ev->queue_len, ev->queue_hash);
 	if (m->queue_names.count == before)
 		return qi;
 	if ((size_t)qi >= m->cap_queues) {
@@ -299,10 +305,13 @@ static int32_t queue_index(struct model *m, const char *name)
 	return qi;
 }
 
-static int32_t agent_index(struct model *m, const char *field)
+/* The index of ev's agent (not NULL) under its [agents] name, added when new. */
+static int32_t agent_index(struct model *m, const struct qevent *ev)
 {
-	const char *name = config_agent_name(m->cfg, field);
-	int32_t ai = strmap_intern(&m->agent_names, name);
+	const char *name = config_agent_name(m->cfg, ev->agent);
+	int32_t ai = name == ev->agent
+	           ? strmap_intern_n(&m->agent_names, name, ev->agent_len, ev->agent_hash)
+	           : strmap_intern(&m->agent_names, name);
 	if ((size_t)ai >= m->cap_agents) {
 		size_t old = m->cap_agents;
 		m->cap_agents = m->cap_agents ? m->cap_agents * 2 : 16;
@@ -519,10 +528,10 @@ static void call_retire(struct model *m, struct call *c, int64_t t)
 
 static struct call *call_get(struct model *m, const struct qevent *ev, int32_t qi)
 {
-	uint32_t h = call_hash(ev->callid, qi);
-	struct call *c = call_find(m, ev->callid, qi, h);
+	uint32_t h = call_hash(ev, qi);
+	struct call *c = call_find(m, ev, qi, h);
 	if (c == NULL) {
-		c = call_new(m, ev->callid, qi, h);
+		c = call_new(m, ev, qi, h);
 		c->key_t = ev->time;
 		list_insert(&m->done, c);
 	}
@@ -531,12 +540,12 @@ static struct call *call_get(struct model *m, const struct qevent *ev, int32_t q
 
 static bool on_enter(struct model *m, const struct qevent *ev, int32_t qi)
 {
-	uint32_t h = call_hash(ev->callid, qi);
-	struct call *c = call_find(m, ev->callid, qi, h);
+	uint32_t h = call_hash(ev, qi);
+	struct call *c = call_find(m, ev, qi, h);
 	if (c && c->enter_t != INT64_MIN && llabs(c->enter_t - ev->time) <= ENTER_SAME_S)
 		return false;                          /* the same entry again */
 	if (c == NULL) {
-		c = call_new(m, ev->callid, qi, h);    /* on no list yet */
+		c = call_new(m, ev, qi, h);    /* on no list yet */
 	} else {
 		call_retire(m, c, ev->time);           /* an earlier entry with no outcome */
 		list_unlink(&m->done, c);
@@ -561,7 +570,7 @@ static bool on_outcome(struct model *m, const struct qevent *ev, int32_t qi)
 		/* seen already (the other source): it still ends any ringing */
 		ring_clear_call(m, c);
 		if (ev->kind == EV_CONNECT && ev->agent) {
-			int32_t ai = agent_index(m, ev->agent);
+			int32_t ai = agent_index(m, ev);
 			m->agents[ai].ring_since = INT64_MIN;
 		}
 		return false;
@@ -573,7 +582,7 @@ static bool on_outcome(struct model *m, const struct qevent *ev, int32_t qi)
 	if (ev->kind == EV_CONNECT) {
 		c->ended = 0;
 		if (ev->agent) {
-			int32_t ai = agent_index(m, ev->agent);
+			int32_t ai = agent_index(m, ev);
 			struct agent *a = &m->agents[ai];
 			member_ensure(m, a, qi, ev->time);
 			a->active_calls++;
@@ -598,7 +607,7 @@ static bool on_end(struct model *m, const struct qevent *ev, int32_t qi)
 	c->outcome_seen = 1;
 	tally_event(m, ev, qi, ev->talk_s);
 	if (ev->agent) {
-		int32_t ai = agent_index(m, ev->agent);
+		int32_t ai = agent_index(m, ev);
 		member_ensure(m, &m->agents[ai], qi, ev->time);
 	}
 	call_retire(m, c, ev->time);
@@ -611,7 +620,7 @@ static void on_ring(struct model *m, const struct qevent *ev, int32_t qi)
 	int32_t ai;
 	if (ev->agent == NULL)
 		return;
-	ai = agent_index(m, ev->agent);
+	ai = agent_index(m, ev);
 	a = &m->agents[ai];
 	member_ensure(m, a, qi, ev->time);
 	if (ev->kind != EV_RINGING) {
@@ -619,7 +628,7 @@ static void on_ring(struct model *m, const struct qevent *ev, int32_t qi)
 		return;
 	}
 	a->ring_since = ev->time;
-	struct call *c = call_find(m, ev->callid, qi, call_hash(ev->callid, qi));
+	struct call *c = call_find(m, ev, qi, call_hash(ev, qi));
 	if (c && c->phase == PH_WAITING) {
 		for (int i = 0; i < MAX_RING; i++) {
 			if (c->ringing[i] < 0 || c->ringing[i] == ai) {
@@ -641,11 +650,11 @@ static void set_paused(struct agent *a, struct membership *ms, bool paused, int6
 
 static void on_pause(struct model *m, const struct qevent *ev)
 {
-	int32_t ai = agent_index(m, ev->agent);   /* may move m->agents */
+	int32_t ai = agent_index(m, ev);   /* may move m->agents */
 	struct agent *a = &m->agents[ai];
 	bool paused = ev->kind == EV_PAUSE;
 	if (ev->queue) {
-		set_paused(a, member_ensure(m, a, queue_index(m, ev->queue), ev->time), paused, ev->time);
+		set_paused(a, member_ensure(m, a, queue_index(m, ev), ev->time), paused, ev->time);
 	} else {
 		for (int i = 0; i < a->nmem; i++)
 			set_paused(a, &a->mem[i], paused, ev->time);
@@ -656,28 +665,28 @@ static void on_pause(struct model *m, const struct qevent *ev)
 
 static void on_member(struct model *m, const struct qevent *ev)
 {
-	int32_t ai = agent_index(m, ev->agent);   /* may move m->agents */
+	int32_t ai = agent_index(m, ev);   /* may move m->agents */
 	struct agent *a = &m->agents[ai];
 	switch (ev->kind) {
 	case EV_ADDMEMBER:
 		if (ev->queue)
-			set_paused(a, member_ensure(m, a, queue_index(m, ev->queue), ev->time),
+			set_paused(a, member_ensure(m, a, queue_index(m, ev), ev->time),
 			           ev->paused, ev->time);
 		break;
 	case EV_REMOVEMEMBER:
 		if (ev->queue)
-			member_remove(a, queue_index(m, ev->queue), ev->time);
+			member_remove(a, queue_index(m, ev), ev->time);
 		break;
 	case EV_AGENTLOGIN:
 		if (ev->queue)
-			member_ensure(m, a, queue_index(m, ev->queue), ev->time);
+			member_ensure(m, a, queue_index(m, ev), ev->time);
 		else
 			a->global_login = 1;
 		a->since = ev->time;
 		break;
 	case EV_AGENTLOGOFF:
 		if (ev->queue) {
-			member_remove(a, queue_index(m, ev->queue), ev->time);
+			member_remove(a, queue_index(m, ev), ev->time);
 		} else {
 			a->nmem = 0;
 			a->global_login = 0;
@@ -686,7 +695,7 @@ static void on_member(struct model *m, const struct qevent *ev)
 		break;
 	case EV_MEMBERSTATUS:
 		if (ev->queue)
-			member_ensure(m, a, queue_index(m, ev->queue), ev->time);
+			member_ensure(m, a, queue_index(m, ev), ev->time);
 		a->status = ev->status;
 		break;
 	default:
@@ -702,8 +711,8 @@ static void on_forget(struct model *m, const struct qevent *ev)
 	struct call *c;
 	if (ev->callid == NULL || ev->queue == NULL)
 		return;
-	qi = queue_index(m, ev->queue);
-	c = call_find(m, ev->callid, qi, call_hash(ev->callid, qi));
+	qi = queue_index(m, ev);
+	c = call_find(m, ev, qi, call_hash(ev, qi));
 	if (c && c->phase == PH_WAITING)
 		call_retire(m, c, ev->time);
 }
@@ -821,13 +830,19 @@ bool model_apply(struct model *m, const struct qevent *ev)
 {
 	int32_t qi = -1;
 	bool applied = true;
+	struct qevent keyed;
 
+	if (!ev->keyed) {
+		keyed = *ev;
+		qevent_key(&keyed);
+		ev = &keyed;
+	}
 	model_advance(m, ev->time);
 	m->stats.events++;
 	if (ev->kind <= EV_RINGING) {
 		if (ev->queue == NULL || ev->callid == NULL)
 			return true;            /* nothing to hang it on */
-		qi = queue_index(m, ev->queue);
+		qi = queue_index(m, ev);
 	}
 	switch (ev->kind) {
 	case EV_ENTER:

@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 #include <string.h>
+#include "bytes.h"
+#include "strmap.h"
 
 #define QL_MAX_DATA 16
 
@@ -64,6 +66,20 @@ const char *event_kind_name(enum ev_kind kind)
 	return (unsigned)kind < EV_KIND_COUNT ? kind_names[kind] : "?";
 }
 
+static void key_one(const char *s, size_t len, uint32_t *out_len, uint32_t *out_hash)
+{
+	*out_len = s ? (uint32_t)len : 0;
+	*out_hash = s ? strmap_hash_n(s, len) : 0;
+}
+
+void qevent_key(struct qevent *ev)
+{
+	key_one(ev->callid, ev->callid ? strlen(ev->callid) : 0, &ev->callid_len, &ev->callid_hash);
+	key_one(ev->queue, ev->queue ? strlen(ev->queue) : 0, &ev->queue_len, &ev->queue_hash);
+	key_one(ev->agent, ev->agent ? strlen(ev->agent) : 0, &ev->agent_len, &ev->agent_hash);
+	ev->keyed = true;
+}
+
 /* Drops NUL bytes (left by a crash) in place; returns the new length. */
 static size_t drop_nuls(char *s, size_t len)
 {
@@ -108,17 +124,31 @@ static bool opt_num(char **f, int n, int i, long *out)
 	return parse_num(f[i], out);
 }
 
-/* Splits s on '|' into at most max fields (the last keeps any further '|').
- * A plain loop rather than strchr per field: fields are a few bytes long,
- * shorter than strchr's set-up (measured: a third of the parser's time). */
-static int split(char *s, char **f, int max)
+/* Splits the len bytes of s on '|' into at most max fields (the last keeps any
+ * further '|'), writing a NUL over each separator. Eight bytes at a time on
+ * little-endian machines: the split was two fifths of the parser's time as a
+ * byte loop, and strchr's set-up costs more than a field of a few bytes. */
+static int split(char *s, size_t len, char **f, int max)
 {
 	int n = 1;
+	size_t i = 0;
+
 	f[0] = s;
-	for (; n < max && *s; s++) {
-		if (*s == '|') {
-			*s = '\0';
-			f[n++] = s + 1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; n < max && i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		for (uint64_t hit = bytes_match(w, '|'); hit && n < max; hit &= hit - 1) {
+			size_t at = i + (size_t)(__builtin_ctzll(hit) >> 3);
+			s[at] = '\0';
+			f[n++] = s + at + 1;
+		}
+	}
+#endif
+	for (; n < max && i < len; i++) {
+		if (s[i] == '|') {
+			s[i] = '\0';
+			f[n++] = s + i + 1;
 		}
 	}
 	return n;
@@ -139,7 +169,7 @@ static const struct ql_name *lookup(const char *name, size_t len)
 {
 	for (size_t i = 0; i < sizeof ql_names / sizeof ql_names[0]; i++)
 		if (ql_names[i].len == len && ql_names[i].name[0] == name[0] &&
-		    memcmp(ql_names[i].name, name, len) == 0)
+		    bytes_equal(ql_names[i].name, name, len))
 			return &ql_names[i];
 	return NULL;
 }
@@ -183,7 +213,7 @@ static bool read_exit(struct qevent *ev, char **f, int n, int wait_at)
 }
 
 /* Reads the data fields of a known event into ev. */
-static bool read_data(struct qevent *ev, const struct ql_name *nm, char *data)
+static bool read_data(struct qevent *ev, const struct ql_name *nm, char *data, size_t data_len)
 {
 	char *f[QL_MAX_DATA];
 	int n;
@@ -203,7 +233,7 @@ static bool read_data(struct qevent *ev, const struct ql_name *nm, char *data)
 	default:
 		break;
 	}
-	n = data[0] ? split(data, f, QL_MAX_DATA) : 0;
+	n = data_len ? split(data, data_len, f, QL_MAX_DATA) : 0;
 	switch (nm->shape) {
 	case SH_ENTER:     return read_enter(ev, f, n);
 	case SH_CONNECT:   return read_connect(ev, f, n);
@@ -240,15 +270,15 @@ enum ql_result queuelog_parse(char *line, size_t len, struct qevent *ev)
 	len = drop_nuls(line, len);
 	while (len > 0 && is_space(line[len - 1]))
 		line[--len] = '\0';
-	while (*line && is_space(*line))
-		line++;
-	if (*line == '\0')
+	while (len > 0 && is_space(*line))
+		line++, len--;
+	if (len == 0)
 		return QL_BLANK;
-	n = split(line, f, 6);
+	n = split(line, len, f, 6);
 	if (n < 5 || !parse_num(f[0], &epoch) || epoch == 0)
 		return QL_BAD;
 
-	nm = lookup(f[4], n == 6 ? (size_t)(f[5] - f[4] - 1) : strlen(f[4]));
+	nm = lookup(f[4], (size_t)((n == 6 ? f[5] - 1 : line + len) - f[4]));
 	if (nm == NULL)
 		return is_event_word(f[4]) ? QL_IGNORED : QL_BAD;
 	if (nm->kind < 0)
@@ -261,7 +291,7 @@ enum ql_result queuelog_parse(char *line, size_t len, struct qevent *ev)
 	ev->queue = opt_str(f[2]);
 	ev->agent = opt_str(f[3]);
 	ev->hold_s = ev->talk_s = ev->wait_s = ev->ring_ms = -1;
-	if (!read_data(ev, nm, n == 6 ? f[5] : empty))
+	if (!read_data(ev, nm, n == 6 ? f[5] : empty, n == 6 ? (size_t)(line + len - f[5]) : 0))
 		return QL_BAD;
 	if (needs_call(ev->kind) && (ev->callid == NULL || ev->queue == NULL))
 		return QL_BAD;
@@ -269,5 +299,10 @@ enum ql_result queuelog_parse(char *line, size_t len, struct qevent *ev)
 		return QL_BAD;
 	if (ev->reason == empty)
 		ev->reason = NULL;
+	/* f[1..3] end where the next field starts */
+	key_one(ev->callid, (size_t)(f[2] - f[1] - 1), &ev->callid_len, &ev->callid_hash);
+	key_one(ev->queue, (size_t)(f[3] - f[2] - 1), &ev->queue_len, &ev->queue_hash);
+	key_one(ev->agent, (size_t)(f[4] - f[3] - 1), &ev->agent_len, &ev->agent_hash);
+	ev->keyed = true;
 	return QL_EVENT;
 }

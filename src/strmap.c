@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bytes.h"
 #include "util.h"
 
 void strmap_init(struct strmap *m)
@@ -17,6 +18,7 @@ void strmap_free(struct strmap *m)
 		free(m->keys[i]);
 	free(m->keys);
 	free(m->hashes);
+	free(m->lens);
 	free(m->slots);
 	memset(m, 0, sizeof *m);
 }
@@ -25,9 +27,8 @@ void strmap_free(struct strmap *m)
  * constant (a bijection, so strings differing in one word cannot collide), then
  * murmur3's finaliser spreads the high bits into the low ones used as slots.
  * Names and call ids are 5-20 bytes: 1-3 words instead of 5-20 byte steps. */
-uint32_t strmap_hash(const char *s)
+uint32_t strmap_hash_n(const char *s, size_t len)
 {
-	size_t len = strlen(s);
 	uint64_t h = 0x9e3779b97f4a7c15u ^ len, w;
 
 	for (; len >= 8; s += 8, len -= 8) {
@@ -44,31 +45,28 @@ uint32_t strmap_hash(const char *s)
 	return (uint32_t)h;
 }
 
-/* strcmp(a, b) == 0 for the short names interned here, inline: after a hash
- * match the strings are nearly always equal, and the library call's set-up
- * costs more than comparing a dozen bytes. */
-static bool same(const char *a, const char *b)
+uint32_t strmap_hash(const char *s)
 {
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
+	return strmap_hash_n(s, strlen(s));
 }
 
-static size_t probe(const struct strmap *m, const char *key, uint32_t h)
+static size_t probe(const struct strmap *m, const char *key, size_t len, uint32_t h)
 {
 	size_t mask = m->nslots - 1;
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
 		int32_t ix = m->slots[i];
-		if (ix < 0 || (m->hashes[ix] == h && same(m->keys[ix], key)))
+		if (ix < 0 || (m->hashes[ix] == h && m->lens[ix] == len &&
+		               bytes_equal(m->keys[ix], key, len)))
 			return i;
 	}
 }
 
 int32_t strmap_find(const struct strmap *m, const char *key)
 {
+	size_t len = strlen(key);
 	if (m->nslots == 0)
 		return -1;
-	return m->slots[probe(m, key, strmap_hash(key))];
+	return m->slots[probe(m, key, len, strmap_hash_n(key, len))];
 }
 
 static void rehash(struct strmap *m, size_t nslots)
@@ -87,21 +85,30 @@ static void rehash(struct strmap *m, size_t nslots)
 
 int32_t strmap_intern(struct strmap *m, const char *key)
 {
-	uint32_t h = strmap_hash(key);
+	size_t len = strlen(key);
+	return strmap_intern_n(m, key, len, strmap_hash_n(key, len));
+}
+
+int32_t strmap_intern_n(struct strmap *m, const char *key, size_t len, uint32_t h)
+{
 	size_t slot;
 
 	if ((m->count + 1) * 2 > m->nslots)
 		rehash(m, m->nslots ? m->nslots * 2 : 16);
-	slot = probe(m, key, h);
+	slot = probe(m, key, len, h);
 	if (m->slots[slot] >= 0)
 		return m->slots[slot];
 	if (m->count == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 16;
 		m->keys = xrealloc(m->keys, m->cap * sizeof *m->keys);
 		m->hashes = xrealloc(m->hashes, m->cap * sizeof *m->hashes);
+		m->lens = xrealloc(m->lens, m->cap * sizeof *m->lens);
 	}
-	m->keys[m->count] = xstrdup(key);
+	m->keys[m->count] = xmalloc(len + 1);
+	memcpy(m->keys[m->count], key, len);
+	m->keys[m->count][len] = '\0';
 	m->hashes[m->count] = h;
+	m->lens[m->count] = (uint32_t)len;
 	m->slots[slot] = (int32_t)m->count;
 	return (int32_t)m->count++;
 }

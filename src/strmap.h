@@ -8,6 +8,7 @@
 struct strmap {
 	char **keys;          /* index -> owned copy of the key */
 	uint32_t *hashes;     /* index -> hash of the key */
+	uint32_t *lens;       /* index -> length of the key */
 	size_t count, cap;
 	int32_t *slots;       /* open addressing: index or -1 */
 	size_t nslots;        /* power of two */
@@ -19,7 +20,11 @@ void strmap_free(struct strmap *m);
 int32_t strmap_find(const struct strmap *m, const char *key);
 /* Returns the index of key, adding a copy of it when new. */
 int32_t strmap_intern(struct strmap *m, const char *key);
-/* A 32-bit hash of a NUL-terminated string (not stable across builds or machines). */
+/* The same for a key whose length and strmap_hash_n are known already. */
+int32_t strmap_intern_n(struct strmap *m, const char *key, size_t len, uint32_t hash);
+/* A 32-bit hash of len bytes of s (not stable across builds or machines). */
+uint32_t strmap_hash_n(const char *s, size_t len);
+/* strmap_hash_n of a NUL-terminated string. */
 uint32_t strmap_hash(const char *s);
 
 #endif
