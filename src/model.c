@@ -32,6 +32,7 @@ enum phase { PH_WAITING, PH_TALKING, PH_DONE };
 
 struct call {
 	struct call *hnext;            /* hash chain */
+	struct call **hpprev;          /* what points at this call in the chain */
 	struct call *prev, *next;      /* live or done list */
 	struct call *wprev, *wnext;    /* the queue's waiting list */
 	int64_t key_t;                 /* the list's ordering time */
@@ -207,6 +208,17 @@ static struct call *call_find(struct model *m, const struct qevent *ev, int32_t 
 	return NULL;
 }
 
+/* Puts c at the head of its chain in buckets b (n of them). */
+static void chain_push(struct call **b, size_t n, struct call *c)
+{
+	struct call **head = &b[c->hash & (n - 1)];
+	c->hnext = *head;
+	if (c->hnext)
+		c->hnext->hpprev = &c->hnext;
+	c->hpprev = head;
+	*head = c;
+}
+
 static void call_table_grow(struct model *m)
 {
 	size_t n = m->nbuckets ? m->nbuckets * 2 : 1024;
@@ -215,8 +227,7 @@ static void call_table_grow(struct model *m)
 		struct call *c = m->buckets[i], *next;
 		for (; c; c = next) {
 			next = c->hnext;
-			c->hnext = b[c->hash & (n - 1)];
-			b[c->hash & (n - 1)] = c;
+			chain_push(b, n, c);
 		}
 	}
 	free(m->buckets);
@@ -259,8 +270,7 @@ static struct call *call_new(struct model *m, const struct qevent *ev, int32_t q
 		c->ringing[i] = -1;
 	if (m->ncalls + 1 > m->nbuckets)
 		call_table_grow(m);
-	c->hnext = m->buckets[c->hash & (m->nbuckets - 1)];
-	m->buckets[c->hash & (m->nbuckets - 1)] = c;
+	chain_push(m->buckets, m->nbuckets, c);
 	m->ncalls++;
 	c->phase = PH_DONE;             /* the caller puts it where it belongs */
 	return c;
@@ -268,10 +278,9 @@ static struct call *call_new(struct model *m, const struct qevent *ev, int32_t q
 
 static void call_free(struct model *m, struct call *c)
 {
-	struct call **pp = &m->buckets[c->hash & (m->nbuckets - 1)];
-	while (*pp != c)
-		pp = &(*pp)->hnext;
-	*pp = c->hnext;
+	*c->hpprev = c->hnext;            /* no walk along the chain: tombstones are cold */
+	if (c->hnext)
+		c->hnext->hpprev = c->hpprev;
 	m->ncalls--;
 	if (c->pooled) {
 		c->hnext = m->spare;
