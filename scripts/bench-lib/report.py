@@ -46,6 +46,10 @@ def rows_replay(r):
          ratio(ours, mawk), ">= 5x mawk", verdict(ours >= 5 * mawk)),
         ("1 replay, absolute", mlines(ours), "", "", ">= 10 M lines/s", verdict(ours >= 10e6)),
     ]
+    t_all = num(r, "t_mawk_all")
+    if t_all:
+        out.append(("  vs mawk, whole file", mlines(ours), "mawk since=0 %s" % mlines(lines / t_all),
+                    ratio(ours, lines / t_all), "(context)", "-"))
     if t_core:
         out.append(("  parser+model, no I/O", mlines(lines / t_core), "", "", "(where time goes)", "-"))
     return out

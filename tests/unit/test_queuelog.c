@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "queuelog.h"
+#include "strmap.h"
 
 static char buf[4096];
 
@@ -280,6 +281,53 @@ static void test_real_samples(void **state)
 	assert_int_equal(e, 396);
 }
 
+/* The five leading fields and the data fields, with every field length from
+ * 1 to 19 so that each '|' falls at every place in an 8-byte word; and the
+ * lengths and hashes handed to the model equal those of the strings. */
+static void test_split_offsets_and_keys(void **state)
+{
+	char callid[32], queue[32], agent[32], line[256];
+	struct qevent ev;
+	(void)state;
+	for (int a = 1; a < 20; a++) {
+		for (int b = 1; b < 20; b += 3) {
+			memset(callid, 0, sizeof callid);
+			memset(queue, 0, sizeof queue);
+			memset(agent, 0, sizeof agent);
+			memset(callid, '1', (size_t)a);
+			memset(queue, 'q', (size_t)b);
+			memset(agent, 'x', (size_t)((a + b) % 19 + 1));
+			snprintf(line, sizeof line, "1767254401|%s|%s|%s|COMPLETEAGENT|%d|%d|1", callid,
+			         queue, agent, a, b * 100);
+			assert_int_equal(parse(line, &ev), QL_EVENT);
+			assert_string_equal(ev.callid, callid);
+			assert_string_equal(ev.queue, queue);
+			assert_string_equal(ev.agent, agent);
+			assert_int_equal(ev.hold_s, a);
+			assert_int_equal(ev.talk_s, b * 100);
+			assert_true(ev.keyed);
+			assert_int_equal(ev.callid_len, strlen(callid));
+			assert_int_equal(ev.queue_len, strlen(queue));
+			assert_int_equal(ev.agent_len, strlen(agent));
+			assert_int_equal(ev.callid_hash, strmap_hash(callid));
+			assert_int_equal(ev.queue_hash, strmap_hash(queue));
+			assert_int_equal(ev.agent_hash, strmap_hash(agent));
+		}
+	}
+	/* NONE keys are NULL with length and hash 0; qevent_key agrees with the parser */
+	assert_int_equal(parse("1767254401|1767254401.7|sales|NONE|ENTERQUEUE||+1555|1", &ev), QL_EVENT);
+	assert_null(ev.agent);
+	assert_int_equal(ev.agent_len, 0);
+	assert_int_equal(ev.agent_hash, 0);
+	struct qevent again = ev;
+	again.keyed = false;
+	qevent_key(&again);
+	assert_true(again.keyed);
+	assert_int_equal(again.callid_hash, ev.callid_hash);
+	assert_int_equal(again.queue_hash, ev.queue_hash);
+	assert_int_equal(again.callid_len, ev.callid_len);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_system_and_ignored),
 		cmocka_unit_test(test_dirty_lines),
 		cmocka_unit_test(test_real_samples),
+		cmocka_unit_test(test_split_offsets_and_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
