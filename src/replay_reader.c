@@ -156,6 +156,17 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
+/* Frees r and all it holds, once no thread runs on it. */
+static void reader_free(struct replay_reader *r)
+{
+	pthread_cond_destroy(&r->changed);
+	pthread_mutex_destroy(&r->lock);
+	for (int i = 0; i < REPLAY_BATCHES; i++)
+		batch_free(r->all[i]);
+	linebuf_free(&r->lb);
+	free(r);
+}
+
 struct replay_reader *replay_reader_start(int fd, size_t read_bytes, size_t pass_bytes,
                                           size_t max_line)
 {
@@ -176,12 +187,7 @@ struct replay_reader *replay_reader_start(int fd, size_t read_bytes, size_t pass
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->changed, NULL);
 	if (pthread_create(&r->thread, NULL, reader_main, r) != 0) {
-		pthread_cond_destroy(&r->changed);
-		pthread_mutex_destroy(&r->lock);
-		for (int i = 0; i < REPLAY_BATCHES; i++)
-			batch_free(r->all[i]);
-		linebuf_free(&r->lb);
-		free(r);
+		reader_free(r);
 		return NULL;
 	}
 	return r;
@@ -220,10 +226,5 @@ void replay_reader_stop(struct replay_reader *r)
 	pthread_cond_broadcast(&r->changed);
 	pthread_mutex_unlock(&r->lock);
 	pthread_join(r->thread, NULL);
-	pthread_cond_destroy(&r->changed);
-	pthread_mutex_destroy(&r->lock);
-	for (int i = 0; i < REPLAY_BATCHES; i++)
-		batch_free(r->all[i]);
-	linebuf_free(&r->lb);
-	free(r);
+	reader_free(r);
 }

@@ -1,7 +1,6 @@
 /* strmap.c - open-addressing string interning. */
 #include "strmap.h"
 
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bytes.h"
