@@ -21,14 +21,11 @@ for section in NAME SYNOPSIS DESCRIPTION OPTIONS SOURCES METRICS OUTPUT SCREEN \
 done
 [ "$(wc -l < "$TMP/page")" -gt 300 ] || fail "rendered page is short: $(wc -l < "$TMP/page") lines"
 pass "groff -Tutf8 renders every section"
-if command -v man > /dev/null; then
-	MANPAGER=cat PAGER=cat MANWIDTH=80 man -l "$PAGE" > "$TMP/man" 2> "$TMP/err" \
-		|| fail "man -l: $(cat "$TMP/err")"
-	grep -q "ccboard" "$TMP/man" || fail "man -l shows no ccboard"
-	pass "man -l renders it"
-else
-	echo "skip: no man(1) here"
-fi
+command -v man > /dev/null || fail "no man(1) (scripts/deps --test installs man-db)"
+MANPAGER=cat PAGER=cat MANWIDTH=80 man -l "$PAGE" > "$TMP/man" 2> "$TMP/err" \
+	|| fail "man -l: $(cat "$TMP/err")"
+grep -q "ccboard" "$TMP/man" || fail "man -l shows no ccboard"
+pass "man -l renders it"
 
 # has WORD WHAT: WORD must stand alone in the rendered page (not inside a
 # longer name); the words are collected here and looked for at the end

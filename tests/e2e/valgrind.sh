@@ -5,7 +5,7 @@
 # tested binary. Uses $CCBOARD_PLAIN if set, else builds one (incrementally) in
 # $BUILDDIR/valgrind-build.
 . "$(dirname "$0")/lib.bash"
-command -v valgrind > /dev/null || { echo "skip: no valgrind"; exit 0; }
+command -v valgrind > /dev/null || fail "no valgrind (scripts/deps --test installs it)"
 plain=${CCBOARD_PLAIN:-}
 if [ -z "$plain" ]; then
 	vb="${BUILDDIR:-$SRCDIR/build}/valgrind-build"
