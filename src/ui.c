@@ -326,6 +326,14 @@ struct ui *ui_new(uv_loop_t *loop, const struct config *cfg, const char *theme,
 	return ui;
 }
 
+void ui_set_config(struct ui *ui, const struct config *cfg)
+{
+	if (!ui)
+		return;
+	ui->cfg = cfg;
+	ui->view.day_start_min = cfg ? cfg->day_start_min : 0;
+}
+
 void ui_draw(struct ui *ui, const struct snapshot *s)
 {
 	if (!ui || !ui->live || !s)
