@@ -10,8 +10,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <curses.h>
-#include <term.h>   /* setupterm; its capability macros clash with plain names: */
-#undef bell
+#include <term.h>   /* setupterm, for ui_check_term */
+#undef bell          /* a term.h capability macro; ours is cfg->bell */
 
 #include "glyphs.h"
 #include "theme.h"
