@@ -191,6 +191,7 @@ static void reload_config(struct app *app)
 		app->config_error = false;
 		model_set_config(app->model, &app->cfg);
 		alerts_set_rules(app->alerts, app->cfg.alert_rules);
+		ui_set_config(app->ui, &app->cfg);
 	}
 	free(errors);
 }

@@ -10,6 +10,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <curses.h>
+#include <term.h>   /* setupterm, for ui_check_term */
+#undef bell          /* a term.h capability macro; ours is cfg->bell */
 
 #include "glyphs.h"
 #include "theme.h"
@@ -18,6 +20,7 @@
 
 #define UI_BELL_INTERVAL_MS 10000   /* at most one bell or flash per 10 s */
 #define UI_NOTE_S 3                 /* how long a footer note stays */
+#define UI_KEYS_PER_PASS 64         /* keys handled per callback; the rest on the next pass */
 
 struct ui {
 	uv_loop_t *loop;
@@ -29,6 +32,7 @@ struct ui {
 	bool live;                 /* curses is up (endwin not yet called) */
 	uv_poll_t poll;
 	uv_signal_t winch;
+	uv_timer_t more;           /* another pass when a pass stopped at UI_KEYS_PER_PASS */
 	int open_handles;          /* freed when the last close callback ran */
 	struct ui_view view;
 	struct theme theme;
@@ -98,12 +102,14 @@ static void ui_next_theme(struct ui *ui)
 	clearok(curscr, TRUE);   /* pairs changed under unchanged cells */
 }
 
+/* The one place the screen changes size (SIGWINCH). resize_term queues no
+ * KEY_RESIZE, unlike resizeterm, which queues one on every call (ncurses 6.4). */
 static void ui_resize(struct ui *ui)
 {
 	struct winsize ws;
 
 	if (ioctl(fileno(ui->out), TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
-		resizeterm(ws.ws_row, ws.ws_col);
+		resize_term(ws.ws_row, ws.ws_col);
 	clearok(curscr, TRUE);
 }
 
@@ -126,18 +132,42 @@ static bool ui_key(struct ui *ui, int ch)
 	case 't': case 'T':
 		ui_next_theme(ui);
 		return true;
-	case KEY_RESIZE:
-		ui_resize(ui);
+	case KEY_RESIZE:   /* only a redraw: the size changes in ui_on_winch alone */
 		return true;
 	}
 	return ui_view_key(&ui->view, ch);
 }
 
+static void ui_on_more(uv_timer_t *h);
+
+/* Handles at most UI_KEYS_PER_PASS queued keys, so that no stream of keys can
+ * starve the loop; arms another pass when keys may remain. Returns true when
+ * the screen should be drawn again. */
+static bool ui_drain_keys(struct ui *ui)
+{
+	bool redraw = false;
+	int ch, n = 0;
+
+	while (ui->live && n < UI_KEYS_PER_PASS && (ch = wgetch(stdscr)) != ERR) {
+		redraw |= ui_key(ui, ch);
+		n++;
+	}
+	if (n == UI_KEYS_PER_PASS && ui->live)
+		uv_timer_start(&ui->more, ui_on_more, 1, 0);
+	return redraw;
+}
+
+static void ui_on_more(uv_timer_t *h)
+{
+	struct ui *ui = h->data;
+
+	if (ui->live && ui_drain_keys(ui) && ui->live)
+		ui_redraw(ui);
+}
+
 static void ui_on_tty(uv_poll_t *h, int status, int events)
 {
 	struct ui *ui = h->data;
-	bool redraw = false;
-	int ch;
 
 	if (status < 0 || (events & UV_DISCONNECT)) {
 		uv_poll_stop(h);   /* the terminal went away: nothing to show on */
@@ -145,20 +175,23 @@ static void ui_on_tty(uv_poll_t *h, int status, int events)
 			ui->actions.quit(ui->actions.ctx);
 		return;
 	}
-	while (ui->live && (ch = wgetch(stdscr)) != ERR)
-		redraw |= ui_key(ui, ch);
-	if (redraw && ui->live)
+	if (ui_drain_keys(ui) && ui->live)
 		ui_redraw(ui);
 }
 
+/* SIGWINCH: the new size, the keys queued meanwhile, then one frame laid out
+ * for the new size. */
 static void ui_on_winch(uv_signal_t *h, int signum)
 {
 	struct ui *ui = h->data;
 
+	(void)signum;
 	if (!ui->live)
 		return;
 	ui_resize(ui);
-	ui_redraw(ui);
+	ui_drain_keys(ui);
+	if (ui->live)
+		ui_redraw(ui);
 }
 
 /* Opens the terminal: input from /dev/tty, output to stdout when it is one. */
@@ -183,10 +216,36 @@ static int ui_open_tty(struct ui *ui, char **cause)
 	return 0;
 }
 
+/* Refuses, before curses touches the terminal, a TERM that is unknown or
+ * cannot move the cursor (dumb, hard copy): the board would scroll garbage. */
+static int ui_check_term(struct ui *ui, char **cause)
+{
+	const char *term = getenv("TERM");
+	char *cup;
+	int err = 0, hard;
+
+	if (!term || !*term || setupterm(term, fileno(ui->out), &err) != OK) {
+		*cause = xasprintf("cannot drive the terminal (TERM=%s); use --json or --once",
+		                   term && *term ? term : "unset");
+		return -1;
+	}
+	cup = tigetstr("cup");
+	hard = tigetflag("hc") > 0 || tigetflag("gn") > 0;
+	del_curterm(cur_term);
+	if (cup == NULL || cup == (char *)-1 || hard) {
+		*cause = xasprintf("the terminal cannot place the cursor (TERM=%s): set TERM to "
+		                   "your terminal's type, or use --json or --once", term);
+		return -1;
+	}
+	return 0;
+}
+
 static int ui_start_curses(struct ui *ui, char **cause)
 {
 	const char *term = getenv("TERM");
 
+	if (ui_check_term(ui, cause) < 0)
+		return -1;
 	ui->scr = newterm(NULL, ui->out, ui->in);
 	if (!ui->scr) {
 		*cause = xasprintf("cannot drive the terminal (TERM=%s)", term ? term : "unset");
@@ -250,7 +309,9 @@ struct ui *ui_new(uv_loop_t *loop, const struct config *cfg, const char *theme,
 	uv_signal_init(loop, &ui->winch);
 	ui->winch.data = ui;
 	uv_signal_start(&ui->winch, ui_on_winch, SIGWINCH);
-	ui->open_handles = 1;
+	uv_timer_init(loop, &ui->more);
+	ui->more.data = ui;
+	ui->open_handles = 2;
 	if (ui_start_curses(ui, cause) < 0) {
 		ui_close_tty(ui);
 		ui_free(ui);
@@ -260,9 +321,17 @@ struct ui *ui_new(uv_loop_t *loop, const struct config *cfg, const char *theme,
 	uv_poll_init(loop, &ui->poll, fileno(ui->in));
 	ui->poll.data = ui;
 	uv_poll_start(&ui->poll, UV_READABLE | UV_DISCONNECT, ui_on_tty);
-	ui->open_handles = 2;
+	ui->open_handles = 3;
 	ui_live = ui;
 	return ui;
+}
+
+void ui_set_config(struct ui *ui, const struct config *cfg)
+{
+	if (!ui)
+		return;
+	ui->cfg = cfg;
+	ui->view.day_start_min = cfg ? cfg->day_start_min : 0;
 }
 
 void ui_draw(struct ui *ui, const struct snapshot *s)
@@ -304,19 +373,21 @@ static void ui_on_close(uv_handle_t *h)
  * the loop runs its last time; handles already closed by a uv_walk are left. */
 void ui_free(struct ui *ui)
 {
-	uv_handle_t *hs[2];
+	uv_handle_t *hs[3];
 	int n = 0, closing = 0;
 
 	if (!ui)
 		return;
 	if (ui_live == ui)
 		ui_live = NULL;
-	if (ui->open_handles >= 2 && !uv_is_closing((uv_handle_t *)&ui->poll))
+	if (ui->open_handles >= 3 && !uv_is_closing((uv_handle_t *)&ui->poll))
 		uv_poll_stop(&ui->poll);   /* before its fd is closed */
 	ui_close_tty(ui);
 	if (ui->open_handles >= 1)
 		hs[n++] = (uv_handle_t *)&ui->winch;
 	if (ui->open_handles >= 2)
+		hs[n++] = (uv_handle_t *)&ui->more;
+	if (ui->open_handles >= 3)
 		hs[n++] = (uv_handle_t *)&ui->poll;
 	for (int i = 0; i < n; i++) {
 		if (uv_is_closing(hs[i])) {

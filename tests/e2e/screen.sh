@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # screen.sh - the board in tmux at 80x24, 120x40 and 220x60: every panel is
-# there, the figures on screen equal the JSON snapshot of the same input, a
-# resize lays out again, too small says so, q quits and restores the
-# terminal, NO_COLOR has no colour codes, hostile names are drawn harmless.
+# there and laid out for the pane, the figures on screen equal the JSON
+# snapshot of the same input, each resize lays out again and keys still work
+# after it, too small says so, q quits and restores the terminal, NO_COLOR has
+# no colour codes, hostile names are drawn harmless.
 . "$(dirname "$0")/lib.bash"
 command -v tmux > /dev/null || fail "tmux is not installed"
 N=0
@@ -35,6 +36,38 @@ wait_for() {  # text [seconds]
 	fail "'$1' did not appear on the screen"
 }
 
+# The frame was laid out for exactly cols x rows: the header's clock ends on
+# column cols-1, the footer is on row rows and its right part ends on column
+# cols-1. (A capture never holds more than the pane, so "no line is wider
+# than the pane" would prove nothing; a frame laid out for another size puts
+# the clock and the footer elsewhere or off the pane.)
+laid_out() {  # cols rows; reads $TMP/screen, says why in $TMP/why
+	python3 - "$TMP/screen" "$1" "$2" > "$TMP/why" <<'PY'
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+w, h = int(sys.argv[2]), int(sys.argv[3])
+if lines and lines[-1] == "":
+    lines.pop()
+bad = []
+if len(lines) != h:
+    bad.append("%d rows captured, not %d" % (len(lines), h))
+elif not re.search(r"\d\d:\d\d:\d\d$", lines[0]) or len(lines[0]) != w - 1:
+    bad.append("the clock does not end on column %d: %r" % (w - 1, lines[0][-40:]))
+elif not lines[h - 1].startswith(" q quit") or len(lines[h - 1]) != w - 1:
+    bad.append("row %d is not the footer ending on column %d: %r" % (h, w - 1, lines[h - 1][-40:]))
+print("; ".join(bad))
+sys.exit(1 if bad else 0)
+PY
+}
+wait_laid_out() {  # cols rows
+	for ((i = 0; i < 50; i++)); do
+		tm capture-pane -p > "$TMP/screen" 2>/dev/null && laid_out "$1" "$2" && return 0
+		sleep 0.1
+	done
+	cat "$TMP/screen" >&2
+	fail "not laid out for $1x$2 after the resize: $(cat "$TMP/why")"
+}
+
 check_figures() {  # the rows of the queue table against the JSON
 	python3 - "$TMP/snap.json" "$TMP/screen" "$1" <<'PY'
 import json, sys
@@ -64,8 +97,7 @@ for size in 80x24 120x40 220x60; do
 		grep -q -- "$panel" "$TMP/screen" || fail "$size: no '$panel' on screen"
 	done
 	check_figures "$size" || fail "$size: figures differ from the JSON"
-	python3 -c 'import sys; w = int(sys.argv[2]); sys.exit(any(len(l) > w for l in open(sys.argv[1], encoding="utf-8").read().splitlines()))' \
-		"$TMP/screen" "${size%x*}" || fail "$size: lines wider than the pane"
+	laid_out "${size%x*}" "${size#*x}" || fail "$size: not laid out for the pane: $(cat "$TMP/why")"
 	cp "$TMP/screen" "$TMP/screen-$size"
 	pass "$size"
 done
@@ -99,16 +131,34 @@ fi
 grep -- "$FIRST" "$TMP/screen" | grep -qE '[0-9]+:[0-5][0-9] *$' || fail "callers: no m:ss beside $FIRST"
 pass "Waiting lists $QNAME's callers, longest first ($FIRST), and the agents are $QNAME's"
 
-# resize: lays out again; too small: says so; back: the board again
-tm resize-window -x 100 -y 30
-sleep 0.5
-wait_for "Total"
-[ "$(wc -l < "$TMP/screen")" -le 30 ] || fail "resize: more rows than the pane"
+# resize: each size lays out again (footer on the new last row, clock on the
+# new right edge), keys still work after each resize (? shows and hides the
+# help), too small says so, and q then quits with 0. ncurses 6.4 queues a
+# KEY_RESIZE on every resizeterm: answering it with another resize made the
+# input loop endless (no key, no signal, 100% CPU).
+start 120 40 "" "bash -c '\"$CCBOARD\" --replay -c \"$TMP/empty.ini\" \"$TMP/log\"; echo EXITED \$?; sleep 30'"
+wait_laid_out 120 40
+for size in 80x24 120x40 200x60 100x30 80x24; do
+	tm resize-window -x "${size%x*}" -y "${size#*x}"
+	wait_laid_out "${size%x*}" "${size#*x}"
+	tm send-keys '?'
+	wait_for "keys and colours"
+	tm send-keys '?'
+	for ((i = 0; i < 50; i++)); do
+		tm capture-pane -p > "$TMP/screen"
+		grep -q "keys and colours" "$TMP/screen" || break
+		sleep 0.1
+	done
+	grep -q "keys and colours" "$TMP/screen" && fail "resize $size: ? did not hide the help"
+	laid_out "${size%x*}" "${size#*x}" || fail "resize $size: $(cat "$TMP/why")"
+done
 tm resize-window -x 40 -y 10
 wait_for "too small"
 tm resize-window -x 90 -y 26
-wait_for "Total"
-pass "resize"
+wait_laid_out 90 26
+tm send-keys q
+wait_for "EXITED 0"
+pass "resize: laid out again at each size, keys work after each, q quits with 0"
 
 # q quits and leaves the terminal as it was (the board was on the alternate screen)
 start 80 24 "" "bash -c 'echo BEFORE; \"$CCBOARD\" --replay -c \"$TMP/empty.ini\" \"$TMP/log\"; echo EXITED \$?; sleep 30'"
@@ -143,7 +193,7 @@ printf '%s\n' \
 	"$((T + 3))|NONE|NONE|NONE|QUEUESTART|" \
 	"$((T + 4))|e3|sales|NONE|ENTERQUEUE||$(printf '\033')[31m555$(printf '\033')]0;pwned$(printf '\007')0199|1" > "$TMP/evil.log"
 start 100 30 "" "$CCBOARD" --replay -c "$TMP/empty.ini" "$TMP/evil.log"
-wait_for "Total"
+wait_for "evil.log done"      # the whole log read: the caller is waiting
 grep -q "evil" "$TMP/screen" || fail "hostile: the queue is not shown"
 grep -q "SLA 80/20" "$TMP/screen" || fail "hostile: the header was wiped"
 grep -q "Waiting" "$TMP/screen" || fail "hostile: no Waiting panel"

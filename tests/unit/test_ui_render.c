@@ -390,6 +390,74 @@ static void test_too_small_and_big(void **state)
 	fclose(out);
 }
 
+/* The trend's hour axis at 200x60 in zone tz: the labels (space-separated)
+ * and the column of the first. Interval i of the model starts day_start +
+ * i x 15 min in real seconds, so each label is that epoch's local hour. */
+static void axis_labels(const char *tz, int64_t as_of, int day_start_min, int n,
+                        char *labels, size_t size, int *first_x)
+{
+	FILE *out = fopen("/dev/null", "w");
+	SCREEN *scr = open_screen(out, 60, 200);
+	const char *r;
+	int y;
+
+	setenv("TZ", tz, 1);
+	tzset();
+	build_snapshot();
+	snap.as_of = as_of;
+	snap.total.n_intervals = n;
+	for (int i = 0; i < n; i++)
+		snap.total.intervals[i].offered = 1 + i % 5;
+	view.day_start_min = day_start_min;
+	ui_draw_screen(&view, &snap);
+	assert_true(view.lay.trend_axis);
+	y = view.lay.trend.y + 1 + 3 * view.lay.trend_rows;
+	r = row(y);
+	print_message("%s as of %lld, day start %02d:%02d: |%s|\n", tz, (long long)as_of,
+	              day_start_min / 60, day_start_min % 60, r);
+	*first_x = (int)strspn(r, " ");
+	labels[0] = '\0';
+	for (const char *p = r; *p; ) {
+		size_t k = strcspn(p += strspn(p, " "), " ");
+
+		if (k == 0)
+			break;
+		snprintf(labels + strlen(labels), size - strlen(labels), "%s%.*s",
+		         labels[0] ? " " : "", (int)k, p);
+		p += k;
+	}
+	close_screen(scr);
+	fclose(out);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+/* On a DST day the axis reads the real local time of each interval: the day
+ * that began yesterday at day_start is 23 or 25 hours long, not 24. */
+static void test_trend_axis_dst(void **state)
+{
+	char labels[512];
+	int x, label_x = 9;   /* the sparklines start after their 9-column labels */
+
+	(void)state;
+	/* New York, Sun 8 Mar 2026 04:10 EDT; the day began Sat 06:00 EST, 85
+	 * intervals ago; 02:00 never happened */
+	axis_labels("America/New_York", 1772957400, 6 * 60, 85, labels, sizeof labels, &x);
+	assert_string_equal(labels, "06 07 08 09 10 11 12 13 14 15 16 17 18 19 20 21 22 23 "
+	                            "00 01 03 04");
+	assert_int_equal(x, label_x);
+	/* Berlin, Sun 25 Oct 2026 05:10 CET; the day began Sat 06:00 CEST, 97
+	 * intervals ago; 02:00 came twice */
+	axis_labels("Europe/Berlin", 1792901400, 6 * 60, 97, labels, sizeof labels, &x);
+	assert_string_equal(labels, "06 07 08 09 10 11 12 13 14 15 16 17 18 19 20 21 22 23 "
+	                            "00 01 02 02 03 04 05");
+	assert_int_equal(x, label_x);
+	/* Berlin the same morning, the day from midnight (CEST): 25 intervals */
+	axis_labels("Europe/Berlin", 1792901400, 0, 25, labels, sizeof labels, &x);
+	assert_string_equal(labels, "00:00 01:00 02:00 02:00 03:00 04:00 05:00");
+	assert_int_equal(x, label_x);
+}
+
 static long frame_bytes(FILE *out, long *pos)
 {
 	long now, n;
@@ -502,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_bytes_per_frame),
 		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_themes_load),
+		cmocka_unit_test(test_trend_axis_dst),
 	};
 
 	setenv("TZ", "UTC", 1);
