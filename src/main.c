@@ -54,6 +54,7 @@ struct app {
 	bool alertlog_reported;          /* its first error went to stderr */
 	int flush_waits;                 /* ticks of 10 ms waited for the alert log */
 	uv_timer_t tick;
+	int64_t tick_due_ms;             /* the wall-clock boundary the tick is armed for */
 	uv_signal_t sig_int, sig_term, sig_hup;
 	bool stopping, finished;
 	int exit_code;
@@ -370,20 +371,37 @@ static void demo_step(struct app *app, int64_t now)
 
 /* ---- the tick ------------------------------------------------------------------- */
 
-static uint64_t ms_to_next_tick(const struct app *app)
+/* Milliseconds of the wall clock: the one clock the tick is armed and stamped
+ * with (time() reads a coarser clock that can lag it by a few ms). */
+static int64_t wall_ms(void)
 {
 	struct timespec ts;
-	uint64_t period = (uint64_t)app->cfg.tick_ms, ms;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-	return period - ms % period;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Returns the delay to the next wall-clock boundary of tick_ms, and notes it
+ * as the time the tick is due. */
+static uint64_t ms_to_next_tick(struct app *app)
+{
+	int64_t period = app->cfg.tick_ms, ms = wall_ms();
+	app->tick_due_ms = ms - ms % period + period;
+	return (uint64_t)(app->tick_due_ms - ms);
 }
 
 static void on_tick(uv_timer_t *t)
 {
 	struct app *app = t->data;
-	int64_t now = (int64_t)time(NULL);
+	int64_t ms = wall_ms(), now = ms / 1000;
 
+	/* libuv's loop clock counts whole milliseconds, so the timer may fire up
+	 * to 1 ms before the boundary: wait for the rest rather than tick twice
+	 * in one period (and skip the next). */
+	if (ms < app->tick_due_ms) {
+		uv_update_time(app->loop);
+		uv_timer_start(&app->tick, on_tick, (uint64_t)(app->tick_due_ms - ms), 0);
+		return;
+	}
 	for (size_t i = 0; i < app->n_sources; i++)
 		source_tick(app->sources[i], now);
 	if (!app->opt.replay) {
