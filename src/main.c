@@ -57,6 +57,7 @@ struct app {
 	int64_t tick_due_ms;             /* the wall-clock boundary the tick is armed for */
 	uv_signal_t sig_int, sig_term, sig_hup;
 	bool stopping, finished;
+	bool printed_last;               /* --once/--replay: the final snapshot is out */
 	int exit_code;
 };
 
@@ -335,6 +336,7 @@ static void on_flush(uv_timer_t *t)
 		return;
 	uv_timer_stop(t);
 	print_snapshot(app);
+	app->printed_last = true;
 	stop(app, app->exit_code);
 }
 
@@ -448,10 +450,16 @@ static void stop(struct app *app, int code)
 static void on_signal(uv_signal_t *h, int signum)
 {
 	struct app *app = h->data;
-	if (signum == SIGHUP)
+	if (signum == SIGHUP) {
 		reload_config(app);
-	else
+	} else if (app->ui == NULL && (app->opt.once || app->opt.replay) && !app->printed_last) {
+		/* a script must not read an empty or cut-short output as success */
+		fprintf(stderr, "ccboard: interrupted by %s before the %s\n",
+		        signum == SIGINT ? "SIGINT" : "SIGTERM", app->opt.once ? "snapshot" : "last snapshot");
+		stop(app, 128 + signum);
+	} else {
 		stop(app, 0);
+	}
 }
 
 static void ui_quit(void *ctx)
