@@ -47,6 +47,17 @@ for q in sales support billing retention total; do
 done
 grep -q "SLA 80/20" "$TMP/table" || fail "table lacks the SLA"
 
+# --once into a reader slower than the exit's flush bound, with a snapshot
+# larger than a pipe holds: complete, byte for byte as into a file
+python3 "$GEN" --seed 32 --hours 3 --queues 2000 --agents 3000 --out "$TMP/big.log" > /dev/null
+for fmt in --json --replay; do             # JSON, and the text table
+	"$CCBOARD" --replay --once $fmt -c "$TMP/empty.ini" "$TMP/big.log" > "$TMP/big.file"
+	"$CCBOARD" --replay --once $fmt -c "$TMP/empty.ini" "$TMP/big.log" \
+		| { sleep 3; cat; } > "$TMP/big.pipe"
+	[ "$(wc -c < "$TMP/big.file")" -gt 65536 ] || fail "$fmt: the snapshot fits in a pipe"
+	cmp -s "$TMP/big.file" "$TMP/big.pipe" || fail "--once $fmt through a slow pipe differs"
+done
+
 # a signal before the snapshot is out is a failure (128 + the signal), with a
 # message; live, SIGTERM is the normal way to stop: exit 0
 caught() {  # pid signal-number: true once the process handles that signal
