@@ -20,6 +20,7 @@
 #include "config.h"
 #include "demo.h"
 #include "model.h"
+#include "out_stream.h"
 #include "queuelog.h"
 #include "snapshot.h"
 #include "source.h"
@@ -52,10 +53,15 @@ struct app {
 	struct snap_source config_src;   /* shows a failed reload */
 	bool config_error;
 	bool alertlog_reported;          /* its first error went to stderr */
+	struct out_stream *out;          /* standard output under --json or --once */
+	bool out_reported;               /* its first dropped snapshot went to stderr */
+	int out_error;                   /* the output's failure, already reported */
 	int flush_waits;                 /* ticks of 10 ms waited for the alert log */
 	uv_timer_t tick;
+	int64_t tick_due_ms;             /* the wall-clock boundary the tick is armed for */
 	uv_signal_t sig_int, sig_term, sig_hup;
 	bool stopping, finished;
+	bool printed_last;               /* --once/--replay: the final snapshot is out */
 	int exit_code;
 };
 
@@ -273,10 +279,31 @@ static bool alertlog_health(const struct app *app, struct snap_source *out)
 	return true;
 }
 
+/* Standard output as a pseudo-source once its reader has lagged so far that
+ * snapshots were dropped (said once on stderr). Returns false until then. */
+static bool output_health(struct app *app, struct snap_source *out)
+{
+	struct out_stream_stats st;
+	if (app->out == NULL || (st = out_stream_stats(app->out)).dropped == 0)
+		return false;
+	memset(out, 0, sizeof *out);
+	snprintf(out->name, sizeof out->name, "stdout");
+	out->kind = "output";
+	out->state = st.pending ? SRC_LAGGING : SRC_FOLLOWING;
+	out->lines = st.written;
+	out->bytes = st.bytes;
+	snprintf(out->detail, sizeof out->detail, "%" PRIu64 " snapshot%s dropped", st.dropped,
+	         st.dropped == 1 ? "" : "s");
+	if (!app->out_reported)
+		fprintf(stderr, "ccboard: standard output: the reader is lagging: %s\n", out->detail);
+	app->out_reported = true;
+	return true;
+}
+
 /* Copies the sources' health into the snapshot. */
 static void collect_sources(struct app *app)
 {
-	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 1;
+	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 2;
 	size_t k = 0;
 	app->snap.sources = xrealloc(app->snap.sources, (n ? n : 1) * sizeof *app->snap.sources);
 	if (app->demo)
@@ -292,6 +319,8 @@ static void collect_sources(struct app *app)
 		app->alertlog_reported = true;
 		k++;
 	}
+	if (output_health(app, &app->snap.sources[k]))
+		k++;
 	app->snap.n_sources = k;
 }
 
@@ -304,19 +333,37 @@ static void build_snapshot(struct app *app)
 
 static void stop(struct app *app, int code);
 
+/* Standard output failed (err: a libuv code): a reader that has gone ends
+ * ccboard quietly, as with head. */
+static void on_output_error(void *ctx, int err)
+{
+	struct app *app = ctx;
+	app->out_error = err;
+	if (err != UV_EPIPE)
+		fprintf(stderr, "ccboard: writing to standard output: %s\n", uv_strerror(err));
+	stop(app, err == UV_EPIPE ? 0 : 1);
+}
+
+/* Formats the snapshot in memory and hands it to the output, which writes it
+ * without blocking the loop. */
 static void print_snapshot(struct app *app)
 {
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
 	int rc;
 	build_snapshot(app);
+	if ((mem = open_memstream(&buf, &len)) == NULL)
+		fatal("out of memory");
 	if (app->opt.json)
-		rc = snapshot_write_json(&app->snap, stdout);
+		rc = snapshot_write_json(&app->snap, mem);
 	else
-		rc = snapshot_write_text(&app->snap, stdout);
-	if (rc != 0) {
-		if (errno != EPIPE)
-			fprintf(stderr, "ccboard: writing to standard output: %s\n", strerror(errno));
-		stop(app, errno == EPIPE ? 0 : 1);
-	}
+		rc = snapshot_write_text(&app->snap, mem);
+	if (fclose(mem) != 0 || rc != 0)
+		fatal("out of memory");
+	rc = out_stream_write(app->out, buf, len);
+	if (rc != 0)
+		on_output_error(app, rc);
 }
 
 static void draw(struct app *app)
@@ -335,6 +382,7 @@ static void on_flush(uv_timer_t *t)
 		return;
 	uv_timer_stop(t);
 	print_snapshot(app);
+	app->printed_last = true;
 	stop(app, app->exit_code);
 }
 
@@ -371,20 +419,37 @@ static void demo_step(struct app *app, int64_t now)
 
 /* ---- the tick ------------------------------------------------------------------- */
 
-static uint64_t ms_to_next_tick(const struct app *app)
+/* Milliseconds of the wall clock: the one clock the tick is armed and stamped
+ * with (time() reads a coarser clock that can lag it by a few ms). */
+static int64_t wall_ms(void)
 {
 	struct timespec ts;
-	uint64_t period = (uint64_t)app->cfg.tick_ms, ms;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-	return period - ms % period;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Returns the delay to the next wall-clock boundary of tick_ms, and notes it
+ * as the time the tick is due. */
+static uint64_t ms_to_next_tick(struct app *app)
+{
+	int64_t period = app->cfg.tick_ms, ms = wall_ms();
+	app->tick_due_ms = ms - ms % period + period;
+	return (uint64_t)(app->tick_due_ms - ms);
 }
 
 static void on_tick(uv_timer_t *t)
 {
 	struct app *app = t->data;
-	int64_t now = (int64_t)time(NULL);
+	int64_t ms = wall_ms(), now = ms / 1000;
 
+	/* libuv's loop clock counts whole milliseconds, so the timer may fire up
+	 * to 1 ms before the boundary: wait for the rest rather than tick twice
+	 * in one period (and skip the next). */
+	if (ms < app->tick_due_ms) {
+		uv_update_time(app->loop);
+		uv_timer_start(&app->tick, on_tick, (uint64_t)(app->tick_due_ms - ms), 0);
+		return;
+	}
 	for (size_t i = 0; i < app->n_sources; i++)
 		source_tick(app->sources[i], now);
 	if (!app->opt.replay) {
@@ -416,6 +481,8 @@ static void stop(struct app *app, int code)
 		return;
 	app->stopping = true;
 	app->exit_code = code;
+	if (app->out)
+		out_stream_stop(app->out);
 	for (size_t i = 0; i < app->n_sources; i++)
 		source_close(app->sources[i]);
 	app->n_sources = 0;
@@ -431,10 +498,16 @@ static void stop(struct app *app, int code)
 static void on_signal(uv_signal_t *h, int signum)
 {
 	struct app *app = h->data;
-	if (signum == SIGHUP)
+	if (signum == SIGHUP) {
 		reload_config(app);
-	else
+	} else if (app->ui == NULL && (app->opt.once || app->opt.replay) && !app->printed_last) {
+		/* a script must not read an empty or cut-short output as success */
+		fprintf(stderr, "ccboard: interrupted by %s before the %s\n",
+		        signum == SIGINT ? "SIGINT" : "SIGTERM", app->opt.once ? "snapshot" : "last snapshot");
+		stop(app, 128 + signum);
+	} else {
 		stop(app, 0);
+	}
 }
 
 static void ui_quit(void *ctx)
@@ -510,8 +583,14 @@ static int start_outputs(struct app *app)
 			return -1;
 		}
 	}
-	if (app->opt.json || app->opt.once)
+	if (app->opt.json || app->opt.once) {
+		/* live, a slow reader gets the newest snapshot; a replay's series and
+		 * --once go out whole */
+		bool live = app->opt.json && !app->opt.once && !app->opt.replay;
+		app->out = out_stream_new(app->loop, STDOUT_FILENO,
+		                          live ? OUT_KEEP_NEWEST : OUT_KEEP_ALL, on_output_error, app);
 		return 0;
+	}
 	struct ui_actions act = { app, ui_quit, ui_ack, ui_redraw };
 	app->ui = ui_new(app->loop, &app->cfg, app->opt.theme, &act, &cause);
 	if (app->ui == NULL) {
@@ -607,6 +686,26 @@ static bool guard_std_fds(void)
 	return stdout_ok;
 }
 
+/* Writes what is still pending for standard output: all of --once and of a
+ * replay, live at most OUT_FLUSH_MS for a reader that does not read. Returns
+ * the exit status. */
+static int flush_output(struct app *app, int rc)
+{
+	enum { OUT_FLUSH_MS = 2000 };
+	bool whole = app->opt.once || app->opt.replay;
+	if (app->out == NULL)
+		return rc;
+	int err = out_stream_flush(app->out, whole ? -1 : OUT_FLUSH_MS);
+	if (err == UV_ETIMEDOUT)
+		fprintf(stderr, "ccboard: standard output: the reader took nothing for %d ms: "
+		        "the last snapshot is lost\n", (int)OUT_FLUSH_MS);
+	else if (err != 0 && err != UV_EPIPE && err != app->out_error)
+		fprintf(stderr, "ccboard: writing to standard output: %s\n", uv_strerror(err));
+	out_stream_free(app->out);
+	app->out = NULL;
+	return err != 0 && err != UV_EPIPE && err != UV_ETIMEDOUT && rc == 0 ? 1 : rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct app app;
@@ -627,6 +726,7 @@ int main(int argc, char **argv)
 	if (!app.stopping)
 		stop(&app, rc);
 	uv_run(app.loop, UV_RUN_DEFAULT);
+	rc = flush_output(&app, rc);
 	if (uv_loop_close(app.loop) != 0)
 		fprintf(stderr, "ccboard: internal: handles left open at exit\n");
 	free(app.snap.sources);

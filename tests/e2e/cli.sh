@@ -47,6 +47,47 @@ for q in sales support billing retention total; do
 done
 grep -q "SLA 80/20" "$TMP/table" || fail "table lacks the SLA"
 
+# --once into a reader slower than the exit's flush bound, with a snapshot
+# larger than a pipe holds: complete, byte for byte as into a file
+python3 "$GEN" --seed 32 --hours 3 --queues 2000 --agents 3000 --out "$TMP/big.log" > /dev/null
+for fmt in --json --replay; do             # JSON, and the text table
+	"$CCBOARD" --replay --once $fmt -c "$TMP/empty.ini" "$TMP/big.log" > "$TMP/big.file"
+	"$CCBOARD" --replay --once $fmt -c "$TMP/empty.ini" "$TMP/big.log" \
+		| { sleep 3; cat; } > "$TMP/big.pipe"
+	[ "$(wc -c < "$TMP/big.file")" -gt 65536 ] || fail "$fmt: the snapshot fits in a pipe"
+	cmp -s "$TMP/big.file" "$TMP/big.pipe" || fail "--once $fmt through a slow pipe differs"
+done
+
+# a signal before the snapshot is out is a failure (128 + the signal), with a
+# message; live, SIGTERM is the normal way to stop: exit 0
+caught() {  # pid signal-number: true once the process handles that signal
+	local mask
+	mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2> /dev/null) || return 1
+	[ -n "$mask" ] && (( (16#$mask >> ($2 - 1)) & 1 ))
+}
+interrupt() {  # signal-number want-status command...
+	local sig=$1 want=$2; shift 2
+	mkfifo "$TMP/fifo"
+	"$@" < "$TMP/fifo" > "$TMP/out" 2> "$TMP/err" &
+	local pid=$! t
+	exec 7> "$TMP/fifo"                  # a writer that never ends
+	for t in $(seq 100); do caught "$pid" "$sig" && break; sleep 0.1; done
+	caught "$pid" "$sig" || fail "$*: never handled signal $sig"
+	kill "-$sig" "$pid"
+	set +e; wait "$pid"; local rc=$?; set -e
+	exec 7>&-
+	rm -f "$TMP/fifo"
+	[ "$rc" = "$want" ] || fail "$* interrupted by signal $sig: exit $rc, expected $want"
+}
+interrupt 15 143 "$CCBOARD" --replay --once --json -c "$TMP/empty.ini" -
+grep -q "interrupted" "$TMP/err" || fail "--replay --once: no message when interrupted"
+[ ! -s "$TMP/out" ] || fail "--replay --once interrupted printed something"
+interrupt 2 130 "$CCBOARD" --replay --once -c "$TMP/empty.ini" -
+interrupt 15 143 "$CCBOARD" --once --json -c "$TMP/empty.ini" -
+interrupt 15 143 "$CCBOARD" --replay --json -c "$TMP/empty.ini" -
+interrupt 15 0 "$CCBOARD" --json -c "$TMP/empty.ini" -
+interrupt 2 0 "$CCBOARD" --json -c "$TMP/empty.ini" "$TMP/log"
+
 # standard output closed under --json: a clean exit, no hang
 set +e
 timeout 10 "$CCBOARD" --json -c "$TMP/empty.ini" "$TMP/log" | head -c 100 > /dev/null

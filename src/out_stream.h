@@ -1,0 +1,69 @@
+/* out_stream.h - standard output (--json, --once) written without blocking the
+ * loop, so a reader that stalls never stops the sources, the listeners and the
+ * signals.
+ *
+ * What is written to depends on the descriptor (it may be shared with other
+ * processes, e.g. a shell's terminal or a pipeline's other commands, so its
+ * O_NONBLOCK flag is left alone wherever possible):
+ *   regular file, /dev/null  plain writes (they do not block for long)
+ *   pipe, FIFO, terminal     reopened through /proc/self/fd as a description of
+ *                            our own, non-blocking, watched with uv_poll
+ *   socket                   send(MSG_DONTWAIT) per call, retried on a timer
+ *   anything else, or no /proc: O_NONBLOCK on the shared description, put
+ *                            back as it was by out_stream_free
+ *
+ * Chunks (one snapshot each) go out whole and in order. OUT_KEEP_NEWEST keeps
+ * at most two: the one being written and the newest waiting, which a newer
+ * chunk replaces (counted as dropped). OUT_KEEP_ALL keeps every chunk, up to
+ * OUT_MAX_PENDING bytes; past that a write waits for the reader (back-pressure
+ * for a replay, whose snapshots are a series). */
+#ifndef CCBOARD_OUT_STREAM_H
+#define CCBOARD_OUT_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#define OUT_MAX_PENDING (8u << 20)
+
+enum out_policy { OUT_KEEP_ALL, OUT_KEEP_NEWEST };
+
+struct out_stream;
+
+struct out_stream_stats {
+	uint64_t written;        /* chunks written whole */
+	uint64_t dropped;        /* chunks replaced by a newer one before any byte went out */
+	uint64_t bytes;          /* bytes written */
+	size_t pending;          /* chunks being written or waiting */
+};
+
+/* Called once when a write fails after out_stream_write returned (err: a
+ * libuv error code, UV_EPIPE when the reader has gone). */
+typedef void (*out_error_fn)(void *ctx, int err);
+
+/* Starts writing to fd (not closed; it stays the caller's) on loop. */
+struct out_stream *out_stream_new(uv_loop_t *loop, int fd, enum out_policy policy,
+                                  out_error_fn on_error, void *ctx);
+
+/* Queues buf (len bytes, malloc'ed: the stream frees it) and writes what it
+ * can now. Returns 0, or a libuv error code (UV_EPIPE: the reader has gone)
+ * when this or an earlier write failed. */
+int out_stream_write(struct out_stream *os, char *buf, size_t len);
+
+/* Returns the counters so far. */
+struct out_stream_stats out_stream_stats(const struct out_stream *os);
+
+/* Closes the stream's libuv handles (repeatable); what is pending stays for
+ * out_stream_flush. */
+void out_stream_stop(struct out_stream *os);
+
+/* Blocks until what is pending is written, at most timeout_ms (negative: no
+ * limit). For the exit, once the loop has stopped. Returns 0, UV_ETIMEDOUT or
+ * the write's libuv error code. */
+int out_stream_flush(struct out_stream *os, int timeout_ms);
+
+/* Frees os and what is still pending; out_stream_stop first, and let the loop
+ * run so the handles are closed. */
+void out_stream_free(struct out_stream *os);
+
+#endif
