@@ -809,7 +809,7 @@ int config_load(struct config *cfg, const char *path, char **errors)
 	struct load ld = { .cfg = cfg, .path = path };
 	free(cfg->path);
 	cfg->path = xstrdup(path);
-	ld.fp = fopen(path, "r");
+	ld.fp = fopen(path, "re");   /* "e": close-on-exec */
 	if (!ld.fp) {
 		load_error(&ld, 0, "cannot open: %s", strerror(errno));
 	} else {

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "queuelog.h"
 #include "snapshot.h"
 #include "source.h"
+#include "textsafe.h"
 #include "ui.h"
 #include "util.h"
 
@@ -58,6 +60,26 @@ struct app {
 	bool stopping, finished;
 	int exit_code;
 };
+
+/* Prints a message to standard error with what it quotes (names, values, bad
+ * lines) stripped as on the screen: input never reaches the terminal raw. */
+static void eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void eprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	char *msg = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	textsafe_fputs(msg, stderr, textsafe_locale_flags());
+	free(msg);
+}
 
 static void usage(FILE *out)
 {
@@ -115,7 +137,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			errno = 0;
 			o->seed = strtoull(optarg, &end, 10);
 			if (errno || *end || end == optarg) {
-				fprintf(stderr, "ccboard: --seed: not a number: '%s'\n", optarg);
+				eprintf("ccboard: --seed: not a number: '%s'\n", optarg);
 				return -1;
 			}
 			break;
@@ -126,11 +148,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			printf("ccboard %s\n", CCBOARD_VERSION);
 			return 1;
 		case ':':
-			fprintf(stderr, "ccboard: %s needs a value\n", argv[optind - 1]);
+			eprintf("ccboard: %s needs a value\n", argv[optind - 1]);
 			fputs("Try 'ccboard --help'.\n", stderr);
 			return -1;
 		default:
-			fprintf(stderr, "ccboard: unknown option '%s'\n", argv[optind - 1]);
+			eprintf("ccboard: unknown option '%s'\n", argv[optind - 1]);
 			fputs("Try 'ccboard --help'.\n", stderr);
 			return -1;
 		}
@@ -154,7 +176,7 @@ static int load_config(struct config *cfg, const char *path, bool quiet_ok)
 		return 0;
 	n = config_load(cfg, path, &errors);
 	if (errors)
-		fputs(errors, stderr);
+		textsafe_fputs(errors, stderr, textsafe_locale_flags());
 	free(errors);
 	(void)quiet_ok;
 	return n;
@@ -183,7 +205,7 @@ static void reload_config(struct app *app)
 			*nl = '\0';
 		app->config_error = true;
 		if (app->ui == NULL && errors)
-			fputs(errors, stderr);
+			textsafe_fputs(errors, stderr, textsafe_locale_flags());
 		config_free(&fresh);
 	} else {
 		config_free(&app->cfg);
@@ -286,7 +308,7 @@ static void collect_sources(struct app *app)
 		app->snap.sources[k++] = app->config_src;
 	if (alertlog_health(app, &app->snap.sources[k])) {
 		if (!app->alertlog_reported && app->ui == NULL)
-			fprintf(stderr, "ccboard: alert log %s: %s\n", app->snap.sources[k].name,
+			eprintf("ccboard: alert log %s: %s\n", app->snap.sources[k].name,
 			        app->snap.sources[k].detail);
 		app->alertlog_reported = true;
 		k++;
@@ -313,7 +335,7 @@ static void print_snapshot(struct app *app)
 		rc = snapshot_write_text(&app->snap, stdout);
 	if (rc != 0) {
 		if (errno != EPIPE)
-			fprintf(stderr, "ccboard: writing to standard output: %s\n", strerror(errno));
+			eprintf("ccboard: writing to standard output: %s\n", strerror(errno));
 		stop(app, errno == EPIPE ? 0 : 1);
 	}
 }
@@ -479,7 +501,7 @@ static int open_sources(struct app *app)
 		char *cause = NULL;
 		struct source *src = source_open(app->loop, specs[i], &so, &sink, &cause);
 		if (src == NULL) {
-			fprintf(stderr, "ccboard: %s: %s\n", specs[i], cause ? cause : "cannot open");
+			eprintf("ccboard: %s: %s\n", specs[i], cause ? cause : "cannot open");
 			free(cause);
 			return -1;
 		}
@@ -504,7 +526,7 @@ static int start_outputs(struct app *app)
 	if (app->cfg.alert_log || app->cfg.alert_exec) {
 		app->alertlog = alertlog_new(app->loop, app->cfg.alert_log, app->cfg.alert_exec, &cause);
 		if (app->alertlog == NULL) {
-			fprintf(stderr, "ccboard: alerts: %s\n", cause ? cause : "cannot start");
+			eprintf("ccboard: alerts: %s\n", cause ? cause : "cannot start");
 			free(cause);
 			return -1;
 		}
@@ -514,7 +536,7 @@ static int start_outputs(struct app *app)
 	struct ui_actions act = { app, ui_quit, ui_ack, ui_redraw };
 	app->ui = ui_new(app->loop, &app->cfg, app->opt.theme, &act, &cause);
 	if (app->ui == NULL) {
-		fprintf(stderr, "ccboard: %s\n", cause ? cause : "cannot start the screen");
+		eprintf("ccboard: %s\n", cause ? cause : "cannot start the screen");
 		free(cause);
 		return -1;
 	}
@@ -541,7 +563,7 @@ static int check_config(struct app *app, int errors)
 		return 0;
 	}
 	if (errors > 0) {
-		fprintf(stderr, "%s: %d error%s\n", app->config_path, errors, errors == 1 ? "" : "s");
+		eprintf("%s: %d error%s\n", app->config_path, errors, errors == 1 ? "" : "s");
 		return 2;
 	}
 	printf("%s: OK\n", app->config_path);
@@ -557,7 +579,7 @@ static int run(struct app *app)
 	if (app->opt.check_config)
 		return check_config(app, errors);
 	if (errors > 0) {
-		fprintf(stderr, "ccboard: %s: %d error%s in the configuration\n", app->config_path,
+		eprintf("ccboard: %s: %d error%s in the configuration\n", app->config_path,
 		        errors, errors == 1 ? "" : "s");
 		return 2;
 	}
@@ -627,7 +649,7 @@ int main(int argc, char **argv)
 		stop(&app, rc);
 	uv_run(app.loop, UV_RUN_DEFAULT);
 	if (uv_loop_close(app.loop) != 0)
-		fprintf(stderr, "ccboard: internal: handles left open at exit\n");
+		eprintf("ccboard: internal: handles left open at exit\n");
 	free(app.snap.sources);
 	snapshot_free(&app.snap);
 	alerts_free(app.alerts);
