@@ -272,25 +272,48 @@ static void on_alert_change(void *ctx, const struct alert_event *ev)
 		ui_alert(app->ui, &ev->alert);
 }
 
-/* The alert log as a pseudo-source, so a failing disk shows on screen and in
- * the JSON. Returns false while it has no error to show. */
+/* Says what went wrong with the hooks ("" when nothing did). */
+static void hook_problems(const struct alertlog_stats *st, char *buf, size_t sz)
+{
+	uint64_t failed = st->exec_failures - st->exec_timeouts;
+	buf[0] = '\0';
+	if (failed)
+		snprintf(buf, sz, "%" PRIu64 " failed (last: %s)", failed,
+		         st->last_exec_error < 0 ? uv_strerror(st->last_exec_error) : "exit status");
+	if (st->exec_timeouts)
+		snprintf(buf + strlen(buf), sz - strlen(buf), "%s%" PRIu64 " timed out",
+		         *buf ? ", " : "", st->exec_timeouts);
+	if (st->execs_dropped)
+		snprintf(buf + strlen(buf), sz - strlen(buf), "%s%" PRIu64 " dropped",
+		         *buf ? ", " : "", st->execs_dropped);
+}
+
+/* The alert log and hook as a pseudo-source, so a failing disk or hook shows
+ * on screen and in the JSON. Returns false while it has no error to show. */
 static bool alertlog_health(const struct app *app, struct snap_source *out)
 {
 	struct alertlog_stats st;
+	char hooks[96];
 	if (app->alertlog == NULL)
 		return false;
 	st = alertlog_stats(app->alertlog);
-	if (st.write_errors == 0 && st.lines_dropped == 0)
+	uint64_t lost = st.write_errors + st.lines_dropped;
+	hook_problems(&st, hooks, sizeof hooks);
+	if (lost == 0 && st.reopen_errors == 0 && !*hooks)
 		return false;
 	memset(out, 0, sizeof *out);
-	snprintf(out->name, sizeof out->name, "%s", app->cfg.alert_log ? app->cfg.alert_log : "");
-	out->kind = "alert_log";
+	snprintf(out->name, sizeof out->name, "%s",
+	         app->cfg.alert_log ? app->cfg.alert_log : "alert_exec");
+	out->kind = app->cfg.alert_log ? "alert_log" : "alert_exec";
 	out->state = SRC_ERROR;
 	out->lines = st.lines_written;
-	out->bad_lines = st.write_errors + st.lines_dropped;
-	snprintf(out->detail, sizeof out->detail, "%" PRIu64 " alert lines lost: %s",
-	         st.write_errors + st.lines_dropped,
-	         st.last_write_error ? uv_strerror(st.last_write_error) : "queue full");
+	out->bad_lines = lost + st.exec_failures + st.execs_dropped;
+	if (lost || st.reopen_errors)
+		snprintf(out->detail, sizeof out->detail, "%" PRIu64 " alert lines lost: %s%s%s",
+		         lost, st.last_write_error ? uv_strerror(st.last_write_error) : "queue full",
+		         *hooks ? "; hooks: " : "", hooks);
+	else
+		snprintf(out->detail, sizeof out->detail, "alert_exec hooks: %s", hooks);
 	return true;
 }
 
@@ -452,8 +475,10 @@ static void stop(struct app *app, int code)
 static void on_signal(uv_signal_t *h, int signum)
 {
 	struct app *app = h->data;
-	if (signum == SIGHUP)
+	if (signum == SIGHUP) {
 		reload_config(app);
+		alertlog_reopen(app->alertlog);   /* after a rotation (mv + HUP) */
+	}
 	else
 		stop(app, 0);
 }
@@ -524,7 +549,8 @@ static int start_outputs(struct app *app)
 {
 	char *cause = NULL;
 	if (app->cfg.alert_log || app->cfg.alert_exec) {
-		app->alertlog = alertlog_new(app->loop, app->cfg.alert_log, app->cfg.alert_exec, &cause);
+		app->alertlog = alertlog_new(app->loop, app->cfg.alert_log, app->cfg.alert_exec,
+		                             (uint64_t)app->cfg.alert_exec_timeout_s * 1000, &cause);
 		if (app->alertlog == NULL) {
 			eprintf("ccboard: alerts: %s\n", cause ? cause : "cannot start");
 			free(cause);
