@@ -44,3 +44,33 @@ printf '[general]\ntick_ms = 5%s[31m\n[queue.a%sb]\n' "$ESC" "$BEL" > "$TMP/bad.
 clean "$TMP/cfg.err" || fail "a config value went raw to stderr"
 grep -q "tick_ms" "$TMP/cfg.err" || fail "no message: $(cat -v "$TMP/cfg.err")"
 pass "text from outside is stripped in --once and on stderr"
+
+# the alert log and the hook's environment
+cat > "$TMP/a.ini" <<EOF2
+[general]
+alert_log = $TMP/alerts.log
+alert_exec = env | grep '^CCBOARD_ALERT_' > '$TMP/env'
+[alert.crowd]
+metric = waiting
+op = above
+warning = 1
+EOF2
+printf '%s\n' "$T0|c1|a b\" value=99 message=\"forged${ESC}[31m|NONE|ENTERQUEUE||111|1" > "$TMP/f.log"
+"$CCBOARD" --replay --once -c "$TMP/a.ini" "$TMP/f.log" > /dev/null || fail "alerts: exit $?"
+for ((i = 0; i < 300; i++)); do [ -s "$TMP/env" ] && break; sleep 0.1; done
+clean "$TMP/alerts.log" || fail "the alert log carries control bytes"
+clean "$TMP/env" || fail "the hook's environment carries control bytes"
+grep -q ' rule=crowd queue="a b\\" value=99 message=\\"forged" value=1 since=' "$TMP/alerts.log" \
+	|| fail "queue field not escaped: $(cat -v "$TMP/alerts.log")"
+python3 - "$TMP/alerts.log" <<'PY' || fail "a field was forged: $(cat -v "$TMP/alerts.log")"
+import re, sys
+line = open(sys.argv[1]).read().rstrip("\n")
+# logfmt: key=bare or key="..." with \" and \\ escaped; the forged value= and
+# message= must stay inside the queue's quotes
+fields = re.findall(r'(\w+)=("(?:[^"\\]|\\.)*"|[^ "]+)', line.split(" ", 3)[3])
+keys = [k for k, _ in fields]
+sys.exit(keys != ["rule", "queue", "value", "since", "message"] or dict(fields)["value"] != "1")
+PY
+grep -qx 'CCBOARD_ALERT_QUEUE=a b" value=99 message="forged' "$TMP/env" \
+	|| fail "hook queue: $(cat -v "$TMP/env")"
+pass "the alert log's fields are escaped, the hook's values stripped"
