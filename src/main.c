@@ -375,7 +375,12 @@ static void draw(struct app *app)
 static void on_flush(uv_timer_t *t)
 {
 	struct app *app = t->data;
-	if (app->alertlog && !alertlog_idle(app->alertlog) && ++app->flush_waits < 200)
+	/* 2 s for the log; running hooks, which ccboard's exit kills, get until
+	 * their timeout (a hung one is killed then anyway) */
+	struct alertlog_stats st = app->alertlog ? alertlog_stats(app->alertlog)
+	                                         : (struct alertlog_stats){ 0 };
+	int limit = st.children || st.waiting ? 100 * app->cfg.alert_exec_timeout_s + 200 : 200;
+	if (app->alertlog && !alertlog_idle(app->alertlog) && ++app->flush_waits < limit)
 		return;
 	uv_timer_stop(t);
 	print_snapshot(app);

@@ -123,3 +123,28 @@ grep -q "queue=second" "$TMP/live.log.1" && fail "a line went to the rotated fil
 kill $pid
 wait $pid || true
 pass "the alert log follows a rename rotation"
+
+# 5. --once waits for a slow hook (killed only past its timeout); a hung
+#    hook is killed at alert_exec_timeout_s and reported
+cat > "$TMP/slow.ini" <<EOF2
+[general]
+alert_exec = sleep 3; echo done > '$TMP/slow.out'
+$rules
+EOF2
+"$CCBOARD" --replay --once -c "$TMP/slow.ini" "$TMP/one.q" > /dev/null || fail "slow hook: exit $?"
+[ "$(cat "$TMP/slow.out" 2>/dev/null)" = done ] || fail "a 3 s hook was cut short by the exit"
+cat > "$TMP/hung.ini" <<EOF2
+[general]
+alert_exec = sleep 600
+alert_exec_timeout_s = 1
+$rules
+EOF2
+start=$(date +%s)
+timeout 120 "$CCBOARD" --replay --once --json -c "$TMP/hung.ini" "$TMP/one.q" > "$TMP/hung.json" \
+	|| fail "hung hook: exit $?"
+python3 - "$TMP/hung.json" <<'PY' || fail "hung hook not reported: $(cat "$TMP/hung.json")"
+import json, sys
+s = json.load(open(sys.argv[1]))
+sys.exit(not any(x["state"] == "error" and "1 timed out" in x.get("detail", "") for x in s["sources"]))
+PY
+pass "hooks: a slow one completes, a hung one is killed and reported ($(( $(date +%s) - start )) s)"
