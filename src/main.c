@@ -277,9 +277,11 @@ static void hook_problems(const struct alertlog_stats *st, char *buf, size_t sz)
 {
 	uint64_t failed = st->exec_failures - st->exec_timeouts;
 	buf[0] = '\0';
-	if (failed)
+	if (failed && st->last_exec_error < 0)
 		snprintf(buf, sz, "%" PRIu64 " failed (last: %s)", failed,
-		         st->last_exec_error < 0 ? uv_strerror(st->last_exec_error) : "exit status");
+		         uv_strerror(st->last_exec_error));
+	else if (failed)
+		snprintf(buf, sz, "%" PRIu64 " failed (last: exit %d)", failed, st->last_exec_error);
 	if (st->exec_timeouts)
 		snprintf(buf + strlen(buf), sz - strlen(buf), "%s%" PRIu64 " timed out",
 		         *buf ? ", " : "", st->exec_timeouts);
@@ -331,7 +333,7 @@ static void collect_sources(struct app *app)
 		app->snap.sources[k++] = app->config_src;
 	if (alertlog_health(app, &app->snap.sources[k])) {
 		if (!app->alertlog_reported && app->ui == NULL)
-			eprintf("ccboard: alert log %s: %s\n", app->snap.sources[k].name,
+			eprintf("ccboard: %s: %s\n", app->snap.sources[k].name,
 			        app->snap.sources[k].detail);
 		app->alertlog_reported = true;
 		k++;
