@@ -114,6 +114,8 @@ struct rule {
 	bool minoff_set;
 	int64_t min_offered;
 	char *message;           /* template or NULL */
+	int line;                /* config line of its first key (0: built in) */
+	int gap_line;            /* ... of its latest warning, critical or hysteresis */
 };
 
 struct alert_rules {
@@ -132,6 +134,7 @@ struct entry {
 	int64_t pending[3];
 	bool ack;
 	bool seen;
+	bool fresh;              /* its rule changed on reload: start afresh */
 	struct snap_alert shown;
 };
 
@@ -533,6 +536,25 @@ static const char *op_name(int op)
 	return op == OP_BELOW ? "below" : "above";
 }
 
+static double rule_hysteresis(const struct rule *x);
+
+/* A hysteresis wider than the gap between warning and critical would keep a
+ * critical alert critical below the warning level. Returns 0, or -1 with
+ * *cause. Both thresholds must be set. */
+static int check_gap(const struct rule *x, char **cause)
+{
+	const struct threshold *w = &x->thr[SEV_WARNING], *c = &x->thr[SEV_CRITICAL];
+	double h = rule_hysteresis(x), gap = fabs(c->v - w->v);
+	if (h <= gap)
+		return 0;
+	char hs[32], gs[32];
+	alerts_format_number(hs, sizeof hs, h);
+	alerts_format_number(gs, sizeof gs, gap);
+	return fail(cause, "[alert.%s] hysteresis %s%s is wider than the gap of %s between "
+	            "warning and critical: a critical alert would stay critical below the "
+	            "warning level", x->name, hs, x->hyst_set ? "" : " (the default)", gs);
+}
+
 static int validate_rule(const struct rule *x, char **cause)
 {
 	const struct threshold *w = &x->thr[SEV_WARNING], *c = &x->thr[SEV_CRITICAL];
@@ -560,6 +582,25 @@ static int validate_rule(const struct rule *x, char **cause)
 	if (!ok)
 		return fail(cause, "[alert.%s] critical must be %s warning (op = %s)", x->name,
 		            op == OP_ABOVE ? "above" : "below", op_name(op));
+	return check_gap(x, cause);
+}
+
+/* Checks each enabled rule is complete and consistent. Returns 0, or -1 with
+ * *cause (malloc'ed) naming the first bad rule and *line (if not NULL) its
+ * config line, 0 when unknown. */
+int alert_rules_check(const struct alert_rules *r, char **cause, int *line)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rule *x = &r->v[i];
+		if (!x->enabled || validate_rule(x, cause) == 0)
+			continue;
+		if (line) {
+			bool gap = x->thr[SEV_WARNING].set && x->thr[SEV_CRITICAL].set &&
+			           check_gap(x, NULL) < 0;
+			*line = gap && x->gap_line ? x->gap_line : x->line;
+		}
+		return -1;
+	}
 	return 0;
 }
 
@@ -567,10 +608,45 @@ static int validate_rule(const struct rule *x, char **cause)
  * *cause (malloc'ed) naming the first bad rule. */
 int alert_rules_validate(const struct alert_rules *r, char **cause)
 {
-	for (size_t i = 0; i < r->n; i++)
-		if (r->v[i].enabled && validate_rule(&r->v[i], cause) < 0)
-			return -1;
-	return 0;
+	return alert_rules_check(r, cause, NULL);
+}
+
+/* Notes that key of rule name was set at config line line (for messages). */
+void alert_rules_note_line(struct alert_rules *r, const char *name, const char *key, int line)
+{
+	struct rule *x = rules_find(r, name);
+	if (!x)
+		return;
+	if (!x->line)
+		x->line = line;
+	if (strcmp(key, "warning") == 0 || strcmp(key, "critical") == 0 ||
+	    strcmp(key, "hysteresis") == 0)
+		x->gap_line = line;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_threshold(const struct threshold *a, const struct threshold *b)
+{
+	return a->set == b->set && (!a->set || (a->target == b->target && a->v == b->v));
+}
+
+/* Whether two rules judge alike (their config lines aside). */
+static bool rule_same(const struct rule *a, const struct rule *b)
+{
+	return a->enabled == b->enabled && a->has_metric == b->has_metric &&
+	       (!a->has_metric || (a->m.kind == b->m.kind && a->m.period == b->m.period &&
+	                           a->m.f == b->m.f)) &&
+	       same_text(a->queue, b->queue) && a->op == b->op &&
+	       same_threshold(&a->thr[SEV_WARNING], &b->thr[SEV_WARNING]) &&
+	       same_threshold(&a->thr[SEV_CRITICAL], &b->thr[SEV_CRITICAL]) &&
+	       a->for_s == b->for_s && a->hyst_set == b->hyst_set &&
+	       (!a->hyst_set || a->hyst == b->hyst) && a->minoff_set == b->minoff_set &&
+	       (!a->minoff_set || a->min_offered == b->min_offered) &&
+	       same_text(a->message, b->message);
 }
 
 static void rules_copy_into(struct alert_rules *dst, const struct alert_rules *src)
@@ -870,6 +946,17 @@ static void entry_clear(struct entry *e, double v, const char *msg, alert_event_
 	e->ack = false;
 }
 
+/* A rule changed by a reload starts afresh: its alert clears (to be raised
+ * again under the new terms) and its pending timers restart. */
+static void entry_restart(struct entry *e, alert_event_fn fn, void *ctx)
+{
+	char msg[256];
+	snprintf(msg, sizeof msg, "%s: %s alert cleared (rule changed)", e->queue, e->rule);
+	entry_clear(e, NAN, msg, fn, ctx);
+	e->pend[SEV_WARNING] = e->pend[SEV_CRITICAL] = false;
+	e->fresh = false;
+}
+
 /* The level the rule reaches on v now, from the pending timers and the bands. */
 static int next_level(const struct rule *x, struct entry *e, const double t[3], double v,
                       int64_t now)
@@ -905,6 +992,8 @@ static void eval_one(struct alerts *a, const struct rule *x, const struct snap_q
 {
 	struct entry *e = entry_get(a, x->name, key);
 	e->seen = true;
+	if (e->fresh)
+		entry_restart(e, fn, ctx);
 	double v = metric_value(&x->m, q);
 	double t[3] = { 0, threshold_value(&x->thr[1], q), threshold_value(&x->thr[2], q) };
 	const char *label = q->name ? queue_label(q) : key;
@@ -1039,9 +1128,16 @@ void alerts_free(struct alerts *a)
 	free(a);
 }
 
-/* Swaps in a copy of rules; alerts of rules that are gone clear at the next eval. */
+/* Swaps in a copy of rules; alerts of rules that are gone clear at the next
+ * eval, those of rules that changed start afresh, the others keep their state. */
 void alerts_set_rules(struct alerts *a, const struct alert_rules *rules)
 {
+	for (size_t i = 0; i < a->n; i++) {
+		const struct rule *old = rules_find(&a->rules, a->e[i]->rule);
+		const struct rule *now = rules ? rules_find(rules, a->e[i]->rule) : NULL;
+		if (old && now && !rule_same(old, now))
+			a->e[i]->fresh = true;
+	}
 	rules_clear(&a->rules);
 	rules_copy_into(&a->rules, rules);
 }

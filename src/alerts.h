@@ -22,6 +22,13 @@ int alert_rules_set(struct alert_rules *r, const char *name, const char *key,
 /* Checks each rule is complete. Returns 0, or -1 with *cause. */
 int alert_rules_validate(const struct alert_rules *r, char **cause);
 
+/* As alert_rules_validate, and sets *line (if not NULL) to the config line of
+ * the bad rule (the key that made it bad where known; 0: a built-in rule). */
+int alert_rules_check(const struct alert_rules *r, char **cause, int *line);
+
+/* Notes that key of rule name was set at config line line, for messages. */
+void alert_rules_note_line(struct alert_rules *r, const char *name, const char *key, int line);
+
 /* One change of an alert: raised, escalated, eased, cleared. */
 enum alert_change { ALERT_RAISED, ALERT_ESCALATED, ALERT_EASED, ALERT_CLEARED };
 struct alert_event {
@@ -32,7 +39,9 @@ typedef void (*alert_event_fn)(void *ctx, const struct alert_event *ev);
 
 struct alerts *alerts_new(const struct alert_rules *rules);
 void alerts_free(struct alerts *a);
-/* Swaps in new rules (config reload); live alerts of rules that remain are kept. */
+/* Swaps in new rules (config reload): live alerts of rules that remain
+ * unchanged are kept; a rule that changed starts afresh (its alert clears,
+ * its pending timers restart); a rule that is gone clears. */
 void alerts_set_rules(struct alerts *a, const struct alert_rules *rules);
 
 /* Evaluates every rule on s at now; calls fn for each change; then writes the

@@ -83,6 +83,9 @@ static const struct config_key config_keys[] = {
 	  "file to which every alert change is appended" },
 	{ KS_GENERAL, "alert_exec", KT_STRING, NULL, 0, 0, NULL, CFG(alert_exec),
 	  "command run (sh -c) on every alert change, the alert in its environment" },
+	{ KS_GENERAL, "alert_exec_timeout_s", KT_DURATION, "30", 1, 86400, NULL,
+	  CFG(alert_exec_timeout_s),
+	  "an alert_exec command still running after this long is killed (its process group)" },
 	{ KS_GENERAL | KS_SOURCES, "source", KT_LIST, NULL, 0, 0, NULL, CFG(sources),
 	  "a source to follow (file, -); repeat the key for several" },
 	{ KS_QUEUE_CONF, "sl_threshold_s", KT_DURATION, "20", 0, 3600, NULL, QC(sl_threshold_s),
@@ -478,6 +481,11 @@ const char *config_sl_formula_name(enum sl_formula f)
 enum section_kind { SK_NONE, SK_GENERAL, SK_DEFAULTS, SK_QUEUE, SK_AGENTS, SK_SOURCES,
 	SK_AMI, SK_ALERT, SK_UNKNOWN };
 
+struct seen {                   /* a section or key already read, for duplicates */
+	char *name;                 /* "[section]" or "[section]\nkey" */
+	int line;
+};
+
 struct alias_seq {              /* an [agents] line, with its order for "later wins" */
 	struct agent_alias a;
 	size_t seq;
@@ -500,6 +508,8 @@ struct load {
 	char alert[256];            /* NAME of the current [alert.NAME] */
 	struct alias_seq *aliases;
 	size_t n_aliases;
+	struct seen *seen;
+	size_t n_seen;
 };
 
 /* Appends "file:line: what" (or "file: what" when line is 0) and counts it. */
@@ -516,6 +526,54 @@ static void load_error(struct load *ld, int line, const char *fmt, ...)
 	sb_printf(&ld->msgs, "\n");
 	ld->n_errors++;
 	ld->last_error_line = line;
+}
+
+/* Returns the line where key (NULL: the section itself) of the current
+ * section was first read, or 0 when it was not. */
+static int seen_line(const struct load *ld, const char *key)
+{
+	size_t n = strlen(ld->section);
+	for (size_t i = 0; i < ld->n_seen; i++) {
+		const char *s = ld->seen[i].name;
+		if (strncmp(s, ld->section, n) != 0)
+			continue;
+		if (key ? s[n] == '\n' && strcmp(s + n + 1, key) == 0 : s[n] == '\0')
+			return ld->seen[i].line;
+	}
+	return 0;
+}
+
+/* Records key (NULL: the section) of the current section as read here. */
+static void seen_add(struct load *ld, const char *key)
+{
+	size_t n = strlen(ld->section) + (key ? strlen(key) + 1 : 0) + 1;
+	char *name = xrealloc(NULL, n);
+	snprintf(name, n, key ? "%s\n%s" : "%s", ld->section, key ? key : "");
+	ld->seen = xrealloc(ld->seen, (ld->n_seen + 1) * sizeof *ld->seen);
+	ld->seen[ld->n_seen++] = (struct seen){ name, ld->lineno };
+}
+
+/* Reports key (NULL: the section) when it was read before; a section or key
+ * given twice would be merged silently. Returns true when it was. */
+static bool duplicate(struct load *ld, const char *key)
+{
+	int first = seen_line(ld, key);
+	if (!first)
+		return false;
+	if (key)
+		load_error(ld, ld->lineno, "%s %s: duplicate key (first at line %d)", ld->section,
+		           key, first);
+	else
+		load_error(ld, ld->lineno, "%s: duplicate section (first at line %d)", ld->section,
+		           first);
+	return true;
+}
+
+static void seen_free(struct load *ld)
+{
+	for (size_t i = 0; i < ld->n_seen; i++)
+		free(ld->seen[i].name);
+	free(ld->seen);
 }
 
 static size_t queue_index(struct config *cfg, const char *name)
@@ -555,6 +613,8 @@ static void section_begin(struct load *ld, const char *name)
 	} else if (ld->kind == SK_UNKNOWN) {
 		load_error(ld, ld->lineno, "%s: unknown section", ld->section);
 	}
+	if (ld->kind != SK_UNKNOWN && !duplicate(ld, NULL))
+		seen_add(ld, NULL);
 }
 
 /* Returns where keys of scope belong, for messages and the reference. */
@@ -597,10 +657,14 @@ static void table_set(struct load *ld, const char *name, const char *value)
 	struct queue_conf *q = ld->kind == SK_DEFAULTS ? &cfg->defaults
 	                     : ld->kind == SK_QUEUE ? &cfg->queues[ld->queue] : NULL;
 	char why[512];
+	if (k->type != KT_LIST && duplicate(ld, name))
+		return;
 	if (key_set(k, value, q ? (void *)q : (void *)cfg, cfg, why, sizeof why) < 0) {
 		load_error(ld, ld->lineno, "%s %s: %s", ld->section, name, why);
 		return;
 	}
+	if (k->type != KT_LIST)
+		seen_add(ld, name);
 	if (q)
 		q->set_mask |= key_bit(k);
 	if (k->offset == CFG(ami_secret) && scope == KS_AMI)
@@ -613,6 +677,9 @@ static void agents_add(struct load *ld, const char *interface, const char *name)
 		load_error(ld, ld->lineno, "%s %s: empty value", ld->section, interface);
 		return;
 	}
+	if (duplicate(ld, interface))
+		return;
+	seen_add(ld, interface);
 	ld->aliases = xrealloc(ld->aliases, (ld->n_aliases + 1) * sizeof *ld->aliases);
 	struct alias_seq *a = &ld->aliases[ld->n_aliases];
 	a->a.interface = xstrdup(interface);
@@ -660,10 +727,16 @@ static void agents_commit(struct load *ld)
 static void alert_set(struct load *ld, const char *key, const char *value)
 {
 	char *cause = NULL;
-	if (alert_rules_set((struct alert_rules *)ld->cfg->alert_rules, ld->alert, key,
-	                    value, &cause) < 0)
+	struct alert_rules *rules = ld->cfg->alert_rules;
+	if (duplicate(ld, key))
+		return;
+	if (alert_rules_set(rules, ld->alert, key, value, &cause) < 0) {
 		load_error(ld, ld->lineno, "%s %s: %s", ld->section, key,
 		           cause ? cause : "invalid");
+	} else {
+		seen_add(ld, key);
+		alert_rules_note_line(rules, ld->alert, key, ld->lineno);
+	}
 	free(cause);
 }
 
@@ -795,8 +868,9 @@ static void load_file(struct load *ld)
 	agents_commit(ld);
 	cfg->has_secret = cfg->ami_secret != NULL;
 	char *cause = NULL;
-	if (alert_rules_validate((const struct alert_rules *)cfg->alert_rules, &cause) < 0)
-		load_error(ld, 0, "%s", cause ? cause : "invalid alert rules");
+	int line = 0;
+	if (alert_rules_check((const struct alert_rules *)cfg->alert_rules, &cause, &line) < 0)
+		load_error(ld, line, "%s", cause ? cause : "invalid alert rules");
 	free(cause);
 	if (cfg->has_secret && ld->secret_line && (st.st_mode & 077))
 		sb_printf(&ld->msgs, "warning: %s:%d: [ami] secret in a file open to group or "
@@ -809,7 +883,7 @@ int config_load(struct config *cfg, const char *path, char **errors)
 	struct load ld = { .cfg = cfg, .path = path };
 	free(cfg->path);
 	cfg->path = xstrdup(path);
-	ld.fp = fopen(path, "r");
+	ld.fp = fopen(path, "re");   /* "e": close-on-exec */
 	if (!ld.fp) {
 		load_error(&ld, 0, "cannot open: %s", strerror(errno));
 	} else {
@@ -817,6 +891,7 @@ int config_load(struct config *cfg, const char *path, char **errors)
 		fclose(ld.fp);
 	}
 	free(ld.buf);
+	seen_free(&ld);
 	if (errors)
 		*errors = ld.msgs.s;
 	else

@@ -41,6 +41,7 @@ struct config {
 	bool flash;              /* flash instead of beep; false */
 	char *alert_log;         /* NULL: none */
 	char *alert_exec;        /* NULL: none */
+	int alert_exec_timeout_s; /* 30: a hook running longer is killed */
 	char **sources;          /* [sources] or [general] source = ...; NULL-terminated */
 	size_t n_sources;
 	/* [defaults] and [queue.NAME] */

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "queuelog.h"
 #include "snapshot.h"
 #include "source.h"
+#include "textsafe.h"
 #include "ui.h"
 #include "util.h"
 
@@ -64,6 +66,26 @@ struct app {
 	bool printed_last;               /* --once/--replay: the final snapshot is out */
 	int exit_code;
 };
+
+/* Prints a message to standard error with what it quotes (names, values, bad
+ * lines) stripped as on the screen: input never reaches the terminal raw. */
+static void eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void eprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	char *msg = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	textsafe_fputs(msg, stderr, textsafe_locale_flags());
+	free(msg);
+}
 
 static void usage(FILE *out)
 {
@@ -121,7 +143,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			errno = 0;
 			o->seed = strtoull(optarg, &end, 10);
 			if (errno || *end || end == optarg) {
-				fprintf(stderr, "ccboard: --seed: not a number: '%s'\n", optarg);
+				eprintf("ccboard: --seed: not a number: '%s'\n", optarg);
 				return -1;
 			}
 			break;
@@ -132,11 +154,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			printf("ccboard %s\n", CCBOARD_VERSION);
 			return 1;
 		case ':':
-			fprintf(stderr, "ccboard: %s needs a value\n", argv[optind - 1]);
+			eprintf("ccboard: %s needs a value\n", argv[optind - 1]);
 			fputs("Try 'ccboard --help'.\n", stderr);
 			return -1;
 		default:
-			fprintf(stderr, "ccboard: unknown option '%s'\n", argv[optind - 1]);
+			eprintf("ccboard: unknown option '%s'\n", argv[optind - 1]);
 			fputs("Try 'ccboard --help'.\n", stderr);
 			return -1;
 		}
@@ -160,7 +182,7 @@ static int load_config(struct config *cfg, const char *path, bool quiet_ok)
 		return 0;
 	n = config_load(cfg, path, &errors);
 	if (errors)
-		fputs(errors, stderr);
+		textsafe_fputs(errors, stderr, textsafe_locale_flags());
 	free(errors);
 	(void)quiet_ok;
 	return n;
@@ -189,7 +211,7 @@ static void reload_config(struct app *app)
 			*nl = '\0';
 		app->config_error = true;
 		if (app->ui == NULL && errors)
-			fputs(errors, stderr);
+			textsafe_fputs(errors, stderr, textsafe_locale_flags());
 		config_free(&fresh);
 	} else {
 		config_free(&app->cfg);
@@ -257,25 +279,50 @@ static void on_alert_change(void *ctx, const struct alert_event *ev)
 		ui_alert(app->ui, &ev->alert);
 }
 
-/* The alert log as a pseudo-source, so a failing disk shows on screen and in
- * the JSON. Returns false while it has no error to show. */
+/* Says what went wrong with the hooks ("" when nothing did). */
+static void hook_problems(const struct alertlog_stats *st, char *buf, size_t sz)
+{
+	uint64_t failed = st->exec_failures - st->exec_timeouts;
+	buf[0] = '\0';
+	if (failed && st->last_exec_error < 0)
+		snprintf(buf, sz, "%" PRIu64 " failed (last: %s)", failed,
+		         uv_strerror(st->last_exec_error));
+	else if (failed)
+		snprintf(buf, sz, "%" PRIu64 " failed (last: exit %d)", failed, st->last_exec_error);
+	if (st->exec_timeouts)
+		snprintf(buf + strlen(buf), sz - strlen(buf), "%s%" PRIu64 " timed out",
+		         *buf ? ", " : "", st->exec_timeouts);
+	if (st->execs_dropped)
+		snprintf(buf + strlen(buf), sz - strlen(buf), "%s%" PRIu64 " dropped",
+		         *buf ? ", " : "", st->execs_dropped);
+}
+
+/* The alert log and hook as a pseudo-source, so a failing disk or hook shows
+ * on screen and in the JSON. Returns false while it has no error to show. */
 static bool alertlog_health(const struct app *app, struct snap_source *out)
 {
 	struct alertlog_stats st;
+	char hooks[96];
 	if (app->alertlog == NULL)
 		return false;
 	st = alertlog_stats(app->alertlog);
-	if (st.write_errors == 0 && st.lines_dropped == 0)
+	uint64_t lost = st.write_errors + st.lines_dropped;
+	hook_problems(&st, hooks, sizeof hooks);
+	if (lost == 0 && st.reopen_errors == 0 && !*hooks)
 		return false;
 	memset(out, 0, sizeof *out);
-	snprintf(out->name, sizeof out->name, "%s", app->cfg.alert_log ? app->cfg.alert_log : "");
-	out->kind = "alert_log";
+	snprintf(out->name, sizeof out->name, "%s",
+	         app->cfg.alert_log ? app->cfg.alert_log : "alert_exec");
+	out->kind = app->cfg.alert_log ? "alert_log" : "alert_exec";
 	out->state = SRC_ERROR;
 	out->lines = st.lines_written;
-	out->bad_lines = st.write_errors + st.lines_dropped;
-	snprintf(out->detail, sizeof out->detail, "%" PRIu64 " alert lines lost: %s",
-	         st.write_errors + st.lines_dropped,
-	         st.last_write_error ? uv_strerror(st.last_write_error) : "queue full");
+	out->bad_lines = lost + st.exec_failures + st.execs_dropped;
+	if (lost || st.reopen_errors)
+		snprintf(out->detail, sizeof out->detail, "%" PRIu64 " alert lines lost: %s%s%s",
+		         lost, st.last_write_error ? uv_strerror(st.last_write_error) : "queue full",
+		         *hooks ? "; hooks: " : "", hooks);
+	else
+		snprintf(out->detail, sizeof out->detail, "alert_exec hooks: %s", hooks);
 	return true;
 }
 
@@ -295,7 +342,7 @@ static bool output_health(struct app *app, struct snap_source *out)
 	snprintf(out->detail, sizeof out->detail, "%" PRIu64 " snapshot%s dropped", st.dropped,
 	         st.dropped == 1 ? "" : "s");
 	if (!app->out_reported)
-		fprintf(stderr, "ccboard: standard output: the reader is lagging: %s\n", out->detail);
+		eprintf("ccboard: standard output: the reader is lagging: %s\n", out->detail);
 	app->out_reported = true;
 	return true;
 }
@@ -314,7 +361,7 @@ static void collect_sources(struct app *app)
 		app->snap.sources[k++] = app->config_src;
 	if (alertlog_health(app, &app->snap.sources[k])) {
 		if (!app->alertlog_reported && app->ui == NULL)
-			fprintf(stderr, "ccboard: alert log %s: %s\n", app->snap.sources[k].name,
+			eprintf("ccboard: %s: %s\n", app->snap.sources[k].name,
 			        app->snap.sources[k].detail);
 		app->alertlog_reported = true;
 		k++;
@@ -340,7 +387,7 @@ static void on_output_error(void *ctx, int err)
 	struct app *app = ctx;
 	app->out_error = err;
 	if (err != UV_EPIPE)
-		fprintf(stderr, "ccboard: writing to standard output: %s\n", uv_strerror(err));
+		eprintf("ccboard: writing to standard output: %s\n", uv_strerror(err));
 	stop(app, err == UV_EPIPE ? 0 : 1);
 }
 
@@ -378,7 +425,12 @@ static void draw(struct app *app)
 static void on_flush(uv_timer_t *t)
 {
 	struct app *app = t->data;
-	if (app->alertlog && !alertlog_idle(app->alertlog) && ++app->flush_waits < 200)
+	/* 2 s for the log; running hooks, which ccboard's exit kills, get until
+	 * their timeout (a hung one is killed then anyway) */
+	struct alertlog_stats st = app->alertlog ? alertlog_stats(app->alertlog)
+	                                         : (struct alertlog_stats){ 0 };
+	int limit = st.children || st.waiting ? 100 * app->cfg.alert_exec_timeout_s + 200 : 200;
+	if (app->alertlog && !alertlog_idle(app->alertlog) && ++app->flush_waits < limit)
 		return;
 	uv_timer_stop(t);
 	print_snapshot(app);
@@ -500,9 +552,10 @@ static void on_signal(uv_signal_t *h, int signum)
 	struct app *app = h->data;
 	if (signum == SIGHUP) {
 		reload_config(app);
+		alertlog_reopen(app->alertlog);   /* after a rotation (mv + HUP) */
 	} else if (app->ui == NULL && (app->opt.once || app->opt.replay) && !app->printed_last) {
 		/* a script must not read an empty or cut-short output as success */
-		fprintf(stderr, "ccboard: interrupted by %s before the %s\n",
+		eprintf("ccboard: interrupted by %s before the %s\n",
 		        signum == SIGINT ? "SIGINT" : "SIGTERM", app->opt.once ? "snapshot" : "last snapshot");
 		stop(app, 128 + signum);
 	} else {
@@ -553,7 +606,7 @@ static int open_sources(struct app *app)
 		char *cause = NULL;
 		struct source *src = source_open(app->loop, specs[i], &so, &sink, &cause);
 		if (src == NULL) {
-			fprintf(stderr, "ccboard: %s: %s\n", specs[i], cause ? cause : "cannot open");
+			eprintf("ccboard: %s: %s\n", specs[i], cause ? cause : "cannot open");
 			free(cause);
 			return -1;
 		}
@@ -576,9 +629,10 @@ static int start_outputs(struct app *app)
 {
 	char *cause = NULL;
 	if (app->cfg.alert_log || app->cfg.alert_exec) {
-		app->alertlog = alertlog_new(app->loop, app->cfg.alert_log, app->cfg.alert_exec, &cause);
+		app->alertlog = alertlog_new(app->loop, app->cfg.alert_log, app->cfg.alert_exec,
+		                             (uint64_t)app->cfg.alert_exec_timeout_s * 1000, &cause);
 		if (app->alertlog == NULL) {
-			fprintf(stderr, "ccboard: alerts: %s\n", cause ? cause : "cannot start");
+			eprintf("ccboard: alerts: %s\n", cause ? cause : "cannot start");
 			free(cause);
 			return -1;
 		}
@@ -594,7 +648,7 @@ static int start_outputs(struct app *app)
 	struct ui_actions act = { app, ui_quit, ui_ack, ui_redraw };
 	app->ui = ui_new(app->loop, &app->cfg, app->opt.theme, &act, &cause);
 	if (app->ui == NULL) {
-		fprintf(stderr, "ccboard: %s\n", cause ? cause : "cannot start the screen");
+		eprintf("ccboard: %s\n", cause ? cause : "cannot start the screen");
 		free(cause);
 		return -1;
 	}
@@ -621,7 +675,7 @@ static int check_config(struct app *app, int errors)
 		return 0;
 	}
 	if (errors > 0) {
-		fprintf(stderr, "%s: %d error%s\n", app->config_path, errors, errors == 1 ? "" : "s");
+		eprintf("%s: %d error%s\n", app->config_path, errors, errors == 1 ? "" : "s");
 		return 2;
 	}
 	printf("%s: OK\n", app->config_path);
@@ -637,7 +691,7 @@ static int run(struct app *app)
 	if (app->opt.check_config)
 		return check_config(app, errors);
 	if (errors > 0) {
-		fprintf(stderr, "ccboard: %s: %d error%s in the configuration\n", app->config_path,
+		eprintf("ccboard: %s: %d error%s in the configuration\n", app->config_path,
 		        errors, errors == 1 ? "" : "s");
 		return 2;
 	}
@@ -697,10 +751,10 @@ static int flush_output(struct app *app, int rc)
 		return rc;
 	int err = out_stream_flush(app->out, whole ? -1 : OUT_FLUSH_MS);
 	if (err == UV_ETIMEDOUT)
-		fprintf(stderr, "ccboard: standard output: the reader took nothing for %d ms: "
+		eprintf("ccboard: standard output: the reader took nothing for %d ms: "
 		        "the last snapshot is lost\n", (int)OUT_FLUSH_MS);
 	else if (err != 0 && err != UV_EPIPE && err != app->out_error)
-		fprintf(stderr, "ccboard: writing to standard output: %s\n", uv_strerror(err));
+		eprintf("ccboard: writing to standard output: %s\n", uv_strerror(err));
 	out_stream_free(app->out);
 	app->out = NULL;
 	return err != 0 && err != UV_EPIPE && err != UV_ETIMEDOUT && rc == 0 ? 1 : rc;
@@ -728,7 +782,7 @@ int main(int argc, char **argv)
 	uv_run(app.loop, UV_RUN_DEFAULT);
 	rc = flush_output(&app, rc);
 	if (uv_loop_close(app.loop) != 0)
-		fprintf(stderr, "ccboard: internal: handles left open at exit\n");
+		eprintf("ccboard: internal: handles left open at exit\n");
 	free(app.snap.sources);
 	snapshot_free(&app.snap);
 	alerts_free(app.alerts);

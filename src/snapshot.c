@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "textsafe.h"
 #include "util.h"
 
 static const char *const source_state_names[] = {
@@ -471,7 +472,18 @@ static void fmt_fig(char *buf, size_t n, double v, const char *fmt)
 		snprintf(buf, n, fmt, v);
 }
 
-static void text_row(FILE *out, const struct snap_queue *q)
+/* Writes text made safe (escape sequences and controls stripped, as on the
+ * screen), cut to width columns and, with pad, padded to them. */
+static void text_put(FILE *out, const char *text, int width, bool pad, unsigned flags)
+{
+	char *safe = textsafe_dup(text, width, flags);
+	fputs(safe, out);
+	for (int w = textsafe_width(safe); pad && w < width; w++)
+		fputc(' ', out);
+	free(safe);
+}
+
+static void text_row(FILE *out, const struct snap_queue *q, unsigned flags)
 {
 	char sl[16], ab[16], asa[16], aht[16];
 	const struct snap_period *t = &q->today;
@@ -479,35 +491,47 @@ static void text_row(FILE *out, const struct snap_queue *q)
 	fmt_fig(ab, sizeof ab, t->d.abandon_rate_pct, "%.1f");
 	fmt_fig(asa, sizeof asa, t->d.asa_s, "%.0f");
 	fmt_fig(aht, sizeof aht, t->d.aht_s, "%.0f");
-	fprintf(out, "%-16.16s %5d %4" PRId64 ":%02" PRId64 " %8" PRId64 " %8" PRId64 " %7" PRId64
+	text_put(out, q->display, 16, true, flags);
+	fprintf(out, " %5d %4" PRId64 ":%02" PRId64 " %8" PRId64 " %8" PRId64 " %7" PRId64
 	        " %6s %6s %5s %5s %5d %5d %5d %5d\n",
-	        q->display, q->waiting, q->longest_wait_s / 60, q->longest_wait_s % 60,
+	        q->waiting, q->longest_wait_s / 60, q->longest_wait_s % 60,
 	        t->c.offered, t->c.answered, t->c.abandoned, sl, ab, asa, aht,
 	        q->agents.logged_in, q->agents.available, q->agents.on_call, q->agents.paused);
 }
 
 int snapshot_write_text(const struct snapshot *s, FILE *out)
 {
+	unsigned flags = textsafe_locale_flags();
 	char when[32] = "-";
 	time_t t = (time_t)s->as_of;
 	struct tm tm;
 	if (s->as_of && localtime_r(&t, &tm))
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(out, "%s  as of %s  SLA %s  (today)\n", s->site ? s->site : "ccboard", when, s->sla);
+	text_put(out, s->site ? s->site : "ccboard", -1, false, flags);
+	fprintf(out, "  as of %s  SLA %s  (today)\n", when, s->sla);
 	fprintf(out, "%-16s %5s %7s %8s %8s %7s %6s %6s %5s %5s %5s %5s %5s %5s\n",
 	        "queue", "wait", "longest", "offered", "answered", "abandon", "SL%", "aband%",
 	        "ASA", "AHT", "in", "avail", "call", "pause");
 	for (size_t i = 0; i < s->n_queues; i++)
-		text_row(out, &s->queues[i]);
-	text_row(out, &s->total);
-	for (size_t i = 0; i < s->n_alerts; i++)
-		fprintf(out, "ALERT %s %s %s: %s\n", alert_severity_name(s->alerts[i].severity),
-		        s->alerts[i].rule, s->alerts[i].queue, s->alerts[i].message);
+		text_row(out, &s->queues[i], flags);
+	text_row(out, &s->total, flags);
+	for (size_t i = 0; i < s->n_alerts; i++) {
+		const struct snap_alert *a = &s->alerts[i];
+		fprintf(out, "ALERT %s ", alert_severity_name(a->severity));
+		text_put(out, a->rule, -1, false, flags);
+		fputc(' ', out);
+		text_put(out, a->queue, -1, false, flags);
+		fputs(": ", out);
+		text_put(out, a->message, -1, false, flags);
+		fputc('\n', out);
+	}
 	for (size_t i = 0; i < s->n_sources; i++) {
 		const struct snap_source *src = &s->sources[i];
-		if (src->bad_lines)
-			fprintf(out, "source %s: %" PRIu64 " lines, %" PRIu64 " bad\n", src->name,
-			        src->lines, src->bad_lines);
+		if (!src->bad_lines)
+			continue;
+		fputs("source ", out);
+		text_put(out, src->name, -1, false, flags);
+		fprintf(out, ": %" PRIu64 " lines, %" PRIu64 " bad\n", src->lines, src->bad_lines);
 	}
 	return fflush(out) == EOF || ferror(out) ? -1 : 0;
 }

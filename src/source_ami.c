@@ -466,7 +466,7 @@ static bool has_control(const char *s)
  * with *cause set. */
 static char *secret_from_file(const char *path, char **cause)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	if (!f) {
 		*cause = xasprintf("[ami] secret_file %s: %s", path, strerror(errno));
 		return NULL;

@@ -355,7 +355,7 @@ static int unix_clear(const char *path, char **cause)
 	}
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
 		close(fd);
 		*cause = xasprintf("%s is in use by another listener", path);

@@ -1,11 +1,15 @@
 /* textsafe.c - control-character stripping and width-aware truncation. */
 #include "textsafe.h"
 
+#include <langinfo.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+
+#include "util.h"
 
 struct out {
 	char *p;
@@ -183,4 +187,40 @@ int textsafe_width(const char *s)
 		i += len;
 	}
 	return w;
+}
+
+/* Every output byte comes from at least one input byte, except the ellipsis. */
+char *textsafe_dup(const char *src, int max_width, unsigned flags)
+{
+	size_t sz = (src ? strlen(src) : 0) + 4;
+	char *dst = xmalloc(sz);
+	textsafe_copy(dst, sz, src, max_width, flags);
+	return dst;
+}
+
+unsigned textsafe_locale_flags(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0) ? TEXTSAFE_UTF8 : 0;
+}
+
+int textsafe_fputs(const char *s, FILE *out, unsigned flags)
+{
+	if (!s)
+		return 0;
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		char *line = xmalloc(n + 1), *safe;
+		memcpy(line, s, n);
+		line[n] = '\0';
+		safe = textsafe_dup(line, -1, flags);
+		int rc = fputs(safe, out);
+		free(safe);
+		free(line);
+		if (rc == EOF || (nl && fputc('\n', out) == EOF))
+			return EOF;
+		s += n + (nl ? 1 : 0);
+	}
+	return 0;
 }

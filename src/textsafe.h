@@ -5,6 +5,7 @@
 #define CCBOARD_TEXTSAFE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum {
 	TEXTSAFE_UTF8 = 1,   /* the output may hold UTF-8; otherwise non-ASCII -> '?' */
@@ -21,5 +22,20 @@ int textsafe_copy(char *dst, size_t dstsz, const char *src, int max_width, unsig
 
 /* Returns the display width of s (text already made safe by textsafe_copy). */
 int textsafe_width(const char *s);
+
+/* Returns a malloc'ed safe copy of src (any length; NULL gives ""), made as
+ * textsafe_copy does; the caller frees it. */
+char *textsafe_dup(const char *src, int max_width, unsigned flags);
+
+/* Returns the flags for text written where the locale decides how it shows
+ * (standard output and error, files a person reads in a terminal):
+ * TEXTSAFE_UTF8 when LC_CTYPE's codeset is UTF-8, else 0. */
+unsigned textsafe_locale_flags(void);
+
+/* Writes s to out made safe with flags, line by line: each '\n' of s is
+ * kept as a line break, everything else goes through textsafe_copy. For
+ * messages that quote input (names, values, bad lines) on standard error.
+ * Returns 0, or EOF when the stream failed. */
+int textsafe_fputs(const char *s, FILE *out, unsigned flags);
 
 #endif

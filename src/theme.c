@@ -210,7 +210,10 @@ int theme_load(struct theme *t, const char *path, char **cause)
 	snprintf(t->name, sizeof t->name, "%s", base ? base + 1 : path);
 	if (strlen(t->name) > 4 && strcmp(t->name + strlen(t->name) - 4, ".ini") == 0)
 		t->name[strlen(t->name) - 4] = '\0';
-	rc = ini_parse(path, theme_ini_handler, &p);
+	FILE *fp = fopen(path, "re");   /* "e": close-on-exec, as every fd of ours */
+	rc = fp ? ini_parse_file(fp, theme_ini_handler, &p) : -1;
+	if (fp)
+		fclose(fp);
 	if (rc < 0) {
 		*cause = xasprintf("theme %s: cannot read", path);
 		return -1;

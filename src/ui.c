@@ -197,7 +197,7 @@ static void ui_on_winch(uv_signal_t *h, int signum)
 /* Opens the terminal: input from /dev/tty, output to stdout when it is one. */
 static int ui_open_tty(struct ui *ui, char **cause)
 {
-	ui->in = fopen("/dev/tty", "r");
+	ui->in = fopen("/dev/tty", "re");   /* "e": O_CLOEXEC, no hook inherits it */
 	if (!ui->in) {
 		*cause = xasprintf("no terminal for the screen (/dev/tty: %s); use --json or --once",
 		                   strerror(errno));
@@ -206,7 +206,7 @@ static int ui_open_tty(struct ui *ui, char **cause)
 	if (isatty(STDOUT_FILENO)) {
 		ui->out = stdout;
 	} else {
-		ui->out = fopen("/dev/tty", "w");
+		ui->out = fopen("/dev/tty", "we");
 		ui->own_out = true;
 		if (!ui->out) {
 			*cause = xasprintf("/dev/tty: %s", strerror(errno));

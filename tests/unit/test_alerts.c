@@ -407,6 +407,44 @@ static void test_reload_and_vanish(void **state)
 	assert_int_equal(f->s.n_alerts, 0);
 }
 
+/* A reload that changes a rule starts it afresh: its pending timer restarts
+ * (a rule given a new condition does not fire on time held under the old
+ * one), and its active alert clears; an unchanged rule keeps its state. */
+static void test_reload_changed_rule_starts_afresh(void **state)
+{
+	struct fix *f = *state;
+	set(f, "crowd", "metric", "waiting");
+	set(f, "crowd", "op", "above");
+	set(f, "crowd", "warning", "2");
+	set(f, "crowd", "for_s", "60");
+	start(f);
+	f->q[0].waiting = 5;
+	f->q[1].longest_wait_s = 70;               /* longest_wait: unchanged, raised at once */
+	assert_int_equal(eval(f, 1000), 1);        /* crowd pending from 1000 */
+	/* the new condition holds too, but under the new rule only from 1050 */
+	set(f, "crowd", "warning", "3");
+	alerts_set_rules(f->a, f->rules);
+	assert_int_equal(eval(f, 1050), 0);
+	assert_int_equal(eval(f, 1060), 0);        /* the old timer would fire here */
+	assert_int_equal(eval(f, 1109), 0);
+	assert_int_equal(eval(f, 1110), 1);
+	assert_int_equal(last(f)->change, ALERT_RAISED);
+	assert_string_equal(last(f)->alert.rule, "crowd");
+	assert_int_equal(last(f)->alert.since, 1110);
+	/* changed while active: cleared, then raised afresh after for_s */
+	set(f, "crowd", "for_s", "30");
+	alerts_set_rules(f->a, f->rules);
+	assert_int_equal(eval(f, 1111), 1);
+	assert_int_equal(last(f)->change, ALERT_CLEARED);
+	assert_string_equal(last(f)->alert.message, "sales: crowd alert cleared (rule changed)");
+	assert_int_equal(eval(f, 1141), 1);
+	assert_int_equal(last(f)->change, ALERT_RAISED);
+	/* the unchanged rule kept its alert all along */
+	assert_int_equal(f->s.n_alerts, 2);
+	for (int i = 0; i < f->n_ev; i++)
+		assert_true(strcmp(f->ev[i].alert.rule, "longest_wait") != 0 || i == 0);
+}
+
 static void test_ack(void **state)
 {
 	struct fix *f = *state;
@@ -469,6 +507,29 @@ static void expect_invalid(struct alert_rules *r, const char *want)
 	assert_non_null(cause);
 	if (!strstr(cause, want))
 		fail_msg("cause '%s' lacks '%s'", cause, want);
+	free(cause);
+}
+
+/* A hysteresis wider than the warning-critical gap is refused. */
+static void test_hysteresis_wider_than_gap(void **state)
+{
+	struct fix *f = *state;
+	struct alert_rules *r = f->rules;
+	set(f, "y", "metric", "window.abandon_rate_pct");
+	set(f, "y", "op", "above");
+	set(f, "y", "warning", "10");
+	set(f, "y", "critical", "11");
+	expect_invalid(r, "[alert.y] hysteresis 2 (the default) is wider than the gap of 1");
+	set(f, "y", "hysteresis", "1");            /* equal to the gap: fine */
+	assert_int_equal(alert_rules_validate(r, NULL), 0);
+	set(f, "sl_low", "hysteresis", "10.5");    /* target / target-10 */
+	expect_invalid(r, "[alert.sl_low] hysteresis 10.5 is wider than the gap of 10");
+	alert_rules_note_line(r, "sl_low", "for_s", 3);
+	alert_rules_note_line(r, "sl_low", "hysteresis", 7);
+	char *cause = NULL;
+	int line = -1;
+	assert_int_equal(alert_rules_check(r, &cause, &line), -1);
+	assert_int_equal(line, 7);
 	free(cause);
 }
 
@@ -546,6 +607,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_agent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_and_vanish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_changed_rule_starts_afresh, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hysteresis_wider_than_gap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_template, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_today_metric_and_hysteresis_key, setup, teardown),

@@ -77,7 +77,7 @@ static void test_good_general(void **state)
 	assert_null(errors);
 	assert_string_equal(cfg.path, "good.ini");
 	assert_string_equal(cfg.site, "Floor 2");          /* inline comment gone */
-	assert_int_equal(cfg.tick_ms, 250);                /* the later [general] wins */
+	assert_int_equal(cfg.tick_ms, 250);
 	assert_int_equal(cfg.window_s, 20 * 60);           /* 20m */
 	assert_int_equal(cfg.day_start_min, 6 * 60 + 30);
 	assert_int_equal(cfg.stale_call_s, 4 * 3600);
@@ -116,7 +116,6 @@ static void test_good_queues(void **state)
 	assert_int_equal(cfg.defaults.short_abandon_s, 3);
 	assert_int_equal(cfg.defaults.wrapup_s, 10);
 	assert_int_equal(cfg.defaults.sl_formula, SL_ANSWERED);
-	/* [queue.sales] twice is one queue */
 	assert_int_equal(cfg.n_queues, 2);
 	assert_string_equal(cfg.queues[0].name, "sales");
 	assert_string_equal(cfg.queues[0].display, "Sales Team");
@@ -137,7 +136,7 @@ static void test_config_queue_override(void **state)
 	assert_ptr_equal(q.display, cfg.queues[0].display);
 	assert_int_equal(q.sl_threshold_s, 30);                 /* own */
 	assert_int_equal(q.sl_formula, SL_ABANDONS_POSITIVE);   /* own, indented line */
-	assert_int_equal(q.wrapup_s, 60);                       /* own, second section */
+	assert_int_equal(q.wrapup_s, 60);                       /* own */
 	assert_true(q.sl_target_pct == 85.5);                   /* [defaults] */
 	assert_int_equal(q.short_abandon_s, 3);                 /* [defaults] */
 
@@ -177,7 +176,7 @@ static void test_agent_name(void **state)
 	(void)state;
 	struct config cfg;
 	assert_int_equal(load(&cfg, "good.ini", NULL), 0);
-	assert_int_equal(cfg.n_agents, 3);                      /* SIP/1001 twice */
+	assert_int_equal(cfg.n_agents, 3);
 	assert_string_equal(config_agent_name(&cfg, "SIP/1001"), "Alexandra");
 	assert_string_equal(config_agent_name(&cfg, "PJSIP/1002"), "Sam");
 	assert_string_equal(config_agent_name(&cfg, "Local/201@agents/n"), "Robin Smith");
@@ -234,10 +233,11 @@ static void test_crlf_bom(void **state)
 static void test_bad_section(void **state)
 {
 	(void)state;
-	expect_load("bad_section.ini", 3,
+	expect_load("bad_section.ini", 4,
 		"bad_section.ini:3: [bogus]: unknown section\n"
 		"bad_section.ini:5: [queue.]: missing queue name\n"
-		"bad_section.ini:7: [General]: unknown section\n");
+		"bad_section.ini:7: [General]: unknown section\n"
+		"bad_section.ini:8: [general]: duplicate section (first at line 1)\n");
 	struct config cfg;
 	load(&cfg, "bad_section.ini", NULL);
 	assert_string_equal(cfg.site, "Before");
@@ -329,6 +329,35 @@ static void test_empty_values(void **state)
 	assert_null(cfg.alert_log);                 /* empty unsets an optional string */
 	assert_int_equal(cfg.n_agents, 0);
 	config_free(&cfg);
+}
+
+/* A section or key given twice is an error naming both lines (it was
+ * merged silently); a list key (source) repeats by design. */
+static void test_duplicates(void **state)
+{
+	(void)state;
+	expect_load("duplicates.ini", 6,
+		"duplicates.ini:7: [agents] SIP/1001: duplicate key (first at line 6)\n"
+		"duplicates.ini:8: [queue.sales]: duplicate section (first at line 3)\n"
+		"duplicates.ini:10: [queue.sales] wrapup_s: duplicate key (first at line 4)\n"
+		"duplicates.ini:11: [general]: duplicate section (first at line 1)\n"
+		"duplicates.ini:16: [alert.sl_low]: duplicate section (first at line 14)\n"
+		"duplicates.ini:17: [alert.sl_low] for_s: duplicate key (first at line 15)\n");
+	struct config cfg;
+	load(&cfg, "duplicates.ini", NULL);
+	assert_int_equal(cfg.n_sources, 2);
+	assert_int_equal(cfg.queues[0].wrapup_s, 10);   /* the second is not applied */
+	config_free(&cfg);
+}
+
+/* A hysteresis wider than the warning-critical gap is an error at its line. */
+static void test_alert_hysteresis_gap(void **state)
+{
+	(void)state;
+	expect_load("alert_gap.ini", 1,
+		"alert_gap.ini:6: [alert.tight] hysteresis 3 is wider than the gap of 2 between "
+		"warning and critical: a critical alert would stay critical below the warning "
+		"level\n");
 }
 
 static void test_missing_file(void **state)
@@ -445,7 +474,7 @@ static void test_shipped_config_documents_every_key(void **state)
 			fail_msg("config.ini does not document %s", key);
 		keys++;
 	}
-	assert_int_equal(keys, 20);
+	assert_int_equal(keys, 21);   /* + alert_exec_timeout_s */
 	free(ref);
 	free(ini);
 }
@@ -526,6 +555,8 @@ int main(void)
 		cmocka_unit_test(test_shipped_config),
 		cmocka_unit_test(test_shipped_config_documents_every_key),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_alert_hysteresis_gap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,22 @@
 
 #include "textsafe.h"
 
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#define FUZZ_NO_MAIN
+#include "../fuzz/fuzz_textsafe.c"
+
+static const char *current_input = "(none)";
+
+_Noreturn void fuzz_failed(const char *file, int line, const char *cond)
+{
+	fail_msg("%s:%d: invariant failed: %s\n  on input %s", file, line, cond, current_input);
+	abort();
+}
+
 static char buf[256];
 
 static const char *safe(const char *src, int max_w, unsigned flags)
@@ -97,6 +113,66 @@ static void test_small_buffer(void **state)
 	assert_string_equal(small, "");
 }
 
+static void test_dup_any_length(void **state)
+{
+	(void)state;
+	char big[2000];
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	big[10] = '\x1b';
+	char *d = textsafe_dup(big, -1, TEXTSAFE_UTF8);
+	assert_int_equal(strlen(d), sizeof big - 3);   /* ESC a: a two-byte escape, dropped */
+	free(d);
+	d = textsafe_dup("q\x1b]2;PWNED\x07ueue\x9b", 6, 0);
+	assert_string_equal(d, "queue?");
+	free(d);
+	d = textsafe_dup(NULL, -1, 0);
+	assert_string_equal(d, "");
+	free(d);
+}
+
+static void test_fputs_keeps_line_breaks(void **state)
+{
+	(void)state;
+	char out[256] = "";
+	FILE *fp = fmemopen(out, sizeof out, "w");
+	assert_non_null(fp);
+	assert_int_equal(textsafe_fputs("a.ini:1: [queue.x\x1b[2Jy] bad: '\x07'\nnext\tline\n",
+	                                 fp, TEXTSAFE_UTF8), 0);
+	fclose(fp);
+	assert_string_equal(out, "a.ini:1: [queue.xy] bad: '?'\nnext line\n");
+}
+
+/* The fuzz target's seeds, replayed with its checks. */
+static void test_fuzz_seeds(void **state)
+{
+	(void)state;
+	const char *dir = CCBOARD_SRCDIR "/tests/fuzz/seeds/textsafe";
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		char path[4096];
+		struct stat st;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		FILE *fp = fopen(path, "rb");
+		assert_non_null(fp);
+		uint8_t *data = malloc((size_t)st.st_size + 1);
+		assert_non_null(data);
+		assert_int_equal(fread(data, 1, (size_t)st.st_size, fp), (size_t)st.st_size);
+		fclose(fp);
+		current_input = path;
+		fuzz_textsafe_one(data, (size_t)st.st_size);
+		free(data);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +183,9 @@ int main(void)
 		cmocka_unit_test(test_non_utf8_output_is_ascii),
 		cmocka_unit_test(test_truncate_by_width),
 		cmocka_unit_test(test_small_buffer),
+		cmocka_unit_test(test_dup_any_length),
+		cmocka_unit_test(test_fputs_keeps_line_breaks),
+		cmocka_unit_test(test_fuzz_seeds),
 	};
 
 	if (!setlocale(LC_ALL, "C.UTF-8"))
