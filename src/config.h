@@ -43,6 +43,8 @@ struct config {
 	char *alert_exec;        /* NULL: none */
 	char **sources;          /* [sources] or [general] source = ...; NULL-terminated */
 	size_t n_sources;
+	char *listen_allow;      /* [sources] allow: CIDRs that may connect to tcp: listeners */
+	int listen_idle_s;       /* [sources] idle_timeout_s: 300; 0 never */
 	/* [defaults] and [queue.NAME] */
 	struct queue_conf defaults;
 	struct queue_conf *queues;

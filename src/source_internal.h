@@ -29,6 +29,12 @@ char *source_format(const char *fmt, ...)
  * sink.line (dropped once the source is closing: source_close clears the sink). */
 void source_line_cb(void *ctx, char *line, size_t len);
 
+struct linebuf;
+
+/* Counts the over-long lines lb dropped since the last call as lines and bad
+ * lines of src (as a line the parser refused would be); returns how many. */
+uint64_t source_count_overlong(struct source *src, struct linebuf *lb);
+
 /* Calls sink.done if there is one; call it last, the app may close src in it. */
 void source_call_done(struct source *src);
 
