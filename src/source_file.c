@@ -92,6 +92,7 @@ static enum file_next file_reopen(struct file_src *f)
 {
 	if (f->fd >= 0) {
 		linebuf_finish(&f->lb, source_line_cb, f->src);
+		source_count_overlong(f->src, &f->lb);
 		close(f->fd);
 		f->fd = -1;
 	}
@@ -172,6 +173,7 @@ static enum file_read file_read(struct file_src *f)
 		f->src->info.bytes += (uint64_t)n;
 		done += (size_t)n;
 		linebuf_feed(&f->lb, f->buf, (size_t)n, source_line_cb, f->src);
+		source_count_overlong(f->src, &f->lb);
 	}
 	return FILE_MORE;
 }
@@ -181,6 +183,7 @@ static void file_finish(struct file_src *f, enum source_state st, const char *de
 {
 	uv_idle_stop(&f->idle);
 	linebuf_finish(&f->lb, source_line_cb, f->src);
+	source_count_overlong(f->src, &f->lb);
 	f->finished = true;
 	source_set_state(f->src, st, detail);
 	source_call_done(f->src);

@@ -54,6 +54,7 @@ static void stream_finish(struct stream_src *s, enum source_state st, const char
 {
 	uv_read_stop(&s->h.stream);
 	linebuf_finish(&s->lb, source_line_cb, s->src);
+	source_count_overlong(s->src, &s->lb);
 	s->finished = true;
 	source_set_state(s->src, st, detail);
 	source_call_done(s->src);
@@ -68,6 +69,7 @@ static void stream_on_read(uv_stream_t *h, ssize_t n, const uv_buf_t *buf)
 	if (n > 0) {
 		s->src->info.bytes += (uint64_t)n;
 		linebuf_feed(&s->lb, buf->base, (size_t)n, source_line_cb, s->src);
+		source_count_overlong(s->src, &s->lb);
 	} else if (n == UV_EOF) {
 		stream_finish(s, SRC_DONE, NULL);
 	} else if (n < 0) {
