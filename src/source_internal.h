@@ -50,6 +50,13 @@ struct source *source_file_open_fd(uv_loop_t *loop, int fd, const char *name, co
                                    const struct source_opts *opts,
                                    const struct source_sink *sink, char **cause);
 
+/* A named pipe given by path (source_stdin.c), read as a stream. Followed, it
+ * is opened again at each EOF (its writer left), so the next writer's lines
+ * are read too; otherwise it is done at the first EOF. */
+struct source *source_fifo_open(uv_loop_t *loop, const char *path,
+                                const struct source_opts *opts,
+                                const struct source_sink *sink, char **cause);
+
 /* Standard input ("-"), dispatched on what fd 0 is (source_stdin.c). */
 struct source *source_stdin_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,
                                  const struct source_sink *sink, char **cause);

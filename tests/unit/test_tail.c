@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -619,12 +620,13 @@ static void test_stdin_terminal(void **state)
 	free(cause);
 }
 
+/* Not followed (--once, --replay), a named pipe is done when its writer leaves. */
 static void test_named_pipe_path(void **state)
 {
 	struct fx *fx = *state;
 
 	assert_int_equal(mkfifo(fx->path, 0600), 0);
-	open_ok(fx, fx->path, true);
+	open_ok(fx, fx->path, false);
 	int w = open(fx->path, O_WRONLY);
 	assert_true(w >= 0);
 	assert_int_equal(write(w, "p1\np2\n", 6), 6);
@@ -633,6 +635,44 @@ static void test_named_pipe_path(void **state)
 	assert_true(run_until(fx, is_done, 0, WAIT_MS));
 	EXPECT(fx, "p1", "p2");
 	assert_string_equal(fx->src->info.kind, "file");
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* Followed, a named pipe outlives its writers: the second writer's lines
+ * are read, a writer's last line without LF is not glued to the next
+ * writer's, and waiting for a writer costs no CPU. */
+static void test_named_pipe_followed_two_writers(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(mkfifo(fx->path, 0600), 0);
+	open_ok(fx, fx->path, true);
+	int w = open(fx->path, O_WRONLY);
+	assert_true(w >= 0);
+	assert_int_equal(write(w, "w1\nw1-torn", 10), 10);
+	close(w);
+	assert_true(run_until(fx, has_lines, 2, WAIT_MS));
+	double cpu0 = cpu_seconds();
+	run_for(fx, 1000);                            /* nobody writes */
+	double idle_cpu = cpu_seconds() - cpu0;
+	assert_true(idle_cpu < 0.25);                 /* a spin would take the whole second */
+	assert_int_equal(fx->done, 0);
+	assert_int_equal(fx->src->info.state, SRC_FOLLOWING);
+	w = open(fx->path, O_WRONLY | O_NONBLOCK);    /* the FIFO has a reader again */
+	assert_true(w >= 0);
+	assert_int_equal(write(w, "w2\n", 3), 3);
+	close(w);
+	assert_true(run_until(fx, has_lines, 3, WAIT_MS));
+	EXPECT(fx, "w1", "w1-torn", "w2");
+	assert_int_equal(fx->done, 0);
 }
 
 /* "<head>\n" + a line of 70 000 bytes + "\n<tail>\n": one line over the limit. */
@@ -738,6 +778,7 @@ int main(void)
 		T(test_stdin_redirected_file),
 		T(test_stdin_terminal),
 		T(test_named_pipe_path),
+		T(test_named_pipe_followed_two_writers),
 		T(test_overlong_line_counted),
 		T(test_overlong_line_counted_replay),
 		T(test_overlong_line_counted_stdin),
