@@ -141,8 +141,17 @@ static struct harness *harness_new_cfg(const char *spec, bool follow, const char
 	struct source_opts opts = { .follow = follow, .max_line = 64 * 1024, .cfg = &h->cfg };
 	char *cause = NULL;
 	h->src = source_net_open(&h->loop, spec, &opts, &sink, &cause);
-	if (!h->src)
-		fail_msg("open %s: %s", spec, cause);
+	if (!h->src) {                 /* fail_msg does not return: free first */
+		char why[256];
+		snprintf(why, sizeof why, "%s", cause ? cause : "(no cause)");
+		free(cause);
+		uv_close((uv_handle_t *)&h->timer, NULL);
+		uv_run(&h->loop, UV_RUN_DEFAULT);
+		uv_loop_close(&h->loop);
+		config_free(&h->cfg);
+		free(h);
+		fail_msg("open %s: %s", spec, why);
+	}
 	if (strncmp(spec, "tcp:", 4) == 0)
 		dest_set(h, AF_INET, "127.0.0.1", source_net_port(h->src));
 	return h;

@@ -222,8 +222,12 @@ static void open_ok(struct fx *fx, const char *spec, bool follow)
 	char *cause;
 
 	open_spec(fx, spec, follow, &cause);
-	if (!fx->src)
-		fail_msg("source_open(%s): %s", spec, cause ? cause : "(no cause)");
+	if (!fx->src) {                /* fail_msg does not return: free the cause first */
+		char why[256];
+		snprintf(why, sizeof why, "%s", cause ? cause : "(no cause)");
+		free(cause);
+		fail_msg("source_open(%s): %s", spec, why);
+	}
 	assert_null(cause);
 }
 
