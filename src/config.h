@@ -44,6 +44,8 @@ struct config {
 	int alert_exec_timeout_s; /* 30: a hook running longer is killed */
 	char **sources;          /* [sources] or [general] source = ...; NULL-terminated */
 	size_t n_sources;
+	char *listen_allow;      /* [sources] allow: CIDRs that may connect to tcp: listeners */
+	int listen_idle_s;       /* [sources] idle_timeout_s: 300; 0 never */
 	/* [defaults] and [queue.NAME] */
 	struct queue_conf defaults;
 	struct queue_conf *queues;

@@ -131,3 +131,11 @@ size_t linebuf_finish(struct linebuf *lb, linebuf_fn fn, void *ctx)
 	lb->len = 0;
 	return linebuf_emit(lb, lb->carry, len, fn, ctx);
 }
+
+uint64_t linebuf_take_overlong(struct linebuf *lb)
+{
+	uint64_t n = lb->overlong;
+
+	lb->overlong = 0;
+	return n;
+}

@@ -31,4 +31,8 @@ size_t linebuf_finish(struct linebuf *lb, linebuf_fn fn, void *ctx);
 /* Drops a held partial line (a truncated file starts again). */
 void linebuf_reset(struct linebuf *lb);
 
+/* Returns the over-long lines dropped since the last call (and starts
+ * counting again from 0). */
+uint64_t linebuf_take_overlong(struct linebuf *lb);
+
 #endif

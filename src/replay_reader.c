@@ -93,6 +93,16 @@ static void reader_on_line(void *ctx, char *line, size_t len)
 	rec->result = queuelog_parse(line, len, &rec->ev);
 }
 
+/* Over-long lines the framing dropped are bad lines, as for a followed file. */
+static void reader_overlong(struct replay_reader *r, struct replay_batch *b)
+{
+	for (uint64_t n = linebuf_take_overlong(&r->lb); n > 0; n--) {
+		struct replay_rec *rec = batch_push(b);
+		rec->what = REPLAY_LINE;
+		rec->result = QL_BAD;
+	}
+}
+
 /* One read, as the file source makes them on its own: a pass ends once
  * pass_bytes are read, or with the file, whose end hands out a held partial
  * line. */
@@ -108,6 +118,7 @@ static void reader_read(struct replay_reader *r, struct replay_batch *b)
 		b->err = n < 0 ? errno : 0;
 		b->last = 1;
 		linebuf_finish(&r->lb, reader_on_line, &lc);
+		reader_overlong(r, b);
 		return;
 	}
 	struct replay_rec *rec = batch_push(b);
@@ -115,6 +126,7 @@ static void reader_read(struct replay_reader *r, struct replay_batch *b)
 	rec->n = (uint64_t)n;
 	r->offset += n;
 	linebuf_feed(&r->lb, b->buf, (size_t)n, reader_on_line, &lc);
+	reader_overlong(r, b);
 	r->pass_done += (size_t)n;
 	if (r->pass_done >= r->pass_bytes) {
 		b->pass_end = 1;

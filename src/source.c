@@ -2,6 +2,7 @@
 #include "source.h"
 #include "source_internal.h"
 #include "ami.h"
+#include "linebuf.h"
 #include "source_net.h"
 
 #include <stdarg.h>
@@ -111,6 +112,15 @@ void source_line_cb(void *ctx, char *line, size_t len)
 		return;
 	src->info.lines++;
 	src->sink.line(src->sink.ctx, src, line, len);
+}
+
+uint64_t source_count_overlong(struct source *src, struct linebuf *lb)
+{
+	uint64_t n = linebuf_take_overlong(lb);
+
+	src->info.lines += n;
+	src->info.bad_lines += n;
+	return n;
 }
 
 void source_call_done(struct source *src)

@@ -92,6 +92,7 @@ static enum file_next file_reopen(struct file_src *f)
 {
 	if (f->fd >= 0) {
 		linebuf_finish(&f->lb, source_line_cb, f->src);
+		source_count_overlong(f->src, &f->lb);
 		close(f->fd);
 		f->fd = -1;
 	}
@@ -172,6 +173,7 @@ static enum file_read file_read(struct file_src *f)
 		f->src->info.bytes += (uint64_t)n;
 		done += (size_t)n;
 		linebuf_feed(&f->lb, f->buf, (size_t)n, source_line_cb, f->src);
+		source_count_overlong(f->src, &f->lb);
 	}
 	return FILE_MORE;
 }
@@ -181,6 +183,7 @@ static void file_finish(struct file_src *f, enum source_state st, const char *de
 {
 	uv_idle_stop(&f->idle);
 	linebuf_finish(&f->lb, source_line_cb, f->src);
+	source_count_overlong(f->src, &f->lb);
 	f->finished = true;
 	source_set_state(f->src, st, detail);
 	source_call_done(f->src);
@@ -398,27 +401,13 @@ static struct source *file_start(uv_loop_t *loop, struct file_src *f)
 	return f->src;
 }
 
-/* A named pipe is read as a stream (process substitution: <(ssh pbx tail -F ...)). */
-static struct source *file_open_fifo(uv_loop_t *loop, const char *spec,
-                                     const struct source_opts *opts,
-                                     const struct source_sink *sink, char **cause)
-{
-	int fd = open(spec, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd < 0) {
-		*cause = source_format("%s", strerror(errno));
-		return NULL;
-	}
-	return source_stream_open(loop, fd, spec, "file", opts, sink, cause);
-}
-
 struct source *source_file_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,
                                 const struct source_sink *sink, char **cause)
 {
 	struct stat st;
 
 	if (stat(spec, &st) == 0 && S_ISFIFO(st.st_mode))
-		return file_open_fifo(loop, spec, opts, sink, cause);
+		return source_fifo_open(loop, spec, opts, sink, cause);   /* <(ssh pbx tail -F ...) */
 	struct file_src *f = file_new(spec, "file", opts, sink);
 	if (!f || file_split(f, spec) != 0) {
 		if (f)

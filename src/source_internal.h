@@ -29,6 +29,12 @@ char *source_format(const char *fmt, ...)
  * sink.line (dropped once the source is closing: source_close clears the sink). */
 void source_line_cb(void *ctx, char *line, size_t len);
 
+struct linebuf;
+
+/* Counts the over-long lines lb dropped since the last call as lines and bad
+ * lines of src (as a line the parser refused would be); returns how many. */
+uint64_t source_count_overlong(struct source *src, struct linebuf *lb);
+
 /* Calls sink.done if there is one; call it last, the app may close src in it. */
 void source_call_done(struct source *src);
 
@@ -43,6 +49,13 @@ struct source *source_file_open(uv_loop_t *loop, const char *spec, const struct 
 struct source *source_file_open_fd(uv_loop_t *loop, int fd, const char *name, const char *kind,
                                    const struct source_opts *opts,
                                    const struct source_sink *sink, char **cause);
+
+/* A named pipe given by path (source_stdin.c), read as a stream. Followed, it
+ * is opened again at each EOF (its writer left), so the next writer's lines
+ * are read too; otherwise it is done at the first EOF. */
+struct source *source_fifo_open(uv_loop_t *loop, const char *path,
+                                const struct source_opts *opts,
+                                const struct source_sink *sink, char **cause);
 
 /* Standard input ("-"), dispatched on what fd 0 is (source_stdin.c). */
 struct source *source_stdin_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,

@@ -1,10 +1,16 @@
 /* source_stdin.c - standard input ("-") and other byte streams read to EOF:
  * a pipe or socket through a libuv stream, a redirected regular file through
- * the file reader (uv_read_start on a regular file aborts). */
+ * the file reader (uv_read_start on a regular file aborts). A named pipe given
+ * by path is opened again at each EOF when followed, so the next writer's
+ * lines are read too. */
 #include "source_internal.h"
 #include "linebuf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define STREAM_BUF_SIZE (256 * 1024)
@@ -20,12 +26,20 @@ struct stream_src {
 	struct linebuf lb;
 	char *buf;
 	bool finished;
+	char *fifo;                /* a named pipe followed by path: reopened at EOF */
+	uv_loop_t *loop;
+	bool open;                 /* h is initialised and not closing */
+	bool in_close;             /* h is closing; its callback decides what follows */
+	bool closing;              /* source_close was called */
+	uint64_t bytes_at_open;    /* src->info.bytes when the FIFO was last opened */
+	int empty_eofs;            /* EOFs in a row with no byte: reopen on the tick */
 };
 
 static void stream_free(struct stream_src *s)
 {
 	linebuf_free(&s->lb);
 	free(s->buf);
+	free(s->fifo);
 	free(s->src);
 	free(s);
 }
@@ -39,7 +53,14 @@ static void stream_close(struct source *src)
 {
 	struct stream_src *s = src->impl;
 
-	uv_close(&s->h.handle, stream_on_close);
+	s->closing = true;
+	if (s->open) {
+		s->open = false;
+		s->in_close = true;
+		uv_close(&s->h.handle, stream_on_close);
+	} else if (!s->in_close) {
+		stream_free(s);          /* a FIFO between two openings: no handle */
+	}                                /* else fifo_on_closed sees closing and frees s */
 }
 
 static void stream_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -49,11 +70,76 @@ static void stream_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	*buf = uv_buf_init(s->buf, STREAM_BUF_SIZE);
 }
 
+static int stream_start(uv_loop_t *loop, struct stream_src *s, int fd, uv_close_cb on_fail);
+static void fifo_on_closed(uv_handle_t *h);
+
+/* Opens the FIFO again and reads on; on failure waits for the next tick. */
+static void fifo_reopen(struct stream_src *s)
+{
+	int fd = open(s->fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode))) {
+		close(fd);
+		fd = -1;
+		errno = EINVAL;
+	}
+	if (fd < 0) {
+		source_set_state(s->src, SRC_WAITING, errno == ENOENT ? "named pipe gone, waiting"
+		                                                      : strerror(errno));
+		return;
+	}
+	s->bytes_at_open = s->src->info.bytes;
+	int rc = stream_start(s->loop, s, fd, fifo_on_closed);
+	if (rc != 0) {
+		s->empty_eofs = 2;       /* retried on the tick, not at once */
+		source_set_state(s->src, SRC_ERROR, uv_strerror(rc));
+		return;
+	}
+	source_set_state(s->src, SRC_FOLLOWING, NULL);
+}
+
+static void fifo_on_closed(uv_handle_t *h)
+{
+	struct stream_src *s = h->data;
+
+	s->in_close = false;
+	if (s->closing) {
+		stream_free(s);
+		return;
+	}
+	if (s->empty_eofs < 2)   /* a FIFO gives no EOF before a writer came and went */
+		fifo_reopen(s);  /* (else a kernel that does would spin: wait for the tick) */
+}
+
+/* The writer of a followed FIFO has gone: its partial line goes out, and the
+ * FIFO is opened again for the next writer. */
+static void fifo_writer_gone(struct stream_src *s)
+{
+	linebuf_finish(&s->lb, source_line_cb, s->src);
+	source_count_overlong(s->src, &s->lb);
+	s->empty_eofs = s->src->info.bytes == s->bytes_at_open ? s->empty_eofs + 1 : 0;
+	s->open = false;
+	s->in_close = true;
+	source_set_state(s->src, SRC_FOLLOWING, "waiting for a writer");
+	uv_close(&s->h.handle, fifo_on_closed);
+}
+
+static void fifo_tick(struct source *src, int64_t now)
+{
+	struct stream_src *s = src->impl;
+
+	(void)now;
+	if (!s->open && !s->in_close && !s->closing)
+		fifo_reopen(s);
+}
+
 /* End of the stream (or a read error): the partial line goes out, then done. */
 static void stream_finish(struct stream_src *s, enum source_state st, const char *detail)
 {
 	uv_read_stop(&s->h.stream);
 	linebuf_finish(&s->lb, source_line_cb, s->src);
+	source_count_overlong(s->src, &s->lb);
 	s->finished = true;
 	source_set_state(s->src, st, detail);
 	source_call_done(s->src);
@@ -68,6 +154,9 @@ static void stream_on_read(uv_stream_t *h, ssize_t n, const uv_buf_t *buf)
 	if (n > 0) {
 		s->src->info.bytes += (uint64_t)n;
 		linebuf_feed(&s->lb, buf->base, (size_t)n, source_line_cb, s->src);
+		source_count_overlong(s->src, &s->lb);
+	} else if (n == UV_EOF && s->fifo) {
+		fifo_writer_gone(s);
 	} else if (n == UV_EOF) {
 		stream_finish(s, SRC_DONE, NULL);
 	} else if (n < 0) {
@@ -76,15 +165,15 @@ static void stream_on_read(uv_stream_t *h, ssize_t n, const uv_buf_t *buf)
 }
 
 /* Wraps fd in a pipe or TCP handle and starts reading; 0 or a libuv error.
- * On error the handle is closed (freeing s) and fd is closed. */
-static int stream_start(uv_loop_t *loop, struct stream_src *s, int fd)
+ * On error fd is closed, and so is the handle if it was initialised (with
+ * on_fail, s->in_close set). */
+static int stream_start(uv_loop_t *loop, struct stream_src *s, int fd, uv_close_cb on_fail)
 {
 	bool tcp = uv_guess_handle(fd) == UV_TCP;
 	int rc = tcp ? uv_tcp_init(loop, &s->h.tcp) : uv_pipe_init(loop, &s->h.pipe, 0);
 
 	if (rc != 0) {
 		close(fd);
-		stream_free(s);
 		return rc;
 	}
 	s->h.handle.data = s;
@@ -93,8 +182,12 @@ static int stream_start(uv_loop_t *loop, struct stream_src *s, int fd)
 		close(fd);   /* not taken by the handle */
 	else
 		rc = uv_read_start(&s->h.stream, stream_alloc, stream_on_read);
-	if (rc != 0)
-		uv_close(&s->h.handle, stream_on_close);
+	if (rc != 0) {
+		s->in_close = true;
+		uv_close(&s->h.handle, on_fail);
+	} else {
+		s->open = true;
+	}
 	return rc;
 }
 
@@ -112,8 +205,11 @@ struct source *source_stream_open(uv_loop_t *loop, int fd, const char *name, con
 		return NULL;
 	}
 	linebuf_init(&s->lb, opts->max_line ? opts->max_line : SOURCE_DEFAULT_MAX_LINE);
-	int rc = stream_start(loop, s, fd);
+	s->loop = loop;
+	int rc = stream_start(loop, s, fd, stream_on_close);
 	if (rc != 0) {
+		if (!s->in_close)
+			stream_free(s);  /* else stream_on_close frees it */
 		*cause = source_format("%s", uv_strerror(rc));
 		return NULL;
 	}
@@ -121,6 +217,26 @@ struct source *source_stream_open(uv_loop_t *loop, int fd, const char *name, con
 	s->src->close_impl = stream_close;
 	source_set_state(s->src, SRC_FOLLOWING, NULL);
 	return s->src;
+}
+
+struct source *source_fifo_open(uv_loop_t *loop, const char *path,
+                                const struct source_opts *opts,
+                                const struct source_sink *sink, char **cause)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		*cause = source_format("%s", strerror(errno));
+		return NULL;
+	}
+	struct source *src = source_stream_open(loop, fd, path, "file", opts, sink, cause);
+	if (!src || !opts->follow)
+		return src;
+	struct stream_src *s = src->impl;
+	s->fifo = strdup(path);
+	if (s->fifo)             /* without it, read until the first writer leaves */
+		src->tick_impl = fifo_tick;
+	return src;
 }
 
 struct source *source_stdin_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,

@@ -17,9 +17,19 @@ import time
 TICK_INI = "[general]\ntick_ms = 200\n"
 
 
+def noon_tz():
+    """A TZ in which it is now between 12:00 and 13:00, whatever the time of
+    day: lines stamped "now" stay in today's figures for the whole scenario
+    (with TZ=UTC the test failed when run just before midnight)."""
+    hour = time.gmtime().tm_hour
+    off = (12 - hour + 12) % 24 - 12          # -12..11 hours east of UTC
+    return "CCB%+d" % -off                    # POSIX: the sign is west of UTC
+
+
 class Board:
     def __init__(self, ccboard, cfg, *sources):
-        self.proc = subprocess.Popen([ccboard, "--json", "-c", cfg, *sources],
+        env = dict(os.environ, TZ=noon_tz())
+        self.proc = subprocess.Popen([ccboard, "--json", "-c", cfg, *sources], env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.last = None
         self.count = 0

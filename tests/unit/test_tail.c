@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -221,8 +222,12 @@ static void open_ok(struct fx *fx, const char *spec, bool follow)
 	char *cause;
 
 	open_spec(fx, spec, follow, &cause);
-	if (!fx->src)
-		fail_msg("source_open(%s): %s", spec, cause ? cause : "(no cause)");
+	if (!fx->src) {                /* fail_msg does not return: free the cause first */
+		char why[256];
+		snprintf(why, sizeof why, "%s", cause ? cause : "(no cause)");
+		free(cause);
+		fail_msg("source_open(%s): %s", spec, why);
+	}
 	assert_null(cause);
 }
 
@@ -619,12 +624,13 @@ static void test_stdin_terminal(void **state)
 	free(cause);
 }
 
+/* Not followed (--once, --replay), a named pipe is done when its writer leaves. */
 static void test_named_pipe_path(void **state)
 {
 	struct fx *fx = *state;
 
 	assert_int_equal(mkfifo(fx->path, 0600), 0);
-	open_ok(fx, fx->path, true);
+	open_ok(fx, fx->path, false);
 	int w = open(fx->path, O_WRONLY);
 	assert_true(w >= 0);
 	assert_int_equal(write(w, "p1\np2\n", 6), 6);
@@ -633,6 +639,119 @@ static void test_named_pipe_path(void **state)
 	assert_true(run_until(fx, is_done, 0, WAIT_MS));
 	EXPECT(fx, "p1", "p2");
 	assert_string_equal(fx->src->info.kind, "file");
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* Followed, a named pipe outlives its writers: the second writer's lines
+ * are read, a writer's last line without LF is not glued to the next
+ * writer's, and waiting for a writer costs no CPU. */
+static void test_named_pipe_followed_two_writers(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(mkfifo(fx->path, 0600), 0);
+	open_ok(fx, fx->path, true);
+	int w = open(fx->path, O_WRONLY);
+	assert_true(w >= 0);
+	assert_int_equal(write(w, "w1\nw1-torn", 10), 10);
+	close(w);
+	assert_true(run_until(fx, has_lines, 2, WAIT_MS));
+	double cpu0 = cpu_seconds();
+	run_for(fx, 1000);                            /* nobody writes */
+	double idle_cpu = cpu_seconds() - cpu0;
+	assert_true(idle_cpu < 0.25);                 /* a spin would take the whole second */
+	assert_int_equal(fx->done, 0);
+	assert_int_equal(fx->src->info.state, SRC_FOLLOWING);
+	w = open(fx->path, O_WRONLY | O_NONBLOCK);    /* the FIFO has a reader again */
+	assert_true(w >= 0);
+	assert_int_equal(write(w, "w2\n", 3), 3);
+	close(w);
+	assert_true(run_until(fx, has_lines, 3, WAIT_MS));
+	EXPECT(fx, "w1", "w1-torn", "w2");
+	assert_int_equal(fx->done, 0);
+}
+
+/* "<head>\n" + a line of 70 000 bytes + "\n<tail>\n": one line over the limit. */
+static char *with_overlong(const char *head, const char *tail)
+{
+	size_t big = 70000, n = strlen(head) + big + strlen(tail) + 4;
+	char *s = malloc(n);
+	int k = snprintf(s, n, "%s\n", head);
+	memset(s + k, 'x', big);
+	snprintf(s + k + big, n - (size_t)k - big, "\n%s\n", tail);
+	return s;
+}
+
+/* A line over the limit is dropped and counted as a bad line (and a line). */
+static void test_overlong_line_counted(void **state)
+{
+	struct fx *fx = *state;
+	char *text = with_overlong("a", "b");
+
+	create(fx->path, text);
+	free(text);
+	open_ok(fx, fx->path, true);
+	assert_true(run_until(fx, has_lines, 2, WAIT_MS));
+	EXPECT(fx, "a", "b");
+	assert_int_equal(fx->src->info.lines, 3);
+	assert_int_equal(fx->src->info.bad_lines, 1);
+}
+
+static void on_event_count(void *ctx, struct source *src, const struct qevent *ev)
+{
+	(void)ev;
+	on_line(ctx, src, (char *)"event", 5);
+}
+
+/* The same in a replay parsed on the reader thread. */
+static void test_overlong_line_counted_replay(void **state)
+{
+	struct fx *fx = *state;
+	char *text = with_overlong("1596191926|c1|q|NONE|ENTERQUEUE||x|1",
+	                           "1596191927|c1|q|NONE|ABANDON|1|1|1");
+	create(fx->path, text);
+	free(text);
+	struct source_opts opts = { .follow = false, .parse = true };
+	struct source_sink sink = { .ctx = fx, .event = on_event_count, .done = on_done };
+	char *cause = NULL;
+	fx->src = source_open(&fx->loop, fx->path, &opts, &sink, &cause);
+	assert_non_null(fx->src);
+	assert_true(run_until(fx, is_done, 0, WAIT_MS));
+	EXPECT(fx, "event", "event");
+	assert_int_equal(fx->src->info.lines, 3);
+	assert_int_equal(fx->src->info.bad_lines, 1);
+}
+
+/* And on standard input (a pipe), the over-long line written in pieces. */
+static void test_overlong_line_counted_stdin(void **state)
+{
+	struct fx *fx = *state;
+	char *text = with_overlong("s1", "s2");
+	int p[2];
+
+	assert_int_equal(pipe(p), 0);
+	replace_stdin(fx, p[0]);
+	open_ok(fx, "-", true);
+	size_t len = strlen(text);
+	for (size_t off = 0; off < len; off += 4096) {
+		size_t n = len - off < 4096 ? len - off : 4096;
+		assert_int_equal(write(p[1], text + off, n), (ssize_t)n);
+		run_for(fx, 1);
+	}
+	free(text);
+	close(p[1]);
+	assert_true(run_until(fx, is_done, 0, WAIT_MS));
+	EXPECT(fx, "s1", "s2");
+	assert_int_equal(fx->src->info.lines, 3);
+	assert_int_equal(fx->src->info.bad_lines, 1);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -663,6 +782,10 @@ int main(void)
 		T(test_stdin_redirected_file),
 		T(test_stdin_terminal),
 		T(test_named_pipe_path),
+		T(test_named_pipe_followed_two_writers),
+		T(test_overlong_line_counted),
+		T(test_overlong_line_counted_replay),
+		T(test_overlong_line_counted_stdin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
