@@ -25,8 +25,7 @@ void ami_framer_reset(struct ami_framer *f)
 	f->len = 0;
 	f->line_start = 0;
 	f->greeted = false;
-	f->discarding = false;
-	f->disc_len = 0;
+	f->disc = (struct ami_discard){ 0 };
 }
 
 static bool framer_reserve(struct ami_framer *f, size_t more)
@@ -120,11 +119,12 @@ static size_t framer_line(struct ami_framer *f, ami_msg_fn fn, void *ctx, struct
  * the message is too big. */
 static void framer_append(struct ami_framer *f, const char *data, size_t n)
 {
-	if (f->discarding)
-		return;
 	if (f->len + n > AMI_MAX_MESSAGE || !framer_reserve(f, n)) {
-		f->discarding = true;
-		f->disc_len = 1;            /* inside a non-empty line */
+		/* the line dropped so far: what is buffered of it, then data; a state
+		 * left by an earlier discard must not make it look blank */
+		size_t held = f->len - f->line_start;
+		f->disc = (struct ami_discard){ .on = true, .line_len = held + n,
+			.last = n ? data[n - 1] : held ? f->buf[f->len - 1] : '\0' };
 		f->oversized++;
 		f->len = f->line_start = 0;
 		return;
@@ -137,17 +137,18 @@ static void framer_append(struct ami_framer *f, const char *data, size_t n)
 /* While discarding an over-long message: data[0..seg) is part of a line. */
 static void framer_skip(struct ami_framer *f, const char *data, size_t seg)
 {
-	f->disc_len += seg;
+	f->disc.line_len += seg;
 	if (seg > 0)
-		f->disc_last = data[seg - 1];
+		f->disc.last = data[seg - 1];
 }
 
 /* While discarding: a line ended; a blank one ends the dropped message. */
 static void framer_skip_end(struct ami_framer *f)
 {
-	if (f->disc_len == 0 || (f->disc_len == 1 && f->disc_last == '\r'))
-		f->discarding = false;
-	f->disc_len = 0;
+	if (f->disc.line_len == 0 || (f->disc.line_len == 1 && f->disc.last == '\r'))
+		f->disc = (struct ami_discard){ 0 };
+	f->disc.line_len = 0;
+	f->disc.last = '\0';
 	f->len = f->line_start = 0;
 }
 
@@ -158,13 +159,13 @@ size_t ami_framer_feed(struct ami_framer *f, const char *data, size_t n, ami_msg
 	while (n > 0) {
 		const char *lf = memchr(data, '\n', n);
 		size_t seg = lf ? (size_t)(lf - data) : n;
-		if (f->discarding)
+		if (f->disc.on)
 			framer_skip(f, data, seg);
 		else
 			framer_append(f, data, seg);
 		if (!lf)
 			break;
-		if (f->discarding)
+		if (f->disc.on)
 			framer_skip_end(f);
 		else if (framer_reserve(f, 1))
 			count += framer_line(f, fn, ctx, &msg);

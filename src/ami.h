@@ -35,9 +35,11 @@ struct ami_framer {
 	size_t len, cap;
 	size_t line_start;    /* where the current (unfinished) line starts in buf */
 	bool greeted;         /* the banner line has been seen (or skipped) */
-	bool discarding;      /* the message grew past AMI_MAX_MESSAGE: drop to its end */
-	size_t disc_len;      /* bytes of the line being dropped */
-	char disc_last;
+	struct ami_discard {  /* the message grew past AMI_MAX_MESSAGE: drop to its end */
+		bool on;
+		size_t line_len;  /* bytes of the line being dropped */
+		char last;        /* its last byte ('\r' alone: a blank line) */
+	} disc;               /* reset as a whole when a discard ends or starts */
 	uint64_t messages;    /* complete messages handed out */
 	uint64_t oversized;   /* messages dropped for size or header count */
 	uint64_t bad_lines;   /* lines without ':' inside a message (skipped) */

@@ -220,6 +220,55 @@ static void test_framing_oversized_then_recovers(void **state)
 	ami_framer_free(&f);
 }
 
+/* Feeds, in one read, a message of more than AMI_MAX_MESSAGE bytes made of
+ * 1 KiB lines (as a channel's VarSet flood would be), then tail. eol is the
+ * line end ("\r\n" or "\n"). */
+static void feed_oversized(struct ami_framer *f, struct msgs *m, const char *eol,
+                           const char *tail)
+{
+	size_t cap = 100 * 1024 + strlen(tail), n = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	n += (size_t)sprintf(buf, "Event: Big%s", eol);
+	for (int i = 0; i < 80; i++) {
+		n += (size_t)sprintf(buf + n, "Var%02d: ", i);
+		memset(buf + n, 'x', 1000);
+		n += 1000;
+		n += (size_t)sprintf(buf + n, "%s", eol);
+	}
+	memcpy(buf + n, tail, strlen(tail));
+	n += strlen(tail);
+	ami_framer_feed(f, buf, n, on_count, m);
+	free(buf);
+}
+
+/* Two oversized messages in a row: the second one's tail, which looks like a
+ * message of its own, is dropped as well (the first left its discard state). */
+static void test_framing_two_oversized_in_a_row(void **state)
+{
+	(void)state;
+	struct ami_framer f;
+	ami_framer_init(&f);
+	struct msgs m = { 0 };
+	feed_oversized(&f, &m, "\r\n", "Other: y\r\n\r\n");
+	feed_oversized(&f, &m, "\r\n", "Event: QueueCallerJoin\r\nQueue: q\r\nUniqueid: 1.1\r\n\r\n");
+	const char *next = "Event: Small\r\nValue: ok\r\n\r\n";
+	ami_framer_feed(&f, next, strlen(next), on_count, &m);
+	assert_int_equal(f.oversized, 2);
+	assert_int_equal(m.n, 1);
+	assert_string_equal(m.first_event, "Small");
+	/* the same with bare LF */
+	ami_framer_reset(&f);
+	memset(&m, 0, sizeof m);
+	ami_framer_feed(&f, "Asterisk Call Manager/2.0.0\n", 28, on_count, &m);
+	feed_oversized(&f, &m, "\n", "\n");
+	feed_oversized(&f, &m, "\n", "Event: QueueCallerJoin\n\n");
+	ami_framer_feed(&f, next, strlen(next), on_count, &m);
+	assert_int_equal(m.n, 2);                /* the banner and Small */
+	assert_string_equal(m.first_event, "Small");
+	ami_framer_free(&f);
+}
+
 static void test_framing_nul_and_reset(void **state)
 {
 	(void)state;
@@ -567,6 +616,7 @@ int main(void)
 		cmocka_unit_test(test_framing_crlf_and_lf),
 		cmocka_unit_test(test_framing_byte_by_byte),
 		cmocka_unit_test(test_framing_oversized_then_recovers),
+		cmocka_unit_test(test_framing_two_oversized_in_a_row),
 		cmocka_unit_test(test_framing_nul_and_reset),
 		cmocka_unit_test(test_msg_time),
 		cmocka_unit_test(test_answered_call),
