@@ -31,6 +31,11 @@ struct ami_conn {               /* one TCP connection attempt */
 	bool reading;
 };
 
+struct ami_lookup {             /* one name lookup, owned by the attempt that started it */
+	uv_getaddrinfo_t req;
+	struct ami_client *c;
+};
+
 struct ami_client {
 	struct source *src;
 	uv_loop_t *loop;
@@ -38,8 +43,7 @@ struct ami_client {
 	double ping_s, timeout_s, backoff_max_s;
 	bool follow;
 	bool snapshot;            /* --once: done after the QueueStatus seed */
-	uv_getaddrinfo_t gai;
-	bool gai_active;
+	struct ami_lookup *lookup;   /* the current attempt's lookup in flight, or NULL */
 	struct ami_conn *conn;
 	uv_timer_t deadline;         /* connect timeout, then the wait before a retry */
 	uv_timer_t pinger;
@@ -184,10 +188,21 @@ static void finish_done(struct ami_client *c, enum source_state st)
 		c->src->sink.done(c->src->sink.ctx, c->src);
 }
 
+/* Leaves the lookup in flight to itself: cancelled if it has not started,
+ * else its result is ignored; its callback frees it either way. */
+static void lookup_abandon(struct ami_client *c)
+{
+	if (!c->lookup)
+		return;
+	uv_cancel((uv_req_t *)&c->lookup->req);
+	c->lookup = NULL;
+}
+
 /* The connection failed or ended: wait, then try again (or stop when not
  * following). why says what happened, for info.detail. */
 static void client_fail(struct ami_client *c, const char *why)
 {
+	lookup_abandon(c);
 	conn_drop(c);
 	uv_timer_stop(&c->pinger);
 	uv_timer_stop(&c->deadline);
@@ -370,10 +385,14 @@ static void on_connect(uv_connect_t *req, int status)
 
 static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *ai)
 {
-	struct ami_client *c = req->data;
-	c->gai_active = false;
+	struct ami_lookup *lk = req->data;
+	struct ami_client *c = lk->c;
+	bool current = lk == c->lookup;
+	if (current)
+		c->lookup = NULL;
+	free(lk);
 	c->handles--;
-	if (c->closing) {
+	if (c->closing || !current) {       /* abandoned: timed out, or closing */
 		uv_freeaddrinfo(ai);
 		client_maybe_free(c);
 		return;
@@ -413,15 +432,21 @@ static void client_attempt(struct ami_client *c)
 	set_state(c, c->auth_failed ? SRC_AUTH_FAILED : SRC_CONNECTING, "connecting to %s:%s",
 	          c->host, c->port);
 	uv_timer_start(&c->deadline, on_deadline, (uint64_t)(c->timeout_s * 1000), 0);
-	c->gai.data = c;
-	int rc = uv_getaddrinfo(c->loop, &c->gai, on_resolved, c->host, c->port, &hints);
+	struct ami_lookup *lk = calloc(1, sizeof *lk);
+	int rc = UV_ENOMEM;
+	if (lk) {
+		lk->c = c;
+		lk->req.data = lk;
+		rc = uv_getaddrinfo(c->loop, &lk->req, on_resolved, c->host, c->port, &hints);
+	}
 	if (rc != 0) {
 		char why[96];
+		free(lk);
 		snprintf(why, sizeof why, "cannot resolve %s: %s", c->host, uv_strerror(rc));
 		client_fail(c, why);
 		return;
 	}
-	c->gai_active = true;
+	c->lookup = lk;
 	c->handles++;
 }
 
@@ -433,8 +458,7 @@ static void ami_close(struct source *src)
 	c->closing = true;
 	c->phase = PH_DONE;
 	conn_drop(c);
-	if (c->gai_active)
-		uv_cancel((uv_req_t *)&c->gai);
+	lookup_abandon(c);
 	uv_close((uv_handle_t *)&c->deadline, handle_closed);
 	uv_close((uv_handle_t *)&c->pinger, handle_closed);
 }

@@ -382,6 +382,50 @@ static void test_silent_server_times_out(void **state)
 	harness_free(h);
 }
 
+/* Blocking work that keeps every thread of libuv's pool busy, so that a
+ * name lookup queued behind it takes longer than the connect timeout. */
+#define POOL_THREADS 4
+#define POOL_BLOCK_US 2500000
+
+static void pool_block(uv_work_t *w)
+{
+	(void)w;
+	usleep(POOL_BLOCK_US);
+}
+
+static void pool_done(uv_work_t *w, int status)
+{
+	(void)status;
+	free(w);
+}
+
+static bool streaming(struct harness *h)
+{
+	return h->src->info.state == SRC_STREAMING;
+}
+
+/* A lookup slower than the connect timeout: the retry starts a lookup of its
+ * own while the first one is still queued (it used to reuse the request in
+ * flight and crash a worker thread); the abandoned lookups' results are
+ * ignored, so exactly one connection is made once the pool is free. */
+static void test_slow_lookup_outlives_the_timeout(void **state)
+{
+	(void)state;
+	static const char *const args[] = { "--no-playback", NULL };
+	struct harness *h = harness_new(args);
+	for (int i = 0; i < POOL_THREADS; i++) {
+		uv_work_t *w = calloc(1, sizeof *w);
+		assert_non_null(w);
+		assert_int_equal(uv_queue_work(&h->loop, w, pool_block, pool_done), 0);
+	}
+	harness_open(h, "?timeout=0.2", true);
+	harness_run(h, 20, streaming);
+	assert_int_equal(h->src->info.state, SRC_STREAMING);
+	assert_true(saw_state(h, SRC_RETRYING));
+	assert_int_equal(log_count(h, "\"connect\""), 1);
+	harness_free(h);
+}
+
 static void test_bad_specs_and_secrets(void **state)
 {
 	(void)state;
@@ -436,6 +480,9 @@ static void test_secret_file(void **state)
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
+	setenv("UV_THREADPOOL_SIZE", "4", 1);    /* POOL_THREADS, before the pool starts */
+	if (getenv("TEST_FILTER"))                /* e.g. TEST_FILTER=test_slow* */
+		cmocka_set_test_filter(getenv("TEST_FILTER"));
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_specs_and_secrets),
 		cmocka_unit_test(test_playback_login_accepted),
@@ -448,6 +495,7 @@ int main(void)
 		cmocka_unit_test(test_ping_answered_stays_streaming),
 		cmocka_unit_test(test_silent_server_times_out),
 		cmocka_unit_test(test_secret_file),
+		cmocka_unit_test(test_slow_lookup_outlives_the_timeout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
