@@ -198,6 +198,8 @@ double ami_msg_time(const struct ami_msg *msg, double recv_time)
 
 /* ------------------------------------------------------------------ mapping */
 
+#define AMI_MAX_TALKS 8192     /* answered calls followed at once */
+
 enum caller_state { CALLER_WAITING, CALLER_LEFT, CALLER_DONE };
 
 struct ami_caller {
@@ -358,9 +360,13 @@ static char *strdup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+static void talk_remove(struct ami_mapper *m, size_t i);
+
 static void talk_add(struct ami_mapper *m, const char *queue, const char *name,
                      const char *iface, const char *callid, double t)
 {
+	if (m->n_talks == AMI_MAX_TALKS)
+		talk_remove(m, 0);          /* its end was lost long ago, and no resync came */
 	if (m->n_talks == m->cap_talks) {
 		size_t cap = m->cap_talks ? m->cap_talks * 2 : 16;
 		struct ami_talk *nt = realloc(m->talks, cap * sizeof *nt);
