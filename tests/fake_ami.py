@@ -54,6 +54,9 @@ def parse_args():
                     help="answer QueueStatus with Response: Error")
     ap.add_argument("--cut-status", type=int, action="append", default=[],
                     help="cut the N-th QueueStatus reply (from 1) halfway and close (repeatable)")
+    ap.add_argument("--omit-member", nargs=2, metavar=("NAME", "N"),
+                    help="leave member NAME out of the N-th QueueStatus reply and later "
+                         "ones (it left while the client was away)")
     ap.add_argument("--strip-complete-ids", type=int, default=0, metavar="K",
                     help="play K AgentComplete events, spread over the recording, without "
                          "the caller's Uniqueid and the agent leg's Dest* fields")
@@ -345,6 +348,10 @@ class Server:
         else:
             t = self.rec.play[min(self.pos, len(self.rec.play) - 1)][0] if self.rec else 0
             body = b"".join(with_action_id(m, aid) for m in self.rec.snapshot_before(t)) if self.rec else b""
+        if self.a.omit_member and self.statuses >= int(self.a.omit_member[1]):
+            gone = ("Name: %s\r\n" % self.a.omit_member[0]).encode()
+            body = b"".join(m + b"\r\n\r\n" for m in body.split(b"\r\n\r\n")
+                            if m and gone not in m + b"\r\n")
         if self.statuses in self.a.cut_status:
             data = head + body
             self.send(conn, data[:len(data) // 2])

@@ -301,6 +301,32 @@ static void test_periodic_resync(void **state)
 	harness_free(h);
 }
 
+static bool member_removed(struct harness *h)
+{
+	return h->kinds[EV_REMOVEMEMBER] > 0;
+}
+
+/* The seed's reply is cut after its first member; that member leaves while
+ * the board is away, and the next connection's reply does not list it: it is
+ * removed (the cut reply's state used to survive the reconnection, and kept
+ * the member for good). */
+static void test_reconnect_after_cut_inside_queuestatus(void **state)
+{
+	(void)state;
+	static const char *const args[] = { "--no-playback", "--qs", "ast11", "--ast11",
+		CCBOARD_SHARED "/data/real/ami-queuestatus-ast11.txt", "--cut-status", "1",
+		"--omit-member", "Agent/220", "2", NULL };
+	struct harness *h = harness_new(args);
+	harness_open(h, NULL, true);
+	harness_run(h, 10, member_removed);
+	assert_int_equal(log_count(h, "\"cut-status\""), 1);
+	assert_int_equal(log_count(h, "\"action\": \"queuestatus\""), 2);
+	assert_int_equal(h->kinds[EV_REMOVEMEMBER], 1);
+	assert_true(h->kinds[EV_ADDMEMBER] > 1);
+	assert_int_equal(h->src->info.state, SRC_STREAMING);
+	harness_free(h);
+}
+
 /* --once needs the whole QueueStatus reply: a cut one is an error, not a
  * snapshot (it used to end "done" with what had come). */
 static void test_once_cut_inside_queuestatus(void **state)
@@ -611,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_slow_lookup_outlives_the_timeout),
 		cmocka_unit_test(test_complete_without_uniqueid),
 		cmocka_unit_test(test_periodic_resync),
+		cmocka_unit_test(test_reconnect_after_cut_inside_queuestatus),
 		cmocka_unit_test(test_once_cut_inside_queuestatus),
 		cmocka_unit_test(test_once_queuestatus_refused),
 		cmocka_unit_test(test_once_queuestatus_unanswered),
