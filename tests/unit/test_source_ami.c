@@ -375,6 +375,11 @@ static void test_once_queuestatus_unanswered(void **state)
 	harness_free(h);
 }
 
+static bool qs_refused(struct harness *h)
+{
+	return strstr(h->src->info.detail, "QueueStatus refused") != NULL;
+}
+
 /* Following, a refused QueueStatus leaves the stream up, and says so. */
 static void test_queuestatus_refused_while_following(void **state)
 {
@@ -382,9 +387,9 @@ static void test_queuestatus_refused_while_following(void **state)
 	static const char *const args[] = { "--no-playback", "--qs-error", NULL };
 	struct harness *h = harness_new(args);
 	harness_open(h, NULL, true);
-	harness_run(h, 1.0, NULL);
+	harness_run(h, 10, qs_refused);
 	assert_int_equal(h->src->info.state, SRC_STREAMING);
-	assert_non_null(strstr(h->src->info.detail, "QueueStatus refused"));
+	assert_non_null(strstr(h->src->info.detail, "QueueStatus refused: Permission denied"));
 	harness_free(h);
 }
 
