@@ -25,8 +25,7 @@ void ami_framer_reset(struct ami_framer *f)
 	f->len = 0;
 	f->line_start = 0;
 	f->greeted = false;
-	f->discarding = false;
-	f->disc_len = 0;
+	f->disc = (struct ami_discard){ 0 };
 }
 
 static bool framer_reserve(struct ami_framer *f, size_t more)
@@ -120,11 +119,12 @@ static size_t framer_line(struct ami_framer *f, ami_msg_fn fn, void *ctx, struct
  * the message is too big. */
 static void framer_append(struct ami_framer *f, const char *data, size_t n)
 {
-	if (f->discarding)
-		return;
 	if (f->len + n > AMI_MAX_MESSAGE || !framer_reserve(f, n)) {
-		f->discarding = true;
-		f->disc_len = 1;            /* inside a non-empty line */
+		/* the line dropped so far: what is buffered of it, then data; a state
+		 * left by an earlier discard must not make it look blank */
+		size_t held = f->len - f->line_start;
+		f->disc = (struct ami_discard){ .on = true, .line_len = held + n,
+			.last = n ? data[n - 1] : held ? f->buf[f->len - 1] : '\0' };
 		f->oversized++;
 		f->len = f->line_start = 0;
 		return;
@@ -137,17 +137,18 @@ static void framer_append(struct ami_framer *f, const char *data, size_t n)
 /* While discarding an over-long message: data[0..seg) is part of a line. */
 static void framer_skip(struct ami_framer *f, const char *data, size_t seg)
 {
-	f->disc_len += seg;
+	f->disc.line_len += seg;
 	if (seg > 0)
-		f->disc_last = data[seg - 1];
+		f->disc.last = data[seg - 1];
 }
 
 /* While discarding: a line ended; a blank one ends the dropped message. */
 static void framer_skip_end(struct ami_framer *f)
 {
-	if (f->disc_len == 0 || (f->disc_len == 1 && f->disc_last == '\r'))
-		f->discarding = false;
-	f->disc_len = 0;
+	if (f->disc.line_len == 0 || (f->disc.line_len == 1 && f->disc.last == '\r'))
+		f->disc = (struct ami_discard){ 0 };
+	f->disc.line_len = 0;
+	f->disc.last = '\0';
 	f->len = f->line_start = 0;
 }
 
@@ -158,13 +159,13 @@ size_t ami_framer_feed(struct ami_framer *f, const char *data, size_t n, ami_msg
 	while (n > 0) {
 		const char *lf = memchr(data, '\n', n);
 		size_t seg = lf ? (size_t)(lf - data) : n;
-		if (f->discarding)
+		if (f->disc.on)
 			framer_skip(f, data, seg);
 		else
 			framer_append(f, data, seg);
 		if (!lf)
 			break;
-		if (f->discarding)
+		if (f->disc.on)
 			framer_skip_end(f);
 		else if (framer_reserve(f, 1))
 			count += framer_line(f, fn, ctx, &msg);
@@ -197,6 +198,8 @@ double ami_msg_time(const struct ami_msg *msg, double recv_time)
 
 /* ------------------------------------------------------------------ mapping */
 
+#define AMI_MAX_TALKS 8192     /* answered calls followed at once */
+
 enum caller_state { CALLER_WAITING, CALLER_LEFT, CALLER_DONE };
 
 struct ami_caller {
@@ -213,19 +216,47 @@ struct ami_member {
 	bool seen;
 };
 
+/* An answered call, from AgentConnect to AgentComplete: lets an AgentComplete
+ * that lacks the caller's Uniqueid end the right call, and a QueueStatus end
+ * calls whose member it shows out of any call. */
+struct ami_talk {
+	char *queue, *name, *iface, *callid;
+	double since;
+};
+
 void ami_mapper_init(struct ami_mapper *m)
 {
 	memset(m, 0, sizeof *m);
 	m->leave_grace = 1.0;
 }
 
-static void status_queues_free(struct ami_mapper *m)
+static void status_queues_free(struct ami_status_reply *r)
 {
-	for (size_t i = 0; i < m->n_status_queues; i++)
-		free(m->status_queues[i]);
-	free(m->status_queues);
-	m->status_queues = NULL;
-	m->n_status_queues = 0;
+	for (size_t i = 0; i < r->n_queues; i++)
+		free(r->queues[i]);
+	free(r->queues);
+	r->queues = NULL;
+	r->n_queues = 0;
+}
+
+static void status_reply_clear(struct ami_status_reply *r)
+{
+	status_queues_free(r);
+	free(r->action_id);
+	*r = (struct ami_status_reply){ 0 };
+}
+
+void ami_mapper_reset_connection(struct ami_mapper *m)
+{
+	status_reply_clear(&m->reply);
+}
+
+static void talk_free(struct ami_talk *k)
+{
+	free(k->queue);
+	free(k->name);
+	free(k->iface);
+	free(k->callid);
 }
 
 void ami_mapper_free(struct ami_mapper *m)
@@ -238,9 +269,12 @@ void ami_mapper_free(struct ami_mapper *m)
 		free(m->members[i].queue);
 		free(m->members[i].name);
 	}
+	for (size_t i = 0; i < m->n_talks; i++)
+		talk_free(&m->talks[i]);
 	free(m->callers);
 	free(m->members);
-	status_queues_free(m);
+	free(m->talks);
+	status_reply_clear(&m->reply);
 	memset(m, 0, sizeof *m);
 }
 
@@ -319,6 +353,65 @@ static void member_remove(struct ami_mapper *m, struct ami_member *mb)
 	free(mb->queue);
 	free(mb->name);
 	*mb = m->members[--m->n_members];
+}
+
+static char *strdup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void talk_remove(struct ami_mapper *m, size_t i);
+
+static void talk_add(struct ami_mapper *m, const char *queue, const char *name,
+                     const char *iface, const char *callid, double t)
+{
+	if (m->n_talks == AMI_MAX_TALKS)
+		talk_remove(m, 0);          /* its end was lost long ago, and no resync came */
+	if (m->n_talks == m->cap_talks) {
+		size_t cap = m->cap_talks ? m->cap_talks * 2 : 16;
+		struct ami_talk *nt = realloc(m->talks, cap * sizeof *nt);
+		if (!nt)
+			return;
+		m->talks = nt;
+		m->cap_talks = cap;
+	}
+	struct ami_talk *k = &m->talks[m->n_talks];
+	*k = (struct ami_talk){ .queue = strdup(queue), .name = strdup_or_null(name),
+		.iface = strdup_or_null(iface), .callid = strdup(callid), .since = t };
+	if (!k->queue || !k->callid || (name && !k->name) || (iface && !k->iface)) {
+		talk_free(k);
+		return;
+	}
+	m->n_talks++;
+}
+
+/* Removes talk i, keeping the others in the order they were answered. */
+static void talk_remove(struct ami_mapper *m, size_t i)
+{
+	talk_free(&m->talks[i]);
+	memmove(&m->talks[i], &m->talks[i + 1], (m->n_talks - i - 1) * sizeof *m->talks);
+	m->n_talks--;
+}
+
+static ssize_t talk_find_call(const struct ami_mapper *m, const char *callid, const char *queue)
+{
+	for (size_t i = 0; i < m->n_talks; i++)
+		if (str_eq(m->talks[i].callid, callid) && str_eq(m->talks[i].queue, queue))
+			return (ssize_t)i;
+	return -1;
+}
+
+/* The member's call in queue answered first from i on (by MemberName, else
+ * by interface), or -1. */
+static ssize_t talk_find_member(const struct ami_mapper *m, size_t i, const char *queue,
+                                const char *name, const char *iface)
+{
+	for (; i < m->n_talks; i++) {
+		const struct ami_talk *k = &m->talks[i];
+		if (str_eq(k->queue, queue) && (str_eq(k->name, name) || str_eq(k->iface, iface)))
+			return (ssize_t)i;
+	}
+	return -1;
 }
 
 /* An empty header counts as absent, like NONE in queue_log. */
@@ -462,6 +555,8 @@ static void map_connect(struct emitter *e, const struct ami_msg *msg, double t)
 		c->state = CALLER_DONE;
 	else if (ev.callid && ev.queue && (c = caller_add(e->m, ev.callid, ev.queue)) != NULL)
 		c->state = CALLER_DONE;
+	if (ev.callid && ev.queue && talk_find_call(e->m, ev.callid, ev.queue) < 0)
+		talk_add(e->m, ev.queue, hdr(msg, "MemberName"), hdr(msg, "Interface"), ev.callid, t);
 	emit(e, &ev);
 }
 
@@ -474,7 +569,24 @@ static void map_complete(struct emitter *e, const struct ami_msg *msg, double t)
 	ev.hold_s = hdr_long(msg, "HoldTime");
 	ev.talk_s = hdr_long(msg, "TalkTime");
 	ev.reason = reason;
+	struct ami_mapper *m = e->m;
+	ssize_t k = -1;
+	if (ev.callid && ev.queue) {
+		k = talk_find_call(m, ev.callid, ev.queue);
+	} else if (ev.queue) {
+		/* Asterisk sometimes leaves out the caller's Uniqueid (and the agent
+		 * leg's Dest* fields): end the member's call in that queue */
+		k = talk_find_member(m, 0, ev.queue, hdr(msg, "MemberName"), hdr(msg, "Interface"));
+		if (k >= 0) {
+			ev.callid = m->talks[k].callid;
+			if (!ev.agent)
+				ev.agent = m->talks[k].name;
+			m->completes_matched++;
+		}
+	}
 	emit(e, &ev);
+	if (k >= 0)
+		talk_remove(m, (size_t)k);
 }
 
 static void map_agent_simple(struct emitter *e, const struct ami_msg *msg, double t,
@@ -527,6 +639,42 @@ static void map_member(struct emitter *e, const struct ami_msg *msg, double t)
 	emit_status(e, msg, t);
 }
 
+/* A QueueMember of a reply with InCall: 0: the member's calls in that queue
+ * answered before the reply have ended unseen (their AgentComplete lost or
+ * without ids). They are forgotten, not counted: an end that comes after all
+ * still counts once. */
+static void status_incall(struct emitter *e, const struct ami_msg *msg, double t)
+{
+	struct ami_mapper *m = e->m;
+	const char *queue = hdr(msg, "Queue"), *incall = hdr(msg, "InCall");
+	if (!m->reply.on || !queue || !incall || strcmp(incall, "0") != 0)
+		return;
+	const char *name = hdr(msg, "Name"), *iface = hdr(msg, "Location");
+	if (!name)
+		name = hdr(msg, "MemberName");
+	if (!iface)
+		iface = hdr(msg, "Interface");
+	for (ssize_t k = 0; (k = talk_find_member(m, (size_t)k, queue, name, iface)) >= 0;) {
+		struct ami_talk *tk = &m->talks[k];
+		if (tk->since >= m->reply.time - 1.0) {
+			k++;
+			continue;
+		}
+		struct qevent ev = ev_base(EV_FORGET, t, msg);
+		ev.callid = tk->callid;
+		ev.queue = tk->queue;
+		ev.agent = tk->name ? tk->name : tk->iface;
+		emit(e, &ev);
+		talk_remove(m, (size_t)k);
+	}
+}
+
+static void map_status_member(struct emitter *e, const struct ami_msg *msg, double t)
+{
+	map_member(e, msg, t);
+	status_incall(e, msg, t);
+}
+
 static void map_removed(struct emitter *e, const struct ami_msg *msg, double t)
 {
 	struct qevent ev = ev_base(EV_REMOVEMEMBER, t, msg);
@@ -560,19 +708,29 @@ static void map_memberstatus(struct emitter *e, const struct ami_msg *msg, doubl
 
 static bool status_has_queue(const struct ami_mapper *m, const char *queue)
 {
-	for (size_t i = 0; i < m->n_status_queues; i++)
-		if (str_eq(m->status_queues[i], queue))
+	for (size_t i = 0; i < m->reply.n_queues; i++)
+		if (str_eq(m->reply.queues[i], queue))
 			return true;
 	return false;
 }
 
-static void status_begin(struct ami_mapper *m, double t)
+static const char *msg_action_id(const struct ami_msg *msg)
 {
-	if (m->in_status)
+	const char *id = ami_get(msg, "ActionID");
+	return id ? id : "";
+}
+
+/* A message of a reply: the reply in progress goes on, or a new one starts
+ * (one with another ActionID replaces a reply that was cut short). */
+static void status_begin(struct ami_mapper *m, const struct ami_msg *msg, double t)
+{
+	const char *id = msg_action_id(msg);
+	if (m->reply.on && str_eq(m->reply.action_id, id))
 		return;
-	m->in_status = true;
-	m->status_time = t;
-	status_queues_free(m);
+	status_reply_clear(&m->reply);
+	m->reply.action_id = strdup(id);
+	m->reply.on = m->reply.action_id != NULL;
+	m->reply.time = t;
 	for (size_t i = 0; i < m->n_members; i++)
 		m->members[i].seen = false;
 	for (size_t i = 0; i < m->n_callers; i++)
@@ -581,16 +739,16 @@ static void status_begin(struct ami_mapper *m, double t)
 
 static void map_params(struct ami_mapper *m, const struct ami_msg *msg, double t)
 {
-	status_begin(m, t);
+	status_begin(m, msg, t);
 	const char *q = hdr(msg, "Queue");
-	if (!q || status_has_queue(m, q))
+	if (!m->reply.on || !q || status_has_queue(m, q))
 		return;
-	char **nq = realloc(m->status_queues, (m->n_status_queues + 1) * sizeof *nq);
+	char **nq = realloc(m->reply.queues, (m->reply.n_queues + 1) * sizeof *nq);
 	if (!nq)
 		return;
-	m->status_queues = nq;
-	if ((nq[m->n_status_queues] = strdup(q)) != NULL)
-		m->n_status_queues++;
+	m->reply.queues = nq;
+	if ((nq[m->reply.n_queues] = strdup(q)) != NULL)
+		m->reply.n_queues++;
 }
 
 /* Members of a listed queue that the reply did not list have left it while
@@ -599,8 +757,8 @@ static void map_params(struct ami_mapper *m, const struct ami_msg *msg, double t
 static void map_status_complete(struct emitter *e, const struct ami_msg *msg, double t)
 {
 	struct ami_mapper *m = e->m;
-	if (!m->in_status)
-		return;
+	if (!m->reply.on || !str_eq(m->reply.action_id, msg_action_id(msg)))
+		return;                     /* the end of a reply that was cut short */
 	for (size_t i = m->n_members; i-- > 0;) {
 		struct ami_member *mb = &m->members[i];
 		if (mb->seen || !status_has_queue(m, mb->queue))
@@ -614,7 +772,7 @@ static void map_status_complete(struct emitter *e, const struct ami_msg *msg, do
 	for (size_t i = m->n_callers; i-- > 0;) {
 		struct ami_caller *c = &m->callers[i];
 		if (!c->seen && c->state == CALLER_WAITING && status_has_queue(m, c->queue) &&
-		    c->joined < m->status_time - 1.0) {
+		    c->joined < m->reply.time - 1.0) {
 			struct qevent ev = ev_base(EV_FORGET, t, msg);
 			ev.callid = c->callid;
 			ev.queue = c->queue;
@@ -622,13 +780,12 @@ static void map_status_complete(struct emitter *e, const struct ami_msg *msg, do
 			caller_remove(m, c);
 		}
 	}
-	m->in_status = false;
-	status_queues_free(m);
+	status_reply_clear(&m->reply);
 }
 
 static void map_entry(struct emitter *e, const struct ami_msg *msg, double t)
 {
-	status_begin(e->m, t);
+	status_begin(e->m, msg, t);
 	long wait = hdr_long(msg, "Wait");
 	map_join(e, msg, t, t - (wait > 0 ? (double)wait : 0.0));
 }
@@ -670,7 +827,7 @@ static const struct {
 	{ "QueueMemberPause", map_pause },
 	{ "QueueMemberPaused", map_pause },
 	{ "QueueMemberStatus", map_memberstatus },
-	{ "QueueMember", map_member },
+	{ "QueueMember", map_status_member },
 	{ "QueueStatusComplete", map_status_complete },
 };
 

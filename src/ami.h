@@ -35,9 +35,11 @@ struct ami_framer {
 	size_t len, cap;
 	size_t line_start;    /* where the current (unfinished) line starts in buf */
 	bool greeted;         /* the banner line has been seen (or skipped) */
-	bool discarding;      /* the message grew past AMI_MAX_MESSAGE: drop to its end */
-	size_t disc_len;      /* bytes of the line being dropped */
-	char disc_last;
+	struct ami_discard {  /* the message grew past AMI_MAX_MESSAGE: drop to its end */
+		bool on;
+		size_t line_len;  /* bytes of the line being dropped */
+		char last;        /* its last byte ('\r' alone: a blank line) */
+	} disc;               /* reset as a whole when a discard ends or starts */
 	uint64_t messages;    /* complete messages handed out */
 	uint64_t oversized;   /* messages dropped for size or header count */
 	uint64_t bad_lines;   /* lines without ':' inside a message (skipped) */
@@ -63,26 +65,39 @@ typedef void (*ami_event_fn)(void *ctx, const struct qevent *ev);
 
 struct ami_caller;   /* callers the mapper has seen join and not yet leave */
 struct ami_member;   /* queue memberships the mapper knows */
+struct ami_talk;     /* answered calls not yet completed, with their member */
+
+/* A QueueStatus reply in progress: state of one connection's parsing. */
+struct ami_status_reply {
+	bool on;
+	char *action_id;         /* the reply's ActionID ("" when it has none) */
+	double time;
+	char **queues;           /* queues listed by QueueParams in this reply */
+	size_t n_queues;
+};
 
 struct ami_mapper {
 	struct ami_caller *callers;
 	size_t n_callers, cap_callers;
 	struct ami_member *members;
 	size_t n_members, cap_members;
+	struct ami_talk *talks;
+	size_t n_talks, cap_talks;
 	double leave_grace;      /* seconds a bare QueueCallerLeave waits for AgentConnect (1.0) */
 	double last_time;        /* latest message time seen */
 	double skew;             /* PBX clock minus receive clock, from the latest Timestamp */
-	/* QueueStatus reply in progress */
-	bool in_status;
-	double status_time;
-	char **status_queues;    /* queues listed by QueueParams in this reply */
-	size_t n_status_queues;
+	struct ami_status_reply reply;
 	/* counters */
 	uint64_t messages, events, ignored, bad;
+	uint64_t completes_matched;  /* AgentComplete without Uniqueid, matched by member */
 };
 
 void ami_mapper_init(struct ami_mapper *m);
 void ami_mapper_free(struct ami_mapper *m);
+
+/* Forgets what was being parsed on the connection that ended (a QueueStatus
+ * reply cut short); what is known of calls and members stays. */
+void ami_mapper_reset_connection(struct ami_mapper *m);
 
 /* Maps one message received at recv_time (epoch seconds) to zero or more
  * events, handed to fn (the event's strings live until fn returns). An event's
@@ -91,6 +106,11 @@ void ami_mapper_free(struct ami_mapper *m);
  * Unknown events are counted in m->ignored. Returns the number of events emitted. */
 size_t ami_mapper_feed(struct ami_mapper *m, const struct ami_msg *msg, double recv_time,
                        ami_event_fn fn, void *ctx);
+
+/* A QueueStatus reply (the seed, or a periodic resync) corrects live state
+ * only: members who left or joined unseen, pauses, callers no longer waiting
+ * (EV_FORGET), answered calls whose member is no longer in a call in that queue
+ * (EV_FORGET, the call and agent set); it never emits an outcome or an end. */
 
 /* Settles bare QueueCallerLeave messages older than leave_grace as of now (a
  * receive-clock time, like recv_time): a caller who left with no

@@ -108,6 +108,8 @@ static const struct config_key config_keys[] = {
 	  "AMI password (keep this file chmod 600)" },
 	{ KS_AMI, "secret_file", KT_PATH, NULL, 0, 0, NULL, CFG(ami_secret_file),
 	  "file holding the AMI password" },
+	{ KS_AMI, "resync_s", KT_DURATION, "60", 0, 86400, NULL, CFG(ami_resync_s),
+	  "ask AMI for QueueStatus this often to correct live state (0: never)" },
 };
 
 #define N_KEYS (sizeof config_keys / sizeof config_keys[0])

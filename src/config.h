@@ -58,6 +58,7 @@ struct config {
 	/* AMI secrets: [ami] secret = / secret_file = */
 	char *ami_secret;
 	char *ami_secret_file;
+	int ami_resync_s;        /* [ami] resync_s: QueueStatus every N s; 60, 0: never */
 	/* for the file-permission warning on secrets */
 	bool has_secret;
 };

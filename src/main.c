@@ -259,10 +259,15 @@ static void finish(struct app *app);
 static void on_source_done(void *ctx, struct source *src)
 {
 	struct app *app = ctx;
-	(void)src;
 	app->n_done++;
 	if (!app->opt.replay && !app->opt.once)
 		return;
+	/* a source that could not be read leaves the snapshot short: say so */
+	if (src->info.state == SRC_ERROR || src->info.state == SRC_AUTH_FAILED) {
+		fprintf(stderr, "ccboard: %s: %s\n", src->info.name,
+		        src->info.detail[0] ? src->info.detail : source_state_name(src->info.state));
+		app->exit_code = 1;
+	}
 	if (app->n_done >= app->n_sources)
 		finish(app);
 }

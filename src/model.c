@@ -712,8 +712,9 @@ static void on_member(struct model *m, const struct qevent *ev)
 	}
 }
 
-/* A waiting call that left while nobody watched: no longer waiting, and its
- * outcome (if it comes after all) still counts. */
+/* A call that ended while nobody watched (AMI: a waiting caller, or an
+ * answered call, a QueueStatus shows gone): no longer waiting or talking, and
+ * its outcome or end (if it comes after all) still counts. */
 static void on_forget(struct model *m, const struct qevent *ev)
 {
 	int32_t qi;
@@ -722,7 +723,7 @@ static void on_forget(struct model *m, const struct qevent *ev)
 		return;
 	qi = queue_index(m, ev);
 	c = call_find(m, ev, qi, call_hash(ev, qi));
-	if (c && c->phase == PH_WAITING)
+	if (c && c->phase != PH_DONE)
 		call_retire(m, c, ev->time);
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "textsafe.h"
 #include "util.h"
 
 #define AMI_DEFAULT_PORT "5038"
@@ -31,21 +32,35 @@ struct ami_conn {               /* one TCP connection attempt */
 	bool reading;
 };
 
+/* What one connection has parsed and asked: starts afresh on each. */
+struct ami_session {
+	bool ping_out;               /* a Ping awaits its answer */
+	bool seeded;                 /* a QueueStatus reply has been read to its end */
+	uint64_t qs_pending;         /* the QueueStatus in flight (its ActionID's number), 0: none */
+};
+
+struct ami_lookup {             /* one name lookup, owned by the attempt that started it */
+	uv_getaddrinfo_t req;
+	struct ami_client *c;
+};
+
 struct ami_client {
 	struct source *src;
 	uv_loop_t *loop;
 	char *user, *host, *port, *secret;
 	double ping_s, timeout_s, backoff_max_s;
+	double resync_s;             /* QueueStatus every resync_s while streaming; 0: never */
 	bool follow;
 	bool snapshot;            /* --once: done after the QueueStatus seed */
-	uv_getaddrinfo_t gai;
-	bool gai_active;
+	struct ami_lookup *lookup;   /* the current attempt's lookup in flight, or NULL */
 	struct ami_conn *conn;
 	uv_timer_t deadline;         /* connect timeout, then the wait before a retry */
 	uv_timer_t pinger;
+	uv_timer_t resync;
 	int handles;                 /* open handles, requests and connections */
 	enum ami_phase phase;
-	bool ever_streamed, closing, ping_out, auth_failed;
+	bool ever_streamed, closing, auth_failed;
+	struct ami_session sess;
 	double backoff, retry_at;
 	uint64_t seq;
 	uint32_t rng;
@@ -74,10 +89,13 @@ static void set_state(struct ami_client *c, enum source_state st, const char *fm
 static void set_state(struct ami_client *c, enum source_state st, const char *fmt, ...)
 {
 	va_list ap;
+	char text[sizeof c->src->info.detail];
 	c->src->info.state = st;
 	va_start(ap, fmt);
-	vsnprintf(c->src->info.detail, sizeof c->src->info.detail, fmt, ap);
+	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	/* it may quote the server (a refusal's Message): no control characters */
+	textsafe_copy(c->src->info.detail, sizeof c->src->info.detail, text, -1, TEXTSAFE_UTF8);
 }
 
 static void client_maybe_free(struct ami_client *c)
@@ -184,21 +202,33 @@ static void finish_done(struct ami_client *c, enum source_state st)
 		c->src->sink.done(c->src->sink.ctx, c->src);
 }
 
+/* Leaves the lookup in flight to itself: cancelled if it has not started,
+ * else its result is ignored; its callback frees it either way. */
+static void lookup_abandon(struct ami_client *c)
+{
+	if (!c->lookup)
+		return;
+	uv_cancel((uv_req_t *)&c->lookup->req);
+	c->lookup = NULL;
+}
+
 /* The connection failed or ended: wait, then try again (or stop when not
  * following). why says what happened, for info.detail. */
 static void client_fail(struct ami_client *c, const char *why)
 {
+	lookup_abandon(c);
 	conn_drop(c);
 	uv_timer_stop(&c->pinger);
 	uv_timer_stop(&c->deadline);
-	ami_framer_reset(&c->fr);
-	c->ping_out = false;
+	uv_timer_stop(&c->resync);
 	enum source_state st = c->auth_failed ? SRC_AUTH_FAILED : SRC_RETRYING;
 	if (!c->follow) {
-		set_state(c, st == SRC_AUTH_FAILED ? st : SRC_ERROR, "%s", why);
-		if (c->ever_streamed && st != SRC_AUTH_FAILED)
-			c->src->info.state = SRC_DONE;
-		finish_done(c, c->src->info.state);
+		/* --once wanted the QueueStatus seed: without it there is no snapshot */
+		enum source_state end = st == SRC_AUTH_FAILED ? st : SRC_ERROR;
+		if (c->ever_streamed && st != SRC_AUTH_FAILED && !c->snapshot)
+			end = SRC_DONE;
+		set_state(c, end, "%s", why);
+		finish_done(c, end);
 		return;
 	}
 	/* jitter: 80 % .. 120 % of the backoff */
@@ -220,20 +250,21 @@ static void on_deadline(uv_timer_t *t)
 	struct ami_client *c = t->data;
 	char why[96];
 	snprintf(why, sizeof why, "%s timed out after %g s",
-	         c->phase == PH_CONNECTING ? "connecting" : "login", c->timeout_s);
+	         c->phase == PH_CONNECTING ? "connecting" :
+	         c->phase == PH_STREAMING ? "the QueueStatus reply" : "login", c->timeout_s);
 	client_fail(c, why);
 }
 
 static void on_ping(uv_timer_t *t)
 {
 	struct ami_client *c = t->data;
-	if (c->ping_out) {
+	if (c->sess.ping_out) {
 		char why[64];
 		snprintf(why, sizeof why, "no answer to Ping within %g s", c->ping_s);
 		client_fail(c, why);
 		return;
 	}
-	c->ping_out = true;
+	c->sess.ping_out = true;
 	send_action(c, "Action: Ping\r\nActionID: ccb-ping-%llu\r\n\r\n",
 	            (unsigned long long)++c->seq);
 }
@@ -261,6 +292,22 @@ static void on_banner(struct ami_client *c, const char *banner)
 	            "Events: %s\r\n\r\n", c->user, c->secret, events_for(banner));
 }
 
+/* Asks for the state of every queue (the seed, then each resync); the
+ * mapper turns the reply into corrections of live state only. */
+static void send_queue_status(struct ami_client *c)
+{
+	c->sess.qs_pending = ++c->seq;
+	send_action(c, "Action: QueueStatus\r\nActionID: ccb-qs-%llu\r\n\r\n",
+	            (unsigned long long)c->sess.qs_pending);
+}
+
+static void on_resync(uv_timer_t *t)
+{
+	struct ami_client *c = t->data;
+	if (c->phase == PH_STREAMING && !c->sess.qs_pending)
+		send_queue_status(c);
+}
+
 static void on_login(struct ami_client *c, const struct ami_msg *msg)
 {
 	const char *resp = ami_get(msg, "Response");
@@ -278,8 +325,9 @@ static void on_login(struct ami_client *c, const struct ami_msg *msg)
 	c->auth_failed = false;
 	c->backoff = AMI_BACKOFF_FIRST;   /* reset only after a successful login */
 	set_state(c, SRC_STREAMING, "logged in as %s", c->user);
-	send_action(c, "Action: QueueStatus\r\nActionID: ccb-qs-%llu\r\n\r\n",
-	            (unsigned long long)++c->seq);
+	send_queue_status(c);
+	if (c->snapshot)                  /* --once: the seed must come in time */
+		uv_timer_start(&c->deadline, on_deadline, (uint64_t)(c->timeout_s * 1000), 0);
 	uv_timer_start(&c->pinger, on_ping, (uint64_t)(c->ping_s * 1000),
 	               (uint64_t)(c->ping_s * 1000));
 }
@@ -290,8 +338,43 @@ static void seeded_done(struct ami_client *c)
 	conn_drop(c);
 	uv_timer_stop(&c->pinger);
 	uv_timer_stop(&c->deadline);
+	uv_timer_stop(&c->resync);
 	set_state(c, SRC_DONE, "state read from QueueStatus");
 	finish_done(c, SRC_DONE);
+}
+
+/* Our QueueStatus's ActionID number, or 0 for another message. */
+static uint64_t qs_id(const char *id)
+{
+	return id && strncmp(id, "ccb-qs-", 7) == 0 ? strtoull(id + 7, NULL, 10) : 0;
+}
+
+/* The answer to our QueueStatus: refused, or its list read to its end. */
+static void on_queue_status(struct ami_client *c, const struct ami_msg *msg)
+{
+	const char *resp = ami_get(msg, "Response"), *ev = ami_get(msg, "Event");
+	if (resp && strcasecmp(resp, "Success") != 0) {
+		const char *why = ami_get(msg, "Message");
+		char text[100];
+		snprintf(text, sizeof text, "QueueStatus refused: %s", why && *why ? why : resp);
+		c->sess.qs_pending = 0;
+		if (c->snapshot)
+			client_fail(c, text);
+		else
+			set_state(c, SRC_STREAMING, "logged in as %s; %s", c->user, text);
+		return;
+	}
+	if (!ev || strcasecmp(ev, "QueueStatusComplete") != 0)
+		return;
+	c->sess.qs_pending = 0;
+	c->sess.seeded = true;
+	if (c->snapshot) {
+		seeded_done(c);
+		return;
+	}
+	if (c->resync_s > 0 && !uv_is_active((uv_handle_t *)&c->resync))
+		uv_timer_start(&c->resync, on_resync, (uint64_t)(c->resync_s * 1000),
+		               (uint64_t)(c->resync_s * 1000));
 }
 
 static void on_msg(void *ctx, const struct ami_msg *msg)
@@ -313,15 +396,14 @@ static void on_msg(void *ctx, const struct ami_msg *msg)
 		return;                   /* nothing counts before the login answer */
 	}
 	if (id && strncmp(id, "ccb-ping-", 9) == 0 && ami_get(msg, "Response")) {
-		c->ping_out = false;
+		c->sess.ping_out = false;
 		return;
 	}
 	ami_mapper_feed(&c->map, msg, wall_now(), emit_event, c);
 	c->src->info.ignored_events = c->map.ignored;
 	c->src->info.bad_lines = c->map.bad + c->fr.oversized;
-	if (c->snapshot && id && strncmp(id, "ccb-qs-", 7) == 0 && ami_get(msg, "Event") &&
-	    strcasecmp(ami_get(msg, "Event"), "QueueStatusComplete") == 0)
-		seeded_done(c);
+	if (c->sess.qs_pending && qs_id(id) == c->sess.qs_pending)
+		on_queue_status(c, msg);
 }
 
 static void conn_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -343,11 +425,21 @@ static void conn_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		                                                : uv_strerror((int)nread));
 		if (c->phase != PH_STREAMING && c->phase != PH_LOGIN)
 			snprintf(why, sizeof why, "closed before the login");
+		else if (c->snapshot && !c->sess.seeded)
+			snprintf(why, sizeof why, "closed before the QueueStatus reply ended");
 		client_fail(c, why);
 		return;
 	}
 	c->src->info.bytes += (uint64_t)nread;
 	ami_framer_feed(&c->fr, buf->base, (size_t)nread, on_msg, c);
+}
+
+/* A new connection: nothing of the last one's parsing carries over. */
+static void session_start(struct ami_client *c)
+{
+	c->sess = (struct ami_session){ 0 };
+	ami_framer_reset(&c->fr);
+	ami_mapper_reset_connection(&c->map);
 }
 
 static void on_connect(uv_connect_t *req, int status)
@@ -363,17 +455,21 @@ static void on_connect(uv_connect_t *req, int status)
 		return;
 	}
 	c->phase = PH_BANNER;
-	ami_framer_reset(&c->fr);
+	session_start(c);
 	set_state(c, SRC_AUTHENTICATING, "connected, waiting for the banner");
 	uv_read_start((uv_stream_t *)&k->tcp, conn_alloc, conn_read);
 }
 
 static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *ai)
 {
-	struct ami_client *c = req->data;
-	c->gai_active = false;
+	struct ami_lookup *lk = req->data;
+	struct ami_client *c = lk->c;
+	bool current = lk == c->lookup;
+	if (current)
+		c->lookup = NULL;
+	free(lk);
 	c->handles--;
-	if (c->closing) {
+	if (c->closing || !current) {       /* abandoned: timed out, or closing */
 		uv_freeaddrinfo(ai);
 		client_maybe_free(c);
 		return;
@@ -413,15 +509,21 @@ static void client_attempt(struct ami_client *c)
 	set_state(c, c->auth_failed ? SRC_AUTH_FAILED : SRC_CONNECTING, "connecting to %s:%s",
 	          c->host, c->port);
 	uv_timer_start(&c->deadline, on_deadline, (uint64_t)(c->timeout_s * 1000), 0);
-	c->gai.data = c;
-	int rc = uv_getaddrinfo(c->loop, &c->gai, on_resolved, c->host, c->port, &hints);
+	struct ami_lookup *lk = calloc(1, sizeof *lk);
+	int rc = UV_ENOMEM;
+	if (lk) {
+		lk->c = c;
+		lk->req.data = lk;
+		rc = uv_getaddrinfo(c->loop, &lk->req, on_resolved, c->host, c->port, &hints);
+	}
 	if (rc != 0) {
 		char why[96];
+		free(lk);
 		snprintf(why, sizeof why, "cannot resolve %s: %s", c->host, uv_strerror(rc));
 		client_fail(c, why);
 		return;
 	}
-	c->gai_active = true;
+	c->lookup = lk;
 	c->handles++;
 }
 
@@ -433,10 +535,10 @@ static void ami_close(struct source *src)
 	c->closing = true;
 	c->phase = PH_DONE;
 	conn_drop(c);
-	if (c->gai_active)
-		uv_cancel((uv_req_t *)&c->gai);
+	lookup_abandon(c);
 	uv_close((uv_handle_t *)&c->deadline, handle_closed);
 	uv_close((uv_handle_t *)&c->pinger, handle_closed);
+	uv_close((uv_handle_t *)&c->resync, handle_closed);
 }
 
 static void ami_tick(struct source *src, int64_t now)
@@ -591,6 +693,7 @@ struct source *source_ami_open(uv_loop_t *loop, const char *spec, const struct s
 	c->ping_s = 20;
 	c->timeout_s = 10;
 	c->backoff_max_s = 60;
+	c->resync_s = opts && opts->cfg ? opts->cfg->ami_resync_s : 60;
 	if (strncmp(spec, "ami://", 6) != 0 || parse_spec(c, spec, cause) != 0 ||
 	    (c->secret = secret_from_config(opts ? opts->cfg : NULL, cause)) == NULL) {
 		client_discard(c);
@@ -619,8 +722,9 @@ struct source *source_ami_open(uv_loop_t *loop, const char *spec, const struct s
 	src->tick_impl = ami_tick;
 	uv_timer_init(loop, &c->deadline);
 	uv_timer_init(loop, &c->pinger);
-	c->deadline.data = c->pinger.data = c;
-	c->handles = 2;
+	uv_timer_init(loop, &c->resync);
+	c->deadline.data = c->pinger.data = c->resync.data = c;
+	c->handles = 3;
 	client_attempt(c);
 	return src;
 }

@@ -36,10 +36,10 @@ def parse_args():
     ap.add_argument("--refuse", action="store_true", help="refuse every login")
     ap.add_argument("--speed", type=float, default=1.0,
                     help="playback speed factor (0: as fast as possible)")
-    ap.add_argument("--qs", choices=["live", "recorded", "ast11"], default="live",
+    ap.add_argument("--qs", choices=["live", "recorded", "ast11", "none"], default="live",
                     help="what to answer QueueStatus with: the state made from the events "
                          "played so far (live), the recorded reply nearest before the playback "
-                         "position, or the Asterisk 11 reply sent with CRLF")
+                         "position, the Asterisk 11 reply sent with CRLF, or nothing at all")
     ap.add_argument("--ast11", help="the Asterisk 11 QueueStatus reply (LF text file)")
     ap.add_argument("--bare-lf", action="store_true", help="send LF instead of CRLF")
     ap.add_argument("--drop-at", type=int, action="append", default=[],
@@ -50,6 +50,16 @@ def parse_args():
     ap.add_argument("--silent", action="store_true", help="accept, then send nothing at all")
     ap.add_argument("--close-after-status", action="store_true",
                     help="close the connection once the first QueueStatus is answered")
+    ap.add_argument("--qs-error", action="store_true",
+                    help="answer QueueStatus with Response: Error")
+    ap.add_argument("--cut-status", type=int, action="append", default=[],
+                    help="cut the N-th QueueStatus reply (from 1) halfway and close (repeatable)")
+    ap.add_argument("--omit-member", nargs=2, metavar=("NAME", "N"),
+                    help="leave member NAME out of the N-th QueueStatus reply and later "
+                         "ones (it left while the client was away)")
+    ap.add_argument("--strip-complete-ids", type=int, default=0, metavar="K",
+                    help="play K AgentComplete events, spread over the recording, without "
+                         "the caller's Uniqueid and the agent leg's Dest* fields")
     ap.add_argument("--shift-to-now", action="store_true",
                     help="move every Timestamp so that the recording starts now")
     ap.add_argument("--no-playback", action="store_true", help="answer actions only")
@@ -63,6 +73,7 @@ class Recording:
         self.raw = gzip.open(os.path.join(directory, "ami-transcript.raw.gz")).read()
         self.index = [json.loads(l) for l in gzip.open(os.path.join(directory, "ami-transcript.jsonl.gz"))]
         self.play = []        # (t, bytes) for the stream of events
+        self.completes = []   # indexes in play of the AgentComplete events
         self.snapshots = []   # (t, [message bytes]) for each recorded QueueStatus reply
         snaps = {}
         for o in self.index[1:]:
@@ -75,8 +86,22 @@ class Recording:
                 continue
             if "Response" in m or aid.startswith("obs-") or m.get("Event") == "FullyBooted":
                 continue
+            if m.get("Event") == "AgentComplete":
+                self.completes.append(len(self.play))
             self.play.append((o["t"], data))
         self.snapshots = sorted(snaps.values(), key=lambda s: s[0])
+
+    def strip_complete_ids(self, k):
+        """Takes the Uniqueid and the Dest* fields out of k AgentCompletes,
+        spread evenly; returns their indexes in play."""
+        n = len(self.completes)
+        picked = [self.completes[(2 * i + 1) * n // (2 * k)] for i in range(k)] if k and n else []
+        for i in picked:
+            t, data = self.play[i]
+            lines = [l for l in data.split(b"\r\n")
+                     if not l.startswith((b"Uniqueid:", b"Dest"))]
+            self.play[i] = (t, b"\r\n".join(lines))
+        return picked
 
     def snapshot_before(self, t):
         best = self.snapshots[0][1] if self.snapshots else []
@@ -101,6 +126,7 @@ class LiveState:
     def __init__(self, queues):
         self.queues = list(queues)
         self.members = {}   # (queue, name) -> headers
+        self.talking = {}   # (queue, name) -> answered calls not yet completed
         self.callers = {}   # (queue, uniqueid) -> (join time, headers)
         self.now = 0.0
 
@@ -118,6 +144,11 @@ class LiveState:
             self.callers[(q, h.get("Uniqueid"))] = (self.now, h)
         elif ev == "QueueCallerLeave":
             self.callers.pop((q, h.get("Uniqueid")), None)
+        elif ev in ("AgentConnect", "AgentComplete"):
+            # InCall in a reply is "in a call from this queue now", as app_queue
+            # tells it; member events carry it only as of their own time
+            k = (q, h.get("MemberName"))
+            self.talking[k] = max(0, self.talking.get(k, 0) + (1 if ev == "AgentConnect" else -1))
 
     def reply(self, aid):
         out, n = [], 0
@@ -133,7 +164,8 @@ class LiveState:
                     continue
                 out.append(msg(Event="QueueMember", Queue=q, Name=name, Location=h.get("Interface", ""),
                                StateInterface=h.get("StateInterface", ""), Membership="dynamic",
-                               Penalty=h.get("Penalty", 0), InCall=h.get("InCall", 0),
+                               Penalty=h.get("Penalty", 0),
+                               InCall=1 if self.talking.get((mq, name)) else 0,
                                Status=h.get("Status", 0), Paused=h.get("Paused", 0),
                                PausedReason=h.get("PausedReason", "")))
                 n += 1
@@ -185,6 +217,9 @@ class Server:
         self.offset = None          # --shift-to-now: set when the playback starts
         self.live = LiveState(["billing", "tech", "vip"] if self.rec else [])
         self.drops = sorted(args.drop_at)
+        self.statuses = 0           # QueueStatus actions answered
+        if self.rec and args.strip_complete_ids:
+            self.rec.strip_complete_ids(args.strip_complete_ids)
         self.connections = 0
         host, _, port = args.listen.rpartition(":")
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -294,6 +329,13 @@ class Server:
         return None
 
     def queue_status(self, conn, aid):
+        self.statuses += 1
+        if self.a.qs == "none":
+            return
+        if self.a.qs_error:
+            self.send(conn, ("Response: Error\r\nActionID: %s\r\nMessage: Permission denied\r\n\r\n"
+                             % aid).encode())
+            return
         head = ("Response: Success\r\nActionID: %s\r\nEventList: start\r\n"
                 "Message: Queue status will follow\r\n\r\n" % aid).encode()
         if self.a.qs == "ast11":
@@ -306,6 +348,16 @@ class Server:
         else:
             t = self.rec.play[min(self.pos, len(self.rec.play) - 1)][0] if self.rec else 0
             body = b"".join(with_action_id(m, aid) for m in self.rec.snapshot_before(t)) if self.rec else b""
+        if self.a.omit_member and self.statuses >= int(self.a.omit_member[1]):
+            gone = ("Name: %s\r\n" % self.a.omit_member[0]).encode()
+            body = b"".join(m + b"\r\n\r\n" for m in body.split(b"\r\n\r\n")
+                            if m and gone not in m + b"\r\n")
+        if self.statuses in self.a.cut_status:
+            data = head + body
+            self.send(conn, data[:len(data) // 2])
+            self.log(event="cut-status", n=self.statuses)
+            time.sleep(0.05)
+            raise StopSession()
         self.send(conn, head + body)
         if self.a.close_after_status:
             raise StopSession()

@@ -7,15 +7,19 @@
 AST11="$SHARED/data/real/ami-queuestatus-ast11.txt"
 expect() { python3 "$SRCDIR/tests/e2e/expect.py" "$TMP/$1.json" "${@:2}" || fail "$1"; }
 
-# refused: the source ends in auth_failed with the server's reason
+# refused: the source ends in auth_failed with the server's reason, on
+# stderr too, and --once exits 1 (no snapshot of the PBX was had)
 ami_config
 fake_start --refuse --no-playback
+rc=0
 timeout 30 "$CCBOARD" --once --json -c "$TMP/ami.ini" "ami://ccboard@127.0.0.1:$PORT" \
-	> "$TMP/refused.json" 2> "$TMP/refused.err" || fail "refused: exit $?"
+	> "$TMP/refused.json" 2> "$TMP/refused.err" || rc=$?
 fake_stop
+[ $rc = 1 ] || fail "refused: exit $rc"
 expect refused sources.0.kind='"ami"' sources.0.state='"auth_failed"'
 grep -q 'login refused: Authentication failed' "$TMP/refused.json" || fail "refused: no reason"
-pass "login refused"
+grep -q 'login refused: Authentication failed' "$TMP/refused.err" || fail "refused: not on stderr"
+pass "login refused: exit 1"
 
 # accepted, secret from secret_file; the Asterisk 11 reply (CRLF) seeds the board
 printf 's3cret\n' > "$TMP/secret"

@@ -19,8 +19,9 @@ sleep 2
 t0=$(cpu_ticks $pid)
 sleep 5.5
 t1=$(cpu_ticks $pid)
-kill $pid; wait $pid 2> /dev/null || true
+rc=0; kill $pid; wait $pid || rc=$?
 fake_stop
+[ $rc = 0 ] || fail "close at once: the board exited $rc on SIGTERM: $(cat "$TMP/close.err")"
 conns=$(fake_count '"connect"')
 # attempts at about 0, 1, 3 and 7 s: never more than 4 in 7.5 s
 [ "$conns" -ge 3 ] && [ "$conns" -le 4 ] || fail "close at once: $conns connections in 7.5 s"
@@ -44,8 +45,9 @@ for _ in $(seq 600); do
 done
 grep -q end-of-recording "$TMP/fake.log" || fail "drop: the playback did not end"
 sleep 2.5                 # a tick or two to print the state
-kill $pid; wait $pid 2> /dev/null || true
+rc=0; kill $pid; wait $pid || rc=$?
 fake_stop
+[ $rc = 0 ] || fail "drop: the board exited $rc on SIGTERM: $(cat "$TMP/drop.err")"
 [ "$(fake_count '"drop"')" = 2 ] || fail "drop: $(fake_count '"drop"') drops"
 [ "$(fake_count '"login"')" -ge 3 ] || fail "drop: $(fake_count '"login"') logins"
 [ "$(fake_count '"queuestatus"')" -ge 3 ] || fail "drop: no QueueStatus on each reconnect"

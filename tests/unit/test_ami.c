@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "ami.h"
+#include "config.h"
+#include "model.h"
 
 #define MAX_EVENTS 4096
 
@@ -28,6 +30,7 @@ struct run {
 	size_t n;
 	struct rec *ev;
 	size_t banners;
+	struct model *model;     /* when set, every event is applied to it too */
 };
 
 static void copy(char *dst, const char *src, const char **field)
@@ -51,6 +54,8 @@ static void on_event(void *ctx, const struct qevent *ev)
 	copy(c->agent, ev->agent, &c->ev.agent);
 	copy(c->callerid, ev->callerid, &c->ev.callerid);
 	copy(c->reason, ev->reason, &c->ev.reason);
+	if (r->model)
+		model_apply(r->model, ev);
 }
 
 static void on_msg(void *ctx, const struct ami_msg *msg)
@@ -217,6 +222,55 @@ static void test_framing_oversized_then_recovers(void **state)
 	assert_int_equal(m.n, 1);
 	assert_string_equal(m.first_event, "Small");
 	assert_string_equal(m.last_value, "ok");
+	ami_framer_free(&f);
+}
+
+/* Feeds, in one read, a message of more than AMI_MAX_MESSAGE bytes made of
+ * 1 KiB lines (as a channel's VarSet flood would be), then tail. eol is the
+ * line end ("\r\n" or "\n"). */
+static void feed_oversized(struct ami_framer *f, struct msgs *m, const char *eol,
+                           const char *tail)
+{
+	size_t cap = 100 * 1024 + strlen(tail), n = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	n += (size_t)sprintf(buf, "Event: Big%s", eol);
+	for (int i = 0; i < 80; i++) {
+		n += (size_t)sprintf(buf + n, "Var%02d: ", i);
+		memset(buf + n, 'x', 1000);
+		n += 1000;
+		n += (size_t)sprintf(buf + n, "%s", eol);
+	}
+	memcpy(buf + n, tail, strlen(tail));
+	n += strlen(tail);
+	ami_framer_feed(f, buf, n, on_count, m);
+	free(buf);
+}
+
+/* Two oversized messages in a row: the second one's tail, which looks like a
+ * message of its own, is dropped as well (the first left its discard state). */
+static void test_framing_two_oversized_in_a_row(void **state)
+{
+	(void)state;
+	struct ami_framer f;
+	ami_framer_init(&f);
+	struct msgs m = { 0 };
+	feed_oversized(&f, &m, "\r\n", "Other: y\r\n\r\n");
+	feed_oversized(&f, &m, "\r\n", "Event: QueueCallerJoin\r\nQueue: q\r\nUniqueid: 1.1\r\n\r\n");
+	const char *next = "Event: Small\r\nValue: ok\r\n\r\n";
+	ami_framer_feed(&f, next, strlen(next), on_count, &m);
+	assert_int_equal(f.oversized, 2);
+	assert_int_equal(m.n, 1);
+	assert_string_equal(m.first_event, "Small");
+	/* the same with bare LF */
+	ami_framer_reset(&f);
+	memset(&m, 0, sizeof m);
+	ami_framer_feed(&f, "Asterisk Call Manager/2.0.0\n", 28, on_count, &m);
+	feed_oversized(&f, &m, "\n", "\n");
+	feed_oversized(&f, &m, "\n", "Event: QueueCallerJoin\n\n");
+	ami_framer_feed(&f, next, strlen(next), on_count, &m);
+	assert_int_equal(m.n, 2);                /* the banner and Small */
+	assert_string_equal(m.first_event, "Small");
 	ami_framer_free(&f);
 }
 
@@ -398,6 +452,153 @@ static void test_queuestatus_seed_is_idempotent(void **state)
 	run_free(r);
 }
 
+/* A QueueStatus reply cut by a dropped connection: the reply on the next
+ * connection starts afresh, so a member who left meanwhile is removed. */
+static void test_queuestatus_cut_then_new_reply(void **state)
+{
+	(void)state;
+	struct run *r = run_new();
+	r->recv_time = 1000000;
+	const char *before =
+		"Event: QueueMemberAdded\r\nQueue: billing\r\nMemberName: Zed\r\n"
+		"Interface: Local/299@agents/n\r\nPaused: 0\r\nStatus: 1\r\n\r\n"
+		"Event: QueueMemberAdded\r\nQueue: billing\r\nMemberName: Ann\r\n"
+		"Interface: Local/201@agents/n\r\nPaused: 0\r\nStatus: 1\r\n\r\n"
+		/* the first reply, cut after Zed's line */
+		"Event: QueueParams\r\nQueue: billing\r\nActionID: ccb-qs-1\r\n\r\n"
+		"Event: QueueMember\r\nQueue: billing\r\nName: Zed\r\nLocation: Local/299@agents/n\r\n"
+		"Status: 1\r\nPaused: 0\r\nInCall: 0\r\nActionID: ccb-qs-1\r\n\r\n"
+		"Event: QueueMember\r\nQueue: bil";
+	run_feed(r, before, strlen(before));
+	ami_framer_reset(&r->fr);                /* the connection dropped */
+	/* Zed left while the board was away; the next connection's reply */
+	const char *after =
+		"Asterisk Call Manager/11.0.0\r\n"
+		"Event: QueueParams\r\nQueue: billing\r\nActionID: ccb-qs-2\r\n\r\n"
+		"Event: QueueMember\r\nQueue: billing\r\nName: Ann\r\nLocation: Local/201@agents/n\r\n"
+		"Status: 1\r\nPaused: 0\r\nInCall: 0\r\nActionID: ccb-qs-2\r\n\r\n"
+		"Event: QueueStatusComplete\r\nActionID: ccb-qs-2\r\nEventList: Complete\r\n\r\n";
+	r->recv_time += 30;
+	run_feed(r, after, strlen(after));
+	const struct qevent *e = find(r, EV_REMOVEMEMBER, NULL);
+	assert_non_null(e);
+	assert_string_equal(e->agent, "Zed");
+	assert_int_equal(count_kind(r, EV_REMOVEMEMBER), 1);
+	assert_false(r->map.reply.on);
+	run_free(r);
+}
+
+/* Feeds printf-formatted messages (LF line ends, as the framer accepts). */
+static void feedf(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void feedf(struct run *r, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	assert_true(n > 0 && (size_t)n < sizeof buf);
+	run_feed(r, buf, (size_t)n);
+}
+
+#define T_CALL 1795469200
+
+/* Peggy (Local/206) in tech answers caller id; messages stamped at t. */
+static void answer(struct run *r, const char *id, double t)
+{
+	r->recv_time = t + 4;                    /* the PBX clock and ours agree */
+	feedf(r, "Event: QueueCallerJoin\nTimestamp: %.1f\nQueue: tech\nUniqueid: %s\n"
+	      "CallerIDNum: 555\n\n", t, id);
+	feedf(r, "Event: QueueCallerLeave\nTimestamp: %.1f\nQueue: tech\nUniqueid: %s\n\n",
+	      t + 4, id);
+	feedf(r, "Event: AgentConnect\nTimestamp: %.1f\nQueue: tech\nUniqueid: %s\n"
+	      "Interface: Local/206@agents/n\nMemberName: Peggy\nHoldTime: 4\nRingTime: 2\n"
+	      "DestUniqueid: %s9\n\n", t + 4, id, id);
+}
+
+static int on_call(const struct model *m)
+{
+	struct agent_counts per[8], total;
+	assert_true(model_queue_count(m) <= 8);
+	model_agent_counts(m, per, &total);
+	return total.on_call;
+}
+
+static const struct counts *tech_today(const struct model *m)
+{
+	for (size_t i = 0; i < model_queue_count(m); i++)
+		if (strcmp(model_queue_name(m, i), "tech") == 0)
+			return model_queue_today(m, i);
+	fail_msg("no queue tech");
+	return NULL;
+}
+
+/* AgentComplete without the caller's Uniqueid (and without the agent leg's
+ * Dest* fields, or even MemberName): the member's call in that queue ends,
+ * its talk time counted; a QueueStatus that shows a member out of any call
+ * ends (without counting) a call whose AgentComplete never came. */
+static void test_complete_without_ids(void **state)
+{
+	(void)state;
+	struct config cfg;
+	config_defaults(&cfg);
+	struct run *r = run_new();
+	r->model = model_new(&cfg);
+	feedf(r, "Event: QueueMemberAdded\nTimestamp: %d\nQueue: tech\nMemberName: Peggy\n"
+	      "Interface: Local/206@agents/n\nPaused: 0\nStatus: 1\n\n", T_CALL - 100);
+	answer(r, "1.157", T_CALL);
+	assert_int_equal(on_call(r->model), 1);
+	feedf(r, "Event: AgentComplete\nTimestamp: %d\nQueue: tech\nInterface: Local/206@agents/n\n"
+	      "MemberName: Peggy\nHoldTime: 4\nTalkTime: 67\nReason: agent\n\n", T_CALL + 71);
+	assert_int_equal(on_call(r->model), 0);
+	assert_int_equal(tech_today(r->model)->completed, 1);
+	assert_int_equal(tech_today(r->model)->talk_s, 67);
+	const struct qevent *e = find(r, EV_COMPLETE, "1.157");
+	assert_non_null(e);
+	assert_string_equal(e->agent, "Peggy");
+
+	/* by the interface alone */
+	answer(r, "1.200", T_CALL + 100);
+	feedf(r, "Event: AgentComplete\nTimestamp: %d\nQueue: tech\nInterface: Local/206@agents/n\n"
+	      "TalkTime: 20\nReason: caller\n\n", T_CALL + 130);
+	assert_int_equal(on_call(r->model), 0);
+	assert_int_equal(tech_today(r->model)->completed, 2);
+	assert_int_equal(tech_today(r->model)->talk_s, 87);
+
+	/* the AgentComplete is lost: the next QueueStatus ends the call, counting nothing */
+	answer(r, "1.300", T_CALL + 200);
+	assert_int_equal(on_call(r->model), 1);
+	const char *qs = "Event: QueueParams\nQueue: tech\nActionID: ccb-qs-%d\n\n"
+		"Event: QueueMember\nQueue: tech\nName: Peggy\nLocation: Local/206@agents/n\n"
+		"InCall: 0\nStatus: 1\nPaused: 0\nActionID: ccb-qs-%d\n\n"
+		"Event: QueueStatusComplete\nActionID: ccb-qs-%d\n\n";
+	r->recv_time = T_CALL + 300;
+	feedf(r, qs, 2, 2, 2);
+	assert_int_equal(on_call(r->model), 0);
+	assert_int_equal(tech_today(r->model)->completed, 2);
+	assert_int_equal(tech_today(r->model)->answered, 3);
+	assert_non_null(find(r, EV_FORGET, "1.300"));
+	/* nothing more on the next resync; a late AgentComplete still counts once */
+	size_t n = r->n;
+	feedf(r, qs, 3, 3, 3);
+	for (size_t i = n; i < r->n; i++)
+		assert_int_equal(r->ev[i].ev.kind, EV_MEMBERSTATUS);
+	feedf(r, "Event: AgentComplete\nTimestamp: %d\nQueue: tech\nUniqueid: 1.300\n"
+	      "MemberName: Peggy\nTalkTime: 30\nReason: agent\n\n", T_CALL + 301);
+	feedf(r, "Event: AgentComplete\nTimestamp: %d\nQueue: tech\nUniqueid: 1.300\n"
+	      "MemberName: Peggy\nTalkTime: 30\nReason: agent\n\n", T_CALL + 301);
+	assert_int_equal(tech_today(r->model)->completed, 3);
+	assert_int_equal(on_call(r->model), 0);
+	/* a call answered after the reply was made is not ended by it */
+	answer(r, "1.400", T_CALL + 400);
+	r->recv_time = T_CALL + 404.5;
+	feedf(r, qs, 4, 4, 4);
+	assert_int_equal(on_call(r->model), 1);
+	model_free(r->model);
+	config_free(&cfg);
+	run_free(r);
+}
+
 static void test_ast11_queuestatus(void **state)
 {
 	(void)state;
@@ -434,7 +635,7 @@ static void test_ast11_queuestatus(void **state)
 				assert_false(e->paused);
 		}
 		assert_true(found);
-		assert_false(r->map.in_status);      /* QueueStatusComplete was seen */
+		assert_false(r->map.reply.on);      /* QueueStatusComplete was seen */
 		free(conv);
 		free(data);
 		run_free(r);
@@ -567,6 +768,7 @@ int main(void)
 		cmocka_unit_test(test_framing_crlf_and_lf),
 		cmocka_unit_test(test_framing_byte_by_byte),
 		cmocka_unit_test(test_framing_oversized_then_recovers),
+		cmocka_unit_test(test_framing_two_oversized_in_a_row),
 		cmocka_unit_test(test_framing_nul_and_reset),
 		cmocka_unit_test(test_msg_time),
 		cmocka_unit_test(test_answered_call),
@@ -574,6 +776,8 @@ int main(void)
 		cmocka_unit_test(test_leave_grace),
 		cmocka_unit_test(test_members),
 		cmocka_unit_test(test_queuestatus_seed_is_idempotent),
+		cmocka_unit_test(test_queuestatus_cut_then_new_reply),
+		cmocka_unit_test(test_complete_without_ids),
 		cmocka_unit_test(test_ast11_queuestatus),
 		cmocka_unit_test(test_whole_recording),
 	};

@@ -474,7 +474,7 @@ static void test_shipped_config_documents_every_key(void **state)
 			fail_msg("config.ini does not document %s", key);
 		keys++;
 	}
-	assert_int_equal(keys, 23);   /* + alert_exec_timeout_s, allow, idle_timeout_s */
+	assert_int_equal(keys, 24);   /* + alert_exec_timeout_s, allow, idle_timeout_s, resync_s */
 	free(ref);
 	free(ini);
 }

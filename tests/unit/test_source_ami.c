@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -37,6 +38,8 @@ struct harness {
 	double started, deadline_s;
 	enum source_state states_seen[16];
 	size_t n_states;
+	bool snapshot;               /* open as --once does */
+	size_t completes_without_callid;
 };
 
 static double now_s(void)
@@ -46,12 +49,17 @@ static double now_s(void)
 	return (double)tv.tv_sec + tv.tv_usec / 1e6;
 }
 
+static void note_state(struct harness *h);
+
 static void on_event(void *ctx, struct source *src, const struct qevent *ev)
 {
 	struct harness *h = ctx;
 	(void)src;
 	assert_true(ev->kind < EV_KIND_COUNT);
 	h->kinds[ev->kind]++;
+	if ((ev->kind == EV_COMPLETE || ev->kind == EV_TRANSFER) && !ev->callid)
+		h->completes_without_callid++;
+	note_state(h);
 }
 
 static void on_done(void *ctx, struct source *src)
@@ -109,6 +117,7 @@ static struct harness *harness_new(const char *const *args)
 	h->server = fork();
 	assert_true(h->server >= 0);
 	if (h->server == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);   /* no server left behind by a crash */
 		execvp("python3", (char *const *)argv);
 		_exit(127);
 	}
@@ -136,7 +145,7 @@ static void harness_open(struct harness *h, const char *opts, bool follow)
 	char spec[256];
 	snprintf(spec, sizeof spec, "ami://ccboard@127.0.0.1:%d%s", h->port, opts ? opts : "");
 	struct source_sink sink = { h, NULL, on_event, on_done };
-	struct source_opts so = { .follow = follow, .cfg = &h->cfg };
+	struct source_opts so = { .follow = follow, .snapshot = h->snapshot, .cfg = &h->cfg };
 	char *cause = NULL;
 	h->src = source_ami_open(&h->loop, spec, &so, &sink, &cause);
 	if (!h->src)
@@ -221,7 +230,7 @@ static void test_playback_login_accepted(void **state)
 	assert_int_equal(h->done_calls, 1);
 	assert_whole_session(h);
 	assert_int_equal(h->src->info.state, SRC_DONE);
-	assert_true(saw_state(h, SRC_STREAMING) || h->src->info.lines > 12000);
+	assert_true(saw_state(h, SRC_STREAMING));           /* noted at each event too */
 	assert_true(h->src->info.lines > 12000);
 	assert_true(h->src->info.ignored_events > 10000);    /* channel events */
 	assert_int_equal(log_count(h, "\"action\": \"login\""), 1);
@@ -246,6 +255,141 @@ static void test_drop_mid_message_reconnects_nothing_lost(void **state)
 	assert_int_equal(log_count(h, "\"action\": \"login\""), 3);
 	assert_int_equal(log_count(h, "\"action\": \"queuestatus\""), 3);
 	assert_whole_session(h);                      /* the reseed announced nobody twice */
+	harness_free(h);
+}
+
+/* Some AgentComplete events come without the caller's Uniqueid or the agent
+ * leg's Dest* fields: each still ends its call (the member's in that queue). */
+static void test_complete_without_uniqueid(void **state)
+{
+	(void)state;
+	static const char *const args[] = { "--speed", "0", "--strip-complete-ids", "4", NULL };
+	struct harness *h = harness_new(args);
+	harness_open(h, NULL, false);
+	harness_run(h, 60, is_done);
+	assert_whole_session(h);
+	assert_int_equal(h->completes_without_callid, 0);
+	harness_free(h);
+}
+
+static bool resynced(struct harness *h)
+{
+	return log_count(h, "\"action\": \"queuestatus\"") >= 3 && h->kinds[EV_MEMBERSTATUS] > 0;
+}
+
+/* QueueStatus again every resync_s: live state corrected, nothing announced twice. */
+static void test_periodic_resync(void **state)
+{
+	(void)state;
+	static const char *const args[] = { "--no-playback", "--qs", "ast11", "--ast11",
+		CCBOARD_SHARED "/data/real/ami-queuestatus-ast11.txt", NULL };
+	struct harness *h = harness_new(args);
+	h->cfg.ami_resync_s = 1;
+	harness_open(h, NULL, true);
+	harness_run(h, 20, resynced);
+	int replies = log_count(h, "\"action\": \"queuestatus\"");
+	assert_true(replies >= 3);
+	assert_true(h->kinds[EV_ADDMEMBER] > 0);
+	/* each reply tells every member's status; only the first adds them */
+	assert_true(h->kinds[EV_MEMBERSTATUS] >= 2 * h->kinds[EV_ADDMEMBER]);
+	size_t members = h->kinds[EV_ADDMEMBER];
+	harness_run(h, 1.5, NULL);
+	assert_int_equal(h->kinds[EV_ADDMEMBER], members);
+	assert_int_equal(h->kinds[EV_REMOVEMEMBER] + h->kinds[EV_ENTER] + h->kinds[EV_FORGET], 0);
+	assert_int_equal(log_count(h, "\"connect\""), 1);
+	assert_int_equal(h->src->info.state, SRC_STREAMING);
+	harness_free(h);
+}
+
+static bool member_removed(struct harness *h)
+{
+	return h->kinds[EV_REMOVEMEMBER] > 0;
+}
+
+/* The seed's reply is cut after its first member; that member leaves while
+ * the board is away, and the next connection's reply does not list it: it is
+ * removed (the cut reply's state used to survive the reconnection, and kept
+ * the member for good). */
+static void test_reconnect_after_cut_inside_queuestatus(void **state)
+{
+	(void)state;
+	static const char *const args[] = { "--no-playback", "--qs", "ast11", "--ast11",
+		CCBOARD_SHARED "/data/real/ami-queuestatus-ast11.txt", "--cut-status", "1",
+		"--omit-member", "Agent/220", "2", NULL };
+	struct harness *h = harness_new(args);
+	harness_open(h, NULL, true);
+	harness_run(h, 10, member_removed);
+	assert_int_equal(log_count(h, "\"cut-status\""), 1);
+	assert_int_equal(log_count(h, "\"action\": \"queuestatus\""), 2);
+	assert_int_equal(h->kinds[EV_REMOVEMEMBER], 1);
+	assert_true(h->kinds[EV_ADDMEMBER] > 1);
+	assert_int_equal(h->src->info.state, SRC_STREAMING);
+	harness_free(h);
+}
+
+/* --once needs the whole QueueStatus reply: a cut one is an error, not a
+ * snapshot (it used to end "done" with what had come). */
+static void test_once_cut_inside_queuestatus(void **state)
+{
+	(void)state;
+	static const char *const args[] = { "--no-playback", "--qs", "ast11", "--ast11",
+		CCBOARD_SHARED "/data/real/ami-queuestatus-ast11.txt", "--cut-status", "1", NULL };
+	struct harness *h = harness_new(args);
+	h->snapshot = true;
+	harness_open(h, NULL, false);
+	harness_run(h, 10, is_done);
+	assert_int_equal(h->done_calls, 1);
+	assert_int_equal(h->src->info.state, SRC_ERROR);
+	assert_non_null(strstr(h->src->info.detail, "before the QueueStatus reply ended"));
+	harness_free(h);
+}
+
+/* --once and QueueStatus refused: an error at once (it used to wait for ever). */
+static void test_once_queuestatus_refused(void **state)
+{
+	(void)state;
+	static const char *const args[] = { "--no-playback", "--qs-error", NULL };
+	struct harness *h = harness_new(args);
+	h->snapshot = true;
+	harness_open(h, NULL, false);
+	harness_run(h, 10, is_done);
+	assert_int_equal(h->done_calls, 1);
+	assert_int_equal(h->src->info.state, SRC_ERROR);
+	assert_non_null(strstr(h->src->info.detail, "QueueStatus refused: Permission denied"));
+	harness_free(h);
+}
+
+/* --once and a server that never answers QueueStatus: an error after the
+ * timeout, not a wait for ever. */
+static void test_once_queuestatus_unanswered(void **state)
+{
+	(void)state;
+	static const char *const args[] = { "--no-playback", "--qs", "none", NULL };
+	struct harness *h = harness_new(args);
+	h->snapshot = true;
+	harness_open(h, "?timeout=0.5", false);
+	harness_run(h, 10, is_done);
+	assert_int_equal(h->done_calls, 1);
+	assert_int_equal(h->src->info.state, SRC_ERROR);
+	assert_non_null(strstr(h->src->info.detail, "QueueStatus reply timed out after 0.5 s"));
+	harness_free(h);
+}
+
+static bool qs_refused(struct harness *h)
+{
+	return strstr(h->src->info.detail, "QueueStatus refused") != NULL;
+}
+
+/* Following, a refused QueueStatus leaves the stream up, and says so. */
+static void test_queuestatus_refused_while_following(void **state)
+{
+	(void)state;
+	static const char *const args[] = { "--no-playback", "--qs-error", NULL };
+	struct harness *h = harness_new(args);
+	harness_open(h, NULL, true);
+	harness_run(h, 10, qs_refused);
+	assert_int_equal(h->src->info.state, SRC_STREAMING);
+	assert_non_null(strstr(h->src->info.detail, "QueueStatus refused: Permission denied"));
 	harness_free(h);
 }
 
@@ -382,6 +526,50 @@ static void test_silent_server_times_out(void **state)
 	harness_free(h);
 }
 
+/* Blocking work that keeps every thread of libuv's pool busy, so that a
+ * name lookup queued behind it takes longer than the connect timeout. */
+#define POOL_THREADS 4
+#define POOL_BLOCK_US 2500000
+
+static void pool_block(uv_work_t *w)
+{
+	(void)w;
+	usleep(POOL_BLOCK_US);
+}
+
+static void pool_done(uv_work_t *w, int status)
+{
+	(void)status;
+	free(w);
+}
+
+static bool streaming(struct harness *h)
+{
+	return h->src->info.state == SRC_STREAMING;
+}
+
+/* A lookup slower than the connect timeout: the retry starts a lookup of its
+ * own while the first one is still queued (it used to reuse the request in
+ * flight and crash a worker thread); the abandoned lookups' results are
+ * ignored, so exactly one connection is made once the pool is free. */
+static void test_slow_lookup_outlives_the_timeout(void **state)
+{
+	(void)state;
+	static const char *const args[] = { "--no-playback", NULL };
+	struct harness *h = harness_new(args);
+	for (int i = 0; i < POOL_THREADS; i++) {
+		uv_work_t *w = calloc(1, sizeof *w);
+		assert_non_null(w);
+		assert_int_equal(uv_queue_work(&h->loop, w, pool_block, pool_done), 0);
+	}
+	harness_open(h, "?timeout=0.2", true);
+	harness_run(h, 20, streaming);
+	assert_int_equal(h->src->info.state, SRC_STREAMING);
+	assert_true(saw_state(h, SRC_RETRYING));
+	assert_int_equal(log_count(h, "\"connect\""), 1);
+	harness_free(h);
+}
+
 static void test_bad_specs_and_secrets(void **state)
 {
 	(void)state;
@@ -436,6 +624,9 @@ static void test_secret_file(void **state)
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
+	setenv("UV_THREADPOOL_SIZE", "4", 1);    /* POOL_THREADS, before the pool starts */
+	if (getenv("TEST_FILTER"))                /* e.g. TEST_FILTER=test_slow* */
+		cmocka_set_test_filter(getenv("TEST_FILTER"));
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_specs_and_secrets),
 		cmocka_unit_test(test_playback_login_accepted),
@@ -448,6 +639,14 @@ int main(void)
 		cmocka_unit_test(test_ping_answered_stays_streaming),
 		cmocka_unit_test(test_silent_server_times_out),
 		cmocka_unit_test(test_secret_file),
+		cmocka_unit_test(test_slow_lookup_outlives_the_timeout),
+		cmocka_unit_test(test_complete_without_uniqueid),
+		cmocka_unit_test(test_periodic_resync),
+		cmocka_unit_test(test_reconnect_after_cut_inside_queuestatus),
+		cmocka_unit_test(test_once_cut_inside_queuestatus),
+		cmocka_unit_test(test_once_queuestatus_refused),
+		cmocka_unit_test(test_once_queuestatus_unanswered),
+		cmocka_unit_test(test_queuestatus_refused_while_following),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
