@@ -445,7 +445,7 @@ static void test_shipped_config_documents_every_key(void **state)
 			fail_msg("config.ini does not document %s", key);
 		keys++;
 	}
-	assert_int_equal(keys, 20);
+	assert_int_equal(keys, 23);
 	free(ref);
 	free(ini);
 }
