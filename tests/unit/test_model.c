@@ -376,6 +376,107 @@ static void test_agents(void **state)
 	assert_int_equal(a.paused, 1);
 }
 
+/* A member removed during a call: the call's end (which Asterisk logs after
+ * the REMOVEMEMBER), rings and pauses do not make it a member again; only
+ * ADDMEMBER or AGENTLOGIN does (SPEC 1.1). */
+static void test_removed_during_call(void **state)
+{
+	struct fixture *f = *state;
+	struct agent_counts a, t;
+	feed(f, "%d|MANAGER|sales|Ann|ADDMEMBER|", T0);
+	feed(f, "%d|MANAGER|support|Ann|ADDMEMBER|", T0);
+	feed(f, "%d|k1|sales|NONE|ENTERQUEUE||1|1", T0 + 10);
+	feed(f, "%d|k1|sales|Ann|CONNECT|5|z|2", T0 + 15);
+	feed(f, "%d|MANAGER|sales|Ann|REMOVEMEMBER|", T0 + 20);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.logged_in, 0);
+	assert_int_equal(t.logged_in, 1);
+	assert_int_equal(t.on_call, 1);
+	feed(f, "%d|k1|sales|Ann|COMPLETEAGENT|5|60|1", T0 + 75);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.logged_in, 0);                     /* not evidence */
+	assert_int_equal(t.logged_in, 1);                     /* still in support */
+	assert_int_equal(t.on_call, 0);
+	assert_int_equal(today(f, "sales")->completed, 1);   /* the call itself counts */
+	feed(f, "%d|k2|sales|NONE|ENTERQUEUE||1|1", T0 + 80);
+	feed(f, "%d|k2|sales|Ann|RINGNOANSWER|15000", T0 + 95);
+	feed(f, "%d|NONE|sales|Ann|PAUSE|Break", T0 + 96);
+	assert_int_equal(agents_of(f, "sales", NULL).logged_in, 0);
+	/* the same after AGENTLOGOFF of the queue */
+	feed(f, "%d|MANAGER|support|Ann|AGENTLOGOFF|SIP/1001|300", T0 + 100);
+	feed(f, "%d|k3|support|Ann|COMPLETECALLER|5|60|1", T0 + 101);
+	agents_of(f, "sales", &t);
+	assert_int_equal(t.logged_in, 0);
+	/* ADDMEMBER joins again, and so does AGENTLOGIN */
+	feed(f, "%d|MANAGER|sales|Ann|ADDMEMBER|", T0 + 200);
+	assert_int_equal(agents_of(f, "sales", NULL).logged_in, 1);
+	feed(f, "%d|MANAGER|support|Ann|AGENTLOGIN|SIP/1001", T0 + 201);
+	a = agents_of(f, "support", &t);
+	assert_int_equal(a.logged_in, 1);
+	assert_int_equal(t.logged_in, 1);
+	/* an agent never removed is still a member by evidence */
+	feed(f, "%d|k4|sales|Bob|CONNECT|5|z|2", T0 + 210);
+	assert_int_equal(agents_of(f, "sales", NULL).logged_in, 2);
+}
+
+/* AGENTLOGIN and AGENTLOGOFF with queue NONE: logged in (or off) in every queue. */
+static void test_agentlogin_all_queues(void **state)
+{
+	struct fixture *f = *state;
+	struct agent_counts a, t;
+	feed(f, "%d|NONE|NONE|Agent/1001|AGENTLOGIN|SIP/1001", T0);
+	struct agent_counts per[1];
+	model_agent_counts(f->m, per, &t);   /* no queue yet: only the total */
+	assert_int_equal(t.logged_in, 1);
+	assert_int_equal(t.available, 1);
+	feed(f, "%d|k1|sales|NONE|ENTERQUEUE||1|1", T0 + 10);
+	feed(f, "%d|k1|sales|Agent/1001|CONNECT|5|z|2", T0 + 15);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.logged_in, 1);
+	assert_int_equal(a.on_call, 1);
+	assert_int_equal(t.logged_in, 1);
+	feed(f, "%d|NONE|NONE|Agent/1001|AGENTLOGOFF|SIP/1001|100", T0 + 20);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.logged_in, 0);
+	assert_int_equal(t.logged_in, 0);
+	/* the end of the call in progress does not log it in again */
+	feed(f, "%d|k1|sales|Agent/1001|COMPLETEAGENT|5|30|1", T0 + 45);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.logged_in, 0);
+	assert_int_equal(t.logged_in, 0);
+	feed(f, "%d|NONE|NONE|Agent/1001|AGENTLOGIN|SIP/1001", T0 + 50);
+	agents_of(f, "sales", &t);
+	assert_int_equal(t.logged_in, 1);
+	feed(f, "%d|k2|sales|NONE|ENTERQUEUE||1|1", T0 + 60);
+	feed(f, "%d|k2|sales|Agent/1001|CONNECT|5|z|2", T0 + 65);
+	assert_int_equal(agents_of(f, "sales", NULL).logged_in, 1);
+}
+
+/* WITHDRAW: an outcome of its own, counted once, in today and the window. */
+static void test_withdraw(void **state)
+{
+	struct fixture *f = *state;
+	feed(f, "%d|w1|sales|NONE|ENTERQUEUE||1|1", T0);
+	model_advance(f->m, T0 + 30);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "sales")), 1);
+	assert_int_equal(feed(f, "%d|w1|sales|NONE|WITHDRAW|1|1|30|moved", T0 + 30), 1);
+	assert_int_equal(feed(f, "%d|w1|sales|NONE|WITHDRAW|1|1|30|moved", T0 + 30), 0);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "sales")), 0);
+	assert_int_equal(model_queue_longest_wait(f->m, qidx(f, "sales")), 0);
+	const struct counts *c = today(f, "sales");
+	assert_int_equal(c->withdrawn, 1);
+	assert_int_equal(c->offered, 1);
+	assert_int_equal(c->answered + c->abandoned + c->timed_out + c->exited_key +
+	                 c->exited_empty, 0);
+	assert_int_equal(window(f, "sales")->withdrawn, 1);
+	int n;
+	const struct interval *iv = model_queue_intervals(f->m, qidx(f, "sales"), &n);
+	assert_int_equal(iv[(T0 + 30 - model_day_start(f->m)) / MODEL_INTERVAL_S].offered, 1);
+	model_advance(f->m, T0 + 30 + 900);
+	assert_int_equal(window(f, "sales")->withdrawn, 0);
+	assert_int_equal(today(f, "sales")->withdrawn, 1);
+}
+
 static void test_wrapup(void **state)
 {
 	struct fixture *f = *state;
@@ -535,6 +636,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_intervals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_waiting_and_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_removed_during_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agentlogin_all_queues, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrapup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_total, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_sources_and_forget, setup, teardown),
