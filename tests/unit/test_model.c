@@ -477,6 +477,101 @@ static void test_withdraw(void **state)
 	assert_int_equal(today(f, "sales")->withdrawn, 1);
 }
 
+static enum model_verdict submit(struct fixture *f, const char *fmt, ...)
+{
+	char line[512];
+	struct qevent ev;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	assert_int_equal(queuelog_parse(line, strlen(line), &ev), QL_EVENT);
+	return model_submit(f->m, &ev, MODEL_NO_WALL);
+}
+
+/* Past max_queues / max_agents a line naming a new one is refused whole, and
+ * the board says so; known names go on. */
+static void test_name_caps(void **state)
+{
+	struct fixture *f = *state;
+	struct snapshot s = { 0 };
+	struct snap_source h;
+	f->cfg.max_queues = 2;
+	f->cfg.max_agents = 2;
+	assert_int_equal(submit(f, "%d|c1|a|NONE|ENTERQUEUE||1|1", T0), MODEL_APPLIED);
+	assert_int_equal(submit(f, "%d|c2|b|NONE|ENTERQUEUE||1|1", T0), MODEL_APPLIED);
+	assert_int_equal(submit(f, "%d|c3|c|NONE|ENTERQUEUE||1|1", T0 + 1), MODEL_QUEUE_CAP);
+	assert_int_equal(submit(f, "%d|NONE|c|Ann|ADDMEMBER|", T0 + 1), MODEL_QUEUE_CAP);
+	assert_int_equal(model_queue_count(f->m), 2);
+	assert_int_equal(model_agent_count(f->m), 0);         /* Ann not added either */
+	assert_int_equal(model_now(f->m), T0);                /* nor the clock moved */
+	assert_int_equal(submit(f, "%d|NONE|a|Ann|ADDMEMBER|", T0 + 2), MODEL_APPLIED);
+	assert_int_equal(submit(f, "%d|c1|a|Bob|CONNECT|2|x|1", T0 + 2), MODEL_APPLIED);
+	assert_int_equal(submit(f, "%d|c2|b|Cy|CONNECT|2|x|1", T0 + 3), MODEL_AGENT_CAP);
+	assert_int_equal(submit(f, "%d|NONE|NONE|Cy|PAUSEALL|x", T0 + 3), MODEL_AGENT_CAP);
+	assert_int_equal(submit(f, "%d|NONE|NONE|Ann|PAUSEALL|x", T0 + 3), MODEL_APPLIED);
+	assert_int_equal(model_agent_count(f->m), 2);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "b")), 1);   /* c2 still waits */
+	assert_int_equal(model_stats(f->m).queue_cap_lines, 2);
+	assert_int_equal(model_stats(f->m).agent_cap_lines, 2);
+	model_advance(f->m, T0 + 4);
+	snapshot_build(&s, f->m, &f->cfg);
+	assert_true(snapshot_model_health(&s, &f->cfg, &h));
+	assert_string_equal(h.kind, "model");
+	assert_int_equal(h.state, SRC_ERROR);
+	assert_int_equal(h.bad_lines, 4);
+	assert_string_equal(h.detail, "queue cap 2 reached: 2 lines refused; "
+	                              "agent cap 2 reached: 2 lines refused");
+	snapshot_free(&s);
+}
+
+/* Queues and agents with no members, calls or events for a day are
+ * forgotten; the rest keep their figures, calls and duplicates. */
+static void test_forget_idle_names(void **state)
+{
+	struct fixture *f = *state;
+	struct agent_counts a, t;
+	const int64_t day = 86400;
+	f->cfg.max_queues = 4;
+	f->cfg.stale_call_s = 3 * 86400;
+	feed(f, "%d|o1|old1|NONE|ENTERQUEUE||1|1", T0);
+	feed(f, "%d|o1|old1|Gone|CONNECT|2|x|1", T0 + 2);
+	feed(f, "%d|o1|old1|Gone|COMPLETECALLER|2|20|1", T0 + 22);
+	feed(f, "%d|NONE|old1|Gone|REMOVEMEMBER|", T0 + 25);    /* else a member keeps it */
+	feed(f, "%d|o2|old2|NONE|ENTERQUEUE||1|1", T0 + 30);
+	feed(f, "%d|o2|old2|NONE|ABANDON|1|1|5", T0 + 35);
+	feed(f, "%d|NONE|kept|Ann|ADDMEMBER|", T0 + 40);          /* a member keeps it */
+	feed(f, "%d|w1|busy|NONE|ENTERQUEUE||1|1", T0 + 50);       /* a waiting call keeps it */
+	assert_int_equal(model_queue_count(f->m), 4);
+	assert_int_equal(submit(f, "%d|n1|new|NONE|ENTERQUEUE||1|1", T0 + 60), MODEL_QUEUE_CAP);
+	model_advance(f->m, T0 + day + 3600);
+	model_advance(f->m, T0 + 2 * day + 3600);
+	assert_int_equal(model_queue_count(f->m), 2);
+	assert_int_equal(model_stats(f->m).forgotten_queues, 2);
+	assert_int_equal(model_agent_count(f->m), 1);              /* Gone went, Ann stays */
+	assert_int_equal(model_stats(f->m).forgotten_agents, 1);
+	a = agents_of(f, "kept", &t);
+	assert_int_equal(a.logged_in, 1);
+	assert_int_equal(t.logged_in, 1);
+	size_t b = qidx(f, "busy");
+	assert_int_equal(model_queue_waiting(f->m, b), 1);
+	assert_int_equal(model_queue_longest_wait(f->m, b), 2 * day + 3600 - 50);
+	/* the renumbered call is still found: its outcome counts once */
+	feed(f, "%d|w1|busy|Bob|CONNECT|9|x|1", T0 + 2 * day + 3601);
+	assert_int_equal(feed(f, "%d|w1|busy|Bob|CONNECT|9|x|1", T0 + 2 * day + 3601), 0);
+	assert_int_equal(model_queue_waiting(f->m, b), 0);
+	assert_int_equal(today(f, "busy")->answered, 1);
+	a = agents_of(f, "busy", NULL);
+	assert_int_equal(a.on_call, 1);
+	/* room again under the cap */
+	assert_int_equal(submit(f, "%d|n1|new|NONE|ENTERQUEUE||1|1", T0 + 2 * day + 3602),
+	                 MODEL_APPLIED);
+	assert_int_equal(submit(f, "%d|n1|old1|NONE|ENTERQUEUE||1|1", T0 + 2 * day + 3602),
+	                 MODEL_APPLIED);
+	assert_int_equal(today(f, "old1")->answered, 0);         /* a new start */
+	assert_int_equal(model_queue_count(f->m), 4);
+}
+
 static void test_wrapup(void **state)
 {
 	struct fixture *f = *state;
@@ -639,6 +734,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_removed_during_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agentlogin_all_queues, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_name_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forget_idle_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrapup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_total, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_sources_and_forget, setup, teardown),
