@@ -924,6 +924,8 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 		for (size_t i = 0; i < n; i++)
 			if (map[i] >= 0)
 				m->queues[map[i]] = m->queues[i];
+		/* a new queue takes a freed slot: it must start as a zeroed one does */
+		memset(m->queues + kept, 0, (n - kept) * sizeof *m->queues);
 		strmap_compact(&m->queue_names, map);
 		for (size_t i = 0; i < m->nbuckets; i++)
 			for (struct call *c = m->buckets[i]; c; c = c->hnext)
@@ -1094,8 +1096,10 @@ static bool adds_agent(const struct model *m, const struct qevent *ev)
 	return strmap_find(&m->agent_names, name) < 0;
 }
 
-/* The verdict on ev before it is applied: a line from the future or one that
- * names a new queue or agent past the caps changes nothing. */
+/* The verdict on ev before it is applied: a line from the future changes
+ * nothing; one that names a new queue or agent past the caps only moves the
+ * clock to its time (which may forget idle names and so make room: in a
+ * replay nothing else moves the clock). */
 static enum model_verdict admit(struct model *m, const struct qevent *ev, int64_t wall)
 {
 	if (wall != MODEL_NO_WALL && ev->time > wall &&
@@ -1103,6 +1107,7 @@ static enum model_verdict admit(struct model *m, const struct qevent *ev, int64_
 		m->stats.future_lines++;
 		return MODEL_FUTURE;
 	}
+	clock_forward(m, ev->time);
 	if (m->queue_names.count >= (size_t)m->cfg->max_queues && adds_queue(m, ev)) {
 		m->stats.queue_cap_lines++;
 		return MODEL_QUEUE_CAP;

@@ -35,7 +35,8 @@ void model_free(struct model *m);
 void model_set_config(struct model *m, const struct config *cfg);
 
 /* What became of an event offered to model_submit. Every verdict but
- * MODEL_APPLIED leaves the model as it was; the last three make a bad line. */
+ * MODEL_APPLIED leaves the model as it was (but for the clock, which a
+ * refused name moves to the line's time); the last three make a bad line. */
 enum model_verdict {
 	MODEL_APPLIED,
 	MODEL_DUPLICATE,   /* a repeat of an event already applied */

@@ -504,7 +504,7 @@ static void test_name_caps(void **state)
 	assert_int_equal(submit(f, "%d|NONE|c|Ann|ADDMEMBER|", T0 + 1), MODEL_QUEUE_CAP);
 	assert_int_equal(model_queue_count(f->m), 2);
 	assert_int_equal(model_agent_count(f->m), 0);         /* Ann not added either */
-	assert_int_equal(model_now(f->m), T0);                /* nor the clock moved */
+	assert_int_equal(model_now(f->m), T0 + 1);            /* only the clock moved */
 	assert_int_equal(submit(f, "%d|NONE|a|Ann|ADDMEMBER|", T0 + 2), MODEL_APPLIED);
 	assert_int_equal(submit(f, "%d|c1|a|Bob|CONNECT|2|x|1", T0 + 2), MODEL_APPLIED);
 	assert_int_equal(submit(f, "%d|c2|b|Cy|CONNECT|2|x|1", T0 + 3), MODEL_AGENT_CAP);
@@ -570,6 +570,20 @@ static void test_forget_idle_names(void **state)
 	                 MODEL_APPLIED);
 	assert_int_equal(today(f, "old1")->answered, 0);         /* a new start */
 	assert_int_equal(model_queue_count(f->m), 4);
+	/* the new queues took freed slots: nothing of the old tenants is left */
+	model_advance(f->m, T0 + 2 * day + 3612);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "new")), 1);
+	assert_int_equal(model_queue_longest_wait(f->m, qidx(f, "new")), 10);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "old1")), 1);
+	assert_int_equal(today(f, "new")->offered, 0);
+	feed(f, "%d|n1|new|NONE|ABANDON|1|1|11", T0 + 2 * day + 3613);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "new")), 0);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "old1")), 1);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "busy")), 0);
+	/* at the cap, a line's own time first forgets what went idle (in a
+	 * replay nothing else moves the clock) */
+	assert_int_equal(submit(f, "%d|z|zz|NONE|ENTERQUEUE||1|1", T0 + 4 * day), MODEL_APPLIED);
+	assert_int_equal(model_stats(f->m).forgotten_queues, 3);   /* "new" went */
 }
 
 static void test_wrapup(void **state)
