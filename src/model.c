@@ -633,8 +633,9 @@ static bool on_outcome(struct model *m, const struct qevent *ev, int32_t qi)
 	}
 	c->outcome_seen = 1;
 	tally_event(m, ev, qi, value);
-	if (c->phase != PH_DONE || ev->kind == EV_CONNECT)
-		call_retire(m, c, ev->time);
+	/* also a record already done (stale, or new for a late line): remembered
+	 * TOMBSTONE_S from now, so a repeat of this outcome is known */
+	call_retire(m, c, ev->time);
 	if (ev->kind == EV_CONNECT) {
 		c->ended = 0;
 		c->agent = -1;

@@ -586,6 +586,25 @@ static void test_forget_idle_names(void **state)
 	assert_int_equal(model_stats(f->m).forgotten_queues, 3);   /* "new" went */
 }
 
+/* A caller dropped as stale whose outcome comes after all: counted once, and
+ * a repeat of that line within two hours is still known as one (the oracle
+ * of fuzz_model found it counted twice). */
+static void test_outcome_after_stale_repeated(void **state)
+{
+	struct fixture *f = *state;
+	f->cfg.stale_call_s = 3600;
+	feed(f, "%d|s1|sales|NONE|ENTERQUEUE||1|1", T0);
+	model_advance(f->m, T0 + 3700);
+	assert_int_equal(model_stats(f->m).stale_dropped, 1);
+	assert_int_equal(feed(f, "%d|s1|sales|NONE|ABANDON|1|1|3800", T0 + 3800), 1);
+	assert_int_equal(feed(f, "%d|s1|sales|NONE|ABANDON|1|1|3800", T0 + 3800 + 7150), 0);
+	assert_int_equal(today(f, "sales")->abandoned, 1);
+	/* the same for a late line whose entry was never seen */
+	assert_int_equal(feed(f, "%d|s2|sales|NONE|ABANDON|1|1|5", T0 + 100), 1);
+	assert_int_equal(feed(f, "%d|s2|sales|NONE|ABANDON|1|1|5", T0 + 3800 + 7180), 0);
+	assert_int_equal(today(f, "sales")->abandoned, 2);
+}
+
 static void test_wrapup(void **state)
 {
 	struct fixture *f = *state;
@@ -750,6 +769,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forget_idle_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outcome_after_stale_repeated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrapup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_total, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_sources_and_forget, setup, teardown),
