@@ -113,6 +113,7 @@ struct model {
 	size_t win_head, win_len, win_cap;
 	int64_t now, day_start, day_end;
 	int64_t next_sweep;            /* when idle queues and agents are looked for next */
+	int iv_used;                   /* today's intervals holding a tally: 0..iv_used-1 */
 	struct model_stats stats;
 };
 
@@ -521,8 +522,11 @@ static void tally(struct model *m, const struct tally *x)
 	if (x->t >= m->day_start && x->t < m->day_end) {
 		tally_apply(&q->today, x, 1);
 		int slot = (int)((x->t - m->day_start) / MODEL_INTERVAL_S);
-		if (slot < MODEL_MAX_INTERVALS)
+		if (slot < MODEL_MAX_INTERVALS) {
 			interval_apply(&q->iv[slot], x);
+			if (slot >= m->iv_used)
+				m->iv_used = slot + 1;
+		}
 	} else {
 		m->stats.late_outcomes++;
 	}
@@ -853,6 +857,7 @@ void model_set_config(struct model *m, const struct config *cfg)
 static void new_day(struct model *m)
 {
 	day_bounds(m->now, m->cfg->day_start_min, &m->day_start, &m->day_end);
+	m->iv_used = 0;
 	for (size_t i = 0; i < m->queue_names.count; i++) {
 		memset(&m->queues[i].today, 0, sizeof m->queues[i].today);
 		memset(m->queues[i].iv, 0, sizeof m->queues[i].iv);
@@ -1237,6 +1242,8 @@ const struct interval *model_queue_intervals(const struct model *m, size_t qi, i
 {
 	int64_t span = m->now >= m->day_start ? m->now - m->day_start : 0;
 	*n = m->now ? (int)(span / MODEL_INTERVAL_S) + 1 : 0;
+	if (*n < m->iv_used)
+		*n = m->iv_used;         /* the clock stepped back: what it counted stays */
 	if (*n > MODEL_MAX_INTERVALS)
 		*n = MODEL_MAX_INTERVALS;
 	return m->queues[qi].iv;

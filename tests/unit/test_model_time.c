@@ -296,6 +296,24 @@ static void test_clock_step_back(void **state)
 	assert_int_equal(model_queue_window(f->m, q)->answered, 1);
 }
 
+/* After a step back, today's intervals still hold what was counted before it:
+ * today stays the sum of its intervals (found by fuzz_model's zone programs). */
+static void test_intervals_after_step_back(void **state)
+{
+	struct fixture *f = *state;
+	int n;
+	feed(f, "%d|c1|q|NONE|ENTERQUEUE||1|1", T0 + 2990);
+	feed(f, "%d|c1|q|A|CONNECT|10|x|1", T0 + 3000);           /* 08:50, interval 35 */
+	model_advance(f->m, T0 + 5);                               /* back to 08:00 */
+	const struct interval *iv = model_queue_intervals(f->m, 0, &n);
+	assert_true(n >= 36);
+	int sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += iv[i].answered;
+	assert_int_equal(sum, model_queue_today(f->m, 0)->answered);
+	assert_int_equal(sum, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +322,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload_in_repeated_hour, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_future_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_step_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_intervals_after_step_back, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
