@@ -114,10 +114,15 @@ static void ref_follow(struct run *r)
 			o->in_window = false;
 	}
 	/* the model may forget an ended entry once its clock passed the outcome
-	 * by REF_TOMBSTONE_S (even if it steps back afterwards) */
-	for (size_t i = 0; i < f->n_ents; i++)
-		if (f->ents[i].has_outcome && now - f->ents[i].outcome_now >= REF_TOMBSTONE_S)
-			f->ents[i].has_outcome = false;
+	 * by REF_TOMBSTONE_S (even if it steps back afterwards), and after a step
+	 * back, REF_TOMBSTONE_S after the clock it stepped back to */
+	for (size_t i = 0; i < f->n_ents; i++) {
+		struct ref_entry *e = &f->ents[i];
+		if (now < f->now && now < e->outcome_now)
+			e->outcome_now = now;
+		if (e->has_outcome && now - e->outcome_now >= REF_TOMBSTONE_S)
+			e->has_outcome = false;
+	}
 	f->now = now;
 	f->day_start = day;
 }
