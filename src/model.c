@@ -1055,7 +1055,9 @@ static void clock_back(struct model *m, int64_t now)
 
 void model_advance(struct model *m, int64_t now)
 {
-	if (now < m->now)
+	/* within future_slack_s behind the events, the wall clock is only the
+	 * skew between the PBX's clock and ours (or a sped-up simulation) */
+	if (now < m->now - m->cfg->defaults.future_slack_s)
 		clock_back(m, now);
 	else
 		clock_forward(m, now);

@@ -59,9 +59,11 @@ bool model_apply(struct model *m, const struct qevent *ev);
 
 /* Moves the model's clock to now: rolls the window, today and the intervals,
  * drops stale calls, forgets idle queues and agents. Call before reading
- * figures. An earlier now is the host clock stepping back: the model follows
- * it (later events count, waits run from now) and keeps today unless now is
- * before today's start. Events never move the clock back. */
+ * figures. A now up to future_slack_s earlier than the clock changes nothing
+ * (the skew of the PBX's clock); further back it is the host clock stepping
+ * back: the model follows it (later events count, waits run from now) and
+ * keeps today unless now is before today's start. Events never move the
+ * clock back. */
 void model_advance(struct model *m, int64_t now);
 
 /* The model's clock: the latest of the times passed to model_advance and of
