@@ -71,6 +71,10 @@ static const struct config_key config_keys[] = {
 	  "local time at which \"today\" starts" },
 	{ KS_GENERAL, "stale_call_s", KT_DURATION, "14400", 60, 604800, NULL, CFG(stale_call_s),
 	  "a waiting call with no outcome after this long is dropped" },
+	{ KS_GENERAL, "max_queues", KT_INT, "5000", 1, 1000000, NULL, CFG(max_queues),
+	  "queues known at once; a line naming a new queue past it is a bad line" },
+	{ KS_GENERAL, "max_agents", KT_INT, "50000", 1, 1000000, NULL, CFG(max_agents),
+	  "agents known at once; a line naming a new agent past it is a bad line" },
 	{ KS_GENERAL, "theme", KT_STRING, "default", 0, 0, NULL, CFG(theme),
 	  "colour theme: themes/NAME.ini" },
 	{ KS_GENERAL, "themes_dir", KT_PATH, NULL, 0, 0, NULL, CFG(themes_dir),
@@ -102,6 +106,8 @@ static const struct config_key config_keys[] = {
 	  "after-call work added to each handled call; agents show wrap-up meanwhile" },
 	{ KS_QUEUE_CONF, "sl_formula", KT_ENUM, "offered", 0, 0, sl_formula_names, QC(sl_formula),
 	  "service level over offered, answered, or abandons_positive" },
+	{ KS_DEFAULTS, "future_slack_s", KT_DURATION, "300", 0, 86400, NULL, QC(future_slack_s),
+	  "a line stamped more than this after the wall clock is a bad line" },
 	{ KS_QUEUE, "display", KT_STRING, NULL, 0, 0, NULL, QC(display),
 	  "name shown instead of the queue's own" },
 	{ KS_AMI, "secret", KT_STRING, NULL, 0, 0, NULL, CFG(ami_secret),
@@ -628,6 +634,8 @@ static const char *scope_sections(unsigned scope)
 {
 	if (scope == KS_QUEUE)
 		return "[queue.NAME]";
+	if (scope == KS_DEFAULTS)
+		return "[defaults]";
 	if (scope & KS_DEFAULTS)
 		return "[defaults] or [queue.NAME]";
 	if (scope & KS_SOURCES)

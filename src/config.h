@@ -18,6 +18,8 @@ struct queue_conf {
 	int short_abandon_s;     /* 5 */
 	int wrapup_s;            /* 0 */
 	enum sl_formula sl_formula;
+	int future_slack_s;      /* 300; [defaults] only: a line stamped later than the
+	                            wall clock plus this is a bad line */
 	unsigned set_mask;       /* which keys the section set (bit per key), so
 	                            [defaults] can be applied under an override */
 };
@@ -35,6 +37,8 @@ struct config {
 	int window_s;            /* 900 */
 	int day_start_min;       /* minutes after local midnight; 0 */
 	int stale_call_s;        /* 14400 */
+	int max_queues;          /* 5000: lines naming a new queue past it are bad */
+	int max_agents;          /* 50000: the same for agents */
 	char *theme;             /* "default" */
 	char *themes_dir;        /* NULL: built-in search */
 	bool bell;               /* ring/flash on a new critical alert; true */

@@ -228,15 +228,20 @@ static void reload_config(struct app *app)
 
 static void print_snapshot(struct app *app);
 
-static void apply_event(struct app *app, const struct qevent *ev)
+/* Hands ev to the model against the wall clock (a line from the future, or
+ * naming a new queue or agent past the caps, is a bad line of src). */
+static void apply_event(struct app *app, struct source *src, const struct qevent *ev)
 {
+	int64_t wall = (int64_t)time(NULL);
 	/* --replay --json without --once: one snapshot per second of log time */
 	if (app->opt.replay && app->opt.json && !app->opt.once) {
 		int64_t now = model_now(app->model);
-		if (now != 0 && ev->time > now)
+		if (now != 0 && ev->time > now && ev->time <= wall + app->cfg.defaults.future_slack_s)
 			print_snapshot(app);
 	}
-	model_apply(app->model, ev);
+	enum model_verdict v = model_submit(app->model, ev, wall);
+	if (v != MODEL_APPLIED && v != MODEL_DUPLICATE)
+		src->info.bad_lines++;
 }
 
 static void on_line(void *ctx, struct source *src, char *line, size_t len)
@@ -245,13 +250,12 @@ static void on_line(void *ctx, struct source *src, char *line, size_t len)
 	struct qevent ev;
 
 	if (source_count_parsed(src, queuelog_parse(line, len, &ev)))
-		apply_event(app, &ev);
+		apply_event(app, src, &ev);
 }
 
 static void on_event(void *ctx, struct source *src, const struct qevent *ev)
 {
-	(void)src;
-	apply_event(ctx, ev);
+	apply_event(ctx, src, ev);
 }
 
 static void finish(struct app *app);
@@ -364,6 +368,8 @@ static void collect_sources(struct app *app)
 		app->snap.sources[k++] = app->sources[i]->info;
 	if (app->config_error)
 		app->snap.sources[k++] = app->config_src;
+	if (snapshot_model_health(&app->snap, &app->cfg, &app->snap.sources[k]))
+		k++;
 	if (alertlog_health(app, &app->snap.sources[k])) {
 		if (!app->alertlog_reported && app->ui == NULL)
 			eprintf("ccboard: %s: %s\n", app->snap.sources[k].name,

@@ -27,6 +27,8 @@
 #define ENTER_SAME_S 2         /* a queue_log ENTERQUEUE and AMI's join of one
                                   call can be stamped a second or two apart */
 #define CALL_POOL_ID 32        /* callid bytes of a pooled call record, NUL included */
+#define IDLE_FORGET_S 86400    /* a queue or agent idle this long is forgotten ... */
+#define SWEEP_EVERY_S 3600     /* ... by a sweep this often (model time) */
 
 enum phase { PH_WAITING, PH_TALKING, PH_DONE };
 
@@ -62,6 +64,10 @@ struct membership {
 struct agent {
 	struct membership *mem;
 	int nmem, capmem;
+	int32_t *removed;              /* queues left by REMOVEMEMBER or AGENTLOGOFF: only
+	                                  ADDMEMBER or AGENTLOGIN joins them again */
+	int nremoved, capremoved;
+	int64_t last_seen;             /* the model's clock when an event last named it */
 	int active_calls;
 	int global_login;              /* AGENTLOGIN with no queue */
 	int paused_all;                /* PAUSEALL seen while in no queue */
@@ -87,6 +93,8 @@ struct queue {
 	struct interval iv[MODEL_MAX_INTERVALS];
 	struct call *whead, *wtail;
 	int waiting;
+	int32_t ncalls;                /* call records (any phase) of this queue */
+	int64_t last_seen;             /* the model's clock when an event last named it */
 };
 
 struct model {
@@ -104,38 +112,28 @@ struct model {
 	                                * win_cap is a power of two: index & (win_cap - 1) */
 	size_t win_head, win_len, win_cap;
 	int64_t now, day_start, day_end;
+	int64_t next_sweep;            /* when idle queues and agents are looked for next */
+	int iv_used;                   /* today's intervals holding a tally: 0..iv_used-1 */
 	struct model_stats stats;
 };
 
 /* ---- time ------------------------------------------------------------- */
 
 /* The start of the day containing t (local time, day_start_min minutes after
- * midnight) and the start of the next one. */
+ * midnight) and the start of the next one: 23 or 25 hours apart on the days
+ * DST starts or ends. Computed from the zone alone (util_local_epoch), so the
+ * same t always gives the same bounds, in the repeated hour too. */
 static void day_bounds(int64_t t, int day_start_min, int64_t *start, int64_t *end)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	localtime_r(&tt, &tm);
-	tm.tm_hour = 0;
-	tm.tm_min = day_start_min;
-	tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	time_t s = mktime(&tm);
-	if ((int64_t)s > t) {
-		tm.tm_mday -= 1;
-		tm.tm_hour = 0;
-		tm.tm_min = day_start_min;
-		tm.tm_isdst = -1;
-		s = mktime(&tm);
+	int y, mon, mday;
+	util_local_date(t, &y, &mon, &mday);
+	int64_t s = util_local_epoch(y, mon, mday, day_start_min);
+	if (s > t) {
+		s = util_local_epoch(y, mon, mday - 1, day_start_min);
+		mday--;
 	}
-	localtime_r(&s, &tm);
-	tm.tm_mday += 1;
-	tm.tm_hour = 0;
-	tm.tm_min = day_start_min;
-	tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	*start = (int64_t)s;
-	*end = (int64_t)mktime(&tm);
+	*start = s;
+	*end = util_local_epoch(y, mon, mday + 1, day_start_min);
 }
 
 /* ---- lists ------------------------------------------------------------ */
@@ -263,6 +261,7 @@ static struct call *call_new(struct model *m, const struct qevent *ev, int32_t q
 	c->callid[len] = '\0';
 	c->idlen = (uint32_t)len;
 	c->queue = queue;
+	m->queues[queue].ncalls++;
 	c->hash = h;
 	c->agent = -1;
 	c->enter_t = INT64_MIN;
@@ -282,6 +281,7 @@ static void call_free(struct model *m, struct call *c)
 	if (c->hnext)
 		c->hnext->hpprev = c->hpprev;
 	m->ncalls--;
+	m->queues[c->queue].ncalls--;
 	if (c->pooled) {
 		c->hnext = m->spare;
 		m->spare = c;
@@ -302,8 +302,10 @@ static int32_t queue_index(struct model *m, const struct qevent *ev)
 {
 	size_t before = m->queue_names.count;
 	int32_t qi = strmap_intern_n(&m->queue_names, ev->queue, ev->queue_len, ev->queue_hash);
-	if (m->queue_names.count == before)
+	if (m->queue_names.count == before) {
+		m->queues[qi].last_seen = m->now;
 		return qi;
+	}
 	if ((size_t)qi >= m->cap_queues) {
 		size_t old = m->cap_queues;
 		m->cap_queues = m->cap_queues ? m->cap_queues * 2 : 8;
@@ -311,6 +313,7 @@ static int32_t queue_index(struct model *m, const struct qevent *ev)
 		memset(m->queues + old, 0, (m->cap_queues - old) * sizeof *m->queues);
 	}
 	queue_conf_refresh(m, qi);
+	m->queues[qi].last_seen = m->now;
 	return qi;
 }
 
@@ -329,6 +332,7 @@ static int32_t agent_index(struct model *m, const struct qevent *ev)
 		for (size_t i = old; i < m->cap_agents; i++)
 			m->agents[i].ring_since = INT64_MIN;
 	}
+	m->agents[ai].last_seen = m->now;
 	return ai;
 }
 
@@ -340,10 +344,38 @@ static struct membership *member_find(struct agent *a, int32_t qi)
 	return NULL;
 }
 
+static int removed_find(const struct agent *a, int32_t qi)
+{
+	for (int i = 0; i < a->nremoved; i++)
+		if (a->removed[i] == qi)
+			return i;
+	return -1;
+}
+
+/* Remembers that the agent left queue qi explicitly. */
+static void removed_add(struct agent *a, int32_t qi)
+{
+	if (removed_find(a, qi) >= 0)
+		return;
+	if (a->nremoved == a->capremoved) {
+		a->capremoved = a->capremoved ? a->capremoved * 2 : 2;
+		a->removed = xrealloc(a->removed, (size_t)a->capremoved * sizeof *a->removed);
+	}
+	a->removed[a->nremoved++] = qi;
+}
+
+static void removed_clear(struct agent *a, int32_t qi)
+{
+	int i = removed_find(a, qi);
+	if (i >= 0)
+		a->removed[i] = a->removed[--a->nremoved];
+}
+
 /* Makes the agent a member of queue qi (if it is not); returns the membership. */
-static struct membership *member_ensure(struct model *m, struct agent *a, int32_t qi, int64_t t)
+static struct membership *member_join(struct agent *a, int32_t qi, int64_t t)
 {
 	struct membership *ms = member_find(a, qi);
+	removed_clear(a, qi);
 	if (ms)
 		return ms;
 	if (a->nmem == a->capmem) {
@@ -355,12 +387,23 @@ static struct membership *member_ensure(struct model *m, struct agent *a, int32_
 	ms = &a->mem[a->nmem++];
 	ms->queue = qi;
 	ms->paused = (uint8_t)a->paused_all;
-	(void)m;
 	return ms;
+}
+
+/* An event of the agent in queue qi (a call, a ring, a pause) is evidence
+ * that it is a member there (SPEC 1.1), unless it left the queue explicitly:
+ * Asterisk logs the end of a call in progress after the REMOVEMEMBER. Returns
+ * the membership, or NULL when there is none. */
+static struct membership *member_ensure(struct agent *a, int32_t qi, int64_t t)
+{
+	if (removed_find(a, qi) >= 0)
+		return member_find(a, qi);
+	return member_join(a, qi, t);
 }
 
 static void member_remove(struct agent *a, int32_t qi, int64_t t)
 {
+	removed_add(a, qi);
 	for (int i = 0; i < a->nmem; i++) {
 		if (a->mem[i].queue == qi) {
 			a->mem[i] = a->mem[--a->nmem];
@@ -369,6 +412,11 @@ static void member_remove(struct agent *a, int32_t qi, int64_t t)
 			return;
 		}
 	}
+}
+
+static bool agent_logged_in(const struct agent *a)
+{
+	return a->nmem > 0 || a->global_login;
 }
 
 static void set_reason(struct agent *a, const char *reason)
@@ -474,8 +522,11 @@ static void tally(struct model *m, const struct tally *x)
 	if (x->t >= m->day_start && x->t < m->day_end) {
 		tally_apply(&q->today, x, 1);
 		int slot = (int)((x->t - m->day_start) / MODEL_INTERVAL_S);
-		if (slot < MODEL_MAX_INTERVALS)
+		if (slot < MODEL_MAX_INTERVALS) {
 			interval_apply(&q->iv[slot], x);
+			if (slot >= m->iv_used)
+				m->iv_used = slot + 1;
+		}
 	} else {
 		m->stats.late_outcomes++;
 	}
@@ -586,14 +637,16 @@ static bool on_outcome(struct model *m, const struct qevent *ev, int32_t qi)
 	}
 	c->outcome_seen = 1;
 	tally_event(m, ev, qi, value);
-	if (c->phase != PH_DONE || ev->kind == EV_CONNECT)
-		call_retire(m, c, ev->time);
+	/* also a record already done (stale, or new for a late line): remembered
+	 * TOMBSTONE_S from now, so a repeat of this outcome is known */
+	call_retire(m, c, ev->time);
 	if (ev->kind == EV_CONNECT) {
 		c->ended = 0;
+		c->agent = -1;
 		if (ev->agent) {
 			int32_t ai = agent_index(m, ev);
 			struct agent *a = &m->agents[ai];
-			member_ensure(m, a, qi, ev->time);
+			member_ensure(a, qi, ev->time);
 			a->active_calls++;
 			a->since = ev->time;
 			a->ring_since = INT64_MIN;
@@ -617,7 +670,7 @@ static bool on_end(struct model *m, const struct qevent *ev, int32_t qi)
 	tally_event(m, ev, qi, ev->talk_s);
 	if (ev->agent) {
 		int32_t ai = agent_index(m, ev);
-		member_ensure(m, &m->agents[ai], qi, ev->time);
+		member_ensure(&m->agents[ai], qi, ev->time);
 	}
 	call_retire(m, c, ev->time);
 	return true;
@@ -631,7 +684,7 @@ static void on_ring(struct model *m, const struct qevent *ev, int32_t qi)
 		return;
 	ai = agent_index(m, ev);
 	a = &m->agents[ai];
-	member_ensure(m, a, qi, ev->time);
+	member_ensure(a, qi, ev->time);
 	if (ev->kind != EV_RINGING) {
 		a->ring_since = INT64_MIN;
 		return;
@@ -663,7 +716,9 @@ static void on_pause(struct model *m, const struct qevent *ev)
 	struct agent *a = &m->agents[ai];
 	bool paused = ev->kind == EV_PAUSE;
 	if (ev->queue) {
-		set_paused(a, member_ensure(m, a, queue_index(m, ev), ev->time), paused, ev->time);
+		struct membership *ms = member_ensure(a, queue_index(m, ev), ev->time);
+		if (ms)
+			set_paused(a, ms, paused, ev->time);
 	} else {
 		for (int i = 0; i < a->nmem; i++)
 			set_paused(a, &a->mem[i], paused, ev->time);
@@ -679,7 +734,7 @@ static void on_member(struct model *m, const struct qevent *ev)
 	switch (ev->kind) {
 	case EV_ADDMEMBER:
 		if (ev->queue)
-			set_paused(a, member_ensure(m, a, queue_index(m, ev), ev->time),
+			set_paused(a, member_join(a, queue_index(m, ev), ev->time),
 			           ev->paused, ev->time);
 		break;
 	case EV_REMOVEMEMBER:
@@ -687,24 +742,27 @@ static void on_member(struct model *m, const struct qevent *ev)
 			member_remove(a, queue_index(m, ev), ev->time);
 		break;
 	case EV_AGENTLOGIN:
-		if (ev->queue)
-			member_ensure(m, a, queue_index(m, ev), ev->time);
-		else
+		if (ev->queue) {
+			member_join(a, queue_index(m, ev), ev->time);
+		} else {
 			a->global_login = 1;
+			a->nremoved = 0;
+		}
 		a->since = ev->time;
 		break;
 	case EV_AGENTLOGOFF:
 		if (ev->queue) {
 			member_remove(a, queue_index(m, ev), ev->time);
 		} else {
-			a->nmem = 0;
+			while (a->nmem > 0)
+				member_remove(a, a->mem[0].queue, ev->time);
 			a->global_login = 0;
 		}
 		a->since = ev->time;
 		break;
 	case EV_MEMBERSTATUS:
 		if (ev->queue)
-			member_ensure(m, a, queue_index(m, ev), ev->time);
+			member_ensure(a, queue_index(m, ev), ev->time);
 		a->status = ev->status;
 		break;
 	default:
@@ -768,6 +826,7 @@ void model_free(struct model *m)
 	}
 	for (size_t i = 0; i < m->agent_names.count; i++) {
 		free(m->agents[i].mem);
+		free(m->agents[i].removed);
 		free(m->agents[i].reason);
 	}
 	free(m->agents);
@@ -799,6 +858,7 @@ void model_set_config(struct model *m, const struct config *cfg)
 static void new_day(struct model *m)
 {
 	day_bounds(m->now, m->cfg->day_start_min, &m->day_start, &m->day_end);
+	m->iv_used = 0;
 	for (size_t i = 0; i < m->queue_names.count; i++) {
 		memset(&m->queues[i].today, 0, sizeof m->queues[i].today);
 		memset(m->queues[i].iv, 0, sizeof m->queues[i].iv);
@@ -820,7 +880,145 @@ static void drop_stale(struct model *m)
 	}
 }
 
-void model_advance(struct model *m, int64_t now)
+/* ---- forgetting idle names ---------------------------------------------- */
+
+/* Puts every call back in the hash table after its queue was renumbered. */
+static void calls_rehash(struct model *m)
+{
+	struct call **b = xcalloc(m->nbuckets, sizeof *b);
+	for (size_t i = 0; i < m->nbuckets; i++) {
+		struct call *c = m->buckets[i], *next;
+		for (; c; c = next) {
+			next = c->hnext;
+			struct qevent key = { .callid_hash = strmap_hash_n(c->callid, c->idlen) };
+			c->hash = call_hash(&key, c->queue);
+			chain_push(b, m->nbuckets, c);
+		}
+	}
+	free(m->buckets);
+	m->buckets = b;
+}
+
+/* Returns map[i] = queue i's index once the forgotten (keep[i] == 0) are gone,
+ * or -1; and how many are kept. */
+static size_t compact_map(const uint8_t *keep, size_t n, int32_t *map)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		map[i] = keep[i] ? (int32_t)k++ : -1;
+	return k;
+}
+
+/* Queues with no members, calls, tallies in the window or events today or in
+ * the last day are forgotten; the others are renumbered (in order). */
+static void forget_queues(struct model *m, int64_t idle_edge)
+{
+	size_t n = m->queue_names.count, kept;
+	uint8_t *keep = xcalloc(n, 1);
+	int32_t *map = xmalloc((n ? n : 1) * sizeof *map);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct queue *q = &m->queues[i];
+		keep[i] = q->ncalls > 0 || q->last_seen >= idle_edge || q->last_seen >= m->day_start;
+	}
+	for (size_t i = 0; i < m->agent_names.count; i++)
+		for (int k = 0; k < m->agents[i].nmem; k++)
+			keep[m->agents[i].mem[k].queue] = 1;
+	for (size_t i = 0; i < m->win_len; i++)
+		keep[m->win[win_slot(m, i)].queue] = 1;
+	kept = compact_map(keep, n, map);
+	if (kept < n) {
+		for (size_t i = 0; i < n; i++)
+			if (map[i] >= 0)
+				m->queues[map[i]] = m->queues[i];
+		/* a new queue takes a freed slot: it must start as a zeroed one does */
+		memset(m->queues + kept, 0, (n - kept) * sizeof *m->queues);
+		strmap_compact(&m->queue_names, map);
+		for (size_t i = 0; i < m->nbuckets; i++)
+			for (struct call *c = m->buckets[i]; c; c = c->hnext)
+				c->queue = map[c->queue];
+		calls_rehash(m);
+		for (size_t i = 0; i < m->win_len; i++)
+			m->win[win_slot(m, i)].queue = map[m->win[win_slot(m, i)].queue];
+		for (size_t i = 0; i < m->agent_names.count; i++) {
+			struct agent *a = &m->agents[i];
+			for (int k = 0; k < a->nmem; k++)
+				a->mem[k].queue = map[a->mem[k].queue];
+			for (int k = 0; k < a->nremoved;)
+				if ((a->removed[k] = map[a->removed[k]]) < 0)
+					a->removed[k] = a->removed[--a->nremoved];
+				else
+					k++;
+		}
+		m->stats.forgotten_queues += n - kept;
+	}
+	free(keep);
+	free(map);
+}
+
+static int32_t agent_renumber(const int32_t *map, int32_t ai)
+{
+	return ai >= 0 ? map[ai] : -1;
+}
+
+/* Agents logged in nowhere, on no call, rung by no waiting call and named by
+ * no event in the last day are forgotten; the others renumbered. */
+static void forget_agents(struct model *m, int64_t idle_edge)
+{
+	size_t n = m->agent_names.count, kept;
+	uint8_t *keep = xcalloc(n, 1);
+	int32_t *map = xmalloc((n ? n : 1) * sizeof *map);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct agent *a = &m->agents[i];
+		keep[i] = agent_logged_in(a) || a->active_calls > 0 || a->last_seen >= idle_edge;
+	}
+	for (const struct call *c = m->live.head; c; c = c->next) {
+		if (c->agent >= 0)
+			keep[c->agent] = 1;
+		for (int r = 0; r < MAX_RING; r++)
+			if (c->ringing[r] >= 0)
+				keep[c->ringing[r]] = 1;
+	}
+	kept = compact_map(keep, n, map);
+	if (kept < n) {
+		for (size_t i = 0; i < n; i++) {
+			if (map[i] >= 0) {
+				m->agents[map[i]] = m->agents[i];
+			} else {
+				free(m->agents[i].mem);
+				free(m->agents[i].removed);
+				free(m->agents[i].reason);
+			}
+		}
+		memset(m->agents + kept, 0, (n - kept) * sizeof *m->agents);
+		for (size_t i = kept; i < n; i++)
+			m->agents[i].ring_since = INT64_MIN;
+		strmap_compact(&m->agent_names, map);
+		for (size_t i = 0; i < m->nbuckets; i++) {
+			for (struct call *c = m->buckets[i]; c; c = c->hnext) {
+				c->agent = agent_renumber(map, c->agent);
+				for (int r = 0; r < MAX_RING; r++)
+					c->ringing[r] = agent_renumber(map, c->ringing[r]);
+			}
+		}
+		m->stats.forgotten_agents += n - kept;
+	}
+	free(keep);
+	free(map);
+}
+
+/* Names grow without bound otherwise: a queue or agent idle for a day goes. */
+static void forget_idle(struct model *m)
+{
+	int64_t idle_edge = m->now - IDLE_FORGET_S;
+	forget_queues(m, idle_edge);
+	forget_agents(m, idle_edge);
+}
+
+
+/* Moves the clock forward to now (an event's time or the wall clock). */
+static void clock_forward(struct model *m, int64_t now)
 {
 	if (now <= m->now)
 		return;
@@ -829,6 +1027,41 @@ void model_advance(struct model *m, int64_t now)
 		new_day(m);
 	window_expire(m);
 	drop_stale(m);
+	if (now >= m->next_sweep) {
+		forget_idle(m);
+		m->next_sweep = now + SWEEP_EVERY_S;
+	}
+}
+
+/* The host clock stepped back (NTP): follow it, so that later events count in
+ * the window and waits run from the new now. Tallies stamped past what the
+ * wall clock may now accept leave the window; today keeps its counts unless
+ * the new now is before it began. */
+static void clock_back(struct model *m, int64_t now)
+{
+	int64_t edge = now + m->cfg->defaults.future_slack_s;
+	m->now = now;
+	while (m->win_len > 0) {
+		const struct tally *x = &m->win[win_slot(m, m->win_len - 1)];
+		if (x->t <= edge)
+			break;
+		tally_apply(&m->queues[x->queue].window, x, -1);
+		m->win_len--;
+	}
+	if (now < m->day_start)
+		new_day(m);
+	if (m->next_sweep > now + SWEEP_EVERY_S)
+		m->next_sweep = now + SWEEP_EVERY_S;
+}
+
+void model_advance(struct model *m, int64_t now)
+{
+	/* within future_slack_s behind the events, the wall clock is only the
+	 * skew between the PBX's clock and ours (or a sped-up simulation) */
+	if (now < m->now - m->cfg->defaults.future_slack_s)
+		clock_back(m, now);
+	else
+		clock_forward(m, now);
 }
 
 int64_t model_now(const struct model *m)
@@ -836,18 +1069,71 @@ int64_t model_now(const struct model *m)
 	return m->now;
 }
 
-bool model_apply(struct model *m, const struct qevent *ev)
+static bool kind_names_call_queue(enum ev_kind k)
+{
+	return k <= EV_RINGING || k == EV_FORGET;
+}
+
+static bool kind_names_member(enum ev_kind k)
+{
+	return k >= EV_ADDMEMBER && k <= EV_MEMBERSTATUS;
+}
+
+/* Would applying ev add a queue to the model? */
+static bool adds_queue(const struct model *m, const struct qevent *ev)
+{
+	if (ev->queue == NULL)
+		return false;
+	if (kind_names_call_queue(ev->kind) ? ev->callid == NULL
+	                                    : !kind_names_member(ev->kind) || ev->agent == NULL)
+		return false;
+	return strmap_find_n(&m->queue_names, ev->queue, ev->queue_len, ev->queue_hash) < 0;
+}
+
+/* Would applying ev add an agent to the model? */
+static bool adds_agent(const struct model *m, const struct qevent *ev)
+{
+	bool on_call = ev->kind == EV_CONNECT || ev->kind == EV_COMPLETE ||
+	               ev->kind == EV_TRANSFER || (ev->kind >= EV_RINGNOANSWER && ev->kind <= EV_RINGING);
+	if (ev->agent == NULL)
+		return false;
+	if (on_call ? ev->queue == NULL || ev->callid == NULL : !kind_names_member(ev->kind))
+		return false;
+	const char *name = config_agent_name(m->cfg, ev->agent);
+	if (name == ev->agent)
+		return strmap_find_n(&m->agent_names, name, ev->agent_len, ev->agent_hash) < 0;
+	return strmap_find(&m->agent_names, name) < 0;
+}
+
+/* The verdict on ev before it is applied: a line from the future changes
+ * nothing; one that names a new queue or agent past the caps only moves the
+ * clock to its time (which may forget idle names and so make room: in a
+ * replay nothing else moves the clock). */
+static enum model_verdict admit(struct model *m, const struct qevent *ev, int64_t wall)
+{
+	if (wall != MODEL_NO_WALL && ev->time > wall &&
+	    ev->time - wall > m->cfg->defaults.future_slack_s) {
+		m->stats.future_lines++;
+		return MODEL_FUTURE;
+	}
+	clock_forward(m, ev->time);
+	if (m->queue_names.count >= (size_t)m->cfg->max_queues && adds_queue(m, ev)) {
+		m->stats.queue_cap_lines++;
+		return MODEL_QUEUE_CAP;
+	}
+	if (m->agent_names.count >= (size_t)m->cfg->max_agents && adds_agent(m, ev)) {
+		m->stats.agent_cap_lines++;
+		return MODEL_AGENT_CAP;
+	}
+	return MODEL_APPLIED;
+}
+
+static bool apply_event(struct model *m, const struct qevent *ev)
 {
 	int32_t qi = -1;
 	bool applied = true;
-	struct qevent keyed;
 
-	if (!ev->keyed) {
-		keyed = *ev;
-		qevent_key(&keyed);
-		ev = &keyed;
-	}
-	model_advance(m, ev->time);
+	clock_forward(m, ev->time);
 	m->stats.events++;
 	if (ev->kind <= EV_RINGING) {
 		if (ev->queue == NULL || ev->callid == NULL)
@@ -889,6 +1175,27 @@ bool model_apply(struct model *m, const struct qevent *ev)
 	if (!applied)
 		m->stats.duplicates++;
 	return applied;
+}
+
+enum model_verdict model_submit(struct model *m, const struct qevent *ev, int64_t wall)
+{
+	struct qevent keyed;
+	enum model_verdict v;
+
+	if (!ev->keyed) {
+		keyed = *ev;
+		qevent_key(&keyed);
+		ev = &keyed;
+	}
+	v = admit(m, ev, wall);
+	if (v != MODEL_APPLIED)
+		return v;
+	return apply_event(m, ev) ? MODEL_APPLIED : MODEL_DUPLICATE;
+}
+
+bool model_apply(struct model *m, const struct qevent *ev)
+{
+	return model_submit(m, ev, MODEL_NO_WALL) == MODEL_APPLIED;
 }
 
 struct model_stats model_stats(const struct model *m)
@@ -938,6 +1245,8 @@ const struct interval *model_queue_intervals(const struct model *m, size_t qi, i
 {
 	int64_t span = m->now >= m->day_start ? m->now - m->day_start : 0;
 	*n = m->now ? (int)(span / MODEL_INTERVAL_S) + 1 : 0;
+	if (*n < m->iv_used)
+		*n = m->iv_used;         /* the clock stepped back: what it counted stays */
 	if (*n > MODEL_MAX_INTERVALS)
 		*n = MODEL_MAX_INTERVALS;
 	return m->queues[qi].iv;
@@ -990,11 +1299,6 @@ static void count_state(struct agent_counts *ac, enum agent_state st, int status
 		ac->unavailable++;
 }
 
-static bool logged_in(const struct agent *a)
-{
-	return a->nmem > 0 || a->global_login;
-}
-
 void model_agent_counts(const struct model *m, struct agent_counts *per_queue,
                         struct agent_counts *total)
 {
@@ -1002,7 +1306,7 @@ void model_agent_counts(const struct model *m, struct agent_counts *per_queue,
 	memset(total, 0, sizeof *total);
 	for (size_t i = 0; i < m->agent_names.count; i++) {
 		const struct agent *a = &m->agents[i];
-		if (!logged_in(a))
+		if (!agent_logged_in(a))
 			continue;
 		for (int k = 0; k < a->nmem; k++)
 			count_state(&per_queue[a->mem[k].queue], agent_state_in(m, a, &a->mem[k]),
@@ -1038,7 +1342,7 @@ size_t model_agent_count(const struct model *m)
 bool model_agent(const struct model *m, size_t ai, struct agent_view *out)
 {
 	const struct agent *a = &m->agents[ai];
-	if (!logged_in(a))
+	if (!agent_logged_in(a))
 		return false;
 	out->name = m->agent_names.keys[ai];
 	out->state = agent_state_in(m, a, NULL);
@@ -1047,6 +1351,8 @@ bool model_agent(const struct model *m, size_t ai, struct agent_view *out)
 		out->since = a->wrapup_until;
 	if (out->state == AGENT_RINGING)
 		out->since = a->ring_since;
+	if (out->since > m->now)
+		out->since = m->now;            /* the clock stepped back */
 	out->queues = a->nmem;
 	out->status = a->status;
 	out->reason = out->state == AGENT_PAUSED ? a->reason : NULL;

@@ -34,12 +34,36 @@ struct model *model_new(const struct config *cfg);
 void model_free(struct model *m);
 void model_set_config(struct model *m, const struct config *cfg);
 
-/* Applies one event. Returns false (and changes nothing) for an event that was
- * a duplicate of one already applied. */
+/* What became of an event offered to model_submit. Every verdict but
+ * MODEL_APPLIED leaves the model as it was (but for the clock, which a
+ * refused name moves to the line's time); the last three make a bad line. */
+enum model_verdict {
+	MODEL_APPLIED,
+	MODEL_DUPLICATE,   /* a repeat of an event already applied */
+	MODEL_FUTURE,      /* stamped more than future_slack_s past the wall clock */
+	MODEL_QUEUE_CAP,   /* names a new queue while max_queues are known */
+	MODEL_AGENT_CAP    /* names a new agent while max_agents are known */
+};
+
+/* No wall clock to check event times against (model_submit). */
+#define MODEL_NO_WALL INT64_MAX
+
+/* Applies one event, unless it is stamped more than future_slack_s after wall
+ * (the caller's wall clock, MODEL_NO_WALL for none: a log cannot come from
+ * the future, and one such line must not move the model's clock) or names a
+ * new queue or agent past the caps. */
+enum model_verdict model_submit(struct model *m, const struct qevent *ev, int64_t wall);
+
+/* model_submit with no wall clock: returns true when the event was applied. */
 bool model_apply(struct model *m, const struct qevent *ev);
 
-/* Moves the model's clock to now (never backwards): rolls the window, today and
- * the intervals, drops stale calls. Call before reading figures. */
+/* Moves the model's clock to now: rolls the window, today and the intervals,
+ * drops stale calls, forgets idle queues and agents. Call before reading
+ * figures. A now up to future_slack_s earlier than the clock changes nothing
+ * (the skew of the PBX's clock); further back it is the host clock stepping
+ * back: the model follows it (later events count, waits run from now) and
+ * keeps today unless now is before today's start. Events never move the
+ * clock back. */
 void model_advance(struct model *m, int64_t now);
 
 /* The model's clock: the latest of the times passed to model_advance and of
@@ -49,6 +73,9 @@ int64_t model_now(const struct model *m);
 /* Counters kept about the input itself. */
 struct model_stats {
 	uint64_t events, duplicates, stale_dropped, late_outcomes;
+	uint64_t future_lines;                     /* refused: from the future */
+	uint64_t queue_cap_lines, agent_cap_lines; /* refused: a new name past a cap */
+	uint64_t forgotten_queues, forgotten_agents;
 };
 struct model_stats model_stats(const struct model *m);
 

@@ -22,6 +22,30 @@ const char *source_state_name(enum source_state st)
 	return (size_t)st < n ? source_state_names[st] : "?";
 }
 
+bool snapshot_model_health(const struct snapshot *s, const struct config *cfg,
+                           struct snap_source *out)
+{
+	uint64_t nq = s->stats.queue_cap_lines, na = s->stats.agent_cap_lines;
+	int n = 0;
+	if (nq == 0 && na == 0)
+		return false;
+	memset(out, 0, sizeof *out);
+	snprintf(out->name, sizeof out->name, "model");
+	out->kind = "model";
+	out->state = SRC_ERROR;
+	out->lines = s->stats.events;
+	out->bad_lines = nq + na;
+	if (nq)
+		n = snprintf(out->detail, sizeof out->detail,
+		             "queue cap %d reached: %" PRIu64 " line%s refused", cfg->max_queues, nq,
+		             nq == 1 ? "" : "s");
+	if (na && n >= 0 && (size_t)n < sizeof out->detail)
+		snprintf(out->detail + n, sizeof out->detail - (size_t)n,
+		         "%sagent cap %d reached: %" PRIu64 " line%s refused", n ? "; " : "",
+		         cfg->max_agents, na, na == 1 ? "" : "s");
+	return true;
+}
+
 const char *alert_severity_name(enum alert_severity sev)
 {
 	switch (sev) {
@@ -443,10 +467,15 @@ static json_t *snapshot_json(const struct snapshot *s)
 	for (size_t i = 0; i < s->n_sources; i++)
 		json_array_append_new(src, json_source(&s->sources[i]));
 	json_object_set_new(root, "sources", src);
-	json_object_set_new(root, "input", json_pack("{s:I, s:I, s:I}",
+	json_object_set_new(root, "input", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 	                    "events", (json_int_t)s->stats.events,
 	                    "duplicates", (json_int_t)s->stats.duplicates,
-	                    "stale_dropped", (json_int_t)s->stats.stale_dropped));
+	                    "stale_dropped", (json_int_t)s->stats.stale_dropped,
+	                    "future_lines", (json_int_t)s->stats.future_lines,
+	                    "cap_refused", (json_int_t)(s->stats.queue_cap_lines +
+	                                                s->stats.agent_cap_lines),
+	                    "forgotten_queues", (json_int_t)s->stats.forgotten_queues,
+	                    "forgotten_agents", (json_int_t)s->stats.forgotten_agents));
 	return root;
 }
 

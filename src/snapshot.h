@@ -114,6 +114,12 @@ int snapshot_write_json(const struct snapshot *s, FILE *out);
 /* Writes s as a plain-text table for scripts and SSH one-liners. */
 int snapshot_write_text(const struct snapshot *s, FILE *out);
 
+/* The model's own health as a pseudo-source (kind "model"): a queue or agent
+ * cap reached, and how many lines it refused. Returns false (out untouched)
+ * while there is nothing to say. */
+bool snapshot_model_health(const struct snapshot *s, const struct config *cfg,
+                           struct snap_source *out);
+
 const char *source_state_name(enum source_state st);
 const char *alert_severity_name(enum alert_severity sev);
 

@@ -63,9 +63,14 @@ static size_t probe(const struct strmap *m, const char *key, size_t len, uint32_
 int32_t strmap_find(const struct strmap *m, const char *key)
 {
 	size_t len = strlen(key);
+	return strmap_find_n(m, key, len, strmap_hash_n(key, len));
+}
+
+int32_t strmap_find_n(const struct strmap *m, const char *key, size_t len, uint32_t hash)
+{
 	if (m->nslots == 0)
 		return -1;
-	return m->slots[probe(m, key, len, strmap_hash_n(key, len))];
+	return m->slots[probe(m, key, len, hash)];
 }
 
 static void rehash(struct strmap *m, size_t nslots)
@@ -110,4 +115,24 @@ int32_t strmap_intern_n(struct strmap *m, const char *key, size_t len, uint32_t 
 	m->lens[m->count] = (uint32_t)len;
 	m->slots[slot] = (int32_t)m->count;
 	return (int32_t)m->count++;
+}
+
+void strmap_compact(struct strmap *m, const int32_t *map)
+{
+	size_t n = 0, nslots = 16;
+
+	for (size_t i = 0; i < m->count; i++) {
+		if (map[i] < 0) {
+			free(m->keys[i]);
+			continue;
+		}
+		m->keys[n] = m->keys[i];
+		m->hashes[n] = m->hashes[i];
+		m->lens[n] = m->lens[i];
+		n++;
+	}
+	m->count = n;
+	while ((n + 1) * 2 > nslots)
+		nslots *= 2;
+	rehash(m, nslots);          /* smaller again once many names are gone */
 }

@@ -18,10 +18,15 @@ void strmap_init(struct strmap *m);
 void strmap_free(struct strmap *m);
 /* Returns the index of key, or -1. */
 int32_t strmap_find(const struct strmap *m, const char *key);
+/* The same for a key whose length and strmap_hash_n are known already. */
+int32_t strmap_find_n(const struct strmap *m, const char *key, size_t len, uint32_t hash);
 /* Returns the index of key, adding a copy of it when new. */
 int32_t strmap_intern(struct strmap *m, const char *key);
 /* The same for a key whose length and strmap_hash_n are known already. */
 int32_t strmap_intern_n(struct strmap *m, const char *key, size_t len, uint32_t hash);
+/* Drops and renumbers keys: map[i] is key i's new index, or -1 to drop it
+ * (freed). Kept keys must keep their order: map[i] < map[j] for i < j. */
+void strmap_compact(struct strmap *m, const int32_t *map);
 /* A 32-bit hash of len bytes of s (not stable across builds or machines). */
 uint32_t strmap_hash_n(const char *s, size_t len);
 /* strmap_hash_n of a NUL-terminated string. */

@@ -1,10 +1,11 @@
-/* util.c - allocation and fatal errors. */
+/* util.c - allocation, fatal errors, local calendar time. */
 #include "util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void (*fatal_hook)(void);
 
@@ -69,4 +70,71 @@ char *xasprintf(const char *fmt, ...)
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return s;
+}
+
+/* ---- local calendar time ----------------------------------------------- */
+
+int64_t util_days_from_civil(int64_t y, int mon, int mday)
+{
+	/* H. Hinnant's days_from_civil: years start in March, eras of 400 years */
+	y -= mon <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (mon + (mon > 2 ? -3 : 9)) + 2) / 5 + mday - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Epoch t's local wall time, counted in seconds as if it were UTC. */
+static int64_t local_wall(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (localtime_r(&tt, &tm) == NULL)
+		return t;
+	return util_days_from_civil(tm.tm_year + 1900LL, tm.tm_mon + 1, tm.tm_mday) * 86400 +
+	       tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+}
+
+int util_local_date(int64_t t, int *y, int *mon, int *mday)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (localtime_r(&tt, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	*y = tm.tm_year + 1900;
+	*mon = tm.tm_mon + 1;
+	*mday = tm.tm_mday;
+	return tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+}
+
+#define ZONE_SPAN_S (15 * 3600)   /* no zone is further than this from UTC */
+
+int64_t util_local_epoch(int y, int mon, int mday, int minute)
+{
+	int64_t want = util_days_from_civil(y, mon, mday) * 86400 + minute * 60;
+	int64_t best = INT64_MAX, lo = INT64_MAX, hi = INT64_MIN;
+
+	/* every offset in force near want gives a candidate want - offset; the
+	 * ones whose local time really is want are answers, the earliest wins */
+	for (int64_t p = want - ZONE_SPAN_S; p <= want + ZONE_SPAN_S; p += 1800) {
+		int64_t e = want - (local_wall(p) - p);
+		if (local_wall(e) == want && e < best)
+			best = e;
+		if (e < lo)
+			lo = e;
+		if (e > hi)
+			hi = e;
+	}
+	if (best != INT64_MAX)
+		return best;
+	/* skipped: the first instant in [lo, hi] whose local time is past want */
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (local_wall(mid) >= want)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
 }

@@ -3,6 +3,7 @@
 #define CCBOARD_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Allocators that die (restoring the terminal) when memory runs out. */
 void *xmalloc(size_t n);
@@ -16,5 +17,19 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* The hook fatal() calls first (the screen's emergency restore). */
 void util_set_fatal_hook(void (*hook)(void));
+
+/* Local calendar time without mktime: mktime with tm_isdst = -1 answers an
+ * ambiguous time (the repeated hour at the end of DST) from the offset of
+ * its previous call. These answer from the zone alone. */
+
+/* Days from 1970-01-01 to the proleptic Gregorian date y-mon-mday (mon 1..12;
+ * mday may run past the month's end, it carries over). */
+int64_t util_days_from_civil(int64_t y, int mon, int mday);
+/* Epoch t's local time of day in seconds (0..86399) and local date. */
+int util_local_date(int64_t t, int *y, int *mon, int *mday);
+/* The first instant whose local time is y-mon-mday at minute (0..1439) after
+ * midnight: of two (a time repeated when DST ends), the earlier; of none (a
+ * time skipped when DST starts), the instant the clocks jump past it. */
+int64_t util_local_epoch(int y, int mon, int mday, int minute);
 
 #endif

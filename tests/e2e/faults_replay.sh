@@ -94,7 +94,8 @@ with open(sys.argv[1], "w") as f:
         f.write("%d|c%d|q%05d|Agent%06d|CONNECT|5|x|1\n" % (T + 6, q, q, q))
         f.write("%d|c%d|q%05d|Agent%06d|COMPLETECALLER|5|60|1\n" % (T + 66, q, q, q))
 PY
-snap "$TMP/empty.ini" "$TMP/big.log"
+printf '[general]\nmax_queues = 10000\nmax_agents = 100000\n' > "$TMP/big.ini"
+snap "$TMP/big.ini" "$TMP/big.log"
 check "len(s['queues']) == 10000" "scale: not 10 000 queues"
 check "t['agents']['logged_in'] == 100000 and t['agents']['available'] == 100000" \
 	"scale: not 100 000 agents logged in and available"
@@ -103,6 +104,45 @@ check "t['today']['answered'] == 10000 and t['today']['completed'] == 10000" \
 	"scale: 10 000 answered and completed"
 check "t['today']['talk_s'] == 600000 and t['today']['aht_s'] == 60" "scale: talk time"
 pass "10 000 queues, 100 000 agents"
+
+# 3b. The same under the default caps (5000 queues, 50 000 agents): lines that
+# name a new queue or agent past them are bad lines, and the board says so.
+snap "$TMP/empty.ini" "$TMP/big.log"
+check "len(s['queues']) == 5000" "caps: not 5000 queues"
+check "t['agents']['logged_in'] == 50000" "caps: not 50 000 agents"
+check "t['today']['answered'] == 5000" "caps: the known queues' calls do not count"
+# refused: the ADDMEMBER lines of queues q05000.. (50 000) and their calls'
+# lines (15 000); agents 0..4999 and 10000..14999 and so on make 50 000
+check "s['sources'][0]['bad_lines'] == 50000 + 3 * 5000" "caps: refused lines not in bad_lines"
+check "any(x['kind'] == 'model' and x['state'] == 'error' and
+           x['detail'] == 'queue cap 5000 reached: 65000 lines refused' for x in s['sources'])" \
+	"caps: the board does not say the queue cap was reached"
+printf '[general]\nmax_agents = 1000\nmax_queues = 10000\n' > "$TMP/agentcap.ini"
+snap "$TMP/agentcap.ini" "$TMP/big.log"
+check "t['agents']['logged_in'] == 1000 and len(s['queues']) == 10000" "agent cap: figures"
+check "any(x['kind'] == 'model' and
+           x['detail'] == 'agent cap 1000 reached: %d lines refused' % (99000 + 2 * 9000)
+           for x in s['sources'])" "caps: the board does not say the agent cap was reached"
+pass "caps on queue and agent names"
+
+# 3c. One line from the future (year 2286) among seventeen waiting callers and
+# two answered: a bad line that moves nothing (today, waits, later answers).
+{
+	for i in $(seq 0 16); do echo "$((T + i))|w$i|sales|NONE|ENTERQUEUE||1|1"; done
+	echo "$((T + 20))|a1|sales|NONE|ENTERQUEUE||1|1"
+	echo "$((T + 30))|a1|sales|Alex|CONNECT|10|x|1"
+	echo "9999999999|j|sales|NONE|ENTERQUEUE||1|1"
+	echo "$((T + 40))|a2|sales|NONE|ENTERQUEUE||1|1"
+	echo "$((T + 50))|a2|sales|Alex|CONNECT|10|x|1"
+} > "$TMP/future.log"
+snap "$TMP/empty.ini" "$TMP/future.log"
+check "s['as_of'] == $((T + 50))" "future: the clock moved to the future line"
+check "t['today']['answered'] == 2 and t['window']['answered'] == 2" "future: answers lost"
+check "t['waiting'] == 17 and t['longest_wait_s'] == 50" "future: waits wrong"
+check "s['input']['stale_dropped'] == 0" "future: callers dropped as stale"
+check "s['sources'][0]['bad_lines'] == 1 and s['input']['future_lines'] == 1" \
+	"future: the line is not counted as bad"
+pass "a line from the future"
 
 # 4. A million callers whose outcome never arrives: waiting, then stale.
 python3 - "$TMP/stale.log" <<'PY'

@@ -14,7 +14,18 @@
  * theirs; today = the sum of its 15-minute intervals; the total = the sum of
  * the queues; derived figures null or in range; queues sorted by name; the
  * agent list agrees with the total's counts; the JSON is valid and names
- * every queue. */
+ * every queue.
+ *
+ * And an oracle: a small reference tally (struct ref) keeps every outcome and
+ * end the model accepted, checks that no entry (callid, queue) has two
+ * outcomes with no ENTERQUEUE between (while the model must still remember
+ * it), and recounts each queue's today and window from them at every
+ * snapshot: today from the model's day start, the window (now - window_s,
+ * now] as the model's clock went (forward, or back a step: what is then past
+ * now + future_slack_s leaves it).
+ *
+ * A program starting with 'Z' runs in a zone with DST, starting a few hours
+ * before a change of clocks (see run_zone), so its days have 23 or 25 hours. */
 #include <jansson.h>
 #include <math.h>
 #include <string.h>
@@ -28,6 +39,34 @@
 #include "snapshot.h"
 
 #define T0 1767225600   /* 2026-01-01T00:00:00Z */
+#define REF_MAX 4096      /* outcomes the oracle follows; past it, it stops */
+#define REF_TOMBSTONE_S 7200   /* the model remembers an ended entry at least this long */
+
+/* One outcome or end the model accepted. */
+struct ref_out {
+	int64_t t;
+	char *queue;
+	enum ev_kind kind;
+	long value;
+	bool within_sl, is_short, abandon_within_sl;
+	bool in_today, in_window;
+};
+
+/* One entry (callid, queue): whether an outcome was accepted since its last ENTER. */
+struct ref_entry {
+	char *callid, *queue;
+	bool has_outcome;      /* and the model must still remember it */
+	int64_t outcome_now;   /* the model's clock when it was accepted */
+};
+
+struct ref {
+	bool off;                  /* too much to follow */
+	struct ref_out *outs;
+	size_t n_outs;
+	struct ref_entry *ents;
+	size_t n_ents;
+	int64_t now, day_start;
+};
 
 struct run {
 	struct config cfg[2];
@@ -36,7 +75,203 @@ struct run {
 	struct alerts *al;
 	struct snapshot s;
 	int64_t t;
+	int64_t latest;            /* the latest as_of of a snapshot */
+	struct ref ref;
 };
+
+/* ---- the oracle --------------------------------------------------------------- */
+
+static char *ref_strdup(const char *s)
+{
+	char *d = strdup(s);
+	FUZZ_CHECK(d != NULL);
+	return d;
+}
+
+static struct ref_entry *ref_entry(struct ref *f, const char *callid, const char *queue)
+{
+	for (size_t i = 0; i < f->n_ents; i++)
+		if (strcmp(f->ents[i].callid, callid) == 0 && strcmp(f->ents[i].queue, queue) == 0)
+			return &f->ents[i];
+	f->ents = realloc(f->ents, (f->n_ents + 1) * sizeof *f->ents);
+	FUZZ_CHECK(f->ents != NULL);
+	f->ents[f->n_ents] = (struct ref_entry){ ref_strdup(callid), ref_strdup(queue), false, 0 };
+	return &f->ents[f->n_ents++];
+}
+
+/* After any call into the model: follow its clock and its day. */
+static void ref_follow(struct run *r)
+{
+	struct ref *f = &r->ref;
+	const struct config *cfg = &r->cfg[r->cur];
+	int64_t now = model_now(r->m), day = model_day_start(r->m);
+	for (size_t i = 0; i < f->n_outs; i++) {
+		struct ref_out *o = &f->outs[i];
+		if (day != f->day_start)
+			o->in_today = false;
+		if (now < f->now && o->t > now + cfg->defaults.future_slack_s)
+			o->in_window = false;
+		if (o->t <= now - cfg->window_s)
+			o->in_window = false;
+	}
+	/* the model may forget an ended entry once its clock passed the outcome
+	 * by REF_TOMBSTONE_S (even if it steps back afterwards), and after a step
+	 * back, REF_TOMBSTONE_S after the clock it stepped back to */
+	for (size_t i = 0; i < f->n_ents; i++) {
+		struct ref_entry *e = &f->ents[i];
+		if (now < f->now && now < e->outcome_now)
+			e->outcome_now = now;
+		if (e->has_outcome && now - e->outcome_now >= REF_TOMBSTONE_S)
+			e->has_outcome = false;
+	}
+	f->now = now;
+	f->day_start = day;
+}
+
+static bool is_outcome(enum ev_kind k)
+{
+	return k == EV_CONNECT || k == EV_ABANDON || k == EV_TIMEOUT || k == EV_EXITKEY ||
+	       k == EV_EXITEMPTY || k == EV_WITHDRAW;
+}
+
+/* ev was applied (accepted is what model_apply said): keep what it counts. */
+static void ref_event(struct run *r, const struct qevent *ev, bool accepted)
+{
+
+	struct ref *f = &r->ref;
+	const struct config *cfg = &r->cfg[r->cur];
+	ref_follow(r);
+	if (f->off || !accepted || ev->callid == NULL || ev->queue == NULL || ev->kind > EV_WITHDRAW)
+		return;
+	struct ref_entry *e = ref_entry(f, ev->callid, ev->queue);
+	if (ev->kind == EV_ENTER) {
+		e->has_outcome = false;
+		return;
+	}
+	if (is_outcome(ev->kind)) {
+		/* one outcome per entry (SPEC 2.1) */
+		if (e->has_outcome && f->now - e->outcome_now < REF_TOMBSTONE_S)
+			fprintf(stderr, "second outcome %s of %s in %s at %lld (now %lld), the first at now %lld\n",
+			        event_kind_name(ev->kind), ev->callid, ev->queue, (long long)ev->time,
+			        (long long)f->now, (long long)e->outcome_now);
+		FUZZ_CHECK(!e->has_outcome);
+		e->has_outcome = true;
+		e->outcome_now = f->now;
+	}
+	if (f->n_outs == REF_MAX) {
+		f->off = true;
+		return;
+	}
+	f->outs = realloc(f->outs, (f->n_outs + 1) * sizeof *f->outs);
+	FUZZ_CHECK(f->outs != NULL);
+	long v = ev->kind == EV_CONNECT ? ev->hold_s : is_outcome(ev->kind) ? ev->wait_s : ev->talk_s;
+	struct queue_conf qc = config_queue(cfg, ev->queue);
+	f->outs[f->n_outs++] = (struct ref_out){
+		.t = ev->time, .queue = ref_strdup(ev->queue), .kind = ev->kind, .value = v,
+		.within_sl = v >= 0 && v <= qc.sl_threshold_s,
+		.is_short = v >= 0 && v < qc.short_abandon_s,
+		.abandon_within_sl = v >= 0 && v <= qc.sl_threshold_s,
+		.in_today = ev->time >= f->day_start,
+		.in_window = ev->time > f->now - cfg->window_s,
+	};
+}
+
+/* Adds one outcome or end to c, as SPEC 2.1 counts it. */
+static void ref_count(struct counts *c, const struct ref_out *o)
+{
+	int64_t v = o->value > 0 ? (o->value > INT32_MAX ? INT32_MAX : o->value) : 0;
+	switch (o->kind) {
+	case EV_CONNECT:
+		c->offered++; c->answered++; c->answered_within_sl += o->within_sl; c->hold_s += v;
+		break;
+	case EV_ABANDON:
+		c->offered++; c->abandoned++; c->abandoned_short += o->is_short;
+		c->abandoned_within_sl += o->abandon_within_sl; c->abandon_wait_s += v;
+		break;
+	case EV_TIMEOUT:   c->offered++; c->timed_out++; break;
+	case EV_EXITKEY:   c->offered++; c->exited_key++; break;
+	case EV_EXITEMPTY: c->offered++; c->exited_empty++; break;
+	case EV_WITHDRAW:  c->offered++; c->withdrawn++; break;
+	case EV_COMPLETE:  c->completed++; c->talk_s += v; break;
+	case EV_TRANSFER:  c->transferred++; c->talk_s += v; break;
+	default: break;
+	}
+}
+
+/* Says which figures differ from the recount, before the check fails. */
+static void ref_diff(const char *queue, const char *period, const struct counts *want,
+                     const struct counts *got, int64_t as_of)
+{
+	for (const struct counts_field *k = counts_fields; k->name; k++) {
+		int64_t w = *(const int64_t *)(const void *)((const char *)want + k->offset);
+		int64_t g = *(const int64_t *)(const void *)((const char *)got + k->offset);
+		if (w != g)
+			fprintf(stderr, "as of %lld, %s %s.%s: model %lld, recount %lld\n",
+			        (long long)as_of, queue, period, k->name, (long long)g, (long long)w);
+	}
+}
+
+/* Each queue's today and window recounted from the accepted outcomes. */
+static void ref_check(const struct run *r)
+{
+	const struct ref *f = &r->ref;
+	if (f->off)
+		return;
+	for (size_t i = 0; i < f->n_outs; i++) {
+		const char *name = f->outs[i].queue;
+		bool first = true;
+		for (size_t j = 0; j < i && first; j++)
+			first = strcmp(f->outs[j].queue, name) != 0;
+		if (!first)
+			continue;
+		struct counts today = { 0 }, window = { 0 };
+		for (size_t j = i; j < f->n_outs; j++) {
+			if (strcmp(f->outs[j].queue, name) != 0)
+				continue;
+			if (f->outs[j].in_today)
+				ref_count(&today, &f->outs[j]);
+			if (f->outs[j].in_window)
+				ref_count(&window, &f->outs[j]);
+		}
+		const struct snap_queue *q = NULL;
+		for (size_t k = 0; k < r->s.n_queues && !q; k++)
+			if (strcmp(r->s.queues[k].name, name) == 0)
+				q = &r->s.queues[k];
+		if (q == NULL) {   /* forgotten: nothing of it may be left */
+			FUZZ_CHECK(today.offered + today.completed + today.transferred == 0);
+			FUZZ_CHECK(window.offered + window.completed + window.transferred == 0);
+			continue;
+		}
+		ref_diff(name, "today", &today, &q->today.c, r->s.as_of);
+		ref_diff(name, "window", &window, &q->window.c, r->s.as_of);
+		FUZZ_CHECK(memcmp(&today, &q->today.c, sizeof today) == 0);
+		FUZZ_CHECK(memcmp(&window, &q->window.c, sizeof window) == 0);
+	}
+}
+
+static void ref_free(struct ref *f)
+{
+	for (size_t i = 0; i < f->n_outs; i++)
+		free(f->outs[i].queue);
+	for (size_t i = 0; i < f->n_ents; i++) {
+		free(f->ents[i].callid);
+		free(f->ents[i].queue);
+	}
+	free(f->outs);
+	free(f->ents);
+}
+
+/* model_apply and model_advance, followed by the oracle. */
+static void run_apply(struct run *r, const struct qevent *ev)
+{
+	ref_event(r, ev, model_apply(r->m, ev));
+}
+
+static void run_advance(struct run *r, int64_t t)
+{
+	model_advance(r->m, t);
+	ref_follow(r);
+}
 
 static void check_counts(const struct counts *c)
 {
@@ -166,21 +401,25 @@ static void check_json(const struct snapshot *s)
 
 static void on_alert(void *ctx, const struct alert_event *ev)
 {
-	const struct snapshot *s = ctx;
+	const struct run *r = ctx;
 	FUZZ_CHECK(ev->alert.rule[0] != '\0' && ev->alert.queue[0] != '\0');
-	FUZZ_CHECK(ev->alert.since <= s->as_of);
+	/* not after the latest clock: the model's clock may step back since */
+	FUZZ_CHECK(ev->alert.since <= r->latest);
 }
 
 static void snapshot_check(struct run *r, bool deep)
 {
-	model_advance(r->m, r->t);
+	run_advance(r, r->t);
 	snapshot_build(&r->s, r->m, &r->cfg[r->cur]);
+	ref_check(r);
 	FUZZ_CHECK(r->s.as_of == model_now(r->m));
 	for (size_t i = 0; i < r->s.n_queues; i++)
 		check_queue(&r->s.queues[i]);
 	check_queue(&r->s.total);
 	check_total(&r->s);
-	alerts_eval(r->al, &r->s, r->s.as_of, on_alert, &r->s);
+	if (r->s.as_of > r->latest)
+		r->latest = r->s.as_of;
+	alerts_eval(r->al, &r->s, r->s.as_of, on_alert, r);
 	if (deep)
 		check_json(&r->s);
 }
@@ -201,6 +440,7 @@ static void run_free(struct run *r)
 	alerts_free(r->al);
 	snapshot_free(&r->s);
 	model_free(r->m);
+	ref_free(&r->ref);
 	config_free(&r->cfg[0]);
 	config_free(&r->cfg[1]);
 }
@@ -218,7 +458,7 @@ static void run_text(struct run *r, const uint8_t *data, size_t size)
 		memcpy(line, data + start, end - start);
 		line[end - start] = '\0';
 		if (queuelog_parse(line, end - start, &ev) == QL_EVENT) {
-			model_apply(r->m, &ev);
+			run_apply(r, &ev);
 			if (ev.time > r->t)
 				r->t = ev.time;
 		}
@@ -282,7 +522,7 @@ static void apply_event(struct run *r, struct fuzz_in *in, enum ev_kind kind)
 	unsigned b = fuzz_byte(in);
 	ev.paused = b & 1;
 	ev.status = (int)(b >> 1) % 9;
-	model_apply(r->m, &ev);
+	run_apply(r, &ev);
 }
 
 /* The compact program: a settings header, then one op per byte. */
@@ -294,18 +534,20 @@ static void run_program(struct run *r, struct fuzz_in *in)
 	 * they were (nothing to recount from), so the swap keeps it. */
 	r->cfg[1].day_start_min = r->cfg[0].day_start_min;
 	model_set_config(r->m, &r->cfg[0]);
+	ref_follow(r);
 	while (in->n > 0) {
 		unsigned op = fuzz_byte(in) % (EV_KIND_COUNT + 4);
 		if (op < EV_KIND_COUNT) {
 			apply_event(r, in, (enum ev_kind)op);
 		} else if (op == EV_KIND_COUNT) {
 			r->t += (int64_t)fuzz_u16(in) * 7;
-			model_advance(r->m, r->t);
+			run_advance(r, r->t);
 		} else if (op == EV_KIND_COUNT + 1) {
 			snapshot_check(r, false);
 		} else if (op == EV_KIND_COUNT + 2) {
 			r->cur ^= 1;
 			model_set_config(r->m, &r->cfg[r->cur]);
+			ref_follow(r);
 			alerts_set_rules(r->al, r->cfg[r->cur].alert_rules);
 		} else {
 			snapshot_check(r, true);
@@ -313,17 +555,43 @@ static void run_program(struct run *r, struct fuzz_in *in)
 	}
 }
 
+static void set_zone(const char *tz)
+{
+	const char *cur = getenv("TZ");
+	if (cur && strcmp(cur, tz) == 0)
+		return;
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
+/* 'Z', then a byte that picks a zone and a change of clocks; the program
+ * starts three hours before it (days of 23 and 25 hours, the repeated hour). */
+static void run_zone(struct run *r, struct fuzz_in *in)
+{
+	static const struct { const char *tz; int64_t change; } changes[] = {
+		{ "America/New_York", 1772953200 },   /* 2026-03-08 02:00 EST -> 03:00 EDT */
+		{ "America/New_York", 1793512800 },   /* 2026-11-01 02:00 EDT -> 01:00 EST */
+		{ "Europe/Berlin", 1774746000 },      /* 2026-03-29 02:00 CET -> 03:00 CEST */
+		{ "Europe/Berlin", 1792890000 },      /* 2026-10-25 03:00 CEST -> 02:00 CET */
+	};
+	unsigned k = fuzz_byte(in) % 4;
+	set_zone(changes[k].tz);
+	r->t = changes[k].change - 3 * 3600;
+	run_program(r, in);
+}
+
 static void fuzz_model_one(const uint8_t *data, size_t size)
 {
-	static bool tz_set;
 	struct run r;
 
-	if (!tz_set) {
-		setenv("TZ", "UTC", 1);
-		tzset();
-		tz_set = true;
-	}
 	run_init(&r);
+	if (size > 0 && data[0] == 'Z') {
+		struct fuzz_in in = { data + 1, size - 1 };
+		run_zone(&r, &in);
+		run_free(&r);
+		return;
+	}
+	set_zone("UTC");
 	if (size > 0 && data[0] >= '0' && data[0] <= '9') {
 		run_text(&r, data, size);
 	} else {

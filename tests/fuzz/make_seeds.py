@@ -88,6 +88,34 @@ def model_seeds(logs):
     for i in range(6):
         prog = bytes([0xff] + [rnd.randrange(256) for _ in range(14 + 60 * i)])
         write("model", "program-%d" % i, prog)
+    # programs in a zone with DST ('Z', then the change: 0/1 New York March /
+    # November, 2/3 Berlin March / October), starting three hours before the
+    # clocks change and running some 30 hours: days of 23 and 25 hours
+    for k in range(4):
+        write("model", "program-dst-%d" % k, dst_program(random.Random(50 + k), k))
+
+
+def dst_program(rnd, change):
+    ops = 25                                    # EV_KIND_COUNT + 4
+    day_start = [0, 15, 25, 0][change]          # minutes / 6: 00:00, 01:30, 02:30
+    settings = [240, 28, day_start, 0, 20, 5, 0]
+    out = [ord("Z"), change] + settings + settings[:3] + [10, 20, 5, 2]
+    for _ in range(420):
+        r = rnd.random()
+        if r < 0.08:
+            out += [22]                         # snapshot
+        elif r < 0.10:
+            out += [24]                         # snapshot and JSON
+        elif r < 0.11:
+            out += [23]                         # reload (another config)
+        elif r < 0.13:
+            out += [21, 0, rnd.randrange(1, 60)]   # the clock moves on
+        else:
+            kind = rnd.choice([0, 0, 0, 1, 1, 2, 3, 4, 4, 5, 6, 7, 8, 12, 13, 16, 17])
+            dt = rnd.randrange(-3, 80)
+            out += [kind, dt & 0xff, 1] + [rnd.randrange(256) for _ in range(4)]
+            out += [rnd.choice([5, 15, 30, 90, 255]) for _ in range(4)] + [rnd.randrange(256)]
+    return bytes(out)
 
 
 def ami_seeds():

@@ -474,7 +474,8 @@ static void test_shipped_config_documents_every_key(void **state)
 			fail_msg("config.ini does not document %s", key);
 		keys++;
 	}
-	assert_int_equal(keys, 24);   /* + alert_exec_timeout_s, allow, idle_timeout_s, resync_s */
+	assert_int_equal(keys, 27);   /* + alert_exec_timeout_s, allow, idle_timeout_s, resync_s,
+	                                  future_slack_s, max_queues, max_agents */
 	free(ref);
 	free(ini);
 }

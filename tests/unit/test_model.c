@@ -376,6 +376,235 @@ static void test_agents(void **state)
 	assert_int_equal(a.paused, 1);
 }
 
+/* A member removed during a call: the call's end (which Asterisk logs after
+ * the REMOVEMEMBER), rings and pauses do not make it a member again; only
+ * ADDMEMBER or AGENTLOGIN does (SPEC 1.1). */
+static void test_removed_during_call(void **state)
+{
+	struct fixture *f = *state;
+	struct agent_counts a, t;
+	feed(f, "%d|MANAGER|sales|Ann|ADDMEMBER|", T0);
+	feed(f, "%d|MANAGER|support|Ann|ADDMEMBER|", T0);
+	feed(f, "%d|k1|sales|NONE|ENTERQUEUE||1|1", T0 + 10);
+	feed(f, "%d|k1|sales|Ann|CONNECT|5|z|2", T0 + 15);
+	feed(f, "%d|MANAGER|sales|Ann|REMOVEMEMBER|", T0 + 20);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.logged_in, 0);
+	assert_int_equal(t.logged_in, 1);
+	assert_int_equal(t.on_call, 1);
+	feed(f, "%d|k1|sales|Ann|COMPLETEAGENT|5|60|1", T0 + 75);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.logged_in, 0);                     /* not evidence */
+	assert_int_equal(t.logged_in, 1);                     /* still in support */
+	assert_int_equal(t.on_call, 0);
+	assert_int_equal(today(f, "sales")->completed, 1);   /* the call itself counts */
+	feed(f, "%d|k2|sales|NONE|ENTERQUEUE||1|1", T0 + 80);
+	feed(f, "%d|k2|sales|Ann|RINGNOANSWER|15000", T0 + 95);
+	feed(f, "%d|NONE|sales|Ann|PAUSE|Break", T0 + 96);
+	assert_int_equal(agents_of(f, "sales", NULL).logged_in, 0);
+	/* the same after AGENTLOGOFF of the queue */
+	feed(f, "%d|MANAGER|support|Ann|AGENTLOGOFF|SIP/1001|300", T0 + 100);
+	feed(f, "%d|k3|support|Ann|COMPLETECALLER|5|60|1", T0 + 101);
+	agents_of(f, "sales", &t);
+	assert_int_equal(t.logged_in, 0);
+	/* ADDMEMBER joins again, and so does AGENTLOGIN */
+	feed(f, "%d|MANAGER|sales|Ann|ADDMEMBER|", T0 + 200);
+	assert_int_equal(agents_of(f, "sales", NULL).logged_in, 1);
+	feed(f, "%d|MANAGER|support|Ann|AGENTLOGIN|SIP/1001", T0 + 201);
+	a = agents_of(f, "support", &t);
+	assert_int_equal(a.logged_in, 1);
+	assert_int_equal(t.logged_in, 1);
+	/* an agent never removed is still a member by evidence */
+	feed(f, "%d|k4|sales|Bob|CONNECT|5|z|2", T0 + 210);
+	assert_int_equal(agents_of(f, "sales", NULL).logged_in, 2);
+}
+
+/* AGENTLOGIN and AGENTLOGOFF with queue NONE: logged in (or off) in every queue. */
+static void test_agentlogin_all_queues(void **state)
+{
+	struct fixture *f = *state;
+	struct agent_counts a, t;
+	feed(f, "%d|NONE|NONE|Agent/1001|AGENTLOGIN|SIP/1001", T0);
+	struct agent_counts per[1];
+	model_agent_counts(f->m, per, &t);   /* no queue yet: only the total */
+	assert_int_equal(t.logged_in, 1);
+	assert_int_equal(t.available, 1);
+	feed(f, "%d|k1|sales|NONE|ENTERQUEUE||1|1", T0 + 10);
+	feed(f, "%d|k1|sales|Agent/1001|CONNECT|5|z|2", T0 + 15);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.logged_in, 1);
+	assert_int_equal(a.on_call, 1);
+	assert_int_equal(t.logged_in, 1);
+	feed(f, "%d|NONE|NONE|Agent/1001|AGENTLOGOFF|SIP/1001|100", T0 + 20);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.logged_in, 0);
+	assert_int_equal(t.logged_in, 0);
+	/* the end of the call in progress does not log it in again */
+	feed(f, "%d|k1|sales|Agent/1001|COMPLETEAGENT|5|30|1", T0 + 45);
+	a = agents_of(f, "sales", &t);
+	assert_int_equal(a.logged_in, 0);
+	assert_int_equal(t.logged_in, 0);
+	feed(f, "%d|NONE|NONE|Agent/1001|AGENTLOGIN|SIP/1001", T0 + 50);
+	agents_of(f, "sales", &t);
+	assert_int_equal(t.logged_in, 1);
+	feed(f, "%d|k2|sales|NONE|ENTERQUEUE||1|1", T0 + 60);
+	feed(f, "%d|k2|sales|Agent/1001|CONNECT|5|z|2", T0 + 65);
+	assert_int_equal(agents_of(f, "sales", NULL).logged_in, 1);
+}
+
+/* WITHDRAW: an outcome of its own, counted once, in today and the window. */
+static void test_withdraw(void **state)
+{
+	struct fixture *f = *state;
+	feed(f, "%d|w1|sales|NONE|ENTERQUEUE||1|1", T0);
+	model_advance(f->m, T0 + 30);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "sales")), 1);
+	assert_int_equal(feed(f, "%d|w1|sales|NONE|WITHDRAW|1|1|30|moved", T0 + 30), 1);
+	assert_int_equal(feed(f, "%d|w1|sales|NONE|WITHDRAW|1|1|30|moved", T0 + 30), 0);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "sales")), 0);
+	assert_int_equal(model_queue_longest_wait(f->m, qidx(f, "sales")), 0);
+	const struct counts *c = today(f, "sales");
+	assert_int_equal(c->withdrawn, 1);
+	assert_int_equal(c->offered, 1);
+	assert_int_equal(c->answered + c->abandoned + c->timed_out + c->exited_key +
+	                 c->exited_empty, 0);
+	assert_int_equal(window(f, "sales")->withdrawn, 1);
+	int n;
+	const struct interval *iv = model_queue_intervals(f->m, qidx(f, "sales"), &n);
+	assert_int_equal(iv[(T0 + 30 - model_day_start(f->m)) / MODEL_INTERVAL_S].offered, 1);
+	model_advance(f->m, T0 + 30 + 900);
+	assert_int_equal(window(f, "sales")->withdrawn, 0);
+	assert_int_equal(today(f, "sales")->withdrawn, 1);
+}
+
+static enum model_verdict submit(struct fixture *f, const char *fmt, ...)
+{
+	char line[512];
+	struct qevent ev;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	assert_int_equal(queuelog_parse(line, strlen(line), &ev), QL_EVENT);
+	return model_submit(f->m, &ev, MODEL_NO_WALL);
+}
+
+/* Past max_queues / max_agents a line naming a new one is refused whole, and
+ * the board says so; known names go on. */
+static void test_name_caps(void **state)
+{
+	struct fixture *f = *state;
+	struct snapshot s = { 0 };
+	struct snap_source h;
+	f->cfg.max_queues = 2;
+	f->cfg.max_agents = 2;
+	assert_int_equal(submit(f, "%d|c1|a|NONE|ENTERQUEUE||1|1", T0), MODEL_APPLIED);
+	assert_int_equal(submit(f, "%d|c2|b|NONE|ENTERQUEUE||1|1", T0), MODEL_APPLIED);
+	assert_int_equal(submit(f, "%d|c3|c|NONE|ENTERQUEUE||1|1", T0 + 1), MODEL_QUEUE_CAP);
+	assert_int_equal(submit(f, "%d|NONE|c|Ann|ADDMEMBER|", T0 + 1), MODEL_QUEUE_CAP);
+	assert_int_equal(model_queue_count(f->m), 2);
+	assert_int_equal(model_agent_count(f->m), 0);         /* Ann not added either */
+	assert_int_equal(model_now(f->m), T0 + 1);            /* only the clock moved */
+	assert_int_equal(submit(f, "%d|NONE|a|Ann|ADDMEMBER|", T0 + 2), MODEL_APPLIED);
+	assert_int_equal(submit(f, "%d|c1|a|Bob|CONNECT|2|x|1", T0 + 2), MODEL_APPLIED);
+	assert_int_equal(submit(f, "%d|c2|b|Cy|CONNECT|2|x|1", T0 + 3), MODEL_AGENT_CAP);
+	assert_int_equal(submit(f, "%d|NONE|NONE|Cy|PAUSEALL|x", T0 + 3), MODEL_AGENT_CAP);
+	assert_int_equal(submit(f, "%d|NONE|NONE|Ann|PAUSEALL|x", T0 + 3), MODEL_APPLIED);
+	assert_int_equal(model_agent_count(f->m), 2);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "b")), 1);   /* c2 still waits */
+	assert_int_equal(model_stats(f->m).queue_cap_lines, 2);
+	assert_int_equal(model_stats(f->m).agent_cap_lines, 2);
+	model_advance(f->m, T0 + 4);
+	snapshot_build(&s, f->m, &f->cfg);
+	assert_true(snapshot_model_health(&s, &f->cfg, &h));
+	assert_string_equal(h.kind, "model");
+	assert_int_equal(h.state, SRC_ERROR);
+	assert_int_equal(h.bad_lines, 4);
+	assert_string_equal(h.detail, "queue cap 2 reached: 2 lines refused; "
+	                              "agent cap 2 reached: 2 lines refused");
+	snapshot_free(&s);
+}
+
+/* Queues and agents with no members, calls or events for a day are
+ * forgotten; the rest keep their figures, calls and duplicates. */
+static void test_forget_idle_names(void **state)
+{
+	struct fixture *f = *state;
+	struct agent_counts a, t;
+	const int64_t day = 86400;
+	f->cfg.max_queues = 4;
+	f->cfg.stale_call_s = 3 * 86400;
+	feed(f, "%d|o1|old1|NONE|ENTERQUEUE||1|1", T0);
+	feed(f, "%d|o1|old1|Gone|CONNECT|2|x|1", T0 + 2);
+	feed(f, "%d|o1|old1|Gone|COMPLETECALLER|2|20|1", T0 + 22);
+	feed(f, "%d|NONE|old1|Gone|REMOVEMEMBER|", T0 + 25);    /* else a member keeps it */
+	feed(f, "%d|o2|old2|NONE|ENTERQUEUE||1|1", T0 + 30);
+	feed(f, "%d|o2|old2|NONE|ABANDON|1|1|5", T0 + 35);
+	feed(f, "%d|NONE|kept|Ann|ADDMEMBER|", T0 + 40);          /* a member keeps it */
+	feed(f, "%d|w1|busy|NONE|ENTERQUEUE||1|1", T0 + 50);       /* a waiting call keeps it */
+	assert_int_equal(model_queue_count(f->m), 4);
+	assert_int_equal(submit(f, "%d|n1|new|NONE|ENTERQUEUE||1|1", T0 + 60), MODEL_QUEUE_CAP);
+	model_advance(f->m, T0 + day + 3600);
+	model_advance(f->m, T0 + 2 * day + 3600);
+	assert_int_equal(model_queue_count(f->m), 2);
+	assert_int_equal(model_stats(f->m).forgotten_queues, 2);
+	assert_int_equal(model_agent_count(f->m), 1);              /* Gone went, Ann stays */
+	assert_int_equal(model_stats(f->m).forgotten_agents, 1);
+	a = agents_of(f, "kept", &t);
+	assert_int_equal(a.logged_in, 1);
+	assert_int_equal(t.logged_in, 1);
+	size_t b = qidx(f, "busy");
+	assert_int_equal(model_queue_waiting(f->m, b), 1);
+	assert_int_equal(model_queue_longest_wait(f->m, b), 2 * day + 3600 - 50);
+	/* the renumbered call is still found: its outcome counts once */
+	feed(f, "%d|w1|busy|Bob|CONNECT|9|x|1", T0 + 2 * day + 3601);
+	assert_int_equal(feed(f, "%d|w1|busy|Bob|CONNECT|9|x|1", T0 + 2 * day + 3601), 0);
+	assert_int_equal(model_queue_waiting(f->m, b), 0);
+	assert_int_equal(today(f, "busy")->answered, 1);
+	a = agents_of(f, "busy", NULL);
+	assert_int_equal(a.on_call, 1);
+	/* room again under the cap */
+	assert_int_equal(submit(f, "%d|n1|new|NONE|ENTERQUEUE||1|1", T0 + 2 * day + 3602),
+	                 MODEL_APPLIED);
+	assert_int_equal(submit(f, "%d|n1|old1|NONE|ENTERQUEUE||1|1", T0 + 2 * day + 3602),
+	                 MODEL_APPLIED);
+	assert_int_equal(today(f, "old1")->answered, 0);         /* a new start */
+	assert_int_equal(model_queue_count(f->m), 4);
+	/* the new queues took freed slots: nothing of the old tenants is left */
+	model_advance(f->m, T0 + 2 * day + 3612);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "new")), 1);
+	assert_int_equal(model_queue_longest_wait(f->m, qidx(f, "new")), 10);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "old1")), 1);
+	assert_int_equal(today(f, "new")->offered, 0);
+	feed(f, "%d|n1|new|NONE|ABANDON|1|1|11", T0 + 2 * day + 3613);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "new")), 0);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "old1")), 1);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "busy")), 0);
+	/* at the cap, a line's own time first forgets what went idle (in a
+	 * replay nothing else moves the clock) */
+	assert_int_equal(submit(f, "%d|z|zz|NONE|ENTERQUEUE||1|1", T0 + 4 * day), MODEL_APPLIED);
+	assert_int_equal(model_stats(f->m).forgotten_queues, 3);   /* "new" went */
+}
+
+/* A caller dropped as stale whose outcome comes after all: counted once, and
+ * a repeat of that line within two hours is still known as one (the oracle
+ * of fuzz_model found it counted twice). */
+static void test_outcome_after_stale_repeated(void **state)
+{
+	struct fixture *f = *state;
+	f->cfg.stale_call_s = 3600;
+	feed(f, "%d|s1|sales|NONE|ENTERQUEUE||1|1", T0);
+	model_advance(f->m, T0 + 3700);
+	assert_int_equal(model_stats(f->m).stale_dropped, 1);
+	assert_int_equal(feed(f, "%d|s1|sales|NONE|ABANDON|1|1|3800", T0 + 3800), 1);
+	assert_int_equal(feed(f, "%d|s1|sales|NONE|ABANDON|1|1|3800", T0 + 3800 + 7150), 0);
+	assert_int_equal(today(f, "sales")->abandoned, 1);
+	/* the same for a late line whose entry was never seen */
+	assert_int_equal(feed(f, "%d|s2|sales|NONE|ABANDON|1|1|5", T0 + 100), 1);
+	assert_int_equal(feed(f, "%d|s2|sales|NONE|ABANDON|1|1|5", T0 + 3800 + 7180), 0);
+	assert_int_equal(today(f, "sales")->abandoned, 2);
+}
+
 static void test_wrapup(void **state)
 {
 	struct fixture *f = *state;
@@ -535,6 +764,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_intervals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_waiting_and_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_removed_during_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agentlogin_all_queues, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_name_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forget_idle_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outcome_after_stale_repeated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrapup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_total, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_sources_and_forget, setup, teardown),
