@@ -7,13 +7,15 @@ import json
 import subprocess
 import sys
 import threading
+import os
 import time
 
 SLACK = 0.25
 
 
 def main(ccboard, log, times_path, out_path, gen_cmd):
-    board = subprocess.Popen([ccboard, "--json", "-c", "/dev/null", log],
+    config = os.environ.get("LIVE_CONFIG", "/dev/null")
+    board = subprocess.Popen([ccboard, "--json", "-c", config, log],
                              stdout=subprocess.PIPE, text=True)
     seen = []                       # (wall time, lines counted)
 
