@@ -987,11 +987,24 @@ static int lowest_level(const struct rule *x)
 	return x->thr[SEV_WARNING].set ? SEV_WARNING : SEV_CRITICAL;
 }
 
+/* The host clock stepped back (NTP): a moment later than now restarts at now,
+ * so a pending level is not held back by the step and no alert is raised in
+ * the future. */
+static void entry_follow_clock(struct entry *e, int64_t now)
+{
+	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
+		if (e->pend[lv] && e->pending[lv] > now)
+			e->pending[lv] = now;
+	if (e->level > SEV_OK && e->since > now)
+		e->since = now;
+}
+
 static void eval_one(struct alerts *a, const struct rule *x, const struct snap_queue *q,
                      const char *key, int64_t now, alert_event_fn fn, void *ctx)
 {
 	struct entry *e = entry_get(a, x->name, key);
 	e->seen = true;
+	entry_follow_clock(e, now);
 	if (e->fresh)
 		entry_restart(e, fn, ctx);
 	double v = metric_value(&x->m, q);

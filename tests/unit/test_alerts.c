@@ -147,6 +147,25 @@ static void test_fires_exactly_at_for_s(void **state)
 	assert_string_equal(f->s.alerts[0].message, "sales: service level 71.4% below 80% for 30 s");
 }
 
+/* The host clock steps back an hour: a pending level holds from the step on,
+ * not from an hour in the future, and an active alert is not "since" later
+ * than now. */
+static void test_clock_steps_back(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	sl(f, 0, 75);
+	assert_int_equal(eval(f, 5000), 0);        /* pending from 5000 */
+	assert_int_equal(eval(f, 1400), 0);        /* the clock steps back: pending from 1400 */
+	assert_int_equal(eval(f, 1429), 0);
+	assert_int_equal(eval(f, 1430), 1);
+	assert_int_equal(last(f)->change, ALERT_RAISED);
+	assert_int_equal(f->s.alerts[0].since, 1430);
+	assert_int_equal(eval(f, 1000), 0);        /* back again while active */
+	assert_int_equal(f->s.n_alerts, 1);
+	assert_int_equal(f->s.alerts[0].since, 1000);
+}
+
 static void test_escalate_ease_clear(void **state)
 {
 	struct fix *f = *state;
@@ -595,6 +614,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_defaults_valid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fires_exactly_at_for_s, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clock_steps_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escalate_ease_clear, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_straight_to_critical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_flapping, setup, teardown),
