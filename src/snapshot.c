@@ -556,11 +556,17 @@ int snapshot_write_text(const struct snapshot *s, FILE *out)
 	}
 	for (size_t i = 0; i < s->n_sources; i++) {
 		const struct snap_source *src = &s->sources[i];
-		if (!src->bad_lines)
+		if (!src->bad_lines && src->state != SRC_ERROR)
 			continue;
 		fputs("source ", out);
 		text_put(out, src->name, -1, false, flags);
-		fprintf(out, ": %" PRIu64 " lines, %" PRIu64 " bad\n", src->lines, src->bad_lines);
+		fprintf(out, ": %" PRIu64 " lines, %" PRIu64 " bad", src->lines, src->bad_lines);
+		if (src->detail[0]) {   /* what went wrong: a cap reached, a lost alert line */
+			fputs(" (", out);
+			text_put(out, src->detail, -1, false, flags);
+			fputc(')', out);
+		}
+		fputc('\n', out);
 	}
 	return fflush(out) == EOF || ferror(out) ? -1 : 0;
 }

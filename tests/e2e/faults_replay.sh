@@ -123,6 +123,9 @@ check "t['agents']['logged_in'] == 1000 and len(s['queues']) == 10000" "agent ca
 check "any(x['kind'] == 'model' and
            x['detail'] == 'agent cap 1000 reached: %d lines refused' % (99000 + 2 * 9000)
            for x in s['sources'])" "caps: the board does not say the agent cap was reached"
+"$CCBOARD" --replay --once -c "$TMP/agentcap.ini" "$TMP/big.log" > "$TMP/agentcap.txt"
+grep -q '^source model: .*(agent cap 1000 reached: 117000 lines refused)$' "$TMP/agentcap.txt" \
+	|| fail "caps: the --once table does not say the agent cap was reached: $(tail -n 2 "$TMP/agentcap.txt")"
 pass "caps on queue and agent names"
 
 # 3c. One line from the future (year 2286) among seventeen waiting callers and
