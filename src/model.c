@@ -119,21 +119,9 @@ struct model {
 
 /* ---- time ------------------------------------------------------------- */
 
-/* The start of the day containing t (local time, day_start_min minutes after
- * midnight) and the start of the next one: 23 or 25 hours apart on the days
- * DST starts or ends. Computed from the zone alone (util_local_epoch), so the
- * same t always gives the same bounds, in the repeated hour too. */
 static void day_bounds(int64_t t, int day_start_min, int64_t *start, int64_t *end)
 {
-	int y, mon, mday;
-	util_local_date(t, &y, &mon, &mday);
-	int64_t s = util_local_epoch(y, mon, mday, day_start_min);
-	if (s > t) {
-		s = util_local_epoch(y, mon, mday - 1, day_start_min);
-		mday--;
-	}
-	*start = s;
-	*end = util_local_epoch(y, mon, mday + 1, day_start_min);
+	util_day_bounds(t, day_start_min, start, end);
 }
 
 /* ---- lists ------------------------------------------------------------ */

@@ -284,6 +284,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	fill_callers(s, m, order);
 	fill_agents(s, m, rank, n);
 	s->as_of = model_now(m);
+	s->day_start = model_day_start(m);
 	s->window_s = cfg->window_s;
 	s->stats = model_stats(m);
 	s->site = cfg->site;

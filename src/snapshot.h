@@ -75,6 +75,7 @@ struct snap_alert {
 
 struct snapshot {
 	int64_t as_of;
+	int64_t day_start;                  /* when "today" began (intervals count from it) */
 	int window_s;
 	size_t n_queues;
 	struct snap_queue *queues;          /* sorted by name */

@@ -298,7 +298,6 @@ struct ui *ui_new(uv_loop_t *loop, const struct config *cfg, const char *theme,
 	if (actions)
 		ui->actions = *actions;
 	ui_view_init(&ui->view, glyphs_locale_is_utf8());
-	ui->view.day_start_min = cfg ? cfg->day_start_min : 0;
 	if (ui_load_theme(ui, name, cause) < 0 || ui_open_tty(ui, cause) < 0) {
 		ui_close_tty(ui);
 		ui_view_free(&ui->view);
@@ -331,7 +330,6 @@ void ui_set_config(struct ui *ui, const struct config *cfg)
 	if (!ui)
 		return;
 	ui->cfg = cfg;
-	ui->view.day_start_min = cfg ? cfg->day_start_min : 0;
 }
 
 void ui_draw(struct ui *ui, const struct snapshot *s)

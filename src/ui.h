@@ -24,8 +24,8 @@ struct ui_actions {
 struct ui *ui_new(uv_loop_t *loop, const struct config *cfg, const char *theme,
                   const struct ui_actions *actions, char **cause);
 
-/* Takes a reloaded configuration (kept, not owned): the trend's day start,
- * the bell and the themes' directory follow it from the next frame. */
+/* Takes a reloaded configuration (kept, not owned): the bell
+ * and the themes' directory follow it from the next frame. */
 void ui_set_config(struct ui *ui, const struct config *cfg);
 
 /* Draws s (one doupdate). Called every tick and after input. */

@@ -1142,34 +1142,13 @@ static void spark_row(const struct ui_view *v, const struct snap_queue *q, enum 
 	}
 }
 
-/* The start of the day holding t: day_start_min minutes after local midnight
- * of its calendar day, or of the day before. By the calendar, not t - 86400:
- * a day that spans a DST change is 23 or 25 hours long. */
-static int64_t trend_day_start(int64_t t, int day_start_min)
-{
-	time_t tt = (time_t)t, start;
-	struct tm tm;
-
-	for (int back = 0; back < 2; back++) {
-		localtime_r(&tt, &tm);
-		tm.tm_mday -= back;
-		tm.tm_hour = 0;
-		tm.tm_min = day_start_min;
-		tm.tm_sec = 0;
-		tm.tm_isdst = -1;
-		start = mktime(&tm);
-		if ((int64_t)start <= t)
-			break;
-	}
-	return (int64_t)start;
-}
-
 /* Hour marks under the sparklines: interval i starts i x 15 min (real
- * seconds) after the day's start; each mark is the local time of that epoch. */
+ * seconds) after the day's start (the model's, so a reloaded day_start and a
+ * 23- or 25-hour day are followed); each mark is the local time of that epoch. */
 static void trend_axis(const struct ui_view *v, const struct snapshot *s,
                        const struct spark_geom *g, int y)
 {
-	int64_t day0 = trend_day_start(s->as_of, v->day_start_min);
+	int64_t day0 = s->day_start;
 
 	for (int i = g->first; i < g->first + g->n; i++) {
 		time_t at = (time_t)(day0 + (int64_t)i * MODEL_INTERVAL_S);

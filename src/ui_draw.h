@@ -24,7 +24,6 @@ struct ui_view {
 	size_t n_names;            /* queue names of the last snapshot, for selection */
 	char **names;
 	int queue_top;             /* first queue row shown when not all fit */
-	int day_start_min;         /* minutes after midnight the day starts (axis) */
 	char theme_name[64];
 	char note[96];             /* a transient message in the footer */
 	int64_t note_until;        /* shown while the snapshot is older than this */

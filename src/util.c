@@ -138,3 +138,16 @@ int64_t util_local_epoch(int y, int mon, int mday, int minute)
 	}
 	return lo;
 }
+
+void util_day_bounds(int64_t t, int day_start_min, int64_t *start, int64_t *end)
+{
+	int y, mon, mday;
+	util_local_date(t, &y, &mon, &mday);
+	int64_t s = util_local_epoch(y, mon, mday, day_start_min);
+	if (s > t) {
+		s = util_local_epoch(y, mon, mday - 1, day_start_min);
+		mday--;
+	}
+	*start = s;
+	*end = util_local_epoch(y, mon, mday + 1, day_start_min);
+}

@@ -31,5 +31,10 @@ int util_local_date(int64_t t, int *y, int *mon, int *mday);
  * midnight: of two (a time repeated when DST ends), the earlier; of none (a
  * time skipped when DST starts), the instant the clocks jump past it. */
 int64_t util_local_epoch(int y, int mon, int mday, int minute);
+/* The start of the day containing t (local time, day_start_min minutes after
+ * midnight) and the start of the next one: 23 or 25 hours apart on the days
+ * DST starts or ends. Computed from the zone alone (util_local_epoch), so the
+ * same t always gives the same bounds, in the repeated hour too. */
+void util_day_bounds(int64_t t, int day_start_min, int64_t *start, int64_t *end);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "theme.h"
 #include "ui_draw.h"
+#include "util.h"
 
 #define AS_OF 1767283199   /* Thu 1 Jan 2026 15:59:59 UTC */
 
@@ -408,7 +409,7 @@ static void axis_labels(const char *tz, int64_t as_of, int day_start_min, int n,
 	snap.total.n_intervals = n;
 	for (int i = 0; i < n; i++)
 		snap.total.intervals[i].offered = 1 + i % 5;
-	view.day_start_min = day_start_min;
+	util_day_bounds(as_of, day_start_min, &snap.day_start, &(int64_t){ 0 });
 	ui_draw_screen(&view, &snap);
 	assert_true(view.lay.trend_axis);
 	y = view.lay.trend.y + 1 + 3 * view.lay.trend_rows;
