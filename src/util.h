@@ -2,6 +2,7 @@
 #ifndef CCBOARD_UTIL_H
 #define CCBOARD_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +13,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* Returns a malloc'ed printf-formatted string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same with a va_list (left unusable, as by vsnprintf). */
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Restores the terminal (through the hook), prints "ccboard: msg" and exits 70. */
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
