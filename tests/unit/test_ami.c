@@ -867,6 +867,8 @@ static void test_whole_recording(void **state)
 	assert_int_equal(count_kind(r, EV_REMOVEMEMBER), 3);
 	assert_int_equal(count_kind(r, EV_PAUSE) + count_kind(r, EV_UNPAUSE), 15);
 	assert_int_equal(count_kind(r, EV_MEMBERSTATUS), 244 + 14 + 22);
+	/* the burst QueueStatus shows 5 members InCall: 1, every AgentConnect seen */
+	assert_int_equal(count_kind(r, EV_BUSY), 0);
 
 	/* every outcome in queue_log has its AMI twin: same kind (as far as AMI
 	 * can tell), same queue, same wait, same second */
