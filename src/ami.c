@@ -214,14 +214,18 @@ struct ami_member {
 	char *queue, *name;
 	bool paused;
 	bool seen;
+	double ended;         /* time of the member's latest AgentComplete in the queue */
 };
 
 /* An answered call, from AgentConnect to AgentComplete: lets an AgentComplete
  * that lacks the caller's Uniqueid end the right call, and a QueueStatus end
- * calls whose member it shows out of any call. */
+ * calls whose member it shows out of any call. An unseen one stands for a call
+ * a QueueStatus showed (InCall: 1) whose AgentConnect never came: its callid
+ * is made up (EV_BUSY), and the member's next AgentComplete in the queue ends it. */
 struct ami_talk {
 	char *queue, *name, *iface, *callid;
 	double since;
+	bool unseen;
 };
 
 void ami_mapper_init(struct ami_mapper *m)
@@ -362,8 +366,9 @@ static char *strdup_or_null(const char *s)
 
 static void talk_remove(struct ami_mapper *m, size_t i);
 
-static void talk_add(struct ami_mapper *m, const char *queue, const char *name,
-                     const char *iface, const char *callid, double t)
+/* Follows an answered call; returns it, or NULL when out of memory. */
+static struct ami_talk *talk_add(struct ami_mapper *m, const char *queue, const char *name,
+                                 const char *iface, const char *callid, double t)
 {
 	if (m->n_talks == AMI_MAX_TALKS)
 		talk_remove(m, 0);          /* its end was lost long ago, and no resync came */
@@ -371,7 +376,7 @@ static void talk_add(struct ami_mapper *m, const char *queue, const char *name,
 		size_t cap = m->cap_talks ? m->cap_talks * 2 : 16;
 		struct ami_talk *nt = realloc(m->talks, cap * sizeof *nt);
 		if (!nt)
-			return;
+			return NULL;
 		m->talks = nt;
 		m->cap_talks = cap;
 	}
@@ -380,9 +385,10 @@ static void talk_add(struct ami_mapper *m, const char *queue, const char *name,
 		.iface = strdup_or_null(iface), .callid = strdup(callid), .since = t };
 	if (!k->queue || !k->callid || (name && !k->name) || (iface && !k->iface)) {
 		talk_free(k);
-		return;
+		return NULL;
 	}
 	m->n_talks++;
+	return k;
 }
 
 /* Removes talk i, keeping the others in the order they were answered. */
@@ -411,6 +417,16 @@ static ssize_t talk_find_member(const struct ami_mapper *m, size_t i, const char
 		if (str_eq(k->queue, queue) && (str_eq(k->name, name) || str_eq(k->iface, iface)))
 			return (ssize_t)i;
 	}
+	return -1;
+}
+
+/* The member's unseen call in queue (see struct ami_talk), or -1. */
+static ssize_t talk_find_unseen(const struct ami_mapper *m, const char *queue,
+                                const char *name, const char *iface)
+{
+	for (ssize_t k = 0; (k = talk_find_member(m, (size_t)k, queue, name, iface)) >= 0; k++)
+		if (m->talks[k].unseen)
+			return k;
 	return -1;
 }
 
@@ -479,6 +495,19 @@ static void emit(struct emitter *e, const struct qevent *ev)
 	e->m->events++;
 	e->n++;
 	e->fn(e->ctx, ev);
+}
+
+/* Ends talk k unseen (EV_FORGET, the call and agent set): nothing is counted,
+ * and an end that comes after all still counts once. */
+static void talk_forget(struct emitter *e, size_t k, double t, const struct ami_msg *msg)
+{
+	struct ami_talk *tk = &e->m->talks[k];
+	struct qevent ev = ev_base(EV_FORGET, t, msg);
+	ev.callid = tk->callid;
+	ev.queue = tk->queue;
+	ev.agent = tk->name ? tk->name : tk->iface;
+	emit(e, &ev);
+	talk_remove(e->m, k);
 }
 
 /* A caller joins (QueueCallerJoin, Join) or is found waiting (QueueEntry).
@@ -555,8 +584,13 @@ static void map_connect(struct emitter *e, const struct ami_msg *msg, double t)
 		c->state = CALLER_DONE;
 	else if (ev.callid && ev.queue && (c = caller_add(e->m, ev.callid, ev.queue)) != NULL)
 		c->state = CALLER_DONE;
+	const char *name = hdr(msg, "MemberName"), *iface = hdr(msg, "Interface");
+	/* the member takes a new call: the unseen one a QueueStatus showed has ended */
+	ssize_t u = ev.queue ? talk_find_unseen(e->m, ev.queue, name, iface) : -1;
+	if (u >= 0)
+		talk_forget(e, (size_t)u, t, msg);
 	if (ev.callid && ev.queue && talk_find_call(e->m, ev.callid, ev.queue) < 0)
-		talk_add(e->m, ev.queue, hdr(msg, "MemberName"), hdr(msg, "Interface"), ev.callid, t);
+		talk_add(e->m, ev.queue, name, iface, ev.callid, t);
 	emit(e, &ev);
 }
 
@@ -570,13 +604,19 @@ static void map_complete(struct emitter *e, const struct ami_msg *msg, double t)
 	ev.talk_s = hdr_long(msg, "TalkTime");
 	ev.reason = reason;
 	struct ami_mapper *m = e->m;
-	ssize_t k = -1;
+	const char *name = hdr(msg, "MemberName"), *iface = hdr(msg, "Interface");
+	ssize_t k = -1, unseen = -1;
 	if (ev.callid && ev.queue) {
 		k = talk_find_call(m, ev.callid, ev.queue);
+		/* a call whose AgentConnect was not seen: it still counts (as a
+		 * COMPLETEAGENT does in a log that began mid-call), and it ends the
+		 * member's unseen call that a QueueStatus showed */
+		if (k < 0)
+			unseen = talk_find_unseen(m, ev.queue, name, iface);
 	} else if (ev.queue) {
 		/* Asterisk sometimes leaves out the caller's Uniqueid (and the agent
 		 * leg's Dest* fields): end the member's call in that queue */
-		k = talk_find_member(m, 0, ev.queue, hdr(msg, "MemberName"), hdr(msg, "Interface"));
+		k = talk_find_member(m, 0, ev.queue, name, iface);
 		if (k >= 0) {
 			ev.callid = m->talks[k].callid;
 			if (!ev.agent)
@@ -584,9 +624,14 @@ static void map_complete(struct emitter *e, const struct ami_msg *msg, double t)
 			m->completes_matched++;
 		}
 	}
+	struct ami_member *mb = ev.queue && ev.agent ? member_find(m, ev.queue, ev.agent) : NULL;
+	if (mb)
+		mb->ended = t;
 	emit(e, &ev);
 	if (k >= 0)
 		talk_remove(m, (size_t)k);
+	if (unseen >= 0)
+		talk_forget(e, (size_t)unseen, t, msg);
 }
 
 static void map_agent_simple(struct emitter *e, const struct ami_msg *msg, double t,
@@ -639,33 +684,59 @@ static void map_member(struct emitter *e, const struct ami_msg *msg, double t)
 	emit_status(e, msg, t);
 }
 
+/* A QueueMember of a reply with InCall: 1 for a member in no call the mapper
+ * follows in that queue: its AgentConnect was not seen (we connected mid-call,
+ * or it was lost). The member is on a call from now (EV_BUSY under a made-up
+ * callid, nothing counted) until its next AgentComplete or a reply with InCall: 0. */
+static void status_busy(struct emitter *e, const struct ami_msg *msg, double t,
+                        const char *queue, const char *name, const char *iface)
+{
+	struct ami_mapper *m = e->m;
+	const char *agent = msg_agent(msg);
+	if (!agent || talk_find_member(m, 0, queue, name, iface) >= 0)
+		return;
+	struct ami_member *mb = member_find(m, queue, agent);
+	if (mb && mb->ended >= m->reply.time - 1.0)
+		return;                     /* its AgentComplete came as the reply was made */
+	char callid[48];
+	snprintf(callid, sizeof callid, "ami-incall-%llu", (unsigned long long)(m->calls_unseen + 1));
+	struct ami_talk *tk = talk_add(m, queue, name, iface, callid, t);
+	if (!tk)
+		return;
+	tk->unseen = true;
+	m->calls_unseen++;
+	struct qevent ev = ev_base(EV_BUSY, t, msg);
+	ev.callid = tk->callid;
+	ev.agent = agent;
+	emit(e, &ev);
+}
+
 /* A QueueMember of a reply with InCall: 0: the member's calls in that queue
  * answered before the reply have ended unseen (their AgentComplete lost or
  * without ids). They are forgotten, not counted: an end that comes after all
- * still counts once. */
+ * still counts once. With InCall: 1, see status_busy. */
 static void status_incall(struct emitter *e, const struct ami_msg *msg, double t)
 {
 	struct ami_mapper *m = e->m;
 	const char *queue = hdr(msg, "Queue"), *incall = hdr(msg, "InCall");
-	if (!m->reply.on || !queue || !incall || strcmp(incall, "0") != 0)
+	if (!m->reply.on || !queue || !incall)
 		return;
 	const char *name = hdr(msg, "Name"), *iface = hdr(msg, "Location");
 	if (!name)
 		name = hdr(msg, "MemberName");
 	if (!iface)
 		iface = hdr(msg, "Interface");
+	if (strcmp(incall, "1") == 0) {
+		status_busy(e, msg, t, queue, name, iface);
+		return;
+	}
+	if (strcmp(incall, "0") != 0)
+		return;
 	for (ssize_t k = 0; (k = talk_find_member(m, (size_t)k, queue, name, iface)) >= 0;) {
-		struct ami_talk *tk = &m->talks[k];
-		if (tk->since >= m->reply.time - 1.0) {
+		if (m->talks[k].since >= m->reply.time - 1.0)
 			k++;
-			continue;
-		}
-		struct qevent ev = ev_base(EV_FORGET, t, msg);
-		ev.callid = tk->callid;
-		ev.queue = tk->queue;
-		ev.agent = tk->name ? tk->name : tk->iface;
-		emit(e, &ev);
-		talk_remove(m, (size_t)k);
+		else
+			talk_forget(e, (size_t)k, t, msg);
 	}
 }
 

@@ -90,6 +90,7 @@ struct ami_mapper {
 	/* counters */
 	uint64_t messages, events, ignored, bad;
 	uint64_t completes_matched;  /* AgentComplete without Uniqueid, matched by member */
+	uint64_t calls_unseen;       /* calls a QueueStatus showed whose AgentConnect was not seen */
 };
 
 void ami_mapper_init(struct ami_mapper *m);
@@ -110,7 +111,10 @@ size_t ami_mapper_feed(struct ami_mapper *m, const struct ami_msg *msg, double r
 /* A QueueStatus reply (the seed, or a periodic resync) corrects live state
  * only: members who left or joined unseen, pauses, callers no longer waiting
  * (EV_FORGET), answered calls whose member is no longer in a call in that queue
- * (EV_FORGET, the call and agent set); it never emits an outcome or an end. */
+ * (EV_FORGET, the call and agent set), members in a call whose AgentConnect
+ * was not seen (EV_BUSY under a made-up callid, ended by the member's next
+ * AgentComplete in that queue or a reply showing it out of any call); it never
+ * emits an outcome or an end. */
 
 /* Settles bare QueueCallerLeave messages older than leave_grace as of now (a
  * receive-clock time, like recv_time): a caller who left with no

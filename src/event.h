@@ -27,6 +27,8 @@ enum ev_kind {
 	EV_MEMBERSTATUS,   /* AMI device status of a member; status */
 	EV_QUEUESTART,     /* Asterisk (re)started: calls in progress are gone */
 	EV_FORGET,         /* a waiting call left unseen (AMI was down): no outcome */
+	EV_BUSY,           /* agent on a call whose CONNECT was not seen (AMI QueueStatus
+	                      InCall: 1), under a made-up callid: nothing counted */
 	EV_KIND_COUNT
 };
 

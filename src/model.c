@@ -773,6 +773,38 @@ static void on_forget(struct model *m, const struct qevent *ev)
 		call_retire(m, c, ev->time);
 }
 
+/* AMI: the agent is on a call in the queue whose CONNECT was not seen (a
+ * QueueStatus shows it InCall), under a callid made up for it. Like a CONNECT
+ * it makes the agent busy until the call's end or EV_FORGET, but it counts
+ * nothing: no answer (so no outcome is counted for this record), and an end
+ * counts as one whose CONNECT was never seen does. A made-up callid is used
+ * once: a record already known makes it a repeat. */
+static bool on_busy(struct model *m, const struct qevent *ev)
+{
+	int32_t qi, ai;
+	uint32_t h;
+	struct call *c;
+	if (ev->callid == NULL || ev->queue == NULL || ev->agent == NULL)
+		return true;
+	qi = queue_index(m, ev);
+	h = call_hash(ev, qi);
+	if (call_find(m, ev, qi, h))
+		return false;
+	ai = agent_index(m, ev);
+	struct agent *a = &m->agents[ai];
+	member_ensure(a, qi, ev->time);
+	a->active_calls++;
+	a->since = ev->time;
+	a->ring_since = INT64_MIN;
+	c = call_new(m, ev, qi, h);
+	c->phase = PH_TALKING;
+	c->outcome_seen = 1;
+	c->agent = ai;
+	c->key_t = ev->time;
+	list_insert(&m->live, c);
+	return true;
+}
+
 /* Asterisk restarted: every call in progress is gone; memberships stay. */
 static void on_queuestart(struct model *m, int64_t t)
 {
@@ -1059,7 +1091,7 @@ int64_t model_now(const struct model *m)
 
 static bool kind_names_call_queue(enum ev_kind k)
 {
-	return k <= EV_RINGING || k == EV_FORGET;
+	return k <= EV_RINGING || k == EV_FORGET || k == EV_BUSY;
 }
 
 static bool kind_names_member(enum ev_kind k)
@@ -1081,7 +1113,7 @@ static bool adds_queue(const struct model *m, const struct qevent *ev)
 /* Would applying ev add an agent to the model? */
 static bool adds_agent(const struct model *m, const struct qevent *ev)
 {
-	bool on_call = ev->kind == EV_CONNECT || ev->kind == EV_COMPLETE ||
+	bool on_call = ev->kind == EV_CONNECT || ev->kind == EV_COMPLETE || ev->kind == EV_BUSY ||
 	               ev->kind == EV_TRANSFER || (ev->kind >= EV_RINGNOANSWER && ev->kind <= EV_RINGING);
 	if (ev->agent == NULL)
 		return false;
@@ -1156,6 +1188,9 @@ static bool apply_event(struct model *m, const struct qevent *ev)
 		break;
 	case EV_FORGET:
 		on_forget(m, ev);
+		break;
+	case EV_BUSY:
+		applied = on_busy(m, ev);
 		break;
 	default:
 		break;

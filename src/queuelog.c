@@ -58,7 +58,7 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 	"ENTER", "CONNECT", "COMPLETE", "TRANSFER", "ABANDON", "TIMEOUT", "EXITKEY",
 	"EXITEMPTY", "WITHDRAW", "RINGNOANSWER", "RINGCANCELED", "RINGING", "ADDMEMBER",
 	"REMOVEMEMBER", "AGENTLOGIN", "AGENTLOGOFF", "PAUSE", "UNPAUSE", "MEMBERSTATUS",
-	"QUEUESTART", "FORGET",
+	"QUEUESTART", "FORGET", "BUSY",
 };
 
 const char *event_kind_name(enum ev_kind kind)

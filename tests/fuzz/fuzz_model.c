@@ -525,6 +525,11 @@ static void apply_event(struct run *r, struct fuzz_in *in, enum ev_kind kind)
 	run_apply(r, &ev);
 }
 
+/* The first of the four ops that are not an event: they follow the kinds up
+ * to EV_FORGET, and kinds added later come after them, so that the seeds'
+ * programs keep their meaning. */
+#define OP_CONTROL (EV_FORGET + 1)
+
 /* The compact program: a settings header, then one op per byte. */
 static void run_program(struct run *r, struct fuzz_in *in)
 {
@@ -537,20 +542,22 @@ static void run_program(struct run *r, struct fuzz_in *in)
 	ref_follow(r);
 	while (in->n > 0) {
 		unsigned op = fuzz_byte(in) % (EV_KIND_COUNT + 4);
-		if (op < EV_KIND_COUNT) {
+		if (op < OP_CONTROL) {
 			apply_event(r, in, (enum ev_kind)op);
-		} else if (op == EV_KIND_COUNT) {
+		} else if (op == OP_CONTROL) {
 			r->t += (int64_t)fuzz_u16(in) * 7;
 			run_advance(r, r->t);
-		} else if (op == EV_KIND_COUNT + 1) {
+		} else if (op == OP_CONTROL + 1) {
 			snapshot_check(r, false);
-		} else if (op == EV_KIND_COUNT + 2) {
+		} else if (op == OP_CONTROL + 2) {
 			r->cur ^= 1;
 			model_set_config(r->m, &r->cfg[r->cur]);
 			ref_follow(r);
 			alerts_set_rules(r->al, r->cfg[r->cur].alert_rules);
-		} else {
+		} else if (op == OP_CONTROL + 3) {
 			snapshot_check(r, true);
+		} else {
+			apply_event(r, in, (enum ev_kind)(op - 4));
 		}
 	}
 }

@@ -96,7 +96,7 @@ def model_seeds(logs):
 
 
 def dst_program(rnd, change):
-    ops = 25                                    # EV_KIND_COUNT + 4
+    # ops: the kinds up to EV_FORGET (0-20), 21-24 as below, later kinds from 25
     day_start = [0, 15, 25, 0][change]          # minutes / 6: 00:00, 01:30, 02:30
     settings = [240, 28, day_start, 0, 20, 5, 0]
     out = [ord("Z"), change] + settings + settings[:3] + [10, 20, 5, 2]

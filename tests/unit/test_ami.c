@@ -599,6 +599,137 @@ static void test_complete_without_ids(void **state)
 	run_free(r);
 }
 
+/* A QueueStatus reply (tech and vip) at recv_time: Peggy in tech with
+ * InCall tech_incall, in vip with InCall 0; Judy in vip, InCall 0. */
+static void status_reply(struct run *r, int id, double recv_time, int tech_incall)
+{
+	r->recv_time = recv_time;
+	feedf(r, "Event: QueueParams\nQueue: tech\nActionID: ccb-qs-%d\n\n"
+	      "Event: QueueParams\nQueue: vip\nActionID: ccb-qs-%d\n\n"
+	      "Event: QueueMember\nQueue: tech\nName: Peggy\nLocation: Local/206@agents/n\n"
+	      "InCall: %d\nStatus: 2\nPaused: 0\nActionID: ccb-qs-%d\n\n"
+	      "Event: QueueMember\nQueue: vip\nName: Peggy\nLocation: Local/206@agents/n\n"
+	      "InCall: 0\nStatus: 2\nPaused: 0\nActionID: ccb-qs-%d\n\n"
+	      "Event: QueueMember\nQueue: vip\nName: Judy\nLocation: Local/202@agents/n\n"
+	      "InCall: 0\nStatus: 1\nPaused: 0\nActionID: ccb-qs-%d\n\n"
+	      "Event: QueueStatusComplete\nActionID: ccb-qs-%d\n\n",
+	      id, id, tech_incall, id, id, id, id);
+}
+
+/* Agents by state in queue q ("" for the total). */
+static struct agent_counts agents_in(const struct model *m, const char *q)
+{
+	struct agent_counts per[8], total;
+	assert_true(model_queue_count(m) <= 8);
+	model_agent_counts(m, per, &total);
+	for (size_t i = 0; *q && i < model_queue_count(m); i++)
+		if (strcmp(model_queue_name(m, i), q) == 0)
+			return per[i];
+	assert_string_equal(q, "");
+	return total;
+}
+
+/* Every count of every queue is still 0. */
+static void assert_nothing_counted(const struct model *m)
+{
+	static const struct counts zero;
+	for (size_t i = 0; i < model_queue_count(m); i++) {
+		assert_memory_equal(model_queue_today(m, i), &zero, sizeof zero);
+		assert_memory_equal(model_queue_window(m, i), &zero, sizeof zero);
+	}
+}
+
+/* A QueueStatus shows a member in a call (InCall: 1) whose AgentConnect the
+ * board never saw (it connected mid-call): the member is on a call in that
+ * queue, in its other queues and in the total, nothing counted, until a reply
+ * shows it out of any call or its AgentComplete comes. */
+static void test_queuestatus_incall_unseen(void **state)
+{
+	(void)state;
+	struct config cfg;
+	config_defaults(&cfg);
+	struct run *r = run_new();
+	r->model = model_new(&cfg);
+	status_reply(r, 1, T_CALL, 1);
+	model_advance(r->model, T_CALL + 1);
+	struct agent_counts tech = agents_in(r->model, "tech"), vip = agents_in(r->model, "vip");
+	struct agent_counts total = agents_in(r->model, "");
+	assert_int_equal(tech.logged_in, 1);
+	assert_int_equal(tech.on_call, 1);
+	assert_int_equal(tech.available, 0);
+	assert_int_equal(vip.on_call, 1);           /* on a call from any queue: busy in all */
+	assert_int_equal(vip.available, 1);         /* Judy */
+	assert_int_equal(total.logged_in, 2);
+	assert_int_equal(total.on_call, 1);
+	assert_int_equal(total.available, 1);
+	assert_int_equal(count_kind(r, EV_BUSY), 1);
+	assert_int_equal(r->map.calls_unseen, 1);
+	assert_nothing_counted(r->model);
+
+	/* the next resync, still in that call: nothing new */
+	size_t n = r->n;
+	status_reply(r, 2, T_CALL + 60, 1);
+	for (size_t i = n; i < r->n; i++)
+		assert_int_equal(r->ev[i].ev.kind, EV_MEMBERSTATUS);
+	assert_int_equal(agents_in(r->model, "").on_call, 1);
+
+	/* the one after shows it out of any call: available again */
+	status_reply(r, 3, T_CALL + 120, 0);
+	model_advance(r->model, T_CALL + 121);
+	tech = agents_in(r->model, "tech");
+	total = agents_in(r->model, "");
+	assert_int_equal(tech.on_call, 0);
+	assert_int_equal(tech.available, 1);
+	assert_int_equal(total.on_call, 0);
+	assert_int_equal(total.available, 2);
+	assert_nothing_counted(r->model);
+	assert_int_equal(r->map.n_talks, 0);
+
+	/* in a call again; its AgentComplete ends it (and counts, as a COMPLETEAGENT
+	 * whose CONNECT a log never had does) */
+	status_reply(r, 4, T_CALL + 180, 1);
+	assert_int_equal(agents_in(r->model, "").on_call, 1);
+	r->recv_time = T_CALL + 200;
+	feedf(r, "Event: AgentComplete\nTimestamp: %d\nQueue: tech\nUniqueid: 7.001\n"
+	      "Interface: Local/206@agents/n\nMemberName: Peggy\nHoldTime: 3\nTalkTime: 50\n"
+	      "Reason: caller\n\n", T_CALL + 200);
+	assert_int_equal(agents_in(r->model, "tech").on_call, 0);
+	assert_int_equal(agents_in(r->model, "").available, 2);
+	assert_int_equal(tech_today(r->model)->completed, 1);
+	assert_int_equal(tech_today(r->model)->answered, 0);
+	assert_int_equal(r->map.n_talks, 0);
+	/* a reply made as that call ended may still show it: not a new call */
+	status_reply(r, 5, T_CALL + 200.5, 1);
+	assert_int_equal(agents_in(r->model, "").on_call, 0);
+
+	/* a call whose AgentConnect was seen is not marked twice */
+	answer(r, "7.100", T_CALL + 300);
+	n = count_kind(r, EV_BUSY);
+	status_reply(r, 6, T_CALL + 360, 1);
+	assert_int_equal(count_kind(r, EV_BUSY), n);
+	assert_int_equal(agents_in(r->model, "").on_call, 1);
+	r->recv_time = T_CALL + 374;
+	feedf(r, "Event: AgentComplete\nTimestamp: %d\nQueue: tech\nUniqueid: 7.100\n"
+	      "MemberName: Peggy\nTalkTime: 70\nReason: agent\n\n", T_CALL + 374);
+	assert_int_equal(agents_in(r->model, "").on_call, 0);
+
+	/* unseen, then a new AgentConnect: the unseen call has ended */
+	status_reply(r, 7, T_CALL + 420, 1);
+	assert_int_equal(agents_in(r->model, "").on_call, 1);
+	answer(r, "7.200", T_CALL + 430);
+	assert_int_equal(agents_in(r->model, "").on_call, 1);
+	r->recv_time = T_CALL + 444;
+	feedf(r, "Event: AgentComplete\nTimestamp: %d\nQueue: tech\nUniqueid: 7.200\n"
+	      "MemberName: Peggy\nTalkTime: 10\nReason: agent\n\n", T_CALL + 444);
+	assert_int_equal(agents_in(r->model, "").on_call, 0);
+	assert_int_equal(r->map.n_talks, 0);
+	assert_int_equal(tech_today(r->model)->completed, 3);
+	assert_int_equal(tech_today(r->model)->answered, 2);
+	model_free(r->model);
+	config_free(&cfg);
+	run_free(r);
+}
+
 static void test_ast11_queuestatus(void **state)
 {
 	(void)state;
@@ -736,6 +867,8 @@ static void test_whole_recording(void **state)
 	assert_int_equal(count_kind(r, EV_REMOVEMEMBER), 3);
 	assert_int_equal(count_kind(r, EV_PAUSE) + count_kind(r, EV_UNPAUSE), 15);
 	assert_int_equal(count_kind(r, EV_MEMBERSTATUS), 244 + 14 + 22);
+	/* the burst QueueStatus shows 5 members InCall: 1, every AgentConnect seen */
+	assert_int_equal(count_kind(r, EV_BUSY), 0);
 
 	/* every outcome in queue_log has its AMI twin: same kind (as far as AMI
 	 * can tell), same queue, same wait, same second */
@@ -777,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_members),
 		cmocka_unit_test(test_queuestatus_seed_is_idempotent),
 		cmocka_unit_test(test_queuestatus_cut_then_new_reply),
+		cmocka_unit_test(test_queuestatus_incall_unseen),
 		cmocka_unit_test(test_complete_without_ids),
 		cmocka_unit_test(test_ast11_queuestatus),
 		cmocka_unit_test(test_whole_recording),

@@ -676,6 +676,89 @@ static void test_two_sources_and_forget(void **state)
 	assert_int_equal(today(f, "q")->offered, 2);
 }
 
+static struct qevent ami_ev(enum ev_kind kind, int64_t t, const char *callid, const char *queue,
+                            const char *agent)
+{
+	return (struct qevent){ .time = t, .kind = kind, .callid = callid, .queue = queue,
+	                        .agent = agent, .hold_s = -1, .talk_s = -1, .wait_s = -1,
+	                        .ring_ms = -1 };
+}
+
+/* EV_BUSY (AMI: a QueueStatus shows the agent in a call whose CONNECT was not
+ * seen): on a call in every queue of the agent until the made-up call ends or
+ * is forgotten; nothing is counted for it, and its end counts as one whose
+ * CONNECT was never seen does. */
+static void test_busy_unseen_call(void **state)
+{
+	struct fixture *f = *state;
+	static const struct counts zero;
+	struct qevent ev = ami_ev(EV_ADDMEMBER, T0, NULL, "sales", "Alex");
+	assert_true(model_apply(f->m, &ev));
+	ev.queue = "support";
+	assert_true(model_apply(f->m, &ev));
+	ev = ami_ev(EV_BUSY, T0 + 10, "ami-incall-1", "sales", "Alex");
+	assert_true(model_apply(f->m, &ev));
+	assert_false(model_apply(f->m, &ev));          /* a made-up callid is used once */
+	struct agent_counts total, a = agents_of(f, "sales", &total);
+	assert_int_equal(a.on_call, 1);
+	assert_int_equal(a.available, 0);
+	assert_int_equal(agents_of(f, "support", NULL).on_call, 1);   /* busy in all its queues */
+	assert_int_equal(total.logged_in, 1);
+	assert_int_equal(total.on_call, 1);
+	assert_int_equal(total.available, 0);
+	struct agent_view v;
+	assert_true(model_agent(f->m, 0, &v));
+	assert_int_equal(v.state, AGENT_ON_CALL);
+	assert_int_equal(v.since, T0 + 10);
+	assert_memory_equal(today(f, "sales"), &zero, sizeof zero);
+	assert_memory_equal(window(f, "sales"), &zero, sizeof zero);
+	assert_int_equal(model_queue_waiting(f->m, qidx(f, "sales")), 0);
+	/* a later QueueStatus shows it out of any call */
+	ev = ami_ev(EV_FORGET, T0 + 70, "ami-incall-1", "sales", "Alex");
+	assert_true(model_apply(f->m, &ev));
+	a = agents_of(f, "sales", &total);
+	assert_int_equal(a.on_call, 0);
+	assert_int_equal(a.available, 1);
+	assert_int_equal(total.available, 1);
+	assert_memory_equal(today(f, "sales"), &zero, sizeof zero);
+
+	/* its end, matched by member (no caller id): counted like a COMPLETEAGENT
+	 * whose CONNECT the log never had */
+	ev = ami_ev(EV_BUSY, T0 + 100, "ami-incall-2", "sales", "Alex");
+	assert_true(model_apply(f->m, &ev));
+	ev = ami_ev(EV_COMPLETE, T0 + 130, "ami-incall-2", "sales", "Alex");
+	ev.talk_s = 90;
+	assert_true(model_apply(f->m, &ev));
+	assert_int_equal(agents_of(f, "sales", NULL).on_call, 0);
+	assert_int_equal(today(f, "sales")->completed, 1);
+	assert_int_equal(today(f, "sales")->talk_s, 90);
+	assert_int_equal(today(f, "sales")->answered, 0);
+	assert_int_equal(today(f, "sales")->offered, 0);
+	assert_int_equal(feed(f, "%d|c9|sales|Alex|COMPLETEAGENT|5|60|1", T0 + 140), 1);
+	assert_int_equal(today(f, "sales")->completed, 2);   /* the same rule in a queue_log */
+
+	/* the caller's id known: its end (counted) and the made-up call's forgetting */
+	ev = ami_ev(EV_BUSY, T0 + 200, "ami-incall-3", "sales", "Alex");
+	assert_true(model_apply(f->m, &ev));
+	ev = ami_ev(EV_COMPLETE, T0 + 230, "1.777", "sales", "Alex");
+	ev.talk_s = 40;
+	assert_true(model_apply(f->m, &ev));
+	ev = ami_ev(EV_FORGET, T0 + 230, "ami-incall-3", "sales", "Alex");
+	assert_true(model_apply(f->m, &ev));
+	a = agents_of(f, "sales", &total);
+	assert_int_equal(a.on_call, 0);
+	assert_int_equal(total.available, 1);
+	assert_int_equal(today(f, "sales")->completed, 3);
+	assert_int_equal(today(f, "sales")->talk_s, 190);
+	assert_int_equal(today(f, "sales")->answered, 0);
+	assert_int_equal(today(f, "sales")->offered, 0);
+	/* without an agent or a call there is nothing to mark */
+	ev = ami_ev(EV_BUSY, T0 + 300, "ami-incall-4", "sales", NULL);
+	model_apply(f->m, &ev);
+	assert_int_equal(agents_of(f, "sales", NULL).on_call, 0);
+	assert_string_equal(event_kind_name(EV_BUSY), "BUSY");
+}
+
 /* Which queues each agent is in, and the callers waiting in each queue. */
 static void test_agent_queues_and_callers(void **state)
 {
@@ -773,6 +856,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wrapup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_total, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_sources_and_forget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_unseen_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agent_queues_and_callers, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
