@@ -5,9 +5,13 @@
 # LANG=C) gets the ASCII glyphs and no colour at all, not one UTF-8 byte.
 . "$(dirname "$0")/lib.bash"
 command -v tmux > /dev/null || fail "tmux is not installed (scripts/deps --test installs it)"
+# One tmux server per case: a server just killed may still hold its socket,
+# and a new session on the same name then meets "server exited unexpectedly".
 SOCK="ccbterm$$"
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null || true; rm -rf "$TMP"' EXIT
+SOCKS=()
+new_server() { tm kill-server 2>/dev/null || true; SOCK="ccbterm$$-$1"; SOCKS+=("$SOCK"); }
+trap 'for s in "${SOCKS[@]}"; do tmux -L "$s" kill-server 2>/dev/null || true; done; rm -rf "$TMP"' EXIT
 
 python3 "$GEN" --seed 43 --hours 3 --queues 3 --agents 20 --out "$TMP/log"
 : > "$TMP/empty.ini"
@@ -32,7 +36,7 @@ sleep 30
 SH
 
 for term in dumb no-such-terminal; do
-	tm kill-server 2>/dev/null || true
+	new_server "$term"
 	rm -f "$TMP/stty.before" "$TMP/stty.after"
 	tm new-session -d -x 100 -y 30 -e LANG=C.UTF-8 -e TZ=UTC "bash $TMP/run.sh $term"
 	wait_for "EXITED"
@@ -48,7 +52,7 @@ for term in dumb no-such-terminal; do
 done
 
 # vt100 (no colour) in the C locale: ASCII glyphs, no colour, no UTF-8 byte
-tm kill-server 2>/dev/null || true
+new_server vt100
 tm new-session -d -x 120 -y 40 -e LANG=C -e LC_ALL=C -e TZ=UTC \
 	"TERM=vt100 \"$CCBOARD\" --replay -c \"$TMP/empty.ini\" \"$TMP/log\"; sleep 30"
 wait_for "log done"
