@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 /* ---- metrics a rule can watch ---- */
 
 enum m_kind { MK_WAITING, MK_LONGEST, MK_NO_AGENT, MK_AGENTS, MK_COUNTS, MK_DERIVED };
@@ -146,38 +148,12 @@ struct alerts {
 	size_t out_n, out_cap;
 };
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xmalloc(n), s, n);
-}
-
 static int fail(char **cause, const char *fmt, ...)
 {
 	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
 	if (cause) {
-		*cause = xmalloc((size_t)n + 1);
 		va_start(ap, fmt);
-		vsnprintf(*cause, (size_t)n + 1, fmt, ap);
+		*cause = xvasprintf(fmt, ap);
 		va_end(ap);
 	}
 	return -1;

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "alerts.h"
+#include "util.h"
 
 /* ---- the table of keys ------------------------------------------------- */
 
@@ -136,22 +137,6 @@ static const char *type_name(enum key_type t)
 
 /* ---- small helpers ----------------------------------------------------- */
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("ccboard: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xrealloc(NULL, n), s, n);
-}
-
 /* Returns a copy of path with a leading "~/" (or a lone "~") taken from $HOME. */
 static char *expand_home(const char *path)
 {
@@ -159,7 +144,7 @@ static char *expand_home(const char *path)
 	if (path[0] != '~' || (path[1] != '/' && path[1] != '\0') || !home || !*home)
 		return xstrdup(path);
 	size_t n = strlen(home) + strlen(path);
-	char *s = xrealloc(NULL, n);
+	char *s = xmalloc(n);
 	snprintf(s, n, "%s%s", home, path + 1);
 	return s;
 }
@@ -438,10 +423,8 @@ void config_defaults(struct config *cfg)
 		if (!k->def)
 			continue;
 		void *base = (k->scope & KS_QUEUE_CONF) ? (void *)&cfg->defaults : (void *)cfg;
-		if (key_set(k, k->def, base, cfg, why, sizeof why) < 0) {
-			fprintf(stderr, "ccboard: bad built-in default for %s: %s\n", k->name, why);
-			abort();
-		}
+		if (key_set(k, k->def, base, cfg, why, sizeof why) < 0)
+			fatal("bad built-in default for %s: %s", k->name, why);
 	}
 	cfg->alert_rules = alert_rules_new();
 }
@@ -559,7 +542,7 @@ static int seen_line(const struct load *ld, const char *key)
 static void seen_add(struct load *ld, const char *key)
 {
 	size_t n = strlen(ld->section) + (key ? strlen(key) + 1 : 0) + 1;
-	char *name = xrealloc(NULL, n);
+	char *name = xmalloc(n);
 	snprintf(name, n, key ? "%s\n%s" : "%s", ld->section, key ? key : "");
 	ld->seen = xrealloc(ld->seen, (ld->n_seen + 1) * sizeof *ld->seen);
 	ld->seen[ld->n_seen++] = (struct seen){ name, ld->lineno };
@@ -716,7 +699,7 @@ static void agents_commit(struct load *ld)
 {
 	struct config *cfg = ld->cfg;
 	size_t n = cfg->n_agents + ld->n_aliases;
-	struct alias_seq *all = xrealloc(NULL, n * sizeof *all);
+	struct alias_seq *all = xmalloc(n * sizeof *all);
 	for (size_t i = 0; i < cfg->n_agents; i++)
 		all[i] = (struct alias_seq){ cfg->agents[i], i };
 	for (size_t i = 0; i < ld->n_aliases; i++)
@@ -938,7 +921,7 @@ static bool file_exists(const char *path)
 static char *candidate(const char *dir, const char *tail)
 {
 	size_t n = strlen(dir) + strlen(tail) + 1;
-	char *joined = xrealloc(NULL, n);
+	char *joined = xmalloc(n);
 	snprintf(joined, n, "%s%s", dir, tail);
 	char *path = expand_home(joined);
 	free(joined);
