@@ -21,13 +21,15 @@
 #include "alerts.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ini_value.h"
+#include "util.h"
 
 /* ---- metrics a rule can watch ---- */
 
@@ -146,38 +148,12 @@ struct alerts {
 	size_t out_n, out_cap;
 };
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xmalloc(n), s, n);
-}
-
 static int fail(char **cause, const char *fmt, ...)
 {
 	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
 	if (cause) {
-		*cause = xmalloc((size_t)n + 1);
 		va_start(ap, fmt);
-		vsnprintf(*cause, (size_t)n + 1, fmt, ap);
+		*cause = xvasprintf(fmt, ap);
 		va_end(ap);
 	}
 	return -1;
@@ -251,57 +227,6 @@ static bool parse_metric(const char *s, struct metric *m)
 	return true;
 }
 
-static bool parse_double(const char *s, double *out)
-{
-	char *end;
-	while (isspace((unsigned char)*s))
-		s++;
-	if (!*s)
-		return false;
-	errno = 0;
-	double v = strtod(s, &end);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end || errno || !isfinite(v))
-		return false;
-	*out = v;
-	return true;
-}
-
-static bool parse_int(const char *s, int64_t max, int64_t *out)
-{
-	char *end;
-	while (isspace((unsigned char)*s))
-		s++;
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end || errno || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-static bool parse_bool(const char *s, bool *out)
-{
-	static const char *yes[] = { "yes", "true", "on", "1", NULL };
-	static const char *no[] = { "no", "false", "off", "0", NULL };
-	for (int i = 0; yes[i]; i++) {
-		if (strcmp(s, yes[i]) == 0) {
-			*out = true;
-			return true;
-		}
-		if (strcmp(s, no[i]) == 0) {
-			*out = false;
-			return true;
-		}
-	}
-	return false;
-}
-
 /* "70", "target", "target-10", "target + 5", "none" (unset). */
 static bool parse_threshold(const char *s, struct threshold *t)
 {
@@ -311,9 +236,10 @@ static bool parse_threshold(const char *s, struct threshold *t)
 		*t = (struct threshold){ false, false, 0 };
 		return true;
 	}
+	char why[128];
 	if (strncmp(s, "target", 6) != 0) {
 		double v;
-		if (!parse_double(s, &v))
+		if (iv_double(s, -INFINITY, INFINITY, &v, why, sizeof why) < 0)
 			return false;
 		*t = (struct threshold){ true, false, v };
 		return true;
@@ -324,7 +250,7 @@ static bool parse_threshold(const char *s, struct threshold *t)
 	double off = 0;
 	if (*s) {
 		int sign = *s == '-' ? -1 : *s == '+' ? 1 : 0;
-		if (!sign || !parse_double(s + 1, &off) || off < 0)
+		if (!sign || iv_double(s + 1, 0, INFINITY, &off, why, sizeof why) < 0)
 			return false;
 		off *= sign;
 	}
@@ -433,73 +359,177 @@ static bool valid_name(const char *name)
 	return true;
 }
 
-static int set_text(char **dst, const char *value)
+/* ---- the keys of [alert.NAME]: one row each ---- */
+
+struct rule_key;
+/* Sets a key of its own syntax from the text v; returns 0, or -1 with *cause. */
+typedef int (*rule_set_fn)(struct rule *x, const struct rule_key *k, const char *v,
+                           char **cause);
+
+struct rule_key {
+	const char *name;
+	enum iv_type type;       /* a typed key: parsed by ini_value, stored by type */
+	double min, max;         /* KT_INT, KT_DOUBLE */
+	size_t offset;           /* its field in struct rule (KT_INT: int64_t) */
+	size_t set_flag;         /* the bool telling it was set; 0: none */
+	rule_set_fn set;         /* a key of its own syntax, given the text; NULL: typed */
+	const char *want;        /* what a value must be, for messages and the reference */
+	const char *def;         /* the default, as the reference says it */
+	const char *help;
+};
+
+_Static_assert(offsetof(struct rule, name) == 0, "set_flag 0 means none");
+
+/* Fails with "KEY must be WANT: 'v'". */
+static int bad_value(const struct rule_key *k, const char *v, char **cause)
 {
-	free(*dst);
-	*dst = xstrdup(value);
+	return fail(cause, "%s must be %s: '%s'", k->name, k->want, v);
+}
+
+static int set_metric(struct rule *x, const struct rule_key *k, const char *v, char **cause)
+{
+	(void)k;
+	if (!parse_metric(v, &x->m))
+		return fail(cause, "unknown metric '%s' (e.g. window.service_level_pct, "
+		            "today.abandon_rate_pct, waiting, longest_wait_s, agents.available, "
+		            "no_agent_available)", v);
+	x->has_metric = true;
 	return 0;
+}
+
+static int set_queue(struct rule *x, const struct rule_key *k, const char *v, char **cause)
+{
+	if (!*v || strlen(v) >= sizeof ((struct snap_alert *)0)->queue)
+		return bad_value(k, v, cause);
+	free(x->queue);
+	x->queue = xstrdup(v);
+	return 0;
+}
+
+static int set_op(struct rule *x, const struct rule_key *k, const char *v, char **cause)
+{
+	static const char *const words[] = { "above", ">", "below", "<", NULL };
+	int i = iv_choice(v, words, false);
+	if (i < 0)
+		return bad_value(k, v, cause);
+	x->op = i < 2 ? OP_ABOVE : OP_BELOW;
+	return 0;
+}
+
+static int set_threshold(struct rule *x, const struct rule_key *k, const char *v,
+                         char **cause)
+{
+	if (!parse_threshold(v, (struct threshold *)(void *)((char *)x + k->offset)))
+		return bad_value(k, v, cause);
+	return 0;
+}
+
+static int set_message(struct rule *x, const struct rule_key *k, const char *v, char **cause)
+{
+	(void)k;
+	if (check_template(v, cause) < 0)
+		return -1;
+	free(x->message);
+	x->message = xstrdup(v);
+	return 0;
+}
+
+#define RK(f) offsetof(struct rule, f)
+static const struct rule_key rule_keys[] = {
+	{ "metric", KT_STRING, 0, 0, 0, 0, set_metric, "a figure's name", "none",
+	  "what to watch: a live figure, or today.NAME / window.NAME" },
+	{ "queue", KT_STRING, 0, 0, 0, 0, set_queue, "a queue name, '*' or 'total'", "*",
+	  "the queue watched: a name, * (each queue on its own) or total" },
+	{ "op", KT_STRING, 0, 0, 0, 0, set_op, "above or below", "none",
+	  "above (or >): fires at value >= threshold; below (or <): at value < threshold" },
+	{ "warning", KT_STRING, 0, 0, RK(thr[SEV_WARNING]), 0, set_threshold,
+	  "a number, 'target', 'target-N', 'target+N' or 'none'", "none",
+	  "the warning threshold" },
+	{ "critical", KT_STRING, 0, 0, RK(thr[SEV_CRITICAL]), 0, set_threshold,
+	  "a number, 'target', 'target-N', 'target+N' or 'none'", "none",
+	  "the critical threshold, beyond warning in the direction of op" },
+	{ "for_s", KT_INT, 0, 604800, RK(for_s), 0, NULL, "whole seconds from 0 to 604800",
+	  "0", "seconds a level's condition must hold before it fires" },
+	{ "hysteresis", KT_DOUBLE, 0, INFINITY, RK(hyst), RK(hyst_set), NULL, "a number >= 0",
+	  "2 for percentages, 5 for seconds, 0 for counts",
+	  "how far back past a threshold the value must come to leave that level" },
+	{ "min_offered", KT_INT, 0, 1000000000, RK(min_offered), RK(minoff_set), NULL,
+	  "a whole number >= 0", "5 for rates, else 0",
+	  "offered calls the period needs before the figure is judged" },
+	{ "enabled", KT_BOOL, 0, 0, RK(enabled), 0, NULL,
+	  "yes or no (true/false, on/off, 1/0)", "yes", "no switches the rule off" },
+	{ "message", KT_STRING, 0, 0, 0, 0, set_message, "a template", "built in",
+	  "text shown instead of the built-in one, with {placeholders}" },
+};
+#undef RK
+#define N_RULE_KEYS (sizeof rule_keys / sizeof rule_keys[0])
+
+static const struct rule_key *rule_key_find(const char *name)
+{
+	for (size_t i = 0; i < N_RULE_KEYS; i++)
+		if (strcmp(rule_keys[i].name, name) == 0)
+			return &rule_keys[i];
+	return NULL;
+}
+
+/* Parses v by the type of k and stores it in its field. */
+static int set_typed(struct rule *x, const struct rule_key *k, const char *v, char **cause)
+{
+	const struct iv_spec spec = { k->type, k->min, k->max, NULL };
+	union iv_value val;
+	char why[256];
+	char *field = (char *)x + k->offset;
+	if (iv_parse(&spec, v, NULL, &val, why, sizeof why) < 0)
+		return bad_value(k, v, cause);
+	switch (k->type) {
+	case KT_INT:
+		*(int64_t *)(void *)field = val.i;
+		break;
+	case KT_DOUBLE:
+		*(double *)(void *)field = val.d;
+		break;
+	case KT_BOOL:
+		*(bool *)(void *)field = val.b;
+		break;
+	default:
+		return fail(cause, "%s: no field of type %d", k->name, (int)k->type);
+	}
+	if (k->set_flag)
+		*(bool *)(void *)((char *)x + k->set_flag) = true;
+	return 0;
+}
+
+static int unknown_key(const char *key, char **cause)
+{
+	char known[256];
+	size_t n = 0;
+	known[0] = '\0';
+	for (size_t i = 0; i < N_RULE_KEYS && n < sizeof known; i++)
+		n += (size_t)snprintf(known + n, sizeof known - n, "%s%s", i ? ", " : "",
+		                      rule_keys[i].name);
+	return fail(cause, "unknown key '%s' (known: %s)", key, known);
 }
 
 static int set_key(struct rule *x, const char *key, const char *value, char **cause)
 {
-	if (strcmp(key, "metric") == 0) {
-		if (!parse_metric(value, &x->m))
-			return fail(cause, "unknown metric '%s' (e.g. window.service_level_pct, "
-			            "today.abandon_rate_pct, waiting, longest_wait_s, agents.available, "
-			            "no_agent_available)", value);
-		x->has_metric = true;
-		return 0;
-	}
-	if (strcmp(key, "queue") == 0) {
-		if (!*value || strlen(value) >= sizeof ((struct snap_alert *)0)->queue)
-			return fail(cause, "queue must be a queue name, '*' or 'total': '%s'", value);
-		return set_text(&x->queue, value);
-	}
-	if (strcmp(key, "op") == 0) {
-		if (strcmp(value, "above") == 0 || strcmp(value, ">") == 0)
-			x->op = OP_ABOVE;
-		else if (strcmp(value, "below") == 0 || strcmp(value, "<") == 0)
-			x->op = OP_BELOW;
+	const struct rule_key *k = rule_key_find(key);
+	if (!k)
+		return unknown_key(key, cause);
+	return k->set ? k->set(x, k, value, cause) : set_typed(x, k, value, cause);
+}
+
+void alert_rules_write_keys(FILE *out)
+{
+	for (size_t i = 0; i < N_RULE_KEYS; i++) {
+		const struct rule_key *k = &rule_keys[i];
+		const struct iv_spec spec = { k->type, k->min, k->max, NULL };
+		fprintf(out, "[alert.NAME] %s: ", k->name);
+		if (k->set)
+			fputs(k->want, out);
 		else
-			return fail(cause, "op must be above or below: '%s'", value);
-		return 0;
+			iv_write_spec(out, &spec);
+		fprintf(out, ", default %s\n\t%s\n", k->def, k->help);
 	}
-	if (strcmp(key, "warning") == 0 || strcmp(key, "critical") == 0) {
-		int lv = key[0] == 'w' ? SEV_WARNING : SEV_CRITICAL;
-		if (!parse_threshold(value, &x->thr[lv]))
-			return fail(cause, "%s must be a number, 'target', 'target-N', 'target+N' or "
-			            "'none': '%s'", key, value);
-		return 0;
-	}
-	if (strcmp(key, "for_s") == 0) {
-		if (!parse_int(value, 7 * 86400, &x->for_s))
-			return fail(cause, "for_s must be whole seconds from 0 to 604800: '%s'", value);
-		return 0;
-	}
-	if (strcmp(key, "hysteresis") == 0) {
-		if (!parse_double(value, &x->hyst) || x->hyst < 0)
-			return fail(cause, "hysteresis must be a number >= 0: '%s'", value);
-		x->hyst_set = true;
-		return 0;
-	}
-	if (strcmp(key, "min_offered") == 0) {
-		if (!parse_int(value, 1000000000, &x->min_offered))
-			return fail(cause, "min_offered must be a whole number >= 0: '%s'", value);
-		x->minoff_set = true;
-		return 0;
-	}
-	if (strcmp(key, "enabled") == 0) {
-		if (!parse_bool(value, &x->enabled))
-			return fail(cause, "enabled must be yes or no: '%s'", value);
-		return 0;
-	}
-	if (strcmp(key, "message") == 0) {
-		if (check_template(value, cause) < 0)
-			return -1;
-		return set_text(&x->message, value);
-	}
-	return fail(cause, "unknown key '%s' (known: metric, queue, op, warning, critical, for_s, "
-	            "hysteresis, min_offered, enabled, message)", key);
 }
 
 /* Sets key = value of rule name, creating the rule on first use. Returns 0, or

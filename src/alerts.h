@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "snapshot.h"
 
 struct alert_rules;   /* the rules read from config (with the defaults) */
@@ -18,6 +19,10 @@ void alert_rules_free(struct alert_rules *r);
  * on first use. Returns 0, or -1 with *cause (malloc'ed) saying what is wrong. */
 int alert_rules_set(struct alert_rules *r, const char *name, const char *key,
                     const char *value, char **cause);
+
+/* Writes the reference of every key of [alert.NAME] (type or syntax, default,
+ * help), from the same rows that parse them, to out. */
+void alert_rules_write_keys(FILE *out);
 
 /* Checks each rule is complete. Returns 0, or -1 with *cause. */
 int alert_rules_validate(const struct alert_rules *r, char **cause);

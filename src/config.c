@@ -5,31 +5,18 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
-#include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include "alerts.h"
+#include "ini_value.h"
+#include "util.h"
 
 /* ---- the table of keys ------------------------------------------------- */
-
-enum key_type {
-	KT_INT,        /* int, min..max */
-	KT_DOUBLE,     /* double, min..max */
-	KT_BOOL,       /* yes/no true/false on/off 1/0 */
-	KT_STRING,     /* char *; empty means unset when the default is NULL */
-	KT_PATH,       /* a string whose leading ~/ is $HOME */
-	KT_ENUM,       /* enum sl_formula, one of choices */
-	KT_TIME,       /* HH:MM -> int minutes after midnight */
-	KT_DURATION,   /* int seconds; 90, 90s, 15m, 4h */
-	KT_LIST        /* char ** + count, each occurrence adds (source) */
-};
 
 /* Where a key may appear; GENERAL, SOURCES and AMI keys live in struct
  * config, DEFAULTS and QUEUE keys in struct queue_conf. */
@@ -45,7 +32,7 @@ enum key_scope {
 struct config_key {
 	unsigned scope;
 	const char *name;
-	enum key_type type;
+	enum iv_type type;
 	const char *def;              /* default as written in config.ini; NULL: unset */
 	double min, max;              /* KT_INT, KT_DOUBLE, KT_DURATION */
 	const char *const *choices;   /* KT_ENUM, NULL-terminated */
@@ -127,42 +114,7 @@ static unsigned key_bit(const struct config_key *k)
 	return 1u << (unsigned)(k - config_keys);
 }
 
-static const char *type_name(enum key_type t)
-{
-	static const char *const names[] = { "int", "number", "bool", "string", "path",
-		"choice", "HH:MM", "duration", "list" };
-	return names[t];
-}
-
 /* ---- small helpers ----------------------------------------------------- */
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("ccboard: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xrealloc(NULL, n), s, n);
-}
-
-/* Returns a copy of path with a leading "~/" (or a lone "~") taken from $HOME. */
-static char *expand_home(const char *path)
-{
-	const char *home = getenv("HOME");
-	if (path[0] != '~' || (path[1] != '/' && path[1] != '\0') || !home || !*home)
-		return xstrdup(path);
-	size_t n = strlen(home) + strlen(path);
-	char *s = xrealloc(NULL, n);
-	snprintf(s, n, "%s%s", home, path + 1);
-	return s;
-}
 
 struct strbuf {
 	char *s;
@@ -193,212 +145,59 @@ static void sb_printf(struct strbuf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ---- value parsers: 0, or -1 with why ------------------------------------ */
+/* ---- setting a key -------------------------------------------------------- */
 
-static int parse_long(const char *v, long long *out, char *why, size_t len)
-{
-	char *end;
-	long long n = strtoll(v, &end, 10);
-	if (end == v) {
-		snprintf(why, len, "not a number: '%s'", v);
-		return -1;
-	}
-	*out = n;   /* on overflow, LLONG_MIN or LLONG_MAX: out of every range */
-	return (int)(end - v);
-}
-
-/* Parses a whole number; returns 0 or -1 with why. */
-static int parse_int(const char *v, long long *out, char *why, size_t len)
-{
-	int used = parse_long(v, out, why, len);
-	if (used < 0)
-		return -1;
-	if (v[used] != '\0') {
-		char *end;
-		strtod(v, &end);
-		if (*end == '\0')
-			snprintf(why, len, "not a whole number: '%s'", v);
-		else
-			snprintf(why, len, "not a number: '%s'", v);
-		return -1;
-	}
-	return 0;
-}
-
-/* Parses seconds with an optional unit: 90, 90s, 15m, 4h. */
-static int parse_duration(const char *v, long long *out, char *why, size_t len)
-{
-	int used = parse_long(v, out, why, len);
-	if (used < 0)
-		return -1;
-	const char *unit = v + used;
-	long long mult = 0;
-	if (*unit == '\0' || strcmp(unit, "s") == 0)
-		mult = 1;
-	else if (strcmp(unit, "m") == 0)
-		mult = 60;
-	else if (strcmp(unit, "h") == 0)
-		mult = 3600;
-	if (!mult) {
-		snprintf(why, len, "not a number: '%s' (seconds, or with a unit: 90s, 15m, 4h)", v);
-		return -1;
-	}
-	if (*out > LLONG_MAX / mult || *out < LLONG_MIN / mult)
-		*out = *out > 0 ? LLONG_MAX : LLONG_MIN;   /* out of every range */
-	else
-		*out *= mult;
-	return 0;
-}
-
-static int check_range(const struct config_key *k, double x, const char *v,
-                       char *why, size_t len)
-{
-	if (x >= k->min && x <= k->max)
-		return 0;
-	snprintf(why, len, "out of range: '%s' (%g..%g)", v, k->min, k->max);
-	return -1;
-}
-
-static int parse_double(const struct config_key *k, const char *v, double *out,
-                        char *why, size_t len)
-{
-	char *end;
-	double x = strtod(v, &end);
-	if (end == v || *end != '\0' || !isfinite(x)) {
-		snprintf(why, len, "not a number: '%s'", v);
-		return -1;
-	}
-	if (check_range(k, x, v, why, len) < 0)
-		return -1;
-	*out = x;
-	return 0;
-}
-
-static int parse_bool(const char *v, bool *out, char *why, size_t len)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
-	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-		if (strcasecmp(v, yes[i]) == 0) {
-			*out = true;
-			return 0;
-		}
-		if (strcasecmp(v, no[i]) == 0) {
-			*out = false;
-			return 0;
-		}
-	}
-	snprintf(why, len, "not a boolean (yes/no, true/false, on/off, 1/0): '%s'", v);
-	return -1;
-}
-
-static int parse_enum(const struct config_key *k, const char *v, int *out,
-                      char *why, size_t len)
-{
-	for (int i = 0; k->choices[i]; i++) {
-		if (strcmp(v, k->choices[i]) == 0) {
-			*out = i;
-			return 0;
-		}
-	}
-	size_t n = (size_t)snprintf(why, len, "not one of ");
-	for (int i = 0; k->choices[i] && n < len; i++)
-		n += (size_t)snprintf(why + n, len - n, "%s%s", i ? "|" : "", k->choices[i]);
-	if (n < len)
-		snprintf(why + n, len - n, ": '%s'", v);
-	return -1;
-}
-
-/* Parses H:MM or HH:MM into minutes after midnight. */
-static int parse_time(const char *v, int *out, char *why, size_t len)
-{
-	const char *p = v;
-	int h = 0, m = 0, nh = 0;
-	while (isdigit((unsigned char)*p) && nh < 3)
-		h = h * 10 + (*p++ - '0'), nh++;
-	bool ok = nh >= 1 && nh <= 2 && *p == ':' && isdigit((unsigned char)p[1]) &&
-	          isdigit((unsigned char)p[2]) && p[3] == '\0';
-	if (ok) {
-		m = (p[1] - '0') * 10 + (p[2] - '0');
-		ok = h < 24 && m < 60;
-	}
-	if (!ok) {
-		snprintf(why, len, "not a time of day (HH:MM, 00:00..23:59): '%s'", v);
-		return -1;
-	}
-	*out = h * 60 + m;
-	return 0;
-}
-
-static void set_string(char **field, const char *v, bool path)
-{
-	free(*field);
-	*field = path ? expand_home(v) : xstrdup(v);
-}
-
-static void list_add(struct config *cfg, const char *v)
+static void list_add(struct config *cfg, char *item)
 {
 	cfg->sources = xrealloc(cfg->sources, (cfg->n_sources + 2) * sizeof *cfg->sources);
-	cfg->sources[cfg->n_sources++] = expand_home(v);
+	cfg->sources[cfg->n_sources++] = item;
 	cfg->sources[cfg->n_sources] = NULL;
 }
 
-static int set_number(const struct config_key *k, const char *v, int *field,
-                      char *why, size_t len)
+/* Stores the parsed x in the field of key k (its type says the field's). */
+static void key_store(const struct config_key *k, union iv_value x, char *field,
+                      struct config *cfg)
 {
-	long long n;
-	int rc = k->type == KT_DURATION ? parse_duration(v, &n, why, len)
-	                                : parse_int(v, &n, why, len);
-	if (rc < 0 || check_range(k, (double)n, v, why, len) < 0)
-		return -1;
-	*field = (int)n;
-	return 0;
+	switch (k->type) {
+	case KT_INT:
+	case KT_DURATION:
+	case KT_TIME:
+		*(int *)(void *)field = (int)x.i;
+		break;
+	case KT_ENUM:
+		*(enum sl_formula *)(void *)field = (enum sl_formula)x.i;   /* the only enum */
+		break;
+	case KT_DOUBLE:
+		*(double *)(void *)field = x.d;
+		break;
+	case KT_BOOL:
+		*(bool *)(void *)field = x.b;
+		break;
+	case KT_STRING:
+	case KT_PATH:
+		free(*(char **)(void *)field);
+		*(char **)(void *)field = x.s;
+		break;
+	case KT_LIST:
+		list_add(cfg, x.s);
+		break;
+	}
 }
 
 /* Parses v for key k into the struct at base. Returns 0, or -1 with why. */
 static int key_set(const struct config_key *k, const char *v, void *base,
                    struct config *cfg, char *why, size_t len)
 {
-	char *field = (char *)base + k->offset;
-	if (*v == '\0' && k->type != KT_STRING && k->type != KT_PATH) {
-		snprintf(why, len, "empty value");
+	const struct iv_spec spec = { k->type, k->min, k->max, k->choices };
+	union iv_value x;
+	if (*v == '\0' && k->def && (k->type == KT_STRING || k->type == KT_PATH)) {
+		snprintf(why, len, "empty value (default: %s)", k->def);
 		return -1;
 	}
-	switch (k->type) {
-	case KT_INT:
-	case KT_DURATION:
-		return set_number(k, v, (int *)(void *)field, why, len);
-	case KT_DOUBLE:
-		return parse_double(k, v, (double *)(void *)field, why, len);
-	case KT_BOOL:
-		return parse_bool(v, (bool *)(void *)field, why, len);
-	case KT_ENUM: {
-		int i;
-		if (parse_enum(k, v, &i, why, len) < 0)
-			return -1;
-		*(enum sl_formula *)(void *)field = (enum sl_formula)i;   /* the only enum */
-		return 0;
-	}
-	case KT_TIME:
-		return parse_time(v, (int *)(void *)field, why, len);
-	case KT_STRING:
-	case KT_PATH:
-		if (*v == '\0' && k->def) {
-			snprintf(why, len, "empty value (default: %s)", k->def);
-			return -1;
-		}
-		if (*v == '\0') {
-			free(*(char **)(void *)field);
-			*(char **)(void *)field = NULL;
-			return 0;
-		}
-		set_string((char **)(void *)field, v, k->type == KT_PATH);
-		return 0;
-	case KT_LIST:
-		list_add(cfg, v);
-		return 0;
-	}
-	return -1;
+	if (iv_parse(&spec, v, getenv("HOME"), &x, why, len) < 0)
+		return -1;
+	key_store(k, x, (char *)base + k->offset, cfg);
+	return 0;
 }
 
 static size_t key_size(const struct config_key *k)
@@ -438,10 +237,8 @@ void config_defaults(struct config *cfg)
 		if (!k->def)
 			continue;
 		void *base = (k->scope & KS_QUEUE_CONF) ? (void *)&cfg->defaults : (void *)cfg;
-		if (key_set(k, k->def, base, cfg, why, sizeof why) < 0) {
-			fprintf(stderr, "ccboard: bad built-in default for %s: %s\n", k->name, why);
-			abort();
-		}
+		if (key_set(k, k->def, base, cfg, why, sizeof why) < 0)
+			fatal("bad built-in default for %s: %s", k->name, why);
 	}
 	cfg->alert_rules = alert_rules_new();
 }
@@ -559,7 +356,7 @@ static int seen_line(const struct load *ld, const char *key)
 static void seen_add(struct load *ld, const char *key)
 {
 	size_t n = strlen(ld->section) + (key ? strlen(key) + 1 : 0) + 1;
-	char *name = xrealloc(NULL, n);
+	char *name = xmalloc(n);
 	snprintf(name, n, key ? "%s\n%s" : "%s", ld->section, key ? key : "");
 	ld->seen = xrealloc(ld->seen, (ld->n_seen + 1) * sizeof *ld->seen);
 	ld->seen[ld->n_seen++] = (struct seen){ name, ld->lineno };
@@ -716,7 +513,7 @@ static void agents_commit(struct load *ld)
 {
 	struct config *cfg = ld->cfg;
 	size_t n = cfg->n_agents + ld->n_aliases;
-	struct alias_seq *all = xrealloc(NULL, n * sizeof *all);
+	struct alias_seq *all = xmalloc(n * sizeof *all);
 	for (size_t i = 0; i < cfg->n_agents; i++)
 		all[i] = (struct alias_seq){ cfg->agents[i], i };
 	for (size_t i = 0; i < ld->n_aliases; i++)
@@ -917,11 +714,9 @@ void config_write_keys(FILE *out)
 {
 	for (size_t i = 0; i < N_KEYS; i++) {
 		const struct config_key *k = &config_keys[i];
-		fprintf(out, "%s %s: %s", scope_sections(k->scope), k->name, type_name(k->type));
-		if (k->type == KT_INT || k->type == KT_DOUBLE || k->type == KT_DURATION)
-			fprintf(out, " %g..%g", k->min, k->max);
-		for (int c = 0; k->choices && k->choices[c]; c++)
-			fprintf(out, "%s%s", c ? "|" : " ", k->choices[c]);
+		const struct iv_spec spec = { k->type, k->min, k->max, k->choices };
+		fprintf(out, "%s %s: ", scope_sections(k->scope), k->name);
+		iv_write_spec(out, &spec);
 		fprintf(out, ", default %s\n\t%s\n", k->def ? k->def : "none", k->help);
 	}
 }
@@ -938,9 +733,9 @@ static bool file_exists(const char *path)
 static char *candidate(const char *dir, const char *tail)
 {
 	size_t n = strlen(dir) + strlen(tail) + 1;
-	char *joined = xrealloc(NULL, n);
+	char *joined = xmalloc(n);
 	snprintf(joined, n, "%s%s", dir, tail);
-	char *path = expand_home(joined);
+	char *path = iv_path(joined, getenv("HOME"));
 	free(joined);
 	if (file_exists(path))
 		return path;

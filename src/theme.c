@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "ini_value.h"
 #include "util.h"
 
 static const char *const role_names[ROLE_COUNT] = {
@@ -79,33 +80,32 @@ char *theme_find(const char *name, const char *themes_dir, char **cause)
 }
 
 static const char *const color_names[] = {
-	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
+	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white", NULL,
 };
 
-/* Parses a colour token; returns false when it is not one. */
+/* Parses a colour token (any case): a name, bright-NAME (16 colours and
+ * more), a number below max, or default; returns false when it is not one. */
 static bool parse_color(const char *tok, int max, short *out)
 {
-	char *end;
-	long v;
+	static const char *const deflt[] = { "default", NULL };
+	char why[128];
+	long long v;
+	int i;
 
-	if (strcasecmp(tok, "default") == 0) {
+	if (iv_choice(tok, deflt, true) == 0) {
 		*out = -1;
 		return true;
 	}
-	for (int i = 0; i < 8; i++) {
-		if (strcasecmp(tok, color_names[i]) == 0) {
-			*out = (short)i;
-			return true;
-		}
-		if (strncasecmp(tok, "bright-", 7) == 0 && strcasecmp(tok + 7, color_names[i]) == 0
-		    && max > 8) {
-			*out = (short)(i + 8);
-			return true;
-		}
+	if ((i = iv_choice(tok, color_names, true)) >= 0) {
+		*out = (short)i;
+		return true;
 	}
-	errno = 0;
-	v = strtol(tok, &end, 10);
-	if (errno || end == tok || *end || v < 0 || v >= max)
+	if (strncasecmp(tok, "bright-", 7) == 0 && max > 8 &&
+	    (i = iv_choice(tok + 7, color_names, true)) >= 0) {
+		*out = (short)(i + 8);
+		return true;
+	}
+	if (iv_int(tok, 0, max - 1, &v, why, sizeof why) < 0)
 		return false;
 	*out = (short)v;
 	return true;
@@ -113,19 +113,16 @@ static bool parse_color(const char *tok, int max, short *out)
 
 static bool parse_attr(const char *tok, attr_t *out)
 {
-	static const struct { const char *name; attr_t a; } attrs[] = {
-		{ "normal", A_NORMAL }, { "bold", A_BOLD }, { "dim", A_DIM },
-		{ "reverse", A_REVERSE }, { "underline", A_UNDERLINE },
-		{ "standout", A_STANDOUT }, { "italic", A_ITALIC }, { "blink", A_BLINK },
-	};
+	static const char *const names[] = { "normal", "bold", "dim", "reverse", "underline",
+		"standout", "italic", "blink", NULL };
+	static const attr_t attrs[] = { A_NORMAL, A_BOLD, A_DIM, A_REVERSE, A_UNDERLINE,
+		A_STANDOUT, A_ITALIC, A_BLINK };
+	int i = iv_choice(tok, names, true);
 
-	for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
-		if (strcasecmp(tok, attrs[i].name) == 0) {
-			*out |= attrs[i].a;
-			return true;
-		}
-	}
-	return false;
+	if (i < 0)
+		return false;
+	*out |= attrs[i];
+	return true;
 }
 
 struct theme_parse {

@@ -48,29 +48,36 @@ mapfile -t shorts < <(grep -oE -- '(^|[[:space:]])-[A-Za-z],' "$TMP/help" | tr -
 check_all "long options of --help" "${longs[@]}"
 check_all "short options of --help" "${shorts[@]}"
 
-# 4. every key of the configuration table (src/config.c: the table that
-# parses, checks and documents them), cross-checked with config_write_keys()
-# itself when a dumper can be built against the library
+# 4. every key of the configuration table (src/config.c) and of the rows of
+# [alert.NAME] (src/alerts.c): the tables that parse, check and document them,
+# cross-checked with config_write_keys() and alert_rules_write_keys()
+# themselves when a dumper can be built against the library
 sed -n 's/^[[:space:]]*{ KS_[A-Z_| ]*, "\([a-z_]*\)", KT_.*/\1/p' "$SRCDIR/src/config.c" | sort -u > "$TMP/keys"
 [ "$(wc -l < "$TMP/keys")" -ge 15 ] || fail "read only $(wc -l < "$TMP/keys") keys from src/config.c"
+sed -n 's/^[[:space:]]*{ "\([a-z_]*\)", KT_.*/\1/p' "$SRCDIR/src/alerts.c" | sort -u > "$TMP/rkeys"
+[ "$(wc -l < "$TMP/rkeys")" -ge 8 ] || fail "read only $(wc -l < "$TMP/rkeys") rule keys from src/alerts.c"
 lib="${BUILDDIR:-}/libccboard_core.a"
 if [ -n "${BUILDDIR:-}" ] && [ -f "$lib" ]; then
 	cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$BUILDDIR/CMakeCache.txt" 2> /dev/null)
 	flags=()
 	grep -q '^CCBOARD_SANITIZE:BOOL=ON' "$BUILDDIR/CMakeCache.txt" 2> /dev/null &&
 		flags=(-fsanitize=address,undefined)
-	printf '#include "config.h"\nint main(void) { config_write_keys(stdout); return 0; }\n' \
+	printf '#include "alerts.h"\n#include "config.h"\nint main(void) { config_write_keys(stdout); alert_rules_write_keys(stdout); return 0; }\n' \
 		> "$TMP/dump.c"
 	if "${cc:-cc}" -std=c11 "${flags[@]}" -I"$SRCDIR/src" "$TMP/dump.c" "$lib" \
 			$(pkg-config --libs inih 2> /dev/null || echo -linih) -lm \
 			-o "$TMP/dump" 2> "$TMP/cc.err" && "$TMP/dump" > "$TMP/ref"; then
-		sed -n 's/^\[[^ ]*\]\( or \[[^ ]*\]\)* \([a-z_]*\): .*/\2/p' "$TMP/ref" | sort -u \
-			> "$TMP/keys.ref"
+		grep -v '^\[alert\.NAME\] ' "$TMP/ref" |
+			sed -n 's/^\[[^ ]*\]\( or \[[^ ]*\]\)* \([a-z_]*\): .*/\2/p' | sort -u > "$TMP/keys.ref"
 		diff "$TMP/keys" "$TMP/keys.ref" > /dev/null ||
 			fail "src/config.c table and config_write_keys() disagree: $(diff "$TMP/keys" "$TMP/keys.ref")"
 		echo "config_write_keys() agrees with the table"
+		sed -n 's/^\[alert\.NAME\] \([a-z_]*\): .*/\1/p' "$TMP/ref" | sort -u > "$TMP/rkeys.ref"
+		diff "$TMP/rkeys" "$TMP/rkeys.ref" > /dev/null ||
+			fail "src/alerts.c rows and alert_rules_write_keys() disagree: $(diff "$TMP/rkeys" "$TMP/rkeys.ref")"
+		echo "alert_rules_write_keys() agrees with the rows"
 	else
-		echo "note: no key dumper ($(head -1 "$TMP/cc.err")); using the table in src/config.c"
+		echo "note: no key dumper ($(head -1 "$TMP/cc.err")); using the tables in src/config.c and src/alerts.c"
 	fi
 fi
 mapfile -t keys < "$TMP/keys"
@@ -80,9 +87,7 @@ check_all "configuration sections" "[general]" "[sources]" "[defaults]" "[queue.
 for f in offered answered abandons_positive; do has "$f" "sl_formula choices"; done
 
 # 5. alert rules: keys, metrics, placeholders, built-in rules (src/alerts.c)
-mapfile -t rkeys < <(tr '\n\t' '  ' < "$SRCDIR/src/alerts.c" |
-	grep -o "unknown key '%s' (known: [^)]*" | sed 's/.*known: //' | tr -d ' "' |
-	tr ',' '\n' | sed '/^$/d')
+mapfile -t rkeys < "$TMP/rkeys"
 check_all "alert rule keys" "${rkeys[@]}"
 mapfile -t metrics < <(grep -oE '^\s*(CF|DF|AF)\([a-z_]+|[^a-z](CF|DF|AF)\([a-z_]+' \
 	"$SRCDIR/src/alerts.c" | sed 's/.*(//' | grep -E '^[a-z_]{2,}$' | sort -u)

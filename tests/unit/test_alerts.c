@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -396,6 +397,62 @@ static void test_disabled_default(void **state)
 		assert_int_equal(eval(f, 1000 + t), 0);
 }
 
+/* enabled takes the booleans of every other key, in any case. */
+static void test_enabled_any_case(void **state)
+{
+	struct fix *f = *state;
+	set(f, "sl_low", "enabled", "No");
+	set(f, "abandon_high", "enabled", "OFF");
+	set(f, "no_agent", "enabled", "False");
+	set(f, "longest_wait", "enabled", "0");
+	start(f);
+	sl(f, 0, 10);
+	f->q[0].longest_wait_s = 500;
+	for (int t = 0; t <= 100; t += 10)
+		assert_int_equal(eval(f, 1000 + t), 0);
+	set(f, "sl_low", "enabled", "Yes");
+	alerts_set_rules(f->a, f->rules);
+	eval(f, 1200);
+	assert_int_equal(eval(f, 1230), 1);         /* for_s 30: fires again */
+	assert_string_equal(last(f)->alert.rule, "sl_low");
+	set(f, "sl_low", "enabled", "TRUE");
+	set(f, "sl_low", "enabled", "on");
+}
+
+/* The known keys of the message are the rows, which the reference lists. */
+static void test_key_reference(void **state)
+{
+	struct fix *f = *state;
+	char *cause = NULL, *ref = NULL;
+	size_t n = 0;
+	assert_int_equal(alert_rules_set(f->rules, "x", "colour", "red", &cause), -1);
+	assert_string_equal(cause, "unknown key 'colour' (known: metric, queue, op, warning, "
+	                    "critical, for_s, hysteresis, min_offered, enabled, message)");
+	FILE *out = open_memstream(&ref, &n);
+	alert_rules_write_keys(out);
+	fclose(out);
+	int keys = 0;
+	for (char *line = strtok(ref, "\n"); line; line = strtok(NULL, "\n")) {
+		if (line[0] == '\t')
+			continue;
+		char key[64];
+		assert_int_equal(sscanf(line, "[alert.NAME] %63[a-z_]:", key), 1);
+		assert_non_null(strstr(cause, key));
+		keys++;
+	}
+	assert_int_equal(keys, 10);
+	free(ref);
+	free(cause);
+	/* a typed key's reference gives its type and range */
+	out = open_memstream(&ref, &n);
+	alert_rules_write_keys(out);
+	fclose(out);
+	assert_non_null(strstr(ref, "[alert.NAME] for_s: int 0..604800, default 0\n"));
+	assert_non_null(strstr(ref, "[alert.NAME] hysteresis: number >= 0, default "));
+	assert_non_null(strstr(ref, "[alert.NAME] enabled: bool, default yes\n"));
+	free(ref);
+}
+
 static void test_reload_and_vanish(void **state)
 {
 	struct fix *f = *state;
@@ -626,6 +683,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_longest_wait_hysteresis, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_agent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled_default, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enabled_any_case, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_reference, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_and_vanish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_changed_rule_starts_afresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hysteresis_wider_than_gap, setup, teardown),

@@ -383,6 +383,22 @@ static void test_alert_forwarding(void **state)
 	config_free(&cfg);
 }
 
+/* A boolean reads the same in every section: yes/no, true/false, on/off,
+ * 1/0 in any case ("enabled = Yes" was refused in [alert.NAME]). */
+static void test_bool_spelling(void **state)
+{
+	(void)state;
+	struct config cfg;
+	char *errors = NULL;
+	assert_int_equal(load(&cfg, "bool_spelling.ini", &errors), 1);
+	assert_string_equal(errors, "bool_spelling.ini:13: [alert.other] enabled: enabled must "
+	                    "be yes or no (true/false, on/off, 1/0): 'maybe'\n");
+	assert_false(cfg.bell);
+	assert_true(cfg.flash);
+	free(errors);
+	config_free(&cfg);
+}
+
 static void write_secret_file(char *path, mode_t mode)
 {
 	int fd = mkstemp(path);
@@ -558,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_alert_hysteresis_gap),
+		cmocka_unit_test(test_bool_spelling),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
