@@ -21,8 +21,11 @@
 #include "config.h"
 #include "demo.h"
 #include "model.h"
-#include "out_stream.h"
+#include "out_print.h"
+#include "out_screen.h"
+#include "output.h"
 #include "queuelog.h"
+#include "runmode.h"
 #include "snapshot.h"
 #include "source.h"
 #include "textsafe.h"
@@ -41,29 +44,28 @@ struct options {
 struct app {
 	uv_loop_t *loop;
 	struct options opt;
+	const struct run_mode *mode;     /* decided once from the options */
 	struct config cfg;
 	char *config_path;
 	struct model *model;
 	struct alerts *alerts;
 	struct alertlog *alertlog;
-	struct ui *ui;
+	struct ui *ui;                   /* the screen's (its output owns it), for reloads */
 	struct source **sources;
 	size_t n_sources, n_done;
 	struct source demo_src;          /* info only: the demo is driven by the tick */
 	struct demo *demo;
-	struct snapshot snap;
+	struct outputs out;              /* the snapshot and the outputs that read it */
+	const struct output *screen;     /* among them, or NULL */
 	struct snap_source config_src;   /* shows a failed reload */
 	bool config_error;
 	bool alertlog_reported;          /* its first error went to stderr */
-	struct out_stream *out;          /* standard output under --json or --once */
-	bool out_reported;               /* its first dropped snapshot went to stderr */
-	int out_error;                   /* the output's failure, already reported */
 	int flush_waits;                 /* ticks of 10 ms waited for the alert log */
 	uv_timer_t tick;
 	int64_t tick_due_ms;             /* the wall-clock boundary the tick is armed for */
 	uv_signal_t sig_int, sig_term, sig_hup;
 	bool stopping, finished;
-	bool printed_last;               /* --once/--replay: the final snapshot is out */
+	bool printed_last;               /* the snapshot owed at the end is out */
 	int exit_code;
 };
 
@@ -204,7 +206,7 @@ static void reload_config(struct app *app)
 		if (nl)
 			*nl = '\0';
 		app->config_error = true;
-		if (app->ui == NULL && errors)
+		if (!app->mode->screen && errors)
 			textsafe_fputs(errors, stderr, textsafe_locale_flags());
 		config_free(&fresh);
 	} else {
@@ -220,18 +222,18 @@ static void reload_config(struct app *app)
 
 /* ---- events ----------------------------------------------------------------- */
 
-static void print_snapshot(struct app *app);
+static void refresh(struct app *app, bool publish);
 
 /* Hands ev to the model against the wall clock (a line from the future, or
  * naming a new queue or agent past the caps, is a bad line of src). */
 static void apply_event(struct app *app, struct source *src, const struct qevent *ev)
 {
 	int64_t wall = (int64_t)time(NULL);
-	/* --replay --json without --once: one snapshot per second of log time */
-	if (app->opt.replay && app->opt.json && !app->opt.once) {
+	/* one snapshot per second of log time, before the event that ends it */
+	if (app->mode->cadence == RUN_EACH_LOG_SECOND) {
 		int64_t now = model_now(app->model);
 		if (now != 0 && ev->time > now && ev->time <= wall + app->cfg.defaults.future_slack_s)
-			print_snapshot(app);
+			refresh(app, true);
 	}
 	enum model_verdict v = model_submit(app->model, ev, wall);
 	if (v != MODEL_APPLIED && v != MODEL_DUPLICATE)
@@ -258,7 +260,7 @@ static void on_source_done(void *ctx, struct source *src)
 {
 	struct app *app = ctx;
 	app->n_done++;
-	if (!app->opt.replay && !app->opt.once)
+	if (!app->mode->to_end)
 		return;
 	/* a source that could not be read leaves the snapshot short: say so */
 	if (src->info.state == SRC_ERROR || src->info.state == SRC_AUTH_FAILED) {
@@ -272,14 +274,12 @@ static void on_source_done(void *ctx, struct source *src)
 
 /* ---- snapshots and output ----------------------------------------------------- */
 
+/* An alert changed: to the log and the hook (the outputs hear of it next). */
 static void on_alert_change(void *ctx, const struct alert_event *ev)
 {
 	struct app *app = ctx;
 	if (app->alertlog)
 		alertlog_emit(app->alertlog, ev);
-	if (app->ui && ev->alert.severity == SEV_CRITICAL &&
-	    (ev->change == ALERT_RAISED || ev->change == ALERT_ESCALATED))
-		ui_alert(app->ui, &ev->alert);
 }
 
 /* Says what went wrong with the hooks ("" when nothing did). */
@@ -329,104 +329,55 @@ static bool alertlog_health(const struct app *app, struct snap_source *out)
 	return true;
 }
 
-/* Standard output as a pseudo-source once its reader has lagged so far that
- * snapshots were dropped (said once on stderr). Returns false until then. */
-static bool output_health(struct app *app, struct snap_source *out)
+/* Copies the sources' health into s: the sources, then the pseudo-sources
+ * (a failed reload, the model's caps, the alert log, the outputs). */
+static void collect_sources(void *ctx, struct snapshot *s)
 {
-	struct out_stream_stats st;
-	if (app->out == NULL || (st = out_stream_stats(app->out)).dropped == 0)
-		return false;
-	memset(out, 0, sizeof *out);
-	snprintf(out->name, sizeof out->name, "stdout");
-	out->kind = "output";
-	out->state = st.pending ? SRC_LAGGING : SRC_FOLLOWING;
-	out->lines = st.written;
-	out->bytes = st.bytes;
-	snprintf(out->detail, sizeof out->detail, "%" PRIu64 " snapshot%s dropped", st.dropped,
-	         st.dropped == 1 ? "" : "s");
-	if (!app->out_reported)
-		eprintf("ccboard: standard output: the reader is lagging: %s\n", out->detail);
-	app->out_reported = true;
-	return true;
-}
-
-/* Copies the sources' health into the snapshot. */
-static void collect_sources(struct app *app)
-{
-	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 2;
+	struct app *app = ctx;
+	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 2 +
+	           app->out.n;
 	size_t k = 0;
-	app->snap.sources = xrealloc(app->snap.sources, (n ? n : 1) * sizeof *app->snap.sources);
+	s->sources = xrealloc(s->sources, n * sizeof *s->sources);
 	if (app->demo)
-		app->snap.sources[k++] = app->demo_src.info;
+		s->sources[k++] = app->demo_src.info;
 	for (size_t i = 0; i < app->n_sources; i++)
-		app->snap.sources[k++] = app->sources[i]->info;
+		s->sources[k++] = app->sources[i]->info;
 	if (app->config_error)
-		app->snap.sources[k++] = app->config_src;
-	if (snapshot_model_health(&app->snap, &app->cfg, &app->snap.sources[k]))
+		s->sources[k++] = app->config_src;
+	if (snapshot_model_health(s, &app->cfg, &s->sources[k]))
 		k++;
-	if (alertlog_health(app, &app->snap.sources[k])) {
-		if (!app->alertlog_reported && app->ui == NULL)
-			eprintf("ccboard: %s: %s\n", app->snap.sources[k].name,
-			        app->snap.sources[k].detail);
+	if (alertlog_health(app, &s->sources[k])) {
+		if (!app->alertlog_reported && !app->mode->screen)
+			eprintf("ccboard: %s: %s\n", s->sources[k].name, s->sources[k].detail);
 		app->alertlog_reported = true;
 		k++;
 	}
-	if (output_health(app, &app->snap.sources[k]))
-		k++;
-	app->snap.n_sources = k;
+	k += outputs_health(&app->out, &s->sources[k], n - k);
+	s->n_sources = k;
 }
 
-static void build_snapshot(struct app *app)
+/* The one path from the model to the outputs: the snapshot built (no side
+ * effects), the sources' health collected, the alerts evaluated once (their
+ * changes go to the log, the hook and the bell), then, when publish, handed
+ * to every output. */
+static void refresh(struct app *app, bool publish)
 {
-	snapshot_build(&app->snap, app->model, &app->cfg);
-	collect_sources(app);
-	alerts_eval(app->alerts, &app->snap, app->snap.as_of, on_alert_change, app);
+	struct output_feed feed = { app->model, &app->cfg, app->alerts, collect_sources,
+	                            on_alert_change, app };
+	outputs_refresh(&app->out, &feed, publish);
 }
 
 static void stop(struct app *app, int code);
 
-/* Standard output failed (err: a libuv code): a reader that has gone ends
- * ccboard quietly, as with head. */
-static void on_output_error(void *ctx, int err)
+/* Standard output failed: end the run with status. */
+static void on_output_fail(void *ctx, int status)
 {
-	struct app *app = ctx;
-	app->out_error = err;
-	if (err != UV_EPIPE)
-		eprintf("ccboard: writing to standard output: %s\n", uv_strerror(err));
-	stop(app, err == UV_EPIPE ? 0 : 1);
+	stop(ctx, status);
 }
 
-/* Formats the snapshot in memory and hands it to the output, which writes it
- * without blocking the loop. */
-static void print_snapshot(struct app *app)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem;
-	int rc;
-	build_snapshot(app);
-	if ((mem = open_memstream(&buf, &len)) == NULL)
-		fatal("out of memory");
-	if (app->opt.json)
-		rc = snapshot_write_json(&app->snap, mem);
-	else
-		rc = snapshot_write_text(&app->snap, mem);
-	if (fclose(mem) != 0 || rc != 0)
-		fatal("out of memory");
-	rc = out_stream_write(app->out, buf, len);
-	if (rc != 0)
-		on_output_error(app, rc);
-}
-
-static void draw(struct app *app)
-{
-	build_snapshot(app);
-	ui_draw(app->ui, &app->snap);
-}
-
-/* All sources read (--replay or --once). */
-/* Prints the last snapshot once the alert log has written (or failed to
- * write) the changes of the last evaluation, so a failure shows in it. */
+/* All sources read, in a run that ends there: publishes the last snapshot
+ * once the alert log has written (or failed to write) the changes of the last
+ * evaluation, so a failure shows in it. */
 static void on_flush(uv_timer_t *t)
 {
 	struct app *app = t->data;
@@ -438,7 +389,8 @@ static void on_flush(uv_timer_t *t)
 	if (app->alertlog && !alertlog_idle(app->alertlog) && ++app->flush_waits < limit)
 		return;
 	uv_timer_stop(t);
-	print_snapshot(app);
+	collect_sources(app, &app->out.snap);   /* the alert log's health since; no new evaluation */
+	outputs_publish(&app->out);
 	app->printed_last = true;
 	stop(app, app->exit_code);
 }
@@ -448,13 +400,13 @@ static void finish(struct app *app)
 	if (app->finished)
 		return;
 	app->finished = true;
-	if (!app->opt.replay)
+	if (app->mode->clock == RUN_CLOCK_WALL)
 		model_advance(app->model, (int64_t)time(NULL));
-	if (app->opt.once || app->opt.json || app->ui == NULL) {
-		build_snapshot(app);            /* evaluates the alerts: their changes go out */
+	if (app->mode->exits_at_end) {
+		refresh(app, false);            /* evaluates the alerts: their changes go out */
 		uv_timer_start(&app->tick, on_flush, 0, 10);
 	} else {
-		draw(app);
+		refresh(app, true);
 	}
 }
 
@@ -494,6 +446,19 @@ static uint64_t ms_to_next_tick(struct app *app)
 	return (uint64_t)(app->tick_due_ms - ms);
 }
 
+/* One tick at now: the sources' timers, the model's clock (the wall's; a
+ * replay's follows its events), then a refresh published to the outputs. */
+static void tick_once(struct app *app, int64_t now)
+{
+	for (size_t i = 0; i < app->n_sources; i++)
+		source_tick(app->sources[i], now);
+	if (app->mode->clock == RUN_CLOCK_WALL) {
+		demo_step(app, now);
+		model_advance(app->model, now);
+	}
+	refresh(app, true);
+}
+
 static void on_tick(uv_timer_t *t)
 {
 	struct app *app = t->data;
@@ -507,16 +472,7 @@ static void on_tick(uv_timer_t *t)
 		uv_timer_start(&app->tick, on_tick, (uint64_t)(app->tick_due_ms - ms), 0);
 		return;
 	}
-	for (size_t i = 0; i < app->n_sources; i++)
-		source_tick(app->sources[i], now);
-	if (!app->opt.replay) {
-		demo_step(app, now);
-		model_advance(app->model, now);
-	}
-	if (app->ui)
-		draw(app);
-	else if (app->opt.json && !app->opt.once && !app->opt.replay)
-		print_snapshot(app);
+	tick_once(app, now);
 	if (!app->stopping) {
 		uv_update_time(app->loop);      /* the work above took time */
 		uv_timer_start(&app->tick, on_tick, ms_to_next_tick(app), 0);
@@ -538,17 +494,14 @@ static void stop(struct app *app, int code)
 		return;
 	app->stopping = true;
 	app->exit_code = code;
-	if (app->out)
-		out_stream_stop(app->out);
+	outputs_stop(&app->out);          /* the screen's goes with it */
+	app->ui = NULL;
 	for (size_t i = 0; i < app->n_sources; i++)
 		source_close(app->sources[i]);
 	app->n_sources = 0;
 	if (app->alertlog)
 		alertlog_close(app->alertlog);
 	app->alertlog = NULL;
-	if (app->ui)
-		ui_free(app->ui);
-	app->ui = NULL;
 	uv_walk(app->loop, close_handle, NULL);
 }
 
@@ -558,10 +511,10 @@ static void on_signal(uv_signal_t *h, int signum)
 	if (signum == SIGHUP) {
 		reload_config(app);
 		alertlog_reopen(app->alertlog);   /* after a rotation (mv + HUP) */
-	} else if (app->ui == NULL && (app->opt.once || app->opt.replay) && !app->printed_last) {
+	} else if (app->mode->owed && !app->printed_last) {
 		/* a script must not read an empty or cut-short output as success */
 		eprintf("ccboard: interrupted by %s before the %s\n",
-		        signum == SIGINT ? "SIGINT" : "SIGTERM", app->opt.once ? "snapshot" : "last snapshot");
+		        signum == SIGINT ? "SIGINT" : "SIGTERM", app->mode->owed);
 		stop(app, 128 + signum);
 	} else {
 		stop(app, 0);
@@ -573,16 +526,21 @@ static void ui_quit(void *ctx)
 	stop(ctx, 0);
 }
 
+/* Key a: the alerts' state changes, and with it the snapshot's alert list
+ * (alerts_ack marks the list the snapshot points at): drawn again, not
+ * evaluated again. */
 static void ui_ack(void *ctx)
 {
 	struct app *app = ctx;
 	alerts_ack(app->alerts);
-	draw(app);
+	outputs_republish(&app->out, app->screen);
 }
 
+/* A key that changes only the view: the current snapshot drawn again. */
 static void ui_redraw(void *ctx)
 {
-	draw(ctx);
+	struct app *app = ctx;
+	outputs_republish(&app->out, app->screen);
 }
 
 /* ---- start-up ------------------------------------------------------------------- */
@@ -592,10 +550,10 @@ static int open_sources(struct app *app)
 	const char *const *specs = (const char *const *)app->opt.sources;
 	size_t n = (size_t)app->opt.n_sources;
 	struct source_sink sink = { app, on_line, on_event, on_source_done };
-	struct source_opts so = { .follow = !app->opt.replay && !app->opt.once,
-	                          .snapshot = app->opt.once && !app->opt.replay,
+	struct source_opts so = { .follow = !app->mode->to_end,
+	                          .snapshot = run_mode_reads_snapshot(app->mode),
 	                          .max_line = 64 * 1024, .cfg = &app->cfg,
-	                          .parse = app->opt.replay || app->opt.once };
+	                          .parse = app->mode->to_end };
 
 	if (n == 0 && !app->opt.demo) {
 		specs = (const char *const *)app->cfg.sources;
@@ -630,6 +588,34 @@ static void start_demo(struct app *app)
 	demo_step(app, now);
 }
 
+/* Adds one output of the run mode's list. Returns -1 after a message. */
+static int start_output(struct app *app, enum run_output kind)
+{
+	char *cause = NULL;
+	struct ui_actions act = { app, ui_quit, ui_ack, ui_redraw };
+	switch (kind) {
+	case RUN_OUT_SCREEN:
+		app->ui = ui_new(app->loop, &app->cfg, app->opt.theme, &act, &cause);
+		if (app->ui == NULL) {
+			eprintf("ccboard: %s\n", cause ? cause : "cannot start the screen");
+			free(cause);
+			return -1;
+		}
+		outputs_add(&app->out, out_screen(app->ui));
+		app->screen = outputs_find(&app->out, "screen");
+		return 0;
+	case RUN_OUT_JSON_LIVE:   /* a slow reader gets the newest snapshot */
+	case RUN_OUT_JSON:        /* a replay's series and --once go out whole */
+	case RUN_OUT_TEXT:
+		outputs_add(&app->out, out_print_new(app->loop, STDOUT_FILENO,
+		            kind == RUN_OUT_TEXT ? OUT_PRINT_TEXT : OUT_PRINT_JSON,
+		            kind == RUN_OUT_JSON_LIVE ? OUT_KEEP_NEWEST : OUT_KEEP_ALL,
+		            on_output_fail, app));
+		return 0;
+	}
+	return -1;
+}
+
 static int start_outputs(struct app *app)
 {
 	char *cause = NULL;
@@ -642,21 +628,9 @@ static int start_outputs(struct app *app)
 			return -1;
 		}
 	}
-	if (app->opt.json || app->opt.once) {
-		/* live, a slow reader gets the newest snapshot; a replay's series and
-		 * --once go out whole */
-		bool live = app->opt.json && !app->opt.once && !app->opt.replay;
-		app->out = out_stream_new(app->loop, STDOUT_FILENO,
-		                          live ? OUT_KEEP_NEWEST : OUT_KEEP_ALL, on_output_error, app);
-		return 0;
-	}
-	struct ui_actions act = { app, ui_quit, ui_ack, ui_redraw };
-	app->ui = ui_new(app->loop, &app->cfg, app->opt.theme, &act, &cause);
-	if (app->ui == NULL) {
-		eprintf("ccboard: %s\n", cause ? cause : "cannot start the screen");
-		free(cause);
-		return -1;
-	}
+	for (int i = 0; i < app->mode->n_outputs; i++)
+		if (start_output(app, app->mode->outputs[i]) != 0)
+			return -1;
 	return 0;
 }
 
@@ -715,11 +689,10 @@ static int run(struct app *app)
 	if (app->opt.demo)
 		start_demo(app);
 
-	if (!app->opt.replay && !app->opt.once)
-		uv_timer_start(&app->tick, on_tick, app->ui ? 0 : ms_to_next_tick(app), 0);
-	else if (app->ui)
-		uv_timer_start(&app->tick, on_tick, 0, 0);
-	if (app->n_sources == 0 && (app->opt.replay || app->opt.once))
+	/* the screen shows at once; the stream's ticks fall on the wall's seconds */
+	if (app->mode->cadence == RUN_EACH_TICK)
+		uv_timer_start(&app->tick, on_tick, app->mode->screen ? 0 : ms_to_next_tick(app), 0);
+	if (app->n_sources == 0 && app->mode->to_end)
 		finish(app);
 	uv_run(app->loop, UV_RUN_DEFAULT);
 	return app->exit_code;
@@ -745,26 +718,6 @@ static bool guard_std_fds(void)
 	return stdout_ok;
 }
 
-/* Writes what is still pending for standard output: all of --once and of a
- * replay, live at most OUT_FLUSH_MS for a reader that does not read. Returns
- * the exit status. */
-static int flush_output(struct app *app, int rc)
-{
-	enum { OUT_FLUSH_MS = 2000 };
-	bool whole = app->opt.once || app->opt.replay;
-	if (app->out == NULL)
-		return rc;
-	int err = out_stream_flush(app->out, whole ? -1 : OUT_FLUSH_MS);
-	if (err == UV_ETIMEDOUT)
-		eprintf("ccboard: standard output: the reader took nothing for %d ms: "
-		        "the last snapshot is lost\n", (int)OUT_FLUSH_MS);
-	else if (err != 0 && err != UV_EPIPE && err != app->out_error)
-		eprintf("ccboard: writing to standard output: %s\n", uv_strerror(err));
-	out_stream_free(app->out);
-	app->out = NULL;
-	return err != 0 && err != UV_EPIPE && err != UV_ETIMEDOUT && rc == 0 ? 1 : rc;
-}
-
 int main(int argc, char **argv)
 {
 	struct app app;
@@ -776,7 +729,8 @@ int main(int argc, char **argv)
 	rc = parse_options(argc, argv, &app.opt);
 	if (rc != 0)
 		return rc < 0 ? 2 : 0;
-	if (!stdout_ok && (app.opt.json || app.opt.once)) {
+	app.mode = run_mode_decide(app.opt.replay, app.opt.once, app.opt.json);
+	if (!stdout_ok && !app.mode->screen) {
 		fputs("ccboard: standard output is closed\n", stderr);
 		return 1;
 	}
@@ -785,11 +739,9 @@ int main(int argc, char **argv)
 	if (!app.stopping)
 		stop(&app, rc);
 	uv_run(app.loop, UV_RUN_DEFAULT);
-	rc = flush_output(&app, rc);
+	rc = outputs_close(&app.out, rc);     /* writes what standard output still owes */
 	if (uv_loop_close(app.loop) != 0)
 		eprintf("ccboard: internal: handles left open at exit\n");
-	free(app.snap.sources);
-	snapshot_free(&app.snap);
 	alerts_free(app.alerts);
 	model_free(app.model);
 	demo_free(app.demo);

@@ -1,0 +1,23 @@
+/* out_print.h - snapshots on standard output (--json, --once): JSON lines or
+ * the text table, formatted in memory and written by out_stream without
+ * blocking the loop. */
+#ifndef CCBOARD_OUT_PRINT_H
+#define CCBOARD_OUT_PRINT_H
+
+#include <uv.h>
+#include "out_stream.h"
+#include "output.h"
+
+enum out_print_format { OUT_PRINT_JSON, OUT_PRINT_TEXT };
+
+/* Called once when the output fails, with the exit status the run should end
+ * with: 0 when the reader has gone (as with head), else 1 after a message. */
+typedef void (*out_print_fail_fn)(void *ctx, int status);
+
+/* Returns the output writing to fd (left open) on loop. OUT_KEEP_ALL: every
+ * snapshot goes out, and all of them before the exit; OUT_KEEP_NEWEST (live):
+ * a lagging reader gets the newest, and the exit waits for it 2 s at most. */
+struct output out_print_new(uv_loop_t *loop, int fd, enum out_print_format fmt,
+                            enum out_policy policy, out_print_fail_fn on_fail, void *ctx);
+
+#endif

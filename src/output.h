@@ -1,0 +1,87 @@
+/* output.h - the one snapshot of a run and the outputs that read it (the
+ * screen, standard output; next the HTTP endpoints and history).
+ *
+ * A refresh builds the snapshot from the model (snapshot_build has no side
+ * effects), lets the shell add the sources' health, evaluates the alerts on
+ * it once, and may publish it: every output gets the same snapshot. An output
+ * that needs the current picture again (the screen after a key) is handed the
+ * snapshot already built; nothing is evaluated twice. */
+#ifndef CCBOARD_OUTPUT_H
+#define CCBOARD_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "alerts.h"
+#include "config.h"
+#include "model.h"
+#include "snapshot.h"
+
+/* What an output kind does. Only publish is required. */
+struct output_ops {
+	const char *name;                                      /* "screen", "stdout" */
+	void (*publish)(void *ctx, const struct snapshot *s);
+	/* an alert changed (during a refresh, before the publish) */
+	void (*alert)(void *ctx, const struct alert_event *ev);
+	/* the output's own trouble as a pseudo-source; false while there is none */
+	bool (*health)(void *ctx, struct snap_source *out);
+	/* closes its loop handles; publish is not called afterwards */
+	void (*stop)(void *ctx);
+	/* once the loop has ended: writes what is left, frees ctx; returns the
+	 * exit status given rc, the status so far */
+	int (*close)(void *ctx, int rc);
+};
+
+struct output {
+	const struct output_ops *ops;
+	void *ctx;
+};
+
+#define OUTPUTS_MAX 4
+
+/* Where the model's picture is fed from in a refresh. */
+struct output_feed {
+	const struct model *model;
+	const struct config *cfg;
+	struct alerts *alerts;
+	void (*collect)(void *ctx, struct snapshot *s);        /* fills s->sources */
+	alert_event_fn on_alert;                                /* may be NULL */
+	void *ctx;
+};
+
+struct outputs {
+	struct snapshot snap;           /* the one snapshot every output reads */
+	bool built;                     /* snap holds a refresh */
+	bool stopped;
+	size_t n;
+	struct output v[OUTPUTS_MAX];
+};
+
+/* Adds out to o (at most OUTPUTS_MAX). o starts zeroed. */
+void outputs_add(struct outputs *o, struct output out);
+
+/* Returns the output named name, or NULL. */
+const struct output *outputs_find(const struct outputs *o, const char *name);
+
+/* Builds o->snap from the model, collects the sources, evaluates the alerts
+ * once at the snapshot's time (each change goes to f->on_alert, then to every
+ * output), then, when publish is true, publishes. */
+void outputs_refresh(struct outputs *o, const struct output_feed *f, bool publish);
+
+/* Hands o->snap to every output (nothing before the first refresh or after
+ * outputs_stop). */
+void outputs_publish(const struct outputs *o);
+
+/* Hands o->snap to one output again (a redraw). */
+void outputs_republish(const struct outputs *o, const struct output *out);
+
+/* Adds each output's trouble to dst (room entries at most); returns how many. */
+size_t outputs_health(const struct outputs *o, struct snap_source *dst, size_t room);
+
+/* Stops every output (repeatable). */
+void outputs_stop(struct outputs *o);
+
+/* After the loop: closes every output; returns the exit status given rc.
+ * Frees the snapshot (and s->sources, which collect allocates). */
+int outputs_close(struct outputs *o, int rc);
+
+#endif
