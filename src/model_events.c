@@ -1,6 +1,7 @@
 /* model_events.c - what each event kind does to the model: the call's life
  * (enter, outcome, end, ring), the agents' (pause, membership), a restart,
  * and the checks before an event is applied (SPEC 2). */
+#include "model_events.h"
 #include "model_internal.h"
 
 #include <limits.h>
@@ -100,18 +101,19 @@ static bool on_end(struct model *m, const struct qevent *ev, int32_t qi)
 	return true;
 }
 
-static void on_ring(struct model *m, const struct qevent *ev, int32_t qi)
+/* RINGNOANSWER, RINGCANCELED: the agent stops ringing; RINGING: it rings. */
+static bool on_ring(struct model *m, const struct qevent *ev, int32_t qi)
 {
 	struct agent *a;
 	int32_t ai;
 	if (ev->agent == NULL)
-		return;
+		return true;
 	ai = model_agent_index(m, ev);
 	a = &m->agents[ai];
 	member_ensure(a, qi, ev->time);
 	if (ev->kind != EV_RINGING) {
 		a->ring_since = INT64_MIN;
-		return;
+		return true;
 	}
 	a->ring_since = ev->time;
 	struct call *c = call_find(&m->calls, ev, qi, call_hash(ev, qi));
@@ -123,6 +125,7 @@ static void on_ring(struct model *m, const struct qevent *ev, int32_t qi)
 			}
 		}
 	}
+	return true;
 }
 
 /* ---- agents ----------------------------------------------------------- */
@@ -134,11 +137,13 @@ static void set_paused(struct agent *a, struct membership *ms, bool paused, int6
 	ms->paused = paused;
 }
 
-static void on_pause(struct model *m, const struct qevent *ev)
+/* PAUSE, UNPAUSE: in one queue, or (queue NULL: PAUSEALL) in all. */
+static bool on_pause(struct model *m, const struct qevent *ev, int32_t qi)
 {
 	int32_t ai = model_agent_index(m, ev);   /* may move m->agents */
 	struct agent *a = &m->agents[ai];
 	bool paused = ev->kind == EV_PAUSE;
+	(void)qi;
 	if (ev->queue) {
 		struct membership *ms = member_ensure(a, model_queue_index(m, ev), ev->time);
 		if (ms)
@@ -149,64 +154,82 @@ static void on_pause(struct model *m, const struct qevent *ev)
 		a->paused_all = paused;
 	}
 	agent_set_reason(a, paused ? ev->reason : NULL);
+	return true;
 }
 
-static void on_member(struct model *m, const struct qevent *ev)
+static bool on_addmember(struct model *m, const struct qevent *ev, int32_t qi)
 {
 	int32_t ai = model_agent_index(m, ev);   /* may move m->agents */
 	struct agent *a = &m->agents[ai];
-	switch (ev->kind) {
-	case EV_ADDMEMBER:
-		if (ev->queue)
-			set_paused(a, member_join(a, model_queue_index(m, ev), ev->time),
-			           ev->paused, ev->time);
-		break;
-	case EV_REMOVEMEMBER:
-		if (ev->queue)
-			member_remove(a, model_queue_index(m, ev), ev->time);
-		break;
-	case EV_AGENTLOGIN:
-		if (ev->queue) {
-			member_join(a, model_queue_index(m, ev), ev->time);
-		} else {
-			a->global_login = 1;
-			a->nremoved = 0;
-		}
-		a->since = ev->time;
-		break;
-	case EV_AGENTLOGOFF:
-		if (ev->queue) {
-			member_remove(a, model_queue_index(m, ev), ev->time);
-		} else {
-			while (a->nmem > 0)
-				member_remove(a, a->mem[0].queue, ev->time);
-			a->global_login = 0;
-		}
-		a->since = ev->time;
-		break;
-	case EV_MEMBERSTATUS:
-		if (ev->queue)
-			member_ensure(a, model_queue_index(m, ev), ev->time);
-		a->status = ev->status;
-		break;
-	default:
-		break;
+	(void)qi;
+	if (ev->queue)
+		set_paused(a, member_join(a, model_queue_index(m, ev), ev->time),
+		           ev->paused, ev->time);
+	return true;
+}
+
+static bool on_removemember(struct model *m, const struct qevent *ev, int32_t qi)
+{
+	int32_t ai = model_agent_index(m, ev);
+	struct agent *a = &m->agents[ai];
+	(void)qi;
+	if (ev->queue)
+		member_remove(a, model_queue_index(m, ev), ev->time);
+	return true;
+}
+
+/* In one queue, or (queue NULL) in every queue, even those it left. */
+static bool on_agentlogin(struct model *m, const struct qevent *ev, int32_t qi)
+{
+	int32_t ai = model_agent_index(m, ev);
+	struct agent *a = &m->agents[ai];
+	(void)qi;
+	if (ev->queue) {
+		member_join(a, model_queue_index(m, ev), ev->time);
+	} else {
+		a->global_login = 1;
+		a->nremoved = 0;
 	}
+	a->since = ev->time;
+	return true;
+}
+
+static bool on_agentlogoff(struct model *m, const struct qevent *ev, int32_t qi)
+{
+	int32_t ai = model_agent_index(m, ev);
+	struct agent *a = &m->agents[ai];
+	(void)qi;
+	if (ev->queue) {
+		member_remove(a, model_queue_index(m, ev), ev->time);
+	} else {
+		while (a->nmem > 0)
+			member_remove(a, a->mem[0].queue, ev->time);
+		a->global_login = 0;
+	}
+	a->since = ev->time;
+	return true;
+}
+
+static bool on_memberstatus(struct model *m, const struct qevent *ev, int32_t qi)
+{
+	int32_t ai = model_agent_index(m, ev);
+	struct agent *a = &m->agents[ai];
+	(void)qi;
+	if (ev->queue)
+		member_ensure(a, model_queue_index(m, ev), ev->time);
+	a->status = ev->status;
+	return true;
 }
 
 /* A call that ended while nobody watched (AMI: a waiting caller, or an
  * answered call, a QueueStatus shows gone): no longer waiting or talking, and
  * its outcome or end (if it comes after all) still counts. */
-static void on_forget(struct model *m, const struct qevent *ev)
+static bool on_forget(struct model *m, const struct qevent *ev, int32_t qi)
 {
-	int32_t qi;
-	struct call *c;
-	if (ev->callid == NULL || ev->queue == NULL)
-		return;
-	qi = model_queue_index(m, ev);
-	c = call_find(&m->calls, ev, qi, call_hash(ev, qi));
+	struct call *c = call_find(&m->calls, ev, qi, call_hash(ev, qi));
 	if (c && c->phase != PH_DONE)
 		calls_retire(m, c, ev->time);
+	return true;
 }
 
 /* AMI: the agent is on a call in the queue whose CONNECT was not seen (a
@@ -215,15 +238,11 @@ static void on_forget(struct model *m, const struct qevent *ev)
  * nothing: no answer (so no outcome is counted for this record), and an end
  * counts as one whose CONNECT was never seen does. A made-up callid is used
  * once: a record already known makes it a repeat. */
-static bool on_busy(struct model *m, const struct qevent *ev)
+static bool on_busy(struct model *m, const struct qevent *ev, int32_t qi)
 {
-	int32_t qi, ai;
-	uint32_t h;
+	int32_t ai;
+	uint32_t h = call_hash(ev, qi);
 	struct call *c;
-	if (ev->callid == NULL || ev->queue == NULL || ev->agent == NULL)
-		return true;
-	qi = model_queue_index(m, ev);
-	h = call_hash(ev, qi);
 	if (call_find(&m->calls, ev, qi, h))
 		return false;
 	ai = model_agent_index(m, ev);
@@ -242,35 +261,62 @@ static bool on_busy(struct model *m, const struct qevent *ev)
 }
 
 /* Asterisk restarted: every call in progress is gone; memberships stay. */
-static void on_queuestart(struct model *m, int64_t t)
+static bool on_queuestart(struct model *m, const struct qevent *ev, int32_t qi)
 {
+	(void)qi;
 	while (m->calls.live.head)
-		calls_retire(m, m->calls.live.head, t);
+		calls_retire(m, m->calls.live.head, ev->time);
 	for (size_t i = 0; i < m->agent_names.count; i++) {
 		m->agents[i].active_calls = 0;
 		m->agents[i].ring_since = INT64_MIN;
 	}
+	return true;
 }
 
 /* ---- applying an event ------------------------------------------------ */
 
-static bool kind_names_call_queue(enum ev_kind k)
-{
-	return k <= EV_RINGING || k == EV_FORGET || k == EV_BUSY;
-}
+/* One row per event kind: what it hangs on and what it does. */
+const struct ev_row model_ev_rows[EV_KIND_COUNT] = {
+	[EV_ENTER]        = { on_enter,        HOOK_CALL,  false, false },
+	[EV_CONNECT]      = { on_outcome,      HOOK_CALL,  false, true  },
+	[EV_COMPLETE]     = { on_end,          HOOK_CALL,  false, true  },
+	[EV_TRANSFER]     = { on_end,          HOOK_CALL,  false, true  },
+	[EV_ABANDON]      = { on_outcome,      HOOK_CALL,  false, false },
+	[EV_TIMEOUT]      = { on_outcome,      HOOK_CALL,  false, false },
+	[EV_EXITKEY]      = { on_outcome,      HOOK_CALL,  false, false },
+	[EV_EXITEMPTY]    = { on_outcome,      HOOK_CALL,  false, false },
+	[EV_WITHDRAW]     = { on_outcome,      HOOK_CALL,  false, false },
+	[EV_RINGNOANSWER] = { on_ring,         HOOK_CALL,  false, true  },
+	[EV_RINGCANCELED] = { on_ring,         HOOK_CALL,  false, true  },
+	[EV_RINGING]      = { on_ring,         HOOK_CALL,  false, true  },
+	[EV_ADDMEMBER]    = { on_addmember,    HOOK_AGENT, true,  false },
+	[EV_REMOVEMEMBER] = { on_removemember, HOOK_AGENT, true,  false },
+	[EV_AGENTLOGIN]   = { on_agentlogin,   HOOK_AGENT, true,  false },
+	[EV_AGENTLOGOFF]  = { on_agentlogoff,  HOOK_AGENT, true,  false },
+	[EV_PAUSE]        = { on_pause,        HOOK_AGENT, true,  false },
+	[EV_UNPAUSE]      = { on_pause,        HOOK_AGENT, true,  false },
+	[EV_MEMBERSTATUS] = { on_memberstatus, HOOK_AGENT, true,  false },
+	[EV_QUEUESTART]   = { on_queuestart,   HOOK_NONE,  false, false },
+	[EV_FORGET]       = { on_forget,       HOOK_CALL,  false, false },
+	/* a QueueStatus call has an agent or nothing: its queue is not added without one */
+	[EV_BUSY]         = { on_busy,         HOOK_CALL,  true,  true  },
+};
 
-static bool kind_names_member(enum ev_kind k)
+/* The row of ev's kind; a kind out of range changes nothing. */
+static const struct ev_row *row_of(const struct qevent *ev)
 {
-	return k >= EV_ADDMEMBER && k <= EV_MEMBERSTATUS;
+	static const struct ev_row none = { NULL, HOOK_NONE, false, false };
+	return (unsigned)ev->kind < EV_KIND_COUNT ? &model_ev_rows[ev->kind] : &none;
 }
 
 /* Would applying ev add a queue to the model? */
 static bool adds_queue(const struct model *m, const struct qevent *ev)
 {
+	const struct ev_row *row = row_of(ev);
 	if (ev->queue == NULL)
 		return false;
-	if (kind_names_call_queue(ev->kind) ? ev->callid == NULL
-	                                    : !kind_names_member(ev->kind) || ev->agent == NULL)
+	if (row->hook == HOOK_CALL ? ev->callid == NULL
+	                           : row->hook != HOOK_AGENT || ev->agent == NULL)
 		return false;
 	return strmap_find_n(&m->queue_names, ev->queue, ev->queue_len, ev->queue_hash) < 0;
 }
@@ -278,11 +324,10 @@ static bool adds_queue(const struct model *m, const struct qevent *ev)
 /* Would applying ev add an agent to the model? */
 static bool adds_agent(const struct model *m, const struct qevent *ev)
 {
-	bool on_call = ev->kind == EV_CONNECT || ev->kind == EV_COMPLETE || ev->kind == EV_BUSY ||
-	               ev->kind == EV_TRANSFER || (ev->kind >= EV_RINGNOANSWER && ev->kind <= EV_RINGING);
+	const struct ev_row *row = row_of(ev);
 	if (ev->agent == NULL)
 		return false;
-	if (on_call ? ev->queue == NULL || ev->callid == NULL : !kind_names_member(ev->kind))
+	if (row->agent_on_call ? ev->queue == NULL || ev->callid == NULL : row->hook != HOOK_AGENT)
 		return false;
 	const char *name = config_agent_name(m->cfg, ev->agent);
 	if (name == ev->agent)
@@ -315,54 +360,23 @@ static enum model_verdict admit(struct model *m, const struct qevent *ev, int64_
 
 static bool apply_event(struct model *m, const struct qevent *ev)
 {
+	const struct ev_row *row = row_of(ev);
 	int32_t qi = -1;
-	bool applied = true;
 
 	model_clock_forward(m, ev->time);
 	m->stats.events++;
-	if (ev->kind <= EV_RINGING) {
-		if (ev->queue == NULL || ev->callid == NULL)
-			return true;            /* nothing to hang it on */
+	if (row->apply == NULL)
+		return true;
+	if (row->hook == HOOK_CALL && (ev->queue == NULL || ev->callid == NULL))
+		return true;                    /* nothing to hang it on */
+	if (row->needs_agent && ev->agent == NULL)
+		return true;
+	if (row->hook == HOOK_CALL)
 		qi = model_queue_index(m, ev);
-	}
-	switch (ev->kind) {
-	case EV_ENTER:
-		applied = on_enter(m, ev, qi);
-		break;
-	case EV_CONNECT: case EV_ABANDON: case EV_TIMEOUT: case EV_EXITKEY:
-	case EV_EXITEMPTY: case EV_WITHDRAW:
-		applied = on_outcome(m, ev, qi);
-		break;
-	case EV_COMPLETE: case EV_TRANSFER:
-		applied = on_end(m, ev, qi);
-		break;
-	case EV_RINGNOANSWER: case EV_RINGCANCELED: case EV_RINGING:
-		on_ring(m, ev, qi);
-		break;
-	case EV_PAUSE: case EV_UNPAUSE:
-		if (ev->agent)
-			on_pause(m, ev);
-		break;
-	case EV_ADDMEMBER: case EV_REMOVEMEMBER: case EV_AGENTLOGIN: case EV_AGENTLOGOFF:
-	case EV_MEMBERSTATUS:
-		if (ev->agent)
-			on_member(m, ev);
-		break;
-	case EV_QUEUESTART:
-		on_queuestart(m, ev->time);
-		break;
-	case EV_FORGET:
-		on_forget(m, ev);
-		break;
-	case EV_BUSY:
-		applied = on_busy(m, ev);
-		break;
-	default:
-		break;
-	}
-	if (!applied)
-		m->stats.duplicates++;
-	return applied;
+	if (row->apply(m, ev, qi))
+		return true;
+	m->stats.duplicates++;
+	return false;
 }
 
 enum model_verdict model_submit(struct model *m, const struct qevent *ev, int64_t wall)
