@@ -8,54 +8,64 @@
 #include <string.h>
 #include "util.h"
 
-/* Adds (sign 1) or removes (sign -1) one tally from counts. */
-static void tally_apply(struct counts *c, const struct tally *x, int sign)
+struct tally tally_make(enum ev_kind kind, int64_t t, int32_t qi, long value,
+                        const struct queue_conf *qc)
 {
+	struct tally x = { .t = t, .queue = qi, .kind = (uint8_t)kind,
+	                   .value = value > INT32_MAX ? INT32_MAX : (int32_t)value };
+	if (kind == EV_CONNECT)
+		x.within_sl = value >= 0 && value <= qc->sl_threshold_s;
+	if (kind == EV_ABANDON) {
+		x.is_short = value >= 0 && value < qc->short_abandon_s;
+		x.abandon_within_sl = value >= 0 && value <= qc->sl_threshold_s;
+	}
+	return x;
+}
+
+struct counts tally_delta(const struct tally *x)
+{
+	struct counts d = { 0 };
 	int64_t v = x->value > 0 ? x->value : 0;
 	switch ((enum ev_kind)x->kind) {
 	case EV_CONNECT:
-		c->offered += sign;
-		c->answered += sign;
-		c->answered_within_sl += sign * x->within_sl;
-		c->hold_s += sign * v;
+		d.offered = d.answered = 1;
+		d.answered_within_sl = x->within_sl;
+		d.hold_s = v;
 		break;
 	case EV_ABANDON:
-		c->offered += sign;
-		c->abandoned += sign;
-		c->abandoned_short += sign * x->is_short;
-		c->abandoned_within_sl += sign * x->abandon_within_sl;
-		c->abandon_wait_s += sign * v;
+		d.offered = d.abandoned = 1;
+		d.abandoned_short = x->is_short;
+		d.abandoned_within_sl = x->abandon_within_sl;
+		d.abandon_wait_s = v;
 		break;
-	case EV_TIMEOUT:   c->offered += sign; c->timed_out += sign; break;
-	case EV_EXITKEY:   c->offered += sign; c->exited_key += sign; break;
-	case EV_EXITEMPTY: c->offered += sign; c->exited_empty += sign; break;
-	case EV_WITHDRAW:  c->offered += sign; c->withdrawn += sign; break;
-	case EV_COMPLETE:  c->completed += sign; c->talk_s += sign * v; break;
-	case EV_TRANSFER:  c->transferred += sign; c->talk_s += sign * v; break;
+	case EV_TIMEOUT:   d.offered = d.timed_out = 1; break;
+	case EV_EXITKEY:   d.offered = d.exited_key = 1; break;
+	case EV_EXITEMPTY: d.offered = d.exited_empty = 1; break;
+	case EV_WITHDRAW:  d.offered = d.withdrawn = 1; break;
+	case EV_COMPLETE:  d.completed = 1; d.talk_s = v; break;
+	case EV_TRANSFER:  d.transferred = 1; d.talk_s = v; break;
 	default: break;
 	}
+	return d;
 }
 
-static void interval_apply(struct interval *iv, const struct tally *x)
+/* An interval keeps some of the counts: the same delta, so that the
+ * intervals add up to today. */
+static void interval_add(struct interval *iv, const struct counts *d)
 {
-	switch ((enum ev_kind)x->kind) {
-	case EV_CONNECT:
-		iv->offered++;
-		iv->answered++;
-		iv->answered_within_sl += x->within_sl;
-		break;
-	case EV_ABANDON:
-		iv->offered++;
-		iv->abandoned++;
-		iv->abandoned_short += x->is_short;
-		iv->abandoned_within_sl += x->abandon_within_sl;
-		break;
-	case EV_TIMEOUT: case EV_EXITKEY: case EV_EXITEMPTY: case EV_WITHDRAW:
-		iv->offered++;
-		break;
-	default:
-		break;
-	}
+	iv->offered += (int32_t)d->offered;
+	iv->answered += (int32_t)d->answered;
+	iv->answered_within_sl += (int32_t)d->answered_within_sl;
+	iv->abandoned += (int32_t)d->abandoned;
+	iv->abandoned_short += (int32_t)d->abandoned_short;
+	iv->abandoned_within_sl += (int32_t)d->abandoned_within_sl;
+}
+
+/* Takes a tally leaving the window out of its queue's window counts. */
+static void window_drop(struct model *m, const struct tally *x)
+{
+	struct counts d = tally_delta(x);
+	counts_sub(&m->queues[x->queue].window, &d);
 }
 
 /* ---- the window ------------------------------------------------------- */
@@ -87,8 +97,7 @@ void tally_window_expire(struct model *m)
 	struct tally_window *w = &m->win;
 	int64_t edge = m->now - m->cfg->window_s;
 	while (w->len > 0 && w->ring[w->head].t <= edge) {
-		const struct tally *x = &w->ring[w->head];
-		tally_apply(&m->queues[x->queue].window, x, -1);
+		window_drop(m, &w->ring[w->head]);
 		w->head = tally_slot(w, 1);
 		w->len--;
 	}
@@ -101,7 +110,7 @@ void tally_window_back(struct model *m, int64_t edge)
 		const struct tally *x = &w->ring[tally_slot(w, w->len - 1)];
 		if (x->t <= edge)
 			break;
-		tally_apply(&m->queues[x->queue].window, x, -1);
+		window_drop(m, x);
 		w->len--;
 	}
 }
@@ -111,11 +120,12 @@ void tally_window_back(struct model *m, int64_t edge)
 static void tally(struct model *m, const struct tally *x)
 {
 	struct queue *q = &m->queues[x->queue];
+	struct counts d = tally_delta(x);
 	if (x->t >= m->day_start && x->t < m->day_end) {
-		tally_apply(&q->today, x, 1);
+		counts_add(&q->today, &d);
 		int slot = (int)((x->t - m->day_start) / MODEL_INTERVAL_S);
 		if (slot < MODEL_MAX_INTERVALS) {
-			interval_apply(&q->iv[slot], x);
+			interval_add(&q->iv[slot], &d);
 			if (slot >= m->iv_used)
 				m->iv_used = slot + 1;
 		}
@@ -123,22 +133,14 @@ static void tally(struct model *m, const struct tally *x)
 		m->stats.late_outcomes++;
 	}
 	if (x->t > m->now - m->cfg->window_s) {
-		tally_apply(&q->window, x, 1);
+		counts_add(&q->window, &d);
 		window_push(&m->win, x);
 	}
 }
 
 void tally_event(struct model *m, const struct qevent *ev, int32_t qi, long value)
 {
-	const struct queue_conf *qc = &m->queues[qi].conf;
-	struct tally x = { .t = ev->time, .queue = qi, .kind = (uint8_t)ev->kind,
-	                   .value = value > INT32_MAX ? INT32_MAX : (int32_t)value };
-	if (ev->kind == EV_CONNECT)
-		x.within_sl = value >= 0 && value <= qc->sl_threshold_s;
-	if (ev->kind == EV_ABANDON) {
-		x.is_short = value >= 0 && value < qc->short_abandon_s;
-		x.abandon_within_sl = value >= 0 && value <= qc->sl_threshold_s;
-	}
+	struct tally x = tally_make(ev->kind, ev->time, qi, value, &m->queues[qi].conf);
 	tally(m, &x);
 }
 

@@ -9,7 +9,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "config.h"
 #include "event.h"
+#include "metrics.h"
 
 struct model;
 
@@ -33,6 +35,19 @@ static inline size_t tally_slot(const struct tally_window *w, size_t i)
 {
 	return (w->head + i) & (w->cap - 1);
 }
+
+/* The tally of an outcome or end of kind at time t in queue qi, its value
+ * (hold, wait or talk seconds; -1 unknown) graded against qc's thresholds:
+ * a CONNECT within the service level when hold <= sl_threshold_s; an ABANDON
+ * short when wait < short_abandon_s, within the service level when wait <=
+ * sl_threshold_s; an unknown value is neither. */
+struct tally tally_make(enum ev_kind kind, int64_t t, int32_t qi, long value,
+                        const struct queue_conf *qc);
+
+/* What one tally adds to the counts (an unknown value adds 0 seconds). Today,
+ * the window (added, then taken out when it expires) and the 15-minute
+ * intervals all count through it, so they cannot disagree. */
+struct counts tally_delta(const struct tally *x);
 
 /* Tallies ev (an outcome or an end of queue qi) with value (hold, wait or
  * talk seconds; -1 unknown) into today, its interval and the window. */
