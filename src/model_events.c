@@ -30,9 +30,9 @@ static bool on_enter(struct model *m, const struct qevent *ev, int32_t qi)
 	if (c && c->enter_t != INT64_MIN && llabs(c->enter_t - ev->time) <= ENTER_SAME_S)
 		return false;                          /* the same entry again */
 	if (c == NULL) {
-		c = calls_new(m, ev, qi, h);    /* on no list yet */
+		c = calls_new(m, ev, qi, h);           /* on no list yet */
 	} else {
-		calls_retire(m, c, ev->time);           /* an earlier entry with no outcome */
+		calls_retire(m, c, ev->time);          /* an earlier entry with no outcome */
 		list_unlink(&m->calls.done, c);
 	}
 	c->phase = PH_WAITING;
