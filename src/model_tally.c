@@ -8,6 +8,8 @@
 #include <string.h>
 #include "util.h"
 
+/* ---- an outcome as a counts delta -------------------------------------- */
+
 struct tally tally_make(enum ev_kind kind, int64_t t, int32_t qi, long value,
                         const struct queue_conf *qc)
 {
