@@ -1,0 +1,219 @@
+/* model_calls.c - the model's call registry: records by (callid, queue) in
+ * hash chains, the spare list, the live, done and waiting lists, retiring a
+ * call, stale calls and tombstones (see model_calls.h). */
+#include "model_internal.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util.h"
+
+#define CALL_POOL_ID 32        /* callid bytes of a pooled call record, NUL included */
+
+/* ---- waiting lists ---------------------------------------------------- */
+
+static void wait_unlink(struct queue *q, struct call *c)
+{
+	if (c->wprev) c->wprev->wnext = c->wnext; else q->whead = c->wnext;
+	if (c->wnext) c->wnext->wprev = c->wprev; else q->wtail = c->wprev;
+	c->wprev = c->wnext = NULL;
+	q->waiting--;
+}
+
+void calls_wait_insert(struct queue *q, struct call *c)
+{
+	struct call *after = q->wtail;
+	while (after && after->enter_t > c->enter_t)
+		after = after->wprev;
+	c->wprev = after;
+	c->wnext = after ? after->wnext : q->whead;
+	if (c->wnext) c->wnext->wprev = c; else q->wtail = c;
+	if (after) after->wnext = c; else q->whead = c;
+	q->waiting++;
+}
+
+/* ---- hash chains and records ------------------------------------------ */
+
+/* Puts c at the head of its chain in buckets b (n of them). */
+static void chain_push(struct call **b, size_t n, struct call *c)
+{
+	struct call **head = &b[c->hash & (n - 1)];
+	c->hnext = *head;
+	if (c->hnext)
+		c->hnext->hpprev = &c->hnext;
+	c->hpprev = head;
+	*head = c;
+}
+
+static void table_grow(struct calls *r)
+{
+	size_t n = r->nbuckets ? r->nbuckets * 2 : 1024;
+	struct call **b = xcalloc(n, sizeof *b);
+	for (size_t i = 0; i < r->nbuckets; i++) {
+		struct call *c = r->buckets[i], *next;
+		for (; c; c = next) {
+			next = c->hnext;
+			chain_push(b, n, c);
+		}
+	}
+	free(r->buckets);
+	r->buckets = b;
+	r->nbuckets = n;
+}
+
+/* A zeroed call with room for a callid of len bytes: call ids are short, so
+ * most calls come from (and go back to) the spare list rather than malloc. */
+static struct call *call_alloc(struct calls *r, size_t len)
+{
+	struct call *c;
+
+	if (len >= CALL_POOL_ID)
+		return xcalloc(1, sizeof *c + len + 1);
+	c = r->spare;
+	if (c) {
+		r->spare = c->hnext;
+		memset(c, 0, sizeof *c);
+		c->pooled = 1;
+		return c;
+	}
+	c = xcalloc(1, sizeof *c + CALL_POOL_ID);
+	c->pooled = 1;
+	return c;
+}
+
+struct call *calls_new(struct model *m, const struct qevent *ev, int32_t queue, uint32_t h)
+{
+	struct calls *r = &m->calls;
+	size_t len = ev->callid_len;
+	struct call *c = call_alloc(r, len);
+	memcpy(c->callid, ev->callid, len);
+	c->callid[len] = '\0';
+	c->idlen = (uint32_t)len;
+	c->queue = queue;
+	m->queues[queue].ncalls++;
+	c->hash = h;
+	c->agent = -1;
+	c->enter_t = INT64_MIN;
+	for (int i = 0; i < MAX_RING; i++)
+		c->ringing[i] = -1;
+	if (r->count + 1 > r->nbuckets)
+		table_grow(r);
+	chain_push(r->buckets, r->nbuckets, c);
+	r->count++;
+	c->phase = PH_DONE;             /* the caller puts it where it belongs */
+	return c;
+}
+
+static void call_free(struct model *m, struct call *c)
+{
+	struct calls *r = &m->calls;
+	*c->hpprev = c->hnext;            /* no walk along the chain: tombstones are cold */
+	if (c->hnext)
+		c->hnext->hpprev = c->hpprev;
+	r->count--;
+	m->queues[c->queue].ncalls--;
+	if (c->pooled) {
+		c->hnext = r->spare;
+		r->spare = c;
+	} else {
+		free(c);
+	}
+}
+
+struct call *calls_get(struct model *m, const struct qevent *ev, int32_t qi)
+{
+	uint32_t h = call_hash(ev, qi);
+	struct call *c = call_find(&m->calls, ev, qi, h);
+	if (c == NULL) {
+		c = calls_new(m, ev, qi, h);
+		c->key_t = ev->time;
+		list_insert(&m->calls.done, c);
+	}
+	return c;
+}
+
+/* ---- call life -------------------------------------------------------- */
+
+void calls_ring_clear(struct model *m, struct call *c)
+{
+	for (int i = 0; i < MAX_RING; i++) {
+		if (c->ringing[i] >= 0)
+			m->agents[c->ringing[i]].ring_since = INT64_MIN;
+		c->ringing[i] = -1;
+	}
+}
+
+void calls_retire(struct model *m, struct call *c, int64_t t)
+{
+	struct queue *q = &m->queues[c->queue];
+	if (c->phase == PH_DONE)
+		list_unlink(&m->calls.done, c);
+	else
+		list_unlink(&m->calls.live, c);
+	if (c->phase == PH_WAITING)
+		wait_unlink(q, c);
+	if (c->phase == PH_TALKING && c->agent >= 0) {
+		struct agent *a = &m->agents[c->agent];
+		if (a->active_calls > 0)
+			a->active_calls--;
+		if (a->active_calls == 0) {
+			a->wrapup_until = t + q->conf.wrapup_s;
+			a->since = t;
+		}
+	}
+	calls_ring_clear(m, c);
+	c->phase = PH_DONE;
+	c->key_t = t > m->now ? t : m->now;
+	list_insert(&m->calls.done, c);
+}
+
+void calls_drop_stale(struct model *m)
+{
+	struct calls *r = &m->calls;
+	int64_t edge = m->now - m->cfg->stale_call_s;
+	while (r->live.head && r->live.head->key_t < edge) {
+		m->stats.stale_dropped++;
+		calls_retire(m, r->live.head, m->now);
+	}
+	edge = m->now - TOMBSTONE_S;
+	while (r->done.head && r->done.head->key_t < edge) {
+		struct call *c = r->done.head;
+		list_unlink(&r->done, c);
+		call_free(m, c);
+	}
+}
+
+/* ---- the whole table -------------------------------------------------- */
+
+void calls_rehash(struct calls *r)
+{
+	struct call **b = xcalloc(r->nbuckets, sizeof *b);
+	for (size_t i = 0; i < r->nbuckets; i++) {
+		struct call *c = r->buckets[i], *next;
+		for (; c; c = next) {
+			next = c->hnext;
+			struct qevent key = { .callid_hash = strmap_hash_n(c->callid, c->idlen) };
+			c->hash = call_hash(&key, c->queue);
+			chain_push(b, r->nbuckets, c);
+		}
+	}
+	free(r->buckets);
+	r->buckets = b;
+}
+
+void calls_free(struct calls *r)
+{
+	for (size_t i = 0; i < r->nbuckets; i++) {
+		struct call *c = r->buckets[i], *next;
+		for (; c; c = next) {
+			next = c->hnext;
+			free(c);
+		}
+	}
+	free(r->buckets);
+	while (r->spare) {
+		struct call *c = r->spare;
+		r->spare = c->hnext;
+		free(c);
+	}
+}

@@ -1,0 +1,126 @@
+/* model_calls.h - the model's call registry (internal to model*.c).
+ *
+ * Each call entry (callid, queue) is one record, found through a hash table
+ * of chains. A record is in one of three phases and on one time-ordered list:
+ *   waiting  - on its queue's waiting list and the live list (by enter time)
+ *   talking  - answered, on the live list (by connect time)
+ *   done     - a tombstone on the done list, kept for TOMBSTONE_S so that a
+ *              duplicated line is recognised; then freed.
+ * Lists are kept in time order by inserting from the tail, which is O(1) for
+ * logs in order and cheap for the "a little out of order" of real logs.
+ * Records with short call ids come from (and go back to) a spare list. */
+#ifndef CCBOARD_MODEL_CALLS_H
+#define CCBOARD_MODEL_CALLS_H
+
+#include <stdint.h>
+#include "bytes.h"
+#include "event.h"
+
+#define TOMBSTONE_S 7200       /* how long an ended call is remembered */
+#define MAX_RING 4             /* agents remembered as ringing for one call */
+
+struct model;
+struct queue;
+
+enum phase { PH_WAITING, PH_TALKING, PH_DONE };
+
+struct call {
+	struct call *hnext;            /* hash chain */
+	struct call **hpprev;          /* what points at this call in the chain */
+	struct call *prev, *next;      /* live or done list */
+	struct call *wprev, *wnext;    /* the queue's waiting list */
+	int64_t key_t;                 /* the list's ordering time */
+	int64_t enter_t;               /* ENTERQUEUE time (INT64_MIN: not seen) */
+	uint32_t hash;
+	uint32_t idlen;                /* strlen(callid) */
+	int32_t queue;
+	int32_t agent;                 /* the answering agent, or -1 */
+	int32_t ringing[MAX_RING];     /* agents being rung (AMI), -1 */
+	uint8_t phase;
+	uint8_t outcome_seen;          /* an outcome counted since the last ENTER */
+	uint8_t ended;                 /* an end counted since the last CONNECT */
+	uint8_t pooled;                /* callid has CALL_POOL_ID bytes: reused when freed */
+	char callerid[40];
+	char callid[];
+};
+
+struct list {
+	struct call *head, *tail;
+};
+
+/* The registry's fields of struct model (embedded there). */
+struct calls {
+	struct call **buckets;         /* hash chains; nbuckets is 0 or a power of two */
+	size_t nbuckets, count;
+	struct list live, done;
+	struct call *spare;            /* freed pooled calls, chained by hnext */
+};
+
+/* ---- the hot path: inline, as it was when all of this was one file ---- */
+
+static inline uint32_t call_hash(const struct qevent *ev, int32_t queue)
+{
+	return (ev->callid_hash ^ (uint32_t)queue * 2654435761u) * 16777619u;
+}
+
+/* The entry (ev's callid, queue) whose call_hash is h, or NULL. */
+static inline struct call *call_find(const struct calls *r, const struct qevent *ev,
+                                     int32_t queue, uint32_t h)
+{
+	if (r->nbuckets == 0)
+		return NULL;
+	for (struct call *c = r->buckets[h & (r->nbuckets - 1)]; c; c = c->hnext)
+		if (c->hash == h && c->queue == queue && c->idlen == ev->callid_len &&
+		    bytes_equal(c->callid, ev->callid, c->idlen))
+			return c;
+	return NULL;
+}
+
+static inline void list_unlink(struct list *l, struct call *c)
+{
+	if (c->prev) c->prev->next = c->next; else l->head = c->next;
+	if (c->next) c->next->prev = c->prev; else l->tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+/* Inserts c by key_t, scanning from the tail (logs are nearly in order). */
+static inline void list_insert(struct list *l, struct call *c)
+{
+	struct call *after = l->tail;
+	while (after && after->key_t > c->key_t)
+		after = after->prev;
+	c->prev = after;
+	c->next = after ? after->next : l->head;
+	if (c->next) c->next->prev = c; else l->tail = c;
+	if (after) after->next = c; else l->head = c;
+}
+
+/* ---- model_calls.c ---------------------------------------------------- */
+
+/* Puts c on queue q's waiting list, by enter time. */
+void calls_wait_insert(struct queue *q, struct call *c);
+
+/* A new record for (ev's callid, queue) on no list, in phase PH_DONE: the
+ * caller puts it where it belongs. */
+struct call *calls_new(struct model *m, const struct qevent *ev, int32_t queue, uint32_t h);
+
+/* The record for (ev's callid, queue qi); a new one on the done list if none. */
+struct call *calls_get(struct model *m, const struct qevent *ev, int32_t qi);
+
+/* Moves a call to the done list (leaving waiting or talking) at time t: its
+ * agent leaves the call (wrap-up starts), its ringing agents stop ringing. */
+void calls_retire(struct model *m, struct call *c, int64_t t);
+
+/* The call's ringing agents stop ringing. */
+void calls_ring_clear(struct model *m, struct call *c);
+
+/* Retires calls live past stale_call_s and frees tombstones past TOMBSTONE_S. */
+void calls_drop_stale(struct model *m);
+
+/* Puts every call back in the hash table after its queue was renumbered. */
+void calls_rehash(struct calls *r);
+
+/* Frees every record (model_free). */
+void calls_free(struct calls *r);
+
+#endif

@@ -1,0 +1,78 @@
+/* model_internal.h - what model.c, model_calls.c, model_tally.c and
+ * model_events.c share: the model's structures and the functions of one file
+ * the others call. Nothing outside model*.c includes it (tests may). */
+#ifndef CCBOARD_MODEL_INTERNAL_H
+#define CCBOARD_MODEL_INTERNAL_H
+
+#include "model.h"
+#include "model_calls.h"
+#include "model_tally.h"
+#include "strmap.h"
+
+struct membership {
+	int32_t queue;
+	uint8_t paused;
+};
+
+struct agent {
+	struct membership *mem;
+	int nmem, capmem;
+	int32_t *removed;              /* queues left by REMOVEMEMBER or AGENTLOGOFF: only
+	                                  ADDMEMBER or AGENTLOGIN joins them again */
+	int nremoved, capremoved;
+	int64_t last_seen;             /* the model's clock when an event last named it */
+	int active_calls;
+	int global_login;              /* AGENTLOGIN with no queue */
+	int paused_all;                /* PAUSEALL seen while in no queue */
+	int64_t wrapup_until;
+	int64_t since;
+	int64_t ring_since;            /* INT64_MIN: not ringing */
+	int status;
+	char *reason;
+};
+
+struct queue {
+	struct queue_conf conf;
+	struct counts today, window;
+	struct interval iv[MODEL_MAX_INTERVALS];
+	struct call *whead, *wtail;
+	int waiting;
+	int32_t ncalls;                /* call records (any phase) of this queue */
+	int64_t last_seen;             /* the model's clock when an event last named it */
+};
+
+struct model {
+	const struct config *cfg;
+	struct strmap queue_names, agent_names;
+	struct queue *queues;
+	size_t cap_queues;
+	struct agent *agents;
+	size_t cap_agents;
+	struct calls calls;            /* model_calls.c */
+	struct tally_window win;       /* model_tally.c */
+	int64_t now, day_start, day_end;
+	int64_t next_sweep;            /* when idle queues and agents are looked for next */
+	int iv_used;                   /* today's intervals holding a tally: 0..iv_used-1 */
+	struct model_stats stats;
+};
+
+/* ---- model.c: queues, agents and the clock ----------------------------- */
+
+/* The index of ev's queue (not NULL), added when new. */
+int32_t model_queue_index(struct model *m, const struct qevent *ev);
+/* The index of ev's agent (not NULL) under its [agents] name, added when new. */
+int32_t model_agent_index(struct model *m, const struct qevent *ev);
+
+/* Makes the agent a member of queue qi (if it is not); returns the membership. */
+struct membership *member_join(struct agent *a, int32_t qi, int64_t t);
+/* member_join, unless the agent left queue qi explicitly (then the membership
+ * if any, or NULL). */
+struct membership *member_ensure(struct agent *a, int32_t qi, int64_t t);
+/* The agent leaves queue qi explicitly. */
+void member_remove(struct agent *a, int32_t qi, int64_t t);
+void agent_set_reason(struct agent *a, const char *reason);
+
+/* Moves the clock forward to now (an event's time or the wall clock). */
+void model_clock_forward(struct model *m, int64_t now);
+
+#endif

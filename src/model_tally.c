@@ -1,0 +1,157 @@
+/* model_tally.c - outcomes and ends tallied into today, the rolling window
+ * (through a time-ordered ring of small records that expire) and today's
+ * 15-minute intervals (see model_tally.h). */
+#include "model_internal.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util.h"
+
+/* ---- an outcome as a counts delta -------------------------------------- */
+
+struct tally tally_make(enum ev_kind kind, int64_t t, int32_t qi, long value,
+                        const struct queue_conf *qc)
+{
+	struct tally x = { .t = t, .queue = qi, .kind = (uint8_t)kind,
+	                   .value = value > INT32_MAX ? INT32_MAX : (int32_t)value };
+	if (kind == EV_CONNECT)
+		x.within_sl = value >= 0 && value <= qc->sl_threshold_s;
+	if (kind == EV_ABANDON) {
+		x.is_short = value >= 0 && value < qc->short_abandon_s;
+		x.abandon_within_sl = value >= 0 && value <= qc->sl_threshold_s;
+	}
+	return x;
+}
+
+struct counts tally_delta(const struct tally *x)
+{
+	struct counts d = { 0 };
+	int64_t v = x->value > 0 ? x->value : 0;
+	switch ((enum ev_kind)x->kind) {
+	case EV_CONNECT:
+		d.offered = d.answered = 1;
+		d.answered_within_sl = x->within_sl;
+		d.hold_s = v;
+		break;
+	case EV_ABANDON:
+		d.offered = d.abandoned = 1;
+		d.abandoned_short = x->is_short;
+		d.abandoned_within_sl = x->abandon_within_sl;
+		d.abandon_wait_s = v;
+		break;
+	case EV_TIMEOUT:   d.offered = d.timed_out = 1; break;
+	case EV_EXITKEY:   d.offered = d.exited_key = 1; break;
+	case EV_EXITEMPTY: d.offered = d.exited_empty = 1; break;
+	case EV_WITHDRAW:  d.offered = d.withdrawn = 1; break;
+	case EV_COMPLETE:  d.completed = 1; d.talk_s = v; break;
+	case EV_TRANSFER:  d.transferred = 1; d.talk_s = v; break;
+	default: break;
+	}
+	return d;
+}
+
+/* An interval keeps some of the counts: the same delta, so that the
+ * intervals add up to today. */
+static void interval_add(struct interval *iv, const struct counts *d)
+{
+	iv->offered += (int32_t)d->offered;
+	iv->answered += (int32_t)d->answered;
+	iv->answered_within_sl += (int32_t)d->answered_within_sl;
+	iv->abandoned += (int32_t)d->abandoned;
+	iv->abandoned_short += (int32_t)d->abandoned_short;
+	iv->abandoned_within_sl += (int32_t)d->abandoned_within_sl;
+}
+
+/* Takes a tally leaving the window out of its queue's window counts. */
+static void window_drop(struct model *m, const struct tally *x)
+{
+	struct counts d = tally_delta(x);
+	counts_sub(&m->queues[x->queue].window, &d);
+}
+
+/* ---- the window ------------------------------------------------------- */
+
+static void window_push(struct tally_window *w, const struct tally *x)
+{
+	size_t i;
+	if (w->len == w->cap) {
+		size_t ncap = w->cap ? w->cap * 2 : 1024;
+		struct tally *n = xmalloc(ncap * sizeof *n);
+		for (i = 0; i < w->len; i++)
+			n[i] = w->ring[tally_slot(w, i)];
+		free(w->ring);
+		w->ring = n;
+		w->cap = ncap;
+		w->head = 0;
+	}
+	/* insert in time order from the tail */
+	i = w->len++;
+	while (i > 0 && w->ring[tally_slot(w, i - 1)].t > x->t) {
+		w->ring[tally_slot(w, i)] = w->ring[tally_slot(w, i - 1)];
+		i--;
+	}
+	w->ring[tally_slot(w, i)] = *x;
+}
+
+void tally_window_expire(struct model *m)
+{
+	struct tally_window *w = &m->win;
+	int64_t edge = m->now - m->cfg->window_s;
+	while (w->len > 0 && w->ring[w->head].t <= edge) {
+		window_drop(m, &w->ring[w->head]);
+		w->head = tally_slot(w, 1);
+		w->len--;
+	}
+}
+
+void tally_window_back(struct model *m, int64_t edge)
+{
+	struct tally_window *w = &m->win;
+	while (w->len > 0) {
+		const struct tally *x = &w->ring[tally_slot(w, w->len - 1)];
+		if (x->t <= edge)
+			break;
+		window_drop(m, x);
+		w->len--;
+	}
+}
+
+/* ---- tallying ----------------------------------------------------------- */
+
+static void tally(struct model *m, const struct tally *x)
+{
+	struct queue *q = &m->queues[x->queue];
+	struct counts d = tally_delta(x);
+	if (x->t >= m->day_start && x->t < m->day_end) {
+		counts_add(&q->today, &d);
+		int slot = (int)((x->t - m->day_start) / MODEL_INTERVAL_S);
+		if (slot < MODEL_MAX_INTERVALS) {
+			interval_add(&q->iv[slot], &d);
+			if (slot >= m->iv_used)
+				m->iv_used = slot + 1;
+		}
+	} else {
+		m->stats.late_outcomes++;
+	}
+	if (x->t > m->now - m->cfg->window_s) {
+		counts_add(&q->window, &d);
+		window_push(&m->win, x);
+	}
+}
+
+void tally_event(struct model *m, const struct qevent *ev, int32_t qi, long value)
+{
+	struct tally x = tally_make(ev->kind, ev->time, qi, value, &m->queues[qi].conf);
+	tally(m, &x);
+}
+
+void tally_new_day(struct model *m)
+{
+	util_day_bounds(m->now, m->cfg->day_start_min, &m->day_start, &m->day_end);
+	m->iv_used = 0;
+	for (size_t i = 0; i < m->queue_names.count; i++) {
+		memset(&m->queues[i].today, 0, sizeof m->queues[i].today);
+		memset(m->queues[i].iv, 0, sizeof m->queues[i].iv);
+	}
+}

@@ -1,0 +1,65 @@
+/* model_tally.h - the model's tallies: today, the rolling window and today's
+ * 15-minute intervals (internal to model*.c).
+ *
+ * Each outcome or end is one small record (struct tally), counted into
+ * today's counts and interval when it falls in today, and into the window,
+ * where it waits in a time-ordered ring until it expires and is taken out. */
+#ifndef CCBOARD_MODEL_TALLY_H
+#define CCBOARD_MODEL_TALLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "config.h"
+#include "event.h"
+#include "metrics.h"
+
+struct model;
+
+/* One outcome or end, as it is tallied and later expired from the window. */
+struct tally {
+	int64_t t;
+	int32_t queue;
+	uint8_t kind;                  /* enum ev_kind */
+	uint8_t within_sl, is_short, abandon_within_sl;
+	int32_t value;                 /* hold, wait or talk seconds; -1 unknown */
+};
+
+/* The window's ring of tallies, in time order (fields of struct model). */
+struct tally_window {
+	struct tally *ring;            /* cap is a power of two: index & (cap - 1) */
+	size_t head, len, cap;
+};
+
+/* The ring index of the i-th tally from the oldest. */
+static inline size_t tally_slot(const struct tally_window *w, size_t i)
+{
+	return (w->head + i) & (w->cap - 1);
+}
+
+/* The tally of an outcome or end of kind at time t in queue qi, its value
+ * (hold, wait or talk seconds; -1 unknown) graded against qc's thresholds:
+ * a CONNECT within the service level when hold <= sl_threshold_s; an ABANDON
+ * short when wait < short_abandon_s, within the service level when wait <=
+ * sl_threshold_s; an unknown value is neither. */
+struct tally tally_make(enum ev_kind kind, int64_t t, int32_t qi, long value,
+                        const struct queue_conf *qc);
+
+/* What one tally adds to the counts (an unknown value adds 0 seconds). Today,
+ * the window (added, then taken out when it expires) and the 15-minute
+ * intervals all count through it, so they cannot disagree. */
+struct counts tally_delta(const struct tally *x);
+
+/* Tallies ev (an outcome or an end of queue qi) with value (hold, wait or
+ * talk seconds; -1 unknown) into today, its interval and the window. */
+void tally_event(struct model *m, const struct qevent *ev, int32_t qi, long value);
+
+/* Takes out of the window the tallies it no longer covers (now - window_s). */
+void tally_window_expire(struct model *m);
+
+/* The clock stepped back: takes out of the window the tallies after edge. */
+void tally_window_back(struct model *m, int64_t edge);
+
+/* A new day at the model's clock: today's counts and intervals start again. */
+void tally_new_day(struct model *m);
+
+#endif
