@@ -9,6 +9,7 @@
 
 #include "bigdigits.h"
 #include "event.h"
+#include "figures.h"
 #include "textsafe.h"
 #include "util.h"
 
@@ -196,6 +197,40 @@ static const char *fmt_window(char *buf, size_t n, int window_s)
 	return buf;
 }
 
+/* How a figure is written on the screen. */
+enum ui_fmt { UF_INT, UF_DUR, UF_SECS, UF_PCT, UF_PCT1 };
+
+/* Writes figure name of q into buf as fmt says; returns its value. */
+static double fmt_figure(const struct ui_view *v, char *buf, size_t n, const char *name,
+                         const struct snap_queue *q, enum ui_fmt fmt)
+{
+	double x = figure_value(figure_find(name), q);
+	switch (fmt) {
+	case UF_INT: snprintf(buf, n, "%lld", (long long)x); break;
+	case UF_DUR: fmt_dur(buf, n, (int64_t)x); break;
+	case UF_SECS: fmt_secs(v, buf, n, x); break;
+	case UF_PCT: fmt_pct(v, buf, n, x, false); break;
+	case UF_PCT1: fmt_pct(v, buf, n, x, true); break;
+	}
+	return x;
+}
+
+/* Which threshold rule colours a figure on the screen. */
+enum ui_sev { US_NONE, US_SL, US_ABANDON, US_WAIT, US_NO_AGENT, US_ASA };
+
+static enum alert_severity ui_severity(enum ui_sev by, double x, const struct snap_queue *q)
+{
+	switch (by) {
+	case US_SL: return ui_sl_severity(x, q->sl_target_pct);
+	case US_ABANDON: return ui_abandon_severity(x);
+	case US_WAIT: return ui_wait_severity((int64_t)x, q->sl_threshold_s);
+	case US_NO_AGENT: return ui_waiting_severity(q->waiting, q->agents.available);
+	case US_ASA: return ui_asa_severity(x, q->sl_threshold_s);
+	case US_NONE: break;
+	}
+	return SEV_OK;
+}
+
 static const char *sev_glyph(const struct ui_view *v, enum alert_severity sev)
 {
 	return sev == SEV_CRITICAL ? v->g->critical : sev == SEV_WARNING ? v->g->warning : " ";
@@ -361,68 +396,105 @@ struct tile {
 	bool calm_ok;            /* show a calm value in the ok role (agents free) */
 };
 
-/* The six tiles of queue q. */
+/* The detail lines of a tile (win: the window, "15m"). */
+typedef void (*tile_detail_fn)(const struct ui_view *v, const struct snap_queue *q,
+                               const char *win, struct tile *t);
+
+static void detail_waiting(const struct ui_view *v, const struct snap_queue *q,
+                           const char *win, struct tile *t)
+{
+	(void)v, (void)win;
+	snprintf(t->detail, sizeof t->detail, "%lld offered today", (long long)q->today.c.offered);
+	snprintf(t->short_detail, sizeof t->short_detail, "%lld today",
+	         (long long)q->today.c.offered);
+}
+
+static void detail_longest(const struct ui_view *v, const struct snap_queue *q,
+                           const char *win, struct tile *t)
+{
+	char a[16];
+	(void)v, (void)win;
+	snprintf(t->detail, sizeof t->detail, "SL threshold %s",
+	         fmt_dur(a, sizeof a, q->sl_threshold_s));
+	snprintf(t->short_detail, sizeof t->short_detail, "limit %s", a);
+}
+
+static void detail_sl(const struct ui_view *v, const struct snap_queue *q, const char *win,
+                      struct tile *t)
+{
+	char a[16];
+	fmt_pct(v, a, sizeof a, q->today.d.service_level_pct, false);
+	snprintf(t->detail, sizeof t->detail, "%s %s today %s %s target %.0f%%", win, v->g->dot,
+	         a, v->g->dot, q->sl_target_pct);
+	snprintf(t->short_detail, sizeof t->short_detail, "today %s", a);
+}
+
+static void detail_abandon(const struct ui_view *v, const struct snap_queue *q,
+                           const char *win, struct tile *t)
+{
+	char a[16];
+	fmt_pct(v, a, sizeof a, q->today.d.abandon_rate_pct, true);
+	snprintf(t->detail, sizeof t->detail, "%s %s today %s (%lld calls)", win, v->g->dot, a,
+	         (long long)q->today.c.abandoned);
+	snprintf(t->short_detail, sizeof t->short_detail, "today %s", a);
+}
+
+static void detail_asa(const struct ui_view *v, const struct snap_queue *q, const char *win,
+                       struct tile *t)
+{
+	char b[16];
+	fmt_secs(v, b, sizeof b, q->today.d.asa_s);
+	snprintf(t->detail, sizeof t->detail, "%s %s today %s", win, v->g->dot, b);
+	snprintf(t->short_detail, sizeof t->short_detail, "today %s", b);
+}
+
+static void detail_agents(const struct ui_view *v, const struct snap_queue *q,
+                          const char *win, struct tile *t)
+{
+	(void)win;
+	snprintf(t->detail, sizeof t->detail, "of %d logged in %s %d on call",
+	         q->agents.logged_in, v->g->dot, q->agents.on_call);
+	snprintf(t->short_detail, sizeof t->short_detail, "of %d", q->agents.logged_in);
+}
+
+/* The KPI tiles, left to right: a figure, how it is written and coloured. */
+static const struct tile_def {
+	const char *label;
+	const char *short_label;    /* for narrow tiles; "%s" is the window */
+	const char *figure;
+	enum ui_fmt fmt;
+	enum ui_sev sev;
+	tile_detail_fn detail;
+	bool calm_ok;               /* a value above 0 shows in the ok role (agents free) */
+} tile_defs[LAYOUT_TILES] = {
+	{ "Waiting", "Waiting", "waiting", UF_INT, US_NO_AGENT, detail_waiting, false },
+	{ "Longest wait", "Longest", "longest_wait_s", UF_DUR, US_WAIT, detail_longest, false },
+	{ "Service level", "SL %s", "window.service_level_pct", UF_PCT, US_SL, detail_sl, false },
+	{ "Abandoned", "Aband %s", "window.abandon_rate_pct", UF_PCT1, US_ABANDON, detail_abandon,
+	  false },
+	{ "Avg speed of answer", "ASA %s", "window.asa_s", UF_SECS, US_ASA, detail_asa, false },
+	{ "Agents available", "Available", "agents.available", UF_INT, US_NO_AGENT, detail_agents,
+	  true },
+};
+
+/* The tiles of queue q. */
 static void tiles_fill(const struct ui_view *v, const struct snapshot *s,
                        const struct snap_queue *q, struct tile t[LAYOUT_TILES])
 {
-	char win[16], a[16], b[16];
-	const struct snap_period *wn = &q->window, *td = &q->today;
+	char win[16];
 
 	fmt_window(win, sizeof win, s->window_s);
 	memset(t, 0, sizeof(struct tile) * LAYOUT_TILES);
+	for (int i = 0; i < LAYOUT_TILES; i++) {
+		const struct tile_def *d = &tile_defs[i];
+		double x = fmt_figure(v, t[i].value, sizeof t[i].value, d->figure, q, d->fmt);
 
-	t[0].label = "Waiting";
-	snprintf(t[0].short_label, sizeof t[0].short_label, "Waiting");
-	snprintf(t[0].value, sizeof t[0].value, "%d", q->waiting);
-	snprintf(t[0].detail, sizeof t[0].detail, "%lld offered today",
-	         (long long)td->c.offered);
-	snprintf(t[0].short_detail, sizeof t[0].short_detail, "%lld today",
-	         (long long)td->c.offered);
-	t[0].sev = ui_waiting_severity(q->waiting, q->agents.available);
-
-	t[1].label = "Longest wait";
-	snprintf(t[1].short_label, sizeof t[1].short_label, "Longest");
-	fmt_dur(t[1].value, sizeof t[1].value, q->longest_wait_s);
-	snprintf(t[1].detail, sizeof t[1].detail, "SL threshold %s",
-	         fmt_dur(a, sizeof a, q->sl_threshold_s));
-	snprintf(t[1].short_detail, sizeof t[1].short_detail, "limit %s", a);
-	t[1].sev = ui_wait_severity(q->longest_wait_s, q->sl_threshold_s);
-
-	t[2].label = "Service level";
-	snprintf(t[2].short_label, sizeof t[2].short_label, "SL %s", win);
-	fmt_pct(v, t[2].value, sizeof t[2].value, wn->d.service_level_pct, false);
-	fmt_pct(v, a, sizeof a, td->d.service_level_pct, false);
-	snprintf(t[2].detail, sizeof t[2].detail, "%s %s today %s %s target %.0f%%", win,
-	         v->g->dot, a, v->g->dot, q->sl_target_pct);
-	snprintf(t[2].short_detail, sizeof t[2].short_detail, "today %s", a);
-	t[2].sev = ui_sl_severity(wn->d.service_level_pct, q->sl_target_pct);
-
-	t[3].label = "Abandoned";
-	snprintf(t[3].short_label, sizeof t[3].short_label, "Aband %s", win);
-	fmt_pct(v, t[3].value, sizeof t[3].value, wn->d.abandon_rate_pct, true);
-	fmt_pct(v, a, sizeof a, td->d.abandon_rate_pct, true);
-	snprintf(t[3].detail, sizeof t[3].detail, "%s %s today %s (%lld calls)", win, v->g->dot,
-	         a, (long long)td->c.abandoned);
-	snprintf(t[3].short_detail, sizeof t[3].short_detail, "today %s", a);
-	t[3].sev = ui_abandon_severity(wn->d.abandon_rate_pct);
-
-	t[4].label = "Avg speed of answer";
-	snprintf(t[4].short_label, sizeof t[4].short_label, "ASA %s", win);
-	fmt_secs(v, t[4].value, sizeof t[4].value, wn->d.asa_s);
-	fmt_secs(v, b, sizeof b, td->d.asa_s);
-	snprintf(t[4].detail, sizeof t[4].detail, "%s %s today %s", win, v->g->dot, b);
-	snprintf(t[4].short_detail, sizeof t[4].short_detail, "today %s", b);
-	t[4].sev = ui_asa_severity(wn->d.asa_s, q->sl_threshold_s);
-
-	t[5].label = "Agents available";
-	snprintf(t[5].short_label, sizeof t[5].short_label, "Available");
-	snprintf(t[5].value, sizeof t[5].value, "%d", q->agents.available);
-	snprintf(t[5].detail, sizeof t[5].detail, "of %d logged in %s %d on call",
-	         q->agents.logged_in, v->g->dot, q->agents.on_call);
-	snprintf(t[5].short_detail, sizeof t[5].short_detail, "of %d",
-	         q->agents.logged_in);
-	t[5].sev = ui_waiting_severity(q->waiting, q->agents.available);
-	t[5].calm_ok = q->agents.available > 0;
+		t[i].label = d->label;
+		snprintf(t[i].short_label, sizeof t[i].short_label, d->short_label, win);
+		d->detail(v, q, win, &t[i]);
+		t[i].sev = ui_severity(d->sev, x, q);
+		t[i].calm_ok = d->calm_ok && x > 0;
+	}
 }
 
 static enum role tile_role(const struct tile *t)
@@ -516,35 +588,37 @@ static void draw_tiles(const struct ui_view *v, const struct snapshot *s)
 
 /* ---- queue table --------------------------------------------------------- */
 
-enum qcol {
-	QC_WAIT, QC_LONGEST, QC_SL_WIN, QC_SL_TODAY, QC_AB_WIN, QC_AB_TODAY, QC_ASA,
-	QC_OFFERED, QC_ANSWERED, QC_ABANDONED, QC_AHT, QC_AVAIL, QC_ONCALL, QC_PAUSED,
-	QC_LOGGED, QC_COUNT
-};
-
+/* The queue table's columns, left to right: a figure, how it is written and
+ * coloured, its headings ("%s" is the window, "15m") and widths, and its
+ * priority (0 is dropped last when the screen is narrow). */
 struct qcol_def {
-	const char *narrow, *wide;   /* headings; "%s" is the window ("15m") */
+	const char *figure;
+	enum ui_fmt fmt;
+	enum ui_sev sev;
+	bool calm_ok;                /* a value above 0 shows in the ok role (agents free) */
+	const char *narrow, *wide;
 	int w_narrow, w_wide;
 	int prio;
 };
 
-static const struct qcol_def qcols[QC_COUNT] = {
-	[QC_WAIT] = { "Wait", "Waiting", 5, 9, 0 },
-	[QC_LONGEST] = { "Longest", "Longest", 8, 9, 0 },
-	[QC_SL_WIN] = { "SL %s", "SL %s", 7, 8, 0 },
-	[QC_SL_TODAY] = { "SL day", "SL today", 7, 10, 1 },
-	[QC_AB_WIN] = { "Ab %s", "Aband %s", 7, 11, 0 },
-	[QC_AB_TODAY] = { "Ab day", "Aband today", 7, 13, 4 },
-	[QC_ASA] = { "ASA", "ASA %s", 6, 9, 1 },
-	[QC_OFFERED] = { "Offer", "Offered", 6, 9, 2 },
-	[QC_ANSWERED] = { "Answ", "Answered", 6, 10, 2 },
-	[QC_ABANDONED] = { "Aband", "Abandoned", 6, 11, 2 },
-	[QC_AHT] = { "AHT", "AHT today", 6, 11, 5 },
-	[QC_AVAIL] = { "Avail", "Avail", 6, 7, 1 },
-	[QC_ONCALL] = { "Call", "On call", 5, 9, 3 },
-	[QC_PAUSED] = { "Pause", "Paused", 6, 8, 3 },
-	[QC_LOGGED] = { "Login", "Logged in", 6, 11, 5 },
+static const struct qcol_def qcols[] = {
+	{ "waiting", UF_INT, US_NO_AGENT, false, "Wait", "Waiting", 5, 9, 0 },
+	{ "longest_wait_s", UF_DUR, US_WAIT, false, "Longest", "Longest", 8, 9, 0 },
+	{ "window.service_level_pct", UF_PCT, US_SL, false, "SL %s", "SL %s", 7, 8, 0 },
+	{ "today.service_level_pct", UF_PCT, US_SL, false, "SL day", "SL today", 7, 10, 1 },
+	{ "window.abandon_rate_pct", UF_PCT1, US_ABANDON, false, "Ab %s", "Aband %s", 7, 11, 0 },
+	{ "today.abandon_rate_pct", UF_PCT1, US_ABANDON, false, "Ab day", "Aband today", 7, 13, 4 },
+	{ "window.asa_s", UF_SECS, US_ASA, false, "ASA", "ASA %s", 6, 9, 1 },
+	{ "today.offered", UF_INT, US_NONE, false, "Offer", "Offered", 6, 9, 2 },
+	{ "today.answered", UF_INT, US_NONE, false, "Answ", "Answered", 6, 10, 2 },
+	{ "today.abandoned", UF_INT, US_NONE, false, "Aband", "Abandoned", 6, 11, 2 },
+	{ "today.aht_s", UF_SECS, US_NONE, false, "AHT", "AHT today", 6, 11, 5 },
+	{ "agents.available", UF_INT, US_NO_AGENT, true, "Avail", "Avail", 6, 7, 1 },
+	{ "agents.on_call", UF_INT, US_NONE, false, "Call", "On call", 5, 9, 3 },
+	{ "agents.paused", UF_INT, US_NONE, false, "Pause", "Paused", 6, 8, 3 },
+	{ "agents.logged_in", UF_INT, US_NONE, false, "Login", "Logged in", 6, 11, 5 },
 };
+#define QC_COUNT ((int)(sizeof qcols / sizeof qcols[0]))
 
 #define QT_MARK_W 3   /* selection and state markers before the name */
 
@@ -587,47 +661,14 @@ static void qtable_plan(struct qtable *t, int cols)
 	}
 }
 
-/* Text and severity of column c for queue q. */
-static enum alert_severity qcell(const struct ui_view *v, const struct snap_queue *q,
-                                 enum qcol c, char *buf, size_t n)
+/* Text and severity of column c for queue q; *calm_ok: its value is above 0
+ * and the column shows that in the ok role. */
+static enum alert_severity qcell(const struct ui_view *v, const struct snap_queue *q, int c,
+                                 char *buf, size_t n, bool *calm_ok)
 {
-	const struct snap_period *wn = &q->window, *td = &q->today;
-
-	switch (c) {
-	case QC_WAIT:
-		snprintf(buf, n, "%d", q->waiting);
-		return ui_waiting_severity(q->waiting, q->agents.available);
-	case QC_LONGEST:
-		fmt_dur(buf, n, q->longest_wait_s);
-		return ui_wait_severity(q->longest_wait_s, q->sl_threshold_s);
-	case QC_SL_WIN:
-		fmt_pct(v, buf, n, wn->d.service_level_pct, false);
-		return ui_sl_severity(wn->d.service_level_pct, q->sl_target_pct);
-	case QC_SL_TODAY:
-		fmt_pct(v, buf, n, td->d.service_level_pct, false);
-		return ui_sl_severity(td->d.service_level_pct, q->sl_target_pct);
-	case QC_AB_WIN:
-		fmt_pct(v, buf, n, wn->d.abandon_rate_pct, true);
-		return ui_abandon_severity(wn->d.abandon_rate_pct);
-	case QC_AB_TODAY:
-		fmt_pct(v, buf, n, td->d.abandon_rate_pct, true);
-		return ui_abandon_severity(td->d.abandon_rate_pct);
-	case QC_ASA:
-		fmt_secs(v, buf, n, wn->d.asa_s);
-		return ui_asa_severity(wn->d.asa_s, q->sl_threshold_s);
-	case QC_OFFERED: snprintf(buf, n, "%lld", (long long)td->c.offered); break;
-	case QC_ANSWERED: snprintf(buf, n, "%lld", (long long)td->c.answered); break;
-	case QC_ABANDONED: snprintf(buf, n, "%lld", (long long)td->c.abandoned); break;
-	case QC_AHT: fmt_secs(v, buf, n, td->d.aht_s); break;
-	case QC_AVAIL:
-		snprintf(buf, n, "%d", q->agents.available);
-		return ui_waiting_severity(q->waiting, q->agents.available);
-	case QC_ONCALL: snprintf(buf, n, "%d", q->agents.on_call); break;
-	case QC_PAUSED: snprintf(buf, n, "%d", q->agents.paused); break;
-	case QC_LOGGED: snprintf(buf, n, "%d", q->agents.logged_in); break;
-	case QC_COUNT: break;
-	}
-	return SEV_OK;
+	double x = fmt_figure(v, buf, n, qcols[c].figure, q, qcols[c].fmt);
+	*calm_ok = qcols[c].calm_ok && x > 0;
+	return ui_severity(qcols[c].sev, x, q);
 }
 
 static void qtable_heading(const struct ui_view *v, const struct snapshot *s,
@@ -659,11 +700,12 @@ static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, i
 	enum role calm = is_total ? ROLE_TOTAL : ROLE_NORMAL;
 	int x = x0 + QT_MARK_W + t->name_w;
 	char buf[48];
+	bool calm_ok;
 
 	for (int c = 0; c < QC_COUNT; c++) {
 		int w = qcol_w(t, c);
 
-		sev = qcell(v, q, (enum qcol)c, buf, sizeof buf);
+		sev = qcell(v, q, c, buf, sizeof buf, &calm_ok);
 		worst = sev_max(worst, sev);
 		if (!t->shown[c])
 			continue;
@@ -673,8 +715,7 @@ static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, i
 			snprintf(badge, sizeof badge, " %s ", buf);
 			put_right(v, y, x + 1, w, sev_role(sev, calm), badge);
 		} else {
-			put_right(v, y, x, w, c == QC_AVAIL && q->agents.available > 0 && !is_total ?
-			          ROLE_OK : calm, buf);
+			put_right(v, y, x, w, calm_ok && !is_total ? ROLE_OK : calm, buf);
 		}
 		x += w;
 	}

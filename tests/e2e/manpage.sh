@@ -84,9 +84,13 @@ mapfile -t rkeys < <(tr '\n\t' '  ' < "$SRCDIR/src/alerts.c" |
 	grep -o "unknown key '%s' (known: [^)]*" | sed 's/.*known: //' | tr -d ' "' |
 	tr ',' '\n' | sed '/^$/d')
 check_all "alert rule keys" "${rkeys[@]}"
-mapfile -t metrics < <(grep -oE '^\s*(CF|DF|AF)\([a-z_]+|[^a-z](CF|DF|AF)\([a-z_]+' \
-	"$SRCDIR/src/alerts.c" | sed 's/.*(//' | grep -E '^[a-z_]{2,}$' | sort -u)
-check_all "alert metrics" "${metrics[@]}" waiting longest_wait_s no_agent_available
+# (alert metrics are the figures of the catalogue, src/figures.c: each name's
+# last part, as in "today.offered", "agents.available", "waiting")
+mapfile -t metrics < <(sed -n '/^const struct figure figures\[\] = {/,/^};/p;/^#define PERIOD/,/^$/p' \
+	"$SRCDIR/src/figures.c" | grep -oE '(CNT|DER)\(p, [a-z_]+|AGENTS\([a-z_]+|\{ "[a-z_]+"' |
+	sed 's/"$//; s/.*[( "]//' | grep -E '^[a-z_]{2,}$' | sort -u)
+[ "${#metrics[@]}" -ge 30 ] || fail "read only ${#metrics[@]} figures from src/figures.c"
+check_all "alert metrics" "${metrics[@]}"
 mapfile -t holders < <(sed -n '/placeholders\[\] = {/,/};/p' "$SRCDIR/src/alerts.c" |
 	grep -oE '"[a-z_]+"' | tr -d '"')
 check_all "message placeholders" $(printf '{%s} ' "${holders[@]}")
