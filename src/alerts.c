@@ -51,13 +51,8 @@ static const char *metric_name(const struct metric *m)
 
 /* ---- rules ---- */
 
-enum { OP_UNSET = 0, OP_ABOVE, OP_BELOW };
+enum { OP_UNSET = 0, OP_ABOVE = FIG_ABOVE, OP_BELOW = FIG_BELOW };
 
-struct threshold {
-	bool set;
-	bool target;             /* v is an offset from the queue's sl_target_pct */
-	double v;
-};
 
 struct rule {
 	char name[64];
@@ -66,7 +61,8 @@ struct rule {
 	struct metric m;
 	char *queue;             /* "*", "total" or a queue name */
 	int op;
-	struct threshold thr[3]; /* indexed by SEV_WARNING, SEV_CRITICAL */
+	struct fig_level thr[3]; /* indexed by SEV_WARNING, SEV_CRITICAL; target: an offset
+	                            from the queue's sl_target_pct */
 	int64_t for_s;
 	bool hyst_set;
 	double hyst;
@@ -216,19 +212,19 @@ static bool parse_bool(const char *s, bool *out)
 }
 
 /* "70", "target", "target-10", "target + 5", "none" (unset). */
-static bool parse_threshold(const char *s, struct threshold *t)
+static bool parse_threshold(const char *s, struct fig_level *t)
 {
 	while (isspace((unsigned char)*s))
 		s++;
 	if (*s == '\0' || strcmp(s, "none") == 0) {
-		*t = (struct threshold){ false, false, 0 };
+		*t = (struct fig_level){ false, false, 0 };
 		return true;
 	}
 	if (strncmp(s, "target", 6) != 0) {
 		double v;
 		if (!parse_double(s, &v))
 			return false;
-		*t = (struct threshold){ true, false, v };
+		*t = (struct fig_level){ true, false, v };
 		return true;
 	}
 	s += 6;
@@ -241,7 +237,7 @@ static bool parse_threshold(const char *s, struct threshold *t)
 			return false;
 		off *= sign;
 	}
-	*t = (struct threshold){ true, true, off };
+	*t = (struct fig_level){ true, true, off };
 	return true;
 }
 
@@ -301,26 +297,25 @@ static struct rule *rules_add(struct alert_rules *r, const char *name)
 	return x;
 }
 
-static void add_default(struct alert_rules *r, const char *name, const char *metric, int op,
-                        const char *warning, const char *critical, int64_t for_s)
+static void add_default(struct alert_rules *r, const struct fig_builtin *b)
 {
-	struct rule *x = rules_add(r, name);
-	x->has_metric = parse_metric(metric, &x->m);
-	x->op = op;
-	parse_threshold(warning, &x->thr[SEV_WARNING]);
-	parse_threshold(critical, &x->thr[SEV_CRITICAL]);
-	x->for_s = for_s;
+	struct rule *x = rules_add(r, b->rule);
+	x->m.f = figure_find(b->figure);
+	x->has_metric = x->m.f != NULL;
+	x->op = b->op;
+	x->thr[SEV_WARNING] = b->level[SEV_WARNING];
+	x->thr[SEV_CRITICAL] = b->level[SEV_CRITICAL];
+	x->for_s = b->for_s;
 }
 
-/* Returns a rule set holding the built-in default rules (caller frees). */
+/* Returns a rule set holding the built-in default rules (caller frees): one
+ * per row of figure_builtins, the levels the figures are graded by. */
 struct alert_rules *alert_rules_new(void)
 {
 	struct alert_rules *r = xmalloc(sizeof *r);
 	*r = (struct alert_rules){ NULL, 0 };
-	add_default(r, "sl_low", "window.service_level_pct", OP_BELOW, "target", "target-10", 30);
-	add_default(r, "longest_wait", "longest_wait_s", OP_ABOVE, "60", "120", 0);
-	add_default(r, "abandon_high", "window.abandon_rate_pct", OP_ABOVE, "10", "20", 30);
-	add_default(r, "no_agent", "no_agent_available", OP_ABOVE, "none", "1", 10);
+	for (size_t i = 0; i < figure_builtins_count; i++)
+		add_default(r, &figure_builtins[i]);
 	return r;
 }
 
@@ -456,7 +451,7 @@ static double rule_hysteresis(const struct rule *x);
  * *cause. Both thresholds must be set. */
 static int check_gap(const struct rule *x, char **cause)
 {
-	const struct threshold *w = &x->thr[SEV_WARNING], *c = &x->thr[SEV_CRITICAL];
+	const struct fig_level *w = &x->thr[SEV_WARNING], *c = &x->thr[SEV_CRITICAL];
 	double h = rule_hysteresis(x), gap = fabs(c->v - w->v);
 	if (h <= gap)
 		return 0;
@@ -470,7 +465,7 @@ static int check_gap(const struct rule *x, char **cause)
 
 static int validate_rule(const struct rule *x, char **cause)
 {
-	const struct threshold *w = &x->thr[SEV_WARNING], *c = &x->thr[SEV_CRITICAL];
+	const struct fig_level *w = &x->thr[SEV_WARNING], *c = &x->thr[SEV_CRITICAL];
 	if (!x->has_metric)
 		return fail(cause, "[alert.%s] no metric set", x->name);
 	int op = x->op;
@@ -543,7 +538,7 @@ static bool same_text(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-static bool same_threshold(const struct threshold *a, const struct threshold *b)
+static bool same_threshold(const struct fig_level *a, const struct fig_level *b)
 {
 	return a->set == b->set && (!a->set || (a->target == b->target && a->v == b->v));
 }
@@ -579,6 +574,25 @@ static void rules_clear(struct alert_rules *r)
 	r->n = 0;
 }
 
+static int rule_op(const struct rule *x);
+static int64_t rule_min_offered(const struct rule *x);
+
+/* The grading of each built-in rule still in r, with r's levels (even when
+ * the alert is disabled: enabled silences the alert, not the colour). */
+size_t alert_rules_gradings(const struct alert_rules *r, struct fig_grading *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < figure_builtins_count && n < max; i++) {
+		const struct rule *x = rules_find(r, figure_builtins[i].rule);
+		if (!x || !x->has_metric)
+			continue;
+		out[n++] = (struct fig_grading){ x->m.f, rule_op(x),
+			{ { false, false, 0 }, x->thr[SEV_WARNING], x->thr[SEV_CRITICAL] },
+			rule_min_offered(x) };
+	}
+	return n;
+}
+
 /* ---- evaluating one rule on one queue ---- */
 
 static int rule_op(const struct rule *x)
@@ -604,15 +618,16 @@ static int64_t rule_min_offered(const struct rule *x)
 	return x->m.f->flags & FIG_RATE ? 5 : 0;
 }
 
-/* Whether the rule has data to judge on q: a number, and enough offered calls. */
+/* Whether the rule has data to judge on q: a number, and enough offered calls
+ * (as a figure's grade asks: figure_grade). */
 static bool have_data(const struct rule *x, const struct snap_queue *q, double v)
 {
 	return !isnan(v) && figure_judged_offered(x->m.f, q) >= rule_min_offered(x);
 }
 
-static double threshold_value(const struct threshold *t, const struct snap_queue *q)
+static double threshold_value(const struct fig_level *t, const struct snap_queue *q)
 {
-	return t->target ? q->sl_target_pct + t->v : t->v;
+	return figure_level_value(t, q);
 }
 
 /* Whether v is at or beyond threshold t in the direction of op. */

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <string.h>
+#include "snapshot.h"
 
 #define Q(member) offsetof(struct snap_queue, member)
 
@@ -63,6 +64,9 @@ const struct figure figures[] = {
 	  "no agent", FIG_FN, 0, get_no_agent, FIG_NOJSON },
 };
 const size_t figures_count = sizeof figures / sizeof figures[0];
+
+_Static_assert(sizeof figures / sizeof figures[0] <= SNAP_MAX_FIGURES,
+               "struct snap_queue's grade[] is too small for the catalogue");
 
 #undef PERIOD
 #undef CNT
@@ -140,4 +144,84 @@ const char *figure_unit_suffix(const struct figure *f)
 int64_t figure_judged_offered(const struct figure *f, const struct snap_queue *q)
 {
 	return strncmp(f->name, "today.", 6) == 0 ? q->today.c.offered : q->window.c.offered;
+}
+
+/* ---- grades -------------------------------------------------------------- */
+
+#define NONE { false, false, 0 }
+#define AT(x) { true, false, x }
+#define TARGET(x) { true, true, x }
+
+/* The built-in alert rules, in the order they are evaluated. Each grades the
+ * figure it watches with the same levels on the screen as in the alerts panel
+ * (the screen at once, the alert after for_s). The SL levels are offsets from
+ * each queue's sl_target_pct. */
+const struct fig_builtin figure_builtins[] = {
+	{ "sl_low", "window.service_level_pct", FIG_BELOW, { NONE, TARGET(0), TARGET(-10) }, 30 },
+	{ "longest_wait", "longest_wait_s", FIG_ABOVE, { NONE, AT(60), AT(120) }, 0 },
+	{ "abandon_high", "window.abandon_rate_pct", FIG_ABOVE, { NONE, AT(10), AT(20) }, 30 },
+	{ "no_agent", "no_agent_available", FIG_ABOVE, { NONE, NONE, AT(1) }, 10 },
+};
+const size_t figure_builtins_count = sizeof figure_builtins / sizeof figure_builtins[0];
+
+#undef NONE
+#undef AT
+#undef TARGET
+
+struct fig_grading figure_builtin_grading(const struct fig_builtin *b)
+{
+	struct fig_grading g = { figure_find(b->figure), b->op,
+	                         { b->level[0], b->level[1], b->level[2] }, 0 };
+	g.min_offered = g.f && (g.f->flags & FIG_RATE) ? 5 : 0;
+	return g;
+}
+
+double figure_level_value(const struct fig_level *lv, const struct snap_queue *q)
+{
+	return lv->target ? q->sl_target_pct + lv->v : lv->v;
+}
+
+enum alert_severity figure_grade_value(const struct fig_grading *g, const struct snap_queue *q,
+                                       double v)
+{
+	if (figure_judged_offered(g->f, q) < g->min_offered)
+		return SEV_OK;
+	return figure_grade_levels(g, q, v);
+}
+
+enum alert_severity figure_grade_levels(const struct fig_grading *g, const struct snap_queue *q,
+                                        double v)
+{
+	if (isnan(v))
+		return SEV_OK;
+	for (int lv = SEV_CRITICAL; lv >= SEV_WARNING; lv--) {
+		double t;
+		if (!g->level[lv].set)
+			continue;
+		t = figure_level_value(&g->level[lv], q);
+		if (g->op == FIG_BELOW ? v < t : v >= t)
+			return (enum alert_severity)lv;
+	}
+	return SEV_OK;
+}
+
+enum alert_severity figure_grade(const struct fig_grading *g, const struct snap_queue *q)
+{
+	return figure_grade_value(g, q, figure_value(g->f, q));
+}
+
+void figures_grade_queue(struct snap_queue *q, const struct fig_grading *g, size_t n)
+{
+	memset(q->grade, SEV_OK, sizeof q->grade);
+	for (int k = 0; k < q->n_callers; k++)
+		q->caller_grade[k] = SEV_OK;
+	for (size_t i = 0; i < n; i++) {
+		if (!g[i].f)
+			continue;
+		q->grade[figure_index(g[i].f)] = (unsigned char)figure_grade(&g[i], q);
+		if (strcmp(g[i].f->name, "longest_wait_s") == 0)
+			for (int k = 0; k < q->n_callers; k++)   /* the longest's grade is the queue's */
+				q->caller_grade[k] = (unsigned char)figure_grade_value(&g[i], q,
+				                                      (double)q->callers[k].waiting_s);
+	}
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "alerts.h"
 #include "figures.h"
 #include "textsafe.h"
 #include "util.h"
@@ -260,6 +261,61 @@ static void fill_callers(struct snapshot *s, const struct model *m, const size_t
 	s->total.callers = NULL;
 }
 
+struct derived snapshot_interval_derived(const struct snap_queue *q, const struct interval *iv)
+{
+	struct counts c = { .offered = iv->offered, .answered = iv->answered,
+		.answered_within_sl = iv->answered_within_sl, .abandoned = iv->abandoned,
+		.abandoned_short = iv->abandoned_short,
+		.abandoned_within_sl = iv->abandoned_within_sl };
+	return metrics_derive(&c, q->sl_formula, 0);
+}
+
+/* Grades today's intervals of q (the trend) as the gradings grade the SL and
+ * abandon rate they watch, each interval on its own calls. */
+static void grade_intervals(struct snap_queue *q, const struct fig_grading *g, size_t n)
+{
+	memset(q->interval_grade, SEV_OK, sizeof q->interval_grade);
+	for (size_t k = 0; k < n; k++) {
+		const char *key;
+		int which;
+		if (!g[k].f)
+			continue;
+		figure_group(g[k].f, &key);
+		if (strcmp(key, "service_level_pct") == 0)
+			which = SNAP_IV_SL;
+		else if (strcmp(key, "abandon_rate_pct") == 0)
+			which = SNAP_IV_ABANDON;
+		else
+			continue;
+		for (int i = 0; i < q->n_intervals; i++) {
+			struct derived d = snapshot_interval_derived(q, &q->intervals[i]);
+			if (q->intervals[i].offered < g[k].min_offered)
+				continue;
+			q->interval_grade[which][i] = (unsigned char)figure_grade_levels(&g[k], q,
+			        which == SNAP_IV_SL ? d.service_level_pct : d.abandon_rate_pct);
+		}
+	}
+}
+
+void snapshot_grade(struct snapshot *s, const struct config *cfg)
+{
+	struct fig_grading *g = s->gradings;
+	size_t n = 0;
+
+	if (cfg && cfg->alert_rules)
+		n = alert_rules_gradings(cfg->alert_rules, g, SNAP_MAX_GRADINGS);
+	else
+		for (; n < figure_builtins_count && n < SNAP_MAX_GRADINGS; n++)
+			g[n] = figure_builtin_grading(&figure_builtins[n]);
+	s->n_gradings = n;
+	for (size_t i = 0; i < s->n_queues; i++) {
+		figures_grade_queue(&s->queues[i], g, n);
+		grade_intervals(&s->queues[i], g, n);
+	}
+	figures_grade_queue(&s->total, g, n);
+	grade_intervals(&s->total, g, n);
+}
+
 void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg)
 {
 	size_t n = model_queue_count(m);
@@ -284,6 +340,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	fill_total(s, m, cfg, &total);
 	fill_callers(s, m, order);
 	fill_agents(s, m, rank, n);
+	snapshot_grade(s, cfg);
 	s->as_of = model_now(m);
 	s->day_start = model_day_start(m);
 	s->window_s = cfg->window_s;
@@ -415,6 +472,19 @@ static void json_figures(json_t *o, const struct snap_queue *q, int window_s)
 	}
 }
 
+/* The grade of each graded figure, by the figure's name. */
+static json_t *json_grades(const struct snapshot *s, const struct snap_queue *q)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < s->n_gradings; i++) {
+		const struct figure *f = s->gradings[i].f;
+		if (f)
+			json_object_set_new(o, f->name, json_string(alert_severity_name(
+			                    (enum alert_severity)q->grade[figure_index(f)])));
+	}
+	return o;
+}
+
 /* The waiting callers of q, longest first. */
 static json_t *json_callers(const struct snap_queue *q)
 {
@@ -432,6 +502,7 @@ static json_t *json_queue(const struct snapshot *s, const struct snap_queue *q, 
 	if (q->display && strcmp(q->display, q->name) != 0)
 		json_object_set_new(o, "display", jstr(q->display));
 	json_figures(o, q, s->window_s);
+	json_object_set_new(o, "grades", json_grades(s, q));
 	json_object_set_new(o, "sl_threshold_s", json_integer(q->sl_threshold_s));
 	json_object_set_new(o, "sl_target_pct", json_real(q->sl_target_pct));
 	json_object_set_new(o, "sl_formula", json_string(config_sl_formula_name(q->sl_formula)));

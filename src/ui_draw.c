@@ -13,46 +13,7 @@
 #include "textsafe.h"
 #include "util.h"
 
-/* ---- thresholds ---------------------------------------------------------- */
-
-enum alert_severity ui_sl_severity(double sl_pct, double target_pct)
-{
-	if (isnan(sl_pct))
-		return SEV_OK;
-	if (sl_pct < target_pct)
-		return SEV_CRITICAL;
-	if (sl_pct < target_pct + UI_SL_WARN_POINTS && sl_pct < 100.0)
-		return SEV_WARNING;
-	return SEV_OK;
-}
-
-enum alert_severity ui_abandon_severity(double abandon_pct)
-{
-	if (isnan(abandon_pct))
-		return SEV_OK;
-	if (abandon_pct >= UI_ABANDON_CRIT_PCT)
-		return SEV_CRITICAL;
-	return abandon_pct >= UI_ABANDON_WARN_PCT ? SEV_WARNING : SEV_OK;
-}
-
-enum alert_severity ui_wait_severity(int64_t longest_s, int threshold_s)
-{
-	if (threshold_s <= 0 || longest_s <= 0)
-		return SEV_OK;
-	if (longest_s >= (int64_t)threshold_s * UI_WAIT_CRIT_FACTOR)
-		return SEV_CRITICAL;
-	return longest_s >= threshold_s ? SEV_WARNING : SEV_OK;
-}
-
-enum alert_severity ui_waiting_severity(int waiting, int available)
-{
-	return waiting > 0 && available <= 0 ? SEV_CRITICAL : SEV_OK;
-}
-
-enum alert_severity ui_asa_severity(double asa_s, int threshold_s)
-{
-	return !isnan(asa_s) && threshold_s > 0 && asa_s > threshold_s ? SEV_WARNING : SEV_OK;
-}
+/* ---- grades: the snapshot grades, the screen maps a grade to a role ------- */
 
 static enum alert_severity sev_max(enum alert_severity a, enum alert_severity b)
 {
@@ -215,20 +176,11 @@ static double fmt_figure(const struct ui_view *v, char *buf, size_t n, const cha
 	return x;
 }
 
-/* Which threshold rule colours a figure on the screen. */
-enum ui_sev { US_NONE, US_SL, US_ABANDON, US_WAIT, US_NO_AGENT, US_ASA };
-
-static enum alert_severity ui_severity(enum ui_sev by, double x, const struct snap_queue *q)
+/* The grade the snapshot gave figure name on q. */
+static enum alert_severity grade_of(const char *name, const struct snap_queue *q)
 {
-	switch (by) {
-	case US_SL: return ui_sl_severity(x, q->sl_target_pct);
-	case US_ABANDON: return ui_abandon_severity(x);
-	case US_WAIT: return ui_wait_severity((int64_t)x, q->sl_threshold_s);
-	case US_NO_AGENT: return ui_waiting_severity(q->waiting, q->agents.available);
-	case US_ASA: return ui_asa_severity(x, q->sl_threshold_s);
-	case US_NONE: break;
-	}
-	return SEV_OK;
+	const struct figure *f = figure_find(name);
+	return f ? (enum alert_severity)q->grade[figure_index(f)] : SEV_OK;
 }
 
 static const char *sev_glyph(const struct ui_view *v, enum alert_severity sev)
@@ -463,18 +415,18 @@ static const struct tile_def {
 	const char *short_label;    /* for narrow tiles; "%s" is the window */
 	const char *figure;
 	enum ui_fmt fmt;
-	enum ui_sev sev;
+	const char *grade;          /* the figure whose grade colours it; NULL: its own */
 	tile_detail_fn detail;
 	bool calm_ok;               /* a value above 0 shows in the ok role (agents free) */
 } tile_defs[LAYOUT_TILES] = {
-	{ "Waiting", "Waiting", "waiting", UF_INT, US_NO_AGENT, detail_waiting, false },
-	{ "Longest wait", "Longest", "longest_wait_s", UF_DUR, US_WAIT, detail_longest, false },
-	{ "Service level", "SL %s", "window.service_level_pct", UF_PCT, US_SL, detail_sl, false },
-	{ "Abandoned", "Aband %s", "window.abandon_rate_pct", UF_PCT1, US_ABANDON, detail_abandon,
+	{ "Waiting", "Waiting", "waiting", UF_INT, "no_agent_available", detail_waiting, false },
+	{ "Longest wait", "Longest", "longest_wait_s", UF_DUR, NULL, detail_longest, false },
+	{ "Service level", "SL %s", "window.service_level_pct", UF_PCT, NULL, detail_sl, false },
+	{ "Abandoned", "Aband %s", "window.abandon_rate_pct", UF_PCT1, NULL, detail_abandon,
 	  false },
-	{ "Avg speed of answer", "ASA %s", "window.asa_s", UF_SECS, US_ASA, detail_asa, false },
-	{ "Agents available", "Available", "agents.available", UF_INT, US_NO_AGENT, detail_agents,
-	  true },
+	{ "Avg speed of answer", "ASA %s", "window.asa_s", UF_SECS, NULL, detail_asa, false },
+	{ "Agents available", "Available", "agents.available", UF_INT, "no_agent_available",
+	  detail_agents, true },
 };
 
 /* The tiles of queue q. */
@@ -492,7 +444,7 @@ static void tiles_fill(const struct ui_view *v, const struct snapshot *s,
 		t[i].label = d->label;
 		snprintf(t[i].short_label, sizeof t[i].short_label, d->short_label, win);
 		d->detail(v, q, win, &t[i]);
-		t[i].sev = ui_severity(d->sev, x, q);
+		t[i].sev = grade_of(d->grade ? d->grade : d->figure, q);
 		t[i].calm_ok = d->calm_ok && x > 0;
 	}
 }
@@ -594,7 +546,7 @@ static void draw_tiles(const struct ui_view *v, const struct snapshot *s)
 struct qcol_def {
 	const char *figure;
 	enum ui_fmt fmt;
-	enum ui_sev sev;
+	const char *grade;           /* the figure whose grade colours it; NULL: its own */
 	bool calm_ok;                /* a value above 0 shows in the ok role (agents free) */
 	const char *narrow, *wide;
 	int w_narrow, w_wide;
@@ -602,21 +554,21 @@ struct qcol_def {
 };
 
 static const struct qcol_def qcols[] = {
-	{ "waiting", UF_INT, US_NO_AGENT, false, "Wait", "Waiting", 5, 9, 0 },
-	{ "longest_wait_s", UF_DUR, US_WAIT, false, "Longest", "Longest", 8, 9, 0 },
-	{ "window.service_level_pct", UF_PCT, US_SL, false, "SL %s", "SL %s", 7, 8, 0 },
-	{ "today.service_level_pct", UF_PCT, US_SL, false, "SL day", "SL today", 7, 10, 1 },
-	{ "window.abandon_rate_pct", UF_PCT1, US_ABANDON, false, "Ab %s", "Aband %s", 7, 11, 0 },
-	{ "today.abandon_rate_pct", UF_PCT1, US_ABANDON, false, "Ab day", "Aband today", 7, 13, 4 },
-	{ "window.asa_s", UF_SECS, US_ASA, false, "ASA", "ASA %s", 6, 9, 1 },
-	{ "today.offered", UF_INT, US_NONE, false, "Offer", "Offered", 6, 9, 2 },
-	{ "today.answered", UF_INT, US_NONE, false, "Answ", "Answered", 6, 10, 2 },
-	{ "today.abandoned", UF_INT, US_NONE, false, "Aband", "Abandoned", 6, 11, 2 },
-	{ "today.aht_s", UF_SECS, US_NONE, false, "AHT", "AHT today", 6, 11, 5 },
-	{ "agents.available", UF_INT, US_NO_AGENT, true, "Avail", "Avail", 6, 7, 1 },
-	{ "agents.on_call", UF_INT, US_NONE, false, "Call", "On call", 5, 9, 3 },
-	{ "agents.paused", UF_INT, US_NONE, false, "Pause", "Paused", 6, 8, 3 },
-	{ "agents.logged_in", UF_INT, US_NONE, false, "Login", "Logged in", 6, 11, 5 },
+	{ "waiting", UF_INT, "no_agent_available", false, "Wait", "Waiting", 5, 9, 0 },
+	{ "longest_wait_s", UF_DUR, NULL, false, "Longest", "Longest", 8, 9, 0 },
+	{ "window.service_level_pct", UF_PCT, NULL, false, "SL %s", "SL %s", 7, 8, 0 },
+	{ "today.service_level_pct", UF_PCT, NULL, false, "SL day", "SL today", 7, 10, 1 },
+	{ "window.abandon_rate_pct", UF_PCT1, NULL, false, "Ab %s", "Aband %s", 7, 11, 0 },
+	{ "today.abandon_rate_pct", UF_PCT1, NULL, false, "Ab day", "Aband today", 7, 13, 4 },
+	{ "window.asa_s", UF_SECS, NULL, false, "ASA", "ASA %s", 6, 9, 1 },
+	{ "today.offered", UF_INT, NULL, false, "Offer", "Offered", 6, 9, 2 },
+	{ "today.answered", UF_INT, NULL, false, "Answ", "Answered", 6, 10, 2 },
+	{ "today.abandoned", UF_INT, NULL, false, "Aband", "Abandoned", 6, 11, 2 },
+	{ "today.aht_s", UF_SECS, NULL, false, "AHT", "AHT today", 6, 11, 5 },
+	{ "agents.available", UF_INT, "no_agent_available", true, "Avail", "Avail", 6, 7, 1 },
+	{ "agents.on_call", UF_INT, NULL, false, "Call", "On call", 5, 9, 3 },
+	{ "agents.paused", UF_INT, NULL, false, "Pause", "Paused", 6, 8, 3 },
+	{ "agents.logged_in", UF_INT, NULL, false, "Login", "Logged in", 6, 11, 5 },
 };
 #define QC_COUNT ((int)(sizeof qcols / sizeof qcols[0]))
 
@@ -668,7 +620,7 @@ static enum alert_severity qcell(const struct ui_view *v, const struct snap_queu
 {
 	double x = fmt_figure(v, buf, n, qcols[c].figure, q, qcols[c].fmt);
 	*calm_ok = qcols[c].calm_ok && x > 0;
-	return ui_severity(qcols[c].sev, x, q);
+	return grade_of(qcols[c].grade ? qcols[c].grade : qcols[c].figure, q);
 }
 
 static void qtable_heading(const struct ui_view *v, const struct snapshot *s,
@@ -973,11 +925,11 @@ static int waiting_count(const struct ui_view *v, const struct snapshot *s)
 }
 
 /* One caller: its ID (made safe by put), its queue for the total, and m:ss
- * coloured by the wait thresholds of its queue. */
+ * coloured by its grade (the longest wait's levels). */
 static void waiting_entry(const struct ui_view *v, const struct waiting_entry *e, int y,
                           int x, int w)
 {
-	enum alert_severity sev = ui_wait_severity(e->c->waiting_s, e->q->sl_threshold_s);
+	enum alert_severity sev = (enum alert_severity)e->q->caller_grade[e->c - e->q->callers];
 	int dur_w = 7, label_w, id_w;
 	char dur[24];
 
@@ -1122,15 +1074,11 @@ enum spark_kind { SPARK_VOLUME, SPARK_SL, SPARK_ABANDON };
 static double spark_value(const struct snap_queue *q, const struct interval *iv,
                           enum spark_kind k)
 {
-	struct counts c = { .offered = iv->offered, .answered = iv->answered,
-		.answered_within_sl = iv->answered_within_sl, .abandoned = iv->abandoned,
-		.abandoned_short = iv->abandoned_short,
-		.abandoned_within_sl = iv->abandoned_within_sl };
 	struct derived d;
 
 	if (k == SPARK_VOLUME)
 		return iv->offered;
-	d = metrics_derive(&c, q->sl_formula, 0);
+	d = snapshot_interval_derived(q, iv);
 	return k == SPARK_SL ? d.service_level_pct : d.abandon_rate_pct;
 }
 
@@ -1141,11 +1089,14 @@ struct spark_geom {
 	int cw;           /* columns per interval */
 };
 
+/* The abandon sparkline's scale reaches at least this far. */
+#define SPARK_ABANDON_FLOOR_PCT 20.0
+
 /* One sparkline, g.rows tall: each row holds eight levels of the bar. */
 static void spark_row(const struct ui_view *v, const struct snap_queue *q, enum spark_kind k,
                       const struct spark_geom *g)
 {
-	double max = k == SPARK_SL ? 100.0 : k == SPARK_ABANDON ? UI_ABANDON_CRIT_PCT * 2 : 1.0;
+	double max = k == SPARK_SL ? 100.0 : k == SPARK_ABANDON ? SPARK_ABANDON_FLOOR_PCT : 1.0;
 	int levels = GLYPHS_SPARK_LEVELS * g->rows, bar_w = g->cw == 3 ? 2 : g->cw;
 
 	for (int i = g->first; i < g->first + g->n; i++) {
@@ -1166,10 +1117,9 @@ static void spark_row(const struct ui_view *v, const struct snap_queue *q, enum 
 			level = 1;
 		if (level > levels)
 			level = levels;
-		if (k == SPARK_SL)
-			role = sev_role(ui_sl_severity(val, q->sl_target_pct), ROLE_OK);
-		else if (k == SPARK_ABANDON)
-			role = sev_role(ui_abandon_severity(val), ROLE_OK);
+		if (k != SPARK_VOLUME)
+			role = sev_role((enum alert_severity)q->interval_grade[k == SPARK_SL ? SNAP_IV_SL :
+			                SNAP_IV_ABANDON][i], ROLE_OK);
 		for (int row = 0; row < g->rows; row++) {
 			int fill = level - GLYPHS_SPARK_LEVELS * row;
 
@@ -1245,10 +1195,40 @@ static void draw_trend(const struct ui_view *v, const struct snapshot *s)
 
 /* ---- help ---------------------------------------------------------------- */
 
-static void draw_help(const struct ui_view *v, int rows, int cols)
+/* "10%", "1:00", "target-10" for level lv of figure f. */
+static void level_text(char *buf, size_t n, const struct fig_level *lv, const struct figure *f)
 {
-	char sl[96], ab[96], wt[96];
-	const char *lines[][2] = {
+	if (lv->target && lv->v != 0)
+		snprintf(buf, n, "target%+g", lv->v);
+	else if (lv->target)
+		snprintf(buf, n, "target");
+	else if (f->unit == FIG_UNIT_SECONDS)
+		fmt_dur(buf, n, (int64_t)lv->v);
+	else
+		snprintf(buf, n, "%g%s", lv->v, f->unit == FIG_UNIT_PCT ? "%" : "");
+}
+
+/* What grading g colours: "⚠ below target  ✖ below target-10". */
+static void grading_text(const struct ui_view *v, char *buf, size_t n,
+                         const struct fig_grading *g)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL && len < n; lv++) {
+		char at[32];
+		int k;
+		if (!g->level[lv].set)
+			continue;
+		level_text(at, sizeof at, &g->level[lv], g->f);
+		k = snprintf(buf + len, n - len, "%s%s %s %s", len ? "   " : "", sev_glyph(v, lv),
+		             g->op == FIG_BELOW ? "below" : "from", at);
+		len = k < 0 ? n : len + (size_t)k;
+	}
+}
+
+static void draw_help(const struct ui_view *v, const struct snapshot *s, int rows, int cols)
+{
+	static const char *const keys[][2] = {
 		{ "q", "quit" },
 		{ "?  Esc", "show / hide this help" },
 		{ "Tab  arrows", "select a queue, or the total: tiles, trend, agents, callers" },
@@ -1256,20 +1236,11 @@ static void draw_help(const struct ui_view *v, int rows, int cols)
 		{ "t", "next colour theme" },
 		{ "Ctrl-L", "redraw the whole screen" },
 		{ "", "" },
-		{ "SL %", sl },
-		{ "Abandon %", ab },
-		{ "Longest wait", wt },
-		{ "Waiting", "critical when callers wait and no agent is free" },
-		{ "ASA", "warning above the SL threshold" },
+		{ "Colours", "the levels of the built-in alert rules ([alert.NAME]):" },
 	};
-	int n = (int)(sizeof lines / sizeof lines[0]), w = 72, h = n + 4, y, x;
+	int nk = (int)(sizeof keys / sizeof keys[0]), n = nk + (int)s->n_gradings;
+	int w = 72, h = n + 4, y, x;
 
-	snprintf(sl, sizeof sl, "%s below target   %s under target + %.0f points",
-	         v->g->critical, v->g->warning, UI_SL_WARN_POINTS);
-	snprintf(ab, sizeof ab, "%s from %.0f%%   %s from %.0f%%",
-	         v->g->warning, UI_ABANDON_WARN_PCT, v->g->critical, UI_ABANDON_CRIT_PCT);
-	snprintf(wt, sizeof wt, "%s from the SL threshold   %s from %dx it",
-	         v->g->warning, v->g->critical, UI_WAIT_CRIT_FACTOR);
 	if (w > cols - 2)
 		w = cols - 2;
 	if (h > rows - 2)
@@ -1280,8 +1251,14 @@ static void draw_help(const struct ui_view *v, int rows, int cols)
 		fill(v, y + i, x, w, ROLE_HELP);
 	put(v, y, x + 2, w - 4, ROLE_HELP, "ccboard  keys and colours");
 	for (int i = 0; i < n && i + 2 < h - 1; i++) {
-		put(v, y + 2 + i, x + 3, 14, ROLE_KEY, lines[i][0]);
-		put(v, y + 2 + i, x + 18, w - 20, ROLE_HELP, lines[i][1]);
+		const struct fig_grading *g = i >= nk ? &s->gradings[i - nk] : NULL;
+		char text[128];
+
+		if (g && g->f)
+			grading_text(v, text, sizeof text, g);
+		put(v, y + 2 + i, x + 3, 14, ROLE_KEY, !g ? keys[i][0] : !g->f ? "" :
+		    textsafe_width(g->f->label) <= 14 ? g->f->label : g->f->short_label);
+		put(v, y + 2 + i, x + 18, w - 20, ROLE_HELP, !g ? keys[i][1] : g->f ? text : "");
 	}
 }
 
@@ -1339,7 +1316,7 @@ void ui_draw_screen(struct ui_view *v, const struct snapshot *s)
 		draw_waiting(v, s);
 		draw_footer(v, s, v->lay.footer);
 		if (v->help)
-			draw_help(v, LINES, COLS);
+			draw_help(v, s, LINES, COLS);
 	}
 	wnoutrefresh(stdscr);
 	doupdate();

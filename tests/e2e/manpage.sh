@@ -94,8 +94,8 @@ check_all "alert metrics" "${metrics[@]}"
 mapfile -t holders < <(sed -n '/placeholders\[\] = {/,/};/p' "$SRCDIR/src/alerts.c" |
 	grep -oE '"[a-z_]+"' | tr -d '"')
 check_all "message placeholders" $(printf '{%s} ' "${holders[@]}")
-mapfile -t builtin < <(grep -oE 'add_default\(r, "[a-z_]+"' "$SRCDIR/src/alerts.c" |
-	sed 's/.*"\(.*\)"/\1/')
+mapfile -t builtin < <(sed -n '/^const struct fig_builtin figure_builtins\[\] = {/,/^};/p' \
+	"$SRCDIR/src/figures.c" | grep -oE '^\s*\{ "[a-z_]+"' | sed 's/.*"\(.*\)"/\1/')
 check_all "built-in alert rules" "${builtin[@]}"
 
 # 6. the alert_exec environment (src/alertlog.c)
