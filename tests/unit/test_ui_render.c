@@ -532,6 +532,13 @@ static void test_colours_follow_grades(void **state)
 	snap.total.grade[lw] = SEV_OK;
 	ui_draw_screen(&view, &snap);
 	assert_int_not_equal(mvwinch(stdscr, 2, x) & A_COLOR, view.attr[ROLE_CRITICAL] & A_COLOR);
+	/* the help lists the levels the snapshot was graded by */
+	assert_true(ui_view_key(&view, '?'));
+	ui_draw_screen(&view, &snap);
+	assert_true(find_row("service level", "below target ", "below target-10") > 0);
+	assert_true(find_row("longest wait", "from 1:00", "from 2:00") > 0);
+	assert_true(find_row("abandon rate", "from 10%", "from 20%") > 0);
+	assert_true(find_row("no agent", "\u2716 from 1", NULL) > 0);
 	close_screen(scr);
 	fclose(out);
 }
