@@ -53,6 +53,12 @@ static const char *metric_name(const struct metric *m)
 
 enum { OP_UNSET = 0, OP_ABOVE = FIG_ABOVE, OP_BELOW = FIG_BELOW };
 
+struct threshold {
+	bool set;
+	bool target;             /* v is an offset from the queue's sl_target_pct */
+	double v;
+};
+
 
 struct rule {
 	char name[64];
@@ -61,8 +67,7 @@ struct rule {
 	struct metric m;
 	char *queue;             /* "*", "total" or a queue name */
 	int op;
-	struct fig_level thr[3]; /* indexed by SEV_WARNING, SEV_CRITICAL; target: an offset
-	                            from the queue's sl_target_pct */
+	struct threshold thr[3]; /* indexed by SEV_WARNING, SEV_CRITICAL */
 	int64_t for_s;
 	bool hyst_set;
 	double hyst;
@@ -212,19 +217,19 @@ static bool parse_bool(const char *s, bool *out)
 }
 
 /* "70", "target", "target-10", "target + 5", "none" (unset). */
-static bool parse_threshold(const char *s, struct fig_level *t)
+static bool parse_threshold(const char *s, struct threshold *t)
 {
 	while (isspace((unsigned char)*s))
 		s++;
 	if (*s == '\0' || strcmp(s, "none") == 0) {
-		*t = (struct fig_level){ false, false, 0 };
+		*t = (struct threshold){ false, false, 0 };
 		return true;
 	}
 	if (strncmp(s, "target", 6) != 0) {
 		double v;
 		if (!parse_double(s, &v))
 			return false;
-		*t = (struct fig_level){ true, false, v };
+		*t = (struct threshold){ true, false, v };
 		return true;
 	}
 	s += 6;
@@ -237,7 +242,7 @@ static bool parse_threshold(const char *s, struct fig_level *t)
 			return false;
 		off *= sign;
 	}
-	*t = (struct fig_level){ true, true, off };
+	*t = (struct threshold){ true, true, off };
 	return true;
 }
 
@@ -303,8 +308,8 @@ static void add_default(struct alert_rules *r, const struct fig_builtin *b)
 	x->m.f = figure_find(b->figure);
 	x->has_metric = x->m.f != NULL;
 	x->op = b->op;
-	x->thr[SEV_WARNING] = b->level[SEV_WARNING];
-	x->thr[SEV_CRITICAL] = b->level[SEV_CRITICAL];
+	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
+		x->thr[lv] = (struct threshold){ b->level[lv].set, b->level[lv].target, b->level[lv].v };
 	x->for_s = b->for_s;
 }
 
@@ -451,7 +456,7 @@ static double rule_hysteresis(const struct rule *x);
  * *cause. Both thresholds must be set. */
 static int check_gap(const struct rule *x, char **cause)
 {
-	const struct fig_level *w = &x->thr[SEV_WARNING], *c = &x->thr[SEV_CRITICAL];
+	const struct threshold *w = &x->thr[SEV_WARNING], *c = &x->thr[SEV_CRITICAL];
 	double h = rule_hysteresis(x), gap = fabs(c->v - w->v);
 	if (h <= gap)
 		return 0;
@@ -465,7 +470,7 @@ static int check_gap(const struct rule *x, char **cause)
 
 static int validate_rule(const struct rule *x, char **cause)
 {
-	const struct fig_level *w = &x->thr[SEV_WARNING], *c = &x->thr[SEV_CRITICAL];
+	const struct threshold *w = &x->thr[SEV_WARNING], *c = &x->thr[SEV_CRITICAL];
 	if (!x->has_metric)
 		return fail(cause, "[alert.%s] no metric set", x->name);
 	int op = x->op;
@@ -538,7 +543,7 @@ static bool same_text(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-static bool same_threshold(const struct fig_level *a, const struct fig_level *b)
+static bool same_threshold(const struct threshold *a, const struct threshold *b)
 {
 	return a->set == b->set && (!a->set || (a->target == b->target && a->v == b->v));
 }
@@ -586,9 +591,11 @@ size_t alert_rules_gradings(const struct alert_rules *r, struct fig_grading *out
 		const struct rule *x = rules_find(r, figure_builtins[i].rule);
 		if (!x || !x->has_metric)
 			continue;
-		out[n++] = (struct fig_grading){ x->m.f, rule_op(x),
-			{ { false, false, 0 }, x->thr[SEV_WARNING], x->thr[SEV_CRITICAL] },
-			rule_min_offered(x) };
+		struct fig_grading *g = &out[n++];
+		*g = (struct fig_grading){ .f = x->m.f, .op = rule_op(x),
+		                           .min_offered = rule_min_offered(x) };
+		for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
+			g->level[lv] = (struct fig_level){ x->thr[lv].set, x->thr[lv].target, x->thr[lv].v };
 	}
 	return n;
 }
@@ -625,9 +632,10 @@ static bool have_data(const struct rule *x, const struct snap_queue *q, double v
 	return !isnan(v) && figure_judged_offered(x->m.f, q) >= rule_min_offered(x);
 }
 
-static double threshold_value(const struct fig_level *t, const struct snap_queue *q)
+static double threshold_value(const struct threshold *t, const struct snap_queue *q)
 {
-	return figure_level_value(t, q);
+	const struct fig_level l = { t->set, t->target, t->v };
+	return figure_level_value(&l, q);
 }
 
 /* Whether v is at or beyond threshold t in the direction of op. */
