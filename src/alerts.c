@@ -59,7 +59,6 @@ struct threshold {
 	double v;
 };
 
-
 struct rule {
 	char name[64];
 	bool enabled;
