@@ -368,7 +368,7 @@ static void detail_longest(const struct ui_view *v, const struct snap_queue *q,
 	(void)v, (void)win;
 	snprintf(t->detail, sizeof t->detail, "SL threshold %s",
 	         fmt_dur(a, sizeof a, q->sl_threshold_s));
-	snprintf(t->short_detail, sizeof t->short_detail, "limit %s", a);
+	snprintf(t->short_detail, sizeof t->short_detail, "SL %s", a);
 }
 
 static void detail_sl(const struct ui_view *v, const struct snap_queue *q, const char *win,
