@@ -288,9 +288,10 @@ static void grade_intervals(struct snap_queue *q, const struct fig_grading *g, s
 		else
 			continue;
 		for (int i = 0; i < q->n_intervals; i++) {
-			struct derived d = snapshot_interval_derived(q, &q->intervals[i]);
+			struct derived d;
 			if (q->intervals[i].offered < g[k].min_offered)
 				continue;
+			d = snapshot_interval_derived(q, &q->intervals[i]);
 			q->interval_grade[which][i] = (unsigned char)figure_grade_levels(&g[k], q,
 			        which == SNAP_IV_SL ? d.service_level_pct : d.abandon_rate_pct);
 		}
