@@ -19,6 +19,7 @@
  *   easing. An escalation un-acknowledges the alert.
  */
 #include "alerts.h"
+#include "figures.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -31,70 +32,28 @@
 #include "ini_value.h"
 #include "util.h"
 
-/* ---- metrics a rule can watch ---- */
-
-enum m_kind { MK_WAITING, MK_LONGEST, MK_NO_AGENT, MK_AGENTS, MK_COUNTS, MK_DERIVED };
-enum m_period { MP_LIVE, MP_TODAY, MP_WINDOW };
-enum m_unit { MU_COUNT, MU_SECONDS, MU_PCT };
-
-struct field_def {
-	const char *name;
-	size_t offset;
-	enum m_unit unit;
-	const char *label;
-	bool rate;               /* min_offered defaults to 5 */
-};
-
-#define CF(f, u, l) { #f, offsetof(struct counts, f), u, l, false }
-static const struct field_def counts_defs[] = {
-	CF(offered, MU_COUNT, "offered"), CF(answered, MU_COUNT, "answered"),
-	CF(answered_within_sl, MU_COUNT, "answered within SL"),
-	CF(abandoned, MU_COUNT, "abandoned"), CF(abandoned_short, MU_COUNT, "short abandons"),
-	CF(abandoned_within_sl, MU_COUNT, "abandoned within SL"),
-	CF(timed_out, MU_COUNT, "timed out"), CF(exited_key, MU_COUNT, "exited by key"),
-	CF(exited_empty, MU_COUNT, "exited empty"), CF(withdrawn, MU_COUNT, "withdrawn"),
-	CF(completed, MU_COUNT, "completed"), CF(transferred, MU_COUNT, "transferred"),
-	CF(talk_s, MU_SECONDS, "talk time"), CF(hold_s, MU_SECONDS, "hold time"),
-	CF(abandon_wait_s, MU_SECONDS, "abandon wait time"),
-	{ NULL, 0, MU_COUNT, NULL, false }
-};
-#undef CF
-
-#define DF(f, u, l, r) { #f, offsetof(struct derived, f), u, l, r }
-static const struct field_def derived_defs[] = {
-	DF(service_level_pct, MU_PCT, "service level", true),
-	DF(abandon_rate_pct, MU_PCT, "abandon rate", true),
-	DF(asa_s, MU_SECONDS, "ASA", false),
-	DF(aht_s, MU_SECONDS, "AHT", false),
-	DF(avg_abandon_wait_s, MU_SECONDS, "average abandon wait", false),
-	{ NULL, 0, MU_COUNT, NULL, false }
-};
-#undef DF
-
-#define AF(f, l) { #f, offsetof(struct agent_counts, f), MU_COUNT, l, false }
-static const struct field_def agent_defs[] = {
-	AF(logged_in, "agents logged in"), AF(on_call, "agents on call"),
-	AF(paused, "agents paused"), AF(wrapup, "agents in wrap-up"),
-	AF(available, "agents available"), AF(ringing, "agents ringing"),
-	AF(unavailable, "agents unavailable"),
-	{ NULL, 0, MU_COUNT, NULL, false }
-};
-#undef AF
-
-static const struct field_def live_waiting = { "waiting", 0, MU_COUNT, "callers waiting", false };
-static const struct field_def live_longest = { "longest_wait_s", 0, MU_SECONDS, "longest wait", false };
-static const struct field_def live_no_agent = { "no_agent_available", 0, MU_COUNT,
-	"callers waiting with no agent available", false };
+/* ---- metrics a rule can watch: the figures of the catalogue ---- */
 
 struct metric {
-	enum m_kind kind;
-	enum m_period period;
-	const struct field_def *f;
+	const struct figure *f;
 };
+
+static bool is_no_agent(const struct metric *m)
+{
+	return strcmp(m->f->name, "no_agent_available") == 0;
+}
+
+/* The metric's name as rules have always spelt it in messages: an agents
+ * figure without its "agents." ("available"). */
+static const char *metric_name(const struct metric *m)
+{
+	const char *key;
+	return strcmp(figure_group(m->f, &key), "agents") == 0 ? key : m->f->name;
+}
 
 /* ---- rules ---- */
 
-enum { OP_UNSET = 0, OP_ABOVE, OP_BELOW };
+enum { OP_UNSET = 0, OP_ABOVE = FIG_ABOVE, OP_BELOW = FIG_BELOW };
 
 struct threshold {
 	bool set;
@@ -173,58 +132,12 @@ void alerts_format_number(char *buf, size_t sz, double v)
 		snprintf(buf, sz, "%s%lld", sign, t / 10);
 }
 
-static const char *unit_suffix(enum m_unit u)
-{
-	return u == MU_PCT ? "%" : u == MU_SECONDS ? " s" : "";
-}
-
 /* ---- parsing rule values ---- */
-
-static const struct field_def *find_field(const struct field_def *defs, const char *name)
-{
-	for (; defs->name; defs++)
-		if (strcmp(defs->name, name) == 0)
-			return defs;
-	return NULL;
-}
-
-static bool parse_period_field(const char *name, enum m_period p, struct metric *m)
-{
-	const struct field_def *f = find_field(derived_defs, name);
-	if (f) {
-		*m = (struct metric){ MK_DERIVED, p, f };
-		return true;
-	}
-	f = find_field(counts_defs, name);
-	if (f) {
-		*m = (struct metric){ MK_COUNTS, p, f };
-		return true;
-	}
-	return false;
-}
 
 static bool parse_metric(const char *s, struct metric *m)
 {
-	if (strncmp(s, "today.", 6) == 0)
-		return parse_period_field(s + 6, MP_TODAY, m);
-	if (strncmp(s, "window.", 7) == 0)
-		return parse_period_field(s + 7, MP_WINDOW, m);
-	if (strncmp(s, "agents.", 7) == 0)
-		s += 7;
-	const struct field_def *f = find_field(agent_defs, s);
-	if (f) {
-		*m = (struct metric){ MK_AGENTS, MP_LIVE, f };
-		return true;
-	}
-	if (strcmp(s, "waiting") == 0)
-		*m = (struct metric){ MK_WAITING, MP_LIVE, &live_waiting };
-	else if (strcmp(s, "longest_wait_s") == 0)
-		*m = (struct metric){ MK_LONGEST, MP_LIVE, &live_longest };
-	else if (strcmp(s, "no_agent_available") == 0)
-		*m = (struct metric){ MK_NO_AGENT, MP_LIVE, &live_no_agent };
-	else
-		return parse_period_field(s, MP_WINDOW, m);   /* plain name: the window */
-	return true;
+	m->f = figure_lookup_metric(s);
+	return m->f != NULL;
 }
 
 /* "70", "target", "target-10", "target + 5", "none" (unset). */
@@ -314,26 +227,25 @@ static struct rule *rules_add(struct alert_rules *r, const char *name)
 	return x;
 }
 
-static void add_default(struct alert_rules *r, const char *name, const char *metric, int op,
-                        const char *warning, const char *critical, int64_t for_s)
+static void add_default(struct alert_rules *r, const struct fig_builtin *b)
 {
-	struct rule *x = rules_add(r, name);
-	x->has_metric = parse_metric(metric, &x->m);
-	x->op = op;
-	parse_threshold(warning, &x->thr[SEV_WARNING]);
-	parse_threshold(critical, &x->thr[SEV_CRITICAL]);
-	x->for_s = for_s;
+	struct rule *x = rules_add(r, b->rule);
+	x->m.f = figure_find(b->figure);
+	x->has_metric = x->m.f != NULL;
+	x->op = b->op;
+	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
+		x->thr[lv] = (struct threshold){ b->level[lv].set, b->level[lv].target, b->level[lv].v };
+	x->for_s = b->for_s;
 }
 
-/* Returns a rule set holding the built-in default rules (caller frees). */
+/* Returns a rule set holding the built-in default rules (caller frees): one
+ * per row of figure_builtins, the levels the figures are graded by. */
 struct alert_rules *alert_rules_new(void)
 {
 	struct alert_rules *r = xmalloc(sizeof *r);
 	*r = (struct alert_rules){ NULL, 0 };
-	add_default(r, "sl_low", "window.service_level_pct", OP_BELOW, "target", "target-10", 30);
-	add_default(r, "longest_wait", "longest_wait_s", OP_ABOVE, "60", "120", 0);
-	add_default(r, "abandon_high", "window.abandon_rate_pct", OP_ABOVE, "10", "20", 30);
-	add_default(r, "no_agent", "no_agent_available", OP_ABOVE, "none", "1", 10);
+	for (size_t i = 0; i < figure_builtins_count; i++)
+		add_default(r, &figure_builtins[i]);
 	return r;
 }
 
@@ -591,16 +503,17 @@ static int validate_rule(const struct rule *x, char **cause)
 	if (!x->has_metric)
 		return fail(cause, "[alert.%s] no metric set", x->name);
 	int op = x->op;
-	if (x->m.kind == MK_NO_AGENT && op == OP_UNSET)
+	if (is_no_agent(&x->m) && op == OP_UNSET)
 		op = OP_ABOVE;
 	if (op == OP_UNSET)
 		return fail(cause, "[alert.%s] no op set (above or below)", x->name);
-	if (x->m.kind == MK_NO_AGENT && op != OP_ABOVE)
+	if (is_no_agent(&x->m) && op != OP_ABOVE)
 		return fail(cause, "[alert.%s] no_agent_available takes op = above", x->name);
 	if (!w->set && !c->set)
 		return fail(cause, "[alert.%s] needs a warning or a critical threshold", x->name);
 	bool target = (w->set && w->target) || (c->set && c->target);
-	if (target && !(x->m.kind == MK_DERIVED && strcmp(x->m.f->name, "service_level_pct") == 0))
+	if (target && !(strcmp(x->m.f->name, "today.service_level_pct") == 0 ||
+	                strcmp(x->m.f->name, "window.service_level_pct") == 0))
 		return fail(cause, "[alert.%s] 'target' thresholds apply only to service_level_pct",
 		            x->name);
 	if (!w->set || !c->set)
@@ -668,8 +581,7 @@ static bool same_threshold(const struct threshold *a, const struct threshold *b)
 static bool rule_same(const struct rule *a, const struct rule *b)
 {
 	return a->enabled == b->enabled && a->has_metric == b->has_metric &&
-	       (!a->has_metric || (a->m.kind == b->m.kind && a->m.period == b->m.period &&
-	                           a->m.f == b->m.f)) &&
+	       (!a->has_metric || a->m.f == b->m.f) &&
 	       same_text(a->queue, b->queue) && a->op == b->op &&
 	       same_threshold(&a->thr[SEV_WARNING], &b->thr[SEV_WARNING]) &&
 	       same_threshold(&a->thr[SEV_CRITICAL], &b->thr[SEV_CRITICAL]) &&
@@ -696,6 +608,27 @@ static void rules_clear(struct alert_rules *r)
 	r->n = 0;
 }
 
+static int rule_op(const struct rule *x);
+static int64_t rule_min_offered(const struct rule *x);
+
+/* The grading of each built-in rule still in r, with r's levels (even when
+ * the alert is disabled: enabled silences the alert, not the colour). */
+size_t alert_rules_gradings(const struct alert_rules *r, struct fig_grading *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < figure_builtins_count && n < max; i++) {
+		const struct rule *x = rules_find(r, figure_builtins[i].rule);
+		if (!x || !x->has_metric)
+			continue;
+		struct fig_grading *g = &out[n++];
+		*g = (struct fig_grading){ .f = x->m.f, .op = rule_op(x),
+		                           .min_offered = rule_min_offered(x) };
+		for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
+			g->level[lv] = (struct fig_level){ x->thr[lv].set, x->thr[lv].target, x->thr[lv].v };
+	}
+	return n;
+}
+
 /* ---- evaluating one rule on one queue ---- */
 
 static int rule_op(const struct rule *x)
@@ -708,8 +641,8 @@ static double rule_hysteresis(const struct rule *x)
 	if (x->hyst_set)
 		return x->hyst;
 	switch (x->m.f->unit) {
-	case MU_PCT: return 2;
-	case MU_SECONDS: return 5;
+	case FIG_UNIT_PCT: return 2;
+	case FIG_UNIT_SECONDS: return 5;
 	default: return 0;
 	}
 }
@@ -718,46 +651,20 @@ static int64_t rule_min_offered(const struct rule *x)
 {
 	if (x->minoff_set)
 		return x->min_offered;
-	return x->m.f->rate ? 5 : 0;
+	return x->m.f->flags & FIG_RATE ? 5 : 0;
 }
 
-static const struct snap_period *period_of(const struct snap_queue *q, enum m_period p)
-{
-	return p == MP_TODAY ? &q->today : &q->window;
-}
-
-static double metric_value(const struct metric *m, const struct snap_queue *q)
-{
-	const char *base;
-	switch (m->kind) {
-	case MK_WAITING: return q->waiting;
-	case MK_LONGEST: return (double)q->longest_wait_s;
-	case MK_NO_AGENT: return q->waiting > 0 && q->agents.available == 0 ? q->waiting : 0;
-	case MK_AGENTS:
-		base = (const char *)&q->agents;
-		return *(const int *)(const void *)(base + m->f->offset);
-	case MK_COUNTS:
-		base = (const char *)&period_of(q, m->period)->c;
-		return (double)*(const int64_t *)(const void *)(base + m->f->offset);
-	case MK_DERIVED:
-		base = (const char *)&period_of(q, m->period)->d;
-		return *(const double *)(const void *)(base + m->f->offset);
-	}
-	return NAN;
-}
-
-/* Whether the rule has data to judge on q: a number, and enough offered calls. */
+/* Whether the rule has data to judge on q: a number, and enough offered calls
+ * (as a figure's grade asks: figure_grade). */
 static bool have_data(const struct rule *x, const struct snap_queue *q, double v)
 {
-	if (isnan(v))
-		return false;
-	const struct snap_period *p = period_of(q, x->m.period == MP_TODAY ? MP_TODAY : MP_WINDOW);
-	return p->c.offered >= rule_min_offered(x);
+	return !isnan(v) && figure_judged_offered(x->m.f, q) >= rule_min_offered(x);
 }
 
 static double threshold_value(const struct threshold *t, const struct snap_queue *q)
 {
-	return t->target ? q->sl_target_pct + t->v : t->v;
+	const struct fig_level l = { t->set, t->target, t->v };
+	return figure_level_value(&l, q);
 }
 
 /* Whether v is at or beyond threshold t in the direction of op. */
@@ -807,14 +714,13 @@ static void placeholder(const struct msg_ctx *mc, const char *name, size_t n, ch
 	else if (IS("label"))
 		snprintf(out, sz, "%s", x->m.f->label);
 	else if (IS("metric"))
-		snprintf(out, sz, "%s%s", x->m.period == MP_TODAY ? "today." :
-		         x->m.period == MP_WINDOW ? "window." : "", x->m.f->name);
+		snprintf(out, sz, "%s", metric_name(&x->m));
 	else if (IS("value"))
 		alerts_format_number(out, sz, mc->v);
 	else if (IS("threshold"))
 		alerts_format_number(out, sz, mc->t);
 	else if (IS("unit"))
-		snprintf(out, sz, "%s", unit_suffix(x->m.f->unit));
+		snprintf(out, sz, "%s", figure_unit_suffix(x->m.f));
 	else if (IS("severity"))
 		snprintf(out, sz, "%s", mc->level == SEV_CRITICAL ? "critical" :
 		         mc->level == SEV_WARNING ? "warning" : "ok");
@@ -858,9 +764,9 @@ static void active_message(const struct msg_ctx *mc, char *buf, size_t sz)
 	alerts_format_number(t, sizeof t, mc->t);
 	if (x->for_s > 0)
 		snprintf(for_txt, sizeof for_txt, " for %lld s", (long long)x->for_s);
-	const char *u = unit_suffix(x->m.f->unit);
+	const char *u = figure_unit_suffix(x->m.f);
 	int op = rule_op(x);
-	if (x->m.kind == MK_NO_AGENT) {
+	if (is_no_agent(&x->m)) {
 		snprintf(buf, sz, "%s: %s caller%s waiting, no agent available%s", mc->qname, v,
 		         mc->v == 1 ? "" : "s", for_txt);
 	} else if (beyond(op, mc->v, mc->t)) {
@@ -887,8 +793,8 @@ static void cleared_message(const struct msg_ctx *mc, const char *why, char *buf
 	char v[32], t[32];
 	alerts_format_number(v, sizeof v, mc->v);
 	alerts_format_number(t, sizeof t, mc->t);
-	const char *u = unit_suffix(x->m.f->unit);
-	if (x->m.kind == MK_NO_AGENT)
+	const char *u = figure_unit_suffix(x->m.f);
+	if (is_no_agent(&x->m))
 		snprintf(buf, sz, "%s: callers waiting with no agent: cleared", mc->qname);
 	else
 		snprintf(buf, sz, "%s: %s %s%s, back %s %s%s: cleared", mc->qname, x->m.f->label, v,
@@ -1037,7 +943,7 @@ static void eval_one(struct alerts *a, const struct rule *x, const struct snap_q
 	entry_follow_clock(e, now);
 	if (e->fresh)
 		entry_restart(e, fn, ctx);
-	double v = metric_value(&x->m, q);
+	double v = figure_value(x->m.f, q);
 	double t[3] = { 0, threshold_value(&x->thr[1], q), threshold_value(&x->thr[2], q) };
 	const char *label = q->name ? queue_label(q) : key;
 	struct msg_ctx mc = { x, q, label, v, t[lowest_level(x)], e->level };

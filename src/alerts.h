@@ -34,6 +34,12 @@ int alert_rules_check(const struct alert_rules *r, char **cause, int *line);
 /* Notes that key of rule name was set at config line line, for messages. */
 void alert_rules_note_line(struct alert_rules *r, const char *name, const char *key, int line);
 
+/* Fills out (room for max) with how the built-in rules grade the figures
+ * they watch, as r has them: a site's [alert.NAME] for a built-in NAME sets
+ * its figure's colour levels too (metric, op, warning, critical, min_offered;
+ * enabled = no silences the alert only). Returns how many. */
+size_t alert_rules_gradings(const struct alert_rules *r, struct fig_grading *out, size_t max);
+
 /* One change of an alert: raised, escalated, eased, cleared. */
 enum alert_change { ALERT_RAISED, ALERT_ESCALATED, ALERT_EASED, ALERT_CLEARED };
 struct alert_event {

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "alerts.h"
+#include "figures.h"
 #include "textsafe.h"
 #include "util.h"
 
@@ -259,6 +261,62 @@ static void fill_callers(struct snapshot *s, const struct model *m, const size_t
 	s->total.callers = NULL;
 }
 
+struct derived snapshot_interval_derived(const struct snap_queue *q, const struct interval *iv)
+{
+	struct counts c = { .offered = iv->offered, .answered = iv->answered,
+		.answered_within_sl = iv->answered_within_sl, .abandoned = iv->abandoned,
+		.abandoned_short = iv->abandoned_short,
+		.abandoned_within_sl = iv->abandoned_within_sl };
+	return metrics_derive(&c, q->sl_formula, 0);
+}
+
+/* Grades today's intervals of q (the trend) as the gradings grade the SL and
+ * abandon rate they watch, each interval on its own calls. */
+static void grade_intervals(struct snap_queue *q, const struct fig_grading *g, size_t n)
+{
+	memset(q->interval_grade, SEV_OK, sizeof q->interval_grade);
+	for (size_t k = 0; k < n; k++) {
+		const char *key;
+		int which;
+		if (!g[k].f)
+			continue;
+		figure_group(g[k].f, &key);
+		if (strcmp(key, "service_level_pct") == 0)
+			which = SNAP_IV_SL;
+		else if (strcmp(key, "abandon_rate_pct") == 0)
+			which = SNAP_IV_ABANDON;
+		else
+			continue;
+		for (int i = 0; i < q->n_intervals; i++) {
+			struct derived d;
+			if (q->intervals[i].offered < g[k].min_offered)
+				continue;
+			d = snapshot_interval_derived(q, &q->intervals[i]);
+			q->interval_grade[which][i] = (unsigned char)figure_grade_levels(&g[k], q,
+			        which == SNAP_IV_SL ? d.service_level_pct : d.abandon_rate_pct);
+		}
+	}
+}
+
+void snapshot_grade(struct snapshot *s, const struct config *cfg)
+{
+	struct fig_grading *g = s->gradings;
+	size_t n = 0;
+
+	if (cfg && cfg->alert_rules)
+		n = alert_rules_gradings(cfg->alert_rules, g, SNAP_MAX_GRADINGS);
+	else
+		for (; n < figure_builtins_count && n < SNAP_MAX_GRADINGS; n++)
+			g[n] = figure_builtin_grading(&figure_builtins[n]);
+	s->n_gradings = n;
+	for (size_t i = 0; i < s->n_queues; i++) {
+		figures_grade_queue(&s->queues[i], g, n);
+		grade_intervals(&s->queues[i], g, n);
+	}
+	figures_grade_queue(&s->total, g, n);
+	grade_intervals(&s->total, g, n);
+}
+
 void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg)
 {
 	size_t n = model_queue_count(m);
@@ -283,6 +341,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	fill_total(s, m, cfg, &total);
 	fill_callers(s, m, order);
 	fill_agents(s, m, rank, n);
+	snapshot_grade(s, cfg);
 	s->as_of = model_now(m);
 	s->day_start = model_day_start(m);
 	s->window_s = cfg->window_s;
@@ -377,28 +436,54 @@ static json_t *jfig(double v)
 	return json_real(round(v * 100.0) / 100.0);
 }
 
-static json_t *json_period(const struct snap_period *p, int window_s)
+/* One figure's value: an integer, or a number rounded to 2 decimals or null. */
+static json_t *json_figure(const struct figure *f, const struct snap_queue *q)
 {
-	json_t *o = json_object();
-	if (window_s > 0)
-		json_object_set_new(o, "seconds", json_integer(window_s));
-	for (const struct counts_field *f = counts_fields; f->name; f++)
-		json_object_set_new(o, f->name,
-		                    json_integer(*(const int64_t *)((const char *)&p->c + f->offset)));
-	json_object_set_new(o, "service_level_pct", jfig(p->d.service_level_pct));
-	json_object_set_new(o, "abandon_rate_pct", jfig(p->d.abandon_rate_pct));
-	json_object_set_new(o, "asa_s", jfig(p->d.asa_s));
-	json_object_set_new(o, "aht_s", jfig(p->d.aht_s));
-	json_object_set_new(o, "avg_abandon_wait_s", jfig(p->d.avg_abandon_wait_s));
-	return o;
+	double v = figure_value(f, q);
+	return f->type == FIG_REAL ? jfig(v) : json_integer((json_int_t)v);
 }
 
-static json_t *json_agents(const struct agent_counts *a)
+/* The object of group g ("today", ...) in o, made on first use; window_s
+ * leads the window's. */
+static json_t *json_group(json_t *o, const char *g, int window_s)
 {
-	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
-	                 "logged_in", a->logged_in, "on_call", a->on_call, "paused", a->paused,
-	                 "wrapup", a->wrapup, "available", a->available, "ringing", a->ringing,
-	                 "unavailable", a->unavailable);
+	json_t *sub;
+	if (!*g)
+		return o;
+	if ((sub = json_object_get(o, g)) != NULL)
+		return sub;
+	sub = json_object();
+	if (strcmp(g, "window") == 0)
+		json_object_set_new(sub, "seconds", json_integer(window_s));
+	json_object_set_new(o, g, sub);
+	return sub;
+}
+
+/* Every figure of the catalogue, each in its group ("window.asa_s" as
+ * "window": {"asa_s": ...}). */
+static void json_figures(json_t *o, const struct snap_queue *q, int window_s)
+{
+	for (size_t i = 0; i < figures_count; i++) {
+		const struct figure *f = &figures[i];
+		const char *key, *group;
+		if (f->flags & FIG_NOJSON)
+			continue;
+		group = figure_group(f, &key);
+		json_object_set_new(json_group(o, group, window_s), key, json_figure(f, q));
+	}
+}
+
+/* The grade of each graded figure, by the figure's name. */
+static json_t *json_grades(const struct snapshot *s, const struct snap_queue *q)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < s->n_gradings; i++) {
+		const struct figure *f = s->gradings[i].f;
+		if (f)
+			json_object_set_new(o, f->name, json_string(alert_severity_name(
+			                    (enum alert_severity)q->grade[figure_index(f)])));
+	}
+	return o;
 }
 
 /* The waiting callers of q, longest first. */
@@ -411,17 +496,14 @@ static json_t *json_callers(const struct snap_queue *q)
 	return a;
 }
 
-static json_t *json_queue(const struct snap_queue *q, int window_s, bool is_total)
+static json_t *json_queue(const struct snapshot *s, const struct snap_queue *q, bool is_total)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "name", jstr(q->name));
 	if (q->display && strcmp(q->display, q->name) != 0)
 		json_object_set_new(o, "display", jstr(q->display));
-	json_object_set_new(o, "waiting", json_integer(q->waiting));
-	json_object_set_new(o, "longest_wait_s", json_integer(q->longest_wait_s));
-	json_object_set_new(o, "agents", json_agents(&q->agents));
-	json_object_set_new(o, "today", json_period(&q->today, 0));
-	json_object_set_new(o, "window", json_period(&q->window, window_s));
+	json_figures(o, q, s->window_s);
+	json_object_set_new(o, "grades", json_grades(s, q));
 	json_object_set_new(o, "sl_threshold_s", json_integer(q->sl_threshold_s));
 	json_object_set_new(o, "sl_target_pct", json_real(q->sl_target_pct));
 	json_object_set_new(o, "sl_formula", json_string(config_sl_formula_name(q->sl_formula)));
@@ -459,9 +541,9 @@ static json_t *snapshot_json(const struct snapshot *s)
 	json_t *root = json_object(), *qs = json_array(), *al = json_array(), *src = json_array();
 	json_object_set_new(root, "as_of", json_integer(s->as_of));
 	for (size_t i = 0; i < s->n_queues; i++)
-		json_array_append_new(qs, json_queue(&s->queues[i], s->window_s, false));
+		json_array_append_new(qs, json_queue(s, &s->queues[i], false));
 	json_object_set_new(root, "queues", qs);
-	json_object_set_new(root, "total", json_queue(&s->total, s->window_s, true));
+	json_object_set_new(root, "total", json_queue(s, &s->total, true));
 	for (size_t i = 0; i < s->n_alerts; i++)
 		json_array_append_new(al, json_alert(&s->alerts[i]));
 	json_object_set_new(root, "alerts", al);
@@ -494,14 +576,6 @@ int snapshot_write_json(const struct snapshot *s, FILE *out)
 
 /* ---- text ----------------------------------------------------------------- */
 
-static void fmt_fig(char *buf, size_t n, double v, const char *fmt)
-{
-	if (isnan(v))
-		snprintf(buf, n, "-");
-	else
-		snprintf(buf, n, fmt, v);
-}
-
 /* Writes text made safe (escape sequences and controls stripped, as on the
  * screen), cut to width columns and, with pad, padded to them. */
 static void text_put(FILE *out, const char *text, int width, bool pad, unsigned flags)
@@ -513,20 +587,50 @@ static void text_put(FILE *out, const char *text, int width, bool pad, unsigned 
 	free(safe);
 }
 
+/* The columns of the text table: a figure, its width, how it is written.
+ * The heading is the figure's short label. */
+enum text_fmt { TF_INT, TF_MMSS, TF_1DP, TF_0DP };
+static const struct text_col { const char *figure; int width; enum text_fmt fmt; } text_cols[] = {
+	{ "waiting", 5, TF_INT }, { "longest_wait_s", 7, TF_MMSS },
+	{ "today.offered", 8, TF_INT }, { "today.answered", 8, TF_INT },
+	{ "today.abandoned", 7, TF_INT }, { "today.service_level_pct", 6, TF_1DP },
+	{ "today.abandon_rate_pct", 6, TF_1DP }, { "today.asa_s", 5, TF_0DP },
+	{ "today.aht_s", 5, TF_0DP }, { "agents.logged_in", 5, TF_INT },
+	{ "agents.available", 5, TF_INT }, { "agents.on_call", 5, TF_INT },
+	{ "agents.paused", 5, TF_INT },
+};
+
+static void text_cell(char *buf, size_t n, double v, enum text_fmt fmt)
+{
+	long long i = (long long)v;
+	if (isnan(v))
+		snprintf(buf, n, "-");
+	else if (fmt == TF_MMSS)
+		snprintf(buf, n, "%lld:%02lld", i / 60, i % 60);
+	else if (fmt == TF_1DP || fmt == TF_0DP)
+		snprintf(buf, n, fmt == TF_1DP ? "%.1f" : "%.0f", v);
+	else
+		snprintf(buf, n, "%lld", i);
+}
+
 static void text_row(FILE *out, const struct snap_queue *q, unsigned flags)
 {
-	char sl[16], ab[16], asa[16], aht[16];
-	const struct snap_period *t = &q->today;
-	fmt_fig(sl, sizeof sl, t->d.service_level_pct, "%.1f");
-	fmt_fig(ab, sizeof ab, t->d.abandon_rate_pct, "%.1f");
-	fmt_fig(asa, sizeof asa, t->d.asa_s, "%.0f");
-	fmt_fig(aht, sizeof aht, t->d.aht_s, "%.0f");
 	text_put(out, q->display, 16, true, flags);
-	fprintf(out, " %5d %4" PRId64 ":%02" PRId64 " %8" PRId64 " %8" PRId64 " %7" PRId64
-	        " %6s %6s %5s %5s %5d %5d %5d %5d\n",
-	        q->waiting, q->longest_wait_s / 60, q->longest_wait_s % 60,
-	        t->c.offered, t->c.answered, t->c.abandoned, sl, ab, asa, aht,
-	        q->agents.logged_in, q->agents.available, q->agents.on_call, q->agents.paused);
+	for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++) {
+		char buf[32];
+		text_cell(buf, sizeof buf, figure_value(figure_find(text_cols[i].figure), q),
+		          text_cols[i].fmt);
+		fprintf(out, " %*s", text_cols[i].width, buf);
+	}
+	fputc('\n', out);
+}
+
+static void text_heading(FILE *out)
+{
+	fprintf(out, "%-16s", "queue");
+	for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++)
+		fprintf(out, " %*s", text_cols[i].width, figure_find(text_cols[i].figure)->short_label);
+	fputc('\n', out);
 }
 
 int snapshot_write_text(const struct snapshot *s, FILE *out)
@@ -539,9 +643,7 @@ int snapshot_write_text(const struct snapshot *s, FILE *out)
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 	text_put(out, s->site ? s->site : "ccboard", -1, false, flags);
 	fprintf(out, "  as of %s  SLA %s  (today)\n", when, s->sla);
-	fprintf(out, "%-16s %5s %7s %8s %8s %7s %6s %6s %5s %5s %5s %5s %5s %5s\n",
-	        "queue", "wait", "longest", "offered", "answered", "abandon", "SL%", "aband%",
-	        "ASA", "AHT", "in", "avail", "call", "pause");
+	text_heading(out);
 	for (size_t i = 0; i < s->n_queues; i++)
 		text_row(out, &s->queues[i], flags);
 	text_row(out, &s->total, flags);

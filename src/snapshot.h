@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "figures.h"
 #include "metrics.h"
 #include "model.h"
 
@@ -14,6 +15,11 @@ struct snap_period {
 	struct counts c;
 	struct derived d;
 };
+
+/* Room for the catalogue of figures (figures.h) in a queue's grades. */
+#define SNAP_MAX_FIGURES 64
+/* Room for the gradings (one per built-in alert rule). */
+#define SNAP_MAX_GRADINGS 8
 
 /* Waiting callers kept per queue in a snapshot, longest first. */
 #define SNAP_MAX_CALLERS 32
@@ -45,7 +51,14 @@ struct snap_queue {
 	struct interval intervals[MODEL_MAX_INTERVALS];
 	int n_callers;                            /* none for the total */
 	const struct snap_caller *callers;        /* longest first; into snapshot.caller_pool */
+	/* grades (enum alert_severity), set with the values: each figure's by its
+	 * index in figures[] (SEV_OK when ungraded), each caller's wait's */
+	unsigned char grade[SNAP_MAX_FIGURES];
+	unsigned char caller_grade[SNAP_MAX_CALLERS];
+	unsigned char interval_grade[2][MODEL_MAX_INTERVALS];   /* [SNAP_IV_SL or _ABANDON] */
 };
+
+enum { SNAP_IV_SL, SNAP_IV_ABANDON };
 
 enum source_state { SRC_STARTING, SRC_FOLLOWING, SRC_WAITING, SRC_LAGGING, SRC_DONE,
 	SRC_ERROR, SRC_CONNECTING, SRC_AUTHENTICATING, SRC_STREAMING, SRC_AUTH_FAILED,
@@ -60,8 +73,6 @@ struct snap_source {
 	uint64_t lines, bad_lines, ignored_events, bytes;
 	int clients;             /* listeners */
 };
-
-enum alert_severity { SEV_OK = 0, SEV_WARNING = 1, SEV_CRITICAL = 2 };
 
 struct snap_alert {
 	char rule[64];
@@ -89,6 +100,8 @@ struct snapshot {
 	size_t n_sources;
 	struct snap_source *sources;
 	struct model_stats stats;
+	size_t n_gradings;                  /* how the figures were graded: the built-in */
+	struct fig_grading gradings[SNAP_MAX_GRADINGS];   /* alert rules' levels */
 	const char *site;
 	char sla[32];                       /* "80/20" of the defaults */
 	/* storage behind the pointers above, reused from build to build */
@@ -98,11 +111,21 @@ struct snapshot {
 	size_t cap_members;
 };
 
-/* Fills s from the model as of the model's clock (call model_advance first).
- * Alerts and sources are left as they were. Reuses s's memory; zero-initialise
+/* Fills s from the model as of the model's clock (call model_advance first),
+ * and grades each figure a built-in alert rule of cfg watches, with that
+ * rule's levels. Alerts and sources are left as they were. Reuses s's memory; zero-initialise
  * s before the first call and free it with snapshot_free. */
 void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg);
 void snapshot_free(struct snapshot *s);
+
+/* Grades every figure of s's queues and total a built-in alert rule of cfg
+ * watches, with that rule's levels (the built-in levels when cfg is NULL), so
+ * the colours and the alerts judge alike; and the callers and intervals by
+ * the same levels. snapshot_build calls it; a hand-made snapshot may. */
+void snapshot_grade(struct snapshot *s, const struct config *cfg);
+
+/* Returns the SL and abandon rate of interval iv of q (q's formula, no wrap-up). */
+struct derived snapshot_interval_derived(const struct snap_queue *q, const struct interval *iv);
 
 /* Returns agent ai's membership of queue qi (indexes into s), or NULL when the
  * agent is not logged in to it. */

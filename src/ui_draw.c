@@ -9,49 +9,11 @@
 
 #include "bigdigits.h"
 #include "event.h"
+#include "figures.h"
 #include "textsafe.h"
 #include "util.h"
 
-/* ---- thresholds ---------------------------------------------------------- */
-
-enum alert_severity ui_sl_severity(double sl_pct, double target_pct)
-{
-	if (isnan(sl_pct))
-		return SEV_OK;
-	if (sl_pct < target_pct)
-		return SEV_CRITICAL;
-	if (sl_pct < target_pct + UI_SL_WARN_POINTS && sl_pct < 100.0)
-		return SEV_WARNING;
-	return SEV_OK;
-}
-
-enum alert_severity ui_abandon_severity(double abandon_pct)
-{
-	if (isnan(abandon_pct))
-		return SEV_OK;
-	if (abandon_pct >= UI_ABANDON_CRIT_PCT)
-		return SEV_CRITICAL;
-	return abandon_pct >= UI_ABANDON_WARN_PCT ? SEV_WARNING : SEV_OK;
-}
-
-enum alert_severity ui_wait_severity(int64_t longest_s, int threshold_s)
-{
-	if (threshold_s <= 0 || longest_s <= 0)
-		return SEV_OK;
-	if (longest_s >= (int64_t)threshold_s * UI_WAIT_CRIT_FACTOR)
-		return SEV_CRITICAL;
-	return longest_s >= threshold_s ? SEV_WARNING : SEV_OK;
-}
-
-enum alert_severity ui_waiting_severity(int waiting, int available)
-{
-	return waiting > 0 && available <= 0 ? SEV_CRITICAL : SEV_OK;
-}
-
-enum alert_severity ui_asa_severity(double asa_s, int threshold_s)
-{
-	return !isnan(asa_s) && threshold_s > 0 && asa_s > threshold_s ? SEV_WARNING : SEV_OK;
-}
+/* ---- grades: the snapshot grades, the screen maps a grade to a role ------- */
 
 static enum alert_severity sev_max(enum alert_severity a, enum alert_severity b)
 {
@@ -194,6 +156,31 @@ static const char *fmt_window(char *buf, size_t n, int window_s)
 	else
 		snprintf(buf, n, "%ds", window_s);
 	return buf;
+}
+
+/* How a figure is written on the screen. */
+enum ui_fmt { UF_INT, UF_DUR, UF_SECS, UF_PCT, UF_PCT1 };
+
+/* Writes figure name of q into buf as fmt says; returns its value. */
+static double fmt_figure(const struct ui_view *v, char *buf, size_t n, const char *name,
+                         const struct snap_queue *q, enum ui_fmt fmt)
+{
+	double x = figure_value(figure_find(name), q);
+	switch (fmt) {
+	case UF_INT: snprintf(buf, n, "%lld", (long long)x); break;
+	case UF_DUR: fmt_dur(buf, n, (int64_t)x); break;
+	case UF_SECS: fmt_secs(v, buf, n, x); break;
+	case UF_PCT: fmt_pct(v, buf, n, x, false); break;
+	case UF_PCT1: fmt_pct(v, buf, n, x, true); break;
+	}
+	return x;
+}
+
+/* The grade the snapshot gave figure name on q. */
+static enum alert_severity grade_of(const char *name, const struct snap_queue *q)
+{
+	const struct figure *f = figure_find(name);
+	return f ? (enum alert_severity)q->grade[figure_index(f)] : SEV_OK;
 }
 
 static const char *sev_glyph(const struct ui_view *v, enum alert_severity sev)
@@ -361,68 +348,105 @@ struct tile {
 	bool calm_ok;            /* show a calm value in the ok role (agents free) */
 };
 
-/* The six tiles of queue q. */
+/* The detail lines of a tile (win: the window, "15m"). */
+typedef void (*tile_detail_fn)(const struct ui_view *v, const struct snap_queue *q,
+                               const char *win, struct tile *t);
+
+static void detail_waiting(const struct ui_view *v, const struct snap_queue *q,
+                           const char *win, struct tile *t)
+{
+	(void)v, (void)win;
+	snprintf(t->detail, sizeof t->detail, "%lld offered today", (long long)q->today.c.offered);
+	snprintf(t->short_detail, sizeof t->short_detail, "%lld today",
+	         (long long)q->today.c.offered);
+}
+
+static void detail_longest(const struct ui_view *v, const struct snap_queue *q,
+                           const char *win, struct tile *t)
+{
+	char a[16];
+	(void)v, (void)win;
+	snprintf(t->detail, sizeof t->detail, "SL threshold %s",
+	         fmt_dur(a, sizeof a, q->sl_threshold_s));
+	snprintf(t->short_detail, sizeof t->short_detail, "SL %s", a);
+}
+
+static void detail_sl(const struct ui_view *v, const struct snap_queue *q, const char *win,
+                      struct tile *t)
+{
+	char a[16];
+	fmt_pct(v, a, sizeof a, q->today.d.service_level_pct, false);
+	snprintf(t->detail, sizeof t->detail, "%s %s today %s %s target %.0f%%", win, v->g->dot,
+	         a, v->g->dot, q->sl_target_pct);
+	snprintf(t->short_detail, sizeof t->short_detail, "today %s", a);
+}
+
+static void detail_abandon(const struct ui_view *v, const struct snap_queue *q,
+                           const char *win, struct tile *t)
+{
+	char a[16];
+	fmt_pct(v, a, sizeof a, q->today.d.abandon_rate_pct, true);
+	snprintf(t->detail, sizeof t->detail, "%s %s today %s (%lld calls)", win, v->g->dot, a,
+	         (long long)q->today.c.abandoned);
+	snprintf(t->short_detail, sizeof t->short_detail, "today %s", a);
+}
+
+static void detail_asa(const struct ui_view *v, const struct snap_queue *q, const char *win,
+                       struct tile *t)
+{
+	char b[16];
+	fmt_secs(v, b, sizeof b, q->today.d.asa_s);
+	snprintf(t->detail, sizeof t->detail, "%s %s today %s", win, v->g->dot, b);
+	snprintf(t->short_detail, sizeof t->short_detail, "today %s", b);
+}
+
+static void detail_agents(const struct ui_view *v, const struct snap_queue *q,
+                          const char *win, struct tile *t)
+{
+	(void)win;
+	snprintf(t->detail, sizeof t->detail, "of %d logged in %s %d on call",
+	         q->agents.logged_in, v->g->dot, q->agents.on_call);
+	snprintf(t->short_detail, sizeof t->short_detail, "of %d", q->agents.logged_in);
+}
+
+/* The KPI tiles, left to right: a figure, how it is written and coloured. */
+static const struct tile_def {
+	const char *label;
+	const char *short_label;    /* for narrow tiles; "%s" is the window */
+	const char *figure;
+	enum ui_fmt fmt;
+	const char *grade;          /* the figure whose grade colours it; NULL: its own */
+	tile_detail_fn detail;
+	bool calm_ok;               /* a value above 0 shows in the ok role (agents free) */
+} tile_defs[LAYOUT_TILES] = {
+	{ "Waiting", "Waiting", "waiting", UF_INT, "no_agent_available", detail_waiting, false },
+	{ "Longest wait", "Longest", "longest_wait_s", UF_DUR, NULL, detail_longest, false },
+	{ "Service level", "SL %s", "window.service_level_pct", UF_PCT, NULL, detail_sl, false },
+	{ "Abandoned", "Aband %s", "window.abandon_rate_pct", UF_PCT1, NULL, detail_abandon,
+	  false },
+	{ "Avg speed of answer", "ASA %s", "window.asa_s", UF_SECS, NULL, detail_asa, false },
+	{ "Agents available", "Available", "agents.available", UF_INT, "no_agent_available",
+	  detail_agents, true },
+};
+
+/* The tiles of queue q. */
 static void tiles_fill(const struct ui_view *v, const struct snapshot *s,
                        const struct snap_queue *q, struct tile t[LAYOUT_TILES])
 {
-	char win[16], a[16], b[16];
-	const struct snap_period *wn = &q->window, *td = &q->today;
+	char win[16];
 
 	fmt_window(win, sizeof win, s->window_s);
 	memset(t, 0, sizeof(struct tile) * LAYOUT_TILES);
+	for (int i = 0; i < LAYOUT_TILES; i++) {
+		const struct tile_def *d = &tile_defs[i];
+		double x = fmt_figure(v, t[i].value, sizeof t[i].value, d->figure, q, d->fmt);
 
-	t[0].label = "Waiting";
-	snprintf(t[0].short_label, sizeof t[0].short_label, "Waiting");
-	snprintf(t[0].value, sizeof t[0].value, "%d", q->waiting);
-	snprintf(t[0].detail, sizeof t[0].detail, "%lld offered today",
-	         (long long)td->c.offered);
-	snprintf(t[0].short_detail, sizeof t[0].short_detail, "%lld today",
-	         (long long)td->c.offered);
-	t[0].sev = ui_waiting_severity(q->waiting, q->agents.available);
-
-	t[1].label = "Longest wait";
-	snprintf(t[1].short_label, sizeof t[1].short_label, "Longest");
-	fmt_dur(t[1].value, sizeof t[1].value, q->longest_wait_s);
-	snprintf(t[1].detail, sizeof t[1].detail, "SL threshold %s",
-	         fmt_dur(a, sizeof a, q->sl_threshold_s));
-	snprintf(t[1].short_detail, sizeof t[1].short_detail, "limit %s", a);
-	t[1].sev = ui_wait_severity(q->longest_wait_s, q->sl_threshold_s);
-
-	t[2].label = "Service level";
-	snprintf(t[2].short_label, sizeof t[2].short_label, "SL %s", win);
-	fmt_pct(v, t[2].value, sizeof t[2].value, wn->d.service_level_pct, false);
-	fmt_pct(v, a, sizeof a, td->d.service_level_pct, false);
-	snprintf(t[2].detail, sizeof t[2].detail, "%s %s today %s %s target %.0f%%", win,
-	         v->g->dot, a, v->g->dot, q->sl_target_pct);
-	snprintf(t[2].short_detail, sizeof t[2].short_detail, "today %s", a);
-	t[2].sev = ui_sl_severity(wn->d.service_level_pct, q->sl_target_pct);
-
-	t[3].label = "Abandoned";
-	snprintf(t[3].short_label, sizeof t[3].short_label, "Aband %s", win);
-	fmt_pct(v, t[3].value, sizeof t[3].value, wn->d.abandon_rate_pct, true);
-	fmt_pct(v, a, sizeof a, td->d.abandon_rate_pct, true);
-	snprintf(t[3].detail, sizeof t[3].detail, "%s %s today %s (%lld calls)", win, v->g->dot,
-	         a, (long long)td->c.abandoned);
-	snprintf(t[3].short_detail, sizeof t[3].short_detail, "today %s", a);
-	t[3].sev = ui_abandon_severity(wn->d.abandon_rate_pct);
-
-	t[4].label = "Avg speed of answer";
-	snprintf(t[4].short_label, sizeof t[4].short_label, "ASA %s", win);
-	fmt_secs(v, t[4].value, sizeof t[4].value, wn->d.asa_s);
-	fmt_secs(v, b, sizeof b, td->d.asa_s);
-	snprintf(t[4].detail, sizeof t[4].detail, "%s %s today %s", win, v->g->dot, b);
-	snprintf(t[4].short_detail, sizeof t[4].short_detail, "today %s", b);
-	t[4].sev = ui_asa_severity(wn->d.asa_s, q->sl_threshold_s);
-
-	t[5].label = "Agents available";
-	snprintf(t[5].short_label, sizeof t[5].short_label, "Available");
-	snprintf(t[5].value, sizeof t[5].value, "%d", q->agents.available);
-	snprintf(t[5].detail, sizeof t[5].detail, "of %d logged in %s %d on call",
-	         q->agents.logged_in, v->g->dot, q->agents.on_call);
-	snprintf(t[5].short_detail, sizeof t[5].short_detail, "of %d",
-	         q->agents.logged_in);
-	t[5].sev = ui_waiting_severity(q->waiting, q->agents.available);
-	t[5].calm_ok = q->agents.available > 0;
+		t[i].label = d->label;
+		snprintf(t[i].short_label, sizeof t[i].short_label, d->short_label, win);
+		d->detail(v, q, win, &t[i]);
+		t[i].sev = grade_of(d->grade ? d->grade : d->figure, q);
+		t[i].calm_ok = d->calm_ok && x > 0;
+	}
 }
 
 static enum role tile_role(const struct tile *t)
@@ -516,35 +540,37 @@ static void draw_tiles(const struct ui_view *v, const struct snapshot *s)
 
 /* ---- queue table --------------------------------------------------------- */
 
-enum qcol {
-	QC_WAIT, QC_LONGEST, QC_SL_WIN, QC_SL_TODAY, QC_AB_WIN, QC_AB_TODAY, QC_ASA,
-	QC_OFFERED, QC_ANSWERED, QC_ABANDONED, QC_AHT, QC_AVAIL, QC_ONCALL, QC_PAUSED,
-	QC_LOGGED, QC_COUNT
-};
-
+/* The queue table's columns, left to right: a figure, how it is written and
+ * coloured, its headings ("%s" is the window, "15m") and widths, and its
+ * priority (0 is dropped last when the screen is narrow). */
 struct qcol_def {
-	const char *narrow, *wide;   /* headings; "%s" is the window ("15m") */
+	const char *figure;
+	enum ui_fmt fmt;
+	const char *grade;           /* the figure whose grade colours it; NULL: its own */
+	bool calm_ok;                /* a value above 0 shows in the ok role (agents free) */
+	const char *narrow, *wide;
 	int w_narrow, w_wide;
 	int prio;
 };
 
-static const struct qcol_def qcols[QC_COUNT] = {
-	[QC_WAIT] = { "Wait", "Waiting", 5, 9, 0 },
-	[QC_LONGEST] = { "Longest", "Longest", 8, 9, 0 },
-	[QC_SL_WIN] = { "SL %s", "SL %s", 7, 8, 0 },
-	[QC_SL_TODAY] = { "SL day", "SL today", 7, 10, 1 },
-	[QC_AB_WIN] = { "Ab %s", "Aband %s", 7, 11, 0 },
-	[QC_AB_TODAY] = { "Ab day", "Aband today", 7, 13, 4 },
-	[QC_ASA] = { "ASA", "ASA %s", 6, 9, 1 },
-	[QC_OFFERED] = { "Offer", "Offered", 6, 9, 2 },
-	[QC_ANSWERED] = { "Answ", "Answered", 6, 10, 2 },
-	[QC_ABANDONED] = { "Aband", "Abandoned", 6, 11, 2 },
-	[QC_AHT] = { "AHT", "AHT today", 6, 11, 5 },
-	[QC_AVAIL] = { "Avail", "Avail", 6, 7, 1 },
-	[QC_ONCALL] = { "Call", "On call", 5, 9, 3 },
-	[QC_PAUSED] = { "Pause", "Paused", 6, 8, 3 },
-	[QC_LOGGED] = { "Login", "Logged in", 6, 11, 5 },
+static const struct qcol_def qcols[] = {
+	{ "waiting", UF_INT, "no_agent_available", false, "Wait", "Waiting", 5, 9, 0 },
+	{ "longest_wait_s", UF_DUR, NULL, false, "Longest", "Longest", 8, 9, 0 },
+	{ "window.service_level_pct", UF_PCT, NULL, false, "SL %s", "SL %s", 7, 8, 0 },
+	{ "today.service_level_pct", UF_PCT, NULL, false, "SL day", "SL today", 7, 10, 1 },
+	{ "window.abandon_rate_pct", UF_PCT1, NULL, false, "Ab %s", "Aband %s", 7, 11, 0 },
+	{ "today.abandon_rate_pct", UF_PCT1, NULL, false, "Ab day", "Aband today", 7, 13, 4 },
+	{ "window.asa_s", UF_SECS, NULL, false, "ASA", "ASA %s", 6, 9, 1 },
+	{ "today.offered", UF_INT, NULL, false, "Offer", "Offered", 6, 9, 2 },
+	{ "today.answered", UF_INT, NULL, false, "Answ", "Answered", 6, 10, 2 },
+	{ "today.abandoned", UF_INT, NULL, false, "Aband", "Abandoned", 6, 11, 2 },
+	{ "today.aht_s", UF_SECS, NULL, false, "AHT", "AHT today", 6, 11, 5 },
+	{ "agents.available", UF_INT, "no_agent_available", true, "Avail", "Avail", 6, 7, 1 },
+	{ "agents.on_call", UF_INT, NULL, false, "Call", "On call", 5, 9, 3 },
+	{ "agents.paused", UF_INT, NULL, false, "Pause", "Paused", 6, 8, 3 },
+	{ "agents.logged_in", UF_INT, NULL, false, "Login", "Logged in", 6, 11, 5 },
 };
+#define QC_COUNT ((int)(sizeof qcols / sizeof qcols[0]))
 
 #define QT_MARK_W 3   /* selection and state markers before the name */
 
@@ -587,47 +613,14 @@ static void qtable_plan(struct qtable *t, int cols)
 	}
 }
 
-/* Text and severity of column c for queue q. */
-static enum alert_severity qcell(const struct ui_view *v, const struct snap_queue *q,
-                                 enum qcol c, char *buf, size_t n)
+/* Text and severity of column c for queue q; *calm_ok: its value is above 0
+ * and the column shows that in the ok role. */
+static enum alert_severity qcell(const struct ui_view *v, const struct snap_queue *q, int c,
+                                 char *buf, size_t n, bool *calm_ok)
 {
-	const struct snap_period *wn = &q->window, *td = &q->today;
-
-	switch (c) {
-	case QC_WAIT:
-		snprintf(buf, n, "%d", q->waiting);
-		return ui_waiting_severity(q->waiting, q->agents.available);
-	case QC_LONGEST:
-		fmt_dur(buf, n, q->longest_wait_s);
-		return ui_wait_severity(q->longest_wait_s, q->sl_threshold_s);
-	case QC_SL_WIN:
-		fmt_pct(v, buf, n, wn->d.service_level_pct, false);
-		return ui_sl_severity(wn->d.service_level_pct, q->sl_target_pct);
-	case QC_SL_TODAY:
-		fmt_pct(v, buf, n, td->d.service_level_pct, false);
-		return ui_sl_severity(td->d.service_level_pct, q->sl_target_pct);
-	case QC_AB_WIN:
-		fmt_pct(v, buf, n, wn->d.abandon_rate_pct, true);
-		return ui_abandon_severity(wn->d.abandon_rate_pct);
-	case QC_AB_TODAY:
-		fmt_pct(v, buf, n, td->d.abandon_rate_pct, true);
-		return ui_abandon_severity(td->d.abandon_rate_pct);
-	case QC_ASA:
-		fmt_secs(v, buf, n, wn->d.asa_s);
-		return ui_asa_severity(wn->d.asa_s, q->sl_threshold_s);
-	case QC_OFFERED: snprintf(buf, n, "%lld", (long long)td->c.offered); break;
-	case QC_ANSWERED: snprintf(buf, n, "%lld", (long long)td->c.answered); break;
-	case QC_ABANDONED: snprintf(buf, n, "%lld", (long long)td->c.abandoned); break;
-	case QC_AHT: fmt_secs(v, buf, n, td->d.aht_s); break;
-	case QC_AVAIL:
-		snprintf(buf, n, "%d", q->agents.available);
-		return ui_waiting_severity(q->waiting, q->agents.available);
-	case QC_ONCALL: snprintf(buf, n, "%d", q->agents.on_call); break;
-	case QC_PAUSED: snprintf(buf, n, "%d", q->agents.paused); break;
-	case QC_LOGGED: snprintf(buf, n, "%d", q->agents.logged_in); break;
-	case QC_COUNT: break;
-	}
-	return SEV_OK;
+	double x = fmt_figure(v, buf, n, qcols[c].figure, q, qcols[c].fmt);
+	*calm_ok = qcols[c].calm_ok && x > 0;
+	return grade_of(qcols[c].grade ? qcols[c].grade : qcols[c].figure, q);
 }
 
 static void qtable_heading(const struct ui_view *v, const struct snapshot *s,
@@ -659,11 +652,12 @@ static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, i
 	enum role calm = is_total ? ROLE_TOTAL : ROLE_NORMAL;
 	int x = x0 + QT_MARK_W + t->name_w;
 	char buf[48];
+	bool calm_ok;
 
 	for (int c = 0; c < QC_COUNT; c++) {
 		int w = qcol_w(t, c);
 
-		sev = qcell(v, q, (enum qcol)c, buf, sizeof buf);
+		sev = qcell(v, q, c, buf, sizeof buf, &calm_ok);
 		worst = sev_max(worst, sev);
 		if (!t->shown[c])
 			continue;
@@ -673,8 +667,7 @@ static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, i
 			snprintf(badge, sizeof badge, " %s ", buf);
 			put_right(v, y, x + 1, w, sev_role(sev, calm), badge);
 		} else {
-			put_right(v, y, x, w, c == QC_AVAIL && q->agents.available > 0 && !is_total ?
-			          ROLE_OK : calm, buf);
+			put_right(v, y, x, w, calm_ok && !is_total ? ROLE_OK : calm, buf);
 		}
 		x += w;
 	}
@@ -932,11 +925,11 @@ static int waiting_count(const struct ui_view *v, const struct snapshot *s)
 }
 
 /* One caller: its ID (made safe by put), its queue for the total, and m:ss
- * coloured by the wait thresholds of its queue. */
+ * coloured by its grade (the longest wait's levels). */
 static void waiting_entry(const struct ui_view *v, const struct waiting_entry *e, int y,
                           int x, int w)
 {
-	enum alert_severity sev = ui_wait_severity(e->c->waiting_s, e->q->sl_threshold_s);
+	enum alert_severity sev = (enum alert_severity)e->q->caller_grade[e->c - e->q->callers];
 	int dur_w = 7, label_w, id_w;
 	char dur[24];
 
@@ -1081,15 +1074,11 @@ enum spark_kind { SPARK_VOLUME, SPARK_SL, SPARK_ABANDON };
 static double spark_value(const struct snap_queue *q, const struct interval *iv,
                           enum spark_kind k)
 {
-	struct counts c = { .offered = iv->offered, .answered = iv->answered,
-		.answered_within_sl = iv->answered_within_sl, .abandoned = iv->abandoned,
-		.abandoned_short = iv->abandoned_short,
-		.abandoned_within_sl = iv->abandoned_within_sl };
 	struct derived d;
 
 	if (k == SPARK_VOLUME)
 		return iv->offered;
-	d = metrics_derive(&c, q->sl_formula, 0);
+	d = snapshot_interval_derived(q, iv);
 	return k == SPARK_SL ? d.service_level_pct : d.abandon_rate_pct;
 }
 
@@ -1100,11 +1089,14 @@ struct spark_geom {
 	int cw;           /* columns per interval */
 };
 
+/* The abandon sparkline's scale reaches at least this far. */
+#define SPARK_ABANDON_FLOOR_PCT 20.0
+
 /* One sparkline, g.rows tall: each row holds eight levels of the bar. */
 static void spark_row(const struct ui_view *v, const struct snap_queue *q, enum spark_kind k,
                       const struct spark_geom *g)
 {
-	double max = k == SPARK_SL ? 100.0 : k == SPARK_ABANDON ? UI_ABANDON_CRIT_PCT * 2 : 1.0;
+	double max = k == SPARK_SL ? 100.0 : k == SPARK_ABANDON ? SPARK_ABANDON_FLOOR_PCT : 1.0;
 	int levels = GLYPHS_SPARK_LEVELS * g->rows, bar_w = g->cw == 3 ? 2 : g->cw;
 
 	for (int i = g->first; i < g->first + g->n; i++) {
@@ -1125,10 +1117,9 @@ static void spark_row(const struct ui_view *v, const struct snap_queue *q, enum 
 			level = 1;
 		if (level > levels)
 			level = levels;
-		if (k == SPARK_SL)
-			role = sev_role(ui_sl_severity(val, q->sl_target_pct), ROLE_OK);
-		else if (k == SPARK_ABANDON)
-			role = sev_role(ui_abandon_severity(val), ROLE_OK);
+		if (k != SPARK_VOLUME)
+			role = sev_role((enum alert_severity)q->interval_grade[k == SPARK_SL ? SNAP_IV_SL :
+			                SNAP_IV_ABANDON][i], ROLE_OK);
 		for (int row = 0; row < g->rows; row++) {
 			int fill = level - GLYPHS_SPARK_LEVELS * row;
 
@@ -1204,10 +1195,40 @@ static void draw_trend(const struct ui_view *v, const struct snapshot *s)
 
 /* ---- help ---------------------------------------------------------------- */
 
-static void draw_help(const struct ui_view *v, int rows, int cols)
+/* "10%", "1:00", "target-10" for level lv of figure f. */
+static void level_text(char *buf, size_t n, const struct fig_level *lv, const struct figure *f)
 {
-	char sl[96], ab[96], wt[96];
-	const char *lines[][2] = {
+	if (lv->target && lv->v != 0)
+		snprintf(buf, n, "target%+g", lv->v);
+	else if (lv->target)
+		snprintf(buf, n, "target");
+	else if (f->unit == FIG_UNIT_SECONDS)
+		fmt_dur(buf, n, (int64_t)lv->v);
+	else
+		snprintf(buf, n, "%g%s", lv->v, f->unit == FIG_UNIT_PCT ? "%" : "");
+}
+
+/* What grading g colours: "⚠ below target  ✖ below target-10". */
+static void grading_text(const struct ui_view *v, char *buf, size_t n,
+                         const struct fig_grading *g)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL && len < n; lv++) {
+		char at[32];
+		int k;
+		if (!g->level[lv].set)
+			continue;
+		level_text(at, sizeof at, &g->level[lv], g->f);
+		k = snprintf(buf + len, n - len, "%s%s %s %s", len ? "   " : "", sev_glyph(v, lv),
+		             g->op == FIG_BELOW ? "below" : "from", at);
+		len = k < 0 ? n : len + (size_t)k;
+	}
+}
+
+static void draw_help(const struct ui_view *v, const struct snapshot *s, int rows, int cols)
+{
+	static const char *const keys[][2] = {
 		{ "q", "quit" },
 		{ "?  Esc", "show / hide this help" },
 		{ "Tab  arrows", "select a queue, or the total: tiles, trend, agents, callers" },
@@ -1215,20 +1236,11 @@ static void draw_help(const struct ui_view *v, int rows, int cols)
 		{ "t", "next colour theme" },
 		{ "Ctrl-L", "redraw the whole screen" },
 		{ "", "" },
-		{ "SL %", sl },
-		{ "Abandon %", ab },
-		{ "Longest wait", wt },
-		{ "Waiting", "critical when callers wait and no agent is free" },
-		{ "ASA", "warning above the SL threshold" },
+		{ "Colours", "the levels of the built-in alert rules ([alert.NAME]):" },
 	};
-	int n = (int)(sizeof lines / sizeof lines[0]), w = 72, h = n + 4, y, x;
+	int nk = (int)(sizeof keys / sizeof keys[0]), n = nk + (int)s->n_gradings;
+	int w = 72, h = n + 4, y, x;
 
-	snprintf(sl, sizeof sl, "%s below target   %s under target + %.0f points",
-	         v->g->critical, v->g->warning, UI_SL_WARN_POINTS);
-	snprintf(ab, sizeof ab, "%s from %.0f%%   %s from %.0f%%",
-	         v->g->warning, UI_ABANDON_WARN_PCT, v->g->critical, UI_ABANDON_CRIT_PCT);
-	snprintf(wt, sizeof wt, "%s from the SL threshold   %s from %dx it",
-	         v->g->warning, v->g->critical, UI_WAIT_CRIT_FACTOR);
 	if (w > cols - 2)
 		w = cols - 2;
 	if (h > rows - 2)
@@ -1239,8 +1251,14 @@ static void draw_help(const struct ui_view *v, int rows, int cols)
 		fill(v, y + i, x, w, ROLE_HELP);
 	put(v, y, x + 2, w - 4, ROLE_HELP, "ccboard  keys and colours");
 	for (int i = 0; i < n && i + 2 < h - 1; i++) {
-		put(v, y + 2 + i, x + 3, 14, ROLE_KEY, lines[i][0]);
-		put(v, y + 2 + i, x + 18, w - 20, ROLE_HELP, lines[i][1]);
+		const struct fig_grading *g = i >= nk ? &s->gradings[i - nk] : NULL;
+		char text[128];
+
+		if (g && g->f)
+			grading_text(v, text, sizeof text, g);
+		put(v, y + 2 + i, x + 3, 14, ROLE_KEY, !g ? keys[i][0] : !g->f ? "" :
+		    textsafe_width(g->f->label) <= 14 ? g->f->label : g->f->short_label);
+		put(v, y + 2 + i, x + 18, w - 20, ROLE_HELP, !g ? keys[i][1] : g->f ? text : "");
 	}
 }
 
@@ -1298,7 +1316,7 @@ void ui_draw_screen(struct ui_view *v, const struct snapshot *s)
 		draw_waiting(v, s);
 		draw_footer(v, s, v->lay.footer);
 		if (v->help)
-			draw_help(v, LINES, COLS);
+			draw_help(v, s, LINES, COLS);
 	}
 	wnoutrefresh(stdscr);
 	doupdate();

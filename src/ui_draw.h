@@ -44,22 +44,4 @@ bool ui_view_key(struct ui_view *v, int key);
 /* Shows msg in the footer until the clock passes until. */
 void ui_view_note(struct ui_view *v, const char *msg, int64_t until);
 
-/* Threshold rules, shared by the table, tiles and trend (and documented in help):
- * SL % below target: critical; under target + UI_SL_WARN_POINTS: warning.
- * Abandon %: warning from UI_ABANDON_WARN_PCT, critical from UI_ABANDON_CRIT_PCT.
- * Longest wait: warning from the SL threshold, critical from
- * UI_WAIT_CRIT_FACTOR x the threshold. Callers waiting with no agent available:
- * critical. ASA above the SL threshold: warning. */
-#define UI_SL_WARN_POINTS 10.0
-#define UI_ABANDON_WARN_PCT 5.0
-#define UI_ABANDON_CRIT_PCT 10.0
-#define UI_WAIT_CRIT_FACTOR 3
-
-/* Returns the severity of each figure under the rules above (pure). */
-enum alert_severity ui_sl_severity(double sl_pct, double target_pct);
-enum alert_severity ui_abandon_severity(double abandon_pct);
-enum alert_severity ui_wait_severity(int64_t longest_s, int threshold_s);
-enum alert_severity ui_waiting_severity(int waiting, int available);
-enum alert_severity ui_asa_severity(double asa_s, int threshold_s);
-
 #endif

@@ -89,14 +89,18 @@ for f in offered answered abandons_positive; do has "$f" "sl_formula choices"; d
 # 5. alert rules: keys, metrics, placeholders, built-in rules (src/alerts.c)
 mapfile -t rkeys < "$TMP/rkeys"
 check_all "alert rule keys" "${rkeys[@]}"
-mapfile -t metrics < <(grep -oE '^\s*(CF|DF|AF)\([a-z_]+|[^a-z](CF|DF|AF)\([a-z_]+' \
-	"$SRCDIR/src/alerts.c" | sed 's/.*(//' | grep -E '^[a-z_]{2,}$' | sort -u)
-check_all "alert metrics" "${metrics[@]}" waiting longest_wait_s no_agent_available
+# (alert metrics are the figures of the catalogue, src/figures.c: each name's
+# last part, as in "today.offered", "agents.available", "waiting")
+mapfile -t metrics < <(sed -n '/^const struct figure figures\[\] = {/,/^};/p;/^#define PERIOD/,/^$/p' \
+	"$SRCDIR/src/figures.c" | grep -oE '(CNT|DER)\(p, [a-z_]+|AGENTS\([a-z_]+|\{ "[a-z_]+"' |
+	sed 's/"$//; s/.*[( "]//' | grep -E '^[a-z_]{2,}$' | sort -u)
+[ "${#metrics[@]}" -ge 30 ] || fail "read only ${#metrics[@]} figures from src/figures.c"
+check_all "alert metrics" "${metrics[@]}"
 mapfile -t holders < <(sed -n '/placeholders\[\] = {/,/};/p' "$SRCDIR/src/alerts.c" |
 	grep -oE '"[a-z_]+"' | tr -d '"')
 check_all "message placeholders" $(printf '{%s} ' "${holders[@]}")
-mapfile -t builtin < <(grep -oE 'add_default\(r, "[a-z_]+"' "$SRCDIR/src/alerts.c" |
-	sed 's/.*"\(.*\)"/\1/')
+mapfile -t builtin < <(sed -n '/^const struct fig_builtin figure_builtins\[\] = {/,/^};/p' \
+	"$SRCDIR/src/figures.c" | grep -oE '^\s*\{ "[a-z_]+"' | sed 's/.*"\(.*\)"/\1/')
 check_all "built-in alert rules" "${builtin[@]}"
 
 # 6. the alert_exec environment (src/alertlog.c)

@@ -13,6 +13,7 @@
 #include <wchar.h>
 #include <curses.h>
 
+#include "figures.h"
 #include "theme.h"
 #include "ui_draw.h"
 #include "util.h"
@@ -145,6 +146,7 @@ static void build_snapshot(void)
 	snprintf(alerts[1].message, sizeof alerts[1].message, "longest wait 1:35");
 	snap.alerts = alerts;
 	snap.n_alerts = 2;
+	snapshot_grade(&snap, NULL);   /* as snapshot_build does, with the built-in levels */
 
 	memset(sources, 0, sizeof sources);
 	snprintf(sources[0].name, sizeof sources[0].name, "/var/log/asterisk/queue_log");
@@ -328,8 +330,10 @@ static void test_waiting_and_queue_agents(void **state)
 	assert_int_equal(y2, y0 + 2);
 	assert_int_equal(y3, y0 + 3);
 	assert_int_equal(find_row("unknown", "0:03", NULL), y0 + 4);
-	assert_non_null(strstr(row(y0), "\u2716"));       /* 95 s >= 3 x 20 s: critical */
-	assert_non_null(strstr(row(y1), "\u25b2"));       /* 40 s >= 20 s: warning */
+	/* graded by the longest wait's levels (longest_wait: 60 s, 120 s) */
+	assert_non_null(strstr(row(y0), "\u25b2"));       /* 95 s >= 60 s: warning */
+	assert_null(strstr(row(y0), "\u2716"));
+	assert_null(strstr(row(y1), "\u25b2"));           /* 40 s: ok */
 	for (int y = 0; y < LINES; y++) {
 		assert_null(strchr(row(y), '\x1b'));
 		assert_null(strstr(row(y), "[31m"));
@@ -500,24 +504,43 @@ static void test_bytes_per_frame(void **state)
 	fclose(out);
 }
 
-static void test_thresholds(void **state)
+/* The screen colours what the snapshot graded, and nothing else. */
+static void test_colours_follow_grades(void **state)
 {
+	FILE *out = fopen("/dev/null", "w");
+	SCREEN *scr = open_screen(out, 24, 80);
+	size_t lw = figure_index(figure_find("longest_wait_s"));
+	int y, x;
+	const char *r;
+
 	(void)state;
-	assert_int_equal(ui_sl_severity(79.9, 80), SEV_CRITICAL);
-	assert_int_equal(ui_sl_severity(80.0, 80), SEV_WARNING);
-	assert_int_equal(ui_sl_severity(89.9, 80), SEV_WARNING);
-	assert_int_equal(ui_sl_severity(90.0, 80), SEV_OK);
-	assert_int_equal(ui_sl_severity(100.0, 95), SEV_OK);
-	assert_int_equal(ui_sl_severity(NAN, 80), SEV_OK);
-	assert_int_equal(ui_abandon_severity(4.9), SEV_OK);
-	assert_int_equal(ui_abandon_severity(5.0), SEV_WARNING);
-	assert_int_equal(ui_abandon_severity(10.0), SEV_CRITICAL);
-	assert_int_equal(ui_wait_severity(19, 20), SEV_OK);
-	assert_int_equal(ui_wait_severity(20, 20), SEV_WARNING);
-	assert_int_equal(ui_wait_severity(60, 20), SEV_CRITICAL);
-	assert_int_equal(ui_waiting_severity(1, 0), SEV_CRITICAL);
-	assert_int_equal(ui_waiting_severity(0, 0), SEV_OK);
-	assert_int_equal(ui_asa_severity(21, 20), SEV_WARNING);
+	build_snapshot();
+	for (int i = 0; i < 3; i++)
+		memset(queues[i].grade, SEV_OK, sizeof queues[i].grade);
+	memset(snap.total.grade, SEV_OK, sizeof snap.total.grade);
+	snap.total.grade[lw] = SEV_CRITICAL;         /* 1:35: critical only because graded so */
+	ui_draw_screen(&view, &snap);
+	r = row(2);
+	x = (int)(strstr(r, "1:35") - r);
+	assert_true(x > 0);
+	assert_int_equal(mvwinch(stdscr, 2, x) & (A_COLOR | A_ATTRIBUTES),
+	                 view.attr[ROLE_CRITICAL] & (A_COLOR | A_ATTRIBUTES));
+	y = find_row("Sales", "1:35", NULL);
+	assert_true(y > 0);
+	assert_null(strstr(row(y), "\u2716"));       /* Sales graded ok: no marker */
+	assert_null(strstr(row(y), "\u26a0"));
+	snap.total.grade[lw] = SEV_OK;
+	ui_draw_screen(&view, &snap);
+	assert_int_not_equal(mvwinch(stdscr, 2, x) & A_COLOR, view.attr[ROLE_CRITICAL] & A_COLOR);
+	/* the help lists the levels the snapshot was graded by */
+	assert_true(ui_view_key(&view, '?'));
+	ui_draw_screen(&view, &snap);
+	assert_true(find_row("service level", "below target ", "below target-10") > 0);
+	assert_true(find_row("longest wait", "from 1:00", "from 2:00") > 0);
+	assert_true(find_row("abandon rate", "from 10%", "from 20%") > 0);
+	assert_true(find_row("no agent", "\u2716 from 1", NULL) > 0);
+	close_screen(scr);
+	fclose(out);
 }
 
 static void test_themes_load(void **state)
@@ -569,7 +592,7 @@ int main(void)
 		cmocka_unit_test(test_waiting_and_queue_agents),
 		cmocka_unit_test(test_too_small_and_big),
 		cmocka_unit_test(test_bytes_per_frame),
-		cmocka_unit_test(test_thresholds),
+		cmocka_unit_test(test_colours_follow_grades),
 		cmocka_unit_test(test_themes_load),
 		cmocka_unit_test(test_trend_axis_dst),
 	};
