@@ -13,23 +13,6 @@ const struct counts_field counts_fields[] = {
 };
 #undef F
 
-#define NFIELDS (sizeof(struct counts) / sizeof(int64_t))
-
-void counts_add(struct counts *acc, const struct counts *c)
-{
-	int64_t *a = (int64_t *)acc;
-	const int64_t *b = (const int64_t *)c;
-	for (size_t i = 0; i < NFIELDS; i++)
-		a[i] += b[i];
-}
-
-void counts_sub(struct counts *acc, const struct counts *c)
-{
-	int64_t *a = (int64_t *)acc;
-	const int64_t *b = (const int64_t *)c;
-	for (size_t i = 0; i < NFIELDS; i++)
-		a[i] -= b[i];
-}
 
 /* num / den as a percentage, NAN when den is 0. */
 static double pct(int64_t num, int64_t den)
