@@ -48,14 +48,14 @@ mapfile -t shorts < <(grep -oE -- '(^|[[:space:]])-[A-Za-z],' "$TMP/help" | tr -
 check_all "long options of --help" "${longs[@]}"
 check_all "short options of --help" "${shorts[@]}"
 
-# 4. every key of the configuration table (src/config.c) and of the rows of
-# [alert.NAME] (src/alerts.c): the tables that parse, check and document them,
+# 4. every key of the configuration table (src/base/config.c) and of the rows of
+# [alert.NAME] (src/model/alerts.c): the tables that parse, check and document them,
 # cross-checked with config_write_keys() and alert_rules_write_keys()
 # themselves when a dumper can be built against the library
-sed -n 's/^[[:space:]]*{ KS_[A-Z_| ]*, "\([a-z_]*\)", KT_.*/\1/p' "$SRCDIR/src/config.c" | sort -u > "$TMP/keys"
-[ "$(wc -l < "$TMP/keys")" -ge 15 ] || fail "read only $(wc -l < "$TMP/keys") keys from src/config.c"
-sed -n 's/^[[:space:]]*{ "\([a-z_]*\)", KT_.*/\1/p' "$SRCDIR/src/alerts.c" | sort -u > "$TMP/rkeys"
-[ "$(wc -l < "$TMP/rkeys")" -ge 8 ] || fail "read only $(wc -l < "$TMP/rkeys") rule keys from src/alerts.c"
+sed -n 's/^[[:space:]]*{ KS_[A-Z_| ]*, "\([a-z_]*\)", KT_.*/\1/p' "$SRCDIR/src/base/config.c" | sort -u > "$TMP/keys"
+[ "$(wc -l < "$TMP/keys")" -ge 15 ] || fail "read only $(wc -l < "$TMP/keys") keys from src/base/config.c"
+sed -n 's/^[[:space:]]*{ "\([a-z_]*\)", KT_.*/\1/p' "$SRCDIR/src/model/alerts.c" | sort -u > "$TMP/rkeys"
+[ "$(wc -l < "$TMP/rkeys")" -ge 8 ] || fail "read only $(wc -l < "$TMP/rkeys") rule keys from src/model/alerts.c"
 lib="${BUILDDIR:-}/libccboard_core.a"
 if [ -n "${BUILDDIR:-}" ] && [ -f "$lib" ]; then
 	cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$BUILDDIR/CMakeCache.txt" 2> /dev/null)
@@ -64,20 +64,21 @@ if [ -n "${BUILDDIR:-}" ] && [ -f "$lib" ]; then
 		flags=(-fsanitize=address,undefined)
 	printf '#include "alerts.h"\n#include "config.h"\nint main(void) { config_write_keys(stdout); alert_rules_write_keys(stdout); return 0; }\n' \
 		> "$TMP/dump.c"
-	if "${cc:-cc}" -std=c11 "${flags[@]}" -I"$SRCDIR/src" "$TMP/dump.c" "$lib" \
+	for d in "$SRCDIR"/src/*/; do flags+=(-I"$d"); done   # one folder per layer
+	if "${cc:-cc}" -std=c11 "${flags[@]}" "$TMP/dump.c" "$lib" \
 			$(pkg-config --libs inih 2> /dev/null || echo -linih) -lm \
 			-o "$TMP/dump" 2> "$TMP/cc.err" && "$TMP/dump" > "$TMP/ref"; then
 		grep -v '^\[alert\.NAME\] ' "$TMP/ref" |
 			sed -n 's/^\[[^ ]*\]\( or \[[^ ]*\]\)* \([a-z_]*\): .*/\2/p' | sort -u > "$TMP/keys.ref"
 		diff "$TMP/keys" "$TMP/keys.ref" > /dev/null ||
-			fail "src/config.c table and config_write_keys() disagree: $(diff "$TMP/keys" "$TMP/keys.ref")"
+			fail "src/base/config.c table and config_write_keys() disagree: $(diff "$TMP/keys" "$TMP/keys.ref")"
 		echo "config_write_keys() agrees with the table"
 		sed -n 's/^\[alert\.NAME\] \([a-z_]*\): .*/\1/p' "$TMP/ref" | sort -u > "$TMP/rkeys.ref"
 		diff "$TMP/rkeys" "$TMP/rkeys.ref" > /dev/null ||
-			fail "src/alerts.c rows and alert_rules_write_keys() disagree: $(diff "$TMP/rkeys" "$TMP/rkeys.ref")"
+			fail "src/model/alerts.c rows and alert_rules_write_keys() disagree: $(diff "$TMP/rkeys" "$TMP/rkeys.ref")"
 		echo "alert_rules_write_keys() agrees with the rows"
 	else
-		echo "note: no key dumper ($(head -1 "$TMP/cc.err")); using the tables in src/config.c and src/alerts.c"
+		echo "note: no key dumper ($(head -1 "$TMP/cc.err")); using the tables in src/base/config.c and src/model/alerts.c"
 	fi
 fi
 mapfile -t keys < "$TMP/keys"
@@ -86,25 +87,25 @@ check_all "configuration sections" "[general]" "[sources]" "[defaults]" "[queue.
 	"[agents]" "[ami]" "[alert.NAME]"
 for f in offered answered abandons_positive; do has "$f" "sl_formula choices"; done
 
-# 5. alert rules: keys, metrics, placeholders, built-in rules (src/alerts.c)
+# 5. alert rules: keys, metrics, placeholders, built-in rules (src/model/alerts.c)
 mapfile -t rkeys < "$TMP/rkeys"
 check_all "alert rule keys" "${rkeys[@]}"
-# (alert metrics are the figures of the catalogue, src/figures.c: each name's
+# (alert metrics are the figures of the catalogue, src/model/figures.c: each name's
 # last part, as in "today.offered", "agents.available", "waiting")
 mapfile -t metrics < <(sed -n '/^const struct figure figures\[\] = {/,/^};/p;/^#define PERIOD/,/^$/p' \
-	"$SRCDIR/src/figures.c" | grep -oE '(CNT|DER)\(p, [a-z_]+|AGENTS\([a-z_]+|\{ "[a-z_]+"' |
+	"$SRCDIR/src/model/figures.c" | grep -oE '(CNT|DER)\(p, [a-z_]+|AGENTS\([a-z_]+|\{ "[a-z_]+"' |
 	sed 's/"$//; s/.*[( "]//' | grep -E '^[a-z_]{2,}$' | sort -u)
-[ "${#metrics[@]}" -ge 30 ] || fail "read only ${#metrics[@]} figures from src/figures.c"
+[ "${#metrics[@]}" -ge 30 ] || fail "read only ${#metrics[@]} figures from src/model/figures.c"
 check_all "alert metrics" "${metrics[@]}"
-mapfile -t holders < <(sed -n '/placeholders\[\] = {/,/};/p' "$SRCDIR/src/alerts.c" |
+mapfile -t holders < <(sed -n '/placeholders\[\] = {/,/};/p' "$SRCDIR/src/model/alerts.c" |
 	grep -oE '"[a-z_]+"' | tr -d '"')
 check_all "message placeholders" $(printf '{%s} ' "${holders[@]}")
 mapfile -t builtin < <(sed -n '/^const struct fig_builtin figure_builtins\[\] = {/,/^};/p' \
-	"$SRCDIR/src/figures.c" | grep -oE '^\s*\{ "[a-z_]+"' | sed 's/.*"\(.*\)"/\1/')
+	"$SRCDIR/src/model/figures.c" | grep -oE '^\s*\{ "[a-z_]+"' | sed 's/.*"\(.*\)"/\1/')
 check_all "built-in alert rules" "${builtin[@]}"
 
-# 6. the alert_exec environment (src/alertlog.c)
-mapfile -t envs < <(grep -oE '"CCBOARD_ALERT_[A-Z]+=' "$SRCDIR/src/alertlog.c" | tr -d '"=' | sort -u)
+# 6. the alert_exec environment (src/out/alertlog.c)
+mapfile -t envs < <(grep -oE '"CCBOARD_ALERT_[A-Z]+=' "$SRCDIR/src/out/alertlog.c" | tr -d '"=' | sort -u)
 check_all "alert_exec variables" "${envs[@]}"
 
 # 7. every JSON key of a real snapshot, with a display name and an alert
@@ -138,8 +139,8 @@ PY
 )
 check_all "JSON keys" "${jkeys[@]}"
 
-# 8. source states (src/snapshot.c)
-mapfile -t states < <(sed -n '/source_state_names\[\] = {/,/};/p' "$SRCDIR/src/snapshot.c" |
+# 8. source states (src/model/snapshot.c)
+mapfile -t states < <(sed -n '/source_state_names\[\] = {/,/};/p' "$SRCDIR/src/model/snapshot.c" |
 	grep -oE '"[a-z_]+"' | tr -d '"')
 check_all "source states" "${states[@]}"
 
