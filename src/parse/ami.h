@@ -7,9 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <uv.h>
 #include "event.h"
-#include "source.h"
 
 #define AMI_MAX_HEADERS 128
 #define AMI_MAX_MESSAGE (64 * 1024)
@@ -124,14 +122,5 @@ size_t ami_mapper_flush(struct ami_mapper *m, double now, ami_event_fn fn, void 
 
 /* Settles every pending leave at once (end of the stream). */
 size_t ami_mapper_finish(struct ami_mapper *m, ami_event_fn fn, void *ctx);
-
-/* --- the libuv client (source_ami.c) --- */
-
-/* Opens "ami://USER@HOST:PORT[?ping=S&timeout=S&backoff_max=S]" as a source
- * that delivers parsed events through sink->event. The secret comes from the
- * config ([ami] secret or secret_file), never from the spec. Returns NULL with
- * *cause (malloc'ed) when the spec or the secret is unusable. */
-struct source *source_ami_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,
-                               const struct source_sink *sink, char **cause);
 
 #endif

@@ -1,13 +1,14 @@
-/* source.c - source_open dispatch on the spec, and what every kind shares. */
+/* source.c - source_open: the kind of source a spec names (and what standard
+ * input is), then every kind's tick and close through the record. The one
+ * file that knows every kind; the kinds know only source_internal.h (and the
+ * file reader, a named pipe's stream). */
 #include "source.h"
 #include "source_internal.h"
-#include "ami.h"
-#include "linebuf.h"
+#include "source_ami.h"
+#include "source_file.h"
 #include "source_net.h"
+#include "source_stream.h"
 
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Specs that name a kind by prefix; anything else is a file path ("-" is
@@ -20,6 +21,32 @@ static const struct source_kind {
 	{ "unix:", source_net_open },
 	{ "ami://", source_ami_open },
 };
+
+/* Standard input ("-"), dispatched on what fd 0 is: a pipe or socket through
+ * a libuv stream, a redirected regular file through the file reader
+ * (uv_read_start on a regular file aborts). */
+static struct source *source_stdin_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,
+                                 const struct source_sink *sink, char **cause)
+{
+	uv_handle_type t = uv_guess_handle(0);
+
+	switch (t) {
+	case UV_NAMED_PIPE:
+	case UV_TCP:
+		return source_stream_open(loop, 0, "stdin", "stdin", opts, sink, cause);
+	case UV_FILE:
+		return source_file_open_fd(loop, 0, "stdin", "stdin", opts, sink, cause);
+	case UV_TTY:
+		*cause = source_format("standard input is a terminal");
+		return NULL;
+	case UV_UNKNOWN_HANDLE:
+		*cause = source_format("standard input is not open");
+		return NULL;
+	default:
+		*cause = source_format("standard input: cannot read a %s", uv_handle_type_name(t));
+		return NULL;
+	}
+}
 
 struct source *source_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,
                            const struct source_sink *sink, char **cause)
@@ -66,74 +93,3 @@ void source_close(struct source *src)
 	close_impl(src);
 }
 
-struct source *source_new(const char *name, const char *kind, const struct source_sink *sink)
-{
-	struct source *src = calloc(1, sizeof(*src));
-
-	if (!src)
-		return NULL;
-	snprintf(src->info.name, sizeof(src->info.name), "%s", name);
-	src->info.kind = kind;
-	src->info.state = SRC_STARTING;
-	if (sink)
-		src->sink = *sink;
-	return src;
-}
-
-void source_set_state(struct source *src, enum source_state st, const char *detail)
-{
-	src->info.state = st;
-	snprintf(src->info.detail, sizeof(src->info.detail), "%s", detail ? detail : "");
-}
-
-char *source_format(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	char *s = malloc((size_t)n + 1);
-	if (!s)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
-void source_line_cb(void *ctx, char *line, size_t len)
-{
-	struct source *src = ctx;
-
-	if (!src->sink.line)
-		return;
-	src->info.lines++;
-	src->sink.line(src->sink.ctx, src, line, len);
-}
-
-uint64_t source_count_overlong(struct source *src, struct linebuf *lb)
-{
-	uint64_t n = linebuf_take_overlong(lb);
-
-	src->info.lines += n;
-	src->info.bad_lines += n;
-	return n;
-}
-
-void source_call_done(struct source *src)
-{
-	if (src->sink.done)
-		src->sink.done(src->sink.ctx, src);
-}
-
-bool source_count_parsed(struct source *src, enum ql_result r)
-{
-	if (r == QL_IGNORED)
-		src->info.ignored_events++;
-	else if (r == QL_BAD)
-		src->info.bad_lines++;
-	return r == QL_EVENT;
-}

@@ -3,6 +3,8 @@
  * stream events through ami.c's mapper. Liveness by Ping with a deadline;
  * reconnection with capped exponential backoff and jitter, reset only after a
  * successful login. */
+#include "source_ami.h"
+#include "source_internal.h"
 #include "ami.h"
 
 #include <ctype.h>

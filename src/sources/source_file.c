@@ -13,7 +13,9 @@
  * A replay with opts->parse is read, framed and parsed on a reader thread
  * (replay_reader.c); a pass then replays that thread's records for one pass's
  * worth of bytes, so several files still interleave pass by pass. */
+#include "source_file.h"
 #include "source_internal.h"
+#include "source_stream.h"
 #include "linebuf.h"
 #include "replay_reader.h"
 

@@ -1,4 +1,4 @@
-/* source_internal.h - what the source_KIND.c files share; not for the app. */
+/* source_internal.h - what every source_KIND.c shares (source_base.c); not for the app. */
 #ifndef CCBOARD_SOURCE_INTERNAL_H
 #define CCBOARD_SOURCE_INTERNAL_H
 
@@ -37,34 +37,5 @@ uint64_t source_count_overlong(struct source *src, struct linebuf *lb);
 
 /* Calls sink.done if there is one; call it last, the app may close src in it. */
 void source_call_done(struct source *src);
-
-/* The file source (source_file.c): a path followed like tail -F, or read to
- * its end when opts->follow is false. */
-struct source *source_file_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,
-                                const struct source_sink *sink, char **cause);
-
-/* Reads an already open regular-file descriptor from its current position to
- * its end, then finishes (standard input redirected from a file). The
- * descriptor is not closed. src's name and kind are kept. */
-struct source *source_file_open_fd(uv_loop_t *loop, int fd, const char *name, const char *kind,
-                                   const struct source_opts *opts,
-                                   const struct source_sink *sink, char **cause);
-
-/* A named pipe given by path (source_stdin.c), read as a stream. Followed, it
- * is opened again at each EOF (its writer left), so the next writer's lines
- * are read too; otherwise it is done at the first EOF. */
-struct source *source_fifo_open(uv_loop_t *loop, const char *path,
-                                const struct source_opts *opts,
-                                const struct source_sink *sink, char **cause);
-
-/* Standard input ("-"), dispatched on what fd 0 is (source_stdin.c). */
-struct source *source_stdin_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,
-                                 const struct source_sink *sink, char **cause);
-
-/* Reads a pipe or socket descriptor as a stream until EOF (source_stdin.c);
- * the stream owns fd and closes it. */
-struct source *source_stream_open(uv_loop_t *loop, int fd, const char *name, const char *kind,
-                                  const struct source_opts *opts,
-                                  const struct source_sink *sink, char **cause);
 
 #endif

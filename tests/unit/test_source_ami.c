@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ami.h"
+#include "source_ami.h"
 #include "config.h"
 
 #define RECORDING CCBOARD_SHARED "/data/real/asterisk22-session"

@@ -1,8 +1,7 @@
-/* source_stdin.c - standard input ("-") and other byte streams read to EOF:
- * a pipe or socket through a libuv stream, a redirected regular file through
- * the file reader (uv_read_start on a regular file aborts). A named pipe given
- * by path is opened again at each EOF when followed, so the next writer's
- * lines are read too. */
+/* source_stream.c - byte streams read to EOF: a pipe or socket (standard
+ * input) through a libuv stream, and a named pipe given by path, opened again
+ * at each EOF when followed so the next writer's lines are read too. */
+#include "source_stream.h"
 #include "source_internal.h"
 #include "linebuf.h"
 
@@ -237,27 +236,4 @@ struct source *source_fifo_open(uv_loop_t *loop, const char *path,
 	if (s->fifo)             /* without it, read until the first writer leaves */
 		src->tick_impl = fifo_tick;
 	return src;
-}
-
-struct source *source_stdin_open(uv_loop_t *loop, const char *spec, const struct source_opts *opts,
-                                 const struct source_sink *sink, char **cause)
-{
-	uv_handle_type t = uv_guess_handle(0);
-
-	switch (t) {
-	case UV_NAMED_PIPE:
-	case UV_TCP:
-		return source_stream_open(loop, 0, "stdin", "stdin", opts, sink, cause);
-	case UV_FILE:
-		return source_file_open_fd(loop, 0, "stdin", "stdin", opts, sink, cause);
-	case UV_TTY:
-		*cause = source_format("standard input is a terminal");
-		return NULL;
-	case UV_UNKNOWN_HANDLE:
-		*cause = source_format("standard input is not open");
-		return NULL;
-	default:
-		*cause = source_format("standard input: cannot read a %s", uv_handle_type_name(t));
-		return NULL;
-	}
 }
