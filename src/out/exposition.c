@@ -114,9 +114,9 @@ static void write_help_of(const struct figure *f, char *help, size_t n)
 	if (strcmp(group, "agents") == 0)
 		snprintf(help, n, "Agents of the queue by state (a snapshot of now).");
 	else if (*group && f->type != FIG_REAL)
-		snprintf(help, n, "%s%s, %s%s.", f->label, f->unit == FIG_UNIT_SECONDS ? " (seconds)" : "",
-		         strcmp(group, "today") == 0 ? "today" : "in the rolling window",
-		         " (resets at the start of the day or as the window moves)");
+		snprintf(help, n, "%s%s, %s.", f->label, f->unit == FIG_UNIT_SECONDS ? " (seconds)" : "",
+		         strcmp(group, "today") == 0 ? "today (starts again from 0 each day)"
+		                                     : "in the rolling window");
 	else
 		snprintf(help, n, "%s%s.", f->label, f->unit == FIG_UNIT_PCT ? " (ratio 0..1)"
 		         : f->unit == FIG_UNIT_SECONDS ? " (seconds)" : "");
@@ -204,7 +204,7 @@ static void write_sources(const struct snapshot *s, FILE *out)
 	}
 }
 
-static void write_process(const struct expo_process *p, FILE *out)
+void expo_write_process(const struct expo_process *p, FILE *out)
 {
 	static const char *const none[] = { NULL };
 	static const struct { const char *name, *type, *help; size_t off; } rows[] = {
@@ -240,6 +240,6 @@ int expo_write(const struct snapshot *s, const struct expo_process *p, FILE *out
 	            "The time the figures are as of (the log's time in a replay).");
 	sample(out, "ccboard_snapshot_timestamp_seconds", none, (double)s->as_of);
 	if (p && p->known)
-		write_process(p, out);
+		expo_write_process(p, out);
 	return ferror(out) ? -1 : 0;
 }

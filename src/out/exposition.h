@@ -43,7 +43,10 @@ void expo_label_value(FILE *out, const char *v);
 /* True when a source in state st counts as down (/healthz, ccboard_source_up). */
 bool expo_source_down(enum source_state st);
 
-/* Writes s (and p when p->known) in the text format. Returns 0, or -1 when
+/* Writes the process's families (process_cpu_seconds_total, ...) of p. */
+void expo_write_process(const struct expo_process *p, FILE *out);
+
+/* Writes s (and p when p is not NULL and p->known) in the text format. Returns 0, or -1 when
  * out failed. */
 int expo_write(const struct snapshot *s, const struct expo_process *p, FILE *out);
 
