@@ -2,6 +2,7 @@
 #include "exposition.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Copies s to buf without suffix when s ends with it; returns true if it did. */
@@ -15,14 +16,14 @@ static bool strip_suffix(char *buf, size_t n, const char *s, const char *suffix)
 }
 
 void expo_figure_family(const struct figure *f, char *buf, size_t n, const char **label_name,
-                        const char **label_value, double *scale)
+                        const char **label_value, double *divisor)
 {
 	const char *key;
 	const char *group = figure_group(f, &key);
 	char base[96];
 	*label_name = NULL;
 	*label_value = NULL;
-	*scale = 1;
+	*divisor = 1;
 	if (strcmp(group, "agents") == 0) {
 		snprintf(buf, n, "ccboard_agents");
 		*label_name = "state";
@@ -34,7 +35,7 @@ void expo_figure_family(const struct figure *f, char *buf, size_t n, const char 
 	if (!pct && !secs)
 		snprintf(base, sizeof base, "%s", key);
 	const char *unit = pct ? "_ratio" : secs ? "_seconds" : "";
-	*scale = pct ? 0.01 : 1;
+	*divisor = pct ? 100 : 1;
 	if (*group && f->type == FIG_REAL) {          /* a derived figure: the period a label */
 		*label_name = "period";
 		*label_value = group;
@@ -80,8 +81,20 @@ static void family_head(FILE *out, const char *name, const char *type, const cha
 	fprintf(out, "\n# TYPE %s %s\n", name, type);
 }
 
+/* The shortest text that reads back as v (0.715, not 0.71499999999999997). */
+static const char *shortest(double v, char *buf, size_t n)
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
 static void write_value(FILE *out, double v)
 {
+	char buf[40];
 	if (isnan(v))
 		fputs(" NaN\n", out);
 	else if (isinf(v))
@@ -89,7 +102,7 @@ static void write_value(FILE *out, double v)
 	else if (v == floor(v) && fabs(v) < 1e15)
 		fprintf(out, " %.0f\n", v);
 	else
-		fprintf(out, " %.17g\n", v);
+		fprintf(out, " %s\n", shortest(v, buf, sizeof buf));
 }
 
 /* One sample: name{k1="v1",k2="v2",...} value; labels are name/value pairs,
@@ -134,7 +147,7 @@ static void figure_samples(const struct snapshot *s, size_t i, const char *name,
 			continue;
 		for (size_t q = 0; q < s->n_queues; q++) {
 			const char *labels[] = { "queue", s->queues[q].name, ln, lv, NULL };
-			sample(out, name, labels, figure_value(&figures[j], &s->queues[q]) * scale);
+			sample(out, name, labels, figure_value(&figures[j], &s->queues[q]) / scale);
 		}
 	}
 }

@@ -33,9 +33,9 @@ struct expo_process {
 
 /* Writes the family name of figure f to buf (size n) and the label it takes
  * on top of queue: *label_name ("period", "state" or NULL) = *label_value;
- * *scale multiplies the value (0.01 for a percentage). */
+ * the value is divided by *divisor (100 for a percentage). */
 void expo_figure_family(const struct figure *f, char *buf, size_t n, const char **label_name,
-                        const char **label_value, double *scale);
+                        const char **label_value, double *divisor);
 
 /* Writes v as a label value: '\\', '"' and newline escaped. */
 void expo_label_value(FILE *out, const char *v);
