@@ -135,6 +135,14 @@ static void write_help_of(const struct figure *f, char *help, size_t n)
 		         : f->unit == FIG_UNIT_SECONDS ? " (seconds)" : "");
 }
 
+/* f's value on q; a derived figure rounded to 2 decimals as the JSON writes it,
+ * so that /metrics and /snapshot say the same. */
+static double value_of(const struct figure *f, const struct snap_queue *q)
+{
+	double v = figure_value(f, q);
+	return f->type == FIG_REAL && !isnan(v) ? round(v * 100.0) / 100.0 : v;
+}
+
 /* Writes the samples of every figure from index i on whose family is name. */
 static void figure_samples(const struct snapshot *s, size_t i, const char *name, FILE *out)
 {
@@ -147,7 +155,7 @@ static void figure_samples(const struct snapshot *s, size_t i, const char *name,
 			continue;
 		for (size_t q = 0; q < s->n_queues; q++) {
 			const char *labels[] = { "queue", s->queues[q].name, ln, lv, NULL };
-			sample(out, name, labels, figure_value(&figures[j], &s->queues[q]) / scale);
+			sample(out, name, labels, value_of(&figures[j], &s->queues[q]) / scale);
 		}
 	}
 }

@@ -39,6 +39,7 @@ static void fill(struct snapshot *s, struct snap_queue q[2], struct snap_alert *
 	q[0].today.d.service_level_pct = 71.5;
 	q[0].window.d.service_level_pct = NAN;
 	q[0].today.d.asa_s = 12.25;
+	q[0].window.d.aht_s = 100.0 / 3;     /* written as the JSON writes it: 33.33 */
 	q[0].window.d.asa_s = NAN;
 	q[1].name = "we\\ird \"q\"\nx";
 	q[1].today.d.service_level_pct = NAN;
@@ -87,6 +88,7 @@ static void test_names_dashboards_rely_on(void **state)
 		"ccboard_queue_asa_seconds{queue=\"sales\",period=\"today\"} 12.25\n",
 		"ccboard_queue_asa_seconds{queue=\"sales\",period=\"window\"} NaN\n",
 		"ccboard_agents{queue=\"sales\",state=\"available\"} 2\n",
+		"ccboard_queue_aht_seconds{queue=\"sales\",period=\"window\"} 33.33\n",
 		"ccboard_agents{queue=\"sales\",state=\"logged_in\"} 0\n",
 		"ccboard_agents{queue=\"sales\",state=\"on_call\"} 0\n",
 		"ccboard_agents{queue=\"sales\",state=\"paused\"} 0\n",
