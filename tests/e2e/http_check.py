@@ -234,14 +234,17 @@ def events(ccboard, tmp):
         check_codes(port, auth)
         base = check_apply(port, auth)
         check_concurrent(port, auth, base)
+        p.send_signal(1)                                  # SIGHUP: read the configuration again
+        time.sleep(0.5)
+        wait_for(lambda: request(port, "GET", "/healthz")[0] == 200, "/healthz after SIGHUP")
     finally:
         rc = stop(p)
     err = p.stderr.read().decode()
     if rc != 0:
         fail("--headless exits %d on SIGTERM: %s" % (rc, err))
-    if "http: listening on" not in err:
-        fail("no line on stderr for the listener: %r" % err)
-    ok("--headless exits 0 on SIGTERM; stderr: %d lines" % len(err.splitlines()))
+    if "http: listening on" not in err or "configuration reloaded" not in err:
+        fail("no line on stderr for the listener or the reload: %r" % err)
+    ok("--headless reloads on SIGHUP, exits 0 on SIGTERM; stderr: %r" % err.splitlines())
 
 
 # ---- stall ----------------------------------------------------------------------------
