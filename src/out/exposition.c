@@ -49,6 +49,10 @@ void expo_figure_family(const struct figure *f, char *buf, size_t n, const char 
 
 void expo_label_value(FILE *out, const char *v)
 {
+	if (!strpbrk(v, "\\\"\n")) {         /* the common case: nothing to escape */
+		fputs(v, out);
+		return;
+	}
 	for (; *v; v++) {
 		if (*v == '\\')
 			fputs("\\\\", out);
