@@ -599,6 +599,9 @@ static int open_sources(struct app *app)
 		specs = (const char *const *)app->cfg.sources;
 		n = app->cfg.n_sources;
 	}
+	/* a board fed only by POST /events needs no other source */
+	if (n == 0 && !app->opt.demo && outputs_find(&app->out, "http") && !app->mode->to_end)
+		return 0;
 	if (n == 0 && !app->opt.demo) {
 		fputs("ccboard: no source: give a queue_log file, '-' for standard input, or --demo\n"
 		      "Try 'ccboard --help'.\n", stderr);

@@ -464,8 +464,8 @@ static void http_publish(void *ctx, const struct snapshot *s)
 static bool http_health(void *ctx, struct snap_source *out)
 {
 	struct http *h = ctx;
-	const union MHD_DaemonInfo *i = MHD_get_daemon_info(h->d,
-	                                                    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	const union MHD_DaemonInfo *i = h->d ? MHD_get_daemon_info(h->d,
+	                                       MHD_DAEMON_INFO_CURRENT_CONNECTIONS) : NULL;
 	h->src.info.clients = i ? (int)i->num_connections : 0;
 	*out = h->src.info;
 	return true;
