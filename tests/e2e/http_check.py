@@ -221,10 +221,31 @@ def check_concurrent(port, auth, base):
     ok("10,000 lines from 8 keep-alive clients in %.2f s: none lost, none doubled" % took)
 
 
+def healthz_down(ccboard, tmp):
+    port, dead = free_port(), free_port()
+    cfg = os.path.join(tmp, "ami.ini")
+    with open(cfg, "w") as f:
+        f.write("[ami]\nsecret = x\n")
+    os.chmod(cfg, 0o600)
+    p = start(ccboard, ["--headless", "-c", cfg, "--http", "127.0.0.1:%d" % port,
+                        "ami://u@127.0.0.1:%d" % dead])
+    try:
+        def down():
+            st, h, body = request(port, "GET", "/healthz")
+            return (st, h, body) if st == 503 and body != b"starting\n" else None
+        st, h, body = wait_for(down, "/healthz to say 503 for a PBX that does not answer")
+        if b"ami://u@127.0.0.1" not in body or not h.get("content-type", "").startswith("text/plain"):
+            fail("503 body %r" % body)
+        ok("/healthz 503: %s" % body.decode().strip())
+    finally:
+        stop(p)
+
+
 def events(ccboard, tmp):
     log = os.path.join(tmp, "queue_log")
     open(log, "w").close()
     refusals(ccboard, tmp, log)
+    healthz_down(ccboard, tmp)
     port = free_port()
     cfg = config(tmp, port, token_file(tmp))
     p = start(ccboard, ["--headless", "-c", cfg, log])
