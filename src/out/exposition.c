@@ -47,21 +47,49 @@ void expo_figure_family(const struct figure *f, char *buf, size_t n, const char 
 	}
 }
 
+/* Returns the length of the valid UTF-8 sequence at p (1..4), or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3
+	         : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	unsigned c = n == 2 ? (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu)
+	           : n == 3 ? (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu)
+	           : n == 4 ? (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 |
+	                      (p[3] & 0x3Fu) : p[0];
+	static const unsigned least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (n > 1 && (c < least[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)))
+		return 0;                                  /* overlong, too large, surrogate */
+	return n;
+}
+
+/* A label value must be UTF-8 (Prometheus refuses the whole scrape
+ * otherwise): a byte that is not is written as U+FFFD. */
 void expo_label_value(FILE *out, const char *v)
 {
-	if (!strpbrk(v, "\\\"\n")) {         /* the common case: nothing to escape */
+	const unsigned char *p = (const unsigned char *)v;
+	const unsigned char *q = p;
+	while (*q >= ' ' && *q < 0x7f && *q != '\\' && *q != '"')
+		q++;
+	if (*q == '\0') {                     /* the common case: plain ASCII */
 		fputs(v, out);
 		return;
 	}
-	for (; *v; v++) {
-		if (*v == '\\')
+	while (*p) {
+		size_t n = utf8_len(p);
+		if (n == 0)
+			fputs("\xEF\xBF\xBD", out);
+		else if (*p == '\\')
 			fputs("\\\\", out);
-		else if (*v == '"')
+		else if (*p == '"')
 			fputs("\\\"", out);
-		else if (*v == '\n')
+		else if (*p == '\n')
 			fputs("\\n", out);
 		else
-			fputc(*v, out);
+			fwrite(p, 1, n, out);
+		p += n ? n : 1;
 	}
 }
 

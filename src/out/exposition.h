@@ -37,7 +37,8 @@ struct expo_process {
 void expo_figure_family(const struct figure *f, char *buf, size_t n, const char **label_name,
                         const char **label_value, double *divisor);
 
-/* Writes v as a label value: '\\', '"' and newline escaped. */
+/* Writes v as a label value: '\\', '"' and newline escaped, a byte that is
+ * not UTF-8 as U+FFFD. */
 void expo_label_value(FILE *out, const char *v);
 
 /* True when a source in state st counts as down (/healthz, ccboard_source_up). */

@@ -133,6 +133,35 @@ static void test_label_values_escaped(void **state)
 
 /* Each family has exactly one HELP and one TYPE, before its samples, and its
  * samples are together. */
+static char *label(const char *v)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	expo_label_value(mem, v);
+	fclose(mem);
+	return buf;
+}
+
+/* Prometheus refuses a whole scrape with a label that is not UTF-8. */
+static void test_label_values_utf8(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },                 /* valid: kept */
+		{ "\xe2\x82\xac 5", "\xe2\x82\xac 5" },
+		{ "a\xff" "b", "a\xef\xbf\xbd" "b" },                /* a stray byte */
+		{ "\xc3", "\xef\xbf\xbd" },                       /* cut short */
+		{ "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd" },       /* overlong '/' */
+		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },  /* a surrogate */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *got = label(cases[i].in);
+		assert_string_equal(got, cases[i].out);
+		free(got);
+	}
+}
+
 static void test_one_help_and_type_per_family(void **state)
 {
 	struct snapshot s;
@@ -196,6 +225,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_dashboards_rely_on),
 		cmocka_unit_test(test_label_values_escaped),
+		cmocka_unit_test(test_label_values_utf8),
 		cmocka_unit_test(test_one_help_and_type_per_family),
 		cmocka_unit_test(test_every_figure_named),
 	};
