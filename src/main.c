@@ -199,6 +199,17 @@ static int load_config(struct config *cfg, const char *path, bool quiet_ok)
 	return n;
 }
 
+/* SIGHUP: the listener takes the token file again (a rotated token) and max_body. */
+static void reload_http(struct app *app)
+{
+	const struct output *h = outputs_find(&app->out, "http");
+	char *cause = NULL;
+	if (h && http_reload(h->ctx, app->cfg.http_token_file, (size_t)app->cfg.http_max_body,
+	                     &cause) < 0 && !app->mode->screen)
+		eprintf("ccboard: http: %s (the old token stays)\n", cause);
+	free(cause);
+}
+
 /* SIGHUP: read the configuration again; keep the old one if the new has errors. */
 static void reload_config(struct app *app)
 {
@@ -228,8 +239,9 @@ static void reload_config(struct app *app)
 		config_free(&app->cfg);
 		app->cfg = fresh;
 		app->config_error = false;
+		reload_http(app);
 		if (app->opt.headless)
-			eprintf("ccboard: %s: configuration reloaded ([http] changes need a restart)\n",
+			eprintf("ccboard: %s: configuration reloaded ([http] listen needs a restart)\n",
 			        app->config_path);
 		model_set_config(app->model, &app->cfg);
 		alerts_set_rules(app->alerts, app->cfg.alert_rules);

@@ -496,6 +496,23 @@ static int http_close(void *ctx, int rc)
 	return rc;
 }
 
+int http_reload(void *ctx, const char *token_file, size_t max_body, char **cause)
+{
+	struct http *h = ctx;
+	h->max_body = max_body;
+	if (!token_file)
+		return 0;
+	char *tok = http_read_token(token_file, cause);
+	if (!tok)
+		return -1;
+	if (h->token)
+		memset(h->token, 0, h->token_len);
+	free(h->token);
+	h->token = tok;
+	h->token_len = strlen(tok);
+	return 0;
+}
+
 static const struct output_ops http_ops = {
 	.name = "http",
 	.publish = http_publish,

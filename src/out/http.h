@@ -52,4 +52,10 @@ char *http_read_token(const char *path, char **cause);
 struct output http_new(uv_loop_t *loop, const struct http_conf *conf,
                        const struct source_sink *sink, char **cause);
 
+/* SIGHUP: reads token_file again and takes max_body (ctx: the output's).
+ * Returns 0, or -1 with *cause when the token file cannot be used (the old
+ * token stays). Without a token_file the old token stays; listen needs a
+ * restart. */
+int http_reload(void *ctx, const char *token_file, size_t max_body, char **cause);
+
 #endif

@@ -255,9 +255,15 @@ def events(ccboard, tmp):
         check_codes(port, auth)
         base = check_apply(port, auth)
         check_concurrent(port, auth, base)
-        p.send_signal(1)                                  # SIGHUP: read the configuration again
-        time.sleep(0.5)
-        wait_for(lambda: request(port, "GET", "/healthz")[0] == 200, "/healthz after SIGHUP")
+        # SIGHUP: the configuration again, and with it a rotated token
+        token_file(tmp, token="rotated-token")
+        p.send_signal(1)
+        wait_for(lambda: request(port, "POST", "/events", b"x\n",
+                                 {"Authorization": "Bearer rotated-token"})[0] == 400,
+                 "the rotated token to be taken on SIGHUP")
+        if request(port, "POST", "/events", b"x\n", auth)[0] != 401:
+            fail("the old token still works after SIGHUP")
+        ok("SIGHUP: the rotated token is taken, the old one refused")
     finally:
         rc = stop(p)
     err = p.stderr.read().decode()
