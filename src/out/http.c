@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -13,7 +12,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "exposition.h"
@@ -147,13 +145,42 @@ char *http_read_token(const char *path, char **cause)
 
 /* ---- the process, from /proc ------------------------------------------------ */
 
+/* Open descriptors: the entries of /proc/self/fd but the directory's own. */
+static double count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	double n = 0;
+	if (!d)
+		return 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n - 1;
+}
+
+/* The boot time (epoch seconds), for the start time of a process. */
+static double boot_time(void)
+{
+	char buf[256];
+	double btime = 0;
+	FILE *f = fopen("/proc/stat", "re");
+	while (f && fgets(buf, sizeof buf, f))
+		if (sscanf(buf, "btime %lf", &btime) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return btime;
+}
+
+/* The process figures of a Go exporter, from /proc (in memory: no disk wait
+ * on the loop). known is false when /proc cannot be read. */
 static struct expo_process read_process(void)
 {
 	struct expo_process p = { 0 };
 	char buf[1024];
 	unsigned long long utime, stime, start, vsize;
 	long long rss;
-	double btime = 0, tck = (double)sysconf(_SC_CLK_TCK);
+	double tck = (double)sysconf(_SC_CLK_TCK);
 	FILE *f = fopen("/proc/self/stat", "re");
 	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
 	if (f)
@@ -164,24 +191,12 @@ static struct expo_process read_process(void)
 	                     "%*d %*d %*d %*d %*d %*d %llu %llu %lld",
 	                     &utime, &stime, &start, &vsize, &rss) != 5)
 		return p;
-	if ((f = fopen("/proc/stat", "re")) != NULL) {
-		while (fgets(buf, sizeof buf, f))
-			if (sscanf(buf, "btime %lf", &btime) == 1)
-				break;
-		fclose(f);
-	}
 	p.known = true;
 	p.cpu_seconds = (double)(utime + stime) / tck;
-	p.start_time_seconds = btime + (double)start / tck;
+	p.start_time_seconds = boot_time() + (double)start / tck;
 	p.virtual_bytes = (double)vsize;
 	p.resident_bytes = (double)rss * (double)sysconf(_SC_PAGESIZE);
-	DIR *d = opendir("/proc/self/fd");
-	for (struct dirent *e; d && (e = readdir(d)) != NULL;)
-		p.open_fds += e->d_name[0] != '.';
-	if (d) {
-		closedir(d);
-		p.open_fds--;                      /* the directory's own */
-	}
+	p.open_fds = count_fds();
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
 		p.max_fds = (double)rl.rlim_cur;
