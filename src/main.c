@@ -20,6 +20,7 @@
 #include "alerts.h"
 #include "config.h"
 #include "demo.h"
+#include "http.h"
 #include "model.h"
 #include "out_print.h"
 #include "out_screen.h"
@@ -33,8 +34,9 @@
 #include "util.h"
 
 struct options {
-	bool demo, replay, once, json, check_config;
+	bool demo, replay, once, json, check_config, headless;
 	const char *config_path;
+	const char *http;                /* --http ADDR */
 	const char *theme;
 	uint64_t seed;
 	char **sources;
@@ -66,6 +68,7 @@ struct app {
 	uv_signal_t sig_int, sig_term, sig_hup;
 	bool stopping, finished;
 	bool printed_last;               /* the snapshot owed at the end is out */
+	int *src_seen;                   /* headless: each source's state last logged, +1 */
 	int exit_code;
 };
 
@@ -93,6 +96,8 @@ static void usage(FILE *out)
 	      "  --replay             the clock follows the events; read sources to their end\n"
 	      "  --once               print one snapshot once the sources are read, then exit\n"
 	      "  --json               no screen: print snapshots as JSON, one per line\n"
+	      "  --headless           no screen: sources, alerts and HTTP as a service\n"
+	      "  --http ADDR          serve /metrics, /snapshot, /healthz, /events on ADDR\n"
 	      "  -c, --config FILE    configuration file\n"
 	      "      --check-config   validate the configuration and exit\n"
 	      "  -t, --theme NAME     colour theme (default, light, high-contrast, colorblind, mono)\n"
@@ -106,7 +111,8 @@ static void usage(FILE *out)
 /* Parses argv into o; returns -1 (after a message) on bad usage, 1 when done (help). */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_DEMO = 256, OPT_REPLAY, OPT_ONCE, OPT_JSON, OPT_CHECK, OPT_SEED };
+	enum { OPT_DEMO = 256, OPT_REPLAY, OPT_ONCE, OPT_JSON, OPT_CHECK, OPT_SEED, OPT_HEADLESS,
+	       OPT_HTTP };
 	static const struct option longopts[] = {
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "replay", no_argument, NULL, OPT_REPLAY },
@@ -116,6 +122,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "theme", required_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "headless", no_argument, NULL, OPT_HEADLESS },
+		{ "http", required_argument, NULL, OPT_HTTP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -133,6 +141,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_ONCE:   o->once = true; break;
 		case OPT_JSON:   o->json = true; break;
 		case OPT_CHECK:  o->check_config = true; break;
+		case OPT_HEADLESS: o->headless = true; break;
+		case OPT_HTTP:   o->http = optarg; break;
 		case 'c':        o->config_path = optarg; break;
 		case 't':        o->theme = optarg; break;
 		case OPT_SEED:
@@ -161,6 +171,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	o->sources = argv + optind;
 	o->n_sources = argc - optind;
+	if (o->headless && (o->once || o->json)) {
+		fputs("ccboard: --headless takes neither --once nor --json\n"
+		      "Try 'ccboard --help'.\n", stderr);
+		return -1;
+	}
 	return 0;
 }
 
@@ -182,6 +197,17 @@ static int load_config(struct config *cfg, const char *path, bool quiet_ok)
 	free(errors);
 	(void)quiet_ok;
 	return n;
+}
+
+/* SIGHUP: the listener takes the token file again (a rotated token) and max_body. */
+static void reload_http(struct app *app)
+{
+	const struct output *h = outputs_find(&app->out, "http");
+	char *cause = NULL;
+	if (h && http_reload(h->ctx, app->cfg.http_token_file, (size_t)app->cfg.http_max_body,
+	                     &cause) < 0 && !app->mode->screen)
+		eprintf("ccboard: http: %s (the old token stays)\n", cause);
+	free(cause);
 }
 
 /* SIGHUP: read the configuration again; keep the old one if the new has errors. */
@@ -213,6 +239,10 @@ static void reload_config(struct app *app)
 		config_free(&app->cfg);
 		app->cfg = fresh;
 		app->config_error = false;
+		reload_http(app);
+		if (app->opt.headless)
+			eprintf("ccboard: %s: configuration reloaded ([http] listen needs a restart)\n",
+			        app->config_path);
 		model_set_config(app->model, &app->cfg);
 		alerts_set_rules(app->alerts, app->cfg.alert_rules);
 		ui_set_config(app->ui, &app->cfg);
@@ -280,6 +310,10 @@ static void on_alert_change(void *ctx, const struct alert_event *ev)
 	struct app *app = ctx;
 	if (app->alertlog)
 		alertlog_emit(app->alertlog, ev);
+	if (app->opt.headless)
+		eprintf("ccboard: alert %s %s rule=%s queue=%s: %s\n", alert_change_name(ev->change),
+		        alert_severity_name(ev->alert.severity), ev->alert.rule, ev->alert.queue,
+		        ev->alert.message);
 }
 
 /* Says what went wrong with the hooks ("" when nothing did). */
@@ -329,6 +363,23 @@ static bool alertlog_health(const struct app *app, struct snap_source *out)
 	return true;
 }
 
+/* Headless: one line on stderr each time a source's state changes. */
+static void log_source_changes(struct app *app)
+{
+	if (!app->opt.headless)
+		return;
+	if (app->src_seen == NULL)
+		app->src_seen = xcalloc(app->n_sources + 1, sizeof *app->src_seen);
+	for (size_t i = 0; i < app->n_sources; i++) {
+		const struct snap_source *in = &app->sources[i]->info;
+		if (app->src_seen[i] == (int)in->state + 1)
+			continue;
+		app->src_seen[i] = (int)in->state + 1;
+		eprintf("ccboard: source %s: %s%s%s\n", in->name, source_state_name(in->state),
+		        in->detail[0] ? ": " : "", in->detail);
+	}
+}
+
 /* Copies the sources' health into s: the sources, then the pseudo-sources
  * (a failed reload, the model's caps, the alert log, the outputs). */
 static void collect_sources(void *ctx, struct snapshot *s)
@@ -337,6 +388,7 @@ static void collect_sources(void *ctx, struct snapshot *s)
 	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 2 +
 	           app->out.n;
 	size_t k = 0;
+	log_source_changes(app);
 	s->sources = xrealloc(s->sources, n * sizeof *s->sources);
 	if (app->demo)
 		s->sources[k++] = app->demo_src.info;
@@ -559,6 +611,9 @@ static int open_sources(struct app *app)
 		specs = (const char *const *)app->cfg.sources;
 		n = app->cfg.n_sources;
 	}
+	/* a board fed only by POST /events needs no other source */
+	if (n == 0 && !app->opt.demo && outputs_find(&app->out, "http") && !app->mode->to_end)
+		return 0;
 	if (n == 0 && !app->opt.demo) {
 		fputs("ccboard: no source: give a queue_log file, '-' for standard input, or --demo\n"
 		      "Try 'ccboard --help'.\n", stderr);
@@ -616,6 +671,31 @@ static int start_output(struct app *app, enum run_output kind)
 	return -1;
 }
 
+/* The HTTP listener, from --http, or from [http] listen in a run that does not
+ * end by itself (a --once beside a running service must not fight for its
+ * port). Returns -1 after a message. */
+static int start_http(struct app *app)
+{
+	const char *listen = app->opt.http;
+	if (!listen && !app->mode->exits_at_end)
+		listen = app->cfg.http_listen;
+	if (!listen)
+		return 0;
+	struct http_conf hc = { listen, app->cfg.http_token_file, (size_t)app->cfg.http_max_body };
+	struct source_sink sink = { app, on_line, on_event, NULL };
+	char *cause = NULL;
+	struct output out = http_new(app->loop, &hc, &sink, &cause);
+	if (out.ops == NULL) {
+		eprintf("ccboard: http: %s\n", cause ? cause : "cannot start");
+		free(cause);
+		return -1;
+	}
+	outputs_add(&app->out, out);
+	if (!app->mode->screen)
+		eprintf("ccboard: http: listening on %s\n", listen);
+	return 0;
+}
+
 static int start_outputs(struct app *app)
 {
 	char *cause = NULL;
@@ -631,7 +711,7 @@ static int start_outputs(struct app *app)
 	for (int i = 0; i < app->mode->n_outputs; i++)
 		if (start_output(app, app->mode->outputs[i]) != 0)
 			return -1;
-	return 0;
+	return start_http(app);
 }
 
 static void start_signals(struct app *app)
@@ -729,7 +809,8 @@ int main(int argc, char **argv)
 	rc = parse_options(argc, argv, &app.opt);
 	if (rc != 0)
 		return rc < 0 ? 2 : 0;
-	app.mode = run_mode_decide(app.opt.replay, app.opt.once, app.opt.json);
+	app.mode = app.opt.headless ? run_mode_headless(app.opt.replay)
+	                            : run_mode_decide(app.opt.replay, app.opt.once, app.opt.json);
 	if (!stdout_ok && !app.mode->screen) {
 		fputs("ccboard: standard output is closed\n", stderr);
 		return 1;
@@ -746,6 +827,7 @@ int main(int argc, char **argv)
 	model_free(app.model);
 	demo_free(app.demo);
 	free(app.sources);
+	free(app.src_seen);
 	free(app.config_path);
 	config_free(&app.cfg);
 	return rc;

@@ -129,10 +129,31 @@ def rows_latency(r):
     return out
 
 
+def rows_http(r):
+    size, m, fresh, h = (num(r, k) for k in ("http_metrics_bytes", "http_metrics_ms",
+                                               "http_metrics_fresh_ms", "http_healthz_ms"))
+    out = []
+    if m is None:
+        out.append(("6 /metrics scrape", "not measured", "", "", "", "n/a"))
+    else:
+        out.append(("6 /metrics scrape, 50 q 500 a", "%.2f ms, %.0f KB" % (m, size / 1024),
+                    "curl /healthz %.2f ms" % h, ratio(m, h), "< 5 ms", verdict(m < 5)))
+        if fresh is not None:
+            out.append(("  first scrape after a tick", "%.2f ms" % fresh, "", ratio(fresh, h),
+                        "< 5 ms", verdict(fresh < 5)))
+    lps = num(r, "http_events_lps")
+    out.append(("6 POST /events, 1 client", "%.0f lines/s" % lps if lps else "not measured",
+                "", "", ">= 50,000 lines/s", verdict(None if lps is None else lps >= 50000)))
+    cpu = num(r, "http_prom_cpu")
+    out.append(("6 live CPU, Prometheus at 1 s", "%.2f %% of a core" % cpu if cpu is not None
+                else "not measured", "", "", "< 1 %", verdict(None if cpu is None else cpu < 1)))
+    return out
+
+
 def main(path):
     r = load(path)
     rows = [("figure", "measured", "reference (same run)", "ratio", "target", "verdict")]
-    for part in (rows_replay, rows_memory, rows_live, rows_traffic, rows_latency):
+    for part in (rows_replay, rows_memory, rows_live, rows_traffic, rows_latency, rows_http):
         rows += part(r)
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     for n, row in enumerate(rows):

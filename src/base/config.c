@@ -25,7 +25,8 @@ enum key_scope {
 	KS_DEFAULTS = 1u << 1,
 	KS_QUEUE = 1u << 2,
 	KS_SOURCES = 1u << 3,
-	KS_AMI = 1u << 4
+	KS_AMI = 1u << 4,
+	KS_HTTP = 1u << 5
 };
 #define KS_QUEUE_CONF (KS_DEFAULTS | KS_QUEUE)
 
@@ -103,6 +104,12 @@ static const struct config_key config_keys[] = {
 	  "file holding the AMI password" },
 	{ KS_AMI, "resync_s", KT_DURATION, "60", 0, 86400, NULL, CFG(ami_resync_s),
 	  "ask AMI for QueueStatus this often to correct live state (0: never)" },
+	{ KS_HTTP, "listen", KT_STRING, NULL, 0, 0, NULL, CFG(http_listen),
+	  "serve /metrics, /snapshot, /healthz and /events here: HOST:PORT, [::1]:PORT, *:PORT" },
+	{ KS_HTTP, "token_file", KT_PATH, NULL, 0, 0, NULL, CFG(http_token_file),
+	  "file (chmod 600) holding the bearer token POST /events requires" },
+	{ KS_HTTP, "max_body", KT_SIZE, "1M", 1024, 1073741824, NULL, CFG(http_max_body),
+	  "largest POST /events body; a larger one gets 413" },
 };
 
 #define N_KEYS (sizeof config_keys / sizeof config_keys[0])
@@ -160,6 +167,7 @@ static void key_store(const struct config_key *k, union iv_value x, char *field,
 {
 	switch (k->type) {
 	case KT_INT:
+	case KT_SIZE:
 	case KT_DURATION:
 	case KT_TIME:
 		*(int *)(void *)field = (int)x.i;
@@ -258,7 +266,7 @@ static void free_strings(void *base, unsigned scope)
 
 void config_free(struct config *cfg)
 {
-	free_strings(cfg, KS_GENERAL | KS_SOURCES | KS_AMI);
+	free_strings(cfg, KS_GENERAL | KS_SOURCES | KS_AMI | KS_HTTP);
 	free_strings(&cfg->defaults, KS_QUEUE_CONF);
 	for (size_t i = 0; i < cfg->n_queues; i++) {
 		free_strings(&cfg->queues[i], KS_QUEUE_CONF);
@@ -288,7 +296,7 @@ const char *config_sl_formula_name(enum sl_formula f)
 /* ---- loading ----------------------------------------------------------- */
 
 enum section_kind { SK_NONE, SK_GENERAL, SK_DEFAULTS, SK_QUEUE, SK_AGENTS, SK_SOURCES,
-	SK_AMI, SK_ALERT, SK_UNKNOWN };
+	SK_AMI, SK_HTTP, SK_ALERT, SK_UNKNOWN };
 
 struct seen {                   /* a section or key already read, for duplicates */
 	char *name;                 /* "[section]" or "[section]\nkey" */
@@ -402,7 +410,7 @@ static void section_begin(struct load *ld, const char *name)
 {
 	static const struct { const char *name; enum section_kind kind; } fixed[] = {
 		{ "general", SK_GENERAL }, { "defaults", SK_DEFAULTS }, { "agents", SK_AGENTS },
-		{ "sources", SK_SOURCES }, { "ami", SK_AMI },
+		{ "sources", SK_SOURCES }, { "ami", SK_AMI }, { "http", SK_HTTP },
 	};
 	snprintf(ld->section, sizeof ld->section, "[%s]", name);
 	ld->kind = SK_UNKNOWN;
@@ -439,6 +447,8 @@ static const char *scope_sections(unsigned scope)
 		return "[sources] or [general]";
 	if (scope & KS_GENERAL)
 		return "[general]";
+	if (scope & KS_HTTP)
+		return "[http]";
 	return "[ami]";
 }
 
@@ -457,7 +467,7 @@ static void table_set(struct load *ld, const char *name, const char *value)
 {
 	static const unsigned scope_of[] = { [SK_GENERAL] = KS_GENERAL,
 		[SK_DEFAULTS] = KS_DEFAULTS, [SK_QUEUE] = KS_QUEUE,
-		[SK_SOURCES] = KS_SOURCES, [SK_AMI] = KS_AMI };
+		[SK_SOURCES] = KS_SOURCES, [SK_AMI] = KS_AMI, [SK_HTTP] = KS_HTTP };
 	struct config *cfg = ld->cfg;
 	unsigned scope = scope_of[ld->kind];
 	const struct config_key *k = key_find(scope, name);

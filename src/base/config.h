@@ -63,6 +63,10 @@ struct config {
 	char *ami_secret;
 	char *ami_secret_file;
 	int ami_resync_s;        /* [ami] resync_s: QueueStatus every N s; 60, 0: never */
+	/* [http] */
+	char *http_listen;       /* NULL: no listener (unless --http) */
+	char *http_token_file;   /* NULL: POST /events refused */
+	int http_max_body;       /* bytes; 1M */
 	/* for the file-permission warning on secrets */
 	bool has_secret;
 };

@@ -141,6 +141,33 @@ int iv_enum(const char *v, const char *const *choices, int *out, char *why, size
 	return -1;
 }
 
+int iv_size(const char *v, double min, double max, long long *out, char *why, size_t len)
+{
+	static const char units[] = "KMG";
+	char num[32];
+	size_t n = strlen(v);
+	const char *u = n ? strchr(units, toupper((unsigned char)v[n - 1])) : NULL;
+	long long mult = 1;
+	if (u && *u) {
+		for (const char *p = units; p <= u; p++)
+			mult *= 1024;
+		n--;
+	}
+	if (n == 0 || n >= sizeof num) {
+		snprintf(why, len, "not a size (65536, 64K, 1M): '%s'", v);
+		return -1;
+	}
+	memcpy(num, v, n);
+	num[n] = '\0';
+	long long x;
+	if (iv_int(num, 0, 1e12, &x, why, len) < 0)
+		return -1;
+	if (check_range((double)(x * mult), min, max, v, why, len) < 0)
+		return -1;
+	*out = x * mult;
+	return 0;
+}
+
 /* Parses H:MM or HH:MM into minutes after midnight. */
 int iv_time(const char *v, int *out, char *why, size_t len)
 {
@@ -182,6 +209,8 @@ int iv_parse(const struct iv_spec *spec, const char *v, const char *home,
 		return iv_int(v, s->min, s->max, &out->i, why, len);
 	case KT_DURATION:
 		return iv_duration(v, s->min, s->max, &out->i, why, len);
+	case KT_SIZE:
+		return iv_size(v, s->min, s->max, &out->i, why, len);
 	case KT_DOUBLE:
 		return iv_double(v, s->min, s->max, &out->d, why, len);
 	case KT_BOOL:
@@ -212,10 +241,11 @@ void iv_write_spec(FILE *out, const struct iv_spec *spec)
 	static const char *const names[] = { [KT_INT] = "int", [KT_DOUBLE] = "number",
 		[KT_BOOL] = "bool", [KT_STRING] = "string", [KT_PATH] = "path",
 		[KT_ENUM] = "choice", [KT_TIME] = "HH:MM", [KT_DURATION] = "duration",
-		[KT_LIST] = "list" };
+		[KT_LIST] = "list", [KT_SIZE] = "size" };
 	char range[64];
 	fputs(names[spec->type], out);
-	if (spec->type == KT_INT || spec->type == KT_DOUBLE || spec->type == KT_DURATION) {
+	if (spec->type == KT_INT || spec->type == KT_DOUBLE || spec->type == KT_DURATION ||
+	    spec->type == KT_SIZE) {
 		range_text(range, sizeof range, spec->min, spec->max);
 		fprintf(out, " %s", range);
 	}

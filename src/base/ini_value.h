@@ -22,7 +22,8 @@ enum iv_type {
 	KT_ENUM,       /* one of choices (exact case) */
 	KT_TIME,       /* HH:MM -> minutes after midnight */
 	KT_DURATION,   /* seconds: 90, 90s, 15m, 4h; min..max */
-	KT_LIST        /* one item of a list (the key repeated adds one); ~/ expanded */
+	KT_LIST,       /* one item of a list (the key repeated adds one); ~/ expanded */
+	KT_SIZE        /* bytes: 65536, 64K, 1M, 1G (powers of 1024); min..max */
 };
 
 /* What a key accepts: its type and, by type, its range or its choices. */
@@ -32,7 +33,7 @@ struct iv_spec {
 	const char *const *choices;   /* KT_ENUM: NULL-terminated */
 };
 
-/* A parsed value, the member by type: i for KT_INT, KT_DURATION (seconds),
+/* A parsed value, the member by type: i for KT_INT, KT_SIZE, KT_DURATION (seconds),
  * KT_TIME (minutes) and KT_ENUM (the index of the choice); d for KT_DOUBLE;
  * b for KT_BOOL; s for KT_STRING, KT_PATH and KT_LIST (malloc'ed, the caller
  * owns it; NULL for an empty string or path). */
@@ -58,6 +59,7 @@ int iv_int(const char *v, double min, double max, long long *out, char *why, siz
 int iv_double(const char *v, double min, double max, double *out, char *why, size_t len);
 int iv_duration(const char *v, double min, double max, long long *out, char *why,
                 size_t len);
+int iv_size(const char *v, double min, double max, long long *out, char *why, size_t len);
 int iv_time(const char *v, int *out, char *why, size_t len);
 int iv_enum(const char *v, const char *const *choices, int *out, char *why, size_t len);
 

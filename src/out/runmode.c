@@ -37,3 +37,15 @@ bool run_mode_reads_snapshot(const struct run_mode *m)
 {
 	return m->to_end && m->clock == RUN_CLOCK_WALL;
 }
+
+/* Headless: nothing on the terminal; the run ends on SIGTERM or SIGINT. A
+ * replay keeps serving the end of its log until then. */
+static const struct run_mode headless_modes[2] = {
+	{ "headless", RUN_CLOCK_WALL, RUN_EACH_TICK, .n_outputs = 0 },
+	{ "replay headless", RUN_CLOCK_REPLAY, RUN_EACH_TICK, .to_end = true, .n_outputs = 0 },
+};
+
+const struct run_mode *run_mode_headless(bool replay)
+{
+	return &headless_modes[replay ? 1 : 0];
+}

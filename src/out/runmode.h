@@ -45,6 +45,11 @@ struct run_mode {
 /* Returns the mode of these options (static). */
 const struct run_mode *run_mode_decide(bool replay, bool once, bool json);
 
+/* Returns the mode of --headless (with --replay or not): sources, model and
+ * alerts without a screen or standard output, as a service; the HTTP
+ * listener, when configured, is its output. Static. */
+const struct run_mode *run_mode_headless(bool replay);
+
 /* True when the sources read what is there now and stop (--once on the live
  * clock), rather than from where a replay would start. */
 bool run_mode_reads_snapshot(const struct run_mode *m);

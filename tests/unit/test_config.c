@@ -399,6 +399,42 @@ static void test_bool_spelling(void **state)
 	config_free(&cfg);
 }
 
+/* [http]: a size with its suffix, and a size refused with the line. */
+static void test_http_keys(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/ccboard-test-http-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs("[http]\nlisten = [::1]:9650\ntoken_file = /etc/t\nmax_body = 64K\n"
+	      "[http]\n", f);
+	fclose(f);
+	struct config cfg;
+	char *errors = NULL;
+	config_defaults(&cfg);
+	assert_int_equal(cfg.http_max_body, 1 << 20);
+	assert_null(cfg.http_listen);
+	assert_int_equal(config_load(&cfg, path, &errors), 1);   /* the section twice */
+	assert_string_equal(cfg.http_listen, "[::1]:9650");
+	assert_string_equal(cfg.http_token_file, "/etc/t");
+	assert_int_equal(cfg.http_max_body, 64 * 1024);
+	free(errors);
+	config_free(&cfg);
+	f = fopen(path, "w");
+	fputs("[http]\nmax_body = 12Q\n[general]\nmax_body = 1M\n", f);
+	fclose(f);
+	config_defaults(&cfg);
+	errors = NULL;
+	assert_int_equal(config_load(&cfg, path, &errors), 2);
+	assert_non_null(strstr(errors, ":2: [http] max_body"));
+	assert_non_null(strstr(errors, ":4: [general] max_body: unknown key here; it belongs in "
+	                       "[http]"));
+	free(errors);
+	config_free(&cfg);
+	unlink(path);
+}
+
 static void write_secret_file(char *path, mode_t mode)
 {
 	int fd = mkstemp(path);
@@ -490,8 +526,9 @@ static void test_shipped_config_documents_every_key(void **state)
 			fail_msg("config.ini does not document %s", key);
 		keys++;
 	}
-	assert_int_equal(keys, 27);   /* + alert_exec_timeout_s, allow, idle_timeout_s, resync_s,
-	                                  future_slack_s, max_queues, max_agents */
+	assert_int_equal(keys, 30);   /* + alert_exec_timeout_s, allow, idle_timeout_s, resync_s,
+	                                  future_slack_s, max_queues, max_agents, [http] listen,
+	                                  token_file, max_body */
 	free(ref);
 	free(ini);
 }
@@ -575,6 +612,7 @@ int main(void)
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_alert_hysteresis_gap),
 		cmocka_unit_test(test_bool_spelling),
+		cmocka_unit_test(test_http_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

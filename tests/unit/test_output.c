@@ -308,6 +308,18 @@ static void test_run_modes(void **state)
 	assert_int_equal(m->cadence, RUN_EACH_TICK);
 	assert_false(m->exits_at_end);
 	assert_string_equal(run_mode_decide(false, true, true)->owed, "snapshot");
+	/* headless: no screen, nothing on standard output, never ends by itself,
+	 * owes nothing to a signal (SIGTERM is its normal end: status 0) */
+	for (int replay = 0; replay <= 1; replay++) {
+		m = run_mode_headless(replay);
+		assert_false(m->screen);
+		assert_int_equal(m->n_outputs, 0);
+		assert_false(m->exits_at_end);
+		assert_null(m->owed);
+		assert_int_equal(m->cadence, RUN_EACH_TICK);
+		assert_int_equal(m->clock, replay ? RUN_CLOCK_REPLAY : RUN_CLOCK_WALL);
+		assert_int_equal(m->to_end, replay);
+	}
 }
 
 int main(void)
