@@ -47,6 +47,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The unit's ExecReload runs /bin/kill, which procps ships (not in a minimal
 # system); dpkg-shlibdeps adds the libraries after it.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "procps")
+# man-db, so that "man ccboard" works on a minimal system (apt installs what
+# is recommended unless told not to).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "man-db")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "asterisk, prometheus, prometheus-alertmanager")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # cpack marks nothing as a conffile by itself: dpkg keeps an edited
