@@ -602,10 +602,12 @@ static const struct text_col { const char *figure; int width; enum text_fmt fmt;
 
 static void text_cell(char *buf, size_t n, double v, enum text_fmt fmt)
 {
-	long long i = (long long)v;
-	if (isnan(v))
+	if (isnan(v) || fabs(v) >= 9e18) {   /* null, or beyond what a count can be */
 		snprintf(buf, n, "-");
-	else if (fmt == TF_MMSS)
+		return;
+	}
+	long long i = (long long)v;
+	if (fmt == TF_MMSS)
 		snprintf(buf, n, "%lld:%02lld", i / 60, i % 60);
 	else if (fmt == TF_1DP || fmt == TF_0DP)
 		snprintf(buf, n, fmt == TF_1DP ? "%.1f" : "%.0f", v);
