@@ -231,7 +231,14 @@ static void rec_push(struct contacts *c, const struct ct_rec *r)
 		c->cap_recs = cap;
 		c->rec_head = 0;
 	}
-	c->recs[(c->rec_head + c->n_recs++) % c->cap_recs] = *r;
+	/* lines of several sources may come a little out of time order: keep the
+	 * ring sorted by time, so each record leaves the window when its time does */
+	size_t i = c->n_recs++;
+	while (i > 0 && c->recs[(c->rec_head + i - 1) % c->cap_recs].t > r->t) {
+		c->recs[(c->rec_head + i) % c->cap_recs] = c->recs[(c->rec_head + i - 1) % c->cap_recs];
+		i--;
+	}
+	c->recs[(c->rec_head + i) % c->cap_recs] = *r;
 }
 
 static bool in_today(const struct contacts *c, int64_t t)
@@ -373,7 +380,7 @@ int64_t contacts_now(const struct contacts *c)
 
 bool contacts_any(const struct contacts *c)
 {
-	return c->n_channels > 0;
+	return c->saw_events;
 }
 
 /* ---- contacts and customers ------------------------------------------------------- */
@@ -569,6 +576,7 @@ enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_ev
 {
 	int ch, q;
 	contacts_advance(c, ev->ts_ms);
+	c->saw_events = true;
 	struct contact *k = contact_find(c, ev->id);
 	if (ev->kind == CE_CREATED) {
 		if (k && (k->state == ST_OPEN || (k->voice && k->seen)))

@@ -69,7 +69,8 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev);
 void contacts_advance(struct contacts *c, int64_t now_ms);
 int64_t contacts_now(const struct contacts *c);
 
-/* True once any contact event or voice contact was seen. */
+/* True once a contact event was applied: until then (voice-only input) the
+ * snapshot has no contact keys, and voice-only output stays as it was. */
 bool contacts_any(const struct contacts *c);
 
 /* Reading. Channels and queues are in order of first sight. */

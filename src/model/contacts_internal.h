@@ -64,6 +64,7 @@ struct contacts {
 	struct contacts_conf conf;
 	int64_t now_ms, day_start_ms, day_end_ms, next_sweep_ms;
 	bool started;
+	bool saw_events;            /* a contact event (not only calls) was applied */
 	struct ct_scope channels[CONTACTS_MAX_CHANNELS];
 	int n_channels;
 	struct ct_scope *queues;
