@@ -331,7 +331,8 @@ static void sweep(struct contacts *c)
 			struct customer *u = (struct customer *)n;
 			size_t drop = 0;
 			next = n->next;
-			while (drop < u->n && u->list[drop]->created_ms <= old)
+			/* [created - window, created): one exactly window old still counts */
+			while (drop < u->n && u->list[drop]->created_ms < old)
 				u->list[drop++]->cust = NULL;
 			memmove(u->list, u->list + drop, (u->n - drop) * sizeof *u->list);
 			u->n -= drop;
@@ -345,7 +346,7 @@ static void sweep(struct contacts *c)
 			struct contact *k = (struct contact *)n;
 			bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
 			next = n->next;
-			if (k->cust || k->created_ms > old || k->last_ms > (open ? stale : old))
+			if (k->cust || k->created_ms >= old || k->last_ms >= (open ? stale : old))
 				continue;
 			ht_remove(&c->contacts, n);
 			contact_free(k);
