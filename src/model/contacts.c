@@ -774,6 +774,14 @@ bool contacts_derived(const struct ct_tally *t, const char *name, int64_t all_cr
 	return true;
 }
 
+static bool text_clean(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 bool contacts_check(const struct contacts *c)
 {
 	int64_t unseen = 0, open = 0;
@@ -793,10 +801,22 @@ bool contacts_check(const struct contacts *c)
 			const struct contact *k = (const struct contact *)n;
 			unseen += !k->seen;
 			open += k->seen && !k->voice && k->state == ST_OPEN;
-			for (const char *p = k->node.key; *p; p++)
-				if ((unsigned char)*p < 0x20 || *p == 0x7f)
-					return false;
+			if (!text_clean(k->node.key))
+				return false;
 		}
+	for (size_t b = 0; b < c->customers.nb; b++)
+		for (const struct hnode *n = c->customers.b[b]; n; n = n->next)
+			if (!text_clean(n->key))
+				return false;
+	for (int i = 0; i < c->n_reasons; i++)
+		if (!text_clean(c->reasons[i]))
+			return false;
+	for (int i = 0; i < c->n_channels; i++)
+		if (!text_clean(c->channels[i].name))
+			return false;
+	for (int i = 0; i < c->n_queues; i++)
+		if (!text_clean(c->queues[i].name))
+			return false;
 	return open <= c->created_seen + unseen;
 }
 

@@ -100,7 +100,8 @@ bool contacts_derived(const struct ct_tally *t, const char *name, int64_t all_cr
 void contacts_json(const struct contacts *c, json_t *root,
                    json_t *(*make_queue)(void *ctx, const char *name), void *ctx);
 
-/* Invariants for tests: counts never negative, open <= created + unseen. */
+/* Invariants for tests: counts never negative, open <= created + unseen, no
+ * control byte in any stored text (ids, customers, reasons, channels, queues). */
 bool contacts_check(const struct contacts *c);
 /* Stored contacts and customers (for tests of forgetting). */
 size_t contacts_stored(const struct contacts *c, size_t *customers);
