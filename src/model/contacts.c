@@ -472,10 +472,17 @@ static void created(struct contacts *c, struct contact *k, const char *customer,
 		customer_created(c, k, customer, t);
 }
 
+/* Time from k's created to t; 0 for an event stamped before it (systems'
+ * clocks disagree, lines come out of order): a time is never negative. */
+static int64_t since_created(const struct contact *k, int64_t t)
+{
+	return t > k->created_ms ? t - k->created_ms : 0;
+}
+
 static void replied(struct contacts *c, struct contact *k, int64_t t)
 {
 	if (k->seen && !k->replied && !k->voice) {
-		int64_t frt = t - k->created_ms;
+		int64_t frt = since_created(k, t);
 		count(c, t, k->ch, k->q, CT_FIRST_RESPONSES, 1);
 		count(c, t, k->ch, k->q, CT_FRT_SUM, frt);
 		if (frt <= c->channels[k->ch].frt_ms)
@@ -545,7 +552,7 @@ static bool apply_to(struct contacts *c, struct contact *k, const struct contact
 		count(c, t, k->ch, k->q, CT_RESOLVED, 1);
 		if (k->seen) {
 			count(c, t, k->ch, k->q, CT_RESOLVED_TIMED, 1);
-			count(c, t, k->ch, k->q, CT_RESOLUTION_SUM, t - k->created_ms);
+			count(c, t, k->ch, k->q, CT_RESOLUTION_SUM, since_created(k, t));
 			count(c, t, k->ch, k->q, CT_REPLIES_RESOLVED, k->replies);
 		}
 		k->state = ST_RESOLVED;
