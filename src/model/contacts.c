@@ -639,27 +639,29 @@ static bool caller_is_customer(const char *cid)
 void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 {
 	int64_t t = ev->time * 1000;
+	char callid[CONTACT_TEXT_MAX + 1], queue[CONTACT_TEXT_MAX + 1];
 	contacts_advance(c, t);
 	if (!ev->callid || !*ev->callid)
 		return;
-	struct contact *k = contact_find(c, ev->callid);
+	/* stored text is safe text, as the contact events' (SPEC 6.1) */
+	textsafe_copy(callid, sizeof callid, ev->callid, -1, TEXTSAFE_UTF8);
+	struct contact *k = contact_find(c, callid);
 	if (k && !k->voice)
 		return;          /* a contact event's id, not a call */
 	if (ev->kind == EV_ENTER) {
 		if (k) {
 			k->state = ST_WAITING;
 		} else if (ev->queue) {
-			int ch = channel_index(c, "voice"), q = ch < 0 ? -1 : queue_index(c, ev->queue);
+			textsafe_copy(queue, sizeof queue, ev->queue, -1, TEXTSAFE_UTF8);
+			int ch = channel_index(c, "voice"), q = ch < 0 ? -1 : queue_index(c, queue);
 			if (q < 0)
 				return;
-			k = contact_add(c, ev->callid, ch, q, t);
+			k = contact_add(c, callid, ch, q, t);
 			k->voice = true;
-			char *cid = caller_is_customer(ev->callerid) ? textsafe_dup(ev->callerid, -1,
-			                                                          TEXTSAFE_UTF8) : NULL;
-			if (cid && strlen(cid) > CONTACT_TEXT_MAX)
-				cid[CONTACT_TEXT_MAX] = '\0';
+			char cid[CONTACT_TEXT_MAX + 1] = "";
+			if (caller_is_customer(ev->callerid))
+				textsafe_copy(cid, sizeof cid, ev->callerid, -1, TEXTSAFE_UTF8);
 			created(c, k, cid, NULL, t);
-			free(cid);
 		}
 	}
 	if (!k)
