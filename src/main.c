@@ -289,6 +289,8 @@ static void on_line(void *ctx, struct source *src, char *line, size_t len)
 		/* a bad object, or one that cannot be placed, is a bad line */
 		if (!contact_parse(&app->contact_parser, line, len, &ce))
 			src->info.bad_lines++;
+		else if (ce.ts_ms / 1000 > (int64_t)time(NULL) + app->cfg.defaults.future_slack_s)
+			src->info.bad_lines++;     /* from the future, as a queue_log line (SPEC 3) */
 		else if (contacts_apply(app->contacts, &ce) >= CONTACTS_UNPLACED)
 			src->info.bad_lines++;
 		else if (app->mode->clock == RUN_CLOCK_REPLAY)

@@ -708,27 +708,46 @@ const struct ct_tally *contacts_window(const struct contacts *c, enum contacts_s
 	return &contacts_scope(c, s, i)->window;
 }
 
-void contacts_live(const struct contacts *c, enum contacts_scope s, size_t i,
-                   struct contacts_live *out)
+static void live_add(struct contacts_live *l, int64_t age, bool replied)
 {
-	memset(out, 0, sizeof *out);
+	l->open++;
+	if (age > l->oldest_open_ms)
+		l->oldest_open_ms = age;
+	if (!replied) {
+		l->unanswered++;
+		if (age > l->oldest_unanswered_ms)
+			l->oldest_unanswered_ms = age;
+	}
+}
+
+void contacts_live_all(const struct contacts *c, struct contacts_live *channels,
+                       struct contacts_live *queues, struct contacts_live *total)
+{
+	memset(channels, 0, (size_t)c->n_channels * sizeof *channels);
+	memset(queues, 0, (size_t)c->n_queues * sizeof *queues);
+	memset(total, 0, sizeof *total);
 	for (size_t b = 0; b < c->contacts.nb; b++)
 		for (const struct hnode *n = c->contacts.b[b]; n; n = n->next) {
 			const struct contact *k = (const struct contact *)n;
 			if (!k->seen || k->voice || k->state != ST_OPEN)
 				continue;
-			if ((s == CS_CHANNEL && (size_t)k->ch != i) || (s == CS_QUEUE && (size_t)k->q != i))
-				continue;
 			int64_t age = c->now_ms - k->created_ms;
-			out->open++;
-			if (age > out->oldest_open_ms)
-				out->oldest_open_ms = age;
-			if (!k->replied) {
-				out->unanswered++;
-				if (age > out->oldest_unanswered_ms)
-					out->oldest_unanswered_ms = age;
-			}
+			live_add(&channels[k->ch], age, k->replied);
+			live_add(&queues[k->q], age, k->replied);
+			live_add(total, age, k->replied);
 		}
+}
+
+void contacts_live(const struct contacts *c, enum contacts_scope s, size_t i,
+                   struct contacts_live *out)
+{
+	struct contacts_live *ch = xmalloc(((size_t)c->n_channels + 1) * sizeof *ch);
+	struct contacts_live *q = xmalloc(((size_t)c->n_queues + 1) * sizeof *q);
+	struct contacts_live total;
+	contacts_live_all(c, ch, q, &total);
+	*out = s == CS_CHANNEL ? ch[i] : s == CS_QUEUE ? q[i] : total;
+	free(ch);
+	free(q);
 }
 
 /* num / den rounded half away from zero. */

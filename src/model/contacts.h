@@ -89,6 +89,10 @@ struct contacts_live {
 };
 void contacts_live(const struct contacts *c, enum contacts_scope s, size_t i,
                    struct contacts_live *out);
+/* The live figures of every channel, every queue and the total in one pass
+ * (arrays of contacts_channel_count and contacts_queue_count entries). */
+void contacts_live_all(const struct contacts *c, struct contacts_live *channels,
+                       struct contacts_live *queues, struct contacts_live *total);
 /* Hundredths of a derived figure (SPEC 6.3) of t; false when null. all_created:
  * every channel's created in the same period (for mix_pct). */
 bool contacts_derived(const struct ct_tally *t, const char *name, int64_t all_created,

@@ -43,12 +43,12 @@ static json_t *period_json(const struct ct_tally *t, int64_t all_created, int wi
 	return o;
 }
 
-static json_t *scope_json(const struct contacts *c, enum contacts_scope s, size_t i)
+static json_t *scope_json(const struct contacts *c, enum contacts_scope s, size_t i,
+                          const struct contacts_live *lv)
 {
 	const struct ct_scope *sc = contacts_scope(c, s, i);
-	struct contacts_live live;
+	struct contacts_live live = *lv;
 	json_t *o = json_object(), *reasons = json_object();
-	contacts_live(c, s, i, &live);
 	if (s == CS_CHANNEL) {
 		const struct channel_conf *cc = c->conf.cfg ? config_channel(c->conf.cfg, sc->name)
 		                                            : NULL;
@@ -153,15 +153,18 @@ void contacts_json(const struct contacts *c, json_t *root,
 	/* channels, sorted by name */
 	char *const **order = xmalloc(((size_t)c->n_channels + 1) * sizeof *order);
 	json_t *chs = json_array();
+	struct contacts_live *lch = xmalloc(((size_t)c->n_channels + 1) * sizeof *lch);
+	struct contacts_live *lq = xmalloc(((size_t)c->n_queues + 1) * sizeof *lq), ltotal;
+	contacts_live_all(c, lch, lq, &ltotal);
 	for (int i = 0; i < c->n_channels; i++)
 		order[i] = &c->channels[i].name;
 	qsort(order, (size_t)c->n_channels, sizeof *order, by_name);
 	for (int i = 0; i < c->n_channels; i++) {
 		size_t ci = (size_t)((const struct ct_scope *)(const void *)order[i] - c->channels);
-		json_array_append_new(chs, scope_json(c, CS_CHANNEL, ci));
+		json_array_append_new(chs, scope_json(c, CS_CHANNEL, ci, &lch[ci]));
 	}
 	json_object_set_new(root, "channels", chs);
-	json_object_set_new(root, "channel_total", scope_json(c, CS_TOTAL, 0));
+	json_object_set_new(root, "channel_total", scope_json(c, CS_TOTAL, 0, &ltotal));
 	/* pivots by pair */
 	json_t *pairs = json_object();
 	for (int i = 0; i < c->n_pairs; i++) {
@@ -194,7 +197,9 @@ void contacts_json(const struct contacts *c, json_t *root,
 			json_array_insert_new(qs, at, q);
 		}
 		if (q)
-			json_object_set_new(q, "contacts", scope_json(c, CS_QUEUE, (size_t)i));
+			json_object_set_new(q, "contacts", scope_json(c, CS_QUEUE, (size_t)i, &lq[i]));
 	}
 	free(order);
+	free(lch);
+	free(lq);
 }

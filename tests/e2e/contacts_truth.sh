@@ -45,4 +45,19 @@ assert {c["name"] for c in s["channels"]} >= {"email", "chat", "voice"}
 assert all("contacts" in q for q in s["queues"])
 PY
 pass "two files: channels, channel_total, pivots_by_pair, journeys, queues' contacts"
+# a contact event stamped in the future is a bad line and moves no clock
+{
+	echo '{"ts":1767254400,"event":"created","id":"A","channel":"email"}'
+	echo '{"ts":4000000000,"event":"created","id":"B","channel":"chat"}'
+} > "$TMP/future.log"
+"$CCBOARD" --replay --once --json "$TMP/future.log" > "$TMP/future.json" \
+	|| fail "future: ccboard exited $?"
+python3 - "$TMP/future.json" <<'PY' || fail "future: a line from the future was applied"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["sources"][0]["bad_lines"] == 1, s["sources"]
+assert s["as_of"] == 1767254400, s["as_of"]
+assert [c["name"] for c in s["channels"]] == ["email"], s["channels"]
+PY
+pass "future: a contact event from the future is a bad line"
 echo "all contact truth comparisons passed"
