@@ -261,13 +261,13 @@ static void count(struct contacts *c, int64_t t, int ch, int q, int field, int64
 		                             .field = (int16_t)field, .v = v});
 }
 
-static void count_pair(struct contacts *c, int64_t t, int pair)
+static void count_pair(struct contacts *c, int64_t t, int pair, int64_t v)
 {
 	if (in_today(c, t))
-		c->pairs[pair].today++;
+		c->pairs[pair].today += v;
 	if (in_window(c, t)) {
-		c->pairs[pair].window++;
-		rec_push(c, &(struct ct_rec){.t = t, .ch = (int16_t)pair, .field = -1, .v = 1});
+		c->pairs[pair].window += v;
+		rec_push(c, &(struct ct_rec){.t = t, .ch = (int16_t)pair, .field = -1, .v = v});
 	}
 }
 
@@ -400,22 +400,68 @@ static struct contact *contact_add(struct contacts *c, const char *id, int ch, i
 	k->q = (int16_t)q;
 	k->created_ms = k->last_ms = t;
 	k->state = ST_UNKNOWN;
+	k->pair = -1;
 	ht_insert(&c->contacts, &k->node);
 	return k;
 }
 
-static void customer_unlink(struct contact *k)
+/* Sets whether u's contact at index i is a repeat, a pivot (and of which
+ * pair) and an unanswered pivot, from its previous contact as known now,
+ * counting the change at its created. Lines of several sources may come out
+ * of time order (a contact or a reply learnt after a later contact of the
+ * same customer): the later contact is judged again, so the counts end as if
+ * the lines had come in time order. */
+static void judge(struct contacts *c, struct customer *u, size_t i)
+{
+	struct contact *k = u->list[i];
+	const struct contact *prev = i ? u->list[i - 1] : NULL;
+	int64_t t = k->created_ms;
+	bool rep = prev && prev->created_ms >= t - c->conf.repeat_window_s * 1000;
+	bool piv = prev && prev->ch != k->ch &&
+	           prev->created_ms >= t - c->conf.pivot_window_s * 1000;
+	bool unans = piv && !(prev->replied && prev->first_reply_ms <= t);
+	int pair = piv ? pair_index(c, prev->ch, k->ch) : -1;
+	if (rep != k->is_repeat)
+		count(c, t, k->ch, k->q, CT_REPEATS, rep ? 1 : -1);
+	if (piv != k->is_pivot)
+		count(c, t, k->ch, k->q, CT_PIVOTS, piv ? 1 : -1);
+	if (unans != k->is_unanswered)
+		count(c, t, k->ch, k->q, CT_PIVOTS_UNANSWERED, unans ? 1 : -1);
+	if (pair != k->pair) {
+		if (k->pair >= 0)
+			count_pair(c, t, k->pair, -1);
+		if (pair >= 0)
+			count_pair(c, t, pair, 1);
+	}
+	k->is_repeat = rep;
+	k->is_pivot = piv;
+	k->is_unanswered = unans;
+	k->pair = (int16_t)pair;
+}
+
+static size_t customer_pos(const struct customer *u, const struct contact *k)
+{
+	size_t i = 0;
+	while (i < u->n && u->list[i] != k)
+		i++;
+	return i;
+}
+
+static void customer_unlink(struct contacts *c, struct contact *k)
 {
 	struct customer *u = k->cust;
 	if (!u)
 		return;
-	for (size_t i = 0; i < u->n; i++)
-		if (u->list[i] == k) {
-			memmove(u->list + i, u->list + i + 1, (u->n - i - 1) * sizeof *u->list);
-			u->n--;
-			break;
-		}
+	size_t i = customer_pos(u, k);
+	if (i < u->n) {
+		memmove(u->list + i, u->list + i + 1, (u->n - i - 1) * sizeof *u->list);
+		u->n--;
+		if (i < u->n)
+			judge(c, u, i);     /* its follower has another previous contact */
+	}
 	k->cust = NULL;    /* an emptied customer goes at the next sweep */
+	k->is_repeat = k->is_pivot = k->is_unanswered = false;   /* counted: history */
+	k->pair = -1;
 }
 
 /* A contact with a customer was created at t: repeats, pivots, history. */
@@ -430,19 +476,10 @@ static void customer_created(struct contacts *c, struct contact *k, const char *
 		ht_insert(&c->customers, &u->node);
 	}
 	count(c, t, k->ch, k->q, CT_CREATED_WITH_CUSTOMER, 1);
-	/* the previous contact: the latest created before t */
+	/* in created order: its previous contact is the latest created before t */
 	size_t at = u->n;
 	while (at > 0 && u->list[at - 1]->created_ms >= t)
 		at--;
-	const struct contact *prev = at ? u->list[at - 1] : NULL;
-	if (prev && prev->created_ms >= t - c->conf.repeat_window_s * 1000)
-		count(c, t, k->ch, k->q, CT_REPEATS, 1);
-	if (prev && prev->ch != k->ch && prev->created_ms >= t - c->conf.pivot_window_s * 1000) {
-		count(c, t, k->ch, k->q, CT_PIVOTS, 1);
-		count_pair(c, t, pair_index(c, prev->ch, k->ch));
-		if (!(prev->replied && prev->first_reply_ms <= t))
-			count(c, t, k->ch, k->q, CT_PIVOTS_UNANSWERED, 1);
-	}
 	if (u->n == u->cap) {
 		u->cap = u->cap ? u->cap * 2 : 4;
 		u->list = xrealloc(u->list, u->cap * sizeof *u->list);
@@ -451,13 +488,16 @@ static void customer_created(struct contacts *c, struct contact *k, const char *
 	u->list[at] = k;
 	u->n++;
 	k->cust = u;
+	judge(c, u, at);
+	if (at + 1 < u->n)
+		judge(c, u, at + 1);
 }
 
 /* Makes k a contact created at t (seen), counting it. */
 static void created(struct contacts *c, struct contact *k, const char *customer,
                     const char *reason, int64_t t)
 {
-	customer_unlink(k);
+	customer_unlink(c, k);
 	k->seen = true;
 	k->created_ms = k->last_ms = t;
 	k->replied = false;
@@ -488,10 +528,17 @@ static void replied(struct contacts *c, struct contact *k, int64_t t)
 		if (frt <= c->channels[k->ch].frt_ms)
 			count(c, t, k->ch, k->q, CT_FIRST_RESPONSES_WITHIN, 1);
 	}
-	if (!k->replied)
+	bool earlier = !k->replied || t < k->first_reply_ms;
+	if (earlier)
 		k->first_reply_ms = t;
 	k->replied = true;
 	k->replies++;
+	/* the next contact of the customer may be a pivot answered after all */
+	if (earlier && k->cust) {
+		size_t i = customer_pos(k->cust, k);
+		if (i + 1 < k->cust->n)
+			judge(c, k->cust, i + 1);
+	}
 }
 
 static void survey(struct contacts *c, int ch, int q, const struct contact_event *ev)

@@ -29,6 +29,8 @@ struct contact {
 	struct hnode node;          /* key: the id */
 	int16_t ch, q;
 	bool seen, voice, replied;
+	bool is_repeat, is_pivot, is_unanswered;   /* as counted at its created */
+	int16_t pair;               /* the pivot's pair, -1 for none */
 	unsigned char state;        /* enum ct_state */
 	int32_t replies;
 	int64_t created_ms, first_reply_ms, last_ms;

@@ -204,6 +204,34 @@ static void test_pivot_window_edge(void **state)
 	contacts_free(c);
 }
 
+/* Lines of two sources out of time order: a later contact learnt first is
+ * judged again when the earlier one, and its reply, arrive. */
+static void test_out_of_order(void **state)
+{
+	(void)state;
+	struct contacts *c = fresh();
+	EV(c, T0 + 600000, "\"event\":\"created\",\"id\":\"B\",\"channel\":\"chat\",\"customer\":\"u\"");
+	assert_int_equal(total_today(c, CT_PIVOTS), 0);
+	EV(c, T0, "\"event\":\"created\",\"id\":\"A\",\"channel\":\"email\",\"customer\":\"u\"");
+	assert_int_equal(total_today(c, CT_PIVOTS), 1);
+	assert_int_equal(total_today(c, CT_REPEATS), 1);
+	assert_int_equal(total_today(c, CT_PIVOTS_UNANSWERED), 1);
+	assert_int_equal(contacts_window(c, CS_TOTAL, 0)->v[CT_PIVOTS], 1);
+	EV(c, T0 + 300000, "\"event\":\"reply\",\"id\":\"A\"");
+	assert_int_equal(total_today(c, CT_PIVOTS_UNANSWERED), 0);
+	assert_int_equal(contacts_window(c, CS_TOTAL, 0)->v[CT_PIVOTS_UNANSWERED], 0);
+	/* a contact between them on chat: B is no longer a pivot, the new one is */
+	EV(c, T0 + 400000, "\"event\":\"created\",\"id\":\"M\",\"channel\":\"chat\",\"customer\":\"u\"");
+	assert_int_equal(total_today(c, CT_PIVOTS), 1);
+	assert_int_equal(total_today(c, CT_REPEATS), 2);
+	assert_true(contacts_check(c));
+	contacts_advance(c, T0 + 2 * H);
+	assert_int_equal(contacts_window(c, CS_TOTAL, 0)->v[CT_PIVOTS], 0);
+	assert_int_equal(contacts_window(c, CS_TOTAL, 0)->v[CT_REPEATS], 0);
+	assert_true(contacts_check(c));
+	contacts_free(c);
+}
+
 static void test_window_rolls(void **state)
 {
 	(void)state;
@@ -313,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_without_create),
 		cmocka_unit_test(test_voice_and_its_survey),
 		cmocka_unit_test(test_pivot_window_edge),
+		cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_window_rolls),
 		cmocka_unit_test(test_rounding),
 		cmocka_unit_test(test_forgetting),
