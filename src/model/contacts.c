@@ -11,7 +11,12 @@
 #include "textsafe.h"
 #include "util.h"
 
-#define SWEEP_EVERY_MS 60000
+/* A sweep walks every contact: do it a few dozen times per longest window
+ * (at least once a minute, at most once an hour). Forgetting late keeps a
+ * little more: repeats, pivots and journeys read times, not what is stored;
+ * only a stale open contact stays in the backlog up to that much longer. */
+#define SWEEP_MIN_MS 60000
+#define SWEEP_MAX_MS 3600000
 
 /* ---- hash tables (chained, keyed by a string) ---------------------------- */
 
@@ -370,7 +375,9 @@ void contacts_advance(struct contacts *c, int64_t now_ms)
 	roll_window(c);
 	if (c->now_ms >= c->next_sweep_ms) {
 		sweep(c);
-		c->next_sweep_ms = c->now_ms + SWEEP_EVERY_MS;
+		int64_t every = keep_ms(c) / 48;
+		c->next_sweep_ms = c->now_ms + (every < SWEEP_MIN_MS ? SWEEP_MIN_MS
+		                                : every > SWEEP_MAX_MS ? SWEEP_MAX_MS : every);
 	}
 }
 
