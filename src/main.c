@@ -27,6 +27,8 @@
 #include "output.h"
 #include "queuelog.h"
 #include "runmode.h"
+#include "contact.h"
+#include "contacts.h"
 #include "snapshot.h"
 #include "source.h"
 #include "textsafe.h"
@@ -50,6 +52,8 @@ struct app {
 	struct config cfg;
 	char *config_path;
 	struct model *model;
+	struct contacts *contacts;          /* SPEC 6: contact events and calls as contacts */
+	struct contact_parser contact_parser;
 	struct alerts *alerts;
 	struct alertlog *alertlog;
 	struct ui *ui;                   /* the screen's (its output owns it), for reloads */
@@ -244,6 +248,9 @@ static void reload_config(struct app *app)
 			eprintf("ccboard: %s: configuration reloaded ([http] listen needs a restart)\n",
 			        app->config_path);
 		model_set_config(app->model, &app->cfg);
+		struct contacts_conf cc;
+		contacts_conf_from(&cc, &app->cfg);
+		contacts_set_conf(app->contacts, &cc);
 		alerts_set_rules(app->alerts, app->cfg.alert_rules);
 		ui_set_config(app->ui, &app->cfg);
 	}
@@ -268,6 +275,8 @@ static void apply_event(struct app *app, struct source *src, const struct qevent
 	enum model_verdict v = model_submit(app->model, ev, wall);
 	if (v != MODEL_APPLIED && v != MODEL_DUPLICATE)
 		src->info.bad_lines++;
+	else
+		contacts_on_qevent(app->contacts, ev);
 }
 
 static void on_line(void *ctx, struct source *src, char *line, size_t len)
@@ -275,6 +284,19 @@ static void on_line(void *ctx, struct source *src, char *line, size_t len)
 	struct app *app = ctx;
 	struct qevent ev;
 
+	if (contact_line_is_event(line, len)) {
+		struct contact_event ce;
+		/* a bad object, or one that cannot be placed, is a bad line */
+		if (!contact_parse(&app->contact_parser, line, len, &ce))
+			src->info.bad_lines++;
+		else if (ce.ts_ms / 1000 > (int64_t)time(NULL) + app->cfg.defaults.future_slack_s)
+			src->info.bad_lines++;     /* from the future, as a queue_log line (SPEC 3) */
+		else if (contacts_apply(app->contacts, &ce) >= CONTACTS_UNPLACED)
+			src->info.bad_lines++;
+		else if (app->mode->clock == RUN_CLOCK_REPLAY)
+			model_advance(app->model, ce.ts_ms / 1000);   /* a replay's clock: every line */
+		return;
+	}
 	if (source_count_parsed(src, queuelog_parse(line, len, &ev)))
 		apply_event(app, src, &ev);
 }
@@ -385,6 +407,7 @@ static void log_source_changes(struct app *app)
 static void collect_sources(void *ctx, struct snapshot *s)
 {
 	struct app *app = ctx;
+	s->contacts = app->contacts;
 	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 2 +
 	           app->out.n;
 	size_t k = 0;
@@ -507,6 +530,7 @@ static void tick_once(struct app *app, int64_t now)
 	if (app->mode->clock == RUN_CLOCK_WALL) {
 		demo_step(app, now);
 		model_advance(app->model, now);
+		contacts_advance(app->contacts, now * 1000);
 	}
 	refresh(app, true);
 }
@@ -755,6 +779,9 @@ static int run(struct app *app)
 		return 2;
 	}
 	app->model = model_new(&app->cfg);
+	struct contacts_conf cc;
+	contacts_conf_from(&cc, &app->cfg);
+	app->contacts = contacts_new(&cc);
 	app->alerts = alerts_new(app->cfg.alert_rules);
 	start_signals(app);
 	if (start_outputs(app) != 0)
@@ -825,6 +852,7 @@ int main(int argc, char **argv)
 		eprintf("ccboard: internal: handles left open at exit\n");
 	alerts_free(app.alerts);
 	model_free(app.model);
+	contacts_free(app.contacts);
 	demo_free(app.demo);
 	free(app.sources);
 	free(app.src_seen);

@@ -96,6 +96,14 @@ static const struct config_key config_keys[] = {
 	  "service level over offered, answered, or abandons_positive" },
 	{ KS_DEFAULTS, "future_slack_s", KT_DURATION, "300", 0, 86400, NULL, QC(future_slack_s),
 	  "a line stamped more than this after the wall clock is a bad line" },
+	{ KS_DEFAULTS, "repeat_window_s", KT_DURATION, "86400", 60, 2592000, NULL,
+	  QC(repeat_window_s),
+	  "a contact is a repeat when its customer had another contact this recently" },
+	{ KS_DEFAULTS, "pivot_window_s", KT_DURATION, "86400", 60, 2592000, NULL,
+	  QC(pivot_window_s),
+	  "a contact is a pivot when its customer's previous one, on another channel, is this recent" },
+	{ KS_DEFAULTS, "stale_contact_s", KT_DURATION, "2592000", 3600, 31536000, NULL,
+	  QC(stale_contact_s), "an open contact with no event for this long is forgotten" },
 	{ KS_QUEUE, "display", KT_STRING, NULL, 0, 0, NULL, QC(display),
 	  "name shown instead of the queue's own" },
 	{ KS_AMI, "secret", KT_STRING, NULL, 0, 0, NULL, CFG(ami_secret),
@@ -113,12 +121,12 @@ static const struct config_key config_keys[] = {
 };
 
 #define N_KEYS (sizeof config_keys / sizeof config_keys[0])
-_Static_assert(sizeof config_keys / sizeof config_keys[0] <= 32,
+_Static_assert(sizeof config_keys / sizeof config_keys[0] <= 64,
                "set_mask has one bit per key");
 
-static unsigned key_bit(const struct config_key *k)
+static uint64_t key_bit(const struct config_key *k)
 {
-	return 1u << (unsigned)(k - config_keys);
+	return UINT64_C(1) << (unsigned)(k - config_keys);
 }
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -273,6 +281,11 @@ void config_free(struct config *cfg)
 		free(cfg->queues[i].name);
 	}
 	free(cfg->queues);
+	for (size_t i = 0; i < cfg->n_channels; i++) {
+		free(cfg->channels[i].name);
+		free(cfg->channels[i].display);
+	}
+	free(cfg->channels);
 	for (size_t i = 0; i < cfg->n_sources; i++)
 		free(cfg->sources[i]);
 	free(cfg->sources);
@@ -296,7 +309,7 @@ const char *config_sl_formula_name(enum sl_formula f)
 /* ---- loading ----------------------------------------------------------- */
 
 enum section_kind { SK_NONE, SK_GENERAL, SK_DEFAULTS, SK_QUEUE, SK_AGENTS, SK_SOURCES,
-	SK_AMI, SK_HTTP, SK_ALERT, SK_UNKNOWN };
+	SK_AMI, SK_HTTP, SK_ALERT, SK_CHANNEL, SK_UNKNOWN };
 
 struct seen {                   /* a section or key already read, for duplicates */
 	char *name;                 /* "[section]" or "[section]\nkey" */
@@ -319,6 +332,7 @@ struct load {
 	int last_error_line;
 	int secret_line;
 	struct strbuf msgs;
+	size_t channel;             /* [channel.NAME]: its index in cfg->channels */
 	enum section_kind kind;
 	char section[256];          /* as written, for messages */
 	size_t queue;               /* index of the current [queue.NAME] */
@@ -405,6 +419,62 @@ static size_t queue_index(struct config *cfg, const char *name)
 	return cfg->n_queues++;
 }
 
+/* ---- [channel.NAME] (SPEC 6) ---- */
+
+static bool channel_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 1 || n > 32)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+const struct channel_conf *config_channel(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_channels; i++)
+		if (strcmp(cfg->channels[i].name, name) == 0)
+			return &cfg->channels[i];
+	return NULL;
+}
+
+static void channel_begin(struct load *ld, const char *name)
+{
+	struct config *cfg = ld->cfg;
+	if (!channel_name_ok(name)) {
+		load_error(ld, ld->lineno, "%s: a channel name is [a-z0-9_-]{1,32}", ld->section);
+		return;
+	}
+	ld->kind = SK_CHANNEL;
+	for (ld->channel = 0; ld->channel < cfg->n_channels; ld->channel++)
+		if (strcmp(cfg->channels[ld->channel].name, name) == 0)
+			return;
+	cfg->channels = xrealloc(cfg->channels, (cfg->n_channels + 1) * sizeof *cfg->channels);
+	cfg->channels[cfg->n_channels] = (struct channel_conf){.name = xstrdup(name)};
+	ld->channel = cfg->n_channels++;
+}
+
+static void channel_set(struct load *ld, const char *name, const char *value)
+{
+	struct channel_conf *ch = &ld->cfg->channels[ld->channel];
+	if (strcmp(name, "display") == 0) {
+		free(ch->display);
+		ch->display = xstrdup(value);
+	} else if (strcmp(name, "frt_target_s") == 0) {
+		char *end;
+		long v = strtol(value, &end, 10);
+		if (end == value || *end || v < 1 || v > 2592000)
+			load_error(ld, ld->lineno, "%s frt_target_s: expected seconds 1..2592000, got '%s'",
+			           ld->section, value);
+		else
+			ch->frt_target_s = (int)v;
+	} else {
+		load_error(ld, ld->lineno, "%s %s: unknown key", ld->section, name);
+	}
+}
+
 /* Starts section name (trimmed, without brackets) at the current line. */
 static void section_begin(struct load *ld, const char *name)
 {
@@ -424,6 +494,8 @@ static void section_begin(struct load *ld, const char *name)
 	} else if (queue) {
 		ld->kind = SK_QUEUE;
 		ld->queue = queue_index(ld->cfg, name + 6);
+	} else if (strncmp(name, "channel.", 8) == 0) {
+		channel_begin(ld, name + 8);
 	} else if (alert) {
 		ld->kind = SK_ALERT;
 		snprintf(ld->alert, sizeof ld->alert, "%s", name + 6);
@@ -577,6 +649,9 @@ static int load_handler(void *user, const char *section, const char *name,
 		break;
 	case SK_ALERT:
 		alert_set(ld, name, value);
+		break;
+	case SK_CHANNEL:
+		channel_set(ld, name, value);
 		break;
 	default:
 		table_set(ld, name, value);

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum sl_formula { SL_OFFERED, SL_ANSWERED, SL_ABANDONS_POSITIVE };
@@ -20,8 +21,18 @@ struct queue_conf {
 	enum sl_formula sl_formula;
 	int future_slack_s;      /* 300; [defaults] only: a line stamped later than the
 	                            wall clock plus this is a bad line */
-	unsigned set_mask;       /* which keys the section set (bit per key), so
+	int repeat_window_s;     /* 86400; [defaults] only: contacts (SPEC 6.3) */
+	int pivot_window_s;      /* 86400; [defaults] only */
+	int stale_contact_s;     /* 2592000; [defaults] only: open contacts forgotten */
+	uint64_t set_mask;       /* which keys the section set (bit per key), so
 	                            [defaults] can be applied under an override */
+};
+
+/* [channel.NAME]: a contact channel (SPEC 6). */
+struct channel_conf {
+	char *name;
+	char *display;           /* NULL: the channel's own name */
+	int frt_target_s;        /* 0: the built-in default of SPEC 6.3 */
 };
 
 struct agent_alias {            /* [agents] interface = name */
@@ -54,6 +65,9 @@ struct config {
 	struct queue_conf defaults;
 	struct queue_conf *queues;
 	size_t n_queues;
+	/* [channel.NAME] */
+	struct channel_conf *channels;
+	size_t n_channels;
 	/* [agents] */
 	struct agent_alias *agents;
 	size_t n_agents;
@@ -70,6 +84,9 @@ struct config {
 	/* for the file-permission warning on secrets */
 	bool has_secret;
 };
+
+/* Returns [channel.NAME] of name, or NULL when the file has none. */
+const struct channel_conf *config_channel(const struct config *cfg, const char *name);
 
 /* Fills cfg with the built-in defaults (no file). */
 void config_defaults(struct config *cfg);

@@ -347,6 +347,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	s->window_s = cfg->window_s;
 	s->stats = model_stats(m);
 	s->site = cfg->site;
+	s->cfg = cfg;
 	snprintf(s->sla, sizeof s->sla, "%g/%d", cfg->defaults.sl_target_pct,
 	         cfg->defaults.sl_threshold_s);
 	free(order);
@@ -536,6 +537,27 @@ static json_t *json_source(const struct snap_source *src)
 	return o;
 }
 
+/* A queue only contact events name: zero voice figures (SPEC 6.4). */
+static json_t *json_contact_queue(void *ctx, const char *name)
+{
+	const struct snapshot *s = ctx;
+	struct snap_queue q;
+	struct queue_conf qc;
+	if (!s->cfg)
+		return NULL;
+	qc = config_queue(s->cfg, name);
+	memset(&q, 0, sizeof q);
+	q.name = name;
+	q.display = qc.display ? qc.display : name;
+	q.today.d = metrics_derive(&q.today.c, qc.sl_formula, qc.wrapup_s);
+	q.window.d = metrics_derive(&q.window.c, qc.sl_formula, qc.wrapup_s);
+	q.sl_threshold_s = qc.sl_threshold_s;
+	q.sl_target_pct = qc.sl_target_pct;
+	q.sl_formula = qc.sl_formula;
+	q.wrapup_s = qc.wrapup_s;
+	return json_queue(s, &q, false);
+}
+
 static json_t *snapshot_json(const struct snapshot *s)
 {
 	json_t *root = json_object(), *qs = json_array(), *al = json_array(), *src = json_array();
@@ -550,6 +572,8 @@ static json_t *snapshot_json(const struct snapshot *s)
 	for (size_t i = 0; i < s->n_sources; i++)
 		json_array_append_new(src, json_source(&s->sources[i]));
 	json_object_set_new(root, "sources", src);
+	if (s->contacts)
+		contacts_json(s->contacts, root, json_contact_queue, (void *)s);
 	json_object_set_new(root, "input", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 	                    "events", (json_int_t)s->stats.events,
 	                    "duplicates", (json_int_t)s->stats.duplicates,
@@ -565,7 +589,7 @@ static json_t *snapshot_json(const struct snapshot *s)
 int snapshot_write_json(const struct snapshot *s, FILE *out)
 {
 	json_t *root = snapshot_json(s);
-	int rc = json_dumpf(root, out, JSON_COMPACT | JSON_REAL_PRECISION(12) | JSON_ENSURE_ASCII);
+	int rc = json_dumpf(root, out, JSON_COMPACT | JSON_REAL_PRECISION(15) | JSON_ENSURE_ASCII);
 	json_decref(root);
 	if (rc == 0 && (fputc('\n', out) == EOF || fflush(out) == EOF))
 		rc = -1;

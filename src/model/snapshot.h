@@ -10,6 +10,7 @@
 #include "figures.h"
 #include "metrics.h"
 #include "model.h"
+#include "contacts.h"
 
 struct snap_period {
 	struct counts c;
@@ -103,7 +104,9 @@ struct snapshot {
 	size_t n_gradings;                  /* how the figures were graded: the built-in */
 	struct fig_grading gradings[SNAP_MAX_GRADINGS];   /* alert rules' levels */
 	const char *site;
-	char sla[32];                       /* "80/20" of the defaults */
+	char sla[32];
+	const struct config *cfg;           /* the settings it was built with */
+	const struct contacts *contacts;    /* SPEC 6 contacts, or NULL (set by the caller) */                       /* "80/20" of the defaults */
 	/* storage behind the pointers above, reused from build to build */
 	struct snap_caller *caller_pool;
 	size_t cap_callers, cap_agents;

@@ -8,6 +8,7 @@
  * does on its own. REPLAY_BATCHES batches circulate between a free list and a
  * ready queue under one mutex, so memory stays bounded (a few MiB). */
 #include "replay_reader.h"
+#include "contact.h"
 #include "linebuf.h"
 #include "util.h"
 
@@ -89,6 +90,13 @@ static void reader_on_line(void *ctx, char *line, size_t len)
 		line = copy;
 	}
 	struct replay_rec *rec = batch_push(b);
+	if (contact_line_is_event(line, len)) {
+		/* JSON is parsed on the loop thread, by the sink's line handler */
+		rec->what = REPLAY_CONTACT;
+		rec->line = line;
+		rec->n = len;
+		return;
+	}
 	rec->what = REPLAY_LINE;
 	rec->result = queuelog_parse(line, len, &rec->ev);
 }

@@ -13,7 +13,8 @@
 /* One thing that happened while reading, in order. */
 enum replay_what {
 	REPLAY_BYTES,     /* n bytes were read */
-	REPLAY_LINE       /* a line, parsed: result (and ev on QL_EVENT) */
+	REPLAY_LINE,      /* a line, parsed: result (and ev on QL_EVENT) */
+	REPLAY_CONTACT    /* a contact-event line (SPEC 6.1), unparsed: line, n bytes */
 };
 
 struct replay_rec {
@@ -21,6 +22,7 @@ struct replay_rec {
 	enum ql_result result;
 	uint64_t n;
 	struct qevent ev;     /* strings point into the batch */
+	char *line;           /* REPLAY_CONTACT: into the batch */
 };
 
 struct replay_batch {

@@ -200,6 +200,10 @@ static void file_replay_rec(struct source *src, const struct replay_rec *rec)
 		return;
 	}
 	src->info.lines++;
+	if (rec->what == REPLAY_CONTACT) {
+		src->sink.line(src->sink.ctx, src, rec->line, rec->n);
+		return;
+	}
 	if (source_count_parsed(src, rec->result))
 		src->sink.event(src->sink.ctx, src, &rec->ev);
 }

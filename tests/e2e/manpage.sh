@@ -84,7 +84,7 @@ fi
 mapfile -t keys < "$TMP/keys"
 check_all "configuration keys" "${keys[@]}"
 check_all "configuration sections" "[general]" "[sources]" "[defaults]" "[queue.NAME]" \
-	"[agents]" "[ami]" "[alert.NAME]"
+	"[agents]" "[ami]" "[alert.NAME]" "[channel.NAME]"
 for f in offered answered abandons_positive; do has "$f" "sl_formula choices"; done
 
 # 5. alert rules: keys, metrics, placeholders, built-in rules (src/model/alerts.c)
@@ -120,20 +120,27 @@ warning = 1
 EOF
 "$CCBOARD" --replay --once --json -c "$TMP/cfg.ini" \
 	"$SHARED/data/real/asterisk22-session/queue_log" > "$TMP/snap.json"
-mapfile -t jkeys < <(python3 - "$TMP/snap.json" <<'PY'
+python3 "$SHARED/tools/gen-contacts" --seed 1 --hours 4 --out-events "$TMP/contacts.log"
+"$CCBOARD" --replay --once --json "$TMP/contacts.log" > "$TMP/contacts.json"
+mapfile -t jkeys < <(python3 - "$TMP/snap.json" "$TMP/contacts.json" <<'PY'
 import json, sys
 keys = set()
-def walk(v):
+def walk(v, data=False):
     if isinstance(v, dict):
         for k, x in v.items():
-            keys.add(k)
-            walk(x)
+            if not data:
+                keys.add(k)
+            # the keys of reasons and pivots_by_pair are data (a reason, "email>voice")
+            walk(x, k in ("reasons", "pivots_by_pair"))
     elif isinstance(v, list):
         for x in v:
             walk(x)
 snap = json.load(open(sys.argv[1]))
 assert snap["alerts"] and snap["queues"][0].get("display"), "the probe did not show"
 walk(snap)
+contacts = json.load(open(sys.argv[2]))   # contact events (SPEC 6) and their calls
+assert contacts["channels"] and contacts["journeys"], "no contact keys"
+walk(contacts)
 print("\n".join(sorted(keys)))
 PY
 )

@@ -20,6 +20,7 @@
 #include "../fuzz/fuzz_linebuf.c"
 #include "../fuzz/fuzz_config.c"
 #include "../fuzz/fuzz_model.c"
+#include "../fuzz/fuzz_contact.c"
 #if __has_include("ami.h")
 #include "../fuzz/fuzz_ami.c"
 #define HAVE_AMI 1
@@ -111,6 +112,12 @@ static void test_replay_model(void **state)
 {
 	(void)state;
 	replay("model", fuzz_model_one);
+}
+
+static void test_replay_contact(void **state)
+{
+	(void)state;
+	replay("contact", fuzz_contact_one);
 }
 
 #ifdef HAVE_AMI
@@ -246,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_ami_timestamp_out_of_range),
 #endif
 		cmocka_unit_test(test_replay_queuelog),
+		cmocka_unit_test(test_replay_contact),
 		cmocka_unit_test(test_replay_linebuf),
 		cmocka_unit_test(test_replay_config),
 		cmocka_unit_test(test_replay_model),
