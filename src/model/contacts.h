@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <jansson.h>
 #include "config.h"
 #include "event.h"
@@ -119,6 +120,11 @@ size_t contacts_callbacks(const struct contacts *c, struct contacts_callback *ou
  * name has contacts, adding (by make_queue, sorted by name) those missing. */
 void contacts_json(const struct contacts *c, json_t *root,
                    json_t *(*make_queue)(void *ctx, const char *name), void *ctx);
+
+/* Writes the channels table of the text output (a heading, one row per
+ * channel sorted by name, the total; today's figures; names made safe with
+ * textsafe flags flags). Nothing before a contact event was applied. */
+void contacts_write_text(const struct contacts *c, FILE *out, unsigned flags);
 
 /* Invariants for tests: counts never negative, open <= created + unseen, no
  * control byte in any stored text (ids, customers, reasons, channels, queues). */
