@@ -291,12 +291,12 @@ void ct_views_build(struct ct_views *v, const struct contacts *c)
 	v->queues = xmalloc((nq + 1) * sizeof *v->queues);
 	for (size_t i = 0; i < nc; i++)
 		view_fill(&v->channels[i], c, CS_CHANNEL, i, &lch[i]);
+	int64_t total_cb = 0;
 	for (size_t i = 0; i < nq; i++) {
 		view_fill(&v->queues[i], c, CS_QUEUE, i, &lq[i]);
 		v->queues[i].callbacks = cb[i];
-		v->total.callbacks += cb[i];
+		total_cb += cb[i];
 	}
-	int64_t total_cb = v->total.callbacks;
 	view_fill(&v->total, c, CS_TOTAL, 0, &lt);
 	v->total.callbacks = total_cb;
 	for (size_t i = 0; i < nc; i++)   /* the callers of the callback list are voice's */
