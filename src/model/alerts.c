@@ -735,6 +735,24 @@ size_t alert_rules_gradings(const struct alert_rules *r, struct fig_grading *out
 	return n;
 }
 
+static int64_t rule_min_count(const struct rule *x);
+
+size_t alert_rules_ct_gradings(const struct alert_rules *r, struct ct_grading *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ct_builtins_count && n < max; i++) {
+		const struct rule *x = rules_find(r, ct_builtins[i].rule);
+		if (!x || !x->has_metric || !rule_is_ct(x))
+			continue;
+		struct ct_grading *g = &out[n++];
+		*g = (struct ct_grading){ .f = x->m.cf, .channel = x->channel, .op = rule_op(x),
+		                          .min_count = rule_min_count(x) };
+		for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
+			g->level[lv] = (struct fig_level){ x->thr[lv].set, x->thr[lv].target, x->thr[lv].v };
+	}
+	return n;
+}
+
 /* ---- evaluating one rule on one queue ---- */
 
 static int rule_op(const struct rule *x)

@@ -316,6 +316,37 @@ void ct_views_free(struct ct_views *v)
 	memset(v, 0, sizeof *v);
 }
 
+/* ---- grades ---- */
+
+static bool grading_applies(const struct ct_grading *g, const struct ct_view *v)
+{
+	if (!g->f)
+		return false;
+	if (!g->channel)
+		return v->scope != CS_CHANNEL;
+	return strcmp(g->channel, "*") == 0 ? v->scope == CS_CHANNEL
+	                                    : v->scope == CS_CHANNEL && strcmp(g->channel, v->name) == 0;
+}
+
+enum alert_severity ct_figure_grade(const struct ct_grading *g, const struct ct_view *v)
+{
+	double x;
+	if (!grading_applies(g, v) || isnan(x = ct_figure_value(g->f, v)) ||
+	    ct_figure_judged_count(g->f, v) < g->min_count)
+		return SEV_OK;
+	for (int lv = SEV_CRITICAL; lv >= SEV_WARNING; lv--) {
+		const struct fig_level *l = &g->level[lv];
+		double t;
+		if (!l->set)
+			continue;
+		t = !l->target ? l->v : v->frt_target_ms ? (double)v->frt_target_ms / 1000.0 + l->v
+		                                         : NAN;
+		if (!isnan(t) && (g->op == FIG_BELOW ? x < t : x >= t))
+			return (enum alert_severity)lv;
+	}
+	return SEV_OK;
+}
+
 /* ---- built-in alert rules ---- */
 
 #define NONE { false, false, 0 }

@@ -90,6 +90,23 @@ double ct_figure_value(const struct ct_figure *f, const struct ct_view *v);
  * figure's denominator (csat_n for csat_pct), INT64_MAX for the others. */
 int64_t ct_figure_judged_count(const struct ct_figure *f, const struct ct_view *v);
 
+/* ---- grades: how a view colours a contact figure ---- */
+
+/* The levels of one rule on a contact figure (alert_rules_ct_gradings). */
+struct ct_grading {
+	const struct ct_figure *f;
+	const char *channel;      /* "*", a channel's name, or NULL: the rule is by queue */
+	int op;                   /* enum fig_op */
+	struct fig_level level[3];   /* target: the view's first-response target */
+	int64_t min_count;
+};
+
+/* Returns the grade of g's figure on v: SEV_OK when g does not apply to v (a
+ * channel rule on another channel, or on a queue or the total), when the
+ * value is null or its count below min_count; else the highest level
+ * reached (above: >=, below: <). */
+enum alert_severity ct_figure_grade(const struct ct_grading *g, const struct ct_view *v);
+
 /* ---- built-in alert rules on contact figures (overridden by [alert.NAME]) ---- */
 
 struct ct_builtin {

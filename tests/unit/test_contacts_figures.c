@@ -472,6 +472,44 @@ static void test_alert_rule_checks(void **state)
 	alert_rules_free(r);
 }
 
+/* The screen's colours: the built-in rules' levels, as the alerts judge. */
+static void test_gradings(void **state)
+{
+	(void)state;
+	struct alert_rules *r = alert_rules_new();
+	struct ct_grading g[8];
+	char *cause = NULL;
+	size_t n = alert_rules_ct_gradings(r, g, 8);
+	assert_int_equal(n, 3);
+	struct contacts *c = fresh_conf(NULL);
+	char buf[200];
+	ev(c, T0, "\"event\":\"created\",\"id\":\"E1\",\"channel\":\"email\"");
+	for (int i = 0; i < 10; i++) {
+		snprintf(buf, sizeof buf, "\"event\":\"survey\",\"id\":\"X%d\",\"channel\":\"chat\","
+		         "\"csat\":%d", i, i < 3 ? 5 : 1);
+		ev(c, T0 + i, buf);
+	}
+	contacts_advance(c, T0 + 5 * 3600000LL);
+	struct ct_views v;
+	ct_views_build(&v, c);
+	const struct ct_view *chat = &v.channels[0], *email = &v.channels[1];
+	assert_string_equal(chat->name, "chat");
+	assert_int_equal(ct_figure_grade(&g[0], email), SEV_WARNING);   /* 5 h, target 4 h */
+	assert_int_equal(ct_figure_grade(&g[0], chat), SEV_OK);         /* not its channel */
+	assert_int_equal(ct_figure_grade(&g[0], &v.total), SEV_OK);
+	assert_int_equal(ct_figure_grade(&g[1], chat), SEV_CRITICAL);    /* CSAT 30 % */
+	assert_int_equal(ct_figure_grade(&g[1], email), SEV_OK);         /* no answers */
+	ct_views_free(&v);
+	/* a site's levels move the colours */
+	assert_int_equal(alert_rules_set(r, "csat_low", "critical", "20", &cause), 0);
+	n = alert_rules_ct_gradings(r, g, 8);
+	ct_views_build(&v, c);
+	assert_int_equal(ct_figure_grade(&g[1], &v.channels[0]), SEV_WARNING);
+	ct_views_free(&v);
+	contacts_free(c);
+	alert_rules_free(r);
+}
+
 /* /metrics: the contact families with channel and queue labels. */
 static void test_exposition(void **state)
 {
@@ -518,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_alert_csat_min_count),
 		cmocka_unit_test(test_alert_queue_and_overrides),
 		cmocka_unit_test(test_alert_rule_checks),
+		cmocka_unit_test(test_gradings),
 		cmocka_unit_test(test_exposition),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
