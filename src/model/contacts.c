@@ -152,6 +152,8 @@ static void customer_free(struct customer *u)
 
 static void callbacks_clear(struct contacts *c)
 {
+	if (!c->callbacks.nb)
+		return;
 	for (size_t i = 0; i < c->callbacks.nb; i++)
 		for (struct hnode *n = c->callbacks.b[i], *next; n; n = next) {
 			next = n->next;
