@@ -124,12 +124,15 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 {
 	struct contacts *c = xcalloc(1, sizeof *c);
 	c->conf = *cc;
+	c->live = xcalloc(1, sizeof *c->live);
+	c->gen = 1;
 	c->day_start_ms = INT64_MIN;
 	return c;
 }
 
 void contacts_set_conf(struct contacts *c, const struct contacts_conf *cc)
 {
+	c->gen++;
 	c->conf = *cc;
 	for (int i = 0; i < c->n_channels; i++)
 		c->channels[i].frt_ms = frt_target_ms(&c->conf, c->channels[i].name);
@@ -170,6 +173,9 @@ void contacts_free(struct contacts *c)
 		return;
 	callbacks_clear(c);
 	free(c->callbacks.b);
+	free(c->live->channels);
+	free(c->live->queues);
+	free(c->live);
 	for (size_t i = 0; i < c->contacts.nb; i++)
 		for (struct hnode *n = c->contacts.b[i], *next; n; n = next) {
 			next = n->next;
@@ -410,6 +416,7 @@ void contacts_advance(struct contacts *c, int64_t now_ms)
 	int64_t start, end;
 	if (c->started && now_ms <= c->now_ms)
 		return;
+	c->gen++;
 	c->now_ms = now_ms;
 	c->started = true;
 	if (c->now_ms >= c->day_end_ms || c->now_ms < c->day_start_ms) {
@@ -764,6 +771,7 @@ enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_ev
 {
 	int ch, q;
 	contacts_advance(c, ev->ts_ms);
+	c->gen++;
 	c->saw_events = true;
 	struct contact *k = contact_find(c, ev->id);
 	if (ev->kind == CE_CREATED) {
@@ -821,6 +829,7 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 	int64_t t = ev->time * 1000;
 	char callid[CONTACT_TEXT_MAX + 1], queue[CONTACT_TEXT_MAX + 1];
 	contacts_advance(c, t);
+	c->gen++;
 	if (!ev->callid || !*ev->callid)
 		return;
 	/* stored text is safe text, as the contact events' (SPEC 6.1) */
@@ -902,8 +911,8 @@ static void live_add(struct contacts_live *l, int64_t age, bool replied)
 	}
 }
 
-void contacts_live_all(const struct contacts *c, struct contacts_live *channels,
-                       struct contacts_live *queues, struct contacts_live *total)
+static void live_walk(const struct contacts *c, struct contacts_live *channels,
+                      struct contacts_live *queues, struct contacts_live *total)
 {
 	memset(channels, 0, (size_t)c->n_channels * sizeof *channels);
 	memset(queues, 0, (size_t)c->n_queues * sizeof *queues);
@@ -918,6 +927,23 @@ void contacts_live_all(const struct contacts *c, struct contacts_live *channels,
 			live_add(&queues[k->q], age, k->replied);
 			live_add(total, age, k->replied);
 		}
+}
+
+void contacts_live_all(const struct contacts *c, struct contacts_live *channels,
+                       struct contacts_live *queues, struct contacts_live *total)
+{
+	struct ct_live_cache *k = c->live;
+	if (k->gen != c->gen || k->n_channels != c->n_channels || k->n_queues != c->n_queues) {
+		k->channels = xrealloc(k->channels, ((size_t)c->n_channels + 1) * sizeof *k->channels);
+		k->queues = xrealloc(k->queues, ((size_t)c->n_queues + 1) * sizeof *k->queues);
+		live_walk(c, k->channels, k->queues, &k->total);
+		k->gen = c->gen;
+		k->n_channels = c->n_channels;
+		k->n_queues = c->n_queues;
+	}
+	memcpy(channels, k->channels, (size_t)c->n_channels * sizeof *channels);
+	memcpy(queues, k->queues, (size_t)c->n_queues * sizeof *queues);
+	*total = k->total;
 }
 
 void contacts_live(const struct contacts *c, enum contacts_scope s, size_t i,

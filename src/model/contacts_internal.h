@@ -74,6 +74,14 @@ struct ct_rec {
 	int16_t ch, q, field;
 };
 
+/* The live figures as last walked, and the model's change count then: the
+ * alerts, the JSON and /metrics of one refresh walk the backlog once. */
+struct ct_live_cache {
+	uint64_t gen;               /* 0: none */
+	int n_channels, n_queues;
+	struct contacts_live *channels, *queues, total;
+};
+
 struct contacts {
 	struct contacts_conf conf;
 	int64_t now_ms, day_start_ms, day_end_ms, next_sweep_ms;
@@ -92,6 +100,8 @@ struct contacts {
 	size_t rec_head, n_recs, cap_recs;
 	struct htable contacts, customers, callbacks;
 	int64_t created_seen;
+	uint64_t gen;               /* counts changes (events, the clock, settings) */
+	struct ct_live_cache *live; /* written by readers of a const model */
 };
 
 /* The first-response target of a scope, in ms: a channel's; a queue's own,
