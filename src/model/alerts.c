@@ -383,7 +383,7 @@ static int set_channel(struct rule *x, const struct rule_key *k, const char *v, 
 	if (!ok && strcmp(v, "*") != 0)
 		return bad_value(k, v, cause);
 	free(x->channel);
-	x->channel = xstrdup(v);
+	x->channel = strcmp(v, "none") == 0 ? NULL : xstrdup(v);   /* none: by queue */
 	return 0;
 }
 
@@ -421,9 +421,9 @@ static const struct rule_key rule_keys[] = {
 	  "what to watch: a live figure, or today.NAME / window.NAME" },
 	{ "queue", KT_STRING, 0, 0, 0, 0, set_queue, "a queue name, '*' or 'total'", "*",
 	  "the queue watched: a name, * (each queue on its own) or total" },
-	{ "channel", KT_STRING, 0, 0, 0, 0, set_channel, "a channel name ([a-z0-9_-]) or '*'",
-	  "none",
-	  "contact figures: the channel watched (* each on its own); without it, by queue" },
+	{ "channel", KT_STRING, 0, 0, 0, 0, set_channel,
+	  "a channel name ([a-z0-9_-]), '*' or 'none'", "none",
+	  "contact figures: the channel watched (* each on its own); none: by queue" },
 	{ "op", KT_STRING, 0, 0, 0, 0, set_op, "above or below", "none",
 	  "above (or >): fires at value >= threshold; below (or <): at value < threshold" },
 	{ "warning", KT_STRING, 0, 0, RK(thr[SEV_WARNING]), 0, set_threshold,

@@ -469,6 +469,8 @@ static void test_alert_rule_checks(void **state)
 	assert_int_equal(alert_rules_validate(r, &cause), -1);
 	assert_non_null(strstr(cause, "one or the other"));
 	free(cause);
+	assert_int_equal(alert_rules_set(r, "d", "channel", "none", &cause), 0);   /* by queue */
+	assert_int_equal(alert_rules_validate(r, &cause), 0);
 	alert_rules_free(r);
 }
 
