@@ -995,6 +995,13 @@ bool contacts_check(const struct contacts *c)
 	for (int i = 0; i < c->n_reasons; i++)
 		if (!text_clean(c->reasons[i]))
 			return false;
+	for (size_t b = 0; b < c->callbacks.nb; b++)
+		for (const struct hnode *n = c->callbacks.b[b]; n; n = n->next) {
+			const struct callback *cb = (const struct callback *)n;
+			if (!text_clean(n->key) || cb->tries < 1 || cb->q < 0 || cb->q >= c->n_queues ||
+			    cb->last_ms < cb->first_ms)
+				return false;
+		}
 	for (int i = 0; i < c->n_channels; i++)
 		if (!text_clean(c->channels[i].name))
 			return false;

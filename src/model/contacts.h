@@ -127,7 +127,8 @@ void contacts_json(const struct contacts *c, json_t *root,
 void contacts_write_text(const struct contacts *c, FILE *out, unsigned flags);
 
 /* Invariants for tests: counts never negative, open <= created + unseen, no
- * control byte in any stored text (ids, customers, reasons, channels, queues). */
+ * control byte in any stored text (ids, customers, reasons, channels, queues,
+ * callers to call back), every caller on the callback list tried at least once. */
 bool contacts_check(const struct contacts *c);
 /* Stored contacts and customers (for tests of forgetting). */
 size_t contacts_stored(const struct contacts *c, size_t *customers);

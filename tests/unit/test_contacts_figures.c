@@ -103,6 +103,7 @@ static void test_callbacks_retry_counts_tries(void **state)
 	assert_int_equal(cb[0].last_ms, (S0 + 370) * 1000);
 	assert_string_equal(cb[0].queue, "support");                  /* the latest try's */
 	assert_int_equal(cb[0].waited_ms, 70000);
+	assert_true(contacts_check(c));
 	contacts_free(c);
 }
 
