@@ -40,6 +40,12 @@ void alert_rules_note_line(struct alert_rules *r, const char *name, const char *
  * enabled = no silences the alert only). Returns how many. */
 size_t alert_rules_gradings(const struct alert_rules *r, struct fig_grading *out, size_t max);
 
+struct ct_grading;
+/* The same for the contact figures: how each built-in rule on them (and each
+ * site's rule of the same name) grades its figure, for the screen's colours
+ * (ct_figure_grade). Returns how many; the strings belong to r. */
+size_t alert_rules_ct_gradings(const struct alert_rules *r, struct ct_grading *out, size_t max);
+
 /* One change of an alert: raised, escalated, eased, cleared. */
 enum alert_change { ALERT_RAISED, ALERT_ESCALATED, ALERT_EASED, ALERT_CLEARED };
 struct alert_event {

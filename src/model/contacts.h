@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <jansson.h>
 #include "config.h"
 #include "event.h"
@@ -50,6 +51,7 @@ struct contacts_conf {
 #define CONTACTS_MAX_QUEUES 1024
 #define CONTACTS_MAX_REASONS 256
 #define CONTACTS_MAX_JOURNEYS 50
+#define CONTACTS_MAX_CALLBACKS 10000   /* callers on the callback list at once */
 
 struct contacts;
 
@@ -98,14 +100,35 @@ void contacts_live_all(const struct contacts *c, struct contacts_live *channels,
 bool contacts_derived(const struct ct_tally *t, const char *name, int64_t all_created,
                       int64_t *hundredths);
 
+/* One caller on the callback list: today's caller whose calls were abandoned
+ * or timed out and who has not been answered since (a later call answered,
+ * or a reply to any contact of theirs). Strings belong to the model and live
+ * until its next change. */
+struct contacts_callback {
+	const char *customer;       /* whole: mask it before showing it (custmask.h) */
+	const char *queue;          /* the queue of the latest try */
+	int64_t first_ms, last_ms;  /* when the first and the latest try ended */
+	int64_t waited_ms;          /* how long the latest try waited in the queue */
+	int tries;                  /* abandoned or timed-out calls since last answered */
+};
+/* Fills out (room for max) with the callback list, oldest first (by
+ * first_ms, then customer). Returns how many there are in all. */
+size_t contacts_callbacks(const struct contacts *c, struct contacts_callback *out, size_t max);
+
 /* The SPEC 6.4 JSON: sets channels, channel_total, pivots_by_pair and
  * journeys on root, and "contacts" on each object of the queues array whose
  * name has contacts, adding (by make_queue, sorted by name) those missing. */
 void contacts_json(const struct contacts *c, json_t *root,
                    json_t *(*make_queue)(void *ctx, const char *name), void *ctx);
 
+/* Writes the channels table of the text output (a heading, one row per
+ * channel sorted by name, the total; today's figures; names made safe with
+ * textsafe flags flags). Nothing before a contact event was applied. */
+void contacts_write_text(const struct contacts *c, FILE *out, unsigned flags);
+
 /* Invariants for tests: counts never negative, open <= created + unseen, no
- * control byte in any stored text (ids, customers, reasons, channels, queues). */
+ * control byte in any stored text (ids, customers, reasons, channels, queues,
+ * callers to call back), every caller on the callback list tried at least once. */
 bool contacts_check(const struct contacts *c);
 /* Stored contacts and customers (for tests of forgetting). */
 size_t contacts_stored(const struct contacts *c, size_t *customers);

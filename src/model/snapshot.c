@@ -673,6 +673,8 @@ int snapshot_write_text(const struct snapshot *s, FILE *out)
 	for (size_t i = 0; i < s->n_queues; i++)
 		text_row(out, &s->queues[i], flags);
 	text_row(out, &s->total, flags);
+	if (s->contacts)
+		contacts_write_text(s->contacts, out, flags);   /* the channels (SPEC 6) */
 	for (size_t i = 0; i < s->n_alerts; i++) {
 		const struct snap_alert *a = &s->alerts[i];
 		fprintf(out, "ALERT %s ", alert_severity_name(a->severity));
