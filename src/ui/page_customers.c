@@ -1,13 +1,241 @@
-/* page_customers.c - page 3, the customers (SPEC 6): pivots between channels,
- * the recent journeys and the callback list. */
+/* page_customers.c - page 3, the customers (SPEC 6): who pivots from one
+ * channel to another (by pair, today and in the window), the recent journeys
+ * of customers on two channels or more, one line each, and the callback list.
+ * It reads the contacts as the JSON snapshot writes them (ui_contacts_json). */
 #include "pages.h"
 
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "draw_kit.h"
+#include "textsafe.h"
+#include "util.h"
+
+/* How a customer id is shown. */
+static const char *cust_text(char *buf, size_t n, const char *id)
+{
+	snprintf(buf, n, "%s", id ? id : "?");
+	return buf;
+}
+
+static const char *arrow(const struct ui_view *v)
+{
+	return v->g->utf8 ? "\u2192" : "->";
+}
+
+/* ---- pivots -------------------------------------------------------------- */
+
+struct pivot { const char *pair; json_int_t today, window; };
+
+static int pivot_cmp(const void *pa, const void *pb)
+{
+	const struct pivot *a = pa, *b = pb;
+
+	if (a->today != b->today)
+		return a->today > b->today ? -1 : 1;
+	if (a->window != b->window)
+		return a->window > b->window ? -1 : 1;
+	return strcmp(a->pair, b->pair);
+}
+
+/* The pairs of the contacts' JSON, most pivots today first. Returns how many
+ * (the caller frees *out). */
+static size_t pivots_list(const json_t *root, struct pivot **out)
+{
+	const json_t *pairs = json_object_get(root, "pivots_by_pair");
+	const char *key;
+	json_t *val;
+	size_t n = 0;
+
+	*out = xcalloc(json_object_size(pairs) + 1, sizeof **out);
+	json_object_foreach((json_t *)pairs, key, val)
+		(*out)[n++] = (struct pivot){ key, json_integer_value(json_object_get(val, "today")),
+			json_integer_value(json_object_get(val, "window")) };
+	qsort(*out, n, sizeof **out, pivot_cmp);
+	return n;
+}
+
+#define PIVOT_COL_W 36
+
+/* "email → voice   14 today   2 in 15m" */
+static void pivot_entry(const struct ui_view *v, const struct pivot *p, const char *win, int y,
+                        int x, int w)
+{
+	char from[48], text[128], counts[64];
+	const char *gt = strchr(p->pair, '>');
+	int cw;
+
+	snprintf(from, sizeof from, "%.*s", gt ? (int)(gt - p->pair) : (int)strlen(p->pair),
+	         p->pair);
+	snprintf(text, sizeof text, "%s %s %s", from, arrow(v), gt ? gt + 1 : "?");
+	snprintf(counts, sizeof counts, "%lld today %s %lld in %s", (long long)p->today, v->g->dot,
+	         (long long)p->window, win);
+	cw = textsafe_width(counts);
+	if (cw + 8 > w)
+		cw = snprintf(counts, sizeof counts, "%lld today", (long long)p->today);
+	ui_put(v, y, x + 1, w - cw - 2, ROLE_NORMAL, text);
+	ui_put_right(v, y, x + w - cw - 1, cw, p->today ? ROLE_NORMAL : ROLE_DIM, counts);
+}
+
+/* Returns the rows used (at most max_rows, the title included). */
+static int draw_pivots(const struct ui_view *v, const json_t *root, struct rect r, int max_rows)
+{
+	const json_t *tot = json_object_get(json_object_get(root, "channel_total"), "today");
+	struct pivot *list;
+	size_t n = pivots_list(root, &list);
+	int cols = r.w / PIVOT_COL_W > 0 ? r.w / PIVOT_COL_W : 1, col_w = r.w / cols, rows;
+	char right[96], win[16];
+
+	ui_fmt_window(win, sizeof win, (int)ui_json_num(json_object_get(
+	        json_object_get(root, "channel_total"), "window"), "seconds"));
+	snprintf(right, sizeof right, "%.0f today, %.0f while unanswered",
+	         ui_json_num(tot, "pivots"), ui_json_num(tot, "pivots_unanswered"));
+	ui_section(v, r.y, r.x, r.w, "Pivots between channels", right);
+	rows = ((int)n + cols - 1) / cols;
+	if (rows > max_rows - 1)
+		rows = max_rows - 1;
+	if (n == 0) {
+		ui_put(v, r.y + 1, r.x + 1, r.w - 1, ROLE_DIM, "no customer changed channel");
+		rows = 1;
+	}
+	/* down the columns, most first; the last slot says how many more */
+	for (int i = 0; i < (int)n && i < rows * cols; i++) {
+		int y = r.y + 1 + i % rows, x = r.x + (i / rows) * col_w;
+
+		if (i == rows * cols - 1 && (int)n > rows * cols) {
+			char more[32];
+
+			snprintf(more, sizeof more, "+%d more pairs", (int)n - i);
+			ui_put(v, y, x + 1, col_w - 2, ROLE_DIM, more);
+			break;
+		}
+		pivot_entry(v, &list[i], win, y, x, col_w - 1);
+	}
+	free(list);
+	return 1 + rows;
+}
+
+/* ---- journeys ------------------------------------------------------------ */
+
+/* How a contact's state reads: the ones a lead acts on stand out. */
+static enum role state_role(const char *st)
+{
+	if (strcmp(st, "resolved") == 0)
+		return ROLE_OK;
+	if (strcmp(st, "open") == 0 || strcmp(st, "waiting") == 0 || strcmp(st, "abandoned") == 0)
+		return ROLE_WARNING;
+	return ROLE_NORMAL;
+}
+
+/* "email 09:12" (a day before today: "Sun 09:12"). */
+static void step_text(char *buf, size_t n, const json_t *c, int64_t day_start)
+{
+	double created = ui_json_num(c, "created");
+	time_t t = (time_t)(isnan(created) ? 0 : floor(created));
+	char when[16];
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, (int64_t)t < day_start ? "%a %H:%M" : "%H:%M", &tm);
+	snprintf(buf, n, "%s %s", json_string_value(json_object_get(c, "channel")) ?: "?", when);
+}
+
+/* "email 09:12 → chat 11:40 → voice 13:05" in at most w columns: the
+ * earliest steps give way first ("… → chat 11:40 → voice 13:05"). */
+static void journey_path(const struct ui_view *v, char *buf, size_t n, const json_t *cs,
+                         int64_t day_start, int w)
+{
+	size_t k = json_array_size(cs);
+
+	for (size_t from = 0; from < k; from++) {
+		size_t len = 0;
+
+		buf[0] = '\0';
+		if (from > 0)
+			len += (size_t)snprintf(buf, n, "%s %s ", v->g->utf8 ? "\u2026" : "...", arrow(v));
+		for (size_t i = from; i < k && len < n; i++) {
+			char step[64], safe[64];
+
+			step_text(step, sizeof step, json_array_get(cs, i), day_start);
+			textsafe_copy(safe, sizeof safe, step, 40, v->text_flags);
+			len += (size_t)snprintf(buf + len, n - len, "%s%s", i > from ? " " : "", safe);
+			if (i + 1 < k && len < n)
+				len += (size_t)snprintf(buf + len, n - len, " %s", arrow(v));
+		}
+		if (textsafe_width(buf) <= w || from + 1 == k)
+			return;
+	}
+}
+
+#define JOURNEY_ID_W 18
+
+/* "…2072  email 09:12 → chat 11:40 → voice 13:05  open" */
+static void journey_line(const struct ui_view *v, const struct snapshot *s, const json_t *j,
+                         int y, int x, int w)
+{
+	const json_t *cs = json_object_get(j, "contacts");
+	const char *st = json_string_value(json_object_get(json_array_get(cs,
+	                 json_array_size(cs) - 1), "state")) ?: "?";
+	char id[128], path[512];
+	int idw = w >= 100 ? JOURNEY_ID_W + 6 : JOURNEY_ID_W, stw = 10, pw;
+
+	cust_text(id, sizeof id, json_string_value(json_object_get(j, "customer")));
+	ui_put(v, y, x + 1, idw - 2, ROLE_LABEL, id);
+	pw = w - idw - stw - 1;
+	journey_path(v, path, sizeof path, cs, s->day_start, pw);
+	pw = ui_put(v, y, x + idw, pw, ROLE_NORMAL, path);
+	ui_put(v, y, x + idw + pw + 2, stw, state_role(st), st);
+}
+
+static void draw_journeys(const struct ui_view *v, const struct snapshot *s, const json_t *root,
+                          struct rect r)
+{
+	const json_t *js = json_object_get(root, "journeys");
+	size_t n = json_array_size(js);
+	int rows = r.h - 1;
+	char right[64];
+
+	if (r.h < 2)
+		return;
+	snprintf(right, sizeof right, "%zu customer%s on two channels or more", n,
+	         n == 1 ? "" : "s");
+	ui_section(v, r.y, r.x, r.w, "Journeys, latest first", right);
+	if (n == 0)
+		ui_put(v, r.y + 1, r.x + 1, r.w - 1, ROLE_DIM, "no customer on two channels yet");
+	for (int i = 0; i < (int)n && i < rows; i++) {
+		if (i == rows - 1 && (int)n > rows) {
+			char more[32];
+
+			snprintf(more, sizeof more, "+%d more", (int)n - i);
+			ui_put(v, r.y + 1 + i, r.x + 1, r.w - 1, ROLE_DIM, more);
+			break;
+		}
+		journey_line(v, s, json_array_get(js, (size_t)i), r.y + 1 + i, r.x, r.w);
+	}
+}
+
+/* ---- the page ------------------------------------------------------------ */
 
 static void customers_draw(struct ui_view *v, const struct snapshot *s, struct rect body)
 {
-	(void)s;
-	ui_section(v, body.y, body.x, body.w, "Customers", NULL);
+	json_t *root = ui_contacts_json(s);
+	int y = body.y, end = body.y + body.h;
+
+	if (!root) {
+		ui_section(v, body.y, body.x, body.w, "Customers", NULL);
+		ui_put(v, body.y + 2, body.x + 2, body.w - 4, ROLE_DIM,
+		       "no contact event yet: customers appear with the first one (SPEC 6.1)");
+		return;
+	}
+	y += draw_pivots(v, root, (struct rect){ y, body.x, end - y, body.w },
+	                 body.h / 4 > 3 ? body.h / 4 : 3);
+	if (end - y >= 6)
+		y++;
+	draw_journeys(v, s, root, (struct rect){ y, body.x, end - y, body.w });
+	json_decref(root);
 }
 
 const struct ui_page page_customers = {
