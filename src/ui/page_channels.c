@@ -403,11 +403,13 @@ static void reasons_line(const struct ui_view *v, const json_t *ch, int y, int x
 	ui_put(v, y, x + 1, lw - 2, ROLE_LABEL,
 	       json_string_value(json_object_get(ch, "display")) ?: "?");
 	for (size_t i = 0; i < n && cx < x + w - 4; i++) {
-		char count[32];
+		char count[32], name[128];
 
 		if (i > 0)
 			cx += ui_put(v, y, cx, x + w - cx, ROLE_DIM, "  ");
-		cx += ui_put(v, y, cx, x + w - cx, ROLE_NORMAL, list[i].name);
+		if (textsafe_copy(name, sizeof name, list[i].name, 40, v->text_flags) == 0)
+			snprintf(name, sizeof name, "?");   /* nothing printable in it */
+		cx += ui_put(v, y, cx, x + w - cx, ROLE_NORMAL, name);
 		snprintf(count, sizeof count, " %lld", (long long)list[i].n);
 		cx += ui_put(v, y, cx, x + w - cx, ROLE_DIM, count);
 	}
