@@ -58,27 +58,35 @@ static size_t pivots_list(const json_t *root, struct pivot **out)
 	return n;
 }
 
-#define PIVOT_COL_W 36
-
-/* "email → voice   14 today   2 in 15m" */
-static void pivot_entry(const struct ui_view *v, const struct pivot *p, const char *win, int y,
-                        int x, int w)
+/* "email → voice" and "14 today · 2 in 15m" of p. */
+static void pivot_texts(const struct ui_view *v, const struct pivot *p, const char *win,
+                        char *pair, size_t pn, char *counts, size_t cn)
 {
-	char from[48], text[128], counts[64];
 	const char *gt = strchr(p->pair, '>');
-	int cw;
 
-	snprintf(from, sizeof from, "%.*s", gt ? (int)(gt - p->pair) : (int)strlen(p->pair),
-	         p->pair);
-	snprintf(text, sizeof text, "%s %s %s", from, arrow(v), gt ? gt + 1 : "?");
-	snprintf(counts, sizeof counts, "%lld today %s %lld in %s", (long long)p->today, v->g->dot,
+	snprintf(pair, pn, "%.*s %s %s", gt ? (int)(gt - p->pair) : (int)strlen(p->pair), p->pair,
+	         arrow(v), gt ? gt + 1 : "?");
+	snprintf(counts, cn, "%lld today %s %lld in %s", (long long)p->today, v->g->dot,
 	         (long long)p->window, win);
-	cw = textsafe_width(counts);
-	if (cw + 8 > w)
-		cw = snprintf(counts, sizeof counts, "%lld today", (long long)p->today);
-	ui_put(v, y, x + 1, w - cw - 2, ROLE_NORMAL, text);
-	ui_put_right(v, y, x + w - cw - 1, cw, p->today ? ROLE_NORMAL : ROLE_DIM, counts);
 }
+
+/* "email → voice    14 today · 2 in 15m": the pair in pw columns, the counts
+ * right-aligned in the next cw (cut to w). */
+static void pivot_entry(const struct ui_view *v, const struct pivot *p, const char *win, int y,
+                        int x, int w, int pw, int cw)
+{
+	char pair[128], counts[64];
+
+	pivot_texts(v, p, win, pair, sizeof pair, counts, sizeof counts);
+	if (cw > w - pw - 3)
+		cw = w - pw - 3;
+	if (textsafe_width(counts) > cw)
+		snprintf(counts, sizeof counts, "%lld today", (long long)p->today);
+	ui_put(v, y, x + 1, pw, ROLE_NORMAL, pair);
+	ui_put_right(v, y, x + pw + 2, cw, p->today ? ROLE_NORMAL : ROLE_DIM, counts);
+}
+
+#define PIVOT_PAIR_MAX_W 24
 
 /* Returns the rows used (at most max_rows, the title included). */
 static int draw_pivots(const struct ui_view *v, const json_t *root, struct rect r, int max_rows)
@@ -86,14 +94,25 @@ static int draw_pivots(const struct ui_view *v, const json_t *root, struct rect 
 	const json_t *tot = json_object_get(json_object_get(root, "channel_total"), "today");
 	struct pivot *list;
 	size_t n = pivots_list(root, &list);
-	int cols = r.w / PIVOT_COL_W > 0 ? r.w / PIVOT_COL_W : 1, col_w = r.w / cols, rows;
-	char right[96], win[16];
+	int pw = 0, cw = 0, cols, col_w, rows;
+	char right[96], win[16], pair[128], counts[64];
 
 	ui_fmt_window(win, sizeof win, (int)ui_json_num(json_object_get(
 	        json_object_get(root, "channel_total"), "window"), "seconds"));
 	snprintf(right, sizeof right, "%.0f today, %.0f while unanswered",
 	         ui_json_num(tot, "pivots"), ui_json_num(tot, "pivots_unanswered"));
 	ui_section(v, r.y, r.x, r.w, "Pivots between channels", right);
+	for (size_t i = 0; i < n; i++) {
+		pivot_texts(v, &list[i], win, pair, sizeof pair, counts, sizeof counts);
+		pw = textsafe_width(pair) > pw ? textsafe_width(pair) : pw;
+		cw = textsafe_width(counts) > cw ? textsafe_width(counts) : cw;
+	}
+	if (pw > PIVOT_PAIR_MAX_W)
+		pw = PIVOT_PAIR_MAX_W;
+	cols = r.w / (pw + cw + 5) > 0 ? r.w / (pw + cw + 5) : 1;
+	col_w = r.w / cols;
+	if (pw > col_w - 4)
+		pw = col_w - 4;
 	rows = ((int)n + cols - 1) / cols;
 	if (rows > max_rows - 1)
 		rows = max_rows - 1;
@@ -112,7 +131,7 @@ static int draw_pivots(const struct ui_view *v, const json_t *root, struct rect 
 			ui_put(v, y, x + 1, col_w - 2, ROLE_DIM, more);
 			break;
 		}
-		pivot_entry(v, &list[i], win, y, x, col_w - 1);
+		pivot_entry(v, &list[i], win, y, x, col_w - 1, pw, cw);
 	}
 	free(list);
 	return 1 + rows;
