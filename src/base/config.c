@@ -104,6 +104,11 @@ static const struct config_key config_keys[] = {
 	  "a contact is a pivot when its customer's previous one, on another channel, is this recent" },
 	{ KS_DEFAULTS, "stale_contact_s", KT_DURATION, "2592000", 3600, 31536000, NULL,
 	  QC(stale_contact_s), "an open contact with no event for this long is forgotten" },
+	{ KS_QUEUE_CONF, "frt_target_s", KT_DURATION, NULL, 1, 2592000, NULL, QC(frt_target_s),
+	  "contacts' first-response target: [queue.NAME], else [channel.NAME], else [defaults], "
+	  "else the channel's built-in one" },
+	{ KS_GENERAL, "mask_customers", KT_BOOL, "yes", 0, 0, NULL, CFG(mask_customers),
+	  "show customer ids masked on screen (...2072, j...@example.com); JSON keeps them whole" },
 	{ KS_QUEUE, "display", KT_STRING, NULL, 0, 0, NULL, QC(display),
 	  "name shown instead of the queue's own" },
 	{ KS_AMI, "secret", KT_STRING, NULL, 0, 0, NULL, CFG(ami_secret),

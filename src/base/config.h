@@ -24,6 +24,8 @@ struct queue_conf {
 	int repeat_window_s;     /* 86400; [defaults] only: contacts (SPEC 6.3) */
 	int pivot_window_s;      /* 86400; [defaults] only */
 	int stale_contact_s;     /* 2592000; [defaults] only: open contacts forgotten */
+	int frt_target_s;        /* 0 (unset): contacts' first-response target (SPEC 6.3);
+	                            [queue.NAME] first, then [channel.NAME], then [defaults] */
 	uint64_t set_mask;       /* which keys the section set (bit per key), so
 	                            [defaults] can be applied under an override */
 };
@@ -50,6 +52,7 @@ struct config {
 	int stale_call_s;        /* 14400 */
 	int max_queues;          /* 5000: lines naming a new queue past it are bad */
 	int max_agents;          /* 50000: the same for agents */
+	bool mask_customers;     /* true: customer ids shown masked on screen (custmask.h) */
 	char *theme;             /* "default" */
 	char *themes_dir;        /* NULL: built-in search */
 	bool bell;               /* ring/flash on a new critical alert; true */

@@ -80,7 +80,9 @@ void contacts_conf_from(struct contacts_conf *cc, const struct config *cfg)
 	cc->cfg = cfg;
 }
 
-/* The first-response target of a channel (SPEC 6.3), in ms. */
+/* The first-response target of a channel (SPEC 6.3), in ms: its
+ * [channel.NAME] frt_target_s, else [defaults] frt_target_s, else the
+ * built-in one of SPEC 6.3. */
 static int64_t frt_target_ms(const struct contacts_conf *cc, const char *channel)
 {
 	static const struct { const char *name; int s; } builtin[] = {
@@ -88,10 +90,34 @@ static int64_t frt_target_ms(const struct contacts_conf *cc, const char *channel
 	const struct channel_conf *ch = cc->cfg ? config_channel(cc->cfg, channel) : NULL;
 	if (ch && ch->frt_target_s > 0)
 		return (int64_t)ch->frt_target_s * 1000;
+	if (cc->cfg && cc->cfg->defaults.frt_target_s > 0)
+		return (int64_t)cc->cfg->defaults.frt_target_s * 1000;
 	for (size_t i = 0; i < sizeof builtin / sizeof *builtin; i++)
 		if (strcmp(builtin[i].name, channel) == 0)
 			return (int64_t)builtin[i].s * 1000;
 	return 3600 * 1000;
+}
+
+/* A queue's own first-response target ([queue.NAME] frt_target_s), in ms;
+ * 0 when it has none (its contacts then take their channel's). */
+static int64_t queue_frt_ms(const struct contacts_conf *cc, const char *queue)
+{
+	if (!cc->cfg)
+		return 0;
+	for (size_t i = 0; i < cc->cfg->n_queues; i++)
+		if (strcmp(cc->cfg->queues[i].name, queue) == 0)
+			return (int64_t)cc->cfg->queues[i].frt_target_s * 1000;
+	return 0;
+}
+
+int64_t contacts_frt_target_ms(const struct contacts *c, enum contacts_scope s, size_t i)
+{
+	if (s == CS_CHANNEL)
+		return c->channels[i].frt_ms;
+	if (s == CS_QUEUE)
+		return c->queues[i].frt_ms ? c->queues[i].frt_ms
+		                           : c->channels[c->queues[i].first_ch].frt_ms;
+	return 0;
 }
 
 struct contacts *contacts_new(const struct contacts_conf *cc)
@@ -107,6 +133,8 @@ void contacts_set_conf(struct contacts *c, const struct contacts_conf *cc)
 	c->conf = *cc;
 	for (int i = 0; i < c->n_channels; i++)
 		c->channels[i].frt_ms = frt_target_ms(&c->conf, c->channels[i].name);
+	for (int i = 0; i < c->n_queues; i++)
+		c->queues[i].frt_ms = queue_frt_ms(&c->conf, c->queues[i].name);
 }
 
 static void contact_free(struct contact *k)
@@ -122,10 +150,24 @@ static void customer_free(struct customer *u)
 	free(u);
 }
 
+static void callbacks_clear(struct contacts *c)
+{
+	for (size_t i = 0; i < c->callbacks.nb; i++)
+		for (struct hnode *n = c->callbacks.b[i], *next; n; n = next) {
+			next = n->next;
+			free(n->key);
+			free(n);
+		}
+	memset(c->callbacks.b, 0, c->callbacks.nb * sizeof *c->callbacks.b);
+	c->callbacks.count = 0;
+}
+
 void contacts_free(struct contacts *c)
 {
 	if (!c)
 		return;
+	callbacks_clear(c);
+	free(c->callbacks.b);
 	for (size_t i = 0; i < c->contacts.nb; i++)
 		for (struct hnode *n = c->contacts.b[i], *next; n; n = next) {
 			next = n->next;
@@ -166,7 +208,7 @@ static int channel_index(struct contacts *c, const char *name)
 	return c->n_channels++;
 }
 
-static int queue_index(struct contacts *c, const char *name)
+static int queue_index(struct contacts *c, const char *name, int ch)
 {
 	for (int i = 0; i < c->n_queues; i++)
 		if (strcmp(c->queues[i].name, name) == 0)
@@ -180,6 +222,8 @@ static int queue_index(struct contacts *c, const char *name)
 	struct ct_scope *s = &c->queues[c->n_queues];
 	memset(s, 0, sizeof *s);
 	s->name = xstrdup(name);
+	s->frt_ms = queue_frt_ms(&c->conf, name);
+	s->first_ch = (int16_t)ch;
 	return c->n_queues++;
 }
 
@@ -317,6 +361,7 @@ static void new_day(struct contacts *c, int64_t start_ms)
 	memset(c->total.reasons, 0, sizeof c->total.reasons);
 	for (int i = 0; i < c->n_pairs; i++)
 		c->pairs[i].today = 0;
+	callbacks_clear(c);       /* today's callers only */
 }
 
 static int64_t keep_ms(const struct contacts *c)
@@ -526,13 +571,92 @@ static int64_t since_created(const struct contact *k, int64_t t)
 	return t > k->created_ms ? t - k->created_ms : 0;
 }
 
+/* ---- the callback list ---- */
+
+/* A call of customer u ended unanswered (abandoned or timed out) at t after
+ * waiting waited ms: the caller is on the list, one try more. */
+static void callback_try(struct contacts *c, const struct customer *u, int q, int64_t t,
+                         int64_t waited)
+{
+	uint32_t h = ht_hash(u->node.key);
+	struct callback *cb = (struct callback *)ht_find(&c->callbacks, u->node.key, h);
+	if (!cb) {
+		if (c->callbacks.count >= CONTACTS_MAX_CALLBACKS)
+			return;
+		cb = xcalloc(1, sizeof *cb);
+		cb->node.key = xstrdup(u->node.key);
+		cb->node.hash = h;
+		cb->first_ms = t;
+		ht_insert(&c->callbacks, &cb->node);
+	}
+	cb->tries++;
+	if (t < cb->first_ms)
+		cb->first_ms = t;
+	if (t >= cb->last_ms) {
+		cb->last_ms = t;
+		cb->q = (int16_t)q;
+		cb->waited_ms = waited;
+	}
+}
+
+/* Customer u was answered at t (a call connected, a reply): off the list,
+ * unless the answer came before their first unanswered try. */
+static void callback_answered(struct contacts *c, const struct customer *u, int64_t t)
+{
+	struct callback *cb;
+	if (!c->callbacks.count ||
+	    !(cb = (struct callback *)ht_find(&c->callbacks, u->node.key, ht_hash(u->node.key))) ||
+	    t < cb->first_ms)
+		return;
+	ht_remove(&c->callbacks, &cb->node);
+	free(cb->node.key);
+	free(cb);
+}
+
+static int callback_cmp(const void *a, const void *b)
+{
+	const struct contacts_callback *x = a, *y = b;
+	if (x->first_ms != y->first_ms)
+		return x->first_ms < y->first_ms ? -1 : 1;
+	return strcmp(x->customer, y->customer);
+}
+
+size_t contacts_callbacks(const struct contacts *c, struct contacts_callback *out, size_t max)
+{
+	size_t n = c->callbacks.count, k = 0;
+	if (!n || !max)
+		return n;
+	struct contacts_callback *all = xmalloc(n * sizeof *all);
+	for (size_t b = 0; b < c->callbacks.nb; b++)
+		for (const struct hnode *h = c->callbacks.b[b]; h; h = h->next) {
+			const struct callback *cb = (const struct callback *)h;
+			all[k++] = (struct contacts_callback){ h->key, c->queues[cb->q].name,
+				cb->first_ms, cb->last_ms, cb->waited_ms, cb->tries };
+		}
+	qsort(all, n, sizeof *all, callback_cmp);
+	memcpy(out, all, (n < max ? n : max) * sizeof *out);
+	free(all);
+	return n;
+}
+
+void contacts_callback_counts(const struct contacts *c, int64_t *cb)
+{
+	for (size_t b = 0; b < c->callbacks.nb; b++)
+		for (const struct hnode *h = c->callbacks.b[b]; h; h = h->next)
+			cb[((const struct callback *)h)->q]++;
+}
+
 static void replied(struct contacts *c, struct contact *k, int64_t t)
 {
+	if (k->cust)
+		callback_answered(c, k->cust, t);
 	if (k->seen && !k->replied && !k->voice) {
 		int64_t frt = since_created(k, t);
 		count(c, t, k->ch, k->q, CT_FIRST_RESPONSES, 1);
 		count(c, t, k->ch, k->q, CT_FRT_SUM, frt);
-		if (frt <= c->channels[k->ch].frt_ms)
+		int64_t target = c->queues[k->q].frt_ms ? c->queues[k->q].frt_ms
+		                                        : c->channels[k->ch].frt_ms;
+		if (frt <= target)
 			count(c, t, k->ch, k->q, CT_FIRST_RESPONSES_WITHIN, 1);
 	}
 	bool earlier = !k->replied || t < k->first_reply_ms;
@@ -581,7 +705,7 @@ static bool place(struct contacts *c, const struct contact_event *ev, int *ch, i
 	if (!ev->channel)
 		return false;
 	*ch = channel_index(c, ev->channel);
-	*q = *ch < 0 ? -1 : queue_index(c, ev->queue ? ev->queue : ev->channel);
+	*q = *ch < 0 ? -1 : queue_index(c, ev->queue ? ev->queue : ev->channel, *ch);
 	return *ch >= 0 && *q >= 0;
 }
 
@@ -707,7 +831,7 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 			k->state = ST_WAITING;
 		} else if (ev->queue) {
 			textsafe_copy(queue, sizeof queue, ev->queue, -1, TEXTSAFE_UTF8);
-			int ch = channel_index(c, "voice"), q = ch < 0 ? -1 : queue_index(c, queue);
+			int ch = channel_index(c, "voice"), q = ch < 0 ? -1 : queue_index(c, queue, ch);
 			if (q < 0)
 				return;
 			k = contact_add(c, callid, ch, q, t);
@@ -731,6 +855,8 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 		break;
 	case EV_ABANDON:
 	case EV_TIMEOUT:
+		if (k->state != ST_ABANDONED && k->cust && in_today(c, t))
+			callback_try(c, k->cust, k->q, t, since_created(k, t));
 		k->state = ST_ABANDONED;
 		break;
 	default:
@@ -802,58 +928,6 @@ void contacts_live(const struct contacts *c, enum contacts_scope s, size_t i,
 	*out = s == CS_CHANNEL ? ch[i] : s == CS_QUEUE ? q[i] : total;
 	free(ch);
 	free(q);
-}
-
-/* num / den rounded half away from zero. */
-static int64_t round_div(__int128 num, __int128 den)
-{
-	bool neg = (num < 0) != (den < 0);
-	if (num < 0)
-		num = -num;
-	if (den < 0)
-		den = -den;
-	__int128 q = (2 * num + den) / (2 * den);
-	return (int64_t)(neg ? -q : q);
-}
-
-bool contacts_derived(const struct ct_tally *t, const char *name, int64_t all_created,
-                      int64_t *h)
-{
-	const int64_t *v = t->v;
-	__int128 num, den;
-	if (strcmp(name, "frt_avg_s") == 0)
-		num = v[CT_FRT_SUM], den = (__int128)v[CT_FIRST_RESPONSES] * 10;
-	else if (strcmp(name, "frt_within_pct") == 0)
-		num = (__int128)v[CT_FIRST_RESPONSES_WITHIN] * 10000, den = v[CT_FIRST_RESPONSES];
-	else if (strcmp(name, "resolution_avg_s") == 0)
-		num = v[CT_RESOLUTION_SUM], den = (__int128)v[CT_RESOLVED_TIMED] * 10;
-	else if (strcmp(name, "replies_per_resolution") == 0)
-		num = (__int128)v[CT_REPLIES_RESOLVED] * 100, den = v[CT_RESOLVED_TIMED];
-	else if (strcmp(name, "abandon_rate_pct") == 0)
-		num = (__int128)v[CT_ABANDONED] * 10000, den = v[CT_CREATED];
-	else if (strcmp(name, "csat_pct") == 0)
-		num = (__int128)v[CT_CSAT_SATISFIED] * 10000, den = v[CT_CSAT_N];
-	else if (strcmp(name, "nps") == 0)
-		num = (__int128)(v[CT_PROMOTERS] - v[CT_DETRACTORS]) * 10000, den = v[CT_NPS_N];
-	else if (strcmp(name, "ces_avg") == 0)
-		num = (__int128)v[CT_CES_SUM] * 100, den = v[CT_CES_N];
-	else if (strcmp(name, "fcr_pct") == 0 && v[CT_FCR_N])
-		num = (__int128)v[CT_FCR_YES] * 10000, den = v[CT_FCR_N];
-	else if (strcmp(name, "fcr_pct") == 0)
-		num = (__int128)(v[CT_CREATED_WITH_CUSTOMER] - v[CT_REPEATS]) * 10000,
-		den = v[CT_CREATED_WITH_CUSTOMER];
-	else if (strcmp(name, "repeat_rate_pct") == 0)
-		num = (__int128)v[CT_REPEATS] * 10000, den = v[CT_CREATED_WITH_CUSTOMER];
-	else if (strcmp(name, "sentiment_avg") == 0)
-		num = v[CT_SENTIMENT_SUM], den = v[CT_SENTIMENT_N];
-	else if (strcmp(name, "mix_pct") == 0)
-		num = (__int128)v[CT_CREATED] * 10000, den = all_created;
-	else
-		return false;
-	if (den == 0)
-		return false;
-	*h = round_div(num, den);
-	return true;
 }
 
 static bool text_clean(const char *s)

@@ -50,6 +50,7 @@ struct contacts_conf {
 #define CONTACTS_MAX_QUEUES 1024
 #define CONTACTS_MAX_REASONS 256
 #define CONTACTS_MAX_JOURNEYS 50
+#define CONTACTS_MAX_CALLBACKS 10000   /* callers on the callback list at once */
 
 struct contacts;
 
@@ -97,6 +98,21 @@ void contacts_live_all(const struct contacts *c, struct contacts_live *channels,
  * every channel's created in the same period (for mix_pct). */
 bool contacts_derived(const struct ct_tally *t, const char *name, int64_t all_created,
                       int64_t *hundredths);
+
+/* One caller on the callback list: today's caller whose calls were abandoned
+ * or timed out and who has not been answered since (a later call answered,
+ * or a reply to any contact of theirs). Strings belong to the model and live
+ * until its next change. */
+struct contacts_callback {
+	const char *customer;       /* whole: mask it before showing it (custmask.h) */
+	const char *queue;          /* the queue of the latest try */
+	int64_t first_ms, last_ms;  /* when the first and the latest try ended */
+	int64_t waited_ms;          /* how long the latest try waited in the queue */
+	int tries;                  /* abandoned or timed-out calls since last answered */
+};
+/* Fills out (room for max) with the callback list, oldest first (by
+ * first_ms, then customer). Returns how many there are in all. */
+size_t contacts_callbacks(const struct contacts *c, struct contacts_callback *out, size_t max);
 
 /* The SPEC 6.4 JSON: sets channels, channel_total, pivots_by_pair and
  * journeys on root, and "contacts" on each object of the queues array whose

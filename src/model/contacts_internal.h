@@ -43,9 +43,21 @@ struct customer {
 	size_t n, cap;
 };
 
+/* A caller to call back (SPEC 6.4 callbacks): abandoned or timed out today
+ * and not answered since, on any channel. */
+struct callback {
+	struct hnode node;          /* key: the customer */
+	int16_t q;                  /* the queue of the latest try */
+	int32_t tries;
+	int64_t first_ms, last_ms;  /* when the first and the latest try ended */
+	int64_t waited_ms;          /* how long the latest try waited */
+};
+
 struct ct_scope {
 	char *name;
-	int64_t frt_ms;             /* channels: the first-response target */
+	int64_t frt_ms;             /* channels: the first-response target; queues: their
+	                               own (0: their contacts' channel's) */
+	int16_t first_ch;           /* queues: the channel of their first contact */
 	struct ct_tally today, window;
 	uint32_t reasons[CONTACTS_MAX_REASONS];   /* today's created by reason */
 };
@@ -78,9 +90,15 @@ struct contacts {
 	int n_pairs, cap_pairs;
 	struct ct_rec *recs;        /* a ring, oldest at rec_head */
 	size_t rec_head, n_recs, cap_recs;
-	struct htable contacts, customers;
+	struct htable contacts, customers, callbacks;
 	int64_t created_seen;
 };
+
+/* The first-response target of a scope, in ms: a channel's; a queue's own,
+ * else that of the channel of its first contact; 0 for the total. */
+int64_t contacts_frt_target_ms(const struct contacts *c, enum contacts_scope s, size_t i);
+/* Adds to cb[q] the callers on the callback list whose queue is q. */
+void contacts_callback_counts(const struct contacts *c, int64_t *cb);
 
 const struct ct_scope *contacts_scope(const struct contacts *c, enum contacts_scope s, size_t i);
 

@@ -1,70 +1,42 @@
 /* contacts_json.c - the contacts' part of the JSON snapshot (SPEC 6.4). */
 #include "contacts_internal.h"
+#include "contacts_figures.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util.h"
 
-static const char *const count_names[CT_COUNT] = {
-	"created", "created_with_customer", "resolved", "resolved_timed", "reopened",
-	"abandoned", "first_responses", "first_responses_within", "frt_sum_s", "resolution_sum_s",
-	"replies_resolved", "surveys", "csat_n", "csat_satisfied", "nps_n", "promoters",
-	"detractors", "ces_n", "ces_sum", "fcr_n", "fcr_yes", "sentiment_n", "sentiment_sum",
-	"repeats", "pivots", "pivots_unanswered"
-};
-
-static const char *const derived_names[] = {
-	"frt_avg_s", "frt_within_pct", "resolution_avg_s", "replies_per_resolution",
-	"abandon_rate_pct", "csat_pct", "nps", "ces_avg", "fcr_pct", "repeat_rate_pct",
-	"sentiment_avg", "mix_pct"
-};
-
-static json_t *period_json(const struct ct_tally *t, int64_t all_created, int window_s)
+/* The rows of one period (or the live ones: CTF_NOW) of the catalogue, each
+ * under its key, as numbers or null. */
+static void rows_json(json_t *o, const struct ct_view *v, enum ctf_period p)
 {
-	json_t *o = json_object();
-	if (window_s)
-		json_object_set_new(o, "seconds", json_integer(window_s));
-	for (int f = 0; f < CT_COUNT; f++) {
-		json_t *v;
-		if (f == CT_FRT_SUM || f == CT_RESOLUTION_SUM)
-			v = json_real((double)t->v[f] / 1000.0);
-		else if (f == CT_SENTIMENT_SUM)
-			v = json_real((double)t->v[f] / 100.0);
-		else
-			v = json_integer((json_int_t)t->v[f]);
-		json_object_set_new(o, count_names[f], v);
+	for (size_t i = 0; i < ct_figures_count; i++) {
+		const struct ct_figure *f = &ct_figures[i];
+		if (f->period != p || (f->flags & CTF_NOJSON))
+			continue;
+		double x = ct_figure_value(f, v);
+		json_object_set_new(o, f->key, isnan(x) ? json_null() : f->real ? json_real(x)
+		                                       : json_integer((json_int_t)x));
 	}
-	for (size_t i = 0; i < sizeof derived_names / sizeof *derived_names; i++) {
-		int64_t h;
-		json_object_set_new(o, derived_names[i],
-		                    contacts_derived(t, derived_names[i], all_created, &h)
-		                    ? json_real((double)h / 100.0) : json_null());
-	}
-	return o;
 }
 
-static json_t *scope_json(const struct contacts *c, enum contacts_scope s, size_t i,
-                          const struct contacts_live *lv)
+static json_t *scope_json(const struct contacts *c, const struct ct_view *v)
 {
-	const struct ct_scope *sc = contacts_scope(c, s, i);
-	struct contacts_live live = *lv;
+	const struct ct_scope *sc = contacts_scope(c, v->scope, v->index);
 	json_t *o = json_object(), *reasons = json_object();
-	if (s == CS_CHANNEL) {
-		const struct channel_conf *cc = c->conf.cfg ? config_channel(c->conf.cfg, sc->name)
-		                                            : NULL;
-		json_object_set_new(o, "name", json_string(sc->name));
-		json_object_set_new(o, "display", json_string(cc && cc->display ? cc->display
-		                                                                : sc->name));
-		json_object_set_new(o, "frt_target_s", json_real((double)sc->frt_ms / 1000.0));
+	json_t *today = json_object(), *window = json_object();
+	if (v->scope == CS_CHANNEL) {
+		json_object_set_new(o, "name", json_string(v->name));
+		json_object_set_new(o, "display", json_string(v->display));
+		json_object_set_new(o, "frt_target_s", json_real((double)v->frt_target_ms / 1000.0));
 	}
-	json_object_set_new(o, "open", json_integer(live.open));
-	json_object_set_new(o, "unanswered", json_integer(live.unanswered));
-	json_object_set_new(o, "oldest_open_s", json_real((double)live.oldest_open_ms / 1000.0));
-	json_object_set_new(o, "oldest_unanswered_s",
-	                    json_real((double)live.oldest_unanswered_ms / 1000.0));
-	json_object_set_new(o, "today", period_json(&sc->today, c->total.today.v[CT_CREATED], 0));
-	json_object_set_new(o, "window", period_json(&sc->window, c->total.window.v[CT_CREATED],
-	                                             c->conf.window_s));
+	rows_json(o, v, CTF_NOW);
+	rows_json(today, v, CTF_TODAY);
+	json_object_set_new(window, "seconds", json_integer(c->conf.window_s));
+	rows_json(window, v, CTF_WINDOW);
+	json_object_set_new(o, "today", today);
+	json_object_set_new(o, "window", window);
 	for (int r = 0; r < c->n_reasons; r++)
 		if (sc->reasons[r])
 			json_object_set_new(reasons, c->reasons[r], json_integer(sc->reasons[r]));
@@ -72,9 +44,20 @@ static json_t *scope_json(const struct contacts *c, enum contacts_scope s, size_
 	return o;
 }
 
-static int by_name(const void *a, const void *b)
+/* The callback list, oldest first, ids whole. */
+static json_t *callbacks_json(const struct contacts *c)
 {
-	return strcmp(**(char *const *const *)a, **(char *const *const *)b);
+	size_t n = contacts_callbacks(c, NULL, 0);
+	struct contacts_callback *cb = xmalloc((n ? n : 1) * sizeof *cb);
+	json_t *a = json_array();
+	contacts_callbacks(c, cb, n);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:f, s:f, s:f, s:i}",
+		        "customer", cb[i].customer, "queue", cb[i].queue,
+		        "first", (double)cb[i].first_ms / 1000.0, "last", (double)cb[i].last_ms / 1000.0,
+		        "waited_s", (double)cb[i].waited_ms / 1000.0, "tries", cb[i].tries));
+	free(cb);
+	return a;
 }
 
 /* ---- journeys ---- */
@@ -150,21 +133,13 @@ void contacts_json(const struct contacts *c, json_t *root,
 {
 	if (!contacts_any(c))
 		return;
-	/* channels, sorted by name */
-	char *const **order = xmalloc(((size_t)c->n_channels + 1) * sizeof *order);
+	struct ct_views v;
 	json_t *chs = json_array();
-	struct contacts_live *lch = xmalloc(((size_t)c->n_channels + 1) * sizeof *lch);
-	struct contacts_live *lq = xmalloc(((size_t)c->n_queues + 1) * sizeof *lq), ltotal;
-	contacts_live_all(c, lch, lq, &ltotal);
-	for (int i = 0; i < c->n_channels; i++)
-		order[i] = &c->channels[i].name;
-	qsort(order, (size_t)c->n_channels, sizeof *order, by_name);
-	for (int i = 0; i < c->n_channels; i++) {
-		size_t ci = (size_t)((const struct ct_scope *)(const void *)order[i] - c->channels);
-		json_array_append_new(chs, scope_json(c, CS_CHANNEL, ci, &lch[ci]));
-	}
+	ct_views_build(&v, c);
+	for (size_t i = 0; i < v.n_channels; i++)   /* sorted by name */
+		json_array_append_new(chs, scope_json(c, &v.channels[i]));
 	json_object_set_new(root, "channels", chs);
-	json_object_set_new(root, "channel_total", scope_json(c, CS_TOTAL, 0, &ltotal));
+	json_object_set_new(root, "channel_total", scope_json(c, &v.total));
 	/* pivots by pair */
 	json_t *pairs = json_object();
 	for (int i = 0; i < c->n_pairs; i++) {
@@ -176,30 +151,29 @@ void contacts_json(const struct contacts *c, json_t *root,
 	}
 	json_object_set_new(root, "pivots_by_pair", pairs);
 	json_object_set_new(root, "journeys", journeys_json(c));
+	json_object_set_new(root, "callbacks", callbacks_json(c));
 	/* each queue's contacts; queues only contacts name are added */
 	json_t *qs = json_object_get(root, "queues");
 	if (!json_is_array(qs)) {
 		qs = json_array();
 		json_object_set_new(root, "queues", qs);
 	}
-	for (int i = 0; i < c->n_queues; i++) {
-		json_t *q = NULL, *v;
+	for (size_t i = 0; i < v.n_queues; i++) {
+		const char *name = v.queues[i].name;
+		json_t *q = NULL, *e;
 		size_t k;
-		json_array_foreach(qs, k, v)
-			if (strcmp(json_string_value(json_object_get(v, "name")) ?: "", c->queues[i].name) == 0)
-				q = v;
-		if (!q && (q = make_queue(ctx, c->queues[i].name)) != NULL) {
+		json_array_foreach(qs, k, e)
+			if (strcmp(json_string_value(json_object_get(e, "name")) ?: "", name) == 0)
+				q = e;
+		if (!q && (q = make_queue(ctx, name)) != NULL) {
 			size_t at = 0;
-			json_array_foreach(qs, k, v)
-				if (strcmp(json_string_value(json_object_get(v, "name")) ?: "",
-				           c->queues[i].name) < 0)
+			json_array_foreach(qs, k, e)
+				if (strcmp(json_string_value(json_object_get(e, "name")) ?: "", name) < 0)
 					at = k + 1;
 			json_array_insert_new(qs, at, q);
 		}
 		if (q)
-			json_object_set_new(q, "contacts", scope_json(c, CS_QUEUE, (size_t)i, &lq[i]));
+			json_object_set_new(q, "contacts", scope_json(c, &v.queues[i]));
 	}
-	free(order);
-	free(lch);
-	free(lq);
+	ct_views_free(&v);
 }
