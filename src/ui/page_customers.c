@@ -236,17 +236,137 @@ static void draw_journeys(const struct ui_view *v, const struct snapshot *s, con
 	}
 }
 
+/* ---- the callback list -------------------------------------------------- */
+
+/* The display name of queue name in s. */
+static const char *queue_label(const struct snapshot *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_queues; i++)
+		if (s->queues[i].name && strcmp(s->queues[i].name, name) == 0)
+			return ui_queue_label(&s->queues[i], false);
+	return name;
+}
+
+/* The callers to call back, oldest first: every one, or the selected queue's.
+ * Returns how many (the caller frees *out). */
+static size_t callbacks_pick(const struct ui_view *v, const struct snapshot *s,
+                             struct contacts_callback **out)
+{
+	size_t n = contacts_callbacks(s->contacts, NULL, 0), k = 0;
+
+	*out = xcalloc(n + 1, sizeof **out);
+	n = contacts_callbacks(s->contacts, *out, n);
+	for (size_t i = 0; i < n; i++)
+		if (v->sel < 0 || strcmp((*out)[i].queue, s->queues[v->sel].name) == 0)
+			(*out)[k++] = (*out)[i];
+	return k;
+}
+
+/* "hh:mm" of ms into buf. */
+static const char *clock_text(char *buf, size_t n, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, n, "%H:%M", &tm);
+	return buf;
+}
+
+/* "…2072   Sales   09:12   waited 1:35   3 tries   2h05 ago, latest 11:40":
+ * when the first try ended (the list's order), how long the latest waited. */
+static void callback_line(const struct ui_view *v, const struct snapshot *s,
+                          const struct contacts_callback *cb, int y, int x, int w)
+{
+	char id[128], buf[64], when[16], ago[16];
+	int qw = w >= 100 ? 20 : 14, cx = x + 1 + JOURNEY_ID_W + qw;
+
+	cust_text(id, sizeof id, cb->customer);
+	ui_put(v, y, x + 1, JOURNEY_ID_W - 2, ROLE_LABEL, id);
+	ui_put(v, y, x + 1 + JOURNEY_ID_W, qw - 2, ROLE_NORMAL, queue_label(s, cb->queue));
+	ui_put(v, y, cx, 6, ROLE_NORMAL, clock_text(when, sizeof when, cb->first_ms));
+	snprintf(buf, sizeof buf, "waited %s", ui_fmt_dur(ago, sizeof ago, cb->waited_ms / 1000));
+	ui_put_right(v, y, cx + 6, 15, ROLE_NORMAL, buf);
+	snprintf(buf, sizeof buf, "%d tr%s", cb->tries, cb->tries == 1 ? "y" : "ies");
+	ui_put_right(v, y, cx + 21, 10, cb->tries > 1 ? ROLE_WARNING : ROLE_NORMAL, buf);
+	ui_fmt_age(ago, sizeof ago, s->as_of - cb->first_ms / 1000);
+	if (cb->tries > 1)
+		snprintf(buf, sizeof buf, "%s ago, latest %s", ago,
+		         clock_text(when, sizeof when, cb->last_ms));
+	else
+		snprintf(buf, sizeof buf, "%s ago", ago);
+	if (x + w - (cx + 33) < textsafe_width(buf))
+		snprintf(buf, sizeof buf, "%s ago", ago);
+	ui_put(v, y, cx + 33, x + w - cx - 33, ROLE_DIM, buf);
+}
+
+/* The callers who abandoned (or timed out) today and have not been answered
+ * since, oldest first. */
+static void draw_callbacks(const struct ui_view *v, const struct snapshot *s, struct rect r)
+{
+	struct contacts_callback *list;
+	size_t n = callbacks_pick(v, s, &list);
+	int rows = r.h - 1;
+	char title[160], right[48];
+
+	if (r.h >= 2) {
+		snprintf(title, sizeof title, "Call back, oldest first%s%s", v->sel < 0 ? "" : " \u00b7 ",
+		         v->sel < 0 ? "" : ui_queue_label(&s->queues[v->sel], false));
+		if (!v->g->utf8 && v->sel >= 0)
+			snprintf(title, sizeof title, "Call back, oldest first | %s",
+			         ui_queue_label(&s->queues[v->sel], false));
+		snprintf(right, sizeof right, "%zu caller%s", n, n == 1 ? "" : "s");
+		ui_section(v, r.y, r.x, r.w, title, right);
+		if (n == 0) {
+			ui_put(v, r.y + 1, r.x + 1, 1, ROLE_OK, v->g->ok);
+			ui_put(v, r.y + 1, r.x + 3, r.w - 3, ROLE_DIM, "no one to call back");
+		}
+		for (int i = 0; i < (int)n && i < rows; i++) {
+			if (i == rows - 1 && (int)n > rows) {
+				char more[32];
+
+				snprintf(more, sizeof more, "+%d more", (int)n - i);
+				ui_put(v, r.y + 1 + i, r.x + 1, r.w - 1, ROLE_DIM, more);
+				break;
+			}
+			callback_line(v, s, &list[i], r.y + 1 + i, r.x, r.w);
+		}
+	}
+	free(list);
+}
+
+/* Rows for the callback list: its title and callers, at most a third of h
+ * (two rows at least). */
+static int callbacks_rows(const struct ui_view *v, const struct snapshot *s, int h)
+{
+	struct contacts_callback *list;
+	int n = (int)callbacks_pick(v, s, &list), want = 1 + (n > 0 ? n : 1), cap = h / 3;
+
+	free(list);
+	if (cap < 2)
+		cap = 2;
+	return want < cap ? want : cap;
+}
+
 /* ---- the page ------------------------------------------------------------ */
 
 static void customers_draw(struct ui_view *v, const struct snapshot *s, struct rect body)
 {
-	json_t *root = ui_contacts_json(s);
-	int y = body.y, end = body.y + body.h;
+	json_t *root;
+	int y = body.y, end = body.y + body.h, cbh;
 
-	if (!root) {
+	if (!s->contacts) {
 		ui_section(v, body.y, body.x, body.w, "Customers", NULL);
-		ui_put(v, body.y + 2, body.x + 2, body.w - 4, ROLE_DIM,
-		       "no contact event yet: customers appear with the first one (SPEC 6.1)");
+		ui_put(v, body.y + 2, body.x + 2, body.w - 4, ROLE_DIM, "no contacts kept");
+		return;
+	}
+	cbh = callbacks_rows(v, s, body.h);
+	draw_callbacks(v, s, (struct rect){ end - cbh, body.x, cbh, body.w });
+	end -= cbh + (body.h >= 20 ? 1 : 0);
+	if ((root = ui_contacts_json(s)) == NULL) {
+		ui_section(v, y, body.x, body.w, "Pivots and journeys", NULL);
+		ui_put(v, y + 1, body.x + 1, body.w - 2, ROLE_DIM,
+		       "no contact event yet: pivots and journeys appear with the first one (SPEC 6.1)");
 		return;
 	}
 	y += draw_pivots(v, root, (struct rect){ y, body.x, end - y, body.w },
