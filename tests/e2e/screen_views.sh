@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # screen_views.sh - views 2 (channels) and 3 (customers) in tmux at 80x24,
 # 120x40 and 220x60 over a replay of a small contact feed: keys 2 and 3
-# switch, --view channels starts there, the channel rows on screen equal the
-# JSON of the same replay, and an escape sequence in a customer id or a
+# switch, --view channels starts there, the channel rows and the callback
+# list on screen equal the JSON of the same replay, and an escape sequence in a customer id or a
 # reason reaches neither the screen nor --once.
 . "$(dirname "$0")/lib.bash"
 command -v tmux > /dev/null || fail "tmux is not installed"
@@ -111,6 +111,29 @@ print("compared %d cells" % checked)
 PY
 }
 
+# The callback list on screen against the JSON's: its count, and each caller
+# shown in the same order with their queue, first try, wait and tries.
+check_callbacks() {  # size
+	python3 - "$TMP/snap.json" "$TMP/screen" "$1" <<'PY' || fail "$1: the callback list on screen differs from the JSON"
+import json, sys, time
+d = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().split("\n")
+cbs = d["callbacks"]
+assert len(cbs) >= 3, "the feed has too few callers to call back"
+at = next(i for i, l in enumerate(lines) if "Call back, oldest first" in l)
+assert "%d callers" % len(cbs) in lines[at], lines[at]
+shown = [l for l in lines[at + 1:] if l.startswith(" +1")]
+assert len(shown) >= 2, "fewer than 2 callers shown"
+for l, cb in zip(shown, cbs):
+    w = int(cb["waited_s"])                 # the screen drops the fraction
+    want = [cb["customer"], cb["queue"], time.strftime("%H:%M", time.gmtime(cb["first"])),
+            "waited %d:%02d" % (w // 60, w % 60), "%d tr%s" % (cb["tries"], "y" if cb["tries"] == 1 else "ies")]
+    for x in want:
+        assert x in l, "%r not in %r" % (x, l)
+print("compared %d callers" % len(shown))
+PY
+}
+
 for size in 80x24 120x40 220x60; do
 	cols=${size%x*} rows=${size#*x}
 	start "$cols" "$rows" "exec ${run[*]} --view channels"
@@ -124,6 +147,7 @@ for size in 80x24 120x40 220x60; do
 	grep -E -q "\+15550001234 +email [0-9:]+ → chat [0-9:]+ +open" "$TMP/screen" \
 		|| { cat "$TMP/screen" >&2; fail "$size: the hand-made journey is not the first line"; }
 	grep -q "Pivots between channels" "$TMP/screen" || fail "$size: no pivots"
+	check_callbacks "$size"
 	inert "$size customers"
 	pass "$size: --view channels, the channel rows equal the JSON; 3 the customers; nothing of the escapes"
 done

@@ -15,6 +15,7 @@
 
 #include "contact.h"
 #include "contacts.h"
+#include "event.h"
 #include "pages.h"
 #include "theme.h"
 #include "ui_draw.h"
@@ -52,10 +53,21 @@ static void raw_created(int64_t t, const char *id, const char *channel, const ch
 	contacts_apply(ct, &e);
 }
 
+/* A call event at t (ms). */
+static void call(int64_t t, enum ev_kind kind, const char *callid, const char *queue,
+                 const char *callerid)
+{
+	struct qevent e = { .time = t / 1000, .kind = kind, .callid = callid, .queue = queue,
+		.callerid = callerid, .hold_s = -1, .talk_s = -1, .wait_s = -1, .ring_ms = -1 };
+
+	contacts_on_qevent(ct, &e);
+}
+
 /* A small centre: a customer emails, gets no answer and chats two hours later
  * (a pivot while unanswered); chat is answered within its target; twelve chat
  * surveys give CSAT 25 % (critical from 10 answers); email has an escape
- * sequence in a reason and in a customer id. */
+ * sequence in a reason and in a customer id. Two callers to call back: one
+ * timed out in support after 5 min, one abandoned sales twice. */
 static void build(void)
 {
 	struct contacts_conf cc;
@@ -65,6 +77,12 @@ static void build(void)
 	ct = contacts_new(&cc);
 	ev(T0, "\"event\":\"created\",\"id\":\"E1\",\"channel\":\"email\","
 	       "\"customer\":\"+15550182072\",\"reason\":\"returns\"");
+	call(T0 + 30 * MIN, EV_ENTER, "v1", "support", "+15550170003");
+	call(T0 + 35 * MIN, EV_TIMEOUT, "v1", "support", NULL);
+	call(T0 + HOUR, EV_ENTER, "v2", "sales", "+15550170001");
+	call(T0 + HOUR + 45000, EV_ABANDON, "v2", "sales", NULL);
+	call(T0 + HOUR + 10 * MIN, EV_ENTER, "v3", "sales", "+15550170001");
+	call(T0 + HOUR + 10 * MIN + 90000, EV_ABANDON, "v3", "sales", NULL);
 	ev(T0 + 2 * HOUR, "\"event\":\"created\",\"id\":\"C1\",\"channel\":\"chat\","
 	       "\"customer\":\"+15550182072\",\"reason\":\"returns\"");
 	ev(T0 + 2 * HOUR + 30000, "\"event\":\"first_response\",\"id\":\"C1\",\"agent\":\"a\"");
@@ -219,7 +237,8 @@ static void test_channels_80x24(void **state)
 	assert_non_null(strstr(row(find_row(" chat ", NULL, NULL)), "\u2716"));
 	assert_true(find_row(" email ", " 3 ", NULL) > y);   /* E1, E2, E3 */
 	assert_true(find_row(" sms ", NULL, NULL) > y);
-	assert_true(find_row("Total", " 17 ", NULL) > find_row(" sms ", NULL, NULL));
+	assert_true(find_row(" voice ", " 3 ", NULL) > find_row(" sms ", NULL, NULL));
+	assert_true(find_row("Total", " 20 ", NULL) > find_row(" voice ", NULL, NULL));
 	/* fewer columns at 80: the replies per resolution are left out */
 	assert_int_equal(find_row("Replies/res", NULL, NULL), -1);
 	assert_int_equal(find_row("Rep/R", NULL, NULL), -1);
@@ -274,6 +293,15 @@ static void test_customers(void **state)
 		assert_true(y > 0);
 		assert_true(find_row("+15550009999", "sms 12:01 \u2192 email 12:02", "open") == y + 1);
 		assert_true(find_row("+15550182072", "email 08:00 \u2192 chat 10:00", "replied") == y + 2);
+		/* the callback list, oldest first */
+		y = find_row("Call back, oldest first", "2 callers", NULL);
+		assert_true(y > 0);
+		assert_true(find_row("+15550170003", "support", "08:35") == y + 1);
+		assert_non_null(strstr(row(y + 1), "waited 5:00"));
+		assert_non_null(strstr(row(y + 1), "1 try"));
+		assert_true(find_row("+15550170001", "sales", "09:00") == y + 2);
+		assert_non_null(strstr(row(y + 2), "waited 1:30"));
+		assert_non_null(strstr(row(y + 2), "2 tries"));
 		assert_true(screen_inert());
 		close_screen(scr);
 	}
@@ -312,19 +340,58 @@ static void test_selected_queue(void **state)
 	teardown_contacts();
 }
 
-static void test_no_contacts(void **state)
+/* With a queue selected, the callback list is that queue's. */
+static void test_callbacks_of_selected_queue(void **state)
 {
+	static struct snap_queue q;
 	SCREEN *scr;
+	int y;
 
 	(void)state;
+	build();
+	memset(&q, 0, sizeof q);
+	q.name = "sales";
+	q.display = "Sales";
+	snap.queues = &q;
+	snap.n_queues = 1;
+	scr = draw_page("customers", 24, 80);
+	assert_true(ui_view_key(&view, '\t'));
+	ui_draw_screen(&view, &snap);
+	dump_screen();
+	y = find_row("Call back, oldest first", "Sales", "1 caller");
+	assert_true(y > 0);
+	assert_true(find_row("+15550170001", "Sales", "2 tries") == y + 1);
+	assert_int_equal(find_row("+15550170003", NULL, NULL), -1);
+	close_screen(scr);
+	teardown_contacts();
+}
+
+/* Calls only (a voice-only centre): no channels yet, but the callback list. */
+static void test_calls_only(void **state)
+{
+	struct contacts_conf cc;
+	SCREEN *scr;
+	int y;
+
+	(void)state;
+	contacts_conf_from(&cc, NULL);
+	ct = contacts_new(&cc);
+	call(T0, EV_ENTER, "v1", "sales", "+15550170001");
+	call(T0 + 45000, EV_ABANDON, "v1", "sales", NULL);
 	memset(&snap, 0, sizeof snap);
+	snap.as_of = T0 / 1000 + 60;
 	snap.total.name = "total";
+	snap.contacts = ct;
 	scr = draw_page("channels", 24, 80);
 	assert_true(find_row("no contact event yet", NULL, NULL) > 0);
 	close_screen(scr);
 	scr = draw_page("customers", 24, 80);
 	assert_true(find_row("no contact event yet", NULL, NULL) > 0);
+	y = find_row("Call back, oldest first", "1 caller", NULL);
+	assert_true(y > 0);
+	assert_true(find_row("+15550170001", "sales", "waited 0:45") == y + 1);
 	close_screen(scr);
+	teardown_contacts();
 }
 
 int main(void)
@@ -335,7 +402,8 @@ int main(void)
 		cmocka_unit_test(test_channels_big),
 		cmocka_unit_test(test_customers),
 		cmocka_unit_test(test_selected_queue),
-		cmocka_unit_test(test_no_contacts),
+		cmocka_unit_test(test_callbacks_of_selected_queue),
+		cmocka_unit_test(test_calls_only),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
