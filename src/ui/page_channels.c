@@ -18,8 +18,10 @@
 /* ---- levels -------------------------------------------------------------- */
 
 /* How good a contact figure is. One table, until the snapshot grades contact
- * figures itself (then the grades come from there, as on page 1): the
- * defaults a team lead expects (SPEC 6, issue 13). */
+ * figures itself (then clevel_grade takes the grades from there, as page 1
+ * does): the defaults a team lead expects (SPEC 6, issue 13), the same
+ * levels as the built-in contact alert rules (ct_builtins) where they watch
+ * the figure, applied to every channel. */
 struct clevel {
 	const char *key;          /* a key of a period ("csat_pct"), or a live key */
 	int op;                   /* FIG_ABOVE or FIG_BELOW */
@@ -36,7 +38,7 @@ static const struct clevel clevels[] = {
 	{ "ces_avg", FIG_ABOVE, 4, 5, false, "ces_n", NULL, 10 },
 	{ "fcr_pct", FIG_BELOW, 70, 60, false, "fcr_n", "created_with_customer", 10 },
 	{ "frt_within_pct", FIG_BELOW, 80, 60, false, "first_responses", NULL, 10 },
-	{ "abandon_rate_pct", FIG_ABOVE, 10, 20, false, "created", NULL, 10 },
+	{ "abandon_rate_pct", FIG_ABOVE, 20, 30, false, "created", NULL, 10 },
 	{ "oldest_unanswered_s", FIG_ABOVE, 1, 2, true, NULL, NULL, 0 },
 };
 
