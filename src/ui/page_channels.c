@@ -106,19 +106,26 @@ static void cfmt_write(const struct ui_view *v, char *buf, size_t n, double x, e
 	}
 }
 
-/* A value of a row and its grade: key in the row's "today" (or the row itself
- * for a live key); on the voice row, the queue figure voice instead when given
- * (a call's first response is its answer: SPEC 6.2 leaves calls to SPEC 2). */
-static double crow_value(const struct crow *r, const char *key, bool live, const char *voice,
-                         enum alert_severity *sev)
+/* A value of a row and its grade: key in the row's period ("today" or
+ * "window"; the row itself for a live key); on the voice row, the queue figure
+ * voice instead when given, of the same period (a call's first response is its
+ * answer: SPEC 6.2 leaves calls to SPEC 2). */
+static double crow_value(const struct crow *r, const char *period, const char *key, bool live,
+                         const char *voice, enum alert_severity *sev)
 {
-	const json_t *per = json_object_get(r->o, "today");
+	const json_t *per = json_object_get(r->o, period);
 	double x;
 
 	if (r->voice && voice) {
-		const struct figure *f = figure_find(voice);
+		char name[64];
+		const struct figure *f;
 
-		*sev = f ? ui_grade_of(voice, r->voice) : SEV_OK;
+		if (strncmp(voice, "today.", 6) == 0)
+			snprintf(name, sizeof name, "%s.%s", period, voice + 6);
+		else
+			snprintf(name, sizeof name, "%s", voice);
+		f = figure_find(name);
+		*sev = f ? ui_grade_of(name, r->voice) : SEV_OK;
 		return f ? figure_value(f, r->voice) : NAN;
 	}
 	x = ui_json_num(live ? r->o : per, key);
@@ -159,6 +166,7 @@ static const struct ccol_def ccols[] = {
 #define CT_MARK_W 3
 
 struct ctable {
+	const char *period;          /* "today" or "window" (no live columns) */
 	bool shown[CC_COUNT];
 	bool wide;
 	int name_w, pad;
@@ -169,15 +177,17 @@ static int ccol_w(const struct ctable *t, int c)
 	return (t->wide ? ccols[c].w_wide : ccols[c].w_narrow) + t->pad;
 }
 
-static void ctable_plan(struct ctable *t, int cols)
+static void ctable_plan(struct ctable *t, int cols, const char *period)
 {
 	struct layout_col lc[CC_COUNT];
+	bool window = strcmp(period, "window") == 0;
 	int used, n = 0;
 
+	t->period = period;
 	t->wide = cols >= LAYOUT_WIDE_COLS;
 	for (int i = 0; i < CC_COUNT; i++) {
 		lc[i].width = t->wide ? ccols[i].w_wide : ccols[i].w_narrow;
-		lc[i].prio = ccols[i].prio;
+		lc[i].prio = window && ccols[i].live ? 99 : ccols[i].prio;   /* never shown */
 	}
 	t->name_w = layout_columns(cols - CT_MARK_W - 1, lc, CC_COUNT, t->wide ? 14 : 10,
 	                           t->wide ? 24 : 16, t->shown);
@@ -232,7 +242,8 @@ static void ctable_row(const struct ui_view *v, const struct ctable *t, int y, i
 
 	for (int c = 0; c < CC_COUNT; c++) {
 		enum alert_severity sev;
-		double val = crow_value(r, ccols[c].key, ccols[c].live, ccols[c].voice, &sev);
+		double val = crow_value(r, t->period, ccols[c].key, ccols[c].live, ccols[c].voice,
+		                        &sev);
 		int w = ccol_w(t, c);
 
 		worst = ui_sev_max(worst, sev);
@@ -300,8 +311,9 @@ static int crows_fill(const struct ui_view *v, const struct snapshot *s, const j
 	return n;
 }
 
+/* The table of period ("today", "window") in r. Returns the rows used. */
 static int draw_table(const struct ui_view *v, const struct snapshot *s, const json_t *root,
-                      struct rect r)
+                      struct rect r, const char *period)
 {
 	size_t nch = json_array_size(json_object_get(root, "channels"));
 	struct crow *rows = xcalloc(nch + 2, sizeof *rows);
@@ -311,8 +323,16 @@ static int draw_table(const struct ui_view *v, const struct snapshot *s, const j
 	char right[48];
 
 	snprintf(right, sizeof right, "%zu channel%s", nch, nch == 1 ? "" : "s");
-	ui_section(v, r.y, r.x, r.w, "Channels today", right);
-	ctable_plan(&t, r.w);
+	if (strcmp(period, "window") == 0) {
+		char win[16], title[48];
+
+		ui_fmt_window(win, sizeof win, s->window_s);
+		snprintf(title, sizeof title, "Channels, last %s", win);
+		ui_section(v, r.y, r.x, r.w, title, NULL);
+	} else {
+		ui_section(v, r.y, r.x, r.w, "Channels today", right);
+	}
+	ctable_plan(&t, r.w, period);
 	ctable_heading(v, &t, r.y + 1, r.x);
 	/* the total and the selection stay when channels do not all fit */
 	for (int i = 0; i < nshow; i++)
@@ -440,6 +460,12 @@ static void draw_reasons(const struct ui_view *v, const json_t *root, struct rec
 
 /* ---- the page ------------------------------------------------------------ */
 
+/* Rows of a table: title, heading, the channels, the total, the selection. */
+static int table_rows(const struct ui_view *v, const json_t *root)
+{
+	return 2 + (int)json_array_size(json_object_get(root, "channels")) + 1 + (v->sel >= 0);
+}
+
 static void channels_draw(struct ui_view *v, const struct snapshot *s, struct rect body)
 {
 	json_t *root = ui_contacts_json(s);
@@ -455,9 +481,14 @@ static void channels_draw(struct ui_view *v, const struct snapshot *s, struct re
 	end = body.y + body.h;
 	draw_tiles(v, s, root, (struct rect){ y, body.x, th, body.w }, big);
 	y += th + (big ? 0 : 1);
-	y += draw_table(v, s, root, (struct rect){ y, body.x, end - y, body.w });
+	y += draw_table(v, s, root, (struct rect){ y, body.x, end - y, body.w }, "today");
 	if (end - y >= 4)
 		y++;
+	/* the window's table too when it and the reasons fit whole */
+	if (end - y >= 2 * table_rows(v, root) + 2) {
+		y += draw_table(v, s, root, (struct rect){ y, body.x, end - y, body.w }, "window");
+		y++;
+	}
 	draw_reasons(v, root, (struct rect){ y, body.x, end - y, body.w });
 	json_decref(root);
 }

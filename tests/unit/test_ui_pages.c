@@ -260,6 +260,7 @@ static void test_channels_big(void **state)
 	build();
 	for (size_t i = 0; i < 2; i++) {
 		SCREEN *scr = draw_page("channels", sizes[i][0], sizes[i][1]);
+		int y;
 
 		/* big tiles under a section title; every column at 220 */
 		assert_true(find_row("Customer's voice", "all channels", NULL) == 1);
@@ -268,6 +269,12 @@ static void test_channels_big(void **state)
 		if (sizes[i][1] == 220)
 			assert_true(find_row("Resolution", "Replies/res", "CES") > 2);
 		assert_true(find_row(" chat ", " 13 ", "25%") > 2);
+		/* room for the window's table too, without the live columns */
+		y = find_row("Channels, last 15m", NULL, NULL);
+		assert_true(y > find_row("Channels today", NULL, NULL));
+		assert_int_equal(find_row("Channel", "Created", "Unanswered"), y - 7);
+		assert_non_null(strstr(row(y + 1), "Created"));
+		assert_null(strstr(row(y + 1), "Open"));
 		assert_true(screen_inert());
 		close_screen(scr);
 	}
