@@ -151,7 +151,7 @@ static const struct ccol_def ccols[] = {
 	{ "open", true, CF_INT, "waiting", "Open", "Open", 6, 7, 0 },
 	{ "unanswered", true, CF_INT, "waiting", "Unans", "Unanswered", 6, 12, 0 },
 	{ "oldest_unanswered_s", true, CF_SECS, "longest_wait_s", "Oldest", "Oldest unans", 9, 14, 0 },
-	{ "frt_avg_s", false, CF_SECS, "today.asa_s", "FRT", "1st reply", 7, 11, 2 },
+	{ "frt_avg_s", false, CF_SECS, "today.asa_s", "FRT", "1st reply", 9, 11, 2 },
 	{ "frt_within_pct", false, CF_PCT, "today.service_level_pct", "In tgt", "In target", 7, 11,
 	  0 },
 	{ "resolution_avg_s", false, CF_SECS, NULL, "Resol", "Resolution", 9, 12, 3 },
