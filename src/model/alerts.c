@@ -19,6 +19,7 @@
  *   easing. An escalation un-acknowledges the alert.
  */
 #include "alerts.h"
+#include "contacts_figures.h"
 #include "figures.h"
 
 #include <ctype.h>
@@ -34,21 +35,18 @@
 
 /* ---- metrics a rule can watch: the figures of the catalogue ---- */
 
+/* A metric names a voice figure (f), a contact figure (cf), or both (abandoned,
+ * abandon_rate_pct): which one a rule watches is decided with its other keys
+ * (rule_is_ct). */
 struct metric {
 	const struct figure *f;
+	const struct ct_figure *cf;
+	bool forced;             /* spelt "contacts.NAME": the contact figure */
 };
 
 static bool is_no_agent(const struct metric *m)
 {
-	return strcmp(m->f->name, "no_agent_available") == 0;
-}
-
-/* The metric's name as rules have always spelt it in messages: an agents
- * figure without its "agents." ("available"). */
-static const char *metric_name(const struct metric *m)
-{
-	const char *key;
-	return strcmp(figure_group(m->f, &key), "agents") == 0 ? key : m->f->name;
+	return m->f && !m->cf && strcmp(m->f->name, "no_agent_available") == 0;
 }
 
 /* ---- rules ---- */
@@ -74,6 +72,9 @@ struct rule {
 	double hyst;
 	bool minoff_set;
 	int64_t min_offered;
+	bool mincount_set;
+	int64_t min_count;       /* contact figures: the denominator's count needed */
+	char *channel;           /* contact figures: "*" or a channel; NULL: by queue */
 	char *message;           /* template or NULL */
 	int line;                /* config line of its first key (0: built in) */
 	int gap_line;            /* ... of its latest warning, critical or hysteresis */
@@ -136,8 +137,43 @@ void alerts_format_number(char *buf, size_t sz, double v)
 
 static bool parse_metric(const char *s, struct metric *m)
 {
-	m->f = figure_lookup_metric(s);
-	return m->f != NULL;
+	m->forced = strncmp(s, "contacts.", 9) == 0;
+	m->f = m->forced ? NULL : figure_lookup_metric(s);
+	m->cf = ct_figure_lookup_metric(s);
+	return m->f != NULL || m->cf != NULL;
+}
+
+/* Whether rule x watches a contact figure: one spelt contacts.NAME, one
+ * with a channel key, or one only the contacts have (oldest_unanswered_s). */
+static bool rule_is_ct(const struct rule *x)
+{
+	return x->m.cf && (x->m.forced || x->channel || !x->m.f);
+}
+
+/* The metric's name as rules have always spelt it in messages: an agents
+ * figure without its "agents." ("available"). */
+static const char *metric_name(const struct rule *x)
+{
+	const char *key;
+	if (rule_is_ct(x))
+		return x->m.cf->name;
+	return strcmp(figure_group(x->m.f, &key), "agents") == 0 ? key : x->m.f->name;
+}
+
+static enum fig_unit rule_unit(const struct rule *x)
+{
+	return rule_is_ct(x) ? x->m.cf->unit : x->m.f->unit;
+}
+
+static const char *rule_label(const struct rule *x)
+{
+	return rule_is_ct(x) ? x->m.cf->label : x->m.f->label;
+}
+
+static const char *rule_unit_suffix(const struct rule *x)
+{
+	enum fig_unit u = rule_unit(x);
+	return u == FIG_UNIT_PCT ? "%" : u == FIG_UNIT_SECONDS ? " s" : "";
 }
 
 /* "70", "target", "target-10", "target + 5", "none" (unset). */
@@ -197,6 +233,7 @@ static int check_template(const char *t, char **cause)
 
 static void rule_free(struct rule *r)
 {
+	free(r->channel);
 	free(r->queue);
 	free(r->message);
 }
@@ -205,6 +242,7 @@ static void rule_copy(struct rule *dst, const struct rule *src)
 {
 	*dst = *src;
 	dst->queue = src->queue ? xstrdup(src->queue) : NULL;
+	dst->channel = src->channel ? xstrdup(src->channel) : NULL;
 	dst->message = src->message ? xstrdup(src->message) : NULL;
 }
 
@@ -238,14 +276,32 @@ static void add_default(struct alert_rules *r, const struct fig_builtin *b)
 	x->for_s = b->for_s;
 }
 
+static void add_ct_default(struct alert_rules *r, const struct ct_builtin *b)
+{
+	struct rule *x = rules_add(r, b->rule);
+	x->m.cf = ct_figure_find(b->figure);
+	x->m.forced = true;
+	x->has_metric = x->m.cf != NULL;
+	x->channel = xstrdup(b->channel);
+	x->op = b->op;
+	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
+		x->thr[lv] = (struct threshold){ b->level[lv].set, b->level[lv].target, b->level[lv].v };
+	x->for_s = b->for_s;
+	x->mincount_set = true;
+	x->min_count = b->min_count;
+}
+
 /* Returns a rule set holding the built-in default rules (caller frees): one
- * per row of figure_builtins, the levels the figures are graded by. */
+ * per row of figure_builtins, the levels the figures are graded by, then one
+ * per row of ct_builtins (the contact figures'). */
 struct alert_rules *alert_rules_new(void)
 {
 	struct alert_rules *r = xmalloc(sizeof *r);
 	*r = (struct alert_rules){ NULL, 0 };
 	for (size_t i = 0; i < figure_builtins_count; i++)
 		add_default(r, &figure_builtins[i]);
+	for (size_t i = 0; i < ct_builtins_count; i++)
+		add_ct_default(r, &ct_builtins[i]);
 	return r;
 }
 
@@ -304,7 +360,7 @@ static int set_metric(struct rule *x, const struct rule_key *k, const char *v, c
 	if (!parse_metric(v, &x->m))
 		return fail(cause, "unknown metric '%s' (e.g. window.service_level_pct, "
 		            "today.abandon_rate_pct, waiting, longest_wait_s, agents.available, "
-		            "no_agent_available)", v);
+		            "no_agent_available, oldest_unanswered_s, today.csat_pct)", v);
 	x->has_metric = true;
 	return 0;
 }
@@ -315,6 +371,19 @@ static int set_queue(struct rule *x, const struct rule_key *k, const char *v, ch
 		return bad_value(k, v, cause);
 	free(x->queue);
 	x->queue = xstrdup(v);
+	return 0;
+}
+
+static int set_channel(struct rule *x, const struct rule_key *k, const char *v, char **cause)
+{
+	size_t n = strlen(v);
+	bool ok = n >= 1 && n <= 32;
+	for (const char *p = v; *p && ok; p++)
+		ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-';
+	if (!ok && strcmp(v, "*") != 0)
+		return bad_value(k, v, cause);
+	free(x->channel);
+	x->channel = xstrdup(v);
 	return 0;
 }
 
@@ -352,6 +421,9 @@ static const struct rule_key rule_keys[] = {
 	  "what to watch: a live figure, or today.NAME / window.NAME" },
 	{ "queue", KT_STRING, 0, 0, 0, 0, set_queue, "a queue name, '*' or 'total'", "*",
 	  "the queue watched: a name, * (each queue on its own) or total" },
+	{ "channel", KT_STRING, 0, 0, 0, 0, set_channel, "a channel name ([a-z0-9_-]) or '*'",
+	  "none",
+	  "contact figures: the channel watched (* each on its own); without it, by queue" },
 	{ "op", KT_STRING, 0, 0, 0, 0, set_op, "above or below", "none",
 	  "above (or >): fires at value >= threshold; below (or <): at value < threshold" },
 	{ "warning", KT_STRING, 0, 0, RK(thr[SEV_WARNING]), 0, set_threshold,
@@ -368,6 +440,9 @@ static const struct rule_key rule_keys[] = {
 	{ "min_offered", KT_INT, 0, 1000000000, RK(min_offered), RK(minoff_set), NULL,
 	  "a whole number >= 0", "5 for rates, else 0",
 	  "offered calls the period needs before the figure is judged" },
+	{ "min_count", KT_INT, 0, 1000000000, RK(min_count), RK(mincount_set), NULL,
+	  "a whole number >= 0", "5 for contact percentages, else 0",
+	  "contact figures: answers (the figure's denominator) the period needs to be judged" },
 	{ "enabled", KT_BOOL, 0, 0, RK(enabled), 0, NULL,
 	  "yes or no (true/false, on/off, 1/0)", "yes", "no switches the rule off" },
 	{ "message", KT_STRING, 0, 0, 0, 0, set_message, "a template", "built in",
@@ -497,6 +572,28 @@ static int check_gap(const struct rule *x, char **cause)
 	            "warning level", x->name, hs, x->hyst_set ? "" : " (the default)", gs);
 }
 
+/* The keys that say which figure and where: channel and min_count are the
+ * contact figures', min_offered the calls'. */
+static int validate_scope(const struct rule *x, char **cause)
+{
+	if (x->channel && !x->m.cf)
+		return fail(cause, "[alert.%s] channel is for contact figures; '%s' is not one",
+		            x->name, x->m.f->name);
+	if (!rule_is_ct(x)) {
+		if (x->mincount_set)
+			return fail(cause, "[alert.%s] min_count is for contact figures (calls take "
+			            "min_offered)", x->name);
+		return 0;
+	}
+	if (x->channel && strcmp(x->queue, "*") != 0)
+		return fail(cause, "[alert.%s] channel and queue: a rule watches one or the other",
+		            x->name);
+	if (x->minoff_set)
+		return fail(cause, "[alert.%s] min_offered counts calls; contact figures take "
+		            "min_count", x->name);
+	return 0;
+}
+
 static int validate_rule(const struct rule *x, char **cause)
 {
 	const struct threshold *w = &x->thr[SEV_WARNING], *c = &x->thr[SEV_CRITICAL];
@@ -512,7 +609,13 @@ static int validate_rule(const struct rule *x, char **cause)
 	if (!w->set && !c->set)
 		return fail(cause, "[alert.%s] needs a warning or a critical threshold", x->name);
 	bool target = (w->set && w->target) || (c->set && c->target);
-	if (target && !(strcmp(x->m.f->name, "today.service_level_pct") == 0 ||
+	if (validate_scope(x, cause) < 0)
+		return -1;
+	if (target && rule_is_ct(x) && !(x->m.cf->flags & CTF_TARGET))
+		return fail(cause, "[alert.%s] 'target' thresholds of contact figures apply only to "
+		            "oldest_unanswered_s, oldest_open_s and frt_avg_s (the first-response "
+		            "target)", x->name);
+	if (target && !rule_is_ct(x) && !(strcmp(x->m.f->name, "today.service_level_pct") == 0 ||
 	                strcmp(x->m.f->name, "window.service_level_pct") == 0))
 		return fail(cause, "[alert.%s] 'target' thresholds apply only to service_level_pct",
 		            x->name);
@@ -588,6 +691,9 @@ static bool rule_same(const struct rule *a, const struct rule *b)
 	       a->for_s == b->for_s && a->hyst_set == b->hyst_set &&
 	       (!a->hyst_set || a->hyst == b->hyst) && a->minoff_set == b->minoff_set &&
 	       (!a->minoff_set || a->min_offered == b->min_offered) &&
+	       a->m.cf == b->m.cf && a->m.forced == b->m.forced &&
+	       same_text(a->channel, b->channel) && a->mincount_set == b->mincount_set &&
+	       (!a->mincount_set || a->min_count == b->min_count) &&
 	       same_text(a->message, b->message);
 }
 
@@ -618,7 +724,7 @@ size_t alert_rules_gradings(const struct alert_rules *r, struct fig_grading *out
 	size_t n = 0;
 	for (size_t i = 0; i < figure_builtins_count && n < max; i++) {
 		const struct rule *x = rules_find(r, figure_builtins[i].rule);
-		if (!x || !x->has_metric)
+		if (!x || !x->has_metric || rule_is_ct(x))
 			continue;
 		struct fig_grading *g = &out[n++];
 		*g = (struct fig_grading){ .f = x->m.f, .op = rule_op(x),
@@ -640,7 +746,7 @@ static double rule_hysteresis(const struct rule *x)
 {
 	if (x->hyst_set)
 		return x->hyst;
-	switch (x->m.f->unit) {
+	switch (rule_unit(x)) {
 	case FIG_UNIT_PCT: return 2;
 	case FIG_UNIT_SECONDS: return 5;
 	default: return 0;
@@ -712,15 +818,15 @@ static void placeholder(const struct msg_ctx *mc, const char *name, size_t n, ch
 	else if (IS("queue"))
 		snprintf(out, sz, "%s", mc->qname);
 	else if (IS("label"))
-		snprintf(out, sz, "%s", x->m.f->label);
+		snprintf(out, sz, "%s", rule_label(x));
 	else if (IS("metric"))
-		snprintf(out, sz, "%s", metric_name(&x->m));
+		snprintf(out, sz, "%s", metric_name(x));
 	else if (IS("value"))
 		alerts_format_number(out, sz, mc->v);
 	else if (IS("threshold"))
 		alerts_format_number(out, sz, mc->t);
 	else if (IS("unit"))
-		snprintf(out, sz, "%s", figure_unit_suffix(x->m.f));
+		snprintf(out, sz, "%s", rule_unit_suffix(x));
 	else if (IS("severity"))
 		snprintf(out, sz, "%s", mc->level == SEV_CRITICAL ? "critical" :
 		         mc->level == SEV_WARNING ? "warning" : "ok");
@@ -764,21 +870,21 @@ static void active_message(const struct msg_ctx *mc, char *buf, size_t sz)
 	alerts_format_number(t, sizeof t, mc->t);
 	if (x->for_s > 0)
 		snprintf(for_txt, sizeof for_txt, " for %lld s", (long long)x->for_s);
-	const char *u = figure_unit_suffix(x->m.f);
+	const char *u = rule_unit_suffix(x);
 	int op = rule_op(x);
 	if (is_no_agent(&x->m)) {
 		snprintf(buf, sz, "%s: %s caller%s waiting, no agent available%s", mc->qname, v,
 		         mc->v == 1 ? "" : "s", for_txt);
 	} else if (beyond(op, mc->v, mc->t)) {
 		const char *verb = op == OP_BELOW ? "below" : mc->v > mc->t ? "above" : "at";
-		snprintf(buf, sz, "%s: %s %s%s %s %s%s%s", mc->qname, x->m.f->label, v, u, verb, t, u,
+		snprintf(buf, sz, "%s: %s %s%s %s %s%s%s", mc->qname, rule_label(x), v, u, verb, t, u,
 		         for_txt);
 	} else {
 		char c[32];
 		double h = rule_hysteresis(x);
 		alerts_format_number(c, sizeof c, op == OP_ABOVE ? mc->t - h : mc->t + h);
 		snprintf(buf, sz, "%s: %s %s%s, back %s %s%s (clears %s %s%s)", mc->qname,
-		         x->m.f->label, v, u, op == OP_ABOVE ? "under" : "at", t, u,
+		         rule_label(x), v, u, op == OP_ABOVE ? "under" : "at", t, u,
 		         op == OP_ABOVE ? "below" : "at", c, u);
 	}
 }
@@ -787,17 +893,17 @@ static void cleared_message(const struct msg_ctx *mc, const char *why, char *buf
 {
 	const struct rule *x = mc->x;
 	if (why) {
-		snprintf(buf, sz, "%s: %s alert cleared (%s)", mc->qname, x->m.f->label, why);
+		snprintf(buf, sz, "%s: %s alert cleared (%s)", mc->qname, rule_label(x), why);
 		return;
 	}
 	char v[32], t[32];
 	alerts_format_number(v, sizeof v, mc->v);
 	alerts_format_number(t, sizeof t, mc->t);
-	const char *u = figure_unit_suffix(x->m.f);
+	const char *u = rule_unit_suffix(x);
 	if (is_no_agent(&x->m))
 		snprintf(buf, sz, "%s: callers waiting with no agent: cleared", mc->qname);
 	else
-		snprintf(buf, sz, "%s: %s %s%s, back %s %s%s: cleared", mc->qname, x->m.f->label, v,
+		snprintf(buf, sz, "%s: %s %s%s, back %s %s%s: cleared", mc->qname, rule_label(x), v,
 		         u, rule_op(x) == OP_ABOVE ? "under" : "over", t, u);
 }
 
@@ -935,35 +1041,42 @@ static void entry_follow_clock(struct entry *e, int64_t now)
 		e->since = now;
 }
 
-static void eval_one(struct alerts *a, const struct rule *x, const struct snap_queue *q,
-                     const char *key, int64_t now, alert_event_fn fn, void *ctx)
+/* What a rule sees on one queue or channel: the value, the thresholds, and
+ * whether there is enough to judge (why not, when there is not). */
+struct judged {
+	double v;
+	double t[3];
+	const char *why_not;     /* NULL: judged */
+	const char *label;       /* the queue's or channel's name in messages */
+};
+
+/* Moves the entry of rule x for key along what it sees. */
+static void eval_entry(struct alerts *a, const struct rule *x, const char *key,
+                       const struct judged *j, int64_t now, alert_event_fn fn, void *ctx)
 {
 	struct entry *e = entry_get(a, x->name, key);
 	e->seen = true;
 	entry_follow_clock(e, now);
 	if (e->fresh)
 		entry_restart(e, fn, ctx);
-	double v = figure_value(x->m.f, q);
-	double t[3] = { 0, threshold_value(&x->thr[1], q), threshold_value(&x->thr[2], q) };
-	const char *label = q->name ? queue_label(q) : key;
-	struct msg_ctx mc = { x, q, label, v, t[lowest_level(x)], e->level };
+	double v = j->v;
+	struct msg_ctx mc = { x, NULL, j->label, v, j->t[lowest_level(x)], e->level };
 	char msg[256];
-	if (!have_data(x, q, v)) {
+	if (j->why_not) {
 		if (e->level > SEV_OK)
-			cleared_message(&mc, isnan(v) ? "no data" : "too few calls offered", msg,
-			                sizeof msg);
+			cleared_message(&mc, j->why_not, msg, sizeof msg);
 		entry_clear(e, v, msg, fn, ctx);
 		e->pend[SEV_WARNING] = e->pend[SEV_CRITICAL] = false;
 		return;
 	}
-	int lv = next_level(x, e, t, v, now);
+	int lv = next_level(x, e, j->t, v, now);
 	if (lv == SEV_OK) {
 		if (e->level > SEV_OK)
 			cleared_message(&mc, NULL, msg, sizeof msg);
 		entry_clear(e, v, msg, fn, ctx);
 		return;
 	}
-	mc.t = t[lv];
+	mc.t = j->t[lv];
 	mc.level = lv;
 	active_message(&mc, msg, sizeof msg);
 	int old = e->level;
@@ -984,11 +1097,73 @@ static void eval_one(struct alerts *a, const struct rule *x, const struct snap_q
 	snprintf(e->shown.message, sizeof e->shown.message, "%s", msg);
 }
 
-static void eval_rule(struct alerts *a, const struct rule *x, struct snapshot *s, int64_t now,
-                      alert_event_fn fn, void *ctx)
+static void eval_one(struct alerts *a, const struct rule *x, const struct snap_queue *q,
+                     const char *key, int64_t now, alert_event_fn fn, void *ctx)
+{
+	double v = figure_value(x->m.f, q);
+	struct judged j = { v, { 0, threshold_value(&x->thr[1], q), threshold_value(&x->thr[2], q) },
+	                    NULL, q->name ? queue_label(q) : key };
+	if (!have_data(x, q, v))
+		j.why_not = isnan(v) ? "no data" : "too few calls offered";
+	eval_entry(a, x, key, &j, now, fn, ctx);
+}
+
+/* ---- rules on contact figures: a channel, a queue's contacts, the total ---- */
+
+static int64_t rule_min_count(const struct rule *x)
+{
+	if (x->mincount_set)
+		return x->min_count;
+	return x->m.cf->kind == CTF_DERIVED && x->m.cf->unit == FIG_UNIT_PCT ? 5 : 0;
+}
+
+/* A threshold on view v: 'target' is v's first-response target in seconds
+ * (none for the total: NAN, never reached). */
+static double ct_threshold(const struct threshold *t, const struct ct_view *v)
+{
+	if (!t->target)
+		return t->v;
+	return v->frt_target_ms ? (double)v->frt_target_ms / 1000.0 + t->v : NAN;
+}
+
+static void eval_ct_one(struct alerts *a, const struct rule *x, const struct ct_view *v,
+                        int64_t now, alert_event_fn fn, void *ctx)
+{
+	double val = ct_figure_value(x->m.cf, v);
+	struct judged j = { val, { 0, ct_threshold(&x->thr[1], v), ct_threshold(&x->thr[2], v) },
+	                    NULL, v->display };
+	if (isnan(val))
+		j.why_not = "no data";
+	else if (ct_figure_judged_count(x->m.cf, v) < rule_min_count(x))
+		j.why_not = "too few answers";
+	eval_entry(a, x, v->name, &j, now, fn, ctx);
+}
+
+static void eval_ct_rule(struct alerts *a, const struct rule *x, const struct ct_views *cv,
+                         int64_t now, alert_event_fn fn, void *ctx)
+{
+	const char *want = x->channel ? x->channel : x->queue;
+	const struct ct_view *views = x->channel ? cv->channels : cv->queues;
+	size_t n = x->channel ? cv->n_channels : cv->n_queues;
+	if (!x->channel && strcmp(x->queue, "total") == 0) {
+		eval_ct_one(a, x, &cv->total, now, fn, ctx);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(want, "*") == 0 || strcmp(views[i].name, want) == 0)
+			eval_ct_one(a, x, &views[i], now, fn, ctx);
+}
+
+static void eval_rule(struct alerts *a, const struct rule *x, struct snapshot *s,
+                      const struct ct_views *cv, int64_t now, alert_event_fn fn, void *ctx)
 {
 	if (!x->enabled || validate_rule(x, NULL) < 0)
 		return;
+	if (rule_is_ct(x)) {
+		if (cv)
+			eval_ct_rule(a, x, cv, now, fn, ctx);
+		return;
+	}
 	if (strcmp(x->queue, "total") == 0) {
 		eval_one(a, x, &s->total, "total", now, fn, ctx);
 		return;
@@ -1096,10 +1271,16 @@ void alerts_set_rules(struct alerts *a, const struct alert_rules *rules)
  * until the next alerts_eval or alerts_free). */
 void alerts_eval(struct alerts *a, struct snapshot *s, int64_t now, alert_event_fn fn, void *ctx)
 {
+	struct ct_views cv;
+	bool contacts = s->contacts && contacts_any(s->contacts);
 	for (size_t i = 0; i < a->n; i++)
 		a->e[i]->seen = false;
+	if (contacts)
+		ct_views_build(&cv, s->contacts);   /* one walk of the backlog for every rule */
 	for (size_t i = 0; i < a->rules.n; i++)
-		eval_rule(a, &a->rules.v[i], s, now, fn, ctx);
+		eval_rule(a, &a->rules.v[i], s, contacts ? &cv : NULL, now, fn, ctx);
+	if (contacts)
+		ct_views_free(&cv);
 	sweep(a, fn, ctx);
 	publish(a, s);
 }

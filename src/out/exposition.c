@@ -15,12 +15,36 @@ static bool strip_suffix(char *buf, size_t n, const char *s, const char *suffix)
 	return true;
 }
 
+/* The family of a figure of group ("today", "window" or "") and key under
+ * prefix ("ccboard_queue_"): a derived figure takes its period as a label, a
+ * count has it in its name; _pct becomes _ratio, _s _seconds. */
+static void family_name(const char *prefix, const char *group, const char *key, bool derived,
+                        char *buf, size_t n, const char **label_name, const char **label_value,
+                        double *divisor)
+{
+	char base[96];
+	bool pct = strip_suffix(base, sizeof base, key, "_pct");
+	bool secs = !pct && strip_suffix(base, sizeof base, key, "_s");
+	if (!pct && !secs)
+		snprintf(base, sizeof base, "%s", key);
+	const char *unit = pct ? "_ratio" : secs ? "_seconds" : "";
+	*divisor = pct ? 100 : 1;
+	if (*group && derived) {                      /* a derived figure: the period a label */
+		*label_name = "period";
+		*label_value = group;
+		snprintf(buf, n, "%s%s%s", prefix, base, unit);
+	} else if (*group) {                          /* a count: the period in the name */
+		snprintf(buf, n, "%s%s_%s%s", prefix, base, group, unit);
+	} else {
+		snprintf(buf, n, "%s%s%s", prefix, base, unit);
+	}
+}
+
 void expo_figure_family(const struct figure *f, char *buf, size_t n, const char **label_name,
                         const char **label_value, double *divisor)
 {
 	const char *key;
 	const char *group = figure_group(f, &key);
-	char base[96];
 	*label_name = NULL;
 	*label_value = NULL;
 	*divisor = 1;
@@ -30,21 +54,17 @@ void expo_figure_family(const struct figure *f, char *buf, size_t n, const char 
 		*label_value = key;
 		return;
 	}
-	bool pct = strip_suffix(base, sizeof base, key, "_pct");
-	bool secs = !pct && strip_suffix(base, sizeof base, key, "_s");
-	if (!pct && !secs)
-		snprintf(base, sizeof base, "%s", key);
-	const char *unit = pct ? "_ratio" : secs ? "_seconds" : "";
-	*divisor = pct ? 100 : 1;
-	if (*group && f->type == FIG_REAL) {          /* a derived figure: the period a label */
-		*label_name = "period";
-		*label_value = group;
-		snprintf(buf, n, "ccboard_queue_%s%s", base, unit);
-	} else if (*group) {                          /* a count: the period in the name */
-		snprintf(buf, n, "ccboard_queue_%s_%s%s", base, group, unit);
-	} else {
-		snprintf(buf, n, "ccboard_queue_%s%s", base, unit);
-	}
+	family_name("ccboard_queue_", group, key, f->type == FIG_REAL, buf, n, label_name,
+	            label_value, divisor);
+}
+
+void expo_ct_family(const struct ct_figure *f, bool channel, char *buf, size_t n,
+                    const char **label_name, const char **label_value, double *divisor)
+{
+	*label_name = NULL;
+	*label_value = NULL;
+	family_name(channel ? "ccboard_channel_" : "ccboard_queue_contacts_", ct_figure_group(f),
+	            f->key, f->kind == CTF_DERIVED, buf, n, label_name, label_value, divisor);
 }
 
 /* Returns the length of the valid UTF-8 sequence at p (1..4), or 0. */
@@ -213,6 +233,86 @@ static void write_figures(const struct snapshot *s, FILE *out)
 	}
 }
 
+/* ---- contact figures (SPEC 6.3): per channel and per queue ---- */
+
+static void write_ct_help(const struct ct_figure *f, bool channel, char *help, size_t n)
+{
+	const char *of = channel ? "of the channel" : "of the queue's contacts";
+	const char *u = f->unit == FIG_UNIT_PCT ? " (ratio 0..1)"
+	              : f->unit == FIG_UNIT_SECONDS ? " (seconds)" : "";
+	if (f->period == CTF_NOW)
+		snprintf(help, n, "Contacts: %s%s %s, now.", f->label, u, of);
+	else if (f->kind == CTF_COUNT)
+		snprintf(help, n, "Contacts: %s%s %s, %s.", f->label, u, of,
+		         f->period == CTF_TODAY ? "today (starts again from 0 each day)"
+		                                : "in the rolling window");
+	else
+		snprintf(help, n, "Contacts: %s%s %s.", f->label, u, of);
+}
+
+/* Whether row f is exposed for channels (or queues): the callback list is
+ * voice's, counted per queue only. */
+static bool ct_exposed(const struct ct_figure *f, bool channel)
+{
+	return !(channel && f->kind == CTF_LIVE && f->index == CL_CALLBACKS);
+}
+
+/* The samples of every row from i on whose family is name, for each view. */
+static void ct_samples(const struct ct_view *views, size_t nv, bool channel, size_t i,
+                       const char *name, FILE *out)
+{
+	for (size_t j = i; j < ct_figures_count; j++) {
+		char fam[128];
+		const char *ln, *lv;
+		double scale;
+		if (!ct_exposed(&ct_figures[j], channel))
+			continue;
+		expo_ct_family(&ct_figures[j], channel, fam, sizeof fam, &ln, &lv, &scale);
+		if (strcmp(fam, name) != 0)
+			continue;
+		for (size_t k = 0; k < nv; k++) {
+			const char *labels[] = { channel ? "channel" : "queue", views[k].name, ln, lv, NULL };
+			double x = ct_figure_value(&ct_figures[j], &views[k]);
+			/* a ratio from the hundredths the JSON shows: 0.6237, not 0.62369999 */
+			sample(out, name, labels, scale == 100 ? round(x * 100) / 10000 : x / scale);
+		}
+	}
+}
+
+/* The contact figures' families, each once, channels' then queues'. */
+static void write_ct_scope(const struct ct_view *views, size_t nv, bool channel, FILE *out)
+{
+	for (size_t i = 0; i < ct_figures_count; i++) {
+		char fam[128], prev[128], help[256];
+		const char *ln, *lv;
+		double scale;
+		bool seen = false;
+		if (!ct_exposed(&ct_figures[i], channel))
+			continue;
+		expo_ct_family(&ct_figures[i], channel, fam, sizeof fam, &ln, &lv, &scale);
+		for (size_t j = 0; j < i && !seen; j++) {
+			expo_ct_family(&ct_figures[j], channel, prev, sizeof prev, &ln, &lv, &scale);
+			seen = ct_exposed(&ct_figures[j], channel) && strcmp(prev, fam) == 0;
+		}
+		if (seen)
+			continue;
+		write_ct_help(&ct_figures[i], channel, help, sizeof help);
+		family_head(out, fam, "gauge", help);
+		ct_samples(views, nv, channel, i, fam, out);
+	}
+}
+
+static void write_contacts(const struct snapshot *s, FILE *out)
+{
+	struct ct_views v;
+	if (!s->contacts || !contacts_any(s->contacts))
+		return;
+	ct_views_build(&v, s->contacts);
+	write_ct_scope(v.channels, v.n_channels, true, out);
+	write_ct_scope(v.queues, v.n_queues, false, out);
+	ct_views_free(&v);
+}
+
 static void write_alerts(const struct snapshot *s, FILE *out)
 {
 	family_head(out, "ccboard_alert_active", "gauge", "1 while the alert is active.");
@@ -287,6 +387,7 @@ int expo_write(const struct snapshot *s, const struct expo_process *p, FILE *out
 {
 	static const char *const none[] = { NULL };
 	write_figures(s, out);
+	write_contacts(s, out);
 	write_alerts(s, out);
 	write_sources(s, out);
 	family_head(out, "ccboard_snapshot_timestamp_seconds", "gauge",

@@ -10,6 +10,13 @@
  *   PERIOD.COUNT_s        -> ccboard_queue_COUNT_PERIOD_seconds{queue}
  *   PERIOD.FIG_pct        -> ccboard_queue_FIG_ratio{queue,period}    (0..1)
  *   PERIOD.FIG_s (derived)-> ccboard_queue_FIG_seconds{queue,period}
+ * The contact figures (contacts_figures.h), once contact events were seen,
+ * the same way per channel and per queue:
+ *   LIVE (open, oldest_unanswered_s) -> ccboard_channel_open{channel},
+ *                                        ccboard_queue_contacts_open{queue}
+ *   PERIOD.COUNT          -> ccboard_channel_created_today{channel}, ...
+ *   PERIOD.FIG_pct        -> ccboard_channel_csat_ratio{channel,period}
+ *   callbacks             -> ccboard_queue_contacts_callbacks{queue}
  * then the alerts, the sources and the process. Every family is a gauge but
  * the sources' and the process's counters (_total). A value with no
  * denominator (JSON null) is NaN. */
@@ -19,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "contacts_figures.h"
 #include "figures.h"
 #include "snapshot.h"
 
@@ -36,6 +44,11 @@ struct expo_process {
  * the value is divided by *divisor (100 for a percentage). */
 void expo_figure_family(const struct figure *f, char *buf, size_t n, const char **label_name,
                         const char **label_value, double *divisor);
+
+/* The same for contact figure f, of a channel (label channel) or of a queue's
+ * contacts (label queue). */
+void expo_ct_family(const struct ct_figure *f, bool channel, char *buf, size_t n,
+                    const char **label_name, const char **label_value, double *divisor);
 
 /* Writes v as a label value: '\\', '"' and newline escaped, a byte that is
  * not UTF-8 as U+FFFD. */
