@@ -10,14 +10,24 @@
 #include <string.h>
 #include <time.h>
 
+#include "custmask.h"
 #include "draw_kit.h"
 #include "textsafe.h"
 #include "util.h"
 
-/* How a customer id is shown. */
-static const char *cust_text(char *buf, size_t n, const char *id)
+/* How a customer id is shown: made safe, then masked ("…2072") unless
+ * mask_customers = no (a floor monitor is seen by visitors; the JSON keeps
+ * ids whole). */
+static const char *cust_text(const struct ui_view *v, const struct snapshot *s, char *buf,
+                             size_t n, const char *id)
 {
-	snprintf(buf, n, "%s", id ? id : "?");
+	char safe[512];
+
+	textsafe_copy(safe, sizeof safe, id ? id : "", -1, v->text_flags);
+	if (!s->cfg || s->cfg->mask_customers)
+		custmask_format_flags(buf, n, safe, v->g->utf8 ? 0 : CUSTMASK_ASCII);
+	else
+		snprintf(buf, n, "%s", safe);
 	return buf;
 }
 
@@ -201,7 +211,7 @@ static void journey_line(const struct ui_view *v, const struct snapshot *s, cons
 	char id[128], path[512];
 	int idw = w >= 100 ? JOURNEY_ID_W + 6 : JOURNEY_ID_W, stw = 10, pw;
 
-	cust_text(id, sizeof id, json_string_value(json_object_get(j, "customer")));
+	cust_text(v, s, id, sizeof id, json_string_value(json_object_get(j, "customer")));
 	ui_put(v, y, x + 1, idw - 2, ROLE_LABEL, id);
 	pw = w - idw - stw - 1;
 	journey_path(v, path, sizeof path, cs, s->day_start, pw);
@@ -281,7 +291,7 @@ static void callback_line(const struct ui_view *v, const struct snapshot *s,
 	char id[128], buf[64], when[16], ago[16];
 	int qw = w >= 100 ? 20 : 14, cx = x + 1 + JOURNEY_ID_W + qw;
 
-	cust_text(id, sizeof id, cb->customer);
+	cust_text(v, s, id, sizeof id, cb->customer);
 	ui_put(v, y, x + 1, JOURNEY_ID_W - 2, ROLE_LABEL, id);
 	ui_put(v, y, x + 1 + JOURNEY_ID_W, qw - 2, ROLE_NORMAL, queue_label(s, cb->queue));
 	ui_put(v, y, cx, 6, ROLE_NORMAL, clock_text(when, sizeof when, cb->first_ms));

@@ -2,7 +2,8 @@
 # screen_views.sh - views 2 (channels) and 3 (customers) in tmux at 80x24,
 # 120x40 and 220x60 over a replay of a small contact feed: keys 2 and 3
 # switch, --view channels starts there, the channel rows and the callback
-# list on screen equal the JSON of the same replay, and an escape sequence in a customer id or a
+# list on screen equal the JSON of the same replay, customer ids are masked
+# on screen (whole with mask_customers = no) and whole in the JSON, and an escape sequence in a customer id or a
 # reason reaches neither the screen nor --once.
 . "$(dirname "$0")/lib.bash"
 command -v tmux > /dev/null || fail "tmux is not installed"
@@ -122,11 +123,13 @@ cbs = d["callbacks"]
 assert len(cbs) >= 3, "the feed has too few callers to call back"
 at = next(i for i, l in enumerate(lines) if "Call back, oldest first" in l)
 assert "%d callers" % len(cbs) in lines[at], lines[at]
-shown = [l for l in lines[at + 1:] if l.startswith(" +1")]
+shown = [l for l in lines[at + 1:] if l.startswith(" \u2026")]
 assert len(shown) >= 2, "fewer than 2 callers shown"
 for l, cb in zip(shown, cbs):
     w = int(cb["waited_s"])                 # the screen drops the fraction
-    want = [cb["customer"], cb["queue"], time.strftime("%H:%M", time.gmtime(cb["first"])),
+    masked = "\u2026" + cb["customer"][-4:]      # a phone number: its last 4 digits
+    assert cb["customer"].startswith("+1555") and cb["customer"] not in l, l
+    want = [masked, cb["queue"], time.strftime("%H:%M", time.gmtime(cb["first"])),
             "waited %d:%02d" % (w // 60, w % 60), "%d tr%s" % (cb["tries"], "y" if cb["tries"] == 1 else "ies")]
     for x in want:
         assert x in l, "%r not in %r" % (x, l)
@@ -144,13 +147,22 @@ for size in 80x24 120x40 220x60; do
 	inert "$size channels"
 	tm send-keys 3
 	wait_for "Journeys, latest first"
-	grep -E -q "\+15550001234 +email [0-9:]+ → chat [0-9:]+ +open" "$TMP/screen" \
-		|| { cat "$TMP/screen" >&2; fail "$size: the hand-made journey is not the first line"; }
+	grep -E -q "…1234 +email [0-9:]+ → chat [0-9:]+ +open" "$TMP/screen" \
+		|| { cat "$TMP/screen" >&2; fail "$size: the hand-made journey is not the first line, masked"; }
+	! grep -q "+1555" "$TMP/screen" || fail "$size: a whole customer id on the screen"
 	grep -q "Pivots between channels" "$TMP/screen" || fail "$size: no pivots"
 	check_callbacks "$size"
 	inert "$size customers"
-	pass "$size: --view channels, the channel rows equal the JSON; 3 the customers; nothing of the escapes"
+	pass "$size: --view channels, the channel rows equal the JSON; 3 the customers, masked; nothing of the escapes"
 done
+
+# mask_customers = no: the ids whole on screen
+printf '[general]\nmask_customers = no\n' > "$TMP/nomask.ini"
+start 80 24 "exec \"$CCBOARD\" --replay -c \"$TMP/nomask.ini\" --view customers \"$TMP/ev.jsonl\" \"$TMP/ql\""
+wait_for "ql done"
+wait_for "+15550001234 "
+inert "mask_customers = no"
+pass "mask_customers = no: the ids whole on the screen, still nothing of the escapes"
 
 # keys from the voice board: 2, 3, 1
 start 120 40 "exec ${run[*]}"

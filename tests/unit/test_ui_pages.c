@@ -1,6 +1,7 @@
 /* test_ui_pages.c - pages 2 (channels) and 3 (customers) drawn into a virtual
  * screen (no tty) from contacts fed event by event, read back cell by cell, at
- * 80x24, 120x40 and 220x60; keys 2 and 3; text from outside made inert. */
+ * 80x24, 120x40 and 220x60; keys 2 and 3; customer ids masked (or not);
+ * text from outside made inert. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <wchar.h>
 #include <curses.h>
 
+#include "config.h"
 #include "contact.h"
 #include "contacts.h"
 #include "event.h"
@@ -298,17 +300,19 @@ static void test_customers(void **state)
 		/* journeys, latest first: the customer with an escape in the id, then E1's */
 		y = find_row("Journeys", "2 customers", NULL);
 		assert_true(y > 0);
-		assert_true(find_row("+15550009999", "sms 12:01 \u2192 email 12:02", "open") == y + 1);
-		assert_true(find_row("+15550182072", "email 08:00 \u2192 chat 10:00", "replied") == y + 2);
+		assert_true(find_row("\u20269999", "sms 12:01 \u2192 email 12:02", "open") == y + 1);
+		assert_true(find_row("\u20262072", "email 08:00 \u2192 chat 10:00", "replied") == y + 2);
 		/* the callback list, oldest first */
 		y = find_row("Call back, oldest first", "2 callers", NULL);
 		assert_true(y > 0);
-		assert_true(find_row("+15550170003", "support", "08:35") == y + 1);
+		assert_true(find_row("\u20260003", "support", "08:35") == y + 1);
 		assert_non_null(strstr(row(y + 1), "waited 5:00"));
 		assert_non_null(strstr(row(y + 1), "1 try"));
-		assert_true(find_row("+15550170001", "sales", "09:00") == y + 2);
+		assert_true(find_row("\u20260001", "sales", "09:00") == y + 2);
 		assert_non_null(strstr(row(y + 2), "waited 1:30"));
 		assert_non_null(strstr(row(y + 2), "2 tries"));
+		/* masked: no whole id anywhere */
+		assert_int_equal(find_row("+1555", NULL, NULL), -1);
 		assert_true(screen_inert());
 		close_screen(scr);
 	}
@@ -347,6 +351,40 @@ static void test_selected_queue(void **state)
 	teardown_contacts();
 }
 
+/* mask_customers = no: the ids whole (made safe), and in ASCII a masked id
+ * takes "..." for the ellipsis. */
+static void test_mask_off_and_ascii(void **state)
+{
+	struct config cfg;
+	SCREEN *scr;
+	int y;
+
+	(void)state;
+	build();
+	config_defaults(&cfg);
+	assert_true(cfg.mask_customers);   /* the default */
+	cfg.mask_customers = false;
+	snap.cfg = &cfg;
+	scr = draw_page("customers", 24, 80);
+	y = find_row("Journeys", NULL, NULL);
+	assert_true(find_row("+15550009999", "sms 12:01", "open") == y + 1);
+	assert_true(find_row("+15550182072", "email 08:00", "replied") == y + 2);
+	assert_true(find_row("+15550170001", "sales", "2 tries") > y);
+	assert_true(screen_inert());
+	close_screen(scr);
+	snap.cfg = NULL;
+	scr = open_screen(24, 80);
+	ui_view_init(&view, false);       /* ASCII glyphs */
+	view.page = ui_page_find("customers");
+	ui_draw_screen(&view, &snap);
+	dump_screen();
+	assert_true(find_row("...2072", "email 08:00 -> chat 10:00", "replied") > 0);
+	assert_int_equal(find_row("+15550182072", NULL, NULL), -1);
+	close_screen(scr);
+	config_free(&cfg);
+	teardown_contacts();
+}
+
 /* With a queue selected, the callback list is that queue's. */
 static void test_callbacks_of_selected_queue(void **state)
 {
@@ -367,8 +405,8 @@ static void test_callbacks_of_selected_queue(void **state)
 	dump_screen();
 	y = find_row("Call back, oldest first", "Sales", "1 caller");
 	assert_true(y > 0);
-	assert_true(find_row("+15550170001", "Sales", "2 tries") == y + 1);
-	assert_int_equal(find_row("+15550170003", NULL, NULL), -1);
+	assert_true(find_row("\u20260001", "Sales", "2 tries") == y + 1);
+	assert_int_equal(find_row("\u20260003", NULL, NULL), -1);
 	close_screen(scr);
 	teardown_contacts();
 }
@@ -396,7 +434,7 @@ static void test_calls_only(void **state)
 	assert_true(find_row("no contact event yet", NULL, NULL) > 0);
 	y = find_row("Call back, oldest first", "1 caller", NULL);
 	assert_true(y > 0);
-	assert_true(find_row("+15550170001", "sales", "waited 0:45") == y + 1);
+	assert_true(find_row("\u20260001", "sales", "waited 0:45") == y + 1);
 	close_screen(scr);
 	teardown_contacts();
 }
@@ -409,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_channels_big),
 		cmocka_unit_test(test_customers),
 		cmocka_unit_test(test_selected_queue),
+		cmocka_unit_test(test_mask_off_and_ascii),
 		cmocka_unit_test(test_callbacks_of_selected_queue),
 		cmocka_unit_test(test_calls_only),
 	};
