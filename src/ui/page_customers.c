@@ -213,7 +213,7 @@ static void journey_line(const struct ui_view *v, const struct snapshot *s, cons
 
 	cust_text(v, s, id, sizeof id, json_string_value(json_object_get(j, "customer")));
 	ui_put(v, y, x + 1, idw - 2, ROLE_LABEL, id);
-	pw = w - idw - stw - 1;
+	pw = w - idw - stw - 2;   /* the state ends on the last column at most */
 	journey_path(v, path, sizeof path, cs, s->day_start, pw);
 	pw = ui_put(v, y, x + idw, pw, ROLE_NORMAL, path);
 	ui_put(v, y, x + idw + pw + 2, stw, state_role(st), st);
@@ -289,25 +289,30 @@ static void callback_line(const struct ui_view *v, const struct snapshot *s,
                           const struct contacts_callback *cb, int y, int x, int w)
 {
 	char id[128], buf[64], when[16], ago[16];
-	int qw = w >= 100 ? 20 : 14, cx = x + 1 + JOURNEY_ID_W + qw;
+	int idw = w >= 80 ? JOURNEY_ID_W : 14, qw = w >= 100 ? 20 : w >= 80 ? 14 : 12;
+	int cx = x + 1 + idw + qw, end = x + w;
 
 	cust_text(v, s, id, sizeof id, cb->customer);
-	ui_put(v, y, x + 1, JOURNEY_ID_W - 2, ROLE_LABEL, id);
-	ui_put(v, y, x + 1 + JOURNEY_ID_W, qw - 2, ROLE_NORMAL, queue_label(s, cb->queue));
-	ui_put(v, y, cx, 6, ROLE_NORMAL, clock_text(when, sizeof when, cb->first_ms));
+	ui_put(v, y, x + 1, idw - 2, ROLE_LABEL, id);
+	ui_put(v, y, x + 1 + idw, qw - 2, ROLE_NORMAL, queue_label(s, cb->queue));
+	ui_put(v, y, cx, end - cx < 6 ? end - cx : 6, ROLE_NORMAL,
+	       clock_text(when, sizeof when, cb->first_ms));
 	snprintf(buf, sizeof buf, "waited %s", ui_fmt_dur(ago, sizeof ago, cb->waited_ms / 1000));
-	ui_put_right(v, y, cx + 6, 15, ROLE_NORMAL, buf);
+	if (cx + 21 <= end)
+		ui_put_right(v, y, cx + 6, 15, ROLE_NORMAL, buf);
 	snprintf(buf, sizeof buf, "%d tr%s", cb->tries, cb->tries == 1 ? "y" : "ies");
-	ui_put_right(v, y, cx + 21, 10, cb->tries > 1 ? ROLE_WARNING : ROLE_NORMAL, buf);
+	if (cx + 31 <= end)
+		ui_put_right(v, y, cx + 21, 10, cb->tries > 1 ? ROLE_WARNING : ROLE_NORMAL, buf);
 	ui_fmt_age(ago, sizeof ago, s->as_of - cb->first_ms / 1000);
 	if (cb->tries > 1)
 		snprintf(buf, sizeof buf, "%s ago, latest %s", ago,
 		         clock_text(when, sizeof when, cb->last_ms));
 	else
 		snprintf(buf, sizeof buf, "%s ago", ago);
-	if (x + w - (cx + 33) < textsafe_width(buf))
+	if (end - (cx + 33) < textsafe_width(buf))
 		snprintf(buf, sizeof buf, "%s ago", ago);
-	ui_put(v, y, cx + 33, x + w - cx - 33, ROLE_DIM, buf);
+	if (end - (cx + 33) >= textsafe_width(buf))
+		ui_put(v, y, cx + 33, end - cx - 33, ROLE_DIM, buf);
 }
 
 /* The callers who abandoned (or timed out) today and have not been answered

@@ -351,6 +351,27 @@ static void test_selected_queue(void **state)
 	teardown_contacts();
 }
 
+/* The smallest screen: every callback line whole, nothing wraps onto the next. */
+static void test_customers_60x16(void **state)
+{
+	SCREEN *scr;
+	int y;
+
+	(void)state;
+	build();
+	scr = draw_page("customers", 16, 60);
+	y = find_row("Call back", "2 callers", NULL);
+	assert_true(y > 0);
+	assert_true(find_row("\u20260003", "waited 5:00", "1 try") == y + 1);
+	assert_true(find_row("\u20260001", "waited 1:30", "2 tries") == y + 2);
+	assert_int_equal(y + 3, LINES - 1);                   /* then the footer */
+	assert_true(find_row("q quit", NULL, NULL) == LINES - 1);
+	for (int r = 1; r < LINES - 1; r++)
+		assert_true(row(r)[0] == ' ' || strncmp(row(r), "\u2500", 3) == 0);
+	close_screen(scr);
+	teardown_contacts();
+}
+
 /* mask_customers = no: the ids whole (made safe), and in ASCII a masked id
  * takes "..." for the ellipsis. */
 static void test_mask_off_and_ascii(void **state)
@@ -447,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_channels_big),
 		cmocka_unit_test(test_customers),
 		cmocka_unit_test(test_selected_queue),
+		cmocka_unit_test(test_customers_60x16),
 		cmocka_unit_test(test_mask_off_and_ascii),
 		cmocka_unit_test(test_callbacks_of_selected_queue),
 		cmocka_unit_test(test_calls_only),
