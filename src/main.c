@@ -106,7 +106,7 @@ static void usage(FILE *out)
 	      "  -c, --config FILE    configuration file\n"
 	      "      --check-config   validate the configuration and exit\n"
 	      "  -t, --theme NAME     colour theme (default, light, high-contrast, colorblind, mono)\n"
-	      "      --view NAME      the screen's view at start (queues, ...; keys 1-9 switch)\n"
+	      "      --view NAME      the view at start: queues, channels, customers\n"
 	      "      --seed N         the demo's random seed\n"
 	      "  -h, --help           this help\n"
 	      "  -V, --version        version\n\n"

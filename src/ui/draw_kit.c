@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bigdigits.h"
+#include "contacts.h"
 #include "figures.h"
 #include "textsafe.h"
 
@@ -194,4 +196,117 @@ const char *ui_queue_label(const struct snap_queue *q, bool is_total)
 	if (is_total)
 		return "Total";
 	return q->display && *q->display ? q->display : q->name ? q->name : "?";
+}
+
+/* ---- KPI tiles (the pages of every channel) ------------------------------ */
+
+/* Attributes for big-digit blocks: the role's own background when it has one
+ * (or is already reverse), else reverse video of its foreground. */
+static attr_t tile_block_attr(const struct ui_view *v, enum role r)
+{
+	attr_t a = v->attr[r];
+	short fg = -1, bg = -1, nfg = -1, nbg = -1;
+
+	if (a & A_REVERSE)
+		return a;
+	if (PAIR_NUMBER(a) > 0)
+		pair_content((short)PAIR_NUMBER(a), &fg, &bg);
+	if (PAIR_NUMBER(v->attr[ROLE_NORMAL]) > 0)
+		pair_content((short)PAIR_NUMBER(v->attr[ROLE_NORMAL]), &nfg, &nbg);
+	return bg != -1 && bg != nbg ? a : a | A_REVERSE;
+}
+
+static void tile_compact(const struct ui_view *v, const struct ui_tile *t, struct rect r)
+{
+	const char *label = textsafe_width(t->label) + 2 <= r.w ? t->label : t->short_label;
+	const char *detail = textsafe_width(t->detail) + 1 <= r.w ? t->detail : t->short_detail;
+	enum role role = ui_sev_role(t->sev, ROLE_TILE);
+	char val[64];
+	int x = r.x + 1;
+
+	ui_put(v, r.y, x, r.w - 1, ROLE_LABEL, label);
+	snprintf(val, sizeof val, " %s ", t->value);
+	x += ui_put(v, r.y + 1, x, r.w - 3, role, val);
+	if (t->sev != SEV_OK)
+		ui_put(v, r.y + 1, x + 1, 1, role, ui_sev_glyph(v, t->sev));
+	ui_put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, detail);
+}
+
+static void tile_big(const struct ui_view *v, const struct ui_tile *t, struct rect r, int scale)
+{
+	enum role role = ui_sev_role(t->sev, ROLE_TILE);
+	int dw = bigdigits_width(t->value, scale);
+	char label[96];
+
+	snprintf(label, sizeof label, "%s",
+	         textsafe_width(t->label) + 4 <= r.w ? t->label : t->short_label);
+	for (char *p = label; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	ui_put(v, r.y + 1, r.x + 1, r.w - 3, ROLE_LABEL, label);
+	if (t->sev != SEV_OK)
+		ui_put(v, r.y + 1, r.x + r.w - 2, 1, role, ui_sev_glyph(v, t->sev));
+	if (dw <= r.w - 2 && bigdigits_can_draw(t->value))
+		bigdigits_draw(stdscr, r.y + 2, r.x + (r.w - dw) / 2, t->value, scale,
+		               tile_block_attr(v, role));
+	else
+		ui_put_center(v, r.y + 4, r.x, r.w, role, t->value);
+	ui_put_center(v, r.y + 7, r.x, r.w, ROLE_DIM,
+	              textsafe_width(t->detail) <= r.w ? t->detail : t->short_detail);
+}
+
+void ui_tiles_draw(const struct ui_view *v, const struct ui_tile *t, int n, struct rect r,
+                   bool big, const char *title, const char *right)
+{
+	int tw = n > 0 ? (r.w - (n - 1)) / n : 0, scale = 2;
+
+	if (n <= 0 || tw < 4)
+		return;
+	for (int i = 0; big && i < n; i++)
+		if (bigdigits_width(t[i].value, 2) > tw - 4)
+			scale = 1;
+	if (big)
+		ui_section(v, r.y, r.x, r.w, title, right);
+	for (int i = 0; i < n; i++) {
+		struct rect ti = { r.y, r.x + i * (tw + 1), r.h, i == n - 1 ? r.w - i * (tw + 1) : tw };
+
+		if (big) {
+			tile_big(v, &t[i], ti, scale);
+			continue;
+		}
+		tile_compact(v, &t[i], ti);
+		for (int y = 0; i > 0 && y < ti.h; y++)
+			ui_put(v, ti.y + y, ti.x - 1, 1, ROLE_DIM, v->g->vline);
+	}
+}
+
+/* ---- the contacts of a snapshot, as the JSON writes them ----------------- */
+
+static json_t *no_queue(void *ctx, const char *name)
+{
+	(void)ctx, (void)name;
+	return NULL;
+}
+
+json_t *ui_contacts_json(const struct snapshot *s)
+{
+	json_t *root, *qs;
+
+	if (!s->contacts || !contacts_any(s->contacts))
+		return NULL;
+	root = json_object();
+	qs = json_array();
+	for (size_t i = 0; i < s->n_queues; i++)
+		json_array_append_new(qs, json_pack("{s:s}", "name",
+		                      s->queues[i].name ? s->queues[i].name : ""));
+	json_object_set_new(root, "queues", qs);
+	contacts_json(s->contacts, root, no_queue, NULL);
+	return root;
+}
+
+double ui_json_num(const json_t *o, const char *key)
+{
+	json_t *x = o ? json_object_get(o, key) : NULL;
+
+	return json_is_number(x) ? json_number_value(x) : NAN;
 }

@@ -49,4 +49,28 @@ enum alert_severity ui_grade_of(const char *name, const struct snap_queue *q);
 const struct snap_queue *ui_selected_queue(const struct ui_view *v, const struct snapshot *s);
 const char *ui_queue_label(const struct snap_queue *q, bool is_total);
 
+/* ---- added for the pages of every channel -------------------------------- */
+
+/* A KPI tile: a figure written out, and its grade. */
+struct ui_tile {
+	const char *label;
+	char short_label[24];    /* for narrow tiles */
+	char value[32];
+	char detail[96];
+	char short_detail[32];
+	enum alert_severity sev;
+};
+/* Draws n tiles side by side across r: compact (label, value, detail; r.h 3)
+ * or with big digits under a section title (r.h 8). */
+void ui_tiles_draw(const struct ui_view *v, const struct ui_tile *t, int n, struct rect r,
+                   bool big, const char *title, const char *right);
+
+/* The SPEC 6.4 keys of s (channels, channel_total, pivots_by_pair, journeys,
+ * and a "queues" array of s's queues by name, each with its "contacts" when
+ * it has any) as the JSON snapshot writes them, or NULL when s has no contact
+ * events. The caller frees it with json_decref. */
+json_t *ui_contacts_json(const struct snapshot *s);
+/* The number at key of o (NAN when absent or null). */
+double ui_json_num(const json_t *o, const char *key);
+
 #endif

@@ -32,6 +32,8 @@ struct ui_page {
 };
 
 extern const struct ui_page page_queues;
+extern const struct ui_page page_channels;
+extern const struct ui_page page_customers;
 
 /* The pages in key order (ui_pages[0] is key 1). */
 extern const struct ui_page *const ui_pages[];
