@@ -29,6 +29,7 @@
 #include "runmode.h"
 #include "contact.h"
 #include "contacts.h"
+#include "replay_merge.h"
 #include "snapshot.h"
 #include "source.h"
 #include "textsafe.h"
@@ -644,16 +645,20 @@ static int open_sources(struct app *app)
 		return -1;
 	}
 	app->sources = xcalloc(n ? n : 1, sizeof *app->sources);
+	/* replayed files: their lines into the model in time order, not file after file */
+	so.merge = app->mode->to_end ? replay_merge_new() : NULL;
 	for (size_t i = 0; i < n; i++) {
 		char *cause = NULL;
 		struct source *src = source_open(app->loop, specs[i], &so, &sink, &cause);
 		if (src == NULL) {
 			eprintf("ccboard: %s: %s\n", specs[i], cause ? cause : "cannot open");
 			free(cause);
+			replay_merge_unref(so.merge);
 			return -1;
 		}
 		app->sources[app->n_sources++] = src;
 	}
+	replay_merge_unref(so.merge);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -95,10 +96,74 @@ static void reader_on_line(void *ctx, char *line, size_t len)
 		rec->what = REPLAY_CONTACT;
 		rec->line = line;
 		rec->n = len;
+		rec->timed = replay_contact_ts_ms(line, len, &rec->at_ms);
 		return;
 	}
 	rec->what = REPLAY_LINE;
 	rec->result = queuelog_parse(line, len, &rec->ev);
+	rec->timed = rec->result == QL_EVENT;
+	rec->at_ms = rec->timed ? rec->ev.time * 1000 : 0;
+}
+
+/* Skips a JSON string starting at its opening quote; returns the byte after
+ * its closing quote, or NULL when the line ends first. */
+static const char *json_skip_string(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '"')
+			return p + 1;
+	}
+	return NULL;
+}
+
+static const char *json_skip_blank(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/* A walk over the object's bytes that knows only strings and nesting: the
+ * value of the key "ts" at depth 1. The loop thread parses the line whole;
+ * this only places it in time (a malformed line is a bad line there). */
+bool replay_contact_ts_ms(const char *line, size_t len, int64_t *ms)
+{
+	const char *p = json_skip_blank(line, line + len), *end = line + len;
+	int depth = 0;
+	bool key_next = false;
+
+	if (p == end || *p != '{')
+		return false;
+	for (; p < end; p++) {
+		if (*p == '"') {
+			const char *s = p;
+			if (!(p = json_skip_string(p, end)))
+				return false;
+			bool is_ts = depth == 1 && key_next && p - s == 4 && memcmp(s, "\"ts\"", 4) == 0;
+			key_next = false;
+			p = json_skip_blank(p, end);
+			if (is_ts && p < end && *p == ':') {
+				char *num_end;
+				p = json_skip_blank(p + 1, end);
+				double v = strtod(p, &num_end);
+				if (num_end == p || !isfinite(v) || v < 0 || v > 4e12)
+					return false;
+				*ms = llround(v * 1000.0);
+				return true;
+			}
+			p--;
+		} else if (*p == '{' || *p == '[') {
+			depth++;
+			key_next = *p == '{' && depth == 1;
+		} else if (*p == '}' || *p == ']') {
+			depth--;
+		} else if (*p == ',') {
+			key_next = depth == 1;
+		}
+	}
+	return false;
 }
 
 /* Over-long lines the framing dropped are bad lines, as for a followed file. */
@@ -108,6 +173,7 @@ static void reader_overlong(struct replay_reader *r, struct replay_batch *b)
 		struct replay_rec *rec = batch_push(b);
 		rec->what = REPLAY_LINE;
 		rec->result = QL_BAD;
+		rec->timed = false;
 	}
 }
 
@@ -132,6 +198,7 @@ static void reader_read(struct replay_reader *r, struct replay_batch *b)
 	struct replay_rec *rec = batch_push(b);
 	rec->what = REPLAY_BYTES;
 	rec->n = (uint64_t)n;
+	rec->timed = false;
 	r->offset += n;
 	linebuf_feed(&r->lb, b->buf, (size_t)n, reader_on_line, &lc);
 	reader_overlong(r, b);

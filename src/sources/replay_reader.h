@@ -5,6 +5,7 @@
 #ifndef CCBOARD_REPLAY_READER_H
 #define CCBOARD_REPLAY_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "event.h"
@@ -23,6 +24,9 @@ struct replay_rec {
 	uint64_t n;
 	struct qevent ev;     /* strings point into the batch */
 	char *line;           /* REPLAY_CONTACT: into the batch */
+	bool timed;           /* at_ms is the line's event time (a queue_log event's
+	                       * epoch, a contact event's "ts"); false: none readable */
+	int64_t at_ms;
 };
 
 struct replay_batch {
@@ -38,6 +42,11 @@ struct replay_batch {
 };
 
 struct replay_reader;
+
+/* Reads the top-level "ts" of a contact-event line (NUL-terminated) without
+ * a full parse, in milliseconds as the contact parser rounds it. Returns
+ * false when there is none (the line is then a bad line anyway). */
+bool replay_contact_ts_ms(const char *line, size_t len, int64_t *ms);
 
 /* Starts a thread reading fd (not closed; the caller keeps it open until
  * replay_reader_stop) from offset 0 to its end in reads of read_bytes, passes
