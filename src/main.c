@@ -301,6 +301,19 @@ static void apply_event(struct app *app, struct source *src, const struct qevent
 		contacts_on_qevent(app->contacts, ev);
 }
 
+/* A parsed contact event to the contacts (one that cannot be placed is a bad line). */
+static void on_contact(void *ctx, struct source *src, const struct contact_event *ce)
+{
+	struct app *app = ctx;
+
+	if (ce->ts_ms / 1000 > app_ms(app) / 1000 + app->cfg.defaults.future_slack_s)
+		src->info.bad_lines++;     /* from the future, as a queue_log line (SPEC 3) */
+	else if (contacts_apply(app->contacts, ce) >= CONTACTS_UNPLACED)
+		src->info.bad_lines++;
+	else if (app->mode->clock == RUN_CLOCK_REPLAY)
+		model_advance(app->model, ce->ts_ms / 1000);   /* a replay's clock: every line */
+}
+
 static void on_line(void *ctx, struct source *src, char *line, size_t len)
 {
 	struct app *app = ctx;
@@ -308,15 +321,10 @@ static void on_line(void *ctx, struct source *src, char *line, size_t len)
 
 	if (contact_line_is_event(line, len)) {
 		struct contact_event ce;
-		/* a bad object, or one that cannot be placed, is a bad line */
 		if (!contact_parse(&app->contact_parser, line, len, &ce))
-			src->info.bad_lines++;
-		else if (ce.ts_ms / 1000 > app_ms(app) / 1000 + app->cfg.defaults.future_slack_s)
-			src->info.bad_lines++;     /* from the future, as a queue_log line (SPEC 3) */
-		else if (contacts_apply(app->contacts, &ce) >= CONTACTS_UNPLACED)
-			src->info.bad_lines++;
-		else if (app->mode->clock == RUN_CLOCK_REPLAY)
-			model_advance(app->model, ce.ts_ms / 1000);   /* a replay's clock: every line */
+			src->info.bad_lines++;     /* a bad object is a bad line */
+		else
+			on_contact(app, src, &ce);
 		return;
 	}
 	if (source_count_parsed(src, queuelog_parse(line, len, &ev)))
@@ -669,7 +677,7 @@ static int open_sources(struct app *app)
 	struct source_opts so = { .follow = !app->mode->to_end,
 	                          .snapshot = run_mode_reads_snapshot(app->mode),
 	                          .max_line = 64 * 1024, .cfg = &app->cfg,
-	                          .parse = app->mode->to_end };
+	                          .parse = app->mode->to_end, .contact = on_contact };
 
 	if (n == 0 && !app->opt.demo) {
 		specs = (const char *const *)app->cfg.sources;

@@ -2,7 +2,8 @@
  *
  * A replay is bound by one core: about a third of it is reading, framing and
  * parsing, which need nothing from the model. The reader thread does that part
- * one read at a time into a batch (the bytes read, parsed in place, and one
+ * one read at a time into a batch (the bytes read, queue_log lines parsed in
+ * place, contact events parsed with their strings copied beside, and one
  * record per read and per line); the loop thread takes the batches in order
  * and replays the records, a pass's worth per loop turn as the file source
  * does on its own. REPLAY_BATCHES batches circulate between a free list and a
@@ -13,7 +14,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #define REPLAY_BATCHES 4
+#define REPLAY_CHUNK (64 * 1024)      /* bytes of parsed strings per chunk */
 
 struct replay_reader {
 	int fd;
@@ -28,6 +29,7 @@ struct replay_reader {
 	size_t read_bytes, pass_bytes;
 	size_t pass_done;                  /* bytes read in the current pass */
 	struct linebuf lb;
+	struct contact_parser parser;      /* the reader thread's */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
@@ -51,6 +53,8 @@ static void batch_clear(struct replay_batch *b)
 	for (size_t i = 0; i < b->n_copies; i++)
 		free(b->copies[i]);
 	b->n_copies = 0;
+	b->chunk = 0;
+	b->chunk_used = 0;
 	b->n_recs = 0;
 	b->last = 0;
 	b->pass_end = 0;
@@ -61,6 +65,9 @@ static void batch_clear(struct replay_batch *b)
 static void batch_free(struct replay_batch *b)
 {
 	batch_clear(b);
+	for (size_t i = 0; i < b->n_chunks; i++)
+		free(b->chunks[i]);
+	free(b->chunks);
 	free(b->copies);
 	free(b->recs);
 	free(b->buf);
@@ -74,6 +81,50 @@ struct line_ctx {
 	struct replay_reader *r;
 	struct replay_batch *b;
 };
+
+/* Copies s (NULL stays NULL) into the batch's string chunks. */
+static const char *batch_strdup(struct replay_batch *b, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	if (b->chunk < b->n_chunks && b->chunk_used + n > REPLAY_CHUNK) {
+		b->chunk++;
+		b->chunk_used = 0;
+	}
+	if (b->chunk == b->n_chunks) {
+		b->chunks = xrealloc(b->chunks, (b->n_chunks + 1) * sizeof *b->chunks);
+		b->chunks[b->n_chunks++] = xmalloc(REPLAY_CHUNK);
+		b->chunk_used = 0;
+	}
+	char *copy = b->chunks[b->chunk] + b->chunk_used;
+	memcpy(copy, s, n);
+	b->chunk_used += n;
+	return copy;
+}
+
+/* A contact event, parsed here (the loop thread only applies it): its
+ * strings leave the parser's buffers for the batch. */
+static void reader_contact(struct replay_reader *r, struct replay_batch *b,
+                           struct replay_rec *rec, char *line, size_t len)
+{
+	struct contact_event *ce = &rec->ce;
+
+	rec->what = REPLAY_CONTACT;
+	rec->line = line;
+	rec->n = len;
+	rec->timed = contact_parse(&r->parser, line, len, ce);
+	rec->result = rec->timed ? QL_EVENT : QL_BAD;
+	if (!rec->timed)
+		return;
+	rec->at_ms = ce->ts_ms;
+	ce->id = batch_strdup(b, ce->id);
+	ce->channel = batch_strdup(b, ce->channel);
+	ce->queue = batch_strdup(b, ce->queue);
+	ce->customer = batch_strdup(b, ce->customer);
+	ce->agent = batch_strdup(b, ce->agent);
+	ce->reason = batch_strdup(b, ce->reason);
+}
 
 static void reader_on_line(void *ctx, char *line, size_t len)
 {
@@ -92,78 +143,13 @@ static void reader_on_line(void *ctx, char *line, size_t len)
 	}
 	struct replay_rec *rec = batch_push(b);
 	if (contact_line_is_event(line, len)) {
-		/* JSON is parsed on the loop thread, by the sink's line handler */
-		rec->what = REPLAY_CONTACT;
-		rec->line = line;
-		rec->n = len;
-		rec->timed = replay_contact_ts_ms(line, len, &rec->at_ms);
+		reader_contact(lc->r, b, rec, line, len);
 		return;
 	}
 	rec->what = REPLAY_LINE;
 	rec->result = queuelog_parse(line, len, &rec->ev);
 	rec->timed = rec->result == QL_EVENT;
 	rec->at_ms = rec->timed ? rec->ev.time * 1000 : 0;
-}
-
-/* Skips a JSON string starting at its opening quote; returns the byte after
- * its closing quote, or NULL when the line ends first. */
-static const char *json_skip_string(const char *p, const char *end)
-{
-	for (p++; p < end; p++) {
-		if (*p == '\\')
-			p++;
-		else if (*p == '"')
-			return p + 1;
-	}
-	return NULL;
-}
-
-static const char *json_skip_blank(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-		p++;
-	return p;
-}
-
-/* A walk over the object's bytes that knows only strings and nesting: the
- * value of the key "ts" at depth 1. The loop thread parses the line whole;
- * this only places it in time (a malformed line is a bad line there). */
-bool replay_contact_ts_ms(const char *line, size_t len, int64_t *ms)
-{
-	const char *p = json_skip_blank(line, line + len), *end = line + len;
-	int depth = 0;
-	bool key_next = false;
-
-	if (p == end || *p != '{')
-		return false;
-	for (; p < end; p++) {
-		if (*p == '"') {
-			const char *s = p;
-			if (!(p = json_skip_string(p, end)))
-				return false;
-			bool is_ts = depth == 1 && key_next && p - s == 4 && memcmp(s, "\"ts\"", 4) == 0;
-			key_next = false;
-			p = json_skip_blank(p, end);
-			if (is_ts && p < end && *p == ':') {
-				char *num_end;
-				p = json_skip_blank(p + 1, end);
-				double v = strtod(p, &num_end);
-				if (num_end == p || !isfinite(v) || v < 0 || v > 4e12)
-					return false;
-				*ms = llround(v * 1000.0);
-				return true;
-			}
-			p--;
-		} else if (*p == '{' || *p == '[') {
-			depth++;
-			key_next = *p == '{' && depth == 1;
-		} else if (*p == '}' || *p == ']') {
-			depth--;
-		} else if (*p == ',') {
-			key_next = depth == 1;
-		}
-	}
-	return false;
 }
 
 /* Over-long lines the framing dropped are bad lines, as for a followed file. */

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "contacts.h"
 #include "event.h"
 #include "queuelog.h"
 
@@ -15,14 +16,18 @@
 enum replay_what {
 	REPLAY_BYTES,     /* n bytes were read */
 	REPLAY_LINE,      /* a line, parsed: result (and ev on QL_EVENT) */
-	REPLAY_CONTACT    /* a contact-event line (SPEC 6.1), unparsed: line, n bytes */
+	REPLAY_CONTACT    /* a contact-event line (SPEC 6.1): line, n bytes, and parsed: result
+	                   * QL_EVENT and ce, or QL_BAD */
 };
 
 struct replay_rec {
 	enum replay_what what;
 	enum ql_result result;
 	uint64_t n;
-	struct qevent ev;     /* strings point into the batch */
+	union {
+		struct qevent ev;          /* REPLAY_LINE; strings point into the batch */
+		struct contact_event ce;   /* REPLAY_CONTACT; strings copied into the batch */
+	};
 	char *line;           /* REPLAY_CONTACT: into the batch */
 	bool timed;           /* at_ms is the line's event time (a queue_log event's
 	                       * epoch, a contact event's "ts"); false: none readable */
@@ -35,6 +40,8 @@ struct replay_batch {
 	char *buf;            /* the bytes of this read; lines are parsed in place */
 	char **copies;        /* lines carried across reads, copied here */
 	size_t n_copies, cap_copies;
+	char **chunks;        /* the parsed contact events' strings */
+	size_t n_chunks, chunk, chunk_used;
 	int pass_end;         /* the file source would end its pass here */
 	int last;             /* the file ended (or failed) in this batch */
 	int err;              /* errno of the read that failed, 0 for the end of the file */
@@ -42,11 +49,6 @@ struct replay_batch {
 };
 
 struct replay_reader;
-
-/* Reads the top-level "ts" of a contact-event line (NUL-terminated) without
- * a full parse, in milliseconds as the contact parser rounds it. Returns
- * false when there is none (the line is then a bad line anyway). */
-bool replay_contact_ts_ms(const char *line, size_t len, int64_t *ms);
 
 /* Starts a thread reading fd (not closed; the caller keeps it open until
  * replay_reader_stop) from offset 0 to its end in reads of read_bytes, passes

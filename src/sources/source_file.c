@@ -46,6 +46,7 @@ struct file_src {
 	bool parse;                  /* replay: read and parse on a reader thread */
 	struct replay_reader *reader;/* that thread, once started */
 	struct replay_member *member;/* in a merge of several replayed files */
+	void (*contact)(void *ctx, struct source *src, const struct contact_event *ev);
 	int err;                     /* errno of the last failure */
 	dev_t dev;
 	ino_t ino;
@@ -197,15 +198,24 @@ static void file_finish(struct file_src *f, enum source_state st, const char *de
 
 /* Replays one record of the reader thread: the counters move as they would
  * if this thread had read the line itself; events go to sink.event. */
-static void file_replay_rec(struct source *src, const struct replay_rec *rec)
+static void file_replay_rec(struct file_src *f, const struct replay_rec *rec)
 {
+	struct source *src = f->src;
+
 	if (rec->what == REPLAY_BYTES) {
 		src->info.bytes += rec->n;
 		return;
 	}
 	src->info.lines++;
-	if (rec->what == REPLAY_CONTACT) {
+	if (rec->what == REPLAY_CONTACT && !f->contact) {
 		src->sink.line(src->sink.ctx, src, rec->line, rec->n);
+		return;
+	}
+	if (rec->what == REPLAY_CONTACT) {
+		if (rec->result == QL_EVENT)
+			f->contact(src->sink.ctx, src, &rec->ce);
+		else
+			src->info.bad_lines++;     /* a bad object is a bad line (SPEC 6.1) */
 		return;
 	}
 	if (source_count_parsed(src, rec->result))
@@ -221,7 +231,7 @@ static void file_pass_batch(struct file_src *f)
 	do {
 		struct replay_batch *b = replay_reader_next(f->reader);
 		for (size_t i = 0; i < b->n_recs && f->src->sink.event; i++)
-			file_replay_rec(f->src, &b->recs[i]);
+			file_replay_rec(f, &b->recs[i]);
 		pass_end = b->pass_end;
 		last = b->last;
 		err = b->err;
@@ -246,7 +256,7 @@ static void file_merge_deliver(void *ctx, const struct replay_rec *rec)
 	struct file_src *f = ctx;
 
 	if (f->src->sink.event)
-		file_replay_rec(f->src, rec);
+		file_replay_rec(f, rec);
 }
 
 /* The file's last record is out: done, as file_pass_batch ends. */
@@ -432,6 +442,7 @@ static struct file_src *file_new(const char *name, const char *kind,
 	f->fd = -1;
 	f->follow = opts->follow;
 	f->parse = opts->parse && !opts->follow;
+	f->contact = opts->contact;
 	linebuf_init(&f->lb, opts->max_line ? opts->max_line : SOURCE_DEFAULT_MAX_LINE);
 	return f;
 }

@@ -180,29 +180,6 @@ static void test_stop_early(void **state)
 	close(fd);
 }
 
-/* The time of a contact-event line, read without a full parse. */
-static void test_contact_ts(void **state)
-{
-	(void)state;
-	struct { const char *line; bool ok; int64_t ms; } cases[] = {
-		{ "{\"ts\":1767600031.663,\"event\":\"created\"}", true, 1767600031663 },
-		{ "  { \"event\" : \"reply\" , \"ts\" : 12 }", true, 12000 },
-		{ "{\"meta\":{\"ts\":9},\"list\":[{\"ts\":8}],\"ts\":2.0005}", true, 2001 },
-		{ "{\"reason\":\"\\\"ts\\\":7\",\"ts\":3}", true, 3000 },
-		{ "{\"tsx\":1,\"x\":\"ts\"}", false, 0 },
-		{ "{\"ts\":\"5\"}", false, 0 },
-		{ "{\"ts\":-1}", false, 0 },
-		{ "{\"event\":\"reply\"}", false, 0 },
-		{ "{\"ts", false, 0 },
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		int64_t ms = 0;
-		bool ok = replay_contact_ts_ms(cases[i].line, strlen(cases[i].line), &ms);
-		if (ok != cases[i].ok || (ok && ms != cases[i].ms))
-			fail_msg("%s: %d %lld", cases[i].line, ok, (long long)ms);
-	}
-}
-
 /* ---- merging files by time --------------------------------------------------- */
 
 struct merged {
@@ -225,8 +202,11 @@ static void merged_deliver(void *ctx, const struct replay_rec *rec)
 	if (rec->what == REPLAY_BYTES)
 		return;
 	assert_true(o->n < 32);
-	if (rec->what == REPLAY_CONTACT)
-		snprintf(o->order[o->n++], 48, "%d:%.40s", mc->idx, rec->line);
+	static const char *const kinds[] = { "created", "first_response", "reply", "resolved",
+		"reopened", "abandoned", "survey" };
+	if (rec->what == REPLAY_CONTACT && rec->result == QL_EVENT)   /* parsed on the thread */
+		snprintf(o->order[o->n++], 48, "%d:%lld:%s:%s:%s", mc->idx, (long long)rec->ce.ts_ms,
+		         kinds[rec->ce.kind], rec->ce.id, rec->ce.channel ? rec->ce.channel : "");
 	else if (rec->result == QL_EVENT)
 		snprintf(o->order[o->n++], 48, "%d:%lld:%s", mc->idx, (long long)rec->ev.time,
 		         rec->ev.callid);
@@ -257,18 +237,18 @@ static void test_merge_two_files(void **state)
 		"garbage\n"
 		"104|c|q|NONE|ENTERQUEUE||557|1\n";
 	static const char ev[] =
-		"{\"ts\":99.5,\"event\":\"created\"}\n"
-		"{\"ts\":100,\"event\":\"survey\"}\n"
-		"{\"event\":\"untimed\"}\n"
-		"{\"ts\":103.2,\"event\":\"reply\"}\n";
+		"{\"ts\":99.5,\"event\":\"created\",\"id\":\"A\",\"channel\":\"chat\"}\n"
+		"{\"ts\":100,\"event\":\"survey\",\"id\":\"a\",\"csat\":5}\n"
+		"{\"event\":\"reply\",\"id\":\"A\"}\n"
+		"{\"ts\":103.2,\"event\":\"reply\",\"id\":\"A\"}\n";
 	static const char *const want[] = {
-		"1:{\"ts\":99.5,\"event\":\"created\"}",
+		"1:99500:created:A:chat",
 		"0:100:a",
-		"1:{\"ts\":100,\"event\":\"survey\"}",
-		"1:{\"event\":\"untimed\"}",
+		"1:100000:survey:a:",
+		"1:untimed",
 		"0:102:b",
 		"0:untimed",
-		"1:{\"ts\":103.2,\"event\":\"reply\"}",
+		"1:103200:reply:A:",
 		"0:104:c",
 	};
 	int fds[2] = { temp_file(ql, sizeof ql - 1), temp_file(ev, sizeof ev - 1) };
@@ -339,7 +319,6 @@ int main(void)
 		cmocka_unit_test(test_one_read),
 		cmocka_unit_test(test_read_error),
 		cmocka_unit_test(test_stop_early),
-		cmocka_unit_test(test_contact_ts),
 		cmocka_unit_test(test_merge_two_files),
 		cmocka_unit_test(test_merge_leave),
 	};
