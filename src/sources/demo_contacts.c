@@ -286,13 +286,15 @@ static void on_reply(struct demo_contacts *dc, int ci)
 	plan_next(dc, ci);
 }
 
-/* The customer of contact c as a pool index is not kept: a follow-up goes to
- * the same customer string on a channel where they use that string. */
-static void plan_followup(struct demo_contacts *dc, const char *customer, double s)
+/* A follow-up contact of the same customer (a phone number) on a channel
+ * where they are known by it. */
+static void plan_followup(struct demo_contacts *dc, const char *who, double s)
 {
 	static const int phone_channels[] = { CH_EMAIL, CH_CHAT, CH_WHATSAPP, CH_SMS };
-	if (!is_phone(customer))
+	char customer[48];
+	if (!is_phone(who))
 		return;
+	snprintf(customer, sizeof customer, "%s", who);   /* who may lie in a slot moved by slot_new */
 	int ci = slot_new(dc);
 	if (ci < 0)
 		return;
