@@ -31,15 +31,15 @@ struct channel_def {
 };
 
 static const struct channel_def channels[CH_COUNT] = {
-	[CH_EMAIL] = { "email", "EM", 140, 5400, 0.9, 0, 1, 3, 1200, 7200, 0.35, 0.06,
+	[CH_EMAIL] = { "email", "EM", 200, 5400, 0.9, 0, 1, 3, 1200, 7200, 0.35, 0.06,
 	               { "returns", "order_status", "billing", "delivery" } },
-	[CH_CHAT] = { "chat", "CH", 180, 40, 0.7, 300, 2, 6, 20, 90, 0.45, 0.0,
+	[CH_CHAT] = { "chat", "CH", 260, 40, 0.7, 300, 2, 6, 20, 90, 0.45, 0.0,
 	              { "order_status", "technical", "account", "returns" } },
-	[CH_WHATSAPP] = { "whatsapp", "WA", 80, 420, 0.8, 0, 1, 4, 60, 600, 0.30, 0.03,
+	[CH_WHATSAPP] = { "whatsapp", "WA", 120, 420, 0.8, 0, 1, 4, 60, 600, 0.30, 0.03,
 	                  { "delivery", "order_status", "returns", "account" } },
-	[CH_SMS] = { "sms", "SM", 35, 600, 0.8, 0, 1, 2, 120, 900, 0.20, 0.0,
+	[CH_SMS] = { "sms", "SM", 50, 600, 0.8, 0, 1, 2, 120, 900, 0.20, 0.0,
 	             { "delivery", "appointment", "billing", "delivery" } },
-	[CH_SOCIAL] = { "social", "SO", 45, 1500, 0.9, 0, 1, 2, 300, 1800, 0.15, 0.0,
+	[CH_SOCIAL] = { "social", "SO", 60, 1500, 0.9, 0, 1, 2, 300, 1800, 0.15, 0.0,
 	                { "complaint", "delivery", "praise", "complaint" } },
 };
 
