@@ -29,6 +29,7 @@
 #include "runmode.h"
 #include "contact.h"
 #include "contacts.h"
+#include "replay_merge.h"
 #include "snapshot.h"
 #include "source.h"
 #include "textsafe.h"
@@ -42,6 +43,7 @@ struct options {
 	const char *theme;
 	const char *view;                /* --view NAME: the page the screen starts on */
 	uint64_t seed;
+	int demo_speed;                  /* --demo-speed: the board's clock runs this many times as fast */
 	char **sources;
 	int n_sources;
 };
@@ -70,6 +72,7 @@ struct app {
 	int flush_waits;                 /* ticks of 10 ms waited for the alert log */
 	uv_timer_t tick;
 	int64_t tick_due_ms;             /* the wall-clock boundary the tick is armed for */
+	int64_t clock_origin_ms;         /* --demo-speed: the wall clock when the board's began */
 	uv_signal_t sig_int, sig_term, sig_hup;
 	bool stopping, finished;
 	bool printed_last;               /* the snapshot owed at the end is out */
@@ -108,6 +111,7 @@ static void usage(FILE *out)
 	      "  -t, --theme NAME     colour theme (default, light, high-contrast, colorblind, mono)\n"
 	      "      --view NAME      the view at start: queues, channels, customers\n"
 	      "      --seed N         the demo's random seed\n"
+	      "      --demo-speed N   run the demo (and the board's clock) N times as fast (1-20)\n"
 	      "  -h, --help           this help\n"
 	      "  -V, --version        version\n\n"
 	      "Configuration: -c FILE, $CCBOARD_CONFIG, $XDG_CONFIG_HOME/ccboard/config.ini,\n"
@@ -118,7 +122,7 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_DEMO = 256, OPT_REPLAY, OPT_ONCE, OPT_JSON, OPT_CHECK, OPT_SEED, OPT_HEADLESS,
-	       OPT_HTTP, OPT_VIEW };
+	       OPT_HTTP, OPT_VIEW, OPT_DEMO_SPEED };
 	static const struct option longopts[] = {
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "replay", no_argument, NULL, OPT_REPLAY },
@@ -128,6 +132,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "theme", required_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "demo-speed", required_argument, NULL, OPT_DEMO_SPEED },
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "http", required_argument, NULL, OPT_HTTP },
 		{ "view", required_argument, NULL, OPT_VIEW },
@@ -140,6 +145,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof *o);
 	o->seed = 1;
+	o->demo_speed = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:t:hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -168,6 +174,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			break;
+		case OPT_DEMO_SPEED:
+			errno = 0;
+			long speed = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || speed < 1 || speed > 20) {
+				eprintf("ccboard: --demo-speed: not a whole number from 1 to 20: '%s'\n", optarg);
+				return -1;
+			}
+			o->demo_speed = (int)speed;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -186,6 +201,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	o->sources = argv + optind;
 	o->n_sources = argc - optind;
+	if (o->demo_speed > 1 && (!o->demo || o->replay)) {
+		fputs("ccboard: --demo-speed goes with --demo, not with --replay\n"
+		      "Try 'ccboard --help'.\n", stderr);
+		return -1;
+	}
 	if (o->headless && (o->once || o->json)) {
 		fputs("ccboard: --headless takes neither --once nor --json\n"
 		      "Try 'ccboard --help'.\n", stderr);
@@ -270,13 +290,15 @@ static void reload_config(struct app *app)
 
 /* ---- events ----------------------------------------------------------------- */
 
+static int64_t app_ms(const struct app *app);
+
 static void refresh(struct app *app, bool publish);
 
 /* Hands ev to the model against the wall clock (a line from the future, or
  * naming a new queue or agent past the caps, is a bad line of src). */
 static void apply_event(struct app *app, struct source *src, const struct qevent *ev)
 {
-	int64_t wall = (int64_t)time(NULL);
+	int64_t wall = app_ms(app) / 1000;
 	/* one snapshot per second of log time, before the event that ends it */
 	if (app->mode->cadence == RUN_EACH_LOG_SECOND) {
 		int64_t now = model_now(app->model);
@@ -290,6 +312,19 @@ static void apply_event(struct app *app, struct source *src, const struct qevent
 		contacts_on_qevent(app->contacts, ev);
 }
 
+/* A parsed contact event to the contacts (one that cannot be placed is a bad line). */
+static void on_contact(void *ctx, struct source *src, const struct contact_event *ce)
+{
+	struct app *app = ctx;
+
+	if (ce->ts_ms / 1000 > app_ms(app) / 1000 + app->cfg.defaults.future_slack_s)
+		src->info.bad_lines++;     /* from the future, as a queue_log line (SPEC 3) */
+	else if (contacts_apply(app->contacts, ce) >= CONTACTS_UNPLACED)
+		src->info.bad_lines++;
+	else if (app->mode->clock == RUN_CLOCK_REPLAY)
+		model_advance(app->model, ce->ts_ms / 1000);   /* a replay's clock: every line */
+}
+
 static void on_line(void *ctx, struct source *src, char *line, size_t len)
 {
 	struct app *app = ctx;
@@ -297,15 +332,10 @@ static void on_line(void *ctx, struct source *src, char *line, size_t len)
 
 	if (contact_line_is_event(line, len)) {
 		struct contact_event ce;
-		/* a bad object, or one that cannot be placed, is a bad line */
 		if (!contact_parse(&app->contact_parser, line, len, &ce))
-			src->info.bad_lines++;
-		else if (ce.ts_ms / 1000 > (int64_t)time(NULL) + app->cfg.defaults.future_slack_s)
-			src->info.bad_lines++;     /* from the future, as a queue_log line (SPEC 3) */
-		else if (contacts_apply(app->contacts, &ce) >= CONTACTS_UNPLACED)
-			src->info.bad_lines++;
-		else if (app->mode->clock == RUN_CLOCK_REPLAY)
-			model_advance(app->model, ce.ts_ms / 1000);   /* a replay's clock: every line */
+			src->info.bad_lines++;     /* a bad object is a bad line */
+		else
+			on_contact(app, src, &ce);
 		return;
 	}
 	if (source_count_parsed(src, queuelog_parse(line, len, &ev)))
@@ -487,7 +517,7 @@ static void finish(struct app *app)
 		return;
 	app->finished = true;
 	if (app->mode->clock == RUN_CLOCK_WALL)
-		model_advance(app->model, (int64_t)time(NULL));
+		model_advance(app->model, app_ms(app) / 1000);
 	if (app->mode->exits_at_end) {
 		refresh(app, false);            /* evaluates the alerts: their changes go out */
 		uv_timer_start(&app->tick, on_flush, 0, 10);
@@ -523,13 +553,31 @@ static int64_t wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The board's clock in ms: the wall clock, or with --demo-speed N one that
+ * started with it and runs N times as fast. */
+static int64_t app_ms(const struct app *app)
+{
+	int64_t ms = wall_ms();
+	if (app->opt.demo_speed <= 1)
+		return ms;
+	return app->clock_origin_ms + (ms - app->clock_origin_ms) * app->opt.demo_speed;
+}
+
+/* Wall-clock milliseconds until the board's clock reaches due_ms (at least 1). */
+static uint64_t wall_delay(const struct app *app, int64_t due_ms, int64_t ms)
+{
+	int speed = app->opt.demo_speed > 1 ? app->opt.demo_speed : 1;
+	int64_t d = (due_ms - ms + speed - 1) / speed;
+	return (uint64_t)(d > 0 ? d : 1);
+}
+
 /* Returns the delay to the next wall-clock boundary of tick_ms, and notes it
  * as the time the tick is due. */
 static uint64_t ms_to_next_tick(struct app *app)
 {
-	int64_t period = app->cfg.tick_ms, ms = wall_ms();
+	int64_t period = app->cfg.tick_ms, ms = app_ms(app);
 	app->tick_due_ms = ms - ms % period + period;
-	return (uint64_t)(app->tick_due_ms - ms);
+	return wall_delay(app, app->tick_due_ms, ms);
 }
 
 /* One tick at now: the sources' timers, the model's clock (the wall's; a
@@ -549,14 +597,14 @@ static void tick_once(struct app *app, int64_t now)
 static void on_tick(uv_timer_t *t)
 {
 	struct app *app = t->data;
-	int64_t ms = wall_ms(), now = ms / 1000;
+	int64_t ms = app_ms(app), now = ms / 1000;
 
 	/* libuv's loop clock counts whole milliseconds, so the timer may fire up
 	 * to 1 ms before the boundary: wait for the rest rather than tick twice
 	 * in one period (and skip the next). */
 	if (ms < app->tick_due_ms) {
 		uv_update_time(app->loop);
-		uv_timer_start(&app->tick, on_tick, (uint64_t)(app->tick_due_ms - ms), 0);
+		uv_timer_start(&app->tick, on_tick, wall_delay(app, app->tick_due_ms, ms), 0);
 		return;
 	}
 	tick_once(app, now);
@@ -640,7 +688,7 @@ static int open_sources(struct app *app)
 	struct source_opts so = { .follow = !app->mode->to_end,
 	                          .snapshot = run_mode_reads_snapshot(app->mode),
 	                          .max_line = 64 * 1024, .cfg = &app->cfg,
-	                          .parse = app->mode->to_end };
+	                          .parse = app->mode->to_end, .contact = on_contact };
 
 	if (n == 0 && !app->opt.demo) {
 		specs = (const char *const *)app->cfg.sources;
@@ -655,22 +703,26 @@ static int open_sources(struct app *app)
 		return -1;
 	}
 	app->sources = xcalloc(n ? n : 1, sizeof *app->sources);
+	/* replayed files: their lines into the model in time order, not file after file */
+	so.merge = app->mode->to_end ? replay_merge_new() : NULL;
 	for (size_t i = 0; i < n; i++) {
 		char *cause = NULL;
 		struct source *src = source_open(app->loop, specs[i], &so, &sink, &cause);
 		if (src == NULL) {
 			eprintf("ccboard: %s: %s\n", specs[i], cause ? cause : "cannot open");
 			free(cause);
+			replay_merge_unref(so.merge);
 			return -1;
 		}
 		app->sources[app->n_sources++] = src;
 	}
+	replay_merge_unref(so.merge);
 	return 0;
 }
 
 static void start_demo(struct app *app)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = app_ms(app) / 1000;
 	app->demo = demo_new(app->opt.seed, now);
 	snprintf(app->demo_src.info.name, sizeof app->demo_src.info.name, "demo");
 	app->demo_src.info.kind = "demo";
@@ -856,6 +908,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	app.loop = uv_default_loop();
+	app.clock_origin_ms = wall_ms();      /* --demo-speed's clock starts now */
 	rc = run(&app);
 	if (!app.stopping)
 		stop(&app, rc);

@@ -150,10 +150,35 @@ def rows_http(r):
     return out
 
 
+def rows_contacts(r):
+    lines, t, t_jq = num(r, "ct_lines"), num(r, "ct_t_ccboard"), num(r, "ct_t_jq")
+    if not (lines and t and t_jq):
+        return [("7 contacts replay", "not measured", "", "", "", "n/a")]
+    ours, jq = lines / t, lines / t_jq
+    agree = "agree" if r.get("ct_agree") == ["yes"] else "DISAGREE"
+    out = [("7 contacts replay, %.2f M events" % (lines / 1e6), "%.0f k events/s" % (ours / 1e3),
+            "jq %.0f k events/s (%s)" % (jq / 1e3, agree), ratio(ours, jq), ">= 10x jq",
+            verdict(ours >= 10 * jq and agree == "agree"))]
+    rss, cust, cont = num(r, "ct_rss"), num(r, "ct_customers"), num(r, "ct_contacts")
+    if rss:
+        out.append(("7 contacts peak RSS", "%.1f MB" % (rss / 1024),
+                    "%.0f k customers, %.0f k contacts" % ((cust or 0) / 1e3, (cont or 0) / 1e3),
+                    "", "< 64 MB", verdict(rss < 64 * 1024)))
+    cpu, tail = num(r, "ct_cpu_json"), num(r, "ct_cpu_tail")
+    if cpu is not None:
+        out.append(("7 live CPU, contacts + voice, --json", "%.2f %% of a core" % cpu,
+                    "tail -F %.2f %%" % tail if tail is not None else "", ratio(cpu, tail),
+                    "< 1 %", verdict(cpu < 1.0)))
+        out.append(("  (%d contact events at 200/s, voice %.1f lines/s)"
+                    % (num(r, "ct_written") or 0, num(r, "ct_voice_lps") or 0), "", "", "", "", ""))
+    return out
+
+
 def main(path):
     r = load(path)
     rows = [("figure", "measured", "reference (same run)", "ratio", "target", "verdict")]
-    for part in (rows_replay, rows_memory, rows_live, rows_traffic, rows_latency, rows_http):
+    for part in (rows_replay, rows_memory, rows_live, rows_traffic, rows_latency, rows_http,
+                 rows_contacts):
         rows += part(r)
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     for n, row in enumerate(rows):

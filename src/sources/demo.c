@@ -7,8 +7,12 @@
  * auto-paused after a missed ring. The day starts two quiet hours before
  * `start`; a busy spell (a surge of calls while part of the team is in a
  * training) begins about a minute and a half after it. Everything comes out
- * as Asterisk queue_log lines, member names in the agent field. */
+ * as Asterisk queue_log lines, member names in the agent field. The other
+ * channels (demo_contacts.c) run beside on their own heap and random stream,
+ * merged by time; they name the callers, so a customer's email and call meet. */
 #include "demo.h"
+#include "demo_contacts.h"
+#include "demo_sim.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -147,81 +151,12 @@ static const struct pause_kind pause_kinds[] = {
 #define N_PAUSE_KINDS ((int)(sizeof pause_kinds / sizeof pause_kinds[0]))
 #define AUTOPAUSE_REASON "Auto-Pause"
 #define MEETING_REASON "Training"
-#define DEMO_PI 3.14159265358979323846
-
-/* ---- random numbers: xoshiro256** seeded by splitmix64 ------------------ */
-
-struct rng { uint64_t s[4]; };
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t result = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return result;
-}
-
-/* [0, 1) */
-static double rng_unit(struct rng *r)
-{
-	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
-}
-
-static double rng_uniform(struct rng *r, double lo, double hi)
-{
-	return lo + (hi - lo) * rng_unit(r);
-}
-
-static double rng_exp(struct rng *r, double mean)
-{
-	return -mean * log1p(-rng_unit(r));
-}
-
-static double rng_lognormal(struct rng *r, double mean, double sigma)
-{
-	double u1 = 1.0 - rng_unit(r), u2 = rng_unit(r);
-	double z = sqrt(-2.0 * log(u1)) * cos(2.0 * DEMO_PI * u2);
-	return exp(log(mean) - 0.5 * sigma * sigma + sigma * z);
-}
 
 /* ---- simulation state --------------------------------------------------- */
 
 enum sim_kind {
 	SE_START, SE_ARRIVE, SE_GIVEUP, SE_TIMEOUT, SE_KEYPRESS, SE_CONNECT, SE_NOANSWER,
 	SE_HANGUP, SE_WRAPPED, SE_UNPAUSE, SE_BREAK, SE_LOGIN, SE_SHIFT_END, SE_MEETING
-};
-
-struct sim_ev {
-	int64_t t;            /* ms */
-	uint64_t seq;         /* ties broken by order of scheduling */
-	enum sim_kind kind;
-	int who;              /* queue, call slot or agent */
-	uint32_t gen;         /* the call's or agent's generation it was meant for */
 };
 
 enum call_state { CALL_FREE, CALL_WAITING, CALL_RINGING, CALL_TALKING };
@@ -233,6 +168,7 @@ struct call {
 	long hold_s;
 	int64_t enter_ms, ring_ms, connect_ms;
 	char id[32];
+	char caller[20];
 };
 
 enum agent_state { AG_OUT, AG_IDLE, AG_RINGING, AG_TALKING, AG_WRAPUP, AG_PAUSED };
@@ -257,9 +193,8 @@ struct demo {
 	uint64_t seed;
 	struct rng rng;
 	int64_t start_ms, now_ms;
-	struct sim_ev *heap;
-	size_t heap_n, heap_cap;
-	uint64_t seq;
+	struct sim_heap heap;
+	struct demo_contacts *dc;  /* the other channels; they name the callers */
 	struct call *calls;
 	int n_calls, free_call;
 	unsigned uid;
@@ -285,56 +220,10 @@ static int64_t s_to_ms(double s)
 
 /* ---- the event heap ----------------------------------------------------- */
 
-static bool ev_before(const struct sim_ev *a, const struct sim_ev *b)
-{
-	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
-}
-
-static void heap_swap(struct sim_ev *h, size_t i, size_t j)
-{
-	struct sim_ev t = h[i];
-	h[i] = h[j];
-	h[j] = t;
-}
-
 static void at(struct demo *d, int64_t t, enum sim_kind kind, int who, uint32_t gen)
 {
-	if (d->heap_n == d->heap_cap) {
-		size_t cap = d->heap_cap ? d->heap_cap * 2 : 256;
-		struct sim_ev *h = realloc(d->heap, cap * sizeof *h);
-		if (!h) {
-			d->broken = true;
-			return;
-		}
-		d->heap = h;
-		d->heap_cap = cap;
-	}
-	size_t i = d->heap_n++;
-	d->heap[i] = (struct sim_ev){ t < d->now_ms ? d->now_ms : t, d->seq++, kind, who, gen };
-	while (i > 0 && ev_before(&d->heap[i], &d->heap[(i - 1) / 2])) {
-		heap_swap(d->heap, i, (i - 1) / 2);
-		i = (i - 1) / 2;
-	}
-}
-
-static struct sim_ev heap_pop(struct demo *d)
-{
-	struct sim_ev top = d->heap[0];
-	struct sim_ev *h = d->heap;
-	size_t n = --d->heap_n, i = 0;
-	h[0] = h[n];
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < n && ev_before(&h[l], &h[m]))
-			m = l;
-		if (r < n && ev_before(&h[r], &h[m]))
-			m = r;
-		if (m == i)
-			break;
-		heap_swap(h, i, m);
-		i = m;
-	}
-	return top;
+	if (!sim_heap_push(&d->heap, t < d->now_ms ? d->now_ms : t, (int)kind, who, gen))
+		d->broken = true;
 }
 
 static void after(struct demo *d, double s, enum sim_kind kind, int who, uint32_t gen)
@@ -812,6 +701,7 @@ static void on_hangup(struct demo *d, int ai, uint32_t token)
 		const char *ev = r < TRANSFER_P + CALLER_ENDS_P ? "COMPLETECALLER" : "COMPLETEAGENT";
 		out(d, c->id, qname(c->queue), aname(d, ai), ev, "%ld|%ld|%d", c->hold_s, talk, c->origpos);
 	}
+	demo_contacts_call_done(d->dc, d->now_ms, c->id, c->caller);
 	call_free(d, a->call);
 	a->call = -1;
 	set_state(a, AG_WRAPUP);
@@ -874,10 +764,13 @@ static void call_enter(struct demo *d, int q)
 	c->enter_ms = d->now_ms;
 	c->origpos = d->waiting[q].n + 1;
 	new_uid(d, c->id, sizeof c->id);
-	out(d, c->id, qname(q), "NONE", "ENTERQUEUE", "|+1555%07u|%d",
-	    (unsigned)(rng_unit(&d->rng) * 1e7), c->origpos);
+	char fresh[20];
+	snprintf(fresh, sizeof fresh, "+1555%07u", (unsigned)(rng_unit(&d->rng) * 1e7));
+	demo_contacts_caller(d->dc, d->now_ms, fresh, c->caller, sizeof c->caller);
+	out(d, c->id, qname(q), "NONE", "ENTERQUEUE", "|%s|%d", c->caller, c->origpos);
 	if (!queue_staffed(d, q)) {
 		out(d, c->id, qname(q), "NONE", "EXITEMPTY", "%d|%d|0", c->origpos, c->origpos);
+		demo_contacts_call_lost(d->dc, d->now_ms, c->caller);
 		call_free(d, ci);
 		return;
 	}
@@ -915,6 +808,7 @@ static void call_leave(struct demo *d, int ci, const char *event, const char *ke
 		out(d, c->id, qname(c->queue), "NONE", event, "%s|%d|%d|%ld", key, pos, c->origpos, wait);
 	else
 		out(d, c->id, qname(c->queue), "NONE", event, "%d|%d|%ld", pos, c->origpos, wait);
+	demo_contacts_call_lost(d->dc, d->now_ms, c->caller);
 	call_free(d, ci);
 	if (ai >= 0) {
 		struct agent *a = &d->agents[ai];
@@ -997,6 +891,8 @@ struct demo *demo_new(uint64_t seed, int64_t start)
 	d->start_ms = start * 1000;
 	d->now_ms = (start - HISTORY_S) * 1000;
 	d->free_call = -1;
+	d->dc = demo_contacts_new(seed, d->now_ms);
+	d->broken = d->dc == NULL;
 	compute_rates(d);
 	plan_day(d);
 	if (d->broken) {
@@ -1013,8 +909,27 @@ void demo_free(struct demo *d)
 	for (int q = 0; q < Q_COUNT; q++)
 		free(d->waiting[q].v);
 	free(d->calls);
-	free(d->heap);
+	free(d->heap.v);
+	demo_contacts_free(d->dc);
 	free(d);
+}
+
+/* Runs the calls' next event (the contacts' at the same time come after). */
+static void demo_step_calls(struct demo *d)
+{
+	struct sim_ev ev = sim_heap_pop(&d->heap);
+	d->now_ms = ev.t;
+	handle(d, &ev);
+}
+
+static void demo_step_contacts(struct demo *d, int64_t t)
+{
+	d->now_ms = t;
+	int n = demo_contacts_step(d->dc, d->emit, d->ctx);
+	if (n < 0)
+		d->broken = true;
+	else
+		d->lines += (size_t)n;
 }
 
 size_t demo_run_until(struct demo *d, int64_t now,
@@ -1024,10 +939,15 @@ size_t demo_run_until(struct demo *d, int64_t now,
 	d->emit = emit;
 	d->ctx = ctx;
 	d->lines = 0;
-	while (!d->broken && d->heap_n > 0 && d->heap[0].t < limit) {
-		struct sim_ev ev = heap_pop(d);
-		d->now_ms = ev.t;
-		handle(d, &ev);
+	while (!d->broken) {
+		int64_t calls = d->heap.n > 0 ? d->heap.v[0].t : INT64_MAX;
+		int64_t contacts = demo_contacts_next_ms(d->dc);
+		if (calls < limit && calls <= contacts)
+			demo_step_calls(d);
+		else if (contacts < limit)
+			demo_step_contacts(d, contacts);
+		else
+			break;
 	}
 	d->emit = NULL;
 	d->ctx = NULL;

@@ -2,7 +2,8 @@
  *
  * A replay is bound by one core: about a third of it is reading, framing and
  * parsing, which need nothing from the model. The reader thread does that part
- * one read at a time into a batch (the bytes read, parsed in place, and one
+ * one read at a time into a batch (the bytes read, queue_log lines parsed in
+ * place, contact events parsed with their strings copied beside, and one
  * record per read and per line); the loop thread takes the batches in order
  * and replays the records, a pass's worth per loop turn as the file source
  * does on its own. REPLAY_BATCHES batches circulate between a free list and a
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #define REPLAY_BATCHES 4
+#define REPLAY_CHUNK (64 * 1024)      /* bytes of parsed strings per chunk */
 
 struct replay_reader {
 	int fd;
@@ -27,6 +29,7 @@ struct replay_reader {
 	size_t read_bytes, pass_bytes;
 	size_t pass_done;                  /* bytes read in the current pass */
 	struct linebuf lb;
+	struct contact_parser parser;      /* the reader thread's */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
@@ -50,6 +53,8 @@ static void batch_clear(struct replay_batch *b)
 	for (size_t i = 0; i < b->n_copies; i++)
 		free(b->copies[i]);
 	b->n_copies = 0;
+	b->chunk = 0;
+	b->chunk_used = 0;
 	b->n_recs = 0;
 	b->last = 0;
 	b->pass_end = 0;
@@ -60,6 +65,9 @@ static void batch_clear(struct replay_batch *b)
 static void batch_free(struct replay_batch *b)
 {
 	batch_clear(b);
+	for (size_t i = 0; i < b->n_chunks; i++)
+		free(b->chunks[i]);
+	free(b->chunks);
 	free(b->copies);
 	free(b->recs);
 	free(b->buf);
@@ -73,6 +81,50 @@ struct line_ctx {
 	struct replay_reader *r;
 	struct replay_batch *b;
 };
+
+/* Copies s (NULL stays NULL) into the batch's string chunks. */
+static const char *batch_strdup(struct replay_batch *b, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	if (b->chunk < b->n_chunks && b->chunk_used + n > REPLAY_CHUNK) {
+		b->chunk++;
+		b->chunk_used = 0;
+	}
+	if (b->chunk == b->n_chunks) {
+		b->chunks = xrealloc(b->chunks, (b->n_chunks + 1) * sizeof *b->chunks);
+		b->chunks[b->n_chunks++] = xmalloc(REPLAY_CHUNK);
+		b->chunk_used = 0;
+	}
+	char *copy = b->chunks[b->chunk] + b->chunk_used;
+	memcpy(copy, s, n);
+	b->chunk_used += n;
+	return copy;
+}
+
+/* A contact event, parsed here (the loop thread only applies it): its
+ * strings leave the parser's buffers for the batch. */
+static void reader_contact(struct replay_reader *r, struct replay_batch *b,
+                           struct replay_rec *rec, char *line, size_t len)
+{
+	struct contact_event *ce = &rec->ce;
+
+	rec->what = REPLAY_CONTACT;
+	rec->line = line;
+	rec->n = len;
+	rec->timed = contact_parse(&r->parser, line, len, ce);
+	rec->result = rec->timed ? QL_EVENT : QL_BAD;
+	if (!rec->timed)
+		return;
+	rec->at_ms = ce->ts_ms;
+	ce->id = batch_strdup(b, ce->id);
+	ce->channel = batch_strdup(b, ce->channel);
+	ce->queue = batch_strdup(b, ce->queue);
+	ce->customer = batch_strdup(b, ce->customer);
+	ce->agent = batch_strdup(b, ce->agent);
+	ce->reason = batch_strdup(b, ce->reason);
+}
 
 static void reader_on_line(void *ctx, char *line, size_t len)
 {
@@ -91,14 +143,13 @@ static void reader_on_line(void *ctx, char *line, size_t len)
 	}
 	struct replay_rec *rec = batch_push(b);
 	if (contact_line_is_event(line, len)) {
-		/* JSON is parsed on the loop thread, by the sink's line handler */
-		rec->what = REPLAY_CONTACT;
-		rec->line = line;
-		rec->n = len;
+		reader_contact(lc->r, b, rec, line, len);
 		return;
 	}
 	rec->what = REPLAY_LINE;
 	rec->result = queuelog_parse(line, len, &rec->ev);
+	rec->timed = rec->result == QL_EVENT;
+	rec->at_ms = rec->timed ? rec->ev.time * 1000 : 0;
 }
 
 /* Over-long lines the framing dropped are bad lines, as for a followed file. */
@@ -108,6 +159,7 @@ static void reader_overlong(struct replay_reader *r, struct replay_batch *b)
 		struct replay_rec *rec = batch_push(b);
 		rec->what = REPLAY_LINE;
 		rec->result = QL_BAD;
+		rec->timed = false;
 	}
 }
 
@@ -132,6 +184,7 @@ static void reader_read(struct replay_reader *r, struct replay_batch *b)
 	struct replay_rec *rec = batch_push(b);
 	rec->what = REPLAY_BYTES;
 	rec->n = (uint64_t)n;
+	rec->timed = false;
 	r->offset += n;
 	linebuf_feed(&r->lb, b->buf, (size_t)n, reader_on_line, &lc);
 	reader_overlong(r, b);

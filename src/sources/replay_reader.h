@@ -5,8 +5,10 @@
 #ifndef CCBOARD_REPLAY_READER_H
 #define CCBOARD_REPLAY_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "contacts.h"
 #include "event.h"
 #include "queuelog.h"
 
@@ -14,15 +16,22 @@
 enum replay_what {
 	REPLAY_BYTES,     /* n bytes were read */
 	REPLAY_LINE,      /* a line, parsed: result (and ev on QL_EVENT) */
-	REPLAY_CONTACT    /* a contact-event line (SPEC 6.1), unparsed: line, n bytes */
+	REPLAY_CONTACT    /* a contact-event line (SPEC 6.1): line, n bytes, and parsed: result
+	                   * QL_EVENT and ce, or QL_BAD */
 };
 
 struct replay_rec {
 	enum replay_what what;
 	enum ql_result result;
 	uint64_t n;
-	struct qevent ev;     /* strings point into the batch */
+	union {
+		struct qevent ev;          /* REPLAY_LINE; strings point into the batch */
+		struct contact_event ce;   /* REPLAY_CONTACT; strings copied into the batch */
+	};
 	char *line;           /* REPLAY_CONTACT: into the batch */
+	bool timed;           /* at_ms is the line's event time (a queue_log event's
+	                       * epoch, a contact event's "ts"); false: none readable */
+	int64_t at_ms;
 };
 
 struct replay_batch {
@@ -31,6 +40,8 @@ struct replay_batch {
 	char *buf;            /* the bytes of this read; lines are parsed in place */
 	char **copies;        /* lines carried across reads, copied here */
 	size_t n_copies, cap_copies;
+	char **chunks;        /* the parsed contact events' strings */
+	size_t n_chunks, chunk, chunk_used;
 	int pass_end;         /* the file source would end its pass here */
 	int last;             /* the file ended (or failed) in this batch */
 	int err;              /* errno of the read that failed, 0 for the end of the file */

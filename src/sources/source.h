@@ -11,6 +11,8 @@
 #include "snapshot.h"
 
 struct source;
+struct replay_merge;
+struct contact_event;
 
 /* Where a source delivers. line: one complete line (writable, NUL-terminated,
  * no newline). event: an already parsed event (AMI). done: the source reached
@@ -31,6 +33,12 @@ struct source_opts {
 	bool parse;              /* replayed files: parse queue_log lines in the source (on a
 	                          * thread of their own) and hand sink.event events instead
 	                          * of sink.line lines, counting bad and ignored lines */
+	struct replay_merge *merge; /* replayed files opened with the same merge hand out their
+	                          * lines merged by event time (replay_merge.h); NULL: each
+	                          * file on its own */
+	/* with parse: a contact event, parsed on the reader thread too, goes here
+	 * (ctx: sink.ctx) instead of its line to sink.line; may be NULL */
+	void (*contact)(void *ctx, struct source *src, const struct contact_event *ev);
 };
 
 struct source {

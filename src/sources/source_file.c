@@ -12,11 +12,14 @@
  * safety net.
  * A replay with opts->parse is read, framed and parsed on a reader thread
  * (replay_reader.c); a pass then replays that thread's records for one pass's
- * worth of bytes, so several files still interleave pass by pass. */
+ * worth of bytes. Several replayed files opened with one merge
+ * (opts->merge) hand their records out merged by event time instead
+ * (replay_merge.c), each file's idle running a share of a pass. */
 #include "source_file.h"
 #include "source_internal.h"
 #include "source_stream.h"
 #include "linebuf.h"
+#include "replay_merge.h"
 #include "replay_reader.h"
 
 #include <errno.h>
@@ -42,6 +45,8 @@ struct file_src {
 	bool finished;               /* replay reached its end */
 	bool parse;                  /* replay: read and parse on a reader thread */
 	struct replay_reader *reader;/* that thread, once started */
+	struct replay_member *member;/* in a merge of several replayed files */
+	void (*contact)(void *ctx, struct source *src, const struct contact_event *ev);
 	int err;                     /* errno of the last failure */
 	dev_t dev;
 	ino_t ino;
@@ -193,15 +198,24 @@ static void file_finish(struct file_src *f, enum source_state st, const char *de
 
 /* Replays one record of the reader thread: the counters move as they would
  * if this thread had read the line itself; events go to sink.event. */
-static void file_replay_rec(struct source *src, const struct replay_rec *rec)
+static void file_replay_rec(struct file_src *f, const struct replay_rec *rec)
 {
+	struct source *src = f->src;
+
 	if (rec->what == REPLAY_BYTES) {
 		src->info.bytes += rec->n;
 		return;
 	}
 	src->info.lines++;
-	if (rec->what == REPLAY_CONTACT) {
+	if (rec->what == REPLAY_CONTACT && !f->contact) {
 		src->sink.line(src->sink.ctx, src, rec->line, rec->n);
+		return;
+	}
+	if (rec->what == REPLAY_CONTACT) {
+		if (rec->result == QL_EVENT)
+			f->contact(src->sink.ctx, src, &rec->ce);
+		else
+			src->info.bad_lines++;     /* a bad object is a bad line (SPEC 6.1) */
 		return;
 	}
 	if (source_count_parsed(src, rec->result))
@@ -217,7 +231,7 @@ static void file_pass_batch(struct file_src *f)
 	do {
 		struct replay_batch *b = replay_reader_next(f->reader);
 		for (size_t i = 0; i < b->n_recs && f->src->sink.event; i++)
-			file_replay_rec(f->src, &b->recs[i]);
+			file_replay_rec(f, &b->recs[i]);
 		pass_end = b->pass_end;
 		last = b->last;
 		err = b->err;
@@ -237,8 +251,52 @@ static void file_pass_batch(struct file_src *f)
 	source_call_done(f->src);
 }
 
+static void file_merge_deliver(void *ctx, const struct replay_rec *rec)
+{
+	struct file_src *f = ctx;
+
+	if (f->src->sink.event)
+		file_replay_rec(f, rec);
+}
+
+/* The file's last record is out: done, as file_pass_batch ends. */
+static void file_merge_end(void *ctx, int err)
+{
+	struct file_src *f = ctx;
+
+	f->member = NULL;
+	replay_reader_stop(f->reader);   /* the thread has ended */
+	f->reader = NULL;
+	f->finished = true;
+	uv_idle_stop(&f->idle);
+	source_set_state(f->src, err ? SRC_ERROR : SRC_DONE, err ? strerror(err) : NULL);
+	source_call_done(f->src);
+}
+
+/* A share of a merged pass. A merge left with this file alone (the other
+ * sources are not replayed files) is left: the file is read on its own. */
+static void file_pass_merged(struct file_src *f)
+{
+	struct replay_merge *g = replay_member_merge(f->member);
+	size_t n = replay_merge_members(g);
+
+	if (n == 1 && !replay_merge_begun(g)) {
+		replay_merge_leave(f->member);
+		f->member = NULL;
+		file_pass_batch(f);
+		return;
+	}
+	replay_merge_pass(g, FILE_PASS_BYTES / n);
+	if (f->member && !f->closing)
+		source_set_state(f->src, SRC_LAGGING, NULL);
+}
+
 static void file_pass(struct file_src *f)
 {
+	if (f->member) {
+		file_pass_merged(f);
+		return;
+	}
 	if (f->reader) {
 		file_pass_batch(f);
 		return;
@@ -339,6 +397,8 @@ static void file_close(struct source *src)
 	struct file_src *f = src->impl;
 
 	f->closing = true;
+	replay_merge_leave(f->member);   /* its batch back to the reader, stopped in file_free */
+	f->member = NULL;
 	if (f->fd >= 0 && f->path && !f->reader)   /* else the reader thread may read it */
 		close(f->fd);
 	if (!f->reader)
@@ -382,12 +442,13 @@ static struct file_src *file_new(const char *name, const char *kind,
 	f->fd = -1;
 	f->follow = opts->follow;
 	f->parse = opts->parse && !opts->follow;
+	f->contact = opts->contact;
 	linebuf_init(&f->lb, opts->max_line ? opts->max_line : SOURCE_DEFAULT_MAX_LINE);
 	return f;
 }
 
 /* Initialises every handle (from here on, source_close frees f) and starts. */
-static struct source *file_start(uv_loop_t *loop, struct file_src *f)
+static struct source *file_start(uv_loop_t *loop, struct file_src *f, struct replay_merge *merge)
 {
 	uv_idle_init(loop, &f->idle);
 	uv_timer_init(loop, &f->timer);
@@ -403,6 +464,10 @@ static struct source *file_start(uv_loop_t *loop, struct file_src *f)
 	if (f->parse && f->path && f->fd >= 0 && f->src->sink.event)
 		f->reader = replay_reader_start(f->fd, FILE_BUF_SIZE, FILE_PASS_BYTES,
 		                                f->lb.max_line);
+	if (f->reader && merge) {
+		static const struct replay_member_ops ops = { file_merge_deliver, file_merge_end };
+		f->member = replay_merge_join(merge, f->reader, &ops, f);
+	}
 	file_kick(f);
 	return f->src;
 }
@@ -427,7 +492,7 @@ struct source *source_file_open(uv_loop_t *loop, const char *spec, const struct 
 		file_free(f);
 		return NULL;
 	}
-	return file_start(loop, f);
+	return file_start(loop, f, opts->merge);
 }
 
 struct source *source_file_open_fd(uv_loop_t *loop, int fd, const char *name, const char *kind,
@@ -444,5 +509,5 @@ struct source *source_file_open_fd(uv_loop_t *loop, int fd, const char *name, co
 	}
 	f->fd = fd;
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	return file_start(loop, f);
+	return file_start(loop, f, NULL);
 }

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # demo_alerts.sh - the demo's busy spell raises alerts within its first
 # minutes, each within a second of its condition having held for for_s.
+# --demo-speed 8 runs those 112 s of the board's clock in 14 s of the wall's:
+# one snapshot (and one evaluation of the alerts) per second of the board's.
 . "$(dirname "$0")/lib.bash"
-timeout 110 "$CCBOARD" --demo --json -c /dev/null > "$TMP/demo.jsonl" || [ $? = 124 ] \
-	|| fail "ccboard --demo exited $?"
+for bad in "--demo --demo-speed 0" "--demo --demo-speed 21" "--demo --demo-speed x" \
+           "--demo-speed 4 --once /dev/null" "--demo --replay --demo-speed 4"; do
+	rc=0; "$CCBOARD" $bad -c /dev/null > /dev/null 2> "$TMP/err" || rc=$?
+	[ "$rc" = 2 ] && grep -q -- '--demo-speed' "$TMP/err" || fail "ccboard $bad: exit $rc, $(cat "$TMP/err")"
+done
+pass "--demo-speed: bad values and uses refused"
+timeout 14 "$CCBOARD" --demo --demo-speed 8 --json -c /dev/null > "$TMP/demo.jsonl" \
+	|| [ $? = 124 ] || fail "ccboard --demo exited $?"
 python3 - "$TMP/demo.jsonl" <<'PY' || fail "demo alerts"
 import json, sys
 snaps = [json.loads(l) for l in open(sys.argv[1])]
@@ -36,7 +44,11 @@ for rule, for_s in FOR_S.items():
                 print("%s %s: condition held since %d, no alert at %d" % (rule, name, since, s["as_of"]))
                 bad += 1
                 break
-print("%d snapshots, %d alerts checked, %d wrong" % (len(snaps), checked, bad))
+span = snaps[-1]["as_of"] - snaps[0]["as_of"]
+print("%d snapshots over %d s of the board's clock, %d alerts checked, %d wrong"
+      % (len(snaps), span, checked, bad))
+if span < 100:
+    print("the board's clock covered %d s, not the busy spell's 100" % span); bad += 1
 sys.exit(1 if bad or checked == 0 else 0)
 PY
 pass "demo alerts"

@@ -1,6 +1,8 @@
 /* test_demo.c - the simulated contact centre: deterministic, well-formed
  * queue_log lines, a consistent life for every call and agent, a busy spell
- * shortly after start, and incremental runs that match one long run. */
+ * shortly after start, and incremental runs that match one long run; its
+ * other channels' contact events parse cleanly and keep every channel busy,
+ * with customers who go from one channel to another. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -13,6 +15,8 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "contact.h"
+#include "contacts.h"
 #include "demo.h"
 #include "metrics.h"
 #include "model.h"
@@ -29,7 +33,13 @@
 struct lines {
 	char **v;
 	size_t n, cap;
+	size_t contact_lines;   /* collect_calls: the contact events left out */
 };
+
+static bool is_contact_line(const char *line)
+{
+	return line[0] == '{';
+}
 
 static void collect(void *ctx, char *line, size_t len)
 {
@@ -55,15 +65,40 @@ static void lines_free(struct lines *l)
 	*l = (struct lines){ 0 };
 }
 
-static struct lines run(uint64_t seed, int64_t until)
+/* The queue_log lines only (the calls' tests read those). */
+static void collect_calls(void *ctx, char *line, size_t len)
+{
+	struct lines *l = ctx;
+	if (is_contact_line(line))
+		l->contact_lines++;
+	else
+		collect(ctx, line, len);
+}
+
+static struct lines run_with(uint64_t seed, int64_t until, void (*fn)(void *, char *, size_t))
 {
 	struct lines l = { 0 };
 	struct demo *d = demo_new(seed, START);
 	assert_non_null(d);
-	size_t n = demo_run_until(d, until, collect, &l);
-	assert_int_equal(n, l.n);
+	size_t n = demo_run_until(d, until, fn, &l);
+	assert_int_equal(n, l.n + l.contact_lines);
 	demo_free(d);
 	return l;
+}
+
+static struct lines run(uint64_t seed, int64_t until)
+{
+	return run_with(seed, until, collect_calls);
+}
+
+/* The second a line is stamped with: a queue_log epoch, a contact's "ts". */
+static long long line_second(const char *line)
+{
+	if (is_contact_line(line)) {
+		assert_memory_equal(line, "{\"ts\":", 6);
+		return strtoll(line + 6, NULL, 10);
+	}
+	return strtoll(line, NULL, 10);
 }
 
 /* A parsed copy of one line. */
@@ -651,7 +686,7 @@ static void test_incremental(void **state)
 {
 	(void)state;
 	long long until = START + 900;
-	struct lines whole = run(5, until);
+	struct lines whole = run_with(5, until, collect);   /* both kinds of line */
 	struct lines steps = { 0 };
 	struct demo *d = demo_new(5, START);
 	assert_non_null(d);
@@ -660,11 +695,8 @@ static void test_incremental(void **state)
 		size_t before = steps.n;
 		size_t n = demo_run_until(d, t, collect, &steps);
 		assert_int_equal(n, steps.n - before);
-		for (size_t i = before; i < steps.n; i++) {   /* exactly second t's lines */
-			struct fields fs;
-			split(steps.v[i], &fs);
-			assert_int_equal(fs.t, t);
-		}
+		for (size_t i = before; i < steps.n; i++)    /* exactly second t's lines */
+			assert_int_equal(line_second(steps.v[i]), t);
 	}
 	assert_int_equal(demo_run_until(d, until - 60, collect, &steps), 0);   /* never backwards */
 	demo_free(d);
@@ -688,6 +720,8 @@ static void feed_line(void *ctx, char *line, size_t len)
 	struct feed *f = ctx;
 	struct qevent ev;
 	char copy[512];
+	if (is_contact_line(line))
+		return;
 	assert_true(len < sizeof copy);
 	memcpy(copy, line, len + 1);
 	struct fields fs;
@@ -780,6 +814,128 @@ static void test_through_model(void **state)
 	config_free(&cfg);
 }
 
+/* ---- the other channels -------------------------------------------------------- */
+
+struct contact_feed {
+	struct contacts *c;
+	struct contact_parser parser;
+	size_t contact_lines, bad, calls;
+	int64_t last_ms;
+};
+
+/* Both kinds of line through the parsers a real feed takes, into the contacts
+ * model (voice events too: calls are contacts). */
+static void contact_feed_line(void *ctx, char *line, size_t len)
+{
+	struct contact_feed *f = ctx;
+	if (contact_line_is_event(line, len)) {
+		struct contact_event ce;
+		f->contact_lines++;
+		if (!contact_parse(&f->parser, line, len, &ce) ||
+		    contacts_apply(f->c, &ce) >= CONTACTS_UNPLACED) {
+			f->bad++;
+			return;
+		}
+		assert_true(ce.ts_ms >= f->last_ms);   /* in time order */
+		f->last_ms = ce.ts_ms;
+		return;
+	}
+	struct qevent ev;
+	if (queuelog_parse(line, len, &ev) == QL_EVENT) {
+		contacts_on_qevent(f->c, &ev);
+		f->calls += ev.kind == EV_ENTER;
+		assert_true(ev.time * 1000 + 999 >= f->last_ms);
+	}
+}
+
+static size_t channel_index(const struct contacts *c, const char *name)
+{
+	for (size_t i = 0; i < contacts_channel_count(c); i++)
+		if (strcmp(contacts_channel_name(c, i), name) == 0)
+			return i;
+	fail_msg("no channel %s", name);
+	return 0;
+}
+
+/* An hour of the demo (after its two hours of history), figure by figure of
+ * the hour's window: every line parses, every channel has contacts, answers
+ * and CSAT answers; customers move between channels, calls included. */
+static void test_channels_hour(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "chat", "email", "sms", "social", "whatsapp" };
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		struct config cfg;
+		config_defaults(&cfg);
+		struct contacts_conf cc;
+		contacts_conf_from(&cc, &cfg);
+		cc.window_s = 3600;
+		struct contact_feed f = { .c = contacts_new(&cc) };
+		struct demo *d = demo_new(seed, START);
+		assert_non_null(d);
+		for (int64_t t = START - 3 * HOUR; t <= START + HOUR; t += 7)
+			demo_run_until(d, t, contact_feed_line, &f);
+		contacts_advance(f.c, (START + HOUR) * 1000);
+		assert_int_equal(f.bad, 0);
+		assert_true(f.contact_lines > 2000);
+		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+			const struct ct_tally *w = contacts_window(f.c, CS_CHANNEL,
+			                                           channel_index(f.c, names[k]));
+			if (w->v[CT_CREATED] < 10 || w->v[CT_FIRST_RESPONSES] < 5 || w->v[CT_CSAT_N] < 1 ||
+			    w->v[CT_RESOLVED] < 1)
+				fail_msg("seed %llu %s: created %lld, answered %lld, resolved %lld, csat %lld",
+				         (unsigned long long)seed, names[k], (long long)w->v[CT_CREATED],
+				         (long long)w->v[CT_FIRST_RESPONSES], (long long)w->v[CT_RESOLVED],
+				         (long long)w->v[CT_CSAT_N]);
+		}
+		const struct ct_tally *voice = contacts_window(f.c, CS_CHANNEL, channel_index(f.c, "voice"));
+		assert_true(voice->v[CT_CREATED] > 100);
+		assert_true(voice->v[CT_CSAT_N] > 5);
+		assert_true(voice->v[CT_REPEATS] > 0);   /* callers who try again */
+		const struct ct_tally *total = contacts_today(f.c, CS_TOTAL, 0);
+		assert_true(total->v[CT_PIVOTS] > 10);
+		assert_true(total->v[CT_PIVOTS_UNANSWERED] > 5);   /* an email unanswered, then a call */
+		assert_true(total->v[CT_REOPENED] > 0);
+		assert_true(total->v[CT_NPS_N] > 0 && total->v[CT_CES_N] > 0 && total->v[CT_FCR_N] > 0);
+		assert_true(total->v[CT_ABANDONED] > 0);
+		assert_true(contacts_check(f.c));
+		demo_free(d);
+		contacts_free(f.c);
+		config_free(&cfg);
+	}
+}
+
+/* The contact events keep a steady rate over a day and a half (no backlog
+ * that grows without end, no channel that dries up): figures move every
+ * minute, several times. */
+static void test_channels_steady(void **state)
+{
+	(void)state;
+	struct lines l = { 0 };
+	struct demo *d = demo_new(9, START);
+	assert_non_null(d);
+	size_t first = 0, last = 0;
+	for (int64_t t = START; t <= START + 36 * HOUR; t += 60) {
+		demo_run_until(d, t, collect, &l);
+		size_t contacts = 0;
+		for (size_t i = 0; i < l.n; i++) {
+			contacts += is_contact_line(l.v[i]);
+			free(l.v[i]);
+		}
+		l.n = 0;
+		if (t > START && t <= START + HOUR)
+			first += contacts;
+		if (t > START + 35 * HOUR)
+			last += contacts;
+		if (t > START)
+			assert_true(contacts > 3);   /* every minute, several */
+	}
+	assert_true(first > 1200 && last > 1200);
+	assert_true(last < 2 * first && first < 2 * last);
+	free(l.v);
+	demo_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -792,6 +948,8 @@ int main(void)
 		cmocka_unit_test(test_busy_spell),
 		cmocka_unit_test(test_incremental),
 		cmocka_unit_test(test_through_model),
+		cmocka_unit_test(test_channels_hour),
+		cmocka_unit_test(test_channels_steady),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

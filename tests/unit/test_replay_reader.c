@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "replay_merge.h"
 #include "replay_reader.h"
 
 /* A temporary file holding text; returns its descriptor (the file is unlinked). */
@@ -179,6 +180,138 @@ static void test_stop_early(void **state)
 	close(fd);
 }
 
+/* ---- merging files by time --------------------------------------------------- */
+
+struct merged {
+	char order[32][48];
+	int n, ended[2], ends;
+	struct replay_member *m[2];
+	int leave_at;           /* > 0: member 0 leaves once this many records are out */
+};
+
+struct member_ctx {
+	struct merged *out;
+	int idx;
+};
+
+static void merged_deliver(void *ctx, const struct replay_rec *rec)
+{
+	struct member_ctx *mc = ctx;
+	struct merged *o = mc->out;
+
+	if (rec->what == REPLAY_BYTES)
+		return;
+	assert_true(o->n < 32);
+	static const char *const kinds[] = { "created", "first_response", "reply", "resolved",
+		"reopened", "abandoned", "survey" };
+	if (rec->what == REPLAY_CONTACT && rec->result == QL_EVENT)   /* parsed on the thread */
+		snprintf(o->order[o->n++], 48, "%d:%lld:%s:%s:%s", mc->idx, (long long)rec->ce.ts_ms,
+		         kinds[rec->ce.kind], rec->ce.id, rec->ce.channel ? rec->ce.channel : "");
+	else if (rec->result == QL_EVENT)
+		snprintf(o->order[o->n++], 48, "%d:%lld:%s", mc->idx, (long long)rec->ev.time,
+		         rec->ev.callid);
+	else
+		snprintf(o->order[o->n++], 48, "%d:untimed", mc->idx);
+	if (o->n == o->leave_at) {           /* its source closed while a record went out */
+		replay_merge_leave(o->m[0]);
+		o->m[0] = NULL;
+	}
+}
+
+static void merged_end(void *ctx, int err)
+{
+	struct member_ctx *mc = ctx;
+	assert_int_equal(err, 0);
+	mc->out->ended[mc->idx] = ++mc->out->ends;
+}
+
+/* Two files, each in time order, come out as one: the earliest first, a
+ * queue_log line before a contact event of the same time, a line without a
+ * time after the line before it in its file. */
+static void test_merge_two_files(void **state)
+{
+	(void)state;
+	static const char ql[] =
+		"100|a|q|NONE|ENTERQUEUE||555|1\n"
+		"102|b|q|NONE|ENTERQUEUE||556|1\n"
+		"garbage\n"
+		"104|c|q|NONE|ENTERQUEUE||557|1\n";
+	static const char ev[] =
+		"{\"ts\":99.5,\"event\":\"created\",\"id\":\"A\",\"channel\":\"chat\"}\n"
+		"{\"ts\":100,\"event\":\"survey\",\"id\":\"a\",\"csat\":5}\n"
+		"{\"event\":\"reply\",\"id\":\"A\"}\n"
+		"{\"ts\":103.2,\"event\":\"reply\",\"id\":\"A\"}\n";
+	static const char *const want[] = {
+		"1:99500:created:A:chat",
+		"0:100:a",
+		"1:100000:survey:a:",
+		"1:untimed",
+		"0:102:b",
+		"0:untimed",
+		"1:103200:reply:A:",
+		"0:104:c",
+	};
+	int fds[2] = { temp_file(ql, sizeof ql - 1), temp_file(ev, sizeof ev - 1) };
+	struct merged out = { 0 };
+	struct member_ctx mc[2] = { { &out, 0 }, { &out, 1 } };
+	static const struct replay_member_ops ops = { merged_deliver, merged_end };
+	struct replay_merge *g = replay_merge_new();
+	struct replay_reader *r[2];
+
+	for (int i = 0; i < 2; i++) {
+		r[i] = replay_reader_start(fds[i], 16, 64, 1024);   /* small reads: many batches */
+		out.m[i] = replay_merge_join(g, r[i], &ops, &mc[i]);
+	}
+	assert_int_equal(replay_merge_members(g), 2);
+	for (int guard = 0; guard < 100 && replay_merge_members(g) > 0; guard++)
+		replay_merge_pass(g, 32);
+	assert_int_equal(replay_merge_members(g), 0);
+	replay_merge_unref(g);                /* the last reference: freed (ASan sees a leak) */
+	assert_int_equal(out.n, 8);
+	for (int i = 0; i < 8; i++)
+		assert_string_equal(out.order[i], want[i]);
+	assert_true(out.ended[0] > 0 && out.ended[1] > 0);
+	for (int i = 0; i < 2; i++) {
+		replay_reader_stop(r[i]);
+		close(fds[i]);
+	}
+}
+
+/* A member leaving mid-way (its source closed) hands its batch back; the
+ * other goes on alone. */
+static void test_merge_leave(void **state)
+{
+	(void)state;
+	static const char a[] = "100|a|q|NONE|ENTERQUEUE||555|1\n300|b|q|NONE|ENTERQUEUE||556|1\n";
+	static const char b[] = "200|c|q|NONE|ENTERQUEUE||557|1\n400|d|q|NONE|ENTERQUEUE||558|1\n";
+	int fds[2] = { temp_file(a, sizeof a - 1), temp_file(b, sizeof b - 1) };
+	struct merged out = { 0 };
+	struct member_ctx mc[2] = { { &out, 0 }, { &out, 1 } };
+	static const struct replay_member_ops ops = { merged_deliver, merged_end };
+	struct replay_merge *g = replay_merge_new();
+	struct replay_reader *r[2];
+
+	for (int i = 0; i < 2; i++) {
+		r[i] = replay_reader_start(fds[i], 4096, 1 << 20, 1024);
+		out.m[i] = replay_merge_join(g, r[i], &ops, &mc[i]);
+	}
+	out.leave_at = 1;
+	replay_merge_unref(g);                /* the members keep it */
+	assert_int_equal(replay_merge_pass(g, 1 << 20), 1);   /* the pass ends with the leave */
+	assert_int_equal(out.n, 1);
+	assert_string_equal(out.order[0], "0:100:a");
+	replay_reader_stop(r[0]);
+	assert_int_equal(replay_merge_members(g), 1);
+	assert_int_equal(replay_merge_pass(g, 1 << 20), 0);   /* g is freed here */
+	assert_int_equal(out.n, 3);
+	assert_string_equal(out.order[1], "1:200:c");
+	assert_string_equal(out.order[2], "1:400:d");
+	assert_true(out.ended[1] > 0 && out.ended[0] == 0);
+	replay_reader_stop(r[1]);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +319,8 @@ int main(void)
 		cmocka_unit_test(test_one_read),
 		cmocka_unit_test(test_read_error),
 		cmocka_unit_test(test_stop_early),
+		cmocka_unit_test(test_merge_two_files),
+		cmocka_unit_test(test_merge_leave),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
