@@ -20,6 +20,7 @@
  */
 #include "alerts.h"
 #include "figures.h"
+#include "agent_stats.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -75,6 +76,7 @@ struct rule {
 	bool minoff_set;
 	int64_t min_offered;
 	char *message;           /* template or NULL */
+	char *reason;            /* pause_s: the pause reason watched, NULL any */
 	int line;                /* config line of its first key (0: built in) */
 	int gap_line;            /* ... of its latest warning, critical or hysteresis */
 };
@@ -199,6 +201,7 @@ static void rule_free(struct rule *r)
 {
 	free(r->queue);
 	free(r->message);
+	free(r->reason);
 }
 
 static void rule_copy(struct rule *dst, const struct rule *src)
@@ -206,6 +209,7 @@ static void rule_copy(struct rule *dst, const struct rule *src)
 	*dst = *src;
 	dst->queue = src->queue ? xstrdup(src->queue) : NULL;
 	dst->message = src->message ? xstrdup(src->message) : NULL;
+	dst->reason = src->reason ? xstrdup(src->reason) : NULL;
 }
 
 static struct rule *rules_find(const struct alert_rules *r, const char *name)
@@ -238,15 +242,35 @@ static void add_default(struct alert_rules *r, const struct fig_builtin *b)
 	x->for_s = b->for_s;
 }
 
+/* The built-in rule on agents: a call longer than 30 minutes. */
+static const struct fig_builtin long_call_builtin = {
+	"long_call", "call_duration_s", FIG_ABOVE, { { false, false, 0 }, { true, false, 1800 },
+	{ false, false, 0 } }, 0 };
+
 /* Returns a rule set holding the built-in default rules (caller frees): one
- * per row of figure_builtins, the levels the figures are graded by. */
+ * per row of figure_builtins, the levels the figures are graded by, and
+ * long_call on agents. */
 struct alert_rules *alert_rules_new(void)
 {
 	struct alert_rules *r = xmalloc(sizeof *r);
 	*r = (struct alert_rules){ NULL, 0 };
 	for (size_t i = 0; i < figure_builtins_count; i++)
 		add_default(r, &figure_builtins[i]);
+	add_default(r, &long_call_builtin);
 	return r;
+}
+
+double alert_rules_agent_level(const struct alert_rules *r, const char *metric)
+{
+	for (size_t i = 0; r && i < r->n; i++) {
+		const struct rule *x = &r->v[i];
+		if (!x->has_metric || strcmp(x->m.f->name, metric) != 0 || x->op == OP_BELOW)
+			continue;
+		for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
+			if (x->thr[lv].set)
+				return x->thr[lv].v;
+	}
+	return 0;
 }
 
 /* Frees r and everything it holds. */
@@ -336,6 +360,15 @@ static int set_threshold(struct rule *x, const struct rule_key *k, const char *v
 	return 0;
 }
 
+static int set_reason(struct rule *x, const struct rule_key *k, const char *v, char **cause)
+{
+	if (!*v || strlen(v) >= ASTAT_REASON_LEN)
+		return bad_value(k, v, cause);
+	free(x->reason);
+	x->reason = xstrdup(v);
+	return 0;
+}
+
 static int set_message(struct rule *x, const struct rule_key *k, const char *v, char **cause)
 {
 	(void)k;
@@ -372,6 +405,8 @@ static const struct rule_key rule_keys[] = {
 	  "yes or no (true/false, on/off, 1/0)", "yes", "no switches the rule off" },
 	{ "message", KT_STRING, 0, 0, 0, 0, set_message, "a template", "built in",
 	  "text shown instead of the built-in one, with {placeholders}" },
+	{ "reason", KT_STRING, 0, 0, 0, 0, set_reason, "a pause reason of 1-31 bytes", "any",
+	  "metric = pause_s only: the pause reason watched (any case), e.g. lunch" },
 };
 #undef RK
 #define N_RULE_KEYS (sizeof rule_keys / sizeof rule_keys[0])
@@ -582,7 +617,7 @@ static bool rule_same(const struct rule *a, const struct rule *b)
 {
 	return a->enabled == b->enabled && a->has_metric == b->has_metric &&
 	       (!a->has_metric || a->m.f == b->m.f) &&
-	       same_text(a->queue, b->queue) && a->op == b->op &&
+	       same_text(a->queue, b->queue) && same_text(a->reason, b->reason) && a->op == b->op &&
 	       same_threshold(&a->thr[SEV_WARNING], &b->thr[SEV_WARNING]) &&
 	       same_threshold(&a->thr[SEV_CRITICAL], &b->thr[SEV_CRITICAL]) &&
 	       a->for_s == b->for_s && a->hyst_set == b->hyst_set &&
@@ -618,7 +653,7 @@ size_t alert_rules_gradings(const struct alert_rules *r, struct fig_grading *out
 	size_t n = 0;
 	for (size_t i = 0; i < figure_builtins_count && n < max; i++) {
 		const struct rule *x = rules_find(r, figure_builtins[i].rule);
-		if (!x || !x->has_metric)
+		if (!x || !x->has_metric || (x->m.f->flags & FIG_AGENT))
 			continue;
 		struct fig_grading *g = &out[n++];
 		*g = (struct fig_grading){ .f = x->m.f, .op = rule_op(x),
@@ -935,17 +970,18 @@ static void entry_follow_clock(struct entry *e, int64_t now)
 		e->since = now;
 }
 
-static void eval_one(struct alerts *a, const struct rule *x, const struct snap_queue *q,
-                     const char *key, int64_t now, alert_event_fn fn, void *ctx)
+/* Evaluates rule x on the value v of its figure on q (named label in messages),
+ * the entry key. */
+static void eval_value(struct alerts *a, const struct rule *x, const struct snap_queue *q,
+                       const char *key, const char *label, double v, int64_t now,
+                       alert_event_fn fn, void *ctx)
 {
 	struct entry *e = entry_get(a, x->name, key);
 	e->seen = true;
 	entry_follow_clock(e, now);
 	if (e->fresh)
 		entry_restart(e, fn, ctx);
-	double v = figure_value(x->m.f, q);
 	double t[3] = { 0, threshold_value(&x->thr[1], q), threshold_value(&x->thr[2], q) };
-	const char *label = q->name ? queue_label(q) : key;
 	struct msg_ctx mc = { x, q, label, v, t[lowest_level(x)], e->level };
 	char msg[256];
 	if (!have_data(x, q, v)) {
@@ -984,11 +1020,59 @@ static void eval_one(struct alerts *a, const struct rule *x, const struct snap_q
 	snprintf(e->shown.message, sizeof e->shown.message, "%s", msg);
 }
 
+static void eval_one(struct alerts *a, const struct rule *x, const struct snap_queue *q,
+                     const char *key, int64_t now, alert_event_fn fn, void *ctx)
+{
+	eval_value(a, x, q, key, q->name ? queue_label(q) : key, figure_value(x->m.f, q), now,
+	           fn, ctx);
+}
+
+/* Whether agent i of s is watched by x: every agent, or those of x's queue. */
+static bool agent_watched(const struct rule *x, const struct snapshot *s, size_t i)
+{
+	if (strcmp(x->queue, "*") == 0 || strcmp(x->queue, "total") == 0)
+		return true;
+	for (int k = 0; k < s->agent_n_queues[i]; k++)
+		if (strcmp(s->queues[s->agent_queues[i][k].queue].name, x->queue) == 0)
+			return true;
+	return false;
+}
+
+/* A rule on agents: each agent on its own, keyed "agent:NAME". An agent with
+ * no alert and nothing beyond the rule's lowest level has no entry (a floor
+ * of thousands costs nothing while all is well). */
+static void eval_agents(struct alerts *a, const struct rule *x, struct snapshot *s, int64_t now,
+                        alert_event_fn fn, void *ctx)
+{
+	static const struct snap_queue none;
+	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++) {
+		char key[128], label[128];
+		bool found;
+		double v;
+		if (!agent_watched(x, s, i))
+			continue;
+		v = agent_figure_value(x->m.f, &s->agent_figs[i], now, x->reason);
+		snprintf(key, sizeof key, "agent:%s", s->agents[i].name);
+		entry_search(a, x->name, key, &found);
+		if (!found && !beyond(rule_op(x), v, threshold_value(&x->thr[lowest_level(x)], &none)))
+			continue;
+		if (x->reason)
+			snprintf(label, sizeof label, "agent %s (%s)", s->agents[i].name, x->reason);
+		else
+			snprintf(label, sizeof label, "agent %s", s->agents[i].name);
+		eval_value(a, x, &none, key, label, v, now, fn, ctx);
+	}
+}
+
 static void eval_rule(struct alerts *a, const struct rule *x, struct snapshot *s, int64_t now,
                       alert_event_fn fn, void *ctx)
 {
 	if (!x->enabled || validate_rule(x, NULL) < 0)
 		return;
+	if (x->m.f->flags & FIG_AGENT) {
+		eval_agents(a, x, s, now, fn, ctx);
+		return;
+	}
 	if (strcmp(x->queue, "total") == 0) {
 		eval_one(a, x, &s->total, "total", now, fn, ctx);
 		return;

@@ -40,6 +40,11 @@ void alert_rules_note_line(struct alert_rules *r, const char *name, const char *
  * enabled = no silences the alert only). Returns how many. */
 size_t alert_rules_gradings(const struct alert_rules *r, struct fig_grading *out, size_t max);
 
+/* Returns the lowest level (warning, else critical) of the first rule of r
+ * watching agent figure metric ("call_duration_s") upward, enabled or not
+ * (it marks the screen as a built-in rule's levels grade it); 0 when none. */
+double alert_rules_agent_level(const struct alert_rules *r, const char *metric);
+
 /* One change of an alert: raised, escalated, eased, cleared. */
 enum alert_change { ALERT_RAISED, ALERT_ESCALATED, ALERT_EASED, ALERT_CLEARED };
 struct alert_event {

@@ -222,6 +222,9 @@ static void fill_agents(struct snapshot *s, const struct model *m, const size_t 
 	}
 	for (size_t i = 0; i < s->n_agents; i++)   /* the pool has stopped moving */
 		s->agent_queues[i] = s->member_pool ? s->member_pool + off[i] : NULL;
+	for (size_t i = 0; i < s->n_agents; i++)
+		off[i] = tmp[i].ai;
+	agent_stats_fill(s, m, off, rank);
 	free(tmp);
 	free(off);
 	free(buf);
@@ -361,6 +364,8 @@ void snapshot_free(struct snapshot *s)
 	free(s->agents);
 	free(s->agent_queues);
 	free(s->agent_n_queues);
+	free(s->agent_figs);
+	free(s->agent_figs_pool);
 	free(s->caller_pool);
 	free(s->member_pool);
 	memset(s, 0, sizeof *s);
@@ -572,6 +577,7 @@ static json_t *snapshot_json(const struct snapshot *s)
 	for (size_t i = 0; i < s->n_sources; i++)
 		json_array_append_new(src, json_source(&s->sources[i]));
 	json_object_set_new(root, "sources", src);
+	json_object_set_new(root, "agents", agent_stats_json(s));
 	if (s->contacts)
 		contacts_json(s->contacts, root, json_contact_queue, (void *)s);
 	json_object_set_new(root, "input", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
