@@ -235,6 +235,8 @@ static void add_default(struct alert_rules *r, const struct fig_builtin *b)
 {
 	struct rule *x = rules_add(r, b->rule);
 	x->m.f = figure_find(b->figure);
+	if (!x->m.f)
+		x->m.f = figure_lookup_metric(b->figure);   /* an agent's figure */
 	x->has_metric = x->m.f != NULL;
 	x->op = b->op;
 	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
