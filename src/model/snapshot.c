@@ -520,6 +520,13 @@ static json_t *json_queue(const struct snapshot *s, const struct snap_queue *q, 
 
 static json_t *json_alert(const struct snap_alert *a)
 {
+	if (strncmp(a->queue, "agent:", 6) == 0)       /* a rule on agents: whose */
+		return json_pack("{s:o, s:o, s:o, s:s, s:I, s:o, s:o, s:b}",
+		                 "rule", jstr(a->rule), "queue", jstr(a->queue),
+		                 "agent", jstr(a->queue + 6),
+		                 "severity", alert_severity_name(a->severity), "since",
+		                 (json_int_t)a->since, "value", jfig(a->value),
+		                 "message", jstr(a->message), "acknowledged", a->acknowledged);
 	return json_pack("{s:o, s:o, s:s, s:I, s:o, s:o, s:b}",
 	                 "rule", jstr(a->rule), "queue", jstr(a->queue),
 	                 "severity", alert_severity_name(a->severity), "since", (json_int_t)a->since,

@@ -14,6 +14,7 @@
 #include "agent_stats.h"
 #include "alerts.h"
 #include "config.h"
+#include "exposition.h"
 #include "figures.h"
 #include "model.h"
 #include "queuelog.h"
@@ -242,6 +243,34 @@ static void test_rna_rule(void **state)
 	alert_rules_free(rules);
 }
 
+/* Series per agent in /metrics only with [http] agent_metrics = yes. */
+static void test_exposition(void **state)
+{
+	struct fixture *f = *state;
+	struct snapshot s;
+	char *text = NULL;
+	size_t n = 0;
+	FILE *out;
+	memset(&s, 0, sizeof s);
+	call(f, "c1", "sales", T0, 100);
+	model_advance(f->m, T0 + 200);
+	snapshot_build(&s, f->m, &f->cfg);
+	out = open_memstream(&text, &n);
+	expo_write(&s, NULL, out);
+	fclose(out);
+	assert_null(strstr(text, "ccboard_agent_"));
+	free(text);
+	f->cfg.http_agent_metrics = true;
+	out = open_memstream(&text, &n);
+	expo_write(&s, NULL, out);
+	fclose(out);
+	assert_non_null(strstr(text, "\nccboard_agent_answered_today{agent=\"Alex\"} 1\n"));
+	assert_non_null(strstr(text, "\nccboard_agent_talk_seconds_today{agent=\"Alex\"} 100\n"));
+	assert_non_null(strstr(text, "\nccboard_agent_state{agent=\"Alex\",state=\"available\"} 1\n"));
+	free(text);
+	snapshot_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +278,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queues_window_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_call_alert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rna_rule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exposition, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
