@@ -104,12 +104,13 @@ static json_t *queues_json(const struct snapshot *s, const struct agent_figs *f,
 
 static json_t *today_json(const struct snapshot *s, const struct agent_figs *f)
 {
-	json_t *o = json_object(), *p = json_object();
+	json_t *o = json_object(), *p = json_array();
 	counts_json(o, &f->today);
 	json_object_set_new(o, "login_s", json_integer(f->login_s));
 	json_object_set_new(o, "paused_s", json_integer(f->paused_s));
 	for (int i = 0; i < f->n_pauses; i++)
-		json_object_set_new(p, f->pauses[i].reason, json_integer(f->pauses[i].s));
+		json_array_append_new(p, json_pack("{s:o, s:I}", "reason", ajstr(f->pauses[i].reason),
+		                                   "seconds", (json_int_t)f->pauses[i].s));
 	json_object_set_new(o, "pauses", p);
 	json_object_set_new(o, "occupancy_pct", afig(f->occupancy_pct));
 	json_object_set_new(o, "queues", queues_json(s, f, true));
