@@ -82,7 +82,7 @@ static void counts_json(json_t *o, const struct astat_counts *c)
 	json_object_set_new(o, "hold_s", json_integer(c->hold_s));
 	json_object_set_new(o, "asa_s", afig(astat_asa(c)));
 	json_object_set_new(o, "rna", json_integer(c->rna));
-	json_object_set_new(o, "ring_s", afig((double)c->ring_ms / 1000.0));
+	json_object_set_new(o, "ring_s", json_real((double)c->ring_ms / 1000.0));   /* to the ms */
 }
 
 /* The per-queue figures of one period (today: true) of agent f. */
