@@ -7,6 +7,7 @@
 
 const struct ui_page *const ui_pages[] = {
 	&page_queues,
+	&page_agents,     /* key 5 once the pages before it are in */
 };
 const size_t ui_n_pages = sizeof ui_pages / sizeof ui_pages[0];
 
