@@ -1043,20 +1043,40 @@ static bool agent_watched(const struct rule *x, const struct snapshot *s, size_t
 /* A rule on agents: each agent on its own, keyed "agent:NAME". An agent with
  * no alert and nothing beyond the rule's lowest level has no entry (a floor
  * of thousands costs nothing while all is well). */
+/* How many entries rule has (they are sorted by rule, then key). */
+static size_t rule_entry_count(const struct alerts *a, const char *rule)
+{
+	size_t lo = 0, hi = a->n, n = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(a->e[mid]->rule, rule) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo + n < a->n && strcmp(a->e[lo + n]->rule, rule) == 0)
+		n++;
+	return n;
+}
+
 static void eval_agents(struct alerts *a, const struct rule *x, struct snapshot *s, int64_t now,
                         alert_event_fn fn, void *ctx)
 {
 	static const struct snap_queue none;
+	double lowest = threshold_value(&x->thr[lowest_level(x)], &none);
+	bool any = rule_entry_count(a, x->name) > 0;
 	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++) {
 		char key[128], label[128];
-		bool found;
-		double v;
+		bool found = false;
+		double v = agent_figure_value(x->m.f, &s->agent_figs[i], now, x->reason);
+		if (!any && !beyond(rule_op(x), v, lowest))
+			continue;                       /* no entry to look up: all is well */
 		if (!agent_watched(x, s, i))
 			continue;
-		v = agent_figure_value(x->m.f, &s->agent_figs[i], now, x->reason);
 		snprintf(key, sizeof key, "agent:%s", s->agents[i].name);
-		entry_search(a, x->name, key, &found);
-		if (!found && !beyond(rule_op(x), v, threshold_value(&x->thr[lowest_level(x)], &none)))
+		if (any)
+			entry_search(a, x->name, key, &found);
+		if (!found && !beyond(rule_op(x), v, lowest))
 			continue;
 		if (x->reason)
 			snprintf(label, sizeof label, "agent %s (%s)", s->agents[i].name, x->reason);

@@ -118,6 +118,8 @@ struct snapshot {
 	size_t cap_members;
 	struct agent_queue_figs *agent_figs_pool;   /* behind agent_figs[].queues */
 	size_t cap_agent_figs, cap_agent_figs_pool;
+	uint32_t *agent_rank;               /* per model agent: its rank in the last build */
+	size_t cap_agent_rank, n_agent_rank;
 };
 
 /* Fills s from the model as of the model's clock (call model_advance first),

@@ -157,6 +157,14 @@ static size_t pick(struct agents_state *st, const struct snapshot *s)
 			continue;
 		st->idx[n++] = i;
 	}
+	if (st->sort == COL_NAME) {          /* the snapshot's order already */
+		for (size_t k = 0; st->reverse && k < n / 2; k++) {
+			size_t t = st->idx[k];
+			st->idx[k] = st->idx[n - 1 - k];
+			st->idx[n - 1 - k] = t;
+		}
+		return n;
+	}
 	cmp_snap = s;
 	cmp_st = st;
 	qsort(st->idx, n, sizeof *st->idx, idx_cmp);

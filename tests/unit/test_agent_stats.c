@@ -271,6 +271,42 @@ static void test_exposition(void **state)
 	snapshot_free(&s);
 }
 
+static void assert_by_name(const struct snapshot *s)
+{
+	for (size_t i = 1; i < s->n_agents; i++)
+		assert_true(strcmp(s->agents[i - 1].name, s->agents[i].name) < 0);
+}
+
+/* The snapshot's agents stay sorted by name from build to build (it reuses
+ * the last order when it still holds): agents joining, leaving, coming back. */
+static void test_agent_order(void **state)
+{
+	struct fixture *f = *state;
+	struct snapshot s;
+	const char *names[] = { "Zoe", "Max", "Bea", "Kim", "Ann" };
+	memset(&s, 0, sizeof s);
+	for (int i = 0; i < 5; i++) {
+		feed(f, "%lld|NONE|sales|%s|ADDMEMBER|", (long long)T0 + i, names[i]);
+		snapshot_build(&s, f->m, &f->cfg);
+		assert_int_equal(s.n_agents, i + 1);
+		assert_by_name(&s);
+	}
+	snapshot_build(&s, f->m, &f->cfg);
+	assert_by_name(&s);
+	feed(f, "%lld|NONE|sales|Bea|REMOVEMEMBER|", (long long)T0 + 10);
+	snapshot_build(&s, f->m, &f->cfg);
+	assert_int_equal(s.n_agents, 4);
+	assert_by_name(&s);
+	feed(f, "%lld|NONE|sales|Bob|ADDMEMBER|", (long long)T0 + 11);
+	feed(f, "%lld|NONE|sales|Bea|ADDMEMBER|", (long long)T0 + 12);
+	snapshot_build(&s, f->m, &f->cfg);
+	assert_int_equal(s.n_agents, 6);
+	assert_by_name(&s);
+	assert_string_equal(s.agents[0].name, "Ann");
+	assert_string_equal(s.agents[2].name, "Bob");
+	snapshot_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +315,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_long_call_alert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rna_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exposition, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_order, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
