@@ -65,7 +65,8 @@ def main(ccboard, gen, workdir, seconds):
         stats[view] = os.path.join(workdir, "tick-%s.txt" % view)
         if os.path.exists(stats[view]):
             os.unlink(stats[view])
-        env = "env TZ=UTC LANG=C.UTF-8 TERM=xterm-256color CCBOARD_TICK_STATS=%s" % stats[view]
+        env = ("env TZ=UTC LANG=C.UTF-8 TERM=xterm-256color CCBOARD_TICK_STATS=%s "
+               "CCBOARD_TICK_STATS_SKIP=15" % stats[view])   # the head start being read
         cmd = "exec %s %s -c /dev/null --view %s %s" % (env, ccboard, view, log)
         if view == "agents":
             out = subprocess.run(tmux + ["new-session", "-d", "-x", "200", "-y", "60", "-P", "-F",

@@ -14,6 +14,7 @@ static uint32_t hist[BUCKETS];         /* wall time */
 static uint32_t cpu_hist[BUCKETS];     /* the thread's CPU time: the machine's load aside */
 static uint64_t count;
 static int64_t longest, cpu_start;
+static long skip;              /* CCBOARD_TICK_STATS_SKIP: first ticks left out (warm-up) */
 
 static int64_t clock_ns(clockid_t id)
 {
@@ -35,8 +36,9 @@ static void hist_add(uint32_t *h, int64_t d)
 int64_t tick_stats_begin(void)
 {
 	if (state == 0) {
-		const char *f = getenv("CCBOARD_TICK_STATS");
+		const char *f = getenv("CCBOARD_TICK_STATS"), *k = getenv("CCBOARD_TICK_STATS_SKIP");
 		state = f && *f ? 2 : 1;
+		skip = k ? strtol(k, NULL, 10) : 0;
 	}
 	if (state != 2)
 		return 0;
@@ -49,6 +51,10 @@ void tick_stats_end(int64_t start)
 	int64_t d;
 	if (state != 2 || start == 0)
 		return;
+	if (skip > 0) {
+		skip--;
+		return;
+	}
 	d = mono_ns() - start;
 	hist_add(hist, d);
 	hist_add(cpu_hist, clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu_start);

@@ -4,6 +4,7 @@
  *   ticks=N p50_ms=X p99_ms=Y max_ms=Z cpu_p50_ms=X cpu_p99_ms=Y cpu_s=C
  * (p50/p99/max: wall time; cpu_p50/cpu_p99: the tick's own CPU time, which a
  * loaded machine does not inflate; cpu_s: the process's user + system time).
+ * CCBOARD_TICK_STATS_SKIP=N leaves the first N ticks out (a warm-up).
  * Off, it costs one test a tick. */
 #ifndef CCBOARD_TICK_STATS_H
 #define CCBOARD_TICK_STATS_H
