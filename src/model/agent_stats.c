@@ -341,12 +341,24 @@ static void note_call(struct model *m, struct agent_stats *st, const struct qeve
 	snprintf(st->callerid, sizeof st->callerid, "%s", c ? c->callerid : "");
 }
 
+/* Whether the model took the agent an event of kind names as its own (so
+ * it is known, and not made up here past max_agents): outcomes other than
+ * CONNECT, ENTERQUEUE, a forgotten call and a restart name none. */
+static bool names_agent(enum ev_kind kind)
+{
+	switch (kind) {
+	case EV_ENTER: case EV_ABANDON: case EV_TIMEOUT: case EV_EXITKEY: case EV_EXITEMPTY:
+	case EV_WITHDRAW: case EV_FORGET: case EV_QUEUESTART:
+		return false;
+	default:
+		return true;
+	}
+}
+
 void astat_on_event(struct model *m, const struct qevent *ev, int32_t qi)
 {
-	if (ev->agent == NULL)
+	if (ev->agent == NULL || !names_agent(ev->kind))
 		return;
-	if (ev->kind == EV_RINGCANCELED || ev->kind == EV_RINGING || ev->kind == EV_ENTER)
-		return;                                   /* no figure of the agent's changes */
 	int32_t ai = model_agent_index(m, ev);
 	struct agent *a = &m->agents[ai];
 	if (!a->st)

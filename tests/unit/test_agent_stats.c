@@ -271,6 +271,16 @@ static void test_exposition(void **state)
 	snapshot_free(&s);
 }
 
+/* An outcome that names an agent (ABANDON written with one) makes none up:
+ * the model did not take it, and max_agents would not have been checked. */
+static void test_no_agent_made_up(void **state)
+{
+	struct fixture *f = *state;
+	feed(f, "%lld|c1|sales|NONE|ENTERQUEUE||0555|1", (long long)T0);
+	feed(f, "%lld|c1|sales|Ghost|ABANDON|1|1|9", (long long)T0 + 9);
+	assert_int_equal(model_agent_count(f->m), 0);
+}
+
 static void assert_by_name(const struct snapshot *s)
 {
 	for (size_t i = 1; i < s->n_agents; i++)
@@ -316,6 +326,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rna_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exposition, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agent_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_agent_made_up, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
