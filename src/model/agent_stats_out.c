@@ -14,7 +14,7 @@
 
 /* ---- the snapshot ------------------------------------------------------ */
 
-static void figs_reserve(struct snapshot *s, size_t n, size_t nq)
+static void figs_reserve(struct snapshot *s, size_t n)
 {
 	if (n > s->cap_agent_figs || !s->agent_figs) {
 		s->cap_agent_figs = n > s->cap_agent_figs * 2 ? n : s->cap_agent_figs * 2;
@@ -22,32 +22,43 @@ static void figs_reserve(struct snapshot *s, size_t n, size_t nq)
 			s->cap_agent_figs = 1;
 		s->agent_figs = xrealloc(s->agent_figs, s->cap_agent_figs * sizeof *s->agent_figs);
 	}
-	if (nq > s->cap_agent_figs_pool || !s->agent_figs_pool) {
-		s->cap_agent_figs_pool = nq > s->cap_agent_figs_pool * 2 ? nq : s->cap_agent_figs_pool * 2;
-		if (!s->cap_agent_figs_pool)
-			s->cap_agent_figs_pool = 1;
-		s->agent_figs_pool = xrealloc(s->agent_figs_pool,
-		                              s->cap_agent_figs_pool * sizeof *s->agent_figs_pool);
-	}
+}
+
+/* Room for want more per-queue figures in the pool after used. */
+static void pool_reserve(struct snapshot *s, size_t used, size_t want)
+{
+	if (used + want <= s->cap_agent_figs_pool && s->agent_figs_pool)
+		return;
+	s->cap_agent_figs_pool = used + want > s->cap_agent_figs_pool * 2
+	                       ? used + want : s->cap_agent_figs_pool * 2;
+	s->agent_figs_pool = xrealloc(s->agent_figs_pool,
+	                              s->cap_agent_figs_pool * sizeof *s->agent_figs_pool);
 }
 
 void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *ai,
                       const size_t *rank)
 {
-	size_t nq = 0, used = 0;
-	for (size_t i = 0; i < s->n_agents; i++)
-		nq += (size_t)model_agent_figs_queues(m, ai[i]);
-	figs_reserve(s, s->n_agents, nq);
+	size_t used = 0, *off = xmalloc((s->n_agents ? s->n_agents : 1) * sizeof *off);
+	figs_reserve(s, s->n_agents);
+	pool_reserve(s, 0, 1);
+	/* one pass over the agents (each one's figures are a cache miss away): the
+	 * pool grows as it goes, the pointers into it are set once it stops moving */
 	for (size_t i = 0; i < s->n_agents; i++) {
 		struct agent_figs *f = &s->agent_figs[i];
-		struct agent_queue_figs *buf = s->agent_figs_pool + used;
-		model_agent_figs(m, ai[i], f, buf, (int)(nq - used));
+		pool_reserve(s, used, (size_t)model_agent_figs_queues(m, ai[i]));
+		model_agent_figs(m, ai[i], f, s->agent_figs_pool + used,
+		                 (int)(s->cap_agent_figs_pool - used));
 		for (int k = 0; k < f->n_queues; k++)
-			buf[k].queue = (int32_t)rank[buf[k].queue];
+			s->agent_figs_pool[used + (size_t)k].queue =
+				(int32_t)rank[s->agent_figs_pool[used + (size_t)k].queue];
 		if (f->call_queue >= 0)
 			f->call_queue = (int32_t)rank[f->call_queue];
+		off[i] = used;
 		used += (size_t)f->n_queues;
 	}
+	for (size_t i = 0; i < s->n_agents; i++)
+		s->agent_figs[i].queues = s->agent_figs_pool + off[i];
+	free(off);
 	s->long_call_s = m->cfg->alert_rules
 	               ? (int64_t)alert_rules_agent_level(m->cfg->alert_rules, "call_duration_s")
 	               : 1800;
