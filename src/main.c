@@ -33,6 +33,7 @@
 #include "snapshot.h"
 #include "source.h"
 #include "textsafe.h"
+#include "tick_stats.h"
 #include "ui.h"
 #include "util.h"
 
@@ -607,7 +608,9 @@ static void on_tick(uv_timer_t *t)
 		uv_timer_start(&app->tick, on_tick, wall_delay(app, app->tick_due_ms, ms), 0);
 		return;
 	}
+	int64_t t0 = tick_stats_begin();
 	tick_once(app, now);
+	tick_stats_end(t0);
 	if (!app->stopping) {
 		uv_update_time(app->loop);      /* the work above took time */
 		uv_timer_start(&app->tick, on_tick, ms_to_next_tick(app), 0);
@@ -916,6 +919,7 @@ int main(int argc, char **argv)
 	rc = outputs_close(&app.out, rc);     /* writes what standard output still owes */
 	if (uv_loop_close(app.loop) != 0)
 		eprintf("ccboard: internal: handles left open at exit\n");
+	tick_stats_report();
 	alerts_free(app.alerts);
 	model_free(app.model);
 	contacts_free(app.contacts);

@@ -174,11 +174,29 @@ def rows_contacts(r):
     return out
 
 
+def rows_agents(r):
+    # agents_view.py's lines, each under scripts/bench's "agents_" prefix
+    p99, cpu99 = num(r, "agents_agents_p99_ms"), num(r, "agents_agents_cpu_p99_ms")
+    qp99, qcpu99 = num(r, "agents_queues_p99_ms"), num(r, "agents_queues_cpu_p99_ms")
+    ratio_cpu = num(r, "agents_cpu_ratio")
+    if p99 is None:
+        return [("8 Agents view, 10,000 agents", "not measured", "", "", "", "n/a")]
+    return [
+        ("8 Agents view tick p99, 10k agents", "%.1f ms (CPU %.1f ms)" % (p99, cpu99 or 0),
+         "queue view %.1f ms (CPU %.1f ms)" % (qp99 or 0, qcpu99 or 0), ratio(p99, qp99),
+         "< 10 ms", verdict(p99 < 10)),
+        ("8 Agents view CPU, 2,000 lines/s", "%.1f %% of a core" % num(r, "agents_agents_cpu"),
+         "queue view %.1f %%" % num(r, "agents_queues_cpu"), "%.2fx" % ratio_cpu,
+         "<= 1.5x", verdict(ratio_cpu <= 1.5)),
+    ]
+
+
 def main(path):
     r = load(path)
     rows = [("figure", "measured", "reference (same run)", "ratio", "target", "verdict")]
     for part in (rows_replay, rows_memory, rows_live, rows_traffic, rows_latency, rows_http,
-                 rows_contacts):
+                 rows_contacts,
+                 rows_agents):
         rows += part(r)
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     for n, row in enumerate(rows):

@@ -123,6 +123,8 @@ static const struct config_key config_keys[] = {
 	  "file (chmod 600) holding the bearer token POST /events requires" },
 	{ KS_HTTP, "max_body", KT_SIZE, "1M", 1024, 1073741824, NULL, CFG(http_max_body),
 	  "largest POST /events body; a larger one gets 413" },
+	{ KS_HTTP, "agent_metrics", KT_BOOL, "no", 0, 0, NULL, CFG(http_agent_metrics),
+	  "/metrics has series per agent too (one set per agent: mind the cardinality)" },
 };
 
 #define N_KEYS (sizeof config_keys / sizeof config_keys[0])

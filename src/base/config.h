@@ -84,6 +84,7 @@ struct config {
 	char *http_listen;       /* NULL: no listener (unless --http) */
 	char *http_token_file;   /* NULL: POST /events refused */
 	int http_max_body;       /* bytes; 1M */
+	bool http_agent_metrics; /* series per agent in /metrics; false */
 	/* for the file-permission warning on secrets */
 	bool has_secret;
 };

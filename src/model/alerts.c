@@ -21,6 +21,7 @@
 #include "alerts.h"
 #include "contacts_figures.h"
 #include "figures.h"
+#include "agent_stats.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -76,6 +77,7 @@ struct rule {
 	int64_t min_count;       /* contact figures: the denominator's count needed */
 	char *channel;           /* contact figures: "*" or a channel; NULL: by queue */
 	char *message;           /* template or NULL */
+	char *reason;            /* pause_s: the pause reason watched, NULL any */
 	int line;                /* config line of its first key (0: built in) */
 	int gap_line;            /* ... of its latest warning, critical or hysteresis */
 };
@@ -106,6 +108,8 @@ struct alerts {
 	size_t n, cap;
 	struct snap_alert *out;  /* s->alerts */
 	size_t out_n, out_cap;
+	size_t hint;             /* where the next entry_get looks first: queues and
+	                            agents come in name order, as entries are sorted */
 };
 
 static int fail(char **cause, const char *fmt, ...)
@@ -236,6 +240,7 @@ static void rule_free(struct rule *r)
 	free(r->channel);
 	free(r->queue);
 	free(r->message);
+	free(r->reason);
 }
 
 static void rule_copy(struct rule *dst, const struct rule *src)
@@ -244,6 +249,7 @@ static void rule_copy(struct rule *dst, const struct rule *src)
 	dst->queue = src->queue ? xstrdup(src->queue) : NULL;
 	dst->channel = src->channel ? xstrdup(src->channel) : NULL;
 	dst->message = src->message ? xstrdup(src->message) : NULL;
+	dst->reason = src->reason ? xstrdup(src->reason) : NULL;
 }
 
 static struct rule *rules_find(const struct alert_rules *r, const char *name)
@@ -269,6 +275,8 @@ static void add_default(struct alert_rules *r, const struct fig_builtin *b)
 {
 	struct rule *x = rules_add(r, b->rule);
 	x->m.f = figure_find(b->figure);
+	if (!x->m.f)
+		x->m.f = figure_lookup_metric(b->figure);   /* an agent's figure */
 	x->has_metric = x->m.f != NULL;
 	x->op = b->op;
 	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
@@ -291,9 +299,14 @@ static void add_ct_default(struct alert_rules *r, const struct ct_builtin *b)
 	x->min_count = b->min_count;
 }
 
+/* The built-in rule on agents: a call longer than 30 minutes. */
+static const struct fig_builtin long_call_builtin = {
+	"long_call", "call_duration_s", FIG_ABOVE, { { false, false, 0 }, { true, false, 1800 },
+	{ false, false, 0 } }, 0 };
+
 /* Returns a rule set holding the built-in default rules (caller frees): one
  * per row of figure_builtins, the levels the figures are graded by, then one
- * per row of ct_builtins (the contact figures'). */
+ * per row of ct_builtins (the contact figures'), and long_call on agents. */
 struct alert_rules *alert_rules_new(void)
 {
 	struct alert_rules *r = xmalloc(sizeof *r);
@@ -302,7 +315,21 @@ struct alert_rules *alert_rules_new(void)
 		add_default(r, &figure_builtins[i]);
 	for (size_t i = 0; i < ct_builtins_count; i++)
 		add_ct_default(r, &ct_builtins[i]);
+	add_default(r, &long_call_builtin);
 	return r;
+}
+
+double alert_rules_agent_level(const struct alert_rules *r, const char *metric)
+{
+	for (size_t i = 0; r && i < r->n; i++) {
+		const struct rule *x = &r->v[i];
+		if (!x->has_metric || strcmp(x->m.f->name, metric) != 0 || x->op == OP_BELOW)
+			continue;
+		for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
+			if (x->thr[lv].set)
+				return x->thr[lv].v;
+	}
+	return 0;
 }
 
 /* Frees r and everything it holds. */
@@ -405,6 +432,15 @@ static int set_threshold(struct rule *x, const struct rule_key *k, const char *v
 	return 0;
 }
 
+static int set_reason(struct rule *x, const struct rule_key *k, const char *v, char **cause)
+{
+	if (!*v || strlen(v) >= ASTAT_REASON_LEN)
+		return bad_value(k, v, cause);
+	free(x->reason);
+	x->reason = xstrdup(v);
+	return 0;
+}
+
 static int set_message(struct rule *x, const struct rule_key *k, const char *v, char **cause)
 {
 	(void)k;
@@ -447,6 +483,8 @@ static const struct rule_key rule_keys[] = {
 	  "yes or no (true/false, on/off, 1/0)", "yes", "no switches the rule off" },
 	{ "message", KT_STRING, 0, 0, 0, 0, set_message, "a template", "built in",
 	  "text shown instead of the built-in one, with {placeholders}" },
+	{ "reason", KT_STRING, 0, 0, 0, 0, set_reason, "a pause reason of 1-31 bytes", "any",
+	  "metric = pause_s only: the pause reason watched (any case), e.g. lunch" },
 };
 #undef RK
 #define N_RULE_KEYS (sizeof rule_keys / sizeof rule_keys[0])
@@ -685,7 +723,7 @@ static bool rule_same(const struct rule *a, const struct rule *b)
 {
 	return a->enabled == b->enabled && a->has_metric == b->has_metric &&
 	       (!a->has_metric || a->m.f == b->m.f) &&
-	       same_text(a->queue, b->queue) && a->op == b->op &&
+	       same_text(a->queue, b->queue) && same_text(a->reason, b->reason) && a->op == b->op &&
 	       same_threshold(&a->thr[SEV_WARNING], &b->thr[SEV_WARNING]) &&
 	       same_threshold(&a->thr[SEV_CRITICAL], &b->thr[SEV_CRITICAL]) &&
 	       a->for_s == b->for_s && a->hyst_set == b->hyst_set &&
@@ -724,7 +762,7 @@ size_t alert_rules_gradings(const struct alert_rules *r, struct fig_grading *out
 	size_t n = 0;
 	for (size_t i = 0; i < figure_builtins_count && n < max; i++) {
 		const struct rule *x = rules_find(r, figure_builtins[i].rule);
-		if (!x || !x->has_metric || rule_is_ct(x))
+		if (!x || !x->has_metric || rule_is_ct(x) || (x->m.f->flags & FIG_AGENT))
 			continue;
 		struct fig_grading *g = &out[n++];
 		*g = (struct fig_grading){ .f = x->m.f, .op = rule_op(x),
@@ -957,7 +995,12 @@ static size_t entry_search(const struct alerts *a, const char *rule, const char 
 static struct entry *entry_get(struct alerts *a, const char *rule, const char *queue)
 {
 	bool found;
-	size_t i = entry_search(a, rule, queue, &found);
+	size_t i;
+	if (a->hint < a->n && strcmp(a->e[a->hint]->queue, queue) == 0 &&
+	    strcmp(a->e[a->hint]->rule, rule) == 0)
+		return a->e[a->hint++];            /* the next one: 2 compares, not 24 */
+	i = entry_search(a, rule, queue, &found);
+	a->hint = i + 1;
 	if (found)
 		return a->e[i];
 	if (a->n == a->cap) {
@@ -1126,6 +1169,67 @@ static void eval_one(struct alerts *a, const struct rule *x, const struct snap_q
 	eval_entry(a, x, key, &j, now, fn, ctx);
 }
 
+/* Whether agent i of s is watched by x: every agent, or those of x's queue. */
+static bool agent_watched(const struct rule *x, const struct snapshot *s, size_t i)
+{
+	if (strcmp(x->queue, "*") == 0 || strcmp(x->queue, "total") == 0)
+		return true;
+	for (int k = 0; k < s->agent_n_queues[i]; k++)
+		if (strcmp(s->queues[s->agent_queues[i][k].queue].name, x->queue) == 0)
+			return true;
+	return false;
+}
+
+/* How many entries rule has (they are sorted by rule, then key). */
+static size_t rule_entry_count(const struct alerts *a, const char *rule)
+{
+	size_t lo = 0, hi = a->n, n = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(a->e[mid]->rule, rule) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo + n < a->n && strcmp(a->e[lo + n]->rule, rule) == 0)
+		n++;
+	return n;
+}
+
+/* A rule on agents: each agent on its own, keyed "agent:NAME". An agent with
+ * no alert and nothing beyond the rule's lowest level has no entry (a floor
+ * of thousands costs nothing while all is well). */
+static void eval_agents(struct alerts *a, const struct rule *x, struct snapshot *s, int64_t now,
+                        alert_event_fn fn, void *ctx)
+{
+	static const struct snap_queue none;
+	double lowest = threshold_value(&x->thr[lowest_level(x)], &none);
+	bool any = rule_entry_count(a, x->name) > 0;
+	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++) {
+		char key[128], label[128];
+		bool found = false;
+		double v = agent_figure_value(x->m.f, &s->agent_figs[i], now, x->reason);
+		if (!any && !beyond(rule_op(x), v, lowest))
+			continue;                       /* no entry to look up: all is well */
+		if (!agent_watched(x, s, i))
+			continue;
+		snprintf(key, sizeof key, "agent:%s", s->agents[i].name);
+		if (any)
+			entry_search(a, x->name, key, &found);
+		if (!found && !beyond(rule_op(x), v, lowest))
+			continue;
+		if (x->reason)
+			snprintf(label, sizeof label, "agent %s (%s)", s->agents[i].name, x->reason);
+		else
+			snprintf(label, sizeof label, "agent %s", s->agents[i].name);
+		struct judged j = { v, { 0, threshold_value(&x->thr[1], &none),
+		                         threshold_value(&x->thr[2], &none) }, NULL, label };
+		if (!have_data(x, &none, v))
+			j.why_not = isnan(v) ? "no data" : "too few calls offered";
+		eval_entry(a, x, key, &j, now, fn, ctx);
+	}
+}
+
 /* ---- rules on contact figures: a channel, a queue's contacts, the total ---- */
 
 static int64_t rule_min_count(const struct rule *x)
@@ -1180,6 +1284,10 @@ static void eval_rule(struct alerts *a, const struct rule *x, struct snapshot *s
 	if (rule_is_ct(x)) {
 		if (cv)
 			eval_ct_rule(a, x, cv, now, fn, ctx);
+		return;
+	}
+	if (x->m.f->flags & FIG_AGENT) {
+		eval_agents(a, x, s, now, fn, ctx);
 		return;
 	}
 	if (strcmp(x->queue, "total") == 0) {

@@ -45,6 +45,10 @@ struct ct_grading;
  * site's rule of the same name) grades its figure, for the screen's colours
  * (ct_figure_grade). Returns how many; the strings belong to r. */
 size_t alert_rules_ct_gradings(const struct alert_rules *r, struct ct_grading *out, size_t max);
+/* Returns the lowest level (warning, else critical) of the first rule of r
+ * watching agent figure metric ("call_duration_s") upward, enabled or not
+ * (it marks the screen as a built-in rule's levels grade it); 0 when none. */
+double alert_rules_agent_level(const struct alert_rules *r, const char *metric);
 
 /* One change of an alert: raised, escalated, eased, cleared. */
 enum alert_change { ALERT_RAISED, ALERT_ESCALATED, ALERT_EASED, ALERT_CLEARED };

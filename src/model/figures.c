@@ -73,6 +73,18 @@ _Static_assert(sizeof figures / sizeof figures[0] <= SNAP_MAX_FIGURES,
 #undef DER
 #undef AGENTS
 
+/* An agent's figures (agent_stats.c values them): the current call's length,
+ * rings not answered in the window, the current pause's length. */
+const struct figure agent_figures[] = {
+	{ "call_duration_s", FIG_UNIT_SECONDS, "call", "call", FIG_FN, 0, NULL,
+	  FIG_AGENT | FIG_NOJSON },
+	{ "rna_count", FIG_UNIT_COUNT, "rings not answered", "missed", FIG_FN, 0, NULL,
+	  FIG_AGENT | FIG_NOJSON },
+	{ "pause_s", FIG_UNIT_SECONDS, "pause", "pause", FIG_FN, 0, NULL,
+	  FIG_AGENT | FIG_NOJSON },
+};
+const size_t agent_figures_count = sizeof agent_figures / sizeof agent_figures[0];
+
 const struct figure *figure_find(const char *name)
 {
 	for (size_t i = 0; i < figures_count; i++)
@@ -92,6 +104,9 @@ static const struct figure *find_prefixed(const char *prefix, const char *name)
 const struct figure *figure_lookup_metric(const char *s)
 {
 	const struct figure *f;
+	for (size_t i = 0; i < agent_figures_count; i++)
+		if (strcmp(agent_figures[i].name, s) == 0)
+			return &agent_figures[i];
 	if (strncmp(s, "today.", 6) == 0 || strncmp(s, "window.", 7) == 0)
 		return figure_find(s);
 	if (strncmp(s, "agents.", 7) == 0)

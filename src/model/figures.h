@@ -19,6 +19,8 @@ enum fig_type { FIG_INT, FIG_I64, FIG_REAL, FIG_FN };
 
 #define FIG_RATE   1u   /* a rate: judged only on enough offered calls (min_offered 5) */
 #define FIG_NOJSON 2u   /* not a key of the JSON snapshot */
+#define FIG_AGENT  4u   /* a figure of one agent (agent_figures[]), for alerts:
+                           valued by agent_figure_value, never on a queue */
 
 struct figure {
 	const char *name;         /* stable: "waiting", "agents.available", "window.asa_s" */
@@ -35,6 +37,10 @@ struct figure {
  * figure of index i in struct snap_queue's grade[]). */
 extern const struct figure figures[];
 extern const size_t figures_count;
+
+/* The figures of one agent that alert rules may watch (FIG_AGENT). */
+extern const struct figure agent_figures[];
+extern const size_t agent_figures_count;
 
 /* Returns the figure named name exactly, or NULL. */
 const struct figure *figure_find(const char *name);

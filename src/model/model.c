@@ -166,7 +166,9 @@ void model_free(struct model *m)
 		free(m->agents[i].mem);
 		free(m->agents[i].removed);
 		free(m->agents[i].reason);
+		astat_free(m->agents[i].st);
 	}
+	astat_ring_free(&m->aring);
 	free(m->agents);
 	free(m->queues);
 	free(m->win.ring);
@@ -188,6 +190,7 @@ void model_set_config(struct model *m, const struct config *cfg)
 	if (start != m->day_start)
 		tally_new_day(m);
 	tally_window_expire(m);
+	astat_expire(m);
 }
 
 /* ---- forgetting idle names ---------------------------------------------- */
@@ -231,6 +234,7 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 			for (struct call *c = m->calls.buckets[i]; c; c = c->hnext)
 				c->queue = map[c->queue];
 		calls_rehash(&m->calls);
+		astat_renumber_queues(m, map);
 		for (size_t i = 0; i < m->win.len; i++) {
 			struct tally *x = &m->win.ring[tally_slot(&m->win, i)];
 			x->queue = map[x->queue];
@@ -284,12 +288,14 @@ static void forget_agents(struct model *m, int64_t idle_edge)
 				free(m->agents[i].mem);
 				free(m->agents[i].removed);
 				free(m->agents[i].reason);
+				astat_free(m->agents[i].st);
 			}
 		}
 		memset(m->agents + kept, 0, (n - kept) * sizeof *m->agents);
 		for (size_t i = kept; i < n; i++)
 			m->agents[i].ring_since = INT64_MIN;
 		strmap_compact(&m->agent_names, map);
+		astat_renumber_agents(m, map);
 		for (size_t i = 0; i < m->calls.nbuckets; i++) {
 			for (struct call *c = m->calls.buckets[i]; c; c = c->hnext) {
 				c->agent = agent_renumber(map, c->agent);
@@ -321,6 +327,7 @@ void model_clock_forward(struct model *m, int64_t now)
 	if (now >= m->day_end || m->day_start == 0)
 		tally_new_day(m);
 	tally_window_expire(m);
+	astat_expire(m);
 	calls_drop_stale(m);
 	if (now >= m->next_sweep) {
 		forget_idle(m);
@@ -337,6 +344,7 @@ static void clock_back(struct model *m, int64_t now)
 	int64_t edge = now + m->cfg->defaults.future_slack_s;
 	m->now = now;
 	tally_window_back(m, edge);
+	astat_back(m, edge);
 	if (now < m->day_start)
 		tally_new_day(m);
 	if (m->next_sweep > now + SWEEP_EVERY_S)

@@ -373,8 +373,10 @@ static bool apply_event(struct model *m, const struct qevent *ev)
 		return true;
 	if (row->hook == HOOK_CALL)
 		qi = model_queue_index(m, ev);
-	if (row->apply(m, ev, qi))
+	if (row->apply(m, ev, qi)) {
+		astat_on_event(m, ev, qi);
 		return true;
+	}
 	m->stats.duplicates++;
 	return false;
 }

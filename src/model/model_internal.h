@@ -5,6 +5,7 @@
 #define CCBOARD_MODEL_INTERNAL_H
 
 #include "model.h"
+#include "agent_stats.h"
 #include "model_calls.h"
 #include "model_tally.h"
 #include "strmap.h"
@@ -29,6 +30,7 @@ struct agent {
 	int64_t ring_since;            /* INT64_MIN: not ringing */
 	int status;
 	char *reason;
+	struct agent_stats *st;         /* its day's figures (agent_stats.c), or NULL */
 };
 
 struct queue {
@@ -50,6 +52,7 @@ struct model {
 	size_t cap_agents;
 	struct calls calls;            /* model_calls.c */
 	struct tally_window win;       /* model_tally.c */
+	struct astat_ring aring;       /* agent_stats.c: the agents' window */
 	int64_t now, day_start, day_end;
 	int64_t next_sweep;            /* when idle queues and agents are looked for next */
 	int iv_used;                   /* today's intervals holding a tally: 0..iv_used-1 */

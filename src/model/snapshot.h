@@ -11,6 +11,7 @@
 #include "metrics.h"
 #include "model.h"
 #include "contacts.h"
+#include "agent_stats.h"
 
 struct snap_period {
 	struct counts c;
@@ -96,6 +97,9 @@ struct snapshot {
 	struct agent_view *agents;          /* logged-in agents, sorted by name; names owned */
 	struct snap_member **agent_queues;  /* per agent: its queues, sorted by index ... */
 	int *agent_n_queues;                /* ... and how many (0: logged in to none) */
+	struct agent_figs *agent_figs;      /* per agent: its day (agent_stats.h); queues
+	                                       as indexes of queues[] */
+	int64_t long_call_s;                /* a call this long is marked (0: never) */
 	size_t n_alerts;
 	struct snap_alert *alerts;          /* newest first */
 	size_t n_sources;
@@ -112,6 +116,10 @@ struct snapshot {
 	size_t cap_callers, cap_agents;
 	struct snap_member *member_pool;
 	size_t cap_members;
+	struct agent_queue_figs *agent_figs_pool;   /* behind agent_figs[].queues */
+	size_t cap_agent_figs, cap_agent_figs_pool;
+	uint32_t *agent_rank;               /* per model agent: its rank in the last build */
+	size_t cap_agent_rank, n_agent_rank;
 };
 
 /* Fills s from the model as of the model's clock (call model_advance first),

@@ -383,11 +383,90 @@ void expo_write_process(const struct expo_process *p, FILE *out)
 	}
 }
 
+static double ag_answered(const struct agent_figs *a, int64_t now)
+{
+	(void)now;
+	return (double)a->today.answered;
+}
+
+static double ag_handled(const struct agent_figs *a, int64_t now)
+{
+	(void)now;
+	return (double)(a->today.completed + a->today.transferred);
+}
+
+static double ag_talk(const struct agent_figs *a, int64_t now)
+{
+	(void)now;
+	return (double)a->today.talk_s;
+}
+
+static double ag_rna(const struct agent_figs *a, int64_t now)
+{
+	(void)now;
+	return (double)a->today.rna;
+}
+
+static double ag_paused(const struct agent_figs *a, int64_t now)
+{
+	(void)now;
+	return (double)a->paused_s;
+}
+
+static double ag_occupancy(const struct agent_figs *a, int64_t now)
+{
+	(void)now;
+	return isnan(a->occupancy_pct) ? NAN : round(a->occupancy_pct * 100.0) / 10000.0;
+}
+
+static double ag_call(const struct agent_figs *a, int64_t now)
+{
+	return a->on_call && a->call_since && now > a->call_since ? (double)(now - a->call_since) : 0;
+}
+
+/* Series per agent ([http] agent_metrics = yes): its state, and its day. */
+static void write_agents(const struct snapshot *s, FILE *out)
+{
+	static const struct {
+		const char *name, *help;
+		double (*get)(const struct agent_figs *a, int64_t now);
+	} rows[] = {
+		{ "ccboard_agent_answered_today", "Calls the agent answered today.", ag_answered },
+		{ "ccboard_agent_handled_today", "Calls the agent ended today (completed or "
+		  "transferred).", ag_handled },
+		{ "ccboard_agent_talk_seconds_today", "Talk time of the calls the agent ended today "
+		  "(seconds).", ag_talk },
+		{ "ccboard_agent_rings_not_answered_today", "Times the agent was rung and did not "
+		  "answer today.", ag_rna },
+		{ "ccboard_agent_paused_seconds_today", "Time the agent was paused today (seconds).",
+		  ag_paused },
+		{ "ccboard_agent_occupancy_ratio", "Talk and wrap-up over logged-in time not paused, "
+		  "today (ratio 0..1).", ag_occupancy },
+		{ "ccboard_agent_call_duration_seconds", "Length of the agent's current call so far "
+		  "(0: not on a call).", ag_call },
+	};
+	family_head(out, "ccboard_agent_state", "gauge", "1 for the agent's state now.");
+	for (size_t i = 0; i < s->n_agents; i++) {
+		const char *labels[] = { "agent", s->agents[i].name, "state",
+		                         agent_state_name(s->agents[i].state), NULL };
+		sample(out, "ccboard_agent_state", labels, 1);
+	}
+	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+		family_head(out, rows[r].name, "gauge", rows[r].help);
+		for (size_t i = 0; i < s->n_agents; i++) {
+			const char *labels[] = { "agent", s->agents[i].name, NULL };
+			sample(out, rows[r].name, labels, rows[r].get(&s->agent_figs[i], s->as_of));
+		}
+	}
+}
+
 int expo_write(const struct snapshot *s, const struct expo_process *p, FILE *out)
 {
 	static const char *const none[] = { NULL };
 	write_figures(s, out);
 	write_contacts(s, out);
+	if (s->cfg && s->cfg->http_agent_metrics && s->agent_figs)
+		write_agents(s, out);
 	write_alerts(s, out);
 	write_sources(s, out);
 	family_head(out, "ccboard_snapshot_timestamp_seconds", "gauge",

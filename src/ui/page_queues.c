@@ -463,7 +463,12 @@ static void agent_entry(const struct ui_view *v, const struct snapshot *s,
 	char age[16], name[160];
 	int tag_w = 8, age_w = 5, name_w = w - tag_w - age_w - 2;
 
-	ui_put(v, y, x, tag_w, lk.role, lk.tag);
+	if (a->state == AGENT_ON_CALL && s->long_call_s > 0 && s->as_of - a->since >= s->long_call_s) {
+		snprintf(name, sizeof name, "%s%s", v->g->warning, lk.tag);   /* a long call */
+		ui_put(v, y, x, tag_w, ROLE_WARNING, name);
+	} else {
+		ui_put(v, y, x, tag_w, lk.role, lk.tag);
+	}
 	if (a->state == AGENT_PAUSED && a->reason && *a->reason && name_w >= 24)
 		snprintf(name, sizeof name, "%s (%s)", a->name ? a->name : "?", a->reason);
 	else

@@ -34,6 +34,10 @@ struct ui_page {
 extern const struct ui_page page_queues;
 extern const struct ui_page page_channels;
 extern const struct ui_page page_customers;
+extern const struct ui_page page_agents;
+/* The Agents grid's tile width for n agents in w columns by h rows: the widest
+ * that fits them all, or the narrowest (then the grid pages). */
+int page_agents_tile_width(int n, int w, int h);
 
 /* The pages in key order (ui_pages[0] is key 1). */
 extern const struct ui_page *const ui_pages[];

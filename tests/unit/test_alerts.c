@@ -428,7 +428,7 @@ static void test_key_reference(void **state)
 	assert_int_equal(alert_rules_set(f->rules, "x", "colour", "red", &cause), -1);
 	assert_string_equal(cause, "unknown key 'colour' (known: metric, queue, channel, op, "
 	                    "warning, critical, for_s, hysteresis, min_offered, min_count, enabled, "
-	                    "message)");
+	                    "message, reason)");
 	FILE *out = open_memstream(&ref, &n);
 	alert_rules_write_keys(out);
 	fclose(out);
@@ -441,7 +441,7 @@ static void test_key_reference(void **state)
 		assert_non_null(strstr(cause, key));
 		keys++;
 	}
-	assert_int_equal(keys, 12);   /* + channel, min_count */
+	assert_int_equal(keys, 13);   /* + channel, min_count, reason (pause_s) */
 	free(ref);
 	free(cause);
 	/* a typed key's reference gives its type and range */

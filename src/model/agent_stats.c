@@ -1,0 +1,473 @@
+/* agent_stats.c - each agent's day (agent_stats.h): what the model's events
+ * did for the agent they name, today and in the window, per queue; pauses by
+ * reason and logged-in time as periods closed when the agent's state changes.
+ *
+ * Today's figures belong to the day they were counted in (st->day): the first
+ * event of a new day, or a read, finds them stale and starts from zero. The
+ * window is one time-ordered ring of records for every agent (as the queues'
+ * tallies are): each record is added to its agent's window figures and taken
+ * out when it leaves the window. */
+#include "agent_stats.h"
+#include "model_internal.h"
+
+#include <limits.h>
+#include <stddef.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "figures.h"
+#include "util.h"
+
+#define NONE INT64_MIN           /* a period (logged in, paused) not open */
+
+struct agent_stats {
+	int64_t day;                 /* day_start of the today figures */
+	struct astat_counts today, window;
+	struct agent_queue_figs *q;  /* queues worked today or in the window */
+	int nq, capq;
+	int64_t login_s, login_since;
+	int64_t pause_since;
+	char pause_reason[ASTAT_REASON_LEN];
+	struct astat_pause pauses[ASTAT_MAX_REASONS];
+	int npauses;
+	int64_t call_since;          /* the latest call answered (0: none) */
+	int32_t call_queue;
+	char callerid[40];
+};
+
+/* ---- counts ------------------------------------------------------------ */
+
+double astat_aht(const struct astat_counts *c)
+{
+	int64_t handled = c->completed + c->transferred;
+	return handled ? (double)(c->talk_s + c->wrapup_s) / (double)handled : NAN;
+}
+
+double astat_asa(const struct astat_counts *c)
+{
+	return c->answered ? (double)c->hold_s / (double)c->answered : NAN;
+}
+
+static int64_t pos(int64_t v)
+{
+	return v > 0 ? v : 0;
+}
+
+/* What one record adds to an agent's counts. */
+static struct astat_counts rec_delta(const struct astat_rec *r)
+{
+	struct astat_counts d = { 0 };
+	switch ((enum ev_kind)r->kind) {
+	case EV_CONNECT: d.answered = 1; d.hold_s = pos(r->value); break;
+	case EV_COMPLETE: d.completed = 1; d.talk_s = pos(r->value); d.wrapup_s = r->wrapup; break;
+	case EV_TRANSFER: d.transferred = 1; d.talk_s = pos(r->value); d.wrapup_s = r->wrapup; break;
+	case EV_RINGNOANSWER: d.rna = 1; d.ring_ms = pos(r->value); break;
+	default: break;
+	}
+	return d;
+}
+
+static void counts_plus(struct astat_counts *a, const struct astat_counts *d, int sign)
+{
+	a->answered += sign * d->answered;
+	a->completed += sign * d->completed;
+	a->transferred += sign * d->transferred;
+	a->rna += sign * d->rna;
+	a->talk_s += sign * d->talk_s;
+	a->hold_s += sign * d->hold_s;
+	a->ring_ms += sign * d->ring_ms;
+	a->wrapup_s += sign * d->wrapup_s;
+}
+
+static bool counts_zero(const struct astat_counts *c)
+{
+	static const struct astat_counts zero;
+	return memcmp(c, &zero, sizeof zero) == 0;
+}
+
+/* ---- one agent's record ------------------------------------------------ */
+
+static struct agent_stats *st_new(const struct model *m)
+{
+	struct agent_stats *st = xcalloc(1, sizeof *st);
+	st->day = m->day_start;
+	st->login_since = st->pause_since = NONE;
+	st->call_queue = -1;
+	return st;
+}
+
+void astat_free(struct agent_stats *st)
+{
+	if (st)
+		free(st->q);
+	free(st);
+}
+
+static struct agent_queue_figs *queue_slot(struct agent_stats *st, int32_t qi, bool add)
+{
+	for (int i = 0; i < st->nq; i++)
+		if (st->q[i].queue == qi)
+			return &st->q[i];
+	if (!add)
+		return NULL;
+	if (st->nq == st->capq) {
+		st->capq = st->capq ? st->capq * 2 : 2;
+		st->q = xrealloc(st->q, (size_t)st->capq * sizeof *st->q);
+	}
+	memset(&st->q[st->nq], 0, sizeof st->q[st->nq]);
+	st->q[st->nq].queue = qi;
+	return &st->q[st->nq++];
+}
+
+/* Drops the per-queue figures with nothing left in them. */
+static void queues_prune(struct agent_stats *st)
+{
+	int k = 0;
+	for (int i = 0; i < st->nq; i++)
+		if (!counts_zero(&st->q[i].today) || !counts_zero(&st->q[i].window))
+			st->q[k++] = st->q[i];
+	st->nq = k;
+}
+
+/* A new day: today's figures start from zero (open periods count from day). */
+static void st_day(struct agent_stats *st, int64_t day)
+{
+	if (st->day == day)
+		return;
+	st->day = day;
+	memset(&st->today, 0, sizeof st->today);
+	st->login_s = 0;
+	st->npauses = 0;
+	for (int i = 0; i < st->nq; i++)
+		memset(&st->q[i].today, 0, sizeof st->q[i].today);
+	queues_prune(st);
+}
+
+/* The seconds of a period from since to t that fall in the day from day. */
+static int64_t period_s(int64_t since, int64_t t, int64_t day)
+{
+	return since == NONE ? 0 : pos(t - (since > day ? since : day));
+}
+
+static void pause_add(struct astat_pause *p, int *n, const char *reason, int64_t s)
+{
+	int i;
+	for (i = 0; i < *n; i++)
+		if (strcmp(p[i].reason, reason) == 0)
+			break;
+	if (i == *n && *n < ASTAT_MAX_REASONS) {
+		snprintf(p[i].reason, sizeof p[i].reason, "%s", reason);
+		(*n)++;
+	} else if (i == *n) {
+		i = *n - 1;                     /* past the room: the last one is "other" */
+		snprintf(p[i].reason, sizeof p[i].reason, "other");
+	}
+	p[i].s += s;
+}
+
+static bool agent_all_paused(const struct agent *a)
+{
+	if (a->nmem == 0)
+		return a->global_login && a->paused_all;
+	for (int i = 0; i < a->nmem; i++)
+		if (!a->mem[i].paused)
+			return false;
+	return true;
+}
+
+/* The agent's logged-in and paused periods follow its state at time t. */
+static void st_sync(struct agent_stats *st, const struct agent *a, int64_t t)
+{
+	bool in = a->nmem > 0 || a->global_login;
+	bool paused = in && agent_all_paused(a);
+	char reason[ASTAT_REASON_LEN];
+	snprintf(reason, sizeof reason, "%s", paused && a->reason ? a->reason : "");
+	if (st->pause_since != NONE && (!paused || strcmp(reason, st->pause_reason) != 0)) {
+		pause_add(st->pauses, &st->npauses, st->pause_reason,
+		          period_s(st->pause_since, t, st->day));
+		st->pause_since = NONE;
+	}
+	if (paused && st->pause_since == NONE) {
+		st->pause_since = t;
+		memcpy(st->pause_reason, reason, sizeof reason);
+	}
+	if (st->login_since != NONE && !in) {
+		st->login_s += period_s(st->login_since, t, st->day);
+		st->login_since = NONE;
+	}
+	if (in && st->login_since == NONE)
+		st->login_since = t;
+}
+
+/* ---- the window ring --------------------------------------------------- */
+
+static size_t ring_slot(const struct astat_ring *r, size_t i)
+{
+	return (r->head + i) & (r->cap - 1);
+}
+
+static void ring_push(struct astat_ring *r, const struct astat_rec *x)
+{
+	size_t i;
+	if (r->len == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 1024;
+		struct astat_rec *n = xmalloc(ncap * sizeof *n);
+		for (i = 0; i < r->len; i++)
+			n[i] = r->v[ring_slot(r, i)];
+		free(r->v);
+		r->v = n;
+		r->cap = ncap;
+		r->head = 0;
+	}
+	i = r->len++;
+	while (i > 0 && r->v[ring_slot(r, i - 1)].t > x->t) {
+		r->v[ring_slot(r, i)] = r->v[ring_slot(r, i - 1)];
+		i--;
+	}
+	r->v[ring_slot(r, i)] = *x;
+}
+
+void astat_ring_free(struct astat_ring *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+/* Takes a record leaving the window out of its agent's window figures. */
+static void window_drop(struct model *m, const struct astat_rec *x)
+{
+	struct agent_stats *st;
+	struct agent_queue_figs *qf;
+	struct astat_counts d = rec_delta(x);
+	if (x->agent < 0 || (st = m->agents[x->agent].st) == NULL)
+		return;
+	counts_plus(&st->window, &d, -1);
+	if (x->queue >= 0 && (qf = queue_slot(st, x->queue, false)) != NULL) {
+		counts_plus(&qf->window, &d, -1);
+		if (counts_zero(&qf->window) && counts_zero(&qf->today))
+			queues_prune(st);
+	}
+}
+
+void astat_expire(struct model *m)
+{
+	struct astat_ring *r = &m->aring;
+	int64_t edge = m->now - m->cfg->window_s;
+	while (r->len > 0 && r->v[r->head].t <= edge) {
+		window_drop(m, &r->v[r->head]);
+		r->head = ring_slot(r, 1);
+		r->len--;
+	}
+}
+
+void astat_back(struct model *m, int64_t edge)
+{
+	struct astat_ring *r = &m->aring;
+	while (r->len > 0) {
+		const struct astat_rec *x = &r->v[ring_slot(r, r->len - 1)];
+		if (x->t <= edge)
+			break;
+		window_drop(m, x);
+		r->len--;
+	}
+}
+
+void astat_renumber_queues(struct model *m, const int32_t *map)
+{
+	struct astat_ring *r = &m->aring;
+	for (size_t i = 0; i < r->len; i++) {
+		struct astat_rec *x = &r->v[ring_slot(r, i)];
+		x->queue = x->queue >= 0 ? map[x->queue] : -1;
+	}
+	for (size_t i = 0; i < m->agent_names.count; i++) {
+		struct agent_stats *st = m->agents[i].st;
+		int k = 0;
+		if (!st)
+			continue;
+		for (int j = 0; j < st->nq; j++)
+			if ((st->q[j].queue = map[st->q[j].queue]) >= 0)
+				st->q[k++] = st->q[j];
+		st->nq = k;
+		st->call_queue = st->call_queue >= 0 ? map[st->call_queue] : -1;
+	}
+}
+
+void astat_renumber_agents(struct model *m, const int32_t *map)
+{
+	struct astat_ring *r = &m->aring;
+	for (size_t i = 0; i < r->len; i++) {
+		struct astat_rec *x = &r->v[ring_slot(r, i)];
+		x->agent = x->agent >= 0 ? map[x->agent] : -1;
+	}
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+/* Counts a CONNECT, an end or a missed ring of agent ai today and in the window. */
+static void count_event(struct model *m, int32_t ai, struct agent_stats *st,
+                        const struct qevent *ev, int32_t qi)
+{
+	struct astat_rec x = { .t = ev->time, .agent = ai, .queue = qi, .kind = (uint8_t)ev->kind };
+	long v = ev->kind == EV_CONNECT ? ev->hold_s : ev->kind == EV_RINGNOANSWER ? ev->ring_ms
+	       : ev->talk_s;
+	x.value = v > INT32_MAX ? INT32_MAX : (int32_t)v;
+	if (ev->kind == EV_COMPLETE || ev->kind == EV_TRANSFER)
+		x.wrapup = qi >= 0 ? m->queues[qi].conf.wrapup_s : 0;
+	struct astat_counts d = rec_delta(&x);
+	struct agent_queue_figs *qf = qi >= 0 ? queue_slot(st, qi, true) : NULL;
+	if (x.t >= m->day_start && x.t < m->day_end) {
+		counts_plus(&st->today, &d, 1);
+		if (qf)
+			counts_plus(&qf->today, &d, 1);
+	}
+	if (x.t > m->now - m->cfg->window_s) {
+		counts_plus(&st->window, &d, 1);
+		if (qf)
+			counts_plus(&qf->window, &d, 1);
+		ring_push(&m->aring, &x);
+	}
+	if (qf && counts_zero(&qf->today) && counts_zero(&qf->window))
+		queues_prune(st);
+}
+
+/* A call answered (or found in progress): the agent's current call. */
+static void note_call(struct model *m, struct agent_stats *st, const struct qevent *ev,
+                      int32_t qi)
+{
+	const struct call *c = call_find(&m->calls, ev, qi, call_hash(ev, qi));
+	st->call_since = ev->time;
+	st->call_queue = qi;
+	snprintf(st->callerid, sizeof st->callerid, "%s", c ? c->callerid : "");
+}
+
+/* Whether the model took the agent an event of kind names as its own (so
+ * it is known, and not made up here past max_agents): outcomes other than
+ * CONNECT, ENTERQUEUE, a forgotten call and a restart name none. */
+static bool names_agent(enum ev_kind kind)
+{
+	switch (kind) {
+	case EV_ENTER: case EV_ABANDON: case EV_TIMEOUT: case EV_EXITKEY: case EV_EXITEMPTY:
+	case EV_WITHDRAW: case EV_FORGET: case EV_QUEUESTART:
+		return false;
+	default:
+		return true;
+	}
+}
+
+void astat_on_event(struct model *m, const struct qevent *ev, int32_t qi)
+{
+	if (ev->agent == NULL || !names_agent(ev->kind))
+		return;
+	int32_t ai = model_agent_index(m, ev);
+	struct agent *a = &m->agents[ai];
+	if (!a->st)
+		a->st = st_new(m);
+	st_day(a->st, m->day_start);
+	switch (ev->kind) {
+	case EV_CONNECT:
+		note_call(m, a->st, ev, qi);
+		count_event(m, ai, a->st, ev, qi);
+		break;
+	case EV_BUSY:
+		note_call(m, a->st, ev, qi);
+		break;
+	case EV_COMPLETE: case EV_TRANSFER: case EV_RINGNOANSWER:
+		count_event(m, ai, a->st, ev, qi);
+		break;
+	default:
+		break;
+	}
+	st_sync(a->st, a, ev->time);
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+int model_agent_figs_queues(const struct model *m, size_t ai)
+{
+	const struct agent_stats *st = m->agents[ai].st;
+	return st ? st->nq : 0;
+}
+
+/* The figures that belong to today (zero when st's day is gone). */
+static void read_today(const struct model *m, const struct agent_stats *st,
+                       struct agent_figs *out)
+{
+	int64_t day = m->day_start, now = m->now;
+	bool fresh = st->day == day;
+	if (fresh) {
+		out->today = st->today;
+		out->login_s = st->login_s;
+		out->n_pauses = st->npauses;
+		memcpy(out->pauses, st->pauses, (size_t)st->npauses * sizeof *out->pauses);
+	}
+	out->login_s += period_s(st->login_since, now, day);
+	if (st->pause_since != NONE) {
+		out->paused_now = true;
+		out->pause_since = st->pause_since;
+		memcpy(out->pause_reason, st->pause_reason, sizeof out->pause_reason);
+		pause_add(out->pauses, &out->n_pauses, st->pause_reason,
+		          period_s(st->pause_since, now, day));
+	}
+	for (int i = 0; i < out->n_pauses; i++)
+		out->paused_s += out->pauses[i].s;
+}
+
+bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
+                      struct agent_queue_figs *buf, int max)
+{
+	const struct agent *a = &m->agents[ai];
+	const struct agent_stats *st = a->st;
+	static const struct agent_figs zero;
+	/* field by field, not memset: 10,000 agents a tick, and pauses[] is most of it */
+	memcpy(out, &zero, offsetof(struct agent_figs, pauses));
+	memcpy(&out->paused_now, &zero.paused_now,
+	       sizeof *out - offsetof(struct agent_figs, paused_now));
+	out->call_queue = -1;
+	out->occupancy_pct = NAN;
+	out->queues = buf;
+	out->on_call = a->active_calls > 0;
+	if (!st)
+		return ai < m->agent_names.count;
+	read_today(m, st, out);
+	out->window = st->window;
+	for (int i = 0; i < st->nq && out->n_queues < max; i++) {
+		struct agent_queue_figs *q = &buf[out->n_queues];
+		*q = st->q[i];
+		if (st->day != m->day_start)
+			memset(&q->today, 0, sizeof q->today);
+		if (!counts_zero(&q->today) || !counts_zero(&q->window))
+			out->n_queues++;
+	}
+	if (out->on_call && st->call_since) {
+		out->call_since = st->call_since;
+		out->call_queue = st->call_queue;
+		memcpy(out->callerid, st->callerid, sizeof out->callerid);
+	}
+	out->busy_s = out->today.talk_s + out->today.wrapup_s +
+	              (out->on_call ? period_s(out->call_since ? out->call_since : NONE,
+	                                       m->now, m->day_start) : 0);
+	int64_t avail = out->login_s - out->paused_s;
+	if (avail > 0)
+		out->occupancy_pct = 100.0 * (double)(out->busy_s < avail ? out->busy_s : avail) /
+		                     (double)avail;
+	return true;
+}
+
+/* ---- the figures alerts watch ------------------------------------------ */
+
+double agent_figure_value(const struct figure *f, const struct agent_figs *a, int64_t now,
+                          const char *reason)
+{
+	/* the rows of agent_figures[] (figures.c), by position: no strcmp per agent */
+	if (f == &agent_figures[0])
+		return a->on_call && a->call_since ? (double)pos(now - a->call_since) : 0;
+	if (f == &agent_figures[1])
+		return (double)a->window.rna;
+	if (f == &agent_figures[2]) {
+		if (!a->paused_now || (reason && strcasecmp(reason, a->pause_reason) != 0))
+			return 0;
+		return (double)pos(now - a->pause_since);
+	}
+	return NAN;
+}

@@ -1,0 +1,127 @@
+/* agent_stats.h - each agent's day (issue 16): calls answered and handled,
+ * talk and hold time, rings not answered, pauses by reason, logged-in time
+ * and occupancy; today and in the rolling window, per agent and per agent
+ * per queue. Fed by the model after each event it applies; read through
+ * model_agent_figs. Pure: every time is passed in or is the model's clock. */
+#ifndef CCBOARD_AGENT_STATS_H
+#define CCBOARD_AGENT_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "event.h"
+
+struct model;
+struct figure;
+
+/* What an agent did in a period. */
+struct astat_counts {
+	int64_t answered;          /* CONNECT */
+	int64_t completed;         /* COMPLETECALLER / COMPLETEAGENT */
+	int64_t transferred;       /* any TRANSFER */
+	int64_t rna;               /* RINGNOANSWER: rung and did not answer */
+	int64_t talk_s;            /* calltime of the calls it ended */
+	int64_t hold_s;            /* holdtime of the calls it answered (its ASA) */
+	int64_t ring_ms;           /* ringtime of the rings it did not answer */
+	int64_t wrapup_s;          /* the queue's wrapup_s for each call it ended */
+};
+
+/* Pause reasons kept per agent a day; more fall under "other". */
+#define ASTAT_MAX_REASONS 8
+#define ASTAT_REASON_LEN 32
+
+struct astat_pause {
+	char reason[ASTAT_REASON_LEN];   /* as received ("" none; raw: make it safe to draw) */
+	int64_t s;
+};
+
+/* An agent's figures in one queue it worked today (or in the window). */
+struct agent_queue_figs {
+	int32_t queue;             /* the model's queue index (model_queue_name) */
+	struct astat_counts today, window;
+};
+
+/* An agent's figures as of the model's clock. */
+struct agent_figs {
+	struct astat_counts today, window;
+	int64_t login_s;           /* logged-in time today */
+	int64_t paused_s;          /* paused time today (every reason) */
+	int64_t busy_s;            /* talk + wrap-up today (the current call's talk so far too) */
+	double occupancy_pct;      /* busy / (logged in - paused); NAN with no such time */
+	int n_pauses;              /* today's pause time by reason (the current pause too) */
+	struct astat_pause pauses[ASTAT_MAX_REASONS];
+	bool paused_now;
+	char pause_reason[ASTAT_REASON_LEN];   /* the current pause's */
+	int64_t pause_since;       /* when the current pause began (0: not paused) */
+	bool on_call;
+	int64_t call_since;        /* when the current call was answered (0: none) */
+	int32_t call_queue;        /* its queue index, -1 none */
+	char callerid[40];         /* its caller (raw) */
+	int n_queues;              /* per-queue figures ... */
+	const struct agent_queue_figs *queues;   /* ... (into the caller's buffer) */
+};
+
+/* Derived: AHT = (talk + wrapup) / (completed + transferred), ASA = hold /
+ * answered; NAN when the denominator is 0. */
+double astat_aht(const struct astat_counts *c);
+double astat_asa(const struct astat_counts *c);
+
+/* Fills out with agent ai's figures as of the model's clock; its per-queue
+ * figures go into buf (room for max; more are left out). Returns false when
+ * the agent has none (not known). */
+bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
+                      struct agent_queue_figs *buf, int max);
+/* How many per-queue figures agent ai has (room model_agent_figs needs). */
+int model_agent_figs_queues(const struct model *m, size_t ai);
+
+/* The value of agent figure f (figures.h agent_figures[]) on a as of now;
+ * reason (NULL: any) narrows pause_s to pauses with that reason. */
+double agent_figure_value(const struct figure *f, const struct agent_figs *a, int64_t now,
+                          const char *reason);
+
+/* ---- the model's side (model*.c only) ---------------------------------- */
+
+struct agent_stats;
+
+/* One agent event of the window (time order), taken out when it expires. */
+struct astat_rec {
+	int64_t t;
+	int32_t agent, queue;
+	int32_t value;             /* hold s, talk s or ring ms */
+	int32_t wrapup;            /* the queue's wrapup_s (ends) */
+	uint8_t kind;              /* enum ev_kind */
+};
+
+struct astat_ring {
+	struct astat_rec *v;       /* cap a power of two */
+	size_t head, len, cap;
+};
+
+/* After the model applied ev (queue index qi, -1 for none): the figures of
+ * the agent it names follow (counts, pauses, logged-in time, the call). */
+void astat_on_event(struct model *m, const struct qevent *ev, int32_t qi);
+/* Takes out of the window what it no longer covers (model clock - window_s). */
+void astat_expire(struct model *m);
+/* The clock stepped back: takes out of the window what is after edge. */
+void astat_back(struct model *m, int64_t edge);
+/* Queues or agents were renumbered (map[old] = new, -1 gone). Call
+ * astat_renumber_agents after the agents moved. */
+void astat_renumber_queues(struct model *m, const int32_t *map);
+void astat_renumber_agents(struct model *m, const int32_t *map);
+void astat_free(struct agent_stats *st);
+void astat_ring_free(struct astat_ring *r);
+
+#endif
+
+/* ---- the snapshot's side (snapshot.c) ----------------------------------- */
+
+struct snapshot;
+struct json_t;
+
+/* Fills s->agent_figs for s's agents (ai[i]: the model index of s->agents[i]),
+ * their queues as indexes of s->queues (rank[model index]), as of the
+ * model's clock. Reuses s's memory (freed by snapshot_free). */
+void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *ai,
+                      const size_t *rank);
+/* The "agents" array of the JSON snapshot (a new reference). */
+struct json_t *agent_stats_json(const struct snapshot *s);

@@ -1,0 +1,175 @@
+/* agent_stats_out.c - each agent's figures in the snapshot and its JSON
+ * (agent_stats.h): the "agents" array of SPEC 3.2's snapshot. */
+#include "agent_stats.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "alerts.h"
+#include "model_internal.h"
+#include "snapshot.h"
+#include "textsafe.h"
+#include "util.h"
+
+/* ---- the snapshot ------------------------------------------------------ */
+
+static void figs_reserve(struct snapshot *s, size_t n)
+{
+	if (n > s->cap_agent_figs || !s->agent_figs) {
+		s->cap_agent_figs = n > s->cap_agent_figs * 2 ? n : s->cap_agent_figs * 2;
+		if (!s->cap_agent_figs)
+			s->cap_agent_figs = 1;
+		s->agent_figs = xrealloc(s->agent_figs, s->cap_agent_figs * sizeof *s->agent_figs);
+	}
+}
+
+/* Room for want more per-queue figures in the pool after used. */
+static void pool_reserve(struct snapshot *s, size_t used, size_t want)
+{
+	if (used + want <= s->cap_agent_figs_pool && s->agent_figs_pool)
+		return;
+	s->cap_agent_figs_pool = used + want > s->cap_agent_figs_pool * 2
+	                       ? used + want : s->cap_agent_figs_pool * 2;
+	s->agent_figs_pool = xrealloc(s->agent_figs_pool,
+	                              s->cap_agent_figs_pool * sizeof *s->agent_figs_pool);
+}
+
+void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *ai,
+                      const size_t *rank)
+{
+	size_t used = 0, *off = xmalloc((s->n_agents ? s->n_agents : 1) * sizeof *off);
+	figs_reserve(s, s->n_agents);
+	pool_reserve(s, 0, 1);
+	/* one pass over the agents (each one's figures are a cache miss away): the
+	 * pool grows as it goes, the pointers into it are set once it stops moving */
+	for (size_t i = 0; i < s->n_agents; i++) {
+		struct agent_figs *f = &s->agent_figs[i];
+		pool_reserve(s, used, (size_t)model_agent_figs_queues(m, ai[i]));
+		model_agent_figs(m, ai[i], f, s->agent_figs_pool + used,
+		                 (int)(s->cap_agent_figs_pool - used));
+		for (int k = 0; k < f->n_queues; k++)
+			s->agent_figs_pool[used + (size_t)k].queue =
+				(int32_t)rank[s->agent_figs_pool[used + (size_t)k].queue];
+		if (f->call_queue >= 0)
+			f->call_queue = (int32_t)rank[f->call_queue];
+		off[i] = used;
+		used += (size_t)f->n_queues;
+	}
+	for (size_t i = 0; i < s->n_agents; i++)
+		s->agent_figs[i].queues = s->agent_figs_pool + off[i];
+	free(off);
+	s->long_call_s = m->cfg->alert_rules
+	               ? (int64_t)alert_rules_agent_level(m->cfg->alert_rules, "call_duration_s")
+	               : 1800;
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+/* Text from outside as a JSON string: invalid UTF-8 made safe. */
+static json_t *ajstr(const char *text)
+{
+	json_t *j = json_string(text ? text : "");
+	if (j)
+		return j;
+	char *safe = textsafe_dup(text, -1, TEXTSAFE_UTF8);
+	j = json_string(safe);
+	free(safe);
+	return j ? j : json_string("");
+}
+
+static json_t *afig(double v)
+{
+	return isnan(v) || isinf(v) ? json_null() : json_real(round(v * 100.0) / 100.0);
+}
+
+static void counts_json(json_t *o, const struct astat_counts *c)
+{
+	json_object_set_new(o, "answered", json_integer(c->answered));
+	json_object_set_new(o, "completed", json_integer(c->completed));
+	json_object_set_new(o, "transferred", json_integer(c->transferred));
+	json_object_set_new(o, "talk_s", json_integer(c->talk_s));
+	json_object_set_new(o, "aht_s", afig(astat_aht(c)));
+	json_object_set_new(o, "hold_s", json_integer(c->hold_s));
+	json_object_set_new(o, "asa_s", afig(astat_asa(c)));
+	json_object_set_new(o, "rna", json_integer(c->rna));
+	json_object_set_new(o, "ring_s", json_real((double)c->ring_ms / 1000.0));   /* to the ms */
+}
+
+/* The per-queue figures of one period (today: true) of agent f. */
+static json_t *queues_json(const struct snapshot *s, const struct agent_figs *f, bool today)
+{
+	json_t *a = json_array();
+	for (int k = 0; k < f->n_queues; k++) {
+		const struct astat_counts *c = today ? &f->queues[k].today : &f->queues[k].window;
+		json_t *o;
+		if (c->answered + c->completed + c->transferred + c->rna == 0)
+			continue;
+		o = json_object();
+		json_object_set_new(o, "queue", ajstr(s->queues[f->queues[k].queue].name));
+		counts_json(o, c);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *today_json(const struct snapshot *s, const struct agent_figs *f)
+{
+	json_t *o = json_object(), *p = json_array();
+	counts_json(o, &f->today);
+	json_object_set_new(o, "login_s", json_integer(f->login_s));
+	json_object_set_new(o, "paused_s", json_integer(f->paused_s));
+	for (int i = 0; i < f->n_pauses; i++)
+		json_array_append_new(p, json_pack("{s:o, s:I}", "reason", ajstr(f->pauses[i].reason),
+		                                   "seconds", (json_int_t)f->pauses[i].s));
+	json_object_set_new(o, "pauses", p);
+	json_object_set_new(o, "occupancy_pct", afig(f->occupancy_pct));
+	json_object_set_new(o, "queues", queues_json(s, f, true));
+	return o;
+}
+
+static json_t *window_json(const struct snapshot *s, const struct agent_figs *f)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "seconds", json_integer(s->window_s));
+	counts_json(o, &f->window);
+	json_object_set_new(o, "queues", queues_json(s, f, false));
+	return o;
+}
+
+static json_t *call_json(const struct snapshot *s, const struct agent_figs *f)
+{
+	if (!f->on_call || !f->call_since)
+		return json_null();
+	return json_pack("{s:o, s:o, s:I}",
+	                 "queue", f->call_queue >= 0 ? ajstr(s->queues[f->call_queue].name)
+	                                             : json_null(),
+	                 "callerid", ajstr(f->callerid), "since", (json_int_t)f->call_since);
+}
+
+static json_t *agent_json(const struct snapshot *s, size_t i)
+{
+	const struct agent_view *v = &s->agents[i];
+	const struct agent_figs *f = &s->agent_figs[i];
+	json_t *o = json_object(), *qs = json_array();
+	json_object_set_new(o, "name", ajstr(v->name));
+	json_object_set_new(o, "state", json_string(agent_state_name(v->state)));
+	json_object_set_new(o, "since", json_integer(v->since));
+	if (v->reason)
+		json_object_set_new(o, "reason", ajstr(v->reason));
+	for (int k = 0; k < s->agent_n_queues[i]; k++)
+		json_array_append_new(qs, ajstr(s->queues[s->agent_queues[i][k].queue].name));
+	json_object_set_new(o, "queues", qs);
+	json_object_set_new(o, "call", call_json(s, f));
+	json_object_set_new(o, "today", today_json(s, f));
+	json_object_set_new(o, "window", window_json(s, f));
+	return o;
+}
+
+struct json_t *agent_stats_json(const struct snapshot *s)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++)
+		json_array_append_new(a, agent_json(s, i));
+	return a;
+}

@@ -1,0 +1,332 @@
+/* test_agent_stats.c - each agent's day (issue 16): hand-made logs with known
+ * calls, pauses and rings; occupancy; the window; a new day; the long-call
+ * alert at exactly its threshold. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent_stats.h"
+#include "alerts.h"
+#include "config.h"
+#include "exposition.h"
+#include "figures.h"
+#include "model.h"
+#include "queuelog.h"
+#include "snapshot.h"
+
+#define T0 1767254400   /* 2026-01-01 08:00:00 UTC */
+
+struct fixture {
+	struct config cfg;
+	struct model *m;
+	struct agent_queue_figs buf[8];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	setenv("TZ", "UTC", 1);
+	config_defaults(&f->cfg);
+	f->cfg.defaults.wrapup_s = 30;
+	f->m = model_new(&f->cfg);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	model_free(f->m);
+	config_free(&f->cfg);
+	free(f);
+	return 0;
+}
+
+static void feed(struct fixture *f, const char *fmt, ...)
+{
+	char line[512];
+	struct qevent ev;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	assert_int_equal(queuelog_parse(line, strlen(line), &ev), QL_EVENT);
+	model_apply(f->m, &ev);
+}
+
+/* Agent name's figures as of now. */
+static struct agent_figs figs(struct fixture *f, const char *name, int64_t now)
+{
+	struct agent_figs a;
+	model_advance(f->m, now);
+	for (size_t i = 0; i < model_agent_count(f->m); i++) {
+		struct agent_view v;
+		if (model_agent(f->m, i, &v) && strcmp(v.name, name) == 0) {
+			assert_true(model_agent_figs(f->m, i, &a, f->buf, 8));
+			return a;
+		}
+	}
+	fail_msg("no agent %s", name);
+	return a;
+}
+
+/* One call of Alex in queue q: entered at t, answered 10 s later, talk s long. */
+static void call(struct fixture *f, const char *id, const char *q, int64_t t, int talk)
+{
+	feed(f, "%lld|%s|%s|NONE|ENTERQUEUE||0555%s|1", (long long)t, id, q, id);
+	feed(f, "%lld|%s|%s|Alex|CONNECT|10|%s.1|3", (long long)t + 10, id, q, id);
+	feed(f, "%lld|%s|%s|Alex|COMPLETECALLER|10|%d|1", (long long)t + 10 + talk, id, q, talk);
+}
+
+/* A day of Alex: logged in at T0, one call of 300 s, 600 s of lunch, 100 s of
+ * break, a ring not answered. At T0 + 3600: logged in 3600 s, paused 700 s,
+ * busy 300 + 30 (wrap-up) s: occupancy 330 / 2900. */
+static void test_occupancy(void **state)
+{
+	struct fixture *f = *state;
+	feed(f, "%lld|NONE|sales|Alex|ADDMEMBER|", (long long)T0);
+	call(f, "c1", "sales", T0 + 100, 300);
+	feed(f, "%lld|NONE|sales|Alex|PAUSE|lunch", (long long)T0 + 500);
+	feed(f, "%lld|NONE|sales|Alex|UNPAUSE|", (long long)T0 + 1100);
+	feed(f, "%lld|NONE|sales|Alex|PAUSE|break", (long long)T0 + 1200);
+	feed(f, "%lld|NONE|sales|Alex|UNPAUSE|", (long long)T0 + 1300);
+	feed(f, "%lld|c2|sales|NONE|ENTERQUEUE||0555|1", (long long)T0 + 1390);
+	feed(f, "%lld|c2|sales|Alex|RINGNOANSWER|15000", (long long)T0 + 1400);
+
+	struct agent_figs a = figs(f, "Alex", T0 + 3600);
+	assert_int_equal(a.today.answered, 1);
+	assert_int_equal(a.today.completed, 1);
+	assert_int_equal(a.today.talk_s, 300);
+	assert_int_equal(a.today.hold_s, 10);
+	assert_int_equal(a.today.rna, 1);
+	assert_int_equal(a.today.ring_ms, 15000);
+	assert_true(fabs(astat_aht(&a.today) - 330.0) < 1e-9);
+	assert_int_equal(a.login_s, 3600);
+	assert_int_equal(a.paused_s, 700);
+	assert_int_equal(a.n_pauses, 2);
+	assert_string_equal(a.pauses[0].reason, "lunch");
+	assert_int_equal(a.pauses[0].s, 600);
+	assert_string_equal(a.pauses[1].reason, "break");
+	assert_int_equal(a.pauses[1].s, 100);
+	assert_int_equal(a.busy_s, 330);
+	assert_true(fabs(a.occupancy_pct - 100.0 * 330 / 2900) < 1e-9);
+	/* the window (900 s) holds nothing of it by now */
+	assert_int_equal(a.window.answered, 0);
+	assert_int_equal(a.window.rna, 0);
+
+	/* a pause in progress counts up to now */
+	feed(f, "%lld|NONE|sales|Alex|PAUSE|lunch", (long long)T0 + 3600);
+	a = figs(f, "Alex", T0 + 3700);
+	assert_int_equal(a.paused_s, 800);
+	assert_int_equal(a.pauses[0].s, 700);
+	assert_true(a.paused_now);
+	assert_true(fabs(agent_figure_value(&agent_figures[2], &a, T0 + 3700, "LUNCH") - 100) < 1e-9);
+	assert_true(agent_figure_value(&agent_figures[2], &a, T0 + 3700, "break") == 0);
+}
+
+/* The same person in two queues is one agent with one figure per queue; the
+ * window counts only the last window_s; a new day starts from zero. */
+static void test_queues_window_day(void **state)
+{
+	struct fixture *f = *state;
+	call(f, "c1", "sales", T0, 100);
+	call(f, "c2", "support", T0 + 1000, 200);
+	struct agent_figs a = figs(f, "Alex", T0 + 1300);
+	assert_int_equal(model_agent_count(f->m), 1);
+	assert_int_equal(a.today.answered, 2);
+	assert_int_equal(a.today.talk_s, 300);
+	assert_int_equal(a.n_queues, 2);
+	assert_int_equal(a.queues[0].today.answered, 1);
+	assert_int_equal(a.queues[0].today.talk_s, 100);
+	assert_int_equal(a.queues[1].today.talk_s, 200);
+	assert_int_equal(a.window.answered, 1);        /* c1 (T0 + 10) left at T0 + 910 */
+	assert_int_equal(a.window.talk_s, 200);
+	a = figs(f, "Alex", T0 + 2200);
+	assert_int_equal(a.window.answered, 0);
+	assert_int_equal(a.today.answered, 2);
+	/* the next day: today's figures start again, logged-in time from midnight */
+	a = figs(f, "Alex", T0 + 16 * 3600 + 60);
+	assert_int_equal(a.today.answered, 0);
+	assert_int_equal(a.n_queues, 0);
+	assert_int_equal(a.login_s, 60);
+}
+
+struct seen {
+	int raised;
+	char message[256], queue[128];
+};
+
+static void on_alert(void *ctx, const struct alert_event *ev)
+{
+	struct seen *s = ctx;
+	if (ev->change == ALERT_RAISED && strcmp(ev->alert.rule, "long_call") == 0) {
+		s->raised++;
+		snprintf(s->message, sizeof s->message, "%s", ev->alert.message);
+		snprintf(s->queue, sizeof s->queue, "%s", ev->alert.queue);
+	}
+}
+
+/* The built-in long_call rule: a call of 30 minutes raises a warning at
+ * exactly 1800 s, naming the agent; it clears when the call ends. */
+static void test_long_call_alert(void **state)
+{
+	struct fixture *f = *state;
+	struct alert_rules *rules = alert_rules_new();
+	struct alerts *al = alerts_new(rules);
+	struct snapshot s;
+	struct seen seen = { 0 };
+	memset(&s, 0, sizeof s);
+	feed(f, "%lld|c1|sales|NONE|ENTERQUEUE||0555|1", (long long)T0);
+	feed(f, "%lld|c1|sales|Alex|CONNECT|5|c1.1|3", (long long)T0 + 5);
+	model_advance(f->m, T0 + 5 + 1799);
+	snapshot_build(&s, f->m, &f->cfg);
+	alerts_eval(al, &s, T0 + 5 + 1799, on_alert, &seen);
+	assert_int_equal(seen.raised, 0);
+	assert_int_equal(s.long_call_s, 1800);
+	assert_int_equal(s.agent_figs[0].call_since, T0 + 5);
+	model_advance(f->m, T0 + 5 + 1800);
+	snapshot_build(&s, f->m, &f->cfg);
+	alerts_eval(al, &s, T0 + 5 + 1800, on_alert, &seen);
+	assert_int_equal(seen.raised, 1);
+	assert_string_equal(seen.queue, "agent:Alex");
+	assert_non_null(strstr(seen.message, "Alex"));
+	assert_int_equal(s.n_alerts, 1);
+	assert_int_equal(s.alerts[0].severity, SEV_WARNING);
+	feed(f, "%lld|c1|sales|Alex|COMPLETEAGENT|5|1900|1", (long long)T0 + 1905);
+	snapshot_build(&s, f->m, &f->cfg);
+	alerts_eval(al, &s, T0 + 1905, on_alert, &seen);
+	assert_int_equal(s.n_alerts, 0);
+	snapshot_free(&s);
+	alerts_free(al);
+	alert_rules_free(rules);
+}
+
+/* rna_count: rings not answered in the window, per agent. */
+static void test_rna_rule(void **state)
+{
+	struct fixture *f = *state;
+	struct alert_rules *rules = alert_rules_new();
+	char *cause = NULL;
+	assert_int_equal(alert_rules_set(rules, "missed", "metric", "rna_count", &cause), 0);
+	assert_int_equal(alert_rules_set(rules, "missed", "op", "above", &cause), 0);
+	assert_int_equal(alert_rules_set(rules, "missed", "warning", "2", &cause), 0);
+	assert_int_equal(alert_rules_validate(rules, &cause), 0);
+	struct alerts *al = alerts_new(rules);
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	feed(f, "%lld|NONE|sales|Robin|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|c1|sales|NONE|ENTERQUEUE||0555|1", (long long)T0 + 1);
+	feed(f, "%lld|c1|sales|Robin|RINGNOANSWER|15000", (long long)T0 + 16);
+	model_advance(f->m, T0 + 20);
+	snapshot_build(&s, f->m, &f->cfg);
+	alerts_eval(al, &s, T0 + 20, NULL, NULL);
+	assert_int_equal(s.n_alerts, 0);
+	feed(f, "%lld|c1|sales|Robin|RINGNOANSWER|15000", (long long)T0 + 36);
+	snapshot_build(&s, f->m, &f->cfg);
+	alerts_eval(al, &s, T0 + 36, NULL, NULL);
+	assert_int_equal(s.n_alerts, 1);
+	assert_string_equal(s.alerts[0].queue, "agent:Robin");
+	/* both leave the window */
+	feed(f, "%lld|c1|sales|NONE|ABANDON|1|1|39", (long long)T0 + 40);
+	model_advance(f->m, T0 + 36 + 900);
+	snapshot_build(&s, f->m, &f->cfg);
+	alerts_eval(al, &s, T0 + 36 + 900, NULL, NULL);
+	assert_int_equal(s.n_alerts, 0);
+	snapshot_free(&s);
+	alerts_free(al);
+	alert_rules_free(rules);
+}
+
+/* Series per agent in /metrics only with [http] agent_metrics = yes. */
+static void test_exposition(void **state)
+{
+	struct fixture *f = *state;
+	struct snapshot s;
+	char *text = NULL;
+	size_t n = 0;
+	FILE *out;
+	memset(&s, 0, sizeof s);
+	call(f, "c1", "sales", T0, 100);
+	model_advance(f->m, T0 + 200);
+	snapshot_build(&s, f->m, &f->cfg);
+	out = open_memstream(&text, &n);
+	expo_write(&s, NULL, out);
+	fclose(out);
+	assert_null(strstr(text, "ccboard_agent_"));
+	free(text);
+	f->cfg.http_agent_metrics = true;
+	out = open_memstream(&text, &n);
+	expo_write(&s, NULL, out);
+	fclose(out);
+	assert_non_null(strstr(text, "\nccboard_agent_answered_today{agent=\"Alex\"} 1\n"));
+	assert_non_null(strstr(text, "\nccboard_agent_talk_seconds_today{agent=\"Alex\"} 100\n"));
+	assert_non_null(strstr(text, "\nccboard_agent_state{agent=\"Alex\",state=\"available\"} 1\n"));
+	free(text);
+	snapshot_free(&s);
+}
+
+/* An outcome that names an agent (ABANDON written with one) makes none up:
+ * the model did not take it, and max_agents would not have been checked. */
+static void test_no_agent_made_up(void **state)
+{
+	struct fixture *f = *state;
+	feed(f, "%lld|c1|sales|NONE|ENTERQUEUE||0555|1", (long long)T0);
+	feed(f, "%lld|c1|sales|Ghost|ABANDON|1|1|9", (long long)T0 + 9);
+	assert_int_equal(model_agent_count(f->m), 0);
+}
+
+static void assert_by_name(const struct snapshot *s)
+{
+	for (size_t i = 1; i < s->n_agents; i++)
+		assert_true(strcmp(s->agents[i - 1].name, s->agents[i].name) < 0);
+}
+
+/* The snapshot's agents stay sorted by name from build to build (it reuses
+ * the last order when it still holds): agents joining, leaving, coming back. */
+static void test_agent_order(void **state)
+{
+	struct fixture *f = *state;
+	struct snapshot s;
+	const char *names[] = { "Zoe", "Max", "Bea", "Kim", "Ann" };
+	memset(&s, 0, sizeof s);
+	for (int i = 0; i < 5; i++) {
+		feed(f, "%lld|NONE|sales|%s|ADDMEMBER|", (long long)T0 + i, names[i]);
+		snapshot_build(&s, f->m, &f->cfg);
+		assert_int_equal(s.n_agents, i + 1);
+		assert_by_name(&s);
+	}
+	snapshot_build(&s, f->m, &f->cfg);
+	assert_by_name(&s);
+	feed(f, "%lld|NONE|sales|Bea|REMOVEMEMBER|", (long long)T0 + 10);
+	snapshot_build(&s, f->m, &f->cfg);
+	assert_int_equal(s.n_agents, 4);
+	assert_by_name(&s);
+	feed(f, "%lld|NONE|sales|Bob|ADDMEMBER|", (long long)T0 + 11);
+	feed(f, "%lld|NONE|sales|Bea|ADDMEMBER|", (long long)T0 + 12);
+	snapshot_build(&s, f->m, &f->cfg);
+	assert_int_equal(s.n_agents, 6);
+	assert_by_name(&s);
+	assert_string_equal(s.agents[0].name, "Ann");
+	assert_string_equal(s.agents[2].name, "Bob");
+	snapshot_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_occupancy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queues_window_day, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_call_alert, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rna_rule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exposition, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_agent_made_up, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
