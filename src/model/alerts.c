@@ -323,7 +323,8 @@ double alert_rules_agent_level(const struct alert_rules *r, const char *metric)
 {
 	for (size_t i = 0; r && i < r->n; i++) {
 		const struct rule *x = &r->v[i];
-		if (!x->has_metric || strcmp(x->m.f->name, metric) != 0 || x->op == OP_BELOW)
+		if (!x->has_metric || rule_is_ct(x) || strcmp(x->m.f->name, metric) != 0 ||
+		    x->op == OP_BELOW)
 			continue;
 		for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
 			if (x->thr[lv].set)
