@@ -368,6 +368,12 @@ void history_set_status(struct history *h, const char *status, const char *detai
 	h->days_held = days_held;
 }
 
+const char *history_status(const struct history *h, const char **detail)
+{
+	*detail = h->detail;
+	return h->status;
+}
+
 static struct hq *hq_of(struct history *h, const char *name, bool add)
 {
 	int32_t i = add ? strmap_intern(&h->names, name) : strmap_find(&h->names, name);

@@ -99,6 +99,9 @@ void history_free(struct history *h);
 void history_set_status(struct history *h, const char *status, const char *detail,
                         const char *path, int64_t days_held);
 
+/* Returns the status set last ("ok", "off", "error") and its detail ("" for none). */
+const char *history_status(const struct history *h, const char **detail);
+
 /* Typical intervals of one board day: past_rows are the rows of the n_days
  * past days found (the same weekday, history_same_weekdays); day_start and
  * day_end bound today. A queue's typical interval at a time of day is the
