@@ -6,6 +6,7 @@ set -euo pipefail
 GEN="$SHARED/tools/gen-queue-log"
 export TZ=UTC
 export CCBOARD_CONFIG=/dev/null
+export XDG_STATE_HOME="${BUILDDIR:-/tmp}/e2e-tmp/state"   # the history database: never the home
 mkdir -p "${BUILDDIR:-/tmp}/e2e-tmp"
 TMP=$(mktemp -d "${BUILDDIR:-/tmp}/e2e-tmp/$(basename "$0" .sh).XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
