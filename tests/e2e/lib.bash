@@ -6,9 +6,9 @@ set -euo pipefail
 GEN="$SHARED/tools/gen-queue-log"
 export TZ=UTC
 export CCBOARD_CONFIG=/dev/null
-export XDG_STATE_HOME="${BUILDDIR:-/tmp}/e2e-tmp/state"   # the history database: never the home
 mkdir -p "${BUILDDIR:-/tmp}/e2e-tmp"
 TMP=$(mktemp -d "${BUILDDIR:-/tmp}/e2e-tmp/$(basename "$0" .sh).XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+export XDG_STATE_HOME="$TMP/state"   # the history database: the test's own, never the home
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
