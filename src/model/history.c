@@ -126,6 +126,7 @@ struct hist_recorder {
 	int day_start_min;
 	int64_t open;
 	int32_t open_day;
+	int64_t day_start, day_end;    /* the open interval's day (bounds are dear to compute) */
 	struct strmap names[2];        /* by kind: name -> index into series[kind] */
 	struct rec_series *series[2];
 	size_t cap[2];
@@ -280,7 +281,13 @@ size_t hist_recorder_before(struct hist_recorder *r, int64_t t, const struct mod
 		if (n)
 			emit(ctx, r->rows, n);
 	}
-	int32_t day = history_day_of(iv, r->day_start_min);
+	int32_t day = r->open_day;
+	if (iv < r->day_start || iv >= r->day_end) {
+		int y, mon, d;
+		util_day_bounds(iv, r->day_start_min, &r->day_start, &r->day_end);
+		util_local_date(r->day_start, &y, &mon, &d);
+		day = day_pack(y, mon, d);
+	}
 	if (r->open != 0 && day != r->open_day)
 		reset_bases(r);        /* the model's today starts again with that day */
 	r->open = iv;

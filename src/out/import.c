@@ -1,18 +1,21 @@
 /* import.c - past logs into the history database (see import.h). */
 #include "import.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "contact.h"
 #include "contacts.h"
 #include "history.h"
 #include "history_store.h"
-#include "linebuf.h"
+#include "replay_reader.h"
 #include "model.h"
 #include "queuelog.h"
 #include "textsafe.h"
@@ -94,24 +97,26 @@ static void on_contact(struct import *im, const char *line, size_t len)
 		model_advance(im->model, ce.ts_ms / 1000);
 }
 
-static void on_line(void *ctx, char *line, size_t len)
+/* One record of the reader thread: a parsed queue_log line, a contact line. */
+static void on_rec(struct import *im, const struct replay_rec *rec)
 {
-	struct import *im = ctx;
-	struct qevent ev;
-	im->st->lines++;
-	if (contact_line_is_event(line, len)) {
-		on_contact(im, line, len);
+	if (rec->what == REPLAY_BYTES) {
+		im->st->bytes += rec->n;
 		return;
 	}
-	enum ql_result r = queuelog_parse(line, len, &ev);
-	if (r == QL_BAD)
-		im->st->bad_lines++;
-	if (r != QL_EVENT)
+	im->st->lines++;
+	if (rec->what == REPLAY_CONTACT) {
+		on_contact(im, rec->line, rec->n);
 		return;
-	hist_recorder_before(im->rec, ev.time, im->model, im->contacts, on_rows, im);
-	enum model_verdict v = model_submit(im->model, &ev, MODEL_NO_WALL);
+	}
+	if (rec->result == QL_BAD)
+		im->st->bad_lines++;
+	if (rec->result != QL_EVENT)
+		return;
+	hist_recorder_before(im->rec, rec->ev.time, im->model, im->contacts, on_rows, im);
+	enum model_verdict v = model_submit(im->model, &rec->ev, MODEL_NO_WALL);
 	if (v == MODEL_APPLIED || v == MODEL_DUPLICATE)
-		contacts_on_qevent(im->contacts, &ev);
+		contacts_on_qevent(im->contacts, &rec->ev);
 	else
 		im->st->bad_lines++;
 }
@@ -130,46 +135,54 @@ static void show_progress(struct import *im, bool force)
 	     im->st->lines, mbs, eta);
 }
 
-/* Reads one file (plain or gzip) through the model. Returns 0, or -1 after a
+static bool is_gzip(int fd)
+{
+	unsigned char m[2];
+	return pread(fd, m, 2, 0) == 2 && m[0] == 0x1f && m[1] == 0x8b;
+}
+
+/* Reads one file (plain or gzip) through the model: read, framed and parsed
+ * on the replay's reader thread, applied here. Returns 0, or -1 after a
  * message naming it (what was read before the error stays). */
 static int import_file(struct import *im, const char *path)
 {
 	struct stat sb;
-	gzFile gz = gzopen(path, "rb");
-	if (gz == NULL) {
-		emsg(im->err, "ccboard: %s: cannot open\n", path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		emsg(im->err, "%sccboard: %s: %s\n", im->progress ? "\n" : "", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	gzbuffer(gz, 256 * 1024);
+	bool gz = is_gzip(fd);
 	im->file = path;
-	im->file_size = stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+	im->file_size = gz ? 0 : (uint64_t)sb.st_size;    /* no ETA through zlib */
 	im->t0 = mono_s();
-	struct linebuf lb;
-	linebuf_init(&lb, 64 * 1024);
-	char *buf = xmalloc(IMPORT_READ);
-	int n, rc = 0;
-	while ((n = gzread(gz, buf, IMPORT_READ)) > 0) {
-		im->st->bytes += (uint64_t)n;
-		im->file_pos = (uint64_t)gzoffset(gz);
-		linebuf_feed(&lb, buf, (size_t)n, on_line, im);
+	uint64_t bytes0 = im->st->bytes;
+	struct replay_reader *r = replay_reader_start(fd, IMPORT_READ, IMPORT_READ, 64 * 1024);
+	if (r == NULL)
+		fatal("cannot start a thread");
+	int err = 0, last = 0;
+	do {
+		struct replay_batch *b = replay_reader_next(r);
+		for (size_t i = 0; i < b->n_recs; i++)
+			on_rec(im, &b->recs[i]);
+		last = b->last;
+		err = b->err;
+		replay_reader_release(r, b);
+		im->file_pos = im->st->bytes - bytes0;
 		show_progress(im, false);
-	}
-	int errnum = Z_OK;
-	const char *what = gzerror(gz, &errnum);
-	if (n < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)) {
+	} while (!last);
+	replay_reader_stop(r);
+	close(fd);
+	if (err) {
 		emsg(im->err, "%sccboard: %s: %s (the lines before it are imported)\n",
 		     im->progress ? "\n" : "", path,
-		     errnum == Z_BUF_ERROR ? "truncated: unexpected end of the compressed data"
-		                           : what);
-		rc = -1;
-	} else {
-		linebuf_finish(&lb, on_line, im);   /* a last line without its newline */
+		     gz && err == EIO ? "truncated: unexpected end of the compressed data"
+		                      : strerror(err));
+		return -1;
 	}
-	im->st->bad_lines += linebuf_take_overlong(&lb);
-	linebuf_free(&lb);
-	free(buf);
-	gzclose(gz);
-	return rc;
+	return 0;
 }
 
 /* The time of a file's first line with one (INT64_MAX when none), to take
