@@ -7,6 +7,7 @@
 
 const struct ui_page *const ui_pages[] = {
 	&page_queues,
+	&page_today,        /* the fourth page, once the second and third are in */
 };
 const size_t ui_n_pages = sizeof ui_pages / sizeof ui_pages[0];
 

@@ -32,6 +32,7 @@ struct ui_page {
 };
 
 extern const struct ui_page page_queues;
+extern const struct ui_page page_today;     /* key 4: Today vs typical (SPEC 7) */
 
 /* The pages in key order (ui_pages[0] is key 1). */
 extern const struct ui_page *const ui_pages[];
