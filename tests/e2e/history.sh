@@ -97,3 +97,18 @@ wait $pid 2>/dev/null || true
 [ "$(sqlite3 "$TMP/e.sqlite3" 'PRAGMA integrity_check')" = ok ] || fail "integrity after kill -9 (live)"
 "$CCBOARD" -c "$TMP/e.ini" --import "$TMP/mon0.log" 2>/dev/null || fail "import after kill -9 (live)"
 pass "kill -9 mid-write (live): integrity ok, an import completes"
+
+# a database that cannot be opened: said in the JSON and as a source; the board goes on
+touch "$TMP/file"
+printf '[history]\npath = %s\n' "$TMP/file/sub/h.sqlite3" > "$TMP/bad.ini"
+"$CCBOARD" -c "$TMP/bad.ini" --replay --once --json "$TMP/today.log" > "$TMP/bad.json" 2>/dev/null \
+  || fail "an unusable database stopped the board"
+python3 - "$TMP/bad.json" <<'PY' || fail "the error is not shown"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["history"]["status"] == "error" and "cannot create" in s["history"]["detail"], s["history"]
+src = [x for x in s["sources"] if x.get("kind") == "history"]
+assert src and src[0]["state"] == "error", s["sources"]
+assert s["total"]["today"]["offered"] > 0
+PY
+pass "an unusable database: status error, a history source in error, the figures as ever"
