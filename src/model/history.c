@@ -448,13 +448,18 @@ void history_set_typical(struct history *h, int64_t day_start, int64_t day_end,
 		vs[k].n = xcalloc(nq * MODEL_MAX_INTERVALS + 1, sizeof *vs[k].n);
 	}
 	bool *has_voice = xcalloc(nq + 1, sizeof *has_voice);
+	int64_t last_start = INT64_MIN;
+	int tod = 0;
 	for (size_t i = 0; i < n_rows; i++) {
 		const struct hist_row *row = &rows[i];
 		if (row->kind != HIST_QUEUE)
 			continue;
 		size_t qi = (size_t)strmap_find(&h->names, row->name);
 		struct hq *q = &h->q[qi];
-		int tod = tod_slot(row->start);
+		if (row->start != last_start) {     /* rows come by start: one localtime each */
+			last_start = row->start;
+			tod = tod_slot(row->start);
+		}
 		for (int dup = 0; dup < 2; dup++) {
 			int s = slot_of_tod[dup][tod];
 			if (s < 0)

@@ -187,7 +187,8 @@ struct history_store *history_store_open(const char *path, int busy_ms, char **c
 		history_store_close(s);
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                                SQLITE_OPEN_NOMUTEX, NULL)   /* one thread uses it */
 	    != SQLITE_OK) {
 		*cause = xasprintf("%s", s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		history_store_close(s);
