@@ -330,6 +330,21 @@ static void history_before(struct app *app, int64_t t)
 		hist_recorder_before(app->hist.rec, t, app->model, app->contacts, on_hist_rows, app);
 }
 
+/* The wall clock closes an interval no event closed (a quiet queue), once an
+ * event opened one and no source is still reading a backlog (whose events
+ * close the intervals they belong to). */
+static void history_tick(struct app *app, int64_t now)
+{
+	if (app->hist.rec == NULL || hist_recorder_open(app->hist.rec) == 0)
+		return;
+	for (size_t i = 0; i < app->n_sources; i++) {
+		enum source_state st = app->sources[i]->info.state;
+		if (st == SRC_STARTING || st == SRC_LAGGING)
+			return;
+	}
+	history_before(app, now);
+}
+
 static void start_history(struct app *app)
 {
 	char *cause = NULL;
@@ -702,7 +717,7 @@ static void tick_once(struct app *app, int64_t now)
 	for (size_t i = 0; i < app->n_sources; i++)
 		source_tick(app->sources[i], now);
 	if (app->mode->clock == RUN_CLOCK_WALL) {
-		history_before(app, now);
+		history_tick(app, now);
 		demo_step(app, now);
 		model_advance(app->model, now);
 		contacts_advance(app->contacts, now * 1000);

@@ -98,6 +98,23 @@ wait $pid 2>/dev/null || true
 "$CCBOARD" -c "$TMP/e.ini" --import "$TMP/mon0.log" 2>/dev/null || fail "import after kill -9 (live)"
 pass "kill -9 mid-write (live): integrity ok, an import completes"
 
+# a live board reading a log of the last hours writes each interval with its
+# own calls, and the open one when it stops
+printf '[history]\npath = %s\n' "$TMP/f.sqlite3" > "$TMP/f.ini"
+"$CCBOARD" -c "$TMP/f.ini" --headless "$TMP/live.log" 2>/dev/null &
+pid=$!
+want=$(awk -F'|' '$5 ~ /^(CONNECT|ABANDON|EXITWITHTIMEOUT|EXITWITHKEY|EXITEMPTY|WITHDRAW)$/' "$TMP/live.log" | wc -l)
+for _ in $(seq 500); do
+  n=$(sqlite3 "$TMP/f.sqlite3" 'SELECT count(*) FROM voice' 2>/dev/null || echo 0)
+  [ "${n:-0}" -ge 20 ] && break
+  sleep 0.02
+done
+kill -TERM $pid; wait $pid || fail "the live board's exit"
+got=$(sqlite3 "$TMP/f.sqlite3" 'SELECT count(*), sum(offered), max(offered) FROM voice')
+[ "${got%%|*}" -ge 20 ] && [ "$(echo "$got" | cut -d'|' -f2)" = "$want" ] \
+  || fail "live rows: $got (want >= 20 intervals and $want calls in all)"
+pass "live: $got (intervals, calls, most in one) for $want calls in the log"
+
 # a database that cannot be opened: said in the JSON and as a source; the board goes on
 touch "$TMP/file"
 printf '[history]\npath = %s\n' "$TMP/file/sub/h.sqlite3" > "$TMP/bad.ini"
