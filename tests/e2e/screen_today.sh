@@ -24,6 +24,7 @@ wait_for() {  # text
 
 tm new-session -d -x 80 -y 24 -e LANG=C.UTF-8 -e TZ=UTC -e TERM=xterm-256color \
 	"$CCBOARD -c $TMP/h.ini --replay --view today $TMP/today.log"
+wait_for "today.log done"      # the replay read to its end: the day as it ends
 wait_for "peak ×1.60 so far"
 for text in "Today vs typical" "^Today    [▁▂▃▄▅▆▇█]" "^Typical  " "^         08 " "^Forecast 15:45 16" \
 	"^sales .* 280 .* 175 .*×1.60" "─ Staffing ─"; do
