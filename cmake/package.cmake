@@ -50,7 +50,9 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "procps")
 # man-db, so that "man ccboard" works on a minimal system (apt installs what
 # is recommended unless told not to).
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "man-db")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "asterisk, prometheus, prometheus-alertmanager")
+# libsqlite3-0 and zlib1g (the history database, .gz logs) come from
+# dpkg-shlibdeps; the sqlite3 shell reads the history database by hand.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "asterisk, prometheus, prometheus-alertmanager, sqlite3")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # cpack marks nothing as a conffile by itself: dpkg keeps an edited
 # /etc/ccboard/config.ini across upgrades only when it is listed here.

@@ -20,7 +20,10 @@
 #include "alerts.h"
 #include "config.h"
 #include "demo.h"
+#include "history.h"
+#include "history_store.h"
 #include "http.h"
+#include "import.h"
 #include "model.h"
 #include "out_print.h"
 #include "out_screen.h"
@@ -39,6 +42,7 @@
 
 struct options {
 	bool demo, replay, once, json, check_config, headless;
+	bool import;                     /* --import FILE...: into the history database */
 	const char *config_path;
 	const char *http;                /* --http ADDR */
 	const char *theme;
@@ -78,6 +82,15 @@ struct app {
 	bool stopping, finished;
 	bool printed_last;               /* the snapshot owed at the end is out */
 	int *src_seen;                   /* headless: each source's state last logged, +1 */
+	struct app_history {             /* SPEC 7: the database, its picture, the recorder */
+		struct history_store *store;
+		struct history *h;
+		struct hist_recorder *rec;   /* NULL: this run does not write (a replay) */
+		char *path;
+		bool reported;               /* its first error went to stderr */
+		double write_ms_max;         /* the longest interval write so far */
+		int64_t load_tried;          /* when the typical day was last read */
+	} hist;
 	int exit_code;
 };
 
@@ -107,6 +120,7 @@ static void usage(FILE *out)
 	      "  --json               no screen: print snapshots as JSON, one per line\n"
 	      "  --headless           no screen: sources, alerts and HTTP as a service\n"
 	      "  --http ADDR          serve /metrics, /snapshot, /healthz, /events on ADDR\n"
+	      "  --import FILE...     load past logs (plain or .gz) into the history database\n"
 	      "  -c, --config FILE    configuration file\n"
 	      "      --check-config   validate the configuration and exit\n"
 	      "  -t, --theme NAME     colour theme (default, light, high-contrast, colorblind, mono)\n"
@@ -123,7 +137,7 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_DEMO = 256, OPT_REPLAY, OPT_ONCE, OPT_JSON, OPT_CHECK, OPT_SEED, OPT_HEADLESS,
-	       OPT_HTTP, OPT_VIEW, OPT_DEMO_SPEED };
+	       OPT_HTTP, OPT_VIEW, OPT_DEMO_SPEED, OPT_IMPORT };
 	static const struct option longopts[] = {
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "replay", no_argument, NULL, OPT_REPLAY },
@@ -137,6 +151,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "http", required_argument, NULL, OPT_HTTP },
 		{ "view", required_argument, NULL, OPT_VIEW },
+		{ "import", no_argument, NULL, OPT_IMPORT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -157,6 +172,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_CHECK:  o->check_config = true; break;
 		case OPT_HEADLESS: o->headless = true; break;
 		case OPT_HTTP:   o->http = optarg; break;
+		case OPT_IMPORT: o->import = true; break;
 		case 'c':        o->config_path = optarg; break;
 		case 't':        o->theme = optarg; break;
 		case OPT_VIEW:
@@ -289,6 +305,163 @@ static void reload_config(struct app *app)
 	free(errors);
 }
 
+/* ---- history (SPEC 7) -------------------------------------------------------- */
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The database failed: said in the JSON and as a pseudo-source (and once on
+ * stderr off the screen); the board goes on without it. */
+static void hist_error(struct app *app, const char *cause)
+{
+	history_set_status(app->hist.h, "error", cause, app->hist.path, -1);
+	if (!app->hist.reported && !app->mode->screen)
+		eprintf("ccboard: history %s: %s (the board goes on without it)\n",
+		        app->hist.path ? app->hist.path : "", cause);
+	app->hist.reported = true;
+}
+
+/* An interval closed (or the run ends): its rows in one small transaction. */
+static void on_hist_rows(void *ctx, const struct hist_row *rows, size_t n)
+{
+	struct app *app = ctx;
+	char *cause = NULL;
+	double t0 = mono_ms();
+	if (history_store_write(app->hist.store, rows, n, &cause) < 0) {
+		hist_error(app, cause);
+		free(cause);
+		return;
+	}
+	double ms = mono_ms() - t0;
+	if (ms > app->hist.write_ms_max)
+		app->hist.write_ms_max = ms;
+	history_set_status(app->hist.h, "ok", NULL, app->hist.path,
+	                   history_store_days(app->hist.store));
+}
+
+/* Before what happens at t (an event, the tick) is applied: closes the
+ * interval it ends. */
+static void history_before(struct app *app, int64_t t)
+{
+	if (app->hist.rec && app->hist.store)
+		hist_recorder_before(app->hist.rec, t, app->model, app->contacts, on_hist_rows, app);
+}
+
+/* The wall clock closes an interval no event closed (a quiet queue), once an
+ * event opened one and no source is still reading a backlog (whose events
+ * close the intervals they belong to). */
+static void history_tick(struct app *app, int64_t now)
+{
+	if (app->hist.rec == NULL || hist_recorder_open(app->hist.rec) == 0)
+		return;
+	for (size_t i = 0; i < app->n_sources; i++) {
+		enum source_state st = app->sources[i]->info.state;
+		if (st == SRC_STARTING || st == SRC_LAGGING)
+			return;
+	}
+	history_before(app, now);
+}
+
+static void start_history(struct app *app)
+{
+	char *cause = NULL;
+	app->hist.h = history_new();
+	if (!app->cfg.history)
+		return;
+	app->hist.path = app->cfg.history_path ? xstrdup(app->cfg.history_path)
+	                                       : history_default_path();
+	if (app->hist.path == NULL) {
+		hist_error(app, "no $XDG_STATE_HOME or $HOME for the database");
+		return;
+	}
+	/* a write waits at most 50 ms for another writer: the loop must go on */
+	app->hist.store = history_store_open(app->hist.path, 50, &cause);
+	if (app->hist.store == NULL) {
+		hist_error(app, cause);
+		free(cause);
+		return;
+	}
+	history_set_status(app->hist.h, "ok", NULL, app->hist.path,
+	                   history_store_days(app->hist.store));
+	/* a replay reads the past; --import is what writes past logs */
+	if (app->mode->clock == RUN_CLOCK_WALL)
+		app->hist.rec = hist_recorder_new(app->cfg.day_start_min);
+}
+
+/* The run ends: the open interval as it stands, then the database closed. */
+static void finish_history(struct app *app)
+{
+	if (app->hist.rec && app->hist.store && app->model)
+		hist_recorder_flush(app->hist.rec, app->model, app->contacts, on_hist_rows, app);
+	hist_recorder_free(app->hist.rec);
+	history_store_close(app->hist.store);
+	history_free(app->hist.h);
+	free(app->hist.path);
+}
+
+/* Hands s the picture of the past: the typical day (read again when the day
+ * changes; a failed read is tried again a minute later) and today against it. */
+static void history_refresh(struct app *app, struct snapshot *s)
+{
+	struct history *h = app->hist.h;
+	s->history = h;
+	int64_t now = model_now(app->model), start, end;
+	if (app->hist.store == NULL || now == 0)
+		return;
+	util_day_bounds(now, app->cfg.day_start_min, &start, &end);
+	if (history_typical_day(h) != start && now - app->hist.load_tried >= 60) {
+		char *cause = NULL;
+		app->hist.load_tried = now;
+		if (history_store_load(app->hist.store, h, start, end, app->cfg.day_start_min,
+		                       app->cfg.history_weeks, app->cfg.defaults.wrapup_s, &cause) < 0)
+			hist_error(app, cause);
+		free(cause);
+	}
+	for (size_t i = 0; i < s->n_queues; i++)
+		history_observe(h, s->queues[i].name, s->queues[i].intervals, s->queues[i].n_intervals,
+		                s->as_of);
+}
+
+/* The database's trouble as a pseudo-source; false while it has none. */
+static bool history_health(const struct app *app, struct snap_source *out)
+{
+	const char *detail;
+	if (app->hist.h == NULL || strcmp(history_status(app->hist.h, &detail), "error") != 0)
+		return false;
+	memset(out, 0, sizeof *out);
+	snprintf(out->name, sizeof out->name, "%s", app->hist.path ? app->hist.path : "history");
+	out->kind = "history";
+	out->state = SRC_ERROR;
+	snprintf(out->detail, sizeof out->detail, "history: %s", detail);
+	return true;
+}
+
+/* ccboard --import FILE...: a batch run, no loop. */
+static int run_import(struct app *app)
+{
+	if (app->opt.n_sources == 0) {
+		fputs("ccboard: --import needs files\nTry 'ccboard --help'.\n", stderr);
+		return 2;
+	}
+	if (!app->cfg.history) {
+		fputs("ccboard: --import: history is off in the configuration\n", stderr);
+		return 2;
+	}
+	char *path = app->cfg.history_path ? xstrdup(app->cfg.history_path) : history_default_path();
+	if (path == NULL) {
+		fputs("ccboard: --import: no $XDG_STATE_HOME or $HOME for the database\n", stderr);
+		return 2;
+	}
+	int rc = import_run(&app->cfg, path, app->opt.sources, app->opt.n_sources,
+	                    isatty(STDERR_FILENO), stderr, NULL);
+	free(path);
+	return rc;
+}
+
 /* ---- events ----------------------------------------------------------------- */
 
 static int64_t app_ms(const struct app *app);
@@ -306,6 +479,8 @@ static void apply_event(struct app *app, struct source *src, const struct qevent
 		if (now != 0 && ev->time > now && ev->time <= wall + app->cfg.defaults.future_slack_s)
 			refresh(app, true);
 	}
+	if (ev->time <= wall + app->cfg.defaults.future_slack_s)
+		history_before(app, ev->time);
 	enum model_verdict v = model_submit(app->model, ev, wall);
 	if (v != MODEL_APPLIED && v != MODEL_DUPLICATE)
 		src->info.bad_lines++;
@@ -320,7 +495,8 @@ static void on_contact(void *ctx, struct source *src, const struct contact_event
 
 	if (ce->ts_ms / 1000 > app_ms(app) / 1000 + app->cfg.defaults.future_slack_s)
 		src->info.bad_lines++;     /* from the future, as a queue_log line (SPEC 3) */
-	else if (contacts_apply(app->contacts, ce) >= CONTACTS_UNPLACED)
+	else if (history_before(app, ce->ts_ms / 1000),
+	         contacts_apply(app->contacts, ce) >= CONTACTS_UNPLACED)
 		src->info.bad_lines++;
 	else if (app->mode->clock == RUN_CLOCK_REPLAY)
 		model_advance(app->model, ce->ts_ms / 1000);   /* a replay's clock: every line */
@@ -450,7 +626,8 @@ static void collect_sources(void *ctx, struct snapshot *s)
 {
 	struct app *app = ctx;
 	s->contacts = app->contacts;
-	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 2 +
+	history_refresh(app, s);
+	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 3 +
 	           app->out.n;
 	size_t k = 0;
 	log_source_changes(app);
@@ -469,6 +646,8 @@ static void collect_sources(void *ctx, struct snapshot *s)
 		app->alertlog_reported = true;
 		k++;
 	}
+	if (history_health(app, &s->sources[k]))
+		k++;
 	k += outputs_health(&app->out, &s->sources[k], n - k);
 	s->n_sources = k;
 }
@@ -588,6 +767,7 @@ static void tick_once(struct app *app, int64_t now)
 	for (size_t i = 0; i < app->n_sources; i++)
 		source_tick(app->sources[i], now);
 	if (app->mode->clock == RUN_CLOCK_WALL) {
+		history_tick(app, now);
 		demo_step(app, now);
 		model_advance(app->model, now);
 		contacts_advance(app->contacts, now * 1000);
@@ -846,11 +1026,14 @@ static int run(struct app *app)
 		        errors, errors == 1 ? "" : "s");
 		return 2;
 	}
+	if (app->opt.import)
+		return run_import(app);
 	app->model = model_new(&app->cfg);
 	struct contacts_conf cc;
 	contacts_conf_from(&cc, &app->cfg);
 	app->contacts = contacts_new(&cc);
 	app->alerts = alerts_new(app->cfg.alert_rules);
+	start_history(app);
 	start_signals(app);
 	if (start_outputs(app) != 0)
 		return 2;
@@ -921,6 +1104,7 @@ int main(int argc, char **argv)
 		eprintf("ccboard: internal: handles left open at exit\n");
 	tick_stats_report();
 	alerts_free(app.alerts);
+	finish_history(&app);
 	model_free(app.model);
 	contacts_free(app.contacts);
 	demo_free(app.demo);

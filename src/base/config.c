@@ -26,7 +26,8 @@ enum key_scope {
 	KS_QUEUE = 1u << 2,
 	KS_SOURCES = 1u << 3,
 	KS_AMI = 1u << 4,
-	KS_HTTP = 1u << 5
+	KS_HTTP = 1u << 5,
+	KS_HISTORY = 1u << 6
 };
 #define KS_QUEUE_CONF (KS_DEFAULTS | KS_QUEUE)
 
@@ -125,6 +126,12 @@ static const struct config_key config_keys[] = {
 	  "largest POST /events body; a larger one gets 413" },
 	{ KS_HTTP, "agent_metrics", KT_BOOL, "no", 0, 0, NULL, CFG(http_agent_metrics),
 	  "/metrics has series per agent too (one set per agent: mind the cardinality)" },
+	{ KS_GENERAL | KS_HISTORY, "history", KT_BOOL, "yes", 0, 0, NULL, CFG(history),
+	  "keep each 15-minute interval in the history database (no: none is opened)" },
+	{ KS_HISTORY, "path", KT_PATH, NULL, 0, 0, NULL, CFG(history_path),
+	  "the history database; default $XDG_STATE_HOME/ccboard/history.sqlite3" },
+	{ KS_HISTORY, "history_weeks", KT_INT, "8", 1, 52, NULL, CFG(history_weeks),
+	  "typical: the median of the same weekday's interval over this many weeks that have data" },
 };
 
 #define N_KEYS (sizeof config_keys / sizeof config_keys[0])
@@ -281,7 +288,7 @@ static void free_strings(void *base, unsigned scope)
 
 void config_free(struct config *cfg)
 {
-	free_strings(cfg, KS_GENERAL | KS_SOURCES | KS_AMI | KS_HTTP);
+	free_strings(cfg, KS_GENERAL | KS_SOURCES | KS_AMI | KS_HTTP | KS_HISTORY);
 	free_strings(&cfg->defaults, KS_QUEUE_CONF);
 	for (size_t i = 0; i < cfg->n_queues; i++) {
 		free_strings(&cfg->queues[i], KS_QUEUE_CONF);
@@ -316,7 +323,7 @@ const char *config_sl_formula_name(enum sl_formula f)
 /* ---- loading ----------------------------------------------------------- */
 
 enum section_kind { SK_NONE, SK_GENERAL, SK_DEFAULTS, SK_QUEUE, SK_AGENTS, SK_SOURCES,
-	SK_AMI, SK_HTTP, SK_ALERT, SK_CHANNEL, SK_UNKNOWN };
+	SK_AMI, SK_HTTP, SK_HISTORY, SK_ALERT, SK_CHANNEL, SK_UNKNOWN };
 
 struct seen {                   /* a section or key already read, for duplicates */
 	char *name;                 /* "[section]" or "[section]\nkey" */
@@ -488,6 +495,7 @@ static void section_begin(struct load *ld, const char *name)
 	static const struct { const char *name; enum section_kind kind; } fixed[] = {
 		{ "general", SK_GENERAL }, { "defaults", SK_DEFAULTS }, { "agents", SK_AGENTS },
 		{ "sources", SK_SOURCES }, { "ami", SK_AMI }, { "http", SK_HTTP },
+		{ "history", SK_HISTORY },
 	};
 	snprintf(ld->section, sizeof ld->section, "[%s]", name);
 	ld->kind = SK_UNKNOWN;
@@ -528,6 +536,8 @@ static const char *scope_sections(unsigned scope)
 		return "[general]";
 	if (scope & KS_HTTP)
 		return "[http]";
+	if (scope & KS_HISTORY)
+		return "[history]";
 	return "[ami]";
 }
 
@@ -546,7 +556,8 @@ static void table_set(struct load *ld, const char *name, const char *value)
 {
 	static const unsigned scope_of[] = { [SK_GENERAL] = KS_GENERAL,
 		[SK_DEFAULTS] = KS_DEFAULTS, [SK_QUEUE] = KS_QUEUE,
-		[SK_SOURCES] = KS_SOURCES, [SK_AMI] = KS_AMI, [SK_HTTP] = KS_HTTP };
+		[SK_SOURCES] = KS_SOURCES, [SK_AMI] = KS_AMI, [SK_HTTP] = KS_HTTP,
+		[SK_HISTORY] = KS_HISTORY };
 	struct config *cfg = ld->cfg;
 	unsigned scope = scope_of[ld->kind];
 	const struct config_key *k = key_find(scope, name);

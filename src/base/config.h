@@ -85,6 +85,10 @@ struct config {
 	char *http_token_file;   /* NULL: POST /events refused */
 	int http_max_body;       /* bytes; 1M */
 	bool http_agent_metrics; /* series per agent in /metrics; false */
+	/* history (SPEC 7) */
+	bool history;            /* [general] history: yes; no: no database at all */
+	char *history_path;      /* [history] path; NULL: $XDG_STATE_HOME/ccboard/history.sqlite3 */
+	int history_weeks;       /* [history] history_weeks: 8 */
 	/* for the file-permission warning on secrets */
 	bool has_secret;
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "alerts.h"
+#include "history.h"
 #include "figures.h"
 #include "textsafe.h"
 #include "util.h"
@@ -635,6 +636,8 @@ static json_t *snapshot_json(const struct snapshot *s)
 	json_object_set_new(root, "agents", agent_stats_json(s));
 	if (s->contacts)
 		contacts_json(s->contacts, root, json_contact_queue, (void *)s);
+	if (s->history)
+		history_json(s->history, root, s->as_of);
 	json_object_set_new(root, "input", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 	                    "events", (json_int_t)s->stats.events,
 	                    "duplicates", (json_int_t)s->stats.duplicates,

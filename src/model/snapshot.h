@@ -13,6 +13,8 @@
 #include "contacts.h"
 #include "agent_stats.h"
 
+struct history;   /* history.h */
+
 struct snap_period {
 	struct counts c;
 	struct derived d;
@@ -110,7 +112,8 @@ struct snapshot {
 	const char *site;
 	char sla[32];
 	const struct config *cfg;           /* the settings it was built with */
-	const struct contacts *contacts;    /* SPEC 6 contacts, or NULL (set by the caller) */                       /* "80/20" of the defaults */
+	const struct contacts *contacts;    /* SPEC 6 contacts, or NULL (set by the caller) */
+	const struct history *history;      /* SPEC 7 typical/peak/forecast, or NULL (the caller) */                       /* "80/20" of the defaults */
 	/* storage behind the pointers above, reused from build to build */
 	struct snap_caller *caller_pool;
 	size_t cap_callers, cap_agents;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define REPLAY_BATCHES 4
 #define REPLAY_CHUNK (64 * 1024)      /* bytes of parsed strings per chunk */
@@ -37,6 +38,8 @@ struct replay_reader {
 	struct replay_batch *free_list;    /* under lock */
 	struct replay_batch *ready, **ready_tail; /* under lock; FIFO */
 	struct replay_batch *all[REPLAY_BATCHES];
+	bool gz_checked;                   /* a gzip file is read through gz */
+	gzFile gz;
 };
 
 static struct replay_rec *batch_push(struct replay_batch *b)
@@ -163,6 +166,28 @@ static void reader_overlong(struct replay_reader *r, struct replay_batch *b)
 	}
 }
 
+/* Reads up to read_bytes at the reader's offset; a gzip file (its magic at
+ * offset 0) is read uncompressed, and its truncation is an error (EIO). */
+static ssize_t reader_pread(struct replay_reader *r, char *buf)
+{
+	unsigned char magic[2];
+	if (!r->gz_checked) {
+		r->gz_checked = true;
+		int fd = pread(r->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
+		       ? dup(r->fd) : -1;
+		r->gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+	}
+	if (r->gz == NULL)
+		return pread(r->fd, buf, r->read_bytes, r->offset);
+	int n = gzread(r->gz, buf, (unsigned)r->read_bytes), err = Z_OK;
+	gzerror(r->gz, &err);
+	if (n < 0 || (n == 0 && err != Z_OK && err != Z_STREAM_END)) {
+		errno = EIO;
+		return -1;
+	}
+	return n;
+}
+
 /* One read, as the file source makes them on its own: a pass ends once
  * pass_bytes are read, or with the file, whose end hands out a held partial
  * line. */
@@ -172,7 +197,7 @@ static void reader_read(struct replay_reader *r, struct replay_batch *b)
 	ssize_t n;
 
 	do
-		n = pread(r->fd, b->buf, r->read_bytes, r->offset);
+		n = reader_pread(r, b->buf);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0) {
 		b->err = n < 0 ? errno : 0;
@@ -237,6 +262,8 @@ static void reader_free(struct replay_reader *r)
 	for (int i = 0; i < REPLAY_BATCHES; i++)
 		batch_free(r->all[i]);
 	linebuf_free(&r->lb);
+	if (r->gz)
+		gzclose(r->gz);
 	free(r);
 }
 

@@ -9,6 +9,7 @@ const struct ui_page *const ui_pages[] = {
 	&page_queues,
 	&page_channels,
 	&page_customers,
+	&page_today,
 	&page_agents,
 };
 const size_t ui_n_pages = sizeof ui_pages / sizeof ui_pages[0];

@@ -38,6 +38,7 @@ extern const struct ui_page page_agents;
 /* The Agents grid's tile width for n agents in w columns by h rows: the widest
  * that fits them all, or the narrowest (then the grid pages). */
 int page_agents_tile_width(int n, int w, int h);
+extern const struct ui_page page_today;     /* key 4: Today vs typical (SPEC 7) */
 
 /* The pages in key order (ui_pages[0] is key 1). */
 extern const struct ui_page *const ui_pages[];

@@ -9,5 +9,6 @@ export CCBOARD_CONFIG=/dev/null
 mkdir -p "${BUILDDIR:-/tmp}/e2e-tmp"
 TMP=$(mktemp -d "${BUILDDIR:-/tmp}/e2e-tmp/$(basename "$0" .sh).XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+export XDG_STATE_HOME="$TMP/state"   # the history database: the test's own, never the home
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }

@@ -1,0 +1,451 @@
+/* history_store.c - the history database on SQLite (see history_store.h). */
+#include "history_store.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "strmap.h"
+#include "util.h"
+
+struct history_store {
+	sqlite3 *db;
+	sqlite3_stmt *put[2], *del[2];     /* [0] voice, [1] contact */
+	sqlite3_stmt *series_add, *series_get, *day_add;
+	struct strmap series[2];           /* by kind: name -> index into ids */
+	int64_t *ids[2];
+	size_t cap[2];
+	bool in_tx;
+};
+
+static const char *const kind_names[] = { "queue", "channel" };
+static const char *const tables[] = { "voice", "contact" };
+
+char *history_default_path(void)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	if (state && *state)
+		return xasprintf("%s/ccboard/history.sqlite3", state);
+	if (home && *home)
+		return xasprintf("%s/.local/state/ccboard/history.sqlite3", home);
+	return NULL;
+}
+
+/* mkdir -p of path's directory. */
+static int make_parent(const char *path, char **cause)
+{
+	char *dir = xstrdup(path);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			*cause = xasprintf("cannot create %s: %s", dir, strerror(errno));
+			free(dir);
+			return -1;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return 0;
+}
+
+static int fail(struct history_store *s, char **cause, const char *what)
+{
+	*cause = xasprintf("%s: %s", what, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int exec(struct history_store *s, const char *sql, char **cause)
+{
+	char *err = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) == SQLITE_OK)
+		return 0;
+	*cause = xasprintf("%s", err ? err : sqlite3_errmsg(s->db));
+	sqlite3_free(err);
+	return -1;
+}
+
+/* The CREATE TABLE of a counts table, from the column list. */
+static char *table_sql(const char *table, const struct hist_column *cols)
+{
+	size_t cap = 4096, len = 0;
+	char *sql = xmalloc(cap);
+	len += (size_t)snprintf(sql, cap,
+	                        "CREATE TABLE %s (start INTEGER NOT NULL, series INTEGER NOT NULL"
+	                        " REFERENCES series(id)", table);
+	for (const struct hist_column *c = cols; c->name; c++)
+		len += (size_t)snprintf(sql + len, cap - len, ", %s INTEGER NOT NULL DEFAULT 0",
+		                        c->name);
+	snprintf(sql + len, cap - len, ", PRIMARY KEY (start, series)) WITHOUT ROWID;");
+	return sql;
+}
+
+/* Version 0 -> 1: the first schema. */
+static int migrate_1(struct history_store *s, char **cause)
+{
+	char *voice = table_sql("voice", history_voice_columns);
+	char *contact = table_sql("contact", history_contact_columns);
+	char *sql = xasprintf(
+		"CREATE TABLE series (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,"
+		" UNIQUE (kind, name));"
+		"CREATE TABLE days (day INTEGER PRIMARY KEY);%s%s", voice, contact);
+	int rc = exec(s, sql, cause);
+	free(voice);
+	free(contact);
+	free(sql);
+	return rc;
+}
+
+/* Each step takes the schema from version i to i + 1. */
+static int (*const migrations[])(struct history_store *, char **) = { migrate_1 };
+
+static int user_version(struct history_store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int migrate(struct history_store *s, char **cause)
+{
+	int n = (int)(sizeof migrations / sizeof migrations[0]);
+	if (exec(s, "BEGIN IMMEDIATE", cause) < 0)
+		return -1;
+	int v = user_version(s);
+	if (v < 0 || v > n) {
+		exec(s, "ROLLBACK", cause);
+		free(*cause);
+		*cause = v < 0 ? xasprintf("cannot read the schema version: %s", sqlite3_errmsg(s->db))
+		               : xasprintf("schema version %d is newer than this ccboard's (%d)", v, n);
+		return -1;
+	}
+	for (; v < n; v++) {
+		char *pragma = xasprintf("PRAGMA user_version = %d", v + 1);
+		int rc = migrations[v](s, cause) < 0 ? -1 : exec(s, pragma, cause);
+		free(pragma);
+		if (rc < 0) {
+			char *ignored = NULL;
+			exec(s, "ROLLBACK", &ignored);
+			free(ignored);
+			return -1;
+		}
+	}
+	return exec(s, "COMMIT", cause);
+}
+
+static char *put_sql(int k)
+{
+	const struct hist_column *cols = k ? history_contact_columns : history_voice_columns;
+	size_t cap = 4096, len = 0;
+	char *sql = xmalloc(cap);
+	len += (size_t)snprintf(sql, cap, "INSERT OR REPLACE INTO %s (start, series", tables[k]);
+	for (const struct hist_column *c = cols; c->name; c++)
+		len += (size_t)snprintf(sql + len, cap - len, ", %s", c->name);
+	len += (size_t)snprintf(sql + len, cap - len, ") VALUES (?, ?");
+	for (const struct hist_column *c = cols; c->name; c++)
+		len += (size_t)snprintf(sql + len, cap - len, ", ?");
+	snprintf(sql + len, cap - len, ")");
+	return sql;
+}
+
+static int prepare(struct history_store *s, char **cause)
+{
+	for (int k = 0; k < 2; k++) {
+		char *sql = put_sql(k);
+		char *del = xasprintf("DELETE FROM %s WHERE start = ? AND series = ?", tables[k]);
+		int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->put[k], NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_prepare_v3(s->db, del, -1, SQLITE_PREPARE_PERSISTENT, &s->del[k], NULL);
+		free(sql);
+		free(del);
+		if (rc != SQLITE_OK)
+			return fail(s, cause, "prepare");
+	}
+	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO series (kind, name) VALUES (?, ?)", -1,
+	                       &s->series_add, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "SELECT id FROM series WHERE kind = ? AND name = ?", -1,
+	                       &s->series_get, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO days (day) VALUES (?)", -1,
+	                       &s->day_add, NULL) != SQLITE_OK)
+		return fail(s, cause, "prepare");
+	return 0;
+}
+
+struct history_store *history_store_open(const char *path, int busy_ms, char **cause)
+{
+	struct history_store *s = xcalloc(1, sizeof *s);
+	strmap_init(&s->series[0]);
+	strmap_init(&s->series[1]);
+	if (make_parent(path, cause) < 0) {
+		history_store_close(s);
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                                SQLITE_OPEN_NOMUTEX, NULL)   /* one thread uses it */
+	    != SQLITE_OK) {
+		*cause = xasprintf("%s", s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		history_store_close(s);
+		return NULL;
+	}
+	sqlite3_busy_timeout(s->db, busy_ms);
+	/* WAL: readers never wait on the writer, and a crash mid-write leaves the
+	 * last committed interval; NORMAL: a commit is one write, no fsync per
+	 * transaction (a power cut may lose the last intervals, never consistency) */
+	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", cause) < 0 ||
+	    migrate(s, cause) < 0 || prepare(s, cause) < 0) {
+		history_store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void history_store_close(struct history_store *s)
+{
+	if (s == NULL)
+		return;
+	for (int k = 0; k < 2; k++) {
+		sqlite3_finalize(s->put[k]);
+		sqlite3_finalize(s->del[k]);
+		strmap_free(&s->series[k]);
+		free(s->ids[k]);
+	}
+	sqlite3_finalize(s->series_add);
+	sqlite3_finalize(s->series_get);
+	sqlite3_finalize(s->day_add);
+	if (s->db)
+		sqlite3_close(s->db);
+	free(s);
+}
+
+/* The id of series (kind, name), added when new; -1 on error. */
+static int64_t series_id(struct history_store *s, enum hist_kind kind, const char *name)
+{
+	int32_t i = strmap_find(&s->series[kind], name);
+	if (i >= 0)
+		return s->ids[kind][i];
+	int64_t id = -1;
+	sqlite3_stmt *st[] = { s->series_add, s->series_get };
+	for (int j = 0; j < 2; j++) {
+		sqlite3_reset(st[j]);
+		sqlite3_bind_text(st[j], 1, kind_names[kind], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st[j], 2, name, -1, SQLITE_TRANSIENT);
+		int rc = sqlite3_step(st[j]);
+		if (j == 1 && rc == SQLITE_ROW)
+			id = sqlite3_column_int64(st[j], 0);
+		else if (rc != SQLITE_DONE)
+			return -1;
+	}
+	sqlite3_reset(s->series_get);
+	i = strmap_intern(&s->series[kind], name);
+	if ((size_t)i >= s->cap[kind]) {
+		s->cap[kind] = s->cap[kind] ? s->cap[kind] * 2 : 16;
+		s->ids[kind] = xrealloc(s->ids[kind], s->cap[kind] * sizeof *s->ids[kind]);
+	}
+	s->ids[kind][i] = id;
+	return id;
+}
+
+static int step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* One row's table k (voice or contact): replaced, or deleted when empty. */
+static int put_one(struct history_store *s, const struct hist_row *row, int k, int64_t id,
+                   bool empty)
+{
+	if (empty) {
+		sqlite3_bind_int64(s->del[k], 1, row->start);
+		sqlite3_bind_int64(s->del[k], 2, id);
+		return step_done(s->del[k]);
+	}
+	sqlite3_stmt *st = s->put[k];
+	sqlite3_bind_int64(st, 1, row->start);
+	sqlite3_bind_int64(st, 2, id);
+	const struct hist_column *cols = k ? history_contact_columns : history_voice_columns;
+	for (int c = 0; cols[c].name; c++) {
+		int64_t v = k ? row->ct.v[cols[c].offset]
+		              : *(const int64_t *)(const void *)((const char *)&row->voice +
+		                                                  cols[c].offset);
+		sqlite3_bind_int64(st, c + 3, v);
+	}
+	return step_done(st);
+}
+
+static int put_row(struct history_store *s, const struct hist_row *row)
+{
+	int64_t id = series_id(s, row->kind, row->name);
+	if (id < 0)
+		return -1;
+	bool empty = hist_row_empty(row);
+	if (!empty) {
+		sqlite3_bind_int(s->day_add, 1, row->day);
+		if (step_done(s->day_add) < 0)
+			return -1;
+	}
+	if (row->has_voice && put_one(s, row, 0, id, empty) < 0)
+		return -1;
+	if (row->has_ct && put_one(s, row, 1, id, empty) < 0)
+		return -1;
+	return 0;
+}
+
+int history_store_begin(struct history_store *s, char **cause)
+{
+	if (exec(s, "BEGIN IMMEDIATE", cause) < 0)
+		return -1;
+	s->in_tx = true;
+	return 0;
+}
+
+int history_store_commit(struct history_store *s, char **cause)
+{
+	s->in_tx = false;
+	if (exec(s, "COMMIT", cause) == 0)
+		return 0;
+	char *ignored = NULL;
+	exec(s, "ROLLBACK", &ignored);
+	free(ignored);
+	return -1;
+}
+
+int history_store_write(struct history_store *s, const struct hist_row *rows, size_t n,
+                        char **cause)
+{
+	bool own = !s->in_tx;
+	if (own && history_store_begin(s, cause) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (put_row(s, &rows[i]) < 0) {
+			fail(s, cause, "write");
+			if (own) {
+				char *ignored = NULL;
+				s->in_tx = false;
+				exec(s, "ROLLBACK", &ignored);
+				free(ignored);
+			}
+			return -1;
+		}
+	}
+	return own ? history_store_commit(s, cause) : 0;
+}
+
+int64_t history_store_days(struct history_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM days", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Rows read back, with their names kept. */
+struct rowbuf {
+	struct hist_row *rows;
+	char **names;
+	size_t n, cap;
+};
+
+static struct hist_row *rowbuf_push(struct rowbuf *b, const char *name)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 256;
+		b->rows = xrealloc(b->rows, b->cap * sizeof *b->rows);
+		b->names = xrealloc(b->names, b->cap * sizeof *b->names);
+	}
+	b->names[b->n] = xstrdup(name);
+	struct hist_row *r = &b->rows[b->n++];
+	memset(r, 0, sizeof *r);
+	r->name = b->names[b->n - 1];
+	return r;
+}
+
+/* Reads table k's rows with start in [from, to). */
+static int load_table(struct history_store *s, int k, int64_t from, int64_t to, struct rowbuf *b)
+{
+	char *sql = xasprintf("SELECT s.kind, s.name, t.* FROM %s t JOIN series s ON s.id = t.series"
+	                      " WHERE t.start >= ? AND t.start < ?", tables[k]);
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	const struct hist_column *cols = k ? history_contact_columns : history_voice_columns;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(st, 0);
+		struct hist_row *r = rowbuf_push(b, (const char *)sqlite3_column_text(st, 1));
+		r->kind = kind && strcmp(kind, "channel") == 0 ? HIST_CHANNEL : HIST_QUEUE;
+		r->start = sqlite3_column_int64(st, 2);
+		r->has_voice = k == 0;
+		r->has_ct = k == 1;
+		for (int c = 0; cols[c].name; c++) {
+			int64_t v = sqlite3_column_int64(st, c + 4);
+			if (k)
+				r->ct.v[cols[c].offset] = v;
+			else
+				*(int64_t *)(void *)((char *)&r->voice + cols[c].offset) = v;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static size_t load_days(struct history_store *s, int32_t before, int32_t *out, size_t room)
+{
+	sqlite3_stmt *st;
+	size_t n = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT day FROM days WHERE day < ? ORDER BY day DESC", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int(st, 1, before);
+	while (n < room && sqlite3_step(st) == SQLITE_ROW)
+		out[n++] = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int history_store_load(struct history_store *s, struct history *h, int64_t day_start,
+                       int64_t day_end, int day_start_min, int weeks, int wrapup_s,
+                       char **cause)
+{
+	int32_t today = history_day_of(day_start, day_start_min);
+	int32_t have[1024], days[64];
+	if (weeks > 64)
+		weeks = 64;
+	size_t n_have = load_days(s, today, have, sizeof have / sizeof have[0]);
+	size_t n_days = history_same_weekdays(today, weeks, have, n_have, days);
+	struct rowbuf b = { 0 };
+	int rc = 0;
+	for (size_t i = 0; i < n_days && rc == 0; i++) {
+		int32_t d = days[i];
+		int64_t from = util_local_epoch(d / 10000, d / 100 % 100, d % 100, day_start_min);
+		int32_t next = history_day_add(d, 1);
+		int64_t to = util_local_epoch(next / 10000, next / 100 % 100, next % 100,
+		                              day_start_min);
+		for (int k = 0; k < 2 && rc == 0; k++)
+			rc = load_table(s, k, from, to, &b);
+	}
+	if (rc == 0)
+		history_set_typical(h, day_start, day_end, b.rows, b.n, n_days, wrapup_s);
+	else
+		fail(s, cause, "read");
+	for (size_t i = 0; i < b.n; i++)
+		free(b.names[i]);
+	free(b.names);
+	free(b.rows);
+	return rc == 0 ? (int)n_days : -1;
+}
