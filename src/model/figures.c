@@ -47,6 +47,13 @@ static double get_no_agent(const struct snap_queue *q)
 	return q->waiting > 0 && q->agents.available == 0 ? q->waiting : 0;
 }
 
+/* The service level Erlang predicts for the next interval with the agents
+ * there now (staffing.h); NAN when unknown. */
+static double get_sl_predicted(const struct snap_queue *q)
+{
+	return q->staffing.n == STAFF_INTERVALS ? q->staffing.iv[1].sl_predicted_pct : NAN;
+}
+
 const struct figure figures[] = {
 	{ "waiting", FIG_UNIT_COUNT, "callers waiting", "wait", FIG_INT, Q(waiting), NULL, 0 },
 	{ "longest_wait_s", FIG_UNIT_SECONDS, "longest wait", "longest", FIG_I64,
@@ -62,6 +69,8 @@ const struct figure figures[] = {
 	PERIOD(window),
 	{ "no_agent_available", FIG_UNIT_COUNT, "callers waiting with no agent available",
 	  "no agent", FIG_FN, 0, get_no_agent, FIG_NOJSON },
+	{ "sl_predicted_pct", FIG_UNIT_PCT, "predicted service level", "SL pred", FIG_FN, 0,
+	  get_sl_predicted, FIG_NOJSON | FIG_NOEXPO },
 };
 const size_t figures_count = sizeof figures / sizeof figures[0];
 

@@ -19,6 +19,7 @@ enum fig_type { FIG_INT, FIG_I64, FIG_REAL, FIG_FN };
 
 #define FIG_RATE   1u   /* a rate: judged only on enough offered calls (min_offered 5) */
 #define FIG_NOJSON 2u   /* not a key of the JSON snapshot */
+#define FIG_NOEXPO 4u   /* not a family of /metrics (written there under its own name) */
 
 struct figure {
 	const char *name;         /* stable: "waiting", "agents.available", "window.asa_s" */

@@ -350,6 +350,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	s->cfg = cfg;
 	snprintf(s->sla, sizeof s->sla, "%g/%d", cfg->defaults.sl_target_pct,
 	         cfg->defaults.sl_threshold_s);
+	staffing_fill(s);
 	free(order);
 	free(rank);
 	free(ac);
@@ -510,6 +511,8 @@ static json_t *json_queue(const struct snapshot *s, const struct snap_queue *q, 
 	json_object_set_new(o, "sl_formula", json_string(config_sl_formula_name(q->sl_formula)));
 	if (!is_total)
 		json_object_set_new(o, "callers", json_callers(q));
+	if (!is_total)
+		json_object_set_new(o, "staffing", staffing_json(&q->staffing));
 	return o;
 }
 
