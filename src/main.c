@@ -40,6 +40,7 @@ struct options {
 	const char *config_path;
 	const char *http;                /* --http ADDR */
 	const char *theme;
+	const char *view;                /* --view NAME: the page the screen starts on */
 	uint64_t seed;
 	char **sources;
 	int n_sources;
@@ -105,6 +106,7 @@ static void usage(FILE *out)
 	      "  -c, --config FILE    configuration file\n"
 	      "      --check-config   validate the configuration and exit\n"
 	      "  -t, --theme NAME     colour theme (default, light, high-contrast, colorblind, mono)\n"
+	      "      --view NAME      the screen's view at start (queues, ...; keys 1-9 switch)\n"
 	      "      --seed N         the demo's random seed\n"
 	      "  -h, --help           this help\n"
 	      "  -V, --version        version\n\n"
@@ -116,7 +118,7 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_DEMO = 256, OPT_REPLAY, OPT_ONCE, OPT_JSON, OPT_CHECK, OPT_SEED, OPT_HEADLESS,
-	       OPT_HTTP };
+	       OPT_HTTP, OPT_VIEW };
 	static const struct option longopts[] = {
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "replay", no_argument, NULL, OPT_REPLAY },
@@ -128,6 +130,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "http", required_argument, NULL, OPT_HTTP },
+		{ "view", required_argument, NULL, OPT_VIEW },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -149,6 +152,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_HTTP:   o->http = optarg; break;
 		case 'c':        o->config_path = optarg; break;
 		case 't':        o->theme = optarg; break;
+		case OPT_VIEW:
+			if (!ui_view_exists(optarg)) {
+				eprintf("ccboard: --view: no view '%s' (views: %s)\n", optarg,
+				        ui_view_names());
+				return -1;
+			}
+			o->view = optarg;
+			break;
 		case OPT_SEED:
 			errno = 0;
 			o->seed = strtoull(optarg, &end, 10);
@@ -680,6 +691,8 @@ static int start_output(struct app *app, enum run_output kind)
 			free(cause);
 			return -1;
 		}
+		if (app->opt.view)
+			ui_show_view(app->ui, app->opt.view);
 		outputs_add(&app->out, out_screen(app->ui));
 		app->screen = outputs_find(&app->out, "screen");
 		return 0;
