@@ -94,6 +94,21 @@ static void count_available(const struct snapshot *s, int *avail)
 	}
 }
 
+/* Grades agents_required by the current interval's gap, as the figure is
+ * made: enough agents ok; short a warning; short with the predicted service
+ * level more than 10 points under target (sl_low's critical) critical. */
+static void grade_need(struct snap_queue *q)
+{
+	const struct figure *f = figure_find("agents_required");
+	const struct staff_interval *iv = &q->staffing.iv[0];
+	enum alert_severity sev = SEV_OK;
+	if (!f)
+		return;
+	if (q->staffing.n == STAFF_INTERVALS && iv->required_agents >= 0 && iv->gap > 0)
+		sev = iv->sl_predicted_pct < iv->sl_target_pct - 10 ? SEV_CRITICAL : SEV_WARNING;
+	q->grade[figure_index(f)] = (unsigned char)sev;
+}
+
 static void staff_queue(struct snapshot *s, struct snap_queue *q, int avail, int64_t start)
 {
 	enum staff_model want = STAFF_ERLANG_C;
@@ -109,6 +124,7 @@ static void staff_queue(struct snapshot *s, struct snap_queue *q, int avail, int
 		fc = staffing_forecast(s, q, iv->interval_start);
 		staffing_interval(iv, &fc, avail, q->sl_threshold_s, q->sl_target_pct, want, patience);
 	}
+	grade_need(q);
 }
 
 void staffing_fill(struct snapshot *s)
@@ -117,8 +133,10 @@ void staffing_fill(struct snapshot *s)
 	int *avail;
 	s->total.staffing.n = 0;
 	if (s->as_of <= 0 || s->as_of < s->day_start) {
-		for (size_t i = 0; i < s->n_queues; i++)
+		for (size_t i = 0; i < s->n_queues; i++) {
 			s->queues[i].staffing.n = 0;
+			grade_need(&s->queues[i]);
+		}
 		return;
 	}
 	start = s->day_start + (s->as_of - s->day_start) / MODEL_INTERVAL_S * MODEL_INTERVAL_S;
