@@ -6,7 +6,15 @@
 #include "snapshot.h"
 
 /* The history's forecast for the interval, when the board keeps a history:
- * typical x the ratio today has run at (SPEC 7). Returns false without one. */
+ * typical x the ratio today has run at (SPEC 7). Returns false without one.
+ * To be connected to the history store, along the lines of:
+ *   if (!s->history || !history_forecast_calls(s->history, q->name, interval_start,
+ *                                              &out->calls, &out->aht_s))
+ *       return false;
+ *   if (!isfinite(out->aht_s))
+ *       out->aht_s = q->today.d.aht_s;   (no handled call in the history)
+ *   out->source = STAFF_SRC_HISTORY;
+ *   return true; */
 static bool forecast_history(const struct snapshot *s, const struct snap_queue *q,
                              int64_t interval_start, struct staff_forecast *out)
 {
