@@ -97,7 +97,7 @@ static const struct config_key config_keys[] = {
 	{ KS_QUEUE_CONF, "sl_formula", KT_ENUM, "offered", 0, 0, sl_formula_names, QC(sl_formula),
 	  "service level over offered, answered, or abandons_positive" },
 	{ KS_QUEUE_CONF, "erlang", KT_ENUM, "C", 0, 0, erlang_names, QC(erlang),
-	  "staffing model: C (Erlang C), or A (Erlang A, callers who give up) once today has 10 abandons" },
+	  "staffing model: C (Erlang C), or A (Erlang A: callers give up) from 10 abandons today" },
 	{ KS_DEFAULTS, "future_slack_s", KT_DURATION, "300", 0, 86400, NULL, QC(future_slack_s),
 	  "a line stamped more than this after the wall clock is a bad line" },
 	{ KS_DEFAULTS, "repeat_window_s", KT_DURATION, "86400", 60, 2592000, NULL,
