@@ -34,6 +34,7 @@
 #include "contacts.h"
 #include "replay_merge.h"
 #include "snapshot.h"
+#include "staffing.h"
 #include "source.h"
 #include "textsafe.h"
 #include "tick_stats.h"
@@ -627,6 +628,7 @@ static void collect_sources(void *ctx, struct snapshot *s)
 	struct app *app = ctx;
 	s->contacts = app->contacts;
 	history_refresh(app, s);
+	staffing_fill(s);            /* after the history: its forecast comes first */
 	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 3 +
 	           app->out.n;
 	size_t k = 0;

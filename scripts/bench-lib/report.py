@@ -191,12 +191,27 @@ def rows_agents(r):
     ]
 
 
+def rows_staffing(r):
+    snap, c, a, heavy = (num(r, k) for k in ("staff_snapshot_ms", "staff_staffing_c_ms",
+                                              "staff_staffing_a_ms", "staff_staffing_heavy_ms"))
+    if c is None:
+        return [("10 staffing per tick", "not measured", "", "", "", "n/a")]
+    q = "%d q" % (num(r, "staff_queues") or 0)
+    return [
+        ("10 staffing per tick, %s, Erlang C" % q, "%.3f ms" % c, "snapshot build %.3f ms" % snap,
+         ratio(c, snap), "< 1 ms", verdict(c < 1)),
+        ("  the same, Erlang A", "%.3f ms" % a, "", ratio(a, snap), "< 1 ms", verdict(a < 1)),
+        ("  50 q x 200 Erlangs, Erlang C", "%.3f ms" % heavy, "", ratio(heavy, snap),
+         "(a large centre)", "-"),
+    ]
+
+
 def main(path):
     r = load(path)
     rows = [("figure", "measured", "reference (same run)", "ratio", "target", "verdict")]
     for part in (rows_replay, rows_memory, rows_live, rows_traffic, rows_latency, rows_http,
                  rows_contacts,
-                 rows_agents):
+                 rows_agents, rows_staffing):
         rows += part(r)
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     for n, row in enumerate(rows):

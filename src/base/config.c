@@ -46,6 +46,8 @@ static const char *const sl_formula_names[] = {
 	"offered", "answered", "abandons_positive", NULL
 };
 
+static const char *const erlang_names[] = { "C", "A", NULL };
+
 #define CFG(f) offsetof(struct config, f)
 #define QC(f) offsetof(struct queue_conf, f)
 
@@ -95,6 +97,8 @@ static const struct config_key config_keys[] = {
 	  "after-call work added to each handled call; agents show wrap-up meanwhile" },
 	{ KS_QUEUE_CONF, "sl_formula", KT_ENUM, "offered", 0, 0, sl_formula_names, QC(sl_formula),
 	  "service level over offered, answered, or abandons_positive" },
+	{ KS_QUEUE_CONF, "erlang", KT_ENUM, "C", 0, 0, erlang_names, QC(erlang),
+	  "staffing model: C (Erlang C), or A (Erlang A: callers give up) from 10 abandons today" },
 	{ KS_DEFAULTS, "future_slack_s", KT_DURATION, "300", 0, 86400, NULL, QC(future_slack_s),
 	  "a line stamped more than this after the wall clock is a bad line" },
 	{ KS_DEFAULTS, "repeat_window_s", KT_DURATION, "86400", 60, 2592000, NULL,
@@ -195,7 +199,7 @@ static void key_store(const struct config_key *k, union iv_value x, char *field,
 		*(int *)(void *)field = (int)x.i;
 		break;
 	case KT_ENUM:
-		*(enum sl_formula *)(void *)field = (enum sl_formula)x.i;   /* the only enum */
+		*(enum sl_formula *)(void *)field = (enum sl_formula)x.i;   /* every enum is int-sized */
 		break;
 	case KT_DOUBLE:
 		*(double *)(void *)field = x.d;

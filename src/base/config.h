@@ -19,6 +19,7 @@ struct queue_conf {
 	int short_abandon_s;     /* 5 */
 	int wrapup_s;            /* 0 */
 	enum sl_formula sl_formula;
+	int erlang;              /* staffing model: 0 Erlang C, 1 Erlang A (an enum index) */
 	int future_slack_s;      /* 300; [defaults] only: a line stamped later than the
 	                            wall clock plus this is a bad line */
 	int repeat_window_s;     /* 86400; [defaults] only: contacts (SPEC 6.3) */

@@ -655,9 +655,10 @@ static int validate_rule(const struct rule *x, char **cause)
 		            "oldest_unanswered_s, oldest_open_s and frt_avg_s (the first-response "
 		            "target)", x->name);
 	if (target && !rule_is_ct(x) && !(strcmp(x->m.f->name, "today.service_level_pct") == 0 ||
-	                strcmp(x->m.f->name, "window.service_level_pct") == 0))
-		return fail(cause, "[alert.%s] 'target' thresholds apply only to service_level_pct",
-		            x->name);
+	                strcmp(x->m.f->name, "window.service_level_pct") == 0 ||
+	                strcmp(x->m.f->name, "sl_predicted_pct") == 0))
+		return fail(cause, "[alert.%s] 'target' thresholds apply only to service_level_pct "
+		            "and sl_predicted_pct", x->name);
 	if (!w->set || !c->set)
 		return 0;
 	if (w->target != c->target)
@@ -914,6 +915,18 @@ static void render_template(const struct msg_ctx *mc, char *buf, size_t sz)
 	}
 }
 
+/* On the predicted service level, how many more agents the next interval
+ * needs (staffing.h): "; need 3 more agents" appended to buf. */
+static void append_need(const struct msg_ctx *mc, char *buf, size_t sz)
+{
+	const struct staff_interval *iv = &mc->q->staffing.iv[1];
+	size_t len = strlen(buf);
+	if (strcmp(mc->x->m.f->name, "sl_predicted_pct") != 0 || mc->q->staffing.n < 2 ||
+	    iv->required_agents < 0 || iv->gap <= 0 || len >= sz)
+		return;
+	snprintf(buf + len, sz - len, "; need %d more agent%s", iv->gap, iv->gap == 1 ? "" : "s");
+}
+
 /* The text of an active alert, e.g. "sales: service level 71.4% below 80% for 30 s". */
 static void active_message(const struct msg_ctx *mc, char *buf, size_t sz)
 {
@@ -936,6 +949,7 @@ static void active_message(const struct msg_ctx *mc, char *buf, size_t sz)
 		const char *verb = op == OP_BELOW ? "below" : mc->v > mc->t ? "above" : "at";
 		snprintf(buf, sz, "%s: %s %s%s %s %s%s%s", mc->qname, rule_label(x), v, u, verb, t, u,
 		         for_txt);
+		append_need(mc, buf, sz);
 	} else {
 		char c[32];
 		double h = rule_hysteresis(x);

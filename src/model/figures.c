@@ -47,6 +47,20 @@ static double get_no_agent(const struct snap_queue *q)
 	return q->waiting > 0 && q->agents.available == 0 ? q->waiting : 0;
 }
 
+/* The service level Erlang predicts for the next interval with the agents
+ * there now (staffing.h); NAN when unknown. */
+static double get_sl_predicted(const struct snap_queue *q)
+{
+	return q->staffing.n == STAFF_INTERVALS ? q->staffing.iv[1].sl_predicted_pct : NAN;
+}
+
+/* The agents the current interval needs (staffing.h); NAN when unknown. */
+static double get_agents_required(const struct snap_queue *q)
+{
+	return q->staffing.n == STAFF_INTERVALS && q->staffing.iv[0].required_agents >= 0
+	       ? q->staffing.iv[0].required_agents : NAN;
+}
+
 const struct figure figures[] = {
 	{ "waiting", FIG_UNIT_COUNT, "callers waiting", "wait", FIG_INT, Q(waiting), NULL, 0 },
 	{ "longest_wait_s", FIG_UNIT_SECONDS, "longest wait", "longest", FIG_I64,
@@ -62,6 +76,10 @@ const struct figure figures[] = {
 	PERIOD(window),
 	{ "no_agent_available", FIG_UNIT_COUNT, "callers waiting with no agent available",
 	  "no agent", FIG_FN, 0, get_no_agent, FIG_NOJSON },
+	{ "sl_predicted_pct", FIG_UNIT_PCT, "predicted service level", "SL pred", FIG_FN, 0,
+	  get_sl_predicted, FIG_NOJSON | FIG_NOEXPO },
+	{ "agents_required", FIG_UNIT_COUNT, "agents required", "Need", FIG_FN, 0,
+	  get_agents_required, FIG_NOJSON | FIG_NOEXPO },
 };
 const size_t figures_count = sizeof figures / sizeof figures[0];
 

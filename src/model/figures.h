@@ -21,6 +21,7 @@ enum fig_type { FIG_INT, FIG_I64, FIG_REAL, FIG_FN };
 #define FIG_NOJSON 2u   /* not a key of the JSON snapshot */
 #define FIG_AGENT  4u   /* a figure of one agent (agent_figures[]), for alerts:
                            valued by agent_figure_value, never on a queue */
+#define FIG_NOEXPO 8u   /* not a family of /metrics (written there under its own name) */
 
 struct figure {
 	const char *name;         /* stable: "waiting", "agents.available", "window.asa_s" */

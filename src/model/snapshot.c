@@ -564,6 +564,8 @@ static json_t *json_queue(const struct snapshot *s, const struct snap_queue *q, 
 	json_object_set_new(o, "sl_formula", json_string(config_sl_formula_name(q->sl_formula)));
 	if (!is_total)
 		json_object_set_new(o, "callers", json_callers(q));
+	if (!is_total)
+		json_object_set_new(o, "staffing", staffing_json(&q->staffing));
 	return o;
 }
 

@@ -12,6 +12,7 @@
 #include "model.h"
 #include "contacts.h"
 #include "agent_stats.h"
+#include "staffing.h"
 
 struct history;   /* history.h */
 
@@ -60,6 +61,7 @@ struct snap_queue {
 	unsigned char grade[SNAP_MAX_FIGURES];
 	unsigned char caller_grade[SNAP_MAX_CALLERS];
 	unsigned char interval_grade[2][MODEL_MAX_INTERVALS];   /* [SNAP_IV_SL or _ABANDON] */
+	struct staff_queue staffing;              /* now and next (staffing.h); none for the total */
 };
 
 enum { SNAP_IV_SL, SNAP_IV_ABANDON };

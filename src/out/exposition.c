@@ -220,6 +220,8 @@ static void write_figures(const struct snapshot *s, FILE *out)
 		const char *ln, *lv;
 		double scale;
 		bool seen = false;
+		if (figures[i].flags & FIG_NOEXPO)
+			continue;
 		expo_figure_family(&figures[i], fam, sizeof fam, &ln, &lv, &scale);
 		for (size_t j = 0; j < i && !seen; j++) {
 			expo_figure_family(&figures[j], prev, sizeof prev, &ln, &lv, &scale);
@@ -311,6 +313,34 @@ static void write_contacts(const struct snapshot *s, FILE *out)
 	write_ct_scope(v.channels, v.n_channels, true, out);
 	write_ct_scope(v.queues, v.n_queues, false, out);
 	ct_views_free(&v);
+}
+
+/* Staffing (SPEC 7): the agents Erlang says each queue needs, and the service
+ * level it predicts with the agents there now, for the current and the next
+ * interval; a queue without a forecast has no sample (not NaN). */
+static void write_staffing(const struct snapshot *s, FILE *out)
+{
+	static const char *const when[STAFF_INTERVALS] = { "current", "next" };
+	family_head(out, "ccboard_queue_agents_required", "gauge",
+	            "Agents the service-level target needs in the interval (Erlang C or A).");
+	for (size_t q = 0; q < s->n_queues; q++)
+		for (int k = 0; k < s->queues[q].staffing.n; k++) {
+			const struct staff_interval *iv = &s->queues[q].staffing.iv[k];
+			const char *labels[] = { "queue", s->queues[q].name, "interval", when[k], NULL };
+			if (iv->required_agents >= 0)
+				sample(out, "ccboard_queue_agents_required", labels, iv->required_agents);
+		}
+	family_head(out, "ccboard_queue_service_level_predicted_ratio", "gauge",
+	            "Service level Erlang predicts in the interval with the agents logged in and "
+	            "not paused (ratio 0..1).");
+	for (size_t q = 0; q < s->n_queues; q++)
+		for (int k = 0; k < s->queues[q].staffing.n; k++) {
+			const struct staff_interval *iv = &s->queues[q].staffing.iv[k];
+			const char *labels[] = { "queue", s->queues[q].name, "interval", when[k], NULL };
+			if (isfinite(iv->sl_predicted_pct))
+				sample(out, "ccboard_queue_service_level_predicted_ratio", labels,
+				       round(iv->sl_predicted_pct * 100.0) / 10000.0);
+		}
 }
 
 static void write_alerts(const struct snapshot *s, FILE *out)
@@ -467,6 +497,7 @@ int expo_write(const struct snapshot *s, const struct expo_process *p, FILE *out
 	write_contacts(s, out);
 	if (s->cfg && s->cfg->http_agent_metrics && s->agent_figs)
 		write_agents(s, out);
+	write_staffing(s, out);
 	write_alerts(s, out);
 	write_sources(s, out);
 	family_head(out, "ccboard_snapshot_timestamp_seconds", "gauge",

@@ -163,7 +163,12 @@ double ui_fmt_figure(const struct ui_view *v, char *buf, size_t n, const char *n
 {
 	double x = figure_value(figure_find(name), q);
 	switch (fmt) {
-	case UF_INT: snprintf(buf, n, "%lld", (long long)x); break;
+	case UF_INT:
+		if (isnan(x))
+			snprintf(buf, n, "%s", v->g->nodata);
+		else
+			snprintf(buf, n, "%lld", (long long)x);
+		break;
 	case UF_DUR: ui_fmt_dur(buf, n, (int64_t)x); break;
 	case UF_SECS: ui_fmt_secs(v, buf, n, x); break;
 	case UF_PCT: ui_fmt_pct(v, buf, n, x, false); break;

@@ -245,11 +245,30 @@ static const struct qcol_def qcols[] = {
 	{ "today.abandoned", UF_INT, NULL, false, "Aband", "Abandoned", 6, 11, 2 },
 	{ "today.aht_s", UF_SECS, NULL, false, "AHT", "AHT today", 6, 11, 5 },
 	{ "agents.available", UF_INT, "no_agent_available", true, "Avail", "Avail", 6, 7, 1 },
+	{ "agents_required", UF_INT, NULL, true, "Need", "Need", 5, 6, 1 },   /* staffing */
 	{ "agents.on_call", UF_INT, NULL, false, "Call", "On call", 5, 9, 3 },
 	{ "agents.paused", UF_INT, NULL, false, "Pause", "Paused", 6, 8, 3 },
 	{ "agents.logged_in", UF_INT, NULL, false, "Login", "Logged in", 6, 11, 5 },
 };
 #define QC_COUNT ((int)(sizeof qcols / sizeof qcols[0]))
+
+/* The Need column's index: shown only when some queue's staffing is known. */
+static int qc_need(void)
+{
+	for (int i = 0; i < QC_COUNT; i++)
+		if (strcmp(qcols[i].figure, "agents_required") == 0)
+			return i;
+	return -1;
+}
+
+/* Whether any queue of s knows the agents its current interval needs. */
+static bool staffing_known(const struct snapshot *s)
+{
+	for (size_t i = 0; i < s->n_queues; i++)
+		if (s->queues[i].staffing.n > 0 && s->queues[i].staffing.iv[0].required_agents >= 0)
+			return true;
+	return false;
+}
 
 #define QT_MARK_W 3   /* selection and state markers before the name */
 
@@ -265,7 +284,7 @@ static int qcol_w(const struct qtable *t, int c)
 	return (t->wide ? qcols[c].w_wide : qcols[c].w_narrow) + t->pad;
 }
 
-static void qtable_plan(struct qtable *t, int cols)
+static void qtable_plan(struct qtable *t, int cols, bool need)
 {
 	struct layout_col lc[QC_COUNT];
 
@@ -274,6 +293,8 @@ static void qtable_plan(struct qtable *t, int cols)
 		lc[i].width = t->wide ? qcols[i].w_wide : qcols[i].w_narrow;
 		lc[i].prio = qcols[i].prio;
 	}
+	if (!need && qc_need() >= 0)
+		lc[qc_need()].prio = 16;   /* past every priority layout_columns shows */
 	t->name_w = layout_columns(cols - QT_MARK_W - 1, lc, QC_COUNT, t->wide ? 16 : 10,
 	                           t->wide ? 32 : 24, t->shown);
 	/* share what is left over between the columns, up to 4 each */
@@ -382,7 +403,7 @@ static void draw_queues(struct ui_view *v, const struct snapshot *s)
 	struct qtable t;
 	int rows = v->lay.queue_rows, shown;
 
-	qtable_plan(&t, r.w);
+	qtable_plan(&t, r.w, staffing_known(s));
 	qtable_scroll(v, s, rows);
 	shown = (int)s->n_queues - v->queue_top;
 	if (shown > rows)

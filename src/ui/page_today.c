@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "draw_kit.h"
+#include "panel_staffing.h"
 #include "glyphs.h"
 #include "history.h"
 #include "pages.h"
@@ -282,10 +283,8 @@ static void today_draw(struct ui_view *v, const struct snapshot *s, struct rect 
 		if (r.h > used)
 			draw_table(v, s, (struct rect){ r.y + used, r.x, r.h - used, r.w });
 	}
-	if (staff.h > 0) {
-		/* the staffing table (Erlang C/A) is drawn here: panel_staffing(v, s, staff) */
-		ui_section(v, staff.y, staff.x, staff.w, "Staffing", NULL);
-	}
+	if (staff.h > 0)
+		panel_staffing(v, s, staff);
 }
 
 const struct ui_page page_today = {
