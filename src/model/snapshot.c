@@ -10,6 +10,8 @@
 #include <time.h>
 #include "alerts.h"
 #include "figures.h"
+#include "groups.h"
+#include "natsort.h"
 #include "textsafe.h"
 #include "util.h"
 
@@ -63,13 +65,14 @@ static const struct model *sort_model;
 
 static int by_queue_name(const void *a, const void *b)
 {
-	return strcmp(model_queue_name(sort_model, *(const size_t *)a),
-	              model_queue_name(sort_model, *(const size_t *)b));
+	return natsort_cmp(model_queue_name(sort_model, *(const size_t *)a),
+	                   model_queue_name(sort_model, *(const size_t *)b));
 }
 
 static int by_agent_name(const void *a, const void *b)
 {
-	return strcmp(((const struct agent_view *)a)->name, ((const struct agent_view *)b)->name);
+	return natsort_cmp(((const struct agent_view *)a)->name,
+	                   ((const struct agent_view *)b)->name);
 }
 
 static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
@@ -95,12 +98,12 @@ static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
 	memcpy(sq->intervals, iv, (size_t)sq->n_intervals * sizeof *iv);
 }
 
-/* The total's AHT adds each queue's own wrap-up time. */
-static double total_aht(const struct snapshot *s, int today)
+/* The AHT of the queues at members (NULL: all): each adds its own wrap-up. */
+static double aggregate_aht(const struct snapshot *s, const int *members, size_t n, int today)
 {
 	int64_t handled = 0, secs = 0;
-	for (size_t i = 0; i < s->n_queues; i++) {
-		const struct snap_queue *q = &s->queues[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct snap_queue *q = &s->queues[members ? (size_t)members[i] : i];
 		const struct counts *c = today ? &q->today.c : &q->window.c;
 		handled += c->completed + c->transferred;
 		secs += c->talk_s + (int64_t)q->wrapup_s * (c->completed + c->transferred);
@@ -108,16 +111,15 @@ static double total_aht(const struct snapshot *s, int today)
 	return handled ? (double)secs / (double)handled : NAN;
 }
 
-static void fill_total(struct snapshot *s, const struct model *m, const struct config *cfg,
-                       const struct agent_counts *ac)
+void snapshot_aggregate(const struct snapshot *s, struct snap_queue *t, const int *members,
+                        size_t n)
 {
-	struct snap_queue *t = &s->total;
 	memset(&t->today.c, 0, sizeof t->today.c);
 	memset(&t->window.c, 0, sizeof t->window.c);
 	memset(t->intervals, 0, sizeof t->intervals);
 	t->n_intervals = 0;
-	for (size_t i = 0; i < s->n_queues; i++) {
-		const struct snap_queue *q = &s->queues[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct snap_queue *q = &s->queues[members ? (size_t)members[i] : i];
 		counts_add(&t->today.c, &q->today.c);
 		counts_add(&t->window.c, &q->window.c);
 		if (q->n_intervals > t->n_intervals)
@@ -133,6 +135,16 @@ static void fill_total(struct snapshot *s, const struct model *m, const struct c
 			d->abandoned_within_sl += x->abandoned_within_sl;
 		}
 	}
+	t->today.d = metrics_derive(&t->today.c, t->sl_formula, 0);
+	t->window.d = metrics_derive(&t->window.c, t->sl_formula, 0);
+	t->today.d.aht_s = aggregate_aht(s, members, n, 1);
+	t->window.d.aht_s = aggregate_aht(s, members, n, 0);
+}
+
+static void fill_total(struct snapshot *s, const struct model *m, const struct config *cfg,
+                       const struct agent_counts *ac)
+{
+	struct snap_queue *t = &s->total;
 	t->name = "total";
 	t->display = "total";
 	t->waiting = model_total_waiting(m);
@@ -142,10 +154,7 @@ static void fill_total(struct snapshot *s, const struct model *m, const struct c
 	t->sl_target_pct = cfg->defaults.sl_target_pct;
 	t->sl_formula = cfg->defaults.sl_formula;
 	t->wrapup_s = cfg->defaults.wrapup_s;
-	t->today.d = metrics_derive(&t->today.c, t->sl_formula, 0);
-	t->window.d = metrics_derive(&t->window.c, t->sl_formula, 0);
-	t->today.d.aht_s = total_aht(s, 1);
-	t->window.d.aht_s = total_aht(s, 0);
+	snapshot_aggregate(s, t, NULL, s->n_queues);
 	if (model_queue_count(m) == 0)
 		t->n_intervals = model_now(m) ? 1 : 0;
 }
@@ -315,6 +324,10 @@ void snapshot_grade(struct snapshot *s, const struct config *cfg)
 	}
 	figures_grade_queue(&s->total, g, n);
 	grade_intervals(&s->total, g, n);
+	for (size_t i = 0; i < s->n_groups; i++) {
+		figures_grade_queue(&s->groups[i].q, g, n);
+		grade_intervals(&s->groups[i].q, g, n);
+	}
 }
 
 void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg)
@@ -341,6 +354,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	fill_total(s, m, cfg, &total);
 	fill_callers(s, m, order);
 	fill_agents(s, m, rank, n);
+	groups_fill(s, m, cfg, order);
 	snapshot_grade(s, cfg);
 	s->as_of = model_now(m);
 	s->day_start = model_day_start(m);
@@ -357,6 +371,9 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 
 void snapshot_free(struct snapshot *s)
 {
+	for (size_t i = 0; i < s->cap_groups; i++)
+		free(s->groups[i].members);
+	free(s->groups);
 	free(s->queues);
 	free(s->agents);
 	free(s->agent_queues);
@@ -513,6 +530,21 @@ static json_t *json_queue(const struct snapshot *s, const struct snap_queue *q, 
 	return o;
 }
 
+/* Each group as a queue entry, plus the names of its queues. */
+static json_t *json_groups(const struct snapshot *s)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->n_groups; i++) {
+		const struct snap_group *g = &s->groups[i];
+		json_t *o = json_queue(s, &g->q, true), *names = json_array();
+		for (size_t k = 0; k < g->n_members; k++)
+			json_array_append_new(names, jstr(s->queues[g->members[k]].name));
+		json_object_set_new(o, "queues", names);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *json_alert(const struct snap_alert *a)
 {
 	return json_pack("{s:o, s:o, s:s, s:I, s:o, s:o, s:b}",
@@ -566,6 +598,8 @@ static json_t *snapshot_json(const struct snapshot *s)
 		json_array_append_new(qs, json_queue(s, &s->queues[i], false));
 	json_object_set_new(root, "queues", qs);
 	json_object_set_new(root, "total", json_queue(s, &s->total, true));
+	if (s->n_groups)
+		json_object_set_new(root, "groups", json_groups(s));
 	for (size_t i = 0; i < s->n_alerts; i++)
 		json_array_append_new(al, json_alert(&s->alerts[i]));
 	json_object_set_new(root, "alerts", al);

@@ -61,6 +61,14 @@ struct snap_queue {
 
 enum { SNAP_IV_SL, SNAP_IV_ABANDON };
 
+/* A [group.NAME]: its figures (q, named after the group) and its queues. */
+struct snap_group {
+	struct snap_queue q;
+	size_t n_members;
+	int *members;            /* indexes into snapshot.queues, in their order; owned */
+	size_t cap_members;
+};
+
 enum source_state { SRC_STARTING, SRC_FOLLOWING, SRC_WAITING, SRC_LAGGING, SRC_DONE,
 	SRC_ERROR, SRC_CONNECTING, SRC_AUTHENTICATING, SRC_STREAMING, SRC_AUTH_FAILED,
 	SRC_RETRYING, SRC_LISTENING };
@@ -92,6 +100,9 @@ struct snapshot {
 	size_t n_queues;
 	struct snap_queue *queues;          /* sorted by name */
 	struct snap_queue total;
+	size_t n_groups;
+	struct snap_group *groups;          /* the [group.NAME]s, in the file's order */
+	size_t cap_groups;
 	size_t n_agents;
 	struct agent_view *agents;          /* logged-in agents, sorted by name; names owned */
 	struct snap_member **agent_queues;  /* per agent: its queues, sorted by index ... */
@@ -126,6 +137,13 @@ void snapshot_free(struct snapshot *s);
  * the colours and the alerts judge alike; and the callers and intervals by
  * the same levels. snapshot_build calls it; a hand-made snapshot may. */
 void snapshot_grade(struct snapshot *s, const struct config *cfg);
+
+/* Fills t's counts, intervals and derived figures from the queues of s at
+ * members[0..n-1] (indexes into s->queues; NULL: every queue) as the total
+ * is made: counts and intervals summed, each queue's AHT with its own
+ * wrap-up, the other figures by t's sl_formula. */
+void snapshot_aggregate(const struct snapshot *s, struct snap_queue *t, const int *members,
+                        size_t n);
 
 /* Returns the SL and abandon rate of interval iv of q (q's formula, no wrap-up). */
 struct derived snapshot_interval_derived(const struct snap_queue *q, const struct interval *iv);

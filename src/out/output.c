@@ -1,6 +1,8 @@
 /* output.c - the snapshot holder and its list of outputs. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "output.h"
 #include "util.h"
@@ -36,16 +38,77 @@ static void outputs_on_alert(void *ctx, const struct alert_event *ev)
 			rc->o->v[i].ops->alert(rc->o->v[i].ctx, ev);
 }
 
+/* ---- tick stats: how long a tick takes, measured here, reported at exit
+ * when CCBOARD_TICK_STATS is set (a file, or "-" / "1" for stderr). A tick
+ * runs from outputs_tick_mark (before the model's clock moves) to the end of
+ * a published refresh (snapshot, alerts, draw or print). 0.1 ms buckets to
+ * 100 ms: fixed memory, percentiles to 0.1 ms. */
+#define TICK_BUCKETS 1001
+static struct { int64_t mark_ns; uint64_t n, max_ns, sum_ns; uint32_t b[TICK_BUCKETS]; } tick_st;
+
+static int64_t tick_clock_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void outputs_tick_mark(void)
+{
+	tick_st.mark_ns = tick_clock_ns();
+}
+
+static void tick_stats_add(int64_t start_ns)
+{
+	uint64_t ns = (uint64_t)(tick_clock_ns() - start_ns);
+	uint64_t k = ns / 100000;
+	tick_st.b[k < TICK_BUCKETS - 1 ? k : TICK_BUCKETS - 1]++;
+	tick_st.n++;
+	tick_st.sum_ns += ns;
+	if (ns > tick_st.max_ns)
+		tick_st.max_ns = ns;
+	tick_st.mark_ns = 0;
+}
+
+/* The upper edge (ms) of the bucket holding fraction q of the ticks. */
+static double tick_stats_pct(double q)
+{
+	uint64_t want = (uint64_t)(q * (double)tick_st.n + 0.999999), seen = 0;
+	for (int k = 0; k < TICK_BUCKETS; k++)
+		if ((seen += tick_st.b[k]) >= want && want)
+			return (k + 1) * 0.1;
+	return 0;
+}
+
+static void tick_stats_report(void)
+{
+	const char *to = getenv("CCBOARD_TICK_STATS");
+	FILE *f;
+	if (!to || !*to || tick_st.n == 0)
+		return;
+	f = strcmp(to, "-") == 0 || strcmp(to, "1") == 0 ? stderr : fopen(to, "we");
+	if (!f)
+		return;
+	fprintf(f, "tick stats: %llu ticks, mean %.2f ms, p50 %.1f ms, p99 %.1f ms, max %.2f ms\n",
+	        (unsigned long long)tick_st.n, (double)tick_st.sum_ns / (double)tick_st.n / 1e6,
+	        tick_stats_pct(0.50), tick_stats_pct(0.99), (double)tick_st.max_ns / 1e6);
+	if (f != stderr)
+		fclose(f);
+}
+
 void outputs_refresh(struct outputs *o, const struct output_feed *f, bool publish)
 {
 	struct refresh_ctx rc = { o, f };
+	int64_t start_ns = tick_st.mark_ns ? tick_st.mark_ns : tick_clock_ns();
 	snapshot_build(&o->snap, f->model, f->cfg);
 	if (f->collect)
 		f->collect(f->ctx, &o->snap);
 	alerts_eval(f->alerts, &o->snap, o->snap.as_of, outputs_on_alert, &rc);
 	o->built = true;
-	if (publish)
+	if (publish) {
 		outputs_publish(o);
+		tick_stats_add(start_ns);
+	}
 }
 
 void outputs_republish(const struct outputs *o, const struct output *out)
@@ -87,6 +150,7 @@ int outputs_close(struct outputs *o, int rc)
 		if (o->v[i].ops->close)
 			rc = o->v[i].ops->close(o->v[i].ctx, rc);
 	o->n = 0;
+	tick_stats_report();
 	free(o->snap.sources);
 	o->snap.sources = NULL;
 	snapshot_free(&o->snap);
