@@ -39,6 +39,8 @@ struct options {
 	bool demo, replay, once, json, check_config, headless;
 	const char *config_path;
 	const char *http;                /* --http ADDR */
+	const char *only;                /* --group NAME / --queue NAME: one team only */
+	bool only_queue;
 	const char *theme;
 	uint64_t seed;
 	char **sources;
@@ -102,6 +104,8 @@ static void usage(FILE *out)
 	      "  --json               no screen: print snapshots as JSON, one per line\n"
 	      "  --headless           no screen: sources, alerts and HTTP as a service\n"
 	      "  --http ADDR          serve /metrics, /snapshot, /healthz, /events on ADDR\n"
+	      "  --group NAME         show one team only: the queues of [group.NAME]\n"
+	      "  --queue NAME         show one queue only\n"
 	      "  -c, --config FILE    configuration file\n"
 	      "      --check-config   validate the configuration and exit\n"
 	      "  -t, --theme NAME     colour theme (default, light, high-contrast, colorblind, mono)\n"
@@ -116,7 +120,7 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_DEMO = 256, OPT_REPLAY, OPT_ONCE, OPT_JSON, OPT_CHECK, OPT_SEED, OPT_HEADLESS,
-	       OPT_HTTP };
+	       OPT_HTTP, OPT_GROUP, OPT_QUEUE };
 	static const struct option longopts[] = {
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "replay", no_argument, NULL, OPT_REPLAY },
@@ -128,6 +132,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "http", required_argument, NULL, OPT_HTTP },
+		{ "group", required_argument, NULL, OPT_GROUP },
+		{ "queue", required_argument, NULL, OPT_QUEUE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -147,6 +153,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_CHECK:  o->check_config = true; break;
 		case OPT_HEADLESS: o->headless = true; break;
 		case OPT_HTTP:   o->http = optarg; break;
+		case OPT_GROUP:  o->only = optarg; o->only_queue = false; break;
+		case OPT_QUEUE:  o->only = optarg; o->only_queue = true; break;
 		case 'c':        o->config_path = optarg; break;
 		case 't':        o->theme = optarg; break;
 		case OPT_SEED:
@@ -779,6 +787,14 @@ static int run(struct app *app)
 		        errors, errors == 1 ? "" : "s");
 		return 2;
 	}
+	if (app->opt.only && !app->opt.only_queue &&
+	    !config_group(&app->cfg, app->opt.only).name) {
+		eprintf("ccboard: --group %s: no [group.%s] in the configuration\n", app->opt.only,
+		        app->opt.only);
+		return 2;
+	}
+	app->out.snap.only = app->opt.only;         /* every output reads one team only */
+	app->out.snap.only_queue = app->opt.only_queue;
 	app->model = model_new(&app->cfg);
 	struct contacts_conf cc;
 	contacts_conf_from(&cc, &app->cfg);

@@ -151,3 +151,89 @@ const struct snap_group *groups_find(const struct snapshot *s, const char *name)
 			return &s->groups[i];
 	return NULL;
 }
+
+/* Keeps the agents of s with a queue left (map: old queue index to new, -1
+ * gone), their queues renumbered. */
+static void restrict_agents(struct snapshot *s, const int *map)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < s->n_agents; i++) {
+		struct snap_member *mq = s->agent_queues[i];
+		int n = 0;
+		for (int k = 0; k < s->agent_n_queues[i]; k++)
+			if (map[mq[k].queue] >= 0)
+				mq[n++] = (struct snap_member){ map[mq[k].queue], mq[k].paused };
+		if (n == 0)
+			continue;
+		s->agents[keep] = s->agents[i];
+		s->agent_queues[keep] = mq;
+		s->agent_n_queues[keep++] = n;
+	}
+	s->n_agents = keep;
+}
+
+/* Keeps the queues of s at members[0..n-1] (ascending), in their order. */
+static void restrict_queues(struct snapshot *s, const int *members, size_t n)
+{
+	int *map = xmalloc((s->n_queues ? s->n_queues : 1) * sizeof *map);
+	for (size_t i = 0; i < s->n_queues; i++)
+		map[i] = -1;
+	for (size_t k = 0; k < n; k++) {
+		map[members[k]] = (int)k;
+		s->queues[k] = s->queues[members[k]];     /* members[k] >= k */
+	}
+	restrict_agents(s, map);
+	s->n_queues = n;
+	free(map);
+}
+
+/* The total of a one-queue board: that queue's figures (or none). */
+static void restrict_to_queue(struct snapshot *s)
+{
+	int qi = -1;
+	for (size_t i = 0; i < s->n_queues && qi < 0; i++)
+		if (strcmp(s->queues[i].name, s->only) == 0)
+			qi = (int)i;
+	s->n_groups = 0;
+	restrict_queues(s, &qi, qi < 0 ? 0 : 1);
+	s->total.waiting = qi < 0 ? 0 : s->queues[0].waiting;
+	s->total.longest_wait_s = qi < 0 ? 0 : s->queues[0].longest_wait_s;
+	if (qi < 0)
+		memset(&s->total.agents, 0, sizeof s->total.agents);
+	else
+		s->total.agents = s->queues[0].agents;
+	s->total.sl_threshold_s = qi < 0 ? s->total.sl_threshold_s : s->queues[0].sl_threshold_s;
+	s->total.sl_target_pct = qi < 0 ? s->total.sl_target_pct : s->queues[0].sl_target_pct;
+	s->total.sl_formula = qi < 0 ? s->total.sl_formula : s->queues[0].sl_formula;
+	snapshot_aggregate(s, &s->total, NULL, s->n_queues);
+}
+
+void groups_restrict(struct snapshot *s)
+{
+	struct snap_group *g = NULL;
+	if (!s->only)
+		return;
+	if (s->only_queue) {
+		restrict_to_queue(s);
+		return;
+	}
+	for (size_t i = 0; i < s->n_groups && !g; i++)
+		if (strcmp(s->groups[i].q.name, s->only) == 0)
+			g = &s->groups[i];
+	if (!g) {                               /* checked at start: cannot happen */
+		restrict_queues(s, NULL, 0);
+		return;
+	}
+	if (g != &s->groups[0]) {               /* the team's group comes first, alone */
+		struct snap_group t = s->groups[0];
+		s->groups[0] = *g;
+		*g = t;
+		g = &s->groups[0];
+	}
+	s->n_groups = 1;
+	restrict_queues(s, g->members, g->n_members);
+	for (size_t k = 0; k < g->n_members; k++)
+		g->members[k] = (int)k;
+	s->total = g->q;
+	s->total.name = "total";
+}

@@ -26,6 +26,11 @@ int groups_patterns_check(const char *patterns, const char **names, size_t n, ch
 void groups_fill(struct snapshot *s, const struct model *m, const struct config *cfg,
                  const size_t *order);
 
+/* With s->only set (--group / --queue): keeps in s only that group's queues
+ * (or that one queue), their agents and that group; the total becomes the
+ * team's figures. A queue not seen yet leaves an empty board. */
+void groups_restrict(struct snapshot *s);
+
 /* Returns the group of s named name, or NULL. */
 const struct snap_group *groups_find(const struct snapshot *s, const char *name);
 

@@ -355,6 +355,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	fill_callers(s, m, order);
 	fill_agents(s, m, rank, n);
 	groups_fill(s, m, cfg, order);
+	groups_restrict(s);
 	snapshot_grade(s, cfg);
 	s->as_of = model_now(m);
 	s->day_start = model_day_start(m);

@@ -103,6 +103,9 @@ struct snapshot {
 	size_t n_groups;
 	struct snap_group *groups;          /* the [group.NAME]s, in the file's order */
 	size_t cap_groups;
+	const char *only;                   /* --group / --queue NAME: one team only (set by
+	                                       the caller; snapshot_build keeps it) */
+	bool only_queue;                    /* only names a queue, not a group */
 	size_t n_agents;
 	struct agent_view *agents;          /* logged-in agents, sorted by name; names owned */
 	struct snap_member **agent_queues;  /* per agent: its queues, sorted by index ... */
