@@ -12,6 +12,7 @@
 #include "figures.h"
 #include "groups.h"
 #include "natsort.h"
+#include "snapshot_json.h"
 #include "textsafe.h"
 #include "util.h"
 
@@ -211,27 +212,69 @@ static int fill_members(struct snapshot *s, const struct model *m, size_t ai,
 	return k;
 }
 
+/* True when s->order_a still lists the model's logged-in agents (n of them)
+ * in natural order of their names. */
+static bool agent_order_valid(const struct snapshot *s, const struct model *m, size_t n,
+                              struct agent_view *views)
+{
+	size_t total = model_agent_count(m);
+	if (s->n_order_a != n || !s->order_a)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		size_t ai = s->order_a[i];
+		if (ai >= total || !model_agent(m, ai, &views[i]))
+			return false;
+		if (i && natsort_cmp(views[i - 1].name, views[i].name) > 0)
+			return false;
+	}
+	return true;
+}
+
+/* Puts the model's logged-in agents in s->order_a, sorted by name, their
+ * views in views (room for every agent); returns how many. */
+static size_t agent_order(struct snapshot *s, const struct model *m, struct agent_view *views)
+{
+	size_t total = model_agent_count(m), n = 0;
+	struct agent_tmp *tmp;
+
+	for (size_t i = 0; i < total; i++)
+		n += model_agent(m, i, &views[0]);
+	if (agent_order_valid(s, m, n, views))
+		return n;
+	tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+	n = 0;
+	for (size_t i = 0; i < total; i++)
+		if (model_agent(m, i, &tmp[n].v))
+			tmp[n++].ai = i;
+	qsort(tmp, n, sizeof *tmp, by_tmp_name);
+	if (n > s->cap_order_a || !s->order_a) {
+		s->cap_order_a = n ? n : 1;
+		s->order_a = xrealloc(s->order_a, s->cap_order_a * sizeof *s->order_a);
+	}
+	for (size_t i = 0; i < n; i++) {
+		s->order_a[i] = tmp[i].ai;
+		views[i] = tmp[i].v;
+	}
+	s->n_order_a = n;
+	free(tmp);
+	return n;
+}
+
 static void fill_agents(struct snapshot *s, const struct model *m, const size_t *rank, size_t nq)
 {
 	size_t n = model_agent_count(m), used = 0;
-	struct agent_tmp *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
-	size_t *off = xmalloc((n ? n : 1) * sizeof *off);
+	size_t *off;
 	struct agent_queue_view *buf = xmalloc((nq ? nq : 1) * sizeof *buf);
 
-	s->n_agents = 0;
-	for (size_t i = 0; i < n; i++)
-		if (model_agent(m, i, &tmp[s->n_agents].v))
-			tmp[s->n_agents++].ai = i;
-	qsort(tmp, s->n_agents, sizeof *tmp, by_tmp_name);
-	agents_reserve(s, s->n_agents);
+	agents_reserve(s, n ? n : 1);
+	s->n_agents = agent_order(s, m, s->agents);
+	off = xmalloc((s->n_agents ? s->n_agents : 1) * sizeof *off);
 	for (size_t i = 0; i < s->n_agents; i++) {
-		s->agents[i] = tmp[i].v;
 		off[i] = used;
-		s->agent_n_queues[i] = fill_members(s, m, tmp[i].ai, rank, nq, buf, &used);
+		s->agent_n_queues[i] = fill_members(s, m, s->order_a[i], rank, nq, buf, &used);
 	}
 	for (size_t i = 0; i < s->n_agents; i++)   /* the pool has stopped moving */
 		s->agent_queues[i] = s->member_pool ? s->member_pool + off[i] : NULL;
-	free(tmp);
 	free(off);
 	free(buf);
 }
@@ -330,6 +373,18 @@ void snapshot_grade(struct snapshot *s, const struct config *cfg)
 	}
 }
 
+/* True when s->order_q is still the model's n queues in natural order. */
+static bool queue_order_valid(const struct snapshot *s, const struct model *m, size_t n)
+{
+	if (!s->order_q || s->n_order_q != n)
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (natsort_cmp(model_queue_name(m, s->order_q[i - 1]),
+		                model_queue_name(m, s->order_q[i])) > 0)
+			return false;
+	return true;
+}
+
 void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg)
 {
 	size_t n = model_queue_count(m);
@@ -337,10 +392,15 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	size_t *rank = xmalloc((n ? n : 1) * sizeof *rank);
 	struct agent_counts *ac = xmalloc((n ? n : 1) * sizeof *ac), total;
 
-	for (size_t i = 0; i < n; i++)
-		order[i] = i;
-	sort_model = m;
-	qsort(order, n, sizeof *order, by_queue_name);
+	if (!queue_order_valid(s, m, n)) {
+		s->order_q = xrealloc(s->order_q, (n ? n : 1) * sizeof *s->order_q);
+		for (size_t i = 0; i < n; i++)
+			s->order_q[i] = i;
+		sort_model = m;
+		qsort(s->order_q, n, sizeof *s->order_q, by_queue_name);
+		s->n_order_q = n;
+	}
+	memcpy(order, s->order_q, n * sizeof *order);
 	for (size_t i = 0; i < n; i++)
 		rank[order[i]] = i;
 	model_agent_counts(m, ac, &total);
@@ -381,6 +441,8 @@ void snapshot_free(struct snapshot *s)
 	free(s->agent_n_queues);
 	free(s->caller_pool);
 	free(s->member_pool);
+	free(s->order_q);
+	free(s->order_a);
 	memset(s, 0, sizeof *s);
 }
 
@@ -591,16 +653,10 @@ static json_t *json_contact_queue(void *ctx, const char *name)
 	return json_queue(s, &q, false);
 }
 
-static json_t *snapshot_json(const struct snapshot *s)
+/* The keys after the queues, total and groups: alerts, sources, contacts, input. */
+static void json_rest(const struct snapshot *s, json_t *root)
 {
-	json_t *root = json_object(), *qs = json_array(), *al = json_array(), *src = json_array();
-	json_object_set_new(root, "as_of", json_integer(s->as_of));
-	for (size_t i = 0; i < s->n_queues; i++)
-		json_array_append_new(qs, json_queue(s, &s->queues[i], false));
-	json_object_set_new(root, "queues", qs);
-	json_object_set_new(root, "total", json_queue(s, &s->total, true));
-	if (s->n_groups)
-		json_object_set_new(root, "groups", json_groups(s));
+	json_t *al = json_array(), *src = json_array();
 	for (size_t i = 0; i < s->n_alerts; i++)
 		json_array_append_new(al, json_alert(&s->alerts[i]));
 	json_object_set_new(root, "alerts", al);
@@ -618,19 +674,105 @@ static json_t *snapshot_json(const struct snapshot *s)
 	                                                s->stats.agent_cap_lines),
 	                    "forgotten_queues", (json_int_t)s->stats.forgotten_queues,
 	                    "forgotten_agents", (json_int_t)s->stats.forgotten_agents));
+}
+
+static json_t *snapshot_json(const struct snapshot *s)
+{
+	json_t *root = json_object(), *qs = json_array();
+	json_object_set_new(root, "as_of", json_integer(s->as_of));
+	for (size_t i = 0; i < s->n_queues; i++)
+		json_array_append_new(qs, json_queue(s, &s->queues[i], false));
+	json_object_set_new(root, "queues", qs);
+	json_object_set_new(root, "total", json_queue(s, &s->total, true));
+	if (s->n_groups)
+		json_object_set_new(root, "groups", json_groups(s));
+	json_rest(s, root);
 	return root;
 }
 
-int snapshot_write_json(const struct snapshot *s, FILE *out)
+#define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15) | JSON_ENSURE_ASCII)
+
+/* Writes n bytes at p and a flush; returns 0 or -1 with errno set. */
+static int json_out(FILE *out, const char *p, size_t n)
+{
+	errno = 0;
+	if (fwrite(p, 1, n, out) != n || fflush(out) == EOF) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int snapshot_write_json_ref(const struct snapshot *s, FILE *out)
 {
 	json_t *root = snapshot_json(s);
-	int rc = json_dumpf(root, out, JSON_COMPACT | JSON_REAL_PRECISION(15) | JSON_ENSURE_ASCII);
+	char *text = json_dumps(root, JSON_FLAGS);
+	int rc;
 	json_decref(root);
-	if (rc == 0 && (fputc('\n', out) == EOF || fflush(out) == EOF))
-		rc = -1;
-	if (rc != 0 && errno == 0)
-		errno = EIO;
-	return rc == 0 ? 0 : -1;
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	size_t n = strlen(text);
+	text[n] = '\n';      /* json_dumps leaves room: overwrite the NUL, write n + 1 */
+	rc = json_out(out, text, n + 1);
+	free(text);
+	return rc;
+}
+
+/* The queues, the total and the groups by hand (snapshot_json.c), the rest
+ * with jansson: the same bytes as snapshot_write_json_ref, a buffer reused
+ * from line to line. */
+int snapshot_write_json(const struct snapshot *s, FILE *out)
+{
+	static struct jbuf b;
+	json_t *rest = json_object();
+	char *text;
+
+	b.n = 0;
+	jbuf_puts(&b, "{\"as_of\":");
+	jbuf_int(&b, s->as_of);
+	jbuf_puts(&b, ",\"queues\":[");
+	for (size_t i = 0; i < s->n_queues; i++) {
+		if (i)
+			jbuf_put(&b, ",", 1);
+		jbuf_queue_open(&b, s, &s->queues[i], false);
+		jbuf_put(&b, "}", 1);
+	}
+	jbuf_puts(&b, "],\"total\":");
+	jbuf_queue_open(&b, s, &s->total, true);
+	jbuf_put(&b, "}", 1);
+	if (s->n_groups) {
+		jbuf_puts(&b, ",\"groups\":[");
+		for (size_t i = 0; i < s->n_groups; i++) {
+			const struct snap_group *g = &s->groups[i];
+			if (i)
+				jbuf_put(&b, ",", 1);
+			jbuf_queue_open(&b, s, &g->q, true);
+			jbuf_puts(&b, ",\"queues\":[");
+			for (size_t k = 0; k < g->n_members; k++) {
+				if (k)
+					jbuf_put(&b, ",", 1);
+				jbuf_string(&b, s->queues[g->members[k]].name);
+			}
+			jbuf_puts(&b, "]}");
+		}
+		jbuf_put(&b, "]", 1);
+	}
+	json_rest(s, rest);
+	text = json_dumps(rest, JSON_FLAGS);
+	json_decref(rest);
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (text[1] != '}')                      /* "{...}": its keys after ours */
+		jbuf_put(&b, ",", 1);
+	jbuf_puts(&b, text + 1);
+	free(text);
+	jbuf_put(&b, "\n", 1);
+	return json_out(out, b.p, b.n);
 }
 
 /* ---- text ----------------------------------------------------------------- */

@@ -126,6 +126,10 @@ struct snapshot {
 	size_t cap_callers, cap_agents;
 	struct snap_member *member_pool;
 	size_t cap_members;
+	/* the last build's orders (model indexes), reused while still right:
+	 * names seldom change, so a tick rarely sorts */
+	size_t *order_q, n_order_q;
+	size_t *order_a, n_order_a, cap_order_a;
 };
 
 /* Fills s from the model as of the model's clock (call model_advance first),
@@ -158,6 +162,10 @@ const struct snap_member *snapshot_agent_in(const struct snapshot *s, size_t ai,
 /* Writes s as one line of JSON (SPEC 3.2) followed by "\n". Returns 0, or -1
  * with errno set when the stream failed. */
 int snapshot_write_json(const struct snapshot *s, FILE *out);
+
+/* The same line built with jansson throughout: the reference the tests
+ * compare snapshot_write_json with (slower). */
+int snapshot_write_json_ref(const struct snapshot *s, FILE *out);
 
 /* Writes s as a plain-text table for scripts and SSH one-liners. */
 int snapshot_write_text(const struct snapshot *s, FILE *out);
