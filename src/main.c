@@ -533,9 +533,9 @@ static uint64_t ms_to_next_tick(struct app *app)
  * replay's follows its events), then a refresh published to the outputs. */
 static void tick_once(struct app *app, int64_t now)
 {
-	outputs_tick_mark();
 	for (size_t i = 0; i < app->n_sources; i++)
 		source_tick(app->sources[i], now);
+	outputs_tick_mark();
 	if (app->mode->clock == RUN_CLOCK_WALL) {
 		demo_step(app, now);
 		model_advance(app->model, now);
