@@ -42,6 +42,7 @@ struct options {
 	const char *only;                /* --group NAME / --queue NAME: one team only */
 	bool only_queue;
 	const char *theme;
+	const char *view;                /* --view NAME: the page the screen starts on */
 	uint64_t seed;
 	char **sources;
 	int n_sources;
@@ -109,6 +110,7 @@ static void usage(FILE *out)
 	      "  -c, --config FILE    configuration file\n"
 	      "      --check-config   validate the configuration and exit\n"
 	      "  -t, --theme NAME     colour theme (default, light, high-contrast, colorblind, mono)\n"
+	      "      --view NAME      the screen's view at start (queues, ...; keys 1-9 switch)\n"
 	      "      --seed N         the demo's random seed\n"
 	      "  -h, --help           this help\n"
 	      "  -V, --version        version\n\n"
@@ -120,7 +122,7 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_DEMO = 256, OPT_REPLAY, OPT_ONCE, OPT_JSON, OPT_CHECK, OPT_SEED, OPT_HEADLESS,
-	       OPT_HTTP, OPT_GROUP, OPT_QUEUE };
+	       OPT_HTTP, OPT_VIEW, OPT_GROUP, OPT_QUEUE };
 	static const struct option longopts[] = {
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "replay", no_argument, NULL, OPT_REPLAY },
@@ -132,6 +134,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "headless", no_argument, NULL, OPT_HEADLESS },
 		{ "http", required_argument, NULL, OPT_HTTP },
+		{ "view", required_argument, NULL, OPT_VIEW },
 		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "queue", required_argument, NULL, OPT_QUEUE },
 		{ "help", no_argument, NULL, 'h' },
@@ -157,6 +160,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_QUEUE:  o->only = optarg; o->only_queue = true; break;
 		case 'c':        o->config_path = optarg; break;
 		case 't':        o->theme = optarg; break;
+		case OPT_VIEW:
+			if (!ui_view_exists(optarg)) {
+				eprintf("ccboard: --view: no view '%s' (views: %s)\n", optarg,
+				        ui_view_names());
+				return -1;
+			}
+			o->view = optarg;
+			break;
 		case OPT_SEED:
 			errno = 0;
 			o->seed = strtoull(optarg, &end, 10);
@@ -689,6 +700,8 @@ static int start_output(struct app *app, enum run_output kind)
 			free(cause);
 			return -1;
 		}
+		if (app->opt.view)
+			ui_show_view(app->ui, app->opt.view);
 		outputs_add(&app->out, out_screen(app->ui));
 		app->screen = outputs_find(&app->out, "screen");
 		return 0;

@@ -14,6 +14,7 @@
 #undef bell          /* a term.h capability macro; ours is cfg->bell */
 
 #include "glyphs.h"
+#include "pages.h"
 #include "theme.h"
 #include "ui_draw.h"
 #include "util.h"
@@ -113,9 +114,14 @@ static void ui_resize(struct ui *ui)
 	clearok(curscr, TRUE);
 }
 
-/* One key; returns true when the screen should be drawn again. */
+/* One key; returns true when the screen should be drawn again. The view
+ * (and its page, which may be taking text such as a filter) sees it first. */
 static bool ui_key(struct ui *ui, int ch)
 {
+	if (ch == KEY_RESIZE)   /* only a redraw: the size changes in ui_on_winch alone */
+		return true;
+	if (ui_view_key(&ui->view, ch))
+		return true;
 	switch (ch) {
 	case 'q': case 'Q':
 		if (ui->actions.quit)
@@ -132,10 +138,8 @@ static bool ui_key(struct ui *ui, int ch)
 	case 't': case 'T':
 		ui_next_theme(ui);
 		return true;
-	case KEY_RESIZE:   /* only a redraw: the size changes in ui_on_winch alone */
-		return true;
 	}
-	return ui_view_key(&ui->view, ch);
+	return false;
 }
 
 static void ui_on_more(uv_timer_t *h);
@@ -330,6 +334,24 @@ void ui_set_config(struct ui *ui, const struct config *cfg)
 	if (!ui)
 		return;
 	ui->cfg = cfg;
+}
+
+bool ui_view_exists(const char *name)
+{
+	return ui_page_find(name) >= 0;
+}
+
+const char *ui_view_names(void)
+{
+	return ui_page_names();
+}
+
+void ui_show_view(struct ui *ui, const char *name)
+{
+	int page = ui_page_find(name);
+
+	if (page >= 0)
+		ui->view.page = page;
 }
 
 void ui_draw(struct ui *ui, const struct snapshot *s)

@@ -28,6 +28,13 @@ struct ui *ui_new(uv_loop_t *loop, const struct config *cfg, const char *theme,
  * and the themes' directory follow it from the next frame. */
 void ui_set_config(struct ui *ui, const struct config *cfg);
 
+/* The screen's views (pages.h): whether name is one, and their names
+ * ("queues, channels, ...") for messages. Usable before ui_new. */
+bool ui_view_exists(const char *name);
+const char *ui_view_names(void);
+/* Shows the view called name (one ui_view_exists accepts) from the next frame. */
+void ui_show_view(struct ui *ui, const char *name);
+
 /* Draws s (one doupdate). Called every tick and after input. */
 void ui_draw(struct ui *ui, const struct snapshot *s);
 

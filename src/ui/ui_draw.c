@@ -1,4 +1,6 @@
-/* ui_draw.c - the wallboard's panels, drawn from a snapshot on stdscr. */
+/* ui_draw.c - the screen's frame, drawn from a snapshot on stdscr: the
+ * header, the footer, the help box, the too-small message; the current page
+ * (pages.h) draws the rows between. Also the keys every page shares. */
 #include "ui_draw.h"
 
 #include <math.h>
@@ -7,200 +9,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "bigdigits.h"
-#include "event.h"
+#include "draw_kit.h"
 #include "figures.h"
+#include "pages.h"
 #include "textsafe.h"
 #include "util.h"
-
-/* ---- grades: the snapshot grades, the screen maps a grade to a role ------- */
-
-static enum alert_severity sev_max(enum alert_severity a, enum alert_severity b)
-{
-	return a > b ? a : b;
-}
-
-static enum role sev_role(enum alert_severity sev, enum role calm)
-{
-	return sev == SEV_CRITICAL ? ROLE_CRITICAL : sev == SEV_WARNING ? ROLE_WARNING : calm;
-}
-
-/* ---- drawing helpers ----------------------------------------------------- */
-
-/* Draws text (made safe, cut to w columns) at (y, x). Returns the width drawn. */
-static int put(const struct ui_view *v, int y, int x, int w, enum role r, const char *text)
-{
-	char buf[1024];
-	int tw;
-
-	if (w <= 0)
-		return 0;
-	tw = textsafe_copy(buf, sizeof buf, text, w, v->text_flags);
-	attrset(v->attr[r]);
-	mvaddstr(y, x, buf);
-	attrset(A_NORMAL);
-	return tw;
-}
-
-/* Draws text right-aligned in the w columns at (y, x). */
-static void put_right(const struct ui_view *v, int y, int x, int w, enum role r,
-                      const char *text)
-{
-	char buf[1024];
-	int tw = textsafe_copy(buf, sizeof buf, text, w, v->text_flags);
-
-	attrset(v->attr[r]);
-	mvaddstr(y, x + w - tw, buf);
-	attrset(A_NORMAL);
-}
-
-static void put_center(const struct ui_view *v, int y, int x, int w, enum role r,
-                       const char *text)
-{
-	char buf[1024];
-	int tw = textsafe_copy(buf, sizeof buf, text, w, v->text_flags);
-
-	attrset(v->attr[r]);
-	mvaddstr(y, x + (w - tw) / 2, buf);
-	attrset(A_NORMAL);
-}
-
-static void fill(const struct ui_view *v, int y, int x, int w, enum role r)
-{
-	if (w > 0)
-		mvhline(y, x, (chtype)' ' | v->attr[r], w);
-}
-
-/* A section title: "─ Title ─── right ──" across w columns. */
-static void section(const struct ui_view *v, int y, int x, int w, const char *title,
-                    const char *right)
-{
-	int tw;
-
-	for (int i = 0; i < w; i++)
-		put(v, y, x + i, 1, ROLE_DIM, v->g->hline);
-	if (w < 6)
-		return;
-	put(v, y, x + 1, 1, ROLE_DIM, " ");
-	tw = put(v, y, x + 2, w - 4, ROLE_TITLE, title);
-	put(v, y, x + 2 + tw, 1, ROLE_DIM, " ");
-	if (right && *right) {
-		char buf[256];
-		int rw = textsafe_copy(buf, sizeof buf, right, w - tw - 8, v->text_flags);
-
-		if (rw > 0) {
-			put(v, y, x + w - rw - 3, 1, ROLE_DIM, " ");
-			put(v, y, x + w - rw - 2, rw, ROLE_DIM, buf);
-			put(v, y, x + w - 2, 1, ROLE_DIM, " ");
-		}
-	}
-}
-
-/* ---- formatting ---------------------------------------------------------- */
-
-/* "m:ss", or "h:mm:ss" from an hour. */
-static const char *fmt_dur(char *buf, size_t n, int64_t s)
-{
-	if (s < 0)
-		s = 0;
-	if (s >= 3600)
-		snprintf(buf, n, "%d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
-	else
-		snprintf(buf, n, "%d:%02d", (int)(s / 60), (int)(s % 60));
-	return buf;
-}
-
-/* A duration in state for lists: "45s", "12m", "1h05". */
-static const char *fmt_age(char *buf, size_t n, int64_t s)
-{
-	if (s < 0)
-		s = 0;
-	if (s < 60)
-		snprintf(buf, n, "%ds", (int)s);
-	else if (s < 3600)
-		snprintf(buf, n, "%dm", (int)(s / 60));
-	else
-		snprintf(buf, n, "%dh%02d", (int)(s / 3600), (int)(s / 60 % 60));
-	return buf;
-}
-
-/* "83%" (or "4.2%" below 10 with decimals), or the no-data glyph. */
-static const char *fmt_pct(const struct ui_view *v, char *buf, size_t n, double pct,
-                           bool decimals)
-{
-	if (isnan(pct))
-		snprintf(buf, n, "%s", v->g->nodata);
-	else if (decimals && pct < 10.0)
-		snprintf(buf, n, "%.1f%%", pct);
-	else
-		snprintf(buf, n, "%.0f%%", pct);
-	return buf;
-}
-
-static const char *fmt_secs(const struct ui_view *v, char *buf, size_t n, double s)
-{
-	if (isnan(s))
-		snprintf(buf, n, "%s", v->g->nodata);
-	else
-		fmt_dur(buf, n, (int64_t)llround(s));
-	return buf;
-}
-
-/* "15m" for the rolling window. */
-static const char *fmt_window(char *buf, size_t n, int window_s)
-{
-	if (window_s % 3600 == 0)
-		snprintf(buf, n, "%dh", window_s / 3600);
-	else if (window_s % 60 == 0)
-		snprintf(buf, n, "%dm", window_s / 60);
-	else
-		snprintf(buf, n, "%ds", window_s);
-	return buf;
-}
-
-/* How a figure is written on the screen. */
-enum ui_fmt { UF_INT, UF_DUR, UF_SECS, UF_PCT, UF_PCT1 };
-
-/* Writes figure name of q into buf as fmt says; returns its value. */
-static double fmt_figure(const struct ui_view *v, char *buf, size_t n, const char *name,
-                         const struct snap_queue *q, enum ui_fmt fmt)
-{
-	double x = figure_value(figure_find(name), q);
-	switch (fmt) {
-	case UF_INT: snprintf(buf, n, "%lld", (long long)x); break;
-	case UF_DUR: fmt_dur(buf, n, (int64_t)x); break;
-	case UF_SECS: fmt_secs(v, buf, n, x); break;
-	case UF_PCT: fmt_pct(v, buf, n, x, false); break;
-	case UF_PCT1: fmt_pct(v, buf, n, x, true); break;
-	}
-	return x;
-}
-
-/* The grade the snapshot gave figure name on q. */
-static enum alert_severity grade_of(const char *name, const struct snap_queue *q)
-{
-	const struct figure *f = figure_find(name);
-	return f ? (enum alert_severity)q->grade[figure_index(f)] : SEV_OK;
-}
-
-static const char *sev_glyph(const struct ui_view *v, enum alert_severity sev)
-{
-	return sev == SEV_CRITICAL ? v->g->critical : sev == SEV_WARNING ? v->g->warning : " ";
-}
-
-/* The selected queue (or the total) of s. */
-static const struct snap_queue *selected_queue(const struct ui_view *v,
-                                               const struct snapshot *s)
-{
-	return v->sel >= 0 && (size_t)v->sel < s->n_queues ? &s->queues[v->sel] : &s->total;
-}
-
-static const char *queue_label(const struct snap_queue *q, bool is_total)
-{
-	if (is_total)
-		return "Total";
-	return q->display && *q->display ? q->display : q->name ? q->name : "?";
-}
 
 /* ---- header and footer --------------------------------------------------- */
 
@@ -251,7 +64,7 @@ static void header_sources(const struct ui_view *v, const struct snapshot *s, in
 		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s", one);
 		if (len >= sizeof buf)
 			len = sizeof buf - 1;
-		worst = sev_max(worst, lk.sev);
+		worst = ui_sev_max(worst, lk.sev);
 		bad += lk.sev != SEV_OK;
 	}
 	if (s->n_sources == 0)
@@ -261,9 +74,9 @@ static void header_sources(const struct ui_view *v, const struct snapshot *s, in
 	else if (textsafe_width(buf) + 2 > w && s->n_sources > 1)
 		snprintf(buf, sizeof buf, "%zu sources, %d %s", s->n_sources, bad,
 		         bad ? "not following" : "problems");
-	put(v, y, x, 2, worst == SEV_CRITICAL ? ROLE_CRITICAL : ROLE_HEADER,
-	    worst == SEV_OK ? v->g->ok : sev_glyph(v, worst));
-	put(v, y, x + 2, w - 2, worst == SEV_CRITICAL ? ROLE_CRITICAL : ROLE_HEADER, buf);
+	ui_put(v, y, x, 2, worst == SEV_CRITICAL ? ROLE_CRITICAL : ROLE_HEADER,
+	    worst == SEV_OK ? v->g->ok : ui_sev_glyph(v, worst));
+	ui_put(v, y, x + 2, w - 2, worst == SEV_CRITICAL ? ROLE_CRITICAL : ROLE_HEADER, buf);
 }
 
 static void draw_header(const struct ui_view *v, const struct snapshot *s, struct rect r)
@@ -275,922 +88,70 @@ static void draw_header(const struct ui_view *v, const struct snapshot *s, struc
 	size_t unacked = 0;
 	enum alert_severity worst = SEV_OK;
 
-	fill(v, r.y, r.x, r.w, ROLE_HEADER);
+	ui_fill(v, r.y, r.x, r.w, ROLE_HEADER);
 	localtime_r(&t, &tm);
 	strftime(clock, sizeof clock, r.w >= 100 ? "%a %d %b  %H:%M:%S" : "%H:%M:%S", &tm);
 	cw = textsafe_width(clock);
-	put(v, r.y, r.x + r.w - cw - 1, cw, ROLE_HEADER, clock);
+	ui_put(v, r.y, r.x + r.w - cw - 1, cw, ROLE_HEADER, clock);
 
 	for (size_t i = 0; i < s->n_alerts; i++) {
 		if (!s->alerts[i].acknowledged) {
 			unacked++;
-			worst = sev_max(worst, s->alerts[i].severity);
+			worst = ui_sev_max(worst, s->alerts[i].severity);
 		}
 	}
 	if (unacked)
-		snprintf(alerts, sizeof alerts, " %s %zu alert%s ", sev_glyph(v, worst), unacked,
+		snprintf(alerts, sizeof alerts, " %s %zu alert%s ", ui_sev_glyph(v, worst), unacked,
 		         unacked == 1 ? "" : "s");
 	else
 		snprintf(alerts, sizeof alerts, " %zu alert%s ", s->n_alerts,
 		         s->n_alerts == 1 ? "" : "s");
 	aw = textsafe_width(alerts);
-	put(v, r.y, r.x + r.w - cw - aw - 3, aw, worst == SEV_CRITICAL ? ROLE_CRITICAL :
+	ui_put(v, r.y, r.x + r.w - cw - aw - 3, aw, worst == SEV_CRITICAL ? ROLE_CRITICAL :
 	    ROLE_HEADER, alerts);
 
 	textsafe_copy(site, sizeof site, s->site && *s->site ? s->site : "ccboard", 40,
 	              v->text_flags);
-	x = r.x + 1 + put(v, r.y, r.x + 1, r.w / 3, ROLE_HEADER, site);
+	x = r.x + 1 + ui_put(v, r.y, r.x + 1, r.w / 3, ROLE_HEADER, site);
 	snprintf(left, sizeof left, "  %s SLA %s  ", v->g->dot, s->sla[0] ? s->sla : "-");
-	x += put(v, r.y, x, r.w - x, ROLE_HEADER, left);
+	x += ui_put(v, r.y, x, r.w - x, ROLE_HEADER, left);
 	header_sources(v, s, r.y, x, r.x + r.w - cw - aw - 5 - x);
 }
 
 static void draw_footer(const struct ui_view *v, const struct snapshot *s, struct rect r)
 {
-	static const char *const keys[][2] = {
-		{ "q", "quit" }, { "?", "help" }, { "Tab", "queue" }, { "a", "ack" },
-		{ "t", "theme" }, { "^L", "redraw" },
+	char views[16], right[192];
+	const char *const keys[][2] = {
+		{ "q", "quit" }, { "?", "help" }, { ui_n_pages > 1 ? views : "", "view" },
+		{ "Tab", "queue" }, { "a", "ack" }, { "t", "theme" }, { "^L", "redraw" },
 	};
-	char right[192];
 	int x = r.x + 1, rw;
 
+	snprintf(views, sizeof views, "1-%zu", ui_n_pages);
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		int need = textsafe_width(keys[i][0]) + textsafe_width(keys[i][1]) + 3;
 
+		if (!keys[i][0][0])
+			continue;
 		if (x + need > r.x + r.w / 2 + 8)
 			break;
-		x += put(v, r.y, x, need, ROLE_KEY, keys[i][0]);
-		x += put(v, r.y, x + 1, need, ROLE_DIM, keys[i][1]) + 3;
+		x += ui_put(v, r.y, x, need, ROLE_KEY, keys[i][0]);
+		x += ui_put(v, r.y, x + 1, need, ROLE_DIM, keys[i][1]) + 3;
 	}
 	if (v->note[0] && s->as_of < v->note_until)
 		snprintf(right, sizeof right, "%s", v->note);
 	else
-		snprintf(right, sizeof right, "showing %s %s theme %s",
-		         queue_label(selected_queue(v, s), v->sel < 0), v->g->dot, v->theme_name);
+		snprintf(right, sizeof right, "%s%s%s%sshowing %s %s theme %s",
+		         ui_n_pages > 1 ? ui_pages[v->page]->title : "", ui_n_pages > 1 ? " " : "",
+		         ui_n_pages > 1 ? v->g->dot : "", ui_n_pages > 1 ? " " : "",
+		         ui_queue_label(ui_selected_queue(v, s), v->sel < 0), v->g->dot, v->theme_name);
 	rw = r.x + r.w - x - 2;
 	if (rw > 0) {
 		char buf[256];
 		int tw = textsafe_copy(buf, sizeof buf, right, rw, v->text_flags);
 
-		put(v, r.y, r.x + r.w - tw - 1, tw, ROLE_DIM, buf);
+		ui_put(v, r.y, r.x + r.w - tw - 1, tw, ROLE_DIM, buf);
 	}
-}
-
-/* ---- KPI tiles ----------------------------------------------------------- */
-
-struct tile {
-	const char *label;
-	char short_label[24];    /* for narrow tiles */
-	char value[32];
-	char detail[96];
-	char short_detail[32];
-	enum alert_severity sev;
-	bool calm_ok;            /* show a calm value in the ok role (agents free) */
-};
-
-/* The detail lines of a tile (win: the window, "15m"). */
-typedef void (*tile_detail_fn)(const struct ui_view *v, const struct snap_queue *q,
-                               const char *win, struct tile *t);
-
-static void detail_waiting(const struct ui_view *v, const struct snap_queue *q,
-                           const char *win, struct tile *t)
-{
-	(void)v, (void)win;
-	snprintf(t->detail, sizeof t->detail, "%lld offered today", (long long)q->today.c.offered);
-	snprintf(t->short_detail, sizeof t->short_detail, "%lld today",
-	         (long long)q->today.c.offered);
-}
-
-static void detail_longest(const struct ui_view *v, const struct snap_queue *q,
-                           const char *win, struct tile *t)
-{
-	char a[16];
-	(void)v, (void)win;
-	snprintf(t->detail, sizeof t->detail, "SL threshold %s",
-	         fmt_dur(a, sizeof a, q->sl_threshold_s));
-	snprintf(t->short_detail, sizeof t->short_detail, "SL %s", a);
-}
-
-static void detail_sl(const struct ui_view *v, const struct snap_queue *q, const char *win,
-                      struct tile *t)
-{
-	char a[16];
-	fmt_pct(v, a, sizeof a, q->today.d.service_level_pct, false);
-	snprintf(t->detail, sizeof t->detail, "%s %s today %s %s target %.0f%%", win, v->g->dot,
-	         a, v->g->dot, q->sl_target_pct);
-	snprintf(t->short_detail, sizeof t->short_detail, "today %s", a);
-}
-
-static void detail_abandon(const struct ui_view *v, const struct snap_queue *q,
-                           const char *win, struct tile *t)
-{
-	char a[16];
-	fmt_pct(v, a, sizeof a, q->today.d.abandon_rate_pct, true);
-	snprintf(t->detail, sizeof t->detail, "%s %s today %s (%lld calls)", win, v->g->dot, a,
-	         (long long)q->today.c.abandoned);
-	snprintf(t->short_detail, sizeof t->short_detail, "today %s", a);
-}
-
-static void detail_asa(const struct ui_view *v, const struct snap_queue *q, const char *win,
-                       struct tile *t)
-{
-	char b[16];
-	fmt_secs(v, b, sizeof b, q->today.d.asa_s);
-	snprintf(t->detail, sizeof t->detail, "%s %s today %s", win, v->g->dot, b);
-	snprintf(t->short_detail, sizeof t->short_detail, "today %s", b);
-}
-
-static void detail_agents(const struct ui_view *v, const struct snap_queue *q,
-                          const char *win, struct tile *t)
-{
-	(void)win;
-	snprintf(t->detail, sizeof t->detail, "of %d logged in %s %d on call",
-	         q->agents.logged_in, v->g->dot, q->agents.on_call);
-	snprintf(t->short_detail, sizeof t->short_detail, "of %d", q->agents.logged_in);
-}
-
-/* The KPI tiles, left to right: a figure, how it is written and coloured. */
-static const struct tile_def {
-	const char *label;
-	const char *short_label;    /* for narrow tiles; "%s" is the window */
-	const char *figure;
-	enum ui_fmt fmt;
-	const char *grade;          /* the figure whose grade colours it; NULL: its own */
-	tile_detail_fn detail;
-	bool calm_ok;               /* a value above 0 shows in the ok role (agents free) */
-} tile_defs[LAYOUT_TILES] = {
-	{ "Waiting", "Waiting", "waiting", UF_INT, "no_agent_available", detail_waiting, false },
-	{ "Longest wait", "Longest", "longest_wait_s", UF_DUR, NULL, detail_longest, false },
-	{ "Service level", "SL %s", "window.service_level_pct", UF_PCT, NULL, detail_sl, false },
-	{ "Abandoned", "Aband %s", "window.abandon_rate_pct", UF_PCT1, NULL, detail_abandon,
-	  false },
-	{ "Avg speed of answer", "ASA %s", "window.asa_s", UF_SECS, NULL, detail_asa, false },
-	{ "Agents available", "Available", "agents.available", UF_INT, "no_agent_available",
-	  detail_agents, true },
-};
-
-/* The tiles of queue q. */
-static void tiles_fill(const struct ui_view *v, const struct snapshot *s,
-                       const struct snap_queue *q, struct tile t[LAYOUT_TILES])
-{
-	char win[16];
-
-	fmt_window(win, sizeof win, s->window_s);
-	memset(t, 0, sizeof(struct tile) * LAYOUT_TILES);
-	for (int i = 0; i < LAYOUT_TILES; i++) {
-		const struct tile_def *d = &tile_defs[i];
-		double x = fmt_figure(v, t[i].value, sizeof t[i].value, d->figure, q, d->fmt);
-
-		t[i].label = d->label;
-		snprintf(t[i].short_label, sizeof t[i].short_label, d->short_label, win);
-		d->detail(v, q, win, &t[i]);
-		t[i].sev = grade_of(d->grade ? d->grade : d->figure, q);
-		t[i].calm_ok = d->calm_ok && x > 0;
-	}
-}
-
-static enum role tile_role(const struct tile *t)
-{
-	return sev_role(t->sev, t->calm_ok ? ROLE_OK : ROLE_TILE);
-}
-
-static void tile_compact(const struct ui_view *v, const struct tile *t, struct rect r)
-{
-	const char *label = textsafe_width(t->label) + 2 <= r.w ? t->label : t->short_label;
-	const char *detail = textsafe_width(t->detail) + 1 <= r.w ? t->detail : t->short_detail;
-	enum role role = tile_role(t);
-	char val[64];
-	int x = r.x + 1;
-
-	put(v, r.y, x, r.w - 1, ROLE_LABEL, label);
-	snprintf(val, sizeof val, " %s ", t->value);
-	x += put(v, r.y + 1, x, r.w - 3, role, val);
-	if (t->sev != SEV_OK)
-		put(v, r.y + 1, x + 1, 1, role == ROLE_CRITICAL ? ROLE_CRITICAL : ROLE_WARNING,
-		    sev_glyph(v, t->sev));
-	put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, detail);
-}
-
-/* Attributes for big-digit blocks: the role's own background when it has one
- * (or is already reverse), else reverse video of its foreground. */
-static attr_t block_attr(const struct ui_view *v, enum role r)
-{
-	attr_t a = v->attr[r];
-	short fg = -1, bg = -1, nfg = -1, nbg = -1;
-
-	if (a & A_REVERSE)
-		return a;
-	if (PAIR_NUMBER(a) > 0)
-		pair_content((short)PAIR_NUMBER(a), &fg, &bg);
-	if (PAIR_NUMBER(v->attr[ROLE_NORMAL]) > 0)
-		pair_content((short)PAIR_NUMBER(v->attr[ROLE_NORMAL]), &nfg, &nbg);
-	return bg != -1 && bg != nbg ? a : a | A_REVERSE;
-}
-
-static void tile_big(const struct ui_view *v, const struct tile *t, struct rect r, int scale)
-{
-	enum role role = tile_role(t);
-	int dw = bigdigits_width(t->value, scale);
-	attr_t ba = block_attr(v, role);
-	char label[96];
-
-	snprintf(label, sizeof label, "%s",
-	         textsafe_width(t->label) + 4 <= r.w ? t->label : t->short_label);
-	for (char *p = label; *p; p++)
-		if (*p >= 'a' && *p <= 'z')
-			*p = (char)(*p - 'a' + 'A');
-	put(v, r.y + 1, r.x + 1, r.w - 3, ROLE_LABEL, label);
-	if (t->sev != SEV_OK)
-		put(v, r.y + 1, r.x + r.w - 2, 1, sev_role(t->sev, ROLE_TILE), sev_glyph(v, t->sev));
-	if (dw <= r.w - 2 && bigdigits_can_draw(t->value))
-		bigdigits_draw(stdscr, r.y + 2, r.x + (r.w - dw) / 2, t->value, scale, ba);
-	else
-		put_center(v, r.y + 4, r.x, r.w, role, t->value);
-	put_center(v, r.y + 7, r.x, r.w, ROLE_DIM,
-	           textsafe_width(t->detail) <= r.w ? t->detail : t->short_detail);
-}
-
-static void draw_tiles(const struct ui_view *v, const struct snapshot *s)
-{
-	const struct layout *l = &v->lay;
-	const struct snap_queue *q = selected_queue(v, s);
-	struct tile t[LAYOUT_TILES];
-	int scale = 2;
-
-	tiles_fill(v, s, q, t);
-	if (!l->big_tiles) {
-		for (int i = 0; i < LAYOUT_TILES; i++) {
-			tile_compact(v, &t[i], l->tile[i]);
-			if (i > 0)
-				for (int y = 0; y < l->tile[i].h; y++)
-					put(v, l->tile[i].y + y, l->tile[i].x - 1, 1, ROLE_DIM,
-					    v->g->vline);
-		}
-		return;
-	}
-	/* one scale for every tile: double-width pixels when all fit */
-	for (int i = 0; i < LAYOUT_TILES; i++)
-		if (bigdigits_width(t[i].value, 2) > l->tile[i].w - 4)
-			scale = 1;
-	section(v, l->tiles.y, l->tiles.x, l->tiles.w, queue_label(q, v->sel < 0),
-	        v->sel < 0 ? "all queues" : "selected queue");
-	for (int i = 0; i < LAYOUT_TILES; i++)
-		tile_big(v, &t[i], l->tile[i], scale);
-}
-
-/* ---- queue table --------------------------------------------------------- */
-
-/* The queue table's columns, left to right: a figure, how it is written and
- * coloured, its headings ("%s" is the window, "15m") and widths, and its
- * priority (0 is dropped last when the screen is narrow). */
-struct qcol_def {
-	const char *figure;
-	enum ui_fmt fmt;
-	const char *grade;           /* the figure whose grade colours it; NULL: its own */
-	bool calm_ok;                /* a value above 0 shows in the ok role (agents free) */
-	const char *narrow, *wide;
-	int w_narrow, w_wide;
-	int prio;
-};
-
-static const struct qcol_def qcols[] = {
-	{ "waiting", UF_INT, "no_agent_available", false, "Wait", "Waiting", 5, 9, 0 },
-	{ "longest_wait_s", UF_DUR, NULL, false, "Longest", "Longest", 8, 9, 0 },
-	{ "window.service_level_pct", UF_PCT, NULL, false, "SL %s", "SL %s", 7, 8, 0 },
-	{ "today.service_level_pct", UF_PCT, NULL, false, "SL day", "SL today", 7, 10, 1 },
-	{ "window.abandon_rate_pct", UF_PCT1, NULL, false, "Ab %s", "Aband %s", 7, 11, 0 },
-	{ "today.abandon_rate_pct", UF_PCT1, NULL, false, "Ab day", "Aband today", 7, 13, 4 },
-	{ "window.asa_s", UF_SECS, NULL, false, "ASA", "ASA %s", 6, 9, 1 },
-	{ "today.offered", UF_INT, NULL, false, "Offer", "Offered", 6, 9, 2 },
-	{ "today.answered", UF_INT, NULL, false, "Answ", "Answered", 6, 10, 2 },
-	{ "today.abandoned", UF_INT, NULL, false, "Aband", "Abandoned", 6, 11, 2 },
-	{ "today.aht_s", UF_SECS, NULL, false, "AHT", "AHT today", 6, 11, 5 },
-	{ "agents.available", UF_INT, "no_agent_available", true, "Avail", "Avail", 6, 7, 1 },
-	{ "agents.on_call", UF_INT, NULL, false, "Call", "On call", 5, 9, 3 },
-	{ "agents.paused", UF_INT, NULL, false, "Pause", "Paused", 6, 8, 3 },
-	{ "agents.logged_in", UF_INT, NULL, false, "Login", "Logged in", 6, 11, 5 },
-};
-#define QC_COUNT ((int)(sizeof qcols / sizeof qcols[0]))
-
-#define QT_MARK_W 3   /* selection and state markers before the name */
-
-struct qtable {
-	bool shown[QC_COUNT];
-	bool wide;
-	int name_w;
-	int pad;                 /* extra columns each shown column gets */
-};
-
-static int qcol_w(const struct qtable *t, int c)
-{
-	return (t->wide ? qcols[c].w_wide : qcols[c].w_narrow) + t->pad;
-}
-
-static void qtable_plan(struct qtable *t, int cols)
-{
-	struct layout_col lc[QC_COUNT];
-
-	t->wide = cols >= LAYOUT_WIDE_COLS;
-	for (int i = 0; i < QC_COUNT; i++) {
-		lc[i].width = t->wide ? qcols[i].w_wide : qcols[i].w_narrow;
-		lc[i].prio = qcols[i].prio;
-	}
-	t->name_w = layout_columns(cols - QT_MARK_W - 1, lc, QC_COUNT, t->wide ? 16 : 10,
-	                           t->wide ? 32 : 24, t->shown);
-	/* share what is left over between the columns, up to 4 each */
-	{
-		int used = QT_MARK_W + 1 + t->name_w, n = 0;
-
-		t->pad = 0;
-		for (int i = 0; i < QC_COUNT; i++) {
-			if (t->shown[i]) {
-				used += lc[i].width;
-				n++;
-			}
-		}
-		if (n > 0)
-			t->pad = (cols - used) / n > 4 ? 4 : (cols - used) / n;
-	}
-}
-
-/* Text and severity of column c for queue q; *calm_ok: its value is above 0
- * and the column shows that in the ok role. */
-static enum alert_severity qcell(const struct ui_view *v, const struct snap_queue *q, int c,
-                                 char *buf, size_t n, bool *calm_ok)
-{
-	double x = fmt_figure(v, buf, n, qcols[c].figure, q, qcols[c].fmt);
-	*calm_ok = qcols[c].calm_ok && x > 0;
-	return grade_of(qcols[c].grade ? qcols[c].grade : qcols[c].figure, q);
-}
-
-static void qtable_heading(const struct ui_view *v, const struct snapshot *s,
-                           const struct qtable *t, struct rect r, int hidden_above,
-                           int hidden_below)
-{
-	char win[16], head[48], name[48];
-	int x = r.x + QT_MARK_W + t->name_w;
-
-	fmt_window(win, sizeof win, s->window_s);
-	snprintf(name, sizeof name, "Queue%s%s%s", hidden_above || hidden_below ? " " : "",
-	         hidden_above ? v->g->up : "", hidden_below ? v->g->down : "");
-	put(v, r.y, r.x + QT_MARK_W, t->name_w, ROLE_HEADING, name);
-	for (int c = 0; c < QC_COUNT; c++) {
-		int w = qcol_w(t, c);
-
-		if (!t->shown[c])
-			continue;
-		snprintf(head, sizeof head, t->wide ? qcols[c].wide : qcols[c].narrow, win);
-		put_right(v, r.y, x, w, ROLE_HEADING, head);
-		x += w;
-	}
-}
-
-static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, int x0,
-                       const struct snap_queue *q, bool is_total, bool selected)
-{
-	enum alert_severity worst = SEV_OK, sev;
-	enum role calm = is_total ? ROLE_TOTAL : ROLE_NORMAL;
-	int x = x0 + QT_MARK_W + t->name_w;
-	char buf[48];
-	bool calm_ok;
-
-	for (int c = 0; c < QC_COUNT; c++) {
-		int w = qcol_w(t, c);
-
-		sev = qcell(v, q, c, buf, sizeof buf, &calm_ok);
-		worst = sev_max(worst, sev);
-		if (!t->shown[c])
-			continue;
-		if (sev != SEV_OK) {   /* a badge: one space each side */
-			char badge[56];
-
-			snprintf(badge, sizeof badge, " %s ", buf);
-			put_right(v, y, x + 1, w, sev_role(sev, calm), badge);
-		} else {
-			put_right(v, y, x, w, calm_ok && !is_total ? ROLE_OK : calm, buf);
-		}
-		x += w;
-	}
-	if (selected) {
-		put(v, y, x0, 1, ROLE_SELECTED, v->g->selected);
-		fill(v, y, x0 + QT_MARK_W, t->name_w - 1, ROLE_SELECTED);
-	}
-	put(v, y, x0 + 1, 1, sev_role(worst, calm), sev_glyph(v, worst));
-	put(v, y, x0 + QT_MARK_W + (selected ? 1 : 0), t->name_w - 2,
-	    selected ? ROLE_SELECTED : calm, queue_label(q, is_total));
-}
-
-/* Keeps the selected queue inside the rows shown. */
-static void qtable_scroll(struct ui_view *v, const struct snapshot *s, int rows)
-{
-	int n = (int)s->n_queues;
-
-	if (v->sel >= 0) {
-		if (v->sel < v->queue_top)
-			v->queue_top = v->sel;
-		if (v->sel >= v->queue_top + rows)
-			v->queue_top = v->sel - rows + 1;
-	}
-	if (v->queue_top > n - rows)
-		v->queue_top = n - rows;
-	if (v->queue_top < 0)
-		v->queue_top = 0;
-}
-
-static void draw_queues(struct ui_view *v, const struct snapshot *s)
-{
-	struct rect r = v->lay.queues;
-	struct qtable t;
-	int rows = v->lay.queue_rows, shown;
-
-	qtable_plan(&t, r.w);
-	qtable_scroll(v, s, rows);
-	shown = (int)s->n_queues - v->queue_top;
-	if (shown > rows)
-		shown = rows;
-	qtable_heading(v, s, &t, r, v->queue_top > 0, v->queue_top + shown < (int)s->n_queues);
-	for (int i = 0; i < shown; i++) {
-		int qi = v->queue_top + i;
-
-		qtable_row(v, &t, r.y + 1 + i, r.x, &s->queues[qi], false, qi == v->sel);
-	}
-	if (s->n_queues == 0)
-		put(v, r.y + 1, r.x + QT_MARK_W, r.w - QT_MARK_W, ROLE_DIM,
-		    "no queue seen yet");
-	qtable_row(v, &t, r.y + 1 + (shown > 0 ? shown : 1), r.x, &s->total, true, v->sel < 0);
-}
-
-/* ---- agent board --------------------------------------------------------- */
-
-struct agent_look { const char *tag; enum role role; int order; };
-
-static struct agent_look agent_look(const struct agent_view *a)
-{
-	if (a->status == MS_UNAVAILABLE || a->status == MS_INVALID)
-		return (struct agent_look){ "Unavail", ROLE_DIM, 6 };
-	switch (a->state) {
-	case AGENT_AVAILABLE: return (struct agent_look){ "Avail", ROLE_OK, 0 };
-	case AGENT_RINGING: return (struct agent_look){ "Ringing", ROLE_WARNING, 1 };
-	case AGENT_ON_CALL: return (struct agent_look){ "On call", ROLE_BUSY, 2 };
-	case AGENT_WRAPUP: return (struct agent_look){ "Wrap-up", ROLE_DIM, 3 };
-	case AGENT_PAUSED: return (struct agent_look){ "Paused", ROLE_PAUSED, 4 };
-	case AGENT_STATE_COUNT: break;
-	}
-	return (struct agent_look){ "?", ROLE_DIM, 5 };
-}
-
-/* Free agents first, then ringing, on call, wrap-up, paused; longest in state first. */
-static int agent_cmp(const void *pa, const void *pb)
-{
-	const struct agent_view *a = *(const struct agent_view *const *)pa;
-	const struct agent_view *b = *(const struct agent_view *const *)pb;
-	int oa = agent_look(a).order, ob = agent_look(b).order;
-
-	if (oa != ob)
-		return oa - ob;
-	if (a->since != b->since)
-		return a->since < b->since ? -1 : 1;
-	return strcmp(a->name ? a->name : "", b->name ? b->name : "");
-}
-
-static void agents_counts(const struct ui_view *v, const struct agent_counts *c, struct rect r)
-{
-	struct { int n; const char *label; enum role role; } parts[] = {
-		{ c->available, "available", ROLE_OK }, { c->ringing, "ringing", ROLE_WARNING },
-		{ c->on_call, "on call", ROLE_BUSY }, { c->wrapup, "wrap-up", ROLE_DIM },
-		{ c->paused, "paused", ROLE_PAUSED }, { c->unavailable, "unavailable", ROLE_DIM },
-	};
-	int x = r.x + 1;
-	char num[16];
-
-	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-		int need;
-
-		if ((i == 1 || i == 5) && parts[i].n == 0)
-			continue;   /* ringing and unavailable only when there are some */
-		snprintf(num, sizeof num, "%d", parts[i].n);
-		need = textsafe_width(num) + textsafe_width(parts[i].label) + 3;
-		if (x + need > r.x + r.w)
-			break;
-		x += put(v, r.y + 1, x, r.w, parts[i].n ? parts[i].role : ROLE_DIM, num);
-		x += put(v, r.y + 1, x + 1, r.w, ROLE_DIM, parts[i].label) + 3;
-	}
-}
-
-static void agent_entry(const struct ui_view *v, const struct snapshot *s,
-                        const struct agent_view *a, int y, int x, int w)
-{
-	struct agent_look lk = agent_look(a);
-	char age[16], name[160];
-	int tag_w = 8, age_w = 5, name_w = w - tag_w - age_w - 2;
-
-	put(v, y, x, tag_w, lk.role, lk.tag);
-	if (a->state == AGENT_PAUSED && a->reason && *a->reason && name_w >= 24)
-		snprintf(name, sizeof name, "%s (%s)", a->name ? a->name : "?", a->reason);
-	else
-		snprintf(name, sizeof name, "%s", a->name ? a->name : "?");
-	put(v, y, x + tag_w, name_w, ROLE_NORMAL, name);
-	put_right(v, y, x + tag_w + name_w, age_w, ROLE_DIM,
-	          fmt_age(age, sizeof age, s->as_of - a->since));
-}
-
-/* The agents to list: all of them for the total; for a queue, its members,
- * paused when paused in that queue. Returns how many were put in out. */
-static int agents_pick(const struct ui_view *v, const struct snapshot *s, struct agent_view *out)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < s->n_agents; i++) {
-		const struct snap_member *ms = NULL;
-
-		if (v->sel >= 0 && (ms = snapshot_agent_in(s, i, (size_t)v->sel)) == NULL)
-			continue;
-		out[n] = s->agents[i];
-		if (ms && ms->paused &&
-		    (out[n].state == AGENT_AVAILABLE || out[n].state == AGENT_WRAPUP))
-			out[n].state = AGENT_PAUSED;
-		n++;
-	}
-	return n;
-}
-
-#define AGENT_COL_MAX_W 44      /* wider, the age drifts away from the name */
-#define WAITING_MAX_W 56        /* the same for a caller's wait */
-
-/* Lists the picked agents in columns of rows; the last slot says how many more. */
-static void agents_list(const struct ui_view *v, const struct snapshot *s,
-                        const struct agent_view *list, int n, struct rect r)
-{
-	int rows = v->lay.agent_rows, cols = v->lay.agent_cols, cap = rows * cols, col_w;
-	const struct agent_view **order;
-
-	if (cap <= 0 || n == 0)
-		return;
-	if (cols > 1 && (n + rows - 1) / rows < cols)
-		cols = (n + rows - 1) / rows;   /* fewer, wider columns when they all fit */
-	col_w = (r.w + 2) / cols;
-	if (col_w > AGENT_COL_MAX_W)
-		col_w = AGENT_COL_MAX_W;
-	order = xcalloc((size_t)n, sizeof *order);
-	for (int i = 0; i < n; i++)
-		order[i] = &list[i];
-	qsort(order, (size_t)n, sizeof *order, agent_cmp);
-	for (int i = 0; i < n && i < cap; i++) {
-		int y = r.y + 2 + i % rows, x = r.x + 1 + (i / rows) * col_w;
-
-		if (i == cap - 1 && n > cap) {
-			char more[32];
-
-			snprintf(more, sizeof more, "+%d more", n - cap + 1);
-			put(v, y, x, col_w - 2, ROLE_DIM, more);
-			break;
-		}
-		agent_entry(v, s, order[i], y, x, col_w - 2);
-	}
-	free(order);
-}
-
-/* The agent board: the selected queue's agents ("Agents · sales"), or everyone. */
-static void draw_agents(const struct ui_view *v, const struct snapshot *s)
-{
-	struct rect r = v->lay.agents;
-	const struct snap_queue *q = selected_queue(v, s);
-	char right[48], title[160];
-	struct agent_view *list;
-	int n;
-
-	if (r.h <= 0)
-		return;
-	if (v->sel >= 0)
-		snprintf(title, sizeof title, "Agents %s %s", v->g->dot, queue_label(q, false));
-	else
-		snprintf(title, sizeof title, "Agents");
-	snprintf(right, sizeof right, "%d logged in", q->agents.logged_in);
-	section(v, r.y, r.x, r.w, title, right);
-	if (r.h < 2)
-		return;
-	agents_counts(v, &q->agents, r);
-	list = xcalloc(s->n_agents ? s->n_agents : 1, sizeof *list);
-	n = agents_pick(v, s, list);
-	if (n == 0 && v->sel >= 0 && v->lay.agent_rows > 0)
-		put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, "no agent logged in to this queue");
-	agents_list(v, s, list, n, r);
-	free(list);
-}
-
-/* ---- waiting callers ----------------------------------------------------- */
-
-struct waiting_entry {
-	const struct snap_caller *c;
-	const struct snap_queue *q;
-};
-
-/* Longest wait first; ties in queue order. */
-static int waiting_cmp(const void *pa, const void *pb)
-{
-	const struct waiting_entry *a = pa, *b = pb;
-
-	if (a->c->waiting_s != b->c->waiting_s)
-		return a->c->waiting_s > b->c->waiting_s ? -1 : 1;
-	return a->q != b->q ? (a->q < b->q ? -1 : 1) : (a->c < b->c ? -1 : a->c > b->c);
-}
-
-/* The callers listed for the selection: the queue's, or every queue's for the
- * total, longest first. Returns how many (out has room for them all). */
-static int waiting_pick(const struct ui_view *v, const struct snapshot *s,
-                        struct waiting_entry *out)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < s->n_queues; i++) {
-		if (v->sel >= 0 && (size_t)v->sel != i)
-			continue;
-		for (int k = 0; k < s->queues[i].n_callers; k++)
-			out[n++] = (struct waiting_entry){ &s->queues[i].callers[k], &s->queues[i] };
-	}
-	if (v->sel < 0)
-		qsort(out, (size_t)n, sizeof *out, waiting_cmp);
-	return n;
-}
-
-/* Callers waiting in the selected queue (or all queues), from s. */
-static int waiting_count(const struct ui_view *v, const struct snapshot *s)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < s->n_queues; i++)
-		if (v->sel < 0 || (size_t)v->sel == i)
-			n += s->queues[i].n_callers;
-	return n;
-}
-
-/* One caller: its ID (made safe by put), its queue for the total, and m:ss
- * coloured by its grade (the longest wait's levels). */
-static void waiting_entry(const struct ui_view *v, const struct waiting_entry *e, int y,
-                          int x, int w)
-{
-	enum alert_severity sev = (enum alert_severity)e->q->caller_grade[e->c - e->q->callers];
-	int dur_w = 7, label_w, id_w;
-	char dur[24];
-
-	if (w > WAITING_MAX_W)
-		w = WAITING_MAX_W;
-	label_w = v->sel < 0 && w >= 34 ? (w >= 48 ? 16 : 12) : 0;
-	id_w = w - dur_w - label_w - 1;
-
-	put(v, y, x + 1, 1, sev_role(sev, ROLE_NORMAL), sev_glyph(v, sev));
-	if (e->c->callerid[0])
-		put(v, y, x + 3, id_w - 4, ROLE_NORMAL, e->c->callerid);
-	else
-		put(v, y, x + 3, id_w - 4, ROLE_DIM, "unknown");
-	if (label_w)
-		put(v, y, x + id_w, label_w - 1, ROLE_DIM, queue_label(e->q, false));
-	put_right(v, y, x + w - dur_w - 1, dur_w, sev_role(sev, ROLE_NORMAL),
-	          fmt_dur(dur, sizeof dur, e->c->waiting_s));
-}
-
-static void draw_waiting(const struct ui_view *v, const struct snapshot *s)
-{
-	struct rect r = v->lay.waiting;
-	const struct snap_queue *q = selected_queue(v, s);
-	int rows = v->lay.waiting_rows, n, shown;
-	char title[160], right[48];
-	struct waiting_entry *list;
-
-	if (r.h <= 0 || rows <= 0)
-		return;
-	if (v->sel >= 0)
-		snprintf(title, sizeof title, "Waiting %s %s", v->g->dot, queue_label(q, false));
-	else
-		snprintf(title, sizeof title, "Waiting");
-	snprintf(right, sizeof right, "%d waiting", q->waiting);
-	section(v, r.y, r.x, r.w, title, right);
-	list = xcalloc((size_t)waiting_count(v, s) + 1, sizeof *list);
-	n = waiting_pick(v, s, list);
-	if (n == 0) {
-		put(v, r.y + 1, r.x + 1, 1, ROLE_OK, v->g->ok);
-		put(v, r.y + 1, r.x + 3, r.w - 3, ROLE_DIM, "no one waiting");
-	}
-	shown = n < rows ? n : rows;
-	if (q->waiting > shown && shown == rows)
-		shown = rows - 1;   /* the last row says how many more */
-	for (int i = 0; i < shown; i++)
-		waiting_entry(v, &list[i], r.y + 1 + i, r.x, r.w);
-	if (q->waiting > shown && shown < rows) {
-		char more[32];
-
-		snprintf(more, sizeof more, "+%d more", q->waiting - shown);
-		put(v, r.y + 1 + shown, r.x + 3, r.w - 3, ROLE_DIM, more);
-	}
-	free(list);
-}
-
-/* ---- alerts -------------------------------------------------------------- */
-
-/* The display name of queue name in s ("Total" for the total). */
-static const char *alert_queue_label(const struct snapshot *s, const char *name)
-{
-	if (strcmp(name, "total") == 0 || !*name)
-		return "Total";
-	for (size_t i = 0; i < s->n_queues; i++)
-		if (s->queues[i].name && strcmp(s->queues[i].name, name) == 0)
-			return queue_label(&s->queues[i], false);
-	return name;
-}
-
-/* One alert on one line (wide panels) or two (the message under the head).
- * Returns the rows used. */
-static int alert_entry(const struct ui_view *v, const struct snapshot *s,
-                       const struct snap_alert *a, int y, int x, int w, bool two)
-{
-	enum role role = a->acknowledged ? ROLE_DIM : sev_role(a->severity, ROLE_NORMAL);
-	enum role text = a->acknowledged ? ROLE_DIM : ROLE_NORMAL;
-	char when[16], age[24], msg[512];
-	time_t t = (time_t)a->since;
-	struct tm tm;
-	int qx, qw = w >= LAYOUT_ALERT_ONE_LINE_W ? 16 : w - 22;
-
-	localtime_r(&t, &tm);
-	strftime(when, sizeof when, "%H:%M:%S", &tm);
-	snprintf(age, sizeof age, "for %s", fmt_age(msg, sizeof msg, s->as_of - a->since));
-	put(v, y, x + 1, 1, role, sev_glyph(v, a->severity));
-	put(v, y, x + 3, 8, text, when);
-	put(v, y, x + 12, 8, ROLE_DIM, age);
-	qx = x + 21;
-	qx += put(v, y, qx, qw, a->acknowledged ? ROLE_DIM : ROLE_TITLE,
-	          alert_queue_label(s, a->queue));
-	snprintf(msg, sizeof msg, "%s%s", a->message[0] ? a->message : a->rule,
-	         a->acknowledged ? " (acknowledged)" : "");
-	if (two) {
-		put(v, y + 1, x + 3, w - 3, text, msg);
-		return 2;
-	}
-	if (w >= LAYOUT_ALERT_ONE_LINE_W)
-		qx = x + 21 + qw;
-	put(v, y, qx + 1, x + w - qx - 1, text, msg);
-	return 1;
-}
-
-static void draw_alerts(const struct ui_view *v, const struct snapshot *s)
-{
-	struct rect r = v->lay.alerts;
-	int rows = v->lay.alert_rows, n = (int)s->n_alerts, unacked = 0;
-	char right[48];
-	bool two;
-
-	if (r.h <= 0)
-		return;
-	for (int i = 0; i < n; i++)
-		unacked += !s->alerts[i].acknowledged;
-	if (n == 0)
-		snprintf(right, sizeof right, "none");
-	else
-		snprintf(right, sizeof right, "%d active%s%.0d%s", n, unacked ? ", " : "",
-		         unacked, unacked ? " new" : "");
-	section(v, r.y, r.x, r.w, "Alerts", right);
-	if (n == 0 && rows > 0) {
-		put(v, r.y + 1, r.x + 1, 1, ROLE_OK, v->g->ok);
-		put(v, r.y + 1, r.x + 3, r.w - 3, ROLE_DIM, "all clear");
-		return;
-	}
-	two = r.w < LAYOUT_ALERT_ONE_LINE_W && rows >= 2 * n;
-	for (int i = 0, y = r.y + 1; i < n && y < r.y + 1 + rows; i++) {
-		if (!two && y == r.y + rows && i < n - 1) {
-			char more[48];
-
-			snprintf(more, sizeof more, "+%d more", n - i);
-			put(v, y, r.x + 3, r.w - 3, ROLE_DIM, more);
-			break;
-		}
-		y += alert_entry(v, s, &s->alerts[i], y, r.x, r.w, two);
-	}
-}
-
-/* ---- trend --------------------------------------------------------------- */
-
-enum spark_kind { SPARK_VOLUME, SPARK_SL, SPARK_ABANDON };
-
-/* Value of interval iv for kind k; NAN when it has no denominator. */
-static double spark_value(const struct snap_queue *q, const struct interval *iv,
-                          enum spark_kind k)
-{
-	struct derived d;
-
-	if (k == SPARK_VOLUME)
-		return iv->offered;
-	d = snapshot_interval_derived(q, iv);
-	return k == SPARK_SL ? d.service_level_pct : d.abandon_rate_pct;
-}
-
-struct spark_geom {
-	int first, n;     /* intervals shown */
-	int x, y;         /* top-left of the bars */
-	int rows;         /* rows per sparkline */
-	int cw;           /* columns per interval */
-};
-
-/* The abandon sparkline's scale reaches at least this far. */
-#define SPARK_ABANDON_FLOOR_PCT 20.0
-
-/* One sparkline, g.rows tall: each row holds eight levels of the bar. */
-static void spark_row(const struct ui_view *v, const struct snap_queue *q, enum spark_kind k,
-                      const struct spark_geom *g)
-{
-	double max = k == SPARK_SL ? 100.0 : k == SPARK_ABANDON ? SPARK_ABANDON_FLOOR_PCT : 1.0;
-	int levels = GLYPHS_SPARK_LEVELS * g->rows, bar_w = g->cw == 3 ? 2 : g->cw;
-
-	for (int i = g->first; i < g->first + g->n; i++) {
-		double val = spark_value(q, &q->intervals[i], k);
-
-		if (!isnan(val) && val > max)
-			max = val;
-	}
-	for (int i = g->first; i < g->first + g->n; i++) {
-		double val = spark_value(q, &q->intervals[i], k);
-		enum role role = ROLE_SPARK;
-		int level, x = g->x + (i - g->first) * g->cw;
-
-		if (isnan(val) || (k == SPARK_VOLUME && val <= 0))
-			continue;
-		level = (int)ceil(val / max * levels);
-		if (level < 1)
-			level = 1;
-		if (level > levels)
-			level = levels;
-		if (k != SPARK_VOLUME)
-			role = sev_role((enum alert_severity)q->interval_grade[k == SPARK_SL ? SNAP_IV_SL :
-			                SNAP_IV_ABANDON][i], ROLE_OK);
-		for (int row = 0; row < g->rows; row++) {
-			int fill = level - GLYPHS_SPARK_LEVELS * row;
-
-			if (fill <= 0)
-				break;
-			if (fill > GLYPHS_SPARK_LEVELS)
-				fill = GLYPHS_SPARK_LEVELS;
-			for (int c = 0; c < bar_w; c++)
-				put(v, g->y + g->rows - 1 - row, x + c, 1, role, v->g->spark[fill - 1]);
-		}
-	}
-}
-
-/* Hour marks under the sparklines: interval i starts i x 15 min (real
- * seconds) after the day's start (the model's, so a reloaded day_start and a
- * 23- or 25-hour day are followed); each mark is the local time of that epoch. */
-static void trend_axis(const struct ui_view *v, const struct snapshot *s,
-                       const struct spark_geom *g, int y)
-{
-	int64_t day0 = s->day_start;
-
-	for (int i = g->first; i < g->first + g->n; i++) {
-		time_t at = (time_t)(day0 + (int64_t)i * MODEL_INTERVAL_S);
-		int x = g->x + (i - g->first) * g->cw;
-		struct tm tm;
-		char hh[8];
-
-		localtime_r(&at, &tm);
-		if (tm.tm_min != 0 || x + 2 > g->x + g->n * g->cw + 1)
-			continue;
-		strftime(hh, sizeof hh, g->cw >= 3 ? "%H:00" : "%H", &tm);
-		put(v, y, x, g->cw >= 3 ? 5 : 2, ROLE_DIM, hh);
-	}
-}
-
-static void draw_trend(const struct ui_view *v, const struct snapshot *s)
-{
-	struct rect r = v->lay.trend;
-	const struct snap_queue *q = selected_queue(v, s);
-	static const char *const labels[] = { "Calls", "SL %", "Aband %" };
-	int label_w = 9, val_w = 6, width = r.w - label_w - val_w - 2, n = q->n_intervals;
-	struct spark_geom g = { .rows = v->lay.trend_rows > 0 ? v->lay.trend_rows : 1, .cw = 1 };
-	char title[160], buf[32];
-
-	if (r.h <= 0)
-		return;
-	snprintf(title, sizeof title, "Today by %d min %s %s", MODEL_INTERVAL_S / 60, v->g->dot,
-	         queue_label(q, v->sel < 0));
-	section(v, r.y, r.x, r.w, title, NULL);
-	if (n > MODEL_MAX_INTERVALS)
-		n = MODEL_MAX_INTERVALS;
-	if (n > 0 && width / n > 1)
-		g.cw = width / n > 3 ? 3 : width / n;
-	g.n = n < width ? n : width;
-	g.first = n - g.n;
-	g.x = r.x + label_w;
-	for (int k = 0; k < 3 && 1 + (k + 1) * g.rows <= r.h; k++) {
-		double last = n > 0 ? spark_value(q, &q->intervals[n - 1], (enum spark_kind)k) : NAN;
-
-		g.y = r.y + 1 + k * g.rows;
-		put(v, g.y, r.x + 1, label_w - 1, ROLE_LABEL, labels[k]);
-		if (g.n > 0)
-			spark_row(v, q, (enum spark_kind)k, &g);
-		if (k == SPARK_VOLUME)
-			snprintf(buf, sizeof buf, "%.0f", isnan(last) ? 0.0 : last);
-		else
-			fmt_pct(v, buf, sizeof buf, last, k == SPARK_ABANDON);
-		put_right(v, g.y + g.rows - 1, r.x + r.w - val_w - 1, val_w, ROLE_NORMAL, buf);
-	}
-	if (v->lay.trend_axis && r.h >= 2 + 3 * g.rows && g.n > 0)
-		trend_axis(v, s, &g, r.y + 1 + 3 * g.rows);
 }
 
 /* ---- help ---------------------------------------------------------------- */
@@ -1203,7 +164,7 @@ static void level_text(char *buf, size_t n, const struct fig_level *lv, const st
 	else if (lv->target)
 		snprintf(buf, n, "target");
 	else if (f->unit == FIG_UNIT_SECONDS)
-		fmt_dur(buf, n, (int64_t)lv->v);
+		ui_fmt_dur(buf, n, (int64_t)lv->v);
 	else
 		snprintf(buf, n, "%g%s", lv->v, f->unit == FIG_UNIT_PCT ? "%" : "");
 }
@@ -1220,25 +181,51 @@ static void grading_text(const struct ui_view *v, char *buf, size_t n,
 		if (!g->level[lv].set)
 			continue;
 		level_text(at, sizeof at, &g->level[lv], g->f);
-		k = snprintf(buf + len, n - len, "%s%s %s %s", len ? "   " : "", sev_glyph(v, lv),
+		k = snprintf(buf + len, n - len, "%s%s %s %s", len ? "   " : "", ui_sev_glyph(v, lv),
 		             g->op == FIG_BELOW ? "below" : "from", at);
 		len = k < 0 ? n : len + (size_t)k;
 	}
 }
 
-static void draw_help(const struct ui_view *v, const struct snapshot *s, int rows, int cols)
+#define HELP_MAX_ROWS 48
+
+/* The help box's key rows: the frame's keys, the pages, the page's own keys. */
+static int help_rows(const struct ui_view *v, const char *rows[][2], char *views, size_t n)
 {
-	static const char *const keys[][2] = {
+	static const char *const frame_keys[][2] = {
 		{ "q", "quit" },
 		{ "?  Esc", "show / hide this help" },
-		{ "Tab  arrows", "select a queue, or the total: tiles, trend, agents, callers" },
+		{ "Tab  arrows", "select a queue, or the total" },
 		{ "a", "acknowledge the active alerts" },
 		{ "t", "next colour theme" },
 		{ "Ctrl-L", "redraw the whole screen" },
-		{ "", "" },
-		{ "Colours", "the levels of the built-in alert rules ([alert.NAME]):" },
 	};
-	int nk = (int)(sizeof keys / sizeof keys[0]), n = nk + (int)s->n_gradings;
+	const struct ui_page *page = ui_pages[v->page];
+	size_t len = 0;
+	int k = 0;
+
+	for (size_t i = 0; i < sizeof frame_keys / sizeof frame_keys[0]; i++, k++)
+		rows[k][0] = frame_keys[i][0], rows[k][1] = frame_keys[i][1];
+	views[0] = '\0';
+	for (size_t i = 0; i < ui_n_pages && len < n; i++) {
+		int w = snprintf(views + len, n - len, "%s%zu %s", i ? "  " : "", i + 1,
+		                 ui_pages[i]->title);
+		len = w < 0 ? n : len + (size_t)w;
+	}
+	if (ui_n_pages > 1)
+		rows[k][0] = "1-9", rows[k++][1] = views;
+	for (size_t i = 0; i < page->n_help && k < HELP_MAX_ROWS - 2; i++, k++)
+		rows[k][0] = page->help[i][0], rows[k][1] = page->help[i][1];
+	rows[k][0] = "", rows[k++][1] = "";
+	rows[k][0] = "Colours", rows[k++][1] = "the levels of the built-in alert rules ([alert.NAME]):";
+	return k;
+}
+
+static void draw_help(const struct ui_view *v, const struct snapshot *s, int rows, int cols)
+{
+	const char *keys[HELP_MAX_ROWS][2];
+	char views[160], title[96];
+	int nk = help_rows(v, keys, views, sizeof views), n = nk + (int)s->n_gradings;
 	int w = 72, h = n + 4, y, x;
 
 	if (w > cols - 2)
@@ -1248,17 +235,18 @@ static void draw_help(const struct ui_view *v, const struct snapshot *s, int row
 	y = (rows - h) / 2;
 	x = (cols - w) / 2;
 	for (int i = 0; i < h; i++)
-		fill(v, y + i, x, w, ROLE_HELP);
-	put(v, y, x + 2, w - 4, ROLE_HELP, "ccboard  keys and colours");
+		ui_fill(v, y + i, x, w, ROLE_HELP);
+	snprintf(title, sizeof title, "ccboard  %s: keys and colours", ui_pages[v->page]->title);
+	ui_put(v, y, x + 2, w - 4, ROLE_HELP, title);
 	for (int i = 0; i < n && i + 2 < h - 1; i++) {
 		const struct fig_grading *g = i >= nk ? &s->gradings[i - nk] : NULL;
 		char text[128];
 
 		if (g && g->f)
 			grading_text(v, text, sizeof text, g);
-		put(v, y + 2 + i, x + 3, 14, ROLE_KEY, !g ? keys[i][0] : !g->f ? "" :
+		ui_put(v, y + 2 + i, x + 3, 14, ROLE_KEY, !g ? keys[i][0] : !g->f ? "" :
 		    textsafe_width(g->f->label) <= 14 ? g->f->label : g->f->short_label);
-		put(v, y + 2 + i, x + 18, w - 20, ROLE_HELP, !g ? keys[i][1] : g->f ? text : "");
+		ui_put(v, y + 2 + i, x + 18, w - 20, ROLE_HELP, !g ? keys[i][1] : g->f ? text : "");
 	}
 }
 
@@ -1287,34 +275,24 @@ static void draw_too_small(const struct ui_view *v, int rows, int cols)
 
 	snprintf(msg, sizeof msg, "terminal too small (need %dx%d, have %dx%d)",
 	         LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, cols, rows);
-	put_center(v, rows / 2, 0, cols, ROLE_WARNING, msg);
+	ui_put_center(v, rows / 2, 0, cols, ROLE_WARNING, msg);
 	if (rows / 2 + 1 < rows)
-		put_center(v, rows / 2 + 1, 0, cols, ROLE_DIM, "q quits");
+		ui_put_center(v, rows / 2 + 1, 0, cols, ROLE_DIM, "q quits");
 }
 
 void ui_draw_screen(struct ui_view *v, const struct snapshot *s)
 {
-	struct layout_in in = { .rows = LINES, .cols = COLS, .n_queues = (int)s->n_queues,
-		.n_agents = (int)s->n_agents, .n_alerts = (int)s->n_alerts };
+	const struct ui_page *page = ui_pages[v->page];
 
 	view_sync(v, s);
-	in.n_callers = waiting_count(v, s);
-	if (v->sel >= 0)
-		in.n_agents = s->queues[v->sel].agents.logged_in;
-	layout_compute(&v->lay, &in);
 	bkgdset((chtype)' ' | v->attr[ROLE_NORMAL]);
 	werase(stdscr);
-	if (v->lay.too_small) {
+	if (LINES < LAYOUT_MIN_ROWS || COLS < LAYOUT_MIN_COLS) {
 		draw_too_small(v, LINES, COLS);
 	} else {
-		draw_header(v, s, v->lay.header);
-		draw_tiles(v, s);
-		draw_queues(v, s);
-		draw_trend(v, s);
-		draw_agents(v, s);
-		draw_alerts(v, s);
-		draw_waiting(v, s);
-		draw_footer(v, s, v->lay.footer);
+		draw_header(v, s, (struct rect){ 0, 0, 1, COLS });
+		page->draw(v, s, (struct rect){ 1, 0, LINES - 2, COLS });
+		draw_footer(v, s, (struct rect){ LINES - 1, 0, 1, COLS });
 		if (v->help)
 			draw_help(v, s, LINES, COLS);
 	}
@@ -1337,6 +315,11 @@ void ui_view_init(struct ui_view *v, bool utf8)
 
 void ui_view_free(struct ui_view *v)
 {
+	for (size_t i = 0; i < ui_n_pages; i++) {
+		if (v->page_state[i] && ui_pages[i]->state_free)
+			ui_pages[i]->state_free(v->page_state[i]);
+		v->page_state[i] = NULL;
+	}
 	for (size_t i = 0; i < v->n_names; i++)
 		free(v->names[i]);
 	free(v->names);
@@ -1362,6 +345,16 @@ static void view_select(struct ui_view *v, int step)
 
 bool ui_view_key(struct ui_view *v, int key)
 {
+	const struct ui_page *page = ui_pages[v->page];
+
+	if (!v->help && page->key && page->key(v, key))
+		return true;
+	if (key >= '1' && key <= '9') {
+		if ((size_t)(key - '1') >= ui_n_pages)
+			return false;
+		v->page = key - '1';
+		return true;
+	}
 	switch (key) {
 	case '?':
 		v->help = !v->help;

@@ -13,8 +13,12 @@
 #include "snapshot.h"
 #include "theme.h"
 
+#define UI_PAGES_MAX 9   /* keys 1-9 */
+
 /* What the screen remembers between frames. */
 struct ui_view {
+	int page;                  /* rank in ui_pages[] (pages.h) */
+	void *page_state[UI_PAGES_MAX];   /* each page's own, see ui_page_state */
 	attr_t attr[ROLE_COUNT];   /* per role, from theme_apply */
 	const struct glyphs *g;
 	unsigned text_flags;       /* textsafe flags: TEXTSAFE_UTF8 with UTF-8 glyphs */
@@ -35,10 +39,12 @@ void ui_view_init(struct ui_view *v, bool utf8);
 /* Frees what v owns. */
 void ui_view_free(struct ui_view *v);
 
-/* Draws the whole screen for s on stdscr, then one doupdate. */
+/* Draws the whole screen for s on stdscr (header, the current page, footer,
+ * help), then one doupdate. */
 void ui_draw_screen(struct ui_view *v, const struct snapshot *s);
 
-/* Handles a view key (selection, help). Returns true when the screen changed. */
+/* Handles a key of the screen: the page's own first, then 1-9 (pages),
+ * selection and help. Returns true when it was handled (draw again). */
 bool ui_view_key(struct ui_view *v, int key);
 
 /* Shows msg in the footer until the clock passes until. */

@@ -16,6 +16,7 @@ expect_exit() {  # status, stderr pattern, command...
 }
 expect_exit 2 "unknown option '--frobnicate'" "$CCBOARD" --frobnicate
 expect_exit 2 "needs a value" "$CCBOARD" -c
+expect_exit 2 "no view .nosuch. (views: queues" "$CCBOARD" --view nosuch --demo
 expect_exit 2 "no source" "$CCBOARD" --once -c "$TMP/empty.ini"
 expect_exit 2 "no-such-file" "$CCBOARD" --replay --once -c "$TMP/empty.ini" "$TMP/no-such-file"
 printf '[general]\nwindow_s = soon\n' > "$TMP/bad.ini"

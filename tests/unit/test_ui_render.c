@@ -302,6 +302,11 @@ static void test_selection_moves_tiles(void **state)
 	assert_true(ui_view_key(&view, 27));
 	ui_draw_screen(&view, &snap);
 	assert_int_equal(find_row("acknowledge the active alerts", NULL, NULL), -1);
+	/* views: 1 is the queue board; a number past the last view is not a key */
+	assert_true(ui_view_key(&view, '1'));
+	assert_int_equal(view.page, 0);
+	assert_false(ui_view_key(&view, '9'));
+	assert_int_equal(view.page, 0);
 	close_screen(scr);
 	fclose(out);
 }

@@ -1,0 +1,197 @@
+/* draw_kit.c - what every page draws with: text made safe and cut to a
+ * width, section titles, and the formats of durations, percentages and
+ * figures, with the grade-to-colour mapping. */
+#include "draw_kit.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "figures.h"
+#include "textsafe.h"
+
+/* ---- grades: the snapshot grades, the screen maps a grade to a role ------- */
+
+enum alert_severity ui_sev_max(enum alert_severity a, enum alert_severity b)
+{
+	return a > b ? a : b;
+}
+
+enum role ui_sev_role(enum alert_severity sev, enum role calm)
+{
+	return sev == SEV_CRITICAL ? ROLE_CRITICAL : sev == SEV_WARNING ? ROLE_WARNING : calm;
+}
+
+/* ---- drawing helpers ----------------------------------------------------- */
+
+/* Draws text (made safe, cut to w columns) at (y, x). Returns the width drawn. */
+int ui_put(const struct ui_view *v, int y, int x, int w, enum role r, const char *text)
+{
+	char buf[1024];
+	int tw;
+
+	if (w <= 0)
+		return 0;
+	tw = textsafe_copy(buf, sizeof buf, text, w, v->text_flags);
+	attrset(v->attr[r]);
+	mvaddstr(y, x, buf);
+	attrset(A_NORMAL);
+	return tw;
+}
+
+/* Draws text right-aligned in the w columns at (y, x). */
+void ui_put_right(const struct ui_view *v, int y, int x, int w, enum role r,
+                      const char *text)
+{
+	char buf[1024];
+	int tw = textsafe_copy(buf, sizeof buf, text, w, v->text_flags);
+
+	attrset(v->attr[r]);
+	mvaddstr(y, x + w - tw, buf);
+	attrset(A_NORMAL);
+}
+
+void ui_put_center(const struct ui_view *v, int y, int x, int w, enum role r,
+                       const char *text)
+{
+	char buf[1024];
+	int tw = textsafe_copy(buf, sizeof buf, text, w, v->text_flags);
+
+	attrset(v->attr[r]);
+	mvaddstr(y, x + (w - tw) / 2, buf);
+	attrset(A_NORMAL);
+}
+
+void ui_fill(const struct ui_view *v, int y, int x, int w, enum role r)
+{
+	if (w > 0)
+		mvhline(y, x, (chtype)' ' | v->attr[r], w);
+}
+
+/* A section title: "─ Title ─── right ──" across w columns. */
+void ui_section(const struct ui_view *v, int y, int x, int w, const char *title,
+                    const char *right)
+{
+	int tw;
+
+	for (int i = 0; i < w; i++)
+		ui_put(v, y, x + i, 1, ROLE_DIM, v->g->hline);
+	if (w < 6)
+		return;
+	ui_put(v, y, x + 1, 1, ROLE_DIM, " ");
+	tw = ui_put(v, y, x + 2, w - 4, ROLE_TITLE, title);
+	ui_put(v, y, x + 2 + tw, 1, ROLE_DIM, " ");
+	if (right && *right) {
+		char buf[256];
+		int rw = textsafe_copy(buf, sizeof buf, right, w - tw - 8, v->text_flags);
+
+		if (rw > 0) {
+			ui_put(v, y, x + w - rw - 3, 1, ROLE_DIM, " ");
+			ui_put(v, y, x + w - rw - 2, rw, ROLE_DIM, buf);
+			ui_put(v, y, x + w - 2, 1, ROLE_DIM, " ");
+		}
+	}
+}
+
+/* ---- formatting ---------------------------------------------------------- */
+
+/* "m:ss", or "h:mm:ss" from an hour. */
+const char *ui_fmt_dur(char *buf, size_t n, int64_t s)
+{
+	if (s < 0)
+		s = 0;
+	if (s >= 3600)
+		snprintf(buf, n, "%d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+	else
+		snprintf(buf, n, "%d:%02d", (int)(s / 60), (int)(s % 60));
+	return buf;
+}
+
+/* A duration in state for lists: "45s", "12m", "1h05". */
+const char *ui_fmt_age(char *buf, size_t n, int64_t s)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		snprintf(buf, n, "%ds", (int)s);
+	else if (s < 3600)
+		snprintf(buf, n, "%dm", (int)(s / 60));
+	else
+		snprintf(buf, n, "%dh%02d", (int)(s / 3600), (int)(s / 60 % 60));
+	return buf;
+}
+
+/* "83%" (or "4.2%" below 10 with decimals), or the no-data glyph. */
+const char *ui_fmt_pct(const struct ui_view *v, char *buf, size_t n, double pct,
+                           bool decimals)
+{
+	if (isnan(pct))
+		snprintf(buf, n, "%s", v->g->nodata);
+	else if (decimals && pct < 10.0)
+		snprintf(buf, n, "%.1f%%", pct);
+	else
+		snprintf(buf, n, "%.0f%%", pct);
+	return buf;
+}
+
+const char *ui_fmt_secs(const struct ui_view *v, char *buf, size_t n, double s)
+{
+	if (isnan(s))
+		snprintf(buf, n, "%s", v->g->nodata);
+	else
+		ui_fmt_dur(buf, n, (int64_t)llround(s));
+	return buf;
+}
+
+/* "15m" for the rolling window. */
+const char *ui_fmt_window(char *buf, size_t n, int window_s)
+{
+	if (window_s % 3600 == 0)
+		snprintf(buf, n, "%dh", window_s / 3600);
+	else if (window_s % 60 == 0)
+		snprintf(buf, n, "%dm", window_s / 60);
+	else
+		snprintf(buf, n, "%ds", window_s);
+	return buf;
+}
+
+/* Writes figure name of q into buf as fmt says; returns its value. */
+double ui_fmt_figure(const struct ui_view *v, char *buf, size_t n, const char *name,
+                         const struct snap_queue *q, enum ui_fmt fmt)
+{
+	double x = figure_value(figure_find(name), q);
+	switch (fmt) {
+	case UF_INT: snprintf(buf, n, "%lld", (long long)x); break;
+	case UF_DUR: ui_fmt_dur(buf, n, (int64_t)x); break;
+	case UF_SECS: ui_fmt_secs(v, buf, n, x); break;
+	case UF_PCT: ui_fmt_pct(v, buf, n, x, false); break;
+	case UF_PCT1: ui_fmt_pct(v, buf, n, x, true); break;
+	}
+	return x;
+}
+
+/* The grade the snapshot gave figure name on q. */
+enum alert_severity ui_grade_of(const char *name, const struct snap_queue *q)
+{
+	const struct figure *f = figure_find(name);
+	return f ? (enum alert_severity)q->grade[figure_index(f)] : SEV_OK;
+}
+
+const char *ui_sev_glyph(const struct ui_view *v, enum alert_severity sev)
+{
+	return sev == SEV_CRITICAL ? v->g->critical : sev == SEV_WARNING ? v->g->warning : " ";
+}
+
+/* The selected queue (or the total) of s. */
+const struct snap_queue *ui_selected_queue(const struct ui_view *v,
+                                               const struct snapshot *s)
+{
+	return v->sel >= 0 && (size_t)v->sel < s->n_queues ? &s->queues[v->sel] : &s->total;
+}
+
+const char *ui_queue_label(const struct snap_queue *q, bool is_total)
+{
+	if (is_total)
+		return "Total";
+	return q->display && *q->display ? q->display : q->name ? q->name : "?";
+}

@@ -1,0 +1,52 @@
+/* draw_kit.h - the drawing and formatting helpers shared by the pages of
+ * the screen (ui_draw.c's frame and every page_*.c). Curses on stdscr. */
+#ifndef CCBOARD_DRAW_KIT_H
+#define CCBOARD_DRAW_KIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui_draw.h"
+
+/* The worse of two grades, and the role a grade is drawn in (calm when ok). */
+enum alert_severity ui_sev_max(enum alert_severity a, enum alert_severity b);
+enum role ui_sev_role(enum alert_severity sev, enum role calm);
+/* The glyph of a grade: the warning or critical mark, or a space. */
+const char *ui_sev_glyph(const struct ui_view *v, enum alert_severity sev);
+
+/* Draws text (made safe, cut to w columns) at (y, x). Returns the width drawn. */
+int ui_put(const struct ui_view *v, int y, int x, int w, enum role r, const char *text);
+/* The same, right-aligned or centred in the w columns at (y, x). */
+void ui_put_right(const struct ui_view *v, int y, int x, int w, enum role r, const char *text);
+void ui_put_center(const struct ui_view *v, int y, int x, int w, enum role r, const char *text);
+/* Paints w blank columns in role r. */
+void ui_fill(const struct ui_view *v, int y, int x, int w, enum role r);
+/* A section title: "─ Title ─── right ──" across w columns (right may be NULL). */
+void ui_section(const struct ui_view *v, int y, int x, int w, const char *title,
+                const char *right);
+
+/* "m:ss", or "h:mm:ss" from an hour. */
+const char *ui_fmt_dur(char *buf, size_t n, int64_t s);
+/* A duration in state for lists: "45s", "12m", "1h05". */
+const char *ui_fmt_age(char *buf, size_t n, int64_t s);
+/* "83%" (or "4.2%" below 10 with decimals), or the no-data glyph for NaN. */
+const char *ui_fmt_pct(const struct ui_view *v, char *buf, size_t n, double pct, bool decimals);
+/* A duration in seconds as ui_fmt_dur, or the no-data glyph for NaN. */
+const char *ui_fmt_secs(const struct ui_view *v, char *buf, size_t n, double s);
+/* "15m" for the rolling window. */
+const char *ui_fmt_window(char *buf, size_t n, int window_s);
+
+/* How a figure is written on the screen. */
+enum ui_fmt { UF_INT, UF_DUR, UF_SECS, UF_PCT, UF_PCT1 };
+/* Writes figure name of q into buf as fmt says; returns its value. */
+double ui_fmt_figure(const struct ui_view *v, char *buf, size_t n, const char *name,
+                     const struct snap_queue *q, enum ui_fmt fmt);
+/* The grade the snapshot gave figure name on q. */
+enum alert_severity ui_grade_of(const char *name, const struct snap_queue *q);
+
+/* The selected queue (or the total) of s, and how a queue is named on screen. */
+const struct snap_queue *ui_selected_queue(const struct ui_view *v, const struct snapshot *s);
+const char *ui_queue_label(const struct snap_queue *q, bool is_total);
+
+#endif
