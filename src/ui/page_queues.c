@@ -1263,14 +1263,10 @@ static bool queues_key(struct ui_view *v, int key)
 }
 
 static const char *const queues_help[][2] = {
-	{ "Up Down Tab", "move through the table" },
-	{ "PgUp PgDn", "page the table" },
-	{ "Home End", "first / last row" },
+	{ "PgUp PgDn Home End", "page the table" },
 	{ "Enter + -", "fold / unfold a group" },
-	{ "/  Esc", "filter by name / clear" },
-	{ "s  S", "sort column / reverse" },
-	{ "[  ]", "page the alerts" },
-	{ "z", "one line per alert rule" },
+	{ "/ Esc  s S", "filter by name; sort, reverse" },
+	{ "[ ]  z", "page the alerts; a line per rule" },
 };
 
 const struct ui_page page_queues = {
