@@ -20,6 +20,7 @@
 #include "alerts.h"
 #include "config.h"
 #include "demo.h"
+#include "groups.h"
 #include "http.h"
 #include "model.h"
 #include "out_print.h"
@@ -427,7 +428,7 @@ static void collect_sources(void *ctx, struct snapshot *s)
 {
 	struct app *app = ctx;
 	s->contacts = app->contacts;
-	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 2 +
+	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 3 +
 	           app->out.n;
 	size_t k = 0;
 	log_source_changes(app);
@@ -439,6 +440,8 @@ static void collect_sources(void *ctx, struct snapshot *s)
 	if (app->config_error)
 		s->sources[k++] = app->config_src;
 	if (snapshot_model_health(s, &app->cfg, &s->sources[k]))
+		k++;
+	if (groups_health(s, &app->cfg, &s->sources[k]))   /* a group with no queue yet */
 		k++;
 	if (alertlog_health(app, &s->sources[k])) {
 		if (!app->alertlog_reported && !app->mode->screen)

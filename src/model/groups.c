@@ -237,3 +237,27 @@ void groups_restrict(struct snapshot *s)
 	s->total = g->q;
 	s->total.name = "total";
 }
+
+bool groups_health(const struct snapshot *s, const struct config *cfg, struct snap_source *out)
+{
+	int n = 0, empty = 0;
+	if (!cfg)
+		return false;
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < s->n_groups && i < cfg->n_groups; i++) {
+		const struct snap_group *g = &s->groups[i];
+		if (g->n_members)
+			continue;
+		if (empty++ == 0)
+			n = snprintf(out->detail, sizeof out->detail, "no queue seen yet matches");
+		if (n >= 0 && (size_t)n < sizeof out->detail)
+			n += snprintf(out->detail + n, sizeof out->detail - (size_t)n, "%s [group.%s]",
+			              empty > 1 ? "," : "", g->q.name);
+	}
+	if (!empty)
+		return false;
+	snprintf(out->name, sizeof out->name, "groups");
+	out->kind = "groups";
+	out->state = SRC_WAITING;
+	return true;
+}

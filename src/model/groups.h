@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 struct snapshot;
+struct snap_source;
 struct model;
 struct config;
 
@@ -30,6 +31,11 @@ void groups_fill(struct snapshot *s, const struct model *m, const struct config 
  * (or that one queue), their agents and that group; the total becomes the
  * team's figures. A queue not seen yet leaves an empty board. */
 void groups_restrict(struct snapshot *s);
+
+/* The groups of s with no queue yet (their patterns match a configured queue
+ * the log has not named yet) as a pseudo-source (kind "groups", state
+ * waiting). Returns false when every group has one. */
+bool groups_health(const struct snapshot *s, const struct config *cfg, struct snap_source *out);
 
 /* Returns the group of s named name, or NULL. */
 const struct snap_group *groups_find(const struct snapshot *s, const char *name);

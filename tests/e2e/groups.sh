@@ -74,4 +74,14 @@ grep -q '^q12 ' "$TMP/one.txt" && ! grep -q '^sales ' "$TMP/one.txt" || fail "--
 out=$("$CCBOARD" --replay --once --group nosuch -c "$TMP/g.ini" "$TMP/m.log" 2>&1) && fail "--group nosuch accepted"
 grep -q "nosuch" <<< "$out" || fail "--group nosuch: $out"
 pass "--group / --queue: one team only (JSON, text)"
+printf '[queue.sales]\n[queue.nightshift]\n[group.night]\nqueues = night*\n[group.front]\nqueues = sales\n' > "$TMP/night.ini"
+"$CCBOARD" --replay --once --json -c "$TMP/night.ini" "$TMP/m.log" > "$TMP/night.json" || fail "night: exited $?"
+python3 - "$TMP/night.json" <<'PY' || fail "a group with no queue yet is not reported in the sources"
+import json, sys
+s = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+src = [x for x in s["sources"] if x["kind"] == "groups"]
+assert len(src) == 1 and src[0]["state"] == "waiting", s["sources"]
+assert "[group.night]" in src[0]["detail"] and "front" not in src[0]["detail"], src[0]
+PY
+pass "a group whose queues the log has not named yet: a waiting pseudo-source"
 echo "groups: all passed"
