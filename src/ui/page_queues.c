@@ -40,7 +40,17 @@ struct qpage {
 	int alert_top;               /* first alert (or folded line) shown */
 	int alert_page;              /* alert lines shown in the last frame */
 	bool alerts_fold;            /* alerts of one rule on one line */
+	int agent_filter;            /* 0: every agent, else 1 + an agent_filters[] entry */
+	int agent_top;               /* first agent shown */
+	int agent_page;              /* agents shown in the last frame */
 };
+
+/* What 'f' steps through on the agent board. */
+static const struct { enum agent_state st; const char *label; } agent_filters[] = {
+	{ AGENT_ON_CALL, "on call" }, { AGENT_PAUSED, "paused" },
+	{ AGENT_AVAILABLE, "available" }, { AGENT_WRAPUP, "wrap-up" },
+};
+#define AGENT_FILTERS ((int)(sizeof agent_filters / sizeof agent_filters[0]))
 
 static void *qpage_new(void)
 {
@@ -638,7 +648,8 @@ static void agent_entry(const struct ui_view *v, const struct snapshot *s,
 
 /* The agents to list: all of them for the total; for a queue, its members,
  * paused when paused in that queue. Returns how many were put in out. */
-static int agents_pick(const struct ui_view *v, const struct snapshot *s, struct agent_view *out)
+static int agents_pick(const struct ui_view *v, const struct snapshot *s, struct agent_view *out,
+                       int filter)
 {
 	int n = 0;
 
@@ -651,6 +662,8 @@ static int agents_pick(const struct ui_view *v, const struct snapshot *s, struct
 		if (ms && ms->paused &&
 		    (out[n].state == AGENT_AVAILABLE || out[n].state == AGENT_WRAPUP))
 			out[n].state = AGENT_PAUSED;
+		if (filter && out[n].state != agent_filters[filter - 1].st)
+			continue;
 		n++;
 	}
 	return n;
@@ -659,17 +672,19 @@ static int agents_pick(const struct ui_view *v, const struct snapshot *s, struct
 #define AGENT_COL_MAX_W 44      /* wider, the age drifts away from the name */
 #define WAITING_MAX_W 56        /* the same for a caller's wait */
 
-/* Lists the picked agents in columns of rows; the last slot says how many more. */
+/* Lists the picked agents in columns of rows from the top-th (in board
+ * order); on the first page the last slot says how many more. */
 static void agents_list(const struct ui_view *v, const struct snapshot *s,
-                        const struct agent_view *list, int n, struct rect r)
+                        const struct agent_view *list, int n, struct rect r, int top)
 {
 	int rows = v->lay.agent_rows, cols = v->lay.agent_cols, cap = rows * cols, col_w;
+	int left = n - top;
 	const struct agent_view **order;
 
-	if (cap <= 0 || n == 0)
+	if (cap <= 0 || left <= 0)
 		return;
-	if (cols > 1 && (n + rows - 1) / rows < cols)
-		cols = (n + rows - 1) / rows;   /* fewer, wider columns when they all fit */
+	if (cols > 1 && (left + rows - 1) / rows < cols)
+		cols = (left + rows - 1) / rows;   /* fewer, wider columns when they all fit */
 	col_w = (r.w + 2) / cols;
 	if (col_w > AGENT_COL_MAX_W)
 		col_w = AGENT_COL_MAX_W;
@@ -677,46 +692,64 @@ static void agents_list(const struct ui_view *v, const struct snapshot *s,
 	for (int i = 0; i < n; i++)
 		order[i] = &list[i];
 	qsort(order, (size_t)n, sizeof *order, agent_cmp);
-	for (int i = 0; i < n && i < cap; i++) {
+	for (int i = 0; i < left && i < cap; i++) {
 		int y = r.y + 2 + i % rows, x = r.x + 1 + (i / rows) * col_w;
 
-		if (i == cap - 1 && n > cap) {
-			char more[32];
+		if (i == cap - 1 && left > cap && top == 0) {
+			char more[48];
 
-			snprintf(more, sizeof more, "+%d more", n - cap + 1);
+			snprintf(more, sizeof more, "+%d more (> pages)", left - cap + 1);
 			ui_put(v, y, x, col_w - 2, ROLE_DIM, more);
 			break;
 		}
-		agent_entry(v, s, order[i], y, x, col_w - 2);
+		agent_entry(v, s, order[top + i], y, x, col_w - 2);
 	}
 	free(order);
 }
 
-/* The agent board: the selected queue's agents ("Agents · sales"), or everyone. */
-static void draw_agents(const struct ui_view *v, const struct snapshot *s)
+/* The agent board: the selected queue's agents ("Agents · sales"), or
+ * everyone; 'f' shows one state only, '<' '>' page. */
+static void draw_agents(struct ui_view *v, const struct snapshot *s)
 {
+	struct qpage *p = qpage(v);
 	struct rect r = v->lay.agents;
 	const struct snap_queue *q = ui_selected_queue(v, s);
-	char right[48], title[160];
+	char right[96], title[160], range[48] = "";
 	struct agent_view *list;
-	int n;
+	int n, cap = v->lay.agent_rows * v->lay.agent_cols;
 
 	if (r.h <= 0)
 		return;
-	if (v->sel >= 0)
-		snprintf(title, sizeof title, "Agents %s %s", v->g->dot, ui_queue_label(q, false));
-	else
-		snprintf(title, sizeof title, "Agents");
-	snprintf(right, sizeof right, "%d logged in", q->agents.logged_in);
-	ui_section(v, r.y, r.x, r.w, title, right);
-	if (r.h < 2)
-		return;
-	agents_counts(v, &q->agents, r);
 	list = xcalloc(s->n_agents ? s->n_agents : 1, sizeof *list);
-	n = agents_pick(v, s, list);
-	if (n == 0 && v->sel >= 0 && v->lay.agent_rows > 0)
-		ui_put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, "no agent logged in to this queue");
-	agents_list(v, s, list, n, r);
+	n = agents_pick(v, s, list, p->agent_filter);
+	p->agent_page = cap > 0 ? cap : 1;
+	if (p->agent_top > n - 1)
+		p->agent_top = (n - 1) / p->agent_page * p->agent_page;
+	if (p->agent_top < 0)
+		p->agent_top = 0;
+	if (p->agent_top > 0 || (cap > 0 && n > cap))
+		snprintf(range, sizeof range, " %d-%d of %d", p->agent_top + 1,
+		         p->agent_top + cap < n ? p->agent_top + cap : n, n);
+	snprintf(title, sizeof title, "Agents%s%s%s%s", v->sel >= 0 ? " " : "",
+	         v->sel >= 0 ? v->g->dot : "", v->sel >= 0 ? " " : "",
+	         v->sel >= 0 ? ui_queue_label(q, false) : "");
+	if (p->agent_filter)
+		snprintf(right, sizeof right, "%s%s %s", agent_filters[p->agent_filter - 1].label,
+		         range, v->g->dot);
+	else
+		snprintf(right, sizeof right, "%s%s%d logged in", range, range[0] ? " · " : "",
+		         q->agents.logged_in);
+	if (p->agent_filter)
+		snprintf(right + strlen(right), sizeof right - strlen(right), " %d logged in",
+		         q->agents.logged_in);
+	ui_section(v, r.y, r.x, r.w, title, right);
+	if (r.h >= 2) {
+		agents_counts(v, &q->agents, r);
+		if (n == 0 && v->lay.agent_rows > 0 && (p->agent_filter || v->sel >= 0))
+			ui_put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, p->agent_filter ?
+			       "no agent in that state (f: next)" : "no agent logged in to this queue");
+		agents_list(v, s, list, n, r, p->agent_top);
+	}
 	free(list);
 }
 
@@ -1258,6 +1291,16 @@ static bool queues_key(struct ui_view *v, int key)
 		p->alerts_fold = !p->alerts_fold;
 		p->alert_top = 0;
 		return true;
+	case 'f':
+		p->agent_filter = (p->agent_filter + 1) % (AGENT_FILTERS + 1);
+		p->agent_top = 0;
+		return true;
+	case '>':
+		p->agent_top += p->agent_page;
+		return true;
+	case '<':
+		p->agent_top -= p->agent_page;
+		return true;
 	}
 	return false;
 }
@@ -1266,7 +1309,7 @@ static const char *const queues_help[][2] = {
 	{ "PgUp PgDn Home End", "page the table" },
 	{ "Enter + -", "fold / unfold a group" },
 	{ "/ Esc  s S", "filter by name; sort, reverse" },
-	{ "[ ]  z", "page the alerts; a line per rule" },
+	{ "[ ] z  < > f", "alerts: page, by rule; agents: page, state" },
 };
 
 const struct ui_page page_queues = {

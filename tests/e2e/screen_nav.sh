@@ -3,7 +3,8 @@
 # queue table scrolls to the last queue and back (End, Home, PgDn, PgUp,
 # "N–M of T" in its heading), '/' filters by name and Esc clears, 's' sorts
 # by waiting (its column marked) and 'S' reverses, a group folds and unfolds
-# (Enter, + -), the alerts page (]) and fold by rule (z).
+# (Enter, + -), the alerts page (]) and fold by rule (z), the agent board
+# filters by state (f) and pages (>).
 . "$(dirname "$0")/lib.bash"
 command -v tmux > /dev/null || fail "tmux is not installed"
 SOCK="ccbnav$$"
@@ -95,10 +96,24 @@ for size in 80x24 220x60; do
 	wait_gone "$before"
 	pass "$size: the alerts page ($before, then $(grep -o "Alerts ─* [0-9]*-[0-9]* of [0-9]*" "$TMP/screen"))"
 	key z
-	wait_for "busy on [0-9]* queues"
+	wait_for "[a-z_]* on [0-9]* queues"
 	key z
 	wait_gone " on [0-9]* queues"
 	pass "$size: alerts of one rule fold into one line"
+
+	key f
+	wait_for "Agents ─.* on call"
+	key f
+	wait_for "Agents ─.* paused"
+	key f f f
+	wait_gone "Agents ─.* \(on call\|paused\|available\|wrap-up\) "
+	if grep -q "Agents ─.* 1-[0-9]* of [0-9]*" "$TMP/screen"; then   # a list with pages
+		before=$(grep -o "Agents ─.* 1-[0-9]* of [0-9]*" "$TMP/screen")
+		key ">"
+		wait_gone "$before"
+		wait_for "Agents ─.* [0-9]*-[0-9]* of [0-9]*"
+	fi
+	pass "$size: the agent board filters by state (f) and pages (> <)"
 	key q
 done
 echo "screen_nav: all passed"
