@@ -41,6 +41,7 @@ struct options {
 	const char *config_path;
 	const char *http;                /* --http ADDR */
 	const char *only;                /* --group NAME / --queue NAME: one team only */
+	int cycle_s;                     /* --cycle SECONDS: a floor monitor's rotation */
 	bool only_queue;
 	const char *theme;
 	const char *view;                /* --view NAME: the page the screen starts on */
@@ -107,6 +108,7 @@ static void usage(FILE *out)
 	      "  --headless           no screen: sources, alerts and HTTP as a service\n"
 	      "  --http ADDR          serve /metrics, /snapshot, /healthz, /events on ADDR\n"
 	      "  --group NAME         show one team only: the queues of [group.NAME]\n"
+	      "  --cycle SECONDS      rotate through the views and the table's pages\n"
 	      "  --queue NAME         show one queue only\n"
 	      "  -c, --config FILE    configuration file\n"
 	      "      --check-config   validate the configuration and exit\n"
@@ -123,7 +125,7 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_DEMO = 256, OPT_REPLAY, OPT_ONCE, OPT_JSON, OPT_CHECK, OPT_SEED, OPT_HEADLESS,
-	       OPT_HTTP, OPT_VIEW, OPT_GROUP, OPT_QUEUE };
+	       OPT_HTTP, OPT_VIEW, OPT_GROUP, OPT_QUEUE, OPT_CYCLE };
 	static const struct option longopts[] = {
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "replay", no_argument, NULL, OPT_REPLAY },
@@ -138,6 +140,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "view", required_argument, NULL, OPT_VIEW },
 		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "queue", required_argument, NULL, OPT_QUEUE },
+		{ "cycle", required_argument, NULL, OPT_CYCLE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -159,6 +162,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_HTTP:   o->http = optarg; break;
 		case OPT_GROUP:  o->only = optarg; o->only_queue = false; break;
 		case OPT_QUEUE:  o->only = optarg; o->only_queue = true; break;
+		case OPT_CYCLE:
+			errno = 0;
+			o->cycle_s = (int)strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || o->cycle_s < 1 || o->cycle_s > 3600) {
+				eprintf("ccboard: --cycle: seconds 1..3600, not '%s'\n", optarg);
+				return -1;
+			}
+			break;
 		case 'c':        o->config_path = optarg; break;
 		case 't':        o->theme = optarg; break;
 		case OPT_VIEW:
@@ -705,6 +716,8 @@ static int start_output(struct app *app, enum run_output kind)
 		}
 		if (app->opt.view)
 			ui_show_view(app->ui, app->opt.view);
+		if (app->opt.cycle_s)
+			ui_set_cycle(app->ui, app->opt.cycle_s);
 		outputs_add(&app->out, out_screen(app->ui));
 		app->screen = outputs_find(&app->out, "screen");
 		return 0;

@@ -1305,6 +1305,21 @@ static bool queues_key(struct ui_view *v, int key)
 	return false;
 }
 
+/* --cycle: the table's next rows (the selection goes to the total, so that
+ * it does not hold the table), back to the first after the last. */
+static bool queues_cycle(struct ui_view *v)
+{
+	struct qpage *p = qpage(v);
+
+	cursor_set(v, p, -1);
+	if (p->top + p->page_rows >= (int)p->n_rows) {
+		p->top = 0;
+		return false;
+	}
+	p->top += p->page_rows;
+	return true;
+}
+
 static const char *const queues_help[][2] = {
 	{ "PgUp PgDn Home End", "page the table" },
 	{ "Enter + -", "fold / unfold a group" },
@@ -1317,6 +1332,7 @@ const struct ui_page page_queues = {
 	.title = "Queues",
 	.draw = queues_draw,
 	.key = queues_key,
+	.cycle = queues_cycle,
 	.help = queues_help,
 	.n_help = sizeof queues_help / sizeof queues_help[0],
 	.state_new = qpage_new,

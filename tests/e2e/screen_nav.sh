@@ -4,7 +4,7 @@
 # "N–M of T" in its heading), '/' filters by name and Esc clears, 's' sorts
 # by waiting (its column marked) and 'S' reverses, a group folds and unfolds
 # (Enter, + -), the alerts page (]) and fold by rule (z), the agent board
-# filters by state (f) and pages (>).
+# filters by state (f) and pages (>); --cycle turns the pages, a key holds it.
 . "$(dirname "$0")/lib.bash"
 command -v tmux > /dev/null || fail "tmux is not installed"
 SOCK="ccbnav$$"
@@ -116,4 +116,26 @@ for size in 80x24 220x60; do
 	pass "$size: the agent board filters by state (f) and pages (> <)"
 	key q
 done
+# --cycle 1: the table's pages turn by themselves, the view in the footer;
+# a key holds the rotation (a minute: here, for the 3 s watched)
+size=80x24-cycle
+SOCK="ccbnav$$-$size"
+trap 'for s in 80x24 220x60 80x24-cycle; do tmux -L "ccbnav$$-$s" kill-server 2>/dev/null || true; done; rm -rf "$TMP"' EXIT
+tm new-session -d -x 80 -y 24 -e LANG=C.UTF-8 -e TZ=UTC -e TERM=xterm-256color \
+	"$CCBOARD --cycle 1 --replay -c $TMP/g.ini $TMP/log"
+wait_for "log done"
+wait_for " 1[0-9]–[0-9]*\(/\| of \)72"                  # the second page of rows
+wait_for "Queues (page 1 of"
+wait_for " 2[0-9]–[0-9]*\(/\| of \)72"                  # and the third
+pass "--cycle moves through the table's pages, the view in the footer"
+key Home
+wait_for "rotation paused"
+wait_for "▶.*- numbered"
+for ((i = 0; i < 30; i++)); do                           # 3 s: still on the first rows
+	tm capture-pane -p > "$TMP/screen"
+	grep -q " 1–[0-9]*\(/\| of \)72" "$TMP/screen" || { cat "$TMP/screen" >&2; fail "--cycle went on after a key"; }
+	sleep 0.1
+done
+pass "--cycle: a key holds the rotation"
+key q
 echo "screen_nav: all passed"
