@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "exposition.h"
 #include "groups.h"
 #include "model.h"
 #include "queuelog.h"
@@ -141,6 +142,19 @@ static void test_aggregate(void **state)
 	assert_memory_equal(&ab->q.today, &s.total.today, sizeof s.total.today);
 	assert_memory_equal(&ab->q.agents, &s.total.agents, sizeof s.total.agents);
 	assert_int_equal(ab->q.waiting, s.total.waiting);
+	/* /metrics: each group is a sample of every family, with a group label */
+	{
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		assert_int_equal(expo_write(&s, NULL, f), 0);
+		fclose(f);
+		assert_non_null(strstr(text, "ccboard_queue_waiting{group=\"a\"} 1\n"));
+		assert_non_null(strstr(text, "ccboard_queue_waiting{group=\"ab\"} 2\n"));
+		assert_non_null(strstr(text, "ccboard_agents{group=\"a\",state=\"logged_in\"} 1\n"));
+		assert_non_null(strstr(text, "ccboard_queue_waiting{queue=\"a2\"} 1\n"));
+		free(text);
+	}
 	/* one team only */
 	s.only = "a";
 	snapshot_build(&s, m, &cfg);
