@@ -305,7 +305,10 @@ static void fill_callers(struct snapshot *s, const struct model *m, const size_t
 		q->n_callers = k;
 		for (int j = 0; j < k; j++) {
 			struct snap_caller *c = &s->caller_pool[used++];
-			snprintf(c->callerid, sizeof c->callerid, "%s", cv[j].callerid ? cv[j].callerid : "");
+			const char *id = cv[j].callerid ? cv[j].callerid : "";
+			size_t len = strnlen(id, sizeof c->callerid - 1);   /* no printf per caller */
+			memcpy(c->callerid, id, len);
+			c->callerid[len] = '\0';
 			c->waiting_s = cv[j].since == INT64_MIN || cv[j].since > now ? 0 : now - cv[j].since;
 		}
 	}

@@ -672,6 +672,42 @@ static int agents_pick(const struct ui_view *v, const struct snapshot *s, struct
 #define AGENT_COL_MAX_W 44      /* wider, the age drifts away from the name */
 #define WAITING_MAX_W 56        /* the same for a caller's wait */
 
+/* Sifts a[i] down the max-heap a[0..n-1] (by agent_cmp). */
+static void heap_down(const struct agent_view **a, int n, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, big = i;
+		if (l < n && agent_cmp(&a[l], &a[big]) > 0)
+			big = l;
+		if (r < n && agent_cmp(&a[r], &a[big]) > 0)
+			big = r;
+		if (big == i)
+			return;
+		const struct agent_view *t = a[i];
+		a[i] = a[big];
+		a[big] = t;
+		i = big;
+	}
+}
+
+/* Puts the k first of a[0..n-1] in board order at a[0..k-1], sorted: a heap
+ * of k, O(n log k); a page of 40 among 10,000 agents is not a full sort. */
+static void agents_first(const struct agent_view **a, int n, int k)
+{
+	if (k >= n / 2) {
+		qsort(a, (size_t)n, sizeof *a, agent_cmp);
+		return;
+	}
+	for (int i = k / 2 - 1; i >= 0; i--)
+		heap_down(a, k, i);
+	for (int i = k; i < n; i++)
+		if (agent_cmp(&a[i], &a[0]) < 0) {
+			a[0] = a[i];
+			heap_down(a, k, 0);
+		}
+	qsort(a, (size_t)k, sizeof *a, agent_cmp);
+}
+
 /* Lists the picked agents in columns of rows from the top-th (in board
  * order); on the first page the last slot says how many more. */
 static void agents_list(const struct ui_view *v, const struct snapshot *s,
@@ -691,7 +727,7 @@ static void agents_list(const struct ui_view *v, const struct snapshot *s,
 	order = xcalloc((size_t)n, sizeof *order);
 	for (int i = 0; i < n; i++)
 		order[i] = &list[i];
-	qsort(order, (size_t)n, sizeof *order, agent_cmp);
+	agents_first(order, n, top + cap < n ? top + cap : n);
 	for (int i = 0; i < left && i < cap; i++) {
 		int y = r.y + 2 + i % rows, x = r.x + 1 + (i / rows) * col_w;
 
