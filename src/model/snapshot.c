@@ -657,12 +657,15 @@ static json_t *json_contact_queue(void *ctx, const char *name)
 }
 
 /* The keys after the queues, total and groups: alerts, sources, contacts, input. */
-static void json_rest(const struct snapshot *s, json_t *root)
+static void json_rest(const struct snapshot *s, json_t *root, bool alerts)
 {
-	json_t *al = json_array(), *src = json_array();
-	for (size_t i = 0; i < s->n_alerts; i++)
-		json_array_append_new(al, json_alert(&s->alerts[i]));
-	json_object_set_new(root, "alerts", al);
+	json_t *src = json_array();
+	if (alerts) {
+		json_t *al = json_array();
+		for (size_t i = 0; i < s->n_alerts; i++)
+			json_array_append_new(al, json_alert(&s->alerts[i]));
+		json_object_set_new(root, "alerts", al);
+	}
 	for (size_t i = 0; i < s->n_sources; i++)
 		json_array_append_new(src, json_source(&s->sources[i]));
 	json_object_set_new(root, "sources", src);
@@ -689,7 +692,7 @@ static json_t *snapshot_json(const struct snapshot *s)
 	json_object_set_new(root, "total", json_queue(s, &s->total, true));
 	if (s->n_groups)
 		json_object_set_new(root, "groups", json_groups(s));
-	json_rest(s, root);
+	json_rest(s, root, true);
 	return root;
 }
 
@@ -724,8 +727,8 @@ int snapshot_write_json_ref(const struct snapshot *s, FILE *out)
 	return rc;
 }
 
-/* The queues, the total and the groups by hand (snapshot_json.c), the rest
- * with jansson: the same bytes as snapshot_write_json_ref, a buffer reused
+/* The queues, the total, the groups and the alerts by hand (snapshot_json.c),
+ * the rest with jansson: the same bytes as snapshot_write_json_ref, a buffer reused
  * from line to line. */
 int snapshot_write_json(const struct snapshot *s, FILE *out)
 {
@@ -763,7 +766,14 @@ int snapshot_write_json(const struct snapshot *s, FILE *out)
 		}
 		jbuf_put(&b, "]", 1);
 	}
-	json_rest(s, rest);
+	jbuf_puts(&b, ",\"alerts\":[");
+	for (size_t i = 0; i < s->n_alerts; i++) {
+		if (i)
+			jbuf_put(&b, ",", 1);
+		jbuf_alert(&b, &s->alerts[i]);
+	}
+	jbuf_put(&b, "]", 1);
+	json_rest(s, rest, false);
 	text = json_dumps(rest, JSON_FLAGS);
 	json_decref(rest);
 	if (!text) {

@@ -295,3 +295,23 @@ void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap
 	if (!is_total)
 		put_callers(b, q);
 }
+
+void jbuf_alert(struct jbuf *b, const struct snap_alert *a)
+{
+	jbuf_puts(b, "{\"rule\":");
+	jbuf_string(b, a->rule);
+	jbuf_puts(b, ",\"queue\":");
+	jbuf_string(b, a->queue);
+	jbuf_puts(b, ",\"severity\":");
+	jbuf_string(b, alert_severity_name(a->severity));
+	jbuf_puts(b, ",\"since\":");
+	jbuf_int(b, a->since);
+	jbuf_puts(b, ",\"value\":");
+	if (isnan(a->value) || isinf(a->value))
+		jbuf_put(b, "null", 4);
+	else
+		jbuf_real(b, round(a->value * 100.0) / 100.0);
+	jbuf_puts(b, ",\"message\":");
+	jbuf_string(b, a->message);
+	jbuf_puts(b, a->acknowledged ? ",\"acknowledged\":true}" : ",\"acknowledged\":false}");
+}

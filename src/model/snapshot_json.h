@@ -28,4 +28,7 @@ void jbuf_real(struct jbuf *b, double v);
 void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
                      bool is_total);
 
+/* Writes a as json_alert does. */
+void jbuf_alert(struct jbuf *b, const struct snap_alert *a);
+
 #endif

@@ -143,7 +143,12 @@ static void test_model_snapshot(void **state)
 	s.sources = &src;
 	s.n_sources = 1;
 	assert_true(s.n_groups == 2);
+	assert_true(s.n_alerts > 0);
 	assert_true(s.queues[0].n_callers > 0 || s.queues[1].n_callers > 0);
+	same(&s);
+	s.alerts[0].acknowledged = true;
+	s.alerts[0].value = NAN;
+	snprintf(s.alerts[0].message, sizeof s.alerts[0].message, "caf\xc3\xa9 \"%s\"\x01", "q");
 	same(&s);
 	s.n_groups = 0;
 	s.n_alerts = 0;
