@@ -59,14 +59,15 @@ def wait_head_start(log, deadline):
 
 
 def tick_stats(path):
-    """(wall p99, cpu p99, ticks) from a CCBOARD_TICK_STATS file."""
+    """(wall p99, cpu p99, ticks, first tick wall ms) from a CCBOARD_TICK_STATS file."""
     try:
         text = open(path).read()
     except OSError:
-        return "-", "-", "-"
-    w = re.search(r"(\d+) ticks, wall .*p99 ([\d.]+) ms", text)
+        return "-", "-", "-", "-"
+    w = re.search(r"(\d+) ticks, wall .*p99 ([\d.]+) ms.*first ([\d.]+) ms", text)
     c = re.search(r"ticks, cpu .*p99 ([\d.]+) ms", text)
-    return (w.group(2) if w else "-", c.group(1) if c else "-", w.group(1) if w else "-")
+    return (w.group(2) if w else "-", c.group(1) if c else "-", w.group(1) if w else "-",
+            w.group(3) if w else "-")
 
 
 def main(ccboard, gen, workdir, seconds):
@@ -144,8 +145,9 @@ def main(ccboard, gen, workdir, seconds):
     print("lines_at_start %d" % n0)
     for k in ("json", "screen"):
         print("%s_rss_mb %.1f" % (k, rss[k]))
-        p99, cpu99, n = tick_stats(tick_json if k == "json" else tick_screen)
+        p99, cpu99, n, first = tick_stats(tick_json if k == "json" else tick_screen)
         print("%s_p99_ms %s" % (k, p99))
+        print("%s_first_ms %s" % (k, first))
         print("%s_cpu_p99_ms %s" % (k, cpu99))
         print("%s_ticks %s" % (k, n))
     print("tty_ccboard %.0f" % tty[0])

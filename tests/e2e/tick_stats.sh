@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tick_stats.sh - CCBOARD_TICK_STATS: at exit a run that ticked writes how
-# long its ticks took (wall and CPU: count, mean, p50, p99, max) to the file
-# named, or to standard error for "-"; unset, nothing.
+# long its ticks took (wall and CPU: count, mean, p50, p99, max after the
+# first, and the first) to the file named, or to standard error for "-";
+# unset, nothing.
 . "$(dirname "$0")/lib.bash"
 
 python3 "$GEN" --seed 3 --queues 4 --agents 20 --hours 0.2 --out "$TMP/q.log"
@@ -20,11 +21,11 @@ two_ticks() {
 }
 
 CCBOARD_TICK_STATS="$TMP/ticks.txt" two_ticks /dev/null
-grep -Eq '^tick stats: [0-9]+ ticks, wall mean [0-9.]+ ms, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms$' "$TMP/ticks.txt" ||
+grep -Eq '^tick stats: [0-9]+ ticks, wall mean [0-9.]+ ms, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms, first [0-9.]+ ms$' "$TMP/ticks.txt" ||
 	fail "no wall line: $(cat "$TMP/ticks.txt" 2>&1)"
 grep -Eq '^tick stats: [0-9]+ ticks, cpu mean ' "$TMP/ticks.txt" || fail "no cpu line: $(cat "$TMP/ticks.txt")"
 n=$(sed -n 's/^tick stats: \([0-9]*\) ticks, wall.*/\1/p' "$TMP/ticks.txt")
-[ "$n" -ge 2 ] || fail "$n ticks counted, at least 2 published"
+[ "$n" -ge 1 ] || fail "$n ticks counted after the first, at least 2 published"
 pass "CCBOARD_TICK_STATS=FILE: $(head -1 "$TMP/ticks.txt")"
 
 CCBOARD_TICK_STATS=- two_ticks "$TMP/err"
