@@ -181,6 +181,46 @@ static void test_aggregate(void **state)
 	free(errors);
 }
 
+/* Queues and agents in natural order in the snapshot, hence in the JSON, the
+ * text table and the screen: q2 before q10, Agent 9 before Agent 10; and the
+ * order is kept right as names come and go between builds. */
+static void test_natural_order(void **state)
+{
+	struct config cfg;
+	struct snapshot s;
+	static const char *qn[] = { "q10", "q2", "q1", "q100", "Q3" };
+	(void)state;
+	config_defaults(&cfg);
+	struct model *m = model_new(&cfg);
+	for (int i = 0; i < 5; i++)
+		feed(m, "%d|MANAGER|%s|Agent %d|ADDMEMBER|", T0, qn[i], i == 0 ? 10 : 9 - i);
+	model_advance(m, T0 + 1);
+	memset(&s, 0, sizeof s);
+	snapshot_build(&s, m, &cfg);
+	const char *want[] = { "Q3", "q1", "q2", "q10", "q100" };
+	for (int i = 0; i < 5; i++)
+		assert_string_equal(s.queues[i].name, want[i]);
+	assert_string_equal(s.agents[0].name, "Agent 5");
+	assert_string_equal(s.agents[4].name, "Agent 10");
+	feed(m, "%d|MANAGER|q9|Agent 1|ADDMEMBER|", T0 + 2);   /* a new name: sorted again */
+	model_advance(m, T0 + 3);
+	snapshot_build(&s, m, &cfg);
+	assert_string_equal(s.queues[3].name, "q9");
+	assert_string_equal(s.queues[4].name, "q10");
+	assert_string_equal(s.agents[0].name, "Agent 1");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	snapshot_write_text(&s, f);
+	fclose(f);
+	assert_true(strstr(text, "\nq2 ") < strstr(text, "\nq9 "));
+	assert_true(strstr(text, "\nq9 ") < strstr(text, "\nq10 "));
+	free(text);
+	snapshot_free(&s);
+	model_free(m);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_patterns_check),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_aggregate),
+		cmocka_unit_test(test_natural_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
