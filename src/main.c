@@ -22,6 +22,7 @@
 #include "demo.h"
 #include "history.h"
 #include "history_store.h"
+#include "groups.h"
 #include "http.h"
 #include "import.h"
 #include "model.h"
@@ -37,7 +38,6 @@
 #include "staffing.h"
 #include "source.h"
 #include "textsafe.h"
-#include "tick_stats.h"
 #include "ui.h"
 #include "util.h"
 
@@ -46,6 +46,9 @@ struct options {
 	bool import;                     /* --import FILE...: into the history database */
 	const char *config_path;
 	const char *http;                /* --http ADDR */
+	const char *only;                /* --group NAME / --queue NAME: one team only */
+	int cycle_s;                     /* --cycle SECONDS: a floor monitor's rotation */
+	bool only_queue;
 	const char *theme;
 	const char *view;                /* --view NAME: the page the screen starts on */
 	uint64_t seed;
@@ -122,6 +125,9 @@ static void usage(FILE *out)
 	      "  --headless           no screen: sources, alerts and HTTP as a service\n"
 	      "  --http ADDR          serve /metrics, /snapshot, /healthz, /events on ADDR\n"
 	      "  --import FILE...     load past logs (plain or .gz) into the history database\n"
+	      "  --group NAME         show one team only: the queues of [group.NAME]\n"
+	      "  --cycle SECONDS      rotate through the views and the table's pages\n"
+	      "  --queue NAME         show one queue only\n"
 	      "  -c, --config FILE    configuration file\n"
 	      "      --check-config   validate the configuration and exit\n"
 	      "  -t, --theme NAME     colour theme (default, light, high-contrast, colorblind, mono)\n"
@@ -138,7 +144,7 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_DEMO = 256, OPT_REPLAY, OPT_ONCE, OPT_JSON, OPT_CHECK, OPT_SEED, OPT_HEADLESS,
-	       OPT_HTTP, OPT_VIEW, OPT_DEMO_SPEED, OPT_IMPORT };
+	       OPT_HTTP, OPT_VIEW, OPT_DEMO_SPEED, OPT_IMPORT, OPT_GROUP, OPT_QUEUE, OPT_CYCLE };
 	static const struct option longopts[] = {
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "replay", no_argument, NULL, OPT_REPLAY },
@@ -153,6 +159,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "http", required_argument, NULL, OPT_HTTP },
 		{ "view", required_argument, NULL, OPT_VIEW },
 		{ "import", no_argument, NULL, OPT_IMPORT },
+		{ "group", required_argument, NULL, OPT_GROUP },
+		{ "queue", required_argument, NULL, OPT_QUEUE },
+		{ "cycle", required_argument, NULL, OPT_CYCLE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -174,6 +183,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_HEADLESS: o->headless = true; break;
 		case OPT_HTTP:   o->http = optarg; break;
 		case OPT_IMPORT: o->import = true; break;
+		case OPT_GROUP:  o->only = optarg; o->only_queue = false; break;
+		case OPT_QUEUE:  o->only = optarg; o->only_queue = true; break;
+		case OPT_CYCLE:
+			errno = 0;
+			o->cycle_s = (int)strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || o->cycle_s < 1 || o->cycle_s > 3600) {
+				eprintf("ccboard: --cycle: seconds 1..3600, not '%s'\n", optarg);
+				return -1;
+			}
+			break;
 		case 'c':        o->config_path = optarg; break;
 		case 't':        o->theme = optarg; break;
 		case OPT_VIEW:
@@ -642,6 +661,8 @@ static void collect_sources(void *ctx, struct snapshot *s)
 		s->sources[k++] = app->config_src;
 	if (snapshot_model_health(s, &app->cfg, &s->sources[k]))
 		k++;
+	if (groups_health(s, &app->cfg, &s->sources[k]))   /* a group with no queue yet */
+		k++;
 	if (alertlog_health(app, &s->sources[k])) {
 		if (!app->alertlog_reported && !app->mode->screen)
 			eprintf("ccboard: %s: %s\n", s->sources[k].name, s->sources[k].detail);
@@ -768,6 +789,7 @@ static void tick_once(struct app *app, int64_t now)
 {
 	for (size_t i = 0; i < app->n_sources; i++)
 		source_tick(app->sources[i], now);
+	outputs_tick_mark();
 	if (app->mode->clock == RUN_CLOCK_WALL) {
 		history_tick(app, now);
 		demo_step(app, now);
@@ -790,9 +812,7 @@ static void on_tick(uv_timer_t *t)
 		uv_timer_start(&app->tick, on_tick, wall_delay(app, app->tick_due_ms, ms), 0);
 		return;
 	}
-	int64_t t0 = tick_stats_begin();
 	tick_once(app, now);
-	tick_stats_end(t0);
 	if (!app->stopping) {
 		uv_update_time(app->loop);      /* the work above took time */
 		uv_timer_start(&app->tick, on_tick, ms_to_next_tick(app), 0);
@@ -930,6 +950,8 @@ static int start_output(struct app *app, enum run_output kind)
 		}
 		if (app->opt.view)
 			ui_show_view(app->ui, app->opt.view);
+		if (app->opt.cycle_s)
+			ui_set_cycle(app->ui, app->opt.cycle_s);
 		outputs_add(&app->out, out_screen(app->ui));
 		app->screen = outputs_find(&app->out, "screen");
 		return 0;
@@ -1028,6 +1050,14 @@ static int run(struct app *app)
 		        errors, errors == 1 ? "" : "s");
 		return 2;
 	}
+	if (app->opt.only && !app->opt.only_queue &&
+	    !config_group(&app->cfg, app->opt.only).name) {
+		eprintf("ccboard: --group %s: no [group.%s] in the configuration\n", app->opt.only,
+		        app->opt.only);
+		return 2;
+	}
+	app->out.snap.only = app->opt.only;         /* every output reads one team only */
+	app->out.snap.only_queue = app->opt.only_queue;
 	if (app->opt.import)
 		return run_import(app);
 	app->model = model_new(&app->cfg);
@@ -1104,7 +1134,6 @@ int main(int argc, char **argv)
 	rc = outputs_close(&app.out, rc);     /* writes what standard output still owes */
 	if (uv_loop_close(app.loop) != 0)
 		eprintf("ccboard: internal: handles left open at exit\n");
-	tick_stats_report();
 	alerts_free(app.alerts);
 	finish_history(&app);
 	model_free(app.model);

@@ -12,6 +12,7 @@ it (CCBOARD_TICK_STATS). Prints
 p99_ms is a tick's wall time, cpu_p99_ms its own CPU time (what a loaded
 machine does not inflate); PCT is the share of one core in percent."""
 import os
+import re
 import subprocess
 import sys
 import time
@@ -34,11 +35,21 @@ def lines(path):
 
 
 def parse_stats(path):
+    """p99_ms, cpu_p99_ms, max_ms from a CCBOARD_TICK_STATS file ("tick stats:
+    N ticks, wall mean X ms, p50 X ms, p99 X ms, max X ms, first X ms", then
+    the same for cpu)."""
+    out = {}
     try:
         with open(path) as f:
-            return dict(kv.split("=") for kv in f.read().split())
+            for line in f:
+                m = re.search(r"ticks, (wall|cpu) .*p99 ([\d.]+) ms, max ([\d.]+) ms", line)
+                if m and m.group(1) == "wall":
+                    out["p99_ms"], out["max_ms"] = m.group(2), m.group(3)
+                elif m:
+                    out["cpu_p99_ms"] = m.group(2)
     except OSError:
-        return {}
+        pass
+    return out
 
 
 def main(ccboard, gen, workdir, seconds):
@@ -65,8 +76,7 @@ def main(ccboard, gen, workdir, seconds):
         stats[view] = os.path.join(workdir, "tick-%s.txt" % view)
         if os.path.exists(stats[view]):
             os.unlink(stats[view])
-        env = ("env TZ=UTC LANG=C.UTF-8 TERM=xterm-256color CCBOARD_TICK_STATS=%s "
-               "CCBOARD_TICK_STATS_SKIP=15" % stats[view])   # the head start being read
+        env = ("env TZ=UTC LANG=C.UTF-8 TERM=xterm-256color CCBOARD_TICK_STATS=%s " % stats[view])
         cmd = "exec %s %s -c /dev/null --view %s %s" % (env, ccboard, view, log)
         if view == "agents":
             out = subprocess.run(tmux + ["new-session", "-d", "-x", "200", "-y", "60", "-P", "-F",

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "alerts.h"
+#include "groups.h"
 #include "ini_value.h"
 #include "util.h"
 
@@ -27,7 +28,8 @@ enum key_scope {
 	KS_SOURCES = 1u << 3,
 	KS_AMI = 1u << 4,
 	KS_HTTP = 1u << 5,
-	KS_HISTORY = 1u << 6
+	KS_HISTORY = 1u << 6,
+	KS_GROUP = 1u << 7
 };
 #define KS_QUEUE_CONF (KS_DEFAULTS | KS_QUEUE)
 
@@ -87,15 +89,15 @@ static const struct config_key config_keys[] = {
 	  "who may connect to tcp: listeners: CIDRs, comma-separated; required beyond loopback" },
 	{ KS_SOURCES, "idle_timeout_s", KT_DURATION, "300", 0, 604800, NULL, CFG(listen_idle_s),
 	  "a tcp:/unix: client silent this long is closed (0: never)" },
-	{ KS_QUEUE_CONF, "sl_threshold_s", KT_DURATION, "20", 0, 3600, NULL, QC(sl_threshold_s),
+	{ KS_QUEUE_CONF | KS_GROUP, "sl_threshold_s", KT_DURATION, "20", 0, 3600, NULL, QC(sl_threshold_s),
 	  "a call answered (or abandoned) within this wait is within service level" },
-	{ KS_QUEUE_CONF, "sl_target_pct", KT_DOUBLE, "80", 0, 100, NULL, QC(sl_target_pct),
+	{ KS_QUEUE_CONF | KS_GROUP, "sl_target_pct", KT_DOUBLE, "80", 0, 100, NULL, QC(sl_target_pct),
 	  "service-level target, percent" },
 	{ KS_QUEUE_CONF, "short_abandon_s", KT_DURATION, "5", 0, 3600, NULL, QC(short_abandon_s),
 	  "abandons quicker than this are not counted against the queue" },
 	{ KS_QUEUE_CONF, "wrapup_s", KT_DURATION, "0", 0, 3600, NULL, QC(wrapup_s),
 	  "after-call work added to each handled call; agents show wrap-up meanwhile" },
-	{ KS_QUEUE_CONF, "sl_formula", KT_ENUM, "offered", 0, 0, sl_formula_names, QC(sl_formula),
+	{ KS_QUEUE_CONF | KS_GROUP, "sl_formula", KT_ENUM, "offered", 0, 0, sl_formula_names, QC(sl_formula),
 	  "service level over offered, answered, or abandons_positive" },
 	{ KS_QUEUE_CONF, "erlang", KT_ENUM, "C", 0, 0, erlang_names, QC(erlang),
 	  "staffing model: C (Erlang C), or A (Erlang A: callers give up) from 10 abandons today" },
@@ -114,8 +116,10 @@ static const struct config_key config_keys[] = {
 	  "else the channel's built-in one" },
 	{ KS_GENERAL, "mask_customers", KT_BOOL, "yes", 0, 0, NULL, CFG(mask_customers),
 	  "show customer ids masked on screen (...2072, j...@example.com); JSON keeps them whole" },
-	{ KS_QUEUE, "display", KT_STRING, NULL, 0, 0, NULL, QC(display),
+	{ KS_QUEUE | KS_GROUP, "display", KT_STRING, NULL, 0, 0, NULL, QC(display),
 	  "name shown instead of the queue's own" },
+	{ KS_GROUP, "queues", KT_STRING, NULL, 0, 0, NULL, QC(members),
+	  "the group's queues: names and shell patterns (sales-*), comma-separated" },
 	{ KS_AMI, "secret", KT_STRING, NULL, 0, 0, NULL, CFG(ami_secret),
 	  "AMI password (keep this file chmod 600)" },
 	{ KS_AMI, "secret_file", KT_PATH, NULL, 0, 0, NULL, CFG(ami_secret_file),
@@ -299,6 +303,11 @@ void config_free(struct config *cfg)
 		free(cfg->queues[i].name);
 	}
 	free(cfg->queues);
+	for (size_t i = 0; i < cfg->n_groups; i++) {
+		free_strings(&cfg->groups[i].conf, KS_GROUP);
+		free(cfg->groups[i].conf.name);
+	}
+	free(cfg->groups);
 	for (size_t i = 0; i < cfg->n_channels; i++) {
 		free(cfg->channels[i].name);
 		free(cfg->channels[i].display);
@@ -327,7 +336,7 @@ const char *config_sl_formula_name(enum sl_formula f)
 /* ---- loading ----------------------------------------------------------- */
 
 enum section_kind { SK_NONE, SK_GENERAL, SK_DEFAULTS, SK_QUEUE, SK_AGENTS, SK_SOURCES,
-	SK_AMI, SK_HTTP, SK_HISTORY, SK_ALERT, SK_CHANNEL, SK_UNKNOWN };
+	SK_AMI, SK_HTTP, SK_HISTORY, SK_ALERT, SK_CHANNEL, SK_GROUP, SK_UNKNOWN };
 
 struct seen {                   /* a section or key already read, for duplicates */
 	char *name;                 /* "[section]" or "[section]\nkey" */
@@ -354,6 +363,7 @@ struct load {
 	enum section_kind kind;
 	char section[256];          /* as written, for messages */
 	size_t queue;               /* index of the current [queue.NAME] */
+	size_t group;               /* index of the current [group.NAME] */
 	char alert[256];            /* NAME of the current [alert.NAME] */
 	struct alias_seq *aliases;
 	size_t n_aliases;
@@ -493,6 +503,49 @@ static void channel_set(struct load *ld, const char *name, const char *value)
 	}
 }
 
+/* ---- [group.NAME] ---- */
+
+static void group_begin(struct load *ld, const char *name)
+{
+	struct config *cfg = ld->cfg;
+	if (!*name) {
+		load_error(ld, ld->lineno, "%s: missing group name", ld->section);
+		return;
+	}
+	ld->kind = SK_GROUP;
+	for (ld->group = 0; ld->group < cfg->n_groups; ld->group++)
+		if (strcmp(cfg->groups[ld->group].conf.name, name) == 0)
+			return;
+	cfg->groups = xrealloc(cfg->groups, (cfg->n_groups + 1) * sizeof *cfg->groups);
+	cfg->groups[cfg->n_groups] = (struct group_conf){ .conf = { .name = xstrdup(name) },
+	                                                  .line = ld->lineno };
+	ld->group = cfg->n_groups++;
+}
+
+/* Each group has queues, and each of its patterns matches a queue the file
+ * configures ([queue.NAME]): a pattern that matches nothing there is a typo
+ * (queues learnt from the log join the groups whose patterns match them). */
+static void groups_check(struct load *ld)
+{
+	struct config *cfg = ld->cfg;
+	const char **names = xmalloc((cfg->n_queues + 1) * sizeof *names);
+	for (size_t i = 0; i < cfg->n_queues; i++)
+		names[i] = cfg->queues[i].name;
+	for (size_t g = 0; g < cfg->n_groups; g++) {
+		const struct group_conf *gc = &cfg->groups[g];
+		char bad[256];
+		if (!gc->conf.members) {
+			load_error(ld, gc->line, "[group.%s]: no queues = (names or patterns of its queues)",
+			           gc->conf.name);
+		} else if (groups_patterns_check(gc->conf.members, names, cfg->n_queues, bad,
+		                                 sizeof bad) < 0) {
+			load_error(ld, gc->line, "[group.%s] queues: '%s' matches no queue of the "
+			           "configuration (name it in a [queue.NAME] section)", gc->conf.name, bad);
+		}
+	}
+	free(names);
+}
+
 /* Starts section name (trimmed, without brackets) at the current line. */
 static void section_begin(struct load *ld, const char *name)
 {
@@ -515,6 +568,8 @@ static void section_begin(struct load *ld, const char *name)
 		ld->queue = queue_index(ld->cfg, name + 6);
 	} else if (strncmp(name, "channel.", 8) == 0) {
 		channel_begin(ld, name + 8);
+	} else if (strncmp(name, "group.", 6) == 0) {
+		group_begin(ld, name + 6);
 	} else if (alert) {
 		ld->kind = SK_ALERT;
 		snprintf(ld->alert, sizeof ld->alert, "%s", name + 6);
@@ -530,6 +585,10 @@ static const char *scope_sections(unsigned scope)
 {
 	if (scope == KS_QUEUE)
 		return "[queue.NAME]";
+	if (scope == KS_GROUP)
+		return "[group.NAME]";
+	if (scope == (KS_QUEUE | KS_GROUP))
+		return "[queue.NAME] or [group.NAME]";
 	if (scope == KS_DEFAULTS)
 		return "[defaults]";
 	if (scope & KS_DEFAULTS)
@@ -561,7 +620,7 @@ static void table_set(struct load *ld, const char *name, const char *value)
 	static const unsigned scope_of[] = { [SK_GENERAL] = KS_GENERAL,
 		[SK_DEFAULTS] = KS_DEFAULTS, [SK_QUEUE] = KS_QUEUE,
 		[SK_SOURCES] = KS_SOURCES, [SK_AMI] = KS_AMI, [SK_HTTP] = KS_HTTP,
-		[SK_HISTORY] = KS_HISTORY };
+		[SK_HISTORY] = KS_HISTORY, [SK_GROUP] = KS_GROUP };
 	struct config *cfg = ld->cfg;
 	unsigned scope = scope_of[ld->kind];
 	const struct config_key *k = key_find(scope, name);
@@ -570,7 +629,8 @@ static void table_set(struct load *ld, const char *name, const char *value)
 		return;
 	}
 	struct queue_conf *q = ld->kind == SK_DEFAULTS ? &cfg->defaults
-	                     : ld->kind == SK_QUEUE ? &cfg->queues[ld->queue] : NULL;
+	                     : ld->kind == SK_QUEUE ? &cfg->queues[ld->queue]
+	                     : ld->kind == SK_GROUP ? &cfg->groups[ld->group].conf : NULL;
 	char why[512];
 	if (k->type != KT_LIST && duplicate(ld, name))
 		return;
@@ -582,6 +642,8 @@ static void table_set(struct load *ld, const char *name, const char *value)
 		seen_add(ld, name);
 	if (q)
 		q->set_mask |= key_bit(k);
+	if (ld->kind == SK_GROUP && k->offset == QC(members))
+		ld->cfg->groups[ld->group].line = ld->lineno;
 	if (k->offset == CFG(ami_secret) && scope == KS_AMI)
 		ld->secret_line = ld->lineno;
 }
@@ -784,6 +846,7 @@ static void load_file(struct load *ld)
 	if (ferror(ld->fp))
 		load_error(ld, 0, "read error: %s", strerror(errno));
 	agents_commit(ld);
+	groups_check(ld);
 	cfg->has_secret = cfg->ami_secret != NULL;
 	char *cause = NULL;
 	int line = 0;
@@ -874,6 +937,29 @@ struct queue_conf config_queue(const struct config *cfg, const char *name)
 	q.set_mask = 0;
 	for (size_t i = 0; i < cfg->n_queues; i++) {
 		const struct queue_conf *o = &cfg->queues[i];
+		if (strcmp(o->name, name) != 0)
+			continue;
+		for (size_t j = 0; j < N_KEYS; j++) {
+			const struct config_key *k = &config_keys[j];
+			if (o->set_mask & key_bit(k))
+				memcpy((char *)&q + k->offset, (const char *)o + k->offset, key_size(k));
+		}
+		q.name = o->name;
+		q.set_mask = o->set_mask;
+		break;
+	}
+	return q;
+}
+
+struct queue_conf config_group(const struct config *cfg, const char *name)
+{
+	struct queue_conf q = cfg->defaults;
+	q.name = NULL;
+	q.display = NULL;
+	q.members = NULL;
+	q.set_mask = 0;
+	for (size_t i = 0; i < cfg->n_groups; i++) {
+		const struct queue_conf *o = &cfg->groups[i].conf;
 		if (strcmp(o->name, name) != 0)
 			continue;
 		for (size_t j = 0; j < N_KEYS; j++) {

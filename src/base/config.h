@@ -29,6 +29,14 @@ struct queue_conf {
 	                            [queue.NAME] first, then [channel.NAME], then [defaults] */
 	uint64_t set_mask;       /* which keys the section set (bit per key), so
 	                            [defaults] can be applied under an override */
+	char *members;           /* [group.NAME] queues: the patterns as written; NULL elsewhere */
+};
+
+/* [group.NAME]: a team of queues picked by shell patterns, with its own SLA
+ * keys over [defaults] (conf.name is the group's name). */
+struct group_conf {
+	struct queue_conf conf;
+	int line;                /* where its queues = (else its section) was read */
 };
 
 /* [channel.NAME]: a contact channel (SPEC 6). */
@@ -69,6 +77,9 @@ struct config {
 	struct queue_conf defaults;
 	struct queue_conf *queues;
 	size_t n_queues;
+	/* [group.NAME] */
+	struct group_conf *groups;
+	size_t n_groups;
 	/* [channel.NAME] */
 	struct channel_conf *channels;
 	size_t n_channels;
@@ -115,6 +126,10 @@ char *config_find(void);
 /* Returns the settings in force for queue name: [defaults] under [queue.name].
  * The returned pointer's strings belong to cfg. */
 struct queue_conf config_queue(const struct config *cfg, const char *name);
+
+/* Returns the settings in force for group name ([defaults] under
+ * [group.name]; members NULL when there is no such group). */
+struct queue_conf config_group(const struct config *cfg, const char *name);
 
 /* Returns the member name for an agent field (mapping an interface through
  * [agents]), or the field itself when it is not an interface listed there. */

@@ -456,8 +456,8 @@ static int set_message(struct rule *x, const struct rule_key *k, const char *v, 
 static const struct rule_key rule_keys[] = {
 	{ "metric", KT_STRING, 0, 0, 0, 0, set_metric, "a figure's name", "none",
 	  "what to watch: a live figure, or today.NAME / window.NAME" },
-	{ "queue", KT_STRING, 0, 0, 0, 0, set_queue, "a queue name, '*' or 'total'", "*",
-	  "the queue watched: a name, * (each queue on its own) or total" },
+	{ "queue", KT_STRING, 0, 0, 0, 0, set_queue, "a queue name, '*', 'total', '@GROUP' or '@*'", "*",
+	  "the queue watched: a name, * (each queue on its own), total, @GROUP (a [group.NAME]) or @* (each group)" },
 	{ "channel", KT_STRING, 0, 0, 0, 0, set_channel,
 	  "a channel name ([a-z0-9_-]), '*' or 'none'", "none",
 	  "contact figures: the channel watched (* each on its own); none: by queue" },
@@ -1307,6 +1307,15 @@ static void eval_rule(struct alerts *a, const struct rule *x, struct snapshot *s
 	}
 	if (strcmp(x->queue, "total") == 0) {
 		eval_one(a, x, &s->total, "total", now, fn, ctx);
+		return;
+	}
+	if (x->queue[0] == '@') {       /* a [group.NAME]: @NAME, or @* for each group */
+		for (size_t i = 0; i < s->n_groups; i++) {
+			char key[sizeof ((struct snap_alert *)0)->queue];
+			snprintf(key, sizeof key, "@%s", s->groups[i].q.name);
+			if (strcmp(x->queue, "@*") == 0 || strcmp(x->queue, key) == 0)
+				eval_one(a, x, &s->groups[i].q, key, now, fn, ctx);
+		}
 		return;
 	}
 	bool all = strcmp(x->queue, "*") == 0;

@@ -484,6 +484,25 @@ void model_agent_counts(const struct model *m, struct agent_counts *per_queue,
 	}
 }
 
+void model_agent_counts_in(const struct model *m, const bool *in, struct agent_counts *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < m->agent_names.count; i++) {
+		const struct agent *a = &m->agents[i];
+		struct membership ms = { .queue = -1, .paused = 1 };
+		int k_in = 0;
+		if (!agent_logged_in(a))
+			continue;
+		for (int k = 0; k < a->nmem; k++)
+			if (in[a->mem[k].queue]) {
+				k_in++;
+				ms.paused &= a->mem[k].paused ? 1 : 0;
+			}
+		if (k_in)
+			count_state(out, agent_state_in(m, a, &ms), a->status);
+	}
+}
+
 int model_total_waiting(const struct model *m)
 {
 	int n = 0;

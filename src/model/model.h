@@ -99,6 +99,9 @@ int64_t model_total_longest_wait(const struct model *m);
  * each agent once (paused there only when paused in all its queues). */
 void model_agent_counts(const struct model *m, struct agent_counts *per_queue,
                         struct agent_counts *total);
+/* Agents of the queues marked in in[] (one flag per queue index), each once:
+ * paused when paused in all of those queues, busy on a call from any queue. */
+void model_agent_counts_in(const struct model *m, const bool *in, struct agent_counts *out);
 /* Start of "today" as of the model's clock (epoch seconds). */
 int64_t model_day_start(const struct model *m);
 

@@ -11,6 +11,9 @@
 #include "alerts.h"
 #include "history.h"
 #include "figures.h"
+#include "groups.h"
+#include "natsort.h"
+#include "snapshot_json.h"
 #include "textsafe.h"
 #include "util.h"
 
@@ -64,13 +67,14 @@ static const struct model *sort_model;
 
 static int by_queue_name(const void *a, const void *b)
 {
-	return strcmp(model_queue_name(sort_model, *(const size_t *)a),
-	              model_queue_name(sort_model, *(const size_t *)b));
+	return natsort_cmp(model_queue_name(sort_model, *(const size_t *)a),
+	                   model_queue_name(sort_model, *(const size_t *)b));
 }
 
 static int by_agent_name(const void *a, const void *b)
 {
-	return strcmp(((const struct agent_view *)a)->name, ((const struct agent_view *)b)->name);
+	return natsort_cmp(((const struct agent_view *)a)->name,
+	                   ((const struct agent_view *)b)->name);
 }
 
 static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
@@ -96,12 +100,12 @@ static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
 	memcpy(sq->intervals, iv, (size_t)sq->n_intervals * sizeof *iv);
 }
 
-/* The total's AHT adds each queue's own wrap-up time. */
-static double total_aht(const struct snapshot *s, int today)
+/* The AHT of the queues at members (NULL: all): each adds its own wrap-up. */
+static double aggregate_aht(const struct snapshot *s, const int *members, size_t n, int today)
 {
 	int64_t handled = 0, secs = 0;
-	for (size_t i = 0; i < s->n_queues; i++) {
-		const struct snap_queue *q = &s->queues[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct snap_queue *q = &s->queues[members ? (size_t)members[i] : i];
 		const struct counts *c = today ? &q->today.c : &q->window.c;
 		handled += c->completed + c->transferred;
 		secs += c->talk_s + (int64_t)q->wrapup_s * (c->completed + c->transferred);
@@ -109,16 +113,15 @@ static double total_aht(const struct snapshot *s, int today)
 	return handled ? (double)secs / (double)handled : NAN;
 }
 
-static void fill_total(struct snapshot *s, const struct model *m, const struct config *cfg,
-                       const struct agent_counts *ac)
+void snapshot_aggregate(const struct snapshot *s, struct snap_queue *t, const int *members,
+                        size_t n)
 {
-	struct snap_queue *t = &s->total;
 	memset(&t->today.c, 0, sizeof t->today.c);
 	memset(&t->window.c, 0, sizeof t->window.c);
 	memset(t->intervals, 0, sizeof t->intervals);
 	t->n_intervals = 0;
-	for (size_t i = 0; i < s->n_queues; i++) {
-		const struct snap_queue *q = &s->queues[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct snap_queue *q = &s->queues[members ? (size_t)members[i] : i];
 		counts_add(&t->today.c, &q->today.c);
 		counts_add(&t->window.c, &q->window.c);
 		if (q->n_intervals > t->n_intervals)
@@ -134,6 +137,16 @@ static void fill_total(struct snapshot *s, const struct model *m, const struct c
 			d->abandoned_within_sl += x->abandoned_within_sl;
 		}
 	}
+	t->today.d = metrics_derive(&t->today.c, t->sl_formula, 0);
+	t->window.d = metrics_derive(&t->window.c, t->sl_formula, 0);
+	t->today.d.aht_s = aggregate_aht(s, members, n, 1);
+	t->window.d.aht_s = aggregate_aht(s, members, n, 0);
+}
+
+static void fill_total(struct snapshot *s, const struct model *m, const struct config *cfg,
+                       const struct agent_counts *ac)
+{
+	struct snap_queue *t = &s->total;
 	t->name = "total";
 	t->display = "total";
 	t->waiting = model_total_waiting(m);
@@ -143,10 +156,7 @@ static void fill_total(struct snapshot *s, const struct model *m, const struct c
 	t->sl_target_pct = cfg->defaults.sl_target_pct;
 	t->sl_formula = cfg->defaults.sl_formula;
 	t->wrapup_s = cfg->defaults.wrapup_s;
-	t->today.d = metrics_derive(&t->today.c, t->sl_formula, 0);
-	t->window.d = metrics_derive(&t->window.c, t->sl_formula, 0);
-	t->today.d.aht_s = total_aht(s, 1);
-	t->window.d.aht_s = total_aht(s, 0);
+	snapshot_aggregate(s, t, NULL, s->n_queues);
 	if (model_queue_count(m) == 0)
 		t->n_intervals = model_now(m) ? 1 : 0;
 }
@@ -203,77 +213,70 @@ static int fill_members(struct snapshot *s, const struct model *m, size_t ai,
 	return k;
 }
 
-#define NO_RANK UINT32_MAX
-
-/* Puts tmp (s->n_agents agents, of n in the model) in the order of the last
- * build, when that holds them all and is still by name; true if it did. */
-static bool sort_as_before(struct snapshot *s, struct agent_tmp *tmp)
+/* True when s->order_a still lists the model's logged-in agents (n of them)
+ * in natural order of their names. */
+static bool agent_order_valid(const struct snapshot *s, const struct model *m, size_t n,
+                              struct agent_view *views)
 {
-	size_t k = s->n_agents;
-	struct agent_tmp *out;
-	if (s->n_agent_rank == 0)
+	size_t total = model_agent_count(m);
+	if (s->n_order_a != n || !s->order_a)
 		return false;
-	out = xmalloc((k ? k : 1) * sizeof *out);
-	for (size_t i = 0; i < k; i++) {
-		uint32_t r = tmp[i].ai < s->n_agent_rank ? s->agent_rank[tmp[i].ai] : NO_RANK;
-		if (r >= k) {                          /* new, or the set changed */
-			free(out);
+	for (size_t i = 0; i < n; i++) {
+		size_t ai = s->order_a[i];
+		if (ai >= total || !model_agent(m, ai, &views[i]))
 			return false;
-		}
-		out[r] = tmp[i];
-	}
-	for (size_t i = 1; i < k; i++) {
-		if (strcmp(out[i - 1].v.name, out[i].v.name) >= 0) {
-			free(out);
+		if (i && natsort_cmp(views[i - 1].name, views[i].name) > 0)
 			return false;
-		}
 	}
-	memcpy(tmp, out, k * sizeof *tmp);
-	free(out);
 	return true;
 }
 
-/* Sorts the agents by name: 10,000 names a tick cost more than the rest of
- * the snapshot, so the last build's order is tried first (n - 1 compares). */
-static void sort_agents(struct snapshot *s, struct agent_tmp *tmp, size_t n)
+/* Puts the model's logged-in agents in s->order_a, sorted by name, their
+ * views in views (room for every agent); returns how many. */
+static size_t agent_order(struct snapshot *s, const struct model *m, struct agent_view *views)
 {
-	if (!sort_as_before(s, tmp))
-		qsort(tmp, s->n_agents, sizeof *tmp, by_tmp_name);
-	if (n > s->cap_agent_rank || !s->agent_rank) {
-		s->cap_agent_rank = n ? n : 1;
-		s->agent_rank = xrealloc(s->agent_rank, s->cap_agent_rank * sizeof *s->agent_rank);
+	size_t total = model_agent_count(m), n = 0;
+	struct agent_tmp *tmp;
+
+	for (size_t i = 0; i < total; i++)
+		n += model_agent(m, i, &views[0]);
+	if (agent_order_valid(s, m, n, views))
+		return n;
+	tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+	n = 0;
+	for (size_t i = 0; i < total; i++)
+		if (model_agent(m, i, &tmp[n].v))
+			tmp[n++].ai = i;
+	qsort(tmp, n, sizeof *tmp, by_tmp_name);
+	if (n > s->cap_order_a || !s->order_a) {
+		s->cap_order_a = n ? n : 1;
+		s->order_a = xrealloc(s->order_a, s->cap_order_a * sizeof *s->order_a);
 	}
-	for (size_t i = 0; i < n; i++)
-		s->agent_rank[i] = NO_RANK;
-	for (size_t i = 0; i < s->n_agents; i++)
-		s->agent_rank[tmp[i].ai] = (uint32_t)i;
-	s->n_agent_rank = n;
+	for (size_t i = 0; i < n; i++) {
+		s->order_a[i] = tmp[i].ai;
+		views[i] = tmp[i].v;
+	}
+	s->n_order_a = n;
+	free(tmp);
+	return n;
 }
 
 static void fill_agents(struct snapshot *s, const struct model *m, const size_t *rank, size_t nq)
 {
 	size_t n = model_agent_count(m), used = 0;
-	struct agent_tmp *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
-	size_t *off = xmalloc((n ? n : 1) * sizeof *off);
+	size_t *off;
 	struct agent_queue_view *buf = xmalloc((nq ? nq : 1) * sizeof *buf);
 
-	s->n_agents = 0;
-	for (size_t i = 0; i < n; i++)
-		if (model_agent(m, i, &tmp[s->n_agents].v))
-			tmp[s->n_agents++].ai = i;
-	sort_agents(s, tmp, n);
-	agents_reserve(s, s->n_agents);
+	agents_reserve(s, n ? n : 1);
+	s->n_agents = agent_order(s, m, s->agents);
+	off = xmalloc((s->n_agents ? s->n_agents : 1) * sizeof *off);
 	for (size_t i = 0; i < s->n_agents; i++) {
-		s->agents[i] = tmp[i].v;
 		off[i] = used;
-		s->agent_n_queues[i] = fill_members(s, m, tmp[i].ai, rank, nq, buf, &used);
+		s->agent_n_queues[i] = fill_members(s, m, s->order_a[i], rank, nq, buf, &used);
 	}
 	for (size_t i = 0; i < s->n_agents; i++)   /* the pool has stopped moving */
 		s->agent_queues[i] = s->member_pool ? s->member_pool + off[i] : NULL;
-	for (size_t i = 0; i < s->n_agents; i++)
-		off[i] = tmp[i].ai;
-	agent_stats_fill(s, m, off, rank);
-	free(tmp);
+	agent_stats_fill(s, m, s->order_a, rank);
 	free(off);
 	free(buf);
 }
@@ -304,7 +307,10 @@ static void fill_callers(struct snapshot *s, const struct model *m, const size_t
 		q->n_callers = k;
 		for (int j = 0; j < k; j++) {
 			struct snap_caller *c = &s->caller_pool[used++];
-			snprintf(c->callerid, sizeof c->callerid, "%s", cv[j].callerid ? cv[j].callerid : "");
+			const char *id = cv[j].callerid ? cv[j].callerid : "";
+			size_t len = strnlen(id, sizeof c->callerid - 1);   /* no printf per caller */
+			memcpy(c->callerid, id, len);
+			c->callerid[len] = '\0';
 			c->waiting_s = cv[j].since == INT64_MIN || cv[j].since > now ? 0 : now - cv[j].since;
 		}
 	}
@@ -366,6 +372,22 @@ void snapshot_grade(struct snapshot *s, const struct config *cfg)
 	}
 	figures_grade_queue(&s->total, g, n);
 	grade_intervals(&s->total, g, n);
+	for (size_t i = 0; i < s->n_groups; i++) {
+		figures_grade_queue(&s->groups[i].q, g, n);
+		grade_intervals(&s->groups[i].q, g, n);
+	}
+}
+
+/* True when s->order_q is still the model's n queues in natural order. */
+static bool queue_order_valid(const struct snapshot *s, const struct model *m, size_t n)
+{
+	if (!s->order_q || s->n_order_q != n)
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (natsort_cmp(model_queue_name(m, s->order_q[i - 1]),
+		                model_queue_name(m, s->order_q[i])) > 0)
+			return false;
+	return true;
 }
 
 void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg)
@@ -375,10 +397,15 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	size_t *rank = xmalloc((n ? n : 1) * sizeof *rank);
 	struct agent_counts *ac = xmalloc((n ? n : 1) * sizeof *ac), total;
 
-	for (size_t i = 0; i < n; i++)
-		order[i] = i;
-	sort_model = m;
-	qsort(order, n, sizeof *order, by_queue_name);
+	if (!queue_order_valid(s, m, n)) {
+		s->order_q = xrealloc(s->order_q, (n ? n : 1) * sizeof *s->order_q);
+		for (size_t i = 0; i < n; i++)
+			s->order_q[i] = i;
+		sort_model = m;
+		qsort(s->order_q, n, sizeof *s->order_q, by_queue_name);
+		s->n_order_q = n;
+	}
+	memcpy(order, s->order_q, n * sizeof *order);
 	for (size_t i = 0; i < n; i++)
 		rank[order[i]] = i;
 	model_agent_counts(m, ac, &total);
@@ -392,6 +419,8 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	fill_total(s, m, cfg, &total);
 	fill_callers(s, m, order);
 	fill_agents(s, m, rank, n);
+	groups_fill(s, m, cfg, order);
+	groups_restrict(s);
 	snapshot_grade(s, cfg);
 	s->as_of = model_now(m);
 	s->day_start = model_day_start(m);
@@ -408,15 +437,19 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 
 void snapshot_free(struct snapshot *s)
 {
+	for (size_t i = 0; i < s->cap_groups; i++)
+		free(s->groups[i].members);
+	free(s->groups);
 	free(s->queues);
 	free(s->agents);
 	free(s->agent_queues);
 	free(s->agent_n_queues);
 	free(s->agent_figs);
 	free(s->agent_figs_pool);
-	free(s->agent_rank);
 	free(s->caller_pool);
 	free(s->member_pool);
+	free(s->order_q);
+	free(s->order_a);
 	memset(s, 0, sizeof *s);
 }
 
@@ -569,6 +602,21 @@ static json_t *json_queue(const struct snapshot *s, const struct snap_queue *q, 
 	return o;
 }
 
+/* Each group as a queue entry, plus the names of its queues. */
+static json_t *json_groups(const struct snapshot *s)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->n_groups; i++) {
+		const struct snap_group *g = &s->groups[i];
+		json_t *o = json_queue(s, &g->q, true), *names = json_array();
+		for (size_t k = 0; k < g->n_members; k++)
+			json_array_append_new(names, jstr(s->queues[g->members[k]].name));
+		json_object_set_new(o, "queues", names);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *json_alert(const struct snap_alert *a)
 {
 	if (strncmp(a->queue, "agent:", 6) == 0)       /* a rule on agents: whose */
@@ -621,17 +669,16 @@ static json_t *json_contact_queue(void *ctx, const char *name)
 	return json_queue(s, &q, false);
 }
 
-static json_t *snapshot_json(const struct snapshot *s)
+/* The keys after the queues, total and groups: alerts, sources, contacts, input. */
+static void json_rest(const struct snapshot *s, json_t *root, bool alerts)
 {
-	json_t *root = json_object(), *qs = json_array(), *al = json_array(), *src = json_array();
-	json_object_set_new(root, "as_of", json_integer(s->as_of));
-	for (size_t i = 0; i < s->n_queues; i++)
-		json_array_append_new(qs, json_queue(s, &s->queues[i], false));
-	json_object_set_new(root, "queues", qs);
-	json_object_set_new(root, "total", json_queue(s, &s->total, true));
-	for (size_t i = 0; i < s->n_alerts; i++)
-		json_array_append_new(al, json_alert(&s->alerts[i]));
-	json_object_set_new(root, "alerts", al);
+	json_t *src = json_array();
+	if (alerts) {
+		json_t *al = json_array();
+		for (size_t i = 0; i < s->n_alerts; i++)
+			json_array_append_new(al, json_alert(&s->alerts[i]));
+		json_object_set_new(root, "alerts", al);
+	}
 	for (size_t i = 0; i < s->n_sources; i++)
 		json_array_append_new(src, json_source(&s->sources[i]));
 	json_object_set_new(root, "sources", src);
@@ -649,19 +696,112 @@ static json_t *snapshot_json(const struct snapshot *s)
 	                                                s->stats.agent_cap_lines),
 	                    "forgotten_queues", (json_int_t)s->stats.forgotten_queues,
 	                    "forgotten_agents", (json_int_t)s->stats.forgotten_agents));
+}
+
+static json_t *snapshot_json(const struct snapshot *s)
+{
+	json_t *root = json_object(), *qs = json_array();
+	json_object_set_new(root, "as_of", json_integer(s->as_of));
+	for (size_t i = 0; i < s->n_queues; i++)
+		json_array_append_new(qs, json_queue(s, &s->queues[i], false));
+	json_object_set_new(root, "queues", qs);
+	json_object_set_new(root, "total", json_queue(s, &s->total, true));
+	if (s->n_groups)
+		json_object_set_new(root, "groups", json_groups(s));
+	json_rest(s, root, true);
 	return root;
 }
 
-int snapshot_write_json(const struct snapshot *s, FILE *out)
+#define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15) | JSON_ENSURE_ASCII)
+
+/* Writes n bytes at p and a flush; returns 0 or -1 with errno set. */
+static int json_out(FILE *out, const char *p, size_t n)
+{
+	errno = 0;
+	if (fwrite(p, 1, n, out) != n || fflush(out) == EOF) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int snapshot_write_json_ref(const struct snapshot *s, FILE *out)
 {
 	json_t *root = snapshot_json(s);
-	int rc = json_dumpf(root, out, JSON_COMPACT | JSON_REAL_PRECISION(15) | JSON_ENSURE_ASCII);
+	char *text = json_dumps(root, JSON_FLAGS);
+	int rc;
 	json_decref(root);
-	if (rc == 0 && (fputc('\n', out) == EOF || fflush(out) == EOF))
-		rc = -1;
-	if (rc != 0 && errno == 0)
-		errno = EIO;
-	return rc == 0 ? 0 : -1;
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	size_t n = strlen(text);
+	text[n] = '\n';      /* json_dumps leaves room: overwrite the NUL, write n + 1 */
+	rc = json_out(out, text, n + 1);
+	free(text);
+	return rc;
+}
+
+/* The queues, the total, the groups and the alerts by hand (snapshot_json.c),
+ * the rest with jansson: the same bytes as snapshot_write_json_ref, a buffer reused
+ * from line to line. */
+int snapshot_write_json(const struct snapshot *s, FILE *out)
+{
+	static struct jbuf b;
+	json_t *rest = json_object();
+	char *text;
+
+	b.n = 0;
+	jbuf_puts(&b, "{\"as_of\":");
+	jbuf_int(&b, s->as_of);
+	jbuf_puts(&b, ",\"queues\":[");
+	for (size_t i = 0; i < s->n_queues; i++) {
+		if (i)
+			jbuf_put(&b, ",", 1);
+		jbuf_queue_open(&b, s, &s->queues[i], false);
+		jbuf_put(&b, "}", 1);
+	}
+	jbuf_puts(&b, "],\"total\":");
+	jbuf_queue_open(&b, s, &s->total, true);
+	jbuf_put(&b, "}", 1);
+	if (s->n_groups) {
+		jbuf_puts(&b, ",\"groups\":[");
+		for (size_t i = 0; i < s->n_groups; i++) {
+			const struct snap_group *g = &s->groups[i];
+			if (i)
+				jbuf_put(&b, ",", 1);
+			jbuf_queue_open(&b, s, &g->q, true);
+			jbuf_puts(&b, ",\"queues\":[");
+			for (size_t k = 0; k < g->n_members; k++) {
+				if (k)
+					jbuf_put(&b, ",", 1);
+				jbuf_string(&b, s->queues[g->members[k]].name);
+			}
+			jbuf_puts(&b, "]}");
+		}
+		jbuf_put(&b, "]", 1);
+	}
+	jbuf_puts(&b, ",\"alerts\":[");
+	for (size_t i = 0; i < s->n_alerts; i++) {
+		if (i)
+			jbuf_put(&b, ",", 1);
+		jbuf_alert(&b, &s->alerts[i]);
+	}
+	jbuf_put(&b, "]", 1);
+	json_rest(s, rest, false);
+	text = json_dumps(rest, JSON_FLAGS);
+	json_decref(rest);
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (text[1] != '}')                      /* "{...}": its keys after ours */
+		jbuf_put(&b, ",", 1);
+	jbuf_puts(&b, text + 1);
+	free(text);
+	jbuf_put(&b, "\n", 1);
+	return json_out(out, b.p, b.n);
 }
 
 /* ---- text ----------------------------------------------------------------- */

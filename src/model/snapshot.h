@@ -66,6 +66,14 @@ struct snap_queue {
 
 enum { SNAP_IV_SL, SNAP_IV_ABANDON };
 
+/* A [group.NAME]: its figures (q, named after the group) and its queues. */
+struct snap_group {
+	struct snap_queue q;
+	size_t n_members;
+	int *members;            /* indexes into snapshot.queues, in their order; owned */
+	size_t cap_members;
+};
+
 enum source_state { SRC_STARTING, SRC_FOLLOWING, SRC_WAITING, SRC_LAGGING, SRC_DONE,
 	SRC_ERROR, SRC_CONNECTING, SRC_AUTHENTICATING, SRC_STREAMING, SRC_AUTH_FAILED,
 	SRC_RETRYING, SRC_LISTENING };
@@ -97,6 +105,12 @@ struct snapshot {
 	size_t n_queues;
 	struct snap_queue *queues;          /* sorted by name */
 	struct snap_queue total;
+	size_t n_groups;
+	struct snap_group *groups;          /* the [group.NAME]s, in the file's order */
+	size_t cap_groups;
+	const char *only;                   /* --group / --queue NAME: one team only (set by
+	                                       the caller; snapshot_build keeps it) */
+	bool only_queue;                    /* only names a queue, not a group */
 	size_t n_agents;
 	struct agent_view *agents;          /* logged-in agents, sorted by name; names owned */
 	struct snap_member **agent_queues;  /* per agent: its queues, sorted by index ... */
@@ -123,8 +137,10 @@ struct snapshot {
 	size_t cap_members;
 	struct agent_queue_figs *agent_figs_pool;   /* behind agent_figs[].queues */
 	size_t cap_agent_figs, cap_agent_figs_pool;
-	uint32_t *agent_rank;               /* per model agent: its rank in the last build */
-	size_t cap_agent_rank, n_agent_rank;
+	/* the last build's orders (model indexes), reused while still right:
+	 * names seldom change, so a tick rarely sorts */
+	size_t *order_q, n_order_q;
+	size_t *order_a, n_order_a, cap_order_a;
 };
 
 /* Fills s from the model as of the model's clock (call model_advance first),
@@ -140,6 +156,13 @@ void snapshot_free(struct snapshot *s);
  * the same levels. snapshot_build calls it; a hand-made snapshot may. */
 void snapshot_grade(struct snapshot *s, const struct config *cfg);
 
+/* Fills t's counts, intervals and derived figures from the queues of s at
+ * members[0..n-1] (indexes into s->queues; NULL: every queue) as the total
+ * is made: counts and intervals summed, each queue's AHT with its own
+ * wrap-up, the other figures by t's sl_formula. */
+void snapshot_aggregate(const struct snapshot *s, struct snap_queue *t, const int *members,
+                        size_t n);
+
 /* Returns the SL and abandon rate of interval iv of q (q's formula, no wrap-up). */
 struct derived snapshot_interval_derived(const struct snap_queue *q, const struct interval *iv);
 
@@ -150,6 +173,10 @@ const struct snap_member *snapshot_agent_in(const struct snapshot *s, size_t ai,
 /* Writes s as one line of JSON (SPEC 3.2) followed by "\n". Returns 0, or -1
  * with errno set when the stream failed. */
 int snapshot_write_json(const struct snapshot *s, FILE *out);
+
+/* The same line built with jansson throughout: the reference the tests
+ * compare snapshot_write_json with (slower). */
+int snapshot_write_json_ref(const struct snapshot *s, FILE *out);
 
 /* Writes s as a plain-text table for scripts and SSH one-liners. */
 int snapshot_write_text(const struct snapshot *s, FILE *out);

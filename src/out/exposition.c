@@ -209,6 +209,10 @@ static void figure_samples(const struct snapshot *s, size_t i, const char *name,
 			const char *labels[] = { "queue", s->queues[q].name, ln, lv, NULL };
 			sample(out, name, labels, value_of(&figures[j], &s->queues[q]) / scale);
 		}
+		for (size_t g = 0; g < s->n_groups; g++) {   /* [group.NAME]: a group label */
+			const char *labels[] = { "group", s->groups[g].q.name, ln, lv, NULL };
+			sample(out, name, labels, value_of(&figures[j], &s->groups[g].q) / scale);
+		}
 	}
 }
 

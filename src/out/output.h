@@ -67,6 +67,10 @@ const struct output *outputs_find(const struct outputs *o, const char *name);
  * output), then, when publish is true, publishes. */
 void outputs_refresh(struct outputs *o, const struct output_feed *f, bool publish);
 
+/* Notes the start of a tick (before the model's clock moves): the next
+ * published refresh ends it (tick stats, CCBOARD_TICK_STATS). */
+void outputs_tick_mark(void);
+
 /* Hands o->snap to every output (nothing before the first refresh or after
  * outputs_stop). */
 void outputs_publish(const struct outputs *o);

@@ -12,8 +12,69 @@
 #include "draw_kit.h"
 #include "event.h"
 #include "figures.h"
+#include "natsort.h"
+#include "queue_rows.h"
 #include "textsafe.h"
 #include "util.h"
+
+/* ---- the page's own state: the table's rows, scroll, filter, sort, folds,
+ * the alerts' page ---- */
+
+#define QP_MAX_GROUPS 64
+
+struct qpage {
+	char filter[64];
+	bool editing;                /* typing the filter after '/' */
+	enum qrows_sort sort;
+	bool reverse;
+	bool folded[QP_MAX_GROUPS];  /* by group index */
+	struct qrow *rows;           /* the last frame's rows */
+	size_t n_rows, cap_rows;
+	char **row_group_names;      /* the last frame's group names, by group index */
+	size_t n_group_names;
+	int cursor;                  /* a row, or -1: the total */
+	char cur_name[128];          /* the cursor's queue or group, to find it again */
+	bool cur_is_group;
+	int top;                     /* first row shown */
+	int page_rows;               /* rows shown in the last frame */
+	int alert_top;               /* first alert (or folded line) shown */
+	int alert_page;              /* alert lines shown in the last frame */
+	bool alerts_fold;            /* alerts of one rule on one line */
+	int agent_filter;            /* 0: every agent, else 1 + an agent_filters[] entry */
+	int agent_top;               /* first agent shown */
+	int agent_page;              /* agents shown in the last frame */
+};
+
+/* What 'f' steps through on the agent board. */
+static const struct { enum agent_state st; const char *label; } agent_filters[] = {
+	{ AGENT_ON_CALL, "on call" }, { AGENT_PAUSED, "paused" },
+	{ AGENT_AVAILABLE, "available" }, { AGENT_WRAPUP, "wrap-up" },
+};
+#define AGENT_FILTERS ((int)(sizeof agent_filters / sizeof agent_filters[0]))
+
+static void *qpage_new(void)
+{
+	struct qpage *p = xcalloc(1, sizeof *p);
+	p->cursor = -1;
+	return p;
+}
+
+static void qpage_free(void *state)
+{
+	struct qpage *p = state;
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_group_names; i++)
+		free(p->row_group_names[i]);
+	free(p->row_group_names);
+	free(p->rows);
+	free(p);
+}
+
+static struct qpage *qpage(struct ui_view *v)
+{
+	return ui_page_state(v, &page_queues);
+}
 
 /* ---- KPI tiles ----------------------------------------------------------- */
 
@@ -323,30 +384,83 @@ static enum alert_severity qcell(const struct ui_view *v, const struct snap_queu
 	return ui_grade_of(qcols[c].grade ? qcols[c].grade : qcols[c].figure, q);
 }
 
-static void qtable_heading(const struct ui_view *v, const struct snapshot *s,
-                           const struct qtable *t, struct rect r, int hidden_above,
-                           int hidden_below)
+/* "1,000" */
+static void fmt_count(char *buf, size_t n, long v)
 {
-	char win[16], head[48], name[48];
-	int x = r.x + QT_MARK_W + t->name_w;
+	char tmp[32];
+	int len = snprintf(tmp, sizeof tmp, "%ld", v), o = 0;
+	for (int k = 0; k < len && (size_t)o + 2 < n; k++) {
+		if (k && (len - k) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = tmp[k];
+	}
+	buf[o] = '\0';
+}
+
+/* The name heading: the filter being typed, else the rows shown ("41–95 of
+ * 1,000", "41–95/1,000" when narrow) when not all fit or a filter is set,
+ * else "Queue". */
+static void qtable_title(const struct ui_view *v, const struct qpage *p, int shown, int w,
+                         char *buf, size_t n)
+{
+	char a[16], b[16], c[16];
+	const char *dash = v->g->utf8 ? "\xe2\x80\x93" : "-";
+	if (p->editing) {
+		snprintf(buf, n, "/%s_", p->filter);
+		return;
+	}
+	if (shown >= (int)p->n_rows && !p->filter[0]) {
+		snprintf(buf, n, "Queue");
+		return;
+	}
+	fmt_count(a, sizeof a, p->n_rows ? p->top + 1 : 0);
+	fmt_count(b, sizeof b, p->top + shown);
+	fmt_count(c, sizeof c, (long)p->n_rows);
+	snprintf(buf, n, "%s%s%s of %s%s%s", a, dash, b, c, p->filter[0] ? " /" : "", p->filter);
+	if (textsafe_width(buf) > w)
+		snprintf(buf, n, "%s%s%s/%s%s%s", a, dash, b, c, p->filter[0] ? " /" : "", p->filter);
+}
+
+/* The column a sort key shows in (-1: the name). */
+static int sort_column(enum qrows_sort k)
+{
+	static const char *const fig[QR_SORT_COUNT] = {
+		[QR_WAITING] = "waiting", [QR_LONGEST] = "longest_wait_s",
+		[QR_SL] = "window.service_level_pct", [QR_ABANDON] = "window.abandon_rate_pct",
+	};
+	for (int c = 0; fig[k] && c < QC_COUNT; c++)
+		if (strcmp(qcols[c].figure, fig[k]) == 0)
+			return c;
+	return -1;
+}
+
+static void qtable_heading(const struct ui_view *v, const struct snapshot *s,
+                           const struct qtable *t, struct rect r, const struct qpage *p,
+                           int shown)
+{
+	char win[16], head[48], name[96];
+	int x = r.x + QT_MARK_W + t->name_w, sc = sort_column(p->sort);
 
 	ui_fmt_window(win, sizeof win, s->window_s);
-	snprintf(name, sizeof name, "Queue%s%s%s", hidden_above || hidden_below ? " " : "",
-	         hidden_above ? v->g->up : "", hidden_below ? v->g->down : "");
-	ui_put(v, r.y, r.x + QT_MARK_W, t->name_w, ROLE_HEADING, name);
+	qtable_title(v, p, shown, t->name_w, name, sizeof name);
+	ui_put(v, r.y, r.x + QT_MARK_W, t->name_w, p->editing ? ROLE_KEY : ROLE_HEADING, name);
 	for (int c = 0; c < QC_COUNT; c++) {
 		int w = qcol_w(t, c);
+		char label[48];
 
 		if (!t->shown[c])
 			continue;
-		snprintf(head, sizeof head, t->wide ? qcols[c].wide : qcols[c].narrow, win);
+		snprintf(label, sizeof label, t->wide ? qcols[c].wide : qcols[c].narrow, win);
+		snprintf(head, sizeof head, "%s%s", c == sc ? (p->reverse ? v->g->up : v->g->down)
+		                                            : "", label);
 		ui_put_right(v, r.y, x, w, ROLE_HEADING, head);
 		x += w;
 	}
 }
 
 static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, int x0,
-                       const struct snap_queue *q, bool is_total, bool selected)
+                       const struct snap_queue *q, bool is_total, bool selected,
+                       const char *label)
 {
 	enum alert_severity worst = SEV_OK, sev;
 	enum role calm = is_total ? ROLE_TOTAL : ROLE_NORMAL;
@@ -377,47 +491,106 @@ static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, i
 	}
 	ui_put(v, y, x0 + 1, 1, ui_sev_role(worst, calm), ui_sev_glyph(v, worst));
 	ui_put(v, y, x0 + QT_MARK_W + (selected ? 1 : 0), t->name_w - 2,
-	    selected ? ROLE_SELECTED : calm, ui_queue_label(q, is_total));
+	    selected ? ROLE_SELECTED : calm, label ? label : ui_queue_label(q, is_total));
 }
 
-/* Keeps the selected queue inside the rows shown. */
-static void qtable_scroll(struct ui_view *v, const struct snapshot *s, int rows)
+/* Keeps the cursor inside the rows shown. */
+static void qtable_scroll(struct qpage *p, int rows)
 {
-	int n = (int)s->n_queues;
+	int n = (int)p->n_rows;
 
-	if (v->sel >= 0) {
-		if (v->sel < v->queue_top)
-			v->queue_top = v->sel;
-		if (v->sel >= v->queue_top + rows)
-			v->queue_top = v->sel - rows + 1;
+	if (p->cursor >= 0) {
+		if (p->cursor < p->top)
+			p->top = p->cursor;
+		if (p->cursor >= p->top + rows)
+			p->top = p->cursor - rows + 1;
 	}
-	if (v->queue_top > n - rows)
-		v->queue_top = n - rows;
-	if (v->queue_top < 0)
-		v->queue_top = 0;
+	if (p->top > n - rows)
+		p->top = n - rows;
+	if (p->top < 0)
+		p->top = 0;
+}
+
+/* The label of row r: a group with its fold mark, a queue of a group indented. */
+static const char *row_label(const struct ui_view *v, const struct snapshot *s,
+                             const struct qpage *p, const struct qrow *r, char *buf, size_t n)
+{
+	if (r->queue < 0) {
+		bool folded = r->group < QP_MAX_GROUPS && p->folded[r->group];
+		snprintf(buf, n, "%s %s", folded ? "+" : "-",
+		         ui_queue_label(&s->groups[r->group].q, false));
+		(void)v;
+		return buf;
+	}
+	if (r->group >= 0) {
+		snprintf(buf, n, "  %s", ui_queue_label(&s->queues[r->queue], false));
+		return buf;
+	}
+	return NULL;
 }
 
 static void draw_queues(struct ui_view *v, const struct snapshot *s)
 {
+	struct qpage *p = qpage(v);
 	struct rect r = v->lay.queues;
 	struct qtable t;
 	int rows = v->lay.queue_rows, shown;
 
+	p->page_rows = rows > 0 ? rows : 1;
 	qtable_plan(&t, r.w, staffing_known(s));
-	qtable_scroll(v, s, rows);
-	shown = (int)s->n_queues - v->queue_top;
+	qtable_scroll(p, rows);
+	shown = (int)p->n_rows - p->top;
 	if (shown > rows)
 		shown = rows;
-	qtable_heading(v, s, &t, r, v->queue_top > 0, v->queue_top + shown < (int)s->n_queues);
+	qtable_heading(v, s, &t, r, p, shown > 0 ? shown : 0);
 	for (int i = 0; i < shown; i++) {
-		int qi = v->queue_top + i;
+		const struct qrow *row = &p->rows[p->top + i];
+		const struct snap_queue *q = row->queue < 0 ? &s->groups[row->group].q
+		                                            : &s->queues[row->queue];
+		char label[160];
 
-		qtable_row(v, &t, r.y + 1 + i, r.x, &s->queues[qi], false, qi == v->sel);
+		qtable_row(v, &t, r.y + 1 + i, r.x, q, false, p->top + i == p->cursor,
+		           row_label(v, s, p, row, label, sizeof label));
 	}
-	if (s->n_queues == 0)
+	if (p->n_rows == 0)
 		ui_put(v, r.y + 1, r.x + QT_MARK_W, r.w - QT_MARK_W, ROLE_DIM,
-		    "no queue seen yet");
-	qtable_row(v, &t, r.y + 1 + (shown > 0 ? shown : 1), r.x, &s->total, true, v->sel < 0);
+		    s->n_queues ? "no queue matches the filter (Esc clears)" : "no queue seen yet");
+	qtable_row(v, &t, r.y + 1 + (shown > 0 ? shown : 1), r.x, &s->total, true, p->cursor < 0,
+	           NULL);
+}
+
+/* Rebuilds the rows of s in p and finds the cursor's row again. */
+static void qpage_rows(struct ui_view *v, struct qpage *p, const struct snapshot *s)
+{
+	struct qrows_opts o = { p->filter, p->sort, p->reverse, p->folded,
+		s->n_groups < QP_MAX_GROUPS ? s->n_groups : QP_MAX_GROUPS };
+	size_t need = qrows_max(s);
+
+	if (need > p->cap_rows) {
+		p->cap_rows = need;
+		p->rows = xrealloc(p->rows, need * sizeof *p->rows);
+	}
+	p->n_rows = qrows_build(s, &o, p->rows);
+	for (size_t i = 0; i < p->n_group_names; i++)
+		free(p->row_group_names[i]);
+	p->row_group_names = xrealloc(p->row_group_names,
+	                              (s->n_groups ? s->n_groups : 1) * sizeof *p->row_group_names);
+	for (size_t i = 0; i < s->n_groups; i++)
+		p->row_group_names[i] = xstrdup(s->groups[i].q.name);
+	p->n_group_names = s->n_groups;
+	/* the frame's keys (Tab...) may have moved the selection */
+	if (!p->cur_is_group && strcmp(p->cur_name, v->sel_name) != 0)
+		snprintf(p->cur_name, sizeof p->cur_name, "%s", v->sel_name);
+	p->cursor = -1;
+	for (size_t i = 0; i < p->n_rows && p->cur_name[0]; i++) {
+		const struct qrow *r = &p->rows[i];
+		const char *name = r->queue < 0 ? s->groups[r->group].q.name
+		                                : s->queues[r->queue].name;
+		if ((r->queue < 0) == p->cur_is_group && strcmp(name, p->cur_name) == 0) {
+			p->cursor = (int)i;
+			break;
+		}
+	}
 }
 
 /* ---- agent board --------------------------------------------------------- */
@@ -501,7 +674,8 @@ static void agent_entry(const struct ui_view *v, const struct snapshot *s,
 
 /* The agents to list: all of them for the total; for a queue, its members,
  * paused when paused in that queue. Returns how many were put in out. */
-static int agents_pick(const struct ui_view *v, const struct snapshot *s, struct agent_view *out)
+static int agents_pick(const struct ui_view *v, const struct snapshot *s, struct agent_view *out,
+                       int filter)
 {
 	int n = 0;
 
@@ -514,6 +688,8 @@ static int agents_pick(const struct ui_view *v, const struct snapshot *s, struct
 		if (ms && ms->paused &&
 		    (out[n].state == AGENT_AVAILABLE || out[n].state == AGENT_WRAPUP))
 			out[n].state = AGENT_PAUSED;
+		if (filter && out[n].state != agent_filters[filter - 1].st)
+			continue;
 		n++;
 	}
 	return n;
@@ -522,64 +698,120 @@ static int agents_pick(const struct ui_view *v, const struct snapshot *s, struct
 #define AGENT_COL_MAX_W 44      /* wider, the age drifts away from the name */
 #define WAITING_MAX_W 56        /* the same for a caller's wait */
 
-/* Lists the picked agents in columns of rows; the last slot says how many more. */
+/* Sifts a[i] down the max-heap a[0..n-1] (by agent_cmp). */
+static void heap_down(const struct agent_view **a, int n, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, big = i;
+		if (l < n && agent_cmp(&a[l], &a[big]) > 0)
+			big = l;
+		if (r < n && agent_cmp(&a[r], &a[big]) > 0)
+			big = r;
+		if (big == i)
+			return;
+		const struct agent_view *t = a[i];
+		a[i] = a[big];
+		a[big] = t;
+		i = big;
+	}
+}
+
+/* Puts the k first of a[0..n-1] in board order at a[0..k-1], sorted: a heap
+ * of k, O(n log k); a page of 40 among 10,000 agents is not a full sort. */
+static void agents_first(const struct agent_view **a, int n, int k)
+{
+	if (k >= n / 2) {
+		qsort(a, (size_t)n, sizeof *a, agent_cmp);
+		return;
+	}
+	for (int i = k / 2 - 1; i >= 0; i--)
+		heap_down(a, k, i);
+	for (int i = k; i < n; i++)
+		if (agent_cmp(&a[i], &a[0]) < 0) {
+			a[0] = a[i];
+			heap_down(a, k, 0);
+		}
+	qsort(a, (size_t)k, sizeof *a, agent_cmp);
+}
+
+/* Lists the picked agents in columns of rows from the top-th (in board
+ * order); on the first page the last slot says how many more. */
 static void agents_list(const struct ui_view *v, const struct snapshot *s,
-                        const struct agent_view *list, int n, struct rect r)
+                        const struct agent_view *list, int n, struct rect r, int top)
 {
 	int rows = v->lay.agent_rows, cols = v->lay.agent_cols, cap = rows * cols, col_w;
+	int left = n - top;
 	const struct agent_view **order;
 
-	if (cap <= 0 || n == 0)
+	if (cap <= 0 || left <= 0)
 		return;
-	if (cols > 1 && (n + rows - 1) / rows < cols)
-		cols = (n + rows - 1) / rows;   /* fewer, wider columns when they all fit */
+	if (cols > 1 && (left + rows - 1) / rows < cols)
+		cols = (left + rows - 1) / rows;   /* fewer, wider columns when they all fit */
 	col_w = (r.w + 2) / cols;
 	if (col_w > AGENT_COL_MAX_W)
 		col_w = AGENT_COL_MAX_W;
 	order = xcalloc((size_t)n, sizeof *order);
 	for (int i = 0; i < n; i++)
 		order[i] = &list[i];
-	qsort(order, (size_t)n, sizeof *order, agent_cmp);
-	for (int i = 0; i < n && i < cap; i++) {
+	agents_first(order, n, top + cap < n ? top + cap : n);
+	for (int i = 0; i < left && i < cap; i++) {
 		int y = r.y + 2 + i % rows, x = r.x + 1 + (i / rows) * col_w;
 
-		if (i == cap - 1 && n > cap) {
-			char more[32];
+		if (i == cap - 1 && left > cap && top == 0) {
+			char more[48];
 
-			snprintf(more, sizeof more, "+%d more", n - cap + 1);
+			snprintf(more, sizeof more, "+%d more (> pages)", left - cap + 1);
 			ui_put(v, y, x, col_w - 2, ROLE_DIM, more);
 			break;
 		}
-		agent_entry(v, s, order[i], y, x, col_w - 2);
+		agent_entry(v, s, order[top + i], y, x, col_w - 2);
 	}
 	free(order);
 }
 
-/* The agent board: the selected queue's agents ("Agents · sales"), or everyone. */
-static void draw_agents(const struct ui_view *v, const struct snapshot *s)
+/* The agent board: the selected queue's agents ("Agents · sales"), or
+ * everyone; 'f' shows one state only, '<' '>' page. */
+static void draw_agents(struct ui_view *v, const struct snapshot *s)
 {
+	struct qpage *p = qpage(v);
 	struct rect r = v->lay.agents;
 	const struct snap_queue *q = ui_selected_queue(v, s);
-	char right[48], title[160];
+	char right[96], title[160], range[48] = "";
 	struct agent_view *list;
-	int n;
+	int n, cap = v->lay.agent_rows * v->lay.agent_cols;
 
 	if (r.h <= 0)
 		return;
-	if (v->sel >= 0)
-		snprintf(title, sizeof title, "Agents %s %s", v->g->dot, ui_queue_label(q, false));
-	else
-		snprintf(title, sizeof title, "Agents");
-	snprintf(right, sizeof right, "%d logged in", q->agents.logged_in);
-	ui_section(v, r.y, r.x, r.w, title, right);
-	if (r.h < 2)
-		return;
-	agents_counts(v, &q->agents, r);
 	list = xcalloc(s->n_agents ? s->n_agents : 1, sizeof *list);
-	n = agents_pick(v, s, list);
-	if (n == 0 && v->sel >= 0 && v->lay.agent_rows > 0)
-		ui_put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, "no agent logged in to this queue");
-	agents_list(v, s, list, n, r);
+	n = agents_pick(v, s, list, p->agent_filter);
+	p->agent_page = cap > 0 ? cap : 1;
+	if (p->agent_top > n - 1)
+		p->agent_top = (n - 1) / p->agent_page * p->agent_page;
+	if (p->agent_top < 0)
+		p->agent_top = 0;
+	if (p->agent_top > 0 || (cap > 0 && n > cap))
+		snprintf(range, sizeof range, " %d-%d of %d", p->agent_top + 1,
+		         p->agent_top + cap < n ? p->agent_top + cap : n, n);
+	snprintf(title, sizeof title, "Agents%s%s%s%s", v->sel >= 0 ? " " : "",
+	         v->sel >= 0 ? v->g->dot : "", v->sel >= 0 ? " " : "",
+	         v->sel >= 0 ? ui_queue_label(q, false) : "");
+	if (p->agent_filter)
+		snprintf(right, sizeof right, "%s%s %s", agent_filters[p->agent_filter - 1].label,
+		         range, v->g->dot);
+	else
+		snprintf(right, sizeof right, "%s%s%d logged in", range, range[0] ? " · " : "",
+		         q->agents.logged_in);
+	if (p->agent_filter)
+		snprintf(right + strlen(right), sizeof right - strlen(right), " %d logged in",
+		         q->agents.logged_in);
+	ui_section(v, r.y, r.x, r.w, title, right);
+	if (r.h >= 2) {
+		agents_counts(v, &q->agents, r);
+		if (n == 0 && v->lay.agent_rows > 0 && (p->agent_filter || v->sel >= 0))
+			ui_put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, p->agent_filter ?
+			       "no agent in that state (f: next)" : "no agent logged in to this queue");
+		agents_list(v, s, list, n, r, p->agent_top);
+	}
 	free(list);
 }
 
@@ -736,19 +968,86 @@ static int alert_entry(const struct ui_view *v, const struct snapshot *s,
 	return 1;
 }
 
-static void draw_alerts(const struct ui_view *v, const struct snapshot *s)
+static const struct snapshot *alert_cmp_s;
+
+/* Alerts worst first, then newest first (the snapshot's order). */
+static int alert_cmp(const void *pa, const void *pb)
 {
+	int a = *(const int *)pa, b = *(const int *)pb;
+	const struct snap_alert *x = &alert_cmp_s->alerts[a], *y = &alert_cmp_s->alerts[b];
+	if (x->acknowledged != y->acknowledged)
+		return x->acknowledged ? 1 : -1;
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	return (a > b) - (a < b);
+}
+
+/* The alert lines: indexes into s->alerts, worst first; folded, the first
+ * alert of each rule stands for the rule (*count: how many it has). Returns
+ * how many lines; idx and count have room for s->n_alerts. */
+static int alert_lines(const struct snapshot *s, bool fold, int *idx, int *count)
+{
+	int n = (int)s->n_alerts, k = 0;
+	for (int i = 0; i < n; i++)
+		idx[i] = i;
+	alert_cmp_s = s;
+	qsort(idx, (size_t)n, sizeof *idx, alert_cmp);
+	for (int i = 0; i < n; i++) {
+		int j = 0;
+		if (fold)
+			while (j < k && strcmp(s->alerts[idx[j]].rule, s->alerts[idx[i]].rule) != 0)
+				j++;
+		if (fold && j < k) {
+			count[j]++;
+			continue;
+		}
+		idx[k] = idx[i];
+		count[k++] = 1;
+	}
+	return k;
+}
+
+/* "sl_low on 97 queues", worst grade first. */
+static void alert_folded(const struct ui_view *v, const struct snap_alert *a, int count, int y,
+                         int x, int w)
+{
+	char text[160];
+	enum role role = a->acknowledged ? ROLE_DIM : ui_sev_role(a->severity, ROLE_NORMAL);
+	snprintf(text, sizeof text, "%s on %d queues", a->rule, count);
+	ui_put(v, y, x + 1, 1, role, ui_sev_glyph(v, a->severity));
+	ui_put(v, y, x + 3, w - 3, a->acknowledged ? ROLE_DIM : ROLE_TITLE, text);
+}
+
+static void draw_alerts(struct ui_view *v, const struct snapshot *s)
+{
+	struct qpage *p = qpage(v);
 	struct rect r = v->lay.alerts;
-	int rows = v->lay.alert_rows, n = (int)s->n_alerts, unacked = 0;
-	char right[48];
+	int rows = v->lay.alert_rows, n = (int)s->n_alerts, unacked = 0, lines, per;
+	int *idx, *count;
+	char right[96];
 	bool two;
 
 	if (r.h <= 0)
 		return;
 	for (int i = 0; i < n; i++)
 		unacked += !s->alerts[i].acknowledged;
+	idx = xmalloc((size_t)(n ? n : 1) * sizeof *idx);
+	count = xmalloc((size_t)(n ? n : 1) * sizeof *count);
+	lines = alert_lines(s, p->alerts_fold, idx, count);
+	two = r.w < LAYOUT_ALERT_ONE_LINE_W && rows >= 2 * lines;
+	per = rows > 0 ? (two ? rows / 2 : rows) : 1;
+	p->alert_page = per;
+	if (p->alert_top > lines - per)
+		p->alert_top = lines - per;
+	if (p->alert_top < 0)
+		p->alert_top = 0;
 	if (n == 0)
 		snprintf(right, sizeof right, "none");
+	else if (lines > per)
+		snprintf(right, sizeof right, "%d-%d of %d%s, %d active%s%.0d%s", p->alert_top + 1,
+		         p->alert_top + per < lines ? p->alert_top + per : lines, lines,
+		         p->alerts_fold ? " rules" : "", n, unacked ? ", " : "", unacked,
+		         unacked ? " new" : "");
 	else
 		snprintf(right, sizeof right, "%d active%s%.0d%s", n, unacked ? ", " : "",
 		         unacked, unacked ? " new" : "");
@@ -756,19 +1055,15 @@ static void draw_alerts(const struct ui_view *v, const struct snapshot *s)
 	if (n == 0 && rows > 0) {
 		ui_put(v, r.y + 1, r.x + 1, 1, ROLE_OK, v->g->ok);
 		ui_put(v, r.y + 1, r.x + 3, r.w - 3, ROLE_DIM, "all clear");
-		return;
 	}
-	two = r.w < LAYOUT_ALERT_ONE_LINE_W && rows >= 2 * n;
-	for (int i = 0, y = r.y + 1; i < n && y < r.y + 1 + rows; i++) {
-		if (!two && y == r.y + rows && i < n - 1) {
-			char more[48];
-
-			snprintf(more, sizeof more, "+%d more", n - i);
-			ui_put(v, y, r.x + 3, r.w - 3, ROLE_DIM, more);
-			break;
-		}
-		y += alert_entry(v, s, &s->alerts[i], y, r.x, r.w, two);
+	for (int i = p->alert_top, y = r.y + 1; i < lines && y < r.y + 1 + rows; i++) {
+		if (count[i] > 1)
+			alert_folded(v, &s->alerts[idx[i]], count[i], y++, r.x, r.w);
+		else
+			y += alert_entry(v, s, &s->alerts[idx[i]], y, r.x, r.w, two);
 	}
+	free(idx);
+	free(count);
 }
 
 /* ---- trend --------------------------------------------------------------- */
@@ -903,10 +1198,12 @@ static void draw_trend(const struct ui_view *v, const struct snapshot *s)
 /* Lays the panels out in body (the rows between header and footer), then draws them. */
 static void queues_draw(struct ui_view *v, const struct snapshot *s, struct rect body)
 {
+	struct qpage *p = qpage(v);
 	struct layout_in in = { .rows = body.y + body.h + 1, .cols = body.w,
-		.n_queues = (int)s->n_queues, .n_agents = (int)s->n_agents,
-		.n_alerts = (int)s->n_alerts };
+		.n_agents = (int)s->n_agents, .n_alerts = (int)s->n_alerts };
 
+	qpage_rows(v, p, s);
+	in.n_queues = (int)p->n_rows;
 	in.n_callers = waiting_count(v, s);
 	if (v->sel >= 0)
 		in.n_agents = s->queues[v->sel].agents.logged_in;
@@ -921,8 +1218,185 @@ static void queues_draw(struct ui_view *v, const struct snapshot *s, struct rect
 	draw_waiting(v, s);
 }
 
+/* Points the cursor at row i (-1: the total) and the selection at its queue. */
+static void cursor_set(struct ui_view *v, struct qpage *p, int i)
+{
+	const struct qrow *r;
+	int n = (int)p->n_rows;
+
+	p->cursor = i < -1 ? -1 : i >= n ? n - 1 : i;
+	if (p->cursor < 0) {
+		p->cur_name[0] = '\0';
+		p->cur_is_group = false;
+		v->sel_name[0] = '\0';
+		return;
+	}
+	r = &p->rows[p->cursor];
+	p->cur_is_group = r->queue < 0;
+	if (p->cur_is_group) {
+		snprintf(p->cur_name, sizeof p->cur_name, "%s",
+		         (size_t)r->group < p->n_group_names ? p->row_group_names[r->group] : "");
+		v->sel_name[0] = '\0';
+	} else {
+		snprintf(p->cur_name, sizeof p->cur_name, "%s", v->names && (size_t)r->queue <
+		         v->n_names ? v->names[r->queue] : "");
+		snprintf(v->sel_name, sizeof v->sel_name, "%s", p->cur_name);
+	}
+}
+
+/* Moves the cursor by step rows, the total after the last row. */
+static void cursor_move(struct ui_view *v, struct qpage *p, int step)
+{
+	int n = (int)p->n_rows, pos = p->cursor < 0 ? n : p->cursor;
+	pos = ((pos + step) % (n + 1) + (n + 1)) % (n + 1);
+	cursor_set(v, p, pos == n ? -1 : pos);
+}
+
+/* Enter, + and -: folds or unfolds the cursor's group (+ and - elsewhere: all). */
+static void fold_key(struct ui_view *v, struct qpage *p, int key)
+{
+	const struct qrow *r = p->cursor >= 0 ? &p->rows[p->cursor] : NULL;
+	int g = r ? r->group : -1;
+
+	if (g < 0 || g >= QP_MAX_GROUPS) {
+		if (key == '+' || key == '-')
+			for (int i = 0; i < QP_MAX_GROUPS; i++)
+				p->folded[i] = key == '-';
+		return;
+	}
+	p->folded[g] = key == '-' ? true : key == '+' ? false : !p->folded[g];
+	if (p->folded[g] && r->queue >= 0) {          /* the cursor goes to its group */
+		for (int i = p->cursor; i >= 0; i--)
+			if (p->rows[i].queue < 0 && p->rows[i].group == g) {
+				cursor_set(v, p, i);
+				break;
+			}
+	}
+}
+
+/* Typing the filter: letters add, Backspace takes back, Enter keeps it, Esc
+ * clears it. Every key is the filter's meanwhile. */
+static bool filter_key(struct qpage *p, int key)
+{
+	size_t n = strlen(p->filter);
+	if (key == 27) {
+		p->filter[0] = '\0';
+		p->editing = false;
+	} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		p->editing = false;
+	} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		if (n)
+			p->filter[n - 1] = '\0';
+	} else if (key >= 32 && key < 127 && n + 1 < sizeof p->filter) {
+		p->filter[n] = (char)key;
+		p->filter[n + 1] = '\0';
+	}
+	if (key != KEY_RESIZE)
+		p->top = 0;
+	return key != KEY_RESIZE;
+}
+
+/* The queue page's keys: scrolling, the filter, the sort, folds, alert pages. */
+static bool queues_key(struct ui_view *v, int key)
+{
+	struct qpage *p = qpage(v);
+
+	if (p->editing)
+		return filter_key(p, key);
+	switch (key) {
+	case '/':
+		p->editing = true;
+		return true;
+	case 27:
+		if (!p->filter[0])
+			return false;
+		p->filter[0] = '\0';
+		return true;
+	case 's':
+		p->sort = (enum qrows_sort)((p->sort + 1) % QR_SORT_COUNT);
+		return true;
+	case 'S':
+		p->reverse = !p->reverse;
+		return true;
+	case '\t': case KEY_DOWN: case 'j':
+		cursor_move(v, p, 1);
+		return true;
+	case KEY_BTAB: case KEY_UP: case 'k':
+		cursor_move(v, p, -1);
+		return true;
+	case KEY_NPAGE:
+		p->top += p->page_rows;
+		cursor_set(v, p, (p->cursor < 0 ? 0 : p->cursor) + p->page_rows);
+		return true;
+	case KEY_PPAGE:
+		p->top -= p->page_rows;
+		cursor_set(v, p, (p->cursor < 0 ? (int)p->n_rows : p->cursor) - p->page_rows);
+		if (p->cursor < 0 && p->n_rows)
+			cursor_set(v, p, 0);
+		return true;
+	case KEY_HOME:
+		cursor_set(v, p, p->n_rows ? 0 : -1);
+		return true;
+	case KEY_END:
+		cursor_set(v, p, (int)p->n_rows - 1);
+		return true;
+	case '\n': case '\r': case KEY_ENTER: case '+': case '-':
+		fold_key(v, p, key);
+		return true;
+	case ']':
+		p->alert_top += p->alert_page;
+		return true;
+	case '[':
+		p->alert_top -= p->alert_page;
+		return true;
+	case 'z':
+		p->alerts_fold = !p->alerts_fold;
+		p->alert_top = 0;
+		return true;
+	case 'f':
+		p->agent_filter = (p->agent_filter + 1) % (AGENT_FILTERS + 1);
+		p->agent_top = 0;
+		return true;
+	case '>':
+		p->agent_top += p->agent_page;
+		return true;
+	case '<':
+		p->agent_top -= p->agent_page;
+		return true;
+	}
+	return false;
+}
+
+/* --cycle: the table's next rows (the selection goes to the total, so that
+ * it does not hold the table), back to the first after the last. */
+static bool queues_cycle(struct ui_view *v)
+{
+	struct qpage *p = qpage(v);
+
+	cursor_set(v, p, -1);
+	if (p->top + p->page_rows >= (int)p->n_rows) {
+		p->top = 0;
+		return false;
+	}
+	p->top += p->page_rows;
+	return true;
+}
+
+static const char *const queues_help[][2] = {
+	{ "PgUp PgDn Home End", "page the table" },
+	{ "Enter + -", "fold / unfold a group" },
+	{ "/ Esc  s S", "filter by name; sort, reverse" },
+	{ "[ ] z  < > f", "alerts: page, by rule; agents: page, state" },
+};
+
 const struct ui_page page_queues = {
 	.name = "queues",
 	.title = "Queues",
 	.draw = queues_draw,
+	.key = queues_key,
+	.cycle = queues_cycle,
+	.help = queues_help,
+	.n_help = sizeof queues_help / sizeof queues_help[0],
+	.state_new = qpage_new,
+	.state_free = qpage_free,
 };

@@ -26,6 +26,10 @@ struct ui_page {
 	/* The page's own keys for the help box: { "keys", "what they do" }. */
 	const char *const (*help)[2];
 	size_t n_help;
+	/* --cycle: shows the page's next part (the queue table's next rows) and
+	 * returns true, or false when it was on its last (back to its first): the
+	 * rotation then moves to the next view. NULL: one part. */
+	bool (*cycle)(struct ui_view *v);
 	/* State of its own kept between frames (ui_page_state), or NULL. */
 	void *(*state_new)(void);
 	void (*state_free)(void *state);
@@ -48,6 +52,10 @@ extern const size_t ui_n_pages;
 int ui_page_find(const char *name);
 /* "queues, channels, ..." for messages. */
 const char *ui_page_names(void);
+/* --cycle: one step of the rotation through the views and their parts;
+ * notes where it is in the footer until until (cycle.c). */
+void ui_view_cycle(struct ui_view *v, int64_t until);
+
 /* The page's state in v, made by its state_new on first use. */
 void *ui_page_state(struct ui_view *v, const struct ui_page *p);
 

@@ -21,6 +21,7 @@
 
 #define UI_BELL_INTERVAL_MS 10000   /* at most one bell or flash per 10 s */
 #define UI_NOTE_S 3                 /* how long a footer note stays */
+#define UI_CYCLE_HOLD_MS 60000      /* --cycle: a key holds the rotation this long */
 #define UI_KEYS_PER_PASS 64         /* keys handled per callback; the rest on the next pass */
 
 struct ui {
@@ -41,6 +42,9 @@ struct ui {
 	uint64_t last_bell_ms;
 	bool rang;
 	int64_t as_of;             /* of the last snapshot drawn */
+	int cycle_s;               /* --cycle: seconds between steps; 0: off */
+	uint64_t cycle_next_ms;    /* loop time of the next step */
+	uint64_t cycle_hold_ms;    /* a key holds the rotation until then */
 };
 
 static struct ui *ui_live;     /* for ui_emergency_restore */
@@ -120,6 +124,10 @@ static bool ui_key(struct ui *ui, int ch)
 {
 	if (ch == KEY_RESIZE)   /* only a redraw: the size changes in ui_on_winch alone */
 		return true;
+	if (ui->cycle_s) {      /* someone is at the keyboard: hold the rotation a minute */
+		ui->cycle_hold_ms = uv_now(ui->loop) + UI_CYCLE_HOLD_MS;
+		ui_view_note(&ui->view, "rotation paused for a minute", ui->as_of + UI_NOTE_S);
+	}
 	if (ui_view_key(&ui->view, ch))
 		return true;
 	switch (ch) {
@@ -354,11 +362,29 @@ void ui_show_view(struct ui *ui, const char *name)
 		ui->view.page = page;
 }
 
+void ui_set_cycle(struct ui *ui, int seconds)
+{
+	ui->cycle_s = seconds;
+	ui->cycle_next_ms = uv_now(ui->loop) + (uint64_t)seconds * 1000;
+}
+
+/* --cycle: one step when it is due and no key holds it. */
+static void ui_cycle(struct ui *ui)
+{
+	uint64_t now = uv_now(ui->loop);
+
+	if (!ui->cycle_s || now < ui->cycle_hold_ms || now < ui->cycle_next_ms)
+		return;
+	ui->cycle_next_ms = now + (uint64_t)ui->cycle_s * 1000;
+	ui_view_cycle(&ui->view, ui->as_of + ui->cycle_s);
+}
+
 void ui_draw(struct ui *ui, const struct snapshot *s)
 {
 	if (!ui || !ui->live || !s)
 		return;
 	ui->as_of = s->as_of;
+	ui_cycle(ui);
 	ui_draw_screen(&ui->view, s);
 }
 

@@ -35,6 +35,11 @@ const char *ui_view_names(void);
 /* Shows the view called name (one ui_view_exists accepts) from the next frame. */
 void ui_show_view(struct ui *ui, const char *name);
 
+/* --cycle SECONDS: every SECONDS the screen shows the next part of its view
+ * (the queue table's next rows), then the next view; a key holds the
+ * rotation for a minute. 0: off. */
+void ui_set_cycle(struct ui *ui, int seconds);
+
 /* Draws s (one doupdate). Called every tick and after input. */
 void ui_draw(struct ui *ui, const struct snapshot *s);
 

@@ -253,7 +253,7 @@ static void test_bad_key(void **state)
 	expect_load("bad_key.ini", 5,
 		"bad_key.ini:2: [general] colour: unknown key\n"
 		"bad_key.ini:3: [general] sl_threshold_s: unknown key here; it belongs in [defaults] or [queue.NAME]\n"
-		"bad_key.ini:5: [defaults] display: unknown key here; it belongs in [queue.NAME]\n"
+		"bad_key.ini:5: [defaults] display: unknown key here; it belongs in [queue.NAME] or [group.NAME]\n"
 		"bad_key.ini:7: [sources] path: unknown key here; it belongs in [history]\n"
 		"bad_key.ini:9: [ami] user: unknown key\n");
 }
@@ -526,12 +526,12 @@ static void test_shipped_config_documents_every_key(void **state)
 			fail_msg("config.ini does not document %s", key);
 		keys++;
 	}
-	assert_int_equal(keys, 37);   /* + erlang, alert_exec_timeout_s, allow, idle_timeout_s, resync_s,
+	assert_int_equal(keys, 38);   /* + erlang, alert_exec_timeout_s, allow, idle_timeout_s, resync_s,
 	                                  future_slack_s, max_queues, max_agents, [http] listen,
 	                                  token_file, max_body, repeat_window_s, pivot_window_s,
 	                                  stale_contact_s, frt_target_s, mask_customers,
 	                                  [http] agent_metrics, history, [history] path,
-	                                  history_weeks */
+	                                  history_weeks, [group.NAME] queues */
 	free(ref);
 	free(ini);
 }

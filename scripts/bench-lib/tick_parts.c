@@ -1,0 +1,92 @@
+/* tick_parts.c - what one tick costs on a big model, part by part: reads FILE
+ * (a queue_log) into the model, then times N refreshes of each part: the
+ * snapshot (snapshot_build), the alerts (alerts_eval), the JSON line
+ * (snapshot_write_json to /dev/null) and the screen drawn at 250x70 into a
+ * virtual terminal writing to /dev/null. Prints "part mean_ms" lines and
+ * "part_max max_ms" (the first build sorts everything). Used to profile the
+ * tick (perf record on it) without a live feed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alerts.h"
+#include "config.h"
+#include "model.h"
+#include "queuelog.h"
+#include "snapshot.h"
+#include "ui_draw.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	struct qevent ev;
+	struct snapshot s;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int n = argc > 2 ? atoi(argv[2]) : 20;
+	FILE *fp = argc > 1 ? fopen(argv[1], "r") : NULL, *out = fopen("/dev/null", "w");
+	double t, d, part[4] = { 0 }, max[4] = { 0 };
+	static const char *const names[4] = { "build", "eval", "json", "draw" };
+	struct ui_view view;
+	SCREEN *scr;
+
+	if (!fp || !out) {
+		fputs("usage: tick_parts FILE [N]\n", stderr);
+		return 2;
+	}
+	config_defaults(&cfg);
+	struct model *m = model_new(&cfg);
+	struct alerts *a = alerts_new(cfg.alert_rules);
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (queuelog_parse(line, (size_t)len, &ev) == QL_EVENT)
+			model_apply(m, &ev);
+	}
+	scr = newterm("xterm-256color", out, fopen("/dev/null", "r"));
+	set_term(scr);
+	resizeterm(70, 250);
+	ui_view_init(&view, true);
+	memset(&s, 0, sizeof s);
+	for (int i = 0; i < n; i++) {
+		model_advance(m, model_now(m) + 1);
+		for (int k = 0; k < 4; k++) {
+			t = now_s();
+			if (k == 0)
+				snapshot_build(&s, m, &cfg);
+			else if (k == 1)
+				alerts_eval(a, &s, s.as_of, NULL, NULL);
+			else if (k == 2)
+				snapshot_write_json(&s, out);
+			else
+				ui_draw_screen(&view, &s);
+			d = now_s() - t;
+			part[k] += d;
+			if (d > max[k])
+				max[k] = d;
+		}
+	}
+	endwin();
+	printf("queues %zu agents %zu alerts %zu\n", s.n_queues, s.n_agents, s.n_alerts);
+	for (int k = 0; k < 4; k++)
+		printf("%s %.3f\n%s_max %.3f\n", names[k], part[k] * 1e3 / n, names[k], max[k] * 1e3);
+	ui_view_free(&view);
+	delscreen(scr);
+	snapshot_free(&s);
+	alerts_free(a);
+	model_free(m);
+	config_free(&cfg);
+	free(line);
+	fclose(fp);
+	fclose(out);
+	return 0;
+}

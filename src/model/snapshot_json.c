@@ -1,0 +1,317 @@
+/* snapshot_json.c - the queues of a JSON snapshot, written by hand. */
+#include "snapshot_json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "figures.h"
+#include "util.h"
+
+void jbuf_put(struct jbuf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		size_t want = b->n + n + 1;
+		b->cap = want > b->cap * 2 ? want : b->cap * 2;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+void jbuf_puts(struct jbuf *b, const char *s)
+{
+	jbuf_put(b, s, strlen(s));
+}
+
+void jbuf_int(struct jbuf *b, long long v)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *p = e;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	jbuf_put(b, p, (size_t)(e - p));
+}
+
+/* jansson: "%.15g", the exponent without '+' or leading zeros, then ".0"
+ * when that reads as an integer. */
+static void real_slow(struct jbuf *b, double v)
+{
+	char tmp[40], *e;
+	snprintf(tmp, sizeof tmp, "%.15g", v);
+	if ((e = strchr(tmp, 'e')) != NULL) {
+		char *d = e + 1, *r;
+		if (*d == '-')
+			d++;
+		r = d;
+		while (*r == '+')
+			r++;
+		while (*r == '0' && r[1])
+			r++;
+		memmove(d, r, strlen(r) + 1);
+	}
+	jbuf_puts(b, tmp);
+	if (!strpbrk(tmp, ".e"))
+		jbuf_puts(b, ".0");
+}
+
+void jbuf_real(struct jbuf *b, double v)
+{
+	/* a number of hundredths (what the snapshot writes) prints exactly as
+	 * its decimal digits under %.15g: write them without printf */
+	if (!isfinite(v) || fabs(v) >= 1e12) {
+		real_slow(b, v);
+		return;
+	}
+	long long k = llround(v * 100.0);
+	if ((double)k / 100.0 != v) {
+		real_slow(b, v);
+		return;
+	}
+	if (k < 0 || (k == 0 && signbit(v)))
+		jbuf_put(b, "-", 1);
+	unsigned long long u = k < 0 ? (unsigned long long)-k : (unsigned long long)k;
+	char frac[2] = { (char)('0' + u / 10 % 10), (char)('0' + u % 10) };
+	jbuf_int(b, (long long)(u / 100));
+	jbuf_put(b, ".", 1);
+	jbuf_put(b, frac, frac[1] == '0' ? 1 : 2);     /* 70.0, 65.1, 65.19 */
+}
+
+/* Length of the valid UTF-8 sequence at s (1-4) and its code point, or 0. */
+static size_t utf8_decode(const unsigned char *s, unsigned *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf && (s[1] & 0xc0) == 0x80) {
+		*cp = (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu);
+		return 2;
+	}
+	if (s[0] >= 0xe0 && s[0] <= 0xef && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
+		if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
+			return 0;
+		*cp = (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu);
+		return 3;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
+	    (s[3] & 0xc0) == 0x80) {
+		if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+			return 0;
+		*cp = (s[0] & 0x07u) << 18 | (s[1] & 0x3fu) << 12 | (s[2] & 0x3fu) << 6 | (s[3] & 0x3fu);
+		return 4;
+	}
+	return 0;
+}
+
+static void put_u(struct jbuf *b, unsigned cp)
+{
+	char tmp[8];
+	snprintf(tmp, sizeof tmp, "\\u%04X", cp);
+	jbuf_put(b, tmp, 6);
+}
+
+void jbuf_string(struct jbuf *b, const char *text)
+{
+	const unsigned char *r = (const unsigned char *)(text ? text : "");
+	const unsigned char *run = r;
+	jbuf_put(b, "\"", 1);
+	while (*r) {
+		unsigned cp;
+		size_t k;
+		if (*r >= 0x20 && *r < 0x80 && *r != '"' && *r != '\\') {
+			r++;
+			continue;
+		}
+		jbuf_put(b, (const char *)run, (size_t)(r - run));
+		k = utf8_decode(r, &cp);
+		if (k == 0) {
+			cp = 0xfffd;
+			k = 1;
+		}
+		r += k;
+		run = r;
+		switch (cp) {
+		case '"':  jbuf_put(b, "\\\"", 2); break;
+		case '\\': jbuf_put(b, "\\\\", 2); break;
+		case '\b': jbuf_put(b, "\\b", 2); break;
+		case '\f': jbuf_put(b, "\\f", 2); break;
+		case '\n': jbuf_put(b, "\\n", 2); break;
+		case '\r': jbuf_put(b, "\\r", 2); break;
+		case '\t': jbuf_put(b, "\\t", 2); break;
+		default:
+			if (cp >= 0x10000) {
+				cp -= 0x10000;
+				put_u(b, 0xd800 | (cp >> 10));
+				put_u(b, 0xdc00 | (cp & 0x3ff));
+			} else {
+				put_u(b, cp);
+			}
+		}
+	}
+	jbuf_put(b, (const char *)run, (size_t)(r - run));
+	jbuf_put(b, "\"", 1);
+}
+
+/* ---- the layout of a queue's figures, made once from the catalogue ---- */
+
+/* Items of a queue object in the order json_figures inserts them: a
+ * top-level figure, or a group ("today") with every figure of it. */
+#define MAX_GROUPS 8
+static const char *fig_key[SNAP_MAX_FIGURES];
+static int fig_group[SNAP_MAX_FIGURES];      /* -1 top level, -2 not in JSON */
+static const char *group_name[MAX_GROUPS];
+static int items[SNAP_MAX_FIGURES];          /* >= 0 a figure, < 0: group -1 - item */
+static size_t n_items, n_groups, n_figs;
+
+static void layout_make(void)
+{
+	if (n_figs)
+		return;
+	n_figs = figures_count < SNAP_MAX_FIGURES ? figures_count : SNAP_MAX_FIGURES;
+	for (size_t i = 0; i < n_figs; i++) {
+		const char *g = figure_group(&figures[i], &fig_key[i]);
+		size_t k = 0;
+		if (figures[i].flags & FIG_NOJSON) {
+			fig_group[i] = -2;
+			continue;
+		}
+		if (!*g) {
+			fig_group[i] = -1;
+			items[n_items++] = (int)i;
+			continue;
+		}
+		while (k < n_groups && strcmp(group_name[k], g) != 0)
+			k++;
+		if (k == n_groups) {
+			if (n_groups == MAX_GROUPS)
+				fatal("internal: more than %d figure groups", MAX_GROUPS);
+			group_name[n_groups++] = g;
+			items[n_items++] = -1 - (int)k;
+		}
+		fig_group[i] = (int)k;
+	}
+}
+
+static void put_key(struct jbuf *b, const char *key)
+{
+	jbuf_put(b, "\"", 1);
+	jbuf_puts(b, key);             /* keys are ours: plain ASCII */
+	jbuf_put(b, "\":", 2);
+}
+
+static void put_figure(struct jbuf *b, size_t i, const struct snap_queue *q)
+{
+	double v = figure_value(&figures[i], q);
+	put_key(b, fig_key[i]);
+	if (figures[i].type != FIG_REAL)
+		jbuf_int(b, (long long)v);
+	else if (isnan(v) || isinf(v))
+		jbuf_put(b, "null", 4);
+	else
+		jbuf_real(b, round(v * 100.0) / 100.0);
+}
+
+static void put_group(struct jbuf *b, int k, const struct snap_queue *q, int window_s)
+{
+	bool first = true;
+	put_key(b, group_name[k]);
+	jbuf_put(b, "{", 1);
+	if (strcmp(group_name[k], "window") == 0) {
+		jbuf_puts(b, "\"seconds\":");
+		jbuf_int(b, window_s);
+		first = false;
+	}
+	for (size_t i = 0; i < n_figs; i++) {
+		if (fig_group[i] != k)
+			continue;
+		if (!first)
+			jbuf_put(b, ",", 1);
+		first = false;
+		put_figure(b, i, q);
+	}
+	jbuf_put(b, "}", 1);
+}
+
+static void put_grades(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q)
+{
+	bool first = true;
+	jbuf_puts(b, ",\"grades\":{");
+	for (size_t i = 0; i < s->n_gradings; i++) {
+		const struct figure *f = s->gradings[i].f;
+		if (!f)
+			continue;
+		if (!first)
+			jbuf_put(b, ",", 1);
+		first = false;
+		jbuf_string(b, f->name);
+		jbuf_put(b, ":", 1);
+		jbuf_string(b, alert_severity_name((enum alert_severity)q->grade[figure_index(f)]));
+	}
+	jbuf_put(b, "}", 1);
+}
+
+static void put_callers(struct jbuf *b, const struct snap_queue *q)
+{
+	jbuf_puts(b, ",\"callers\":[");
+	for (int i = 0; i < q->n_callers; i++) {
+		jbuf_puts(b, i ? ",{\"callerid\":" : "{\"callerid\":");
+		jbuf_string(b, q->callers[i].callerid);
+		jbuf_puts(b, ",\"waiting_s\":");
+		jbuf_int(b, q->callers[i].waiting_s);
+		jbuf_put(b, "}", 1);
+	}
+	jbuf_put(b, "]", 1);
+}
+
+void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
+                     bool is_total)
+{
+	layout_make();
+	jbuf_puts(b, "{\"name\":");
+	jbuf_string(b, q->name);
+	if (q->display && strcmp(q->display, q->name) != 0) {
+		jbuf_puts(b, ",\"display\":");
+		jbuf_string(b, q->display);
+	}
+	for (size_t k = 0; k < n_items; k++) {
+		jbuf_put(b, ",", 1);
+		if (items[k] >= 0)
+			put_figure(b, (size_t)items[k], q);
+		else
+			put_group(b, -1 - items[k], q, s->window_s);
+	}
+	put_grades(b, s, q);
+	jbuf_puts(b, ",\"sl_threshold_s\":");
+	jbuf_int(b, q->sl_threshold_s);
+	jbuf_puts(b, ",\"sl_target_pct\":");
+	jbuf_real(b, q->sl_target_pct);
+	jbuf_puts(b, ",\"sl_formula\":");
+	jbuf_string(b, config_sl_formula_name(q->sl_formula));
+	if (!is_total)
+		put_callers(b, q);
+}
+
+void jbuf_alert(struct jbuf *b, const struct snap_alert *a)
+{
+	jbuf_puts(b, "{\"rule\":");
+	jbuf_string(b, a->rule);
+	jbuf_puts(b, ",\"queue\":");
+	jbuf_string(b, a->queue);
+	jbuf_puts(b, ",\"severity\":");
+	jbuf_string(b, alert_severity_name(a->severity));
+	jbuf_puts(b, ",\"since\":");
+	jbuf_int(b, a->since);
+	jbuf_puts(b, ",\"value\":");
+	if (isnan(a->value) || isinf(a->value))
+		jbuf_put(b, "null", 4);
+	else
+		jbuf_real(b, round(a->value * 100.0) / 100.0);
+	jbuf_puts(b, ",\"message\":");
+	jbuf_string(b, a->message);
+	jbuf_puts(b, a->acknowledged ? ",\"acknowledged\":true}" : ",\"acknowledged\":false}");
+}

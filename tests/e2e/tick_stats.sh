@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# tick_stats.sh - CCBOARD_TICK_STATS: at exit a run that ticked writes how
+# long its ticks took (wall and CPU: count, mean, p50, p99, max after the
+# first, and the first) to the file named, or to standard error for "-";
+# unset, nothing.
+. "$(dirname "$0")/lib.bash"
+
+python3 "$GEN" --seed 3 --queues 4 --agents 20 --hours 0.2 --out "$TMP/q.log"
+
+# Runs ccboard --json on the log until it has published two snapshots, then
+# ends it with SIGTERM; its stderr to $1.
+two_ticks() {
+	"$CCBOARD" --json -c /dev/null "$TMP/q.log" > "$TMP/out.json" 2> "$1" &
+	local pid=$! deadline=$((SECONDS + 20))
+	while [ "$(wc -l < "$TMP/out.json")" -lt 2 ]; do
+		[ $SECONDS -lt $deadline ] || { kill $pid; fail "no two snapshots in 20 s"; }
+		sleep 0.1
+	done
+	kill -TERM $pid
+	wait $pid || true
+}
+
+CCBOARD_TICK_STATS="$TMP/ticks.txt" two_ticks /dev/null
+grep -Eq '^tick stats: [0-9]+ ticks, wall mean [0-9.]+ ms, p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms, first [0-9.]+ ms$' "$TMP/ticks.txt" ||
+	fail "no wall line: $(cat "$TMP/ticks.txt" 2>&1)"
+grep -Eq '^tick stats: [0-9]+ ticks, cpu mean ' "$TMP/ticks.txt" || fail "no cpu line: $(cat "$TMP/ticks.txt")"
+n=$(sed -n 's/^tick stats: \([0-9]*\) ticks, wall.*/\1/p' "$TMP/ticks.txt")
+[ "$n" -ge 1 ] || fail "$n ticks counted after the first, at least 2 published"
+pass "CCBOARD_TICK_STATS=FILE: $(head -1 "$TMP/ticks.txt")"
+
+CCBOARD_TICK_STATS=- two_ticks "$TMP/err"
+grep -q '^tick stats: .* wall ' "$TMP/err" || fail "CCBOARD_TICK_STATS=- wrote nothing to stderr: $(cat "$TMP/err")"
+two_ticks "$TMP/err2"
+! grep -q 'tick stats' "$TMP/err2" || fail "tick stats written without CCBOARD_TICK_STATS"
+pass "CCBOARD_TICK_STATS=- to stderr; unset: nothing"

@@ -1,0 +1,172 @@
+/* test_snapshot_json.c - the JSON line written by hand (snapshot_json.c) is
+ * byte for byte the one jansson writes (snapshot_write_json_ref): names with
+ * quotes, controls, UTF-8 and invalid bytes; nulls, negative zero, large
+ * numbers; groups; callers; alerts and sources after them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "alerts.h"
+#include "config.h"
+#include "model.h"
+#include "queuelog.h"
+#include "snapshot.h"
+#include "snapshot_json.h"
+
+#define T0 1767254400
+
+static char *dump(const struct snapshot *s, int (*fn)(const struct snapshot *, FILE *))
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+	assert_int_equal(fn(s, f), 0);
+	fclose(f);
+	return text;
+}
+
+static void same(const struct snapshot *s)
+{
+	char *fast = dump(s, snapshot_write_json), *ref = dump(s, snapshot_write_json_ref);
+	if (strcmp(fast, ref) != 0) {
+		size_t i = 0;
+		while (fast[i] == ref[i])
+			i++;
+		fail_msg("differ at byte %zu:\n fast ...%.80s\n ref  ...%.80s", i,
+		         fast + (i > 20 ? i - 20 : 0), ref + (i > 20 ? i - 20 : 0));
+	}
+	free(fast);
+	free(ref);
+}
+
+static void feed(struct model *m, const char *fmt, ...)
+{
+	char line[512];
+	struct qevent ev;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (queuelog_parse(line, strlen(line), &ev) == QL_EVENT)
+		model_apply(m, &ev);
+}
+
+static void test_reals(void **state)
+{
+	static const double v[] = { 0, -0.0, 70, 65.19, 65.1, 0.05, -0.05, -12.5, 99.99, 100,
+		1e11 + 0.25, 1e12, 1e20, 0.1 + 0.2, 1.0 / 3, 123456.78, -99999.01 };
+	(void)state;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		struct jbuf b = { 0 };
+		char want[64];
+		json_t *j = json_real(v[i]);
+		char *t = json_dumps(j, JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+		jbuf_real(&b, v[i]);
+		jbuf_put(&b, "", 1);
+		snprintf(want, sizeof want, "%s", t);
+		assert_string_equal(b.p, want);
+		free(t);
+		json_decref(j);
+		free(b.p);
+	}
+}
+
+static void test_strings(void **state)
+{
+	static const char *v[] = { "", "sales", "q\"1\\", "a\tb\nc\rd\be\ff\x01\x1f\x7f",
+		"caf\xc3\xa9", "\xf0\x9f\x98\x80 emoji", "bad \xff\xfe bytes", "\xc3", "\xe2\x82",
+		"\xed\xa0\x80 surrogate", "\xf4\x90\x80\x80 beyond", "slash /", "\xc0\xaf overlong" };
+	(void)state;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		struct snapshot s;
+		struct snap_queue q;
+		memset(&s, 0, sizeof s);
+		memset(&q, 0, sizeof q);
+		q.name = v[i];
+		q.display = "x\xe9y";
+		q.sl_target_pct = 80;
+		s.queues = &q;
+		s.n_queues = 1;
+		s.total.name = "total";
+		s.total.display = "total";
+		same(&s);
+	}
+}
+
+/* A model with odd names, waiting callers, figures of every kind, groups
+ * and alerts. */
+static void test_model_snapshot(void **state)
+{
+	struct config cfg;
+	char *errors = NULL;
+	char path[] = "/tmp/test_snapshot_json_XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	fputs("[defaults]\nwrapup_s = 7\nsl_target_pct = 87.5\n[queue.q10]\ndisplay = Ten \"x\"\n"
+	      "[queue.q2]\nsl_formula = answered\n[group.g]\nqueues = q*\ndisplay = G\n"
+	      "[group.h]\nqueues = q2\n", f);
+	fclose(f);
+	config_defaults(&cfg);
+	assert_int_equal(config_load(&cfg, path, &errors), 0);
+	unlink(path);
+	struct model *m = model_new(&cfg);
+	struct alerts *al = alerts_new(cfg.alert_rules);
+	feed(m, "%d|MANAGER|q2|Ann|ADDMEMBER|", T0);
+	feed(m, "%d|MANAGER|q10|Bob \xc3\xa9|ADDMEMBER|", T0);
+	feed(m, "%d|MANAGER|caf\xc3\xa9\xff|Cy|ADDMEMBER|", T0);
+	for (int i = 0; i < 30; i++) {
+		const char *q = i % 3 == 0 ? "q2" : i % 3 == 1 ? "q10" : "caf\xc3\xa9\xff";
+		feed(m, "%d|c%d|%s|NONE|ENTERQUEUE||\"%d\\\x01|1", T0 + 10 * i, i, q, i);
+		if (i % 4 == 0)
+			feed(m, "%d|c%d|%s|NONE|ABANDON|1|1|%d", T0 + 10 * i + 3, i, q, i % 9);
+		else if (i % 4 == 1)
+			feed(m, "%d|c%d|%s|Ann|CONNECT|%d|c%d.1|2", T0 + 10 * i + 4, i, q, i, i);
+	}
+	feed(m, "%d|c1|q10|Ann|COMPLETECALLER|5|61|1", T0 + 400);
+	model_advance(m, T0 + 420);
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	snapshot_build(&s, m, &cfg);
+	alerts_eval(al, &s, s.as_of, NULL, NULL);
+	struct snap_source src = { .name = "file \"x\"", .kind = "file", .state = SRC_FOLLOWING,
+	                           .lines = 12, .detail = "d\xc3\xa9" };
+	s.sources = &src;
+	s.n_sources = 1;
+	assert_true(s.n_groups == 2);
+	assert_true(s.n_alerts > 0);
+	assert_true(s.queues[0].n_callers > 0 || s.queues[1].n_callers > 0);
+	same(&s);
+	s.alerts[0].acknowledged = true;
+	s.alerts[0].value = NAN;
+	snprintf(s.alerts[0].message, sizeof s.alerts[0].message, "caf\xc3\xa9 \"%s\"\x01", "q");
+	same(&s);
+	s.n_groups = 0;
+	s.n_alerts = 0;
+	s.n_sources = 0;
+	same(&s);
+	snapshot_free(&s);
+	alerts_free(al);
+	model_free(m);
+	config_free(&cfg);
+	free(errors);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reals),
+		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_model_snapshot),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
