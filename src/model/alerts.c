@@ -919,10 +919,13 @@ static void render_template(const struct msg_ctx *mc, char *buf, size_t sz)
  * needs (staffing.h): "; need 3 more agents" appended to buf. */
 static void append_need(const struct msg_ctx *mc, char *buf, size_t sz)
 {
-	const struct staff_interval *iv = &mc->q->staffing.iv[1];
+	const struct staff_interval *iv;
 	size_t len = strlen(buf);
-	if (strcmp(mc->x->m.f->name, "sl_predicted_pct") != 0 || mc->q->staffing.n < 2 ||
-	    iv->required_agents < 0 || iv->gap <= 0 || len >= sz)
+	if (!mc->q || rule_is_ct(mc->x) || strcmp(mc->x->m.f->name, "sl_predicted_pct") != 0 ||
+	    mc->q->staffing.n < 2 || len >= sz)
+		return;
+	iv = &mc->q->staffing.iv[1];
+	if (iv->required_agents < 0 || iv->gap <= 0)
 		return;
 	snprintf(buf + len, sz - len, "; need %d more agent%s", iv->gap, iv->gap == 1 ? "" : "s");
 }
@@ -1124,6 +1127,7 @@ struct judged {
 	double t[3];
 	const char *why_not;     /* NULL: judged */
 	const char *label;       /* the queue's or channel's name in messages */
+	const struct snap_queue *q;   /* the queue judged; NULL for contacts and agents */
 };
 
 /* Moves the entry of rule x for key along what it sees. */
@@ -1136,7 +1140,7 @@ static void eval_entry(struct alerts *a, const struct rule *x, const char *key,
 	if (e->fresh)
 		entry_restart(e, fn, ctx);
 	double v = j->v;
-	struct msg_ctx mc = { x, NULL, j->label, v, j->t[lowest_level(x)], e->level };
+	struct msg_ctx mc = { x, j->q, j->label, v, j->t[lowest_level(x)], e->level };
 	char msg[256];
 	if (j->why_not) {
 		if (e->level > SEV_OK)
@@ -1178,7 +1182,7 @@ static void eval_one(struct alerts *a, const struct rule *x, const struct snap_q
 {
 	double v = figure_value(x->m.f, q);
 	struct judged j = { v, { 0, threshold_value(&x->thr[1], q), threshold_value(&x->thr[2], q) },
-	                    NULL, q->name ? queue_label(q) : key };
+	                    NULL, q->name ? queue_label(q) : key, q };
 	if (!have_data(x, q, v))
 		j.why_not = isnan(v) ? "no data" : "too few calls offered";
 	eval_entry(a, x, key, &j, now, fn, ctx);
@@ -1238,7 +1242,7 @@ static void eval_agents(struct alerts *a, const struct rule *x, struct snapshot 
 		else
 			snprintf(label, sizeof label, "agent %s", s->agents[i].name);
 		struct judged j = { v, { 0, threshold_value(&x->thr[1], &none),
-		                         threshold_value(&x->thr[2], &none) }, NULL, label };
+		                         threshold_value(&x->thr[2], &none) }, NULL, label, NULL };
 		if (!have_data(x, &none, v))
 			j.why_not = isnan(v) ? "no data" : "too few calls offered";
 		eval_entry(a, x, key, &j, now, fn, ctx);
@@ -1268,7 +1272,7 @@ static void eval_ct_one(struct alerts *a, const struct rule *x, const struct ct_
 {
 	double val = ct_figure_value(x->m.cf, v);
 	struct judged j = { val, { 0, ct_threshold(&x->thr[1], v), ct_threshold(&x->thr[2], v) },
-	                    NULL, v->display };
+	                    NULL, v->display, NULL };
 	if (isnan(val))
 		j.why_not = "no data";
 	else if (ct_figure_judged_count(x->m.cf, v) < rule_min_count(x))

@@ -625,6 +625,11 @@ static json_t *json_forecast(const struct history *h, const char *name, int now_
 	return a;
 }
 
+bool history_has_typical(const struct history *h)
+{
+	return h && h->n_days > 0;
+}
+
 void history_json(const struct history *h, json_t *root, int64_t now)
 {
 	json_t *o = json_object();

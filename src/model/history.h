@@ -125,6 +125,9 @@ void history_observe(struct history *h, const char *queue, const struct interval
 
 /* Returns queue's ratio of today to typical so far; NAN when unknown. */
 double history_peak_ratio(const struct history *h, const char *queue);
+/* Whether a typical day is loaded (the JSON's queues then carry typical,
+ * peak_ratio and forecast). */
+bool history_has_typical(const struct history *h);
 
 /* The forecast for the interval starting at interval_start (today): typical
  * calls x today's ratio so far, and the typical AHT there (NAN when no call

@@ -743,14 +743,37 @@ int snapshot_write_json_ref(const struct snapshot *s, FILE *out)
 	return rc;
 }
 
+/* Appends ,"staffing":[...] of queue q (as json_queue writes it). */
+static void jbuf_staffing(struct jbuf *b, const struct snap_queue *q)
+{
+	json_t *st = staffing_json(&q->staffing);
+	char *text = json_dumps(st, JSON_FLAGS);
+	json_decref(st);
+	jbuf_puts(b, ",\"staffing\":");
+	jbuf_puts(b, text ? text : "[]");
+	free(text);
+}
+
+/* Whether the queues can be written by hand: nothing but the snapshot's own
+ * keys in them (the contacts and a typical day add theirs to each queue). */
+static bool json_by_hand(const struct snapshot *s)
+{
+	return !(s->contacts && contacts_any(s->contacts)) && !history_has_typical(s->history);
+}
+
 /* The queues, the total, the groups and the alerts by hand (snapshot_json.c),
  * the rest with jansson: the same bytes as snapshot_write_json_ref, a buffer reused
- * from line to line. */
+ * from line to line. With contacts or a typical day in the queues, jansson
+ * writes it all. */
 int snapshot_write_json(const struct snapshot *s, FILE *out)
 {
 	static struct jbuf b;
-	json_t *rest = json_object();
+	json_t *rest;
 	char *text;
+
+	if (!json_by_hand(s))
+		return snapshot_write_json_ref(s, out);
+	rest = json_object();
 
 	b.n = 0;
 	jbuf_puts(&b, "{\"as_of\":");
@@ -760,6 +783,7 @@ int snapshot_write_json(const struct snapshot *s, FILE *out)
 		if (i)
 			jbuf_put(&b, ",", 1);
 		jbuf_queue_open(&b, s, &s->queues[i], false);
+		jbuf_staffing(&b, &s->queues[i]);
 		jbuf_put(&b, "}", 1);
 	}
 	jbuf_puts(&b, "],\"total\":");

@@ -302,6 +302,10 @@ void jbuf_alert(struct jbuf *b, const struct snap_alert *a)
 	jbuf_string(b, a->rule);
 	jbuf_puts(b, ",\"queue\":");
 	jbuf_string(b, a->queue);
+	if (strncmp(a->queue, "agent:", 6) == 0) {     /* a rule on agents: whose */
+		jbuf_puts(b, ",\"agent\":");
+		jbuf_string(b, a->queue + 6);
+	}
 	jbuf_puts(b, ",\"severity\":");
 	jbuf_string(b, alert_severity_name(a->severity));
 	jbuf_puts(b, ",\"since\":");
