@@ -647,7 +647,8 @@ static void collect_sources(void *ctx, struct snapshot *s)
 	struct app *app = ctx;
 	s->contacts = app->contacts;
 	history_refresh(app, s);
-	staffing_fill(s);            /* after the history: its forecast comes first */
+	if (history_has_typical(s->history))
+		staffing_fill(s);        /* again: the history's forecast comes first */
 	size_t n = app->n_sources + (app->demo != NULL) + (app->config_error ? 1 : 0) + 3 +
 	           app->out.n;
 	size_t k = 0;

@@ -430,6 +430,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	s->cfg = cfg;
 	snprintf(s->sla, sizeof s->sla, "%g/%d", cfg->defaults.sl_target_pct,
 	         cfg->defaults.sl_threshold_s);
+	staffing_fill(s);    /* again once a history is handed over (its forecast first) */
 	free(order);
 	free(rank);
 	free(ac);

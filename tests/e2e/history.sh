@@ -63,7 +63,14 @@ for f in q["forecast"]:
     slot = (f["interval_start"] - exp["day_start"]) // 900
     want = iv[slot] * r
     assert abs(f["calls"] - want) <= 0.01 + 0.005 * iv[slot], (f, want)
-print("peak_ratio", r, "forecast", q["forecast"][:2])
+# staffing plans with that forecast: the next interval's calls are the forecast's
+st = q["staffing"]
+assert st and all(x["forecast_source"] == "history" for x in st), st
+fc = {f["interval_start"]: f["calls"] for f in q["forecast"]}
+for x in st:
+    if x["interval_start"] in fc:
+        assert abs(x["forecast_calls"] - fc[x["interval_start"]]) < 1e-6, (x, fc)
+print("peak_ratio", r, "forecast", q["forecast"][:2], "staffing", [x["forecast_calls"] for x in st])
 PY
 pass "typical = median of the Mondays, peak_ratio ~1.6, forecast = typical x ratio"
 

@@ -526,7 +526,7 @@ static void test_shipped_config_documents_every_key(void **state)
 			fail_msg("config.ini does not document %s", key);
 		keys++;
 	}
-	assert_int_equal(keys, 38);   /* + erlang, alert_exec_timeout_s, allow, idle_timeout_s, resync_s,
+	assert_int_equal(keys, 41);   /* + erlang, alert_exec_timeout_s, allow, idle_timeout_s, resync_s,
 	                                  future_slack_s, max_queues, max_agents, [http] listen,
 	                                  token_file, max_body, repeat_window_s, pivot_window_s,
 	                                  stale_contact_s, frt_target_s, mask_customers,
