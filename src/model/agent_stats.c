@@ -158,6 +158,7 @@ static void pause_add(struct astat_pause *p, int *n, const char *reason, int64_t
 			break;
 	if (i == *n && *n < ASTAT_MAX_REASONS) {
 		snprintf(p[i].reason, sizeof p[i].reason, "%s", reason);
+		p[i].s = 0;                     /* a new slot: the array is not cleared */
 		(*n)++;
 	} else if (i == *n) {
 		i = *n - 1;                     /* past the room: the last one is "other" */

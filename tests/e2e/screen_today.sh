@@ -40,6 +40,7 @@ for text in "peak ×1.60 so far" "^Forecast 15:45 16" "─ Staffing ─"; do
 done
 pass "200x60: laid out again (hour marks at every 4 intervals of 3 columns)"
 tm kill-server
+SOCK="${SOCK}b"    # a server of our own: the old one may still be exiting
 
 # no history: the page says so and how to get one
 printf '[history]\nhistory = no\n' > "$TMP/off.ini"
