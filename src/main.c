@@ -22,6 +22,7 @@
 #include "demo.h"
 #include "history.h"
 #include "history_store.h"
+#include "history_worker.h"
 #include "groups.h"
 #include "http.h"
 #include "import.h"
@@ -90,6 +91,7 @@ struct app {
 		struct history_store *store;
 		struct history *h;
 		struct hist_recorder *rec;   /* NULL: this run does not write (a replay) */
+		struct history_worker *worker; /* the live board's database work, off the loop */
 		char *path;
 		bool reported;               /* its first error went to stderr */
 		double write_ms_max;         /* the longest interval write so far */
@@ -363,12 +365,30 @@ static void on_hist_rows(void *ctx, const struct hist_row *rows, size_t n)
 	                   history_store_days(app->hist.store));
 }
 
+/* A job of the worker is over (on the loop): its trouble, or the days held. */
+static void on_hist_report(void *ctx, const char *cause, int64_t days)
+{
+	struct app *app = ctx;
+	if (cause)
+		hist_error(app, cause);
+	else
+		history_set_status(app->hist.h, "ok", NULL, app->hist.path, days);
+}
+
+/* An interval closed: its rows (copied) to the worker, written in order. */
+static void on_hist_rows_queued(void *ctx, const struct hist_row *rows, size_t n)
+{
+	struct app *app = ctx;
+	history_worker_write(app->hist.worker, rows, n);
+}
+
 /* Before what happens at t (an event, the tick) is applied: closes the
  * interval it ends. */
 static void history_before(struct app *app, int64_t t)
 {
-	if (app->hist.rec && app->hist.store)
-		hist_recorder_before(app->hist.rec, t, app->model, app->contacts, on_hist_rows, app);
+	if (app->hist.rec && app->hist.worker)
+		hist_recorder_before(app->hist.rec, t, app->model, app->contacts, on_hist_rows_queued,
+		                     app);
 }
 
 /* The wall clock closes an interval no event closed (a quiet queue), once an
@@ -408,13 +428,20 @@ static void start_history(struct app *app)
 	history_set_status(app->hist.h, "ok", NULL, app->hist.path,
 	                   history_store_days(app->hist.store));
 	/* a replay reads the past; --import is what writes past logs */
-	if (app->mode->clock == RUN_CLOCK_WALL)
+	if (app->mode->clock == RUN_CLOCK_WALL) {
 		app->hist.rec = hist_recorder_new(app->cfg.day_start_min);
+		app->hist.worker = history_worker_new(app->loop, app->hist.store, app->hist.h,
+		                                      on_hist_report, app);
+	}
 }
 
 /* The run ends: the open interval as it stands, then the database closed. */
 static void finish_history(struct app *app)
 {
+	/* The loop's last run waited for the worker's job (a queued work request
+	 * keeps the loop alive); what still waits, and the open interval, are
+	 * written synchronously: exit may block briefly on the database. */
+	history_worker_free(app->hist.worker);
 	if (app->hist.rec && app->hist.store && app->model)
 		hist_recorder_flush(app->hist.rec, app->model, app->contacts, on_hist_rows, app);
 	hist_recorder_free(app->hist.rec);
@@ -436,7 +463,10 @@ static void history_refresh(struct app *app, struct snapshot *s)
 	if (history_typical_day(h) != start && now - app->hist.load_tried >= 60) {
 		char *cause = NULL;
 		app->hist.load_tried = now;
-		if (history_store_load(app->hist.store, h, start, end, app->cfg.day_start_min,
+		if (app->hist.worker)    /* the live board: read in the pool, a failure retried */
+			history_worker_load(app->hist.worker, start, end, app->cfg.day_start_min,
+			                    app->cfg.history_weeks, app->cfg.defaults.wrapup_s);
+		else if (history_store_load(app->hist.store, h, start, end, app->cfg.day_start_min,
 		                       app->cfg.history_weeks, app->cfg.defaults.wrapup_s, &cause) < 0)
 			hist_error(app, cause);
 		free(cause);

@@ -351,14 +351,7 @@ int64_t history_store_days(struct history_store *s)
 	return n;
 }
 
-/* Rows read back, with their names kept. */
-struct rowbuf {
-	struct hist_row *rows;
-	char **names;
-	size_t n, cap;
-};
-
-static struct hist_row *rowbuf_push(struct rowbuf *b, const char *name)
+static struct hist_row *rowbuf_push(struct hist_past *b, const char *name)
 {
 	if (b->n == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 256;
@@ -373,7 +366,7 @@ static struct hist_row *rowbuf_push(struct rowbuf *b, const char *name)
 }
 
 /* Reads table k's rows with start in [from, to). */
-static int load_table(struct history_store *s, int k, int64_t from, int64_t to, struct rowbuf *b)
+static int load_table(struct history_store *s, int k, int64_t from, int64_t to, struct hist_past *b)
 {
 	char *sql = xasprintf("SELECT s.kind, s.name, t.* FROM %s t JOIN series s ON s.id = t.series"
 	                      " WHERE t.start >= ? AND t.start < ?", tables[k]);
@@ -418,9 +411,17 @@ static size_t load_days(struct history_store *s, int32_t before, int32_t *out, s
 	return n;
 }
 
-int history_store_load(struct history_store *s, struct history *h, int64_t day_start,
-                       int64_t day_end, int day_start_min, int weeks, int wrapup_s,
-                       char **cause)
+void hist_past_free(struct hist_past *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->names[i]);
+	free(p->names);
+	free(p->rows);
+	memset(p, 0, sizeof *p);
+}
+
+int history_store_read_past(struct history_store *s, int64_t day_start, int day_start_min,
+                            int weeks, struct hist_past *b, char **cause)
 {
 	int32_t today = history_day_of(day_start, day_start_min);
 	int32_t have[1024], days[64];
@@ -428,8 +429,8 @@ int history_store_load(struct history_store *s, struct history *h, int64_t day_s
 		weeks = 64;
 	size_t n_have = load_days(s, today, have, sizeof have / sizeof have[0]);
 	size_t n_days = history_same_weekdays(today, weeks, have, n_have, days);
-	struct rowbuf b = { 0 };
 	int rc = 0;
+	memset(b, 0, sizeof *b);
 	for (size_t i = 0; i < n_days && rc == 0; i++) {
 		int32_t d = days[i];
 		int64_t from = util_local_epoch(d / 10000, d / 100 % 100, d % 100, day_start_min);
@@ -437,15 +438,25 @@ int history_store_load(struct history_store *s, struct history *h, int64_t day_s
 		int64_t to = util_local_epoch(next / 10000, next / 100 % 100, next % 100,
 		                              day_start_min);
 		for (int k = 0; k < 2 && rc == 0; k++)
-			rc = load_table(s, k, from, to, &b);
+			rc = load_table(s, k, from, to, b);
 	}
-	if (rc == 0)
-		history_set_typical(h, day_start, day_end, b.rows, b.n, n_days, wrapup_s);
-	else
-		fail(s, cause, "read");
-	for (size_t i = 0; i < b.n; i++)
-		free(b.names[i]);
-	free(b.names);
-	free(b.rows);
-	return rc == 0 ? (int)n_days : -1;
+	b->n_days = n_days;
+	if (rc != 0) {
+		hist_past_free(b);
+		return fail(s, cause, "read");
+	}
+	return 0;
+}
+
+int history_store_load(struct history_store *s, struct history *h, int64_t day_start,
+                       int64_t day_end, int day_start_min, int weeks, int wrapup_s,
+                       char **cause)
+{
+	struct hist_past b;
+	if (history_store_read_past(s, day_start, day_start_min, weeks, &b, cause) < 0)
+		return -1;
+	int n_days = (int)b.n_days;
+	history_set_typical(h, day_start, day_end, b.rows, b.n, b.n_days, wrapup_s);
+	hist_past_free(&b);
+	return n_days;
 }

@@ -38,6 +38,19 @@ int history_store_commit(struct history_store *s, char **cause);
 /* Returns how many days the database holds (-1 on error). */
 int64_t history_store_days(struct history_store *s);
 
+/* The rows of the past days read back (names owned), and how many days. */
+struct hist_past {
+	struct hist_row *rows;
+	char **names;
+	size_t n, cap, n_days;
+};
+void hist_past_free(struct hist_past *p);
+
+/* Reads into *out (no model touched: safe off the loop thread) the rows
+ * history_store_load makes the typical day of. Returns 0, or -1 with *cause. */
+int history_store_read_past(struct history_store *s, int64_t day_start, int day_start_min,
+                            int weeks, struct hist_past *out, char **cause);
+
 /* Fills h's typical day for the board day [day_start, day_end) from the same
  * weekday's rows of the last weeks weeks that have data. Returns the number
  * of past days used, or -1 with *cause. */
