@@ -412,6 +412,10 @@ static void start_history(struct app *app)
 	app->hist.h = history_new();
 	if (!app->cfg.history)
 		return;
+	if (app->opt.demo) {         /* a simulated centre is no one's history */
+		history_set_status(app->hist.h, "off", "the demo keeps no history", NULL, 0);
+		return;
+	}
 	app->hist.path = app->cfg.history_path ? xstrdup(app->cfg.history_path)
 	                                       : history_default_path();
 	if (app->hist.path == NULL) {

@@ -136,3 +136,11 @@ assert src and src[0]["state"] == "error", s["sources"]
 assert s["total"]["today"]["offered"] > 0
 PY
 pass "an unusable database: status error, a history source in error, the figures as ever"
+
+# the demo writes no history: a simulated centre is no one's past
+XDG_STATE_HOME="$TMP/demo-state" timeout 3 "$CCBOARD" --demo --json -c /dev/null > "$TMP/demo.jsonl" 2>/dev/null || true
+[ -s "$TMP/demo.jsonl" ] || fail "the demo printed no snapshot"
+[ ! -e "$TMP/demo-state/ccboard" ] || fail "the demo created a history: $(ls -R "$TMP/demo-state")"
+tail -1 "$TMP/demo.jsonl" | python3 -c 'import json,sys; h=json.load(sys.stdin)["history"]; assert h["status"] == "off", h' \
+	|| fail "the demo's history status is not off"
+pass "the demo keeps no history"
