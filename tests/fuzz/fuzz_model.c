@@ -35,6 +35,7 @@
 #include "config.h"
 #include "fuzz.h"
 #include "model.h"
+#include "natsort.h"
 #include "queuelog.h"
 #include "snapshot.h"
 
@@ -343,7 +344,7 @@ static void check_total(const struct snapshot *s)
 	for (size_t i = 0; i < s->n_queues; i++) {
 		const struct snap_queue *q = &s->queues[i];
 		if (i > 0)
-			FUZZ_CHECK(strcmp(s->queues[i - 1].name, q->name) < 0);
+			FUZZ_CHECK(natsort_cmp(s->queues[i - 1].name, q->name) < 0);
 		counts_add(&today, &q->today.c);
 		counts_add(&window, &q->window.c);
 		waiting += q->waiting;
