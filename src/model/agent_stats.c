@@ -21,6 +21,21 @@
 
 #define NONE INT64_MIN           /* a period (logged in, paused) not open */
 
+/* A closed logged-in or paused period, kept while it ends in the window. */
+struct period {
+	int64_t from, to;
+	bool paused;
+	char reason[ASTAT_REASON_LEN];
+};
+
+/* What makes a RINGNOANSWER line the same as another of the same agent. */
+struct rna_key {
+	int64_t t;
+	long ring_ms;
+	int32_t queue;
+	uint32_t callid_hash, callid_len;
+};
+
 struct agent_stats {
 	int64_t day;                 /* day_start of the today figures */
 	struct astat_counts today, window;
@@ -34,6 +49,10 @@ struct agent_stats {
 	int64_t call_since;          /* the latest call answered (0: none) */
 	int32_t call_queue;
 	char callerid[40];
+	int64_t off_since;           /* logged off at (NONE: logged in, or never seen so) */
+	struct period *per;          /* closed periods that may still end in the window */
+	int nper, capper;
+	struct rna_key last_rna;     /* the latest missed ring: its duplicate is not counted */
 };
 
 /* ---- counts ------------------------------------------------------------ */
@@ -92,15 +111,18 @@ static struct agent_stats *st_new(const struct model *m)
 {
 	struct agent_stats *st = xcalloc(1, sizeof *st);
 	st->day = m->day_start;
-	st->login_since = st->pause_since = NONE;
+	st->login_since = st->pause_since = st->off_since = NONE;
 	st->call_queue = -1;
+	st->last_rna.t = NONE;
 	return st;
 }
 
 void astat_free(struct agent_stats *st)
 {
-	if (st)
+	if (st) {
 		free(st->q);
+		free(st->per);
+	}
 	free(st);
 }
 
@@ -177,8 +199,30 @@ static bool agent_all_paused(const struct agent *a)
 	return true;
 }
 
-/* The agent's logged-in and paused periods follow its state at time t. */
-static void st_sync(struct agent_stats *st, const struct agent *a, int64_t t)
+/* Keeps the closed period [from, to) for the window; drops the periods that
+ * ended at or before edge (they are out of it). */
+static void period_keep(struct agent_stats *st, int64_t from, int64_t to, bool paused,
+                        const char *reason, int64_t edge)
+{
+	int k = 0;
+	for (int i = 0; i < st->nper; i++)
+		if (st->per[i].to > edge)
+			st->per[k++] = st->per[i];
+	st->nper = k;
+	if (to <= edge || to <= from)
+		return;
+	if (st->nper == st->capper) {
+		st->capper = st->capper ? st->capper * 2 : 4;
+		st->per = xrealloc(st->per, (size_t)st->capper * sizeof *st->per);
+	}
+	st->per[st->nper] = (struct period){ .from = from, .to = to, .paused = paused };
+	snprintf(st->per[st->nper].reason, sizeof st->per[st->nper].reason, "%s", reason);
+	st->nper++;
+}
+
+/* The agent's logged-in and paused periods follow its state at time t
+ * (edge: the window's, for the periods it keeps). */
+static void st_sync(struct agent_stats *st, const struct agent *a, int64_t t, int64_t edge)
 {
 	bool in = a->nmem > 0 || a->global_login;
 	bool paused = in && agent_all_paused(a);
@@ -187,6 +231,7 @@ static void st_sync(struct agent_stats *st, const struct agent *a, int64_t t)
 	if (st->pause_since != NONE && (!paused || strcmp(reason, st->pause_reason) != 0)) {
 		pause_add(st->pauses, &st->npauses, st->pause_reason,
 		          period_s(st->pause_since, t, st->day));
+		period_keep(st, st->pause_since, t, true, st->pause_reason, edge);
 		st->pause_since = NONE;
 	}
 	if (paused && st->pause_since == NONE) {
@@ -195,10 +240,14 @@ static void st_sync(struct agent_stats *st, const struct agent *a, int64_t t)
 	}
 	if (st->login_since != NONE && !in) {
 		st->login_s += period_s(st->login_since, t, st->day);
+		period_keep(st, st->login_since, t, false, "", edge);
 		st->login_since = NONE;
+		st->off_since = t;
 	}
-	if (in && st->login_since == NONE)
+	if (in && st->login_since == NONE) {
 		st->login_since = t;
+		st->off_since = NONE;
+	}
 }
 
 /* ---- the window ring --------------------------------------------------- */
@@ -291,6 +340,7 @@ void astat_renumber_queues(struct model *m, const int32_t *map)
 				st->q[k++] = st->q[j];
 		st->nq = k;
 		st->call_queue = st->call_queue >= 0 ? map[st->call_queue] : -1;
+		st->last_rna.queue = st->last_rna.queue >= 0 ? map[st->last_rna.queue] : -1;
 	}
 }
 
@@ -356,6 +406,21 @@ static bool names_agent(enum ev_kind kind)
 	}
 }
 
+/* True when ev repeats the agent's latest missed ring (the same call, queue,
+ * ring time and timestamp: a duplicated line, as the model's outcomes and
+ * ends are counted once); remembers ev as the latest otherwise. */
+static bool rna_repeat(struct agent_stats *st, const struct qevent *ev, int32_t qi)
+{
+	struct rna_key k = { .t = ev->time, .ring_ms = ev->ring_ms, .queue = qi,
+		.callid_hash = ev->callid_hash, .callid_len = ev->callid_len };
+	struct rna_key *l = &st->last_rna;
+	if (l->t == k.t && l->ring_ms == k.ring_ms && l->queue == k.queue &&
+	    l->callid_hash == k.callid_hash && l->callid_len == k.callid_len)
+		return true;
+	*l = k;
+	return false;
+}
+
 void astat_on_event(struct model *m, const struct qevent *ev, int32_t qi)
 {
 	if (ev->agent == NULL || !names_agent(ev->kind))
@@ -373,13 +438,17 @@ void astat_on_event(struct model *m, const struct qevent *ev, int32_t qi)
 	case EV_BUSY:
 		note_call(m, a->st, ev, qi);
 		break;
-	case EV_COMPLETE: case EV_TRANSFER: case EV_RINGNOANSWER:
+	case EV_RINGNOANSWER:
+		if (!rna_repeat(a->st, ev, qi))
+			count_event(m, ai, a->st, ev, qi);
+		break;
+	case EV_COMPLETE: case EV_TRANSFER:
 		count_event(m, ai, a->st, ev, qi);
 		break;
 	default:
 		break;
 	}
-	st_sync(a->st, a, ev->time);
+	st_sync(a->st, a, ev->time, m->now - m->cfg->window_s);
 }
 
 /* ---- reading ----------------------------------------------------------- */
@@ -414,6 +483,47 @@ static void read_today(const struct model *m, const struct agent_stats *st,
 		out->paused_s += out->pauses[i].s;
 }
 
+/* The seconds of [from, to) in the window (edge, now]. */
+static int64_t overlap_s(int64_t from, int64_t to, int64_t edge, int64_t now)
+{
+	return from == NONE ? 0 : pos((to < now ? to : now) - (from > edge ? from : edge));
+}
+
+/* Occupancy of t: busy / (logged in - paused), busy no more than that time. */
+static void occupancy(struct astat_time *t)
+{
+	int64_t avail = t->login_s - t->paused_s;
+	t->occupancy_pct = NAN;
+	if (avail > 0)
+		t->occupancy_pct = 100.0 * (double)(t->busy_s < avail ? t->busy_s : avail) /
+		                   (double)avail;
+}
+
+/* The logged-in and paused time of the window, and its occupancy. */
+static void read_window(const struct model *m, const struct agent_stats *st,
+                        struct agent_figs *out)
+{
+	struct astat_time *w = &out->wtime;
+	int64_t now = m->now, edge = now - m->cfg->window_s, s;
+	for (int i = 0; i < st->nper; i++) {
+		const struct period *p = &st->per[i];
+		if ((s = overlap_s(p->from, p->to, edge, now)) == 0)
+			continue;
+		if (!p->paused)
+			w->login_s += s;
+		else
+			pause_add(w->pauses, &w->n_pauses, p->reason, s);
+	}
+	w->login_s += overlap_s(st->login_since, now, edge, now);
+	if ((s = overlap_s(st->pause_since, now, edge, now)) > 0)
+		pause_add(w->pauses, &w->n_pauses, st->pause_reason, s);
+	for (int i = 0; i < w->n_pauses; i++)
+		w->paused_s += w->pauses[i].s;
+	w->busy_s = out->window.talk_s + out->window.wrapup_s +
+	            (out->on_call && out->call_since ? overlap_s(out->call_since, now, edge, now) : 0);
+	occupancy(w);
+}
+
 bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
                       struct agent_queue_figs *buf, int max)
 {
@@ -423,9 +533,9 @@ bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
 	/* field by field, not memset: 10,000 agents a tick, and pauses[] is most of it */
 	memcpy(out, &zero, offsetof(struct agent_figs, pauses));
 	memcpy(&out->paused_now, &zero.paused_now,
-	       sizeof *out - offsetof(struct agent_figs, paused_now));
+	       offsetof(struct agent_figs, wtime.pauses) - offsetof(struct agent_figs, paused_now));
 	out->call_queue = -1;
-	out->occupancy_pct = NAN;
+	out->occupancy_pct = out->wtime.occupancy_pct = NAN;
 	out->queues = buf;
 	out->on_call = a->active_calls > 0;
 	if (!st)
@@ -452,6 +562,9 @@ bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
 	if (avail > 0)
 		out->occupancy_pct = 100.0 * (double)(out->busy_s < avail ? out->busy_s : avail) /
 		                     (double)avail;
+	read_window(m, st, out);
+	if (st->off_since != NONE && st->off_since >= m->day_start)
+		out->off_since = st->off_since;
 	return true;
 }
 
@@ -471,4 +584,19 @@ double agent_figure_value(const struct figure *f, const struct agent_figs *a, in
 		return (double)pos(now - a->pause_since);
 	}
 	return NAN;
+}
+
+/* ---- the agents logged off today ---------------------------------------- */
+
+size_t model_agents_off(const struct model *m, size_t *ai, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->agent_names.count && n < max; i++) {
+		const struct agent *a = &m->agents[i];
+		const struct agent_stats *st = a->st;
+		if (st && st->login_since == NONE && st->off_since != NONE &&
+		    st->off_since >= m->day_start && a->nmem == 0 && !a->global_login)
+			ai[n++] = i;
+	}
+	return n;
 }

@@ -35,6 +35,16 @@ struct astat_pause {
 	int64_t s;
 };
 
+/* Logged-in and paused time, occupancy: of today, or of the window. */
+struct astat_time {
+	int64_t login_s;           /* logged-in time */
+	int64_t paused_s;          /* paused time (every reason) */
+	int64_t busy_s;            /* talk + wrap-up (the current call's time so far too) */
+	double occupancy_pct;      /* busy / (logged in - paused); NAN with no such time */
+	int n_pauses;              /* pause time by reason (the current pause too) */
+	struct astat_pause pauses[ASTAT_MAX_REASONS];   /* last: not cleared past n_pauses */
+};
+
 /* An agent's figures in one queue it worked today (or in the window). */
 struct agent_queue_figs {
 	int32_t queue;             /* the model's queue index (model_queue_name) */
@@ -59,6 +69,10 @@ struct agent_figs {
 	char callerid[40];         /* its caller (raw) */
 	int n_queues;              /* per-queue figures ... */
 	const struct agent_queue_figs *queues;   /* ... (into the caller's buffer) */
+	int64_t off_since;         /* logged off today at (0: logged in, or not today) */
+	struct astat_time wtime;   /* in the window: periods cut at now - window_s; busy is
+	                              the window's talk + wrap-up and the current call's
+	                              time in it (last: see astat_time.pauses) */
 };
 
 /* Derived: AHT = (talk + wrapup) / (completed + transferred), ASA = hold /
@@ -78,6 +92,13 @@ int model_agent_figs_queues(const struct model *m, size_t ai);
  * reason (NULL: any) narrows pause_s to pauses with that reason. */
 double agent_figure_value(const struct figure *f, const struct agent_figs *a, int64_t now,
                           const char *reason);
+
+/* The state of the agents past snapshot.n_agents: logged off today. */
+#define AGENT_LOGGED_OFF AGENT_STATE_COUNT
+
+/* Puts in ai (room for max) the model indexes of the agents not logged in
+ * now that were logged in today; returns how many. */
+size_t model_agents_off(const struct model *m, size_t *ai, size_t max);
 
 /* ---- the model's side (model*.c only) ---------------------------------- */
 

@@ -128,11 +128,25 @@ static json_t *today_json(const struct snapshot *s, const struct agent_figs *f)
 	return o;
 }
 
+/* Logged-in and paused time, pauses by reason and occupancy of t. */
+static void time_json(json_t *o, const struct astat_time *t)
+{
+	json_t *p = json_array();
+	json_object_set_new(o, "login_s", json_integer(t->login_s));
+	json_object_set_new(o, "paused_s", json_integer(t->paused_s));
+	for (int i = 0; i < t->n_pauses; i++)
+		json_array_append_new(p, json_pack("{s:o, s:I}", "reason", ajstr(t->pauses[i].reason),
+		                                   "seconds", (json_int_t)t->pauses[i].s));
+	json_object_set_new(o, "pauses", p);
+	json_object_set_new(o, "occupancy_pct", afig(t->occupancy_pct));
+}
+
 static json_t *window_json(const struct snapshot *s, const struct agent_figs *f)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "seconds", json_integer(s->window_s));
 	counts_json(o, &f->window);
+	time_json(o, &f->wtime);
 	json_object_set_new(o, "queues", queues_json(s, f, false));
 	return o;
 }

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "agent_stats.h"
 #include "alerts.h"
 #include "config.h"
@@ -155,6 +157,104 @@ static void test_queues_window_day(void **state)
 	assert_int_equal(a.today.answered, 0);
 	assert_int_equal(a.n_queues, 0);
 	assert_int_equal(a.login_s, 60);
+}
+
+/* The window (T0 + 2700, T0 + 3600] of Alex: logged in all of it (900 s);
+ * coffee from T0 + 2600 to T0 + 2800 (100 s of it in the window), lunch 200 s,
+ * a break open since T0 + 3500 (100 s); one call of 100 s talk + 30 s
+ * wrap-up: occupancy 130 / (900 - 400). Bea joined at T0 + 3300 and left at
+ * T0 + 3500: 200 s logged in, then logged off today. */
+static void test_window_time(void **state)
+{
+	struct fixture *f = *state;
+	feed(f, "%lld|NONE|sales|Alex|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|NONE|sales|Alex|PAUSE|coffee", (long long)T0 + 2600);
+	feed(f, "%lld|NONE|sales|Alex|UNPAUSE|", (long long)T0 + 2800);
+	feed(f, "%lld|NONE|sales|Alex|PAUSE|lunch", (long long)T0 + 2900);
+	feed(f, "%lld|NONE|sales|Alex|UNPAUSE|", (long long)T0 + 3100);
+	call(f, "c1", "sales", T0 + 3300, 100);
+	feed(f, "%lld|NONE|sales|Bea|ADDMEMBER|", (long long)T0 + 3300);
+	feed(f, "%lld|NONE|sales|Bea|REMOVEMEMBER|", (long long)T0 + 3500);
+	feed(f, "%lld|NONE|sales|Alex|PAUSE|break", (long long)T0 + 3500);
+
+	struct agent_figs a = figs(f, "Alex", T0 + 3600);
+	assert_int_equal(a.wtime.login_s, 900);
+	assert_int_equal(a.wtime.paused_s, 400);
+	assert_int_equal(a.wtime.n_pauses, 3);
+	assert_string_equal(a.wtime.pauses[0].reason, "coffee");
+	assert_int_equal(a.wtime.pauses[0].s, 100);
+	assert_string_equal(a.wtime.pauses[1].reason, "lunch");
+	assert_int_equal(a.wtime.pauses[1].s, 200);
+	assert_string_equal(a.wtime.pauses[2].reason, "break");
+	assert_int_equal(a.wtime.pauses[2].s, 100);
+	assert_int_equal(a.wtime.busy_s, 130);
+	assert_true(fabs(a.wtime.occupancy_pct - 100.0 * 130 / 500) < 1e-9);
+	assert_int_equal(a.off_since, 0);
+	assert_int_equal(a.paused_s, 500);             /* today: every pause */
+
+	/* 15 minutes later the window holds only the break (open) */
+	a = figs(f, "Alex", T0 + 4500);
+	assert_int_equal(a.wtime.login_s, 900);
+	assert_int_equal(a.wtime.paused_s, 900);
+	assert_int_equal(a.wtime.n_pauses, 1);
+	assert_true(isnan(a.wtime.occupancy_pct));
+
+	/* Bea, logged off: in no list of the logged in, in the one of today's */
+	size_t off[4];
+	assert_int_equal(model_agents_off(f->m, off, 4), 1);
+	struct agent_figs b;
+	assert_true(model_agent_figs(f->m, off[0], &b, f->buf, 8));
+	assert_int_equal(b.off_since, T0 + 3500);
+	model_advance(f->m, T0 + 3600);
+	assert_true(model_agent_figs(f->m, off[0], &b, f->buf, 8));
+	assert_int_equal(b.wtime.login_s, 200);
+	/* the next day she is no one's of today */
+	model_advance(f->m, T0 + 16 * 3600 + 60);
+	assert_int_equal(model_agents_off(f->m, off, 4), 0);
+}
+
+/* A RINGNOANSWER line written twice (real logs repeat lines) is one missed
+ * ring; the same agent rung again on the same call later is another. */
+static void test_rna_duplicate(void **state)
+{
+	struct fixture *f = *state;
+	feed(f, "%lld|NONE|sales|Alex|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|NONE|sales|Bea|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|c1|sales|NONE|ENTERQUEUE||0555|1", (long long)T0 + 10);
+	feed(f, "%lld|c1|sales|Alex|RINGNOANSWER|15000", (long long)T0 + 25);
+	feed(f, "%lld|c1|sales|Bea|RINGNOANSWER|15000", (long long)T0 + 25);
+	feed(f, "%lld|c1|sales|Alex|RINGNOANSWER|15000", (long long)T0 + 25);
+	feed(f, "%lld|c1|sales|Alex|RINGNOANSWER|15000", (long long)T0 + 45);
+	struct agent_figs a = figs(f, "Alex", T0 + 60);
+	assert_int_equal(a.today.rna, 2);
+	assert_int_equal(a.window.rna, 2);
+	assert_int_equal(a.today.ring_ms, 30000);
+	assert_int_equal(a.queues[0].today.rna, 2);
+	assert_int_equal(figs(f, "Bea", T0 + 60).today.rna, 1);
+}
+
+/* The JSON's window of an agent holds its logged-in and paused time, pauses
+ * and occupancy, as today does. */
+static void test_window_json(void **state)
+{
+	struct fixture *f = *state;
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	feed(f, "%lld|NONE|sales|Alex|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|NONE|sales|Alex|PAUSE|coffee", (long long)T0 + 2600);
+	feed(f, "%lld|NONE|sales|Alex|UNPAUSE|", (long long)T0 + 2800);
+	call(f, "c1", "sales", T0 + 3000, 100);
+	model_advance(f->m, T0 + 3600);
+	snapshot_build(&s, f->m, &f->cfg);
+	json_t *a = agent_stats_json(&s), *w = json_object_get(json_array_get(a, 0), "window");
+	assert_int_equal(json_integer_value(json_object_get(w, "login_s")), 900);
+	assert_int_equal(json_integer_value(json_object_get(w, "paused_s")), 100);
+	json_t *p = json_array_get(json_object_get(w, "pauses"), 0);
+	assert_string_equal(json_string_value(json_object_get(p, "reason")), "coffee");
+	assert_int_equal(json_integer_value(json_object_get(p, "seconds")), 100);
+	assert_true(fabs(json_real_value(json_object_get(w, "occupancy_pct")) - 16.25) < 1e-9);
+	json_decref(a);
+	snapshot_free(&s);
 }
 
 struct seen {
@@ -327,6 +427,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exposition, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agent_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_agent_made_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rna_duplicate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_json, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
