@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include "figures.h"
+#include "natsort.h"
 #include "util.h"
 
 #define NONE INT64_MIN           /* a period (logged in, paused) not open */
@@ -588,7 +589,12 @@ double agent_figure_value(const struct figure *f, const struct agent_figs *a, in
 
 /* ---- the agents logged off today ---------------------------------------- */
 
-size_t model_agents_off(const struct model *m, size_t *ai, size_t max)
+static int off_cmp(const void *a, const void *b)
+{
+	return natsort_cmp(((const struct agent_off *)a)->name, ((const struct agent_off *)b)->name);
+}
+
+size_t model_agents_off(const struct model *m, struct agent_off *out, size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < m->agent_names.count && n < max; i++) {
@@ -596,7 +602,8 @@ size_t model_agents_off(const struct model *m, size_t *ai, size_t max)
 		const struct agent_stats *st = a->st;
 		if (st && st->login_since == NONE && st->off_since != NONE &&
 		    st->off_since >= m->day_start && a->nmem == 0 && !a->global_login)
-			ai[n++] = i;
+			out[n++] = (struct agent_off){ i, m->agent_names.keys[i], st->off_since };
 	}
+	qsort(out, n, sizeof *out, off_cmp);
 	return n;
 }

@@ -96,9 +96,16 @@ double agent_figure_value(const struct figure *f, const struct agent_figs *a, in
 /* The state of the agents past snapshot.n_agents: logged off today. */
 #define AGENT_LOGGED_OFF AGENT_STATE_COUNT
 
-/* Puts in ai (room for max) the model indexes of the agents not logged in
- * now that were logged in today; returns how many. */
-size_t model_agents_off(const struct model *m, size_t *ai, size_t max);
+/* An agent not logged in now that was logged in today. */
+struct agent_off {
+	size_t ai;                 /* the model's index */
+	const char *name;          /* the model's */
+	int64_t since;             /* logged off at */
+};
+
+/* Puts in out (room for max) the agents logged off today, in natural order
+ * of their names; returns how many. */
+size_t model_agents_off(const struct model *m, struct agent_off *out, size_t max);
 
 /* ---- the model's side (model*.c only) ---------------------------------- */
 

@@ -38,12 +38,13 @@ static void pool_reserve(struct snapshot *s, size_t used, size_t want)
 void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *ai,
                       const size_t *rank)
 {
-	size_t used = 0, *off = xmalloc((s->n_agents ? s->n_agents : 1) * sizeof *off);
-	figs_reserve(s, s->n_agents);
+	size_t n = s->n_agents + s->n_agents_off;   /* the logged off of today too */
+	size_t used = 0, *off = xmalloc((n ? n : 1) * sizeof *off);
+	figs_reserve(s, n);
 	pool_reserve(s, 0, 1);
 	/* one pass over the agents (each one's figures are a cache miss away): the
 	 * pool grows as it goes, the pointers into it are set once it stops moving */
-	for (size_t i = 0; i < s->n_agents; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct agent_figs *f = &s->agent_figs[i];
 		pool_reserve(s, used, (size_t)model_agent_figs_queues(m, ai[i]));
 		model_agent_figs(m, ai[i], f, s->agent_figs_pool + used,
@@ -56,7 +57,7 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 		off[i] = used;
 		used += (size_t)f->n_queues;
 	}
-	for (size_t i = 0; i < s->n_agents; i++)
+	for (size_t i = 0; i < n; i++)
 		s->agent_figs[i].queues = s->agent_figs_pool + off[i];
 	free(off);
 	s->long_call_s = m->cfg->alert_rules

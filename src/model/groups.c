@@ -170,6 +170,7 @@ static void restrict_agents(struct snapshot *s, const int *map)
 		s->agent_n_queues[keep++] = n;
 	}
 	s->n_agents = keep;
+	s->n_agents_off = 0;          /* in no queue: no team's */
 }
 
 /* Keeps the queues of s at members[0..n-1] (ascending), in their order. */

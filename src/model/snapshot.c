@@ -261,6 +261,28 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 	return n;
 }
 
+/* Appends the agents logged off today after the logged-in ones, then fills
+ * every agent's figures (agent_stats.h). */
+static void agents_off_fill(struct snapshot *s, const struct model *m, const size_t *rank)
+{
+	size_t room = model_agent_count(m) - s->n_agents;
+	struct agent_off *off = xmalloc((room ? room : 1) * sizeof *off);
+	size_t *ai = xmalloc((s->n_agents + room + 1) * sizeof *ai);
+
+	s->n_agents_off = model_agents_off(m, off, room);
+	memcpy(ai, s->order_a, s->n_agents * sizeof *ai);
+	for (size_t k = 0, i = s->n_agents; k < s->n_agents_off; k++, i++) {
+		s->agents[i] = (struct agent_view){ .name = off[k].name, .since = off[k].since,
+			.state = (enum agent_state)AGENT_LOGGED_OFF };
+		s->agent_n_queues[i] = 0;
+		s->agent_queues[i] = NULL;
+		ai[i] = off[k].ai;
+	}
+	agent_stats_fill(s, m, ai, rank);
+	free(ai);
+	free(off);
+}
+
 static void fill_agents(struct snapshot *s, const struct model *m, const size_t *rank, size_t nq)
 {
 	size_t n = model_agent_count(m), used = 0;
@@ -276,7 +298,7 @@ static void fill_agents(struct snapshot *s, const struct model *m, const size_t 
 	}
 	for (size_t i = 0; i < s->n_agents; i++)   /* the pool has stopped moving */
 		s->agent_queues[i] = s->member_pool ? s->member_pool + off[i] : NULL;
-	agent_stats_fill(s, m, s->order_a, rank);
+	agents_off_fill(s, m, rank);
 	free(off);
 	free(buf);
 }

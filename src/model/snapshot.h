@@ -112,6 +112,9 @@ struct snapshot {
 	                                       the caller; snapshot_build keeps it) */
 	bool only_queue;                    /* only names a queue, not a group */
 	size_t n_agents;
+	size_t n_agents_off;                /* past n_agents in agents, agent_n_queues (0) and
+	                                       agent_figs: logged off today, by name
+	                                       (state AGENT_LOGGED_OFF, since: logged off) */
 	struct agent_view *agents;          /* logged-in agents, sorted by name; names owned */
 	struct snap_member **agent_queues;  /* per agent: its queues, sorted by index ... */
 	int *agent_n_queues;                /* ... and how many (0: logged in to none) */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "draw_kit.h"
+#include "natsort.h"
 #include "textsafe.h"
 #include "util.h"
 
@@ -67,6 +68,7 @@ static struct look look_of(enum agent_state s)
 	case AGENT_ON_CALL: return (struct look){ "On call", "\u25a0", "#", ROLE_BUSY };
 	case AGENT_WRAPUP: return (struct look){ "Wrap-up", "\u25cc", ".", ROLE_DIM };
 	case AGENT_PAUSED: return (struct look){ "Paused", "\u2016", "=", ROLE_PAUSED };
+	case AGENT_LOGGED_OFF: return (struct look){ "Off", "\u25cb", "-", ROLE_DIM };
 	default: break;
 	}
 	return (struct look){ "?", "?", "?", ROLE_DIM };
@@ -74,7 +76,8 @@ static struct look look_of(enum agent_state s)
 
 static const char *filter_name(int f)
 {
-	return f == FILTER_ALL ? "all" : look_of((enum agent_state)f).tag;
+	return f == FILTER_ALL ? "all" : f == AGENT_LOGGED_OFF ? "logged off"
+	     : look_of((enum agent_state)f).tag;
 }
 
 static bool long_call(const struct snapshot *s, size_t i)
@@ -128,7 +131,9 @@ static int idx_cmp(const void *pa, const void *pb)
 {
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
 	int c = 0;
-	if (cmp_st->sort != COL_NAME) {
+	if (cmp_st->sort == COL_NAME)        /* the logged off after the others: merge */
+		c = natsort_cmp(cmp_snap->agents[a].name, cmp_snap->agents[b].name);
+	else {
 		double x = col_value(cmp_snap, a, cmp_st->sort), y = col_value(cmp_snap, b, cmp_st->sort);
 		if (isnan(x) || isnan(y))
 			c = isnan(x) - isnan(y);
@@ -145,19 +150,19 @@ static int idx_cmp(const void *pa, const void *pb)
 /* Fills st->idx with the agents that pass the filters, in order; returns how many. */
 static size_t pick(struct agents_state *st, const struct snapshot *s)
 {
-	size_t n = 0;
-	if (s->n_agents > st->cap) {
-		st->cap = s->n_agents;
+	size_t n = 0, all = s->n_agents + s->n_agents_off;
+	if (all > st->cap) {
+		st->cap = all;
 		st->idx = xrealloc(st->idx, st->cap * sizeof *st->idx);
 	}
-	for (size_t i = 0; i < s->n_agents; i++) {
+	for (size_t i = 0; i < all; i++) {
 		if (st->filter != FILTER_ALL && (int)s->agents[i].state != st->filter)
 			continue;
 		if (!name_matches(s->agents[i].name, st->search))
 			continue;
 		st->idx[n++] = i;
 	}
-	if (st->sort == COL_NAME) {          /* the snapshot's order already */
+	if (st->sort == COL_NAME && s->n_agents_off == 0) {   /* the snapshot's order already */
 		for (size_t k = 0; st->reverse && k < n / 2; k++) {
 			size_t t = st->idx[k];
 			st->idx[k] = st->idx[n - 1 - k];
@@ -392,8 +397,8 @@ static void agents_draw(struct ui_view *v, const struct snapshot *s, struct rect
 		draw_grid(v, st, s, body, n);
 	else
 		draw_list(v, st, s, body, n);
-	if (s->n_agents == 0)
-		ui_put(v, body.y + 2, body.x + 1, body.w - 2, ROLE_DIM, "no agent logged in");
+	if (s->n_agents + s->n_agents_off == 0)
+		ui_put(v, body.y + 2, body.x + 1, body.w - 2, ROLE_DIM, "no agent logged in today");
 }
 
 /* A key while typing a name: letters join it, Backspace takes one back,
@@ -429,8 +434,8 @@ static bool agents_key(struct ui_view *v, int key)
 	switch (key) {
 	case 's': st->sort = (st->sort + 1) % COL_COUNT; st->top = 0; break;
 	case 'S': st->reverse = !st->reverse; st->top = 0; break;
-	case 'f':
-		st->filter = st->filter + 1 >= AGENT_STATE_COUNT ? FILTER_ALL : st->filter + 1;
+	case 'f':                            /* each state, then the logged off */
+		st->filter = st->filter + 1 > AGENT_LOGGED_OFF ? FILTER_ALL : st->filter + 1;
 		st->top = 0;
 		break;
 	case '/': st->typing = true; break;
@@ -450,9 +455,11 @@ static bool agents_key(struct ui_view *v, int key)
 static const char *const agents_help[][2] = {
 	{ "s / S", "sort by the next column / reverse" },
 	{ "/ Esc", "find agents by name / show all" },
-	{ "f", "only one state (cycles)" },
+	{ "f", "only one state, or the logged off (cycles)" },
 	{ "g", "grid: every agent as a tile" },
-	{ "PgUp PgDn", "page (Home, End, arrows)" },
+	{ "Up Down", "scroll a row" },
+	{ "PgUp PgDn", "page" },
+	{ "Home End", "the first / the last page" },
 	{ "! x", "marks a long call / rings not answered" },
 };
 
@@ -463,6 +470,7 @@ const struct ui_page page_agents = {
 	.key = agents_key,
 	.help = agents_help,
 	.n_help = sizeof agents_help / sizeof agents_help[0],
+	.own_arrows = true,
 	.state_new = agents_state_new,
 	.state_free = agents_state_free,
 };

@@ -30,6 +30,9 @@ struct ui_page {
 	 * returns true, or false when it was on its last (back to its first): the
 	 * rotation then moves to the next view. NULL: one part. */
 	bool (*cycle)(struct ui_view *v);
+	/* The arrows are the page's own and it shows no selected queue: the help
+	 * box leaves out the frame's "Tab arrows: select a queue". */
+	bool own_arrows;
 	/* State of its own kept between frames (ui_page_state), or NULL. */
 	void *(*state_new)(void);
 	void (*state_free)(void *state);

@@ -204,8 +204,11 @@ static int help_rows(const struct ui_view *v, const char *rows[][2], char *views
 	size_t len = 0;
 	int k = 0;
 
-	for (size_t i = 0; i < sizeof frame_keys / sizeof frame_keys[0]; i++, k++)
-		rows[k][0] = frame_keys[i][0], rows[k][1] = frame_keys[i][1];
+	for (size_t i = 0; i < sizeof frame_keys / sizeof frame_keys[0]; i++) {
+		if (page->own_arrows && i == 2)
+			continue;                   /* the page's arrows do not select a queue */
+		rows[k][0] = frame_keys[i][0], rows[k++][1] = frame_keys[i][1];
+	}
 	views[0] = '\0';
 	for (size_t i = 0; i < ui_n_pages && len < n; i++) {
 		int w = snprintf(views + len, n - len, "%s%zu %s", i ? "  " : "", i + 1,

@@ -72,7 +72,7 @@ tm send-keys f
 wait_for "all · Avail\|by state · Avail"
 tm send-keys f f
 wait_for "1–20 of 20 "
-tm send-keys f f f g
+tm send-keys f f f f g   # wrap-up, paused, logged off, all
 wait_for "Agents grid · 1–60 of 60"
 for a in "Agent 000       !" "Agent 002       ×" "Agent 059"; do wait_for "$a"; done
 pass "the grid shows all 60 agents on 80x24, with the marks"

@@ -200,13 +200,15 @@ static void test_window_time(void **state)
 	assert_true(isnan(a.wtime.occupancy_pct));
 
 	/* Bea, logged off: in no list of the logged in, in the one of today's */
-	size_t off[4];
+	struct agent_off off[4];
 	assert_int_equal(model_agents_off(f->m, off, 4), 1);
+	assert_string_equal(off[0].name, "Bea");
+	assert_int_equal(off[0].since, T0 + 3500);
 	struct agent_figs b;
-	assert_true(model_agent_figs(f->m, off[0], &b, f->buf, 8));
+	assert_true(model_agent_figs(f->m, off[0].ai, &b, f->buf, 8));
 	assert_int_equal(b.off_since, T0 + 3500);
 	model_advance(f->m, T0 + 3600);
-	assert_true(model_agent_figs(f->m, off[0], &b, f->buf, 8));
+	assert_true(model_agent_figs(f->m, off[0].ai, &b, f->buf, 8));
 	assert_int_equal(b.wtime.login_s, 200);
 	/* the next day she is no one's of today */
 	model_advance(f->m, T0 + 16 * 3600 + 60);

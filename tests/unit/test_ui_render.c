@@ -14,6 +14,7 @@
 #include <curses.h>
 
 #include "figures.h"
+#include "pages.h"
 #include "theme.h"
 #include "ui_draw.h"
 #include "util.h"
@@ -21,7 +22,8 @@
 #define AS_OF 1767283199   /* Thu 1 Jan 2026 15:59:59 UTC */
 
 static struct snap_queue queues[3];
-static struct agent_view agents[5];
+static struct agent_view agents[6];
+static struct agent_figs agent_figs[6];
 static struct snap_alert alerts[2];
 static struct snap_source sources[1];
 static struct snap_caller sales_callers[3], support_callers[2];
@@ -95,8 +97,18 @@ static void build_snapshot(void)
 	agents[2] = (struct agent_view){ "Casey", AGENT_PAUSED, AS_OF - 700, 2, 0, "lunch" };
 	agents[3] = (struct agent_view){ "Dana\x07", AGENT_ON_CALL, AS_OF - 20, 1, 0, NULL };
 	agents[4] = (struct agent_view){ "Eli", AGENT_WRAPUP, AS_OF - 5, 1, 0, NULL };
+	/* Fay logged off 40 minutes ago: after the logged-in five */
+	agents[5] = (struct agent_view){ "Fay", (enum agent_state)AGENT_LOGGED_OFF, AS_OF - 2400, 0,
+		0, NULL };
+	memset(agent_figs, 0, sizeof agent_figs);
+	for (int i = 0; i < 6; i++)
+		agent_figs[i].occupancy_pct = agent_figs[i].wtime.occupancy_pct = NAN;
+	agent_figs[5].today.answered = 7;
+	agent_figs[5].off_since = AS_OF - 2400;
 	snap.agents = agents;
+	snap.agent_figs = agent_figs;
 	snap.n_agents = 5;
+	snap.n_agents_off = 1;
 	/* queues 0 billing, 1 sales, 2 support; Casey is paused in sales only */
 	{
 		static const struct { int n; struct snap_member m[2]; } in[5] = {
@@ -266,6 +278,43 @@ static void test_80x24_every_panel(void **state)
 		assert_null(strchr(row(y), '\x07'));
 	}
 	assert_true(find_row("Dana?", NULL, NULL) > 0);
+	close_screen(scr);
+	fclose(out);
+}
+
+/* The Agents view lists the agents logged off today (state, time since),
+ * finds them with f, sorts them by name among the others; its help box lists
+ * its own keys, not the frame's "select a queue". */
+static void test_agents_view(void **state)
+{
+	FILE *out = fopen("/dev/null", "w");
+	SCREEN *scr = open_screen(out, 24, 80);
+	int y;
+
+	(void)state;
+	build_snapshot();
+	view.page = ui_page_find("agents");
+	ui_draw_screen(&view, &snap);
+	dump_screen();
+	assert_true(find_row("Agents", "6 of 6", NULL) > 0);
+	y = find_row("Off", "Fay", "40m");
+	assert_true(y > find_row("Eli", NULL, NULL));     /* by name */
+	assert_non_null(strstr(row(y), " 7 "));
+	for (int i = 0; i < 6; i++)                        /* each state, then the logged off */
+		ui_view_key(&view, 'f');
+	ui_draw_screen(&view, &snap);
+	dump_screen();
+	assert_true(find_row("1 of 1 ", "logged off", NULL) > 0);
+	assert_true(find_row("Fay", NULL, NULL) > 0);
+	assert_int_equal(find_row("Alex", NULL, NULL), -1);
+	ui_view_key(&view, 'f');
+	ui_view_key(&view, '?');
+	ui_draw_screen(&view, &snap);
+	dump_screen();
+	assert_true(find_row("Agents: keys", NULL, NULL) > 0);
+	assert_int_equal(find_row("select a queue", NULL, NULL), -1);
+	assert_true(find_row("Up Down", "scroll a row", NULL) > 0);
+	assert_true(find_row("the logged off", NULL, NULL) > 0);
 	close_screen(scr);
 	fclose(out);
 }
@@ -594,6 +643,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_80x24_every_panel),
 		cmocka_unit_test(test_selection_moves_tiles),
+		cmocka_unit_test(test_agents_view),
 		cmocka_unit_test(test_waiting_and_queue_agents),
 		cmocka_unit_test(test_too_small_and_big),
 		cmocka_unit_test(test_bytes_per_frame),
