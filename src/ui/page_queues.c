@@ -250,10 +250,21 @@ static void tile_big(const struct ui_view *v, const struct tile *t, struct rect 
 	           textsafe_width(t->detail) <= r.w ? t->detail : t->short_detail);
 }
 
-static void draw_tiles(const struct ui_view *v, const struct snapshot *s)
+/* The group of the cursor's row, or NULL (a queue's row, or the total). */
+static const struct snap_group *cursor_group(struct ui_view *v, const struct snapshot *s)
+{
+	const struct qpage *p = qpage(v);
+	if (p->cursor < 0 || (size_t)p->cursor >= p->n_rows || p->rows[p->cursor].queue >= 0)
+		return NULL;
+	return (size_t)p->rows[p->cursor].group < s->n_groups ? &s->groups[p->rows[p->cursor].group]
+	                                                       : NULL;
+}
+
+static void draw_tiles(struct ui_view *v, const struct snapshot *s)
 {
 	const struct layout *l = &v->lay;
-	const struct snap_queue *q = ui_selected_queue(v, s);
+	const struct snap_group *g = cursor_group(v, s);
+	const struct snap_queue *q = g ? &g->q : ui_selected_queue(v, s);
 	struct tile t[LAYOUT_TILES];
 	int scale = 2;
 
@@ -272,8 +283,8 @@ static void draw_tiles(const struct ui_view *v, const struct snapshot *s)
 	for (int i = 0; i < LAYOUT_TILES; i++)
 		if (bigdigits_width(t[i].value, 2) > l->tile[i].w - 4)
 			scale = 1;
-	ui_section(v, l->tiles.y, l->tiles.x, l->tiles.w, ui_queue_label(q, v->sel < 0),
-	        v->sel < 0 ? "all queues" : "selected queue");
+	ui_section(v, l->tiles.y, l->tiles.x, l->tiles.w, ui_queue_label(q, !g && v->sel < 0),
+	        g ? "group" : v->sel < 0 ? "all queues" : "selected queue");
 	for (int i = 0; i < LAYOUT_TILES; i++)
 		tile_big(v, &t[i], l->tile[i], scale);
 }
@@ -1334,8 +1345,9 @@ static bool queues_key(struct ui_view *v, int key)
 		if (p->cursor < 0 && p->n_rows)
 			cursor_set(v, p, 0);
 		return true;
-	case KEY_HOME:
-		cursor_set(v, p, p->n_rows ? 0 : -1);
+	case KEY_HOME:                       /* the total (the tiles' first choice), the top */
+		cursor_set(v, p, -1);
+		p->top = 0;
 		return true;
 	case KEY_END:
 		cursor_set(v, p, (int)p->n_rows - 1);

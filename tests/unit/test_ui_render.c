@@ -319,6 +319,45 @@ static void test_agents_view(void **state)
 	fclose(out);
 }
 
+/* A group's row selected: the tiles show the group's figures, and its name;
+ * Home goes back to the total (the tiles' first choice). */
+static void test_group_tiles_and_home(void **state)
+{
+	FILE *out = fopen("/dev/null", "w");
+	SCREEN *scr = open_screen(out, 24, 80);
+	static struct snap_group group;
+	static int group_members[2] = { 1, 2 };
+
+	(void)state;
+	build_snapshot();
+	memset(&group, 0, sizeof group);
+	queue(&group.q, "emea", "EMEA", 9, 200, 1, 10);
+	group.members = group_members;
+	group.n_members = 2;
+	snap.groups = &group;
+	snap.n_groups = 1;
+	snapshot_grade(&snap, NULL);
+	ui_draw_screen(&view, &snap);
+	assert_true(ui_view_key(&view, KEY_DOWN));          /* the total, then the group's row */
+	ui_draw_screen(&view, &snap);
+	dump_screen();
+	assert_true(find_row("\u25b6", "EMEA", NULL) > 0);
+	assert_non_null(strstr(row(2), " 9 "));
+	assert_non_null(strstr(row(2), "3:20"));
+	assert_true(find_row("showing EMEA", NULL, NULL) > 0 || find_row("EMEA", NULL, NULL) > 0);
+	assert_true(ui_view_key(&view, KEY_DOWN));          /* a queue of the group */
+	assert_true(ui_view_key(&view, KEY_HOME));
+	ui_draw_screen(&view, &snap);
+	dump_screen();
+	assert_non_null(strstr(row(2), " 5 "));
+	assert_non_null(strstr(row(2), "1:35"));
+	assert_true(find_row("\u25b6", "Total", NULL) > 0);
+	snap.groups = NULL;
+	snap.n_groups = 0;
+	close_screen(scr);
+	fclose(out);
+}
+
 static void test_selection_moves_tiles(void **state)
 {
 	FILE *out = fopen("/dev/null", "w");
@@ -644,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_80x24_every_panel),
 		cmocka_unit_test(test_selection_moves_tiles),
 		cmocka_unit_test(test_agents_view),
+		cmocka_unit_test(test_group_tiles_and_home),
 		cmocka_unit_test(test_waiting_and_queue_agents),
 		cmocka_unit_test(test_too_small_and_big),
 		cmocka_unit_test(test_bytes_per_frame),
