@@ -203,6 +203,13 @@ const char *ui_queue_label(const struct snap_queue *q, bool is_total)
 	return q->display && *q->display ? q->display : q->name ? q->name : "?";
 }
 
+const char *ui_selection_label(const struct ui_view *v, const struct snapshot *s)
+{
+	if (v->sel >= 0 && (size_t)v->sel < s->n_queues)
+		return ui_queue_label(&s->queues[v->sel], false);
+	return v->sel >= 0 && v->sel_name[0] ? v->sel_name : "Total";
+}
+
 /* ---- KPI tiles (the pages of every channel) ------------------------------ */
 
 /* Attributes for big-digit blocks: the role's own background when it has one
@@ -287,10 +294,12 @@ void ui_tiles_draw(const struct ui_view *v, const struct ui_tile *t, int n, stru
 
 /* ---- the contacts of a snapshot, as the JSON writes them ----------------- */
 
-static json_t *no_queue(void *ctx, const char *name)
+/* A queue only contact events name: its contacts are read when it is
+ * selected (Tab reaches it). */
+static json_t *contact_queue(void *ctx, const char *name)
 {
-	(void)ctx, (void)name;
-	return NULL;
+	(void)ctx;
+	return json_pack("{s:s}", "name", name);
 }
 
 json_t *ui_contacts_json(const struct snapshot *s)
@@ -305,7 +314,7 @@ json_t *ui_contacts_json(const struct snapshot *s)
 		json_array_append_new(qs, json_pack("{s:s}", "name",
 		                      s->queues[i].name ? s->queues[i].name : ""));
 	json_object_set_new(root, "queues", qs);
-	contacts_json(s->contacts, root, no_queue, NULL);
+	contacts_json(s->contacts, root, contact_queue, NULL);
 	return root;
 }
 

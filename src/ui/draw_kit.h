@@ -48,6 +48,9 @@ enum alert_severity ui_grade_of(const char *name, const struct snap_queue *q);
 /* The selected queue (or the total) of s, and how a queue is named on screen. */
 const struct snap_queue *ui_selected_queue(const struct ui_view *v, const struct snapshot *s);
 const char *ui_queue_label(const struct snap_queue *q, bool is_total);
+/* The selected queue's label: a voice queue's display name, a queue only
+ * contact events name (raw: draw it with ui_put), or "Total". */
+const char *ui_selection_label(const struct ui_view *v, const struct snapshot *s);
 
 /* ---- added for the pages of every channel -------------------------------- */
 

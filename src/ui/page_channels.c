@@ -302,11 +302,12 @@ static int crows_fill(const struct ui_view *v, const struct snapshot *s, const j
 	}
 	rows[n++] = (struct crow){ .o = json_object_get(root, "channel_total"), .label = "Total",
 		.total = true, .selected = v->sel < 0 };
-	if (v->sel >= 0 && (qc = queue_contacts(root, s->queues[v->sel].name)) != NULL) {
-		const struct snap_queue *q = &s->queues[v->sel];
+	if (v->sel >= 0 && (qc = queue_contacts(root, v->sel_name)) != NULL) {
+		const struct snap_queue *q = (size_t)v->sel < s->n_queues ? &s->queues[v->sel] : NULL;
 
-		rows[n++] = (struct crow){ .o = qc, .label = ui_queue_label(q, false),
-			.voice = q->today.c.offered > 0 || q->waiting > 0 ? q : NULL, .selected = true };
+		rows[n++] = (struct crow){ .o = qc, .label = ui_selection_label(v, s),
+			.voice = q && (q->today.c.offered > 0 || q->waiting > 0) ? q : NULL,
+			.selected = true };
 	}
 	return n;
 }
@@ -379,7 +380,7 @@ static void draw_tiles(const struct ui_view *v, const struct snapshot *s, const 
 	bool fcr_surveys;
 
 	if (v->sel >= 0)
-		o = queue_contacts(root, s->queues[v->sel].name);
+		o = queue_contacts(root, v->sel_name);
 	fcr_surveys = ui_json_num(json_object_get(o, "today"), "fcr_n") > 0;
 	tile_fill(v, &t[0], "CSAT", "csat_pct", CF_PCT, o, "csat_n", NULL);
 	tile_fill(v, &t[1], "NPS", "nps", CF_NUM0, o, "nps_n", NULL);
@@ -390,7 +391,7 @@ static void draw_tiles(const struct ui_view *v, const struct snapshot *s, const 
 	snprintf(t[2].short_label, sizeof t[2].short_label, "CES");
 	snprintf(t[3].short_label, sizeof t[3].short_label, "FCR");
 	snprintf(title, sizeof title, "Customer's voice %s %s", v->g->dot,
-	         ui_queue_label(ui_selected_queue(v, s), v->sel < 0));
+	         ui_selection_label(v, s));
 	ui_tiles_draw(v, t, CT_TILES, r, big, title, v->sel < 0 ? "all channels" : "selected queue");
 	if (!o && r.h > 1)
 		ui_put(v, r.y + r.h - 1, r.x + 1, r.w - 2, ROLE_DIM, "no contact in this queue today");

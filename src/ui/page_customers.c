@@ -267,7 +267,7 @@ static size_t callbacks_pick(const struct ui_view *v, const struct snapshot *s,
 	*out = xcalloc(n + 1, sizeof **out);
 	n = contacts_callbacks(s->contacts, *out, n);
 	for (size_t i = 0; i < n; i++)
-		if (v->sel < 0 || strcmp((*out)[i].queue, s->queues[v->sel].name) == 0)
+		if (v->sel < 0 || strcmp((*out)[i].queue, v->sel_name) == 0)
 			(*out)[k++] = (*out)[i];
 	return k;
 }
@@ -326,10 +326,10 @@ static void draw_callbacks(const struct ui_view *v, const struct snapshot *s, st
 
 	if (r.h >= 2) {
 		snprintf(title, sizeof title, "Call back, oldest first%s%s", v->sel < 0 ? "" : " \u00b7 ",
-		         v->sel < 0 ? "" : ui_queue_label(&s->queues[v->sel], false));
+		         v->sel < 0 ? "" : ui_selection_label(v, s));
 		if (!v->g->utf8 && v->sel >= 0)
 			snprintf(title, sizeof title, "Call back, oldest first | %s",
-			         ui_queue_label(&s->queues[v->sel], false));
+			         ui_selection_label(v, s));
 		snprintf(right, sizeof right, "%zu caller%s", n, n == 1 ? "" : "s");
 		ui_section(v, r.y, r.x, r.w, title, right);
 		if (n == 0) {

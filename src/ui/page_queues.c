@@ -1213,6 +1213,8 @@ static void queues_draw(struct ui_view *v, const struct snapshot *s, struct rect
 	struct layout_in in = { .rows = body.y + body.h + 1, .cols = body.w,
 		.n_agents = (int)s->n_agents, .n_alerts = (int)s->n_alerts };
 
+	if (v->sel >= (int)s->n_queues)
+		v->sel = -1;                     /* a queue of contacts only: not on this board */
 	qpage_rows(v, p, s);
 	in.n_queues = (int)p->n_rows;
 	in.n_callers = waiting_count(v, s);

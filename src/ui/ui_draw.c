@@ -11,6 +11,7 @@
 
 #include "draw_kit.h"
 #include "figures.h"
+#include "natsort.h"
 #include "pages.h"
 #include "textsafe.h"
 #include "util.h"
@@ -144,7 +145,7 @@ static void draw_footer(const struct ui_view *v, const struct snapshot *s, struc
 		snprintf(right, sizeof right, "%s%s%s%sshowing %s %s theme %s",
 		         ui_n_pages > 1 ? ui_pages[v->page]->title : "", ui_n_pages > 1 ? " " : "",
 		         ui_n_pages > 1 ? v->g->dot : "", ui_n_pages > 1 ? " " : "",
-		         ui_queue_label(ui_selected_queue(v, s), v->sel < 0), v->g->dot, v->theme_name);
+		         ui_selection_label(v, s), v->g->dot, v->theme_name);
 	rw = r.x + r.w - x - 2;
 	if (rw > 0) {
 		char buf[256];
@@ -255,6 +256,33 @@ static void draw_help(const struct ui_view *v, const struct snapshot *s, int row
 
 /* ---- the frame ----------------------------------------------------------- */
 
+static int names_cmp(const void *a, const void *b)
+{
+	return natsort_cmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The queues only contact events name follow the voice queues in v->names
+ * (by name), so that Tab reaches them too; v->sel past s->n_queues is one. */
+static void view_sync_contacts(struct ui_view *v, const struct snapshot *s)
+{
+	size_t n = s->contacts ? contacts_queue_count(s->contacts) : 0, first = v->n_names;
+	if (n == 0)
+		return;
+	v->names = xrealloc(v->names, (v->n_names + n) * sizeof *v->names);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = contacts_queue_name(s->contacts, i);
+		bool voice = false;
+		for (size_t k = 0; k < s->n_queues && !voice; k++)
+			voice = s->queues[k].name && strcmp(s->queues[k].name, name) == 0;
+		if (!voice)
+			v->names[v->n_names++] = xstrdup(name);
+	}
+	qsort(v->names + first, v->n_names - first, sizeof *v->names, names_cmp);
+	for (size_t i = first; i < v->n_names && v->sel < 0; i++)
+		if (v->sel_name[0] && strcmp(v->names[i], v->sel_name) == 0)
+			v->sel = (int)i;
+}
+
 /* Resolves the selection by name in s and remembers s's queue names. */
 static void view_sync(struct ui_view *v, const struct snapshot *s)
 {
@@ -262,14 +290,15 @@ static void view_sync(struct ui_view *v, const struct snapshot *s)
 	for (size_t i = 0; i < s->n_queues; i++)
 		if (v->sel_name[0] && s->queues[i].name && strcmp(s->queues[i].name, v->sel_name) == 0)
 			v->sel = (int)i;
-	if (v->sel < 0)
-		v->sel_name[0] = '\0';
 	for (size_t i = 0; i < v->n_names; i++)
 		free(v->names[i]);
 	v->names = xrealloc(v->names, (s->n_queues ? s->n_queues : 1) * sizeof *v->names);
 	for (size_t i = 0; i < s->n_queues; i++)
 		v->names[i] = xstrdup(s->queues[i].name ? s->queues[i].name : "");
 	v->n_names = s->n_queues;
+	view_sync_contacts(v, s);
+	if (v->sel < 0)
+		v->sel_name[0] = '\0';
 }
 
 static void draw_too_small(const struct ui_view *v, int rows, int cols)

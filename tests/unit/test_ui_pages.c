@@ -351,6 +351,42 @@ static void test_selected_queue(void **state)
 	teardown_contacts();
 }
 
+/* A queue only contact events name (chat: no call) is selected with Tab
+ * too, after the voice queues: its contacts in the tiles and the table. */
+static void test_tab_reaches_contact_queues(void **state)
+{
+	static struct snap_queue q;
+	SCREEN *scr;
+	int y;
+
+	(void)state;
+	build();
+	memset(&q, 0, sizeof q);
+	q.name = "email";
+	q.display = "Email team";
+	snap.queues = &q;
+	snap.n_queues = 1;
+	scr = open_screen(24, 80);
+	view.page = ui_page_find("channels");
+	ui_draw_screen(&view, &snap);
+	assert_true(ui_view_key(&view, '\t'));               /* email, the voice queue */
+	assert_true(ui_view_key(&view, '\t'));               /* chat, contacts only */
+	ui_draw_screen(&view, &snap);
+	dump_screen();
+	assert_string_equal(view.sel_name, "chat");
+	assert_int_equal(find_row("showing chat", NULL, NULL), LINES - 1);
+	y = find_row("\u25b6", "chat", " 13 ");               /* its row: 13 chats created */
+	assert_true(y > find_row("Total", NULL, NULL));
+	y = find_row("CSAT", "NPS", "FCR");
+	assert_non_null(strstr(row(y + 1), "25%"));           /* the chat surveys */
+	/* the voice board has no row for it: the total there */
+	view.page = ui_page_find("queues");
+	ui_draw_screen(&view, &snap);
+	assert_true(find_row("showing Total", NULL, NULL) == LINES - 1);
+	close_screen(scr);
+	teardown_contacts();
+}
+
 /* The smallest screen: every callback line whole, nothing wraps onto the next. */
 static void test_customers_60x16(void **state)
 {
@@ -468,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_channels_big),
 		cmocka_unit_test(test_customers),
 		cmocka_unit_test(test_selected_queue),
+		cmocka_unit_test(test_tab_reaches_contact_queues),
 		cmocka_unit_test(test_customers_60x16),
 		cmocka_unit_test(test_mask_off_and_ascii),
 		cmocka_unit_test(test_callbacks_of_selected_queue),
