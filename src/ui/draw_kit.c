@@ -228,11 +228,16 @@ static attr_t tile_block_attr(const struct ui_view *v, enum role r)
 	return bg != -1 && bg != nbg ? a : a | A_REVERSE;
 }
 
+static enum role tile_role(const struct ui_tile *t)
+{
+	return ui_sev_role(t->sev, t->calm_ok ? ROLE_OK : ROLE_TILE);
+}
+
 static void tile_compact(const struct ui_view *v, const struct ui_tile *t, struct rect r)
 {
 	const char *label = textsafe_width(t->label) + 2 <= r.w ? t->label : t->short_label;
 	const char *detail = textsafe_width(t->detail) + 1 <= r.w ? t->detail : t->short_detail;
-	enum role role = ui_sev_role(t->sev, ROLE_TILE);
+	enum role role = tile_role(t);
 	char val[64];
 	int x = r.x + 1;
 
@@ -246,7 +251,7 @@ static void tile_compact(const struct ui_view *v, const struct ui_tile *t, struc
 
 static void tile_big(const struct ui_view *v, const struct ui_tile *t, struct rect r, int scale)
 {
-	enum role role = ui_sev_role(t->sev, ROLE_TILE);
+	enum role role = tile_role(t);
 	int dw = bigdigits_width(t->value, scale);
 	char label[96];
 
@@ -267,29 +272,49 @@ static void tile_big(const struct ui_view *v, const struct ui_tile *t, struct re
 	              textsafe_width(t->detail) <= r.w ? t->detail : t->short_detail);
 }
 
+int ui_tiles_scale(const struct ui_tile *t, int n, const struct rect *r)
+{
+	for (int i = 0; i < n; i++)
+		if (bigdigits_width(t[i].value, 2) > r[i].w - 4)
+			return 1;
+	return 2;
+}
+
+void ui_tiles_row(const struct ui_view *v, const struct ui_tile *t, int n, const struct rect *r,
+                  bool big, int scale)
+{
+	for (int i = 0; i < n; i++) {
+		if (big) {
+			tile_big(v, &t[i], r[i], scale);
+			continue;
+		}
+		tile_compact(v, &t[i], r[i]);
+		for (int y = 0; i > 0 && y < r[i].h; y++)
+			ui_put(v, r[i].y + y, r[i].x - 1, 1, ROLE_DIM, v->g->vline);
+	}
+}
+
+#define UI_MAX_TILES 16
+
 void ui_tiles_draw(const struct ui_view *v, const struct ui_tile *t, int n, struct rect r,
                    bool big, const char *title, const char *right)
 {
 	int tw = n > 0 ? (r.w - (n - 1)) / n : 0, scale = 2;
+	struct rect ti[UI_MAX_TILES];
 
 	if (n <= 0 || tw < 4)
 		return;
-	for (int i = 0; big && i < n; i++)
-		if (bigdigits_width(t[i].value, 2) > tw - 4)
+	if (n > UI_MAX_TILES)
+		n = UI_MAX_TILES;
+	for (int i = 0; i < n; i++) {
+		ti[i] = (struct rect){ r.y, r.x + i * (tw + 1), r.h,
+			i == n - 1 ? r.w - i * (tw + 1) : tw };
+		if (big && bigdigits_width(t[i].value, 2) > tw - 4)   /* the narrow ones' width */
 			scale = 1;
+	}
 	if (big)
 		ui_section(v, r.y, r.x, r.w, title, right);
-	for (int i = 0; i < n; i++) {
-		struct rect ti = { r.y, r.x + i * (tw + 1), r.h, i == n - 1 ? r.w - i * (tw + 1) : tw };
-
-		if (big) {
-			tile_big(v, &t[i], ti, scale);
-			continue;
-		}
-		tile_compact(v, &t[i], ti);
-		for (int y = 0; i > 0 && y < ti.h; y++)
-			ui_put(v, ti.y + y, ti.x - 1, 1, ROLE_DIM, v->g->vline);
-	}
+	ui_tiles_row(v, t, n, ti, big, scale);
 }
 
 /* ---- the contacts of a snapshot, as the JSON writes them ----------------- */

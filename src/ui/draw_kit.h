@@ -62,11 +62,19 @@ struct ui_tile {
 	char detail[96];
 	char short_detail[32];
 	enum alert_severity sev;
+	bool calm_ok;            /* a calm value in the ok role (agents free), not the tile's */
 };
 /* Draws n tiles side by side across r: compact (label, value, detail; r.h 3)
  * or with big digits under a section title (r.h 8). */
 void ui_tiles_draw(const struct ui_view *v, const struct ui_tile *t, int n, struct rect r,
                    bool big, const char *title, const char *right);
+/* The big digits' scale for tiles t[0..n-1] in rects r: 2 when every value
+ * fits its tile at double width, else 1. */
+int ui_tiles_scale(const struct ui_tile *t, int n, const struct rect *r);
+/* Draws tiles t[0..n-1] in rects r (a row, left to right; no title): compact,
+ * a rule between two, or big at scale. */
+void ui_tiles_row(const struct ui_view *v, const struct ui_tile *t, int n, const struct rect *r,
+                  bool big, int scale);
 
 /* The SPEC 6.4 keys of s (channels, channel_total, pivots_by_pair, journeys,
  * and a "queues" array of s's queues by name, each with its "contacts" when

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "bigdigits.h"
 #include "draw_kit.h"
 #include "event.h"
 #include "figures.h"
@@ -78,22 +77,12 @@ static struct qpage *qpage(struct ui_view *v)
 
 /* ---- KPI tiles ----------------------------------------------------------- */
 
-struct tile {
-	const char *label;
-	char short_label[24];    /* for narrow tiles */
-	char value[32];
-	char detail[96];
-	char short_detail[32];
-	enum alert_severity sev;
-	bool calm_ok;            /* show a calm value in the ok role (agents free) */
-};
-
 /* The detail lines of a tile (win: the window, "15m"). */
 typedef void (*tile_detail_fn)(const struct ui_view *v, const struct snap_queue *q,
-                               const char *win, struct tile *t);
+                               const char *win, struct ui_tile *t);
 
 static void detail_waiting(const struct ui_view *v, const struct snap_queue *q,
-                           const char *win, struct tile *t)
+                           const char *win, struct ui_tile *t)
 {
 	(void)v, (void)win;
 	snprintf(t->detail, sizeof t->detail, "%lld offered today", (long long)q->today.c.offered);
@@ -102,7 +91,7 @@ static void detail_waiting(const struct ui_view *v, const struct snap_queue *q,
 }
 
 static void detail_longest(const struct ui_view *v, const struct snap_queue *q,
-                           const char *win, struct tile *t)
+                           const char *win, struct ui_tile *t)
 {
 	char a[16];
 	(void)v, (void)win;
@@ -112,7 +101,7 @@ static void detail_longest(const struct ui_view *v, const struct snap_queue *q,
 }
 
 static void detail_sl(const struct ui_view *v, const struct snap_queue *q, const char *win,
-                      struct tile *t)
+                      struct ui_tile *t)
 {
 	char a[16];
 	ui_fmt_pct(v, a, sizeof a, q->today.d.service_level_pct, false);
@@ -122,7 +111,7 @@ static void detail_sl(const struct ui_view *v, const struct snap_queue *q, const
 }
 
 static void detail_abandon(const struct ui_view *v, const struct snap_queue *q,
-                           const char *win, struct tile *t)
+                           const char *win, struct ui_tile *t)
 {
 	char a[16];
 	ui_fmt_pct(v, a, sizeof a, q->today.d.abandon_rate_pct, true);
@@ -132,7 +121,7 @@ static void detail_abandon(const struct ui_view *v, const struct snap_queue *q,
 }
 
 static void detail_asa(const struct ui_view *v, const struct snap_queue *q, const char *win,
-                       struct tile *t)
+                       struct ui_tile *t)
 {
 	char b[16];
 	ui_fmt_secs(v, b, sizeof b, q->today.d.asa_s);
@@ -141,7 +130,7 @@ static void detail_asa(const struct ui_view *v, const struct snap_queue *q, cons
 }
 
 static void detail_agents(const struct ui_view *v, const struct snap_queue *q,
-                          const char *win, struct tile *t)
+                          const char *win, struct ui_tile *t)
 {
 	(void)win;
 	snprintf(t->detail, sizeof t->detail, "of %d logged in %s %d on call",
@@ -171,12 +160,12 @@ static const struct tile_def {
 
 /* The tiles of queue q. */
 static void tiles_fill(const struct ui_view *v, const struct snapshot *s,
-                       const struct snap_queue *q, struct tile t[LAYOUT_TILES])
+                       const struct snap_queue *q, struct ui_tile t[LAYOUT_TILES])
 {
 	char win[16];
 
 	ui_fmt_window(win, sizeof win, s->window_s);
-	memset(t, 0, sizeof(struct tile) * LAYOUT_TILES);
+	memset(t, 0, sizeof(struct ui_tile) * LAYOUT_TILES);
 	for (int i = 0; i < LAYOUT_TILES; i++) {
 		const struct tile_def *d = &tile_defs[i];
 		double x = ui_fmt_figure(v, t[i].value, sizeof t[i].value, d->figure, q, d->fmt);
@@ -187,67 +176,6 @@ static void tiles_fill(const struct ui_view *v, const struct snapshot *s,
 		t[i].sev = ui_grade_of(d->grade ? d->grade : d->figure, q);
 		t[i].calm_ok = d->calm_ok && x > 0;
 	}
-}
-
-static enum role tile_role(const struct tile *t)
-{
-	return ui_sev_role(t->sev, t->calm_ok ? ROLE_OK : ROLE_TILE);
-}
-
-static void tile_compact(const struct ui_view *v, const struct tile *t, struct rect r)
-{
-	const char *label = textsafe_width(t->label) + 2 <= r.w ? t->label : t->short_label;
-	const char *detail = textsafe_width(t->detail) + 1 <= r.w ? t->detail : t->short_detail;
-	enum role role = tile_role(t);
-	char val[64];
-	int x = r.x + 1;
-
-	ui_put(v, r.y, x, r.w - 1, ROLE_LABEL, label);
-	snprintf(val, sizeof val, " %s ", t->value);
-	x += ui_put(v, r.y + 1, x, r.w - 3, role, val);
-	if (t->sev != SEV_OK)
-		ui_put(v, r.y + 1, x + 1, 1, role == ROLE_CRITICAL ? ROLE_CRITICAL : ROLE_WARNING,
-		    ui_sev_glyph(v, t->sev));
-	ui_put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, detail);
-}
-
-/* Attributes for big-digit blocks: the role's own background when it has one
- * (or is already reverse), else reverse video of its foreground. */
-static attr_t block_attr(const struct ui_view *v, enum role r)
-{
-	attr_t a = v->attr[r];
-	short fg = -1, bg = -1, nfg = -1, nbg = -1;
-
-	if (a & A_REVERSE)
-		return a;
-	if (PAIR_NUMBER(a) > 0)
-		pair_content((short)PAIR_NUMBER(a), &fg, &bg);
-	if (PAIR_NUMBER(v->attr[ROLE_NORMAL]) > 0)
-		pair_content((short)PAIR_NUMBER(v->attr[ROLE_NORMAL]), &nfg, &nbg);
-	return bg != -1 && bg != nbg ? a : a | A_REVERSE;
-}
-
-static void tile_big(const struct ui_view *v, const struct tile *t, struct rect r, int scale)
-{
-	enum role role = tile_role(t);
-	int dw = bigdigits_width(t->value, scale);
-	attr_t ba = block_attr(v, role);
-	char label[96];
-
-	snprintf(label, sizeof label, "%s",
-	         textsafe_width(t->label) + 4 <= r.w ? t->label : t->short_label);
-	for (char *p = label; *p; p++)
-		if (*p >= 'a' && *p <= 'z')
-			*p = (char)(*p - 'a' + 'A');
-	ui_put(v, r.y + 1, r.x + 1, r.w - 3, ROLE_LABEL, label);
-	if (t->sev != SEV_OK)
-		ui_put(v, r.y + 1, r.x + r.w - 2, 1, ui_sev_role(t->sev, ROLE_TILE), ui_sev_glyph(v, t->sev));
-	if (dw <= r.w - 2 && bigdigits_can_draw(t->value))
-		bigdigits_draw(stdscr, r.y + 2, r.x + (r.w - dw) / 2, t->value, scale, ba);
-	else
-		ui_put_center(v, r.y + 4, r.x, r.w, role, t->value);
-	ui_put_center(v, r.y + 7, r.x, r.w, ROLE_DIM,
-	           textsafe_width(t->detail) <= r.w ? t->detail : t->short_detail);
 }
 
 /* The group of the cursor's row, or NULL (a queue's row, or the total). */
@@ -265,28 +193,15 @@ static void draw_tiles(struct ui_view *v, const struct snapshot *s)
 	const struct layout *l = &v->lay;
 	const struct snap_group *g = cursor_group(v, s);
 	const struct snap_queue *q = g ? &g->q : ui_selected_queue(v, s);
-	struct tile t[LAYOUT_TILES];
-	int scale = 2;
+	struct ui_tile t[LAYOUT_TILES];
 
 	tiles_fill(v, s, q, t);
-	if (!l->big_tiles) {
-		for (int i = 0; i < LAYOUT_TILES; i++) {
-			tile_compact(v, &t[i], l->tile[i]);
-			if (i > 0)
-				for (int y = 0; y < l->tile[i].h; y++)
-					ui_put(v, l->tile[i].y + y, l->tile[i].x - 1, 1, ROLE_DIM,
-					    v->g->vline);
-		}
-		return;
-	}
+	if (l->big_tiles)
+		ui_section(v, l->tiles.y, l->tiles.x, l->tiles.w, ui_queue_label(q, !g && v->sel < 0),
+		           g ? "group" : v->sel < 0 ? "all queues" : "selected queue");
 	/* one scale for every tile: double-width pixels when all fit */
-	for (int i = 0; i < LAYOUT_TILES; i++)
-		if (bigdigits_width(t[i].value, 2) > l->tile[i].w - 4)
-			scale = 1;
-	ui_section(v, l->tiles.y, l->tiles.x, l->tiles.w, ui_queue_label(q, !g && v->sel < 0),
-	        g ? "group" : v->sel < 0 ? "all queues" : "selected queue");
-	for (int i = 0; i < LAYOUT_TILES; i++)
-		tile_big(v, &t[i], l->tile[i], scale);
+	ui_tiles_row(v, t, LAYOUT_TILES, l->tile, l->big_tiles,
+	             l->big_tiles ? ui_tiles_scale(t, LAYOUT_TILES, l->tile) : 2);
 }
 
 /* ---- queue table --------------------------------------------------------- */
