@@ -18,6 +18,7 @@
 #include "config.h"
 #include "exposition.h"
 #include "figures.h"
+#include "fixture_model.h"
 #include "model.h"
 #include "queuelog.h"
 #include "snapshot.h"
@@ -33,10 +34,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	setenv("TZ", "UTC", 1);
-	config_defaults(&f->cfg);
-	f->cfg.defaults.wrapup_s = 30;
-	f->m = model_new(&f->cfg);
+	fx_model_open(&f->cfg, &f->m, 30);
 	*state = f;
 	return 0;
 }
@@ -44,23 +42,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	model_free(f->m);
-	config_free(&f->cfg);
+	fx_model_close(&f->cfg, f->m);
 	free(f);
 	return 0;
 }
 
-static void feed(struct fixture *f, const char *fmt, ...)
-{
-	char line[512];
-	struct qevent ev;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	assert_int_equal(queuelog_parse(line, strlen(line), &ev), QL_EVENT);
-	model_apply(f->m, &ev);
-}
+/* Feeds one queue_log line, which must be an event. */
+#define feed(f, ...) assert_int_not_equal(fx_feed((f)->m, __VA_ARGS__), -1)
 
 /* Agent name's figures as of now. */
 static struct agent_figs figs(struct fixture *f, const char *name, int64_t now)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "fixture_model.h"
 #include "model.h"
 #include "queuelog.h"
 #include "snapshot.h"
@@ -25,10 +26,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	setenv("TZ", "UTC", 1);
-	tzset();
-	config_defaults(&f->cfg);
-	f->m = model_new(&f->cfg);
+	fx_model_open(&f->cfg, &f->m, 0);
 	*state = f;
 	return 0;
 }
@@ -36,25 +34,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	model_free(f->m);
-	config_free(&f->cfg);
+	fx_model_close(&f->cfg, f->m);
 	free(f);
 	return 0;
 }
 
 /* Feeds one queue_log line; returns what model_apply said (or -1 if not an event). */
-static int feed(struct fixture *f, const char *fmt, ...)
-{
-	char line[512];
-	struct qevent ev;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	if (queuelog_parse(line, strlen(line), &ev) != QL_EVENT)
-		return -1;
-	return model_apply(f->m, &ev);
-}
+#define feed(f, ...) fx_feed((f)->m, __VA_ARGS__)
 
 static size_t qidx(struct fixture *f, const char *name)
 {
@@ -531,7 +517,7 @@ static void test_forget_idle_names(void **state)
 {
 	struct fixture *f = *state;
 	struct agent_counts a, t;
-	const int64_t day = 86400;
+	const int day = 86400;       /* int: the lines are written with %d */
 	f->cfg.max_queues = 4;
 	f->cfg.stale_call_s = 3 * 86400;
 	feed(f, "%d|o1|old1|NONE|ENTERQUEUE||1|1", T0);

@@ -13,6 +13,7 @@
 #include <wchar.h>
 #include <curses.h>
 
+#include "fixture_screen.h"
 #include "panel_staffing.h"
 #include "staffing.h"
 #include "theme.h"
@@ -55,64 +56,11 @@ static void build(void)
 	view.sel = -1;
 }
 
-static const char *row(int y)
-{
-	static char out[4096];
-	wchar_t w[1024];
-	int n = mvwinnwstr(stdscr, y, 0, w, COLS < 1023 ? COLS : 1023);
-	if (n < 0)
-		n = 0;
-	w[n] = L'\0';
-	if (wcstombs(out, w, sizeof out) == (size_t)-1)
-		out[0] = '\0';
-	return out;
-}
-
-static int find_row(const char *a, const char *b)
-{
-	for (int y = 0; y < LINES; y++)
-		if (strstr(row(y), a) && (!b || strstr(row(y), b)))
-			return y;
-	return -1;
-}
-
-static void dump(void)
-{
-	for (int y = 0; y < LINES; y++)
-		print_message("|%s|\n", row(y));
-}
-
-static SCREEN *open_screen(int rows, int cols)
-{
-	SCREEN *scr = newterm("xterm-256color", fopen("/dev/null", "w"), fopen("/dev/null", "r"));
-	struct theme t;
-	char *path, *cause = NULL;
-	assert_non_null(scr);
-	set_term(scr);
-	resizeterm(rows, cols);
-	start_color();
-	use_default_colors();
-	path = theme_find(CCBOARD_SRCDIR "/themes/default.ini", NULL, &cause);
-	assert_non_null(path);
-	assert_int_equal(theme_load(&t, path, &cause), 0);
-	free(path);
-	ui_view_init(&view, true);
-	theme_apply(&t, theme_level_for(COLORS, has_colors(), NULL), view.attr);
-	return scr;
-}
-
-static void close_screen(SCREEN *scr)
-{
-	endwin();
-	delscreen(scr);
-	ui_view_free(&view);
-}
-
-/* The colour pair of the last character of text on row y (row() is UTF-8:
+/* The colour pair of the last character of text on row y (fx_row() is UTF-8:
  * columns are counted in characters). */
 static short pair_at(int y, const char *text)
 {
-	const char *r = row(y), *p = strstr(r, text);
+	const char *r = fx_row(y), *p = strstr(r, text);
 	int col = -1;
 	assert_non_null(p);
 	for (const char *c = r; c < p + strlen(text); c++)
@@ -123,74 +71,74 @@ static short pair_at(int y, const char *text)
 static void test_wide(void **state)
 {
 	(void)state;
-	SCREEN *scr = open_screen(30, 200);
+	SCREEN *scr = fx_open_screen(&view, NULL, 30, 200);
 	build();
 	erase();
 	panel_staffing(&view, &snap, (struct rect){ 2, 0, 10, 200 });
-	dump();
-	int y = find_row("Staffing", "now 15:45");
+	fx_dump_screen();
+	int y = fx_find_row("Staffing", "now 15:45", NULL);
 	assert_int_equal(y, 2);
-	assert_non_null(strstr(row(2), "next 16:00"));
-	assert_non_null(strstr(row(3), "Queue"));
-	assert_non_null(strstr(row(3), "SL next"));
-	assert_non_null(strstr(row(3), "Model"));
+	assert_non_null(strstr(fx_row(2), "next 16:00"));
+	assert_non_null(strstr(fx_row(3), "Queue"));
+	assert_non_null(strstr(fx_row(3), "SL next"));
+	assert_non_null(strstr(fx_row(3), "Model"));
 	/* sales: 20 Erlangs need erlang_c_required agents, 10 here */
 	const struct staff_interval *iv = &queues[1].staffing.iv[0];
 	char want[64];
-	int ys = find_row("sales", NULL);
+	int ys = fx_find_row("sales", NULL, NULL);
 	assert_true(ys > 3);
 	snprintf(want, sizeof want, " %d %*d %*s+%d ", iv->required_agents, 5, 10,
 	         iv->gap >= 10 ? 2 : 3, "", iv->gap);
-	if (!strstr(row(ys), want))
-		fail_msg("'%s' not in '%s'", want, row(ys));
-	assert_non_null(strstr(row(ys), "Erlang C"));
+	if (!strstr(fx_row(ys), want))
+		fail_msg("'%s' not in '%s'", want, fx_row(ys));
+	assert_non_null(strstr(fx_row(ys), "Erlang C"));
 	snprintf(want, sizeof want, "+%d", iv->gap);
 	assert_int_equal(pair_at(ys, want), PAIR_NUMBER(view.attr[ROLE_CRITICAL]));
 	/* billing has agents to spare: a negative gap, need in the ok role */
-	int yb = find_row("billing", NULL);
+	int yb = fx_find_row("billing", NULL, NULL);
 	assert_true(queues[0].staffing.iv[0].gap < 0);
 	snprintf(want, sizeof want, " %d    20 ", queues[0].staffing.iv[0].required_agents);
-	assert_non_null(strstr(row(yb), want));
+	assert_non_null(strstr(fx_row(yb), want));
 	want[strlen(want) - 7] = '\0';                      /* " 14": the need */
 	assert_int_equal(pair_at(yb, want), PAIR_NUMBER(view.attr[ROLE_OK]));
 	snprintf(want, sizeof want, " %d ", queues[0].staffing.iv[0].gap);
-	assert_non_null(strstr(row(yb), want));
-	assert_non_null(strstr(row(find_row("support", NULL)), "Erlang A"));
-	assert_int_equal(find_row("quiet", NULL), -1);   /* nothing known: not listed */
-	close_screen(scr);
+	assert_non_null(strstr(fx_row(yb), want));
+	assert_non_null(strstr(fx_row(fx_find_row("support", NULL, NULL)), "Erlang A"));
+	assert_int_equal(fx_find_row("quiet", NULL, NULL), -1);   /* nothing known: not listed */
+	fx_close_screen(scr, &view);
 }
 
 /* 40 columns: one interval, no model; 4 rows: "+N more"; a selection. */
 static void test_narrow_more_selected(void **state)
 {
 	(void)state;
-	SCREEN *scr = open_screen(24, 80);
+	SCREEN *scr = fx_open_screen(&view, NULL, 24, 80);
 	build();
 	erase();
 	panel_staffing(&view, &snap, (struct rect){ 0, 0, 4, 40 });
-	dump();
-	assert_non_null(strstr(row(1), "SL now"));
-	assert_null(strstr(row(1), "SL next"));
-	assert_null(strstr(row(1), "Model"));
-	assert_non_null(strstr(row(2), "billing"));
-	assert_non_null(strstr(row(3), "+2 more"));         /* sales and support */
+	fx_dump_screen();
+	assert_non_null(strstr(fx_row(1), "SL now"));
+	assert_null(strstr(fx_row(1), "SL next"));
+	assert_null(strstr(fx_row(1), "Model"));
+	assert_non_null(strstr(fx_row(2), "billing"));
+	assert_non_null(strstr(fx_row(3), "+2 more"));         /* sales and support */
 	erase();
 	view.sel = 1;                                       /* sales only */
 	panel_staffing(&view, &snap, (struct rect){ 0, 0, 6, 80 });
-	dump();
-	assert_true(find_row("sales", NULL) == 2);
-	assert_int_equal(find_row("billing", NULL), -1);
-	assert_int_equal(find_row("support", NULL), -1);
+	fx_dump_screen();
+	assert_true(fx_find_row("sales", NULL, NULL) == 2);
+	assert_int_equal(fx_find_row("billing", NULL, NULL), -1);
+	assert_int_equal(fx_find_row("support", NULL, NULL), -1);
 	/* nothing known anywhere */
 	erase();
 	view.sel = -1;
 	snap.queues = &queues[3];
 	snap.n_queues = 1;
 	panel_staffing(&view, &snap, (struct rect){ 0, 0, 4, 80 });
-	dump();
-	assert_non_null(strstr(row(0), "not known yet"));
-	assert_non_null(strstr(row(2), "no forecast yet"));
-	close_screen(scr);
+	fx_dump_screen();
+	assert_non_null(strstr(fx_row(0), "not known yet"));
+	assert_non_null(strstr(fx_row(2), "no forecast yet"));
+	fx_close_screen(scr, &view);
 }
 
 int main(void)

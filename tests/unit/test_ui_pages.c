@@ -18,6 +18,7 @@
 #include "contact.h"
 #include "contacts.h"
 #include "event.h"
+#include "fixture_screen.h"
 #include "pages.h"
 #include "theme.h"
 #include "ui_draw.h"
@@ -117,38 +118,11 @@ static void teardown_contacts(void)
 	ct = NULL;
 }
 
-/* Row y of the screen as UTF-8. */
-static const char *row(int y)
-{
-	static char out[4096];
-	wchar_t w[1024];
-	int n = mvwinnwstr(stdscr, y, 0, w, COLS < 1023 ? COLS : 1023);
-
-	if (n < 0)
-		n = 0;
-	w[n] = L'\0';
-	if (wcstombs(out, w, sizeof out) == (size_t)-1)
-		out[0] = '\0';
-	return out;
-}
-
-/* The row holding all of the given strings (NULL: any), or -1. */
-static int find_row(const char *a, const char *b, const char *c)
-{
-	for (int y = 0; y < LINES; y++) {
-		const char *r = row(y);
-
-		if (strstr(r, a) && (!b || strstr(r, b)) && (!c || strstr(r, c)))
-			return y;
-	}
-	return -1;
-}
-
 /* True when no cell holds an escape, a caret form or a leftover of one. */
 static bool screen_inert(void)
 {
 	for (int y = 0; y < LINES; y++) {
-		const char *r = row(y);
+		const char *r = fx_row(y);
 
 		if (strchr(r, '\x1b') || strchr(r, '\x07') || strstr(r, "^[") || strstr(r, "[31m") ||
 		    strstr(r, "[2J") || strstr(r, "pwned"))
@@ -157,48 +131,15 @@ static bool screen_inert(void)
 	return true;
 }
 
-static void dump_screen(void)
-{
-	for (int y = 0; y < LINES; y++)
-		print_message("|%s|\n", row(y));
-}
-
-static SCREEN *open_screen(int rows, int cols)
-{
-	SCREEN *scr = newterm("xterm-256color", fopen("/dev/null", "w"), fopen("/dev/null", "r"));
-	struct theme t;
-	char *path, *cause = NULL;
-
-	assert_non_null(scr);
-	set_term(scr);
-	resizeterm(rows, cols);
-	start_color();
-	use_default_colors();
-	path = theme_find(CCBOARD_SRCDIR "/themes/default.ini", NULL, &cause);
-	assert_non_null(path);
-	assert_int_equal(theme_load(&t, path, &cause), 0);
-	free(path);
-	ui_view_init(&view, true);
-	theme_apply(&t, theme_level_for(COLORS, has_colors(), NULL), view.attr);
-	return scr;
-}
-
-static void close_screen(SCREEN *scr)
-{
-	endwin();
-	delscreen(scr);
-	ui_view_free(&view);
-}
-
 /* Draws page (by name) at rows x cols. */
 static SCREEN *draw_page(const char *name, int rows, int cols)
 {
-	SCREEN *scr = open_screen(rows, cols);
+	SCREEN *scr = fx_open_screen(&view, NULL, rows, cols);
 
 	view.page = ui_page_find(name);
 	assert_true(view.page > 0);
 	ui_draw_screen(&view, &snap);
-	dump_screen();
+	fx_dump_screen();
 	return scr;
 }
 
@@ -227,30 +168,30 @@ static void test_channels_80x24(void **state)
 	build();
 	scr = draw_page("channels", 24, 80);
 	/* tiles of the total: CSAT 3 of 12 satisfied = 25 %, critical */
-	y = find_row("CSAT", "NPS", "FCR");
+	y = fx_find_row("CSAT", "NPS", "FCR");
 	assert_true(y > 0);
-	assert_non_null(strstr(row(y + 1), "25%"));
-	assert_non_null(strstr(row(y + 1), "\u2716"));
-	assert_non_null(strstr(row(y + 2), "12 answers"));
+	assert_non_null(strstr(fx_row(y + 1), "25%"));
+	assert_non_null(strstr(fx_row(y + 1), "\u2716"));
+	assert_non_null(strstr(fx_row(y + 2), "12 answers"));
 	/* the table: chat 13 created, 12 unanswered of 13 open, CSAT 25 % critical */
-	y = find_row("Channel", "Open", "CSAT");
+	y = fx_find_row("Channel", "Open", "CSAT");
 	assert_true(y > 0);
-	assert_true(find_row(" chat ", " 13 ", "25%") > y);
-	assert_non_null(strstr(row(find_row(" chat ", NULL, NULL)), "\u2716"));
-	assert_true(find_row(" email ", " 3 ", NULL) > y);   /* E1, E2, E3 */
-	assert_true(find_row(" sms ", NULL, NULL) > y);
-	assert_true(find_row(" voice ", " 3 ", NULL) > find_row(" sms ", NULL, NULL));
-	assert_true(find_row("Total", " 20 ", NULL) > find_row(" voice ", NULL, NULL));
+	assert_true(fx_find_row(" chat ", " 13 ", "25%") > y);
+	assert_non_null(strstr(fx_row(fx_find_row(" chat ", NULL, NULL)), "\u2716"));
+	assert_true(fx_find_row(" email ", " 3 ", NULL) > y);   /* E1, E2, E3 */
+	assert_true(fx_find_row(" sms ", NULL, NULL) > y);
+	assert_true(fx_find_row(" voice ", " 3 ", NULL) > fx_find_row(" sms ", NULL, NULL));
+	assert_true(fx_find_row("Total", " 20 ", NULL) > fx_find_row(" voice ", NULL, NULL));
 	/* fewer columns at 80: the replies per resolution are left out */
-	assert_int_equal(find_row("Replies/res", NULL, NULL), -1);
-	assert_int_equal(find_row("Rep/R", NULL, NULL), -1);
+	assert_int_equal(fx_find_row("Replies/res", NULL, NULL), -1);
+	assert_int_equal(fx_find_row("Rep/R", NULL, NULL), -1);
 	/* reasons: the most frequent first, the escape gone */
-	assert_true(find_row("Top reasons today", NULL, NULL) > y);
-	assert_true(find_row("chat", "billing 12", "returns 1") > 0);
-	assert_true(find_row("email", "returns 2", "billing 1") > 0);
-	assert_true(find_row("sms", " ? 1", NULL) > 0);   /* a reason that was only an escape */
+	assert_true(fx_find_row("Top reasons today", NULL, NULL) > y);
+	assert_true(fx_find_row("chat", "billing 12", "returns 1") > 0);
+	assert_true(fx_find_row("email", "returns 2", "billing 1") > 0);
+	assert_true(fx_find_row("sms", " ? 1", NULL) > 0);   /* a reason that was only an escape */
 	assert_true(screen_inert());
-	close_screen(scr);
+	fx_close_screen(scr, &view);
 	teardown_contacts();
 }
 
@@ -265,20 +206,20 @@ static void test_channels_big(void **state)
 		int y;
 
 		/* big tiles under a section title; every column at 220 */
-		assert_true(find_row("Customer's voice", "all channels", NULL) == 1);
-		assert_true(find_row("CSAT", "NPS", "FIRST CONTACT RESOLUTION") == 2);
-		assert_true(find_row("Created", "Unanswered", "In target") > 2);
+		assert_true(fx_find_row("Customer's voice", "all channels", NULL) == 1);
+		assert_true(fx_find_row("CSAT", "NPS", "FIRST CONTACT RESOLUTION") == 2);
+		assert_true(fx_find_row("Created", "Unanswered", "In target") > 2);
 		if (sizes[i][1] == 220)
-			assert_true(find_row("Resolution", "Replies/res", "CES") > 2);
-		assert_true(find_row(" chat ", " 13 ", "25%") > 2);
+			assert_true(fx_find_row("Resolution", "Replies/res", "CES") > 2);
+		assert_true(fx_find_row(" chat ", " 13 ", "25%") > 2);
 		/* room for the window's table too, without the live columns */
-		y = find_row("Channels, last 15m", NULL, NULL);
-		assert_true(y > find_row("Channels today", NULL, NULL));
-		assert_int_equal(find_row("Channel", "Created", "Unanswered"), y - 7);
-		assert_non_null(strstr(row(y + 1), "Created"));
-		assert_null(strstr(row(y + 1), "Open"));
+		y = fx_find_row("Channels, last 15m", NULL, NULL);
+		assert_true(y > fx_find_row("Channels today", NULL, NULL));
+		assert_int_equal(fx_find_row("Channel", "Created", "Unanswered"), y - 7);
+		assert_non_null(strstr(fx_row(y + 1), "Created"));
+		assert_null(strstr(fx_row(y + 1), "Open"));
 		assert_true(screen_inert());
-		close_screen(scr);
+		fx_close_screen(scr, &view);
 	}
 	teardown_contacts();
 }
@@ -294,27 +235,27 @@ static void test_customers(void **state)
 		int y;
 
 		/* the pivots, both while the earlier contact was unanswered */
-		assert_true(find_row("Pivots between channels", "2 today, 2 while unanswered", NULL) > 0);
-		assert_true(find_row("email \u2192 chat", "1 today \u00b7 0 in 15m", NULL) > 0);
-		assert_true(find_row("sms \u2192 email", "1 today \u00b7 1 in 15m", NULL) > 0);
+		assert_true(fx_find_row("Pivots between channels", "2 today, 2 while unanswered", NULL) > 0);
+		assert_true(fx_find_row("email \u2192 chat", "1 today \u00b7 0 in 15m", NULL) > 0);
+		assert_true(fx_find_row("sms \u2192 email", "1 today \u00b7 1 in 15m", NULL) > 0);
 		/* journeys, latest first: the customer with an escape in the id, then E1's */
-		y = find_row("Journeys", "2 customers", NULL);
+		y = fx_find_row("Journeys", "2 customers", NULL);
 		assert_true(y > 0);
-		assert_true(find_row("\u20269999", "sms 12:01 \u2192 email 12:02", "open") == y + 1);
-		assert_true(find_row("\u20262072", "email 08:00 \u2192 chat 10:00", "replied") == y + 2);
+		assert_true(fx_find_row("\u20269999", "sms 12:01 \u2192 email 12:02", "open") == y + 1);
+		assert_true(fx_find_row("\u20262072", "email 08:00 \u2192 chat 10:00", "replied") == y + 2);
 		/* the callback list, oldest first */
-		y = find_row("Call back, oldest first", "2 callers", NULL);
+		y = fx_find_row("Call back, oldest first", "2 callers", NULL);
 		assert_true(y > 0);
-		assert_true(find_row("\u20260003", "support", "08:35") == y + 1);
-		assert_non_null(strstr(row(y + 1), "waited 5:00"));
-		assert_non_null(strstr(row(y + 1), "1 try"));
-		assert_true(find_row("\u20260001", "sales", "09:00") == y + 2);
-		assert_non_null(strstr(row(y + 2), "waited 1:30"));
-		assert_non_null(strstr(row(y + 2), "2 tries"));
+		assert_true(fx_find_row("\u20260003", "support", "08:35") == y + 1);
+		assert_non_null(strstr(fx_row(y + 1), "waited 5:00"));
+		assert_non_null(strstr(fx_row(y + 1), "1 try"));
+		assert_true(fx_find_row("\u20260001", "sales", "09:00") == y + 2);
+		assert_non_null(strstr(fx_row(y + 2), "waited 1:30"));
+		assert_non_null(strstr(fx_row(y + 2), "2 tries"));
 		/* masked: no whole id anywhere */
-		assert_int_equal(find_row("+1555", NULL, NULL), -1);
+		assert_int_equal(fx_find_row("+1555", NULL, NULL), -1);
 		assert_true(screen_inert());
-		close_screen(scr);
+		fx_close_screen(scr, &view);
 	}
 	teardown_contacts();
 }
@@ -333,21 +274,21 @@ static void test_selected_queue(void **state)
 	q.display = "Email team";
 	snap.queues = &q;
 	snap.n_queues = 1;
-	scr = open_screen(24, 80);
+	scr = fx_open_screen(&view, NULL, 24, 80);
 	view.page = ui_page_find("channels");
 	ui_draw_screen(&view, &snap);                         /* learns the queues' names */
 	assert_true(ui_view_key(&view, '\t'));
 	ui_draw_screen(&view, &snap);
-	dump_screen();
-	y = find_row("CSAT", "NPS", "FCR");
-	assert_non_null(strstr(row(y + 1), "\u2013"));       /* no survey on email */
-	assert_null(strstr(row(y + 1), "25%"));
-	assert_non_null(strstr(row(y + 2), "3 contacts"));    /* FCR from repeats */
-	y = find_row("Email team", " 3 ", NULL);
-	assert_true(y > find_row("Total", NULL, NULL));
-	assert_non_null(strstr(row(y), "\u25b6"));
-	assert_int_equal(find_row("showing Email team", NULL, NULL), LINES - 1);
-	close_screen(scr);
+	fx_dump_screen();
+	y = fx_find_row("CSAT", "NPS", "FCR");
+	assert_non_null(strstr(fx_row(y + 1), "\u2013"));       /* no survey on email */
+	assert_null(strstr(fx_row(y + 1), "25%"));
+	assert_non_null(strstr(fx_row(y + 2), "3 contacts"));    /* FCR from repeats */
+	y = fx_find_row("Email team", " 3 ", NULL);
+	assert_true(y > fx_find_row("Total", NULL, NULL));
+	assert_non_null(strstr(fx_row(y), "\u25b6"));
+	assert_int_equal(fx_find_row("showing Email team", NULL, NULL), LINES - 1);
+	fx_close_screen(scr, &view);
 	teardown_contacts();
 }
 
@@ -366,24 +307,24 @@ static void test_tab_reaches_contact_queues(void **state)
 	q.display = "Email team";
 	snap.queues = &q;
 	snap.n_queues = 1;
-	scr = open_screen(24, 80);
+	scr = fx_open_screen(&view, NULL, 24, 80);
 	view.page = ui_page_find("channels");
 	ui_draw_screen(&view, &snap);
 	assert_true(ui_view_key(&view, '\t'));               /* email, the voice queue */
 	assert_true(ui_view_key(&view, '\t'));               /* chat, contacts only */
 	ui_draw_screen(&view, &snap);
-	dump_screen();
+	fx_dump_screen();
 	assert_string_equal(view.sel_name, "chat");
-	assert_int_equal(find_row("showing chat", NULL, NULL), LINES - 1);
-	y = find_row("\u25b6", "chat", " 13 ");               /* its row: 13 chats created */
-	assert_true(y > find_row("Total", NULL, NULL));
-	y = find_row("CSAT", "NPS", "FCR");
-	assert_non_null(strstr(row(y + 1), "25%"));           /* the chat surveys */
+	assert_int_equal(fx_find_row("showing chat", NULL, NULL), LINES - 1);
+	y = fx_find_row("\u25b6", "chat", " 13 ");               /* its row: 13 chats created */
+	assert_true(y > fx_find_row("Total", NULL, NULL));
+	y = fx_find_row("CSAT", "NPS", "FCR");
+	assert_non_null(strstr(fx_row(y + 1), "25%"));           /* the chat surveys */
 	/* the voice board has no row for it: the total there */
 	view.page = ui_page_find("queues");
 	ui_draw_screen(&view, &snap);
-	assert_true(find_row("showing Total", NULL, NULL) == LINES - 1);
-	close_screen(scr);
+	assert_true(fx_find_row("showing Total", NULL, NULL) == LINES - 1);
+	fx_close_screen(scr, &view);
 	teardown_contacts();
 }
 
@@ -396,15 +337,15 @@ static void test_customers_60x16(void **state)
 	(void)state;
 	build();
 	scr = draw_page("customers", 16, 60);
-	y = find_row("Call back", "2 callers", NULL);
+	y = fx_find_row("Call back", "2 callers", NULL);
 	assert_true(y > 0);
-	assert_true(find_row("\u20260003", "waited 5:00", "1 try") == y + 1);
-	assert_true(find_row("\u20260001", "waited 1:30", "2 tries") == y + 2);
+	assert_true(fx_find_row("\u20260003", "waited 5:00", "1 try") == y + 1);
+	assert_true(fx_find_row("\u20260001", "waited 1:30", "2 tries") == y + 2);
 	assert_int_equal(y + 3, LINES - 1);                   /* then the footer */
-	assert_true(find_row("q quit", NULL, NULL) == LINES - 1);
+	assert_true(fx_find_row("q quit", NULL, NULL) == LINES - 1);
 	for (int r = 1; r < LINES - 1; r++)
-		assert_true(row(r)[0] == ' ' || strncmp(row(r), "\u2500", 3) == 0);
-	close_screen(scr);
+		assert_true(fx_row(r)[0] == ' ' || strncmp(fx_row(r), "\u2500", 3) == 0);
+	fx_close_screen(scr, &view);
 	teardown_contacts();
 }
 
@@ -423,21 +364,21 @@ static void test_mask_off_and_ascii(void **state)
 	cfg.mask_customers = false;
 	snap.cfg = &cfg;
 	scr = draw_page("customers", 24, 80);
-	y = find_row("Journeys", NULL, NULL);
-	assert_true(find_row("+15550009999", "sms 12:01", "open") == y + 1);
-	assert_true(find_row("+15550182072", "email 08:00", "replied") == y + 2);
-	assert_true(find_row("+15550170001", "sales", "2 tries") > y);
+	y = fx_find_row("Journeys", NULL, NULL);
+	assert_true(fx_find_row("+15550009999", "sms 12:01", "open") == y + 1);
+	assert_true(fx_find_row("+15550182072", "email 08:00", "replied") == y + 2);
+	assert_true(fx_find_row("+15550170001", "sales", "2 tries") > y);
 	assert_true(screen_inert());
-	close_screen(scr);
+	fx_close_screen(scr, &view);
 	snap.cfg = NULL;
-	scr = open_screen(24, 80);
+	scr = fx_open_screen(&view, NULL, 24, 80);
 	ui_view_init(&view, false);       /* ASCII glyphs */
 	view.page = ui_page_find("customers");
 	ui_draw_screen(&view, &snap);
-	dump_screen();
-	assert_true(find_row("...2072", "email 08:00 -> chat 10:00", "replied") > 0);
-	assert_int_equal(find_row("+15550182072", NULL, NULL), -1);
-	close_screen(scr);
+	fx_dump_screen();
+	assert_true(fx_find_row("...2072", "email 08:00 -> chat 10:00", "replied") > 0);
+	assert_int_equal(fx_find_row("+15550182072", NULL, NULL), -1);
+	fx_close_screen(scr, &view);
 	config_free(&cfg);
 	teardown_contacts();
 }
@@ -459,12 +400,12 @@ static void test_callbacks_of_selected_queue(void **state)
 	scr = draw_page("customers", 24, 80);
 	assert_true(ui_view_key(&view, '\t'));
 	ui_draw_screen(&view, &snap);
-	dump_screen();
-	y = find_row("Call back, oldest first", "Sales", "1 caller");
+	fx_dump_screen();
+	y = fx_find_row("Call back, oldest first", "Sales", "1 caller");
 	assert_true(y > 0);
-	assert_true(find_row("\u20260001", "Sales", "2 tries") == y + 1);
-	assert_int_equal(find_row("\u20260003", NULL, NULL), -1);
-	close_screen(scr);
+	assert_true(fx_find_row("\u20260001", "Sales", "2 tries") == y + 1);
+	assert_int_equal(fx_find_row("\u20260003", NULL, NULL), -1);
+	fx_close_screen(scr, &view);
 	teardown_contacts();
 }
 
@@ -485,14 +426,14 @@ static void test_calls_only(void **state)
 	snap.total.name = "total";
 	snap.contacts = ct;
 	scr = draw_page("channels", 24, 80);
-	assert_true(find_row("no contact event yet", NULL, NULL) > 0);
-	close_screen(scr);
+	assert_true(fx_find_row("no contact event yet", NULL, NULL) > 0);
+	fx_close_screen(scr, &view);
 	scr = draw_page("customers", 24, 80);
-	assert_true(find_row("no contact event yet", NULL, NULL) > 0);
-	y = find_row("Call back, oldest first", "1 caller", NULL);
+	assert_true(fx_find_row("no contact event yet", NULL, NULL) > 0);
+	y = fx_find_row("Call back, oldest first", "1 caller", NULL);
 	assert_true(y > 0);
-	assert_true(find_row("\u20260001", "sales", "waited 0:45") == y + 1);
-	close_screen(scr);
+	assert_true(fx_find_row("\u20260001", "sales", "waited 0:45") == y + 1);
+	fx_close_screen(scr, &view);
 	teardown_contacts();
 }
 

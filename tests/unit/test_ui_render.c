@@ -14,6 +14,7 @@
 #include <curses.h>
 
 #include "figures.h"
+#include "fixture_screen.h"
 #include "pages.h"
 #include "theme.h"
 #include "ui_draw.h"
@@ -168,117 +169,55 @@ static void build_snapshot(void)
 	snap.n_sources = 1;
 }
 
-/* Row y of the screen as UTF-8. */
-static const char *row(int y)
-{
-	static char out[4096];
-	wchar_t w[1024];
-	int n = mvwinnwstr(stdscr, y, 0, w, COLS < 1023 ? COLS : 1023);
-
-	if (n < 0)
-		n = 0;
-	w[n] = L'\0';
-	if (wcstombs(out, w, sizeof out) == (size_t)-1)
-		out[0] = '\0';
-	return out;
-}
-
-/* The row holding all of the given strings, or -1. */
-static int find_row(const char *a, const char *b, const char *c)
-{
-	for (int y = 0; y < LINES; y++) {
-		const char *r = row(y);
-
-		if (strstr(r, a) && (!b || strstr(r, b)) && (!c || strstr(r, c)))
-			return y;
-	}
-	return -1;
-}
-
-static void dump_screen(void)
-{
-	for (int y = 0; y < LINES; y++)
-		print_message("|%s|\n", row(y));
-}
-
-static SCREEN *open_screen(FILE *out, int rows, int cols)
-{
-	FILE *in = fopen("/dev/null", "r");
-	SCREEN *scr = newterm("xterm-256color", out, in);
-	struct theme t;
-	char *path, *cause = NULL;
-
-	assert_non_null(scr);
-	set_term(scr);
-	resizeterm(rows, cols);
-	start_color();
-	use_default_colors();
-	path = theme_find(CCBOARD_SRCDIR "/themes/default.ini", NULL, &cause);
-	assert_non_null(path);
-	assert_int_equal(theme_load(&t, path, &cause), 0);
-	free(path);
-	ui_view_init(&view, true);
-	theme_apply(&t, theme_level_for(COLORS, has_colors(), NULL), view.attr);
-	snprintf(view.theme_name, sizeof view.theme_name, "%s", t.name);
-	return scr;
-}
-
-static void close_screen(SCREEN *scr)
-{
-	endwin();
-	delscreen(scr);
-	ui_view_free(&view);
-}
-
 static void test_80x24_every_panel(void **state)
 {
 	FILE *out = fopen("/dev/null", "w");
-	SCREEN *scr = open_screen(out, 24, 80);
+	SCREEN *scr = fx_open_screen(&view, out, 24, 80);
 	int y, ysales, ytotal;
 
 	(void)state;
 	build_snapshot();
 	ui_draw_screen(&view, &snap);
-	dump_screen();
+	fx_dump_screen();
 	/* header: site, SLA, source health, clock, alert count */
-	assert_int_equal(find_row("Acme Support", "SLA 80/20", "15:59:59"), 0);
-	assert_int_equal(find_row("queue_log following", NULL, NULL), 0);
-	assert_int_equal(find_row("1 alert", NULL, NULL), 0);   /* one not acknowledged */
+	assert_int_equal(fx_find_row("Acme Support", "SLA 80/20", "15:59:59"), 0);
+	assert_int_equal(fx_find_row("queue_log following", NULL, NULL), 0);
+	assert_int_equal(fx_find_row("1 alert", NULL, NULL), 0);   /* one not acknowledged */
 	/* tiles of the total: waiting 5, longest 1:35, SL 80% */
-	y = find_row("Waiting", "Longest", "Available");
+	y = fx_find_row("Waiting", "Longest", "Available");
 	assert_int_equal(y, 1);
-	assert_non_null(strstr(row(2), " 5 "));
-	assert_non_null(strstr(row(2), "1:35"));
-	assert_non_null(strstr(row(2), "80%"));
+	assert_non_null(strstr(fx_row(2), " 5 "));
+	assert_non_null(strstr(fx_row(2), "1:35"));
+	assert_non_null(strstr(fx_row(2), "80%"));
 	/* the queue table: heading, rows with live and window figures, total */
-	assert_true(find_row("Queue", "Wait", "Longest") > 2);
-	ysales = find_row("Sales", "1:35", "71%");
+	assert_true(fx_find_row("Queue", "Wait", "Longest") > 2);
+	ysales = fx_find_row("Sales", "1:35", "71%");
 	assert_true(ysales > 0);
-	assert_non_null(strstr(row(ysales), "29%"));       /* 10 of 35 abandoned */
-	assert_non_null(strstr(row(ysales), "\u2716"));    /* critical marker */
-	assert_true(find_row("Support", "85%", NULL) > ysales);
-	assert_true(find_row("billing", NULL, NULL) > 0);
-	ytotal = find_row("Total", "80%", NULL);
+	assert_non_null(strstr(fx_row(ysales), "29%"));       /* 10 of 35 abandoned */
+	assert_non_null(strstr(fx_row(ysales), "\u2716"));    /* critical marker */
+	assert_true(fx_find_row("Support", "85%", NULL) > ysales);
+	assert_true(fx_find_row("billing", NULL, NULL) > 0);
+	ytotal = fx_find_row("Total", "80%", NULL);
 	assert_true(ytotal > ysales);
-	assert_non_null(strstr(row(ytotal), "\u25b6"));    /* the total is selected */
+	assert_non_null(strstr(fx_row(ytotal), "\u25b6"));    /* the total is selected */
 	/* bottom panels */
-	assert_true(find_row("Today by 15 min", NULL, NULL) > ytotal);
-	assert_true(find_row("Calls", NULL, NULL) > ytotal);
-	assert_true(find_row("Agents", "15 logged in", NULL) > ytotal);
-	assert_true(find_row("Avail", "Blake", "30s") > 0);
-	assert_true(find_row("On call", "Alex", "3m") > 0);
-	assert_true(find_row("Alerts", "2 active", NULL) > ytotal);
-	assert_true(find_row("15:57:54", "for 2m", "Sales") > 0);
-	assert_true(find_row("service level 71% below 80%", NULL, NULL) > 0);
-	assert_true(find_row("(acknowledged)", NULL, NULL) > 0);
-	assert_int_equal(find_row("q", "quit", "help"), 23);
+	assert_true(fx_find_row("Today by 15 min", NULL, NULL) > ytotal);
+	assert_true(fx_find_row("Calls", NULL, NULL) > ytotal);
+	assert_true(fx_find_row("Agents", "15 logged in", NULL) > ytotal);
+	assert_true(fx_find_row("Avail", "Blake", "30s") > 0);
+	assert_true(fx_find_row("On call", "Alex", "3m") > 0);
+	assert_true(fx_find_row("Alerts", "2 active", NULL) > ytotal);
+	assert_true(fx_find_row("15:57:54", "for 2m", "Sales") > 0);
+	assert_true(fx_find_row("service level 71% below 80%", NULL, NULL) > 0);
+	assert_true(fx_find_row("(acknowledged)", NULL, NULL) > 0);
+	assert_int_equal(fx_find_row("q", "quit", "help"), 23);
 	/* external text reached the screen inert */
 	for (y = 0; y < LINES; y++) {
-		assert_null(strchr(row(y), '\x1b'));
-		assert_null(strchr(row(y), '\x07'));
+		assert_null(strchr(fx_row(y), '\x1b'));
+		assert_null(strchr(fx_row(y), '\x07'));
 	}
-	assert_true(find_row("Dana?", NULL, NULL) > 0);
-	close_screen(scr);
+	assert_true(fx_find_row("Dana?", NULL, NULL) > 0);
+	fx_close_screen(scr, &view);
 	fclose(out);
 }
 
@@ -288,34 +227,34 @@ static void test_80x24_every_panel(void **state)
 static void test_agents_view(void **state)
 {
 	FILE *out = fopen("/dev/null", "w");
-	SCREEN *scr = open_screen(out, 24, 80);
+	SCREEN *scr = fx_open_screen(&view, out, 24, 80);
 	int y;
 
 	(void)state;
 	build_snapshot();
 	view.page = ui_page_find("agents");
 	ui_draw_screen(&view, &snap);
-	dump_screen();
-	assert_true(find_row("Agents", "6 of 6", NULL) > 0);
-	y = find_row("Off", "Fay", "40m");
-	assert_true(y > find_row("Eli", NULL, NULL));     /* by name */
-	assert_non_null(strstr(row(y), " 7 "));
+	fx_dump_screen();
+	assert_true(fx_find_row("Agents", "6 of 6", NULL) > 0);
+	y = fx_find_row("Off", "Fay", "40m");
+	assert_true(y > fx_find_row("Eli", NULL, NULL));     /* by name */
+	assert_non_null(strstr(fx_row(y), " 7 "));
 	for (int i = 0; i < 6; i++)                        /* each state, then the logged off */
 		ui_view_key(&view, 'f');
 	ui_draw_screen(&view, &snap);
-	dump_screen();
-	assert_true(find_row("1 of 1 ", "logged off", NULL) > 0);
-	assert_true(find_row("Fay", NULL, NULL) > 0);
-	assert_int_equal(find_row("Alex", NULL, NULL), -1);
+	fx_dump_screen();
+	assert_true(fx_find_row("1 of 1 ", "logged off", NULL) > 0);
+	assert_true(fx_find_row("Fay", NULL, NULL) > 0);
+	assert_int_equal(fx_find_row("Alex", NULL, NULL), -1);
 	ui_view_key(&view, 'f');
 	ui_view_key(&view, '?');
 	ui_draw_screen(&view, &snap);
-	dump_screen();
-	assert_true(find_row("Agents: keys", NULL, NULL) > 0);
-	assert_int_equal(find_row("select a queue", NULL, NULL), -1);
-	assert_true(find_row("Up Down", "scroll a row", NULL) > 0);
-	assert_true(find_row("the logged off", NULL, NULL) > 0);
-	close_screen(scr);
+	fx_dump_screen();
+	assert_true(fx_find_row("Agents: keys", NULL, NULL) > 0);
+	assert_int_equal(fx_find_row("select a queue", NULL, NULL), -1);
+	assert_true(fx_find_row("Up Down", "scroll a row", NULL) > 0);
+	assert_true(fx_find_row("the logged off", NULL, NULL) > 0);
+	fx_close_screen(scr, &view);
 	fclose(out);
 }
 
@@ -324,7 +263,7 @@ static void test_agents_view(void **state)
 static void test_group_tiles_and_home(void **state)
 {
 	FILE *out = fopen("/dev/null", "w");
-	SCREEN *scr = open_screen(out, 24, 80);
+	SCREEN *scr = fx_open_screen(&view, out, 24, 80);
 	static struct snap_group group;
 	static int group_members[2] = { 1, 2 };
 
@@ -340,28 +279,28 @@ static void test_group_tiles_and_home(void **state)
 	ui_draw_screen(&view, &snap);
 	assert_true(ui_view_key(&view, KEY_DOWN));          /* the total, then the group's row */
 	ui_draw_screen(&view, &snap);
-	dump_screen();
-	assert_true(find_row("\u25b6", "EMEA", NULL) > 0);
-	assert_non_null(strstr(row(2), " 9 "));
-	assert_non_null(strstr(row(2), "3:20"));
-	assert_true(find_row("showing EMEA", NULL, NULL) > 0 || find_row("EMEA", NULL, NULL) > 0);
+	fx_dump_screen();
+	assert_true(fx_find_row("\u25b6", "EMEA", NULL) > 0);
+	assert_non_null(strstr(fx_row(2), " 9 "));
+	assert_non_null(strstr(fx_row(2), "3:20"));
+	assert_true(fx_find_row("showing EMEA", NULL, NULL) > 0 || fx_find_row("EMEA", NULL, NULL) > 0);
 	assert_true(ui_view_key(&view, KEY_DOWN));          /* a queue of the group */
 	assert_true(ui_view_key(&view, KEY_HOME));
 	ui_draw_screen(&view, &snap);
-	dump_screen();
-	assert_non_null(strstr(row(2), " 5 "));
-	assert_non_null(strstr(row(2), "1:35"));
-	assert_true(find_row("\u25b6", "Total", NULL) > 0);
+	fx_dump_screen();
+	assert_non_null(strstr(fx_row(2), " 5 "));
+	assert_non_null(strstr(fx_row(2), "1:35"));
+	assert_true(fx_find_row("\u25b6", "Total", NULL) > 0);
 	snap.groups = NULL;
 	snap.n_groups = 0;
-	close_screen(scr);
+	fx_close_screen(scr, &view);
 	fclose(out);
 }
 
 static void test_selection_moves_tiles(void **state)
 {
 	FILE *out = fopen("/dev/null", "w");
-	SCREEN *scr = open_screen(out, 24, 80);
+	SCREEN *scr = fx_open_screen(&view, out, 24, 80);
 
 	(void)state;
 	build_snapshot();
@@ -370,10 +309,10 @@ static void test_selection_moves_tiles(void **state)
 	assert_true(ui_view_key(&view, '\t'));   /* -> sales */
 	ui_draw_screen(&view, &snap);
 	assert_string_equal(view.sel_name, "sales");
-	assert_true(find_row("showing Sales", NULL, NULL) == 23);
-	assert_non_null(strstr(row(2), " 3 "));         /* sales has 3 waiting */
-	assert_non_null(strstr(row(2), "71%"));
-	assert_non_null(strstr(row(find_row("Sales", "1:35", NULL)), "\u25b6"));
+	assert_true(fx_find_row("showing Sales", NULL, NULL) == 23);
+	assert_non_null(strstr(fx_row(2), " 3 "));         /* sales has 3 waiting */
+	assert_non_null(strstr(fx_row(2), "71%"));
+	assert_non_null(strstr(fx_row(fx_find_row("Sales", "1:35", NULL)), "\u25b6"));
 	/* selection follows the name when the queue list changes */
 	snap.queues = &queues[1];
 	snap.n_queues = 2;
@@ -382,20 +321,20 @@ static void test_selection_moves_tiles(void **state)
 	assert_true(ui_view_key(&view, KEY_BTAB));
 	ui_draw_screen(&view, &snap);
 	assert_int_equal(view.sel, -1);
-	assert_true(find_row("showing Total", NULL, NULL) == 23);
+	assert_true(fx_find_row("showing Total", NULL, NULL) == 23);
 	/* help */
 	assert_true(ui_view_key(&view, '?'));
 	ui_draw_screen(&view, &snap);
-	assert_true(find_row("acknowledge the active alerts", NULL, NULL) > 0);
+	assert_true(fx_find_row("acknowledge the active alerts", NULL, NULL) > 0);
 	assert_true(ui_view_key(&view, 27));
 	ui_draw_screen(&view, &snap);
-	assert_int_equal(find_row("acknowledge the active alerts", NULL, NULL), -1);
+	assert_int_equal(fx_find_row("acknowledge the active alerts", NULL, NULL), -1);
 	/* views: 1 is the queue board; a number past the last view is not a key */
 	assert_true(ui_view_key(&view, '1'));
 	assert_int_equal(view.page, 0);
 	assert_false(ui_view_key(&view, '9'));
 	assert_int_equal(view.page, 0);
-	close_screen(scr);
+	fx_close_screen(scr, &view);
 	fclose(out);
 }
 
@@ -404,87 +343,87 @@ static void test_selection_moves_tiles(void **state)
 static void test_waiting_and_queue_agents(void **state)
 {
 	FILE *out = fopen("/dev/null", "w");
-	SCREEN *scr = open_screen(out, 24, 80);
+	SCREEN *scr = fx_open_screen(&view, out, 24, 80);
 	int y0, y1, y2, y3;
 
 	(void)state;
 	build_snapshot();
 	ui_draw_screen(&view, &snap);
 	/* the total: every queue's callers, longest first, with their queue */
-	assert_true(find_row("Waiting \u2500", " 5 ", NULL) > 10);
-	y0 = find_row("+1 555 0100", "1:35", NULL);
-	y1 = find_row("+1 555 0142", "0:40", NULL);
-	y2 = find_row("+44 20 7946", "0:12", NULL);
-	y3 = find_row("+1 555 0199", "0:07", NULL);
+	assert_true(fx_find_row("Waiting \u2500", " 5 ", NULL) > 10);
+	y0 = fx_find_row("+1 555 0100", "1:35", NULL);
+	y1 = fx_find_row("+1 555 0142", "0:40", NULL);
+	y2 = fx_find_row("+44 20 7946", "0:12", NULL);
+	y3 = fx_find_row("+1 555 0199", "0:07", NULL);
 	if (y0 < 0 || y1 < 0 || y2 < 0 || y3 < 0)
-		dump_screen();
+		fx_dump_screen();
 	assert_true(y0 > 0);
 	assert_int_equal(y1, y0 + 1);
 	assert_int_equal(y2, y0 + 2);
 	assert_int_equal(y3, y0 + 3);
-	assert_int_equal(find_row("unknown", "0:03", NULL), y0 + 4);
+	assert_int_equal(fx_find_row("unknown", "0:03", NULL), y0 + 4);
 	/* graded by the longest wait's levels (longest_wait: 60 s, 120 s) */
-	assert_non_null(strstr(row(y0), "\u25b2"));       /* 95 s >= 60 s: warning */
-	assert_null(strstr(row(y0), "\u2716"));
-	assert_null(strstr(row(y1), "\u25b2"));           /* 40 s: ok */
+	assert_non_null(strstr(fx_row(y0), "\u25b2"));       /* 95 s >= 60 s: warning */
+	assert_null(strstr(fx_row(y0), "\u2716"));
+	assert_null(strstr(fx_row(y1), "\u25b2"));           /* 40 s: ok */
 	for (int y = 0; y < LINES; y++) {
-		assert_null(strchr(row(y), '\x1b'));
-		assert_null(strstr(row(y), "[31m"));
-		assert_null(strstr(row(y), "pwned"));
+		assert_null(strchr(fx_row(y), '\x1b'));
+		assert_null(strstr(fx_row(y), "[31m"));
+		assert_null(strstr(fx_row(y), "pwned"));
 	}
-	assert_true(find_row("Agents", "15 logged in", NULL) > 0);
-	assert_true(find_row("Blake", NULL, NULL) > 0);
+	assert_true(fx_find_row("Agents", "15 logged in", NULL) > 0);
+	assert_true(fx_find_row("Blake", NULL, NULL) > 0);
 	/* select sales: its callers only, its agents only, Casey paused there */
 	assert_true(ui_view_key(&view, '\t'));
 	assert_true(ui_view_key(&view, '\t'));
 	ui_draw_screen(&view, &snap);
 	assert_string_equal(view.sel_name, "sales");
-	assert_true(find_row("Waiting \u00b7 Sales", "3", NULL) > 0);
-	y0 = find_row("+1 555 0100", "1:35", NULL);
+	assert_true(fx_find_row("Waiting \u00b7 Sales", "3", NULL) > 0);
+	y0 = fx_find_row("+1 555 0100", "1:35", NULL);
 	assert_true(y0 > 0);
-	assert_int_equal(find_row("+1 555 0142", "0:40", NULL), y0 + 1);
-	assert_int_equal(find_row("+44 20 7946", NULL, NULL), -1);
-	assert_true(find_row("Agents \u00b7 Sales", "6 logged in", NULL) > 0);
-	assert_true(find_row("Alex", NULL, NULL) > 0);
-	assert_true(find_row("Paused", "Casey", NULL) > 0);
-	assert_int_equal(find_row("Blake", NULL, NULL), -1);
-	assert_int_equal(find_row("Eli", NULL, NULL), -1);
+	assert_int_equal(fx_find_row("+1 555 0142", "0:40", NULL), y0 + 1);
+	assert_int_equal(fx_find_row("+44 20 7946", NULL, NULL), -1);
+	assert_true(fx_find_row("Agents \u00b7 Sales", "6 logged in", NULL) > 0);
+	assert_true(fx_find_row("Alex", NULL, NULL) > 0);
+	assert_true(fx_find_row("Paused", "Casey", NULL) > 0);
+	assert_int_equal(fx_find_row("Blake", NULL, NULL), -1);
+	assert_int_equal(fx_find_row("Eli", NULL, NULL), -1);
 	/* billing: no one waiting */
 	assert_true(ui_view_key(&view, KEY_BTAB));
 	ui_draw_screen(&view, &snap);
-	assert_true(find_row("no one waiting", NULL, NULL) > 0);
-	assert_true(find_row("Blake", NULL, NULL) > 0);
-	assert_int_equal(find_row("Alex", NULL, NULL), -1);
-	close_screen(scr);
+	assert_true(fx_find_row("no one waiting", NULL, NULL) > 0);
+	assert_true(fx_find_row("Blake", NULL, NULL) > 0);
+	assert_int_equal(fx_find_row("Alex", NULL, NULL), -1);
+	fx_close_screen(scr, &view);
 	fclose(out);
 }
 
 static void test_too_small_and_big(void **state)
 {
 	FILE *out = fopen("/dev/null", "w");
-	SCREEN *scr = open_screen(out, 15, 70);
+	SCREEN *scr = fx_open_screen(&view, out, 15, 70);
 
 	(void)state;
 	build_snapshot();
 	ui_draw_screen(&view, &snap);
-	assert_true(find_row("terminal too small (need 60x16, have 70x15)", NULL, NULL) >= 0);
+	assert_true(fx_find_row("terminal too small (need 60x16, have 70x15)", NULL, NULL) >= 0);
 	resizeterm(50, 200);
 	ui_draw_screen(&view, &snap);
-	dump_screen();
+	fx_dump_screen();
 	assert_true(view.lay.big_tiles);
-	assert_true(find_row("WAITING", "LONGEST WAIT", "SERVICE LEVEL") > 0);
-	assert_true(find_row("Aband today", "On call", "Logged in") > 0);
-	assert_true(find_row("Thu 01 Jan", "15:59:59", NULL) == 0);
+	assert_true(fx_find_row("WAITING", "LONGEST WAIT", "SERVICE LEVEL") > 0);
+	assert_true(fx_find_row("Aband today", "On call", "Logged in") > 0);
+	assert_true(fx_find_row("Thu 01 Jan", "15:59:59", NULL) == 0);
 	/* the big digits are reverse-video blocks */
 	{
-		int y = find_row("WAITING", NULL, NULL) + 1, blocks = 0;
+		int y = fx_find_row("WAITING", NULL, NULL) + 1, blocks = 0;
 
 		for (int r = y; r < y + 5; r++)
 			for (int x = 0; x < COLS / 6; x++)
 				blocks += (mvinch(r, x) & A_REVERSE) != 0;
 		assert_true(blocks >= 7);   /* "5" has 11 pixels at least 1 column wide */
 	}
-	close_screen(scr);
+	fx_close_screen(scr, &view);
 	fclose(out);
 }
 
@@ -495,7 +434,7 @@ static void axis_labels(const char *tz, int64_t as_of, int day_start_min, int n,
                         char *labels, size_t size, int *first_x)
 {
 	FILE *out = fopen("/dev/null", "w");
-	SCREEN *scr = open_screen(out, 60, 200);
+	SCREEN *scr = fx_open_screen(&view, out, 60, 200);
 	const char *r;
 	int y;
 
@@ -510,7 +449,7 @@ static void axis_labels(const char *tz, int64_t as_of, int day_start_min, int n,
 	ui_draw_screen(&view, &snap);
 	assert_true(view.lay.trend_axis);
 	y = view.lay.trend.y + 1 + 3 * view.lay.trend_rows;
-	r = row(y);
+	r = fx_row(y);
 	print_message("%s as of %lld, day start %02d:%02d: |%s|\n", tz, (long long)as_of,
 	              day_start_min / 60, day_start_min % 60, r);
 	*first_x = (int)strspn(r, " ");
@@ -524,7 +463,7 @@ static void axis_labels(const char *tz, int64_t as_of, int day_start_min, int n,
 		         labels[0] ? " " : "", (int)k, p);
 		p += k;
 	}
-	close_screen(scr);
+	fx_close_screen(scr, &view);
 	fclose(out);
 	setenv("TZ", "UTC", 1);
 	tzset();
@@ -575,7 +514,7 @@ static void test_bytes_per_frame(void **state)
 
 	(void)state;
 	assert_non_null(out);
-	scr = open_screen(out, 24, 80);
+	scr = fx_open_screen(&view, out, 24, 80);
 	build_snapshot();
 	ui_draw_screen(&view, &snap);
 	first = frame_bytes(out, &pos);
@@ -593,7 +532,7 @@ static void test_bytes_per_frame(void **state)
 	assert_true(same < 16);
 	assert_true(tick < 200);
 	assert_true(sel < first);
-	close_screen(scr);
+	fx_close_screen(scr, &view);
 	fclose(out);
 }
 
@@ -601,7 +540,7 @@ static void test_bytes_per_frame(void **state)
 static void test_colours_follow_grades(void **state)
 {
 	FILE *out = fopen("/dev/null", "w");
-	SCREEN *scr = open_screen(out, 24, 80);
+	SCREEN *scr = fx_open_screen(&view, out, 24, 80);
 	size_t lw = figure_index(figure_find("longest_wait_s"));
 	int y, x;
 	const char *r;
@@ -613,26 +552,26 @@ static void test_colours_follow_grades(void **state)
 	memset(snap.total.grade, SEV_OK, sizeof snap.total.grade);
 	snap.total.grade[lw] = SEV_CRITICAL;         /* 1:35: critical only because graded so */
 	ui_draw_screen(&view, &snap);
-	r = row(2);
+	r = fx_row(2);
 	x = (int)(strstr(r, "1:35") - r);
 	assert_true(x > 0);
 	assert_int_equal(mvwinch(stdscr, 2, x) & (A_COLOR | A_ATTRIBUTES),
 	                 view.attr[ROLE_CRITICAL] & (A_COLOR | A_ATTRIBUTES));
-	y = find_row("Sales", "1:35", NULL);
+	y = fx_find_row("Sales", "1:35", NULL);
 	assert_true(y > 0);
-	assert_null(strstr(row(y), "\u2716"));       /* Sales graded ok: no marker */
-	assert_null(strstr(row(y), "\u26a0"));
+	assert_null(strstr(fx_row(y), "\u2716"));       /* Sales graded ok: no marker */
+	assert_null(strstr(fx_row(y), "\u26a0"));
 	snap.total.grade[lw] = SEV_OK;
 	ui_draw_screen(&view, &snap);
 	assert_int_not_equal(mvwinch(stdscr, 2, x) & A_COLOR, view.attr[ROLE_CRITICAL] & A_COLOR);
 	/* the help lists the levels the snapshot was graded by */
 	assert_true(ui_view_key(&view, '?'));
 	ui_draw_screen(&view, &snap);
-	assert_true(find_row("service level", "below target ", "below target-10") > 0);
-	assert_true(find_row("longest wait", "from 1:00", "from 2:00") > 0);
-	assert_true(find_row("abandon rate", "from 10%", "from 20%") > 0);
-	assert_true(find_row("no agent", "\u2716 from 1", NULL) > 0);
-	close_screen(scr);
+	assert_true(fx_find_row("service level", "below target ", "below target-10") > 0);
+	assert_true(fx_find_row("longest wait", "from 1:00", "from 2:00") > 0);
+	assert_true(fx_find_row("abandon rate", "from 10%", "from 20%") > 0);
+	assert_true(fx_find_row("no agent", "\u2716 from 1", NULL) > 0);
+	fx_close_screen(scr, &view);
 	fclose(out);
 }
 
