@@ -247,6 +247,35 @@ static void test_window_json(void **state)
 	snapshot_free(&s);
 }
 
+/* A board of one queue (--queue) keeps each agent's own figures beside it,
+ * the queues renumbered: Bea's, not those of Alex who was before her. */
+static void test_one_queue_board(void **state)
+{
+	struct fixture *f = *state;
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	feed(f, "%lld|NONE|support|Alex|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|NONE|sales|Bea|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|c1|support|NONE|ENTERQUEUE||0555|1", (long long)T0 + 10);
+	feed(f, "%lld|c1|support|Alex|CONNECT|5|c1.1|3", (long long)T0 + 15);
+	for (int i = 0; i < 2; i++) {
+		feed(f, "%lld|b%d|sales|NONE|ENTERQUEUE||0555|1", (long long)T0 + 20 + i, i);
+		feed(f, "%lld|b%d|sales|Bea|CONNECT|5|b.1|3", (long long)T0 + 25 + i, i);
+	}
+	model_advance(f->m, T0 + 60);
+	s.only = "sales";
+	s.only_queue = true;
+	snapshot_build(&s, f->m, &f->cfg);
+	assert_int_equal(s.n_queues, 1);
+	assert_int_equal(s.n_agents, 1);
+	assert_string_equal(s.agents[0].name, "Bea");
+	assert_int_equal(s.agent_figs[0].today.answered, 2);
+	assert_int_equal(s.agent_figs[0].n_queues, 1);
+	assert_int_equal(s.agent_figs[0].queues[0].queue, 0);
+	assert_int_equal(s.agent_figs[0].call_queue, 0);
+	snapshot_free(&s);
+}
+
 struct seen {
 	int raised;
 	char message[256], queue[128];
@@ -420,6 +449,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_window_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rna_duplicate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_queue_board, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
