@@ -26,7 +26,7 @@ wait_for() {  # text
 
 # N agents in 7 queues: every third on a call answered at 08:01:50 (a long
 # call by 08:33:20, the log's end), every fifth paused, every ninth with a ring
-# not answered in the window.
+# not answered in the window; the last logged off at the end.
 floor() {  # N
 	local t=1767254400 i
 	for ((i = 0; i < $1; i++)); do printf '%d|NONE|q%d|Agent %03d|ADDMEMBER|\n' $t $((i % 7)) $i; done
@@ -41,6 +41,7 @@ floor() {  # N
 		printf '%d|r%d|q%d|NONE|ABANDON|1|1|20\n' $((t + 1520)) $i $((i % 7))
 	done
 	printf '%d|NONE|q1|Agent 001|UNPAUSE|\n' $((t + 2000))
+	printf '%d|NONE|q%d|Agent %03d|REMOVEMEMBER|\n' $((t + 2000)) $((($1 - 1) % 7)) $(($1 - 1))
 }
 floor 60 > "$TMP/a60.log"
 floor 500 > "$TMP/a500.log"
@@ -72,7 +73,11 @@ tm send-keys f
 wait_for "all · Avail\|by state · Avail"
 tm send-keys f f
 wait_for "1–20 of 20 "
-tm send-keys f f f f g   # wrap-up, paused, logged off, all
+tm send-keys f f f      # wrap-up, paused, logged off
+wait_for "1–1 of 1 .* logged off"
+wait_for "Off      Agent 059 "
+pass "the agent logged off today is listed, and found with f"
+tm send-keys f g        # all, the grid
 wait_for "Agents grid · 1–60 of 60"
 for a in "Agent 000       !" "Agent 002       ×" "Agent 059"; do wait_for "$a"; done
 pass "the grid shows all 60 agents on 80x24, with the marks"
