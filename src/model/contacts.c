@@ -125,6 +125,8 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 	struct contacts *c = xcalloc(1, sizeof *c);
 	c->conf = *cc;
 	c->live = xcalloc(1, sizeof *c->live);
+	strmap_init(&c->queue_names);
+	strmap_init(&c->reason_names);
 	c->gen = 1;
 	c->day_start_ms = INT64_MIN;
 	return c;
@@ -190,10 +192,8 @@ void contacts_free(struct contacts *c)
 	free(c->customers.b);
 	for (int i = 0; i < c->n_channels; i++)
 		free(c->channels[i].name);
-	for (int i = 0; i < c->n_queues; i++)
-		free(c->queues[i].name);
-	for (int i = 0; i < c->n_reasons; i++)
-		free(c->reasons[i]);
+	strmap_free(&c->queue_names);
+	strmap_free(&c->reason_names);
 	free(c->queues);
 	free(c->pairs);
 	free(c->recs);
@@ -218,9 +218,9 @@ static int channel_index(struct contacts *c, const char *name)
 
 static int queue_index(struct contacts *c, const char *name, int ch)
 {
-	for (int i = 0; i < c->n_queues; i++)
-		if (strcmp(c->queues[i].name, name) == 0)
-			return i;
+	int32_t found = strmap_find(&c->queue_names, name);
+	if (found >= 0)
+		return found;
 	if (c->n_queues >= CONTACTS_MAX_QUEUES)
 		return -1;
 	if (c->n_queues == c->cap_queues) {
@@ -229,7 +229,8 @@ static int queue_index(struct contacts *c, const char *name, int ch)
 	}
 	struct ct_scope *s = &c->queues[c->n_queues];
 	memset(s, 0, sizeof *s);
-	s->name = xstrdup(name);
+	int32_t at = strmap_intern(&c->queue_names, name);   /* may move keys */
+	s->name = c->queue_names.keys[at];
 	s->frt_ms = queue_frt_ms(&c->conf, name);
 	s->first_ch = (int16_t)ch;
 	return c->n_queues++;
@@ -237,12 +238,13 @@ static int queue_index(struct contacts *c, const char *name, int ch)
 
 static int reason_index(struct contacts *c, const char *name)
 {
-	for (int i = 0; i < c->n_reasons; i++)
-		if (strcmp(c->reasons[i], name) == 0)
-			return i;
+	int32_t found = strmap_find(&c->reason_names, name);
+	if (found >= 0)
+		return found;
 	if (c->n_reasons >= CONTACTS_MAX_REASONS)
 		return -1;
-	c->reasons[c->n_reasons] = xstrdup(name);
+	int32_t at = strmap_intern(&c->reason_names, name);   /* may move keys */
+	c->reasons[c->n_reasons] = c->reason_names.keys[at];
 	return c->n_reasons++;
 }
 
@@ -318,13 +320,19 @@ static void count(struct contacts *c, int64_t t, int ch, int q, int field, int64
 		                             .field = (int16_t)field, .v = v});
 }
 
-static void count_pair(struct contacts *c, int64_t t, int pair, int64_t v)
+/* Counts v pivots of pair at t; unans: while the earlier contact was unanswered. */
+static void count_pair(struct contacts *c, int64_t t, int pair, bool unans, int64_t v)
 {
-	if (in_today(c, t))
-		c->pairs[pair].today += v;
+	struct ct_pair *p = &c->pairs[pair];
+	if (in_today(c, t)) {
+		p->today += v;
+		p->unans_today += unans ? v : 0;
+	}
 	if (in_window(c, t)) {
-		c->pairs[pair].window += v;
-		rec_push(c, &(struct ct_rec){.t = t, .ch = (int16_t)pair, .field = -1, .v = v});
+		p->window += v;
+		p->unans_window += unans ? v : 0;
+		rec_push(c, &(struct ct_rec){.t = t, .ch = (int16_t)pair, .field = unans ? -2 : -1,
+		                             .v = v});
 	}
 }
 
@@ -345,9 +353,10 @@ static void roll_window(struct contacts *c)
 	int64_t edge = c->now_ms - (int64_t)c->conf.window_s * 1000;
 	while (c->n_recs && c->recs[c->rec_head].t <= edge) {
 		const struct ct_rec *r = &c->recs[c->rec_head];
-		if (r->field < 0)
+		if (r->field < 0) {
 			c->pairs[r->ch].window -= r->v;
-		else
+			c->pairs[r->ch].unans_window -= r->field == -2 ? r->v : 0;
+		} else
 			tally_add(c, r->ch, r->q, r->field, -r->v, false, true);
 		c->rec_head = (c->rec_head + 1) % c->cap_recs;
 		c->n_recs--;
@@ -368,7 +377,7 @@ static void new_day(struct contacts *c, int64_t start_ms)
 	memset(&c->total.today, 0, sizeof c->total.today);
 	memset(c->total.reasons, 0, sizeof c->total.reasons);
 	for (int i = 0; i < c->n_pairs; i++)
-		c->pairs[i].today = 0;
+		c->pairs[i].today = c->pairs[i].unans_today = 0;
 	callbacks_clear(c);       /* today's callers only */
 }
 
@@ -488,11 +497,11 @@ static void judge(struct contacts *c, struct customer *u, size_t i)
 		count(c, t, k->ch, k->q, CT_PIVOTS, piv ? 1 : -1);
 	if (unans != k->is_unanswered)
 		count(c, t, k->ch, k->q, CT_PIVOTS_UNANSWERED, unans ? 1 : -1);
-	if (pair != k->pair) {
+	if (pair != k->pair || unans != k->is_unanswered) {
 		if (k->pair >= 0)
-			count_pair(c, t, k->pair, -1);
+			count_pair(c, t, k->pair, k->is_unanswered, -1);
 		if (pair >= 0)
-			count_pair(c, t, pair, 1);
+			count_pair(c, t, pair, unans, 1);
 	}
 	k->is_repeat = rep;
 	k->is_pivot = piv;
@@ -978,7 +987,8 @@ bool contacts_check(const struct contacts *c)
 				return false;
 	}
 	for (int i = 0; i < c->n_pairs; i++)
-		if (c->pairs[i].today < 0 || c->pairs[i].window < 0)
+		if (c->pairs[i].today < 0 || c->pairs[i].window < 0 || c->pairs[i].unans_today < 0 ||
+		    c->pairs[i].unans_window < 0 || c->pairs[i].unans_today > c->pairs[i].today)
 			return false;
 	for (size_t b = 0; b < c->contacts.nb; b++)
 		for (const struct hnode *n = c->contacts.b[b]; n; n = n->next) {

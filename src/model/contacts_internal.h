@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include "contacts.h"
+#include "strmap.h"
 
 #define CONTACT_TEXT_MAX 256
 
@@ -65,6 +66,7 @@ struct ct_scope {
 struct ct_pair {
 	int a, b;                   /* channel indexes: a contact on b after one on a */
 	int64_t today, window;
+	int64_t unans_today, unans_window;   /* those while a's contact was unanswered */
 };
 
 /* One increment inside the window, taken back when it leaves it. field -1:
@@ -91,9 +93,11 @@ struct contacts {
 	int n_channels;
 	struct ct_scope *queues;
 	int n_queues, cap_queues;
+	struct strmap queue_names;  /* name -> queue index; owns the queues' names */
 	struct ct_scope total;
-	char *reasons[CONTACTS_MAX_REASONS];
+	char *reasons[CONTACTS_MAX_REASONS];   /* owned by reason_names */
 	int n_reasons;
+	struct strmap reason_names;
 	struct ct_pair *pairs;
 	int n_pairs, cap_pairs;
 	struct ct_rec *recs;        /* a ring, oldest at rec_head */

@@ -131,6 +131,8 @@ static json_t *journeys_json(const struct contacts *c)
 void contacts_json(const struct contacts *c, json_t *root,
                    json_t *(*make_queue)(void *ctx, const char *name), void *ctx)
 {
+	/* the callback list fills from voice abandons alone: there from the first snapshot */
+	json_object_set_new(root, "callbacks", callbacks_json(c));
 	if (!contacts_any(c))
 		return;
 	struct ct_views v;
@@ -145,13 +147,15 @@ void contacts_json(const struct contacts *c, json_t *root,
 	for (int i = 0; i < c->n_pairs; i++) {
 		char *key = xasprintf("%s>%s", c->channels[c->pairs[i].a].name,
 		                      c->channels[c->pairs[i].b].name);
-		json_object_set_new(pairs, key, json_pack("{s:I, s:I}", "today",
-		                    (json_int_t)c->pairs[i].today, "window", (json_int_t)c->pairs[i].window));
+		const struct ct_pair *p = &c->pairs[i];
+		json_object_set_new(pairs, key, json_pack("{s:I, s:I, s:I, s:I}",
+		                    "today", (json_int_t)p->today, "window", (json_int_t)p->window,
+		                    "unanswered_today", (json_int_t)p->unans_today,
+		                    "unanswered_window", (json_int_t)p->unans_window));
 		free(key);
 	}
 	json_object_set_new(root, "pivots_by_pair", pairs);
 	json_object_set_new(root, "journeys", journeys_json(c));
-	json_object_set_new(root, "callbacks", callbacks_json(c));
 	/* each queue's contacts; queues only contacts name are added */
 	json_t *qs = json_object_get(root, "queues");
 	if (!json_is_array(qs)) {
