@@ -28,14 +28,30 @@ static uint32_t ht_hash(const char *s)
 	return h;
 }
 
+/* The key of node n of table t. */
+static const char *ht_key(const struct htable *t, const struct hnode *n)
+{
+	return (const char *)n + t->key_off;
+}
+
 static struct hnode *ht_find(const struct htable *t, const char *key, uint32_t h)
 {
 	if (!t->nb)
 		return NULL;
 	for (struct hnode *n = t->b[h & (t->nb - 1)]; n; n = n->next)
-		if (n->hash == h && strcmp(n->key, key) == 0)
+		if (n->hash == h && strcmp(ht_key(t, n), key) == 0)
 			return n;
 	return NULL;
+}
+
+/* A zeroed node for table t, of size bytes with key (hashed h) at its end. */
+static void *node_new(const struct htable *t, size_t size, const char *key, uint32_t h)
+{
+	size_t len = strlen(key) + 1;
+	struct hnode *n = xcalloc(1, t->key_off + len > size ? t->key_off + len : size);
+	memcpy((char *)n + t->key_off, key, len);
+	n->hash = h;
+	return n;
 }
 
 static void ht_insert(struct htable *t, struct hnode *n)
@@ -125,6 +141,9 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 	struct contacts *c = xcalloc(1, sizeof *c);
 	c->conf = *cc;
 	c->live = xcalloc(1, sizeof *c->live);
+	c->contacts.key_off = offsetof(struct contact, key);
+	c->customers.key_off = offsetof(struct customer, key);
+	c->callbacks.key_off = offsetof(struct callback, key);
 	strmap_init(&c->queue_names);
 	strmap_init(&c->reason_names);
 	c->gen = 1;
@@ -142,16 +161,10 @@ void contacts_set_conf(struct contacts *c, const struct contacts_conf *cc)
 		c->queues[i].frt_ms = queue_frt_ms(&c->conf, c->queues[i].name);
 }
 
-static void contact_free(struct contact *k)
-{
-	free(k->node.key);
-	free(k);
-}
-
 static void customer_free(struct customer *u)
 {
-	free(u->node.key);
-	free(u->list);
+	if (u->list != &u->one)
+		free(u->list);
 	free(u);
 }
 
@@ -162,7 +175,6 @@ static void callbacks_clear(struct contacts *c)
 	for (size_t i = 0; i < c->callbacks.nb; i++)
 		for (struct hnode *n = c->callbacks.b[i], *next; n; n = next) {
 			next = n->next;
-			free(n->key);
 			free(n);
 		}
 	memset(c->callbacks.b, 0, c->callbacks.nb * sizeof *c->callbacks.b);
@@ -181,7 +193,7 @@ void contacts_free(struct contacts *c)
 	for (size_t i = 0; i < c->contacts.nb; i++)
 		for (struct hnode *n = c->contacts.b[i], *next; n; n = next) {
 			next = n->next;
-			contact_free((struct contact *)n);
+			free(n);
 		}
 	for (size_t i = 0; i < c->customers.nb; i++)
 		for (struct hnode *n = c->customers.b[i], *next; n; n = next) {
@@ -280,6 +292,15 @@ static void tally_add(struct contacts *c, int ch, int q, int field, int64_t v, b
 
 static void rec_push(struct contacts *c, const struct ct_rec *r)
 {
+	/* a unit joins the record of the same time and scope when it can */
+	if (r->field == REC_UNITS && c->n_recs) {
+		struct ct_rec *last = &c->recs[(c->rec_head + c->n_recs - 1) % c->cap_recs];
+		if (last->t == r->t && last->field == REC_UNITS && last->q == r->q &&
+		    last->ch == r->ch && !(last->v & r->v)) {
+			last->v |= r->v;
+			return;
+		}
+	}
 	if (c->n_recs == c->cap_recs) {
 		size_t cap = c->cap_recs ? c->cap_recs * 2 : 256;
 		struct ct_rec *nr = xmalloc(cap * sizeof *nr);
@@ -310,14 +331,28 @@ static bool in_window(const struct contacts *c, int64_t t)
 	return t > c->now_ms - (int64_t)c->conf.window_s * 1000 && t <= c->now_ms;
 }
 
+_Static_assert(CT_COUNT <= 31, "a record's unit mask holds every count");
+
 /* Counts v in field at t for channel ch, queue q and the total. */
 static void count(struct contacts *c, int64_t t, int ch, int q, int field, int64_t v)
 {
 	bool w = in_window(c, t);
 	tally_add(c, ch, q, field, v, in_today(c, t), w);
-	if (w)
-		rec_push(c, &(struct ct_rec){.t = t, .ch = (int16_t)ch, .q = (int16_t)q,
-		                             .field = (int16_t)field, .v = v});
+	if (!w)
+		return;
+	struct ct_rec r = {.t = t, .ch = (int8_t)ch, .q = (int16_t)q};
+	if (v == 1) {
+		r.field = REC_UNITS;
+		r.v = (int32_t)(1u << field);
+		rec_push(c, &r);
+		return;
+	}
+	r.field = (int8_t)field;
+	while (v) {             /* sums of ms may pass 32 bits: in parts */
+		r.v = v > INT32_MAX ? INT32_MAX : v < -INT32_MAX ? -INT32_MAX : (int32_t)v;
+		v -= r.v;
+		rec_push(c, &r);
+	}
 }
 
 /* Counts v pivots of pair at t; unans: while the earlier contact was unanswered. */
@@ -331,8 +366,8 @@ static void count_pair(struct contacts *c, int64_t t, int pair, bool unans, int6
 	if (in_window(c, t)) {
 		p->window += v;
 		p->unans_window += unans ? v : 0;
-		rec_push(c, &(struct ct_rec){.t = t, .ch = (int16_t)pair, .field = unans ? -2 : -1,
-		                             .v = v});
+		rec_push(c, &(struct ct_rec){.t = t, .q = (int16_t)pair,
+		                             .field = unans ? REC_PAIR_UNANS : REC_PAIR, .v = (int32_t)v});
 	}
 }
 
@@ -353,9 +388,13 @@ static void roll_window(struct contacts *c)
 	int64_t edge = c->now_ms - (int64_t)c->conf.window_s * 1000;
 	while (c->n_recs && c->recs[c->rec_head].t <= edge) {
 		const struct ct_rec *r = &c->recs[c->rec_head];
-		if (r->field < 0) {
-			c->pairs[r->ch].window -= r->v;
-			c->pairs[r->ch].unans_window -= r->field == -2 ? r->v : 0;
+		if (r->field == REC_UNITS) {
+			for (int f = 0; f < CT_COUNT; f++)
+				if (r->v & (1 << f))
+					tally_add(c, r->ch, r->q, f, -1, false, true);
+		} else if (r->field < 0) {
+			c->pairs[r->q].window -= r->v;
+			c->pairs[r->q].unans_window -= r->field == REC_PAIR_UNANS ? r->v : 0;
 		} else
 			tally_add(c, r->ch, r->q, r->field, -r->v, false, true);
 		c->rec_head = (c->rec_head + 1) % c->cap_recs;
@@ -388,6 +427,57 @@ static int64_t keep_ms(const struct contacts *c)
 	return k * 1000;
 }
 
+/* Room for n contacts on the heap: a power of two, at least 4. */
+static size_t list_cap(size_t n)
+{
+	size_t cap = 4;
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
+
+/* Makes room in u's list for one contact more. */
+static void customer_grow(struct customer *u)
+{
+	size_t n = u->node.aux;
+	if (u->list == &u->one) {
+		if (n == 0)
+			return;
+		u->list = xmalloc(list_cap(n + 1) * sizeof *u->list);
+		u->list[0] = u->one;
+	} else if (list_cap(n + 1) > list_cap(n)) {
+		u->list = xrealloc(u->list, list_cap(n + 1) * sizeof *u->list);
+	}
+}
+
+/* u's list held was contacts and now holds fewer: gives back the room. */
+static void customer_shrink(struct customer *u, size_t was)
+{
+	size_t n = u->node.aux;
+	if (u->list == &u->one)
+		return;
+	if (n <= 1) {
+		u->one = n ? u->list[0] : NULL;
+		free(u->list);
+		u->list = &u->one;
+	} else if (list_cap(n) < list_cap(was)) {
+		u->list = xrealloc(u->list, list_cap(n) * sizeof *u->list);
+	}
+}
+
+/* A contact's last event, whole seconds rounded up (kept a little longer). */
+static int64_t contact_last_ms(const struct contact *k)
+{
+	return (int64_t)k->node.aux * 1000 + 999;
+}
+
+static void contact_touch(struct contact *k, int64_t t)
+{
+	int64_t s = t >= 0 ? t / 1000 : 0;
+	if (s > (int64_t)k->node.aux)
+		k->node.aux = s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
+}
+
 /* Forgets customers' contacts older than the longest window that needs them,
  * closed contacts with them, and open ones idle for stale_contact_s. */
 static void sweep(struct contacts *c)
@@ -396,14 +486,17 @@ static void sweep(struct contacts *c)
 	for (size_t i = 0; i < c->customers.nb; i++)
 		for (struct hnode *n = c->customers.b[i], *next; n; n = next) {
 			struct customer *u = (struct customer *)n;
-			size_t drop = 0;
+			size_t drop = 0, was = u->node.aux;
 			next = n->next;
 			/* [created - window, created): one exactly window old still counts */
-			while (drop < u->n && u->list[drop]->created_ms < old)
+			while (drop < was && u->list[drop]->created_ms < old)
 				u->list[drop++]->cust = NULL;
-			memmove(u->list, u->list + drop, (u->n - drop) * sizeof *u->list);
-			u->n -= drop;
-			if (u->n == 0) {
+			if (!drop && was)
+				continue;
+			memmove(u->list, u->list + drop, (was - drop) * sizeof *u->list);
+			u->node.aux = (uint32_t)(was - drop);
+			customer_shrink(u, was);
+			if (u->node.aux == 0) {
 				ht_remove(&c->customers, n);
 				customer_free(u);
 			}
@@ -413,10 +506,10 @@ static void sweep(struct contacts *c)
 			struct contact *k = (struct contact *)n;
 			bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
 			next = n->next;
-			if (k->cust || k->created_ms >= old || k->last_ms >= (open ? stale : old))
+			if (k->cust || k->created_ms >= old || contact_last_ms(k) >= (open ? stale : old))
 				continue;
 			ht_remove(&c->contacts, n);
-			contact_free(k);
+			free(k);
 		}
 }
 
@@ -463,12 +556,11 @@ static struct contact *contact_find(const struct contacts *c, const char *id)
 
 static struct contact *contact_add(struct contacts *c, const char *id, int ch, int q, int64_t t)
 {
-	struct contact *k = xcalloc(1, sizeof *k);
-	k->node.key = xstrdup(id);
-	k->node.hash = ht_hash(id);
-	k->ch = (int16_t)ch;
+	struct contact *k = node_new(&c->contacts, sizeof *k, id, ht_hash(id));
+	k->ch = (int8_t)ch;
 	k->q = (int16_t)q;
-	k->created_ms = k->last_ms = t;
+	k->created_ms = t;
+	contact_touch(k, t);
 	k->state = ST_UNKNOWN;
 	k->pair = -1;
 	ht_insert(&c->contacts, &k->node);
@@ -512,7 +604,7 @@ static void judge(struct contacts *c, struct customer *u, size_t i)
 static size_t customer_pos(const struct customer *u, const struct contact *k)
 {
 	size_t i = 0;
-	while (i < u->n && u->list[i] != k)
+	while (i < u->node.aux && u->list[i] != k)
 		i++;
 	return i;
 }
@@ -522,11 +614,12 @@ static void customer_unlink(struct contacts *c, struct contact *k)
 	struct customer *u = k->cust;
 	if (!u)
 		return;
-	size_t i = customer_pos(u, k);
-	if (i < u->n) {
-		memmove(u->list + i, u->list + i + 1, (u->n - i - 1) * sizeof *u->list);
-		u->n--;
-		if (i < u->n)
+	size_t i = customer_pos(u, k), was = u->node.aux;
+	if (i < was) {
+		memmove(u->list + i, u->list + i + 1, (was - i - 1) * sizeof *u->list);
+		u->node.aux--;
+		customer_shrink(u, was);
+		if (i < u->node.aux)
 			judge(c, u, i);     /* its follower has another previous contact */
 	}
 	k->cust = NULL;    /* an emptied customer goes at the next sweep */
@@ -540,26 +633,22 @@ static void customer_created(struct contacts *c, struct contact *k, const char *
 	uint32_t h = ht_hash(key);
 	struct customer *u = (struct customer *)ht_find(&c->customers, key, h);
 	if (!u) {
-		u = xcalloc(1, sizeof *u);
-		u->node.key = xstrdup(key);
-		u->node.hash = h;
+		u = node_new(&c->customers, sizeof *u, key, h);
+		u->list = &u->one;
 		ht_insert(&c->customers, &u->node);
 	}
 	count(c, t, k->ch, k->q, CT_CREATED_WITH_CUSTOMER, 1);
 	/* in created order: its previous contact is the latest created before t */
-	size_t at = u->n;
+	size_t at = u->node.aux;
 	while (at > 0 && u->list[at - 1]->created_ms >= t)
 		at--;
-	if (u->n == u->cap) {
-		u->cap = u->cap ? u->cap * 2 : 4;
-		u->list = xrealloc(u->list, u->cap * sizeof *u->list);
-	}
-	memmove(u->list + at + 1, u->list + at, (u->n - at) * sizeof *u->list);
+	customer_grow(u);
+	memmove(u->list + at + 1, u->list + at, (u->node.aux - at) * sizeof *u->list);
 	u->list[at] = k;
-	u->n++;
+	u->node.aux++;
 	k->cust = u;
 	judge(c, u, at);
-	if (at + 1 < u->n)
+	if (at + 1 < u->node.aux)
 		judge(c, u, at + 1);
 }
 
@@ -569,7 +658,8 @@ static void created(struct contacts *c, struct contact *k, const char *customer,
 {
 	customer_unlink(c, k);
 	k->seen = true;
-	k->created_ms = k->last_ms = t;
+	k->created_ms = t;
+	contact_touch(k, t);
 	k->replied = false;
 	k->replies = 0;
 	k->first_reply_ms = 0;
@@ -596,18 +686,16 @@ static int64_t since_created(const struct contact *k, int64_t t)
 static void callback_try(struct contacts *c, const struct customer *u, int q, int64_t t,
                          int64_t waited)
 {
-	uint32_t h = ht_hash(u->node.key);
-	struct callback *cb = (struct callback *)ht_find(&c->callbacks, u->node.key, h);
+	uint32_t h = u->node.hash;
+	struct callback *cb = (struct callback *)ht_find(&c->callbacks, u->key, h);
 	if (!cb) {
 		if (c->callbacks.count >= CONTACTS_MAX_CALLBACKS)
 			return;
-		cb = xcalloc(1, sizeof *cb);
-		cb->node.key = xstrdup(u->node.key);
-		cb->node.hash = h;
+		cb = node_new(&c->callbacks, sizeof *cb, u->key, h);
 		cb->first_ms = t;
 		ht_insert(&c->callbacks, &cb->node);
 	}
-	cb->tries++;
+	cb->node.aux++;
 	if (t < cb->first_ms)
 		cb->first_ms = t;
 	if (t >= cb->last_ms) {
@@ -623,11 +711,10 @@ static void callback_answered(struct contacts *c, const struct customer *u, int6
 {
 	struct callback *cb;
 	if (!c->callbacks.count ||
-	    !(cb = (struct callback *)ht_find(&c->callbacks, u->node.key, ht_hash(u->node.key))) ||
+	    !(cb = (struct callback *)ht_find(&c->callbacks, u->key, u->node.hash)) ||
 	    t < cb->first_ms)
 		return;
 	ht_remove(&c->callbacks, &cb->node);
-	free(cb->node.key);
 	free(cb);
 }
 
@@ -648,8 +735,8 @@ size_t contacts_callbacks(const struct contacts *c, struct contacts_callback *ou
 	for (size_t b = 0; b < c->callbacks.nb; b++)
 		for (const struct hnode *h = c->callbacks.b[b]; h; h = h->next) {
 			const struct callback *cb = (const struct callback *)h;
-			all[k++] = (struct contacts_callback){ h->key, c->queues[cb->q].name,
-				cb->first_ms, cb->last_ms, cb->waited_ms, cb->tries };
+			all[k++] = (struct contacts_callback){ cb->key, c->queues[cb->q].name,
+				cb->first_ms, cb->last_ms, cb->waited_ms, (int)cb->node.aux };
 		}
 	qsort(all, n, sizeof *all, callback_cmp);
 	memcpy(out, all, (n < max ? n : max) * sizeof *out);
@@ -685,7 +772,7 @@ static void replied(struct contacts *c, struct contact *k, int64_t t)
 	/* the next contact of the customer may be a pivot answered after all */
 	if (earlier && k->cust) {
 		size_t i = customer_pos(k->cust, k);
-		if (i + 1 < k->cust->n)
+		if (i + 1 < k->cust->node.aux)
 			judge(c, k->cust, i + 1);
 	}
 }
@@ -790,7 +877,7 @@ enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_ev
 			return CONTACTS_CAP;
 		if (!k)
 			k = contact_add(c, ev->id, ch, q, ev->ts_ms);
-		k->ch = (int16_t)ch;
+		k->ch = (int8_t)ch;
 		k->q = (int16_t)q;
 		k->voice = false;
 		created(c, k, ev->customer, ev->reason, ev->ts_ms);
@@ -813,8 +900,7 @@ enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_ev
 		if (!apply_to(c, k, ev))
 			return CONTACTS_DUPLICATE;
 	}
-	if (ev->ts_ms > k->last_ms)
-		k->last_ms = ev->ts_ms;
+	contact_touch(k, ev->ts_ms);
 	if (ev->has_sentiment) {
 		count(c, ev->ts_ms, k->ch, k->q, CT_SENTIMENT_N, 1);
 		count(c, ev->ts_ms, k->ch, k->q, CT_SENTIMENT_SUM, ev->sentiment_h);
@@ -882,8 +968,7 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 	default:
 		break;
 	}
-	if (t > k->last_ms)
-		k->last_ms = t;
+	contact_touch(k, t);
 }
 
 /* ---- reading ------------------------------------------------------------------- */
@@ -995,12 +1080,12 @@ bool contacts_check(const struct contacts *c)
 			const struct contact *k = (const struct contact *)n;
 			unseen += !k->seen;
 			open += k->seen && !k->voice && k->state == ST_OPEN;
-			if (!text_clean(k->node.key))
+			if (!text_clean(k->key))
 				return false;
 		}
 	for (size_t b = 0; b < c->customers.nb; b++)
 		for (const struct hnode *n = c->customers.b[b]; n; n = n->next)
-			if (!text_clean(n->key))
+			if (!text_clean(((const struct customer *)n)->key))
 				return false;
 	for (int i = 0; i < c->n_reasons; i++)
 		if (!text_clean(c->reasons[i]))
@@ -1008,7 +1093,7 @@ bool contacts_check(const struct contacts *c)
 	for (size_t b = 0; b < c->callbacks.nb; b++)
 		for (const struct hnode *n = c->callbacks.b[b]; n; n = n->next) {
 			const struct callback *cb = (const struct callback *)n;
-			if (!text_clean(n->key) || cb->tries < 1 || cb->q < 0 || cb->q >= c->n_queues ||
+			if (!text_clean(cb->key) || cb->node.aux < 1 || cb->q < 0 || cb->q >= c->n_queues ||
 			    cb->last_ms < cb->first_ms)
 				return false;
 		}

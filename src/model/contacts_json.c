@@ -73,7 +73,7 @@ static int journey_cmp(const void *a, const void *b)
 	const struct journey *x = a, *y = b;
 	if (x->last_ms != y->last_ms)
 		return x->last_ms > y->last_ms ? -1 : 1;
-	return strcmp(x->u->node.key, y->u->node.key);
+	return strcmp(x->u->key, y->u->key);
 }
 
 static const char *state_name(const struct contact *k)
@@ -97,9 +97,10 @@ static json_t *journeys_json(const struct contacts *c)
 			const struct customer *u = (const struct customer *)h;
 			size_t from = 0;
 			bool multi = false;
-			while (from < u->n && u->list[from]->created_ms <= edge)
+			size_t n_list = u->node.aux;
+			while (from < n_list && u->list[from]->created_ms <= edge)
 				from++;
-			for (size_t i = from + 1; i < u->n && !multi; i++)
+			for (size_t i = from + 1; i < n_list && !multi; i++)
 				multi = u->list[i]->ch != u->list[from]->ch;
 			if (!multi)
 				continue;
@@ -107,7 +108,7 @@ static json_t *journeys_json(const struct contacts *c)
 				cap = cap ? cap * 2 : 64;
 				js = xrealloc(js, cap * sizeof *js);
 			}
-			js[n++] = (struct journey){u, from, u->list[u->n - 1]->created_ms};
+			js[n++] = (struct journey){u, from, u->list[n_list - 1]->created_ms};
 		}
 	if (n)
 		qsort(js, n, sizeof *js, journey_cmp);
@@ -115,14 +116,14 @@ static json_t *journeys_json(const struct contacts *c)
 	for (size_t i = 0; i < n && i < CONTACTS_MAX_JOURNEYS; i++) {
 		const struct customer *u = js[i].u;
 		json_t *list = json_array();
-		for (size_t k = js[i].from; k < u->n; k++) {
+		for (size_t k = js[i].from; k < u->node.aux; k++) {
 			const struct contact *ct = u->list[k];
 			json_array_append_new(list, json_pack("{s:s, s:s, s:f, s:s}",
-			        "channel", c->channels[ct->ch].name, "id", ct->node.key,
+			        "channel", c->channels[ct->ch].name, "id", ct->key,
 			        "created", (double)ct->created_ms / 1000.0, "state", state_name(ct)));
 		}
-		json_array_append_new(a, json_pack("{s:s, s:o, s:b}", "customer", u->node.key,
-		        "contacts", list, "resolved", u->list[u->n - 1]->state == ST_RESOLVED));
+		json_array_append_new(a, json_pack("{s:s, s:o, s:b}", "customer", u->key,
+		        "contacts", list, "resolved", u->list[u->node.aux - 1]->state == ST_RESOLVED));
 	}
 	free(js);
 	return a;
