@@ -93,6 +93,7 @@ void contacts_conf_from(struct contacts_conf *cc, const struct config *cfg)
 	cc->repeat_window_s = cfg ? cfg->defaults.repeat_window_s : 86400;
 	cc->pivot_window_s = cfg ? cfg->defaults.pivot_window_s : 86400;
 	cc->stale_contact_s = cfg ? cfg->defaults.stale_contact_s : 30 * 86400;
+	cc->max_stored = CONTACTS_MAX_STORED;
 	cc->cfg = cfg;
 }
 
@@ -163,8 +164,8 @@ void contacts_set_conf(struct contacts *c, const struct contacts_conf *cc)
 
 static void customer_free(struct customer *u)
 {
-	if (u->list != &u->one)
-		free(u->list);
+	if (u->node.aux >= 2)
+		free(u->at.many);
 	free(u);
 }
 
@@ -436,32 +437,35 @@ static size_t list_cap(size_t n)
 	return cap;
 }
 
-/* Makes room in u's list for one contact more. */
-static void customer_grow(struct customer *u)
+/* Makes room in u's list for one contact more; returns the list, where the
+ * caller puts it before counting it in node.aux. */
+static struct contact **customer_grow(struct customer *u)
 {
 	size_t n = u->node.aux;
-	if (u->list == &u->one) {
-		if (n == 0)
-			return;
-		u->list = xmalloc(list_cap(n + 1) * sizeof *u->list);
-		u->list[0] = u->one;
+	if (n == 0)
+		return &u->at.one;
+	if (n == 1) {
+		struct contact **many = xmalloc(list_cap(2) * sizeof *many);
+		many[0] = u->at.one;
+		u->at.many = many;
 	} else if (list_cap(n + 1) > list_cap(n)) {
-		u->list = xrealloc(u->list, list_cap(n + 1) * sizeof *u->list);
+		u->at.many = xrealloc(u->at.many, list_cap(n + 1) * sizeof *u->at.many);
 	}
+	return u->at.many;
 }
 
-/* u's list held was contacts and now holds fewer: gives back the room. */
+/* u's list held was contacts and now holds node.aux: gives back the room. */
 static void customer_shrink(struct customer *u, size_t was)
 {
 	size_t n = u->node.aux;
-	if (u->list == &u->one)
+	if (was < 2)
 		return;
 	if (n <= 1) {
-		u->one = n ? u->list[0] : NULL;
-		free(u->list);
-		u->list = &u->one;
+		struct contact **many = u->at.many;
+		u->at.one = n ? many[0] : NULL;
+		free(many);
 	} else if (list_cap(n) < list_cap(was)) {
-		u->list = xrealloc(u->list, list_cap(n) * sizeof *u->list);
+		u->at.many = xrealloc(u->at.many, list_cap(n) * sizeof *u->at.many);
 	}
 }
 
@@ -471,6 +475,11 @@ static int64_t contact_last_ms(const struct contact *k)
 	return (int64_t)k->node.aux * 1000 + 999;
 }
 
+static int64_t first_reply_ms(const struct contact *k)
+{
+	return k->created_ms + k->first_reply_after;
+}
+
 static void contact_touch(struct contact *k, int64_t t)
 {
 	int64_t s = t >= 0 ? t / 1000 : 0;
@@ -478,23 +487,35 @@ static void contact_touch(struct contact *k, int64_t t)
 		k->node.aux = s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
 }
 
-/* Forgets customers' contacts older than the longest window that needs them,
- * closed contacts with them, and open ones idle for stale_contact_s. */
-static void sweep(struct contacts *c)
+/* A call in progress or a contact in the backlog: what a cap never forgets. */
+static bool contact_live(const struct contact *k)
 {
-	int64_t old = c->now_ms - keep_ms(c), stale = c->now_ms - c->conf.stale_contact_s * 1000;
+	return k->voice ? k->state == ST_WAITING || k->state == ST_TALKING
+	                : k->state == ST_OPEN || k->state == ST_UNKNOWN;
+}
+
+/* Forgets customers' contacts created before old, closed contacts with them
+ * (those with no event since), and open ones idle since stale. forced (the
+ * cap): calls in progress stay too. */
+static void sweep_before(struct contacts *c, int64_t old, int64_t stale, bool forced)
+{
 	for (size_t i = 0; i < c->customers.nb; i++)
 		for (struct hnode *n = c->customers.b[i], *next; n; n = next) {
 			struct customer *u = (struct customer *)n;
-			size_t drop = 0, was = u->node.aux;
+			size_t kept = 0, was = u->node.aux;
+			struct contact **list = customer_list(u);
 			next = n->next;
 			/* [created - window, created): one exactly window old still counts */
-			while (drop < was && u->list[drop]->created_ms < old)
-				u->list[drop++]->cust = NULL;
-			if (!drop && was)
+			for (size_t j = 0; j < was; j++) {
+				struct contact *k = list[j];
+				if (k->created_ms >= old || (forced && contact_live(k)))
+					list[kept++] = k;
+				else
+					k->cust = NULL;
+			}
+			if (kept == was && was)
 				continue;
-			memmove(u->list, u->list + drop, (was - drop) * sizeof *u->list);
-			u->node.aux = (uint32_t)(was - drop);
+			u->node.aux = (uint32_t)kept;
 			customer_shrink(u, was);
 			if (u->node.aux == 0) {
 				ht_remove(&c->customers, n);
@@ -506,11 +527,46 @@ static void sweep(struct contacts *c)
 			struct contact *k = (struct contact *)n;
 			bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
 			next = n->next;
-			if (k->cust || k->created_ms >= old || contact_last_ms(k) >= (open ? stale : old))
+			if (k->cust || k->created_ms >= old || contact_last_ms(k) >= (open ? stale : old) ||
+			    (forced && contact_live(k)))
 				continue;
 			ht_remove(&c->contacts, n);
 			free(k);
 		}
+}
+
+/* Forgets what no window needs any more: customers' contacts older than the
+ * longest window that needs them, closed contacts with them, and open ones
+ * idle for stale_contact_s. */
+static void sweep(struct contacts *c)
+{
+	sweep_before(c, c->now_ms - keep_ms(c), c->now_ms - c->conf.stale_contact_s * 1000, false);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The store is full (max_stored): forgets the quarter of the closed contacts
+ * whose last event is oldest, and customers' contacts created before it.
+ * Figures stay exact while the windows hold fewer contacts than the cap;
+ * past it, repeats, pivots and journeys that reach further back are lost,
+ * and the memory stays bounded (a big centre's calls of a whole day). */
+static void evict(struct contacts *c)
+{
+	int64_t *last = xmalloc(c->contacts.count * sizeof *last);
+	size_t n = 0;
+	for (size_t b = 0; b < c->contacts.nb; b++)
+		for (const struct hnode *h = c->contacts.b[b]; h; h = h->next)
+			if (!contact_live((const struct contact *)h))
+				last[n++] = contact_last_ms((const struct contact *)h);
+	if (n) {
+		qsort(last, n, sizeof *last, cmp_i64);
+		sweep_before(c, last[n / 4] + 1, INT64_MIN, true);
+	}
+	free(last);
 }
 
 void contacts_advance(struct contacts *c, int64_t now_ms)
@@ -556,6 +612,11 @@ static struct contact *contact_find(const struct contacts *c, const char *id)
 
 static struct contact *contact_add(struct contacts *c, const char *id, int ch, int q, int64_t t)
 {
+	if (c->contacts.count >= c->conf.max_stored && c->contacts.count >= c->evict_at) {
+		evict(c);
+		/* what stays (backlog, calls in progress) may fill it: not every time */
+		c->evict_at = c->contacts.count + c->conf.max_stored / 8;
+	}
 	struct contact *k = node_new(&c->contacts, sizeof *k, id, ht_hash(id));
 	k->ch = (int8_t)ch;
 	k->q = (int16_t)q;
@@ -575,13 +636,13 @@ static struct contact *contact_add(struct contacts *c, const char *id, int ch, i
  * the lines had come in time order. */
 static void judge(struct contacts *c, struct customer *u, size_t i)
 {
-	struct contact *k = u->list[i];
-	const struct contact *prev = i ? u->list[i - 1] : NULL;
+	struct contact *k = customer_list(u)[i];
+	const struct contact *prev = i ? customer_list(u)[i - 1] : NULL;
 	int64_t t = k->created_ms;
 	bool rep = prev && prev->created_ms >= t - c->conf.repeat_window_s * 1000;
 	bool piv = prev && prev->ch != k->ch &&
 	           prev->created_ms >= t - c->conf.pivot_window_s * 1000;
-	bool unans = piv && !(prev->replied && prev->first_reply_ms <= t);
+	bool unans = piv && !(prev->replied && first_reply_ms(prev) <= t);
 	int pair = piv ? pair_index(c, prev->ch, k->ch) : -1;
 	if (rep != k->is_repeat)
 		count(c, t, k->ch, k->q, CT_REPEATS, rep ? 1 : -1);
@@ -604,7 +665,7 @@ static void judge(struct contacts *c, struct customer *u, size_t i)
 static size_t customer_pos(const struct customer *u, const struct contact *k)
 {
 	size_t i = 0;
-	while (i < u->node.aux && u->list[i] != k)
+	while (i < u->node.aux && customer_list(u)[i] != k)
 		i++;
 	return i;
 }
@@ -616,7 +677,8 @@ static void customer_unlink(struct contacts *c, struct contact *k)
 		return;
 	size_t i = customer_pos(u, k), was = u->node.aux;
 	if (i < was) {
-		memmove(u->list + i, u->list + i + 1, (was - i - 1) * sizeof *u->list);
+		struct contact **list = customer_list(u);
+		memmove(list + i, list + i + 1, (was - i - 1) * sizeof *list);
 		u->node.aux--;
 		customer_shrink(u, was);
 		if (i < u->node.aux)
@@ -634,17 +696,16 @@ static void customer_created(struct contacts *c, struct contact *k, const char *
 	struct customer *u = (struct customer *)ht_find(&c->customers, key, h);
 	if (!u) {
 		u = node_new(&c->customers, sizeof *u, key, h);
-		u->list = &u->one;
 		ht_insert(&c->customers, &u->node);
 	}
 	count(c, t, k->ch, k->q, CT_CREATED_WITH_CUSTOMER, 1);
 	/* in created order: its previous contact is the latest created before t */
 	size_t at = u->node.aux;
-	while (at > 0 && u->list[at - 1]->created_ms >= t)
+	while (at > 0 && customer_list(u)[at - 1]->created_ms >= t)
 		at--;
-	customer_grow(u);
-	memmove(u->list + at + 1, u->list + at, (u->node.aux - at) * sizeof *u->list);
-	u->list[at] = k;
+	struct contact **list = customer_grow(u);
+	memmove(list + at + 1, list + at, (u->node.aux - at) * sizeof *list);
+	list[at] = k;
 	u->node.aux++;
 	k->cust = u;
 	judge(c, u, at);
@@ -662,7 +723,7 @@ static void created(struct contacts *c, struct contact *k, const char *customer,
 	contact_touch(k, t);
 	k->replied = false;
 	k->replies = 0;
-	k->first_reply_ms = 0;
+	k->first_reply_after = 0;
 	k->state = k->voice ? ST_WAITING : ST_OPEN;
 	c->created_seen++;
 	count(c, t, k->ch, k->q, CT_CREATED, 1);
@@ -764,9 +825,12 @@ static void replied(struct contacts *c, struct contact *k, int64_t t)
 		if (frt <= target)
 			count(c, t, k->ch, k->q, CT_FIRST_RESPONSES_WITHIN, 1);
 	}
-	bool earlier = !k->replied || t < k->first_reply_ms;
-	if (earlier)
-		k->first_reply_ms = t;
+	bool earlier = !k->replied || t < first_reply_ms(k);
+	if (earlier) {
+		int64_t d = t - k->created_ms;
+		k->first_reply_after = d > INT32_MAX ? INT32_MAX : d < -INT32_MAX ? -INT32_MAX
+		                                                                  : (int32_t)d;
+	}
 	k->replied = true;
 	k->replies++;
 	/* the next contact of the customer may be a pivot answered after all */

@@ -31,11 +31,14 @@ enum ct_state { ST_UNKNOWN, ST_OPEN, ST_RESOLVED, ST_ABANDONED, ST_WAITING, ST_T
 
 struct customer;
 
-/* 56 bytes and the id: a big centre keeps every call of the last day. */
+/* 47 bytes and the id (80 with malloc's own for ids up to 25 bytes): a big
+ * centre keeps every call of the last day. */
 struct contact {
 	struct hnode node;          /* key: the id; aux: the last event's second */
 	struct customer *cust;      /* while in its customer's history */
-	int64_t created_ms, first_reply_ms;
+	int64_t created_ms;
+	int32_t first_reply_after;  /* the first reply, ms after created (clamped to
+	                               +-24.8 days: exact within any pivot window below) */
 	int32_t replies;
 	int16_t q, pair;            /* pair: the pivot's, -1 for none */
 	int8_t ch;
@@ -45,14 +48,22 @@ struct contact {
 	char key[];
 };
 
-/* A customer's contacts by created, oldest first: list[0..node.aux). One
- * contact (most callers) lives in one, more on the heap (customer_grow). */
+/* A customer's contacts by created, oldest first (customer_list). One
+ * contact (most callers) lives in at.one, two or more on the heap. */
 struct customer {
 	struct hnode node;          /* key: the customer string; aux: how many contacts */
-	struct contact **list;      /* &one, or the heap */
-	struct contact *one;
+	union {
+		struct contact *one;
+		struct contact **many;
+	} at;
 	char key[];
 };
+
+/* u's contacts, node.aux of them. */
+static inline struct contact **customer_list(const struct customer *u)
+{
+	return u->node.aux >= 2 ? u->at.many : (struct contact **)&u->at.one;
+}
 
 /* A caller to call back (SPEC 6.4 callbacks): abandoned or timed out today
  * and not answered since, on any channel. */
@@ -118,6 +129,7 @@ struct contacts {
 	struct ct_rec *recs;        /* a ring, oldest at rec_head */
 	size_t rec_head, n_recs, cap_recs;
 	struct htable contacts, customers, callbacks;
+	size_t evict_at;            /* the store's count at which to evict again */
 	int64_t created_seen;
 	uint64_t gen;               /* counts changes (events, the clock, settings) */
 	struct ct_live_cache *live; /* written by readers of a const model */

@@ -98,17 +98,18 @@ static json_t *journeys_json(const struct contacts *c)
 			size_t from = 0;
 			bool multi = false;
 			size_t n_list = u->node.aux;
-			while (from < n_list && u->list[from]->created_ms <= edge)
+			struct contact *const *list = customer_list(u);
+			while (from < n_list && list[from]->created_ms <= edge)
 				from++;
 			for (size_t i = from + 1; i < n_list && !multi; i++)
-				multi = u->list[i]->ch != u->list[from]->ch;
+				multi = list[i]->ch != list[from]->ch;
 			if (!multi)
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 64;
 				js = xrealloc(js, cap * sizeof *js);
 			}
-			js[n++] = (struct journey){u, from, u->list[n_list - 1]->created_ms};
+			js[n++] = (struct journey){u, from, list[n_list - 1]->created_ms};
 		}
 	if (n)
 		qsort(js, n, sizeof *js, journey_cmp);
@@ -117,13 +118,13 @@ static json_t *journeys_json(const struct contacts *c)
 		const struct customer *u = js[i].u;
 		json_t *list = json_array();
 		for (size_t k = js[i].from; k < u->node.aux; k++) {
-			const struct contact *ct = u->list[k];
+			const struct contact *ct = customer_list(u)[k];
 			json_array_append_new(list, json_pack("{s:s, s:s, s:f, s:s}",
 			        "channel", c->channels[ct->ch].name, "id", ct->key,
 			        "created", (double)ct->created_ms / 1000.0, "state", state_name(ct)));
 		}
 		json_array_append_new(a, json_pack("{s:s, s:o, s:b}", "customer", u->key,
-		        "contacts", list, "resolved", u->list[u->node.aux - 1]->state == ST_RESOLVED));
+		        "contacts", list, "resolved", customer_list(u)[u->node.aux - 1]->state == ST_RESOLVED));
 	}
 	free(js);
 	return a;

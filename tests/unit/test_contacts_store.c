@@ -131,9 +131,82 @@ static void test_callbacks_voice_only(void **state)
 	contacts_free(c);
 }
 
+/* Forgetting at the windows' edge: a sweep exactly one window after a
+ * contact keeps it (its customer's next contact then is a repeat: [created -
+ * window, created)); the next sweep forgets it and its customer. */
+static void test_forgetting_at_edge(void **state)
+{
+	(void)state;
+	struct contacts *c = fresh();     /* repeat and pivot windows: 1 day */
+	size_t customers;
+	evf(c, T0, "\"event\":\"created\",\"id\":\"A\",\"channel\":\"email\",\"customer\":\"u1\"");
+	evf(c, T0 + 1000, "\"event\":\"resolved\",\"id\":\"A\"");
+	call(c, T0 / 1000 + 1, EV_ENTER, "300.1", "sales", "+15550001");
+	call(c, T0 / 1000 + 2, EV_CONNECT, "300.1", "sales", NULL);
+	call(c, T0 / 1000 + 60, EV_COMPLETE, "300.1", "sales", NULL);
+	assert_int_equal(contacts_stored(c, &customers), 2);
+	assert_int_equal(customers, 2);
+	contacts_advance(c, T0 + 24 * H);     /* a sweep exactly at the edge */
+	assert_int_equal(contacts_stored(c, &customers), 2);
+	evf(c, T0 + 24 * H, "\"event\":\"created\",\"id\":\"A2\",\"channel\":\"chat\",\"customer\":\"u1\"");
+	const struct ct_tally *t = contacts_today(c, CS_TOTAL, 0);
+	assert_int_equal(t->v[CT_REPEATS], 1);
+	assert_int_equal(t->v[CT_PIVOTS], 1);
+	/* the call (created a second later) is a millisecond inside too */
+	call(c, (T0 + 24 * H) / 1000 + 1, EV_ENTER, "300.2", "sales", "+15550001");
+	assert_int_equal(t->v[CT_REPEATS], 2);
+	/* half an hour on, the next sweep: A and the first call are gone, and with
+	 * them nothing that any window still needs */
+	contacts_advance(c, T0 + 24 * H + 30 * 60000);
+	assert_int_equal(contacts_stored(c, &customers), 2);     /* A2 and 300.2 */
+	assert_int_equal(customers, 2);
+	assert_true(contacts_check(c));
+	contacts_free(c);
+}
+
+/* Past max_stored the oldest closed contacts go; the counts stay exact, the
+ * backlog and the calls in progress stay, and the store stays bounded. */
+static void test_cap_bounds_the_store(void **state)
+{
+	(void)state;
+	struct contacts_conf cc;
+	contacts_conf_from(&cc, NULL);
+	cc.max_stored = 64;
+	struct contacts *c = contacts_new(&cc);
+	char id[32], cid[32];
+	evf(c, T0, "\"event\":\"created\",\"id\":\"OPEN\",\"channel\":\"email\",\"customer\":\"u0\"");
+	call(c, T0 / 1000, EV_ENTER, "1.0", "sales", "+15550000");     /* waits all along */
+	for (int i = 1; i <= 1000; i++) {
+		snprintf(id, sizeof id, "%d.%d", 1000 + i, i);
+		snprintf(cid, sizeof cid, "+1555%07d", i % 500);       /* each calls twice */
+		call(c, T0 / 1000 + i, EV_ENTER, id, "sales", cid);
+		call(c, T0 / 1000 + i + 1, EV_COMPLETE, id, "sales", NULL);
+		assert_true(contacts_stored(c, NULL) <= 64 + 64 / 8);
+	}
+	const struct ct_tally *t = contacts_today(c, CS_TOTAL, 0);
+	assert_int_equal(t->v[CT_CREATED], 1002);
+	assert_int_equal(t->v[CT_CREATED_WITH_CUSTOMER], 1002);
+	/* each second call comes 500 calls after the first: forgotten by then */
+	assert_true(t->v[CT_REPEATS] < 500);
+	struct contacts_live live;
+	contacts_live(c, CS_TOTAL, 0, &live);
+	assert_int_equal(live.open, 1);                        /* the backlog stays */
+	/* the waiting call stays too: its abandon puts the caller on the list */
+	call(c, T0 / 1000 + 2000, EV_ABANDON, "1.0", "sales", NULL);
+	assert_int_equal(contacts_callbacks(c, NULL, 0), 1);
+	/* a customer of the last calls still repeats */
+	int64_t repeats = t->v[CT_REPEATS];
+	call(c, T0 / 1000 + 2001, EV_ENTER, "9.9", "sales", "+15550000499");
+	assert_int_equal(t->v[CT_REPEATS], repeats + 1);
+	assert_true(contacts_check(c));
+	contacts_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_forgetting_at_edge),
+		cmocka_unit_test(test_cap_bounds_the_store),
 		cmocka_unit_test(test_pivots_by_pair_unanswered),
 		cmocka_unit_test(test_callbacks_voice_only),
 	};
