@@ -1,0 +1,60 @@
+/* contacts_mem.c - the contacts model's own memory: reads FILE (queue_log
+ * lines, contact events, or both mixed) into the contacts model alone, as
+ * ccboard --replay does, and prints what the heap holds once it is read
+ * ("ctmem_heap_kb"), the heap's peak along the way ("ctmem_peak_kb", sampled
+ * every 10,000 lines) and what the model keeps ("ctmem_contacts",
+ * "ctmem_customers"), each key after PREFIX (argv[2], default "ctmem_"). The rest of the program (the voice model, the snapshot)
+ * is measured by ccboard's own peak RSS. */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "contact.h"
+#include "contacts.h"
+#include "queuelog.h"
+
+static size_t heap_kb(void)
+{
+	return mallinfo2().uordblks / 1024;
+}
+
+int main(int argc, char **argv)
+{
+	struct contacts_conf cc;
+	struct contact_parser p;
+	struct contact_event ce;
+	struct qevent ev;
+	char *line = NULL;
+	size_t cap = 0, n = 0, base, peak = 0, customers;
+	ssize_t len;
+	FILE *fp = argc > 1 ? fopen(argv[1], "r") : NULL;
+
+	if (!fp) {
+		fprintf(stderr, "usage: contacts_mem FILE [PREFIX]\n");
+		return 2;
+	}
+	contacts_conf_from(&cc, NULL);
+	base = heap_kb();
+	struct contacts *c = contacts_new(&cc);
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (contact_line_is_event(line, (size_t)len)) {
+			if (contact_parse(&p, line, (size_t)len, &ce))
+				contacts_apply(c, &ce);
+		} else if (queuelog_parse(line, (size_t)len, &ev) == QL_EVENT) {
+			contacts_on_qevent(c, &ev);
+		}
+		if (++n % 10000 == 0 && heap_kb() - base > peak)
+			peak = heap_kb() - base;
+	}
+	size_t now = heap_kb() - base, stored = contacts_stored(c, &customers);
+	const char *pre = argc > 2 ? argv[2] : "ctmem_";
+	printf("%slines %zu\n%sheap_kb %zu\n%speak_kb %zu\n%scontacts %zu\n%scustomers %zu\n",
+	       pre, n, pre, now, pre, now > peak ? now : peak, pre, stored, pre, customers);
+	contacts_free(c);
+	free(line);
+	fclose(fp);
+	return 0;
+}
