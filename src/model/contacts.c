@@ -56,7 +56,8 @@ static void *node_new(const struct htable *t, size_t size, const char *key, uint
 
 static void ht_insert(struct htable *t, struct hnode *n)
 {
-	if (t->count + 1 > t->nb) {
+	/* two nodes a bucket on average: chains stay short, buckets cost 4 bytes a node */
+	if (t->count + 1 > 2 * t->nb) {
 		size_t nb = t->nb ? t->nb * 2 : 64;
 		struct hnode **b = xcalloc(nb, sizeof *b);
 		for (size_t i = 0; i < t->nb; i++)
@@ -303,7 +304,7 @@ static void rec_push(struct contacts *c, const struct ct_rec *r)
 		}
 	}
 	if (c->n_recs == c->cap_recs) {
-		size_t cap = c->cap_recs ? c->cap_recs * 2 : 256;
+		size_t cap = c->cap_recs ? c->cap_recs + c->cap_recs / 2 : 256;   /* less idle room */
 		struct ct_rec *nr = xmalloc(cap * sizeof *nr);
 		for (size_t i = 0; i < c->n_recs; i++)
 			nr[i] = c->recs[(c->rec_head + i) % c->cap_recs];
