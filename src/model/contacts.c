@@ -498,42 +498,53 @@ static bool contact_live(const struct contact *k)
 /* Forgets customers' contacts created before old, closed contacts with them
  * (those with no event since), and open ones idle since stale. forced (the
  * cap): calls in progress stay too. */
+static void sweep_customers(struct contacts *c, size_t bucket, int64_t old, bool forced)
+{
+	for (struct hnode *n = c->customers.b[bucket], *next; n; n = next) {
+		struct customer *u = (struct customer *)n;
+		size_t kept = 0, was = u->node.aux;
+		struct contact **list = customer_list(u);
+		next = n->next;
+		/* [created - window, created): one exactly window old still counts */
+		for (size_t j = 0; j < was; j++) {
+			struct contact *k = list[j];
+			if (k->created_ms >= old || (forced && contact_live(k)))
+				list[kept++] = k;
+			else
+				k->cust = NULL;
+		}
+		if (kept == was && was)
+			continue;
+		u->node.aux = (uint32_t)kept;
+		customer_shrink(u, was);
+		if (u->node.aux == 0) {
+			ht_remove(&c->customers, n);
+			customer_free(u);
+		}
+	}
+}
+
+static void sweep_contacts(struct contacts *c, size_t bucket, int64_t old, int64_t stale,
+                           bool forced)
+{
+	for (struct hnode *n = c->contacts.b[bucket], *next; n; n = next) {
+		struct contact *k = (struct contact *)n;
+		bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
+		next = n->next;
+		if (k->cust || k->created_ms >= old || contact_last_ms(k) >= (open ? stale : old) ||
+		    (forced && contact_live(k)))
+			continue;
+		ht_remove(&c->contacts, n);
+		free(k);
+	}
+}
+
 static void sweep_before(struct contacts *c, int64_t old, int64_t stale, bool forced)
 {
 	for (size_t i = 0; i < c->customers.nb; i++)
-		for (struct hnode *n = c->customers.b[i], *next; n; n = next) {
-			struct customer *u = (struct customer *)n;
-			size_t kept = 0, was = u->node.aux;
-			struct contact **list = customer_list(u);
-			next = n->next;
-			/* [created - window, created): one exactly window old still counts */
-			for (size_t j = 0; j < was; j++) {
-				struct contact *k = list[j];
-				if (k->created_ms >= old || (forced && contact_live(k)))
-					list[kept++] = k;
-				else
-					k->cust = NULL;
-			}
-			if (kept == was && was)
-				continue;
-			u->node.aux = (uint32_t)kept;
-			customer_shrink(u, was);
-			if (u->node.aux == 0) {
-				ht_remove(&c->customers, n);
-				customer_free(u);
-			}
-		}
+		sweep_customers(c, i, old, forced);
 	for (size_t i = 0; i < c->contacts.nb; i++)
-		for (struct hnode *n = c->contacts.b[i], *next; n; n = next) {
-			struct contact *k = (struct contact *)n;
-			bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
-			next = n->next;
-			if (k->cust || k->created_ms >= old || contact_last_ms(k) >= (open ? stale : old) ||
-			    (forced && contact_live(k)))
-				continue;
-			ht_remove(&c->contacts, n);
-			free(k);
-		}
+		sweep_contacts(c, i, old, stale, forced);
 }
 
 /* Forgets what no window needs any more: customers' contacts older than the
@@ -575,23 +586,60 @@ static int64_t select_kth(int64_t *a, size_t n, size_t k)
 	return a[k];
 }
 
-/* The store is full (max_stored): forgets the quarter of the closed contacts
- * whose last event is oldest, and customers' contacts created before it.
+#define EVICT_SAMPLE 4096   /* closed contacts whose last events set an eviction's edge */
+#define EVICT_STEP 32       /* buckets an eviction walks per contact stored */
+
+/* The store is full (max_stored): starts forgetting about the quarter of the
+ * closed contacts whose last event is oldest (the edge from a sample), and
+ * customers' contacts created before that edge, a few buckets per contact
+ * stored (evict_step), so no line waits for a walk of the whole store.
  * Figures stay exact while the windows hold fewer contacts than the cap;
  * past it, repeats, pivots and journeys that reach further back are lost,
  * and the memory stays bounded (a big centre's calls of a whole day). */
-static void evict(struct contacts *c)
+static void evict_start(struct contacts *c)
 {
-	int64_t *last = xmalloc(c->contacts.count * sizeof *last);
-	size_t n = 0;
-	for (size_t b = 0; b < c->contacts.nb; b++)
-		for (const struct hnode *h = c->contacts.b[b]; h; h = h->next)
+	int64_t sample[EVICT_SAMPLE];
+	size_t n = 0, nb = c->contacts.nb, at = nb ? (size_t)(c->gen * 2654435761u) % nb : 0;
+	for (size_t i = 0; i < nb && n < EVICT_SAMPLE; i++, at = (at + 1) % nb)
+		for (const struct hnode *h = c->contacts.b[at]; h && n < EVICT_SAMPLE; h = h->next)
 			if (!contact_live((const struct contact *)h))
-				last[n++] = contact_last_ms((const struct contact *)h);
-	if (n) {
-		sweep_before(c, select_kth(last, n, n / 4) + 1, INT64_MIN, true);
+				sample[n++] = contact_last_ms((const struct contact *)h);
+	if (!n)
+		return;
+	c->evict.old = select_kth(sample, n, n / 4) + 1;
+	c->evict.on = true;
+	c->evict.phase = 0;
+	c->evict.cursor = 0;
+	c->evict.nb = c->customers.nb;
+}
+
+/* Walks up to EVICT_STEP buckets of the eviction under way: the customers'
+ * lists first, then the contacts (freed once out of every list). */
+static void evict_step(struct contacts *c)
+{
+	struct ct_evict *e = &c->evict;
+	for (int i = 0; i < EVICT_STEP && e->on; i++) {
+		struct htable *t = e->phase ? &c->contacts : &c->customers;
+		if (t->nb != e->nb) {             /* rehashed meanwhile: that table again */
+			e->nb = t->nb;
+			e->cursor = 0;
+		}
+		if (e->cursor < t->nb) {
+			if (e->phase)
+				sweep_contacts(c, e->cursor, e->old, INT64_MIN, true);
+			else
+				sweep_customers(c, e->cursor, e->old, true);
+			e->cursor++;
+		} else if (!e->phase) {
+			e->phase = 1;
+			e->cursor = 0;
+			e->nb = c->contacts.nb;
+		} else {
+			e->on = false;
+			/* what stays (backlog, calls in progress) may fill it: not every time */
+			c->evict_at = c->contacts.count + c->conf.max_stored / 8;
+		}
 	}
-	free(last);
 }
 
 void contacts_advance(struct contacts *c, int64_t now_ms)
@@ -637,11 +685,10 @@ static struct contact *contact_find(const struct contacts *c, const char *id)
 
 static struct contact *contact_add(struct contacts *c, const char *id, int ch, int q, int64_t t)
 {
-	if (c->contacts.count >= c->conf.max_stored && c->contacts.count >= c->evict_at) {
-		evict(c);
-		/* what stays (backlog, calls in progress) may fill it: not every time */
-		c->evict_at = c->contacts.count + c->conf.max_stored / 8;
-	}
+	if (c->evict.on)
+		evict_step(c);
+	else if (c->contacts.count >= c->conf.max_stored && c->contacts.count >= c->evict_at)
+		evict_start(c);
 	struct contact *k = node_new(&c->contacts, sizeof *k, id, ht_hash(id));
 	k->ch = (int8_t)ch;
 	k->q = (int16_t)q;

@@ -130,6 +130,12 @@ struct contacts {
 	size_t rec_head, n_recs, cap_recs;
 	struct htable contacts, customers, callbacks;
 	size_t evict_at;            /* the store's count at which to evict again */
+	struct ct_evict {           /* an eviction under way (evict_step) */
+		bool on;
+		int phase;              /* 0: customers' lists, 1: contacts */
+		size_t cursor, nb;      /* the next bucket, of a table of nb */
+		int64_t old;            /* forget what is older */
+	} evict;
 	int64_t created_seen;
 	uint64_t gen;               /* counts changes (events, the clock, settings) */
 	struct ct_live_cache *live; /* written by readers of a const model */
