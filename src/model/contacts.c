@@ -1207,10 +1207,20 @@ bool contacts_check(const struct contacts *c)
 			if (f != CT_SENTIMENT_SUM && (sc->today.v[f] < 0 || sc->window.v[f] < 0))
 				return false;
 	}
-	for (int i = 0; i < c->n_pairs; i++)
-		if (c->pairs[i].today < 0 || c->pairs[i].window < 0 || c->pairs[i].unans_today < 0 ||
-		    c->pairs[i].unans_window < 0 || c->pairs[i].unans_today > c->pairs[i].today)
+	int64_t pairs[4] = {0};
+	for (int i = 0; i < c->n_pairs; i++) {
+		const struct ct_pair *p = &c->pairs[i];
+		if (p->today < 0 || p->window < 0 || p->unans_today < 0 || p->unans_window < 0 ||
+		    p->unans_today > p->today || p->unans_window > p->window)
 			return false;
+		pairs[0] += p->today, pairs[1] += p->window;
+		pairs[2] += p->unans_today, pairs[3] += p->unans_window;
+	}
+	/* the pairs add up to the total's pivots */
+	if (pairs[0] != c->total.today.v[CT_PIVOTS] || pairs[1] != c->total.window.v[CT_PIVOTS] ||
+	    pairs[2] != c->total.today.v[CT_PIVOTS_UNANSWERED] ||
+	    pairs[3] != c->total.window.v[CT_PIVOTS_UNANSWERED])
+		return false;
 	for (size_t b = 0; b < c->contacts.nb; b++)
 		for (const struct hnode *n = c->contacts.b[b]; n; n = n->next) {
 			const struct contact *k = (const struct contact *)n;
