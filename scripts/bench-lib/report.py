@@ -164,6 +164,13 @@ def rows_contacts(r):
         out.append(("7 contacts peak RSS", "%.1f MB" % (rss / 1024),
                     "%.0f k customers, %.0f k contacts" % ((cust or 0) / 1e3, (cont or 0) / 1e3),
                     "", "< 64 MB", verdict(rss < 64 * 1024)))
+    for key, what in (("ctmem_", "contact events"), ("ctmem_big_", "big centre, 10 min")):
+        heap = num(r, key + "peak_kb")
+        if heap:
+            out.append(("7 contacts model heap, %s" % what, "%.1f MB" % (heap / 1024),
+                        "%.0f k contacts, %.0f k customers" % ((num(r, key + "contacts") or 0) / 1e3,
+                                                              (num(r, key + "customers") or 0) / 1e3),
+                        "", "", ""))
     cpu, tail = num(r, "ct_cpu_json"), num(r, "ct_cpu_tail")
     if cpu is not None:
         out.append(("7 live CPU, contacts + voice, --json", "%.2f %% of a core" % cpu,

@@ -28,19 +28,36 @@ static uint32_t ht_hash(const char *s)
 	return h;
 }
 
+/* The key of node n of table t. */
+static const char *ht_key(const struct htable *t, const struct hnode *n)
+{
+	return (const char *)n + t->key_off;
+}
+
 static struct hnode *ht_find(const struct htable *t, const char *key, uint32_t h)
 {
 	if (!t->nb)
 		return NULL;
 	for (struct hnode *n = t->b[h & (t->nb - 1)]; n; n = n->next)
-		if (n->hash == h && strcmp(n->key, key) == 0)
+		if (n->hash == h && strcmp(ht_key(t, n), key) == 0)
 			return n;
 	return NULL;
 }
 
+/* A zeroed node for table t, of size bytes with key (hashed h) at its end. */
+static void *node_new(const struct htable *t, size_t size, const char *key, uint32_t h)
+{
+	size_t len = strlen(key) + 1;
+	struct hnode *n = xcalloc(1, t->key_off + len > size ? t->key_off + len : size);
+	memcpy((char *)n + t->key_off, key, len);
+	n->hash = h;
+	return n;
+}
+
 static void ht_insert(struct htable *t, struct hnode *n)
 {
-	if (t->count + 1 > t->nb) {
+	/* two nodes a bucket on average: chains stay short, buckets cost 4 bytes a node */
+	if (t->count + 1 > 2 * t->nb) {
 		size_t nb = t->nb ? t->nb * 2 : 64;
 		struct hnode **b = xcalloc(nb, sizeof *b);
 		for (size_t i = 0; i < t->nb; i++)
@@ -77,6 +94,7 @@ void contacts_conf_from(struct contacts_conf *cc, const struct config *cfg)
 	cc->repeat_window_s = cfg ? cfg->defaults.repeat_window_s : 86400;
 	cc->pivot_window_s = cfg ? cfg->defaults.pivot_window_s : 86400;
 	cc->stale_contact_s = cfg ? cfg->defaults.stale_contact_s : 30 * 86400;
+	cc->max_stored = CONTACTS_MAX_STORED;
 	cc->cfg = cfg;
 }
 
@@ -125,6 +143,11 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 	struct contacts *c = xcalloc(1, sizeof *c);
 	c->conf = *cc;
 	c->live = xcalloc(1, sizeof *c->live);
+	c->contacts.key_off = offsetof(struct contact, key);
+	c->customers.key_off = offsetof(struct customer, key);
+	c->callbacks.key_off = offsetof(struct callback, key);
+	strmap_init(&c->queue_names);
+	strmap_init(&c->reason_names);
 	c->gen = 1;
 	c->day_start_ms = INT64_MIN;
 	return c;
@@ -140,16 +163,10 @@ void contacts_set_conf(struct contacts *c, const struct contacts_conf *cc)
 		c->queues[i].frt_ms = queue_frt_ms(&c->conf, c->queues[i].name);
 }
 
-static void contact_free(struct contact *k)
-{
-	free(k->node.key);
-	free(k);
-}
-
 static void customer_free(struct customer *u)
 {
-	free(u->node.key);
-	free(u->list);
+	if (u->node.aux >= 2)
+		free(u->at.many);
 	free(u);
 }
 
@@ -160,7 +177,6 @@ static void callbacks_clear(struct contacts *c)
 	for (size_t i = 0; i < c->callbacks.nb; i++)
 		for (struct hnode *n = c->callbacks.b[i], *next; n; n = next) {
 			next = n->next;
-			free(n->key);
 			free(n);
 		}
 	memset(c->callbacks.b, 0, c->callbacks.nb * sizeof *c->callbacks.b);
@@ -179,7 +195,7 @@ void contacts_free(struct contacts *c)
 	for (size_t i = 0; i < c->contacts.nb; i++)
 		for (struct hnode *n = c->contacts.b[i], *next; n; n = next) {
 			next = n->next;
-			contact_free((struct contact *)n);
+			free(n);
 		}
 	for (size_t i = 0; i < c->customers.nb; i++)
 		for (struct hnode *n = c->customers.b[i], *next; n; n = next) {
@@ -190,10 +206,8 @@ void contacts_free(struct contacts *c)
 	free(c->customers.b);
 	for (int i = 0; i < c->n_channels; i++)
 		free(c->channels[i].name);
-	for (int i = 0; i < c->n_queues; i++)
-		free(c->queues[i].name);
-	for (int i = 0; i < c->n_reasons; i++)
-		free(c->reasons[i]);
+	strmap_free(&c->queue_names);
+	strmap_free(&c->reason_names);
 	free(c->queues);
 	free(c->pairs);
 	free(c->recs);
@@ -218,9 +232,9 @@ static int channel_index(struct contacts *c, const char *name)
 
 static int queue_index(struct contacts *c, const char *name, int ch)
 {
-	for (int i = 0; i < c->n_queues; i++)
-		if (strcmp(c->queues[i].name, name) == 0)
-			return i;
+	int32_t found = strmap_find(&c->queue_names, name);
+	if (found >= 0)
+		return found;
 	if (c->n_queues >= CONTACTS_MAX_QUEUES)
 		return -1;
 	if (c->n_queues == c->cap_queues) {
@@ -229,7 +243,8 @@ static int queue_index(struct contacts *c, const char *name, int ch)
 	}
 	struct ct_scope *s = &c->queues[c->n_queues];
 	memset(s, 0, sizeof *s);
-	s->name = xstrdup(name);
+	int32_t at = strmap_intern(&c->queue_names, name);   /* may move keys */
+	s->name = c->queue_names.keys[at];
 	s->frt_ms = queue_frt_ms(&c->conf, name);
 	s->first_ch = (int16_t)ch;
 	return c->n_queues++;
@@ -237,12 +252,13 @@ static int queue_index(struct contacts *c, const char *name, int ch)
 
 static int reason_index(struct contacts *c, const char *name)
 {
-	for (int i = 0; i < c->n_reasons; i++)
-		if (strcmp(c->reasons[i], name) == 0)
-			return i;
+	int32_t found = strmap_find(&c->reason_names, name);
+	if (found >= 0)
+		return found;
 	if (c->n_reasons >= CONTACTS_MAX_REASONS)
 		return -1;
-	c->reasons[c->n_reasons] = xstrdup(name);
+	int32_t at = strmap_intern(&c->reason_names, name);   /* may move keys */
+	c->reasons[c->n_reasons] = c->reason_names.keys[at];
 	return c->n_reasons++;
 }
 
@@ -278,8 +294,17 @@ static void tally_add(struct contacts *c, int ch, int q, int field, int64_t v, b
 
 static void rec_push(struct contacts *c, const struct ct_rec *r)
 {
+	/* a unit joins the record of the same time and scope when it can */
+	if (r->field == REC_UNITS && c->n_recs) {
+		struct ct_rec *last = &c->recs[(c->rec_head + c->n_recs - 1) % c->cap_recs];
+		if (last->t == r->t && last->field == REC_UNITS && last->q == r->q &&
+		    last->ch == r->ch && !(last->v & r->v)) {
+			last->v |= r->v;
+			return;
+		}
+	}
 	if (c->n_recs == c->cap_recs) {
-		size_t cap = c->cap_recs ? c->cap_recs * 2 : 256;
+		size_t cap = c->cap_recs ? c->cap_recs + c->cap_recs / 2 : 256;   /* less idle room */
 		struct ct_rec *nr = xmalloc(cap * sizeof *nr);
 		for (size_t i = 0; i < c->n_recs; i++)
 			nr[i] = c->recs[(c->rec_head + i) % c->cap_recs];
@@ -308,23 +333,43 @@ static bool in_window(const struct contacts *c, int64_t t)
 	return t > c->now_ms - (int64_t)c->conf.window_s * 1000 && t <= c->now_ms;
 }
 
+_Static_assert(CT_COUNT <= 31, "a record's unit mask holds every count");
+
 /* Counts v in field at t for channel ch, queue q and the total. */
 static void count(struct contacts *c, int64_t t, int ch, int q, int field, int64_t v)
 {
 	bool w = in_window(c, t);
 	tally_add(c, ch, q, field, v, in_today(c, t), w);
-	if (w)
-		rec_push(c, &(struct ct_rec){.t = t, .ch = (int16_t)ch, .q = (int16_t)q,
-		                             .field = (int16_t)field, .v = v});
+	if (!w)
+		return;
+	struct ct_rec r = {.t = t, .ch = (int8_t)ch, .q = (int16_t)q};
+	if (v == 1) {
+		r.field = REC_UNITS;
+		r.v = (int32_t)(1u << field);
+		rec_push(c, &r);
+		return;
+	}
+	r.field = (int8_t)field;
+	while (v) {             /* sums of ms may pass 32 bits: in parts */
+		r.v = v > INT32_MAX ? INT32_MAX : v < -INT32_MAX ? -INT32_MAX : (int32_t)v;
+		v -= r.v;
+		rec_push(c, &r);
+	}
 }
 
-static void count_pair(struct contacts *c, int64_t t, int pair, int64_t v)
+/* Counts v pivots of pair at t; unans: while the earlier contact was unanswered. */
+static void count_pair(struct contacts *c, int64_t t, int pair, bool unans, int64_t v)
 {
-	if (in_today(c, t))
-		c->pairs[pair].today += v;
+	struct ct_pair *p = &c->pairs[pair];
+	if (in_today(c, t)) {
+		p->today += v;
+		p->unans_today += unans ? v : 0;
+	}
 	if (in_window(c, t)) {
-		c->pairs[pair].window += v;
-		rec_push(c, &(struct ct_rec){.t = t, .ch = (int16_t)pair, .field = -1, .v = v});
+		p->window += v;
+		p->unans_window += unans ? v : 0;
+		rec_push(c, &(struct ct_rec){.t = t, .q = (int16_t)pair,
+		                             .field = unans ? REC_PAIR_UNANS : REC_PAIR, .v = (int32_t)v});
 	}
 }
 
@@ -345,9 +390,14 @@ static void roll_window(struct contacts *c)
 	int64_t edge = c->now_ms - (int64_t)c->conf.window_s * 1000;
 	while (c->n_recs && c->recs[c->rec_head].t <= edge) {
 		const struct ct_rec *r = &c->recs[c->rec_head];
-		if (r->field < 0)
-			c->pairs[r->ch].window -= r->v;
-		else
+		if (r->field == REC_UNITS) {
+			for (int f = 0; f < CT_COUNT; f++)
+				if (r->v & (1 << f))
+					tally_add(c, r->ch, r->q, f, -1, false, true);
+		} else if (r->field < 0) {
+			c->pairs[r->q].window -= r->v;
+			c->pairs[r->q].unans_window -= r->field == REC_PAIR_UNANS ? r->v : 0;
+		} else
 			tally_add(c, r->ch, r->q, r->field, -r->v, false, true);
 		c->rec_head = (c->rec_head + 1) % c->cap_recs;
 		c->n_recs--;
@@ -368,7 +418,7 @@ static void new_day(struct contacts *c, int64_t start_ms)
 	memset(&c->total.today, 0, sizeof c->total.today);
 	memset(c->total.reasons, 0, sizeof c->total.reasons);
 	for (int i = 0; i < c->n_pairs; i++)
-		c->pairs[i].today = 0;
+		c->pairs[i].today = c->pairs[i].unans_today = 0;
 	callbacks_clear(c);       /* today's callers only */
 }
 
@@ -379,36 +429,217 @@ static int64_t keep_ms(const struct contacts *c)
 	return k * 1000;
 }
 
-/* Forgets customers' contacts older than the longest window that needs them,
- * closed contacts with them, and open ones idle for stale_contact_s. */
+/* Room for n contacts on the heap: a power of two, at least 4. */
+static size_t list_cap(size_t n)
+{
+	size_t cap = 4;
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
+
+/* Makes room in u's list for one contact more; returns the list, where the
+ * caller puts it before counting it in node.aux. */
+static struct contact **customer_grow(struct customer *u)
+{
+	size_t n = u->node.aux;
+	if (n == 0)
+		return &u->at.one;
+	if (n == 1) {
+		struct contact **many = xmalloc(list_cap(2) * sizeof *many);
+		many[0] = u->at.one;
+		u->at.many = many;
+	} else if (list_cap(n + 1) > list_cap(n)) {
+		u->at.many = xrealloc(u->at.many, list_cap(n + 1) * sizeof *u->at.many);
+	}
+	return u->at.many;
+}
+
+/* u's list held was contacts and now holds node.aux: gives back the room. */
+static void customer_shrink(struct customer *u, size_t was)
+{
+	size_t n = u->node.aux;
+	if (was < 2)
+		return;
+	if (n <= 1) {
+		struct contact **many = u->at.many;
+		u->at.one = n ? many[0] : NULL;
+		free(many);
+	} else if (list_cap(n) < list_cap(was)) {
+		u->at.many = xrealloc(u->at.many, list_cap(n) * sizeof *u->at.many);
+	}
+}
+
+/* A contact's last event, whole seconds rounded up (kept a little longer). */
+static int64_t contact_last_ms(const struct contact *k)
+{
+	return (int64_t)k->node.aux * 1000 + 999;
+}
+
+static int64_t first_reply_ms(const struct contact *k)
+{
+	return k->created_ms + k->first_reply_after;
+}
+
+static void contact_touch(struct contact *k, int64_t t)
+{
+	int64_t s = t >= 0 ? t / 1000 : 0;
+	if (s > (int64_t)k->node.aux)
+		k->node.aux = s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
+}
+
+/* A call in progress or a contact in the backlog: what a cap never forgets. */
+static bool contact_live(const struct contact *k)
+{
+	return k->voice ? k->state == ST_WAITING || k->state == ST_TALKING
+	                : k->state == ST_OPEN || k->state == ST_UNKNOWN;
+}
+
+/* Forgets customers' contacts created before old, closed contacts with them
+ * (those with no event since), and open ones idle since stale. forced (the
+ * cap): calls in progress stay too. */
+static void sweep_customers(struct contacts *c, size_t bucket, int64_t old, bool forced)
+{
+	for (struct hnode *n = c->customers.b[bucket], *next; n; n = next) {
+		struct customer *u = (struct customer *)n;
+		size_t kept = 0, was = u->node.aux;
+		struct contact **list = customer_list(u);
+		next = n->next;
+		/* [created - window, created): one exactly window old still counts */
+		for (size_t j = 0; j < was; j++) {
+			struct contact *k = list[j];
+			if (k->created_ms >= old || (forced && contact_live(k)))
+				list[kept++] = k;
+			else
+				k->cust = NULL;
+		}
+		if (kept == was && was)
+			continue;
+		u->node.aux = (uint32_t)kept;
+		customer_shrink(u, was);
+		if (u->node.aux == 0) {
+			ht_remove(&c->customers, n);
+			customer_free(u);
+		}
+	}
+}
+
+static void sweep_contacts(struct contacts *c, size_t bucket, int64_t old, int64_t stale,
+                           bool forced)
+{
+	for (struct hnode *n = c->contacts.b[bucket], *next; n; n = next) {
+		struct contact *k = (struct contact *)n;
+		bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
+		next = n->next;
+		if (k->cust || k->created_ms >= old || contact_last_ms(k) >= (open ? stale : old) ||
+		    (forced && contact_live(k)))
+			continue;
+		ht_remove(&c->contacts, n);
+		free(k);
+	}
+}
+
+static void sweep_before(struct contacts *c, int64_t old, int64_t stale, bool forced)
+{
+	for (size_t i = 0; i < c->customers.nb; i++)
+		sweep_customers(c, i, old, forced);
+	for (size_t i = 0; i < c->contacts.nb; i++)
+		sweep_contacts(c, i, old, stale, forced);
+}
+
+/* Forgets what no window needs any more: customers' contacts older than the
+ * longest window that needs them, closed contacts with them, and open ones
+ * idle for stale_contact_s. */
 static void sweep(struct contacts *c)
 {
-	int64_t old = c->now_ms - keep_ms(c), stale = c->now_ms - c->conf.stale_contact_s * 1000;
-	for (size_t i = 0; i < c->customers.nb; i++)
-		for (struct hnode *n = c->customers.b[i], *next; n; n = next) {
-			struct customer *u = (struct customer *)n;
-			size_t drop = 0;
-			next = n->next;
-			/* [created - window, created): one exactly window old still counts */
-			while (drop < u->n && u->list[drop]->created_ms < old)
-				u->list[drop++]->cust = NULL;
-			memmove(u->list, u->list + drop, (u->n - drop) * sizeof *u->list);
-			u->n -= drop;
-			if (u->n == 0) {
-				ht_remove(&c->customers, n);
-				customer_free(u);
+	sweep_before(c, c->now_ms - keep_ms(c), c->now_ms - c->conf.stale_contact_s * 1000, false);
+}
+
+/* The k-th smallest of a[0..n) (k < n), reordering a: quickselect, linear on
+ * average, so an eviction costs one walk and no sort. */
+static int64_t select_kth(int64_t *a, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		int64_t x = a[lo + (hi - lo) / 2], t;
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] < x)
+				i++;
+			while (a[j] > x)
+				j--;
+			if (i <= j) {
+				t = a[i], a[i] = a[j], a[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
 			}
 		}
-	for (size_t i = 0; i < c->contacts.nb; i++)
-		for (struct hnode *n = c->contacts.b[i], *next; n; n = next) {
-			struct contact *k = (struct contact *)n;
-			bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
-			next = n->next;
-			if (k->cust || k->created_ms >= old || k->last_ms >= (open ? stale : old))
-				continue;
-			ht_remove(&c->contacts, n);
-			contact_free(k);
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return a[k];
+	}
+	return a[k];
+}
+
+#define EVICT_SAMPLE 4096   /* closed contacts whose last events set an eviction's edge */
+#define EVICT_STEP 32       /* buckets an eviction walks per contact stored */
+
+/* The store is full (max_stored): starts forgetting about the quarter of the
+ * closed contacts whose last event is oldest (the edge from a sample), and
+ * customers' contacts created before that edge, a few buckets per contact
+ * stored (evict_step), so no line waits for a walk of the whole store.
+ * Figures stay exact while the windows hold fewer contacts than the cap;
+ * past it, repeats, pivots and journeys that reach further back are lost,
+ * and the memory stays bounded (a big centre's calls of a whole day). */
+static void evict_start(struct contacts *c)
+{
+	int64_t sample[EVICT_SAMPLE];
+	size_t n = 0, nb = c->contacts.nb, at = nb ? (size_t)(c->gen * 2654435761u) % nb : 0;
+	for (size_t i = 0; i < nb && n < EVICT_SAMPLE; i++, at = (at + 1) % nb)
+		for (const struct hnode *h = c->contacts.b[at]; h && n < EVICT_SAMPLE; h = h->next)
+			if (!contact_live((const struct contact *)h))
+				sample[n++] = contact_last_ms((const struct contact *)h);
+	if (!n)
+		return;
+	c->evict.old = select_kth(sample, n, n / 4) + 1;
+	c->evict.on = true;
+	c->evict.phase = 0;
+	c->evict.cursor = 0;
+	c->evict.nb = c->customers.nb;
+}
+
+/* Walks up to EVICT_STEP buckets of the eviction under way: the customers'
+ * lists first, then the contacts (freed once out of every list). */
+static void evict_step(struct contacts *c)
+{
+	struct ct_evict *e = &c->evict;
+	for (int i = 0; i < EVICT_STEP && e->on; i++) {
+		struct htable *t = e->phase ? &c->contacts : &c->customers;
+		if (t->nb != e->nb) {             /* rehashed meanwhile: that table again */
+			e->nb = t->nb;
+			e->cursor = 0;
 		}
+		if (e->cursor < t->nb) {
+			if (e->phase)
+				sweep_contacts(c, e->cursor, e->old, INT64_MIN, true);
+			else
+				sweep_customers(c, e->cursor, e->old, true);
+			e->cursor++;
+		} else if (!e->phase) {
+			e->phase = 1;
+			e->cursor = 0;
+			e->nb = c->contacts.nb;
+		} else {
+			e->on = false;
+			/* what stays (backlog, calls in progress) may fill it: not every time */
+			c->evict_at = c->contacts.count + c->conf.max_stored / 8;
+		}
+	}
 }
 
 void contacts_advance(struct contacts *c, int64_t now_ms)
@@ -454,12 +685,15 @@ static struct contact *contact_find(const struct contacts *c, const char *id)
 
 static struct contact *contact_add(struct contacts *c, const char *id, int ch, int q, int64_t t)
 {
-	struct contact *k = xcalloc(1, sizeof *k);
-	k->node.key = xstrdup(id);
-	k->node.hash = ht_hash(id);
-	k->ch = (int16_t)ch;
+	if (c->evict.on)
+		evict_step(c);
+	else if (c->contacts.count >= c->conf.max_stored && c->contacts.count >= c->evict_at)
+		evict_start(c);
+	struct contact *k = node_new(&c->contacts, sizeof *k, id, ht_hash(id));
+	k->ch = (int8_t)ch;
 	k->q = (int16_t)q;
-	k->created_ms = k->last_ms = t;
+	k->created_ms = t;
+	contact_touch(k, t);
 	k->state = ST_UNKNOWN;
 	k->pair = -1;
 	ht_insert(&c->contacts, &k->node);
@@ -474,13 +708,13 @@ static struct contact *contact_add(struct contacts *c, const char *id, int ch, i
  * the lines had come in time order. */
 static void judge(struct contacts *c, struct customer *u, size_t i)
 {
-	struct contact *k = u->list[i];
-	const struct contact *prev = i ? u->list[i - 1] : NULL;
+	struct contact *k = customer_list(u)[i];
+	const struct contact *prev = i ? customer_list(u)[i - 1] : NULL;
 	int64_t t = k->created_ms;
 	bool rep = prev && prev->created_ms >= t - c->conf.repeat_window_s * 1000;
 	bool piv = prev && prev->ch != k->ch &&
 	           prev->created_ms >= t - c->conf.pivot_window_s * 1000;
-	bool unans = piv && !(prev->replied && prev->first_reply_ms <= t);
+	bool unans = piv && !(prev->replied && first_reply_ms(prev) <= t);
 	int pair = piv ? pair_index(c, prev->ch, k->ch) : -1;
 	if (rep != k->is_repeat)
 		count(c, t, k->ch, k->q, CT_REPEATS, rep ? 1 : -1);
@@ -488,11 +722,11 @@ static void judge(struct contacts *c, struct customer *u, size_t i)
 		count(c, t, k->ch, k->q, CT_PIVOTS, piv ? 1 : -1);
 	if (unans != k->is_unanswered)
 		count(c, t, k->ch, k->q, CT_PIVOTS_UNANSWERED, unans ? 1 : -1);
-	if (pair != k->pair) {
+	if (pair != k->pair || unans != k->is_unanswered) {
 		if (k->pair >= 0)
-			count_pair(c, t, k->pair, -1);
+			count_pair(c, t, k->pair, k->is_unanswered, -1);
 		if (pair >= 0)
-			count_pair(c, t, pair, 1);
+			count_pair(c, t, pair, unans, 1);
 	}
 	k->is_repeat = rep;
 	k->is_pivot = piv;
@@ -503,7 +737,7 @@ static void judge(struct contacts *c, struct customer *u, size_t i)
 static size_t customer_pos(const struct customer *u, const struct contact *k)
 {
 	size_t i = 0;
-	while (i < u->n && u->list[i] != k)
+	while (i < u->node.aux && customer_list(u)[i] != k)
 		i++;
 	return i;
 }
@@ -513,11 +747,13 @@ static void customer_unlink(struct contacts *c, struct contact *k)
 	struct customer *u = k->cust;
 	if (!u)
 		return;
-	size_t i = customer_pos(u, k);
-	if (i < u->n) {
-		memmove(u->list + i, u->list + i + 1, (u->n - i - 1) * sizeof *u->list);
-		u->n--;
-		if (i < u->n)
+	size_t i = customer_pos(u, k), was = u->node.aux;
+	if (i < was) {
+		struct contact **list = customer_list(u);
+		memmove(list + i, list + i + 1, (was - i - 1) * sizeof *list);
+		u->node.aux--;
+		customer_shrink(u, was);
+		if (i < u->node.aux)
 			judge(c, u, i);     /* its follower has another previous contact */
 	}
 	k->cust = NULL;    /* an emptied customer goes at the next sweep */
@@ -531,26 +767,21 @@ static void customer_created(struct contacts *c, struct contact *k, const char *
 	uint32_t h = ht_hash(key);
 	struct customer *u = (struct customer *)ht_find(&c->customers, key, h);
 	if (!u) {
-		u = xcalloc(1, sizeof *u);
-		u->node.key = xstrdup(key);
-		u->node.hash = h;
+		u = node_new(&c->customers, sizeof *u, key, h);
 		ht_insert(&c->customers, &u->node);
 	}
 	count(c, t, k->ch, k->q, CT_CREATED_WITH_CUSTOMER, 1);
 	/* in created order: its previous contact is the latest created before t */
-	size_t at = u->n;
-	while (at > 0 && u->list[at - 1]->created_ms >= t)
+	size_t at = u->node.aux;
+	while (at > 0 && customer_list(u)[at - 1]->created_ms >= t)
 		at--;
-	if (u->n == u->cap) {
-		u->cap = u->cap ? u->cap * 2 : 4;
-		u->list = xrealloc(u->list, u->cap * sizeof *u->list);
-	}
-	memmove(u->list + at + 1, u->list + at, (u->n - at) * sizeof *u->list);
-	u->list[at] = k;
-	u->n++;
+	struct contact **list = customer_grow(u);
+	memmove(list + at + 1, list + at, (u->node.aux - at) * sizeof *list);
+	list[at] = k;
+	u->node.aux++;
 	k->cust = u;
 	judge(c, u, at);
-	if (at + 1 < u->n)
+	if (at + 1 < u->node.aux)
 		judge(c, u, at + 1);
 }
 
@@ -560,10 +791,11 @@ static void created(struct contacts *c, struct contact *k, const char *customer,
 {
 	customer_unlink(c, k);
 	k->seen = true;
-	k->created_ms = k->last_ms = t;
+	k->created_ms = t;
+	contact_touch(k, t);
 	k->replied = false;
 	k->replies = 0;
-	k->first_reply_ms = 0;
+	k->first_reply_after = 0;
 	k->state = k->voice ? ST_WAITING : ST_OPEN;
 	c->created_seen++;
 	count(c, t, k->ch, k->q, CT_CREATED, 1);
@@ -587,18 +819,16 @@ static int64_t since_created(const struct contact *k, int64_t t)
 static void callback_try(struct contacts *c, const struct customer *u, int q, int64_t t,
                          int64_t waited)
 {
-	uint32_t h = ht_hash(u->node.key);
-	struct callback *cb = (struct callback *)ht_find(&c->callbacks, u->node.key, h);
+	uint32_t h = u->node.hash;
+	struct callback *cb = (struct callback *)ht_find(&c->callbacks, u->key, h);
 	if (!cb) {
 		if (c->callbacks.count >= CONTACTS_MAX_CALLBACKS)
 			return;
-		cb = xcalloc(1, sizeof *cb);
-		cb->node.key = xstrdup(u->node.key);
-		cb->node.hash = h;
+		cb = node_new(&c->callbacks, sizeof *cb, u->key, h);
 		cb->first_ms = t;
 		ht_insert(&c->callbacks, &cb->node);
 	}
-	cb->tries++;
+	cb->node.aux++;
 	if (t < cb->first_ms)
 		cb->first_ms = t;
 	if (t >= cb->last_ms) {
@@ -614,11 +844,10 @@ static void callback_answered(struct contacts *c, const struct customer *u, int6
 {
 	struct callback *cb;
 	if (!c->callbacks.count ||
-	    !(cb = (struct callback *)ht_find(&c->callbacks, u->node.key, ht_hash(u->node.key))) ||
+	    !(cb = (struct callback *)ht_find(&c->callbacks, u->key, u->node.hash)) ||
 	    t < cb->first_ms)
 		return;
 	ht_remove(&c->callbacks, &cb->node);
-	free(cb->node.key);
 	free(cb);
 }
 
@@ -639,8 +868,8 @@ size_t contacts_callbacks(const struct contacts *c, struct contacts_callback *ou
 	for (size_t b = 0; b < c->callbacks.nb; b++)
 		for (const struct hnode *h = c->callbacks.b[b]; h; h = h->next) {
 			const struct callback *cb = (const struct callback *)h;
-			all[k++] = (struct contacts_callback){ h->key, c->queues[cb->q].name,
-				cb->first_ms, cb->last_ms, cb->waited_ms, cb->tries };
+			all[k++] = (struct contacts_callback){ cb->key, c->queues[cb->q].name,
+				cb->first_ms, cb->last_ms, cb->waited_ms, (int)cb->node.aux };
 		}
 	qsort(all, n, sizeof *all, callback_cmp);
 	memcpy(out, all, (n < max ? n : max) * sizeof *out);
@@ -668,15 +897,18 @@ static void replied(struct contacts *c, struct contact *k, int64_t t)
 		if (frt <= target)
 			count(c, t, k->ch, k->q, CT_FIRST_RESPONSES_WITHIN, 1);
 	}
-	bool earlier = !k->replied || t < k->first_reply_ms;
-	if (earlier)
-		k->first_reply_ms = t;
+	bool earlier = !k->replied || t < first_reply_ms(k);
+	if (earlier) {
+		int64_t d = t - k->created_ms;
+		k->first_reply_after = d > INT32_MAX ? INT32_MAX : d < -INT32_MAX ? -INT32_MAX
+		                                                                  : (int32_t)d;
+	}
 	k->replied = true;
 	k->replies++;
 	/* the next contact of the customer may be a pivot answered after all */
 	if (earlier && k->cust) {
 		size_t i = customer_pos(k->cust, k);
-		if (i + 1 < k->cust->n)
+		if (i + 1 < k->cust->node.aux)
 			judge(c, k->cust, i + 1);
 	}
 }
@@ -781,7 +1013,7 @@ enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_ev
 			return CONTACTS_CAP;
 		if (!k)
 			k = contact_add(c, ev->id, ch, q, ev->ts_ms);
-		k->ch = (int16_t)ch;
+		k->ch = (int8_t)ch;
 		k->q = (int16_t)q;
 		k->voice = false;
 		created(c, k, ev->customer, ev->reason, ev->ts_ms);
@@ -804,8 +1036,7 @@ enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_ev
 		if (!apply_to(c, k, ev))
 			return CONTACTS_DUPLICATE;
 	}
-	if (ev->ts_ms > k->last_ms)
-		k->last_ms = ev->ts_ms;
+	contact_touch(k, ev->ts_ms);
 	if (ev->has_sentiment) {
 		count(c, ev->ts_ms, k->ch, k->q, CT_SENTIMENT_N, 1);
 		count(c, ev->ts_ms, k->ch, k->q, CT_SENTIMENT_SUM, ev->sentiment_h);
@@ -873,8 +1104,7 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 	default:
 		break;
 	}
-	if (t > k->last_ms)
-		k->last_ms = t;
+	contact_touch(k, t);
 }
 
 /* ---- reading ------------------------------------------------------------------- */
@@ -977,20 +1207,31 @@ bool contacts_check(const struct contacts *c)
 			if (f != CT_SENTIMENT_SUM && (sc->today.v[f] < 0 || sc->window.v[f] < 0))
 				return false;
 	}
-	for (int i = 0; i < c->n_pairs; i++)
-		if (c->pairs[i].today < 0 || c->pairs[i].window < 0)
+	int64_t pairs[4] = {0};
+	for (int i = 0; i < c->n_pairs; i++) {
+		const struct ct_pair *p = &c->pairs[i];
+		if (p->today < 0 || p->window < 0 || p->unans_today < 0 || p->unans_window < 0 ||
+		    p->unans_today > p->today || p->unans_window > p->window)
 			return false;
+		pairs[0] += p->today, pairs[1] += p->window;
+		pairs[2] += p->unans_today, pairs[3] += p->unans_window;
+	}
+	/* the pairs add up to the total's pivots */
+	if (pairs[0] != c->total.today.v[CT_PIVOTS] || pairs[1] != c->total.window.v[CT_PIVOTS] ||
+	    pairs[2] != c->total.today.v[CT_PIVOTS_UNANSWERED] ||
+	    pairs[3] != c->total.window.v[CT_PIVOTS_UNANSWERED])
+		return false;
 	for (size_t b = 0; b < c->contacts.nb; b++)
 		for (const struct hnode *n = c->contacts.b[b]; n; n = n->next) {
 			const struct contact *k = (const struct contact *)n;
 			unseen += !k->seen;
 			open += k->seen && !k->voice && k->state == ST_OPEN;
-			if (!text_clean(k->node.key))
+			if (!text_clean(k->key))
 				return false;
 		}
 	for (size_t b = 0; b < c->customers.nb; b++)
 		for (const struct hnode *n = c->customers.b[b]; n; n = n->next)
-			if (!text_clean(n->key))
+			if (!text_clean(((const struct customer *)n)->key))
 				return false;
 	for (int i = 0; i < c->n_reasons; i++)
 		if (!text_clean(c->reasons[i]))
@@ -998,7 +1239,7 @@ bool contacts_check(const struct contacts *c)
 	for (size_t b = 0; b < c->callbacks.nb; b++)
 		for (const struct hnode *n = c->callbacks.b[b]; n; n = n->next) {
 			const struct callback *cb = (const struct callback *)n;
-			if (!text_clean(n->key) || cb->tries < 1 || cb->q < 0 || cb->q >= c->n_queues ||
+			if (!text_clean(cb->key) || cb->node.aux < 1 || cb->q < 0 || cb->q >= c->n_queues ||
 			    cb->last_ms < cb->first_ms)
 				return false;
 		}

@@ -44,6 +44,7 @@ struct contact_event {
 struct contacts_conf {
 	int window_s, day_start_min;
 	int64_t repeat_window_s, pivot_window_s, stale_contact_s;
+	size_t max_stored;           /* contacts kept at most (CONTACTS_MAX_STORED) */
 	const struct config *cfg;    /* [channel.NAME] frt_target_s, display; may be NULL */
 };
 
@@ -52,6 +53,9 @@ struct contacts_conf {
 #define CONTACTS_MAX_REASONS 256
 #define CONTACTS_MAX_JOURNEYS 50
 #define CONTACTS_MAX_CALLBACKS 10000   /* callers on the callback list at once */
+/* Contacts kept at most (calls included): a day of 200,000 customers fits,
+ * a centre taking hundreds of calls a second stays bounded. */
+#define CONTACTS_MAX_STORED 524288
 
 struct contacts;
 

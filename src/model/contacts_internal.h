@@ -5,18 +5,24 @@
 
 #include <stddef.h>
 #include "contacts.h"
+#include "strmap.h"
 
 #define CONTACT_TEXT_MAX 256
 
+/* A node of a chained hash table. Each kind of node ends in its key (a
+ * flexible array, allocated with it: one allocation per node); the table
+ * knows where (key_off). aux is the owner's: a contact's last event (epoch
+ * seconds), a customer's contact count, a callback's tries. */
 struct hnode {
 	struct hnode *next;
 	uint32_t hash;
-	char *key;
+	uint32_t aux;
 };
 
 struct htable {
 	struct hnode **b;
 	size_t nb, count;
+	size_t key_off;             /* where a node's key is */
 };
 
 /* ST_UNKNOWN: a contact whose created was never seen, before anything closed or
@@ -25,32 +31,48 @@ enum ct_state { ST_UNKNOWN, ST_OPEN, ST_RESOLVED, ST_ABANDONED, ST_WAITING, ST_T
 
 struct customer;
 
+/* 47 bytes and the id (80 with malloc's own for ids up to 25 bytes): a big
+ * centre keeps every call of the last day. */
 struct contact {
-	struct hnode node;          /* key: the id */
-	int16_t ch, q;
-	bool seen, voice, replied;
-	bool is_repeat, is_pivot, is_unanswered;   /* as counted at its created */
-	int16_t pair;               /* the pivot's pair, -1 for none */
-	unsigned char state;        /* enum ct_state */
-	int32_t replies;
-	int64_t created_ms, first_reply_ms, last_ms;
+	struct hnode node;          /* key: the id; aux: the last event's second */
 	struct customer *cust;      /* while in its customer's history */
+	int64_t created_ms;
+	int32_t first_reply_after;  /* the first reply, ms after created (clamped to
+	                               +-24.8 days: exact within any pivot window below) */
+	int32_t replies;
+	int16_t q, pair;            /* pair: the pivot's, -1 for none */
+	int8_t ch;
+	unsigned char state;        /* enum ct_state */
+	bool seen : 1, voice : 1, replied : 1;
+	bool is_repeat : 1, is_pivot : 1, is_unanswered : 1;   /* as counted at its created */
+	char key[];
 };
 
+/* A customer's contacts by created, oldest first (customer_list). One
+ * contact (most callers) lives in at.one, two or more on the heap. */
 struct customer {
-	struct hnode node;          /* key: the customer string */
-	struct contact **list;      /* by created, oldest first */
-	size_t n, cap;
+	struct hnode node;          /* key: the customer string; aux: how many contacts */
+	union {
+		struct contact *one;
+		struct contact **many;
+	} at;
+	char key[];
 };
+
+/* u's contacts, node.aux of them. */
+static inline struct contact **customer_list(const struct customer *u)
+{
+	return u->node.aux >= 2 ? u->at.many : (struct contact **)&u->at.one;
+}
 
 /* A caller to call back (SPEC 6.4 callbacks): abandoned or timed out today
  * and not answered since, on any channel. */
 struct callback {
-	struct hnode node;          /* key: the customer */
+	struct hnode node;          /* key: the customer; aux: tries */
 	int16_t q;                  /* the queue of the latest try */
-	int32_t tries;
 	int64_t first_ms, last_ms;  /* when the first and the latest try ended */
 	int64_t waited_ms;          /* how long the latest try waited */
+	char key[];
 };
 
 struct ct_scope {
@@ -65,13 +87,19 @@ struct ct_scope {
 struct ct_pair {
 	int a, b;                   /* channel indexes: a contact on b after one on a */
 	int64_t today, window;
+	int64_t unans_today, unans_window;   /* those while a's contact was unanswered */
 };
 
-/* One increment inside the window, taken back when it leaves it. field -1:
- * a pivot of pair ch. */
+/* Increments inside the window, taken back when they leave it; 16 bytes.
+ * field >= 0: v in that field; REC_UNITS: one in each field of the bit mask v
+ * (a contact's created, with customer, repeat... share one record); REC_PAIR,
+ * REC_PAIR_UNANS: v pivots of pair q. */
+enum { REC_UNITS = -1, REC_PAIR = -2, REC_PAIR_UNANS = -3 };
 struct ct_rec {
-	int64_t t, v;
-	int16_t ch, q, field;
+	int64_t t;
+	int32_t v;
+	int16_t q;
+	int8_t ch, field;
 };
 
 /* The live figures as last walked, and the model's change count then: the
@@ -91,14 +119,23 @@ struct contacts {
 	int n_channels;
 	struct ct_scope *queues;
 	int n_queues, cap_queues;
+	struct strmap queue_names;  /* name -> queue index; owns the queues' names */
 	struct ct_scope total;
-	char *reasons[CONTACTS_MAX_REASONS];
+	char *reasons[CONTACTS_MAX_REASONS];   /* owned by reason_names */
 	int n_reasons;
+	struct strmap reason_names;
 	struct ct_pair *pairs;
 	int n_pairs, cap_pairs;
 	struct ct_rec *recs;        /* a ring, oldest at rec_head */
 	size_t rec_head, n_recs, cap_recs;
 	struct htable contacts, customers, callbacks;
+	size_t evict_at;            /* the store's count at which to evict again */
+	struct ct_evict {           /* an eviction under way (evict_step) */
+		bool on;
+		int phase;              /* 0: customers' lists, 1: contacts */
+		size_t cursor, nb;      /* the next bucket, of a table of nb */
+		int64_t old;            /* forget what is older */
+	} evict;
 	int64_t created_seen;
 	uint64_t gen;               /* counts changes (events, the clock, settings) */
 	struct ct_live_cache *live; /* written by readers of a const model */

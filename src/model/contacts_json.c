@@ -73,7 +73,7 @@ static int journey_cmp(const void *a, const void *b)
 	const struct journey *x = a, *y = b;
 	if (x->last_ms != y->last_ms)
 		return x->last_ms > y->last_ms ? -1 : 1;
-	return strcmp(x->u->node.key, y->u->node.key);
+	return strcmp(x->u->key, y->u->key);
 }
 
 static const char *state_name(const struct contact *k)
@@ -97,17 +97,19 @@ static json_t *journeys_json(const struct contacts *c)
 			const struct customer *u = (const struct customer *)h;
 			size_t from = 0;
 			bool multi = false;
-			while (from < u->n && u->list[from]->created_ms <= edge)
+			size_t n_list = u->node.aux;
+			struct contact *const *list = customer_list(u);
+			while (from < n_list && list[from]->created_ms <= edge)
 				from++;
-			for (size_t i = from + 1; i < u->n && !multi; i++)
-				multi = u->list[i]->ch != u->list[from]->ch;
+			for (size_t i = from + 1; i < n_list && !multi; i++)
+				multi = list[i]->ch != list[from]->ch;
 			if (!multi)
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 64;
 				js = xrealloc(js, cap * sizeof *js);
 			}
-			js[n++] = (struct journey){u, from, u->list[u->n - 1]->created_ms};
+			js[n++] = (struct journey){u, from, list[n_list - 1]->created_ms};
 		}
 	if (n)
 		qsort(js, n, sizeof *js, journey_cmp);
@@ -115,14 +117,14 @@ static json_t *journeys_json(const struct contacts *c)
 	for (size_t i = 0; i < n && i < CONTACTS_MAX_JOURNEYS; i++) {
 		const struct customer *u = js[i].u;
 		json_t *list = json_array();
-		for (size_t k = js[i].from; k < u->n; k++) {
-			const struct contact *ct = u->list[k];
+		for (size_t k = js[i].from; k < u->node.aux; k++) {
+			const struct contact *ct = customer_list(u)[k];
 			json_array_append_new(list, json_pack("{s:s, s:s, s:f, s:s}",
-			        "channel", c->channels[ct->ch].name, "id", ct->node.key,
+			        "channel", c->channels[ct->ch].name, "id", ct->key,
 			        "created", (double)ct->created_ms / 1000.0, "state", state_name(ct)));
 		}
-		json_array_append_new(a, json_pack("{s:s, s:o, s:b}", "customer", u->node.key,
-		        "contacts", list, "resolved", u->list[u->n - 1]->state == ST_RESOLVED));
+		json_array_append_new(a, json_pack("{s:s, s:o, s:b}", "customer", u->key,
+		        "contacts", list, "resolved", customer_list(u)[u->node.aux - 1]->state == ST_RESOLVED));
 	}
 	free(js);
 	return a;
@@ -131,6 +133,8 @@ static json_t *journeys_json(const struct contacts *c)
 void contacts_json(const struct contacts *c, json_t *root,
                    json_t *(*make_queue)(void *ctx, const char *name), void *ctx)
 {
+	/* the callback list fills from voice abandons alone: there from the first snapshot */
+	json_object_set_new(root, "callbacks", callbacks_json(c));
 	if (!contacts_any(c))
 		return;
 	struct ct_views v;
@@ -145,13 +149,15 @@ void contacts_json(const struct contacts *c, json_t *root,
 	for (int i = 0; i < c->n_pairs; i++) {
 		char *key = xasprintf("%s>%s", c->channels[c->pairs[i].a].name,
 		                      c->channels[c->pairs[i].b].name);
-		json_object_set_new(pairs, key, json_pack("{s:I, s:I}", "today",
-		                    (json_int_t)c->pairs[i].today, "window", (json_int_t)c->pairs[i].window));
+		const struct ct_pair *p = &c->pairs[i];
+		json_object_set_new(pairs, key, json_pack("{s:I, s:I, s:I, s:I}",
+		                    "today", (json_int_t)p->today, "window", (json_int_t)p->window,
+		                    "unanswered_today", (json_int_t)p->unans_today,
+		                    "unanswered_window", (json_int_t)p->unans_window));
 		free(key);
 	}
 	json_object_set_new(root, "pivots_by_pair", pairs);
 	json_object_set_new(root, "journeys", journeys_json(c));
-	json_object_set_new(root, "callbacks", callbacks_json(c));
 	/* each queue's contacts; queues only contacts name are added */
 	json_t *qs = json_object_get(root, "queues");
 	if (!json_is_array(qs)) {

@@ -38,7 +38,7 @@ static const char *arrow(const struct ui_view *v)
 
 /* ---- pivots -------------------------------------------------------------- */
 
-struct pivot { const char *pair; json_int_t today, window; };
+struct pivot { const char *pair; json_int_t today, window, unans; };
 
 static int pivot_cmp(const void *pa, const void *pb)
 {
@@ -63,12 +63,13 @@ static size_t pivots_list(const json_t *root, struct pivot **out)
 	*out = xcalloc(json_object_size(pairs) + 1, sizeof **out);
 	json_object_foreach((json_t *)pairs, key, val)
 		(*out)[n++] = (struct pivot){ key, json_integer_value(json_object_get(val, "today")),
-			json_integer_value(json_object_get(val, "window")) };
+			json_integer_value(json_object_get(val, "window")),
+			json_integer_value(json_object_get(val, "unanswered_today")) };
 	qsort(*out, n, sizeof **out, pivot_cmp);
 	return n;
 }
 
-/* "email → voice" and "14 today · 2 in 15m" of p. */
+/* "email → voice" and "14 today, 9 while unanswered · 2 in 15m" of p. */
 static void pivot_texts(const struct ui_view *v, const struct pivot *p, const char *win,
                         char *pair, size_t pn, char *counts, size_t cn)
 {
@@ -76,8 +77,8 @@ static void pivot_texts(const struct ui_view *v, const struct pivot *p, const ch
 
 	snprintf(pair, pn, "%.*s %s %s", gt ? (int)(gt - p->pair) : (int)strlen(p->pair), p->pair,
 	         arrow(v), gt ? gt + 1 : "?");
-	snprintf(counts, cn, "%lld today %s %lld in %s", (long long)p->today, v->g->dot,
-	         (long long)p->window, win);
+	snprintf(counts, cn, "%lld today, %lld while unanswered %s %lld in %s", (long long)p->today,
+	         (long long)p->unans, v->g->dot, (long long)p->window, win);
 }
 
 /* "email → voice    14 today · 2 in 15m": the pair in pw columns, the counts
@@ -90,6 +91,9 @@ static void pivot_entry(const struct ui_view *v, const struct pivot *p, const ch
 	pivot_texts(v, p, win, pair, sizeof pair, counts, sizeof counts);
 	if (cw > w - pw - 3)
 		cw = w - pw - 3;
+	if (textsafe_width(counts) > cw)
+		snprintf(counts, sizeof counts, "%lld today, %lld while unanswered",
+		         (long long)p->today, (long long)p->unans);
 	if (textsafe_width(counts) > cw)
 		snprintf(counts, sizeof counts, "%lld today", (long long)p->today);
 	ui_put(v, y, x + 1, pw, ROLE_NORMAL, pair);

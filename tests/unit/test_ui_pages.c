@@ -236,8 +236,11 @@ static void test_customers(void **state)
 
 		/* the pivots, both while the earlier contact was unanswered */
 		assert_true(fx_find_row("Pivots between channels", "2 today, 2 while unanswered", NULL) > 0);
-		assert_true(fx_find_row("email \u2192 chat", "1 today \u00b7 0 in 15m", NULL) > 0);
-		assert_true(fx_find_row("sms \u2192 email", "1 today \u00b7 1 in 15m", NULL) > 0);
+		assert_true(fx_find_row("email \u2192 chat", "1 today, 1 while unanswered", NULL) > 0);
+		assert_true(fx_find_row("sms \u2192 email", "1 today, 1 while unanswered", NULL) > 0);
+		if (sizes[i][1] >= 120)
+			assert_true(fx_find_row("sms \u2192 email",
+			                     "1 today, 1 while unanswered \u00b7 1 in 15m", NULL) > 0);
 		/* journeys, latest first: the customer with an escape in the id, then E1's */
 		y = fx_find_row("Journeys", "2 customers", NULL);
 		assert_true(y > 0);

@@ -1,0 +1,214 @@
+/* test_contacts_store.c - the contacts model's storage and the keys built on
+ * it: pivots by pair while unanswered, the callback list of a voice-only
+ * feed, what is kept of calls and customers, and forgetting at the edge of
+ * the windows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "contact.h"
+#include "contacts.h"
+
+#define T0 1767254400000LL   /* 2026-01-01 08:00:00 UTC, ms */
+#define H 3600000LL
+
+static struct contacts *fresh(void)
+{
+	struct contacts_conf cc;
+	contacts_conf_from(&cc, NULL);
+	return contacts_new(&cc);
+}
+
+static int evf(struct contacts *c, long long ts_ms, const char *rest)
+{
+	char buf[1024];
+	struct contact_parser p;
+	struct contact_event e;
+	snprintf(buf, sizeof buf, "{\"ts\":%lld.%03lld,%s}", ts_ms / 1000, ts_ms % 1000, rest);
+	if (!contact_parse(&p, buf, strlen(buf), &e))
+		return -1;
+	return (int)contacts_apply(c, &e);
+}
+
+static void call(struct contacts *c, int64_t t, enum ev_kind k, const char *callid,
+                 const char *queue, const char *cid)
+{
+	struct qevent e = {.time = t, .kind = k, .callid = callid, .queue = queue, .callerid = cid,
+	                   .hold_s = -1, .talk_s = -1, .wait_s = -1};
+	contacts_on_qevent(c, &e);
+}
+
+static json_t *no_queue(void *ctx, const char *name)
+{
+	(void)ctx;
+	(void)name;
+	return NULL;
+}
+
+static json_t *snap(const struct contacts *c)
+{
+	json_t *root = json_object();
+	contacts_json(c, root, no_queue, NULL);
+	return root;
+}
+
+static json_int_t pair_key(json_t *root, const char *pair, const char *key)
+{
+	json_t *p = json_object_get(json_object_get(root, "pivots_by_pair"), pair);
+	json_t *v = json_object_get(p, key);
+	if (!json_is_integer(v))
+		fail_msg("pivots_by_pair.%s.%s: missing", pair, key);
+	return json_integer_value(v);
+}
+
+/* email > voice twice: once while the email was unanswered, once after its
+ * reply; and email > chat answered only after the chat came. */
+static void test_pivots_by_pair_unanswered(void **state)
+{
+	(void)state;
+	struct contacts *c = fresh();
+	evf(c, T0, "\"event\":\"created\",\"id\":\"E1\",\"channel\":\"email\",\"customer\":\"+1555\"");
+	call(c, T0 / 1000 + 600, EV_ENTER, "100.1", "sales", "+1555");
+	evf(c, T0 + 2 * H, "\"event\":\"created\",\"id\":\"E2\",\"channel\":\"email\",\"customer\":\"+1666\"");
+	evf(c, T0 + 2 * H + 1000, "\"event\":\"reply\",\"id\":\"E2\"");
+	call(c, (T0 + 3 * H) / 1000, EV_ENTER, "100.2", "sales", "+1666");
+	evf(c, T0 + 4 * H, "\"event\":\"created\",\"id\":\"E3\",\"channel\":\"email\",\"customer\":\"u7\"");
+	evf(c, T0 + 5 * H, "\"event\":\"created\",\"id\":\"C3\",\"channel\":\"chat\",\"customer\":\"u7\"");
+	evf(c, T0 + 5 * H + 1, "\"event\":\"reply\",\"id\":\"E3\"");
+	json_t *root = snap(c);
+	assert_int_equal(pair_key(root, "email>voice", "today"), 2);
+	assert_int_equal(pair_key(root, "email>voice", "unanswered_today"), 1);
+	assert_int_equal(pair_key(root, "email>voice", "window"), 0);
+	assert_int_equal(pair_key(root, "email>voice", "unanswered_window"), 0);
+	assert_int_equal(pair_key(root, "email>chat", "today"), 1);
+	assert_int_equal(pair_key(root, "email>chat", "unanswered_today"), 1);
+	assert_int_equal(pair_key(root, "email>chat", "window"), 1);
+	assert_int_equal(pair_key(root, "email>chat", "unanswered_window"), 1);
+	json_decref(root);
+	/* the reply arrives out of order, before the chat: no longer unanswered */
+	evf(c, T0 + 5 * H - 1, "\"event\":\"reply\",\"id\":\"E3\"");
+	root = snap(c);
+	assert_int_equal(pair_key(root, "email>chat", "today"), 1);
+	assert_int_equal(pair_key(root, "email>chat", "unanswered_today"), 0);
+	assert_int_equal(pair_key(root, "email>chat", "unanswered_window"), 0);
+	json_decref(root);
+	/* the window rolls them out, the day keeps them */
+	contacts_advance(c, T0 + 6 * H);
+	root = snap(c);
+	assert_int_equal(pair_key(root, "email>voice", "unanswered_today"), 1);
+	assert_int_equal(pair_key(root, "email>chat", "window"), 0);
+	json_decref(root);
+	assert_true(contacts_check(c));
+	contacts_free(c);
+}
+
+/* A voice-only feed: "callbacks" is there (empty) from the first snapshot on,
+ * and fills from abandons alone. */
+static void test_callbacks_voice_only(void **state)
+{
+	(void)state;
+	struct contacts *c = fresh();
+	json_t *root = snap(c), *cb;
+	cb = json_object_get(root, "callbacks");
+	assert_true(json_is_array(cb));
+	assert_int_equal(json_array_size(cb), 0);
+	json_decref(root);
+	call(c, T0 / 1000, EV_ENTER, "200.1", "sales", "+15550002072");
+	call(c, T0 / 1000 + 30, EV_ABANDON, "200.1", "sales", NULL);
+	assert_false(contacts_any(c));
+	root = snap(c);
+	cb = json_object_get(root, "callbacks");
+	assert_int_equal(json_array_size(cb), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(cb, 0), "customer")),
+	                    "+15550002072");
+	assert_null(json_object_get(root, "channels"));   /* the rest waits for contact events */
+	json_decref(root);
+	contacts_free(c);
+}
+
+/* Forgetting at the windows' edge: a sweep exactly one window after a
+ * contact keeps it (its customer's next contact then is a repeat: [created -
+ * window, created)); the next sweep forgets it and its customer. */
+static void test_forgetting_at_edge(void **state)
+{
+	(void)state;
+	struct contacts *c = fresh();     /* repeat and pivot windows: 1 day */
+	size_t customers;
+	evf(c, T0, "\"event\":\"created\",\"id\":\"A\",\"channel\":\"email\",\"customer\":\"u1\"");
+	evf(c, T0 + 1000, "\"event\":\"resolved\",\"id\":\"A\"");
+	call(c, T0 / 1000 + 1, EV_ENTER, "300.1", "sales", "+15550001");
+	call(c, T0 / 1000 + 2, EV_CONNECT, "300.1", "sales", NULL);
+	call(c, T0 / 1000 + 60, EV_COMPLETE, "300.1", "sales", NULL);
+	assert_int_equal(contacts_stored(c, &customers), 2);
+	assert_int_equal(customers, 2);
+	contacts_advance(c, T0 + 24 * H);     /* a sweep exactly at the edge */
+	assert_int_equal(contacts_stored(c, &customers), 2);
+	evf(c, T0 + 24 * H, "\"event\":\"created\",\"id\":\"A2\",\"channel\":\"chat\",\"customer\":\"u1\"");
+	const struct ct_tally *t = contacts_today(c, CS_TOTAL, 0);
+	assert_int_equal(t->v[CT_REPEATS], 1);
+	assert_int_equal(t->v[CT_PIVOTS], 1);
+	/* the call (created a second later) is a millisecond inside too */
+	call(c, (T0 + 24 * H) / 1000 + 1, EV_ENTER, "300.2", "sales", "+15550001");
+	assert_int_equal(t->v[CT_REPEATS], 2);
+	/* half an hour on, the next sweep: A and the first call are gone, and with
+	 * them nothing that any window still needs */
+	contacts_advance(c, T0 + 24 * H + 30 * 60000);
+	assert_int_equal(contacts_stored(c, &customers), 2);     /* A2 and 300.2 */
+	assert_int_equal(customers, 2);
+	assert_true(contacts_check(c));
+	contacts_free(c);
+}
+
+/* Past max_stored the oldest closed contacts go; the counts stay exact, the
+ * backlog and the calls in progress stay, and the store stays bounded. */
+static void test_cap_bounds_the_store(void **state)
+{
+	(void)state;
+	struct contacts_conf cc;
+	contacts_conf_from(&cc, NULL);
+	cc.max_stored = 64;
+	struct contacts *c = contacts_new(&cc);
+	char id[32], cid[32];
+	evf(c, T0, "\"event\":\"created\",\"id\":\"OPEN\",\"channel\":\"email\",\"customer\":\"u0\"");
+	call(c, T0 / 1000, EV_ENTER, "1.0", "sales", "+15550000");     /* waits all along */
+	for (int i = 1; i <= 1000; i++) {
+		snprintf(id, sizeof id, "%d.%d", 1000 + i, i);
+		snprintf(cid, sizeof cid, "+1555%07d", i % 500);       /* each calls twice */
+		call(c, T0 / 1000 + i, EV_ENTER, id, "sales", cid);
+		call(c, T0 / 1000 + i + 1, EV_COMPLETE, id, "sales", NULL);
+		assert_true(contacts_stored(c, NULL) <= 64 + 64 / 8);
+	}
+	const struct ct_tally *t = contacts_today(c, CS_TOTAL, 0);
+	assert_int_equal(t->v[CT_CREATED], 1002);
+	assert_int_equal(t->v[CT_CREATED_WITH_CUSTOMER], 1002);
+	/* each second call comes 500 calls after the first: forgotten by then */
+	assert_true(t->v[CT_REPEATS] < 500);
+	struct contacts_live live;
+	contacts_live(c, CS_TOTAL, 0, &live);
+	assert_int_equal(live.open, 1);                        /* the backlog stays */
+	/* the waiting call stays too: its abandon puts the caller on the list */
+	call(c, T0 / 1000 + 2000, EV_ABANDON, "1.0", "sales", NULL);
+	assert_int_equal(contacts_callbacks(c, NULL, 0), 1);
+	/* a customer of the last calls still repeats */
+	int64_t repeats = t->v[CT_REPEATS];
+	call(c, T0 / 1000 + 2001, EV_ENTER, "9.9", "sales", "+15550000499");
+	assert_int_equal(t->v[CT_REPEATS], repeats + 1);
+	assert_true(contacts_check(c));
+	contacts_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_forgetting_at_edge),
+		cmocka_unit_test(test_cap_bounds_the_store),
+		cmocka_unit_test(test_pivots_by_pair_unanswered),
+		cmocka_unit_test(test_callbacks_voice_only),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
