@@ -19,7 +19,7 @@ dump() { sqlite3 "$1" .dump; }
 files=$(cd "$TMP" && ls tue*.log mon*.log | sort -r)
 (cd "$TMP" && "$CCBOARD" -c a.ini --import $files) 2> "$TMP/import.err" || fail "import: $(cat "$TMP/import.err")"
 grep -q 'imported 16 files' "$TMP/import.err" || fail "no summary: $(cat "$TMP/import.err")"
-[ "$(sqlite3 "$TMP/a.sqlite3" 'PRAGMA user_version; PRAGMA journal_mode;' | tr '\n' ' ')" = "1 wal " ] \
+[ "$(sqlite3 "$TMP/a.sqlite3" 'PRAGMA user_version; PRAGMA journal_mode;' | tr '\n' ' ')" = "2 wal " ] \
   || fail "schema version or WAL"
 [ "$(sqlite3 "$TMP/a.sqlite3" 'SELECT count(*) FROM days')" = 16 ] || fail "16 days"
 dump "$TMP/a.sqlite3" > "$TMP/a1.dump"
