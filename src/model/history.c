@@ -132,6 +132,9 @@ struct hist_recorder {
 	size_t cap[2];
 	struct hist_row *rows;
 	size_t cap_rows;
+	struct counts *nowv;           /* capture's scratch, cap_now of each */
+	struct ct_tally *nowc;
+	size_t cap_now;
 };
 
 struct hist_recorder *hist_recorder_new(int day_start_min)
@@ -152,6 +155,8 @@ void hist_recorder_free(struct hist_recorder *r)
 		free(r->series[k]);
 	}
 	free(r->rows);
+	free(r->nowv);
+	free(r->nowc);
 	free(r);
 }
 
@@ -200,8 +205,15 @@ static size_t capture(struct hist_recorder *r, const struct model *m, const stru
 		r->rows = xrealloc(r->rows, total * sizeof *r->rows);
 	}
 	size_t nq0 = r->names[HIST_QUEUE].count;
-	struct counts *nowv = xcalloc(total + 1, sizeof *nowv);
-	struct ct_tally *nowc = xcalloc(total + 1, sizeof *nowc);
+	if (total + 1 > r->cap_now) {
+		r->cap_now = (total + 1) * 2;
+		r->nowv = xrealloc(r->nowv, r->cap_now * sizeof *r->nowv);
+		r->nowc = xrealloc(r->nowc, r->cap_now * sizeof *r->nowc);
+	}
+	struct counts *nowv = r->nowv;
+	struct ct_tally *nowc = r->nowc;
+	memset(nowv, 0, (total + 1) * sizeof *nowv);
+	memset(nowc, 0, (total + 1) * sizeof *nowc);
 	/* learn every series present, with its today counts */
 	size_t idx;
 	struct rec_series *s;
@@ -249,8 +261,6 @@ static size_t capture(struct hist_recorder *r, const struct model *m, const stru
 			}
 		}
 	}
-	free(nowv);
-	free(nowc);
 	return n;
 }
 

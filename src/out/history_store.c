@@ -13,6 +13,7 @@ struct history_store {
 	sqlite3 *db;
 	sqlite3_stmt *put[3], *del[3];     /* voice_counts, contact_counts, voice_more */
 	sqlite3_stmt *series_add, *series_get, *day_add;
+	signed char voice_at[COUNTS_NFIELDS];   /* by voice column: 0 counts, 1 more, -1 offered */
 	struct strmap series[2];           /* by kind: name -> index into ids */
 	int64_t *ids[2];
 	size_t cap[2];
@@ -298,6 +299,9 @@ static int prepare_put(struct history_store *s, int slot, int k, bool more)
 
 static int prepare(struct history_store *s, char **cause)
 {
+	for (int c = 0; history_voice_columns[c].name; c++)
+		s->voice_at[c] = strcmp(history_voice_columns[c].name, "offered") == 0 ? -1
+		                 : is_more(history_voice_columns[c].name);
 	if (prepare_put(s, 0, 0, false) != SQLITE_OK || prepare_put(s, 1, 1, false) != SQLITE_OK ||
 	    prepare_put(s, 2, 0, true) != SQLITE_OK)
 		return fail(s, cause, "prepare");
@@ -396,16 +400,18 @@ static int step_done(sqlite3_stmt *st)
 
 /* Binds stmt's counts of table k (main or voice_more) from 2 on; returns
  * whether any is not 0. */
-static bool bind_counts(sqlite3_stmt *st, const struct hist_row *row, int k, bool more)
+static bool bind_counts(const struct history_store *s, sqlite3_stmt *st,
+                        const struct hist_row *row, int k, bool more)
 {
 	const struct hist_column *cols = k ? history_contact_columns : history_voice_columns;
 	int i = 2;
 	bool any = false;
-	for (const struct hist_column *c = cols; c->name; c++) {
-		if (k == 0 && (strcmp(c->name, "offered") == 0 || is_more(c->name) != more))
+	for (int c = 0; cols[c].name; c++) {
+		if (k == 0 && s->voice_at[c] != more)
 			continue;
-		int64_t v = k ? row->ct.v[c->offset]
-		              : *(const int64_t *)(const void *)((const char *)&row->voice + c->offset);
+		int64_t v = k ? row->ct.v[cols[c].offset]
+		              : *(const int64_t *)(const void *)((const char *)&row->voice +
+		                                                  cols[c].offset);
 		sqlite3_bind_int64(st, i++, v);
 		any |= v != 0;
 	}
@@ -432,13 +438,13 @@ static int put_one(struct history_store *s, const struct hist_row *row, int k, i
 	if (empty)
 		return put_del(s->del[k], id) < 0 || (k == 0 && put_del(s->del[2], id) < 0) ? -1 : 0;
 	sqlite3_bind_int64(s->put[k], 1, id);
-	bind_counts(s->put[k], row, k, false);
+	bind_counts(s, s->put[k], row, k, false);
 	if (step_done(s->put[k]) < 0)
 		return -1;
 	if (k == 1)
 		return 0;
 	sqlite3_bind_int64(s->put[2], 1, id);
-	if (bind_counts(s->put[2], row, 0, true))
+	if (bind_counts(s, s->put[2], row, 0, true))
 		return step_done(s->put[2]);
 	sqlite3_clear_bindings(s->put[2]);
 	return put_del(s->del[2], id);
