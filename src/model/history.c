@@ -160,6 +160,12 @@ void hist_recorder_free(struct hist_recorder *r)
 	free(r);
 }
 
+void hist_recorder_set_day_start(struct hist_recorder *r, int day_start_min)
+{
+	r->day_start_min = day_start_min;
+	r->day_start = r->day_end = 0;     /* the bounds computed again */
+}
+
 int64_t hist_recorder_open(const struct hist_recorder *r)
 {
 	return r->open;

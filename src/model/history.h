@@ -46,6 +46,10 @@ struct hist_recorder;
 struct hist_recorder *hist_recorder_new(int day_start_min);
 void hist_recorder_free(struct hist_recorder *r);
 
+/* A new day_start (a reloaded configuration): the intervals opened from now
+ * on belong to the board days it makes. */
+void hist_recorder_set_day_start(struct hist_recorder *r, int day_start_min);
+
 /* Returns the start of the interval the recorder has open (0 before the first
  * time it is given). */
 int64_t hist_recorder_open(const struct hist_recorder *r);

@@ -122,6 +122,51 @@ got=$(sqlite3 "$TMP/f.sqlite3" 'SELECT count(*), sum(offered), max(offered) FROM
   || fail "live rows: $got (want >= 20 intervals and $want calls in all)"
 pass "live: $got (intervals, calls, most in one) for $want calls in the log"
 
+# another process holds the write lock as the live board starts: the board
+# goes on (snapshots keep coming), says so in the JSON with the failed tries
+# counted, keeps the intervals, and writes them all once the lock is gone
+printf '[history]\npath = %s\n' "$TMP/g.sqlite3" > "$TMP/g.ini"
+sqlite3 "$TMP/g.sqlite3" 'PRAGMA journal_mode = WAL;' >/dev/null
+rm -f "$TMP/unlock"
+printf 'for i in $(seq 1000); do [ -e "%s" ] && exit; sleep 0.02; done\n' "$TMP/unlock" > "$TMP/hold.sh"
+sqlite3 "$TMP/g.sqlite3" 'BEGIN IMMEDIATE;' ".system sh $TMP/hold.sh" 'COMMIT;' &
+locker=$!
+for _ in $(seq 200); do    # the lock is held once a write cannot take it
+  sqlite3 -cmd '.timeout 0' "$TMP/g.sqlite3" 'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null || break
+  sleep 0.02
+done
+"$CCBOARD" -c "$TMP/g.ini" --json "$TMP/live.log" > "$TMP/g.jsonl" 2>"$TMP/g.err" &
+pid=$!
+for _ in $(seq 500); do
+  grep -q 'failed tr' "$TMP/g.jsonl" 2>/dev/null && break
+  sleep 0.02
+done
+lines=$(wc -l < "$TMP/g.jsonl")
+sleep 1.2                  # the board keeps publishing while the lock is held
+[ "$(wc -l < "$TMP/g.jsonl")" -gt "$lines" ] || fail "the board froze on a locked database"
+tail -1 "$TMP/g.jsonl" | python3 -c '
+import json, sys
+h = json.load(sys.stdin)["history"]
+assert h["status"] == "error" and "locked" in h["detail"] and "failed tr" in h["detail"], h' \
+  || fail "the lock is not shown: $(tail -1 "$TMP/g.jsonl" | head -c 600)"
+grep -q 'locked' "$TMP/g.err" || fail "the lock is not logged: $(cat "$TMP/g.err")"
+touch "$TMP/unlock"; wait $locker
+for _ in $(seq 500); do   # tried again while the board runs, not only at its exit
+  n=$(sqlite3 "$TMP/g.sqlite3" 'SELECT count(*) FROM voice' 2>/dev/null || true)
+  [ "${n:-0}" -ge 20 ] && break
+  sleep 0.02
+done
+[ "${n:-0}" -ge 20 ] || fail "the intervals kept during the lock were not written: ${n:-0} rows"
+for _ in $(seq 200); do
+  tail -1 "$TMP/g.jsonl" | grep -q '"history":{"status":"ok"' && break
+  sleep 0.02
+done
+tail -1 "$TMP/g.jsonl" | grep -q '"history":{"status":"ok"' || fail "the status stays error"
+kill -TERM $pid; wait $pid || fail "the board's exit after a lock"
+got=$(sqlite3 "$TMP/g.sqlite3" 'SELECT count(*), sum(offered) FROM voice')
+[ "$(echo "$got" | cut -d'|' -f2)" = "$want" ] || fail "rows after the lock: $got (want $want calls)"
+pass "a locked database: the board goes on, says it, and writes every interval once free ($got)"
+
 # a database that cannot be opened: said in the JSON and as a source; the board goes on
 touch "$TMP/file"
 printf '[history]\npath = %s\n' "$TMP/file/sub/h.sqlite3" > "$TMP/bad.ini"
