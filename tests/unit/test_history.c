@@ -208,6 +208,31 @@ static void test_recorder(void **state)
 	config_free(&cfg);
 }
 
+/* A reloaded day_start (SIGHUP): the intervals opened after it carry the
+ * board day it makes (03:00 belongs to the day before when days start at 06:00). */
+static void test_recorder_day_start(void **state)
+{
+	(void)state;
+	set_tz("UTC");
+	struct config cfg;
+	config_defaults(&cfg);
+	struct model *m = model_new(&cfg);
+	struct hist_recorder *r = hist_recorder_new(0);
+	struct hist_row last = { 0 };
+	/* 2026-03-31 02:00:10 UTC */
+	feed(m, r, &last, "1774922410|c1|sales|NONE|ENTERQUEUE||100|1");
+	hist_recorder_set_day_start(r, 360);
+	feed(m, r, &last, "1774926010|c2|sales|NONE|ENTERQUEUE||101|1");    /* 03:00:10 */
+	assert_int_equal(last.start, 1774922400);
+	assert_int_equal(last.day, 20260331);    /* opened before the reload */
+	feed(m, r, &last, "1774926910|c2|sales|NONE|ABANDON|1|1|900");     /* 03:15:10 */
+	assert_int_equal(last.start, 1774926000);
+	assert_int_equal(last.day, 20260330);
+	hist_recorder_free(r);
+	model_free(m);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	set_tz("UTC");
@@ -218,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_dst_matching),
 		cmocka_unit_test(test_typical_ratio_forecast),
 		cmocka_unit_test(test_recorder),
+		cmocka_unit_test(test_recorder_day_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
