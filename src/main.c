@@ -463,6 +463,10 @@ static void history_refresh(struct app *app, struct snapshot *s)
 	for (size_t i = 0; i < s->n_queues; i++)
 		history_observe(h, s->queues[i].name, s->queues[i].intervals, s->queues[i].n_intervals,
 		                s->as_of);
+	for (size_t i = 0; app->contacts && i < contacts_channel_count(app->contacts); i++)
+		history_observe_channel(h, contacts_channel_name(app->contacts, i),
+		                        (double)contacts_today(app->contacts, CS_CHANNEL, i)
+		                        ->v[CT_CREATED], s->as_of);
 }
 
 /* The database's trouble as a pseudo-source; false while it has none. */

@@ -536,7 +536,8 @@ static struct hist_row *rowbuf_push(struct hist_past *b, const char *name)
 }
 
 /* Reads table k's rows with start in [from, to). */
-static int load_table(struct history_store *s, int k, int64_t from, int64_t to, struct hist_past *b)
+static int load_table(struct history_store *s, int k, int64_t from, int64_t to, int32_t day,
+                      struct hist_past *b)
 {
 	char *list = select_list(k);
 	char *sql = xasprintf("SELECT s.kind, s.name, %s FROM %s JOIN series s ON s.id = c.id %% %d"
@@ -555,6 +556,7 @@ static int load_table(struct history_store *s, int k, int64_t from, int64_t to, 
 		struct hist_row *r = rowbuf_push(b, (const char *)sqlite3_column_text(st, 1));
 		r->kind = kind && strcmp(kind, "channel") == 0 ? HIST_CHANNEL : HIST_QUEUE;
 		r->start = sqlite3_column_int64(st, 2);
+		r->day = day;
 		r->has_voice = k == 0;
 		r->has_ct = k == 1;
 		for (int c = 0; cols[c].name; c++) {
@@ -610,7 +612,7 @@ int history_store_read_past(struct history_store *s, int64_t day_start, int day_
 		int64_t to = util_local_epoch(next / 10000, next / 100 % 100, next % 100,
 		                              day_start_min);
 		for (int k = 0; k < 2 && rc == 0; k++)
-			rc = load_table(s, k, from, to, b);
+			rc = load_table(s, k, from, to, d, b);
 	}
 	b->n_days = n_days;
 	if (rc != 0) {
