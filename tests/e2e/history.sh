@@ -122,6 +122,19 @@ got=$(sqlite3 "$TMP/f.sqlite3" 'SELECT count(*), sum(offered), max(offered) FROM
   || fail "live rows: $got (want >= 20 intervals and $want calls in all)"
 pass "live: $got (intervals, calls, most in one) for $want calls in the log"
 
+# contact events beside a queue_log: the calls count as contacts of the voice
+# channel as on the live board (the import feeds them to the contacts model
+# once the files hold contact events, even when the queue_log comes first)
+python3 "$SHARED/tools/gen-contacts" --seed 3 --hours 2 --contacts-per-hour 200 --start 1767600000 \
+  --out-events "$TMP/ev.jsonl" --out-queue-log "$TMP/q.log" >/dev/null
+printf '[history]\npath = %s\n' "$TMP/m.sqlite3" > "$TMP/m.ini"
+"$CCBOARD" -c "$TMP/m.ini" --import "$TMP/q.log" "$TMP/ev.jsonl" 2>/dev/null || fail "mixed import"
+calls=$(awk -F'|' '$5 == "ENTERQUEUE"' "$TMP/q.log" | wc -l)
+got=$(sqlite3 "$TMP/m.sqlite3" "SELECT sum(created) FROM contact JOIN series ON id = series
+                                WHERE kind = 'channel' AND name = 'voice'")
+[ "${got:-0}" -gt 0 ] && [ "$got" -le "$calls" ] || fail "voice contacts: ${got:-none} for $calls calls"
+pass "queue_log and contact events imported: $got calls counted as voice contacts"
+
 # another process holds the write lock as the live board starts: the board
 # goes on (snapshots keep coming), says so in the JSON with the failed tries
 # counted, keeps the intervals, and writes them all once the lock is gone
