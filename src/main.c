@@ -94,7 +94,6 @@ struct app {
 		struct history_worker *worker; /* the live board's database work, off the loop */
 		char *path;
 		bool reported;               /* its first error went to stderr */
-		double write_ms_max;         /* the longest interval write so far */
 		int64_t load_tried;          /* when the typical day was last read */
 	} hist;
 	int exit_code;
@@ -323,18 +322,13 @@ static void reload_config(struct app *app)
 		contacts_set_conf(app->contacts, &cc);
 		alerts_set_rules(app->alerts, app->cfg.alert_rules);
 		ui_set_config(app->ui, &app->cfg);
+		if (app->hist.rec)     /* the intervals' days from the next one on */
+			hist_recorder_set_day_start(app->hist.rec, app->cfg.day_start_min);
 	}
 	free(errors);
 }
 
 /* ---- history (SPEC 7) -------------------------------------------------------- */
-
-static double mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* The database failed: said in the JSON and as a pseudo-source (and once on
  * stderr off the screen); the board goes on without it. */
@@ -345,24 +339,6 @@ static void hist_error(struct app *app, const char *cause)
 		eprintf("ccboard: history %s: %s (the board goes on without it)\n",
 		        app->hist.path ? app->hist.path : "", cause);
 	app->hist.reported = true;
-}
-
-/* An interval closed (or the run ends): its rows in one small transaction. */
-static void on_hist_rows(void *ctx, const struct hist_row *rows, size_t n)
-{
-	struct app *app = ctx;
-	char *cause = NULL;
-	double t0 = mono_ms();
-	if (history_store_write(app->hist.store, rows, n, &cause) < 0) {
-		hist_error(app, cause);
-		free(cause);
-		return;
-	}
-	double ms = mono_ms() - t0;
-	if (ms > app->hist.write_ms_max)
-		app->hist.write_ms_max = ms;
-	history_set_status(app->hist.h, "ok", NULL, app->hist.path,
-	                   history_store_days(app->hist.store));
 }
 
 /* A job of the worker is over (on the loop): its trouble, or the days held. */
@@ -396,6 +372,8 @@ static void history_before(struct app *app, int64_t t)
  * close the intervals they belong to). */
 static void history_tick(struct app *app, int64_t now)
 {
+	if (app->hist.worker)
+		history_worker_tick(app->hist.worker);     /* a failed write tried again */
 	if (app->hist.rec == NULL || hist_recorder_open(app->hist.rec) == 0)
 		return;
 	for (size_t i = 0; i < app->n_sources; i++) {
@@ -422,21 +400,25 @@ static void start_history(struct app *app)
 		hist_error(app, "no $XDG_STATE_HOME or $HOME for the database");
 		return;
 	}
-	/* a write waits at most 50 ms for another writer: the loop must go on */
+	/* the live board opens, writes and reads in the pool: a slow disk never
+	 * holds the first frame; a write waits at most 50 ms for another writer */
+	if (app->mode->clock == RUN_CLOCK_WALL) {
+		history_set_status(app->hist.h, "ok", NULL, app->hist.path, 0);
+		app->hist.rec = hist_recorder_new(app->cfg.day_start_min);
+		app->hist.worker = history_worker_new(app->loop, NULL, app->hist.h, on_hist_report,
+		                                      app);
+		history_worker_open(app->hist.worker, app->hist.path, 50);
+		return;
+	}
 	app->hist.store = history_store_open(app->hist.path, 50, &cause);
 	if (app->hist.store == NULL) {
 		hist_error(app, cause);
 		free(cause);
 		return;
 	}
+	/* a replay reads the past; --import is what writes past logs */
 	history_set_status(app->hist.h, "ok", NULL, app->hist.path,
 	                   history_store_days(app->hist.store));
-	/* a replay reads the past; --import is what writes past logs */
-	if (app->mode->clock == RUN_CLOCK_WALL) {
-		app->hist.rec = hist_recorder_new(app->cfg.day_start_min);
-		app->hist.worker = history_worker_new(app->loop, app->hist.store, app->hist.h,
-		                                      on_hist_report, app);
-	}
 }
 
 /* The run ends: the open interval as it stands, then the database closed. */
@@ -445,9 +427,12 @@ static void finish_history(struct app *app)
 	/* The loop's last run waited for the worker's job (a queued work request
 	 * keeps the loop alive); what still waits, and the open interval, are
 	 * written synchronously: exit may block briefly on the database. */
+	if (app->hist.worker && app->hist.rec && app->model) {
+		history_worker_stop(app->hist.worker);
+		hist_recorder_flush(app->hist.rec, app->model, app->contacts, on_hist_rows_queued,
+		                    app);
+	}
 	history_worker_free(app->hist.worker);
-	if (app->hist.rec && app->hist.store && app->model)
-		hist_recorder_flush(app->hist.rec, app->model, app->contacts, on_hist_rows, app);
 	hist_recorder_free(app->hist.rec);
 	history_store_close(app->hist.store);
 	history_free(app->hist.h);
@@ -461,7 +446,7 @@ static void history_refresh(struct app *app, struct snapshot *s)
 	struct history *h = app->hist.h;
 	s->history = h;
 	int64_t now = model_now(app->model), start, end;
-	if (app->hist.store == NULL || now == 0)
+	if ((app->hist.store == NULL && app->hist.worker == NULL) || now == 0)
 		return;
 	util_day_bounds(now, app->cfg.day_start_min, &start, &end);
 	if (history_typical_day(h) != start && now - app->hist.load_tried >= 60) {
@@ -478,6 +463,10 @@ static void history_refresh(struct app *app, struct snapshot *s)
 	for (size_t i = 0; i < s->n_queues; i++)
 		history_observe(h, s->queues[i].name, s->queues[i].intervals, s->queues[i].n_intervals,
 		                s->as_of);
+	for (size_t i = 0; app->contacts && i < contacts_channel_count(app->contacts); i++)
+		history_observe_channel(h, contacts_channel_name(app->contacts, i),
+		                        (double)contacts_today(app->contacts, CS_CHANNEL, i)
+		                        ->v[CT_CREATED], s->as_of);
 }
 
 /* The database's trouble as a pseudo-source; false while it has none. */

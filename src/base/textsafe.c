@@ -135,6 +135,15 @@ int textsafe_copy(char *dst, size_t dstsz, const char *src, int max_width, unsig
 	o.ell_len = strlen(o.ell);
 	if (dstsz == 0)
 		return 0;
+	/* plain printable ASCII that fits, the common case: copied as it is */
+	while (i < n && s[i] >= 0x20 && s[i] < 0x7f)
+		i++;
+	if (i == n && n <= o.cap && n <= (size_t)o.max_w) {
+		memcpy(dst, s, n);
+		dst[n] = '\0';
+		return (int)n;
+	}
+	i = 0;
 	while (i < n) {
 		uint32_t c;
 		size_t len;

@@ -95,6 +95,7 @@ void contacts_conf_from(struct contacts_conf *cc, const struct config *cfg)
 	cc->pivot_window_s = cfg ? cfg->defaults.pivot_window_s : 86400;
 	cc->stale_contact_s = cfg ? cfg->defaults.stale_contact_s : 30 * 86400;
 	cc->max_stored = CONTACTS_MAX_STORED;
+	cc->sweep_every_ms = 0;
 	cc->cfg = cfg;
 }
 
@@ -661,8 +662,8 @@ void contacts_advance(struct contacts *c, int64_t now_ms)
 	if (c->now_ms >= c->next_sweep_ms) {
 		sweep(c);
 		int64_t every = keep_ms(c) / 48;
-		c->next_sweep_ms = c->now_ms + (every < SWEEP_MIN_MS ? SWEEP_MIN_MS
-		                                : every > SWEEP_MAX_MS ? SWEEP_MAX_MS : every);
+		every = every < SWEEP_MIN_MS ? SWEEP_MIN_MS : every > SWEEP_MAX_MS ? SWEEP_MAX_MS : every;
+		c->next_sweep_ms = c->now_ms + (c->conf.sweep_every_ms ? c->conf.sweep_every_ms : every);
 	}
 }
 

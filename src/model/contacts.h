@@ -45,6 +45,7 @@ struct contacts_conf {
 	int window_s, day_start_min;
 	int64_t repeat_window_s, pivot_window_s, stale_contact_s;
 	size_t max_stored;           /* contacts kept at most (CONTACTS_MAX_STORED) */
+	int64_t sweep_every_ms;      /* 0: a few dozen times per window (live); an import, once */
 	const struct config *cfg;    /* [channel.NAME] frt_target_s, display; may be NULL */
 };
 

@@ -132,6 +132,9 @@ struct hist_recorder {
 	size_t cap[2];
 	struct hist_row *rows;
 	size_t cap_rows;
+	struct counts *nowv;           /* capture's scratch, cap_now of each */
+	struct ct_tally *nowc;
+	size_t cap_now;
 };
 
 struct hist_recorder *hist_recorder_new(int day_start_min)
@@ -152,7 +155,15 @@ void hist_recorder_free(struct hist_recorder *r)
 		free(r->series[k]);
 	}
 	free(r->rows);
+	free(r->nowv);
+	free(r->nowc);
 	free(r);
+}
+
+void hist_recorder_set_day_start(struct hist_recorder *r, int day_start_min)
+{
+	r->day_start_min = day_start_min;
+	r->day_start = r->day_end = 0;     /* the bounds computed again */
 }
 
 int64_t hist_recorder_open(const struct hist_recorder *r)
@@ -200,8 +211,15 @@ static size_t capture(struct hist_recorder *r, const struct model *m, const stru
 		r->rows = xrealloc(r->rows, total * sizeof *r->rows);
 	}
 	size_t nq0 = r->names[HIST_QUEUE].count;
-	struct counts *nowv = xcalloc(total + 1, sizeof *nowv);
-	struct ct_tally *nowc = xcalloc(total + 1, sizeof *nowc);
+	if (total + 1 > r->cap_now) {
+		r->cap_now = (total + 1) * 2;
+		r->nowv = xrealloc(r->nowv, r->cap_now * sizeof *r->nowv);
+		r->nowc = xrealloc(r->nowc, r->cap_now * sizeof *r->nowc);
+	}
+	struct counts *nowv = r->nowv;
+	struct ct_tally *nowc = r->nowc;
+	memset(nowv, 0, (total + 1) * sizeof *nowv);
+	memset(nowc, 0, (total + 1) * sizeof *nowc);
 	/* learn every series present, with its today counts */
 	size_t idx;
 	struct rec_series *s;
@@ -249,8 +267,6 @@ static size_t capture(struct hist_recorder *r, const struct model *m, const stru
 			}
 		}
 	}
-	free(nowv);
-	free(nowc);
 	return n;
 }
 
@@ -331,6 +347,7 @@ struct hq {
 	double ratio;                          /* so far; NAN unknown */
 	double open_frac;                      /* how much of the open slot has passed */
 	int wrapup_s;
+	struct hist_days_cmp days_cmp;         /* the past peak days against the others */
 };
 
 struct history {
@@ -417,6 +434,101 @@ static void hq_reset(struct hq *q, int wrapup_s)
 	q->wrapup_s = wrapup_s;
 }
 
+/* A channel's entry among the queues' (its name is safe text: no control
+ * character, so no queue's name begins with this one). */
+#define CHANNEL_KEY "\x1f"
+
+static char *series_key(const struct hist_row *row, char *buf, size_t n)
+{
+	if (row->kind == HIST_QUEUE)
+		return (char *)row->name;
+	snprintf(buf, n, CHANNEL_KEY "%s", row->name);
+	return buf;
+}
+
+/* One series' sums over one past day. */
+struct dacc {
+	int32_t day;
+	double vol[2];                    /* offered calls, created contacts */
+	double handled, talk, sl_num, sl_den, csat_n, csat_sat;
+};
+
+static void dacc_add(struct dacc *a, const struct hist_row *row)
+{
+	if (row->has_voice) {
+		a->vol[0] += (double)row->voice.offered;
+		a->handled += (double)(row->voice.completed + row->voice.transferred);
+		a->talk += (double)row->voice.talk_s;
+		a->sl_num += (double)row->voice.answered_within_sl;
+		a->sl_den += (double)(row->voice.offered - row->voice.abandoned_short);
+	}
+	if (row->has_ct) {
+		a->vol[1] += (double)row->ct.v[CT_CREATED];
+		a->csat_n += (double)row->ct.v[CT_CSAT_N];
+		a->csat_sat += (double)row->ct.v[CT_CSAT_SATISFIED];
+	}
+}
+
+/* The peak days (volume >= HISTORY_PEAK_DAY_RATIO x the median day's) against
+ * the others, from one series' days d[0..n-1] (volume k). */
+static struct hist_days_cmp days_compare(const struct dacc *d, size_t n, int k, int wrapup_s)
+{
+	struct hist_days_cmp out = { 0 };
+	double vols[64], sum[2][6] = { { 0 } };
+	size_t nv = 0;
+	for (size_t i = 0; i < n && nv < 64; i++)
+		vols[nv++] = d[i].vol[k];
+	double med = history_median(vols, nv);
+	out.median_volume = med;
+	for (size_t i = 0; i < n; i++) {
+		int p = med > 0 && d[i].vol[k] >= HISTORY_PEAK_DAY_RATIO * med ? 0 : 1;
+		double add[6] = { d[i].handled, d[i].talk, d[i].sl_num, d[i].sl_den, d[i].csat_n,
+		                  d[i].csat_sat };
+		for (int j = 0; j < 6; j++)
+			sum[p][j] += add[j];
+		out.days[p]++;
+	}
+	for (int p = 0; p < 2; p++) {
+		double *x = sum[p];
+		out.aht_s[p] = x[0] > 0 ? (x[1] + wrapup_s * x[0]) / x[0] : NAN;
+		out.service_level_pct[p] = x[3] > 0 ? 100 * x[2] / x[3] : NAN;
+		out.csat_pct[p] = x[4] > 0 ? 100 * x[5] / x[4] : NAN;
+	}
+	return out;
+}
+
+/* Each series' sums per past day, then its peak days against the others. */
+static void compare_days(struct history *h, const struct hist_row *rows, size_t n_rows,
+                         size_t nd, const bool *has_voice)
+{
+	size_t nq = h->names.count;
+	struct dacc *d = xcalloc(nq * nd + 1, sizeof *d);
+	size_t *n = xcalloc(nq + 1, sizeof *n);
+	char buf[300];
+	for (size_t i = 0; i < n_rows; i++) {
+		size_t qi = (size_t)strmap_find(&h->names, series_key(&rows[i], buf, sizeof buf));
+		struct dacc *a = &d[qi * nd], *at = NULL;
+		for (size_t j = 0; j < n[qi] && !at; j++)
+			if (a[j].day == rows[i].day)
+				at = &a[j];
+		if (at == NULL && n[qi] < nd) {
+			at = &a[n[qi]++];
+			at->day = rows[i].day;
+		}
+		if (at)
+			dacc_add(at, &rows[i]);
+	}
+	for (size_t qi = 0; qi < nq; qi++) {
+		/* a day with data but no row of the series: 0, as for typical */
+		size_t days = h->n_days > n[qi] ? h->n_days : n[qi];
+		days = days > nd ? nd : days;
+		h->q[qi].days_cmp = days_compare(&d[qi * nd], days, has_voice[qi] ? 0 : 1,
+		                                 h->q[qi].wrapup_s);
+	}
+	free(d);
+	free(n);
+}
+
 void history_set_typical(struct history *h, int64_t day_start, int64_t day_end,
                          const struct hist_row *rows, size_t n_rows, size_t n_days,
                          int wrapup_s)
@@ -436,9 +548,9 @@ void history_set_typical(struct history *h, int64_t day_start, int64_t day_end,
 		int tod = tod_slot(day_start + (int64_t)i * HISTORY_INTERVAL_S);
 		slot_of_tod[slot_of_tod[0][tod] < 0 ? 0 : 1][tod] = i;
 	}
+	char key[300];
 	for (size_t i = 0; i < n_rows; i++)
-		if (rows[i].kind == HIST_QUEUE)
-			hq_of(h, rows[i].name, true);
+		hq_of(h, series_key(&rows[i], key, sizeof key), true);
 	size_t nq = h->names.count, nd = n_days ? n_days : 1;
 	for (size_t i = 0; i < nq; i++)
 		hq_reset(&h->q[i], wrapup_s);
@@ -452,9 +564,7 @@ void history_set_typical(struct history *h, int64_t day_start, int64_t day_end,
 	int tod = 0;
 	for (size_t i = 0; i < n_rows; i++) {
 		const struct hist_row *row = &rows[i];
-		if (row->kind != HIST_QUEUE)
-			continue;
-		size_t qi = (size_t)strmap_find(&h->names, row->name);
+		size_t qi = (size_t)strmap_find(&h->names, series_key(row, key, sizeof key));
 		struct hq *q = &h->q[qi];
 		if (row->start != last_start) {     /* rows come by start: one localtime each */
 			last_start = row->start;
@@ -487,6 +597,7 @@ void history_set_typical(struct history *h, int64_t day_start, int64_t day_end,
 			h->q[qi].calls[s] = history_median(&vs[k].v[at * nd], nd);
 		}
 	}
+	compare_days(h, rows, n_rows, nd, has_voice);
 	for (int k = 0; k < 2; k++) {
 		free(vs[k].v);
 		free(vs[k].n);
@@ -532,6 +643,33 @@ void history_observe(struct history *h, const char *queue, const struct interval
 		}
 	}
 	q->ratio = typ > 0 ? act / typ : NAN;
+}
+
+void history_observe_channel(struct history *h, const char *channel, double created_today,
+                             int64_t now)
+{
+	char key[300];
+	snprintf(key, sizeof key, CHANNEL_KEY "%s", channel);
+	struct hq *q = hq_of(h, key, false);
+	int now_slot = slot_at(h, now);
+	if (q == NULL || now_slot < 0)
+		return;
+	int64_t start = h->day_start + (int64_t)now_slot * HISTORY_INTERVAL_S;
+	double w = (double)(now - start + 1) / HISTORY_INTERVAL_S, typ = 0;
+	q->open_frac = w < 0 ? 0 : w > 1 ? 1 : w;
+	for (int i = 0; i <= now_slot; i++)
+		if (!isnan(q->calls[i]))
+			typ += q->calls[i] * (i == now_slot ? q->open_frac : 1);
+	q->ratio = typ > 0 ? created_today / typ : NAN;
+}
+
+bool history_days_compare(const struct history *h, const char *queue, struct hist_days_cmp *out)
+{
+	struct hq *q = hq_of((struct history *)h, queue, false);
+	if (q == NULL || h->n_days == 0)
+		return false;
+	*out = q->days_cmp;
+	return true;
 }
 
 double history_peak_ratio(const struct history *h, const char *queue)
@@ -625,6 +763,42 @@ static json_t *json_forecast(const struct history *h, const char *name, int now_
 	return a;
 }
 
+static json_t *json_days_side(const struct hist_days_cmp *d, int p)
+{
+	return json_pack("{s:i, s:o, s:o, s:o}", "days", d->days[p], "aht_s", jnum(d->aht_s[p]),
+	                 "service_level_pct", jnum(d->service_level_pct[p]),
+	                 "csat_pct", jnum(d->csat_pct[p]));
+}
+
+/* "peak_days": the past days used whose volume reached the ratio of the
+ * median day's, against the others. */
+static json_t *json_days_cmp(const struct hist_days_cmp *d)
+{
+	return json_pack("{s:o, s:o, s:o, s:o}", "ratio", jnum(HISTORY_PEAK_DAY_RATIO),
+	                 "median_volume", jnum(d->median_volume), "peak", json_days_side(d, 0),
+	                 "normal", json_days_side(d, 1));
+}
+
+/* The channels' typical, peak_ratio and peak_days (volume: created contacts). */
+static void json_channels(const struct history *h, json_t *root, int now_slot)
+{
+	size_t i;
+	json_t *jc;
+	json_array_foreach(json_object_get(root, "channels"), i, jc) {
+		const char *name = json_string_value(json_object_get(jc, "name"));
+		char key[300];
+		if (name == NULL)
+			continue;
+		snprintf(key, sizeof key, CHANNEL_KEY "%s", name);
+		const struct hq *q = hq_of((struct history *)h, key, false);
+		if (q == NULL)
+			continue;
+		json_object_set_new(jc, "typical", json_typical(h, q, now_slot));
+		json_object_set_new(jc, "peak_ratio", jnum(q->ratio));
+		json_object_set_new(jc, "peak_days", json_days_cmp(&q->days_cmp));
+	}
+}
+
 bool history_has_typical(const struct history *h)
 {
 	return h && h->n_days > 0;
@@ -651,5 +825,8 @@ void history_json(const struct history *h, json_t *root, int64_t now)
 		json_object_set_new(jq, "typical", json_typical(h, q, now_slot));
 		json_object_set_new(jq, "peak_ratio", jnum(q->ratio));
 		json_object_set_new(jq, "forecast", json_forecast(h, name, now_slot));
+		json_object_set_new(jq, "peak_days", json_days_cmp(&q->days_cmp));
 	}
+	if (h->n_days > 0)
+		json_channels(h, root, now_slot);
 }

@@ -46,6 +46,10 @@ struct hist_recorder;
 struct hist_recorder *hist_recorder_new(int day_start_min);
 void hist_recorder_free(struct hist_recorder *r);
 
+/* A new day_start (a reloaded configuration): the intervals opened from now
+ * on belong to the board days it makes. */
+void hist_recorder_set_day_start(struct hist_recorder *r, int day_start_min);
+
 /* Returns the start of the interval the recorder has open (0 before the first
  * time it is given). */
 int64_t hist_recorder_open(const struct hist_recorder *r);
@@ -123,6 +127,25 @@ int64_t history_typical_day(const struct history *h);
 void history_observe(struct history *h, const char *queue, const struct interval *iv, int n,
                      int64_t now);
 
+/* A channel's contacts created today so far, as of now: its ratio to typical
+ * so far (no per-interval ratios: the channel's intervals are not kept today). */
+void history_observe_channel(struct history *h, const char *channel, double created_today,
+                             int64_t now);
+
+/* Peak days against normal days (the seeds' comparison): among the past days
+ * of the typical day, a peak day's volume is at least HISTORY_PEAK_DAY_RATIO
+ * times the median day's. [0] the peak days, [1] the others; NAN where a
+ * figure has no denominator. */
+#define HISTORY_PEAK_DAY_RATIO 1.2
+struct hist_days_cmp {
+	int days[2];
+	double median_volume;
+	double aht_s[2], service_level_pct[2], csat_pct[2];
+};
+
+/* Fills *out for queue; false without a typical day for it. */
+bool history_days_compare(const struct history *h, const char *queue, struct hist_days_cmp *out);
+
 /* Returns queue's ratio of today to typical so far; NAN when unknown. */
 double history_peak_ratio(const struct history *h, const char *queue);
 /* Whether a typical day is loaded (the JSON's queues then carry typical,
@@ -140,7 +163,8 @@ double history_typical_calls(const struct history *h, const char *queue, int slo
 
 /* Adds the JSON of SPEC 7 to root: "history" {status, path, days}, and on each
  * object of root's "queues" array whose "name" has a typical day: "typical",
- * "peak_ratio" and "forecast" as of now. */
+ * "peak_ratio", "forecast" and "peak_days" as of now; on each of "channels"
+ * with one: "typical", "peak_ratio" and "peak_days". */
 void history_json(const struct history *h, json_t *root, int64_t now);
 
 #endif

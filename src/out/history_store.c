@@ -11,8 +11,9 @@
 
 struct history_store {
 	sqlite3 *db;
-	sqlite3_stmt *put[2], *del[2];     /* [0] voice, [1] contact */
+	sqlite3_stmt *put[3], *del[3];     /* voice_counts, contact_counts, voice_more */
 	sqlite3_stmt *series_add, *series_get, *day_add;
+	signed char voice_at[COUNTS_NFIELDS];   /* by voice column: 0 counts, 1 more, -1 offered */
 	struct strmap series[2];           /* by kind: name -> index into ids */
 	int64_t *ids[2];
 	size_t cap[2];
@@ -20,7 +21,6 @@ struct history_store {
 };
 
 static const char *const kind_names[] = { "queue", "channel" };
-static const char *const tables[] = { "voice", "contact" };
 
 char *history_default_path(void)
 {
@@ -98,8 +98,133 @@ static int migrate_1(struct history_store *s, char **cause)
 	return rc;
 }
 
+/* Version 2 keys a row by one integer, id = interval number (start / 900)
+ * x 100000 + series id, so that the rows, written in time order, are appended
+ * to a rowid table (pages left full, the key stored once, a varint); voice
+ * keeps the counts a quarter hour nearly always has in voice_counts and the
+ * rare ones in voice_more (a row only when one is not 0); offered is not
+ * stored: every call offered leaves one outcome (offered_other keeps any
+ * difference). The views voice and contact show the version 1 columns. */
+#define ID_SERIES 100000
+
+static const char *const voice_more_cols[] = {
+	"abandoned_short", "timed_out", "exited_key", "exited_empty", "withdrawn", "transferred",
+	NULL
+};
+#define OFFERED_OUTCOMES "answered + abandoned + timed_out + exited_key + exited_empty + withdrawn"
+
+static bool is_more(const char *col)
+{
+	for (int i = 0; voice_more_cols[i]; i++)
+		if (strcmp(voice_more_cols[i], col) == 0)
+			return true;
+	return false;
+}
+
+/* The expression of column col in the views and reads (c: the counts table,
+ * m: voice_more). */
+static char *col_expr(int k, const char *col)
+{
+	if (k == 1 || !(is_more(col) || strcmp(col, "offered") == 0))
+		return xasprintf("c.%s", col);
+	if (is_more(col))
+		return xasprintf("ifnull(m.%s, 0)", col);
+	return xasprintf("c.answered + c.abandoned + ifnull(m.timed_out + m.exited_key"
+	                 " + m.exited_empty + m.withdrawn + m.offered_other, 0)");
+}
+
+/* "start, series, <counts>" as stored columns of table k's view. */
+static char *select_list(int k)
+{
+	const struct hist_column *cols = k ? history_contact_columns : history_voice_columns;
+	char *sql = xasprintf("c.id / %d * %d AS start, c.id %% %d AS series", ID_SERIES,
+	                      HISTORY_INTERVAL_S, ID_SERIES);
+	for (const struct hist_column *c = cols; c->name; c++) {
+		char *e = col_expr(k, c->name), *next = xasprintf("%s, %s AS %s", sql, e, c->name);
+		free(e);
+		free(sql);
+		sql = next;
+	}
+	return sql;
+}
+
+static const char *const from_sql[] = {
+	"voice_counts c LEFT JOIN voice_more m ON m.id = c.id", "contact_counts c"
+};
+
+/* CREATE TABLE of table k's counts: main (voice_counts, contact_counts) or
+ * voice_more. */
+static char *counts_table_sql(int k, bool more)
+{
+	const struct hist_column *cols = k ? history_contact_columns : history_voice_columns;
+	char *sql = xasprintf("CREATE TABLE %s (id INTEGER PRIMARY KEY",
+	                      more ? "voice_more" : k ? "contact_counts" : "voice_counts");
+	for (const struct hist_column *c = cols; c->name; c++) {
+		if (k == 0 && (strcmp(c->name, "offered") == 0 || is_more(c->name) != more))
+			continue;
+		char *next = xasprintf("%s, %s INTEGER NOT NULL DEFAULT 0", sql, c->name);
+		free(sql);
+		sql = next;
+	}
+	char *next = xasprintf("%s%s);", sql, more ? ", offered_other INTEGER NOT NULL DEFAULT 0" : "");
+	free(sql);
+	return next;
+}
+
+/* The stored columns of a counts table, comma separated (for the copy). */
+static char *stored_cols(int k, bool more)
+{
+	const struct hist_column *cols = k ? history_contact_columns : history_voice_columns;
+	char *sql = xstrdup("");
+	for (const struct hist_column *c = cols; c->name; c++) {
+		if (k == 0 && (strcmp(c->name, "offered") == 0 || is_more(c->name) != more))
+			continue;
+		char *next = xasprintf("%s, %s", sql, c->name);
+		free(sql);
+		sql = next;
+	}
+	return sql;
+}
+
+/* Version 1 -> 2: the rows copied into the integer-keyed tables, the old
+ * tables replaced by views of the same name and columns. */
+static int migrate_2(struct history_store *s, char **cause)
+{
+	char *t[3] = { counts_table_sql(0, false), counts_table_sql(0, true),
+	               counts_table_sql(1, false) };
+	char *c[3] = { stored_cols(0, false), stored_cols(0, true), stored_cols(1, false) };
+	char *v[2] = { select_list(0), select_list(1) };
+	char *sql = xasprintf(
+		"%s%s%s"
+		"INSERT INTO voice_counts (id%s) SELECT start / %d * %d + series%s FROM voice"
+		" ORDER BY 1;"
+		"INSERT INTO voice_more (id%s, offered_other) SELECT start / %d * %d + series%s,"
+		" offered - (" OFFERED_OUTCOMES ") FROM voice WHERE abandoned_short OR timed_out"
+		" OR exited_key OR exited_empty OR withdrawn OR transferred"
+		" OR offered != " OFFERED_OUTCOMES " ORDER BY 1;"
+		"INSERT INTO contact_counts (id%s) SELECT start / %d * %d + series%s FROM contact"
+		" ORDER BY 1;"
+		"DROP TABLE voice; DROP TABLE contact;"
+		"CREATE VIEW voice AS SELECT %s FROM %s;"
+		"CREATE VIEW contact AS SELECT %s FROM %s;",
+		t[0], t[1], t[2],
+		c[0], HISTORY_INTERVAL_S, ID_SERIES, c[0],
+		c[1], HISTORY_INTERVAL_S, ID_SERIES, c[1],
+		c[2], HISTORY_INTERVAL_S, ID_SERIES, c[2],
+		v[0], from_sql[0], v[1], from_sql[1]);
+	int rc = exec(s, sql, cause);
+	for (int i = 0; i < 3; i++) {
+		free(t[i]);
+		free(c[i]);
+	}
+	free(v[0]);
+	free(v[1]);
+	free(sql);
+	return rc;
+}
+
 /* Each step takes the schema from version i to i + 1. */
-static int (*const migrations[])(struct history_store *, char **) = { migrate_1 };
+static int (*const migrations[])(struct history_store *, char **) = { migrate_1, migrate_2 };
 
 static int user_version(struct history_store *s)
 {
@@ -140,34 +265,46 @@ static int migrate(struct history_store *s, char **cause)
 	return exec(s, "COMMIT", cause);
 }
 
-static char *put_sql(int k)
+/* INSERT OR REPLACE of a counts table (main or voice_more), its columns bound
+ * from 1 in the order of stored_cols, after the id. */
+static char *put_sql(int k, bool more)
 {
-	const struct hist_column *cols = k ? history_contact_columns : history_voice_columns;
-	size_t cap = 4096, len = 0;
-	char *sql = xmalloc(cap);
-	len += (size_t)snprintf(sql, cap, "INSERT OR REPLACE INTO %s (start, series", tables[k]);
-	for (const struct hist_column *c = cols; c->name; c++)
-		len += (size_t)snprintf(sql + len, cap - len, ", %s", c->name);
-	len += (size_t)snprintf(sql + len, cap - len, ") VALUES (?, ?");
-	for (const struct hist_column *c = cols; c->name; c++)
-		len += (size_t)snprintf(sql + len, cap - len, ", ?");
-	snprintf(sql + len, cap - len, ")");
+	char *cols = stored_cols(k, more), *q = xstrdup("?");
+	for (const char *p = cols; *p; p++)
+		if (*p == ',') {
+			char *next = xasprintf("%s, ?", q);
+			free(q);
+			q = next;
+		}
+	char *sql = xasprintf("INSERT OR REPLACE INTO %s (id%s%s) VALUES (%s%s)",
+	                      more ? "voice_more" : k ? "contact_counts" : "voice_counts", cols,
+	                      more ? ", offered_other" : "", q, more ? ", ?" : "");
+	free(cols);
+	free(q);
 	return sql;
+}
+
+static int prepare_put(struct history_store *s, int slot, int k, bool more)
+{
+	char *sql = put_sql(k, more);
+	char *del = xasprintf("DELETE FROM %s WHERE id = ?",
+	                      more ? "voice_more" : k ? "contact_counts" : "voice_counts");
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->put[slot], NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(s->db, del, -1, SQLITE_PREPARE_PERSISTENT, &s->del[slot], NULL);
+	free(sql);
+	free(del);
+	return rc;
 }
 
 static int prepare(struct history_store *s, char **cause)
 {
-	for (int k = 0; k < 2; k++) {
-		char *sql = put_sql(k);
-		char *del = xasprintf("DELETE FROM %s WHERE start = ? AND series = ?", tables[k]);
-		int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->put[k], NULL);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_prepare_v3(s->db, del, -1, SQLITE_PREPARE_PERSISTENT, &s->del[k], NULL);
-		free(sql);
-		free(del);
-		if (rc != SQLITE_OK)
-			return fail(s, cause, "prepare");
-	}
+	for (int c = 0; history_voice_columns[c].name; c++)
+		s->voice_at[c] = strcmp(history_voice_columns[c].name, "offered") == 0 ? -1
+		                 : is_more(history_voice_columns[c].name);
+	if (prepare_put(s, 0, 0, false) != SQLITE_OK || prepare_put(s, 1, 1, false) != SQLITE_OK ||
+	    prepare_put(s, 2, 0, true) != SQLITE_OK)
+		return fail(s, cause, "prepare");
 	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO series (kind, name) VALUES (?, ?)", -1,
 	                       &s->series_add, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "SELECT id FROM series WHERE kind = ? AND name = ?", -1,
@@ -210,9 +347,11 @@ void history_store_close(struct history_store *s)
 {
 	if (s == NULL)
 		return;
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		sqlite3_finalize(s->put[k]);
 		sqlite3_finalize(s->del[k]);
+	}
+	for (int k = 0; k < 2; k++) {
 		strmap_free(&s->series[k]);
 		free(s->ids[k]);
 	}
@@ -259,33 +398,64 @@ static int step_done(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Binds stmt's counts of table k (main or voice_more) from 2 on; returns
+ * whether any is not 0. */
+static bool bind_counts(const struct history_store *s, sqlite3_stmt *st,
+                        const struct hist_row *row, int k, bool more)
+{
+	const struct hist_column *cols = k ? history_contact_columns : history_voice_columns;
+	int i = 2;
+	bool any = false;
+	for (int c = 0; cols[c].name; c++) {
+		if (k == 0 && s->voice_at[c] != more)
+			continue;
+		int64_t v = k ? row->ct.v[cols[c].offset]
+		              : *(const int64_t *)(const void *)((const char *)&row->voice +
+		                                                  cols[c].offset);
+		sqlite3_bind_int64(st, i++, v);
+		any |= v != 0;
+	}
+	if (more) {
+		const struct counts *v = &row->voice;
+		int64_t other = v->offered - (v->answered + v->abandoned + v->timed_out +
+		                              v->exited_key + v->exited_empty + v->withdrawn);
+		sqlite3_bind_int64(st, i, other);
+		any |= other != 0;
+	}
+	return any;
+}
+
+static int put_del(sqlite3_stmt *del, int64_t id)
+{
+	sqlite3_bind_int64(del, 1, id);
+	return step_done(del);
+}
+
 /* One row's table k (voice or contact): replaced, or deleted when empty. */
 static int put_one(struct history_store *s, const struct hist_row *row, int k, int64_t id,
                    bool empty)
 {
-	if (empty) {
-		sqlite3_bind_int64(s->del[k], 1, row->start);
-		sqlite3_bind_int64(s->del[k], 2, id);
-		return step_done(s->del[k]);
-	}
-	sqlite3_stmt *st = s->put[k];
-	sqlite3_bind_int64(st, 1, row->start);
-	sqlite3_bind_int64(st, 2, id);
-	const struct hist_column *cols = k ? history_contact_columns : history_voice_columns;
-	for (int c = 0; cols[c].name; c++) {
-		int64_t v = k ? row->ct.v[cols[c].offset]
-		              : *(const int64_t *)(const void *)((const char *)&row->voice +
-		                                                  cols[c].offset);
-		sqlite3_bind_int64(st, c + 3, v);
-	}
-	return step_done(st);
+	if (empty)
+		return put_del(s->del[k], id) < 0 || (k == 0 && put_del(s->del[2], id) < 0) ? -1 : 0;
+	sqlite3_bind_int64(s->put[k], 1, id);
+	bind_counts(s, s->put[k], row, k, false);
+	if (step_done(s->put[k]) < 0)
+		return -1;
+	if (k == 1)
+		return 0;
+	sqlite3_bind_int64(s->put[2], 1, id);
+	if (bind_counts(s, s->put[2], row, 0, true))
+		return step_done(s->put[2]);
+	sqlite3_clear_bindings(s->put[2]);
+	return put_del(s->del[2], id);
 }
 
 static int put_row(struct history_store *s, const struct hist_row *row)
 {
 	int64_t id = series_id(s, row->kind, row->name);
-	if (id < 0)
+	if (id < 0 || id >= ID_SERIES || row->start % HISTORY_INTERVAL_S != 0)
 		return -1;
+	id += row->start / HISTORY_INTERVAL_S * ID_SERIES;
 	bool empty = hist_row_empty(row);
 	if (!empty) {
 		sqlite3_bind_int(s->day_add, 1, row->day);
@@ -366,23 +536,27 @@ static struct hist_row *rowbuf_push(struct hist_past *b, const char *name)
 }
 
 /* Reads table k's rows with start in [from, to). */
-static int load_table(struct history_store *s, int k, int64_t from, int64_t to, struct hist_past *b)
+static int load_table(struct history_store *s, int k, int64_t from, int64_t to, int32_t day,
+                      struct hist_past *b)
 {
-	char *sql = xasprintf("SELECT s.kind, s.name, t.* FROM %s t JOIN series s ON s.id = t.series"
-	                      " WHERE t.start >= ? AND t.start < ?", tables[k]);
+	char *list = select_list(k);
+	char *sql = xasprintf("SELECT s.kind, s.name, %s FROM %s JOIN series s ON s.id = c.id %% %d"
+	                      " WHERE c.id >= ? AND c.id < ?", list, from_sql[k], ID_SERIES);
+	free(list);
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	free(sql);
 	if (rc != SQLITE_OK)
 		return -1;
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 1, (from + HISTORY_INTERVAL_S - 1) / HISTORY_INTERVAL_S * ID_SERIES);
+	sqlite3_bind_int64(st, 2, (to + HISTORY_INTERVAL_S - 1) / HISTORY_INTERVAL_S * ID_SERIES);
 	const struct hist_column *cols = k ? history_contact_columns : history_voice_columns;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *kind = (const char *)sqlite3_column_text(st, 0);
 		struct hist_row *r = rowbuf_push(b, (const char *)sqlite3_column_text(st, 1));
 		r->kind = kind && strcmp(kind, "channel") == 0 ? HIST_CHANNEL : HIST_QUEUE;
 		r->start = sqlite3_column_int64(st, 2);
+		r->day = day;
 		r->has_voice = k == 0;
 		r->has_ct = k == 1;
 		for (int c = 0; cols[c].name; c++) {
@@ -438,7 +612,7 @@ int history_store_read_past(struct history_store *s, int64_t day_start, int day_
 		int64_t to = util_local_epoch(next / 10000, next / 100 % 100, next % 100,
 		                              day_start_min);
 		for (int k = 0; k < 2 && rc == 0; k++)
-			rc = load_table(s, k, from, to, b);
+			rc = load_table(s, k, from, to, d, b);
 	}
 	b->n_days = n_days;
 	if (rc != 0) {

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include "history.h"
 
-#define HISTORY_SCHEMA_VERSION 1
+#define HISTORY_SCHEMA_VERSION 2
 
 struct history_store;
 

@@ -2,6 +2,7 @@
  * history_worker.h). */
 #include "history_worker.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -9,7 +10,10 @@
 
 void (*history_worker_job_hook)(void);
 
-enum hw_job { HW_WRITE, HW_LOAD };
+enum hw_job { HW_OPEN, HW_WRITE, HW_LOAD };
+
+/* After a failed job the rows wait this long before the next try. */
+#define HW_RETRY_MS 1000
 
 struct hw_load {
 	int64_t day_start, day_end;
@@ -19,11 +23,14 @@ struct hw_load {
 struct history_worker {
 	uv_loop_t *loop;
 	struct history_store *s;
+	char *path;                   /* when set, the pool opens s (and w owns it) */
+	int busy_ms;
+	bool open_wanted;
 	struct history *h;
 	history_worker_report_fn report;
 	void *ctx;
 	uv_work_t req;
-	bool running;
+	bool running, stopped;
 	/* the running job: what it writes or what it read, and how it went */
 	enum hw_job job;
 	struct hist_past rows;
@@ -34,6 +41,8 @@ struct history_worker {
 	double ms, ms_max;
 	/* what waits for it */
 	struct hist_past queued;
+	double retry_at;              /* after a failure: no job before (monotonic ms) */
+	uint64_t failures, failed_rows;
 	bool load_wanted;
 	struct hw_load load_next;
 };
@@ -80,6 +89,22 @@ static void hw_work(uv_work_t *req)
 	struct history_worker *w = req->data;
 	if (history_worker_job_hook)
 		history_worker_job_hook();
+	if (w->s == NULL && w->path) {       /* the first job, or a failed open again */
+		w->s = history_store_open(w->path, w->busy_ms, &w->cause);
+		if (w->s == NULL) {
+			w->rc = -1;
+			return;
+		}
+	}
+	if (w->s == NULL) {
+		w->rc = -1;
+		w->cause = xstrdup("no database");
+		return;
+	}
+	if (w->job == HW_OPEN) {
+		w->days = history_store_days(w->s);
+		return;
+	}
 	if (w->job == HW_LOAD) {
 		w->rc = history_store_read_past(w->s, w->load.day_start, w->load.day_start_min,
 		                                w->load.weeks, &w->rows, &w->cause);
@@ -93,6 +118,32 @@ static void hw_work(uv_work_t *req)
 
 static void hw_next(struct history_worker *w);
 
+/* A job failed (a lock held past busy_ms, a full disk): its rows go back in
+ * front of those waiting, the open or the read is wanted again, and nothing
+ * is tried before HW_RETRY_MS; the report counts the failures. */
+static void hw_failed(struct history_worker *w)
+{
+	w->failures++;
+	if (w->job == HW_WRITE) {
+		w->failed_rows += w->rows.n;
+		hw_copy(&w->rows, w->queued.rows, w->queued.n);   /* the older rows first */
+		hist_past_free(&w->queued);
+		w->queued = w->rows;
+		memset(&w->rows, 0, sizeof w->rows);
+	} else if (w->job == HW_OPEN) {
+		w->open_wanted = true;
+	} else {
+		w->load_wanted = true;
+		w->load_next = w->load;
+	}
+	w->retry_at = hw_mono_ms() + HW_RETRY_MS;
+	char *msg = xasprintf("%s (%" PRIu64 " failed tr%s, %zu rows waiting; tried again every %d s)",
+	                      w->cause ? w->cause : "failed", w->failures,
+	                      w->failures == 1 ? "y" : "ies", w->queued.n, HW_RETRY_MS / 1000);
+	w->report(w->ctx, msg, -1);
+	free(msg);
+}
+
 /* Back on the loop: the result to the model and the status, then the next job. */
 static void hw_after(uv_work_t *req, int status)
 {
@@ -103,9 +154,9 @@ static void hw_after(uv_work_t *req, int status)
 		history_set_typical(w->h, w->load.day_start, w->load.day_end, w->rows.rows, w->rows.n,
 		                    w->rows.n_days, w->load.wrapup_s);
 	else if (w->rc != 0)
-		w->report(w->ctx, w->cause ? w->cause : "failed", -1);
+		hw_failed(w);
 	else {
-		if (w->ms > w->ms_max)
+		if (w->job == HW_WRITE && w->ms > w->ms_max)
 			w->ms_max = w->ms;
 		w->report(w->ctx, NULL, w->days);
 	}
@@ -118,9 +169,13 @@ static void hw_after(uv_work_t *req, int status)
 /* Starts the next job when none runs: the rows waiting first, then a read. */
 static void hw_next(struct history_worker *w)
 {
-	if (w->running)
+	if (w->running || w->stopped || (w->retry_at > 0 && hw_mono_ms() < w->retry_at))
 		return;
-	if (w->queued.n) {
+	w->retry_at = 0;
+	if (w->open_wanted) {
+		w->job = HW_OPEN;
+		w->open_wanted = false;
+	} else if (w->queued.n) {
 		w->job = HW_WRITE;
 		w->rows = w->queued;
 		memset(&w->queued, 0, sizeof w->queued);
@@ -137,6 +192,30 @@ static void hw_next(struct history_worker *w)
 		return;
 	}
 	w->running = true;
+}
+
+void history_worker_open(struct history_worker *w, const char *path, int busy_ms)
+{
+	free(w->path);
+	w->path = xstrdup(path);
+	w->busy_ms = busy_ms;
+	w->open_wanted = true;
+	hw_next(w);
+}
+
+void history_worker_stop(struct history_worker *w)
+{
+	w->stopped = true;
+}
+
+void history_worker_tick(struct history_worker *w)
+{
+	hw_next(w);
+}
+
+uint64_t history_worker_failures(const struct history_worker *w)
+{
+	return w->failures;
 }
 
 void history_worker_write(struct history_worker *w, const struct hist_row *rows, size_t n)
@@ -160,7 +239,7 @@ bool history_worker_load(struct history_worker *w, int64_t day_start, int64_t da
 
 bool history_worker_busy(const struct history_worker *w)
 {
-	return w->running || w->queued.n || w->load_wanted;
+	return w->running || w->queued.n || w->load_wanted || w->open_wanted;
 }
 
 double history_worker_write_ms_max(const struct history_worker *w)
@@ -175,10 +254,15 @@ void history_worker_free(struct history_worker *w)
 	/* exit may block briefly: the last rows go synchronously, the loop is over */
 	if (!w->running && w->queued.n) {
 		char *cause = NULL;
-		if (history_store_write(w->s, w->queued.rows, w->queued.n, &cause) < 0)
-			w->report(w->ctx, cause, -1);
+		if (w->s == NULL && w->path)
+			w->s = history_store_open(w->path, w->busy_ms, &cause);
+		if (w->s == NULL || history_store_write(w->s, w->queued.rows, w->queued.n, &cause) < 0)
+			w->report(w->ctx, cause ? cause : "no database", -1);
 		free(cause);
 	}
 	hist_past_free(&w->queued);
+	if (w->path)                  /* its own store */
+		history_store_close(w->s);
+	free(w->path);
 	free(w);
 }

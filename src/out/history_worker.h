@@ -14,14 +14,27 @@
 
 struct history_worker;
 
-/* Called on the loop when a job is over: a write done (cause NULL, days_held
- * the days the database holds), or a write or a read failed (cause). */
+/* Called on the loop when a job is over: an open or a write done (cause NULL,
+ * days_held the days the database holds), or a job failed (cause, which says
+ * how many tries failed and how many rows wait for the next). */
 typedef void (*history_worker_report_fn)(void *ctx, const char *cause, int64_t days_held);
 
-/* A worker writing to and reading from s for h. s and h must outlive it. */
+/* A worker writing to and reading from s for h. s (unless NULL: see
+ * history_worker_open) and h must outlive it. */
 struct history_worker *history_worker_new(uv_loop_t *loop, struct history_store *s,
                                           struct history *h, history_worker_report_fn report,
                                           void *ctx);
+
+/* Opens the database at path in the pool (the worker then owns it; s given
+ * to history_worker_new was NULL): a slow disk never holds the loop. A
+ * failed open is reported and tried again, as a failed write is. */
+void history_worker_open(struct history_worker *w, const char *path, int busy_ms);
+
+/* Called on each tick: starts what waits once a failure's pause is over. */
+void history_worker_tick(struct history_worker *w);
+
+/* Jobs failed so far (each tried again HW_RETRY_MS later, the rows kept). */
+uint64_t history_worker_failures(const struct history_worker *w);
 
 /* Writes rows (copied) in one transaction after the jobs before; rows given
  * while a job runs wait and go together in the next one. */
@@ -37,6 +50,10 @@ bool history_worker_busy(const struct history_worker *w);
 
 /* The longest write so far, in ms (in the pool thread). */
 double history_worker_write_ms_max(const struct history_worker *w);
+
+/* At exit, once the loop has run dry: no job starts any more; rows given
+ * after it wait for history_worker_free. */
+void history_worker_stop(struct history_worker *w);
 
 /* At exit, once the loop has run dry (a running job keeps it alive, so the
  * loop's last run waits for it): writes the rows still waiting synchronously

@@ -36,6 +36,11 @@ struct import {
 	struct import_stats *st;
 	FILE *err;
 	bool progress;
+	/* calls go to the contacts model too: once the files hold contact events
+	 * (a file's first lines, or one read); until then the contacts' counts
+	 * are not recorded (hist_recorder_before), and the model would only cost
+	 * (half of an import of queue_logs) */
+	bool contacts_on;
 	int tx_intervals;
 	char *write_error;            /* the first failed write */
 	/* progress */
@@ -86,6 +91,7 @@ static void on_rows(void *ctx, const struct hist_row *rows, size_t n)
 static void on_contact(struct import *im, const char *line, size_t len)
 {
 	struct contact_event ce;
+	im->contacts_on = true;
 	if (!contact_parse(&im->parser, line, len, &ce)) {
 		im->st->bad_lines++;
 		return;
@@ -115,10 +121,10 @@ static void on_rec(struct import *im, const struct replay_rec *rec)
 		return;
 	hist_recorder_before(im->rec, rec->ev.time, im->model, im->contacts, on_rows, im);
 	enum model_verdict v = model_submit(im->model, &rec->ev, MODEL_NO_WALL);
-	if (v == MODEL_APPLIED || v == MODEL_DUPLICATE)
-		contacts_on_qevent(im->contacts, &rec->ev);
-	else
+	if (v != MODEL_APPLIED && v != MODEL_DUPLICATE)
 		im->st->bad_lines++;
+	else if (im->contacts_on)
+		contacts_on_qevent(im->contacts, &rec->ev);
 }
 
 static void show_progress(struct import *im, bool force)
@@ -187,7 +193,7 @@ static int import_file(struct import *im, const char *path)
 
 /* The time of a file's first line with one (INT64_MAX when none), to take
  * the files in time order whatever order they are named in. */
-static int64_t first_time(const char *path, struct contact_parser *cp)
+static int64_t first_time(const char *path, struct contact_parser *cp, bool *contacts)
 {
 	gzFile gz = gzopen(path, "rb");
 	int64_t t = INT64_MAX;
@@ -200,6 +206,7 @@ static int64_t first_time(const char *path, struct contact_parser *cp)
 		struct qevent ev;
 		struct contact_event ce;
 		if (contact_line_is_event(line, len)) {
+			*contacts = true;
 			if (contact_parse(cp, line, len, &ce))
 				t = ce.ts_ms / 1000;
 		} else if (queuelog_parse(line, len, &ev) != QL_BAD && ev.time > 0) {
@@ -235,7 +242,8 @@ static void run_files(struct import *im, char *const *files, int n_files)
 {
 	struct named_file *order = xcalloc((size_t)n_files + 1, sizeof *order);
 	for (int i = 0; i < n_files; i++)
-		order[i] = (struct named_file){ files[i], first_time(files[i], &im->parser), i };
+		order[i] = (struct named_file){ files[i], first_time(files[i], &im->parser,
+		                                                         &im->contacts_on), i };
 	qsort(order, (size_t)n_files, sizeof *order, by_first);
 	for (int i = 0; i < n_files && im->write_error == NULL; i++)
 		if (import_file(im, order[i].path) < 0)
@@ -261,6 +269,10 @@ int import_run(const struct config *cfg, const char *db_path, char *const *files
 	}
 	struct contacts_conf cc;
 	contacts_conf_from(&cc, cfg);
+	/* a sweep walks every contact: four times per window, not dozens
+	 * (memory is not short in a batch; what is counted does not change) */
+	cc.sweep_every_ms = (cc.repeat_window_s > cc.pivot_window_s ? cc.repeat_window_s
+	                                                            : cc.pivot_window_s) * 1000 / 4;
 	im.model = model_new(cfg);
 	im.contacts = contacts_new(&cc);
 	im.rec = hist_recorder_new(cfg->day_start_min);

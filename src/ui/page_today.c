@@ -183,6 +183,46 @@ static void draw_forecast(const struct ui_view *v, const struct snapshot *s,
 	}
 }
 
+static void fmt_pair(char *buf, size_t n, const char *what, double peak, double normal,
+                     const char *unit, const char *nodata)
+{
+	char a[16], b[16];
+	snprintf(a, sizeof a, "%s", nodata);
+	snprintf(b, sizeof b, "%s", nodata);
+	if (!isnan(peak))
+		snprintf(a, sizeof a, "%.0f%s", peak, unit);
+	if (!isnan(normal))
+		snprintf(b, sizeof b, "%.0f%s", normal, unit);
+	snprintf(buf, n, "%s %s vs %s", what, a, b);
+}
+
+/* "Peaks    sales: 2 of 8 past days x1.2 the median: AHT 300s vs 200s  SL 50% vs 100%  CSAT
+ * 60% vs 90%": the past peak days against the normal ones, for the selected
+ * queue (all queues: the first with a typical day). */
+static void draw_peak_days(const struct ui_view *v, const struct snapshot *s, int y, int x,
+                           int w)
+{
+	struct hist_days_cmp d;
+	const struct snap_queue *q = NULL;
+	for (size_t i = 0; i < s->n_queues && q == NULL; i++)
+		if ((v->sel < 0 || (size_t)v->sel == i) &&
+		    history_days_compare(s->history, s->queues[i].name, &d))
+			q = &s->queues[i];
+	if (q == NULL)
+		return;
+	char line[256], p[3][48];
+	fmt_pair(p[0], sizeof p[0], "AHT", d.aht_s[0], d.aht_s[1], "s", v->g->nodata);
+	fmt_pair(p[1], sizeof p[1], "SL", d.service_level_pct[0], d.service_level_pct[1], "%",
+	         v->g->nodata);
+	fmt_pair(p[2], sizeof p[2], "CSAT", d.csat_pct[0], d.csat_pct[1], "%", v->g->nodata);
+	snprintf(line, sizeof line, "%s: %d of %d past days %s%.1f the median: %s  %s  %s",
+	         ui_queue_label(q, false),
+	         d.days[0], d.days[0] + d.days[1], times_sign(v), HISTORY_PEAK_DAY_RATIO, p[0],
+	         p[1], p[2]);
+	ui_put(v, y, x, LABEL_W, ROLE_LABEL, "Peaks");
+	ui_put(v, y, x + LABEL_W, w - LABEL_W, d.days[0] ? ROLE_NORMAL : ROLE_DIM, line);
+}
+
 /* Queue | Today | Typical | Peak | Next: one row per queue, so far today. */
 static int draw_table(const struct ui_view *v, const struct snapshot *s, struct rect r)
 {
@@ -279,6 +319,8 @@ static void today_draw(struct ui_view *v, const struct snapshot *s, struct rect 
 		int used = draw_curves(v, s, &c, r);
 		if (used && r.h > used)
 			draw_forecast(v, s, &c, r.y + used, r.x, r.w);
+		if (used && r.h > used + 3)       /* the spare line under the forecast */
+			draw_peak_days(v, s, r.y + used + 1, r.x, r.w);
 		used += used ? 2 : 0;
 		if (r.h > used)
 			draw_table(v, s, (struct rect){ r.y + used, r.x, r.h - used, r.w });

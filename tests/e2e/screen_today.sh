@@ -35,7 +35,7 @@ pass "80x24: curves, axis, peak, forecast, table, staffing rect"
 
 tm resize-window -x 200 -y 60
 wait_for "08:00       09:00"
-for text in "peak ×1.60 so far" "^Forecast 15:45 16" "─ Staffing ─"; do
+for text in "peak ×1.60 so far" "^Forecast 15:45 16" "─ Staffing ─" "^Peaks    sales: 2 of 8 past days ×1.2 the median: AHT 282s vs 282s  SL 91% vs 91%"; do
 	grep -q -- "$text" "$TMP/screen" || { cat "$TMP/screen" >&2; fail "200x60: no '$text'"; }
 done
 pass "200x60: laid out again (hour marks at every 4 intervals of 3 columns)"

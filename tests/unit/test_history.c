@@ -208,6 +208,101 @@ static void test_recorder(void **state)
 	config_free(&cfg);
 }
 
+/* Four past Mondays of sales (10, 11, 10, 24 calls: the last a peak day, 24 >=
+ * 1.2 x the median 10.5) and of the chat channel (created 8, 8, 20, 8): AHT,
+ * SL and CSAT on the peak days against the others, in the JSON for the queue
+ * and the channel, and the channel's ratio today. */
+static void test_peak_days(void **state)
+{
+	(void)state;
+	set_tz("UTC");
+	int64_t day0 = util_local_epoch(2026, 3, 30, 0), day1 = day0 + 86400;
+	int calls[4] = { 10, 11, 10, 24 }, chats[4] = { 8, 8, 20, 8 };
+	struct hist_row rows[12];
+	memset(rows, 0, sizeof rows);
+	for (int w = 0; w < 4; w++) {
+		int64_t start = day0 - (w + 1) * 7 * 86400 + 10 * 3600;
+		struct hist_row *v = &rows[w * 3], *c = v + 1, *ch = v + 2;
+		bool peak = w == 3;
+		v->kind = c->kind = HIST_QUEUE;
+		v->name = c->name = "sales";
+		v->start = c->start = ch->start = start;
+		v->day = c->day = ch->day = history_day_of(start, 0);
+		v->has_voice = true;
+		v->voice.offered = calls[w];
+		v->voice.completed = calls[w];
+		v->voice.talk_s = calls[w] * (peak ? 300 : 200);
+		v->voice.answered_within_sl = peak ? calls[w] / 2 : calls[w];
+		c->has_ct = true;
+		c->ct.v[CT_CSAT_N] = 10;
+		c->ct.v[CT_CSAT_SATISFIED] = peak ? 6 : 9;
+		ch->kind = HIST_CHANNEL;
+		ch->name = "chat";
+		ch->has_ct = true;
+		ch->ct.v[CT_CREATED] = chats[w];
+		ch->ct.v[CT_CSAT_N] = 4;
+		ch->ct.v[CT_CSAT_SATISFIED] = w == 2 ? 1 : 4;
+	}
+	struct history *h = history_new();
+	history_set_typical(h, day0, day1, rows, 12, 4, 0);
+	struct hist_days_cmp d;
+	assert_true(history_days_compare(h, "sales", &d));
+	assert_int_equal(d.days[0], 1);
+	assert_int_equal(d.days[1], 3);
+	assert_true(fabs(d.median_volume - 10.5) < 1e-9);
+	assert_true(fabs(d.aht_s[0] - 300) < 1e-9 && fabs(d.aht_s[1] - 200) < 1e-9);
+	assert_true(fabs(d.service_level_pct[0] - 50) < 1e-9);
+	assert_true(fabs(d.service_level_pct[1] - 100) < 1e-9);
+	assert_true(fabs(d.csat_pct[0] - 60) < 1e-9 && fabs(d.csat_pct[1] - 90) < 1e-9);
+	assert_false(history_days_compare(h, "chat", &d));   /* a channel is not a queue */
+
+	/* today: 12 chats by 10:15, typical so far 8 */
+	history_observe_channel(h, "chat", 12, day0 + 10 * 3600 + 899);
+	json_t *root = json_pack("{s:[{s:s}], s:[{s:s}]}", "queues", "name", "sales", "channels",
+	                         "name", "chat");
+	history_json(h, root, day0 + 10 * 3600 + 899);
+	json_t *jq = json_array_get(json_object_get(root, "queues"), 0);
+	json_t *jc = json_array_get(json_object_get(root, "channels"), 0);
+	json_t *pd = json_object_get(jq, "peak_days");
+	assert_true(json_real_value(json_object_get(pd, "ratio")) == 1.2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(pd, "peak"), "days")), 1);
+	assert_true(json_real_value(json_object_get(json_object_get(pd, "normal"), "csat_pct")) == 90);
+	assert_true(json_real_value(json_object_get(json_object_get(jc, "typical"), "calls")) == 8);
+	assert_true(json_real_value(json_object_get(jc, "peak_ratio")) == 1.5);
+	pd = json_object_get(jc, "peak_days");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(pd, "peak"), "days")), 1);
+	assert_true(json_real_value(json_object_get(json_object_get(pd, "peak"), "csat_pct")) == 25);
+	assert_true(json_real_value(json_object_get(json_object_get(pd, "normal"), "csat_pct")) == 100);
+	assert_true(json_is_null(json_object_get(json_object_get(pd, "normal"), "aht_s")));
+	json_decref(root);
+	history_free(h);
+}
+
+/* A reloaded day_start (SIGHUP): the intervals opened after it carry the
+ * board day it makes (03:00 belongs to the day before when days start at 06:00). */
+static void test_recorder_day_start(void **state)
+{
+	(void)state;
+	set_tz("UTC");
+	struct config cfg;
+	config_defaults(&cfg);
+	struct model *m = model_new(&cfg);
+	struct hist_recorder *r = hist_recorder_new(0);
+	struct hist_row last = { 0 };
+	/* 2026-03-31 02:00:10 UTC */
+	feed(m, r, &last, "1774922410|c1|sales|NONE|ENTERQUEUE||100|1");
+	hist_recorder_set_day_start(r, 360);
+	feed(m, r, &last, "1774926010|c2|sales|NONE|ENTERQUEUE||101|1");    /* 03:00:10 */
+	assert_int_equal(last.start, 1774922400);
+	assert_int_equal(last.day, 20260331);    /* opened before the reload */
+	feed(m, r, &last, "1774926910|c2|sales|NONE|ABANDON|1|1|900");     /* 03:15:10 */
+	assert_int_equal(last.start, 1774926000);
+	assert_int_equal(last.day, 20260330);
+	hist_recorder_free(r);
+	model_free(m);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	set_tz("UTC");
@@ -218,6 +313,8 @@ int main(void)
 		cmocka_unit_test(test_dst_matching),
 		cmocka_unit_test(test_typical_ratio_forecast),
 		cmocka_unit_test(test_recorder),
+		cmocka_unit_test(test_recorder_day_start),
+		cmocka_unit_test(test_peak_days),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

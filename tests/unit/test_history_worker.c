@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
 #include <uv.h>
 
 #include "history.h"
@@ -24,6 +26,7 @@ struct fixture {
 	struct history_worker *w;
 	int reports, errors;
 	int64_t days;
+	char last_cause[256];
 };
 
 static void on_report(void *ctx, const char *cause, int64_t days)
@@ -32,6 +35,7 @@ static void on_report(void *ctx, const char *cause, int64_t days)
 	f->reports++;
 	f->errors += cause != NULL;
 	f->days = days;
+	snprintf(f->last_cause, sizeof f->last_cause, "%s", cause ? cause : "");
 }
 
 static void open_fixture(struct fixture *f)
@@ -155,11 +159,91 @@ static void test_loop_ticks_during_slow_load(void **state)
 	close_fixture(&f);
 }
 
+/* Runs the loop until f has had n reports (or 5 s). */
+static void run_until(struct fixture *f, int n)
+{
+	uint64_t end = uv_hrtime() + 5000000000ull;
+	while (f->reports < n && uv_hrtime() < end) {
+		history_worker_tick(f->w);
+		uv_run(uv_default_loop(), UV_RUN_NOWAIT);
+		usleep(10 * 1000);
+	}
+	assert_int_equal(f->reports, n);
+}
+
+/* The database is opened in the pool: when history_worker_open returns
+ * (the job held back 300 ms), the file is not there yet; then it is. */
+static void test_open_in_pool(void **state)
+{
+	(void)state;
+	struct fixture f;
+	open_fixture(&f);
+	history_worker_free(f.w);
+	history_store_close(f.s);
+	f.s = NULL;
+	char path[128];
+	snprintf(path, sizeof path, "%s/later.sqlite3", f.dir);
+	f.w = history_worker_new(uv_default_loop(), NULL, f.h, on_report, &f);
+	history_worker_job_hook = slow_job;
+	history_worker_open(f.w, path, 50);
+	struct stat sb;
+	assert_int_not_equal(stat(path, &sb), 0);
+	run_until(&f, 1);
+	history_worker_job_hook = NULL;
+	assert_int_equal(f.errors, 0);
+	assert_int_equal(stat(path, &sb), 0);
+	int64_t day0 = util_local_epoch(2026, 3, 30, 0);
+	struct hist_row r = row_at(day0, 4);
+	history_worker_write(f.w, &r, 1);
+	run_until(&f, 2);
+	assert_int_equal(f.errors, 0);
+	assert_int_equal(f.days, 1);
+	close_fixture(&f);
+}
+
+/* Another process holds the write lock: the write fails within busy_ms (the
+ * loop never waits), is counted and said, its rows kept; once the lock is
+ * gone, the next try (a second later) writes them with the rows given since. */
+static void test_locked_write_retried(void **state)
+{
+	(void)state;
+	struct fixture f;
+	open_fixture(&f);
+	sqlite3 *other;
+	assert_int_equal(sqlite3_open(f.path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	int64_t day0 = util_local_epoch(2026, 3, 30, 0);
+	struct hist_row r = row_at(day0, 4);
+	history_worker_write(f.w, &r, 1);
+	run_until(&f, 1);
+	assert_int_equal(f.errors, 1);
+	assert_non_null(strstr(f.last_cause, "locked"));
+	assert_non_null(strstr(f.last_cause, "1 failed try, 1 rows waiting"));
+	assert_int_equal(history_worker_failures(f.w), 1);
+	r.start += 900;                 /* the next interval closes meanwhile */
+	history_worker_write(f.w, &r, 1);
+	assert_true(history_worker_busy(f.w));
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	run_until(&f, 2);
+	assert_int_equal(f.errors, 1);
+	assert_int_equal(f.days, 1);
+	assert_false(history_worker_busy(f.w));
+	struct hist_past p;
+	char *cause = NULL;
+	assert_int_equal(history_store_read_past(f.s, day0, 0, 8, &p, &cause), 0);
+	assert_int_equal(p.n, 2);
+	hist_past_free(&p);
+	close_fixture(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_order_and_load),
 		cmocka_unit_test(test_loop_ticks_during_slow_load),
+		cmocka_unit_test(test_open_in_pool),
+		cmocka_unit_test(test_locked_write_retried),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
