@@ -139,7 +139,7 @@ static bool scan_string(struct fast_scan *sc, struct fast_val *v)
 			sc->s = s + 1;
 			return true;
 		}
-		if (c >= 0x20 && c < 0x7f) {
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
 			s++;
 			continue;
 		}
