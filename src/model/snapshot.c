@@ -650,28 +650,34 @@ static json_t *json_source(const struct snap_source *src)
 }
 
 /* A queue only contact events name: zero voice figures (SPEC 6.4). */
+static void contact_queue_fill(const struct snapshot *s, const char *name, struct snap_queue *q)
+{
+	struct queue_conf qc = config_queue(s->cfg, name);
+	memset(q, 0, sizeof *q);
+	q->name = name;
+	q->display = qc.display ? qc.display : name;
+	q->today.d = metrics_derive(&q->today.c, qc.sl_formula, qc.wrapup_s);
+	q->window.d = metrics_derive(&q->window.c, qc.sl_formula, qc.wrapup_s);
+	q->sl_threshold_s = qc.sl_threshold_s;
+	q->sl_target_pct = qc.sl_target_pct;
+	q->sl_formula = qc.sl_formula;
+	q->wrapup_s = qc.wrapup_s;
+}
+
 static json_t *json_contact_queue(void *ctx, const char *name)
 {
 	const struct snapshot *s = ctx;
 	struct snap_queue q;
-	struct queue_conf qc;
 	if (!s->cfg)
 		return NULL;
-	qc = config_queue(s->cfg, name);
-	memset(&q, 0, sizeof q);
-	q.name = name;
-	q.display = qc.display ? qc.display : name;
-	q.today.d = metrics_derive(&q.today.c, qc.sl_formula, qc.wrapup_s);
-	q.window.d = metrics_derive(&q.window.c, qc.sl_formula, qc.wrapup_s);
-	q.sl_threshold_s = qc.sl_threshold_s;
-	q.sl_target_pct = qc.sl_target_pct;
-	q.sl_formula = qc.sl_formula;
-	q.wrapup_s = qc.wrapup_s;
+	contact_queue_fill(s, name, &q);
 	return json_queue(s, &q, false);
 }
 
 /* The keys after the queues, total and groups: alerts, sources, contacts, input. */
-static void json_rest(const struct snapshot *s, json_t *root, bool alerts)
+/* The keys after the queues: alerts (when asked), sources, then agents and
+ * contacts (json_rest), then history and input (json_rest_tail). */
+static void json_rest_head(const struct snapshot *s, json_t *root, bool alerts)
 {
 	json_t *src = json_array();
 	if (alerts) {
@@ -683,9 +689,21 @@ static void json_rest(const struct snapshot *s, json_t *root, bool alerts)
 	for (size_t i = 0; i < s->n_sources; i++)
 		json_array_append_new(src, json_source(&s->sources[i]));
 	json_object_set_new(root, "sources", src);
+}
+
+static void json_rest_tail(const struct snapshot *s, json_t *root);
+
+static void json_rest(const struct snapshot *s, json_t *root, bool alerts)
+{
+	json_rest_head(s, root, alerts);
 	json_object_set_new(root, "agents", agent_stats_json(s));
 	if (s->contacts)
 		contacts_json(s->contacts, root, json_contact_queue, (void *)s);
+	json_rest_tail(s, root);
+}
+
+static void json_rest_tail(const struct snapshot *s, json_t *root)
+{
 	if (s->history)
 		history_json(s->history, root, s->as_of);
 	json_object_set_new(root, "input", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
@@ -759,7 +777,54 @@ static void jbuf_staffing(struct jbuf *b, const struct snap_queue *q)
  * keys in them (the contacts and a typical day add theirs to each queue). */
 static bool json_by_hand(const struct snapshot *s)
 {
-	return !(s->contacts && contacts_any(s->contacts)) && !history_has_typical(s->history);
+	return !history_has_typical(s->history);
+}
+
+/* Appends ",KEYS" of object o dumped (nothing when it has none); frees o.
+ * Returns false without memory. */
+static bool jbuf_object_keys(struct jbuf *b, json_t *o)
+{
+	char *text = json_dumps(o, JSON_FLAGS);
+	json_decref(o);
+	if (!text)
+		return false;
+	size_t n = strlen(text);
+	if (n > 2) {                             /* "{...}": its keys after ours */
+		jbuf_put(b, ",", 1);
+		jbuf_put(b, text + 1, n - 2);
+	}
+	free(text);
+	return true;
+}
+
+/* The queues array; with contacts, each queue's and the queues only they name. */
+static void jbuf_queues(struct jbuf *b, const struct snapshot *s, struct ct_jout *cj)
+{
+	size_t n = s->n_queues + (cj ? ct_jout_queue_count(cj) : 0);
+	long *order = xmalloc((n ? n : 1) * sizeof *order);
+	const char **names = xmalloc((s->n_queues ? s->n_queues : 1) * sizeof *names);
+	for (size_t i = 0; i < s->n_queues; i++) {
+		names[i] = s->queues[i].name;
+		order[i] = (long)i;
+	}
+	n = cj ? ct_jout_order(cj, names, s->n_queues, s->cfg != NULL, order) : s->n_queues;
+	for (size_t k = 0; k < n; k++) {
+		struct snap_queue zero;
+		const struct snap_queue *q = &zero;
+		if (order[k] >= 0)
+			q = &s->queues[order[k]];
+		else
+			contact_queue_fill(s, ct_jout_queue_name(cj, (size_t)(-1 - order[k])), &zero);
+		if (k)
+			jbuf_put(b, ",", 1);
+		jbuf_queue_open(b, s, q, false);
+		jbuf_staffing(b, q);
+		if (cj)
+			ct_jout_queue(cj, b, q->name);
+		jbuf_put(b, "}", 1);
+	}
+	free(names);
+	free(order);
 }
 
 /* The queues, the total, the groups and the alerts by hand (snapshot_json.c),
@@ -770,23 +835,18 @@ int snapshot_write_json(const struct snapshot *s, FILE *out)
 {
 	static struct jbuf b;
 	json_t *rest;
-	char *text;
+	struct ct_jout *cj;
+	bool ok;
 
 	if (!json_by_hand(s))
 		return snapshot_write_json_ref(s, out);
-	rest = json_object();
+	cj = s->contacts ? ct_jout_new(s->contacts) : NULL;
 
 	b.n = 0;
 	jbuf_puts(&b, "{\"as_of\":");
 	jbuf_int(&b, s->as_of);
 	jbuf_puts(&b, ",\"queues\":[");
-	for (size_t i = 0; i < s->n_queues; i++) {
-		if (i)
-			jbuf_put(&b, ",", 1);
-		jbuf_queue_open(&b, s, &s->queues[i], false);
-		jbuf_staffing(&b, &s->queues[i]);
-		jbuf_put(&b, "}", 1);
-	}
+	jbuf_queues(&b, s, cj);
 	jbuf_puts(&b, "],\"total\":");
 	jbuf_queue_open(&b, s, &s->total, true);
 	jbuf_put(&b, "}", 1);
@@ -814,18 +874,26 @@ int snapshot_write_json(const struct snapshot *s, FILE *out)
 		jbuf_alert(&b, &s->alerts[i]);
 	}
 	jbuf_put(&b, "]", 1);
-	json_rest(s, rest, false);
-	text = json_dumps(rest, JSON_FLAGS);
-	json_decref(rest);
-	if (!text) {
+	rest = json_object();
+	json_rest_head(s, rest, false);
+	ok = jbuf_object_keys(&b, rest);
+	jbuf_puts(&b, ",\"agents\":");
+	jbuf_agents(&b, s);
+	if (cj)
+		ct_jout_root(cj, &b);
+	rest = json_object();
+	json_rest_tail(s, rest);
+	ok = jbuf_object_keys(&b, rest) && ok;
+	if (ct_jout_bad(cj)) {                   /* text jansson would leave out */
+		ct_jout_free(cj);
+		return snapshot_write_json_ref(s, out);
+	}
+	ct_jout_free(cj);
+	if (!ok) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (text[1] != '}')                      /* "{...}": its keys after ours */
-		jbuf_put(&b, ",", 1);
-	jbuf_puts(&b, text + 1);
-	free(text);
-	jbuf_put(&b, "\n", 1);
+	jbuf_puts(&b, "}\n");
 	return json_out(out, b.p, b.n);
 }
 

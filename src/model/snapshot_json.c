@@ -108,6 +108,16 @@ static size_t utf8_decode(const unsigned char *s, unsigned *cp)
 	return 0;
 }
 
+bool jbuf_utf8_valid(const char *text)
+{
+	const unsigned char *r = (const unsigned char *)text;
+	unsigned cp;
+	for (size_t k; *r; r += k)
+		if ((k = utf8_decode(r, &cp)) == 0)
+			return false;
+	return true;
+}
+
 static void put_u(struct jbuf *b, unsigned cp)
 {
 	char tmp[8];
