@@ -88,30 +88,12 @@ static const char *state_name(const struct contact *k)
 	}
 }
 
+static size_t journeys_pick(const struct contacts *c, struct journey **out);
+
 static json_t *journeys_json(const struct contacts *c)
 {
-	int64_t edge = c->now_ms - c->conf.pivot_window_s * 1000;
-	struct journey *js = NULL;
-	size_t n = 0, cap = 0;
-	for (size_t b = 0; b < c->customers.nb; b++)
-		for (const struct hnode *h = c->customers.b[b]; h; h = h->next) {
-			const struct customer *u = (const struct customer *)h;
-			size_t from = 0;
-			bool multi = false;
-			while (from < u->n && u->list[from]->created_ms <= edge)
-				from++;
-			for (size_t i = from + 1; i < u->n && !multi; i++)
-				multi = u->list[i]->ch != u->list[from]->ch;
-			if (!multi)
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				js = xrealloc(js, cap * sizeof *js);
-			}
-			js[n++] = (struct journey){u, from, u->list[u->n - 1]->created_ms};
-		}
-	if (n)
-		qsort(js, n, sizeof *js, journey_cmp);
+	struct journey *js;
+	size_t n = journeys_pick(c, &js);
 	json_t *a = json_array();
 	for (size_t i = 0; i < n && i < CONTACTS_MAX_JOURNEYS; i++) {
 		const struct customer *u = js[i].u;

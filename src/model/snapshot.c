@@ -765,12 +765,8 @@ int snapshot_write_json_ref(const struct snapshot *s, FILE *out)
 /* Appends ,"staffing":[...] of queue q (as json_queue writes it). */
 static void jbuf_staffing(struct jbuf *b, const struct snap_queue *q)
 {
-	json_t *st = staffing_json(&q->staffing);
-	char *text = json_dumps(st, JSON_FLAGS);
-	json_decref(st);
 	jbuf_puts(b, ",\"staffing\":");
-	jbuf_puts(b, text ? text : "[]");
-	free(text);
+	jbuf_staffing_list(b, &q->staffing);
 }
 
 /* Whether the queues can be written by hand: nothing but the snapshot's own

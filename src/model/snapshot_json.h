@@ -33,6 +33,10 @@ void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap
 /* Writes a as json_alert does. */
 void jbuf_alert(struct jbuf *b, const struct snap_alert *a);
 
+/* Writes a queue's "staffing" array as staffing_json dumps. */
+struct staff_queue;
+void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq);
+
 /* Writes the "agents" array as agent_stats_json dumps (agent_stats_out.c). */
 void jbuf_agents(struct jbuf *b, const struct snapshot *s);
 
