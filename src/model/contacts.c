@@ -127,6 +127,7 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 	c->live = xcalloc(1, sizeof *c->live);
 	c->gen = 1;
 	c->day_start_ms = INT64_MIN;
+	c->min_created_ms = INT64_MAX;
 	return c;
 }
 
@@ -384,6 +385,9 @@ static int64_t keep_ms(const struct contacts *c)
 static void sweep(struct contacts *c)
 {
 	int64_t old = c->now_ms - keep_ms(c), stale = c->now_ms - c->conf.stale_contact_s * 1000;
+	int64_t min_created = INT64_MAX;
+	if (c->min_created_ms >= old)    /* everything forgotten is created before old */
+		return;
 	for (size_t i = 0; i < c->customers.nb; i++)
 		for (struct hnode *n = c->customers.b[i], *next; n; n = next) {
 			struct customer *u = (struct customer *)n;
@@ -404,11 +408,15 @@ static void sweep(struct contacts *c)
 			struct contact *k = (struct contact *)n;
 			bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
 			next = n->next;
-			if (k->cust || k->created_ms >= old || k->last_ms >= (open ? stale : old))
+			if (k->cust || k->created_ms >= old || k->last_ms >= (open ? stale : old)) {
+				if (k->created_ms < min_created)
+					min_created = k->created_ms;
 				continue;
+			}
 			ht_remove(&c->contacts, n);
 			contact_free(k);
 		}
+	c->min_created_ms = min_created;
 }
 
 void contacts_advance(struct contacts *c, int64_t now_ms)
@@ -460,6 +468,8 @@ static struct contact *contact_add(struct contacts *c, const char *id, int ch, i
 	k->ch = (int16_t)ch;
 	k->q = (int16_t)q;
 	k->created_ms = k->last_ms = t;
+	if (t < c->min_created_ms)
+		c->min_created_ms = t;
 	k->state = ST_UNKNOWN;
 	k->pair = -1;
 	ht_insert(&c->contacts, &k->node);
@@ -561,6 +571,8 @@ static void created(struct contacts *c, struct contact *k, const char *customer,
 	customer_unlink(c, k);
 	k->seen = true;
 	k->created_ms = k->last_ms = t;
+	if (t < c->min_created_ms)
+		c->min_created_ms = t;
 	k->replied = false;
 	k->replies = 0;
 	k->first_reply_ms = 0;
