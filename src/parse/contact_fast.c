@@ -1,8 +1,9 @@
 /* contact_fast.c - the plain shape of a contact event read without jansson.
  *
  * A replay of a million contact events spent most of its time building and
- * freeing jansson trees. Nearly every line is one flat object of strings and
- * short numbers, so this scanner reads that shape in one pass and gives what
+ * freeing jansson trees. Nearly every line is one object of strings and short
+ * numbers (plus keys it does not read, some nested), so this scanner reads
+ * that shape in one pass and gives what
  * contact.c gives, field by field. It accepts only what it is sure of, with
  * jansson's own rules (JSON_REJECT_DUPLICATES, no NUL in strings, strict
  * UTF-8, paired surrogates); everything else is declined and read by jansson,
@@ -17,18 +18,32 @@
 #define FAST_TEXT_MAX 256     /* as contact.c: longer text makes a bad object */
 #define FAST_UNKNOWN_MAX 16   /* unknown keys remembered for the duplicate check */
 #define FAST_DIGITS_MAX 15    /* below 2^53: the value is exact, then one division */
+#define FAST_DEPTH_MAX 8      /* nesting under unknown keys read; deeper goes to jansson */
 
 enum fast_key {
 	K_TS, K_EVENT, K_ID, K_CHANNEL, K_QUEUE, K_CUSTOMER, K_AGENT, K_REASON,
 	K_CSAT, K_NPS, K_CES, K_RESOLVED, K_SENTIMENT, K_COUNT
 };
 
-static const char *const fast_key_names[K_COUNT] = {
-	"ts", "event", "id", "channel", "queue", "customer", "agent", "reason",
-	"csat", "nps", "ces", "resolved", "sentiment"
+struct fast_name {
+	const char *s;
+	size_t n;
+};
+#define FAST_NAME(s) { s, sizeof s - 1 }
+
+static const struct fast_name fast_keys[K_COUNT] = {
+	FAST_NAME("ts"), FAST_NAME("event"), FAST_NAME("id"), FAST_NAME("channel"),
+	FAST_NAME("queue"), FAST_NAME("customer"), FAST_NAME("agent"), FAST_NAME("reason"),
+	FAST_NAME("csat"), FAST_NAME("nps"), FAST_NAME("ces"), FAST_NAME("resolved"),
+	FAST_NAME("sentiment")
 };
 
-enum fast_type { V_NONE, V_NULL, V_STR, V_NUM, V_TRUE, V_FALSE };
+static const struct fast_name fast_kinds[] = {   /* in enum contact_kind's order */
+	FAST_NAME("created"), FAST_NAME("first_response"), FAST_NAME("reply"),
+	FAST_NAME("resolved"), FAST_NAME("reopened"), FAST_NAME("abandoned"), FAST_NAME("survey")
+};
+
+enum fast_type { V_NONE, V_NULL, V_STR, V_NUM, V_TRUE, V_FALSE, V_NESTED };
 
 struct fast_val {
 	enum fast_type t;
@@ -212,7 +227,7 @@ static bool scan_word(struct fast_scan *sc, const char *w, enum fast_type t, str
 	return true;
 }
 
-/* One scalar value; objects and arrays are declined. */
+/* One scalar value (objects and arrays: skip_value). */
 static bool scan_value(struct fast_scan *sc, struct fast_val *v)
 {
 	if (sc->s == sc->end)
@@ -235,66 +250,133 @@ static bool scan_value(struct fast_scan *sc, struct fast_val *v)
 static int key_index(const unsigned char *k, size_t n)
 {
 	for (int i = 0; i < K_COUNT; i++)
-		if (strlen(fast_key_names[i]) == n && memcmp(fast_key_names[i], k, n) == 0)
+		if (fast_keys[i].n == n && fast_keys[i].s[0] == k[0] && memcmp(fast_keys[i].s, k, n) == 0)
 			return i;
 	return -1;
 }
 
-struct fast_obj {
-	struct fast_val known[K_COUNT];
-	const unsigned char *unknown[FAST_UNKNOWN_MAX];
-	size_t unknown_len[FAST_UNKNOWN_MAX];
-	int n_unknown;
+/* Keys of one object seen so far, for JSON_REJECT_DUPLICATES: false when key
+ * was seen (or too many to remember), else remembers it. */
+struct fast_keyset {
+	const unsigned char *k[FAST_UNKNOWN_MAX];
+	size_t n[FAST_UNKNOWN_MAX];
+	int count;
 };
 
-/* Files one key's value; declines a duplicate key (jansson refuses it). */
-static bool file_member(struct fast_obj *o, const struct fast_val *key, const struct fast_val *v)
+static bool keyset_add(struct fast_keyset *ks, const struct fast_val *key)
 {
-	int i = key_index(key->raw, key->raw_len);
-	if (i >= 0) {
-		if (o->known[i].t != V_NONE)
+	for (int j = 0; j < ks->count; j++)
+		if (ks->n[j] == key->raw_len && memcmp(ks->k[j], key->raw, key->raw_len) == 0)
 			return false;
-		o->known[i] = *v;
-		return true;
-	}
-	for (int j = 0; j < o->n_unknown; j++)
-		if (o->unknown_len[j] == key->raw_len && memcmp(o->unknown[j], key->raw, key->raw_len) == 0)
-			return false;
-	if (o->n_unknown == FAST_UNKNOWN_MAX)
+	if (ks->count == FAST_UNKNOWN_MAX)
 		return false;
-	o->unknown[o->n_unknown] = key->raw;
-	o->unknown_len[o->n_unknown++] = key->raw_len;
+	ks->k[ks->count] = key->raw;
+	ks->n[ks->count++] = key->raw_len;
 	return true;
 }
 
-/* The whole line: one object of scalars, nothing after it but blanks. */
+static bool skip_nested(struct fast_scan *sc, int depth);
+
+/* Any value, checked and skipped; nesting below FAST_DEPTH_MAX is declined. */
+static bool skip_value(struct fast_scan *sc, int depth)
+{
+	struct fast_val v;
+	if (sc->s < sc->end && (*sc->s == '{' || *sc->s == '['))
+		return skip_nested(sc, depth + 1);
+	return scan_value(sc, &v);
+}
+
+/* A key (no escape: jansson compares keys unescaped) and its colon. */
+static bool scan_key(struct fast_scan *sc, struct fast_val *key)
+{
+	skip_ws(sc);
+	if (sc->s == sc->end || *sc->s++ != '"' || !scan_string(sc, key) || key->esc)
+		return false;
+	skip_ws(sc);
+	if (sc->s == sc->end || *sc->s++ != ':')
+		return false;
+	skip_ws(sc);
+	return true;
+}
+
+/* After a member: true at ',' (taken), false at anything else; *closed
+ * when the container ends there (close taken). */
+static bool next_member(struct fast_scan *sc, char close, bool *closed)
+{
+	skip_ws(sc);
+	*closed = false;
+	if (sc->s == sc->end)
+		return false;
+	if (*sc->s == close) {
+		sc->s++;
+		*closed = true;
+		return false;
+	}
+	return *sc->s++ == ',';
+}
+
+/* An object or array under a key the event does not read ("meta", "tags"):
+ * checked as jansson checks it (duplicate keys too), then skipped. */
+static bool skip_nested(struct fast_scan *sc, int depth)
+{
+	struct fast_keyset ks;
+	bool closed;
+	char close = *sc->s == '{' ? '}' : ']';
+	if (depth > FAST_DEPTH_MAX)
+		return false;
+	sc->s++;
+	skip_ws(sc);
+	if (sc->s < sc->end && *sc->s == close) {
+		sc->s++;
+		return true;
+	}
+	ks.count = 0;
+	for (;;) {
+		struct fast_val key;
+		if (close == '}' && (!scan_key(sc, &key) || !keyset_add(&ks, &key)))
+			return false;
+		skip_ws(sc);
+		if (!skip_value(sc, depth))
+			return false;
+		if (!next_member(sc, close, &closed))
+			return closed;
+	}
+}
+
+struct fast_obj {
+	struct fast_val known[K_COUNT];
+	struct fast_keyset unknown;
+};
+
+/* One member of the line's object: a key the event reads gets its scalar
+ * value filed; any other key's value (nested too) is checked and skipped.
+ * A duplicate key is declined (jansson refuses it). */
+static bool scan_member(struct fast_scan *sc, struct fast_obj *o)
+{
+	struct fast_val key;
+	if (!scan_key(sc, &key))
+		return false;
+	int i = key_index(key.raw, key.raw_len);
+	if (i < 0)
+		return keyset_add(&o->unknown, &key) && skip_value(sc, 0);
+	return o->known[i].t == V_NONE && scan_value(sc, &o->known[i]);
+}
+
+/* The whole line: one object, nothing after it but blanks. */
 static bool scan_object(struct fast_scan *sc, struct fast_obj *o)
 {
+	bool closed;
 	skip_ws(sc);
 	if (sc->s == sc->end || *sc->s++ != '{')
 		return false;
-	for (;;) {
-		struct fast_val key, v;
-		skip_ws(sc);
-		if (sc->s == sc->end || *sc->s++ != '"' || !scan_string(sc, &key) || key.esc)
-			return false;
-		skip_ws(sc);
-		if (sc->s == sc->end || *sc->s++ != ':')
-			return false;
-		skip_ws(sc);
-		if (!scan_value(sc, &v) || !file_member(o, &key, &v))
-			return false;
-		skip_ws(sc);
-		if (sc->s == sc->end)
-			return false;
-		if (*sc->s == '}')
-			break;
-		if (*sc->s++ != ',')
-			return false;
-	}
-	sc->s++;
-	skip_ws(sc);
-	return sc->s == sc->end;
+	while (scan_member(sc, o))
+		if (!next_member(sc, '}', &closed)) {
+			if (!closed)
+				return false;
+			skip_ws(sc);
+			return sc->s == sc->end;
+		}
+	return false;
 }
 
 /* A string value unescaped into buf (FAST_TEXT_MAX + 1 bytes); false when longer. */
@@ -359,12 +441,10 @@ static int fast_text(const struct fast_val *v, char *buf, size_t sz)
 
 static bool fast_kind(const struct fast_val *v, enum contact_kind *k)
 {
-	static const char *const names[] = {"created", "first_response", "reply", "resolved",
-		"reopened", "abandoned", "survey"};
 	if (v->t != V_STR || !v->plain)
 		return false;
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-		if (strlen(names[i]) == v->raw_len && memcmp(names[i], v->raw, v->raw_len) == 0) {
+	for (size_t i = 0; i < sizeof fast_kinds / sizeof *fast_kinds; i++)
+		if (fast_kinds[i].n == v->raw_len && memcmp(fast_kinds[i].s, v->raw, v->raw_len) == 0) {
 			*k = (enum contact_kind)i;
 			return true;
 		}
@@ -458,7 +538,7 @@ bool contact_fast_parse(struct contact_parser *p, const char *line, size_t len,
 	struct fast_scan sc = { (const unsigned char *)line, (const unsigned char *)line + len };
 	if (len > CONTACT_LINE_MAX)
 		return false;
-	o.n_unknown = 0;
+	o.unknown.count = 0;
 	for (int i = 0; i < K_COUNT; i++)
 		o.known[i].t = V_NONE;
 	return scan_object(&sc, &o) && fast_apply(p, &o, ev);
