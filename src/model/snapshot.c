@@ -827,70 +827,102 @@ static void jbuf_queues(struct jbuf *b, const struct snapshot *s, struct ct_jout
  * the rest with jansson: the same bytes as snapshot_write_json_ref, a buffer reused
  * from line to line. With contacts or a typical day in the queues, jansson
  * writes it all. */
-int snapshot_write_json(const struct snapshot *s, FILE *out)
+static int json_line_build(const struct snapshot *s, struct jbuf *b)
 {
-	static struct jbuf b;
 	json_t *rest;
 	struct ct_jout *cj;
 	bool ok;
 
 	if (!json_by_hand(s))
-		return snapshot_write_json_ref(s, out);
+		return 0;
 	cj = s->contacts ? ct_jout_new(s->contacts) : NULL;
 
-	b.n = 0;
-	jbuf_puts(&b, "{\"as_of\":");
-	jbuf_int(&b, s->as_of);
-	jbuf_puts(&b, ",\"queues\":[");
-	jbuf_queues(&b, s, cj);
-	jbuf_puts(&b, "],\"total\":");
-	jbuf_queue_open(&b, s, &s->total, true);
-	jbuf_put(&b, "}", 1);
+	b->n = 0;
+	jbuf_puts(b, "{\"as_of\":");
+	jbuf_int(b, s->as_of);
+	jbuf_puts(b, ",\"queues\":[");
+	jbuf_queues(b, s, cj);
+	jbuf_puts(b, "],\"total\":");
+	jbuf_queue_open(b, s, &s->total, true);
+	jbuf_put(b, "}", 1);
 	if (s->n_groups) {
-		jbuf_puts(&b, ",\"groups\":[");
+		jbuf_puts(b, ",\"groups\":[");
 		for (size_t i = 0; i < s->n_groups; i++) {
 			const struct snap_group *g = &s->groups[i];
 			if (i)
-				jbuf_put(&b, ",", 1);
-			jbuf_queue_open(&b, s, &g->q, true);
-			jbuf_puts(&b, ",\"queues\":[");
+				jbuf_put(b, ",", 1);
+			jbuf_queue_open(b, s, &g->q, true);
+			jbuf_puts(b, ",\"queues\":[");
 			for (size_t k = 0; k < g->n_members; k++) {
 				if (k)
-					jbuf_put(&b, ",", 1);
-				jbuf_string(&b, s->queues[g->members[k]].name);
+					jbuf_put(b, ",", 1);
+				jbuf_string(b, s->queues[g->members[k]].name);
 			}
-			jbuf_puts(&b, "]}");
+			jbuf_puts(b, "]}");
 		}
-		jbuf_put(&b, "]", 1);
+		jbuf_put(b, "]", 1);
 	}
-	jbuf_puts(&b, ",\"alerts\":[");
+	jbuf_puts(b, ",\"alerts\":[");
 	for (size_t i = 0; i < s->n_alerts; i++) {
 		if (i)
-			jbuf_put(&b, ",", 1);
-		jbuf_alert(&b, &s->alerts[i]);
+			jbuf_put(b, ",", 1);
+		jbuf_alert(b, &s->alerts[i]);
 	}
-	jbuf_put(&b, "]", 1);
+	jbuf_put(b, "]", 1);
 	rest = json_object();
 	json_rest_head(s, rest, false);
-	ok = jbuf_object_keys(&b, rest);
-	jbuf_puts(&b, ",\"agents\":");
-	jbuf_agents(&b, s);
+	ok = jbuf_object_keys(b, rest);
+	jbuf_puts(b, ",\"agents\":");
+	jbuf_agents(b, s);
 	if (cj)
-		ct_jout_root(cj, &b);
+		ct_jout_root(cj, b);
 	rest = json_object();
 	json_rest_tail(s, rest);
-	ok = jbuf_object_keys(&b, rest) && ok;
+	ok = jbuf_object_keys(b, rest) && ok;
 	if (ct_jout_bad(cj)) {                   /* text jansson would leave out */
 		ct_jout_free(cj);
-		return snapshot_write_json_ref(s, out);
+		return 0;
 	}
 	ct_jout_free(cj);
 	if (!ok) {
 		errno = ENOMEM;
 		return -1;
 	}
-	jbuf_puts(&b, "}\n");
-	return json_out(out, b.p, b.n);
+	jbuf_puts(b, "}\n");
+	return 1;
+}
+
+/* The line by hand in a buffer reused from line to line. */
+static struct jbuf json_line_buf;
+
+int snapshot_write_json(const struct snapshot *s, FILE *out)
+{
+	int rc = json_line_build(s, &json_line_buf);
+	if (rc == 0)
+		return snapshot_write_json_ref(s, out);
+	return rc < 0 ? -1 : json_out(out, json_line_buf.p, json_line_buf.n);
+}
+
+char *snapshot_json_line(const struct snapshot *s, size_t *len)
+{
+	int rc = json_line_build(s, &json_line_buf);
+	char *line;
+	if (rc == 0) {
+		json_t *root = snapshot_json(s);
+		line = json_dumps(root, JSON_FLAGS);
+		json_decref(root);
+		if (!line)
+			return NULL;
+		*len = strlen(line);
+		line[(*len)++] = '\n';   /* json_dumps leaves room: over the NUL */
+		return line;
+	}
+	if (rc < 0)
+		return NULL;
+	line = xmalloc(json_line_buf.n);
+	memcpy(line, json_line_buf.p, json_line_buf.n);
+	*len = json_line_buf.n;
+	return line;
 }
 
 /* ---- text ----------------------------------------------------------------- */

@@ -51,6 +51,13 @@ static void same(const struct snapshot *s)
 		         fast + (i > 40 ? i - 40 : 0), ref + (i > 40 ? i - 40 : 0));
 	}
 	assert_non_null(strstr(ref, "\"channels\":["));
+	/* the line handed to an output whole: the same bytes */
+	size_t n;
+	char *line = snapshot_json_line(s, &n);
+	assert_non_null(line);
+	assert_int_equal(n, strlen(ref));
+	assert_memory_equal(line, ref, n);
+	free(line);
 	free(fast);
 	free(ref);
 }
