@@ -9,6 +9,7 @@
 #include "alerts.h"
 #include "model_internal.h"
 #include "snapshot.h"
+#include "snapshot_json.h"
 #include "textsafe.h"
 #include "util.h"
 
@@ -187,4 +188,137 @@ struct json_t *agent_stats_json(const struct snapshot *s)
 	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++)
 		json_array_append_new(a, agent_json(s, i));
 	return a;
+}
+
+/* ---- JSON by hand (snapshot_json.h): the bytes agent_stats_json dumps to ---- */
+
+/* ajstr's text: valid UTF-8 as it is, else made safe first. */
+static void jb_astr(struct jbuf *b, const char *text)
+{
+	if (!text || jbuf_utf8_valid(text)) {
+		jbuf_string(b, text ? text : "");
+		return;
+	}
+	char *safe = textsafe_dup(text, -1, TEXTSAFE_UTF8);
+	jbuf_string(b, safe);
+	free(safe);
+}
+
+static void jb_afig(struct jbuf *b, double v)
+{
+	if (isnan(v) || isinf(v))
+		jbuf_puts(b, "null");
+	else
+		jbuf_real(b, round(v * 100.0) / 100.0);
+}
+
+static void jb_key_int(struct jbuf *b, const char *key, long long v)
+{
+	jbuf_puts(b, key);
+	jbuf_int(b, v);
+}
+
+static void jb_counts(struct jbuf *b, const struct astat_counts *c)
+{
+	jb_key_int(b, "\"answered\":", c->answered);
+	jb_key_int(b, ",\"completed\":", c->completed);
+	jb_key_int(b, ",\"transferred\":", c->transferred);
+	jb_key_int(b, ",\"talk_s\":", c->talk_s);
+	jbuf_puts(b, ",\"aht_s\":");
+	jb_afig(b, astat_aht(c));
+	jb_key_int(b, ",\"hold_s\":", c->hold_s);
+	jbuf_puts(b, ",\"asa_s\":");
+	jb_afig(b, astat_asa(c));
+	jb_key_int(b, ",\"rna\":", c->rna);
+	jbuf_puts(b, ",\"ring_s\":");
+	jbuf_real(b, (double)c->ring_ms / 1000.0);
+}
+
+static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
+                      bool today)
+{
+	bool first = true;
+	jbuf_puts(b, ",\"queues\":[");
+	for (int k = 0; k < f->n_queues; k++) {
+		const struct astat_counts *c = today ? &f->queues[k].today : &f->queues[k].window;
+		if (c->answered + c->completed + c->transferred + c->rna == 0)
+			continue;
+		jbuf_puts(b, first ? "{\"queue\":" : ",{\"queue\":");
+		first = false;
+		jb_astr(b, s->queues[f->queues[k].queue].name);
+		jbuf_put(b, ",", 1);
+		jb_counts(b, c);
+		jbuf_put(b, "}", 1);
+	}
+	jbuf_put(b, "]", 1);
+}
+
+static void jb_call(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
+{
+	if (!f->on_call || !f->call_since) {
+		jbuf_puts(b, "null");
+		return;
+	}
+	jbuf_puts(b, "{\"queue\":");
+	if (f->call_queue >= 0)
+		jb_astr(b, s->queues[f->call_queue].name);
+	else
+		jbuf_puts(b, "null");
+	jbuf_puts(b, ",\"callerid\":");
+	jb_astr(b, f->callerid);
+	jb_key_int(b, ",\"since\":", f->call_since);
+	jbuf_put(b, "}", 1);
+}
+
+static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
+{
+	const struct agent_view *v = &s->agents[i];
+	const struct agent_figs *f = &s->agent_figs[i];
+	jbuf_puts(b, "{\"name\":");
+	jb_astr(b, v->name);
+	jbuf_puts(b, ",\"state\":");
+	jbuf_string(b, agent_state_name(v->state));
+	jb_key_int(b, ",\"since\":", v->since);
+	if (v->reason) {
+		jbuf_puts(b, ",\"reason\":");
+		jb_astr(b, v->reason);
+	}
+	jbuf_puts(b, ",\"queues\":[");
+	for (int k = 0; k < s->agent_n_queues[i]; k++) {
+		if (k)
+			jbuf_put(b, ",", 1);
+		jb_astr(b, s->queues[s->agent_queues[i][k].queue].name);
+	}
+	jbuf_puts(b, "],\"call\":");
+	jb_call(b, s, f);
+	jbuf_puts(b, ",\"today\":{");
+	jb_counts(b, &f->today);
+	jb_key_int(b, ",\"login_s\":", f->login_s);
+	jb_key_int(b, ",\"paused_s\":", f->paused_s);
+	jbuf_puts(b, ",\"pauses\":[");
+	for (int k = 0; k < f->n_pauses; k++) {
+		jbuf_puts(b, k ? ",{\"reason\":" : "{\"reason\":");
+		jb_astr(b, f->pauses[k].reason);
+		jb_key_int(b, ",\"seconds\":", f->pauses[k].s);
+		jbuf_put(b, "}", 1);
+	}
+	jbuf_puts(b, "],\"occupancy_pct\":");
+	jb_afig(b, f->occupancy_pct);
+	jb_queues(b, s, f, true);
+	jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
+	jbuf_put(b, ",", 1);
+	jb_counts(b, &f->window);
+	jb_queues(b, s, f, false);
+	jbuf_puts(b, "}}");
+}
+
+void jbuf_agents(struct jbuf *b, const struct snapshot *s)
+{
+	jbuf_put(b, "[", 1);
+	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++) {
+		if (i)
+			jbuf_put(b, ",", 1);
+		jb_agent(b, s, i);
+	}
+	jbuf_put(b, "]", 1);
 }

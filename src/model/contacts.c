@@ -151,6 +151,7 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 	strmap_init(&c->reason_names);
 	c->gen = 1;
 	c->day_start_ms = INT64_MIN;
+	c->min_created_ms = INT64_MAX;
 	return c;
 }
 
@@ -533,8 +534,11 @@ static void sweep_contacts(struct contacts *c, size_t bucket, int64_t old, int64
 		bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
 		next = n->next;
 		if (k->cust || k->created_ms >= old || contact_last_ms(k) >= (open ? stale : old) ||
-		    (forced && contact_live(k)))
+		    (forced && contact_live(k))) {
+			if (k->created_ms < c->min_created_ms)
+				c->min_created_ms = k->created_ms;
 			continue;
+		}
 		ht_remove(&c->contacts, n);
 		free(k);
 	}
@@ -553,7 +557,11 @@ static void sweep_before(struct contacts *c, int64_t old, int64_t stale, bool fo
  * idle for stale_contact_s. */
 static void sweep(struct contacts *c)
 {
-	sweep_before(c, c->now_ms - keep_ms(c), c->now_ms - c->conf.stale_contact_s * 1000, false);
+	int64_t old = c->now_ms - keep_ms(c);
+	if (c->min_created_ms >= old)    /* everything forgotten is created before old */
+		return;
+	c->min_created_ms = INT64_MAX;   /* sweep_contacts lowers it to what stays */
+	sweep_before(c, old, c->now_ms - c->conf.stale_contact_s * 1000, false);
 }
 
 /* The k-th smallest of a[0..n) (k < n), reordering a: quickselect, linear on
@@ -694,6 +702,8 @@ static struct contact *contact_add(struct contacts *c, const char *id, int ch, i
 	k->ch = (int8_t)ch;
 	k->q = (int16_t)q;
 	k->created_ms = t;
+	if (t < c->min_created_ms)
+		c->min_created_ms = t;
 	contact_touch(k, t);
 	k->state = ST_UNKNOWN;
 	k->pair = -1;
@@ -793,6 +803,8 @@ static void created(struct contacts *c, struct contact *k, const char *customer,
 	customer_unlink(c, k);
 	k->seen = true;
 	k->created_ms = t;
+	if (t < c->min_created_ms)
+		c->min_created_ms = t;
 	contact_touch(k, t);
 	k->replied = false;
 	k->replies = 0;

@@ -113,6 +113,8 @@ struct ct_live_cache {
 struct contacts {
 	struct contacts_conf conf;
 	int64_t now_ms, day_start_ms, day_end_ms, next_sweep_ms;
+	int64_t min_created_ms;     /* no contact held was created before: a sweep that
+	                               could forget none is skipped */
 	bool started;
 	bool saw_events;            /* a contact event (not only calls) was applied */
 	struct ct_scope channels[CONTACTS_MAX_CHANNELS];

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "snapshot_json.h"
 #include "util.h"
 
 /* The rows of one period (or the live ones: CTF_NOW) of the catalogue, each
@@ -87,32 +88,12 @@ static const char *state_name(const struct contact *k)
 	}
 }
 
+static size_t journeys_pick(const struct contacts *c, struct journey **out);
+
 static json_t *journeys_json(const struct contacts *c)
 {
-	int64_t edge = c->now_ms - c->conf.pivot_window_s * 1000;
-	struct journey *js = NULL;
-	size_t n = 0, cap = 0;
-	for (size_t b = 0; b < c->customers.nb; b++)
-		for (const struct hnode *h = c->customers.b[b]; h; h = h->next) {
-			const struct customer *u = (const struct customer *)h;
-			size_t from = 0;
-			bool multi = false;
-			size_t n_list = u->node.aux;
-			struct contact *const *list = customer_list(u);
-			while (from < n_list && list[from]->created_ms <= edge)
-				from++;
-			for (size_t i = from + 1; i < n_list && !multi; i++)
-				multi = list[i]->ch != list[from]->ch;
-			if (!multi)
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				js = xrealloc(js, cap * sizeof *js);
-			}
-			js[n++] = (struct journey){u, from, list[n_list - 1]->created_ms};
-		}
-	if (n)
-		qsort(js, n, sizeof *js, journey_cmp);
+	struct journey *js;
+	size_t n = journeys_pick(c, &js);
 	json_t *a = json_array();
 	for (size_t i = 0; i < n && i < CONTACTS_MAX_JOURNEYS; i++) {
 		const struct customer *u = js[i].u;
@@ -182,4 +163,289 @@ void contacts_json(const struct contacts *c, json_t *root,
 			json_object_set_new(q, "contacts", scope_json(c, &v.queues[i]));
 	}
 	ct_views_free(&v);
+}
+
+/* ---- the same bytes by hand (snapshot_json.h) -------------------------------- */
+
+/* What contacts_json would add, written into a reused buffer. Where jansson
+ * would leave a value out (text that is not UTF-8, a real that is not
+ * finite), bad is set: the caller writes the snapshot with jansson instead. */
+struct ct_jout {
+	const struct contacts *c;
+	bool any;                   /* a contact event seen: more than the callbacks */
+	struct ct_views v;
+	bool bad;
+};
+
+struct ct_jout *ct_jout_new(const struct contacts *c)
+{
+	struct ct_jout *o = xcalloc(1, sizeof *o);
+	o->c = c;
+	o->any = contacts_any(c);
+	if (o->any)                 /* else only the callbacks, from voice alone */
+		ct_views_build(&o->v, c);
+	return o;
+}
+
+void ct_jout_free(struct ct_jout *o)
+{
+	if (!o)
+		return;
+	ct_views_free(&o->v);
+	free(o);
+}
+
+bool ct_jout_bad(const struct ct_jout *o)
+{
+	return o && o->bad;
+}
+
+static void jo_str(struct ct_jout *o, struct jbuf *b, const char *s)
+{
+	if (!s || !jbuf_utf8_valid(s))
+		o->bad = true;
+	jbuf_string(b, s ? s : "");
+}
+
+/* A real as json_real writes it. */
+static void jo_real(struct ct_jout *o, struct jbuf *b, double x)
+{
+	if (!isfinite(x))
+		o->bad = true;
+	jbuf_real(b, x);
+}
+
+/* The rows of period p, each after a comma unless first; returns first
+ * (still true when it wrote none). */
+static bool jo_rows(struct ct_jout *o, struct jbuf *b, const struct ct_view *v,
+                    enum ctf_period p, bool first)
+{
+	for (size_t i = 0; i < ct_figures_count; i++) {
+		const struct ct_figure *f = &ct_figures[i];
+		if (f->period != p || (f->flags & CTF_NOJSON))
+			continue;
+		double x = ct_figure_value(f, v);
+		jbuf_puts(b, first ? "\"" : ",\"");
+		first = false;
+		jbuf_puts(b, f->key);
+		jbuf_puts(b, "\":");
+		if (isnan(x))
+			jbuf_puts(b, "null");
+		else if (f->real)
+			jo_real(o, b, x);
+		else if (isinf(x))
+			o->bad = true;
+		else
+			jbuf_int(b, (long long)x);
+	}
+	return first;
+}
+
+static void jo_scope(struct ct_jout *o, struct jbuf *b, const struct ct_view *v)
+{
+	const struct contacts *c = o->c;
+	const struct ct_scope *sc = contacts_scope(c, v->scope, v->index);
+	bool first = true;
+	jbuf_put(b, "{", 1);
+	if (v->scope == CS_CHANNEL) {
+		jbuf_puts(b, "\"name\":");
+		jo_str(o, b, v->name);
+		jbuf_puts(b, ",\"display\":");
+		jo_str(o, b, v->display);
+		jbuf_puts(b, ",\"frt_target_s\":");
+		jo_real(o, b, (double)v->frt_target_ms / 1000.0);
+		first = false;
+	}
+	first = jo_rows(o, b, v, CTF_NOW, first);
+	jbuf_puts(b, first ? "\"today\":{" : ",\"today\":{");
+	jo_rows(o, b, v, CTF_TODAY, true);
+	jbuf_puts(b, "},\"window\":{\"seconds\":");
+	jbuf_int(b, c->conf.window_s);
+	jo_rows(o, b, v, CTF_WINDOW, false);
+	jbuf_puts(b, "},\"reasons\":{");
+	first = true;
+	for (int r = 0; r < c->n_reasons; r++)
+		if (sc->reasons[r]) {
+			if (!first)
+				jbuf_put(b, ",", 1);
+			first = false;
+			jo_str(o, b, c->reasons[r]);
+			jbuf_put(b, ":", 1);
+			jbuf_int(b, sc->reasons[r]);
+		}
+	jbuf_puts(b, "}}");
+}
+
+static void jo_callbacks(struct ct_jout *o, struct jbuf *b)
+{
+	size_t n = contacts_callbacks(o->c, NULL, 0);
+	struct contacts_callback *cb = xmalloc((n ? n : 1) * sizeof *cb);
+	contacts_callbacks(o->c, cb, n);
+	jbuf_puts(b, ",\"callbacks\":[");
+	for (size_t i = 0; i < n; i++) {
+		jbuf_puts(b, i ? ",{\"customer\":" : "{\"customer\":");
+		jo_str(o, b, cb[i].customer);
+		jbuf_puts(b, ",\"queue\":");
+		jo_str(o, b, cb[i].queue);
+		jbuf_puts(b, ",\"first\":");
+		jo_real(o, b, (double)cb[i].first_ms / 1000.0);
+		jbuf_puts(b, ",\"last\":");
+		jo_real(o, b, (double)cb[i].last_ms / 1000.0);
+		jbuf_puts(b, ",\"waited_s\":");
+		jo_real(o, b, (double)cb[i].waited_ms / 1000.0);
+		jbuf_puts(b, ",\"tries\":");
+		jbuf_int(b, cb[i].tries);
+		jbuf_put(b, "}", 1);
+	}
+	jbuf_put(b, "]", 1);
+	free(cb);
+}
+
+/* The customers journeys_json lists, in its order; returns how many (*out malloc'ed). */
+static size_t journeys_pick(const struct contacts *c, struct journey **out)
+{
+	int64_t edge = c->now_ms - c->conf.pivot_window_s * 1000;
+	struct journey *js = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t b = 0; b < c->customers.nb; b++)
+		for (const struct hnode *h = c->customers.b[b]; h; h = h->next) {
+			const struct customer *u = (const struct customer *)h;
+			size_t from = 0;
+			bool multi = false;
+			size_t n_list = u->node.aux;
+			struct contact *const *list = customer_list(u);
+			while (from < n_list && list[from]->created_ms <= edge)
+				from++;
+			for (size_t i = from + 1; i < n_list && !multi; i++)
+				multi = list[i]->ch != list[from]->ch;
+			if (!multi)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				js = xrealloc(js, cap * sizeof *js);
+			}
+			js[n++] = (struct journey){u, from, list[n_list - 1]->created_ms};
+		}
+	if (n)
+		qsort(js, n, sizeof *js, journey_cmp);
+	*out = js;
+	return n;
+}
+
+static void jo_journeys(struct ct_jout *o, struct jbuf *b)
+{
+	const struct contacts *c = o->c;
+	struct journey *js;
+	size_t n = journeys_pick(c, &js);
+	jbuf_puts(b, ",\"journeys\":[");
+	for (size_t i = 0; i < n && i < CONTACTS_MAX_JOURNEYS; i++) {
+		const struct customer *u = js[i].u;
+		jbuf_puts(b, i ? ",{\"customer\":" : "{\"customer\":");
+		jo_str(o, b, u->key);
+		jbuf_puts(b, ",\"contacts\":[");
+		size_t n_list = u->node.aux;
+		struct contact *const *list = customer_list(u);
+		for (size_t k = js[i].from; k < n_list; k++) {
+			const struct contact *ct = list[k];
+			jbuf_puts(b, k > js[i].from ? ",{\"channel\":" : "{\"channel\":");
+			jo_str(o, b, c->channels[ct->ch].name);
+			jbuf_puts(b, ",\"id\":");
+			jo_str(o, b, ct->key);
+			jbuf_puts(b, ",\"created\":");
+			jo_real(o, b, (double)ct->created_ms / 1000.0);
+			jbuf_puts(b, ",\"state\":");
+			jbuf_string(b, state_name(ct));
+			jbuf_put(b, "}", 1);
+		}
+		jbuf_puts(b, list[n_list - 1]->state == ST_RESOLVED ? "],\"resolved\":true}"
+		                                                   : "],\"resolved\":false}");
+	}
+	jbuf_put(b, "]", 1);
+	free(js);
+}
+
+void ct_jout_root(struct ct_jout *o, struct jbuf *b)
+{
+	const struct contacts *c = o->c;
+	jo_callbacks(o, b);
+	if (!o->any)
+		return;
+	jbuf_puts(b, ",\"channels\":[");
+	for (size_t i = 0; i < o->v.n_channels; i++) {
+		if (i)
+			jbuf_put(b, ",", 1);
+		jo_scope(o, b, &o->v.channels[i]);
+	}
+	jbuf_puts(b, "],\"channel_total\":");
+	jo_scope(o, b, &o->v.total);
+	jbuf_puts(b, ",\"pivots_by_pair\":{");
+	for (int i = 0; i < c->n_pairs; i++) {
+		char *key = xasprintf("%s>%s", c->channels[c->pairs[i].a].name,
+		                      c->channels[c->pairs[i].b].name);
+		if (i)
+			jbuf_put(b, ",", 1);
+		jo_str(o, b, key);
+		jbuf_puts(b, ":{\"today\":");
+		jbuf_int(b, c->pairs[i].today);
+		jbuf_puts(b, ",\"window\":");
+		jbuf_int(b, c->pairs[i].window);
+		jbuf_puts(b, ",\"unanswered_today\":");
+		jbuf_int(b, c->pairs[i].unans_today);
+		jbuf_puts(b, ",\"unanswered_window\":");
+		jbuf_int(b, c->pairs[i].unans_window);
+		jbuf_put(b, "}", 1);
+		free(key);
+	}
+	jbuf_put(b, "}", 1);
+	jo_journeys(o, b);
+}
+
+size_t ct_jout_queue_count(const struct ct_jout *o)
+{
+	return o->v.n_queues;
+}
+
+const char *ct_jout_queue_name(const struct ct_jout *o, size_t j)
+{
+	return o->v.queues[j].name;
+}
+
+size_t ct_jout_order(struct ct_jout *o, const char *const *names, size_t n, bool can_make,
+                     long *order)
+{
+	size_t len = n;
+	for (size_t i = 0; i < n; i++) {
+		order[i] = (long)i;
+		if (o->any && (!names[i] || !jbuf_utf8_valid(names[i])))
+			o->bad = true;      /* jansson matches the name it wrote */
+	}
+	for (size_t j = 0; j < o->v.n_queues; j++) {
+		const char *name = o->v.queues[j].name;
+		size_t at = 0;
+		bool found = false;
+		if (!jbuf_utf8_valid(name))
+			o->bad = true;
+		for (size_t k = 0; k < len; k++) {
+			const char *e = order[k] >= 0 ? names[order[k]] : o->v.queues[-1 - order[k]].name;
+			int d = strcmp(e ? e : "", name);
+			found = found || d == 0;
+			if (d < 0)
+				at = k + 1;
+		}
+		if (found || !can_make)
+			continue;
+		memmove(order + at + 1, order + at, (len - at) * sizeof *order);
+		order[at] = -1 - (long)j;
+		len++;
+	}
+	return len;
+}
+
+void ct_jout_queue(struct ct_jout *o, struct jbuf *b, const char *name)
+{
+	for (size_t j = 0; j < o->v.n_queues; j++)
+		if (strcmp(o->v.queues[j].name, name ? name : "") == 0) {
+			jbuf_puts(b, ",\"contacts\":");
+			jo_scope(o, b, &o->v.queues[j]);
+		}
 }

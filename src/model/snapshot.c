@@ -672,28 +672,34 @@ static json_t *json_source(const struct snap_source *src)
 }
 
 /* A queue only contact events name: zero voice figures (SPEC 6.4). */
+static void contact_queue_fill(const struct snapshot *s, const char *name, struct snap_queue *q)
+{
+	struct queue_conf qc = config_queue(s->cfg, name);
+	memset(q, 0, sizeof *q);
+	q->name = name;
+	q->display = qc.display ? qc.display : name;
+	q->today.d = metrics_derive(&q->today.c, qc.sl_formula, qc.wrapup_s);
+	q->window.d = metrics_derive(&q->window.c, qc.sl_formula, qc.wrapup_s);
+	q->sl_threshold_s = qc.sl_threshold_s;
+	q->sl_target_pct = qc.sl_target_pct;
+	q->sl_formula = qc.sl_formula;
+	q->wrapup_s = qc.wrapup_s;
+}
+
 static json_t *json_contact_queue(void *ctx, const char *name)
 {
 	const struct snapshot *s = ctx;
 	struct snap_queue q;
-	struct queue_conf qc;
 	if (!s->cfg)
 		return NULL;
-	qc = config_queue(s->cfg, name);
-	memset(&q, 0, sizeof q);
-	q.name = name;
-	q.display = qc.display ? qc.display : name;
-	q.today.d = metrics_derive(&q.today.c, qc.sl_formula, qc.wrapup_s);
-	q.window.d = metrics_derive(&q.window.c, qc.sl_formula, qc.wrapup_s);
-	q.sl_threshold_s = qc.sl_threshold_s;
-	q.sl_target_pct = qc.sl_target_pct;
-	q.sl_formula = qc.sl_formula;
-	q.wrapup_s = qc.wrapup_s;
+	contact_queue_fill(s, name, &q);
 	return json_queue(s, &q, false);
 }
 
 /* The keys after the queues, total and groups: alerts, sources, contacts, input. */
-static void json_rest(const struct snapshot *s, json_t *root, bool alerts)
+/* The keys after the queues: alerts (when asked), sources, then agents and
+ * contacts (json_rest), then history and input (json_rest_tail). */
+static void json_rest_head(const struct snapshot *s, json_t *root, bool alerts)
 {
 	json_t *src = json_array();
 	if (alerts) {
@@ -705,9 +711,21 @@ static void json_rest(const struct snapshot *s, json_t *root, bool alerts)
 	for (size_t i = 0; i < s->n_sources; i++)
 		json_array_append_new(src, json_source(&s->sources[i]));
 	json_object_set_new(root, "sources", src);
+}
+
+static void json_rest_tail(const struct snapshot *s, json_t *root);
+
+static void json_rest(const struct snapshot *s, json_t *root, bool alerts)
+{
+	json_rest_head(s, root, alerts);
 	json_object_set_new(root, "agents", agent_stats_json(s));
 	if (s->contacts)
 		contacts_json(s->contacts, root, json_contact_queue, (void *)s);
+	json_rest_tail(s, root);
+}
+
+static void json_rest_tail(const struct snapshot *s, json_t *root)
+{
 	if (s->history)
 		history_json(s->history, root, s->as_of);
 	json_object_set_new(root, "input", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
@@ -769,86 +787,164 @@ int snapshot_write_json_ref(const struct snapshot *s, FILE *out)
 /* Appends ,"staffing":[...] of queue q (as json_queue writes it). */
 static void jbuf_staffing(struct jbuf *b, const struct snap_queue *q)
 {
-	json_t *st = staffing_json(&q->staffing);
-	char *text = json_dumps(st, JSON_FLAGS);
-	json_decref(st);
 	jbuf_puts(b, ",\"staffing\":");
-	jbuf_puts(b, text ? text : "[]");
-	free(text);
+	jbuf_staffing_list(b, &q->staffing);
 }
 
 /* Whether the queues can be written by hand: nothing but the snapshot's own
  * keys in them (the contacts and a typical day add theirs to each queue). */
 static bool json_by_hand(const struct snapshot *s)
 {
-	return !(s->contacts && contacts_any(s->contacts)) && !history_has_typical(s->history);
+	return !history_has_typical(s->history);
+}
+
+/* Appends ",KEYS" of object o dumped (nothing when it has none); frees o.
+ * Returns false without memory. */
+static bool jbuf_object_keys(struct jbuf *b, json_t *o)
+{
+	char *text = json_dumps(o, JSON_FLAGS);
+	json_decref(o);
+	if (!text)
+		return false;
+	size_t n = strlen(text);
+	if (n > 2) {                             /* "{...}": its keys after ours */
+		jbuf_put(b, ",", 1);
+		jbuf_put(b, text + 1, n - 2);
+	}
+	free(text);
+	return true;
+}
+
+/* The queues array; with contacts, each queue's and the queues only they name. */
+static void jbuf_queues(struct jbuf *b, const struct snapshot *s, struct ct_jout *cj)
+{
+	size_t n = s->n_queues + (cj ? ct_jout_queue_count(cj) : 0);
+	long *order = xmalloc((n ? n : 1) * sizeof *order);
+	const char **names = xmalloc((s->n_queues ? s->n_queues : 1) * sizeof *names);
+	for (size_t i = 0; i < s->n_queues; i++) {
+		names[i] = s->queues[i].name;
+		order[i] = (long)i;
+	}
+	n = cj ? ct_jout_order(cj, names, s->n_queues, s->cfg != NULL, order) : s->n_queues;
+	for (size_t k = 0; k < n; k++) {
+		struct snap_queue zero;
+		const struct snap_queue *q = &zero;
+		if (order[k] >= 0)
+			q = &s->queues[order[k]];
+		else
+			contact_queue_fill(s, ct_jout_queue_name(cj, (size_t)(-1 - order[k])), &zero);
+		if (k)
+			jbuf_put(b, ",", 1);
+		jbuf_queue_open(b, s, q, false);
+		jbuf_staffing(b, q);
+		if (cj)
+			ct_jout_queue(cj, b, q->name);
+		jbuf_put(b, "}", 1);
+	}
+	free(names);
+	free(order);
 }
 
 /* The queues, the total, the groups and the alerts by hand (snapshot_json.c),
  * the rest with jansson: the same bytes as snapshot_write_json_ref, a buffer reused
  * from line to line. With contacts or a typical day in the queues, jansson
  * writes it all. */
-int snapshot_write_json(const struct snapshot *s, FILE *out)
+static int json_line_build(const struct snapshot *s, struct jbuf *b)
 {
-	static struct jbuf b;
 	json_t *rest;
-	char *text;
+	struct ct_jout *cj;
+	bool ok;
 
 	if (!json_by_hand(s))
-		return snapshot_write_json_ref(s, out);
-	rest = json_object();
+		return 0;
+	cj = s->contacts ? ct_jout_new(s->contacts) : NULL;
 
-	b.n = 0;
-	jbuf_puts(&b, "{\"as_of\":");
-	jbuf_int(&b, s->as_of);
-	jbuf_puts(&b, ",\"queues\":[");
-	for (size_t i = 0; i < s->n_queues; i++) {
-		if (i)
-			jbuf_put(&b, ",", 1);
-		jbuf_queue_open(&b, s, &s->queues[i], false);
-		jbuf_staffing(&b, &s->queues[i]);
-		jbuf_put(&b, "}", 1);
-	}
-	jbuf_puts(&b, "],\"total\":");
-	jbuf_queue_open(&b, s, &s->total, true);
-	jbuf_put(&b, "}", 1);
+	b->n = 0;
+	jbuf_puts(b, "{\"as_of\":");
+	jbuf_int(b, s->as_of);
+	jbuf_puts(b, ",\"queues\":[");
+	jbuf_queues(b, s, cj);
+	jbuf_puts(b, "],\"total\":");
+	jbuf_queue_open(b, s, &s->total, true);
+	jbuf_put(b, "}", 1);
 	if (s->n_groups) {
-		jbuf_puts(&b, ",\"groups\":[");
+		jbuf_puts(b, ",\"groups\":[");
 		for (size_t i = 0; i < s->n_groups; i++) {
 			const struct snap_group *g = &s->groups[i];
 			if (i)
-				jbuf_put(&b, ",", 1);
-			jbuf_queue_open(&b, s, &g->q, true);
-			jbuf_puts(&b, ",\"queues\":[");
+				jbuf_put(b, ",", 1);
+			jbuf_queue_open(b, s, &g->q, true);
+			jbuf_puts(b, ",\"queues\":[");
 			for (size_t k = 0; k < g->n_members; k++) {
 				if (k)
-					jbuf_put(&b, ",", 1);
-				jbuf_string(&b, s->queues[g->members[k]].name);
+					jbuf_put(b, ",", 1);
+				jbuf_string(b, s->queues[g->members[k]].name);
 			}
-			jbuf_puts(&b, "]}");
+			jbuf_puts(b, "]}");
 		}
-		jbuf_put(&b, "]", 1);
+		jbuf_put(b, "]", 1);
 	}
-	jbuf_puts(&b, ",\"alerts\":[");
+	jbuf_puts(b, ",\"alerts\":[");
 	for (size_t i = 0; i < s->n_alerts; i++) {
 		if (i)
-			jbuf_put(&b, ",", 1);
-		jbuf_alert(&b, &s->alerts[i]);
+			jbuf_put(b, ",", 1);
+		jbuf_alert(b, &s->alerts[i]);
 	}
-	jbuf_put(&b, "]", 1);
-	json_rest(s, rest, false);
-	text = json_dumps(rest, JSON_FLAGS);
-	json_decref(rest);
-	if (!text) {
+	jbuf_put(b, "]", 1);
+	rest = json_object();
+	json_rest_head(s, rest, false);
+	ok = jbuf_object_keys(b, rest);
+	jbuf_puts(b, ",\"agents\":");
+	jbuf_agents(b, s);
+	if (cj)
+		ct_jout_root(cj, b);
+	rest = json_object();
+	json_rest_tail(s, rest);
+	ok = jbuf_object_keys(b, rest) && ok;
+	if (ct_jout_bad(cj)) {                   /* text jansson would leave out */
+		ct_jout_free(cj);
+		return 0;
+	}
+	ct_jout_free(cj);
+	if (!ok) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (text[1] != '}')                      /* "{...}": its keys after ours */
-		jbuf_put(&b, ",", 1);
-	jbuf_puts(&b, text + 1);
-	free(text);
-	jbuf_put(&b, "\n", 1);
-	return json_out(out, b.p, b.n);
+	jbuf_puts(b, "}\n");
+	return 1;
+}
+
+/* The line by hand in a buffer reused from line to line. */
+static struct jbuf json_line_buf;
+
+int snapshot_write_json(const struct snapshot *s, FILE *out)
+{
+	int rc = json_line_build(s, &json_line_buf);
+	if (rc == 0)
+		return snapshot_write_json_ref(s, out);
+	return rc < 0 ? -1 : json_out(out, json_line_buf.p, json_line_buf.n);
+}
+
+char *snapshot_json_line(const struct snapshot *s, size_t *len)
+{
+	int rc = json_line_build(s, &json_line_buf);
+	char *line;
+	if (rc == 0) {
+		json_t *root = snapshot_json(s);
+		line = json_dumps(root, JSON_FLAGS);
+		json_decref(root);
+		if (!line)
+			return NULL;
+		*len = strlen(line);
+		line[(*len)++] = '\n';   /* json_dumps leaves room: over the NUL */
+		return line;
+	}
+	if (rc < 0)
+		return NULL;
+	line = xmalloc(json_line_buf.n);
+	memcpy(line, json_line_buf.p, json_line_buf.n);
+	*len = json_line_buf.n;
+	return line;
 }
 
 /* ---- text ----------------------------------------------------------------- */

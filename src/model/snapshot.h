@@ -176,6 +176,9 @@ const struct snap_member *snapshot_agent_in(const struct snapshot *s, size_t ai,
 /* Writes s as one line of JSON (SPEC 3.2) followed by "\n". Returns 0, or -1
  * with errno set when the stream failed. */
 int snapshot_write_json(const struct snapshot *s, FILE *out);
+/* The same line (with its "\n") in a malloc'ed buffer of *len bytes, not
+ * NUL-terminated, that the caller owns; NULL without memory. */
+char *snapshot_json_line(const struct snapshot *s, size_t *len);
 
 /* The same line built with jansson throughout: the reference the tests
  * compare snapshot_write_json with (slower). */

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "figures.h"
+#include "staffing.h"
 #include "util.h"
 
 void jbuf_put(struct jbuf *b, const char *s, size_t n)
@@ -106,6 +107,16 @@ static size_t utf8_decode(const unsigned char *s, unsigned *cp)
 		return 4;
 	}
 	return 0;
+}
+
+bool jbuf_utf8_valid(const char *text)
+{
+	const unsigned char *r = (const unsigned char *)text;
+	unsigned cp;
+	for (size_t k; *r; r += k)
+		if ((k = utf8_decode(r, &cp)) == 0)
+			return false;
+	return true;
 }
 
 static void put_u(struct jbuf *b, unsigned cp)
@@ -318,4 +329,56 @@ void jbuf_alert(struct jbuf *b, const struct snap_alert *a)
 	jbuf_puts(b, ",\"message\":");
 	jbuf_string(b, a->message);
 	jbuf_puts(b, a->acknowledged ? ",\"acknowledged\":true}" : ",\"acknowledged\":false}");
+}
+
+/* ---- staffing ---- */
+
+/* staffing.c's jnum: rounded to 2 decimals, or null. */
+static void staff_num(struct jbuf *b, double v)
+{
+	if (isfinite(v))
+		jbuf_real(b, round(v * 100.0) / 100.0);
+	else
+		jbuf_puts(b, "null");
+}
+
+void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq)
+{
+	jbuf_put(b, "[", 1);
+	for (int k = 0; k < sq->n; k++) {
+		const struct staff_interval *iv = &sq->iv[k];
+		bool req = iv->required_agents >= 0;
+		jbuf_puts(b, k ? ",{\"interval_start\":" : "{\"interval_start\":");
+		jbuf_int(b, iv->interval_start);
+		jbuf_puts(b, ",\"forecast_calls\":");
+		staff_num(b, iv->forecast_calls);
+		jbuf_puts(b, ",\"aht_s\":");
+		staff_num(b, iv->aht_s);
+		jbuf_puts(b, ",\"traffic_erlangs\":");
+		staff_num(b, iv->traffic_erlangs);
+		jbuf_puts(b, ",\"sl_threshold_s\":");
+		jbuf_int(b, iv->sl_threshold_s);
+		jbuf_puts(b, ",\"sl_target_pct\":");
+		staff_num(b, iv->sl_target_pct);
+		jbuf_puts(b, ",\"required_agents\":");
+		if (req)
+			jbuf_int(b, iv->required_agents);
+		else
+			jbuf_puts(b, "null");
+		jbuf_puts(b, ",\"available_agents\":");
+		jbuf_int(b, iv->available_agents);
+		jbuf_puts(b, ",\"gap\":");
+		if (req)
+			jbuf_int(b, iv->gap);
+		else
+			jbuf_puts(b, "null");
+		jbuf_puts(b, ",\"sl_predicted_pct\":");
+		staff_num(b, iv->sl_predicted_pct);
+		jbuf_puts(b, ",\"model\":");
+		jbuf_string(b, staffing_model_name(iv->model));
+		jbuf_puts(b, ",\"forecast_source\":");
+		jbuf_string(b, staffing_source_name(iv->source));
+		jbuf_put(b, "}", 1);
+	}
+	jbuf_put(b, "]", 1);
 }

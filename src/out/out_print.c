@@ -39,14 +39,16 @@ static void print_publish(void *ctx, const struct snapshot *s)
 	size_t len = 0;
 	FILE *mem;
 	int rc;
-	if ((mem = open_memstream(&buf, &len)) == NULL)
-		fatal("out of memory");
-	if (p->fmt == OUT_PRINT_JSON)
-		rc = snapshot_write_json(s, mem);
-	else
+	if (p->fmt == OUT_PRINT_JSON) {          /* no stream growing to its size each time */
+		if ((buf = snapshot_json_line(s, &len)) == NULL)
+			fatal("out of memory");
+	} else {
+		if ((mem = open_memstream(&buf, &len)) == NULL)
+			fatal("out of memory");
 		rc = snapshot_write_text(s, mem);
-	if (fclose(mem) != 0 || rc != 0)
-		fatal("out of memory");
+		if (fclose(mem) != 0 || rc != 0)
+			fatal("out of memory");
+	}
 	rc = out_stream_write(p->os, buf, len);
 	if (rc != 0)
 		print_on_error(p, rc);

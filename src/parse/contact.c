@@ -1,6 +1,7 @@
 /* contact.c - contact events (SPEC 6.1): a JSON object per line, read with
  * jansson; typed getters refuse wrong types, every text is made safe. */
 #include "contact.h"
+#include "contact_fast.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -125,8 +126,8 @@ static bool parse_object(struct contact_parser *p, json_t *o, struct contact_eve
 	return true;
 }
 
-bool contact_parse(struct contact_parser *p, const char *line, size_t len,
-                   struct contact_event *ev)
+bool contact_parse_jansson(struct contact_parser *p, const char *line, size_t len,
+                           struct contact_event *ev)
 {
 	json_error_t err;
 	if (len > CONTACT_LINE_MAX)
@@ -137,4 +138,10 @@ bool contact_parse(struct contact_parser *p, const char *line, size_t len,
 	bool ok = parse_object(p, o, ev);
 	json_decref(o);
 	return ok;
+}
+
+bool contact_parse(struct contact_parser *p, const char *line, size_t len,
+                   struct contact_event *ev)
+{
+	return contact_fast_parse(p, line, len, ev) || contact_parse_jansson(p, line, len, ev);
 }

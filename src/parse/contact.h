@@ -23,4 +23,9 @@ bool contact_line_is_event(const char *line, size_t len);
 bool contact_parse(struct contact_parser *p, const char *line, size_t len,
                    struct contact_event *ev);
 
+/* contact_parse with jansson alone: the reference the plain-shape scanner
+ * (contact_fast.h) is held to; contact_parse tries that scanner first. */
+bool contact_parse_jansson(struct contact_parser *p, const char *line, size_t len,
+                           struct contact_event *ev);
+
 #endif
