@@ -234,6 +234,7 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 			for (struct call *c = m->calls.buckets[i]; c; c = c->hnext)
 				c->queue = map[c->queue];
 		calls_rehash(&m->calls);
+		tombs_renumber(&m->calls.tombs, map);
 		astat_renumber_queues(m, map);
 		for (size_t i = 0; i < m->win.len; i++) {
 			struct tally *x = &m->win.ring[tally_slot(&m->win, i)];

@@ -120,10 +120,26 @@ static void call_free(struct model *m, struct call *c)
 	}
 }
 
+struct call *calls_lookup(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h)
+{
+	struct call *c = call_find(&m->calls, ev, qi, h);
+	struct tomb t;
+
+	if (c || !tombs_take(m, ev, qi, h, &t))
+		return c;
+	c = calls_new(m, ev, qi, h);
+	c->key_t = t.key_t;
+	c->enter_t = t.enter_t;
+	c->outcome_seen = (t.flags & TOMB_OUTCOME) != 0;
+	c->ended = (t.flags & TOMB_ENDED) != 0;
+	list_insert(&m->calls.done, c);
+	return c;
+}
+
 struct call *calls_get(struct model *m, const struct qevent *ev, int32_t qi)
 {
 	uint32_t h = call_hash(ev, qi);
-	struct call *c = call_find(&m->calls, ev, qi, h);
+	struct call *c = calls_lookup(m, ev, qi, h);
 	if (c == NULL) {
 		c = calls_new(m, ev, qi, h);
 		c->key_t = ev->time;
@@ -181,6 +197,16 @@ void calls_drop_stale(struct model *m)
 		list_unlink(&r->done, c);
 		call_free(m, c);
 	}
+	tombs_expire(m, edge);
+	/* not in the middle of an event: no caller holds a record */
+	for (struct call *c = r->done.head, *next; c && c->key_t < m->now; c = next) {
+		next = c->next;
+		if (tombs_fits(c)) {
+			tombs_add(m, c);
+			list_unlink(&r->done, c);
+			call_free(m, c);
+		}
+	}
 }
 
 /* ---- the whole table -------------------------------------------------- */
@@ -211,6 +237,7 @@ void calls_free(struct calls *r)
 		}
 	}
 	free(r->buckets);
+	tombs_free(&r->tombs);
 	while (r->spare) {
 		struct call *c = r->spare;
 		r->spare = c->hnext;
