@@ -13,6 +13,7 @@
 #include "figures.h"
 #include "groups.h"
 #include "natsort.h"
+#include "snapshot_agents_json.h"
 #include "snapshot_json.h"
 #include "textsafe.h"
 #include "util.h"
@@ -670,8 +671,9 @@ static json_t *json_contact_queue(void *ctx, const char *name)
 	return json_queue(s, &q, false);
 }
 
-/* The keys after the queues, total and groups: alerts, sources, contacts, input. */
-static void json_rest(const struct snapshot *s, json_t *root, bool alerts)
+/* The keys after the queues, total and groups: alerts, sources, agents (unless
+ * the caller writes them by hand), contacts, history, input. */
+static void json_rest(const struct snapshot *s, json_t *root, bool alerts, bool agents)
 {
 	json_t *src = json_array();
 	if (alerts) {
@@ -683,7 +685,8 @@ static void json_rest(const struct snapshot *s, json_t *root, bool alerts)
 	for (size_t i = 0; i < s->n_sources; i++)
 		json_array_append_new(src, json_source(&s->sources[i]));
 	json_object_set_new(root, "sources", src);
-	json_object_set_new(root, "agents", agent_stats_json(s));
+	if (agents)
+		json_object_set_new(root, "agents", agent_stats_json(s));
 	if (s->contacts)
 		contacts_json(s->contacts, root, json_contact_queue, (void *)s);
 	if (s->history)
@@ -699,7 +702,7 @@ static void json_rest(const struct snapshot *s, json_t *root, bool alerts)
 	                    "forgotten_agents", (json_int_t)s->stats.forgotten_agents));
 }
 
-static json_t *snapshot_json(const struct snapshot *s)
+static json_t *snapshot_json(const struct snapshot *s, bool agents)
 {
 	json_t *root = json_object(), *qs = json_array();
 	json_object_set_new(root, "as_of", json_integer(s->as_of));
@@ -709,7 +712,7 @@ static json_t *snapshot_json(const struct snapshot *s)
 	json_object_set_new(root, "total", json_queue(s, &s->total, true));
 	if (s->n_groups)
 		json_object_set_new(root, "groups", json_groups(s));
-	json_rest(s, root, true);
+	json_rest(s, root, true, agents);
 	return root;
 }
 
@@ -729,7 +732,7 @@ static int json_out(FILE *out, const char *p, size_t n)
 
 int snapshot_write_json_ref(const struct snapshot *s, FILE *out)
 {
-	json_t *root = snapshot_json(s);
+	json_t *root = snapshot_json(s, true);
 	char *text = json_dumps(root, JSON_FLAGS);
 	int rc;
 	json_decref(root);
@@ -762,21 +765,77 @@ static bool json_by_hand(const struct snapshot *s)
 	return !(s->contacts && contacts_any(s->contacts)) && !history_has_typical(s->history);
 }
 
+/* Appends the keys of obj (its text without the braces), a comma first when
+ * comma and obj has any; returns -1 (errno ENOMEM) if jansson could not. */
+static int jbuf_keys(struct jbuf *b, json_t *obj, bool comma)
+{
+	char *text = json_dumps(obj, JSON_FLAGS);
+	size_t n;
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	n = strlen(text);
+	if (n > 2) {
+		if (comma)
+			jbuf_put(b, ",", 1);
+		jbuf_put(b, text + 1, n - 2);
+	}
+	free(text);
+	return 0;
+}
+
+/* Appends obj's keys, with "agents" written by hand (snapshot_agents_json.c)
+ * where json_rest would have put it: right after "sources". */
+static int jbuf_keys_and_agents(struct jbuf *b, const struct snapshot *s, json_t *obj,
+                                bool comma)
+{
+	json_t *tail = json_object(), *v;
+	const char *key;
+	void *tmp;
+	bool after = false;
+	int rc;
+
+	json_object_foreach_safe(obj, tmp, key, v) {
+		if (after) {
+			json_object_set(tail, key, v);
+			json_object_del(obj, key);
+		} else if (strcmp(key, "sources") == 0) {
+			after = true;
+		}
+	}
+	rc = jbuf_keys(b, obj, comma);
+	if (rc == 0) {
+		jbuf_puts(b, ",\"agents\":");
+		jbuf_agents(b, s);
+		rc = jbuf_keys(b, tail, true);
+	}
+	json_decref(tail);
+	return rc;
+}
+
 /* The queues, the total, the groups and the alerts by hand (snapshot_json.c),
- * the rest with jansson: the same bytes as snapshot_write_json_ref, a buffer reused
- * from line to line. With contacts or a typical day in the queues, jansson
- * writes it all. */
+ * the agents too (snapshot_agents_json.c), the rest with jansson: the same
+ * bytes as snapshot_write_json_ref, a buffer reused from line to line. With
+ * contacts or a typical day in the queues, jansson writes all but the agents. */
 int snapshot_write_json(const struct snapshot *s, FILE *out)
 {
 	static struct jbuf b;
 	json_t *rest;
-	char *text;
-
-	if (!json_by_hand(s))
-		return snapshot_write_json_ref(s, out);
-	rest = json_object();
+	int rc;
 
 	b.n = 0;
+	if (!json_by_hand(s)) {
+		rest = snapshot_json(s, false);
+		jbuf_put(&b, "{", 1);
+		rc = jbuf_keys_and_agents(&b, s, rest, false);
+		json_decref(rest);
+		if (rc != 0)
+			return rc;
+		jbuf_put(&b, "}\n", 2);
+		return json_out(out, b.p, b.n);
+	}
+	rest = json_object();
 	jbuf_puts(&b, "{\"as_of\":");
 	jbuf_int(&b, s->as_of);
 	jbuf_puts(&b, ",\"queues\":[");
@@ -814,18 +873,12 @@ int snapshot_write_json(const struct snapshot *s, FILE *out)
 		jbuf_alert(&b, &s->alerts[i]);
 	}
 	jbuf_put(&b, "]", 1);
-	json_rest(s, rest, false);
-	text = json_dumps(rest, JSON_FLAGS);
+	json_rest(s, rest, false, false);
+	rc = jbuf_keys_and_agents(&b, s, rest, true);
 	json_decref(rest);
-	if (!text) {
-		errno = ENOMEM;
-		return -1;
-	}
-	if (text[1] != '}')                      /* "{...}": its keys after ours */
-		jbuf_put(&b, ",", 1);
-	jbuf_puts(&b, text + 1);
-	free(text);
-	jbuf_put(&b, "\n", 1);
+	if (rc != 0)
+		return rc;
+	jbuf_put(&b, "}\n", 2);
 	return json_out(out, b.p, b.n);
 }
 
