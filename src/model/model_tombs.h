@@ -8,12 +8,13 @@
  * exactly as before.
  *
  * Bound: TOMBSTONE_S (two hours) and TOMB_MAX entries, whichever is reached
- * first; past the count the oldest goes. 131,072 ended calls are 6 MB + 1 MB
- * of index, about half an hour of a 10,000-agent centre at 2,000 lines/s
- * (~70 calls/s) and the whole two hours below ~18 calls/s. The duplicates
- * this is for (a second source, a re-read after a restart or rotation) come
- * seconds or minutes late, not after 131,072 later calls; a repeat that old
- * counts again, which a per-queue figure of a day can afford. */
+ * first; past the count the oldest goes. 131,072 ended calls take 6 MB + 1 MB
+ * of index: the whole two hours up to ~18 calls/s (a centre of a few hundred
+ * agents), about three minutes at 2,000 lines/s (1,000 queues, 10,000
+ * agents: ~700 calls/s, where two hours of even 16-byte entries would be
+ * 80 MB). The duplicates this is for - a line written twice, the same call
+ * from a second source (queue_log and AMI) - come within seconds, not after
+ * 131,072 later calls; a repeat that old counts again. */
 #ifndef CCBOARD_MODEL_TOMBS_H
 #define CCBOARD_MODEL_TOMBS_H
 
