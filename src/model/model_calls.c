@@ -128,7 +128,10 @@ struct call *calls_lookup(struct model *m, const struct qevent *ev, int32_t qi, 
 	if (c || !tombs_take(m, ev, qi, h, &t))
 		return c;
 	c = calls_new(m, ev, qi, h);
-	c->key_t = t.key_t;
+	/* at the done list's tail, not at its end time: a late repeat would walk
+	 * back over every call ended since (~700 a second on a big centre). Its
+	 * two hours start again from now, which bounds nothing less. */
+	c->key_t = t.key_t > m->now ? t.key_t : m->now;
 	c->enter_t = t.enter_t;
 	c->outcome_seen = (t.flags & TOMB_OUTCOME) != 0;
 	c->ended = (t.flags & TOMB_ENDED) != 0;
@@ -142,7 +145,7 @@ struct call *calls_get(struct model *m, const struct qevent *ev, int32_t qi)
 	struct call *c = calls_lookup(m, ev, qi, h);
 	if (c == NULL) {
 		c = calls_new(m, ev, qi, h);
-		c->key_t = ev->time;
+		c->key_t = ev->time > m->now ? ev->time : m->now;   /* as calls_retire: the tail */
 		list_insert(&m->calls.done, c);
 	}
 	return c;

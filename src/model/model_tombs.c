@@ -18,9 +18,15 @@ static uint32_t index_mask(const struct tombs *t)
 	return 2 * t->cap - 1;
 }
 
+/* Where hash h starts probing (call_hash is mixed: its low bits will do). */
+static uint32_t index_home(const struct tombs *t, uint32_t h)
+{
+	return h & index_mask(t);
+}
+
 static void index_put(struct tombs *t, uint32_t slot)
 {
-	uint32_t mask = index_mask(t), i = t->ring[slot].hash & mask;
+	uint32_t mask = index_mask(t), i = index_home(t, t->ring[slot].hash);
 	while (t->index[i])
 		i = (i + 1) & mask;
 	t->index[i] = slot + 1;
@@ -34,7 +40,7 @@ static void index_del(struct tombs *t, uint32_t i)
 		j = (j + 1) & mask;
 		if (!t->index[j])
 			break;
-		uint32_t home = t->ring[t->index[j] - 1].hash & mask;
+		uint32_t home = index_home(t, t->ring[t->index[j] - 1].hash);
 		/* entry j may move to i if its home is not in (i, j] (cyclically) */
 		if (i <= j ? home <= i || home > j : home <= i && home > j) {
 			t->index[i] = t->index[j];
@@ -47,7 +53,7 @@ static void index_del(struct tombs *t, uint32_t i)
 /* The index entry of ring slot slot. */
 static uint32_t index_of(const struct tombs *t, uint32_t slot)
 {
-	uint32_t mask = index_mask(t), i = t->ring[slot].hash & mask;
+	uint32_t mask = index_mask(t), i = index_home(t, t->ring[slot].hash);
 	while (t->index[i] != slot + 1)
 		i = (i + 1) & mask;
 	return i;
@@ -133,7 +139,7 @@ bool tombs_take(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h
 	if (t->n == 0 || ev->callid_len > TOMB_ID)
 		return false;
 	mask = index_mask(t);
-	for (i = h & mask; t->index[i]; i = (i + 1) & mask) {
+	for (i = index_home(t, h); t->index[i]; i = (i + 1) & mask) {
 		struct tomb *x = &t->ring[t->index[i] - 1];
 		if (x->hash == h && x->queue == qi && x->idlen == ev->callid_len &&
 		    memcmp(x->id, ev->callid, x->idlen) == 0) {
