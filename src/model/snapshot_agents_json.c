@@ -7,8 +7,42 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "agent_stats.h"
 #include "textsafe.h"
+#include "util.h"
+
+/* Room for k more bytes (and the NUL jbuf_put keeps room for), grown as
+ * jbuf_put grows it. Inline: the array is a million small pieces a tick. */
+static inline void room(struct jbuf *b, size_t k)
+{
+	if (b->n + k + 1 > b->cap) {
+		size_t want = b->n + k + 1;
+		b->cap = want > b->cap * 2 ? want : b->cap * 2;
+		b->p = xrealloc(b->p, b->cap);
+	}
+}
+
+static inline void put(struct jbuf *b, const char *s, size_t n)
+{
+	room(b, n);
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+#define PUT_LIT(b, lit) put((b), (lit), sizeof(lit) - 1)
+
+static inline void put_int(struct jbuf *b, long long v)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *p = e;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	put(b, p, (size_t)(e - p));
+}
 
 /* As agent_stats_out.c's ajstr: text jansson refuses (invalid UTF-8) made safe
  * first. ASCII, the usual case, goes straight in. */
@@ -16,6 +50,17 @@ static void put_text(struct jbuf *b, const char *text)
 {
 	const unsigned char *p = (const unsigned char *)(text ? text : "");
 	json_t *j = NULL;
+	while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+		p++;
+	if (!*p) {                       /* nothing to escape: as it is */
+		size_t n = (size_t)((const char *)p - (text ? text : ""));
+		room(b, n + 2);
+		b->p[b->n++] = '"';
+		memcpy(b->p + b->n, text, n);
+		b->n += n;
+		b->p[b->n++] = '"';
+		return;
+	}
 	while (*p && *p < 0x80)
 		p++;
 	if (*p && (j = json_string((const char *)p)) == NULL) {
@@ -28,18 +73,14 @@ static void put_text(struct jbuf *b, const char *text)
 	jbuf_string(b, text);
 }
 
-static void put_key(struct jbuf *b, const char *key)
-{
-	jbuf_put(b, ",\"", 2);
-	jbuf_puts(b, key);
-	jbuf_put(b, "\":", 2);
-}
+/* ,"key": */
+#define PUT_KEY(b, key) PUT_LIT((b), ",\"" key "\":")
 
 /* afig: hundredths, null when not finite. */
 static void put_fig(struct jbuf *b, double v)
 {
 	if (isnan(v) || isinf(v))
-		jbuf_puts(b, "null");
+		PUT_LIT(b, "null");
 	else
 		jbuf_real(b, round(v * 100.0) / 100.0);
 }
@@ -47,23 +88,23 @@ static void put_fig(struct jbuf *b, double v)
 /* counts_json's keys (the first without a comma). */
 static void put_counts(struct jbuf *b, const struct astat_counts *c)
 {
-	jbuf_puts(b, "\"answered\":");
-	jbuf_int(b, c->answered);
-	put_key(b, "completed");
-	jbuf_int(b, c->completed);
-	put_key(b, "transferred");
-	jbuf_int(b, c->transferred);
-	put_key(b, "talk_s");
-	jbuf_int(b, c->talk_s);
-	put_key(b, "aht_s");
+	PUT_LIT(b, "\"answered\":");
+	put_int(b, c->answered);
+	PUT_KEY(b, "completed");
+	put_int(b, c->completed);
+	PUT_KEY(b, "transferred");
+	put_int(b, c->transferred);
+	PUT_KEY(b, "talk_s");
+	put_int(b, c->talk_s);
+	PUT_KEY(b, "aht_s");
 	put_fig(b, astat_aht(c));
-	put_key(b, "hold_s");
-	jbuf_int(b, c->hold_s);
-	put_key(b, "asa_s");
+	PUT_KEY(b, "hold_s");
+	put_int(b, c->hold_s);
+	PUT_KEY(b, "asa_s");
 	put_fig(b, astat_asa(c));
-	put_key(b, "rna");
-	jbuf_int(b, c->rna);
-	put_key(b, "ring_s");
+	PUT_KEY(b, "rna");
+	put_int(b, c->rna);
+	PUT_KEY(b, "ring_s");
 	jbuf_real(b, (double)c->ring_ms / 1000.0);
 }
 
@@ -71,8 +112,8 @@ static void put_queues(struct jbuf *b, const struct snapshot *s, const struct ag
                        bool today)
 {
 	bool first = true;
-	put_key(b, "queues");
-	jbuf_put(b, "[", 1);
+	PUT_KEY(b, "queues");
+	PUT_LIT(b, "[");
 	for (int k = 0; k < f->n_queues; k++) {
 		const struct astat_counts *c = today ? &f->queues[k].today : &f->queues[k].window;
 		if (c->answered + c->completed + c->transferred + c->rna == 0)
@@ -80,101 +121,101 @@ static void put_queues(struct jbuf *b, const struct snapshot *s, const struct ag
 		jbuf_puts(b, first ? "{\"queue\":" : ",{\"queue\":");
 		first = false;
 		put_text(b, s->queues[f->queues[k].queue].name);
-		jbuf_put(b, ",", 1);
+		PUT_LIT(b, ",");
 		put_counts(b, c);
-		jbuf_put(b, "}", 1);
+		PUT_LIT(b, "}");
 	}
-	jbuf_put(b, "]", 1);
+	PUT_LIT(b, "]");
 }
 
 static void put_call(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
 {
-	put_key(b, "call");
+	PUT_KEY(b, "call");
 	if (!f->on_call || !f->call_since) {
-		jbuf_puts(b, "null");
+		PUT_LIT(b, "null");
 		return;
 	}
-	jbuf_puts(b, "{\"queue\":");
+	PUT_LIT(b, "{\"queue\":");
 	if (f->call_queue >= 0)
 		put_text(b, s->queues[f->call_queue].name);
 	else
-		jbuf_puts(b, "null");
-	put_key(b, "callerid");
+		PUT_LIT(b, "null");
+	PUT_KEY(b, "callerid");
 	put_text(b, f->callerid);
-	put_key(b, "since");
-	jbuf_int(b, f->call_since);
-	jbuf_put(b, "}", 1);
+	PUT_KEY(b, "since");
+	put_int(b, f->call_since);
+	PUT_LIT(b, "}");
 }
 
 static void put_today(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
 {
-	jbuf_puts(b, ",\"today\":{");
+	PUT_LIT(b, ",\"today\":{");
 	put_counts(b, &f->today);
-	put_key(b, "login_s");
-	jbuf_int(b, f->login_s);
-	put_key(b, "paused_s");
-	jbuf_int(b, f->paused_s);
-	put_key(b, "pauses");
-	jbuf_put(b, "[", 1);
+	PUT_KEY(b, "login_s");
+	put_int(b, f->login_s);
+	PUT_KEY(b, "paused_s");
+	put_int(b, f->paused_s);
+	PUT_KEY(b, "pauses");
+	PUT_LIT(b, "[");
 	for (int i = 0; i < f->n_pauses; i++) {
 		jbuf_puts(b, i ? ",{\"reason\":" : "{\"reason\":");
 		put_text(b, f->pauses[i].reason);
-		put_key(b, "seconds");
-		jbuf_int(b, f->pauses[i].s);
-		jbuf_put(b, "}", 1);
+		PUT_KEY(b, "seconds");
+		put_int(b, f->pauses[i].s);
+		PUT_LIT(b, "}");
 	}
-	jbuf_put(b, "]", 1);
-	put_key(b, "occupancy_pct");
+	PUT_LIT(b, "]");
+	PUT_KEY(b, "occupancy_pct");
 	put_fig(b, f->occupancy_pct);
 	put_queues(b, s, f, true);
-	jbuf_put(b, "}", 1);
+	PUT_LIT(b, "}");
 }
 
 static void put_window(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
 {
-	jbuf_puts(b, ",\"window\":{\"seconds\":");
-	jbuf_int(b, s->window_s);
-	jbuf_put(b, ",", 1);
+	PUT_LIT(b, ",\"window\":{\"seconds\":");
+	put_int(b, s->window_s);
+	PUT_LIT(b, ",");
 	put_counts(b, &f->window);
 	put_queues(b, s, f, false);
-	jbuf_put(b, "}", 1);
+	PUT_LIT(b, "}");
 }
 
 static void put_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_view *v = &s->agents[i];
 	const struct agent_figs *f = &s->agent_figs[i];
-	jbuf_puts(b, "{\"name\":");
+	PUT_LIT(b, "{\"name\":");
 	put_text(b, v->name);
-	put_key(b, "state");
-	jbuf_string(b, agent_state_name(v->state));
-	put_key(b, "since");
-	jbuf_int(b, v->since);
+	PUT_KEY(b, "state");
+	put_text(b, agent_state_name(v->state));
+	PUT_KEY(b, "since");
+	put_int(b, v->since);
 	if (v->reason) {
-		put_key(b, "reason");
+		PUT_KEY(b, "reason");
 		put_text(b, v->reason);
 	}
-	put_key(b, "queues");
-	jbuf_put(b, "[", 1);
+	PUT_KEY(b, "queues");
+	PUT_LIT(b, "[");
 	for (int k = 0; k < s->agent_n_queues[i]; k++) {
 		if (k)
-			jbuf_put(b, ",", 1);
+			PUT_LIT(b, ",");
 		put_text(b, s->queues[s->agent_queues[i][k].queue].name);
 	}
-	jbuf_put(b, "]", 1);
+	PUT_LIT(b, "]");
 	put_call(b, s, f);
 	put_today(b, s, f);
 	put_window(b, s, f);
-	jbuf_put(b, "}", 1);
+	PUT_LIT(b, "}");
 }
 
 void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 {
-	jbuf_put(b, "[", 1);
+	PUT_LIT(b, "[");
 	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++) {
 		if (i)
-			jbuf_put(b, ",", 1);
+			PUT_LIT(b, ",");
 		put_agent(b, s, i);
 	}
-	jbuf_put(b, "]", 1);
+	PUT_LIT(b, "]");
 }
