@@ -238,7 +238,7 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 		astat_renumber_queues(m, map);
 		for (size_t i = 0; i < m->win.len; i++) {
 			struct tally *x = &m->win.ring[tally_slot(&m->win, i)];
-			x->queue = map[x->queue];
+			x->queue = (uint32_t)map[x->queue];   /* a queue with tallies is kept */
 		}
 		for (size_t i = 0; i < m->agent_names.count; i++) {
 			struct agent *a = &m->agents[i];
