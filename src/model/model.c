@@ -528,6 +528,11 @@ size_t model_agent_count(const struct model *m)
 	return m->agent_names.count;
 }
 
+bool model_agent_present(const struct model *m, size_t ai)
+{
+	return agent_logged_in(&m->agents[ai]);
+}
+
 bool model_agent(const struct model *m, size_t ai, struct agent_view *out)
 {
 	const struct agent *a = &m->agents[ai];
