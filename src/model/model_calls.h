@@ -60,18 +60,9 @@ struct calls {
 
 /* ---- the hot path: inline, as it was when all of this was one file ---- */
 
-/* Mixed through murmur3's finaliser: the tables index by the low bits, which
- * a plain multiply leaves following the callid's last bytes (sequential ids,
- * neighbouring buckets: long chains and long probe runs). */
 static inline uint32_t call_hash(const struct qevent *ev, int32_t queue)
 {
-	uint32_t h = ev->callid_hash ^ (uint32_t)queue * 2654435761u;
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
+	return (ev->callid_hash ^ (uint32_t)queue * 2654435761u) * 16777619u;
 }
 
 /* The entry (ev's callid, queue) whose call_hash is h, or NULL. */

@@ -18,9 +18,16 @@ static uint32_t index_mask(const struct tombs *t)
 	return 2 * t->cap - 1;
 }
 
-/* Where hash h starts probing (call_hash is mixed: its low bits will do). */
+/* Where hash h starts probing. call_hash's low bits follow the callid's last
+ * bytes (sequential ids, neighbouring values: good for the chained call table,
+ * long runs for linear probing): mixed first (murmur3's finaliser). */
 static uint32_t index_home(const struct tombs *t, uint32_t h)
 {
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
 	return h & index_mask(t);
 }
 
