@@ -59,7 +59,9 @@ def main(ccboard, gen, workdir, seconds):
         os.unlink(log)
     feeder = subprocess.Popen(["python3", gen, "--seed", "16", "--queues", "1000", "--agents",
                                "10000", "--aht", "8", "--wrapup", "1", "--calls-per-hour", "2400",
-                               "--realtime", "--head-start", "600", "--hours", "4", "--out", log],
+                               "--realtime", "--head-start", "600", "--hours", "4", "--out", log,
+                               # at the wall clock, not the generator's fixed date
+                               "--start", str(int(time.time()) - 600)],
                               stdout=subprocess.DEVNULL)
     deadline = time.time() + 120
     last = -1

@@ -79,7 +79,10 @@ def main(ccboard, gen, workdir, seconds):
     env = dict(os.environ, TZ="UTC")
     genp = subprocess.Popen(["python3", gen, "--queues", "1000", "--agents", "10000", "--aht", "8",
                              "--wrapup", "1", "--calls-per-hour", "2400", "--realtime",
-                             "--head-start", "600", "--hours", "8", "--out", log],
+                             "--head-start", "600", "--hours", "8", "--out", log,
+                             # stamped at the wall clock (its default start is a fixed
+                             # date: the board would see every call as months old)
+                             "--start", str(int(time.time()) - 600)],
                             stdout=subprocess.DEVNULL)
     sock = os.path.join(workdir, "tmux-big-%d.sock" % os.getpid())
     tmux = ["tmux", "-S", sock, "-f", "/dev/null"]

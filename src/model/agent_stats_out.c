@@ -270,6 +270,22 @@ static void jb_call(struct jbuf *b, const struct snapshot *s, const struct agent
 	jbuf_put(b, "}", 1);
 }
 
+/* What time_json writes: logged-in and paused time, pauses, occupancy. */
+static void jb_time(struct jbuf *b, const struct astat_time *t)
+{
+	jb_key_int(b, ",\"login_s\":", t->login_s);
+	jb_key_int(b, ",\"paused_s\":", t->paused_s);
+	jbuf_puts(b, ",\"pauses\":[");
+	for (int k = 0; k < t->n_pauses; k++) {
+		jbuf_puts(b, k ? ",{\"reason\":" : "{\"reason\":");
+		jb_astr(b, t->pauses[k].reason);
+		jb_key_int(b, ",\"seconds\":", t->pauses[k].s);
+		jbuf_put(b, "}", 1);
+	}
+	jbuf_puts(b, "],\"occupancy_pct\":");
+	jb_afig(b, t->occupancy_pct);
+}
+
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_view *v = &s->agents[i];
@@ -308,6 +324,7 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
 	jbuf_put(b, ",", 1);
 	jb_counts(b, &f->window);
+	jb_time(b, &f->wtime);
 	jb_queues(b, s, f, false);
 	jbuf_puts(b, "}}");
 }

@@ -234,10 +234,11 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 			for (struct call *c = m->calls.buckets[i]; c; c = c->hnext)
 				c->queue = map[c->queue];
 		calls_rehash(&m->calls);
+		tombs_renumber(&m->calls.tombs, map);
 		astat_renumber_queues(m, map);
 		for (size_t i = 0; i < m->win.len; i++) {
 			struct tally *x = &m->win.ring[tally_slot(&m->win, i)];
-			x->queue = map[x->queue];
+			x->queue = (uint32_t)map[x->queue];   /* a queue with tallies is kept */
 		}
 		for (size_t i = 0; i < m->agent_names.count; i++) {
 			struct agent *a = &m->agents[i];
@@ -525,6 +526,11 @@ int64_t model_total_longest_wait(const struct model *m)
 size_t model_agent_count(const struct model *m)
 {
 	return m->agent_names.count;
+}
+
+bool model_agent_present(const struct model *m, size_t ai)
+{
+	return agent_logged_in(&m->agents[ai]);
 }
 
 bool model_agent(const struct model *m, size_t ai, struct agent_view *out)

@@ -117,6 +117,8 @@ struct agent_view {
 size_t model_agent_count(const struct model *m);
 /* Returns false for an agent that is not logged in anywhere. */
 bool model_agent(const struct model *m, size_t ai, struct agent_view *out);
+/* Whether model_agent would return true for ai (without working out its view). */
+bool model_agent_present(const struct model *m, size_t ai);
 
 /* Waiting callers of a queue, longest first, up to max; returns how many. */
 struct caller_view { const char *callerid; int64_t since; };

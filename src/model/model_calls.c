@@ -120,13 +120,32 @@ static void call_free(struct model *m, struct call *c)
 	}
 }
 
+struct call *calls_lookup(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h)
+{
+	struct call *c = call_find(&m->calls, ev, qi, h);
+	struct tomb t;
+
+	if (c || !tombs_take(m, ev, qi, h, &t))
+		return c;
+	c = calls_new(m, ev, qi, h);
+	/* at the done list's tail, not at its end time: a late repeat would walk
+	 * back over every call ended since (~700 a second on a big centre). Its
+	 * two hours start again from now, which bounds nothing less. */
+	c->key_t = t.key_t > m->now ? t.key_t : m->now;
+	c->enter_t = t.enter_t;
+	c->outcome_seen = (t.flags & TOMB_OUTCOME) != 0;
+	c->ended = (t.flags & TOMB_ENDED) != 0;
+	list_insert(&m->calls.done, c);
+	return c;
+}
+
 struct call *calls_get(struct model *m, const struct qevent *ev, int32_t qi)
 {
 	uint32_t h = call_hash(ev, qi);
-	struct call *c = call_find(&m->calls, ev, qi, h);
+	struct call *c = calls_lookup(m, ev, qi, h);
 	if (c == NULL) {
 		c = calls_new(m, ev, qi, h);
-		c->key_t = ev->time;
+		c->key_t = ev->time > m->now ? ev->time : m->now;   /* as calls_retire: the tail */
 		list_insert(&m->calls.done, c);
 	}
 	return c;
@@ -140,6 +159,20 @@ void calls_ring_clear(struct model *m, struct call *c)
 		if (c->ringing[i] >= 0)
 			m->agents[c->ringing[i]].ring_since = INT64_MIN;
 		c->ringing[i] = -1;
+	}
+}
+
+/* Makes up to n ended records older than the clock tombstones, from the done
+ * list's head. Only records no caller holds: a record being retired or
+ * brought back has a key_t of now or later. */
+static void convert_some(struct model *m, int n)
+{
+	struct calls *r = &m->calls;
+	struct call *c;
+	while (n-- > 0 && (c = r->done.head) != NULL && c->key_t < m->now && tombs_fits(c)) {
+		tombs_add(m, c);
+		list_unlink(&r->done, c);
+		call_free(m, c);
 	}
 }
 
@@ -165,6 +198,9 @@ void calls_retire(struct model *m, struct call *c, int64_t t)
 	c->phase = PH_DONE;
 	c->key_t = t > m->now ? t : m->now;
 	list_insert(&m->calls.done, c);
+	/* two older ones for each that ends: the tombstones are made as lines
+	 * come, not all at the tick (700 a second on a big centre) */
+	convert_some(m, 2);
 }
 
 void calls_drop_stale(struct model *m)
@@ -180,6 +216,16 @@ void calls_drop_stale(struct model *m)
 		struct call *c = r->done.head;
 		list_unlink(&r->done, c);
 		call_free(m, c);
+	}
+	tombs_expire(m, edge);
+	/* not in the middle of an event: no caller holds a record */
+	for (struct call *c = r->done.head, *next; c && c->key_t < m->now; c = next) {
+		next = c->next;
+		if (tombs_fits(c)) {
+			tombs_add(m, c);
+			list_unlink(&r->done, c);
+			call_free(m, c);
+		}
 	}
 }
 
@@ -211,6 +257,7 @@ void calls_free(struct calls *r)
 		}
 	}
 	free(r->buckets);
+	tombs_free(&r->tombs);
 	while (r->spare) {
 		struct call *c = r->spare;
 		r->spare = c->hnext;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "bytes.h"
 #include "event.h"
+#include "model_tombs.h"
 
 #define TOMBSTONE_S 7200       /* how long an ended call is remembered */
 #define MAX_RING 4             /* agents remembered as ringing for one call */
@@ -54,6 +55,7 @@ struct calls {
 	size_t nbuckets, count;
 	struct list live, done;
 	struct call *spare;            /* freed pooled calls, chained by hnext */
+	struct tombs tombs;            /* ended calls past their second (model_tombs.c) */
 };
 
 /* ---- the hot path: inline, as it was when all of this was one file ---- */
@@ -104,6 +106,10 @@ void calls_wait_insert(struct queue *q, struct call *c);
  * caller puts it where it belongs. */
 struct call *calls_new(struct model *m, const struct qevent *ev, int32_t queue, uint32_t h);
 
+/* The record (ev's callid, queue qi) whose call_hash is h, brought back from
+ * its tombstone if it has one; or NULL. */
+struct call *calls_lookup(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h);
+
 /* The record for (ev's callid, queue qi); a new one on the done list if none. */
 struct call *calls_get(struct model *m, const struct qevent *ev, int32_t qi);
 
@@ -114,7 +120,8 @@ void calls_retire(struct model *m, struct call *c, int64_t t);
 /* The call's ringing agents stop ringing. */
 void calls_ring_clear(struct model *m, struct call *c);
 
-/* Retires calls live past stale_call_s and frees tombstones past TOMBSTONE_S. */
+/* Retires calls live past stale_call_s, frees tombstones past TOMBSTONE_S and
+ * makes ended records older than the clock tombstones. */
 void calls_drop_stale(struct model *m);
 
 /* Puts every call back in the hash table after its queue was renumbered. */

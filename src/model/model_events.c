@@ -26,7 +26,7 @@ static void copy_str(char *dst, size_t size, const char *src)
 static bool on_enter(struct model *m, const struct qevent *ev, int32_t qi)
 {
 	uint32_t h = call_hash(ev, qi);
-	struct call *c = call_find(&m->calls, ev, qi, h);
+	struct call *c = calls_lookup(m, ev, qi, h);
 	if (c && c->enter_t != INT64_MIN && llabs(c->enter_t - ev->time) <= ENTER_SAME_S)
 		return false;                          /* the same entry again */
 	if (c == NULL) {
@@ -243,7 +243,7 @@ static bool on_busy(struct model *m, const struct qevent *ev, int32_t qi)
 	int32_t ai;
 	uint32_t h = call_hash(ev, qi);
 	struct call *c;
-	if (call_find(&m->calls, ev, qi, h))
+	if (calls_lookup(m, ev, qi, h))
 		return false;
 	ai = model_agent_index(m, ev);
 	struct agent *a = &m->agents[ai];

@@ -13,7 +13,7 @@
 struct tally tally_make(enum ev_kind kind, int64_t t, int32_t qi, long value,
                         const struct queue_conf *qc)
 {
-	struct tally x = { .t = t, .queue = qi, .kind = (uint8_t)kind,
+	struct tally x = { .t = t, .queue = (uint32_t)qi, .kind = (uint32_t)kind,
 	                   .value = value > INT32_MAX ? INT32_MAX : (int32_t)value };
 	if (kind == EV_CONNECT)
 		x.within_sl = value >= 0 && value <= qc->sl_threshold_s;

@@ -1,0 +1,189 @@
+/* model_tombs.c - ended calls remembered compactly: a ring in end-time order
+ * and a linear-probing index over it (see model_tombs.h). */
+#include "model_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "util.h"
+
+#define TOMB_MIN 1024u
+
+static uint32_t ring_slot(const struct tombs *t, uint32_t k)
+{
+	return (t->head + k) & (t->cap - 1);
+}
+
+static uint32_t index_mask(const struct tombs *t)
+{
+	return 2 * t->cap - 1;
+}
+
+/* Where hash h starts probing. call_hash's low bits follow the callid's last
+ * bytes (sequential ids, neighbouring values: good for the chained call table,
+ * long runs for linear probing): mixed first (murmur3's finaliser). */
+static uint32_t index_home(const struct tombs *t, uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h & index_mask(t);
+}
+
+static void index_put(struct tombs *t, uint32_t slot)
+{
+	uint32_t mask = index_mask(t), i = index_home(t, t->ring[slot].hash);
+	while (t->index[i])
+		i = (i + 1) & mask;
+	t->index[i] = slot + 1;
+}
+
+/* Removes index entry i, shifting later entries of its run back (no markers). */
+static void index_del(struct tombs *t, uint32_t i)
+{
+	uint32_t mask = index_mask(t), j = i;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!t->index[j])
+			break;
+		uint32_t home = index_home(t, t->ring[t->index[j] - 1].hash);
+		/* entry j may move to i if its home is not in (i, j] (cyclically) */
+		if (i <= j ? home <= i || home > j : home <= i && home > j) {
+			t->index[i] = t->index[j];
+			i = j;
+		}
+	}
+	t->index[i] = 0;
+}
+
+/* The index entry of ring slot slot. */
+static uint32_t index_of(const struct tombs *t, uint32_t slot)
+{
+	uint32_t mask = index_mask(t), i = index_home(t, t->ring[slot].hash);
+	while (t->index[i] != slot + 1)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static void index_rebuild(struct tombs *t)
+{
+	memset(t->index, 0, 2 * (size_t)t->cap * sizeof *t->index);
+	for (uint32_t k = 0; k < t->n; k++) {
+		uint32_t s = ring_slot(t, k);
+		if (t->ring[s].queue >= 0)
+			index_put(t, s);
+	}
+}
+
+/* Twice the room (up to TOMB_MAX), the ring laid out from slot 0. */
+static void tombs_grow(struct tombs *t)
+{
+	uint32_t cap = t->cap ? t->cap * 2 : TOMB_MIN;
+	struct tomb *ring = xmalloc((size_t)cap * sizeof *ring);
+	for (uint32_t k = 0; k < t->n; k++)
+		ring[k] = t->ring[ring_slot(t, k)];
+	free(t->ring);
+	free(t->index);
+	t->ring = ring;
+	t->cap = cap;
+	t->head = 0;
+	t->index = xmalloc(2 * (size_t)cap * sizeof *t->index);
+	index_rebuild(t);
+}
+
+/* Drops the oldest slot (a live tombstone or a revived one's hole). */
+static void tombs_pop(struct model *m, struct tombs *t)
+{
+	struct tomb *x = &t->ring[t->head];
+	if (x->queue >= 0) {
+		index_del(t, index_of(t, t->head));
+		m->queues[x->queue].ncalls--;
+	}
+	t->head = (t->head + 1) & (t->cap - 1);
+	t->n--;
+}
+
+bool tombs_fits(const struct call *c)
+{
+	return c->outcome_seen && c->idlen <= TOMB_ID;
+}
+
+void tombs_add(struct model *m, const struct call *c)
+{
+	struct tombs *t = &m->calls.tombs;
+	struct tomb *x;
+	uint32_t slot;
+
+	if (t->n == t->cap) {
+		if (t->cap < TOMB_MAX) {
+			tombs_grow(t);
+		} else {
+			if (t->ring[t->head].queue >= 0)
+				t->evicted++;
+			tombs_pop(m, t);
+		}
+	}
+	slot = ring_slot(t, t->n++);
+	x = &t->ring[slot];
+	x->key_t = c->key_t;
+	x->enter_t = c->enter_t;
+	x->hash = c->hash;
+	x->queue = c->queue;
+	x->flags = (uint8_t)((c->outcome_seen ? TOMB_OUTCOME : 0) | (c->ended ? TOMB_ENDED : 0));
+	x->idlen = (uint8_t)c->idlen;
+	memcpy(x->id, c->callid, c->idlen);
+	m->queues[c->queue].ncalls++;   /* the record's call_free takes its own off */
+	index_put(t, slot);
+}
+
+bool tombs_take(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h,
+                struct tomb *out)
+{
+	struct tombs *t = &m->calls.tombs;
+	uint32_t mask, i;
+
+	if (t->n == 0 || ev->callid_len > TOMB_ID)
+		return false;
+	mask = index_mask(t);
+	for (i = index_home(t, h); t->index[i]; i = (i + 1) & mask) {
+		struct tomb *x = &t->ring[t->index[i] - 1];
+		if (x->hash == h && x->queue == qi && x->idlen == ev->callid_len &&
+		    memcmp(x->id, ev->callid, x->idlen) == 0) {
+			*out = *x;
+			index_del(t, i);
+			m->queues[qi].ncalls--;
+			x->queue = -1;        /* a hole until it reaches the head */
+			return true;
+		}
+	}
+	return false;
+}
+
+void tombs_expire(struct model *m, int64_t edge)
+{
+	struct tombs *t = &m->calls.tombs;
+	while (t->n && (t->ring[t->head].queue < 0 || t->ring[t->head].key_t < edge))
+		tombs_pop(m, t);
+}
+
+void tombs_renumber(struct tombs *t, const int32_t *map)
+{
+	for (uint32_t k = 0; k < t->n; k++) {
+		struct tomb *x = &t->ring[ring_slot(t, k)];
+		if (x->queue < 0)
+			continue;
+		struct qevent key = { .callid_hash = strmap_hash_n(x->id, x->idlen) };
+		x->queue = map[x->queue];
+		x->hash = call_hash(&key, x->queue);
+	}
+	if (t->cap)
+		index_rebuild(t);
+}
+
+void tombs_free(struct tombs *t)
+{
+	free(t->ring);
+	free(t->index);
+	memset(t, 0, sizeof *t);
+}

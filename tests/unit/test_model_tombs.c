@@ -1,0 +1,169 @@
+/* test_model_tombs.c - ended calls kept as compact tombstones: a repeat of an
+ * ended call's line is still a duplicate once the call is a tombstone, the
+ * bound by count (TOMB_MAX, the oldest goes), and queues renumbered under
+ * tombstones. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "model.h"
+#include "model_internal.h"
+#include "queuelog.h"
+
+#define T0 1767254400   /* 2026-01-01 08:00:00 UTC */
+
+struct fixture {
+	struct config cfg;
+	struct model *m;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	setenv("TZ", "UTC", 1);
+	config_defaults(&f->cfg);
+	f->m = model_new(&f->cfg);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	model_free(f->m);
+	config_free(&f->cfg);
+	free(f);
+	return 0;
+}
+
+/* Feeds one queue_log line; returns what model_apply said (-1: not an event). */
+static int feed(struct fixture *f, const char *fmt, ...)
+{
+	char line[512];
+	struct qevent ev;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (queuelog_parse(line, strlen(line), &ev) != QL_EVENT)
+		return -1;
+	return model_apply(f->m, &ev);
+}
+
+static const struct counts *today(struct fixture *f, const char *q)
+{
+	for (size_t i = 0; i < model_queue_count(f->m); i++)
+		if (strcmp(model_queue_name(f->m, i), q) == 0)
+			return model_queue_today(f->m, i);
+	fail_msg("no queue %s", q);
+	return NULL;
+}
+
+/* Every line of an ended call repeated once it is a tombstone: duplicates. */
+static void test_repeats_of_a_tombstone(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(feed(f, "%d|c1|q|NONE|ENTERQUEUE||1|1", T0), 1);
+	assert_int_equal(feed(f, "%d|c1|q|Ann|CONNECT|10|x|1", T0 + 10), 1);
+	assert_int_equal(feed(f, "%d|c1|q|Ann|COMPLETEAGENT|10|50|1", T0 + 60), 1);
+	assert_int_equal(feed(f, "%d|c2|q|NONE|ENTERQUEUE||2|1", T0 + 61), 1);
+	assert_int_equal(feed(f, "%d|c2|q|NONE|ABANDON|1|1|30", T0 + 91), 1);
+	model_advance(f->m, T0 + 600);
+	assert_int_equal(f->m->calls.tombs.n, 2);            /* no full record left */
+	assert_int_equal(f->m->calls.count, 0);
+	assert_int_equal(feed(f, "%d|c1|q|NONE|ENTERQUEUE||1|1", T0), 0);
+	assert_int_equal(feed(f, "%d|c1|q|Ann|CONNECT|10|x|1", T0 + 10), 0);
+	assert_int_equal(feed(f, "%d|c1|q|Ann|COMPLETEAGENT|10|50|1", T0 + 60), 0);
+	assert_int_equal(feed(f, "%d|c2|q|NONE|ABANDON|1|1|30", T0 + 91), 0);
+	assert_int_equal(feed(f, "%d|c2|q|NONE|ENTERQUEUE||2|1", T0 + 61), 0);
+	model_advance(f->m, T0 + 700);                        /* tombstones again */
+	assert_int_equal(feed(f, "%d|c2|q|NONE|ABANDON|1|1|30", T0 + 91), 0);
+	assert_int_equal(model_stats(f->m).duplicates, 6);
+	assert_int_equal(today(f, "q")->offered, 2);
+	assert_int_equal(today(f, "q")->completed, 1);
+	assert_int_equal(today(f, "q")->abandoned, 1);
+	assert_int_equal(model_queue_waiting(f->m, 0), 0);
+	/* the same callid entering again later, or in another queue: a new entry */
+	assert_int_equal(feed(f, "%d|c1|q|NONE|ENTERQUEUE||1|1", T0 + 800), 1);
+	assert_int_equal(feed(f, "%d|c1|other|NONE|ENTERQUEUE||1|1", T0 + 801), 1);
+	assert_int_equal(model_queue_waiting(f->m, 0), 1);
+	/* past TOMBSTONE_S a repeat counts again (as before) */
+	model_advance(f->m, T0 + 700 + TOMBSTONE_S + 10);
+	assert_int_equal(feed(f, "%d|c2|q|NONE|ABANDON|1|1|30", T0 + 700 + TOMBSTONE_S + 10), 1);
+}
+
+/* A long callid stays a full record, and is still known. */
+static void test_long_callid(void **state)
+{
+	struct fixture *f = *state;
+	const char *id = "pbx-east-1.example.com-1767254400.123456";
+	assert_int_equal(feed(f, "%d|%s|q|NONE|ENTERQUEUE||1|1", T0, id), 1);
+	assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|30", T0 + 30, id), 1);
+	model_advance(f->m, T0 + 600);
+	assert_int_equal(f->m->calls.tombs.n, 0);
+	assert_int_equal(f->m->calls.count, 1);
+	assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|30", T0 + 30, id), 0);
+}
+
+/* More ended calls than TOMB_MAX within TOMBSTONE_S: the oldest go first; the
+ * memory stays bounded, a recent repeat is still known. */
+static void test_bound_by_count(void **state)
+{
+	struct fixture *f = *state;
+	unsigned n = TOMB_MAX + 1000;
+	for (unsigned i = 0; i < n; i++) {
+		int64_t t = T0 + i / 32;                      /* 32 calls a second: 69 min */
+		feed(f, "%lld|%u.1|q%u|NONE|ENTERQUEUE||1|1", (long long)t, i, i % 8);
+		feed(f, "%lld|%u.1|q%u|NONE|ABANDON|1|1|0", (long long)t, i, i % 8);
+	}
+	model_advance(f->m, T0 + n / 32 + 2);
+	assert_true(f->m->calls.tombs.n <= TOMB_MAX);
+	assert_true(f->m->calls.tombs.cap <= TOMB_MAX);
+	assert_true(f->m->calls.tombs.evicted >= 1000);
+	assert_true(f->m->calls.count < 64);
+	/* the newest are known ... */
+	assert_int_equal(feed(f, "%lld|%u.1|q%u|NONE|ABANDON|1|1|0", (long long)(T0 + (n - 1) / 32),
+	                      n - 1, (n - 1) % 8), 0);
+	assert_int_equal(feed(f, "%lld|%u.1|q%u|NONE|ABANDON|1|1|0",
+	                      (long long)(T0 + (n - 2000) / 32), n - 2000, (n - 2000) % 8), 0);
+	/* ... the oldest, 132,000 calls back, counts again: the bound's price */
+	assert_int_equal(feed(f, "%lld|0.1|q0|NONE|ABANDON|1|1|0", (long long)T0), 1);
+}
+
+/* A queue forgotten (idle a day) renumbers those after it: their tombstones
+ * are still found. */
+static void test_renumbered_queues(void **state)
+{
+	struct fixture *f = *state;
+	int64_t t1 = T0 + 86000;                      /* the next day, aaa kept by a sweep */
+	assert_int_equal(feed(f, "%d|a1|aaa|NONE|ENTERQUEUE||1|1", T0), 1);
+	assert_int_equal(feed(f, "%d|a1|aaa|NONE|ABANDON|1|1|5", T0 + 5), 1);
+	assert_int_equal(feed(f, "%lld|b1|bbb|NONE|ENTERQUEUE||1|1", (long long)t1), 1);
+	assert_int_equal(feed(f, "%lld|b1|bbb|NONE|ABANDON|1|1|5", (long long)t1 + 5), 1);
+	model_advance(f->m, t1 + 60);
+	assert_int_equal(f->m->calls.tombs.n, 1);
+	assert_int_equal(model_queue_count(f->m), 2);
+	model_advance(f->m, t1 + 3600);                       /* the next sweep: aaa goes */
+	assert_int_equal(model_queue_count(f->m), 1);
+	assert_string_equal(model_queue_name(f->m, 0), "bbb");
+	assert_int_equal(f->m->queues[0].ncalls, 1);           /* its tombstone keeps it */
+	assert_int_equal(feed(f, "%lld|b1|bbb|NONE|ABANDON|1|1|5", (long long)t1 + 5), 0);
+	assert_int_equal(today(f, "bbb")->abandoned, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_repeats_of_a_tombstone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_callid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bound_by_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_renumbered_queues, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,140 @@
+/* test_snapshot_agents_json.c - the "agents" array written by hand
+ * (agent_stats_out.c) is byte for byte what jansson writes
+ * (snapshot_write_json_ref, through agent_stats_json): on a call, paused with
+ * reasons, rung and missed, several queues, names with quotes, controls,
+ * UTF-8 and invalid bytes; with the queues by hand and with contacts in
+ * them (jansson writes the queues, the agents are still spliced in). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "contact.h"
+#include "contacts.h"
+#include "model.h"
+#include "queuelog.h"
+#include "snapshot.h"
+
+#define T0 1767254400
+
+static char *dump(const struct snapshot *s, int (*fn)(const struct snapshot *, FILE *))
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+	assert_int_equal(fn(s, f), 0);
+	fclose(f);
+	return text;
+}
+
+static void same(const struct snapshot *s)
+{
+	char *fast = dump(s, snapshot_write_json), *ref = dump(s, snapshot_write_json_ref);
+	if (strcmp(fast, ref) != 0) {
+		size_t i = 0;
+		while (fast[i] == ref[i])
+			i++;
+		fail_msg("differ at byte %zu:\n fast ...%.80s\n ref  ...%.80s", i,
+		         fast + (i > 20 ? i - 20 : 0), ref + (i > 20 ? i - 20 : 0));
+	}
+	assert_non_null(strstr(fast, "\"agents\":[{\"name\":"));
+	assert_non_null(strstr(fast, "\"pauses\":[{\"reason\":"));
+	free(fast);
+	free(ref);
+}
+
+static void feed(struct model *m, struct contacts *c, const char *fmt, ...)
+{
+	char line[512];
+	struct qevent ev;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (queuelog_parse(line, strlen(line), &ev) != QL_EVENT)
+		return;
+	model_apply(m, &ev);
+	if (c)
+		contacts_on_qevent(c, &ev);
+}
+
+static void check(struct contacts *c)
+{
+	struct config cfg;
+	struct snapshot s;
+	config_defaults(&cfg);
+	struct model *m = model_new(&cfg);
+	const char *agents[] = { "Ann", "Bob \xc3\xa9", "C\"y\\", "D\xff\x01" };
+	const char *queues[] = { "q2", "q10", "caf\xc3\xa9\xff" };
+	for (int a = 0; a < 4; a++)
+		for (int q = 0; q < 3; q++)
+			if ((a + q) % 2 == 0 || a == 0)
+				feed(m, c, "%d|MANAGER|%s|%s|ADDMEMBER|", T0, queues[q], agents[a]);
+	for (int i = 0; i < 40; i++) {
+		const char *q = queues[i % 3], *a = agents[i % 4];
+		feed(m, c, "%d|c%d|%s|NONE|ENTERQUEUE||\"%d\\\xc3\xa9\x01|1", T0 + 10 * i, i, q, i);
+		if (i % 5 == 0) {
+			feed(m, c, "%d|c%d|%s|NONE|ABANDON|1|1|%d", T0 + 10 * i + 3, i, q, i % 9);
+			continue;
+		}
+		feed(m, c, "%d|c%d|%s|%s|RINGNOANSWER|%d", T0 + 10 * i + 2, i, q, a, 1000 + i * 7);
+		feed(m, c, "%d|c%d|%s|%s|CONNECT|%d|c%d.1|2", T0 + 10 * i + 4, i, q, a, i, i);
+		if (i < 36)
+			feed(m, c, "%d|c%d|%s|%s|%s|%d|%d|1", T0 + 10 * i + 9, i, q, a,
+			     i % 3 ? "COMPLETEAGENT" : "COMPLETECALLER", i, 3 + i % 7);
+	}
+	feed(m, c, "%d|NONE|NONE|Ann|PAUSEALL|Lunch \"1\"", T0 + 420);
+	feed(m, c, "%d|NONE|NONE|Ann|UNPAUSEALL|", T0 + 500);
+	feed(m, c, "%d|NONE|NONE|Ann|PAUSEALL|caf\xc3\xa9\xff", T0 + 510);
+	feed(m, c, "%d|NONE|q10|C\"y\\|PAUSE|\x01x", T0 + 515);
+	model_advance(m, T0 + 530);
+	if (c)
+		contacts_advance(c, (int64_t)(T0 + 530) * 1000);
+	memset(&s, 0, sizeof s);
+	snapshot_build(&s, m, &cfg);
+	s.contacts = c;
+	assert_true(s.n_agents >= 4);
+	same(&s);
+	snapshot_free(&s);
+	model_free(m);
+	config_free(&cfg);
+}
+
+static void test_agents_by_hand(void **state)
+{
+	(void)state;
+	check(NULL);
+}
+
+static void test_agents_with_contacts(void **state)
+{
+	struct contacts_conf cc;
+	(void)state;
+	contacts_conf_from(&cc, NULL);
+	struct contacts *c = contacts_new(&cc);
+	struct contact_parser p;
+	struct contact_event e;
+	char line[256];
+	snprintf(line, sizeof line, "{\"ts\":%d,\"event\":\"created\",\"id\":\"T1\","
+	         "\"channel\":\"email\",\"customer\":\"a\",\"queue\":\"q2\"}", T0 + 5);
+	assert_true(contact_parse(&p, line, strlen(line), &e));
+	assert_int_equal(contacts_apply(c, &e), CONTACTS_APPLIED);
+	check(c);
+	assert_true(contacts_any(c));
+	contacts_free(c);
+}
+
+int main(void)
+{
+	setenv("TZ", "UTC", 1);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_agents_by_hand),
+		cmocka_unit_test(test_agents_with_contacts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
