@@ -613,8 +613,10 @@ static void evict_start(struct contacts *c)
 		for (const struct hnode *h = c->contacts.b[at]; h && n < EVICT_SAMPLE; h = h->next)
 			if (!contact_live((const struct contact *)h))
 				sample[n++] = contact_last_ms((const struct contact *)h);
-	if (!n)
+	if (!n) {     /* all live (a million callers waiting): look again later, not per line */
+		c->evict_at = c->contacts.count + c->conf.max_stored / 8;
 		return;
+	}
 	c->evict.old = select_kth(sample, n, n / 4) + 1;
 	c->evict.on = true;
 	c->evict.phase = 0;
