@@ -253,48 +253,24 @@ static void st_sync(struct agent_stats *st, const struct agent *a, int64_t t, in
 
 /* ---- the window ring --------------------------------------------------- */
 
-static size_t ring_slot(const struct astat_ring *r, size_t i)
-{
-	return (r->head + i) & (r->cap - 1);
-}
-
-static void ring_push(struct astat_ring *r, const struct astat_rec *x)
-{
-	size_t i;
-	if (r->len == r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 1024;
-		struct astat_rec *n = xmalloc(ncap * sizeof *n);
-		for (i = 0; i < r->len; i++)
-			n[i] = r->v[ring_slot(r, i)];
-		free(r->v);
-		r->v = n;
-		r->cap = ncap;
-		r->head = 0;
-	}
-	i = r->len++;
-	while (i > 0 && r->v[ring_slot(r, i - 1)].t > x->t) {
-		r->v[ring_slot(r, i)] = r->v[ring_slot(r, i - 1)];
-		i--;
-	}
-	r->v[ring_slot(r, i)] = *x;
-}
-
 void astat_ring_free(struct astat_ring *r)
 {
-	free(r->v);
-	memset(r, 0, sizeof *r);
+	wring_free(&r->r);
 }
 
 /* Takes a record leaving the window out of its agent's window figures. */
-static void window_drop(struct model *m, const struct astat_rec *x)
+static void window_drop(void *ctx, void *rec, int64_t t)
 {
+	struct model *m = ctx;
+	const struct astat_rec *x = rec;
 	struct agent_stats *st;
 	struct agent_queue_figs *qf;
 	struct astat_counts d = rec_delta(x);
-	if (x->agent < 0 || (st = m->agents[x->agent].st) == NULL)
+	(void)t;
+	if (x->agent == 0 || (st = m->agents[x->agent - 1].st) == NULL)
 		return;
 	counts_plus(&st->window, &d, -1);
-	if (x->queue >= 0 && (qf = queue_slot(st, x->queue, false)) != NULL) {
+	if (x->queue > 0 && (qf = queue_slot(st, (int32_t)x->queue - 1, false)) != NULL) {
 		counts_plus(&qf->window, &d, -1);
 		if (counts_zero(&qf->window) && counts_zero(&qf->today))
 			queues_prune(st);
@@ -303,34 +279,24 @@ static void window_drop(struct model *m, const struct astat_rec *x)
 
 void astat_expire(struct model *m)
 {
-	struct astat_ring *r = &m->aring;
-	int64_t edge = m->now - m->cfg->window_s;
-	while (r->len > 0 && r->v[r->head].t <= edge) {
-		window_drop(m, &r->v[r->head]);
-		r->head = ring_slot(r, 1);
-		r->len--;
-	}
+	wring_expire(&m->aring.r, m->now - m->cfg->window_s, window_drop, m);
 }
 
 void astat_back(struct model *m, int64_t edge)
 {
-	struct astat_ring *r = &m->aring;
-	while (r->len > 0) {
-		const struct astat_rec *x = &r->v[ring_slot(r, r->len - 1)];
-		if (x->t <= edge)
-			break;
-		window_drop(m, x);
-		r->len--;
-	}
+	wring_back(&m->aring.r, edge, window_drop, m);
+}
+
+static void renumber_queue(void *ctx, void *rec, int64_t t)
+{
+	struct astat_rec *x = rec;
+	(void)t;
+	x->queue = x->queue > 0 ? (uint32_t)(((const int32_t *)ctx)[x->queue - 1] + 1) : 0;
 }
 
 void astat_renumber_queues(struct model *m, const int32_t *map)
 {
-	struct astat_ring *r = &m->aring;
-	for (size_t i = 0; i < r->len; i++) {
-		struct astat_rec *x = &r->v[ring_slot(r, i)];
-		x->queue = x->queue >= 0 ? map[x->queue] : -1;
-	}
+	wring_each(&m->aring.r, renumber_queue, (void *)map);
 	for (size_t i = 0; i < m->agent_names.count; i++) {
 		struct agent_stats *st = m->agents[i].st;
 		int k = 0;
@@ -345,13 +311,16 @@ void astat_renumber_queues(struct model *m, const int32_t *map)
 	}
 }
 
+static void renumber_agent(void *ctx, void *rec, int64_t t)
+{
+	struct astat_rec *x = rec;
+	(void)t;
+	x->agent = x->agent > 0 ? (uint32_t)(((const int32_t *)ctx)[x->agent - 1] + 1) : 0;
+}
+
 void astat_renumber_agents(struct model *m, const int32_t *map)
 {
-	struct astat_ring *r = &m->aring;
-	for (size_t i = 0; i < r->len; i++) {
-		struct astat_rec *x = &r->v[ring_slot(r, i)];
-		x->agent = x->agent >= 0 ? map[x->agent] : -1;
-	}
+	wring_each(&m->aring.r, renumber_agent, (void *)map);
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -360,24 +329,27 @@ void astat_renumber_agents(struct model *m, const int32_t *map)
 static void count_event(struct model *m, int32_t ai, struct agent_stats *st,
                         const struct qevent *ev, int32_t qi)
 {
-	struct astat_rec x = { .t = ev->time, .agent = ai, .queue = qi, .kind = (uint8_t)ev->kind };
+	struct astat_rec x = { .agent = (uint32_t)ai + 1, .queue = (uint32_t)(qi + 1),
+		.kind = (uint32_t)ev->kind };
 	long v = ev->kind == EV_CONNECT ? ev->hold_s : ev->kind == EV_RINGNOANSWER ? ev->ring_ms
 	       : ev->talk_s;
 	x.value = v > INT32_MAX ? INT32_MAX : (int32_t)v;
-	if (ev->kind == EV_COMPLETE || ev->kind == EV_TRANSFER)
-		x.wrapup = qi >= 0 ? m->queues[qi].conf.wrapup_s : 0;
+	if ((ev->kind == EV_COMPLETE || ev->kind == EV_TRANSFER) && qi >= 0)
+		x.wrapup = (uint32_t)m->queues[qi].conf.wrapup_s;   /* config: 0..3600 */
 	struct astat_counts d = rec_delta(&x);
 	struct agent_queue_figs *qf = qi >= 0 ? queue_slot(st, qi, true) : NULL;
-	if (x.t >= m->day_start && x.t < m->day_end) {
+	if (ev->time >= m->day_start && ev->time < m->day_end) {
 		counts_plus(&st->today, &d, 1);
 		if (qf)
 			counts_plus(&qf->today, &d, 1);
 	}
-	if (x.t > m->now - m->cfg->window_s) {
+	if (ev->time > m->now - m->cfg->window_s) {
 		counts_plus(&st->window, &d, 1);
 		if (qf)
 			counts_plus(&qf->window, &d, 1);
-		ring_push(&m->aring, &x);
+		if (m->aring.r.esz == 0)
+			wring_init(&m->aring.r, sizeof x);
+		wring_add(&m->aring.r, ev->time, &x);
 	}
 	if (qf && counts_zero(&qf->today) && counts_zero(&qf->window))
 		queues_prune(st);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "event.h"
+#include "wring.h"
 
 struct model;
 struct figure;
@@ -111,18 +112,18 @@ size_t model_agents_off(const struct model *m, struct agent_off *out, size_t max
 
 struct agent_stats;
 
-/* One agent event of the window (time order), taken out when it expires. */
+/* One agent event of the window, taken out when it expires: 12 bytes, its
+ * time its second's in the ring (wring.h). */
 struct astat_rec {
-	int64_t t;
-	int32_t agent, queue;
+	uint32_t agent : 20;       /* agent index + 1, 0 forgotten (max_agents <= 1,000,000) */
+	uint32_t wrapup : 12;      /* the queue's wrapup_s (ends; at most 3,600) */
+	uint32_t queue : 20;       /* queue index + 1, 0 none (max_queues <= 1,000,000) */
+	uint32_t kind : 5;         /* enum ev_kind */
 	int32_t value;             /* hold s, talk s or ring ms */
-	int32_t wrapup;            /* the queue's wrapup_s (ends) */
-	uint8_t kind;              /* enum ev_kind */
 };
 
 struct astat_ring {
-	struct astat_rec *v;       /* cap a power of two */
-	size_t head, len, cap;
+	struct wring r;
 };
 
 /* After the model applied ev (queue index qi, -1 for none): the figures of

@@ -171,7 +171,7 @@ void model_free(struct model *m)
 	astat_ring_free(&m->aring);
 	free(m->agents);
 	free(m->queues);
-	free(m->win.ring);
+	tally_window_free(&m->win);
 	strmap_free(&m->queue_names);
 	strmap_free(&m->agent_names);
 	free(m);
@@ -220,8 +220,7 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 	for (size_t i = 0; i < m->agent_names.count; i++)
 		for (int k = 0; k < m->agents[i].nmem; k++)
 			keep[m->agents[i].mem[k].queue] = 1;
-	for (size_t i = 0; i < m->win.len; i++)
-		keep[m->win.ring[tally_slot(&m->win, i)].queue] = 1;
+	tally_window_mark(m, keep);
 	kept = compact_map(keep, n, map);
 	if (kept < n) {
 		for (size_t i = 0; i < n; i++)
@@ -236,10 +235,7 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 		calls_rehash(&m->calls);
 		tombs_renumber(&m->calls.tombs, map);
 		astat_renumber_queues(m, map);
-		for (size_t i = 0; i < m->win.len; i++) {
-			struct tally *x = &m->win.ring[tally_slot(&m->win, i)];
-			x->queue = (uint32_t)map[x->queue];   /* a queue with tallies is kept */
-		}
+		tally_window_renumber(m, map);   /* a queue with tallies is kept */
 		for (size_t i = 0; i < m->agent_names.count; i++) {
 			struct agent *a = &m->agents[i];
 			for (int k = 0; k < a->nmem; k++)

@@ -63,58 +63,75 @@ static void interval_add(struct interval *iv, const struct counts *d)
 	iv->abandoned_within_sl += (int32_t)d->abandoned_within_sl;
 }
 
-/* Takes a tally leaving the window out of its queue's window counts. */
-static void window_drop(struct model *m, const struct tally *x)
+/* ---- the window ------------------------------------------------------- */
+
+static struct wtally wtally_of(const struct tally *x)
 {
-	struct counts d = tally_delta(x);
-	counts_sub(&m->queues[x->queue].window, &d);
+	return (struct wtally){ .queue = x->queue, .kind = x->kind, .within_sl = x->within_sl,
+		.is_short = x->is_short, .abandon_within_sl = x->abandon_within_sl,
+		.value = x->value };
 }
 
-/* ---- the window ------------------------------------------------------- */
+static struct tally tally_of(const struct wtally *w, int64_t t)
+{
+	return (struct tally){ .t = t, .queue = w->queue, .kind = w->kind,
+		.within_sl = w->within_sl, .is_short = w->is_short,
+		.abandon_within_sl = w->abandon_within_sl, .value = w->value };
+}
+
+/* Takes a tally leaving the window out of its queue's window counts. */
+static void window_drop(void *ctx, void *rec, int64_t t)
+{
+	struct model *m = ctx;
+	struct tally x = tally_of(rec, t);
+	struct counts d = tally_delta(&x);
+	counts_sub(&m->queues[x.queue].window, &d);
+}
 
 static void window_push(struct tally_window *w, const struct tally *x)
 {
-	size_t i;
-	if (w->len == w->cap) {
-		size_t ncap = w->cap ? w->cap * 2 : 1024;
-		struct tally *n = xmalloc(ncap * sizeof *n);
-		for (i = 0; i < w->len; i++)
-			n[i] = w->ring[tally_slot(w, i)];
-		free(w->ring);
-		w->ring = n;
-		w->cap = ncap;
-		w->head = 0;
-	}
-	/* insert in time order from the tail */
-	i = w->len++;
-	while (i > 0 && w->ring[tally_slot(w, i - 1)].t > x->t) {
-		w->ring[tally_slot(w, i)] = w->ring[tally_slot(w, i - 1)];
-		i--;
-	}
-	w->ring[tally_slot(w, i)] = *x;
+	struct wtally e = wtally_of(x);
+	if (w->r.esz == 0)
+		wring_init(&w->r, sizeof e);
+	wring_add(&w->r, x->t, &e);
 }
 
 void tally_window_expire(struct model *m)
 {
-	struct tally_window *w = &m->win;
-	int64_t edge = m->now - m->cfg->window_s;
-	while (w->len > 0 && w->ring[w->head].t <= edge) {
-		window_drop(m, &w->ring[w->head]);
-		w->head = tally_slot(w, 1);
-		w->len--;
-	}
+	wring_expire(&m->win.r, m->now - m->cfg->window_s, window_drop, m);
 }
 
 void tally_window_back(struct model *m, int64_t edge)
 {
-	struct tally_window *w = &m->win;
-	while (w->len > 0) {
-		const struct tally *x = &w->ring[tally_slot(w, w->len - 1)];
-		if (x->t <= edge)
-			break;
-		window_drop(m, x);
-		w->len--;
-	}
+	wring_back(&m->win.r, edge, window_drop, m);
+}
+
+static void mark_one(void *ctx, void *rec, int64_t t)
+{
+	(void)t;
+	((uint8_t *)ctx)[((struct wtally *)rec)->queue] = 1;
+}
+
+void tally_window_mark(struct model *m, uint8_t *keep)
+{
+	wring_each(&m->win.r, mark_one, keep);
+}
+
+static void renumber_one(void *ctx, void *rec, int64_t t)
+{
+	struct wtally *x = rec;
+	(void)t;
+	x->queue = (uint32_t)((const int32_t *)ctx)[x->queue];
+}
+
+void tally_window_renumber(struct model *m, const int32_t *map)
+{
+	wring_each(&m->win.r, renumber_one, (void *)map);
+}
+
+void tally_window_free(struct tally_window *w)
+{
+	wring_free(&w->r);
 }
 
 /* ---- tallying ----------------------------------------------------------- */
