@@ -45,8 +45,9 @@ struct agent_stats {
 	int64_t login_s, login_since;
 	int64_t pause_since;
 	char pause_reason[ASTAT_REASON_LEN];
-	struct astat_pause pauses[ASTAT_MAX_REASONS];
-	int npauses;
+	struct astat_pause *pauses;  /* today's by reason: room for cappauses, made as
+	                                paused (most agents of a big centre never are) */
+	int npauses, cappauses;
 	int64_t call_since;          /* the latest call answered (0: none) */
 	int32_t call_queue;
 	char callerid[40];
@@ -123,6 +124,7 @@ void astat_free(struct agent_stats *st)
 	if (st) {
 		free(st->q);
 		free(st->per);
+		free(st->pauses);
 	}
 	free(st);
 }
@@ -135,7 +137,7 @@ static struct agent_queue_figs *queue_slot(struct agent_stats *st, int32_t qi, b
 	if (!add)
 		return NULL;
 	if (st->nq == st->capq) {
-		st->capq = st->capq ? st->capq * 2 : 2;
+		st->capq = st->capq ? st->capq * 2 : 1;   /* most agents work one queue */
 		st->q = xrealloc(st->q, (size_t)st->capq * sizeof *st->q);
 	}
 	memset(&st->q[st->nq], 0, sizeof st->q[st->nq]);
@@ -190,6 +192,18 @@ static void pause_add(struct astat_pause *p, int *n, const char *reason, int64_t
 	p[i].s += s;
 }
 
+/* pause_add into st's pauses, made room for first (up to ASTAT_MAX_REASONS). */
+static void st_pause_add(struct agent_stats *st, const char *reason, int64_t s)
+{
+	if (st->npauses == st->cappauses && st->cappauses < ASTAT_MAX_REASONS) {
+		st->cappauses = st->cappauses ? 2 * st->cappauses : 2;
+		if (st->cappauses > ASTAT_MAX_REASONS)
+			st->cappauses = ASTAT_MAX_REASONS;
+		st->pauses = xrealloc(st->pauses, (size_t)st->cappauses * sizeof *st->pauses);
+	}
+	pause_add(st->pauses, &st->npauses, reason, s);
+}
+
 static bool agent_all_paused(const struct agent *a)
 {
 	if (a->nmem == 0)
@@ -230,8 +244,7 @@ static void st_sync(struct agent_stats *st, const struct agent *a, int64_t t, in
 	char reason[ASTAT_REASON_LEN];
 	snprintf(reason, sizeof reason, "%s", paused && a->reason ? a->reason : "");
 	if (st->pause_since != NONE && (!paused || strcmp(reason, st->pause_reason) != 0)) {
-		pause_add(st->pauses, &st->npauses, st->pause_reason,
-		          period_s(st->pause_since, t, st->day));
+		st_pause_add(st, st->pause_reason, period_s(st->pause_since, t, st->day));
 		period_keep(st, st->pause_since, t, true, st->pause_reason, edge);
 		st->pause_since = NONE;
 	}
@@ -442,7 +455,8 @@ static void read_today(const struct model *m, const struct agent_stats *st,
 		out->today = st->today;
 		out->login_s = st->login_s;
 		out->n_pauses = st->npauses;
-		memcpy(out->pauses, st->pauses, (size_t)st->npauses * sizeof *out->pauses);
+		if (st->npauses)
+			memcpy(out->pauses, st->pauses, (size_t)st->npauses * sizeof *out->pauses);
 	}
 	out->login_s += period_s(st->login_since, now, day);
 	if (st->pause_since != NONE) {

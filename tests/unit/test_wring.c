@@ -2,7 +2,8 @@
  * chunks from a free list. The edge exactly at now - window_s, records out of
  * order, taking out from the tail, the chunks reused in a steady window (no
  * growth), the chunk ring wrapping around; and, through the model, many
- * agents' window figures at the edge. */
+ * agents' window figures at the edge and an agent's pauses by reason (kept
+ * in room made as they come). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -254,6 +255,41 @@ static void test_many_agents_edge(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* Today's pauses by reason, kept as they come (room made for them): ten
+ * reasons, the first seven their own, the last slot "other" for the rest;
+ * one reason again adds to its own slot. */
+static void test_pause_reasons(void **state)
+{
+	struct config cfg;
+	struct model *m;
+	struct agent_queue_figs buf[4];
+	struct agent_figs a;
+	long long t = T0;
+	(void)state;
+	fx_model_open(&cfg, &m, 0);
+	assert_int_equal(fx_feed(m, "%lld|NONE|q|Alex|ADDMEMBER|", t), 1);
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(fx_feed(m, "%lld|NONE|q|Alex|PAUSE|r%d", t += 10, i), 1);
+		assert_int_equal(fx_feed(m, "%lld|NONE|q|Alex|UNPAUSE|", t += 10 * (i + 1)), 1);
+	}
+	assert_int_equal(fx_feed(m, "%lld|NONE|q|Alex|PAUSE|r1", t += 10), 1);
+	assert_int_equal(fx_feed(m, "%lld|NONE|q|Alex|UNPAUSE|", t += 5), 1);
+	model_advance(m, t);
+	assert_int_equal(model_agent_count(m), 1);
+	assert_true(model_agent_figs(m, 0, &a, buf, 4));
+	assert_int_equal(a.n_pauses, ASTAT_MAX_REASONS);
+	for (int i = 0; i < ASTAT_MAX_REASONS - 1; i++) {
+		char want[8];
+		snprintf(want, sizeof want, "r%d", i);
+		assert_string_equal(a.pauses[i].reason, want);
+		assert_int_equal(a.pauses[i].s, 10 * (i + 1) + (i == 1 ? 5 : 0));
+	}
+	assert_string_equal(a.pauses[7].reason, "other");
+	assert_int_equal(a.pauses[7].s, 80 + 90 + 100);
+	assert_int_equal(a.paused_s, 550 + 5);
+	fx_model_close(&cfg, m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_steady_reuse),
 		cmocka_unit_test(test_each),
 		cmocka_unit_test(test_many_agents_edge),
+		cmocka_unit_test(test_pause_reasons),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
