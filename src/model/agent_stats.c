@@ -4,9 +4,9 @@
  *
  * Today's figures belong to the day they were counted in (st->day): the first
  * event of a new day, or a read, finds them stale and starts from zero. The
- * window is one time-ordered ring of records for every agent (as the queues'
- * tallies are): each record is added to its agent's window figures and taken
- * out when it leaves the window. */
+ * window's records are the queues' window records (model_tally.c), which an
+ * agent's CONNECT or end shares with its queue's tally: each is added to its
+ * agent's window figures and taken out when it leaves the window. */
 #include "agent_stats.h"
 #include "model_internal.h"
 
@@ -75,15 +75,16 @@ static int64_t pos(int64_t v)
 	return v > 0 ? v : 0;
 }
 
-/* What one record adds to an agent's counts. */
-static struct astat_counts rec_delta(const struct astat_rec *r)
+/* What one event of kind (value: hold s, talk s or ring ms; wrapup for an
+ * end) adds to an agent's counts. */
+static struct astat_counts rec_delta(enum ev_kind kind, int32_t value, int wrapup)
 {
 	struct astat_counts d = { 0 };
-	switch ((enum ev_kind)r->kind) {
-	case EV_CONNECT: d.answered = 1; d.hold_s = pos(r->value); break;
-	case EV_COMPLETE: d.completed = 1; d.talk_s = pos(r->value); d.wrapup_s = r->wrapup; break;
-	case EV_TRANSFER: d.transferred = 1; d.talk_s = pos(r->value); d.wrapup_s = r->wrapup; break;
-	case EV_RINGNOANSWER: d.rna = 1; d.ring_ms = pos(r->value); break;
+	switch (kind) {
+	case EV_CONNECT: d.answered = 1; d.hold_s = pos(value); break;
+	case EV_COMPLETE: d.completed = 1; d.talk_s = pos(value); d.wrapup_s = wrapup; break;
+	case EV_TRANSFER: d.transferred = 1; d.talk_s = pos(value); d.wrapup_s = wrapup; break;
+	case EV_RINGNOANSWER: d.rna = 1; d.ring_ms = pos(value); break;
 	default: break;
 	}
 	return d;
@@ -264,26 +265,20 @@ static void st_sync(struct agent_stats *st, const struct agent *a, int64_t t, in
 	}
 }
 
-/* ---- the window ring --------------------------------------------------- */
+/* ---- the window ----------------------------------------------------------
+ * The agents' window records are the queues' (model_tally.c, struct wtally):
+ * a CONNECT or an end is one record for both. */
 
-void astat_ring_free(struct astat_ring *r)
+void astat_window_out(struct model *m, int32_t ai, int32_t qi, enum ev_kind kind,
+                      int32_t value, int wrapup)
 {
-	wring_free(&r->r);
-}
-
-/* Takes a record leaving the window out of its agent's window figures. */
-static void window_drop(void *ctx, void *rec, int64_t t)
-{
-	struct model *m = ctx;
-	const struct astat_rec *x = rec;
-	struct agent_stats *st;
+	struct agent_stats *st = m->agents[ai].st;
 	struct agent_queue_figs *qf;
-	struct astat_counts d = rec_delta(x);
-	(void)t;
-	if (x->agent == 0 || (st = m->agents[x->agent - 1].st) == NULL)
+	struct astat_counts d = rec_delta(kind, value, wrapup);
+	if (st == NULL)
 		return;
 	counts_plus(&st->window, &d, -1);
-	if (x->queue > 0 && (qf = queue_slot(st, (int32_t)x->queue - 1, false)) != NULL) {
+	if (qi >= 0 && (qf = queue_slot(st, qi, false)) != NULL) {
 		counts_plus(&qf->window, &d, -1);
 		if (counts_zero(&qf->window) && counts_zero(&qf->today))
 			queues_prune(st);
@@ -292,24 +287,17 @@ static void window_drop(void *ctx, void *rec, int64_t t)
 
 void astat_expire(struct model *m)
 {
-	wring_expire(&m->aring.r, m->now - m->cfg->window_s, window_drop, m);
+	(void)m;                        /* tally_window_expire takes them out */
 }
 
 void astat_back(struct model *m, int64_t edge)
 {
-	wring_back(&m->aring.r, edge, window_drop, m);
-}
-
-static void renumber_queue(void *ctx, void *rec, int64_t t)
-{
-	struct astat_rec *x = rec;
-	(void)t;
-	x->queue = x->queue > 0 ? (uint32_t)(((const int32_t *)ctx)[x->queue - 1] + 1) : 0;
+	(void)m;                        /* tally_window_back takes them out */
+	(void)edge;
 }
 
 void astat_renumber_queues(struct model *m, const int32_t *map)
 {
-	wring_each(&m->aring.r, renumber_queue, (void *)map);
 	for (size_t i = 0; i < m->agent_names.count; i++) {
 		struct agent_stats *st = m->agents[i].st;
 		int k = 0;
@@ -324,16 +312,9 @@ void astat_renumber_queues(struct model *m, const int32_t *map)
 	}
 }
 
-static void renumber_agent(void *ctx, void *rec, int64_t t)
-{
-	struct astat_rec *x = rec;
-	(void)t;
-	x->agent = x->agent > 0 ? (uint32_t)(((const int32_t *)ctx)[x->agent - 1] + 1) : 0;
-}
-
 void astat_renumber_agents(struct model *m, const int32_t *map)
 {
-	wring_each(&m->aring.r, renumber_agent, (void *)map);
+	tally_window_renumber_agents(m, map);
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -342,14 +323,13 @@ void astat_renumber_agents(struct model *m, const int32_t *map)
 static void count_event(struct model *m, int32_t ai, struct agent_stats *st,
                         const struct qevent *ev, int32_t qi)
 {
-	struct astat_rec x = { .agent = (uint32_t)ai + 1, .queue = (uint32_t)(qi + 1),
-		.kind = (uint32_t)ev->kind };
 	long v = ev->kind == EV_CONNECT ? ev->hold_s : ev->kind == EV_RINGNOANSWER ? ev->ring_ms
 	       : ev->talk_s;
-	x.value = v > INT32_MAX ? INT32_MAX : (int32_t)v;
+	int32_t value = v > INT32_MAX ? INT32_MAX : (int32_t)v;
+	int wrapup = 0;
 	if ((ev->kind == EV_COMPLETE || ev->kind == EV_TRANSFER) && qi >= 0)
-		x.wrapup = (uint32_t)m->queues[qi].conf.wrapup_s;   /* config: 0..3600 */
-	struct astat_counts d = rec_delta(&x);
+		wrapup = m->queues[qi].conf.wrapup_s;   /* config: 0..3600 */
+	struct astat_counts d = rec_delta(ev->kind, value, wrapup);
 	struct agent_queue_figs *qf = qi >= 0 ? queue_slot(st, qi, true) : NULL;
 	if (ev->time >= m->day_start && ev->time < m->day_end) {
 		counts_plus(&st->today, &d, 1);
@@ -360,9 +340,7 @@ static void count_event(struct model *m, int32_t ai, struct agent_stats *st,
 		counts_plus(&st->window, &d, 1);
 		if (qf)
 			counts_plus(&qf->window, &d, 1);
-		if (m->aring.r.esz == 0)
-			wring_init(&m->aring.r, sizeof x);
-		wring_add(&m->aring.r, ev->time, &x);
+		tally_window_agent(m, ev->time, qi, ev->kind, value, ai, wrapup);
 	}
 	if (qf && counts_zero(&qf->today) && counts_zero(&qf->window))
 		queues_prune(st);

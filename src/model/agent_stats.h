@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "event.h"
-#include "wring.h"
 
 struct model;
 struct figure;
@@ -112,33 +111,22 @@ size_t model_agents_off(const struct model *m, struct agent_off *out, size_t max
 
 struct agent_stats;
 
-/* One agent event of the window, taken out when it expires: 12 bytes, its
- * time its second's in the ring (wring.h). */
-struct astat_rec {
-	uint32_t agent : 20;       /* agent index + 1, 0 forgotten (max_agents <= 1,000,000) */
-	uint32_t wrapup : 12;      /* the queue's wrapup_s (ends; at most 3,600) */
-	uint32_t queue : 20;       /* queue index + 1, 0 none (max_queues <= 1,000,000) */
-	uint32_t kind : 5;         /* enum ev_kind */
-	int32_t value;             /* hold s, talk s or ring ms */
-};
-
-struct astat_ring {
-	struct wring r;
-};
-
 /* After the model applied ev (queue index qi, -1 for none): the figures of
  * the agent it names follow (counts, pauses, logged-in time, the call). */
 void astat_on_event(struct model *m, const struct qevent *ev, int32_t qi);
-/* Takes out of the window what it no longer covers (model clock - window_s). */
+/* A record of agent ai's event leaves the window (model_tally.c): its
+ * figures lose it. */
+void astat_window_out(struct model *m, int32_t ai, int32_t qi, enum ev_kind kind,
+                      int32_t value, int wrapup);
+/* Nothing: tally_window_expire and tally_window_back take the agents' records
+ * out with the queues' (kept for the model's clock). */
 void astat_expire(struct model *m);
-/* The clock stepped back: takes out of the window what is after edge. */
 void astat_back(struct model *m, int64_t edge);
 /* Queues or agents were renumbered (map[old] = new, -1 gone). Call
  * astat_renumber_agents after the agents moved. */
 void astat_renumber_queues(struct model *m, const int32_t *map);
 void astat_renumber_agents(struct model *m, const int32_t *map);
 void astat_free(struct agent_stats *st);
-void astat_ring_free(struct astat_ring *r);
 
 #endif
 

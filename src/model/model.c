@@ -168,7 +168,6 @@ void model_free(struct model *m)
 		free(m->agents[i].reason);
 		astat_free(m->agents[i].st);
 	}
-	astat_ring_free(&m->aring);
 	free(m->agents);
 	free(m->queues);
 	tally_window_free(&m->win);

@@ -51,8 +51,7 @@ struct model {
 	struct agent *agents;
 	size_t cap_agents;
 	struct calls calls;            /* model_calls.c */
-	struct tally_window win;       /* model_tally.c */
-	struct astat_ring aring;       /* agent_stats.c: the agents' window */
+	struct tally_window win;       /* model_tally.c: the queues' and agents' window */
 	int64_t now, day_start, day_end;
 	int64_t next_sweep;            /* when idle queues and agents are looked for next */
 	int iv_used;                   /* today's intervals holding a tally: 0..iv_used-1 */

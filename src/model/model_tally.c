@@ -67,49 +67,76 @@ static void interval_add(struct interval *iv, const struct counts *d)
 
 static struct wtally wtally_of(const struct tally *x)
 {
-	return (struct wtally){ .queue = x->queue, .kind = x->kind, .within_sl = x->within_sl,
-		.is_short = x->is_short, .abandon_within_sl = x->abandon_within_sl,
-		.value = x->value };
+	return (struct wtally){ .queue = x->queue + 1, .kind = x->kind,
+		.within_sl = x->within_sl, .is_short = x->is_short,
+		.abandon_within_sl = x->abandon_within_sl, .in_queue = 1, .value = x->value };
 }
 
 static struct tally tally_of(const struct wtally *w, int64_t t)
 {
-	return (struct tally){ .t = t, .queue = w->queue, .kind = w->kind,
+	return (struct tally){ .t = t, .queue = w->queue - 1, .kind = w->kind,
 		.within_sl = w->within_sl, .is_short = w->is_short,
 		.abandon_within_sl = w->abandon_within_sl, .value = w->value };
 }
 
-/* Takes a tally leaving the window out of its queue's window counts. */
+/* Takes a record leaving the window out of its queue's and its agent's
+ * window figures. */
 static void window_drop(void *ctx, void *rec, int64_t t)
 {
 	struct model *m = ctx;
-	struct tally x = tally_of(rec, t);
-	struct counts d = tally_delta(&x);
-	counts_sub(&m->queues[x.queue].window, &d);
+	const struct wtally *w = rec;
+	if (w->in_queue) {
+		struct tally x = tally_of(w, t);
+		struct counts d = tally_delta(&x);
+		counts_sub(&m->queues[x.queue].window, &d);
+	}
+	if (w->agent)
+		astat_window_out(m, (int32_t)w->agent - 1, (int32_t)w->queue - 1,
+		                 (enum ev_kind)w->kind, w->value, (int)w->wrapup);
 }
 
-static void window_push(struct tally_window *w, const struct tally *x)
+static struct wtally *window_push(struct tally_window *w, int64_t t, const struct wtally *x)
 {
-	struct wtally e = wtally_of(x);
 	if (w->r.esz == 0)
-		wring_init(&w->r, sizeof e);
-	wring_add(&w->r, x->t, &e);
+		wring_init(&w->r, sizeof *x);
+	return wring_add(&w->r, t, x);
+}
+
+void tally_window_agent(struct model *m, int64_t t, int32_t qi, enum ev_kind kind,
+                        int32_t value, int32_t ai, int wrapup)
+{
+	struct tally_window *w = &m->win;
+	struct wtally *x = w->last;
+	w->last = NULL;
+	if (x && w->last_t == t && x->agent == 0 && x->kind == (uint32_t)kind &&
+	    x->queue == (uint32_t)(qi + 1) && x->value == value) {
+		x->agent = (uint32_t)ai + 1;
+		x->wrapup = (uint32_t)wrapup;
+		return;
+	}
+	struct wtally e = { .queue = (uint32_t)(qi + 1), .kind = (uint32_t)kind,
+		.agent = (uint32_t)ai + 1, .wrapup = (uint32_t)wrapup, .value = value };
+	window_push(w, t, &e);
 }
 
 void tally_window_expire(struct model *m)
 {
+	m->win.last = NULL;
 	wring_expire(&m->win.r, m->now - m->cfg->window_s, window_drop, m);
 }
 
 void tally_window_back(struct model *m, int64_t edge)
 {
+	m->win.last = NULL;
 	wring_back(&m->win.r, edge, window_drop, m);
 }
 
 static void mark_one(void *ctx, void *rec, int64_t t)
 {
+	const struct wtally *x = rec;
 	(void)t;
-	((uint8_t *)ctx)[((struct wtally *)rec)->queue] = 1;
+	if (x->in_queue)
+		((uint8_t *)ctx)[x->queue - 1] = 1;
 }
 
 void tally_window_mark(struct model *m, uint8_t *keep)
@@ -117,21 +144,38 @@ void tally_window_mark(struct model *m, uint8_t *keep)
 	wring_each(&m->win.r, mark_one, keep);
 }
 
-static void renumber_one(void *ctx, void *rec, int64_t t)
+static void renumber_queue(void *ctx, void *rec, int64_t t)
 {
 	struct wtally *x = rec;
 	(void)t;
-	x->queue = (uint32_t)((const int32_t *)ctx)[x->queue];
+	if (x->queue)
+		x->queue = (uint32_t)(((const int32_t *)ctx)[x->queue - 1] + 1);
 }
 
 void tally_window_renumber(struct model *m, const int32_t *map)
 {
-	wring_each(&m->win.r, renumber_one, (void *)map);
+	m->win.last = NULL;
+	wring_each(&m->win.r, renumber_queue, (void *)map);
+}
+
+static void renumber_agent(void *ctx, void *rec, int64_t t)
+{
+	struct wtally *x = rec;
+	(void)t;
+	if (x->agent)
+		x->agent = (uint32_t)(((const int32_t *)ctx)[x->agent - 1] + 1);
+}
+
+void tally_window_renumber_agents(struct model *m, const int32_t *map)
+{
+	m->win.last = NULL;
+	wring_each(&m->win.r, renumber_agent, (void *)map);
 }
 
 void tally_window_free(struct tally_window *w)
 {
 	wring_free(&w->r);
+	w->last = NULL;
 }
 
 /* ---- tallying ----------------------------------------------------------- */
@@ -140,6 +184,7 @@ static void tally(struct model *m, const struct tally *x)
 {
 	struct queue *q = &m->queues[x->queue];
 	struct counts d = tally_delta(x);
+	m->win.last = NULL;
 	if (x->t >= m->day_start && x->t < m->day_end) {
 		counts_add(&q->today, &d);
 		int slot = (int)((x->t - m->day_start) / MODEL_INTERVAL_S);
@@ -152,8 +197,10 @@ static void tally(struct model *m, const struct tally *x)
 		m->stats.late_outcomes++;
 	}
 	if (x->t > m->now - m->cfg->window_s) {
+		struct wtally e = wtally_of(x);
 		counts_add(&q->window, &d);
-		window_push(&m->win, x);
+		m->win.last = window_push(&m->win, x->t, &e);
+		m->win.last_t = x->t;
 	}
 }
 

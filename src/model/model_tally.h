@@ -3,8 +3,9 @@
  *
  * Each outcome or end is one small record (struct tally), counted into
  * today's counts and interval when it falls in today, and into the window,
- * where it waits, 8 bytes in a time-ordered chunked ring grouped by second
- * (wring.h), until it expires and is taken out. */
+ * where it waits, 12 bytes in a time-ordered chunked ring grouped by second
+ * (wring.h), until it expires and is taken out. The agents' window figures
+ * share that ring (struct wtally). */
 #ifndef CCBOARD_MODEL_TALLY_H
 #define CCBOARD_MODEL_TALLY_H
 
@@ -29,19 +30,29 @@ struct tally {
 _Static_assert(EV_KIND_COUNT <= 32, "struct tally's kind has 5 bits");
 _Static_assert(sizeof(struct tally) == 16, "struct tally is 16 bytes");
 
-/* A tally as the window keeps it (its time is its second's, wring.h): 8
- * bytes, a million of them in a 15-minute window at 2,000 lines/s. */
+/* A record of the window (its time is its second's, wring.h): a queue's
+ * tally, and the agent that answered or ended that call when it counts the
+ * same event in its own window figures (agent_stats.c), or an agent's event
+ * alone (a missed ring). 12 bytes; a CONNECT or an end is one record for the
+ * queue and the agent both: a million of them in 15 minutes at 2,000 lines/s. */
 struct wtally {
-	uint32_t queue : 20;           /* max_queues is at most 1,000,000 < 2^20 */
+	uint32_t queue : 20;           /* queue index + 1, 0 none (max_queues <= 1,000,000) */
 	uint32_t kind : 5;             /* enum ev_kind */
 	uint32_t within_sl : 1, is_short : 1, abandon_within_sl : 1;
-	int32_t value;
+	uint32_t in_queue : 1;         /* counted in its queue's window (a tally) */
+	uint32_t agent : 20;           /* agent index + 1 counting it, 0 none (max_agents <=
+	                                  1,000,000) */
+	uint32_t wrapup : 12;          /* the queue's wrapup_s then, for an end (at most 3,600) */
+	int32_t value;                 /* hold, wait or talk s, ring ms; -1 unknown */
 };
-_Static_assert(sizeof(struct wtally) == 8, "struct wtally is 8 bytes");
+_Static_assert(sizeof(struct wtally) == 12, "struct wtally is 12 bytes");
 
-/* The window's tallies, in time order (a field of struct model). */
+/* The window's records, in time order (a field of struct model). */
 struct tally_window {
 	struct wring r;
+	struct wtally *last;           /* the latest tally's record, until the window next
+	                                  changes: its agent's event may share it */
+	int64_t last_t;
 };
 
 /* The tally of an outcome or end of kind at time t in queue qi, its value
@@ -67,10 +78,21 @@ void tally_window_expire(struct model *m);
 /* The clock stepped back: takes out of the window the tallies after edge. */
 void tally_window_back(struct model *m, int64_t edge);
 
+/* Counts in the window agent ai's event of kind (value; wrapup for an end)
+ * of queue qi (-1 none) at t: on the latest tally's record when that is the
+ * same event, or a record of its own. The agent's figures leave the window
+ * with it (astat_window_out). */
+void tally_window_agent(struct model *m, int64_t t, int32_t qi, enum ev_kind kind,
+                        int32_t value, int32_t ai, int wrapup);
+
+/* Agents renumbered (map[old] = new, -1 forgotten). */
+void tally_window_renumber_agents(struct model *m, const int32_t *map);
+
 /* Sets keep[q] for every queue q with a tally in the window. */
 void tally_window_mark(struct model *m, uint8_t *keep);
 
-/* Queues renumbered (map[old] = new; a queue with tallies is kept). */
+/* Queues renumbered (map[old] = new; a queue with tallies is kept, an agent's
+ * record of a forgotten queue keeps none). */
 void tally_window_renumber(struct model *m, const int32_t *map);
 
 void tally_window_free(struct tally_window *w);

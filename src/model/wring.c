@@ -100,12 +100,12 @@ static void rec_pop_back(struct wring *r)
 }
 
 /* Puts rec at place pos (<= len), moving the later records up one place. */
-static void rec_insert(struct wring *r, size_t pos, const void *rec)
+static void *rec_insert(struct wring *r, size_t pos, const void *rec)
 {
 	rec_grow(r);
 	for (size_t i = r->len - 1; i > pos; i--)
 		memcpy(wring_at(r, i), wring_at(r, i - 1), r->esz);
-	memcpy(wring_at(r, pos), rec, r->esz);
+	return memcpy(wring_at(r, pos), rec, r->esz);
 }
 
 /* ---- seconds ----------------------------------------------------------- */
@@ -134,15 +134,14 @@ static void sec_insert(struct wring *r, size_t i, int64_t t)
 	*sec_at(r, i) = (struct wring_sec){ .t = t, .n = 0 };
 }
 
-void wring_add(struct wring *r, int64_t t, const void *rec)
+void *wring_add(struct wring *r, int64_t t, const void *rec)
 {
 	struct wring_sec *s = r->slen ? sec_at(r, r->slen - 1) : NULL;
 	size_t pos = r->len, j = r->slen;
 
 	if (s && t == s->t && s->n < UINT32_MAX) {   /* the usual case: now's second */
 		s->n++;
-		memcpy(rec_grow(r), rec, r->esz);
-		return;
+		return memcpy(rec_grow(r), rec, r->esz);
 	}
 	/* find the last second at or before t, from the tail (logs are nearly in order) */
 	while (j > 0 && sec_at(r, j - 1)->t > t) {
@@ -153,9 +152,8 @@ void wring_add(struct wring *r, int64_t t, const void *rec)
 		sec_insert(r, j++, t);
 	sec_at(r, j - 1)->n++;
 	if (pos == r->len)
-		memcpy(rec_grow(r), rec, r->esz);
-	else
-		rec_insert(r, pos, rec);
+		return memcpy(rec_grow(r), rec, r->esz);
+	return rec_insert(r, pos, rec);
 }
 
 void wring_expire(struct wring *r, int64_t edge, wring_fn *fn, void *ctx)

@@ -45,8 +45,8 @@ typedef void wring_fn(void *ctx, void *rec, int64_t t);
 void wring_init(struct wring *r, size_t esz);
 
 /* Puts rec (esz bytes) at time t: after the records of second t and before
- * later ones. */
-void wring_add(struct wring *r, int64_t t, const void *rec);
+ * later ones. Returns where it is (valid until the window next changes). */
+void *wring_add(struct wring *r, int64_t t, const void *rec);
 
 /* Takes out, oldest first, the records at or before edge, calling fn on each. */
 void wring_expire(struct wring *r, int64_t edge, wring_fn *fn, void *ctx);

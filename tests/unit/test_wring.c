@@ -17,6 +17,7 @@
 #include "config.h"
 #include "fixture_model.h"
 #include "model.h"
+#include "model_internal.h"
 #include "wring.h"
 
 #define T0 1767254400   /* 2026-01-01 08:00:00 UTC */
@@ -255,6 +256,70 @@ static void test_many_agents_edge(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* An agent's CONNECT or end shares its queue's tally record; a missed ring is
+ * a record of its own; both leave the queue's and the agent's window figures
+ * together, exactly at the edge. */
+static void test_shared_records(void **state)
+{
+	struct config cfg;
+	struct model *m;
+	struct agent_queue_figs buf[4];
+	int rna = 0;
+	(void)state;
+	fx_model_open(&cfg, &m, 5);
+	cfg.window_s = 900;
+	for (int i = 0; i < 100; i++) {
+		long long t = T0 + i;
+		assert_int_equal(fx_feed(m, "%lld|c%d|q%d|NONE|ENTERQUEUE||0555|1", t, i, i % 3), 1);
+		if (i % 4 == 0) {
+			assert_int_equal(fx_feed(m, "%lld|c%d|q%d|a%d|RINGNOANSWER|15000", t, i,
+			                         i % 3, (i + 1) % 10), 1);
+			rna++;
+		}
+		assert_int_equal(fx_feed(m, "%lld|c%d|q%d|a%d|CONNECT|%d|c%d.1|0", t, i, i % 3,
+		                         i % 10, i % 4, i), 1);
+		/* the same line again: a duplicate, counted nowhere */
+		assert_int_equal(fx_feed(m, "%lld|c%d|q%d|a%d|CONNECT|%d|c%d.1|0", t, i, i % 3,
+		                         i % 10, i % 4, i), 0);
+		assert_int_equal(fx_feed(m, "%lld|c%d|q%d|a%d|COMPLETEAGENT|%d|%d|1", t, i, i % 3,
+		                         i % 10, i % 4, 20 + i), 1);
+	}
+	assert_int_equal(m->win.r.len, 200 + rna);     /* one record for queue and agent */
+	for (int k = 0; k <= 2; k++) {
+		int64_t now = T0 + 899 + 50 * k;       /* edges T0 - 1, T0 + 49, T0 + 99 */
+		int64_t edge = now - 900;
+		long q_answered = 0, q_talk = 0, a_answered = 0, a_talk = 0, a_rna = 0, a_wrap = 0;
+		long want_n = 0, want_talk = 0, want_rna = 0;
+		model_advance(m, now);
+		for (size_t qi = 0; qi < model_queue_count(m); qi++) {
+			q_answered += (long)model_queue_window(m, qi)->answered;
+			q_talk += (long)model_queue_window(m, qi)->talk_s;
+		}
+		for (size_t ai = 0; ai < model_agent_count(m); ai++) {
+			struct agent_figs a;
+			assert_true(model_agent_figs(m, ai, &a, buf, 4));
+			a_answered += (long)a.window.answered;
+			a_talk += (long)a.window.talk_s;
+			a_rna += (long)a.window.rna;
+			a_wrap += (long)a.window.wrapup_s;
+		}
+		for (int i = 0; i < 100; i++)
+			if (T0 + i > edge) {
+				want_n++;
+				want_talk += 20 + i;
+				want_rna += i % 4 == 0;
+			}
+		assert_int_equal(q_answered, want_n);
+		assert_int_equal(a_answered, want_n);
+		assert_int_equal(q_talk, want_talk);
+		assert_int_equal(a_talk, want_talk);
+		assert_int_equal(a_wrap, 5 * want_n);
+		assert_int_equal(a_rna, want_rna);
+		assert_int_equal(m->win.r.len, 2 * want_n + want_rna);
+	}
+	fx_model_close(&cfg, m);
+}
+
 /* Today's pauses by reason, kept as they come (room made for them): ten
  * reasons, the first seven their own, the last slot "other" for the rest;
  * one reason again adds to its own slot. */
@@ -299,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_steady_reuse),
 		cmocka_unit_test(test_each),
 		cmocka_unit_test(test_many_agents_edge),
+		cmocka_unit_test(test_shared_records),
 		cmocka_unit_test(test_pause_reasons),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
