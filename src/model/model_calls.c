@@ -123,7 +123,7 @@ static void call_free(struct model *m, struct call *c)
 struct call *calls_lookup(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h)
 {
 	struct call *c = call_find(&m->calls, ev, qi, h);
-	struct tomb t;
+	struct tomb_call t;
 
 	if (c || !tombs_take(m, ev, qi, h, &t))
 		return c;
@@ -169,7 +169,8 @@ static void convert_some(struct model *m, int n)
 {
 	struct calls *r = &m->calls;
 	struct call *c;
-	while (n-- > 0 && (c = r->done.head) != NULL && c->key_t < m->now && tombs_fits(c)) {
+	while (n-- > 0 && (c = r->done.head) != NULL && c->key_t < m->now &&
+	       tombs_fits(&r->tombs, c)) {
 		tombs_add(m, c);
 		list_unlink(&r->done, c);
 		call_free(m, c);
@@ -221,7 +222,7 @@ void calls_drop_stale(struct model *m)
 	/* not in the middle of an event: no caller holds a record */
 	for (struct call *c = r->done.head, *next; c && c->key_t < m->now; c = next) {
 		next = c->next;
-		if (tombs_fits(c)) {
+		if (tombs_fits(&r->tombs, c)) {
 			tombs_add(m, c);
 			list_unlink(&r->done, c);
 			call_free(m, c);

@@ -8,6 +8,70 @@
 
 #define TOMB_MIN 1024u
 
+/* ---- callids inline ----------------------------------------------------- */
+
+static const char unpack_ch[16] = { 0, '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
+                                    '.', '-', '_', ':', '@' };
+
+/* The 4-bit code of c (1..15), 0 when it has none. */
+static int pack_code(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0' + 1;
+	switch (c) {
+	case '.': return 11;
+	case '-': return 12;
+	case '_': return 13;
+	case ':': return 14;
+	case '@': return 15;
+	default: return 0;
+	}
+}
+
+/* The inline form of callid id (len bytes) into out (TOMB_IDB bytes, the
+ * rest zero): as it is up to TOMB_IDB bytes, packed two characters a byte up
+ * to twice that; one form for each callid, so that equal ids have equal
+ * forms. False when it has none. */
+static bool id_inline(const char *id, size_t len, char *out)
+{
+	memset(out, 0, TOMB_IDB);
+	if (len <= TOMB_IDB) {
+		memcpy(out, id, len);
+		return true;
+	}
+	if (len > 2 * TOMB_IDB)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		int k = pack_code(id[i]);
+		if (k == 0)
+			return false;
+		out[i / 2] = (char)(out[i / 2] | (i % 2 ? k << 4 : k));
+	}
+	return true;
+}
+
+/* The callid of x (NUL-terminated) into buf (2 * TOMB_IDB + 1 bytes). */
+static void id_of(const struct tomb *x, char *buf)
+{
+	if (x->idlen <= TOMB_IDB) {
+		memcpy(buf, x->id, x->idlen);
+	} else {
+		for (size_t i = 0; i < x->idlen; i++) {
+			unsigned char b = (unsigned char)x->id[i / 2];
+			buf[i] = unpack_ch[i % 2 ? b >> 4 : b & 15];
+		}
+	}
+	buf[x->idlen] = '\0';
+}
+
+/* Whether v fits an int32 offset (INT32_MIN is kept for "not seen"). */
+static bool fits32(int64_t v)
+{
+	return v > INT32_MIN && v <= INT32_MAX;
+}
+
+/* ---- the ring and its index --------------------------------------------- */
+
 static uint32_t ring_slot(const struct tombs *t, uint32_t k)
 {
 	return (t->head + k) & (t->cap - 1);
@@ -104,9 +168,12 @@ static void tombs_pop(struct model *m, struct tombs *t)
 	t->n--;
 }
 
-bool tombs_fits(const struct call *c)
+bool tombs_fits(const struct tombs *t, const struct call *c)
 {
-	return c->outcome_seen && c->idlen <= TOMB_ID;
+	char id[TOMB_IDB];
+	return c->outcome_seen && id_inline(c->callid, c->idlen, id) &&
+	       (t->n == 0 || fits32(c->key_t - t->base)) &&
+	       (c->enter_t == INT64_MIN || fits32(c->key_t - c->enter_t));
 }
 
 void tombs_add(struct model *m, const struct call *c)
@@ -124,33 +191,38 @@ void tombs_add(struct model *m, const struct call *c)
 			tombs_pop(m, t);
 		}
 	}
+	if (t->n == 0)
+		t->base = c->key_t;
 	slot = ring_slot(t, t->n++);
 	x = &t->ring[slot];
-	x->key_t = c->key_t;
-	x->enter_t = c->enter_t;
+	x->key_off = (int32_t)(c->key_t - t->base);
+	x->enter_d = c->enter_t == INT64_MIN ? INT32_MIN : (int32_t)(c->key_t - c->enter_t);
 	x->hash = c->hash;
 	x->queue = c->queue;
 	x->flags = (uint8_t)((c->outcome_seen ? TOMB_OUTCOME : 0) | (c->ended ? TOMB_ENDED : 0));
 	x->idlen = (uint8_t)c->idlen;
-	memcpy(x->id, c->callid, c->idlen);
+	id_inline(c->callid, c->idlen, x->id);   /* tombs_fits: it has a form */
 	m->queues[c->queue].ncalls++;   /* the record's call_free takes its own off */
 	index_put(t, slot);
 }
 
 bool tombs_take(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h,
-                struct tomb *out)
+                struct tomb_call *out)
 {
 	struct tombs *t = &m->calls.tombs;
 	uint32_t mask, i;
+	char id[TOMB_IDB];
 
-	if (t->n == 0 || ev->callid_len > TOMB_ID)
+	if (t->n == 0 || !id_inline(ev->callid, ev->callid_len, id))
 		return false;
 	mask = index_mask(t);
 	for (i = index_home(t, h); t->index[i]; i = (i + 1) & mask) {
 		struct tomb *x = &t->ring[t->index[i] - 1];
 		if (x->hash == h && x->queue == qi && x->idlen == ev->callid_len &&
-		    memcmp(x->id, ev->callid, x->idlen) == 0) {
-			*out = *x;
+		    memcmp(x->id, id, TOMB_IDB) == 0) {
+			out->key_t = t->base + x->key_off;
+			out->enter_t = x->enter_d == INT32_MIN ? INT64_MIN : out->key_t - x->enter_d;
+			out->flags = x->flags;
 			index_del(t, i);
 			m->queues[qi].ncalls--;
 			x->queue = -1;        /* a hole until it reaches the head */
@@ -163,7 +235,7 @@ bool tombs_take(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h
 void tombs_expire(struct model *m, int64_t edge)
 {
 	struct tombs *t = &m->calls.tombs;
-	while (t->n && (t->ring[t->head].queue < 0 || t->ring[t->head].key_t < edge))
+	while (t->n && (t->ring[t->head].queue < 0 || t->base + t->ring[t->head].key_off < edge))
 		tombs_pop(m, t);
 }
 
@@ -173,7 +245,9 @@ void tombs_renumber(struct tombs *t, const int32_t *map)
 		struct tomb *x = &t->ring[ring_slot(t, k)];
 		if (x->queue < 0)
 			continue;
-		struct qevent key = { .callid_hash = strmap_hash_n(x->id, x->idlen) };
+		char id[2 * TOMB_IDB + 1];
+		id_of(x, id);
+		struct qevent key = { .callid_hash = strmap_hash_n(id, x->idlen) };
 		x->queue = map[x->queue];
 		x->hash = call_hash(&key, x->queue);
 	}

@@ -1,14 +1,19 @@
 /* model_tombs.h - ended calls remembered compactly (internal to model*.c).
  *
  * A call that has ended (its outcome seen) stays a full record (model_calls.h)
- * only until the clock next moves; then it becomes a tombstone here: 48 bytes
- * (its key, times and two flags) instead of a record of about 200, in a ring
- * kept in end-time order with an open-addressing index. A line naming it
- * again brings the full record back (calls_lookup), so a duplicate is known
- * exactly as before.
+ * only until the clock next moves; then it becomes a tombstone here: 32 bytes
+ * (its key, times as 32-bit offsets, two flags) instead of a record of about
+ * 180, in a ring kept in end-time order with an open-addressing index. A line
+ * naming it again brings the full record back (calls_lookup), so a duplicate
+ * is known exactly as before.
+ *
+ * The callid is kept inline: up to TOMB_IDB bytes as they are, or, longer, up
+ * to twice that packed at 4 bits a character when it is made of digits and
+ * ".-_:@" only (Asterisk's "1767254400.1775376" is 18 of them); any other
+ * stays a full record.
  *
  * Bound: TOMBSTONE_S (two hours) and TOMB_MAX entries, whichever is reached
- * first; past the count the oldest goes. 131,072 ended calls take 6 MB + 1 MB
+ * first; past the count the oldest goes. 131,072 ended calls take 4 MB + 1 MB
  * of index: the whole two hours up to ~18 calls/s (a centre of a few hundred
  * agents), about three minutes at 2,000 lines/s (1,000 queues, 10,000
  * agents: ~700 calls/s, where two hours of even 16-byte entries would be
@@ -24,31 +29,40 @@
 #define TOMB_MAX 131072u       /* ended calls remembered at most (a power of two) */
 #define TOMB_OUTCOME 1         /* struct tomb's flags */
 #define TOMB_ENDED 2
-#define TOMB_ID 22             /* callid bytes kept inline; a longer one stays a full record */
+#define TOMB_IDB 14            /* callid bytes inline: 14 as they are, 28 packed */
 
 struct model;
 struct call;
 struct qevent;
 
 struct tomb {
-	int64_t key_t;                 /* when it ended (the done list's time) */
-	int64_t enter_t;               /* its ENTERQUEUE time, INT64_MIN: not seen */
+	int32_t key_off;               /* when it ended (the done list's time) - tombs.base */
+	int32_t enter_d;               /* when it ended - its ENTERQUEUE time; INT32_MIN not seen */
 	uint32_t hash;                 /* call_hash */
 	int32_t queue;                 /* -1: a slot whose call came back to life */
 	uint8_t flags;                 /* TOMB_OUTCOME, TOMB_ENDED */
-	uint8_t idlen;
-	char id[TOMB_ID];              /* the callid, not NUL-terminated */
+	uint8_t idlen;                 /* the callid's length (packed past TOMB_IDB) */
+	char id[TOMB_IDB];             /* the callid, not NUL-terminated, or packed */
 };
+_Static_assert(sizeof(struct tomb) == 32, "struct tomb is 32 bytes");
 
 struct tombs {
 	struct tomb *ring;             /* cap slots (a power of two), n used from head */
 	uint32_t cap, head, n;
 	uint32_t *index;               /* 2 * cap entries: ring slot + 1, 0 empty */
+	int64_t base;                  /* the time key_off counts from */
 	uint64_t evicted;              /* removed by TOMB_MAX before TOMBSTONE_S */
 };
 
-/* Whether record c can become a tombstone (ended, a short enough callid). */
-bool tombs_fits(const struct call *c);
+/* What a tombstone taken out remembered of its call. */
+struct tomb_call {
+	int64_t key_t, enter_t;        /* enter_t INT64_MIN: not seen */
+	uint8_t flags;
+};
+
+/* Whether record c can become a tombstone of t (ended, its callid and times
+ * fit). */
+bool tombs_fits(const struct tombs *t, const struct call *c);
 
 /* Remembers ended record c (the caller frees it); the oldest goes past TOMB_MAX. */
 void tombs_add(struct model *m, const struct call *c);
@@ -56,7 +70,7 @@ void tombs_add(struct model *m, const struct call *c);
 /* Takes out the tombstone of (ev's callid, queue qi) whose call_hash is h into
  * *out; false if there is none. */
 bool tombs_take(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h,
-                struct tomb *out);
+                struct tomb_call *out);
 
 /* Forgets tombstones that ended before edge. */
 void tombs_expire(struct model *m, int64_t edge);

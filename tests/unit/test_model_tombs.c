@@ -111,6 +111,35 @@ static void test_long_callid(void **state)
 	assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|30", T0 + 30, id), 0);
 }
 
+/* Callids past TOMB_IDB bytes made of digits and ".-_:@" are kept packed:
+ * still tombstones, each known as itself (ids one character apart, of odd and
+ * even lengths); one with other characters stays a full record. */
+static void test_packed_callids(void **state)
+{
+	struct fixture *f = *state;
+	static const char *ids[] = { "1767254400.1775376", "1767254400.1775377",
+	                             "1767254400.177537", "1767254400.177538",
+	                             "2026-01-01_08:00@1", "1767254400.12345678901234567" };
+	const size_t n = sizeof ids / sizeof *ids;
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(feed(f, "%d|%s|q|NONE|ENTERQUEUE||1|1", T0, ids[i]), 1);
+		assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|%d", T0 + 30, ids[i], (int)i), 1);
+	}
+	assert_int_equal(feed(f, "%d|pbx1-1767254400.1|q|NONE|ENTERQUEUE||1|1", T0), 1);
+	assert_int_equal(feed(f, "%d|pbx1-1767254400.1|q|NONE|ABANDON|1|1|5", T0 + 30), 1);
+	model_advance(f->m, T0 + 600);
+	assert_int_equal(f->m->calls.tombs.n, n);
+	assert_int_equal(f->m->calls.count, 1);              /* pbx1-...: a full record */
+	/* a near miss is a new call, each repeat a duplicate */
+	assert_int_equal(feed(f, "%d|1767254400.1775378|q|NONE|ENTERQUEUE||1|1", T0 + 40), 1);
+	assert_int_equal(feed(f, "%d|1767254400.17753|q|NONE|ENTERQUEUE||1|1", T0 + 40), 1);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|%d", T0 + 30, ids[i], (int)i), 0);
+	assert_int_equal(feed(f, "%d|pbx1-1767254400.1|q|NONE|ABANDON|1|1|5", T0 + 30), 0);
+	assert_int_equal(today(f, "q")->abandoned, (int)n + 1);
+	assert_int_equal(model_queue_waiting(f->m, 0), 2);
+}
+
 /* More ended calls than TOMB_MAX within TOMBSTONE_S: the oldest go first; the
  * memory stays bounded, a recent repeat is still known. */
 static void test_bound_by_count(void **state)
@@ -157,6 +186,24 @@ static void test_renumbered_queues(void **state)
 	assert_int_equal(today(f, "bbb")->abandoned, 1);
 }
 
+/* The same with a packed callid: its hash is made again from the unpacked id. */
+static void test_renumbered_packed(void **state)
+{
+	struct fixture *f = *state;
+	int64_t t1 = T0 + 86000;
+	const char *id = "1767340400.1234567";
+	assert_int_equal(feed(f, "%d|a1|aaa|NONE|ENTERQUEUE||1|1", T0), 1);
+	assert_int_equal(feed(f, "%d|a1|aaa|NONE|ABANDON|1|1|5", T0 + 5), 1);
+	assert_int_equal(feed(f, "%lld|%s|bbb|NONE|ENTERQUEUE||1|1", (long long)t1, id), 1);
+	assert_int_equal(feed(f, "%lld|%s|bbb|NONE|ABANDON|1|1|5", (long long)t1 + 5, id), 1);
+	model_advance(f->m, t1 + 3600);                       /* aaa goes, bbb renumbered */
+	assert_int_equal(model_queue_count(f->m), 1);
+	assert_int_equal(f->m->calls.tombs.n, 1);
+	assert_int_equal(feed(f, "%lld|%s|bbb|NONE|ABANDON|1|1|5", (long long)t1 + 5, id), 0);
+	assert_int_equal(feed(f, "%lld|%s|bbb|NONE|ENTERQUEUE||1|1", (long long)t1, id), 0);
+	assert_int_equal(today(f, "bbb")->abandoned, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +211,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_long_callid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bound_by_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_renumbered_queues, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_packed_callids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_renumbered_packed, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
