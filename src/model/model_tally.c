@@ -81,10 +81,8 @@ static struct tally tally_of(const struct wtally *w, int64_t t)
 
 /* Takes a record leaving the window out of its queue's and its agent's
  * window figures. */
-static void window_drop(void *ctx, void *rec, int64_t t)
+static void window_drop(struct model *m, const struct wtally *w, int64_t t)
 {
-	struct model *m = ctx;
-	const struct wtally *w = rec;
 	if (w->in_queue) {
 		struct tally x = tally_of(w, t);
 		struct counts d = tally_delta(&x);
@@ -95,86 +93,200 @@ static void window_drop(void *ctx, void *rec, int64_t t)
 		                 (enum ev_kind)w->kind, w->value, (int)w->wrapup);
 }
 
-static struct wtally *window_push(struct tally_window *w, int64_t t, const struct wtally *x)
+/* The index of wrap-up s among the window's (added when new), -1: no room. */
+static int wrap_index(struct tally_window *w, int s)
 {
-	if (w->r.esz == 0)
-		wring_init(&w->r, sizeof *x);
-	return wring_add(&w->r, t, x);
+	for (int i = 0; i < w->nwrapups; i++)
+		if (w->wrapups[i] == s)
+			return i;
+	if (w->nwrapups == NT_WRAPUPS)
+		return -1;
+	w->wrapups[w->nwrapups] = (int16_t)s;
+	return w->nwrapups++;
+}
+
+/* The narrow form of x into *n; false when it has none. */
+static bool narrow_of(struct tally_window *w, const struct wtally *x, struct ntally *n)
+{
+	int k;
+	if (x->value < -1 || x->value > NT_VALUE_MAX ||
+	    (k = x->agent ? wrap_index(w, (int)x->wrapup) : 0) < 0)
+		return false;
+	*n = (struct ntally){ .queue = x->queue, .agent = x->agent, .kind = x->kind,
+		.within_sl = x->within_sl, .is_short = x->is_short,
+		.abandon_within_sl = x->abandon_within_sl, .in_queue = x->in_queue,
+		.wrap = (uint64_t)k, .value = (uint64_t)(x->value + 1) };
+	return true;
+}
+
+static struct wtally wide_of(const struct tally_window *w, const struct ntally *n)
+{
+	return (struct wtally){ .queue = (uint32_t)n->queue, .agent = (uint32_t)n->agent,
+		.kind = (uint32_t)n->kind, .within_sl = (uint32_t)n->within_sl,
+		.is_short = (uint32_t)n->is_short,
+		.abandon_within_sl = (uint32_t)n->abandon_within_sl,
+		.in_queue = (uint32_t)n->in_queue,
+		.wrapup = n->agent ? (uint32_t)w->wrapups[n->wrap] : 0,
+		.value = (int32_t)n->value - 1 };
+}
+
+static void drop_wide(void *ctx, void *rec, int64_t t)
+{
+	window_drop(ctx, rec, t);
+}
+
+static void drop_narrow(void *ctx, void *rec, int64_t t)
+{
+	struct model *m = ctx;
+	struct wtally x = wide_of(&m->win, rec);
+	window_drop(m, &x, t);
+}
+
+/* Puts x in the window at t, narrow if it can be; remembers it as the last. */
+static void window_push(struct tally_window *w, int64_t t, const struct wtally *x)
+{
+	struct ntally n;
+	if (narrow_of(w, x, &n)) {
+		if (w->n.esz == 0)
+			wring_init(&w->n, sizeof n);
+		w->last = wring_add(&w->n, t, &n);
+		w->last_narrow = true;
+	} else {
+		if (w->w.esz == 0)
+			wring_init(&w->w, sizeof *x);
+		w->last = wring_add(&w->w, t, x);
+		w->last_narrow = false;
+	}
+	w->last_t = t;
+}
+
+/* Agent ai (wrapup) counts the last record too, when it is the same event:
+ * false when it is not, or a narrow one has no room for the wrap-up. */
+static bool share_last(struct tally_window *w, int64_t t, int32_t qi, enum ev_kind kind,
+                       int32_t value, int32_t ai, int wrapup)
+{
+	struct wtally x;
+	if (w->last == NULL || w->last_t != t)
+		return false;
+	x = w->last_narrow ? wide_of(w, w->last) : *(struct wtally *)w->last;
+	if (x.agent != 0 || !x.in_queue || x.kind != (uint32_t)kind ||
+	    x.queue != (uint32_t)(qi + 1) || x.value != value)
+		return false;
+	if (w->last_narrow) {
+		struct ntally *n = w->last;
+		int k = wrap_index(w, wrapup);
+		if (k < 0)
+			return false;
+		n->agent = (uint64_t)ai + 1;
+		n->wrap = (uint64_t)k;
+	} else {
+		struct wtally *e = w->last;
+		e->agent = (uint32_t)ai + 1;
+		e->wrapup = (uint32_t)wrapup;
+	}
+	return true;
 }
 
 void tally_window_agent(struct model *m, int64_t t, int32_t qi, enum ev_kind kind,
                         int32_t value, int32_t ai, int wrapup)
 {
 	struct tally_window *w = &m->win;
-	struct wtally *x = w->last;
+	bool shared = share_last(w, t, qi, kind, value, ai, wrapup);
 	w->last = NULL;
-	if (x && w->last_t == t && x->agent == 0 && x->kind == (uint32_t)kind &&
-	    x->queue == (uint32_t)(qi + 1) && x->value == value) {
-		x->agent = (uint32_t)ai + 1;
-		x->wrapup = (uint32_t)wrapup;
-		return;
+	if (!shared) {
+		struct wtally e = { .queue = (uint32_t)(qi + 1), .kind = (uint32_t)kind,
+			.agent = (uint32_t)ai + 1, .wrapup = (uint32_t)wrapup, .value = value };
+		window_push(w, t, &e);
+		w->last = NULL;
 	}
-	struct wtally e = { .queue = (uint32_t)(qi + 1), .kind = (uint32_t)kind,
-		.agent = (uint32_t)ai + 1, .wrapup = (uint32_t)wrapup, .value = value };
-	window_push(w, t, &e);
 }
 
 void tally_window_expire(struct model *m)
 {
+	int64_t edge = m->now - m->cfg->window_s;
 	m->win.last = NULL;
-	wring_expire(&m->win.r, m->now - m->cfg->window_s, window_drop, m);
+	wring_expire(&m->win.n, edge, drop_narrow, m);
+	wring_expire(&m->win.w, edge, drop_wide, m);
 }
 
 void tally_window_back(struct model *m, int64_t edge)
 {
 	m->win.last = NULL;
-	wring_back(&m->win.r, edge, window_drop, m);
+	wring_back(&m->win.n, edge, drop_narrow, m);
+	wring_back(&m->win.w, edge, drop_wide, m);
 }
 
-static void mark_one(void *ctx, void *rec, int64_t t)
+/* Each record of both rings, as struct wtally; changes written back. */
+struct each_ctx {
+	struct tally_window *w;
+	void (*fn)(void *arg, struct wtally *x);
+	void *arg;
+};
+
+static void each_wide(void *ctx, void *rec, int64_t t)
 {
-	const struct wtally *x = rec;
+	struct each_ctx *c = ctx;
 	(void)t;
+	c->fn(c->arg, rec);
+}
+
+static void each_narrow(void *ctx, void *rec, int64_t t)
+{
+	struct each_ctx *c = ctx;
+	struct ntally *n = rec;
+	struct wtally x = wide_of(c->w, n);
+	(void)t;
+	c->fn(c->arg, &x);
+	/* queue and agent are all renumbering changes: same width */
+	n->queue = x.queue;
+	n->agent = x.agent;
+}
+
+static void window_each(struct tally_window *w, void (*fn)(void *, struct wtally *), void *arg)
+{
+	struct each_ctx c = { w, fn, arg };
+	w->last = NULL;
+	wring_each(&w->n, each_narrow, &c);
+	wring_each(&w->w, each_wide, &c);
+}
+
+static void mark_one(void *arg, struct wtally *x)
+{
 	if (x->in_queue)
-		((uint8_t *)ctx)[x->queue - 1] = 1;
+		((uint8_t *)arg)[x->queue - 1] = 1;
 }
 
 void tally_window_mark(struct model *m, uint8_t *keep)
 {
-	wring_each(&m->win.r, mark_one, keep);
+	window_each(&m->win, mark_one, keep);
 }
 
-static void renumber_queue(void *ctx, void *rec, int64_t t)
+static void renumber_queue(void *arg, struct wtally *x)
 {
-	struct wtally *x = rec;
-	(void)t;
 	if (x->queue)
-		x->queue = (uint32_t)(((const int32_t *)ctx)[x->queue - 1] + 1);
+		x->queue = (uint32_t)(((const int32_t *)arg)[x->queue - 1] + 1);
 }
 
 void tally_window_renumber(struct model *m, const int32_t *map)
 {
-	m->win.last = NULL;
-	wring_each(&m->win.r, renumber_queue, (void *)map);
+	window_each(&m->win, renumber_queue, (void *)map);
 }
 
-static void renumber_agent(void *ctx, void *rec, int64_t t)
+static void renumber_agent(void *arg, struct wtally *x)
 {
-	struct wtally *x = rec;
-	(void)t;
 	if (x->agent)
-		x->agent = (uint32_t)(((const int32_t *)ctx)[x->agent - 1] + 1);
+		x->agent = (uint32_t)(((const int32_t *)arg)[x->agent - 1] + 1);
 }
 
 void tally_window_renumber_agents(struct model *m, const int32_t *map)
 {
-	m->win.last = NULL;
-	wring_each(&m->win.r, renumber_agent, (void *)map);
+	window_each(&m->win, renumber_agent, (void *)map);
 }
 
 void tally_window_free(struct tally_window *w)
 {
-	wring_free(&w->r);
+	wring_free(&w->n);
+	wring_free(&w->w);
 	w->last = NULL;
 }
 
@@ -199,8 +311,7 @@ static void tally(struct model *m, const struct tally *x)
 	if (x->t > m->now - m->cfg->window_s) {
 		struct wtally e = wtally_of(x);
 		counts_add(&q->window, &d);
-		m->win.last = window_push(&m->win, x->t, &e);
-		m->win.last_t = x->t;
+		window_push(&m->win, x->t, &e);
 	}
 }
 

@@ -9,6 +9,7 @@
 #ifndef CCBOARD_MODEL_TALLY_H
 #define CCBOARD_MODEL_TALLY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "config.h"
@@ -47,12 +48,30 @@ struct wtally {
 };
 _Static_assert(sizeof(struct wtally) == 12, "struct wtally is 12 bytes");
 
-/* The window's records, in time order (a field of struct model). */
+/* The same, 8 bytes, when it fits: a value of -1..NT_VALUE_MAX, a wrap-up
+ * among the first NT_WRAPUPS the window has seen. Most records do (hold,
+ * wait and talk times under half an hour; a missed ring's milliseconds do
+ * not); the others are kept wide. */
+#define NT_VALUE_MAX 2046
+#define NT_WRAPUPS 16
+struct ntally {
+	uint64_t queue : 20, agent : 20;  /* as struct wtally's */
+	uint64_t kind : 5, within_sl : 1, is_short : 1, abandon_within_sl : 1, in_queue : 1;
+	uint64_t wrap : 4;             /* tally_window.wrapups[wrap] (an agent's) */
+	uint64_t value : 11;           /* value + 1 */
+};
+_Static_assert(sizeof(struct ntally) == 8, "struct ntally is 8 bytes");
+
+/* The window's records, in time order (a field of struct model): two rings,
+ * one of narrow records, one of wide; each in time order. */
 struct tally_window {
-	struct wring r;
-	struct wtally *last;           /* the latest tally's record, until the window next
+	struct wring n, w;             /* struct ntally, struct wtally */
+	void *last;                    /* the latest tally's record, until the window next
 	                                  changes: its agent's event may share it */
+	bool last_narrow;              /* last is in n */
 	int64_t last_t;
+	int16_t wrapups[NT_WRAPUPS];   /* the wrap-ups narrow records refer to */
+	int nwrapups;
 };
 
 /* The tally of an outcome or end of kind at time t in queue qi, its value

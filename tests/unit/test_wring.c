@@ -284,7 +284,7 @@ static void test_shared_records(void **state)
 		assert_int_equal(fx_feed(m, "%lld|c%d|q%d|a%d|COMPLETEAGENT|%d|%d|1", t, i, i % 3,
 		                         i % 10, i % 4, 20 + i), 1);
 	}
-	assert_int_equal(m->win.r.len, 200 + rna);     /* one record for queue and agent */
+	assert_int_equal(m->win.n.len + m->win.w.len, 200 + rna);     /* one record for queue and agent */
 	for (int k = 0; k <= 2; k++) {
 		int64_t now = T0 + 899 + 50 * k;       /* edges T0 - 1, T0 + 49, T0 + 99 */
 		int64_t edge = now - 900;
@@ -315,7 +315,73 @@ static void test_shared_records(void **state)
 		assert_int_equal(a_talk, want_talk);
 		assert_int_equal(a_wrap, 5 * want_n);
 		assert_int_equal(a_rna, want_rna);
-		assert_int_equal(m->win.r.len, 2 * want_n + want_rna);
+		assert_int_equal(m->win.n.len + m->win.w.len, 2 * want_n + want_rna);
+	}
+	fx_model_close(&cfg, m);
+}
+
+/* Records narrow (8 bytes) when they fit, wide otherwise: values past
+ * NT_VALUE_MAX, missed rings' milliseconds, wrap-ups past the first
+ * NT_WRAPUPS the window saw (the configuration changed 20 times). Both kinds
+ * leave the figures exactly at the edge. */
+static void test_narrow_wide(void **state)
+{
+	struct config cfg;
+	struct model *m;
+	struct agent_queue_figs buf[4];
+	const int n = 40;
+	(void)state;
+	fx_model_open(&cfg, &m, 0);
+	cfg.window_s = 900;
+	for (int i = 0; i < n; i++) {
+		long long t = T0 + i;
+		int talk = i % 2 ? NT_VALUE_MAX + i : 10 + i;   /* odd ones too long */
+		cfg.defaults.wrapup_s = i / 2;                   /* 20 wrap-ups */
+		model_set_config(m, &cfg);
+		assert_int_equal(fx_feed(m, "%lld|c%d|q|NONE|ENTERQUEUE||0555|1", t, i), 1);
+		assert_int_equal(fx_feed(m, "%lld|c%d|q|a%d|RINGNOANSWER|15000", t, i, i % 5), 1);
+		assert_int_equal(fx_feed(m, "%lld|c%d|q|a%d|CONNECT|%d|c%d.1|0", t, i, i % 5,
+		                         i == 0 ? NT_VALUE_MAX : i, i), 1);
+		assert_int_equal(fx_feed(m, "%lld|c%d|q|a%d|COMPLETEAGENT|1|%d|1", t, i, i % 5,
+		                         talk), 1);
+	}
+	/* narrow: the CONNECTs and the short ends, those with one of the first 16
+	 * wrap-ups (0..15, i < 32) shared with their agent; wide: the rings, the
+	 * long ends, and the 4 agents' ends whose wrap-up had no room */
+	assert_int_equal(m->win.n.len, n + n / 2);
+	assert_int_equal(m->win.w.len, n + n / 2 + 4);
+	assert_int_equal(m->win.nwrapups, NT_WRAPUPS);
+	for (int64_t now = T0 + 899; now <= T0 + 899 + n; now += 7) {
+		int64_t edge = now - 900;
+		long answered = 0, hold = 0, talk = 0, wrap = 0, rna = 0, ring = 0;
+		long w_answered = 0, w_hold = 0, w_talk = 0, w_wrap = 0;
+		model_advance(m, now);
+		for (size_t ai = 0; ai < model_agent_count(m); ai++) {
+			struct agent_figs a;
+			assert_true(model_agent_figs(m, ai, &a, buf, 4));
+			answered += (long)a.window.answered;
+			hold += (long)a.window.hold_s;
+			talk += (long)a.window.talk_s;
+			wrap += (long)a.window.wrapup_s;
+			rna += (long)a.window.rna;
+			ring += (long)a.window.ring_ms;
+		}
+		for (int i = 0; i < n; i++)
+			if (T0 + i > edge) {
+				w_answered++;
+				w_hold += i == 0 ? NT_VALUE_MAX : i;
+				w_talk += i % 2 ? NT_VALUE_MAX + i : 10 + i;
+				w_wrap += i / 2;
+			}
+		assert_int_equal(answered, w_answered);
+		assert_int_equal(hold, w_hold);
+		assert_int_equal(talk, w_talk);
+		assert_int_equal(wrap, w_wrap);
+		assert_int_equal(rna, w_answered);
+		assert_int_equal(ring, 15000 * w_answered);
+		assert_int_equal(model_queue_window(m, 0)->answered, w_answered);
+		assert_int_equal(model_queue_window(m, 0)->talk_s, w_talk);
+		assert_int_equal(model_queue_window(m, 0)->hold_s, w_hold);
 	}
 	fx_model_close(&cfg, m);
 }
@@ -365,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_each),
 		cmocka_unit_test(test_many_agents_edge),
 		cmocka_unit_test(test_shared_records),
+		cmocka_unit_test(test_narrow_wide),
 		cmocka_unit_test(test_pause_reasons),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
