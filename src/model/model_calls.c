@@ -9,6 +9,7 @@
 #include "util.h"
 
 #define CALL_POOL_ID 32        /* callid bytes of a pooled call record, NUL included */
+#define CALL_SPARE_MIN 1024    /* spare records kept whatever the count */
 
 /* ---- waiting lists ---------------------------------------------------- */
 
@@ -72,6 +73,7 @@ static struct call *call_alloc(struct calls *r, size_t len)
 	c = r->spare;
 	if (c) {
 		r->spare = c->hnext;
+		r->nspare--;
 		memset(c, 0, sizeof *c);
 		c->pooled = 1;
 		return c;
@@ -112,11 +114,19 @@ static void call_free(struct model *m, struct call *c)
 		c->hnext->hpprev = c->hpprev;
 	r->count--;
 	m->queues[c->queue].ncalls--;
-	if (c->pooled) {
+	size_t keep = r->count / 4 + CALL_SPARE_MIN;
+	if (c->pooled && r->nspare < keep) {
 		c->hnext = r->spare;
 		r->spare = c;
+		r->nspare++;
 	} else {
 		free(c);
+		if (r->nspare > keep) {        /* fewer in use: one more spare goes */
+			c = r->spare;
+			r->spare = c->hnext;
+			r->nspare--;
+			free(c);
+		}
 	}
 }
 
@@ -264,4 +274,5 @@ void calls_free(struct calls *r)
 		r->spare = c->hnext;
 		free(c);
 	}
+	r->nspare = 0;
 }

@@ -8,7 +8,9 @@
  *              duplicated line is recognised; then freed.
  * Lists are kept in time order by inserting from the tail, which is O(1) for
  * logs in order and cheap for the "a little out of order" of real logs.
- * Records with short call ids come from (and go back to) a spare list. */
+ * Records with short call ids come from (and go back to) a spare list, kept
+ * to a quarter of the records in use (+ CALL_SPARE_MIN): the rush of a day's
+ * start does not stay allocated all day. */
 #ifndef CCBOARD_MODEL_CALLS_H
 #define CCBOARD_MODEL_CALLS_H
 
@@ -54,7 +56,8 @@ struct calls {
 	struct call **buckets;         /* hash chains; nbuckets is 0 or a power of two */
 	size_t nbuckets, count;
 	struct list live, done;
-	struct call *spare;            /* freed pooled calls, chained by hnext */
+	struct call *spare;            /* freed pooled calls, chained by hnext ... */
+	size_t nspare;                 /* ... at most a quarter of count + CALL_SPARE_MIN */
 	struct tombs tombs;            /* ended calls past their second (model_tombs.c) */
 };
 

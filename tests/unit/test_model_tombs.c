@@ -140,6 +140,30 @@ static void test_packed_callids(void **state)
 	assert_int_equal(model_queue_waiting(f->m, 0), 2);
 }
 
+/* A rush of 20,000 waiting calls, all ended: their records are not all kept
+ * for reuse (a quarter of those in use + 1,024); later calls still reuse
+ * the kept ones. */
+static void test_spare_bounded(void **state)
+{
+	struct fixture *f = *state;
+	size_t spare = 0;
+	for (int i = 0; i < 20000; i++)
+		assert_int_equal(feed(f, "%d|r%d|q|NONE|ENTERQUEUE||1|1", T0, i), 1);
+	assert_int_equal(f->m->calls.count, 20000);
+	for (int i = 0; i < 20000; i++)
+		assert_int_equal(feed(f, "%d|r%d|q|NONE|ABANDON|1|1|5", T0 + 5, i), 1);
+	model_advance(f->m, T0 + 60);
+	assert_int_equal(f->m->calls.count, 0);            /* all tombstones */
+	for (struct call *c = f->m->calls.spare; c; c = c->hnext)
+		spare++;
+	assert_true(spare <= 1024);
+	assert_int_equal(spare, f->m->calls.nspare);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(feed(f, "%d|s%d|q|NONE|ENTERQUEUE||1|1", T0 + 61, i), 1);
+	assert_int_equal(f->m->calls.nspare, spare - 100);
+	assert_int_equal(model_queue_waiting(f->m, 0), 100);
+}
+
 /* More ended calls than TOMB_MAX within TOMBSTONE_S: the oldest go first; the
  * memory stays bounded, a recent repeat is still known. */
 static void test_bound_by_count(void **state)
@@ -212,6 +236,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bound_by_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_renumbered_queues, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_packed_callids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spare_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_renumbered_packed, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
