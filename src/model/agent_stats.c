@@ -336,7 +336,8 @@ static void count_event(struct model *m, int32_t ai, struct agent_stats *st,
 		if (qf)
 			counts_plus(&qf->today, &d, 1);
 	}
-	if (ev->time > m->now - m->cfg->window_s) {
+	/* (an index past a record's room, past any max_agents, is not windowed) */
+	if (ev->time > m->now - m->cfg->window_s && ai <= WT_INDEX_MAX) {
 		counts_plus(&st->window, &d, 1);
 		if (qf)
 			counts_plus(&qf->window, &d, 1);

@@ -36,6 +36,7 @@ _Static_assert(sizeof(struct tally) == 16, "struct tally is 16 bytes");
  * same event in its own window figures (agent_stats.c), or an agent's event
  * alone (a missed ring). 12 bytes; a CONNECT or an end is one record for the
  * queue and the agent both: a million of them in 15 minutes at 2,000 lines/s. */
+#define WT_INDEX_MAX ((1 << 20) - 2)   /* the largest queue or agent index a record holds */
 struct wtally {
 	uint32_t queue : 20;           /* queue index + 1, 0 none (max_queues <= 1,000,000) */
 	uint32_t kind : 5;             /* enum ev_kind */
