@@ -22,7 +22,9 @@
 #include "textsafe.h"
 #include "util.h"
 
-#define IMPORT_READ (1u << 20)
+/* Reads of 256 KiB: a read's parsed records (2.5 times its bytes) stay in
+ * the caches between the reader thread and this one (1 MiB: 5 % more CPU). */
+#define IMPORT_READ (256u << 10)
 /* Intervals written per transaction: a crash loses at most these, and the
  * next import writes them again. */
 #define IMPORT_TX_INTERVALS 96
