@@ -91,10 +91,14 @@ struct app {
 		struct history_store *store;
 		struct history *h;
 		struct hist_recorder *rec;   /* NULL: this run does not write (a replay) */
-		struct history_worker *worker; /* the live board's database work, off the loop */
+		struct history_worker *worker; /* the database work, off the loop */
+		struct history *next;        /* a replay: the next day's, read while h shows today */
+		int64_t gate_day;            /* a replay: the day whose past its lines wait for */
+		bool gate_loading;
 		char *path;
 		bool reported;               /* its first error went to stderr */
 		int64_t load_tried;          /* when the typical day was last read */
+		int64_t days;                /* the days the database holds, as last reported */
 	} hist;
 	int exit_code;
 };
@@ -345,10 +349,13 @@ static void hist_error(struct app *app, const char *cause)
 static void on_hist_report(void *ctx, const char *cause, int64_t days)
 {
 	struct app *app = ctx;
-	if (cause)
+	if (cause) {
 		hist_error(app, cause);
-	else
+		app->hist.gate_loading = false;  /* a replay's lines do not wait for a retry */
+	} else {
+		app->hist.days = days;
 		history_set_status(app->hist.h, "ok", NULL, app->hist.path, days);
+	}
 }
 
 /* An interval closed: its rows (copied) to the worker, written in order. */
@@ -384,6 +391,50 @@ static void history_tick(struct app *app, int64_t now)
 	history_before(app, now);
 }
 
+/* A replay's read of a day's past is over (read, or failed and reported):
+ * its lines go on. */
+static void on_hist_loaded(void *ctx, bool ok)
+{
+	struct app *app = ctx;
+	(void)ok;
+	app->hist.gate_loading = false;
+}
+
+/* A replay's record at at_ms: false while the past of its day is being read
+ * (the read started here), so that no snapshot of that day is built without
+ * it; the record is held and offered again. */
+static bool history_gate(void *ctx, int64_t at_ms)
+{
+	struct app *app = ctx;
+	int64_t start, end;
+	util_day_bounds(at_ms / 1000, app->cfg.day_start_min, &start, &end);
+	if (start == app->hist.gate_day || app->hist.gate_loading)
+		return start == app->hist.gate_day && !app->hist.gate_loading;
+	if (start <= history_typical_day(app->hist.h))
+		return true;                 /* a line of an earlier day: today's past stays */
+	app->hist.gate_day = start;
+	app->hist.gate_loading = history_worker_load_into(app->hist.worker, app->hist.next, start,
+	                                                  end, app->cfg.day_start_min,
+	                                                  app->cfg.history_weeks,
+	                                                  app->cfg.defaults.wrapup_s);
+	return !app->hist.gate_loading;
+}
+
+/* A replay's snapshot of a day whose past was read ahead: that picture now. */
+static void history_next_day(struct app *app, int64_t start)
+{
+	struct history *h = app->hist.h, *next = app->hist.next;
+	if (next == NULL || history_typical_day(next) != start || history_typical_day(h) == start)
+		return;
+	const char *detail, *status = history_status(h, &detail);
+	char *st = xstrdup(status), *de = xstrdup(detail);
+	history_set_status(next, st, *de ? de : NULL, app->hist.path, app->hist.days);
+	free(st);
+	free(de);
+	app->hist.h = next;
+	app->hist.next = h;
+}
+
 static void start_history(struct app *app)
 {
 	char *cause = NULL;
@@ -410,15 +461,15 @@ static void start_history(struct app *app)
 		history_worker_open(app->hist.worker, app->hist.path, 50);
 		return;
 	}
-	app->hist.store = history_store_open(app->hist.path, 50, &cause);
-	if (app->hist.store == NULL) {
-		hist_error(app, cause);
-		free(cause);
-		return;
-	}
-	/* a replay reads the past; --import is what writes past logs */
-	history_set_status(app->hist.h, "ok", NULL, app->hist.path,
-	                   history_store_days(app->hist.store));
+	/* a replay reads the past (--import is what writes past logs), in the
+	 * pool too: its lines wait at each new day for that day's past
+	 * (history_gate), so its snapshots are those of a synchronous read */
+	(void)cause;
+	history_set_status(app->hist.h, "ok", NULL, app->hist.path, 0);
+	app->hist.next = history_new();
+	app->hist.worker = history_worker_new(app->loop, NULL, app->hist.h, on_hist_report, app);
+	history_worker_on_load(app->hist.worker, on_hist_loaded, app);
+	history_worker_open(app->hist.worker, app->hist.path, 50);
 }
 
 /* The run ends: the open interval as it stands, then the database closed. */
@@ -436,6 +487,7 @@ static void finish_history(struct app *app)
 	hist_recorder_free(app->hist.rec);
 	history_store_close(app->hist.store);
 	history_free(app->hist.h);
+	history_free(app->hist.next);
 	free(app->hist.path);
 }
 
@@ -449,7 +501,12 @@ static void history_refresh(struct app *app, struct snapshot *s)
 	if ((app->hist.store == NULL && app->hist.worker == NULL) || now == 0)
 		return;
 	util_day_bounds(now, app->cfg.day_start_min, &start, &end);
-	if (history_typical_day(h) != start && now - app->hist.load_tried >= 60) {
+	if (app->hist.next) {        /* a replay: read ahead by history_gate */
+		history_next_day(app, start);
+		s->history = h = app->hist.h;
+		if (history_typical_day(h) != start)   /* a source the gate is not on (stdin) */
+			history_gate(app, now * 1000);
+	} else if (history_typical_day(h) != start && now - app->hist.load_tried >= 60) {
 		char *cause = NULL;
 		app->hist.load_tried = now;
 		if (app->hist.worker)    /* the live board: read in the pool, a failure retried */
@@ -934,6 +991,8 @@ static int open_sources(struct app *app)
 	app->sources = xcalloc(n ? n : 1, sizeof *app->sources);
 	/* replayed files: their lines into the model in time order, not file after file */
 	so.merge = app->mode->to_end ? replay_merge_new() : NULL;
+	if (so.merge && app->hist.next)   /* a replay waits for each day's past */
+		replay_merge_gate(so.merge, history_gate, app);
 	for (size_t i = 0; i < n; i++) {
 		char *cause = NULL;
 		struct source *src = source_open(app->loop, specs[i], &so, &sink, &cause);
