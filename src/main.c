@@ -95,6 +95,7 @@ struct app {
 		struct history *next;        /* a replay: the next day's, read while h shows today */
 		int64_t gate_day;            /* a replay: the day whose past its lines wait for */
 		bool gate_loading;
+		bool finish_waits;           /* a replay's end waits for its last day's past */
 		char *path;
 		bool reported;               /* its first error went to stderr */
 		int64_t load_tried;          /* when the typical day was last read */
@@ -345,13 +346,16 @@ static void hist_error(struct app *app, const char *cause)
 	app->hist.reported = true;
 }
 
+static void finish(struct app *app);
+static void hist_read_over(struct app *app);
+
 /* A job of the worker is over (on the loop): its trouble, or the days held. */
 static void on_hist_report(void *ctx, const char *cause, int64_t days)
 {
 	struct app *app = ctx;
 	if (cause) {
 		hist_error(app, cause);
-		app->hist.gate_loading = false;  /* a replay's lines do not wait for a retry */
+		hist_read_over(app);         /* a replay's lines do not wait for a retry */
 	} else {
 		app->hist.days = days;
 		history_set_status(app->hist.h, "ok", NULL, app->hist.path, days);
@@ -392,22 +396,28 @@ static void history_tick(struct app *app, int64_t now)
 }
 
 /* A replay's read of a day's past is over (read, or failed and reported):
- * its lines go on. */
-static void on_hist_loaded(void *ctx, bool ok)
+ * its lines go on, or its end. */
+static void hist_read_over(struct app *app)
 {
-	struct app *app = ctx;
-	(void)ok;
 	app->hist.gate_loading = false;
+	if (app->hist.finish_waits) {
+		app->hist.finish_waits = false;
+		finish(app);
+	}
 }
 
-/* A replay's record at at_ms: false while the past of its day is being read
- * (the read started here), so that no snapshot of that day is built without
- * it; the record is held and offered again. */
-static bool history_gate(void *ctx, int64_t at_ms)
+static void on_hist_loaded(void *ctx, bool ok)
 {
-	struct app *app = ctx;
+	(void)ok;
+	hist_read_over(ctx);
+}
+
+/* A replay at t: true when the past of t's day is read (or cannot be);
+ * false while it is being read (the read started here). */
+static bool history_day_ready(struct app *app, int64_t t)
+{
 	int64_t start, end;
-	util_day_bounds(at_ms / 1000, app->cfg.day_start_min, &start, &end);
+	util_day_bounds(t, app->cfg.day_start_min, &start, &end);
 	if (start == app->hist.gate_day || app->hist.gate_loading)
 		return start == app->hist.gate_day && !app->hist.gate_loading;
 	if (start <= history_typical_day(app->hist.h))
@@ -418,6 +428,25 @@ static bool history_gate(void *ctx, int64_t at_ms)
 	                                                  app->cfg.history_weeks,
 	                                                  app->cfg.defaults.wrapup_s);
 	return !app->hist.gate_loading;
+}
+
+/* A replay's record at at_ms, with snapshots all along: held while the past
+ * of its day is being read, so that no snapshot of that day is built without
+ * it (a replay whose one snapshot is its last waits in history_can_finish). */
+static bool history_gate(void *ctx, int64_t at_ms)
+{
+	struct app *app = ctx;
+	return app->mode->cadence == RUN_AT_END || history_day_ready(app, at_ms / 1000);
+}
+
+/* A replay ends once the past of its last day is read (hist_read_over then
+ * calls finish again). */
+static bool history_can_finish(struct app *app)
+{
+	if (app->hist.next == NULL || model_now(app->model) == 0)
+		return true;
+	app->hist.finish_waits = !history_day_ready(app, model_now(app->model));
+	return !app->hist.finish_waits;
 }
 
 /* A replay's snapshot of a day whose past was read ahead: that picture now. */
@@ -505,7 +534,7 @@ static void history_refresh(struct app *app, struct snapshot *s)
 		history_next_day(app, start);
 		s->history = h = app->hist.h;
 		if (history_typical_day(h) != start)   /* a source the gate is not on (stdin) */
-			history_gate(app, now * 1000);
+			history_day_ready(app, now);
 	} else if (history_typical_day(h) != start && now - app->hist.load_tried >= 60) {
 		char *cause = NULL;
 		app->hist.load_tried = now;
@@ -797,7 +826,7 @@ static void on_flush(uv_timer_t *t)
 
 static void finish(struct app *app)
 {
-	if (app->finished)
+	if (app->finished || !history_can_finish(app))
 		return;
 	app->finished = true;
 	if (app->mode->clock == RUN_CLOCK_WALL)
