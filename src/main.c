@@ -91,10 +91,15 @@ struct app {
 		struct history_store *store;
 		struct history *h;
 		struct hist_recorder *rec;   /* NULL: this run does not write (a replay) */
-		struct history_worker *worker; /* the live board's database work, off the loop */
+		struct history_worker *worker; /* the database work, off the loop */
+		struct history *next;        /* a replay: the next day's, read while h shows today */
+		int64_t gate_day;            /* a replay: the day whose past its lines wait for */
+		bool gate_loading;
+		bool finish_waits;           /* a replay's end waits for its last day's past */
 		char *path;
 		bool reported;               /* its first error went to stderr */
 		int64_t load_tried;          /* when the typical day was last read */
+		int64_t days;                /* the days the database holds, as last reported */
 	} hist;
 	int exit_code;
 };
@@ -341,14 +346,20 @@ static void hist_error(struct app *app, const char *cause)
 	app->hist.reported = true;
 }
 
+static void finish(struct app *app);
+static void hist_read_over(struct app *app);
+
 /* A job of the worker is over (on the loop): its trouble, or the days held. */
 static void on_hist_report(void *ctx, const char *cause, int64_t days)
 {
 	struct app *app = ctx;
-	if (cause)
+	if (cause) {
 		hist_error(app, cause);
-	else
+		hist_read_over(app);         /* a replay's lines do not wait for a retry */
+	} else {
+		app->hist.days = days;
 		history_set_status(app->hist.h, "ok", NULL, app->hist.path, days);
+	}
 }
 
 /* An interval closed: its rows (copied) to the worker, written in order. */
@@ -384,6 +395,75 @@ static void history_tick(struct app *app, int64_t now)
 	history_before(app, now);
 }
 
+/* A replay's read of a day's past is over (read, or failed and reported):
+ * its lines go on, or its end. */
+static void hist_read_over(struct app *app)
+{
+	app->hist.gate_loading = false;
+	if (app->hist.finish_waits) {
+		app->hist.finish_waits = false;
+		finish(app);
+	}
+}
+
+static void on_hist_loaded(void *ctx, bool ok)
+{
+	(void)ok;
+	hist_read_over(ctx);
+}
+
+/* A replay at t: true when the past of t's day is read (or cannot be);
+ * false while it is being read (the read started here). */
+static bool history_day_ready(struct app *app, int64_t t)
+{
+	int64_t start, end;
+	util_day_bounds(t, app->cfg.day_start_min, &start, &end);
+	if (start == app->hist.gate_day || app->hist.gate_loading)
+		return start == app->hist.gate_day && !app->hist.gate_loading;
+	if (start <= history_typical_day(app->hist.h))
+		return true;                 /* a line of an earlier day: today's past stays */
+	app->hist.gate_day = start;
+	app->hist.gate_loading = history_worker_load_into(app->hist.worker, app->hist.next, start,
+	                                                  end, app->cfg.day_start_min,
+	                                                  app->cfg.history_weeks,
+	                                                  app->cfg.defaults.wrapup_s);
+	return !app->hist.gate_loading;
+}
+
+/* A replay's record at at_ms, with snapshots all along: held while the past
+ * of its day is being read, so that no snapshot of that day is built without
+ * it (a replay whose one snapshot is its last waits in history_can_finish). */
+static bool history_gate(void *ctx, int64_t at_ms)
+{
+	struct app *app = ctx;
+	return app->mode->cadence == RUN_AT_END || history_day_ready(app, at_ms / 1000);
+}
+
+/* A replay ends once the past of its last day is read (hist_read_over then
+ * calls finish again). */
+static bool history_can_finish(struct app *app)
+{
+	if (app->hist.next == NULL || model_now(app->model) == 0)
+		return true;
+	app->hist.finish_waits = !history_day_ready(app, model_now(app->model));
+	return !app->hist.finish_waits;
+}
+
+/* A replay's snapshot of a day whose past was read ahead: that picture now. */
+static void history_next_day(struct app *app, int64_t start)
+{
+	struct history *h = app->hist.h, *next = app->hist.next;
+	if (next == NULL || history_typical_day(next) != start || history_typical_day(h) == start)
+		return;
+	const char *detail, *status = history_status(h, &detail);
+	char *st = xstrdup(status), *de = xstrdup(detail);
+	history_set_status(next, st, *de ? de : NULL, app->hist.path, app->hist.days);
+	free(st);
+	free(de);
+	app->hist.h = next;
+	app->hist.next = h;
+}
+
 static void start_history(struct app *app)
 {
 	char *cause = NULL;
@@ -410,15 +490,15 @@ static void start_history(struct app *app)
 		history_worker_open(app->hist.worker, app->hist.path, 50);
 		return;
 	}
-	app->hist.store = history_store_open(app->hist.path, 50, &cause);
-	if (app->hist.store == NULL) {
-		hist_error(app, cause);
-		free(cause);
-		return;
-	}
-	/* a replay reads the past; --import is what writes past logs */
-	history_set_status(app->hist.h, "ok", NULL, app->hist.path,
-	                   history_store_days(app->hist.store));
+	/* a replay reads the past (--import is what writes past logs), in the
+	 * pool too: its lines wait at each new day for that day's past
+	 * (history_gate), so its snapshots are those of a synchronous read */
+	(void)cause;
+	history_set_status(app->hist.h, "ok", NULL, app->hist.path, 0);
+	app->hist.next = history_new();
+	app->hist.worker = history_worker_new(app->loop, NULL, app->hist.h, on_hist_report, app);
+	history_worker_on_load(app->hist.worker, on_hist_loaded, app);
+	history_worker_open(app->hist.worker, app->hist.path, 50);
 }
 
 /* The run ends: the open interval as it stands, then the database closed. */
@@ -436,6 +516,7 @@ static void finish_history(struct app *app)
 	hist_recorder_free(app->hist.rec);
 	history_store_close(app->hist.store);
 	history_free(app->hist.h);
+	history_free(app->hist.next);
 	free(app->hist.path);
 }
 
@@ -449,7 +530,12 @@ static void history_refresh(struct app *app, struct snapshot *s)
 	if ((app->hist.store == NULL && app->hist.worker == NULL) || now == 0)
 		return;
 	util_day_bounds(now, app->cfg.day_start_min, &start, &end);
-	if (history_typical_day(h) != start && now - app->hist.load_tried >= 60) {
+	if (app->hist.next) {        /* a replay: read ahead by history_gate */
+		history_next_day(app, start);
+		s->history = h = app->hist.h;
+		if (history_typical_day(h) != start)   /* a source the gate is not on (stdin) */
+			history_day_ready(app, now);
+	} else if (history_typical_day(h) != start && now - app->hist.load_tried >= 60) {
 		char *cause = NULL;
 		app->hist.load_tried = now;
 		if (app->hist.worker)    /* the live board: read in the pool, a failure retried */
@@ -740,7 +826,7 @@ static void on_flush(uv_timer_t *t)
 
 static void finish(struct app *app)
 {
-	if (app->finished)
+	if (app->finished || !history_can_finish(app))
 		return;
 	app->finished = true;
 	if (app->mode->clock == RUN_CLOCK_WALL)
@@ -934,6 +1020,8 @@ static int open_sources(struct app *app)
 	app->sources = xcalloc(n ? n : 1, sizeof *app->sources);
 	/* replayed files: their lines into the model in time order, not file after file */
 	so.merge = app->mode->to_end ? replay_merge_new() : NULL;
+	if (so.merge && app->hist.next)   /* a replay waits for each day's past */
+		replay_merge_gate(so.merge, history_gate, app);
 	for (size_t i = 0; i < n; i++) {
 		char *cause = NULL;
 		struct source *src = source_open(app->loop, specs[i], &so, &sink, &cause);

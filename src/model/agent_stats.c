@@ -388,6 +388,8 @@ static bool rna_repeat(struct agent_stats *st, const struct qevent *ev, int32_t 
 
 void astat_on_event(struct model *m, const struct qevent *ev, int32_t qi)
 {
+	if (m->counts_only)
+		return;
 	if (ev->agent == NULL || !names_agent(ev->kind))
 		return;
 	int32_t ai = model_agent_index(m, ev);

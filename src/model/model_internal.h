@@ -56,6 +56,7 @@ struct model {
 	int64_t next_sweep;            /* when idle queues and agents are looked for next */
 	int iv_used;                   /* today's intervals holding a tally: 0..iv_used-1 */
 	struct model_stats stats;
+	bool counts_only;              /* model_batch.h: no agent figures (an import) */
 };
 
 /* ---- model.c: queues, agents and the clock ----------------------------- */

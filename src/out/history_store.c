@@ -18,6 +18,8 @@ struct history_store {
 	int64_t *ids[2];
 	size_t cap[2];
 	bool in_tx;
+	int32_t day_added;                 /* the day last added in this transaction (0: none):
+	                                      a day's rows come together, one insert will do */
 };
 
 static const char *const kind_names[] = { "queue", "channel" };
@@ -457,10 +459,11 @@ static int put_row(struct history_store *s, const struct hist_row *row)
 		return -1;
 	id += row->start / HISTORY_INTERVAL_S * ID_SERIES;
 	bool empty = hist_row_empty(row);
-	if (!empty) {
+	if (!empty && row->day != s->day_added) {
 		sqlite3_bind_int(s->day_add, 1, row->day);
 		if (step_done(s->day_add) < 0)
 			return -1;
+		s->day_added = row->day;
 	}
 	if (row->has_voice && put_one(s, row, 0, id, empty) < 0)
 		return -1;
@@ -471,6 +474,7 @@ static int put_row(struct history_store *s, const struct hist_row *row)
 
 int history_store_begin(struct history_store *s, char **cause)
 {
+	s->day_added = 0;
 	if (exec(s, "BEGIN IMMEDIATE", cause) < 0)
 		return -1;
 	s->in_tx = true;
@@ -480,6 +484,7 @@ int history_store_begin(struct history_store *s, char **cause)
 int history_store_commit(struct history_store *s, char **cause)
 {
 	s->in_tx = false;
+	s->day_added = 0;
 	if (exec(s, "COMMIT", cause) == 0)
 		return 0;
 	char *ignored = NULL;
@@ -497,6 +502,7 @@ int history_store_write(struct history_store *s, const struct hist_row *rows, si
 	for (size_t i = 0; i < n; i++) {
 		if (put_row(s, &rows[i]) < 0) {
 			fail(s, cause, "write");
+			s->day_added = 0;
 			if (own) {
 				char *ignored = NULL;
 				s->in_tx = false;

@@ -18,6 +18,7 @@ enum hw_job { HW_OPEN, HW_WRITE, HW_LOAD };
 struct hw_load {
 	int64_t day_start, day_end;
 	int day_start_min, weeks, wrapup_s;
+	struct history *into;         /* NULL: the worker's */
 };
 
 struct history_worker {
@@ -45,6 +46,8 @@ struct history_worker {
 	uint64_t failures, failed_rows;
 	bool load_wanted;
 	struct hw_load load_next;
+	history_worker_loaded_fn loaded;
+	void *loaded_ctx;
 };
 
 static double hw_mono_ms(void)
@@ -148,10 +151,11 @@ static void hw_failed(struct history_worker *w)
 static void hw_after(uv_work_t *req, int status)
 {
 	struct history_worker *w = req->data;
+	enum hw_job job = w->job;
 	(void)status;                     /* never cancelled */
 	w->running = false;
 	if (w->job == HW_LOAD && w->rc == 0)
-		history_set_typical(w->h, w->load.day_start, w->load.day_end, w->rows.rows, w->rows.n,
+		history_set_typical(w->load.into ? w->load.into : w->h, w->load.day_start, w->load.day_end, w->rows.rows, w->rows.n,
 		                    w->rows.n_days, w->load.wrapup_s);
 	else if (w->rc != 0)
 		hw_failed(w);
@@ -160,10 +164,13 @@ static void hw_after(uv_work_t *req, int status)
 			w->ms_max = w->ms;
 		w->report(w->ctx, NULL, w->days);
 	}
+	bool ok = w->rc == 0;
 	free(w->cause);
 	w->cause = NULL;
 	hist_past_free(&w->rows);
 	hw_next(w);
+	if (job == HW_LOAD && w->loaded)
+		w->loaded(w->loaded_ctx, ok);
 }
 
 /* Starts the next job when none runs: the rows waiting first, then a read. */
@@ -203,6 +210,12 @@ void history_worker_open(struct history_worker *w, const char *path, int busy_ms
 	hw_next(w);
 }
 
+void history_worker_on_load(struct history_worker *w, history_worker_loaded_fn fn, void *ctx)
+{
+	w->loaded = fn;
+	w->loaded_ctx = ctx;
+}
+
 void history_worker_stop(struct history_worker *w)
 {
 	w->stopped = true;
@@ -229,9 +242,17 @@ void history_worker_write(struct history_worker *w, const struct hist_row *rows,
 bool history_worker_load(struct history_worker *w, int64_t day_start, int64_t day_end,
                          int day_start_min, int weeks, int wrapup_s)
 {
+	return history_worker_load_into(w, NULL, day_start, day_end, day_start_min, weeks,
+	                                wrapup_s);
+}
+
+bool history_worker_load_into(struct history_worker *w, struct history *into, int64_t day_start,
+                              int64_t day_end, int day_start_min, int weeks, int wrapup_s)
+{
 	if (w->load_wanted || (w->running && w->job == HW_LOAD))
 		return false;
-	w->load_next = (struct hw_load){ day_start, day_end, day_start_min, weeks, wrapup_s };
+	w->load_next = (struct hw_load){ day_start, day_end, day_start_min, weeks, wrapup_s,
+	                                 into };
 	w->load_wanted = true;
 	hw_next(w);
 	return true;

@@ -45,6 +45,16 @@ void history_worker_write(struct history_worker *w, const struct hist_row *rows,
 bool history_worker_load(struct history_worker *w, int64_t day_start, int64_t day_end,
                          int day_start_min, int weeks, int wrapup_s);
 
+/* history_worker_load into another picture of the past than the worker's
+ * (a replay reads the next day's while its snapshots still show today's). */
+bool history_worker_load_into(struct history_worker *w, struct history *into, int64_t day_start,
+                              int64_t day_end, int day_start_min, int weeks, int wrapup_s);
+
+/* Called on the loop once each read is over (ok: the picture is filled; a
+ * failure is also reported, and wanted again after a pause). */
+typedef void (*history_worker_loaded_fn)(void *ctx, bool ok);
+void history_worker_on_load(struct history_worker *w, history_worker_loaded_fn fn, void *ctx);
+
 /* True while a job runs or waits. */
 bool history_worker_busy(const struct history_worker *w);
 

@@ -29,6 +29,8 @@ struct replay_merge {
 	unsigned joined;
 	unsigned left;                /* bumped when a member leaves or ends */
 	bool begun;
+	replay_gate_fn gate;
+	void *gate_ctx;
 };
 
 struct replay_merge *replay_merge_new(void)
@@ -177,7 +179,13 @@ static struct replay_member *merge_pick(struct replay_merge *g)
 
 bool replay_merge_begun(const struct replay_merge *g)
 {
-	return g->begun;
+	return g->begun || g->gate;     /* a gated merge keeps even one file: the gate is in it */
+}
+
+void replay_merge_gate(struct replay_merge *g, replay_gate_fn gate, void *ctx)
+{
+	g->gate = gate;
+	g->gate_ctx = ctx;
 }
 
 size_t replay_merge_pass(struct replay_merge *g, uint64_t budget)
@@ -190,7 +198,10 @@ size_t replay_merge_pass(struct replay_merge *g, uint64_t budget)
 		struct replay_member *m = merge_pick(g);
 		if (!m)
 			break;
-		const struct replay_rec *rec = &m->cur->recs[m->pos++];
+		const struct replay_rec *rec = &m->cur->recs[m->pos];
+		if (rec->timed && g->gate && !g->gate(g->gate_ctx, rec->at_ms))
+			break;
+		m->pos++;
 		if (rec->timed) {
 			m->last_ms = rec->at_ms;
 			m->last_rank = rec->what == REPLAY_CONTACT;

@@ -45,9 +45,16 @@ struct replay_merge *replay_member_merge(const struct replay_member *m);
 /* Members that have not ended or left. */
 size_t replay_merge_members(const struct replay_merge *g);
 
-/* True once a pass has run (records may have been taken from any member):
- * from then on a member leaves only when closed. */
+/* True once a pass has run (records may have been taken from any member),
+ * or once a gate is set: from then on a member leaves only when closed. */
 bool replay_merge_begun(const struct replay_merge *g);
+
+/* A gate asked before each timed record is handed out (at_ms, its event
+ * time): false holds the record and ends the pass (the next pass asks
+ * again). A replay waits there for what it reads off the loop (the history
+ * of a new day). NULL: none. */
+typedef bool (*replay_gate_fn)(void *ctx, int64_t at_ms);
+void replay_merge_gate(struct replay_merge *g, replay_gate_fn gate, void *ctx);
 
 /* Hands out records, earliest event time first, until budget bytes of the
  * files are read, a member ends or leaves, or none is left. Ties: queue_log

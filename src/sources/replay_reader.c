@@ -176,6 +176,8 @@ static ssize_t reader_pread(struct replay_reader *r, char *buf)
 		int fd = pread(r->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
 		       ? dup(r->fd) : -1;
 		r->gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+		if (r->gz)
+			gzbuffer(r->gz, 128 * 1024);   /* zlib's 8 KiB input: a read call per 8 KiB */
 	}
 	if (r->gz == NULL)
 		return pread(r->fd, buf, r->read_bytes, r->offset);

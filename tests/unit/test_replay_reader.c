@@ -277,6 +277,54 @@ static void test_merge_two_files(void **state)
 	}
 }
 
+/* A gate closed at a time holds the record there: passes hand out nothing
+ * more (however many run) until it opens; then the rest, in order, none lost
+ * or repeated; one file alone stays in a gated merge. */
+struct gate { int64_t closed_from_ms; bool open; int asked; };
+
+static bool gate_fn(void *ctx, int64_t at_ms)
+{
+	struct gate *g = ctx;
+	g->asked++;
+	return g->open || at_ms < g->closed_from_ms;
+}
+
+static void test_merge_gate(void **state)
+{
+	(void)state;
+	static const char ql[] =
+		"100|a|q|NONE|ENTERQUEUE||555|1\n"
+		"102|b|q|NONE|ENTERQUEUE||556|1\n"
+		"104|c|q|NONE|ENTERQUEUE||557|1\n";
+	int fd = temp_file(ql, sizeof ql - 1);
+	struct merged out = { 0 };
+	struct member_ctx mc = { &out, 0 };
+	static const struct replay_member_ops ops = { merged_deliver, merged_end };
+	struct replay_merge *g = replay_merge_new();
+	struct gate gate = { .closed_from_ms = 102000 };
+	struct replay_reader *r = replay_reader_start(fd, 16, 64, 1024);
+
+	out.m[0] = replay_merge_join(g, r, &ops, &mc);
+	assert_false(replay_merge_begun(g));
+	replay_merge_gate(g, gate_fn, &gate);
+	assert_true(replay_merge_begun(g));   /* one file is not read on its own around the gate */
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(replay_merge_pass(g, 1 << 20), 1);
+	assert_int_equal(out.n, 1);
+	assert_string_equal(out.order[0], "0:100:a");
+	assert_true(gate.asked >= 20);
+	gate.open = true;
+	for (int guard = 0; guard < 100 && replay_merge_members(g) > 0; guard++)
+		replay_merge_pass(g, 1 << 20);
+	assert_int_equal(replay_merge_members(g), 0);
+	replay_merge_unref(g);
+	assert_int_equal(out.n, 3);
+	assert_string_equal(out.order[1], "0:102:b");
+	assert_string_equal(out.order[2], "0:104:c");
+	replay_reader_stop(r);
+	close(fd);
+}
+
 /* A member leaving mid-way (its source closed) hands its batch back; the
  * other goes on alone. */
 static void test_merge_leave(void **state)
@@ -321,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_stop_early),
 		cmocka_unit_test(test_merge_two_files),
 		cmocka_unit_test(test_merge_leave),
+		cmocka_unit_test(test_merge_gate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
