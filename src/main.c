@@ -811,14 +811,18 @@ static uint64_t ms_to_next_tick(struct app *app)
  * replay's follows its events), then a refresh published to the outputs. */
 static void tick_once(struct app *app, int64_t now)
 {
+	outputs_tick_mark();
 	for (size_t i = 0; i < app->n_sources; i++)
 		source_tick(app->sources[i], now);
-	outputs_tick_mark();
+	outputs_tick_phase(TICK_SOURCES);
 	if (app->mode->clock == RUN_CLOCK_WALL) {
 		history_tick(app, now);
 		demo_step(app, now);
+		outputs_tick_phase(TICK_HISTORY);
 		model_advance(app->model, now);
+		outputs_tick_phase(TICK_ADVANCE);
 		contacts_advance(app->contacts, now * 1000);
+		outputs_tick_phase(TICK_CONTACTS);
 	}
 	refresh(app, true);
 }
