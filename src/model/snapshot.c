@@ -64,17 +64,74 @@ const char *alert_severity_name(enum alert_severity sev)
 /* ---- building ----------------------------------------------------------- */
 
 static const struct model *sort_model;
+static size_t sort_compares;     /* name comparisons of the build under way */
+
+/* What a build keeps for the next: the names its orders were made of (model
+ * keys: the same pointer is the same name, so an order still holds without
+ * comparing names), and buffers reused from tick to tick. */
+struct snap_scratch {
+	const struct model *m;
+	uint64_t forgotten_queues, forgotten_agents;   /* the model renumbers on both */
+	const char **qname, **aname;   /* the names of order_q and order_a, in order */
+	size_t cap_qname, cap_aname;
+	unsigned char *seen;           /* per model agent: kept from the last order */
+	size_t cap_seen;
+	struct agent_tmp *tmp;         /* agents new to the order */
+	size_t cap_tmp;
+	size_t *merged;                /* a merge's order, then its views */
+	struct agent_view *mviews;
+	size_t cap_merged;
+	size_t compares;               /* the last build's name comparisons */
+};
+
+static int name_cmp(const char *a, const char *b)
+{
+	sort_compares++;
+	return natsort_cmp(a, b);
+}
 
 static int by_queue_name(const void *a, const void *b)
 {
-	return natsort_cmp(model_queue_name(sort_model, *(const size_t *)a),
-	                   model_queue_name(sort_model, *(const size_t *)b));
+	return name_cmp(model_queue_name(sort_model, *(const size_t *)a),
+	                model_queue_name(sort_model, *(const size_t *)b));
 }
 
 static int by_agent_name(const void *a, const void *b)
 {
-	return natsort_cmp(((const struct agent_view *)a)->name,
-	                   ((const struct agent_view *)b)->name);
+	return name_cmp(((const struct agent_view *)a)->name, ((const struct agent_view *)b)->name);
+}
+
+/* Grows *p (of elem-sized items, *cap of them) to hold n. */
+static void scratch_grow(void *pp, size_t *cap, size_t n, size_t elem)
+{
+	void **p = pp;
+	if (n <= *cap && *p)
+		return;
+	*cap = n > *cap * 2 ? n : *cap * 2;
+	if (*cap == 0)
+		*cap = 1;
+	*p = xrealloc(*p, *cap * elem);
+}
+
+static struct snap_scratch *scratch_of(struct snapshot *s)
+{
+	if (!s->scratch)
+		s->scratch = xcalloc(1, sizeof *s->scratch);
+	return s->scratch;
+}
+
+/* True when the orders of the last build were made on this model with its
+ * names numbered as now (nothing forgotten since). */
+static bool scratch_same_model(const struct snap_scratch *x, const struct model *m)
+{
+	struct model_stats st = model_stats(m);
+	return x->m == m && x->forgotten_queues == st.forgotten_queues &&
+	       x->forgotten_agents == st.forgotten_agents;
+}
+
+size_t snapshot_sort_compares(const struct snapshot *s)
+{
+	return s->scratch ? s->scratch->compares : 0;
 }
 
 static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
@@ -220,52 +277,100 @@ static int fill_members(struct snapshot *s, const struct model *m, size_t ai,
 	return k;
 }
 
-/* True when s->order_a still lists the model's logged-in agents (n of them)
- * in natural order of their names. */
-static bool agent_order_valid(const struct snapshot *s, const struct model *m, size_t n,
-                              struct agent_view *views)
+/* The first of views[lo..hi) whose name sorts after name (views sorted). */
+static size_t agent_upper(const struct agent_view *views, size_t lo, size_t hi, const char *name)
 {
-	size_t total = model_agent_count(m);
-	if (s->n_order_a != n || !s->order_a)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		size_t ai = s->order_a[i];
-		if (ai >= total || !model_agent(m, ai, &views[i]))
-			return false;
-		if (i && natsort_cmp(views[i - 1].name, views[i].name) > 0)
-			return false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (name_cmp(views[mid].name, name) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return true;
+	return lo;
+}
+
+/* Merges the kept agents (order_a[0..kept), their views in views, sorted)
+ * with the new ones (x->tmp[0..nnew), sorted) into order_a and views: each
+ * new one's place found by bisection, the runs between copied whole. */
+static void agent_order_merge(struct snapshot *s, struct snap_scratch *x,
+                              struct agent_view *views, size_t kept, size_t nnew)
+{
+	size_t i = 0, k = 0, n = kept + nnew;
+	scratch_grow(&x->merged, &x->cap_merged, n, sizeof *x->merged);
+	x->mviews = xrealloc(x->mviews, x->cap_merged * sizeof *x->mviews);
+	for (size_t j = 0; j <= nnew; j++) {
+		size_t up = j < nnew ? agent_upper(views, i, kept, x->tmp[j].v.name) : kept;
+		memcpy(x->merged + k, s->order_a + i, (up - i) * sizeof *x->merged);
+		memcpy(x->mviews + k, views + i, (up - i) * sizeof *x->mviews);
+		k += up - i;
+		i = up;
+		if (j < nnew) {
+			x->merged[k] = x->tmp[j].ai;
+			x->mviews[k++] = x->tmp[j].v;
+		}
+	}
+	memcpy(s->order_a, x->merged, n * sizeof *s->order_a);
+	memcpy(views, x->mviews, n * sizeof *views);
+}
+
+/* Keeps the agents of the last order still logged in, in their order;
+ * returns how many, or SIZE_MAX when that order no longer holds (names
+ * renumbered, another model). Marks them in x->seen. */
+static size_t agent_order_keep(struct snapshot *s, struct snap_scratch *x, const struct model *m,
+                               struct agent_view *views)
+{
+	size_t total = model_agent_count(m), kept = 0;
+	if (!s->order_a || !scratch_same_model(x, m))
+		return SIZE_MAX;
+	for (size_t i = 0; i < s->n_order_a; i++) {
+		size_t ai = s->order_a[i];
+		if (ai >= total)
+			return SIZE_MAX;
+		if (!model_agent(m, ai, &views[kept]))
+			continue;                       /* logged off since */
+		if (views[kept].name != x->aname[i])
+			return SIZE_MAX;
+		x->seen[ai] = 1;
+		s->order_a[kept++] = ai;
+	}
+	return kept;
 }
 
 /* Puts the model's logged-in agents in s->order_a, sorted by name, their
- * views in views (room for every agent); returns how many. */
+ * views in views (room for every agent); returns how many. The last build's
+ * order is kept: only the agents logged in since are sorted and merged in
+ * (a big centre's agents log in and off every few ticks). */
 static size_t agent_order(struct snapshot *s, const struct model *m, struct agent_view *views)
 {
-	size_t total = model_agent_count(m), n = 0;
-	struct agent_tmp *tmp;
+	struct snap_scratch *x = scratch_of(s);
+	size_t total = model_agent_count(m), kept, nnew = 0;
 
-	for (size_t i = 0; i < total; i++)
-		n += model_agent_present(m, i);
-	if (agent_order_valid(s, m, n, views))
-		return n;
-	tmp = xmalloc((n ? n : 1) * sizeof *tmp);
-	n = 0;
-	for (size_t i = 0; i < total; i++)
-		if (model_agent(m, i, &tmp[n].v))
-			tmp[n++].ai = i;
-	qsort(tmp, n, sizeof *tmp, by_tmp_name);
-	if (n > s->cap_order_a || !s->order_a) {
-		s->cap_order_a = n ? n : 1;
-		s->order_a = xrealloc(s->order_a, s->cap_order_a * sizeof *s->order_a);
+	scratch_grow(&x->seen, &x->cap_seen, total, 1);
+	memset(x->seen, 0, total);
+	scratch_grow(&x->aname, &x->cap_aname, s->n_order_a, sizeof *x->aname);
+	kept = agent_order_keep(s, x, m, views);
+	if (kept == SIZE_MAX) {
+		kept = 0;
+		memset(x->seen, 0, total);
 	}
-	for (size_t i = 0; i < n; i++) {
-		s->order_a[i] = tmp[i].ai;
-		views[i] = tmp[i].v;
+	for (size_t i = 0; i < total; i++) {
+		if (x->seen[i])
+			continue;
+		scratch_grow(&x->tmp, &x->cap_tmp, nnew + 1, sizeof *x->tmp);
+		if (model_agent(m, i, &x->tmp[nnew].v))
+			x->tmp[nnew++].ai = i;
 	}
-	s->n_order_a = n;
-	free(tmp);
-	return n;
+	scratch_grow(&s->order_a, &s->cap_order_a, kept + nnew, sizeof *s->order_a);
+	if (nnew) {
+		qsort(x->tmp, nnew, sizeof *x->tmp, by_tmp_name);
+		agent_order_merge(s, x, views, kept, nnew);
+	}
+	s->n_order_a = kept + nnew;
+	scratch_grow(&x->aname, &x->cap_aname, s->n_order_a, sizeof *x->aname);
+	for (size_t i = 0; i < s->n_order_a; i++)
+		x->aname[i] = views[i].name;
+	return s->n_order_a;
 }
 
 /* Appends the agents logged off today after the logged-in ones, then fills
@@ -407,16 +512,54 @@ void snapshot_grade(struct snapshot *s, const struct config *cfg)
 	}
 }
 
-/* True when s->order_q is still the model's n queues in natural order. */
-static bool queue_order_valid(const struct snapshot *s, const struct model *m, size_t n)
+/* Puts the model's n queues in s->order_q in natural order of their names.
+ * Names only come (the model numbers a new queue after the others) until the
+ * model forgets some: the last order is kept while its names are, the new
+ * queues sorted and merged in. */
+static void queue_order(struct snapshot *s, const struct model *m, size_t n)
 {
-	if (!s->order_q || s->n_order_q != n)
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (natsort_cmp(model_queue_name(m, s->order_q[i - 1]),
-		                model_queue_name(m, s->order_q[i])) > 0)
-			return false;
-	return true;
+	struct snap_scratch *x = scratch_of(s);
+	size_t old = s->n_order_q, i = 0, j, k = 0;
+	bool keep = s->order_q && old <= n && scratch_same_model(x, m);
+
+	for (size_t q = 0; keep && q < old; q++)
+		keep = s->order_q[q] < old && model_queue_name(m, s->order_q[q]) == x->qname[q];
+	if (!keep)
+		old = 0;
+	if (old == n && s->order_q)
+		return;
+	s->order_q = xrealloc(s->order_q, (n ? n : 1) * sizeof *s->order_q);
+	scratch_grow(&x->merged, &x->cap_merged, n, sizeof *x->merged);
+	for (size_t q = old; q < n; q++)        /* the new ones, by index */
+		x->merged[q - old] = q;
+	sort_model = m;
+	qsort(x->merged, n - old, sizeof *x->merged, by_queue_name);
+	/* merged[0..n-old) new, sorted; order_q[0..old) kept: merge from the top */
+	i = old;
+	j = n - old;
+	k = n;
+	while (j > 0) {
+		if (i > 0 && name_cmp(model_queue_name(m, s->order_q[i - 1]),
+		                      model_queue_name(m, x->merged[j - 1])) > 0)
+			s->order_q[--k] = s->order_q[--i];
+		else
+			s->order_q[--k] = x->merged[--j];
+	}
+	s->n_order_q = n;
+	scratch_grow(&x->qname, &x->cap_qname, n, sizeof *x->qname);
+	for (size_t q = 0; q < n; q++)
+		x->qname[q] = model_queue_name(m, s->order_q[q]);
+}
+
+/* The orders just made hold for this model, with its names numbered as now. */
+static void scratch_same_model_note(struct snapshot *s, const struct model *m)
+{
+	struct snap_scratch *x = scratch_of(s);
+	struct model_stats st = model_stats(m);
+	x->m = m;
+	x->forgotten_queues = st.forgotten_queues;
+	x->forgotten_agents = st.forgotten_agents;
+	x->compares = sort_compares;
 }
 
 void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg)
@@ -426,14 +569,8 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	size_t *rank = xmalloc((n ? n : 1) * sizeof *rank);
 	struct agent_counts *ac = xmalloc((n ? n : 1) * sizeof *ac), total;
 
-	if (!queue_order_valid(s, m, n)) {
-		s->order_q = xrealloc(s->order_q, (n ? n : 1) * sizeof *s->order_q);
-		for (size_t i = 0; i < n; i++)
-			s->order_q[i] = i;
-		sort_model = m;
-		qsort(s->order_q, n, sizeof *s->order_q, by_queue_name);
-		s->n_order_q = n;
-	}
+	sort_compares = 0;
+	queue_order(s, m, n);
 	memcpy(order, s->order_q, n * sizeof *order);
 	for (size_t i = 0; i < n; i++)
 		rank[order[i]] = i;
@@ -460,6 +597,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	snprintf(s->sla, sizeof s->sla, "%g/%d", cfg->defaults.sl_target_pct,
 	         cfg->defaults.sl_threshold_s);
 	staffing_fill(s);    /* again once a history is handed over (its forecast first) */
+	scratch_same_model_note(s, m);
 	free(order);
 	free(rank);
 	free(ac);
@@ -480,6 +618,15 @@ void snapshot_free(struct snapshot *s)
 	free(s->member_pool);
 	free(s->order_q);
 	free(s->order_a);
+	if (s->scratch) {
+		free(s->scratch->qname);
+		free(s->scratch->aname);
+		free(s->scratch->seen);
+		free(s->scratch->tmp);
+		free(s->scratch->merged);
+		free(s->scratch->mviews);
+		free(s->scratch);
+	}
 	memset(s, 0, sizeof *s);
 }
 

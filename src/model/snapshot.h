@@ -144,6 +144,7 @@ struct snapshot {
 	 * names seldom change, so a tick rarely sorts */
 	size_t *order_q, n_order_q;
 	size_t *order_a, n_order_a, cap_order_a;
+	struct snap_scratch *scratch;       /* what a build keeps for the next (snapshot.c) */
 };
 
 /* Fills s from the model as of the model's clock (call model_advance first),
@@ -152,6 +153,10 @@ struct snapshot {
  * s before the first call and free it with snapshot_free. */
 void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg);
 void snapshot_free(struct snapshot *s);
+
+/* The name comparisons the last snapshot_build of s made to order the queues
+ * and agents (a tick where no name came makes none). */
+size_t snapshot_sort_compares(const struct snapshot *s);
 
 /* Grades every figure of s's queues and total a built-in alert rule of cfg
  * watches, with that rule's levels (the built-in levels when cfg is NULL), so
