@@ -44,7 +44,8 @@ static void outputs_on_alert(void *ctx, const struct alert_event *ev)
  * clock move) to the end of a published refresh (snapshot, alerts, draw or
  * print). 0.1 ms buckets to 100 ms: fixed memory, percentiles to 0.1 ms. The
  * first tick, which orders and lays out all that was read at start, is
- * reported apart. Each phase of a tick (outputs_tick_phase, and the refresh's
+ * reported apart, and so are the ticks after it while a source still reads
+ * the backlog it found at start (outputs_tick_startup). Each phase of a tick (outputs_tick_phase, and the refresh's
  * own: build, collect, alerts, each output) is timed too, in the loop
  * thread's CPU time; "threads" is the rest of the process's CPU time in the
  * tick (the pool's work: history writes, reads). The ticks over
@@ -59,6 +60,8 @@ struct tick_hist { uint64_t max_ns, sum_ns; uint32_t b[TICK_BUCKETS]; };
 static struct tick_hist tick_h[2], tick_ph[TP_N];
 static struct {
 	int64_t mark[2], pmark; uint64_t n, n_slow; bool had_first; uint64_t first_ns[2];
+	bool startup;                        /* this tick catches up a backlog */
+	uint64_t n_startup, startup_max[2];  /* those ticks, apart */
 	uint64_t cur[TP_N], slow_ns[TP_N];   /* this tick's phases; their sum over slow ticks */
 	const char *out_name[OUTPUTS_MAX];
 } tick_st;
@@ -84,6 +87,11 @@ void outputs_tick_mark(void)
 	tick_st.mark[1] = tick_clock_ns(1);
 	tick_st.pmark = tick_clock_ns(2);
 	memset(tick_st.cur, 0, sizeof tick_st.cur);
+}
+
+void outputs_tick_startup(bool startup)
+{
+	tick_st.startup = startup;
 }
 
 void outputs_tick_phase(int phase)
@@ -113,6 +121,14 @@ static void tick_stats_add(const int64_t start[2])
 		tick_st.first_ns[0] = ns[0];
 		tick_st.first_ns[1] = ns[1];
 		tick_st.had_first = true;
+		return;
+	}
+	if (tick_st.startup) {
+		tick_st.startup = false;
+		tick_st.n_startup++;
+		for (int w = 0; w < 2; w++)
+			if (ns[w] > tick_st.startup_max[w])
+				tick_st.startup_max[w] = ns[w];
 		return;
 	}
 	for (int w = 0; w < 2; w++)
@@ -187,6 +203,9 @@ static void tick_stats_report(void)
 		        tick_stats_pct(&tick_h[w], 0.50), tick_stats_pct(&tick_h[w], 0.99),
 		        (double)tick_h[w].max_ns / 1e6, (double)tick_st.first_ns[w] / 1e6);
 	tick_stats_phases(f);
+	fprintf(f, "tick startup: %llu ticks catching up a backlog after the first, apart: wall max "
+	        "%.2f ms, cpu max %.2f ms\n", (unsigned long long)tick_st.n_startup,
+	        (double)tick_st.startup_max[0] / 1e6, (double)tick_st.startup_max[1] / 1e6);
 	if (f != stderr)
 		fclose(f);
 }
