@@ -82,6 +82,15 @@ struct snap_scratch {
 	struct agent_view *mviews;
 	size_t cap_merged;
 	size_t compares;               /* the last build's name comparisons */
+	/* per tick, reused: by queue (rank, agent counts, an agent's queues) ... */
+	size_t *rank;
+	struct agent_counts *ac;
+	struct agent_queue_view *aq;
+	size_t cap_rank, cap_ac, cap_aq;
+	/* ... and by agent (where its queues start in the pools; model indexes) */
+	size_t *off, *ai;
+	struct agent_off *offs;
+	size_t cap_off, cap_ai, cap_offs;
 };
 
 static int name_cmp(const char *a, const char *b)
@@ -378,8 +387,14 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 static void agents_off_fill(struct snapshot *s, const struct model *m, const size_t *rank)
 {
 	size_t room = model_agent_count(m) - s->n_agents;
-	struct agent_off *off = xmalloc((room ? room : 1) * sizeof *off);
-	size_t *ai = xmalloc((s->n_agents + room + 1) * sizeof *ai);
+	struct snap_scratch *x = scratch_of(s);
+	struct agent_off *off;
+	size_t *ai;
+
+	scratch_grow(&x->offs, &x->cap_offs, room, sizeof *x->offs);
+	scratch_grow(&x->ai, &x->cap_ai, s->n_agents + room + 1, sizeof *x->ai);
+	off = x->offs;
+	ai = x->ai;
 
 	s->n_agents_off = model_agents_off(m, off, room);
 	memcpy(ai, s->order_a, s->n_agents * sizeof *ai);
@@ -391,19 +406,22 @@ static void agents_off_fill(struct snapshot *s, const struct model *m, const siz
 		ai[i] = off[k].ai;
 	}
 	agent_stats_fill(s, m, ai, rank);
-	free(ai);
-	free(off);
 }
 
 static void fill_agents(struct snapshot *s, const struct model *m, const size_t *rank, size_t nq)
 {
 	size_t n = model_agent_count(m), used = 0;
 	size_t *off;
-	struct agent_queue_view *buf = xmalloc((nq ? nq : 1) * sizeof *buf);
+	struct snap_scratch *x = scratch_of(s);
+	struct agent_queue_view *buf;
+
+	scratch_grow(&x->aq, &x->cap_aq, nq, sizeof *x->aq);
+	buf = x->aq;
 
 	agents_reserve(s, n ? n : 1);
 	s->n_agents = agent_order(s, m, s->agents);
-	off = xmalloc((s->n_agents ? s->n_agents : 1) * sizeof *off);
+	scratch_grow(&x->off, &x->cap_off, s->n_agents, sizeof *x->off);
+	off = x->off;
 	for (size_t i = 0; i < s->n_agents; i++) {
 		off[i] = used;
 		s->agent_n_queues[i] = fill_members(s, m, s->order_a[i], rank, nq, buf, &used);
@@ -411,8 +429,6 @@ static void fill_agents(struct snapshot *s, const struct model *m, const size_t 
 	for (size_t i = 0; i < s->n_agents; i++)   /* the pool has stopped moving */
 		s->agent_queues[i] = s->member_pool ? s->member_pool + off[i] : NULL;
 	agents_off_fill(s, m, rank);
-	free(off);
-	free(buf);
 }
 
 /* Copies each queue's waiting callers (up to SNAP_MAX_CALLERS) into s. */
@@ -565,13 +581,19 @@ static void scratch_same_model_note(struct snapshot *s, const struct model *m)
 void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg)
 {
 	size_t n = model_queue_count(m);
-	size_t *order = xmalloc((n ? n : 1) * sizeof *order);
-	size_t *rank = xmalloc((n ? n : 1) * sizeof *rank);
-	struct agent_counts *ac = xmalloc((n ? n : 1) * sizeof *ac), total;
+	struct snap_scratch *x = scratch_of(s);
+	const size_t *order;
+	size_t *rank;
+	struct agent_counts *ac, total;
+
+	scratch_grow(&x->rank, &x->cap_rank, n, sizeof *x->rank);
+	scratch_grow(&x->ac, &x->cap_ac, n, sizeof *x->ac);
+	rank = x->rank;
+	ac = x->ac;
 
 	sort_compares = 0;
 	queue_order(s, m, n);
-	memcpy(order, s->order_q, n * sizeof *order);
+	order = s->order_q;
 	for (size_t i = 0; i < n; i++)
 		rank[order[i]] = i;
 	model_agent_counts(m, ac, &total);
@@ -598,9 +620,6 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	         cfg->defaults.sl_threshold_s);
 	staffing_fill(s);    /* again once a history is handed over (its forecast first) */
 	scratch_same_model_note(s, m);
-	free(order);
-	free(rank);
-	free(ac);
 }
 
 void snapshot_free(struct snapshot *s)
@@ -625,6 +644,12 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->tmp);
 		free(s->scratch->merged);
 		free(s->scratch->mviews);
+		free(s->scratch->rank);
+		free(s->scratch->ac);
+		free(s->scratch->aq);
+		free(s->scratch->off);
+		free(s->scratch->ai);
+		free(s->scratch->offs);
 		free(s->scratch);
 	}
 	memset(s, 0, sizeof *s);
