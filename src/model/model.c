@@ -504,6 +504,43 @@ void model_agent_counts_in(const struct model *m, const bool *in, struct agent_c
 	}
 }
 
+void model_agent_counts_sets(const struct model *m, const size_t *q_off, const int *q_sets,
+                             size_t n_sets, struct agent_counts *out)
+{
+	/* per set: the last agent (index + 1) that touched it, whether that
+	 * agent is paused in all of the set's queues; the sets it touched */
+	size_t *stamp = xcalloc(n_sets ? n_sets : 1, sizeof *stamp);
+	uint8_t *paused = xmalloc(n_sets ? n_sets : 1);
+	int *touched = xmalloc((n_sets ? n_sets : 1) * sizeof *touched);
+
+	memset(out, 0, n_sets * sizeof *out);
+	for (size_t i = 0; i < m->agent_names.count; i++) {
+		const struct agent *a = &m->agents[i];
+		size_t nt = 0;
+		if (!agent_logged_in(a))
+			continue;
+		for (int k = 0; k < a->nmem; k++) {
+			size_t qi = (size_t)a->mem[k].queue;
+			for (size_t j = q_off[qi]; j < q_off[qi + 1]; j++) {
+				int g = q_sets[j];
+				if (stamp[g] != i + 1) {
+					stamp[g] = i + 1;
+					paused[g] = 1;
+					touched[nt++] = g;
+				}
+				paused[g] &= a->mem[k].paused ? 1 : 0;
+			}
+		}
+		for (size_t t = 0; t < nt; t++) {
+			struct membership ms = { .queue = -1, .paused = paused[touched[t]] };
+			count_state(&out[touched[t]], agent_state_in(m, a, &ms), a->status);
+		}
+	}
+	free(stamp);
+	free(paused);
+	free(touched);
+}
+
 int model_total_waiting(const struct model *m)
 {
 	int n = 0;

@@ -102,6 +102,10 @@ void model_agent_counts(const struct model *m, struct agent_counts *per_queue,
 /* Agents of the queues marked in in[] (one flag per queue index), each once:
  * paused when paused in all of those queues, busy on a call from any queue. */
 void model_agent_counts_in(const struct model *m, const bool *in, struct agent_counts *out);
+/* The same for n_sets sets of queues in one pass over the agents: model queue
+ * qi is in the sets q_sets[q_off[qi] .. q_off[qi + 1]); out has n_sets entries. */
+void model_agent_counts_sets(const struct model *m, const size_t *q_off, const int *q_sets,
+                             size_t n_sets, struct agent_counts *out);
 /* Start of "today" as of the model's clock (epoch seconds). */
 int64_t model_day_start(const struct model *m);
 

@@ -544,6 +544,7 @@ static void queue_order(struct snapshot *s, const struct model *m, size_t n)
 		old = 0;
 	if (old == n && s->order_q)
 		return;
+	s->order_gen++;
 	s->order_q = xrealloc(s->order_q, (n ? n : 1) * sizeof *s->order_q);
 	scratch_grow(&x->merged, &x->cap_merged, n, sizeof *x->merged);
 	for (size_t q = old; q < n; q++)        /* the new ones, by index */
@@ -637,6 +638,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->member_pool);
 	free(s->order_q);
 	free(s->order_a);
+	groups_cache_free(s->groups_cache);
 	if (s->scratch) {
 		free(s->scratch->qname);
 		free(s->scratch->aname);

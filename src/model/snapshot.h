@@ -145,6 +145,8 @@ struct snapshot {
 	size_t *order_q, n_order_q;
 	size_t *order_a, n_order_a, cap_order_a;
 	struct snap_scratch *scratch;       /* what a build keeps for the next (snapshot.c) */
+	uint64_t order_gen;                 /* changes each time queues[] changes order */
+	struct groups_cache *groups_cache;  /* what groups_fill keeps (groups.c) */
 };
 
 /* Fills s from the model as of the model's clock (call model_advance first),

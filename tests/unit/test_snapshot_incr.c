@@ -12,8 +12,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <unistd.h>
+
 #include "config.h"
 #include "fixture_model.h"
+#include "groups.h"
 #include "model.h"
 #include "snapshot.h"
 
@@ -197,11 +200,85 @@ static void test_few_newcomers_few_compares(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* Loads text as the configuration of cfg (the fixture's defaults first). */
+static void load_groups(struct config *cfg, const char *text)
+{
+	char path[] = "/tmp/test_snapshot_incr_XXXXXX", *errors = NULL;
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	config_load(cfg, path, &errors);     /* patterns naming no [queue.NAME]: fine here */
+	free(errors);
+	unlink(path);
+}
+
+/* Groups over the random centre: a build from the last one's cache equals a
+ * build from nothing, and each group's agents equal model_agent_counts_in
+ * of its queues (the one pass over the agents for all groups against one
+ * per group); the patterns are matched again only when a queue came. */
+static void test_groups_incremental(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot inc, full;
+	int64_t t = T0;
+	unsigned call = 0;
+	bool *in;
+
+	fx_model_open(&cfg, &m, 5);
+	load_groups(&cfg, "[group.sales]\nqueues = sales-*\n[group.qs]\nqueues = q*, Q0*\n"
+	                  "[group.mix]\nqueues = q1, sales-1, vip*\n[group.none]\nqueues = nothing\n");
+	assert_int_equal(cfg.n_groups, 4);
+	model_set_config(m, &cfg);
+	memset(&inc, 0, sizeof inc);
+	for (int tick = 0; tick < 200; tick++) {
+		unsigned nq = 3 + (unsigned)tick / 8, na = 10 + (unsigned)tick;
+		size_t before = inc.n_queues;
+		int events = (int)rnd(tick % 7 == 0 ? 60 : 6);
+		for (int e = 0; e < events; e++)
+			random_event(m, t, nq, na, &call);
+		model_advance(m, ++t);
+		snapshot_build(&inc, m, &cfg);
+		if (tick > 0 && inc.n_queues == before)
+			assert_int_equal(groups_last_matches(&inc), 0);
+		else
+			assert_true(groups_last_matches(&inc) > 0);
+		memset(&full, 0, sizeof full);
+		snapshot_build(&full, m, &cfg);
+		assert_same(&inc, &full);
+		assert_int_equal(inc.n_groups, 4);
+		in = calloc(model_queue_count(m) + 1, sizeof *in);
+		for (size_t g = 0; g < inc.n_groups; g++) {
+			const struct snap_group *a = &inc.groups[g], *b = &full.groups[g];
+			struct agent_counts ref;
+			assert_int_equal(a->n_members, b->n_members);
+			assert_memory_equal(a->members, b->members, a->n_members * sizeof *a->members);
+			assert_same_queue(&a->q, &b->q);
+			memset(in, 0, model_queue_count(m) * sizeof *in);
+			for (size_t k = 0; k < a->n_members; k++)
+				for (size_t q = 0; q < model_queue_count(m); q++)
+					if (strcmp(model_queue_name(m, q), inc.queues[a->members[k]].name) == 0)
+						in[q] = true;
+			model_agent_counts_in(m, in, &ref);
+			assert_memory_equal(&a->q.agents, &ref, sizeof ref);
+		}
+		free(in);
+		snapshot_free(&full);
+	}
+	assert_true(inc.groups[0].n_members > 3);
+	assert_true(inc.groups[0].q.agents.logged_in > 0);
+	snapshot_free(&inc);
+	fx_model_close(&cfg, m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_incremental_equals_full),
 		cmocka_unit_test(test_few_newcomers_few_compares),
+		cmocka_unit_test(test_groups_incremental),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
