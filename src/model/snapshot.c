@@ -639,6 +639,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->order_q);
 	free(s->order_a);
 	groups_cache_free(s->groups_cache);
+	staffing_cache_free(s->staff_cache);
 	if (s->scratch) {
 		free(s->scratch->qname);
 		free(s->scratch->aname);

@@ -147,6 +147,7 @@ struct snapshot {
 	struct snap_scratch *scratch;       /* what a build keeps for the next (snapshot.c) */
 	uint64_t order_gen;                 /* changes each time queues[] changes order */
 	struct groups_cache *groups_cache;  /* what groups_fill keeps (groups.c) */
+	struct staff_cache *staff_cache;    /* what staffing_fill keeps (staffing.c) */
 };
 
 /* Fills s from the model as of the model's clock (call model_advance first),
