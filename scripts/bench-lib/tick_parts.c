@@ -65,6 +65,7 @@ int main(int argc, char **argv)
 	double t, c, d, part[4] = { 0 }, max[4] = { 0 }, cpu[4] = { 0 }, cmax[4] = { 0 };
 	const char *only_env = getenv("TICK_PARTS_ONLY");
 	int only = only_env ? atoi(only_env) : -1;
+	double copied = 0, waiting = 0;     /* callers copied by a build, and waiting */
 	static const char *const names[4] = { "build", "eval", "json", "draw" };
 	struct ui_view view;
 	SCREEN *scr;
@@ -118,8 +119,11 @@ int main(int argc, char **argv)
 				continue;
 			t = now_s(CLOCK_MONOTONIC);
 			c = now_s(CLOCK_PROCESS_CPUTIME_ID);
-			if (k == 0)
+			if (k == 0) {
 				snapshot_build(&s, m, &cfg);
+				copied += snapshot_callers_copied(&s);
+				waiting += s.total.waiting;
+			}
 			else if (k == 1)
 				alerts_eval(a, &s, s.as_of, NULL, NULL);
 			else if (k == 2)
@@ -138,6 +142,7 @@ int main(int argc, char **argv)
 	}
 	endwin();
 	printf("queues %zu agents %zu alerts %zu\n", s.n_queues, s.n_agents, s.n_alerts);
+	printf("build_callers_copied %.0f\nbuild_callers_waiting %.0f\n", copied / n, waiting / n);
 	for (int k = 0; k < 4; k++)
 		printf("%s %.3f\n%s_max %.3f\n%s_cpu %.3f\n%s_cpu_max %.3f\n", names[k],
 		       part[k] * 1e3 / n, names[k], max[k] * 1e3, names[k], cpu[k] * 1e3 / n, names[k],

@@ -590,6 +590,11 @@ bool model_agent(const struct model *m, size_t ai, struct agent_view *out)
 	return true;
 }
 
+uint32_t model_queue_waiting_gen(const struct model *m, size_t qi)
+{
+	return m->queues[qi].wgen;
+}
+
 int model_queue_callers(const struct model *m, size_t qi, struct caller_view *out, int max)
 {
 	int n = 0;

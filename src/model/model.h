@@ -127,6 +127,9 @@ bool model_agent_present(const struct model *m, size_t ai);
 /* Waiting callers of a queue, longest first, up to max; returns how many. */
 struct caller_view { const char *callerid; int64_t since; };
 int model_queue_callers(const struct model *m, size_t qi, struct caller_view *out, int max);
+/* A number that changes whenever queue qi's waiting list does (a caller
+ * comes or goes): equal numbers, the same callers. */
+uint32_t model_queue_waiting_gen(const struct model *m, size_t qi);
 
 /* The queues agent ai is logged in to (queue index, paused there), in the order
  * it joined them, up to max; returns how many. */

@@ -91,6 +91,20 @@ struct snap_scratch {
 	size_t *off, *ai;
 	struct agent_off *offs;
 	size_t cap_off, cap_ai, cap_offs;
+	/* each queue's waiting callers: a slot of caller_pool per queue (by
+	 * snapshot index), copied again only when its waiting list changed */
+	struct caller_slot *cslot;
+	size_t cap_cslot, n_cslot;
+	int64_t *csince;               /* per caller_pool entry: since when it waits */
+	uint64_t cslot_order_gen;      /* the order the slots were laid out for */
+	size_t callers_copied;         /* the last build's (snapshot_callers_copied) */
+};
+
+struct caller_slot {
+	size_t off;                    /* where its callers start in caller_pool */
+	int cap;                       /* room there */
+	uint32_t wgen;                 /* the waiting list copied (model_queue_waiting_gen) */
+	bool copied;                   /* its callers are in the pool */
 };
 
 static int name_cmp(const char *a, const char *b)
@@ -431,41 +445,111 @@ static void fill_agents(struct snapshot *s, const struct model *m, const size_t 
 	agents_off_fill(s, m, rank);
 }
 
-/* Copies each queue's waiting callers (up to SNAP_MAX_CALLERS) into s. */
-static void fill_callers(struct snapshot *s, const struct model *m, const size_t *order)
+static int callers_wanted(const struct model *m, size_t qi)
 {
-	struct caller_view cv[SNAP_MAX_CALLERS];
-	size_t need = 0, used = 0;
-	int64_t now = model_now(m);
+	int w = model_queue_waiting(m, qi);
+	return w < 0 ? 0 : w > SNAP_MAX_CALLERS ? SNAP_MAX_CALLERS : w;
+}
 
+/* Room for a queue with w callers: a power of two from 4 up to
+ * SNAP_MAX_CALLERS, so a queue's slot is laid out again only when its
+ * callers double. */
+static int callers_room(int w)
+{
+	int cap = 4;
+	while (cap < w && cap < SNAP_MAX_CALLERS)
+		cap *= 2;
+	return cap;
+}
+
+/* Whether the slots still fit: the same queues in the same order, each with
+ * room for its callers. */
+static bool callers_slots_hold(const struct snapshot *s, const struct snap_scratch *x,
+                               const struct model *m, const size_t *order)
+{
+	if (!x->cslot || x->n_cslot != s->n_queues || x->cslot_order_gen != s->order_gen ||
+	    !scratch_same_model(x, m) || !s->caller_pool)
+		return false;
+	for (size_t i = 0; i < s->n_queues; i++)
+		if (callers_wanted(m, order[i]) > x->cslot[i].cap)
+			return false;
+	return true;
+}
+
+/* Lays the queues' slots out in caller_pool afresh, none copied. */
+static void callers_layout(struct snapshot *s, struct snap_scratch *x, const struct model *m,
+                           const size_t *order)
+{
+	size_t need = 0;
+	scratch_grow(&x->cslot, &x->cap_cslot, s->n_queues, sizeof *x->cslot);
 	for (size_t i = 0; i < s->n_queues; i++) {
-		int w = model_queue_waiting(m, order[i]);
-		need += (size_t)(w < 0 ? 0 : w > SNAP_MAX_CALLERS ? SNAP_MAX_CALLERS : w);
+		x->cslot[i] = (struct caller_slot){ .off = need,
+			.cap = callers_room(callers_wanted(m, order[i])) };
+		need += (size_t)x->cslot[i].cap;
 	}
 	if (need > s->cap_callers || s->caller_pool == NULL) {
 		s->cap_callers = need > s->cap_callers * 2 ? need : s->cap_callers * 2;
 		if (s->cap_callers == 0)
 			s->cap_callers = 1;
 		s->caller_pool = xrealloc(s->caller_pool, s->cap_callers * sizeof *s->caller_pool);
+		x->csince = xrealloc(x->csince, s->cap_callers * sizeof *x->csince);
 	}
+	x->n_cslot = s->n_queues;
+	x->cslot_order_gen = s->order_gen;
+}
+
+/* Copies model queue qi's first callers into slot c; returns how many. */
+static int callers_copy(struct snapshot *s, struct snap_scratch *x, const struct model *m,
+                        size_t qi, struct caller_slot *c)
+{
+	struct caller_view cv[SNAP_MAX_CALLERS];
+	int k = model_queue_callers(m, qi, cv, c->cap);
+	for (int j = 0; j < k; j++) {
+		struct snap_caller *p = &s->caller_pool[c->off + (size_t)j];
+		const char *id = cv[j].callerid ? cv[j].callerid : "";
+		size_t len = strnlen(id, sizeof p->callerid - 1);   /* no printf per caller */
+		memcpy(p->callerid, id, len);
+		p->callerid[len] = '\0';
+		x->csince[c->off + (size_t)j] = cv[j].since;
+	}
+	c->wgen = model_queue_waiting_gen(m, qi);
+	c->copied = true;
+	x->callers_copied += (size_t)k;
+	return k;
+}
+
+/* Puts each queue's waiting callers (up to SNAP_MAX_CALLERS) in s: copied
+ * from the model only for the queues whose waiting list changed since the
+ * last build, the others' waits only moved on to now. */
+static void fill_callers(struct snapshot *s, const struct model *m, const size_t *order)
+{
+	struct snap_scratch *x = scratch_of(s);
+	int64_t now = model_now(m);
+
+	x->callers_copied = 0;
+	if (!callers_slots_hold(s, x, m, order))
+		callers_layout(s, x, m, order);
 	for (size_t i = 0; i < s->n_queues; i++) {
 		struct snap_queue *q = &s->queues[i];
-		int room = (int)(need - used), k;
-
-		k = model_queue_callers(m, order[i], cv, room < SNAP_MAX_CALLERS ? room : SNAP_MAX_CALLERS);
-		q->callers = s->caller_pool + used;
+		struct caller_slot *c = &x->cslot[i];
+		int k = callers_wanted(m, order[i]);
+		if (!c->copied || c->wgen != model_queue_waiting_gen(m, order[i]))
+			k = callers_copy(s, x, m, order[i], c);
+		q->callers = s->caller_pool + c->off;
 		q->n_callers = k;
 		for (int j = 0; j < k; j++) {
-			struct snap_caller *c = &s->caller_pool[used++];
-			const char *id = cv[j].callerid ? cv[j].callerid : "";
-			size_t len = strnlen(id, sizeof c->callerid - 1);   /* no printf per caller */
-			memcpy(c->callerid, id, len);
-			c->callerid[len] = '\0';
-			c->waiting_s = cv[j].since == INT64_MIN || cv[j].since > now ? 0 : now - cv[j].since;
+			int64_t since = x->csince[c->off + (size_t)j];
+			s->caller_pool[c->off + (size_t)j].waiting_s =
+			        since == INT64_MIN || since > now ? 0 : now - since;
 		}
 	}
 	s->total.n_callers = 0;
 	s->total.callers = NULL;
+}
+
+size_t snapshot_callers_copied(const struct snapshot *s)
+{
+	return s->scratch ? s->scratch->callers_copied : 0;
 }
 
 struct derived snapshot_interval_derived(const struct snap_queue *q, const struct interval *iv)
@@ -653,6 +737,8 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->off);
 		free(s->scratch->ai);
 		free(s->scratch->offs);
+		free(s->scratch->cslot);
+		free(s->scratch->csince);
 		free(s->scratch);
 	}
 	memset(s, 0, sizeof *s);

@@ -161,6 +161,10 @@ void snapshot_free(struct snapshot *s);
  * and agents (a tick where no name came makes none). */
 size_t snapshot_sort_compares(const struct snapshot *s);
 
+/* The waiting callers the last snapshot_build of s copied from the model
+ * (only the queues whose waiting list changed since the build before). */
+size_t snapshot_callers_copied(const struct snapshot *s);
+
 /* Grades every figure of s's queues and total a built-in alert rule of cfg
  * watches, with that rule's levels (the built-in levels when cfg is NULL), so
  * the colours and the alerts judge alike; and the callers and intervals by

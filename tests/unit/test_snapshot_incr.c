@@ -200,6 +200,55 @@ static void test_few_newcomers_few_compares(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* Callers waiting in 50 queues: a tick where none came or went copies none
+ * from the model (their waits still move on); a caller coming copies its
+ * queue's callers only; a queue whose callers outgrow their room lays the
+ * slots out again, and the build still equals one from nothing. */
+static void test_callers_copied_on_change(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s, full;
+	unsigned call = 0;
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	for (unsigned q = 0; q < 50; q++)
+		for (unsigned k = 0; k < 3; k++, call++)
+			fx_feed(m, "%d|c%u|q%u|NONE|ENTERQUEUE||55%u|1", T0, call, q, call);
+	model_advance(m, T0 + 1);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(snapshot_callers_copied(&s), 150);
+	model_advance(m, T0 + 2);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(snapshot_callers_copied(&s), 0);        /* nothing came or went */
+	assert_int_equal(s.queues[7].n_callers, 3);
+	assert_int_equal(s.queues[7].callers[0].waiting_s, 2);   /* the waits move on */
+	fx_feed(m, "%d|c%u|q7|NONE|ENTERQUEUE||55%u|1", T0 + 2, call, call);
+	call++;
+	model_advance(m, T0 + 3);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(snapshot_callers_copied(&s), 4);        /* q7's, now four */
+	memset(&full, 0, sizeof full);
+	snapshot_build(&full, m, &cfg);
+	assert_same(&s, &full);
+	snapshot_free(&full);
+	for (unsigned k = 0; k < 40; k++, call++)                /* q9 outgrows its room */
+		fx_feed(m, "%d|c%u|q9|NONE|ENTERQUEUE||55%u|1", T0 + 3, call, call);
+	fx_feed(m, "%d|c0|q0|Agent/1|CONNECT|3|x|1", T0 + 3);
+	model_advance(m, T0 + 4);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(s.queues[0].n_callers, 2);
+	assert_int_equal(s.queues[9].n_callers, SNAP_MAX_CALLERS);
+	memset(&full, 0, sizeof full);
+	snapshot_build(&full, m, &cfg);
+	assert_same(&s, &full);
+	snapshot_free(&full);
+	snapshot_free(&s);
+	fx_model_close(&cfg, m);
+}
+
 /* Loads text as the configuration of cfg (the fixture's defaults first). */
 static void load_groups(struct config *cfg, const char *text)
 {
@@ -278,6 +327,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_incremental_equals_full),
 		cmocka_unit_test(test_few_newcomers_few_compares),
+		cmocka_unit_test(test_callers_copied_on_change),
 		cmocka_unit_test(test_groups_incremental),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
