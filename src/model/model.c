@@ -614,6 +614,25 @@ const char *agent_state_name(enum agent_state s)
 	return (unsigned)s < AGENT_STATE_COUNT ? state_names[s] : "?";
 }
 
+int model_agent_visit(const struct model *m, size_t ai, struct agent_view *view,
+                      struct agent_queue_view *queues, int max, struct agent_counts *per_queue,
+                      struct agent_counts *total)
+{
+	const struct agent *a = &m->agents[ai];
+	int n = 0;
+	if (!model_agent(m, ai, view))
+		return -1;
+	for (int k = 0; k < a->nmem; k++) {
+		count_state(&per_queue[a->mem[k].queue], agent_state_in(m, a, &a->mem[k]), a->status);
+		if (n < max) {
+			queues[n].queue = (size_t)a->mem[k].queue;
+			queues[n++].paused = a->mem[k].paused != 0;
+		}
+	}
+	count_state(total, view->state, a->status);
+	return n;
+}
+
 int model_agent_queues(const struct model *m, size_t ai, struct agent_queue_view *out, int max)
 {
 	const struct agent *a = &m->agents[ai];

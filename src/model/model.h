@@ -135,6 +135,14 @@ uint32_t model_queue_waiting_gen(const struct model *m, size_t qi);
  * it joined them, up to max; returns how many. */
 struct agent_queue_view { size_t queue; bool paused; };
 int model_agent_queues(const struct model *m, size_t ai, struct agent_queue_view *out, int max);
+/* Agent ai in one visit, as a snapshot wants it: its view (model_agent), its
+ * queues (model_agent_queues, up to max) and its states added to per_queue
+ * and total (as model_agent_counts counts them, the caller zeroing them
+ * first). Returns how many queues, or -1 (nothing filled or counted) when
+ * the agent is not logged in. */
+int model_agent_visit(const struct model *m, size_t ai, struct agent_view *view,
+                      struct agent_queue_view *queues, int max, struct agent_counts *per_queue,
+                      struct agent_counts *total);
 
 const char *agent_state_name(enum agent_state s);
 

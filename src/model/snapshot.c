@@ -88,14 +88,21 @@ struct snap_scratch {
 	struct agent_queue_view *aq;
 	size_t cap_rank, cap_ac, cap_aq;
 	/* ... and by agent (where its queues start in the pools; model indexes) */
-	size_t *off, *ai;
+	size_t *ai;
 	struct agent_off *offs;
-	size_t cap_off, cap_ai, cap_offs;
+	size_t cap_ai, cap_offs;
 	/* each queue's waiting callers: a slot of caller_pool per queue (by
 	 * snapshot index), copied again only when its waiting list changed */
 	struct caller_slot *cslot;
 	size_t cap_cslot, n_cslot;
 	int64_t *csince;               /* per caller_pool entry: since when it waits */
+	/* per model agent, from the one visit of a build (agents_visit): its
+	 * view, and where its queues are in member_pool and how many (-1: not
+	 * logged in) */
+	struct agent_view *byai;
+	size_t *moff;
+	int *mn;
+	size_t cap_byai, cap_moff, cap_mn;
 	uint64_t cslot_order_gen;      /* the order the slots were laid out for */
 	size_t callers_copied;         /* the last build's (snapshot_callers_copied) */
 };
@@ -270,13 +277,11 @@ static void agents_reserve(struct snapshot *s, size_t n)
 	s->agent_n_queues = xrealloc(s->agent_n_queues, s->cap_agents * sizeof *s->agent_n_queues);
 }
 
-/* Appends model agent ai's queues (as snapshot indexes, by rank) to the member
- * pool at *used; buf has room for nq. Returns how many. */
-static int fill_members(struct snapshot *s, const struct model *m, size_t ai,
-                        const size_t *rank, size_t nq, struct agent_queue_view *buf, size_t *used)
+/* Appends the k queues of buf (model indexes) to the member pool at *used
+ * as snapshot indexes (by rank), sorted. */
+static void fill_members(struct snapshot *s, const size_t *rank,
+                         const struct agent_queue_view *buf, int k, size_t *used)
 {
-	int k = model_agent_queues(m, ai, buf, (int)nq);
-
 	if (*used + (size_t)k > s->cap_members || s->member_pool == NULL) {
 		size_t want = *used + (size_t)k;
 		s->cap_members = want > s->cap_members * 2 ? want : s->cap_members * 2;
@@ -297,7 +302,30 @@ static int fill_members(struct snapshot *s, const struct model *m, size_t ai,
 		s->member_pool[*used + (size_t)j] = x;
 	}
 	*used += (size_t)k;
-	return k;
+}
+
+/* Visits each model agent once (a big centre's agents are the build's
+ * widest data): its view and its queues kept by model index in the scratch,
+ * its states counted into ac (per model queue) and total. */
+static void agents_visit(struct snapshot *s, const struct model *m, const size_t *rank,
+                         size_t nq, struct agent_counts *ac, struct agent_counts *total)
+{
+	struct snap_scratch *x = scratch_of(s);
+	size_t n = model_agent_count(m), used = 0;
+
+	scratch_grow(&x->aq, &x->cap_aq, nq, sizeof *x->aq);
+	scratch_grow(&x->byai, &x->cap_byai, n, sizeof *x->byai);
+	scratch_grow(&x->moff, &x->cap_moff, n, sizeof *x->moff);
+	scratch_grow(&x->mn, &x->cap_mn, n, sizeof *x->mn);
+	memset(ac, 0, nq * sizeof *ac);
+	memset(total, 0, sizeof *total);
+	for (size_t ai = 0; ai < n; ai++) {
+		int k = model_agent_visit(m, ai, &x->byai[ai], x->aq, (int)nq, ac, total);
+		x->mn[ai] = k;
+		x->moff[ai] = used;
+		if (k > 0)
+			fill_members(s, rank, x->aq, k, &used);
+	}
 }
 
 /* The first of views[lo..hi) whose name sorts after name (views sorted). */
@@ -350,8 +378,9 @@ static size_t agent_order_keep(struct snapshot *s, struct snap_scratch *x, const
 		size_t ai = s->order_a[i];
 		if (ai >= total)
 			return SIZE_MAX;
-		if (!model_agent(m, ai, &views[kept]))
+		if (x->mn[ai] < 0)
 			continue;                       /* logged off since */
+		views[kept] = x->byai[ai];
 		if (views[kept].name != x->aname[i])
 			return SIZE_MAX;
 		x->seen[ai] = 1;
@@ -361,7 +390,8 @@ static size_t agent_order_keep(struct snapshot *s, struct snap_scratch *x, const
 }
 
 /* Puts the model's logged-in agents in s->order_a, sorted by name, their
- * views in views (room for every agent); returns how many. The last build's
+ * views in views (room for every agent), from the visit's (agents_visit);
+ * returns how many. The last build's
  * order is kept: only the agents logged in since are sorted and merged in
  * (a big centre's agents log in and off every few ticks). */
 static size_t agent_order(struct snapshot *s, const struct model *m, struct agent_view *views)
@@ -378,11 +408,11 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 		memset(x->seen, 0, total);
 	}
 	for (size_t i = 0; i < total; i++) {
-		if (x->seen[i])
+		if (x->seen[i] || x->mn[i] < 0)
 			continue;
 		scratch_grow(&x->tmp, &x->cap_tmp, nnew + 1, sizeof *x->tmp);
-		if (model_agent(m, i, &x->tmp[nnew].v))
-			x->tmp[nnew++].ai = i;
+		x->tmp[nnew].v = x->byai[i];
+		x->tmp[nnew++].ai = i;
 	}
 	scratch_grow(&s->order_a, &s->cap_order_a, kept + nnew, sizeof *s->order_a);
 	if (nnew) {
@@ -422,26 +452,20 @@ static void agents_off_fill(struct snapshot *s, const struct model *m, const siz
 	agent_stats_fill(s, m, ai, rank);
 }
 
-static void fill_agents(struct snapshot *s, const struct model *m, const size_t *rank, size_t nq)
+/* The agents in name order with their queues (agents_visit first), then
+ * those logged off today and every agent's figures. */
+static void fill_agents(struct snapshot *s, const struct model *m, const size_t *rank)
 {
-	size_t n = model_agent_count(m), used = 0;
-	size_t *off;
+	size_t n = model_agent_count(m);
 	struct snap_scratch *x = scratch_of(s);
-	struct agent_queue_view *buf;
-
-	scratch_grow(&x->aq, &x->cap_aq, nq, sizeof *x->aq);
-	buf = x->aq;
 
 	agents_reserve(s, n ? n : 1);
 	s->n_agents = agent_order(s, m, s->agents);
-	scratch_grow(&x->off, &x->cap_off, s->n_agents, sizeof *x->off);
-	off = x->off;
-	for (size_t i = 0; i < s->n_agents; i++) {
-		off[i] = used;
-		s->agent_n_queues[i] = fill_members(s, m, s->order_a[i], rank, nq, buf, &used);
+	for (size_t i = 0; i < s->n_agents; i++) {   /* the pool has stopped moving */
+		size_t ai = s->order_a[i];
+		s->agent_n_queues[i] = x->mn[ai];
+		s->agent_queues[i] = s->member_pool ? s->member_pool + x->moff[ai] : NULL;
 	}
-	for (size_t i = 0; i < s->n_agents; i++)   /* the pool has stopped moving */
-		s->agent_queues[i] = s->member_pool ? s->member_pool + off[i] : NULL;
 	agents_off_fill(s, m, rank);
 }
 
@@ -681,7 +705,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	order = s->order_q;
 	for (size_t i = 0; i < n; i++)
 		rank[order[i]] = i;
-	model_agent_counts(m, ac, &total);
+	agents_visit(s, m, rank, n, ac, &total);
 
 	if (n > s->n_queues || s->queues == NULL)
 		s->queues = xrealloc(s->queues, (n ? n : 1) * sizeof *s->queues);
@@ -691,7 +715,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	}
 	fill_total(s, m, cfg, &total);
 	fill_callers(s, m, order);
-	fill_agents(s, m, rank, n);
+	fill_agents(s, m, rank);
 	groups_fill(s, m, cfg, order);
 	groups_restrict(s);
 	snapshot_grade(s, cfg);
@@ -734,11 +758,13 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->rank);
 		free(s->scratch->ac);
 		free(s->scratch->aq);
-		free(s->scratch->off);
 		free(s->scratch->ai);
 		free(s->scratch->offs);
 		free(s->scratch->cslot);
 		free(s->scratch->csince);
+		free(s->scratch->byai);
+		free(s->scratch->moff);
+		free(s->scratch->mn);
 		free(s->scratch);
 	}
 	memset(s, 0, sizeof *s);

@@ -86,6 +86,33 @@ static void assert_same(const struct snapshot *inc, const struct snapshot *full)
 	}
 }
 
+/* The build's one visit of the agents counts them as model_agent_counts
+ * does, and lists their queues as model_agent_queues does. */
+static void assert_visit_counts(const struct snapshot *s, const struct model *m)
+{
+	size_t nq = model_queue_count(m);
+	struct agent_counts *ac = calloc(nq ? nq : 1, sizeof *ac), total;
+	struct agent_queue_view qv[64];
+	size_t *rank = calloc(nq ? nq : 1, sizeof *rank);
+	for (size_t i = 0; i < s->n_queues; i++)
+		rank[s->order_q[i]] = i;
+	model_agent_counts(m, ac, &total);
+	assert_memory_equal(&s->total.agents, &total, sizeof total);
+	for (size_t i = 0; i < s->n_queues; i++)
+		assert_memory_equal(&s->queues[i].agents, &ac[s->order_q[i]], sizeof *ac);
+	for (size_t i = 0; i < s->n_agents; i++) {
+		int k = model_agent_queues(m, s->order_a[i], qv, 64);
+		assert_int_equal(s->agent_n_queues[i], k);
+		for (int j = 0; j < k; j++) {
+			const struct snap_member *in = snapshot_agent_in(s, i, rank[qv[j].queue]);
+			assert_non_null(in);
+			assert_int_equal(in->paused, qv[j].paused);
+		}
+	}
+	free(rank);
+	free(ac);
+}
+
 /* One random event at t among nq queue names and na agent names. */
 static void random_event(struct model *m, int64_t t, unsigned nq, unsigned na, unsigned *call)
 {
@@ -149,6 +176,7 @@ static void test_incremental_equals_full(void **state)
 		snapshot_build(&full, m, &cfg);
 		assert_same(&inc, &full);
 		snapshot_free(&full);
+		assert_visit_counts(&inc, m);
 	}
 	assert_true(inc.n_agents > 10);
 	assert_true(inc.n_queues > 10);
