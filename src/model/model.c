@@ -590,6 +590,36 @@ bool model_agent(const struct model *m, size_t ai, struct agent_view *out)
 	return true;
 }
 
+void model_queues_callers(const struct model *m, const size_t *qs, size_t n, int max,
+                          struct caller_view *out, int *counts)
+{
+	const struct call *cur[MODEL_CALLERS_BATCH];
+	size_t live = 0;
+	if (n > MODEL_CALLERS_BATCH)
+		n = MODEL_CALLERS_BATCH;
+	for (size_t i = 0; i < n; i++) {
+		cur[i] = max > 0 ? m->queues[qs[i]].whead : NULL;
+		counts[i] = 0;
+		live += cur[i] != NULL;
+	}
+	while (live) {          /* one step down every list, then the next */
+		live = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct call *c = cur[i];
+			if (!c)
+				continue;
+			out[i * (size_t)max + (size_t)counts[i]] =
+			        (struct caller_view){ c->callerid, c->enter_t };
+			cur[i] = ++counts[i] < max ? c->wnext : NULL;
+			if (cur[i]) {
+				__builtin_prefetch(cur[i]);
+				__builtin_prefetch(cur[i]->callerid);
+				live++;
+			}
+		}
+	}
+}
+
 uint32_t model_queue_waiting_gen(const struct model *m, size_t qi)
 {
 	return m->queues[qi].wgen;

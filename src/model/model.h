@@ -127,6 +127,13 @@ bool model_agent_present(const struct model *m, size_t ai);
 /* Waiting callers of a queue, longest first, up to max; returns how many. */
 struct caller_view { const char *callerid; int64_t since; };
 int model_queue_callers(const struct model *m, size_t qi, struct caller_view *out, int max);
+/* The waiting callers of queues qs[0..n) (n at most MODEL_CALLERS_BATCH),
+ * as model_queue_callers gives them, up to max each: queue i's into
+ * out[i * max ...], how many in counts[i]. The lists are walked side by side:
+ * each is a chain of cache misses, and the chains' misses overlap. */
+#define MODEL_CALLERS_BATCH 16
+void model_queues_callers(const struct model *m, const size_t *qs, size_t n, int max,
+                          struct caller_view *out, int *counts);
 /* A number that changes whenever queue qi's waiting list does (a caller
  * comes or goes): equal numbers, the same callers. */
 uint32_t model_queue_waiting_gen(const struct model *m, size_t qi);

@@ -110,6 +110,7 @@ struct snap_scratch {
 struct caller_slot {
 	size_t off;                    /* where its callers start in caller_pool */
 	int cap;                       /* room there */
+	int n;                         /* callers there */
 	uint32_t wgen;                 /* the waiting list copied (model_queue_waiting_gen) */
 	bool copied;                   /* its callers are in the pool */
 };
@@ -522,12 +523,10 @@ static void callers_layout(struct snapshot *s, struct snap_scratch *x, const str
 	x->cslot_order_gen = s->order_gen;
 }
 
-/* Copies model queue qi's first callers into slot c; returns how many. */
-static int callers_copy(struct snapshot *s, struct snap_scratch *x, const struct model *m,
-                        size_t qi, struct caller_slot *c)
+/* Copies the k callers of cv into slot c (whose waiting list is wgen). */
+static void callers_copy(struct snapshot *s, struct snap_scratch *x, struct caller_slot *c,
+                         const struct caller_view *cv, int k, uint32_t wgen)
 {
-	struct caller_view cv[SNAP_MAX_CALLERS];
-	int k = model_queue_callers(m, qi, cv, c->cap);
 	for (int j = 0; j < k; j++) {
 		struct snap_caller *p = &s->caller_pool[c->off + (size_t)j];
 		const char *id = cv[j].callerid ? cv[j].callerid : "";
@@ -536,32 +535,60 @@ static int callers_copy(struct snapshot *s, struct snap_scratch *x, const struct
 		p->callerid[len] = '\0';
 		x->csince[c->off + (size_t)j] = cv[j].since;
 	}
-	c->wgen = model_queue_waiting_gen(m, qi);
+	c->n = k;
+	c->wgen = wgen;
 	c->copied = true;
 	x->callers_copied += (size_t)k;
-	return k;
+}
+
+/* Copies the callers of the queues at snapshot indexes idx[0..n) (n at most
+ * MODEL_CALLERS_BATCH), their lists walked side by side. */
+static void callers_batch(struct snapshot *s, struct snap_scratch *x, const struct model *m,
+                          const size_t *order, const size_t *idx, size_t n)
+{
+	struct caller_view cv[MODEL_CALLERS_BATCH * SNAP_MAX_CALLERS];   /* 8 KB */
+	size_t qs[MODEL_CALLERS_BATCH];
+	int counts[MODEL_CALLERS_BATCH];
+	for (size_t b = 0; b < n; b++)
+		qs[b] = order[idx[b]];
+	model_queues_callers(m, qs, n, SNAP_MAX_CALLERS, cv, counts);
+	for (size_t b = 0; b < n; b++) {
+		struct caller_slot *c = &x->cslot[idx[b]];
+		int k = counts[b] < c->cap ? counts[b] : c->cap;
+		callers_copy(s, x, c, cv + b * SNAP_MAX_CALLERS, k, model_queue_waiting_gen(m, qs[b]));
+	}
 }
 
 /* Puts each queue's waiting callers (up to SNAP_MAX_CALLERS) in s: copied
  * from the model only for the queues whose waiting list changed since the
- * last build, the others' waits only moved on to now. */
+ * last build (a batch at a time), the others' waits only moved on to now. */
 static void fill_callers(struct snapshot *s, const struct model *m, const size_t *order)
 {
 	struct snap_scratch *x = scratch_of(s);
 	int64_t now = model_now(m);
+	size_t batch[MODEL_CALLERS_BATCH], nb = 0;
 
 	x->callers_copied = 0;
 	if (!callers_slots_hold(s, x, m, order))
 		callers_layout(s, x, m, order);
 	for (size_t i = 0; i < s->n_queues; i++) {
+		struct caller_slot *c = &x->cslot[i];
+		if (c->copied && c->wgen == model_queue_waiting_gen(m, order[i]))
+			continue;
+		batch[nb++] = i;
+		if (nb == MODEL_CALLERS_BATCH) {
+			callers_batch(s, x, m, order, batch, nb);
+			nb = 0;
+		}
+	}
+	if (nb)
+		callers_batch(s, x, m, order, batch, nb);
+	for (size_t i = 0; i < s->n_queues; i++) {
 		struct snap_queue *q = &s->queues[i];
 		struct caller_slot *c = &x->cslot[i];
-		int k = callers_wanted(m, order[i]);
-		if (!c->copied || c->wgen != model_queue_waiting_gen(m, order[i]))
-			k = callers_copy(s, x, m, order[i], c);
 		q->callers = s->caller_pool + c->off;
-		q->n_callers = k;
-		for (int j = 0; j < k; j++) {
+		q->n_callers = c->n;
+		for (int j = 0; j < c->n; j++) {
 			int64_t since = x->csince[c->off + (size_t)j];
 			s->caller_pool[c->off + (size_t)j].waiting_s =
 			        since == INT64_MIN || since > now ? 0 : now - since;
