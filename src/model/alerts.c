@@ -21,6 +21,7 @@
 #include "alerts.h"
 #include "contacts_figures.h"
 #include "figures.h"
+#include "natsort.h"
 #include "agent_stats.h"
 
 #include <ctype.h>
@@ -940,9 +941,11 @@ static void render_template(const struct msg_ctx *mc, char *buf, size_t sz)
  * needs (staffing.h): "; need 3 more agents" appended to buf. */
 static int need_gap(const struct msg_ctx *mc)
 {
+	static const struct figure *pred;      /* the figures are a static table */
 	const struct staff_interval *iv;
-	if (!mc->q || rule_is_ct(mc->x) || strcmp(mc->x->m.f->name, "sl_predicted_pct") != 0 ||
-	    mc->q->staffing.n < 2)
+	if (!pred)
+		pred = figure_find("sl_predicted_pct");
+	if (!mc->q || rule_is_ct(mc->x) || mc->x->m.f != pred || mc->q->staffing.n < 2)
 		return 0;
 	iv = &mc->q->staffing.iv[1];
 	return iv->required_agents < 0 || iv->gap <= 0 ? 0 : iv->gap;
@@ -1010,10 +1013,13 @@ static void cleared_message(const struct msg_ctx *mc, const char *why, char *buf
 
 /* ---- the entry table ---- */
 
+/* Entries go by rule, then by queue (or agent) in natural order: the order
+ * the snapshot lists them in, so each lookup of an eval finds its entry
+ * next to the last one's (entry_get's hint), not by bisection. */
 static int entry_cmp(const char *rule, const char *queue, const struct entry *e)
 {
 	int c = strcmp(rule, e->rule);
-	return c ? c : strcmp(queue, e->queue);
+	return c ? c : natsort_cmp(queue, e->queue);
 }
 
 /* Returns the index of (rule, queue), or where it would go with *found false. */
@@ -1437,20 +1443,19 @@ static void sweep(struct alerts *a, alert_event_fn fn, void *ctx)
 	a->n = keep;
 }
 
-static int shown_cmp(const void *pa, const void *pb)
-{
-	const struct snap_alert *x = pa, *y = pb;
-	if (x->since != y->since)
-		return x->since > y->since ? -1 : 1;
-	if (x->severity != y->severity)
-		return x->severity > y->severity ? -1 : 1;
-	int c = strcmp(x->rule, y->rule);
-	return c ? c : strcmp(x->queue, y->queue);
-}
-
+/* Newest first, then the most severe, then by rule and queue (natural
+ * order, as entry_cmp): the ties
+ * (raised at once, at one level) broken by the entries' places, a->e being
+ * sorted by (rule, queue), so no string is compared (thousands of alerts
+ * raised in one tick). */
 static int entry_shown_cmp(const void *pa, const void *pb)
 {
-	return shown_cmp(&(*(struct entry *const *)pa)->shown, &(*(struct entry *const *)pb)->shown);
+	const struct entry *x = *(struct entry *const *)pa, *y = *(struct entry *const *)pb;
+	if (x->shown.since != y->shown.since)
+		return x->shown.since > y->shown.since ? -1 : 1;
+	if (x->shown.severity != y->shown.severity)
+		return x->shown.severity > y->shown.severity ? -1 : 1;
+	return (x->out_ix > y->out_ix) - (x->out_ix < y->out_ix);
 }
 
 /* Sorts the active entries (newest first), copies their shown into out in
@@ -1463,8 +1468,10 @@ static void publish_sorted(struct alerts *a)
 		a->act = xrealloc(a->act, a->act_cap * sizeof *a->act);
 	}
 	for (size_t i = 0; i < a->n; i++)
-		if (a->e[i]->level > SEV_OK)
+		if (a->e[i]->level > SEV_OK) {
+			a->e[i]->out_ix = i;             /* its place in a->e, for the ties */
 			a->act[n++] = a->e[i];
+		}
 	qsort(a->act, n, sizeof *a->act, entry_shown_cmp);
 	for (size_t i = 0; i < n; i++) {
 		a->out[i] = a->act[i]->shown;

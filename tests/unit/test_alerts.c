@@ -226,6 +226,47 @@ static void test_message_rendered_on_change(void **state)
 	assert_string_equal(f->s.alerts[0].queue, "support");
 }
 
+/* Alerts raised at once come the most severe first, then by rule, then
+ * by queue. */
+static void test_order_of_ties(void **state)
+{
+	struct fix *f = *state;
+	set(f, "no_agent", "for_s", "0");
+	start(f);
+	f->q[0].longest_wait_s = f->q[1].longest_wait_s = 90;
+	f->q[0].waiting = f->q[1].waiting = 3;
+	f->q[0].agents.available = f->q[1].agents.available = 0;
+	assert_int_equal(eval(f, 1000), 4);
+	assert_int_equal(f->s.n_alerts, 4);
+	static const char *const want[4][2] = { { "no_agent", "sales" }, { "no_agent", "support" },
+		{ "longest_wait", "sales" }, { "longest_wait", "support" } };
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(f->s.alerts[i].rule, want[i][0]);
+		assert_string_equal(f->s.alerts[i].queue, want[i][1]);
+	}
+	f->q[1].longest_wait_s = 130;              /* escalates: critical, and by rule first */
+	assert_int_equal(eval(f, 1001), 1);
+	static const char *const then[4][2] = { { "longest_wait", "support" },
+		{ "no_agent", "sales" }, { "no_agent", "support" }, { "longest_wait", "sales" } };
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(f->s.alerts[i].rule, then[i][0]);
+		assert_string_equal(f->s.alerts[i].queue, then[i][1]);
+	}
+}
+
+/* Ties between queues come in natural order: q2 before q10. */
+static void test_ties_natural_order(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	f->q[0].name = "q2";
+	f->q[1].name = "q10";
+	f->q[0].longest_wait_s = f->q[1].longest_wait_s = 90;
+	assert_int_equal(eval(f, 1000), 2);
+	assert_string_equal(f->s.alerts[0].queue, "q2");
+	assert_string_equal(f->s.alerts[1].queue, "q10");
+}
+
 static void test_escalate_ease_clear(void **state)
 {
 	struct fix *f = *state;
@@ -734,6 +775,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clock_steps_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escalate_ease_clear, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message_rendered_on_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_order_of_ties, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ties_natural_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_straight_to_critical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_flapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nan_ignored, setup, teardown),
