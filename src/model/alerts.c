@@ -1472,7 +1472,8 @@ static void publish_sorted(struct alerts *a)
 			a->e[i]->out_ix = i;             /* its place in a->e, for the ties */
 			a->act[n++] = a->e[i];
 		}
-	qsort(a->act, n, sizeof *a->act, entry_shown_cmp);
+	if (n > 1)
+		qsort(a->act, n, sizeof *a->act, entry_shown_cmp);
 	for (size_t i = 0; i < n; i++) {
 		a->out[i] = a->act[i]->shown;
 		a->act[i]->out_ix = i;
