@@ -612,30 +612,40 @@ struct derived snapshot_interval_derived(const struct snap_queue *q, const struc
 	return metrics_derive(&c, q->sl_formula, 0);
 }
 
-/* Grades today's intervals of q (the trend) as the gradings grade the SL and
- * abandon rate they watch, each interval on its own calls. */
-static void grade_intervals(struct snap_queue *q, const struct fig_grading *g, size_t n)
+/* Which interval figure each grading watches (SNAP_IV_SL, SNAP_IV_ABANDON),
+ * -1 none: found once a build, not once per queue. */
+static void interval_watch(const struct fig_grading *g, size_t n, int *which)
 {
-	memset(q->interval_grade, SEV_OK, sizeof q->interval_grade);
 	for (size_t k = 0; k < n; k++) {
 		const char *key;
-		int which;
+		which[k] = -1;
 		if (!g[k].f)
 			continue;
 		figure_group(g[k].f, &key);
 		if (strcmp(key, "service_level_pct") == 0)
-			which = SNAP_IV_SL;
+			which[k] = SNAP_IV_SL;
 		else if (strcmp(key, "abandon_rate_pct") == 0)
-			which = SNAP_IV_ABANDON;
-		else
+			which[k] = SNAP_IV_ABANDON;
+	}
+}
+
+/* Grades today's intervals of q (the trend) as the gradings grade the SL and
+ * abandon rate they watch (which: interval_watch), each interval on its own
+ * calls. */
+static void grade_intervals(struct snap_queue *q, const struct fig_grading *g, size_t n,
+                            const int *which)
+{
+	memset(q->interval_grade, SEV_OK, sizeof q->interval_grade);
+	for (size_t k = 0; k < n; k++) {
+		if (which[k] < 0)
 			continue;
 		for (int i = 0; i < q->n_intervals; i++) {
 			struct derived d;
 			if (q->intervals[i].offered < g[k].min_offered)
 				continue;
 			d = snapshot_interval_derived(q, &q->intervals[i]);
-			q->interval_grade[which][i] = (unsigned char)figure_grade_levels(&g[k], q,
-			        which == SNAP_IV_SL ? d.service_level_pct : d.abandon_rate_pct);
+			q->interval_grade[which[k]][i] = (unsigned char)figure_grade_levels(&g[k], q,
+			        which[k] == SNAP_IV_SL ? d.service_level_pct : d.abandon_rate_pct);
 		}
 	}
 }
@@ -644,6 +654,7 @@ void snapshot_grade(struct snapshot *s, const struct config *cfg)
 {
 	struct fig_grading *g = s->gradings;
 	size_t n = 0;
+	int which[SNAP_MAX_GRADINGS];
 
 	if (cfg && cfg->alert_rules)
 		n = alert_rules_gradings(cfg->alert_rules, g, SNAP_MAX_GRADINGS);
@@ -651,15 +662,16 @@ void snapshot_grade(struct snapshot *s, const struct config *cfg)
 		for (; n < figure_builtins_count && n < SNAP_MAX_GRADINGS; n++)
 			g[n] = figure_builtin_grading(&figure_builtins[n]);
 	s->n_gradings = n;
+	interval_watch(g, n, which);
 	for (size_t i = 0; i < s->n_queues; i++) {
 		figures_grade_queue(&s->queues[i], g, n);
-		grade_intervals(&s->queues[i], g, n);
+		grade_intervals(&s->queues[i], g, n, which);
 	}
 	figures_grade_queue(&s->total, g, n);
-	grade_intervals(&s->total, g, n);
+	grade_intervals(&s->total, g, n, which);
 	for (size_t i = 0; i < s->n_groups; i++) {
 		figures_grade_queue(&s->groups[i].q, g, n);
-		grade_intervals(&s->groups[i].q, g, n);
+		grade_intervals(&s->groups[i].q, g, n, which);
 	}
 }
 
