@@ -103,6 +103,9 @@ struct snap_scratch {
 	size_t *moff;
 	int *mn;
 	size_t cap_byai, cap_moff, cap_mn;
+	int *avail_m, *avail;          /* agents who can take a queue's calls: by model
+	                                  queue, then by snapshot queue (s->staff_avail) */
+	size_t cap_avail_m, cap_avail;
 	uint64_t cslot_order_gen;      /* the order the slots were laid out for */
 	size_t callers_copied;         /* the last build's (snapshot_callers_copied) */
 };
@@ -318,15 +321,36 @@ static void agents_visit(struct snapshot *s, const struct model *m, const size_t
 	scratch_grow(&x->byai, &x->cap_byai, n, sizeof *x->byai);
 	scratch_grow(&x->moff, &x->cap_moff, n, sizeof *x->moff);
 	scratch_grow(&x->mn, &x->cap_mn, n, sizeof *x->mn);
+	scratch_grow(&x->avail_m, &x->cap_avail_m, nq, sizeof *x->avail_m);
 	memset(ac, 0, nq * sizeof *ac);
 	memset(total, 0, sizeof *total);
+	memset(x->avail_m, 0, nq * sizeof *x->avail_m);
 	for (size_t ai = 0; ai < n; ai++) {
 		int k = model_agent_visit(m, ai, &x->byai[ai], x->aq, (int)nq, ac, total);
 		x->mn[ai] = k;
 		x->moff[ai] = used;
-		if (k > 0)
-			fill_members(s, rank, x->aq, k, &used);
+		if (k <= 0)
+			continue;
+		fill_members(s, rank, x->aq, k, &used);
+		if (x->byai[ai].status != MS_UNAVAILABLE && x->byai[ai].status != MS_INVALID)
+			for (int j = 0; j < k; j++)     /* as staffing counts them */
+				x->avail_m[x->aq[j].queue] += !x->aq[j].paused;
 	}
+}
+
+/* Hands staffing_fill the agents who can take each queue's calls, counted
+ * in the visit (in snapshot order); none once queues were dropped (--group,
+ * --queue: it counts them itself then). */
+static void staff_avail_note(struct snapshot *s, const size_t *order, size_t n)
+{
+	struct snap_scratch *x = scratch_of(s);
+	s->staff_avail = NULL;
+	if (s->n_queues != n)
+		return;
+	scratch_grow(&x->avail, &x->cap_avail, n, sizeof *x->avail);
+	for (size_t i = 0; i < n; i++)
+		x->avail[i] = x->avail_m[order[i]];
+	s->staff_avail = x->avail;
 }
 
 /* The first of views[lo..hi) whose name sorts after name (views sorted). */
@@ -757,6 +781,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	fill_agents(s, m, rank);
 	groups_fill(s, m, cfg, order);
 	groups_restrict(s);
+	staff_avail_note(s, order, s->only ? 0 : n);
 	snapshot_grade(s, cfg);
 	s->as_of = model_now(m);
 	s->day_start = model_day_start(m);
@@ -804,6 +829,8 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->byai);
 		free(s->scratch->moff);
 		free(s->scratch->mn);
+		free(s->scratch->avail_m);
+		free(s->scratch->avail);
 		free(s->scratch);
 	}
 	memset(s, 0, sizeof *s);

@@ -148,6 +148,9 @@ struct snapshot {
 	uint64_t order_gen;                 /* changes each time queues[] changes order */
 	struct groups_cache *groups_cache;  /* what groups_fill keeps (groups.c) */
 	struct staff_cache *staff_cache;    /* what staffing_fill keeps (staffing.c) */
+	const int *staff_avail;             /* per queue: the agents who can take its calls, as
+	                                       the build counted them; NULL: staffing_fill
+	                                       counts them from agents */
 };
 
 /* Fills s from the model as of the model's clock (call model_advance first),

@@ -227,11 +227,14 @@ void staffing_fill(struct snapshot *s)
 		return;
 	}
 	start = s->day_start + (s->as_of - s->day_start) / MODEL_INTERVAL_S * MODEL_INTERVAL_S;
-	avail = xmalloc((s->n_queues ? s->n_queues : 1) * sizeof *avail);
-	count_available(s, avail);
+	avail = NULL;
+	if (!s->staff_avail) {           /* a build counts them as it goes */
+		avail = xmalloc((s->n_queues ? s->n_queues : 1) * sizeof *avail);
+		count_available(s, avail);
+	}
 	memo = staff_memos(s);
 	for (size_t i = 0; i < s->n_queues; i++)
-		staff_queue(s, &s->queues[i], avail[i], start, memo[i]);
+		staff_queue(s, &s->queues[i], avail ? avail[i] : s->staff_avail[i], start, memo[i]);
 	free(avail);
 }
 

@@ -109,6 +109,17 @@ static void assert_visit_counts(const struct snapshot *s, const struct model *m)
 			assert_int_equal(in->paused, qv[j].paused);
 		}
 	}
+	/* the agents who can take each queue's calls, counted in the visit, as
+	 * staffing counts them from the agents */
+	assert_non_null(s->staff_avail);
+	memset(ac, 0, (nq ? nq : 1) * sizeof *ac);
+	for (size_t i = 0; i < s->n_agents; i++)
+		for (int k = 0; k < s->agent_n_queues[i]; k++)
+			if (!s->agent_queues[i][k].paused && s->agents[i].status != MS_UNAVAILABLE &&
+			    s->agents[i].status != MS_INVALID)
+				ac[s->agent_queues[i][k].queue].available++;
+	for (size_t i = 0; i < s->n_queues; i++)
+		assert_int_equal(s->staff_avail[i], ac[i].available);
 	free(rank);
 	free(ac);
 }
