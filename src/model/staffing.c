@@ -100,8 +100,10 @@ static void count_available(const struct snapshot *s, int *avail)
  * level more than 10 points under target (sl_low's critical) critical. */
 static void grade_need(struct snap_queue *q)
 {
-	const struct figure *f = figure_find("agents_required");
+	static const struct figure *f;   /* the figures are a static table: found once */
 	const struct staff_interval *iv = &q->staffing.iv[0];
+	if (!f)
+		f = figure_find("agents_required");
 	enum alert_severity sev = SEV_OK;
 	if (!f)
 		return;
