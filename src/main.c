@@ -86,6 +86,7 @@ struct app {
 	uv_signal_t sig_int, sig_term, sig_hup;
 	bool stopping, finished;
 	bool printed_last;               /* the snapshot owed at the end is out */
+	bool caught_up;                  /* every source has read its backlog once */
 	int *src_seen;                   /* headless: each source's state last logged, +1 */
 	struct app_history {             /* SPEC 7: the database, its picture, the recorder */
 		struct history_store *store;
@@ -893,18 +894,36 @@ static uint64_t ms_to_next_tick(struct app *app)
 	return wall_delay(app, app->tick_due_ms, ms);
 }
 
+/* True until every source has read what it found at start once (the tick
+ * stats count those ticks apart: the board is still catching up). */
+static bool tick_catching_up(struct app *app)
+{
+	for (size_t i = 0; i < app->n_sources && !app->caught_up; i++) {
+		enum source_state st = app->sources[i]->info.state;
+		if (st == SRC_STARTING || st == SRC_LAGGING)
+			return true;
+	}
+	app->caught_up = true;
+	return false;
+}
+
 /* One tick at now: the sources' timers, the model's clock (the wall's; a
  * replay's follows its events), then a refresh published to the outputs. */
 static void tick_once(struct app *app, int64_t now)
 {
+	outputs_tick_mark();
+	outputs_tick_startup(tick_catching_up(app));
 	for (size_t i = 0; i < app->n_sources; i++)
 		source_tick(app->sources[i], now);
-	outputs_tick_mark();
+	outputs_tick_phase(TICK_SOURCES);
 	if (app->mode->clock == RUN_CLOCK_WALL) {
 		history_tick(app, now);
 		demo_step(app, now);
+		outputs_tick_phase(TICK_HISTORY);
 		model_advance(app->model, now);
+		outputs_tick_phase(TICK_ADVANCE);
 		contacts_advance(app->contacts, now * 1000);
+		outputs_tick_phase(TICK_CONTACTS);
 	}
 	refresh(app, true);
 }

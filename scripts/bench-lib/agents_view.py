@@ -52,6 +52,22 @@ def parse_stats(path):
     return out
 
 
+def tick_phases(path):
+    """(per-phase p99, slow ticks by phase) from a CCBOARD_TICK_STATS file's
+    "tick phases (cpu ms mean/p99/max): NAME M/P/X ..." and "tick slow (cpu >
+    10 ms): N ticks, mean ms by phase: NAME M ..." lines, as "NAME P99 ..."
+    and "N NAME MEAN ..." (the phase whose time makes the slow ticks)."""
+    try:
+        text = open(path).read()
+    except OSError:
+        return "-", "-"
+    ph = re.search(r"tick phases [^:]*: (.*)", text)
+    slow = re.search(r"tick slow [^:]*: (\d+) ticks, mean ms by phase: (.*)", text)
+    p99 = " ".join("%s %s" % (n, v.split("/")[1])
+                   for n, v in re.findall(r"(\S+) ([\d.]+/[\d.]+/[\d.]+)", ph.group(1))) if ph else "-"
+    return p99, ("%s %s" % (slow.group(1), slow.group(2)) if slow else "-")
+
+
 def main(ccboard, gen, workdir, seconds):
     seconds = float(seconds)
     log = os.path.join(workdir, "agents_live.log")
@@ -115,6 +131,10 @@ def main(ccboard, gen, workdir, seconds):
     print("queues_p99_ms %s" % tq.get("p99_ms", "?"))
     print("queues_cpu_p99_ms %s" % tq.get("cpu_p99_ms", "?"))
     print("queues_cpu %.1f" % cpu["queues"])
+    for v in ("agents", "queues"):
+        ph, slow = tick_phases(stats[v])
+        print("%s_phase_p99 %s" % (v, ph))
+        print("%s_slow %s" % (v, slow))
     print("cpu_ratio %.2f" % (cpu["agents"] / cpu["queues"] if cpu["queues"] > 0 else 0))
     print("lines_per_s %.0f" % rate)
     print("agents_pane %s" % ok)

@@ -9,7 +9,9 @@ to a file, and these follow it at once, over SECONDS after a warm-up:
   written to the terminal per second once running (ptycount.py);
   both ccboards: peak RSS (VmHWM) and their tick stats (CCBOARD_TICK_STATS).
 Prints "key value" lines: json_cpu screen_cpu tail_cpu rate json_rss_mb
-screen_rss_mb json_p99_ms screen_p99_ms json_ticks screen_ticks tty_ccboard
+screen_rss_mb json_p99_ms screen_p99_ms json_ticks screen_ticks, json_phase_p99 and
+screen_phase_p99 (each phase of a tick: "NAME P99_MS ..."), json_slow and screen_slow
+(the ticks over 10 ms of CPU: "N NAME MEAN_MS ..."), tty_ccboard
 tty_htop (bytes/s), pane OK|... """
 import os
 import re
@@ -68,6 +70,22 @@ def tick_stats(path):
     c = re.search(r"ticks, cpu .*p99 ([\d.]+) ms", text)
     return (w.group(2) if w else "-", c.group(1) if c else "-", w.group(1) if w else "-",
             w.group(3) if w else "-")
+
+
+def tick_phases(path):
+    """(per-phase p99, slow ticks by phase) from a CCBOARD_TICK_STATS file's
+    "tick phases (cpu ms mean/p99/max): NAME M/P/X ..." and "tick slow (cpu >
+    10 ms): N ticks, mean ms by phase: NAME M ..." lines, as "NAME P99 ..."
+    and "N NAME MEAN ..." (the phase whose time makes the slow ticks)."""
+    try:
+        text = open(path).read()
+    except OSError:
+        return "-", "-"
+    ph = re.search(r"tick phases [^:]*: (.*)", text)
+    slow = re.search(r"tick slow [^:]*: (\d+) ticks, mean ms by phase: (.*)", text)
+    p99 = " ".join("%s %s" % (n, v.split("/")[1])
+                   for n, v in re.findall(r"(\S+) ([\d.]+/[\d.]+/[\d.]+)", ph.group(1))) if ph else "-"
+    return p99, ("%s %s" % (slow.group(1), slow.group(2)) if slow else "-")
 
 
 def main(ccboard, gen, workdir, seconds):
@@ -153,6 +171,9 @@ def main(ccboard, gen, workdir, seconds):
         print("%s_first_ms %s" % (k, first))
         print("%s_cpu_p99_ms %s" % (k, cpu99))
         print("%s_ticks %s" % (k, n))
+        ph, slow = tick_phases(tick_json if k == "json" else tick_screen)
+        print("%s_phase_p99 %s" % (k, ph))
+        print("%s_slow %s" % (k, slow))
     print("tty_ccboard %.0f" % tty[0])
     print("tty_htop %.0f" % tty[1])
     print("pane %s" % ("OK" if sum(1 for l in shot.splitlines() if l.strip()) > 10

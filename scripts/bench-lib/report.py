@@ -195,7 +195,9 @@ def rows_agents(r):
         ("8 Agents view CPU, 2,000 lines/s", "%.1f %% of a core" % num(r, "agents_agents_cpu"),
          "queue view %.1f %%" % num(r, "agents_queues_cpu"), "%.2fx" % ratio_cpu,
          "<= 1.5x", verdict(ratio_cpu <= 1.5)),
-    ]
+    ] + [("8 %s view tick phases p99 (CPU ms)" % v.capitalize(),
+            " ".join(r.get("agents_%s_phase_p99" % v, ["-"])), "", "", "", "")
+           for v in ("agents", "queues")]
 
 
 def rows_staffing(r):

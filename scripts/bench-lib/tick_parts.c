@@ -6,8 +6,14 @@
  * "part_max max_ms" (the first build sorts everything), and the same in
  * this process's CPU time ("part_cpu", "part_cpu_max": what a loaded machine
  * does not inflate). TICK_PARTS_ONLY=k times part k alone (0 build, 1 alerts,
- * 2 JSON, 3 screen: the build still runs, untimed), for perf record. Used to
- * profile the tick without a live feed. */
+ * 2 JSON, 3 screen: the build still runs, untimed), for perf record.
+ * TICK_PARTS_CONFIG=FILE reads that configuration (groups, rules) first.
+ * TICK_PARTS_FEED=1 holds back the log's last N seconds and applies one of
+ * them before each tick, as a live feed does (callers come and go, agents
+ * change, alerts' values move); without it the N ticks only advance the
+ * clock. Used to profile the tick without a live feed. */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +33,25 @@ static double now_s(clockid_t id)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* With TICK_PARTS_FEED, the time from which fp's lines are held back (its
+ * last line's time less n seconds); else INT64_MAX. Rewinds fp. */
+static int64_t feed_from(FILE *fp, int n)
+{
+	char buf[4096];
+	long end;
+	int64_t last = 0;
+	const char *feed = getenv("TICK_PARTS_FEED");
+	if (!feed || atoi(feed) == 0 || fseek(fp, 0, SEEK_END) != 0)
+		return INT64_MAX;
+	end = ftell(fp);
+	fseek(fp, end > (long)sizeof buf ? end - (long)sizeof buf : 0, SEEK_SET);
+	while (fgets(buf, sizeof buf, fp))
+		if (buf[0] >= '0' && buf[0] <= '9')
+			last = strtoll(buf, NULL, 10);
+	rewind(fp);
+	return last - n;
+}
+
 int main(int argc, char **argv)
 {
 	struct config cfg;
@@ -40,6 +65,7 @@ int main(int argc, char **argv)
 	double t, c, d, part[4] = { 0 }, max[4] = { 0 }, cpu[4] = { 0 }, cmax[4] = { 0 };
 	const char *only_env = getenv("TICK_PARTS_ONLY");
 	int only = only_env ? atoi(only_env) : -1;
+	double copied = 0, waiting = 0;     /* callers copied by a build, and waiting */
 	static const char *const names[4] = { "build", "eval", "json", "draw" };
 	struct ui_view view;
 	SCREEN *scr;
@@ -49,13 +75,27 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	config_defaults(&cfg);
+	if (getenv("TICK_PARTS_CONFIG")) {       /* e.g. [group.NAME]s */
+		char *errors = NULL;
+		/* a group's queues not named in [queue.NAME]s is an error for a
+		 * board, not here: the log names them */
+		config_load(&cfg, getenv("TICK_PARTS_CONFIG"), &errors);
+		free(errors);
+	}
 	struct model *m = model_new(&cfg);
 	struct alerts *a = alerts_new(cfg.alert_rules);
+	int64_t held = feed_from(fp, n);
+	bool have = false;
 	while ((len = getline(&line, &cap, fp)) > 0) {
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
-		if (queuelog_parse(line, (size_t)len, &ev) == QL_EVENT)
-			model_apply(m, &ev);
+		if (queuelog_parse(line, (size_t)len, &ev) != QL_EVENT)
+			continue;
+		if (ev.time >= held) {
+			have = true;               /* the first line held back */
+			break;
+		}
+		model_apply(m, &ev);
 	}
 	scr = newterm("xterm-256color", out, fopen("/dev/null", "r"));
 	set_term(scr);
@@ -63,14 +103,27 @@ int main(int argc, char **argv)
 	ui_view_init(&view, true);
 	memset(&s, 0, sizeof s);
 	for (int i = 0; i < n; i++) {
-		model_advance(m, model_now(m) + 1);
+		int64_t to = held == INT64_MAX ? model_now(m) + 1 : held + i + 1;
+		while (have && ev.time < to) {      /* this second's lines */
+			model_apply(m, &ev);
+			have = false;
+			while (!have && (len = getline(&line, &cap, fp)) > 0) {
+				if (line[len - 1] == '\n')
+					line[--len] = '\0';
+				have = queuelog_parse(line, (size_t)len, &ev) == QL_EVENT;
+			}
+		}
+		model_advance(m, to);
 		for (int k = 0; k < 4; k++) {
 			if (only >= 0 && k != only && k != 0)
 				continue;
 			t = now_s(CLOCK_MONOTONIC);
 			c = now_s(CLOCK_PROCESS_CPUTIME_ID);
-			if (k == 0)
+			if (k == 0) {
 				snapshot_build(&s, m, &cfg);
+				copied += snapshot_callers_copied(&s);
+				waiting += s.total.waiting;
+			}
 			else if (k == 1)
 				alerts_eval(a, &s, s.as_of, NULL, NULL);
 			else if (k == 2)
@@ -89,6 +142,7 @@ int main(int argc, char **argv)
 	}
 	endwin();
 	printf("queues %zu agents %zu alerts %zu\n", s.n_queues, s.n_agents, s.n_alerts);
+	printf("build_callers_copied %.0f\nbuild_callers_waiting %.0f\n", copied / n, waiting / n);
 	for (int k = 0; k < 4; k++)
 		printf("%s %.3f\n%s_max %.3f\n%s_cpu %.3f\n%s_cpu_max %.3f\n", names[k],
 		       part[k] * 1e3 / n, names[k], max[k] * 1e3, names[k], cpu[k] * 1e3 / n, names[k],

@@ -21,9 +21,11 @@
 #include "alerts.h"
 #include "contacts_figures.h"
 #include "figures.h"
+#include "natsort.h"
 #include "agent_stats.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -89,6 +91,14 @@ struct alert_rules {
 
 /* ---- live state ---- */
 
+/* What a message says of a value: its tenths as printed (alerts_format_number),
+ * on which side of the threshold it is, and whether it is one (plurals). */
+struct said_value {
+	long long tenths;        /* LLONG_MIN: NAN */
+	int cmp;
+	bool one;
+};
+
 struct entry {
 	char rule[64];
 	char *queue;
@@ -100,6 +110,14 @@ struct entry {
 	bool seen;
 	bool fresh;              /* its rule changed on reload: start afresh */
 	struct snap_alert shown;
+	/* what shown.message says, to render it again only when that changes */
+	bool said;               /* shown.message is this entry's active message */
+	int said_level, said_gap;
+	struct said_value said_v;
+	double said_t;
+	char *said_label;
+	bool dirty;              /* shown changed since published */
+	size_t out_ix;           /* its place in out while active and in order */
 };
 
 struct alerts {
@@ -110,6 +128,10 @@ struct alerts {
 	size_t out_n, out_cap;
 	size_t hint;             /* where the next entry_get looks first: queues and
 	                            agents come in name order, as entries are sorted */
+	size_t rendered;         /* active messages rendered (alerts_messages_rendered) */
+	bool reorder;            /* the active set or its order changed: out rebuilt */
+	struct entry **act;      /* the active entries, for sorting them */
+	size_t act_cap;
 };
 
 static int fail(char **cause, const char *fmt, ...)
@@ -917,17 +939,25 @@ static void render_template(const struct msg_ctx *mc, char *buf, size_t sz)
 
 /* On the predicted service level, how many more agents the next interval
  * needs (staffing.h): "; need 3 more agents" appended to buf. */
+static int need_gap(const struct msg_ctx *mc)
+{
+	static const struct figure *pred;      /* the figures are a static table */
+	const struct staff_interval *iv;
+	if (!pred)
+		pred = figure_find("sl_predicted_pct");
+	if (!mc->q || rule_is_ct(mc->x) || mc->x->m.f != pred || mc->q->staffing.n < 2)
+		return 0;
+	iv = &mc->q->staffing.iv[1];
+	return iv->required_agents < 0 || iv->gap <= 0 ? 0 : iv->gap;
+}
+
 static void append_need(const struct msg_ctx *mc, char *buf, size_t sz)
 {
-	const struct staff_interval *iv;
 	size_t len = strlen(buf);
-	if (!mc->q || rule_is_ct(mc->x) || strcmp(mc->x->m.f->name, "sl_predicted_pct") != 0 ||
-	    mc->q->staffing.n < 2 || len >= sz)
+	int gap = need_gap(mc);
+	if (gap <= 0 || len >= sz)
 		return;
-	iv = &mc->q->staffing.iv[1];
-	if (iv->required_agents < 0 || iv->gap <= 0)
-		return;
-	snprintf(buf + len, sz - len, "; need %d more agent%s", iv->gap, iv->gap == 1 ? "" : "s");
+	snprintf(buf + len, sz - len, "; need %d more agent%s", gap, gap == 1 ? "" : "s");
 }
 
 /* The text of an active alert, e.g. "sales: service level 71.4% below 80% for 30 s". */
@@ -983,10 +1013,13 @@ static void cleared_message(const struct msg_ctx *mc, const char *why, char *buf
 
 /* ---- the entry table ---- */
 
+/* Entries go by rule, then by queue (or agent) in natural order: the order
+ * the snapshot lists them in, so each lookup of an eval finds its entry
+ * next to the last one's (entry_get's hint), not by bisection. */
 static int entry_cmp(const char *rule, const char *queue, const struct entry *e)
 {
 	int c = strcmp(rule, e->rule);
-	return c ? c : strcmp(queue, e->queue);
+	return c ? c : natsort_cmp(queue, e->queue);
 }
 
 /* Returns the index of (rule, queue), or where it would go with *found false. */
@@ -1030,6 +1063,8 @@ static struct entry *entry_get(struct alerts *a, const char *rule, const char *q
 	memset(e, 0, sizeof *e);
 	snprintf(e->rule, sizeof e->rule, "%s", rule);
 	e->queue = xstrdup(queue);
+	snprintf(e->shown.rule, sizeof e->shown.rule, "%s", e->rule);
+	snprintf(e->shown.queue, sizeof e->shown.queue, "%s", e->queue);
 	a->e[i] = e;
 	a->n++;
 	return e;
@@ -1037,6 +1072,7 @@ static struct entry *entry_get(struct alerts *a, const char *rule, const char *q
 
 static void entry_free(struct entry *e)
 {
+	free(e->said_label);
 	free(e->queue);
 	free(e);
 }
@@ -1065,6 +1101,49 @@ static void entry_clear(struct entry *e, double v, const char *msg, alert_event_
 		emit(ALERT_CLEARED, e, SEV_OK, v, msg, fn, ctx);
 	e->level = SEV_OK;
 	e->ack = false;
+	e->said = false;
+}
+
+static bool same_number(double x, double y)
+{
+	return x == y || (isnan(x) && isnan(y));
+}
+
+static struct said_value said_value(double v, double t)
+{
+	struct said_value r = { LLONG_MIN, (v > t) - (v < t), v == 1 };
+	if (!isnan(v)) {
+		r.tenths = llround(fabs(v) * 10.0);
+		r.tenths = v < 0 ? -r.tenths : r.tenths;
+	}
+	return r;
+}
+
+/* Renders e's active message into shown.message when what it says changed
+ * since it was last rendered: the value as printed (to a tenth), the
+ * threshold, the level, the name, the staffing gap. Most active alerts of a
+ * big centre say the same from one tick to the next: no snprintf for them. */
+static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *mc)
+{
+	int gap = need_gap(mc);
+	const char *label = mc->qname ? mc->qname : "";
+	struct said_value sv = said_value(mc->v, mc->t);
+	if (e->said && e->said_level == mc->level && e->said_gap == gap &&
+	    e->said_v.tenths == sv.tenths && e->said_v.cmp == sv.cmp && e->said_v.one == sv.one &&
+	    same_number(e->said_t, mc->t) && strcmp(e->said_label, label) == 0)
+		return;
+	active_message(mc, e->shown.message, sizeof e->shown.message);
+	a->rendered++;
+	e->said = true;
+	e->said_level = mc->level;
+	e->said_gap = gap;
+	e->said_v = sv;
+	e->said_t = mc->t;
+	if (!e->said_label || strcmp(e->said_label, label) != 0) {
+		free(e->said_label);
+		e->said_label = xstrdup(label);
+	}
+	e->dirty = true;
 }
 
 /* A rule changed by a reload starts afresh: its alert clears (to be raised
@@ -1137,28 +1216,34 @@ static void eval_entry(struct alerts *a, const struct rule *x, const char *key,
 	struct entry *e = entry_get(a, x->name, key);
 	e->seen = true;
 	entry_follow_clock(e, now);
-	if (e->fresh)
+	if (e->fresh) {
+		a->reorder |= e->level > SEV_OK;
 		entry_restart(e, fn, ctx);
+	}
 	double v = j->v;
 	struct msg_ctx mc = { x, j->q, j->label, v, j->t[lowest_level(x)], e->level };
 	char msg[256];
 	if (j->why_not) {
-		if (e->level > SEV_OK)
+		if (e->level > SEV_OK) {
 			cleared_message(&mc, j->why_not, msg, sizeof msg);
+			a->reorder = true;
+		}
 		entry_clear(e, v, msg, fn, ctx);
 		e->pend[SEV_WARNING] = e->pend[SEV_CRITICAL] = false;
 		return;
 	}
 	int lv = next_level(x, e, j->t, v, now);
 	if (lv == SEV_OK) {
-		if (e->level > SEV_OK)
+		if (e->level > SEV_OK) {
 			cleared_message(&mc, NULL, msg, sizeof msg);
+			a->reorder = true;
+		}
 		entry_clear(e, v, msg, fn, ctx);
 		return;
 	}
 	mc.t = j->t[lv];
 	mc.level = lv;
-	active_message(&mc, msg, sizeof msg);
+	entry_say(a, e, &mc);
 	int old = e->level;
 	if (old == SEV_OK) {
 		e->since = now;
@@ -1169,12 +1254,17 @@ static void eval_entry(struct alerts *a, const struct rule *x, const char *key,
 	e->level = lv;
 	if (lv != old)
 		emit(old == SEV_OK ? ALERT_RAISED : lv > old ? ALERT_ESCALATED : ALERT_EASED, e, lv, v,
-		     msg, fn, ctx);
-	e->shown = (struct snap_alert){ .severity = (enum alert_severity)lv, .since = e->since,
-		.value = v, .acknowledged = e->ack };
-	snprintf(e->shown.rule, sizeof e->shown.rule, "%s", e->rule);
-	snprintf(e->shown.queue, sizeof e->shown.queue, "%s", e->queue);
-	snprintf(e->shown.message, sizeof e->shown.message, "%s", msg);
+		     e->shown.message, fn, ctx);
+	if (old == SEV_OK || lv != old || e->shown.since != e->since)
+		a->reorder = true;                 /* the set, or its order (by these) */
+	if (a->reorder || e->shown.severity != (enum alert_severity)lv ||
+	    e->shown.since != e->since || !same_number(e->shown.value, v) ||
+	    e->shown.acknowledged != e->ack)
+		e->dirty = true;
+	e->shown.severity = (enum alert_severity)lv;
+	e->shown.since = e->since;
+	e->shown.value = v;
+	e->shown.acknowledged = e->ack;
 }
 
 static void eval_one(struct alerts *a, const struct rule *x, const struct snap_queue *q,
@@ -1342,6 +1432,8 @@ static void sweep(struct alerts *a, alert_event_fn fn, void *ctx)
 		}
 		const struct rule *x = rules_find(&a->rules, e->rule);
 		bool live = x && x->enabled && validate_rule(x, NULL) == 0;
+		if (e->level > SEV_OK)
+			a->reorder = true;
 		char msg[256];
 		snprintf(msg, sizeof msg, "%s: %s alert cleared (%s)", e->queue, e->rule,
 		         live ? "queue no longer reported" : "rule removed or disabled");
@@ -1351,35 +1443,72 @@ static void sweep(struct alerts *a, alert_event_fn fn, void *ctx)
 	a->n = keep;
 }
 
-static int shown_cmp(const void *pa, const void *pb)
+/* Newest first, then the most severe, then by rule and queue (natural
+ * order, as entry_cmp): the ties
+ * (raised at once, at one level) broken by the entries' places, a->e being
+ * sorted by (rule, queue), so no string is compared (thousands of alerts
+ * raised in one tick). */
+static int entry_shown_cmp(const void *pa, const void *pb)
 {
-	const struct snap_alert *x = pa, *y = pb;
-	if (x->since != y->since)
-		return x->since > y->since ? -1 : 1;
-	if (x->severity != y->severity)
-		return x->severity > y->severity ? -1 : 1;
-	int c = strcmp(x->rule, y->rule);
-	return c ? c : strcmp(x->queue, y->queue);
+	const struct entry *x = *(struct entry *const *)pa, *y = *(struct entry *const *)pb;
+	if (x->shown.since != y->shown.since)
+		return x->shown.since > y->shown.since ? -1 : 1;
+	if (x->shown.severity != y->shown.severity)
+		return x->shown.severity > y->shown.severity ? -1 : 1;
+	return (x->out_ix > y->out_ix) - (x->out_ix < y->out_ix);
 }
 
-static void publish(struct alerts *a, struct snapshot *s)
+/* Sorts the active entries (newest first), copies their shown into out in
+ * that order and notes where each went. */
+static void publish_sorted(struct alerts *a)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < a->n; i++)
-		n += a->e[i]->level > SEV_OK;
-	if (n > a->out_cap) {
-		a->out_cap = n;
-		a->out = xrealloc(a->out, n * sizeof *a->out);
+	if (a->out_n > a->act_cap) {
+		a->act_cap = a->out_n;
+		a->act = xrealloc(a->act, a->act_cap * sizeof *a->act);
 	}
-	n = 0;
 	for (size_t i = 0; i < a->n; i++)
-		if (a->e[i]->level > SEV_OK)
-			a->out[n++] = a->e[i]->shown;
+		if (a->e[i]->level > SEV_OK) {
+			a->e[i]->out_ix = i;             /* its place in a->e, for the ties */
+			a->act[n++] = a->e[i];
+		}
 	if (n > 1)
-		qsort(a->out, n, sizeof *a->out, shown_cmp);
-	a->out_n = n;
-	s->alerts = n ? a->out : NULL;
-	s->n_alerts = n;
+		qsort(a->act, n, sizeof *a->act, entry_shown_cmp);
+	for (size_t i = 0; i < n; i++) {
+		a->out[i] = a->act[i]->shown;
+		a->act[i]->out_ix = i;
+		a->act[i]->dirty = false;
+	}
+}
+
+/* Points s at the active alerts. The copies in out are refreshed one by one
+ * while the active set and its order hold (the usual tick: values move,
+ * alerts stay); sorted again only when an alert came, went, escalated or
+ * eased. */
+static void publish(struct alerts *a, struct snapshot *s)
+{
+	if (a->reorder) {
+		size_t n = 0;
+		for (size_t i = 0; i < a->n; i++)
+			n += a->e[i]->level > SEV_OK;
+		if (n > a->out_cap) {
+			a->out_cap = n;
+			a->out = xrealloc(a->out, n * sizeof *a->out);
+		}
+		a->out_n = n;
+		publish_sorted(a);
+		a->reorder = false;
+	} else {
+		for (size_t i = 0; i < a->n; i++) {
+			struct entry *e = a->e[i];
+			if (e->level > SEV_OK && e->dirty) {
+				a->out[e->out_ix] = e->shown;
+				e->dirty = false;
+			}
+		}
+	}
+	s->alerts = a->out_n ? a->out : NULL;
+	s->n_alerts = a->out_n;
 }
 
 /* ---- public ---- */
@@ -1402,6 +1531,7 @@ void alerts_free(struct alerts *a)
 		entry_free(a->e[i]);
 	free(a->e);
 	free(a->out);
+	free(a->act);
 	rules_clear(&a->rules);
 	free(a);
 }
@@ -1418,6 +1548,7 @@ void alerts_set_rules(struct alerts *a, const struct alert_rules *rules)
 	}
 	rules_clear(&a->rules);
 	rules_copy_into(&a->rules, rules);
+	a->reorder = true;
 }
 
 /* Evaluates every rule on s at now, calling fn (may be NULL) for each change,
@@ -1437,6 +1568,11 @@ void alerts_eval(struct alerts *a, struct snapshot *s, int64_t now, alert_event_
 		ct_views_free(&cv);
 	sweep(a, fn, ctx);
 	publish(a, s);
+}
+
+size_t alerts_messages_rendered(const struct alerts *a)
+{
+	return a->rendered;
 }
 
 /* Marks every active alert acknowledged; the next eval publishes it. */

@@ -69,6 +69,11 @@ void alerts_set_rules(struct alerts *a, const struct alert_rules *rules);
  * active alerts, newest first, into s->alerts/n_alerts (memory owned by a). */
 void alerts_eval(struct alerts *a, struct snapshot *s, int64_t now, alert_event_fn fn, void *ctx);
 
+/* How many active alerts' messages a has rendered since alerts_new: a
+ * message is rendered when what it says changed (value, threshold, level,
+ * queue's display name, staffing gap), not on every eval. */
+size_t alerts_messages_rendered(const struct alerts *a);
+
 /* Marks every active alert acknowledged (key 'a'). */
 void alerts_ack(struct alerts *a);
 

@@ -79,28 +79,116 @@ static void groups_reserve(struct snapshot *s, size_t n)
 	s->cap_groups = n;
 }
 
-/* Lists the queues of s that gc's patterns match into g->members, and marks
- * their model indexes in in[]. */
-static void group_members(struct snapshot *s, struct snap_group *g, const struct group_conf *gc,
-                          const size_t *order, bool *in, size_t nq)
+/* What groups_fill keeps from tick to tick: each group's queues are matched
+ * again only when the queues or the patterns changed (a glob over 1,000
+ * queue names per group per tick otherwise), and which groups each model
+ * queue is in, for one pass over the agents for all groups. */
+struct groups_cache {
+	bool valid;
+	uint64_t order_gen;            /* s->order_gen it was made for */
+	size_t n_queues;
+	size_t n_groups;
+	char **patterns;               /* copies of the groups' queues =, to see a reload */
+	size_t *q_off;                 /* model queue qi's groups: q_sets[q_off[qi] .. q_off[qi + 1]) */
+	int *q_sets;
+	size_t cap_q_off, cap_q_sets;
+	size_t matches;                /* the last fill's pattern matches */
+};
+
+static void cache_patterns_free(struct groups_cache *c)
+{
+	for (size_t i = 0; c->patterns && i < c->n_groups; i++)
+		free(c->patterns[i]);
+	free(c->patterns);
+	c->patterns = NULL;
+	c->n_groups = 0;
+}
+
+void groups_cache_free(struct groups_cache *c)
+{
+	if (!c)
+		return;
+	cache_patterns_free(c);
+	free(c->q_off);
+	free(c->q_sets);
+	free(c);
+}
+
+size_t groups_last_matches(const struct snapshot *s)
+{
+	return s->groups_cache ? s->groups_cache->matches : 0;
+}
+
+/* Whether c still lists the groups' queues of s for cfg. A board of one team
+ * (s->only) renumbers its group's members: matched again each time. */
+static bool cache_valid(const struct groups_cache *c, const struct snapshot *s,
+                        const struct config *cfg)
+{
+	if (!c->valid || s->only || c->order_gen != s->order_gen || c->n_queues != s->n_queues ||
+	    c->n_groups != cfg->n_groups)
+		return false;
+	for (size_t i = 0; i < cfg->n_groups; i++)
+		if (strcmp(c->patterns[i], cfg->groups[i].conf.members ? cfg->groups[i].conf.members
+		                                                         : "") != 0)
+			return false;
+	return true;
+}
+
+/* Lists the queues of s that gc's patterns match into g->members. */
+static void group_members(struct snapshot *s, struct snap_group *g, const struct group_conf *gc)
 {
 	if (g->cap_members < s->n_queues || !g->members) {
 		g->cap_members = s->n_queues ? s->n_queues : 1;
 		g->members = xrealloc(g->members, g->cap_members * sizeof *g->members);
 	}
-	memset(in, 0, nq * sizeof *in);
 	g->n_members = 0;
-	for (size_t i = 0; i < s->n_queues; i++)
-		if (groups_pattern_match(gc->conf.members, s->queues[i].name)) {
+	for (size_t i = 0; i < s->n_queues; i++) {
+		s->groups_cache->matches++;
+		if (groups_pattern_match(gc->conf.members, s->queues[i].name))
 			g->members[g->n_members++] = (int)i;
-			in[order[i]] = true;
-		}
+	}
 }
 
-/* The live figures of g: waiting summed, the longest wait of its queues,
- * its agents each once. */
-static void group_live(struct snap_group *g, const struct snapshot *s, const struct model *m,
-                       const bool *in)
+/* Notes the groups' queues just matched in c: each model queue's groups. */
+static void cache_note(struct groups_cache *c, const struct snapshot *s,
+                       const struct config *cfg, const size_t *order, size_t nq)
+{
+	size_t total = 0;
+	cache_patterns_free(c);
+	c->patterns = xmalloc((cfg->n_groups ? cfg->n_groups : 1) * sizeof *c->patterns);
+	for (size_t i = 0; i < cfg->n_groups; i++) {
+		c->patterns[i] = xstrdup(cfg->groups[i].conf.members ? cfg->groups[i].conf.members : "");
+		total += s->groups[i].n_members;
+	}
+	c->n_groups = cfg->n_groups;
+	if (nq + 1 > c->cap_q_off || !c->q_off) {
+		c->cap_q_off = nq + 1;
+		c->q_off = xrealloc(c->q_off, c->cap_q_off * sizeof *c->q_off);
+	}
+	if (total > c->cap_q_sets || !c->q_sets) {
+		c->cap_q_sets = total ? total : 1;
+		c->q_sets = xrealloc(c->q_sets, c->cap_q_sets * sizeof *c->q_sets);
+	}
+	/* counts, then offsets, then the sets (each queue's groups in file order) */
+	memset(c->q_off, 0, (nq + 1) * sizeof *c->q_off);
+	for (size_t g = 0; g < cfg->n_groups; g++)
+		for (size_t k = 0; k < s->groups[g].n_members; k++)
+			c->q_off[order[s->groups[g].members[k]] + 1]++;
+	for (size_t q = 0; q < nq; q++)
+		c->q_off[q + 1] += c->q_off[q];
+	for (size_t g = 0; g < cfg->n_groups; g++)
+		for (size_t k = 0; k < s->groups[g].n_members; k++)
+			c->q_sets[c->q_off[order[s->groups[g].members[k]]]++] = (int)g;
+	for (size_t q = nq; q > 0; q--)          /* each offset moved to its end: back */
+		c->q_off[q] = c->q_off[q - 1];
+	c->q_off[0] = 0;
+	c->order_gen = s->order_gen;
+	c->n_queues = s->n_queues;
+	c->valid = true;
+}
+
+/* The live figures of g: waiting summed, the longest wait of its queues. */
+static void group_live(struct snap_group *g, const struct snapshot *s)
 {
 	g->q.waiting = 0;
 	g->q.longest_wait_s = 0;
@@ -110,26 +198,32 @@ static void group_live(struct snap_group *g, const struct snapshot *s, const str
 		if (q->longest_wait_s > g->q.longest_wait_s)
 			g->q.longest_wait_s = q->longest_wait_s;
 	}
-	model_agent_counts_in(m, in, &g->q.agents);
 }
 
 void groups_fill(struct snapshot *s, const struct model *m, const struct config *cfg,
                  const size_t *order)
 {
 	size_t nq = model_queue_count(m);
-	bool *in;
+	struct groups_cache *c;
+	struct agent_counts *ac;
+	bool keep;
 
 	s->n_groups = 0;
 	if (!cfg || cfg->n_groups == 0)
 		return;
 	groups_reserve(s, cfg->n_groups);
-	in = xmalloc((nq ? nq : 1) * sizeof *in);
+	if (!s->groups_cache)
+		s->groups_cache = xcalloc(1, sizeof *s->groups_cache);
+	c = s->groups_cache;
+	c->matches = 0;
+	keep = cache_valid(c, s, cfg);
 	for (size_t i = 0; i < cfg->n_groups; i++) {
 		const struct group_conf *gc = &cfg->groups[i];
 		struct snap_group *g = &s->groups[s->n_groups++];
 		struct queue_conf qc = config_group(cfg, gc->conf.name);
 
-		group_members(s, g, gc, order, in, nq);
+		if (!keep)
+			group_members(s, g, gc);
 		g->q.name = gc->conf.name;
 		g->q.display = qc.display ? qc.display : gc->conf.name;
 		g->q.sl_threshold_s = qc.sl_threshold_s;
@@ -138,10 +232,17 @@ void groups_fill(struct snapshot *s, const struct model *m, const struct config 
 		g->q.wrapup_s = qc.wrapup_s;
 		g->q.n_callers = 0;
 		g->q.callers = NULL;
-		group_live(g, s, m, in);
+		group_live(g, s);
 		snapshot_aggregate(s, &g->q, g->members, g->n_members);
 	}
-	free(in);
+	if (!keep)
+		cache_note(c, s, cfg, order, nq);
+	/* its agents, each once: one pass over the agents for every group */
+	ac = xmalloc(cfg->n_groups * sizeof *ac);
+	model_agent_counts_sets(m, c->q_off, c->q_sets, cfg->n_groups, ac);
+	for (size_t i = 0; i < cfg->n_groups; i++)
+		s->groups[i].q.agents = ac[i];
+	free(ac);
 }
 
 const struct snap_group *groups_find(const struct snapshot *s, const char *name)

@@ -9,6 +9,7 @@
 
 struct snapshot;
 struct snap_source;
+struct groups_cache;
 struct model;
 struct config;
 
@@ -31,6 +32,13 @@ void groups_fill(struct snapshot *s, const struct model *m, const struct config 
  * (or that one queue), their agents and that group; the total becomes the
  * team's figures. A queue not seen yet leaves an empty board. */
 void groups_restrict(struct snapshot *s);
+
+/* Frees what groups_fill keeps in s from build to build (snapshot_free calls it). */
+void groups_cache_free(struct groups_cache *c);
+
+/* How many queue names the last groups_fill of s matched against patterns
+ * (none while the queues and the patterns are as they were). */
+size_t groups_last_matches(const struct snapshot *s);
 
 /* The groups of s with no queue yet (their patterns match a configured queue
  * the log has not named yet) as a pseudo-source (kind "groups", state

@@ -499,6 +499,43 @@ void model_agent_counts_in(const struct model *m, const bool *in, struct agent_c
 	}
 }
 
+void model_agent_counts_sets(const struct model *m, const size_t *q_off, const int *q_sets,
+                             size_t n_sets, struct agent_counts *out)
+{
+	/* per set: the last agent (index + 1) that touched it, whether that
+	 * agent is paused in all of the set's queues; the sets it touched */
+	size_t *stamp = xcalloc(n_sets ? n_sets : 1, sizeof *stamp);
+	uint8_t *paused = xmalloc(n_sets ? n_sets : 1);
+	int *touched = xmalloc((n_sets ? n_sets : 1) * sizeof *touched);
+
+	memset(out, 0, n_sets * sizeof *out);
+	for (size_t i = 0; i < m->agent_names.count; i++) {
+		const struct agent *a = &m->agents[i];
+		size_t nt = 0;
+		if (!agent_logged_in(a))
+			continue;
+		for (int k = 0; k < a->nmem; k++) {
+			size_t qi = (size_t)a->mem[k].queue;
+			for (size_t j = q_off[qi]; j < q_off[qi + 1]; j++) {
+				int g = q_sets[j];
+				if (stamp[g] != i + 1) {
+					stamp[g] = i + 1;
+					paused[g] = 1;
+					touched[nt++] = g;
+				}
+				paused[g] &= a->mem[k].paused ? 1 : 0;
+			}
+		}
+		for (size_t t = 0; t < nt; t++) {
+			struct membership ms = { .queue = -1, .paused = paused[touched[t]] };
+			count_state(&out[touched[t]], agent_state_in(m, a, &ms), a->status);
+		}
+	}
+	free(stamp);
+	free(paused);
+	free(touched);
+}
+
 int model_total_waiting(const struct model *m)
 {
 	int n = 0;
@@ -548,6 +585,41 @@ bool model_agent(const struct model *m, size_t ai, struct agent_view *out)
 	return true;
 }
 
+void model_queues_callers(const struct model *m, const size_t *qs, size_t n, int max,
+                          struct caller_view *out, int *counts)
+{
+	const struct call *cur[MODEL_CALLERS_BATCH];
+	size_t live = 0;
+	if (n > MODEL_CALLERS_BATCH)
+		n = MODEL_CALLERS_BATCH;
+	for (size_t i = 0; i < n; i++) {
+		cur[i] = max > 0 ? m->queues[qs[i]].whead : NULL;
+		counts[i] = 0;
+		live += cur[i] != NULL;
+	}
+	while (live) {          /* one step down every list, then the next */
+		live = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct call *c = cur[i];
+			if (!c)
+				continue;
+			out[i * (size_t)max + (size_t)counts[i]] =
+			        (struct caller_view){ c->callerid, c->enter_t };
+			cur[i] = ++counts[i] < max ? c->wnext : NULL;
+			if (cur[i]) {
+				__builtin_prefetch(cur[i]);
+				__builtin_prefetch(cur[i]->callerid);
+				live++;
+			}
+		}
+	}
+}
+
+uint32_t model_queue_waiting_gen(const struct model *m, size_t qi)
+{
+	return m->queues[qi].wgen;
+}
+
 int model_queue_callers(const struct model *m, size_t qi, struct caller_view *out, int max)
 {
 	int n = 0;
@@ -565,6 +637,27 @@ static const char *const state_names[AGENT_STATE_COUNT] = {
 const char *agent_state_name(enum agent_state s)
 {
 	return (unsigned)s < AGENT_STATE_COUNT ? state_names[s] : "?";
+}
+
+int model_agent_visit(const struct model *m, size_t ai, struct agent_view *view,
+                      struct agent_queue_view *queues, int max, struct agent_counts *per_queue,
+                      struct agent_counts *total)
+{
+	const struct agent *a = &m->agents[ai];
+	int n = 0;
+	if (ai + 8 < m->agent_names.count)        /* visits go by index: fetch ahead */
+		__builtin_prefetch(m->agents[ai + 8].mem);
+	if (!model_agent(m, ai, view))
+		return -1;
+	for (int k = 0; k < a->nmem; k++) {
+		count_state(&per_queue[a->mem[k].queue], agent_state_in(m, a, &a->mem[k]), a->status);
+		if (n < max) {
+			queues[n].queue = (size_t)a->mem[k].queue;
+			queues[n++].paused = a->mem[k].paused != 0;
+		}
+	}
+	count_state(total, view->state, a->status);
+	return n;
 }
 
 int model_agent_queues(const struct model *m, size_t ai, struct agent_queue_view *out, int max)

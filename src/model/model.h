@@ -102,6 +102,10 @@ void model_agent_counts(const struct model *m, struct agent_counts *per_queue,
 /* Agents of the queues marked in in[] (one flag per queue index), each once:
  * paused when paused in all of those queues, busy on a call from any queue. */
 void model_agent_counts_in(const struct model *m, const bool *in, struct agent_counts *out);
+/* The same for n_sets sets of queues in one pass over the agents: model queue
+ * qi is in the sets q_sets[q_off[qi] .. q_off[qi + 1]); out has n_sets entries. */
+void model_agent_counts_sets(const struct model *m, const size_t *q_off, const int *q_sets,
+                             size_t n_sets, struct agent_counts *out);
 /* Start of "today" as of the model's clock (epoch seconds). */
 int64_t model_day_start(const struct model *m);
 
@@ -123,11 +127,29 @@ bool model_agent_present(const struct model *m, size_t ai);
 /* Waiting callers of a queue, longest first, up to max; returns how many. */
 struct caller_view { const char *callerid; int64_t since; };
 int model_queue_callers(const struct model *m, size_t qi, struct caller_view *out, int max);
+/* The waiting callers of queues qs[0..n) (n at most MODEL_CALLERS_BATCH),
+ * as model_queue_callers gives them, up to max each: queue i's into
+ * out[i * max ...], how many in counts[i]. The lists are walked side by side:
+ * each is a chain of cache misses, and the chains' misses overlap. */
+#define MODEL_CALLERS_BATCH 16
+void model_queues_callers(const struct model *m, const size_t *qs, size_t n, int max,
+                          struct caller_view *out, int *counts);
+/* A number that changes whenever queue qi's waiting list does (a caller
+ * comes or goes): equal numbers, the same callers. */
+uint32_t model_queue_waiting_gen(const struct model *m, size_t qi);
 
 /* The queues agent ai is logged in to (queue index, paused there), in the order
  * it joined them, up to max; returns how many. */
 struct agent_queue_view { size_t queue; bool paused; };
 int model_agent_queues(const struct model *m, size_t ai, struct agent_queue_view *out, int max);
+/* Agent ai in one visit, as a snapshot wants it: its view (model_agent), its
+ * queues (model_agent_queues, up to max) and its states added to per_queue
+ * and total (as model_agent_counts counts them, the caller zeroing them
+ * first). Returns how many queues, or -1 (nothing filled or counted) when
+ * the agent is not logged in. */
+int model_agent_visit(const struct model *m, size_t ai, struct agent_view *view,
+                      struct agent_queue_view *queues, int max, struct agent_counts *per_queue,
+                      struct agent_counts *total);
 
 const char *agent_state_name(enum agent_state s);
 

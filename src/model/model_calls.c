@@ -19,6 +19,7 @@ static void wait_unlink(struct queue *q, struct call *c)
 	if (c->wnext) c->wnext->wprev = c->wprev; else q->wtail = c->wprev;
 	c->wprev = c->wnext = NULL;
 	q->waiting--;
+	q->wgen++;
 }
 
 void calls_wait_insert(struct queue *q, struct call *c)
@@ -31,6 +32,7 @@ void calls_wait_insert(struct queue *q, struct call *c)
 	if (c->wnext) c->wnext->wprev = c; else q->wtail = c;
 	if (after) after->wnext = c; else q->whead = c;
 	q->waiting++;
+	q->wgen++;
 }
 
 /* ---- hash chains and records ------------------------------------------ */

@@ -38,6 +38,7 @@ struct queue {
 	struct counts today, window;
 	struct interval iv[MODEL_MAX_INTERVALS];
 	struct call *whead, *wtail;
+	uint32_t wgen;                 /* changes with the waiting list (model_queue_waiting_gen) */
 	int waiting;
 	int32_t ncalls;                /* call records (any phase) of this queue */
 	int64_t last_seen;             /* the model's clock when an event last named it */

@@ -64,17 +64,108 @@ const char *alert_severity_name(enum alert_severity sev)
 /* ---- building ----------------------------------------------------------- */
 
 static const struct model *sort_model;
+static size_t sort_compares;     /* name comparisons of the build under way */
+
+/* What a build keeps for the next: the names its orders were made of (model
+ * keys: the same pointer is the same name, so an order still holds without
+ * comparing names), and buffers reused from tick to tick. */
+struct snap_scratch {
+	const struct model *m;
+	uint64_t forgotten_queues, forgotten_agents;   /* the model renumbers on both */
+	const char **qname, **aname;   /* the names of order_q and order_a, in order */
+	size_t cap_qname, cap_aname;
+	unsigned char *seen;           /* per model agent: kept from the last order */
+	size_t cap_seen;
+	struct agent_tmp *tmp;         /* agents new to the order */
+	size_t cap_tmp;
+	size_t *merged;                /* a merge's order, then its views */
+	struct agent_view *mviews;
+	size_t cap_merged;
+	size_t compares;               /* the last build's name comparisons */
+	/* per tick, reused: by queue (rank, agent counts, an agent's queues) ... */
+	size_t *rank;
+	struct agent_counts *ac;
+	struct agent_queue_view *aq;
+	size_t cap_rank, cap_ac, cap_aq;
+	/* ... and by agent (where its queues start in the pools; model indexes) */
+	size_t *ai;
+	struct agent_off *offs;
+	size_t cap_ai, cap_offs;
+	/* each queue's waiting callers: a slot of caller_pool per queue (by
+	 * snapshot index), copied again only when its waiting list changed */
+	struct caller_slot *cslot;
+	size_t cap_cslot, n_cslot;
+	int64_t *csince;               /* per caller_pool entry: since when it waits */
+	/* per model agent, from the one visit of a build (agents_visit): its
+	 * view, and where its queues are in member_pool and how many (-1: not
+	 * logged in) */
+	struct agent_view *byai;
+	size_t *moff;
+	int *mn;
+	size_t cap_byai, cap_moff, cap_mn;
+	int *avail_m, *avail;          /* agents who can take a queue's calls: by model
+	                                  queue, then by snapshot queue (s->staff_avail) */
+	size_t cap_avail_m, cap_avail;
+	uint64_t cslot_order_gen;      /* the order the slots were laid out for */
+	size_t callers_copied;         /* the last build's (snapshot_callers_copied) */
+};
+
+struct caller_slot {
+	size_t off;                    /* where its callers start in caller_pool */
+	int cap;                       /* room there */
+	int n;                         /* callers there */
+	uint32_t wgen;                 /* the waiting list copied (model_queue_waiting_gen) */
+	bool copied;                   /* its callers are in the pool */
+};
+
+static int name_cmp(const char *a, const char *b)
+{
+	sort_compares++;
+	return natsort_cmp(a, b);
+}
 
 static int by_queue_name(const void *a, const void *b)
 {
-	return natsort_cmp(model_queue_name(sort_model, *(const size_t *)a),
-	                   model_queue_name(sort_model, *(const size_t *)b));
+	return name_cmp(model_queue_name(sort_model, *(const size_t *)a),
+	                model_queue_name(sort_model, *(const size_t *)b));
 }
 
 static int by_agent_name(const void *a, const void *b)
 {
-	return natsort_cmp(((const struct agent_view *)a)->name,
-	                   ((const struct agent_view *)b)->name);
+	return name_cmp(((const struct agent_view *)a)->name, ((const struct agent_view *)b)->name);
+}
+
+/* Grows *p (of elem-sized items, *cap of them) to hold n. */
+static void scratch_grow(void *pp, size_t *cap, size_t n, size_t elem)
+{
+	void **p = pp;
+	if (n <= *cap && *p)
+		return;
+	*cap = n > *cap * 2 ? n : *cap * 2;
+	if (*cap == 0)
+		*cap = 1;
+	*p = xrealloc(*p, *cap * elem);
+}
+
+static struct snap_scratch *scratch_of(struct snapshot *s)
+{
+	if (!s->scratch)
+		s->scratch = xcalloc(1, sizeof *s->scratch);
+	return s->scratch;
+}
+
+/* True when the orders of the last build were made on this model with its
+ * names numbered as now (nothing forgotten since). */
+static bool scratch_same_model(const struct snap_scratch *x, const struct model *m)
+{
+	struct model_stats st = model_stats(m);
+	return x->m == m && x->forgotten_queues == st.forgotten_queues &&
+	       x->forgotten_agents == st.forgotten_agents;
+}
+
+size_t snapshot_sort_compares(const struct snapshot *s)
+{
+	return s->scratch ? s->scratch->compares : 0;
 }
 
 static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
@@ -190,13 +281,11 @@ static void agents_reserve(struct snapshot *s, size_t n)
 	s->agent_n_queues = xrealloc(s->agent_n_queues, s->cap_agents * sizeof *s->agent_n_queues);
 }
 
-/* Appends model agent ai's queues (as snapshot indexes, by rank) to the member
- * pool at *used; buf has room for nq. Returns how many. */
-static int fill_members(struct snapshot *s, const struct model *m, size_t ai,
-                        const size_t *rank, size_t nq, struct agent_queue_view *buf, size_t *used)
+/* Appends the k queues of buf (model indexes) to the member pool at *used
+ * as snapshot indexes (by rank), sorted. */
+static void fill_members(struct snapshot *s, const size_t *rank,
+                         const struct agent_queue_view *buf, int k, size_t *used)
 {
-	int k = model_agent_queues(m, ai, buf, (int)nq);
-
 	if (*used + (size_t)k > s->cap_members || s->member_pool == NULL) {
 		size_t want = *used + (size_t)k;
 		s->cap_members = want > s->cap_members * 2 ? want : s->cap_members * 2;
@@ -217,55 +306,149 @@ static int fill_members(struct snapshot *s, const struct model *m, size_t ai,
 		s->member_pool[*used + (size_t)j] = x;
 	}
 	*used += (size_t)k;
-	return k;
 }
 
-/* True when s->order_a still lists the model's logged-in agents (n of them)
- * in natural order of their names. */
-static bool agent_order_valid(const struct snapshot *s, const struct model *m, size_t n,
-                              struct agent_view *views)
+/* Visits each model agent once (a big centre's agents are the build's
+ * widest data): its view and its queues kept by model index in the scratch,
+ * its states counted into ac (per model queue) and total. */
+static void agents_visit(struct snapshot *s, const struct model *m, const size_t *rank,
+                         size_t nq, struct agent_counts *ac, struct agent_counts *total)
 {
-	size_t total = model_agent_count(m);
-	if (s->n_order_a != n || !s->order_a)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		size_t ai = s->order_a[i];
-		if (ai >= total || !model_agent(m, ai, &views[i]))
-			return false;
-		if (i && natsort_cmp(views[i - 1].name, views[i].name) > 0)
-			return false;
+	struct snap_scratch *x = scratch_of(s);
+	size_t n = model_agent_count(m), used = 0;
+
+	scratch_grow(&x->aq, &x->cap_aq, nq, sizeof *x->aq);
+	scratch_grow(&x->byai, &x->cap_byai, n, sizeof *x->byai);
+	scratch_grow(&x->moff, &x->cap_moff, n, sizeof *x->moff);
+	scratch_grow(&x->mn, &x->cap_mn, n, sizeof *x->mn);
+	scratch_grow(&x->avail_m, &x->cap_avail_m, nq, sizeof *x->avail_m);
+	memset(ac, 0, nq * sizeof *ac);
+	memset(total, 0, sizeof *total);
+	memset(x->avail_m, 0, nq * sizeof *x->avail_m);
+	for (size_t ai = 0; ai < n; ai++) {
+		int k = model_agent_visit(m, ai, &x->byai[ai], x->aq, (int)nq, ac, total);
+		x->mn[ai] = k;
+		x->moff[ai] = used;
+		if (k <= 0)
+			continue;
+		fill_members(s, rank, x->aq, k, &used);
+		if (x->byai[ai].status != MS_UNAVAILABLE && x->byai[ai].status != MS_INVALID)
+			for (int j = 0; j < k; j++)     /* as staffing counts them */
+				x->avail_m[x->aq[j].queue] += !x->aq[j].paused;
 	}
-	return true;
+}
+
+/* Hands staffing_fill the agents who can take each queue's calls, counted
+ * in the visit (in snapshot order); none once queues were dropped (--group,
+ * --queue: it counts them itself then). */
+static void staff_avail_note(struct snapshot *s, const size_t *order, size_t n)
+{
+	struct snap_scratch *x = scratch_of(s);
+	s->staff_avail = NULL;
+	if (s->n_queues != n)
+		return;
+	scratch_grow(&x->avail, &x->cap_avail, n, sizeof *x->avail);
+	for (size_t i = 0; i < n; i++)
+		x->avail[i] = x->avail_m[order[i]];
+	s->staff_avail = x->avail;
+}
+
+/* The first of views[lo..hi) whose name sorts after name (views sorted). */
+static size_t agent_upper(const struct agent_view *views, size_t lo, size_t hi, const char *name)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (name_cmp(views[mid].name, name) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Merges the kept agents (order_a[0..kept), their views in views, sorted)
+ * with the new ones (x->tmp[0..nnew), sorted) into order_a and views: each
+ * new one's place found by bisection, the runs between copied whole. */
+static void agent_order_merge(struct snapshot *s, struct snap_scratch *x,
+                              struct agent_view *views, size_t kept, size_t nnew)
+{
+	size_t i = 0, k = 0, n = kept + nnew;
+	scratch_grow(&x->merged, &x->cap_merged, n, sizeof *x->merged);
+	x->mviews = xrealloc(x->mviews, x->cap_merged * sizeof *x->mviews);
+	for (size_t j = 0; j <= nnew; j++) {
+		size_t up = j < nnew ? agent_upper(views, i, kept, x->tmp[j].v.name) : kept;
+		memcpy(x->merged + k, s->order_a + i, (up - i) * sizeof *x->merged);
+		memcpy(x->mviews + k, views + i, (up - i) * sizeof *x->mviews);
+		k += up - i;
+		i = up;
+		if (j < nnew) {
+			x->merged[k] = x->tmp[j].ai;
+			x->mviews[k++] = x->tmp[j].v;
+		}
+	}
+	memcpy(s->order_a, x->merged, n * sizeof *s->order_a);
+	memcpy(views, x->mviews, n * sizeof *views);
+}
+
+/* Keeps the agents of the last order still logged in, in their order;
+ * returns how many, or SIZE_MAX when that order no longer holds (names
+ * renumbered, another model). Marks them in x->seen. */
+static size_t agent_order_keep(struct snapshot *s, struct snap_scratch *x, const struct model *m,
+                               struct agent_view *views)
+{
+	size_t total = model_agent_count(m), kept = 0;
+	if (!s->order_a || !scratch_same_model(x, m))
+		return SIZE_MAX;
+	for (size_t i = 0; i < s->n_order_a; i++) {
+		size_t ai = s->order_a[i];
+		if (ai >= total)
+			return SIZE_MAX;
+		if (x->mn[ai] < 0)
+			continue;                       /* logged off since */
+		views[kept] = x->byai[ai];
+		if (views[kept].name != x->aname[i])
+			return SIZE_MAX;
+		x->seen[ai] = 1;
+		s->order_a[kept++] = ai;
+	}
+	return kept;
 }
 
 /* Puts the model's logged-in agents in s->order_a, sorted by name, their
- * views in views (room for every agent); returns how many. */
+ * views in views (room for every agent), from the visit's (agents_visit);
+ * returns how many. The last build's
+ * order is kept: only the agents logged in since are sorted and merged in
+ * (a big centre's agents log in and off every few ticks). */
 static size_t agent_order(struct snapshot *s, const struct model *m, struct agent_view *views)
 {
-	size_t total = model_agent_count(m), n = 0;
-	struct agent_tmp *tmp;
+	struct snap_scratch *x = scratch_of(s);
+	size_t total = model_agent_count(m), kept, nnew = 0;
 
-	for (size_t i = 0; i < total; i++)
-		n += model_agent_present(m, i);
-	if (agent_order_valid(s, m, n, views))
-		return n;
-	tmp = xmalloc((n ? n : 1) * sizeof *tmp);
-	n = 0;
-	for (size_t i = 0; i < total; i++)
-		if (model_agent(m, i, &tmp[n].v))
-			tmp[n++].ai = i;
-	qsort(tmp, n, sizeof *tmp, by_tmp_name);
-	if (n > s->cap_order_a || !s->order_a) {
-		s->cap_order_a = n ? n : 1;
-		s->order_a = xrealloc(s->order_a, s->cap_order_a * sizeof *s->order_a);
+	scratch_grow(&x->seen, &x->cap_seen, total, 1);
+	memset(x->seen, 0, total);
+	scratch_grow(&x->aname, &x->cap_aname, s->n_order_a, sizeof *x->aname);
+	kept = agent_order_keep(s, x, m, views);
+	if (kept == SIZE_MAX) {
+		kept = 0;
+		memset(x->seen, 0, total);
 	}
-	for (size_t i = 0; i < n; i++) {
-		s->order_a[i] = tmp[i].ai;
-		views[i] = tmp[i].v;
+	for (size_t i = 0; i < total; i++) {
+		if (x->seen[i] || x->mn[i] < 0)
+			continue;
+		scratch_grow(&x->tmp, &x->cap_tmp, nnew + 1, sizeof *x->tmp);
+		x->tmp[nnew].v = x->byai[i];
+		x->tmp[nnew++].ai = i;
 	}
-	s->n_order_a = n;
-	free(tmp);
-	return n;
+	scratch_grow(&s->order_a, &s->cap_order_a, kept + nnew, sizeof *s->order_a);
+	if (nnew) {
+		qsort(x->tmp, nnew, sizeof *x->tmp, by_tmp_name);
+		agent_order_merge(s, x, views, kept, nnew);
+	}
+	s->n_order_a = kept + nnew;
+	scratch_grow(&x->aname, &x->cap_aname, s->n_order_a, sizeof *x->aname);
+	for (size_t i = 0; i < s->n_order_a; i++)
+		x->aname[i] = views[i].name;
+	return s->n_order_a;
 }
 
 /* Appends the agents logged off today after the logged-in ones, then fills
@@ -273,8 +456,14 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 static void agents_off_fill(struct snapshot *s, const struct model *m, const size_t *rank)
 {
 	size_t room = model_agent_count(m) - s->n_agents;
-	struct agent_off *off = xmalloc((room ? room : 1) * sizeof *off);
-	size_t *ai = xmalloc((s->n_agents + room + 1) * sizeof *ai);
+	struct snap_scratch *x = scratch_of(s);
+	struct agent_off *off;
+	size_t *ai;
+
+	scratch_grow(&x->offs, &x->cap_offs, room, sizeof *x->offs);
+	scratch_grow(&x->ai, &x->cap_ai, s->n_agents + room + 1, sizeof *x->ai);
+	off = x->offs;
+	ai = x->ai;
 
 	s->n_agents_off = model_agents_off(m, off, room);
 	memcpy(ai, s->order_a, s->n_agents * sizeof *ai);
@@ -286,65 +475,156 @@ static void agents_off_fill(struct snapshot *s, const struct model *m, const siz
 		ai[i] = off[k].ai;
 	}
 	agent_stats_fill(s, m, ai, rank);
-	free(ai);
-	free(off);
 }
 
-static void fill_agents(struct snapshot *s, const struct model *m, const size_t *rank, size_t nq)
+/* The agents in name order with their queues (agents_visit first), then
+ * those logged off today and every agent's figures. */
+static void fill_agents(struct snapshot *s, const struct model *m, const size_t *rank)
 {
-	size_t n = model_agent_count(m), used = 0;
-	size_t *off;
-	struct agent_queue_view *buf = xmalloc((nq ? nq : 1) * sizeof *buf);
+	size_t n = model_agent_count(m);
+	struct snap_scratch *x = scratch_of(s);
 
 	agents_reserve(s, n ? n : 1);
 	s->n_agents = agent_order(s, m, s->agents);
-	off = xmalloc((s->n_agents ? s->n_agents : 1) * sizeof *off);
-	for (size_t i = 0; i < s->n_agents; i++) {
-		off[i] = used;
-		s->agent_n_queues[i] = fill_members(s, m, s->order_a[i], rank, nq, buf, &used);
+	for (size_t i = 0; i < s->n_agents; i++) {   /* the pool has stopped moving */
+		size_t ai = s->order_a[i];
+		s->agent_n_queues[i] = x->mn[ai];
+		s->agent_queues[i] = s->member_pool ? s->member_pool + x->moff[ai] : NULL;
 	}
-	for (size_t i = 0; i < s->n_agents; i++)   /* the pool has stopped moving */
-		s->agent_queues[i] = s->member_pool ? s->member_pool + off[i] : NULL;
 	agents_off_fill(s, m, rank);
-	free(off);
-	free(buf);
 }
 
-/* Copies each queue's waiting callers (up to SNAP_MAX_CALLERS) into s. */
-static void fill_callers(struct snapshot *s, const struct model *m, const size_t *order)
+static int callers_wanted(const struct model *m, size_t qi)
 {
-	struct caller_view cv[SNAP_MAX_CALLERS];
-	size_t need = 0, used = 0;
-	int64_t now = model_now(m);
+	int w = model_queue_waiting(m, qi);
+	return w < 0 ? 0 : w > SNAP_MAX_CALLERS ? SNAP_MAX_CALLERS : w;
+}
 
+/* Room for a queue with w callers: a power of two from 4 up to
+ * SNAP_MAX_CALLERS, so a queue's slot is laid out again only when its
+ * callers double. */
+static int callers_room(int w)
+{
+	int cap = 4;
+	while (cap < w && cap < SNAP_MAX_CALLERS)
+		cap *= 2;
+	return cap;
+}
+
+/* Whether the slots still fit: the same queues in the same order, each with
+ * room for its callers. */
+static bool callers_slots_hold(const struct snapshot *s, const struct snap_scratch *x,
+                               const struct model *m, const size_t *order)
+{
+	if (!x->cslot || x->n_cslot != s->n_queues || x->cslot_order_gen != s->order_gen ||
+	    !scratch_same_model(x, m) || !s->caller_pool)
+		return false;
+	for (size_t i = 0; i < s->n_queues; i++)
+		if (callers_wanted(m, order[i]) > x->cslot[i].cap)
+			return false;
+	return true;
+}
+
+/* Lays the queues' slots out in caller_pool afresh, none copied. */
+static void callers_layout(struct snapshot *s, struct snap_scratch *x, const struct model *m,
+                           const size_t *order)
+{
+	size_t need = 0;
+	scratch_grow(&x->cslot, &x->cap_cslot, s->n_queues, sizeof *x->cslot);
 	for (size_t i = 0; i < s->n_queues; i++) {
-		int w = model_queue_waiting(m, order[i]);
-		need += (size_t)(w < 0 ? 0 : w > SNAP_MAX_CALLERS ? SNAP_MAX_CALLERS : w);
+		x->cslot[i] = (struct caller_slot){ .off = need,
+			.cap = callers_room(callers_wanted(m, order[i])) };
+		need += (size_t)x->cslot[i].cap;
 	}
 	if (need > s->cap_callers || s->caller_pool == NULL) {
 		s->cap_callers = need > s->cap_callers * 2 ? need : s->cap_callers * 2;
 		if (s->cap_callers == 0)
 			s->cap_callers = 1;
 		s->caller_pool = xrealloc(s->caller_pool, s->cap_callers * sizeof *s->caller_pool);
+		x->csince = xrealloc(x->csince, s->cap_callers * sizeof *x->csince);
 	}
+	x->n_cslot = s->n_queues;
+	x->cslot_order_gen = s->order_gen;
+}
+
+/* Copies the k callers of cv into slot c (whose waiting list is wgen). */
+static void callers_copy(struct snapshot *s, struct snap_scratch *x, struct caller_slot *c,
+                         const struct caller_view *cv, int k, uint32_t wgen)
+{
+	for (int j = 0; j < k; j++) {
+		struct snap_caller *p = &s->caller_pool[c->off + (size_t)j];
+		const char *id = cv[j].callerid ? cv[j].callerid : "";
+		size_t len = strnlen(id, sizeof p->callerid - 1);   /* no printf per caller */
+		memcpy(p->callerid, id, len);
+		p->callerid[len] = '\0';
+		x->csince[c->off + (size_t)j] = cv[j].since;
+	}
+	c->n = k;
+	c->wgen = wgen;
+	c->copied = true;
+	x->callers_copied += (size_t)k;
+}
+
+/* Copies the callers of the queues at snapshot indexes idx[0..n) (n at most
+ * MODEL_CALLERS_BATCH), their lists walked side by side. */
+static void callers_batch(struct snapshot *s, struct snap_scratch *x, const struct model *m,
+                          const size_t *order, const size_t *idx, size_t n)
+{
+	struct caller_view cv[MODEL_CALLERS_BATCH * SNAP_MAX_CALLERS];   /* 8 KB */
+	size_t qs[MODEL_CALLERS_BATCH];
+	int counts[MODEL_CALLERS_BATCH];
+	for (size_t b = 0; b < n; b++)
+		qs[b] = order[idx[b]];
+	model_queues_callers(m, qs, n, SNAP_MAX_CALLERS, cv, counts);
+	for (size_t b = 0; b < n; b++) {
+		struct caller_slot *c = &x->cslot[idx[b]];
+		int k = counts[b] < c->cap ? counts[b] : c->cap;
+		callers_copy(s, x, c, cv + b * SNAP_MAX_CALLERS, k, model_queue_waiting_gen(m, qs[b]));
+	}
+}
+
+/* Puts each queue's waiting callers (up to SNAP_MAX_CALLERS) in s: copied
+ * from the model only for the queues whose waiting list changed since the
+ * last build (a batch at a time), the others' waits only moved on to now. */
+static void fill_callers(struct snapshot *s, const struct model *m, const size_t *order)
+{
+	struct snap_scratch *x = scratch_of(s);
+	int64_t now = model_now(m);
+	size_t batch[MODEL_CALLERS_BATCH], nb = 0;
+
+	x->callers_copied = 0;
+	if (!callers_slots_hold(s, x, m, order))
+		callers_layout(s, x, m, order);
+	for (size_t i = 0; i < s->n_queues; i++) {
+		struct caller_slot *c = &x->cslot[i];
+		if (c->copied && c->wgen == model_queue_waiting_gen(m, order[i]))
+			continue;
+		batch[nb++] = i;
+		if (nb == MODEL_CALLERS_BATCH) {
+			callers_batch(s, x, m, order, batch, nb);
+			nb = 0;
+		}
+	}
+	if (nb)
+		callers_batch(s, x, m, order, batch, nb);
 	for (size_t i = 0; i < s->n_queues; i++) {
 		struct snap_queue *q = &s->queues[i];
-		int room = (int)(need - used), k;
-
-		k = model_queue_callers(m, order[i], cv, room < SNAP_MAX_CALLERS ? room : SNAP_MAX_CALLERS);
-		q->callers = s->caller_pool + used;
-		q->n_callers = k;
-		for (int j = 0; j < k; j++) {
-			struct snap_caller *c = &s->caller_pool[used++];
-			const char *id = cv[j].callerid ? cv[j].callerid : "";
-			size_t len = strnlen(id, sizeof c->callerid - 1);   /* no printf per caller */
-			memcpy(c->callerid, id, len);
-			c->callerid[len] = '\0';
-			c->waiting_s = cv[j].since == INT64_MIN || cv[j].since > now ? 0 : now - cv[j].since;
+		struct caller_slot *c = &x->cslot[i];
+		q->callers = s->caller_pool + c->off;
+		q->n_callers = c->n;
+		for (int j = 0; j < c->n; j++) {
+			int64_t since = x->csince[c->off + (size_t)j];
+			s->caller_pool[c->off + (size_t)j].waiting_s =
+			        since == INT64_MIN || since > now ? 0 : now - since;
 		}
 	}
 	s->total.n_callers = 0;
 	s->total.callers = NULL;
+}
+
+size_t snapshot_callers_copied(const struct snapshot *s)
+{
+	return s->scratch ? s->scratch->callers_copied : 0;
 }
 
 struct derived snapshot_interval_derived(const struct snap_queue *q, const struct interval *iv)
@@ -356,30 +636,40 @@ struct derived snapshot_interval_derived(const struct snap_queue *q, const struc
 	return metrics_derive(&c, q->sl_formula, 0);
 }
 
-/* Grades today's intervals of q (the trend) as the gradings grade the SL and
- * abandon rate they watch, each interval on its own calls. */
-static void grade_intervals(struct snap_queue *q, const struct fig_grading *g, size_t n)
+/* Which interval figure each grading watches (SNAP_IV_SL, SNAP_IV_ABANDON),
+ * -1 none: found once a build, not once per queue. */
+static void interval_watch(const struct fig_grading *g, size_t n, int *which)
 {
-	memset(q->interval_grade, SEV_OK, sizeof q->interval_grade);
 	for (size_t k = 0; k < n; k++) {
 		const char *key;
-		int which;
+		which[k] = -1;
 		if (!g[k].f)
 			continue;
 		figure_group(g[k].f, &key);
 		if (strcmp(key, "service_level_pct") == 0)
-			which = SNAP_IV_SL;
+			which[k] = SNAP_IV_SL;
 		else if (strcmp(key, "abandon_rate_pct") == 0)
-			which = SNAP_IV_ABANDON;
-		else
+			which[k] = SNAP_IV_ABANDON;
+	}
+}
+
+/* Grades today's intervals of q (the trend) as the gradings grade the SL and
+ * abandon rate they watch (which: interval_watch), each interval on its own
+ * calls. */
+static void grade_intervals(struct snap_queue *q, const struct fig_grading *g, size_t n,
+                            const int *which)
+{
+	memset(q->interval_grade, SEV_OK, sizeof q->interval_grade);
+	for (size_t k = 0; k < n; k++) {
+		if (which[k] < 0)
 			continue;
 		for (int i = 0; i < q->n_intervals; i++) {
 			struct derived d;
 			if (q->intervals[i].offered < g[k].min_offered)
 				continue;
 			d = snapshot_interval_derived(q, &q->intervals[i]);
-			q->interval_grade[which][i] = (unsigned char)figure_grade_levels(&g[k], q,
-			        which == SNAP_IV_SL ? d.service_level_pct : d.abandon_rate_pct);
+			q->interval_grade[which[k]][i] = (unsigned char)figure_grade_levels(&g[k], q,
+			        which[k] == SNAP_IV_SL ? d.service_level_pct : d.abandon_rate_pct);
 		}
 	}
 }
@@ -388,6 +678,7 @@ void snapshot_grade(struct snapshot *s, const struct config *cfg)
 {
 	struct fig_grading *g = s->gradings;
 	size_t n = 0;
+	int which[SNAP_MAX_GRADINGS];
 
 	if (cfg && cfg->alert_rules)
 		n = alert_rules_gradings(cfg->alert_rules, g, SNAP_MAX_GRADINGS);
@@ -395,49 +686,89 @@ void snapshot_grade(struct snapshot *s, const struct config *cfg)
 		for (; n < figure_builtins_count && n < SNAP_MAX_GRADINGS; n++)
 			g[n] = figure_builtin_grading(&figure_builtins[n]);
 	s->n_gradings = n;
+	interval_watch(g, n, which);
 	for (size_t i = 0; i < s->n_queues; i++) {
 		figures_grade_queue(&s->queues[i], g, n);
-		grade_intervals(&s->queues[i], g, n);
+		grade_intervals(&s->queues[i], g, n, which);
 	}
 	figures_grade_queue(&s->total, g, n);
-	grade_intervals(&s->total, g, n);
+	grade_intervals(&s->total, g, n, which);
 	for (size_t i = 0; i < s->n_groups; i++) {
 		figures_grade_queue(&s->groups[i].q, g, n);
-		grade_intervals(&s->groups[i].q, g, n);
+		grade_intervals(&s->groups[i].q, g, n, which);
 	}
 }
 
-/* True when s->order_q is still the model's n queues in natural order. */
-static bool queue_order_valid(const struct snapshot *s, const struct model *m, size_t n)
+/* Puts the model's n queues in s->order_q in natural order of their names.
+ * Names only come (the model numbers a new queue after the others) until the
+ * model forgets some: the last order is kept while its names are, the new
+ * queues sorted and merged in. */
+static void queue_order(struct snapshot *s, const struct model *m, size_t n)
 {
-	if (!s->order_q || s->n_order_q != n)
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (natsort_cmp(model_queue_name(m, s->order_q[i - 1]),
-		                model_queue_name(m, s->order_q[i])) > 0)
-			return false;
-	return true;
+	struct snap_scratch *x = scratch_of(s);
+	size_t old = s->n_order_q, i = 0, j, k = 0;
+	bool keep = s->order_q && old <= n && scratch_same_model(x, m);
+
+	for (size_t q = 0; keep && q < old; q++)
+		keep = s->order_q[q] < old && model_queue_name(m, s->order_q[q]) == x->qname[q];
+	if (!keep)
+		old = 0;
+	if (old == n && s->order_q)
+		return;
+	s->order_gen++;
+	s->order_q = xrealloc(s->order_q, (n ? n : 1) * sizeof *s->order_q);
+	scratch_grow(&x->merged, &x->cap_merged, n, sizeof *x->merged);
+	for (size_t q = old; q < n; q++)        /* the new ones, by index */
+		x->merged[q - old] = q;
+	sort_model = m;
+	qsort(x->merged, n - old, sizeof *x->merged, by_queue_name);
+	/* merged[0..n-old) new, sorted; order_q[0..old) kept: merge from the top */
+	i = old;
+	j = n - old;
+	k = n;
+	while (j > 0) {
+		if (i > 0 && name_cmp(model_queue_name(m, s->order_q[i - 1]),
+		                      model_queue_name(m, x->merged[j - 1])) > 0)
+			s->order_q[--k] = s->order_q[--i];
+		else
+			s->order_q[--k] = x->merged[--j];
+	}
+	s->n_order_q = n;
+	scratch_grow(&x->qname, &x->cap_qname, n, sizeof *x->qname);
+	for (size_t q = 0; q < n; q++)
+		x->qname[q] = model_queue_name(m, s->order_q[q]);
+}
+
+/* The orders just made hold for this model, with its names numbered as now. */
+static void scratch_same_model_note(struct snapshot *s, const struct model *m)
+{
+	struct snap_scratch *x = scratch_of(s);
+	struct model_stats st = model_stats(m);
+	x->m = m;
+	x->forgotten_queues = st.forgotten_queues;
+	x->forgotten_agents = st.forgotten_agents;
+	x->compares = sort_compares;
 }
 
 void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg)
 {
 	size_t n = model_queue_count(m);
-	size_t *order = xmalloc((n ? n : 1) * sizeof *order);
-	size_t *rank = xmalloc((n ? n : 1) * sizeof *rank);
-	struct agent_counts *ac = xmalloc((n ? n : 1) * sizeof *ac), total;
+	struct snap_scratch *x = scratch_of(s);
+	const size_t *order;
+	size_t *rank;
+	struct agent_counts *ac, total;
 
-	if (!queue_order_valid(s, m, n)) {
-		s->order_q = xrealloc(s->order_q, (n ? n : 1) * sizeof *s->order_q);
-		for (size_t i = 0; i < n; i++)
-			s->order_q[i] = i;
-		sort_model = m;
-		qsort(s->order_q, n, sizeof *s->order_q, by_queue_name);
-		s->n_order_q = n;
-	}
-	memcpy(order, s->order_q, n * sizeof *order);
+	scratch_grow(&x->rank, &x->cap_rank, n, sizeof *x->rank);
+	scratch_grow(&x->ac, &x->cap_ac, n, sizeof *x->ac);
+	rank = x->rank;
+	ac = x->ac;
+
+	sort_compares = 0;
+	queue_order(s, m, n);
+	order = s->order_q;
 	for (size_t i = 0; i < n; i++)
 		rank[order[i]] = i;
-	model_agent_counts(m, ac, &total);
+	agents_visit(s, m, rank, n, ac, &total);
 
 	if (n > s->n_queues || s->queues == NULL)
 		s->queues = xrealloc(s->queues, (n ? n : 1) * sizeof *s->queues);
@@ -447,9 +778,10 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	}
 	fill_total(s, m, cfg, &total);
 	fill_callers(s, m, order);
-	fill_agents(s, m, rank, n);
+	fill_agents(s, m, rank);
 	groups_fill(s, m, cfg, order);
 	groups_restrict(s);
+	staff_avail_note(s, order, s->only ? 0 : n);
 	snapshot_grade(s, cfg);
 	s->as_of = model_now(m);
 	s->day_start = model_day_start(m);
@@ -460,9 +792,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	snprintf(s->sla, sizeof s->sla, "%g/%d", cfg->defaults.sl_target_pct,
 	         cfg->defaults.sl_threshold_s);
 	staffing_fill(s);    /* again once a history is handed over (its forecast first) */
-	free(order);
-	free(rank);
-	free(ac);
+	scratch_same_model_note(s, m);
 }
 
 void snapshot_free(struct snapshot *s)
@@ -480,6 +810,29 @@ void snapshot_free(struct snapshot *s)
 	free(s->member_pool);
 	free(s->order_q);
 	free(s->order_a);
+	groups_cache_free(s->groups_cache);
+	staffing_cache_free(s->staff_cache);
+	if (s->scratch) {
+		free(s->scratch->qname);
+		free(s->scratch->aname);
+		free(s->scratch->seen);
+		free(s->scratch->tmp);
+		free(s->scratch->merged);
+		free(s->scratch->mviews);
+		free(s->scratch->rank);
+		free(s->scratch->ac);
+		free(s->scratch->aq);
+		free(s->scratch->ai);
+		free(s->scratch->offs);
+		free(s->scratch->cslot);
+		free(s->scratch->csince);
+		free(s->scratch->byai);
+		free(s->scratch->moff);
+		free(s->scratch->mn);
+		free(s->scratch->avail_m);
+		free(s->scratch->avail);
+		free(s->scratch);
+	}
 	memset(s, 0, sizeof *s);
 }
 

@@ -144,6 +144,13 @@ struct snapshot {
 	 * names seldom change, so a tick rarely sorts */
 	size_t *order_q, n_order_q;
 	size_t *order_a, n_order_a, cap_order_a;
+	struct snap_scratch *scratch;       /* what a build keeps for the next (snapshot.c) */
+	uint64_t order_gen;                 /* changes each time queues[] changes order */
+	struct groups_cache *groups_cache;  /* what groups_fill keeps (groups.c) */
+	struct staff_cache *staff_cache;    /* what staffing_fill keeps (staffing.c) */
+	const int *staff_avail;             /* per queue: the agents who can take its calls, as
+	                                       the build counted them; NULL: staffing_fill
+	                                       counts them from agents */
 };
 
 /* Fills s from the model as of the model's clock (call model_advance first),
@@ -152,6 +159,14 @@ struct snapshot {
  * s before the first call and free it with snapshot_free. */
 void snapshot_build(struct snapshot *s, const struct model *m, const struct config *cfg);
 void snapshot_free(struct snapshot *s);
+
+/* The name comparisons the last snapshot_build of s made to order the queues
+ * and agents (a tick where no name came makes none). */
+size_t snapshot_sort_compares(const struct snapshot *s);
+
+/* The waiting callers the last snapshot_build of s copied from the model
+ * (only the queues whose waiting list changed since the build before). */
+size_t snapshot_callers_copied(const struct snapshot *s);
 
 /* Grades every figure of s's queues and total a built-in alert rule of cfg
  * watches, with that rule's levels (the built-in levels when cfg is NULL), so

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "erlang.h"
@@ -99,8 +100,10 @@ static void count_available(const struct snapshot *s, int *avail)
  * level more than 10 points under target (sl_low's critical) critical. */
 static void grade_need(struct snap_queue *q)
 {
-	const struct figure *f = figure_find("agents_required");
+	static const struct figure *f;   /* the figures are a static table: found once */
 	const struct staff_interval *iv = &q->staffing.iv[0];
+	if (!f)
+		f = figure_find("agents_required");
 	enum alert_severity sev = SEV_OK;
 	if (!f)
 		return;
@@ -109,11 +112,67 @@ static void grade_need(struct snap_queue *q)
 	q->grade[figure_index(f)] = (unsigned char)sev;
 }
 
-static void staff_queue(struct snapshot *s, struct snap_queue *q, int avail, int64_t start)
+/* What one interval's staffing was made of: staffing_interval's inputs.
+ * The same inputs give the same interval, so a tick where a queue's forecast,
+ * AHT, levels and agents held copies it instead of running Erlang again. */
+struct staff_memo {
+	bool set;
+	int64_t start;
+	struct staff_forecast fc;
+	int avail, sl_threshold_s;
+	double sl_target_pct, patience_s;
+	enum staff_model want;
+	struct staff_interval out;
+};
+
+/* The memos of the last fill, by queue (index in s->queues) and interval. */
+struct staff_cache {
+	struct staff_memo (*v)[STAFF_INTERVALS];
+	size_t cap;
+	size_t computed;         /* intervals run through Erlang (staffing_computed) */
+};
+
+static bool same_num(double x, double y)
+{
+	return x == y || (isnan(x) && isnan(y));
+}
+
+static bool memo_holds(const struct staff_memo *m, int64_t start, const struct staff_forecast *fc,
+                       int avail, const struct snap_queue *q, enum staff_model want,
+                       double patience)
+{
+	return m->set && m->start == start && same_num(m->fc.calls, fc->calls) &&
+	       same_num(m->fc.aht_s, fc->aht_s) && m->fc.source == fc->source && m->avail == avail &&
+	       m->sl_threshold_s == q->sl_threshold_s && same_num(m->sl_target_pct, q->sl_target_pct) &&
+	       m->want == want && same_num(m->patience_s, patience);
+}
+
+/* Fills interval iv (start set) of q, from memo m when its inputs held. */
+static void staff_interval_memo(struct staff_cache *c, struct staff_memo *m,
+                                struct staff_interval *iv, const struct staff_forecast *fc,
+                                int avail, const struct snap_queue *q, enum staff_model want,
+                                double patience)
+{
+	int64_t start = iv->interval_start;
+	if (m && memo_holds(m, start, fc, avail, q, want, patience)) {
+		*iv = m->out;
+		return;
+	}
+	staffing_interval(iv, fc, avail, q->sl_threshold_s, q->sl_target_pct, want, patience);
+	if (!m)
+		return;
+	c->computed++;
+	*m = (struct staff_memo){ true, start, *fc, avail, q->sl_threshold_s, q->sl_target_pct,
+	                          patience, want, *iv };
+}
+
+static void staff_queue(struct snapshot *s, struct snap_queue *q, int avail, int64_t start,
+                        struct staff_memo *memo)
 {
 	enum staff_model want = STAFF_ERLANG_C;
 	double patience;
-	if (s->cfg && config_queue(s->cfg, q->name).erlang == STAFF_ERLANG_A)
+	if (s->cfg && (s->cfg->n_queues ? config_queue(s->cfg, q->name).erlang
+	                                : s->cfg->defaults.erlang) == STAFF_ERLANG_A)
 		want = STAFF_ERLANG_A;
 	patience = want == STAFF_ERLANG_A ? staffing_patience(q) : NAN;
 	q->staffing.n = STAFF_INTERVALS;
@@ -122,15 +181,45 @@ static void staff_queue(struct snapshot *s, struct snap_queue *q, int avail, int
 		struct staff_forecast fc;
 		iv->interval_start = start + (int64_t)k * MODEL_INTERVAL_S;
 		fc = staffing_forecast(s, q, iv->interval_start);
-		staffing_interval(iv, &fc, avail, q->sl_threshold_s, q->sl_target_pct, want, patience);
+		staff_interval_memo(s->staff_cache, memo ? &memo[k] : NULL, iv, &fc, avail, q, want,
+		                    patience);
 	}
 	grade_need(q);
+}
+
+/* The memos for s's queues (kept from fill to fill in s->staff_cache). */
+static struct staff_memo (*staff_memos(struct snapshot *s))[STAFF_INTERVALS]
+{
+	struct staff_cache *c = s->staff_cache;
+	if (!c)
+		c = s->staff_cache = xcalloc(1, sizeof *c);
+	if (s->n_queues > c->cap) {
+		size_t cap = s->n_queues > c->cap * 2 ? s->n_queues : c->cap * 2;
+		c->v = xrealloc(c->v, cap * sizeof *c->v);
+		memset(c->v + c->cap, 0, (cap - c->cap) * sizeof *c->v);
+		c->cap = cap;
+	}
+	return c->v;
+}
+
+size_t staffing_computed(const struct snapshot *s)
+{
+	return s->staff_cache ? s->staff_cache->computed : 0;
+}
+
+void staffing_cache_free(struct staff_cache *c)
+{
+	if (!c)
+		return;
+	free(c->v);
+	free(c);
 }
 
 void staffing_fill(struct snapshot *s)
 {
 	int64_t start;
 	int *avail;
+	struct staff_memo (*memo)[STAFF_INTERVALS];
 	s->total.staffing.n = 0;
 	if (s->as_of <= 0 || s->as_of < s->day_start) {
 		for (size_t i = 0; i < s->n_queues; i++) {
@@ -140,10 +229,14 @@ void staffing_fill(struct snapshot *s)
 		return;
 	}
 	start = s->day_start + (s->as_of - s->day_start) / MODEL_INTERVAL_S * MODEL_INTERVAL_S;
-	avail = xmalloc((s->n_queues ? s->n_queues : 1) * sizeof *avail);
-	count_available(s, avail);
+	avail = NULL;
+	if (!s->staff_avail) {           /* a build counts them as it goes */
+		avail = xmalloc((s->n_queues ? s->n_queues : 1) * sizeof *avail);
+		count_available(s, avail);
+	}
+	memo = staff_memos(s);
 	for (size_t i = 0; i < s->n_queues; i++)
-		staff_queue(s, &s->queues[i], avail[i], start);
+		staff_queue(s, &s->queues[i], avail ? avail[i] : s->staff_avail[i], start, memo[i]);
 	free(avail);
 }
 

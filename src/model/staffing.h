@@ -6,6 +6,7 @@
 #define CCBOARD_STAFFING_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct snapshot;     /* snapshot.h */
@@ -64,8 +65,17 @@ struct staff_forecast staffing_forecast(const struct snapshot *s, const struct s
                                         int64_t interval_start);
 
 /* Fills the staffing of every queue of s (as of s->as_of, s->day_start, its
- * agents and s->cfg's erlang per queue); the total gets none. */
+ * agents and s->cfg's erlang per queue); the total gets none. An interval
+ * whose inputs (forecast, AHT, levels, agents, model) are those of the last
+ * fill of s is copied from it, not computed again (s->staff_cache). */
 void staffing_fill(struct snapshot *s);
+
+/* How many intervals the fills of s have run through Erlang (not copied). */
+size_t staffing_computed(const struct snapshot *s);
+
+struct staff_cache;
+/* Frees what staffing_fill keeps in a snapshot (snapshot_free calls it). */
+void staffing_cache_free(struct staff_cache *c);
 
 /* Fills one interval: the Erlang model (A only when wanted and patience is
  * known, patience_s > 0) on forecast fc with available agents. */

@@ -40,20 +40,44 @@ static void outputs_on_alert(void *ctx, const struct alert_event *ev)
 
 /* ---- tick stats: how long a tick takes, measured here, reported at exit
  * when CCBOARD_TICK_STATS is set (a file, or "-" / "1" for stderr). A tick
- * runs from outputs_tick_mark (before the model's clock moves) to the end of
- * a published refresh (snapshot, alerts, draw or print). 0.1 ms buckets to
- * 100 ms: fixed memory, percentiles to 0.1 ms. The first tick, which orders
- * and lays out all that was read at start, is reported apart. */
+ * runs from outputs_tick_mark (before the sources' timers and the model's
+ * clock move) to the end of a published refresh (snapshot, alerts, draw or
+ * print). 0.1 ms buckets to 100 ms: fixed memory, percentiles to 0.1 ms. The
+ * first tick, which orders and lays out all that was read at start, is
+ * reported apart, and so are the ticks after it while a source still reads
+ * the backlog it found at start (outputs_tick_startup). Each phase of a tick (outputs_tick_phase, and the refresh's
+ * own: build, collect, alerts, each output) is timed too, in the loop
+ * thread's CPU time; "threads" is the rest of the process's CPU time in the
+ * tick (the pool's work: history writes, reads). The ticks over
+ * TICK_SLOW_NS of CPU are summed by phase apart: which phase makes them. */
 #define TICK_BUCKETS 1001
+#define TICK_SLOW_NS 10000000
+enum { TP_BUILD = TICK_PHASES_SHELL, TP_COLLECT, TP_ALERTS, TP_OUT0,
+	TP_THREADS = TP_OUT0 + OUTPUTS_MAX, TP_N };
 /* [0]: wall-clock time (what a viewer waits, preemption on a busy host
  * included); [1]: the process's CPU time (what the tick itself costs) */
-static struct tick_hist { uint64_t max_ns, sum_ns; uint32_t b[TICK_BUCKETS]; } tick_h[2];
-static struct { int64_t mark[2]; uint64_t n; bool had_first; uint64_t first_ns[2]; } tick_st;
+struct tick_hist { uint64_t max_ns, sum_ns; uint32_t b[TICK_BUCKETS]; };
+static struct tick_hist tick_h[2], tick_ph[TP_N];
+static struct {
+	int64_t mark[2], pmark; uint64_t n, n_slow; bool had_first; uint64_t first_ns[2];
+	bool startup;                        /* this tick catches up a backlog */
+	uint64_t n_startup, startup_max[2];  /* those ticks, apart */
+	uint64_t cur[TP_N], slow_ns[TP_N];   /* this tick's phases; their sum over slow ticks */
+	const char *out_name[OUTPUTS_MAX];
+} tick_st;
+
+static const char *const tick_phase_names[TP_N] = {
+	[TICK_SOURCES] = "sources", [TICK_HISTORY] = "history", [TICK_ADVANCE] = "advance",
+	[TICK_CONTACTS] = "contacts", [TP_BUILD] = "build", [TP_COLLECT] = "collect",
+	[TP_ALERTS] = "alerts", [TP_THREADS] = "threads",
+};
 
 static int64_t tick_clock_ns(int which)
 {
+	static const clockid_t id[3] = { CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID,
+	                                 CLOCK_THREAD_CPUTIME_ID };
 	struct timespec ts;
-	clock_gettime(which ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &ts);
+	clock_gettime(id[which], &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
@@ -61,27 +85,65 @@ void outputs_tick_mark(void)
 {
 	tick_st.mark[0] = tick_clock_ns(0);
 	tick_st.mark[1] = tick_clock_ns(1);
+	tick_st.pmark = tick_clock_ns(2);
+	memset(tick_st.cur, 0, sizeof tick_st.cur);
+}
+
+void outputs_tick_startup(bool startup)
+{
+	tick_st.startup = startup;
+}
+
+void outputs_tick_phase(int phase)
+{
+	int64_t t = tick_clock_ns(2);
+	if (phase >= 0 && phase < TP_N)
+		tick_st.cur[phase] += (uint64_t)(t - tick_st.pmark);
+	tick_st.pmark = t;
+}
+
+static void tick_hist_add(struct tick_hist *h, uint64_t ns)
+{
+	uint64_t k = ns / 100000;
+	h->b[k < TICK_BUCKETS - 1 ? k : TICK_BUCKETS - 1]++;
+	h->sum_ns += ns;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
 }
 
 static void tick_stats_add(const int64_t start[2])
 {
+	uint64_t ns[2], loop = 0;
+	for (int w = 0; w < 2; w++)
+		ns[w] = (uint64_t)(tick_clock_ns(w) - start[w]);
+	tick_st.mark[0] = 0;
 	if (!tick_st.had_first) {
-		for (int w = 0; w < 2; w++)
-			tick_st.first_ns[w] = (uint64_t)(tick_clock_ns(w) - start[w]);
+		tick_st.first_ns[0] = ns[0];
+		tick_st.first_ns[1] = ns[1];
 		tick_st.had_first = true;
-		tick_st.mark[0] = 0;
 		return;
 	}
-	for (int w = 0; w < 2; w++) {
-		struct tick_hist *h = &tick_h[w];
-		uint64_t ns = (uint64_t)(tick_clock_ns(w) - start[w]), k = ns / 100000;
-		h->b[k < TICK_BUCKETS - 1 ? k : TICK_BUCKETS - 1]++;
-		h->sum_ns += ns;
-		if (ns > h->max_ns)
-			h->max_ns = ns;
+	if (tick_st.startup) {
+		tick_st.startup = false;
+		tick_st.n_startup++;
+		for (int w = 0; w < 2; w++)
+			if (ns[w] > tick_st.startup_max[w])
+				tick_st.startup_max[w] = ns[w];
+		return;
+	}
+	for (int w = 0; w < 2; w++)
+		tick_hist_add(&tick_h[w], ns[w]);
+	for (int p = 0; p < TP_THREADS; p++)
+		loop += tick_st.cur[p];
+	tick_st.cur[TP_THREADS] = ns[1] > loop ? ns[1] - loop : 0;
+	for (int p = 0; p < TP_N; p++)
+		tick_hist_add(&tick_ph[p], tick_st.cur[p]);
+	if (ns[1] > TICK_SLOW_NS) {
+		tick_st.n_slow++;
+		for (int p = 0; p < TP_N; p++)
+			tick_st.slow_ns[p] += tick_st.cur[p];
 	}
 	tick_st.n++;
-	tick_st.mark[0] = 0;
 }
 
 /* The upper edge (ms) of the bucket of h holding fraction q of the ticks. */
@@ -92,6 +154,36 @@ static double tick_stats_pct(const struct tick_hist *h, double q)
 		if ((seen += h->b[k]) >= want && want)
 			return (k + 1) * 0.1;
 	return 0;
+}
+
+static const char *tick_phase_name(int p, char *buf, size_t n)
+{
+	if (p >= TP_OUT0 && p < TP_THREADS) {
+		if (!tick_st.out_name[p - TP_OUT0])
+			return NULL;
+		snprintf(buf, n, "out:%s", tick_st.out_name[p - TP_OUT0]);
+		return buf;
+	}
+	return tick_phase_names[p];
+}
+
+/* The phases' lines: mean/p99/max (ms) of each; the slow ticks by phase. */
+static void tick_stats_phases(FILE *f)
+{
+	char buf[48];
+	const char *name;
+	double n = tick_st.n ? (double)tick_st.n : 1, ns = tick_st.n_slow ? (double)tick_st.n_slow : 1;
+	fputs("tick phases (cpu ms mean/p99/max):", f);
+	for (int p = 0; p < TP_N; p++)
+		if ((name = tick_phase_name(p, buf, sizeof buf)))
+			fprintf(f, " %s %.2f/%.1f/%.1f", name, (double)tick_ph[p].sum_ns / n / 1e6,
+			        tick_stats_pct(&tick_ph[p], 0.99), (double)tick_ph[p].max_ns / 1e6);
+	fprintf(f, "\ntick slow (cpu > %d ms): %llu ticks, mean ms by phase:", TICK_SLOW_NS / 1000000,
+	        (unsigned long long)tick_st.n_slow);
+	for (int p = 0; p < TP_N; p++)
+		if ((name = tick_phase_name(p, buf, sizeof buf)))
+			fprintf(f, " %s %.2f", name, (double)tick_st.slow_ns[p] / ns / 1e6);
+	fputc('\n', f);
 }
 
 static void tick_stats_report(void)
@@ -110,6 +202,10 @@ static void tick_stats_report(void)
 		        tick_st.n ? (double)tick_h[w].sum_ns / (double)tick_st.n / 1e6 : 0.0,
 		        tick_stats_pct(&tick_h[w], 0.50), tick_stats_pct(&tick_h[w], 0.99),
 		        (double)tick_h[w].max_ns / 1e6, (double)tick_st.first_ns[w] / 1e6);
+	tick_stats_phases(f);
+	fprintf(f, "tick startup: %llu ticks catching up a backlog after the first, apart: wall max "
+	        "%.2f ms, cpu max %.2f ms\n", (unsigned long long)tick_st.n_startup,
+	        (double)tick_st.startup_max[0] / 1e6, (double)tick_st.startup_max[1] / 1e6);
 	if (f != stderr)
 		fclose(f);
 }
@@ -120,13 +216,22 @@ void outputs_refresh(struct outputs *o, const struct output_feed *f, bool publis
 	if (!tick_st.mark[0])                    /* a refresh outside a tick */
 		outputs_tick_mark();
 	int64_t start[2] = { tick_st.mark[0], tick_st.mark[1] };
+	outputs_tick_phase(-1);
 	snapshot_build(&o->snap, f->model, f->cfg);
+	outputs_tick_phase(TP_BUILD);
 	if (f->collect)
 		f->collect(f->ctx, &o->snap);
+	outputs_tick_phase(TP_COLLECT);
 	alerts_eval(f->alerts, &o->snap, o->snap.as_of, outputs_on_alert, &rc);
+	outputs_tick_phase(TP_ALERTS);
 	o->built = true;
 	if (publish) {
-		outputs_publish(o);
+		/* as outputs_publish, each output timed */
+		for (size_t i = 0; i < o->n; i++) {
+			outputs_republish(o, &o->v[i]);
+			tick_st.out_name[i] = o->v[i].ops->name;
+			outputs_tick_phase(TP_OUT0 + (int)i);
+		}
 		tick_stats_add(start);
 	}
 }

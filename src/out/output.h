@@ -71,6 +71,17 @@ void outputs_refresh(struct outputs *o, const struct output_feed *f, bool publis
  * published refresh ends it (tick stats, CCBOARD_TICK_STATS). */
 void outputs_tick_mark(void);
 
+/* Marks the tick under way as one of the start, while a source still reads
+ * the backlog it found: the tick stats count those apart. */
+void outputs_tick_startup(bool startup);
+
+/* The phases of a tick the shell times (the refresh times its own). */
+enum tick_phase { TICK_SOURCES, TICK_HISTORY, TICK_ADVANCE, TICK_CONTACTS, TICK_PHASES_SHELL };
+
+/* Counts the time since the last mark (or phase) as phase's (a negative
+ * phase: as none), for the tick stats' phase lines. */
+void outputs_tick_phase(int phase);
+
 /* Hands o->snap to every output (nothing before the first refresh or after
  * outputs_stop). */
 void outputs_publish(const struct outputs *o);

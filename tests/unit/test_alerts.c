@@ -167,6 +167,106 @@ static void test_clock_steps_back(void **state)
 	assert_int_equal(f->s.alerts[0].since, 1000);
 }
 
+/* An active alert's message is rendered again only when what it says
+ * changed: the value, the level, the queue's display name; an eval where
+ * nothing changed renders nothing, and the published alert still follows. */
+static void test_message_rendered_on_change(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	sl(f, 0, 75);
+	f->q[1].longest_wait_s = 90;
+	assert_int_equal(eval(f, 1000), 1);        /* longest_wait on support at once */
+	assert_int_equal(eval(f, 1030), 1);        /* sl_low on sales */
+	size_t n = alerts_messages_rendered(f->a);
+	for (int t = 1031; t < 1040; t++)
+		assert_int_equal(eval(f, t), 0);
+	assert_int_equal(alerts_messages_rendered(f->a), n);   /* nothing changed */
+	assert_int_equal(f->s.n_alerts, 2);
+	sl(f, 0, 75.04);                           /* moves, but reads "75%" still */
+	assert_int_equal(eval(f, 1039), 0);
+	assert_int_equal(alerts_messages_rendered(f->a), n);
+	for (size_t i = 0; i < f->s.n_alerts; i++)
+		if (strcmp(f->s.alerts[i].rule, "sl_low") == 0)
+			assert_true(f->s.alerts[i].value == 75.04);   /* the value follows */
+	f->q[1].longest_wait_s = 91;               /* one value moves */
+	assert_int_equal(eval(f, 1040), 0);
+	assert_int_equal(alerts_messages_rendered(f->a), n + 1);
+	for (size_t i = 0; i < f->s.n_alerts; i++)
+		if (strcmp(f->s.alerts[i].rule, "longest_wait") == 0) {
+			assert_string_equal(f->s.alerts[i].message, "support: longest wait 91 s above 60 s");
+			assert_true(f->s.alerts[i].value == 91);
+		} else {
+			assert_string_equal(f->s.alerts[i].message,
+			                    "sales: service level 75% below 80% for 30 s");
+		}
+	f->q[0].display = "Sales desk";            /* a reload renames the queue */
+	assert_int_equal(eval(f, 1041), 0);
+	assert_int_equal(alerts_messages_rendered(f->a), n + 2);
+	for (size_t i = 0; i < f->s.n_alerts; i++)
+		if (strcmp(f->s.alerts[i].rule, "sl_low") == 0)
+			assert_string_equal(f->s.alerts[i].message,
+			                    "Sales desk: service level 75% below 80% for 30 s");
+	f->q[1].longest_wait_s = 130;              /* escalates: rendered, the event says it */
+	assert_int_equal(eval(f, 1042), 1);
+	assert_int_equal(last(f)->change, ALERT_ESCALATED);
+	assert_string_equal(last(f)->alert.message, "support: longest wait 130 s above 120 s");
+	assert_int_equal(alerts_messages_rendered(f->a), n + 3);
+	assert_int_equal(eval(f, 1043), 0);
+	assert_int_equal(alerts_messages_rendered(f->a), n + 3);
+	f->q[1].longest_wait_s = 0;                /* clears, then comes back: rendered anew */
+	assert_int_equal(eval(f, 1044), 1);
+	assert_int_equal(f->s.n_alerts, 1);
+	f->q[1].longest_wait_s = 130;
+	assert_int_equal(eval(f, 1045), 1);
+	assert_int_equal(last(f)->change, ALERT_RAISED);
+	assert_string_equal(last(f)->alert.message, "support: longest wait 130 s above 120 s");
+	assert_int_equal(f->s.n_alerts, 2);
+	assert_int_equal(f->s.alerts[0].since, 1045);
+	assert_string_equal(f->s.alerts[0].queue, "support");
+}
+
+/* Alerts raised at once come the most severe first, then by rule, then
+ * by queue. */
+static void test_order_of_ties(void **state)
+{
+	struct fix *f = *state;
+	set(f, "no_agent", "for_s", "0");
+	start(f);
+	f->q[0].longest_wait_s = f->q[1].longest_wait_s = 90;
+	f->q[0].waiting = f->q[1].waiting = 3;
+	f->q[0].agents.available = f->q[1].agents.available = 0;
+	assert_int_equal(eval(f, 1000), 4);
+	assert_int_equal(f->s.n_alerts, 4);
+	static const char *const want[4][2] = { { "no_agent", "sales" }, { "no_agent", "support" },
+		{ "longest_wait", "sales" }, { "longest_wait", "support" } };
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(f->s.alerts[i].rule, want[i][0]);
+		assert_string_equal(f->s.alerts[i].queue, want[i][1]);
+	}
+	f->q[1].longest_wait_s = 130;              /* escalates: critical, and by rule first */
+	assert_int_equal(eval(f, 1001), 1);
+	static const char *const then[4][2] = { { "longest_wait", "support" },
+		{ "no_agent", "sales" }, { "no_agent", "support" }, { "longest_wait", "sales" } };
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(f->s.alerts[i].rule, then[i][0]);
+		assert_string_equal(f->s.alerts[i].queue, then[i][1]);
+	}
+}
+
+/* Ties between queues come in natural order: q2 before q10. */
+static void test_ties_natural_order(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	f->q[0].name = "q2";
+	f->q[1].name = "q10";
+	f->q[0].longest_wait_s = f->q[1].longest_wait_s = 90;
+	assert_int_equal(eval(f, 1000), 2);
+	assert_string_equal(f->s.alerts[0].queue, "q2");
+	assert_string_equal(f->s.alerts[1].queue, "q10");
+}
+
 static void test_escalate_ease_clear(void **state)
 {
 	struct fix *f = *state;
@@ -674,6 +774,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fires_exactly_at_for_s, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_steps_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escalate_ease_clear, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_message_rendered_on_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_order_of_ties, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ties_natural_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_straight_to_critical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_flapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nan_ignored, setup, teardown),

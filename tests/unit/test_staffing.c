@@ -80,6 +80,7 @@ static struct fixture *fixture_new(void)
 
 static void fixture_free(struct fixture *f)
 {
+	staffing_cache_free(f->s.staff_cache);
 	config_free(&f->cfg);
 	free(f);
 }
@@ -119,6 +120,39 @@ static void test_fallback_forecast(void **state)
 	assert_int_equal(f->q[0].staffing.iv[0].required_agents, -1);
 	assert_int_equal(f->q[0].staffing.iv[0].source, STAFF_SRC_NONE);
 	fixture_free(f);
+}
+
+/* A fill whose inputs held copies the last one's intervals: Erlang runs
+ * again only for a queue whose agents, forecast, levels or model changed, and
+ * gives what a first fill gives. */
+static void test_memo(void **state)
+{
+	(void)state;
+	struct fixture *f = fixture_new(), *g = fixture_new();
+	staffing_fill(&f->s);
+	assert_int_equal(staffing_computed(&f->s), 4);          /* 2 queues x 2 intervals */
+	staffing_fill(&f->s);
+	staffing_fill(&f->s);
+	assert_int_equal(staffing_computed(&f->s), 4);          /* nothing changed */
+	f->members[3][0].paused = g->members[3][0].paused = true;   /* a4 pauses in support */
+	staffing_fill(&f->s);
+	assert_int_equal(staffing_computed(&f->s), 6);          /* support's two only */
+	staffing_fill(&g->s);
+	for (int q = 0; q < 2; q++)
+		assert_memory_equal(&f->q[q].staffing, &g->q[q].staffing, sizeof f->q[q].staffing);
+	assert_int_equal(f->q[1].staffing.iv[0].available_agents, 1);
+	f->q[0].intervals[19].offered = g->q[0].intervals[19].offered = 80;   /* the forecast */
+	f->q[1].sl_target_pct = g->q[1].sl_target_pct = 90;                  /* a level */
+	staffing_fill(&f->s);
+	assert_int_equal(staffing_computed(&f->s), 10);
+	staffing_fill(&g->s);
+	for (int q = 0; q < 2; q++)
+		assert_memory_equal(&f->q[q].staffing, &g->q[q].staffing, sizeof f->q[q].staffing);
+	f->s.as_of += 900;                                       /* the next interval */
+	staffing_fill(&f->s);
+	assert_int_equal(staffing_computed(&f->s), 14);
+	fixture_free(f);
+	fixture_free(g);
 }
 
 /* With enough agents the gap is negative and the predicted SL Erlang C's. */
@@ -253,6 +287,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fallback_forecast),
+		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_gap_and_prediction),
 		cmocka_unit_test(test_model_choice),
 		cmocka_unit_test(test_json_and_metrics),

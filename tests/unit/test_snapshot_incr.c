@@ -1,0 +1,373 @@
+/* test_snapshot_incr.c - a snapshot rebuilt tick after tick from what the
+ * last build kept (orders, buffers) equals one built from nothing, after
+ * random events (agents logging in and off, new queues, calls, pauses, days
+ * going by and names forgotten); and a tick where few agents came sorts only
+ * those. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <unistd.h>
+
+#include "config.h"
+#include "fixture_model.h"
+#include "groups.h"
+#include "model.h"
+#include "snapshot.h"
+
+#define T0 1767225600      /* 2026-01-01 00:00:00 UTC */
+
+static unsigned rnd_state = 12345;
+
+static unsigned rnd(unsigned n)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return (rnd_state >> 8) % n;
+}
+
+/* Names that sort differently by bytes and naturally, some with leading zeros. */
+static void agent_name(char *buf, size_t n, unsigned i)
+{
+	static const char *const pre[] = { "Agent/", "a", "A", "z-", "agent0" };
+	snprintf(buf, n, "%s%u", pre[i % 5], i / 5);
+}
+
+static void queue_name(char *buf, size_t n, unsigned i)
+{
+	static const char *const pre[] = { "q", "sales-", "Q0", "vip" };
+	snprintf(buf, n, "%s%u", pre[i % 4], i / 4);
+}
+
+static void assert_same_queue(const struct snap_queue *a, const struct snap_queue *b)
+{
+	assert_string_equal(a->name, b->name);
+	assert_int_equal(a->waiting, b->waiting);
+	assert_int_equal(a->longest_wait_s, b->longest_wait_s);
+	assert_memory_equal(&a->agents, &b->agents, sizeof a->agents);
+	assert_memory_equal(&a->today.c, &b->today.c, sizeof a->today.c);
+	assert_memory_equal(&a->window.c, &b->window.c, sizeof a->window.c);
+	assert_int_equal(a->n_intervals, b->n_intervals);
+	assert_memory_equal(a->intervals, b->intervals,
+	                    (size_t)a->n_intervals * sizeof *a->intervals);
+	assert_memory_equal(a->grade, b->grade, sizeof a->grade);
+	assert_int_equal(a->n_callers, b->n_callers);
+	for (int k = 0; k < a->n_callers; k++) {
+		assert_string_equal(a->callers[k].callerid, b->callers[k].callerid);
+		assert_int_equal(a->callers[k].waiting_s, b->callers[k].waiting_s);
+	}
+}
+
+static void assert_same(const struct snapshot *inc, const struct snapshot *full)
+{
+	assert_int_equal(inc->as_of, full->as_of);
+	assert_int_equal(inc->n_queues, full->n_queues);
+	for (size_t i = 0; i < full->n_queues; i++)
+		assert_same_queue(&inc->queues[i], &full->queues[i]);
+	assert_same_queue(&inc->total, &full->total);
+	assert_int_equal(inc->n_agents, full->n_agents);
+	assert_int_equal(inc->n_agents_off, full->n_agents_off);
+	for (size_t i = 0; i < full->n_agents + full->n_agents_off; i++) {
+		const struct agent_view *a = &inc->agents[i], *b = &full->agents[i];
+		assert_string_equal(a->name, b->name);
+		assert_int_equal(a->state, b->state);
+		assert_int_equal(a->since, b->since);
+		assert_int_equal(inc->agent_n_queues[i], full->agent_n_queues[i]);
+		for (int k = 0; k < full->agent_n_queues[i]; k++) {
+			assert_int_equal(inc->agent_queues[i][k].queue, full->agent_queues[i][k].queue);
+			assert_int_equal(inc->agent_queues[i][k].paused, full->agent_queues[i][k].paused);
+		}
+		assert_int_equal(inc->agent_figs[i].today.answered, full->agent_figs[i].today.answered);
+		assert_int_equal(inc->agent_figs[i].n_queues, full->agent_figs[i].n_queues);
+	}
+}
+
+/* The build's one visit of the agents counts them as model_agent_counts
+ * does, and lists their queues as model_agent_queues does. */
+static void assert_visit_counts(const struct snapshot *s, const struct model *m)
+{
+	size_t nq = model_queue_count(m);
+	struct agent_counts *ac = calloc(nq ? nq : 1, sizeof *ac), total;
+	struct agent_queue_view qv[64];
+	size_t *rank = calloc(nq ? nq : 1, sizeof *rank);
+	for (size_t i = 0; i < s->n_queues; i++)
+		rank[s->order_q[i]] = i;
+	model_agent_counts(m, ac, &total);
+	assert_memory_equal(&s->total.agents, &total, sizeof total);
+	for (size_t i = 0; i < s->n_queues; i++)
+		assert_memory_equal(&s->queues[i].agents, &ac[s->order_q[i]], sizeof *ac);
+	for (size_t i = 0; i < s->n_agents; i++) {
+		int k = model_agent_queues(m, s->order_a[i], qv, 64);
+		assert_int_equal(s->agent_n_queues[i], k);
+		for (int j = 0; j < k; j++) {
+			const struct snap_member *in = snapshot_agent_in(s, i, rank[qv[j].queue]);
+			assert_non_null(in);
+			assert_int_equal(in->paused, qv[j].paused);
+		}
+	}
+	/* the agents who can take each queue's calls, counted in the visit, as
+	 * staffing counts them from the agents */
+	assert_non_null(s->staff_avail);
+	memset(ac, 0, (nq ? nq : 1) * sizeof *ac);
+	for (size_t i = 0; i < s->n_agents; i++)
+		for (int k = 0; k < s->agent_n_queues[i]; k++)
+			if (!s->agent_queues[i][k].paused && s->agents[i].status != MS_UNAVAILABLE &&
+			    s->agents[i].status != MS_INVALID)
+				ac[s->agent_queues[i][k].queue].available++;
+	for (size_t i = 0; i < s->n_queues; i++)
+		assert_int_equal(s->staff_avail[i], ac[i].available);
+	free(rank);
+	free(ac);
+}
+
+/* One random event at t among nq queue names and na agent names. */
+static void random_event(struct model *m, int64_t t, unsigned nq, unsigned na, unsigned *call)
+{
+	char q[32], a[32];
+	queue_name(q, sizeof q, rnd(nq));
+	agent_name(a, sizeof a, rnd(na));
+	switch (rnd(9)) {
+	case 0: case 1:
+		fx_feed(m, "%lld|NONE|%s|%s|ADDMEMBER|", (long long)t, q, a);
+		break;
+	case 2:
+		fx_feed(m, "%lld|NONE|%s|%s|REMOVEMEMBER|", (long long)t, q, a);
+		break;
+	case 3:
+		fx_feed(m, "%lld|NONE|%s|%s|PAUSE|%s", (long long)t, q, a, rnd(2) ? "lunch" : "");
+		break;
+	case 4:
+		fx_feed(m, "%lld|NONE|%s|%s|UNPAUSE|", (long long)t, q, a);
+		break;
+	case 5:
+		++*call;
+		fx_feed(m, "%lld|c%u|%s|NONE|ENTERQUEUE||55%u|1", (long long)t, *call, q, *call);
+		break;
+	case 6:
+		fx_feed(m, "%lld|c%u|%s|%s|CONNECT|3|x|1", (long long)t, *call, q, a);
+		break;
+	case 7:
+		fx_feed(m, "%lld|c%u|%s|%s|COMPLETECALLER|3|20|1", (long long)t, *call, q, a);
+		break;
+	default:
+		fx_feed(m, "%lld|NONE|NONE|%s|AGENTLOGOFF|-|60", (long long)t, a);
+		break;
+	}
+}
+
+/* Ticks of random events, the incremental build checked against a full one
+ * at each; now and then the clock leaps two days (a new day, names idle for
+ * a day forgotten and the rest renumbered). */
+static void test_incremental_equals_full(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot inc, full;
+	int64_t t = T0;
+	unsigned call = 0;
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&inc, 0, sizeof inc);
+	for (int tick = 0; tick < 300; tick++) {
+		unsigned nq = 3 + (unsigned)tick / 10, na = 10 + (unsigned)tick;
+		int events = (int)rnd(tick % 7 == 0 ? 60 : 6);
+		if (tick % 97 == 96)
+			t += 2 * 86400;
+		for (int e = 0; e < events; e++)
+			random_event(m, t, nq, na, &call);
+		t++;
+		model_advance(m, t);
+		snapshot_build(&inc, m, &cfg);
+		memset(&full, 0, sizeof full);
+		snapshot_build(&full, m, &cfg);
+		assert_same(&inc, &full);
+		snapshot_free(&full);
+		assert_visit_counts(&inc, m);
+	}
+	assert_true(inc.n_agents > 10);
+	assert_true(inc.n_queues > 10);
+	assert_true(model_stats(m).forgotten_agents > 0);     /* renumbered on the way */
+	snapshot_free(&inc);
+	fx_model_close(&cfg, m);
+}
+
+/* 2,000 agents logged in: a tick where one more logs in and one logs off
+ * compares a few names (the newcomer merged in), not the 2,000 again; a tick
+ * where nothing came compares none; a new queue is merged in too. */
+static void test_few_newcomers_few_compares(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s;
+	char a[32];
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	for (unsigned i = 0; i < 2000; i++) {
+		agent_name(a, sizeof a, i);
+		fx_feed(m, "%d|NONE|q%u|%s|ADDMEMBER|", T0, i % 50, a);
+	}
+	model_advance(m, T0 + 1);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(s.n_agents, 2000);
+	assert_true(snapshot_sort_compares(&s) > 2000);      /* the first build sorts all */
+
+	model_advance(m, T0 + 2);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(snapshot_sort_compares(&s), 0);
+
+	fx_feed(m, "%d|NONE|q3|%s|ADDMEMBER|", T0 + 3, "newcomer7");
+	fx_feed(m, "%d|NONE|q0|%s|REMOVEMEMBER|", T0 + 3, "Agent/0");
+	fx_feed(m, "%d|NONE|q1000|%s|ADDMEMBER|", T0 + 3, "A1");
+	model_advance(m, T0 + 3);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(s.n_agents, 2000);
+	assert_int_equal(s.n_queues, 51);
+	assert_string_equal(s.queues[50].name, "q1000");
+	/* the newcomer's place by bisection (~11), the new queue's among 50:
+	 * not a sort of 2,000 again (~20,000 comparisons) */
+	assert_true(snapshot_sort_compares(&s) <= 80);
+	for (size_t i = 1; i < s.n_agents; i++)
+		assert_true(strcmp(s.agents[i - 1].name, s.agents[i].name) != 0);
+	snapshot_free(&s);
+	fx_model_close(&cfg, m);
+}
+
+/* Callers waiting in 50 queues: a tick where none came or went copies none
+ * from the model (their waits still move on); a caller coming copies its
+ * queue's callers only; a queue whose callers outgrow their room lays the
+ * slots out again, and the build still equals one from nothing. */
+static void test_callers_copied_on_change(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s, full;
+	unsigned call = 0;
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	for (unsigned q = 0; q < 50; q++)
+		for (unsigned k = 0; k < 3; k++, call++)
+			fx_feed(m, "%d|c%u|q%u|NONE|ENTERQUEUE||55%u|1", T0, call, q, call);
+	model_advance(m, T0 + 1);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(snapshot_callers_copied(&s), 150);
+	model_advance(m, T0 + 2);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(snapshot_callers_copied(&s), 0);        /* nothing came or went */
+	assert_int_equal(s.queues[7].n_callers, 3);
+	assert_int_equal(s.queues[7].callers[0].waiting_s, 2);   /* the waits move on */
+	fx_feed(m, "%d|c%u|q7|NONE|ENTERQUEUE||55%u|1", T0 + 2, call, call);
+	call++;
+	model_advance(m, T0 + 3);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(snapshot_callers_copied(&s), 4);        /* q7's, now four */
+	memset(&full, 0, sizeof full);
+	snapshot_build(&full, m, &cfg);
+	assert_same(&s, &full);
+	snapshot_free(&full);
+	for (unsigned k = 0; k < 40; k++, call++)                /* q9 outgrows its room */
+		fx_feed(m, "%d|c%u|q9|NONE|ENTERQUEUE||55%u|1", T0 + 3, call, call);
+	fx_feed(m, "%d|c0|q0|Agent/1|CONNECT|3|x|1", T0 + 3);
+	model_advance(m, T0 + 4);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(s.queues[0].n_callers, 2);
+	assert_int_equal(s.queues[9].n_callers, SNAP_MAX_CALLERS);
+	memset(&full, 0, sizeof full);
+	snapshot_build(&full, m, &cfg);
+	assert_same(&s, &full);
+	snapshot_free(&full);
+	snapshot_free(&s);
+	fx_model_close(&cfg, m);
+}
+
+/* Loads text as the configuration of cfg (the fixture's defaults first). */
+static void load_groups(struct config *cfg, const char *text)
+{
+	char path[] = "/tmp/test_snapshot_incr_XXXXXX", *errors = NULL;
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	config_load(cfg, path, &errors);     /* patterns naming no [queue.NAME]: fine here */
+	free(errors);
+	unlink(path);
+}
+
+/* Groups over the random centre: a build from the last one's cache equals a
+ * build from nothing, and each group's agents equal model_agent_counts_in
+ * of its queues (the one pass over the agents for all groups against one
+ * per group); the patterns are matched again only when a queue came. */
+static void test_groups_incremental(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot inc, full;
+	int64_t t = T0;
+	unsigned call = 0;
+	bool *in;
+
+	fx_model_open(&cfg, &m, 5);
+	load_groups(&cfg, "[group.sales]\nqueues = sales-*\n[group.qs]\nqueues = q*, Q0*\n"
+	                  "[group.mix]\nqueues = q1, sales-1, vip*\n[group.none]\nqueues = nothing\n");
+	assert_int_equal(cfg.n_groups, 4);
+	model_set_config(m, &cfg);
+	memset(&inc, 0, sizeof inc);
+	for (int tick = 0; tick < 200; tick++) {
+		unsigned nq = 3 + (unsigned)tick / 8, na = 10 + (unsigned)tick;
+		size_t before = inc.n_queues;
+		int events = (int)rnd(tick % 7 == 0 ? 60 : 6);
+		for (int e = 0; e < events; e++)
+			random_event(m, t, nq, na, &call);
+		model_advance(m, ++t);
+		snapshot_build(&inc, m, &cfg);
+		if (tick > 0 && inc.n_queues == before)
+			assert_int_equal(groups_last_matches(&inc), 0);
+		else
+			assert_true(groups_last_matches(&inc) > 0);
+		memset(&full, 0, sizeof full);
+		snapshot_build(&full, m, &cfg);
+		assert_same(&inc, &full);
+		assert_int_equal(inc.n_groups, 4);
+		in = calloc(model_queue_count(m) + 1, sizeof *in);
+		for (size_t g = 0; g < inc.n_groups; g++) {
+			const struct snap_group *a = &inc.groups[g], *b = &full.groups[g];
+			struct agent_counts ref;
+			assert_int_equal(a->n_members, b->n_members);
+			assert_memory_equal(a->members, b->members, a->n_members * sizeof *a->members);
+			assert_same_queue(&a->q, &b->q);
+			memset(in, 0, model_queue_count(m) * sizeof *in);
+			for (size_t k = 0; k < a->n_members; k++)
+				for (size_t q = 0; q < model_queue_count(m); q++)
+					if (strcmp(model_queue_name(m, q), inc.queues[a->members[k]].name) == 0)
+						in[q] = true;
+			model_agent_counts_in(m, in, &ref);
+			assert_memory_equal(&a->q.agents, &ref, sizeof ref);
+		}
+		free(in);
+		snapshot_free(&full);
+	}
+	assert_true(inc.groups[0].n_members > 3);
+	assert_true(inc.groups[0].q.agents.logged_in > 0);
+	snapshot_free(&inc);
+	fx_model_close(&cfg, m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_incremental_equals_full),
+		cmocka_unit_test(test_few_newcomers_few_compares),
+		cmocka_unit_test(test_callers_copied_on_change),
+		cmocka_unit_test(test_groups_incremental),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
