@@ -7,9 +7,11 @@
  * drained: open the new file at 0); the same inode but smaller than what was
  * read, or with another byte where the last one read was, means copy-truncate
  * (start again at 0); no file means wait for it.
- * Passes are started by events on the file's directory (inotify through
- * uv_fs_event, filtered on the base name) and by a one-second timer as a
- * safety net.
+ * Passes are started by events on the open file itself (inotify through
+ * uv_fs_event: appends, truncation, its rename or removal; a flood on another
+ * file of its directory wakes nobody here), on its directory while it is
+ * missing or failing (to see it appear, filtered on the base name), and by a
+ * one-second timer as a safety net.
  * Under a flood (a pass reads lines less than coalesce_ms after the last
  * one that did) the watch is stopped and a timer runs a pass every
  * coalesce_ms instead, until one finds nothing new: a batch of lines per
@@ -46,7 +48,8 @@ struct file_src {
 	const char *base;            /* points into path */
 	int fd;                      /* -1: none open; ours to close when path is set */
 	bool follow;
-	bool watching;               /* the directory watch is running */
+	bool watching;               /* the watch is running ... */
+	bool watch_file;             /* ... on the file (else on its directory) */
 	bool closing;
 	bool finished;               /* replay reached its end */
 	bool parse;                  /* replay: read and parse on a reader thread */
@@ -79,6 +82,7 @@ enum file_read { FILE_EOF, FILE_MORE, FILE_FAILED };
 
 static void file_on_idle(uv_idle_t *h);
 static void file_settle(struct file_src *f);
+static void file_watch(struct file_src *f, bool force);
 
 static void file_kick(struct file_src *f)
 {
@@ -96,6 +100,7 @@ static enum file_next file_fail(struct file_src *f, int err)
 {
 	f->err = err;
 	source_set_state(f->src, SRC_ERROR, file_strerror(err));
+	file_watch(f, false);
 	return FILE_WAIT;
 }
 
@@ -104,6 +109,7 @@ static enum file_next file_missing(struct file_src *f, int err)
 	f->err = err;
 	source_set_state(f->src, SRC_WAITING, f->fd >= 0 ? "file gone, waiting for a new one"
 	                                               : "waiting for the file");
+	file_watch(f, false);
 	return FILE_WAIT;
 }
 
@@ -133,6 +139,7 @@ static enum file_next file_reopen(struct file_src *f)
 	f->ino = st.st_ino;
 	f->offset = 0;
 	f->err = 0;
+	file_watch(f, false);
 	return FILE_READ;
 }
 
@@ -354,7 +361,6 @@ static void file_on_idle(uv_idle_t *h)
 }
 
 static void file_on_event(uv_fs_event_t *h, const char *name, int events, int status);
-static void file_watch(struct file_src *f);
 
 /* A pass of the flood: lines came since the last one, so poll on; else the
  * flood is over: the watch again, and a pass for what came before it ran. */
@@ -372,7 +378,7 @@ static void file_on_poll(uv_timer_t *h)
 	}
 	uv_timer_stop(&f->poll);
 	f->polling = false;
-	file_watch(f);
+	file_watch(f, false);
 	file_kick(f);
 }
 
@@ -406,12 +412,22 @@ static void file_tick(struct source *src, int64_t now)
 		file_pass(f);
 }
 
-/* (Re)starts the watch on the file's directory; without it the timer still works. */
-static void file_watch(struct file_src *f)
+/* Starts the watch: on the file while one is open and well, else on its
+ * directory; restarted when that changes, or when force (a directory may be
+ * new). None under a flood (the poll reads) nor before the handles exist.
+ * Without a watch the timer still works. */
+static void file_watch(struct file_src *f, bool force)
 {
+	if (!f->follow || !f->path || f->handles == 0 || f->closing || f->polling)
+		return;
+	bool on_file = f->fd >= 0 && f->err == 0;
+	if (f->watching && !force && on_file == f->watch_file)
+		return;
 	if (f->watching)
 		uv_fs_event_stop(&f->watch);
-	f->watching = uv_fs_event_start(&f->watch, file_on_event, f->dir, 0) == 0;
+	f->watch_file = on_file;
+	f->watching = uv_fs_event_start(&f->watch, file_on_event, on_file ? f->path : f->dir,
+	                                0) == 0;
 }
 
 static void file_on_event(uv_fs_event_t *h, const char *name, int events, int status)
@@ -434,8 +450,8 @@ static void file_on_timer(uv_timer_t *h)
 	struct file_src *f = h->data;
 	enum source_state st = f->src->info.state;
 
-	if (!f->polling && (!f->watching || st == SRC_WAITING || st == SRC_ERROR))
-		file_watch(f);
+	if (!f->watching || st == SRC_WAITING || st == SRC_ERROR)
+		file_watch(f, true);
 	file_kick(f);
 }
 
@@ -532,7 +548,7 @@ static struct source *file_start(uv_loop_t *loop, struct file_src *f, struct rep
 	f->src->close_impl = file_close;
 	if (f->follow) {
 		f->src->tick_impl = file_tick;
-		file_watch(f);
+		file_watch(f, true);
 		uv_timer_start(&f->timer, file_on_timer, FILE_RECHECK_MS, FILE_RECHECK_MS);
 	}
 	if (f->parse && f->path && f->fd >= 0 && f->src->sink.event)

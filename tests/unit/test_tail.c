@@ -12,6 +12,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,7 @@ struct fx {
 	char dir[64];
 	char path[128];
 	struct source *src;
+	struct source *other; /* a second source, when a test has one */
 	char **lines;
 	size_t n, cap;
 	int done;
@@ -211,6 +214,8 @@ static int teardown(void **state)
 
 	if (fx->src)
 		source_close(fx->src);
+	if (fx->other)
+		source_close(fx->other);
 	uv_close((uv_handle_t *)&fx->deadline, NULL);
 	uv_close((uv_handle_t *)&fx->turn, NULL);
 	for (int i = 0; i < 100 && uv_run(&fx->loop, UV_RUN_NOWAIT); i++)
@@ -826,6 +831,54 @@ static void append_flood(struct fx *fx, size_t from, size_t to)
 	}
 }
 
+/* A writer on a thread of its own appending l<from>..l<to - 1> to path, one
+ * write a millisecond, while the loop waits (so its turns are wake-ups). */
+struct flood {
+	pthread_t th;
+	const char *path;
+	size_t from, to;
+	atomic_bool done;
+};
+
+static void *flood_run(void *arg)
+{
+	struct flood *fl = arg;
+	char line[32];
+	int fd = open(fl->path, O_WRONLY | O_APPEND);
+
+	for (size_t i = fl->from; fd >= 0 && i < fl->to; i++) {
+		snprintf(line, sizeof line, "l%zu\n", i);
+		if (write(fd, line, strlen(line)) < 0)
+			break;
+		usleep(1000);
+	}
+	if (fd >= 0)
+		close(fd);
+	atomic_store(&fl->done, true);
+	return NULL;
+}
+
+static bool flood_done(struct fx *fx, long arg)
+{
+	(void)fx;
+	return atomic_load(&((struct flood *)arg)->done);
+}
+
+/* Runs a flood of l<from>..l<to - 1> on path to its end; returns the loop's
+ * turns meanwhile. */
+static unsigned long flood_through(struct fx *fx, const char *path, size_t from, size_t to)
+{
+	struct flood fl = { .path = path, .from = from, .to = to };
+	unsigned long t0 = fx->turns;
+
+	atomic_init(&fl.done, false);
+	assert_int_equal(pthread_create(&fl.th, NULL, flood_run, &fl), 0);
+	bool ok = run_until(fx, flood_done, (long)&fl, 20 * WAIT_MS);
+	pthread_join(fl.th, NULL);
+	assert_true(ok);
+	return fx->turns - t0;
+}
+
 /* A flood (a line on the heels of another) is read in batches: once two
  * lines came less than coalesce_ms apart, the next ones wait for the poll (or
  * for the tick, which reads what is pending), and arrive all in order, in one
@@ -841,11 +894,9 @@ static void test_flood_read_in_batches(void **state)
 	assert_true(run_until(fx, has_lines, 1, WAIT_MS));   /* after quiet: at once */
 	append_flood(fx, 1, 2);
 	assert_true(run_until(fx, has_lines, 2, WAIT_MS));   /* the flood's first */
-	unsigned long t0 = fx->turns;
-	append_flood(fx, 2, 200);
-	run_for(fx, 200);
+	unsigned long turns = flood_through(fx, fx->path, 2, 200);
 	assert_int_equal(fx->n, 2);                          /* held for the poll */
-	assert_true(fx->turns - t0 < 220);                   /* ~1 per line before */
+	assert_true(turns < 40);                             /* ~1 per line before */
 	source_tick(fx->src, 0);
 	expect_numbered(fx, 0, 200);
 	assert_int_equal(batches_from(fx, 2), 1);
@@ -868,14 +919,15 @@ static void test_flood_then_lone_lines(void **state)
 	assert_true(run_until(fx, has_lines, 100, WAIT_MS));
 	expect_numbered(fx, 0, 100);
 	assert_true(batches_from(fx, 2) <= 3);
-	for (size_t i = 100; i < 103; i++) {
-		run_for(fx, 3 * w);                          /* a quiet spell */
+	for (size_t i = 100; i < 102; i++) {
+		run_for(fx, 5 * w / 2);                      /* a quiet spell */
 		double t = (double)uv_hrtime() / 1e9;
 		append_flood(fx, i, i + 1);
 		assert_true(run_until(fx, has_lines, (long)i + 1, WAIT_MS));
 		assert_true(fx->line_at[i] - t < 0.5 * w / 1000.0);
 	}
-	expect_numbered(fx, 0, 103);
+	append(fx->path, "l102\n");
+	assert_true(run_until(fx, has_lines, 103, WAIT_MS));
 	append(fx->path, "l103\n");                        /* rotation, under the poll */
 	char old[160];
 	path_with(fx, old, sizeof(old), ".1");
@@ -883,6 +935,46 @@ static void test_flood_then_lone_lines(void **state)
 	create(fx->path, "l104\nl105\n");
 	assert_true(run_until(fx, has_lines, 106, WAIT_MS));
 	expect_numbered(fx, 0, 106);
+}
+
+static void count_line(void *ctx, struct source *src, char *line, size_t len)
+{
+	(void)src, (void)line, (void)len;
+	(*(int *)ctx)++;
+}
+
+/* Another file followed in the same directory (a contacts feed beside the
+ * queue_log) does not wake the loop for each line of this one's flood. */
+static void test_flood_beside_another_file(void **state)
+{
+	struct fx *fx = *state;
+	char other[160];
+	int other_lines = 0;
+	struct source_opts opts = { .follow = true };
+	struct source_sink sink = { .ctx = &other_lines, .line = count_line };
+	char *cause = NULL;
+
+	path_with(fx, other, sizeof(other), ".contacts");
+	create(other, "o1\n");
+	fx->other = source_open(&fx->loop, other, &opts, &sink, &cause);
+	assert_non_null(fx->other);
+	create(fx->path, "");
+	open_coalesced(fx, fx->path, 5000);
+	assert_true(run_until(fx, in_state, SRC_FOLLOWING, WAIT_MS));
+	append_flood(fx, 0, 2);
+	assert_true(run_until(fx, has_lines, 2, WAIT_MS));
+	run_for(fx, 50);
+	unsigned long turns = flood_through(fx, fx->path, 2, 200);
+	assert_true(turns < 40);
+	source_tick(fx->src, 0);
+	expect_numbered(fx, 0, 200);
+	append(other, "o2\n");                             /* the other one still follows */
+	fx->expired = false;
+	uv_timer_start(&fx->deadline, on_deadline, WAIT_MS, 0);
+	while (other_lines < 2 && !fx->expired)
+		uv_run(&fx->loop, UV_RUN_ONCE);
+	uv_timer_stop(&fx->deadline);
+	assert_int_equal(other_lines, 2);
 }
 
 /* A copy-truncate in the middle of a flood: the new content from its start. */
@@ -909,7 +1001,7 @@ static void test_flood_copy_truncate(void **state)
 static void test_stdin_pipe_flood(void **state)
 {
 	struct fx *fx = *state;
-	const int w = 400;
+	const int w = 300;
 	int p[2];
 	char line[32];
 
@@ -992,6 +1084,7 @@ int main(void)
 		T(test_overlong_line_counted_stdin),
 		T(test_flood_read_in_batches),
 		T(test_flood_then_lone_lines),
+		T(test_flood_beside_another_file),
 		T(test_flood_copy_truncate),
 		T(test_stdin_pipe_flood),
 	};
