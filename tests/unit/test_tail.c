@@ -57,10 +57,8 @@ static void on_line(void *ctx, struct source *src, char *line, size_t len)
 	if (fx->n == fx->cap) {
 		fx->cap = fx->cap ? fx->cap * 2 : 64;
 		fx->lines = realloc(fx->lines, fx->cap * sizeof(*fx->lines));
-	}
-	if (fx->n % 64 == 0) {
-		fx->line_turn = realloc(fx->line_turn, (fx->n + 64) * sizeof(*fx->line_turn));
-		fx->line_at = realloc(fx->line_at, (fx->n + 64) * sizeof(*fx->line_at));
+		fx->line_turn = realloc(fx->line_turn, fx->cap * sizeof(*fx->line_turn));
+		fx->line_at = realloc(fx->line_at, fx->cap * sizeof(*fx->line_at));
 	}
 	fx->line_turn[fx->n] = fx->turns;
 	fx->line_at[fx->n] = (double)uv_hrtime() / 1e9;
