@@ -39,7 +39,16 @@ struct source_opts {
 	/* with parse: a contact event, parsed on the reader thread too, goes here
 	 * (ctx: sink.ctx) instead of its line to sink.line; may be NULL */
 	void (*contact)(void *ctx, struct source *src, const struct contact_event *ev);
+	/* followed files and streams: while lines keep coming, read at most once
+	 * per this many ms (a line after a quiet spell is read at once);
+	 * 0: SOURCE_COALESCE_MS, negative: read on every wake-up */
+	int coalesce_ms;
 };
+
+/* Under a flood a followed source reads in batches this far apart, not on
+ * every appended line: about 40 wake-ups a second instead of one per line,
+ * well inside the one-second tick. */
+#define SOURCE_COALESCE_MS 25
 
 struct source {
 	struct snap_source info; /* name, kind, state, counters: shown in the header and JSON */

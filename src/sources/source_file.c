@@ -7,9 +7,17 @@
  * drained: open the new file at 0); the same inode but smaller than what was
  * read, or with another byte where the last one read was, means copy-truncate
  * (start again at 0); no file means wait for it.
- * Passes are started by events on the file's directory (inotify through
- * uv_fs_event, filtered on the base name) and by a one-second timer as a
- * safety net.
+ * Passes are started by events on the open file itself (inotify through
+ * uv_fs_event: appends, truncation, its rename or removal; a flood on another
+ * file of its directory wakes nobody here), on its directory while it is
+ * missing or failing (to see it appear, filtered on the base name), and by a
+ * one-second timer as a safety net.
+ * Under a flood (a pass reads lines less than coalesce_ms after the last
+ * one that did) the watch is stopped and a timer runs a pass every
+ * coalesce_ms instead, until one finds nothing new: a batch of lines per
+ * wake-up rather than a wake-up, a read and a stat per appended line. A line
+ * after a quiet spell is still read on its event, at once; the tick reads
+ * what is pending first (file_tick), so its snapshot misses nothing.
  * A replay with opts->parse is read, framed and parsed on a reader thread
  * (replay_reader.c); a pass then replays that thread's records for one pass's
  * worth of bytes. Several replayed files opened with one merge
@@ -40,7 +48,8 @@ struct file_src {
 	const char *base;            /* points into path */
 	int fd;                      /* -1: none open; ours to close when path is set */
 	bool follow;
-	bool watching;               /* the directory watch is running */
+	bool watching;               /* the watch is running ... */
+	bool watch_file;             /* ... on the file (else on its directory) */
 	bool closing;
 	bool finished;               /* replay reached its end */
 	bool parse;                  /* replay: read and parse on a reader thread */
@@ -55,8 +64,14 @@ struct file_src {
 	struct linebuf lb;
 	char *buf;
 	int handles;                 /* handles not yet closed */
+	int coalesce_ms;             /* > 0: batch reads under a flood (see above) */
+	bool polling;                /* the flood: the poll timer reads, no watch */
+	bool got;                    /* bytes read since the last look at it */
+	bool got_before;             /* data_ms is set */
+	uint64_t data_ms;            /* loop time of the last pass that read bytes */
 	uv_idle_t idle;
 	uv_timer_t timer;
+	uv_timer_t poll;
 	uv_fs_event_t watch;
 };
 
@@ -66,6 +81,8 @@ enum file_next { FILE_READ, FILE_WAIT };
 enum file_read { FILE_EOF, FILE_MORE, FILE_FAILED };
 
 static void file_on_idle(uv_idle_t *h);
+static void file_settle(struct file_src *f);
+static void file_watch(struct file_src *f, bool force);
 
 static void file_kick(struct file_src *f)
 {
@@ -83,6 +100,7 @@ static enum file_next file_fail(struct file_src *f, int err)
 {
 	f->err = err;
 	source_set_state(f->src, SRC_ERROR, file_strerror(err));
+	file_watch(f, false);
 	return FILE_WAIT;
 }
 
@@ -91,6 +109,7 @@ static enum file_next file_missing(struct file_src *f, int err)
 	f->err = err;
 	source_set_state(f->src, SRC_WAITING, f->fd >= 0 ? "file gone, waiting for a new one"
 	                                               : "waiting for the file");
+	file_watch(f, false);
 	return FILE_WAIT;
 }
 
@@ -120,19 +139,8 @@ static enum file_next file_reopen(struct file_src *f)
 	f->ino = st.st_ino;
 	f->offset = 0;
 	f->err = 0;
+	file_watch(f, false);
 	return FILE_READ;
-}
-
-/* A file truncated and written again past where it was read is only seen by
- * its content: the byte before offset is no longer the one read there. */
-static bool file_rewritten(struct file_src *f)
-{
-	char c;
-
-	if (f->offset == 0)
-		return false;
-	ssize_t n = pread(f->fd, &c, 1, f->offset - 1);
-	return n == 0 || (n == 1 && c != f->last);   /* a read error is left to file_read */
 }
 
 /* The file was truncated: its partial line is void, read it from 0. */
@@ -159,13 +167,18 @@ static enum file_next file_check(struct file_src *f)
 	return st.st_size > f->offset ? FILE_READ : FILE_WAIT;
 }
 
-/* Reads and frames at most FILE_PASS_BYTES from the open descriptor. */
+/* Reads and frames at most FILE_PASS_BYTES from the open descriptor. A
+ * followed file is read from the byte before offset: one pread both checks
+ * that byte (file_rewritten's test) and reads on, and a short read is its end
+ * for now (a regular file), so a pass over a few new lines costs one pread. */
 static enum file_read file_read(struct file_src *f)
 {
 	size_t done = 0;
+	bool tail = f->follow && f->path;
 
 	while (done < FILE_PASS_BYTES && !f->closing) {
-		ssize_t n = f->path ? pread(f->fd, f->buf, FILE_BUF_SIZE, f->offset)
+		size_t back = tail && f->offset > 0 ? 1 : 0;
+		ssize_t n = f->path ? pread(f->fd, f->buf, FILE_BUF_SIZE, f->offset - (off_t)back)
 		                    : read(f->fd, f->buf, FILE_BUF_SIZE);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -173,14 +186,24 @@ static enum file_read file_read(struct file_src *f)
 			f->err = errno;
 			return FILE_FAILED;
 		}
-		if (n == 0)
+		if (back && (n == 0 || f->buf[0] != f->last)) {
+			/* truncated, and maybe written again past where it was read
+			 * (copy-truncate): only the byte before offset tells */
+			file_restart(f);
+			continue;
+		}
+		size_t got = (size_t)n - back;
+		if (got == 0)
 			return FILE_EOF;
-		f->offset += n;
+		f->offset += (off_t)got;
 		f->last = f->buf[n - 1];
-		f->src->info.bytes += (uint64_t)n;
-		done += (size_t)n;
-		linebuf_feed(&f->lb, f->buf, (size_t)n, source_line_cb, f->src);
+		f->src->info.bytes += (uint64_t)got;
+		f->got = true;
+		done += got;
+		linebuf_feed(&f->lb, f->buf + back, got, source_line_cb, f->src);
 		source_count_overlong(f->src, &f->lb);
+		if (tail && (size_t)n < FILE_BUF_SIZE)
+			return FILE_EOF;
 	}
 	return FILE_MORE;
 }
@@ -302,13 +325,12 @@ static void file_pass(struct file_src *f)
 		return;
 	}
 	if (f->fd >= 0) {
-		if (f->follow && file_rewritten(f))
-			file_restart(f);
 		enum file_read r = file_read(f);
 		if (f->closing)
 			return;
 		if (r == FILE_MORE) {
 			source_set_state(f->src, SRC_LAGGING, NULL);
+			file_kick(f);            /* a pass run from a timer goes on in the idle */
 			return;
 		}
 		if (r == FILE_FAILED && !f->follow) {
@@ -325,8 +347,12 @@ static void file_pass(struct file_src *f)
 		file_finish(f, SRC_DONE, NULL);
 		return;
 	}
-	if (file_check(f) == FILE_WAIT)
-		uv_idle_stop(&f->idle);
+	if (file_check(f) == FILE_READ) {
+		file_kick(f);
+		return;
+	}
+	uv_idle_stop(&f->idle);
+	file_settle(f);
 }
 
 static void file_on_idle(uv_idle_t *h)
@@ -336,12 +362,72 @@ static void file_on_idle(uv_idle_t *h)
 
 static void file_on_event(uv_fs_event_t *h, const char *name, int events, int status);
 
-/* (Re)starts the watch on the file's directory; without it the timer still works. */
-static void file_watch(struct file_src *f)
+/* A pass of the flood: lines came since the last one, so poll on; else the
+ * flood is over: the watch again, and a pass for what came before it ran. */
+static void file_on_poll(uv_timer_t *h)
 {
+	struct file_src *f = h->data;
+
+	file_pass(f);
+	if (f->closing || !f->polling)
+		return;
+	if (f->got) {
+		f->got = false;
+		f->data_ms = uv_now(h->loop);
+		return;
+	}
+	uv_timer_stop(&f->poll);
+	f->polling = false;
+	file_watch(f, false);
+	file_kick(f);
+}
+
+/* The end of a pass reached in watch mode: bytes read less than coalesce_ms
+ * after the last ones make a flood (see the top of the file). */
+static void file_settle(struct file_src *f)
+{
+	if (f->polling || !f->got)
+		return;
+	f->got = false;
+	uint64_t now = uv_now(f->idle.loop);
+	bool flood = f->got_before && now - f->data_ms < (uint64_t)f->coalesce_ms;
+	f->data_ms = now;
+	f->got_before = true;
+	if (!flood || f->coalesce_ms <= 0 || !f->follow || !f->path)
+		return;
+	f->polling = true;
 	if (f->watching)
 		uv_fs_event_stop(&f->watch);
-	f->watching = uv_fs_event_start(&f->watch, file_on_event, f->dir, 0) == 0;
+	f->watching = false;
+	uv_timer_start(&f->poll, file_on_poll, (uint64_t)f->coalesce_ms, (uint64_t)f->coalesce_ms);
+}
+
+/* The tick: what a flood wrote since the last poll is read first. */
+static void file_tick(struct source *src, int64_t now)
+{
+	struct file_src *f = src->impl;
+
+	(void)now;
+	if (f->polling && !f->closing)
+		file_pass(f);
+}
+
+/* Starts the watch: on the file while one is open and well, else on its
+ * directory; restarted when that changes, or when force (a directory may be
+ * new). None under a flood (the poll reads) nor before the handles exist.
+ * Without a watch the timer still works. */
+static void file_watch(struct file_src *f, bool force)
+{
+	if (!f->follow || !f->path || f->handles == 0 || f->closing || f->polling)
+		return;
+	bool on_file = f->fd >= 0 && f->err == 0;
+	if (f->watching && !force && on_file == f->watch_file)
+		return;
+	if (f->watching)
+		uv_fs_event_stop(&f->watch);
+	f->watch_file = on_file;
+	f->watching = uv_fs_event_start(&f->watch, file_on_event, on_file ? f->path : f->dir,
+	                                0) == 0;
 }
 
 static void file_on_event(uv_fs_event_t *h, const char *name, int events, int status)
@@ -365,7 +451,7 @@ static void file_on_timer(uv_timer_t *h)
 	enum source_state st = f->src->info.state;
 
 	if (!f->watching || st == SRC_WAITING || st == SRC_ERROR)
-		file_watch(f);
+		file_watch(f, true);
 	file_kick(f);
 }
 
@@ -405,6 +491,7 @@ static void file_close(struct source *src)
 		f->fd = -1;
 	uv_close((uv_handle_t *)&f->idle, file_on_close);
 	uv_close((uv_handle_t *)&f->timer, file_on_close);
+	uv_close((uv_handle_t *)&f->poll, file_on_close);
 	uv_close((uv_handle_t *)&f->watch, file_on_close);
 }
 
@@ -443,6 +530,7 @@ static struct file_src *file_new(const char *name, const char *kind,
 	f->follow = opts->follow;
 	f->parse = opts->parse && !opts->follow;
 	f->contact = opts->contact;
+	f->coalesce_ms = opts->coalesce_ms ? opts->coalesce_ms : SOURCE_COALESCE_MS;
 	linebuf_init(&f->lb, opts->max_line ? opts->max_line : SOURCE_DEFAULT_MAX_LINE);
 	return f;
 }
@@ -452,13 +540,15 @@ static struct source *file_start(uv_loop_t *loop, struct file_src *f, struct rep
 {
 	uv_idle_init(loop, &f->idle);
 	uv_timer_init(loop, &f->timer);
+	uv_timer_init(loop, &f->poll);
 	uv_fs_event_init(loop, &f->watch);
-	f->idle.data = f->timer.data = f->watch.data = f;
-	f->handles = 3;
+	f->idle.data = f->timer.data = f->poll.data = f->watch.data = f;
+	f->handles = 4;
 	f->src->impl = f;
 	f->src->close_impl = file_close;
 	if (f->follow) {
-		file_watch(f);
+		f->src->tick_impl = file_tick;
+		file_watch(f, true);
 		uv_timer_start(&f->timer, file_on_timer, FILE_RECHECK_MS, FILE_RECHECK_MS);
 	}
 	if (f->parse && f->path && f->fd >= 0 && f->src->sink.event)

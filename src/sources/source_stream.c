@@ -1,6 +1,11 @@
 /* source_stream.c - byte streams read to EOF: a pipe or socket (standard
  * input) through a libuv stream, and a named pipe given by path, opened again
- * at each EOF when followed so the next writer's lines are read too. */
+ * at each EOF when followed so the next writer's lines are read too.
+ * Followed, a stream whose reads come less than coalesce_ms apart (a writer
+ * flushing every line of a flood) stops reading for coalesce_ms after each
+ * read: the kernel holds the lines meanwhile and the next read takes them all,
+ * one wake-up per batch instead of one per line. A read after a quiet spell
+ * is never held back. */
 #include "source_stream.h"
 #include "source_internal.h"
 #include "linebuf.h"
@@ -13,6 +18,8 @@
 #include <unistd.h>
 
 #define STREAM_BUF_SIZE (256 * 1024)
+#define STREAM_BACKLOG (16 * 1024)  /* a read this big is a backlog (or a flood
+                                     * that batches itself): read on at once */
 
 struct stream_src {
 	struct source *src;
@@ -32,15 +39,39 @@ struct stream_src {
 	bool closing;              /* source_close was called */
 	uint64_t bytes_at_open;    /* src->info.bytes when the FIFO was last opened */
 	int empty_eofs;            /* EOFs in a row with no byte: reopen on the tick */
+	int coalesce_ms;           /* > 0: batch reads under a flood (see above) */
+	bool got_before;           /* data_ms is set */
+	uint64_t data_ms;          /* loop time of the last read */
+	bool has_timer;            /* resume is initialised ... */
+	bool timer_closed;         /* ... and closed */
+	bool h_gone;               /* no stream handle left to close */
+	uv_timer_t resume;         /* reading starts again when it fires */
 };
 
-static void stream_free(struct stream_src *s)
+static void stream_release(struct stream_src *s)
 {
 	linebuf_free(&s->lb);
 	free(s->buf);
 	free(s->fifo);
 	free(s->src);
 	free(s);
+}
+
+/* Frees s once both its stream handle and its timer are closed. */
+static void stream_free(struct stream_src *s)
+{
+	s->h_gone = true;
+	if (!s->has_timer || s->timer_closed)
+		stream_release(s);
+}
+
+static void stream_on_timer_closed(uv_handle_t *h)
+{
+	struct stream_src *s = h->data;
+
+	s->timer_closed = true;
+	if (s->h_gone)
+		stream_release(s);
 }
 
 static void stream_on_close(uv_handle_t *h)
@@ -53,6 +84,8 @@ static void stream_close(struct source *src)
 	struct stream_src *s = src->impl;
 
 	s->closing = true;
+	if (s->has_timer)
+		uv_close((uv_handle_t *)&s->resume, stream_on_timer_closed);
 	if (s->open) {
 		s->open = false;
 		s->in_close = true;
@@ -118,6 +151,8 @@ static void fifo_writer_gone(struct stream_src *s)
 	linebuf_finish(&s->lb, source_line_cb, s->src);
 	source_count_overlong(s->src, &s->lb);
 	s->empty_eofs = s->src->info.bytes == s->bytes_at_open ? s->empty_eofs + 1 : 0;
+	if (s->has_timer)
+		uv_timer_stop(&s->resume);
 	s->open = false;
 	s->in_close = true;
 	source_set_state(s->src, SRC_FOLLOWING, "waiting for a writer");
@@ -137,11 +172,39 @@ static void fifo_tick(struct source *src, int64_t now)
 static void stream_finish(struct stream_src *s, enum source_state st, const char *detail)
 {
 	uv_read_stop(&s->h.stream);
+	if (s->has_timer)
+		uv_timer_stop(&s->resume);
 	linebuf_finish(&s->lb, source_line_cb, s->src);
 	source_count_overlong(s->src, &s->lb);
 	s->finished = true;
 	source_set_state(s->src, st, detail);
 	source_call_done(s->src);
+}
+
+static void stream_on_read(uv_stream_t *h, ssize_t n, const uv_buf_t *buf);
+
+static void stream_on_resume(uv_timer_t *t)
+{
+	struct stream_src *s = t->data;
+
+	if (s->open && !s->finished && !s->closing)
+		uv_read_start(&s->h.stream, stream_alloc, stream_on_read);
+}
+
+/* After a read of n bytes: one that came less than coalesce_ms after the
+ * last one holds reading back for coalesce_ms; a big one is a backlog, read
+ * on at once (a pipe holds 64 KiB: held back, it would cap the rate). */
+static void stream_settle(struct stream_src *s, ssize_t n)
+{
+	uint64_t now = uv_now(s->resume.loop);
+	bool flood = s->got_before && now - s->data_ms < (uint64_t)s->coalesce_ms;
+
+	s->data_ms = now;
+	s->got_before = true;
+	if (!flood || n >= STREAM_BACKLOG || !s->open || s->finished || s->closing)
+		return;
+	uv_read_stop(&s->h.stream);
+	uv_timer_start(&s->resume, stream_on_resume, (uint64_t)s->coalesce_ms, 0);
 }
 
 static void stream_on_read(uv_stream_t *h, ssize_t n, const uv_buf_t *buf)
@@ -154,6 +217,8 @@ static void stream_on_read(uv_stream_t *h, ssize_t n, const uv_buf_t *buf)
 		s->src->info.bytes += (uint64_t)n;
 		linebuf_feed(&s->lb, buf->base, (size_t)n, source_line_cb, s->src);
 		source_count_overlong(s->src, &s->lb);
+		if (s->has_timer && s->coalesce_ms > 0)
+			stream_settle(s, n);
 	} else if (n == UV_EOF && s->fifo) {
 		fifo_writer_gone(s);
 	} else if (n == UV_EOF) {
@@ -214,6 +279,10 @@ struct source *source_stream_open(uv_loop_t *loop, int fd, const char *name, con
 	}
 	s->src->impl = s;
 	s->src->close_impl = stream_close;
+	uv_timer_init(loop, &s->resume);
+	s->resume.data = s;
+	s->has_timer = true;
+	s->coalesce_ms = !opts->follow ? 0 : opts->coalesce_ms ? opts->coalesce_ms : SOURCE_COALESCE_MS;
 	source_set_state(s->src, SRC_FOLLOWING, NULL);
 	return s->src;
 }

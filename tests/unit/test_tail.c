@@ -12,6 +12,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,7 @@ struct fx {
 	char dir[64];
 	char path[128];
 	struct source *src;
+	struct source *other; /* a second source, when a test has one */
 	char **lines;
 	size_t n, cap;
 	int done;
@@ -39,6 +42,10 @@ struct fx {
 	bool close_on_line;   /* source_close from inside sink.line */
 	bool close_on_done;
 	int saved_stdin;      /* -1 unless a test replaced fd 0 */
+	uv_prepare_t turn;    /* counts the loop's turns (its wake-ups) */
+	unsigned long turns;
+	unsigned long *line_turn;  /* the turn each line arrived in */
+	double *line_at;           /* and when (monotonic seconds) */
 };
 
 static void on_line(void *ctx, struct source *src, char *line, size_t len)
@@ -50,7 +57,11 @@ static void on_line(void *ctx, struct source *src, char *line, size_t len)
 	if (fx->n == fx->cap) {
 		fx->cap = fx->cap ? fx->cap * 2 : 64;
 		fx->lines = realloc(fx->lines, fx->cap * sizeof(*fx->lines));
+		fx->line_turn = realloc(fx->line_turn, fx->cap * sizeof(*fx->line_turn));
+		fx->line_at = realloc(fx->line_at, fx->cap * sizeof(*fx->line_at));
 	}
+	fx->line_turn[fx->n] = fx->turns;
+	fx->line_at[fx->n] = (double)uv_hrtime() / 1e9;
 	fx->lines[fx->n++] = strdup(line);
 	if (src->info.state == SRC_LAGGING)
 		fx->saw_lagging = true;
@@ -169,6 +180,13 @@ static void rm_tree(const char *dir)
 	rmdir(dir);
 }
 
+static void on_turn(uv_prepare_t *h)
+{
+	struct fx *fx = h->data;
+
+	fx->turns++;
+}
+
 static int setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
@@ -176,6 +194,10 @@ static int setup(void **state)
 	assert_int_equal(uv_loop_init(&fx->loop), 0);
 	uv_timer_init(&fx->loop, &fx->deadline);
 	fx->deadline.data = fx;
+	uv_prepare_init(&fx->loop, &fx->turn);
+	fx->turn.data = fx;
+	uv_prepare_start(&fx->turn, on_turn);
+	uv_unref((uv_handle_t *)&fx->turn);
 	strcpy(fx->dir, "/tmp/ccb-tail-XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
 	snprintf(fx->path, sizeof(fx->path), "%s/queue_log", fx->dir);
@@ -190,7 +212,10 @@ static int teardown(void **state)
 
 	if (fx->src)
 		source_close(fx->src);
+	if (fx->other)
+		source_close(fx->other);
 	uv_close((uv_handle_t *)&fx->deadline, NULL);
+	uv_close((uv_handle_t *)&fx->turn, NULL);
 	for (int i = 0; i < 100 && uv_run(&fx->loop, UV_RUN_NOWAIT); i++)
 		;
 	int rc = uv_loop_close(&fx->loop);
@@ -202,6 +227,8 @@ static int teardown(void **state)
 	for (size_t i = 0; i < fx->n; i++)
 		free(fx->lines[i]);
 	free(fx->lines);
+	free(fx->line_turn);
+	free(fx->line_at);
 	free(fx);
 	assert_int_equal(rc, 0);
 	return 0;
@@ -754,6 +781,273 @@ static void test_overlong_line_counted_stdin(void **state)
 	assert_int_equal(fx->src->info.bad_lines, 1);
 }
 
+/* ---- reading in batches under a flood ------------------------------------ */
+
+static void open_coalesced(struct fx *fx, const char *spec, int coalesce_ms)
+{
+	struct source_opts opts = { .follow = true, .coalesce_ms = coalesce_ms };
+	struct source_sink sink = { .ctx = fx, .line = on_line, .done = on_done };
+	char *cause = NULL;
+
+	fx->src = source_open(&fx->loop, spec, &opts, &sink, &cause);
+	assert_null(cause);
+	assert_non_null(fx->src);
+}
+
+/* The loop's turns in which lines from the first-th on arrived. */
+static size_t batches_from(struct fx *fx, size_t first)
+{
+	size_t n = 0;
+
+	for (size_t i = first; i < fx->n; i++)
+		n += i == first || fx->line_turn[i] != fx->line_turn[i - 1];
+	return n;
+}
+
+/* "l<i>" for i in [from, to), each checked in order. */
+static void expect_numbered(struct fx *fx, size_t from, size_t to)
+{
+	char want[32];
+
+	assert_int_equal(fx->n, to);
+	for (size_t i = from; i < to; i++) {
+		snprintf(want, sizeof want, "l%zu", i);
+		assert_string_equal(fx->lines[i], want);
+	}
+}
+
+/* Appends lines l<from>..l<to - 1>, one write each, the loop turning between
+ * them (as a writer flushing every line of a flood). */
+static void append_flood(struct fx *fx, size_t from, size_t to)
+{
+	char line[32];
+
+	for (size_t i = from; i < to; i++) {
+		snprintf(line, sizeof line, "l%zu\n", i);
+		append(fx->path, line);
+		uv_run(&fx->loop, UV_RUN_NOWAIT);
+	}
+}
+
+/* A writer on a thread of its own appending l<from>..l<to - 1> to path, one
+ * write a millisecond, while the loop waits (so its turns are wake-ups). */
+struct flood {
+	pthread_t th;
+	const char *path;
+	size_t from, to;
+	atomic_bool done;
+};
+
+static void *flood_run(void *arg)
+{
+	struct flood *fl = arg;
+	char line[32];
+	int fd = open(fl->path, O_WRONLY | O_APPEND);
+
+	for (size_t i = fl->from; fd >= 0 && i < fl->to; i++) {
+		snprintf(line, sizeof line, "l%zu\n", i);
+		if (write(fd, line, strlen(line)) < 0)
+			break;
+		usleep(1000);
+	}
+	if (fd >= 0)
+		close(fd);
+	atomic_store(&fl->done, true);
+	return NULL;
+}
+
+static bool flood_done(struct fx *fx, long arg)
+{
+	(void)fx;
+	return atomic_load(&((struct flood *)arg)->done);
+}
+
+/* Runs a flood of l<from>..l<to - 1> on path to its end; returns the loop's
+ * turns meanwhile. */
+static unsigned long flood_through(struct fx *fx, const char *path, size_t from, size_t to)
+{
+	struct flood fl = { .path = path, .from = from, .to = to };
+	unsigned long t0 = fx->turns;
+
+	atomic_init(&fl.done, false);
+	assert_int_equal(pthread_create(&fl.th, NULL, flood_run, &fl), 0);
+	bool ok = run_until(fx, flood_done, (long)&fl, 20 * WAIT_MS);
+	pthread_join(fl.th, NULL);
+	assert_true(ok);
+	return fx->turns - t0;
+}
+
+/* A flood (a line on the heels of another) is read in batches: once two
+ * lines came less than coalesce_ms apart, the next ones wait for the poll (or
+ * for the tick, which reads what is pending), and arrive all in order, in one
+ * turn of the loop; the wake-ups per appended line are gone meanwhile. */
+static void test_flood_read_in_batches(void **state)
+{
+	struct fx *fx = *state;
+
+	create(fx->path, "");
+	open_coalesced(fx, fx->path, 5000);
+	assert_true(run_until(fx, in_state, SRC_FOLLOWING, WAIT_MS));
+	append_flood(fx, 0, 1);
+	assert_true(run_until(fx, has_lines, 1, WAIT_MS));   /* after quiet: at once */
+	append_flood(fx, 1, 2);
+	assert_true(run_until(fx, has_lines, 2, WAIT_MS));   /* the flood's first */
+	unsigned long turns = flood_through(fx, fx->path, 2, 200);
+	assert_int_equal(fx->n, 2);                          /* held for the poll */
+	assert_true(turns < 40);                             /* ~1 per line before */
+	source_tick(fx->src, 0);
+	expect_numbered(fx, 0, 200);
+	assert_int_equal(batches_from(fx, 2), 1);
+	assert_int_equal(fx->src->info.lines, 200);
+}
+
+/* The poll itself reads the flood on: a few batches, in order; once it finds
+ * nothing the watch is back and a lone line is read at once again. */
+static void test_flood_then_lone_lines(void **state)
+{
+	struct fx *fx = *state;
+	const int w = 300;
+
+	create(fx->path, "");
+	open_coalesced(fx, fx->path, w);
+	assert_true(run_until(fx, in_state, SRC_FOLLOWING, WAIT_MS));
+	append_flood(fx, 0, 2);
+	assert_true(run_until(fx, has_lines, 2, WAIT_MS));
+	append_flood(fx, 2, 100);
+	assert_true(run_until(fx, has_lines, 100, WAIT_MS));
+	expect_numbered(fx, 0, 100);
+	assert_true(batches_from(fx, 2) <= 3);
+	for (size_t i = 100; i < 102; i++) {
+		run_for(fx, 5 * w / 2);                      /* a quiet spell */
+		double t = (double)uv_hrtime() / 1e9;
+		append_flood(fx, i, i + 1);
+		assert_true(run_until(fx, has_lines, (long)i + 1, WAIT_MS));
+		assert_true(fx->line_at[i] - t < 0.5 * w / 1000.0);
+	}
+	append(fx->path, "l102\n");
+	assert_true(run_until(fx, has_lines, 103, WAIT_MS));
+	append(fx->path, "l103\n");                        /* rotation, under the poll */
+	char old[160];
+	path_with(fx, old, sizeof(old), ".1");
+	assert_int_equal(rename(fx->path, old), 0);
+	create(fx->path, "l104\nl105\n");
+	assert_true(run_until(fx, has_lines, 106, WAIT_MS));
+	expect_numbered(fx, 0, 106);
+}
+
+static void count_line(void *ctx, struct source *src, char *line, size_t len)
+{
+	(void)src, (void)line, (void)len;
+	(*(int *)ctx)++;
+}
+
+/* Another file followed in the same directory (a contacts feed beside the
+ * queue_log) does not wake the loop for each line of this one's flood. */
+static void test_flood_beside_another_file(void **state)
+{
+	struct fx *fx = *state;
+	char other[160];
+	int other_lines = 0;
+	struct source_opts opts = { .follow = true };
+	struct source_sink sink = { .ctx = &other_lines, .line = count_line };
+	char *cause = NULL;
+
+	path_with(fx, other, sizeof(other), ".contacts");
+	create(other, "o1\n");
+	fx->other = source_open(&fx->loop, other, &opts, &sink, &cause);
+	assert_non_null(fx->other);
+	create(fx->path, "");
+	open_coalesced(fx, fx->path, 5000);
+	assert_true(run_until(fx, in_state, SRC_FOLLOWING, WAIT_MS));
+	append_flood(fx, 0, 2);
+	assert_true(run_until(fx, has_lines, 2, WAIT_MS));
+	run_for(fx, 50);
+	unsigned long turns = flood_through(fx, fx->path, 2, 200);
+	assert_true(turns < 40);
+	source_tick(fx->src, 0);
+	expect_numbered(fx, 0, 200);
+	append(other, "o2\n");                             /* the other one still follows */
+	fx->expired = false;
+	uv_timer_start(&fx->deadline, on_deadline, WAIT_MS, 0);
+	while (other_lines < 2 && !fx->expired)
+		uv_run(&fx->loop, UV_RUN_ONCE);
+	uv_timer_stop(&fx->deadline);
+	assert_int_equal(other_lines, 2);
+}
+
+/* A copy-truncate in the middle of a flood: the new content from its start. */
+static void test_flood_copy_truncate(void **state)
+{
+	struct fx *fx = *state;
+
+	create(fx->path, "");
+	open_coalesced(fx, fx->path, 5000);
+	assert_true(run_until(fx, in_state, SRC_FOLLOWING, WAIT_MS));
+	append_flood(fx, 0, 1);
+	assert_true(run_until(fx, has_lines, 1, WAIT_MS));
+	append_flood(fx, 1, 2);
+	assert_true(run_until(fx, has_lines, 2, WAIT_MS));
+	/* truncated and written again past the offset (its byte before it differs) */
+	create(fx->path, "l2\nl3\r\nl4\n");
+	source_tick(fx->src, 0);
+	expect_numbered(fx, 0, 5);
+}
+
+/* A pipe flooded one line per write: held back for coalesce_ms after a read
+ * that followed another closely, then read in one batch; a lone line after a
+ * quiet spell is read at once; a backlog is not held back. */
+static void test_stdin_pipe_flood(void **state)
+{
+	struct fx *fx = *state;
+	const int w = 300;
+	int p[2];
+	char line[32];
+
+	assert_int_equal(pipe(p), 0);
+	replace_stdin(fx, p[0]);
+	open_coalesced(fx, "-", w);
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(line, sizeof line, "l%zu\n", i);
+		assert_int_equal(write(p[1], line, strlen(line)), (ssize_t)strlen(line));
+		assert_true(run_until(fx, has_lines, (long)i + 1, WAIT_MS));
+	}
+	unsigned long t0 = fx->turns;
+	for (size_t i = 2; i < 100; i++) {
+		snprintf(line, sizeof line, "l%zu\n", i);
+		assert_int_equal(write(p[1], line, strlen(line)), (ssize_t)strlen(line));
+		uv_run(&fx->loop, UV_RUN_NOWAIT);
+	}
+	run_for(fx, 50);
+	assert_int_equal(fx->n, 2);                          /* held back */
+	assert_true(fx->turns - t0 < 110);
+	assert_true(run_until(fx, has_lines, 100, WAIT_MS));
+	expect_numbered(fx, 0, 100);
+	assert_int_equal(batches_from(fx, 2), 1);
+	run_for(fx, 2 * w);
+	double t = (double)uv_hrtime() / 1e9;
+	assert_int_equal(write(p[1], "l100\n", 5), 5);
+	assert_true(run_until(fx, has_lines, 101, WAIT_MS));
+	assert_true(fx->line_at[100] - t < 0.5 * w / 1000.0);
+	/* a backlog of 3,000 lines (more than a pipe holds) while held back */
+	assert_int_equal(write(p[1], "l101\n", 5), 5);
+	assert_true(run_until(fx, has_lines, 102, WAIT_MS));
+	int fl = fcntl(p[1], F_GETFL);
+	fcntl(p[1], F_SETFL, fl | O_NONBLOCK);
+	size_t i = 102;
+	double t1 = (double)uv_hrtime() / 1e9;
+	while (i < 3102 && (double)uv_hrtime() / 1e9 - t1 < 5.0) {
+		snprintf(line, sizeof line, "l%zu\n", i);
+		ssize_t k = write(p[1], line, strlen(line));
+		if (k == (ssize_t)strlen(line))
+			i++;
+		else
+			uv_run(&fx->loop, UV_RUN_ONCE);   /* full: the reader must drain it */
+	}
+	close(p[1]);
+	assert_true(run_until(fx, is_done, 0, WAIT_MS));
+	expect_numbered(fx, 0, 3102);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -786,6 +1080,11 @@ int main(void)
 		T(test_overlong_line_counted),
 		T(test_overlong_line_counted_replay),
 		T(test_overlong_line_counted_stdin),
+		T(test_flood_read_in_batches),
+		T(test_flood_then_lone_lines),
+		T(test_flood_beside_another_file),
+		T(test_flood_copy_truncate),
+		T(test_stdin_pipe_flood),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
