@@ -208,34 +208,35 @@ static void draw_tiles(struct ui_view *v, const struct snapshot *s)
 
 /* The queue table's columns, left to right: a figure, how it is written and
  * coloured, its headings ("%s" is the window, "15m") and widths, and its
- * priority (0 is dropped last when the screen is narrow). */
+ * priority (0 is dropped last when the screen is narrow). A figure in the ok
+ * state is drawn plain: colour marks only what needs attention (the eye goes
+ * to it, and a terminal gets no colour change with each figure that moves). */
 struct qcol_def {
 	const char *figure;
 	enum ui_fmt fmt;
 	const char *grade;           /* the figure whose grade colours it; NULL: its own */
-	bool calm_ok;                /* a value above 0 shows in the ok role (agents free) */
 	const char *narrow, *wide;
 	int w_narrow, w_wide;
 	int prio;
 };
 
 static const struct qcol_def qcols[] = {
-	{ "waiting", UF_INT, "no_agent_available", false, "Wait", "Waiting", 5, 9, 0 },
-	{ "longest_wait_s", UF_DUR, NULL, false, "Longest", "Longest", 8, 9, 0 },
-	{ "window.service_level_pct", UF_PCT, NULL, false, "SL %s", "SL %s", 7, 8, 0 },
-	{ "today.service_level_pct", UF_PCT, NULL, false, "SL day", "SL today", 7, 10, 1 },
-	{ "window.abandon_rate_pct", UF_PCT1, NULL, false, "Ab %s", "Aband %s", 7, 11, 0 },
-	{ "today.abandon_rate_pct", UF_PCT1, NULL, false, "Ab day", "Aband today", 7, 13, 4 },
-	{ "window.asa_s", UF_SECS, NULL, false, "ASA", "ASA %s", 6, 9, 1 },
-	{ "today.offered", UF_INT, NULL, false, "Offer", "Offered", 6, 9, 2 },
-	{ "today.answered", UF_INT, NULL, false, "Answ", "Answered", 6, 10, 2 },
-	{ "today.abandoned", UF_INT, NULL, false, "Aband", "Abandoned", 6, 11, 2 },
-	{ "today.aht_s", UF_SECS, NULL, false, "AHT", "AHT today", 6, 11, 5 },
-	{ "agents.available", UF_INT, "no_agent_available", true, "Avail", "Avail", 6, 7, 1 },
-	{ "agents_required", UF_INT, NULL, true, "Need", "Need", 5, 6, 1 },   /* staffing */
-	{ "agents.on_call", UF_INT, NULL, false, "Call", "On call", 5, 9, 3 },
-	{ "agents.paused", UF_INT, NULL, false, "Pause", "Paused", 6, 8, 3 },
-	{ "agents.logged_in", UF_INT, NULL, false, "Login", "Logged in", 6, 11, 5 },
+	{ "waiting", UF_INT, "no_agent_available", "Wait", "Waiting", 5, 9, 0 },
+	{ "longest_wait_s", UF_DUR, NULL, "Longest", "Longest", 8, 9, 0 },
+	{ "window.service_level_pct", UF_PCT, NULL, "SL %s", "SL %s", 7, 8, 0 },
+	{ "today.service_level_pct", UF_PCT, NULL, "SL day", "SL today", 7, 10, 1 },
+	{ "window.abandon_rate_pct", UF_PCT1, NULL, "Ab %s", "Aband %s", 7, 11, 0 },
+	{ "today.abandon_rate_pct", UF_PCT1, NULL, "Ab day", "Aband today", 7, 13, 4 },
+	{ "window.asa_s", UF_SECS, NULL, "ASA", "ASA %s", 6, 9, 1 },
+	{ "today.offered", UF_INT, NULL, "Offer", "Offered", 6, 9, 2 },
+	{ "today.answered", UF_INT, NULL, "Answ", "Answered", 6, 10, 2 },
+	{ "today.abandoned", UF_INT, NULL, "Aband", "Abandoned", 6, 11, 2 },
+	{ "today.aht_s", UF_SECS, NULL, "AHT", "AHT today", 6, 11, 5 },
+	{ "agents.available", UF_INT, "no_agent_available", "Avail", "Avail", 6, 7, 1 },
+	{ "agents_required", UF_INT, NULL, "Need", "Need", 5, 6, 1 },   /* staffing */
+	{ "agents.on_call", UF_INT, NULL, "Call", "On call", 5, 9, 3 },
+	{ "agents.paused", UF_INT, NULL, "Pause", "Paused", 6, 8, 3 },
+	{ "agents.logged_in", UF_INT, NULL, "Login", "Logged in", 6, 11, 5 },
 };
 #define QC_COUNT ((int)(sizeof qcols / sizeof qcols[0]))
 
@@ -300,13 +301,11 @@ static void qtable_plan(struct qtable *t, int cols, bool need)
 	}
 }
 
-/* Text and severity of column c for queue q; *calm_ok: its value is above 0
- * and the column shows that in the ok role. */
+/* Text and severity of column c for queue q. */
 static enum alert_severity qcell(const struct ui_view *v, const struct snap_queue *q, int c,
-                                 char *buf, size_t n, bool *calm_ok)
+                                 char *buf, size_t n)
 {
-	double x = ui_fmt_figure(v, buf, n, qcols[c].figure, q, qcols[c].fmt);
-	*calm_ok = qcols[c].calm_ok && x > 0;
+	ui_fmt_figure(v, buf, n, qcols[c].figure, q, qcols[c].fmt);
 	return ui_grade_of(qcols[c].grade ? qcols[c].grade : qcols[c].figure, q);
 }
 
@@ -392,12 +391,11 @@ static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, i
 	enum role calm = is_total ? ROLE_TOTAL : ROLE_NORMAL;
 	int x = x0 + QT_MARK_W + t->name_w;
 	char buf[48];
-	bool calm_ok;
 
 	for (int c = 0; c < QC_COUNT; c++) {
 		int w = qcol_w(t, c);
 
-		sev = qcell(v, q, c, buf, sizeof buf, &calm_ok);
+		sev = qcell(v, q, c, buf, sizeof buf);
 		worst = ui_sev_max(worst, sev);
 		if (!t->shown[c])
 			continue;
@@ -407,7 +405,7 @@ static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, i
 			snprintf(badge, sizeof badge, " %s ", buf);
 			ui_put_right(v, y, x + 1, w, ui_sev_role(sev, calm), badge);
 		} else {
-			ui_put_right(v, y, x, w, calm_ok && !is_total ? ROLE_OK : calm, buf);
+			ui_put_right(v, y, x, w, calm, buf);
 		}
 		x += w;
 	}

