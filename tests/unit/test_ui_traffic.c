@@ -126,10 +126,126 @@ static void test_ok_figures_plain(void **state)
 	assert_true(y > hy);
 	assert_int_equal(mvwinch(stdscr, y, x) & A_CHARTEXT, '3');
 	assert_int_equal(cell_attr(y, x), role_attr(ROLE_NORMAL));
+	/* colour marks it, with no bold to reset after it */
 	y = fx_find_row("q03", NULL, NULL);
-	assert_int_equal(cell_attr(y, x - 1), role_attr(ROLE_CRITICAL));
+	assert_int_equal(cell_attr(y, x - 1), role_attr(ROLE_CRITICAL) & ~(attr_t)A_BOLD);
 	/* the big tile of the total keeps the ok colour for agents free */
 	assert_int_not_equal(role_attr(ROLE_OK), role_attr(ROLE_NORMAL));
+	fx_close_screen(scr, &view);
+}
+
+/* The heading's x where text heading ends (its right edge), -1 when absent. */
+static int head_x(const char *heading)
+{
+	int y;
+	return heading_end(heading, &y);
+}
+
+/* The figures that move every second sit side by side, packed (each within
+ * 8 columns of the last): a row's changes are one short run on the terminal
+ * (ncurses moves by a full cursor address past 7 columns). */
+static void test_live_columns_adjacent(void **state)
+{
+	static const char *const live[] = { "Waiting", "Longest", "On call", "Avail", "Offered",
+		"Answered" };
+	SCREEN *scr = fx_open_screen(&view, NULL, 70, 250);
+	int prev = -1;
+
+	(void)state;
+	build();
+	ui_draw_screen(&view, &snap);
+	for (size_t i = 0; i < sizeof live / sizeof live[0]; i++) {
+		int x = head_x(live[i]);
+
+		assert_true(x > prev);
+		if (prev >= 0 && x - prev > (i == 5 ? 9 : 8))
+			fail_msg("%s ends %d columns after %s", live[i], x - prev, live[i - 1]);
+		prev = x;
+	}
+	/* the slow ones come after */
+	assert_true(head_x("SL 15m") > prev);
+	assert_true(head_x("Logged in") > prev);
+	fx_close_screen(scr, &view);
+}
+
+/* The row of queue i (its name) as drawn. */
+static const char *qrow_text(int i)
+{
+	int y = fx_find_row(qnames[i], NULL, NULL);
+	return y < 0 ? "" : fx_row(y);
+}
+
+/* Of the calm rows whose figures moved, 12 a frame are redrawn, those held
+ * longest first, so each comes round; a row whose grade changes, the selected
+ * row, and every row when the clock stands still (a key) at once. */
+static void test_calm_rows_come_round(void **state)
+{
+	SCREEN *scr = fx_open_screen(&view, NULL, 70, 250);
+	char before[NQ][512];
+	int moved = 0;
+
+	(void)state;
+	build();
+	ui_draw_screen(&view, &snap);
+	for (int i = 0; i < NQ; i++)
+		snprintf(before[i], sizeof before[i], "%s", qrow_text(i));
+	assert_non_null(strstr(before[7], "q07"));
+	for (int i = 0; i < NQ; i++)
+		queues[i].agents.on_call += 10;          /* every row moves */
+	snap.as_of++;
+	snapshot_grade(&snap, NULL);
+	ui_draw_screen(&view, &snap);
+	for (int i = 0; i < NQ; i++)
+		moved += strcmp(before[i], qrow_text(i)) != 0;
+	assert_int_equal(moved, 12);
+	for (int k = 0; k < 3; k++) {                 /* 40 rows: all round in 4 frames */
+		snap.as_of++;
+		ui_draw_screen(&view, &snap);
+	}
+	for (int i = 0; i < NQ; i++)
+		assert_string_not_equal(before[i], qrow_text(i));
+	/* a grade change shows at once: q30 loses its free agents */
+	for (int i = 0; i < NQ; i++) {
+		queues[i].agents.on_call += 10;
+		snprintf(before[i], sizeof before[i], "%s", qrow_text(i));
+	}
+	queues[30].agents.available = 0;
+	snap.as_of++;
+	snapshot_grade(&snap, NULL);
+	ui_draw_screen(&view, &snap);
+	assert_string_not_equal(before[30], qrow_text(30));
+	assert_non_null(strstr(qrow_text(30), "\u2716"));
+	/* the same second drawn again (a key pressed): every row as it is now */
+	ui_draw_screen(&view, &snap);
+	for (int i = 0; i < NQ; i++)
+		assert_string_not_equal(before[i], qrow_text(i));
+	fx_close_screen(scr, &view);
+}
+
+/* The table writes a wait of 5 minutes or more in whole minutes; the tile
+ * keeps the seconds. */
+static void test_longest_wait_minutes(void **state)
+{
+	SCREEN *scr = fx_open_screen(&view, NULL, 60, 220);
+	int y;
+
+	(void)state;
+	build();
+	queues[2].longest_wait_s = 299;
+	queues[4].longest_wait_s = 7 * 60 + 30;
+	queues[6].longest_wait_s = 3600 + 5 * 60 + 9;
+	snap.total.longest_wait_s = 7 * 60 + 30;
+	snapshot_grade(&snap, NULL);
+	ui_draw_screen(&view, &snap);
+	assert_non_null(strstr(qrow_text(2), " 4:59 "));
+	assert_non_null(strstr(qrow_text(4), " 7m "));
+	assert_null(strstr(qrow_text(4), "7:30"));
+	assert_non_null(strstr(qrow_text(6), " 1h05 "));
+	y = fx_find_row("Total", NULL, NULL);
+	assert_true(y > 0);
+	assert_non_null(strstr(fx_row(y), " 7m "));
+	assert_true(fx_find_row("7:30", NULL, NULL) > 0);   /* the tile */
+	assert_true(fx_find_row("7:30", NULL, NULL) < y);
 	fx_close_screen(scr, &view);
 }
 
@@ -137,6 +253,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ok_figures_plain),
+		cmocka_unit_test(test_live_columns_adjacent),
+		cmocka_unit_test(test_calm_rows_come_round),
+		cmocka_unit_test(test_longest_wait_minutes),
 	};
 
 	setenv("TZ", "UTC", 1);
