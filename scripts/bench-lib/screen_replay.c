@@ -6,12 +6,13 @@
  * virtual terminal, as the live board does once a second. The first frame
  * goes to OUT.first, the others to OUT, and "seconds N-1" to OUT.meta:
  * what screen_bytes.py analyze reads. The same input gives the same bytes,
- * so two builds compare exactly.
+ * so two builds compare exactly. Also prints the draw's CPU time per frame.
  *   screen_replay FILE OUT [FROM [N [COLS [ROWS [KEYS]]]]]   (420 180 250 70 1) */
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "model.h"
@@ -19,6 +20,14 @@
 #include "snapshot.h"
 #include "theme.h"
 #include "ui_draw.h"
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
 static void apply_default_theme(struct ui_view *v)
 {
@@ -89,6 +98,7 @@ int main(int argc, char **argv)
 	struct snapshot s;
 	struct ui_view view;
 	long first_end = 0, end;
+	double draw_sum = 0, draw_max = 0;
 	int64_t t0;
 	SCREEN *scr;
 
@@ -120,7 +130,14 @@ int main(int argc, char **argv)
 		feed(fp, m, &line, &cap, &len, now);
 		model_advance(m, now);
 		snapshot_build(&s, m, &cfg);
+		double c = cpu_ms();
 		ui_draw_screen(&view, &s);
+		c = cpu_ms() - c;
+		if (i > 0) {   /* the first frame paints it whole */
+			draw_sum += c;
+			if (c > draw_max)
+				draw_max = c;
+		}
 		fflush(all);
 		if (i == 0)
 			first_end = ftell(all);
@@ -134,8 +151,9 @@ int main(int argc, char **argv)
 		fprintf(meta, "seconds %d\n", n - 1);
 		fclose(meta);
 	}
-	printf("%ld bytes in %d frames: %.0f B/s\n", end - first_end, n - 1,
-	       (double)(end - first_end) / (n - 1));
+	printf("%ld bytes in %d frames: %.0f B/s; draw %.2f ms a frame (max %.2f), CPU\n",
+	       end - first_end, n - 1, (double)(end - first_end) / (n - 1), draw_sum / (n - 1),
+	       draw_max);
 	endwin();
 	delscreen(scr);
 	ui_view_free(&view);

@@ -27,6 +27,21 @@ static const char *const col_titles[COL_COUNT] = {
 
 #define FILTER_ALL (-1)
 
+#define TILE_MAX_W 18
+
+/* A grid tile as drawn: what it shows and its cells, drawn again as they are
+ * while the agent's name, state, marks and the tile's width stay the same
+ * (10,000 tiles a frame: most do not change). */
+struct tile_memo {
+	const char *name;
+	char copy[32];             /* the name (a slot reused by another name) */
+	attr_t attr;
+	int w;
+	unsigned marks;
+	bool set;
+	cchar_t cell[TILE_MAX_W];
+};
+
 struct agents_state {
 	int sort;                  /* enum col */
 	bool reverse;
@@ -42,6 +57,8 @@ struct agents_state {
 	size_t *by_name;
 	const char **names;        /* the names it was made for, as the snapshot listed them */
 	size_t n_by_name;
+	struct tile_memo *memo;    /* the grid's tiles as last drawn, by place on the page */
+	size_t n_memo;
 };
 
 static void *agents_state_new(void)
@@ -59,6 +76,7 @@ static void agents_state_free(void *p)
 		free(st->idx);
 		free(st->by_name);
 		free(st->names);
+		free(st->memo);
 	}
 	free(st);
 }
@@ -431,29 +449,55 @@ static void initials(const char *name, char *out, size_t n)
 	out[k] = '\0';
 }
 
-static void tile(const struct ui_view *v, const struct snapshot *s, size_t i, int y, int x,
-                 int w)
+static void tile_draw(const struct ui_view *v, const struct snapshot *s, size_t i, int y,
+                      int x, int w, attr_t a, const char *marks)
 {
-	struct look lk = look_of(s->agents[i].state);
-	char marks[16] = "", label[160], safe[256];
-	attr_t a = v->attr[lk.role];
-	int mw;
-	if (long_call(s, i))
-		strcat(marks, "!");
-	if (missed_ring(s, i))
-		strcat(marks, v->g->utf8 ? "\u00d7" : "x");
-	mw = textsafe_width(marks);
+	char label[160], safe[256];
+	int mw = textsafe_width(marks);
+
 	if (w - mw - 1 >= 6)
 		snprintf(label, sizeof label, "%s", s->agents[i].name);
 	else
 		initials(s->agents[i].name, label, sizeof label);
 	textsafe_copy(safe, sizeof safe, label, w - mw - 1 > 0 ? w - mw - 1 : 0, v->text_flags);
-	attrset((a & A_REVERSE) ? a : a | A_REVERSE);
+	attrset(a);
 	mvhline(y, x, ' ', w);
 	mvaddstr(y, x, safe);
 	if (mw)
 		mvaddstr(y, x + w - mw, marks);
 	attrset(A_NORMAL);
+}
+
+/* Draws agent i's tile at (y, x), w wide: from m (what this place on the
+ * page showed last) when it showed the same agent, name, state and marks,
+ * else anew (then kept in m). */
+static void tile(const struct ui_view *v, struct tile_memo *m, const struct snapshot *s,
+                 size_t i, int y, int x, int w)
+{
+	struct look lk = look_of(s->agents[i].state);
+	attr_t a = v->attr[lk.role];
+	unsigned bits = (long_call(s, i) ? 1u : 0u) | (missed_ring(s, i) ? 2u : 0u) |
+	                (v->g->utf8 ? 4u : 0u);
+	const char *name = s->agents[i].name ? s->agents[i].name : "";
+	char marks[16] = "";
+
+	a = (a & A_REVERSE) ? a : a | A_REVERSE;
+	if (m->set && m->name == name && m->attr == a && m->w == w && m->marks == bits &&
+	    strcmp(m->copy, name) == 0) {
+		mvadd_wchnstr(y, x, m->cell, w);
+		return;
+	}
+	if (bits & 1u)
+		strcat(marks, "!");
+	if (bits & 2u)
+		strcat(marks, v->g->utf8 ? "\u00d7" : "x");
+	tile_draw(v, s, i, y, x, w, a, marks);
+	m->set = false;
+	if (w > TILE_MAX_W || strlen(name) >= sizeof m->copy)
+		return;
+	*m = (struct tile_memo){ .name = name, .attr = a, .w = w, .marks = bits };
+	snprintf(m->copy, sizeof m->copy, "%s", name);
+	m->set = mvin_wchnstr(y, x, m->cell, w) != ERR;
 }
 
 static void draw_grid(const struct ui_view *v, struct agents_state *st,
@@ -467,9 +511,15 @@ static void draw_grid(const struct ui_view *v, struct agents_state *st,
 	            ? (size_t)st->top + (size_t)(per_row * h) : n;
 	order_page(st, s, n, (size_t)st->top, last);
 	draw_title(v, st, r, n, (size_t)st->top, last);
+	if (st->n_memo < (size_t)(per_row * h)) {
+		st->memo = xrealloc(st->memo, (size_t)(per_row * h) * sizeof *st->memo);
+		memset(st->memo + st->n_memo, 0, ((size_t)(per_row * h) - st->n_memo) * sizeof *st->memo);
+		st->n_memo = (size_t)(per_row * h);
+	}
 	for (size_t k = (size_t)st->top; k < last; k++) {
 		int slot = (int)(k - (size_t)st->top);
-		tile(v, s, st->idx[k], r.y + 1 + slot / per_row, r.x + (slot % per_row) * tw, tw - 1);
+		tile(v, &st->memo[slot], s, st->idx[k], r.y + 1 + slot / per_row,
+		     r.x + (slot % per_row) * tw, tw - 1);
 	}
 }
 

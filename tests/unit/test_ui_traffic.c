@@ -249,6 +249,80 @@ static void test_longest_wait_minutes(void **state)
 	fx_close_screen(scr, &view);
 }
 
+/* The screen's cells as text plus attributes, row by row. */
+static void grab(chtype *buf, int rows, int cols)
+{
+	for (int y = 0; y < rows; y++)
+		for (int x = 0; x < cols; x++)
+			buf[y * cols + x] = mvwinch(stdscr, y, x);
+}
+
+static long frame_bytes(FILE *out, long *pos)
+{
+	long now;
+
+	fflush(out);
+	now = ftell(out);
+	now -= *pos;
+	*pos += now;
+	return now;
+}
+
+/* The agents grid draws a tile from what it drew before while the agent's
+ * name, state and marks stay: the same cells as drawn anew, nothing sent
+ * for a frame where nothing changed, and a tile whose agent changed (state,
+ * or another name in its slot) drawn anew. */
+static void test_grid_tiles_kept(void **state)
+{
+	static struct agent_view ag[300];
+	static struct agent_figs figs[300];
+	static char names[300][16];
+	static chtype a[60 * 200], b[60 * 200];
+	FILE *out = tmpfile();
+	SCREEN *scr = fx_open_screen(&view, out, 60, 200);
+	long pos = 0, second;
+	int y;
+
+	(void)state;
+	build();
+	for (int k = 0; k < 300; k++) {
+		snprintf(names[k], sizeof names[k], "Agent %03d", k);
+		ag[k] = (struct agent_view){ names[k], (enum agent_state)(k % 4), AS_OF - k, 1, 0, NULL };
+		memset(&figs[k], 0, sizeof figs[k]);
+		figs[k].occupancy_pct = NAN;
+	}
+	snap.agents = ag;
+	snap.agent_figs = figs;
+	snap.n_agents = 300;
+	view.page = ui_page_find("agents");
+	ui_view_key(&view, 'g');
+	ui_draw_screen(&view, &snap);
+	frame_bytes(out, &pos);
+	grab(a, 60, 200);
+	ui_draw_screen(&view, &snap);              /* every tile from its memo */
+	second = frame_bytes(out, &pos);
+	grab(b, 60, 200);
+	assert_memory_equal(a, b, sizeof a);
+	assert_true(second < 16);
+	ag[5].state = AGENT_PAUSED;                 /* a state changes */
+	names[7][0] = 'Z';                          /* another name in the same slot */
+	ui_draw_screen(&view, &snap);
+	y = fx_find_row("Zgent 007", NULL, NULL);
+	assert_true(y > 0);
+	assert_true(fx_find_row("Agent 007", NULL, NULL) < 0);
+	{
+		const char *r = fx_row(y);
+		int x = (int)(strstr(r, "Agent 005") - r);
+		attr_t want = view.attr[ROLE_PAUSED] & A_COLOR;
+		y = fx_find_row("Agent 005", NULL, NULL);
+		r = fx_row(y);
+		x = (int)(strstr(r, "Agent 005") - r);
+		assert_int_equal(mvwinch(stdscr, y, x) & A_COLOR, want);
+	}
+	fx_close_screen(scr, &view);
+	fclose(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_live_columns_adjacent),
 		cmocka_unit_test(test_calm_rows_come_round),
 		cmocka_unit_test(test_longest_wait_minutes),
+		cmocka_unit_test(test_grid_tiles_kept),
 	};
 
 	setenv("TZ", "UTC", 1);
