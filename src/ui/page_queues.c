@@ -243,6 +243,7 @@ static const struct qcol_def qcols[] = {
 	{ "agents.logged_in", UF_INT, NULL, "Login", "Logged in", 6, 11, 5, false },
 };
 #define QC_COUNT ((int)(sizeof qcols / sizeof qcols[0]))
+_Static_assert(sizeof qcols / sizeof qcols[0] <= QCELLS_MAX, "a row's cells fit qcells");
 
 /* The Need column's index: shown only when some queue's staffing is known. */
 static int qc_need(void)
