@@ -1,7 +1,9 @@
 /* test_agent_alerts.c - the alerts on agents (issue 16) through the rules a
  * user writes: pause_s per reason and call_duration_s, each naming the agent
- * and raised at exactly its threshold; and the defaults: only a long call
- * (30 minutes, a warning) is watched, missed rings and pauses are not. */
+ * and raised at exactly its threshold; the defaults: only a long call (30
+ * minutes, a warning) is watched, missed rings and pauses are not; and, read
+ * from a config file, such a rule and [http] agent_metrics (the per-agent
+ * series in /metrics only when it says yes). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alerts.h"
+#include "exposition.h"
 #include "fixture_model.h"
 #include "snapshot.h"
 
@@ -184,6 +188,56 @@ static void test_defaults_off_but_long_call(void **state)
 	assert_int_equal(agent_alerts(f), 1);
 }
 
+/* Reads text as the config file into f->cfg (defaults first). */
+static void load(struct fixture *f, const char *text)
+{
+	char path[] = "/tmp/test_agent_alerts_XXXXXX", *errors = NULL;
+	int fd = mkstemp(path);
+	FILE *out = fdopen(fd, "w");
+	assert_non_null(out);
+	fputs(text, out);
+	fclose(out);
+	int n = config_load(&f->cfg, path, &errors);
+	unlink(path);
+	if (n != 0)
+		fail_msg("config refused: %s", errors ? errors : "?");
+	free(errors);
+}
+
+/* /metrics as text (the caller frees). */
+static char *metrics(struct fixture *f, int64_t now)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *out = open_memstream(&text, &n);
+	model_advance(f->m, now);
+	snapshot_build(&f->s, f->m, &f->cfg);
+	expo_write(&f->s, NULL, out);
+	fclose(out);
+	return text;
+}
+
+/* From the file: a pause_s rule with its reason, and agent_metrics = yes. */
+static void test_config_file(void **state)
+{
+	struct fixture *f = *state;
+	char *text;
+	feed(f, "%d|NONE|sales|Alex|ADDMEMBER|", T0);
+	feed(f, "%d|NONE|sales|Alex|PAUSE|lunch", T0 + 10);
+	text = metrics(f, T0 + 20);
+	assert_null(strstr(text, "ccboard_agent_"));         /* the default: no series per agent */
+	free(text);
+	load(f, "[http]\nagent_metrics = yes\n"
+	        "[alert.long_lunch]\nmetric = pause_s\nreason = lunch\nop = above\nwarning = 1800\n");
+	assert_true(f->cfg.http_agent_metrics);
+	text = metrics(f, T0 + 20);
+	assert_non_null(strstr(text, "\nccboard_agent_state{agent=\"Alex\",state=\"paused\"} 1\n"));
+	free(text);
+	f->al = alerts_new(f->cfg.alert_rules);
+	assert_null(eval(f, T0 + 10 + 1799, "long_lunch", "Alex"));
+	assert_non_null(eval(f, T0 + 10 + 1800, "long_lunch", "Alex"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +245,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pause_any_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_call_duration_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defaults_off_but_long_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_file, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
