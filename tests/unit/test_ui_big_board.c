@@ -235,6 +235,52 @@ static void test_cycle_pages_then_views(void **state)
 	assert_true(fx_find_row(" 1\u2013", " of 70", NULL) >= 0);   /* back at the top */
 }
 
+/* The agent board's 'f' shows one state at a time, only agents in it: on
+ * call, then paused (with the reason), then available. */
+static void test_agent_board_filter(void **state)
+{
+	struct fixture *f = *state;
+	for (int i = 0; i < 6; i++)     /* all on one page */
+		feed(f, "%d|NONE|sales|Ag %03d|ADDMEMBER|", T0 + i, i);
+	for (int i = 0; i < 6; i += 3) {
+		feed(f, "%d|c%d|sales|NONE|ENTERQUEUE||0555|1", T0 + 20, i);
+		feed(f, "%d|c%d|sales|Ag %03d|CONNECT|5|c%d.1|3", T0 + 25, i, i, i);
+	}
+	feed(f, "%d|NONE|sales|Ag 001|PAUSE|lunch", T0 + 30);
+	build_and_open(f, T0 + 60, 24, 80);
+	ui_draw_screen(&f->v, &f->s);
+	assert_true(row_of("Ag 001") > 0 && row_of("Ag 002") > 0 && row_of("Ag 003") > 0);
+	static const struct { const char *title, *in[3], *out[2]; } step[] = {
+		{ "on call", { "Ag 000", "Ag 003", NULL }, { "Ag 001", "Ag 002" } },
+		{ "paused", { "Ag 001", NULL, NULL }, { "Ag 000", "Ag 002" } },
+		{ "avail", { "Ag 002", "Ag 004", "Ag 005" }, { "Ag 000", "Ag 001" } },
+	};
+	for (size_t k = 0; k < sizeof step / sizeof step[0]; k++) {
+		assert_true(ui_view_key(&f->v, 'f'));
+		ui_draw_screen(&f->v, &f->s);
+		int t = fx_find_row("Agents", step[k].title, NULL);
+		if (t < 0)
+			t = fx_find_row("Agents", "Avail", NULL);
+		if (t < 0)
+			fx_dump_screen();
+		assert_true(t >= 0);
+		for (int i = 0; i < 3 && step[k].in[i]; i++)
+			if (row_of(step[k].in[i]) < 0) {
+				fx_dump_screen();
+				fail_msg("filter %s: %s missing", step[k].title, step[k].in[i]);
+			}
+		if (k == 1 && fx_find_row("Ag 001", "lunch", NULL) < 0) {
+			fx_dump_screen();
+			fail_msg("the paused agent without its reason");
+		}
+		for (int i = 0; i < 2; i++)
+			if (row_of(step[k].out[i]) >= 0) {
+				fx_dump_screen();
+				fail_msg("filter %s: %s shown", step[k].title, step[k].out[i]);
+			}
+	}
+}
+
 int main(void)
 {
 	if (!setlocale(LC_ALL, "C.UTF-8"))
@@ -243,6 +289,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_title_thousands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alerts_worst_first_and_fold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cycle_pages_then_views, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_board_filter, setup, teardown),
 #ifdef CCBOARD_TEST_KNOWN_BUGS
 		cmocka_unit_test_setup_teardown(test_agent_board_pages_reach_everyone, setup, teardown),
 #endif
