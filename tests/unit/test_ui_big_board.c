@@ -281,6 +281,38 @@ static void test_agent_board_filter(void **state)
 	}
 }
 
+/* A row of the Agents view: state, time in it, the queue and caller of the
+ * call, answered today, AHT (talk + wrap-up), missed rings, occupancy. Alex:
+ * logged in at T0, a call of 300 s (+ 30 s wrap-up), a ring missed, on a
+ * call from 0555123 in support since T0 + 3000; at T0 + 3600 logged in
+ * 3600 s, busy 330 + 600 s: occupancy 26%. */
+static void test_agents_view_row(void **state)
+{
+	struct fixture *f = *state;
+	f->cfg.defaults.wrapup_s = 30;
+	feed(f, "%d|NONE|sales|Alex|ADDMEMBER|", T0);
+	feed(f, "%d|NONE|support|Alex|ADDMEMBER|", T0);
+	feed(f, "%d|c1|sales|NONE|ENTERQUEUE||0555000|1", T0 + 100);
+	feed(f, "%d|c1|sales|Alex|CONNECT|10|c1.1|3", T0 + 110);
+	feed(f, "%d|c1|sales|Alex|COMPLETECALLER|10|300|1", T0 + 410);
+	feed(f, "%d|c2|sales|NONE|ENTERQUEUE||0555001|1", T0 + 1000);
+	feed(f, "%d|c2|sales|Alex|RINGNOANSWER|15000", T0 + 1015);
+	feed(f, "%d|c2|sales|NONE|ABANDON|1|1|20", T0 + 1020);
+	feed(f, "%d|c3|support|NONE|ENTERQUEUE||0555123|1", T0 + 2995);
+	feed(f, "%d|c3|support|Alex|CONNECT|5|c3.1|3", T0 + 3000);
+	build_and_open(f, T0 + 3600, 24, 80);
+	f->v.page = ui_page_find("agents");
+	ui_draw_screen(&f->v, &f->s);
+	int y = fx_find_row("Alex", "support", "0555123");
+	if (y < 0)
+		fx_dump_screen();
+	assert_true(y > 0);
+	const char *r = fx_row(y);
+	if (!strstr(r, "On call") || !strstr(r, "10m") || !strstr(r, " 5:30 ") ||
+	    !strstr(r, " 26%") || !strstr(r, "  2 ") || !strstr(r, "  1 "))
+		fail_msg("the row of Alex: '%s'", r);
+}
+
 int main(void)
 {
 	if (!setlocale(LC_ALL, "C.UTF-8"))
@@ -290,6 +322,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_alerts_worst_first_and_fold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cycle_pages_then_views, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agent_board_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agents_view_row, setup, teardown),
 #ifdef CCBOARD_TEST_KNOWN_BUGS
 		cmocka_unit_test_setup_teardown(test_agent_board_pages_reach_everyone, setup, teardown),
 #endif
