@@ -165,6 +165,26 @@ static void test_title_thousands(void **state)
 	assert_true(y2 > 0 && y10 > y2);
 }
 
+#ifdef CCBOARD_TEST_KNOWN_BUGS
+/* KNOWN BUG (src/ui/page_queues.c, the table's title in the name column):
+ * at 80x24 the range at the end of 1,000 queues is cut, "991–1,000/1,…".
+ * Left out of the build until it is fixed. */
+static void test_title_thousands_80x24(void **state)
+{
+	struct fixture *f = *state;
+	for (int i = 0; i < 1000; i++)
+		feed(f, "%d|NONE|q%d|Ag %03d|ADDMEMBER|", T0, i, i % 100);
+	build_and_open(f, T0 + 60, 24, 80);
+	ui_draw_screen(&f->v, &f->s);
+	assert_true(ui_view_key(&f->v, KEY_END));
+	ui_draw_screen(&f->v, &f->s);
+	if (fx_find_row("\u20131,000", "1,000 ", NULL) < 0)
+		fx_dump_screen();
+	assert_int_equal(row_of("1,\u2026"), -1);
+	assert_true(fx_find_row("\u20131,000", "1,000 ", NULL) >= 0);
+}
+#endif
+
 /* The alerts panel: the worst first whatever the snapshot's order; 'z' folds
  * the alerts of one rule into one line naming how many. */
 static void test_alerts_worst_first_and_fold(void **state)
@@ -324,6 +344,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_agent_board_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agents_view_row, setup, teardown),
 #ifdef CCBOARD_TEST_KNOWN_BUGS
+		cmocka_unit_test_setup_teardown(test_title_thousands_80x24, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agent_board_pages_reach_everyone, setup, teardown),
 #endif
 	};
