@@ -357,6 +357,9 @@ static void qtable_title(const struct ui_view *v, const struct qpage *p, int sho
 	snprintf(buf, n, "%s%s%s of %s%s%s", a, dash, b, c, p->filter[0] ? " /" : "", p->filter);
 	if (textsafe_width(buf) > w)
 		snprintf(buf, n, "%s%s%s/%s%s%s", a, dash, b, c, p->filter[0] ? " /" : "", p->filter);
+	if (textsafe_width(buf) > w)        /* 80 columns and thousands of queues: no commas */
+		snprintf(buf, n, "%d%s%d/%ld%s%s", p->n_rows ? p->top + 1 : 0, dash, p->top + shown,
+		         (long)p->n_rows, p->filter[0] ? " /" : "", p->filter);
 }
 
 /* The column a sort key shows in (-1: the name). */
@@ -717,7 +720,7 @@ static void agents_first(const struct agent_view **a, int n, int k)
 }
 
 /* Lists the picked agents in columns of rows from the top-th (in board
- * order); on the first page the last slot says how many more. */
+ * order); the title's range says how many more ('>' pages). */
 static void agents_list(const struct ui_view *v, const struct snapshot *s,
                         const struct agent_view *list, int n, struct rect r, int top)
 {
@@ -739,13 +742,6 @@ static void agents_list(const struct ui_view *v, const struct snapshot *s,
 	for (int i = 0; i < left && i < cap; i++) {
 		int y = r.y + 2 + i % rows, x = r.x + 1 + (i / rows) * col_w;
 
-		if (i == cap - 1 && left > cap && top == 0) {
-			char more[48];
-
-			snprintf(more, sizeof more, "+%d more (> pages)", left - cap + 1);
-			ui_put(v, y, x, col_w - 2, ROLE_DIM, more);
-			break;
-		}
 		agent_entry(v, s, order[top + i], y, x, col_w - 2);
 	}
 	free(order);
