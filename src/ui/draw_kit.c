@@ -53,6 +53,27 @@ void ui_put_right(const struct ui_view *v, int y, int x, int w, enum role r,
 	attrset(A_NORMAL);
 }
 
+/* Draws text right-aligned in the w columns at (y, x) in attributes a. */
+void ui_put_right_attr(const struct ui_view *v, int y, int x, int w, attr_t a, const char *text)
+{
+	char buf[1024];
+	int tw = textsafe_copy(buf, sizeof buf, text, w, v->text_flags);
+
+	attrset(a);
+	mvaddstr(y, x + w - tw, buf);
+	attrset(A_NORMAL);
+}
+
+attr_t ui_cell_attr(const struct ui_view *v, enum role r)
+{
+	attr_t a = v->attr[r];
+	short fg = -1, bg = -1;
+
+	if (PAIR_NUMBER(a) > 0)
+		pair_content((short)PAIR_NUMBER(a), &fg, &bg);
+	return fg != -1 || bg != -1 ? a & ~A_BOLD : a;
+}
+
 void ui_put_center(const struct ui_view *v, int y, int x, int w, enum role r,
                        const char *text)
 {
@@ -173,6 +194,12 @@ double ui_fmt_figure(const struct ui_view *v, char *buf, size_t n, const char *n
 	case UF_SECS: ui_fmt_secs(v, buf, n, x); break;
 	case UF_PCT: ui_fmt_pct(v, buf, n, x, false); break;
 	case UF_PCT1: ui_fmt_pct(v, buf, n, x, true); break;
+	case UF_WAIT:
+		if (x < UI_WAIT_MINUTES_S)
+			ui_fmt_dur(buf, n, (int64_t)x);
+		else
+			ui_fmt_age(buf, n, (int64_t)x);
+		break;
 	}
 	return x;
 }

@@ -19,6 +19,12 @@ const char *ui_sev_glyph(const struct ui_view *v, enum alert_severity sev);
 int ui_put(const struct ui_view *v, int y, int x, int w, enum role r, const char *text);
 /* The same, right-aligned or centred in the w columns at (y, x). */
 void ui_put_right(const struct ui_view *v, int y, int x, int w, enum role r, const char *text);
+/* The same in attributes a. */
+void ui_put_right_attr(const struct ui_view *v, int y, int x, int w, attr_t a, const char *text);
+/* The attributes of role r for a cell of a dense table: the role's, without
+ * bold when the role has a colour of its own (its colour marks the cell; a
+ * terminal then needs no reset of every attribute after each such cell). */
+attr_t ui_cell_attr(const struct ui_view *v, enum role r);
 void ui_put_center(const struct ui_view *v, int y, int x, int w, enum role r, const char *text);
 /* Paints w blank columns in role r. */
 void ui_fill(const struct ui_view *v, int y, int x, int w, enum role r);
@@ -38,7 +44,12 @@ const char *ui_fmt_secs(const struct ui_view *v, char *buf, size_t n, double s);
 const char *ui_fmt_window(char *buf, size_t n, int window_s);
 
 /* How a figure is written on the screen. */
-enum ui_fmt { UF_INT, UF_DUR, UF_SECS, UF_PCT, UF_PCT1 };
+enum ui_fmt { UF_INT, UF_DUR, UF_SECS, UF_PCT, UF_PCT1, UF_WAIT };
+/* UF_WAIT, a wait in a dense table: "m:ss" below UI_WAIT_MINUTES_S, then
+ * whole minutes as ui_fmt_age writes them ("7m", "1h05"): past a few minutes
+ * the second no longer matters (its grade, in colour, is exact) and a
+ * figure ticking each second on every row is only noise and traffic. */
+#define UI_WAIT_MINUTES_S 300
 /* Writes figure name of q into buf as fmt says; returns its value. */
 double ui_fmt_figure(const struct ui_view *v, char *buf, size_t n, const char *name,
                      const struct snap_queue *q, enum ui_fmt fmt);

@@ -27,6 +27,21 @@ static const char *const col_titles[COL_COUNT] = {
 
 #define FILTER_ALL (-1)
 
+#define TILE_MAX_W 18
+
+/* A grid tile as drawn: what it shows and its cells, drawn again as they are
+ * while the agent's name, state, marks and the tile's width stay the same
+ * (10,000 tiles a frame: most do not change). */
+struct tile_memo {
+	const char *name;
+	char copy[32];             /* the name (a slot reused by another name) */
+	attr_t attr;
+	int w;
+	unsigned marks;
+	bool set;
+	cchar_t cell[TILE_MAX_W];
+};
+
 struct agents_state {
 	int sort;                  /* enum col */
 	bool reverse;
@@ -38,6 +53,12 @@ struct agents_state {
 	bool grid;
 	size_t *idx;               /* the agents shown, in order */
 	size_t cap;
+	/* every agent by name, kept while the snapshot lists the same names */
+	size_t *by_name;
+	const char **names;        /* the names it was made for, as the snapshot listed them */
+	size_t n_by_name;
+	struct tile_memo *memo;    /* the grid's tiles as last drawn, by place on the page */
+	size_t n_memo;
 };
 
 static void *agents_state_new(void)
@@ -51,8 +72,12 @@ static void *agents_state_new(void)
 static void agents_state_free(void *p)
 {
 	struct agents_state *st = p;
-	if (st)
+	if (st) {
 		free(st->idx);
+		free(st->by_name);
+		free(st->names);
+		free(st->memo);
+	}
 	free(st);
 }
 
@@ -123,31 +148,109 @@ static double col_value(const struct snapshot *s, size_t i, int col)
 	}
 }
 
-static const struct snapshot *cmp_snap;   /* qsort has no context argument */
-static const struct agents_state *cmp_st;
+/* One agent in the order of a figure: its key made ascending (figures the
+ * largest first, the state as it is, all of it turned round by S), and its
+ * rank in the snapshot for ties. */
+struct sort_key {
+	double k;
+	long nan;                  /* a missing figure: last (first turned round) */
+	long i;
+};
 
-/* By the sort column (no figure last), then by name (the snapshot's order). */
-static int idx_cmp(const void *pa, const void *pb)
+static int key_cmp(const void *pa, const void *pb)
 {
-	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	int c = 0;
-	if (cmp_st->sort == COL_NAME)        /* the logged off after the others: merge */
-		c = natsort_cmp(cmp_snap->agents[a].name, cmp_snap->agents[b].name);
-	else {
-		double x = col_value(cmp_snap, a, cmp_st->sort), y = col_value(cmp_snap, b, cmp_st->sort);
-		if (isnan(x) || isnan(y))
-			c = isnan(x) - isnan(y);
-		else
-			c = (x > y) - (x < y);
-		if (!isnan(x) && !isnan(y) && cmp_st->sort != COL_STATE)
-			c = -c;                        /* figures: the largest first */
-	}
-	if (c == 0)
-		c = (a > b) - (a < b);
-	return cmp_st->reverse ? -c : c;
+	const struct sort_key *a = pa, *b = pb;
+	if (a->nan != b->nan)
+		return a->nan < b->nan ? -1 : 1;
+	if (a->k != b->k)
+		return a->k < b->k ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
 }
 
-/* Fills st->idx with the agents that pass the filters, in order; returns how many. */
+/* Puts the key of rank k (in key_cmp's order) at a[k], the smaller before
+ * it and the larger after (quickselect; keys are unique: ties by rank). */
+static void select_rank(struct sort_key *a, size_t n, size_t k)
+{
+	size_t l = 0, r = n ? n - 1 : 0;
+	while (r > l) {
+		size_t m = l + (r - l) / 2, st = l;
+		struct sort_key t;
+		if (key_cmp(&a[m], &a[l]) < 0) { t = a[m]; a[m] = a[l]; a[l] = t; }
+		if (key_cmp(&a[r], &a[l]) < 0) { t = a[r]; a[r] = a[l]; a[l] = t; }
+		if (key_cmp(&a[m], &a[r]) < 0) { t = a[m]; a[m] = a[r]; a[r] = t; }
+		for (size_t i = l; i < r; i++)       /* a[r]: the median of three */
+			if (key_cmp(&a[i], &a[r]) < 0) {
+				t = a[i]; a[i] = a[st]; a[st++] = t;
+			}
+		t = a[r]; a[r] = a[st]; a[st] = t;
+		if (st == k)
+			return;
+		if (st < k)
+			l = st + 1;
+		else
+			r = st - 1;
+	}
+}
+
+/* Orders idx[lo..hi) by the sort column: the agents of ranks lo to hi - 1
+ * among the n, in order; the others stay in no order (the page is what is
+ * drawn). Each agent's key is worked out once, and only the page is sorted:
+ * no sort of 10,000 agents a frame. */
+static void sort_by_figure(struct agents_state *st, const struct snapshot *s, size_t n,
+                           size_t lo, size_t hi)
+{
+	double sign = st->reverse ? -1 : 1, dir = st->sort == COL_STATE ? 1 : -1;
+	struct sort_key *keys;
+	if (lo >= hi || n == 0)
+		return;
+	keys = xmalloc(n * sizeof *keys);
+	for (size_t k = 0; k < n; k++) {
+		double x = col_value(s, st->idx[k], st->sort);
+		keys[k] = (struct sort_key){ isnan(x) ? 0 : sign * dir * x,
+			isnan(x) ? (long)sign : 0, (long)sign * (long)st->idx[k] };
+	}
+	if (lo > 0)
+		select_rank(keys, n, lo);
+	if (hi < n)
+		select_rank(keys + lo, n - lo, hi - lo);
+	qsort(keys + lo, hi - lo, sizeof *keys, key_cmp);
+	for (size_t k = lo; k < hi; k++)
+		st->idx[k] = (size_t)(keys[k].i < 0 ? -keys[k].i : keys[k].i);
+	free(keys);
+}
+
+/* Every agent by name in st->by_name. The snapshot lists the logged-in
+ * agents by name, then the logged off by name: one merge of the two runs
+ * (ties: the logged in first), and only when the names listed changed. */
+static void order_by_name(struct agents_state *st, const struct snapshot *s)
+{
+	size_t all = s->n_agents + s->n_agents_off, mid = s->n_agents, a = 0, b = mid, k = 0;
+	bool same = st->n_by_name == all;
+	for (size_t i = 0; same && i < all; i++)
+		same = st->names[i] == s->agents[i].name;
+	if (same)
+		return;
+	st->by_name = xrealloc(st->by_name, (all ? all : 1) * sizeof *st->by_name);
+	st->names = xrealloc(st->names, (all ? all : 1) * sizeof *st->names);
+	while (a < mid || b < all) {
+		if (b == all || (a < mid && natsort_cmp(s->agents[a].name, s->agents[b].name) <= 0))
+			st->by_name[k++] = a++;
+		else
+			st->by_name[k++] = b++;
+	}
+	for (size_t i = 0; i < all; i++)
+		st->names[i] = s->agents[i].name;
+	st->n_by_name = all;
+}
+
+static bool passes(const struct agents_state *st, const struct snapshot *s, size_t i)
+{
+	return (st->filter == FILTER_ALL || (int)s->agents[i].state == st->filter) &&
+	       name_matches(s->agents[i].name, st->search);
+}
+
+/* Fills st->idx with the agents that pass the filters, by name when that is
+ * the order (else in no order yet: order_page does the page); returns how many. */
 static size_t pick(struct agents_state *st, const struct snapshot *s)
 {
 	size_t n = 0, all = s->n_agents + s->n_agents_off;
@@ -155,25 +258,27 @@ static size_t pick(struct agents_state *st, const struct snapshot *s)
 		st->cap = all;
 		st->idx = xrealloc(st->idx, st->cap * sizeof *st->idx);
 	}
-	for (size_t i = 0; i < all; i++) {
-		if (st->filter != FILTER_ALL && (int)s->agents[i].state != st->filter)
-			continue;
-		if (!name_matches(s->agents[i].name, st->search))
-			continue;
-		st->idx[n++] = i;
-	}
-	if (st->sort == COL_NAME && s->n_agents_off == 0) {   /* the snapshot's order already */
-		for (size_t k = 0; st->reverse && k < n / 2; k++) {
-			size_t t = st->idx[k];
-			st->idx[k] = st->idx[n - 1 - k];
-			st->idx[n - 1 - k] = t;
-		}
+	if (st->sort != COL_NAME) {
+		for (size_t i = 0; i < all; i++)
+			if (passes(st, s, i))
+				st->idx[n++] = i;
 		return n;
 	}
-	cmp_snap = s;
-	cmp_st = st;
-	qsort(st->idx, n, sizeof *st->idx, idx_cmp);
+	order_by_name(st, s);
+	for (size_t k = 0; k < all; k++) {
+		size_t i = st->by_name[st->reverse ? all - 1 - k : k];
+		if (passes(st, s, i))
+			st->idx[n++] = i;
+	}
 	return n;
+}
+
+/* Puts the agents of the page [lo, hi) in order in st->idx. */
+static void order_page(struct agents_state *st, const struct snapshot *s, size_t n, size_t lo,
+                       size_t hi)
+{
+	if (st->sort != COL_NAME)
+		sort_by_figure(st, s, n, lo, hi);
 }
 
 /* ---- the title ---------------------------------------------------------- */
@@ -303,6 +408,7 @@ static void draw_list(const struct ui_view *v, struct agents_state *st,
 	struct cols c = col_widths(r.w - 2);
 	clamp_top(st, n, rows);
 	size_t last = (size_t)st->top + (size_t)rows < n ? (size_t)st->top + (size_t)rows : n;
+	order_page(st, s, n, (size_t)st->top, last);
 	draw_title(v, st, r, n, (size_t)st->top, last);
 	list_heading(v, r.y + 1, r.x + 1, &c);
 	for (size_t k = (size_t)st->top; k < last; k++)
@@ -343,29 +449,55 @@ static void initials(const char *name, char *out, size_t n)
 	out[k] = '\0';
 }
 
-static void tile(const struct ui_view *v, const struct snapshot *s, size_t i, int y, int x,
-                 int w)
+static void tile_draw(const struct ui_view *v, const struct snapshot *s, size_t i, int y,
+                      int x, int w, attr_t a, const char *marks)
 {
-	struct look lk = look_of(s->agents[i].state);
-	char marks[16] = "", label[160], safe[256];
-	attr_t a = v->attr[lk.role];
-	int mw;
-	if (long_call(s, i))
-		strcat(marks, "!");
-	if (missed_ring(s, i))
-		strcat(marks, v->g->utf8 ? "\u00d7" : "x");
-	mw = textsafe_width(marks);
+	char label[160], safe[256];
+	int mw = textsafe_width(marks);
+
 	if (w - mw - 1 >= 6)
 		snprintf(label, sizeof label, "%s", s->agents[i].name);
 	else
 		initials(s->agents[i].name, label, sizeof label);
 	textsafe_copy(safe, sizeof safe, label, w - mw - 1 > 0 ? w - mw - 1 : 0, v->text_flags);
-	attrset((a & A_REVERSE) ? a : a | A_REVERSE);
+	attrset(a);
 	mvhline(y, x, ' ', w);
 	mvaddstr(y, x, safe);
 	if (mw)
 		mvaddstr(y, x + w - mw, marks);
 	attrset(A_NORMAL);
+}
+
+/* Draws agent i's tile at (y, x), w wide: from m (what this place on the
+ * page showed last) when it showed the same agent, name, state and marks,
+ * else anew (then kept in m). */
+static void tile(const struct ui_view *v, struct tile_memo *m, const struct snapshot *s,
+                 size_t i, int y, int x, int w)
+{
+	struct look lk = look_of(s->agents[i].state);
+	attr_t a = v->attr[lk.role];
+	unsigned bits = (long_call(s, i) ? 1u : 0u) | (missed_ring(s, i) ? 2u : 0u) |
+	                (v->g->utf8 ? 4u : 0u);
+	const char *name = s->agents[i].name ? s->agents[i].name : "";
+	char marks[16] = "";
+
+	a = (a & A_REVERSE) ? a : a | A_REVERSE;
+	if (m->set && m->name == name && m->attr == a && m->w == w && m->marks == bits &&
+	    strcmp(m->copy, name) == 0) {
+		mvadd_wchnstr(y, x, m->cell, w);
+		return;
+	}
+	if (bits & 1u)
+		strcat(marks, "!");
+	if (bits & 2u)
+		strcat(marks, v->g->utf8 ? "\u00d7" : "x");
+	tile_draw(v, s, i, y, x, w, a, marks);
+	m->set = false;
+	if (w > TILE_MAX_W || strlen(name) >= sizeof m->copy)
+		return;
+	*m = (struct tile_memo){ .name = name, .attr = a, .w = w, .marks = bits };
+	snprintf(m->copy, sizeof m->copy, "%s", name);
+	m->set = mvin_wchnstr(y, x, m->cell, w) != ERR;
 }
 
 static void draw_grid(const struct ui_view *v, struct agents_state *st,
@@ -377,10 +509,17 @@ static void draw_grid(const struct ui_view *v, struct agents_state *st,
 	st->top -= st->top % per_row;             /* pages start on a row */
 	size_t last = (size_t)st->top + (size_t)(per_row * h) < n
 	            ? (size_t)st->top + (size_t)(per_row * h) : n;
+	order_page(st, s, n, (size_t)st->top, last);
 	draw_title(v, st, r, n, (size_t)st->top, last);
+	if (st->n_memo < (size_t)(per_row * h)) {
+		st->memo = xrealloc(st->memo, (size_t)(per_row * h) * sizeof *st->memo);
+		memset(st->memo + st->n_memo, 0, ((size_t)(per_row * h) - st->n_memo) * sizeof *st->memo);
+		st->n_memo = (size_t)(per_row * h);
+	}
 	for (size_t k = (size_t)st->top; k < last; k++) {
 		int slot = (int)(k - (size_t)st->top);
-		tile(v, s, st->idx[k], r.y + 1 + slot / per_row, r.x + (slot % per_row) * tw, tw - 1);
+		tile(v, &st->memo[slot], s, st->idx[k], r.y + 1 + slot / per_row,
+		     r.x + (slot % per_row) * tw, tw - 1);
 	}
 }
 

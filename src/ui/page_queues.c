@@ -12,6 +12,7 @@
 #include "event.h"
 #include "figures.h"
 #include "natsort.h"
+#include "qcells.h"
 #include "queue_rows.h"
 #include "textsafe.h"
 #include "util.h"
@@ -42,6 +43,7 @@ struct qpage {
 	int agent_filter;            /* 0: every agent, else 1 + an agent_filters[] entry */
 	int agent_top;               /* first agent shown */
 	int agent_page;              /* agents shown in the last frame */
+	struct qcells cells;         /* the table's rows as drawn, by queue then group */
 };
 
 /* What 'f' steps through on the agent board. */
@@ -67,6 +69,7 @@ static void qpage_free(void *state)
 		free(p->row_group_names[i]);
 	free(p->row_group_names);
 	free(p->rows);
+	qcells_free(&p->cells);
 	free(p);
 }
 
@@ -208,36 +211,39 @@ static void draw_tiles(struct ui_view *v, const struct snapshot *s)
 
 /* The queue table's columns, left to right: a figure, how it is written and
  * coloured, its headings ("%s" is the window, "15m") and widths, and its
- * priority (0 is dropped last when the screen is narrow). */
+ * priority (0 is dropped last when the screen is narrow). A figure in the ok
+ * state is drawn plain: colour marks only what needs attention (the eye goes
+ * to it, and a terminal gets no colour change with each figure that moves). */
 struct qcol_def {
 	const char *figure;
 	enum ui_fmt fmt;
 	const char *grade;           /* the figure whose grade colours it; NULL: its own */
-	bool calm_ok;                /* a value above 0 shows in the ok role (agents free) */
 	const char *narrow, *wide;
 	int w_narrow, w_wide;
 	int prio;
+	bool live;                   /* moves every few seconds: packed, no padding */
 };
 
 static const struct qcol_def qcols[] = {
-	{ "waiting", UF_INT, "no_agent_available", false, "Wait", "Waiting", 5, 9, 0 },
-	{ "longest_wait_s", UF_DUR, NULL, false, "Longest", "Longest", 8, 9, 0 },
-	{ "window.service_level_pct", UF_PCT, NULL, false, "SL %s", "SL %s", 7, 8, 0 },
-	{ "today.service_level_pct", UF_PCT, NULL, false, "SL day", "SL today", 7, 10, 1 },
-	{ "window.abandon_rate_pct", UF_PCT1, NULL, false, "Ab %s", "Aband %s", 7, 11, 0 },
-	{ "today.abandon_rate_pct", UF_PCT1, NULL, false, "Ab day", "Aband today", 7, 13, 4 },
-	{ "window.asa_s", UF_SECS, NULL, false, "ASA", "ASA %s", 6, 9, 1 },
-	{ "today.offered", UF_INT, NULL, false, "Offer", "Offered", 6, 9, 2 },
-	{ "today.answered", UF_INT, NULL, false, "Answ", "Answered", 6, 10, 2 },
-	{ "today.abandoned", UF_INT, NULL, false, "Aband", "Abandoned", 6, 11, 2 },
-	{ "today.aht_s", UF_SECS, NULL, false, "AHT", "AHT today", 6, 11, 5 },
-	{ "agents.available", UF_INT, "no_agent_available", true, "Avail", "Avail", 6, 7, 1 },
-	{ "agents_required", UF_INT, NULL, true, "Need", "Need", 5, 6, 1 },   /* staffing */
-	{ "agents.on_call", UF_INT, NULL, false, "Call", "On call", 5, 9, 3 },
-	{ "agents.paused", UF_INT, NULL, false, "Pause", "Paused", 6, 8, 3 },
-	{ "agents.logged_in", UF_INT, NULL, false, "Login", "Logged in", 6, 11, 5 },
+	{ "waiting", UF_INT, "no_agent_available", "Wait", "Waiting", 5, 8, 0, true },
+	{ "longest_wait_s", UF_WAIT, NULL, "Longest", "Longest", 8, 8, 0, true },
+	{ "agents.on_call", UF_INT, NULL, "Call", "On call", 5, 8, 3, true },
+	{ "agents.available", UF_INT, "no_agent_available", "Avail", "Avail", 6, 6, 1, true },
+	{ "today.offered", UF_INT, NULL, "Offer", "Offered", 6, 8, 2, true },
+	{ "today.answered", UF_INT, NULL, "Answ", "Answered", 6, 9, 2, true },
+	{ "today.abandoned", UF_INT, NULL, "Aband", "Abandoned", 6, 10, 2, true },
+	{ "agents_required", UF_INT, NULL, "Need", "Need", 5, 6, 1, false },   /* staffing */
+	{ "window.service_level_pct", UF_PCT, NULL, "SL %s", "SL %s", 7, 8, 0, false },
+	{ "today.service_level_pct", UF_PCT, NULL, "SL day", "SL today", 7, 10, 1, false },
+	{ "window.abandon_rate_pct", UF_PCT1, NULL, "Ab %s", "Aband %s", 7, 11, 0, false },
+	{ "today.abandon_rate_pct", UF_PCT1, NULL, "Ab day", "Aband today", 7, 13, 4, false },
+	{ "window.asa_s", UF_SECS, NULL, "ASA", "ASA %s", 6, 9, 1, false },
+	{ "today.aht_s", UF_SECS, NULL, "AHT", "AHT today", 6, 11, 5, false },
+	{ "agents.paused", UF_INT, NULL, "Pause", "Paused", 6, 8, 3, false },
+	{ "agents.logged_in", UF_INT, NULL, "Login", "Logged in", 6, 11, 5, false },
 };
 #define QC_COUNT ((int)(sizeof qcols / sizeof qcols[0]))
+_Static_assert(sizeof qcols / sizeof qcols[0] <= QCELLS_MAX, "a row's cells fit qcells");
 
 /* The Need column's index: shown only when some queue's staffing is known. */
 static int qc_need(void)
@@ -258,17 +264,21 @@ static bool staffing_known(const struct snapshot *s)
 }
 
 #define QT_MARK_W 3   /* selection and state markers before the name */
+/* Rows whose figures moved redrawn per frame (qcells.h): a page of up to 12
+ * rows is live each second, the 55 of a 250x70 board come round in ~5 s. */
+#define QT_ROWS_PER_S 12
 
 struct qtable {
 	bool shown[QC_COUNT];
 	bool wide;
 	int name_w;
 	int pad;                 /* extra columns each shown column gets */
+	int w_cols;              /* the shown columns' width */
 };
 
 static int qcol_w(const struct qtable *t, int c)
 {
-	return (t->wide ? qcols[c].w_wide : qcols[c].w_narrow) + t->pad;
+	return (t->wide ? qcols[c].w_wide : qcols[c].w_narrow) + (qcols[c].live ? 0 : t->pad);
 }
 
 static void qtable_plan(struct qtable *t, int cols, bool need)
@@ -292,21 +302,23 @@ static void qtable_plan(struct qtable *t, int cols, bool need)
 		for (int i = 0; i < QC_COUNT; i++) {
 			if (t->shown[i]) {
 				used += lc[i].width;
-				n++;
+				n += !qcols[i].live;
 			}
 		}
 		if (n > 0)
 			t->pad = (cols - used) / n > 4 ? 4 : (cols - used) / n;
 	}
+	t->w_cols = 0;
+	for (int i = 0; i < QC_COUNT; i++)
+		if (t->shown[i])
+			t->w_cols += qcol_w(t, i);
 }
 
-/* Text and severity of column c for queue q; *calm_ok: its value is above 0
- * and the column shows that in the ok role. */
+/* Text and severity of column c for queue q. */
 static enum alert_severity qcell(const struct ui_view *v, const struct snap_queue *q, int c,
-                                 char *buf, size_t n, bool *calm_ok)
+                                 char *buf, size_t n)
 {
-	double x = ui_fmt_figure(v, buf, n, qcols[c].figure, q, qcols[c].fmt);
-	*calm_ok = qcols[c].calm_ok && x > 0;
+	ui_fmt_figure(v, buf, n, qcols[c].figure, q, qcols[c].fmt);
 	return ui_grade_of(qcols[c].grade ? qcols[c].grade : qcols[c].figure, q);
 }
 
@@ -345,6 +357,9 @@ static void qtable_title(const struct ui_view *v, const struct qpage *p, int sho
 	snprintf(buf, n, "%s%s%s of %s%s%s", a, dash, b, c, p->filter[0] ? " /" : "", p->filter);
 	if (textsafe_width(buf) > w)
 		snprintf(buf, n, "%s%s%s/%s%s%s", a, dash, b, c, p->filter[0] ? " /" : "", p->filter);
+	if (textsafe_width(buf) > w)        /* 80 columns and thousands of queues: no commas */
+		snprintf(buf, n, "%d%s%d/%ld%s%s", p->n_rows ? p->top + 1 : 0, dash, p->top + shown,
+		         (long)p->n_rows, p->filter[0] ? " /" : "", p->filter);
 }
 
 /* The column a sort key shows in (-1: the name). */
@@ -384,30 +399,37 @@ static void qtable_heading(const struct ui_view *v, const struct snapshot *s,
 	}
 }
 
+/* The cells of q, every column (hidden ones too: the row's mark counts them). */
+static void qrow_fresh(const struct ui_view *v, const struct snap_queue *q, struct qcell *out)
+{
+	for (int c = 0; c < QC_COUNT; c++)
+		out[c].sev = (unsigned char)qcell(v, q, c, out[c].text, sizeof out[c].text);
+}
+
 static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, int x0,
-                       const struct snap_queue *q, bool is_total, bool selected,
+                       const struct qcell *cell, bool is_total, bool selected,
                        const char *label)
 {
-	enum alert_severity worst = SEV_OK, sev;
+	enum alert_severity worst = SEV_OK;
 	enum role calm = is_total ? ROLE_TOTAL : ROLE_NORMAL;
 	int x = x0 + QT_MARK_W + t->name_w;
-	char buf[48];
-	bool calm_ok;
 
+	if (is_total)   /* the gaps in its attributes too: no bold toggled between figures */
+		ui_fill(v, y, x, t->w_cols, calm);
 	for (int c = 0; c < QC_COUNT; c++) {
+		enum alert_severity sev = (enum alert_severity)cell[c].sev;
 		int w = qcol_w(t, c);
 
-		sev = qcell(v, q, c, buf, sizeof buf, &calm_ok);
 		worst = ui_sev_max(worst, sev);
 		if (!t->shown[c])
 			continue;
 		if (sev != SEV_OK) {   /* a badge: one space each side */
-			char badge[56];
+			char badge[sizeof cell[c].text + 2];
 
-			snprintf(badge, sizeof badge, " %s ", buf);
-			ui_put_right(v, y, x + 1, w, ui_sev_role(sev, calm), badge);
+			snprintf(badge, sizeof badge, " %s ", cell[c].text);
+			ui_put_right_attr(v, y, x + 1, w, ui_cell_attr(v, ui_sev_role(sev, calm)), badge);
 		} else {
-			ui_put_right(v, y, x, w, calm_ok && !is_total ? ROLE_OK : calm, buf);
+			ui_put_right(v, y, x, w, calm, cell[c].text);
 		}
 		x += w;
 	}
@@ -417,7 +439,7 @@ static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, i
 	}
 	ui_put(v, y, x0 + 1, 1, ui_sev_role(worst, calm), ui_sev_glyph(v, worst));
 	ui_put(v, y, x0 + QT_MARK_W + (selected ? 1 : 0), t->name_w - 2,
-	    selected ? ROLE_SELECTED : calm, label ? label : ui_queue_label(q, is_total));
+	    selected ? ROLE_SELECTED : calm, label);
 }
 
 /* Keeps the cursor inside the rows shown. */
@@ -455,6 +477,46 @@ static const char *row_label(const struct ui_view *v, const struct snapshot *s,
 	return NULL;
 }
 
+/* Draws the shown rows from p->top, each with its fresh cells or, while
+ * calm, the cells held (qcells.h): at most QT_ROWS_PER_S rows whose figures
+ * moved are redrawn per frame, so that a page of 55 queues of a busy centre
+ * comes round every few seconds instead of moving every row each second. */
+static void qtable_rows(struct ui_view *v, const struct snapshot *s, struct qpage *p,
+                        const struct qtable *t, struct rect r, int shown)
+{
+	struct qcell (*fresh)[QC_COUNT] = xcalloc((size_t)(shown > 0 ? shown : 1), sizeof *fresh);
+	struct qcells_row *rows = xcalloc((size_t)(shown > 0 ? shown : 1), sizeof *rows);
+	const struct qcell **cells = xcalloc((size_t)(shown > 0 ? shown : 1), sizeof *cells);
+
+	qcells_reserve(&p->cells, s->n_queues + s->n_groups);
+	for (int i = 0; i < shown; i++) {
+		const struct qrow *row = &p->rows[p->top + i];
+		const struct snap_queue *q = row->queue < 0 ? &s->groups[row->group].q
+		                                            : &s->queues[row->queue];
+
+		qrow_fresh(v, q, fresh[i]);
+		rows[i] = (struct qcells_row){
+			.slot = row->queue < 0 ? s->n_queues + (size_t)row->group : (size_t)row->queue,
+			.key = qcells_key(q->name), .fresh = fresh[i], .now = p->top + i == p->cursor };
+	}
+	qcells_frame(&p->cells, rows, (size_t)(shown > 0 ? shown : 0), QC_COUNT, s->as_of,
+	             QT_ROWS_PER_S, cells);
+	for (int i = 0; i < shown; i++) {
+		const struct qrow *row = &p->rows[p->top + i];
+		const struct snap_queue *q = row->queue < 0 ? &s->groups[row->group].q
+		                                            : &s->queues[row->queue];
+		const char *label;
+		char buf[160];
+
+		label = row_label(v, s, p, row, buf, sizeof buf);
+		qtable_row(v, t, r.y + 1 + i, r.x, cells[i], false, p->top + i == p->cursor,
+		           label ? label : ui_queue_label(q, false));
+	}
+	free(cells);
+	free(rows);
+	free(fresh);
+}
+
 static void draw_queues(struct ui_view *v, const struct snapshot *s)
 {
 	struct qpage *p = qpage(v);
@@ -469,20 +531,17 @@ static void draw_queues(struct ui_view *v, const struct snapshot *s)
 	if (shown > rows)
 		shown = rows;
 	qtable_heading(v, s, &t, r, p, shown > 0 ? shown : 0);
-	for (int i = 0; i < shown; i++) {
-		const struct qrow *row = &p->rows[p->top + i];
-		const struct snap_queue *q = row->queue < 0 ? &s->groups[row->group].q
-		                                            : &s->queues[row->queue];
-		char label[160];
-
-		qtable_row(v, &t, r.y + 1 + i, r.x, q, false, p->top + i == p->cursor,
-		           row_label(v, s, p, row, label, sizeof label));
-	}
+	qtable_rows(v, s, p, &t, r, shown);
 	if (p->n_rows == 0)
 		ui_put(v, r.y + 1, r.x + QT_MARK_W, r.w - QT_MARK_W, ROLE_DIM,
 		    s->n_queues ? "no queue matches the filter (Esc clears)" : "no queue seen yet");
-	qtable_row(v, &t, r.y + 1 + (shown > 0 ? shown : 1), r.x, &s->total, true, p->cursor < 0,
-	           NULL);
+	{
+		struct qcell total[QC_COUNT];
+
+		qrow_fresh(v, &s->total, total);
+		qtable_row(v, &t, r.y + 1 + (shown > 0 ? shown : 1), r.x, total, true,
+		           p->cursor < 0, "Total");
+	}
 }
 
 /* Rebuilds the rows of s in p and finds the cursor's row again. */
@@ -661,7 +720,7 @@ static void agents_first(const struct agent_view **a, int n, int k)
 }
 
 /* Lists the picked agents in columns of rows from the top-th (in board
- * order); on the first page the last slot says how many more. */
+ * order); the title's range says how many more ('>' pages). */
 static void agents_list(const struct ui_view *v, const struct snapshot *s,
                         const struct agent_view *list, int n, struct rect r, int top)
 {
@@ -683,13 +742,6 @@ static void agents_list(const struct ui_view *v, const struct snapshot *s,
 	for (int i = 0; i < left && i < cap; i++) {
 		int y = r.y + 2 + i % rows, x = r.x + 1 + (i / rows) * col_w;
 
-		if (i == cap - 1 && left > cap && top == 0) {
-			char more[48];
-
-			snprintf(more, sizeof more, "+%d more (> pages)", left - cap + 1);
-			ui_put(v, y, x, col_w - 2, ROLE_DIM, more);
-			break;
-		}
 		agent_entry(v, s, order[top + i], y, x, col_w - 2);
 	}
 	free(order);

@@ -22,6 +22,8 @@ ami, ql = figs(sys.argv[1]), figs(sys.argv[2])
 print("AMI:", ami, file=sys.stderr)
 assert ami == ql, f"AMI {ami} != queue_log {ql}"
 assert sum(a["answered"] for a in ql.values()) > 20, ql
+assert sum(a["rna"] for a in ql.values()) > 0, ql     # AgentRingNoAnswer fed some
+assert sum(a["talk_s"] for a in ql.values()) > 0, ql  # and AgentComplete the talk
 print(f"{len(ql)} agents, {sum(a['answered'] for a in ql.values())} answered, alike")
 PY
 pass "agents' figures from the AMI equal the queue_log's"

@@ -120,6 +120,21 @@ for a in agents:
     if worked != {q["queue"] for q in a["today"]["queues"]}:
         bad.append(f"{a['name']}: queues {sorted(worked)} in the log")
     checked += 1
+# every agent with a figure today is in the snapshot, unless the log removed
+# it from each queue it had joined (the JSON lists the logged-in agents only)
+member, removed = set(), set()
+for p in lines:
+    if p[4] in ("ADDMEMBER", "REMOVEMEMBER") and field(p[3]) and field(p[2]):
+        key = (p[2], amap.get(p[3], p[3]))
+        if p[4] == "ADDMEMBER":
+            member.add(key)
+        else:
+            member.discard(key)
+            removed.add(key[1])
+for n in sorted(per_agent):
+    logged_off = n in removed and not any(a == n for (_, a) in member)
+    if any(per_agent[n].values()) and n not in names and not logged_off:
+        bad.append(f"{n}: {per_agent[n]} in the log, not in the snapshot")
 for a in bad:
     print(a, file=sys.stderr)
 if bad:

@@ -74,7 +74,12 @@ for size in 80x24 220x60; do
 	key +
 	wait_for "- numbered"
 	wait_for "   q10  *[0-9]"
-	pass "$size: a group folds and unfolds"
+	key -                                                # '-' folds it as well
+	wait_for "+ numbered"
+	wait_gone "   q10  *[0-9]"
+	key +
+	wait_for "   q10  *[0-9]"
+	pass "$size: a group folds and unfolds (Enter, - and +)"
 
 	key / t e c h
 	wait_for "/tech_"

@@ -555,8 +555,7 @@ static void test_colours_follow_grades(void **state)
 	r = fx_row(2);
 	x = (int)(strstr(r, "1:35") - r);
 	assert_true(x > 0);
-	assert_int_equal(mvwinch(stdscr, 2, x) & (A_COLOR | A_ATTRIBUTES),
-	                 view.attr[ROLE_CRITICAL] & (A_COLOR | A_ATTRIBUTES));
+	assert_int_equal(mvwinch(stdscr, 2, x) & A_COLOR, view.attr[ROLE_CRITICAL] & A_COLOR);
 	y = fx_find_row("Sales", "1:35", NULL);
 	assert_true(y > 0);
 	assert_null(strstr(fx_row(y), "\u2716"));       /* Sales graded ok: no marker */
@@ -616,12 +615,88 @@ static void test_themes_load(void **state)
 	assert_int_equal(theme_level_for(0, false, NULL), THEME_MONO);
 }
 
+/* Many agents, paged at 80x24: by name (the logged off merged in by name) and
+ * by time in state, each page carries on the order of the one before, every
+ * agent once (only the page shown is put in order: no sort of them all). */
+static void agents_paged(int *seen, int *order, int *n_order)
+{
+	for (int page = 0; page < 40; page++) {
+		for (int y = 0; y < 24; y++) {
+			const char *a = strstr(fx_row(y), " N");
+			int id;
+			/* the last page ends at the last agent: it may show some again */
+			if (a && sscanf(a, " N%3d", &id) == 1 && id >= 0 && id < 150 && !seen[id]) {
+				seen[id]++;
+				order[(*n_order)++] = id;
+			}
+		}
+		ui_view_key(&view, KEY_NPAGE);
+		ui_draw_screen(&view, &snap);
+		fx_dump_screen();
+		if (*n_order >= 150)
+			break;
+	}
+}
+
+static void test_agents_sorted_pages(void **state)
+{
+	static struct agent_view many[150];
+	static struct agent_figs figs[150];
+	static char names[150][8];
+	int seen[150], order[300], n = 0;
+	FILE *out = fopen("/dev/null", "w");
+	SCREEN *scr = fx_open_screen(&view, out, 24, 80);
+
+	(void)state;
+	build_snapshot();
+	/* N000..N149: the even ones logged in (listed first by name), the odd off */
+	for (int k = 0; k < 150; k++) {
+		int id = k < 75 ? 2 * k : 2 * (k - 75) + 1;
+		snprintf(names[k], sizeof names[k], "N%03d", id);
+		many[k] = (struct agent_view){ names[k], k < 75 ? AGENT_AVAILABLE :
+			(enum agent_state)AGENT_LOGGED_OFF, AS_OF - 60 * ((id * 37) % 150) - 1, 0, 0,
+			NULL };
+		memset(&figs[k], 0, sizeof figs[k]);
+		figs[k].occupancy_pct = NAN;
+	}
+	snap.agents = many;
+	snap.agent_figs = figs;
+	snap.n_agents = 75;
+	snap.n_agents_off = 75;
+	snap.agent_n_queues = NULL;
+	view.page = ui_page_find("agents");
+	ui_draw_screen(&view, &snap);
+	fx_dump_screen();
+	memset(seen, 0, sizeof seen);
+	agents_paged(seen, order, &n);
+	assert_int_equal(n, 150);
+	for (int i = 0; i < 150; i++) {
+		assert_int_equal(seen[i], 1);
+		assert_int_equal(order[i], i);
+	}
+	ui_view_key(&view, 's');               /* by state */
+	ui_view_key(&view, 's');               /* by time in state: the longest first */
+	ui_draw_screen(&view, &snap);
+	fx_dump_screen();
+	memset(seen, 0, sizeof seen);
+	n = 0;
+	agents_paged(seen, order, &n);
+	assert_int_equal(n, 150);
+	for (int i = 0; i < 150; i++) {
+		assert_int_equal(seen[i], 1);
+		assert_int_equal((order[i] * 37) % 150, 149 - i);
+	}
+	fx_close_screen(scr, &view);
+	fclose(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_80x24_every_panel),
 		cmocka_unit_test(test_selection_moves_tiles),
 		cmocka_unit_test(test_agents_view),
+		cmocka_unit_test(test_agents_sorted_pages),
 		cmocka_unit_test(test_group_tiles_and_home),
 		cmocka_unit_test(test_waiting_and_queue_agents),
 		cmocka_unit_test(test_too_small_and_big),
