@@ -144,6 +144,7 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 	struct contacts *c = xcalloc(1, sizeof *c);
 	c->conf = *cc;
 	c->live = xcalloc(1, sizeof *c->live);
+	c->jl = xcalloc(1, sizeof *c->jl);
 	c->contacts.key_off = offsetof(struct contact, key);
 	c->customers.key_off = offsetof(struct customer, key);
 	c->callbacks.key_off = offsetof(struct callback, key);
@@ -155,10 +156,15 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 	return c;
 }
 
+static void jl_rebuild(struct contacts *c);
+
 void contacts_set_conf(struct contacts *c, const struct contacts_conf *cc)
 {
+	bool wider = cc->pivot_window_s > c->conf.pivot_window_s;
 	c->gen++;
 	c->conf = *cc;
+	if (wider)           /* customers left out may have journeys now */
+		jl_rebuild(c);
 	for (int i = 0; i < c->n_channels; i++)
 		c->channels[i].frt_ms = frt_target_ms(&c->conf, c->channels[i].name);
 	for (int i = 0; i < c->n_queues; i++)
@@ -194,6 +200,7 @@ void contacts_free(struct contacts *c)
 	free(c->live->channels);
 	free(c->live->queues);
 	free(c->live);
+	free(c->jl);
 	for (size_t i = 0; i < c->contacts.nb; i++)
 		for (struct hnode *n = c->contacts.b[i], *next; n; n = next) {
 			next = n->next;
@@ -472,6 +479,110 @@ static void customer_shrink(struct customer *u, size_t was)
 	}
 }
 
+/* ---- journeys (SPEC 6.3) ------------------------------------------------------ */
+
+static int64_t customer_last_ms(const struct customer *u)
+{
+	return customer_list(u)[u->node.aux - 1]->created_ms;
+}
+
+/* Whether u has contacts on two channels or more created after edge; *from:
+ * the first of them. */
+static bool customer_multi(const struct customer *u, int64_t edge, size_t *from)
+{
+	size_t i = 0, n = u->node.aux;
+	struct contact *const *list = customer_list(u);
+	while (i < n && list[i]->created_ms <= edge)
+		i++;
+	*from = i;
+	for (size_t j = i + 1; j < n; j++)
+		if (list[j]->ch != list[i]->ch)
+			return true;
+	return false;
+}
+
+/* Whether u comes before v in the journeys' order (latest contact newest first, then key). */
+static bool jl_before(const struct customer *u, const struct customer *v)
+{
+	int64_t a = customer_last_ms(u), b = customer_last_ms(v);
+	return a != b ? a > b : strcmp(u->key, v->key) < 0;
+}
+
+static bool jl_has(const struct ct_journeys *jl, const struct customer *u)
+{
+	return u->jprev || jl->head == u;
+}
+
+static void jl_remove(struct ct_journeys *jl, struct customer *u)
+{
+	if (!jl_has(jl, u))
+		return;
+	*(u->jprev ? &u->jprev->jnext : &jl->head) = u->jnext;
+	*(u->jnext ? &u->jnext->jprev : &jl->tail) = u->jprev;
+	u->jprev = u->jnext = NULL;
+	jl->n--;
+}
+
+/* Puts u in its place, walking from the nearer end (a new contact is the newest: the head). */
+static void jl_insert(struct ct_journeys *jl, struct customer *u)
+{
+	struct customer *after = NULL;      /* u goes after this one (NULL: at the head) */
+	if (jl->head && !jl_before(u, jl->head)) {
+		after = jl->tail;
+		while (after && jl_before(u, after))
+			after = after->jprev;
+	}
+	u->jprev = after;
+	u->jnext = after ? after->jnext : jl->head;
+	*(u->jnext ? &u->jnext->jprev : &jl->tail) = u;
+	*(after ? &after->jnext : &jl->head) = u;
+	jl->n++;
+}
+
+/* u's contacts changed: in the list when it has a journey now. */
+static void jl_update(struct contacts *c, struct customer *u)
+{
+	size_t from;
+	bool multi = u->node.aux &&
+	             customer_multi(u, c->now_ms - c->conf.pivot_window_s * 1000, &from);
+	if (multi && jl_has(c->jl, u) && (!u->jprev || jl_before(u->jprev, u)) &&
+	    (!u->jnext || jl_before(u, u->jnext)))
+		return;              /* still in its place (a sweep took older contacts) */
+	jl_remove(c->jl, u);
+	if (multi)
+		jl_insert(c->jl, u);
+}
+
+static void jl_rebuild(struct contacts *c)
+{
+	while (c->jl->head)
+		jl_remove(c->jl, c->jl->head);
+	for (size_t b = 0; b < c->customers.nb; b++)
+		for (struct hnode *n = c->customers.b[b]; n; n = n->next)
+			jl_update(c, (struct customer *)n);
+}
+
+size_t contacts_journeys(const struct contacts *c, struct ct_journey *out, size_t max)
+{
+	int64_t edge = c->now_ms - c->conf.pivot_window_s * 1000;
+	struct ct_journeys *jl = c->jl;
+	size_t n = 0, from;
+	for (struct customer *u = jl->head, *next; u && n < max; u = next) {
+		next = u->jnext;
+		if (customer_last_ms(u) <= edge) {        /* it and all after: nothing inside */
+			while (jl->tail != u)
+				jl_remove(jl, jl->tail);
+			jl_remove(jl, u);
+			break;
+		}
+		if (customer_multi(u, edge, &from))
+			out[n++] = (struct ct_journey){u, from};
+		else
+			jl_remove(jl, u);                     /* time made it single-channel */
+	}
+	return n;
+}
+
 /* A contact's last event, whole seconds rounded up (kept a little longer). */
 static int64_t contact_last_ms(const struct contact *k)
 {
@@ -520,8 +631,11 @@ static void sweep_customers(struct contacts *c, size_t bucket, int64_t old, bool
 		u->node.aux = (uint32_t)kept;
 		customer_shrink(u, was);
 		if (u->node.aux == 0) {
+			jl_remove(c->jl, u);
 			ht_remove(&c->customers, n);
 			customer_free(u);
+		} else {
+			jl_update(c, u);
 		}
 	}
 }
@@ -758,6 +872,9 @@ static size_t customer_pos(const struct customer *u, const struct contact *k)
 static void customer_unlink(struct contacts *c, struct contact *k)
 {
 	struct customer *u = k->cust;
+	/* what it counted is history; a sweep may have taken it from its list already */
+	k->is_repeat = k->is_pivot = k->is_unanswered = false;
+	k->pair = -1;
 	if (!u)
 		return;
 	size_t i = customer_pos(u, k), was = u->node.aux;
@@ -768,10 +885,9 @@ static void customer_unlink(struct contacts *c, struct contact *k)
 		customer_shrink(u, was);
 		if (i < u->node.aux)
 			judge(c, u, i);     /* its follower has another previous contact */
+		jl_update(c, u);
 	}
 	k->cust = NULL;    /* an emptied customer goes at the next sweep */
-	k->is_repeat = k->is_pivot = k->is_unanswered = false;   /* counted: history */
-	k->pair = -1;
 }
 
 /* A contact with a customer was created at t: repeats, pivots, history. */
@@ -796,6 +912,7 @@ static void customer_created(struct contacts *c, struct contact *k, const char *
 	judge(c, u, at);
 	if (at + 1 < u->node.aux)
 		judge(c, u, at + 1);
+	jl_update(c, u);
 }
 
 /* Makes k a contact created at t (seen), counting it. */

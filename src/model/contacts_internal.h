@@ -56,6 +56,7 @@ struct customer {
 		struct contact *one;
 		struct contact **many;
 	} at;
+	struct customer *jprev, *jnext;   /* in the journeys list (struct ct_journeys) */
 	char key[];
 };
 
@@ -102,6 +103,25 @@ struct ct_rec {
 	int8_t ch, field;
 };
 
+/* The customers with contacts on two channels or more inside the pivot
+ * window as of their latest change, newest latest contact first (then by
+ * key): SPEC 6.3 journeys without a walk of every customer. One that time
+ * made single-channel since goes when a reader meets it. */
+struct ct_journeys {
+	struct customer *head, *tail;
+	size_t n;
+};
+
+/* A journey: customer u's contacts from index from on. */
+struct ct_journey {
+	const struct customer *u;
+	size_t from;
+};
+
+/* Fills out (room for max) with the journeys of SPEC 6.3, newest first;
+ * returns how many (at most max). */
+size_t contacts_journeys(const struct contacts *c, struct ct_journey *out, size_t max);
+
 /* The live figures as last walked, and the model's change count then: the
  * alerts, the JSON and /metrics of one refresh walk the backlog once. */
 struct ct_live_cache {
@@ -141,6 +161,7 @@ struct contacts {
 	int64_t created_seen;
 	uint64_t gen;               /* counts changes (events, the clock, settings) */
 	struct ct_live_cache *live; /* written by readers of a const model */
+	struct ct_journeys *jl;     /* likewise (a reader drops what time made stale) */
 };
 
 /* The first-response target of a scope, in ms: a channel's; a queue's own,
