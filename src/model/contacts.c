@@ -44,14 +44,94 @@ static struct hnode *ht_find(const struct htable *t, const char *key, uint32_t h
 	return NULL;
 }
 
-/* A zeroed node for table t, of size bytes with key (hashed h) at its end. */
-static void *node_new(const struct htable *t, size_t size, const char *key, uint32_t h)
+/* ---- pools ------------------------------------------------------------------- */
+
+#define POOL_CHUNK (256 * 1024)
+
+static size_t pool_round(size_t size)
+{
+	return (size + 7) & ~(size_t)7;
+}
+
+/* size bytes (not zeroed) from p. */
+static void *pool_get(struct ct_pool *p, size_t size)
+{
+	size = pool_round(size);
+	if (size > POOL_MAX_SIZE) {
+		p->n_big++;
+		p->used += size;
+		return xmalloc(size);
+	}
+	p->used += size;
+	void **head = &p->free[size / 8];
+	if (*head) {
+		void *r = *head;
+		memcpy(head, r, sizeof *head);
+		return r;
+	}
+	if (p->left < size) {
+		if (p->n_chunks == p->cap_chunks) {
+			p->cap_chunks = p->cap_chunks ? p->cap_chunks * 2 : 16;
+			p->chunks = xrealloc(p->chunks, p->cap_chunks * sizeof *p->chunks);
+		}
+		p->bump = p->chunks[p->n_chunks++] = xmalloc(POOL_CHUNK);
+		p->left = POOL_CHUNK;      /* the old chunk's tail (< 320 bytes) stays unused */
+	}
+	void *r = p->bump;
+	p->bump += size;
+	p->left -= size;
+	return r;
+}
+
+/* Gives back r, of size bytes, to p. */
+static void pool_put(struct ct_pool *p, void *r, size_t size)
+{
+	size = pool_round(size);
+	p->used -= size;
+	if (size > POOL_MAX_SIZE) {
+		p->n_big--;
+		free(r);
+		return;
+	}
+	memcpy(r, &p->free[size / 8], sizeof(void *));
+	p->free[size / 8] = r;
+}
+
+static void pool_free(struct ct_pool *p)
+{
+	for (size_t i = 0; i < p->n_chunks; i++)
+		free(p->chunks[i]);
+	free(p->chunks);
+	memset(p, 0, sizeof *p);
+}
+
+/* The size of node n of table t. */
+static size_t node_size(const struct htable *t, const struct hnode *n)
+{
+	size_t len = strlen(ht_key(t, n)) + 1;
+	return t->key_off + len > t->node_size ? t->key_off + len : t->node_size;
+}
+
+/* A zeroed node for table t, with key (hashed h) at its end. */
+static void *node_new(struct htable *t, const char *key, uint32_t h)
 {
 	size_t len = strlen(key) + 1;
-	struct hnode *n = xcalloc(1, t->key_off + len > size ? t->key_off + len : size);
+	size_t size = t->key_off + len > t->node_size ? t->key_off + len : t->node_size;
+	struct hnode *n = pool_get(&t->pool, size);
+	memset(n, 0, size);
 	memcpy((char *)n + t->key_off, key, len);
 	n->hash = h;
 	return n;
+}
+
+_Static_assert(offsetof(struct contact, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE &&
+               offsetof(struct customer, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE &&
+               offsetof(struct callback, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE,
+               "every node is a pool's record");
+
+static void node_free(struct htable *t, struct hnode *n)
+{
+	pool_put(&t->pool, n, node_size(t, n));
 }
 
 static void ht_insert(struct htable *t, struct hnode *n)
@@ -148,6 +228,9 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 	c->contacts.key_off = offsetof(struct contact, key);
 	c->customers.key_off = offsetof(struct customer, key);
 	c->callbacks.key_off = offsetof(struct callback, key);
+	c->contacts.node_size = sizeof(struct contact);
+	c->customers.node_size = sizeof(struct customer);
+	c->callbacks.node_size = sizeof(struct callback);
 	strmap_init(&c->queue_names);
 	strmap_init(&c->reason_names);
 	c->gen = 1;
@@ -171,11 +254,20 @@ void contacts_set_conf(struct contacts *c, const struct contacts_conf *cc)
 		c->queues[i].frt_ms = queue_frt_ms(&c->conf, c->queues[i].name);
 }
 
-static void customer_free(struct customer *u)
+/* Room for n contacts in a list: a power of two, at least 4. */
+static size_t list_cap(size_t n)
+{
+	size_t cap = 4;
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
+
+static void customer_free(struct contacts *c, struct customer *u)
 {
 	if (u->node.aux >= 2)
-		free(u->at.many);
-	free(u);
+		pool_put(&c->customers.pool, u->at.many, list_cap(u->node.aux) * sizeof *u->at.many);
+	node_free(&c->customers, &u->node);
 }
 
 static void callbacks_clear(struct contacts *c)
@@ -185,7 +277,7 @@ static void callbacks_clear(struct contacts *c)
 	for (size_t i = 0; i < c->callbacks.nb; i++)
 		for (struct hnode *n = c->callbacks.b[i], *next; n; n = next) {
 			next = n->next;
-			free(n);
+			node_free(&c->callbacks, n);
 		}
 	memset(c->callbacks.b, 0, c->callbacks.nb * sizeof *c->callbacks.b);
 	c->callbacks.count = 0;
@@ -195,22 +287,19 @@ void contacts_free(struct contacts *c)
 {
 	if (!c)
 		return;
-	callbacks_clear(c);
 	free(c->callbacks.b);
 	free(c->live->channels);
 	free(c->live->queues);
 	free(c->live);
 	free(c->jl);
-	for (size_t i = 0; i < c->contacts.nb; i++)
-		for (struct hnode *n = c->contacts.b[i], *next; n; n = next) {
-			next = n->next;
-			free(n);
-		}
-	for (size_t i = 0; i < c->customers.nb; i++)
-		for (struct hnode *n = c->customers.b[i], *next; n; n = next) {
-			next = n->next;
-			customer_free((struct customer *)n);
-		}
+	/* nodes and lists are in the pools: only the few larger lists need a walk */
+	for (size_t i = 0; c->customers.pool.n_big && i < c->customers.nb; i++)
+		for (struct hnode *n = c->customers.b[i]; n; n = n->next)
+			if (n->aux >= 2 && list_cap(n->aux) * sizeof(void *) > POOL_MAX_SIZE)
+				free(((struct customer *)n)->at.many);
+	pool_free(&c->contacts.pool);
+	pool_free(&c->customers.pool);
+	pool_free(&c->callbacks.pool);
 	free(c->contacts.b);
 	free(c->customers.b);
 	for (int i = 0; i < c->n_channels; i++)
@@ -219,7 +308,9 @@ void contacts_free(struct contacts *c)
 	strmap_free(&c->reason_names);
 	free(c->queues);
 	free(c->pairs);
-	free(c->recs);
+	for (size_t j = 0; j < c->cap_blk; j++)
+		free(c->rec_blk[j]);
+	free(c->rec_blk);
 	free(c);
 }
 
@@ -301,35 +392,64 @@ static void tally_add(struct contacts *c, int ch, int q, int field, int64_t v, b
 	}
 }
 
+#define REC_BLOCK 4096
+
+/* The window's i-th record, oldest first. */
+static struct ct_rec *rec_at(const struct contacts *c, size_t i)
+{
+	size_t at = c->rec_head + i;
+	return &c->rec_blk[(at / REC_BLOCK) % c->cap_blk][at % REC_BLOCK];
+}
+
+/* A block for the record after the last one. */
+static void rec_block_add(struct contacts *c)
+{
+	size_t first = c->rec_head / REC_BLOCK, next = (c->rec_head + c->n_recs) / REC_BLOCK;
+	if (next - first + 1 > c->cap_blk) {          /* room for one block pointer more */
+		size_t cap = c->cap_blk ? c->cap_blk * 2 : 8;
+		struct ct_rec **b = xcalloc(cap, sizeof *b);
+		for (size_t j = first; c->n_recs && j < next; j++)
+			b[j % cap] = c->rec_blk[j % c->cap_blk];
+		free(c->rec_blk);
+		c->rec_blk = b;
+		c->cap_blk = cap;
+	}
+	c->rec_blk[next % c->cap_blk] = xmalloc(REC_BLOCK * sizeof(struct ct_rec));
+}
+
+/* Drops the oldest record, and its block when it was that block's last. */
+static void rec_pop(struct contacts *c)
+{
+	c->rec_head++;
+	c->n_recs--;
+	if (c->rec_head % REC_BLOCK == 0 || c->n_recs == 0) {
+		size_t j = (c->rec_head - 1) / REC_BLOCK;
+		free(c->rec_blk[j % c->cap_blk]);
+		c->rec_blk[j % c->cap_blk] = NULL;
+	}
+}
+
 static void rec_push(struct contacts *c, const struct ct_rec *r)
 {
 	/* a unit joins the record of the same time and scope when it can */
 	if (r->field == REC_UNITS && c->n_recs) {
-		struct ct_rec *last = &c->recs[(c->rec_head + c->n_recs - 1) % c->cap_recs];
+		struct ct_rec *last = rec_at(c, c->n_recs - 1);
 		if (last->t == r->t && last->field == REC_UNITS && last->q == r->q &&
 		    last->ch == r->ch && !(last->v & r->v)) {
 			last->v |= r->v;
 			return;
 		}
 	}
-	if (c->n_recs == c->cap_recs) {
-		size_t cap = c->cap_recs ? c->cap_recs + c->cap_recs / 2 : 256;   /* less idle room */
-		struct ct_rec *nr = xmalloc(cap * sizeof *nr);
-		for (size_t i = 0; i < c->n_recs; i++)
-			nr[i] = c->recs[(c->rec_head + i) % c->cap_recs];
-		free(c->recs);
-		c->recs = nr;
-		c->cap_recs = cap;
-		c->rec_head = 0;
-	}
+	if (c->n_recs == 0 || (c->rec_head + c->n_recs) % REC_BLOCK == 0)
+		rec_block_add(c);
 	/* lines of several sources may come a little out of time order: keep the
 	 * ring sorted by time, so each record leaves the window when its time does */
 	size_t i = c->n_recs++;
-	while (i > 0 && c->recs[(c->rec_head + i - 1) % c->cap_recs].t > r->t) {
-		c->recs[(c->rec_head + i) % c->cap_recs] = c->recs[(c->rec_head + i - 1) % c->cap_recs];
+	while (i > 0 && rec_at(c, i - 1)->t > r->t) {
+		*rec_at(c, i) = *rec_at(c, i - 1);
 		i--;
 	}
-	c->recs[(c->rec_head + i) % c->cap_recs] = *r;
+	*rec_at(c, i) = *r;
 }
 
 static bool in_today(const struct contacts *c, int64_t t)
@@ -397,8 +517,8 @@ static void count_reason(struct contacts *c, int64_t t, int ch, int q, const cha
 static void roll_window(struct contacts *c)
 {
 	int64_t edge = c->now_ms - (int64_t)c->conf.window_s * 1000;
-	while (c->n_recs && c->recs[c->rec_head].t <= edge) {
-		const struct ct_rec *r = &c->recs[c->rec_head];
+	while (c->n_recs && rec_at(c, 0)->t <= edge) {
+		const struct ct_rec *r = rec_at(c, 0);
 		if (r->field == REC_UNITS) {
 			for (int f = 0; f < CT_COUNT; f++)
 				if (r->v & (1 << f))
@@ -408,8 +528,7 @@ static void roll_window(struct contacts *c)
 			c->pairs[r->q].unans_window -= r->field == REC_PAIR_UNANS ? r->v : 0;
 		} else
 			tally_add(c, r->ch, r->q, r->field, -r->v, false, true);
-		c->rec_head = (c->rec_head + 1) % c->cap_recs;
-		c->n_recs--;
+		rec_pop(c);
 	}
 }
 
@@ -438,34 +557,34 @@ static int64_t keep_ms(const struct contacts *c)
 	return k * 1000;
 }
 
-/* Room for n contacts on the heap: a power of two, at least 4. */
-static size_t list_cap(size_t n)
+
+/* The list room from n contacts to cap (their pointers) in c's customers' pool. */
+static struct contact **list_move(struct contacts *c, struct contact **from, size_t n,
+                                  size_t was_cap, size_t cap)
 {
-	size_t cap = 4;
-	while (cap < n)
-		cap *= 2;
-	return cap;
+	struct contact **to = pool_get(&c->customers.pool, cap * sizeof *to);
+	memcpy(to, from, n * sizeof *to);
+	if (was_cap)
+		pool_put(&c->customers.pool, from, was_cap * sizeof *from);
+	return to;
 }
 
 /* Makes room in u's list for one contact more; returns the list, where the
  * caller puts it before counting it in node.aux. */
-static struct contact **customer_grow(struct customer *u)
+static struct contact **customer_grow(struct contacts *c, struct customer *u)
 {
 	size_t n = u->node.aux;
 	if (n == 0)
 		return &u->at.one;
-	if (n == 1) {
-		struct contact **many = xmalloc(list_cap(2) * sizeof *many);
-		many[0] = u->at.one;
-		u->at.many = many;
-	} else if (list_cap(n + 1) > list_cap(n)) {
-		u->at.many = xrealloc(u->at.many, list_cap(n + 1) * sizeof *u->at.many);
-	}
+	if (n == 1)
+		u->at.many = list_move(c, &u->at.one, 1, 0, list_cap(2));
+	else if (list_cap(n + 1) > list_cap(n))
+		u->at.many = list_move(c, u->at.many, n, list_cap(n), list_cap(n + 1));
 	return u->at.many;
 }
 
 /* u's list held was contacts and now holds node.aux: gives back the room. */
-static void customer_shrink(struct customer *u, size_t was)
+static void customer_shrink(struct contacts *c, struct customer *u, size_t was)
 {
 	size_t n = u->node.aux;
 	if (was < 2)
@@ -473,9 +592,9 @@ static void customer_shrink(struct customer *u, size_t was)
 	if (n <= 1) {
 		struct contact **many = u->at.many;
 		u->at.one = n ? many[0] : NULL;
-		free(many);
+		pool_put(&c->customers.pool, many, list_cap(was) * sizeof *many);
 	} else if (list_cap(n) < list_cap(was)) {
-		u->at.many = xrealloc(u->at.many, list_cap(n) * sizeof *u->at.many);
+		u->at.many = list_move(c, u->at.many, n, list_cap(was), list_cap(n));
 	}
 }
 
@@ -629,11 +748,11 @@ static void sweep_customers(struct contacts *c, size_t bucket, int64_t old, bool
 		if (kept == was && was)
 			continue;
 		u->node.aux = (uint32_t)kept;
-		customer_shrink(u, was);
+		customer_shrink(c, u, was);
 		if (u->node.aux == 0) {
 			jl_remove(c->jl, u);
 			ht_remove(&c->customers, n);
-			customer_free(u);
+			customer_free(c, u);
 		} else {
 			jl_update(c, u);
 		}
@@ -654,7 +773,7 @@ static void sweep_contacts(struct contacts *c, size_t bucket, int64_t old, int64
 			continue;
 		}
 		ht_remove(&c->contacts, n);
-		free(k);
+		node_free(&c->contacts, n);
 	}
 }
 
@@ -814,7 +933,7 @@ static struct contact *contact_add(struct contacts *c, const char *id, int ch, i
 		evict_step(c);
 	else if (c->contacts.count >= c->conf.max_stored && c->contacts.count >= c->evict_at)
 		evict_start(c);
-	struct contact *k = node_new(&c->contacts, sizeof *k, id, ht_hash(id));
+	struct contact *k = node_new(&c->contacts, id, ht_hash(id));
 	k->ch = (int8_t)ch;
 	k->q = (int16_t)q;
 	k->created_ms = t;
@@ -882,7 +1001,7 @@ static void customer_unlink(struct contacts *c, struct contact *k)
 		struct contact **list = customer_list(u);
 		memmove(list + i, list + i + 1, (was - i - 1) * sizeof *list);
 		u->node.aux--;
-		customer_shrink(u, was);
+		customer_shrink(c, u, was);
 		if (i < u->node.aux)
 			judge(c, u, i);     /* its follower has another previous contact */
 		jl_update(c, u);
@@ -896,7 +1015,7 @@ static void customer_created(struct contacts *c, struct contact *k, const char *
 	uint32_t h = ht_hash(key);
 	struct customer *u = (struct customer *)ht_find(&c->customers, key, h);
 	if (!u) {
-		u = node_new(&c->customers, sizeof *u, key, h);
+		u = node_new(&c->customers, key, h);
 		ht_insert(&c->customers, &u->node);
 	}
 	count(c, t, k->ch, k->q, CT_CREATED_WITH_CUSTOMER, 1);
@@ -904,7 +1023,7 @@ static void customer_created(struct contacts *c, struct contact *k, const char *
 	size_t at = u->node.aux;
 	while (at > 0 && customer_list(u)[at - 1]->created_ms >= t)
 		at--;
-	struct contact **list = customer_grow(u);
+	struct contact **list = customer_grow(c, u);
 	memmove(list + at + 1, list + at, (u->node.aux - at) * sizeof *list);
 	list[at] = k;
 	u->node.aux++;
@@ -956,7 +1075,7 @@ static void callback_try(struct contacts *c, const struct customer *u, int q, in
 	if (!cb) {
 		if (c->callbacks.count >= CONTACTS_MAX_CALLBACKS)
 			return;
-		cb = node_new(&c->callbacks, sizeof *cb, u->key, h);
+		cb = node_new(&c->callbacks, u->key, h);
 		cb->first_ms = t;
 		ht_insert(&c->callbacks, &cb->node);
 	}
@@ -980,7 +1099,7 @@ static void callback_answered(struct contacts *c, const struct customer *u, int6
 	    t < cb->first_ms)
 		return;
 	ht_remove(&c->callbacks, &cb->node);
-	free(cb);
+	node_free(&c->callbacks, &cb->node);
 }
 
 static int callback_cmp(const void *a, const void *b)

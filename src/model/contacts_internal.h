@@ -19,10 +19,27 @@ struct hnode {
 	uint32_t aux;
 };
 
+/* Where a table's nodes (and customers' lists) live: records carved from
+ * big chunks, a free list per size (multiples of 8 bytes up to
+ * POOL_MAX_SIZE), so a node costs its own bytes and no allocator's, and
+ * freeing the store is freeing the chunks. */
+#define POOL_MAX_SIZE 320
+struct ct_pool {
+	void *free[POOL_MAX_SIZE / 8 + 1];   /* freed records by size, linked through their start */
+	char *bump;                 /* the current chunk's unused end */
+	size_t left;
+	char **chunks;
+	size_t n_chunks, cap_chunks;
+	size_t used;                /* bytes of records in use (the store's cost) */
+	size_t n_big;               /* records larger than POOL_MAX_SIZE, on the heap */
+};
+
 struct htable {
 	struct hnode **b;
 	size_t nb, count;
 	size_t key_off;             /* where a node's key is */
+	size_t node_size;           /* a node's size before its key's room */
+	struct ct_pool pool;
 };
 
 /* ST_UNKNOWN: a contact whose created was never seen, before anything closed or
@@ -148,8 +165,11 @@ struct contacts {
 	struct strmap reason_names;
 	struct ct_pair *pairs;
 	int n_pairs, cap_pairs;
-	struct ct_rec *recs;        /* a ring, oldest at rec_head */
-	size_t rec_head, n_recs, cap_recs;
+	/* the window's records in time order, oldest at rec_head (counted since
+	 * the start), in blocks of REC_BLOCK: the ring grows and shrinks a block
+	 * at a time, never copied whole */
+	struct ct_rec **rec_blk;    /* block j at rec_blk[j % cap_blk] */
+	size_t rec_head, n_recs, cap_blk;
 	struct htable contacts, customers, callbacks;
 	size_t evict_at;            /* the store's count at which to evict again */
 	struct ct_evict {           /* an eviction under way (evict_step) */
