@@ -175,6 +175,7 @@ void contacts_conf_from(struct contacts_conf *cc, const struct config *cfg)
 	cc->pivot_window_s = cfg ? cfg->defaults.pivot_window_s : 86400;
 	cc->stale_contact_s = cfg ? cfg->defaults.stale_contact_s : 30 * 86400;
 	cc->max_stored = CONTACTS_MAX_STORED;
+	cc->max_calls = CONTACTS_MAX_CALLS;
 	cc->sweep_every_ms = 0;
 	cc->cfg = cfg;
 }
@@ -398,7 +399,7 @@ static void tally_add(struct contacts *c, int ch, int q, int field, int64_t v, b
 static struct ct_rec *rec_at(const struct contacts *c, size_t i)
 {
 	size_t at = c->rec_head + i;
-	return &c->rec_blk[(at / REC_BLOCK) % c->cap_blk][at % REC_BLOCK];
+	return &c->rec_blk[(at / REC_BLOCK) & (c->cap_blk - 1)][at % REC_BLOCK];   /* cap_blk: a power of two */
 }
 
 /* A block for the record after the last one. */
@@ -646,7 +647,11 @@ static void jl_remove(struct ct_journeys *jl, struct customer *u)
 static void jl_insert(struct ct_journeys *jl, struct customer *u)
 {
 	struct customer *after = NULL;      /* u goes after this one (NULL: at the head) */
-	if (jl->head && !jl_before(u, jl->head)) {
+	int64_t last = customer_last_ms(u);
+	if (jl->head && last >= customer_last_ms(jl->head) / 2 + customer_last_ms(jl->tail) / 2) {
+		for (struct customer *x = jl->head; x && jl_before(x, u); x = x->jnext)
+			after = x;
+	} else if (jl->head) {
 		after = jl->tail;
 		while (after && jl_before(u, after))
 			after = after->jprev;
@@ -727,10 +732,20 @@ static bool contact_live(const struct contact *k)
 	                : k->state == ST_OPEN || k->state == ST_UNKNOWN;
 }
 
+/* What a sweep forgets: by time alone, or an eviction's (the store full: all
+ * kinds; the calls' bound reached: calls only), which never takes a call in
+ * progress or the backlog. */
+enum sweep_mode { SWEEP_TIME, EVICT_ALL, EVICT_CALLS };
+
+/* Whether mode keeps k whatever its times. */
+static bool pinned(const struct contact *k, enum sweep_mode mode)
+{
+	return mode != SWEEP_TIME && (contact_live(k) || (mode == EVICT_CALLS && !k->voice));
+}
+
 /* Forgets customers' contacts created before old, closed contacts with them
- * (those with no event since), and open ones idle since stale. forced (the
- * cap): calls in progress stay too. */
-static void sweep_customers(struct contacts *c, size_t bucket, int64_t old, bool forced)
+ * (those with no event since), and open ones idle since stale. */
+static void sweep_customers(struct contacts *c, size_t bucket, int64_t old, enum sweep_mode mode)
 {
 	for (struct hnode *n = c->customers.b[bucket], *next; n; n = next) {
 		struct customer *u = (struct customer *)n;
@@ -740,7 +755,7 @@ static void sweep_customers(struct contacts *c, size_t bucket, int64_t old, bool
 		/* [created - window, created): one exactly window old still counts */
 		for (size_t j = 0; j < was; j++) {
 			struct contact *k = list[j];
-			if (k->created_ms >= old || (forced && contact_live(k)))
+			if (k->created_ms >= old || pinned(k, mode))
 				list[kept++] = k;
 			else
 				k->cust = NULL;
@@ -760,29 +775,30 @@ static void sweep_customers(struct contacts *c, size_t bucket, int64_t old, bool
 }
 
 static void sweep_contacts(struct contacts *c, size_t bucket, int64_t old, int64_t stale,
-                           bool forced)
+                           enum sweep_mode mode)
 {
 	for (struct hnode *n = c->contacts.b[bucket], *next; n; n = next) {
 		struct contact *k = (struct contact *)n;
 		bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
 		next = n->next;
 		if (k->cust || k->created_ms >= old || contact_last_ms(k) >= (open ? stale : old) ||
-		    (forced && contact_live(k))) {
+		    pinned(k, mode)) {
 			if (k->created_ms < c->min_created_ms)
 				c->min_created_ms = k->created_ms;
 			continue;
 		}
+		c->n_calls -= k->voice;
 		ht_remove(&c->contacts, n);
 		node_free(&c->contacts, n);
 	}
 }
 
-static void sweep_before(struct contacts *c, int64_t old, int64_t stale, bool forced)
+static void sweep_before(struct contacts *c, int64_t old, int64_t stale)
 {
 	for (size_t i = 0; i < c->customers.nb; i++)
-		sweep_customers(c, i, old, forced);
+		sweep_customers(c, i, old, SWEEP_TIME);
 	for (size_t i = 0; i < c->contacts.nb; i++)
-		sweep_contacts(c, i, old, stale, forced);
+		sweep_contacts(c, i, old, stale, SWEEP_TIME);
 }
 
 /* Forgets what no window needs any more: customers' contacts older than the
@@ -794,7 +810,7 @@ static void sweep(struct contacts *c)
 	if (c->min_created_ms >= old)    /* everything forgotten is created before old */
 		return;
 	c->min_created_ms = INT64_MAX;   /* sweep_contacts lowers it to what stays */
-	sweep_before(c, old, c->now_ms - c->conf.stale_contact_s * 1000, false);
+	sweep_before(c, old, c->now_ms - c->conf.stale_contact_s * 1000);
 }
 
 /* The k-th smallest of a[0..n) (k < n), reordering a: quickselect, linear on
@@ -828,6 +844,16 @@ static int64_t select_kth(int64_t *a, size_t n, size_t k)
 	return a[k];
 }
 
+/* What stays after an eviction (backlog, calls in progress) may fill the
+ * store again at once: look again an eighth of the bound later, not per line. */
+static void evict_again_later(struct contacts *c, enum sweep_mode mode)
+{
+	if (mode == EVICT_CALLS)
+		c->evict_calls_at = c->n_calls + c->conf.max_calls / 8;
+	else
+		c->evict_at = c->contacts.count + c->conf.max_stored / 8;
+}
+
 #define EVICT_SAMPLE 4096   /* closed contacts whose last events set an eviction's edge */
 #define EVICT_STEP 32       /* buckets an eviction walks per contact stored */
 
@@ -838,19 +864,20 @@ static int64_t select_kth(int64_t *a, size_t n, size_t k)
  * Figures stay exact while the windows hold fewer contacts than the cap;
  * past it, repeats, pivots and journeys that reach further back are lost,
  * and the memory stays bounded (a big centre's calls of a whole day). */
-static void evict_start(struct contacts *c)
+static void evict_start(struct contacts *c, enum sweep_mode mode)
 {
 	int64_t sample[EVICT_SAMPLE];
 	size_t n = 0, nb = c->contacts.nb, at = nb ? (size_t)(c->gen * 2654435761u) % nb : 0;
 	for (size_t i = 0; i < nb && n < EVICT_SAMPLE; i++, at = (at + 1) % nb)
 		for (const struct hnode *h = c->contacts.b[at]; h && n < EVICT_SAMPLE; h = h->next)
-			if (!contact_live((const struct contact *)h))
+			if (!pinned((const struct contact *)h, mode))
 				sample[n++] = contact_last_ms((const struct contact *)h);
 	if (!n) {     /* all live (a million callers waiting): look again later, not per line */
-		c->evict_at = c->contacts.count + c->conf.max_stored / 8;
+		evict_again_later(c, mode);
 		return;
 	}
 	c->evict.old = select_kth(sample, n, n / 4) + 1;
+	c->evict.mode = mode;
 	c->evict.on = true;
 	c->evict.phase = 0;
 	c->evict.cursor = 0;
@@ -870,9 +897,9 @@ static void evict_step(struct contacts *c)
 		}
 		if (e->cursor < t->nb) {
 			if (e->phase)
-				sweep_contacts(c, e->cursor, e->old, INT64_MIN, true);
+				sweep_contacts(c, e->cursor, e->old, INT64_MIN, e->mode);
 			else
-				sweep_customers(c, e->cursor, e->old, true);
+				sweep_customers(c, e->cursor, e->old, e->mode);
 			e->cursor++;
 		} else if (!e->phase) {
 			e->phase = 1;
@@ -880,8 +907,7 @@ static void evict_step(struct contacts *c)
 			e->nb = c->contacts.nb;
 		} else {
 			e->on = false;
-			/* what stays (backlog, calls in progress) may fill it: not every time */
-			c->evict_at = c->contacts.count + c->conf.max_stored / 8;
+			evict_again_later(c, e->mode);
 		}
 	}
 }
@@ -927,12 +953,15 @@ static struct contact *contact_find(const struct contacts *c, const char *id)
 	return (struct contact *)ht_find(&c->contacts, id, ht_hash(id));
 }
 
-static struct contact *contact_add(struct contacts *c, const char *id, int ch, int q, int64_t t)
+static struct contact *contact_add(struct contacts *c, const char *id, int ch, int q, int64_t t,
+                                   bool voice)
 {
 	if (c->evict.on)
 		evict_step(c);
 	else if (c->contacts.count >= c->conf.max_stored && c->contacts.count >= c->evict_at)
-		evict_start(c);
+		evict_start(c, EVICT_ALL);
+	else if (voice && c->n_calls >= c->conf.max_calls && c->n_calls >= c->evict_calls_at)
+		evict_start(c, EVICT_CALLS);
 	struct contact *k = node_new(&c->contacts, id, ht_hash(id));
 	k->ch = (int8_t)ch;
 	k->q = (int16_t)q;
@@ -942,6 +971,8 @@ static struct contact *contact_add(struct contacts *c, const char *id, int ch, i
 	contact_touch(k, t);
 	k->state = ST_UNKNOWN;
 	k->pair = -1;
+	k->voice = voice;
+	c->n_calls += voice;
 	ht_insert(&c->contacts, &k->node);
 	return k;
 }
@@ -1263,7 +1294,7 @@ enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_ev
 		if (!place(c, ev, &ch, &q))
 			return CONTACTS_CAP;
 		if (!k)
-			k = contact_add(c, ev->id, ch, q, ev->ts_ms);
+			k = contact_add(c, ev->id, ch, q, ev->ts_ms, false);
 		k->ch = (int8_t)ch;
 		k->q = (int16_t)q;
 		k->voice = false;
@@ -1282,7 +1313,7 @@ enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_ev
 		if (!k) {
 			if (!place(c, ev, &ch, &q))
 				return ev->channel ? CONTACTS_CAP : CONTACTS_UNPLACED;
-			k = contact_add(c, ev->id, ch, q, ev->ts_ms);
+			k = contact_add(c, ev->id, ch, q, ev->ts_ms, false);
 		}
 		if (!apply_to(c, k, ev))
 			return CONTACTS_DUPLICATE;
@@ -1327,8 +1358,7 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 			int ch = channel_index(c, "voice"), q = ch < 0 ? -1 : queue_index(c, queue, ch);
 			if (q < 0)
 				return;
-			k = contact_add(c, callid, ch, q, t);
-			k->voice = true;
+			k = contact_add(c, callid, ch, q, t, true);
 			char cid[CONTACT_TEXT_MAX + 1] = "";
 			if (caller_is_customer(ev->callerid))
 				textsafe_copy(cid, sizeof cid, ev->callerid, -1, TEXTSAFE_UTF8);

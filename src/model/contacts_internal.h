@@ -172,8 +172,11 @@ struct contacts {
 	size_t rec_head, n_recs, cap_blk;
 	struct htable contacts, customers, callbacks;
 	size_t evict_at;            /* the store's count at which to evict again */
+	size_t n_calls;             /* calls (voice contacts) stored */
+	size_t evict_calls_at;      /* the calls' count at which to evict calls again */
 	struct ct_evict {           /* an eviction under way (evict_step) */
 		bool on;
+		int mode;               /* enum sweep_mode: all kinds, or calls only */
 		int phase;              /* 0: customers' lists, 1: contacts */
 		size_t cursor, nb;      /* the next bucket, of a table of nb */
 		int64_t old;            /* forget what is older */
