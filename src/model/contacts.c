@@ -18,13 +18,16 @@
 #define SWEEP_MIN_MS 60000
 #define SWEEP_MAX_MS 3600000
 
-/* ---- hash tables (chained, keyed by a string) ---------------------------- */
+/* ---- hash tables (open addressing, keyed by a string) ------------------------ */
 
 static uint32_t ht_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 16777619u;
+	h ^= h >> 16;           /* mixed, for linear probing's low bits */
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
 	return h;
 }
 
@@ -34,39 +37,48 @@ static const char *ht_key(const struct htable *t, const struct hnode *n)
 	return (const char *)n + t->key_off;
 }
 
+/* A slot's hash: a lookup compares it before reading any node. */
+static uint32_t slot_hash(uint64_t s)
+{
+	return (uint32_t)(s >> 32);
+}
+
 static struct hnode *ht_find(const struct htable *t, const char *key, uint32_t h)
 {
-	if (!t->nb)
+	if (!t->cap)
 		return NULL;
-	for (struct hnode *n = t->b[h & (t->nb - 1)]; n; n = n->next)
-		if (n->hash == h && strcmp(ht_key(t, n), key) == 0)
-			return n;
+	for (size_t i = h & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1))
+		if (slot_hash(t->slot[i]) == h) {
+			struct hnode *n = ht_at(t, i);
+			if (strcmp(ht_key(t, n), key) == 0)
+				return n;
+		}
 	return NULL;
 }
 
 /* ---- pools ------------------------------------------------------------------- */
 
-#define POOL_CHUNK (256 * 1024)
 
 static size_t pool_round(size_t size)
 {
 	return (size + 7) & ~(size_t)7;
 }
 
-/* size bytes (not zeroed) from p. */
-static void *pool_get(struct ct_pool *p, size_t size)
+/* size bytes (not zeroed) from p; *handle (when asked): how the tables name it. */
+static void *pool_get(struct ct_pool *p, size_t size, uint32_t *handle)
 {
 	size = pool_round(size);
-	if (size > POOL_MAX_SIZE) {
+	p->used += size;
+	if (size > POOL_MAX_SIZE) {      /* long lists only, never a node */
 		p->n_big++;
-		p->used += size;
 		return xmalloc(size);
 	}
-	p->used += size;
 	void **head = &p->free[size / 8];
 	if (*head) {
-		void *r = *head;
+		char *r = *head;
 		memcpy(head, r, sizeof *head);
+		if (handle)
+			memcpy(handle, r + sizeof *head, sizeof *handle);
 		return r;
 	}
 	if (p->left < size) {
@@ -74,17 +86,22 @@ static void *pool_get(struct ct_pool *p, size_t size)
 			p->cap_chunks = p->cap_chunks ? p->cap_chunks * 2 : 16;
 			p->chunks = xrealloc(p->chunks, p->cap_chunks * sizeof *p->chunks);
 		}
+		if (p->n_chunks + 1 >= (size_t)1 << (32 - POOL_OFF_BITS))
+			fatal("contacts: the store's pool is full");
 		p->bump = p->chunks[p->n_chunks++] = xmalloc(POOL_CHUNK);
 		p->left = POOL_CHUNK;      /* the old chunk's tail (< 320 bytes) stays unused */
 	}
-	void *r = p->bump;
+	char *r = p->bump;
+	if (handle)
+		*handle = (uint32_t)p->n_chunks << POOL_OFF_BITS |
+		          (uint32_t)((size_t)(r - p->chunks[p->n_chunks - 1]) >> 3);
 	p->bump += size;
 	p->left -= size;
 	return r;
 }
 
-/* Gives back r, of size bytes, to p. */
-static void pool_put(struct ct_pool *p, void *r, size_t size)
+/* Gives back r, of size bytes (named handle; 0 for a list), to p. */
+static void pool_put(struct ct_pool *p, void *r, size_t size, uint32_t handle)
 {
 	size = pool_round(size);
 	p->used -= size;
@@ -94,6 +111,7 @@ static void pool_put(struct ct_pool *p, void *r, size_t size)
 		return;
 	}
 	memcpy(r, &p->free[size / 8], sizeof(void *));
+	memcpy((char *)r + sizeof(void *), &handle, sizeof handle);
 	p->free[size / 8] = r;
 }
 
@@ -117,10 +135,12 @@ static void *node_new(struct htable *t, const char *key, uint32_t h)
 {
 	size_t len = strlen(key) + 1;
 	size_t size = t->key_off + len > t->node_size ? t->key_off + len : t->node_size;
-	struct hnode *n = pool_get(&t->pool, size);
+	uint32_t handle;
+	struct hnode *n = pool_get(&t->pool, size, &handle);
 	memset(n, 0, size);
 	memcpy((char *)n + t->key_off, key, len);
 	n->hash = h;
+	n->handle = handle;
 	return n;
 }
 
@@ -131,36 +151,57 @@ _Static_assert(offsetof(struct contact, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_
 
 static void node_free(struct htable *t, struct hnode *n)
 {
-	pool_put(&t->pool, n, node_size(t, n));
+	pool_put(&t->pool, n, node_size(t, n), n->handle);
+}
+
+static void ht_put(uint64_t *slot, size_t cap, uint64_t s)
+{
+	size_t i = slot_hash(s) & (cap - 1);
+	while (slot[i])
+		i = (i + 1) & (cap - 1);
+	slot[i] = s;
 }
 
 static void ht_insert(struct htable *t, struct hnode *n)
 {
-	/* two nodes a bucket on average: chains stay short, buckets cost 4 bytes a node */
-	if (t->count + 1 > 2 * t->nb) {
-		size_t nb = t->nb ? t->nb * 2 : 64;
-		struct hnode **b = xcalloc(nb, sizeof *b);
-		for (size_t i = 0; i < t->nb; i++)
-			for (struct hnode *x = t->b[i], *next; x; x = next) {
-				next = x->next;
-				x->next = b[x->hash & (nb - 1)];
-				b[x->hash & (nb - 1)] = x;
-			}
-		free(t->b);
-		t->b = b;
-		t->nb = nb;
+	/* at most 4/5 full: short probes (hashes compared in the slots); 8
+	 * bytes a slot, 10 to 20 a node */
+	if ((t->count + 1) * 5 > t->cap * 4) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		uint64_t *slot = xcalloc(cap, sizeof *slot);
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slot[i])
+				ht_put(slot, cap, t->slot[i]);
+		free(t->slot);
+		t->slot = slot;
+		t->cap = cap;
 	}
-	n->next = t->b[n->hash & (t->nb - 1)];
-	t->b[n->hash & (t->nb - 1)] = n;
+	ht_put(t->slot, t->cap, (uint64_t)n->hash << 32 | n->handle);
 	t->count++;
+}
+
+/* Empties slot i, moving back the ones after it that belong before it
+ * (linear probing without tombstones): a walk of the slots that removes
+ * looks at slot i again. */
+static void ht_remove_at(struct htable *t, size_t i)
+{
+	size_t mask = t->cap - 1;
+	for (size_t j = (i + 1) & mask; t->slot[j]; j = (j + 1) & mask) {
+		size_t home = slot_hash(t->slot[j]) & mask;
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;           /* its home is between: it stays */
+		t->slot[i] = t->slot[j];
+		i = j;
+	}
+	t->slot[i] = 0;
+	t->count--;
 }
 
 static void ht_remove(struct htable *t, struct hnode *n)
 {
-	for (struct hnode **p = &t->b[n->hash & (t->nb - 1)]; *p; p = &(*p)->next)
-		if (*p == n) {
-			*p = n->next;
-			t->count--;
+	for (size_t i = n->hash & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1))
+		if ((uint32_t)t->slot[i] == n->handle) {
+			ht_remove_at(t, i);
 			return;
 		}
 }
@@ -267,20 +308,18 @@ static size_t list_cap(size_t n)
 static void customer_free(struct contacts *c, struct customer *u)
 {
 	if (u->node.aux >= 2)
-		pool_put(&c->customers.pool, u->at.many, list_cap(u->node.aux) * sizeof *u->at.many);
+		pool_put(&c->lists, u->at.many, list_cap(u->node.aux) * sizeof *u->at.many, 0);
 	node_free(&c->customers, &u->node);
 }
 
 static void callbacks_clear(struct contacts *c)
 {
-	if (!c->callbacks.nb)
+	if (!c->callbacks.count)
 		return;
-	for (size_t i = 0; i < c->callbacks.nb; i++)
-		for (struct hnode *n = c->callbacks.b[i], *next; n; n = next) {
-			next = n->next;
-			node_free(&c->callbacks, n);
-		}
-	memset(c->callbacks.b, 0, c->callbacks.nb * sizeof *c->callbacks.b);
+	for (size_t i = 0; i < c->callbacks.cap; i++)
+		if (c->callbacks.slot[i])
+			node_free(&c->callbacks, ht_at(&c->callbacks, i));
+	memset(c->callbacks.slot, 0, c->callbacks.cap * sizeof *c->callbacks.slot);
 	c->callbacks.count = 0;
 }
 
@@ -288,21 +327,23 @@ void contacts_free(struct contacts *c)
 {
 	if (!c)
 		return;
-	free(c->callbacks.b);
+	free(c->callbacks.slot);
 	free(c->live->channels);
 	free(c->live->queues);
 	free(c->live);
 	free(c->jl);
 	/* nodes and lists are in the pools: only the few larger lists need a walk */
-	for (size_t i = 0; c->customers.pool.n_big && i < c->customers.nb; i++)
-		for (struct hnode *n = c->customers.b[i]; n; n = n->next)
-			if (n->aux >= 2 && list_cap(n->aux) * sizeof(void *) > POOL_MAX_SIZE)
-				free(((struct customer *)n)->at.many);
+	for (size_t i = 0; c->lists.n_big && i < c->customers.cap; i++) {
+		struct hnode *n = ht_at(&c->customers, i);
+		if (n && n->aux >= 2 && list_cap(n->aux) * sizeof(void *) > POOL_MAX_SIZE)
+			free(((struct customer *)n)->at.many);
+	}
 	pool_free(&c->contacts.pool);
 	pool_free(&c->customers.pool);
 	pool_free(&c->callbacks.pool);
-	free(c->contacts.b);
-	free(c->customers.b);
+	pool_free(&c->lists);
+	free(c->contacts.slot);
+	free(c->customers.slot);
 	for (int i = 0; i < c->n_channels; i++)
 		free(c->channels[i].name);
 	strmap_free(&c->queue_names);
@@ -563,10 +604,10 @@ static int64_t keep_ms(const struct contacts *c)
 static struct contact **list_move(struct contacts *c, struct contact **from, size_t n,
                                   size_t was_cap, size_t cap)
 {
-	struct contact **to = pool_get(&c->customers.pool, cap * sizeof *to);
+	struct contact **to = pool_get(&c->lists, cap * sizeof *to, NULL);
 	memcpy(to, from, n * sizeof *to);
 	if (was_cap)
-		pool_put(&c->customers.pool, from, was_cap * sizeof *from);
+		pool_put(&c->lists, from, was_cap * sizeof *from, 0);
 	return to;
 }
 
@@ -593,7 +634,7 @@ static void customer_shrink(struct contacts *c, struct customer *u, size_t was)
 	if (n <= 1) {
 		struct contact **many = u->at.many;
 		u->at.one = n ? many[0] : NULL;
-		pool_put(&c->customers.pool, many, list_cap(was) * sizeof *many);
+		pool_put(&c->lists, many, list_cap(was) * sizeof *many, 0);
 	} else if (list_cap(n) < list_cap(was)) {
 		u->at.many = list_move(c, u->at.many, n, list_cap(was), list_cap(n));
 	}
@@ -681,9 +722,9 @@ static void jl_rebuild(struct contacts *c)
 {
 	while (c->jl->head)
 		jl_remove(c->jl, c->jl->head);
-	for (size_t b = 0; b < c->customers.nb; b++)
-		for (struct hnode *n = c->customers.b[b]; n; n = n->next)
-			jl_update(c, (struct customer *)n);
+	for (size_t i = 0; i < c->customers.cap; i++)
+		if (c->customers.slot[i])
+			jl_update(c, (struct customer *)ht_at(&c->customers, i));
 }
 
 size_t contacts_journeys(const struct contacts *c, struct ct_journey *out, size_t max)
@@ -743,62 +784,66 @@ static bool pinned(const struct contact *k, enum sweep_mode mode)
 	return mode != SWEEP_TIME && (contact_live(k) || (mode == EVICT_CALLS && !k->voice));
 }
 
-/* Forgets customers' contacts created before old, closed contacts with them
- * (those with no event since), and open ones idle since stale. */
-static void sweep_customers(struct contacts *c, size_t bucket, int64_t old, enum sweep_mode mode)
+/* Forgets the contacts of the customer in slot i created before old (all
+ * of them: the customer too). True when slot i was emptied (another
+ * customer may have moved in: look at it again). */
+static bool sweep_customer(struct contacts *c, size_t i, int64_t old, enum sweep_mode mode)
 {
-	for (struct hnode *n = c->customers.b[bucket], *next; n; n = next) {
-		struct customer *u = (struct customer *)n;
-		size_t kept = 0, was = u->node.aux;
-		struct contact **list = customer_list(u);
-		next = n->next;
-		/* [created - window, created): one exactly window old still counts */
-		for (size_t j = 0; j < was; j++) {
-			struct contact *k = list[j];
-			if (k->created_ms >= old || pinned(k, mode))
-				list[kept++] = k;
-			else
-				k->cust = NULL;
-		}
-		if (kept == was && was)
-			continue;
-		u->node.aux = (uint32_t)kept;
-		customer_shrink(c, u, was);
-		if (u->node.aux == 0) {
-			jl_remove(c->jl, u);
-			ht_remove(&c->customers, n);
-			customer_free(c, u);
-		} else {
-			jl_update(c, u);
-		}
+	struct customer *u = (struct customer *)ht_at(&c->customers, i);
+	if (!u)
+		return false;
+	size_t kept = 0, was = u->node.aux;
+	struct contact **list = customer_list(u);
+	/* [created - window, created): one exactly window old still counts */
+	for (size_t j = 0; j < was; j++) {
+		struct contact *k = list[j];
+		if (k->created_ms >= old || pinned(k, mode))
+			list[kept++] = k;
+		else
+			k->cust = NULL;
 	}
+	if (kept == was && was)
+		return false;
+	u->node.aux = (uint32_t)kept;
+	customer_shrink(c, u, was);
+	if (u->node.aux) {
+		jl_update(c, u);
+		return false;
+	}
+	jl_remove(c->jl, u);
+	ht_remove_at(&c->customers, i);
+	customer_free(c, u);
+	return true;
 }
 
-static void sweep_contacts(struct contacts *c, size_t bucket, int64_t old, int64_t stale,
-                           enum sweep_mode mode)
+/* Forgets the contact in slot i when closed and out of every customer's
+ * history with no event since old, or open and idle since stale. True
+ * when slot i was emptied. */
+static bool sweep_contact(struct contacts *c, size_t i, int64_t old, int64_t stale,
+                          enum sweep_mode mode)
 {
-	for (struct hnode *n = c->contacts.b[bucket], *next; n; n = next) {
-		struct contact *k = (struct contact *)n;
-		bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
-		next = n->next;
-		if (k->cust || k->created_ms >= old || contact_last_ms(k) >= (open ? stale : old) ||
-		    pinned(k, mode)) {
-			if (k->created_ms < c->min_created_ms)
-				c->min_created_ms = k->created_ms;
-			continue;
-		}
-		c->n_calls -= k->voice;
-		ht_remove(&c->contacts, n);
-		node_free(&c->contacts, n);
+	struct contact *k = (struct contact *)ht_at(&c->contacts, i);
+	if (!k)
+		return false;
+	bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
+	if (k->cust || k->created_ms >= old || contact_last_ms(k) >= (open ? stale : old) ||
+	    pinned(k, mode)) {
+		if (k->created_ms < c->min_created_ms)
+			c->min_created_ms = k->created_ms;
+		return false;
 	}
+	c->n_calls -= k->voice;
+	ht_remove_at(&c->contacts, i);
+	node_free(&c->contacts, &k->node);
+	return true;
 }
 
 static void sweep_before(struct contacts *c, int64_t old, int64_t stale)
 {
-	for (size_t i = 0; i < c->customers.nb; i++)
-		sweep_customers(c, i, old, SWEEP_TIME);
-	for (size_t i = 0; i < c->contacts.nb; i++)
-		sweep_contacts(c, i, old, stale, SWEEP_TIME);
+	for (size_t i = 0; i < c->customers.cap;)
+		i += !sweep_customer(c, i, old, SWEEP_TIME);
+	for (size_t i = 0; i < c->contacts.cap;)
+		i += !sweep_contact(c, i, old, stale, SWEEP_TIME);
 }
 
 /* Forgets what no window needs any more: customers' contacts older than the
@@ -855,7 +900,7 @@ static void evict_again_later(struct contacts *c, enum sweep_mode mode)
 }
 
 #define EVICT_SAMPLE 4096   /* closed contacts whose last events set an eviction's edge */
-#define EVICT_STEP 32       /* buckets an eviction walks per contact stored */
+#define EVICT_STEP 64       /* slots an eviction walks per contact stored */
 
 /* The store is full (max_stored): starts forgetting about the quarter of the
  * closed contacts whose last event is oldest (the edge from a sample), and
@@ -867,11 +912,13 @@ static void evict_again_later(struct contacts *c, enum sweep_mode mode)
 static void evict_start(struct contacts *c, enum sweep_mode mode)
 {
 	int64_t sample[EVICT_SAMPLE];
-	size_t n = 0, nb = c->contacts.nb, at = nb ? (size_t)(c->gen * 2654435761u) % nb : 0;
-	for (size_t i = 0; i < nb && n < EVICT_SAMPLE; i++, at = (at + 1) % nb)
-		for (const struct hnode *h = c->contacts.b[at]; h && n < EVICT_SAMPLE; h = h->next)
-			if (!pinned((const struct contact *)h, mode))
-				sample[n++] = contact_last_ms((const struct contact *)h);
+	size_t n = 0, cap = c->contacts.cap;
+	size_t at = cap ? (size_t)(c->gen * 2654435761u) & (cap - 1) : 0;
+	for (size_t i = 0; i < cap && n < EVICT_SAMPLE; i++, at = (at + 1) & (cap - 1)) {
+		const struct contact *k = (const struct contact *)ht_at(&c->contacts, at);
+		if (k && !pinned(k, mode))
+			sample[n++] = contact_last_ms(k);
+	}
 	if (!n) {     /* all live (a million callers waiting): look again later, not per line */
 		evict_again_later(c, mode);
 		return;
@@ -881,30 +928,28 @@ static void evict_start(struct contacts *c, enum sweep_mode mode)
 	c->evict.on = true;
 	c->evict.phase = 0;
 	c->evict.cursor = 0;
-	c->evict.nb = c->customers.nb;
+	c->evict.nb = c->customers.cap;
 }
 
-/* Walks up to EVICT_STEP buckets of the eviction under way: the customers'
+/* Walks up to EVICT_STEP slots of the eviction under way: the customers'
  * lists first, then the contacts (freed once out of every list). */
 static void evict_step(struct contacts *c)
 {
 	struct ct_evict *e = &c->evict;
 	for (int i = 0; i < EVICT_STEP && e->on; i++) {
 		struct htable *t = e->phase ? &c->contacts : &c->customers;
-		if (t->nb != e->nb) {             /* rehashed meanwhile: that table again */
-			e->nb = t->nb;
+		if (t->cap != e->nb) {            /* rehashed meanwhile: that table again */
+			e->nb = t->cap;
 			e->cursor = 0;
 		}
-		if (e->cursor < t->nb) {
-			if (e->phase)
-				sweep_contacts(c, e->cursor, e->old, INT64_MIN, e->mode);
-			else
-				sweep_customers(c, e->cursor, e->old, e->mode);
-			e->cursor++;
+		if (e->cursor < t->cap) {
+			bool emptied = e->phase ? sweep_contact(c, e->cursor, e->old, INT64_MIN, e->mode)
+			                        : sweep_customer(c, e->cursor, e->old, e->mode);
+			e->cursor += !emptied;
 		} else if (!e->phase) {
 			e->phase = 1;
 			e->cursor = 0;
-			e->nb = c->contacts.nb;
+			e->nb = c->contacts.cap;
 		} else {
 			e->on = false;
 			evict_again_later(c, e->mode);
@@ -1147,8 +1192,7 @@ size_t contacts_callbacks(const struct contacts *c, struct contacts_callback *ou
 	if (!n || !max)
 		return n;
 	struct contacts_callback *all = xmalloc(n * sizeof *all);
-	for (size_t b = 0; b < c->callbacks.nb; b++)
-		for (const struct hnode *h = c->callbacks.b[b]; h; h = h->next) {
+	HT_EACH(&c->callbacks, h) {
 			const struct callback *cb = (const struct callback *)h;
 			all[k++] = (struct contacts_callback){ cb->key, c->queues[cb->q].name,
 				cb->first_ms, cb->last_ms, cb->waited_ms, (int)cb->node.aux };
@@ -1161,8 +1205,7 @@ size_t contacts_callbacks(const struct contacts *c, struct contacts_callback *ou
 
 void contacts_callback_counts(const struct contacts *c, int64_t *cb)
 {
-	for (size_t b = 0; b < c->callbacks.nb; b++)
-		for (const struct hnode *h = c->callbacks.b[b]; h; h = h->next)
+	HT_EACH(&c->callbacks, h)
 			cb[((const struct callback *)h)->q]++;
 }
 
@@ -1428,8 +1471,7 @@ static void live_walk(const struct contacts *c, struct contacts_live *channels,
 	memset(channels, 0, (size_t)c->n_channels * sizeof *channels);
 	memset(queues, 0, (size_t)c->n_queues * sizeof *queues);
 	memset(total, 0, sizeof *total);
-	for (size_t b = 0; b < c->contacts.nb; b++)
-		for (const struct hnode *n = c->contacts.b[b]; n; n = n->next) {
+	HT_EACH(&c->contacts, n) {
 			const struct contact *k = (const struct contact *)n;
 			if (!k->seen || k->voice || k->state != ST_OPEN)
 				continue;
@@ -1502,23 +1544,20 @@ bool contacts_check(const struct contacts *c)
 	    pairs[2] != c->total.today.v[CT_PIVOTS_UNANSWERED] ||
 	    pairs[3] != c->total.window.v[CT_PIVOTS_UNANSWERED])
 		return false;
-	for (size_t b = 0; b < c->contacts.nb; b++)
-		for (const struct hnode *n = c->contacts.b[b]; n; n = n->next) {
+	HT_EACH(&c->contacts, n) {
 			const struct contact *k = (const struct contact *)n;
 			unseen += !k->seen;
 			open += k->seen && !k->voice && k->state == ST_OPEN;
 			if (!text_clean(k->key))
 				return false;
 		}
-	for (size_t b = 0; b < c->customers.nb; b++)
-		for (const struct hnode *n = c->customers.b[b]; n; n = n->next)
+	HT_EACH(&c->customers, n)
 			if (!text_clean(((const struct customer *)n)->key))
 				return false;
 	for (int i = 0; i < c->n_reasons; i++)
 		if (!text_clean(c->reasons[i]))
 			return false;
-	for (size_t b = 0; b < c->callbacks.nb; b++)
-		for (const struct hnode *n = c->callbacks.b[b]; n; n = n->next) {
+	HT_EACH(&c->callbacks, n) {
 			const struct callback *cb = (const struct callback *)n;
 			if (!text_clean(cb->key) || cb->node.aux < 1 || cb->q < 0 || cb->q >= c->n_queues ||
 			    cb->last_ms < cb->first_ms)

@@ -9,21 +9,25 @@
 
 #define CONTACT_TEXT_MAX 256
 
-/* A node of a chained hash table. Each kind of node ends in its key (a
- * flexible array, allocated with it: one allocation per node); the table
+/* A node of a hash table (struct htable). Each kind of node ends in its key
+ * (a flexible array, allocated with it: one record per node); the table
  * knows where (key_off). aux is the owner's: a contact's last event (epoch
- * seconds), a customer's contact count, a callback's tries. */
+ * seconds), a customer's contact count, a callback's tries. handle: how the
+ * table and its pool name the node. */
 struct hnode {
-	struct hnode *next;
 	uint32_t hash;
 	uint32_t aux;
+	uint32_t handle;
 };
 
 /* Where a table's nodes (and customers' lists) live: records carved from
  * big chunks, a free list per size (multiples of 8 bytes up to
  * POOL_MAX_SIZE), so a node costs its own bytes and no allocator's, and
- * freeing the store is freeing the chunks. */
+ * freeing the store is freeing the chunks. A record's handle is its chunk
+ * (counted from 1) and its offset in 8 bytes. */
 #define POOL_MAX_SIZE 320
+#define POOL_CHUNK (256 * 1024)
+#define POOL_OFF_BITS 15                  /* POOL_CHUNK / 8 offsets */
 struct ct_pool {
 	void *free[POOL_MAX_SIZE / 8 + 1];   /* freed records by size, linked through their start */
 	char *bump;                 /* the current chunk's unused end */
@@ -34,13 +38,30 @@ struct ct_pool {
 	size_t n_big;               /* records larger than POOL_MAX_SIZE, on the heap */
 };
 
+/* Open addressing, linear probing: a slot holds a node's hash (high 32
+ * bits) and handle (low), 0 when empty, so a lookup reads one node. */
 struct htable {
-	struct hnode **b;
-	size_t nb, count;
+	uint64_t *slot;
+	size_t cap, count;          /* cap: a power of two */
 	size_t key_off;             /* where a node's key is */
 	size_t node_size;           /* a node's size before its key's room */
 	struct ct_pool pool;
 };
+
+/* For each node n (const) of table t, in slot order. */
+#define HT_EACH(t, n) \
+	for (size_t n##_i = 0; n##_i < (t)->cap; n##_i++) \
+		for (const struct hnode *n = ht_at((t), n##_i); n; n = NULL)
+
+/* The node in slot i of t, NULL when empty. */
+static inline struct hnode *ht_at(const struct htable *t, size_t i)
+{
+	uint32_t h = (uint32_t)t->slot[i];
+	if (!t->slot[i])
+		return NULL;
+	return (struct hnode *)(t->pool.chunks[(h >> POOL_OFF_BITS) - 1] +
+	                        ((size_t)(h & ((1u << POOL_OFF_BITS) - 1)) << 3));
+}
 
 /* ST_UNKNOWN: a contact whose created was never seen, before anything closed or
  * reopened it. Voice: waiting, talking, resolved, abandoned. */
@@ -52,10 +73,10 @@ struct customer;
  * centre keeps every call of the last day. */
 struct contact {
 	struct hnode node;          /* key: the id; aux: the last event's second */
-	struct customer *cust;      /* while in its customer's history */
-	int64_t created_ms;
 	int32_t first_reply_after;  /* the first reply, ms after created (clamped to
 	                               +-24.8 days: exact within any pivot window below) */
+	struct customer *cust;      /* while in its customer's history */
+	int64_t created_ms;
 	int32_t replies;
 	int16_t q, pair;            /* pair: the pivot's, -1 for none */
 	int8_t ch;
@@ -171,6 +192,8 @@ struct contacts {
 	struct ct_rec **rec_blk;    /* block j at rec_blk[j % cap_blk] */
 	size_t rec_head, n_recs, cap_blk;
 	struct htable contacts, customers, callbacks;
+	struct ct_pool lists;       /* customers' lists of two contacts or more (records
+	                               with no handle: never in a node's pool) */
 	size_t evict_at;            /* the store's count at which to evict again */
 	size_t n_calls;             /* calls (voice contacts) stored */
 	size_t evict_calls_at;      /* the calls' count at which to evict calls again */

@@ -36,8 +36,7 @@ static size_t ref_walk(const struct contacts *c, struct ref *out, size_t cap)
 {
 	int64_t edge = c->now_ms - c->conf.pivot_window_s * 1000;
 	size_t n = 0;
-	for (size_t b = 0; b < c->customers.nb; b++)
-		for (const struct hnode *h = c->customers.b[b]; h; h = h->next) {
+	HT_EACH(&c->customers, h) {
 			const struct customer *u = (const struct customer *)h;
 			size_t from = 0, len = u->node.aux;
 			struct contact *const *list = customer_list(u);
@@ -106,7 +105,7 @@ static void run(unsigned seed, size_t max_stored, int steps)
 	static const char *channels[] = {"email", "chat", "sms", "social"};
 	struct contacts_conf cc;
 	unsigned s = seed;
-	char id[32], cust[32];
+	char id[32], cust[64];
 	int64_t t = T0;
 	contacts_conf_from(&cc, NULL);
 	cc.pivot_window_s = 3 * 3600;
@@ -123,7 +122,8 @@ static void run(unsigned seed, size_t max_stored, int steps)
 		else
 			at = t;
 		snprintf(id, sizeof id, "c%u", rnd(&s) % 400);
-		snprintf(cust, sizeof cust, "u%u", rnd(&s) % 60);
+		unsigned who = rnd(&s) % 60;    /* ids of all lengths: nodes share sizes with lists */
+		snprintf(cust, sizeof cust, "u%u%.*s", who, (int)(who % 30), "-----------------------------");
 		if (r < 45) {
 			event(c, at, "created", id, channels[rnd(&s) % 4], rnd(&s) % 10 ? cust : NULL);
 		} else if (r < 60) {
