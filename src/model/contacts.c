@@ -471,12 +471,32 @@ static void rec_pop(struct contacts *c)
 	}
 }
 
-static void rec_push(struct contacts *c, const struct ct_rec *r)
+_Static_assert(sizeof(struct ct_rec) == 12, "a window's record is 12 bytes");
+
+/* r's time as a record's: ms after rec_base_ms, which moves up (every
+ * record with it) when times would no longer fit; a record's time is inside
+ * the window, so never before now - window. */
+static uint32_t rec_dt(struct contacts *c, int64_t t)
 {
+	if (c->n_recs == 0 || t - c->rec_base_ms > INT32_MAX) {
+		int64_t base = c->now_ms - (int64_t)c->conf.window_s * 1000;
+		if (c->n_recs && c->rec_base_ms + rec_at(c, 0)->dt < base)
+			base = c->rec_base_ms + rec_at(c, 0)->dt;   /* a window just made shorter */
+		for (size_t i = 0; i < c->n_recs; i++)
+			rec_at(c, i)->dt = (uint32_t)(c->rec_base_ms + rec_at(c, i)->dt - base);
+		c->rec_base_ms = base;
+	}
+	return (uint32_t)(t - c->rec_base_ms);
+}
+
+/* Adds r (its dt unset), at time t, to the window's records. */
+static void rec_push(struct contacts *c, struct ct_rec *r, int64_t t)
+{
+	r->dt = rec_dt(c, t);
 	/* a unit joins the record of the same time and scope when it can */
 	if (r->field == REC_UNITS && c->n_recs) {
 		struct ct_rec *last = rec_at(c, c->n_recs - 1);
-		if (last->t == r->t && last->field == REC_UNITS && last->q == r->q &&
+		if (last->dt == r->dt && last->field == REC_UNITS && last->q == r->q &&
 		    last->ch == r->ch && !(last->v & r->v)) {
 			last->v |= r->v;
 			return;
@@ -487,7 +507,7 @@ static void rec_push(struct contacts *c, const struct ct_rec *r)
 	/* lines of several sources may come a little out of time order: keep the
 	 * ring sorted by time, so each record leaves the window when its time does */
 	size_t i = c->n_recs++;
-	while (i > 0 && rec_at(c, i - 1)->t > r->t) {
+	while (i > 0 && rec_at(c, i - 1)->dt > r->dt) {
 		*rec_at(c, i) = *rec_at(c, i - 1);
 		i--;
 	}
@@ -513,18 +533,18 @@ static void count(struct contacts *c, int64_t t, int ch, int q, int field, int64
 	tally_add(c, ch, q, field, v, in_today(c, t), w);
 	if (!w)
 		return;
-	struct ct_rec r = {.t = t, .ch = (int8_t)ch, .q = (int16_t)q};
+	struct ct_rec r = {.ch = (int8_t)ch, .q = (int16_t)q};
 	if (v == 1) {
 		r.field = REC_UNITS;
 		r.v = (int32_t)(1u << field);
-		rec_push(c, &r);
+		rec_push(c, &r, t);
 		return;
 	}
 	r.field = (int8_t)field;
 	while (v) {             /* sums of ms may pass 32 bits: in parts */
 		r.v = v > INT32_MAX ? INT32_MAX : v < -INT32_MAX ? -INT32_MAX : (int32_t)v;
 		v -= r.v;
-		rec_push(c, &r);
+		rec_push(c, &r, t);
 	}
 }
 
@@ -539,8 +559,8 @@ static void count_pair(struct contacts *c, int64_t t, int pair, bool unans, int6
 	if (in_window(c, t)) {
 		p->window += v;
 		p->unans_window += unans ? v : 0;
-		rec_push(c, &(struct ct_rec){.t = t, .q = (int16_t)pair,
-		                             .field = unans ? REC_PAIR_UNANS : REC_PAIR, .v = (int32_t)v});
+		rec_push(c, &(struct ct_rec){.q = (int16_t)pair, .field = unans ? REC_PAIR_UNANS : REC_PAIR,
+		                             .v = (int32_t)v}, t);
 	}
 }
 
@@ -559,7 +579,7 @@ static void count_reason(struct contacts *c, int64_t t, int ch, int q, const cha
 static void roll_window(struct contacts *c)
 {
 	int64_t edge = c->now_ms - (int64_t)c->conf.window_s * 1000;
-	while (c->n_recs && rec_at(c, 0)->t <= edge) {
+	while (c->n_recs && c->rec_base_ms + rec_at(c, 0)->dt <= edge) {
 		const struct ct_rec *r = rec_at(c, 0);
 		if (r->field == REC_UNITS) {
 			for (int f = 0; f < CT_COUNT; f++)

@@ -129,13 +129,13 @@ struct ct_pair {
 	int64_t unans_today, unans_window;   /* those while a's contact was unanswered */
 };
 
-/* Increments inside the window, taken back when they leave it; 16 bytes.
+/* Increments inside the window, taken back when they leave it; 12 bytes.
  * field >= 0: v in that field; REC_UNITS: one in each field of the bit mask v
  * (a contact's created, with customer, repeat... share one record); REC_PAIR,
  * REC_PAIR_UNANS: v pivots of pair q. */
 enum { REC_UNITS = -1, REC_PAIR = -2, REC_PAIR_UNANS = -3 };
 struct ct_rec {
-	int64_t t;
+	uint32_t dt;                /* its time, ms after rec_base_ms */
 	int32_t v;
 	int16_t q;
 	int8_t ch, field;
@@ -191,6 +191,7 @@ struct contacts {
 	 * at a time, never copied whole */
 	struct ct_rec **rec_blk;    /* block j at rec_blk[j % cap_blk] */
 	size_t rec_head, n_recs, cap_blk;
+	int64_t rec_base_ms;        /* records' times count from here (12 bytes a record) */
 	struct htable contacts, customers, callbacks;
 	struct ct_pool lists;       /* customers' lists of two contacts or more (records
 	                               with no handle: never in a node's pool) */

@@ -244,6 +244,31 @@ static void window_records_across_blocks(void **state)
 	contacts_free(c);
 }
 
+/* Records keep their times in 32 bits from a base: a window never empty for
+ * longer than that (26 days, a contact every 20 s) moves the base, and every
+ * record leaves the window at its own time still. */
+static void window_records_rebase(void **state)
+{
+	(void)state;
+	struct contacts_conf cc;
+	char id[32];
+	contacts_conf_from(&cc, NULL);
+	cc.window_s = 60;
+	cc.repeat_window_s = cc.pivot_window_s = 60;
+	struct contacts *c = contacts_new(&cc);
+	int64_t t = T0;
+	for (int i = 0; t < T0 + 26 * 86400000LL; i++, t += 20000 + i % 7) {
+		snprintf(id, sizeof id, "r%d", i);
+		event(c, t, "created", id, "chat", NULL);
+		event(c, t + 1, "resolved", id, NULL, NULL);
+		/* created at t, t - 20 s, t - 40 s: three inside (now - 60 s, now] */
+		assert_int_equal(contacts_window(c, CS_TOTAL, 0)->v[CT_CREATED], 3 - (i < 2) * (2 - i));
+	}
+	contacts_advance(c, t + 60000);
+	assert_int_equal(contacts_window(c, CS_TOTAL, 0)->v[CT_CREATED], 0);
+	contacts_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +277,7 @@ int main(void)
 		cmocka_unit_test(journey_ages_out),
 		cmocka_unit_test(recreated_after_sweep_keeps_counts),
 		cmocka_unit_test(window_records_across_blocks),
+		cmocka_unit_test(window_records_rebase),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
