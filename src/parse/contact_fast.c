@@ -140,6 +140,24 @@ static size_t utf8_len(const unsigned char *s, const unsigned char *end)
 }
 
 /* A string; sc->s just past its opening quote. */
+/* Whether the 8 bytes at s are all printable ASCII (0x20..0x7e) other than
+ * '"' and '\\' (SWAR: each test looks at the eight lanes at once, exact for
+ * "any lane"). */
+static bool word_plain(const unsigned char *s)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80;
+	uint64_t w, q, b, d;
+	memcpy(&w, s, sizeof w);
+	q = w ^ (ones * '"');         /* a zero lane where a quote is */
+	b = w ^ (ones * '\\');
+	d = w ^ (ones * 0x7f);
+	uint64_t bad = (w & highs) |                     /* >= 0x80 */
+	               ((w - ones * 0x20) & ~w & highs) | /* < 0x20 */
+	               ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs) |
+	               ((d - ones) & ~d & highs);
+	return !bad;
+}
+
 static bool scan_string(struct fast_scan *sc, struct fast_val *v)
 {
 	const unsigned char *s = sc->s, *end = sc->end;
@@ -148,6 +166,11 @@ static bool scan_string(struct fast_scan *sc, struct fast_val *v)
 	v->esc = false;
 	v->plain = true;
 	while (s < end) {
+		/* eight plain bytes at a time (printable ASCII, no quote, no backslash) */
+		while (end - s >= 8 && word_plain(s))
+			s += 8;
+		if (s >= end)
+			break;
 		unsigned char c = *s;
 		if (c == '"') {
 			v->raw_len = (size_t)(s - v->raw);

@@ -53,6 +53,45 @@ static struct contact_event check(const char *line, int fast, int good)
 	return ec;
 }
 
+/* Whatever the scanner decides on line, it does not contradict jansson. */
+static void agree(const char *line, size_t len)
+{
+	static struct contact_parser pf, pj;
+	struct contact_event ef, ej;
+	bool f = contact_fast_parse(&pf, line, len, &ef);
+	bool j = contact_parse_jansson(&pj, line, len, &ej);
+	if (f && (!j || !fast_event_same(&ef, &ej)))
+		fail_msg("scanner accepted what jansson %s: %s", j ? "reads otherwise" : "refuses", line);
+}
+
+/* Strings are scanned eight bytes at a time: a quote, a backslash, a
+ * control byte, DEL or a byte >= 0x80 in any lane of any word is seen. */
+static void test_string_lanes(void **state)
+{
+	(void)state;
+	static const char *odd[] = {"\"", "\\", "\\n", "\x01", "\x1f", "\x7f", "\x80", "\xff",
+		"\xc3\xa9", "\xe2\x82\xac", " ", "~"};
+	char id[64], line[256];
+	for (size_t len = 0; len < 26; len++)
+		for (size_t at = 0; at <= len; at++)
+			for (size_t k = 0; k < sizeof odd / sizeof *odd; k++) {
+				memset(id, 'a' + (int)(len % 26), len);
+				id[len] = '\0';
+				int n = snprintf(line, sizeof line,
+				                 "{\"ts\":1,\"event\":\"reply\",\"id\":\"%.*s%s%s\"}",
+				                 (int)at, id, odd[k], id + at);
+				agree(line, (size_t)n);
+			}
+	/* a plain id of every length is read whole */
+	for (size_t len = 1; len < 40; len++) {
+		memset(id, 'k', len);
+		id[len] = '\0';
+		snprintf(line, sizeof line, "{\"ts\":1,\"event\":\"reply\",\"id\":\"%s\"}", id);
+		struct contact_event e = check(line, FAST, GOOD);
+		assert_string_equal(e.id, id);
+	}
+}
+
 static void test_plain(void **state)
 {
 	(void)state;
@@ -269,6 +308,7 @@ int main(void)
 		return 77;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain),
+		cmocka_unit_test(test_string_lanes),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_surrogates),
 		cmocka_unit_test(test_duplicates),
