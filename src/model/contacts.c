@@ -582,9 +582,8 @@ static void roll_window(struct contacts *c)
 	while (c->n_recs && c->rec_base_ms + rec_at(c, 0)->dt <= edge) {
 		const struct ct_rec *r = rec_at(c, 0);
 		if (r->field == REC_UNITS) {
-			for (int f = 0; f < CT_COUNT; f++)
-				if (r->v & (1 << f))
-					tally_add(c, r->ch, r->q, f, -1, false, true);
+			for (uint32_t m = (uint32_t)r->v; m; m &= m - 1)    /* each bit set */
+				tally_add(c, r->ch, r->q, __builtin_ctz(m), -1, false, true);
 		} else if (r->field < 0) {
 			c->pairs[r->q].window -= r->v;
 			c->pairs[r->q].unans_window -= r->field == REC_PAIR_UNANS ? r->v : 0;
