@@ -823,6 +823,8 @@ static bool sweep_customer(struct contacts *c, size_t i, int64_t old, enum sweep
 	}
 	if (kept == was && was)
 		return false;
+	if (kept)
+		list[kept - 1]->not_last = false;
 	u->node.aux = (uint32_t)kept;
 	customer_shrink(c, u, was);
 	if (u->node.aux) {
@@ -1096,6 +1098,8 @@ static void customer_unlink(struct contacts *c, struct contact *k)
 		struct contact **list = customer_list(u);
 		memmove(list + i, list + i + 1, (was - i - 1) * sizeof *list);
 		u->node.aux--;
+		if (i == u->node.aux && i)
+			list[i - 1]->not_last = false;
 		customer_shrink(c, u, was);
 		if (i < u->node.aux)
 			judge(c, u, i);     /* its follower has another previous contact */
@@ -1123,6 +1127,9 @@ static void customer_created(struct contacts *c, struct contact *k, const char *
 	list[at] = k;
 	u->node.aux++;
 	k->cust = u;
+	k->not_last = at + 1 < u->node.aux;
+	if (at)
+		list[at - 1]->not_last = true;
 	judge(c, u, at);
 	if (at + 1 < u->node.aux)
 		judge(c, u, at + 1);
@@ -1250,7 +1257,7 @@ static void replied(struct contacts *c, struct contact *k, int64_t t)
 	k->replied = true;
 	k->replies++;
 	/* the next contact of the customer may be a pivot answered after all */
-	if (earlier && k->cust) {
+	if (earlier && k->not_last && k->cust) {
 		size_t i = customer_pos(k->cust, k);
 		if (i + 1 < k->cust->node.aux)
 			judge(c, k->cust, i + 1);
@@ -1343,9 +1350,19 @@ static bool apply_to(struct contacts *c, struct contact *k, const struct contact
 	return true;
 }
 
+/* Starts reading the slot of key in t: a created contact looks up its id and
+ * its customer, two waits for memory that then overlap. */
+static void ht_prefetch(const struct htable *t, const char *key)
+{
+	if (t->cap && key)
+		__builtin_prefetch(&t->slot[ht_hash(key) & (t->cap - 1)]);
+}
+
 enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_event *ev)
 {
 	int ch, q;
+	if (ev->kind == CE_CREATED)
+		ht_prefetch(&c->customers, ev->customer);
 	contacts_advance(c, ev->ts_ms);
 	c->gen++;
 	c->saw_events = true;

@@ -83,6 +83,7 @@ struct contact {
 	unsigned char state;        /* enum ct_state */
 	bool seen : 1, voice : 1, replied : 1;
 	bool is_repeat : 1, is_pivot : 1, is_unanswered : 1;   /* as counted at its created */
+	bool not_last : 1;          /* a later contact of its customer follows it in the list */
 	char key[];
 };
 

@@ -41,6 +41,8 @@ static size_t ref_walk(const struct contacts *c, struct ref *out, size_t cap)
 			size_t from = 0, len = u->node.aux;
 			struct contact *const *list = customer_list(u);
 			bool multi = false;
+			for (size_t i = 0; i < len; i++)     /* the mark replies read */
+				assert_int_equal(list[i]->not_last, i + 1 < len);
 			while (from < len && list[from]->created_ms <= edge)
 				from++;
 			for (size_t i = from + 1; i < len && !multi; i++)
