@@ -265,7 +265,6 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 {
 	struct contacts *c = xcalloc(1, sizeof *c);
 	c->conf = *cc;
-	c->live = xcalloc(1, sizeof *c->live);
 	c->jl = xcalloc(1, sizeof *c->jl);
 	c->contacts.key_off = offsetof(struct contact, key);
 	c->customers.key_off = offsetof(struct customer, key);
@@ -328,9 +327,7 @@ void contacts_free(struct contacts *c)
 	if (!c)
 		return;
 	free(c->callbacks.slot);
-	free(c->live->channels);
-	free(c->live->queues);
-	free(c->live);
+	ct_backlog_free(&c->bl);
 	free(c->jl);
 	/* nodes and lists are in the pools: only the few larger lists need a walk */
 	for (size_t i = 0; c->lists.n_big && i < c->customers.cap; i++) {
@@ -854,6 +851,7 @@ static bool sweep_contact(struct contacts *c, size_t i, int64_t old, int64_t sta
 		return false;
 	}
 	c->n_calls -= k->voice;
+	ct_backlog_drop(&c->bl, k);
 	ht_remove_at(&c->contacts, i);
 	node_free(&c->contacts, &k->node);
 	return true;
@@ -1398,6 +1396,7 @@ enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_ev
 			return CONTACTS_DUPLICATE;
 	}
 	contact_touch(k, ev->ts_ms);
+	ct_backlog_sync(&c->bl, k);
 	if (ev->has_sentiment) {
 		count(c, ev->ts_ms, k->ch, k->q, CT_SENTIMENT_N, 1);
 		count(c, ev->ts_ms, k->ch, k->q, CT_SENTIMENT_SUM, ev->sentiment_h);
@@ -1501,8 +1500,8 @@ static void live_add(struct contacts_live *l, int64_t age, bool replied)
 	}
 }
 
-static void live_walk(const struct contacts *c, struct contacts_live *channels,
-                      struct contacts_live *queues, struct contacts_live *total)
+void contacts_live_walk(const struct contacts *c, struct contacts_live *channels,
+                        struct contacts_live *queues, struct contacts_live *total)
 {
 	memset(channels, 0, (size_t)c->n_channels * sizeof *channels);
 	memset(queues, 0, (size_t)c->n_queues * sizeof *queues);
@@ -1521,18 +1520,7 @@ static void live_walk(const struct contacts *c, struct contacts_live *channels,
 void contacts_live_all(const struct contacts *c, struct contacts_live *channels,
                        struct contacts_live *queues, struct contacts_live *total)
 {
-	struct ct_live_cache *k = c->live;
-	if (k->gen != c->gen || k->n_channels != c->n_channels || k->n_queues != c->n_queues) {
-		k->channels = xrealloc(k->channels, ((size_t)c->n_channels + 1) * sizeof *k->channels);
-		k->queues = xrealloc(k->queues, ((size_t)c->n_queues + 1) * sizeof *k->queues);
-		live_walk(c, k->channels, k->queues, &k->total);
-		k->gen = c->gen;
-		k->n_channels = c->n_channels;
-		k->n_queues = c->n_queues;
-	}
-	memcpy(channels, k->channels, (size_t)c->n_channels * sizeof *channels);
-	memcpy(queues, k->queues, (size_t)c->n_queues * sizeof *queues);
-	*total = k->total;
+	ct_backlog_live(&c->bl, c->n_channels, c->n_queues, c->now_ms, channels, queues, total);
 }
 
 void contacts_live(const struct contacts *c, enum contacts_scope s, size_t i,
@@ -1545,6 +1533,18 @@ void contacts_live(const struct contacts *c, enum contacts_scope s, size_t i,
 	*out = s == CS_CHANNEL ? ch[i] : s == CS_QUEUE ? q[i] : total;
 	free(ch);
 	free(q);
+}
+
+/* The backlog kept on events equals the walk. */
+static bool live_check(const struct contacts *c)
+{
+	size_t nc = (size_t)c->n_channels, nq = (size_t)c->n_queues;
+	struct contacts_live *a = xcalloc(2 * (nc + nq + 1), sizeof *a), *b = a + nc + nq + 1;
+	contacts_live_walk(c, a, a + nc, a + nc + nq);
+	contacts_live_all(c, b, b + nc, b + nc + nq);
+	bool same = memcmp(a, b, (nc + nq + 1) * sizeof *a) == 0;
+	free(a);
+	return same;
 }
 
 static bool text_clean(const char *s)
@@ -1605,7 +1605,7 @@ bool contacts_check(const struct contacts *c)
 	for (int i = 0; i < c->n_queues; i++)
 		if (!text_clean(c->queues[i].name))
 			return false;
-	return open <= c->created_seen + unseen;
+	return open <= c->created_seen + unseen && live_check(c);
 }
 
 size_t contacts_stored(const struct contacts *c, size_t *customers)

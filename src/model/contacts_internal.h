@@ -69,8 +69,7 @@ enum ct_state { ST_UNKNOWN, ST_OPEN, ST_RESOLVED, ST_ABANDONED, ST_WAITING, ST_T
 
 struct customer;
 
-/* 47 bytes and the id (80 with malloc's own for ids up to 25 bytes): a big
- * centre keeps every call of the last day. */
+/* 47 bytes and the id: a big centre keeps every call of the last day. */
 struct contact {
 	struct hnode node;          /* key: the id; aux: the last event's second */
 	int32_t first_reply_after;  /* the first reply, ms after created (clamped to
@@ -78,6 +77,7 @@ struct contact {
 	struct customer *cust;      /* while in its customer's history */
 	int64_t created_ms;
 	int32_t replies;
+	uint32_t bl;                /* its backlog entry + 1 (struct ct_backlog), 0: none */
 	int16_t q, pair;            /* pair: the pivot's, -1 for none */
 	int8_t ch;
 	unsigned char state;        /* enum ct_state */
@@ -161,13 +161,39 @@ struct ct_journey {
  * returns how many (at most max). */
 size_t contacts_journeys(const struct contacts *c, struct ct_journey *out, size_t max);
 
-/* The live figures as last walked, and the model's change count then: the
- * alerts, the JSON and /metrics of one refresh walk the backlog once. */
-struct ct_live_cache {
-	uint64_t gen;               /* 0: none */
-	int n_channels, n_queues;
-	struct contacts_live *channels, *queues, total;
+/* The live backlog kept on events (contacts_backlog.c): an entry per open
+ * contact, in a min-heap by created of its channel and of its queue, open
+ * ([0]) and, while unanswered, unanswered ([1]). */
+struct ct_blent {
+	int64_t created_ms;
+	struct contact *k;
+	uint32_t pos[4];            /* its place in each of its heaps */
+	int16_t ch, q;
+	bool unans;
 };
+struct ct_heap {
+	uint32_t *a;                /* entries' indexes, the oldest created first */
+	uint32_t n, cap;
+};
+struct ct_backlog {
+	struct ct_blent *e;
+	uint32_t n, cap;
+	struct ct_heap ch[2][CONTACTS_MAX_CHANNELS];
+	struct ct_heap *q[2];       /* cap_q each */
+	int cap_q;
+};
+
+/* k changed (state, replies, created, channel, queue): its entry follows. */
+void ct_backlog_sync(struct ct_backlog *b, struct contact *k);
+/* k is forgotten: out of the backlog. */
+void ct_backlog_drop(struct ct_backlog *b, struct contact *k);
+void ct_backlog_live(const struct ct_backlog *b, int n_channels, int n_queues, int64_t now_ms,
+                     struct contacts_live *channels, struct contacts_live *queues,
+                     struct contacts_live *total);
+void ct_backlog_free(struct ct_backlog *b);
+/* The live figures by a walk of every stored contact (what the backlog must equal). */
+void contacts_live_walk(const struct contacts *c, struct contacts_live *channels,
+                        struct contacts_live *queues, struct contacts_live *total);
 
 struct contacts {
 	struct contacts_conf conf;
@@ -208,7 +234,7 @@ struct contacts {
 	} evict;
 	int64_t created_seen;
 	uint64_t gen;               /* counts changes (events, the clock, settings) */
-	struct ct_live_cache *live; /* written by readers of a const model */
+	struct ct_backlog bl;
 	struct ct_journeys *jl;     /* likewise (a reader drops what time made stale) */
 };
 
