@@ -139,25 +139,28 @@ static size_t utf8_len(const unsigned char *s, const unsigned char *end)
 	return len;
 }
 
-/* A string; sc->s just past its opening quote. */
-/* Whether the 8 bytes at s are all printable ASCII (0x20..0x7e) other than
- * '"' and '\\' (SWAR: each test looks at the eight lanes at once, exact for
- * "any lane"). */
-static bool word_plain(const unsigned char *s)
+/* The lanes of the 8 bytes at s that are not printable ASCII (0x20..0x7e)
+ * or are '"' or '\\', as the high bit of each lane (SWAR). Lanes above the
+ * first flagged one may be flagged wrongly (a borrow), never the lanes below
+ * it: the lowest flag is the first byte to look at. */
+static uint64_t word_bad(const unsigned char *s)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80;
 	uint64_t w, q, b, d;
 	memcpy(&w, s, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);     /* the first byte in memory the lowest lane */
+#endif
 	q = w ^ (ones * '"');         /* a zero lane where a quote is */
 	b = w ^ (ones * '\\');
 	d = w ^ (ones * 0x7f);
-	uint64_t bad = (w & highs) |                     /* >= 0x80 */
-	               ((w - ones * 0x20) & ~w & highs) | /* < 0x20 */
-	               ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs) |
-	               ((d - ones) & ~d & highs);
-	return !bad;
+	return (w & highs) |                     /* >= 0x80 */
+	       ((w - ones * 0x20) & ~w & highs) | /* < 0x20 */
+	       ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs) |
+	       ((d - ones) & ~d & highs);
 }
 
+/* A string; sc->s just past its opening quote. */
 static bool scan_string(struct fast_scan *sc, struct fast_val *v)
 {
 	const unsigned char *s = sc->s, *end = sc->end;
@@ -166,11 +169,16 @@ static bool scan_string(struct fast_scan *sc, struct fast_val *v)
 	v->esc = false;
 	v->plain = true;
 	while (s < end) {
-		/* eight plain bytes at a time (printable ASCII, no quote, no backslash) */
-		while (end - s >= 8 && word_plain(s))
-			s += 8;
-		if (s >= end)
-			break;
+		/* eight bytes at a time, on to the first that is not plain (printable
+		 * ASCII, no quote, no backslash): the closing quote, most often */
+		if (end - s >= 8) {
+			uint64_t bad = word_bad(s);
+			if (!bad) {
+				s += 8;
+				continue;
+			}
+			s += __builtin_ctzll(bad) >> 3;
+		}
 		unsigned char c = *s;
 		if (c == '"') {
 			v->raw_len = (size_t)(s - v->raw);
