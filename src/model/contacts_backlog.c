@@ -24,42 +24,38 @@ static struct ct_heap *bl_heap(struct ct_backlog *b, int kind, const struct ct_b
 	}
 }
 
-static void heap_set(struct ct_backlog *b, struct ct_heap *h, int kind, uint32_t i, uint32_t ix)
+static void heap_set(struct ct_backlog *b, struct ct_heap *h, int kind, uint32_t i,
+                     struct ct_hslot x)
 {
-	h->a[i] = ix;
-	b->e[ix].pos[kind] = i;
-}
-
-static bool heap_less(const struct ct_backlog *b, uint32_t x, uint32_t y)
-{
-	return b->e[x].created_ms < b->e[y].created_ms;
+	h->a[i] = x;
+	b->e[x.ix].pos[kind] = i;
 }
 
 static void heap_up(struct ct_backlog *b, struct ct_heap *h, int kind, uint32_t i)
 {
-	uint32_t ix = h->a[i];
-	while (i > 0 && heap_less(b, ix, h->a[(i - 1) / 2])) {
+	struct ct_hslot x = h->a[i];
+	while (i > 0 && x.created_ms < h->a[(i - 1) / 2].created_ms) {
 		heap_set(b, h, kind, i, h->a[(i - 1) / 2]);
 		i = (i - 1) / 2;
 	}
-	heap_set(b, h, kind, i, ix);
+	heap_set(b, h, kind, i, x);
 }
 
 static void heap_down(struct ct_backlog *b, struct ct_heap *h, int kind, uint32_t i)
 {
-	uint32_t ix = h->a[i];
+	struct ct_hslot x = h->a[i];
 	for (;;) {
 		uint32_t l = 2 * i + 1, m = l;
 		if (l >= h->n)
 			break;
-		if (l + 1 < h->n && heap_less(b, h->a[l + 1], h->a[l]))
+		if (l + 1 < h->n && h->a[l + 1].created_ms < h->a[l].created_ms)
 			m = l + 1;
-		if (!heap_less(b, h->a[m], ix))
+		if (h->a[m].created_ms >= x.created_ms)
 			break;
 		heap_set(b, h, kind, i, h->a[m]);
 		i = m;
 	}
-	heap_set(b, h, kind, i, ix);
+	heap_set(b, h, kind, i, x);
 }
 
 static void heap_add(struct ct_backlog *b, int kind, uint32_t ix)
@@ -69,17 +65,18 @@ static void heap_add(struct ct_backlog *b, int kind, uint32_t ix)
 		h->cap = h->cap ? h->cap * 2 : 8;
 		h->a = xrealloc(h->a, h->cap * sizeof *h->a);
 	}
-	h->a[h->n++] = ix;
+	h->a[h->n++] = (struct ct_hslot){b->e[ix].created_ms, ix};
 	heap_up(b, h, kind, h->n - 1);   /* the newest contact (most often): no move */
 }
 
 static void heap_del(struct ct_backlog *b, int kind, uint32_t ix)
 {
 	struct ct_heap *h = bl_heap(b, kind, &b->e[ix]);
-	uint32_t i = b->e[ix].pos[kind], last = h->a[--h->n];
+	uint32_t i = b->e[ix].pos[kind];
+	struct ct_hslot last = h->a[--h->n];
 	if (i < h->n) {
 		heap_set(b, h, kind, i, last);
-		if (i > 0 && heap_less(b, last, h->a[(i - 1) / 2]))
+		if (i > 0 && last.created_ms < h->a[(i - 1) / 2].created_ms)
 			heap_up(b, h, kind, i);
 		else
 			heap_down(b, h, kind, i);
@@ -132,7 +129,7 @@ static void bl_del(struct ct_backlog *b, struct contact *k)
 	b->e[ix] = b->e[last];
 	b->e[ix].k->bl = ix + 1;
 	for (int kind = 0; kind < (b->e[ix].unans ? 4 : 2); kind++)
-		bl_heap(b, kind, &b->e[ix])->a[b->e[ix].pos[kind]] = ix;
+		bl_heap(b, kind, &b->e[ix])->a[b->e[ix].pos[kind]].ix = ix;
 	if (b->n * 4 < b->cap && b->cap > 64) {
 		b->cap /= 2;
 		b->e = xrealloc(b->e, b->cap * sizeof *b->e);
@@ -175,14 +172,14 @@ void ct_backlog_drop(struct ct_backlog *b, struct contact *k)
 }
 
 /* The live figures of one scope from its two heaps. */
-static void live_of(const struct ct_backlog *b, const struct ct_heap *open,
-                    const struct ct_heap *unans, int64_t now_ms, struct contacts_live *l)
+static void live_of(const struct ct_heap *open, const struct ct_heap *unans, int64_t now_ms,
+                    struct contacts_live *l)
 {
 	int64_t age;
 	*l = (struct contacts_live){.open = open->n, .unanswered = unans->n};
-	if (open->n && (age = now_ms - b->e[open->a[0]].created_ms) > 0)
+	if (open->n && (age = now_ms - open->a[0].created_ms) > 0)
 		l->oldest_open_ms = age;
-	if (unans->n && (age = now_ms - b->e[unans->a[0]].created_ms) > 0)
+	if (unans->n && (age = now_ms - unans->a[0].created_ms) > 0)
 		l->oldest_unanswered_ms = age;
 }
 
@@ -194,7 +191,7 @@ void ct_backlog_live(const struct ct_backlog *b, int n_channels, int n_queues, i
 	memset(total, 0, sizeof *total);
 	for (int i = 0; i < n_channels; i++) {
 		struct contacts_live *l = &channels[i];
-		live_of(b, &b->ch[0][i], &b->ch[1][i], now_ms, l);
+		live_of(&b->ch[0][i], &b->ch[1][i], now_ms, l);
 		total->open += l->open;
 		total->unanswered += l->unanswered;
 		if (l->oldest_open_ms > total->oldest_open_ms)
@@ -203,8 +200,8 @@ void ct_backlog_live(const struct ct_backlog *b, int n_channels, int n_queues, i
 			total->oldest_unanswered_ms = l->oldest_unanswered_ms;
 	}
 	for (int i = 0; i < n_queues; i++)
-		live_of(b, i < b->cap_q ? &b->q[0][i] : &none, i < b->cap_q ? &b->q[1][i] : &none,
-		        now_ms, &queues[i]);
+		live_of(i < b->cap_q ? &b->q[0][i] : &none, i < b->cap_q ? &b->q[1][i] : &none, now_ms,
+		        &queues[i]);
 }
 
 void ct_backlog_free(struct ct_backlog *b)

@@ -171,8 +171,12 @@ struct ct_blent {
 	int16_t ch, q;
 	bool unans;
 };
+struct ct_hslot {
+	int64_t created_ms;         /* its entry's, read where the heap is (no entry read) */
+	uint64_t ix;                /* the entry's index */
+};
 struct ct_heap {
-	uint32_t *a;                /* entries' indexes, the oldest created first */
+	struct ct_hslot *a;         /* the oldest created first */
 	uint32_t n, cap;
 };
 struct ct_backlog {
