@@ -20,15 +20,43 @@
 
 /* ---- hash tables (open addressing, keyed by a string) ------------------------ */
 
+/* 64 x 64 -> 128 bits, folded: the mixing step of a multiplicative hash. */
+static inline uint64_t ht_mix(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	unsigned __int128 r = (unsigned __int128)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	uint64_t r = a * b;
+	return r ^ (r >> 29) ^ (r >> 47);
+#endif
+}
+
+static inline uint64_t ht_read(const char *s, size_t n)
+{
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	return w;
+}
+
+/* The hash of key s: eight bytes at a time, each word multiplied in
+ * (wyhash's way); ids and customers are short, so a key is one to three
+ * multiplications, not a multiplication per byte. */
 static uint32_t ht_hash(const char *s)
 {
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	h ^= h >> 16;           /* mixed, for linear probing's low bits */
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	return h;
+	const uint64_t k0 = 0xa0761d6478bd642fu, k1 = 0xe7037ed1a0b428dbu;
+	size_t n = strlen(s);
+	uint64_t h = 0x8ebc6af09c88c6e3u ^ n, w;
+	for (; n > 8; s += 8, n -= 8)
+		h = ht_mix(ht_read(s, 8) ^ k0, h ^ k1);
+	if (n >= 4)                    /* the last 4..8 bytes, as two words that may overlap */
+		w = ht_read(s, 4) << 32 | ht_read(s + n - 4, 4);
+	else
+		w = n ? (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 |
+		        (unsigned char)s[n - 1] : 0;
+	h = ht_mix(w ^ k0, h ^ k1);
+	h = ht_mix(h, k0 ^ 0x589965cc75374cc3u);
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 /* The key of node n of table t. */
@@ -1012,13 +1040,14 @@ bool contacts_any(const struct contacts *c)
 
 /* ---- contacts and customers ------------------------------------------------------- */
 
-static struct contact *contact_find(const struct contacts *c, const char *id)
+static struct contact *contact_find(const struct contacts *c, const char *id, uint32_t h)
 {
-	return (struct contact *)ht_find(&c->contacts, id, ht_hash(id));
+	return (struct contact *)ht_find(&c->contacts, id, h);
 }
 
-static struct contact *contact_add(struct contacts *c, const char *id, int ch, int q, int64_t t,
-                                   bool voice)
+/* A new contact of id (hashed h). */
+static struct contact *contact_add(struct contacts *c, const char *id, uint32_t h, int ch, int q,
+                                   int64_t t, bool voice)
 {
 	if (c->evict.on)
 		evict_step(c);
@@ -1026,7 +1055,7 @@ static struct contact *contact_add(struct contacts *c, const char *id, int ch, i
 		evict_start(c, EVICT_ALL);
 	else if (voice && c->n_calls >= c->conf.max_calls && c->n_calls >= c->evict_calls_at)
 		evict_start(c, EVICT_CALLS);
-	struct contact *k = node_new(&c->contacts, id, ht_hash(id));
+	struct contact *k = node_new(&c->contacts, id, h);
 	k->ch = (int8_t)ch;
 	k->q = (int16_t)q;
 	k->created_ms = t;
@@ -1106,10 +1135,11 @@ static void customer_unlink(struct contacts *c, struct contact *k)
 	k->cust = NULL;    /* an emptied customer goes at the next sweep */
 }
 
-/* A contact with a customer was created at t: repeats, pivots, history. */
-static void customer_created(struct contacts *c, struct contact *k, const char *key, int64_t t)
+/* A contact with a customer (key, hashed h) was created at t: repeats,
+ * pivots, history. */
+static void customer_created(struct contacts *c, struct contact *k, const char *key, uint32_t h,
+                             int64_t t)
 {
-	uint32_t h = ht_hash(key);
 	struct customer *u = (struct customer *)ht_find(&c->customers, key, h);
 	if (!u) {
 		u = node_new(&c->customers, key, h);
@@ -1134,8 +1164,8 @@ static void customer_created(struct contacts *c, struct contact *k, const char *
 	jl_update(c, u);
 }
 
-/* Makes k a contact created at t (seen), counting it. */
-static void created(struct contacts *c, struct contact *k, const char *customer,
+/* Makes k a contact created at t (seen), counting it; customer: hashed hc. */
+static void created(struct contacts *c, struct contact *k, const char *customer, uint32_t hc,
                     const char *reason, int64_t t)
 {
 	customer_unlink(c, k);
@@ -1153,7 +1183,7 @@ static void created(struct contacts *c, struct contact *k, const char *customer,
 	if (!k->voice)
 		count_reason(c, t, k->ch, k->q, reason);
 	if (customer && *customer)
-		customer_created(c, k, customer, t);
+		customer_created(c, k, customer, hc, t);
 }
 
 /* Time from k's created to t; 0 for an event stamped before it (systems'
@@ -1348,34 +1378,39 @@ static bool apply_to(struct contacts *c, struct contact *k, const struct contact
 	return true;
 }
 
-/* Starts reading the slot of key in t: a created contact looks up its id and
- * its customer, two waits for memory that then overlap. */
-static void ht_prefetch(const struct htable *t, const char *key)
+/* Starts reading the slot of hash h in t: a created contact looks up its id
+ * and its customer, two waits for memory that then overlap. */
+static void ht_prefetch(const struct htable *t, uint32_t h)
 {
-	if (t->cap && key)
-		__builtin_prefetch(&t->slot[ht_hash(key) & (t->cap - 1)]);
+	if (t->cap)
+		__builtin_prefetch(&t->slot[h & (t->cap - 1)]);
 }
 
 enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_event *ev)
 {
 	int ch, q;
-	if (ev->kind == CE_CREATED)
-		ht_prefetch(&c->customers, ev->customer);
+	uint32_t hc = 0, h;
+	if (ev->kind == CE_CREATED && ev->customer && *ev->customer) {
+		hc = ht_hash(ev->customer);
+		ht_prefetch(&c->customers, hc);
+	}
+	h = ht_hash(ev->id);
+	ht_prefetch(&c->contacts, h);
 	contacts_advance(c, ev->ts_ms);
 	c->gen++;
 	c->saw_events = true;
-	struct contact *k = contact_find(c, ev->id);
+	struct contact *k = contact_find(c, ev->id, h);
 	if (ev->kind == CE_CREATED) {
 		if (k && (k->state == ST_OPEN || (k->voice && k->seen)))
 			return CONTACTS_DUPLICATE;
 		if (!place(c, ev, &ch, &q))
 			return CONTACTS_CAP;
 		if (!k)
-			k = contact_add(c, ev->id, ch, q, ev->ts_ms, false);
+			k = contact_add(c, ev->id, h, ch, q, ev->ts_ms, false);
 		k->ch = (int8_t)ch;
 		k->q = (int16_t)q;
 		k->voice = false;
-		created(c, k, ev->customer, ev->reason, ev->ts_ms);
+		created(c, k, ev->customer, hc, ev->reason, ev->ts_ms);
 	} else if (!k && ev->kind == CE_SURVEY) {
 		/* a survey names its own channel and queue; nothing to remember */
 		if (!place(c, ev, &ch, &q))
@@ -1390,7 +1425,7 @@ enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_ev
 		if (!k) {
 			if (!place(c, ev, &ch, &q))
 				return ev->channel ? CONTACTS_CAP : CONTACTS_UNPLACED;
-			k = contact_add(c, ev->id, ch, q, ev->ts_ms, false);
+			k = contact_add(c, ev->id, h, ch, q, ev->ts_ms, false);
 		}
 		if (!apply_to(c, k, ev))
 			return CONTACTS_DUPLICATE;
@@ -1425,7 +1460,8 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 		return;
 	/* stored text is safe text, as the contact events' (SPEC 6.1) */
 	textsafe_copy(callid, sizeof callid, ev->callid, -1, TEXTSAFE_UTF8);
-	struct contact *k = contact_find(c, callid);
+	uint32_t h = ht_hash(callid);
+	struct contact *k = contact_find(c, callid, h);
 	if (k && !k->voice)
 		return;          /* a contact event's id, not a call */
 	if (ev->kind == EV_ENTER) {
@@ -1436,11 +1472,11 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 			int ch = channel_index(c, "voice"), q = ch < 0 ? -1 : queue_index(c, queue, ch);
 			if (q < 0)
 				return;
-			k = contact_add(c, callid, ch, q, t, true);
+			k = contact_add(c, callid, h, ch, q, t, true);
 			char cid[CONTACT_TEXT_MAX + 1] = "";
 			if (caller_is_customer(ev->callerid))
 				textsafe_copy(cid, sizeof cid, ev->callerid, -1, TEXTSAFE_UTF8);
-			created(c, k, cid, NULL, t);
+			created(c, k, cid, *cid ? ht_hash(cid) : 0, NULL, t);
 		}
 	}
 	if (!k)
