@@ -92,6 +92,44 @@ static void test_string_lanes(void **state)
 	}
 }
 
+/* The keys an event reads are matched as written, without a scan: every
+ * prefix of a line, every key cut, doubled, escaped or grown by a byte reads
+ * as jansson reads it (or is declined). */
+static void test_keys_as_written(void **state)
+{
+	(void)state;
+	static const char *lines[] = {
+		"{\"ts\":1.5,\"event\":\"survey\",\"id\":\"a\",\"channel\":\"chat\",\"queue\":\"q\","
+		"\"customer\":\"c\",\"agent\":\"x\",\"reason\":\"r\",\"csat\":5,\"nps\":9,\"ces\":2,"
+		"\"resolved\":true,\"sentiment\":0.5}",
+		"{\"ts\":1,\"ts\":2,\"event\":\"reply\",\"id\":\"a\"}",
+		"{\"ts\":1,\"event\":\"reply\",\"ids\":\"z\",\"id\":\"a\",\"i\":1,\"t\":2}",
+		"{\"t\\u0073\":1,\"event\":\"reply\",\"id\":\"a\"}",
+		"{ \"ts\" : 1 , \"event\" : \"reply\" , \"id\" : \"a\" }",
+		"{\"ts\":1,\"event\":\"reply\",\"id\":\"a\",\"csat\":{\"csat\":1},\"cesx\":1}",
+	};
+	char buf[512];
+	for (size_t l = 0; l < sizeof lines / sizeof *lines; l++) {
+		size_t len = strlen(lines[l]);
+		for (size_t cut = 0; cut <= len; cut++)
+			agree(lines[l], cut);
+		for (size_t at = 0; at < len; at++) {
+			static const char subst[] = {'"', '\\', 'x', 's', ':', ' ', '\0'};
+			for (size_t k = 0; k < sizeof subst; k++) {
+				memcpy(buf, lines[l], len + 1);
+				buf[at] = subst[k];
+				agree(buf, len);
+			}
+		}
+	}
+	struct contact_event e = check(lines[2], FAST, GOOD);
+	assert_string_equal(e.id, "a");
+	e = check(lines[0], FAST, GOOD);
+	assert_int_equal(e.csat, 5);
+	assert_int_equal(e.resolved, 1);
+	assert_string_equal(e.reason, "r");
+}
+
 static void test_plain(void **state)
 {
 	(void)state;
@@ -309,6 +347,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_string_lanes),
+		cmocka_unit_test(test_keys_as_written),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_surrogates),
 		cmocka_unit_test(test_duplicates),
