@@ -691,19 +691,39 @@ static int64_t customer_last_ms(const struct customer *u)
 	return customer_list(u)[u->node.aux - 1]->created_ms;
 }
 
-/* Whether u has contacts on two channels or more created after edge; *from:
- * the first of them. */
-static bool customer_multi(const struct customer *u, int64_t edge, size_t *from)
+/* The first of u's contacts created after edge (its list is in created order). */
+static size_t customer_from(const struct customer *u, int64_t edge)
 {
-	size_t i = 0, n = u->node.aux;
+	size_t lo = 0, hi = u->node.aux;
 	struct contact *const *list = customer_list(u);
-	while (i < n && list[i]->created_ms <= edge)
-		i++;
-	*from = i;
-	for (size_t j = i + 1; j < n; j++)
-		if (list[j]->ch != list[i]->ch)
-			return true;
-	return false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (list[mid]->created_ms <= edge)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether u has contacts on two channels or more created after edge: the
+ * contact just before the last run on one channel is after edge. Constant
+ * time, so a caller ID behind a million calls costs no walk per call. */
+static bool customer_multi(const struct customer *u, int64_t edge)
+{
+	size_t n = u->node.aux;
+	return n > u->run && customer_list(u)[n - u->run - 1]->created_ms > edge;
+}
+
+/* Counts u's last contacts on the last one's channel again (after its list
+ * changed other than at its end). */
+static void customer_run_count(struct customer *u)
+{
+	size_t n = u->node.aux, r = n ? 1 : 0;
+	struct contact *const *list = customer_list(u);
+	while (r < n && list[n - r - 1]->ch == list[n - 1]->ch)
+		r++;
+	u->run = (uint32_t)r;
 }
 
 /* Whether u comes before v in the journeys' order (latest contact newest first, then key). */
@@ -751,9 +771,7 @@ static void jl_insert(struct ct_journeys *jl, struct customer *u)
 /* u's contacts changed: in the list when it has a journey now. */
 static void jl_update(struct contacts *c, struct customer *u)
 {
-	size_t from;
-	bool multi = u->node.aux &&
-	             customer_multi(u, c->now_ms - c->conf.pivot_window_s * 1000, &from);
+	bool multi = u->node.aux && customer_multi(u, c->now_ms - c->conf.pivot_window_s * 1000);
 	if (multi && jl_has(c->jl, u) && (!u->jprev || jl_before(u->jprev, u)) &&
 	    (!u->jnext || jl_before(u, u->jnext)))
 		return;              /* still in its place (a sweep took older contacts) */
@@ -775,7 +793,7 @@ size_t contacts_journeys(const struct contacts *c, struct ct_journey *out, size_
 {
 	int64_t edge = c->now_ms - c->conf.pivot_window_s * 1000;
 	struct ct_journeys *jl = c->jl;
-	size_t n = 0, from;
+	size_t n = 0;
 	for (struct customer *u = jl->head, *next; u && n < max; u = next) {
 		next = u->jnext;
 		if (customer_last_ms(u) <= edge) {        /* it and all after: nothing inside */
@@ -784,8 +802,8 @@ size_t contacts_journeys(const struct contacts *c, struct ct_journey *out, size_
 			jl_remove(jl, u);
 			break;
 		}
-		if (customer_multi(u, edge, &from))
-			out[n++] = (struct ct_journey){u, from};
+		if (customer_multi(u, edge))
+			out[n++] = (struct ct_journey){u, customer_from(u, edge)};
 		else
 			jl_remove(jl, u);                     /* time made it single-channel */
 	}
@@ -852,6 +870,7 @@ static bool sweep_customer(struct contacts *c, size_t i, int64_t old, enum sweep
 		list[kept - 1]->not_last = false;
 	u->node.aux = (uint32_t)kept;
 	customer_shrink(c, u, was);
+	customer_run_count(u);
 	if (u->node.aux) {
 		jl_update(c, u);
 		return false;
@@ -1125,6 +1144,10 @@ static void customer_unlink(struct contacts *c, struct contact *k)
 		struct contact **list = customer_list(u);
 		memmove(list + i, list + i + 1, (was - i - 1) * sizeof *list);
 		u->node.aux--;
+		if (i + u->run >= was && u->run > 1)
+			u->run--;                  /* one of the last run: the run is shorter */
+		else if (i + u->run + 1 >= was)
+			customer_run_count(u);     /* the run itself, or what bounded it */
 		if (i == u->node.aux && i)
 			list[i - 1]->not_last = false;
 		customer_shrink(c, u, was);
@@ -1151,9 +1174,15 @@ static void customer_created(struct contacts *c, struct contact *k, const char *
 	while (at > 0 && customer_list(u)[at - 1]->created_ms >= t)
 		at--;
 	struct contact **list = customer_grow(c, u);
-	memmove(list + at + 1, list + at, (u->node.aux - at) * sizeof *list);
+	size_t n = u->node.aux;
+	bool same = n && list[n - 1]->ch == k->ch;
+	memmove(list + at + 1, list + at, (n - at) * sizeof *list);
 	list[at] = k;
 	u->node.aux++;
+	if (at == n)                       /* the newest: the run goes on or starts */
+		u->run = same ? u->run + 1 : 1;
+	else if (at + u->run >= n)         /* inside the last run, or just before it */
+		u->run = same ? u->run + 1 : (uint32_t)(n - at);
 	k->cust = u;
 	k->not_last = at + 1 < u->node.aux;
 	if (at)

@@ -96,6 +96,7 @@ struct customer {
 		struct contact **many;
 	} at;
 	struct customer *jprev, *jnext;   /* in the journeys list (struct ct_journeys) */
+	uint32_t run;               /* the last contacts on the last one's channel: how many */
 	char key[];
 };
 

@@ -189,6 +189,44 @@ static void journey_ages_out(void **state)
 	contacts_free(c);
 }
 
+/* The run of last contacts on one channel that journeys read: kept right when
+ * a contact leaves its customer from inside the run, and a customer behind
+ * many calls on one channel (a caller ID shared by thousands) still gets
+ * its journey when another channel comes. */
+static void runs_on_one_channel(void **state)
+{
+	(void)state;
+	struct contacts_conf cc;
+	struct ct_journey j[4];
+	char id[32];
+	contacts_conf_from(&cc, NULL);
+	cc.pivot_window_s = 3600;
+	struct contacts *c = contacts_new(&cc);
+	event(c, T0, "created", "a", "email", "u1");
+	event(c, T0 + 1000, "created", "b", "chat", "u1");
+	event(c, T0 + 2000, "created", "c", "chat", "u1");
+	assert_int_equal(contacts_journeys(c, j, 4), 1);
+	event(c, T0 + 2500, "resolved", "c", NULL, NULL);
+	event(c, T0 + 3000, "created", "c", "chat", "u2");   /* c leaves u1's run */
+	assert_int_equal(contacts_journeys(c, j, 4), 1);
+	assert_string_equal(j[0].u->key, "u1");
+	same_as_walk(c);
+	event(c, T0 + 3500, "resolved", "b", NULL, NULL);
+	event(c, T0 + 4000, "created", "b", "chat", "u2");   /* and b: u1 is email only */
+	assert_int_equal(contacts_journeys(c, j, 4), 0);
+	same_as_walk(c);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(id, sizeof id, "v%d", i);
+		call(c, T0 + 5000 + i, EV_ENTER, id, "555");
+	}
+	assert_int_equal(contacts_journeys(c, j, 4), 0);
+	event(c, T0 + 9000, "created", "m", "email", "555");
+	assert_int_equal(contacts_journeys(c, j, 4), 1);
+	assert_string_equal(j[0].u->key, "555");
+	same_as_walk(c);
+	contacts_free(c);
+}
+
 /* A contact counted as a repeat, taken from its customer's history by a
  * sweep, then created again: its old repeat stays counted (it was: -1). */
 static void recreated_after_sweep_keeps_counts(void **state)
@@ -277,6 +315,7 @@ int main(void)
 		cmocka_unit_test(journeys_equal_full_walk),
 		cmocka_unit_test(journeys_equal_full_walk_under_cap),
 		cmocka_unit_test(journey_ages_out),
+		cmocka_unit_test(runs_on_one_channel),
 		cmocka_unit_test(recreated_after_sweep_keeps_counts),
 		cmocka_unit_test(window_records_across_blocks),
 		cmocka_unit_test(window_records_rebase),
