@@ -18,14 +18,45 @@
 #define SWEEP_MIN_MS 60000
 #define SWEEP_MAX_MS 3600000
 
-/* ---- hash tables (chained, keyed by a string) ---------------------------- */
+/* ---- hash tables (open addressing, keyed by a string) ------------------------ */
 
+/* 64 x 64 -> 128 bits, folded: the mixing step of a multiplicative hash. */
+static inline uint64_t ht_mix(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	unsigned __int128 r = (unsigned __int128)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	uint64_t r = a * b;
+	return r ^ (r >> 29) ^ (r >> 47);
+#endif
+}
+
+static inline uint64_t ht_read(const char *s, size_t n)
+{
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	return w;
+}
+
+/* The hash of key s: eight bytes at a time, each word multiplied in
+ * (wyhash's way); ids and customers are short, so a key is one to three
+ * multiplications, not a multiplication per byte. */
 static uint32_t ht_hash(const char *s)
 {
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	const uint64_t k0 = 0xa0761d6478bd642fu, k1 = 0xe7037ed1a0b428dbu;
+	size_t n = strlen(s);
+	uint64_t h = 0x8ebc6af09c88c6e3u ^ n, w;
+	for (; n > 8; s += 8, n -= 8)
+		h = ht_mix(ht_read(s, 8) ^ k0, h ^ k1);
+	if (n >= 4)                    /* the last 4..8 bytes, as two words that may overlap */
+		w = ht_read(s, 4) << 32 | ht_read(s + n - 4, 4);
+	else
+		w = n ? (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 |
+		        (unsigned char)s[n - 1] : 0;
+	h = ht_mix(w ^ k0, h ^ k1);
+	h = ht_mix(h, k0 ^ 0x589965cc75374cc3u);
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 /* The key of node n of table t. */
@@ -34,53 +65,171 @@ static const char *ht_key(const struct htable *t, const struct hnode *n)
 	return (const char *)n + t->key_off;
 }
 
+/* A slot's hash: a lookup compares it before reading any node. */
+static uint32_t slot_hash(uint64_t s)
+{
+	return (uint32_t)(s >> 32);
+}
+
 static struct hnode *ht_find(const struct htable *t, const char *key, uint32_t h)
 {
-	if (!t->nb)
+	if (!t->cap)
 		return NULL;
-	for (struct hnode *n = t->b[h & (t->nb - 1)]; n; n = n->next)
-		if (n->hash == h && strcmp(ht_key(t, n), key) == 0)
-			return n;
+	for (size_t i = h & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1))
+		if (slot_hash(t->slot[i]) == h) {
+			struct hnode *n = ht_at(t, i);
+			if (strcmp(ht_key(t, n), key) == 0)
+				return n;
+		}
 	return NULL;
 }
 
-/* A zeroed node for table t, of size bytes with key (hashed h) at its end. */
-static void *node_new(const struct htable *t, size_t size, const char *key, uint32_t h)
+/* ---- pools ------------------------------------------------------------------- */
+
+
+static size_t pool_round(size_t size)
+{
+	return (size + 7) & ~(size_t)7;
+}
+
+/* size bytes (not zeroed) from p; *handle (when asked): how the tables name it. */
+static void *pool_get(struct ct_pool *p, size_t size, uint32_t *handle)
+{
+	size = pool_round(size);
+	p->used += size;
+	if (size > POOL_MAX_SIZE) {      /* long lists only, never a node */
+		p->n_big++;
+		return xmalloc(size);
+	}
+	void **head = &p->free[size / 8];
+	if (*head) {
+		char *r = *head;
+		memcpy(head, r, sizeof *head);
+		if (handle)
+			memcpy(handle, r + sizeof *head, sizeof *handle);
+		return r;
+	}
+	if (p->left < size) {
+		if (p->n_chunks == p->cap_chunks) {
+			p->cap_chunks = p->cap_chunks ? p->cap_chunks * 2 : 16;
+			p->chunks = xrealloc(p->chunks, p->cap_chunks * sizeof *p->chunks);
+		}
+		if (p->n_chunks + 1 >= (size_t)1 << (32 - POOL_OFF_BITS))
+			fatal("contacts: the store's pool is full");
+		p->bump = p->chunks[p->n_chunks++] = xmalloc(POOL_CHUNK);
+		p->left = POOL_CHUNK;      /* the old chunk's tail (< 320 bytes) stays unused */
+	}
+	char *r = p->bump;
+	if (handle)
+		*handle = (uint32_t)p->n_chunks << POOL_OFF_BITS |
+		          (uint32_t)((size_t)(r - p->chunks[p->n_chunks - 1]) >> 3);
+	p->bump += size;
+	p->left -= size;
+	return r;
+}
+
+/* Gives back r, of size bytes (named handle; 0 for a list), to p. */
+static void pool_put(struct ct_pool *p, void *r, size_t size, uint32_t handle)
+{
+	size = pool_round(size);
+	p->used -= size;
+	if (size > POOL_MAX_SIZE) {
+		p->n_big--;
+		free(r);
+		return;
+	}
+	memcpy(r, &p->free[size / 8], sizeof(void *));
+	memcpy((char *)r + sizeof(void *), &handle, sizeof handle);
+	p->free[size / 8] = r;
+}
+
+static void pool_free(struct ct_pool *p)
+{
+	for (size_t i = 0; i < p->n_chunks; i++)
+		free(p->chunks[i]);
+	free(p->chunks);
+	memset(p, 0, sizeof *p);
+}
+
+/* The size of node n of table t. */
+static size_t node_size(const struct htable *t, const struct hnode *n)
+{
+	size_t len = strlen(ht_key(t, n)) + 1;
+	return t->key_off + len > t->node_size ? t->key_off + len : t->node_size;
+}
+
+/* A zeroed node for table t, with key (hashed h) at its end. */
+static void *node_new(struct htable *t, const char *key, uint32_t h)
 {
 	size_t len = strlen(key) + 1;
-	struct hnode *n = xcalloc(1, t->key_off + len > size ? t->key_off + len : size);
+	size_t size = t->key_off + len > t->node_size ? t->key_off + len : t->node_size;
+	uint32_t handle;
+	struct hnode *n = pool_get(&t->pool, size, &handle);
+	memset(n, 0, size);
 	memcpy((char *)n + t->key_off, key, len);
 	n->hash = h;
+	n->handle = handle;
 	return n;
+}
+
+_Static_assert(offsetof(struct contact, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE &&
+               offsetof(struct customer, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE &&
+               offsetof(struct callback, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE,
+               "every node is a pool's record");
+
+static void node_free(struct htable *t, struct hnode *n)
+{
+	pool_put(&t->pool, n, node_size(t, n), n->handle);
+}
+
+static void ht_put(uint64_t *slot, size_t cap, uint64_t s)
+{
+	size_t i = slot_hash(s) & (cap - 1);
+	while (slot[i])
+		i = (i + 1) & (cap - 1);
+	slot[i] = s;
 }
 
 static void ht_insert(struct htable *t, struct hnode *n)
 {
-	/* two nodes a bucket on average: chains stay short, buckets cost 4 bytes a node */
-	if (t->count + 1 > 2 * t->nb) {
-		size_t nb = t->nb ? t->nb * 2 : 64;
-		struct hnode **b = xcalloc(nb, sizeof *b);
-		for (size_t i = 0; i < t->nb; i++)
-			for (struct hnode *x = t->b[i], *next; x; x = next) {
-				next = x->next;
-				x->next = b[x->hash & (nb - 1)];
-				b[x->hash & (nb - 1)] = x;
-			}
-		free(t->b);
-		t->b = b;
-		t->nb = nb;
+	/* at most 4/5 full: short probes (hashes compared in the slots); 8
+	 * bytes a slot, 10 to 20 a node */
+	if ((t->count + 1) * 5 > t->cap * 4) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		uint64_t *slot = xcalloc(cap, sizeof *slot);
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slot[i])
+				ht_put(slot, cap, t->slot[i]);
+		free(t->slot);
+		t->slot = slot;
+		t->cap = cap;
 	}
-	n->next = t->b[n->hash & (t->nb - 1)];
-	t->b[n->hash & (t->nb - 1)] = n;
+	ht_put(t->slot, t->cap, (uint64_t)n->hash << 32 | n->handle);
 	t->count++;
+}
+
+/* Empties slot i, moving back the ones after it that belong before it
+ * (linear probing without tombstones): a walk of the slots that removes
+ * looks at slot i again. */
+static void ht_remove_at(struct htable *t, size_t i)
+{
+	size_t mask = t->cap - 1;
+	for (size_t j = (i + 1) & mask; t->slot[j]; j = (j + 1) & mask) {
+		size_t home = slot_hash(t->slot[j]) & mask;
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;           /* its home is between: it stays */
+		t->slot[i] = t->slot[j];
+		i = j;
+	}
+	t->slot[i] = 0;
+	t->count--;
 }
 
 static void ht_remove(struct htable *t, struct hnode *n)
 {
-	for (struct hnode **p = &t->b[n->hash & (t->nb - 1)]; *p; p = &(*p)->next)
-		if (*p == n) {
-			*p = n->next;
-			t->count--;
+	for (size_t i = n->hash & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1))
+		if ((uint32_t)t->slot[i] == n->handle) {
+			ht_remove_at(t, i);
 			return;
 		}
 }
@@ -95,6 +244,7 @@ void contacts_conf_from(struct contacts_conf *cc, const struct config *cfg)
 	cc->pivot_window_s = cfg ? cfg->defaults.pivot_window_s : 86400;
 	cc->stale_contact_s = cfg ? cfg->defaults.stale_contact_s : 30 * 86400;
 	cc->max_stored = CONTACTS_MAX_STORED;
+	cc->max_calls = CONTACTS_MAX_CALLS;
 	cc->sweep_every_ms = 0;
 	cc->cfg = cfg;
 }
@@ -143,10 +293,13 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 {
 	struct contacts *c = xcalloc(1, sizeof *c);
 	c->conf = *cc;
-	c->live = xcalloc(1, sizeof *c->live);
+	c->jl = xcalloc(1, sizeof *c->jl);
 	c->contacts.key_off = offsetof(struct contact, key);
 	c->customers.key_off = offsetof(struct customer, key);
 	c->callbacks.key_off = offsetof(struct callback, key);
+	c->contacts.node_size = sizeof(struct contact);
+	c->customers.node_size = sizeof(struct customer);
+	c->callbacks.node_size = sizeof(struct callback);
 	strmap_init(&c->queue_names);
 	strmap_init(&c->reason_names);
 	c->gen = 1;
@@ -155,33 +308,45 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 	return c;
 }
 
+static void jl_rebuild(struct contacts *c);
+
 void contacts_set_conf(struct contacts *c, const struct contacts_conf *cc)
 {
+	bool wider = cc->pivot_window_s > c->conf.pivot_window_s;
 	c->gen++;
 	c->conf = *cc;
+	if (wider)           /* customers left out may have journeys now */
+		jl_rebuild(c);
 	for (int i = 0; i < c->n_channels; i++)
 		c->channels[i].frt_ms = frt_target_ms(&c->conf, c->channels[i].name);
 	for (int i = 0; i < c->n_queues; i++)
 		c->queues[i].frt_ms = queue_frt_ms(&c->conf, c->queues[i].name);
 }
 
-static void customer_free(struct customer *u)
+/* Room for n contacts in a list: a power of two, at least 4. */
+static size_t list_cap(size_t n)
+{
+	size_t cap = 4;
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
+
+static void customer_free(struct contacts *c, struct customer *u)
 {
 	if (u->node.aux >= 2)
-		free(u->at.many);
-	free(u);
+		pool_put(&c->lists, u->at.many, list_cap(u->node.aux) * sizeof *u->at.many, 0);
+	node_free(&c->customers, &u->node);
 }
 
 static void callbacks_clear(struct contacts *c)
 {
-	if (!c->callbacks.nb)
+	if (!c->callbacks.count)
 		return;
-	for (size_t i = 0; i < c->callbacks.nb; i++)
-		for (struct hnode *n = c->callbacks.b[i], *next; n; n = next) {
-			next = n->next;
-			free(n);
-		}
-	memset(c->callbacks.b, 0, c->callbacks.nb * sizeof *c->callbacks.b);
+	for (size_t i = 0; i < c->callbacks.cap; i++)
+		if (c->callbacks.slot[i])
+			node_free(&c->callbacks, ht_at(&c->callbacks, i));
+	memset(c->callbacks.slot, 0, c->callbacks.cap * sizeof *c->callbacks.slot);
 	c->callbacks.count = 0;
 }
 
@@ -189,30 +354,30 @@ void contacts_free(struct contacts *c)
 {
 	if (!c)
 		return;
-	callbacks_clear(c);
-	free(c->callbacks.b);
-	free(c->live->channels);
-	free(c->live->queues);
-	free(c->live);
-	for (size_t i = 0; i < c->contacts.nb; i++)
-		for (struct hnode *n = c->contacts.b[i], *next; n; n = next) {
-			next = n->next;
-			free(n);
-		}
-	for (size_t i = 0; i < c->customers.nb; i++)
-		for (struct hnode *n = c->customers.b[i], *next; n; n = next) {
-			next = n->next;
-			customer_free((struct customer *)n);
-		}
-	free(c->contacts.b);
-	free(c->customers.b);
+	free(c->callbacks.slot);
+	ct_backlog_free(&c->bl);
+	free(c->jl);
+	/* nodes and lists are in the pools: only the few larger lists need a walk */
+	for (size_t i = 0; c->lists.n_big && i < c->customers.cap; i++) {
+		struct hnode *n = ht_at(&c->customers, i);
+		if (n && n->aux >= 2 && list_cap(n->aux) * sizeof(void *) > POOL_MAX_SIZE)
+			free(((struct customer *)n)->at.many);
+	}
+	pool_free(&c->contacts.pool);
+	pool_free(&c->customers.pool);
+	pool_free(&c->callbacks.pool);
+	pool_free(&c->lists);
+	free(c->contacts.slot);
+	free(c->customers.slot);
 	for (int i = 0; i < c->n_channels; i++)
 		free(c->channels[i].name);
 	strmap_free(&c->queue_names);
 	strmap_free(&c->reason_names);
 	free(c->queues);
 	free(c->pairs);
-	free(c->recs);
+	for (size_t j = 0; j < c->cap_blk; j++)
+		free(c->rec_blk[j]);
+	free(c->rec_blk);
 	free(c);
 }
 
@@ -294,35 +459,84 @@ static void tally_add(struct contacts *c, int ch, int q, int field, int64_t v, b
 	}
 }
 
-static void rec_push(struct contacts *c, const struct ct_rec *r)
+#define REC_BLOCK 4096
+
+/* The window's i-th record, oldest first. */
+static struct ct_rec *rec_at(const struct contacts *c, size_t i)
 {
+	size_t at = c->rec_head + i;
+	return &c->rec_blk[(at / REC_BLOCK) & (c->cap_blk - 1)][at % REC_BLOCK];   /* cap_blk: a power of two */
+}
+
+/* A block for the record after the last one. */
+static void rec_block_add(struct contacts *c)
+{
+	size_t first = c->rec_head / REC_BLOCK, next = (c->rec_head + c->n_recs) / REC_BLOCK;
+	if (next - first + 1 > c->cap_blk) {          /* room for one block pointer more */
+		size_t cap = c->cap_blk ? c->cap_blk * 2 : 8;
+		struct ct_rec **b = xcalloc(cap, sizeof *b);
+		for (size_t j = first; c->n_recs && j < next; j++)
+			b[j % cap] = c->rec_blk[j % c->cap_blk];
+		free(c->rec_blk);
+		c->rec_blk = b;
+		c->cap_blk = cap;
+	}
+	c->rec_blk[next % c->cap_blk] = xmalloc(REC_BLOCK * sizeof(struct ct_rec));
+}
+
+/* Drops the oldest record, and its block when it was that block's last. */
+static void rec_pop(struct contacts *c)
+{
+	c->rec_head++;
+	c->n_recs--;
+	if (c->rec_head % REC_BLOCK == 0 || c->n_recs == 0) {
+		size_t j = (c->rec_head - 1) / REC_BLOCK;
+		free(c->rec_blk[j % c->cap_blk]);
+		c->rec_blk[j % c->cap_blk] = NULL;
+	}
+}
+
+_Static_assert(sizeof(struct ct_rec) == 12, "a window's record is 12 bytes");
+
+/* r's time as a record's: ms after rec_base_ms, which moves up (every
+ * record with it) when times would no longer fit; a record's time is inside
+ * the window, so never before now - window. */
+static uint32_t rec_dt(struct contacts *c, int64_t t)
+{
+	if (c->n_recs == 0 || t - c->rec_base_ms > INT32_MAX) {
+		int64_t base = c->now_ms - (int64_t)c->conf.window_s * 1000;
+		if (c->n_recs && c->rec_base_ms + rec_at(c, 0)->dt < base)
+			base = c->rec_base_ms + rec_at(c, 0)->dt;   /* a window just made shorter */
+		for (size_t i = 0; i < c->n_recs; i++)
+			rec_at(c, i)->dt = (uint32_t)(c->rec_base_ms + rec_at(c, i)->dt - base);
+		c->rec_base_ms = base;
+	}
+	return (uint32_t)(t - c->rec_base_ms);
+}
+
+/* Adds r (its dt unset), at time t, to the window's records. */
+static void rec_push(struct contacts *c, struct ct_rec *r, int64_t t)
+{
+	r->dt = rec_dt(c, t);
 	/* a unit joins the record of the same time and scope when it can */
 	if (r->field == REC_UNITS && c->n_recs) {
-		struct ct_rec *last = &c->recs[(c->rec_head + c->n_recs - 1) % c->cap_recs];
-		if (last->t == r->t && last->field == REC_UNITS && last->q == r->q &&
+		struct ct_rec *last = rec_at(c, c->n_recs - 1);
+		if (last->dt == r->dt && last->field == REC_UNITS && last->q == r->q &&
 		    last->ch == r->ch && !(last->v & r->v)) {
 			last->v |= r->v;
 			return;
 		}
 	}
-	if (c->n_recs == c->cap_recs) {
-		size_t cap = c->cap_recs ? c->cap_recs + c->cap_recs / 2 : 256;   /* less idle room */
-		struct ct_rec *nr = xmalloc(cap * sizeof *nr);
-		for (size_t i = 0; i < c->n_recs; i++)
-			nr[i] = c->recs[(c->rec_head + i) % c->cap_recs];
-		free(c->recs);
-		c->recs = nr;
-		c->cap_recs = cap;
-		c->rec_head = 0;
-	}
+	if (c->n_recs == 0 || (c->rec_head + c->n_recs) % REC_BLOCK == 0)
+		rec_block_add(c);
 	/* lines of several sources may come a little out of time order: keep the
 	 * ring sorted by time, so each record leaves the window when its time does */
 	size_t i = c->n_recs++;
-	while (i > 0 && c->recs[(c->rec_head + i - 1) % c->cap_recs].t > r->t) {
-		c->recs[(c->rec_head + i) % c->cap_recs] = c->recs[(c->rec_head + i - 1) % c->cap_recs];
+	while (i > 0 && rec_at(c, i - 1)->dt > r->dt) {
+		*rec_at(c, i) = *rec_at(c, i - 1);
 		i--;
 	}
-	c->recs[(c->rec_head + i) % c->cap_recs] = *r;
+	*rec_at(c, i) = *r;
 }
 
 static bool in_today(const struct contacts *c, int64_t t)
@@ -344,18 +558,18 @@ static void count(struct contacts *c, int64_t t, int ch, int q, int field, int64
 	tally_add(c, ch, q, field, v, in_today(c, t), w);
 	if (!w)
 		return;
-	struct ct_rec r = {.t = t, .ch = (int8_t)ch, .q = (int16_t)q};
+	struct ct_rec r = {.ch = (int8_t)ch, .q = (int16_t)q};
 	if (v == 1) {
 		r.field = REC_UNITS;
 		r.v = (int32_t)(1u << field);
-		rec_push(c, &r);
+		rec_push(c, &r, t);
 		return;
 	}
 	r.field = (int8_t)field;
 	while (v) {             /* sums of ms may pass 32 bits: in parts */
 		r.v = v > INT32_MAX ? INT32_MAX : v < -INT32_MAX ? -INT32_MAX : (int32_t)v;
 		v -= r.v;
-		rec_push(c, &r);
+		rec_push(c, &r, t);
 	}
 }
 
@@ -370,8 +584,8 @@ static void count_pair(struct contacts *c, int64_t t, int pair, bool unans, int6
 	if (in_window(c, t)) {
 		p->window += v;
 		p->unans_window += unans ? v : 0;
-		rec_push(c, &(struct ct_rec){.t = t, .q = (int16_t)pair,
-		                             .field = unans ? REC_PAIR_UNANS : REC_PAIR, .v = (int32_t)v});
+		rec_push(c, &(struct ct_rec){.q = (int16_t)pair, .field = unans ? REC_PAIR_UNANS : REC_PAIR,
+		                             .v = (int32_t)v}, t);
 	}
 }
 
@@ -390,19 +604,17 @@ static void count_reason(struct contacts *c, int64_t t, int ch, int q, const cha
 static void roll_window(struct contacts *c)
 {
 	int64_t edge = c->now_ms - (int64_t)c->conf.window_s * 1000;
-	while (c->n_recs && c->recs[c->rec_head].t <= edge) {
-		const struct ct_rec *r = &c->recs[c->rec_head];
+	while (c->n_recs && c->rec_base_ms + rec_at(c, 0)->dt <= edge) {
+		const struct ct_rec *r = rec_at(c, 0);
 		if (r->field == REC_UNITS) {
-			for (int f = 0; f < CT_COUNT; f++)
-				if (r->v & (1 << f))
-					tally_add(c, r->ch, r->q, f, -1, false, true);
+			for (uint32_t m = (uint32_t)r->v; m; m &= m - 1)    /* each bit set */
+				tally_add(c, r->ch, r->q, __builtin_ctz(m), -1, false, true);
 		} else if (r->field < 0) {
 			c->pairs[r->q].window -= r->v;
 			c->pairs[r->q].unans_window -= r->field == REC_PAIR_UNANS ? r->v : 0;
 		} else
 			tally_add(c, r->ch, r->q, r->field, -r->v, false, true);
-		c->rec_head = (c->rec_head + 1) % c->cap_recs;
-		c->n_recs--;
+		rec_pop(c);
 	}
 }
 
@@ -431,34 +643,34 @@ static int64_t keep_ms(const struct contacts *c)
 	return k * 1000;
 }
 
-/* Room for n contacts on the heap: a power of two, at least 4. */
-static size_t list_cap(size_t n)
+
+/* The list room from n contacts to cap (their pointers) in c's customers' pool. */
+static struct contact **list_move(struct contacts *c, struct contact **from, size_t n,
+                                  size_t was_cap, size_t cap)
 {
-	size_t cap = 4;
-	while (cap < n)
-		cap *= 2;
-	return cap;
+	struct contact **to = pool_get(&c->lists, cap * sizeof *to, NULL);
+	memcpy(to, from, n * sizeof *to);
+	if (was_cap)
+		pool_put(&c->lists, from, was_cap * sizeof *from, 0);
+	return to;
 }
 
 /* Makes room in u's list for one contact more; returns the list, where the
  * caller puts it before counting it in node.aux. */
-static struct contact **customer_grow(struct customer *u)
+static struct contact **customer_grow(struct contacts *c, struct customer *u)
 {
 	size_t n = u->node.aux;
 	if (n == 0)
 		return &u->at.one;
-	if (n == 1) {
-		struct contact **many = xmalloc(list_cap(2) * sizeof *many);
-		many[0] = u->at.one;
-		u->at.many = many;
-	} else if (list_cap(n + 1) > list_cap(n)) {
-		u->at.many = xrealloc(u->at.many, list_cap(n + 1) * sizeof *u->at.many);
-	}
+	if (n == 1)
+		u->at.many = list_move(c, &u->at.one, 1, 0, list_cap(2));
+	else if (list_cap(n + 1) > list_cap(n))
+		u->at.many = list_move(c, u->at.many, n, list_cap(n), list_cap(n + 1));
 	return u->at.many;
 }
 
 /* u's list held was contacts and now holds node.aux: gives back the room. */
-static void customer_shrink(struct customer *u, size_t was)
+static void customer_shrink(struct contacts *c, struct customer *u, size_t was)
 {
 	size_t n = u->node.aux;
 	if (was < 2)
@@ -466,10 +678,136 @@ static void customer_shrink(struct customer *u, size_t was)
 	if (n <= 1) {
 		struct contact **many = u->at.many;
 		u->at.one = n ? many[0] : NULL;
-		free(many);
+		pool_put(&c->lists, many, list_cap(was) * sizeof *many, 0);
 	} else if (list_cap(n) < list_cap(was)) {
-		u->at.many = xrealloc(u->at.many, list_cap(n) * sizeof *u->at.many);
+		u->at.many = list_move(c, u->at.many, n, list_cap(was), list_cap(n));
 	}
+}
+
+/* ---- journeys (SPEC 6.3) ------------------------------------------------------ */
+
+static int64_t customer_last_ms(const struct customer *u)
+{
+	return customer_list(u)[u->node.aux - 1]->created_ms;
+}
+
+/* The first of u's contacts created after edge (its list is in created order). */
+static size_t customer_from(const struct customer *u, int64_t edge)
+{
+	size_t lo = 0, hi = u->node.aux;
+	struct contact *const *list = customer_list(u);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (list[mid]->created_ms <= edge)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether u has contacts on two channels or more created after edge: the
+ * contact just before the last run on one channel is after edge. Constant
+ * time, so a caller ID behind a million calls costs no walk per call. */
+static bool customer_multi(const struct customer *u, int64_t edge)
+{
+	size_t n = u->node.aux;
+	return n > u->run && customer_list(u)[n - u->run - 1]->created_ms > edge;
+}
+
+/* Counts u's last contacts on the last one's channel again (after its list
+ * changed other than at its end). */
+static void customer_run_count(struct customer *u)
+{
+	size_t n = u->node.aux, r = n ? 1 : 0;
+	struct contact *const *list = customer_list(u);
+	while (r < n && list[n - r - 1]->ch == list[n - 1]->ch)
+		r++;
+	u->run = (uint32_t)r;
+}
+
+/* Whether u comes before v in the journeys' order (latest contact newest first, then key). */
+static bool jl_before(const struct customer *u, const struct customer *v)
+{
+	int64_t a = customer_last_ms(u), b = customer_last_ms(v);
+	return a != b ? a > b : strcmp(u->key, v->key) < 0;
+}
+
+static bool jl_has(const struct ct_journeys *jl, const struct customer *u)
+{
+	return u->jprev || jl->head == u;
+}
+
+static void jl_remove(struct ct_journeys *jl, struct customer *u)
+{
+	if (!jl_has(jl, u))
+		return;
+	*(u->jprev ? &u->jprev->jnext : &jl->head) = u->jnext;
+	*(u->jnext ? &u->jnext->jprev : &jl->tail) = u->jprev;
+	u->jprev = u->jnext = NULL;
+	jl->n--;
+}
+
+/* Puts u in its place, walking from the nearer end (a new contact is the newest: the head). */
+static void jl_insert(struct ct_journeys *jl, struct customer *u)
+{
+	struct customer *after = NULL;      /* u goes after this one (NULL: at the head) */
+	int64_t last = customer_last_ms(u);
+	if (jl->head && last >= customer_last_ms(jl->head) / 2 + customer_last_ms(jl->tail) / 2) {
+		for (struct customer *x = jl->head; x && jl_before(x, u); x = x->jnext)
+			after = x;
+	} else if (jl->head) {
+		after = jl->tail;
+		while (after && jl_before(u, after))
+			after = after->jprev;
+	}
+	u->jprev = after;
+	u->jnext = after ? after->jnext : jl->head;
+	*(u->jnext ? &u->jnext->jprev : &jl->tail) = u;
+	*(after ? &after->jnext : &jl->head) = u;
+	jl->n++;
+}
+
+/* u's contacts changed: in the list when it has a journey now. */
+static void jl_update(struct contacts *c, struct customer *u)
+{
+	bool multi = u->node.aux && customer_multi(u, c->now_ms - c->conf.pivot_window_s * 1000);
+	if (multi && jl_has(c->jl, u) && (!u->jprev || jl_before(u->jprev, u)) &&
+	    (!u->jnext || jl_before(u, u->jnext)))
+		return;              /* still in its place (a sweep took older contacts) */
+	jl_remove(c->jl, u);
+	if (multi)
+		jl_insert(c->jl, u);
+}
+
+static void jl_rebuild(struct contacts *c)
+{
+	while (c->jl->head)
+		jl_remove(c->jl, c->jl->head);
+	for (size_t i = 0; i < c->customers.cap; i++)
+		if (c->customers.slot[i])
+			jl_update(c, (struct customer *)ht_at(&c->customers, i));
+}
+
+size_t contacts_journeys(const struct contacts *c, struct ct_journey *out, size_t max)
+{
+	int64_t edge = c->now_ms - c->conf.pivot_window_s * 1000;
+	struct ct_journeys *jl = c->jl;
+	size_t n = 0;
+	for (struct customer *u = jl->head, *next; u && n < max; u = next) {
+		next = u->jnext;
+		if (customer_last_ms(u) <= edge) {        /* it and all after: nothing inside */
+			while (jl->tail != u)
+				jl_remove(jl, jl->tail);
+			jl_remove(jl, u);
+			break;
+		}
+		if (customer_multi(u, edge))
+			out[n++] = (struct ct_journey){u, customer_from(u, edge)};
+		else
+			jl_remove(jl, u);                     /* time made it single-channel */
+	}
+	return n;
 }
 
 /* A contact's last event, whole seconds rounded up (kept a little longer). */
@@ -497,59 +835,81 @@ static bool contact_live(const struct contact *k)
 	                : k->state == ST_OPEN || k->state == ST_UNKNOWN;
 }
 
-/* Forgets customers' contacts created before old, closed contacts with them
- * (those with no event since), and open ones idle since stale. forced (the
- * cap): calls in progress stay too. */
-static void sweep_customers(struct contacts *c, size_t bucket, int64_t old, bool forced)
+/* What a sweep forgets: by time alone, or an eviction's (the store full: all
+ * kinds; the calls' bound reached: calls only), which never takes a call in
+ * progress or the backlog. */
+enum sweep_mode { SWEEP_TIME, EVICT_ALL, EVICT_CALLS };
+
+/* Whether mode keeps k whatever its times. */
+static bool pinned(const struct contact *k, enum sweep_mode mode)
 {
-	for (struct hnode *n = c->customers.b[bucket], *next; n; n = next) {
-		struct customer *u = (struct customer *)n;
-		size_t kept = 0, was = u->node.aux;
-		struct contact **list = customer_list(u);
-		next = n->next;
-		/* [created - window, created): one exactly window old still counts */
-		for (size_t j = 0; j < was; j++) {
-			struct contact *k = list[j];
-			if (k->created_ms >= old || (forced && contact_live(k)))
-				list[kept++] = k;
-			else
-				k->cust = NULL;
-		}
-		if (kept == was && was)
-			continue;
-		u->node.aux = (uint32_t)kept;
-		customer_shrink(u, was);
-		if (u->node.aux == 0) {
-			ht_remove(&c->customers, n);
-			customer_free(u);
-		}
-	}
+	return mode != SWEEP_TIME && (contact_live(k) || (mode == EVICT_CALLS && !k->voice));
 }
 
-static void sweep_contacts(struct contacts *c, size_t bucket, int64_t old, int64_t stale,
-                           bool forced)
+/* Forgets the contacts of the customer in slot i created before old (all
+ * of them: the customer too). True when slot i was emptied (another
+ * customer may have moved in: look at it again). */
+static bool sweep_customer(struct contacts *c, size_t i, int64_t old, enum sweep_mode mode)
 {
-	for (struct hnode *n = c->contacts.b[bucket], *next; n; n = next) {
-		struct contact *k = (struct contact *)n;
-		bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
-		next = n->next;
-		if (k->cust || k->created_ms >= old || contact_last_ms(k) >= (open ? stale : old) ||
-		    (forced && contact_live(k))) {
-			if (k->created_ms < c->min_created_ms)
-				c->min_created_ms = k->created_ms;
-			continue;
-		}
-		ht_remove(&c->contacts, n);
-		free(k);
+	struct customer *u = (struct customer *)ht_at(&c->customers, i);
+	if (!u)
+		return false;
+	size_t kept = 0, was = u->node.aux;
+	struct contact **list = customer_list(u);
+	/* [created - window, created): one exactly window old still counts */
+	for (size_t j = 0; j < was; j++) {
+		struct contact *k = list[j];
+		if (k->created_ms >= old || pinned(k, mode))
+			list[kept++] = k;
+		else
+			k->cust = NULL;
 	}
+	if (kept == was && was)
+		return false;
+	if (kept)
+		list[kept - 1]->not_last = false;
+	u->node.aux = (uint32_t)kept;
+	customer_shrink(c, u, was);
+	customer_run_count(u);
+	if (u->node.aux) {
+		jl_update(c, u);
+		return false;
+	}
+	jl_remove(c->jl, u);
+	ht_remove_at(&c->customers, i);
+	customer_free(c, u);
+	return true;
 }
 
-static void sweep_before(struct contacts *c, int64_t old, int64_t stale, bool forced)
+/* Forgets the contact in slot i when closed and out of every customer's
+ * history with no event since old, or open and idle since stale. True
+ * when slot i was emptied. */
+static bool sweep_contact(struct contacts *c, size_t i, int64_t old, int64_t stale,
+                          enum sweep_mode mode)
 {
-	for (size_t i = 0; i < c->customers.nb; i++)
-		sweep_customers(c, i, old, forced);
-	for (size_t i = 0; i < c->contacts.nb; i++)
-		sweep_contacts(c, i, old, stale, forced);
+	struct contact *k = (struct contact *)ht_at(&c->contacts, i);
+	if (!k)
+		return false;
+	bool open = !k->voice && (k->state == ST_OPEN || k->state == ST_UNKNOWN);
+	if (k->cust || k->created_ms >= old || contact_last_ms(k) >= (open ? stale : old) ||
+	    pinned(k, mode)) {
+		if (k->created_ms < c->min_created_ms)
+			c->min_created_ms = k->created_ms;
+		return false;
+	}
+	c->n_calls -= k->voice;
+	ct_backlog_drop(&c->bl, k);
+	ht_remove_at(&c->contacts, i);
+	node_free(&c->contacts, &k->node);
+	return true;
+}
+
+static void sweep_before(struct contacts *c, int64_t old, int64_t stale)
+{
+	for (size_t i = 0; i < c->customers.cap;)
+		i += !sweep_customer(c, i, old, SWEEP_TIME);
+	for (size_t i = 0; i < c->contacts.cap;)
+		i += !sweep_contact(c, i, old, stale, SWEEP_TIME);
 }
 
 /* Forgets what no window needs any more: customers' contacts older than the
@@ -561,7 +921,7 @@ static void sweep(struct contacts *c)
 	if (c->min_created_ms >= old)    /* everything forgotten is created before old */
 		return;
 	c->min_created_ms = INT64_MAX;   /* sweep_contacts lowers it to what stays */
-	sweep_before(c, old, c->now_ms - c->conf.stale_contact_s * 1000, false);
+	sweep_before(c, old, c->now_ms - c->conf.stale_contact_s * 1000);
 }
 
 /* The k-th smallest of a[0..n) (k < n), reordering a: quickselect, linear on
@@ -595,8 +955,18 @@ static int64_t select_kth(int64_t *a, size_t n, size_t k)
 	return a[k];
 }
 
+/* What stays after an eviction (backlog, calls in progress) may fill the
+ * store again at once: look again an eighth of the bound later, not per line. */
+static void evict_again_later(struct contacts *c, enum sweep_mode mode)
+{
+	if (mode == EVICT_CALLS)
+		c->evict_calls_at = c->n_calls + c->conf.max_calls / 8;
+	else
+		c->evict_at = c->contacts.count + c->conf.max_stored / 8;
+}
+
 #define EVICT_SAMPLE 4096   /* closed contacts whose last events set an eviction's edge */
-#define EVICT_STEP 32       /* buckets an eviction walks per contact stored */
+#define EVICT_STEP 64       /* slots an eviction walks per contact stored */
 
 /* The store is full (max_stored): starts forgetting about the quarter of the
  * closed contacts whose last event is oldest (the edge from a sample), and
@@ -605,50 +975,50 @@ static int64_t select_kth(int64_t *a, size_t n, size_t k)
  * Figures stay exact while the windows hold fewer contacts than the cap;
  * past it, repeats, pivots and journeys that reach further back are lost,
  * and the memory stays bounded (a big centre's calls of a whole day). */
-static void evict_start(struct contacts *c)
+static void evict_start(struct contacts *c, enum sweep_mode mode)
 {
 	int64_t sample[EVICT_SAMPLE];
-	size_t n = 0, nb = c->contacts.nb, at = nb ? (size_t)(c->gen * 2654435761u) % nb : 0;
-	for (size_t i = 0; i < nb && n < EVICT_SAMPLE; i++, at = (at + 1) % nb)
-		for (const struct hnode *h = c->contacts.b[at]; h && n < EVICT_SAMPLE; h = h->next)
-			if (!contact_live((const struct contact *)h))
-				sample[n++] = contact_last_ms((const struct contact *)h);
+	size_t n = 0, cap = c->contacts.cap;
+	size_t at = cap ? (size_t)(c->gen * 2654435761u) & (cap - 1) : 0;
+	for (size_t i = 0; i < cap && n < EVICT_SAMPLE; i++, at = (at + 1) & (cap - 1)) {
+		const struct contact *k = (const struct contact *)ht_at(&c->contacts, at);
+		if (k && !pinned(k, mode))
+			sample[n++] = contact_last_ms(k);
+	}
 	if (!n) {     /* all live (a million callers waiting): look again later, not per line */
-		c->evict_at = c->contacts.count + c->conf.max_stored / 8;
+		evict_again_later(c, mode);
 		return;
 	}
 	c->evict.old = select_kth(sample, n, n / 4) + 1;
+	c->evict.mode = mode;
 	c->evict.on = true;
 	c->evict.phase = 0;
 	c->evict.cursor = 0;
-	c->evict.nb = c->customers.nb;
+	c->evict.nb = c->customers.cap;
 }
 
-/* Walks up to EVICT_STEP buckets of the eviction under way: the customers'
+/* Walks up to EVICT_STEP slots of the eviction under way: the customers'
  * lists first, then the contacts (freed once out of every list). */
 static void evict_step(struct contacts *c)
 {
 	struct ct_evict *e = &c->evict;
 	for (int i = 0; i < EVICT_STEP && e->on; i++) {
 		struct htable *t = e->phase ? &c->contacts : &c->customers;
-		if (t->nb != e->nb) {             /* rehashed meanwhile: that table again */
-			e->nb = t->nb;
+		if (t->cap != e->nb) {            /* rehashed meanwhile: that table again */
+			e->nb = t->cap;
 			e->cursor = 0;
 		}
-		if (e->cursor < t->nb) {
-			if (e->phase)
-				sweep_contacts(c, e->cursor, e->old, INT64_MIN, true);
-			else
-				sweep_customers(c, e->cursor, e->old, true);
-			e->cursor++;
+		if (e->cursor < t->cap) {
+			bool emptied = e->phase ? sweep_contact(c, e->cursor, e->old, INT64_MIN, e->mode)
+			                        : sweep_customer(c, e->cursor, e->old, e->mode);
+			e->cursor += !emptied;
 		} else if (!e->phase) {
 			e->phase = 1;
 			e->cursor = 0;
-			e->nb = c->contacts.nb;
+			e->nb = c->contacts.cap;
 		} else {
 			e->on = false;
-			/* what stays (backlog, calls in progress) may fill it: not every time */
-			c->evict_at = c->contacts.count + c->conf.max_stored / 8;
+			evict_again_later(c, e->mode);
 		}
 	}
 }
@@ -689,18 +1059,22 @@ bool contacts_any(const struct contacts *c)
 
 /* ---- contacts and customers ------------------------------------------------------- */
 
-static struct contact *contact_find(const struct contacts *c, const char *id)
+static struct contact *contact_find(const struct contacts *c, const char *id, uint32_t h)
 {
-	return (struct contact *)ht_find(&c->contacts, id, ht_hash(id));
+	return (struct contact *)ht_find(&c->contacts, id, h);
 }
 
-static struct contact *contact_add(struct contacts *c, const char *id, int ch, int q, int64_t t)
+/* A new contact of id (hashed h). */
+static struct contact *contact_add(struct contacts *c, const char *id, uint32_t h, int ch, int q,
+                                   int64_t t, bool voice)
 {
 	if (c->evict.on)
 		evict_step(c);
 	else if (c->contacts.count >= c->conf.max_stored && c->contacts.count >= c->evict_at)
-		evict_start(c);
-	struct contact *k = node_new(&c->contacts, sizeof *k, id, ht_hash(id));
+		evict_start(c, EVICT_ALL);
+	else if (voice && c->n_calls >= c->conf.max_calls && c->n_calls >= c->evict_calls_at)
+		evict_start(c, EVICT_CALLS);
+	struct contact *k = node_new(&c->contacts, id, h);
 	k->ch = (int8_t)ch;
 	k->q = (int16_t)q;
 	k->created_ms = t;
@@ -709,6 +1083,8 @@ static struct contact *contact_add(struct contacts *c, const char *id, int ch, i
 	contact_touch(k, t);
 	k->state = ST_UNKNOWN;
 	k->pair = -1;
+	k->voice = voice;
+	c->n_calls += voice;
 	ht_insert(&c->contacts, &k->node);
 	return k;
 }
@@ -758,6 +1134,9 @@ static size_t customer_pos(const struct customer *u, const struct contact *k)
 static void customer_unlink(struct contacts *c, struct contact *k)
 {
 	struct customer *u = k->cust;
+	/* what it counted is history; a sweep may have taken it from its list already */
+	k->is_repeat = k->is_pivot = k->is_unanswered = false;
+	k->pair = -1;
 	if (!u)
 		return;
 	size_t i = customer_pos(u, k), was = u->node.aux;
@@ -765,22 +1144,28 @@ static void customer_unlink(struct contacts *c, struct contact *k)
 		struct contact **list = customer_list(u);
 		memmove(list + i, list + i + 1, (was - i - 1) * sizeof *list);
 		u->node.aux--;
-		customer_shrink(u, was);
+		if (i + u->run >= was && u->run > 1)
+			u->run--;                  /* one of the last run: the run is shorter */
+		else if (i + u->run + 1 >= was)
+			customer_run_count(u);     /* the run itself, or what bounded it */
+		if (i == u->node.aux && i)
+			list[i - 1]->not_last = false;
+		customer_shrink(c, u, was);
 		if (i < u->node.aux)
 			judge(c, u, i);     /* its follower has another previous contact */
+		jl_update(c, u);
 	}
 	k->cust = NULL;    /* an emptied customer goes at the next sweep */
-	k->is_repeat = k->is_pivot = k->is_unanswered = false;   /* counted: history */
-	k->pair = -1;
 }
 
-/* A contact with a customer was created at t: repeats, pivots, history. */
-static void customer_created(struct contacts *c, struct contact *k, const char *key, int64_t t)
+/* A contact with a customer (key, hashed h) was created at t: repeats,
+ * pivots, history. */
+static void customer_created(struct contacts *c, struct contact *k, const char *key, uint32_t h,
+                             int64_t t)
 {
-	uint32_t h = ht_hash(key);
 	struct customer *u = (struct customer *)ht_find(&c->customers, key, h);
 	if (!u) {
-		u = node_new(&c->customers, sizeof *u, key, h);
+		u = node_new(&c->customers, key, h);
 		ht_insert(&c->customers, &u->node);
 	}
 	count(c, t, k->ch, k->q, CT_CREATED_WITH_CUSTOMER, 1);
@@ -788,18 +1173,28 @@ static void customer_created(struct contacts *c, struct contact *k, const char *
 	size_t at = u->node.aux;
 	while (at > 0 && customer_list(u)[at - 1]->created_ms >= t)
 		at--;
-	struct contact **list = customer_grow(u);
-	memmove(list + at + 1, list + at, (u->node.aux - at) * sizeof *list);
+	struct contact **list = customer_grow(c, u);
+	size_t n = u->node.aux;
+	bool same = n && list[n - 1]->ch == k->ch;
+	memmove(list + at + 1, list + at, (n - at) * sizeof *list);
 	list[at] = k;
 	u->node.aux++;
+	if (at == n)                       /* the newest: the run goes on or starts */
+		u->run = same ? u->run + 1 : 1;
+	else if (at + u->run >= n)         /* inside the last run, or just before it */
+		u->run = same ? u->run + 1 : (uint32_t)(n - at);
 	k->cust = u;
+	k->not_last = at + 1 < u->node.aux;
+	if (at)
+		list[at - 1]->not_last = true;
 	judge(c, u, at);
 	if (at + 1 < u->node.aux)
 		judge(c, u, at + 1);
+	jl_update(c, u);
 }
 
-/* Makes k a contact created at t (seen), counting it. */
-static void created(struct contacts *c, struct contact *k, const char *customer,
+/* Makes k a contact created at t (seen), counting it; customer: hashed hc. */
+static void created(struct contacts *c, struct contact *k, const char *customer, uint32_t hc,
                     const char *reason, int64_t t)
 {
 	customer_unlink(c, k);
@@ -817,7 +1212,7 @@ static void created(struct contacts *c, struct contact *k, const char *customer,
 	if (!k->voice)
 		count_reason(c, t, k->ch, k->q, reason);
 	if (customer && *customer)
-		customer_created(c, k, customer, t);
+		customer_created(c, k, customer, hc, t);
 }
 
 /* Time from k's created to t; 0 for an event stamped before it (systems'
@@ -839,7 +1234,7 @@ static void callback_try(struct contacts *c, const struct customer *u, int q, in
 	if (!cb) {
 		if (c->callbacks.count >= CONTACTS_MAX_CALLBACKS)
 			return;
-		cb = node_new(&c->callbacks, sizeof *cb, u->key, h);
+		cb = node_new(&c->callbacks, u->key, h);
 		cb->first_ms = t;
 		ht_insert(&c->callbacks, &cb->node);
 	}
@@ -863,7 +1258,7 @@ static void callback_answered(struct contacts *c, const struct customer *u, int6
 	    t < cb->first_ms)
 		return;
 	ht_remove(&c->callbacks, &cb->node);
-	free(cb);
+	node_free(&c->callbacks, &cb->node);
 }
 
 static int callback_cmp(const void *a, const void *b)
@@ -880,8 +1275,7 @@ size_t contacts_callbacks(const struct contacts *c, struct contacts_callback *ou
 	if (!n || !max)
 		return n;
 	struct contacts_callback *all = xmalloc(n * sizeof *all);
-	for (size_t b = 0; b < c->callbacks.nb; b++)
-		for (const struct hnode *h = c->callbacks.b[b]; h; h = h->next) {
+	HT_EACH(&c->callbacks, h) {
 			const struct callback *cb = (const struct callback *)h;
 			all[k++] = (struct contacts_callback){ cb->key, c->queues[cb->q].name,
 				cb->first_ms, cb->last_ms, cb->waited_ms, (int)cb->node.aux };
@@ -894,8 +1288,7 @@ size_t contacts_callbacks(const struct contacts *c, struct contacts_callback *ou
 
 void contacts_callback_counts(const struct contacts *c, int64_t *cb)
 {
-	for (size_t b = 0; b < c->callbacks.nb; b++)
-		for (const struct hnode *h = c->callbacks.b[b]; h; h = h->next)
+	HT_EACH(&c->callbacks, h)
 			cb[((const struct callback *)h)->q]++;
 }
 
@@ -921,7 +1314,7 @@ static void replied(struct contacts *c, struct contact *k, int64_t t)
 	k->replied = true;
 	k->replies++;
 	/* the next contact of the customer may be a pivot answered after all */
-	if (earlier && k->cust) {
+	if (earlier && k->not_last && k->cust) {
 		size_t i = customer_pos(k->cust, k);
 		if (i + 1 < k->cust->node.aux)
 			judge(c, k->cust, i + 1);
@@ -1014,24 +1407,39 @@ static bool apply_to(struct contacts *c, struct contact *k, const struct contact
 	return true;
 }
 
+/* Starts reading the slot of hash h in t: a created contact looks up its id
+ * and its customer, two waits for memory that then overlap. */
+static void ht_prefetch(const struct htable *t, uint32_t h)
+{
+	if (t->cap)
+		__builtin_prefetch(&t->slot[h & (t->cap - 1)]);
+}
+
 enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_event *ev)
 {
 	int ch, q;
+	uint32_t hc = 0, h;
+	if (ev->kind == CE_CREATED && ev->customer && *ev->customer) {
+		hc = ht_hash(ev->customer);
+		ht_prefetch(&c->customers, hc);
+	}
+	h = ht_hash(ev->id);
+	ht_prefetch(&c->contacts, h);
 	contacts_advance(c, ev->ts_ms);
 	c->gen++;
 	c->saw_events = true;
-	struct contact *k = contact_find(c, ev->id);
+	struct contact *k = contact_find(c, ev->id, h);
 	if (ev->kind == CE_CREATED) {
 		if (k && (k->state == ST_OPEN || (k->voice && k->seen)))
 			return CONTACTS_DUPLICATE;
 		if (!place(c, ev, &ch, &q))
 			return CONTACTS_CAP;
 		if (!k)
-			k = contact_add(c, ev->id, ch, q, ev->ts_ms);
+			k = contact_add(c, ev->id, h, ch, q, ev->ts_ms, false);
 		k->ch = (int8_t)ch;
 		k->q = (int16_t)q;
 		k->voice = false;
-		created(c, k, ev->customer, ev->reason, ev->ts_ms);
+		created(c, k, ev->customer, hc, ev->reason, ev->ts_ms);
 	} else if (!k && ev->kind == CE_SURVEY) {
 		/* a survey names its own channel and queue; nothing to remember */
 		if (!place(c, ev, &ch, &q))
@@ -1046,12 +1454,13 @@ enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_ev
 		if (!k) {
 			if (!place(c, ev, &ch, &q))
 				return ev->channel ? CONTACTS_CAP : CONTACTS_UNPLACED;
-			k = contact_add(c, ev->id, ch, q, ev->ts_ms);
+			k = contact_add(c, ev->id, h, ch, q, ev->ts_ms, false);
 		}
 		if (!apply_to(c, k, ev))
 			return CONTACTS_DUPLICATE;
 	}
 	contact_touch(k, ev->ts_ms);
+	ct_backlog_sync(&c->bl, k);
 	if (ev->has_sentiment) {
 		count(c, ev->ts_ms, k->ch, k->q, CT_SENTIMENT_N, 1);
 		count(c, ev->ts_ms, k->ch, k->q, CT_SENTIMENT_SUM, ev->sentiment_h);
@@ -1080,7 +1489,8 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 		return;
 	/* stored text is safe text, as the contact events' (SPEC 6.1) */
 	textsafe_copy(callid, sizeof callid, ev->callid, -1, TEXTSAFE_UTF8);
-	struct contact *k = contact_find(c, callid);
+	uint32_t h = ht_hash(callid);
+	struct contact *k = contact_find(c, callid, h);
 	if (k && !k->voice)
 		return;          /* a contact event's id, not a call */
 	if (ev->kind == EV_ENTER) {
@@ -1091,12 +1501,11 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 			int ch = channel_index(c, "voice"), q = ch < 0 ? -1 : queue_index(c, queue, ch);
 			if (q < 0)
 				return;
-			k = contact_add(c, callid, ch, q, t);
-			k->voice = true;
+			k = contact_add(c, callid, h, ch, q, t, true);
 			char cid[CONTACT_TEXT_MAX + 1] = "";
 			if (caller_is_customer(ev->callerid))
 				textsafe_copy(cid, sizeof cid, ev->callerid, -1, TEXTSAFE_UTF8);
-			created(c, k, cid, NULL, t);
+			created(c, k, cid, *cid ? ht_hash(cid) : 0, NULL, t);
 		}
 	}
 	if (!k)
@@ -1156,14 +1565,13 @@ static void live_add(struct contacts_live *l, int64_t age, bool replied)
 	}
 }
 
-static void live_walk(const struct contacts *c, struct contacts_live *channels,
-                      struct contacts_live *queues, struct contacts_live *total)
+void contacts_live_walk(const struct contacts *c, struct contacts_live *channels,
+                        struct contacts_live *queues, struct contacts_live *total)
 {
 	memset(channels, 0, (size_t)c->n_channels * sizeof *channels);
 	memset(queues, 0, (size_t)c->n_queues * sizeof *queues);
 	memset(total, 0, sizeof *total);
-	for (size_t b = 0; b < c->contacts.nb; b++)
-		for (const struct hnode *n = c->contacts.b[b]; n; n = n->next) {
+	HT_EACH(&c->contacts, n) {
 			const struct contact *k = (const struct contact *)n;
 			if (!k->seen || k->voice || k->state != ST_OPEN)
 				continue;
@@ -1177,18 +1585,7 @@ static void live_walk(const struct contacts *c, struct contacts_live *channels,
 void contacts_live_all(const struct contacts *c, struct contacts_live *channels,
                        struct contacts_live *queues, struct contacts_live *total)
 {
-	struct ct_live_cache *k = c->live;
-	if (k->gen != c->gen || k->n_channels != c->n_channels || k->n_queues != c->n_queues) {
-		k->channels = xrealloc(k->channels, ((size_t)c->n_channels + 1) * sizeof *k->channels);
-		k->queues = xrealloc(k->queues, ((size_t)c->n_queues + 1) * sizeof *k->queues);
-		live_walk(c, k->channels, k->queues, &k->total);
-		k->gen = c->gen;
-		k->n_channels = c->n_channels;
-		k->n_queues = c->n_queues;
-	}
-	memcpy(channels, k->channels, (size_t)c->n_channels * sizeof *channels);
-	memcpy(queues, k->queues, (size_t)c->n_queues * sizeof *queues);
-	*total = k->total;
+	ct_backlog_live(&c->bl, c->n_channels, c->n_queues, c->now_ms, channels, queues, total);
 }
 
 void contacts_live(const struct contacts *c, enum contacts_scope s, size_t i,
@@ -1201,6 +1598,18 @@ void contacts_live(const struct contacts *c, enum contacts_scope s, size_t i,
 	*out = s == CS_CHANNEL ? ch[i] : s == CS_QUEUE ? q[i] : total;
 	free(ch);
 	free(q);
+}
+
+/* The backlog kept on events equals the walk. */
+static bool live_check(const struct contacts *c)
+{
+	size_t nc = (size_t)c->n_channels, nq = (size_t)c->n_queues;
+	struct contacts_live *a = xcalloc(2 * (nc + nq + 1), sizeof *a), *b = a + nc + nq + 1;
+	contacts_live_walk(c, a, a + nc, a + nc + nq);
+	contacts_live_all(c, b, b + nc, b + nc + nq);
+	bool same = memcmp(a, b, (nc + nq + 1) * sizeof *a) == 0;
+	free(a);
+	return same;
 }
 
 static bool text_clean(const char *s)
@@ -1236,23 +1645,20 @@ bool contacts_check(const struct contacts *c)
 	    pairs[2] != c->total.today.v[CT_PIVOTS_UNANSWERED] ||
 	    pairs[3] != c->total.window.v[CT_PIVOTS_UNANSWERED])
 		return false;
-	for (size_t b = 0; b < c->contacts.nb; b++)
-		for (const struct hnode *n = c->contacts.b[b]; n; n = n->next) {
+	HT_EACH(&c->contacts, n) {
 			const struct contact *k = (const struct contact *)n;
 			unseen += !k->seen;
 			open += k->seen && !k->voice && k->state == ST_OPEN;
 			if (!text_clean(k->key))
 				return false;
 		}
-	for (size_t b = 0; b < c->customers.nb; b++)
-		for (const struct hnode *n = c->customers.b[b]; n; n = n->next)
+	HT_EACH(&c->customers, n)
 			if (!text_clean(((const struct customer *)n)->key))
 				return false;
 	for (int i = 0; i < c->n_reasons; i++)
 		if (!text_clean(c->reasons[i]))
 			return false;
-	for (size_t b = 0; b < c->callbacks.nb; b++)
-		for (const struct hnode *n = c->callbacks.b[b]; n; n = n->next) {
+	HT_EACH(&c->callbacks, n) {
 			const struct callback *cb = (const struct callback *)n;
 			if (!text_clean(cb->key) || cb->node.aux < 1 || cb->q < 0 || cb->q >= c->n_queues ||
 			    cb->last_ms < cb->first_ms)
@@ -1264,7 +1670,7 @@ bool contacts_check(const struct contacts *c)
 	for (int i = 0; i < c->n_queues; i++)
 		if (!text_clean(c->queues[i].name))
 			return false;
-	return open <= c->created_seen + unseen;
+	return open <= c->created_seen + unseen && live_check(c);
 }
 
 size_t contacts_stored(const struct contacts *c, size_t *customers)

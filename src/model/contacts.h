@@ -45,6 +45,7 @@ struct contacts_conf {
 	int window_s, day_start_min;
 	int64_t repeat_window_s, pivot_window_s, stale_contact_s;
 	size_t max_stored;           /* contacts kept at most (CONTACTS_MAX_STORED) */
+	size_t max_calls;            /* of which calls at most (CONTACTS_MAX_CALLS) */
 	int64_t sweep_every_ms;      /* 0: a few dozen times per window (live); an import, once */
 	const struct config *cfg;    /* [channel.NAME] frt_target_s, display; may be NULL */
 };
@@ -57,6 +58,14 @@ struct contacts_conf {
 /* Contacts kept at most (calls included): a day of 200,000 customers fits,
  * a centre taking hundreds of calls a second stays bounded. */
 #define CONTACTS_MAX_STORED 524288
+/* Calls kept at most, what CONTACTS_CALLS_BYTES hold: a call costs about
+ * CONTACTS_CALL_BYTES (its contact, its caller, their table entries and the
+ * window's record of it). Calls come by the hundred a second on a big
+ * centre, each from a new caller: without their own bound they would fill
+ * the store (and the memory) with what only repeats and pivots read. */
+#define CONTACTS_CALLS_BYTES (12u << 20)
+#define CONTACTS_CALL_BYTES 160u
+#define CONTACTS_MAX_CALLS (CONTACTS_CALLS_BYTES / CONTACTS_CALL_BYTES)
 
 struct contacts;
 

@@ -9,21 +9,59 @@
 
 #define CONTACT_TEXT_MAX 256
 
-/* A node of a chained hash table. Each kind of node ends in its key (a
- * flexible array, allocated with it: one allocation per node); the table
+/* A node of a hash table (struct htable). Each kind of node ends in its key
+ * (a flexible array, allocated with it: one record per node); the table
  * knows where (key_off). aux is the owner's: a contact's last event (epoch
- * seconds), a customer's contact count, a callback's tries. */
+ * seconds), a customer's contact count, a callback's tries. handle: how the
+ * table and its pool name the node. */
 struct hnode {
-	struct hnode *next;
 	uint32_t hash;
 	uint32_t aux;
+	uint32_t handle;
 };
 
-struct htable {
-	struct hnode **b;
-	size_t nb, count;
-	size_t key_off;             /* where a node's key is */
+/* Where a table's nodes (and customers' lists) live: records carved from
+ * big chunks, a free list per size (multiples of 8 bytes up to
+ * POOL_MAX_SIZE), so a node costs its own bytes and no allocator's, and
+ * freeing the store is freeing the chunks. A record's handle is its chunk
+ * (counted from 1) and its offset in 8 bytes. */
+#define POOL_MAX_SIZE 320
+#define POOL_CHUNK (256 * 1024)
+#define POOL_OFF_BITS 15                  /* POOL_CHUNK / 8 offsets */
+struct ct_pool {
+	void *free[POOL_MAX_SIZE / 8 + 1];   /* freed records by size, linked through their start */
+	char *bump;                 /* the current chunk's unused end */
+	size_t left;
+	char **chunks;
+	size_t n_chunks, cap_chunks;
+	size_t used;                /* bytes of records in use (the store's cost) */
+	size_t n_big;               /* records larger than POOL_MAX_SIZE, on the heap */
 };
+
+/* Open addressing, linear probing: a slot holds a node's hash (high 32
+ * bits) and handle (low), 0 when empty, so a lookup reads one node. */
+struct htable {
+	uint64_t *slot;
+	size_t cap, count;          /* cap: a power of two */
+	size_t key_off;             /* where a node's key is */
+	size_t node_size;           /* a node's size before its key's room */
+	struct ct_pool pool;
+};
+
+/* For each node n (const) of table t, in slot order. */
+#define HT_EACH(t, n) \
+	for (size_t n##_i = 0; n##_i < (t)->cap; n##_i++) \
+		for (const struct hnode *n = ht_at((t), n##_i); n; n = NULL)
+
+/* The node in slot i of t, NULL when empty. */
+static inline struct hnode *ht_at(const struct htable *t, size_t i)
+{
+	uint32_t h = (uint32_t)t->slot[i];
+	if (!t->slot[i])
+		return NULL;
+	return (struct hnode *)(t->pool.chunks[(h >> POOL_OFF_BITS) - 1] +
+	                        ((size_t)(h & ((1u << POOL_OFF_BITS) - 1)) << 3));
+}
 
 /* ST_UNKNOWN: a contact whose created was never seen, before anything closed or
  * reopened it. Voice: waiting, talking, resolved, abandoned. */
@@ -31,20 +69,21 @@ enum ct_state { ST_UNKNOWN, ST_OPEN, ST_RESOLVED, ST_ABANDONED, ST_WAITING, ST_T
 
 struct customer;
 
-/* 47 bytes and the id (80 with malloc's own for ids up to 25 bytes): a big
- * centre keeps every call of the last day. */
+/* 47 bytes and the id: a big centre keeps every call of the last day. */
 struct contact {
 	struct hnode node;          /* key: the id; aux: the last event's second */
-	struct customer *cust;      /* while in its customer's history */
-	int64_t created_ms;
 	int32_t first_reply_after;  /* the first reply, ms after created (clamped to
 	                               +-24.8 days: exact within any pivot window below) */
+	struct customer *cust;      /* while in its customer's history */
+	int64_t created_ms;
 	int32_t replies;
+	uint32_t bl;                /* its backlog entry + 1 (struct ct_backlog), 0: none */
 	int16_t q, pair;            /* pair: the pivot's, -1 for none */
 	int8_t ch;
 	unsigned char state;        /* enum ct_state */
 	bool seen : 1, voice : 1, replied : 1;
 	bool is_repeat : 1, is_pivot : 1, is_unanswered : 1;   /* as counted at its created */
+	bool not_last : 1;          /* a later contact of its customer follows it in the list */
 	char key[];
 };
 
@@ -56,6 +95,8 @@ struct customer {
 		struct contact *one;
 		struct contact **many;
 	} at;
+	struct customer *jprev, *jnext;   /* in the journeys list (struct ct_journeys) */
+	uint32_t run;               /* the last contacts on the last one's channel: how many */
 	char key[];
 };
 
@@ -90,25 +131,74 @@ struct ct_pair {
 	int64_t unans_today, unans_window;   /* those while a's contact was unanswered */
 };
 
-/* Increments inside the window, taken back when they leave it; 16 bytes.
+/* Increments inside the window, taken back when they leave it; 12 bytes.
  * field >= 0: v in that field; REC_UNITS: one in each field of the bit mask v
  * (a contact's created, with customer, repeat... share one record); REC_PAIR,
  * REC_PAIR_UNANS: v pivots of pair q. */
 enum { REC_UNITS = -1, REC_PAIR = -2, REC_PAIR_UNANS = -3 };
 struct ct_rec {
-	int64_t t;
+	uint32_t dt;                /* its time, ms after rec_base_ms */
 	int32_t v;
 	int16_t q;
 	int8_t ch, field;
 };
 
-/* The live figures as last walked, and the model's change count then: the
- * alerts, the JSON and /metrics of one refresh walk the backlog once. */
-struct ct_live_cache {
-	uint64_t gen;               /* 0: none */
-	int n_channels, n_queues;
-	struct contacts_live *channels, *queues, total;
+/* The customers with contacts on two channels or more inside the pivot
+ * window as of their latest change, newest latest contact first (then by
+ * key): SPEC 6.3 journeys without a walk of every customer. One that time
+ * made single-channel since goes when a reader meets it. */
+struct ct_journeys {
+	struct customer *head, *tail;
+	size_t n;
 };
+
+/* A journey: customer u's contacts from index from on. */
+struct ct_journey {
+	const struct customer *u;
+	size_t from;
+};
+
+/* Fills out (room for max) with the journeys of SPEC 6.3, newest first;
+ * returns how many (at most max). */
+size_t contacts_journeys(const struct contacts *c, struct ct_journey *out, size_t max);
+
+/* The live backlog kept on events (contacts_backlog.c): an entry per open
+ * contact, in a min-heap by created of its channel and of its queue, open
+ * ([0]) and, while unanswered, unanswered ([1]). */
+struct ct_blent {
+	int64_t created_ms;
+	struct contact *k;
+	uint32_t pos[4];            /* its place in each of its heaps */
+	int16_t ch, q;
+	bool unans;
+};
+struct ct_hslot {
+	int64_t created_ms;         /* its entry's, read where the heap is (no entry read) */
+	uint64_t ix;                /* the entry's index */
+};
+struct ct_heap {
+	struct ct_hslot *a;         /* the oldest created first */
+	uint32_t n, cap;
+};
+struct ct_backlog {
+	struct ct_blent *e;
+	uint32_t n, cap;
+	struct ct_heap ch[2][CONTACTS_MAX_CHANNELS];
+	struct ct_heap *q[2];       /* cap_q each */
+	int cap_q;
+};
+
+/* k changed (state, replies, created, channel, queue): its entry follows. */
+void ct_backlog_sync(struct ct_backlog *b, struct contact *k);
+/* k is forgotten: out of the backlog. */
+void ct_backlog_drop(struct ct_backlog *b, struct contact *k);
+void ct_backlog_live(const struct ct_backlog *b, int n_channels, int n_queues, int64_t now_ms,
+                     struct contacts_live *channels, struct contacts_live *queues,
+                     struct contacts_live *total);
+void ct_backlog_free(struct ct_backlog *b);
+/* The live figures by a walk of every stored contact (what the backlog must equal). */
+void contacts_live_walk(const struct contacts *c, struct contacts_live *channels,
+                        struct contacts_live *queues, struct contacts_live *total);
 
 struct contacts {
 	struct contacts_conf conf;
@@ -128,19 +218,29 @@ struct contacts {
 	struct strmap reason_names;
 	struct ct_pair *pairs;
 	int n_pairs, cap_pairs;
-	struct ct_rec *recs;        /* a ring, oldest at rec_head */
-	size_t rec_head, n_recs, cap_recs;
+	/* the window's records in time order, oldest at rec_head (counted since
+	 * the start), in blocks of REC_BLOCK: the ring grows and shrinks a block
+	 * at a time, never copied whole */
+	struct ct_rec **rec_blk;    /* block j at rec_blk[j % cap_blk] */
+	size_t rec_head, n_recs, cap_blk;
+	int64_t rec_base_ms;        /* records' times count from here (12 bytes a record) */
 	struct htable contacts, customers, callbacks;
+	struct ct_pool lists;       /* customers' lists of two contacts or more (records
+	                               with no handle: never in a node's pool) */
 	size_t evict_at;            /* the store's count at which to evict again */
+	size_t n_calls;             /* calls (voice contacts) stored */
+	size_t evict_calls_at;      /* the calls' count at which to evict calls again */
 	struct ct_evict {           /* an eviction under way (evict_step) */
 		bool on;
+		int mode;               /* enum sweep_mode: all kinds, or calls only */
 		int phase;              /* 0: customers' lists, 1: contacts */
 		size_t cursor, nb;      /* the next bucket, of a table of nb */
 		int64_t old;            /* forget what is older */
 	} evict;
 	int64_t created_seen;
 	uint64_t gen;               /* counts changes (events, the clock, settings) */
-	struct ct_live_cache *live; /* written by readers of a const model */
+	struct ct_backlog bl;
+	struct ct_journeys *jl;     /* likewise (a reader drops what time made stale) */
 };
 
 /* The first-response target of a scope, in ms: a channel's; a queue's own,

@@ -69,14 +69,6 @@ struct journey {
 	int64_t last_ms;
 };
 
-static int journey_cmp(const void *a, const void *b)
-{
-	const struct journey *x = a, *y = b;
-	if (x->last_ms != y->last_ms)
-		return x->last_ms > y->last_ms ? -1 : 1;
-	return strcmp(x->u->key, y->u->key);
-}
-
 static const char *state_name(const struct contact *k)
 {
 	switch (k->state) {
@@ -304,30 +296,11 @@ static void jo_callbacks(struct ct_jout *o, struct jbuf *b)
 /* The customers journeys_json lists, in its order; returns how many (*out malloc'ed). */
 static size_t journeys_pick(const struct contacts *c, struct journey **out)
 {
-	int64_t edge = c->now_ms - c->conf.pivot_window_s * 1000;
-	struct journey *js = NULL;
-	size_t n = 0, cap = 0;
-	for (size_t b = 0; b < c->customers.nb; b++)
-		for (const struct hnode *h = c->customers.b[b]; h; h = h->next) {
-			const struct customer *u = (const struct customer *)h;
-			size_t from = 0;
-			bool multi = false;
-			size_t n_list = u->node.aux;
-			struct contact *const *list = customer_list(u);
-			while (from < n_list && list[from]->created_ms <= edge)
-				from++;
-			for (size_t i = from + 1; i < n_list && !multi; i++)
-				multi = list[i]->ch != list[from]->ch;
-			if (!multi)
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				js = xrealloc(js, cap * sizeof *js);
-			}
-			js[n++] = (struct journey){u, from, list[n_list - 1]->created_ms};
-		}
-	if (n)
-		qsort(js, n, sizeof *js, journey_cmp);
+	struct ct_journey j[CONTACTS_MAX_JOURNEYS];
+	size_t n = contacts_journeys(c, j, CONTACTS_MAX_JOURNEYS);
+	struct journey *js = xmalloc((n ? n : 1) * sizeof *js);
+	for (size_t i = 0; i < n; i++)
+		js[i] = (struct journey){j[i].u, j[i].from, 0};
 	*out = js;
 	return n;
 }

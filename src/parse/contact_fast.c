@@ -139,6 +139,27 @@ static size_t utf8_len(const unsigned char *s, const unsigned char *end)
 	return len;
 }
 
+/* The lanes of the 8 bytes at s that are not printable ASCII (0x20..0x7e)
+ * or are '"' or '\\', as the high bit of each lane (SWAR). Lanes above the
+ * first flagged one may be flagged wrongly (a borrow), never the lanes below
+ * it: the lowest flag is the first byte to look at. */
+static uint64_t word_bad(const unsigned char *s)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80;
+	uint64_t w, q, b, d;
+	memcpy(&w, s, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);     /* the first byte in memory the lowest lane */
+#endif
+	q = w ^ (ones * '"');         /* a zero lane where a quote is */
+	b = w ^ (ones * '\\');
+	d = w ^ (ones * 0x7f);
+	return (w & highs) |                     /* >= 0x80 */
+	       ((w - ones * 0x20) & ~w & highs) | /* < 0x20 */
+	       ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs) |
+	       ((d - ones) & ~d & highs);
+}
+
 /* A string; sc->s just past its opening quote. */
 static bool scan_string(struct fast_scan *sc, struct fast_val *v)
 {
@@ -148,6 +169,16 @@ static bool scan_string(struct fast_scan *sc, struct fast_val *v)
 	v->esc = false;
 	v->plain = true;
 	while (s < end) {
+		/* eight bytes at a time, on to the first that is not plain (printable
+		 * ASCII, no quote, no backslash): the closing quote, most often */
+		if (end - s >= 8) {
+			uint64_t bad = word_bad(s);
+			if (!bad) {
+				s += 8;
+				continue;
+			}
+			s += __builtin_ctzll(bad) >> 3;
+		}
 		unsigned char c = *s;
 		if (c == '"') {
 			v->raw_len = (size_t)(s - v->raw);
@@ -348,15 +379,58 @@ struct fast_obj {
 	struct fast_keyset unknown;
 };
 
+/* Whether the n bytes at s start with key name, quoted. */
+#define KEY_IS(name) (n >= sizeof name + 1 && memcmp(s + 1, name "\"", sizeof name) == 0)
+
+/* The key the event reads written at sc->s as it most often is ("ts",
+ * "event"...: no escape), taken with its quotes; -1 (nothing taken) for
+ * anything else, which scan_key then reads. Saves a scan and a search a key. */
+static int known_key(struct fast_scan *sc)
+{
+	const unsigned char *s = sc->s;
+	size_t n = (size_t)(sc->end - s);
+	int i = -1;
+	if (n < 4 || s[0] != '"')
+		return -1;
+	switch (s[1]) {
+	case 't': i = KEY_IS("ts") ? K_TS : -1; break;
+	case 'e': i = KEY_IS("event") ? K_EVENT : -1; break;
+	case 'i': i = KEY_IS("id") ? K_ID : -1; break;
+	case 'c':
+		i = KEY_IS("channel") ? K_CHANNEL : KEY_IS("customer") ? K_CUSTOMER
+		  : KEY_IS("csat") ? K_CSAT : KEY_IS("ces") ? K_CES : -1;
+		break;
+	case 'q': i = KEY_IS("queue") ? K_QUEUE : -1; break;
+	case 'a': i = KEY_IS("agent") ? K_AGENT : -1; break;
+	case 'r': i = KEY_IS("reason") ? K_REASON : KEY_IS("resolved") ? K_RESOLVED : -1; break;
+	case 'n': i = KEY_IS("nps") ? K_NPS : -1; break;
+	case 's': i = KEY_IS("sentiment") ? K_SENTIMENT : -1; break;
+	default: break;
+	}
+	if (i >= 0)
+		sc->s += fast_keys[i].n + 2;
+	return i;
+}
+#undef KEY_IS
+
 /* One member of the line's object: a key the event reads gets its scalar
  * value filed; any other key's value (nested too) is checked and skipped.
  * A duplicate key is declined (jansson refuses it). */
 static bool scan_member(struct fast_scan *sc, struct fast_obj *o)
 {
 	struct fast_val key;
+	skip_ws(sc);
+	int i = known_key(sc);
+	if (i >= 0) {
+		skip_ws(sc);
+		if (sc->s == sc->end || *sc->s++ != ':')
+			return false;
+		skip_ws(sc);
+		return o->known[i].t == V_NONE && scan_value(sc, &o->known[i]);
+	}
 	if (!scan_key(sc, &key))
 		return false;
-	int i = key_index(key.raw, key.raw_len);
+	i = key_index(key.raw, key.raw_len);
 	if (i < 0)
 		return keyset_add(&o->unknown, &key) && skip_value(sc, 0);
 	return o->known[i].t == V_NONE && scan_value(sc, &o->known[i]);
@@ -454,9 +528,14 @@ static bool fast_kind(const struct fast_val *v, enum contact_kind *k)
 static bool fast_channel(struct contact_parser *p, const struct fast_val *v)
 {
 	char tmp[FAST_TEXT_MAX + 1];
-	if (!unescape(v, tmp))
+	size_t n;
+	if (v->plain && v->raw_len <= 32) {    /* as written: no unescaping */
+		memcpy(tmp, v->raw, v->raw_len);
+		tmp[v->raw_len] = '\0';
+	} else if (!unescape(v, tmp)) {
 		return false;
-	size_t n = strlen(tmp);
+	}
+	n = strlen(tmp);
 	if (n < 1 || n > 32)
 		return false;
 	for (const char *s = tmp; *s; s++)

@@ -53,6 +53,83 @@ static struct contact_event check(const char *line, int fast, int good)
 	return ec;
 }
 
+/* Whatever the scanner decides on line, it does not contradict jansson. */
+static void agree(const char *line, size_t len)
+{
+	static struct contact_parser pf, pj;
+	struct contact_event ef, ej;
+	bool f = contact_fast_parse(&pf, line, len, &ef);
+	bool j = contact_parse_jansson(&pj, line, len, &ej);
+	if (f && (!j || !fast_event_same(&ef, &ej)))
+		fail_msg("scanner accepted what jansson %s: %s", j ? "reads otherwise" : "refuses", line);
+}
+
+/* Strings are scanned eight bytes at a time: a quote, a backslash, a
+ * control byte, DEL or a byte >= 0x80 in any lane of any word is seen. */
+static void test_string_lanes(void **state)
+{
+	(void)state;
+	static const char *odd[] = {"\"", "\\", "\\n", "\x01", "\x1f", "\x7f", "\x80", "\xff",
+		"\xc3\xa9", "\xe2\x82\xac", " ", "~"};
+	char id[64], line[256];
+	for (size_t len = 0; len < 26; len++)
+		for (size_t at = 0; at <= len; at++)
+			for (size_t k = 0; k < sizeof odd / sizeof *odd; k++) {
+				memset(id, 'a' + (int)(len % 26), len);
+				id[len] = '\0';
+				int n = snprintf(line, sizeof line,
+				                 "{\"ts\":1,\"event\":\"reply\",\"id\":\"%.*s%s%s\"}",
+				                 (int)at, id, odd[k], id + at);
+				agree(line, (size_t)n);
+			}
+	/* a plain id of every length is read whole */
+	for (size_t len = 1; len < 40; len++) {
+		memset(id, 'k', len);
+		id[len] = '\0';
+		snprintf(line, sizeof line, "{\"ts\":1,\"event\":\"reply\",\"id\":\"%s\"}", id);
+		struct contact_event e = check(line, FAST, GOOD);
+		assert_string_equal(e.id, id);
+	}
+}
+
+/* The keys an event reads are matched as written, without a scan: every
+ * prefix of a line, every key cut, doubled, escaped or grown by a byte reads
+ * as jansson reads it (or is declined). */
+static void test_keys_as_written(void **state)
+{
+	(void)state;
+	static const char *lines[] = {
+		"{\"ts\":1.5,\"event\":\"survey\",\"id\":\"a\",\"channel\":\"chat\",\"queue\":\"q\","
+		"\"customer\":\"c\",\"agent\":\"x\",\"reason\":\"r\",\"csat\":5,\"nps\":9,\"ces\":2,"
+		"\"resolved\":true,\"sentiment\":0.5}",
+		"{\"ts\":1,\"ts\":2,\"event\":\"reply\",\"id\":\"a\"}",
+		"{\"ts\":1,\"event\":\"reply\",\"ids\":\"z\",\"id\":\"a\",\"i\":1,\"t\":2}",
+		"{\"t\\u0073\":1,\"event\":\"reply\",\"id\":\"a\"}",
+		"{ \"ts\" : 1 , \"event\" : \"reply\" , \"id\" : \"a\" }",
+		"{\"ts\":1,\"event\":\"reply\",\"id\":\"a\",\"csat\":{\"csat\":1},\"cesx\":1}",
+	};
+	char buf[512];
+	for (size_t l = 0; l < sizeof lines / sizeof *lines; l++) {
+		size_t len = strlen(lines[l]);
+		for (size_t cut = 0; cut <= len; cut++)
+			agree(lines[l], cut);
+		for (size_t at = 0; at < len; at++) {
+			static const char subst[] = {'"', '\\', 'x', 's', ':', ' ', '\0'};
+			for (size_t k = 0; k < sizeof subst; k++) {
+				memcpy(buf, lines[l], len + 1);
+				buf[at] = subst[k];
+				agree(buf, len);
+			}
+		}
+	}
+	struct contact_event e = check(lines[2], FAST, GOOD);
+	assert_string_equal(e.id, "a");
+	e = check(lines[0], FAST, GOOD);
+	assert_int_equal(e.csat, 5);
+	assert_int_equal(e.resolved, 1);
+	assert_string_equal(e.reason, "r");
+}
+
 static void test_plain(void **state)
 {
 	(void)state;
@@ -269,6 +346,8 @@ int main(void)
 		return 77;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain),
+		cmocka_unit_test(test_string_lanes),
+		cmocka_unit_test(test_keys_as_written),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_surrogates),
 		cmocka_unit_test(test_duplicates),

@@ -66,6 +66,42 @@ static json_int_t pair_key(json_t *root, const char *pair, const char *key)
 	return json_integer_value(v);
 }
 
+/* Calls have their own bound (CONTACTS_MAX_CALLS, what a byte budget
+ * holds): a centre taking more calls than that keeps the latest calls only,
+ * while contacts of the other channels (the backlog and closed ones alike)
+ * stay until their windows are over, and the counts stay exact. */
+static void test_calls_bound(void **state)
+{
+	(void)state;
+	enum { CALLS = CONTACTS_MAX_CALLS + CONTACTS_MAX_CALLS / 2 };
+	struct contacts *c = fresh();
+	char id[32], cid[32];
+	evf(c, T0, "\"event\":\"created\",\"id\":\"E1\",\"channel\":\"email\",\"customer\":\"+15559999999\"");
+	evf(c, T0 + 1, "\"event\":\"resolved\",\"id\":\"E1\"");
+	evf(c, T0 + 2, "\"event\":\"created\",\"id\":\"E2\",\"channel\":\"email\",\"customer\":\"u2\"");
+	for (int i = 1; i <= CALLS; i++) {
+		int64_t s = T0 / 1000 + i / 10;             /* ten calls a second, each a new caller */
+		snprintf(id, sizeof id, "%lld.%d", (long long)s, i);
+		snprintf(cid, sizeof cid, "+1444%07d", i);
+		call(c, s, EV_ENTER, id, "sales", cid);
+		call(c, s, EV_CONNECT, id, "sales", NULL);
+		call(c, s + 1, EV_COMPLETE, id, "sales", NULL);
+	}
+	size_t customers, stored = contacts_stored(c, &customers);
+	assert_true(stored <= CONTACTS_MAX_CALLS + CONTACTS_MAX_CALLS / 8 + 2);
+	assert_true(stored >= CONTACTS_MAX_CALLS / 2);
+	const struct ct_tally *t = contacts_today(c, CS_TOTAL, 0);
+	assert_int_equal(t->v[CT_CREATED], CALLS + 2);
+	/* the emails stay: the resolved one's customer calls and pivots, the open one is backlog */
+	call(c, T0 / 1000 + CALLS / 10 + 5, EV_ENTER, "x.1", "sales", "+15559999999");
+	assert_int_equal(t->v[CT_PIVOTS], 1);
+	struct contacts_live live;
+	contacts_live(c, CS_TOTAL, 0, &live);
+	assert_int_equal(live.open, 1);
+	assert_true(contacts_check(c));
+	contacts_free(c);
+}
+
 /* email > voice twice: once while the email was unanswered, once after its
  * reply; and email > chat answered only after the chat came. */
 static void test_pivots_by_pair_unanswered(void **state)
@@ -207,6 +243,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forgetting_at_edge),
 		cmocka_unit_test(test_cap_bounds_the_store),
+		cmocka_unit_test(test_calls_bound),
 		cmocka_unit_test(test_pivots_by_pair_unanswered),
 		cmocka_unit_test(test_callbacks_voice_only),
 	};
