@@ -286,7 +286,99 @@ static void jb_time(struct jbuf *b, const struct astat_time *t)
 	jb_afig(b, t->occupancy_pct);
 }
 
-static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
+/* An agent's line in pieces, each a fragment (snapshot_json.h) with what it
+ * is written from as its key; logged-in time and occupancy, which move each
+ * second, written as they are. */
+enum { AF_HEAD, AF_PAUSES, AF_MID, AF_WTIME, AF_TAIL, AF_N };
+static struct jfrags agent_frags;
+static struct jbuf akey;
+
+static void key_counts(struct jbuf *k, const struct astat_counts *c)
+{
+	jkey_put(k, c, sizeof *c);
+}
+
+/* The names of the queues of f's per-queue figures that have counts, with them. */
+static void key_queues(struct jbuf *k, const struct snapshot *s, const struct agent_figs *f,
+                       bool today)
+{
+	for (int q = 0; q < f->n_queues; q++) {
+		const struct astat_counts *c = today ? &f->queues[q].today : &f->queues[q].window;
+		if (c->answered + c->completed + c->transferred + c->rna == 0)
+			continue;
+		jkey_str(k, s->queues[f->queues[q].queue].name);
+		key_counts(k, c);
+	}
+}
+
+static void key_pauses(struct jbuf *k, int64_t paused_s, int n, const struct astat_pause *p)
+{
+	jkey_put(k, &paused_s, sizeof paused_s);
+	for (int i = 0; i < n; i++) {
+		jkey_str(k, p[i].reason);
+		jkey_put(k, &p[i].s, sizeof p[i].s);
+	}
+}
+
+static void key_head(struct jbuf *k, const struct snapshot *s, size_t i)
+{
+	const struct agent_view *v = &s->agents[i];
+	const struct agent_figs *f = &s->agent_figs[i];
+	bool call = f->on_call && f->call_since;
+	jkey_str(k, v->name);
+	jkey_put(k, &v->state, sizeof v->state);
+	jkey_put(k, &v->since, sizeof v->since);
+	jkey_str(k, v->reason);
+	for (int q = 0; q < s->agent_n_queues[i]; q++)
+		jkey_str(k, s->queues[s->agent_queues[i][q].queue].name);
+	jkey_put(k, &call, sizeof call);
+	if (call) {
+		jkey_str(k, f->call_queue >= 0 ? s->queues[f->call_queue].name : NULL);
+		jkey_str(k, f->callerid);
+		jkey_put(k, &f->call_since, sizeof f->call_since);
+	}
+	key_counts(k, &f->today);
+}
+
+static void key_part(struct jbuf *k, const struct snapshot *s, size_t i, int part)
+{
+	const struct agent_figs *f = &s->agent_figs[i];
+	k->n = 0;
+	switch (part) {
+	case AF_HEAD:
+		key_head(k, s, i);
+		break;
+	case AF_PAUSES:
+		key_pauses(k, f->paused_s, f->n_pauses, f->pauses);
+		break;
+	case AF_MID:
+		key_queues(k, s, f, true);
+		jkey_put(k, &s->window_s, sizeof s->window_s);
+		key_counts(k, &f->window);
+		break;
+	case AF_WTIME:
+		jkey_put(k, &f->wtime.login_s, sizeof f->wtime.login_s);
+		jkey_put(k, &f->wtime.occupancy_pct, sizeof f->wtime.occupancy_pct);
+		key_pauses(k, f->wtime.paused_s, f->wtime.n_pauses, f->wtime.pauses);
+		break;
+	default:
+		key_queues(k, s, f, false);
+	}
+}
+
+static void jb_pauses(struct jbuf *b, int n, const struct astat_pause *p)
+{
+	jbuf_puts(b, ",\"pauses\":[");
+	for (int k = 0; k < n; k++) {
+		jbuf_puts(b, k ? ",{\"reason\":" : "{\"reason\":");
+		jb_astr(b, p[k].reason);
+		jb_key_int(b, ",\"seconds\":", p[k].s);
+		jbuf_put(b, "}", 1);
+	}
+	jbuf_put(b, "]", 1);
+}
+
+static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_view *v = &s->agents[i];
 	const struct agent_figs *f = &s->agent_figs[i];
@@ -309,24 +401,64 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	jb_call(b, s, f);
 	jbuf_puts(b, ",\"today\":{");
 	jb_counts(b, &f->today);
-	jb_key_int(b, ",\"login_s\":", f->login_s);
-	jb_key_int(b, ",\"paused_s\":", f->paused_s);
-	jbuf_puts(b, ",\"pauses\":[");
-	for (int k = 0; k < f->n_pauses; k++) {
-		jbuf_puts(b, k ? ",{\"reason\":" : "{\"reason\":");
-		jb_astr(b, f->pauses[k].reason);
-		jb_key_int(b, ",\"seconds\":", f->pauses[k].s);
-		jbuf_put(b, "}", 1);
+}
+
+/* Writes piece part of agent i, whose key is akey. */
+static void jb_part(struct jbuf *b, const struct snapshot *s, size_t i, int part)
+{
+	const struct agent_figs *f = &s->agent_figs[i];
+	switch (part) {
+	case AF_HEAD:
+		jb_head(b, s, i);
+		break;
+	case AF_PAUSES:
+		jb_key_int(b, ",\"paused_s\":", f->paused_s);
+		jb_pauses(b, f->n_pauses, f->pauses);
+		break;
+	case AF_MID:
+		jb_queues(b, s, f, true);
+		jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
+		jbuf_put(b, ",", 1);
+		jb_counts(b, &f->window);
+		break;
+	case AF_WTIME:
+		jb_time(b, &f->wtime);
+		break;
+	default:
+		jb_queues(b, s, f, false);
+		jbuf_puts(b, "}}");
 	}
-	jbuf_puts(b, "],\"occupancy_pct\":");
+}
+
+/* Piece part of agent i: the cached text when its key is the last one's. */
+static void jb_cached(struct jbuf *b, struct jfrag *fr, const struct snapshot *s, size_t i,
+                      int part)
+{
+	key_part(&akey, s, i, part);
+	if (!jfrag_same(fr, &akey))
+		jb_part(&fr->text, s, i, part);
+	jbuf_put(b, fr->text.p, fr->text.n);
+}
+
+static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
+{
+	const struct agent_figs *f = &s->agent_figs[i];
+	struct jfrag *fr = jfrags_slot(&agent_frags, i, AF_N);
+	jb_cached(b, &fr[AF_HEAD], s, i, AF_HEAD);
+	jb_key_int(b, ",\"login_s\":", f->login_s);
+	jb_cached(b, &fr[AF_PAUSES], s, i, AF_PAUSES);
+	jbuf_puts(b, ",\"occupancy_pct\":");
 	jb_afig(b, f->occupancy_pct);
-	jb_queues(b, s, f, true);
-	jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
-	jbuf_put(b, ",", 1);
-	jb_counts(b, &f->window);
-	jb_time(b, &f->wtime);
-	jb_queues(b, s, f, false);
-	jbuf_puts(b, "}}");
+	jb_cached(b, &fr[AF_MID], s, i, AF_MID);
+	jb_cached(b, &fr[AF_WTIME], s, i, AF_WTIME);
+	jb_cached(b, &fr[AF_TAIL], s, i, AF_TAIL);
+}
+
+void agent_json_cache_clear(void)
+{
+	jfrags_free(&agent_frags);
+	free(akey.p);
+	memset(&akey, 0, sizeof akey);
 }
 
 void jbuf_agents(struct jbuf *b, const struct snapshot *s)

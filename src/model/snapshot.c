@@ -844,8 +844,12 @@ static void jbuf_queues(struct jbuf *b, const struct snapshot *s, struct ct_jout
 			contact_queue_fill(s, ct_jout_queue_name(cj, (size_t)(-1 - order[k])), &zero);
 		if (k)
 			jbuf_put(b, ",", 1);
-		jbuf_queue_open(b, s, q, false);
-		jbuf_staffing(b, q);
+		if (order[k] >= 0) {
+			jbuf_queue_cached(b, s, (size_t)order[k]);
+		} else {
+			jbuf_queue_open(b, s, q, false);
+			jbuf_staffing(b, q);
+		}
 		if (cj)
 			ct_jout_queue(cj, b, q->name);
 		jbuf_put(b, "}", 1);

@@ -10,20 +10,11 @@
 #include "staffing.h"
 #include "util.h"
 
-void jbuf_put(struct jbuf *b, const char *s, size_t n)
+void jbuf_grow(struct jbuf *b, size_t n)
 {
-	if (b->n + n + 1 > b->cap) {
-		size_t want = b->n + n + 1;
-		b->cap = want > b->cap * 2 ? want : b->cap * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-}
-
-void jbuf_puts(struct jbuf *b, const char *s)
-{
-	jbuf_put(b, s, strlen(s));
+	size_t want = b->n + n + 1;
+	b->cap = want > b->cap * 2 ? want : b->cap * 2;
+	b->p = xrealloc(b->p, b->cap);
 }
 
 void jbuf_int(struct jbuf *b, long long v)
@@ -279,9 +270,10 @@ static void put_callers(struct jbuf *b, const struct snap_queue *q)
 	jbuf_put(b, "]", 1);
 }
 
-void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
+void jbuf_queue_head(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
                      bool is_total)
 {
+	(void)is_total;
 	layout_make();
 	jbuf_puts(b, "{\"name\":");
 	jbuf_string(b, q->name);
@@ -303,6 +295,17 @@ void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap
 	jbuf_real(b, q->sl_target_pct);
 	jbuf_puts(b, ",\"sl_formula\":");
 	jbuf_string(b, config_sl_formula_name(q->sl_formula));
+}
+
+void jbuf_queue_callers(struct jbuf *b, const struct snap_queue *q)
+{
+	put_callers(b, q);
+}
+
+void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
+                     bool is_total)
+{
+	jbuf_queue_head(b, s, q, is_total);
 	if (!is_total)
 		put_callers(b, q);
 }
@@ -381,4 +384,137 @@ void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq)
 		jbuf_put(b, "}", 1);
 	}
 	jbuf_put(b, "]", 1);
+}
+
+/* ---- fragments ---- */
+
+void jkey_put(struct jbuf *k, const void *p, size_t n)
+{
+	jbuf_put(k, p, n);
+}
+
+void jkey_str(struct jbuf *k, const char *text)
+{
+	if (text)
+		jbuf_put(k, text, strlen(text) + 1);
+	else
+		jbuf_put(k, "\xff", 1);                 /* never a whole string: no NUL after it */
+}
+
+bool jfrag_same(struct jfrag *f, const struct jbuf *k)
+{
+	if (f->key.p && f->key.n == k->n && memcmp(f->key.p, k->p, k->n) == 0)
+		return true;
+	f->key.n = 0;
+	jbuf_put(&f->key, k->p, k->n);
+	f->text.n = 0;
+	return false;
+}
+
+void jfrag_free(struct jfrag *f)
+{
+	free(f->key.p);
+	free(f->text.p);
+	memset(f, 0, sizeof *f);
+}
+
+struct jfrag *jfrags_slot(struct jfrags *fs, size_t slot, size_t per)
+{
+	if (fs->per != per) {
+		jfrags_free(fs);
+		fs->per = per;
+	}
+	if (slot >= fs->n_slots) {
+		size_t n = slot + 1 > fs->n_slots * 2 ? slot + 1 : fs->n_slots * 2;
+		fs->v = xrealloc(fs->v, n * per * sizeof *fs->v);
+		memset(fs->v + fs->n_slots * per, 0, (n - fs->n_slots) * per * sizeof *fs->v);
+		fs->n_slots = n;
+	}
+	return fs->v + slot * per;
+}
+
+void jfrags_free(struct jfrags *fs)
+{
+	for (size_t i = 0; i < fs->n_slots * fs->per; i++)
+		jfrag_free(&fs->v[i]);
+	free(fs->v);
+	memset(fs, 0, sizeof *fs);
+}
+
+/* A queue's fragments: its fields, its callers, its staffing. */
+enum { QF_HEAD, QF_CALLERS, QF_STAFF, QF_N };
+static struct jfrags queue_frags;
+static struct jbuf qkey;
+
+/* What jbuf_queue_head writes q from. */
+static void queue_head_key(struct jbuf *k, const struct snapshot *s, const struct snap_queue *q)
+{
+	layout_make();
+	jkey_str(k, q->name);
+	jkey_str(k, q->display);
+	jkey_put(k, &s->window_s, sizeof s->window_s);
+	for (size_t i = 0; i < n_figs; i++) {
+		double v;
+		if (fig_group[i] == -2)
+			continue;
+		v = figure_value(&figures[i], q);
+		jkey_put(k, &v, sizeof v);
+	}
+	for (size_t i = 0; i < s->n_gradings; i++) {
+		const struct figure *f = s->gradings[i].f;
+		if (!f)
+			continue;
+		jkey_put(k, &f, sizeof f);
+		jkey_put(k, &q->grade[figure_index(f)], 1);
+	}
+	jkey_put(k, &q->sl_threshold_s, sizeof q->sl_threshold_s);
+	jkey_put(k, &q->sl_target_pct, sizeof q->sl_target_pct);
+	jkey_put(k, &q->sl_formula, sizeof q->sl_formula);
+}
+
+static void queue_callers_key(struct jbuf *k, const struct snap_queue *q)
+{
+	for (int i = 0; i < q->n_callers; i++) {
+		jkey_str(k, q->callers[i].callerid);
+		jkey_put(k, &q->callers[i].waiting_s, sizeof q->callers[i].waiting_s);
+	}
+}
+
+/* Writes fragment f of queue q: from the cache when its key is the same. */
+static void queue_frag(struct jbuf *b, struct jfrag *f, const struct snapshot *s,
+                       const struct snap_queue *q, int part)
+{
+	qkey.n = 0;
+	if (part == QF_HEAD)
+		queue_head_key(&qkey, s, q);
+	else if (part == QF_CALLERS)
+		queue_callers_key(&qkey, q);
+	else
+		jkey_put(&qkey, &q->staffing, sizeof q->staffing);
+	if (!jfrag_same(f, &qkey)) {
+		if (part == QF_HEAD)
+			jbuf_queue_head(&f->text, s, q, false);
+		else if (part == QF_CALLERS)
+			put_callers(&f->text, q);
+		else {
+			jbuf_puts(&f->text, ",\"staffing\":");
+			jbuf_staffing_list(&f->text, &q->staffing);
+		}
+	}
+	jbuf_put(b, f->text.p, f->text.n);
+}
+
+void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi)
+{
+	struct jfrag *f = jfrags_slot(&queue_frags, qi, QF_N);
+	for (int part = 0; part < QF_N; part++)
+		queue_frag(b, &f[part], s, &s->queues[qi], part);
+}
+
+void snapshot_json_cache_clear(void)
+{
+	jfrags_free(&queue_frags);
+	free(qkey.p);
+	memset(&qkey, 0, sizeof qkey);
+	agent_json_cache_clear();
 }

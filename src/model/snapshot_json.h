@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include "snapshot.h"
 
 /* A growing byte buffer, kept from line to line. */
@@ -15,8 +16,19 @@ struct jbuf {
 	size_t n, cap;
 };
 
-void jbuf_put(struct jbuf *b, const char *s, size_t n);
-void jbuf_puts(struct jbuf *b, const char *s);
+void jbuf_grow(struct jbuf *b, size_t n);
+/* Appends n bytes at s (inline: most pieces are a few bytes, most keys literal). */
+static inline void jbuf_put(struct jbuf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap)
+		jbuf_grow(b, n);
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+static inline void jbuf_puts(struct jbuf *b, const char *s)
+{
+	jbuf_put(b, s, strlen(s));
+}
 /* text as a JSON string: invalid UTF-8 as U+FFFD, non-ASCII as \uXXXX. */
 void jbuf_string(struct jbuf *b, const char *text);
 void jbuf_int(struct jbuf *b, long long v);
@@ -37,8 +49,53 @@ void jbuf_alert(struct jbuf *b, const struct snap_alert *a);
 struct staff_queue;
 void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq);
 
-/* Writes the "agents" array as agent_stats_json dumps (agent_stats_out.c). */
+/* Writes the "agents" array as agent_stats_json dumps (agent_stats_out.c),
+ * each agent's parts from the fragment cache (jfrag) while their inputs are
+ * those of the last line. */
 void jbuf_agents(struct jbuf *b, const struct snapshot *s);
+
+/* ---- fragments reused from line to line -------------------------------------
+ * A fragment is the text of a piece of the line and the key it was written
+ * from: the bytes of every value the text depends on. A piece is written
+ * again only when its key differs from the last one, so the line is the
+ * same, byte for byte, as one written from scratch (the text is a function
+ * of the key alone). Time-driven values (logged-in time, waits, window
+ * figures) are in the keys like any other: a piece whose figures move with
+ * the clock alone is written again each time they do. */
+struct jfrag {
+	struct jbuf key, text;
+};
+
+/* Appends n raw bytes (or a string with its NUL, or a NULL marker) to a key. */
+void jkey_put(struct jbuf *k, const void *p, size_t n);
+void jkey_str(struct jbuf *k, const char *text);
+
+/* True when k equals f's key (f's text can be reused); else k becomes f's key,
+ * f's text is emptied for the caller to write, and false. */
+bool jfrag_same(struct jfrag *f, const struct jbuf *k);
+void jfrag_free(struct jfrag *f);
+
+/* An array of fragments, n per slot, grown on demand and kept. */
+struct jfrags {
+	struct jfrag *v;
+	size_t n_slots, per;
+};
+struct jfrag *jfrags_slot(struct jfrags *fs, size_t slot, size_t per);
+void jfrags_free(struct jfrags *fs);
+
+/* Writes q's fields as jbuf_queue_open does, up to (not with) its callers. */
+void jbuf_queue_head(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
+                     bool is_total);
+/* Writes ,"callers":[...] of q. */
+void jbuf_queue_callers(struct jbuf *b, const struct snap_queue *q);
+/* Writes queue qi of s (s->queues[qi]) as jbuf_queue_open and ,"staffing" do,
+ * from cached fragments where their inputs did not change. */
+void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi);
+
+/* Forgets the agents' fragments (agent_stats_out.c). */
+void agent_json_cache_clear(void);
+/* Forgets every cached fragment (the next line is written from scratch). */
+void snapshot_json_cache_clear(void);
 
 /* The contacts' parts of the snapshot by hand (contacts_json.c), the bytes
  * contacts_json adds. NULL when no contact event was applied; free it with
