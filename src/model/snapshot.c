@@ -878,6 +878,8 @@ static int jbuf_keys(struct jbuf *b, json_t *obj, bool comma)
 	return 0;
 }
 
+static bool json_has(const char *name);
+
 /* Appends obj's keys, with "agents" written by hand (snapshot_agents_json.c)
  * where json_rest would have put it: right after "sources". */
 static int jbuf_keys_and_agents(struct jbuf *b, const struct snapshot *s, json_t *obj,
@@ -899,12 +901,91 @@ static int jbuf_keys_and_agents(struct jbuf *b, const struct snapshot *s, json_t
 	}
 	rc = jbuf_keys(b, obj, comma);
 	if (rc == 0) {
-		jbuf_puts(b, ",\"agents\":");
-		jbuf_agents(b, s);
+		if (json_has("agents")) {
+			jbuf_puts(b, ",\"agents\":");
+			jbuf_agents(b, s);
+		}
 		rc = jbuf_keys(b, tail, true);
 	}
 	json_decref(tail);
 	return rc;
+}
+
+/* ---- the keys a consumer asked for (--json-keys) ---- */
+
+static const char *const json_top_keys[] = { "as_of", "queues", "total", "groups", "alerts",
+	"sources", "agents", "callbacks", "channels", "channel_total", "pivots_by_pair",
+	"journeys", "history", "input" };
+#define N_TOP_KEYS (sizeof json_top_keys / sizeof json_top_keys[0])
+static bool json_keys_set;                 /* false: every key (SPEC 3.2) */
+static bool json_key_on[N_TOP_KEYS];
+
+static int top_key_index(const char *name, size_t n)
+{
+	for (size_t i = 0; i < N_TOP_KEYS; i++)
+		if (strlen(json_top_keys[i]) == n && strncmp(json_top_keys[i], name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+int snapshot_json_keys(const char *list, char **cause)
+{
+	bool on[N_TOP_KEYS] = { true };          /* as_of always */
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ", ");
+		int k = top_key_index(p, n);
+		if (n && k < 0) {
+			*cause = xasprintf("no snapshot key '%.*s' (keys: as_of, queues, total, groups, "
+			                   "alerts, sources, agents, callbacks, channels, channel_total, "
+			                   "pivots_by_pair, journeys, history, input)", (int)n, p);
+			return -1;
+		}
+		if (n)
+			on[k] = true;
+		p += n + strspn(p + n, ", ");
+	}
+	memcpy(json_key_on, on, sizeof on);
+	json_keys_set = true;
+	return 0;
+}
+
+void snapshot_json_keys_all(void)
+{
+	json_keys_set = false;
+}
+
+/* Whether the line has top-level key name. */
+static bool json_has(const char *name)
+{
+	return !json_keys_set || json_key_on[top_key_index(name, strlen(name))];
+}
+
+/* Takes out of o the keys the consumer did not ask for. */
+static void json_drop_unasked(json_t *o)
+{
+	const char *key;
+	void *tmp;
+	json_t *v;
+	if (!json_keys_set)
+		return;
+	json_object_foreach_safe(o, tmp, key, v) {
+		int k = top_key_index(key, strlen(key));
+		if (k >= 0 && !json_key_on[k])
+			json_object_del(o, key);
+	}
+}
+
+/* Whether the contacts' keys are all asked for or none is (the by-hand
+ * writer writes them together). */
+static bool json_contacts_whole(void)
+{
+	static const char *const ct[] = { "callbacks", "channels", "channel_total",
+	                                  "pivots_by_pair", "journeys" };
+	bool first = json_has(ct[0]);
+	for (size_t i = 1; i < sizeof ct / sizeof ct[0]; i++)
+		if (json_has(ct[i]) != first)
+			return false;
+	return true;
 }
 
 /* The queues, the total, the groups and the alerts by hand (snapshot_json.c),
@@ -917,19 +998,24 @@ static int json_line_build(const struct snapshot *s, struct jbuf *b)
 	struct ct_jout *cj;
 	bool ok;
 
-	if (!json_by_hand(s))
+	if (!json_by_hand(s) || !json_contacts_whole())
 		return 0;
 	cj = s->contacts ? ct_jout_new(s->contacts) : NULL;
 
 	b->n = 0;
 	jbuf_puts(b, "{\"as_of\":");
 	jbuf_int(b, s->as_of);
-	jbuf_puts(b, ",\"queues\":[");
-	jbuf_queues(b, s, cj);
-	jbuf_puts(b, "],\"total\":");
-	jbuf_queue_open(b, s, &s->total, true);
-	jbuf_put(b, "}", 1);
-	if (s->n_groups) {
+	if (json_has("queues")) {
+		jbuf_puts(b, ",\"queues\":[");
+		jbuf_queues(b, s, cj);
+		jbuf_put(b, "]", 1);
+	}
+	if (json_has("total")) {
+		jbuf_puts(b, ",\"total\":");
+		jbuf_queue_open(b, s, &s->total, true);
+		jbuf_put(b, "}", 1);
+	}
+	if (s->n_groups && json_has("groups")) {
 		jbuf_puts(b, ",\"groups\":[");
 		for (size_t i = 0; i < s->n_groups; i++) {
 			const struct snap_group *g = &s->groups[i];
@@ -946,22 +1032,28 @@ static int json_line_build(const struct snapshot *s, struct jbuf *b)
 		}
 		jbuf_put(b, "]", 1);
 	}
-	jbuf_puts(b, ",\"alerts\":[");
-	for (size_t i = 0; i < s->n_alerts; i++) {
-		if (i)
-			jbuf_put(b, ",", 1);
-		jbuf_alert(b, &s->alerts[i]);
+	if (json_has("alerts")) {
+		jbuf_puts(b, ",\"alerts\":[");
+		for (size_t i = 0; i < s->n_alerts; i++) {
+			if (i)
+				jbuf_put(b, ",", 1);
+			jbuf_alert(b, &s->alerts[i]);
+		}
+		jbuf_put(b, "]", 1);
 	}
-	jbuf_put(b, "]", 1);
 	rest = json_object();
 	json_rest_head(s, rest, false);
+	json_drop_unasked(rest);
 	ok = jbuf_object_keys(b, rest);
-	jbuf_puts(b, ",\"agents\":");
-	jbuf_agents(b, s);
-	if (cj)
+	if (json_has("agents")) {
+		jbuf_puts(b, ",\"agents\":");
+		jbuf_agents(b, s);
+	}
+	if (cj && json_has("channels"))
 		ct_jout_root(cj, b);
 	rest = json_object();
 	json_rest_tail(s, rest);
+	json_drop_unasked(rest);
 	ok = jbuf_object_keys(b, rest) && ok;
 	if (ct_jout_bad(cj)) {                   /* text jansson would leave out */
 		ct_jout_free(cj);
@@ -982,6 +1074,7 @@ static int json_line_mostly_jansson(const struct snapshot *s, struct jbuf *b)
 {
 	json_t *rest = snapshot_json(s, false);
 	int rc;
+	json_drop_unasked(rest);
 	b->n = 0;
 	jbuf_put(b, "{", 1);
 	rc = jbuf_keys_and_agents(b, s, rest, false);

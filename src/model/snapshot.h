@@ -180,6 +180,13 @@ int snapshot_write_json(const struct snapshot *s, FILE *out);
  * NUL-terminated, that the caller owns; NULL without memory. */
 char *snapshot_json_line(const struct snapshot *s, size_t *len);
 
+/* The top-level keys of the lines snapshot_write_json and snapshot_json_line
+ * write from now on: list is names separated by commas or spaces (as_of is
+ * always written; the keys keep their order). Returns 0, or -1 with *cause
+ * (malloc'ed) naming an unknown key. snapshot_json_keys_all: every key again. */
+int snapshot_json_keys(const char *list, char **cause);
+void snapshot_json_keys_all(void);
+
 /* The same line built with jansson throughout: the reference the tests
  * compare snapshot_write_json with (slower). */
 int snapshot_write_json_ref(const struct snapshot *s, FILE *out);

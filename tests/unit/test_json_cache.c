@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,12 +131,64 @@ static void test_new_model_same_slots(void **state)
 	run(8, 40);
 }
 
+/* --json-keys: only the keys asked for, in the line's order, each as in the
+ * full line; an unknown key is refused; every key again after _all. */
+static void test_json_keys(void **state)
+{
+	struct config cfg;
+	struct snapshot s;
+	char *cause = NULL, *part, *full;
+	int id = 0;
+	(void)state;
+	srand(3);
+	config_defaults(&cfg);
+	struct model *m = model_new(&cfg);
+	for (int k = 0; k < 200; k++)
+		random_event(m, T0 + k / 4, &id);
+	model_advance(m, T0 + 60);
+	memset(&s, 0, sizeof s);
+	snapshot_build(&s, m, &cfg);
+	full = dump(&s, snapshot_write_json);
+	assert_int_equal(snapshot_json_keys("input, total", &cause), 0);
+	part = dump(&s, snapshot_write_json);
+	assert_int_equal(snapshot_json_keys("total,nope", &cause), -1);
+	assert_non_null(strstr(cause, "'nope'"));
+	free(cause);
+	snapshot_json_keys_all();
+
+	json_t *p = json_loads(part, 0, NULL), *f = json_loads(full, 0, NULL);
+	const char *key;
+	json_t *v;
+	const char *want[] = { "as_of", "total", "input" };
+	size_t i = 0;
+	assert_non_null(p);
+	assert_non_null(f);
+	json_object_foreach(p, key, v) {
+		assert_true(i < 3);
+		assert_string_equal(key, want[i++]);
+		assert_true(json_equal(v, json_object_get(f, key)));
+	}
+	assert_int_equal(i, 3);
+	assert_non_null(json_object_get(f, "agents"));
+	assert_non_null(strstr(part, "\"total\":{\"name\":\"total\""));
+	assert_null(strstr(part, ",\"agents\":["));
+	json_decref(p);
+	json_decref(f);
+	same(&s, 0);                              /* every key again */
+	free(part);
+	free(full);
+	snapshot_free(&s);
+	model_free(m);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cached_line_is_from_scratch),
 		cmocka_unit_test(test_new_model_same_slots),
+		cmocka_unit_test(test_json_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
