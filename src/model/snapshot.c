@@ -1106,9 +1106,12 @@ char *snapshot_json_line(const struct snapshot *s, size_t *len)
 	char *line;
 	if (rc < 0)
 		return NULL;
-	line = xmalloc(json_line_buf.n);
-	memcpy(line, json_line_buf.p, json_line_buf.n);
+	/* the buffer itself, not a copy: no second line kept; the next one
+	 * starts at this one's size (no doubling) */
+	line = json_line_buf.p;
 	*len = json_line_buf.n;
+	size_t hint = json_line_buf.n + json_line_buf.n / 16 + 64;
+	json_line_buf = (struct jbuf){ xmalloc(hint), 0, hint };
 	return line;
 }
 
