@@ -975,19 +975,6 @@ static void json_drop_unasked(json_t *o)
 	}
 }
 
-/* Whether the contacts' keys are all asked for or none is (the by-hand
- * writer writes them together). */
-static bool json_contacts_whole(void)
-{
-	static const char *const ct[] = { "callbacks", "channels", "channel_total",
-	                                  "pivots_by_pair", "journeys" };
-	bool first = json_has(ct[0]);
-	for (size_t i = 1; i < sizeof ct / sizeof ct[0]; i++)
-		if (json_has(ct[i]) != first)
-			return false;
-	return true;
-}
-
 /* The queues, the total, the groups and the alerts by hand (snapshot_json.c),
  * the rest with jansson: the same bytes as snapshot_write_json_ref, a buffer reused
  * from line to line. With contacts or a typical day in the queues, jansson
@@ -998,7 +985,7 @@ static int json_line_build(const struct snapshot *s, struct jbuf *b)
 	struct ct_jout *cj;
 	bool ok;
 
-	if (!json_by_hand(s) || !json_contacts_whole())
+	if (!json_by_hand(s))
 		return 0;
 	cj = s->contacts ? ct_jout_new(s->contacts) : NULL;
 
@@ -1049,8 +1036,8 @@ static int json_line_build(const struct snapshot *s, struct jbuf *b)
 		jbuf_puts(b, ",\"agents\":");
 		jbuf_agents(b, s);
 	}
-	if (cj && json_has("channels"))
-		ct_jout_root(cj, b);
+	if (cj)
+		ct_jout_root_keys(cj, b, json_has);
 	rest = json_object();
 	json_rest_tail(s, rest);
 	json_drop_unasked(rest);
@@ -1088,10 +1075,18 @@ static int json_line_mostly_jansson(const struct snapshot *s, struct jbuf *b)
 /* The line by hand in a buffer reused from line to line. */
 static struct jbuf json_line_buf;
 
+static bool json_last_by_hand;
+
 static int json_line(const struct snapshot *s)
 {
 	int rc = json_line_build(s, &json_line_buf);
+	json_last_by_hand = rc == 1;
 	return rc == 0 ? json_line_mostly_jansson(s, &json_line_buf) : rc;
+}
+
+bool snapshot_json_last_by_hand(void)
+{
+	return json_last_by_hand;
 }
 
 int snapshot_write_json(const struct snapshot *s, FILE *out)

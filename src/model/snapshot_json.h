@@ -92,6 +92,9 @@ void jbuf_queue_callers(struct jbuf *b, const struct snap_queue *q);
  * from cached fragments where their inputs did not change. */
 void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi);
 
+/* Whether the last line was written by hand (else mostly by jansson). */
+bool snapshot_json_last_by_hand(void);
+
 /* Forgets the agents' fragments (agent_stats_out.c). */
 void agent_json_cache_clear(void);
 /* Forgets every cached fragment (the next line is written from scratch). */
@@ -120,5 +123,7 @@ void ct_jout_queue(struct ct_jout *o, struct jbuf *b, const char *name);
 /* Appends ,"channels":...,"channel_total":...,"pivots_by_pair":...,
  * "journeys":...,"callbacks":... */
 void ct_jout_root(struct ct_jout *o, struct jbuf *b);
+/* The same, only the keys has(key) is true for (--json-keys). */
+void ct_jout_root_keys(struct ct_jout *o, struct jbuf *b, bool (*has)(const char *key));
 
 #endif
