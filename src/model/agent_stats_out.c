@@ -270,26 +270,11 @@ static void jb_call(struct jbuf *b, const struct snapshot *s, const struct agent
 	jbuf_put(b, "}", 1);
 }
 
-/* What time_json writes: logged-in and paused time, pauses, occupancy. */
-static void jb_time(struct jbuf *b, const struct astat_time *t)
-{
-	jb_key_int(b, ",\"login_s\":", t->login_s);
-	jb_key_int(b, ",\"paused_s\":", t->paused_s);
-	jbuf_puts(b, ",\"pauses\":[");
-	for (int k = 0; k < t->n_pauses; k++) {
-		jbuf_puts(b, k ? ",{\"reason\":" : "{\"reason\":");
-		jb_astr(b, t->pauses[k].reason);
-		jb_key_int(b, ",\"seconds\":", t->pauses[k].s);
-		jbuf_put(b, "}", 1);
-	}
-	jbuf_puts(b, "],\"occupancy_pct\":");
-	jb_afig(b, t->occupancy_pct);
-}
-
 /* An agent's line in pieces, each a fragment (snapshot_json.h) with what it
- * is written from as its key; logged-in time and occupancy, which move each
- * second, written as they are. */
-enum { AF_HEAD, AF_PAUSES, AF_MID, AF_WTIME, AF_TAIL, AF_N };
+ * is written from as its key; logged-in time, paused time and occupancy
+ * (today's and the window's), which move each second, written as they are
+ * between them. */
+enum { AF_HEAD, AF_PAUSES, AF_MID, AF_WPAUSES, AF_TAIL, AF_N };
 static struct jfrags agent_frags;
 static struct jbuf akey;
 
@@ -356,10 +341,8 @@ static void key_part(struct jbuf *k, const struct snapshot *s, size_t i, int par
 		jkey_put(k, &s->window_s, sizeof s->window_s);
 		key_counts(k, &f->window);
 		break;
-	case AF_WTIME:
-		jkey_put(k, &f->wtime.login_s, sizeof f->wtime.login_s);
-		jkey_put(k, &f->wtime.occupancy_pct, sizeof f->wtime.occupancy_pct);
-		key_pauses(k, f->wtime.paused_s, f->wtime.n_pauses, f->wtime.pauses);
+	case AF_WPAUSES:
+		key_pauses(k, 0, f->wtime.n_pauses, f->wtime.pauses);
 		break;
 	default:
 		key_queues(k, s, f, false);
@@ -421,8 +404,8 @@ static void jb_part(struct jbuf *b, const struct snapshot *s, size_t i, int part
 		jbuf_put(b, ",", 1);
 		jb_counts(b, &f->window);
 		break;
-	case AF_WTIME:
-		jb_time(b, &f->wtime);
+	case AF_WPAUSES:
+		jb_pauses(b, f->wtime.n_pauses, f->wtime.pauses);
 		break;
 	default:
 		jb_queues(b, s, f, false);
@@ -437,7 +420,7 @@ static void jb_cached(struct jbuf *b, struct jfrag *fr, const struct snapshot *s
 	key_part(&akey, s, i, part);
 	if (!jfrag_same(fr, &akey))
 		jb_part(&fr->text, s, i, part);
-	jbuf_put(b, fr->text.p, fr->text.n);
+	jbuf_ref(b, fr->text.p, fr->text.n);
 }
 
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
@@ -450,7 +433,12 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	jbuf_puts(b, ",\"occupancy_pct\":");
 	jb_afig(b, f->occupancy_pct);
 	jb_cached(b, &fr[AF_MID], s, i, AF_MID);
-	jb_cached(b, &fr[AF_WTIME], s, i, AF_WTIME);
+	/* the window's time as time_json writes it, its pauses from the cache */
+	jb_key_int(b, ",\"login_s\":", f->wtime.login_s);
+	jb_key_int(b, ",\"paused_s\":", f->wtime.paused_s);
+	jb_cached(b, &fr[AF_WPAUSES], s, i, AF_WPAUSES);
+	jbuf_puts(b, ",\"occupancy_pct\":");
+	jb_afig(b, f->wtime.occupancy_pct);
 	jb_cached(b, &fr[AF_TAIL], s, i, AF_TAIL);
 }
 

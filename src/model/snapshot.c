@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 #include "alerts.h"
 #include "history.h"
@@ -1074,14 +1075,22 @@ static int json_line_mostly_jansson(const struct snapshot *s, struct jbuf *b)
 
 /* The line by hand in a buffer reused from line to line. */
 static struct jbuf json_line_buf;
-
 static bool json_last_by_hand;
 
-static int json_line(const struct snapshot *s)
+/* Builds the line into b (with b's segs, as pieces). */
+static int json_line(const struct snapshot *s, struct jbuf *b)
 {
-	int rc = json_line_build(s, &json_line_buf);
+	struct jsegs *segs = b->segs;
+	int rc;
+	jline_detach();                           /* the cached texts may change now */
+	rc = json_line_build(s, b);
 	json_last_by_hand = rc == 1;
-	return rc == 0 ? json_line_mostly_jansson(s, &json_line_buf) : rc;
+	if (rc == 0) {
+		if (segs)
+			jsegs_start(segs, b);             /* what the by-hand line had put */
+		rc = json_line_mostly_jansson(s, b);
+	}
+	return rc;
 }
 
 bool snapshot_json_last_by_hand(void)
@@ -1089,15 +1098,104 @@ bool snapshot_json_last_by_hand(void)
 	return json_last_by_hand;
 }
 
+/* The line as pieces: the bytes written here (json_glue) and the cached texts
+ * between them (snapshot_json.h), handed out as iovecs. */
+static struct jbuf json_glue;
+static struct jsegs json_segs;
+static struct iovec *json_iov;
+static size_t json_iov_cap;
+
+static int json_pieces_build(const struct snapshot *s, struct json_pieces *out)
+{
+	int rc;
+	jsegs_start(&json_segs, &json_glue);
+	rc = json_line(s, &json_glue);
+	out->len = jsegs_end(&json_segs, &json_glue);
+	if (rc < 0)
+		return -1;
+	if (json_segs.n > json_iov_cap) {
+		json_iov_cap = json_segs.n + json_segs.n / 8;
+		free(json_iov);
+		json_iov = xmalloc(json_iov_cap * sizeof *json_iov);
+	}
+	for (size_t i = 0; i < json_segs.n; i++)
+		json_iov[i] = (struct iovec){ (void *)jseg_at(&json_segs.v[i], &json_glue),
+		                              json_segs.v[i].n };
+	out->iov = json_iov;
+	out->n = json_segs.n;
+	return 0;
+}
+
+int snapshot_json_pieces(const struct snapshot *s, struct json_pieces *out,
+                         void (*detach)(void *ctx), void *ctx)
+{
+	if (json_pieces_build(s, out) < 0)
+		return -1;
+	jline_hold(detach, ctx);
+	return 0;
+}
+
+void snapshot_json_pieces_done(void)
+{
+	jline_hold(NULL, NULL);
+}
+
+/* Writes the pieces to out: straight to its descriptor when it has one. */
+static int json_out_pieces(FILE *out, const struct json_pieces *jp)
+{
+	int fd = fileno(out);
+	if (fd < 0) {                             /* a memory stream */
+		errno = 0;
+		for (size_t i = 0; i < jp->n; i++)
+			if (fwrite(jp->iov[i].iov_base, 1, jp->iov[i].iov_len, out) != jp->iov[i].iov_len) {
+				if (errno == 0)
+					errno = EIO;
+				return -1;
+			}
+		return json_out(out, "", 0);
+	}
+	if (fflush(out) == EOF)
+		return -1;
+	for (size_t i = 0, off = 0; i < jp->n;) {
+		struct iovec v[64];
+		int k = 0;
+		for (size_t j = i; j < jp->n && k < 64; j++, k++)
+			v[k] = jp->iov[j];
+		v[0].iov_base = (char *)v[0].iov_base + off;
+		v[0].iov_len -= off;
+		ssize_t w = writev(fd, v, k);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		for (size_t left = (size_t)w; left > 0 && i < jp->n;) {
+			size_t rest = jp->iov[i].iov_len - off;
+			if (left < rest) {
+				off += left;
+				left = 0;
+			} else {
+				left -= rest;
+				off = 0;
+				i++;
+			}
+		}
+		while (i < jp->n && jp->iov[i].iov_len == 0)
+			i++;
+	}
+	return 0;
+}
+
 int snapshot_write_json(const struct snapshot *s, FILE *out)
 {
-	int rc = json_line(s);
-	return rc < 0 ? -1 : json_out(out, json_line_buf.p, json_line_buf.n);
+	struct json_pieces jp;
+	if (json_pieces_build(s, &jp) < 0)
+		return -1;
+	return json_out_pieces(out, &jp);
 }
 
 char *snapshot_json_line(const struct snapshot *s, size_t *len)
 {
-	int rc = json_line(s);
+	int rc = json_line(s, &json_line_buf);
 	char *line;
 	if (rc < 0)
 		return NULL;
@@ -1106,7 +1204,7 @@ char *snapshot_json_line(const struct snapshot *s, size_t *len)
 	line = json_line_buf.p;
 	*len = json_line_buf.n;
 	size_t hint = json_line_buf.n + json_line_buf.n / 16 + 64;
-	json_line_buf = (struct jbuf){ xmalloc(hint), 0, hint };
+	json_line_buf = (struct jbuf){ xmalloc(hint), 0, hint, NULL };
 	return line;
 }
 

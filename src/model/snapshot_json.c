@@ -17,6 +17,54 @@ void jbuf_grow(struct jbuf *b, size_t n)
 	b->p = xrealloc(b->p, b->cap);
 }
 
+/* Pieces shorter than this are copied: a reference would cost more. */
+enum { JSEG_REF_MIN = 96 };
+
+static void jsegs_push(struct jsegs *g, const char *p, size_t off, size_t n)
+{
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 1024;
+		g->v = xrealloc(g->v, g->cap * sizeof *g->v);
+	}
+	g->v[g->n++] = (struct jseg){ p, off, n };
+}
+
+/* b's bytes since the last piece become one. */
+static void jsegs_cut(struct jsegs *g, const struct jbuf *b)
+{
+	if (b->n > g->mark)
+		jsegs_push(g, NULL, g->mark, b->n - g->mark);
+	g->mark = b->n;
+}
+
+void jbuf_ref(struct jbuf *b, const char *p, size_t n)
+{
+	if (!b->segs || n < JSEG_REF_MIN) {
+		jbuf_put(b, p, n);
+		return;
+	}
+	jsegs_cut(b->segs, b);
+	jsegs_push(b->segs, p, 0, n);
+}
+
+void jsegs_start(struct jsegs *segs, struct jbuf *b)
+{
+	segs->n = 0;
+	segs->mark = 0;
+	b->n = 0;
+	b->segs = segs;
+}
+
+size_t jsegs_end(struct jsegs *segs, struct jbuf *b)
+{
+	size_t len = 0;
+	jsegs_cut(segs, b);
+	b->segs = NULL;
+	for (size_t i = 0; i < segs->n; i++)
+		len += segs->v[i].n;
+	return len;
+}
+
 void jbuf_int(struct jbuf *b, long long v)
 {
 	char tmp[24], *e = tmp + sizeof tmp, *p = e;
@@ -501,7 +549,7 @@ static void queue_frag(struct jbuf *b, struct jfrag *f, const struct snapshot *s
 			jbuf_staffing_list(&f->text, &q->staffing);
 		}
 	}
-	jbuf_put(b, f->text.p, f->text.n);
+	jbuf_ref(b, f->text.p, f->text.n);
 }
 
 void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi)
@@ -511,8 +559,26 @@ void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi)
 		queue_frag(b, &f[part], s, &s->queues[qi], part);
 }
 
+static void (*jline_detach_fn)(void *ctx);
+static void *jline_detach_ctx;
+
+void jline_hold(void (*detach)(void *ctx), void *ctx)
+{
+	jline_detach_fn = detach;
+	jline_detach_ctx = ctx;
+}
+
+void jline_detach(void)
+{
+	void (*fn)(void *ctx) = jline_detach_fn;
+	jline_detach_fn = NULL;
+	if (fn)
+		fn(jline_detach_ctx);
+}
+
 void snapshot_json_cache_clear(void)
 {
+	jline_detach();
 	jfrags_free(&queue_frags);
 	free(qkey.p);
 	memset(&qkey, 0, sizeof qkey);

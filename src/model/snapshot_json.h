@@ -10,10 +10,15 @@
 #include <string.h>
 #include "snapshot.h"
 
-/* A growing byte buffer, kept from line to line. */
+struct jsegs;
+
+/* A growing byte buffer, kept from line to line. With segs, the line is a
+ * list of pieces: the buffer's own bytes and, between them, cached texts
+ * referred to where they are (jbuf_ref), not copied. */
 struct jbuf {
 	char *p;
 	size_t n, cap;
+	struct jsegs *segs;
 };
 
 void jbuf_grow(struct jbuf *b, size_t n);
@@ -29,6 +34,32 @@ static inline void jbuf_puts(struct jbuf *b, const char *s)
 {
 	jbuf_put(b, s, strlen(s));
 }
+/* Appends n bytes at p that stay where they are, unchanged, until the line is
+ * written: referred to when b has segs and n is not small, else copied. */
+void jbuf_ref(struct jbuf *b, const char *p, size_t n);
+
+/* A line's pieces, in order: a piece is bytes of b's buffer (p NULL: at off)
+ * or bytes elsewhere (p). */
+struct jseg {
+	const char *p;
+	size_t off, n;
+};
+struct jsegs {
+	struct jseg *v;
+	size_t n, cap;
+	size_t mark;             /* where b's bytes not yet in a piece begin */
+};
+/* Empties segs for a line built into b (b->n 0). */
+void jsegs_start(struct jsegs *segs, struct jbuf *b);
+/* Ends the line: the bytes of b since the last piece become one; returns the
+ * line's length. */
+size_t jsegs_end(struct jsegs *segs, struct jbuf *b);
+/* Where piece k begins (once the line is ended: b's buffer moves no more). */
+static inline const char *jseg_at(const struct jseg *g, const struct jbuf *b)
+{
+	return g->p ? g->p : b->p + g->off;
+}
+
 /* text as a JSON string: invalid UTF-8 as U+FFFD, non-ASCII as \uXXXX. */
 void jbuf_string(struct jbuf *b, const char *text);
 void jbuf_int(struct jbuf *b, long long v);
@@ -91,6 +122,12 @@ void jbuf_queue_callers(struct jbuf *b, const struct snap_queue *q);
 /* Writes queue qi of s (s->queues[qi]) as jbuf_queue_open and ,"staffing" do,
  * from cached fragments where their inputs did not change. */
 void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi);
+
+/* The holder of the last line's pieces (snapshot_json_pieces): detach(ctx)
+ * is called before a cached text changes; NULL: none. jline_detach calls it
+ * (once) and forgets it. */
+void jline_hold(void (*detach)(void *ctx), void *ctx);
+void jline_detach(void);
 
 /* Whether the last line was written by hand (else mostly by jansson). */
 bool snapshot_json_last_by_hand(void);
