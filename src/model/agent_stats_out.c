@@ -276,27 +276,53 @@ static void jb_call(struct jbuf *b, const struct snapshot *s, const struct agent
  * between them. */
 enum { AF_HEAD, AF_PAUSES, AF_MID, AF_WPAUSES, AF_TAIL, AF_N };
 static struct jfrags agent_frags;
-static struct jbuf akey;
+static struct jkey akey;
 
-static void key_counts(struct jbuf *k, const struct astat_counts *c)
+/* Queue names enter the keys as indexes into s->queues, with the number of
+ * the list of names they index (queue_epoch: a new one whenever the list
+ * differs from the last line's): no name read again for each agent. */
+static uint64_t queue_epoch;
+static struct jkey queue_names;
+static bool queue_names_valid;
+
+static void queue_epoch_update(const struct snapshot *s)
+{
+	struct jkey k;
+	jkey_start(&k);
+	for (size_t q = 0; q < s->n_queues; q++)
+		jkey_str(&k, s->queues[q].name);
+	if (queue_names_valid && k.a == queue_names.a && k.b == queue_names.b &&
+	    k.n == queue_names.n)
+		return;
+	queue_names = k;
+	queue_names_valid = true;
+	queue_epoch++;
+}
+
+static void key_queue(struct jkey *k, int32_t q)
+{
+	jkey_put(k, &q, sizeof q);
+}
+
+static void key_counts(struct jkey *k, const struct astat_counts *c)
 {
 	jkey_put(k, c, sizeof *c);
 }
 
 /* The names of the queues of f's per-queue figures that have counts, with them. */
-static void key_queues(struct jbuf *k, const struct snapshot *s, const struct agent_figs *f,
+static void key_queues(struct jkey *k, const struct snapshot *s, const struct agent_figs *f,
                        bool today)
 {
 	for (int q = 0; q < f->n_queues; q++) {
 		const struct astat_counts *c = today ? &f->queues[q].today : &f->queues[q].window;
 		if (c->answered + c->completed + c->transferred + c->rna == 0)
 			continue;
-		jkey_str(k, s->queues[f->queues[q].queue].name);
+		key_queue(k, f->queues[q].queue);
 		key_counts(k, c);
 	}
 }
 
-static void key_pauses(struct jbuf *k, int64_t paused_s, int n, const struct astat_pause *p)
+static void key_pauses(struct jkey *k, int64_t paused_s, int n, const struct astat_pause *p)
 {
 	jkey_put(k, &paused_s, sizeof paused_s);
 	for (int i = 0; i < n; i++) {
@@ -305,7 +331,7 @@ static void key_pauses(struct jbuf *k, int64_t paused_s, int n, const struct ast
 	}
 }
 
-static void key_head(struct jbuf *k, const struct snapshot *s, size_t i)
+static void key_head(struct jkey *k, const struct snapshot *s, size_t i)
 {
 	const struct agent_view *v = &s->agents[i];
 	const struct agent_figs *f = &s->agent_figs[i];
@@ -315,20 +341,21 @@ static void key_head(struct jbuf *k, const struct snapshot *s, size_t i)
 	jkey_put(k, &v->since, sizeof v->since);
 	jkey_str(k, v->reason);
 	for (int q = 0; q < s->agent_n_queues[i]; q++)
-		jkey_str(k, s->queues[s->agent_queues[i][q].queue].name);
+		key_queue(k, (int32_t)s->agent_queues[i][q].queue);
 	jkey_put(k, &call, sizeof call);
 	if (call) {
-		jkey_str(k, f->call_queue >= 0 ? s->queues[f->call_queue].name : NULL);
+		key_queue(k, f->call_queue);
 		jkey_str(k, f->callerid);
 		jkey_put(k, &f->call_since, sizeof f->call_since);
 	}
 	key_counts(k, &f->today);
 }
 
-static void key_part(struct jbuf *k, const struct snapshot *s, size_t i, int part)
+static void key_part(struct jkey *k, const struct snapshot *s, size_t i, int part)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
-	k->n = 0;
+	jkey_start(k);
+	jkey_put(k, &queue_epoch, sizeof queue_epoch);
 	switch (part) {
 	case AF_HEAD:
 		key_head(k, s, i);
@@ -445,12 +472,12 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 void agent_json_cache_clear(void)
 {
 	jfrags_free(&agent_frags);
-	free(akey.p);
-	memset(&akey, 0, sizeof akey);
+	queue_names_valid = false;
 }
 
 void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 {
+	queue_epoch_update(s);
 	jbuf_put(b, "[", 1);
 	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++) {
 		if (i)

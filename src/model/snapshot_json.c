@@ -436,32 +436,26 @@ void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq)
 
 /* ---- fragments ---- */
 
-void jkey_put(struct jbuf *k, const void *p, size_t n)
-{
-	jbuf_put(k, p, n);
-}
-
-void jkey_str(struct jbuf *k, const char *text)
+void jkey_str(struct jkey *k, const char *text)
 {
 	if (text)
-		jbuf_put(k, text, strlen(text) + 1);
+		jkey_put(k, text, strlen(text) + 1);
 	else
-		jbuf_put(k, "\xff", 1);                 /* never a whole string: no NUL after it */
+		jkey_put(k, "\xff", 1);                 /* never a whole string: no NUL after it */
 }
 
-bool jfrag_same(struct jfrag *f, const struct jbuf *k)
+bool jfrag_same(struct jfrag *f, const struct jkey *k)
 {
-	if (f->key.p && f->key.n == k->n && memcmp(f->key.p, k->p, k->n) == 0)
+	if (f->valid && f->key.a == k->a && f->key.b == k->b && f->key.n == k->n)
 		return true;
-	f->key.n = 0;
-	jbuf_put(&f->key, k->p, k->n);
+	f->key = *k;
+	f->valid = true;
 	f->text.n = 0;
 	return false;
 }
 
 void jfrag_free(struct jfrag *f)
 {
-	free(f->key.p);
 	free(f->text.p);
 	memset(f, 0, sizeof *f);
 }
@@ -492,10 +486,10 @@ void jfrags_free(struct jfrags *fs)
 /* A queue's fragments: its fields, its callers, its staffing. */
 enum { QF_HEAD, QF_CALLERS, QF_STAFF, QF_N };
 static struct jfrags queue_frags;
-static struct jbuf qkey;
+static struct jkey qkey;
 
 /* What jbuf_queue_head writes q from. */
-static void queue_head_key(struct jbuf *k, const struct snapshot *s, const struct snap_queue *q)
+static void queue_head_key(struct jkey *k, const struct snapshot *s, const struct snap_queue *q)
 {
 	layout_make();
 	jkey_str(k, q->name);
@@ -520,7 +514,7 @@ static void queue_head_key(struct jbuf *k, const struct snapshot *s, const struc
 	jkey_put(k, &q->sl_formula, sizeof q->sl_formula);
 }
 
-static void queue_callers_key(struct jbuf *k, const struct snap_queue *q)
+static void queue_callers_key(struct jkey *k, const struct snap_queue *q)
 {
 	for (int i = 0; i < q->n_callers; i++) {
 		jkey_str(k, q->callers[i].callerid);
@@ -532,7 +526,7 @@ static void queue_callers_key(struct jbuf *k, const struct snap_queue *q)
 static void queue_frag(struct jbuf *b, struct jfrag *f, const struct snapshot *s,
                        const struct snap_queue *q, int part)
 {
-	qkey.n = 0;
+	jkey_start(&qkey);
 	if (part == QF_HEAD)
 		queue_head_key(&qkey, s, q);
 	else if (part == QF_CALLERS)
@@ -580,7 +574,5 @@ void snapshot_json_cache_clear(void)
 {
 	jline_detach();
 	jfrags_free(&queue_frags);
-	free(qkey.p);
-	memset(&qkey, 0, sizeof qkey);
 	agent_json_cache_clear();
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include "snapshot.h"
 
@@ -87,23 +88,57 @@ void jbuf_agents(struct jbuf *b, const struct snapshot *s);
 
 /* ---- fragments reused from line to line -------------------------------------
  * A fragment is the text of a piece of the line and the key it was written
- * from: the bytes of every value the text depends on. A piece is written
- * again only when its key differs from the last one, so the line is the
- * same, byte for byte, as one written from scratch (the text is a function
- * of the key alone). Time-driven values (logged-in time, waits, window
- * figures) are in the keys like any other: a piece whose figures move with
- * the clock alone is written again each time they do. */
+ * from: a 128-bit hash of the bytes of every value the text depends on (and
+ * their count), fed as the values are read, not copied nor compared byte by
+ * byte. A piece is written again only when its key differs from the last
+ * one, so the line is the same as one written from scratch (the text is a
+ * function of those bytes alone; two different inputs giving one key is a
+ * chance of 2^-128). Time-driven values (waits, window figures) are in the
+ * keys like any other: a piece whose figures move with the clock alone is
+ * written again each time they do. */
+struct jkey {
+	uint64_t a, b;           /* two lanes, each an xxh64-style round per word */
+	uint64_t n;              /* bytes fed */
+};
 struct jfrag {
-	struct jbuf key, text;
+	struct jkey key;
+	bool valid;
+	struct jbuf text;
 };
 
-/* Appends n raw bytes (or a string with its NUL, or a NULL marker) to a key. */
-void jkey_put(struct jbuf *k, const void *p, size_t n);
-void jkey_str(struct jbuf *k, const char *text);
+static inline void jkey_start(struct jkey *k)
+{
+	*k = (struct jkey){ 0x9E3779B185EBCA87ull, 0xC2B2AE3D27D4EB4Full, 0 };
+}
+static inline uint64_t jkey_round(uint64_t acc, uint64_t w)
+{
+	acc += w * 0xC2B2AE3D27D4EB4Full;
+	acc = acc << 31 | acc >> 33;
+	return acc * 0x9E3779B185EBCA87ull;
+}
+/* Feeds n raw bytes (or a string with its NUL, or a NULL marker) to a key. */
+static inline void jkey_put(struct jkey *k, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint64_t w;
+	k->n += n;
+	for (; n >= 8; n -= 8, c += 8) {
+		memcpy(&w, c, 8);
+		k->a = jkey_round(k->a, w);
+		k->b = jkey_round(k->b, w ^ k->n);
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, c, n);
+		k->a = jkey_round(k->a, w ^ (uint64_t)n << 56);
+		k->b = jkey_round(k->b, w + k->n);
+	}
+}
+void jkey_str(struct jkey *k, const char *text);
 
-/* True when k equals f's key (f's text can be reused); else k becomes f's key,
+/* True when k is f's key (f's text can be reused); else k becomes f's key,
  * f's text is emptied for the caller to write, and false. */
-bool jfrag_same(struct jfrag *f, const struct jbuf *k);
+bool jfrag_same(struct jfrag *f, const struct jkey *k);
 void jfrag_free(struct jfrag *f);
 
 /* An array of fragments, n per slot, grown on demand and kept. */
