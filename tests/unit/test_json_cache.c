@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "config.h"
 #include "model.h"
@@ -32,10 +33,59 @@ static char *dump(const struct snapshot *s, int (*fn)(const struct snapshot *, F
 	return text;
 }
 
+/* The holder of the last line's pieces: a copy of them made when the
+ * builder says they are about to change (detach). */
+static struct held {
+	struct json_pieces jp;
+	char *copy;
+	bool pending;             /* handed out, not detached yet */
+	int detached;
+} held;
+
+static char *join(const struct json_pieces *jp)
+{
+	char *t = malloc(jp->len + 1), *p = t;
+	assert_non_null(t);
+	for (size_t i = 0; i < jp->n; i++) {
+		memcpy(p, jp->iov[i].iov_base, jp->iov[i].iov_len);
+		p += jp->iov[i].iov_len;
+	}
+	*p = '\0';
+	assert_int_equal((size_t)(p - t), jp->len);
+	return t;
+}
+
+static void on_detach(void *ctx)
+{
+	struct held *h = ctx;
+	assert_true(h->pending);
+	h->pending = false;
+	char *now = join(&h->jp);                 /* the pieces: still as handed out */
+	assert_string_equal(now, h->copy);
+	free(now);
+	h->detached++;
+}
+
+/* The line as pieces equals ref; the pieces stay as they were until the next
+ * line is built, which detaches them first. */
+static void pieces_same(const struct snapshot *s, const char *ref)
+{
+	struct json_pieces jp;
+	assert_false(held.pending);               /* the line built since detached them */
+	assert_int_equal(snapshot_json_pieces(s, &jp, on_detach, &held), 0);
+	free(held.copy);
+	held.jp = jp;
+	held.copy = join(&jp);
+	held.pending = true;
+	assert_string_equal(held.copy, ref);
+}
+
 /* The cached line, and the line from scratch, against jansson's. */
 static void same(const struct snapshot *s, int step)
 {
 	char *fast = dump(s, snapshot_write_json), *ref = dump(s, snapshot_write_json_ref);
+	if (step % 3 == 0)
+		pieces_same(s, ref);
 	if (strcmp(fast, ref) != 0) {
 		size_t i = 0;
 		while (fast[i] == ref[i])
@@ -111,6 +161,11 @@ static void run(unsigned seed, int steps)
 		same(&s, step);
 	}
 	assert_true(s.n_agents > 0);
+	assert_true(held.detached > 0);
+	snapshot_json_pieces_done();              /* let go: no detach after this */
+	held.pending = false;
+	free(held.copy);
+	held.copy = NULL;
 	snapshot_free(&s);
 	model_free(m);
 	config_free(&cfg);
@@ -175,6 +230,10 @@ static void test_json_keys(void **state)
 	json_decref(p);
 	json_decref(f);
 	same(&s, 0);                              /* every key again */
+	snapshot_json_pieces_done();
+	held.pending = false;
+	free(held.copy);
+	held.copy = NULL;
 	free(part);
 	free(full);
 	snapshot_free(&s);
