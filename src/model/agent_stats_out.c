@@ -445,9 +445,12 @@ static void jb_cached(struct jbuf *b, struct jfrag *fr, const struct snapshot *s
                       int part)
 {
 	key_part(&akey, s, i, part);
-	if (!jfrag_same(fr, &akey))
-		jb_part(&fr->text, s, i, part);
-	jbuf_ref(b, fr->text.p, fr->text.n);
+	if (!jfrag_same(fr, &akey)) {
+		struct jbuf *t = jfrag_begin();
+		jb_part(t, s, i, part);
+		jfrag_end(fr, t);
+	}
+	jbuf_ref(b, fr->p, fr->n);
 }
 
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)

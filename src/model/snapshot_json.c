@@ -446,17 +446,37 @@ void jkey_str(struct jkey *k, const char *text)
 
 bool jfrag_same(struct jfrag *f, const struct jkey *k)
 {
-	if (f->valid && f->key.a == k->a && f->key.b == k->b && f->key.n == k->n)
+	if (f->p && f->key.a == k->a && f->key.b == k->b && f->key.n == k->n)
 		return true;
 	f->key = *k;
-	f->valid = true;
-	f->text.n = 0;
 	return false;
+}
+
+static struct jbuf jfrag_scratch;
+
+struct jbuf *jfrag_begin(void)
+{
+	jfrag_scratch.n = 0;
+	return &jfrag_scratch;
+}
+
+void jfrag_end(struct jfrag *f, const struct jbuf *t)
+{
+	size_t n = t->n;
+	if (n > UINT32_MAX)
+		fatal("a JSON fragment of %zu bytes", n);
+	if (f->p == NULL || f->cap < n || f->cap > n + n / 4 + 32) {
+		free(f->p);
+		f->p = xmalloc(n ? n : 1);
+		f->cap = (uint32_t)n;
+	}
+	memcpy(f->p, t->p, n);
+	f->n = (uint32_t)n;
 }
 
 void jfrag_free(struct jfrag *f)
 {
-	free(f->text.p);
+	free(f->p);
 	memset(f, 0, sizeof *f);
 }
 
@@ -466,8 +486,8 @@ struct jfrag *jfrags_slot(struct jfrags *fs, size_t slot, size_t per)
 		jfrags_free(fs);
 		fs->per = per;
 	}
-	if (slot >= fs->n_slots) {
-		size_t n = slot + 1 > fs->n_slots * 2 ? slot + 1 : fs->n_slots * 2;
+	if (slot >= fs->n_slots) {           /* an eighth more, not double: 10,000 agents */
+		size_t n = slot + 1 + fs->n_slots / 8 + 16;
 		fs->v = xrealloc(fs->v, n * per * sizeof *fs->v);
 		memset(fs->v + fs->n_slots * per, 0, (n - fs->n_slots) * per * sizeof *fs->v);
 		fs->n_slots = n;
@@ -534,16 +554,18 @@ static void queue_frag(struct jbuf *b, struct jfrag *f, const struct snapshot *s
 	else
 		jkey_put(&qkey, &q->staffing, sizeof q->staffing);
 	if (!jfrag_same(f, &qkey)) {
+		struct jbuf *t = jfrag_begin();
 		if (part == QF_HEAD)
-			jbuf_queue_head(&f->text, s, q, false);
+			jbuf_queue_head(t, s, q, false);
 		else if (part == QF_CALLERS)
-			put_callers(&f->text, q);
+			put_callers(t, q);
 		else {
-			jbuf_puts(&f->text, ",\"staffing\":");
-			jbuf_staffing_list(&f->text, &q->staffing);
+			jbuf_puts(t, ",\"staffing\":");
+			jbuf_staffing_list(t, &q->staffing);
 		}
+		jfrag_end(f, t);
 	}
-	jbuf_ref(b, f->text.p, f->text.n);
+	jbuf_ref(b, f->p, f->n);
 }
 
 void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi)
@@ -575,4 +597,6 @@ void snapshot_json_cache_clear(void)
 	jline_detach();
 	jfrags_free(&queue_frags);
 	agent_json_cache_clear();
+	free(jfrag_scratch.p);
+	jfrag_scratch = (struct jbuf){ 0 };
 }

@@ -102,8 +102,8 @@ struct jkey {
 };
 struct jfrag {
 	struct jkey key;
-	bool valid;
-	struct jbuf text;
+	char *p;                 /* the text, exactly its size (NULL: none yet) */
+	uint32_t n, cap;
 };
 
 static inline void jkey_start(struct jkey *k)
@@ -137,8 +137,14 @@ static inline void jkey_put(struct jkey *k, const void *p, size_t n)
 void jkey_str(struct jkey *k, const char *text);
 
 /* True when k is f's key (f's text can be reused); else k becomes f's key,
- * f's text is emptied for the caller to write, and false. */
+ * and false: the caller writes the text into jfrag_begin's buffer and ends
+ * with jfrag_end. */
 bool jfrag_same(struct jfrag *f, const struct jkey *k);
+/* An emptied buffer, shared and reused, to write a fragment's text in. */
+struct jbuf *jfrag_begin(void);
+/* Keeps t's bytes as f's text, in a block of their size (no slack kept for
+ * each of tens of thousands of fragments). */
+void jfrag_end(struct jfrag *f, const struct jbuf *t);
 void jfrag_free(struct jfrag *f);
 
 /* An array of fragments, n per slot, grown on demand and kept. */
