@@ -1102,8 +1102,6 @@ bool snapshot_json_last_by_hand(void)
  * between them (snapshot_json.h), handed out as iovecs. */
 static struct jbuf json_glue;
 static struct jsegs json_segs;
-static struct iovec *json_iov;
-static size_t json_iov_cap;
 
 static int json_pieces_build(const struct snapshot *s, struct json_pieces *out)
 {
@@ -1113,15 +1111,7 @@ static int json_pieces_build(const struct snapshot *s, struct json_pieces *out)
 	out->len = jsegs_end(&json_segs, &json_glue);
 	if (rc < 0)
 		return -1;
-	if (json_segs.n > json_iov_cap) {
-		json_iov_cap = json_segs.n + json_segs.n / 8;
-		free(json_iov);
-		json_iov = xmalloc(json_iov_cap * sizeof *json_iov);
-	}
-	for (size_t i = 0; i < json_segs.n; i++)
-		json_iov[i] = (struct iovec){ (void *)jseg_at(&json_segs.v[i], &json_glue),
-		                              json_segs.v[i].n };
-	out->iov = json_iov;
+	out->iov = json_segs.v;                   /* the pieces are the iovecs */
 	out->n = json_segs.n;
 	return 0;
 }

@@ -20,20 +20,20 @@ void jbuf_grow(struct jbuf *b, size_t n)
 /* Pieces shorter than this are copied: a reference would cost more. */
 enum { JSEG_REF_MIN = 96 };
 
-static void jsegs_push(struct jsegs *g, const char *p, size_t off, size_t n)
+static void jsegs_push(struct jsegs *g, const char *p, size_t n)
 {
 	if (g->n == g->cap) {
 		g->cap = g->cap ? g->cap * 2 : 1024;
 		g->v = xrealloc(g->v, g->cap * sizeof *g->v);
 	}
-	g->v[g->n++] = (struct jseg){ p, off, n };
+	g->v[g->n++] = (struct iovec){ (void *)p, n };
 }
 
-/* b's bytes since the last piece become one. */
+/* b's bytes since the last piece become one (at its offset, for now). */
 static void jsegs_cut(struct jsegs *g, const struct jbuf *b)
 {
 	if (b->n > g->mark)
-		jsegs_push(g, NULL, g->mark, b->n - g->mark);
+		jsegs_push(g, (const char *)(uintptr_t)g->mark, (b->n - g->mark) | JSEG_OWN);
 	g->mark = b->n;
 }
 
@@ -44,7 +44,7 @@ void jbuf_ref(struct jbuf *b, const char *p, size_t n)
 		return;
 	}
 	jsegs_cut(b->segs, b);
-	jsegs_push(b->segs, p, 0, n);
+	jsegs_push(b->segs, p, n);
 }
 
 void jsegs_start(struct jsegs *segs, struct jbuf *b)
@@ -60,8 +60,14 @@ size_t jsegs_end(struct jsegs *segs, struct jbuf *b)
 	size_t len = 0;
 	jsegs_cut(segs, b);
 	b->segs = NULL;
-	for (size_t i = 0; i < segs->n; i++)
-		len += segs->v[i].n;
+	for (size_t i = 0; i < segs->n; i++) {
+		struct iovec *v = &segs->v[i];
+		if (v->iov_len & JSEG_OWN) {
+			v->iov_len &= ~JSEG_OWN;
+			v->iov_base = b->p + (uintptr_t)v->iov_base;
+		}
+		len += v->iov_len;
+	}
 	return len;
 }
 

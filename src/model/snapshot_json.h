@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/uio.h>
 #include "snapshot.h"
 
 struct jsegs;
@@ -39,27 +40,21 @@ static inline void jbuf_puts(struct jbuf *b, const char *s)
  * written: referred to when b has segs and n is not small, else copied. */
 void jbuf_ref(struct jbuf *b, const char *p, size_t n);
 
-/* A line's pieces, in order: a piece is bytes of b's buffer (p NULL: at off)
- * or bytes elsewhere (p). */
-struct jseg {
-	const char *p;
-	size_t off, n;
-};
+/* A line's pieces, in order, as the iovecs it is written with. While the
+ * line is built, a piece of b's own buffer (which may still move) has its
+ * offset in b as its base and JSEG_OWN in its length; jsegs_end makes them
+ * pointers. */
+#define JSEG_OWN ((size_t)1 << (sizeof(size_t) * 8 - 1))
 struct jsegs {
-	struct jseg *v;
+	struct iovec *v;
 	size_t n, cap;
 	size_t mark;             /* where b's bytes not yet in a piece begin */
 };
 /* Empties segs for a line built into b (b->n 0). */
 void jsegs_start(struct jsegs *segs, struct jbuf *b);
-/* Ends the line: the bytes of b since the last piece become one; returns the
- * line's length. */
+/* Ends the line: the bytes of b since the last piece become one, every piece
+ * points at its bytes (b's buffer moves no more); returns the line's length. */
 size_t jsegs_end(struct jsegs *segs, struct jbuf *b);
-/* Where piece k begins (once the line is ended: b's buffer moves no more). */
-static inline const char *jseg_at(const struct jseg *g, const struct jbuf *b)
-{
-	return g->p ? g->p : b->p + g->off;
-}
 
 /* text as a JSON string: invalid UTF-8 as U+FFFD, non-ASCII as \uXXXX. */
 void jbuf_string(struct jbuf *b, const char *text);
