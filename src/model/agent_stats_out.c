@@ -17,10 +17,9 @@
 
 static void figs_reserve(struct snapshot *s, size_t n)
 {
+	/* an eighth more, not double: 976 bytes an agent, agents log in one by one */
 	if (n > s->cap_agent_figs || !s->agent_figs) {
-		s->cap_agent_figs = n > s->cap_agent_figs * 2 ? n : s->cap_agent_figs * 2;
-		if (!s->cap_agent_figs)
-			s->cap_agent_figs = 1;
+		s->cap_agent_figs = n + n / 8 + 16;
 		s->agent_figs = xrealloc(s->agent_figs, s->cap_agent_figs * sizeof *s->agent_figs);
 	}
 }
@@ -30,8 +29,7 @@ static void pool_reserve(struct snapshot *s, size_t used, size_t want)
 {
 	if (used + want <= s->cap_agent_figs_pool && s->agent_figs_pool)
 		return;
-	s->cap_agent_figs_pool = used + want > s->cap_agent_figs_pool * 2
-	                       ? used + want : s->cap_agent_figs_pool * 2;
+	s->cap_agent_figs_pool = used + want + (used + want) / 8 + 64;
 	s->agent_figs_pool = xrealloc(s->agent_figs_pool,
 	                              s->cap_agent_figs_pool * sizeof *s->agent_figs_pool);
 }
