@@ -548,6 +548,23 @@ static void queue_callers_key(struct jkey *k, const struct snap_queue *q)
 	}
 }
 
+/* A queue's staffing, field by field: the struct's padding (and the
+ * intervals past n) hold no value to hash. */
+static void queue_staffing_key(struct jkey *k, const struct staff_queue *st)
+{
+	jkey_put(k, &st->n, sizeof st->n);
+	for (int i = 0; i < st->n && i < STAFF_INTERVALS; i++) {
+		const struct staff_interval *v = &st->iv[i];
+		int ints[5] = { v->sl_threshold_s, v->required_agents, v->available_agents, v->gap,
+		                (int)v->model * 16 + (int)v->source };
+		double dbl[6] = { v->forecast_calls, v->aht_s, v->traffic_erlangs, v->sl_target_pct,
+		                  v->sl_predicted_pct, v->patience_s };
+		jkey_put(k, &v->interval_start, sizeof v->interval_start);
+		jkey_put(k, ints, sizeof ints);
+		jkey_put(k, dbl, sizeof dbl);
+	}
+}
+
 /* Writes fragment f of queue q: from the cache when its key is the same. */
 static void queue_frag(struct jbuf *b, struct jfrag *f, const struct snapshot *s,
                        const struct snap_queue *q, int part)
@@ -558,7 +575,7 @@ static void queue_frag(struct jbuf *b, struct jfrag *f, const struct snapshot *s
 	else if (part == QF_CALLERS)
 		queue_callers_key(&qkey, q);
 	else
-		jkey_put(&qkey, &q->staffing, sizeof q->staffing);
+		queue_staffing_key(&qkey, &q->staffing);
 	if (!jfrag_same(f, &qkey)) {
 		struct jbuf *t = jfrag_begin();
 		if (part == QF_HEAD)
