@@ -129,6 +129,7 @@ static void usage(FILE *out)
 	      "  --replay             the clock follows the events; read sources to their end\n"
 	      "  --once               print one snapshot once the sources are read, then exit\n"
 	      "  --json               no screen: print snapshots as JSON, one per line\n"
+	      "  --json-keys LIST     only these top-level keys in the JSON (e.g. queues,total)\n"
 	      "  --headless           no screen: sources, alerts and HTTP as a service\n"
 	      "  --http ADDR          serve /metrics, /snapshot, /healthz, /events on ADDR\n"
 	      "  --import FILE...     load past logs (plain or .gz) into the history database\n"
@@ -151,12 +152,14 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_DEMO = 256, OPT_REPLAY, OPT_ONCE, OPT_JSON, OPT_CHECK, OPT_SEED, OPT_HEADLESS,
-	       OPT_HTTP, OPT_VIEW, OPT_DEMO_SPEED, OPT_IMPORT, OPT_GROUP, OPT_QUEUE, OPT_CYCLE };
+	       OPT_HTTP, OPT_VIEW, OPT_DEMO_SPEED, OPT_IMPORT, OPT_GROUP, OPT_QUEUE, OPT_CYCLE,
+	       OPT_JSON_KEYS };
 	static const struct option longopts[] = {
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "replay", no_argument, NULL, OPT_REPLAY },
 		{ "once", no_argument, NULL, OPT_ONCE },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "json-keys", required_argument, NULL, OPT_JSON_KEYS },
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "theme", required_argument, NULL, 't' },
@@ -186,6 +189,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_REPLAY: o->replay = true; break;
 		case OPT_ONCE:   o->once = true; break;
 		case OPT_JSON:   o->json = true; break;
+		case OPT_JSON_KEYS: {
+			char *cause = NULL;
+			if (snapshot_json_keys(optarg, &cause) != 0) {
+				eprintf("ccboard: --json-keys: %s\n", cause);
+				free(cause);
+				return -1;
+			}
+			break;
+		}
 		case OPT_CHECK:  o->check_config = true; break;
 		case OPT_HEADLESS: o->headless = true; break;
 		case OPT_HTTP:   o->http = optarg; break;

@@ -17,10 +17,9 @@
 
 static void figs_reserve(struct snapshot *s, size_t n)
 {
+	/* an eighth more, not double: 976 bytes an agent, agents log in one by one */
 	if (n > s->cap_agent_figs || !s->agent_figs) {
-		s->cap_agent_figs = n > s->cap_agent_figs * 2 ? n : s->cap_agent_figs * 2;
-		if (!s->cap_agent_figs)
-			s->cap_agent_figs = 1;
+		s->cap_agent_figs = n + n / 8 + 16;
 		s->agent_figs = xrealloc(s->agent_figs, s->cap_agent_figs * sizeof *s->agent_figs);
 	}
 }
@@ -30,8 +29,7 @@ static void pool_reserve(struct snapshot *s, size_t used, size_t want)
 {
 	if (used + want <= s->cap_agent_figs_pool && s->agent_figs_pool)
 		return;
-	s->cap_agent_figs_pool = used + want > s->cap_agent_figs_pool * 2
-	                       ? used + want : s->cap_agent_figs_pool * 2;
+	s->cap_agent_figs_pool = used + want + (used + want) / 8 + 64;
 	s->agent_figs_pool = xrealloc(s->agent_figs_pool,
 	                              s->cap_agent_figs_pool * sizeof *s->agent_figs_pool);
 }
@@ -270,23 +268,125 @@ static void jb_call(struct jbuf *b, const struct snapshot *s, const struct agent
 	jbuf_put(b, "}", 1);
 }
 
-/* What time_json writes: logged-in and paused time, pauses, occupancy. */
-static void jb_time(struct jbuf *b, const struct astat_time *t)
+/* An agent's line in pieces, each a fragment (snapshot_json.h) with what it
+ * is written from as its key; logged-in time, paused time and occupancy
+ * (today's and the window's), which move each second, written as they are
+ * between them. */
+enum { AF_HEAD, AF_PAUSES, AF_MID, AF_WPAUSES, AF_TAIL, AF_N };
+static struct jfrags agent_frags;
+static struct jkey akey;
+
+/* Queue names enter the keys as indexes into s->queues, with the number of
+ * the list of names they index (queue_epoch: a new one whenever the list
+ * differs from the last line's): no name read again for each agent. */
+static uint64_t queue_epoch;
+static struct jkey queue_names;
+static bool queue_names_valid;
+
+static void queue_epoch_update(const struct snapshot *s)
 {
-	jb_key_int(b, ",\"login_s\":", t->login_s);
-	jb_key_int(b, ",\"paused_s\":", t->paused_s);
-	jbuf_puts(b, ",\"pauses\":[");
-	for (int k = 0; k < t->n_pauses; k++) {
-		jbuf_puts(b, k ? ",{\"reason\":" : "{\"reason\":");
-		jb_astr(b, t->pauses[k].reason);
-		jb_key_int(b, ",\"seconds\":", t->pauses[k].s);
-		jbuf_put(b, "}", 1);
-	}
-	jbuf_puts(b, "],\"occupancy_pct\":");
-	jb_afig(b, t->occupancy_pct);
+	struct jkey k;
+	jkey_start(&k);
+	for (size_t q = 0; q < s->n_queues; q++)
+		jkey_str(&k, s->queues[q].name);
+	if (queue_names_valid && k.a == queue_names.a && k.b == queue_names.b &&
+	    k.n == queue_names.n)
+		return;
+	queue_names = k;
+	queue_names_valid = true;
+	queue_epoch++;
 }
 
-static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
+static void key_queue(struct jkey *k, int32_t q)
+{
+	jkey_put(k, &q, sizeof q);
+}
+
+static void key_counts(struct jkey *k, const struct astat_counts *c)
+{
+	jkey_put(k, c, sizeof *c);
+}
+
+/* The names of the queues of f's per-queue figures that have counts, with them. */
+static void key_queues(struct jkey *k, const struct snapshot *s, const struct agent_figs *f,
+                       bool today)
+{
+	for (int q = 0; q < f->n_queues; q++) {
+		const struct astat_counts *c = today ? &f->queues[q].today : &f->queues[q].window;
+		if (c->answered + c->completed + c->transferred + c->rna == 0)
+			continue;
+		key_queue(k, f->queues[q].queue);
+		key_counts(k, c);
+	}
+}
+
+static void key_pauses(struct jkey *k, int64_t paused_s, int n, const struct astat_pause *p)
+{
+	jkey_put(k, &paused_s, sizeof paused_s);
+	for (int i = 0; i < n; i++) {
+		jkey_str(k, p[i].reason);
+		jkey_put(k, &p[i].s, sizeof p[i].s);
+	}
+}
+
+static void key_head(struct jkey *k, const struct snapshot *s, size_t i)
+{
+	const struct agent_view *v = &s->agents[i];
+	const struct agent_figs *f = &s->agent_figs[i];
+	bool call = f->on_call && f->call_since;
+	jkey_str(k, v->name);
+	jkey_put(k, &v->state, sizeof v->state);
+	jkey_put(k, &v->since, sizeof v->since);
+	jkey_str(k, v->reason);
+	for (int q = 0; q < s->agent_n_queues[i]; q++)
+		key_queue(k, (int32_t)s->agent_queues[i][q].queue);
+	jkey_put(k, &call, sizeof call);
+	if (call) {
+		key_queue(k, f->call_queue);
+		jkey_str(k, f->callerid);
+		jkey_put(k, &f->call_since, sizeof f->call_since);
+	}
+	key_counts(k, &f->today);
+}
+
+static void key_part(struct jkey *k, const struct snapshot *s, size_t i, int part)
+{
+	const struct agent_figs *f = &s->agent_figs[i];
+	jkey_start(k);
+	jkey_put(k, &queue_epoch, sizeof queue_epoch);
+	switch (part) {
+	case AF_HEAD:
+		key_head(k, s, i);
+		break;
+	case AF_PAUSES:
+		key_pauses(k, f->paused_s, f->n_pauses, f->pauses);
+		break;
+	case AF_MID:
+		key_queues(k, s, f, true);
+		jkey_put(k, &s->window_s, sizeof s->window_s);
+		key_counts(k, &f->window);
+		break;
+	case AF_WPAUSES:
+		key_pauses(k, 0, f->wtime.n_pauses, f->wtime.pauses);
+		break;
+	default:
+		key_queues(k, s, f, false);
+	}
+}
+
+static void jb_pauses(struct jbuf *b, int n, const struct astat_pause *p)
+{
+	jbuf_puts(b, ",\"pauses\":[");
+	for (int k = 0; k < n; k++) {
+		jbuf_puts(b, k ? ",{\"reason\":" : "{\"reason\":");
+		jb_astr(b, p[k].reason);
+		jb_key_int(b, ",\"seconds\":", p[k].s);
+		jbuf_put(b, "}", 1);
+	}
+	jbuf_put(b, "]", 1);
+}
+
+static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_view *v = &s->agents[i];
 	const struct agent_figs *f = &s->agent_figs[i];
@@ -309,28 +409,76 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	jb_call(b, s, f);
 	jbuf_puts(b, ",\"today\":{");
 	jb_counts(b, &f->today);
-	jb_key_int(b, ",\"login_s\":", f->login_s);
-	jb_key_int(b, ",\"paused_s\":", f->paused_s);
-	jbuf_puts(b, ",\"pauses\":[");
-	for (int k = 0; k < f->n_pauses; k++) {
-		jbuf_puts(b, k ? ",{\"reason\":" : "{\"reason\":");
-		jb_astr(b, f->pauses[k].reason);
-		jb_key_int(b, ",\"seconds\":", f->pauses[k].s);
-		jbuf_put(b, "}", 1);
+}
+
+/* Writes piece part of agent i, whose key is akey. */
+static void jb_part(struct jbuf *b, const struct snapshot *s, size_t i, int part)
+{
+	const struct agent_figs *f = &s->agent_figs[i];
+	switch (part) {
+	case AF_HEAD:
+		jb_head(b, s, i);
+		break;
+	case AF_PAUSES:
+		jb_key_int(b, ",\"paused_s\":", f->paused_s);
+		jb_pauses(b, f->n_pauses, f->pauses);
+		break;
+	case AF_MID:
+		jb_queues(b, s, f, true);
+		jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
+		jbuf_put(b, ",", 1);
+		jb_counts(b, &f->window);
+		break;
+	case AF_WPAUSES:
+		jb_pauses(b, f->wtime.n_pauses, f->wtime.pauses);
+		break;
+	default:
+		jb_queues(b, s, f, false);
+		jbuf_puts(b, "}}");
 	}
-	jbuf_puts(b, "],\"occupancy_pct\":");
+}
+
+/* Piece part of agent i: the cached text when its key is the last one's. */
+static void jb_cached(struct jbuf *b, struct jfrag *fr, const struct snapshot *s, size_t i,
+                      int part)
+{
+	key_part(&akey, s, i, part);
+	if (!jfrag_same(fr, &akey)) {
+		struct jbuf *t = jfrag_begin();
+		jb_part(t, s, i, part);
+		jfrag_end(fr, t);
+	}
+	jbuf_ref(b, fr->p, fr->n);
+}
+
+static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
+{
+	const struct agent_figs *f = &s->agent_figs[i];
+	struct jfrag *fr = jfrags_slot(&agent_frags, i, AF_N);
+	jb_cached(b, &fr[AF_HEAD], s, i, AF_HEAD);
+	jb_key_int(b, ",\"login_s\":", f->login_s);
+	jb_cached(b, &fr[AF_PAUSES], s, i, AF_PAUSES);
+	jbuf_puts(b, ",\"occupancy_pct\":");
 	jb_afig(b, f->occupancy_pct);
-	jb_queues(b, s, f, true);
-	jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
-	jbuf_put(b, ",", 1);
-	jb_counts(b, &f->window);
-	jb_time(b, &f->wtime);
-	jb_queues(b, s, f, false);
-	jbuf_puts(b, "}}");
+	jb_cached(b, &fr[AF_MID], s, i, AF_MID);
+	/* the window's time as time_json writes it, its pauses from the cache */
+	jb_key_int(b, ",\"login_s\":", f->wtime.login_s);
+	jb_key_int(b, ",\"paused_s\":", f->wtime.paused_s);
+	jb_cached(b, &fr[AF_WPAUSES], s, i, AF_WPAUSES);
+	jbuf_puts(b, ",\"occupancy_pct\":");
+	jb_afig(b, f->wtime.occupancy_pct);
+	jb_cached(b, &fr[AF_TAIL], s, i, AF_TAIL);
+}
+
+void agent_json_cache_clear(void)
+{
+	jfrags_free(&agent_frags);
+	queue_names_valid = false;
 }
 
 void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 {
+	queue_epoch_update(s);
 	jbuf_put(b, "[", 1);
 	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++) {
 		if (i)

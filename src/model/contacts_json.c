@@ -337,20 +337,15 @@ static void jo_journeys(struct ct_jout *o, struct jbuf *b)
 	free(js);
 }
 
-void ct_jout_root(struct ct_jout *o, struct jbuf *b)
+/* Whether key is asked for (has NULL: every key). */
+static bool jo_has(bool (*has)(const char *key), const char *key)
+{
+	return !has || has(key);
+}
+
+static void jo_pairs(struct ct_jout *o, struct jbuf *b)
 {
 	const struct contacts *c = o->c;
-	jo_callbacks(o, b);
-	if (!o->any)
-		return;
-	jbuf_puts(b, ",\"channels\":[");
-	for (size_t i = 0; i < o->v.n_channels; i++) {
-		if (i)
-			jbuf_put(b, ",", 1);
-		jo_scope(o, b, &o->v.channels[i]);
-	}
-	jbuf_puts(b, "],\"channel_total\":");
-	jo_scope(o, b, &o->v.total);
 	jbuf_puts(b, ",\"pivots_by_pair\":{");
 	for (int i = 0; i < c->n_pairs; i++) {
 		char *key = xasprintf("%s>%s", c->channels[c->pairs[i].a].name,
@@ -370,7 +365,36 @@ void ct_jout_root(struct ct_jout *o, struct jbuf *b)
 		free(key);
 	}
 	jbuf_put(b, "}", 1);
-	jo_journeys(o, b);
+}
+
+void ct_jout_root_keys(struct ct_jout *o, struct jbuf *b, bool (*has)(const char *key))
+{
+	if (jo_has(has, "callbacks"))
+		jo_callbacks(o, b);
+	if (!o->any)
+		return;
+	if (jo_has(has, "channels")) {
+		jbuf_puts(b, ",\"channels\":[");
+		for (size_t i = 0; i < o->v.n_channels; i++) {
+			if (i)
+				jbuf_put(b, ",", 1);
+			jo_scope(o, b, &o->v.channels[i]);
+		}
+		jbuf_put(b, "]", 1);
+	}
+	if (jo_has(has, "channel_total")) {
+		jbuf_puts(b, ",\"channel_total\":");
+		jo_scope(o, b, &o->v.total);
+	}
+	if (jo_has(has, "pivots_by_pair"))
+		jo_pairs(o, b);
+	if (jo_has(has, "journeys"))
+		jo_journeys(o, b);
+}
+
+void ct_jout_root(struct ct_jout *o, struct jbuf *b)
+{
+	ct_jout_root_keys(o, b, NULL);
 }
 
 size_t ct_jout_queue_count(const struct ct_jout *o)

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 #include "alerts.h"
 #include "history.h"
@@ -1197,8 +1198,12 @@ static void jbuf_queues(struct jbuf *b, const struct snapshot *s, struct ct_jout
 			contact_queue_fill(s, ct_jout_queue_name(cj, (size_t)(-1 - order[k])), &zero);
 		if (k)
 			jbuf_put(b, ",", 1);
-		jbuf_queue_open(b, s, q, false);
-		jbuf_staffing(b, q);
+		if (order[k] >= 0) {
+			jbuf_queue_cached(b, s, (size_t)order[k]);
+		} else {
+			jbuf_queue_open(b, s, q, false);
+			jbuf_staffing(b, q);
+		}
 		if (cj)
 			ct_jout_queue(cj, b, q->name);
 		jbuf_put(b, "}", 1);
@@ -1227,6 +1232,8 @@ static int jbuf_keys(struct jbuf *b, json_t *obj, bool comma)
 	return 0;
 }
 
+static bool json_has(const char *name);
+
 /* Appends obj's keys, with "agents" written by hand (snapshot_agents_json.c)
  * where json_rest would have put it: right after "sources". */
 static int jbuf_keys_and_agents(struct jbuf *b, const struct snapshot *s, json_t *obj,
@@ -1248,12 +1255,78 @@ static int jbuf_keys_and_agents(struct jbuf *b, const struct snapshot *s, json_t
 	}
 	rc = jbuf_keys(b, obj, comma);
 	if (rc == 0) {
-		jbuf_puts(b, ",\"agents\":");
-		jbuf_agents(b, s);
+		if (json_has("agents")) {
+			jbuf_puts(b, ",\"agents\":");
+			jbuf_agents(b, s);
+		}
 		rc = jbuf_keys(b, tail, true);
 	}
 	json_decref(tail);
 	return rc;
+}
+
+/* ---- the keys a consumer asked for (--json-keys) ---- */
+
+static const char *const json_top_keys[] = { "as_of", "queues", "total", "groups", "alerts",
+	"sources", "agents", "callbacks", "channels", "channel_total", "pivots_by_pair",
+	"journeys", "history", "input" };
+#define N_TOP_KEYS (sizeof json_top_keys / sizeof json_top_keys[0])
+static bool json_keys_set;                 /* false: every key (SPEC 3.2) */
+static bool json_key_on[N_TOP_KEYS];
+
+static int top_key_index(const char *name, size_t n)
+{
+	for (size_t i = 0; i < N_TOP_KEYS; i++)
+		if (strlen(json_top_keys[i]) == n && strncmp(json_top_keys[i], name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+int snapshot_json_keys(const char *list, char **cause)
+{
+	bool on[N_TOP_KEYS] = { true };          /* as_of always */
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ", ");
+		int k = top_key_index(p, n);
+		if (n && k < 0) {
+			*cause = xasprintf("no snapshot key '%.*s' (keys: as_of, queues, total, groups, "
+			                   "alerts, sources, agents, callbacks, channels, channel_total, "
+			                   "pivots_by_pair, journeys, history, input)", (int)n, p);
+			return -1;
+		}
+		if (n)
+			on[k] = true;
+		p += n + strspn(p + n, ", ");
+	}
+	memcpy(json_key_on, on, sizeof on);
+	json_keys_set = true;
+	return 0;
+}
+
+void snapshot_json_keys_all(void)
+{
+	json_keys_set = false;
+}
+
+/* Whether the line has top-level key name. */
+static bool json_has(const char *name)
+{
+	return !json_keys_set || json_key_on[top_key_index(name, strlen(name))];
+}
+
+/* Takes out of o the keys the consumer did not ask for. */
+static void json_drop_unasked(json_t *o)
+{
+	const char *key;
+	void *tmp;
+	json_t *v;
+	if (!json_keys_set)
+		return;
+	json_object_foreach_safe(o, tmp, key, v) {
+		int k = top_key_index(key, strlen(key));
+		if (k >= 0 && !json_key_on[k])
+			json_object_del(o, key);
+	}
 }
 
 /* The queues, the total, the groups and the alerts by hand (snapshot_json.c),
@@ -1273,12 +1346,17 @@ static int json_line_build(const struct snapshot *s, struct jbuf *b)
 	b->n = 0;
 	jbuf_puts(b, "{\"as_of\":");
 	jbuf_int(b, s->as_of);
-	jbuf_puts(b, ",\"queues\":[");
-	jbuf_queues(b, s, cj);
-	jbuf_puts(b, "],\"total\":");
-	jbuf_queue_open(b, s, &s->total, true);
-	jbuf_put(b, "}", 1);
-	if (s->n_groups) {
+	if (json_has("queues")) {
+		jbuf_puts(b, ",\"queues\":[");
+		jbuf_queues(b, s, cj);
+		jbuf_put(b, "]", 1);
+	}
+	if (json_has("total")) {
+		jbuf_puts(b, ",\"total\":");
+		jbuf_queue_open(b, s, &s->total, true);
+		jbuf_put(b, "}", 1);
+	}
+	if (s->n_groups && json_has("groups")) {
 		jbuf_puts(b, ",\"groups\":[");
 		for (size_t i = 0; i < s->n_groups; i++) {
 			const struct snap_group *g = &s->groups[i];
@@ -1295,22 +1373,28 @@ static int json_line_build(const struct snapshot *s, struct jbuf *b)
 		}
 		jbuf_put(b, "]", 1);
 	}
-	jbuf_puts(b, ",\"alerts\":[");
-	for (size_t i = 0; i < s->n_alerts; i++) {
-		if (i)
-			jbuf_put(b, ",", 1);
-		jbuf_alert(b, &s->alerts[i]);
+	if (json_has("alerts")) {
+		jbuf_puts(b, ",\"alerts\":[");
+		for (size_t i = 0; i < s->n_alerts; i++) {
+			if (i)
+				jbuf_put(b, ",", 1);
+			jbuf_alert(b, &s->alerts[i]);
+		}
+		jbuf_put(b, "]", 1);
 	}
-	jbuf_put(b, "]", 1);
 	rest = json_object();
 	json_rest_head(s, rest, false);
+	json_drop_unasked(rest);
 	ok = jbuf_object_keys(b, rest);
-	jbuf_puts(b, ",\"agents\":");
-	jbuf_agents(b, s);
+	if (json_has("agents")) {
+		jbuf_puts(b, ",\"agents\":");
+		jbuf_agents(b, s);
+	}
 	if (cj)
-		ct_jout_root(cj, b);
+		ct_jout_root_keys(cj, b, json_has);
 	rest = json_object();
 	json_rest_tail(s, rest);
+	json_drop_unasked(rest);
 	ok = jbuf_object_keys(b, rest) && ok;
 	if (ct_jout_bad(cj)) {                   /* text jansson would leave out */
 		ct_jout_free(cj);
@@ -1331,6 +1415,7 @@ static int json_line_mostly_jansson(const struct snapshot *s, struct jbuf *b)
 {
 	json_t *rest = snapshot_json(s, false);
 	int rc;
+	json_drop_unasked(rest);
 	b->n = 0;
 	jbuf_put(b, "{", 1);
 	rc = jbuf_keys_and_agents(b, s, rest, false);
@@ -1343,28 +1428,126 @@ static int json_line_mostly_jansson(const struct snapshot *s, struct jbuf *b)
 
 /* The line by hand in a buffer reused from line to line. */
 static struct jbuf json_line_buf;
+static bool json_last_by_hand;
 
-static int json_line(const struct snapshot *s)
+/* Builds the line into b (with b's segs, as pieces). */
+static int json_line(const struct snapshot *s, struct jbuf *b)
 {
-	int rc = json_line_build(s, &json_line_buf);
-	return rc == 0 ? json_line_mostly_jansson(s, &json_line_buf) : rc;
+	struct jsegs *segs = b->segs;
+	int rc;
+	jline_detach();                           /* the cached texts may change now */
+	rc = json_line_build(s, b);
+	json_last_by_hand = rc == 1;
+	if (rc == 0) {
+		if (segs)
+			jsegs_start(segs, b);             /* what the by-hand line had put */
+		rc = json_line_mostly_jansson(s, b);
+	}
+	return rc;
+}
+
+bool snapshot_json_last_by_hand(void)
+{
+	return json_last_by_hand;
+}
+
+/* The line as pieces: the bytes written here (json_glue) and the cached texts
+ * between them (snapshot_json.h), handed out as iovecs. */
+static struct jbuf json_glue;
+static struct jsegs json_segs;
+
+static int json_pieces_build(const struct snapshot *s, struct json_pieces *out)
+{
+	int rc;
+	jsegs_start(&json_segs, &json_glue);
+	rc = json_line(s, &json_glue);
+	out->len = jsegs_end(&json_segs, &json_glue);
+	if (rc < 0)
+		return -1;
+	out->iov = json_segs.v;                   /* the pieces are the iovecs */
+	out->n = json_segs.n;
+	return 0;
+}
+
+int snapshot_json_pieces(const struct snapshot *s, struct json_pieces *out,
+                         void (*detach)(void *ctx), void *ctx)
+{
+	if (json_pieces_build(s, out) < 0)
+		return -1;
+	jline_hold(detach, ctx);
+	return 0;
+}
+
+void snapshot_json_pieces_done(void)
+{
+	jline_hold(NULL, NULL);
+}
+
+/* Writes the pieces to out: straight to its descriptor when it has one. */
+static int json_out_pieces(FILE *out, const struct json_pieces *jp)
+{
+	int fd = fileno(out);
+	if (fd < 0) {                             /* a memory stream */
+		errno = 0;
+		for (size_t i = 0; i < jp->n; i++)
+			if (fwrite(jp->iov[i].iov_base, 1, jp->iov[i].iov_len, out) != jp->iov[i].iov_len) {
+				if (errno == 0)
+					errno = EIO;
+				return -1;
+			}
+		return json_out(out, "", 0);
+	}
+	if (fflush(out) == EOF)
+		return -1;
+	for (size_t i = 0, off = 0; i < jp->n;) {
+		struct iovec v[64];
+		int k = 0;
+		for (size_t j = i; j < jp->n && k < 64; j++, k++)
+			v[k] = jp->iov[j];
+		v[0].iov_base = (char *)v[0].iov_base + off;
+		v[0].iov_len -= off;
+		ssize_t w = writev(fd, v, k);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		for (size_t left = (size_t)w; left > 0 && i < jp->n;) {
+			size_t rest = jp->iov[i].iov_len - off;
+			if (left < rest) {
+				off += left;
+				left = 0;
+			} else {
+				left -= rest;
+				off = 0;
+				i++;
+			}
+		}
+		while (i < jp->n && jp->iov[i].iov_len == 0)
+			i++;
+	}
+	return 0;
 }
 
 int snapshot_write_json(const struct snapshot *s, FILE *out)
 {
-	int rc = json_line(s);
-	return rc < 0 ? -1 : json_out(out, json_line_buf.p, json_line_buf.n);
+	struct json_pieces jp;
+	if (json_pieces_build(s, &jp) < 0)
+		return -1;
+	return json_out_pieces(out, &jp);
 }
 
 char *snapshot_json_line(const struct snapshot *s, size_t *len)
 {
-	int rc = json_line(s);
+	int rc = json_line(s, &json_line_buf);
 	char *line;
 	if (rc < 0)
 		return NULL;
-	line = xmalloc(json_line_buf.n);
-	memcpy(line, json_line_buf.p, json_line_buf.n);
+	/* the buffer itself, not a copy: no second line kept; the next one
+	 * starts at this one's size (no doubling) */
+	line = json_line_buf.p;
 	*len = json_line_buf.n;
+	size_t hint = json_line_buf.n + json_line_buf.n / 16 + 64;
+	json_line_buf = (struct jbuf){ xmalloc(hint), 0, hint, NULL };
 	return line;
 }
 

@@ -195,6 +195,27 @@ int snapshot_write_json(const struct snapshot *s, FILE *out);
  * NUL-terminated, that the caller owns; NULL without memory. */
 char *snapshot_json_line(const struct snapshot *s, size_t *len);
 
+/* The line as pieces, in order (iov, n of them, len bytes in all), most of
+ * them texts kept from line to line, not copied. They stay as they are until
+ * snapshot_json_pieces_done, or until any JSON line is built again, which
+ * first calls detach(ctx): the holder copies there what it has not written
+ * yet, and lets go of the pieces. Returns 0, or -1 without memory. */
+struct iovec;
+struct json_pieces {
+	const struct iovec *iov;
+	size_t n, len;
+};
+int snapshot_json_pieces(const struct snapshot *s, struct json_pieces *out,
+                         void (*detach)(void *ctx), void *ctx);
+void snapshot_json_pieces_done(void);
+
+/* The top-level keys of the lines snapshot_write_json and snapshot_json_line
+ * write from now on: list is names separated by commas or spaces (as_of is
+ * always written; the keys keep their order). Returns 0, or -1 with *cause
+ * (malloc'ed) naming an unknown key. snapshot_json_keys_all: every key again. */
+int snapshot_json_keys(const char *list, char **cause);
+void snapshot_json_keys_all(void);
+
 /* The same line built with jansson throughout: the reference the tests
  * compare snapshot_write_json with (slower). */
 int snapshot_write_json_ref(const struct snapshot *s, FILE *out);

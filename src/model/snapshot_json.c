@@ -10,20 +10,65 @@
 #include "staffing.h"
 #include "util.h"
 
-void jbuf_put(struct jbuf *b, const char *s, size_t n)
+void jbuf_grow(struct jbuf *b, size_t n)
 {
-	if (b->n + n + 1 > b->cap) {
-		size_t want = b->n + n + 1;
-		b->cap = want > b->cap * 2 ? want : b->cap * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
+	size_t want = b->n + n + 1;
+	b->cap = want > b->cap * 2 ? want : b->cap * 2;
+	b->p = xrealloc(b->p, b->cap);
 }
 
-void jbuf_puts(struct jbuf *b, const char *s)
+/* Pieces shorter than this are copied: a reference would cost more. */
+enum { JSEG_REF_MIN = 96 };
+
+static void jsegs_push(struct jsegs *g, const char *p, size_t n)
 {
-	jbuf_put(b, s, strlen(s));
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 1024;
+		g->v = xrealloc(g->v, g->cap * sizeof *g->v);
+	}
+	g->v[g->n++] = (struct iovec){ (void *)p, n };
+}
+
+/* b's bytes since the last piece become one (at its offset, for now). */
+static void jsegs_cut(struct jsegs *g, const struct jbuf *b)
+{
+	if (b->n > g->mark)
+		jsegs_push(g, (const char *)(uintptr_t)g->mark, (b->n - g->mark) | JSEG_OWN);
+	g->mark = b->n;
+}
+
+void jbuf_ref(struct jbuf *b, const char *p, size_t n)
+{
+	if (!b->segs || n < JSEG_REF_MIN) {
+		jbuf_put(b, p, n);
+		return;
+	}
+	jsegs_cut(b->segs, b);
+	jsegs_push(b->segs, p, n);
+}
+
+void jsegs_start(struct jsegs *segs, struct jbuf *b)
+{
+	segs->n = 0;
+	segs->mark = 0;
+	b->n = 0;
+	b->segs = segs;
+}
+
+size_t jsegs_end(struct jsegs *segs, struct jbuf *b)
+{
+	size_t len = 0;
+	jsegs_cut(segs, b);
+	b->segs = NULL;
+	for (size_t i = 0; i < segs->n; i++) {
+		struct iovec *v = &segs->v[i];
+		if (v->iov_len & JSEG_OWN) {
+			v->iov_len &= ~JSEG_OWN;
+			v->iov_base = b->p + (uintptr_t)v->iov_base;
+		}
+		len += v->iov_len;
+	}
+	return len;
 }
 
 void jbuf_int(struct jbuf *b, long long v)
@@ -279,9 +324,10 @@ static void put_callers(struct jbuf *b, const struct snap_queue *q)
 	jbuf_put(b, "]", 1);
 }
 
-void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
+void jbuf_queue_head(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
                      bool is_total)
 {
+	(void)is_total;
 	layout_make();
 	jbuf_puts(b, "{\"name\":");
 	jbuf_string(b, q->name);
@@ -303,6 +349,17 @@ void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap
 	jbuf_real(b, q->sl_target_pct);
 	jbuf_puts(b, ",\"sl_formula\":");
 	jbuf_string(b, config_sl_formula_name(q->sl_formula));
+}
+
+void jbuf_queue_callers(struct jbuf *b, const struct snap_queue *q)
+{
+	put_callers(b, q);
+}
+
+void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
+                     bool is_total)
+{
+	jbuf_queue_head(b, s, q, is_total);
 	if (!is_total)
 		put_callers(b, q);
 }
@@ -381,4 +438,188 @@ void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq)
 		jbuf_put(b, "}", 1);
 	}
 	jbuf_put(b, "]", 1);
+}
+
+/* ---- fragments ---- */
+
+void jkey_str(struct jkey *k, const char *text)
+{
+	if (text)
+		jkey_put(k, text, strlen(text) + 1);
+	else
+		jkey_put(k, "\xff", 1);                 /* never a whole string: no NUL after it */
+}
+
+bool jfrag_same(struct jfrag *f, const struct jkey *k)
+{
+	if (f->p && f->key.a == k->a && f->key.b == k->b && f->key.n == k->n)
+		return true;
+	f->key = *k;
+	return false;
+}
+
+static struct jbuf jfrag_scratch;
+
+struct jbuf *jfrag_begin(void)
+{
+	jfrag_scratch.n = 0;
+	return &jfrag_scratch;
+}
+
+void jfrag_end(struct jfrag *f, const struct jbuf *t)
+{
+	size_t n = t->n;
+	if (n > UINT32_MAX)
+		fatal("a JSON fragment of %zu bytes", n);
+	if (f->p == NULL || f->cap < n || f->cap > n + n / 4 + 32) {
+		free(f->p);
+		f->p = xmalloc(n ? n : 1);
+		f->cap = (uint32_t)n;
+	}
+	memcpy(f->p, t->p, n);
+	f->n = (uint32_t)n;
+}
+
+void jfrag_free(struct jfrag *f)
+{
+	free(f->p);
+	memset(f, 0, sizeof *f);
+}
+
+struct jfrag *jfrags_slot(struct jfrags *fs, size_t slot, size_t per)
+{
+	if (fs->per != per) {
+		jfrags_free(fs);
+		fs->per = per;
+	}
+	if (slot >= fs->n_slots) {           /* an eighth more, not double: 10,000 agents */
+		size_t n = slot + 1 + fs->n_slots / 8 + 16;
+		fs->v = xrealloc(fs->v, n * per * sizeof *fs->v);
+		memset(fs->v + fs->n_slots * per, 0, (n - fs->n_slots) * per * sizeof *fs->v);
+		fs->n_slots = n;
+	}
+	return fs->v + slot * per;
+}
+
+void jfrags_free(struct jfrags *fs)
+{
+	for (size_t i = 0; i < fs->n_slots * fs->per; i++)
+		jfrag_free(&fs->v[i]);
+	free(fs->v);
+	memset(fs, 0, sizeof *fs);
+}
+
+/* A queue's fragments: its fields, its callers, its staffing. */
+enum { QF_HEAD, QF_CALLERS, QF_STAFF, QF_N };
+static struct jfrags queue_frags;
+static struct jkey qkey;
+
+/* What jbuf_queue_head writes q from. */
+static void queue_head_key(struct jkey *k, const struct snapshot *s, const struct snap_queue *q)
+{
+	layout_make();
+	jkey_str(k, q->name);
+	jkey_str(k, q->display);
+	jkey_put(k, &s->window_s, sizeof s->window_s);
+	for (size_t i = 0; i < n_figs; i++) {
+		double v;
+		if (fig_group[i] == -2)
+			continue;
+		v = figure_value(&figures[i], q);
+		jkey_put(k, &v, sizeof v);
+	}
+	for (size_t i = 0; i < s->n_gradings; i++) {
+		const struct figure *f = s->gradings[i].f;
+		if (!f)
+			continue;
+		jkey_put(k, &f, sizeof f);
+		jkey_put(k, &q->grade[figure_index(f)], 1);
+	}
+	jkey_put(k, &q->sl_threshold_s, sizeof q->sl_threshold_s);
+	jkey_put(k, &q->sl_target_pct, sizeof q->sl_target_pct);
+	jkey_put(k, &q->sl_formula, sizeof q->sl_formula);
+}
+
+static void queue_callers_key(struct jkey *k, const struct snap_queue *q)
+{
+	for (int i = 0; i < q->n_callers; i++) {
+		jkey_str(k, q->callers[i].callerid);
+		jkey_put(k, &q->callers[i].waiting_s, sizeof q->callers[i].waiting_s);
+	}
+}
+
+/* A queue's staffing, field by field: the struct's padding (and the
+ * intervals past n) hold no value to hash. */
+static void queue_staffing_key(struct jkey *k, const struct staff_queue *st)
+{
+	jkey_put(k, &st->n, sizeof st->n);
+	for (int i = 0; i < st->n && i < STAFF_INTERVALS; i++) {
+		const struct staff_interval *v = &st->iv[i];
+		int ints[5] = { v->sl_threshold_s, v->required_agents, v->available_agents, v->gap,
+		                (int)v->model * 16 + (int)v->source };
+		double dbl[6] = { v->forecast_calls, v->aht_s, v->traffic_erlangs, v->sl_target_pct,
+		                  v->sl_predicted_pct, v->patience_s };
+		jkey_put(k, &v->interval_start, sizeof v->interval_start);
+		jkey_put(k, ints, sizeof ints);
+		jkey_put(k, dbl, sizeof dbl);
+	}
+}
+
+/* Writes fragment f of queue q: from the cache when its key is the same. */
+static void queue_frag(struct jbuf *b, struct jfrag *f, const struct snapshot *s,
+                       const struct snap_queue *q, int part)
+{
+	jkey_start(&qkey);
+	if (part == QF_HEAD)
+		queue_head_key(&qkey, s, q);
+	else if (part == QF_CALLERS)
+		queue_callers_key(&qkey, q);
+	else
+		queue_staffing_key(&qkey, &q->staffing);
+	if (!jfrag_same(f, &qkey)) {
+		struct jbuf *t = jfrag_begin();
+		if (part == QF_HEAD)
+			jbuf_queue_head(t, s, q, false);
+		else if (part == QF_CALLERS)
+			put_callers(t, q);
+		else {
+			jbuf_puts(t, ",\"staffing\":");
+			jbuf_staffing_list(t, &q->staffing);
+		}
+		jfrag_end(f, t);
+	}
+	jbuf_ref(b, f->p, f->n);
+}
+
+void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi)
+{
+	struct jfrag *f = jfrags_slot(&queue_frags, qi, QF_N);
+	for (int part = 0; part < QF_N; part++)
+		queue_frag(b, &f[part], s, &s->queues[qi], part);
+}
+
+static void (*jline_detach_fn)(void *ctx);
+static void *jline_detach_ctx;
+
+void jline_hold(void (*detach)(void *ctx), void *ctx)
+{
+	jline_detach_fn = detach;
+	jline_detach_ctx = ctx;
+}
+
+void jline_detach(void)
+{
+	void (*fn)(void *ctx) = jline_detach_fn;
+	jline_detach_fn = NULL;
+	if (fn)
+		fn(jline_detach_ctx);
+}
+
+void snapshot_json_cache_clear(void)
+{
+	jline_detach();
+	jfrags_free(&queue_frags);
+	agent_json_cache_clear();
+	free(jfrag_scratch.p);
+	jfrag_scratch = (struct jbuf){ 0 };
 }

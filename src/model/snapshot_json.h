@@ -7,16 +7,55 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/uio.h>
 #include "snapshot.h"
 
-/* A growing byte buffer, kept from line to line. */
+struct jsegs;
+
+/* A growing byte buffer, kept from line to line. With segs, the line is a
+ * list of pieces: the buffer's own bytes and, between them, cached texts
+ * referred to where they are (jbuf_ref), not copied. */
 struct jbuf {
 	char *p;
 	size_t n, cap;
+	struct jsegs *segs;
 };
 
-void jbuf_put(struct jbuf *b, const char *s, size_t n);
-void jbuf_puts(struct jbuf *b, const char *s);
+void jbuf_grow(struct jbuf *b, size_t n);
+/* Appends n bytes at s (inline: most pieces are a few bytes, most keys literal). */
+static inline void jbuf_put(struct jbuf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap)
+		jbuf_grow(b, n);
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+static inline void jbuf_puts(struct jbuf *b, const char *s)
+{
+	jbuf_put(b, s, strlen(s));
+}
+/* Appends n bytes at p that stay where they are, unchanged, until the line is
+ * written: referred to when b has segs and n is not small, else copied. */
+void jbuf_ref(struct jbuf *b, const char *p, size_t n);
+
+/* A line's pieces, in order, as the iovecs it is written with. While the
+ * line is built, a piece of b's own buffer (which may still move) has its
+ * offset in b as its base and JSEG_OWN in its length; jsegs_end makes them
+ * pointers. */
+#define JSEG_OWN ((size_t)1 << (sizeof(size_t) * 8 - 1))
+struct jsegs {
+	struct iovec *v;
+	size_t n, cap;
+	size_t mark;             /* where b's bytes not yet in a piece begin */
+};
+/* Empties segs for a line built into b (b->n 0). */
+void jsegs_start(struct jsegs *segs, struct jbuf *b);
+/* Ends the line: the bytes of b since the last piece become one, every piece
+ * points at its bytes (b's buffer moves no more); returns the line's length. */
+size_t jsegs_end(struct jsegs *segs, struct jbuf *b);
+
 /* text as a JSON string: invalid UTF-8 as U+FFFD, non-ASCII as \uXXXX. */
 void jbuf_string(struct jbuf *b, const char *text);
 void jbuf_int(struct jbuf *b, long long v);
@@ -37,8 +76,102 @@ void jbuf_alert(struct jbuf *b, const struct snap_alert *a);
 struct staff_queue;
 void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq);
 
-/* Writes the "agents" array as agent_stats_json dumps (agent_stats_out.c). */
+/* Writes the "agents" array as agent_stats_json dumps (agent_stats_out.c),
+ * each agent's parts from the fragment cache (jfrag) while their inputs are
+ * those of the last line. */
 void jbuf_agents(struct jbuf *b, const struct snapshot *s);
+
+/* ---- fragments reused from line to line -------------------------------------
+ * A fragment is the text of a piece of the line and the key it was written
+ * from: a 128-bit hash of the bytes of every value the text depends on (and
+ * their count), fed as the values are read, not copied nor compared byte by
+ * byte. A piece is written again only when its key differs from the last
+ * one, so the line is the same as one written from scratch (the text is a
+ * function of those bytes alone; two different inputs giving one key is a
+ * chance of 2^-128). Time-driven values (waits, window figures) are in the
+ * keys like any other: a piece whose figures move with the clock alone is
+ * written again each time they do. */
+struct jkey {
+	uint64_t a, b;           /* two lanes, each an xxh64-style round per word */
+	uint64_t n;              /* bytes fed */
+};
+struct jfrag {
+	struct jkey key;
+	char *p;                 /* the text, exactly its size (NULL: none yet) */
+	uint32_t n, cap;
+};
+
+static inline void jkey_start(struct jkey *k)
+{
+	*k = (struct jkey){ 0x9E3779B185EBCA87ull, 0xC2B2AE3D27D4EB4Full, 0 };
+}
+static inline uint64_t jkey_round(uint64_t acc, uint64_t w)
+{
+	acc += w * 0xC2B2AE3D27D4EB4Full;
+	acc = acc << 31 | acc >> 33;
+	return acc * 0x9E3779B185EBCA87ull;
+}
+/* Feeds n raw bytes (or a string with its NUL, or a NULL marker) to a key. */
+static inline void jkey_put(struct jkey *k, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint64_t w;
+	k->n += n;
+	for (; n >= 8; n -= 8, c += 8) {
+		memcpy(&w, c, 8);
+		k->a = jkey_round(k->a, w);
+		k->b = jkey_round(k->b, w ^ k->n);
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, c, n);
+		k->a = jkey_round(k->a, w ^ (uint64_t)n << 56);
+		k->b = jkey_round(k->b, w + k->n);
+	}
+}
+void jkey_str(struct jkey *k, const char *text);
+
+/* True when k is f's key (f's text can be reused); else k becomes f's key,
+ * and false: the caller writes the text into jfrag_begin's buffer and ends
+ * with jfrag_end. */
+bool jfrag_same(struct jfrag *f, const struct jkey *k);
+/* An emptied buffer, shared and reused, to write a fragment's text in. */
+struct jbuf *jfrag_begin(void);
+/* Keeps t's bytes as f's text, in a block of their size (no slack kept for
+ * each of tens of thousands of fragments). */
+void jfrag_end(struct jfrag *f, const struct jbuf *t);
+void jfrag_free(struct jfrag *f);
+
+/* An array of fragments, n per slot, grown on demand and kept. */
+struct jfrags {
+	struct jfrag *v;
+	size_t n_slots, per;
+};
+struct jfrag *jfrags_slot(struct jfrags *fs, size_t slot, size_t per);
+void jfrags_free(struct jfrags *fs);
+
+/* Writes q's fields as jbuf_queue_open does, up to (not with) its callers. */
+void jbuf_queue_head(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
+                     bool is_total);
+/* Writes ,"callers":[...] of q. */
+void jbuf_queue_callers(struct jbuf *b, const struct snap_queue *q);
+/* Writes queue qi of s (s->queues[qi]) as jbuf_queue_open and ,"staffing" do,
+ * from cached fragments where their inputs did not change. */
+void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi);
+
+/* The holder of the last line's pieces (snapshot_json_pieces): detach(ctx)
+ * is called before a cached text changes; NULL: none. jline_detach calls it
+ * (once) and forgets it. */
+void jline_hold(void (*detach)(void *ctx), void *ctx);
+void jline_detach(void);
+
+/* Whether the last line was written by hand (else mostly by jansson). */
+bool snapshot_json_last_by_hand(void);
+
+/* Forgets the agents' fragments (agent_stats_out.c). */
+void agent_json_cache_clear(void);
+/* Forgets every cached fragment (the next line is written from scratch). */
+void snapshot_json_cache_clear(void);
 
 /* The contacts' parts of the snapshot by hand (contacts_json.c), the bytes
  * contacts_json adds. NULL when no contact event was applied; free it with
@@ -63,5 +196,7 @@ void ct_jout_queue(struct ct_jout *o, struct jbuf *b, const char *name);
 /* Appends ,"channels":...,"channel_total":...,"pivots_by_pair":...,
  * "journeys":...,"callbacks":... */
 void ct_jout_root(struct ct_jout *o, struct jbuf *b);
+/* The same, only the keys has(key) is true for (--json-keys). */
+void ct_jout_root_keys(struct ct_jout *o, struct jbuf *b, bool (*has)(const char *key));
 
 #endif

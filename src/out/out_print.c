@@ -30,8 +30,32 @@ static void print_on_error(void *ctx, int err)
 	p->on_fail(p->ctx, err == UV_EPIPE ? 0 : 1);
 }
 
-/* Formats s in memory and hands it to the stream, which writes it without
- * blocking the loop. */
+/* The JSON line's cached texts are about to change: the stream copies what
+ * it has not written yet of them. */
+static void print_detach(void *ctx)
+{
+	struct out_print *p = ctx;
+	out_stream_detach(p->os);
+}
+
+/* The JSON line as the snapshot's pieces, lent to the stream (no copy of the
+ * line while the reader keeps up; a lagging reader's rest is copied by
+ * print_detach). */
+static int print_json(struct out_print *p, const struct snapshot *s)
+{
+	struct json_pieces jp;
+	int rc;
+	out_stream_drop_waiting(p->os);          /* the newer line replaces it: no copy */
+	if (snapshot_json_pieces(s, &jp, print_detach, p) < 0)
+		fatal("out of memory");
+	rc = out_stream_write_pieces(p->os, jp.iov, jp.n, jp.len);
+	if (!out_stream_borrows(p->os))
+		snapshot_json_pieces_done();
+	return rc;
+}
+
+/* Formats s (the text in memory) and hands it to the stream, which writes it
+ * without blocking the loop. */
 static void print_publish(void *ctx, const struct snapshot *s)
 {
 	struct out_print *p = ctx;
@@ -39,17 +63,16 @@ static void print_publish(void *ctx, const struct snapshot *s)
 	size_t len = 0;
 	FILE *mem;
 	int rc;
-	if (p->fmt == OUT_PRINT_JSON) {          /* no stream growing to its size each time */
-		if ((buf = snapshot_json_line(s, &len)) == NULL)
-			fatal("out of memory");
+	if (p->fmt == OUT_PRINT_JSON) {
+		rc = print_json(p, s);
 	} else {
 		if ((mem = open_memstream(&buf, &len)) == NULL)
 			fatal("out of memory");
 		rc = snapshot_write_text(s, mem);
 		if (fclose(mem) != 0 || rc != 0)
 			fatal("out of memory");
+		rc = out_stream_write(p->os, buf, len);
 	}
-	rc = out_stream_write(p->os, buf, len);
 	if (rc != 0)
 		print_on_error(p, rc);
 }
@@ -94,6 +117,8 @@ static int print_close(void *ctx, int rc)
 		        "the last snapshot is lost\n", (int)OUT_PRINT_FLUSH_MS);
 	else if (err != 0 && err != UV_EPIPE && err != p->error)
 		fprintf(stderr, "ccboard: writing to standard output: %s\n", uv_strerror(err));
+	if (p->fmt == OUT_PRINT_JSON)
+		snapshot_json_pieces_done();         /* no detach to p once it is freed */
 	out_stream_free(p->os);
 	free(p);
 	return err != 0 && err != UV_EPIPE && err != UV_ETIMEDOUT && rc == 0 ? 1 : rc;

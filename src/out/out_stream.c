@@ -1,12 +1,15 @@
 /* out_stream.c - standard output without blocking the loop (see out_stream.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,8 +24,12 @@ enum out_kind {
 	OUT_SOCKET               /* send(MSG_DONTWAIT), retried on a timer */
 };
 
+/* A chunk's bytes are its own (buf) or the caller's pieces (iov), borrowed
+ * until written or out_stream_detach; i and ioff: where its next byte is. */
 struct chunk {
 	char *buf;
+	const struct iovec *iov;
+	size_t n_iov, i, ioff;
 	size_t len, off;
 	struct chunk *next;
 };
@@ -132,13 +139,52 @@ static ssize_t write_some(const struct out_stream *os, const char *p, size_t n)
 	return write(os->fd, p, n);
 }
 
+/* Writes what it can of c's borrowed pieces, from where it stopped, up to
+ * IOV_MAX of them per call. */
+static ssize_t writev_some(const struct out_stream *os, const struct chunk *c)
+{
+	struct iovec v[IOV_MAX];
+	int k = 0;
+	for (size_t j = c->i; j < c->n_iov && k < IOV_MAX; j++)
+		v[k++] = c->iov[j];
+	v[0].iov_base = (char *)v[0].iov_base + c->ioff;
+	v[0].iov_len -= c->ioff;
+	if (os->kind == OUT_SOCKET) {
+		struct msghdr m = { .msg_iov = v, .msg_iovlen = (size_t)k };
+		return sendmsg(os->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
+	}
+	return writev(os->fd, v, k);
+}
+
+/* Moves c's place in its pieces n bytes on. */
+static void advance_pieces(struct chunk *c, size_t n)
+{
+	while (c->i < c->n_iov) {
+		size_t rest = c->iov[c->i].iov_len - c->ioff;
+		if (n < rest) {
+			c->ioff += n;
+			return;
+		}
+		n -= rest;
+		c->ioff = 0;
+		c->i++;
+	}
+}
+
+static ssize_t write_chunk(const struct out_stream *os, const struct chunk *c)
+{
+	if (c->buf == NULL && c->iov != NULL)
+		return writev_some(os, c);
+	return write_some(os, c->buf + c->off, c->len - c->off);
+}
+
 /* Writes what it can without waiting. Returns 0 (all written, or the rest
  * would block) or a libuv error code. */
 static int write_pending(struct out_stream *os)
 {
 	while (os->head) {
 		struct chunk *c = os->head;
-		ssize_t n = write_some(os, c->buf + c->off, c->len - c->off);
+		ssize_t n = c->off == c->len ? 0 : write_chunk(os, c);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -146,6 +192,8 @@ static int write_pending(struct out_stream *os)
 		if (n < 0)
 			return uv_translate_sys_error(errno);
 		c->off += (size_t)n;
+		if (c->buf == NULL && c->iov != NULL)
+			advance_pieces(c, (size_t)n);
 		os->st.bytes += (uint64_t)n;
 		if (c->off == c->len) {
 			os->st.written++;
@@ -220,7 +268,8 @@ static void enqueue(struct out_stream *os, struct chunk *c)
 		struct chunk *old = os->tail;
 		os->bytes_pending -= old->len;
 		free(old->buf);
-		*old = (struct chunk){ c->buf, c->len, 0, NULL };
+		*old = *c;
+		old->next = NULL;
 		os->bytes_pending += c->len;
 		os->st.dropped++;
 		free(c);
@@ -235,17 +284,10 @@ static void enqueue(struct out_stream *os, struct chunk *c)
 	os->st.pending++;
 }
 
-int out_stream_write(struct out_stream *os, char *buf, size_t len)
+/* Queues c and writes what can be written now. */
+static int queue_and_write(struct out_stream *os, struct chunk *c)
 {
-	struct chunk *c;
 	int rc;
-	if (os->err) {
-		free(buf);
-		return os->err;
-	}
-	c = xcalloc(1, sizeof *c);
-	c->buf = buf;
-	c->len = len;
 	enqueue(os, c);
 	if (os->kind == OUT_PLAIN || os->bytes_pending > OUT_MAX_PENDING)
 		rc = out_stream_flush(os, -1);
@@ -257,6 +299,88 @@ int out_stream_write(struct out_stream *os, char *buf, size_t len)
 	}
 	watch(os);
 	return 0;
+}
+
+int out_stream_write(struct out_stream *os, char *buf, size_t len)
+{
+	struct chunk *c;
+	if (os->err) {
+		free(buf);
+		return os->err;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->buf = buf;
+	c->len = len;
+	return queue_and_write(os, c);
+}
+
+int out_stream_write_pieces(struct out_stream *os, const struct iovec *iov, size_t n,
+                            size_t len)
+{
+	struct chunk *c;
+	if (os->err)
+		return os->err;
+	c = xcalloc(1, sizeof *c);
+	c->iov = iov;
+	c->n_iov = n;
+	c->len = len;
+	while (c->i < c->n_iov && c->iov[c->i].iov_len == 0)
+		c->i++;
+	return queue_and_write(os, c);
+}
+
+/* Copies what c has not written yet of its borrowed pieces into a buffer of
+ * its own (only that rest: the bytes written are not kept). */
+static void detach_chunk(struct out_stream *os, struct chunk *c)
+{
+	size_t rest = c->len - c->off, at = 0;
+	char *buf = xmalloc(rest ? rest : 1);
+	for (size_t j = c->i, skip = c->ioff; j < c->n_iov; j++, skip = 0) {
+		size_t k = c->iov[j].iov_len - skip;
+		if (k > rest - at)
+			k = rest - at;
+		memcpy(buf + at, (const char *)c->iov[j].iov_base + skip, k);
+		at += k;
+	}
+	os->bytes_pending -= c->off;
+	c->buf = buf;
+	c->iov = NULL;
+	c->n_iov = c->i = c->ioff = 0;
+	c->len = rest;
+	c->off = 0;
+}
+
+void out_stream_detach(struct out_stream *os)
+{
+	for (struct chunk *c = os->head; c; c = c->next)
+		if (c->buf == NULL && c->iov != NULL)
+			detach_chunk(os, c);
+}
+
+bool out_stream_borrows(const struct out_stream *os)
+{
+	for (const struct chunk *c = os->head; c; c = c->next)
+		if (c->buf == NULL && c->iov != NULL)
+			return true;
+	return false;
+}
+
+void out_stream_drop_waiting(struct out_stream *os)
+{
+	struct chunk *old = os->tail;
+	if (os->policy != OUT_KEEP_NEWEST || os->head == NULL || os->head == old)
+		return;
+	for (struct chunk *c = os->head; c; c = c->next)
+		if (c->next == old) {
+			c->next = NULL;
+			os->tail = c;
+			break;
+		}
+	os->bytes_pending -= old->len;
+	os->st.pending--;
+	os->st.dropped++;
+	free(old->buf);
+	free(old);
 }
 
 struct out_stream_stats out_stream_stats(const struct out_stream *os)

@@ -20,9 +20,12 @@
 #ifndef CCBOARD_OUT_STREAM_H
 #define CCBOARD_OUT_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
+
+struct iovec;
 
 #define OUT_MAX_PENDING (8u << 20)
 
@@ -49,6 +52,21 @@ struct out_stream *out_stream_new(uv_loop_t *loop, int fd, enum out_policy polic
  * can now. Returns 0, or a libuv error code (UV_EPIPE: the reader has gone)
  * when this or an earlier write failed. */
 int out_stream_write(struct out_stream *os, char *buf, size_t len);
+
+/* Queues a chunk of len bytes in n pieces (iov, and the bytes it points at)
+ * that stay the caller's and are not copied: they must stay as they are until
+ * the chunk is written (out_stream_borrows false) or out_stream_detach has
+ * been called, which copies only what is not written yet into the stream's
+ * own memory. Writes what it can now. Returns as out_stream_write. */
+int out_stream_write_pieces(struct out_stream *os, const struct iovec *iov, size_t n,
+                            size_t len);
+void out_stream_detach(struct out_stream *os);
+bool out_stream_borrows(const struct out_stream *os);
+
+/* OUT_KEEP_NEWEST: drops a chunk waiting behind the one being written
+ * (counted as dropped), as the next write would; before a newer chunk is
+ * made, so a borrowed one is not copied only to be dropped. */
+void out_stream_drop_waiting(struct out_stream *os);
 
 /* Returns the counters so far. */
 struct out_stream_stats out_stream_stats(const struct out_stream *os);

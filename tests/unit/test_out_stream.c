@@ -1,7 +1,9 @@
 /* test_out_stream.c - standard output without blocking: a stalled pipe keeps
  * the chunk being written and the newest waiting (the others counted as
  * dropped), every chunk goes out whole and in order, the shared descriptor's
- * flags are left alone, a flush is bounded, a reader that goes is EPIPE. */
+ * flags are left alone, a flush is bounded, a reader that goes is EPIPE; a
+ * chunk lent as pieces arrives whole, also when it is copied (detached) in
+ * the middle of a write. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -239,6 +242,155 @@ static void test_regular_file(void **state)
 	fclose(tmp);
 }
 
+/* ---- chunks lent as pieces ------------------------------------------------------ */
+
+#define PIECE 37                 /* prime: a 4096-byte pipe write ends inside a piece */
+#define N_PIECES 3000            /* more than IOV_MAX per writev */
+
+/* A line lent as pieces: N_PIECES pieces of PIECE bytes spread over mem with
+ * gaps between them, an empty piece after every tenth; want: the line. */
+struct lent {
+	char *mem, *want;
+	struct iovec *iov;
+	size_t n, len;
+};
+
+static void lent_make(struct lent *l, unsigned seed)
+{
+	size_t at = 0;
+	l->mem = malloc(N_PIECES * (PIECE + 3));
+	l->want = malloc(N_PIECES * PIECE);
+	l->iov = calloc(N_PIECES + N_PIECES / 10 + 1, sizeof *l->iov);
+	assert_true(l->mem && l->want && l->iov);
+	memset(l->mem, '#', N_PIECES * (PIECE + 3));
+	l->n = l->len = 0;
+	for (size_t i = 0; i < N_PIECES; i++, at += PIECE + 3) {
+		char *p = l->mem + at;
+		for (size_t k = 0; k < PIECE; k++)          /* each byte tells where it is */
+			p[k] = (char)('0' + (seed * 7 + l->len + k + (l->len + k) / 75) % 75);
+		memcpy(l->want + l->len, p, PIECE);
+		l->iov[l->n++] = (struct iovec){ p, PIECE };
+		if (i % 10 == 0)
+			l->iov[l->n++] = (struct iovec){ p, 0 };
+		l->len += PIECE;
+	}
+}
+
+/* What a lender does once its pieces are taken back: the bytes change, the
+ * iovecs point elsewhere. */
+static void lent_scribble(struct lent *l)
+{
+	memset(l->mem, 'Z', N_PIECES * (PIECE + 3));
+	for (size_t i = 0; i < l->n; i++)
+		l->iov[i].iov_base = l->mem + (i * 5) % 64;
+}
+
+static void lent_free(struct lent *l)
+{
+	free(l->mem);
+	free(l->want);
+	free(l->iov);
+}
+
+/* Reads what comes on rfd at most step bytes a time, running the loop. */
+static void drain_slowly(struct fixture *f, size_t want, size_t step)
+{
+	int64_t deadline = now_ms() + 10000;
+	while (f->n_got < want && now_ms() < deadline) {
+		struct pollfd p = { .fd = f->rfd, .events = POLLIN };
+		uv_run(&f->loop, UV_RUN_NOWAIT);
+		if (poll(&p, 1, 10) > 0) {
+			size_t room = CAP - f->n_got;
+			ssize_t n = read(f->rfd, f->got + f->n_got, room < step ? room : step);
+			if (n > 0)
+				f->n_got += (size_t)n;
+		}
+	}
+	uv_run(&f->loop, UV_RUN_NOWAIT);
+}
+
+static void assert_same(const char *got, const char *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (got[i] != want[i])
+			fail_msg("byte %zu is '%c', expected '%c'", i, got[i], want[i]);
+}
+
+/* A line lent as pieces, read slowly: it goes out in many partial writes
+ * that end inside pieces, byte for byte, and is then no longer borrowed. */
+static void test_pieces_read_slowly(void **state)
+{
+	struct fixture *f = *state;
+	struct lent a;
+	lent_make(&a, 1);
+	f->os = out_stream_new(&f->loop, f->wfd, OUT_KEEP_NEWEST, on_error, f);
+	assert_int_equal(out_stream_write_pieces(f->os, a.iov, a.n, a.len), 0);
+	assert_true(out_stream_borrows(f->os));
+	drain_slowly(f, a.len, 1000);
+	assert_int_equal(f->n_got, a.len);
+	assert_same(f->got, a.want, a.len);
+	struct out_stream_stats st = out_stream_stats(f->os);
+	assert_int_equal(st.written, 1);
+	assert_int_equal(st.pending, 0);
+	assert_int_equal(st.bytes, a.len);
+	assert_false(out_stream_borrows(f->os));
+	lent_free(&a);
+}
+
+/* A line half written and a newer one waiting, both lent, are detached: the
+ * stream copies what is left of them, and the pieces can change at once;
+ * the reader still gets both lines whole, nothing twice. The newest after
+ * that replaces the waiting copy without copying itself. */
+static void test_pieces_detached_mid_write(void **state)
+{
+	struct fixture *f = *state;
+	struct lent a, b, c;
+	lent_make(&a, 1);
+	lent_make(&b, 2);
+	lent_make(&c, 3);
+	f->os = out_stream_new(&f->loop, f->wfd, OUT_KEEP_NEWEST, on_error, f);
+	assert_int_equal(out_stream_write_pieces(f->os, a.iov, a.n, a.len), 0);
+	drain_slowly(f, 10000, 1000);                 /* a is partly written */
+	struct out_stream_stats st = out_stream_stats(f->os);
+	assert_true(st.bytes > 0 && st.bytes < a.len);
+	assert_true(st.bytes % PIECE != 0);           /* it stopped inside a piece */
+	assert_int_equal(out_stream_write_pieces(f->os, b.iov, b.n, b.len), 0);
+	assert_int_equal(out_stream_stats(f->os).pending, 2);
+
+	out_stream_detach(f->os);
+	assert_false(out_stream_borrows(f->os));
+	lent_scribble(&a);
+	lent_scribble(&b);
+
+	drain_slowly(f, a.len + b.len, 777);
+	assert_int_equal(f->n_got, a.len + b.len);
+	assert_same(f->got, a.want, a.len);
+	assert_same(f->got + a.len, b.want, b.len);
+	st = out_stream_stats(f->os);
+	assert_int_equal(st.written, 2);
+	assert_int_equal(st.dropped, 0);
+	assert_int_equal(st.bytes, a.len + b.len);
+
+	/* stalled again: c waits behind a copy of b's rest and is dropped, not
+	 * copied, before a newer line; that one is then written */
+	f->n_got = 0;
+	lent_free(&b);
+	lent_make(&b, 4);
+	assert_int_equal(out_stream_write_pieces(f->os, b.iov, b.n, b.len), 0);
+	assert_int_equal(out_stream_write_pieces(f->os, c.iov, c.n, c.len), 0);
+	out_stream_detach(f->os);                     /* copies b's rest and c whole */
+	out_stream_drop_waiting(f->os);               /* c goes */
+	assert_int_equal(out_stream_stats(f->os).dropped, 1);
+	assert_int_equal(out_stream_stats(f->os).pending, 1);
+	lent_scribble(&b);
+	drain_slowly(f, b.len, 4096);
+	assert_int_equal(f->n_got, b.len);
+	assert_same(f->got, b.want, b.len);
+	lent_free(&a);
+	lent_free(&b);
+	lent_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +401,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reader_gone, setup_pipe, teardown),
 		cmocka_unit_test_setup_teardown(test_socket, setup_pipe, teardown),
 		cmocka_unit_test_setup_teardown(test_regular_file, setup_pipe, teardown),
+		cmocka_unit_test_setup_teardown(test_pieces_read_slowly, setup_pipe, teardown),
+		cmocka_unit_test_setup_teardown(test_pieces_detached_mid_write, setup_pipe, teardown),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);

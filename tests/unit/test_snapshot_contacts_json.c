@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,56 @@ static void test_contacts_by_hand(void **state)
 	check_world("mid", true);
 }
 
+/* --json-keys with some of the contacts' keys: still written by hand, each
+ * key asked for as in the whole line, in its order, no other. */
+static void check_keys(const struct snapshot *s, const char *list, const char *const *want,
+                       size_t n_want)
+{
+	char *cause = NULL, *full = dump(s, snapshot_write_json_ref), *part;
+	assert_int_equal(snapshot_json_keys(list, &cause), 0);
+	part = dump(s, snapshot_write_json);
+	assert_true(snapshot_json_last_by_hand());
+	snapshot_json_keys_all();
+	json_t *p = json_loads(part, 0, NULL), *f = json_loads(full, 0, NULL);
+	const char *key;
+	json_t *v;
+	size_t i = 0;
+	assert_non_null(p);
+	assert_non_null(f);
+	json_object_foreach(p, key, v) {
+		assert_true(i < n_want);
+		assert_string_equal(key, want[i++]);
+		assert_true(json_equal(v, json_object_get(f, key)));
+	}
+	assert_int_equal(i, n_want);
+	json_decref(p);
+	json_decref(f);
+	free(part);
+	free(full);
+}
+
+static void test_some_contacts_keys(void **state)
+{
+	struct world w;
+	struct snapshot s;
+	(void)state;
+	world_new(&w);
+	world_feed(&w, "mid");
+	memset(&s, 0, sizeof s);
+	snapshot_build(&s, w.m, &w.cfg);
+	s.contacts = w.c;
+	static const char *const a[] = { "as_of", "queues", "channels", "journeys" };
+	check_keys(&s, "journeys,queues,channels", a, 4);
+	static const char *const b[] = { "as_of", "callbacks" };
+	check_keys(&s, "callbacks", b, 2);
+	static const char *const c[] = { "as_of", "total", "agents", "channel_total",
+	                                 "pivots_by_pair", "input" };
+	check_keys(&s, "pivots_by_pair,channel_total,agents,total,input", c, 6);
+	same(&s);                                 /* every key again */
+	snapshot_free(&s);
+	world_free(&w);
+}
+
 /* A voice queue whose name is not UTF-8: jansson writes U+FFFD and matches
  * contacts on that; the line goes to jansson whole, and stays the same. */
 static void test_queue_not_utf8(void **state)
@@ -215,6 +266,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_contacts_by_hand),
+		cmocka_unit_test(test_some_contacts_keys),
 		cmocka_unit_test(test_queue_not_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
