@@ -17,13 +17,10 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procstat import cpu_ticks, tick_phases  # noqa: E402
+
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_ticks(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
 
 
 def lines(path):
@@ -50,22 +47,6 @@ def parse_stats(path):
     except OSError:
         pass
     return out
-
-
-def tick_phases(path):
-    """(per-phase p99, slow ticks by phase) from a CCBOARD_TICK_STATS file's
-    "tick phases (cpu ms mean/p99/max): NAME M/P/X ..." and "tick slow (cpu >
-    10 ms): N ticks, mean ms by phase: NAME M ..." lines, as "NAME P99 ..."
-    and "N NAME MEAN ..." (the phase whose time makes the slow ticks)."""
-    try:
-        text = open(path).read()
-    except OSError:
-        return "-", "-"
-    ph = re.search(r"tick phases [^:]*: (.*)", text)
-    slow = re.search(r"tick slow [^:]*: (\d+) ticks, mean ms by phase: (.*)", text)
-    p99 = " ".join("%s %s" % (n, v.split("/")[1])
-                   for n, v in re.findall(r"(\S+) ([\d.]+/[\d.]+/[\d.]+)", ph.group(1))) if ph else "-"
-    return p99, ("%s %s" % (slow.group(1), slow.group(2)) if slow else "-")
 
 
 def main(ccboard, gen, workdir, seconds):

@@ -11,61 +11,16 @@ Prints "key value" lines: full_cpu keys_cpu tail_cpu rate full_rss_mb
 keys_rss_mb full_p99_ms keys_p99_ms full_cpu_p99_ms keys_cpu_p99_ms
 full_ticks keys_ticks."""
 import os
-import re
 import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procstat import cpu_ticks, hwm_mb, lines_in, wait_head_start, tick_stats  # noqa: E402
+
 TICK = os.sysconf("SC_CLK_TCK")
 KEYS = "queues,total,groups,alerts,sources,callbacks,channels,channel_total,pivots_by_pair," \
        "journeys,history,input"
-
-
-def cpu_ticks(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
-
-
-def hwm_mb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    return 0.0
-
-
-def lines_in(path):
-    try:
-        with open(path, "rb") as f:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-    except OSError:
-        return 0
-
-
-def wait_head_start(log, deadline):
-    last = -1
-    while time.monotonic() < deadline:
-        time.sleep(1.0)
-        n = os.path.getsize(log) if os.path.exists(log) else 0
-        if last > 0 and n - last < 400000:      # the live pace: ~2,000 lines/s of ~60 bytes
-            return
-        last = n
-    raise SystemExit("big_json_keys: the generator did not finish its head start")
-
-
-def tick_stats(path):
-    """(wall p99, cpu p99, ticks) from a CCBOARD_TICK_STATS file."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not os.path.exists(path):
-        time.sleep(0.2)
-    try:
-        text = open(path).read()
-    except OSError:
-        return "-", "-", "-"
-    w = re.search(r"(\d+) ticks, wall .*p99 ([\d.]+) ms", text)
-    c = re.search(r"ticks, cpu .*p99 ([\d.]+) ms", text)
-    return (w.group(2) if w else "-", c.group(1) if c else "-", w.group(1) if w else "-")
 
 
 def main(ccboard, gen, workdir, seconds):
@@ -85,7 +40,7 @@ def main(ccboard, gen, workdir, seconds):
     procs = {}
     devnull = open(os.devnull, "w")
     try:
-        wait_head_start(log, time.monotonic() + 180)
+        wait_head_start(log, time.monotonic() + 180, "big_json_keys")
         for k, extra in (("full", []), ("keys", ["--json-keys", KEYS])):
             procs[k] = subprocess.Popen([ccboard, "--json"] + extra + ["-c", "/dev/null", log],
                                         stdout=devnull,
@@ -115,7 +70,7 @@ def main(ccboard, gen, workdir, seconds):
         print("%s_cpu %.3f" % (k, 100.0 * (c1[k] - c0[k]) / TICK / wall))
     print("rate %.0f" % ((l1 - l0) / wall))
     for k in ("full", "keys"):
-        p99, cpu99, n = tick_stats(stats[k])
+        p99, cpu99, n, _ = tick_stats(stats[k], wait_s=20)
         print("%s_rss_mb %.1f" % (k, rss[k]))
         print("%s_p99_ms %s" % (k, p99))
         print("%s_cpu_p99_ms %s" % (k, cpu99))

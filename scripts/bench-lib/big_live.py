@@ -14,78 +14,17 @@ screen_phase_p99 (each phase of a tick: "NAME P99_MS ..."), json_slow and screen
 (the ticks over 10 ms of CPU: "N NAME MEAN_MS ..."), tty_ccboard
 tty_htop (bytes/s), pane OK|... """
 import os
-import re
 import shutil
 import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procstat import cpu_ticks, hwm_mb, lines_in, wait_head_start, tick_stats, tick_phases  # noqa: E402
+
 TICK = os.sysconf("SC_CLK_TCK")
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLS, ROWS = 250, 70
-
-
-def cpu_ticks(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
-
-
-def hwm_mb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    return 0.0
-
-
-def lines_in(path):
-    try:
-        with open(path, "rb") as f:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-    except OSError:
-        return 0
-
-
-def wait_head_start(log, deadline):
-    """Waits until the generator has written its head start (the file grows
-    at the live pace, a few thousand lines a second)."""
-    last = -1
-    while time.monotonic() < deadline:
-        time.sleep(1.0)
-        n = os.path.getsize(log) if os.path.exists(log) else 0
-        if last > 0 and n - last < 400000:      # ~2,000 lines/s of ~60 bytes
-            return
-        last = n
-    raise SystemExit("big_live: the generator did not finish its head start")
-
-
-def tick_stats(path):
-    """(wall p99, cpu p99, ticks, first tick wall ms) from a CCBOARD_TICK_STATS file."""
-    try:
-        text = open(path).read()
-    except OSError:
-        return "-", "-", "-", "-"
-    w = re.search(r"(\d+) ticks, wall .*p99 ([\d.]+) ms.*first ([\d.]+) ms", text)
-    c = re.search(r"ticks, cpu .*p99 ([\d.]+) ms", text)
-    return (w.group(2) if w else "-", c.group(1) if c else "-", w.group(1) if w else "-",
-            w.group(3) if w else "-")
-
-
-def tick_phases(path):
-    """(per-phase p99, slow ticks by phase) from a CCBOARD_TICK_STATS file's
-    "tick phases (cpu ms mean/p99/max): NAME M/P/X ..." and "tick slow (cpu >
-    10 ms): N ticks, mean ms by phase: NAME M ..." lines, as "NAME P99 ..."
-    and "N NAME MEAN ..." (the phase whose time makes the slow ticks)."""
-    try:
-        text = open(path).read()
-    except OSError:
-        return "-", "-"
-    ph = re.search(r"tick phases [^:]*: (.*)", text)
-    slow = re.search(r"tick slow [^:]*: (\d+) ticks, mean ms by phase: (.*)", text)
-    p99 = " ".join("%s %s" % (n, v.split("/")[1])
-                   for n, v in re.findall(r"(\S+) ([\d.]+/[\d.]+/[\d.]+)", ph.group(1))) if ph else "-"
-    return p99, ("%s %s" % (slow.group(1), slow.group(2)) if slow else "-")
 
 
 def main(ccboard, gen, workdir, seconds):
@@ -112,7 +51,7 @@ def main(ccboard, gen, workdir, seconds):
     procs, ptys = [], []
     devnull = open(os.devnull, "w")
     try:
-        wait_head_start(log, time.monotonic() + 180)
+        wait_head_start(log, time.monotonic() + 180, "big_live")
         n0 = lines_in(log)
         pane = subprocess.run(
             tmux + ["new-session", "-d", "-x", str(COLS), "-y", str(ROWS), "-P", "-F",

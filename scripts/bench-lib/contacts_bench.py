@@ -21,6 +21,9 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procstat import cpu_ticks  # noqa: E402
+
 TICK = os.sysconf("SC_CLK_TCK")
 JQ = 'reduce (inputs | fromjson? | select(.event == "created") | .channel) as $c ({}; .[$c] += 1)'
 PREFIX = 5000        # contact events already in the file when the followers start
@@ -74,12 +77,6 @@ def memory(ccboard, events, workdir):
                 customers.add(o["customer"])
     print("ct_customers %d" % len(customers))
     print("ct_contacts %d" % contacts)
-
-
-def cpu_ticks(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
 
 
 class Feeder(threading.Thread):

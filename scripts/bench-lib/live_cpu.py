@@ -12,17 +12,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procstat import cpu_ticks  # noqa: E402
 import feed  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 PREFIX = 2000        # lines already in the file when the followers start
 WARMUP = 3.0
-
-
-def cpu_ticks(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])     # utime, stime (fields 14, 15)
 
 
 def main(ccboard, source, workdir, seconds, rate):
