@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "contact.h"
+#include "fixture_contacts.h"
 #include "contacts_internal.h"
 
 #define T0 1767254400000LL
@@ -30,39 +31,6 @@ static void same_as_walk(const struct contacts *c)
 		assert_int_equal(got[i].oldest_open_ms, want[i].oldest_open_ms);
 		assert_int_equal(got[i].oldest_unanswered_ms, want[i].oldest_unanswered_ms);
 	}
-}
-
-static void event(struct contacts *c, int64_t ts, const char *kind, const char *id,
-                  const char *channel, const char *queue, const char *customer)
-{
-	char buf[512];
-	struct contact_parser p;
-	struct contact_event e;
-	int len = snprintf(buf, sizeof buf, "{\"ts\":%lld.%03lld,\"event\":\"%s\",\"id\":\"%s\"",
-	                   (long long)(ts / 1000), (long long)(ts % 1000), kind, id);
-	if (channel)
-		len += snprintf(buf + len, sizeof buf - (size_t)len, ",\"channel\":\"%s\"", channel);
-	if (queue)
-		len += snprintf(buf + len, sizeof buf - (size_t)len, ",\"queue\":\"%s\"", queue);
-	if (customer)
-		len += snprintf(buf + len, sizeof buf - (size_t)len, ",\"customer\":\"%s\"", customer);
-	snprintf(buf + len, sizeof buf - (size_t)len, "}");
-	assert_true(contact_parse(&p, buf, strlen(buf), &e));
-	contacts_apply(c, &e);
-}
-
-static void call(struct contacts *c, int64_t ts_ms, enum ev_kind k, const char *callid,
-                 const char *cid)
-{
-	struct qevent e = {.time = ts_ms / 1000, .kind = k, .callid = callid, .queue = "q1",
-	                   .callerid = cid, .hold_s = -1, .talk_s = -1, .wait_s = -1};
-	contacts_on_qevent(c, &e);
-}
-
-static unsigned rnd(unsigned *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return (*s >> 8) & 0xffffff;
 }
 
 /* One random run: a few hundred ids on four channels and eight queues,
@@ -84,23 +52,23 @@ static void run(unsigned seed, size_t max_stored, int steps)
 	cc.max_stored = max_stored;
 	struct contacts *c = contacts_new(&cc);
 	for (int i = 0; i < steps; i++) {
-		unsigned r = rnd(&s) % 100;
-		t += rnd(&s) % 600000;
-		int64_t at = r % 20 == 0 ? t - (int64_t)(rnd(&s) % 7200000) : t;   /* out of order */
-		snprintf(id, sizeof id, "c%u", rnd(&s) % 300);
-		snprintf(cust, sizeof cust, "u%u", rnd(&s) % 80);
-		snprintf(queue, sizeof queue, "q%u", rnd(&s) % 8);
+		unsigned r = fx_rnd(&s) % 100;
+		t += fx_rnd(&s) % 600000;
+		int64_t at = r % 20 == 0 ? t - (int64_t)(fx_rnd(&s) % 7200000) : t;   /* out of order */
+		snprintf(id, sizeof id, "c%u", fx_rnd(&s) % 300);
+		snprintf(cust, sizeof cust, "u%u", fx_rnd(&s) % 80);
+		snprintf(queue, sizeof queue, "q%u", fx_rnd(&s) % 8);
 		if (r < 40) {
-			event(c, at, "created", id, channels[rnd(&s) % 4], rnd(&s) % 3 ? queue : NULL,
-			      rnd(&s) % 5 ? cust : NULL);
+			fx_contact_event(c, at, "created", id, channels[fx_rnd(&s) % 4], fx_rnd(&s) % 3 ? queue : NULL,
+			      fx_rnd(&s) % 5 ? cust : NULL);
 		} else if (r < 80) {
 			/* an id never created is placed by its channel, when it names one */
-			event(c, at, kinds[rnd(&s) % 6], id, rnd(&s) % 2 ? channels[rnd(&s) % 4] : NULL,
+			fx_contact_event(c, at, kinds[fx_rnd(&s) % 6], id, fx_rnd(&s) % 2 ? channels[fx_rnd(&s) % 4] : NULL,
 			      NULL, NULL);
 		} else if (r < 92) {
-			snprintf(id, sizeof id, "v%u", rnd(&s) % 100);
+			snprintf(id, sizeof id, "v%u", fx_rnd(&s) % 100);
 			static const enum ev_kind ck[] = {EV_ENTER, EV_CONNECT, EV_ABANDON, EV_COMPLETE};
-			call(c, at, ck[rnd(&s) % 4], id, cust);
+			fx_contact_call(c, at, ck[fx_rnd(&s) % 4], id, cust);
 		} else {
 			contacts_advance(c, t);
 		}
@@ -137,25 +105,25 @@ static void oldest_follows_replies_and_resolves(void **state)
 	struct contacts_live l;
 	contacts_conf_from(&cc, NULL);
 	struct contacts *c = contacts_new(&cc);
-	event(c, T0, "created", "a", "email", NULL, "u1");
-	event(c, T0 + 10000, "created", "b", "email", NULL, "u2");
-	event(c, T0 + 20000, "created", "c", "chat", NULL, NULL);
+	fx_contact_event(c, T0, "created", "a", "email", NULL, "u1");
+	fx_contact_event(c, T0 + 10000, "created", "b", "email", NULL, "u2");
+	fx_contact_event(c, T0 + 20000, "created", "c", "chat", NULL, NULL);
 	contacts_advance(c, T0 + 60000);
 	contacts_live(c, CS_TOTAL, 0, &l);
 	assert_int_equal(l.open, 3);
 	assert_int_equal(l.unanswered, 3);
 	assert_int_equal(l.oldest_unanswered_ms, 60000);
-	event(c, T0 + 61000, "reply", "a", NULL, NULL, NULL);
+	fx_contact_event(c, T0 + 61000, "reply", "a", NULL, NULL, NULL);
 	contacts_live(c, CS_CHANNEL, 0, &l);
 	assert_int_equal(l.open, 2);
 	assert_int_equal(l.unanswered, 1);
 	assert_int_equal(l.oldest_open_ms, 61000);
 	assert_int_equal(l.oldest_unanswered_ms, 51000);
-	event(c, T0 + 62000, "resolved", "a", NULL, NULL, NULL);
+	fx_contact_event(c, T0 + 62000, "resolved", "a", NULL, NULL, NULL);
 	contacts_live(c, CS_TOTAL, 0, &l);
 	assert_int_equal(l.open, 2);
 	assert_int_equal(l.oldest_open_ms, 52000);
-	event(c, T0 + 63000, "reopened", "a", NULL, NULL, NULL);   /* back in, answered */
+	fx_contact_event(c, T0 + 63000, "reopened", "a", NULL, NULL, NULL);   /* back in, answered */
 	contacts_live(c, CS_CHANNEL, 0, &l);
 	assert_int_equal(l.open, 2);
 	assert_int_equal(l.unanswered, 1);

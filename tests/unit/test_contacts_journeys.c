@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "contact.h"
+#include "fixture_contacts.h"
 #include "contacts_internal.h"
 
 #define T0 1767254400000LL
@@ -69,37 +70,6 @@ static void same_as_walk(const struct contacts *c)
 	}
 }
 
-static void event(struct contacts *c, int64_t ts, const char *kind, const char *id,
-                  const char *channel, const char *customer)
-{
-	char buf[512];
-	struct contact_parser p;
-	struct contact_event e;
-	int len = snprintf(buf, sizeof buf, "{\"ts\":%lld.%03lld,\"event\":\"%s\",\"id\":\"%s\"",
-	                   (long long)(ts / 1000), (long long)(ts % 1000), kind, id);
-	if (channel)
-		len += snprintf(buf + len, sizeof buf - (size_t)len, ",\"channel\":\"%s\"", channel);
-	if (customer)
-		len += snprintf(buf + len, sizeof buf - (size_t)len, ",\"customer\":\"%s\"", customer);
-	snprintf(buf + len, sizeof buf - (size_t)len, "}");
-	assert_true(contact_parse(&p, buf, strlen(buf), &e));
-	contacts_apply(c, &e);
-}
-
-static void call(struct contacts *c, int64_t ts_ms, enum ev_kind k, const char *callid,
-                 const char *cid)
-{
-	struct qevent e = {.time = ts_ms / 1000, .kind = k, .callid = callid, .queue = "q1",
-	                   .callerid = cid, .hold_s = -1, .talk_s = -1, .wait_s = -1};
-	contacts_on_qevent(c, &e);
-}
-
-static unsigned rnd(unsigned *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return (*s >> 8) & 0xffffff;
-}
-
 /* One random run: customers from a small pool on four channels and calls,
  * time moving by up to an hour (and now and then a line from the past). */
 static void run(unsigned seed, size_t max_stored, int steps)
@@ -116,30 +86,30 @@ static void run(unsigned seed, size_t max_stored, int steps)
 	cc.max_stored = max_stored;
 	struct contacts *c = contacts_new(&cc);
 	for (int i = 0; i < steps; i++) {
-		unsigned r = rnd(&s) % 100;
+		unsigned r = fx_rnd(&s) % 100;
 		int64_t at = t;
-		t += rnd(&s) % 600000;
+		t += fx_rnd(&s) % 600000;
 		if (r < 5)
-			at = t - (int64_t)(rnd(&s) % 7200000);   /* out of order */
+			at = t - (int64_t)(fx_rnd(&s) % 7200000);   /* out of order */
 		else
 			at = t;
-		snprintf(id, sizeof id, "c%u", rnd(&s) % 400);
-		unsigned who = rnd(&s) % 60;    /* ids of all lengths: nodes share sizes with lists */
+		snprintf(id, sizeof id, "c%u", fx_rnd(&s) % 400);
+		unsigned who = fx_rnd(&s) % 60;    /* ids of all lengths: nodes share sizes with lists */
 		snprintf(cust, sizeof cust, "u%u%.*s", who, (int)(who % 30), "-----------------------------");
 		if (r < 45) {
-			event(c, at, "created", id, channels[rnd(&s) % 4], rnd(&s) % 10 ? cust : NULL);
+			fx_contact_event(c, at, "created", id, channels[fx_rnd(&s) % 4], NULL, fx_rnd(&s) % 10 ? cust : NULL);
 		} else if (r < 60) {
-			event(c, at, "reply", id, NULL, NULL);
+			fx_contact_event(c, at, "reply", id, NULL, NULL, NULL);
 		} else if (r < 70) {
-			event(c, at, "resolved", id, NULL, NULL);
+			fx_contact_event(c, at, "resolved", id, NULL, NULL, NULL);
 		} else if (r < 85) {
-			snprintf(id, sizeof id, "v%u", rnd(&s) % 200);
-			call(c, at, EV_ENTER, id, cust);
+			snprintf(id, sizeof id, "v%u", fx_rnd(&s) % 200);
+			fx_contact_call(c, at, EV_ENTER, id, cust);
 		} else if (r < 92) {
-			snprintf(id, sizeof id, "v%u", rnd(&s) % 200);
-			call(c, at, rnd(&s) % 2 ? EV_CONNECT : EV_ABANDON, id, cust);
+			snprintf(id, sizeof id, "v%u", fx_rnd(&s) % 200);
+			fx_contact_call(c, at, fx_rnd(&s) % 2 ? EV_CONNECT : EV_ABANDON, id, cust);
 		} else if (r < 94) {
-			cc.pivot_window_s = 3600 * (1 + (int64_t)(rnd(&s) % 5));
+			cc.pivot_window_s = 3600 * (1 + (int64_t)(fx_rnd(&s) % 5));
 			contacts_set_conf(c, &cc);
 		} else {
 			contacts_advance(c, t);
@@ -174,10 +144,10 @@ static void journey_ages_out(void **state)
 	contacts_conf_from(&cc, NULL);
 	cc.pivot_window_s = 3600;
 	struct contacts *c = contacts_new(&cc);
-	event(c, T0, "created", "a", "email", "u1");
-	event(c, T0 + 1000, "created", "b", "chat", "u1");
-	event(c, T0 + 2000, "created", "x", "email", "u2");
-	event(c, T0 + 3000, "created", "y", "sms", "u2");
+	fx_contact_event(c, T0, "created", "a", "email", NULL, "u1");
+	fx_contact_event(c, T0 + 1000, "created", "b", "chat", NULL, "u1");
+	fx_contact_event(c, T0 + 2000, "created", "x", "email", NULL, "u2");
+	fx_contact_event(c, T0 + 3000, "created", "y", "sms", NULL, "u2");
 	assert_int_equal(contacts_journeys(c, j, 4), 2);
 	assert_string_equal(j[0].u->key, "u2");
 	contacts_advance(c, T0 + 3600 * 1000 + 500);     /* u1's email out, u2's both in */
@@ -202,25 +172,25 @@ static void runs_on_one_channel(void **state)
 	contacts_conf_from(&cc, NULL);
 	cc.pivot_window_s = 3600;
 	struct contacts *c = contacts_new(&cc);
-	event(c, T0, "created", "a", "email", "u1");
-	event(c, T0 + 1000, "created", "b", "chat", "u1");
-	event(c, T0 + 2000, "created", "c", "chat", "u1");
+	fx_contact_event(c, T0, "created", "a", "email", NULL, "u1");
+	fx_contact_event(c, T0 + 1000, "created", "b", "chat", NULL, "u1");
+	fx_contact_event(c, T0 + 2000, "created", "c", "chat", NULL, "u1");
 	assert_int_equal(contacts_journeys(c, j, 4), 1);
-	event(c, T0 + 2500, "resolved", "c", NULL, NULL);
-	event(c, T0 + 3000, "created", "c", "chat", "u2");   /* c leaves u1's run */
+	fx_contact_event(c, T0 + 2500, "resolved", "c", NULL, NULL, NULL);
+	fx_contact_event(c, T0 + 3000, "created", "c", "chat", NULL, "u2");   /* c leaves u1's run */
 	assert_int_equal(contacts_journeys(c, j, 4), 1);
 	assert_string_equal(j[0].u->key, "u1");
 	same_as_walk(c);
-	event(c, T0 + 3500, "resolved", "b", NULL, NULL);
-	event(c, T0 + 4000, "created", "b", "chat", "u2");   /* and b: u1 is email only */
+	fx_contact_event(c, T0 + 3500, "resolved", "b", NULL, NULL, NULL);
+	fx_contact_event(c, T0 + 4000, "created", "b", "chat", NULL, "u2");   /* and b: u1 is email only */
 	assert_int_equal(contacts_journeys(c, j, 4), 0);
 	same_as_walk(c);
 	for (int i = 0; i < 3000; i++) {
 		snprintf(id, sizeof id, "v%d", i);
-		call(c, T0 + 5000 + i, EV_ENTER, id, "555");
+		fx_contact_call(c, T0 + 5000 + i, EV_ENTER, id, "555");
 	}
 	assert_int_equal(contacts_journeys(c, j, 4), 0);
-	event(c, T0 + 9000, "created", "m", "email", "555");
+	fx_contact_event(c, T0 + 9000, "created", "m", "email", NULL, "555");
 	assert_int_equal(contacts_journeys(c, j, 4), 1);
 	assert_string_equal(j[0].u->key, "555");
 	same_as_walk(c);
@@ -237,14 +207,14 @@ static void recreated_after_sweep_keeps_counts(void **state)
 	cc.pivot_window_s = cc.repeat_window_s = 3600;
 	cc.sweep_every_ms = 60000;
 	struct contacts *c = contacts_new(&cc);
-	event(c, T0, "created", "a", "email", "u1");
-	event(c, T0 + 600000, "created", "b", "chat", "u1");
-	event(c, T0 + 700000, "resolved", "b", NULL, NULL);
+	fx_contact_event(c, T0, "created", "a", "email", NULL, "u1");
+	fx_contact_event(c, T0 + 600000, "created", "b", "chat", NULL, "u1");
+	fx_contact_event(c, T0 + 700000, "resolved", "b", NULL, NULL, NULL);
 	assert_int_equal(contacts_today(c, CS_TOTAL, 0)->v[CT_REPEATS], 1);
 	assert_int_equal(contacts_today(c, CS_TOTAL, 0)->v[CT_PIVOTS], 1);
-	event(c, T0 + 3000000, "reply", "b", NULL, NULL);   /* b stays stored */
+	fx_contact_event(c, T0 + 3000000, "reply", "b", NULL, NULL, NULL);   /* b stays stored */
 	contacts_advance(c, T0 + 4800000);     /* swept from u1's history */
-	event(c, T0 + 4801000, "created", "b", "chat", "u1");
+	fx_contact_event(c, T0 + 4801000, "created", "b", "chat", NULL, "u1");
 	assert_int_equal(contacts_today(c, CS_TOTAL, 0)->v[CT_REPEATS], 1);
 	assert_int_equal(contacts_today(c, CS_TOTAL, 0)->v[CT_PIVOTS], 1);
 	assert_true(contacts_check(c));
@@ -267,10 +237,10 @@ static void window_records_across_blocks(void **state)
 	struct contacts *c = contacts_new(&cc);
 	int64_t t = T0;
 	for (int i = 0; i < N; i++) {
-		t += rnd(&s) % 40;
-		at[i] = rnd(&s) % 10 ? t : t - (int64_t)(rnd(&s) % 3000);
+		t += fx_rnd(&s) % 40;
+		at[i] = fx_rnd(&s) % 10 ? t : t - (int64_t)(fx_rnd(&s) % 3000);
 		snprintf(id, sizeof id, "w%d", i);
-		event(c, at[i], "created", id, i % 3 ? "chat" : "email", NULL);
+		fx_contact_event(c, at[i], "created", id, i % 3 ? "chat" : "email", NULL, NULL);
 		if (i % 97 == 0 || i == N - 1) {
 			int64_t now = contacts_now(c), want = 0;
 			for (int j = 0; j <= i; j++)
@@ -299,8 +269,8 @@ static void window_records_rebase(void **state)
 	int64_t t = T0;
 	for (int i = 0; t < T0 + 26 * 86400000LL; i++, t += 20000 + i % 7) {
 		snprintf(id, sizeof id, "r%d", i);
-		event(c, t, "created", id, "chat", NULL);
-		event(c, t + 1, "resolved", id, NULL, NULL);
+		fx_contact_event(c, t, "created", id, "chat", NULL, NULL);
+		fx_contact_event(c, t + 1, "resolved", id, NULL, NULL, NULL);
 		/* created at t, t - 20 s, t - 40 s: three inside (now - 60 s, now] */
 		assert_int_equal(contacts_window(c, CS_TOTAL, 0)->v[CT_CREATED], 3 - (i < 2) * (2 - i));
 	}
