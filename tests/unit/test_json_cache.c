@@ -18,6 +18,7 @@
 #include "config.h"
 #include "model.h"
 #include "queuelog.h"
+#include "fixture_model.h"
 #include "snapshot.h"
 #include "snapshot_json.h"
 
@@ -97,18 +98,6 @@ static void same(const struct snapshot *s, int step)
 	free(ref);
 }
 
-static void feed(struct model *m, const char *fmt, ...)
-{
-	char line[512];
-	struct qevent ev;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	if (queuelog_parse(line, strlen(line), &ev) == QL_EVENT)
-		model_apply(m, &ev);
-}
-
 static const char *const queues[] = { "q1", "q2", "q10", "sales", "caf\xc3\xa9" };
 static const char *const agents[] = { "Ann", "Bob", "Cy", "Dee", "Eve", "Fay", "Gus" };
 static const char *const reasons[] = { "Lunch", "Break", "caf\xc3\xa9\xff", "" };
@@ -119,23 +108,23 @@ static void random_event(struct model *m, int64_t t, int *id)
 	const char *q = queues[rand() % 5], *a = agents[rand() % 7];
 	int c = rand() % (*id + 1);
 	switch (rand() % 11) {
-	case 0: feed(m, "%lld|MANAGER|%s|%s|ADDMEMBER|", (long long)t, q, a); break;
-	case 1: feed(m, "%lld|MANAGER|%s|%s|REMOVEMEMBER|", (long long)t, q, a); break;
-	case 2: feed(m, "%lld|NONE|NONE|%s|PAUSEALL|%s", (long long)t, a, reasons[rand() % 4]); break;
-	case 3: feed(m, "%lld|NONE|NONE|%s|UNPAUSEALL|", (long long)t, a); break;
-	case 4: feed(m, "%lld|c%d|%s|NONE|ABANDON|1|1|%d", (long long)t, c, q, rand() % 60); break;
-	case 5: feed(m, "%lld|c%d|%s|%s|RINGNOANSWER|%d", (long long)t, c, q, a, rand() % 20000); break;
-	case 6: feed(m, "%lld|c%d|%s|%s|CONNECT|%d|c%d.1|2", (long long)t, c, q, a, rand() % 40, c);
+	case 0: fx_feed(m, "%lld|MANAGER|%s|%s|ADDMEMBER|", (long long)t, q, a); break;
+	case 1: fx_feed(m, "%lld|MANAGER|%s|%s|REMOVEMEMBER|", (long long)t, q, a); break;
+	case 2: fx_feed(m, "%lld|NONE|NONE|%s|PAUSEALL|%s", (long long)t, a, reasons[rand() % 4]); break;
+	case 3: fx_feed(m, "%lld|NONE|NONE|%s|UNPAUSEALL|", (long long)t, a); break;
+	case 4: fx_feed(m, "%lld|c%d|%s|NONE|ABANDON|1|1|%d", (long long)t, c, q, rand() % 60); break;
+	case 5: fx_feed(m, "%lld|c%d|%s|%s|RINGNOANSWER|%d", (long long)t, c, q, a, rand() % 20000); break;
+	case 6: fx_feed(m, "%lld|c%d|%s|%s|CONNECT|%d|c%d.1|2", (long long)t, c, q, a, rand() % 40, c);
 		break;
-	case 7: feed(m, "%lld|c%d|%s|%s|COMPLETEAGENT|%d|%d|1", (long long)t, c, q, a,
+	case 7: fx_feed(m, "%lld|c%d|%s|%s|COMPLETEAGENT|%d|%d|1", (long long)t, c, q, a,
 	             rand() % 40, rand() % 600);
 		break;
-	case 8: feed(m, "%lld|c%d|%s|%s|COMPLETECALLER|%d|%d|1", (long long)t, c, q, a,
+	case 8: fx_feed(m, "%lld|c%d|%s|%s|COMPLETECALLER|%d|%d|1", (long long)t, c, q, a,
 	             rand() % 40, rand() % 600);
 		break;
 	default:
 		++*id;
-		feed(m, "%lld|c%d|%s|NONE|ENTERQUEUE||%d|1", (long long)t, *id, q, 5550000 + *id);
+		fx_feed(m, "%lld|c%d|%s|NONE|ENTERQUEUE||%d|1", (long long)t, *id, q, 5550000 + *id);
 	}
 }
 

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "model.h"
 #include "queuelog.h"
+#include "fixture_model.h"
 #include "snapshot.h"
 #include "snapshot_json.h"
 
@@ -45,18 +46,6 @@ static void same(const struct snapshot *s)
 	}
 	free(fast);
 	free(ref);
-}
-
-static void feed(struct model *m, const char *fmt, ...)
-{
-	char line[512];
-	struct qevent ev;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	if (queuelog_parse(line, strlen(line), &ev) == QL_EVENT)
-		model_apply(m, &ev);
 }
 
 static void test_reals(void **state)
@@ -121,18 +110,18 @@ static void test_model_snapshot(void **state)
 	unlink(path);
 	struct model *m = model_new(&cfg);
 	struct alerts *al = alerts_new(cfg.alert_rules);
-	feed(m, "%d|MANAGER|q2|Ann|ADDMEMBER|", T0);
-	feed(m, "%d|MANAGER|q10|Bob \xc3\xa9|ADDMEMBER|", T0);
-	feed(m, "%d|MANAGER|caf\xc3\xa9\xff|Cy|ADDMEMBER|", T0);
+	fx_feed(m, "%d|MANAGER|q2|Ann|ADDMEMBER|", T0);
+	fx_feed(m, "%d|MANAGER|q10|Bob \xc3\xa9|ADDMEMBER|", T0);
+	fx_feed(m, "%d|MANAGER|caf\xc3\xa9\xff|Cy|ADDMEMBER|", T0);
 	for (int i = 0; i < 30; i++) {
 		const char *q = i % 3 == 0 ? "q2" : i % 3 == 1 ? "q10" : "caf\xc3\xa9\xff";
-		feed(m, "%d|c%d|%s|NONE|ENTERQUEUE||\"%d\\\x01|1", T0 + 10 * i, i, q, i);
+		fx_feed(m, "%d|c%d|%s|NONE|ENTERQUEUE||\"%d\\\x01|1", T0 + 10 * i, i, q, i);
 		if (i % 4 == 0)
-			feed(m, "%d|c%d|%s|NONE|ABANDON|1|1|%d", T0 + 10 * i + 3, i, q, i % 9);
+			fx_feed(m, "%d|c%d|%s|NONE|ABANDON|1|1|%d", T0 + 10 * i + 3, i, q, i % 9);
 		else if (i % 4 == 1)
-			feed(m, "%d|c%d|%s|Ann|CONNECT|%d|c%d.1|2", T0 + 10 * i + 4, i, q, i, i);
+			fx_feed(m, "%d|c%d|%s|Ann|CONNECT|%d|c%d.1|2", T0 + 10 * i + 4, i, q, i, i);
 	}
-	feed(m, "%d|c1|q10|Ann|COMPLETECALLER|5|61|1", T0 + 400);
+	fx_feed(m, "%d|c1|q10|Ann|COMPLETECALLER|5|61|1", T0 + 400);
 	model_advance(m, T0 + 420);
 	struct snapshot s;
 	memset(&s, 0, sizeof s);
