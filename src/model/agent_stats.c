@@ -285,17 +285,6 @@ void astat_window_out(struct model *m, int32_t ai, int32_t qi, enum ev_kind kind
 	}
 }
 
-void astat_expire(struct model *m)
-{
-	(void)m;                        /* tally_window_expire takes them out */
-}
-
-void astat_back(struct model *m, int64_t edge)
-{
-	(void)m;                        /* tally_window_back takes them out */
-	(void)edge;
-}
-
 void astat_renumber_queues(struct model *m, const int32_t *map)
 {
 	for (size_t i = 0; i < m->agent_names.count; i++) {

@@ -118,10 +118,6 @@ void astat_on_event(struct model *m, const struct qevent *ev, int32_t qi);
  * figures lose it. */
 void astat_window_out(struct model *m, int32_t ai, int32_t qi, enum ev_kind kind,
                       int32_t value, int wrapup);
-/* Nothing: tally_window_expire and tally_window_back take the agents' records
- * out with the queues' (kept for the model's clock). */
-void astat_expire(struct model *m);
-void astat_back(struct model *m, int64_t edge);
 /* Queues or agents were renumbered (map[old] = new, -1 gone). Call
  * astat_renumber_agents after the agents moved. */
 void astat_renumber_queues(struct model *m, const int32_t *map);

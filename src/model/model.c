@@ -189,7 +189,6 @@ void model_set_config(struct model *m, const struct config *cfg)
 	if (start != m->day_start)
 		tally_new_day(m);
 	tally_window_expire(m);
-	astat_expire(m);
 }
 
 /* ---- forgetting idle names ---------------------------------------------- */
@@ -323,7 +322,6 @@ void model_clock_forward(struct model *m, int64_t now)
 	if (now >= m->day_end || m->day_start == 0)
 		tally_new_day(m);
 	tally_window_expire(m);
-	astat_expire(m);
 	calls_drop_stale(m);
 	if (now >= m->next_sweep) {
 		forget_idle(m);
@@ -340,7 +338,6 @@ static void clock_back(struct model *m, int64_t now)
 	int64_t edge = now + m->cfg->defaults.future_slack_s;
 	m->now = now;
 	tally_window_back(m, edge);
-	astat_back(m, edge);
 	if (now < m->day_start)
 		tally_new_day(m);
 	if (m->next_sweep > now + SWEEP_EVERY_S)
