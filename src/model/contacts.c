@@ -172,6 +172,8 @@ static void *node_new(struct htable *t, const char *key, uint32_t h)
 	return n;
 }
 
+_Static_assert(CONTACT_NODE_MIN >= sizeof(struct contact) + 24 &&
+               CUSTOMER_NODE_MIN >= sizeof(struct customer) + 16, "room for common keys");
 _Static_assert(offsetof(struct contact, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE &&
                offsetof(struct customer, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE &&
                offsetof(struct callback, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE,
@@ -297,8 +299,8 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 	c->contacts.key_off = offsetof(struct contact, key);
 	c->customers.key_off = offsetof(struct customer, key);
 	c->callbacks.key_off = offsetof(struct callback, key);
-	c->contacts.node_size = sizeof(struct contact);
-	c->customers.node_size = sizeof(struct customer);
+	c->contacts.node_size = CONTACT_NODE_MIN;
+	c->customers.node_size = CUSTOMER_NODE_MIN;
 	c->callbacks.node_size = sizeof(struct callback);
 	strmap_init(&c->queue_names);
 	strmap_init(&c->reason_names);
@@ -989,7 +991,9 @@ static void evict_start(struct contacts *c, enum sweep_mode mode)
 		evict_again_later(c, mode);
 		return;
 	}
-	c->evict.old = select_kth(sample, n, n / 4) + 1;
+	/* calls come fast (hundreds a second): take more of them at a time, or
+	 * those added during the walk keep the store well past its bound */
+	c->evict.old = select_kth(sample, n, mode == EVICT_CALLS ? n / 2 : n / 4) + 1;
 	c->evict.mode = mode;
 	c->evict.on = true;
 	c->evict.phase = 0;
@@ -1678,4 +1682,16 @@ size_t contacts_stored(const struct contacts *c, size_t *customers)
 	if (customers)
 		*customers = c->customers.count;
 	return c->contacts.count;
+}
+
+static size_t pool_bytes(const struct ct_pool *p)
+{
+	return p->n_chunks * POOL_CHUNK + (p->n_big ? p->used : 0);
+}
+
+size_t contacts_store_bytes(const struct contacts *c)
+{
+	return pool_bytes(&c->contacts.pool) + pool_bytes(&c->customers.pool) +
+	       pool_bytes(&c->callbacks.pool) + pool_bytes(&c->lists) +
+	       (c->contacts.cap + c->customers.cap + c->callbacks.cap) * sizeof(uint64_t);
 }

@@ -8,6 +8,9 @@
 #include "strmap.h"
 
 #define CONTACT_TEXT_MAX 256
+/* The smallest node of each table (see struct contact, struct customer). */
+#define CONTACT_NODE_MIN 72
+#define CUSTOMER_NODE_MIN 56
 
 /* A node of a hash table (struct htable). Each kind of node ends in its key
  * (a flexible array, allocated with it: one record per node); the table
@@ -69,7 +72,10 @@ enum ct_state { ST_UNKNOWN, ST_OPEN, ST_RESOLVED, ST_ABANDONED, ST_WAITING, ST_T
 
 struct customer;
 
-/* 47 bytes and the id: a big centre keeps every call of the last day. */
+/* 47 bytes and the id. A node is never smaller than CONTACT_NODE_MIN (72
+ * bytes: ids of up to 24 bytes, as Asterisk's "1767254987.6730950"), so a
+ * call whose id has a digit more than the previous calls' reuses their
+ * records instead of starting a pool of its own size beside them. */
 struct contact {
 	struct hnode node;          /* key: the id; aux: the last event's second */
 	int32_t first_reply_after;  /* the first reply, ms after created (clamped to
@@ -91,12 +97,12 @@ struct contact {
  * contact (most callers) lives in at.one, two or more on the heap. */
 struct customer {
 	struct hnode node;          /* key: the customer string; aux: how many contacts */
+	uint32_t run;               /* the last contacts on the last one's channel: how many */
 	union {
 		struct contact *one;
 		struct contact **many;
 	} at;
 	struct customer *jprev, *jnext;   /* in the journeys list (struct ct_journeys) */
-	uint32_t run;               /* the last contacts on the last one's channel: how many */
 	char key[];
 };
 

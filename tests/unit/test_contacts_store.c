@@ -102,6 +102,33 @@ static void test_calls_bound(void **state)
 	contacts_free(c);
 }
 
+/* A long run of calls, each from a new caller, whose ids grow a digit now
+ * and then (Asterisk's "epoch.sequence"): the store levels off at the calls'
+ * byte budget and an eighth (an eviction under way), whatever the ids'
+ * lengths, rather than a pool of records per length. */
+static void test_calls_store_ceiling(void **state)
+{
+	(void)state;
+	enum { CALLS = 4 * CONTACTS_MAX_CALLS };
+	struct contacts *c = fresh();
+	char id[32], cid[32];
+	size_t peak = 0;
+	for (int i = 1; i <= CALLS; i++) {
+		int64_t s = T0 / 1000 + i / 100;
+		snprintf(id, sizeof id, "1767254400.%d", i);   /* 1 to 6 digits after the dot */
+		snprintf(cid, sizeof cid, "+1444%07d", i);
+		call(c, s, EV_ENTER, id, "sales", cid);
+		call(c, s, EV_CONNECT, id, "sales", NULL);
+		call(c, s + 1, EV_COMPLETE, id, "sales", NULL);
+		if (i % 1000 == 0 && contacts_store_bytes(c) > peak)
+			peak = contacts_store_bytes(c);
+	}
+	assert_true(peak <= CONTACTS_CALLS_BYTES + CONTACTS_CALLS_BYTES / 8 + (1u << 20));
+	assert_int_equal(contacts_today(c, CS_TOTAL, 0)->v[CT_CREATED], CALLS);
+	assert_true(contacts_check(c));
+	contacts_free(c);
+}
+
 /* email > voice twice: once while the email was unanswered, once after its
  * reply; and email > chat answered only after the chat came. */
 static void test_pivots_by_pair_unanswered(void **state)
@@ -244,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_forgetting_at_edge),
 		cmocka_unit_test(test_cap_bounds_the_store),
 		cmocka_unit_test(test_calls_bound),
+		cmocka_unit_test(test_calls_store_ceiling),
 		cmocka_unit_test(test_pivots_by_pair_unanswered),
 		cmocka_unit_test(test_callbacks_voice_only),
 	};
