@@ -346,8 +346,11 @@ static void callbacks_clear(struct contacts *c)
 	if (!c->callbacks.count)
 		return;
 	for (size_t i = 0; i < c->callbacks.cap; i++)
-		if (c->callbacks.slot[i])
-			node_free(&c->callbacks, ht_at(&c->callbacks, i));
+		if (c->callbacks.slot[i]) {
+			struct callback *cb = (struct callback *)ht_at(&c->callbacks, i);
+			free(cb->json);
+			node_free(&c->callbacks, &cb->node);
+		}
 	memset(c->callbacks.slot, 0, c->callbacks.cap * sizeof *c->callbacks.slot);
 	c->callbacks.count = 0;
 }
@@ -356,6 +359,8 @@ void contacts_free(struct contacts *c)
 {
 	if (!c)
 		return;
+	callbacks_clear(c);
+	free(c->cb_sorted);
 	free(c->callbacks.slot);
 	ct_backlog_free(&c->bl);
 	free(c->jl);
@@ -1228,6 +1233,44 @@ static int64_t since_created(const struct contact *k, int64_t t)
 
 /* ---- the callback list ---- */
 
+/* Whether callback a comes before b in the list: the first try first, then by customer. */
+static bool callback_before(const struct callback *a, const struct callback *b)
+{
+	return a->first_ms != b->first_ms ? a->first_ms < b->first_ms : strcmp(a->key, b->key) < 0;
+}
+
+/* Where cb goes (or is) in the sorted list of n: the first not before it. */
+static size_t callback_pos(const struct contacts *c, const struct callback *cb, size_t n)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (callback_before(c->cb_sorted[mid], cb))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Puts cb (counted in callbacks.count already) in its place in the sorted list. */
+static void callback_sort_in(struct contacts *c, struct callback *cb)
+{
+	size_t n = c->callbacks.count - 1;   /* at most CONTACTS_MAX_CALLBACKS in all */
+	if (!c->cb_sorted)
+		c->cb_sorted = xmalloc(CONTACTS_MAX_CALLBACKS * sizeof *c->cb_sorted);
+	size_t at = callback_pos(c, cb, n);   /* most come last: a new first try is the latest */
+	memmove(c->cb_sorted + at + 1, c->cb_sorted + at, (n - at) * sizeof *c->cb_sorted);
+	c->cb_sorted[at] = cb;
+}
+
+/* Takes cb out of the sorted list (of callbacks.count, cb still counted). */
+static void callback_sort_out(struct contacts *c, const struct callback *cb)
+{
+	size_t n = c->callbacks.count, at = callback_pos(c, cb, n);
+	memmove(c->cb_sorted + at, c->cb_sorted + at + 1, (n - at - 1) * sizeof *c->cb_sorted);
+}
+
 /* A call of customer u ended unanswered (abandoned or timed out) at t after
  * waiting waited ms: the caller is on the list, one try more. */
 static void callback_try(struct contacts *c, const struct customer *u, int q, int64_t t,
@@ -1241,10 +1284,16 @@ static void callback_try(struct contacts *c, const struct customer *u, int q, in
 		cb = node_new(&c->callbacks, u->key, h);
 		cb->first_ms = t;
 		ht_insert(&c->callbacks, &cb->node);
+		callback_sort_in(c, cb);
 	}
+	free(cb->json);
+	cb->json = NULL;
 	cb->node.aux++;
-	if (t < cb->first_ms)
+	if (t < cb->first_ms) {          /* a line out of time order: its place moves */
+		callback_sort_out(c, cb);
 		cb->first_ms = t;
+		callback_sort_in(c, cb);
+	}
 	if (t >= cb->last_ms) {
 		cb->last_ms = t;
 		cb->q = (int16_t)q;
@@ -1261,32 +1310,20 @@ static void callback_answered(struct contacts *c, const struct customer *u, int6
 	    !(cb = (struct callback *)ht_find(&c->callbacks, u->key, u->node.hash)) ||
 	    t < cb->first_ms)
 		return;
+	callback_sort_out(c, cb);
 	ht_remove(&c->callbacks, &cb->node);
+	free(cb->json);
 	node_free(&c->callbacks, &cb->node);
-}
-
-static int callback_cmp(const void *a, const void *b)
-{
-	const struct contacts_callback *x = a, *y = b;
-	if (x->first_ms != y->first_ms)
-		return x->first_ms < y->first_ms ? -1 : 1;
-	return strcmp(x->customer, y->customer);
 }
 
 size_t contacts_callbacks(const struct contacts *c, struct contacts_callback *out, size_t max)
 {
-	size_t n = c->callbacks.count, k = 0;
-	if (!n || !max)
-		return n;
-	struct contacts_callback *all = xmalloc(n * sizeof *all);
-	HT_EACH(&c->callbacks, h) {
-			const struct callback *cb = (const struct callback *)h;
-			all[k++] = (struct contacts_callback){ cb->key, c->queues[cb->q].name,
-				cb->first_ms, cb->last_ms, cb->waited_ms, (int)cb->node.aux };
-		}
-	qsort(all, n, sizeof *all, callback_cmp);
-	memcpy(out, all, (n < max ? n : max) * sizeof *out);
-	free(all);
+	size_t n = c->callbacks.count;
+	for (size_t i = 0; i < n && i < max; i++) {
+		const struct callback *cb = c->cb_sorted[i];
+		out[i] = (struct contacts_callback){ cb->key, c->queues[cb->q].name,
+			cb->first_ms, cb->last_ms, cb->waited_ms, (int)cb->node.aux };
+	}
 	return n;
 }
 
@@ -1662,6 +1699,12 @@ bool contacts_check(const struct contacts *c)
 	for (int i = 0; i < c->n_reasons; i++)
 		if (!text_clean(c->reasons[i]))
 			return false;
+	for (size_t i = 0; i < c->callbacks.count; i++) {   /* the sorted list is the table's */
+		const struct callback *cb = c->cb_sorted[i];
+		if ((i && !callback_before(c->cb_sorted[i - 1], cb)) ||
+		    ht_find(&c->callbacks, cb->key, cb->node.hash) != &cb->node)
+			return false;
+	}
 	HT_EACH(&c->callbacks, n) {
 			const struct callback *cb = (const struct callback *)n;
 			if (!text_clean(cb->key) || cb->node.aux < 1 || cb->q < 0 || cb->q >= c->n_queues ||

@@ -119,6 +119,9 @@ struct callback {
 	int16_t q;                  /* the queue of the latest try */
 	int64_t first_ms, last_ms;  /* when the first and the latest try ended */
 	int64_t waited_ms;          /* how long the latest try waited */
+	char *json;                 /* its JSON object as written last (a cache), NULL
+	                               when it changed since */
+	uint32_t json_len;
 	char key[];
 };
 
@@ -231,6 +234,8 @@ struct contacts {
 	size_t rec_head, n_recs, cap_blk;
 	int64_t rec_base_ms;        /* records' times count from here (12 bytes a record) */
 	struct htable contacts, customers, callbacks;
+	struct callback **cb_sorted;   /* the callbacks in the list's order (callback_before),
+	                                  kept on each change, never sorted whole */
 	struct ct_pool lists;       /* customers' lists of two contacts or more (records
 	                               with no handle: never in a node's pool) */
 	size_t evict_at;            /* the store's count at which to evict again */
@@ -248,6 +253,16 @@ struct contacts {
 	struct ct_backlog bl;
 	struct ct_journeys *jl;     /* likewise (a reader drops what time made stale) */
 };
+
+/* The JSON of the callback list's entry cb (without a comma), written once
+ * per change of cb and kept; NULL when jansson must write it (text not UTF-8). */
+const char *contacts_callback_json(const struct contacts *c, const struct callback *cb,
+                                   size_t *len);
+/* The callbacks in the list's order: callbacks.count of them. */
+static inline struct callback *const *contacts_callbacks_sorted(const struct contacts *c)
+{
+	return c->cb_sorted;
+}
 
 /* The first-response target of a scope, in ms: a channel's; a queue's own,
  * else that of the channel of its first contact; 0 for the total. */

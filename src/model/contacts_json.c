@@ -268,29 +268,61 @@ static void jo_scope(struct ct_jout *o, struct jbuf *b, const struct ct_view *v)
 	jbuf_puts(b, "}}");
 }
 
+/* Callback cb's object, as the list's entries are written. */
+static void jo_callback(struct ct_jout *o, struct jbuf *b, const struct callback *cb)
+{
+	jbuf_puts(b, "{\"customer\":");
+	jo_str(o, b, cb->key);
+	jbuf_puts(b, ",\"queue\":");
+	jo_str(o, b, o->c->queues[cb->q].name);
+	jbuf_puts(b, ",\"first\":");
+	jo_real(o, b, (double)cb->first_ms / 1000.0);
+	jbuf_puts(b, ",\"last\":");
+	jo_real(o, b, (double)cb->last_ms / 1000.0);
+	jbuf_puts(b, ",\"waited_s\":");
+	jo_real(o, b, (double)cb->waited_ms / 1000.0);
+	jbuf_puts(b, ",\"tries\":");
+	jbuf_int(b, (long long)cb->node.aux);
+	jbuf_put(b, "}", 1);
+}
+
+const char *contacts_callback_json(const struct contacts *c, const struct callback *cb,
+                                   size_t *len)
+{
+	struct callback *mut = (struct callback *)cb;    /* a cache: what it writes is unchanged */
+	if (!cb->json) {
+		struct ct_jout o = {.c = c};
+		struct jbuf t = {0};
+		jo_callback(&o, &t, cb);
+		if (o.bad) {
+			free(t.p);
+			return NULL;
+		}
+		mut->json = xrealloc(t.p, t.n + 1);
+		mut->json[t.n] = '\0';
+		mut->json_len = (uint32_t)t.n;
+	}
+	*len = cb->json_len;
+	return cb->json;
+}
+
+/* The callback list: each entry's text is kept until that entry changes
+ * (a few a second of thousands), the order is kept by the model. */
 static void jo_callbacks(struct ct_jout *o, struct jbuf *b)
 {
-	size_t n = contacts_callbacks(o->c, NULL, 0);
-	struct contacts_callback *cb = xmalloc((n ? n : 1) * sizeof *cb);
-	contacts_callbacks(o->c, cb, n);
+	size_t n = o->c->callbacks.count, len;
+	struct callback *const *all = contacts_callbacks_sorted(o->c);
 	jbuf_puts(b, ",\"callbacks\":[");
 	for (size_t i = 0; i < n; i++) {
-		jbuf_puts(b, i ? ",{\"customer\":" : "{\"customer\":");
-		jo_str(o, b, cb[i].customer);
-		jbuf_puts(b, ",\"queue\":");
-		jo_str(o, b, cb[i].queue);
-		jbuf_puts(b, ",\"first\":");
-		jo_real(o, b, (double)cb[i].first_ms / 1000.0);
-		jbuf_puts(b, ",\"last\":");
-		jo_real(o, b, (double)cb[i].last_ms / 1000.0);
-		jbuf_puts(b, ",\"waited_s\":");
-		jo_real(o, b, (double)cb[i].waited_ms / 1000.0);
-		jbuf_puts(b, ",\"tries\":");
-		jbuf_int(b, cb[i].tries);
-		jbuf_put(b, "}", 1);
+		const char *text = contacts_callback_json(o->c, all[i], &len);
+		if (i)
+			jbuf_put(b, ",", 1);
+		if (text)
+			jbuf_put(b, text, len);
+		else
+			jo_callback(o, b, all[i]);
 	}
 	jbuf_put(b, "]", 1);
-	free(cb);
 }
 
 /* The customers journeys_json lists, in its order; returns how many (*out malloc'ed). */
