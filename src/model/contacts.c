@@ -911,24 +911,19 @@ static bool sweep_contact(struct contacts *c, size_t i, int64_t old, int64_t sta
 	return true;
 }
 
-static void sweep_before(struct contacts *c, int64_t old, int64_t stale)
-{
-	for (size_t i = 0; i < c->customers.cap;)
-		i += !sweep_customer(c, i, old, SWEEP_TIME);
-	for (size_t i = 0; i < c->contacts.cap;)
-		i += !sweep_contact(c, i, old, stale, SWEEP_TIME);
-}
+static void evict_begin(struct contacts *c, enum sweep_mode mode, int64_t old, int64_t stale);
 
-/* Forgets what no window needs any more: customers' contacts older than the
- * longest window that needs them, closed contacts with them, and open ones
- * idle for stale_contact_s. */
+/* Starts forgetting what no window needs any more: customers' contacts older
+ * than the longest window that needs them, closed contacts with them, and
+ * open ones idle for stale_contact_s; a walk of the tables spread over the
+ * next lines and ticks (evict_step), not one tick's. */
 static void sweep(struct contacts *c)
 {
 	int64_t old = c->now_ms - keep_ms(c);
-	if (c->min_created_ms >= old)    /* everything forgotten is created before old */
+	if (c->evict.on || c->min_created_ms >= old)   /* everything forgotten is created before old */
 		return;
 	c->min_created_ms = INT64_MAX;   /* sweep_contacts lowers it to what stays */
-	sweep_before(c, old, c->now_ms - c->conf.stale_contact_s * 1000);
+	evict_begin(c, SWEEP_TIME, old, c->now_ms - c->conf.stale_contact_s * 1000);
 }
 
 /* The k-th smallest of a[0..n) (k < n), reordering a: quickselect, linear on
@@ -974,6 +969,8 @@ static void evict_again_later(struct contacts *c, enum sweep_mode mode)
 
 #define EVICT_SAMPLE 4096   /* closed contacts whose last events set an eviction's edge */
 #define EVICT_STEP 64       /* slots an eviction walks per contact stored */
+#define SWEEP_STEP 4096     /* slots a time sweep walks per move of the clock (a
+                               small store's sweep is done at once) */
 
 /* The store is full (max_stored): starts forgetting about the quarter of the
  * closed contacts whose last event is oldest (the edge from a sample), and
@@ -998,27 +995,29 @@ static void evict_start(struct contacts *c, enum sweep_mode mode)
 	}
 	/* calls come fast (hundreds a second): take more of them at a time, or
 	 * those added during the walk keep the store well past its bound */
-	c->evict.old = select_kth(sample, n, mode == EVICT_CALLS ? n / 2 : n / 4) + 1;
-	c->evict.mode = mode;
-	c->evict.on = true;
-	c->evict.phase = 0;
-	c->evict.cursor = 0;
-	c->evict.nb = c->customers.cap;
+	evict_begin(c, mode, select_kth(sample, n, mode == EVICT_CALLS ? n / 2 : n / 4) + 1,
+	            INT64_MIN);
 }
 
-/* Walks up to EVICT_STEP slots of the eviction under way: the customers'
+static void evict_begin(struct contacts *c, enum sweep_mode mode, int64_t old, int64_t stale)
+{
+	c->evict = (struct ct_evict){.on = true, .mode = mode, .old = old, .stale = stale,
+	                             .nb = c->customers.cap};
+}
+
+/* Walks up to steps slots of the sweep or eviction under way: the customers'
  * lists first, then the contacts (freed once out of every list). */
-static void evict_step(struct contacts *c)
+static void evict_step(struct contacts *c, int steps)
 {
 	struct ct_evict *e = &c->evict;
-	for (int i = 0; i < EVICT_STEP && e->on; i++) {
+	for (int i = 0; i < steps && e->on; i++) {
 		struct htable *t = e->phase ? &c->contacts : &c->customers;
 		if (t->cap != e->nb) {            /* rehashed meanwhile: that table again */
 			e->nb = t->cap;
 			e->cursor = 0;
 		}
 		if (e->cursor < t->cap) {
-			bool emptied = e->phase ? sweep_contact(c, e->cursor, e->old, INT64_MIN, e->mode)
+			bool emptied = e->phase ? sweep_contact(c, e->cursor, e->old, e->stale, e->mode)
 			                        : sweep_customer(c, e->cursor, e->old, e->mode);
 			e->cursor += !emptied;
 		} else if (!e->phase) {
@@ -1027,7 +1026,8 @@ static void evict_step(struct contacts *c)
 			e->nb = c->contacts.cap;
 		} else {
 			e->on = false;
-			evict_again_later(c, e->mode);
+			if (e->mode != SWEEP_TIME)
+				evict_again_later(c, e->mode);
 		}
 	}
 }
@@ -1048,11 +1048,14 @@ void contacts_advance(struct contacts *c, int64_t now_ms)
 			new_day(c, start * 1000);
 	}
 	roll_window(c);
+	if (c->evict.on && c->evict.mode == SWEEP_TIME)
+		evict_step(c, SWEEP_STEP);
 	if (c->now_ms >= c->next_sweep_ms) {
 		sweep(c);
 		int64_t every = keep_ms(c) / 48;
 		every = every < SWEEP_MIN_MS ? SWEEP_MIN_MS : every > SWEEP_MAX_MS ? SWEEP_MAX_MS : every;
 		c->next_sweep_ms = c->now_ms + (c->conf.sweep_every_ms ? c->conf.sweep_every_ms : every);
+		evict_step(c, SWEEP_STEP);
 	}
 }
 
@@ -1078,7 +1081,7 @@ static struct contact *contact_add(struct contacts *c, const char *id, uint32_t 
                                    int64_t t, bool voice)
 {
 	if (c->evict.on)
-		evict_step(c);
+		evict_step(c, EVICT_STEP);
 	else if (c->contacts.count >= c->conf.max_stored && c->contacts.count >= c->evict_at)
 		evict_start(c, EVICT_ALL);
 	else if (voice && c->n_calls >= c->conf.max_calls && c->n_calls >= c->evict_calls_at)

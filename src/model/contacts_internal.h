@@ -241,12 +241,13 @@ struct contacts {
 	size_t evict_at;            /* the store's count at which to evict again */
 	size_t n_calls;             /* calls (voice contacts) stored */
 	size_t evict_calls_at;      /* the calls' count at which to evict calls again */
-	struct ct_evict {           /* an eviction under way (evict_step) */
+	struct ct_evict {           /* a sweep or an eviction under way (evict_step) */
 		bool on;
-		int mode;               /* enum sweep_mode: all kinds, or calls only */
+		int mode;               /* enum sweep_mode: by time; all kinds, or calls only */
 		int phase;              /* 0: customers' lists, 1: contacts */
 		size_t cursor, nb;      /* the next bucket, of a table of nb */
 		int64_t old;            /* forget what is older */
+		int64_t stale;          /* a time sweep's: open contacts idle since */
 	} evict;
 	int64_t created_seen;
 	uint64_t gen;               /* counts changes (events, the clock, settings) */

@@ -129,6 +129,30 @@ static void test_calls_store_ceiling(void **state)
 	contacts_free(c);
 }
 
+/* Forgetting a big store is spread over the clock's next moves (lines,
+ * ticks), a few thousand slots each, never one walk of the whole store. */
+static void test_sweep_spread(void **state)
+{
+	(void)state;
+	enum { N = 20000 };
+	struct contacts *c = fresh();
+	char rest[128];
+	for (int i = 0; i < N; i++) {
+		snprintf(rest, sizeof rest, "\"event\":\"resolved\",\"id\":\"R%d\",\"channel\":\"email\"", i);
+		evf(c, T0 + i, rest);
+	}
+	assert_int_equal(contacts_stored(c, NULL), N);
+	contacts_advance(c, T0 + 25 * H);
+	size_t left = contacts_stored(c, NULL);
+	assert_true(left > 0 && left < N);        /* started, not done in one go */
+	for (int i = 1; i <= 64 && contacts_stored(c, NULL); i++)
+		contacts_advance(c, T0 + 25 * H + i);
+	assert_int_equal(contacts_stored(c, NULL), 0);
+	assert_int_equal(contacts_today(c, CS_TOTAL, 0)->v[CT_RESOLVED], 0);   /* a new day */
+	assert_true(contacts_check(c));
+	contacts_free(c);
+}
+
 /* email > voice twice: once while the email was unanswered, once after its
  * reply; and email > chat answered only after the chat came. */
 static void test_pivots_by_pair_unanswered(void **state)
@@ -272,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_cap_bounds_the_store),
 		cmocka_unit_test(test_calls_bound),
 		cmocka_unit_test(test_calls_store_ceiling),
+		cmocka_unit_test(test_sweep_spread),
 		cmocka_unit_test(test_pivots_by_pair_unanswered),
 		cmocka_unit_test(test_callbacks_voice_only),
 	};
