@@ -8,6 +8,8 @@
  * does not inflate). TICK_PARTS_ONLY=k times part k alone (0 build, 1 alerts,
  * 2 JSON, 3 screen: the build still runs, untimed), for perf record.
  * TICK_PARTS_CONFIG=FILE reads that configuration (groups, rules) first.
+ * TICK_PARTS_KEYS=LIST writes only those top-level keys in the JSON line (as
+ * --json-keys), e.g. "queues" to time the queues' part of the line alone.
  * TICK_PARTS_FEED=1 holds back the log's last N seconds and applies one of
  * them before each tick, as a live feed does (callers come and go, agents
  * change, alerts' values move); without it the N ticks only advance the
@@ -81,6 +83,13 @@ int main(int argc, char **argv)
 		 * board, not here: the log names them */
 		config_load(&cfg, getenv("TICK_PARTS_CONFIG"), &errors);
 		free(errors);
+	}
+	if (getenv("TICK_PARTS_KEYS")) {
+		char *cause = NULL;
+		if (snapshot_json_keys(getenv("TICK_PARTS_KEYS"), &cause) != 0) {
+			fprintf(stderr, "tick_parts: %s\n", cause);
+			return 2;
+		}
 	}
 	struct model *m = model_new(&cfg);
 	struct alerts *a = alerts_new(cfg.alert_rules);
