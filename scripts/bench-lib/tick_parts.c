@@ -151,6 +151,7 @@ int main(int argc, char **argv)
 	}
 	endwin();
 	printf("queues %zu agents %zu alerts %zu\n", s.n_queues, s.n_agents, s.n_alerts);
+	printf("alert_states %zu\n", alerts_entry_count(a));
 	printf("build_callers_copied %.0f\nbuild_callers_waiting %.0f\n", copied / n, waiting / n);
 	for (int k = 0; k < 4; k++)
 		printf("%s %.3f\n%s_max %.3f\n%s_cpu %.3f\n%s_cpu_max %.3f\n", names[k],

@@ -1043,6 +1043,25 @@ static size_t entry_search(const struct alerts *a, const char *rule, const char 
 	return lo;
 }
 
+/* The entry of (rule, queue), or NULL: found at the hint, or known absent
+ * from the hint's neighbours (lookups come in the entries' order), else by
+ * bisection. The hint moves on as entry_get's does. */
+static struct entry *entry_lookup(struct alerts *a, const char *rule, const char *queue)
+{
+	size_t h = a->hint < a->n ? a->hint : a->n;
+	bool found;
+	if (h < a->n && strcmp(a->e[h]->queue, queue) == 0 && strcmp(a->e[h]->rule, rule) == 0) {
+		a->hint = h + 1;
+		return a->e[h];
+	}
+	if ((h >= a->n || entry_cmp(rule, queue, a->e[h]) < 0) &&
+	    (h == 0 || entry_cmp(rule, queue, a->e[h - 1]) > 0))
+		return NULL;                       /* between them: none */
+	h = entry_search(a, rule, queue, &found);
+	a->hint = found ? h + 1 : h;
+	return found ? a->e[h] : NULL;
+}
+
 static struct entry *entry_get(struct alerts *a, const char *rule, const char *queue)
 {
 	bool found;
@@ -1210,10 +1229,36 @@ struct judged {
 };
 
 /* Moves the entry of rule x for key along what it sees. */
+/* Whether what rule x sees leaves an entry as a new one is: no level, none
+ * pending (nothing judged, or no threshold reached). */
+static bool judged_quiet(const struct rule *x, const struct judged *j)
+{
+	if (j->why_not)
+		return true;
+	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
+		if (x->thr[lv].set && beyond(rule_op(x), j->v, j->t[lv]))
+			return false;
+	return true;
+}
+
+/* Whether e holds nothing a new entry does not: no level, none pending. */
+static bool entry_idle(const struct entry *e)
+{
+	return e->level == SEV_OK && !e->pend[SEV_WARNING] && !e->pend[SEV_CRITICAL];
+}
+
+/* Moves the entry of rule x for key along what it sees. A key with no entry
+ * that sees nothing beyond the rule's levels gets none (a big centre's
+ * thousands of quiet queues cost neither memory nor a visit). */
 static void eval_entry(struct alerts *a, const struct rule *x, const char *key,
                        const struct judged *j, int64_t now, alert_event_fn fn, void *ctx)
 {
-	struct entry *e = entry_get(a, x->name, key);
+	struct entry *e = entry_lookup(a, x->name, key);
+	if (!e) {
+		if (judged_quiet(x, j))
+			return;
+		e = entry_get(a, x->name, key);
+	}
 	e->seen = true;
 	entry_follow_clock(e, now);
 	if (e->fresh) {
@@ -1426,8 +1471,12 @@ static void sweep(struct alerts *a, alert_event_fn fn, void *ctx)
 	size_t keep = 0;
 	for (size_t i = 0; i < a->n; i++) {
 		struct entry *e = a->e[i];
-		if (e->seen) {
+		if (e->seen && !entry_idle(e)) {
 			a->e[keep++] = e;
+			continue;
+		}
+		if (e->seen) {                      /* quiet again: as if it had none */
+			entry_free(e);
 			continue;
 		}
 		const struct rule *x = rules_find(&a->rules, e->rule);
@@ -1573,6 +1622,11 @@ void alerts_eval(struct alerts *a, struct snapshot *s, int64_t now, alert_event_
 size_t alerts_messages_rendered(const struct alerts *a)
 {
 	return a->rendered;
+}
+
+size_t alerts_entry_count(const struct alerts *a)
+{
+	return a->n;
 }
 
 /* Marks every active alert acknowledged; the next eval publishes it. */

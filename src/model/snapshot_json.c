@@ -12,8 +12,10 @@
 
 void jbuf_grow(struct jbuf *b, size_t n)
 {
-	size_t want = b->n + n + 1;
-	b->cap = want > b->cap * 2 ? want : b->cap * 2;
+	/* a quarter more, not double: the line's buffer is kept from line to
+	 * line at the size it grew to (megabytes on a big centre) */
+	size_t want = b->n + n + 1, more = b->cap + b->cap / 4 + 256;
+	b->cap = want > more ? want : more;
 	b->p = xrealloc(b->p, b->cap);
 }
 
