@@ -68,6 +68,7 @@ int main(int argc, char **argv)
 	const char *only_env = getenv("TICK_PARTS_ONLY");
 	int only = only_env ? atoi(only_env) : -1;
 	double copied = 0, waiting = 0;     /* callers copied by a build, and waiting */
+	double active = 0;                  /* alerts active after an eval */
 	static const char *const names[4] = { "build", "eval", "json", "draw" };
 	struct ui_view view;
 	SCREEN *scr;
@@ -133,8 +134,10 @@ int main(int argc, char **argv)
 				copied += snapshot_callers_copied(&s);
 				waiting += s.total.waiting;
 			}
-			else if (k == 1)
+			else if (k == 1) {
 				alerts_eval(a, &s, s.as_of, NULL, NULL);
+				active += (double)s.n_alerts;
+			}
 			else if (k == 2)
 				snapshot_write_json(&s, out);
 			else
@@ -151,7 +154,7 @@ int main(int argc, char **argv)
 	}
 	endwin();
 	printf("queues %zu agents %zu alerts %zu\n", s.n_queues, s.n_agents, s.n_alerts);
-	printf("alert_states %zu\n", alerts_entry_count(a));
+	printf("alert_states %zu\nalerts_active %.0f\n", alerts_entry_count(a), active / n);
 	printf("build_callers_copied %.0f\nbuild_callers_waiting %.0f\n", copied / n, waiting / n);
 	for (int k = 0; k < 4; k++)
 		printf("%s %.3f\n%s_max %.3f\n%s_cpu %.3f\n%s_cpu_max %.3f\n", names[k],
