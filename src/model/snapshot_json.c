@@ -25,7 +25,7 @@ enum { JSEG_REF_MIN = 96 };
 static void jsegs_push(struct jsegs *g, const char *p, size_t n)
 {
 	if (g->n == g->cap) {
-		g->cap = g->cap ? g->cap * 2 : 1024;
+		g->cap = g->cap ? g->cap + g->cap / 4 : 1024;   /* kept: a quarter more */
 		g->v = xrealloc(g->v, g->cap * sizeof *g->v);
 	}
 	g->v[g->n++] = (struct iovec){ (void *)p, n };
