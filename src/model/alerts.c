@@ -99,6 +99,16 @@ struct said_value {
 	bool one;
 };
 
+/* An alert as published (struct snap_alert), less its rule and queue: the
+ * entry's own. */
+struct entry_shown {
+	enum alert_severity severity;
+	int64_t since;
+	double value;
+	bool acknowledged;
+	char message[sizeof ((struct snap_alert *)0)->message];
+};
+
 struct entry {
 	char rule[64];
 	char *queue;
@@ -109,7 +119,7 @@ struct entry {
 	bool ack;
 	bool seen;
 	bool fresh;              /* its rule changed on reload: start afresh */
-	struct snap_alert shown;
+	struct entry_shown shown;   /* what is published of it (with rule and queue) */
 	/* what shown.message says, to render it again only when that changes */
 	bool said;               /* shown.message is this entry's active message */
 	int said_level, said_gap;
@@ -1085,8 +1095,6 @@ static struct entry *entry_get(struct alerts *a, const char *rule, const char *q
 	memset(e, 0, sizeof *e);
 	snprintf(e->rule, sizeof e->rule, "%s", rule);
 	e->queue = xstrdup(queue);
-	snprintf(e->shown.rule, sizeof e->shown.rule, "%s", e->rule);
-	snprintf(e->shown.queue, sizeof e->shown.queue, "%s", e->queue);
 	a->e[i] = e;
 	a->n++;
 	return e;
@@ -1560,9 +1568,9 @@ static void text_copy(char *dst, const char *src, size_t n)
 /* Publishes e's shown at out (whole: the slot held another alert). */
 static void shown_copy(struct snap_alert *out, struct entry *e)
 {
-	const struct snap_alert *in = &e->shown;
-	text_copy(out->rule, in->rule, sizeof out->rule);
-	text_copy(out->queue, in->queue, sizeof out->queue);
+	const struct entry_shown *in = &e->shown;
+	text_copy(out->rule, e->rule, sizeof out->rule);
+	text_copy(out->queue, e->queue, sizeof out->queue);
 	text_copy(out->message, in->message, sizeof out->message);
 	out->severity = in->severity;
 	out->since = in->since;
@@ -1574,7 +1582,7 @@ static void shown_copy(struct snap_alert *out, struct entry *e)
 /* Publishes what changed of e's shown at out (the slot holds e's alert). */
 static void shown_update(struct snap_alert *out, struct entry *e)
 {
-	const struct snap_alert *in = &e->shown;
+	const struct entry_shown *in = &e->shown;
 	if (e->said_new)
 		text_copy(out->message, in->message, sizeof out->message);
 	out->severity = in->severity;
