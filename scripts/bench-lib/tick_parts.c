@@ -69,6 +69,7 @@ int main(int argc, char **argv)
 	int only = only_env ? atoi(only_env) : -1;
 	double copied = 0, waiting = 0;     /* callers copied by a build, and waiting */
 	double active = 0;                  /* alerts active after an eval */
+	double compares = 0;                /* name comparisons of a build's sorting */
 	static const char *const names[4] = { "build", "eval", "json", "draw" };
 	struct ui_view view;
 	SCREEN *scr;
@@ -132,6 +133,7 @@ int main(int argc, char **argv)
 			if (k == 0) {
 				snapshot_build(&s, m, &cfg);
 				copied += snapshot_callers_copied(&s);
+				compares += (double)snapshot_sort_compares(&s);
 				waiting += s.total.waiting;
 			}
 			else if (k == 1) {
@@ -156,6 +158,7 @@ int main(int argc, char **argv)
 	printf("queues %zu agents %zu alerts %zu\n", s.n_queues, s.n_agents, s.n_alerts);
 	printf("alert_states %zu\nalerts_active %.0f\n", alerts_entry_count(a), active / n);
 	printf("build_callers_copied %.0f\nbuild_callers_waiting %.0f\n", copied / n, waiting / n);
+	printf("build_sort_compares %.0f\n", compares / n);
 	for (int k = 0; k < 4; k++)
 		printf("%s %.3f\n%s_max %.3f\n%s_cpu %.3f\n%s_cpu_max %.3f\n", names[k],
 		       part[k] * 1e3 / n, names[k], max[k] * 1e3, names[k], cpu[k] * 1e3 / n, names[k],
