@@ -597,11 +597,13 @@ static inline void jin_put(struct jin *in, const void *p, size_t n)
 	in->n += n;
 }
 
+enum { QP_IN = 168 };       /* a staffing's values (156 bytes), 8 gradings' (88) */
 struct qpiece {
 	char *p;                 /* the text, exactly its size (NULL: none yet) */
 	uint32_t n, cap;
-	uint32_t n_in;           /* bytes at in (UINT32_MAX: none to compare) */
-	unsigned char *in;       /* the values' bytes it was written from */
+	uint32_t n_in;           /* bytes in in (UINT32_MAX: none to compare) */
+	unsigned char in[QP_IN]; /* the values' bytes it was written from: in place,
+	                            read one queue after the other */
 };
 
 static struct qpiece *qpieces;       /* per queue (snapshot index), qp_per each */
@@ -627,10 +629,8 @@ static struct qpiece *qpieces_of(size_t qi)
 
 void snapshot_json_queues_free(void)
 {
-	for (size_t i = 0; i < qp_slots * qp_per; i++) {
+	for (size_t i = 0; i < qp_slots * qp_per; i++)
 		free(qpieces[i].p);
-		free(qpieces[i].in);
-	}
 	free(qpieces);
 	qpieces = NULL;
 	qp_slots = qp_per = 0;
@@ -640,17 +640,13 @@ void snapshot_json_queues_free(void)
  * reused); else they become p's, and false. */
 static bool qpiece_same(struct qpiece *p, const struct jin *in)
 {
-	if (in->over) {
+	if (in->over || in->n > sizeof p->in) {
 		p->n_in = UINT32_MAX;
 		return false;
 	}
 	if (p->p && p->n_in == in->n && memcmp(p->in, in->b, in->n) == 0)
 		return true;
-	if (p->n_in != in->n) {
-		free(p->in);
-		p->in = xmalloc(in->n ? in->n : 1);
-		p->n_in = (uint32_t)in->n;
-	}
+	p->n_in = (uint32_t)in->n;
 	memcpy(p->in, in->b, in->n);
 	return false;
 }
