@@ -8,6 +8,8 @@
  * does not inflate). TICK_PARTS_ONLY=k times part k alone (0 build, 1 alerts,
  * 2 JSON, 3 screen: the build still runs, untimed), for perf record.
  * TICK_PARTS_CONFIG=FILE reads that configuration (groups, rules) first.
+ * TICK_PARTS_KEYS=LIST writes only those top-level keys in the JSON line (as
+ * --json-keys), e.g. "queues" to time the queues' part of the line alone.
  * TICK_PARTS_FEED=1 holds back the log's last N seconds and applies one of
  * them before each tick, as a live feed does (callers come and go, agents
  * change, alerts' values move); without it the N ticks only advance the
@@ -66,6 +68,8 @@ int main(int argc, char **argv)
 	const char *only_env = getenv("TICK_PARTS_ONLY");
 	int only = only_env ? atoi(only_env) : -1;
 	double copied = 0, waiting = 0;     /* callers copied by a build, and waiting */
+	double active = 0;                  /* alerts active after an eval */
+	double compares = 0;                /* name comparisons of a build's sorting */
 	static const char *const names[4] = { "build", "eval", "json", "draw" };
 	struct ui_view view;
 	SCREEN *scr;
@@ -81,6 +85,13 @@ int main(int argc, char **argv)
 		 * board, not here: the log names them */
 		config_load(&cfg, getenv("TICK_PARTS_CONFIG"), &errors);
 		free(errors);
+	}
+	if (getenv("TICK_PARTS_KEYS")) {
+		char *cause = NULL;
+		if (snapshot_json_keys(getenv("TICK_PARTS_KEYS"), &cause) != 0) {
+			fprintf(stderr, "tick_parts: %s\n", cause);
+			return 2;
+		}
 	}
 	struct model *m = model_new(&cfg);
 	struct alerts *a = alerts_new(cfg.alert_rules);
@@ -122,10 +133,13 @@ int main(int argc, char **argv)
 			if (k == 0) {
 				snapshot_build(&s, m, &cfg);
 				copied += snapshot_callers_copied(&s);
+				compares += (double)snapshot_sort_compares(&s);
 				waiting += s.total.waiting;
 			}
-			else if (k == 1)
+			else if (k == 1) {
 				alerts_eval(a, &s, s.as_of, NULL, NULL);
+				active += (double)s.n_alerts;
+			}
 			else if (k == 2)
 				snapshot_write_json(&s, out);
 			else
@@ -142,7 +156,9 @@ int main(int argc, char **argv)
 	}
 	endwin();
 	printf("queues %zu agents %zu alerts %zu\n", s.n_queues, s.n_agents, s.n_alerts);
+	printf("alert_states %zu\nalerts_active %.0f\n", alerts_entry_count(a), active / n);
 	printf("build_callers_copied %.0f\nbuild_callers_waiting %.0f\n", copied / n, waiting / n);
+	printf("build_sort_compares %.0f\n", compares / n);
 	for (int k = 0; k < 4; k++)
 		printf("%s %.3f\n%s_max %.3f\n%s_cpu %.3f\n%s_cpu_max %.3f\n", names[k],
 		       part[k] * 1e3 / n, names[k], max[k] * 1e3, names[k], cpu[k] * 1e3 / n, names[k],

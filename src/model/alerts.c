@@ -99,6 +99,16 @@ struct said_value {
 	bool one;
 };
 
+/* An alert as published (struct snap_alert), less its rule and queue: the
+ * entry's own. */
+struct entry_shown {
+	enum alert_severity severity;
+	int64_t since;
+	double value;
+	bool acknowledged;
+	char message[sizeof ((struct snap_alert *)0)->message];
+};
+
 struct entry {
 	char rule[64];
 	char *queue;
@@ -109,7 +119,7 @@ struct entry {
 	bool ack;
 	bool seen;
 	bool fresh;              /* its rule changed on reload: start afresh */
-	struct snap_alert shown;
+	struct entry_shown shown;   /* what is published of it (with rule and queue) */
 	/* what shown.message says, to render it again only when that changes */
 	bool said;               /* shown.message is this entry's active message */
 	int said_level, said_gap;
@@ -117,6 +127,7 @@ struct entry {
 	double said_t;
 	char *said_label;
 	bool dirty;              /* shown changed since published */
+	bool said_new;           /* shown.message rendered since published */
 	size_t out_ix;           /* its place in out while active and in order */
 };
 
@@ -132,6 +143,8 @@ struct alerts {
 	bool reorder;            /* the active set or its order changed: out rebuilt */
 	struct entry **act;      /* the active entries, for sorting them */
 	size_t act_cap;
+	unsigned char *mark;     /* per agent of the snapshot: an agent rule looks at it */
+	size_t mark_cap;
 };
 
 static int fail(char **cause, const char *fmt, ...)
@@ -1043,6 +1056,25 @@ static size_t entry_search(const struct alerts *a, const char *rule, const char 
 	return lo;
 }
 
+/* The entry of (rule, queue), or NULL: found at the hint, or known absent
+ * from the hint's neighbours (lookups come in the entries' order), else by
+ * bisection. The hint moves on as entry_get's does. */
+static struct entry *entry_lookup(struct alerts *a, const char *rule, const char *queue)
+{
+	size_t h = a->hint < a->n ? a->hint : a->n;
+	bool found;
+	if (h < a->n && strcmp(a->e[h]->queue, queue) == 0 && strcmp(a->e[h]->rule, rule) == 0) {
+		a->hint = h + 1;
+		return a->e[h];
+	}
+	if ((h >= a->n || entry_cmp(rule, queue, a->e[h]) < 0) &&
+	    (h == 0 || entry_cmp(rule, queue, a->e[h - 1]) > 0))
+		return NULL;                       /* between them: none */
+	h = entry_search(a, rule, queue, &found);
+	a->hint = found ? h + 1 : h;
+	return found ? a->e[h] : NULL;
+}
+
 static struct entry *entry_get(struct alerts *a, const char *rule, const char *queue)
 {
 	bool found;
@@ -1063,8 +1095,6 @@ static struct entry *entry_get(struct alerts *a, const char *rule, const char *q
 	memset(e, 0, sizeof *e);
 	snprintf(e->rule, sizeof e->rule, "%s", rule);
 	e->queue = xstrdup(queue);
-	snprintf(e->shown.rule, sizeof e->shown.rule, "%s", e->rule);
-	snprintf(e->shown.queue, sizeof e->shown.queue, "%s", e->queue);
 	a->e[i] = e;
 	a->n++;
 	return e;
@@ -1133,6 +1163,7 @@ static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *m
 	    same_number(e->said_t, mc->t) && strcmp(e->said_label, label) == 0)
 		return;
 	active_message(mc, e->shown.message, sizeof e->shown.message);
+	e->said_new = true;
 	a->rendered++;
 	e->said = true;
 	e->said_level = mc->level;
@@ -1210,10 +1241,36 @@ struct judged {
 };
 
 /* Moves the entry of rule x for key along what it sees. */
+/* Whether what rule x sees leaves an entry as a new one is: no level, none
+ * pending (nothing judged, or no threshold reached). */
+static bool judged_quiet(const struct rule *x, const struct judged *j)
+{
+	if (j->why_not)
+		return true;
+	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
+		if (x->thr[lv].set && beyond(rule_op(x), j->v, j->t[lv]))
+			return false;
+	return true;
+}
+
+/* Whether e holds nothing a new entry does not: no level, none pending. */
+static bool entry_idle(const struct entry *e)
+{
+	return e->level == SEV_OK && !e->pend[SEV_WARNING] && !e->pend[SEV_CRITICAL];
+}
+
+/* Moves the entry of rule x for key along what it sees. A key with no entry
+ * that sees nothing beyond the rule's levels gets none (a big centre's
+ * thousands of quiet queues cost neither memory nor a visit). */
 static void eval_entry(struct alerts *a, const struct rule *x, const char *key,
                        const struct judged *j, int64_t now, alert_event_fn fn, void *ctx)
 {
-	struct entry *e = entry_get(a, x->name, key);
+	struct entry *e = entry_lookup(a, x->name, key);
+	if (!e) {
+		if (judged_quiet(x, j))
+			return;
+		e = entry_get(a, x->name, key);
+	}
 	e->seen = true;
 	entry_follow_clock(e, now);
 	if (e->fresh) {
@@ -1289,44 +1346,81 @@ static bool agent_watched(const struct rule *x, const struct snapshot *s, size_t
 	return false;
 }
 
-/* How many entries rule has (they are sorted by rule, then key). */
-static size_t rule_entry_count(const struct alerts *a, const char *rule)
+enum { AGENT_KEY_MAX = 128 };       /* "agent:NAME", cut there */
+
+/* The index of the agent called name in s (agents sorted by name), or
+ * s->n_agents when none is. */
+static size_t agent_index(const struct snapshot *s, const char *name)
 {
-	size_t lo = 0, hi = a->n, n = 0;
+	size_t lo = 0, hi = s->n_agents;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(a->e[mid]->rule, rule) < 0)
+		if (natsort_cmp(s->agents[mid].name, name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	while (lo + n < a->n && strcmp(a->e[lo + n]->rule, rule) == 0)
-		n++;
-	return n;
+	for (; lo < s->n_agents && natsort_cmp(s->agents[lo].name, name) == 0; lo++)
+		if (strcmp(s->agents[lo].name, name) == 0)
+			return lo;
+	return s->n_agents;
+}
+
+/* Marks the agents of s rule x has an entry for (the others have none). */
+static void mark_agents_with_entries(struct alerts *a, const struct rule *x,
+                                     const struct snapshot *s)
+{
+	size_t lo = 0, hi = a->n;
+	while (lo < hi) {                       /* the rule's first entry */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(a->e[mid]->rule, x->name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < a->n && strcmp(a->e[lo]->rule, x->name) == 0; lo++) {
+		const char *key = a->e[lo]->queue;
+		size_t i;
+		if (strncmp(key, "agent:", 6) != 0)
+			continue;
+		if (strlen(key) >= AGENT_KEY_MAX - 1) {  /* a name cut short: every agent it
+		                                            may be (as the key was made) */
+			for (i = 0; i < s->n_agents; i++)
+				if (strncmp(s->agents[i].name, key + 6, strlen(key + 6)) == 0)
+					a->mark[i] = 1;
+			continue;
+		}
+		i = agent_index(s, key + 6);
+		if (i < s->n_agents)
+			a->mark[i] = 1;
+	}
 }
 
 /* A rule on agents: each agent on its own, keyed "agent:NAME". An agent with
- * no alert and nothing beyond the rule's lowest level has no entry (a floor
- * of thousands costs nothing while all is well). */
+ * no entry and nothing beyond the rule's lowest level is not looked at
+ * further (a floor of thousands costs a value each while all is well); the
+ * others are evaluated in the agents' order. */
 static void eval_agents(struct alerts *a, const struct rule *x, struct snapshot *s, int64_t now,
                         alert_event_fn fn, void *ctx)
 {
 	static const struct snap_queue none;
 	double lowest = threshold_value(&x->thr[lowest_level(x)], &none);
-	bool any = rule_entry_count(a, x->name) > 0;
-	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++) {
-		char key[128], label[128];
-		bool found = false;
+	if (!s->agent_figs || s->n_agents == 0)
+		return;
+	if (s->n_agents > a->mark_cap) {
+		a->mark_cap = s->n_agents;
+		a->mark = xrealloc(a->mark, a->mark_cap);
+	}
+	memset(a->mark, 0, s->n_agents);
+	mark_agents_with_entries(a, x, s);
+	for (size_t i = 0; i < s->n_agents; i++) {
+		char key[AGENT_KEY_MAX], label[128];
 		double v = agent_figure_value(x->m.f, &s->agent_figs[i], now, x->reason);
-		if (!any && !beyond(rule_op(x), v, lowest))
-			continue;                       /* no entry to look up: all is well */
+		if (!a->mark[i] && !beyond(rule_op(x), v, lowest))
+			continue;                       /* no entry, all is well */
 		if (!agent_watched(x, s, i))
 			continue;
 		snprintf(key, sizeof key, "agent:%s", s->agents[i].name);
-		if (any)
-			entry_search(a, x->name, key, &found);
-		if (!found && !beyond(rule_op(x), v, lowest))
-			continue;
 		if (x->reason)
 			snprintf(label, sizeof label, "agent %s (%s)", s->agents[i].name, x->reason);
 		else
@@ -1426,8 +1520,12 @@ static void sweep(struct alerts *a, alert_event_fn fn, void *ctx)
 	size_t keep = 0;
 	for (size_t i = 0; i < a->n; i++) {
 		struct entry *e = a->e[i];
-		if (e->seen) {
+		if (e->seen && !entry_idle(e)) {
 			a->e[keep++] = e;
+			continue;
+		}
+		if (e->seen) {                      /* quiet again: as if it had none */
+			entry_free(e);
 			continue;
 		}
 		const struct rule *x = rules_find(&a->rules, e->rule);
@@ -1458,6 +1556,42 @@ static int entry_shown_cmp(const void *pa, const void *pb)
 	return (x->out_ix > y->out_ix) - (x->out_ix < y->out_ix);
 }
 
+/* Copies the text at src into dst (both n bytes), up to its NUL: a
+ * published alert's texts are read as strings, not as their whole room. */
+static void text_copy(char *dst, const char *src, size_t n)
+{
+	size_t k = strnlen(src, n - 1);
+	memcpy(dst, src, k);
+	dst[k] = '\0';
+}
+
+/* Publishes e's shown at out (whole: the slot held another alert). */
+static void shown_copy(struct snap_alert *out, struct entry *e)
+{
+	const struct entry_shown *in = &e->shown;
+	text_copy(out->rule, e->rule, sizeof out->rule);
+	text_copy(out->queue, e->queue, sizeof out->queue);
+	text_copy(out->message, in->message, sizeof out->message);
+	out->severity = in->severity;
+	out->since = in->since;
+	out->value = in->value;
+	out->acknowledged = in->acknowledged;
+	e->said_new = false;
+}
+
+/* Publishes what changed of e's shown at out (the slot holds e's alert). */
+static void shown_update(struct snap_alert *out, struct entry *e)
+{
+	const struct entry_shown *in = &e->shown;
+	if (e->said_new)
+		text_copy(out->message, in->message, sizeof out->message);
+	out->severity = in->severity;
+	out->since = in->since;
+	out->value = in->value;
+	out->acknowledged = in->acknowledged;
+	e->said_new = false;
+}
+
 /* Sorts the active entries (newest first), copies their shown into out in
  * that order and notes where each went. */
 static void publish_sorted(struct alerts *a)
@@ -1475,7 +1609,7 @@ static void publish_sorted(struct alerts *a)
 	if (n > 1)
 		qsort(a->act, n, sizeof *a->act, entry_shown_cmp);
 	for (size_t i = 0; i < n; i++) {
-		a->out[i] = a->act[i]->shown;
+		shown_copy(&a->out[i], a->act[i]);
 		a->act[i]->out_ix = i;
 		a->act[i]->dirty = false;
 	}
@@ -1502,7 +1636,7 @@ static void publish(struct alerts *a, struct snapshot *s)
 		for (size_t i = 0; i < a->n; i++) {
 			struct entry *e = a->e[i];
 			if (e->level > SEV_OK && e->dirty) {
-				a->out[e->out_ix] = e->shown;
+				shown_update(&a->out[e->out_ix], e);
 				e->dirty = false;
 			}
 		}
@@ -1532,6 +1666,7 @@ void alerts_free(struct alerts *a)
 	free(a->e);
 	free(a->out);
 	free(a->act);
+	free(a->mark);
 	rules_clear(&a->rules);
 	free(a);
 }
@@ -1573,6 +1708,11 @@ void alerts_eval(struct alerts *a, struct snapshot *s, int64_t now, alert_event_
 size_t alerts_messages_rendered(const struct alerts *a)
 {
 	return a->rendered;
+}
+
+size_t alerts_entry_count(const struct alerts *a)
+{
+	return a->n;
 }
 
 /* Marks every active alert acknowledged; the next eval publishes it. */

@@ -73,6 +73,9 @@ void alerts_eval(struct alerts *a, struct snapshot *s, int64_t now, alert_event_
  * message is rendered when what it says changed (value, threshold, level,
  * queue's display name, staffing gap), not on every eval. */
 size_t alerts_messages_rendered(const struct alerts *a);
+/* How many (rule, queue or agent) states a keeps: those with an alert or a
+ * level pending (a quiet queue has none). */
+size_t alerts_entry_count(const struct alerts *a);
 
 /* Marks every active alert acknowledged (key 'a'). */
 void alerts_ack(struct alerts *a);

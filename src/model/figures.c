@@ -176,7 +176,9 @@ const char *figure_unit_suffix(const struct figure *f)
 
 int64_t figure_judged_offered(const struct figure *f, const struct snap_queue *q)
 {
-	return strncmp(f->name, "today.", 6) == 0 ? q->today.c.offered : q->window.c.offered;
+	/* the first letter first: graded each build for every queue */
+	return f->name[0] == 't' && strncmp(f->name, "today.", 6) == 0 ? q->today.c.offered
+	                                                               : q->window.c.offered;
 }
 
 /* ---- grades -------------------------------------------------------------- */
@@ -252,7 +254,7 @@ void figures_grade_queue(struct snap_queue *q, const struct fig_grading *g, size
 		if (!g[i].f)
 			continue;
 		q->grade[figure_index(g[i].f)] = (unsigned char)figure_grade(&g[i], q);
-		if (strcmp(g[i].f->name, "longest_wait_s") == 0)
+		if (g[i].f->name[0] == 'l' && strcmp(g[i].f->name, "longest_wait_s") == 0)
 			for (int k = 0; k < q->n_callers; k++)   /* the longest's grade is the queue's */
 				q->caller_grade[k] = (unsigned char)figure_grade_value(&g[i], q,
 				                                      (double)q->callers[k].waiting_s);

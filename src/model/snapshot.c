@@ -572,7 +572,7 @@ static void callers_batch(struct snapshot *s, struct snap_scratch *x, const stru
                           const size_t *order, const size_t *idx, size_t n)
 {
 	struct caller_view cv[MODEL_CALLERS_BATCH * SNAP_MAX_CALLERS];   /* 8 KB */
-	size_t qs[MODEL_CALLERS_BATCH];
+	size_t qs[MODEL_CALLERS_BATCH] = { 0 };   /* n set below; zeroed for -O2 warnings */
 	int counts[MODEL_CALLERS_BATCH];
 	for (size_t b = 0; b < n; b++)
 		qs[b] = order[idx[b]];

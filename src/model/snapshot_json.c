@@ -12,8 +12,10 @@
 
 void jbuf_grow(struct jbuf *b, size_t n)
 {
-	size_t want = b->n + n + 1;
-	b->cap = want > b->cap * 2 ? want : b->cap * 2;
+	/* a quarter more, not double: the line's buffer is kept from line to
+	 * line at the size it grew to (megabytes on a big centre) */
+	size_t want = b->n + n + 1, more = b->cap + b->cap / 4 + 256;
+	b->cap = want > more ? want : more;
 	b->p = xrealloc(b->p, b->cap);
 }
 
@@ -23,7 +25,7 @@ enum { JSEG_REF_MIN = 96 };
 static void jsegs_push(struct jsegs *g, const char *p, size_t n)
 {
 	if (g->n == g->cap) {
-		g->cap = g->cap ? g->cap * 2 : 1024;
+		g->cap = g->cap ? g->cap + g->cap / 4 : 1024;   /* kept: a quarter more */
 		g->v = xrealloc(g->v, g->cap * sizeof *g->v);
 	}
 	g->v[g->n++] = (struct iovec){ (void *)p, n };
@@ -223,6 +225,22 @@ static int fig_group[SNAP_MAX_FIGURES];      /* -1 top level, -2 not in JSON */
 static const char *group_name[MAX_GROUPS];
 static int items[SNAP_MAX_FIGURES];          /* >= 0 a figure, < 0: group -1 - item */
 static size_t n_items, n_groups, n_figs;
+/* Each figure's ,"key": in a slot of KEY_ROOM bytes (copied whole, a fixed
+ * size: no call per key), its length; and each group's figures in order. */
+enum { KEY_ROOM = 48 };
+static char fig_kc[SNAP_MAX_FIGURES][KEY_ROOM];
+static unsigned char fig_kcn[SNAP_MAX_FIGURES];
+static unsigned char group_figs[MAX_GROUPS][SNAP_MAX_FIGURES];
+static size_t group_n[MAX_GROUPS];
+static bool group_window[MAX_GROUPS];
+
+/* Figure i's key, ready to copy (a key too long for the slot: "" and 0,
+ * written the slow way). */
+static void layout_key(size_t i)
+{
+	int n = snprintf(fig_kc[i], KEY_ROOM, ",\"%s\":", fig_key[i]);
+	fig_kcn[i] = n > 0 && n < KEY_ROOM ? (unsigned char)n : 0;
+}
 
 static void layout_make(void)
 {
@@ -251,6 +269,13 @@ static void layout_make(void)
 		}
 		fig_group[i] = (int)k;
 	}
+	for (size_t i = 0; i < n_figs; i++) {
+		layout_key(i);
+		if (fig_group[i] >= 0)
+			group_figs[fig_group[i]][group_n[fig_group[i]]++] = (unsigned char)i;
+	}
+	for (size_t k = 0; k < n_groups; k++)
+		group_window[k] = strcmp(group_name[k], "window") == 0;
 }
 
 static void put_key(struct jbuf *b, const char *key)
@@ -260,16 +285,55 @@ static void put_key(struct jbuf *b, const char *key)
 	jbuf_put(b, "\":", 2);
 }
 
-static void put_figure(struct jbuf *b, size_t i, const struct snap_queue *q)
+/* Writes u's digits at p (room for 20); returns the end. */
+static inline char *put_digits(char *p, uint64_t u)
+{
+	char tmp[40], *e = tmp + 20, *d = e;
+	do
+		*--d = (char)('0' + u % 10);
+	while (u /= 10);
+	memcpy(p, d, 20);                  /* a fixed size: the bytes past e are not counted */
+	return p + (e - d);
+}
+
+/* Writes ,"key":value of figure i of q (without the comma when !comma). */
+static void put_figure_c(struct jbuf *b, size_t i, const struct snap_queue *q, bool comma)
 {
 	double v = figure_value(&figures[i], q);
-	put_key(b, fig_key[i]);
-	if (figures[i].type != FIG_REAL)
-		jbuf_int(b, (long long)v);
-	else if (isnan(v) || isinf(v))
-		jbuf_put(b, "null", 4);
-	else
-		jbuf_real(b, round(v * 100.0) / 100.0);
+	char *p;
+	if (fig_kcn[i] == 0) {
+		if (comma)
+			jbuf_put(b, ",", 1);
+		put_key(b, fig_key[i]);
+	} else {
+		if (b->n + KEY_ROOM + 48 > b->cap)
+			jbuf_grow(b, KEY_ROOM + 48);
+		memcpy(b->p + b->n, fig_kc[i] + !comma, KEY_ROOM - 1);
+		b->n += fig_kcn[i] - !comma;
+	}
+	if (figures[i].type == FIG_REAL) {
+		if (isnan(v) || isinf(v))
+			jbuf_put(b, "null", 4);
+		else
+			jbuf_real(b, round(v * 100.0) / 100.0);
+		return;
+	}
+	if (b->n + 48 > b->cap)
+		jbuf_grow(b, 48);
+	p = b->p + b->n;
+	long long x = (long long)v;
+	if (x < 0) {
+		*p++ = '-';
+		p = put_digits(p, 0ull - (unsigned long long)x);
+	} else {
+		p = put_digits(p, (unsigned long long)x);
+	}
+	b->n = (size_t)(p - b->p);
+}
+
+static void put_figure(struct jbuf *b, size_t i, const struct snap_queue *q)
+{
+	put_figure_c(b, i, q, false);
 }
 
 static void put_group(struct jbuf *b, int k, const struct snap_queue *q, int window_s)
@@ -277,18 +341,14 @@ static void put_group(struct jbuf *b, int k, const struct snap_queue *q, int win
 	bool first = true;
 	put_key(b, group_name[k]);
 	jbuf_put(b, "{", 1);
-	if (strcmp(group_name[k], "window") == 0) {
+	if (group_window[k]) {
 		jbuf_puts(b, "\"seconds\":");
 		jbuf_int(b, window_s);
 		first = false;
 	}
-	for (size_t i = 0; i < n_figs; i++) {
-		if (fig_group[i] != k)
-			continue;
-		if (!first)
-			jbuf_put(b, ",", 1);
+	for (size_t j = 0; j < group_n[k]; j++) {
+		put_figure_c(b, group_figs[k][j], q, !first);
 		first = false;
-		put_figure(b, i, q);
 	}
 	jbuf_put(b, "}", 1);
 }
@@ -509,93 +569,223 @@ void jfrags_free(struct jfrags *fs)
 	memset(fs, 0, sizeof *fs);
 }
 
-/* A queue's fragments: its fields, its callers, its staffing. */
-enum { QF_HEAD, QF_CALLERS, QF_STAFF, QF_N };
-static struct jfrags queue_frags;
-static struct jkey qkey;
+/* ---- a queue's pieces, kept from line to line ----
+ * A queue is written as its name, then per item of the layout either a
+ * top-level figure (a number, such as the longest wait that moves each
+ * second: written each time) or a group (a kept piece), then its grades and
+ * levels (a kept piece), its callers (their waits move each second: written
+ * each time) and its staffing (a kept piece). A kept piece is written again
+ * only when the bytes of the values it is written from differ from those of
+ * the last line: copied and compared whole (a few hundred bytes a queue),
+ * not hashed, so an unchanged piece costs a memcmp. */
 
-/* What jbuf_queue_head writes q from. */
-static void queue_head_key(struct jkey *k, const struct snapshot *s, const struct snap_queue *q)
+/* The bytes a piece is written from, gathered. */
+enum { JIN_MAX = 1024 };
+struct jin {
+	size_t n;
+	bool over;               /* more than JIN_MAX: never taken as the same */
+	unsigned char b[JIN_MAX];
+};
+
+static inline void jin_put(struct jin *in, const void *p, size_t n)
 {
-	layout_make();
-	jkey_str(k, q->name);
-	jkey_str(k, q->display);
-	jkey_put(k, &s->window_s, sizeof s->window_s);
-	for (size_t i = 0; i < n_figs; i++) {
-		double v;
-		if (fig_group[i] == -2)
-			continue;
-		v = figure_value(&figures[i], q);
-		jkey_put(k, &v, sizeof v);
+	if (in->n + n > sizeof in->b) {
+		in->over = true;
+		return;
 	}
+	memcpy(in->b + in->n, p, n);
+	in->n += n;
+}
+
+enum { QP_IN = 168 };       /* a staffing's values (156 bytes), 8 gradings' (88) */
+struct qpiece {
+	char *p;                 /* the text, exactly its size (NULL: none yet) */
+	uint32_t n, cap;
+	uint32_t n_in;           /* bytes in in (UINT32_MAX: none to compare) */
+	unsigned char in[QP_IN]; /* the values' bytes it was written from: in place,
+	                            read one queue after the other */
+};
+
+static struct qpiece *qpieces;       /* per queue (snapshot index), qp_per each */
+static size_t qp_slots, qp_per;
+static struct jin qin;
+
+/* Queue qi's pieces: its grades and levels, its staffing. */
+static struct qpiece *qpieces_of(size_t qi)
+{
+	size_t per = 2;
+	if (qp_per != per) {
+		snapshot_json_queues_free();
+		qp_per = per;
+	}
+	if (qi >= qp_slots) {
+		size_t n = qi + 1 + qp_slots / 8 + 16;
+		qpieces = xrealloc(qpieces, n * per * sizeof *qpieces);
+		memset(qpieces + qp_slots * per, 0, (n - qp_slots) * per * sizeof *qpieces);
+		qp_slots = n;
+	}
+	return qpieces + qi * per;
+}
+
+void snapshot_json_queues_free(void)
+{
+	for (size_t i = 0; i < qp_slots * qp_per; i++)
+		free(qpieces[i].p);
+	free(qpieces);
+	qpieces = NULL;
+	qp_slots = qp_per = 0;
+}
+
+/* True when in holds the bytes p was written from (its text can be
+ * reused); else they become p's, and false. */
+static bool qpiece_same(struct qpiece *p, const struct jin *in)
+{
+	if (in->over || in->n > sizeof p->in) {
+		p->n_in = UINT32_MAX;
+		return false;
+	}
+	if (p->p && p->n_in == in->n && memcmp(p->in, in->b, in->n) == 0)
+		return true;
+	p->n_in = (uint32_t)in->n;
+	memcpy(p->in, in->b, in->n);
+	return false;
+}
+
+/* Keeps t's bytes as p's text (as jfrag_end does). */
+static void qpiece_end(struct qpiece *p, const struct jbuf *t)
+{
+	size_t n = t->n;
+	if (n > UINT32_MAX)
+		fatal("a JSON fragment of %zu bytes", n);
+	if (p->p == NULL || p->cap < n || p->cap > n + n / 4 + 32) {
+		free(p->p);
+		p->p = xmalloc(n ? n : 1);
+		p->cap = (uint32_t)n;
+	}
+	memcpy(p->p, t->p, n);
+	p->n = (uint32_t)n;
+}
+
+/* The bytes of figure i's value in q (the JSON text is made of them alone). */
+static void jin_figure(struct jin *in, size_t i, const struct snap_queue *q)
+{
+	const char *base = (const char *)q + figures[i].offset;
+	switch (figures[i].type) {
+	case FIG_INT:  jin_put(in, base, sizeof(int)); break;
+	case FIG_I64:  jin_put(in, base, sizeof(int64_t)); break;
+	case FIG_REAL: jin_put(in, base, sizeof(double)); break;
+	default: {                               /* a getter: its value */
+		double v = figure_value(&figures[i], q);
+		jin_put(in, &v, sizeof v);
+	}
+	}
+}
+
+/* What put_group writes group k of q from. */
+static void jin_group(struct jin *in, int k, const struct snapshot *s, const struct snap_queue *q)
+{
+	jin_put(in, &s->window_s, sizeof s->window_s);
+	for (size_t i = 0; i < n_figs; i++)
+		if (fig_group[i] == k)
+			jin_figure(in, i, q);
+}
+
+/* What the grades and levels of q are written from. */
+static void jin_tail(struct jin *in, const struct snapshot *s, const struct snap_queue *q)
+{
 	for (size_t i = 0; i < s->n_gradings; i++) {
 		const struct figure *f = s->gradings[i].f;
 		if (!f)
 			continue;
-		jkey_put(k, &f, sizeof f);
-		jkey_put(k, &q->grade[figure_index(f)], 1);
+		jin_put(in, &f, sizeof f);
+		jin_put(in, &q->grade[figure_index(f)], 1);
 	}
-	jkey_put(k, &q->sl_threshold_s, sizeof q->sl_threshold_s);
-	jkey_put(k, &q->sl_target_pct, sizeof q->sl_target_pct);
-	jkey_put(k, &q->sl_formula, sizeof q->sl_formula);
-}
-
-static void queue_callers_key(struct jkey *k, const struct snap_queue *q)
-{
-	for (int i = 0; i < q->n_callers; i++) {
-		jkey_str(k, q->callers[i].callerid);
-		jkey_put(k, &q->callers[i].waiting_s, sizeof q->callers[i].waiting_s);
-	}
+	jin_put(in, &q->sl_threshold_s, sizeof q->sl_threshold_s);
+	jin_put(in, &q->sl_target_pct, sizeof q->sl_target_pct);
+	jin_put(in, &q->sl_formula, sizeof q->sl_formula);
 }
 
 /* A queue's staffing, field by field: the struct's padding (and the
- * intervals past n) hold no value to hash. */
-static void queue_staffing_key(struct jkey *k, const struct staff_queue *st)
+ * intervals past n) hold no value. */
+static void jin_staffing(struct jin *in, const struct staff_queue *st)
 {
-	jkey_put(k, &st->n, sizeof st->n);
+	jin_put(in, &st->n, sizeof st->n);
 	for (int i = 0; i < st->n && i < STAFF_INTERVALS; i++) {
 		const struct staff_interval *v = &st->iv[i];
 		int ints[5] = { v->sl_threshold_s, v->required_agents, v->available_agents, v->gap,
 		                (int)v->model * 16 + (int)v->source };
 		double dbl[6] = { v->forecast_calls, v->aht_s, v->traffic_erlangs, v->sl_target_pct,
 		                  v->sl_predicted_pct, v->patience_s };
-		jkey_put(k, &v->interval_start, sizeof v->interval_start);
-		jkey_put(k, ints, sizeof ints);
-		jkey_put(k, dbl, sizeof dbl);
+		jin_put(in, &v->interval_start, sizeof v->interval_start);
+		jin_put(in, ints, sizeof ints);
+		jin_put(in, dbl, sizeof dbl);
 	}
 }
 
-/* Writes fragment f of queue q: from the cache when its key is the same. */
-static void queue_frag(struct jbuf *b, struct jfrag *f, const struct snapshot *s,
-                       const struct snap_queue *q, int part)
+static void put_tail(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q)
 {
-	jkey_start(&qkey);
-	if (part == QF_HEAD)
-		queue_head_key(&qkey, s, q);
-	else if (part == QF_CALLERS)
-		queue_callers_key(&qkey, q);
+	put_grades(b, s, q);
+	jbuf_puts(b, ",\"sl_threshold_s\":");
+	jbuf_int(b, q->sl_threshold_s);
+	jbuf_puts(b, ",\"sl_target_pct\":");
+	jbuf_real(b, q->sl_target_pct);
+	jbuf_puts(b, ",\"sl_formula\":");
+	jbuf_string(b, config_sl_formula_name(q->sl_formula));
+}
+
+enum { QP_TAIL = -1, QP_STAFF = -2 };
+
+/* Writes piece p of q (group k >= 0, QP_TAIL or QP_STAFF): its kept text
+ * when the values it is written from are those of the last line. */
+static void queue_piece(struct jbuf *b, struct qpiece *p, const struct snapshot *s,
+                        const struct snap_queue *q, int k)
+{
+	qin.n = 0;
+	qin.over = false;
+	if (k >= 0)
+		jin_group(&qin, k, s, q);
+	else if (k == QP_TAIL)
+		jin_tail(&qin, s, q);
 	else
-		queue_staffing_key(&qkey, &q->staffing);
-	if (!jfrag_same(f, &qkey)) {
+		jin_staffing(&qin, &q->staffing);
+	if (!qpiece_same(p, &qin)) {
 		struct jbuf *t = jfrag_begin();
-		if (part == QF_HEAD)
-			jbuf_queue_head(t, s, q, false);
-		else if (part == QF_CALLERS)
-			put_callers(t, q);
-		else {
+		if (k >= 0) {
+			jbuf_put(t, ",", 1);
+			put_group(t, k, q, s->window_s);
+		} else if (k == QP_TAIL) {
+			put_tail(t, s, q);
+		} else {
 			jbuf_puts(t, ",\"staffing\":");
 			jbuf_staffing_list(t, &q->staffing);
 		}
-		jfrag_end(f, t);
+		qpiece_end(p, t);
 	}
-	jbuf_ref(b, f->p, f->n);
+	jbuf_ref(b, p->p, p->n);
 }
 
 void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi)
 {
-	struct jfrag *f = jfrags_slot(&queue_frags, qi, QF_N);
-	for (int part = 0; part < QF_N; part++)
-		queue_frag(b, &f[part], s, &s->queues[qi], part);
+	const struct snap_queue *q = &s->queues[qi];
+	struct qpiece *p;
+	layout_make();
+	p = qpieces_of(qi);
+	jbuf_puts(b, "{\"name\":");
+	jbuf_string(b, q->name);
+	if (q->display && strcmp(q->display, q->name) != 0) {
+		jbuf_puts(b, ",\"display\":");
+		jbuf_string(b, q->display);
+	}
+	for (size_t k = 0; k < n_items; k++) {
+		jbuf_put(b, ",", 1);
+		if (items[k] >= 0)
+			put_figure(b, (size_t)items[k], q);
+		else
+			put_group(b, -1 - items[k], q, s->window_s);
+	}
+	queue_piece(b, &p[0], s, q, QP_TAIL);
+	put_callers(b, q);
+	queue_piece(b, &p[1], s, q, QP_STAFF);
 }
 
 static void (*jline_detach_fn)(void *ctx);
@@ -618,7 +808,7 @@ void jline_detach(void)
 void snapshot_json_cache_clear(void)
 {
 	jline_detach();
-	jfrags_free(&queue_frags);
+	snapshot_json_queues_free();
 	agent_json_cache_clear();
 	free(jfrag_scratch.p);
 	jfrag_scratch = (struct jbuf){ 0 };

@@ -156,8 +156,10 @@ void jbuf_queue_head(struct jbuf *b, const struct snapshot *s, const struct snap
 /* Writes ,"callers":[...] of q. */
 void jbuf_queue_callers(struct jbuf *b, const struct snap_queue *q);
 /* Writes queue qi of s (s->queues[qi]) as jbuf_queue_open and ,"staffing" do,
- * from cached fragments where their inputs did not change. */
+ * from pieces kept from the last line where their values did not change. */
 void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi);
+/* Forgets the queues' kept pieces. */
+void snapshot_json_queues_free(void);
 
 /* The holder of the last line's pieces (snapshot_json_pieces): detach(ctx)
  * is called before a cached text changes; NULL: none. jline_detach calls it

@@ -138,6 +138,42 @@ static void test_pause_any_reason(void **state)
 	assert_non_null(eval(f, T0 + 610, "long_pause", "Bea"));
 }
 
+static void on_alert_event(void *ctx, const struct alert_event *ev)
+{
+	struct alert_event *last = ctx;
+	*last = *ev;
+}
+
+/* An agent's alert clears because its value came back (its message says
+ * so), among agents of whom most are never looked at past their value; an
+ * agent still paused keeps hers. */
+static void test_agent_alert_clears_when_back(void **state)
+{
+	struct fixture *f = *state;
+	struct alert_event ev = { 0 };
+	set(f, "long_pause", "metric", "pause_s");
+	set(f, "long_pause", "op", "above");
+	set(f, "long_pause", "warning", "600");
+	start(f);
+	feed(f, "%d|NONE|sales|Al|ADDMEMBER|", T0);
+	feed(f, "%d|NONE|sales|Bea|ADDMEMBER|", T0);
+	feed(f, "%d|NONE|sales|Cy|ADDMEMBER|", T0);
+	feed(f, "%d|NONE|sales|Bea|PAUSE|break", T0 + 10);
+	feed(f, "%d|NONE|sales|Cy|PAUSE|break", T0 + 20);
+	assert_non_null(eval(f, T0 + 620, "long_pause", "Bea"));
+	assert_non_null(eval(f, T0 + 620, "long_pause", "Cy"));
+	feed(f, "%d|NONE|sales|Bea|UNPAUSE|", T0 + 700);
+	model_advance(f->m, T0 + 701);
+	snapshot_build(&f->s, f->m, &f->cfg);
+	alerts_eval(f->al, &f->s, T0 + 701, on_alert_event, &ev);
+	assert_int_equal(ev.change, ALERT_CLEARED);
+	assert_string_equal(ev.alert.queue, "agent:Bea");
+	assert_non_null(strstr(ev.alert.message, "back under"));
+	assert_int_equal(agent_alerts(f), 1);
+	assert_non_null(eval(f, T0 + 702, "long_pause", "Cy"));
+	assert_int_equal(alerts_entry_count(f->al), 1);
+}
+
 /* call_duration_s of a user's rule: a call of 10 minutes raises a warning at
  * exactly 600 s, naming the agent (the built-in long call stays off until 30
  * minutes). */
@@ -244,6 +280,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pause_per_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pause_any_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_call_duration_rule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_alert_clears_when_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defaults_off_but_long_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_file, setup, teardown),
 	};

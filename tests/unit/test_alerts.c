@@ -148,6 +148,36 @@ static void test_fires_exactly_at_for_s(void **state)
 	assert_string_equal(f->s.alerts[0].message, "sales: service level 71.4% below 80% for 30 s");
 }
 
+/* A queue where no rule sees anything beyond its levels keeps no state: a
+ * big centre's quiet queues cost nothing; a pending level is kept while it
+ * lasts, and one that stopped starts again from zero. */
+static void test_quiet_queues_keep_nothing(void **state)
+{
+	struct fix *f = *state;
+	start(f);
+	assert_int_equal(eval(f, 1000), 0);
+	assert_int_equal(alerts_entry_count(f->a), 0);
+	sl(f, 0, 75);
+	assert_int_equal(eval(f, 1010), 0);        /* pending from 1010 */
+	assert_int_equal(alerts_entry_count(f->a), 1);
+	sl(f, 0, 100);
+	assert_int_equal(eval(f, 1020), 0);        /* quiet again: forgotten */
+	assert_int_equal(alerts_entry_count(f->a), 0);
+	sl(f, 0, 75);
+	assert_int_equal(eval(f, 1030), 0);        /* pending from 1030, not 1010 */
+	assert_int_equal(eval(f, 1059), 0);
+	assert_int_equal(f->s.n_alerts, 0);
+	assert_int_equal(eval(f, 1060), 1);
+	assert_int_equal(last(f)->change, ALERT_RAISED);
+	assert_int_equal(f->s.n_alerts, 1);
+	sl(f, 0, 100);
+	assert_int_equal(eval(f, 1061), 1);        /* cleared, then nothing kept */
+	assert_int_equal(last(f)->change, ALERT_CLEARED);
+	assert_int_equal(f->s.n_alerts, 0);
+	assert_int_equal(alerts_entry_count(f->a), 0);
+	assert_int_equal(eval(f, 1062), 0);
+}
+
 /* The host clock steps back an hour: a pending level holds from the step on,
  * not from an hour in the future, and an active alert is not "since" later
  * than now. */
@@ -796,6 +826,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_template, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_today_metric_and_hysteresis_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quiet_queues_keep_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incomplete_rules, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
