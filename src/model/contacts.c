@@ -42,10 +42,9 @@ static inline uint64_t ht_read(const char *s, size_t n)
 /* The hash of key s: eight bytes at a time, each word multiplied in
  * (wyhash's way); ids and customers are short, so a key is one to three
  * multiplications, not a multiplication per byte. */
-static uint32_t ht_hash(const char *s)
+static uint32_t ht_hash_n(const char *s, size_t n)
 {
 	const uint64_t k0 = 0xa0761d6478bd642fu, k1 = 0xe7037ed1a0b428dbu;
-	size_t n = strlen(s);
 	uint64_t h = 0x8ebc6af09c88c6e3u ^ n, w;
 	for (; n > 8; s += 8, n -= 8)
 		h = ht_mix(ht_read(s, 8) ^ k0, h ^ k1);
@@ -57,6 +56,11 @@ static uint32_t ht_hash(const char *s)
 	h = ht_mix(w ^ k0, h ^ k1);
 	h = ht_mix(h, k0 ^ 0x589965cc75374cc3u);
 	return (uint32_t)(h ^ (h >> 32));
+}
+
+static uint32_t ht_hash(const char *s)
+{
+	return ht_hash_n(s, strlen(s));
 }
 
 /* The key of node n of table t. */
@@ -1149,9 +1153,10 @@ static void call_forget(struct contacts *c, struct contact *k)
 	node_free(&c->contacts, &k->node);
 }
 
-/* Entries of the ring a call added looks at: more than one, so the calls
- * stay under their bound while a few at the head are in progress. */
-#define CALLS_STEP 4
+/* Entries of the ring a call added looks at, at most: more than one, so
+ * the calls get back under their bound while many at the head are in
+ * progress (or left their queue with no end of call: still waiting). */
+#define CALLS_STEP 16
 
 /* Before a call is added: forgets the oldest closed calls while the calls
  * are at their bound (a call in progress goes to the end of the ring), and
@@ -1633,17 +1638,34 @@ static bool caller_is_customer(const char *cid)
 	return true;
 }
 
+/* The length of s when it is plain printable ASCII of at most
+ * CONTACT_TEXT_MAX bytes (what textsafe_copy keeps as it is), else -1. */
+static ptrdiff_t plain_len(const char *s)
+{
+	size_t n = 0;
+	while (n <= CONTACT_TEXT_MAX && (unsigned char)s[n] >= 0x20 && (unsigned char)s[n] < 0x7f)
+		n++;
+	return s[n] || n > CONTACT_TEXT_MAX ? -1 : (ptrdiff_t)n;
+}
+
 void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 {
 	int64_t t = ev->time * 1000;
-	char callid[CONTACT_TEXT_MAX + 1], queue[CONTACT_TEXT_MAX + 1];
+	char safe[CONTACT_TEXT_MAX + 1], queue[CONTACT_TEXT_MAX + 1];
 	contacts_advance(c, t);
 	c->gen++;
 	if (!ev->callid || !*ev->callid)
 		return;
-	/* stored text is safe text, as the contact events' (SPEC 6.1) */
-	textsafe_copy(callid, sizeof callid, ev->callid, -1, TEXTSAFE_UTF8);
-	uint32_t h = ht_hash(callid);
+	/* stored text is safe text, as the contact events' (SPEC 6.1); a call id
+	 * is plain ASCII, kept as it is without a copy */
+	const char *callid = ev->callid;
+	ptrdiff_t n = plain_len(callid);
+	if (n < 0) {
+		textsafe_copy(safe, sizeof safe, ev->callid, -1, TEXTSAFE_UTF8);
+		callid = safe;
+		n = (ptrdiff_t)strlen(safe);
+	}
+	uint32_t h = ht_hash_n(callid, (size_t)n);
 	struct contact *k = contact_find(c, callid, h);
 	if (k && !k->voice)
 		return;          /* a contact event's id, not a call */
@@ -1651,15 +1673,27 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 		if (k) {
 			k->state = ST_WAITING;
 		} else if (ev->queue) {
-			textsafe_copy(queue, sizeof queue, ev->queue, -1, TEXTSAFE_UTF8);
-			int ch = channel_index(c, "voice"), q = ch < 0 ? -1 : queue_index(c, queue, ch);
+			int ch = channel_index(c, "voice"), q = -1;
+			/* a known queue by the parser's hash (plain text: the name as stored) */
+			if (ev->keyed && ch >= 0 && plain_len(ev->queue) == (ptrdiff_t)ev->queue_len)
+				q = strmap_find_n(&c->queue_names, ev->queue, ev->queue_len, ev->queue_hash);
+			if (q < 0 && ch >= 0) {
+				textsafe_copy(queue, sizeof queue, ev->queue, -1, TEXTSAFE_UTF8);
+				q = queue_index(c, queue, ch);
+			}
 			if (q < 0)
 				return;
 			k = contact_add(c, callid, h, ch, q, t, true);
 			char cid[CONTACT_TEXT_MAX + 1] = "";
-			if (caller_is_customer(ev->callerid))
+			const char *cust = cid;
+			ptrdiff_t cn = 0;
+			if (caller_is_customer(ev->callerid) && (cn = plain_len(ev->callerid)) >= 0) {
+				cust = ev->callerid;
+			} else if (caller_is_customer(ev->callerid)) {
 				textsafe_copy(cid, sizeof cid, ev->callerid, -1, TEXTSAFE_UTF8);
-			created(c, k, cid, *cid ? ht_hash(cid) : 0, NULL, t);
+				cn = (ptrdiff_t)strlen(cid);
+			}
+			created(c, k, cust, cn ? ht_hash_n(cust, (size_t)cn) : 0, NULL, t);
 		}
 	}
 	if (!k)
