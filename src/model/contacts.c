@@ -42,10 +42,9 @@ static inline uint64_t ht_read(const char *s, size_t n)
 /* The hash of key s: eight bytes at a time, each word multiplied in
  * (wyhash's way); ids and customers are short, so a key is one to three
  * multiplications, not a multiplication per byte. */
-static uint32_t ht_hash(const char *s)
+static uint32_t ht_hash_n(const char *s, size_t n)
 {
 	const uint64_t k0 = 0xa0761d6478bd642fu, k1 = 0xe7037ed1a0b428dbu;
-	size_t n = strlen(s);
 	uint64_t h = 0x8ebc6af09c88c6e3u ^ n, w;
 	for (; n > 8; s += 8, n -= 8)
 		h = ht_mix(ht_read(s, 8) ^ k0, h ^ k1);
@@ -57,6 +56,11 @@ static uint32_t ht_hash(const char *s)
 	h = ht_mix(w ^ k0, h ^ k1);
 	h = ht_mix(h, k0 ^ 0x589965cc75374cc3u);
 	return (uint32_t)(h ^ (h >> 32));
+}
+
+static uint32_t ht_hash(const char *s)
+{
+	return ht_hash_n(s, strlen(s));
 }
 
 /* The key of node n of table t. */
@@ -362,6 +366,7 @@ void contacts_free(struct contacts *c)
 	callbacks_clear(c);
 	free(c->cb_sorted);
 	free(c->callbacks.slot);
+	free(c->calls.a);
 	ct_backlog_free(&c->bl);
 	free(c->jl);
 	/* nodes and lists are in the pools: only the few larger lists need a walk */
@@ -842,15 +847,15 @@ static bool contact_live(const struct contact *k)
 	                : k->state == ST_OPEN || k->state == ST_UNKNOWN;
 }
 
-/* What a sweep forgets: by time alone, or an eviction's (the store full: all
- * kinds; the calls' bound reached: calls only), which never takes a call in
- * progress or the backlog. */
-enum sweep_mode { SWEEP_TIME, EVICT_ALL, EVICT_CALLS };
+/* What a sweep forgets: by time alone, or an eviction's (the store full),
+ * which never takes a call in progress or the backlog. (The calls' bound
+ * forgets the oldest calls, calls_evict.) */
+enum sweep_mode { SWEEP_TIME, EVICT_ALL };
 
 /* Whether mode keeps k whatever its times. */
 static bool pinned(const struct contact *k, enum sweep_mode mode)
 {
-	return mode != SWEEP_TIME && (contact_live(k) || (mode == EVICT_CALLS && !k->voice));
+	return mode != SWEEP_TIME && contact_live(k);
 }
 
 /* Forgets the contacts of the customer in slot i created before old (all
@@ -905,6 +910,7 @@ static bool sweep_contact(struct contacts *c, size_t i, int64_t old, int64_t sta
 		return false;
 	}
 	c->n_calls -= k->voice;
+	k->voice = false;           /* its entry in the calls' ring is stale now */
 	ct_backlog_drop(&c->bl, k);
 	ht_remove_at(&c->contacts, i);
 	node_free(&c->contacts, &k->node);
@@ -959,12 +965,9 @@ static int64_t select_kth(int64_t *a, size_t n, size_t k)
 
 /* What stays after an eviction (backlog, calls in progress) may fill the
  * store again at once: look again an eighth of the bound later, not per line. */
-static void evict_again_later(struct contacts *c, enum sweep_mode mode)
+static void evict_again_later(struct contacts *c)
 {
-	if (mode == EVICT_CALLS)
-		c->evict_calls_at = c->n_calls + c->conf.max_calls / 8;
-	else
-		c->evict_at = c->contacts.count + c->conf.max_stored / 8;
+	c->evict_at = c->contacts.count + c->conf.max_stored / 8;
 }
 
 #define EVICT_SAMPLE 4096   /* closed contacts whose last events set an eviction's edge */
@@ -990,13 +993,10 @@ static void evict_start(struct contacts *c, enum sweep_mode mode)
 			sample[n++] = contact_last_ms(k);
 	}
 	if (!n) {     /* all live (a million callers waiting): look again later, not per line */
-		evict_again_later(c, mode);
+		evict_again_later(c);
 		return;
 	}
-	/* calls come fast (hundreds a second): take more of them at a time, or
-	 * those added during the walk keep the store well past its bound */
-	evict_begin(c, mode, select_kth(sample, n, mode == EVICT_CALLS ? n / 2 : n / 4) + 1,
-	            INT64_MIN);
+	evict_begin(c, mode, select_kth(sample, n, n / 4) + 1, INT64_MIN);
 }
 
 static void evict_begin(struct contacts *c, enum sweep_mode mode, int64_t old, int64_t stale)
@@ -1027,7 +1027,7 @@ static void evict_step(struct contacts *c, int steps)
 		} else {
 			e->on = false;
 			if (e->mode != SWEEP_TIME)
-				evict_again_later(c, e->mode);
+				evict_again_later(c);
 		}
 	}
 }
@@ -1071,6 +1071,112 @@ bool contacts_any(const struct contacts *c)
 
 /* ---- contacts and customers ------------------------------------------------------- */
 
+/* ---- the calls' ring: calls forgotten oldest first --------------------------------- */
+
+/* What names call k in the ring besides its record: a record freed and
+ * reused by another call fails it (or one forgotten otherwise: not voice). */
+static uint32_t call_check(const struct contact *k)
+{
+	return k->node.hash ^ (uint32_t)k->created_ms;
+}
+
+/* The call an entry names, NULL when it was forgotten since. */
+static struct contact *call_at(const struct contacts *c, struct ct_call_ent e)
+{
+	const struct ct_pool *p = &c->contacts.pool;
+	struct contact *k = (struct contact *)(p->chunks[(e.handle >> POOL_OFF_BITS) - 1] +
+	                    ((size_t)(e.handle & ((1u << POOL_OFF_BITS) - 1)) << 3));
+	return k->voice && k->node.handle == e.handle && call_check(k) == e.check ? k : NULL;
+}
+
+static void calls_put(struct ct_calls *r, struct ct_call_ent e)
+{
+	r->a[(r->head + r->n++) & (r->cap - 1)] = e;
+}
+
+static struct ct_call_ent calls_pop(struct ct_calls *r)
+{
+	struct ct_call_ent e = r->a[r->head];
+	r->head = (r->head + 1) & (r->cap - 1);
+	r->n--;
+	return e;
+}
+
+/* A new call k goes at the end of the ring. When the ring is full, the
+ * entries of calls forgotten otherwise (sweeps) go first; it doubles only
+ * when more than half stays. */
+static void calls_push(struct contacts *c, const struct contact *k)
+{
+	struct ct_calls *r = &c->calls;
+	if (r->n == r->cap) {
+		size_t kept = 0;
+		for (size_t i = 0; i < r->n; i++) {
+			struct ct_call_ent e = r->a[(r->head + i) & (r->cap - 1)];
+			if (call_at(c, e))
+				r->a[(r->head + kept++) & (r->cap - 1)] = e;
+		}
+		r->n = kept;
+		if (!r->cap || kept * 2 > r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : 1024;
+			struct ct_call_ent *a = xmalloc(cap * sizeof *a);
+			for (size_t i = 0; i < r->n; i++)
+				a[i] = r->a[(r->head + i) & (r->cap - 1)];
+			free(r->a);
+			r->a = a;
+			r->cap = cap;
+			r->head = 0;
+		}
+	}
+	calls_put(r, (struct ct_call_ent){k->node.handle, call_check(k)});
+}
+
+static void customer_cut(struct contacts *c, struct customer *u, size_t i);
+static size_t customer_pos(const struct customer *u, const struct contact *k);
+
+/* Forgets call k (closed): out of its caller's history, the caller too when
+ * that was their last contact. */
+static void call_forget(struct contacts *c, struct contact *k)
+{
+	struct customer *u = k->cust;
+	if (u) {
+		customer_cut(c, u, customer_pos(u, k));
+		k->cust = NULL;
+		if (!u->node.aux) {
+			jl_remove(c->jl, u);
+			ht_remove(&c->customers, &u->node);
+			customer_free(c, u);
+		}
+	}
+	c->n_calls--;
+	k->voice = false;
+	ht_remove(&c->contacts, &k->node);
+	node_free(&c->contacts, &k->node);
+}
+
+/* Entries of the ring a call added looks at, at most: more than one, so
+ * the calls get back under their bound while many at the head are in
+ * progress (or left their queue with no end of call: still waiting). */
+#define CALLS_STEP 16
+
+/* Before a call is added: forgets the oldest closed calls while the calls
+ * are at their bound (a call in progress goes to the end of the ring), and
+ * drops the entries of calls forgotten otherwise; a few entries per call,
+ * no walk of the tables. */
+static void calls_evict(struct contacts *c)
+{
+	struct ct_calls *r = &c->calls;
+	for (int i = 0; i < CALLS_STEP && r->n; i++) {
+		struct contact *k = call_at(c, r->a[r->head]);
+		if (k && c->n_calls < c->conf.max_calls)
+			return;
+		struct ct_call_ent e = calls_pop(r);
+		if (k && contact_live(k))
+			calls_put(r, e);
+		else if (k)
+			call_forget(c, k);
+	}
+}
+
 static struct contact *contact_find(const struct contacts *c, const char *id, uint32_t h)
 {
 	return (struct contact *)ht_find(&c->contacts, id, h);
@@ -1084,8 +1190,8 @@ static struct contact *contact_add(struct contacts *c, const char *id, uint32_t 
 		evict_step(c, EVICT_STEP);
 	else if (c->contacts.count >= c->conf.max_stored && c->contacts.count >= c->evict_at)
 		evict_start(c, EVICT_ALL);
-	else if (voice && c->n_calls >= c->conf.max_calls && c->n_calls >= c->evict_calls_at)
-		evict_start(c, EVICT_CALLS);
+	if (voice && c->calls.n)
+		calls_evict(c);
 	struct contact *k = node_new(&c->contacts, id, h);
 	k->ch = (int8_t)ch;
 	k->q = (int16_t)q;
@@ -1098,6 +1204,8 @@ static struct contact *contact_add(struct contacts *c, const char *id, uint32_t 
 	k->voice = voice;
 	c->n_calls += voice;
 	ht_insert(&c->contacts, &k->node);
+	if (voice)
+		calls_push(c, k);
 	return k;
 }
 
@@ -1151,23 +1259,30 @@ static void customer_unlink(struct contacts *c, struct contact *k)
 	k->pair = -1;
 	if (!u)
 		return;
-	size_t i = customer_pos(u, k), was = u->node.aux;
-	if (i < was) {
-		struct contact **list = customer_list(u);
-		memmove(list + i, list + i + 1, (was - i - 1) * sizeof *list);
-		u->node.aux--;
-		if (i + u->run >= was && u->run > 1)
-			u->run--;                  /* one of the last run: the run is shorter */
-		else if (i + u->run + 1 >= was)
-			customer_run_count(u);     /* the run itself, or what bounded it */
-		if (i == u->node.aux && i)
-			list[i - 1]->not_last = false;
-		customer_shrink(c, u, was);
+	size_t i = customer_pos(u, k);
+	if (i < u->node.aux) {
+		customer_cut(c, u, i);
 		if (i < u->node.aux)
 			judge(c, u, i);     /* its follower has another previous contact */
-		jl_update(c, u);
 	}
 	k->cust = NULL;    /* an emptied customer goes at the next sweep */
+}
+
+/* Takes the contact at index i out of u's list (its follower keeps what it counted). */
+static void customer_cut(struct contacts *c, struct customer *u, size_t i)
+{
+	size_t was = u->node.aux;
+	struct contact **list = customer_list(u);
+	memmove(list + i, list + i + 1, (was - i - 1) * sizeof *list);
+	u->node.aux--;
+	if (i + u->run >= was && u->run > 1)
+		u->run--;                  /* one of the last run: the run is shorter */
+	else if (i + u->run + 1 >= was)
+		customer_run_count(u);     /* the run itself, or what bounded it */
+	if (i == u->node.aux && i)
+		list[i - 1]->not_last = false;
+	customer_shrink(c, u, was);
+	jl_update(c, u);
 }
 
 /* A contact with a customer (key, hashed h) was created at t: repeats,
@@ -1523,17 +1638,34 @@ static bool caller_is_customer(const char *cid)
 	return true;
 }
 
+/* The length of s when it is plain printable ASCII of at most
+ * CONTACT_TEXT_MAX bytes (what textsafe_copy keeps as it is), else -1. */
+static ptrdiff_t plain_len(const char *s)
+{
+	size_t n = 0;
+	while (n <= CONTACT_TEXT_MAX && (unsigned char)s[n] >= 0x20 && (unsigned char)s[n] < 0x7f)
+		n++;
+	return s[n] || n > CONTACT_TEXT_MAX ? -1 : (ptrdiff_t)n;
+}
+
 void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 {
 	int64_t t = ev->time * 1000;
-	char callid[CONTACT_TEXT_MAX + 1], queue[CONTACT_TEXT_MAX + 1];
+	char safe[CONTACT_TEXT_MAX + 1], queue[CONTACT_TEXT_MAX + 1];
 	contacts_advance(c, t);
 	c->gen++;
 	if (!ev->callid || !*ev->callid)
 		return;
-	/* stored text is safe text, as the contact events' (SPEC 6.1) */
-	textsafe_copy(callid, sizeof callid, ev->callid, -1, TEXTSAFE_UTF8);
-	uint32_t h = ht_hash(callid);
+	/* stored text is safe text, as the contact events' (SPEC 6.1); a call id
+	 * is plain ASCII, kept as it is without a copy */
+	const char *callid = ev->callid;
+	ptrdiff_t n = plain_len(callid);
+	if (n < 0) {
+		textsafe_copy(safe, sizeof safe, ev->callid, -1, TEXTSAFE_UTF8);
+		callid = safe;
+		n = (ptrdiff_t)strlen(safe);
+	}
+	uint32_t h = ht_hash_n(callid, (size_t)n);
 	struct contact *k = contact_find(c, callid, h);
 	if (k && !k->voice)
 		return;          /* a contact event's id, not a call */
@@ -1541,15 +1673,27 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 		if (k) {
 			k->state = ST_WAITING;
 		} else if (ev->queue) {
-			textsafe_copy(queue, sizeof queue, ev->queue, -1, TEXTSAFE_UTF8);
-			int ch = channel_index(c, "voice"), q = ch < 0 ? -1 : queue_index(c, queue, ch);
+			int ch = channel_index(c, "voice"), q = -1;
+			/* a known queue by the parser's hash (plain text: the name as stored) */
+			if (ev->keyed && ch >= 0 && plain_len(ev->queue) == (ptrdiff_t)ev->queue_len)
+				q = strmap_find_n(&c->queue_names, ev->queue, ev->queue_len, ev->queue_hash);
+			if (q < 0 && ch >= 0) {
+				textsafe_copy(queue, sizeof queue, ev->queue, -1, TEXTSAFE_UTF8);
+				q = queue_index(c, queue, ch);
+			}
 			if (q < 0)
 				return;
 			k = contact_add(c, callid, h, ch, q, t, true);
 			char cid[CONTACT_TEXT_MAX + 1] = "";
-			if (caller_is_customer(ev->callerid))
+			const char *cust = cid;
+			ptrdiff_t cn = 0;
+			if (caller_is_customer(ev->callerid) && (cn = plain_len(ev->callerid)) >= 0) {
+				cust = ev->callerid;
+			} else if (caller_is_customer(ev->callerid)) {
 				textsafe_copy(cid, sizeof cid, ev->callerid, -1, TEXTSAFE_UTF8);
-			created(c, k, cid, *cid ? ht_hash(cid) : 0, NULL, t);
+				cn = (ptrdiff_t)strlen(cid);
+			}
+			created(c, k, cust, cn ? ht_hash_n(cust, (size_t)cn) : 0, NULL, t);
 		}
 	}
 	if (!k)
@@ -1714,6 +1858,11 @@ bool contacts_check(const struct contacts *c)
 			    cb->last_ms < cb->first_ms)
 				return false;
 		}
+	size_t calls = 0;            /* each call stored has one entry in the ring */
+	for (size_t i = 0; i < c->calls.n; i++)
+		calls += call_at(c, c->calls.a[(c->calls.head + i) & (c->calls.cap - 1)]) != NULL;
+	if (calls != c->n_calls)
+		return false;
 	for (int i = 0; i < c->n_channels; i++)
 		if (!text_clean(c->channels[i].name))
 			return false;
@@ -1739,5 +1888,6 @@ size_t contacts_store_bytes(const struct contacts *c)
 {
 	return pool_bytes(&c->contacts.pool) + pool_bytes(&c->customers.pool) +
 	       pool_bytes(&c->callbacks.pool) + pool_bytes(&c->lists) +
-	       (c->contacts.cap + c->customers.cap + c->callbacks.cap) * sizeof(uint64_t);
+	       (c->contacts.cap + c->customers.cap + c->callbacks.cap) * sizeof(uint64_t) +
+	       c->calls.cap * sizeof *c->calls.a;
 }

@@ -240,7 +240,14 @@ struct contacts {
 	                               with no handle: never in a node's pool) */
 	size_t evict_at;            /* the store's count at which to evict again */
 	size_t n_calls;             /* calls (voice contacts) stored */
-	size_t evict_calls_at;      /* the calls' count at which to evict calls again */
+	struct ct_calls {           /* the calls in the order they came (a ring): the
+	                               oldest go first when the calls' bound is reached */
+		struct ct_call_ent {
+			uint32_t handle;    /* the call's node (its record in the contacts' pool) */
+			uint32_t check;     /* its hash ^ created: a record since reused fails it */
+		} *a;
+		size_t head, n, cap;    /* cap: a power of two */
+	} calls;
 	struct ct_evict {           /* a sweep or an eviction under way (evict_step) */
 		bool on;
 		int mode;               /* enum sweep_mode: by time; all kinds, or calls only */

@@ -13,6 +13,7 @@
 
 #include "contact.h"
 #include "contacts.h"
+#include "event.h"
 
 #define T0 1767254400000LL   /* 2026-01-01 08:00:00 UTC, ms */
 #define H 3600000LL
@@ -98,6 +99,75 @@ static void test_calls_bound(void **state)
 	struct contacts_live live;
 	contacts_live(c, CS_TOTAL, 0, &live);
 	assert_int_equal(live.open, 1);
+	assert_true(contacts_check(c));
+	contacts_free(c);
+}
+
+/* Past the calls' bound the oldest closed calls go first, one per call
+ * added (no walk of the tables): the store holds the latest max_calls calls
+ * whole, so a caller of any of them still repeats; a call still waiting at
+ * the head of the line stays, and its abandon still lists its caller. */
+static void test_calls_oldest_first(void **state)
+{
+	(void)state;
+	struct contacts_conf cc;
+	contacts_conf_from(&cc, NULL);
+	cc.max_calls = 100;
+	struct contacts *c = contacts_new(&cc);
+	char id[32], cid[32];
+	int64_t s0 = T0 / 1000;
+	call(c, s0, EV_ENTER, "0.0", "sales", "+15550000000");       /* waits all along */
+	for (int i = 1; i <= 300; i++) {
+		snprintf(id, sizeof id, "%lld.%d", (long long)(s0 + i), i);
+		snprintf(cid, sizeof cid, "+1444%07d", i);
+		call(c, s0 + i, EV_ENTER, id, "sales", cid);
+		call(c, s0 + i, EV_CONNECT, id, "sales", NULL);
+		call(c, s0 + i + 1, EV_COMPLETE, id, "sales", NULL);
+		assert_true(contacts_stored(c, NULL) <= 100);
+	}
+	assert_int_equal(contacts_stored(c, NULL), 100);
+	const struct ct_tally *t = contacts_today(c, CS_TOTAL, 0);
+	/* the 98 latest callers and the one waiting are stored: each repeats */
+	call(c, s0 + 400, EV_ENTER, "r.1", "sales", "+14440000203");
+	call(c, s0 + 400, EV_ENTER, "r.2", "sales", "+14440000300");
+	assert_int_equal(t->v[CT_REPEATS], 2);
+	call(c, s0 + 401, EV_ENTER, "r.3", "sales", "+14440000100");  /* long forgotten */
+	assert_int_equal(t->v[CT_REPEATS], 2);
+	call(c, s0 + 402, EV_ABANDON, "0.0", "sales", NULL);
+	assert_int_equal(contacts_callbacks(c, NULL, 0), 1);
+	assert_int_equal(t->v[CT_CREATED], 304);
+	assert_true(contacts_check(c));
+	contacts_free(c);
+}
+
+/* A call's events as a parser gives them (lengths and hashes set, keyed)
+ * or not: the same queue, the same call, the same caller, whether the text
+ * is plain or must be made safe first. */
+static void test_keyed_events(void **state)
+{
+	(void)state;
+	struct contacts *c = fresh();
+	int64_t s0 = T0 / 1000;
+	call(c, s0, EV_ENTER, "1.1", "sales", "+15551230000");           /* not keyed */
+	struct qevent e = {.time = s0 + 1, .kind = EV_ENTER, .callid = "1.2", .queue = "sales",
+	                   .callerid = "+15551230000", .hold_s = -1, .talk_s = -1, .wait_s = -1};
+	qevent_key(&e);
+	contacts_on_qevent(c, &e);
+	assert_int_equal(contacts_queue_count(c), 1);
+	e = (struct qevent){.time = s0 + 2, .kind = EV_ENTER, .callid = "2\x01.3",
+	                    .queue = "sa\x01les", .callerid = "+1555\x02", .hold_s = -1,
+	                    .talk_s = -1, .wait_s = -1};
+	qevent_key(&e);
+	contacts_on_qevent(c, &e);
+	assert_int_equal(contacts_queue_count(c), 2);
+	call(c, s0 + 3, EV_ABANDON, "2\x01.3", "sa\x01les", NULL);     /* the same call, unkeyed */
+	struct contacts_callback cb[2];
+	assert_int_equal(contacts_callbacks(c, cb, 2), 1);
+	assert_string_equal(cb[0].customer, "+1555?");
+	assert_string_equal(cb[0].queue, "sa?les");
+	const struct ct_tally *t = contacts_today(c, CS_TOTAL, 0);
+	assert_int_equal(t->v[CT_CREATED], 3);
+	assert_int_equal(t->v[CT_REPEATS], 1);
 	assert_true(contacts_check(c));
 	contacts_free(c);
 }
@@ -295,6 +365,8 @@ int main(void)
 		cmocka_unit_test(test_forgetting_at_edge),
 		cmocka_unit_test(test_cap_bounds_the_store),
 		cmocka_unit_test(test_calls_bound),
+		cmocka_unit_test(test_calls_oldest_first),
+		cmocka_unit_test(test_keyed_events),
 		cmocka_unit_test(test_calls_store_ceiling),
 		cmocka_unit_test(test_sweep_spread),
 		cmocka_unit_test(test_pivots_by_pair_unanswered),
