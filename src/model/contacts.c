@@ -1713,6 +1713,15 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 			callback_try(c, k->cust, k->q, t, since_created(k, t));
 		k->state = ST_ABANDONED;
 		break;
+	case EV_EXITKEY:
+	case EV_EXITEMPTY:
+	case EV_WITHDRAW:
+	case EV_FORGET:
+		/* left the queue unanswered: no longer a call in progress (which
+		 * the calls' bound would keep for ever), not on the callback list */
+		if (k->state == ST_WAITING)
+			k->state = ST_ABANDONED;
+		break;
 	default:
 		break;
 	}

@@ -140,6 +140,38 @@ static void test_calls_oldest_first(void **state)
 	contacts_free(c);
 }
 
+/* A call that leaves its queue with a key, for want of agents or withdrawn
+ * is over: past the calls' bound it goes like any closed call, so a month of
+ * such calls cannot fill the store with calls "in progress"; its caller is not
+ * on the callback list, and a later queue of the same call makes it wait again. */
+static void test_exits_close_calls(void **state)
+{
+	(void)state;
+	struct contacts_conf cc;
+	contacts_conf_from(&cc, NULL);
+	cc.max_calls = 100;
+	struct contacts *c = contacts_new(&cc);
+	char id[32], cid[32];
+	int64_t s0 = T0 / 1000;
+	static const enum ev_kind exits[] = {EV_EXITKEY, EV_EXITEMPTY, EV_WITHDRAW, EV_FORGET};
+	for (int i = 1; i <= 400; i++) {
+		snprintf(id, sizeof id, "%lld.%d", (long long)(s0 + i), i);
+		snprintf(cid, sizeof cid, "+1444%07d", i);
+		call(c, s0 + i, EV_ENTER, id, "sales", cid);
+		call(c, s0 + i + 1, exits[i % 4], id, "sales", NULL);
+		assert_true(contacts_stored(c, NULL) <= 101);
+	}
+	assert_int_equal(contacts_callbacks(c, NULL, 0), 0);
+	call(c, s0 + 500, EV_ENTER, "x.1", "sales", "+15550000001");
+	call(c, s0 + 501, EV_EXITEMPTY, "x.1", "sales", NULL);
+	call(c, s0 + 502, EV_ENTER, "x.1", "support", NULL);     /* the same call, queued again */
+	call(c, s0 + 503, EV_ABANDON, "x.1", "support", NULL);
+	assert_int_equal(contacts_callbacks(c, NULL, 0), 1);
+	assert_int_equal(contacts_today(c, CS_TOTAL, 0)->v[CT_CREATED], 401);
+	assert_true(contacts_check(c));
+	contacts_free(c);
+}
+
 /* A call's events as a parser gives them (lengths and hashes set, keyed)
  * or not: the same queue, the same call, the same caller, whether the text
  * is plain or must be made safe first. */
@@ -366,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_cap_bounds_the_store),
 		cmocka_unit_test(test_calls_bound),
 		cmocka_unit_test(test_calls_oldest_first),
+		cmocka_unit_test(test_exits_close_calls),
 		cmocka_unit_test(test_keyed_events),
 		cmocka_unit_test(test_calls_store_ceiling),
 		cmocka_unit_test(test_sweep_spread),
