@@ -38,6 +38,7 @@ struct rna_key {
 };
 
 struct agent_stats {
+	uint64_t stamp;              /* agent_figs.stamp: st_touch after each change */
 	int64_t day;                 /* day_start of the today figures */
 	struct astat_counts today, window;
 	struct agent_queue_figs *q;  /* queues worked today or in the window */
@@ -109,6 +110,15 @@ static bool counts_zero(const struct astat_counts *c)
 }
 
 /* ---- one agent's record ------------------------------------------------ */
+
+/* The stamps of every model's agents, from one clock: a stamp names one agent
+ * and one state of its figures (the model lives on the loop thread alone). */
+static uint64_t stamp_clock;
+
+static void st_touch(struct agent_stats *st)
+{
+	st->stamp = ++stamp_clock;
+}
 
 static struct agent_stats *st_new(const struct model *m)
 {
@@ -277,6 +287,7 @@ void astat_window_out(struct model *m, int32_t ai, int32_t qi, enum ev_kind kind
 	struct astat_counts d = rec_delta(kind, value, wrapup);
 	if (st == NULL)
 		return;
+	st_touch(st);
 	counts_plus(&st->window, &d, -1);
 	if (qi >= 0 && (qf = queue_slot(st, qi, false)) != NULL) {
 		counts_plus(&qf->window, &d, -1);
@@ -292,6 +303,7 @@ void astat_renumber_queues(struct model *m, const int32_t *map)
 		int k = 0;
 		if (!st)
 			continue;
+		st_touch(st);
 		for (int j = 0; j < st->nq; j++)
 			if ((st->q[j].queue = map[st->q[j].queue]) >= 0)
 				st->q[k++] = st->q[j];
@@ -405,6 +417,7 @@ void astat_on_event(struct model *m, const struct qevent *ev, int32_t qi)
 		break;
 	}
 	st_sync(a->st, a, ev->time, m->now - m->cfg->window_s);
+	st_touch(a->st);
 }
 
 /* ---- reading ----------------------------------------------------------- */
@@ -497,6 +510,7 @@ bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
 	out->on_call = a->active_calls > 0;
 	if (!st)
 		return ai < m->agent_names.count;
+	out->stamp = st->stamp;
 	read_today(m, st, out);
 	out->window = st->window;
 	for (int i = 0; i < st->nq && out->n_queues < max; i++) {

@@ -53,6 +53,13 @@ struct agent_queue_figs {
 
 /* An agent's figures as of the model's clock. */
 struct agent_figs {
+	uint64_t stamp;            /* a new value whenever the model changed the agent's
+	                              figures (an event, a window record leaving), never
+	                              given to another agent; unchanged, the figures differ
+	                              only by what moves with the clock (logged-in, paused
+	                              and busy time, occupancy, the window's time) and by
+	                              the day. 0: the agent has no figures */
+	uint32_t slot;             /* the model's index of the agent (agent_stats_fill) */
 	struct astat_counts today, window;
 	int64_t login_s;           /* logged-in time today */
 	int64_t paused_s;          /* paused time today (every reason) */

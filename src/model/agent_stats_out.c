@@ -53,6 +53,7 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 				(int32_t)rank[s->agent_figs_pool[used + (size_t)k].queue];
 		if (f->call_queue >= 0)
 			f->call_queue = (int32_t)rank[f->call_queue];
+		f->slot = (uint32_t)ai[i];
 		off[i] = used;
 		used += (size_t)f->n_queues;
 	}
@@ -438,11 +439,65 @@ static void jb_part(struct jbuf *b, const struct snapshot *s, size_t i, int part
 	}
 }
 
+static void key_words(struct jkey *k, const uint64_t *w, size_t n)
+{
+	jkey_put(k, w, n * sizeof *w);
+}
+
+/* The key of piece part of agent i from its stamp (agent_figs.stamp): the
+ * figures a piece is written from are those of the stamp but for the day
+ * (today's), the clock (paused time, the window's pauses: their values are
+ * in the key) and the queue names (queue_epoch); the agent's state, and the
+ * queues it is in, are the snapshot's (in the key too). A few words, not
+ * every input. */
+static void key_stamped(struct jkey *k, const struct snapshot *s, size_t i, int part)
+{
+	const struct agent_view *v = &s->agents[i];
+	const struct agent_figs *f = &s->agent_figs[i];
+	uint64_t day = (uint64_t)s->day_start, win = (uint64_t)(int64_t)s->window_s;
+	jkey_start(k);
+	switch (part) {
+	case AF_HEAD: {
+		int nq = s->agent_n_queues[i];
+		uint64_t w[6] = { f->stamp, queue_epoch, day, (uint64_t)v->since,
+			(uint64_t)(uintptr_t)v->reason,
+			(uint64_t)v->state | (uint64_t)f->on_call << 8 | (uint64_t)(uint32_t)nq << 16 };
+		key_words(k, w, 6);
+		for (int q = 0; q < nq; q++)
+			key_queue(k, (int32_t)s->agent_queues[i][q].queue);
+		break;
+	}
+	case AF_PAUSES: {
+		uint64_t w[3] = { f->stamp, day, (uint64_t)f->paused_s };
+		key_words(k, w, 3);
+		break;
+	}
+	case AF_MID: {
+		uint64_t w[4] = { f->stamp, queue_epoch, day, win };
+		key_words(k, w, 4);
+		break;
+	}
+	case AF_WPAUSES: {
+		uint64_t w[2] = { f->stamp, win };
+		key_words(k, w, 2);
+		key_pauses(k, 0, f->wtime.n_pauses, f->wtime.pauses);
+		break;
+	}
+	default: {
+		uint64_t w[2] = { f->stamp, queue_epoch };
+		key_words(k, w, 2);
+	}
+	}
+}
+
 /* Piece part of agent i: the cached text when its key is the last one's. */
 static void jb_cached(struct jbuf *b, struct jfrag *fr, const struct snapshot *s, size_t i,
                       int part)
 {
-	key_part(&akey, s, i, part);
+	if (s->agent_figs[i].stamp)
+		key_stamped(&akey, s, i, part);
+	else
+		key_part(&akey, s, i, part);
 	if (!jfrag_same(fr, &akey)) {
 		struct jbuf *t = jfrag_begin();
 		jb_part(t, s, i, part);
@@ -454,17 +509,24 @@ static void jb_cached(struct jbuf *b, struct jfrag *fr, const struct snapshot *s
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
-	struct jfrag *fr = jfrags_slot(&agent_frags, i, AF_N);
+	/* by the agent, not its place: one logging in moves those after it */
+	struct jfrag *fr = jfrags_slot(&agent_frags, f->slot, AF_N);
 	jb_cached(b, &fr[AF_HEAD], s, i, AF_HEAD);
 	jb_key_int(b, ",\"login_s\":", f->login_s);
-	jb_cached(b, &fr[AF_PAUSES], s, i, AF_PAUSES);
+	if (f->n_pauses == 0)               /* most agents: no fragment to read */
+		jbuf_puts(b, ",\"paused_s\":0,\"pauses\":[]");
+	else
+		jb_cached(b, &fr[AF_PAUSES], s, i, AF_PAUSES);
 	jbuf_puts(b, ",\"occupancy_pct\":");
 	jb_afig(b, f->occupancy_pct);
 	jb_cached(b, &fr[AF_MID], s, i, AF_MID);
 	/* the window's time as time_json writes it, its pauses from the cache */
 	jb_key_int(b, ",\"login_s\":", f->wtime.login_s);
 	jb_key_int(b, ",\"paused_s\":", f->wtime.paused_s);
-	jb_cached(b, &fr[AF_WPAUSES], s, i, AF_WPAUSES);
+	if (f->wtime.n_pauses == 0)
+		jbuf_puts(b, ",\"pauses\":[]");
+	else
+		jb_cached(b, &fr[AF_WPAUSES], s, i, AF_WPAUSES);
 	jbuf_puts(b, ",\"occupancy_pct\":");
 	jb_afig(b, f->wtime.occupancy_pct);
 	jb_cached(b, &fr[AF_TAIL], s, i, AF_TAIL);
@@ -483,6 +545,10 @@ void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++) {
 		if (i)
 			jbuf_put(b, ",", 1);
+		if (i + 8 < s->n_agents)        /* the agents' figures and slots: cache misses */
+			__builtin_prefetch(&s->agent_figs[i + 8].slot);
+		if (i + 4 < s->n_agents && s->agent_figs[i + 4].slot < agent_frags.n_slots)
+			__builtin_prefetch(&agent_frags.v[(size_t)s->agent_figs[i + 4].slot * AF_N]);
 		jb_agent(b, s, i);
 	}
 	jbuf_put(b, "]", 1);

@@ -436,6 +436,36 @@ static void test_agent_order(void **state)
 	snapshot_free(&s);
 }
 
+/* The stamp (agent_figs.stamp) changes with every change the model makes to
+ * an agent's figures and with nothing else: not with the clock alone, not
+ * with another agent's events; no two agents share one. */
+static void test_stamp(void **state)
+{
+	struct fixture *f = *state;
+	feed(f, "%lld|NONE|sales|Alex|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|NONE|sales|Bea|ADDMEMBER|", (long long)T0);
+	call(f, "c1", "sales", T0 + 100, 60);
+	struct agent_figs a = figs(f, "Alex", T0 + 200), b = figs(f, "Bea", T0 + 200);
+	assert_true(a.stamp != 0 && b.stamp != 0 && a.stamp != b.stamp);
+	uint64_t sa = a.stamp;
+	a = figs(f, "Alex", T0 + 500);                 /* the clock alone */
+	assert_true(a.stamp == sa);
+	assert_int_equal(a.login_s, 500);
+	feed(f, "%lld|NONE|sales|Bea|PAUSE|lunch", (long long)T0 + 600);   /* another agent */
+	a = figs(f, "Alex", T0 + 600);
+	assert_true(a.stamp == sa);
+	assert_true(figs(f, "Bea", T0 + 600).stamp != b.stamp);
+	a = figs(f, "Alex", T0 + 900);                 /* its CONNECT leaves the window */
+	assert_int_equal(a.window.answered, 1);
+	assert_true(a.stamp == sa);
+	a = figs(f, "Alex", T0 + 1011);
+	assert_int_equal(a.window.answered, 0);
+	assert_true(a.stamp != sa);
+	sa = a.stamp;
+	feed(f, "%lld|NONE|sales|Alex|PAUSE|break", (long long)T0 + 1100);   /* its own event */
+	assert_true(figs(f, "Alex", T0 + 1100).stamp != sa);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +480,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rna_duplicate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_queue_board, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stamp, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
