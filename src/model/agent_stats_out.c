@@ -15,51 +15,181 @@
 
 /* ---- the snapshot ------------------------------------------------------ */
 
+/* What a fill keeps for the next (struct snapshot's agent_fill): where each
+ * agent's figures were, so that those of an agent whose stamp did not change
+ * are moved (when agents before it came or went) and refreshed with the
+ * clock, not read again; the per-queue figures stay where they are in the
+ * snapshot's pool while their number does not grow. */
+struct astat_fill {
+	bool valid;                  /* the figures are those of the last fill of ... */
+	int64_t day;                 /* ... this day, */
+	uint64_t order_gen;          /* ... these queue ranks (snapshot.order_gen), */
+	int window_s;                /* ... this window */
+	size_t n;                    /* the last fill's agents */
+	uint32_t *place;             /* per model index: its place in the last fill + 1 */
+	size_t cap_place;
+	int32_t *src;                /* per place: the last place its figures are at, or -1 */
+	uint32_t *q_at, *q_n;        /* per place: the agent's block in the pool, its size */
+	size_t cap_src;
+	size_t q_used;               /* of the per-queue pool */
+	struct astat_pause *pauses;  /* every agent's pauses, filled each time */
+	size_t cap_pauses;
+};
+
 static void figs_reserve(struct snapshot *s, size_t n)
 {
-	/* an eighth more, not double: 976 bytes an agent, agents log in one by one */
+	/* an eighth more, not double: agents log in one by one */
 	if (n > s->cap_agent_figs || !s->agent_figs) {
 		s->cap_agent_figs = n + n / 8 + 16;
 		s->agent_figs = xrealloc(s->agent_figs, s->cap_agent_figs * sizeof *s->agent_figs);
 	}
 }
 
-/* Room for want more per-queue figures in the pool after used. */
-static void pool_reserve(struct snapshot *s, size_t used, size_t want)
+/* Room for n per-queue figures in the pool. */
+static void pool_reserve(struct snapshot *s, size_t n)
 {
-	if (used + want <= s->cap_agent_figs_pool && s->agent_figs_pool)
+	if (n <= s->cap_agent_figs_pool && s->agent_figs_pool)
 		return;
-	s->cap_agent_figs_pool = used + want + (used + want) / 8 + 64;
+	s->cap_agent_figs_pool = n + n / 8 + 64;
 	s->agent_figs_pool = xrealloc(s->agent_figs_pool,
 	                              s->cap_agent_figs_pool * sizeof *s->agent_figs_pool);
+}
+
+static struct astat_fill *fill_of(struct snapshot *s, const struct model *m, size_t n)
+{
+	struct astat_fill *c = s->agent_fill;
+	size_t count = model_agent_count(m);
+	if (!c)
+		c = s->agent_fill = xcalloc(1, sizeof *c);
+	if (count > c->cap_place) {
+		size_t cap = count + count / 8 + 16;
+		c->place = xrealloc(c->place, cap * sizeof *c->place);
+		memset(c->place + c->cap_place, 0, (cap - c->cap_place) * sizeof *c->place);
+		c->cap_place = cap;
+	}
+	if (n > c->cap_src || !c->src) {
+		c->cap_src = n + n / 8 + 16;
+		c->src = xrealloc(c->src, c->cap_src * sizeof *c->src);
+		c->q_at = xrealloc(c->q_at, c->cap_src * sizeof *c->q_at);
+		c->q_n = xrealloc(c->q_n, c->cap_src * sizeof *c->q_n);
+	}
+	return c;
+}
+
+void agent_stats_fill_free(struct snapshot *s)
+{
+	struct astat_fill *c = s->agent_fill;
+	if (c) {
+		free(c->place);
+		free(c->src);
+		free(c->q_at);
+		free(c->q_n);
+		free(c->pauses);
+		free(c);
+	}
+	s->agent_fill = NULL;
+}
+
+/* Decides, for each of the n agents (ai: their model indexes), where its last
+ * figures are if they still hold (c->src; the last places taken in rising
+ * order, so that they can be moved in place) and where its per-queue block
+ * was; returns the room its per-queue figures and pauses need. */
+static void fill_plan(struct astat_fill *c, struct snapshot *s, const struct model *m,
+                      const size_t *ai, size_t n, bool reuse, size_t *q_more, size_t *p_room)
+{
+	int64_t last = -1;
+	*q_more = 0;
+	*p_room = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t p = c->place[ai[i]];
+		const struct agent_figs *f;
+		int nq;
+		model_agent_figs_prefetch(m, ai, n, i);
+		if (i + 8 < n && c->place[ai[i + 8]] > 0 && c->place[ai[i + 8]] <= c->n)
+			__builtin_prefetch(&s->agent_figs[c->place[ai[i + 8]] - 1]);
+		nq = model_agent_figs_queues(m, ai[i]);
+		c->src[i] = -1;
+		c->q_n[i] = 0;
+		*p_room += (size_t)model_agent_figs_pauses(m, ai[i]);
+		if (reuse && p > 0 && p <= c->n && (f = &s->agent_figs[p - 1])->slot == ai[i]) {
+			c->q_at[i] = f->pool_at;
+			c->q_n[i] = (uint32_t)f->n_queues;
+			if ((int64_t)(p - 1) > last && model_agent_figs_current(m, ai[i], f))
+				c->src[i] = (int32_t)(last = (int64_t)(p - 1));
+		}
+		if ((uint32_t)nq > c->q_n[i])
+			*q_more += (size_t)nq;
+	}
+}
+
+/* Moves the figures that still hold to their new places (c->src rises:
+ * those moving down first, from the start, those moving up from the end). */
+static void fill_move(const struct astat_fill *c, struct snapshot *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c->src[i] > (int32_t)i)
+			s->agent_figs[i] = s->agent_figs[c->src[i]];
+	for (size_t i = n; i-- > 0;)
+		if (c->src[i] >= 0 && c->src[i] < (int32_t)i)
+			s->agent_figs[i] = s->agent_figs[c->src[i]];
+}
+
+/* Agent i's figures read again, its per-queue block where it was if they fit
+ * (else at the pool's end), queues as ranks. */
+static void fill_one(struct astat_fill *c, struct snapshot *s, const struct model *m,
+                     size_t i, size_t ai, const size_t *rank, struct astat_pause *pauses)
+{
+	struct agent_figs *f = &s->agent_figs[i];
+	int nq = model_agent_figs_queues(m, ai);
+	uint32_t at = (uint32_t)nq <= c->q_n[i] ? c->q_at[i] : (uint32_t)c->q_used;
+	struct agent_queue_figs *q = s->agent_figs_pool + at;
+	if (at == c->q_used)
+		c->q_used += (size_t)nq;
+	model_agent_figs(m, ai, f, q, nq, pauses);
+	for (int k = 0; k < f->n_queues; k++)
+		q[k].queue = (int32_t)rank[q[k].queue];
+	if (f->call_queue >= 0)
+		f->call_queue = (int32_t)rank[f->call_queue];
+	f->slot = (uint32_t)ai;
+	f->pool_at = at;
 }
 
 void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *ai,
                       const size_t *rank)
 {
 	size_t n = s->n_agents + s->n_agents_off;   /* the logged off of today too */
-	size_t used = 0, *off = xmalloc((n ? n : 1) * sizeof *off);
-	figs_reserve(s, n);
-	pool_reserve(s, 0, 1);
-	/* one pass over the agents (each one's figures are a cache miss away): the
-	 * pool grows as it goes, the pointers into it are set once it stops moving */
+	struct astat_fill *c = fill_of(s, m, n);
+	size_t q_more, p_room, p_used = 0, q_live = 0;
+	bool reuse = c->valid && c->day == m->day_start && c->order_gen == s->order_gen &&
+	             c->window_s == m->cfg->window_s;
+
+	figs_reserve(s, n > c->n ? n : c->n);
+	if (!reuse)
+		c->q_used = 0;
+	fill_plan(c, s, m, ai, n, reuse, &q_more, &p_room);
+	pool_reserve(s, c->q_used + q_more);
+	if (p_room > c->cap_pauses || !c->pauses) {
+		c->cap_pauses = p_room + p_room / 8 + 64;
+		c->pauses = xrealloc(c->pauses, c->cap_pauses * sizeof *c->pauses);
+	}
+	fill_move(c, s, n);
 	for (size_t i = 0; i < n; i++) {
 		struct agent_figs *f = &s->agent_figs[i];
-		pool_reserve(s, used, (size_t)model_agent_figs_queues(m, ai[i]));
-		model_agent_figs(m, ai[i], f, s->agent_figs_pool + used,
-		                 (int)(s->cap_agent_figs_pool - used));
-		for (int k = 0; k < f->n_queues; k++)
-			s->agent_figs_pool[used + (size_t)k].queue =
-				(int32_t)rank[s->agent_figs_pool[used + (size_t)k].queue];
-		if (f->call_queue >= 0)
-			f->call_queue = (int32_t)rank[f->call_queue];
-		f->slot = (uint32_t)ai[i];
-		off[i] = used;
-		used += (size_t)f->n_queues;
+		model_agent_figs_prefetch(m, ai, n, i);
+		if (c->src[i] < 0 || !model_agent_figs_refresh(m, ai[i], f, c->pauses + p_used))
+			fill_one(c, s, m, i, ai[i], rank, c->pauses + p_used);
+		f->queues = s->agent_figs_pool + f->pool_at;
+		p_used += (size_t)(f->n_pauses + f->wtime.n_pauses);
+		q_live += (size_t)f->n_queues;
+		c->place[ai[i]] = (uint32_t)i + 1;
 	}
-	for (size_t i = 0; i < n; i++)
-		s->agent_figs[i].queues = s->agent_figs_pool + off[i];
-	free(off);
+	/* the kept figures live while the pool holds little else (--group and
+	 * --queue renumber them in place: read again) */
+	c->valid = !s->only && c->q_used <= 2 * q_live + 4096;
+	c->n = n;
+	c->day = m->day_start;
+	c->order_gen = s->order_gen;
+	c->window_s = m->cfg->window_s;
 	s->long_call_s = m->cfg->alert_rules
 	               ? (int64_t)alert_rules_agent_level(m->cfg->alert_rules, "call_duration_s")
 	               : 1800;

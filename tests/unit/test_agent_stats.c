@@ -29,6 +29,7 @@ struct fixture {
 	struct config cfg;
 	struct model *m;
 	struct agent_queue_figs buf[8];
+	struct astat_pause pauses[ASTAT_FIGS_PAUSES];
 };
 
 static int setup(void **state)
@@ -58,7 +59,7 @@ static struct agent_figs figs(struct fixture *f, const char *name, int64_t now)
 	for (size_t i = 0; i < model_agent_count(f->m); i++) {
 		struct agent_view v;
 		if (model_agent(f->m, i, &v) && strcmp(v.name, name) == 0) {
-			assert_true(model_agent_figs(f->m, i, &a, f->buf, 8));
+			assert_true(model_agent_figs(f->m, i, &a, f->buf, 8, f->pauses));
 			return a;
 		}
 	}
@@ -193,10 +194,10 @@ static void test_window_time(void **state)
 	assert_string_equal(off[0].name, "Bea");
 	assert_int_equal(off[0].since, T0 + 3500);
 	struct agent_figs b;
-	assert_true(model_agent_figs(f->m, off[0].ai, &b, f->buf, 8));
+	assert_true(model_agent_figs(f->m, off[0].ai, &b, f->buf, 8, f->pauses));
 	assert_int_equal(b.off_since, T0 + 3500);
 	model_advance(f->m, T0 + 3600);
-	assert_true(model_agent_figs(f->m, off[0].ai, &b, f->buf, 8));
+	assert_true(model_agent_figs(f->m, off[0].ai, &b, f->buf, 8, f->pauses));
 	assert_int_equal(b.wtime.login_s, 200);
 	/* the next day she is no one's of today */
 	model_advance(f->m, T0 + 16 * 3600 + 60);
