@@ -333,18 +333,57 @@ static void jb_astr(struct jbuf *b, const char *text)
 	free(safe);
 }
 
+/* jbuf_int's bytes, stored one by one: tens of thousands of numbers a line,
+ * a few digits each (a call to memcpy for each cost more than the rest). */
+static void jb_int(struct jbuf *b, long long v)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *q = e, *p;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--q = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--q = '-';
+	if (b->n + sizeof tmp + 1 > b->cap)
+		jbuf_grow(b, sizeof tmp);
+	p = b->p + b->n;
+	while (q < e)
+		*p++ = *q++;
+	b->n = (size_t)(p - b->p);
+}
+
+/* jbuf_real's bytes: a number of hundredths by jb_int, else jbuf_real. */
+static void jb_real(struct jbuf *b, double v)
+{
+	long long k;
+	if (!isfinite(v) || fabs(v) >= 1e12 || (double)(k = llround(v * 100.0)) / 100.0 != v) {
+		jbuf_real(b, v);
+		return;
+	}
+	if (k < 0 || (k == 0 && signbit(v)))
+		jbuf_put(b, "-", 1);
+	unsigned long long u = k < 0 ? (unsigned long long)-k : (unsigned long long)k;
+	jb_int(b, (long long)(u / 100));
+	if (b->n + 4 > b->cap)
+		jbuf_grow(b, 4);
+	b->p[b->n++] = '.';                       /* 70.0, 65.1, 65.19 */
+	b->p[b->n++] = (char)('0' + u / 10 % 10);
+	if (u % 10)
+		b->p[b->n++] = (char)('0' + u % 10);
+}
+
 static void jb_afig(struct jbuf *b, double v)
 {
 	if (isnan(v) || isinf(v))
 		jbuf_puts(b, "null");
 	else
-		jbuf_real(b, round(v * 100.0) / 100.0);
+		jb_real(b, round(v * 100.0) / 100.0);
 }
 
 static void jb_key_int(struct jbuf *b, const char *key, long long v)
 {
 	jbuf_puts(b, key);
-	jbuf_int(b, v);
+	jb_int(b, v);
 }
 
 static void jb_counts(struct jbuf *b, const struct astat_counts *c)
@@ -360,7 +399,7 @@ static void jb_counts(struct jbuf *b, const struct astat_counts *c)
 	jb_afig(b, astat_asa(c));
 	jb_key_int(b, ",\"rna\":", c->rna);
 	jbuf_puts(b, ",\"ring_s\":");
-	jbuf_real(b, (double)c->ring_ms / 1000.0);
+	jb_real(b, (double)c->ring_ms / 1000.0);
 }
 
 static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
@@ -399,15 +438,38 @@ static void jb_call(struct jbuf *b, const struct snapshot *s, const struct agent
 	jbuf_put(b, "}", 1);
 }
 
-/* An agent's line in pieces, each a fragment (snapshot_json.h) with what it
- * is written from as its key; logged-in time, paused time and occupancy
- * (today's and the window's), which move each second, written as they are
- * between them. */
-enum { AF_HEAD, AF_PAUSES, AF_MID, AF_WPAUSES, AF_TAIL, AF_N };
-static struct jfrags agent_frags;
-static struct jkey akey;
+/* An agent's line is three cached texts, kept per agent (the model's index,
+ * not its place in the list: one logging in would move every later one) in
+ * one block: its head (name to today's counts), its middle (today's queues to
+ * the window's counts) and its tail (the window's queues). Between them what
+ * moves with the clock is written as it is: logged-in time, paused time and
+ * pauses, occupancy (today's and the window's).
+ *
+ * The middle and the tail are written from the agent's figures alone, the
+ * queue names (queue_epoch), the day and the window's length: while those
+ * are the last line's (lines.gen), the agent's stamp (agent_figs.stamp) says
+ * whether they changed. The head depends on the snapshot's view of the agent
+ * too (state, since, reason, queues), which moves without the stamp (a
+ * wrap-up ending, a call dropped): its key (snapshot_json.h, jkey) is the
+ * stamp with those few values. */
+struct aline {
+	struct jkey head;            /* what the head was written from */
+	uint64_t stamp;              /* what the middle and the tail were */
+	uint32_t gen;                /* they hold while this is lines.gen (0: no text) */
+	uint32_t n_head, n_mid, n_tail, cap;
+	char *text;                  /* head, middle, tail */
+};
 
-/* Queue names enter the keys as indexes into s->queues, with the number of
+static struct {
+	struct aline *v;
+	size_t n;
+	uint32_t gen;
+	uint64_t epoch;              /* what gen stands for: queue names, */
+	int64_t day;                 /* day and */
+	int window_s;                /* window */
+} lines;
+
+/* Queue names enter the texts as indexes into s->queues, with the number of
  * the list of names they index (queue_epoch: a new one whenever the list
  * differs from the last line's): no name read again for each agent. */
 static uint64_t queue_epoch;
@@ -428,80 +490,47 @@ static void queue_epoch_update(const struct snapshot *s)
 	queue_epoch++;
 }
 
-static void key_queue(struct jkey *k, int32_t q)
+/* The texts of every agent stand for this line's queue names, day and window. */
+static void lines_update(const struct snapshot *s)
 {
-	jkey_put(k, &q, sizeof q);
+	queue_epoch_update(s);
+	if (lines.gen && lines.epoch == queue_epoch && lines.day == s->day_start &&
+	    lines.window_s == s->window_s)
+		return;
+	if (++lines.gen == 0)
+		lines.gen = 1;                  /* 0: none */
+	lines.epoch = queue_epoch;
+	lines.day = s->day_start;
+	lines.window_s = s->window_s;
 }
 
-static void key_counts(struct jkey *k, const struct astat_counts *c)
+static struct aline *line_of(uint32_t slot)
 {
-	jkey_put(k, c, sizeof *c);
-}
-
-/* The names of the queues of f's per-queue figures that have counts, with them. */
-static void key_queues(struct jkey *k, const struct snapshot *s, const struct agent_figs *f,
-                       bool today)
-{
-	for (int q = 0; q < f->n_queues; q++) {
-		const struct astat_counts *c = today ? &f->queues[q].today : &f->queues[q].window;
-		if (c->answered + c->completed + c->transferred + c->rna == 0)
-			continue;
-		key_queue(k, f->queues[q].queue);
-		key_counts(k, c);
+	if (slot >= lines.n) {              /* an eighth more, not double: 10,000 agents */
+		size_t n = slot + 1 + lines.n / 8 + 16;
+		lines.v = xrealloc(lines.v, n * sizeof *lines.v);
+		memset(lines.v + lines.n, 0, (n - lines.n) * sizeof *lines.v);
+		lines.n = n;
 	}
+	return &lines.v[slot];
 }
 
-static void key_pauses(struct jkey *k, int64_t paused_s, int n, const struct astat_pause *p)
-{
-	jkey_put(k, &paused_s, sizeof paused_s);
-	for (int i = 0; i < n; i++) {
-		jkey_str(k, p[i].reason);
-		jkey_put(k, &p[i].s, sizeof p[i].s);
-	}
-}
-
-static void key_head(struct jkey *k, const struct snapshot *s, size_t i)
+/* The head's key: the stamp (for an agent with no figures, 0, its name) and
+ * the view's values the head shows. */
+static void head_key(struct jkey *k, const struct snapshot *s, size_t i)
 {
 	const struct agent_view *v = &s->agents[i];
 	const struct agent_figs *f = &s->agent_figs[i];
-	bool call = f->on_call && f->call_since;
-	jkey_str(k, v->name);
-	jkey_put(k, &v->state, sizeof v->state);
-	jkey_put(k, &v->since, sizeof v->since);
-	jkey_str(k, v->reason);
-	for (int q = 0; q < s->agent_n_queues[i]; q++)
-		key_queue(k, (int32_t)s->agent_queues[i][q].queue);
-	jkey_put(k, &call, sizeof call);
-	if (call) {
-		key_queue(k, f->call_queue);
-		jkey_str(k, f->callerid);
-		jkey_put(k, &f->call_since, sizeof f->call_since);
-	}
-	key_counts(k, &f->today);
-}
-
-static void key_part(struct jkey *k, const struct snapshot *s, size_t i, int part)
-{
-	const struct agent_figs *f = &s->agent_figs[i];
+	int nq = s->agent_n_queues[i];
+	uint64_t w[4] = { f->stamp, (uint64_t)v->since, (uint64_t)(uintptr_t)v->reason,
+		(uint64_t)v->state | (uint64_t)f->on_call << 8 | (uint64_t)(uint32_t)nq << 16 };
 	jkey_start(k);
-	jkey_put(k, &queue_epoch, sizeof queue_epoch);
-	switch (part) {
-	case AF_HEAD:
-		key_head(k, s, i);
-		break;
-	case AF_PAUSES:
-		key_pauses(k, f->paused_s, f->n_pauses, f->pauses);
-		break;
-	case AF_MID:
-		key_queues(k, s, f, true);
-		jkey_put(k, &s->window_s, sizeof s->window_s);
-		key_counts(k, &f->window);
-		break;
-	case AF_WPAUSES:
-		key_pauses(k, 0, f->wtime.n_pauses, f->wtime.pauses);
-		break;
-	default:
-		key_queues(k, s, f, false);
+	jkey_put(k, w, sizeof w);
+	if (f->stamp == 0)
+		jkey_str(k, v->name);
+	for (int q = 0; q < nq; q++) {
+		int32_t r = (int32_t)s->agent_queues[i][q].queue;
+		jkey_put(k, &r, sizeof r);
 	}
 }
 
@@ -542,143 +571,120 @@ static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i)
 	jb_counts(b, &f->today);
 }
 
-/* Writes piece part of agent i, whose key is akey. */
-static void jb_part(struct jbuf *b, const struct snapshot *s, size_t i, int part)
+static void jb_mid(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
+{
+	jb_queues(b, s, f, true);
+	jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
+	jbuf_put(b, ",", 1);
+	jb_counts(b, &f->window);
+}
+
+static void jb_tail(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
+{
+	jb_queues(b, s, f, false);
+	jbuf_puts(b, "}}");
+}
+
+/* Writes again what of agent i's texts no longer holds (head: its new key),
+ * keeping the rest, into a block of their size. */
+static void line_write(struct aline *l, const struct snapshot *s, size_t i,
+                       const struct jkey *head, bool head_ok, bool body_ok)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
-	switch (part) {
-	case AF_HEAD:
-		jb_head(b, s, i);
-		break;
-	case AF_PAUSES:
-		jb_key_int(b, ",\"paused_s\":", f->paused_s);
-		jb_pauses(b, f->n_pauses, f->pauses);
-		break;
-	case AF_MID:
-		jb_queues(b, s, f, true);
-		jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
-		jbuf_put(b, ",", 1);
-		jb_counts(b, &f->window);
-		break;
-	case AF_WPAUSES:
-		jb_pauses(b, f->wtime.n_pauses, f->wtime.pauses);
-		break;
-	default:
-		jb_queues(b, s, f, false);
-		jbuf_puts(b, "}}");
-	}
-}
-
-static void key_words(struct jkey *k, const uint64_t *w, size_t n)
-{
-	jkey_put(k, w, n * sizeof *w);
-}
-
-/* The key of piece part of agent i from its stamp (agent_figs.stamp): the
- * figures a piece is written from are those of the stamp but for the day
- * (today's), the clock (paused time, the window's pauses: their values are
- * in the key) and the queue names (queue_epoch); the agent's state, and the
- * queues it is in, are the snapshot's (in the key too). A few words, not
- * every input. */
-static void key_stamped(struct jkey *k, const struct snapshot *s, size_t i, int part)
-{
-	const struct agent_view *v = &s->agents[i];
-	const struct agent_figs *f = &s->agent_figs[i];
-	uint64_t day = (uint64_t)s->day_start, win = (uint64_t)(int64_t)s->window_s;
-	jkey_start(k);
-	switch (part) {
-	case AF_HEAD: {
-		int nq = s->agent_n_queues[i];
-		uint64_t w[6] = { f->stamp, queue_epoch, day, (uint64_t)v->since,
-			(uint64_t)(uintptr_t)v->reason,
-			(uint64_t)v->state | (uint64_t)f->on_call << 8 | (uint64_t)(uint32_t)nq << 16 };
-		key_words(k, w, 6);
-		for (int q = 0; q < nq; q++)
-			key_queue(k, (int32_t)s->agent_queues[i][q].queue);
-		break;
-	}
-	case AF_PAUSES: {
-		uint64_t w[3] = { f->stamp, day, (uint64_t)f->paused_s };
-		key_words(k, w, 3);
-		break;
-	}
-	case AF_MID: {
-		uint64_t w[4] = { f->stamp, queue_epoch, day, win };
-		key_words(k, w, 4);
-		break;
-	}
-	case AF_WPAUSES: {
-		uint64_t w[2] = { f->stamp, win };
-		key_words(k, w, 2);
-		key_pauses(k, 0, f->wtime.n_pauses, f->wtime.pauses);
-		break;
-	}
-	default: {
-		uint64_t w[2] = { f->stamp, queue_epoch };
-		key_words(k, w, 2);
-	}
-	}
-}
-
-/* Piece part of agent i: the cached text when its key is the last one's. */
-static void jb_cached(struct jbuf *b, struct jfrag *fr, const struct snapshot *s, size_t i,
-                      int part)
-{
-	if (s->agent_figs[i].stamp)
-		key_stamped(&akey, s, i, part);
+	struct jbuf *t = jfrag_begin();
+	size_t at;
+	if (head_ok)
+		jbuf_put(t, l->text, l->n_head);
 	else
-		key_part(&akey, s, i, part);
-	if (!jfrag_same(fr, &akey)) {
-		struct jbuf *t = jfrag_begin();
-		jb_part(t, s, i, part);
-		jfrag_end(fr, t);
+		jb_head(t, s, i);
+	at = t->n;
+	if (body_ok) {
+		jbuf_put(t, l->text + l->n_head, (size_t)l->n_mid + l->n_tail);
+	} else {
+		jb_mid(t, s, f);
+		l->n_mid = (uint32_t)(t->n - at);
+		jb_tail(t, s, f);
+		l->n_tail = (uint32_t)(t->n - at - l->n_mid);
 	}
-	jbuf_ref(b, fr->p, fr->n);
+	if (t->n > UINT32_MAX / 2)
+		fatal("an agent's JSON of %zu bytes", t->n);
+	l->n_head = (uint32_t)at;
+	if (!l->text || l->cap < t->n || l->cap > t->n + t->n / 4 + 32) {
+		free(l->text);
+		l->cap = (uint32_t)t->n;
+		l->text = xmalloc(t->n ? t->n : 1);
+	}
+	memcpy(l->text, t->p, t->n);
+	l->head = *head;
+	l->stamp = f->stamp;
+	l->gen = lines.gen;
 }
 
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
-	/* by the agent, not its place: one logging in moves those after it */
-	struct jfrag *fr = jfrags_slot(&agent_frags, f->slot, AF_N);
-	jb_cached(b, &fr[AF_HEAD], s, i, AF_HEAD);
+	struct aline *l = line_of(f->slot);
+	struct jkey hk;
+	bool held = l->gen == lines.gen, head_ok, body_ok;
+	head_key(&hk, s, i);
+	head_ok = held && l->head.a == hk.a && l->head.b == hk.b && l->head.n == hk.n;
+	body_ok = held && l->stamp == f->stamp;
+	if (!head_ok || !body_ok)
+		line_write(l, s, i, &hk, head_ok, body_ok);
+	jbuf_ref(b, l->text, l->n_head);
 	jb_key_int(b, ",\"login_s\":", f->login_s);
-	if (f->n_pauses == 0)               /* most agents: no fragment to read */
+	if (f->n_pauses == 0) {             /* most agents */
 		jbuf_puts(b, ",\"paused_s\":0,\"pauses\":[]");
-	else
-		jb_cached(b, &fr[AF_PAUSES], s, i, AF_PAUSES);
+	} else {
+		jb_key_int(b, ",\"paused_s\":", f->paused_s);
+		jb_pauses(b, f->n_pauses, f->pauses);
+	}
 	jbuf_puts(b, ",\"occupancy_pct\":");
 	jb_afig(b, f->occupancy_pct);
-	jb_cached(b, &fr[AF_MID], s, i, AF_MID);
-	/* the window's time as time_json writes it, its pauses from the cache */
+	jbuf_ref(b, l->text + l->n_head, l->n_mid);
+	/* the window's time as time_json writes it */
 	jb_key_int(b, ",\"login_s\":", f->wtime.login_s);
 	jb_key_int(b, ",\"paused_s\":", f->wtime.paused_s);
 	if (f->wtime.n_pauses == 0)
 		jbuf_puts(b, ",\"pauses\":[]");
 	else
-		jb_cached(b, &fr[AF_WPAUSES], s, i, AF_WPAUSES);
+		jb_pauses(b, f->wtime.n_pauses, f->wtime.pauses);
 	jbuf_puts(b, ",\"occupancy_pct\":");
 	jb_afig(b, f->wtime.occupancy_pct);
-	jb_cached(b, &fr[AF_TAIL], s, i, AF_TAIL);
+	jbuf_ref(b, l->text + l->n_head + l->n_mid, l->n_tail);
 }
 
 void agent_json_cache_clear(void)
 {
-	jfrags_free(&agent_frags);
+	for (size_t i = 0; i < lines.n; i++)
+		free(lines.v[i].text);
+	free(lines.v);
+	memset(&lines, 0, sizeof lines);
 	queue_names_valid = false;
 }
 
 void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 {
-	queue_epoch_update(s);
+	lines_update(s);
 	jbuf_put(b, "[", 1);
 	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++) {
 		if (i)
 			jbuf_put(b, ",", 1);
-		if (i + 8 < s->n_agents)        /* the agents' figures and slots: cache misses */
-			__builtin_prefetch(&s->agent_figs[i + 8].slot);
-		if (i + 4 < s->n_agents && s->agent_figs[i + 4].slot < agent_frags.n_slots)
-			__builtin_prefetch(&agent_frags.v[(size_t)s->agent_figs[i + 4].slot * AF_N]);
+		if (i + 8 < s->n_agents) {      /* the agents' figures and texts: cache misses */
+			__builtin_prefetch(&s->agent_figs[i + 8]);
+			__builtin_prefetch(&s->agent_figs[i + 8].wtime.pauses);
+		}
+		if (i + 4 < s->n_agents && s->agent_figs[i + 4].slot < lines.n) {
+			const struct aline *l = &lines.v[s->agent_figs[i + 4].slot];
+			__builtin_prefetch(l);
+			__builtin_prefetch((const char *)l + sizeof *l - 1);
+		}
+		/* where the next agents' bytes and pieces go: written once a tick,
+		 * cold by then (a live tick reads thousands of lines in between) */
+		if (b->n + 1024 < b->cap)
+			__builtin_prefetch(b->p + b->n + 1024, 1);
+		if (b->segs && b->segs->n + 64 < b->segs->cap)
+			__builtin_prefetch(&b->segs->v[b->segs->n + 64], 1);
 		jb_agent(b, s, i);
 	}
 	jbuf_put(b, "]", 1);
