@@ -333,23 +333,25 @@ static void jb_astr(struct jbuf *b, const char *text)
 	free(safe);
 }
 
-/* jbuf_int's bytes, stored one by one: tens of thousands of numbers a line,
- * a few digits each (a call to memcpy for each cost more than the rest). */
+/* jbuf_int's bytes, stored in place: tens of thousands of numbers a line, a
+ * few digits each (through a buffer and memcpy, the call cost more than the
+ * rest). */
 static void jb_int(struct jbuf *b, long long v)
 {
-	char tmp[24], *e = tmp + sizeof tmp, *q = e, *p;
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-	do
-		*--q = (char)('0' + u % 10);
-	while (u /= 10);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, t;
+	size_t nd = 1;
+	char *w;
+	for (t = u; t >= 10; t /= 10)
+		nd++;
+	if (b->n + nd + 2 > b->cap)
+		jbuf_grow(b, nd + 1);
 	if (v < 0)
-		*--q = '-';
-	if (b->n + sizeof tmp + 1 > b->cap)
-		jbuf_grow(b, sizeof tmp);
-	p = b->p + b->n;
-	while (q < e)
-		*p++ = *q++;
-	b->n = (size_t)(p - b->p);
+		b->p[b->n++] = '-';
+	w = b->p + b->n + nd;
+	b->n += nd;
+	do
+		*--w = (char)('0' + u % 10);
+	while (u /= 10);
 }
 
 /* jbuf_real's bytes: a number of hundredths by jb_int, else jbuf_real. */
