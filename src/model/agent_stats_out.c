@@ -404,6 +404,52 @@ static void jb_counts(struct jbuf *b, const struct astat_counts *c)
 	jb_real(b, (double)c->ring_ms / 1000.0);
 }
 
+/* The queue names of the snapshot as JSON strings, made once for each list
+ * of names (queue_epoch): an agent's texts name a few queues each, each one
+ * a snapshot queue far from the last. */
+static struct {
+	char **text;
+	uint32_t *len;
+	size_t n, cap;
+} qnames;
+
+static void qnames_make(const struct snapshot *s)
+{
+	for (size_t q = 0; q < qnames.n; q++)
+		free(qnames.text[q]);
+	if (s->n_queues > qnames.cap) {
+		qnames.cap = s->n_queues + s->n_queues / 8 + 16;
+		qnames.text = xrealloc(qnames.text, qnames.cap * sizeof *qnames.text);
+		qnames.len = xrealloc(qnames.len, qnames.cap * sizeof *qnames.len);
+	}
+	for (size_t q = 0; q < s->n_queues; q++) {
+		struct jbuf *t = jfrag_begin();
+		jb_astr(t, s->queues[q].name);
+		qnames.text[q] = xmalloc(t->n ? t->n : 1);
+		memcpy(qnames.text[q], t->p, t->n);
+		qnames.len[q] = (uint32_t)t->n;
+	}
+	qnames.n = s->n_queues;
+}
+
+static void qnames_free(void)
+{
+	for (size_t q = 0; q < qnames.n; q++)
+		free(qnames.text[q]);
+	free(qnames.text);
+	free(qnames.len);
+	memset(&qnames, 0, sizeof qnames);
+}
+
+/* Queue q of the snapshot (its index in s->queues) as jb_astr writes its name. */
+static void jb_qname(struct jbuf *b, const struct snapshot *s, size_t q)
+{
+	if (q < qnames.n)
+		jbuf_put(b, qnames.text[q], qnames.len[q]);
+	else
+		jb_astr(b, s->queues[q].name);
+}
+
 static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
                       bool today)
 {
@@ -415,7 +461,7 @@ static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct age
 			continue;
 		jbuf_puts(b, first ? "{\"queue\":" : ",{\"queue\":");
 		first = false;
-		jb_astr(b, s->queues[f->queues[k].queue].name);
+		jb_qname(b, s, (size_t)f->queues[k].queue);
 		jbuf_put(b, ",", 1);
 		jb_counts(b, c);
 		jbuf_put(b, "}", 1);
@@ -431,7 +477,7 @@ static void jb_call(struct jbuf *b, const struct snapshot *s, const struct agent
 	}
 	jbuf_puts(b, "{\"queue\":");
 	if (f->call_queue >= 0)
-		jb_astr(b, s->queues[f->call_queue].name);
+		jb_qname(b, s, (size_t)f->call_queue);
 	else
 		jbuf_puts(b, "null");
 	jbuf_puts(b, ",\"callerid\":");
@@ -501,6 +547,7 @@ static void lines_update(const struct snapshot *s)
 		return;
 	if (++lines.gen == 0)
 		lines.gen = 1;                  /* 0: none */
+	qnames_make(s);
 	lines.epoch = queue_epoch;
 	lines.day = s->day_start;
 	lines.window_s = s->window_s;
@@ -565,7 +612,7 @@ static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i)
 	for (int k = 0; k < s->agent_n_queues[i]; k++) {
 		if (k)
 			jbuf_put(b, ",", 1);
-		jb_astr(b, s->queues[s->agent_queues[i][k].queue].name);
+		jb_qname(b, s, (size_t)s->agent_queues[i][k].queue);
 	}
 	jbuf_puts(b, "],\"call\":");
 	jb_call(b, s, f);
@@ -662,6 +709,7 @@ void agent_json_cache_clear(void)
 		free(lines.v[i].text);
 	free(lines.v);
 	memset(&lines, 0, sizeof lines);
+	qnames_free();
 	queue_names_valid = false;
 }
 
@@ -676,6 +724,8 @@ void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 			__builtin_prefetch(&s->agent_figs[i + 8]);
 			__builtin_prefetch(&s->agent_figs[i + 8].wtime.pauses);
 		}
+		if (i + 8 < s->n_agents && s->agent_n_queues[i + 8] > 0)
+			__builtin_prefetch(s->agent_queues[i + 8]);
 		if (i + 4 < s->n_agents && s->agent_figs[i + 4].slot < lines.n) {
 			const struct aline *l = &lines.v[s->agent_figs[i + 4].slot];
 			__builtin_prefetch(l);
