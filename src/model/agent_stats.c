@@ -38,6 +38,7 @@ struct rna_key {
 };
 
 struct agent_stats {
+	uint64_t stamp;              /* agent_figs.stamp: st_touch after each change */
 	int64_t day;                 /* day_start of the today figures */
 	struct astat_counts today, window;
 	struct agent_queue_figs *q;  /* queues worked today or in the window */
@@ -109,6 +110,15 @@ static bool counts_zero(const struct astat_counts *c)
 }
 
 /* ---- one agent's record ------------------------------------------------ */
+
+/* The stamps of every model's agents, from one clock: a stamp names one agent
+ * and one state of its figures (the model lives on the loop thread alone). */
+static uint64_t stamp_clock;
+
+static void st_touch(struct agent_stats *st)
+{
+	st->stamp = ++stamp_clock;
+}
 
 static struct agent_stats *st_new(const struct model *m)
 {
@@ -277,6 +287,7 @@ void astat_window_out(struct model *m, int32_t ai, int32_t qi, enum ev_kind kind
 	struct astat_counts d = rec_delta(kind, value, wrapup);
 	if (st == NULL)
 		return;
+	st_touch(st);
 	counts_plus(&st->window, &d, -1);
 	if (qi >= 0 && (qf = queue_slot(st, qi, false)) != NULL) {
 		counts_plus(&qf->window, &d, -1);
@@ -292,6 +303,7 @@ void astat_renumber_queues(struct model *m, const int32_t *map)
 		int k = 0;
 		if (!st)
 			continue;
+		st_touch(st);
 		for (int j = 0; j < st->nq; j++)
 			if ((st->q[j].queue = map[st->q[j].queue]) >= 0)
 				st->q[k++] = st->q[j];
@@ -405,6 +417,7 @@ void astat_on_event(struct model *m, const struct qevent *ev, int32_t qi)
 		break;
 	}
 	st_sync(a->st, a, ev->time, m->now - m->cfg->window_s);
+	st_touch(a->st);
 }
 
 /* ---- reading ----------------------------------------------------------- */
@@ -415,29 +428,30 @@ int model_agent_figs_queues(const struct model *m, size_t ai)
 	return st ? st->nq : 0;
 }
 
-/* The figures that belong to today (zero when st's day is gone). */
+/* What moves with the clock today (from zero; st's closed figures when st's
+ * day is today): logged-in time, pauses by reason (into pauses) and paused
+ * time, the current pause. */
 static void read_today(const struct model *m, const struct agent_stats *st,
-                       struct agent_figs *out)
+                       struct agent_figs *out, struct astat_pause *pauses)
 {
 	int64_t day = m->day_start, now = m->now;
 	bool fresh = st->day == day;
-	if (fresh) {
-		out->today = st->today;
-		out->login_s = st->login_s;
-		out->n_pauses = st->npauses;
-		if (st->npauses)
-			memcpy(out->pauses, st->pauses, (size_t)st->npauses * sizeof *out->pauses);
-	}
+	out->login_s = fresh ? st->login_s : 0;
+	out->n_pauses = fresh ? st->npauses : 0;
+	out->paused_s = 0;
+	out->pauses = pauses;
+	if (out->n_pauses)
+		memcpy(pauses, st->pauses, (size_t)out->n_pauses * sizeof *pauses);
 	out->login_s += period_s(st->login_since, now, day);
 	if (st->pause_since != NONE) {
 		out->paused_now = true;
 		out->pause_since = st->pause_since;
 		memcpy(out->pause_reason, st->pause_reason, sizeof out->pause_reason);
-		pause_add(out->pauses, &out->n_pauses, st->pause_reason,
+		pause_add(pauses, &out->n_pauses, st->pause_reason,
 		          period_s(st->pause_since, now, day));
 	}
 	for (int i = 0; i < out->n_pauses; i++)
-		out->paused_s += out->pauses[i].s;
+		out->paused_s += pauses[i].s;
 }
 
 /* The seconds of [from, to) in the window (edge, now]. */
@@ -456,12 +470,14 @@ static void occupancy(struct astat_time *t)
 		                   (double)avail;
 }
 
-/* The logged-in and paused time of the window, and its occupancy. */
+/* The logged-in and paused time of the window (its pauses into pauses), and
+ * its occupancy. */
 static void read_window(const struct model *m, const struct agent_stats *st,
-                        struct agent_figs *out)
+                        struct agent_figs *out, struct astat_pause *pauses)
 {
 	struct astat_time *w = &out->wtime;
 	int64_t now = m->now, edge = now - m->cfg->window_s, s;
+	*w = (struct astat_time){ .pauses = pauses };
 	for (int i = 0; i < st->nper; i++) {
 		const struct period *p = &st->per[i];
 		if ((s = overlap_s(p->from, p->to, edge, now)) == 0)
@@ -469,35 +485,47 @@ static void read_window(const struct model *m, const struct agent_stats *st,
 		if (!p->paused)
 			w->login_s += s;
 		else
-			pause_add(w->pauses, &w->n_pauses, p->reason, s);
+			pause_add(pauses, &w->n_pauses, p->reason, s);
 	}
 	w->login_s += overlap_s(st->login_since, now, edge, now);
 	if ((s = overlap_s(st->pause_since, now, edge, now)) > 0)
-		pause_add(w->pauses, &w->n_pauses, st->pause_reason, s);
+		pause_add(pauses, &w->n_pauses, st->pause_reason, s);
 	for (int i = 0; i < w->n_pauses; i++)
-		w->paused_s += w->pauses[i].s;
+		w->paused_s += pauses[i].s;
 	w->busy_s = out->window.talk_s + out->window.wrapup_s +
 	            (out->on_call && out->call_since ? overlap_s(out->call_since, now, edge, now) : 0);
 	occupancy(w);
 }
 
+/* Everything of out that moves with the clock, st's closed figures as of now. */
+static void read_time(const struct model *m, const struct agent_stats *st,
+                      struct agent_figs *out, struct astat_pause *pauses)
+{
+	read_today(m, st, out, pauses);
+	out->busy_s = out->today.talk_s + out->today.wrapup_s +
+	              (out->on_call ? period_s(out->call_since ? out->call_since : NONE,
+	                                       m->now, m->day_start) : 0);
+	int64_t avail = out->login_s - out->paused_s;
+	out->occupancy_pct = NAN;
+	if (avail > 0)
+		out->occupancy_pct = 100.0 * (double)(out->busy_s < avail ? out->busy_s : avail) /
+		                     (double)avail;
+	read_window(m, st, out, pauses + out->n_pauses);
+}
+
 bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
-                      struct agent_queue_figs *buf, int max)
+                      struct agent_queue_figs *buf, int max, struct astat_pause *pauses)
 {
 	const struct agent *a = &m->agents[ai];
 	const struct agent_stats *st = a->st;
-	static const struct agent_figs zero;
-	/* field by field, not memset: 10,000 agents a tick, and pauses[] is most of it */
-	memcpy(out, &zero, offsetof(struct agent_figs, pauses));
-	memcpy(&out->paused_now, &zero.paused_now,
-	       offsetof(struct agent_figs, wtime.pauses) - offsetof(struct agent_figs, paused_now));
-	out->call_queue = -1;
-	out->occupancy_pct = out->wtime.occupancy_pct = NAN;
-	out->queues = buf;
-	out->on_call = a->active_calls > 0;
+	*out = (struct agent_figs){ .call_queue = -1, .occupancy_pct = NAN, .pauses = pauses,
+		.queues = buf, .on_call = a->active_calls > 0,
+		.wtime = { .occupancy_pct = NAN, .pauses = pauses } };
 	if (!st)
 		return ai < m->agent_names.count;
-	read_today(m, st, out);
+	out->stamp = st->stamp;
+	if (st->day == m->day_start)
+		out->today = st->today;
 	out->window = st->window;
 	for (int i = 0; i < st->nq && out->n_queues < max; i++) {
 		struct agent_queue_figs *q = &buf[out->n_queues];
@@ -512,16 +540,47 @@ bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
 		out->call_queue = st->call_queue;
 		memcpy(out->callerid, st->callerid, sizeof out->callerid);
 	}
-	out->busy_s = out->today.talk_s + out->today.wrapup_s +
-	              (out->on_call ? period_s(out->call_since ? out->call_since : NONE,
-	                                       m->now, m->day_start) : 0);
-	int64_t avail = out->login_s - out->paused_s;
-	if (avail > 0)
-		out->occupancy_pct = 100.0 * (double)(out->busy_s < avail ? out->busy_s : avail) /
-		                     (double)avail;
-	read_window(m, st, out);
+	read_time(m, st, out, pauses);
 	if (st->off_since != NONE && st->off_since >= m->day_start)
 		out->off_since = st->off_since;
+	return true;
+}
+
+bool model_agent_figs_current(const struct model *m, size_t ai, const struct agent_figs *f)
+{
+	const struct agent *a = &m->agents[ai];
+	return a->st && f->stamp == a->st->stamp && f->on_call == (a->active_calls > 0);
+}
+
+void model_agent_figs_prefetch(const struct model *m, const size_t *ai, size_t n, size_t i)
+{
+	if (i + 16 < n)
+		__builtin_prefetch(&m->agents[ai[i + 16]]);
+	if (i + 8 < n && m->agents[ai[i + 8]].st)
+		__builtin_prefetch(m->agents[ai[i + 8]].st);
+}
+
+int model_agent_figs_pauses(const struct model *m, size_t ai)
+{
+	const struct agent_stats *st = m->agents[ai].st;
+	int today, window = st && st->pause_since != NONE;
+	if (!st)
+		return 0;
+	today = st->npauses + window;
+	for (int i = 0; i < st->nper; i++)
+		window += st->per[i].paused;
+	return (today < ASTAT_MAX_REASONS ? today : ASTAT_MAX_REASONS) +
+	       (window < ASTAT_MAX_REASONS ? window : ASTAT_MAX_REASONS);
+}
+
+bool model_agent_figs_refresh(const struct model *m, size_t ai, struct agent_figs *out,
+                              struct astat_pause *pauses)
+{
+	const struct agent *a = &m->agents[ai];
+	const struct agent_stats *st = a->st;
+	if (!model_agent_figs_current(m, ai, out))
+		return false;
+	read_time(m, st, out, pauses);
 	return true;
 }
 

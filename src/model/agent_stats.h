@@ -41,8 +41,8 @@ struct astat_time {
 	int64_t paused_s;          /* paused time (every reason) */
 	int64_t busy_s;            /* talk + wrap-up (the current call's time so far too) */
 	double occupancy_pct;      /* busy / (logged in - paused); NAN with no such time */
-	int n_pauses;              /* pause time by reason (the current pause too) */
-	struct astat_pause pauses[ASTAT_MAX_REASONS];   /* last: not cleared past n_pauses */
+	int n_pauses;              /* pause time by reason (the current pause too) ... */
+	const struct astat_pause *pauses;   /* ... (into the caller's room) */
 };
 
 /* An agent's figures in one queue it worked today (or in the window). */
@@ -51,28 +51,40 @@ struct agent_queue_figs {
 	struct astat_counts today, window;
 };
 
-/* An agent's figures as of the model's clock. */
+/* Room for an agent's pauses by reason: today's, then the window's. */
+#define ASTAT_FIGS_PAUSES (2 * ASTAT_MAX_REASONS)
+
+/* An agent's figures as of the model's clock. What moves with the clock
+ * first (one tick refreshes those of an agent that did not change). */
 struct agent_figs {
-	struct astat_counts today, window;
+	uint64_t stamp;            /* a new value whenever the model changed the agent's
+	                              figures (an event, a window record leaving), never
+	                              given to another agent; unchanged, the figures differ
+	                              only by what moves with the clock (logged-in, paused
+	                              and busy time, occupancy, the window's time) and by
+	                              the day. 0: the agent has no figures */
+	uint32_t slot;             /* the model's index of the agent (agent_stats_fill) */
+	uint32_t pool_at;          /* where its queues are in the snapshot's pool (same) */
+	bool on_call;
+	bool paused_now;
+	int n_pauses;              /* today's pause time by reason (the current pause too) */
+	int n_queues;              /* per-queue figures ... */
 	int64_t login_s;           /* logged-in time today */
 	int64_t paused_s;          /* paused time today (every reason) */
 	int64_t busy_s;            /* talk + wrap-up today (the current call's talk so far too) */
 	double occupancy_pct;      /* busy / (logged in - paused); NAN with no such time */
-	int n_pauses;              /* today's pause time by reason (the current pause too) */
-	struct astat_pause pauses[ASTAT_MAX_REASONS];
-	bool paused_now;
-	char pause_reason[ASTAT_REASON_LEN];   /* the current pause's */
-	int64_t pause_since;       /* when the current pause began (0: not paused) */
-	bool on_call;
-	int64_t call_since;        /* when the current call was answered (0: none) */
-	int32_t call_queue;        /* its queue index, -1 none */
-	char callerid[40];         /* its caller (raw) */
-	int n_queues;              /* per-queue figures ... */
-	const struct agent_queue_figs *queues;   /* ... (into the caller's buffer) */
-	int64_t off_since;         /* logged off today at (0: logged in, or not today) */
+	const struct astat_pause *pauses;   /* today's n_pauses (into the caller's room) */
 	struct astat_time wtime;   /* in the window: periods cut at now - window_s; busy is
 	                              the window's talk + wrap-up and the current call's
-	                              time in it (last: see astat_time.pauses) */
+	                              time in it */
+	const struct agent_queue_figs *queues;   /* ... (into the caller's buffer) */
+	struct astat_counts today, window;
+	int64_t pause_since;       /* when the current pause began (0: not paused) */
+	int64_t call_since;        /* when the current call was answered (0: none) */
+	int64_t off_since;         /* logged off today at (0: logged in, or not today) */
+	int32_t call_queue;        /* its queue index, -1 none */
+	char pause_reason[ASTAT_REASON_LEN];   /* the current pause's */
+	char callerid[40];         /* its caller (raw) */
 };
 
 /* Derived: AHT = (talk + wrapup) / (completed + transferred), ASA = hold /
@@ -81,10 +93,27 @@ double astat_aht(const struct astat_counts *c);
 double astat_asa(const struct astat_counts *c);
 
 /* Fills out with agent ai's figures as of the model's clock; its per-queue
- * figures go into buf (room for max; more are left out). Returns false when
- * the agent has none (not known). */
+ * figures go into buf (room for max; more are left out), its pauses into
+ * pauses (room for ASTAT_FIGS_PAUSES). Returns false when the agent has none
+ * (not known). */
 bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
-                      struct agent_queue_figs *buf, int max);
+                      struct agent_queue_figs *buf, int max, struct astat_pause *pauses);
+/* When out holds agent ai's figures of a former read of the same day whose
+ * stamp is still the agent's (and its call still on or off): brings what
+ * moves with the clock up to now (its pauses into pauses, room for
+ * ASTAT_FIGS_PAUSES) and returns true. Else false, out unchanged. */
+bool model_agent_figs_refresh(const struct model *m, size_t ai, struct agent_figs *out,
+                              struct astat_pause *pauses);
+/* Whether f (a former read of the same day) still holds agent ai's figures
+ * but for what moves with the clock (model_agent_figs_refresh would do). */
+bool model_agent_figs_current(const struct model *m, size_t ai, const struct agent_figs *f);
+/* Prefetches what reading agent ai[i + 8] (its record) and ai[i + 16] (where
+ * it is) will need, of n: agents are read in name order, their records are
+ * cache misses apart. */
+void model_agent_figs_prefetch(const struct model *m, const size_t *ai, size_t n, size_t i);
+/* Room model_agent_figs (or _refresh) needs in pauses for agent ai now: no
+ * more than ASTAT_FIGS_PAUSES, 0 for most. */
+int model_agent_figs_pauses(const struct model *m, size_t ai);
 /* How many per-queue figures agent ai has (room model_agent_figs needs). */
 int model_agent_figs_queues(const struct model *m, size_t ai);
 
@@ -133,8 +162,11 @@ struct json_t;
 
 /* Fills s->agent_figs for s's agents (ai[i]: the model index of s->agents[i]),
  * their queues as indexes of s->queues (rank[model index]), as of the
- * model's clock. Reuses s's memory (freed by snapshot_free). */
+ * model's clock. Reuses s's memory (freed by snapshot_free), and the figures
+ * of the last fill of agents whose stamp did not change. */
 void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *ai,
                       const size_t *rank);
+/* Frees what agent_stats_fill keeps in s for the next fill. */
+void agent_stats_fill_free(struct snapshot *s);
 /* The "agents" array of the JSON snapshot (a new reference). */
 struct json_t *agent_stats_json(const struct snapshot *s);

@@ -15,50 +15,181 @@
 
 /* ---- the snapshot ------------------------------------------------------ */
 
+/* What a fill keeps for the next (struct snapshot's agent_fill): where each
+ * agent's figures were, so that those of an agent whose stamp did not change
+ * are moved (when agents before it came or went) and refreshed with the
+ * clock, not read again; the per-queue figures stay where they are in the
+ * snapshot's pool while their number does not grow. */
+struct astat_fill {
+	bool valid;                  /* the figures are those of the last fill of ... */
+	int64_t day;                 /* ... this day, */
+	uint64_t order_gen;          /* ... these queue ranks (snapshot.order_gen), */
+	int window_s;                /* ... this window */
+	size_t n;                    /* the last fill's agents */
+	uint32_t *place;             /* per model index: its place in the last fill + 1 */
+	size_t cap_place;
+	int32_t *src;                /* per place: the last place its figures are at, or -1 */
+	uint32_t *q_at, *q_n;        /* per place: the agent's block in the pool, its size */
+	size_t cap_src;
+	size_t q_used;               /* of the per-queue pool */
+	struct astat_pause *pauses;  /* every agent's pauses, filled each time */
+	size_t cap_pauses;
+};
+
 static void figs_reserve(struct snapshot *s, size_t n)
 {
-	/* an eighth more, not double: 976 bytes an agent, agents log in one by one */
+	/* an eighth more, not double: agents log in one by one */
 	if (n > s->cap_agent_figs || !s->agent_figs) {
 		s->cap_agent_figs = n + n / 8 + 16;
 		s->agent_figs = xrealloc(s->agent_figs, s->cap_agent_figs * sizeof *s->agent_figs);
 	}
 }
 
-/* Room for want more per-queue figures in the pool after used. */
-static void pool_reserve(struct snapshot *s, size_t used, size_t want)
+/* Room for n per-queue figures in the pool. */
+static void pool_reserve(struct snapshot *s, size_t n)
 {
-	if (used + want <= s->cap_agent_figs_pool && s->agent_figs_pool)
+	if (n <= s->cap_agent_figs_pool && s->agent_figs_pool)
 		return;
-	s->cap_agent_figs_pool = used + want + (used + want) / 8 + 64;
+	s->cap_agent_figs_pool = n + n / 8 + 64;
 	s->agent_figs_pool = xrealloc(s->agent_figs_pool,
 	                              s->cap_agent_figs_pool * sizeof *s->agent_figs_pool);
+}
+
+static struct astat_fill *fill_of(struct snapshot *s, const struct model *m, size_t n)
+{
+	struct astat_fill *c = s->agent_fill;
+	size_t count = model_agent_count(m);
+	if (!c)
+		c = s->agent_fill = xcalloc(1, sizeof *c);
+	if (count > c->cap_place) {
+		size_t cap = count + count / 8 + 16;
+		c->place = xrealloc(c->place, cap * sizeof *c->place);
+		memset(c->place + c->cap_place, 0, (cap - c->cap_place) * sizeof *c->place);
+		c->cap_place = cap;
+	}
+	if (n > c->cap_src || !c->src) {
+		c->cap_src = n + n / 8 + 16;
+		c->src = xrealloc(c->src, c->cap_src * sizeof *c->src);
+		c->q_at = xrealloc(c->q_at, c->cap_src * sizeof *c->q_at);
+		c->q_n = xrealloc(c->q_n, c->cap_src * sizeof *c->q_n);
+	}
+	return c;
+}
+
+void agent_stats_fill_free(struct snapshot *s)
+{
+	struct astat_fill *c = s->agent_fill;
+	if (c) {
+		free(c->place);
+		free(c->src);
+		free(c->q_at);
+		free(c->q_n);
+		free(c->pauses);
+		free(c);
+	}
+	s->agent_fill = NULL;
+}
+
+/* Decides, for each of the n agents (ai: their model indexes), where its last
+ * figures are if they still hold (c->src; the last places taken in rising
+ * order, so that they can be moved in place) and where its per-queue block
+ * was; returns the room its per-queue figures and pauses need. */
+static void fill_plan(struct astat_fill *c, struct snapshot *s, const struct model *m,
+                      const size_t *ai, size_t n, bool reuse, size_t *q_more, size_t *p_room)
+{
+	int64_t last = -1;
+	*q_more = 0;
+	*p_room = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t p = c->place[ai[i]];
+		const struct agent_figs *f;
+		int nq;
+		model_agent_figs_prefetch(m, ai, n, i);
+		if (i + 8 < n && c->place[ai[i + 8]] > 0 && c->place[ai[i + 8]] <= c->n)
+			__builtin_prefetch(&s->agent_figs[c->place[ai[i + 8]] - 1]);
+		nq = model_agent_figs_queues(m, ai[i]);
+		c->src[i] = -1;
+		c->q_n[i] = 0;
+		*p_room += (size_t)model_agent_figs_pauses(m, ai[i]);
+		if (reuse && p > 0 && p <= c->n && (f = &s->agent_figs[p - 1])->slot == ai[i]) {
+			c->q_at[i] = f->pool_at;
+			c->q_n[i] = (uint32_t)f->n_queues;
+			if ((int64_t)(p - 1) > last && model_agent_figs_current(m, ai[i], f))
+				c->src[i] = (int32_t)(last = (int64_t)(p - 1));
+		}
+		if ((uint32_t)nq > c->q_n[i])
+			*q_more += (size_t)nq;
+	}
+}
+
+/* Moves the figures that still hold to their new places (c->src rises:
+ * those moving down first, from the start, those moving up from the end). */
+static void fill_move(const struct astat_fill *c, struct snapshot *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c->src[i] > (int32_t)i)
+			s->agent_figs[i] = s->agent_figs[c->src[i]];
+	for (size_t i = n; i-- > 0;)
+		if (c->src[i] >= 0 && c->src[i] < (int32_t)i)
+			s->agent_figs[i] = s->agent_figs[c->src[i]];
+}
+
+/* Agent i's figures read again, its per-queue block where it was if they fit
+ * (else at the pool's end), queues as ranks. */
+static void fill_one(struct astat_fill *c, struct snapshot *s, const struct model *m,
+                     size_t i, size_t ai, const size_t *rank, struct astat_pause *pauses)
+{
+	struct agent_figs *f = &s->agent_figs[i];
+	int nq = model_agent_figs_queues(m, ai);
+	uint32_t at = (uint32_t)nq <= c->q_n[i] ? c->q_at[i] : (uint32_t)c->q_used;
+	struct agent_queue_figs *q = s->agent_figs_pool + at;
+	if (at == c->q_used)
+		c->q_used += (size_t)nq;
+	model_agent_figs(m, ai, f, q, nq, pauses);
+	for (int k = 0; k < f->n_queues; k++)
+		q[k].queue = (int32_t)rank[q[k].queue];
+	if (f->call_queue >= 0)
+		f->call_queue = (int32_t)rank[f->call_queue];
+	f->slot = (uint32_t)ai;
+	f->pool_at = at;
 }
 
 void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *ai,
                       const size_t *rank)
 {
 	size_t n = s->n_agents + s->n_agents_off;   /* the logged off of today too */
-	size_t used = 0, *off = xmalloc((n ? n : 1) * sizeof *off);
-	figs_reserve(s, n);
-	pool_reserve(s, 0, 1);
-	/* one pass over the agents (each one's figures are a cache miss away): the
-	 * pool grows as it goes, the pointers into it are set once it stops moving */
+	struct astat_fill *c = fill_of(s, m, n);
+	size_t q_more, p_room, p_used = 0, q_live = 0;
+	bool reuse = c->valid && c->day == m->day_start && c->order_gen == s->order_gen &&
+	             c->window_s == m->cfg->window_s;
+
+	figs_reserve(s, n > c->n ? n : c->n);
+	if (!reuse)
+		c->q_used = 0;
+	fill_plan(c, s, m, ai, n, reuse, &q_more, &p_room);
+	pool_reserve(s, c->q_used + q_more);
+	if (p_room > c->cap_pauses || !c->pauses) {
+		c->cap_pauses = p_room + p_room / 8 + 64;
+		c->pauses = xrealloc(c->pauses, c->cap_pauses * sizeof *c->pauses);
+	}
+	fill_move(c, s, n);
 	for (size_t i = 0; i < n; i++) {
 		struct agent_figs *f = &s->agent_figs[i];
-		pool_reserve(s, used, (size_t)model_agent_figs_queues(m, ai[i]));
-		model_agent_figs(m, ai[i], f, s->agent_figs_pool + used,
-		                 (int)(s->cap_agent_figs_pool - used));
-		for (int k = 0; k < f->n_queues; k++)
-			s->agent_figs_pool[used + (size_t)k].queue =
-				(int32_t)rank[s->agent_figs_pool[used + (size_t)k].queue];
-		if (f->call_queue >= 0)
-			f->call_queue = (int32_t)rank[f->call_queue];
-		off[i] = used;
-		used += (size_t)f->n_queues;
+		model_agent_figs_prefetch(m, ai, n, i);
+		if (c->src[i] < 0 || !model_agent_figs_refresh(m, ai[i], f, c->pauses + p_used))
+			fill_one(c, s, m, i, ai[i], rank, c->pauses + p_used);
+		f->queues = s->agent_figs_pool + f->pool_at;
+		p_used += (size_t)(f->n_pauses + f->wtime.n_pauses);
+		q_live += (size_t)f->n_queues;
+		c->place[ai[i]] = (uint32_t)i + 1;
 	}
-	for (size_t i = 0; i < n; i++)
-		s->agent_figs[i].queues = s->agent_figs_pool + off[i];
-	free(off);
+	/* the kept figures live while the pool holds little else (--group and
+	 * --queue renumber them in place: read again) */
+	c->valid = !s->only && c->q_used <= 2 * q_live + 4096;
+	c->n = n;
+	c->day = m->day_start;
+	c->order_gen = s->order_gen;
+	c->window_s = m->cfg->window_s;
 	s->long_call_s = m->cfg->alert_rules
 	               ? (int64_t)alert_rules_agent_level(m->cfg->alert_rules, "call_duration_s")
 	               : 1800;
@@ -202,18 +333,59 @@ static void jb_astr(struct jbuf *b, const char *text)
 	free(safe);
 }
 
+/* jbuf_int's bytes, stored in place: tens of thousands of numbers a line, a
+ * few digits each (through a buffer and memcpy, the call cost more than the
+ * rest). */
+static void jb_int(struct jbuf *b, long long v)
+{
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, t;
+	size_t nd = 1;
+	char *w;
+	for (t = u; t >= 10; t /= 10)
+		nd++;
+	if (b->n + nd + 2 > b->cap)
+		jbuf_grow(b, nd + 1);
+	if (v < 0)
+		b->p[b->n++] = '-';
+	w = b->p + b->n + nd;
+	b->n += nd;
+	do
+		*--w = (char)('0' + u % 10);
+	while (u /= 10);
+}
+
+/* jbuf_real's bytes: a number of hundredths by jb_int, else jbuf_real. */
+static void jb_real(struct jbuf *b, double v)
+{
+	long long k;
+	if (!isfinite(v) || fabs(v) >= 1e12 || (double)(k = llround(v * 100.0)) / 100.0 != v) {
+		jbuf_real(b, v);
+		return;
+	}
+	if (k < 0 || (k == 0 && signbit(v)))
+		jbuf_put(b, "-", 1);
+	unsigned long long u = k < 0 ? (unsigned long long)-k : (unsigned long long)k;
+	jb_int(b, (long long)(u / 100));
+	if (b->n + 4 > b->cap)
+		jbuf_grow(b, 4);
+	b->p[b->n++] = '.';                       /* 70.0, 65.1, 65.19 */
+	b->p[b->n++] = (char)('0' + u / 10 % 10);
+	if (u % 10)
+		b->p[b->n++] = (char)('0' + u % 10);
+}
+
 static void jb_afig(struct jbuf *b, double v)
 {
 	if (isnan(v) || isinf(v))
 		jbuf_puts(b, "null");
 	else
-		jbuf_real(b, round(v * 100.0) / 100.0);
+		jb_real(b, round(v * 100.0) / 100.0);
 }
 
 static void jb_key_int(struct jbuf *b, const char *key, long long v)
 {
 	jbuf_puts(b, key);
-	jbuf_int(b, v);
+	jb_int(b, v);
 }
 
 static void jb_counts(struct jbuf *b, const struct astat_counts *c)
@@ -229,7 +401,53 @@ static void jb_counts(struct jbuf *b, const struct astat_counts *c)
 	jb_afig(b, astat_asa(c));
 	jb_key_int(b, ",\"rna\":", c->rna);
 	jbuf_puts(b, ",\"ring_s\":");
-	jbuf_real(b, (double)c->ring_ms / 1000.0);
+	jb_real(b, (double)c->ring_ms / 1000.0);
+}
+
+/* The queue names of the snapshot as JSON strings, made once for each list
+ * of names (queue_epoch): an agent's texts name a few queues each, each one
+ * a snapshot queue far from the last. */
+static struct {
+	char **text;
+	uint32_t *len;
+	size_t n, cap;
+} qnames;
+
+static void qnames_make(const struct snapshot *s)
+{
+	for (size_t q = 0; q < qnames.n; q++)
+		free(qnames.text[q]);
+	if (s->n_queues > qnames.cap) {
+		qnames.cap = s->n_queues + s->n_queues / 8 + 16;
+		qnames.text = xrealloc(qnames.text, qnames.cap * sizeof *qnames.text);
+		qnames.len = xrealloc(qnames.len, qnames.cap * sizeof *qnames.len);
+	}
+	for (size_t q = 0; q < s->n_queues; q++) {
+		struct jbuf *t = jfrag_begin();
+		jb_astr(t, s->queues[q].name);
+		qnames.text[q] = xmalloc(t->n ? t->n : 1);
+		memcpy(qnames.text[q], t->p, t->n);
+		qnames.len[q] = (uint32_t)t->n;
+	}
+	qnames.n = s->n_queues;
+}
+
+static void qnames_free(void)
+{
+	for (size_t q = 0; q < qnames.n; q++)
+		free(qnames.text[q]);
+	free(qnames.text);
+	free(qnames.len);
+	memset(&qnames, 0, sizeof qnames);
+}
+
+/* Queue q of the snapshot (its index in s->queues) as jb_astr writes its name. */
+static void jb_qname(struct jbuf *b, const struct snapshot *s, size_t q)
+{
+	if (q < qnames.n)
+		jbuf_put(b, qnames.text[q], qnames.len[q]);
+	else
+		jb_astr(b, s->queues[q].name);
 }
 
 static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
@@ -243,7 +461,7 @@ static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct age
 			continue;
 		jbuf_puts(b, first ? "{\"queue\":" : ",{\"queue\":");
 		first = false;
-		jb_astr(b, s->queues[f->queues[k].queue].name);
+		jb_qname(b, s, (size_t)f->queues[k].queue);
 		jbuf_put(b, ",", 1);
 		jb_counts(b, c);
 		jbuf_put(b, "}", 1);
@@ -259,7 +477,7 @@ static void jb_call(struct jbuf *b, const struct snapshot *s, const struct agent
 	}
 	jbuf_puts(b, "{\"queue\":");
 	if (f->call_queue >= 0)
-		jb_astr(b, s->queues[f->call_queue].name);
+		jb_qname(b, s, (size_t)f->call_queue);
 	else
 		jbuf_puts(b, "null");
 	jbuf_puts(b, ",\"callerid\":");
@@ -268,15 +486,38 @@ static void jb_call(struct jbuf *b, const struct snapshot *s, const struct agent
 	jbuf_put(b, "}", 1);
 }
 
-/* An agent's line in pieces, each a fragment (snapshot_json.h) with what it
- * is written from as its key; logged-in time, paused time and occupancy
- * (today's and the window's), which move each second, written as they are
- * between them. */
-enum { AF_HEAD, AF_PAUSES, AF_MID, AF_WPAUSES, AF_TAIL, AF_N };
-static struct jfrags agent_frags;
-static struct jkey akey;
+/* An agent's line is three cached texts, kept per agent (the model's index,
+ * not its place in the list: one logging in would move every later one) in
+ * one block: its head (name to today's counts), its middle (today's queues to
+ * the window's counts) and its tail (the window's queues). Between them what
+ * moves with the clock is written as it is: logged-in time, paused time and
+ * pauses, occupancy (today's and the window's).
+ *
+ * The middle and the tail are written from the agent's figures alone, the
+ * queue names (queue_epoch), the day and the window's length: while those
+ * are the last line's (lines.gen), the agent's stamp (agent_figs.stamp) says
+ * whether they changed. The head depends on the snapshot's view of the agent
+ * too (state, since, reason, queues), which moves without the stamp (a
+ * wrap-up ending, a call dropped): its key (snapshot_json.h, jkey) is the
+ * stamp with those few values. */
+struct aline {
+	struct jkey head;            /* what the head was written from */
+	uint64_t stamp;              /* what the middle and the tail were */
+	uint32_t gen;                /* they hold while this is lines.gen (0: no text) */
+	uint32_t n_head, n_mid, n_tail, cap;
+	char *text;                  /* head, middle, tail */
+};
 
-/* Queue names enter the keys as indexes into s->queues, with the number of
+static struct {
+	struct aline *v;
+	size_t n;
+	uint32_t gen;
+	uint64_t epoch;              /* what gen stands for: queue names, */
+	int64_t day;                 /* day and */
+	int window_s;                /* window */
+} lines;
+
+/* Queue names enter the texts as indexes into s->queues, with the number of
  * the list of names they index (queue_epoch: a new one whenever the list
  * differs from the last line's): no name read again for each agent. */
 static uint64_t queue_epoch;
@@ -297,80 +538,48 @@ static void queue_epoch_update(const struct snapshot *s)
 	queue_epoch++;
 }
 
-static void key_queue(struct jkey *k, int32_t q)
+/* The texts of every agent stand for this line's queue names, day and window. */
+static void lines_update(const struct snapshot *s)
 {
-	jkey_put(k, &q, sizeof q);
+	queue_epoch_update(s);
+	if (lines.gen && lines.epoch == queue_epoch && lines.day == s->day_start &&
+	    lines.window_s == s->window_s)
+		return;
+	if (++lines.gen == 0)
+		lines.gen = 1;                  /* 0: none */
+	qnames_make(s);
+	lines.epoch = queue_epoch;
+	lines.day = s->day_start;
+	lines.window_s = s->window_s;
 }
 
-static void key_counts(struct jkey *k, const struct astat_counts *c)
+static struct aline *line_of(uint32_t slot)
 {
-	jkey_put(k, c, sizeof *c);
-}
-
-/* The names of the queues of f's per-queue figures that have counts, with them. */
-static void key_queues(struct jkey *k, const struct snapshot *s, const struct agent_figs *f,
-                       bool today)
-{
-	for (int q = 0; q < f->n_queues; q++) {
-		const struct astat_counts *c = today ? &f->queues[q].today : &f->queues[q].window;
-		if (c->answered + c->completed + c->transferred + c->rna == 0)
-			continue;
-		key_queue(k, f->queues[q].queue);
-		key_counts(k, c);
+	if (slot >= lines.n) {              /* an eighth more, not double: 10,000 agents */
+		size_t n = slot + 1 + lines.n / 8 + 16;
+		lines.v = xrealloc(lines.v, n * sizeof *lines.v);
+		memset(lines.v + lines.n, 0, (n - lines.n) * sizeof *lines.v);
+		lines.n = n;
 	}
+	return &lines.v[slot];
 }
 
-static void key_pauses(struct jkey *k, int64_t paused_s, int n, const struct astat_pause *p)
-{
-	jkey_put(k, &paused_s, sizeof paused_s);
-	for (int i = 0; i < n; i++) {
-		jkey_str(k, p[i].reason);
-		jkey_put(k, &p[i].s, sizeof p[i].s);
-	}
-}
-
-static void key_head(struct jkey *k, const struct snapshot *s, size_t i)
+/* The head's key: the stamp (for an agent with no figures, 0, its name) and
+ * the view's values the head shows. */
+static void head_key(struct jkey *k, const struct snapshot *s, size_t i)
 {
 	const struct agent_view *v = &s->agents[i];
 	const struct agent_figs *f = &s->agent_figs[i];
-	bool call = f->on_call && f->call_since;
-	jkey_str(k, v->name);
-	jkey_put(k, &v->state, sizeof v->state);
-	jkey_put(k, &v->since, sizeof v->since);
-	jkey_str(k, v->reason);
-	for (int q = 0; q < s->agent_n_queues[i]; q++)
-		key_queue(k, (int32_t)s->agent_queues[i][q].queue);
-	jkey_put(k, &call, sizeof call);
-	if (call) {
-		key_queue(k, f->call_queue);
-		jkey_str(k, f->callerid);
-		jkey_put(k, &f->call_since, sizeof f->call_since);
-	}
-	key_counts(k, &f->today);
-}
-
-static void key_part(struct jkey *k, const struct snapshot *s, size_t i, int part)
-{
-	const struct agent_figs *f = &s->agent_figs[i];
+	int nq = s->agent_n_queues[i];
+	uint64_t w[4] = { f->stamp, (uint64_t)v->since, (uint64_t)(uintptr_t)v->reason,
+		(uint64_t)v->state | (uint64_t)f->on_call << 8 | (uint64_t)(uint32_t)nq << 16 };
 	jkey_start(k);
-	jkey_put(k, &queue_epoch, sizeof queue_epoch);
-	switch (part) {
-	case AF_HEAD:
-		key_head(k, s, i);
-		break;
-	case AF_PAUSES:
-		key_pauses(k, f->paused_s, f->n_pauses, f->pauses);
-		break;
-	case AF_MID:
-		key_queues(k, s, f, true);
-		jkey_put(k, &s->window_s, sizeof s->window_s);
-		key_counts(k, &f->window);
-		break;
-	case AF_WPAUSES:
-		key_pauses(k, 0, f->wtime.n_pauses, f->wtime.pauses);
-		break;
-	default:
-		key_queues(k, s, f, false);
+	jkey_put(k, w, sizeof w);
+	if (f->stamp == 0)
+		jkey_str(k, v->name);
+	for (int q = 0; q < nq; q++) {
+		int32_t r = (int32_t)s->agent_queues[i][q].queue;
+		jkey_put(k, &r, sizeof r);
 	}
 }
 
@@ -403,7 +612,7 @@ static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i)
 	for (int k = 0; k < s->agent_n_queues[i]; k++) {
 		if (k)
 			jbuf_put(b, ",", 1);
-		jb_astr(b, s->queues[s->agent_queues[i][k].queue].name);
+		jb_qname(b, s, (size_t)s->agent_queues[i][k].queue);
 	}
 	jbuf_puts(b, "],\"call\":");
 	jb_call(b, s, f);
@@ -411,78 +620,123 @@ static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i)
 	jb_counts(b, &f->today);
 }
 
-/* Writes piece part of agent i, whose key is akey. */
-static void jb_part(struct jbuf *b, const struct snapshot *s, size_t i, int part)
+static void jb_mid(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
 {
-	const struct agent_figs *f = &s->agent_figs[i];
-	switch (part) {
-	case AF_HEAD:
-		jb_head(b, s, i);
-		break;
-	case AF_PAUSES:
-		jb_key_int(b, ",\"paused_s\":", f->paused_s);
-		jb_pauses(b, f->n_pauses, f->pauses);
-		break;
-	case AF_MID:
-		jb_queues(b, s, f, true);
-		jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
-		jbuf_put(b, ",", 1);
-		jb_counts(b, &f->window);
-		break;
-	case AF_WPAUSES:
-		jb_pauses(b, f->wtime.n_pauses, f->wtime.pauses);
-		break;
-	default:
-		jb_queues(b, s, f, false);
-		jbuf_puts(b, "}}");
-	}
+	jb_queues(b, s, f, true);
+	jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
+	jbuf_put(b, ",", 1);
+	jb_counts(b, &f->window);
 }
 
-/* Piece part of agent i: the cached text when its key is the last one's. */
-static void jb_cached(struct jbuf *b, struct jfrag *fr, const struct snapshot *s, size_t i,
-                      int part)
+static void jb_tail(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
 {
-	key_part(&akey, s, i, part);
-	if (!jfrag_same(fr, &akey)) {
-		struct jbuf *t = jfrag_begin();
-		jb_part(t, s, i, part);
-		jfrag_end(fr, t);
+	jb_queues(b, s, f, false);
+	jbuf_puts(b, "}}");
+}
+
+/* Writes again what of agent i's texts no longer holds (head: its new key),
+ * keeping the rest, into a block of their size. */
+static void line_write(struct aline *l, const struct snapshot *s, size_t i,
+                       const struct jkey *head, bool head_ok, bool body_ok)
+{
+	const struct agent_figs *f = &s->agent_figs[i];
+	struct jbuf *t = jfrag_begin();
+	size_t at;
+	if (head_ok)
+		jbuf_put(t, l->text, l->n_head);
+	else
+		jb_head(t, s, i);
+	at = t->n;
+	if (body_ok) {
+		jbuf_put(t, l->text + l->n_head, (size_t)l->n_mid + l->n_tail);
+	} else {
+		jb_mid(t, s, f);
+		l->n_mid = (uint32_t)(t->n - at);
+		jb_tail(t, s, f);
+		l->n_tail = (uint32_t)(t->n - at - l->n_mid);
 	}
-	jbuf_ref(b, fr->p, fr->n);
+	if (t->n > UINT32_MAX / 2)
+		fatal("an agent's JSON of %zu bytes", t->n);
+	l->n_head = (uint32_t)at;
+	if (!l->text || l->cap < t->n || l->cap > t->n + t->n / 4 + 32) {
+		free(l->text);
+		l->cap = (uint32_t)t->n;
+		l->text = xmalloc(t->n ? t->n : 1);
+	}
+	memcpy(l->text, t->p, t->n);
+	l->head = *head;
+	l->stamp = f->stamp;
+	l->gen = lines.gen;
 }
 
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
-	struct jfrag *fr = jfrags_slot(&agent_frags, i, AF_N);
-	jb_cached(b, &fr[AF_HEAD], s, i, AF_HEAD);
+	struct aline *l = line_of(f->slot);
+	struct jkey hk;
+	bool held = l->gen == lines.gen, head_ok, body_ok;
+	head_key(&hk, s, i);
+	head_ok = held && l->head.a == hk.a && l->head.b == hk.b && l->head.n == hk.n;
+	body_ok = held && l->stamp == f->stamp;
+	if (!head_ok || !body_ok)
+		line_write(l, s, i, &hk, head_ok, body_ok);
+	jbuf_ref(b, l->text, l->n_head);
 	jb_key_int(b, ",\"login_s\":", f->login_s);
-	jb_cached(b, &fr[AF_PAUSES], s, i, AF_PAUSES);
+	if (f->n_pauses == 0) {             /* most agents */
+		jbuf_puts(b, ",\"paused_s\":0,\"pauses\":[]");
+	} else {
+		jb_key_int(b, ",\"paused_s\":", f->paused_s);
+		jb_pauses(b, f->n_pauses, f->pauses);
+	}
 	jbuf_puts(b, ",\"occupancy_pct\":");
 	jb_afig(b, f->occupancy_pct);
-	jb_cached(b, &fr[AF_MID], s, i, AF_MID);
-	/* the window's time as time_json writes it, its pauses from the cache */
+	jbuf_ref(b, l->text + l->n_head, l->n_mid);
+	/* the window's time as time_json writes it */
 	jb_key_int(b, ",\"login_s\":", f->wtime.login_s);
 	jb_key_int(b, ",\"paused_s\":", f->wtime.paused_s);
-	jb_cached(b, &fr[AF_WPAUSES], s, i, AF_WPAUSES);
+	if (f->wtime.n_pauses == 0)
+		jbuf_puts(b, ",\"pauses\":[]");
+	else
+		jb_pauses(b, f->wtime.n_pauses, f->wtime.pauses);
 	jbuf_puts(b, ",\"occupancy_pct\":");
 	jb_afig(b, f->wtime.occupancy_pct);
-	jb_cached(b, &fr[AF_TAIL], s, i, AF_TAIL);
+	jbuf_ref(b, l->text + l->n_head + l->n_mid, l->n_tail);
 }
 
 void agent_json_cache_clear(void)
 {
-	jfrags_free(&agent_frags);
+	for (size_t i = 0; i < lines.n; i++)
+		free(lines.v[i].text);
+	free(lines.v);
+	memset(&lines, 0, sizeof lines);
+	qnames_free();
 	queue_names_valid = false;
 }
 
 void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 {
-	queue_epoch_update(s);
+	lines_update(s);
 	jbuf_put(b, "[", 1);
 	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++) {
 		if (i)
 			jbuf_put(b, ",", 1);
+		if (i + 8 < s->n_agents) {      /* the agents' figures and texts: cache misses */
+			__builtin_prefetch(&s->agent_figs[i + 8]);
+			__builtin_prefetch(&s->agent_figs[i + 8].wtime.pauses);
+		}
+		if (i + 8 < s->n_agents && s->agent_n_queues[i + 8] > 0)
+			__builtin_prefetch(s->agent_queues[i + 8]);
+		if (i + 4 < s->n_agents && s->agent_figs[i + 4].slot < lines.n) {
+			const struct aline *l = &lines.v[s->agent_figs[i + 4].slot];
+			__builtin_prefetch(l);
+			__builtin_prefetch((const char *)l + sizeof *l - 1);
+		}
+		/* where the next agents' bytes and pieces go: written once a tick,
+		 * cold by then (a live tick reads thousands of lines in between) */
+		if (b->n + 1024 < b->cap)
+			__builtin_prefetch(b->p + b->n + 1024, 1);
+		if (b->segs && b->segs->n + 64 < b->segs->cap)
+			__builtin_prefetch(&b->segs->v[b->segs->n + 64], 1);
 		jb_agent(b, s, i);
 	}
 	jbuf_put(b, "]", 1);

@@ -807,6 +807,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->agent_n_queues);
 	free(s->agent_figs);
 	free(s->agent_figs_pool);
+	agent_stats_fill_free(s);
 	free(s->caller_pool);
 	free(s->member_pool);
 	free(s->order_q);

@@ -140,6 +140,7 @@ struct snapshot {
 	size_t cap_members;
 	struct agent_queue_figs *agent_figs_pool;   /* behind agent_figs[].queues */
 	size_t cap_agent_figs, cap_agent_figs_pool;
+	struct astat_fill *agent_fill;      /* what agent_stats_fill keeps (agent_stats_out.c) */
 	/* the last build's orders (model indexes), reused while still right:
 	 * names seldom change, so a tick rarely sorts */
 	size_t *order_q, n_order_q;

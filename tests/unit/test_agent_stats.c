@@ -29,6 +29,7 @@ struct fixture {
 	struct config cfg;
 	struct model *m;
 	struct agent_queue_figs buf[8];
+	struct astat_pause pauses[ASTAT_FIGS_PAUSES];
 };
 
 static int setup(void **state)
@@ -58,7 +59,7 @@ static struct agent_figs figs(struct fixture *f, const char *name, int64_t now)
 	for (size_t i = 0; i < model_agent_count(f->m); i++) {
 		struct agent_view v;
 		if (model_agent(f->m, i, &v) && strcmp(v.name, name) == 0) {
-			assert_true(model_agent_figs(f->m, i, &a, f->buf, 8));
+			assert_true(model_agent_figs(f->m, i, &a, f->buf, 8, f->pauses));
 			return a;
 		}
 	}
@@ -193,10 +194,10 @@ static void test_window_time(void **state)
 	assert_string_equal(off[0].name, "Bea");
 	assert_int_equal(off[0].since, T0 + 3500);
 	struct agent_figs b;
-	assert_true(model_agent_figs(f->m, off[0].ai, &b, f->buf, 8));
+	assert_true(model_agent_figs(f->m, off[0].ai, &b, f->buf, 8, f->pauses));
 	assert_int_equal(b.off_since, T0 + 3500);
 	model_advance(f->m, T0 + 3600);
-	assert_true(model_agent_figs(f->m, off[0].ai, &b, f->buf, 8));
+	assert_true(model_agent_figs(f->m, off[0].ai, &b, f->buf, 8, f->pauses));
 	assert_int_equal(b.wtime.login_s, 200);
 	/* the next day she is no one's of today */
 	model_advance(f->m, T0 + 16 * 3600 + 60);
@@ -436,6 +437,36 @@ static void test_agent_order(void **state)
 	snapshot_free(&s);
 }
 
+/* The stamp (agent_figs.stamp) changes with every change the model makes to
+ * an agent's figures and with nothing else: not with the clock alone, not
+ * with another agent's events; no two agents share one. */
+static void test_stamp(void **state)
+{
+	struct fixture *f = *state;
+	feed(f, "%lld|NONE|sales|Alex|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|NONE|sales|Bea|ADDMEMBER|", (long long)T0);
+	call(f, "c1", "sales", T0 + 100, 60);
+	struct agent_figs a = figs(f, "Alex", T0 + 200), b = figs(f, "Bea", T0 + 200);
+	assert_true(a.stamp != 0 && b.stamp != 0 && a.stamp != b.stamp);
+	uint64_t sa = a.stamp;
+	a = figs(f, "Alex", T0 + 500);                 /* the clock alone */
+	assert_true(a.stamp == sa);
+	assert_int_equal(a.login_s, 500);
+	feed(f, "%lld|NONE|sales|Bea|PAUSE|lunch", (long long)T0 + 600);   /* another agent */
+	a = figs(f, "Alex", T0 + 600);
+	assert_true(a.stamp == sa);
+	assert_true(figs(f, "Bea", T0 + 600).stamp != b.stamp);
+	a = figs(f, "Alex", T0 + 900);                 /* its CONNECT leaves the window */
+	assert_int_equal(a.window.answered, 1);
+	assert_true(a.stamp == sa);
+	a = figs(f, "Alex", T0 + 1011);
+	assert_int_equal(a.window.answered, 0);
+	assert_true(a.stamp != sa);
+	sa = a.stamp;
+	feed(f, "%lld|NONE|sales|Alex|PAUSE|break", (long long)T0 + 1100);   /* its own event */
+	assert_true(figs(f, "Alex", T0 + 1100).stamp != sa);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +481,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rna_duplicate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_queue_board, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stamp, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -224,6 +224,7 @@ static void test_many_agents_edge(void **state)
 	struct config cfg;
 	struct model *m;
 	struct agent_queue_figs buf[4];
+	struct astat_pause pauses[ASTAT_FIGS_PAUSES];
 	const int n = 3000;
 	(void)state;
 	fx_model_open(&cfg, &m, 5);
@@ -241,7 +242,7 @@ static void test_many_agents_edge(void **state)
 		long answered = 0, wrapup = 0;
 		for (size_t ai = 0; ai < model_agent_count(m); ai++) {
 			struct agent_figs a;
-			assert_true(model_agent_figs(m, ai, &a, buf, 4));
+			assert_true(model_agent_figs(m, ai, &a, buf, 4, pauses));
 			answered += (long)a.window.answered;
 			wrapup += (long)a.window.wrapup_s;
 			assert_int_equal(a.today.completed, 1);
@@ -264,6 +265,7 @@ static void test_shared_records(void **state)
 	struct config cfg;
 	struct model *m;
 	struct agent_queue_figs buf[4];
+	struct astat_pause pauses[ASTAT_FIGS_PAUSES];
 	int rna = 0;
 	(void)state;
 	fx_model_open(&cfg, &m, 5);
@@ -297,7 +299,7 @@ static void test_shared_records(void **state)
 		}
 		for (size_t ai = 0; ai < model_agent_count(m); ai++) {
 			struct agent_figs a;
-			assert_true(model_agent_figs(m, ai, &a, buf, 4));
+			assert_true(model_agent_figs(m, ai, &a, buf, 4, pauses));
 			a_answered += (long)a.window.answered;
 			a_talk += (long)a.window.talk_s;
 			a_rna += (long)a.window.rna;
@@ -329,6 +331,7 @@ static void test_narrow_wide(void **state)
 	struct config cfg;
 	struct model *m;
 	struct agent_queue_figs buf[4];
+	struct astat_pause pauses[ASTAT_FIGS_PAUSES];
 	const int n = 40;
 	(void)state;
 	fx_model_open(&cfg, &m, 0);
@@ -358,7 +361,7 @@ static void test_narrow_wide(void **state)
 		model_advance(m, now);
 		for (size_t ai = 0; ai < model_agent_count(m); ai++) {
 			struct agent_figs a;
-			assert_true(model_agent_figs(m, ai, &a, buf, 4));
+			assert_true(model_agent_figs(m, ai, &a, buf, 4, pauses));
 			answered += (long)a.window.answered;
 			hold += (long)a.window.hold_s;
 			talk += (long)a.window.talk_s;
@@ -394,6 +397,7 @@ static void test_pause_reasons(void **state)
 	struct config cfg;
 	struct model *m;
 	struct agent_queue_figs buf[4];
+	struct astat_pause pauses[ASTAT_FIGS_PAUSES];
 	struct agent_figs a;
 	long long t = T0;
 	(void)state;
@@ -407,7 +411,7 @@ static void test_pause_reasons(void **state)
 	assert_int_equal(fx_feed(m, "%lld|NONE|q|Alex|UNPAUSE|", t += 5), 1);
 	model_advance(m, t);
 	assert_int_equal(model_agent_count(m), 1);
-	assert_true(model_agent_figs(m, 0, &a, buf, 4));
+	assert_true(model_agent_figs(m, 0, &a, buf, 4, pauses));
 	assert_int_equal(a.n_pauses, ASTAT_MAX_REASONS);
 	for (int i = 0; i < ASTAT_MAX_REASONS - 1; i++) {
 		char want[8];
