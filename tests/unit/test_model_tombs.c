@@ -228,6 +228,48 @@ static void test_renumbered_packed(void **state)
 	assert_int_equal(today(f, "bbb")->abandoned, 1);
 }
 
+/* Calls that end in the clock's own second (the wall's tick moved it there
+ * before their lines came) become tombstones as more calls end, not all at
+ * the next tick. */
+static void test_converted_as_lines_come(void **state)
+{
+	struct fixture *f = *state;
+	model_advance(f->m, T0);
+	for (int i = 0; i < 500; i++) {
+		assert_int_equal(feed(f, "%d|%d.5|q|NONE|ENTERQUEUE||1|1", T0, i), 1);
+		assert_int_equal(feed(f, "%d|%d.5|q|NONE|ABANDON|1|1|0", T0, i), 1);
+	}
+	assert_true(f->m->calls.count <= 2);
+	assert_true(f->m->calls.tombs.n >= 498);
+	/* each still known: a repeat is a duplicate */
+	assert_int_equal(feed(f, "%d|0.5|q|NONE|ABANDON|1|1|0", T0), 0);
+	assert_int_equal(feed(f, "%d|499.5|q|NONE|ABANDON|1|1|0", T0), 0);
+	assert_int_equal(today(f, "q")->abandoned, 500);
+}
+
+/* An ended record that cannot be a tombstone (a long callid) does not hold
+ * up those ended after it, nor is it walked again: it waits on its own list
+ * for TOMBSTONE_S, still known, then goes. */
+static void test_unfit_record_kept_apart(void **state)
+{
+	struct fixture *f = *state;
+	const char *id = "pbx-east-1.example.com-1767254400.123456";
+	assert_int_equal(feed(f, "%d|%s|q|NONE|ENTERQUEUE||1|1", T0, id), 1);
+	assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|30", T0, id), 1);
+	for (int i = 0; i < 300; i++) {
+		assert_int_equal(feed(f, "%d|%d.5|q|NONE|ENTERQUEUE||1|1", T0 + 1, i), 1);
+		assert_int_equal(feed(f, "%d|%d.5|q|NONE|ABANDON|1|1|0", T0 + 1, i), 1);
+	}
+	assert_true(f->m->calls.count <= 3);                 /* the long one, the last */
+	assert_non_null(f->m->calls.kept.head);
+	assert_ptr_equal(f->m->calls.kept.head, f->m->calls.kept.tail);
+	assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|30", T0, id), 0);
+	model_advance(f->m, T0 + TOMBSTONE_S + 10);
+	assert_int_equal(f->m->calls.count, 0);
+	assert_null(f->m->calls.kept.head);
+	assert_int_equal(f->m->queues[0].ncalls, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +280,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_packed_callids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spare_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_renumbered_packed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_converted_as_lines_come, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unfit_record_kept_apart, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
