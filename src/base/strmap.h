@@ -5,12 +5,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A slot of the open-addressing table: the key's hash and the key itself
+ * beside its index, so that a probe reads the slot and the key's bytes and
+ * nothing else (a line names a queue and an agent; on a big centre their
+ * tables are out of the cache by the next line). */
+struct strmap_slot {
+	const char *key;      /* keys[ix], NULL: empty */
+	uint32_t hash;
+	int32_t ix;
+};
+
 struct strmap {
 	char **keys;          /* index -> owned copy of the key */
-	uint32_t *hashes;     /* index -> hash of the key */
-	uint32_t *lens;       /* index -> length of the key */
 	size_t count, cap;
-	int32_t *slots;       /* open addressing: index or -1 */
+	struct strmap_slot *slots;
 	size_t nslots;        /* power of two */
 };
 
