@@ -35,6 +35,12 @@ int32_t strmap_intern_n(struct strmap *m, const char *key, size_t len, uint32_t 
 /* Drops and renumbers keys: map[i] is key i's new index, or -1 to drop it
  * (freed). Kept keys must keep their order: map[i] < map[j] for i < j. */
 void strmap_compact(struct strmap *m, const int32_t *map);
+/* Starts fetching the slot where a key of this hash is looked for first. */
+static inline void strmap_prefetch(const struct strmap *m, uint32_t hash)
+{
+	if (m->nslots)
+		__builtin_prefetch(&m->slots[hash & (m->nslots - 1)]);
+}
 /* A 32-bit hash of len bytes of s (not stable across builds or machines). */
 uint32_t strmap_hash_n(const char *s, size_t len);
 /* strmap_hash_n of a NUL-terminated string. */

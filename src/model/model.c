@@ -229,8 +229,7 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 		strmap_compact(&m->queue_names, map);
 		for (size_t i = 0; i < m->calls.nbuckets; i++)
 			for (struct call *c = m->calls.buckets[i]; c; c = c->hnext)
-				c->queue = map[c->queue];
-		calls_rehash(&m->calls);
+				c->queue = map[c->queue];   /* its hash is its queue's name's */
 		tombs_renumber(&m->calls.tombs, map);
 		astat_renumber_queues(m, map);
 		tally_window_renumber(m, map);   /* a queue with tallies is kept */

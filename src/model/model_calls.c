@@ -257,22 +257,6 @@ void calls_drop_stale(struct model *m)
 
 /* ---- the whole table -------------------------------------------------- */
 
-void calls_rehash(struct calls *r)
-{
-	struct call **b = xcalloc(r->nbuckets, sizeof *b);
-	for (size_t i = 0; i < r->nbuckets; i++) {
-		struct call *c = r->buckets[i], *next;
-		for (; c; c = next) {
-			next = c->hnext;
-			struct qevent key = { .callid_hash = strmap_hash_n(c->callid, c->idlen) };
-			c->hash = call_hash(&key, c->queue);
-			chain_push(b, r->nbuckets, c);
-		}
-	}
-	free(r->buckets);
-	r->buckets = b;
-}
-
 void calls_free(struct calls *r)
 {
 	for (size_t i = 0; i < r->nbuckets; i++) {

@@ -68,9 +68,21 @@ struct calls {
 
 /* ---- the hot path: inline, as it was when all of this was one file ---- */
 
+/* The hash of (ev's callid, its queue): of the queue's name, not of its
+ * index (queue is not used), so that it is known before the queue is looked
+ * up (model_submit fetches its chain ahead) and stays when queues are
+ * renumbered. */
 static inline uint32_t call_hash(const struct qevent *ev, int32_t queue)
 {
-	return (ev->callid_hash ^ (uint32_t)queue * 2654435761u) * 16777619u;
+	(void)queue;
+	return (ev->callid_hash ^ ev->queue_hash * 2654435761u) * 16777619u;
+}
+
+/* Starts fetching the chain where call_hash h is looked for. */
+static inline void call_prefetch(const struct calls *r, uint32_t h)
+{
+	if (r->nbuckets)
+		__builtin_prefetch(&r->buckets[h & (r->nbuckets - 1)]);
 }
 
 /* The entry (ev's callid, queue) whose call_hash is h, or NULL. */
@@ -132,9 +144,6 @@ void calls_ring_clear(struct model *m, struct call *c);
  * makes ended records older than the clock tombstones (those the lines since
  * have not: in a steady flow, none). */
 void calls_drop_stale(struct model *m);
-
-/* Puts every call back in the hash table after its queue was renumbered. */
-void calls_rehash(struct calls *r);
 
 /* Frees every record (model_free). */
 void calls_free(struct calls *r);

@@ -10,9 +10,6 @@
 
 /* ---- callids inline ----------------------------------------------------- */
 
-static const char unpack_ch[16] = { 0, '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
-                                    '.', '-', '_', ':', '@' };
-
 /* The 4-bit code of c (1..15), 0 when it has none. */
 static int pack_code(char c)
 {
@@ -48,20 +45,6 @@ static bool id_inline(const char *id, size_t len, char *out)
 		out[i / 2] = (char)(out[i / 2] | (i % 2 ? k << 4 : k));
 	}
 	return true;
-}
-
-/* The callid of x (NUL-terminated) into buf (2 * TOMB_IDB + 1 bytes). */
-static void id_of(const struct tomb *x, char *buf)
-{
-	if (x->idlen <= TOMB_IDB) {
-		memcpy(buf, x->id, x->idlen);
-	} else {
-		for (size_t i = 0; i < x->idlen; i++) {
-			unsigned char b = (unsigned char)x->id[i / 2];
-			buf[i] = unpack_ch[i % 2 ? b >> 4 : b & 15];
-		}
-	}
-	buf[x->idlen] = '\0';
 }
 
 /* Whether v fits an int32 offset (INT32_MIN is kept for "not seen"). */
@@ -232,6 +215,12 @@ bool tombs_take(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h
 	return false;
 }
 
+void tombs_prefetch(const struct tombs *t, uint32_t h)
+{
+	if (t->n)
+		__builtin_prefetch(&t->index[index_home(t, h)]);
+}
+
 void tombs_expire(struct model *m, int64_t edge)
 {
 	struct tombs *t = &m->calls.tombs;
@@ -241,18 +230,12 @@ void tombs_expire(struct model *m, int64_t edge)
 
 void tombs_renumber(struct tombs *t, const int32_t *map)
 {
+	/* call_hash is the queue's name's: the index stays as it is */
 	for (uint32_t k = 0; k < t->n; k++) {
 		struct tomb *x = &t->ring[ring_slot(t, k)];
-		if (x->queue < 0)
-			continue;
-		char id[2 * TOMB_IDB + 1];
-		id_of(x, id);
-		struct qevent key = { .callid_hash = strmap_hash_n(id, x->idlen) };
-		x->queue = map[x->queue];
-		x->hash = call_hash(&key, x->queue);
+		if (x->queue >= 0)
+			x->queue = map[x->queue];
 	}
-	if (t->cap)
-		index_rebuild(t);
 }
 
 void tombs_free(struct tombs *t)

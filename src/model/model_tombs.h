@@ -72,6 +72,9 @@ void tombs_add(struct model *m, const struct call *c);
 bool tombs_take(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h,
                 struct tomb_call *out);
 
+/* Starts fetching where the tombstone of call_hash h is looked for first. */
+void tombs_prefetch(const struct tombs *t, uint32_t h);
+
 /* Forgets tombstones that ended before edge. */
 void tombs_expire(struct model *m, int64_t edge);
 

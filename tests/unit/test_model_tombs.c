@@ -210,7 +210,7 @@ static void test_renumbered_queues(void **state)
 	assert_int_equal(today(f, "bbb")->abandoned, 1);
 }
 
-/* The same with a packed callid: its hash is made again from the unpacked id. */
+/* The same with a packed callid. */
 static void test_renumbered_packed(void **state)
 {
 	struct fixture *f = *state;
