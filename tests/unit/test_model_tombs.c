@@ -171,7 +171,7 @@ static void test_bound_by_count(void **state)
 	struct fixture *f = *state;
 	unsigned n = TOMB_MAX + 1000;
 	for (unsigned i = 0; i < n; i++) {
-		int64_t t = T0 + i / 32;                      /* 32 calls a second: 69 min */
+		int64_t t = T0 + i / 32;                      /* 32 calls a second: 18 min */
 		feed(f, "%lld|%u.1|q%u|NONE|ENTERQUEUE||1|1", (long long)t, i, i % 8);
 		feed(f, "%lld|%u.1|q%u|NONE|ABANDON|1|1|0", (long long)t, i, i % 8);
 	}
@@ -185,7 +185,7 @@ static void test_bound_by_count(void **state)
 	                      n - 1, (n - 1) % 8), 0);
 	assert_int_equal(feed(f, "%lld|%u.1|q%u|NONE|ABANDON|1|1|0",
 	                      (long long)(T0 + (n - 2000) / 32), n - 2000, (n - 2000) % 8), 0);
-	/* ... the oldest, 132,000 calls back, counts again: the bound's price */
+	/* ... the oldest, TOMB_MAX + 1,000 calls back, counts again: the bound's price */
 	assert_int_equal(feed(f, "%lld|0.1|q0|NONE|ABANDON|1|1|0", (long long)T0), 1);
 }
 
