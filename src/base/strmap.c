@@ -108,7 +108,7 @@ int32_t strmap_intern_n(struct strmap *m, const char *key, size_t len, uint32_t 
 	struct strmap_slot *sl;
 	char *copy;
 
-	if ((m->count + 1) * 2 > m->nslots)
+	if ((m->count + 1) * 4 > m->nslots * 3)      /* at most three quarters full */
 		rehash(m, m->nslots ? m->nslots * 2 : 16, NULL);
 	sl = probe(m, key, len, h);
 	if (sl->key)
@@ -140,7 +140,7 @@ void strmap_compact(struct strmap *m, const int32_t *map)
 		n++;
 	}
 	m->count = n;
-	while ((n + 1) * 2 > nslots)
+	while ((n + 1) * 4 > nslots * 3)
 		nslots *= 2;
 	rehash(m, nslots, hashes);          /* smaller again once many names are gone */
 	free(hashes);

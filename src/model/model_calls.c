@@ -8,7 +8,8 @@
 #include <string.h>
 #include "util.h"
 
-#define CALL_POOL_ID 32        /* callid bytes of a pooled call record, NUL included */
+#define CALL_POOL_ID 24        /* callid bytes of a pooled call record, NUL included
+                                  (Asterisk's "1767254400.1775376": 19) */
 #define CALL_SPARE_MIN 1024    /* spare records kept whatever the count */
 
 /* ---- waiting lists ---------------------------------------------------- */
