@@ -52,13 +52,23 @@ uint32_t strmap_hash(const char *s)
 static struct strmap_slot *probe(const struct strmap *m, const char *key, size_t len,
                                  uint32_t h)
 {
-	size_t mask = m->nslots - 1;
+	size_t mask = m->nslots - 1, nhead = len < STRMAP_INLINE ? len : STRMAP_INLINE;
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
 		struct strmap_slot *sl = &m->slots[i];
 		if (sl->key == NULL ||
-		    (sl->hash == h && bytes_equal(sl->key, key, len) && sl->key[len] == '\0'))
+		    (sl->hash == h && sl->len == len && bytes_equal(sl->head, key, nhead) &&
+		     (len <= STRMAP_INLINE ||
+		      bytes_equal(sl->key + STRMAP_INLINE, key + STRMAP_INLINE, len - STRMAP_INLINE))))
 			return sl;
 	}
+}
+
+/* The slot of key k (len bytes, hash h) at index ix. */
+static struct strmap_slot slot_of(const char *k, size_t len, uint32_t h, int32_t ix)
+{
+	struct strmap_slot sl = { .key = k, .hash = h, .ix = ix, .len = (uint32_t)len };
+	memcpy(sl.head, k, len < STRMAP_INLINE ? len : STRMAP_INLINE);
+	return sl;
 }
 
 int32_t strmap_find(const struct strmap *m, const char *key)
@@ -86,7 +96,7 @@ static void rehash(struct strmap *m, size_t nslots, const uint32_t *hashes)
 	m->nslots = nslots;
 	for (size_t k = 0; k < (hashes ? m->count : nold); k++) {
 		struct strmap_slot sl = hashes
-			? (struct strmap_slot){ m->keys[k], hashes[k], (int32_t)k } : old[k];
+			? slot_of(m->keys[k], strlen(m->keys[k]), hashes[k], (int32_t)k) : old[k];
 		if (sl.key == NULL)
 			continue;
 		size_t i = sl.hash & mask;
@@ -121,7 +131,7 @@ int32_t strmap_intern_n(struct strmap *m, const char *key, size_t len, uint32_t 
 	memcpy(copy, key, len);
 	copy[len] = '\0';
 	m->keys[m->count] = copy;
-	*sl = (struct strmap_slot){ copy, h, (int32_t)m->count };
+	*sl = slot_of(copy, len, h, (int32_t)m->count);
 	return (int32_t)m->count++;
 }
 

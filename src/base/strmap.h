@@ -5,14 +5,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A slot of the open-addressing table: the key's hash and the key itself
- * beside its index, so that a probe reads the slot and the key's bytes and
- * nothing else (a line names a queue and an agent; on a big centre their
- * tables are out of the cache by the next line). */
+#define STRMAP_INLINE 12      /* a key's first bytes kept in its slot */
+
+/* A slot of the open-addressing table: the key's hash, length and first
+ * bytes beside its index, so that a probe for a short key (a queue, an
+ * agent's name) reads the slot alone, and for a longer one the slot and the
+ * key's bytes: a line names a queue and an agent, and on a big centre their
+ * tables are out of the cache by the next line. 32 bytes. */
 struct strmap_slot {
 	const char *key;      /* keys[ix], NULL: empty */
 	uint32_t hash;
 	int32_t ix;
+	uint32_t len;
+	char head[STRMAP_INLINE];   /* the key's first bytes, zero past its end */
 };
 
 struct strmap {
