@@ -214,12 +214,12 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 
 	for (size_t i = 0; i < n; i++) {
 		const struct queue *q = &m->queues[i];
-		keep[i] = q->ncalls > 0 || q->last_seen >= idle_edge || q->last_seen >= m->day_start;
+		keep[i] = q->ncalls > 0 || q->wtallies > 0 || q->last_seen >= idle_edge ||
+		          q->last_seen >= m->day_start;
 	}
 	for (size_t i = 0; i < m->agent_names.count; i++)
 		for (int k = 0; k < m->agents[i].nmem; k++)
 			keep[m->agents[i].mem[k].queue] = 1;
-	tally_window_mark(m, keep);
 	kept = compact_map(keep, n, map);
 	if (kept < n) {
 		for (size_t i = 0; i < n; i++)

@@ -42,6 +42,7 @@ struct queue {
 	uint32_t wgen;                 /* changes with the waiting list (model_queue_waiting_gen) */
 	int waiting;
 	int32_t ncalls;                /* call records (any phase) of this queue */
+	int32_t wtallies;              /* its tallies in the window (in_queue records) */
 	int64_t last_seen;             /* the model's clock when an event last named it */
 };
 

@@ -270,6 +270,31 @@ static void test_unfit_record_kept_apart(void **state)
 	assert_int_equal(f->m->queues[0].ncalls, 0);
 }
 
+/* A queue's count of its tallies in the window (what keeps it from being
+ * forgotten, without a walk over the window's records) follows the window:
+ * one for each outcome and end counted there, none once they expire, and it
+ * moves with the queue when an idle one before it is forgotten. */
+static void test_window_tallies_counted(void **state)
+{
+	struct fixture *f = *state;
+	int64_t t1 = T0 + 86000;
+	assert_int_equal(feed(f, "%d|a1|aaa|NONE|ENTERQUEUE||1|1", T0), 1);
+	assert_int_equal(feed(f, "%d|a1|aaa|NONE|ABANDON|1|1|5", T0 + 5), 1);
+	assert_int_equal(f->m->queues[0].wtallies, 1);
+	assert_int_equal(feed(f, "%lld|b1|bbb|NONE|ENTERQUEUE||1|1", (long long)t1), 1);
+	assert_int_equal(f->m->queues[0].wtallies, 0);          /* expired long ago */
+	assert_int_equal(feed(f, "%lld|b1|bbb|Ann|CONNECT|3|x|1", (long long)t1 + 3), 1);
+	assert_int_equal(feed(f, "%lld|b1|bbb|Ann|COMPLETEAGENT|3|50|1", (long long)t1 + 53), 1);
+	assert_int_equal(f->m->queues[1].wtallies, 2);
+	model_advance(f->m, t1 + 3600);                          /* the sweep: aaa goes */
+	assert_int_equal(model_queue_count(f->m), 1);
+	assert_int_equal(f->m->queues[0].wtallies, 0);          /* bbb's expired too */
+	assert_int_equal(feed(f, "%lld|b2|bbb|NONE|ENTERQUEUE||1|1", (long long)t1 + 3601), 1);
+	assert_int_equal(feed(f, "%lld|b2|bbb|NONE|ABANDON|1|1|5", (long long)t1 + 3606), 1);
+	assert_int_equal(f->m->queues[0].wtallies, 1);
+	assert_int_equal(model_queue_window(f->m, 0)->abandoned, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +307,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_renumbered_packed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_converted_as_lines_come, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unfit_record_kept_apart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_tallies_counted, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
