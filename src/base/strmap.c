@@ -16,8 +16,6 @@ void strmap_free(struct strmap *m)
 	for (size_t i = 0; i < m->count; i++)
 		free(m->keys[i]);
 	free(m->keys);
-	free(m->hashes);
-	free(m->lens);
 	free(m->slots);
 	memset(m, 0, sizeof *m);
 }
@@ -49,15 +47,28 @@ uint32_t strmap_hash(const char *s)
 	return strmap_hash_n(s, strlen(s));
 }
 
-static size_t probe(const struct strmap *m, const char *key, size_t len, uint32_t h)
+/* The slot of key, or the empty slot where it would go. A key has no NUL
+ * byte: equal first len bytes and a NUL after them make it the same key. */
+static struct strmap_slot *probe(const struct strmap *m, const char *key, size_t len,
+                                 uint32_t h)
 {
-	size_t mask = m->nslots - 1;
+	size_t mask = m->nslots - 1, nhead = len < STRMAP_INLINE ? len : STRMAP_INLINE;
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		int32_t ix = m->slots[i];
-		if (ix < 0 || (m->hashes[ix] == h && m->lens[ix] == len &&
-		               bytes_equal(m->keys[ix], key, len)))
-			return i;
+		struct strmap_slot *sl = &m->slots[i];
+		if (sl->key == NULL ||
+		    (sl->hash == h && sl->len == len && bytes_equal(sl->head, key, nhead) &&
+		     (len <= STRMAP_INLINE ||
+		      bytes_equal(sl->key + STRMAP_INLINE, key + STRMAP_INLINE, len - STRMAP_INLINE))))
+			return sl;
 	}
+}
+
+/* The slot of key k (len bytes, hash h) at index ix. */
+static struct strmap_slot slot_of(const char *k, size_t len, uint32_t h, int32_t ix)
+{
+	struct strmap_slot sl = { .key = k, .hash = h, .ix = ix, .len = (uint32_t)len };
+	memcpy(sl.head, k, len < STRMAP_INLINE ? len : STRMAP_INLINE);
+	return sl;
 }
 
 int32_t strmap_find(const struct strmap *m, const char *key)
@@ -70,21 +81,30 @@ int32_t strmap_find_n(const struct strmap *m, const char *key, size_t len, uint3
 {
 	if (m->nslots == 0)
 		return -1;
-	return m->slots[probe(m, key, len, hash)];
+	const struct strmap_slot *sl = probe(m, key, len, hash);
+	return sl->key ? sl->ix : -1;
 }
 
-static void rehash(struct strmap *m, size_t nslots)
+/* A table of nslots slots holding keys 0..count-1, whose hashes are those of
+ * the slots of the table it replaces (or made again: compacting). */
+static void rehash(struct strmap *m, size_t nslots, const uint32_t *hashes)
 {
-	free(m->slots);
+	struct strmap_slot *old = m->slots;
+	size_t nold = m->nslots, mask = nslots - 1;
+
+	m->slots = xcalloc(nslots, sizeof *m->slots);
 	m->nslots = nslots;
-	m->slots = xmalloc(nslots * sizeof *m->slots);
-	memset(m->slots, 0xff, nslots * sizeof *m->slots);
-	for (size_t ix = 0; ix < m->count; ix++) {
-		size_t mask = nslots - 1, i = m->hashes[ix] & mask;
-		while (m->slots[i] >= 0)
+	for (size_t k = 0; k < (hashes ? m->count : nold); k++) {
+		struct strmap_slot sl = hashes
+			? slot_of(m->keys[k], strlen(m->keys[k]), hashes[k], (int32_t)k) : old[k];
+		if (sl.key == NULL)
+			continue;
+		size_t i = sl.hash & mask;
+		while (m->slots[i].key)
 			i = (i + 1) & mask;
-		m->slots[i] = (int32_t)ix;
+		m->slots[i] = sl;
 	}
+	free(old);
 }
 
 int32_t strmap_intern(struct strmap *m, const char *key)
@@ -95,31 +115,30 @@ int32_t strmap_intern(struct strmap *m, const char *key)
 
 int32_t strmap_intern_n(struct strmap *m, const char *key, size_t len, uint32_t h)
 {
-	size_t slot;
+	struct strmap_slot *sl;
+	char *copy;
 
-	if ((m->count + 1) * 2 > m->nslots)
-		rehash(m, m->nslots ? m->nslots * 2 : 16);
-	slot = probe(m, key, len, h);
-	if (m->slots[slot] >= 0)
-		return m->slots[slot];
+	if ((m->count + 1) * 4 > m->nslots * 3)      /* at most three quarters full */
+		rehash(m, m->nslots ? m->nslots * 2 : 16, NULL);
+	sl = probe(m, key, len, h);
+	if (sl->key)
+		return sl->ix;
 	if (m->count == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 16;
 		m->keys = xrealloc(m->keys, m->cap * sizeof *m->keys);
-		m->hashes = xrealloc(m->hashes, m->cap * sizeof *m->hashes);
-		m->lens = xrealloc(m->lens, m->cap * sizeof *m->lens);
 	}
-	m->keys[m->count] = xmalloc(len + 1);
-	memcpy(m->keys[m->count], key, len);
-	m->keys[m->count][len] = '\0';
-	m->hashes[m->count] = h;
-	m->lens[m->count] = (uint32_t)len;
-	m->slots[slot] = (int32_t)m->count;
+	copy = xmalloc(len + 1);
+	memcpy(copy, key, len);
+	copy[len] = '\0';
+	m->keys[m->count] = copy;
+	*sl = slot_of(copy, len, h, (int32_t)m->count);
 	return (int32_t)m->count++;
 }
 
 void strmap_compact(struct strmap *m, const int32_t *map)
 {
 	size_t n = 0, nslots = 16;
+	uint32_t *hashes = xmalloc((m->count ? m->count : 1) * sizeof *hashes);
 
 	for (size_t i = 0; i < m->count; i++) {
 		if (map[i] < 0) {
@@ -127,12 +146,12 @@ void strmap_compact(struct strmap *m, const int32_t *map)
 			continue;
 		}
 		m->keys[n] = m->keys[i];
-		m->hashes[n] = m->hashes[i];
-		m->lens[n] = m->lens[i];
+		hashes[n] = strmap_hash(m->keys[n]);
 		n++;
 	}
 	m->count = n;
-	while ((n + 1) * 2 > nslots)
+	while ((n + 1) * 4 > nslots * 3)
 		nslots *= 2;
-	rehash(m, nslots);          /* smaller again once many names are gone */
+	rehash(m, nslots, hashes);          /* smaller again once many names are gone */
+	free(hashes);
 }

@@ -5,12 +5,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define STRMAP_INLINE 12      /* a key's first bytes kept in its slot */
+
+/* A slot of the open-addressing table: the key's hash, length and first
+ * bytes beside its index, so that a probe for a short key (a queue, an
+ * agent's name) reads the slot alone, and for a longer one the slot and the
+ * key's bytes: a line names a queue and an agent, and on a big centre their
+ * tables are out of the cache by the next line. 32 bytes. */
+struct strmap_slot {
+	const char *key;      /* keys[ix], NULL: empty */
+	uint32_t hash;
+	int32_t ix;
+	uint32_t len;
+	char head[STRMAP_INLINE];   /* the key's first bytes, zero past its end */
+};
+
 struct strmap {
 	char **keys;          /* index -> owned copy of the key */
-	uint32_t *hashes;     /* index -> hash of the key */
-	uint32_t *lens;       /* index -> length of the key */
 	size_t count, cap;
-	int32_t *slots;       /* open addressing: index or -1 */
+	struct strmap_slot *slots;
 	size_t nslots;        /* power of two */
 };
 
@@ -27,6 +40,12 @@ int32_t strmap_intern_n(struct strmap *m, const char *key, size_t len, uint32_t 
 /* Drops and renumbers keys: map[i] is key i's new index, or -1 to drop it
  * (freed). Kept keys must keep their order: map[i] < map[j] for i < j. */
 void strmap_compact(struct strmap *m, const int32_t *map);
+/* Starts fetching the slot where a key of this hash is looked for first. */
+static inline void strmap_prefetch(const struct strmap *m, uint32_t hash)
+{
+	if (m->nslots)
+		__builtin_prefetch(&m->slots[hash & (m->nslots - 1)]);
+}
 /* A 32-bit hash of len bytes of s (not stable across builds or machines). */
 uint32_t strmap_hash_n(const char *s, size_t len);
 /* strmap_hash_n of a NUL-terminated string. */

@@ -47,7 +47,8 @@ int32_t model_agent_index(struct model *m, const struct qevent *ev)
 	           : strmap_intern(&m->agent_names, name);
 	if ((size_t)ai >= m->cap_agents) {
 		size_t old = m->cap_agents;
-		m->cap_agents = m->cap_agents ? m->cap_agents * 2 : 16;
+		/* half again, not twice: 10,390 rather than 16,384 for 10,000 agents */
+		m->cap_agents = m->cap_agents ? m->cap_agents + m->cap_agents / 2 : 16;
 		m->agents = xrealloc(m->agents, m->cap_agents * sizeof *m->agents);
 		memset(m->agents + old, 0, (m->cap_agents - old) * sizeof *m->agents);
 		for (size_t i = old; i < m->cap_agents; i++)
@@ -213,12 +214,12 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 
 	for (size_t i = 0; i < n; i++) {
 		const struct queue *q = &m->queues[i];
-		keep[i] = q->ncalls > 0 || q->last_seen >= idle_edge || q->last_seen >= m->day_start;
+		keep[i] = q->ncalls > 0 || q->wtallies > 0 || q->last_seen >= idle_edge ||
+		          q->last_seen >= m->day_start;
 	}
 	for (size_t i = 0; i < m->agent_names.count; i++)
 		for (int k = 0; k < m->agents[i].nmem; k++)
 			keep[m->agents[i].mem[k].queue] = 1;
-	tally_window_mark(m, keep);
 	kept = compact_map(keep, n, map);
 	if (kept < n) {
 		for (size_t i = 0; i < n; i++)
@@ -229,8 +230,7 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 		strmap_compact(&m->queue_names, map);
 		for (size_t i = 0; i < m->calls.nbuckets; i++)
 			for (struct call *c = m->calls.buckets[i]; c; c = c->hnext)
-				c->queue = map[c->queue];
-		calls_rehash(&m->calls);
+				c->queue = map[c->queue];   /* its hash is its queue's name's */
 		tombs_renumber(&m->calls.tombs, map);
 		astat_renumber_queues(m, map);
 		tally_window_renumber(m, map);   /* a queue with tallies is kept */

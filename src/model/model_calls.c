@@ -8,7 +8,8 @@
 #include <string.h>
 #include "util.h"
 
-#define CALL_POOL_ID 32        /* callid bytes of a pooled call record, NUL included */
+#define CALL_POOL_ID 24        /* callid bytes of a pooled call record, NUL included
+                                  (Asterisk's "1767254400.1775376": 19) */
 #define CALL_SPARE_MIN 1024    /* spare records kept whatever the count */
 
 /* ---- waiting lists ---------------------------------------------------- */
@@ -174,26 +175,36 @@ void calls_ring_clear(struct model *m, struct call *c)
 	}
 }
 
-/* Makes up to n ended records older than the clock tombstones, from the done
- * list's head. Only records no caller holds: a record being retired or
- * brought back has a key_t of now or later. */
-static void convert_some(struct model *m, int n)
+/* The done list's head c (not held by a caller) leaves it: a tombstone, or a
+ * full record on the kept list when it cannot be one. */
+static void convert_head(struct model *m, struct call *c)
 {
 	struct calls *r = &m->calls;
-	struct call *c;
-	while (n-- > 0 && (c = r->done.head) != NULL && c->key_t < m->now &&
-	       tombs_fits(&r->tombs, c)) {
+	list_unlink(&r->done, c);
+	if (tombs_fits(&r->tombs, c)) {
 		tombs_add(m, c);
-		list_unlink(&r->done, c);
 		call_free(m, c);
+	} else {
+		c->kept = 1;
+		list_insert(&r->kept, c);     /* in time order: the done list's head is the oldest */
 	}
+}
+
+/* Makes up to n ended records at the done list's head, up to the clock,
+ * tombstones (or kept records); held, which a caller holds, and what ended
+ * after it stay. */
+static void convert_some(struct model *m, int n, const struct call *held)
+{
+	struct call *c;
+	while (n-- > 0 && (c = m->calls.done.head) != NULL && c != held && c->key_t <= m->now)
+		convert_head(m, c);
 }
 
 void calls_retire(struct model *m, struct call *c, int64_t t)
 {
 	struct queue *q = &m->queues[c->queue];
 	if (c->phase == PH_DONE)
-		list_unlink(&m->calls.done, c);
+		list_unlink(c->kept ? &m->calls.kept : &m->calls.done, c);
 	else
 		list_unlink(&m->calls.live, c);
 	if (c->phase == PH_WAITING)
@@ -209,11 +220,23 @@ void calls_retire(struct model *m, struct call *c, int64_t t)
 	}
 	calls_ring_clear(m, c);
 	c->phase = PH_DONE;
+	c->kept = 0;
 	c->key_t = t > m->now ? t : m->now;
 	list_insert(&m->calls.done, c);
-	/* two older ones for each that ends: the tombstones are made as lines
-	 * come, not all at the tick (700 a second on a big centre) */
-	convert_some(m, 2);
+	/* two for each that ends: the tombstones are made as lines come, also
+	 * those of the clock's own second (the wall's tick moves it before the
+	 * second's lines come), not ~700 at the next tick on a big centre */
+	convert_some(m, 2, c);
+}
+
+/* Frees the records of list l that ended before edge. */
+static void free_before(struct model *m, struct list *l, int64_t edge)
+{
+	while (l->head && l->head->key_t < edge) {
+		struct call *c = l->head;
+		list_unlink(l, c);
+		call_free(m, c);
+	}
 }
 
 void calls_drop_stale(struct model *m)
@@ -225,40 +248,15 @@ void calls_drop_stale(struct model *m)
 		calls_retire(m, r->live.head, m->now);
 	}
 	edge = m->now - TOMBSTONE_S;
-	while (r->done.head && r->done.head->key_t < edge) {
-		struct call *c = r->done.head;
-		list_unlink(&r->done, c);
-		call_free(m, c);
-	}
+	free_before(m, &r->done, edge);
+	free_before(m, &r->kept, edge);
 	tombs_expire(m, edge);
 	/* not in the middle of an event: no caller holds a record */
-	for (struct call *c = r->done.head, *next; c && c->key_t < m->now; c = next) {
-		next = c->next;
-		if (tombs_fits(&r->tombs, c)) {
-			tombs_add(m, c);
-			list_unlink(&r->done, c);
-			call_free(m, c);
-		}
-	}
+	while (r->done.head && r->done.head->key_t < m->now)
+		convert_head(m, r->done.head);
 }
 
 /* ---- the whole table -------------------------------------------------- */
-
-void calls_rehash(struct calls *r)
-{
-	struct call **b = xcalloc(r->nbuckets, sizeof *b);
-	for (size_t i = 0; i < r->nbuckets; i++) {
-		struct call *c = r->buckets[i], *next;
-		for (; c; c = next) {
-			next = c->hnext;
-			struct qevent key = { .callid_hash = strmap_hash_n(c->callid, c->idlen) };
-			c->hash = call_hash(&key, c->queue);
-			chain_push(b, r->nbuckets, c);
-		}
-	}
-	free(r->buckets);
-	r->buckets = b;
-}
 
 void calls_free(struct calls *r)
 {

@@ -4,7 +4,11 @@
  * of chains. A record is in one of three phases and on one time-ordered list:
  *   waiting  - on its queue's waiting list and the live list (by enter time)
  *   talking  - answered, on the live list (by connect time)
- *   done     - a tombstone on the done list, kept for TOMBSTONE_S so that a
+ *   done     - ended, on the done list until it becomes a compact tombstone
+ *              (model_tombs.h), as more calls end (two for each), so that no
+ *              tick converts a second's worth at once; one that cannot be a
+ *              tombstone (no outcome seen, a long callid) moves to the kept
+ *              list. Either way it is remembered for TOMBSTONE_S so that a
  *              duplicated line is recognised; then freed.
  * Lists are kept in time order by inserting from the tail, which is O(1) for
  * logs in order and cheap for the "a little out of order" of real logs.
@@ -43,6 +47,7 @@ struct call {
 	uint8_t outcome_seen;          /* an outcome counted since the last ENTER */
 	uint8_t ended;                 /* an end counted since the last CONNECT */
 	uint8_t pooled;                /* callid has CALL_POOL_ID bytes: reused when freed */
+	uint8_t kept;                  /* PH_DONE on the kept list, not the done list */
 	char callerid[40];
 	char callid[];
 };
@@ -55,7 +60,7 @@ struct list {
 struct calls {
 	struct call **buckets;         /* hash chains; nbuckets is 0 or a power of two */
 	size_t nbuckets, count;
-	struct list live, done;
+	struct list live, done, kept;  /* kept: ended records that cannot be tombstones */
 	struct call *spare;            /* freed pooled calls, chained by hnext ... */
 	size_t nspare;                 /* ... at most a quarter of count + CALL_SPARE_MIN */
 	struct tombs tombs;            /* ended calls past their second (model_tombs.c) */
@@ -63,9 +68,21 @@ struct calls {
 
 /* ---- the hot path: inline, as it was when all of this was one file ---- */
 
+/* The hash of (ev's callid, its queue): of the queue's name, not of its
+ * index (queue is not used), so that it is known before the queue is looked
+ * up (model_submit fetches its chain ahead) and stays when queues are
+ * renumbered. */
 static inline uint32_t call_hash(const struct qevent *ev, int32_t queue)
 {
-	return (ev->callid_hash ^ (uint32_t)queue * 2654435761u) * 16777619u;
+	(void)queue;
+	return (ev->callid_hash ^ ev->queue_hash * 2654435761u) * 16777619u;
+}
+
+/* Starts fetching the chain where call_hash h is looked for. */
+static inline void call_prefetch(const struct calls *r, uint32_t h)
+{
+	if (r->nbuckets)
+		__builtin_prefetch(&r->buckets[h & (r->nbuckets - 1)]);
 }
 
 /* The entry (ev's callid, queue) whose call_hash is h, or NULL. */
@@ -124,11 +141,9 @@ void calls_retire(struct model *m, struct call *c, int64_t t);
 void calls_ring_clear(struct model *m, struct call *c);
 
 /* Retires calls live past stale_call_s, frees tombstones past TOMBSTONE_S and
- * makes ended records older than the clock tombstones. */
+ * makes ended records older than the clock tombstones (those the lines since
+ * have not: in a steady flow, none). */
 void calls_drop_stale(struct model *m);
-
-/* Puts every call back in the hash table after its queue was renumbered. */
-void calls_rehash(struct calls *r);
 
 /* Frees every record (model_free). */
 void calls_free(struct calls *r);

@@ -15,22 +15,23 @@ struct membership {
 	uint8_t paused;
 };
 
+/* 96 bytes on a 64-bit machine (no padding): 10,000 of them on a big centre. */
 struct agent {
 	struct membership *mem;
-	int nmem, capmem;
 	int32_t *removed;              /* queues left by REMOVEMEMBER or AGENTLOGOFF: only
 	                                  ADDMEMBER or AGENTLOGIN joins them again */
-	int nremoved, capremoved;
+	char *reason;
+	struct agent_stats *st;         /* its day's figures (agent_stats.c), or NULL */
 	int64_t last_seen;             /* the model's clock when an event last named it */
-	int active_calls;
-	int global_login;              /* AGENTLOGIN with no queue */
-	int paused_all;                /* PAUSEALL seen while in no queue */
 	int64_t wrapup_until;
 	int64_t since;
 	int64_t ring_since;            /* INT64_MIN: not ringing */
+	int nmem, capmem;
+	int nremoved, capremoved;
+	int active_calls;
 	int status;
-	char *reason;
-	struct agent_stats *st;         /* its day's figures (agent_stats.c), or NULL */
+	uint8_t global_login;          /* AGENTLOGIN with no queue */
+	uint8_t paused_all;            /* PAUSEALL seen while in no queue */
 };
 
 struct queue {
@@ -41,6 +42,7 @@ struct queue {
 	uint32_t wgen;                 /* changes with the waiting list (model_queue_waiting_gen) */
 	int waiting;
 	int32_t ncalls;                /* call records (any phase) of this queue */
+	int32_t wtallies;              /* its tallies in the window (in_queue records) */
 	int64_t last_seen;             /* the model's clock when an event last named it */
 };
 

@@ -87,6 +87,7 @@ static void window_drop(struct model *m, const struct wtally *w, int64_t t)
 		struct tally x = tally_of(w, t);
 		struct counts d = tally_delta(&x);
 		counts_sub(&m->queues[x.queue].window, &d);
+		m->queues[x.queue].wtallies--;
 	}
 	if (w->agent)
 		astat_window_out(m, (int32_t)w->agent - 1, (int32_t)w->queue - 1,
@@ -250,17 +251,6 @@ static void window_each(struct tally_window *w, void (*fn)(void *, struct wtally
 	wring_each(&w->w, each_wide, &c);
 }
 
-static void mark_one(void *arg, struct wtally *x)
-{
-	if (x->in_queue)
-		((uint8_t *)arg)[x->queue - 1] = 1;
-}
-
-void tally_window_mark(struct model *m, uint8_t *keep)
-{
-	window_each(&m->win, mark_one, keep);
-}
-
 static void renumber_queue(void *arg, struct wtally *x)
 {
 	if (x->queue)
@@ -311,6 +301,7 @@ static void tally(struct model *m, const struct tally *x)
 	if (x->t > m->now - m->cfg->window_s) {
 		struct wtally e = wtally_of(x);
 		counts_add(&q->window, &d);
+		q->wtallies++;
 		window_push(&m->win, x->t, &e);
 	}
 }

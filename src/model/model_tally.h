@@ -108,9 +108,6 @@ void tally_window_agent(struct model *m, int64_t t, int32_t qi, enum ev_kind kin
 /* Agents renumbered (map[old] = new, -1 forgotten). */
 void tally_window_renumber_agents(struct model *m, const int32_t *map);
 
-/* Sets keep[q] for every queue q with a tally in the window. */
-void tally_window_mark(struct model *m, uint8_t *keep);
-
 /* Queues renumbered (map[old] = new; a queue with tallies is kept, an agent's
  * record of a forgotten queue keeps none). */
 void tally_window_renumber(struct model *m, const int32_t *map);

@@ -10,9 +10,6 @@
 
 /* ---- callids inline ----------------------------------------------------- */
 
-static const char unpack_ch[16] = { 0, '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
-                                    '.', '-', '_', ':', '@' };
-
 /* The 4-bit code of c (1..15), 0 when it has none. */
 static int pack_code(char c)
 {
@@ -50,20 +47,6 @@ static bool id_inline(const char *id, size_t len, char *out)
 	return true;
 }
 
-/* The callid of x (NUL-terminated) into buf (2 * TOMB_IDB + 1 bytes). */
-static void id_of(const struct tomb *x, char *buf)
-{
-	if (x->idlen <= TOMB_IDB) {
-		memcpy(buf, x->id, x->idlen);
-	} else {
-		for (size_t i = 0; i < x->idlen; i++) {
-			unsigned char b = (unsigned char)x->id[i / 2];
-			buf[i] = unpack_ch[i % 2 ? b >> 4 : b & 15];
-		}
-	}
-	buf[x->idlen] = '\0';
-}
-
 /* Whether v fits an int32 offset (INT32_MIN is kept for "not seen"). */
 static bool fits32(int64_t v)
 {
@@ -95,12 +78,30 @@ static uint32_t index_home(const struct tombs *t, uint32_t h)
 	return h & index_mask(t);
 }
 
+_Static_assert(TOMB_MAX <= 32768, "an index entry holds a home and a slot + 1 in 16 bits each");
+
+/* An index entry: a ring slot and the home of its tombstone's hash. */
+static uint32_t entry_of(uint32_t home, uint32_t slot)
+{
+	return home << 16 | (slot + 1);
+}
+
+static uint32_t entry_slot(uint32_t e)
+{
+	return (e & 0xffffu) - 1;
+}
+
+static uint32_t entry_home(uint32_t e)
+{
+	return e >> 16;
+}
+
 static void index_put(struct tombs *t, uint32_t slot)
 {
-	uint32_t mask = index_mask(t), i = index_home(t, t->ring[slot].hash);
+	uint32_t mask = index_mask(t), home = index_home(t, t->ring[slot].hash), i = home;
 	while (t->index[i])
 		i = (i + 1) & mask;
-	t->index[i] = slot + 1;
+	t->index[i] = entry_of(home, slot);
 }
 
 /* Removes index entry i, shifting later entries of its run back (no markers). */
@@ -111,7 +112,7 @@ static void index_del(struct tombs *t, uint32_t i)
 		j = (j + 1) & mask;
 		if (!t->index[j])
 			break;
-		uint32_t home = index_home(t, t->ring[t->index[j] - 1].hash);
+		uint32_t home = entry_home(t->index[j]);
 		/* entry j may move to i if its home is not in (i, j] (cyclically) */
 		if (i <= j ? home <= i || home > j : home <= i && home > j) {
 			t->index[i] = t->index[j];
@@ -124,8 +125,8 @@ static void index_del(struct tombs *t, uint32_t i)
 /* The index entry of ring slot slot. */
 static uint32_t index_of(const struct tombs *t, uint32_t slot)
 {
-	uint32_t mask = index_mask(t), i = index_home(t, t->ring[slot].hash);
-	while (t->index[i] != slot + 1)
+	uint32_t mask = index_mask(t), home = index_home(t, t->ring[slot].hash), i = home;
+	while (t->index[i] != entry_of(home, slot))
 		i = (i + 1) & mask;
 	return i;
 }
@@ -210,14 +211,17 @@ bool tombs_take(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h
                 struct tomb_call *out)
 {
 	struct tombs *t = &m->calls.tombs;
-	uint32_t mask, i;
+	uint32_t mask, home, i;
 	char id[TOMB_IDB];
 
 	if (t->n == 0 || !id_inline(ev->callid, ev->callid_len, id))
 		return false;
 	mask = index_mask(t);
-	for (i = index_home(t, h); t->index[i]; i = (i + 1) & mask) {
-		struct tomb *x = &t->ring[t->index[i] - 1];
+	home = index_home(t, h);
+	for (i = home; t->index[i]; i = (i + 1) & mask) {
+		if (entry_home(t->index[i]) != home)
+			continue;                   /* not this hash: the ring is not read */
+		struct tomb *x = &t->ring[entry_slot(t->index[i])];
 		if (x->hash == h && x->queue == qi && x->idlen == ev->callid_len &&
 		    memcmp(x->id, id, TOMB_IDB) == 0) {
 			out->key_t = t->base + x->key_off;
@@ -232,6 +236,12 @@ bool tombs_take(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h
 	return false;
 }
 
+void tombs_prefetch(const struct tombs *t, uint32_t h)
+{
+	if (t->n)
+		__builtin_prefetch(&t->index[index_home(t, h)]);
+}
+
 void tombs_expire(struct model *m, int64_t edge)
 {
 	struct tombs *t = &m->calls.tombs;
@@ -241,18 +251,12 @@ void tombs_expire(struct model *m, int64_t edge)
 
 void tombs_renumber(struct tombs *t, const int32_t *map)
 {
+	/* call_hash is the queue's name's: the index stays as it is */
 	for (uint32_t k = 0; k < t->n; k++) {
 		struct tomb *x = &t->ring[ring_slot(t, k)];
-		if (x->queue < 0)
-			continue;
-		char id[2 * TOMB_IDB + 1];
-		id_of(x, id);
-		struct qevent key = { .callid_hash = strmap_hash_n(id, x->idlen) };
-		x->queue = map[x->queue];
-		x->hash = call_hash(&key, x->queue);
+		if (x->queue >= 0)
+			x->queue = map[x->queue];
 	}
-	if (t->cap)
-		index_rebuild(t);
 }
 
 void tombs_free(struct tombs *t)

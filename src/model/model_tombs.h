@@ -13,20 +13,23 @@
  * stays a full record.
  *
  * Bound: TOMBSTONE_S (two hours) and TOMB_MAX entries, whichever is reached
- * first; past the count the oldest goes. 131,072 ended calls take 4 MB + 1 MB
- * of index: the whole two hours up to ~18 calls/s (a centre of a few hundred
- * agents), about three minutes at 2,000 lines/s (1,000 queues, 10,000
- * agents: ~700 calls/s, where two hours of even 16-byte entries would be
- * 80 MB). The duplicates this is for - a line written twice, the same call
- * from a second source (queue_log and AMI) - come within seconds, not after
- * 131,072 later calls; a repeat that old counts again. */
+ * first; past the count the oldest goes. 32,768 ended calls take 1 MB +
+ * 256 KB of index: the whole two hours up to ~4.5 calls/s (a centre of a
+ * hundred agents or so), about 45 seconds at 2,000 lines/s (1,000 queues,
+ * 10,000 agents: ~700 calls/s, where two hours of even 16-byte entries would
+ * be 80 MB). The duplicates this is for - a line written twice, the same
+ * call from a second source (queue_log and AMI) - come within seconds, not
+ * after 32,768 later calls; a repeat that old counts again. At that size an
+ * index entry holds its tombstone's home beside its slot (16 bits each), so
+ * probing and deleting read the ring only for a likely match. */
 #ifndef CCBOARD_MODEL_TOMBS_H
 #define CCBOARD_MODEL_TOMBS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TOMB_MAX 131072u       /* ended calls remembered at most (a power of two) */
+#define TOMB_MAX 32768u        /* ended calls remembered at most (a power of two,
+                                  at most 2^15: an index entry's 16 bits) */
 #define TOMB_OUTCOME 1         /* struct tomb's flags */
 #define TOMB_ENDED 2
 #define TOMB_IDB 14            /* callid bytes inline: 14 as they are, 28 packed */
@@ -49,7 +52,8 @@ _Static_assert(sizeof(struct tomb) == 32, "struct tomb is 32 bytes");
 struct tombs {
 	struct tomb *ring;             /* cap slots (a power of two), n used from head */
 	uint32_t cap, head, n;
-	uint32_t *index;               /* 2 * cap entries: ring slot + 1, 0 empty */
+	uint32_t *index;               /* 2 * cap entries: home << 16 | (ring slot + 1),
+                                  0 empty */
 	int64_t base;                  /* the time key_off counts from */
 	uint64_t evicted;              /* removed by TOMB_MAX before TOMBSTONE_S */
 };
@@ -71,6 +75,9 @@ void tombs_add(struct model *m, const struct call *c);
  * *out; false if there is none. */
 bool tombs_take(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h,
                 struct tomb_call *out);
+
+/* Starts fetching where the tombstone of call_hash h is looked for first. */
+void tombs_prefetch(const struct tombs *t, uint32_t h);
 
 /* Forgets tombstones that ended before edge. */
 void tombs_expire(struct model *m, int64_t edge);

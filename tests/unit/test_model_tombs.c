@@ -171,7 +171,7 @@ static void test_bound_by_count(void **state)
 	struct fixture *f = *state;
 	unsigned n = TOMB_MAX + 1000;
 	for (unsigned i = 0; i < n; i++) {
-		int64_t t = T0 + i / 32;                      /* 32 calls a second: 69 min */
+		int64_t t = T0 + i / 32;                      /* 32 calls a second: 18 min */
 		feed(f, "%lld|%u.1|q%u|NONE|ENTERQUEUE||1|1", (long long)t, i, i % 8);
 		feed(f, "%lld|%u.1|q%u|NONE|ABANDON|1|1|0", (long long)t, i, i % 8);
 	}
@@ -185,7 +185,7 @@ static void test_bound_by_count(void **state)
 	                      n - 1, (n - 1) % 8), 0);
 	assert_int_equal(feed(f, "%lld|%u.1|q%u|NONE|ABANDON|1|1|0",
 	                      (long long)(T0 + (n - 2000) / 32), n - 2000, (n - 2000) % 8), 0);
-	/* ... the oldest, 132,000 calls back, counts again: the bound's price */
+	/* ... the oldest, TOMB_MAX + 1,000 calls back, counts again: the bound's price */
 	assert_int_equal(feed(f, "%lld|0.1|q0|NONE|ABANDON|1|1|0", (long long)T0), 1);
 }
 
@@ -210,7 +210,7 @@ static void test_renumbered_queues(void **state)
 	assert_int_equal(today(f, "bbb")->abandoned, 1);
 }
 
-/* The same with a packed callid: its hash is made again from the unpacked id. */
+/* The same with a packed callid. */
 static void test_renumbered_packed(void **state)
 {
 	struct fixture *f = *state;
@@ -228,6 +228,73 @@ static void test_renumbered_packed(void **state)
 	assert_int_equal(today(f, "bbb")->abandoned, 1);
 }
 
+/* Calls that end in the clock's own second (the wall's tick moved it there
+ * before their lines came) become tombstones as more calls end, not all at
+ * the next tick. */
+static void test_converted_as_lines_come(void **state)
+{
+	struct fixture *f = *state;
+	model_advance(f->m, T0);
+	for (int i = 0; i < 500; i++) {
+		assert_int_equal(feed(f, "%d|%d.5|q|NONE|ENTERQUEUE||1|1", T0, i), 1);
+		assert_int_equal(feed(f, "%d|%d.5|q|NONE|ABANDON|1|1|0", T0, i), 1);
+	}
+	assert_true(f->m->calls.count <= 2);
+	assert_true(f->m->calls.tombs.n >= 498);
+	/* each still known: a repeat is a duplicate */
+	assert_int_equal(feed(f, "%d|0.5|q|NONE|ABANDON|1|1|0", T0), 0);
+	assert_int_equal(feed(f, "%d|499.5|q|NONE|ABANDON|1|1|0", T0), 0);
+	assert_int_equal(today(f, "q")->abandoned, 500);
+}
+
+/* An ended record that cannot be a tombstone (a long callid) does not hold
+ * up those ended after it, nor is it walked again: it waits on its own list
+ * for TOMBSTONE_S, still known, then goes. */
+static void test_unfit_record_kept_apart(void **state)
+{
+	struct fixture *f = *state;
+	const char *id = "pbx-east-1.example.com-1767254400.123456";
+	assert_int_equal(feed(f, "%d|%s|q|NONE|ENTERQUEUE||1|1", T0, id), 1);
+	assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|30", T0, id), 1);
+	for (int i = 0; i < 300; i++) {
+		assert_int_equal(feed(f, "%d|%d.5|q|NONE|ENTERQUEUE||1|1", T0 + 1, i), 1);
+		assert_int_equal(feed(f, "%d|%d.5|q|NONE|ABANDON|1|1|0", T0 + 1, i), 1);
+	}
+	assert_true(f->m->calls.count <= 3);                 /* the long one, the last */
+	assert_non_null(f->m->calls.kept.head);
+	assert_ptr_equal(f->m->calls.kept.head, f->m->calls.kept.tail);
+	assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|30", T0, id), 0);
+	model_advance(f->m, T0 + TOMBSTONE_S + 10);
+	assert_int_equal(f->m->calls.count, 0);
+	assert_null(f->m->calls.kept.head);
+	assert_int_equal(f->m->queues[0].ncalls, 0);
+}
+
+/* A queue's count of its tallies in the window (what keeps it from being
+ * forgotten, without a walk over the window's records) follows the window:
+ * one for each outcome and end counted there, none once they expire, and it
+ * moves with the queue when an idle one before it is forgotten. */
+static void test_window_tallies_counted(void **state)
+{
+	struct fixture *f = *state;
+	int64_t t1 = T0 + 86000;
+	assert_int_equal(feed(f, "%d|a1|aaa|NONE|ENTERQUEUE||1|1", T0), 1);
+	assert_int_equal(feed(f, "%d|a1|aaa|NONE|ABANDON|1|1|5", T0 + 5), 1);
+	assert_int_equal(f->m->queues[0].wtallies, 1);
+	assert_int_equal(feed(f, "%lld|b1|bbb|NONE|ENTERQUEUE||1|1", (long long)t1), 1);
+	assert_int_equal(f->m->queues[0].wtallies, 0);          /* expired long ago */
+	assert_int_equal(feed(f, "%lld|b1|bbb|Ann|CONNECT|3|x|1", (long long)t1 + 3), 1);
+	assert_int_equal(feed(f, "%lld|b1|bbb|Ann|COMPLETEAGENT|3|50|1", (long long)t1 + 53), 1);
+	assert_int_equal(f->m->queues[1].wtallies, 2);
+	model_advance(f->m, t1 + 3600);                          /* the sweep: aaa goes */
+	assert_int_equal(model_queue_count(f->m), 1);
+	assert_int_equal(f->m->queues[0].wtallies, 0);          /* bbb's expired too */
+	assert_int_equal(feed(f, "%lld|b2|bbb|NONE|ENTERQUEUE||1|1", (long long)t1 + 3601), 1);
+	assert_int_equal(feed(f, "%lld|b2|bbb|NONE|ABANDON|1|1|5", (long long)t1 + 3606), 1);
+	assert_int_equal(f->m->queues[0].wtallies, 1);
+	assert_int_equal(model_queue_window(f->m, 0)->abandoned, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +305,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_packed_callids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spare_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_renumbered_packed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_converted_as_lines_come, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unfit_record_kept_apart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_tallies_counted, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
