@@ -110,6 +110,7 @@ static void fill_plan(struct astat_fill *c, struct snapshot *s, const struct mod
 		nq = model_agent_figs_queues(m, ai[i]);
 		c->src[i] = -1;
 		c->q_n[i] = 0;
+		c->q_at[i] = 0;     /* an agent of no queue keeps an empty block at 0 */
 		*p_room += (size_t)model_agent_figs_pauses(m, ai[i]);
 		if (reuse && p > 0 && p <= c->n && (f = &s->agent_figs[p - 1])->slot == ai[i]) {
 			c->q_at[i] = f->pool_at;
