@@ -348,6 +348,9 @@ static inline char *put_cents(char *p, double v)
 	return p;
 }
 
+/* Writes a literal at p; returns the end. */
+#define PUT_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+
 /* Room a figure takes at most in the fast way: key, value. */
 enum { FIG_ROOM = KEY_ROOM + 32 };
 
@@ -525,10 +528,13 @@ void jbuf_alert(struct jbuf *b, const struct snap_alert *a)
 	jbuf_puts(b, ",\"since\":");
 	jbuf_int(b, a->since);
 	jbuf_puts(b, ",\"value\":");
+	char *p = jbuf_room_at(b, b->p + b->n, 32);
 	if (isnan(a->value) || isinf(a->value))
-		jbuf_put(b, "null", 4);
-	else
+		p = PUT_LIT(p, "null");
+	else if ((p = put_cents(p, a->value)) == NULL)
 		jbuf_real(b, round(a->value * 100.0) / 100.0);
+	if (p)
+		b->n = (size_t)(p - b->p);
 	jbuf_puts(b, ",\"message\":");
 	jbuf_string(b, a->message);
 	jbuf_puts(b, a->acknowledged ? ",\"acknowledged\":true}" : ",\"acknowledged\":false}");
@@ -536,14 +542,21 @@ void jbuf_alert(struct jbuf *b, const struct snap_alert *a)
 
 /* ---- staffing ---- */
 
-/* staffing.c's jnum: rounded to 2 decimals, or null. */
-static void staff_num(struct jbuf *b, double v)
+/* staffing.c's jnum at p (room for 24): rounded to 2 decimals, or null. */
+static char *staff_num_at(struct jbuf *b, char *p, double v)
 {
-	if (isfinite(v))
-		jbuf_real(b, round(v * 100.0) / 100.0);
-	else
-		jbuf_puts(b, "null");
+	char *e;
+	if (!isfinite(v))
+		return PUT_LIT(p, "null");
+	if ((e = put_cents(p, v)) != NULL)
+		return e;
+	b->n = (size_t)(p - b->p);
+	jbuf_real(b, round(v * 100.0) / 100.0);
+	return jbuf_room_at(b, b->p + b->n, 512);
 }
+
+/* An interval's room: its keys (~230 bytes), numbers, model and source. */
+enum { STAFF_IV_ROOM = 512 };
 
 void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq)
 {
@@ -551,33 +564,21 @@ void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq)
 	for (int k = 0; k < sq->n; k++) {
 		const struct staff_interval *iv = &sq->iv[k];
 		bool req = iv->required_agents >= 0;
-		jbuf_puts(b, k ? ",{\"interval_start\":" : "{\"interval_start\":");
-		jbuf_int(b, iv->interval_start);
-		jbuf_puts(b, ",\"forecast_calls\":");
-		staff_num(b, iv->forecast_calls);
-		jbuf_puts(b, ",\"aht_s\":");
-		staff_num(b, iv->aht_s);
-		jbuf_puts(b, ",\"traffic_erlangs\":");
-		staff_num(b, iv->traffic_erlangs);
-		jbuf_puts(b, ",\"sl_threshold_s\":");
-		jbuf_int(b, iv->sl_threshold_s);
-		jbuf_puts(b, ",\"sl_target_pct\":");
-		staff_num(b, iv->sl_target_pct);
-		jbuf_puts(b, ",\"required_agents\":");
-		if (req)
-			jbuf_int(b, iv->required_agents);
-		else
-			jbuf_puts(b, "null");
-		jbuf_puts(b, ",\"available_agents\":");
-		jbuf_int(b, iv->available_agents);
-		jbuf_puts(b, ",\"gap\":");
-		if (req)
-			jbuf_int(b, iv->gap);
-		else
-			jbuf_puts(b, "null");
-		jbuf_puts(b, ",\"sl_predicted_pct\":");
-		staff_num(b, iv->sl_predicted_pct);
-		jbuf_puts(b, ",\"model\":");
+		char *p = jbuf_room_at(b, b->p + b->n, STAFF_IV_ROOM);
+		p = k ? PUT_LIT(p, ",{\"interval_start\":") : PUT_LIT(p, "{\"interval_start\":");
+		p = put_ll(p, iv->interval_start);
+		p = staff_num_at(b, PUT_LIT(p, ",\"forecast_calls\":"), iv->forecast_calls);
+		p = staff_num_at(b, PUT_LIT(p, ",\"aht_s\":"), iv->aht_s);
+		p = staff_num_at(b, PUT_LIT(p, ",\"traffic_erlangs\":"), iv->traffic_erlangs);
+		p = put_ll(PUT_LIT(p, ",\"sl_threshold_s\":"), iv->sl_threshold_s);
+		p = staff_num_at(b, PUT_LIT(p, ",\"sl_target_pct\":"), iv->sl_target_pct);
+		p = PUT_LIT(p, ",\"required_agents\":");
+		p = req ? put_ll(p, iv->required_agents) : PUT_LIT(p, "null");
+		p = put_ll(PUT_LIT(p, ",\"available_agents\":"), iv->available_agents);
+		p = PUT_LIT(p, ",\"gap\":");
+		p = req ? put_ll(p, iv->gap) : PUT_LIT(p, "null");
+		p = staff_num_at(b, PUT_LIT(p, ",\"sl_predicted_pct\":"), iv->sl_predicted_pct);
+		b->n = (size_t)(PUT_LIT(p, ",\"model\":") - b->p);
 		jbuf_string(b, staffing_model_name(iv->model));
 		jbuf_puts(b, ",\"forecast_source\":");
 		jbuf_string(b, staffing_source_name(iv->source));

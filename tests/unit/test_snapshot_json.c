@@ -22,6 +22,7 @@
 #include "fixture_model.h"
 #include "snapshot.h"
 #include "snapshot_json.h"
+#include "staffing.h"
 
 #define T0 1767254400
 
@@ -147,10 +148,31 @@ static void test_odd_figures(void **state)
 				break;
 			}
 		}
+		q.staffing.n = STAFF_INTERVALS;
+		for (int k = 0; k < STAFF_INTERVALS; k++) {
+			struct staff_interval *iv = &q.staffing.iv[k];
+			const double *rv = reals;
+			size_t nr = sizeof reals / sizeof reals[0];
+			iv->interval_start = T0 + 900 * k;
+			iv->forecast_calls = rv[(r + 1 + k) % nr];
+			iv->aht_s = rv[(r + 2 + k) % nr];
+			iv->traffic_erlangs = rv[(r + 3 + k) % nr];
+			iv->sl_threshold_s = 20 + k;
+			iv->sl_target_pct = rv[(r + 4 + k) % nr];
+			iv->required_agents = k ? -1 : (int)r;
+			iv->available_agents = (int)r - 3;
+			iv->gap = iv->required_agents - iv->available_agents;
+			iv->sl_predicted_pct = rv[(r + 5 + k) % nr];
+		}
+		struct snap_alert al = { .rule = "r", .queue = "q", .severity = SEV_WARNING,
+		                         .since = T0, .value = reals[r], .message = "m" };
+		s.alerts = &al;
+		s.n_alerts = 1;
 		s.queues = &q;
 		s.n_queues = 1;
 		s.total = q;
 		s.total.name = "total";
+		s.total.staffing.n = 0;
 		same(&s);
 	}
 }
