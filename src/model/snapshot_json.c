@@ -73,16 +73,51 @@ size_t jsegs_end(struct jsegs *segs, struct jbuf *b)
 	return len;
 }
 
+static const char two_digits[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* Writes u's digits at p (room for 20); returns the end. Written in place
+ * from the last digit back, their count known first: digits put in a
+ * scratch and copied would be read back before they are stored. */
+static inline char *put_digits(char *p, uint64_t u)
+{
+	static const uint64_t pow10[20] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+		100000000, 1000000000, 10000000000ull, 100000000000ull, 1000000000000ull,
+		10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+		100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull };
+	unsigned n = 1;
+	while (n < 20 && u >= pow10[n])
+		n++;
+	char *e = p + n, *d = e;
+	while (u >= 100) {
+		d -= 2;
+		memcpy(d, two_digits + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10)
+		memcpy(d - 2, two_digits + 2 * u, 2);
+	else
+		d[-1] = (char)('0' + u);
+	return e;
+}
+
+/* Writes x at p (room for 21); returns the end. */
+static inline char *put_ll(char *p, long long x)
+{
+	if (x < 0) {
+		*p++ = '-';
+		return put_digits(p, 0ull - (unsigned long long)x);
+	}
+	return put_digits(p, (unsigned long long)x);
+}
+
 void jbuf_int(struct jbuf *b, long long v)
 {
-	char tmp[24], *e = tmp + sizeof tmp, *p = e;
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
-	jbuf_put(b, p, (size_t)(e - p));
+	if (b->n + 24 > b->cap)
+		jbuf_grow(b, 24);
+	b->n = (size_t)(put_ll(b->p + b->n, v) - b->p);
 }
 
 /* jansson: "%.15g", the exponent without '+' or leading zeros, then ".0"
@@ -120,13 +155,19 @@ void jbuf_real(struct jbuf *b, double v)
 		real_slow(b, v);
 		return;
 	}
+	if (b->n + 32 > b->cap)
+		jbuf_grow(b, 32);
+	char *p = b->p + b->n;
 	if (k < 0 || (k == 0 && signbit(v)))
-		jbuf_put(b, "-", 1);
-	unsigned long long u = k < 0 ? (unsigned long long)-k : (unsigned long long)k;
-	char frac[2] = { (char)('0' + u / 10 % 10), (char)('0' + u % 10) };
-	jbuf_int(b, (long long)(u / 100));
-	jbuf_put(b, ".", 1);
-	jbuf_put(b, frac, frac[1] == '0' ? 1 : 2);     /* 70.0, 65.1, 65.19 */
+		*p++ = '-';
+	unsigned long long u = k < 0 ? 0ull - (unsigned long long)k : (unsigned long long)k;
+	unsigned f = (unsigned)(u % 100);
+	p = put_digits(p, u / 100);
+	*p++ = '.';
+	*p++ = (char)('0' + f / 10);
+	if (f % 10)
+		*p++ = (char)('0' + f % 10);      /* 70.0, 65.1, 65.19 */
+	b->n = (size_t)(p - b->p);
 }
 
 /* Length of the valid UTF-8 sequence at s (1-4) and its code point, or 0. */
@@ -227,7 +268,7 @@ static int items[SNAP_MAX_FIGURES];          /* >= 0 a figure, < 0: group -1 - i
 static size_t n_items, n_groups, n_figs;
 /* Each figure's ,"key": in a slot of KEY_ROOM bytes (copied whole, a fixed
  * size: no call per key), its length; and each group's figures in order. */
-enum { KEY_ROOM = 48 };
+enum { KEY_ROOM = 32 };
 static char fig_kc[SNAP_MAX_FIGURES][KEY_ROOM];
 static unsigned char fig_kcn[SNAP_MAX_FIGURES];
 static unsigned char group_figs[MAX_GROUPS][SNAP_MAX_FIGURES];
@@ -285,49 +326,89 @@ static void put_key(struct jbuf *b, const char *key)
 	jbuf_put(b, "\":", 2);
 }
 
-/* Writes u's digits at p (room for 20); returns the end. */
-static inline char *put_digits(char *p, uint64_t u)
+/* Writes v at p as jbuf_real(b, round(v * 100.0) / 100.0) does (room for
+ * 24), or returns NULL for a value that takes its slow way. With r =
+ * round(v * 100) below 1e14, r / 100 prints as r's digits, a point and its
+ * last two (one when the last is 0): what jbuf_real finds. */
+static inline char *put_cents(char *p, double v)
 {
-	char tmp[40], *e = tmp + 20, *d = e;
-	do
-		*--d = (char)('0' + u % 10);
-	while (u /= 10);
-	memcpy(p, d, 20);                  /* a fixed size: the bytes past e are not counted */
-	return p + (e - d);
+	double r = round(v * 100.0);
+	if (!(fabs(r) < 1e14))
+		return NULL;
+	long long k = (long long)r;
+	if (k < 0 || (k == 0 && signbit(r)))
+		*p++ = '-';
+	unsigned long long u = k < 0 ? 0ull - (unsigned long long)k : (unsigned long long)k;
+	unsigned f = (unsigned)(u % 100);
+	p = put_digits(p, u / 100);
+	*p++ = '.';
+	*p++ = (char)('0' + f / 10);
+	if (f % 10)
+		*p++ = (char)('0' + f % 10);
+	return p;
+}
+
+/* Writes a literal at p; returns the end. */
+#define PUT_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+
+/* Room a figure takes at most in the fast way: key, value. */
+enum { FIG_ROOM = KEY_ROOM + 32 };
+
+/* Makes room for n more bytes at p in b; returns where p is now. */
+static char *jbuf_room_at(struct jbuf *b, char *p, size_t n)
+{
+	b->n = (size_t)(p - b->p);
+	if (b->n + n + 1 > b->cap)
+		jbuf_grow(b, n);
+	return b->p + b->n;
+}
+
+/* Writes ,"key":value of figure i of q at p (without the comma when !comma),
+ * with FIG_ROOM bytes there; returns the end, and keeps that room after it. */
+static char *put_figure_at(struct jbuf *b, char *p, size_t i, const struct snap_queue *q,
+                           bool comma)
+{
+	const struct figure *f = &figures[i];
+	const char *base = (const char *)q + f->offset;
+	double v;
+	if (fig_kcn[i] != 0) {
+		memcpy(p, fig_kc[i] + !comma, KEY_ROOM - 1);
+		p += fig_kcn[i] - !comma;
+	} else {                                 /* a key too long for its slot */
+		b->n = (size_t)(p - b->p);
+		if (comma)
+			jbuf_put(b, ",", 1);
+		put_key(b, fig_key[i]);
+		p = jbuf_room_at(b, b->p + b->n, FIG_ROOM);
+	}
+	switch (f->type) {
+	case FIG_INT:
+		return put_ll(p, *(const int *)(const void *)base);
+	case FIG_I64:                            /* through a double, as figure_value */
+		return put_ll(p, (long long)(double)*(const int64_t *)(const void *)base);
+	case FIG_REAL:
+		v = *(const double *)(const void *)base;
+		break;
+	default:                                 /* a getter: its value, as an integer */
+		return put_ll(p, (long long)figure_value(f, q));
+	}
+	if (isnan(v) || isinf(v)) {
+		memcpy(p, "null", 4);
+		return p + 4;
+	}
+	char *e = put_cents(p, v);
+	if (e)
+		return e;
+	b->n = (size_t)(p - b->p);
+	jbuf_real(b, round(v * 100.0) / 100.0);
+	return jbuf_room_at(b, b->p + b->n, FIG_ROOM);
 }
 
 /* Writes ,"key":value of figure i of q (without the comma when !comma). */
 static void put_figure_c(struct jbuf *b, size_t i, const struct snap_queue *q, bool comma)
 {
-	double v = figure_value(&figures[i], q);
-	char *p;
-	if (fig_kcn[i] == 0) {
-		if (comma)
-			jbuf_put(b, ",", 1);
-		put_key(b, fig_key[i]);
-	} else {
-		if (b->n + KEY_ROOM + 48 > b->cap)
-			jbuf_grow(b, KEY_ROOM + 48);
-		memcpy(b->p + b->n, fig_kc[i] + !comma, KEY_ROOM - 1);
-		b->n += fig_kcn[i] - !comma;
-	}
-	if (figures[i].type == FIG_REAL) {
-		if (isnan(v) || isinf(v))
-			jbuf_put(b, "null", 4);
-		else
-			jbuf_real(b, round(v * 100.0) / 100.0);
-		return;
-	}
-	if (b->n + 48 > b->cap)
-		jbuf_grow(b, 48);
-	p = b->p + b->n;
-	long long x = (long long)v;
-	if (x < 0) {
-		*p++ = '-';
-		p = put_digits(p, 0ull - (unsigned long long)x);
-	} else {
-		p = put_digits(p, (unsigned long long)x);
-	}
+	char *p = jbuf_room_at(b, b->p + b->n, FIG_ROOM);
+	p = put_figure_at(b, p, i, q, comma);
 	b->n = (size_t)(p - b->p);
 }
 
@@ -336,21 +417,26 @@ static void put_figure(struct jbuf *b, size_t i, const struct snap_queue *q)
 	put_figure_c(b, i, q, false);
 }
 
+/* Writes "name":{...} of group k of q: room for all of it made once, every
+ * figure written in place. */
 static void put_group(struct jbuf *b, int k, const struct snap_queue *q, int window_s)
 {
 	bool first = true;
+	char *p;
 	put_key(b, group_name[k]);
-	jbuf_put(b, "{", 1);
+	p = jbuf_room_at(b, b->p + b->n, 32 + group_n[k] * FIG_ROOM);
+	*p++ = '{';
 	if (group_window[k]) {
-		jbuf_puts(b, "\"seconds\":");
-		jbuf_int(b, window_s);
+		memcpy(p, "\"seconds\":", 10);
+		p = put_ll(p + 10, window_s);
 		first = false;
 	}
 	for (size_t j = 0; j < group_n[k]; j++) {
-		put_figure_c(b, group_figs[k][j], q, !first);
+		p = put_figure_at(b, p, group_figs[k][j], q, !first);
 		first = false;
 	}
-	jbuf_put(b, "}", 1);
+	*p++ = '}';
+	b->n = (size_t)(p - b->p);
 }
 
 static void put_grades(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q)
@@ -375,11 +461,14 @@ static void put_callers(struct jbuf *b, const struct snap_queue *q)
 {
 	jbuf_puts(b, ",\"callers\":[");
 	for (int i = 0; i < q->n_callers; i++) {
+		char *p;
 		jbuf_puts(b, i ? ",{\"callerid\":" : "{\"callerid\":");
 		jbuf_string(b, q->callers[i].callerid);
-		jbuf_puts(b, ",\"waiting_s\":");
-		jbuf_int(b, q->callers[i].waiting_s);
-		jbuf_put(b, "}", 1);
+		p = jbuf_room_at(b, b->p + b->n, 40);
+		memcpy(p, ",\"waiting_s\":", 13);
+		p = put_ll(p + 13, q->callers[i].waiting_s);
+		*p++ = '}';
+		b->n = (size_t)(p - b->p);
 	}
 	jbuf_put(b, "]", 1);
 }
@@ -439,10 +528,13 @@ void jbuf_alert(struct jbuf *b, const struct snap_alert *a)
 	jbuf_puts(b, ",\"since\":");
 	jbuf_int(b, a->since);
 	jbuf_puts(b, ",\"value\":");
+	char *p = jbuf_room_at(b, b->p + b->n, 32);
 	if (isnan(a->value) || isinf(a->value))
-		jbuf_put(b, "null", 4);
-	else
+		p = PUT_LIT(p, "null");
+	else if ((p = put_cents(p, a->value)) == NULL)
 		jbuf_real(b, round(a->value * 100.0) / 100.0);
+	if (p)
+		b->n = (size_t)(p - b->p);
 	jbuf_puts(b, ",\"message\":");
 	jbuf_string(b, a->message);
 	jbuf_puts(b, a->acknowledged ? ",\"acknowledged\":true}" : ",\"acknowledged\":false}");
@@ -450,14 +542,21 @@ void jbuf_alert(struct jbuf *b, const struct snap_alert *a)
 
 /* ---- staffing ---- */
 
-/* staffing.c's jnum: rounded to 2 decimals, or null. */
-static void staff_num(struct jbuf *b, double v)
+/* staffing.c's jnum at p (room for 24): rounded to 2 decimals, or null. */
+static char *staff_num_at(struct jbuf *b, char *p, double v)
 {
-	if (isfinite(v))
-		jbuf_real(b, round(v * 100.0) / 100.0);
-	else
-		jbuf_puts(b, "null");
+	char *e;
+	if (!isfinite(v))
+		return PUT_LIT(p, "null");
+	if ((e = put_cents(p, v)) != NULL)
+		return e;
+	b->n = (size_t)(p - b->p);
+	jbuf_real(b, round(v * 100.0) / 100.0);
+	return jbuf_room_at(b, b->p + b->n, 512);
 }
+
+/* An interval's room: its keys (~230 bytes), numbers, model and source. */
+enum { STAFF_IV_ROOM = 512 };
 
 void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq)
 {
@@ -465,33 +564,21 @@ void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq)
 	for (int k = 0; k < sq->n; k++) {
 		const struct staff_interval *iv = &sq->iv[k];
 		bool req = iv->required_agents >= 0;
-		jbuf_puts(b, k ? ",{\"interval_start\":" : "{\"interval_start\":");
-		jbuf_int(b, iv->interval_start);
-		jbuf_puts(b, ",\"forecast_calls\":");
-		staff_num(b, iv->forecast_calls);
-		jbuf_puts(b, ",\"aht_s\":");
-		staff_num(b, iv->aht_s);
-		jbuf_puts(b, ",\"traffic_erlangs\":");
-		staff_num(b, iv->traffic_erlangs);
-		jbuf_puts(b, ",\"sl_threshold_s\":");
-		jbuf_int(b, iv->sl_threshold_s);
-		jbuf_puts(b, ",\"sl_target_pct\":");
-		staff_num(b, iv->sl_target_pct);
-		jbuf_puts(b, ",\"required_agents\":");
-		if (req)
-			jbuf_int(b, iv->required_agents);
-		else
-			jbuf_puts(b, "null");
-		jbuf_puts(b, ",\"available_agents\":");
-		jbuf_int(b, iv->available_agents);
-		jbuf_puts(b, ",\"gap\":");
-		if (req)
-			jbuf_int(b, iv->gap);
-		else
-			jbuf_puts(b, "null");
-		jbuf_puts(b, ",\"sl_predicted_pct\":");
-		staff_num(b, iv->sl_predicted_pct);
-		jbuf_puts(b, ",\"model\":");
+		char *p = jbuf_room_at(b, b->p + b->n, STAFF_IV_ROOM);
+		p = k ? PUT_LIT(p, ",{\"interval_start\":") : PUT_LIT(p, "{\"interval_start\":");
+		p = put_ll(p, iv->interval_start);
+		p = staff_num_at(b, PUT_LIT(p, ",\"forecast_calls\":"), iv->forecast_calls);
+		p = staff_num_at(b, PUT_LIT(p, ",\"aht_s\":"), iv->aht_s);
+		p = staff_num_at(b, PUT_LIT(p, ",\"traffic_erlangs\":"), iv->traffic_erlangs);
+		p = put_ll(PUT_LIT(p, ",\"sl_threshold_s\":"), iv->sl_threshold_s);
+		p = staff_num_at(b, PUT_LIT(p, ",\"sl_target_pct\":"), iv->sl_target_pct);
+		p = PUT_LIT(p, ",\"required_agents\":");
+		p = req ? put_ll(p, iv->required_agents) : PUT_LIT(p, "null");
+		p = put_ll(PUT_LIT(p, ",\"available_agents\":"), iv->available_agents);
+		p = PUT_LIT(p, ",\"gap\":");
+		p = req ? put_ll(p, iv->gap) : PUT_LIT(p, "null");
+		p = staff_num_at(b, PUT_LIT(p, ",\"sl_predicted_pct\":"), iv->sl_predicted_pct);
+		b->n = (size_t)(PUT_LIT(p, ",\"model\":") - b->p);
 		jbuf_string(b, staffing_model_name(iv->model));
 		jbuf_puts(b, ",\"forecast_source\":");
 		jbuf_string(b, staffing_source_name(iv->source));

@@ -16,11 +16,13 @@
 
 #include "alerts.h"
 #include "config.h"
+#include "figures.h"
 #include "model.h"
 #include "queuelog.h"
 #include "fixture_model.h"
 #include "snapshot.h"
 #include "snapshot_json.h"
+#include "staffing.h"
 
 #define T0 1767254400
 
@@ -90,6 +92,91 @@ static void test_strings(void **state)
 	}
 }
 
+/* Integers at the edges of each digit count, and of their type. */
+static void test_ints(void **state)
+{
+	static const long long v[] = { 0, 1, -1, 9, 10, 99, 100, 101, 999, 1000, 12345, -98765,
+		4294967295ll, 9999999999999999ll, 10000000000000000ll, 999999999999999999ll,
+		1000000000000000000ll, INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+	(void)state;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		struct jbuf b = { 0 };
+		char want[32];
+		jbuf_put(&b, "x", 1);
+		jbuf_int(&b, v[i]);
+		jbuf_put(&b, "", 1);
+		snprintf(want, sizeof want, "x%lld", v[i]);
+		assert_string_equal(b.p, want);
+		free(b.p);
+	}
+}
+
+/* Every figure of a queue at odd values (negative, past 2^53, halves of a
+ * hundredth, not finite, huge): the same as jansson writes. */
+static void test_odd_figures(void **state)
+{
+	static const double reals[] = { 0, -0.0, -0.004, 0.005, 0.015, 1.005, -2.675, 65.19,
+		99.995, 1e11 + 0.125, 999999999999.99, 1e12, 1e12 - 0.001, 3e13, 1e300, -1e15,
+		NAN, INFINITY, -INFINITY, 1.0 / 3 };
+	static const long long ints[] = { 0, -1, 7, 99, 100, -100000, 2147483647, -2147483647 - 1 };
+	static const int64_t i64s[] = { 0, -3, 86400, 9007199254740993ll, -9007199254740993ll,
+		123456789012345678ll, INT64_MAX / 2 };
+	(void)state;
+	for (size_t r = 0; r < sizeof reals / sizeof reals[0]; r++) {
+		struct snapshot s;
+		struct snap_queue q;
+		memset(&s, 0, sizeof s);
+		memset(&q, 0, sizeof q);
+		q.name = "q";
+		q.sl_target_pct = 80;
+		for (size_t i = 0; i < figures_count; i++) {
+			char *at = (char *)&q + figures[i].offset;
+			size_t k = i + r;
+			switch (figures[i].type) {
+			case FIG_INT: {
+				int x = (int)ints[k % (sizeof ints / sizeof ints[0])];
+				memcpy(at, &x, sizeof x);
+				break;
+			}
+			case FIG_I64:
+				memcpy(at, &i64s[k % (sizeof i64s / sizeof i64s[0])], sizeof(int64_t));
+				break;
+			case FIG_REAL:
+				memcpy(at, &reals[k % (sizeof reals / sizeof reals[0])], sizeof(double));
+				break;
+			default:
+				break;
+			}
+		}
+		q.staffing.n = STAFF_INTERVALS;
+		for (int k = 0; k < STAFF_INTERVALS; k++) {
+			struct staff_interval *iv = &q.staffing.iv[k];
+			const double *rv = reals;
+			size_t nr = sizeof reals / sizeof reals[0];
+			iv->interval_start = T0 + 900 * k;
+			iv->forecast_calls = rv[(r + 1 + k) % nr];
+			iv->aht_s = rv[(r + 2 + k) % nr];
+			iv->traffic_erlangs = rv[(r + 3 + k) % nr];
+			iv->sl_threshold_s = 20 + k;
+			iv->sl_target_pct = rv[(r + 4 + k) % nr];
+			iv->required_agents = k ? -1 : (int)r;
+			iv->available_agents = (int)r - 3;
+			iv->gap = iv->required_agents - iv->available_agents;
+			iv->sl_predicted_pct = rv[(r + 5 + k) % nr];
+		}
+		struct snap_alert al = { .rule = "r", .queue = "q", .severity = SEV_WARNING,
+		                         .since = T0, .value = reals[r], .message = "m" };
+		s.alerts = &al;
+		s.n_alerts = 1;
+		s.queues = &q;
+		s.n_queues = 1;
+		s.total = q;
+		s.total.name = "total";
+		s.total.staffing.n = 0;
+		same(&s);
+	}
+}
+
 /* A model with odd names, waiting callers, figures of every kind, groups
  * and alerts. */
 static void test_model_snapshot(void **state)
@@ -154,6 +241,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reals),
+		cmocka_unit_test(test_ints),
+		cmocka_unit_test(test_odd_figures),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_model_snapshot),
 	};
