@@ -85,6 +85,20 @@ static inline void call_prefetch(const struct calls *r, uint32_t h)
 		__builtin_prefetch(&r->buckets[h & (r->nbuckets - 1)]);
 }
 
+/* Starts fetching the first record of the chain of call_hash h (its chain's
+ * head fetched by call_prefetch a while ago): the lines call_find reads. */
+static inline void call_chain_prefetch(const struct calls *r, uint32_t h)
+{
+	if (r->nbuckets == 0)
+		return;
+	const struct call *c = r->buckets[h & (r->nbuckets - 1)];
+	if (c) {
+		__builtin_prefetch(c);
+		__builtin_prefetch(&c->hash);
+		__builtin_prefetch(c->callid);
+	}
+}
+
 /* The entry (ev's callid, queue) whose call_hash is h, or NULL. */
 static inline struct call *call_find(const struct calls *r, const struct qevent *ev,
                                      int32_t queue, uint32_t h)
