@@ -112,6 +112,20 @@ static inline struct call *call_find(const struct calls *r, const struct qevent 
 	return NULL;
 }
 
+/* Starts fetching c's neighbours on its lists, which unlinking it writes
+ * (records of other calls: cold), while the event does its other work. */
+static inline void call_links_prefetch(const struct call *c)
+{
+	if (c->prev)
+		__builtin_prefetch(&c->prev->next, 1);
+	if (c->next)
+		__builtin_prefetch(&c->next->prev, 1);
+	if (c->wprev)
+		__builtin_prefetch(&c->wprev->wnext, 1);
+	if (c->wnext)
+		__builtin_prefetch(&c->wnext->wprev, 1);
+}
+
 static inline void list_unlink(struct list *l, struct call *c)
 {
 	if (c->prev) c->prev->next = c->next; else l->head = c->next;

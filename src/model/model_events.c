@@ -51,6 +51,7 @@ static bool on_outcome(struct model *m, const struct qevent *ev, int32_t qi)
 {
 	struct call *c = calls_get(m, ev, qi);
 	long value = ev->kind == EV_CONNECT ? ev->hold_s : ev->wait_s;
+	call_links_prefetch(c);
 	if (c->outcome_seen) {
 		/* seen already (the other source): it still ends any ringing */
 		calls_ring_clear(m, c);
@@ -90,6 +91,7 @@ static bool on_end(struct model *m, const struct qevent *ev, int32_t qi)
 	struct call *c = calls_get(m, ev, qi);
 	if (c->ended)
 		return false;
+	call_links_prefetch(c);
 	c->ended = 1;
 	c->outcome_seen = 1;
 	tally_event(m, ev, qi, ev->talk_s);
