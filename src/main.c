@@ -623,6 +623,7 @@ static void apply_event(struct app *app, struct source *src, const struct qevent
 	}
 	if (ev->time <= wall + app->cfg.defaults.future_slack_s)
 		history_before(app, ev->time);
+	contacts_qevent_prefetch(app->contacts, ev);
 	enum model_verdict v = model_submit(app->model, ev, wall);
 	if (v != MODEL_APPLIED && v != MODEL_DUPLICATE)
 		src->info.bad_lines++;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "bytes.h"
 #include "textsafe.h"
 #include "util.h"
 
@@ -84,6 +85,23 @@ static struct hnode *ht_find(const struct htable *t, const char *key, uint32_t h
 			struct hnode *n = ht_at(t, i);
 			if (strcmp(ht_key(t, n), key) == 0)
 				return n;
+		}
+	return NULL;
+}
+
+/* ht_find of key of n bytes: a key that fits in a node's least size with its
+ * NUL is compared a word at a time, NUL included (never past the node). */
+static struct hnode *ht_find_n(const struct htable *t, const char *key, size_t n, uint32_t h)
+{
+	if (t->key_off + n + 1 > t->node_size)
+		return ht_find(t, key, h);
+	if (!t->cap)
+		return NULL;
+	for (size_t i = h & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1))
+		if (slot_hash(t->slot[i]) == h) {
+			struct hnode *nd = ht_at(t, i);
+			if (bytes_equal(ht_key(t, nd), key, n + 1))
+				return nd;
 		}
 	return NULL;
 }
@@ -1649,10 +1667,31 @@ static ptrdiff_t plain_len(const char *s)
 	return s[n] || n > CONTACT_TEXT_MAX ? -1 : (ptrdiff_t)n;
 }
 
+void contacts_qevent_prefetch(struct contacts *c, const struct qevent *ev)
+{
+	ptrdiff_t n;
+	c->pre.callid = c->pre.caller = NULL;
+	if (!ev->callid || !*ev->callid || (n = plain_len(ev->callid)) < 0)
+		return;
+	c->pre.callid = ev->callid;
+	c->pre.n = (size_t)n;
+	c->pre.h = ht_hash_n(ev->callid, (size_t)n);
+	ht_prefetch(&c->contacts, c->pre.h);
+	if (ev->kind == EV_ENTER && caller_is_customer(ev->callerid) &&
+	    (n = plain_len(ev->callerid)) >= 0) {
+		c->pre.caller = ev->callerid;
+		c->pre.cn = (size_t)n;
+		c->pre.hc = ht_hash_n(ev->callerid, (size_t)n);
+		ht_prefetch(&c->customers, c->pre.hc);
+	}
+}
+
 void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 {
 	int64_t t = ev->time * 1000;
 	char safe[CONTACT_TEXT_MAX + 1], queue[CONTACT_TEXT_MAX + 1];
+	struct ct_pre pre = c->pre;
+	c->pre.callid = c->pre.caller = NULL;     /* for this event only */
 	contacts_advance(c, t);
 	c->gen++;
 	if (!ev->callid || !*ev->callid)
@@ -1660,14 +1699,21 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 	/* stored text is safe text, as the contact events' (SPEC 6.1); a call id
 	 * is plain ASCII, kept as it is without a copy */
 	const char *callid = ev->callid;
-	ptrdiff_t n = plain_len(callid);
-	if (n < 0) {
-		textsafe_copy(safe, sizeof safe, ev->callid, -1, TEXTSAFE_UTF8);
-		callid = safe;
-		n = (ptrdiff_t)strlen(safe);
+	ptrdiff_t n;
+	uint32_t h;
+	if (pre.callid == callid) {
+		n = (ptrdiff_t)pre.n;
+		h = pre.h;
+	} else {
+		n = plain_len(callid);
+		if (n < 0) {
+			textsafe_copy(safe, sizeof safe, ev->callid, -1, TEXTSAFE_UTF8);
+			callid = safe;
+			n = (ptrdiff_t)strlen(safe);
+		}
+		h = ht_hash_n(callid, (size_t)n);
 	}
-	uint32_t h = ht_hash_n(callid, (size_t)n);
-	struct contact *k = contact_find(c, callid, h);
+	struct contact *k = (struct contact *)ht_find_n(&c->contacts, callid, (size_t)n, h);
 	if (k && !k->voice)
 		return;          /* a contact event's id, not a call */
 	if (ev->kind == EV_ENTER) {
@@ -1688,13 +1734,18 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 			char cid[CONTACT_TEXT_MAX + 1] = "";
 			const char *cust = cid;
 			ptrdiff_t cn = 0;
-			if (caller_is_customer(ev->callerid) && (cn = plain_len(ev->callerid)) >= 0) {
+			if (pre.caller && pre.caller == ev->callerid) {
+				cust = pre.caller;
+				cn = (ptrdiff_t)pre.cn;
+			} else if (caller_is_customer(ev->callerid) &&
+			           (cn = plain_len(ev->callerid)) >= 0) {
 				cust = ev->callerid;
 			} else if (caller_is_customer(ev->callerid)) {
 				textsafe_copy(cid, sizeof cid, ev->callerid, -1, TEXTSAFE_UTF8);
 				cn = (ptrdiff_t)strlen(cid);
 			}
-			created(c, k, cust, cn ? ht_hash_n(cust, (size_t)cn) : 0, NULL, t);
+			created(c, k, cust, !cn ? 0 : cust == pre.caller ? pre.hc
+			                                 : ht_hash_n(cust, (size_t)cn), NULL, t);
 		}
 	}
 	if (!k)

@@ -86,6 +86,10 @@ enum contacts_verdict { CONTACTS_APPLIED, CONTACTS_DUPLICATE, CONTACTS_UNPLACED,
 enum contacts_verdict contacts_apply(struct contacts *c, const struct contact_event *ev);
 /* Feeds one voice event: ENTERQUEUE creates the call's contact, CONNECT is its reply. */
 void contacts_on_qevent(struct contacts *c, const struct qevent *ev);
+/* Starts fetching what contacts_on_qevent(c, ev) will look up (its call's and
+ * caller's slots) and keeps their hashes for it: called before the voice
+ * model takes ev, so that these cache misses overlap with its work. */
+void contacts_qevent_prefetch(struct contacts *c, const struct qevent *ev);
 /* Moves the clock to now_ms (never back): rolls today and the window, forgets. */
 void contacts_advance(struct contacts *c, int64_t now_ms);
 int64_t contacts_now(const struct contacts *c);

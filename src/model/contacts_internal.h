@@ -258,6 +258,15 @@ struct contacts {
 	} evict;
 	int64_t created_seen;
 	uint64_t gen;               /* counts changes (events, the clock, settings) */
+	struct ct_pre {             /* contacts_qevent_prefetch's work for the next
+	                               contacts_on_qevent of the same event */
+		const char *callid;     /* its call id (plain), NULL: none */
+		size_t n;
+		uint32_t h;             /* ht_hash_n of the call id */
+		const char *caller;     /* its caller id as a customer (plain), NULL: none */
+		size_t cn;
+		uint32_t hc;
+	} pre;
 	struct ct_backlog bl;
 	struct ct_journeys *jl;     /* likewise (a reader drops what time made stale) */
 };

@@ -85,6 +85,20 @@ static inline void call_prefetch(const struct calls *r, uint32_t h)
 		__builtin_prefetch(&r->buckets[h & (r->nbuckets - 1)]);
 }
 
+/* Starts fetching the first record of the chain of call_hash h (its chain's
+ * head fetched by call_prefetch a while ago): the lines call_find reads. */
+static inline void call_chain_prefetch(const struct calls *r, uint32_t h)
+{
+	if (r->nbuckets == 0)
+		return;
+	const struct call *c = r->buckets[h & (r->nbuckets - 1)];
+	if (c) {
+		__builtin_prefetch(c);
+		__builtin_prefetch(&c->hash);
+		__builtin_prefetch(c->callid);
+	}
+}
+
 /* The entry (ev's callid, queue) whose call_hash is h, or NULL. */
 static inline struct call *call_find(const struct calls *r, const struct qevent *ev,
                                      int32_t queue, uint32_t h)
@@ -96,6 +110,20 @@ static inline struct call *call_find(const struct calls *r, const struct qevent 
 		    bytes_equal(c->callid, ev->callid, c->idlen))
 			return c;
 	return NULL;
+}
+
+/* Starts fetching c's neighbours on its lists, which unlinking it writes
+ * (records of other calls: cold), while the event does its other work. */
+static inline void call_links_prefetch(const struct call *c)
+{
+	if (c->prev)
+		__builtin_prefetch(&c->prev->next, 1);
+	if (c->next)
+		__builtin_prefetch(&c->next->prev, 1);
+	if (c->wprev)
+		__builtin_prefetch(&c->wprev->wnext, 1);
+	if (c->wnext)
+		__builtin_prefetch(&c->wnext->wprev, 1);
 }
 
 static inline void list_unlink(struct list *l, struct call *c)

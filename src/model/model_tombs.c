@@ -167,6 +167,13 @@ static void tombs_pop(struct model *m, struct tombs *t)
 	}
 	t->head = (t->head + 1) & (t->cap - 1);
 	t->n--;
+	/* at the bound each new tombstone pops one: the next one's index entry
+	 * and queue (cold, anywhere) are fetched while lines come */
+	x = &t->ring[t->head];
+	if (t->n > 0 && x->queue >= 0) {
+		__builtin_prefetch(&t->index[index_home(t, x->hash)]);
+		__builtin_prefetch(&m->queues[x->queue].ncalls);
+	}
 }
 
 bool tombs_fits(const struct tombs *t, const struct call *c)

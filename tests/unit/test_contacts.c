@@ -185,6 +185,67 @@ static void test_voice_and_its_survey(void **state)
 	contacts_free(c);
 }
 
+/* Feeds a few calls to c, each announced by contacts_qevent_prefetch when pre
+ * (and one announced, then refused by the model, as apply_event does). */
+static void feed_calls(struct contacts *c, bool pre)
+{
+	static char longid[] = "a-call-id-much-longer-than-a-node-holds-0123456789.1";
+	static const struct {
+		int dt;
+		enum ev_kind k;
+		const char *id, *cid;
+	} calls[] = {
+		{ 600, EV_ENTER, "111.1", "+1555" },
+		{ 610, EV_ENTER, "222.2", "+1555" },
+		{ 620, EV_ENTER, longid, "+1555" },
+		{ 630, EV_ENTER, "333\x01.3", "+1\x02" "555" },
+		{ 635, EV_ENTER, "444.4", "anonymous" },
+		{ 640, EV_CONNECT, longid, NULL },
+		{ 645, EV_ABANDON, "222.2", NULL },
+		{ 650, EV_ENTER, "111.1", "+1555" },     /* the same call */
+		{ 660, EV_CONNECT, "333\x01.3", NULL },
+	};
+	for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
+		struct qevent e = qev(T0 / 1000 + calls[i].dt, calls[i].k, calls[i].id, "sales",
+		                      calls[i].cid);
+		if (pre && i == 1) {
+			struct qevent refused = qev(T0 / 1000 + 605, EV_ENTER, "999.9", "sales", "+1999");
+			contacts_qevent_prefetch(c, &refused);
+		} else if (pre) {
+			contacts_qevent_prefetch(c, &e);
+		}
+		contacts_on_qevent(c, &e);
+	}
+}
+
+/* Voice events announced by contacts_qevent_prefetch count as without it:
+ * their hashes serve the same event only (another event's, announced and
+ * refused, is not used), a long or unsafe call id is looked up as ever. */
+static void test_voice_prefetched(void **state)
+{
+	(void)state;
+	struct contacts *a = fresh(), *b = fresh();
+	feed_calls(a, false);
+	feed_calls(b, true);
+	const struct ct_tally *ta = contacts_today(a, CS_TOTAL, 0);
+	const struct ct_tally *tb = contacts_today(b, CS_TOTAL, 0);
+	assert_int_equal(ta->v[CT_CREATED], 5);
+	assert_int_equal(ta->v[CT_REPEATS], 2);
+	for (int f = 0; f < CT_COUNT; f++) {
+		assert_int_equal(ta->v[f], tb->v[f]);
+		assert_int_equal(contacts_window(a, CS_TOTAL, 0)->v[f],
+		                 contacts_window(b, CS_TOTAL, 0)->v[f]);
+	}
+	struct contacts_callback cba[4], cbb[4];
+	size_t n = contacts_callbacks(a, cba, 4);
+	assert_int_equal(n, 1);                                  /* +1555 abandoned */
+	assert_int_equal(contacts_callbacks(b, cbb, 4), n);
+	assert_string_equal(cba[0].customer, cbb[0].customer);
+	assert_true(contacts_check(a) && contacts_check(b));
+	contacts_free(a);
+	contacts_free(b);
+}
+
 /* A pivot counts when the previous contact is exactly pivot_window_s old, and
  * not a millisecond later. */
 static void test_pivot_window_edge(void **state)
@@ -343,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_pivot_window_edge),
 		cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_window_rolls),
+		cmocka_unit_test(test_voice_prefetched),
 		cmocka_unit_test(test_rounding),
 		cmocka_unit_test(test_forgetting),
 		cmocka_unit_test(test_parser),
