@@ -39,6 +39,7 @@ struct rna_key {
 
 struct agent_stats {
 	uint64_t stamp;              /* agent_figs.stamp: st_touch after each change */
+	uint64_t stamp_today;        /* agent_figs.stamp_today: the same but a window change */
 	int64_t day;                 /* day_start of the today figures */
 	struct astat_counts today, window;
 	struct agent_queue_figs *q;  /* queues worked today or in the window */
@@ -116,6 +117,12 @@ static bool counts_zero(const struct astat_counts *c)
 static uint64_t stamp_clock;
 
 static void st_touch(struct agent_stats *st)
+{
+	st->stamp_today = st->stamp = ++stamp_clock;
+}
+
+/* A change of the window's figures alone (a record leaving it). */
+static void st_touch_window(struct agent_stats *st)
 {
 	st->stamp = ++stamp_clock;
 }
@@ -287,7 +294,7 @@ void astat_window_out(struct model *m, int32_t ai, int32_t qi, enum ev_kind kind
 	struct astat_counts d = rec_delta(kind, value, wrapup);
 	if (st == NULL)
 		return;
-	st_touch(st);
+	st_touch_window(st);
 	counts_plus(&st->window, &d, -1);
 	if (qi >= 0 && (qf = queue_slot(st, qi, false)) != NULL) {
 		counts_plus(&qf->window, &d, -1);
@@ -524,6 +531,7 @@ bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
 	if (!st)
 		return ai < m->agent_names.count;
 	out->stamp = st->stamp;
+	out->stamp_today = st->stamp_today;
 	if (st->day == m->day_start)
 		out->today = st->today;
 	out->window = st->window;
