@@ -56,6 +56,7 @@ struct agent_stats {
 	int64_t off_since;           /* logged off at (NONE: logged in, or never seen so) */
 	struct period *per;          /* closed periods that may still end in the window */
 	int nper, capper;
+	int nper_paused;             /* of them paused (model_agent_figs_pauses) */
 	struct rna_key last_rna;     /* the latest missed ring: its duplicate is not counted */
 };
 
@@ -238,9 +239,12 @@ static void period_keep(struct agent_stats *st, int64_t from, int64_t to, bool p
                         const char *reason, int64_t edge)
 {
 	int k = 0;
+	st->nper_paused = 0;
 	for (int i = 0; i < st->nper; i++)
-		if (st->per[i].to > edge)
+		if (st->per[i].to > edge) {
+			st->nper_paused += st->per[i].paused;
 			st->per[k++] = st->per[i];
+		}
 	st->nper = k;
 	if (to <= edge || to <= from)
 		return;
@@ -250,6 +254,7 @@ static void period_keep(struct agent_stats *st, int64_t from, int64_t to, bool p
 	}
 	st->per[st->nper] = (struct period){ .from = from, .to = to, .paused = paused };
 	snprintf(st->per[st->nper].reason, sizeof st->per[st->nper].reason, "%s", reason);
+	st->nper_paused += paused;
 	st->nper++;
 }
 
@@ -575,8 +580,7 @@ int model_agent_figs_pauses(const struct model *m, size_t ai)
 	if (!st)
 		return 0;
 	today = st->npauses + window;
-	for (int i = 0; i < st->nper; i++)
-		window += st->per[i].paused;
+	window += st->nper_paused;
 	return (today < ASTAT_MAX_REASONS ? today : ASTAT_MAX_REASONS) +
 	       (window < ASTAT_MAX_REASONS ? window : ASTAT_MAX_REASONS);
 }

@@ -124,15 +124,30 @@ static void fill_plan(struct astat_fill *c, struct snapshot *s, const struct mod
 }
 
 /* Moves the figures that still hold to their new places (c->src rises:
- * those moving down first, from the start, those moving up from the end). */
+ * those moving down first, from the start, those moving up from the end),
+ * a run of neighbours moving together at once (one agent logging in or off
+ * moves all after it: a memmove of the run, not one copy each). */
 static void fill_move(const struct astat_fill *c, struct snapshot *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (c->src[i] > (int32_t)i)
-			s->agent_figs[i] = s->agent_figs[c->src[i]];
-	for (size_t i = n; i-- > 0;)
-		if (c->src[i] >= 0 && c->src[i] < (int32_t)i)
-			s->agent_figs[i] = s->agent_figs[c->src[i]];
+	const int32_t *src = c->src;
+	size_t i, k;
+	for (i = 0; i < n; i = k) {
+		for (k = i + 1; k < n && src[i] > (int32_t)i && src[k] == src[i] + (int32_t)(k - i);)
+			k++;
+		if (src[i] > (int32_t)i)
+			memmove(&s->agent_figs[i], &s->agent_figs[src[i]], (k - i) * sizeof *s->agent_figs);
+	}
+	for (i = n; i > 0; i = k) {
+		size_t e = i - 1;               /* the run ends at e, moving up */
+		for (k = e; k > 0 && src[e] >= 0 && src[e] < (int32_t)e && src[k - 1] >= 0 &&
+		            src[k - 1] == src[e] - (int32_t)(e - (k - 1));)
+			k--;
+		if (src[e] >= 0 && src[e] < (int32_t)e)
+			memmove(&s->agent_figs[k], &s->agent_figs[src[k]],
+			        (e + 1 - k) * sizeof *s->agent_figs);
+		else
+			k = e;
+	}
 }
 
 /* Agent i's figures read again, its per-queue block where it was if they fit
