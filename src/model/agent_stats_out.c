@@ -543,8 +543,28 @@ static void jb_qname(struct jbuf *b, const struct snapshot *s, size_t q)
 		jb_astr(b, s->queues[q].name);
 }
 
+/* The text of counts already written into b at at (n bytes, 0: none). */
+struct jcounts {
+	const struct astat_counts *c;
+	size_t at, n;
+};
+
+/* c's text: a copy of was's when they are the same counts (an agent of one
+ * queue: its queue's counts are its own), else written. */
+static void jb_counts_as(struct jbuf *b, const struct astat_counts *c, const struct jcounts *was)
+{
+	if (was->n == 0 || memcmp(c, was->c, sizeof *c) != 0) {
+		jb_counts(b, c);
+		return;
+	}
+	if (b->n + was->n + 1 > b->cap)
+		jbuf_grow(b, was->n);
+	memcpy(b->p + b->n, b->p + was->at, was->n);   /* before b->n: no overlap */
+	b->n += was->n;
+}
+
 static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
-                      bool today)
+                      bool today, const struct jcounts *was)
 {
 	bool first = true;
 	jbuf_puts(b, ",\"queues\":[");
@@ -556,7 +576,7 @@ static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct age
 		first = false;
 		jb_qname(b, s, (size_t)f->queues[k].queue);
 		jbuf_put(b, ",", 1);
-		jb_counts(b, c);
+		jb_counts_as(b, c, was);
 		jbuf_put(b, "}", 1);
 	}
 	jbuf_put(b, "]", 1);
@@ -691,7 +711,8 @@ static void jb_pauses(struct jbuf *b, int n, const struct astat_pause *p)
 	jbuf_put(b, "]", 1);
 }
 
-static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i)
+/* (cs: where today's counts are written) */
+static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i, struct jcounts *cs)
 {
 	const struct agent_view *v = &s->agents[i];
 	const struct agent_figs *f = &s->agent_figs[i];
@@ -713,20 +734,25 @@ static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i)
 	jbuf_puts(b, "],\"call\":");
 	jb_call(b, s, f);
 	jbuf_puts(b, ",\"today\":{");
+	cs->c = &f->today;
+	cs->at = b->n;
 	jb_counts(b, &f->today);
+	cs->n = b->n - cs->at;
 }
 
 /* Today's queues, up to the window's counts. */
-static void jb_today(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
+static void jb_today(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
+                     const struct jcounts *was)
 {
-	jb_queues(b, s, f, true);
+	jb_queues(b, s, f, true, was);
 	jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
 	jbuf_put(b, ",", 1);
 }
 
-static void jb_tail(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
+static void jb_tail(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
+                    const struct jcounts *was)
 {
-	jb_queues(b, s, f, false);
+	jb_queues(b, s, f, false, was);
 	jbuf_puts(b, "}}");
 }
 
@@ -738,16 +764,17 @@ static void line_write(struct aline *l, const struct snapshot *s, size_t i,
 {
 	const struct agent_figs *f = &s->agent_figs[i];
 	struct jbuf *t = jfrag_begin();
+	struct jcounts cs = { 0 };
 	size_t at, was_win = (size_t)l->n_head + l->n_today;   /* in the old block */
 	if (head_ok)
 		jbuf_put(t, l->text, l->n_head);
 	else
-		jb_head(t, s, i);
+		jb_head(t, s, i, &cs);
 	at = t->n;
 	if (today_ok)
 		jbuf_put(t, l->text + l->n_head, l->n_today);
 	else
-		jb_today(t, s, f);
+		jb_today(t, s, f, &cs);
 	l->n_today = (uint32_t)(t->n - at);
 	at = t->n;
 	if (win_ok) {
@@ -755,7 +782,8 @@ static void line_write(struct aline *l, const struct snapshot *s, size_t i,
 	} else {
 		jb_counts(t, &f->window);
 		l->n_win = (uint32_t)(t->n - at);
-		jb_tail(t, s, f);
+		cs = (struct jcounts){ &f->window, at, l->n_win };
+		jb_tail(t, s, f, &cs);
 		l->n_tail = (uint32_t)(t->n - at - l->n_win);
 	}
 	if (t->n > UINT32_MAX / 2)
