@@ -39,6 +39,7 @@ struct rna_key {
 
 struct agent_stats {
 	uint64_t stamp;              /* agent_figs.stamp: st_touch after each change */
+	uint64_t stamp_today;        /* agent_figs.stamp_today: the same but a window change */
 	int64_t day;                 /* day_start of the today figures */
 	struct astat_counts today, window;
 	struct agent_queue_figs *q;  /* queues worked today or in the window */
@@ -55,6 +56,7 @@ struct agent_stats {
 	int64_t off_since;           /* logged off at (NONE: logged in, or never seen so) */
 	struct period *per;          /* closed periods that may still end in the window */
 	int nper, capper;
+	int nper_paused;             /* of them paused (model_agent_figs_pauses) */
 	struct rna_key last_rna;     /* the latest missed ring: its duplicate is not counted */
 };
 
@@ -116,6 +118,12 @@ static bool counts_zero(const struct astat_counts *c)
 static uint64_t stamp_clock;
 
 static void st_touch(struct agent_stats *st)
+{
+	st->stamp_today = st->stamp = ++stamp_clock;
+}
+
+/* A change of the window's figures alone (a record leaving it). */
+static void st_touch_window(struct agent_stats *st)
 {
 	st->stamp = ++stamp_clock;
 }
@@ -231,9 +239,12 @@ static void period_keep(struct agent_stats *st, int64_t from, int64_t to, bool p
                         const char *reason, int64_t edge)
 {
 	int k = 0;
+	st->nper_paused = 0;
 	for (int i = 0; i < st->nper; i++)
-		if (st->per[i].to > edge)
+		if (st->per[i].to > edge) {
+			st->nper_paused += st->per[i].paused;
 			st->per[k++] = st->per[i];
+		}
 	st->nper = k;
 	if (to <= edge || to <= from)
 		return;
@@ -243,6 +254,7 @@ static void period_keep(struct agent_stats *st, int64_t from, int64_t to, bool p
 	}
 	st->per[st->nper] = (struct period){ .from = from, .to = to, .paused = paused };
 	snprintf(st->per[st->nper].reason, sizeof st->per[st->nper].reason, "%s", reason);
+	st->nper_paused += paused;
 	st->nper++;
 }
 
@@ -287,7 +299,7 @@ void astat_window_out(struct model *m, int32_t ai, int32_t qi, enum ev_kind kind
 	struct astat_counts d = rec_delta(kind, value, wrapup);
 	if (st == NULL)
 		return;
-	st_touch(st);
+	st_touch_window(st);
 	counts_plus(&st->window, &d, -1);
 	if (qi >= 0 && (qf = queue_slot(st, qi, false)) != NULL) {
 		counts_plus(&qf->window, &d, -1);
@@ -524,6 +536,7 @@ bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
 	if (!st)
 		return ai < m->agent_names.count;
 	out->stamp = st->stamp;
+	out->stamp_today = st->stamp_today;
 	if (st->day == m->day_start)
 		out->today = st->today;
 	out->window = st->window;
@@ -567,8 +580,7 @@ int model_agent_figs_pauses(const struct model *m, size_t ai)
 	if (!st)
 		return 0;
 	today = st->npauses + window;
-	for (int i = 0; i < st->nper; i++)
-		window += st->per[i].paused;
+	window += st->nper_paused;
 	return (today < ASTAT_MAX_REASONS ? today : ASTAT_MAX_REASONS) +
 	       (window < ASTAT_MAX_REASONS ? window : ASTAT_MAX_REASONS);
 }

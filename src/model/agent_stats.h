@@ -63,6 +63,8 @@ struct agent_figs {
 	                              only by what moves with the clock (logged-in, paused
 	                              and busy time, occupancy, the window's time) and by
 	                              the day. 0: the agent has no figures */
+	uint64_t stamp_today;      /* the same for today's figures and the current call
+	                              alone: a window record leaving keeps it */
 	uint32_t slot;             /* the model's index of the agent (agent_stats_fill) */
 	uint32_t pool_at;          /* where its queues are in the snapshot's pool (same) */
 	bool on_call;

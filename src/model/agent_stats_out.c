@@ -124,15 +124,30 @@ static void fill_plan(struct astat_fill *c, struct snapshot *s, const struct mod
 }
 
 /* Moves the figures that still hold to their new places (c->src rises:
- * those moving down first, from the start, those moving up from the end). */
+ * those moving down first, from the start, those moving up from the end),
+ * a run of neighbours moving together at once (one agent logging in or off
+ * moves all after it: a memmove of the run, not one copy each). */
 static void fill_move(const struct astat_fill *c, struct snapshot *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (c->src[i] > (int32_t)i)
-			s->agent_figs[i] = s->agent_figs[c->src[i]];
-	for (size_t i = n; i-- > 0;)
-		if (c->src[i] >= 0 && c->src[i] < (int32_t)i)
-			s->agent_figs[i] = s->agent_figs[c->src[i]];
+	const int32_t *src = c->src;
+	size_t i, k;
+	for (i = 0; i < n; i = k) {
+		for (k = i + 1; k < n && src[i] > (int32_t)i && src[k] == src[i] + (int32_t)(k - i);)
+			k++;
+		if (src[i] > (int32_t)i)
+			memmove(&s->agent_figs[i], &s->agent_figs[src[i]], (k - i) * sizeof *s->agent_figs);
+	}
+	for (i = n; i > 0; i = k) {
+		size_t e = i - 1;               /* the run ends at e, moving up */
+		for (k = e; k > 0 && src[e] >= 0 && src[e] < (int32_t)e && src[k - 1] >= 0 &&
+		            src[k - 1] == src[e] - (int32_t)(e - (k - 1));)
+			k--;
+		if (src[e] >= 0 && src[e] < (int32_t)e)
+			memmove(&s->agent_figs[k], &s->agent_figs[src[k]],
+			        (e + 1 - k) * sizeof *s->agent_figs);
+		else
+			k = e;
+	}
 }
 
 /* Agent i's figures read again, its per-queue block where it was if they fit
@@ -322,9 +337,31 @@ struct json_t *agent_stats_json(const struct snapshot *s)
 
 /* ---- JSON by hand (snapshot_json.h): the bytes agent_stats_json dumps to ---- */
 
+/* Whether text is plain ASCII that JSON takes as it is (no quote, backslash
+ * or control character): most names and reasons. */
+static bool plain_ascii(const char *text, size_t *len)
+{
+	const unsigned char *r = (const unsigned char *)text;
+	for (; *r; r++)
+		if (*r < 0x20 || *r >= 0x7f || *r == '"' || *r == '\\')
+			return false;
+	*len = (size_t)(r - (const unsigned char *)text);
+	return true;
+}
+
 /* ajstr's text: valid UTF-8 as it is, else made safe first. */
 static void jb_astr(struct jbuf *b, const char *text)
 {
+	size_t n;
+	if (text && plain_ascii(text, &n)) {    /* jbuf_string's bytes, at once */
+		if (b->n + n + 2 > b->cap)
+			jbuf_grow(b, n + 2);
+		b->p[b->n] = '"';
+		memcpy(b->p + b->n + 1, text, n);
+		b->p[b->n + n + 1] = '"';
+		b->n += n + 2;
+		return;
+	}
 	if (!text || jbuf_utf8_valid(text)) {
 		jbuf_string(b, text ? text : "");
 		return;
@@ -334,25 +371,78 @@ static void jb_astr(struct jbuf *b, const char *text)
 	free(safe);
 }
 
+/* Two digits at a time. */
+static const char digits2[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* u's digits at w (room for 20); returns their end. */
+static inline char *put_uint(char *w, unsigned long long u)
+{
+	size_t nd;
+	unsigned long long t;
+	if (u < 10)
+		nd = 1;
+	else if (u < 100)
+		nd = 2;
+	else if (u < 1000)
+		nd = 3;
+	else if (u < 10000)
+		nd = 4;
+	else
+		for (nd = 5, t = u / 100000; t; t /= 10)
+			nd++;
+	char *e = w + nd;
+	w = e;
+	while (u >= 100) {
+		unsigned d = (unsigned)(u % 100);
+		u /= 100;
+		*--w = digits2[2 * d + 1];
+		*--w = digits2[2 * d];
+	}
+	if (u >= 10) {
+		*--w = digits2[2 * u + 1];
+		*--w = digits2[2 * u];
+	} else {
+		*--w = (char)('0' + u);
+	}
+	return e;
+}
+
+static inline char *put_int(char *w, long long v)
+{
+	if (v < 0) {
+		*w++ = '-';
+		return put_uint(w, 0ull - (unsigned long long)v);
+	}
+	return put_uint(w, (unsigned long long)v);
+}
+
 /* jbuf_int's bytes, stored in place: tens of thousands of numbers a line, a
  * few digits each (through a buffer and memcpy, the call cost more than the
  * rest). */
 static void jb_int(struct jbuf *b, long long v)
 {
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, t;
-	size_t nd = 1;
-	char *w;
-	for (t = u; t >= 10; t /= 10)
-		nd++;
-	if (b->n + nd + 2 > b->cap)
-		jbuf_grow(b, nd + 1);
-	if (v < 0)
-		b->p[b->n++] = '-';
-	w = b->p + b->n + nd;
-	b->n += nd;
-	do
-		*--w = (char)('0' + u % 10);
-	while (u /= 10);
+	if (b->n + 24 > b->cap)
+		jbuf_grow(b, 24);
+	b->n = (size_t)(put_int(b->p + b->n, v) - b->p);
+}
+
+/* k hundredths as jbuf_real writes k / 100.0 (70.0, 65.1, 65.19; neg: its
+ * sign, for -0.0 too). */
+static void jb_hundredths(struct jbuf *b, long long k, bool neg)
+{
+	unsigned long long u = k < 0 ? 0ull - (unsigned long long)k : (unsigned long long)k;
+	if (neg)
+		jbuf_put(b, "-", 1);
+	jb_int(b, (long long)(u / 100));
+	if (b->n + 4 > b->cap)
+		jbuf_grow(b, 4);
+	b->p[b->n++] = '.';
+	b->p[b->n++] = (char)('0' + u / 10 % 10);
+	if (u % 10)
+		b->p[b->n++] = (char)('0' + u % 10);
 }
 
 /* jbuf_real's bytes: a number of hundredths by jb_int, else jbuf_real. */
@@ -363,24 +453,26 @@ static void jb_real(struct jbuf *b, double v)
 		jbuf_real(b, v);
 		return;
 	}
-	if (k < 0 || (k == 0 && signbit(v)))
-		jbuf_put(b, "-", 1);
-	unsigned long long u = k < 0 ? (unsigned long long)-k : (unsigned long long)k;
-	jb_int(b, (long long)(u / 100));
-	if (b->n + 4 > b->cap)
-		jbuf_grow(b, 4);
-	b->p[b->n++] = '.';                       /* 70.0, 65.1, 65.19 */
-	b->p[b->n++] = (char)('0' + u / 10 % 10);
-	if (u % 10)
-		b->p[b->n++] = (char)('0' + u % 10);
+	jb_hundredths(b, k, k < 0 || (k == 0 && signbit(v)));
 }
 
+/* afig's bytes: v to the hundredth. r / 100.0 is what jb_real is given, and
+ * jb_real finds r again in it (r < 1e14: its hundredths are exact to far
+ * less than a half), so r is written as it is. */
 static void jb_afig(struct jbuf *b, double v)
 {
-	if (isnan(v) || isinf(v))
+	double r, w;
+	if (isnan(v) || isinf(v)) {
 		jbuf_puts(b, "null");
-	else
-		jb_real(b, round(v * 100.0) / 100.0);
+		return;
+	}
+	r = round(v * 100.0);
+	w = r / 100.0;
+	if (fabs(w) >= 1e12) {
+		jb_real(b, w);
+		return;
+	}
+	jb_hundredths(b, (long long)r, signbit(r));
 }
 
 static void jb_key_int(struct jbuf *b, const char *key, long long v)
@@ -451,8 +543,28 @@ static void jb_qname(struct jbuf *b, const struct snapshot *s, size_t q)
 		jb_astr(b, s->queues[q].name);
 }
 
+/* The text of counts already written into b at at (n bytes, 0: none). */
+struct jcounts {
+	const struct astat_counts *c;
+	size_t at, n;
+};
+
+/* c's text: a copy of was's when they are the same counts (an agent of one
+ * queue: its queue's counts are its own), else written. */
+static void jb_counts_as(struct jbuf *b, const struct astat_counts *c, const struct jcounts *was)
+{
+	if (was->n == 0 || memcmp(c, was->c, sizeof *c) != 0) {
+		jb_counts(b, c);
+		return;
+	}
+	if (b->n + was->n + 1 > b->cap)
+		jbuf_grow(b, was->n);
+	memcpy(b->p + b->n, b->p + was->at, was->n);   /* before b->n: no overlap */
+	b->n += was->n;
+}
+
 static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
-                      bool today)
+                      bool today, const struct jcounts *was)
 {
 	bool first = true;
 	jbuf_puts(b, ",\"queues\":[");
@@ -464,7 +576,7 @@ static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct age
 		first = false;
 		jb_qname(b, s, (size_t)f->queues[k].queue);
 		jbuf_put(b, ",", 1);
-		jb_counts(b, c);
+		jb_counts_as(b, c, was);
 		jbuf_put(b, "}", 1);
 	}
 	jbuf_put(b, "]", 1);
@@ -487,26 +599,29 @@ static void jb_call(struct jbuf *b, const struct snapshot *s, const struct agent
 	jbuf_put(b, "}", 1);
 }
 
-/* An agent's line is three cached texts, kept per agent (the model's index,
+/* An agent's line is four cached texts, kept per agent (the model's index,
  * not its place in the list: one logging in would move every later one) in
- * one block: its head (name to today's counts), its middle (today's queues to
- * the window's counts) and its tail (the window's queues). Between them what
- * moves with the clock is written as it is: logged-in time, paused time and
- * pauses, occupancy (today's and the window's).
+ * one block: its head (name to today's counts), today's queues (to the
+ * window's "seconds"), the window's counts and the window's queues. Between
+ * them what moves with the clock is written as it is: logged-in time, paused
+ * time and pauses, occupancy (today's and the window's).
  *
- * The middle and the tail are written from the agent's figures alone, the
- * queue names (queue_epoch), the day and the window's length: while those
- * are the last line's (lines.gen), the agent's stamp (agent_figs.stamp) says
- * whether they changed. The head depends on the snapshot's view of the agent
- * too (state, since, reason, queues), which moves without the stamp (a
- * wrap-up ending, a call dropped): its key (snapshot_json.h, jkey) is the
- * stamp with those few values. */
+ * The texts are written from the agent's figures alone, the queue names
+ * (queue_epoch), the day and the window's length: while those are the last
+ * line's (lines.gen), the agent's stamps say whether they changed: today's
+ * queues hold while its today stamp (agent_figs.stamp_today) does, the
+ * window's texts while its stamp does (a window record leaving changes that
+ * one alone: the head and today's queues stay). The head depends on the
+ * snapshot's view of the agent too (state, since, reason, queues), which
+ * moves without the stamps (a wrap-up ending, a call dropped): its key
+ * (snapshot_json.h, jkey) is the today stamp with those few values. */
 struct aline {
 	struct jkey head;            /* what the head was written from */
-	uint64_t stamp;              /* what the middle and the tail were */
+	uint64_t stamp_today;        /* what today's queues were */
+	uint64_t stamp;              /* what the window's texts were */
 	uint32_t gen;                /* they hold while this is lines.gen (0: no text) */
-	uint32_t n_head, n_mid, n_tail, cap;
-	char *text;                  /* head, middle, tail */
+	uint32_t n_head, n_today, n_win, n_tail, cap;
+	char *text;                  /* head, today's queues, window's counts, its queues */
 };
 
 static struct {
@@ -565,18 +680,18 @@ static struct aline *line_of(uint32_t slot)
 	return &lines.v[slot];
 }
 
-/* The head's key: the stamp (for an agent with no figures, 0, its name) and
+/* The head's key: the today stamp (for an agent with no figures, 0, its name) and
  * the view's values the head shows. */
 static void head_key(struct jkey *k, const struct snapshot *s, size_t i)
 {
 	const struct agent_view *v = &s->agents[i];
 	const struct agent_figs *f = &s->agent_figs[i];
 	int nq = s->agent_n_queues[i];
-	uint64_t w[4] = { f->stamp, (uint64_t)v->since, (uint64_t)(uintptr_t)v->reason,
+	uint64_t w[4] = { f->stamp_today, (uint64_t)v->since, (uint64_t)(uintptr_t)v->reason,
 		(uint64_t)v->state | (uint64_t)f->on_call << 8 | (uint64_t)(uint32_t)nq << 16 };
 	jkey_start(k);
 	jkey_put(k, w, sizeof w);
-	if (f->stamp == 0)
+	if (f->stamp_today == 0)
 		jkey_str(k, v->name);
 	for (int q = 0; q < nq; q++) {
 		int32_t r = (int32_t)s->agent_queues[i][q].queue;
@@ -596,7 +711,8 @@ static void jb_pauses(struct jbuf *b, int n, const struct astat_pause *p)
 	jbuf_put(b, "]", 1);
 }
 
-static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i)
+/* (cs: where today's counts are written) */
+static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i, struct jcounts *cs)
 {
 	const struct agent_view *v = &s->agents[i];
 	const struct agent_figs *f = &s->agent_figs[i];
@@ -618,47 +734,61 @@ static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i)
 	jbuf_puts(b, "],\"call\":");
 	jb_call(b, s, f);
 	jbuf_puts(b, ",\"today\":{");
+	cs->c = &f->today;
+	cs->at = b->n;
 	jb_counts(b, &f->today);
+	cs->n = b->n - cs->at;
 }
 
-static void jb_mid(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
+/* Today's queues, up to the window's counts. */
+static void jb_today(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
+                     const struct jcounts *was)
 {
-	jb_queues(b, s, f, true);
+	jb_queues(b, s, f, true, was);
 	jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
 	jbuf_put(b, ",", 1);
-	jb_counts(b, &f->window);
 }
 
-static void jb_tail(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
+static void jb_tail(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
+                    const struct jcounts *was)
 {
-	jb_queues(b, s, f, false);
+	jb_queues(b, s, f, false, was);
 	jbuf_puts(b, "}}");
 }
 
-/* Writes again what of agent i's texts no longer holds (head: its new key),
- * keeping the rest, into a block of their size. */
+/* Writes again what of agent i's texts no longer holds (head: its new key;
+ * today: today's queues; win: the window's texts), keeping the rest, into a
+ * block of their size. */
 static void line_write(struct aline *l, const struct snapshot *s, size_t i,
-                       const struct jkey *head, bool head_ok, bool body_ok)
+                       const struct jkey *head, bool head_ok, bool today_ok, bool win_ok)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
 	struct jbuf *t = jfrag_begin();
-	size_t at;
+	struct jcounts cs = { 0 };
+	size_t at, was_win = (size_t)l->n_head + l->n_today;   /* in the old block */
 	if (head_ok)
 		jbuf_put(t, l->text, l->n_head);
 	else
-		jb_head(t, s, i);
+		jb_head(t, s, i, &cs);
 	at = t->n;
-	if (body_ok) {
-		jbuf_put(t, l->text + l->n_head, (size_t)l->n_mid + l->n_tail);
+	if (today_ok)
+		jbuf_put(t, l->text + l->n_head, l->n_today);
+	else
+		jb_today(t, s, f, &cs);
+	l->n_today = (uint32_t)(t->n - at);
+	at = t->n;
+	if (win_ok) {
+		jbuf_put(t, l->text + was_win, (size_t)l->n_win + l->n_tail);
 	} else {
-		jb_mid(t, s, f);
-		l->n_mid = (uint32_t)(t->n - at);
-		jb_tail(t, s, f);
-		l->n_tail = (uint32_t)(t->n - at - l->n_mid);
+		jb_counts(t, &f->window);
+		l->n_win = (uint32_t)(t->n - at);
+		cs = (struct jcounts){ &f->window, at, l->n_win };
+		jb_tail(t, s, f, &cs);
+		l->n_tail = (uint32_t)(t->n - at - l->n_win);
 	}
 	if (t->n > UINT32_MAX / 2)
 		fatal("an agent's JSON of %zu bytes", t->n);
-	l->n_head = (uint32_t)at;
+	l->n_head = (uint32_t)(t->n - l->n_today - l->n_win - l->n_tail);
 	if (!l->text || l->cap < t->n || l->cap > t->n + t->n / 4 + 32) {
 		free(l->text);
 		l->cap = (uint32_t)t->n;
@@ -666,8 +796,56 @@ static void line_write(struct aline *l, const struct snapshot *s, size_t i,
 	}
 	memcpy(l->text, t->p, t->n);
 	l->head = *head;
+	l->stamp_today = f->stamp_today;
 	l->stamp = f->stamp;
 	l->gen = lines.gen;
+}
+
+/* ---- what moves with the clock, each agent each line: written at a pointer
+ * into room made once (no room check per number) */
+
+#define PUT_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) + sizeof(lit) - 1)
+
+/* jb_afig's bytes at w for v with no room needed past 32 bytes; false (w
+ * unchanged) for what jb_afig alone writes: NAN (null), a negative or vast v.
+ * round(x) for 0 <= x < 1e13 is its whole part, plus one from a half (the
+ * fraction x - whole is exact). */
+static inline bool put_afig(char **w, double v)
+{
+	double x = v * 100.0;
+	if (!(x >= 0.0 && x < 1e13) || signbit(x))
+		return false;
+	unsigned long long u = (unsigned long long)x;
+	if (x - (double)u >= 0.5)
+		u++;
+	char *p = put_uint(*w, u / 100);
+	*p++ = '.';
+	*p++ = (char)('0' + u / 10 % 10);
+	if (u % 10)
+		*p++ = (char)('0' + u % 10);
+	*w = p;
+	return true;
+}
+
+/* ,"login_s":L,"paused_s":0,"pauses":[],"occupancy_pct":O of an agent not
+ * paused in the period (paused: paused_s is P, not 0): true when written. */
+static bool put_time(struct jbuf *b, int64_t login_s, int64_t paused_s, double occ)
+{
+	char *w;
+	if (b->n + 160 > b->cap)
+		jbuf_grow(b, 160);
+	w = b->p + b->n;
+	w = PUT_LIT(w, ",\"login_s\":");
+	w = put_int(w, login_s);
+	w = PUT_LIT(w, ",\"paused_s\":");
+	w = put_int(w, paused_s);
+	w = PUT_LIT(w, ",\"pauses\":[],\"occupancy_pct\":");
+	if (isnan(occ))
+		w = PUT_LIT(w, "null");
+	else if (!put_afig(&w, occ))
+		return false;
+	b->n = (size_t)(w - b->p);
+	return true;
 }
 
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
@@ -675,33 +853,41 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	const struct agent_figs *f = &s->agent_figs[i];
 	struct aline *l = line_of(f->slot);
 	struct jkey hk;
-	bool held = l->gen == lines.gen, head_ok, body_ok;
+	bool held = l->gen == lines.gen, head_ok, today_ok, win_ok;
 	head_key(&hk, s, i);
 	head_ok = held && l->head.a == hk.a && l->head.b == hk.b && l->head.n == hk.n;
-	body_ok = held && l->stamp == f->stamp;
-	if (!head_ok || !body_ok)
-		line_write(l, s, i, &hk, head_ok, body_ok);
+	today_ok = held && l->stamp_today == f->stamp_today;
+	win_ok = held && l->stamp == f->stamp;
+	if (!head_ok || !today_ok || !win_ok)
+		line_write(l, s, i, &hk, head_ok, today_ok, win_ok);
 	jbuf_ref(b, l->text, l->n_head);
-	jb_key_int(b, ",\"login_s\":", f->login_s);
-	if (f->n_pauses == 0) {             /* most agents */
-		jbuf_puts(b, ",\"paused_s\":0,\"pauses\":[]");
+	if (f->n_pauses == 0 && put_time(b, f->login_s, 0, f->occupancy_pct)) {
+		/* most agents */
+	} else if (f->n_pauses == 0) {
+		jb_key_int(b, ",\"login_s\":", f->login_s);
+		jbuf_puts(b, ",\"paused_s\":0,\"pauses\":[],\"occupancy_pct\":");
+		jb_afig(b, f->occupancy_pct);
 	} else {
+		jb_key_int(b, ",\"login_s\":", f->login_s);
 		jb_key_int(b, ",\"paused_s\":", f->paused_s);
 		jb_pauses(b, f->n_pauses, f->pauses);
+		jbuf_puts(b, ",\"occupancy_pct\":");
+		jb_afig(b, f->occupancy_pct);
 	}
-	jbuf_puts(b, ",\"occupancy_pct\":");
-	jb_afig(b, f->occupancy_pct);
-	jbuf_ref(b, l->text + l->n_head, l->n_mid);
+	jbuf_ref(b, l->text + l->n_head, (size_t)l->n_today + l->n_win);
 	/* the window's time as time_json writes it */
-	jb_key_int(b, ",\"login_s\":", f->wtime.login_s);
-	jb_key_int(b, ",\"paused_s\":", f->wtime.paused_s);
-	if (f->wtime.n_pauses == 0)
-		jbuf_puts(b, ",\"pauses\":[]");
-	else
-		jb_pauses(b, f->wtime.n_pauses, f->wtime.pauses);
-	jbuf_puts(b, ",\"occupancy_pct\":");
-	jb_afig(b, f->wtime.occupancy_pct);
-	jbuf_ref(b, l->text + l->n_head + l->n_mid, l->n_tail);
+	if (f->wtime.n_pauses > 0 ||
+	    !put_time(b, f->wtime.login_s, f->wtime.paused_s, f->wtime.occupancy_pct)) {
+		jb_key_int(b, ",\"login_s\":", f->wtime.login_s);
+		jb_key_int(b, ",\"paused_s\":", f->wtime.paused_s);
+		if (f->wtime.n_pauses == 0)
+			jbuf_puts(b, ",\"pauses\":[]");
+		else
+			jb_pauses(b, f->wtime.n_pauses, f->wtime.pauses);
+		jbuf_puts(b, ",\"occupancy_pct\":");
+		jb_afig(b, f->wtime.occupancy_pct);
+	}
+	jbuf_ref(b, l->text + l->n_head + l->n_today + l->n_win, l->n_tail);
 }
 
 void agent_json_cache_clear(void)

@@ -439,7 +439,8 @@ static void test_agent_order(void **state)
 
 /* The stamp (agent_figs.stamp) changes with every change the model makes to
  * an agent's figures and with nothing else: not with the clock alone, not
- * with another agent's events; no two agents share one. */
+ * with another agent's events; no two agents share one. The today stamp
+ * changes the same but for a record leaving the window. */
 static void test_stamp(void **state)
 {
 	struct fixture *f = *state;
@@ -448,7 +449,8 @@ static void test_stamp(void **state)
 	call(f, "c1", "sales", T0 + 100, 60);
 	struct agent_figs a = figs(f, "Alex", T0 + 200), b = figs(f, "Bea", T0 + 200);
 	assert_true(a.stamp != 0 && b.stamp != 0 && a.stamp != b.stamp);
-	uint64_t sa = a.stamp;
+	assert_true(a.stamp_today != 0 && a.stamp_today != b.stamp_today);
+	uint64_t sa = a.stamp, ta = a.stamp_today;
 	a = figs(f, "Alex", T0 + 500);                 /* the clock alone */
 	assert_true(a.stamp == sa);
 	assert_int_equal(a.login_s, 500);
@@ -462,9 +464,12 @@ static void test_stamp(void **state)
 	a = figs(f, "Alex", T0 + 1011);
 	assert_int_equal(a.window.answered, 0);
 	assert_true(a.stamp != sa);
+	assert_true(a.stamp_today == ta);              /* today's figures did not change */
+	assert_int_equal(a.today.answered, 1);
 	sa = a.stamp;
 	feed(f, "%lld|NONE|sales|Alex|PAUSE|break", (long long)T0 + 1100);   /* its own event */
-	assert_true(figs(f, "Alex", T0 + 1100).stamp != sa);
+	a = figs(f, "Alex", T0 + 1100);
+	assert_true(a.stamp != sa && a.stamp_today != ta);
 }
 
 int main(void)
