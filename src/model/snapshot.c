@@ -107,6 +107,17 @@ struct snap_scratch {
 	int *avail_m, *avail;          /* agents who can take a queue's calls: by model
 	                                  queue, then by snapshot queue (s->staff_avail) */
 	size_t cap_avail_m, cap_avail;
+	/* what the visit keeps for the next (agents_visit): per model agent, its
+	 * room in member_pool and when its state's time comes; the pool's end and
+	 * the room agents hold in it; what the visit was made on */
+	int *mcap;
+	int64_t *wake;
+	size_t cap_mcap, cap_wake, pool_used, pool_live;
+	struct agent_counts total;
+	bool vis_ok;
+	uint64_t vis_mark, vis_order_gen;
+	int64_t vis_now;
+	size_t vis_n, vis_nq, visited;
 	uint64_t cslot_order_gen;      /* the order the slots were laid out for */
 	size_t callers_copied;         /* the last build's (snapshot_callers_copied) */
 };
@@ -312,24 +323,21 @@ static void fill_members(struct snapshot *s, const size_t *rank,
 /* Visits each model agent once (a big centre's agents are the build's
  * widest data): its view and its queues kept by model index in the scratch,
  * its states counted into ac (per model queue) and total. */
-static void agents_visit(struct snapshot *s, const struct model *m, const size_t *rank,
-                         size_t nq, struct agent_counts *ac, struct agent_counts *total)
+static void agents_visit_all(struct snapshot *s, const struct model *m, const size_t *rank,
+                             size_t nq, struct agent_counts *ac, struct agent_counts *total)
 {
 	struct snap_scratch *x = scratch_of(s);
 	size_t n = model_agent_count(m), used = 0;
 
-	scratch_grow(&x->aq, &x->cap_aq, nq, sizeof *x->aq);
-	scratch_grow(&x->byai, &x->cap_byai, n, sizeof *x->byai);
-	scratch_grow(&x->moff, &x->cap_moff, n, sizeof *x->moff);
-	scratch_grow(&x->mn, &x->cap_mn, n, sizeof *x->mn);
-	scratch_grow(&x->avail_m, &x->cap_avail_m, nq, sizeof *x->avail_m);
 	memset(ac, 0, nq * sizeof *ac);
 	memset(total, 0, sizeof *total);
 	memset(x->avail_m, 0, nq * sizeof *x->avail_m);
 	for (size_t ai = 0; ai < n; ai++) {
 		int k = model_agent_visit(m, ai, &x->byai[ai], x->aq, (int)nq, ac, total);
 		x->mn[ai] = k;
+		x->mcap[ai] = k > 0 ? k : 0;
 		x->moff[ai] = used;
+		x->wake[ai] = k < 0 ? INT64_MAX : model_agent_wake(m, ai);
 		if (k <= 0)
 			continue;
 		fill_members(s, rank, x->aq, k, &used);
@@ -337,6 +345,139 @@ static void agents_visit(struct snapshot *s, const struct model *m, const size_t
 			for (int j = 0; j < k; j++)     /* as staffing counts them */
 				x->avail_m[x->aq[j].queue] += !x->aq[j].paused;
 	}
+	x->pool_used = x->pool_live = used;
+}
+
+/* Adds d (1 or -1) agents in state st with status to ac, as the model's
+ * visit counts them. */
+static void count_adj(struct agent_counts *ac, enum agent_state st, int status, int d)
+{
+	ac->logged_in += d;
+	switch (st) {
+	case AGENT_ON_CALL:   ac->on_call += d; break;
+	case AGENT_RINGING:   ac->ringing += d; break;
+	case AGENT_PAUSED:    ac->paused += d; break;
+	case AGENT_WRAPUP:    ac->wrapup += d; break;
+	default:              ac->available += d; break;
+	}
+	if (status == MS_UNAVAILABLE || status == MS_INVALID)
+		ac->unavailable += d;
+}
+
+/* Takes model agent ai's last visit (its view and its queues in the member
+ * pool, as snapshot indexes of order) out of ac, total and avail_m. */
+static void agent_unvisit(struct snapshot *s, struct snap_scratch *x, const size_t *order,
+                          size_t ai, struct agent_counts *ac, struct agent_counts *total)
+{
+	const struct agent_view *v = &x->byai[ai];
+	const struct snap_member *mp = s->member_pool + x->moff[ai];
+	bool avail = v->status != MS_UNAVAILABLE && v->status != MS_INVALID;
+	if (x->mn[ai] < 0)
+		return;
+	count_adj(total, v->state, v->status, -1);
+	for (int j = 0; j < x->mn[ai]; j++) {
+		size_t qi = order[mp[j].queue];
+		/* a queue's state is the agent's, but paused where it pauses there */
+		enum agent_state st = v->state == AGENT_ON_CALL || v->state == AGENT_RINGING ||
+		                      !mp[j].paused ? v->state : AGENT_PAUSED;
+		count_adj(&ac[qi], st, v->status, -1);
+		if (avail)
+			x->avail_m[qi] -= !mp[j].paused;
+	}
+	x->pool_live -= (size_t)x->mcap[ai];
+}
+
+/* Visits model agent ai again: its queues in its place in the pool when they
+ * fit, else at the pool's end. */
+static void agent_revisit(struct snapshot *s, struct snap_scratch *x, const struct model *m,
+                          const size_t *rank, size_t nq, size_t ai, struct agent_counts *ac,
+                          struct agent_counts *total)
+{
+	int k = model_agent_visit(m, ai, &x->byai[ai], x->aq, (int)nq, ac, total);
+	size_t at;
+	x->mn[ai] = k;
+	x->wake[ai] = k < 0 ? INT64_MAX : model_agent_wake(m, ai);
+	if (k > x->mcap[ai]) {
+		x->moff[ai] = x->pool_used;
+		x->mcap[ai] = k;
+	}
+	x->pool_live += (size_t)x->mcap[ai];
+	if (k <= 0)
+		return;
+	at = x->moff[ai];
+	fill_members(s, rank, x->aq, k, &at);
+	if (at > x->pool_used)
+		x->pool_used = at;
+	if (x->byai[ai].status != MS_UNAVAILABLE && x->byai[ai].status != MS_INVALID)
+		for (int j = 0; j < k; j++)
+			x->avail_m[x->aq[j].queue] += !x->aq[j].paused;
+}
+
+/* Whether the last build's visit still holds but for the agents the model
+ * changed since (or whose time came): the same model, names and queue order,
+ * no restart, the clock not back, every team shown (--group and --queue
+ * renumber the pool), the pool not mostly holes. */
+static bool agents_visit_holds(const struct snapshot *s, const struct snap_scratch *x,
+                               const struct model *m, size_t nq)
+{
+	uint64_t reset;
+	model_agents_mark(m, &reset);
+	return x->vis_ok && !s->only && scratch_same_model(x, m) &&
+	       x->vis_order_gen == s->order_gen && x->vis_nq == nq && reset <= x->vis_mark &&
+	       model_now(m) >= x->vis_now && model_agent_count(m) >= x->vis_n &&
+	       x->pool_used <= 2 * x->pool_live + 4096;
+}
+
+/* The agents' visit: every agent on a first build (or when the last one no
+ * longer holds), else only those the model changed since the last build or
+ * whose state's time came (a wrap-up or ring ending): a tick of a big centre
+ * changes a few hundred of its 10,000. ac and total are kept from build to
+ * build. */
+static void agents_visit(struct snapshot *s, const struct model *m, const size_t *rank,
+                         size_t nq, struct agent_counts *ac, struct agent_counts *total)
+{
+	struct snap_scratch *x = scratch_of(s);
+	size_t n = model_agent_count(m), old = x->vis_n;
+	int64_t now = model_now(m);
+	const uint64_t *mark = model_agent_marks(m);
+	uint64_t reset, last = x->vis_mark;
+
+	scratch_grow(&x->aq, &x->cap_aq, nq, sizeof *x->aq);
+	scratch_grow(&x->byai, &x->cap_byai, n, sizeof *x->byai);
+	scratch_grow(&x->moff, &x->cap_moff, n, sizeof *x->moff);
+	scratch_grow(&x->mn, &x->cap_mn, n, sizeof *x->mn);
+	scratch_grow(&x->mcap, &x->cap_mcap, n, sizeof *x->mcap);
+	scratch_grow(&x->wake, &x->cap_wake, n, sizeof *x->wake);
+	scratch_grow(&x->avail_m, &x->cap_avail_m, nq, sizeof *x->avail_m);
+	x->visited = 0;
+	if (!agents_visit_holds(s, x, m, nq)) {
+		agents_visit_all(s, m, rank, nq, ac, total);
+		x->visited = n;
+	} else {
+		for (size_t ai = 0; ai < n; ai++) {
+			if (ai < old && mark[ai] <= last && now < x->wake[ai])
+				continue;
+			if (ai < old)
+				agent_unvisit(s, x, s->order_q, ai, ac, total);
+			else {
+				x->mcap[ai] = 0;
+				x->moff[ai] = x->pool_used;
+			}
+			agent_revisit(s, x, m, rank, nq, ai, ac, total);
+			x->visited++;
+		}
+	}
+	x->vis_ok = !s->only;        /* groups_restrict renumbers the pool */
+	x->vis_mark = model_agents_mark(m, &reset);
+	x->vis_now = now;
+	x->vis_n = n;
+	x->vis_nq = nq;
+	x->vis_order_gen = s->order_gen;
+}
+
+size_t snapshot_agents_visited(const struct snapshot *s)
+{
+	return s->scratch ? s->scratch->visited : 0;
 }
 
 /* Hands staffing_fill the agents who can take each queue's calls, counted
@@ -769,7 +910,8 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	order = s->order_q;
 	for (size_t i = 0; i < n; i++)
 		rank[order[i]] = i;
-	agents_visit(s, m, rank, n, ac, &total);
+	agents_visit(s, m, rank, n, ac, &x->total);
+	total = x->total;
 
 	if (n > s->n_queues || s->queues == NULL)
 		s->queues = xrealloc(s->queues, (n ? n : 1) * sizeof *s->queues);
@@ -833,6 +975,8 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->mn);
 		free(s->scratch->avail_m);
 		free(s->scratch->avail);
+		free(s->scratch->mcap);
+		free(s->scratch->wake);
 		free(s->scratch);
 	}
 	memset(s, 0, sizeof *s);

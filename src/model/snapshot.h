@@ -169,6 +169,10 @@ size_t snapshot_sort_compares(const struct snapshot *s);
  * (only the queues whose waiting list changed since the build before). */
 size_t snapshot_callers_copied(const struct snapshot *s);
 
+/* The model agents the last snapshot_build of s visited (the agents changed
+ * since the build before, or whose state's time came; all on a first). */
+size_t snapshot_agents_visited(const struct snapshot *s);
+
 /* Grades every figure of s's queues and total a built-in alert rule of cfg
  * watches, with that rule's levels (the built-in levels when cfg is NULL), so
  * the colours and the alerts judge alike; and the callers and intervals by
