@@ -203,6 +203,37 @@ static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
 	memcpy(sq->intervals, iv, (size_t)sq->n_intervals * sizeof *iv);
 }
 
+void snapshot_queue_room(struct snapshot *s, struct snap_queue *q, size_t k)
+{
+	q->intervals = s->iv_pool + k * s->iv_room;
+	q->interval_grade[SNAP_IV_SL] = s->ivg_pool + 2 * k * s->iv_room;
+	q->interval_grade[SNAP_IV_ABANDON] = q->interval_grade[SNAP_IV_SL] + s->iv_room;
+}
+
+/* Lays the intervals' pool out for n queues, the total and the groups of
+ * cfg, each with room for the model's intervals so far (the same for every
+ * queue; sized to them, not to a day's most: 1 at the day's start, 96 at
+ * its end), and points the queues and total at theirs. */
+static void intervals_layout(struct snapshot *s, const struct model *m, const struct config *cfg,
+                             size_t n)
+{
+	int ni = 1;
+	size_t need;
+	if (n)
+		model_queue_intervals(m, 0, &ni);
+	s->iv_room = ni > 1 ? (size_t)ni : 1;
+	s->iv_slots = n;
+	need = (n + 1 + cfg->n_groups) * s->iv_room;
+	if (need > s->cap_iv_pool || !s->iv_pool) {
+		s->cap_iv_pool = need;
+		s->iv_pool = xrealloc(s->iv_pool, need * sizeof *s->iv_pool);
+		s->ivg_pool = xrealloc(s->ivg_pool, 2 * need);
+	}
+	for (size_t i = 0; i < n; i++)
+		snapshot_queue_room(s, &s->queues[i], i);
+	snapshot_queue_room(s, &s->total, n);
+}
+
 /* The AHT of the queues at members (NULL: all): each adds its own wrap-up. */
 static double aggregate_aht(const struct snapshot *s, const int *members, size_t n, int today)
 {
@@ -221,14 +252,16 @@ void snapshot_aggregate(const struct snapshot *s, struct snap_queue *t, const in
 {
 	memset(&t->today.c, 0, sizeof t->today.c);
 	memset(&t->window.c, 0, sizeof t->window.c);
-	memset(t->intervals, 0, sizeof t->intervals);
 	t->n_intervals = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct snap_queue *q = &s->queues[members ? (size_t)members[i] : i];
 		counts_add(&t->today.c, &q->today.c);
 		counts_add(&t->window.c, &q->window.c);
-		if (q->n_intervals > t->n_intervals)
+		if (q->n_intervals > t->n_intervals) {
+			memset(t->intervals + t->n_intervals, 0,
+			       (size_t)(q->n_intervals - t->n_intervals) * sizeof *t->intervals);
 			t->n_intervals = q->n_intervals;
+		}
 		for (int k = 0; k < q->n_intervals; k++) {
 			struct interval *d = &t->intervals[k];
 			const struct interval *x = &q->intervals[k];
@@ -260,8 +293,12 @@ static void fill_total(struct snapshot *s, const struct model *m, const struct c
 	t->sl_formula = cfg->defaults.sl_formula;
 	t->wrapup_s = cfg->defaults.wrapup_s;
 	snapshot_aggregate(s, t, NULL, s->n_queues);
-	if (model_queue_count(m) == 0)
-		t->n_intervals = model_now(m) ? 1 : 0;
+	if (model_queue_count(m) == 0 && model_now(m)) {
+		t->n_intervals = 1;
+		memset(t->intervals, 0, sizeof *t->intervals);
+	} else if (model_queue_count(m) == 0) {
+		t->n_intervals = 0;
+	}
 }
 
 struct agent_tmp {
@@ -801,7 +838,10 @@ static void interval_watch(const struct fig_grading *g, size_t n, int *which)
 static void grade_intervals(struct snap_queue *q, const struct fig_grading *g, size_t n,
                             const int *which)
 {
-	memset(q->interval_grade, SEV_OK, sizeof q->interval_grade);
+	if (q->n_intervals > 0) {
+		memset(q->interval_grade[SNAP_IV_SL], SEV_OK, (size_t)q->n_intervals);
+		memset(q->interval_grade[SNAP_IV_ABANDON], SEV_OK, (size_t)q->n_intervals);
+	}
 	for (size_t k = 0; k < n; k++) {
 		if (which[k] < 0)
 			continue;
@@ -916,6 +956,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	if (n > s->n_queues || s->queues == NULL)
 		s->queues = xrealloc(s->queues, (n ? n : 1) * sizeof *s->queues);
 	s->n_queues = n;
+	intervals_layout(s, m, cfg, n);
 	for (size_t i = 0; i < n; i++) {
 		fill_queue(&s->queues[i], m, order[i], &ac[order[i]]);
 	}
@@ -952,6 +993,8 @@ void snapshot_free(struct snapshot *s)
 	agent_stats_fill_free(s);
 	free(s->caller_pool);
 	free(s->member_pool);
+	free(s->iv_pool);
+	free(s->ivg_pool);
 	free(s->order_q);
 	free(s->order_a);
 	groups_cache_free(s->groups_cache);
