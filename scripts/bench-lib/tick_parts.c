@@ -13,7 +13,8 @@
  * TICK_PARTS_FEED=1 holds back the log's last N seconds and applies one of
  * them before each tick, as a live feed does (callers come and go, agents
  * change, alerts' values move); without it the N ticks only advance the
- * clock. Used to profile the tick without a live feed. */
+ * clock. Used to profile the tick without a live feed. TICK_PARTS_CHECK=1
+ * checks each build against one from nothing (their JSON lines). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -54,6 +55,38 @@ static int64_t feed_from(FILE *fp, int n)
 	return last - n;
 }
 
+/* TICK_PARTS_CHECK=1: each tick's build (from what the last one kept) makes
+ * the same JSON line as a build from nothing; exits 1 when not. */
+static void check_build(const struct snapshot *s, const struct model *m, const struct config *cfg,
+                        int tick)
+{
+	struct snapshot f;
+	size_t la, lb;
+	char *a, *b;
+	memset(&f, 0, sizeof f);
+	snapshot_build(&f, m, cfg);
+	f.n_alerts = s->n_alerts;          /* the caller's, not the build's */
+	f.alerts = s->alerts;
+	a = snapshot_json_line(s, &la);
+	b = snapshot_json_line(&f, &lb);
+	if (!a || !b || la != lb || memcmp(a, b, la) != 0) {
+		fprintf(stderr, "tick_parts: tick %d: the kept build differs from a fresh one\n", tick);
+		if (getenv("TICK_PARTS_CHECK_DUMP")) {
+			FILE *fa = fopen("/tmp/p6b/ck_a.json", "w"), *fb = fopen("/tmp/p6b/ck_b.json", "w");
+			fwrite(a, 1, la, fa);
+			fwrite(b, 1, lb, fb);
+			fclose(fa);
+			fclose(fb);
+		}
+		exit(1);
+	}
+	free(a);
+	free(b);
+	f.n_alerts = 0;
+	f.alerts = NULL;
+	snapshot_free(&f);
+}
+
 int main(int argc, char **argv)
 {
 	struct config cfg;
@@ -70,6 +103,8 @@ int main(int argc, char **argv)
 	double copied = 0, waiting = 0;     /* callers copied by a build, and waiting */
 	double active = 0;                  /* alerts active after an eval */
 	double compares = 0;                /* name comparisons of a build's sorting */
+	bool check = getenv("TICK_PARTS_CHECK") && atoi(getenv("TICK_PARTS_CHECK"));
+	double visited = 0;                 /* agents a build visited (snapshot_agents_visited) */
 	static const char *const names[4] = { "build", "eval", "json", "draw" };
 	struct ui_view view;
 	SCREEN *scr;
@@ -134,6 +169,9 @@ int main(int argc, char **argv)
 				snapshot_build(&s, m, &cfg);
 				copied += snapshot_callers_copied(&s);
 				compares += (double)snapshot_sort_compares(&s);
+				visited += (double)snapshot_agents_visited(&s);
+				if (check)
+					check_build(&s, m, &cfg, i);
 				waiting += s.total.waiting;
 			}
 			else if (k == 1) {
@@ -159,6 +197,7 @@ int main(int argc, char **argv)
 	printf("alert_states %zu\nalerts_active %.0f\n", alerts_entry_count(a), active / n);
 	printf("build_callers_copied %.0f\nbuild_callers_waiting %.0f\n", copied / n, waiting / n);
 	printf("build_sort_compares %.0f\n", compares / n);
+	printf("build_agents_visited %.0f\n", visited / n);
 	for (int k = 0; k < 4; k++)
 		printf("%s %.3f\n%s_max %.3f\n%s_cpu %.3f\n%s_cpu_max %.3f\n", names[k],
 		       part[k] * 1e3 / n, names[k], max[k] * 1e3, names[k], cpu[k] * 1e3 / n, names[k],

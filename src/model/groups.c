@@ -224,6 +224,7 @@ void groups_fill(struct snapshot *s, const struct model *m, const struct config 
 
 		if (!keep)
 			group_members(s, g, gc);
+		snapshot_queue_room(s, &g->q, s->iv_slots + 1 + i);
 		g->q.name = gc->conf.name;
 		g->q.display = qc.display ? qc.display : gc->conf.name;
 		g->q.sl_threshold_s = qc.sl_threshold_s;

@@ -53,9 +53,22 @@ int32_t model_agent_index(struct model *m, const struct qevent *ev)
 		memset(m->agents + old, 0, (m->cap_agents - old) * sizeof *m->agents);
 		for (size_t i = old; i < m->cap_agents; i++)
 			m->agents[i].ring_since = INT64_MIN;
+		m->agent_mark = xrealloc(m->agent_mark, m->cap_agents * sizeof *m->agent_mark);
+		memset(m->agent_mark + old, 0, (m->cap_agents - old) * sizeof *m->agent_mark);
 	}
 	m->agents[ai].last_seen = m->now;
+	model_agent_touch(m, ai);       /* an event naming it may change it */
 	return ai;
+}
+
+void model_agent_touch(struct model *m, int32_t ai)
+{
+	m->agent_mark[ai] = ++m->agent_marks;
+}
+
+void model_agents_touch_all(struct model *m)
+{
+	m->agents_reset = ++m->agent_marks;
 }
 
 static struct membership *member_find(struct agent *a, int32_t qi)
@@ -170,6 +183,7 @@ void model_free(struct model *m)
 		astat_free(m->agents[i].st);
 	}
 	free(m->agents);
+	free(m->agent_mark);
 	free(m->queues);
 	tally_window_free(&m->win);
 	strmap_free(&m->queue_names);
@@ -289,6 +303,7 @@ static void forget_agents(struct model *m, int64_t idle_edge)
 		memset(m->agents + kept, 0, (n - kept) * sizeof *m->agents);
 		for (size_t i = kept; i < n; i++)
 			m->agents[i].ring_since = INT64_MIN;
+		model_agents_touch_all(m);      /* renumbered */
 		strmap_compact(&m->agent_names, map);
 		astat_renumber_agents(m, map);
 		for (size_t i = 0; i < m->calls.nbuckets; i++) {
@@ -655,6 +670,38 @@ int model_agent_visit(const struct model *m, size_t ai, struct agent_view *view,
 	}
 	count_state(total, view->state, a->status);
 	return n;
+}
+
+uint64_t model_agents_mark(const struct model *m, uint64_t *reset)
+{
+	*reset = m->agents_reset;
+	return m->agent_marks;
+}
+
+const uint64_t *model_agent_marks(const struct model *m)
+{
+	return m->agent_mark;
+}
+
+/* t when later than now, else INT64_MAX. */
+static int64_t later(int64_t t, int64_t now)
+{
+	return t > now ? t : INT64_MAX;
+}
+
+int64_t model_agent_wake(const struct model *m, size_t ai)
+{
+	const struct agent *a = &m->agents[ai];
+	int64_t w = later(a->wrapup_until, m->now), x;
+	/* a time past the clock is shown as the clock: it moves with it */
+	if (a->since > m->now || (a->ring_since != INT64_MIN && a->ring_since > m->now))
+		return m->now + 1;
+	if (a->ring_since != INT64_MIN && a->ring_since < INT64_MAX - RING_STALE_S) {
+		x = later(a->ring_since + RING_STALE_S, m->now);
+		if (x < w)
+			w = x;
+	}
+	return w;
 }
 
 int model_agent_queues(const struct model *m, size_t ai, struct agent_queue_view *out, int max)

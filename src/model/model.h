@@ -151,6 +151,18 @@ int model_agent_visit(const struct model *m, size_t ai, struct agent_view *view,
                       struct agent_queue_view *queues, int max, struct agent_counts *per_queue,
                       struct agent_counts *total);
 
+/* What a reader that keeps agents' visits from build to build needs: each
+ * agent's change mark (model_agent_count of them; an agent whose mark is at
+ * most the reader's last model_agents_mark is as it was then, but for time:
+ * model_agent_wake), and the mark when every agent changed at once (a
+ * restart, renumbering): read them all again then. */
+uint64_t model_agents_mark(const struct model *m, uint64_t *reset);
+const uint64_t *model_agent_marks(const struct model *m);
+/* The first time after the clock when agent ai's visit (model_agent_visit)
+ * changes with no event (a wrap-up or ring ending, a time not reached),
+ * INT64_MAX when never. */
+int64_t model_agent_wake(const struct model *m, size_t ai);
+
 const char *agent_state_name(enum agent_state s);
 
 #endif

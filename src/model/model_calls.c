@@ -169,8 +169,10 @@ struct call *calls_get(struct model *m, const struct qevent *ev, int32_t qi)
 void calls_ring_clear(struct model *m, struct call *c)
 {
 	for (int i = 0; i < MAX_RING; i++) {
-		if (c->ringing[i] >= 0)
+		if (c->ringing[i] >= 0) {
 			m->agents[c->ringing[i]].ring_since = INT64_MIN;
+			model_agent_touch(m, c->ringing[i]);
+		}
 		c->ringing[i] = -1;
 	}
 }
@@ -211,6 +213,7 @@ void calls_retire(struct model *m, struct call *c, int64_t t)
 		wait_unlink(q, c);
 	if (c->phase == PH_TALKING && c->agent >= 0) {
 		struct agent *a = &m->agents[c->agent];
+		model_agent_touch(m, c->agent);
 		if (a->active_calls > 0)
 			a->active_calls--;
 		if (a->active_calls == 0) {

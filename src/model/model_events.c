@@ -268,6 +268,7 @@ static bool on_queuestart(struct model *m, const struct qevent *ev, int32_t qi)
 	(void)qi;
 	while (m->calls.live.head)
 		calls_retire(m, m->calls.live.head, ev->time);
+	model_agents_touch_all(m);
 	for (size_t i = 0; i < m->agent_names.count; i++) {
 		m->agents[i].active_calls = 0;
 		m->agents[i].ring_since = INT64_MIN;

@@ -60,6 +60,9 @@ struct model {
 	int iv_used;                   /* today's intervals holding a tally: 0..iv_used-1 */
 	struct model_stats stats;
 	bool counts_only;              /* model_batch.h: no agent figures (an import) */
+	uint64_t *agent_mark;          /* per agent: agent_marks when it last changed */
+	uint64_t agent_marks;          /* agent changes so far (model_agents_mark) */
+	uint64_t agents_reset;         /* agent_marks when every agent changed at once */
 };
 
 /* ---- model.c: queues, agents and the clock ----------------------------- */
@@ -68,6 +71,12 @@ struct model {
 int32_t model_queue_index(struct model *m, const struct qevent *ev);
 /* The index of ev's agent (not NULL) under its [agents] name, added when new. */
 int32_t model_agent_index(struct model *m, const struct qevent *ev);
+
+/* Agent ai changed (its state, queues, pauses, ring or call), or all of
+ * them did, without an event naming it: readers that keep what they read of
+ * the agents read it again (model_agent_marks). */
+void model_agent_touch(struct model *m, int32_t ai);
+void model_agents_touch_all(struct model *m);
 
 /* Makes the agent a member of queue qi (if it is not); returns the membership. */
 struct membership *member_join(struct agent *a, int32_t qi, int64_t t);

@@ -107,6 +107,17 @@ struct snap_scratch {
 	int *avail_m, *avail;          /* agents who can take a queue's calls: by model
 	                                  queue, then by snapshot queue (s->staff_avail) */
 	size_t cap_avail_m, cap_avail;
+	/* what the visit keeps for the next (agents_visit): per model agent, its
+	 * room in member_pool and when its state's time comes; the pool's end and
+	 * the room agents hold in it; what the visit was made on */
+	int *mcap;
+	int64_t *wake;
+	size_t cap_mcap, cap_wake, pool_used, pool_live;
+	struct agent_counts total;
+	bool vis_ok;
+	uint64_t vis_mark, vis_order_gen;
+	int64_t vis_now;
+	size_t vis_n, vis_nq, visited;
 	uint64_t cslot_order_gen;      /* the order the slots were laid out for */
 	size_t callers_copied;         /* the last build's (snapshot_callers_copied) */
 };
@@ -192,6 +203,37 @@ static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
 	memcpy(sq->intervals, iv, (size_t)sq->n_intervals * sizeof *iv);
 }
 
+void snapshot_queue_room(struct snapshot *s, struct snap_queue *q, size_t k)
+{
+	q->intervals = s->iv_pool + k * s->iv_room;
+	q->interval_grade[SNAP_IV_SL] = s->ivg_pool + 2 * k * s->iv_room;
+	q->interval_grade[SNAP_IV_ABANDON] = q->interval_grade[SNAP_IV_SL] + s->iv_room;
+}
+
+/* Lays the intervals' pool out for n queues, the total and the groups of
+ * cfg, each with room for the model's intervals so far (the same for every
+ * queue; sized to them, not to a day's most: 1 at the day's start, 96 at
+ * its end), and points the queues and total at theirs. */
+static void intervals_layout(struct snapshot *s, const struct model *m, const struct config *cfg,
+                             size_t n)
+{
+	int ni = 1;
+	size_t need;
+	if (n)
+		model_queue_intervals(m, 0, &ni);
+	s->iv_room = ni > 1 ? (size_t)ni : 1;
+	s->iv_slots = n;
+	need = (n + 1 + cfg->n_groups) * s->iv_room;
+	if (need > s->cap_iv_pool || !s->iv_pool) {
+		s->cap_iv_pool = need;
+		s->iv_pool = xrealloc(s->iv_pool, need * sizeof *s->iv_pool);
+		s->ivg_pool = xrealloc(s->ivg_pool, 2 * need);
+	}
+	for (size_t i = 0; i < n; i++)
+		snapshot_queue_room(s, &s->queues[i], i);
+	snapshot_queue_room(s, &s->total, n);
+}
+
 /* The AHT of the queues at members (NULL: all): each adds its own wrap-up. */
 static double aggregate_aht(const struct snapshot *s, const int *members, size_t n, int today)
 {
@@ -210,14 +252,16 @@ void snapshot_aggregate(const struct snapshot *s, struct snap_queue *t, const in
 {
 	memset(&t->today.c, 0, sizeof t->today.c);
 	memset(&t->window.c, 0, sizeof t->window.c);
-	memset(t->intervals, 0, sizeof t->intervals);
 	t->n_intervals = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct snap_queue *q = &s->queues[members ? (size_t)members[i] : i];
 		counts_add(&t->today.c, &q->today.c);
 		counts_add(&t->window.c, &q->window.c);
-		if (q->n_intervals > t->n_intervals)
+		if (q->n_intervals > t->n_intervals) {
+			memset(t->intervals + t->n_intervals, 0,
+			       (size_t)(q->n_intervals - t->n_intervals) * sizeof *t->intervals);
 			t->n_intervals = q->n_intervals;
+		}
 		for (int k = 0; k < q->n_intervals; k++) {
 			struct interval *d = &t->intervals[k];
 			const struct interval *x = &q->intervals[k];
@@ -249,8 +293,12 @@ static void fill_total(struct snapshot *s, const struct model *m, const struct c
 	t->sl_formula = cfg->defaults.sl_formula;
 	t->wrapup_s = cfg->defaults.wrapup_s;
 	snapshot_aggregate(s, t, NULL, s->n_queues);
-	if (model_queue_count(m) == 0)
-		t->n_intervals = model_now(m) ? 1 : 0;
+	if (model_queue_count(m) == 0 && model_now(m)) {
+		t->n_intervals = 1;
+		memset(t->intervals, 0, sizeof *t->intervals);
+	} else if (model_queue_count(m) == 0) {
+		t->n_intervals = 0;
+	}
 }
 
 struct agent_tmp {
@@ -312,24 +360,21 @@ static void fill_members(struct snapshot *s, const size_t *rank,
 /* Visits each model agent once (a big centre's agents are the build's
  * widest data): its view and its queues kept by model index in the scratch,
  * its states counted into ac (per model queue) and total. */
-static void agents_visit(struct snapshot *s, const struct model *m, const size_t *rank,
-                         size_t nq, struct agent_counts *ac, struct agent_counts *total)
+static void agents_visit_all(struct snapshot *s, const struct model *m, const size_t *rank,
+                             size_t nq, struct agent_counts *ac, struct agent_counts *total)
 {
 	struct snap_scratch *x = scratch_of(s);
 	size_t n = model_agent_count(m), used = 0;
 
-	scratch_grow(&x->aq, &x->cap_aq, nq, sizeof *x->aq);
-	scratch_grow(&x->byai, &x->cap_byai, n, sizeof *x->byai);
-	scratch_grow(&x->moff, &x->cap_moff, n, sizeof *x->moff);
-	scratch_grow(&x->mn, &x->cap_mn, n, sizeof *x->mn);
-	scratch_grow(&x->avail_m, &x->cap_avail_m, nq, sizeof *x->avail_m);
 	memset(ac, 0, nq * sizeof *ac);
 	memset(total, 0, sizeof *total);
 	memset(x->avail_m, 0, nq * sizeof *x->avail_m);
 	for (size_t ai = 0; ai < n; ai++) {
 		int k = model_agent_visit(m, ai, &x->byai[ai], x->aq, (int)nq, ac, total);
 		x->mn[ai] = k;
+		x->mcap[ai] = k > 0 ? k : 0;
 		x->moff[ai] = used;
+		x->wake[ai] = k < 0 ? INT64_MAX : model_agent_wake(m, ai);
 		if (k <= 0)
 			continue;
 		fill_members(s, rank, x->aq, k, &used);
@@ -337,6 +382,139 @@ static void agents_visit(struct snapshot *s, const struct model *m, const size_t
 			for (int j = 0; j < k; j++)     /* as staffing counts them */
 				x->avail_m[x->aq[j].queue] += !x->aq[j].paused;
 	}
+	x->pool_used = x->pool_live = used;
+}
+
+/* Adds d (1 or -1) agents in state st with status to ac, as the model's
+ * visit counts them. */
+static void count_adj(struct agent_counts *ac, enum agent_state st, int status, int d)
+{
+	ac->logged_in += d;
+	switch (st) {
+	case AGENT_ON_CALL:   ac->on_call += d; break;
+	case AGENT_RINGING:   ac->ringing += d; break;
+	case AGENT_PAUSED:    ac->paused += d; break;
+	case AGENT_WRAPUP:    ac->wrapup += d; break;
+	default:              ac->available += d; break;
+	}
+	if (status == MS_UNAVAILABLE || status == MS_INVALID)
+		ac->unavailable += d;
+}
+
+/* Takes model agent ai's last visit (its view and its queues in the member
+ * pool, as snapshot indexes of order) out of ac, total and avail_m. */
+static void agent_unvisit(struct snapshot *s, struct snap_scratch *x, const size_t *order,
+                          size_t ai, struct agent_counts *ac, struct agent_counts *total)
+{
+	const struct agent_view *v = &x->byai[ai];
+	const struct snap_member *mp = s->member_pool + x->moff[ai];
+	bool avail = v->status != MS_UNAVAILABLE && v->status != MS_INVALID;
+	if (x->mn[ai] < 0)
+		return;
+	count_adj(total, v->state, v->status, -1);
+	for (int j = 0; j < x->mn[ai]; j++) {
+		size_t qi = order[mp[j].queue];
+		/* a queue's state is the agent's, but paused where it pauses there */
+		enum agent_state st = v->state == AGENT_ON_CALL || v->state == AGENT_RINGING ||
+		                      !mp[j].paused ? v->state : AGENT_PAUSED;
+		count_adj(&ac[qi], st, v->status, -1);
+		if (avail)
+			x->avail_m[qi] -= !mp[j].paused;
+	}
+	x->pool_live -= (size_t)x->mcap[ai];
+}
+
+/* Visits model agent ai again: its queues in its place in the pool when they
+ * fit, else at the pool's end. */
+static void agent_revisit(struct snapshot *s, struct snap_scratch *x, const struct model *m,
+                          const size_t *rank, size_t nq, size_t ai, struct agent_counts *ac,
+                          struct agent_counts *total)
+{
+	int k = model_agent_visit(m, ai, &x->byai[ai], x->aq, (int)nq, ac, total);
+	size_t at;
+	x->mn[ai] = k;
+	x->wake[ai] = k < 0 ? INT64_MAX : model_agent_wake(m, ai);
+	if (k > x->mcap[ai]) {
+		x->moff[ai] = x->pool_used;
+		x->mcap[ai] = k;
+	}
+	x->pool_live += (size_t)x->mcap[ai];
+	if (k <= 0)
+		return;
+	at = x->moff[ai];
+	fill_members(s, rank, x->aq, k, &at);
+	if (at > x->pool_used)
+		x->pool_used = at;
+	if (x->byai[ai].status != MS_UNAVAILABLE && x->byai[ai].status != MS_INVALID)
+		for (int j = 0; j < k; j++)
+			x->avail_m[x->aq[j].queue] += !x->aq[j].paused;
+}
+
+/* Whether the last build's visit still holds but for the agents the model
+ * changed since (or whose time came): the same model, names and queue order,
+ * no restart, the clock not back, every team shown (--group and --queue
+ * renumber the pool), the pool not mostly holes. */
+static bool agents_visit_holds(const struct snapshot *s, const struct snap_scratch *x,
+                               const struct model *m, size_t nq)
+{
+	uint64_t reset;
+	model_agents_mark(m, &reset);
+	return x->vis_ok && !s->only && scratch_same_model(x, m) &&
+	       x->vis_order_gen == s->order_gen && x->vis_nq == nq && reset <= x->vis_mark &&
+	       model_now(m) >= x->vis_now && model_agent_count(m) >= x->vis_n &&
+	       x->pool_used <= 2 * x->pool_live + 4096;
+}
+
+/* The agents' visit: every agent on a first build (or when the last one no
+ * longer holds), else only those the model changed since the last build or
+ * whose state's time came (a wrap-up or ring ending): a tick of a big centre
+ * changes a few hundred of its 10,000. ac and total are kept from build to
+ * build. */
+static void agents_visit(struct snapshot *s, const struct model *m, const size_t *rank,
+                         size_t nq, struct agent_counts *ac, struct agent_counts *total)
+{
+	struct snap_scratch *x = scratch_of(s);
+	size_t n = model_agent_count(m), old = x->vis_n;
+	int64_t now = model_now(m);
+	const uint64_t *mark = model_agent_marks(m);
+	uint64_t reset, last = x->vis_mark;
+
+	scratch_grow(&x->aq, &x->cap_aq, nq, sizeof *x->aq);
+	scratch_grow(&x->byai, &x->cap_byai, n, sizeof *x->byai);
+	scratch_grow(&x->moff, &x->cap_moff, n, sizeof *x->moff);
+	scratch_grow(&x->mn, &x->cap_mn, n, sizeof *x->mn);
+	scratch_grow(&x->mcap, &x->cap_mcap, n, sizeof *x->mcap);
+	scratch_grow(&x->wake, &x->cap_wake, n, sizeof *x->wake);
+	scratch_grow(&x->avail_m, &x->cap_avail_m, nq, sizeof *x->avail_m);
+	x->visited = 0;
+	if (!agents_visit_holds(s, x, m, nq)) {
+		agents_visit_all(s, m, rank, nq, ac, total);
+		x->visited = n;
+	} else {
+		for (size_t ai = 0; ai < n; ai++) {
+			if (ai < old && mark[ai] <= last && now < x->wake[ai])
+				continue;
+			if (ai < old)
+				agent_unvisit(s, x, s->order_q, ai, ac, total);
+			else {
+				x->mcap[ai] = 0;
+				x->moff[ai] = x->pool_used;
+			}
+			agent_revisit(s, x, m, rank, nq, ai, ac, total);
+			x->visited++;
+		}
+	}
+	x->vis_ok = !s->only;        /* groups_restrict renumbers the pool */
+	x->vis_mark = model_agents_mark(m, &reset);
+	x->vis_now = now;
+	x->vis_n = n;
+	x->vis_nq = nq;
+	x->vis_order_gen = s->order_gen;
+}
+
+size_t snapshot_agents_visited(const struct snapshot *s)
+{
+	return s->scratch ? s->scratch->visited : 0;
 }
 
 /* Hands staffing_fill the agents who can take each queue's calls, counted
@@ -660,7 +838,10 @@ static void interval_watch(const struct fig_grading *g, size_t n, int *which)
 static void grade_intervals(struct snap_queue *q, const struct fig_grading *g, size_t n,
                             const int *which)
 {
-	memset(q->interval_grade, SEV_OK, sizeof q->interval_grade);
+	if (q->n_intervals > 0) {
+		memset(q->interval_grade[SNAP_IV_SL], SEV_OK, (size_t)q->n_intervals);
+		memset(q->interval_grade[SNAP_IV_ABANDON], SEV_OK, (size_t)q->n_intervals);
+	}
 	for (size_t k = 0; k < n; k++) {
 		if (which[k] < 0)
 			continue;
@@ -769,11 +950,13 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	order = s->order_q;
 	for (size_t i = 0; i < n; i++)
 		rank[order[i]] = i;
-	agents_visit(s, m, rank, n, ac, &total);
+	agents_visit(s, m, rank, n, ac, &x->total);
+	total = x->total;
 
 	if (n > s->n_queues || s->queues == NULL)
 		s->queues = xrealloc(s->queues, (n ? n : 1) * sizeof *s->queues);
 	s->n_queues = n;
+	intervals_layout(s, m, cfg, n);
 	for (size_t i = 0; i < n; i++) {
 		fill_queue(&s->queues[i], m, order[i], &ac[order[i]]);
 	}
@@ -810,6 +993,8 @@ void snapshot_free(struct snapshot *s)
 	agent_stats_fill_free(s);
 	free(s->caller_pool);
 	free(s->member_pool);
+	free(s->iv_pool);
+	free(s->ivg_pool);
 	free(s->order_q);
 	free(s->order_a);
 	groups_cache_free(s->groups_cache);
@@ -833,6 +1018,8 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->mn);
 		free(s->scratch->avail_m);
 		free(s->scratch->avail);
+		free(s->scratch->mcap);
+		free(s->scratch->wake);
 		free(s->scratch);
 	}
 	memset(s, 0, sizeof *s);

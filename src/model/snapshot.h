@@ -53,14 +53,17 @@ struct snap_queue {
 	enum sl_formula sl_formula;
 	int wrapup_s;
 	int n_intervals;                          /* today's intervals so far */
-	struct interval intervals[MODEL_MAX_INTERVALS];
+	struct interval *intervals;               /* n_intervals of them: room in the
+	                                             snapshot's pool (snapshot_build),
+	                                             or its maker's */
 	int n_callers;                            /* none for the total */
 	const struct snap_caller *callers;        /* longest first; into snapshot.caller_pool */
 	/* grades (enum alert_severity), set with the values: each figure's by its
 	 * index in figures[] (SEV_OK when ungraded), each caller's wait's */
 	unsigned char grade[SNAP_MAX_FIGURES];
 	unsigned char caller_grade[SNAP_MAX_CALLERS];
-	unsigned char interval_grade[2][MODEL_MAX_INTERVALS];   /* [SNAP_IV_SL or _ABANDON] */
+	unsigned char *interval_grade[2];         /* [SNAP_IV_SL or _ABANDON]: n_intervals
+	                                             each, room as for intervals */
 	struct staff_queue staffing;              /* now and next (staffing.h); none for the total */
 };
 
@@ -149,6 +152,10 @@ struct snapshot {
 	uint64_t order_gen;                 /* changes each time queues[] changes order */
 	struct groups_cache *groups_cache;  /* what groups_fill keeps (groups.c) */
 	struct staff_cache *staff_cache;    /* what staffing_fill keeps (staffing.c) */
+	struct interval *iv_pool;           /* behind the queues', total's and groups'
+	                                       intervals: iv_room each (snapshot_queue_room) */
+	unsigned char *ivg_pool;            /* behind their interval_grade: 2 * iv_room each */
+	size_t cap_iv_pool, iv_room, iv_slots;
 	const int *staff_avail;             /* per queue: the agents who can take its calls, as
 	                                       the build counted them; NULL: staffing_fill
 	                                       counts them from agents */
@@ -168,6 +175,15 @@ size_t snapshot_sort_compares(const struct snapshot *s);
 /* The waiting callers the last snapshot_build of s copied from the model
  * (only the queues whose waiting list changed since the build before). */
 size_t snapshot_callers_copied(const struct snapshot *s);
+
+/* The model agents the last snapshot_build of s visited (the agents changed
+ * since the build before, or whose state's time came; all on a first). */
+size_t snapshot_agents_visited(const struct snapshot *s);
+
+/* Points q's intervals and interval_grade at slot k of s's pool (the
+ * queues' slots, then the total's, then the groups': snapshot_build lays
+ * the pool out for its model's intervals so far). */
+void snapshot_queue_room(struct snapshot *s, struct snap_queue *q, size_t k);
 
 /* Grades every figure of s's queues and total a built-in alert rule of cfg
  * watches, with that rule's levels (the built-in levels when cfg is NULL), so

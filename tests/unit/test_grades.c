@@ -252,11 +252,16 @@ static void test_callers_and_intervals(void **state)
 	static struct snap_caller callers[3] = { { "a", 130 }, { "b", 60 }, { "c", 59 } };
 	struct snapshot s;
 	struct snap_queue q[1];
+	struct interval iv[3];                 /* room for its intervals */
+	unsigned char ivg[2][3];
 
 	(void)state;
 	memset(&s, 0, sizeof s);
 	quiet_queue(&q[0], "sales");
 	quiet_queue(&s.total, "total");
+	q[0].intervals = iv;
+	q[0].interval_grade[SNAP_IV_SL] = ivg[SNAP_IV_SL];
+	q[0].interval_grade[SNAP_IV_ABANDON] = ivg[SNAP_IV_ABANDON];
 	q[0].callers = callers;
 	q[0].n_callers = 3;
 	q[0].longest_wait_s = 130;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "event.h"
 #include "fixture_model.h"
 #include "groups.h"
 #include "model.h"
@@ -196,6 +197,151 @@ static void test_incremental_equals_full(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* An AMI event of agent a in queue q at t: RINGING (callid) or MEMBERSTATUS. */
+static void ami_event(struct model *m, int64_t t, enum ev_kind kind, const char *callid,
+                      const char *q, const char *a, int status)
+{
+	struct qevent ev = { .time = t, .kind = kind, .callid = callid, .queue = q, .agent = a,
+		.status = status };
+	qevent_key(&ev);
+	model_apply(m, &ev);
+}
+
+/* One random event of the kinds that change agents (calls rung, answered and
+ * ended, wrap-ups, pauses in one queue or all, device status, restarts). */
+static void random_agent_event(struct model *m, int64_t t, unsigned nq, unsigned na,
+                               unsigned *call)
+{
+	char q[32], a[32], id[32];
+	queue_name(q, sizeof q, rnd(nq));
+	agent_name(a, sizeof a, rnd(na));
+	snprintf(id, sizeof id, "c%u", *call);
+	switch (rnd(14)) {
+	case 0: case 1:
+		fx_feed(m, "%lld|NONE|%s|%s|ADDMEMBER|", (long long)t, q, a);
+		break;
+	case 2:
+		fx_feed(m, "%lld|NONE|%s|%s|PAUSE|x", (long long)t, q, a);
+		break;
+	case 3:
+		fx_feed(m, "%lld|NONE|NONE|%s|%s|", (long long)t, a, rnd(2) ? "PAUSEALL" : "UNPAUSEALL");
+		break;
+	case 4: case 5:
+		++*call;
+		fx_feed(m, "%lld|c%u|%s|NONE|ENTERQUEUE||55%u|1", (long long)t, *call, q, *call);
+		break;
+	case 6:
+		ami_event(m, t, EV_RINGING, id, q, a, 0);
+		break;
+	case 7:
+		fx_feed(m, "%lld|c%u|%s|%s|CONNECT|3|x|1", (long long)t, *call, q, a);
+		break;
+	case 8:
+		fx_feed(m, "%lld|c%u|%s|%s|COMPLETEAGENT|3|20|1", (long long)t, rnd(*call + 1), q, a);
+		break;
+	case 9:
+		fx_feed(m, "%lld|c%u|%s|NONE|ABANDON|1|1|3", (long long)t, rnd(*call + 1), q);
+		break;
+	case 10:
+		ami_event(m, t, EV_MEMBERSTATUS, NULL, q, a, (int)rnd(9));
+		break;
+	case 11:
+		fx_feed(m, "%lld|NONE|%s|%s|UNPAUSE|", (long long)t, q, a);
+		break;
+	case 12:
+		if (rnd(20) == 0)
+			fx_feed(m, "%lld|NONE|NONE|NONE|QUEUESTART|", (long long)t);
+		break;
+	default:
+		fx_feed(m, "%lld|NONE|NONE|%s|AGENTLOGOFF|-|60", (long long)t, a);
+		break;
+	}
+}
+
+/* The agents' visit kept from build to build (only the agents changed since,
+ * or whose wrap-up or ring ran out, visited again) equals one from nothing,
+ * with events at the build's second, ticks with no event, the clock now and
+ * then stepping back; and a tick with few changes visits few agents. */
+static void test_agents_visit_incremental(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot inc, full;
+	int64_t t = T0;
+	unsigned call = 0;
+	size_t few = 0;
+
+	fx_model_open(&cfg, &m, 7);
+	memset(&inc, 0, sizeof inc);
+	for (int tick = 0; tick < 400; tick++) {
+		unsigned nq = 6, na = 120;
+		int events = tick < 20 ? 40 : tick % 5 == 0 ? 0 : (int)rnd(5);
+		for (int e = 0; e < events; e++)
+			random_agent_event(m, t, nq, na, &call);
+		if (tick % 3)
+			t += 1 + rnd(tick % 11 == 0 ? 130 : 4);   /* rings go stale past 120 s */
+		if (tick % 89 == 88)
+			t -= 600;                                /* the host clock steps back */
+		model_advance(m, t);
+		snapshot_build(&inc, m, &cfg);
+		memset(&full, 0, sizeof full);
+		snapshot_build(&full, m, &cfg);
+		assert_same(&inc, &full);
+		for (size_t i = 0; i < full.n_agents; i++) {
+			assert_int_equal(inc.agents[i].status, full.agents[i].status);
+			assert_int_equal(inc.agents[i].queues, full.agents[i].queues);
+			assert_ptr_equal(inc.agents[i].reason, full.agents[i].reason);
+		}
+		for (size_t i = 0; i < full.n_queues; i++)
+			assert_int_equal(inc.staff_avail[i], full.staff_avail[i]);
+		snapshot_free(&full);
+		assert_visit_counts(&inc, m);
+		if (tick > 20 && events == 0 && snapshot_agents_visited(&inc) < 20)
+			few++;
+	}
+	assert_true(inc.n_agents > 50);
+	assert_true(few > 10);          /* quiet ticks visit few of the 120 */
+	snapshot_free(&inc);
+	fx_model_close(&cfg, m);
+}
+
+/* 2,000 agents logged in: a tick where two of them change visits those two,
+ * not the 2,000. */
+static void test_agents_visit_changed_only(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s;
+	char a[32];
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	for (unsigned i = 0; i < 2000; i++) {
+		agent_name(a, sizeof a, i);
+		fx_feed(m, "%d|NONE|q%u|%s|ADDMEMBER|", T0, i % 50, a);
+	}
+	model_advance(m, T0 + 1);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(snapshot_agents_visited(&s), 2000);
+	model_advance(m, T0 + 2);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(snapshot_agents_visited(&s), 0);
+	fx_feed(m, "%d|NONE|q2|%s|PAUSE|lunch", T0 + 3, "A0");
+	fx_feed(m, "%d|NONE|q1|%s|ADDMEMBER|", T0 + 3, "Agent/0");
+	model_advance(m, T0 + 3);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(snapshot_agents_visited(&s), 2);
+	assert_int_equal(s.total.agents.paused, 1);
+	assert_int_equal(s.total.agents.logged_in, 2000);
+	/* the intervals' room is the day's so far (1 at its start), not 100 */
+	assert_int_equal(s.queues[0].n_intervals, 1);
+	assert_int_equal(s.iv_room, 1);
+	snapshot_free(&s);
+	fx_model_close(&cfg, m);
+}
+
 /* 2,000 agents logged in: a tick where one more logs in and one logs off
  * compares a few names (the newcomer merged in), not the 2,000 again; a tick
  * where nothing came compares none; a new queue is merged in too. */
@@ -368,6 +514,8 @@ int main(void)
 		cmocka_unit_test(test_few_newcomers_few_compares),
 		cmocka_unit_test(test_callers_copied_on_change),
 		cmocka_unit_test(test_groups_incremental),
+		cmocka_unit_test(test_agents_visit_incremental),
+		cmocka_unit_test(test_agents_visit_changed_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,8 @@ struct fixture {
 	struct config cfg;
 	struct snapshot s;
 	struct snap_queue q[2];
+	struct interval iv[2][MODEL_MAX_INTERVALS];      /* room for q's intervals */
+	unsigned char ivg[2][2][MODEL_MAX_INTERVALS];
 	struct agent_view agents[4];
 	struct snap_member members[4][2];
 	struct snap_member *agent_queues[4];
@@ -44,6 +46,9 @@ static struct fixture *fixture_new(void)
 	for (int i = 0; i < 2; i++) {
 		struct snap_queue *q = &f->q[i];
 		q->name = q->display = names[i];
+		q->intervals = f->iv[i];
+		q->interval_grade[SNAP_IV_SL] = f->ivg[i][SNAP_IV_SL];
+		q->interval_grade[SNAP_IV_ABANDON] = f->ivg[i][SNAP_IV_ABANDON];
 		q->sl_threshold_s = 20;
 		q->sl_target_pct = 80;
 		q->n_intervals = 21;

@@ -46,10 +46,20 @@ static void period(struct snap_period *p, int64_t offered, int64_t answered, int
 	p->d = metrics_derive(&p->c, SL_OFFERED, 0);
 }
 
+/* Room for a hand-made queue's intervals and their grades (8 queues at most). */
+static struct interval iv_room[8][MODEL_MAX_INTERVALS];
+static unsigned char ivg_room[8][2][MODEL_MAX_INTERVALS];
+static int n_room;
+
 static void queue(struct snap_queue *q, const char *name, const char *display, int waiting,
                   int64_t longest, int avail, int on_call)
 {
+	int k = n_room++ % 8;
 	memset(q, 0, sizeof *q);
+	memset(iv_room[k], 0, sizeof iv_room[k]);
+	q->intervals = iv_room[k];
+	q->interval_grade[SNAP_IV_SL] = ivg_room[k][SNAP_IV_SL];
+	q->interval_grade[SNAP_IV_ABANDON] = ivg_room[k][SNAP_IV_ABANDON];
 	q->name = (char *)name;
 	q->display = (char *)display;
 	q->waiting = waiting;
