@@ -1565,20 +1565,6 @@ static void text_copy(char *dst, const char *src, size_t n)
 	dst[k] = '\0';
 }
 
-/* Publishes e's shown at out (whole: the slot held another alert). */
-static void shown_copy(struct snap_alert *out, struct entry *e)
-{
-	const struct entry_shown *in = &e->shown;
-	text_copy(out->rule, e->rule, sizeof out->rule);
-	text_copy(out->queue, e->queue, sizeof out->queue);
-	text_copy(out->message, in->message, sizeof out->message);
-	out->severity = in->severity;
-	out->since = in->since;
-	out->value = in->value;
-	out->acknowledged = in->acknowledged;
-	e->said_new = false;
-}
-
 /* Publishes what changed of e's shown at out (the slot holds e's alert). */
 static void shown_update(struct snap_alert *out, struct entry *e)
 {
@@ -1590,6 +1576,15 @@ static void shown_update(struct snap_alert *out, struct entry *e)
 	out->value = in->value;
 	out->acknowledged = in->acknowledged;
 	e->said_new = false;
+}
+
+/* Publishes e's shown at out (whole: the slot held another alert). */
+static void shown_copy(struct snap_alert *out, struct entry *e)
+{
+	text_copy(out->rule, e->rule, sizeof out->rule);
+	text_copy(out->queue, e->queue, sizeof out->queue);
+	e->said_new = true;         /* the message too */
+	shown_update(out, e);
 }
 
 /* Sorts the active entries (newest first), copies their shown into out in

@@ -473,11 +473,11 @@ static void put_callers(struct jbuf *b, const struct snap_queue *q)
 	jbuf_put(b, "]", 1);
 }
 
-void jbuf_queue_head(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
-                     bool is_total)
+/* A queue's name, display and figures (the layout's items), as the line
+ * and the uncached writer both start it. */
+static void put_name_and_figures(struct jbuf *b, const struct snapshot *s,
+                                 const struct snap_queue *q)
 {
-	(void)is_total;
-	layout_make();
 	jbuf_puts(b, "{\"name\":");
 	jbuf_string(b, q->name);
 	if (q->display && strcmp(q->display, q->name) != 0) {
@@ -491,6 +491,14 @@ void jbuf_queue_head(struct jbuf *b, const struct snapshot *s, const struct snap
 		else
 			put_group(b, -1 - items[k], q, s->window_s);
 	}
+}
+
+void jbuf_queue_head(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
+                     bool is_total)
+{
+	(void)is_total;
+	layout_make();
+	put_name_and_figures(b, s, q);
 	put_grades(b, s, q);
 	jbuf_puts(b, ",\"sl_threshold_s\":");
 	jbuf_int(b, q->sl_threshold_s);
@@ -857,19 +865,7 @@ void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi)
 	struct qpiece *p;
 	layout_make();
 	p = qpieces_of(qi);
-	jbuf_puts(b, "{\"name\":");
-	jbuf_string(b, q->name);
-	if (q->display && strcmp(q->display, q->name) != 0) {
-		jbuf_puts(b, ",\"display\":");
-		jbuf_string(b, q->display);
-	}
-	for (size_t k = 0; k < n_items; k++) {
-		jbuf_put(b, ",", 1);
-		if (items[k] >= 0)
-			put_figure(b, (size_t)items[k], q);
-		else
-			put_group(b, -1 - items[k], q, s->window_s);
-	}
+	put_name_and_figures(b, s, q);
 	queue_piece(b, &p[0], s, q, QP_TAIL);
 	put_callers(b, q);
 	queue_piece(b, &p[1], s, q, QP_STAFF);

@@ -103,6 +103,15 @@ static void test_calls_bound(void **state)
 	contacts_free(c);
 }
 
+/* A contacts model that keeps at most max_calls calls. */
+static struct contacts *with_max_calls(size_t max_calls)
+{
+	struct contacts_conf cc;
+	contacts_conf_from(&cc, NULL);
+	cc.max_calls = max_calls;
+	return contacts_new(&cc);
+}
+
 /* Past the calls' bound the oldest closed calls go first, one per call
  * added (no walk of the tables): the store holds the latest max_calls calls
  * whole, so a caller of any of them still repeats; a call still waiting at
@@ -110,10 +119,7 @@ static void test_calls_bound(void **state)
 static void test_calls_oldest_first(void **state)
 {
 	(void)state;
-	struct contacts_conf cc;
-	contacts_conf_from(&cc, NULL);
-	cc.max_calls = 100;
-	struct contacts *c = contacts_new(&cc);
+	struct contacts *c = with_max_calls(100);
 	char id[32], cid[32];
 	int64_t s0 = T0 / 1000;
 	call(c, s0, EV_ENTER, "0.0", "sales", "+15550000000");       /* waits all along */
@@ -147,10 +153,7 @@ static void test_calls_oldest_first(void **state)
 static void test_exits_close_calls(void **state)
 {
 	(void)state;
-	struct contacts_conf cc;
-	contacts_conf_from(&cc, NULL);
-	cc.max_calls = 100;
-	struct contacts *c = contacts_new(&cc);
+	struct contacts *c = with_max_calls(100);
 	char id[32], cid[32];
 	int64_t s0 = T0 / 1000;
 	static const enum ev_kind exits[] = {EV_EXITKEY, EV_EXITEMPTY, EV_WITHDRAW, EV_FORGET};

@@ -306,6 +306,17 @@ static void test_agents_visit_incremental(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* 2,000 agents join 50 queues at T0; the clock at T0 + 1. */
+static void add_2000_agents(struct model *m)
+{
+	char a[32];
+	for (unsigned i = 0; i < 2000; i++) {
+		agent_name(a, sizeof a, i);
+		fx_feed(m, "%d|NONE|q%u|%s|ADDMEMBER|", T0, i % 50, a);
+	}
+	model_advance(m, T0 + 1);
+}
+
 /* 2,000 agents logged in: a tick where two of them change visits those two,
  * not the 2,000. */
 static void test_agents_visit_changed_only(void **state)
@@ -314,15 +325,10 @@ static void test_agents_visit_changed_only(void **state)
 	struct config cfg;
 	struct model *m;
 	struct snapshot s;
-	char a[32];
 
 	fx_model_open(&cfg, &m, 5);
 	memset(&s, 0, sizeof s);
-	for (unsigned i = 0; i < 2000; i++) {
-		agent_name(a, sizeof a, i);
-		fx_feed(m, "%d|NONE|q%u|%s|ADDMEMBER|", T0, i % 50, a);
-	}
-	model_advance(m, T0 + 1);
+	add_2000_agents(m);
 	snapshot_build(&s, m, &cfg);
 	assert_int_equal(snapshot_agents_visited(&s), 2000);
 	model_advance(m, T0 + 2);
@@ -351,15 +357,10 @@ static void test_few_newcomers_few_compares(void **state)
 	struct config cfg;
 	struct model *m;
 	struct snapshot s;
-	char a[32];
 
 	fx_model_open(&cfg, &m, 5);
 	memset(&s, 0, sizeof s);
-	for (unsigned i = 0; i < 2000; i++) {
-		agent_name(a, sizeof a, i);
-		fx_feed(m, "%d|NONE|q%u|%s|ADDMEMBER|", T0, i % 50, a);
-	}
-	model_advance(m, T0 + 1);
+	add_2000_agents(m);
 	snapshot_build(&s, m, &cfg);
 	assert_int_equal(s.n_agents, 2000);
 	assert_true(snapshot_sort_compares(&s) > 2000);      /* the first build sorts all */
