@@ -1686,71 +1686,71 @@ void contacts_qevent_prefetch(struct contacts *c, const struct qevent *ev)
 	}
 }
 
-void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
+/* The call id of ev as stored (safe text; plain ASCII as it is, without a
+ * copy: safe is the room for one) with its length and hash, from the
+ * prefetch when it was for this event. */
+static const char *call_key(const struct ct_pre *pre, const struct qevent *ev,
+                            char safe[CONTACT_TEXT_MAX + 1], size_t *n, uint32_t *h)
 {
-	int64_t t = ev->time * 1000;
-	char safe[CONTACT_TEXT_MAX + 1], queue[CONTACT_TEXT_MAX + 1];
-	struct ct_pre pre = c->pre;
-	c->pre.callid = c->pre.caller = NULL;     /* for this event only */
-	contacts_advance(c, t);
-	c->gen++;
-	if (!ev->callid || !*ev->callid)
-		return;
-	/* stored text is safe text, as the contact events' (SPEC 6.1); a call id
-	 * is plain ASCII, kept as it is without a copy */
 	const char *callid = ev->callid;
-	ptrdiff_t n;
-	uint32_t h;
-	if (pre.callid == callid) {
-		n = (ptrdiff_t)pre.n;
-		h = pre.h;
-	} else {
-		n = plain_len(callid);
-		if (n < 0) {
-			textsafe_copy(safe, sizeof safe, ev->callid, -1, TEXTSAFE_UTF8);
-			callid = safe;
-			n = (ptrdiff_t)strlen(safe);
-		}
-		h = ht_hash_n(callid, (size_t)n);
+	ptrdiff_t len;
+	if (pre->callid == callid) {
+		*n = pre->n;
+		*h = pre->h;
+		return callid;
 	}
-	struct contact *k = (struct contact *)ht_find_n(&c->contacts, callid, (size_t)n, h);
-	if (k && !k->voice)
-		return;          /* a contact event's id, not a call */
-	if (ev->kind == EV_ENTER) {
-		if (k) {
-			k->state = ST_WAITING;
-		} else if (ev->queue) {
-			int ch = channel_index(c, "voice"), q = -1;
-			/* a known queue by the parser's hash (plain text: the name as stored) */
-			if (ev->keyed && ch >= 0 && plain_len(ev->queue) == (ptrdiff_t)ev->queue_len)
-				q = strmap_find_n(&c->queue_names, ev->queue, ev->queue_len, ev->queue_hash);
-			if (q < 0 && ch >= 0) {
-				textsafe_copy(queue, sizeof queue, ev->queue, -1, TEXTSAFE_UTF8);
-				q = queue_index(c, queue, ch);
-			}
-			if (q < 0)
-				return;
-			k = contact_add(c, callid, h, ch, q, t, true);
-			char cid[CONTACT_TEXT_MAX + 1] = "";
-			const char *cust = cid;
-			ptrdiff_t cn = 0;
-			if (pre.caller && pre.caller == ev->callerid) {
-				cust = pre.caller;
-				cn = (ptrdiff_t)pre.cn;
-			} else if (caller_is_customer(ev->callerid) &&
-			           (cn = plain_len(ev->callerid)) >= 0) {
-				cust = ev->callerid;
-			} else if (caller_is_customer(ev->callerid)) {
-				textsafe_copy(cid, sizeof cid, ev->callerid, -1, TEXTSAFE_UTF8);
-				cn = (ptrdiff_t)strlen(cid);
-			}
-			created(c, k, cust, !cn ? 0 : cust == pre.caller ? pre.hc
-			                                 : ht_hash_n(cust, (size_t)cn), NULL, t);
-		}
+	len = plain_len(callid);
+	if (len < 0) {
+		textsafe_copy(safe, CONTACT_TEXT_MAX + 1, ev->callid, -1, TEXTSAFE_UTF8);
+		callid = safe;
+		len = (ptrdiff_t)strlen(safe);
 	}
-	if (!k)
-		return;
-	switch (ev->kind) {
+	*n = (size_t)len;
+	*h = ht_hash_n(callid, *n);
+	return callid;
+}
+
+/* A call first queued (ENTERQUEUE of an id not stored): its contact, its
+ * caller as the customer; NULL when its queue has no room. */
+static struct contact *call_new(struct contacts *c, const struct ct_pre *pre,
+                                const struct qevent *ev, const char *callid, uint32_t h,
+                                int64_t t)
+{
+	char queue[CONTACT_TEXT_MAX + 1], cid[CONTACT_TEXT_MAX + 1] = "";
+	int ch = channel_index(c, "voice"), q = -1;
+	/* a known queue by the parser's hash (plain text: the name as stored) */
+	if (ev->keyed && ch >= 0 && plain_len(ev->queue) == (ptrdiff_t)ev->queue_len)
+		q = strmap_find_n(&c->queue_names, ev->queue, ev->queue_len, ev->queue_hash);
+	if (q < 0 && ch >= 0) {
+		textsafe_copy(queue, sizeof queue, ev->queue, -1, TEXTSAFE_UTF8);
+		q = queue_index(c, queue, ch);
+	}
+	if (q < 0)
+		return NULL;
+	struct contact *k = contact_add(c, callid, h, ch, q, t, true);
+	const char *cust = cid;
+	ptrdiff_t cn = 0;
+	if (pre->caller && pre->caller == ev->callerid) {
+		cust = pre->caller;
+		cn = (ptrdiff_t)pre->cn;
+	} else if (caller_is_customer(ev->callerid) && (cn = plain_len(ev->callerid)) >= 0) {
+		cust = ev->callerid;
+	} else if (caller_is_customer(ev->callerid)) {
+		textsafe_copy(cid, sizeof cid, ev->callerid, -1, TEXTSAFE_UTF8);
+		cn = (ptrdiff_t)strlen(cid);
+	}
+	created(c, k, cust, !cn ? 0 : cust == pre->caller ? pre->hc
+	                                : ht_hash_n(cust, (size_t)cn), NULL, t);
+	return k;
+}
+
+/* What a queue event does to its call k. */
+static void call_event(struct contacts *c, struct contact *k, enum ev_kind kind, int64_t t)
+{
+	switch (kind) {
+	case EV_ENTER:
+		k->state = ST_WAITING;
+		break;
 	case EV_CONNECT:
 		replied(c, k, t);
 		k->state = ST_TALKING;
@@ -1778,6 +1778,28 @@ void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
 		break;
 	}
 	contact_touch(k, t);
+}
+
+void contacts_on_qevent(struct contacts *c, const struct qevent *ev)
+{
+	int64_t t = ev->time * 1000;
+	char safe[CONTACT_TEXT_MAX + 1];
+	struct ct_pre pre = c->pre;
+	size_t n;
+	uint32_t h;
+	c->pre.callid = c->pre.caller = NULL;     /* for this event only */
+	contacts_advance(c, t);
+	c->gen++;
+	if (!ev->callid || !*ev->callid)
+		return;
+	const char *callid = call_key(&pre, ev, safe, &n, &h);
+	struct contact *k = (struct contact *)ht_find_n(&c->contacts, callid, n, h);
+	if (k && !k->voice)
+		return;          /* a contact event's id, not a call */
+	if (!k && ev->kind == EV_ENTER && ev->queue)
+		k = call_new(c, &pre, ev, callid, h, t);
+	if (k)
+		call_event(c, k, ev->kind, t);
 }
 
 /* ---- reading ------------------------------------------------------------------- */
