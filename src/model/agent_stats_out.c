@@ -516,7 +516,7 @@ static void qnames_make(const struct snapshot *s)
 		qnames.len = xrealloc(qnames.len, qnames.cap * sizeof *qnames.len);
 	}
 	for (size_t q = 0; q < s->n_queues; q++) {
-		struct jbuf *t = jfrag_begin();
+		struct jbuf *t = jpiece_begin();
 		jb_astr(t, s->queues[q].name);
 		qnames.text[q] = xmalloc(t->n ? t->n : 1);
 		memcpy(qnames.text[q], t->p, t->n);
@@ -763,7 +763,7 @@ static void line_write(struct aline *l, const struct snapshot *s, size_t i,
                        const struct jkey *head, bool head_ok, bool today_ok, bool win_ok)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
-	struct jbuf *t = jfrag_begin();
+	struct jbuf *t = jpiece_begin();
 	struct jcounts cs = { 0 };
 	size_t at, was_win = (size_t)l->n_head + l->n_today;   /* in the old block */
 	if (head_ok)

@@ -595,7 +595,7 @@ void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq)
 	jbuf_put(b, "]", 1);
 }
 
-/* ---- fragments ---- */
+/* ---- keys and the scratch buffer of kept pieces ---- */
 
 void jkey_str(struct jkey *k, const char *text)
 {
@@ -605,63 +605,12 @@ void jkey_str(struct jkey *k, const char *text)
 		jkey_put(k, "\xff", 1);                 /* never a whole string: no NUL after it */
 }
 
-bool jfrag_same(struct jfrag *f, const struct jkey *k)
-{
-	if (f->p && f->key.a == k->a && f->key.b == k->b && f->key.n == k->n)
-		return true;
-	f->key = *k;
-	return false;
-}
+static struct jbuf jpiece_scratch;
 
-static struct jbuf jfrag_scratch;
-
-struct jbuf *jfrag_begin(void)
+struct jbuf *jpiece_begin(void)
 {
-	jfrag_scratch.n = 0;
-	return &jfrag_scratch;
-}
-
-void jfrag_end(struct jfrag *f, const struct jbuf *t)
-{
-	size_t n = t->n;
-	if (n > UINT32_MAX)
-		fatal("a JSON fragment of %zu bytes", n);
-	if (f->p == NULL || f->cap < n || f->cap > n + n / 4 + 32) {
-		free(f->p);
-		f->p = xmalloc(n ? n : 1);
-		f->cap = (uint32_t)n;
-	}
-	memcpy(f->p, t->p, n);
-	f->n = (uint32_t)n;
-}
-
-void jfrag_free(struct jfrag *f)
-{
-	free(f->p);
-	memset(f, 0, sizeof *f);
-}
-
-struct jfrag *jfrags_slot(struct jfrags *fs, size_t slot, size_t per)
-{
-	if (fs->per != per) {
-		jfrags_free(fs);
-		fs->per = per;
-	}
-	if (slot >= fs->n_slots) {           /* an eighth more, not double: 10,000 agents */
-		size_t n = slot + 1 + fs->n_slots / 8 + 16;
-		fs->v = xrealloc(fs->v, n * per * sizeof *fs->v);
-		memset(fs->v + fs->n_slots * per, 0, (n - fs->n_slots) * per * sizeof *fs->v);
-		fs->n_slots = n;
-	}
-	return fs->v + slot * per;
-}
-
-void jfrags_free(struct jfrags *fs)
-{
-	for (size_t i = 0; i < fs->n_slots * fs->per; i++)
-		jfrag_free(&fs->v[i]);
-	free(fs->v);
-	memset(fs, 0, sizeof *fs);
+	jpiece_scratch.n = 0;
+	return &jpiece_scratch;
 }
 
 /* ---- a queue's pieces, kept from line to line ----
@@ -746,7 +695,8 @@ static bool qpiece_same(struct qpiece *p, const struct jin *in)
 	return false;
 }
 
-/* Keeps t's bytes as p's text (as jfrag_end does). */
+/* Keeps t's bytes as p's text, in a block of their size (no slack kept for
+ * each of a thousand queues' pieces). */
 static void qpiece_end(struct qpiece *p, const struct jbuf *t)
 {
 	size_t n = t->n;
@@ -844,7 +794,7 @@ static void queue_piece(struct jbuf *b, struct qpiece *p, const struct snapshot 
 	else
 		jin_staffing(&qin, &q->staffing);
 	if (!qpiece_same(p, &qin)) {
-		struct jbuf *t = jfrag_begin();
+		struct jbuf *t = jpiece_begin();
 		if (k >= 0) {
 			jbuf_put(t, ",", 1);
 			put_group(t, k, q, s->window_s);
@@ -893,6 +843,6 @@ void snapshot_json_cache_clear(void)
 	jline_detach();
 	snapshot_json_queues_free();
 	agent_json_cache_clear();
-	free(jfrag_scratch.p);
-	jfrag_scratch = (struct jbuf){ 0 };
+	free(jpiece_scratch.p);
+	jpiece_scratch = (struct jbuf){ 0 };
 }

@@ -77,30 +77,19 @@ struct staff_queue;
 void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq);
 
 /* Writes the "agents" array as agent_stats_json dumps (agent_stats_out.c),
- * each agent's parts from the fragment cache (jfrag) while their inputs are
- * those of the last line. */
+ * each agent's parts kept from the last line while their inputs are the
+ * same (agent_stats_out.c). */
 void jbuf_agents(struct jbuf *b, const struct snapshot *s);
 
-/* ---- fragments reused from line to line -------------------------------------
- * A fragment is the text of a piece of the line and the key it was written
- * from: a 128-bit hash of the bytes of every value the text depends on (and
- * their count), fed as the values are read, not copied nor compared byte by
- * byte. A piece is written again only when its key differs from the last
- * one, so the line is the same as one written from scratch (the text is a
- * function of those bytes alone; two different inputs giving one key is a
- * chance of 2^-128). Time-driven values (waits, window figures) are in the
- * keys like any other: a piece whose figures move with the clock alone is
- * written again each time they do. */
+/* ---- keys of pieces reused from line to line -------------------------------
+ * A key is a 128-bit hash of the bytes of every value a piece of the line
+ * depends on (and their count), fed as the values are read, not copied nor
+ * compared byte by byte: a piece whose key is the last one's is reused (two
+ * different inputs giving one key is a chance of 2^-128). */
 struct jkey {
 	uint64_t a, b;           /* two lanes, each an xxh64-style round per word */
 	uint64_t n;              /* bytes fed */
 };
-struct jfrag {
-	struct jkey key;
-	char *p;                 /* the text, exactly its size (NULL: none yet) */
-	uint32_t n, cap;
-};
-
 static inline void jkey_start(struct jkey *k)
 {
 	*k = (struct jkey){ 0x9E3779B185EBCA87ull, 0xC2B2AE3D27D4EB4Full, 0 };
@@ -131,24 +120,8 @@ static inline void jkey_put(struct jkey *k, const void *p, size_t n)
 }
 void jkey_str(struct jkey *k, const char *text);
 
-/* True when k is f's key (f's text can be reused); else k becomes f's key,
- * and false: the caller writes the text into jfrag_begin's buffer and ends
- * with jfrag_end. */
-bool jfrag_same(struct jfrag *f, const struct jkey *k);
-/* An emptied buffer, shared and reused, to write a fragment's text in. */
-struct jbuf *jfrag_begin(void);
-/* Keeps t's bytes as f's text, in a block of their size (no slack kept for
- * each of tens of thousands of fragments). */
-void jfrag_end(struct jfrag *f, const struct jbuf *t);
-void jfrag_free(struct jfrag *f);
-
-/* An array of fragments, n per slot, grown on demand and kept. */
-struct jfrags {
-	struct jfrag *v;
-	size_t n_slots, per;
-};
-struct jfrag *jfrags_slot(struct jfrags *fs, size_t slot, size_t per);
-void jfrags_free(struct jfrags *fs);
+/* An emptied buffer, shared and reused, to write a kept piece's text in. */
+struct jbuf *jpiece_begin(void);
 
 /* Writes q's fields as jbuf_queue_open does, up to (not with) its callers. */
 void jbuf_queue_head(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
