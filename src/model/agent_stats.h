@@ -170,5 +170,9 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
                       const size_t *rank);
 /* Frees what agent_stats_fill keeps in s for the next fill. */
 void agent_stats_fill_free(struct snapshot *s);
-/* The "agents" array of the JSON snapshot (a new reference). */
+/* The name of an agent's state in the JSON snapshot and /metrics: the
+ * model's (agent_state_name), or "logged_off" for AGENT_LOGGED_OFF. Static. */
+const char *agent_stats_state_name(int state);
+/* The "agents" array of the JSON snapshot (a new reference): the logged-in
+ * agents, then those logged off today. */
 struct json_t *agent_stats_json(const struct snapshot *s);

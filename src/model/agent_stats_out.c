@@ -298,9 +298,23 @@ static json_t *window_json(const struct snapshot *s, const struct agent_figs *f)
 	return o;
 }
 
-static json_t *call_json(const struct snapshot *s, const struct agent_figs *f)
+/* Whether agent i of s is one logged off today (past the logged-in ones). */
+static bool logged_off(const struct snapshot *s, size_t i)
 {
-	if (!f->on_call || !f->call_since)
+	return (int)s->agents[i].state == AGENT_LOGGED_OFF;
+}
+
+const char *agent_stats_state_name(int state)
+{
+	return state == AGENT_LOGGED_OFF ? "logged_off" : agent_state_name((enum agent_state)state);
+}
+
+/* The agent's call (none for one logged off: a call it kept is no longer its
+ * queues' work). */
+static json_t *call_json(const struct snapshot *s, size_t i)
+{
+	const struct agent_figs *f = &s->agent_figs[i];
+	if (!f->on_call || !f->call_since || logged_off(s, i))
 		return json_null();
 	return json_pack("{s:o, s:o, s:I}",
 	                 "queue", f->call_queue >= 0 ? ajstr(s->queues[f->call_queue].name)
@@ -314,14 +328,14 @@ static json_t *agent_json(const struct snapshot *s, size_t i)
 	const struct agent_figs *f = &s->agent_figs[i];
 	json_t *o = json_object(), *qs = json_array();
 	json_object_set_new(o, "name", ajstr(v->name));
-	json_object_set_new(o, "state", json_string(agent_state_name(v->state)));
+	json_object_set_new(o, "state", json_string(agent_stats_state_name((int)v->state)));
 	json_object_set_new(o, "since", json_integer(v->since));
 	if (v->reason)
 		json_object_set_new(o, "reason", ajstr(v->reason));
 	for (int k = 0; k < s->agent_n_queues[i]; k++)
 		json_array_append_new(qs, ajstr(s->queues[s->agent_queues[i][k].queue].name));
 	json_object_set_new(o, "queues", qs);
-	json_object_set_new(o, "call", call_json(s, f));
+	json_object_set_new(o, "call", call_json(s, i));
 	json_object_set_new(o, "today", today_json(s, f));
 	json_object_set_new(o, "window", window_json(s, f));
 	return o;
@@ -330,7 +344,8 @@ static json_t *agent_json(const struct snapshot *s, size_t i)
 struct json_t *agent_stats_json(const struct snapshot *s)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++)
+	size_t n = s->n_agents + s->n_agents_off;   /* the logged off of today last */
+	for (size_t i = 0; s->agent_figs && i < n; i++)
 		json_array_append_new(a, agent_json(s, i));
 	return a;
 }
@@ -582,9 +597,10 @@ static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct age
 	jbuf_put(b, "]", 1);
 }
 
-static void jb_call(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
+static void jb_call(struct jbuf *b, const struct snapshot *s, size_t i)
 {
-	if (!f->on_call || !f->call_since) {
+	const struct agent_figs *f = &s->agent_figs[i];
+	if (!f->on_call || !f->call_since || logged_off(s, i)) {
 		jbuf_puts(b, "null");
 		return;
 	}
@@ -719,7 +735,7 @@ static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i, struct j
 	jbuf_puts(b, "{\"name\":");
 	jb_astr(b, v->name);
 	jbuf_puts(b, ",\"state\":");
-	jbuf_string(b, agent_state_name(v->state));
+	jbuf_string(b, agent_stats_state_name((int)v->state));
 	jb_key_int(b, ",\"since\":", v->since);
 	if (v->reason) {
 		jbuf_puts(b, ",\"reason\":");
@@ -732,7 +748,7 @@ static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i, struct j
 		jb_qname(b, s, (size_t)s->agent_queues[i][k].queue);
 	}
 	jbuf_puts(b, "],\"call\":");
-	jb_call(b, s, f);
+	jb_call(b, s, i);
 	jbuf_puts(b, ",\"today\":{");
 	cs->c = &f->today;
 	cs->at = b->n;
@@ -902,18 +918,19 @@ void agent_json_cache_clear(void)
 
 void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 {
+	size_t n = s->n_agents + s->n_agents_off;   /* the logged off of today last */
 	lines_update(s);
 	jbuf_put(b, "[", 1);
-	for (size_t i = 0; s->agent_figs && i < s->n_agents; i++) {
+	for (size_t i = 0; s->agent_figs && i < n; i++) {
 		if (i)
 			jbuf_put(b, ",", 1);
-		if (i + 8 < s->n_agents) {      /* the agents' figures and texts: cache misses */
+		if (i + 8 < n) {      /* the agents' figures and texts: cache misses */
 			__builtin_prefetch(&s->agent_figs[i + 8]);
 			__builtin_prefetch(&s->agent_figs[i + 8].wtime.pauses);
 		}
-		if (i + 8 < s->n_agents && s->agent_n_queues[i + 8] > 0)
+		if (i + 8 < n && s->agent_n_queues[i + 8] > 0)
 			__builtin_prefetch(s->agent_queues[i + 8]);
-		if (i + 4 < s->n_agents && s->agent_figs[i + 4].slot < lines.n) {
+		if (i + 4 < n && s->agent_figs[i + 4].slot < lines.n) {
 			const struct aline *l = &lines.v[s->agent_figs[i + 4].slot];
 			__builtin_prefetch(l);
 			__builtin_prefetch((const char *)l + sizeof *l - 1);

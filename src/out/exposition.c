@@ -458,9 +458,12 @@ static double ag_call(const struct agent_figs *a, int64_t now)
 	return a->on_call && a->call_since && now > a->call_since ? (double)(now - a->call_since) : 0;
 }
 
-/* Series per agent ([http] agent_metrics = yes): its state, and its day. */
+/* Series per agent ([http] agent_metrics = yes): its state, and its day; the
+ * agents logged off today too, after the logged-in ones (state logged_off,
+ * no call). */
 static void write_agents(const struct snapshot *s, FILE *out)
 {
+	size_t n = s->n_agents + s->n_agents_off;
 	static const struct {
 		const char *name, *help;
 		double (*get)(const struct agent_figs *a, int64_t now);
@@ -480,16 +483,18 @@ static void write_agents(const struct snapshot *s, FILE *out)
 		  "(0: not on a call).", ag_call },
 	};
 	family_head(out, "ccboard_agent_state", "gauge", "1 for the agent's state now.");
-	for (size_t i = 0; i < s->n_agents; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const char *labels[] = { "agent", s->agents[i].name, "state",
-		                         agent_state_name(s->agents[i].state), NULL };
+		                         agent_stats_state_name((int)s->agents[i].state), NULL };
 		sample(out, "ccboard_agent_state", labels, 1);
 	}
 	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
 		family_head(out, rows[r].name, "gauge", rows[r].help);
-		for (size_t i = 0; i < s->n_agents; i++) {
+		for (size_t i = 0; i < n; i++) {
 			const char *labels[] = { "agent", s->agents[i].name, NULL };
-			sample(out, rows[r].name, labels, rows[r].get(&s->agent_figs[i], s->as_of));
+			bool off = i >= s->n_agents;
+			sample(out, rows[r].name, labels,
+			       off && rows[r].get == ag_call ? 0 : rows[r].get(&s->agent_figs[i], s->as_of));
 		}
 	}
 }

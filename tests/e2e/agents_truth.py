@@ -10,10 +10,12 @@ dropped, lines with fewer than five fields or a bad epoch skipped; an outcome
 counted once per entry into a queue (a repeat with no new ENTERQUEUE between
 them is a duplicate; an ENTERQUEUE within 2 s of the previous one of the same
 call and queue is the same entry), an end once per answer; "today" from the
-local (UTC) midnight of the latest timestamp."""
+local (UTC) midnight of the latest timestamp. The agents logged off today
+are listed too, after the others: state, since, no queue, no call."""
 import collections
 import configparser
 import json
+import re
 import sys
 
 cfg_path, log_path, json_path = sys.argv[1:4]
@@ -120,24 +122,48 @@ for a in agents:
     if worked != {q["queue"] for q in a["today"]["queues"]}:
         bad.append(f"{a['name']}: queues {sorted(worked)} in the log")
     checked += 1
-# every agent with a figure today is in the snapshot, unless the log removed
-# it from each queue it had joined (the JSON lists the logged-in agents only)
-member, removed = set(), set()
+# every agent with a figure today is in the snapshot; those the log removed
+# from each queue they had joined (REMOVEMEMBER, AGENTLOGOFF) today are listed
+# after the logged-in ones, in natural order of their names, logged_off since
+# the line that removed them from the last, in no queue and on no call
+member, off_at = collections.defaultdict(set), {}
 for p in lines:
-    if p[4] in ("ADDMEMBER", "REMOVEMEMBER") and field(p[3]) and field(p[2]):
-        key = (p[2], amap.get(p[3], p[3]))
-        if p[4] == "ADDMEMBER":
-            member.add(key)
-        else:
-            member.discard(key)
-            removed.add(key[1])
+    ev, queue, agent = p[4], field(p[2]), field(p[3])
+    if ev not in ("ADDMEMBER", "REMOVEMEMBER", "AGENTLOGIN", "AGENTLOGOFF") or not agent:
+        continue
+    name = amap.get(agent, agent)
+    if ev in ("ADDMEMBER", "AGENTLOGIN"):
+        member[name].add(queue)
+        off_at.pop(name, None)
+    elif member[name]:
+        if ev == "AGENTLOGOFF" and queue is None:
+            member[name].clear()
+        member[name].discard(queue)
+        if not member[name]:
+            off_at[name] = int(p[0])
+off_want = {n: t for n, t in off_at.items() if t >= day}
 for n in sorted(per_agent):
-    logged_off = n in removed and not any(a == n for (_, a) in member)
-    if any(per_agent[n].values()) and n not in names and not logged_off:
+    if any(per_agent[n].values()) and n not in names:
         bad.append(f"{n}: {per_agent[n]} in the log, not in the snapshot")
+states = [a["state"] for a in agents]
+n_off = states.count("logged_off")
+if "logged_off" in states[:len(states) - n_off]:
+    bad.append(f"a logged-off agent before a logged-in one: {names}")
+def natural(name):
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.findall(r"\d+|\D+", name)]
+offs = [a for a in agents if a["state"] == "logged_off"]
+if [a["name"] for a in offs] != sorted((a["name"] for a in offs), key=natural):
+    bad.append(f"logged off not in order of their names: {[a['name'] for a in offs]}")
+if {a["name"] for a in offs} != set(off_want):
+    bad.append(f"logged off {sorted(a['name'] for a in offs)}, the log says {sorted(off_want)}")
+for a in offs:
+    if a["name"] in off_want and a["since"] != off_want[a["name"]]:
+        bad.append(f"{a['name']}: logged off since {a['since']}, the log says {off_want[a['name']]}")
+    if a["queues"] or a["call"] is not None or "reason" in a:
+        bad.append(f"{a['name']}: logged off with queues, a call or a reason: {a}")
 for a in bad:
     print(a, file=sys.stderr)
 if bad:
     sys.exit(1)
 total = sum(v["answered"] for n, v in per_agent.items() if n in names)
-print(f"{checked} agents, {total} answered today, all equal")
+print(f"{checked} agents ({n_off} logged off), {total} answered today, all equal")

@@ -1,6 +1,7 @@
 /* test_agent_stats.c - each agent's day (issue 16): hand-made logs with known
  * calls, pauses and rings; occupancy; the window; a new day; the long-call
- * alert at exactly its threshold. */
+ * alert at exactly its threshold; the agents logged off today in the JSON and
+ * /metrics. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -472,6 +473,137 @@ static void test_stamp(void **state)
 	assert_true(a.stamp != sa && a.stamp_today != ta);
 }
 
+/* The line snapshot_write_json writes of s (checked equal to jansson's,
+ * snapshot_write_json_ref), parsed. */
+static json_t *line_of(const struct snapshot *s)
+{
+	char *fast = NULL, *ref = NULL;
+	size_t nf = 0, nr = 0;
+	FILE *out = open_memstream(&fast, &nf);
+	assert_int_equal(snapshot_write_json(s, out), 0);
+	fclose(out);
+	out = open_memstream(&ref, &nr);
+	assert_int_equal(snapshot_write_json_ref(s, out), 0);
+	fclose(out);
+	assert_string_equal(fast, ref);
+	json_t *j = json_loads(fast, 0, NULL);
+	assert_non_null(j);
+	free(fast);
+	free(ref);
+	return j;
+}
+
+static json_t *agent_at(json_t *line, size_t i, const char *name, const char *state)
+{
+	json_t *a = json_array_get(json_object_get(line, "agents"), i);
+	assert_non_null(a);
+	assert_string_equal(json_string_value(json_object_get(a, "name")), name);
+	assert_string_equal(json_string_value(json_object_get(a, "state")), state);
+	return a;
+}
+
+static int64_t jint(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	assert_true(json_is_integer(v));
+	return (int64_t)json_integer_value(v);
+}
+
+/* The day of Bea (a call, a lunch, a ring missed, out of both her queues),
+ * of Cy (out while on a call) and of two agents out early, by REMOVEMEMBER
+ * and AGENTLOGOFF: the JSON lists Alex, still in, then the four logged off
+ * in natural order of their names, state logged_off since they left, no
+ * queue, no call, their day's figures; /metrics likewise. */
+static void test_logged_off_json(void **state)
+{
+	struct fixture *f = *state;
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	feed(f, "%lld|NONE|sales|Alex|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|NONE|sales|Bea|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|NONE|support|Bea|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|NONE|sales|Cy|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|NONE|sales|Zed 10|AGENTLOGIN|", (long long)T0);
+	feed(f, "%lld|NONE|sales|Zed 2|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|NONE|sales|Zed 2|REMOVEMEMBER|", (long long)T0 + 50);
+	feed(f, "%lld|NONE|sales|Zed 10|AGENTLOGOFF|", (long long)T0 + 80);
+	feed(f, "%lld|c1|sales|NONE|ENTERQUEUE||0555|1", (long long)T0 + 100);
+	feed(f, "%lld|c1|sales|Bea|CONNECT|10|c1.1|3", (long long)T0 + 110);
+	feed(f, "%lld|c1|sales|Bea|COMPLETECALLER|10|120|1", (long long)T0 + 230);
+	feed(f, "%lld|NONE|NONE|Bea|PAUSEALL|lunch", (long long)T0 + 400);
+	feed(f, "%lld|NONE|NONE|Bea|UNPAUSEALL|", (long long)T0 + 460);
+	feed(f, "%lld|c2|support|NONE|ENTERQUEUE||0556|1", (long long)T0 + 490);
+	feed(f, "%lld|c2|support|Bea|RINGNOANSWER|4500", (long long)T0 + 500);
+	model_advance(f->m, T0 + 650);
+	snapshot_build(&s, f->m, &f->cfg);
+	json_t *line = line_of(&s);             /* Bea still in: her text is kept */
+	agent_at(line, 1, "Bea", "available");
+	json_decref(line);
+
+	feed(f, "%lld|NONE|sales|Bea|REMOVEMEMBER|", (long long)T0 + 660);
+	feed(f, "%lld|NONE|support|Bea|REMOVEMEMBER|", (long long)T0 + 700);
+	feed(f, "%lld|c3|sales|NONE|ENTERQUEUE||0557|1", (long long)T0 + 800);
+	feed(f, "%lld|c3|sales|Cy|CONNECT|10|c3.1|3", (long long)T0 + 810);
+	feed(f, "%lld|NONE|sales|Cy|REMOVEMEMBER|", (long long)T0 + 900);
+	model_advance(f->m, T0 + 1000);
+	snapshot_build(&s, f->m, &f->cfg);
+	assert_int_equal(s.n_agents, 1);
+	assert_int_equal(s.n_agents_off, 4);
+	line = line_of(&s);
+	assert_int_equal(json_array_size(json_object_get(line, "agents")), 5);
+	agent_at(line, 0, "Alex", "available");
+	json_t *b = agent_at(line, 1, "Bea", "logged_off"), *t = json_object_get(b, "today");
+	assert_int_equal(jint(b, "since"), T0 + 700);
+	assert_null(json_object_get(b, "reason"));
+	assert_int_equal(json_array_size(json_object_get(b, "queues")), 0);
+	assert_true(json_is_null(json_object_get(b, "call")));
+	assert_int_equal(jint(t, "answered"), 1);
+	assert_int_equal(jint(t, "completed"), 1);
+	assert_int_equal(jint(t, "talk_s"), 120);
+	assert_int_equal(jint(t, "hold_s"), 10);
+	assert_int_equal(jint(t, "rna"), 1);
+	assert_true(fabs(json_real_value(json_object_get(t, "ring_s")) - 4.5) < 1e-9);
+	assert_true(fabs(json_real_value(json_object_get(t, "aht_s")) - 150.0) < 1e-9);
+	assert_int_equal(jint(t, "login_s"), 700);
+	assert_int_equal(jint(t, "paused_s"), 60);
+	assert_true(fabs(json_real_value(json_object_get(t, "occupancy_pct")) - 23.44) < 1e-9);
+	assert_int_equal(json_array_size(json_object_get(t, "queues")), 2);
+	t = json_object_get(b, "window");         /* from T0 + 100: the call, 600 s in */
+	assert_int_equal(jint(t, "answered"), 1);
+	assert_int_equal(jint(t, "login_s"), 600);
+	json_t *c = agent_at(line, 2, "Cy", "logged_off");
+	assert_int_equal(jint(c, "since"), T0 + 900);
+	assert_true(json_is_null(json_object_get(c, "call")));
+	assert_int_equal(jint(json_object_get(c, "today"), "answered"), 1);
+	assert_int_equal(jint(agent_at(line, 3, "Zed 2", "logged_off"), "since"), T0 + 50);
+	assert_int_equal(jint(agent_at(line, 4, "Zed 10", "logged_off"), "since"), T0 + 80);
+	json_decref(line);
+
+	char *text = NULL;
+	size_t n = 0;
+	f->cfg.http_agent_metrics = true;
+	FILE *out = open_memstream(&text, &n);
+	expo_write(&s, NULL, out);
+	fclose(out);
+	assert_non_null(strstr(text, "\nccboard_agent_state{agent=\"Alex\",state=\"available\"} 1\n"
+	                             "ccboard_agent_state{agent=\"Bea\",state=\"logged_off\"} 1\n"));
+	assert_non_null(strstr(text, "\nccboard_agent_state{agent=\"Zed 10\",state=\"logged_off\"} 1\n"));
+	assert_non_null(strstr(text, "\nccboard_agent_answered_today{agent=\"Bea\"} 1\n"));
+	assert_non_null(strstr(text, "\nccboard_agent_talk_seconds_today{agent=\"Bea\"} 120\n"));
+	assert_non_null(strstr(text, "\nccboard_agent_paused_seconds_today{agent=\"Bea\"} 60\n"));
+	assert_non_null(strstr(text, "\nccboard_agent_call_duration_seconds{agent=\"Cy\"} 0\n"));
+	free(text);
+
+	feed(f, "%lld|NONE|sales|Bea|ADDMEMBER|", (long long)T0 + 1100);   /* back: listed in */
+	model_advance(f->m, T0 + 1100);
+	snapshot_build(&s, f->m, &f->cfg);
+	line = line_of(&s);
+	agent_at(line, 1, "Bea", "available");
+	agent_at(line, 2, "Cy", "logged_off");
+	json_decref(line);
+	snapshot_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +619,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_window_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_queue_board, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stamp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_logged_off_json, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* test_json_cache.c - the JSON line written from fragments kept from line to
  * line (snapshot_json.h) is byte for byte the line written from scratch
  * (snapshot_write_json_ref), after random sequences of events (calls,
- * rings, pauses with reasons, logins and logoffs, queues appearing) and
+ * rings, pauses with reasons, logins and logoffs - the agents logged off
+ * today are written too - queues appearing) and
  * clock advances alone (waits, logged-in time, occupancy and the window's
  * figures move with the clock; the window slides past old events). */
 #include <setjmp.h>
@@ -107,7 +108,7 @@ static void random_event(struct model *m, int64_t t, int *id)
 {
 	const char *q = queues[rand() % 5], *a = agents[rand() % 7];
 	int c = rand() % (*id + 1);
-	switch (rand() % 11) {
+	switch (rand() % 13) {
 	case 0: fx_feed(m, "%lld|MANAGER|%s|%s|ADDMEMBER|", (long long)t, q, a); break;
 	case 1: fx_feed(m, "%lld|MANAGER|%s|%s|REMOVEMEMBER|", (long long)t, q, a); break;
 	case 2: fx_feed(m, "%lld|NONE|NONE|%s|PAUSEALL|%s", (long long)t, a, reasons[rand() % 4]); break;
@@ -122,6 +123,8 @@ static void random_event(struct model *m, int64_t t, int *id)
 	case 8: fx_feed(m, "%lld|c%d|%s|%s|COMPLETECALLER|%d|%d|1", (long long)t, c, q, a,
 	             rand() % 40, rand() % 600);
 		break;
+	case 9: fx_feed(m, "%lld|NONE|%s|%s|AGENTLOGIN|", (long long)t, q, a); break;
+	case 10: fx_feed(m, "%lld|NONE|NONE|%s|AGENTLOGOFF|", (long long)t, a); break;
 	default:
 		++*id;
 		fx_feed(m, "%lld|c%d|%s|NONE|ENTERQUEUE||%d|1", (long long)t, *id, q, 5550000 + *id);
@@ -133,7 +136,7 @@ static void run(unsigned seed, int steps)
 	struct config cfg;
 	struct snapshot s;
 	int64_t t = T0;
-	int id = 0;
+	int id = 0, off = 0;
 	srand(seed);
 	config_defaults(&cfg);
 	cfg.window_s = 120;                       /* a short window: it slides within the test */
@@ -148,8 +151,10 @@ static void run(unsigned seed, int steps)
 		model_advance(m, t);
 		snapshot_build(&s, m, &cfg);
 		same(&s, step);
+		off += s.n_agents_off > 0;
 	}
 	assert_true(s.n_agents > 0);
+	assert_true(off > 0 || steps < 100);      /* agents logged off today were written */
 	assert_true(held.detached > 0);
 	snapshot_json_pieces_done();              /* let go: no detach after this */
 	held.pending = false;

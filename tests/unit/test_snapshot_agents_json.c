@@ -2,8 +2,9 @@
  * (agent_stats_out.c) is byte for byte what jansson writes
  * (snapshot_write_json_ref, through agent_stats_json): on a call, paused with
  * reasons, rung and missed, several queues, names with quotes, controls,
- * UTF-8 and invalid bytes; with the queues by hand and with contacts in
- * them (jansson writes the queues, the agents are still spliced in). */
+ * UTF-8 and invalid bytes, logged off today (one while on a call); with the
+ * queues by hand and with contacts in them (jansson writes the queues, the
+ * agents are still spliced in). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,6 +53,7 @@ static void same(const struct snapshot *s)
 	}
 	assert_non_null(strstr(fast, "\"agents\":[{\"name\":"));
 	assert_non_null(strstr(fast, "\"pauses\":[{\"reason\":"));
+	assert_non_null(strstr(fast, "\"state\":\"logged_off\""));
 	free(fast);
 	free(ref);
 }
@@ -69,6 +71,25 @@ static void feed(struct model *m, struct contacts *c, const char *fmt, ...)
 	model_apply(m, &ev);
 	if (c)
 		contacts_on_qevent(c, &ev);
+}
+
+/* Two agents out by T0 + 530: one paused with a reason after a call and a
+ * missed ring, one while on a call. */
+static void logged_off(struct model *m, struct contacts *c)
+{
+	feed(m, c, "%d|MANAGER|q2|Ev\xc3\xa9 \"o\"|ADDMEMBER|", T0 + 516);
+	feed(m, c, "%d|MANAGER|q10|Ev\xc3\xa9 \"o\"|ADDMEMBER|", T0 + 516);
+	feed(m, c, "%d|MANAGER|q2|F\xff|ADDMEMBER|", T0 + 516);
+	feed(m, c, "%d|o1|q2|NONE|ENTERQUEUE||555|1", T0 + 517);
+	feed(m, c, "%d|o1|q2|Ev\xc3\xa9 \"o\"|RINGNOANSWER|2500", T0 + 518);
+	feed(m, c, "%d|o1|q2|Ev\xc3\xa9 \"o\"|CONNECT|2|o1.1|2", T0 + 519);
+	feed(m, c, "%d|o1|q2|Ev\xc3\xa9 \"o\"|COMPLETEAGENT|2|5|1", T0 + 524);
+	feed(m, c, "%d|NONE|NONE|Ev\xc3\xa9 \"o\"|PAUSEALL|Tea \"x\"", T0 + 525);
+	feed(m, c, "%d|MANAGER|q2|Ev\xc3\xa9 \"o\"|REMOVEMEMBER|", T0 + 527);
+	feed(m, c, "%d|MANAGER|q10|Ev\xc3\xa9 \"o\"|REMOVEMEMBER|", T0 + 528);
+	feed(m, c, "%d|o2|q2|NONE|ENTERQUEUE||556|1", T0 + 526);
+	feed(m, c, "%d|o2|q2|F\xff|CONNECT|1|o2.1|2", T0 + 527);
+	feed(m, c, "%d|MANAGER|q2|F\xff|REMOVEMEMBER|", T0 + 529);
 }
 
 static void check(struct contacts *c)
@@ -100,6 +121,7 @@ static void check(struct contacts *c)
 	feed(m, c, "%d|NONE|NONE|Ann|UNPAUSEALL|", T0 + 500);
 	feed(m, c, "%d|NONE|NONE|Ann|PAUSEALL|caf\xc3\xa9\xff", T0 + 510);
 	feed(m, c, "%d|NONE|q10|C\"y\\|PAUSE|\x01x", T0 + 515);
+	logged_off(m, c);
 	model_advance(m, T0 + 530);
 	if (c)
 		contacts_advance(c, (int64_t)(T0 + 530) * 1000);
@@ -107,6 +129,7 @@ static void check(struct contacts *c)
 	snapshot_build(&s, m, &cfg);
 	s.contacts = c;
 	assert_true(s.n_agents >= 4);
+	assert_int_equal(s.n_agents_off, 2);
 	same(&s);
 	snapshot_free(&s);
 	model_free(m);
@@ -179,7 +202,7 @@ static void kept_figures(unsigned seed, const char *only)
 	struct config cfg;
 	struct snapshot s, f;
 	int64_t t = T0;
-	int id = 0;
+	int id = 0, off = 0;
 	srand(seed);
 	config_defaults(&cfg);
 	cfg.window_s = 120;
@@ -208,12 +231,14 @@ static void kept_figures(unsigned seed, const char *only)
 			         seed, step, i, kept + (i > 40 ? i - 40 : 0), fresh + (i > 40 ? i - 40 : 0));
 		}
 		assert_string_equal(line, fresh);
+		off += s.n_agents_off > 0;
 		free(kept);
 		free(fresh);
 		free(line);
 		snapshot_free(&f);
 	}
 	assert_true(s.n_agents > 0);
+	assert_true(off > 0 || only);           /* --queue: no team's logged off */
 	snapshot_free(&s);
 	model_free(m);
 	config_free(&cfg);
