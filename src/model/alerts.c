@@ -157,7 +157,6 @@ struct alerts {
 	/* the published alerts: out_n of them at buf + off, room on both sides so
 	 * that an alert raised (the newest: first) or one gone moves few others */
 	struct snap_alert *buf;
-	struct entry **owner;    /* per slot of buf: the entry published there, or NULL */
 	size_t buf_cap, off, out_n;
 	struct entry **act;      /* the published entries in order (NULL: gone since) */
 	struct entry **nxt;      /* the next order, being made */
@@ -1139,14 +1138,12 @@ static void entry_free(struct entry *e)
 	free(e);
 }
 
-/* Takes e out of the published order: its slot holds no one's alert. */
+/* Takes e out of the published order: its slot is free. */
 static void unpublish(struct alerts *a, struct entry *e)
 {
 	if (!e->pub)
 		return;
 	a->act[e->out_ix] = NULL;
-	if (a->owner[a->off + e->out_ix] == e)
-		a->owner[a->off + e->out_ix] = NULL;
 	e->pub = false;
 	a->holes = true;
 }
@@ -1700,31 +1697,6 @@ static void eval_rule(struct alerts *a, size_t ri, struct snapshot *s, const str
 	eval_queues(a, x, &a->bind[ri], s, now, fn, ctx);
 }
 
-/* Clears and forgets the entries no rule evaluated this time. */
-static void sweep(struct alerts *a, alert_event_fn fn, void *ctx)
-{
-	size_t keep = 0;
-	for (size_t i = 0; i < a->n; i++) {
-		struct entry *e = a->e[i];
-		if (e->seen && !entry_idle(e)) {
-			a->e[keep++] = e;
-			continue;
-		}
-		if (e->seen) {                      /* quiet again: as if it had none */
-			entry_drop(a, e);
-			continue;
-		}
-		const struct rule *x = rules_find(&a->rules, e->rule);
-		bool live = x && x->enabled && validate_rule(x, NULL) == 0;
-		char msg[256];
-		snprintf(msg, sizeof msg, "%s: %s alert cleared (%s)", e->queue, e->rule,
-		         live ? "queue no longer reported" : "rule removed or disabled");
-		entry_clear(e, NAN, msg, fn, ctx);
-		entry_drop(a, e);
-	}
-	a->n = keep;
-}
-
 /* ---- publishing: the active alerts, newest first ---- */
 
 /* Newest first, then the most severe, then by rule and queue (natural
@@ -1772,35 +1744,65 @@ static void shown_copy(struct snap_alert *out, struct entry *e)
 	shown_update(out, e);
 }
 
-/* Takes out of the published order the entries no longer active or whose
- * place changed (raised, cleared, escalated or eased, since moved), and
- * puts the active ones not in it into a->ins; ranks every entry. Returns
- * how many are active, *k of them to place. */
-static size_t publish_collect(struct alerts *a, size_t *k)
+/* Room in the orders for every entry of a active. */
+static void publish_room(struct alerts *a)
 {
-	size_t n = 0;
-	*k = 0;
-	if (a->n > a->ord_cap) {                 /* room for every entry active */
-		a->ord_cap = a->n;
-		a->act = xrealloc(a->act, a->ord_cap * sizeof *a->act);
-		a->nxt = xrealloc(a->nxt, a->ord_cap * sizeof *a->nxt);
-		a->ins = xrealloc(a->ins, a->ord_cap * sizeof *a->ins);
-	}
+	if (a->n <= a->ord_cap)
+		return;
+	a->ord_cap = a->n;
+	a->act = xrealloc(a->act, a->ord_cap * sizeof *a->act);
+	a->nxt = xrealloc(a->nxt, a->ord_cap * sizeof *a->nxt);
+	a->ins = xrealloc(a->ins, a->ord_cap * sizeof *a->ins);
+}
+
+/* Notes kept entry e at rank in a->e: out of the published order when no
+ * longer active or when its place changed (raised, cleared, escalated or
+ * eased, since moved); into a->ins (*k of them) when active and not in it.
+ * Counts the active in *n. */
+static void publish_note(struct alerts *a, struct entry *e, size_t rank, size_t *n, size_t *k)
+{
+	bool active = e->level > SEV_OK;
+	e->rank = rank;
+	if (e->pub && (a->full || !active || e->pub_since != e->shown.since ||
+	               e->pub_sev != (int)e->shown.severity))
+		unpublish(a, e);
+	if (!active)
+		return;
+	(*n)++;
+	if (!e->pub)
+		a->ins[(*k)++] = e;
+}
+
+/* Clears and forgets the entries no rule evaluated this time, and those
+ * quiet again; notes the others for publishing (publish_note, *n active, *k
+ * to place) and readies them for the next eval: one walk of the entries. */
+static void sweep(struct alerts *a, alert_event_fn fn, void *ctx, size_t *n, size_t *k)
+{
+	size_t keep = 0;
+	*n = *k = 0;
+	publish_room(a);
 	for (size_t i = 0; i < a->n; i++) {
 		struct entry *e = a->e[i];
-		bool active = e->level > SEV_OK;
-		e->rank = i;
-		if (e->pub && (a->full || !active || e->pub_since != e->shown.since ||
-		               e->pub_sev != (int)e->shown.severity))
-			unpublish(a, e);
-		if (!active)
+		if (e->seen && !entry_idle(e)) {
+			e->seen = false;
+			publish_note(a, e, keep, n, k);
+			a->e[keep++] = e;
 			continue;
-		n++;
-		if (!e->pub)
-			a->ins[(*k)++] = e;
+		}
+		if (e->seen) {                      /* quiet again: as if it had none */
+			entry_drop(a, e);
+			continue;
+		}
+		const struct rule *x = rules_find(&a->rules, e->rule);
+		bool live = x && x->enabled && validate_rule(x, NULL) == 0;
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s: %s alert cleared (%s)", e->queue, e->rule,
+		         live ? "queue no longer reported" : "rule removed or disabled");
+		entry_clear(e, NAN, msg, fn, ctx);
+		entry_drop(a, e);
 	}
+	a->n = keep;
 	a->full = false;
-	return n;
 }
 
 /* Merges the alerts kept in the published order (a->act, in order) with
@@ -1832,7 +1834,8 @@ static long publish_merge(struct alerts *a, size_t n, size_t k)
 }
 
 /* Where the n alerts of the next order start in buf: shifted by d, or
- * centred in room enough (every slot free: all copied) when that leaves buf. */
+ * centred in room enough when that leaves buf (the slots keep their
+ * places in it: those published are moved from there). */
 static size_t publish_place(struct alerts *a, size_t n, long d)
 {
 	long off = (long)a->off + d;
@@ -1841,30 +1844,39 @@ static size_t publish_place(struct alerts *a, size_t n, long d)
 	if (2 * n + 64 > a->buf_cap) {
 		a->buf_cap = 2 * n + 64;
 		a->buf = xrealloc(a->buf, a->buf_cap * sizeof *a->buf);
-		a->owner = xrealloc(a->owner, a->buf_cap * sizeof *a->owner);
 	}
-	memset(a->owner, 0, a->buf_cap * sizeof *a->owner);
 	return (a->buf_cap - n) / 2;
 }
 
-/* Lays the next order out from buf + off: an alert still in its slot has
- * what changed of it copied, the others are copied whole. */
+/* Moves the alerts kept from their slots to those of the next order from
+ * buf + off: those moving down first, lowest first, then those moving up,
+ * highest first, so that none is overwritten before it moved (both orders
+ * keep the alerts kept in the same order). */
+static void publish_move(struct alerts *a, size_t n, size_t off)
+{
+	for (size_t q = 0; q < n; q++) {
+		const struct entry *e = a->nxt[q];
+		if (e->pub && off + q < a->off + e->out_ix)
+			a->buf[off + q] = a->buf[a->off + e->out_ix];
+	}
+	for (size_t q = n; q-- > 0;) {
+		const struct entry *e = a->nxt[q];
+		if (e->pub && off + q > a->off + e->out_ix)
+			a->buf[off + q] = a->buf[a->off + e->out_ix];
+	}
+}
+
+/* Lays the next order out from buf + off: an alert kept has what changed of
+ * it copied, the others are copied whole. */
 static void publish_write(struct alerts *a, size_t n, size_t off)
 {
-	for (size_t q = 0; q < n; q++) {          /* free the slots of those moving */
-		struct entry *e = a->nxt[q];
-		size_t was = a->off + e->out_ix;
-		if (e->pub && was != off + q && a->owner[was] == e)
-			a->owner[was] = NULL;
-	}
+	publish_move(a, n, off);
 	for (size_t q = 0; q < n; q++) {
 		struct entry *e = a->nxt[q];
-		if (a->owner[off + q] != e) {
+		if (!e->pub)
 			shown_copy(&a->buf[off + q], e);
-			a->owner[off + q] = e;
-		} else if (e->dirty) {
+		else if (e->dirty)
 			shown_update(&a->buf[off + q], e);
-		}
 		e->pub = true;
 		e->out_ix = q;
 		e->pub_since = e->shown.since;
@@ -1883,9 +1895,8 @@ static void publish_write(struct alerts *a, size_t n, size_t off)
  * copies what changed of each in its slot; an alert that came, went, or
  * changed places is merged into the order, and only the alerts whose slot
  * changed are copied whole. */
-static void publish(struct alerts *a, struct snapshot *s)
+static void publish(struct alerts *a, struct snapshot *s, size_t n, size_t k)
 {
-	size_t k, n = publish_collect(a, &k);
 	if (k == 0 && !a->holes) {
 		for (size_t q = 0; q < a->out_n; q++) {
 			struct entry *e = a->act[q];
@@ -1925,7 +1936,6 @@ void alerts_free(struct alerts *a)
 		entry_free(a->e[i]);
 	free(a->e);
 	free(a->buf);
-	free(a->owner);
 	free(a->act);
 	free(a->nxt);
 	free(a->ins);
@@ -1958,8 +1968,7 @@ void alerts_eval(struct alerts *a, struct snapshot *s, int64_t now, alert_event_
 {
 	struct ct_views cv;
 	bool contacts = s->contacts && contacts_any(s->contacts);
-	for (size_t i = 0; i < a->n; i++)
-		a->e[i]->seen = false;
+	size_t n, k;
 	if (contacts)
 		ct_views_build(&cv, s->contacts);   /* one walk of the backlog for every rule */
 	binds_check(a, s);
@@ -1967,8 +1976,8 @@ void alerts_eval(struct alerts *a, struct snapshot *s, int64_t now, alert_event_
 		eval_rule(a, i, s, contacts ? &cv : NULL, now, fn, ctx);
 	if (contacts)
 		ct_views_free(&cv);
-	sweep(a, fn, ctx);
-	publish(a, s);
+	sweep(a, fn, ctx, &n, &k);         /* (and every entry unseen for the next) */
+	publish(a, s, n, k);
 }
 
 size_t alerts_messages_rendered(const struct alerts *a)
