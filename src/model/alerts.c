@@ -1509,6 +1509,11 @@ static void eval_queues(struct alerts *a, const struct rule *x, struct rule_bind
 		const struct snap_queue *q = &s->queues[b->ix[k]];
 		struct entry *e = b->slot[k];
 		struct judged j;
+		if (k + 4 < b->n) {              /* the next ones' value and entry: cache misses */
+			__builtin_prefetch((const char *)&s->queues[b->ix[k + 4]] + x->m.f->offset);
+			if (b->slot[k + 4])
+				__builtin_prefetch(b->slot[k + 4]);
+		}
 		judge_queue(x, q, q->name, &j);
 		j.kept = s->order_gen != 0;
 		if (!e) {
@@ -1602,6 +1607,10 @@ static void eval_agents(struct alerts *a, const struct rule *x, struct snapshot 
 	mark_agents_with_entries(a, x, s);
 	for (size_t i = 0; i < s->n_agents; i++) {
 		char key[AGENT_KEY_MAX], label[128];
+		if (i + 8 < s->n_agents) {      /* the figures read: two cache misses an agent */
+			__builtin_prefetch(&s->agent_figs[i + 8]);
+			__builtin_prefetch(&s->agent_figs[i + 8].call_since);
+		}
 		double v = agent_figure_value(x->m.f, &s->agent_figs[i], now, x->reason);
 		if (!a->mark[i] && !beyond(rule_op(x), v, lowest))
 			continue;                       /* no entry, all is well */
