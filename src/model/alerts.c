@@ -1900,10 +1900,11 @@ static void publish_write(struct alerts *a, size_t n, size_t off)
 	a->holes = false;
 }
 
-/* Points s at the active alerts. The usual tick (values move, alerts stay)
- * copies what changed of each in its slot; an alert that came, went, or
- * changed places is merged into the order, and only the alerts whose slot
- * changed are copied whole. */
+/* Points s at the active alerts (n, k of them to place: sweep). The usual
+ * tick (values move, alerts stay) copies what changed of each in its slot;
+ * an alert that came or changed places is merged into the order (sorted
+ * only among those), the alerts between its old and new place move by a
+ * slot, and the rest stay where they are. */
 static void publish(struct alerts *a, struct snapshot *s, size_t n, size_t k)
 {
 	if (k == 0 && !a->holes) {
