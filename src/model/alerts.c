@@ -99,52 +99,81 @@ struct said_value {
 	bool one;
 };
 
-/* An alert as published (struct snap_alert), less its rule and queue: the
- * entry's own. */
+/* An alert as published (struct snap_alert), less its rule, queue and
+ * message (the entry's own). */
 struct entry_shown {
 	enum alert_severity severity;
 	int64_t since;
 	double value;
 	bool acknowledged;
-	char message[sizeof ((struct snap_alert *)0)->message];
 };
 
+/* What each eval reads and writes of an entry comes first, the texts last:
+ * a big centre's thousands of entries are walked several times a tick. */
 struct entry {
-	char rule[64];
-	char *queue;
 	int level;               /* enum alert_severity */
-	int64_t since;
 	bool pend[3];
-	int64_t pending[3];
 	bool ack;
 	bool seen;
 	bool fresh;              /* its rule changed on reload: start afresh */
-	struct entry_shown shown;   /* what is published of it (with rule and queue) */
-	/* what shown.message says, to render it again only when that changes */
-	bool said;               /* shown.message is this entry's active message */
+	bool dirty;              /* shown changed since published */
+	bool said_new;           /* message rendered since published */
+	bool pub;                /* published: in out at out_ix, placed by ... */
+	int pub_sev;             /* ... this severity ... */
+	int64_t pub_since;       /* ... and this since (the order's keys) */
+	int64_t since;
+	int64_t pending[3];
+	size_t out_ix;
+	size_t rank;             /* its place in a->e as last published (the ties) */
+	struct entry **home;     /* its slot in its rule's binding, or NULL */
+	struct entry_shown shown;   /* what is published of it (with rule, queue, message) */
+	/* what message says, to render it again only when that changes */
+	bool said;               /* message is this entry's active message */
 	int said_level, said_gap;
 	struct said_value said_v;
 	double said_t;
 	char *said_label;
-	bool dirty;              /* shown changed since published */
-	bool said_new;           /* shown.message rendered since published */
-	size_t out_ix;           /* its place in out while active and in order */
+	const char *said_at;     /* where said_label was read: a queue's label, the
+	                            same text while the binding holds; else NULL */
+	char *queue;
+	char rule[64];
+	char message[sizeof ((struct snap_alert *)0)->message];
+};
+
+/* A rule on queues bound to the snapshot's queues: the indexes of those it
+ * watches, and the entry of each (NULL: none yet), so that an eval finds
+ * them by index, not by name. Made again when the queues change. */
+struct rule_bind {
+	size_t *ix;
+	struct entry **slot;
+	size_t n;
+	bool made;
 };
 
 struct alerts {
 	struct alert_rules rules;
 	struct entry **e;        /* sorted by (rule, queue) */
 	size_t n, cap;
-	struct snap_alert *out;  /* s->alerts */
-	size_t out_n, out_cap;
+	/* the published alerts: out_n of them at buf + off, room on both sides so
+	 * that an alert raised (the newest: first) or one gone moves few others */
+	struct snap_alert *buf;
+	size_t buf_cap, off, out_n;
+	struct entry **act;      /* the published entries in order (NULL: gone since) */
+	struct entry **nxt;      /* the next order, being made */
+	struct entry **ins;      /* the entries to place in it */
+	size_t ord_cap;          /* room in each */
+	bool holes;              /* act has entries gone */
+	bool full;               /* the rules changed: every alert placed again */
 	size_t hint;             /* where the next entry_get looks first: queues and
 	                            agents come in name order, as entries are sorted */
 	size_t rendered;         /* active messages rendered (alerts_messages_rendered) */
-	bool reorder;            /* the active set or its order changed: out rebuilt */
-	struct entry **act;      /* the active entries, for sorting them */
-	size_t act_cap;
 	unsigned char *mark;     /* per agent of the snapshot: an agent rule looks at it */
 	size_t mark_cap;
+	struct rule_bind *bind;  /* per rule of rules, for the queues of ... */
+	const struct snapshot *bind_s;    /* ... this snapshot ... */
+	uint64_t bind_gen;                /* ... in this order (its order_gen) ... */
+	const char **bind_names;          /* ... with these names */
+	size_t bind_nq, bind_names_cap;
 };
 
 static int fail(char **cause, const char *fmt, ...)
@@ -887,6 +916,8 @@ struct msg_ctx {
 	const struct rule *x;
 	const struct snap_queue *q;
 	const char *qname;
+	const char *at;          /* where qname was read when it stays the same text
+	                            there (entry.said_at), else NULL */
 	double v, t;
 	int level;
 };
@@ -1107,6 +1138,25 @@ static void entry_free(struct entry *e)
 	free(e);
 }
 
+/* Takes e out of the published order: its slot is free. */
+static void unpublish(struct alerts *a, struct entry *e)
+{
+	if (!e->pub)
+		return;
+	a->act[e->out_ix] = NULL;
+	e->pub = false;
+	a->holes = true;
+}
+
+/* Forgets e: out of the published order and of its rule's binding. */
+static void entry_drop(struct alerts *a, struct entry *e)
+{
+	unpublish(a, e);
+	if (e->home)
+		*e->home = NULL;
+	entry_free(e);
+}
+
 /* ---- transitions ---- */
 
 static void emit(enum alert_change ch, const struct entry *e, int level, double v,
@@ -1160,9 +1210,12 @@ static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *m
 	struct said_value sv = said_value(mc->v, mc->t);
 	if (e->said && e->said_level == mc->level && e->said_gap == gap &&
 	    e->said_v.tenths == sv.tenths && e->said_v.cmp == sv.cmp && e->said_v.one == sv.one &&
-	    same_number(e->said_t, mc->t) && strcmp(e->said_label, label) == 0)
+	    same_number(e->said_t, mc->t) &&
+	    (label == e->said_label || strcmp(e->said_label, label) == 0)) {
+		e->said_at = mc->at;
 		return;
-	active_message(mc, e->shown.message, sizeof e->shown.message);
+	}
+	active_message(mc, e->message, sizeof e->message);
 	e->said_new = true;
 	a->rendered++;
 	e->said = true;
@@ -1174,6 +1227,7 @@ static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *m
 		free(e->said_label);
 		e->said_label = xstrdup(label);
 	}
+	e->said_at = mc->at;
 	e->dirty = true;
 }
 
@@ -1236,9 +1290,24 @@ struct judged {
 	double v;
 	double t[3];
 	const char *why_not;     /* NULL: judged */
-	const char *label;       /* the queue's or channel's name in messages */
+	const char *label;       /* the queue's or channel's name in messages; NULL:
+	                            q's label (judged_label) */
 	const struct snap_queue *q;   /* the queue judged; NULL for contacts and agents */
+	bool kept;               /* q's display text stays as it is while its pointer
+	                            does (a bound queue of a built snapshot) */
 };
+
+/* The name of what j judged in e's messages. A bound queue's is e's copy of
+ * it while its display is where e read it: a big centre's thousands of
+ * labels not read again each tick. */
+static const char *judged_label(const struct judged *j, const struct entry *e)
+{
+	if (j->label)
+		return j->label;
+	if (j->kept && e->said_at && e->said_at == j->q->display && e->said_label)
+		return e->said_label;
+	return queue_label(j->q);
+}
 
 /* Moves the entry of rule x for key along what it sees. */
 /* Whether what rule x sees leaves an entry as a new one is: no level, none
@@ -1259,42 +1328,29 @@ static bool entry_idle(const struct entry *e)
 	return e->level == SEV_OK && !e->pend[SEV_WARNING] && !e->pend[SEV_CRITICAL];
 }
 
-/* Moves the entry of rule x for key along what it sees. A key with no entry
- * that sees nothing beyond the rule's levels gets none (a big centre's
- * thousands of quiet queues cost neither memory nor a visit). */
-static void eval_entry(struct alerts *a, const struct rule *x, const char *key,
-                       const struct judged *j, int64_t now, alert_event_fn fn, void *ctx)
+/* Moves entry e of rule x along what it sees. */
+static void entry_judge(struct alerts *a, const struct rule *x, struct entry *e,
+                        const struct judged *j, int64_t now, alert_event_fn fn, void *ctx)
 {
-	struct entry *e = entry_lookup(a, x->name, key);
-	if (!e) {
-		if (judged_quiet(x, j))
-			return;
-		e = entry_get(a, x->name, key);
-	}
 	e->seen = true;
 	entry_follow_clock(e, now);
-	if (e->fresh) {
-		a->reorder |= e->level > SEV_OK;
+	if (e->fresh)
 		entry_restart(e, fn, ctx);
-	}
 	double v = j->v;
-	struct msg_ctx mc = { x, j->q, j->label, v, j->t[lowest_level(x)], e->level };
+	struct msg_ctx mc = { x, j->q, judged_label(j, e), j->kept ? j->q->display : NULL, v,
+	                      j->t[lowest_level(x)], e->level };
 	char msg[256];
 	if (j->why_not) {
-		if (e->level > SEV_OK) {
+		if (e->level > SEV_OK)
 			cleared_message(&mc, j->why_not, msg, sizeof msg);
-			a->reorder = true;
-		}
 		entry_clear(e, v, msg, fn, ctx);
 		e->pend[SEV_WARNING] = e->pend[SEV_CRITICAL] = false;
 		return;
 	}
 	int lv = next_level(x, e, j->t, v, now);
 	if (lv == SEV_OK) {
-		if (e->level > SEV_OK) {
+		if (e->level > SEV_OK)
 			cleared_message(&mc, NULL, msg, sizeof msg);
-			a->reorder = true;
-		}
 		entry_clear(e, v, msg, fn, ctx);
 		return;
 	}
@@ -1311,10 +1367,8 @@ static void eval_entry(struct alerts *a, const struct rule *x, const char *key,
 	e->level = lv;
 	if (lv != old)
 		emit(old == SEV_OK ? ALERT_RAISED : lv > old ? ALERT_ESCALATED : ALERT_EASED, e, lv, v,
-		     e->shown.message, fn, ctx);
-	if (old == SEV_OK || lv != old || e->shown.since != e->since)
-		a->reorder = true;                 /* the set, or its order (by these) */
-	if (a->reorder || e->shown.severity != (enum alert_severity)lv ||
+		     e->message, fn, ctx);
+	if (e->shown.severity != (enum alert_severity)lv ||
 	    e->shown.since != e->since || !same_number(e->shown.value, v) ||
 	    e->shown.acknowledged != e->ack)
 		e->dirty = true;
@@ -1324,15 +1378,153 @@ static void eval_entry(struct alerts *a, const struct rule *x, const char *key,
 	e->shown.acknowledged = e->ack;
 }
 
+/* Moves the entry of rule x for key along what it sees. A key with no entry
+ * that sees nothing beyond the rule's levels gets none (a big centre's
+ * thousands of quiet queues cost neither memory nor a visit). */
+static void eval_entry(struct alerts *a, const struct rule *x, const char *key,
+                       const struct judged *j, int64_t now, alert_event_fn fn, void *ctx)
+{
+	struct entry *e = entry_lookup(a, x->name, key);
+	if (!e) {
+		if (judged_quiet(x, j))
+			return;
+		e = entry_get(a, x->name, key);
+	}
+	entry_judge(a, x, e, j, now, fn, ctx);
+}
+
+/* What rule x sees on queue q (key: its name in alerts). */
+static void judge_queue(const struct rule *x, const struct snap_queue *q, const char *key,
+                        struct judged *j)
+{
+	double v = figure_value(x->m.f, q);
+	*j = (struct judged){ v, { 0, threshold_value(&x->thr[1], q), threshold_value(&x->thr[2], q) },
+	                      NULL, q->name ? NULL : key, q, false };
+	if (!have_data(x, q, v))
+		j->why_not = isnan(v) ? "no data" : "too few calls offered";
+}
+
 static void eval_one(struct alerts *a, const struct rule *x, const struct snap_queue *q,
                      const char *key, int64_t now, alert_event_fn fn, void *ctx)
 {
-	double v = figure_value(x->m.f, q);
-	struct judged j = { v, { 0, threshold_value(&x->thr[1], q), threshold_value(&x->thr[2], q) },
-	                    NULL, q->name ? queue_label(q) : key, q };
-	if (!have_data(x, q, v))
-		j.why_not = isnan(v) ? "no data" : "too few calls offered";
+	struct judged j;
+	judge_queue(x, q, key, &j);
 	eval_entry(a, x, key, &j, now, fn, ctx);
+}
+
+/* ---- rules on the queues, bound to them by index ---- */
+
+/* Forgets every binding (the queues changed, or the rules). */
+static void binds_drop(struct alerts *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		a->e[i]->home = NULL;
+		a->e[i]->said_at = NULL;
+	}
+	for (size_t i = 0; a->bind && i < a->rules.n; i++)
+		a->bind[i].made = false;
+	a->bind_s = NULL;
+}
+
+/* Whether the bindings were made for the queues of s as they are: the same
+ * snapshot, order and names (the model's, compared as pointers). A snapshot
+ * made by hand (order_gen 0) is bound again at each eval. */
+static bool binds_hold(const struct alerts *a, const struct snapshot *s)
+{
+	if (!s->order_gen || a->bind_s != s || a->bind_gen != s->order_gen ||
+	    a->bind_nq != s->n_queues)
+		return false;
+	for (size_t i = 0; i < s->n_queues; i++)
+		if (a->bind_names[i] != s->queues[i].name)
+			return false;
+	return true;
+}
+
+/* Drops the bindings unless they hold for s; notes what the new ones are for. */
+static void binds_check(struct alerts *a, const struct snapshot *s)
+{
+	if (binds_hold(a, s))
+		return;
+	binds_drop(a);
+	if (!a->bind)
+		a->bind = xcalloc(a->rules.n ? a->rules.n : 1, sizeof *a->bind);
+	if (s->n_queues > a->bind_names_cap) {
+		a->bind_names_cap = s->n_queues;
+		a->bind_names = xrealloc(a->bind_names, a->bind_names_cap * sizeof *a->bind_names);
+	}
+	for (size_t i = 0; i < s->n_queues; i++)
+		a->bind_names[i] = s->queues[i].name;
+	a->bind_s = s;
+	a->bind_gen = s->order_gen;
+	a->bind_nq = s->n_queues;
+}
+
+static void bind_free(struct rule_bind *b)
+{
+	free(b->ix);
+	free(b->slot);
+}
+
+/* Frees every binding (the rules change). */
+static void binds_free(struct alerts *a)
+{
+	binds_drop(a);
+	for (size_t i = 0; a->bind && i < a->rules.n; i++)
+		bind_free(&a->bind[i]);
+	free(a->bind);
+	a->bind = NULL;
+}
+
+/* Binds rule x to the queues of s it watches (all, or the one it names) and
+ * to their entries. */
+static void rule_bind(struct alerts *a, struct rule_bind *b, const struct rule *x,
+                      const struct snapshot *s)
+{
+	bool all = strcmp(x->queue, "*") == 0;
+	bind_free(b);
+	b->ix = xmalloc((s->n_queues ? s->n_queues : 1) * sizeof *b->ix);
+	b->slot = xmalloc((s->n_queues ? s->n_queues : 1) * sizeof *b->slot);
+	b->n = 0;
+	for (size_t i = 0; i < s->n_queues; i++) {
+		const char *name = s->queues[i].name;
+		if (!all && strcmp(name, x->queue) != 0)
+			continue;
+		struct entry *e = entry_lookup(a, x->name, name);
+		b->ix[b->n] = i;
+		b->slot[b->n] = e;
+		if (e)
+			e->home = &b->slot[b->n];
+		b->n++;
+	}
+	b->made = true;
+}
+
+/* Rule x on the queues of s it watches, each found by its binding b. */
+static void eval_queues(struct alerts *a, const struct rule *x, struct rule_bind *b,
+                        const struct snapshot *s, int64_t now, alert_event_fn fn, void *ctx)
+{
+	if (!b->made)
+		rule_bind(a, b, x, s);
+	for (size_t k = 0; k < b->n; k++) {
+		const struct snap_queue *q = &s->queues[b->ix[k]];
+		struct entry *e = b->slot[k];
+		struct judged j;
+		if (k + 4 < b->n) {              /* the next ones' value and entry: cache misses */
+			__builtin_prefetch((const char *)&s->queues[b->ix[k + 4]] + x->m.f->offset);
+			if (b->slot[k + 4])
+				__builtin_prefetch(b->slot[k + 4]);
+		}
+		judge_queue(x, q, q->name, &j);
+		j.kept = s->order_gen != 0;
+		if (!e) {
+			if (judged_quiet(x, &j))
+				continue;
+			e = entry_get(a, x->name, q->name);
+			b->slot[k] = e;
+			e->home = &b->slot[k];
+		}
+		entry_judge(a, x, e, &j, now, fn, ctx);
+	}
 }
 
 /* Whether agent i of s is watched by x: every agent, or those of x's queue. */
@@ -1415,6 +1607,10 @@ static void eval_agents(struct alerts *a, const struct rule *x, struct snapshot 
 	mark_agents_with_entries(a, x, s);
 	for (size_t i = 0; i < s->n_agents; i++) {
 		char key[AGENT_KEY_MAX], label[128];
+		if (i + 8 < s->n_agents) {      /* the figures read: two cache misses an agent */
+			__builtin_prefetch(&s->agent_figs[i + 8]);
+			__builtin_prefetch(&s->agent_figs[i + 8].call_since);
+		}
 		double v = agent_figure_value(x->m.f, &s->agent_figs[i], now, x->reason);
 		if (!a->mark[i] && !beyond(rule_op(x), v, lowest))
 			continue;                       /* no entry, all is well */
@@ -1426,7 +1622,7 @@ static void eval_agents(struct alerts *a, const struct rule *x, struct snapshot 
 		else
 			snprintf(label, sizeof label, "agent %s", s->agents[i].name);
 		struct judged j = { v, { 0, threshold_value(&x->thr[1], &none),
-		                         threshold_value(&x->thr[2], &none) }, NULL, label, NULL };
+		                         threshold_value(&x->thr[2], &none) }, NULL, label, NULL, false };
 		if (!have_data(x, &none, v))
 			j.why_not = isnan(v) ? "no data" : "too few calls offered";
 		eval_entry(a, x, key, &j, now, fn, ctx);
@@ -1456,7 +1652,7 @@ static void eval_ct_one(struct alerts *a, const struct rule *x, const struct ct_
 {
 	double val = ct_figure_value(x->m.cf, v);
 	struct judged j = { val, { 0, ct_threshold(&x->thr[1], v), ct_threshold(&x->thr[2], v) },
-	                    NULL, v->display, NULL };
+	                    NULL, v->display, NULL, false };
 	if (isnan(val))
 		j.why_not = "no data";
 	else if (ct_figure_judged_count(x->m.cf, v) < rule_min_count(x))
@@ -1479,9 +1675,10 @@ static void eval_ct_rule(struct alerts *a, const struct rule *x, const struct ct
 			eval_ct_one(a, x, &views[i], now, fn, ctx);
 }
 
-static void eval_rule(struct alerts *a, const struct rule *x, struct snapshot *s,
-                      const struct ct_views *cv, int64_t now, alert_event_fn fn, void *ctx)
+static void eval_rule(struct alerts *a, size_t ri, struct snapshot *s, const struct ct_views *cv,
+                      int64_t now, alert_event_fn fn, void *ctx)
 {
+	const struct rule *x = &a->rules.v[ri];
 	if (!x->enabled || validate_rule(x, NULL) < 0)
 		return;
 	if (rule_is_ct(x)) {
@@ -1506,46 +1703,15 @@ static void eval_rule(struct alerts *a, const struct rule *x, struct snapshot *s
 		}
 		return;
 	}
-	bool all = strcmp(x->queue, "*") == 0;
-	for (size_t i = 0; i < s->n_queues; i++) {
-		const struct snap_queue *q = &s->queues[i];
-		if (all || strcmp(q->name, x->queue) == 0)
-			eval_one(a, x, q, q->name, now, fn, ctx);
-	}
+	eval_queues(a, x, &a->bind[ri], s, now, fn, ctx);
 }
 
-/* Clears and forgets the entries no rule evaluated this time. */
-static void sweep(struct alerts *a, alert_event_fn fn, void *ctx)
-{
-	size_t keep = 0;
-	for (size_t i = 0; i < a->n; i++) {
-		struct entry *e = a->e[i];
-		if (e->seen && !entry_idle(e)) {
-			a->e[keep++] = e;
-			continue;
-		}
-		if (e->seen) {                      /* quiet again: as if it had none */
-			entry_free(e);
-			continue;
-		}
-		const struct rule *x = rules_find(&a->rules, e->rule);
-		bool live = x && x->enabled && validate_rule(x, NULL) == 0;
-		if (e->level > SEV_OK)
-			a->reorder = true;
-		char msg[256];
-		snprintf(msg, sizeof msg, "%s: %s alert cleared (%s)", e->queue, e->rule,
-		         live ? "queue no longer reported" : "rule removed or disabled");
-		entry_clear(e, NAN, msg, fn, ctx);
-		entry_free(e);
-	}
-	a->n = keep;
-}
+/* ---- publishing: the active alerts, newest first ---- */
 
 /* Newest first, then the most severe, then by rule and queue (natural
- * order, as entry_cmp): the ties
- * (raised at once, at one level) broken by the entries' places, a->e being
- * sorted by (rule, queue), so no string is compared (thousands of alerts
- * raised in one tick). */
+ * order, as entry_cmp): the ties (raised at once, at one level) broken by
+ * the entries' ranks, a->e being sorted by (rule, queue), so no string is
+ * compared (thousands of alerts raised in one tick). */
 static int entry_shown_cmp(const void *pa, const void *pb)
 {
 	const struct entry *x = *(struct entry *const *)pa, *y = *(struct entry *const *)pb;
@@ -1553,7 +1719,7 @@ static int entry_shown_cmp(const void *pa, const void *pb)
 		return x->shown.since > y->shown.since ? -1 : 1;
 	if (x->shown.severity != y->shown.severity)
 		return x->shown.severity > y->shown.severity ? -1 : 1;
-	return (x->out_ix > y->out_ix) - (x->out_ix < y->out_ix);
+	return (x->rank > y->rank) - (x->rank < y->rank);
 }
 
 /* Copies the text at src into dst (both n bytes), up to its NUL: a
@@ -1570,7 +1736,7 @@ static void shown_update(struct snap_alert *out, struct entry *e)
 {
 	const struct entry_shown *in = &e->shown;
 	if (e->said_new)
-		text_copy(out->message, in->message, sizeof out->message);
+		text_copy(out->message, e->message, sizeof out->message);
 	out->severity = in->severity;
 	out->since = in->since;
 	out->value = in->value;
@@ -1587,56 +1753,175 @@ static void shown_copy(struct snap_alert *out, struct entry *e)
 	shown_update(out, e);
 }
 
-/* Sorts the active entries (newest first), copies their shown into out in
- * that order and notes where each went. */
-static void publish_sorted(struct alerts *a)
+/* Room in the orders for every entry of a active. */
+static void publish_room(struct alerts *a)
 {
-	size_t n = 0;
-	if (a->out_n > a->act_cap) {
-		a->act_cap = a->out_n;
-		a->act = xrealloc(a->act, a->act_cap * sizeof *a->act);
-	}
-	for (size_t i = 0; i < a->n; i++)
-		if (a->e[i]->level > SEV_OK) {
-			a->e[i]->out_ix = i;             /* its place in a->e, for the ties */
-			a->act[n++] = a->e[i];
+	if (a->n <= a->ord_cap)
+		return;
+	a->ord_cap = a->n;
+	a->act = xrealloc(a->act, a->ord_cap * sizeof *a->act);
+	a->nxt = xrealloc(a->nxt, a->ord_cap * sizeof *a->nxt);
+	a->ins = xrealloc(a->ins, a->ord_cap * sizeof *a->ins);
+}
+
+/* Notes kept entry e at rank in a->e: out of the published order when no
+ * longer active or when its place changed (raised, cleared, escalated or
+ * eased, since moved); into a->ins (*k of them) when active and not in it.
+ * Counts the active in *n. */
+static void publish_note(struct alerts *a, struct entry *e, size_t rank, size_t *n, size_t *k)
+{
+	bool active = e->level > SEV_OK;
+	e->rank = rank;
+	if (e->pub && (a->full || !active || e->pub_since != e->shown.since ||
+	               e->pub_sev != (int)e->shown.severity))
+		unpublish(a, e);
+	if (!active)
+		return;
+	(*n)++;
+	if (!e->pub)
+		a->ins[(*k)++] = e;
+}
+
+/* Clears and forgets the entries no rule evaluated this time, and those
+ * quiet again; notes the others for publishing (publish_note, *n active, *k
+ * to place) and readies them for the next eval: one walk of the entries. */
+static void sweep(struct alerts *a, alert_event_fn fn, void *ctx, size_t *n, size_t *k)
+{
+	size_t keep = 0;
+	*n = *k = 0;
+	publish_room(a);
+	for (size_t i = 0; i < a->n; i++) {
+		struct entry *e = a->e[i];
+		if (e->seen && !entry_idle(e)) {
+			e->seen = false;
+			publish_note(a, e, keep, n, k);
+			a->e[keep++] = e;
+			continue;
 		}
-	if (n > 1)
-		qsort(a->act, n, sizeof *a->act, entry_shown_cmp);
-	for (size_t i = 0; i < n; i++) {
-		shown_copy(&a->out[i], a->act[i]);
-		a->act[i]->out_ix = i;
-		a->act[i]->dirty = false;
+		if (e->seen) {                      /* quiet again: as if it had none */
+			entry_drop(a, e);
+			continue;
+		}
+		const struct rule *x = rules_find(&a->rules, e->rule);
+		bool live = x && x->enabled && validate_rule(x, NULL) == 0;
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s: %s alert cleared (%s)", e->queue, e->rule,
+		         live ? "queue no longer reported" : "rule removed or disabled");
+		entry_clear(e, NAN, msg, fn, ctx);
+		entry_drop(a, e);
+	}
+	a->n = keep;
+	a->full = false;
+}
+
+/* Merges the alerts kept in the published order (a->act, in order) with
+ * the k sorted ones of a->ins into a->nxt (n in all). Returns how far the
+ * longest run of kept alerts moved, as their old place less their new: the
+ * shift of out that leaves it in place. */
+static long publish_merge(struct alerts *a, size_t n, size_t k)
+{
+	size_t i = 0, j = 0, run = 0, best = 0;
+	long run_d = 0, best_d = 0;
+	for (size_t q = 0; q < n; q++) {
+		while (i < a->out_n && !a->act[i])
+			i++;
+		if (i < a->out_n && (j == k || entry_shown_cmp(&a->act[i], &a->ins[j]) < 0)) {
+			long d = (long)i - (long)q;
+			run = run && d == run_d ? run + 1 : 1;
+			run_d = d;
+			if (run > best) {
+				best = run;
+				best_d = d;
+			}
+			a->nxt[q] = a->act[i++];
+		} else {
+			run = 0;
+			a->nxt[q] = a->ins[j++];
+		}
+	}
+	return best_d;
+}
+
+/* Where the n alerts of the next order start in buf: shifted by d, or
+ * centred in room enough when that leaves buf (the slots keep their
+ * places in it: those published are moved from there). */
+static size_t publish_place(struct alerts *a, size_t n, long d)
+{
+	long off = (long)a->off + d;
+	if (off >= 0 && (size_t)off + n <= a->buf_cap)
+		return (size_t)off;
+	if (2 * n + 64 > a->buf_cap) {
+		a->buf_cap = 2 * n + 64;
+		a->buf = xrealloc(a->buf, a->buf_cap * sizeof *a->buf);
+	}
+	return (a->buf_cap - n) / 2;
+}
+
+/* Moves the alerts kept from their slots to those of the next order from
+ * buf + off: those moving down first, lowest first, then those moving up,
+ * highest first, so that none is overwritten before it moved (both orders
+ * keep the alerts kept in the same order). */
+static void publish_move(struct alerts *a, size_t n, size_t off)
+{
+	for (size_t q = 0; q < n; q++) {
+		const struct entry *e = a->nxt[q];
+		if (e->pub && off + q < a->off + e->out_ix)
+			a->buf[off + q] = a->buf[a->off + e->out_ix];
+	}
+	for (size_t q = n; q-- > 0;) {
+		const struct entry *e = a->nxt[q];
+		if (e->pub && off + q > a->off + e->out_ix)
+			a->buf[off + q] = a->buf[a->off + e->out_ix];
 	}
 }
 
-/* Points s at the active alerts. The copies in out are refreshed one by one
- * while the active set and its order hold (the usual tick: values move,
- * alerts stay); sorted again only when an alert came, went, escalated or
- * eased. */
-static void publish(struct alerts *a, struct snapshot *s)
+/* Lays the next order out from buf + off: an alert kept has what changed of
+ * it copied, the others are copied whole. */
+static void publish_write(struct alerts *a, size_t n, size_t off)
 {
-	if (a->reorder) {
-		size_t n = 0;
-		for (size_t i = 0; i < a->n; i++)
-			n += a->e[i]->level > SEV_OK;
-		if (n > a->out_cap) {
-			a->out_cap = n;
-			a->out = xrealloc(a->out, n * sizeof *a->out);
-		}
-		a->out_n = n;
-		publish_sorted(a);
-		a->reorder = false;
-	} else {
-		for (size_t i = 0; i < a->n; i++) {
-			struct entry *e = a->e[i];
-			if (e->level > SEV_OK && e->dirty) {
-				shown_update(&a->out[e->out_ix], e);
+	publish_move(a, n, off);
+	for (size_t q = 0; q < n; q++) {
+		struct entry *e = a->nxt[q];
+		if (!e->pub)
+			shown_copy(&a->buf[off + q], e);
+		else if (e->dirty)
+			shown_update(&a->buf[off + q], e);
+		e->pub = true;
+		e->out_ix = q;
+		e->pub_since = e->shown.since;
+		e->pub_sev = (int)e->shown.severity;
+		e->dirty = false;
+	}
+	struct entry **t = a->act;
+	a->act = a->nxt;
+	a->nxt = t;
+	a->off = off;
+	a->out_n = n;
+	a->holes = false;
+}
+
+/* Points s at the active alerts (n, k of them to place: sweep). The usual
+ * tick (values move, alerts stay) copies what changed of each in its slot;
+ * an alert that came or changed places is merged into the order (sorted
+ * only among those), the alerts between its old and new place move by a
+ * slot, and the rest stay where they are. */
+static void publish(struct alerts *a, struct snapshot *s, size_t n, size_t k)
+{
+	if (k == 0 && !a->holes) {
+		for (size_t q = 0; q < a->out_n; q++) {
+			struct entry *e = a->act[q];
+			if (e->dirty) {
+				shown_update(&a->buf[a->off + q], e);
 				e->dirty = false;
 			}
 		}
+	} else {
+		if (k > 1)
+			qsort(a->ins, k, sizeof *a->ins, entry_shown_cmp);
+		long d = publish_merge(a, n, k);
+		publish_write(a, n, publish_place(a, n, d));
 	}
-	s->alerts = a->out_n ? a->out : NULL;
+	s->alerts = a->out_n ? a->buf + a->off : NULL;
 	s->n_alerts = a->out_n;
 }
 
@@ -1656,12 +1941,16 @@ void alerts_free(struct alerts *a)
 {
 	if (!a)
 		return;
+	binds_free(a);
 	for (size_t i = 0; i < a->n; i++)
 		entry_free(a->e[i]);
 	free(a->e);
-	free(a->out);
+	free(a->buf);
 	free(a->act);
+	free(a->nxt);
+	free(a->ins);
 	free(a->mark);
+	free(a->bind_names);
 	rules_clear(&a->rules);
 	free(a);
 }
@@ -1676,9 +1965,10 @@ void alerts_set_rules(struct alerts *a, const struct alert_rules *rules)
 		if (old && now && !rule_same(old, now))
 			a->e[i]->fresh = true;
 	}
+	binds_free(a);
 	rules_clear(&a->rules);
 	rules_copy_into(&a->rules, rules);
-	a->reorder = true;
+	a->full = true;
 }
 
 /* Evaluates every rule on s at now, calling fn (may be NULL) for each change,
@@ -1688,16 +1978,16 @@ void alerts_eval(struct alerts *a, struct snapshot *s, int64_t now, alert_event_
 {
 	struct ct_views cv;
 	bool contacts = s->contacts && contacts_any(s->contacts);
-	for (size_t i = 0; i < a->n; i++)
-		a->e[i]->seen = false;
+	size_t n, k;
 	if (contacts)
 		ct_views_build(&cv, s->contacts);   /* one walk of the backlog for every rule */
+	binds_check(a, s);
 	for (size_t i = 0; i < a->rules.n; i++)
-		eval_rule(a, &a->rules.v[i], s, contacts ? &cv : NULL, now, fn, ctx);
+		eval_rule(a, i, s, contacts ? &cv : NULL, now, fn, ctx);
 	if (contacts)
 		ct_views_free(&cv);
-	sweep(a, fn, ctx);
-	publish(a, s);
+	sweep(a, fn, ctx, &n, &k);         /* (and every entry unseen for the next) */
+	publish(a, s, n, k);
 }
 
 size_t alerts_messages_rendered(const struct alerts *a)
@@ -1719,7 +2009,7 @@ void alerts_ack(struct alerts *a)
 			a->e[i]->shown.acknowledged = true;
 		}
 	for (size_t i = 0; i < a->out_n; i++)
-		a->out[i].acknowledged = true;
+		a->buf[a->off + i].acknowledged = true;
 }
 
 /* Returns "raised", "escalated", "eased" or "cleared" (static). */

@@ -284,6 +284,58 @@ static void test_order_of_ties(void **state)
 	}
 }
 
+/* Alerts raised, escalated, eased and cleared on many queues, tick after
+ * tick, on a snapshot as a build makes them (order_gen set: the rules bound
+ * to its queues once): the published list is every active alert, newest
+ * first, then the most severe, then by queue, each with its value. */
+static void test_published_order_kept(void **state)
+{
+	enum { NQ = 40 };
+	static struct snap_queue q[NQ];
+	static char names[NQ][8];
+	struct snapshot s;
+	unsigned x = 12345;
+	(void)state;
+	memset(&s, 0, sizeof s);
+	for (int i = 0; i < NQ; i++) {
+		snprintf(names[i], sizeof names[i], "q%d", i);
+		quiet_queue(&q[i], names[i]);
+	}
+	quiet_queue(&s.total, "total");
+	s.queues = q;
+	s.n_queues = NQ;
+	s.order_gen = 1;
+	struct alert_rules *r = alert_rules_new();
+	struct alerts *a = alerts_new(r);
+	for (int t = 0; t < 400; t++) {
+		size_t want = 0;
+		for (int k = 0; k < 4; k++) {       /* 0, 50: none; 100: warning; 150: critical */
+			x = x * 1103515245u + 12345u;
+			q[(x >> 8) % NQ].longest_wait_s = (int64_t)((x >> 20) % 4) * 50;
+		}
+		alerts_eval(a, &s, 1000 + t, NULL, NULL);
+		for (int i = 0; i < NQ; i++)
+			want += q[i].longest_wait_s >= 100;
+		assert_int_equal(s.n_alerts, want);
+		for (size_t k = 0; k < s.n_alerts; k++) {
+			const struct snap_alert *al = &s.alerts[k];
+			int qi = atoi(al->queue + 1);
+			assert_string_equal(al->rule, "longest_wait");
+			assert_true(al->value == (double)q[qi].longest_wait_s);
+			assert_int_equal(al->severity, q[qi].longest_wait_s >= 150 ? SEV_CRITICAL :
+			                 SEV_WARNING);
+			if (k == 0)
+				continue;
+			const struct snap_alert *p = &s.alerts[k - 1];
+			assert_true(p->since > al->since || (p->since == al->since &&
+			            (p->severity > al->severity || (p->severity == al->severity &&
+			             atoi(p->queue + 1) < qi))));
+		}
+	}
+	alerts_free(a);
+	alert_rules_free(r);
+}
+
 /* Ties between queues come in natural order: q2 before q10. */
 static void test_ties_natural_order(void **state)
 {
@@ -807,6 +859,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_message_rendered_on_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_of_ties, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ties_natural_order, setup, teardown),
+		cmocka_unit_test(test_published_order_kept),
 		cmocka_unit_test_setup_teardown(test_straight_to_critical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_flapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nan_ignored, setup, teardown),
