@@ -399,15 +399,19 @@ void contacts_free(struct contacts *c)
 	pool_free(&c->lists);
 	free(c->contacts.slot);
 	free(c->customers.slot);
-	for (int i = 0; i < c->n_channels; i++)
+	for (int i = 0; i < c->n_channels; i++) {
 		free(c->channels[i].name);
+		free(c->channels[i].reasons);
+	}
+	for (int i = 0; i < c->n_queues; i++)
+		free(c->queues[i].reasons);
+	free(c->total.reasons);
 	strmap_free(&c->queue_names);
 	strmap_free(&c->reason_names);
 	free(c->queues);
 	free(c->pairs);
-	for (size_t j = 0; j < c->cap_blk; j++)
-		free(c->rec_blk[j]);
-	free(c->rec_blk);
+	wring_free(&c->win.n);
+	wring_free(&c->win.w);
 	free(c);
 }
 
@@ -489,84 +493,60 @@ static void tally_add(struct contacts *c, int ch, int q, int field, int64_t v, b
 	}
 }
 
-#define REC_BLOCK 4096
+_Static_assert(sizeof(struct ct_rec) == 8, "a window's record is 8 bytes");
+_Static_assert(sizeof(struct ct_nrec) == 4, "a narrow record is 4 bytes");
+_Static_assert(CONTACTS_MAX_QUEUES <= 1 << 10 && CONTACTS_MAX_CHANNELS <= 1 << 6,
+               "a narrow record holds every queue and channel");
 
-/* The window's i-th record, oldest first. */
-static struct ct_rec *rec_at(const struct contacts *c, size_t i)
+/* The index of unit mask v among the window's (added when new), -1: no room. */
+static int mask_index(struct ct_window *w, uint32_t v)
 {
-	size_t at = c->rec_head + i;
-	return &c->rec_blk[(at / REC_BLOCK) & (c->cap_blk - 1)][at % REC_BLOCK];   /* cap_blk: a power of two */
+	for (int i = 0; i < w->nmasks; i++)
+		if (w->masks[i] == v)
+			return i;
+	if (w->nmasks == CT_MASKS)
+		return -1;
+	w->masks[w->nmasks] = v;
+	return w->nmasks++;
 }
 
-/* A block for the record after the last one. */
-static void rec_block_add(struct contacts *c)
+/* Unit r at t joins the latest narrow record when it is of the same time and
+ * scope and does not count that field yet; false when it cannot. */
+static bool unit_join(struct ct_window *w, const struct ct_rec *r, int64_t t)
 {
-	size_t first = c->rec_head / REC_BLOCK, next = (c->rec_head + c->n_recs) / REC_BLOCK;
-	if (next - first + 1 > c->cap_blk) {          /* room for one block pointer more */
-		size_t cap = c->cap_blk ? c->cap_blk * 2 : 8;
-		struct ct_rec **b = xcalloc(cap, sizeof *b);
-		for (size_t j = first; c->n_recs && j < next; j++)
-			b[j % cap] = c->rec_blk[j % c->cap_blk];
-		free(c->rec_blk);
-		c->rec_blk = b;
-		c->cap_blk = cap;
-	}
-	c->rec_blk[next % c->cap_blk] = xmalloc(REC_BLOCK * sizeof(struct ct_rec));
+	struct ct_nrec *l = w->last;
+	int k;
+	if (!l || w->last_t != t || l->q != (uint32_t)r->q || l->ch != (uint32_t)r->ch ||
+	    (w->masks[l->mask] & (uint32_t)r->v) ||
+	    (k = mask_index(w, w->masks[l->mask] | (uint32_t)r->v)) < 0)
+		return false;
+	l->mask = (uint32_t)k;
+	return true;
 }
 
-/* Drops the oldest record, and its block when it was that block's last. */
-static void rec_pop(struct contacts *c)
+/* Adds r at time t to the window's records: a unit narrow when it can be.
+ * Lines of several sources may come a little out of time order: the rings
+ * keep time order, so each record leaves the window when its time does. */
+static void rec_push(struct contacts *c, const struct ct_rec *r, int64_t t)
 {
-	c->rec_head++;
-	c->n_recs--;
-	if (c->rec_head % REC_BLOCK == 0 || c->n_recs == 0) {
-		size_t j = (c->rec_head - 1) / REC_BLOCK;
-		free(c->rec_blk[j % c->cap_blk]);
-		c->rec_blk[j % c->cap_blk] = NULL;
-	}
-}
-
-_Static_assert(sizeof(struct ct_rec) == 12, "a window's record is 12 bytes");
-
-/* r's time as a record's: ms after rec_base_ms, which moves up (every
- * record with it) when times would no longer fit; a record's time is inside
- * the window, so never before now - window. */
-static uint32_t rec_dt(struct contacts *c, int64_t t)
-{
-	if (c->n_recs == 0 || t - c->rec_base_ms > INT32_MAX) {
-		int64_t base = c->now_ms - (int64_t)c->conf.window_s * 1000;
-		if (c->n_recs && c->rec_base_ms + rec_at(c, 0)->dt < base)
-			base = c->rec_base_ms + rec_at(c, 0)->dt;   /* a window just made shorter */
-		for (size_t i = 0; i < c->n_recs; i++)
-			rec_at(c, i)->dt = (uint32_t)(c->rec_base_ms + rec_at(c, i)->dt - base);
-		c->rec_base_ms = base;
-	}
-	return (uint32_t)(t - c->rec_base_ms);
-}
-
-/* Adds r (its dt unset), at time t, to the window's records. */
-static void rec_push(struct contacts *c, struct ct_rec *r, int64_t t)
-{
-	r->dt = rec_dt(c, t);
-	/* a unit joins the record of the same time and scope when it can */
-	if (r->field == REC_UNITS && c->n_recs) {
-		struct ct_rec *last = rec_at(c, c->n_recs - 1);
-		if (last->dt == r->dt && last->field == REC_UNITS && last->q == r->q &&
-		    last->ch == r->ch && !(last->v & r->v)) {
-			last->v |= r->v;
+	struct ct_window *w = &c->win;
+	int k;
+	if (r->field == REC_UNITS) {
+		if (unit_join(w, r, t))
+			return;
+		if ((k = mask_index(w, (uint32_t)r->v)) >= 0) {
+			struct ct_nrec n = { .q = (uint32_t)r->q, .ch = (uint32_t)r->ch,
+			                     .mask = (uint32_t)k };
+			if (w->n.esz == 0)
+				wring_init(&w->n, sizeof n);
+			w->last = wring_add(&w->n, t, &n);
+			w->last_t = t;
 			return;
 		}
 	}
-	if (c->n_recs == 0 || (c->rec_head + c->n_recs) % REC_BLOCK == 0)
-		rec_block_add(c);
-	/* lines of several sources may come a little out of time order: keep the
-	 * ring sorted by time, so each record leaves the window when its time does */
-	size_t i = c->n_recs++;
-	while (i > 0 && rec_at(c, i - 1)->dt > r->dt) {
-		*rec_at(c, i) = *rec_at(c, i - 1);
-		i--;
-	}
-	*rec_at(c, i) = *r;
+	if (w->w.esz == 0)
+		wring_init(&w->w, sizeof *r);
+	wring_add(&w->w, t, r);
 }
 
 static bool in_today(const struct contacts *c, int64_t t)
@@ -619,33 +599,67 @@ static void count_pair(struct contacts *c, int64_t t, int pair, bool unans, int6
 	}
 }
 
+/* s's counts by reason, made on the first. */
+static uint32_t *scope_reasons(struct ct_scope *s)
+{
+	if (!s->reasons)
+		s->reasons = xcalloc(CONTACTS_MAX_REASONS, sizeof *s->reasons);
+	return s->reasons;
+}
+
+static void scope_reasons_clear(struct ct_scope *s)
+{
+	if (s->reasons)
+		memset(s->reasons, 0, CONTACTS_MAX_REASONS * sizeof *s->reasons);
+}
+
 static void count_reason(struct contacts *c, int64_t t, int ch, int q, const char *reason)
 {
 	int r;
 	if (!reason || !in_today(c, t) || (r = reason_index(c, reason)) < 0)
 		return;
-	c->channels[ch].reasons[r]++;
-	c->queues[q].reasons[r]++;
-	c->total.reasons[r]++;
+	scope_reasons(&c->channels[ch])[r]++;
+	scope_reasons(&c->queues[q])[r]++;
+	scope_reasons(&c->total)[r]++;
 }
 
 /* ---- the clock ------------------------------------------------------------------- */
 
+/* A record leaving the window: its counts taken back. */
+static void rec_drop(struct contacts *c, const struct ct_rec *r)
+{
+	if (r->field == REC_UNITS) {
+		for (uint32_t m = (uint32_t)r->v; m; m &= m - 1)    /* each bit set */
+			tally_add(c, r->ch, r->q, __builtin_ctz(m), -1, false, true);
+	} else if (r->field < 0) {
+		c->pairs[r->q].window -= r->v;
+		c->pairs[r->q].unans_window -= r->field == REC_PAIR_UNANS ? r->v : 0;
+	} else
+		tally_add(c, r->ch, r->q, r->field, -r->v, false, true);
+}
+
+static void drop_wide(void *ctx, void *rec, int64_t t)
+{
+	(void)t;
+	rec_drop(ctx, rec);
+}
+
+static void drop_narrow(void *ctx, void *rec, int64_t t)
+{
+	struct contacts *c = ctx;
+	const struct ct_nrec *n = rec;
+	struct ct_rec r = { .v = (int32_t)c->win.masks[n->mask], .q = (int16_t)n->q,
+	                    .ch = (int8_t)n->ch, .field = REC_UNITS };
+	(void)t;
+	rec_drop(c, &r);
+}
+
 static void roll_window(struct contacts *c)
 {
 	int64_t edge = c->now_ms - (int64_t)c->conf.window_s * 1000;
-	while (c->n_recs && c->rec_base_ms + rec_at(c, 0)->dt <= edge) {
-		const struct ct_rec *r = rec_at(c, 0);
-		if (r->field == REC_UNITS) {
-			for (uint32_t m = (uint32_t)r->v; m; m &= m - 1)    /* each bit set */
-				tally_add(c, r->ch, r->q, __builtin_ctz(m), -1, false, true);
-		} else if (r->field < 0) {
-			c->pairs[r->q].window -= r->v;
-			c->pairs[r->q].unans_window -= r->field == REC_PAIR_UNANS ? r->v : 0;
-		} else
-			tally_add(c, r->ch, r->q, r->field, -r->v, false, true);
-		rec_pop(c);
-	}
+	c->win.last = NULL;
+	wring_expire(&c->win.n, edge, drop_narrow, c);
+	wring_expire(&c->win.w, edge, drop_wide, c);
 }
 
 static void new_day(struct contacts *c, int64_t start_ms)
@@ -653,14 +667,14 @@ static void new_day(struct contacts *c, int64_t start_ms)
 	c->day_start_ms = start_ms;
 	for (int i = 0; i < c->n_channels; i++) {
 		memset(&c->channels[i].today, 0, sizeof c->channels[i].today);
-		memset(c->channels[i].reasons, 0, sizeof c->channels[i].reasons);
+		scope_reasons_clear(&c->channels[i]);
 	}
 	for (int i = 0; i < c->n_queues; i++) {
 		memset(&c->queues[i].today, 0, sizeof c->queues[i].today);
-		memset(c->queues[i].reasons, 0, sizeof c->queues[i].reasons);
+		scope_reasons_clear(&c->queues[i]);
 	}
 	memset(&c->total.today, 0, sizeof c->total.today);
-	memset(c->total.reasons, 0, sizeof c->total.reasons);
+	scope_reasons_clear(&c->total);
 	for (int i = 0; i < c->n_pairs; i++)
 		c->pairs[i].today = c->pairs[i].unans_today = 0;
 	callbacks_clear(c);       /* today's callers only */

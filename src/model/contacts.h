@@ -64,9 +64,9 @@ struct contacts_conf {
  * new caller: without their own bound they would fill the store (and the
  * memory) with what only repeats and pivots read. The contacts' memory of
  * a voice-only centre levels off at about CONTACTS_CALLS_BYTES and an
- * eighth (an eviction under way), the tables' slots, and 12 bytes per call
+ * eighth (an eviction under way), the tables' slots, and 4 bytes per call
  * created inside the rolling window (the window's records, which keep its
- * counts exact): some 15 MB for 650 calls a second and a 15-minute window,
+ * counts exact): some 11 MB for 650 calls a second and a 15-minute window,
  * where the store holds its last minute of calls. */
 #define CONTACTS_CALLS_BYTES (6u << 20)
 #define CONTACTS_CALL_BYTES 160u

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include "contacts.h"
 #include "strmap.h"
+#include "wring.h"
 
 #define CONTACT_TEXT_MAX 256
 /* The smallest node of each table (see struct contact, struct customer). */
@@ -131,7 +132,8 @@ struct ct_scope {
 	                               own (0: their contacts' channel's) */
 	int16_t first_ch;           /* queues: the channel of their first contact */
 	struct ct_tally today, window;
-	uint32_t reasons[CONTACTS_MAX_REASONS];   /* today's created by reason */
+	uint32_t *reasons;          /* today's created by reason (CONTACTS_MAX_REASONS),
+	                               NULL until one: a voice queue has none */
 };
 
 struct ct_pair {
@@ -140,16 +142,35 @@ struct ct_pair {
 	int64_t unans_today, unans_window;   /* those while a's contact was unanswered */
 };
 
-/* Increments inside the window, taken back when they leave it; 12 bytes.
+/* Increments inside the window, taken back when they leave it. Their times
+ * are in the rings (wring.h: records of one ms together, the ms once).
  * field >= 0: v in that field; REC_UNITS: one in each field of the bit mask v
  * (a contact's created, with customer, repeat... share one record); REC_PAIR,
- * REC_PAIR_UNANS: v pivots of pair q. */
+ * REC_PAIR_UNANS: v pivots of pair q. 8 bytes. */
 enum { REC_UNITS = -1, REC_PAIR = -2, REC_PAIR_UNANS = -3 };
 struct ct_rec {
-	uint32_t dt;                /* its time, ms after rec_base_ms */
 	int32_t v;
 	int16_t q;
 	int8_t ch, field;
+};
+
+/* A REC_UNITS record in 4 bytes (most of them: every call's created): its
+ * mask among the first CT_MASKS the window has seen (struct ct_window). */
+#define CT_MASKS 64
+struct ct_nrec {
+	uint32_t q : 10;            /* < CONTACTS_MAX_QUEUES */
+	uint32_t ch : 6;            /* < CONTACTS_MAX_CHANNELS */
+	uint32_t mask : 16;         /* masks[mask] */
+};
+
+/* The window's records in time order: narrow units, and the others. */
+struct ct_window {
+	struct wring n, w;          /* struct ct_nrec, struct ct_rec */
+	struct ct_nrec *last;       /* the latest narrow record, until a ring next changes:
+	                               a unit of the same time and scope joins it */
+	int64_t last_t;
+	uint32_t masks[CT_MASKS];
+	int nmasks;
 };
 
 /* The customers with contacts on two channels or more inside the pivot
@@ -227,12 +248,7 @@ struct contacts {
 	struct strmap reason_names;
 	struct ct_pair *pairs;
 	int n_pairs, cap_pairs;
-	/* the window's records in time order, oldest at rec_head (counted since
-	 * the start), in blocks of REC_BLOCK: the ring grows and shrinks a block
-	 * at a time, never copied whole */
-	struct ct_rec **rec_blk;    /* block j at rec_blk[j % cap_blk] */
-	size_t rec_head, n_recs, cap_blk;
-	int64_t rec_base_ms;        /* records' times count from here (12 bytes a record) */
+	struct ct_window win;       /* the window's records (their times in ms) */
 	struct htable contacts, customers, callbacks;
 	struct callback **cb_sorted;   /* the callbacks in the list's order (callback_before),
 	                                  kept on each change, never sorted whole */

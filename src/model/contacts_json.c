@@ -38,7 +38,7 @@ static json_t *scope_json(const struct contacts *c, const struct ct_view *v)
 	rows_json(window, v, CTF_WINDOW);
 	json_object_set_new(o, "today", today);
 	json_object_set_new(o, "window", window);
-	for (int r = 0; r < c->n_reasons; r++)
+	for (int r = 0; sc->reasons && r < c->n_reasons; r++)
 		if (sc->reasons[r])
 			json_object_set_new(reasons, c->reasons[r], json_integer(sc->reasons[r]));
 	json_object_set_new(o, "reasons", reasons);
@@ -256,7 +256,7 @@ static void jo_scope(struct ct_jout *o, struct jbuf *b, const struct ct_view *v)
 	jo_rows(o, b, v, CTF_WINDOW, false);
 	jbuf_puts(b, "},\"reasons\":{");
 	first = true;
-	for (int r = 0; r < c->n_reasons; r++)
+	for (int r = 0; sc->reasons && r < c->n_reasons; r++)
 		if (sc->reasons[r]) {
 			if (!first)
 				jbuf_put(b, ",", 1);

@@ -94,41 +94,69 @@ static void window_drop(struct model *m, const struct wtally *w, int64_t t)
 		                 (enum ev_kind)w->kind, w->value, (int)w->wrapup);
 }
 
-/* The index of wrap-up s among the window's (added when new), -1: no room. */
-static int wrap_index(struct tally_window *w, int s)
+/* A record's kind, flags and wrap-up as one code's key. */
+static uint32_t code_key(const struct wtally *x)
 {
-	for (int i = 0; i < w->nwrapups; i++)
-		if (w->wrapups[i] == s)
-			return i;
-	if (w->nwrapups == NT_WRAPUPS)
-		return -1;
-	w->wrapups[w->nwrapups] = (int16_t)s;
-	return w->nwrapups++;
+	return x->kind | x->within_sl << 5 | x->is_short << 6 | x->abandon_within_sl << 7 |
+	       x->in_queue << 8 | x->wrapup << 9;
 }
 
-/* The narrow form of x into *n; false when it has none. */
-static bool narrow_of(struct tally_window *w, const struct wtally *x, struct ntally *n)
+/* The index of key among the window's codes (added when new), -1: no room. */
+static int code_index(struct tally_window *w, uint32_t key)
+{
+	for (int i = 0; i < w->ncodes; i++)
+		if (w->codes[i] == key)
+			return i;
+	if (w->ncodes == NT_CODES)
+		return -1;
+	w->codes[w->ncodes] = key;
+	return w->ncodes++;
+}
+
+static void nt_store(void *rec, uint64_t v)
+{
+	unsigned char *p = rec;
+	for (int i = 0; i < NT_BYTES; i++)
+		p[i] = (unsigned char)(v >> 8 * i);
+}
+
+static uint64_t nt_load(const void *rec)
+{
+	const unsigned char *p = rec;
+	uint64_t v = 0;
+	for (int i = 0; i < NT_BYTES; i++)
+		v |= (uint64_t)p[i] << 8 * i;
+	return v;
+}
+
+static uint64_t nt_pack(uint32_t queue, uint32_t agent, int code, int32_t value)
+{
+	return queue | (uint64_t)agent << NT_QUEUE_BITS |
+	       (uint64_t)code << (NT_QUEUE_BITS + NT_AGENT_BITS) |
+	       (uint64_t)(value + 1) << (NT_QUEUE_BITS + NT_AGENT_BITS + NT_CODE_BITS);
+}
+
+/* The narrow form of x into rec (NT_BYTES); false when it has none. */
+static bool narrow_of(struct tally_window *w, const struct wtally *x, void *rec)
 {
 	int k;
-	if (x->value < -1 || x->value > NT_VALUE_MAX ||
-	    (k = x->agent ? wrap_index(w, (int)x->wrapup) : 0) < 0)
+	if (x->value < -1 || x->value > NT_VALUE_MAX || x->queue > NT_QUEUES ||
+	    x->agent > NT_AGENTS || (k = code_index(w, code_key(x))) < 0)
 		return false;
-	*n = (struct ntally){ .queue = x->queue, .agent = x->agent, .kind = x->kind,
-		.within_sl = x->within_sl, .is_short = x->is_short,
-		.abandon_within_sl = x->abandon_within_sl, .in_queue = x->in_queue,
-		.wrap = (uint64_t)k, .value = (uint64_t)(x->value + 1) };
+	nt_store(rec, nt_pack(x->queue, x->agent, k, x->value));
 	return true;
 }
 
-static struct wtally wide_of(const struct tally_window *w, const struct ntally *n)
+static struct wtally wide_of(const struct tally_window *w, const void *rec)
 {
-	return (struct wtally){ .queue = (uint32_t)n->queue, .agent = (uint32_t)n->agent,
-		.kind = (uint32_t)n->kind, .within_sl = (uint32_t)n->within_sl,
-		.is_short = (uint32_t)n->is_short,
-		.abandon_within_sl = (uint32_t)n->abandon_within_sl,
-		.in_queue = (uint32_t)n->in_queue,
-		.wrapup = n->agent ? (uint32_t)w->wrapups[n->wrap] : 0,
-		.value = (int32_t)n->value - 1 };
+	uint64_t v = nt_load(rec);
+	uint32_t key = w->codes[(v >> (NT_QUEUE_BITS + NT_AGENT_BITS)) & (NT_CODES - 1)];
+	return (struct wtally){ .queue = (uint32_t)(v & NT_QUEUES),
+		.agent = (uint32_t)(v >> NT_QUEUE_BITS) & NT_AGENTS,
+		.kind = key & 31, .within_sl = key >> 5 & 1, .is_short = key >> 6 & 1,
+		.abandon_within_sl = key >> 7 & 1, .in_queue = key >> 8 & 1,
+		.wrapup = key >> 9,
+		.value = (int32_t)(v >> (NT_QUEUE_BITS + NT_AGENT_BITS + NT_CODE_BITS)) - 1 };
 }
 
 static void drop_wide(void *ctx, void *rec, int64_t t)
@@ -146,11 +174,11 @@ static void drop_narrow(void *ctx, void *rec, int64_t t)
 /* Puts x in the window at t, narrow if it can be; remembers it as the last. */
 static void window_push(struct tally_window *w, int64_t t, const struct wtally *x)
 {
-	struct ntally n;
-	if (narrow_of(w, x, &n)) {
+	unsigned char n[NT_BYTES];
+	if (narrow_of(w, x, n)) {
 		if (w->n.esz == 0)
-			wring_init(&w->n, sizeof n);
-		w->last = wring_add(&w->n, t, &n);
+			wring_init(&w->n, NT_BYTES);
+		w->last = wring_add(&w->n, t, n);
 		w->last_narrow = true;
 	} else {
 		if (w->w.esz == 0)
@@ -174,12 +202,10 @@ static bool share_last(struct tally_window *w, int64_t t, int32_t qi, enum ev_ki
 	    x.queue != (uint32_t)(qi + 1) || x.value != value)
 		return false;
 	if (w->last_narrow) {
-		struct ntally *n = w->last;
-		int k = wrap_index(w, wrapup);
-		if (k < 0)
+		x.agent = (uint32_t)ai + 1;
+		x.wrapup = (uint32_t)wrapup;
+		if (!narrow_of(w, &x, w->last))
 			return false;
-		n->agent = (uint64_t)ai + 1;
-		n->wrap = (uint64_t)k;
 	} else {
 		struct wtally *e = w->last;
 		e->agent = (uint32_t)ai + 1;
@@ -234,13 +260,11 @@ static void each_wide(void *ctx, void *rec, int64_t t)
 static void each_narrow(void *ctx, void *rec, int64_t t)
 {
 	struct each_ctx *c = ctx;
-	struct ntally *n = rec;
-	struct wtally x = wide_of(c->w, n);
+	struct wtally x = wide_of(c->w, rec);
 	(void)t;
 	c->fn(c->arg, &x);
-	/* queue and agent are all renumbering changes: same width */
-	n->queue = x.queue;
-	n->agent = x.agent;
+	/* renumbering only compacts: the same code, indices no larger */
+	narrow_of(c->w, &x, rec);
 }
 
 static void window_each(struct tally_window *w, void (*fn)(void *, struct wtally *), void *arg)

@@ -3,7 +3,8 @@
  *
  * Each outcome or end is one small record (struct tally), counted into
  * today's counts and interval when it falls in today, and into the window,
- * where it waits, 12 bytes in a time-ordered chunked ring grouped by second
+ * where it waits, 6 bytes (12 when it does not fit) in a time-ordered chunked
+ * ring grouped by second
  * (wring.h), until it expires and is taken out. The agents' window figures
  * share that ring (struct wtally). */
 #ifndef CCBOARD_MODEL_TALLY_H
@@ -49,30 +50,35 @@ struct wtally {
 };
 _Static_assert(sizeof(struct wtally) == 12, "struct wtally is 12 bytes");
 
-/* The same, 8 bytes, when it fits: a value of -1..NT_VALUE_MAX, a wrap-up
- * among the first NT_WRAPUPS the window has seen. Most records do (hold,
- * wait and talk times under half an hour; a missed ring's milliseconds do
- * not); the others are kept wide. */
-#define NT_VALUE_MAX 2046
-#define NT_WRAPUPS 16
-struct ntally {
-	uint64_t queue : 20, agent : 20;  /* as struct wtally's */
-	uint64_t kind : 5, within_sl : 1, is_short : 1, abandon_within_sl : 1, in_queue : 1;
-	uint64_t wrap : 4;             /* tally_window.wrapups[wrap] (an agent's) */
-	uint64_t value : 11;           /* value + 1 */
-};
-_Static_assert(sizeof(struct ntally) == 8, "struct ntally is 8 bytes");
+/* The same, 6 bytes, when it fits: a queue below NT_QUEUES and an agent
+ * below NT_AGENTS (as struct wtally's, + 1), a value of -1..NT_VALUE_MAX, and
+ * its kind, flags and wrap-up (its code) among the first NT_CODES the window
+ * has seen. Most records do (hold, wait and talk times under two hours; a
+ * missed ring's milliseconds do not); the others are kept wide. Renumbering
+ * only compacts (an index never grows), so a narrow record stays narrow.
+ * Packed little-endian: queue, agent, code, value + 1, from bit 0 up. */
+#define NT_BYTES 6
+#define NT_QUEUE_BITS 13
+#define NT_AGENT_BITS 16
+#define NT_CODE_BITS 6
+#define NT_VALUE_BITS 13
+#define NT_QUEUES ((1u << NT_QUEUE_BITS) - 1)
+#define NT_AGENTS ((1u << NT_AGENT_BITS) - 1)
+#define NT_CODES (1 << NT_CODE_BITS)
+#define NT_VALUE_MAX ((1 << NT_VALUE_BITS) - 2)
+_Static_assert(NT_QUEUE_BITS + NT_AGENT_BITS + NT_CODE_BITS + NT_VALUE_BITS == 8 * NT_BYTES,
+               "a narrow record's fields fill its bytes");
 
 /* The window's records, in time order (a field of struct model): two rings,
  * one of narrow records, one of wide; each in time order. */
 struct tally_window {
-	struct wring n, w;             /* struct ntally, struct wtally */
+	struct wring n, w;             /* narrow (NT_BYTES), struct wtally */
 	void *last;                    /* the latest tally's record, until the window next
 	                                  changes: its agent's event may share it */
 	bool last_narrow;              /* last is in n */
 	int64_t last_t;
-	int16_t wrapups[NT_WRAPUPS];   /* the wrap-ups narrow records refer to */
-	int nwrapups;
+	uint32_t codes[NT_CODES];      /* kind, flags and wrap-up of narrow records */
+	int ncodes;
 };
 
 /* The tally of an outcome or end of kind at time t in queue qi, its value

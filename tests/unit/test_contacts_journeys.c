@@ -250,7 +250,7 @@ static void window_records_across_blocks(void **state)
 	}
 	contacts_advance(c, t + 120000);                  /* all out: the blocks go */
 	assert_int_equal(contacts_window(c, CS_TOTAL, 0)->v[CT_CREATED], 0);
-	assert_int_equal(c->n_recs, 0);
+	assert_int_equal(c->win.n.len + c->win.w.len, 0);
 	contacts_free(c);
 }
 
@@ -279,6 +279,72 @@ static void window_records_rebase(void **state)
 	contacts_free(c);
 }
 
+/* Applies a survey of id on channel chat at ts_ms, answers -1 left out. */
+static void survey_at(struct contacts *c, int64_t ts_ms, const char *id, int csat, int nps,
+                      int ces, int resolved)
+{
+	char buf[512], part[64];
+	struct contact_parser p;
+	struct contact_event e;
+	snprintf(buf, sizeof buf, "{\"ts\":%lld.%03lld,\"event\":\"survey\",\"id\":\"%s\","
+	         "\"channel\":\"chat\"", (long long)(ts_ms / 1000), (long long)(ts_ms % 1000), id);
+	if (csat >= 0)
+		snprintf(part, sizeof part, ",\"csat\":%d", csat), strcat(buf, part);
+	if (nps >= 0)
+		snprintf(part, sizeof part, ",\"nps\":%d", nps), strcat(buf, part);
+	if (ces >= 0)
+		snprintf(part, sizeof part, ",\"ces\":%d", ces), strcat(buf, part);
+	if (resolved >= 0)
+		strcat(buf, resolved ? ",\"resolved\":true" : ",\"resolved\":false");
+	strcat(buf, "}");
+	assert_true(contact_parse(&p, buf, strlen(buf), &e));
+	assert_int_equal(contacts_apply(c, &e), CONTACTS_APPLIED);
+}
+
+/* A unit record is narrow while its mask (the counts one event adds at
+ * once) is among the window's first CT_MASKS, wide after: surveys with
+ * every combination of answers (72 masks) between calls. Both kinds count
+ * in the window exactly as today does, and both leave it at its edge. */
+static void window_records_masks_run_out(void **state)
+{
+	(void)state;
+	static const int csat[] = { -1, 5, 1 }, nps[] = { -1, 10, 0, 7 }, ces[] = { -1, 3 };
+	struct contacts_conf cc;
+	char id[32];
+	int64_t t = T0;
+	int n = 0;
+	contacts_conf_from(&cc, NULL);
+	cc.window_s = 3600;
+	struct contacts *c = contacts_new(&cc);
+	for (int a = 0; a < 3; a++)
+		for (int b = 0; b < 4; b++)
+			for (int d = 0; d < 2; d++)
+				for (int r = -1; r <= 1; r++, n++) {
+					snprintf(id, sizeof id, "s%d", n);
+					fx_contact_event(c, t += 1000, "created", id, "chat", NULL, NULL);
+					survey_at(c, t += 7, id, csat[a], nps[b], ces[d], r);
+					snprintf(id, sizeof id, "%d.1", n);
+					fx_contact_call(c, t += 500, EV_ENTER, id, "+15550100");
+				}
+	assert_int_equal(c->win.nmasks, CT_MASKS);
+	assert_true(c->win.w.len > 0);
+	for (int f = 0; f < CT_COUNT; f++)
+		assert_int_equal(contacts_window(c, CS_TOTAL, 0)->v[f],
+		                 contacts_today(c, CS_TOTAL, 0)->v[f]);
+	assert_int_equal(contacts_today(c, CS_TOTAL, 0)->v[CT_SURVEYS], n);
+	assert_int_equal(contacts_today(c, CS_TOTAL, 0)->v[CT_CREATED], 2 * n);
+	/* the first contact leaves, and the first call (voice times are whole
+	 * seconds: it was at T0 + 1000 too) */
+	contacts_advance(c, T0 + 1000 + 3600000);
+	assert_int_equal(contacts_window(c, CS_TOTAL, 0)->v[CT_CREATED], 2 * n - 2);
+	assert_int_equal(contacts_window(c, CS_TOTAL, 0)->v[CT_SURVEYS], n);
+	contacts_advance(c, t + 3600000);                    /* all of them */
+	for (int f = 0; f < CT_COUNT; f++)
+		assert_int_equal(contacts_window(c, CS_TOTAL, 0)->v[f], 0);
+	assert_int_equal(c->win.n.len + c->win.w.len, 0);
+	contacts_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +355,7 @@ int main(void)
 		cmocka_unit_test(recreated_after_sweep_keeps_counts),
 		cmocka_unit_test(window_records_across_blocks),
 		cmocka_unit_test(window_records_rebase),
+		cmocka_unit_test(window_records_masks_run_out),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

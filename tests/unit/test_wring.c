@@ -322,24 +322,24 @@ static void test_shared_records(void **state)
 	fx_model_close(&cfg, m);
 }
 
-/* Records narrow (8 bytes) when they fit, wide otherwise: values past
- * NT_VALUE_MAX, missed rings' milliseconds, wrap-ups past the first
- * NT_WRAPUPS the window saw (the configuration changed 20 times). Both kinds
- * leave the figures exactly at the edge. */
+/* Records narrow (NT_BYTES) when they fit, wide otherwise: values past
+ * NT_VALUE_MAX, missed rings' milliseconds, codes (kind, flags, wrap-up) past
+ * the first NT_CODES the window saw (the configuration changed 100 times).
+ * Both kinds leave the figures exactly at the edge. */
 static void test_narrow_wide(void **state)
 {
 	struct config cfg;
 	struct model *m;
 	struct agent_queue_figs buf[4];
 	struct astat_pause pauses[ASTAT_FIGS_PAUSES];
-	const int n = 40;
+	const int n = 200;
 	(void)state;
 	fx_model_open(&cfg, &m, 0);
 	cfg.window_s = 900;
 	for (int i = 0; i < n; i++) {
 		long long t = T0 + i;
 		int talk = i % 2 ? NT_VALUE_MAX + i : 10 + i;   /* odd ones too long */
-		cfg.defaults.wrapup_s = i / 2;                   /* 20 wrap-ups */
+		cfg.defaults.wrapup_s = i / 2;                   /* 100 wrap-ups */
 		model_set_config(m, &cfg);
 		assert_int_equal(fx_feed(m, "%lld|c%d|q|NONE|ENTERQUEUE||0555|1", t, i), 1);
 		assert_int_equal(fx_feed(m, "%lld|c%d|q|a%d|RINGNOANSWER|15000", t, i, i % 5), 1);
@@ -348,12 +348,13 @@ static void test_narrow_wide(void **state)
 		assert_int_equal(fx_feed(m, "%lld|c%d|q|a%d|COMPLETEAGENT|1|%d|1", t, i, i % 5,
 		                         talk), 1);
 	}
-	/* narrow: the CONNECTs and the short ends, those with one of the first 16
-	 * wrap-ups (0..15, i < 32) shared with their agent; wide: the rings, the
-	 * long ends, and the 4 agents' ends whose wrap-up had no room */
+	/* narrow: the CONNECTs (two codes: within the service level or not) and
+	 * the short ends, those whose code has room (wrap-ups 0..61) shared with
+	 * their agent; wide: the rings, the long ends, and the agents' ends of
+	 * wrap-ups 62..99 */
 	assert_int_equal(m->win.n.len, n + n / 2);
-	assert_int_equal(m->win.w.len, n + n / 2 + 4);
-	assert_int_equal(m->win.nwrapups, NT_WRAPUPS);
+	assert_int_equal(m->win.w.len, n + n / 2 + (n / 2 - (NT_CODES - 2)));
+	assert_int_equal(m->win.ncodes, NT_CODES);
 	for (int64_t now = T0 + 899; now <= T0 + 899 + n; now += 7) {
 		int64_t edge = now - 900;
 		long answered = 0, hold = 0, talk = 0, wrap = 0, rna = 0, ring = 0;
