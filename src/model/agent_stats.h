@@ -87,6 +87,13 @@ struct agent_figs {
 	int32_t call_queue;        /* its queue index, -1 none */
 	char pause_reason[ASTAT_REASON_LEN];   /* the current pause's */
 	char callerid[40];         /* its caller (raw) */
+	/* what moves with the clock, read at clock_at (of that day and window):
+	 * logged-in and busy time, today's and the window's, each grow by its
+	 * rate a second until clock_until (0: read them again; an agent with
+	 * pauses always is) */
+	int64_t clock_at, clock_until, clock_day;
+	int32_t clock_window;
+	int8_t clock_rate[4];      /* login_s, busy_s, wtime.login_s, wtime.busy_s */
 };
 
 /* Derived: AHT = (talk + wrapup) / (completed + transferred), ASA = hold /
@@ -103,7 +110,8 @@ bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
 /* When out holds agent ai's figures of a former read of the same day whose
  * stamp is still the agent's (and its call still on or off): brings what
  * moves with the clock up to now (its pauses into pauses, room for
- * ASTAT_FIGS_PAUSES) and returns true. Else false, out unchanged. */
+ * ASTAT_FIGS_PAUSES; out's pauses still where that read put them, apart
+ * from pauses) and returns true. Else false, out unchanged. */
 bool model_agent_figs_refresh(const struct model *m, size_t ai, struct agent_figs *out,
                               struct astat_pause *pauses);
 /* Whether f (a former read of the same day) still holds agent ai's figures
