@@ -739,16 +739,24 @@ static int off_cmp(const void *a, const void *b)
 	return natsort_cmp(((const struct agent_off *)a)->name, ((const struct agent_off *)b)->name);
 }
 
+bool model_agent_off_today(const struct model *m, size_t ai, int64_t *since)
+{
+	const struct agent *a = &m->agents[ai];
+	const struct agent_stats *st = a->st;
+	if (!st || st->login_since != NONE || st->off_since == NONE ||
+	    st->off_since < m->day_start || a->nmem != 0 || a->global_login)
+		return false;
+	*since = st->off_since;
+	return true;
+}
+
 size_t model_agents_off(const struct model *m, struct agent_off *out, size_t max)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < m->agent_names.count && n < max; i++) {
-		const struct agent *a = &m->agents[i];
-		const struct agent_stats *st = a->st;
-		if (st && st->login_since == NONE && st->off_since != NONE &&
-		    st->off_since >= m->day_start && a->nmem == 0 && !a->global_login)
-			out[n++] = (struct agent_off){ i, m->agent_names.keys[i], st->off_since };
-	}
+	int64_t since;
+	for (size_t i = 0; i < m->agent_names.count && n < max; i++)
+		if (model_agent_off_today(m, i, &since))
+			out[n++] = (struct agent_off){ i, m->agent_names.keys[i], since };
 	qsort(out, n, sizeof *out, off_cmp);
 	return n;
 }

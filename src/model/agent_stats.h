@@ -145,6 +145,8 @@ struct agent_off {
 /* Puts in out (room for max) the agents logged off today, in natural order
  * of their names; returns how many. */
 size_t model_agents_off(const struct model *m, struct agent_off *out, size_t max);
+/* Whether agent ai is one of them: *since set to when it logged off. */
+bool model_agent_off_today(const struct model *m, size_t ai, int64_t *since);
 
 /* ---- the model's side (model*.c only) ---------------------------------- */
 

@@ -452,6 +452,42 @@ static void test_few_newcomers_few_compares(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* 2,000 agents, 600 of them logged off today: a tick where one more logs
+ * off merges it into the kept list of those (a few comparisons, not a sort
+ * of the 600), in the order a list from nothing has. */
+static void test_logged_off_kept_order(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s, full;
+	char a[32];
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	add_2000_agents(m);
+	for (unsigned i = 0; i < 2000; i += 10)
+		for (unsigned k = 0; k < 3; k++) {
+			agent_name(a, sizeof a, i + k);
+			fx_feed(m, "%d|NONE|NONE|%s|AGENTLOGOFF|-|60", T0 + 2, a);
+		}
+	model_advance(m, T0 + 3);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(s.n_agents_off, 600);
+	agent_name(a, sizeof a, 1005);
+	fx_feed(m, "%d|NONE|NONE|%s|AGENTLOGOFF|-|60", T0 + 4, a);
+	model_advance(m, T0 + 5);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(s.n_agents_off, 601);
+	assert_true(snapshot_sort_compares(&s) <= 40);
+	memset(&full, 0, sizeof full);
+	snapshot_build(&full, m, &cfg);
+	assert_same(&s, &full);
+	snapshot_free(&full);
+	snapshot_free(&s);
+	fx_model_close(&cfg, m);
+}
+
 /* Callers waiting in 50 queues: a tick where none came or went copies none
  * from the model (their waits still move on); a caller coming copies its
  * queue's callers only; a queue whose callers outgrow their room lays the
@@ -584,6 +620,7 @@ int main(void)
 		cmocka_unit_test(test_agents_visit_incremental),
 		cmocka_unit_test(test_agents_visit_changed_only),
 		cmocka_unit_test(test_agent_clock_incremental),
+		cmocka_unit_test(test_logged_off_kept_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
