@@ -577,7 +577,7 @@ static void clock_rates(const struct model *m, const struct agent_stats *st,
 	int64_t now = m->now, day = m->day_start, until = INT64_MAX;
 	int w = m->cfg->window_s;
 	int8_t *r = out->clock_rate;
-	out->clock_until = 0;
+	out->clock_span = 0;
 	if (st->pause_since != NONE)
 		return;
 	r[0] = (int8_t)period_rate(st->login_since, day, now, &until);
@@ -594,16 +594,15 @@ static void clock_rates(const struct model *m, const struct agent_stats *st,
 	r[3] = (int8_t)(out->on_call && out->call_since
 	                ? overlap_rate(out->call_since, NONE, w, now, &until) : 0);
 	out->clock_at = now;
-	out->clock_day = day;
-	out->clock_window = w;
-	out->clock_until = until;
+	out->clock_span = until - now > UINT32_MAX ? UINT32_MAX : (uint32_t)(until - now);
 }
 
-/* Whether out's clock rates still hold now (clock_rates). */
+/* Whether out's clock rates still hold now (clock_rates; the same day and
+ * window, as model_agent_figs_refresh asks). */
 static bool clock_holds(const struct model *m, const struct agent_figs *out)
 {
-	return out->clock_until && m->now >= out->clock_at && m->now <= out->clock_until &&
-	       out->clock_day == m->day_start && out->clock_window == m->cfg->window_s;
+	return out->clock_span && m->now >= out->clock_at &&
+	       m->now - out->clock_at <= (int64_t)out->clock_span;
 }
 
 /* Brings out's times to now by their rates, as read_time would read them
@@ -625,6 +624,7 @@ static void clock_advance(const struct model *m, struct agent_figs *out,
 	occupancy_today(out);
 	occupancy(w);
 	out->clock_at = m->now;
+	out->clock_span -= (uint32_t)dt;
 }
 
 /* Everything of out that moves with the clock, st's closed figures as of now. */

@@ -87,12 +87,12 @@ struct agent_figs {
 	int32_t call_queue;        /* its queue index, -1 none */
 	char pause_reason[ASTAT_REASON_LEN];   /* the current pause's */
 	char callerid[40];         /* its caller (raw) */
-	/* what moves with the clock, read at clock_at (of that day and window):
-	 * logged-in and busy time, today's and the window's, each grow by its
-	 * rate a second until clock_until (0: read them again; an agent with
-	 * pauses always is) */
-	int64_t clock_at, clock_until, clock_day;
-	int32_t clock_window;
+	/* what moves with the clock, read at clock_at: logged-in and busy time,
+	 * today's and the window's, each grow by its rate a second for
+	 * clock_span seconds more (0: read them again; an agent paused now
+	 * always is) */
+	int64_t clock_at;
+	uint32_t clock_span;
 	int8_t clock_rate[4];      /* login_s, busy_s, wtime.login_s, wtime.busy_s */
 };
 
@@ -107,7 +107,8 @@ double astat_asa(const struct astat_counts *c);
  * (not known). */
 bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
                       struct agent_queue_figs *buf, int max, struct astat_pause *pauses);
-/* When out holds agent ai's figures of a former read of the same day whose
+/* When out holds agent ai's figures of a former read of the same day and
+ * window whose
  * stamp is still the agent's (and its call still on or off): brings what
  * moves with the clock up to now (its pauses into pauses, room for
  * ASTAT_FIGS_PAUSES; out's pauses still where that read put them, apart
