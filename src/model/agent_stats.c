@@ -38,25 +38,28 @@ struct rna_key {
 };
 
 struct agent_stats {
+	/* first what a snapshot reads of every agent each tick (one cache line) */
 	uint64_t stamp;              /* agent_figs.stamp: st_touch after each change */
 	uint64_t stamp_today;        /* agent_figs.stamp_today: the same but a window change */
 	int64_t day;                 /* day_start of the today figures */
+	int64_t login_since;
+	int64_t pause_since;
+	int nq;                      /* queues worked (q) ... */
+	int npauses;                 /* today's pause reasons (pauses) ... */
+	int nper;                    /* closed periods (per) ... */
+	int nper_paused;             /* ... of them paused (model_agent_figs_pauses) */
+	int capq, cappauses, capper; /* ... and room for them */
 	struct astat_counts today, window;
 	struct agent_queue_figs *q;  /* queues worked today or in the window */
-	int nq, capq;
-	int64_t login_s, login_since;
-	int64_t pause_since;
+	int64_t login_s;
 	char pause_reason[ASTAT_REASON_LEN];
 	struct astat_pause *pauses;  /* today's by reason: room for cappauses, made as
 	                                paused (most agents of a big centre never are) */
-	int npauses, cappauses;
 	int64_t call_since;          /* the latest call answered (0: none) */
 	int32_t call_queue;
 	char callerid[40];
 	int64_t off_since;           /* logged off at (NONE: logged in, or never seen so) */
 	struct period *per;          /* closed periods that may still end in the window */
-	int nper, capper;
-	int nper_paused;             /* of them paused (model_agent_figs_pauses) */
 	struct rna_key last_rna;     /* the latest missed ring: its duplicate is not counted */
 };
 
@@ -509,6 +512,121 @@ static void read_window(const struct model *m, const struct agent_stats *st,
 	occupancy(w);
 }
 
+/* Today's occupancy of out: busy / (logged in - paused), as occupancy(). */
+static void occupancy_today(struct agent_figs *out)
+{
+	int64_t avail = out->login_s - out->paused_s;
+	out->occupancy_pct = NAN;
+	if (avail > 0)
+		out->occupancy_pct = 100.0 * (double)(out->busy_s < avail ? out->busy_s : avail) /
+		                     (double)avail;
+}
+
+static void lower(int64_t *until, int64_t t)
+{
+	if (t < *until)
+		*until = t;
+}
+
+/* The rate (seconds a second: 0 or 1) at which period_s(since, now, day)
+ * grows from now0 on; *until lowered to when it may change. */
+static int period_rate(int64_t since, int64_t day, int64_t now0, int64_t *until)
+{
+	int64_t from = since > day ? since : day;
+	if (since == NONE)
+		return 0;
+	if (from > now0) {
+		lower(until, from);
+		return 0;
+	}
+	return 1;
+}
+
+/* The rate (-1, 0 or 1) at which overlap_s(from, to, now - w, now) moves
+ * from now0 on (to NONE: a period still open, to now); *until lowered to
+ * when it may change: the window's edge or now passing the period's ends, or
+ * the overlap reaching 0. */
+static int overlap_rate(int64_t from, int64_t to, int64_t w, int64_t now0, int64_t *until)
+{
+	int64_t edge = now0 - w, end, v;
+	int r;
+	if (from == NONE)
+		return 0;
+	end = to == NONE || to > now0 ? now0 : to;
+	v = end - (from > edge ? from : edge);
+	r = (to == NONE || to > now0) - (edge >= from);
+	if (to != NONE && to > now0)
+		lower(until, to);
+	if (edge < from)
+		lower(until, from + w);
+	if (v > 0 && r < 0)
+		lower(until, now0 + v);
+	else if (v < 0 && r > 0)
+		lower(until, now0 - v);
+	return v > 0 || (v == 0 && r > 0) ? r : 0;
+}
+
+/* Sets out's clock rates (struct agent_figs) as read_time just read them:
+ * an agent not paused now whose pauses in the window do not move (the
+ * window's edge not in one: most agents most of the time) has only its
+ * logged-in and busy times moving, each linearly between the times its
+ * periods begin, end or cross the window's edge; its pauses stay. */
+static void clock_rates(const struct model *m, const struct agent_stats *st,
+                        struct agent_figs *out)
+{
+	int64_t now = m->now, day = m->day_start, until = INT64_MAX;
+	int w = m->cfg->window_s;
+	int8_t *r = out->clock_rate;
+	out->clock_span = 0;
+	if (st->pause_since != NONE)
+		return;
+	r[0] = (int8_t)period_rate(st->login_since, day, now, &until);
+	r[1] = (int8_t)(out->on_call ? period_rate(out->call_since ? out->call_since : NONE, day,
+	                                           now, &until) : 0);
+	r[2] = (int8_t)overlap_rate(st->login_since, NONE, w, now, &until);
+	for (int i = 0; i < st->nper; i++) {
+		int ri = overlap_rate(st->per[i].from, st->per[i].to, w, now, &until);
+		if (st->per[i].paused && ri != 0)
+			return;
+		if (!st->per[i].paused)
+			r[2] = (int8_t)(r[2] + ri);
+	}
+	r[3] = (int8_t)(out->on_call && out->call_since
+	                ? overlap_rate(out->call_since, NONE, w, now, &until) : 0);
+	out->clock_at = now;
+	out->clock_span = until - now > UINT32_MAX ? UINT32_MAX : (uint32_t)(until - now);
+}
+
+/* Whether out's clock rates still hold now (clock_rates; the same day and
+ * window, as model_agent_figs_refresh asks). */
+static bool clock_holds(const struct model *m, const struct agent_figs *out)
+{
+	return out->clock_span && m->now >= out->clock_at &&
+	       m->now - out->clock_at <= (int64_t)out->clock_span;
+}
+
+/* Brings out's times to now by their rates, as read_time would read them
+ * (its pauses, which stay, copied to pauses). */
+static void clock_advance(const struct model *m, struct agent_figs *out,
+                          struct astat_pause *pauses)
+{
+	int64_t dt = m->now - out->clock_at;
+	struct astat_time *w = &out->wtime;
+	int np = out->n_pauses + w->n_pauses;
+	if (np)
+		memcpy(pauses, out->pauses, (size_t)np * sizeof *pauses);
+	out->pauses = pauses;
+	w->pauses = pauses + out->n_pauses;
+	out->login_s += out->clock_rate[0] * dt;
+	out->busy_s += out->clock_rate[1] * dt;
+	w->login_s += out->clock_rate[2] * dt;
+	w->busy_s += out->clock_rate[3] * dt;
+	occupancy_today(out);
+	occupancy(w);
+	out->clock_at = m->now;
+	out->clock_span -= (uint32_t)dt;
+}
+
 /* Everything of out that moves with the clock, st's closed figures as of now. */
 static void read_time(const struct model *m, const struct agent_stats *st,
                       struct agent_figs *out, struct astat_pause *pauses)
@@ -517,12 +635,9 @@ static void read_time(const struct model *m, const struct agent_stats *st,
 	out->busy_s = out->today.talk_s + out->today.wrapup_s +
 	              (out->on_call ? period_s(out->call_since ? out->call_since : NONE,
 	                                       m->now, m->day_start) : 0);
-	int64_t avail = out->login_s - out->paused_s;
-	out->occupancy_pct = NAN;
-	if (avail > 0)
-		out->occupancy_pct = 100.0 * (double)(out->busy_s < avail ? out->busy_s : avail) /
-		                     (double)avail;
+	occupancy_today(out);
 	read_window(m, st, out, pauses + out->n_pauses);
+	clock_rates(m, st, out);
 }
 
 bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
@@ -592,7 +707,10 @@ bool model_agent_figs_refresh(const struct model *m, size_t ai, struct agent_fig
 	const struct agent_stats *st = a->st;
 	if (!model_agent_figs_current(m, ai, out))
 		return false;
-	read_time(m, st, out, pauses);
+	if (clock_holds(m, out))
+		clock_advance(m, out, pauses);
+	else
+		read_time(m, st, out, pauses);
 	return true;
 }
 
@@ -621,16 +739,24 @@ static int off_cmp(const void *a, const void *b)
 	return natsort_cmp(((const struct agent_off *)a)->name, ((const struct agent_off *)b)->name);
 }
 
+bool model_agent_off_today(const struct model *m, size_t ai, int64_t *since)
+{
+	const struct agent *a = &m->agents[ai];
+	const struct agent_stats *st = a->st;
+	if (!st || st->login_since != NONE || st->off_since == NONE ||
+	    st->off_since < m->day_start || a->nmem != 0 || a->global_login)
+		return false;
+	*since = st->off_since;
+	return true;
+}
+
 size_t model_agents_off(const struct model *m, struct agent_off *out, size_t max)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < m->agent_names.count && n < max; i++) {
-		const struct agent *a = &m->agents[i];
-		const struct agent_stats *st = a->st;
-		if (st && st->login_since == NONE && st->off_since != NONE &&
-		    st->off_since >= m->day_start && a->nmem == 0 && !a->global_login)
-			out[n++] = (struct agent_off){ i, m->agent_names.keys[i], st->off_since };
-	}
+	int64_t since;
+	for (size_t i = 0; i < m->agent_names.count && n < max; i++)
+		if (model_agent_off_today(m, i, &since))
+			out[n++] = (struct agent_off){ i, m->agent_names.keys[i], since };
 	qsort(out, n, sizeof *out, off_cmp);
 	return n;
 }

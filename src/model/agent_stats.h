@@ -87,6 +87,13 @@ struct agent_figs {
 	int32_t call_queue;        /* its queue index, -1 none */
 	char pause_reason[ASTAT_REASON_LEN];   /* the current pause's */
 	char callerid[40];         /* its caller (raw) */
+	/* what moves with the clock, read at clock_at: logged-in and busy time,
+	 * today's and the window's, each grow by its rate a second for
+	 * clock_span seconds more (0: read them again; an agent paused now
+	 * always is) */
+	int64_t clock_at;
+	uint32_t clock_span;
+	int8_t clock_rate[4];      /* login_s, busy_s, wtime.login_s, wtime.busy_s */
 };
 
 /* Derived: AHT = (talk + wrapup) / (completed + transferred), ASA = hold /
@@ -100,10 +107,12 @@ double astat_asa(const struct astat_counts *c);
  * (not known). */
 bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
                       struct agent_queue_figs *buf, int max, struct astat_pause *pauses);
-/* When out holds agent ai's figures of a former read of the same day whose
+/* When out holds agent ai's figures of a former read of the same day and
+ * window whose
  * stamp is still the agent's (and its call still on or off): brings what
  * moves with the clock up to now (its pauses into pauses, room for
- * ASTAT_FIGS_PAUSES) and returns true. Else false, out unchanged. */
+ * ASTAT_FIGS_PAUSES; out's pauses still where that read put them, apart
+ * from pauses) and returns true. Else false, out unchanged. */
 bool model_agent_figs_refresh(const struct model *m, size_t ai, struct agent_figs *out,
                               struct astat_pause *pauses);
 /* Whether f (a former read of the same day) still holds agent ai's figures
@@ -137,6 +146,8 @@ struct agent_off {
 /* Puts in out (room for max) the agents logged off today, in natural order
  * of their names; returns how many. */
 size_t model_agents_off(const struct model *m, struct agent_off *out, size_t max);
+/* Whether agent ai is one of them: *since set to when it logged off. */
+bool model_agent_off_today(const struct model *m, size_t ai, int64_t *since);
 
 /* ---- the model's side (model*.c only) ---------------------------------- */
 

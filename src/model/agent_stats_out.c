@@ -32,8 +32,9 @@ struct astat_fill {
 	uint32_t *q_at, *q_n;        /* per place: the agent's block in the pool, its size */
 	size_t cap_src;
 	size_t q_used;               /* of the per-queue pool */
-	struct astat_pause *pauses;  /* every agent's pauses, filled each time */
-	size_t cap_pauses;
+	struct astat_pause *pauses[2];   /* every agent's pauses, filled each time into */
+	size_t cap_pauses[2];            /* one, the last fill's left as they were for */
+	int fill_pauses;                 /* model_agent_figs_refresh: this fill's */
 };
 
 static void figs_reserve(struct snapshot *s, size_t n)
@@ -84,7 +85,8 @@ void agent_stats_fill_free(struct snapshot *s)
 		free(c->src);
 		free(c->q_at);
 		free(c->q_n);
-		free(c->pauses);
+		free(c->pauses[0]);
+		free(c->pauses[1]);
 		free(c);
 	}
 	s->agent_fill = NULL;
@@ -150,6 +152,19 @@ static void fill_move(const struct astat_fill *c, struct snapshot *s, size_t n)
 	}
 }
 
+/* Room for p pauses in this fill's buffer (the other holds the last fill's
+ * until this one is done: a refresh copies an agent's from there). */
+static struct astat_pause *pauses_room(struct astat_fill *c, size_t p)
+{
+	int k = c->fill_pauses;
+	if (p > c->cap_pauses[k] || !c->pauses[k]) {
+		c->cap_pauses[k] = p + p / 8 + 64;
+		free(c->pauses[k]);      /* nothing in it is read again */
+		c->pauses[k] = xmalloc(c->cap_pauses[k] * sizeof *c->pauses[k]);
+	}
+	return c->pauses[k];
+}
+
 /* Agent i's figures read again, its per-queue block where it was if they fit
  * (else at the pool's end), queues as ranks. */
 static void fill_one(struct astat_fill *c, struct snapshot *s, const struct model *m,
@@ -176,6 +191,7 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 	size_t n = s->n_agents + s->n_agents_off;   /* the logged off of today too */
 	struct astat_fill *c = fill_of(s, m, n);
 	size_t q_more, p_room, p_used = 0, q_live = 0;
+	struct astat_pause *pauses;
 	bool reuse = c->valid && c->day == m->day_start && c->order_gen == s->order_gen &&
 	             c->window_s == m->cfg->window_s;
 
@@ -184,16 +200,14 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 		c->q_used = 0;
 	fill_plan(c, s, m, ai, n, reuse, &q_more, &p_room);
 	pool_reserve(s, c->q_used + q_more);
-	if (p_room > c->cap_pauses || !c->pauses) {
-		c->cap_pauses = p_room + p_room / 8 + 64;
-		c->pauses = xrealloc(c->pauses, c->cap_pauses * sizeof *c->pauses);
-	}
+	c->fill_pauses ^= 1;
+	pauses = pauses_room(c, p_room);
 	fill_move(c, s, n);
 	for (size_t i = 0; i < n; i++) {
 		struct agent_figs *f = &s->agent_figs[i];
 		model_agent_figs_prefetch(m, ai, n, i);
-		if (c->src[i] < 0 || !model_agent_figs_refresh(m, ai[i], f, c->pauses + p_used))
-			fill_one(c, s, m, i, ai[i], rank, c->pauses + p_used);
+		if (c->src[i] < 0 || !model_agent_figs_refresh(m, ai[i], f, pauses + p_used))
+			fill_one(c, s, m, i, ai[i], rank, pauses + p_used);
 		f->queues = s->agent_figs_pool + f->pool_at;
 		p_used += (size_t)(f->n_pauses + f->wtime.n_pauses);
 		q_live += (size_t)f->n_queues;

@@ -392,6 +392,11 @@ const char *model_queue_name(const struct model *m, size_t qi)
 	return m->queue_names.keys[qi];
 }
 
+const char *model_agent_name(const struct model *m, size_t ai)
+{
+	return m->agent_names.keys[ai];
+}
+
 struct queue_conf model_queue_conf(const struct model *m, size_t qi)
 {
 	return m->queues[qi].conf;

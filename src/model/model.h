@@ -83,6 +83,8 @@ struct model_stats model_stats(const struct model *m);
  * index 0..model_queue_count-1. */
 size_t model_queue_count(const struct model *m);
 const char *model_queue_name(const struct model *m, size_t qi);
+/* Agent ai's name (0 <= ai < model_agent_count), the model's own. */
+const char *model_agent_name(const struct model *m, size_t ai);
 struct queue_conf model_queue_conf(const struct model *m, size_t qi);
 const struct counts *model_queue_today(const struct model *m, size_t qi);
 const struct counts *model_queue_window(const struct model *m, size_t qi);

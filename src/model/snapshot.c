@@ -90,8 +90,14 @@ struct snap_scratch {
 	size_t cap_rank, cap_ac, cap_aq;
 	/* ... and by agent (where its queues start in the pools; model indexes) */
 	size_t *ai;
-	struct agent_off *offs;
-	size_t cap_ai, cap_offs;
+	size_t cap_ai;
+	/* the agents logged off today in name order, kept for the next build
+	 * (agents_off_order), and per model agent since when (INT64_MIN: not) */
+	struct agent_off *offs, *offs_new;
+	size_t cap_offs, n_offs, cap_offs_new;
+	int64_t *off_since;
+	size_t cap_off_since;
+	bool offs_ok;
 	/* each queue's waiting callers: a slot of caller_pool per queue (by
 	 * snapshot index), copied again only when its waiting list changed */
 	struct caller_slot *cslot;
@@ -630,21 +636,102 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 	return s->n_order_a;
 }
 
+static int by_off_name(const void *a, const void *b)
+{
+	return name_cmp(((const struct agent_off *)a)->name, ((const struct agent_off *)b)->name);
+}
+
+/* The first of offs[0..n) whose name sorts after name (offs sorted). */
+static size_t off_upper(const struct agent_off *offs, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (name_cmp(offs[mid].name, name) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Keeps the agents of the last build's x->offs still logged off (x->off_since
+ * not INT64_MIN), in their order and with their time now, taking them out of
+ * off_since; returns how many, or SIZE_MAX when that order no longer holds
+ * (names renumbered, another model). */
+static size_t agents_off_keep(struct snap_scratch *x, const struct model *m)
+{
+	size_t n = model_agent_count(m), kept = 0;
+	if (!x->offs_ok || !scratch_same_model(x, m))
+		return SIZE_MAX;
+	for (size_t k = 0; k < x->n_offs; k++) {
+		struct agent_off o = x->offs[k];
+		if (o.ai >= n || o.name != model_agent_name(m, o.ai))
+			return SIZE_MAX;
+		if (x->off_since[o.ai] == INT64_MIN)
+			continue;                       /* logged in since, or a new day */
+		o.since = x->off_since[o.ai];
+		x->off_since[o.ai] = INT64_MIN;
+		x->offs[kept++] = o;
+	}
+	return kept;
+}
+
+/* Puts the agents logged off today in x->offs, in natural order of their
+ * names (as model_agents_off), and returns how many: only those not logged
+ * in at the visit are looked at, the last build's order is kept and the
+ * agents logged off since sorted and merged in (not the day's whole list
+ * sorted each tick). */
+static size_t agents_off_order(struct snapshot *s, const struct model *m)
+{
+	struct snap_scratch *x = scratch_of(s);
+	size_t n = model_agent_count(m), kept, nnew = 0, i, j, k;
+	int64_t since;
+
+	scratch_grow(&x->off_since, &x->cap_off_since, n, sizeof *x->off_since);
+	for (size_t ai = 0; ai < n; ai++)
+		x->off_since[ai] = x->mn[ai] < 0 && model_agent_off_today(m, ai, &since)
+		                 ? since : INT64_MIN;
+	kept = agents_off_keep(x, m);
+	if (kept == SIZE_MAX) {
+		kept = 0;
+		x->n_offs = 0;
+	}
+	for (size_t ai = 0; ai < n; ai++) {
+		if (x->off_since[ai] == INT64_MIN)
+			continue;
+		scratch_grow(&x->offs_new, &x->cap_offs_new, nnew + 1, sizeof *x->offs_new);
+		x->offs_new[nnew++] = (struct agent_off){ ai, model_agent_name(m, ai),
+		                                          x->off_since[ai] };
+	}
+	scratch_grow(&x->offs, &x->cap_offs, kept + nnew, sizeof *x->offs);
+	qsort(x->offs_new, nnew, sizeof *x->offs_new, by_off_name);
+	/* offs_new[0..nnew) sorted; offs[0..kept) kept: merged from the top, each
+	 * new one's place found by bisection, the runs after it moved whole */
+	for (i = kept, j = nnew, k = kept + nnew; j > 0; j--) {
+		size_t up = off_upper(x->offs, i, x->offs_new[j - 1].name);
+		memmove(x->offs + k - (i - up), x->offs + up, (i - up) * sizeof *x->offs);
+		k -= i - up;
+		i = up;
+		x->offs[--k] = x->offs_new[j - 1];
+	}
+	x->n_offs = kept + nnew;
+	x->offs_ok = true;
+	return x->n_offs;
+}
+
 /* Appends the agents logged off today after the logged-in ones, then fills
  * every agent's figures (agent_stats.h). */
 static void agents_off_fill(struct snapshot *s, const struct model *m, const size_t *rank)
 {
-	size_t room = model_agent_count(m) - s->n_agents;
 	struct snap_scratch *x = scratch_of(s);
 	struct agent_off *off;
 	size_t *ai;
 
-	scratch_grow(&x->offs, &x->cap_offs, room, sizeof *x->offs);
-	scratch_grow(&x->ai, &x->cap_ai, s->n_agents + room + 1, sizeof *x->ai);
+	s->n_agents_off = agents_off_order(s, m);
+	scratch_grow(&x->ai, &x->cap_ai, s->n_agents + s->n_agents_off + 1, sizeof *x->ai);
 	off = x->offs;
 	ai = x->ai;
-
-	s->n_agents_off = model_agents_off(m, off, room);
 	memcpy(ai, s->order_a, s->n_agents * sizeof *ai);
 	for (size_t k = 0, i = s->n_agents; k < s->n_agents_off; k++, i++) {
 		s->agents[i] = (struct agent_view){ .name = off[k].name, .since = off[k].since,
@@ -1011,6 +1098,8 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->aq);
 		free(s->scratch->ai);
 		free(s->scratch->offs);
+		free(s->scratch->offs_new);
+		free(s->scratch->off_since);
 		free(s->scratch->cslot);
 		free(s->scratch->csince);
 		free(s->scratch->byai);

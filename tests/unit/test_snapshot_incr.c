@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <unistd.h>
@@ -63,6 +64,34 @@ static void assert_same_queue(const struct snap_queue *a, const struct snap_queu
 	}
 }
 
+static void assert_same_time(const struct astat_time *a, const struct astat_time *b)
+{
+	assert_int_equal(a->login_s, b->login_s);
+	assert_int_equal(a->paused_s, b->paused_s);
+	assert_int_equal(a->busy_s, b->busy_s);
+	assert_memory_equal(&a->occupancy_pct, &b->occupancy_pct, sizeof a->occupancy_pct);
+	assert_int_equal(a->n_pauses, b->n_pauses);
+	for (int k = 0; k < a->n_pauses; k++) {
+		assert_string_equal(a->pauses[k].reason, b->pauses[k].reason);
+		assert_int_equal(a->pauses[k].s, b->pauses[k].s);
+	}
+}
+
+/* What moves with the clock in an agent's figures: the same kept and
+ * brought up to now as read from nothing. */
+static void assert_same_clock(const struct agent_figs *a, const struct agent_figs *b)
+{
+	struct astat_time ta = { a->login_s, a->paused_s, a->busy_s, a->occupancy_pct,
+	                         a->n_pauses, a->pauses };
+	struct astat_time tb = { b->login_s, b->paused_s, b->busy_s, b->occupancy_pct,
+	                         b->n_pauses, b->pauses };
+	assert_same_time(&ta, &tb);
+	assert_same_time(&a->wtime, &b->wtime);
+	assert_int_equal(a->on_call, b->on_call);
+	assert_int_equal(a->paused_now, b->paused_now);
+	assert_memory_equal(&a->window, &b->window, sizeof a->window);
+}
+
 static void assert_same(const struct snapshot *inc, const struct snapshot *full)
 {
 	assert_int_equal(inc->as_of, full->as_of);
@@ -84,6 +113,7 @@ static void assert_same(const struct snapshot *inc, const struct snapshot *full)
 		}
 		assert_int_equal(inc->agent_figs[i].today.answered, full->agent_figs[i].today.answered);
 		assert_int_equal(inc->agent_figs[i].n_queues, full->agent_figs[i].n_queues);
+		assert_same_clock(&inc->agent_figs[i], &full->agent_figs[i]);
 	}
 }
 
@@ -306,6 +336,42 @@ static void test_agents_visit_incremental(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* A window of 60 s and stretches of quiet ticks: the agents' logged-in,
+ * paused and busy times kept and moved on with the clock (their periods
+ * crossing the window's edge, pauses ending and leaving it, calls on) equal
+ * those read from nothing at each tick. */
+static void test_agent_clock_incremental(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot inc, full;
+	int64_t t = T0 + 3600;
+	unsigned call = 0;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	config_defaults(&cfg);
+	cfg.window_s = 60;
+	m = model_new(&cfg);
+	memset(&inc, 0, sizeof inc);
+	for (int tick = 0; tick < 600; tick++) {
+		int events = tick < 10 ? 30 : tick % 40 < 25 ? 0 : (int)rnd(4);
+		for (int e = 0; e < events; e++)
+			random_agent_event(m, t, 4, 40, &call);
+		t += 1 + (tick % 50 == 49 ? rnd(90) : 0);
+		model_advance(m, t);
+		snapshot_build(&inc, m, &cfg);
+		memset(&full, 0, sizeof full);
+		snapshot_build(&full, m, &cfg);
+		assert_same(&inc, &full);
+		snapshot_free(&full);
+	}
+	assert_true(inc.n_agents + inc.n_agents_off > 20);
+	snapshot_free(&inc);
+	fx_model_close(&cfg, m);
+}
+
 /* 2,000 agents join 50 queues at T0; the clock at T0 + 1. */
 static void add_2000_agents(struct model *m)
 {
@@ -382,6 +448,42 @@ static void test_few_newcomers_few_compares(void **state)
 	assert_true(snapshot_sort_compares(&s) <= 80);
 	for (size_t i = 1; i < s.n_agents; i++)
 		assert_true(strcmp(s.agents[i - 1].name, s.agents[i].name) != 0);
+	snapshot_free(&s);
+	fx_model_close(&cfg, m);
+}
+
+/* 2,000 agents, 600 of them logged off today: a tick where one more logs
+ * off merges it into the kept list of those (a few comparisons, not a sort
+ * of the 600), in the order a list from nothing has. */
+static void test_logged_off_kept_order(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s, full;
+	char a[32];
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	add_2000_agents(m);
+	for (unsigned i = 0; i < 2000; i += 10)
+		for (unsigned k = 0; k < 3; k++) {
+			agent_name(a, sizeof a, i + k);
+			fx_feed(m, "%d|NONE|NONE|%s|AGENTLOGOFF|-|60", T0 + 2, a);
+		}
+	model_advance(m, T0 + 3);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(s.n_agents_off, 600);
+	agent_name(a, sizeof a, 1005);
+	fx_feed(m, "%d|NONE|NONE|%s|AGENTLOGOFF|-|60", T0 + 4, a);
+	model_advance(m, T0 + 5);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(s.n_agents_off, 601);
+	assert_true(snapshot_sort_compares(&s) <= 40);
+	memset(&full, 0, sizeof full);
+	snapshot_build(&full, m, &cfg);
+	assert_same(&s, &full);
+	snapshot_free(&full);
 	snapshot_free(&s);
 	fx_model_close(&cfg, m);
 }
@@ -517,6 +619,8 @@ int main(void)
 		cmocka_unit_test(test_groups_incremental),
 		cmocka_unit_test(test_agents_visit_incremental),
 		cmocka_unit_test(test_agents_visit_changed_only),
+		cmocka_unit_test(test_agent_clock_incremental),
+		cmocka_unit_test(test_logged_off_kept_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
