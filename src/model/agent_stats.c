@@ -475,14 +475,19 @@ static int64_t overlap_s(int64_t from, int64_t to, int64_t edge, int64_t now)
 	return from == NONE ? 0 : pos((to < now ? to : now) - (from > edge ? from : edge));
 }
 
-/* Occupancy of t: busy / (logged in - paused), busy no more than that time. */
+/* Occupancy: busy / (logged in - paused), busy no more than that time; NAN
+ * with no such time. */
+static double occupancy_pct(int64_t login_s, int64_t paused_s, int64_t busy_s)
+{
+	int64_t avail = login_s - paused_s;
+	if (avail <= 0)
+		return NAN;
+	return 100.0 * (double)(busy_s < avail ? busy_s : avail) / (double)avail;
+}
+
 static void occupancy(struct astat_time *t)
 {
-	int64_t avail = t->login_s - t->paused_s;
-	t->occupancy_pct = NAN;
-	if (avail > 0)
-		t->occupancy_pct = 100.0 * (double)(t->busy_s < avail ? t->busy_s : avail) /
-		                   (double)avail;
+	t->occupancy_pct = occupancy_pct(t->login_s, t->paused_s, t->busy_s);
 }
 
 /* The logged-in and paused time of the window (its pauses into pauses), and
@@ -512,14 +517,9 @@ static void read_window(const struct model *m, const struct agent_stats *st,
 	occupancy(w);
 }
 
-/* Today's occupancy of out: busy / (logged in - paused), as occupancy(). */
 static void occupancy_today(struct agent_figs *out)
 {
-	int64_t avail = out->login_s - out->paused_s;
-	out->occupancy_pct = NAN;
-	if (avail > 0)
-		out->occupancy_pct = 100.0 * (double)(out->busy_s < avail ? out->busy_s : avail) /
-		                     (double)avail;
+	out->occupancy_pct = occupancy_pct(out->login_s, out->paused_s, out->busy_s);
 }
 
 static void lower(int64_t *until, int64_t t)

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -538,12 +539,16 @@ static void staff_avail_note(struct snapshot *s, const size_t *order, size_t n)
 	s->staff_avail = x->avail;
 }
 
-/* The first of views[lo..hi) whose name sorts after name (views sorted). */
-static size_t agent_upper(const struct agent_view *views, size_t lo, size_t hi, const char *name)
+/* The first of the records v[lo..hi) (each size bytes, sorted by the name
+ * pointer at name_at in each) whose name sorts after name. */
+static size_t name_upper(const void *v, size_t size, size_t name_at, size_t lo, size_t hi,
+                         const char *name)
 {
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (name_cmp(views[mid].name, name) <= 0)
+		const char *at;
+		memcpy(&at, (const char *)v + mid * size + name_at, sizeof at);
+		if (name_cmp(at, name) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -561,7 +566,9 @@ static void agent_order_merge(struct snapshot *s, struct snap_scratch *x,
 	scratch_grow(&x->merged, &x->cap_merged, n, sizeof *x->merged);
 	x->mviews = xrealloc(x->mviews, x->cap_merged * sizeof *x->mviews);
 	for (size_t j = 0; j <= nnew; j++) {
-		size_t up = j < nnew ? agent_upper(views, i, kept, x->tmp[j].v.name) : kept;
+		size_t up = j < nnew ? name_upper(views, sizeof *views, offsetof(struct agent_view, name),
+		                                  i, kept, x->tmp[j].v.name)
+		                     : kept;
 		memcpy(x->merged + k, s->order_a + i, (up - i) * sizeof *x->merged);
 		memcpy(x->mviews + k, views + i, (up - i) * sizeof *x->mviews);
 		k += up - i;
@@ -641,20 +648,6 @@ static int by_off_name(const void *a, const void *b)
 	return name_cmp(((const struct agent_off *)a)->name, ((const struct agent_off *)b)->name);
 }
 
-/* The first of offs[0..n) whose name sorts after name (offs sorted). */
-static size_t off_upper(const struct agent_off *offs, size_t n, const char *name)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (name_cmp(offs[mid].name, name) <= 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* Keeps the agents of the last build's x->offs still logged off (x->off_since
  * not INT64_MIN), in their order and with their time now, taking them out of
  * off_since; returns how many, or SIZE_MAX when that order no longer holds
@@ -709,7 +702,8 @@ static size_t agents_off_order(struct snapshot *s, const struct model *m)
 	/* offs_new[0..nnew) sorted; offs[0..kept) kept: merged from the top, each
 	 * new one's place found by bisection, the runs after it moved whole */
 	for (i = kept, j = nnew, k = kept + nnew; j > 0; j--) {
-		size_t up = off_upper(x->offs, i, x->offs_new[j - 1].name);
+		size_t up = name_upper(x->offs, sizeof *x->offs, offsetof(struct agent_off, name), 0, i,
+		                       x->offs_new[j - 1].name);
 		memmove(x->offs + k - (i - up), x->offs + up, (i - up) * sizeof *x->offs);
 		k -= i - up;
 		i = up;
