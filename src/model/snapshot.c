@@ -698,7 +698,8 @@ static size_t agents_off_order(struct snapshot *s, const struct model *m)
 		                                          x->off_since[ai] };
 	}
 	scratch_grow(&x->offs, &x->cap_offs, kept + nnew, sizeof *x->offs);
-	qsort(x->offs_new, nnew, sizeof *x->offs_new, by_off_name);
+	if (nnew > 1)                             /* (none: no array to sort) */
+		qsort(x->offs_new, nnew, sizeof *x->offs_new, by_off_name);
 	/* offs_new[0..nnew) sorted; offs[0..kept) kept: merged from the top, each
 	 * new one's place found by bisection, the runs after it moved whole */
 	for (i = kept, j = nnew, k = kept + nnew; j > 0; j--) {
