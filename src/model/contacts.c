@@ -501,13 +501,7 @@ _Static_assert(CONTACTS_MAX_QUEUES <= 1 << 10 && CONTACTS_MAX_CHANNELS <= 1 << 6
 /* The index of unit mask v among the window's (added when new), -1: no room. */
 static int mask_index(struct ct_window *w, uint32_t v)
 {
-	for (int i = 0; i < w->nmasks; i++)
-		if (w->masks[i] == v)
-			return i;
-	if (w->nmasks == CT_MASKS)
-		return -1;
-	w->masks[w->nmasks] = v;
-	return w->nmasks++;
+	return wring_code_index(w->masks, &w->nmasks, CT_MASKS, v);
 }
 
 /* Unit r at t joins the latest narrow record when it is of the same time and

@@ -104,13 +104,7 @@ static uint32_t code_key(const struct wtally *x)
 /* The index of key among the window's codes (added when new), -1: no room. */
 static int code_index(struct tally_window *w, uint32_t key)
 {
-	for (int i = 0; i < w->ncodes; i++)
-		if (w->codes[i] == key)
-			return i;
-	if (w->ncodes == NT_CODES)
-		return -1;
-	w->codes[w->ncodes] = key;
-	return w->ncodes++;
+	return wring_code_index(w->codes, &w->ncodes, NT_CODES, key);
 }
 
 static void nt_store(void *rec, uint64_t v)

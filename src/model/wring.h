@@ -74,4 +74,9 @@ size_t wring_bytes(const struct wring *r);
 /* Frees everything; r is an empty window again (its record size kept). */
 void wring_free(struct wring *r);
 
+/* Narrow records name a recurring value (a kind and its flags, a mask) by
+ * its index in a small table of the window's: the index of key among
+ * codes[0..*n) (appended when new, while *n < cap), or -1 when full. */
+int wring_code_index(uint32_t *codes, int *n, int cap, uint32_t key);
+
 #endif

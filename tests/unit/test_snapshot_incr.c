@@ -119,6 +119,17 @@ static void assert_same(const struct snapshot *inc, const struct snapshot *full)
 
 /* The build's one visit of the agents counts them as model_agent_counts
  * does, and lists their queues as model_agent_queues does. */
+/* kept, built from build to build, equals a snapshot built from nothing. */
+static void assert_same_as_fresh(const struct snapshot *kept, const struct model *m,
+                                 const struct config *cfg)
+{
+	struct snapshot full;
+	memset(&full, 0, sizeof full);
+	snapshot_build(&full, m, cfg);
+	assert_same(kept, &full);
+	snapshot_free(&full);
+}
+
 static void assert_visit_counts(const struct snapshot *s, const struct model *m)
 {
 	size_t nq = model_queue_count(m);
@@ -198,7 +209,7 @@ static void test_incremental_equals_full(void **state)
 	(void)state;
 	struct config cfg;
 	struct model *m;
-	struct snapshot inc, full;
+	struct snapshot inc;
 	int64_t t = T0;
 	unsigned call = 0;
 
@@ -214,10 +225,7 @@ static void test_incremental_equals_full(void **state)
 		t++;
 		model_advance(m, t);
 		snapshot_build(&inc, m, &cfg);
-		memset(&full, 0, sizeof full);
-		snapshot_build(&full, m, &cfg);
-		assert_same(&inc, &full);
-		snapshot_free(&full);
+		assert_same_as_fresh(&inc, m, &cfg);
 		assert_visit_counts(&inc, m);
 	}
 	assert_true(inc.n_agents > 10);
@@ -345,7 +353,7 @@ static void test_agent_clock_incremental(void **state)
 	(void)state;
 	struct config cfg;
 	struct model *m;
-	struct snapshot inc, full;
+	struct snapshot inc;
 	int64_t t = T0 + 3600;
 	unsigned call = 0;
 
@@ -362,10 +370,7 @@ static void test_agent_clock_incremental(void **state)
 		t += 1 + (tick % 50 == 49 ? rnd(90) : 0);
 		model_advance(m, t);
 		snapshot_build(&inc, m, &cfg);
-		memset(&full, 0, sizeof full);
-		snapshot_build(&full, m, &cfg);
-		assert_same(&inc, &full);
-		snapshot_free(&full);
+		assert_same_as_fresh(&inc, m, &cfg);
 	}
 	assert_true(inc.n_agents + inc.n_agents_off > 20);
 	snapshot_free(&inc);
@@ -460,7 +465,7 @@ static void test_logged_off_kept_order(void **state)
 	(void)state;
 	struct config cfg;
 	struct model *m;
-	struct snapshot s, full;
+	struct snapshot s;
 	char a[32];
 
 	fx_model_open(&cfg, &m, 5);
@@ -480,10 +485,7 @@ static void test_logged_off_kept_order(void **state)
 	snapshot_build(&s, m, &cfg);
 	assert_int_equal(s.n_agents_off, 601);
 	assert_true(snapshot_sort_compares(&s) <= 40);
-	memset(&full, 0, sizeof full);
-	snapshot_build(&full, m, &cfg);
-	assert_same(&s, &full);
-	snapshot_free(&full);
+	assert_same_as_fresh(&s, m, &cfg);
 	snapshot_free(&s);
 	fx_model_close(&cfg, m);
 }
@@ -497,7 +499,7 @@ static void test_callers_copied_on_change(void **state)
 	(void)state;
 	struct config cfg;
 	struct model *m;
-	struct snapshot s, full;
+	struct snapshot s;
 	unsigned call = 0;
 
 	fx_model_open(&cfg, &m, 5);
@@ -518,10 +520,7 @@ static void test_callers_copied_on_change(void **state)
 	model_advance(m, T0 + 3);
 	snapshot_build(&s, m, &cfg);
 	assert_int_equal(snapshot_callers_copied(&s), 4);        /* q7's, now four */
-	memset(&full, 0, sizeof full);
-	snapshot_build(&full, m, &cfg);
-	assert_same(&s, &full);
-	snapshot_free(&full);
+	assert_same_as_fresh(&s, m, &cfg);
 	for (unsigned k = 0; k < 40; k++, call++)                /* q9 outgrows its room */
 		fx_feed(m, "%d|c%u|q9|NONE|ENTERQUEUE||55%u|1", T0 + 3, call, call);
 	fx_feed(m, "%d|c0|q0|Agent/1|CONNECT|3|x|1", T0 + 3);
@@ -529,10 +528,7 @@ static void test_callers_copied_on_change(void **state)
 	snapshot_build(&s, m, &cfg);
 	assert_int_equal(s.queues[0].n_callers, 2);
 	assert_int_equal(s.queues[9].n_callers, SNAP_MAX_CALLERS);
-	memset(&full, 0, sizeof full);
-	snapshot_build(&full, m, &cfg);
-	assert_same(&s, &full);
-	snapshot_free(&full);
+	assert_same_as_fresh(&s, m, &cfg);
 	snapshot_free(&s);
 	fx_model_close(&cfg, m);
 }
