@@ -734,11 +734,6 @@ double agent_figure_value(const struct figure *f, const struct agent_figs *a, in
 
 /* ---- the agents logged off today ---------------------------------------- */
 
-static int off_cmp(const void *a, const void *b)
-{
-	return natsort_cmp(((const struct agent_off *)a)->name, ((const struct agent_off *)b)->name);
-}
-
 bool model_agent_off_today(const struct model *m, size_t ai, int64_t *since)
 {
 	const struct agent *a = &m->agents[ai];
@@ -748,15 +743,4 @@ bool model_agent_off_today(const struct model *m, size_t ai, int64_t *since)
 		return false;
 	*since = st->off_since;
 	return true;
-}
-
-size_t model_agents_off(const struct model *m, struct agent_off *out, size_t max)
-{
-	size_t n = 0;
-	int64_t since;
-	for (size_t i = 0; i < m->agent_names.count && n < max; i++)
-		if (model_agent_off_today(m, i, &since))
-			out[n++] = (struct agent_off){ i, m->agent_names.keys[i], since };
-	qsort(out, n, sizeof *out, off_cmp);
-	return n;
 }

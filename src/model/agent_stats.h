@@ -143,10 +143,8 @@ struct agent_off {
 	int64_t since;             /* logged off at */
 };
 
-/* Puts in out (room for max) the agents logged off today, in natural order
- * of their names; returns how many. */
-size_t model_agents_off(const struct model *m, struct agent_off *out, size_t max);
-/* Whether agent ai is one of them: *since set to when it logged off. */
+/* Whether agent ai is logged off today: *since set to when it logged off
+ * (the snapshot keeps them in name order from build to build). */
 bool model_agent_off_today(const struct model *m, size_t ai, int64_t *since);
 
 /* ---- the model's side (model*.c only) ---------------------------------- */

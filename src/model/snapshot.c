@@ -671,7 +671,7 @@ static size_t agents_off_keep(struct snap_scratch *x, const struct model *m)
 }
 
 /* Puts the agents logged off today in x->offs, in natural order of their
- * names (as model_agents_off), and returns how many: only those not logged
+ * names (natural order), and returns how many: only those not logged
  * in at the visit are looked at, the last build's order is kept and the
  * agents logged off since sorted and merged in (not the day's whole list
  * sorted each tick). */

@@ -189,20 +189,26 @@ static void test_window_time(void **state)
 	assert_int_equal(a.wtime.n_pauses, 1);
 	assert_true(isnan(a.wtime.occupancy_pct));
 
-	/* Bea, logged off: in no list of the logged in, in the one of today's */
-	struct agent_off off[4];
-	assert_int_equal(model_agents_off(f->m, off, 4), 1);
-	assert_string_equal(off[0].name, "Bea");
-	assert_int_equal(off[0].since, T0 + 3500);
+	/* Bea, logged off: the one agent logged off today */
+	size_t bea = SIZE_MAX, n_off = 0;
+	int64_t since = 0;
+	for (size_t i = 0; i < model_agent_count(f->m); i++)
+		if (model_agent_off_today(f->m, i, &since)) {
+			bea = i;
+			n_off++;
+			assert_int_equal(since, T0 + 3500);
+		}
+	assert_int_equal(n_off, 1);
+	assert_string_equal(model_agent_name(f->m, bea), "Bea");
 	struct agent_figs b;
-	assert_true(model_agent_figs(f->m, off[0].ai, &b, f->buf, 8, f->pauses));
+	assert_true(model_agent_figs(f->m, bea, &b, f->buf, 8, f->pauses));
 	assert_int_equal(b.off_since, T0 + 3500);
 	model_advance(f->m, T0 + 3600);
-	assert_true(model_agent_figs(f->m, off[0].ai, &b, f->buf, 8, f->pauses));
+	assert_true(model_agent_figs(f->m, bea, &b, f->buf, 8, f->pauses));
 	assert_int_equal(b.wtime.login_s, 200);
 	/* the next day she is no one's of today */
 	model_advance(f->m, T0 + 16 * 3600 + 60);
-	assert_int_equal(model_agents_off(f->m, off, 4), 0);
+	assert_false(model_agent_off_today(f->m, bea, &since));
 }
 
 /* A RINGNOANSWER line written twice (real logs repeat lines) is one missed
