@@ -310,6 +310,7 @@ static void reload_config(struct app *app)
 
 	if (app->config_path == NULL)
 		return;
+	outputs_wait(&app->out);       /* a line formatted off the loop reads the settings */
 	config_defaults(&fresh);
 	n = config_load(&fresh, app->config_path, &errors);
 	memset(&app->config_src, 0, sizeof app->config_src);
@@ -924,6 +925,11 @@ static bool tick_catching_up(struct app *app)
  * replay's follows its events), then a refresh published to the outputs. */
 static void tick_once(struct app *app, int64_t now)
 {
+	/* the last snapshot still read off the loop thread (its JSON line, which
+	 * takes far less than a tick but for a starved host): this tick makes
+	 * none; the model and the snapshot stay as they are until the next */
+	if (outputs_busy(&app->out))
+		return;
 	outputs_tick_mark();
 	outputs_tick_startup(tick_catching_up(app));
 	for (size_t i = 0; i < app->n_sources; i++)

@@ -1605,15 +1605,16 @@ static void json_drop_unasked(json_t *o)
  * the rest with jansson: the same bytes as snapshot_write_json_ref, a buffer reused
  * from line to line. With contacts or a typical day in the queues, jansson
  * writes it all. */
-static int json_line_build(const struct snapshot *s, struct jbuf *b)
+static int json_line_build(const struct snapshot *s, struct jbuf *b,
+                           const struct json_text *tail)
 {
 	json_t *rest;
 	struct ct_jout *cj;
 	bool ok;
 
-	if (!json_by_hand(s))
+	if (!tail && !json_by_hand(s))
 		return 0;
-	cj = s->contacts ? ct_jout_new(s->contacts) : NULL;
+	cj = s->contacts && !tail ? ct_jout_new(s->contacts) : NULL;
 
 	b->n = 0;
 	jbuf_puts(b, "{\"as_of\":");
@@ -1662,6 +1663,14 @@ static int json_line_build(const struct snapshot *s, struct jbuf *b)
 		jbuf_puts(b, ",\"agents\":");
 		jbuf_agents(b, s);
 	}
+	if (tail) {                              /* made by snapshot_json_tail */
+		jbuf_put(b, tail->p, tail->n);
+		if (!ok) {
+			errno = ENOMEM;
+			return -1;
+		}
+		return 1;
+	}
 	if (cj)
 		ct_jout_root_keys(cj, b, json_has);
 	rest = json_object();
@@ -1702,13 +1711,14 @@ static int json_line_mostly_jansson(const struct snapshot *s, struct jbuf *b)
 static struct jbuf json_line_buf;
 static bool json_last_by_hand;
 
-/* Builds the line into b (with b's segs, as pieces). */
-static int json_line(const struct snapshot *s, struct jbuf *b)
+/* Builds the line into b (with b's segs, as pieces); with tail, its end
+ * (snapshot_json_tail) is that. */
+static int json_line(const struct snapshot *s, struct jbuf *b, const struct json_text *tail)
 {
 	struct jsegs *segs = b->segs;
 	int rc;
 	jline_detach();                           /* the cached texts may change now */
-	rc = json_line_build(s, b);
+	rc = json_line_build(s, b, tail);
 	json_last_by_hand = rc == 1;
 	if (rc == 0) {
 		if (segs)
@@ -1728,11 +1738,12 @@ bool snapshot_json_last_by_hand(void)
 static struct jbuf json_glue;
 static struct jsegs json_segs;
 
-static int json_pieces_build(const struct snapshot *s, struct json_pieces *out)
+static int json_pieces_build(const struct snapshot *s, struct json_pieces *out,
+                             const struct json_text *tail)
 {
 	int rc;
 	jsegs_start(&json_segs, &json_glue);
-	rc = json_line(s, &json_glue);
+	rc = json_line(s, &json_glue, tail);
 	out->len = jsegs_end(&json_segs, &json_glue);
 	if (rc < 0)
 		return -1;
@@ -1744,7 +1755,7 @@ static int json_pieces_build(const struct snapshot *s, struct json_pieces *out)
 int snapshot_json_pieces(const struct snapshot *s, struct json_pieces *out,
                          void (*detach)(void *ctx), void *ctx)
 {
-	if (json_pieces_build(s, out) < 0)
+	if (json_pieces_build(s, out, NULL) < 0)
 		return -1;
 	jline_hold(detach, ctx);
 	return 0;
@@ -1753,6 +1764,58 @@ int snapshot_json_pieces(const struct snapshot *s, struct json_pieces *out,
 void snapshot_json_pieces_done(void)
 {
 	jline_hold(NULL, NULL);
+}
+
+void snapshot_json_pieces_hold(void (*detach)(void *ctx), void *ctx)
+{
+	jline_hold(detach, ctx);
+}
+
+void snapshot_json_pieces_detach(void)
+{
+	jline_detach();
+}
+
+/* The keys after "agents" read the contacts' callbacks and the history,
+ * which change as lines are read (the snapshot does not): written here, on
+ * the loop, for a line built elsewhere. With contact events or a typical
+ * day, the queues carry theirs too: no split then. */
+bool snapshot_json_tail(const struct snapshot *s, struct json_text *t)
+{
+	struct jbuf b = { t->p, 0, t->cap, NULL };
+	struct ct_jout *cj;
+	json_t *rest;
+	bool ok, bad;
+
+	t->n = 0;
+	if (!json_by_hand(s) || (s->contacts && contacts_any(s->contacts)))
+		return false;
+	cj = s->contacts ? ct_jout_new(s->contacts) : NULL;
+	if (cj)
+		ct_jout_root_keys(cj, &b, json_has);
+	rest = json_object();
+	json_rest_tail(s, rest);
+	json_drop_unasked(rest);
+	ok = jbuf_object_keys(&b, rest);
+	jbuf_puts(&b, "}\n");
+	bad = ct_jout_bad(cj);                    /* text jansson would leave out */
+	ct_jout_free(cj);
+	*t = (struct json_text){ b.p, b.n, b.cap };
+	if (!ok)
+		fatal("out of memory");
+	return !bad;
+}
+
+int snapshot_json_pieces_with(const struct snapshot *s, const struct json_text *tail,
+                              struct json_pieces *out)
+{
+	return json_pieces_build(s, out, tail);
+}
+
+void snapshot_json_text_free(struct json_text *t)
+{
+	free(t->p);
+	*t = (struct json_text){ 0 };
 }
 
 /* Writes the pieces to out: straight to its descriptor when it has one. */
@@ -1803,14 +1866,14 @@ static int json_out_pieces(FILE *out, const struct json_pieces *jp)
 int snapshot_write_json(const struct snapshot *s, FILE *out)
 {
 	struct json_pieces jp;
-	if (json_pieces_build(s, &jp) < 0)
+	if (json_pieces_build(s, &jp, NULL) < 0)
 		return -1;
 	return json_out_pieces(out, &jp);
 }
 
 char *snapshot_json_line(const struct snapshot *s, size_t *len)
 {
-	int rc = json_line(s, &json_line_buf);
+	int rc = json_line(s, &json_line_buf, NULL);
 	char *line;
 	if (rc < 0)
 		return NULL;

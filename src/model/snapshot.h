@@ -225,6 +225,31 @@ struct json_pieces {
 int snapshot_json_pieces(const struct snapshot *s, struct json_pieces *out,
                          void (*detach)(void *ctx), void *ctx);
 void snapshot_json_pieces_done(void);
+/* The holder of the last line's pieces made by snapshot_json_pieces_with:
+ * detach(ctx) is called before any JSON line is built again. _detach calls
+ * it now (once) and forgets it. */
+void snapshot_json_pieces_hold(void (*detach)(void *ctx), void *ctx);
+void snapshot_json_pieces_detach(void);
+
+/* The line built off the loop thread, in two steps. snapshot_json_tail
+ * writes into t (kept from line to line; empty it with snapshot_json_text_free)
+ * the line's end, what reads more than s (the contacts' callbacks, the
+ * history), on the thread that owns those; false when the line cannot be
+ * split so (contact events, a typical day, text jansson leaves out): build it
+ * whole there. snapshot_json_pieces_with then builds the line from s and t
+ * alone, on any one thread at a time, while s, t and what s points at stay as
+ * they are, and no other JSON line is built: the same bytes as
+ * snapshot_json_pieces, the pieces valid until the next line is built. It
+ * calls no detach (snapshot_json_pieces_detach first, on the owner's thread).
+ * Returns 0, or -1 without memory. */
+struct json_text {
+	char *p;
+	size_t n, cap;
+};
+bool snapshot_json_tail(const struct snapshot *s, struct json_text *t);
+int snapshot_json_pieces_with(const struct snapshot *s, const struct json_text *tail,
+                              struct json_pieces *out);
+void snapshot_json_text_free(struct json_text *t);
 
 /* The top-level keys of the lines snapshot_write_json and snapshot_json_line
  * write from now on: list is names separated by commas or spaces (as_of is

@@ -12,9 +12,11 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "exposition.h"
+#include "out_print.h"
 #include "textsafe.h"
 #include "util.h"
 
@@ -236,6 +238,17 @@ static void render(struct http *h, bool metrics)
 		return;
 	free(*buf);
 	*buf = NULL;
+	struct json_pieces jp;
+	if (!metrics && out_print_json_latest(&jp)) {   /* the line --json made of it */
+		char *at = *buf = xmalloc(jp.len ? jp.len : 1);
+		for (size_t i = 0; i < jp.n; i++) {
+			memcpy(at, jp.iov[i].iov_base, jp.iov[i].iov_len);
+			at += jp.iov[i].iov_len;
+		}
+		*len = jp.len;
+		*gen = h->gen;
+		return;
+	}
 	FILE *mem = open_memstream(buf, len);
 	if (!mem)
 		fatal("out of memory");

@@ -3,11 +3,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "out_print.h"
 #include "util.h"
 
 enum { OUT_PRINT_FLUSH_MS = 2000 };   /* live: how long the exit waits for a reader */
+
+/* A live JSON line formatted off the loop thread (uv_queue_work): the loop
+ * writes the line's end (snapshot_json_tail), the worker the rest from the
+ * snapshot, which the loop leaves as it is meanwhile (outputs_busy: the
+ * ticks skip their refresh until the job is back). */
+struct print_job {
+	uv_work_t req;
+	struct out_print *p;
+	const struct snapshot *s;
+	struct json_text tail;
+	struct json_pieces jp;   /* the line, valid until the next line is built */
+	int rc;
+	uint64_t cpu_ns, wall_ns;
+	uv_mutex_t mu;           /* done, for out_print_json_latest's wait */
+	uv_cond_t cv;
+	bool done;
+	bool in_flight;          /* published, its after-work not run yet */
+	bool queued;             /* handed to the pool (print_launch) */
+	bool latest;             /* jp is the last published snapshot's line */
+};
 
 struct out_print {
 	struct out_stream *os;
@@ -17,7 +38,13 @@ struct out_print {
 	void *ctx;
 	int error;               /* the stream's failure, already reported */
 	bool lag_reported;       /* its first dropped snapshot went to stderr */
+	uv_loop_t *loop;
+	struct print_job *job;   /* live JSON: lines formatted off the loop */
+	uint64_t skipped;        /* snapshots not made while a line was formatted */
 };
+
+/* The one output that formats live JSON lines (there is one standard output). */
+static struct out_print *json_owner;
 
 /* The stream failed (err: a libuv code): a reader that has gone ends ccboard
  * quietly. */
@@ -51,7 +78,114 @@ static int print_json(struct out_print *p, const struct snapshot *s)
 	rc = out_stream_write_pieces(p->os, jp.iov, jp.n, jp.len);
 	if (!out_stream_borrows(p->os))
 		snapshot_json_pieces_done();
+	if (p->job) {                            /* the line http serves too */
+		p->job->jp = jp;
+		p->job->rc = 0;
+		p->job->latest = true;
+	}
 	return rc;
+}
+
+/* ---- live JSON off the loop thread ------------------------------------------- */
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The worker: the line from the snapshot and the end the loop wrote. */
+static void job_work(uv_work_t *req)
+{
+	struct print_job *j = req->data;
+	uint64_t cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID), wall = clock_ns(CLOCK_MONOTONIC);
+	j->rc = snapshot_json_pieces_with(j->s, &j->tail, &j->jp);
+	j->cpu_ns = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu;
+	j->wall_ns = clock_ns(CLOCK_MONOTONIC) - wall;
+	uv_mutex_lock(&j->mu);
+	j->done = true;
+	uv_cond_signal(&j->cv);
+	uv_mutex_unlock(&j->mu);
+}
+
+/* Waits (blocking the loop) until the job in flight is formatted. */
+static void job_wait(struct print_job *j)
+{
+	uv_mutex_lock(&j->mu);
+	while (!j->done)
+		uv_cond_wait(&j->cv, &j->mu);
+	uv_mutex_unlock(&j->mu);
+}
+
+/* Back on the loop: the line to the stream, lent as print_json lends it. */
+static void job_after(uv_work_t *req, int status)
+{
+	struct print_job *j = req->data;
+	struct out_print *p = j->p;
+	int rc;
+	(void)status;                            /* never cancelled */
+	j->in_flight = false;
+	if (j->rc < 0)
+		fatal("out of memory");
+	j->latest = true;
+	outputs_worker_time("json", j->cpu_ns, j->wall_ns);
+	if (p->error)
+		return;
+	rc = out_stream_write_pieces(p->os, j->jp.iov, j->jp.n, j->jp.len);
+	if (out_stream_borrows(p->os))
+		snapshot_json_pieces_hold(print_detach, p);
+	if (rc != 0)
+		print_on_error(p, rc);
+}
+
+/* Queues the line of s to the worker; false when it cannot be split off the
+ * loop (print_json then). The stream's borrowed line is copied first (as a
+ * line built on the loop does), the waiting one dropped. */
+static bool print_json_async(struct out_print *p, const struct snapshot *s)
+{
+	struct print_job *j = p->job;
+	out_stream_drop_waiting(p->os);
+	snapshot_json_pieces_detach();           /* the cached texts change now */
+	j->latest = false;
+	if (!snapshot_json_tail(s, &j->tail))
+		return false;
+	j->s = s;
+	j->done = false;
+	j->in_flight = true;
+	j->queued = false;                       /* print_launch, once the tick is timed */
+	return true;
+}
+
+static void job_queue(struct out_print *p)
+{
+	struct print_job *j = p->job;
+	j->queued = true;
+	j->req.data = j;
+	if (uv_queue_work(p->loop, &j->req, job_work, job_after) != 0)
+		fatal("cannot start a worker thread");
+}
+
+static void print_launch(void *ctx)
+{
+	struct out_print *p = ctx;
+	if (p->job && p->job->in_flight && !p->job->queued)
+		job_queue(p);
+}
+
+bool out_print_json_latest(struct json_pieces *jp)
+{
+	struct print_job *j = json_owner ? json_owner->job : NULL;
+	if (j == NULL || (!j->in_flight && !j->latest))
+		return false;
+	if (j->in_flight && !j->queued)
+		job_queue(json_owner);
+	if (j->in_flight)
+		job_wait(j);
+	if (j->rc < 0)
+		return false;
+	*jp = j->jp;
+	return true;
 }
 
 /* Formats s (the text in memory) and hands it to the stream, which writes it
@@ -63,6 +197,12 @@ static void print_publish(void *ctx, const struct snapshot *s)
 	size_t len = 0;
 	FILE *mem;
 	int rc;
+	if (p->job && p->job->in_flight) {       /* outputs_busy skips such ticks */
+		p->skipped++;
+		return;
+	}
+	if (p->job && print_json_async(p, s))
+		return;
 	if (p->fmt == OUT_PRINT_JSON) {
 		rc = print_json(p, s);
 	} else {
@@ -83,7 +223,7 @@ static bool print_health(void *ctx, struct snap_source *out)
 {
 	struct out_print *p = ctx;
 	struct out_stream_stats st = out_stream_stats(p->os);
-	if (st.dropped == 0)
+	if (st.dropped == 0 && p->skipped == 0)
 		return false;
 	memset(out, 0, sizeof *out);
 	snprintf(out->name, sizeof out->name, "stdout");
@@ -91,12 +231,33 @@ static bool print_health(void *ctx, struct snap_source *out)
 	out->state = st.pending ? SRC_LAGGING : SRC_FOLLOWING;
 	out->lines = st.written;
 	out->bytes = st.bytes;
+	st.dropped += p->skipped;
 	snprintf(out->detail, sizeof out->detail, "%" PRIu64 " snapshot%s dropped", st.dropped,
 	         st.dropped == 1 ? "" : "s");
 	if (!p->lag_reported)
 		fprintf(stderr, "ccboard: standard output: the reader is lagging: %s\n", out->detail);
 	p->lag_reported = true;
 	return true;
+}
+
+/* A tick while the worker still formats the last line: it makes no snapshot,
+ * counted as one dropped (a slow consumer costs its own data). */
+static bool print_busy(void *ctx)
+{
+	struct out_print *p = ctx;
+	if (p->job == NULL || !p->job->in_flight)
+		return false;
+	print_launch(p);                         /* a publish not launched: now */
+	p->skipped++;
+	return true;
+}
+
+static void print_wait(void *ctx)
+{
+	struct out_print *p = ctx;
+	print_launch(p);
+	if (p->job && p->job->in_flight)
+		job_wait(p->job);
 }
 
 static void print_stop(void *ctx)
@@ -119,6 +280,13 @@ static int print_close(void *ctx, int rc)
 		fprintf(stderr, "ccboard: writing to standard output: %s\n", uv_strerror(err));
 	if (p->fmt == OUT_PRINT_JSON)
 		snapshot_json_pieces_done();         /* no detach to p once it is freed */
+	if (p->job) {                            /* the loop has ended: no job in flight */
+		snapshot_json_text_free(&p->job->tail);
+		uv_cond_destroy(&p->job->cv);
+		uv_mutex_destroy(&p->job->mu);
+		free(p->job);
+		json_owner = NULL;
+	}
 	out_stream_free(p->os);
 	free(p);
 	return err != 0 && err != UV_EPIPE && err != UV_ETIMEDOUT && rc == 0 ? 1 : rc;
@@ -128,6 +296,9 @@ static const struct output_ops print_ops = {
 	.name = "stdout",
 	.publish = print_publish,
 	.health = print_health,
+	.busy = print_busy,
+	.wait = print_wait,
+	.launch = print_launch,
 	.stop = print_stop,
 	.close = print_close,
 };
@@ -140,6 +311,14 @@ struct output out_print_new(uv_loop_t *loop, int fd, enum out_print_format fmt,
 	p->policy = policy;
 	p->on_fail = on_fail;
 	p->ctx = ctx;
+	p->loop = loop;
 	p->os = out_stream_new(loop, fd, policy, print_on_error, p);
+	if (fmt == OUT_PRINT_JSON && policy == OUT_KEEP_NEWEST && !getenv("CCBOARD_JSON_ON_LOOP")) {
+		p->job = xcalloc(1, sizeof *p->job);
+		p->job->p = p;
+		if (uv_mutex_init(&p->job->mu) != 0 || uv_cond_init(&p->job->cv) != 0)
+			fatal("cannot make a lock");
+		json_owner = p;
+	}
 	return (struct output){ &print_ops, p };
 }

@@ -16,8 +16,17 @@ typedef void (*out_print_fail_fn)(void *ctx, int status);
 
 /* Returns the output writing to fd (left open) on loop. OUT_KEEP_ALL: every
  * snapshot goes out, and all of them before the exit; OUT_KEEP_NEWEST (live):
- * a lagging reader gets the newest, and the exit waits for it 2 s at most. */
+ * a lagging reader gets the newest, and the exit waits for it 2 s at most.
+ * Live JSON lines are formatted off the loop thread (the tick stats'
+ * worker:json) unless CCBOARD_JSON_ON_LOOP is set (to compare). */
 struct output out_print_new(uv_loop_t *loop, int fd, enum out_print_format fmt,
                             enum out_policy policy, out_print_fail_fn on_fail, void *ctx);
+
+/* The live JSON line of the snapshot last published, as standard output
+ * formats it (off the loop thread; waiting for it, blocking, while it is
+ * made): true with its pieces, valid until the next snapshot is published;
+ * false when there is none (no live --json, or none yet). For /snapshot:
+ * one line made per snapshot for both. */
+bool out_print_json_latest(struct json_pieces *jp);
 
 #endif

@@ -61,10 +61,19 @@ static struct tick_hist tick_h[2], tick_ph[TP_N];
 static struct {
 	int64_t mark[2], pmark; uint64_t n, n_slow; bool had_first; uint64_t first_ns[2];
 	bool startup;                        /* this tick catches up a backlog */
+	bool counted;                        /* the last tick ended is in the stats */
 	uint64_t n_startup, startup_max[2];  /* those ticks, apart */
 	uint64_t cur[TP_N], slow_ns[TP_N];   /* this tick's phases; their sum over slow ticks */
 	const char *out_name[OUTPUTS_MAX];
 } tick_st;
+
+/* The jobs outputs run off the loop thread, by name: [0] CPU, [1] wall. */
+#define TICK_WORKERS 2
+static struct {
+	const char *name;
+	uint64_t n;
+	struct tick_hist h[2];
+} tick_workers[TICK_WORKERS];
 
 static const char *const tick_phase_names[TP_N] = {
 	[TICK_SOURCES] = "sources", [TICK_HISTORY] = "history", [TICK_ADVANCE] = "advance",
@@ -117,6 +126,7 @@ static void tick_stats_add(const int64_t start[2])
 	for (int w = 0; w < 2; w++)
 		ns[w] = (uint64_t)(tick_clock_ns(w) - start[w]);
 	tick_st.mark[0] = 0;
+	tick_st.counted = false;
 	if (!tick_st.had_first) {
 		tick_st.first_ns[0] = ns[0];
 		tick_st.first_ns[1] = ns[1];
@@ -144,16 +154,55 @@ static void tick_stats_add(const int64_t start[2])
 			tick_st.slow_ns[p] += tick_st.cur[p];
 	}
 	tick_st.n++;
+	tick_st.counted = true;
 }
 
-/* The upper edge (ms) of the bucket of h holding fraction q of the ticks. */
-static double tick_stats_pct(const struct tick_hist *h, double q)
+void outputs_worker_time(const char *name, uint64_t cpu_ns, uint64_t wall_ns)
 {
-	uint64_t want = (uint64_t)(q * (double)tick_st.n + 0.999999), seen = 0;
+	if (!tick_st.counted)                    /* the first tick's, the start-up's */
+		return;
+	for (int i = 0; i < TICK_WORKERS; i++) {
+		if (tick_workers[i].name && strcmp(tick_workers[i].name, name) != 0)
+			continue;
+		tick_workers[i].name = name;
+		tick_workers[i].n++;
+		tick_hist_add(&tick_workers[i].h[0], cpu_ns);
+		tick_hist_add(&tick_workers[i].h[1], wall_ns);
+		return;
+	}
+}
+
+/* The upper edge (ms) of the bucket of h holding fraction q of its n entries. */
+static double tick_pct_of(const struct tick_hist *h, uint64_t n, double q)
+{
+	uint64_t want = (uint64_t)(q * (double)n + 0.999999), seen = 0;
 	for (int k = 0; k < TICK_BUCKETS; k++)
 		if ((seen += h->b[k]) >= want && want)
 			return (k + 1) * 0.1;
 	return 0;
+}
+
+/* The same of the ticks. */
+static double tick_stats_pct(const struct tick_hist *h, double q)
+{
+	return tick_pct_of(h, tick_st.n, q);
+}
+
+/* The jobs off the loop thread: "worker:NAME N jobs, cpu mean/p99/max, wall ...". */
+static void tick_stats_workers(FILE *f)
+{
+	static const char *const what[2] = { "cpu", "wall" };
+	for (int i = 0; i < TICK_WORKERS && tick_workers[i].name; i++) {
+		double n = (double)tick_workers[i].n;
+		fprintf(f, "tick worker:%s (off the loop thread, ms mean/p99/max): %llu jobs",
+		        tick_workers[i].name, (unsigned long long)tick_workers[i].n);
+		for (int w = 0; w < 2; w++) {
+			const struct tick_hist *h = &tick_workers[i].h[w];
+			fprintf(f, ", %s %.2f/%.1f/%.1f", what[w], (double)h->sum_ns / n / 1e6,
+			        tick_pct_of(h, tick_workers[i].n, 0.99), (double)h->max_ns / 1e6);
+		}
+		fputc('\n', f);
+	}
 }
 
 static const char *tick_phase_name(int p, char *buf, size_t n)
@@ -203,6 +252,7 @@ static void tick_stats_report(void)
 		        tick_stats_pct(&tick_h[w], 0.50), tick_stats_pct(&tick_h[w], 0.99),
 		        (double)tick_h[w].max_ns / 1e6, (double)tick_st.first_ns[w] / 1e6);
 	tick_stats_phases(f);
+	tick_stats_workers(f);
 	fprintf(f, "tick startup: %llu ticks catching up a backlog after the first, apart: wall max "
 	        "%.2f ms, cpu max %.2f ms\n", (unsigned long long)tick_st.n_startup,
 	        (double)tick_st.startup_max[0] / 1e6, (double)tick_st.startup_max[1] / 1e6);
@@ -210,9 +260,14 @@ static void tick_stats_report(void)
 		fclose(f);
 }
 
+static void outputs_launch(const struct outputs *o);
+static void outputs_publish_one(const struct outputs *o, const struct output *out);
+
 void outputs_refresh(struct outputs *o, const struct output_feed *f, bool publish)
 {
 	struct refresh_ctx rc = { o, f };
+	if (outputs_busy(o))                     /* the last snapshot is still read */
+		return;
 	if (!tick_st.mark[0])                    /* a refresh outside a tick */
 		outputs_tick_mark();
 	int64_t start[2] = { tick_st.mark[0], tick_st.mark[1] };
@@ -228,25 +283,58 @@ void outputs_refresh(struct outputs *o, const struct output_feed *f, bool publis
 	if (publish) {
 		/* as outputs_publish, each output timed */
 		for (size_t i = 0; i < o->n; i++) {
-			outputs_republish(o, &o->v[i]);
+			outputs_publish_one(o, &o->v[i]);
 			tick_st.out_name[i] = o->v[i].ops->name;
 			outputs_tick_phase(TP_OUT0 + (int)i);
 		}
 		tick_stats_add(start);
+		outputs_launch(o);
 	}
+}
+
+/* Starts the outputs' work off the loop thread their publish prepared. */
+static void outputs_launch(const struct outputs *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (o->v[i].ops->launch)
+			o->v[i].ops->launch(o->v[i].ctx);
+}
+
+static void outputs_publish_one(const struct outputs *o, const struct output *out)
+{
+	if (out && o->built && !o->stopped)
+		out->ops->publish(out->ctx, &o->snap);
+}
+
+bool outputs_busy(const struct outputs *o)
+{
+	bool busy = false;
+	for (size_t i = 0; i < o->n; i++)
+		if (o->v[i].ops->busy && o->v[i].ops->busy(o->v[i].ctx))
+			busy = true;
+	return busy;
+}
+
+void outputs_wait(const struct outputs *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (o->v[i].ops->wait)
+			o->v[i].ops->wait(o->v[i].ctx);
 }
 
 void outputs_republish(const struct outputs *o, const struct output *out)
 {
-	if (out && o->built && !o->stopped)
-		out->ops->publish(out->ctx, &o->snap);
+	outputs_publish_one(o, out);
+	if (out && out->ops->launch)
+		out->ops->launch(out->ctx);
 }
 
 void outputs_publish(const struct outputs *o)
 {
 	/* an output may stop the run from its publish (a reader gone) */
 	for (size_t i = 0; i < o->n; i++)
-		outputs_republish(o, &o->v[i]);
+		outputs_publish_one(o, &o->v[i]);
+	outputs_launch(o);
 }
 
 size_t outputs_health(const struct outputs *o, struct snap_source *dst, size_t room)

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "alerts.h"
 #include "config.h"
 #include "model.h"
@@ -29,6 +30,16 @@ struct output_ops {
 	/* once the loop has ended: writes what is left, frees ctx; returns the
 	 * exit status given rc, the status so far */
 	int (*close)(void *ctx, int rc);
+	/* true while the output still reads the last snapshot off the loop
+	 * thread (a line being formatted): the snapshot must not change, so the
+	 * refresh asked is skipped, and the output counts it as dropped */
+	bool (*busy)(void *ctx);
+	/* blocks until the output's work off the loop thread is done (before
+	 * what it reads changes: a configuration reloaded) */
+	void (*wait)(void *ctx);
+	/* starts the work off the loop thread publish prepared: called right
+	 * after publish, once the tick is timed (its CPU is not the tick's) */
+	void (*launch)(void *ctx);
 };
 
 struct output {
@@ -81,6 +92,22 @@ enum tick_phase { TICK_SOURCES, TICK_HISTORY, TICK_ADVANCE, TICK_CONTACTS, TICK_
 /* Counts the time since the last mark (or phase) as phase's (a negative
  * phase: as none), for the tick stats' phase lines. */
 void outputs_tick_phase(int phase);
+
+/* Notes one job an output ran off the loop thread for the last snapshot
+ * published (name: "json"), its CPU and wall-clock time: the tick stats
+ * report them apart ("worker:NAME"), as the loop no longer pays them; not
+ * those of the ticks they leave out (the first, the start-up's). On the loop
+ * thread. */
+void outputs_worker_time(const char *name, uint64_t cpu_ns, uint64_t wall_ns);
+
+/* True when an output still reads o->snap off the loop thread: the caller
+ * skips its tick (nothing may change the snapshot, nor what it points at in
+ * the model), and the output counts the snapshot it misses as dropped. */
+bool outputs_busy(const struct outputs *o);
+
+/* Blocks until no output reads o->snap off the loop thread (what they read is
+ * about to change: a reload). */
+void outputs_wait(const struct outputs *o);
 
 /* Hands o->snap to every output (nothing before the first refresh or after
  * outputs_stop). */

@@ -2,7 +2,8 @@
 # tick_stats.sh - CCBOARD_TICK_STATS: at exit a run that ticked writes how
 # long its ticks took (wall and CPU: count, mean, p50, p99, max after the
 # first, and the first; each phase's mean/p99/max; the slow ticks by phase;
-# the start-up's catching up apart) to the file named, or to standard error
+# the start-up's catching up apart; the live JSON line's formatting off the
+# loop thread, its own line) to the file named, or to standard error
 # for "-"; unset, nothing.
 . "$(dirname "$0")/lib.bash"
 
@@ -38,6 +39,10 @@ done
 grep -Eq '^tick startup: [0-9]+ ticks catching up a backlog after the first, apart: wall max [0-9.]+ ms, cpu max [0-9.]+ ms$' "$TMP/ticks.txt" ||
 	fail "no startup line: $(cat "$TMP/ticks.txt")"
 pass "phases: $(grep '^tick phases' "$TMP/ticks.txt")"
+# the live line is formatted off the loop thread: its cost apart
+grep -Eq '^tick worker:json \(off the loop thread, ms mean/p99/max\): [0-9]+ jobs, cpu [0-9.]+/[0-9.]+/[0-9.]+, wall [0-9.]+/[0-9.]+/[0-9.]+$' "$TMP/ticks.txt" ||
+	fail "no worker:json line: $(cat "$TMP/ticks.txt")"
+pass "$(grep '^tick worker:json' "$TMP/ticks.txt")"
 
 CCBOARD_TICK_STATS=- two_ticks "$TMP/err"
 grep -q '^tick stats: .* wall ' "$TMP/err" || fail "CCBOARD_TICK_STATS=- wrote nothing to stderr: $(cat "$TMP/err")"

@@ -25,6 +25,8 @@ struct fake {
 	int published, alerted, stopped, closed;
 	const struct snapshot *last;
 	bool sick;
+	bool busy;               /* still reads the last snapshot off the loop */
+	int busy_asked;
 };
 
 struct fix {
@@ -60,6 +62,13 @@ static bool fake_health(void *ctx, struct snap_source *out)
 	snprintf(out->name, sizeof out->name, "%s", f->name);
 	out->kind = "output";
 	return true;
+}
+
+static bool fake_busy(void *ctx)
+{
+	struct fake *f = ctx;
+	f->busy_asked++;
+	return f->busy;
 }
 
 static void fake_stop(void *ctx)
@@ -129,7 +138,7 @@ static int setup(void **state)
 	for (int i = 0; i < 2; i++) {
 		f->fk[i].name = i ? "b" : "a";
 		f->ops[i] = (struct output_ops){ f->fk[i].name, fake_publish, fake_alert, fake_health,
-		                                 fake_stop, fake_close };
+		                                 fake_stop, fake_close, fake_busy, NULL, NULL };
 		outputs_add(&f->out, (struct output){ &f->ops[i], &f->fk[i] });
 	}
 	*state = f;
@@ -236,6 +245,29 @@ static void test_refresh_without_publish(void **state)
 }
 
 /* Each output's trouble is a pseudo-source, within the room given. */
+/* An output still reading the last snapshot off the loop: no refresh
+ * changes it (nothing built, collected, evaluated or published); once it is
+ * done, the next refresh runs whole. */
+static void test_busy_output_skips_refresh(void **state)
+{
+	struct fix *f = *state;
+	refresh(f, true);
+	f->fk[1].busy = true;
+	assert_true(outputs_busy(&f->out));
+	refresh(f, true);
+	assert_int_equal(f->collected, 1);
+	assert_int_equal(f->alert_events, 1);
+	assert_int_equal(f->fk[0].published, 1);
+	assert_int_equal(f->fk[1].published, 1);
+	outputs_wait(&f->out);                   /* no wait op: nothing to wait for */
+	f->fk[1].busy = false;
+	assert_false(outputs_busy(&f->out));
+	refresh(f, true);
+	assert_int_equal(f->collected, 2);
+	assert_int_equal(f->fk[0].published, 2);
+	assert_int_equal(f->fk[1].published, 2);
+}
+
 static void test_health(void **state)
 {
 	struct fix *f = *state;
@@ -329,6 +361,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refresh_evaluates_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_republish_evaluates_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refresh_without_publish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_output_skips_refresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_and_close, setup, teardown),
 		cmocka_unit_test(test_run_modes),

@@ -1,0 +1,260 @@
+/* test_out_print.c - the live --json line formatted off the loop thread: the
+ * line split in two (its end on the loop, the rest by the worker) is byte for
+ * byte jansson's; published to a pipe while the model takes more lines (a
+ * live feed), each line comes out whole and as jansson writes the snapshot it
+ * was published with; while it is made, the output is busy (a tick skipped
+ * counts as a snapshot dropped) and /snapshot's line is that same one. */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "config.h"
+#include "contacts.h"
+#include "model.h"
+#include "out_print.h"
+#include "queuelog.h"
+#include "snapshot.h"
+
+#define T0 1767254400
+
+static char *dump_ref(const struct snapshot *s, size_t *n)
+{
+	struct { char *text; size_t n; } *m = calloc(1, sizeof *m);
+	char *text;
+	assert_non_null(m);
+	FILE *f = open_memstream(&m->text, &m->n);
+	assert_non_null(f);
+	assert_int_equal(snapshot_write_json_ref(s, f), 0);
+	fclose(f);
+	text = m->text;
+	*n = m->n;
+	free(m);
+	return text;
+}
+
+static char *join(const struct json_pieces *jp)
+{
+	char *t = malloc(jp->len + 1), *at = t;
+	assert_non_null(t);
+	for (size_t i = 0; i < jp->n; i++) {
+		memcpy(at, jp->iov[i].iov_base, jp->iov[i].iov_len);
+		at += jp->iov[i].iov_len;
+	}
+	*at = '\0';
+	return t;
+}
+
+static void same(const char *got, size_t n, const char *ref, size_t rn)
+{
+	if (n != rn || memcmp(got, ref, n) != 0) {
+		size_t i = 0;
+		while (i < n && i < rn && got[i] == ref[i])
+			i++;
+		fail_msg("differ at byte %zu (%zu vs %zu bytes):\n got ...%.80s\n ref ...%.80s", i,
+		         n, rn, got + (i > 20 ? i - 20 : 0), ref + (i > 20 ? i - 20 : 0));
+	}
+}
+
+struct feed {
+	struct config cfg;
+	struct model *m;
+	struct contacts *c;
+	int64_t t;
+	int k;
+};
+
+static void line(struct feed *f, const char *fmt, ...)
+{
+	char buf[512];
+	struct qevent ev;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (queuelog_parse(buf, strlen(buf), &ev) != QL_EVENT)
+		return;
+	model_apply(f->m, &ev);
+	contacts_on_qevent(f->c, &ev);
+}
+
+static void feed_open(struct feed *f)
+{
+	static const char *const agents[] = { "Ann", "Bob \xc3\xa9", "C\"y\\", "Dee" };
+	memset(f, 0, sizeof *f);
+	setenv("TZ", "UTC", 1);
+	config_defaults(&f->cfg);
+	f->m = model_new(&f->cfg);
+	struct contacts_conf cc;
+	contacts_conf_from(&cc, &f->cfg);
+	f->c = contacts_new(&cc);
+	for (int a = 0; a < 4; a++)
+		for (int q = 0; q < 3; q++)
+			line(f, "%d|MANAGER|q%d|%s|ADDMEMBER|", T0, q, agents[a]);
+	f->t = T0 + 1;
+}
+
+/* A second of traffic: calls waiting, answered, ended, abandoned (callbacks:
+ * the same number calls again), a pause now and then. */
+static void feed_second(struct feed *f)
+{
+	static const char *const agents[] = { "Ann", "Bob \xc3\xa9", "C\"y\\", "Dee" };
+	int k = f->k++, q = k % 3;
+	const char *a = agents[k % 4];
+	line(f, "%lld|c%d|q%d|NONE|ENTERQUEUE||55%d|1", (long long)f->t, k, q, k % 7);
+	if (k % 4 == 1)
+		line(f, "%lld|c%d|q%d|NONE|ABANDON|1|1|%d", (long long)f->t, k - 1, (k - 1) % 3, k % 9);
+	if (k % 4 == 2)
+		line(f, "%lld|c%d|q%d|%s|CONNECT|%d|c%d.1|2", (long long)f->t, k - 1, (k - 1) % 3, a,
+		     k % 5, k);
+	if (k % 4 == 3)
+		line(f, "%lld|c%d|q%d|%s|COMPLETEAGENT|2|%d|1", (long long)f->t, k - 2, (k - 2) % 3,
+		     agents[(k - 1) % 4], k % 11);
+	if (k % 9 == 4)
+		line(f, "%lld|NONE|NONE|Dee|PAUSEALL|Tea", (long long)f->t);
+	if (k % 9 == 7)
+		line(f, "%lld|NONE|NONE|Dee|UNPAUSEALL|", (long long)f->t);
+	model_advance(f->m, f->t);
+	contacts_advance(f->c, f->t * 1000);
+	f->t++;
+}
+
+static void feed_close(struct feed *f)
+{
+	contacts_free(f->c);
+	model_free(f->m);
+	config_free(&f->cfg);
+}
+
+/* The end written on the loop and the rest by the worker: jansson's bytes,
+ * line after line (the kept pieces change), with and without contacts. */
+static void test_split_line_is_whole(void **state)
+{
+	struct feed f;
+	struct snapshot s;
+	struct json_text tail = { 0 };
+	(void)state;
+	feed_open(&f);
+	memset(&s, 0, sizeof s);
+	for (int i = 0; i < 40; i++) {
+		struct json_pieces jp;
+		size_t rn;
+		feed_second(&f);
+		snapshot_build(&s, f.m, &f.cfg);
+		s.contacts = i % 5 == 4 ? NULL : f.c;
+		char *ref = dump_ref(&s, &rn);
+		assert_true(snapshot_json_tail(&s, &tail));
+		assert_int_equal(snapshot_json_pieces_with(&s, &tail, &jp), 0);
+		char *got = join(&jp);
+		same(got, jp.len, ref, rn);
+		assert_int_equal(got[jp.len - 1], '\n');
+		free(got);
+		free(ref);
+	}
+	snapshot_json_text_free(&tail);
+	snapshot_free(&s);
+	feed_close(&f);
+}
+
+/* Reads what the pipe has into *buf (grown). */
+static void drain(int fd, char **buf, size_t *n, size_t *cap)
+{
+	for (;;) {
+		if (*cap - *n < 65536) {
+			*cap = *cap * 2 + 65536;
+			*buf = realloc(*buf, *cap);
+			assert_non_null(*buf);
+		}
+		ssize_t r = read(fd, *buf + *n, *cap - *n);
+		if (r <= 0)
+			return;
+		*n += (size_t)r;
+	}
+}
+
+static void on_fail(void *ctx, int status)
+{
+	(void)ctx;
+	fail_msg("standard output failed (%d)", status);
+}
+
+/* Live: each snapshot published goes to the worker; the loop feeds the model
+ * meanwhile; the line that comes out is the snapshot's as jansson writes it. */
+static void test_live_lines_off_the_loop(void **state)
+{
+	struct feed f;
+	struct snapshot s;
+	uv_loop_t loop;
+	int fds[2];
+	char *out = NULL;
+	size_t n_out = 0, cap = 0, want = 0;
+	(void)state;
+	unsetenv("CCBOARD_JSON_ON_LOOP");
+	assert_int_equal(uv_loop_init(&loop), 0);
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+	feed_open(&f);
+	memset(&s, 0, sizeof s);
+	struct output o = out_print_new(&loop, fds[1], OUT_PRINT_JSON, OUT_KEEP_NEWEST, on_fail, NULL);
+	struct json_pieces jp;
+	assert_false(out_print_json_latest(&jp));
+	for (int i = 0; i < 30; i++) {
+		size_t rn;
+		feed_second(&f);
+		snapshot_build(&s, f.m, &f.cfg);
+		s.contacts = f.c;
+		char *ref = dump_ref(&s, &rn);
+		o.ops->publish(o.ctx, &s);
+		if (i % 2)                               /* else /snapshot asks before the tick ends */
+			o.ops->launch(o.ctx);
+		assert_true(o.ops->busy(o.ctx));         /* until the loop has the line back */
+		for (int k = 0; k < 3; k++)             /* lines read meanwhile */
+			line(&f, "%lld|x%d.%d|q1|NONE|ENTERQUEUE||777|1", (long long)f.t, i, k);
+		assert_true(out_print_json_latest(&jp)); /* /snapshot: the same line */
+		char *got = join(&jp);
+		same(got, jp.len, ref, rn);
+		free(got);
+		while (o.ops->busy(o.ctx))
+			uv_run(&loop, UV_RUN_ONCE);
+		want += rn;
+		for (int k = 0; k < 1000 && n_out < want; k++) {
+			uv_run(&loop, UV_RUN_NOWAIT);
+			drain(fds[0], &out, &n_out, &cap);
+		}
+		assert_int_equal(n_out, want);
+		same(out + want - rn, rn, ref, rn);      /* whole, in order */
+		assert_true(out_print_json_latest(&jp));
+		free(ref);
+	}
+	/* the busy asks above were ticks skipped: said as snapshots dropped */
+	struct snap_source src;
+	assert_true(o.ops->health(o.ctx, &src));
+	assert_non_null(strstr(src.detail, "snapshots dropped"));
+	o.ops->stop(o.ctx);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(o.ops->close(o.ctx, 0), 0);
+	assert_false(out_print_json_latest(&jp));
+	close(fds[0]);
+	close(fds[1]);
+	assert_int_equal(uv_loop_close(&loop), 0);
+	free(out);
+	snapshot_free(&s);
+	feed_close(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split_line_is_whole),
+		cmocka_unit_test(test_live_lines_off_the_loop),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
