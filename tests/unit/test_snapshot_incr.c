@@ -15,6 +15,7 @@
 
 #include <unistd.h>
 
+#include "agent_stats.h"
 #include "config.h"
 #include "event.h"
 #include "fixture_model.h"
@@ -490,6 +491,40 @@ static void test_logged_off_kept_order(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* An agent logging back in (from the end of the list, the logged-off
+ * agents', to its place among the logged-in) and one logging off are read
+ * again, not every agent after them. */
+static void test_login_reads_few(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s;
+	char a[32];
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	add_2000_agents(m);
+	for (unsigned i = 0; i < 2000; i += 10) {
+		agent_name(a, sizeof a, i);
+		fx_feed(m, "%d|NONE|NONE|%s|AGENTLOGOFF|-|60", T0 + 2, a);
+	}
+	model_advance(m, T0 + 3);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(s.n_agents_off, 200);
+	agent_name(a, sizeof a, 20);
+	fx_feed(m, "%d|NONE|q1|%s|ADDMEMBER|", T0 + 4, a);
+	agent_name(a, sizeof a, 1501);
+	fx_feed(m, "%d|NONE|NONE|%s|AGENTLOGOFF|-|60", T0 + 4, a);
+	model_advance(m, T0 + 5);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(s.n_agents_off, 200);
+	assert_true(agent_stats_fill_read(&s) <= 4);
+	assert_same_as_fresh(&s, m, &cfg);
+	snapshot_free(&s);
+	fx_model_close(&cfg, m);
+}
+
 /* Callers waiting in 50 queues: a tick where none came or went copies none
  * from the model (their waits still move on); a caller coming copies its
  * queue's callers only; a queue whose callers outgrow their room lays the
@@ -617,6 +652,7 @@ int main(void)
 		cmocka_unit_test(test_agents_visit_changed_only),
 		cmocka_unit_test(test_agent_clock_incremental),
 		cmocka_unit_test(test_logged_off_kept_order),
+		cmocka_unit_test(test_login_reads_few),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
