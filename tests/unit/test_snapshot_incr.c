@@ -58,6 +58,8 @@ static void assert_same_queue(const struct snap_queue *a, const struct snap_queu
 	assert_memory_equal(a->intervals, b->intervals,
 	                    (size_t)a->n_intervals * sizeof *a->intervals);
 	assert_memory_equal(a->grade, b->grade, sizeof a->grade);
+	for (int k = SNAP_IV_SL; k <= SNAP_IV_ABANDON; k++)
+		assert_memory_equal(a->interval_grade[k], b->interval_grade[k], (size_t)a->n_intervals);
 	assert_int_equal(a->n_callers, b->n_callers);
 	for (int k = 0; k < a->n_callers; k++) {
 		assert_string_equal(a->callers[k].callerid, b->callers[k].callerid);
@@ -232,6 +234,54 @@ static void test_incremental_equals_full(void **state)
 	assert_true(inc.n_agents > 10);
 	assert_true(inc.n_queues > 10);
 	assert_true(model_stats(m).forgotten_agents > 0);     /* renumbered on the way */
+	snapshot_free(&inc);
+	fx_model_close(&cfg, m);
+}
+
+/* Calls coming in to two queues and answered or abandoned a few ticks
+ * later, minutes going by (the day's intervals closing, calls that waited
+ * across a boundary counted in the interval they came in): the intervals'
+ * grades kept from the last build for the intervals still the same equal
+ * those graded from nothing, some of them not ok. */
+static void test_interval_grades_kept(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot inc;
+	int64_t t = T0 + 8 * 3600, since[64];
+	unsigned call = 0, pending[64], np = 0;
+	int bad = 0;
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&inc, 0, sizeof inc);
+	for (int tick = 0; tick < 400; tick++) {
+		for (unsigned e = rnd(6); e > 0 && np < 64; e--) {
+			since[np] = t;
+			pending[np++] = ++call;
+			fx_feed(m, "%lld|c%u|q%u|NONE|ENTERQUEUE||55%u|1", (long long)t, call, call % 2, call);
+		}
+		for (unsigned e = rnd(6); e > 0 && np > 0; e--) {
+			unsigned k = rnd(np), c = pending[k];
+			int w = (int)(t - since[k]);
+			if (rnd(10) < 3)
+				fx_feed(m, "%lld|c%u|q%u|NONE|ABANDON|1|1|%d", (long long)t, c, c % 2, w);
+			else
+				fx_feed(m, "%lld|c%u|q%u|A%u|CONNECT|%d|x|1", (long long)t, c, c % 2, c % 7, w);
+			pending[k] = pending[--np];
+			since[k] = since[np];
+		}
+		t += tick % 3 ? 1 : 20 + rnd(100);
+		model_advance(m, t);
+		snapshot_build(&inc, m, &cfg);
+		assert_same_as_fresh(&inc, m, &cfg);
+		for (size_t i = 0; i < inc.n_queues; i++)
+			for (int k = 0; k < inc.queues[i].n_intervals; k++)
+				bad += inc.queues[i].interval_grade[SNAP_IV_SL][k] != SEV_OK ||
+				       inc.queues[i].interval_grade[SNAP_IV_ABANDON][k] != SEV_OK;
+	}
+	assert_true(inc.queues[0].n_intervals > 20);
+	assert_true(bad > 0);
 	snapshot_free(&inc);
 	fx_model_close(&cfg, m);
 }
@@ -653,6 +703,7 @@ int main(void)
 		cmocka_unit_test(test_agent_clock_incremental),
 		cmocka_unit_test(test_logged_off_kept_order),
 		cmocka_unit_test(test_login_reads_few),
+		cmocka_unit_test(test_interval_grades_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
