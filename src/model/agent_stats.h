@@ -177,6 +177,9 @@ struct json_t;
  * of the last fill of agents whose stamp did not change. */
 void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *ai,
                       const size_t *rank);
+/* How many agents the last fill read whole (their figures changed or were
+ * not kept), not only brought to the clock. */
+size_t agent_stats_fill_read(const struct snapshot *s);
 /* Frees what agent_stats_fill keeps in s for the next fill. */
 void agent_stats_fill_free(struct snapshot *s);
 /* The name of an agent's state in the JSON snapshot and /metrics: the

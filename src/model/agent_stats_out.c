@@ -25,13 +25,15 @@ struct astat_fill {
 	int64_t day;                 /* ... this day, */
 	uint64_t order_gen;          /* ... these queue ranks (snapshot.order_gen), */
 	int window_s;                /* ... this window */
-	size_t n;                    /* the last fill's agents */
+	size_t n;                    /* the last fill's agents, */
+	size_t n_in;                 /* ... the logged-in ones first */
 	uint32_t *place;             /* per model index: its place in the last fill + 1 */
 	size_t cap_place;
 	int32_t *src;                /* per place: the last place its figures are at, or -1 */
 	uint32_t *q_at, *q_n;        /* per place: the agent's block in the pool, its size */
 	size_t cap_src;
 	size_t q_used;               /* of the per-queue pool */
+	size_t read;                 /* agents read whole (agent_stats_fill_read) */
 	struct astat_pause *pauses[2];   /* every agent's pauses, filled each time into */
 	size_t cap_pauses[2];            /* one, the last fill's left as they were for */
 	int fill_pauses;                 /* model_agent_figs_refresh: this fill's */
@@ -77,6 +79,11 @@ static struct astat_fill *fill_of(struct snapshot *s, const struct model *m, siz
 	return c;
 }
 
+size_t agent_stats_fill_read(const struct snapshot *s)
+{
+	return s->agent_fill ? s->agent_fill->read : 0;
+}
+
 void agent_stats_fill_free(struct snapshot *s)
 {
 	struct astat_fill *c = s->agent_fill;
@@ -93,35 +100,29 @@ void agent_stats_fill_free(struct snapshot *s)
 }
 
 /* Decides, for each of the n agents (ai: their model indexes), where its last
- * figures are if they still hold (c->src; the last places taken in rising
- * order, so that they can be moved in place) and where its per-queue block
- * was; returns the room its per-queue figures and pauses need. */
-static void fill_plan(struct astat_fill *c, struct snapshot *s, const struct model *m,
-                      const size_t *ai, size_t n, bool reuse, size_t *q_more, size_t *p_room)
+ * figures are (c->src; the last places taken in rising order, so that they
+ * can be moved in place) and where its per-queue block was. Reads only the
+ * fill's own records, not the model's: whether the figures still hold is
+ * asked as they are refreshed (a big centre's agents are the build's widest
+ * data: one pass over them, not two). An agent who logged in or off since
+ * (its figures changed) is read again: its place jumps, and taking it would
+ * leave the agents after it to be read again too. */
+static void fill_plan(struct astat_fill *c, struct snapshot *s, const size_t *ai, size_t n,
+                      bool reuse)
 {
 	int64_t last = -1;
-	*q_more = 0;
-	*p_room = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t p = c->place[ai[i]];
 		const struct agent_figs *f;
-		int nq;
-		model_agent_figs_prefetch(m, ai, n, i);
-		if (i + 8 < n && c->place[ai[i + 8]] > 0 && c->place[ai[i + 8]] <= c->n)
-			__builtin_prefetch(&s->agent_figs[c->place[ai[i + 8]] - 1]);
-		nq = model_agent_figs_queues(m, ai[i]);
 		c->src[i] = -1;
 		c->q_n[i] = 0;
 		c->q_at[i] = 0;     /* an agent of no queue keeps an empty block at 0 */
-		*p_room += (size_t)model_agent_figs_pauses(m, ai[i]);
 		if (reuse && p > 0 && p <= c->n && (f = &s->agent_figs[p - 1])->slot == ai[i]) {
 			c->q_at[i] = f->pool_at;
 			c->q_n[i] = (uint32_t)f->n_queues;
-			if ((int64_t)(p - 1) > last && model_agent_figs_current(m, ai[i], f))
+			if ((int64_t)(p - 1) > last && (p - 1 < c->n_in) == (i < s->n_agents))
 				c->src[i] = (int32_t)(last = (int64_t)(p - 1));
 		}
-		if ((uint32_t)nq > c->q_n[i])
-			*q_more += (size_t)nq;
 	}
 }
 
@@ -153,16 +154,35 @@ static void fill_move(const struct astat_fill *c, struct snapshot *s, size_t n)
 }
 
 /* Room for p pauses in this fill's buffer (the other holds the last fill's
- * until this one is done: a refresh copies an agent's from there). */
-static struct astat_pause *pauses_room(struct astat_fill *c, size_t p)
+ * until this one is done: a refresh copies an agent's from there), the
+ * pauses of the first i agents kept and pointed at again when it moves. */
+static struct astat_pause *pauses_room(struct astat_fill *c, struct snapshot *s, size_t p,
+                                       size_t i)
 {
 	int k = c->fill_pauses;
-	if (p > c->cap_pauses[k] || !c->pauses[k]) {
-		c->cap_pauses[k] = p + p / 8 + 64;
-		free(c->pauses[k]);      /* nothing in it is read again */
-		c->pauses[k] = xmalloc(c->cap_pauses[k] * sizeof *c->pauses[k]);
+	size_t at = 0;
+	if (p <= c->cap_pauses[k] && c->pauses[k])
+		return c->pauses[k];
+	c->cap_pauses[k] = p + p / 8 + 64;
+	c->pauses[k] = xrealloc(c->pauses[k], c->cap_pauses[k] * sizeof *c->pauses[k]);
+	for (size_t j = 0; j < i; j++) {
+		struct agent_figs *f = &s->agent_figs[j];
+		f->pauses = c->pauses[k] + at;
+		f->wtime.pauses = c->pauses[k] + at + f->n_pauses;
+		at += (size_t)(f->n_pauses + f->wtime.n_pauses);
 	}
 	return c->pauses[k];
+}
+
+/* Room for n more per-queue figures at the pool's end, the first i agents'
+ * pointed at again when the pool moves. */
+static void pool_room(struct astat_fill *c, struct snapshot *s, size_t n, size_t i)
+{
+	if (c->q_used + n <= s->cap_agent_figs_pool && s->agent_figs_pool)
+		return;
+	pool_reserve(s, c->q_used + n);
+	for (size_t j = 0; j < i; j++)
+		s->agent_figs[j].queues = s->agent_figs_pool + s->agent_figs[j].pool_at;
 }
 
 /* Agent i's figures read again, its per-queue block where it was if they fit
@@ -172,8 +192,12 @@ static void fill_one(struct astat_fill *c, struct snapshot *s, const struct mode
 {
 	struct agent_figs *f = &s->agent_figs[i];
 	int nq = model_agent_figs_queues(m, ai);
-	uint32_t at = (uint32_t)nq <= c->q_n[i] ? c->q_at[i] : (uint32_t)c->q_used;
-	struct agent_queue_figs *q = s->agent_figs_pool + at;
+	uint32_t at;
+	struct agent_queue_figs *q;
+	if ((uint32_t)nq > c->q_n[i])
+		pool_room(c, s, (size_t)nq, i);
+	at = (uint32_t)nq <= c->q_n[i] ? c->q_at[i] : (uint32_t)c->q_used;
+	q = s->agent_figs_pool + at;
 	if (at == c->q_used)
 		c->q_used += (size_t)nq;
 	model_agent_figs(m, ai, f, q, nq, pauses);
@@ -183,6 +207,7 @@ static void fill_one(struct astat_fill *c, struct snapshot *s, const struct mode
 		f->call_queue = (int32_t)rank[f->call_queue];
 	f->slot = (uint32_t)ai;
 	f->pool_at = at;
+	c->read++;
 }
 
 void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *ai,
@@ -190,7 +215,7 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 {
 	size_t n = s->n_agents + s->n_agents_off;   /* the logged off of today too */
 	struct astat_fill *c = fill_of(s, m, n);
-	size_t q_more, p_room, p_used = 0, q_live = 0;
+	size_t p_used = 0, q_live = 0;
 	struct astat_pause *pauses;
 	bool reuse = c->valid && c->day == m->day_start && c->order_gen == s->order_gen &&
 	             c->window_s == m->cfg->window_s;
@@ -198,16 +223,18 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 	figs_reserve(s, n > c->n ? n : c->n);
 	if (!reuse)
 		c->q_used = 0;
-	fill_plan(c, s, m, ai, n, reuse, &q_more, &p_room);
-	pool_reserve(s, c->q_used + q_more);
+	c->read = 0;
+	fill_plan(c, s, ai, n, reuse);
+	pool_reserve(s, c->q_used);
 	c->fill_pauses ^= 1;
-	pauses = pauses_room(c, p_room);
 	fill_move(c, s, n);
 	for (size_t i = 0; i < n; i++) {
 		struct agent_figs *f = &s->agent_figs[i];
 		model_agent_figs_prefetch(m, ai, n, i);
-		if (c->src[i] < 0 || !model_agent_figs_refresh(m, ai[i], f, pauses + p_used))
-			fill_one(c, s, m, i, ai[i], rank, pauses + p_used);
+		/* room for any agent's pauses (ASTAT_FIGS_PAUSES): not counted first */
+		pauses = pauses_room(c, s, p_used + ASTAT_FIGS_PAUSES, i) + p_used;
+		if (c->src[i] < 0 || !model_agent_figs_refresh(m, ai[i], f, pauses))
+			fill_one(c, s, m, i, ai[i], rank, pauses);
 		f->queues = s->agent_figs_pool + f->pool_at;
 		p_used += (size_t)(f->n_pauses + f->wtime.n_pauses);
 		q_live += (size_t)f->n_queues;
@@ -217,6 +244,7 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 	 * --queue renumber them in place: read again) */
 	c->valid = !s->only && c->q_used <= 2 * q_live + 4096;
 	c->n = n;
+	c->n_in = s->n_agents;
 	c->day = m->day_start;
 	c->order_gen = s->order_gen;
 	c->window_s = m->cfg->window_s;

@@ -127,6 +127,14 @@ struct snap_scratch {
 	size_t vis_n, vis_nq, visited;
 	uint64_t cslot_order_gen;      /* the order the slots were laid out for */
 	size_t callers_copied;         /* the last build's (snapshot_callers_copied) */
+	/* the queues' intervals graded by the last build (its gradings, and how
+	 * many queues) and, per queue, how many of its first intervals this
+	 * build found as they were: their grades still hold */
+	struct fig_grading iv_g[SNAP_MAX_GRADINGS];
+	size_t iv_ng, iv_n;
+	bool iv_graded;
+	int *iv_same;
+	size_t cap_iv_same;
 };
 
 struct caller_slot {
@@ -187,11 +195,25 @@ size_t snapshot_sort_compares(const struct snapshot *s)
 	return s->scratch ? s->scratch->compares : 0;
 }
 
+/* How many of the first n intervals of a and b are the same. */
+static int intervals_same(const struct interval *a, const struct interval *b, int n)
+{
+	int k = 0;
+	while (k < n && memcmp(&a[k], &b[k], sizeof *a) == 0)
+		k++;
+	return k;
+}
+
+/* Fills sq with model queue qi. same (NULL: none): sq holds the last build's
+ * queue of its place (its intervals where they were); set to how many of
+ * its first intervals are still the same, with the same levels: their
+ * grades hold and they are not copied again. */
 static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
-                       const struct agent_counts *ac)
+                       const struct agent_counts *ac, int *same)
 {
 	struct queue_conf qc = model_queue_conf(m, qi);
 	const struct interval *iv;
+	int n, k = 0;
 
 	sq->name = (char *)model_queue_name(m, qi);
 	sq->display = qc.display ? qc.display : sq->name;
@@ -203,11 +225,16 @@ static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
 	sq->today.d = metrics_derive(&sq->today.c, qc.sl_formula, qc.wrapup_s);
 	sq->window.d = metrics_derive(&sq->window.c, qc.sl_formula, qc.wrapup_s);
 	sq->sl_threshold_s = qc.sl_threshold_s;
+	sq->wrapup_s = qc.wrapup_s;
+	iv = model_queue_intervals(m, qi, &n);
+	if (same && sq->sl_target_pct == qc.sl_target_pct && sq->sl_formula == qc.sl_formula)
+		k = intervals_same(sq->intervals, iv, n < sq->n_intervals ? n : sq->n_intervals);
+	if (same)
+		*same = k;
+	sq->n_intervals = n;
 	sq->sl_target_pct = qc.sl_target_pct;
 	sq->sl_formula = qc.sl_formula;
-	sq->wrapup_s = qc.wrapup_s;
-	iv = model_queue_intervals(m, qi, &sq->n_intervals);
-	memcpy(sq->intervals, iv, (size_t)sq->n_intervals * sizeof *iv);
+	memcpy(sq->intervals + k, iv + k, (size_t)(n - k) * sizeof *iv);
 }
 
 void snapshot_queue_room(struct snapshot *s, struct snap_queue *q, size_t k)
@@ -918,16 +945,17 @@ static void interval_watch(const struct fig_grading *g, size_t n, int *which)
  * abandon rate they watch (which: interval_watch), each interval on its own
  * calls. */
 static void grade_intervals(struct snap_queue *q, const struct fig_grading *g, size_t n,
-                            const int *which)
+                            const int *which, int from)
 {
-	if (q->n_intervals > 0) {
-		memset(q->interval_grade[SNAP_IV_SL], SEV_OK, (size_t)q->n_intervals);
-		memset(q->interval_grade[SNAP_IV_ABANDON], SEV_OK, (size_t)q->n_intervals);
+	if (q->n_intervals > from) {
+		memset(q->interval_grade[SNAP_IV_SL] + from, SEV_OK, (size_t)(q->n_intervals - from));
+		memset(q->interval_grade[SNAP_IV_ABANDON] + from, SEV_OK,
+		       (size_t)(q->n_intervals - from));
 	}
 	for (size_t k = 0; k < n; k++) {
 		if (which[k] < 0)
 			continue;
-		for (int i = 0; i < q->n_intervals; i++) {
+		for (int i = from; i < q->n_intervals; i++) {
 			struct derived d;
 			if (q->intervals[i].offered < g[k].min_offered)
 				continue;
@@ -938,7 +966,29 @@ static void grade_intervals(struct snap_queue *q, const struct fig_grading *g, s
 	}
 }
 
-void snapshot_grade(struct snapshot *s, const struct config *cfg)
+/* Whether gradings a[0..na) and b[0..nb) grade alike. */
+static bool gradings_same(const struct fig_grading *a, size_t na, const struct fig_grading *b,
+                          size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t k = 0; k < na; k++) {
+		if (a[k].f != b[k].f || a[k].op != b[k].op || a[k].min_offered != b[k].min_offered)
+			return false;
+		for (int lv = 0; lv < 3; lv++)
+			if (a[k].level[lv].set != b[k].level[lv].set ||
+			    a[k].level[lv].target != b[k].level[lv].target ||
+			    memcmp(&a[k].level[lv].v, &b[k].level[lv].v, sizeof a[k].level[lv].v) != 0)
+				return false;
+	}
+	return true;
+}
+
+/* snapshot_grade, but for the first from[i] intervals of queue i (NULL:
+ * none) whose grades the last build made with the same gradings (x: the
+ * build's scratch, or NULL). */
+static void grade_queues(struct snapshot *s, const struct config *cfg, struct snap_scratch *x,
+                         const int *from)
 {
 	struct fig_grading *g = s->gradings;
 	size_t n = 0;
@@ -950,17 +1000,28 @@ void snapshot_grade(struct snapshot *s, const struct config *cfg)
 		for (; n < figure_builtins_count && n < SNAP_MAX_GRADINGS; n++)
 			g[n] = figure_builtin_grading(&figure_builtins[n]);
 	s->n_gradings = n;
+	if (x && !gradings_same(x->iv_g, x->iv_ng, g, n))
+		from = NULL;
 	interval_watch(g, n, which);
 	for (size_t i = 0; i < s->n_queues; i++) {
 		figures_grade_queue(&s->queues[i], g, n);
-		grade_intervals(&s->queues[i], g, n, which);
+		grade_intervals(&s->queues[i], g, n, which, from ? from[i] : 0);
 	}
 	figures_grade_queue(&s->total, g, n);
-	grade_intervals(&s->total, g, n, which);
+	grade_intervals(&s->total, g, n, which, 0);
 	for (size_t i = 0; i < s->n_groups; i++) {
 		figures_grade_queue(&s->groups[i].q, g, n);
-		grade_intervals(&s->groups[i].q, g, n, which);
+		grade_intervals(&s->groups[i].q, g, n, which, 0);
 	}
+	if (x) {
+		memcpy(x->iv_g, g, n * sizeof *g);
+		x->iv_ng = n;
+	}
+}
+
+void snapshot_grade(struct snapshot *s, const struct config *cfg)
+{
+	grade_queues(s, cfg, NULL, NULL);
 }
 
 /* Puts the model's n queues in s->order_q in natural order of their names.
@@ -1019,8 +1080,9 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	size_t n = model_queue_count(m);
 	struct snap_scratch *x = scratch_of(s);
 	const size_t *order;
-	size_t *rank;
+	size_t *rank, room = s->iv_room;
 	struct agent_counts *ac, total;
+	bool iv_keep;
 
 	scratch_grow(&x->rank, &x->cap_rank, n, sizeof *x->rank);
 	scratch_grow(&x->ac, &x->cap_ac, n, sizeof *x->ac);
@@ -1039,8 +1101,14 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 		s->queues = xrealloc(s->queues, (n ? n : 1) * sizeof *s->queues);
 	s->n_queues = n;
 	intervals_layout(s, m, cfg, n);
+	/* the intervals where the last build graded them (a day's closed ones
+	 * do not change): only those that did graded again */
+	iv_keep = x->iv_graded && !s->only && s->iv_room == room;
+	scratch_grow(&x->iv_same, &x->cap_iv_same, n, sizeof *x->iv_same);
 	for (size_t i = 0; i < n; i++) {
-		fill_queue(&s->queues[i], m, order[i], &ac[order[i]]);
+		x->iv_same[i] = 0;
+		fill_queue(&s->queues[i], m, order[i], &ac[order[i]],
+		           iv_keep && i < x->iv_n ? &x->iv_same[i] : NULL);
 	}
 	fill_total(s, m, cfg, &total);
 	fill_callers(s, m, order);
@@ -1048,7 +1116,9 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	groups_fill(s, m, cfg, order);
 	groups_restrict(s);
 	staff_avail_note(s, order, s->only ? 0 : n);
-	snapshot_grade(s, cfg);
+	grade_queues(s, cfg, x, s->only ? NULL : x->iv_same);
+	x->iv_graded = !s->only;
+	x->iv_n = n;
 	s->as_of = model_now(m);
 	s->day_start = model_day_start(m);
 	s->window_s = cfg->window_s;
@@ -1104,6 +1174,7 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->avail);
 		free(s->scratch->mcap);
 		free(s->scratch->wake);
+		free(s->scratch->iv_same);
 		free(s->scratch);
 	}
 	memset(s, 0, sizeof *s);

@@ -15,6 +15,7 @@
 
 #include <unistd.h>
 
+#include "agent_stats.h"
 #include "config.h"
 #include "event.h"
 #include "fixture_model.h"
@@ -57,6 +58,8 @@ static void assert_same_queue(const struct snap_queue *a, const struct snap_queu
 	assert_memory_equal(a->intervals, b->intervals,
 	                    (size_t)a->n_intervals * sizeof *a->intervals);
 	assert_memory_equal(a->grade, b->grade, sizeof a->grade);
+	for (int k = SNAP_IV_SL; k <= SNAP_IV_ABANDON; k++)
+		assert_memory_equal(a->interval_grade[k], b->interval_grade[k], (size_t)a->n_intervals);
 	assert_int_equal(a->n_callers, b->n_callers);
 	for (int k = 0; k < a->n_callers; k++) {
 		assert_string_equal(a->callers[k].callerid, b->callers[k].callerid);
@@ -231,6 +234,54 @@ static void test_incremental_equals_full(void **state)
 	assert_true(inc.n_agents > 10);
 	assert_true(inc.n_queues > 10);
 	assert_true(model_stats(m).forgotten_agents > 0);     /* renumbered on the way */
+	snapshot_free(&inc);
+	fx_model_close(&cfg, m);
+}
+
+/* Calls coming in to two queues and answered or abandoned a few ticks
+ * later, minutes going by (the day's intervals closing, calls that waited
+ * across a boundary counted in the interval they came in): the intervals'
+ * grades kept from the last build for the intervals still the same equal
+ * those graded from nothing, some of them not ok. */
+static void test_interval_grades_kept(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot inc;
+	int64_t t = T0 + 8 * 3600, since[64];
+	unsigned call = 0, pending[64], np = 0;
+	int bad = 0;
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&inc, 0, sizeof inc);
+	for (int tick = 0; tick < 400; tick++) {
+		for (unsigned e = rnd(6); e > 0 && np < 64; e--) {
+			since[np] = t;
+			pending[np++] = ++call;
+			fx_feed(m, "%lld|c%u|q%u|NONE|ENTERQUEUE||55%u|1", (long long)t, call, call % 2, call);
+		}
+		for (unsigned e = rnd(6); e > 0 && np > 0; e--) {
+			unsigned k = rnd(np), c = pending[k];
+			int w = (int)(t - since[k]);
+			if (rnd(10) < 3)
+				fx_feed(m, "%lld|c%u|q%u|NONE|ABANDON|1|1|%d", (long long)t, c, c % 2, w);
+			else
+				fx_feed(m, "%lld|c%u|q%u|A%u|CONNECT|%d|x|1", (long long)t, c, c % 2, c % 7, w);
+			pending[k] = pending[--np];
+			since[k] = since[np];
+		}
+		t += tick % 3 ? 1 : 20 + rnd(100);
+		model_advance(m, t);
+		snapshot_build(&inc, m, &cfg);
+		assert_same_as_fresh(&inc, m, &cfg);
+		for (size_t i = 0; i < inc.n_queues; i++)
+			for (int k = 0; k < inc.queues[i].n_intervals; k++)
+				bad += inc.queues[i].interval_grade[SNAP_IV_SL][k] != SEV_OK ||
+				       inc.queues[i].interval_grade[SNAP_IV_ABANDON][k] != SEV_OK;
+	}
+	assert_true(inc.queues[0].n_intervals > 20);
+	assert_true(bad > 0);
 	snapshot_free(&inc);
 	fx_model_close(&cfg, m);
 }
@@ -490,6 +541,40 @@ static void test_logged_off_kept_order(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* An agent logging back in (from the end of the list, the logged-off
+ * agents', to its place among the logged-in) and one logging off are read
+ * again, not every agent after them. */
+static void test_login_reads_few(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s;
+	char a[32];
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	add_2000_agents(m);
+	for (unsigned i = 0; i < 2000; i += 10) {
+		agent_name(a, sizeof a, i);
+		fx_feed(m, "%d|NONE|NONE|%s|AGENTLOGOFF|-|60", T0 + 2, a);
+	}
+	model_advance(m, T0 + 3);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(s.n_agents_off, 200);
+	agent_name(a, sizeof a, 20);
+	fx_feed(m, "%d|NONE|q1|%s|ADDMEMBER|", T0 + 4, a);
+	agent_name(a, sizeof a, 1501);
+	fx_feed(m, "%d|NONE|NONE|%s|AGENTLOGOFF|-|60", T0 + 4, a);
+	model_advance(m, T0 + 5);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(s.n_agents_off, 200);
+	assert_true(agent_stats_fill_read(&s) <= 4);
+	assert_same_as_fresh(&s, m, &cfg);
+	snapshot_free(&s);
+	fx_model_close(&cfg, m);
+}
+
 /* Callers waiting in 50 queues: a tick where none came or went copies none
  * from the model (their waits still move on); a caller coming copies its
  * queue's callers only; a queue whose callers outgrow their room lays the
@@ -617,6 +702,8 @@ int main(void)
 		cmocka_unit_test(test_agents_visit_changed_only),
 		cmocka_unit_test(test_agent_clock_incremental),
 		cmocka_unit_test(test_logged_off_kept_order),
+		cmocka_unit_test(test_login_reads_few),
+		cmocka_unit_test(test_interval_grades_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
