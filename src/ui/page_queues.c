@@ -731,13 +731,27 @@ static void agents_first(const struct agent_view **a, int n, int k)
 		qsort(a, (size_t)n, sizeof *a, agent_cmp);
 		return;
 	}
+	int top_order;
+	int64_t top_since;
+
 	for (int i = k / 2 - 1; i >= 0; i--)
 		heap_down(a, k, i);
-	for (int i = k; i < n; i++)
+	top_order = agent_look(a[0]).order;
+	top_since = a[0]->since;
+	for (int i = k; i < n; i++) {
+		int o = agent_look(a[i]).order;
+
+		/* most of 10,000 agents come after the heap's top by their state
+		 * or its age: no full compare (names) for them */
+		if (o > top_order || (o == top_order && a[i]->since > top_since))
+			continue;
 		if (agent_cmp(&a[i], &a[0]) < 0) {
 			a[0] = a[i];
 			heap_down(a, k, 0);
+			top_order = agent_look(a[0]).order;
+			top_since = a[0]->since;
 		}
+	}
 	qsort(a, (size_t)k, sizeof *a, agent_cmp);
 }
 
