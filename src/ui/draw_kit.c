@@ -10,6 +10,7 @@
 #include "bigdigits.h"
 #include "contacts.h"
 #include "figures.h"
+#include "natsort.h"
 #include "textsafe.h"
 
 /* ---- grades: the snapshot grades, the screen maps a grade to a role ------- */
@@ -182,7 +183,13 @@ const char *ui_fmt_window(char *buf, size_t n, int window_s)
 double ui_fmt_figure(const struct ui_view *v, char *buf, size_t n, const char *name,
                          const struct snap_queue *q, enum ui_fmt fmt)
 {
-	double x = figure_value(figure_find(name), q);
+	return ui_fmt_fig(v, buf, n, figure_find(name), q, fmt);
+}
+
+double ui_fmt_fig(const struct ui_view *v, char *buf, size_t n, const struct figure *f,
+                  const struct snap_queue *q, enum ui_fmt fmt)
+{
+	double x = figure_value(f, q);
 	switch (fmt) {
 	case UF_INT:
 		if (isnan(x))
@@ -207,8 +214,32 @@ double ui_fmt_figure(const struct ui_view *v, char *buf, size_t n, const char *n
 /* The grade the snapshot gave figure name on q. */
 enum alert_severity ui_grade_of(const char *name, const struct snap_queue *q)
 {
-	const struct figure *f = figure_find(name);
+	return ui_grade_fig(figure_find(name), q);
+}
+
+enum alert_severity ui_grade_fig(const struct figure *f, const struct snap_queue *q)
+{
 	return f ? (enum alert_severity)q->grade[figure_index(f)] : SEV_OK;
+}
+
+/* A bisection: natsort_cmp is a total order (0 only for equal names), NULL
+ * reading as "", which is no queue's name here. */
+long ui_queue_find(const struct snapshot *s, const char *name)
+{
+	size_t lo = 0, hi = s->n_queues;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (natsort_cmp(s->queues[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < s->n_queues && natsort_cmp(s->queues[lo].name, name) == 0; lo++)
+		if (s->queues[lo].name && strcmp(s->queues[lo].name, name) == 0)
+			return (long)lo;
+	return -1;
 }
 
 const char *ui_sev_glyph(const struct ui_view *v, enum alert_severity sev)

@@ -9,6 +9,8 @@
 
 #include "ui_draw.h"
 
+struct figure;
+
 /* The worse of two grades, and the role a grade is drawn in (calm when ok). */
 enum alert_severity ui_sev_max(enum alert_severity a, enum alert_severity b);
 enum role ui_sev_role(enum alert_severity sev, enum role calm);
@@ -55,6 +57,13 @@ double ui_fmt_figure(const struct ui_view *v, char *buf, size_t n, const char *n
                      const struct snap_queue *q, enum ui_fmt fmt);
 /* The grade the snapshot gave figure name on q. */
 enum alert_severity ui_grade_of(const char *name, const struct snap_queue *q);
+/* The same for a figure already found (figure_find): a table of a thousand
+ * rows looks each column's figure up once, not once a cell. */
+double ui_fmt_fig(const struct ui_view *v, char *buf, size_t n, const struct figure *f,
+                  const struct snap_queue *q, enum ui_fmt fmt);
+enum alert_severity ui_grade_fig(const struct figure *f, const struct snap_queue *q);
+/* The index of the queue called name in s (s->queues is sorted by name), or -1. */
+long ui_queue_find(const struct snapshot *s, const char *name);
 
 /* The selected queue (or the total) of s, and how a queue is named on screen. */
 const struct snap_queue *ui_selected_queue(const struct ui_view *v, const struct snapshot *s);

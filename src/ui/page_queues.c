@@ -314,12 +314,29 @@ static void qtable_plan(struct qtable *t, int cols, bool need)
 			t->w_cols += qcol_w(t, i);
 }
 
+/* Each column's figure and the figure grading it, found once. */
+static const struct figure *qcol_fig[QC_COUNT], *qcol_grade[QC_COUNT];
+
+static void qcols_find(void)
+{
+	static bool found;
+
+	if (found)
+		return;
+	for (int c = 0; c < QC_COUNT; c++) {
+		qcol_fig[c] = figure_find(qcols[c].figure);
+		qcol_grade[c] = figure_find(qcols[c].grade ? qcols[c].grade : qcols[c].figure);
+	}
+	found = true;
+}
+
 /* Text and severity of column c for queue q. */
 static enum alert_severity qcell(const struct ui_view *v, const struct snap_queue *q, int c,
                                  char *buf, size_t n)
 {
-	ui_fmt_figure(v, buf, n, qcols[c].figure, q, qcols[c].fmt);
-	return ui_grade_of(qcols[c].grade ? qcols[c].grade : qcols[c].figure, q);
+	qcols_find();
+	ui_fmt_fig(v, buf, n, qcol_fig[c], q, qcols[c].fmt);
+	return ui_grade_fig(qcol_grade[c], q);
 }
 
 /* "1,000" */
@@ -658,24 +675,29 @@ static void agent_entry(const struct ui_view *v, const struct snapshot *s,
 }
 
 /* The agents to list: all of them for the total; for a queue, its members,
- * paused when paused in that queue. Returns how many were put in out. */
-static int agents_pick(const struct ui_view *v, const struct snapshot *s, struct agent_view *out,
-                       int filter)
+ * paused when paused in that queue (a copy in copies, which has room for
+ * every agent when a queue is selected; NULL for the total: the snapshot's
+ * agents are pointed at, not copied, ten thousand a frame). Returns how
+ * many were put in out. */
+static int agents_pick(const struct ui_view *v, const struct snapshot *s,
+                       const struct agent_view **out, struct agent_view *copies, int filter)
 {
 	int n = 0;
 
 	for (size_t i = 0; i < s->n_agents; i++) {
 		const struct snap_member *ms = NULL;
+		const struct agent_view *a = &s->agents[i];
 
 		if (v->sel >= 0 && (ms = snapshot_agent_in(s, i, (size_t)v->sel)) == NULL)
 			continue;
-		out[n] = s->agents[i];
-		if (ms && ms->paused &&
-		    (out[n].state == AGENT_AVAILABLE || out[n].state == AGENT_WRAPUP))
-			out[n].state = AGENT_PAUSED;
-		if (filter && out[n].state != agent_filters[filter - 1].st)
+		if (ms && ms->paused && (a->state == AGENT_AVAILABLE || a->state == AGENT_WRAPUP)) {
+			copies[n] = *a;
+			copies[n].state = AGENT_PAUSED;
+			a = &copies[n];
+		}
+		if (filter && a->state != agent_filters[filter - 1].st)
 			continue;
-		n++;
+		out[n++] = a;
 	}
 	return n;
 }
@@ -709,24 +731,38 @@ static void agents_first(const struct agent_view **a, int n, int k)
 		qsort(a, (size_t)n, sizeof *a, agent_cmp);
 		return;
 	}
+	int top_order;
+	int64_t top_since;
+
 	for (int i = k / 2 - 1; i >= 0; i--)
 		heap_down(a, k, i);
-	for (int i = k; i < n; i++)
+	top_order = agent_look(a[0]).order;
+	top_since = a[0]->since;
+	for (int i = k; i < n; i++) {
+		int o = agent_look(a[i]).order;
+
+		/* most of 10,000 agents come after the heap's top by their state
+		 * or its age: no full compare (names) for them */
+		if (o > top_order || (o == top_order && a[i]->since > top_since))
+			continue;
 		if (agent_cmp(&a[i], &a[0]) < 0) {
 			a[0] = a[i];
 			heap_down(a, k, 0);
+			top_order = agent_look(a[0]).order;
+			top_since = a[0]->since;
 		}
+	}
 	qsort(a, (size_t)k, sizeof *a, agent_cmp);
 }
 
-/* Lists the picked agents in columns of rows from the top-th (in board
- * order); the title's range says how many more ('>' pages). */
+/* Lists the picked agents (order, put in board order as far as shown) in
+ * columns of rows from the top-th; the title's range says how many more
+ * ('>' pages). */
 static void agents_list(const struct ui_view *v, const struct snapshot *s,
-                        const struct agent_view *list, int n, struct rect r, int top)
+                        const struct agent_view **order, int n, struct rect r, int top)
 {
 	int rows = v->lay.agent_rows, cols = v->lay.agent_cols, cap = rows * cols, col_w;
 	int left = n - top;
-	const struct agent_view **order;
 
 	if (cap <= 0 || left <= 0)
 		return;
@@ -735,16 +771,12 @@ static void agents_list(const struct ui_view *v, const struct snapshot *s,
 	col_w = (r.w + 2) / cols;
 	if (col_w > AGENT_COL_MAX_W)
 		col_w = AGENT_COL_MAX_W;
-	order = xcalloc((size_t)n, sizeof *order);
-	for (int i = 0; i < n; i++)
-		order[i] = &list[i];
 	agents_first(order, n, top + cap < n ? top + cap : n);
 	for (int i = 0; i < left && i < cap; i++) {
 		int y = r.y + 2 + i % rows, x = r.x + 1 + (i / rows) * col_w;
 
 		agent_entry(v, s, order[top + i], y, x, col_w - 2);
 	}
-	free(order);
 }
 
 /* The agent board: the selected queue's agents ("Agents · sales"), or
@@ -755,13 +787,16 @@ static void draw_agents(struct ui_view *v, const struct snapshot *s)
 	struct rect r = v->lay.agents;
 	const struct snap_queue *q = ui_selected_queue(v, s);
 	char right[96], title[160], range[48] = "";
-	struct agent_view *list;
+	const struct agent_view **list;
+	struct agent_view *copies = NULL;
 	int n, cap = v->lay.agent_rows * v->lay.agent_cols;
 
 	if (r.h <= 0)
 		return;
-	list = xcalloc(s->n_agents ? s->n_agents : 1, sizeof *list);
-	n = agents_pick(v, s, list, p->agent_filter);
+	list = xmalloc((s->n_agents ? s->n_agents : 1) * sizeof *list);
+	if (v->sel >= 0)
+		copies = xmalloc((s->n_agents ? s->n_agents : 1) * sizeof *copies);
+	n = agents_pick(v, s, list, copies, p->agent_filter);
 	p->agent_page = cap > 0 ? cap : 1;
 	if (p->agent_top > n - 1)
 		p->agent_top = (n - 1) / p->agent_page * p->agent_page;
@@ -790,6 +825,7 @@ static void draw_agents(struct ui_view *v, const struct snapshot *s)
 			       "no agent in that state (f: next)" : "no agent logged in to this queue");
 		agents_list(v, s, list, n, r, p->agent_top);
 	}
+	free(copies);
 	free(list);
 }
 
@@ -905,12 +941,12 @@ static void draw_waiting(const struct ui_view *v, const struct snapshot *s)
 /* The display name of queue name in s ("Total" for the total). */
 static const char *alert_queue_label(const struct snapshot *s, const char *name)
 {
+	long i;
+
 	if (strcmp(name, "total") == 0 || !*name)
 		return "Total";
-	for (size_t i = 0; i < s->n_queues; i++)
-		if (s->queues[i].name && strcmp(s->queues[i].name, name) == 0)
-			return ui_queue_label(&s->queues[i], false);
-	return name;
+	i = ui_queue_find(s, name);
+	return i >= 0 ? ui_queue_label(&s->queues[i], false) : name;
 }
 
 /* One alert on one line (wide panels) or two (the message under the head).
@@ -946,30 +982,30 @@ static int alert_entry(const struct ui_view *v, const struct snapshot *s,
 	return 1;
 }
 
-static const struct snapshot *alert_cmp_s;
-
-/* Alerts worst first, then newest first (the snapshot's order). */
-static int alert_cmp(const void *pa, const void *pb)
+/* Where alert a goes in the panel's order: 0 for the worst new one. */
+static int alert_key(const struct snap_alert *a)
 {
-	int a = *(const int *)pa, b = *(const int *)pb;
-	const struct snap_alert *x = &alert_cmp_s->alerts[a], *y = &alert_cmp_s->alerts[b];
-	if (x->acknowledged != y->acknowledged)
-		return x->acknowledged ? 1 : -1;
-	if (x->severity != y->severity)
-		return x->severity > y->severity ? -1 : 1;
-	return (a > b) - (a < b);
+	int sev = a->severity > SEV_CRITICAL ? SEV_CRITICAL : a->severity < SEV_OK ? SEV_OK :
+	          (int)a->severity;
+	return (a->acknowledged ? SEV_CRITICAL + 1 : 0) + SEV_CRITICAL - sev;
 }
 
-/* The alert lines: indexes into s->alerts, worst first; folded, the first
- * alert of each rule stands for the rule (*count: how many it has). Returns
- * how many lines; idx and count have room for s->n_alerts. */
+/* The alert lines: indexes into s->alerts, worst first (the new before the
+ * acknowledged, then by severity, then the snapshot's order: newest first);
+ * folded, the first alert of each rule stands for the rule (*count: how
+ * many it has). Returns how many lines; idx and count have room for
+ * s->n_alerts. Ordered by counting: six keys, and thousands of alerts a tick
+ * sorted by compares read each alert again and again. */
 static int alert_lines(const struct snapshot *s, bool fold, int *idx, int *count)
 {
-	int n = (int)s->n_alerts, k = 0;
+	enum { SEVS = SEV_CRITICAL + 1, KEYS = 2 * SEVS };
+	int n = (int)s->n_alerts, k = 0, at[KEYS + 1] = { 0 };
+	for (int i = 0; i < n; i++)         /* count[i]: alert i's key, until placed */
+		at[1 + (count[i] = alert_key(&s->alerts[i]))]++;
+	for (int key = 1; key <= KEYS; key++)
+		at[key] += at[key - 1];
 	for (int i = 0; i < n; i++)
-		idx[i] = i;
-	alert_cmp_s = s;
-	qsort(idx, (size_t)n, sizeof *idx, alert_cmp);
+		idx[at[count[i]]++] = i;
 	for (int i = 0; i < n; i++) {
 		int j = 0;
 		if (fold)

@@ -261,21 +261,53 @@ static int names_cmp(const void *a, const void *b)
 	return natsort_cmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether contacts queue i (called name) is a voice queue of s: the last
+ * frame's answer while its name and s's queues are the same (s's order
+ * unchanged: same order_gen, not 0, and count), else a bisection. A
+ * thousand bisections a frame were a tenth of the screen's time. */
+static bool contacts_voice(struct ui_view *v, const struct snapshot *s, size_t i,
+                           const char *name)
+{
+	if (i < v->n_ct && v->ct_s == s && s->order_gen && v->ct_gen == s->order_gen &&
+	    v->ct_nq == s->n_queues && v->ct_names[i] && strcmp(v->ct_names[i], name) == 0)
+		return v->ct_voice[i];
+	if (i >= v->n_ct) {
+		v->ct_names = xrealloc(v->ct_names, (i + 1) * sizeof *v->ct_names);
+		v->ct_voice = xrealloc(v->ct_voice, (i + 1) * sizeof *v->ct_voice);
+		for (; v->n_ct <= i; v->n_ct++)
+			v->ct_names[v->n_ct] = NULL;
+	}
+	if (!v->ct_names[i] || strcmp(v->ct_names[i], name) != 0) {
+		free(v->ct_names[i]);
+		v->ct_names[i] = xstrdup(name);
+	}
+	return v->ct_voice[i] = ui_queue_find(s, name) >= 0;
+}
+
 /* The queues only contact events name follow the voice queues in v->names
  * (by name), so that Tab reaches them too; v->sel past s->n_queues is one. */
 static void view_sync_contacts(struct ui_view *v, const struct snapshot *s)
 {
 	size_t n = s->contacts ? contacts_queue_count(s->contacts) : 0, first = v->n_names;
+	bool same = v->ct_s == s && s->order_gen && v->ct_gen == s->order_gen &&
+	            v->ct_nq == s->n_queues;
 	if (n == 0)
 		return;
 	v->names = xrealloc(v->names, (v->n_names + n) * sizeof *v->names);
 	for (size_t i = 0; i < n; i++) {
 		const char *name = contacts_queue_name(s->contacts, i);
-		bool voice = false;
-		for (size_t k = 0; k < s->n_queues && !voice; k++)
-			voice = s->queues[k].name && strcmp(s->queues[k].name, name) == 0;
-		if (!voice)
+		if (!contacts_voice(v, s, i, name))
 			v->names[v->n_names++] = xstrdup(name);
+	}
+	if (!same) {   /* the answers are as of s's queues now */
+		for (size_t i = n; i < v->n_ct; i++)
+			if (v->ct_names[i]) {
+				free(v->ct_names[i]);
+				v->ct_names[i] = NULL;
+			}
+		v->ct_s = s;
+		v->ct_gen = s->order_gen;
+		v->ct_nq = s->n_queues;
 	}
 	qsort(v->names + first, v->n_names - first, sizeof *v->names, names_cmp);
 	for (size_t i = first; i < v->n_names && v->sel < 0; i++)
@@ -286,15 +318,20 @@ static void view_sync_contacts(struct ui_view *v, const struct snapshot *s)
 /* Resolves the selection by name in s and remembers s's queue names. */
 static void view_sync(struct ui_view *v, const struct snapshot *s)
 {
-	v->sel = -1;
-	for (size_t i = 0; i < s->n_queues; i++)
-		if (v->sel_name[0] && s->queues[i].name && strcmp(s->queues[i].name, v->sel_name) == 0)
-			v->sel = (int)i;
-	for (size_t i = 0; i < v->n_names; i++)
+	v->sel = v->sel_name[0] ? (int)ui_queue_find(s, v->sel_name) : -1;
+	/* the names the last frame had kept where they are the same (most frames) */
+	for (size_t i = s->n_queues; i < v->n_names; i++)
 		free(v->names[i]);
 	v->names = xrealloc(v->names, (s->n_queues ? s->n_queues : 1) * sizeof *v->names);
-	for (size_t i = 0; i < s->n_queues; i++)
-		v->names[i] = xstrdup(s->queues[i].name ? s->queues[i].name : "");
+	for (size_t i = 0; i < s->n_queues; i++) {
+		const char *name = s->queues[i].name ? s->queues[i].name : "";
+
+		if (i < v->n_names && strcmp(v->names[i], name) == 0)
+			continue;
+		if (i < v->n_names)
+			free(v->names[i]);
+		v->names[i] = xstrdup(name);
+	}
 	v->n_names = s->n_queues;
 	view_sync_contacts(v, s);
 	if (v->sel < 0)
@@ -357,6 +394,13 @@ void ui_view_free(struct ui_view *v)
 	free(v->names);
 	v->names = NULL;
 	v->n_names = 0;
+	for (size_t i = 0; i < v->n_ct; i++)
+		free(v->ct_names[i]);
+	free(v->ct_names);
+	free(v->ct_voice);
+	v->ct_names = NULL;
+	v->ct_voice = NULL;
+	v->n_ct = 0;
 }
 
 void ui_view_note(struct ui_view *v, const char *msg, int64_t until)

@@ -27,6 +27,14 @@ struct ui_view {
 	int sel;                   /* its index in the last snapshot; -1 = the total */
 	size_t n_names;            /* queue names of the last snapshot, for selection */
 	char **names;
+	/* the contacts queues last seen (copies, in the contacts' order) and
+	 * whether each is a voice queue of ct_s's queues as of ct_gen, ct_nq */
+	char **ct_names;
+	bool *ct_voice;
+	size_t n_ct;
+	const struct snapshot *ct_s;
+	uint64_t ct_gen;
+	size_t ct_nq;
 	int queue_top;             /* first queue row shown when not all fit */
 	char theme_name[64];
 	char note[96];             /* a transient message in the footer */

@@ -849,6 +849,45 @@ static void test_incomplete_rules(void **state)
 	expect_invalid(r, "[alert.no_agent] no_agent_available takes op = above");
 }
 
+/* The number of a message, written by hand, is what printf wrote: a tenth
+ * at most, no "-0", "null" for NAN; and cut short as snprintf cuts. */
+static void ref_number(char *buf, size_t sz, double v)
+{
+	if (isnan(v)) {
+		snprintf(buf, sz, "null");
+		return;
+	}
+	long long t = llround(fabs(v) * 10.0);
+	const char *sign = (v < 0 && t != 0) ? "-" : "";
+	if (t % 10)
+		snprintf(buf, sz, "%s%lld.%lld", sign, t / 10, t % 10);
+	else
+		snprintf(buf, sz, "%s%lld", sign, t / 10);
+}
+
+static void test_format_number(void **state)
+{
+	const double fixed[] = { 0, -0.0, 0.04, -0.04, 0.05, -0.05, 0.95, 1, -1, 9.96, 10, 59.5,
+		71.43, 100, 123456789.25, -987654.3, 1e15, 4.2e17, NAN, 1e300, -1e300, INFINITY };
+	char a[32], b[32], c[4], d[4];
+	(void)state;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+		alerts_format_number(a, sizeof a, fixed[i]);
+		ref_number(b, sizeof b, fixed[i]);
+		assert_string_equal(a, b);
+		alerts_format_number(c, sizeof c, fixed[i]);
+		ref_number(d, sizeof d, fixed[i]);
+		assert_string_equal(c, d);
+	}
+	srand(7);
+	for (int i = 0; i < 100000; i++) {
+		double v = ((double)rand() / RAND_MAX - 0.5) * pow(10, rand() % 9);
+		alerts_format_number(a, sizeof a, v);
+		ref_number(b, sizeof b, v);
+		assert_string_equal(a, b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -860,6 +899,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_order_of_ties, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ties_natural_order, setup, teardown),
 		cmocka_unit_test(test_published_order_kept),
+		cmocka_unit_test(test_format_number),
 		cmocka_unit_test_setup_teardown(test_straight_to_critical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_flapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nan_ignored, setup, teardown),

@@ -13,6 +13,7 @@
 #include <wchar.h>
 #include <curses.h>
 
+#include "draw_kit.h"
 #include "figures.h"
 #include "fixture_screen.h"
 #include "pages.h"
@@ -700,6 +701,25 @@ static void test_agents_sorted_pages(void **state)
 	fclose(out);
 }
 
+/* A queue found by name by bisection in the snapshot's order (natural, a
+ * total order: "q1" and "q01" are two queues), NULL names being none. */
+static void test_queue_find(void **state)
+{
+	struct snap_queue qs[] = { { .name = NULL }, { .name = "q1" }, { .name = "q01" },
+	                           { .name = "q2" }, { .name = "q10" }, { .name = "sales" } };
+	struct snapshot s = { .queues = qs, .n_queues = sizeof qs / sizeof qs[0] };
+
+	(void)state;
+	for (size_t i = 1; i < s.n_queues; i++)
+		assert_int_equal(ui_queue_find(&s, qs[i].name), (long)i);
+	assert_int_equal(ui_queue_find(&s, ""), -1);
+	assert_int_equal(ui_queue_find(&s, "q3"), -1);
+	assert_int_equal(ui_queue_find(&s, "q001"), -1);
+	assert_int_equal(ui_queue_find(&s, "zz"), -1);
+	s.n_queues = 0;
+	assert_int_equal(ui_queue_find(&s, "q1"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -714,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_colours_follow_grades),
 		cmocka_unit_test(test_themes_load),
 		cmocka_unit_test(test_trend_axis_dst),
+		cmocka_unit_test(test_queue_find),
 	};
 
 	setenv("TZ", "UTC", 1);
