@@ -309,7 +309,7 @@ static void tally(struct model *m, const struct tally *x)
 		counts_add(&q->today, &d);
 		int slot = (int)((x->t - m->day_start) / MODEL_INTERVAL_S);
 		if (slot < MODEL_MAX_INTERVALS) {
-			interval_add(&q->iv[slot], &d);
+			interval_add(model_queue_interval(m, x->queue, slot), &d);
 			if (slot >= m->iv_used)
 				m->iv_used = slot + 1;
 		}
@@ -334,8 +334,7 @@ void tally_new_day(struct model *m)
 {
 	util_day_bounds(m->now, m->cfg->day_start_min, &m->day_start, &m->day_end);
 	m->iv_used = 0;
-	for (size_t i = 0; i < m->queue_names.count; i++) {
+	for (size_t i = 0; i < m->queue_names.count; i++)
 		memset(&m->queues[i].today, 0, sizeof m->queues[i].today);
-		memset(m->queues[i].iv, 0, sizeof m->queues[i].iv);
-	}
+	model_intervals_clear(m);
 }
