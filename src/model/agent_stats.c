@@ -37,21 +37,6 @@ struct rna_key {
 	uint32_t callid_hash, callid_len;
 };
 
-/* struct astat_counts as kept: the counts in 32 bits (one a line at most:
- * a day has fewer), the sums of times in 64 (a line's value may be up to
- * INT32_MAX). 48 bytes, not 64: 10,000 agents keep two each, and two in each
- * queue they worked. */
-struct st_counts {
-	int32_t answered, completed, transferred, rna;
-	int64_t talk_s, hold_s, ring_ms, wrapup_s;
-};
-
-/* struct agent_queue_figs as kept. */
-struct st_queue {
-	int32_t queue;
-	struct st_counts today, window;
-};
-
 struct agent_stats {
 	/* first what a snapshot reads of every agent each tick (one cache line) */
 	uint64_t stamp;              /* agent_figs.stamp: st_touch after each change */
@@ -65,8 +50,8 @@ struct agent_stats {
 	int nper_paused;             /* ... of them paused (model_agent_figs_pauses) */
 	int capq, cappauses, capper; /* ... and room for them */
 	int32_t call_queue;
-	struct st_counts today, window;
-	struct st_queue *q;          /* queues worked today or in the window */
+	struct astat_counts today, window;
+	struct agent_queue_figs *q;  /* queues worked today or in the window */
 	int64_t login_s;
 	char pause_reason[ASTAT_REASON_LEN];
 	struct astat_pause *pauses;  /* today's by reason: room for cappauses, made as
@@ -111,30 +96,22 @@ static struct astat_counts rec_delta(enum ev_kind kind, int32_t value, int wrapu
 	return d;
 }
 
-/* (rec_delta's counts are 0 or 1) */
-static void counts_plus(struct st_counts *a, const struct astat_counts *d, int sign)
+static void counts_plus(struct astat_counts *a, const struct astat_counts *d, int sign)
 {
-	a->answered += sign * (int32_t)d->answered;
-	a->completed += sign * (int32_t)d->completed;
-	a->transferred += sign * (int32_t)d->transferred;
-	a->rna += sign * (int32_t)d->rna;
+	a->answered += sign * d->answered;     /* (rec_delta's counts are 0 or 1) */
+	a->completed += sign * d->completed;
+	a->transferred += sign * d->transferred;
+	a->rna += sign * d->rna;
 	a->talk_s += sign * d->talk_s;
 	a->hold_s += sign * d->hold_s;
 	a->ring_ms += sign * d->ring_ms;
 	a->wrapup_s += sign * d->wrapup_s;
 }
 
-static bool counts_zero(const struct st_counts *c)
+static bool counts_zero(const struct astat_counts *c)
 {
-	return !(c->answered | c->completed | c->transferred | c->rna | c->talk_s | c->hold_s |
-	         c->ring_ms | c->wrapup_s);
-}
-
-static struct astat_counts counts_out(const struct st_counts *c)
-{
-	return (struct astat_counts){ .answered = c->answered, .completed = c->completed,
-		.transferred = c->transferred, .rna = c->rna, .talk_s = c->talk_s,
-		.hold_s = c->hold_s, .ring_ms = c->ring_ms, .wrapup_s = c->wrapup_s };
+	static const struct astat_counts zero;
+	return memcmp(c, &zero, sizeof zero) == 0;
 }
 
 /* ---- one agent's record ------------------------------------------------ */
@@ -174,7 +151,7 @@ void astat_free(struct agent_stats *st)
 	free(st);
 }
 
-static struct st_queue *queue_slot(struct agent_stats *st, int32_t qi, bool add)
+static struct agent_queue_figs *queue_slot(struct agent_stats *st, int32_t qi, bool add)
 {
 	for (int i = 0; i < st->nq; i++)
 		if (st->q[i].queue == qi)
@@ -321,7 +298,7 @@ void astat_window_out(struct model *m, int32_t ai, int32_t qi, enum ev_kind kind
                       int32_t value, int wrapup)
 {
 	struct agent_stats *st = m->agents[ai].st;
-	struct st_queue *qf;
+	struct agent_queue_figs *qf;
 	struct astat_counts d = rec_delta(kind, value, wrapup);
 	if (st == NULL)
 		return;
@@ -369,7 +346,7 @@ static void count_event(struct model *m, int32_t ai, struct agent_stats *st,
 	if ((ev->kind == EV_COMPLETE || ev->kind == EV_TRANSFER) && qi >= 0)
 		wrapup = m->queues[qi].conf.wrapup_s;   /* config: 0..3600 */
 	struct astat_counts d = rec_delta(ev->kind, value, wrapup);
-	struct st_queue *qf = qi >= 0 ? queue_slot(st, qi, true) : NULL;
+	struct agent_queue_figs *qf = qi >= 0 ? queue_slot(st, qi, true) : NULL;
 	if (ev->time >= m->day_start && ev->time < m->day_end) {
 		counts_plus(&st->today, &d, 1);
 		if (qf)
@@ -676,16 +653,15 @@ bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
 	out->stamp = st->stamp;
 	out->stamp_today = st->stamp_today;
 	if (st->day == m->day_start)
-		out->today = counts_out(&st->today);
-	out->window = counts_out(&st->window);
+		out->today = st->today;
+	out->window = st->window;
 	for (int i = 0; i < st->nq && out->n_queues < max; i++) {
-		const struct st_queue *sq = &st->q[i];
-		bool today = st->day == m->day_start && !counts_zero(&sq->today);
-		if (!today && counts_zero(&sq->window))
-			continue;
-		buf[out->n_queues++] = (struct agent_queue_figs){ .queue = sq->queue,
-			.today = today ? counts_out(&sq->today) : (struct astat_counts){ 0 },
-			.window = counts_out(&sq->window) };
+		struct agent_queue_figs *q = &buf[out->n_queues];
+		*q = st->q[i];
+		if (st->day != m->day_start)
+			memset(&q->today, 0, sizeof q->today);
+		if (!counts_zero(&q->today) || !counts_zero(&q->window))
+			out->n_queues++;
 	}
 	if (out->on_call && st->call_since) {
 		out->call_since = st->call_since;
