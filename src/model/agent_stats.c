@@ -252,7 +252,7 @@ static void period_keep(struct agent_stats *st, int64_t from, int64_t to, bool p
 	if (to <= edge || to <= from)
 		return;
 	if (st->nper == st->capper) {
-		st->capper = st->capper ? st->capper * 2 : 4;
+		st->capper = st->capper ? st->capper * 2 : 1;   /* most keep one or two */
 		st->per = xrealloc(st->per, (size_t)st->capper * sizeof *st->per);
 	}
 	st->per[st->nper] = (struct period){ .from = from, .to = to, .paused = paused };

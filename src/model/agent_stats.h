@@ -75,6 +75,7 @@ struct agent_figs {
 	bool paused_now;
 	int n_pauses;              /* today's pause time by reason (the current pause too) */
 	int n_queues;              /* per-queue figures ... */
+	int32_t call_queue;        /* its queue index, -1 none */
 	int64_t login_s;           /* logged-in time today */
 	int64_t paused_s;          /* paused time today (every reason) */
 	int64_t busy_s;            /* talk + wrap-up today (the current call's talk so far too) */
@@ -88,7 +89,6 @@ struct agent_figs {
 	int64_t pause_since;       /* when the current pause began (0: not paused) */
 	int64_t call_since;        /* when the current call was answered (0: none) */
 	int64_t off_since;         /* logged off today at (0: logged in, or not today) */
-	int32_t call_queue;        /* its queue index, -1 none */
 	char pause_reason[ASTAT_REASON_LEN];   /* the current pause's */
 	char callerid[40];         /* its caller (raw) */
 	/* what moves with the clock, read at clock_at: logged-in and busy time,
