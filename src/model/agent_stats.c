@@ -49,6 +49,7 @@ struct agent_stats {
 	int nper;                    /* closed periods (per) ... */
 	int nper_paused;             /* ... of them paused (model_agent_figs_pauses) */
 	int capq, cappauses, capper; /* ... and room for them */
+	int32_t call_queue;
 	struct astat_counts today, window;
 	struct agent_queue_figs *q;  /* queues worked today or in the window */
 	int64_t login_s;
@@ -56,7 +57,6 @@ struct agent_stats {
 	struct astat_pause *pauses;  /* today's by reason: room for cappauses, made as
 	                                paused (most agents of a big centre never are) */
 	int64_t call_since;          /* the latest call answered (0: none) */
-	int32_t call_queue;
 	char callerid[40];
 	int64_t off_since;           /* logged off at (NONE: logged in, or never seen so) */
 	struct period *per;          /* closed periods that may still end in the window */
@@ -98,7 +98,7 @@ static struct astat_counts rec_delta(enum ev_kind kind, int32_t value, int wrapu
 
 static void counts_plus(struct astat_counts *a, const struct astat_counts *d, int sign)
 {
-	a->answered += sign * d->answered;
+	a->answered += sign * d->answered;     /* (rec_delta's counts are 0 or 1) */
 	a->completed += sign * d->completed;
 	a->transferred += sign * d->transferred;
 	a->rna += sign * d->rna;
@@ -252,7 +252,7 @@ static void period_keep(struct agent_stats *st, int64_t from, int64_t to, bool p
 	if (to <= edge || to <= from)
 		return;
 	if (st->nper == st->capper) {
-		st->capper = st->capper ? st->capper * 2 : 4;
+		st->capper = st->capper ? st->capper * 2 : 1;   /* most keep one or two */
 		st->per = xrealloc(st->per, (size_t)st->capper * sizeof *st->per);
 	}
 	st->per[st->nper] = (struct period){ .from = from, .to = to, .paused = paused };

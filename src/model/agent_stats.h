@@ -14,17 +14,21 @@
 struct model;
 struct figure;
 
-/* What an agent did in a period. */
+/* What an agent did in a period: counts in 32 bits (a line each at most), sums
+ * of times in 64 (a line's may be up to INT32_MAX). 48 bytes, no padding: the
+ * model keeps two of them an agent and two in each queue it worked, and a
+ * snapshot as many (10,000 agents). */
 struct astat_counts {
-	int64_t answered;          /* CONNECT */
-	int64_t completed;         /* COMPLETECALLER / COMPLETEAGENT */
-	int64_t transferred;       /* any TRANSFER */
-	int64_t rna;               /* RINGNOANSWER: rung and did not answer */
+	int32_t answered;          /* CONNECT */
+	int32_t completed;         /* COMPLETECALLER / COMPLETEAGENT */
+	int32_t transferred;       /* any TRANSFER */
+	int32_t rna;               /* RINGNOANSWER: rung and did not answer */
 	int64_t talk_s;            /* calltime of the calls it ended */
 	int64_t hold_s;            /* holdtime of the calls it answered (its ASA) */
 	int64_t ring_ms;           /* ringtime of the rings it did not answer */
 	int64_t wrapup_s;          /* the queue's wrapup_s for each call it ended */
 };
+_Static_assert(sizeof(struct astat_counts) == 48, "struct astat_counts has no padding");
 
 /* Pause reasons kept per agent a day; more fall under "other". */
 #define ASTAT_MAX_REASONS 8
@@ -71,6 +75,7 @@ struct agent_figs {
 	bool paused_now;
 	int n_pauses;              /* today's pause time by reason (the current pause too) */
 	int n_queues;              /* per-queue figures ... */
+	int32_t call_queue;        /* its queue index, -1 none */
 	int64_t login_s;           /* logged-in time today */
 	int64_t paused_s;          /* paused time today (every reason) */
 	int64_t busy_s;            /* talk + wrap-up today (the current call's talk so far too) */
@@ -84,7 +89,6 @@ struct agent_figs {
 	int64_t pause_since;       /* when the current pause began (0: not paused) */
 	int64_t call_since;        /* when the current call was answered (0: none) */
 	int64_t off_since;         /* logged off today at (0: logged in, or not today) */
-	int32_t call_queue;        /* its queue index, -1 none */
 	char pause_reason[ASTAT_REASON_LEN];   /* the current pause's */
 	char callerid[40];         /* its caller (raw) */
 	/* what moves with the clock, read at clock_at: logged-in and busy time,

@@ -184,6 +184,8 @@ void model_free(struct model *m)
 	}
 	free(m->agents);
 	free(m->agent_mark);
+	for (size_t i = 0; i < m->queue_names.count; i++)
+		free(m->queues[i].iv);
 	free(m->queues);
 	tally_window_free(&m->win);
 	strmap_free(&m->queue_names);
@@ -204,6 +206,59 @@ void model_set_config(struct model *m, const struct config *cfg)
 	if (start != m->day_start)
 		tally_new_day(m);
 	tally_window_expire(m);
+}
+
+/* ---- today's intervals ------------------------------------------------- *
+ * A queue keeps the intervals from the day's first to now's (or the latest
+ * one counted in), not the 100 of a whole day: a big centre's 1,000 queues
+ * hold 2.4 MB at the end of the day, 100 KB in its first hour. */
+
+/* How many of today's intervals a reader sees now (model_queue_intervals). */
+static int intervals_seen(const struct model *m)
+{
+	int64_t span = m->now >= m->day_start ? m->now - m->day_start : 0;
+	int64_t n = m->now ? span / MODEL_INTERVAL_S + 1 : 0;
+	if (n < m->iv_used)
+		n = m->iv_used;          /* the clock stepped back: what it counted stays */
+	return n > MODEL_MAX_INTERVALS ? MODEL_MAX_INTERVALS : (int)n;
+}
+
+/* Grows every queue's intervals to need, and to what a reader sees now (a
+ * new interval every 15 minutes: one small realloc a queue). */
+static void intervals_cover(struct model *m, int need)
+{
+	int seen = intervals_seen(m);
+	if (need < seen)
+		need = seen;
+	if (need <= m->iv_cover)
+		return;
+	for (size_t i = 0; i < m->queue_names.count; i++) {
+		struct queue *q = &m->queues[i];
+		if (q->iv == NULL)
+			continue;
+		q->iv = xrealloc(q->iv, (size_t)need * sizeof *q->iv);
+		memset(q->iv + m->iv_cover, 0, (size_t)(need - m->iv_cover) * sizeof *q->iv);
+	}
+	m->iv_cover = need;
+}
+
+struct interval *model_queue_interval(struct model *m, int32_t qi, int slot)
+{
+	struct queue *q = &m->queues[qi];
+	intervals_cover(m, slot + 1);
+	if (q->iv == NULL)
+		q->iv = xcalloc((size_t)m->iv_cover, sizeof *q->iv);
+	return &q->iv[slot];
+}
+
+void model_intervals_clear(struct model *m)
+{
+	for (size_t i = 0; i < m->queue_names.count; i++) {
+		free(m->queues[i].iv);
+		m->queues[i].iv = NULL;
+	}
+	m->iv_cover = 0;
+	intervals_cover(m, 0);
 }
 
 /* ---- forgetting idle names ---------------------------------------------- */
@@ -236,6 +291,9 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 			keep[m->agents[i].mem[k].queue] = 1;
 	kept = compact_map(keep, n, map);
 	if (kept < n) {
+		for (size_t i = 0; i < n; i++)
+			if (map[i] < 0)
+				free(m->queues[i].iv);
 		for (size_t i = 0; i < n; i++)
 			if (map[i] >= 0)
 				m->queues[map[i]] = m->queues[i];
@@ -342,6 +400,7 @@ void model_clock_forward(struct model *m, int64_t now)
 		forget_idle(m);
 		m->next_sweep = now + SWEEP_EVERY_S;
 	}
+	intervals_cover(m, 0);
 }
 
 /* The host clock stepped back (NTP): follow it, so that later events count in
@@ -425,13 +484,9 @@ int64_t model_queue_longest_wait(const struct model *m, size_t qi)
 
 const struct interval *model_queue_intervals(const struct model *m, size_t qi, int *n)
 {
-	int64_t span = m->now >= m->day_start ? m->now - m->day_start : 0;
-	*n = m->now ? (int)(span / MODEL_INTERVAL_S) + 1 : 0;
-	if (*n < m->iv_used)
-		*n = m->iv_used;         /* the clock stepped back: what it counted stays */
-	if (*n > MODEL_MAX_INTERVALS)
-		*n = MODEL_MAX_INTERVALS;
-	return m->queues[qi].iv;
+	static const struct interval none[MODEL_MAX_INTERVALS];
+	*n = intervals_seen(m);
+	return m->queues[qi].iv ? m->queues[qi].iv : none;
 }
 
 int64_t model_day_start(const struct model *m)

@@ -364,7 +364,7 @@ static enum model_verdict admit(struct model *m, const struct qevent *ev, int64_
 /* Starts fetching the lines of queue qi a call's event writes: its list of
  * waiting calls and counters (the struct's tail), and for a tally (tally)
  * its settings, today's and the window's counts and the interval of ev's
- * time. A big centre's queues (2.7 KB each) are cold by the next line: these
+ * time. A big centre's queues are cold by the next line: these
  * misses then overlap with the call's own. */
 static void queue_prefetch(const struct model *m, const struct qevent *ev, int32_t qi,
                            bool tally)
@@ -381,7 +381,7 @@ static void queue_prefetch(const struct model *m, const struct qevent *ev, int32
 	__builtin_prefetch(&q->window.completed);
 	if (ev->time >= m->day_start && ev->time < m->day_end) {
 		int64_t slot = (ev->time - m->day_start) / MODEL_INTERVAL_S;
-		if (slot < MODEL_MAX_INTERVALS)
+		if (q->iv && slot < m->iv_cover)
 			__builtin_prefetch(&q->iv[slot]);
 	}
 }

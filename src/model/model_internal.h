@@ -37,7 +37,8 @@ struct agent {
 struct queue {
 	struct queue_conf conf;
 	struct counts today, window;
-	struct interval iv[MODEL_MAX_INTERVALS];
+	struct interval *iv;           /* today's intervals from the day's first: the
+	                                  model's iv_cover of them; NULL until it tallies */
 	struct call *whead, *wtail;
 	uint32_t wgen;                 /* changes with the waiting list (model_queue_waiting_gen) */
 	int waiting;
@@ -58,6 +59,8 @@ struct model {
 	int64_t now, day_start, day_end;
 	int64_t next_sweep;            /* when idle queues and agents are looked for next */
 	int iv_used;                   /* today's intervals holding a tally: 0..iv_used-1 */
+	int iv_cover;                  /* intervals in each queue's iv: those a reader
+	                                  sees (model_queue_intervals), no more */
 	struct model_stats stats;
 	bool counts_only;              /* model_batch.h: no agent figures (an import) */
 	uint64_t *agent_mark;          /* per agent: agent_marks when it last changed */
@@ -86,6 +89,12 @@ struct membership *member_ensure(struct agent *a, int32_t qi, int64_t t);
 /* The agent leaves queue qi explicitly. */
 void member_remove(struct agent *a, int32_t qi, int64_t t);
 void agent_set_reason(struct agent *a, const char *reason);
+
+/* Today's interval slot (0..MODEL_MAX_INTERVALS-1) of queue qi, to count in:
+ * the queues' interval arrays grow to it first. */
+struct interval *model_queue_interval(struct model *m, int32_t qi, int slot);
+/* A new day: the queues' intervals are freed (the day starts with none). */
+void model_intervals_clear(struct model *m);
 
 /* Moves the clock forward to now (an event's time or the wall clock). */
 void model_clock_forward(struct model *m, int64_t now);

@@ -101,56 +101,92 @@ static uint32_t code_key(const struct wtally *x)
 	       x->in_queue << 8 | x->wrapup << 9;
 }
 
-/* The index of key among the window's codes (added when new), -1: no room. */
-static int code_index(struct tally_window *w, uint32_t key)
-{
-	return wring_code_index(w->codes, &w->ncodes, NT_CODES, key);
-}
 
-static void nt_store(void *rec, uint64_t v)
+/* A packed record's layout: its bytes and its fields' bits (queue, agent,
+ * code, value + 1, from bit 0 up, little-endian). */
+struct packing {
+	int bytes, qb, ab, cb, vb;
+};
+
+static const struct packing narrow = { NT_BYTES, NT_QUEUE_BITS, NT_AGENT_BITS, NT_CODE_BITS,
+                                       NT_VALUE_BITS };
+static const struct packing small = { NS_BYTES, NS_QUEUE_BITS, NS_AGENT_BITS, NS_CODE_BITS,
+                                      NS_VALUE_BITS };
+
+static void nt_store(void *rec, uint64_t v, int bytes)
 {
 	unsigned char *p = rec;
-	for (int i = 0; i < NT_BYTES; i++)
+	for (int i = 0; i < bytes; i++)
 		p[i] = (unsigned char)(v >> 8 * i);
 }
 
-static uint64_t nt_load(const void *rec)
+static uint64_t nt_load(const void *rec, int bytes)
 {
 	const unsigned char *p = rec;
 	uint64_t v = 0;
-	for (int i = 0; i < NT_BYTES; i++)
+	for (int i = 0; i < bytes; i++)
 		v |= (uint64_t)p[i] << 8 * i;
 	return v;
 }
 
-static uint64_t nt_pack(uint32_t queue, uint32_t agent, int code, int32_t value)
+static uint64_t field_max(int bits)
 {
-	return queue | (uint64_t)agent << NT_QUEUE_BITS |
-	       (uint64_t)code << (NT_QUEUE_BITS + NT_AGENT_BITS) |
-	       (uint64_t)(value + 1) << (NT_QUEUE_BITS + NT_AGENT_BITS + NT_CODE_BITS);
+	return ((uint64_t)1 << bits) - 1;
 }
 
-/* The narrow form of x into rec (NT_BYTES); false when it has none. */
-static bool narrow_of(struct tally_window *w, const struct wtally *x, void *rec)
+/* Whether x (its code k) fits packing f. */
+static bool fits(const struct packing *f, const struct wtally *x, int k)
 {
-	int k;
+	return x->value >= -1 && (uint64_t)((int64_t)x->value + 1) <= field_max(f->vb) &&
+	       x->queue <= field_max(f->qb) && x->agent <= field_max(f->ab) &&
+	       (uint64_t)k <= field_max(f->cb);
+}
+
+static void pack(const struct packing *f, void *rec, const struct wtally *x, int k)
+{
+	nt_store(rec, x->queue | (uint64_t)x->agent << f->qb | (uint64_t)k << (f->qb + f->ab) |
+	              (uint64_t)(x->value + 1) << (f->qb + f->ab + f->cb), f->bytes);
+}
+
+/* The code of x when it fits a narrow record (added to the window's when
+ * new and below limit), else -1. */
+static int narrow_code(struct tally_window *w, const struct wtally *x, int limit)
+{
 	if (x->value < -1 || x->value > NT_VALUE_MAX || x->queue > NT_QUEUES ||
-	    x->agent > NT_AGENTS || (k = code_index(w, code_key(x))) < 0)
+	    x->agent > NT_AGENTS)
+		return -1;
+	return wring_code_index(w->codes, &w->ncodes, limit, code_key(x));
+}
+
+/* The same, in packing f (its record already of that form: renumbering, an
+ * agent sharing it). */
+static bool packed_of(struct tally_window *w, const struct packing *f, const struct wtally *x,
+                      void *rec)
+{
+	int k = narrow_code(w, x, 1 << f->cb);
+	if (k < 0 || !fits(f, x, k))
 		return false;
-	nt_store(rec, nt_pack(x->queue, x->agent, k, x->value));
+	pack(f, rec, x, k);
 	return true;
 }
 
-static struct wtally wide_of(const struct tally_window *w, const void *rec)
+static struct wtally unpack(const struct tally_window *w, const struct packing *f,
+                            const void *rec)
 {
-	uint64_t v = nt_load(rec);
-	uint32_t key = w->codes[(v >> (NT_QUEUE_BITS + NT_AGENT_BITS)) & (NT_CODES - 1)];
-	return (struct wtally){ .queue = (uint32_t)(v & NT_QUEUES),
-		.agent = (uint32_t)(v >> NT_QUEUE_BITS) & NT_AGENTS,
+	uint64_t v = nt_load(rec, f->bytes);
+	uint32_t key = w->codes[(v >> (f->qb + f->ab)) & field_max(f->cb)];
+	return (struct wtally){ .queue = (uint32_t)(v & field_max(f->qb)),
+		.agent = (uint32_t)((v >> f->qb) & field_max(f->ab)),
 		.kind = key & 31, .within_sl = key >> 5 & 1, .is_short = key >> 6 & 1,
 		.abandon_within_sl = key >> 7 & 1, .in_queue = key >> 8 & 1,
 		.wrapup = key >> 9,
-		.value = (int32_t)(v >> (NT_QUEUE_BITS + NT_AGENT_BITS + NT_CODE_BITS)) - 1 };
+		.value = (int32_t)(v >> (f->qb + f->ab + f->cb)) - 1 };
+}
+
+/* The packing of a record of bytes (NULL: a struct wtally). */
+static const struct packing *packing_of(int bytes)
+{
+	return bytes == NS_BYTES ? &small : bytes == NT_BYTES ? &narrow : NULL;
 }
 
 static void drop_wide(void *ctx, void *rec, int64_t t)
@@ -161,25 +197,36 @@ static void drop_wide(void *ctx, void *rec, int64_t t)
 static void drop_narrow(void *ctx, void *rec, int64_t t)
 {
 	struct model *m = ctx;
-	struct wtally x = wide_of(&m->win, rec);
+	struct wtally x = unpack(&m->win, &narrow, rec);
 	window_drop(m, &x, t);
 }
 
-/* Puts x in the window at t, narrow if it can be; remembers it as the last. */
+static void drop_small(void *ctx, void *rec, int64_t t)
+{
+	struct model *m = ctx;
+	struct wtally x = unpack(&m->win, &small, rec);
+	window_drop(m, &x, t);
+}
+
+/* Puts x in the window at t, small or narrow if it can be; remembers it as
+ * the last. */
 static void window_push(struct tally_window *w, int64_t t, const struct wtally *x)
 {
 	unsigned char n[NT_BYTES];
-	if (narrow_of(w, x, n)) {
-		if (w->n.esz == 0)
-			wring_init(&w->n, NT_BYTES);
-		w->last = wring_add(&w->n, t, n);
-		w->last_narrow = true;
-	} else {
-		if (w->w.esz == 0)
-			wring_init(&w->w, sizeof *x);
-		w->last = wring_add(&w->w, t, x);
-		w->last_narrow = false;
+	int k = narrow_code(w, x, NT_CODES);
+	struct wring *r = &w->w;
+	const void *rec = x;
+	w->last_bytes = sizeof *x;
+	if (k >= 0) {
+		const struct packing *f = fits(&small, x, k) ? &small : &narrow;
+		pack(f, n, x, k);
+		r = f == &small ? &w->s : &w->n;
+		rec = n;
+		w->last_bytes = (uint8_t)f->bytes;
 	}
+	if (r->esz == 0)
+		wring_init(r, w->last_bytes);
+	w->last = wring_add(r, t, rec);
 	w->last_t = t;
 }
 
@@ -189,16 +236,18 @@ static bool share_last(struct tally_window *w, int64_t t, int32_t qi, enum ev_ki
                        int32_t value, int32_t ai, int wrapup)
 {
 	struct wtally x;
+	const struct packing *f;
 	if (w->last == NULL || w->last_t != t)
 		return false;
-	x = w->last_narrow ? wide_of(w, w->last) : *(struct wtally *)w->last;
+	f = packing_of(w->last_bytes);
+	x = f ? unpack(w, f, w->last) : *(struct wtally *)w->last;
 	if (x.agent != 0 || !x.in_queue || x.kind != (uint32_t)kind ||
 	    x.queue != (uint32_t)(qi + 1) || x.value != value)
 		return false;
-	if (w->last_narrow) {
+	if (f) {
 		x.agent = (uint32_t)ai + 1;
 		x.wrapup = (uint32_t)wrapup;
-		if (!narrow_of(w, &x, w->last))
+		if (!packed_of(w, f, &x, w->last))
 			return false;
 	} else {
 		struct wtally *e = w->last;
@@ -226,6 +275,7 @@ void tally_window_expire(struct model *m)
 {
 	int64_t edge = m->now - m->cfg->window_s;
 	m->win.last = NULL;
+	wring_expire(&m->win.s, edge, drop_small, m);
 	wring_expire(&m->win.n, edge, drop_narrow, m);
 	wring_expire(&m->win.w, edge, drop_wide, m);
 }
@@ -233,11 +283,12 @@ void tally_window_expire(struct model *m)
 void tally_window_back(struct model *m, int64_t edge)
 {
 	m->win.last = NULL;
+	wring_back(&m->win.s, edge, drop_small, m);
 	wring_back(&m->win.n, edge, drop_narrow, m);
 	wring_back(&m->win.w, edge, drop_wide, m);
 }
 
-/* Each record of both rings, as struct wtally; changes written back. */
+/* Each record of the rings, as struct wtally; changes written back. */
 struct each_ctx {
 	struct tally_window *w;
 	void (*fn)(void *arg, struct wtally *x);
@@ -251,20 +302,31 @@ static void each_wide(void *ctx, void *rec, int64_t t)
 	c->fn(c->arg, rec);
 }
 
-static void each_narrow(void *ctx, void *rec, int64_t t)
+static void each_packed(struct each_ctx *c, const struct packing *f, void *rec)
 {
-	struct each_ctx *c = ctx;
-	struct wtally x = wide_of(c->w, rec);
-	(void)t;
+	struct wtally x = unpack(c->w, f, rec);
 	c->fn(c->arg, &x);
 	/* renumbering only compacts: the same code, indices no larger */
-	narrow_of(c->w, &x, rec);
+	packed_of(c->w, f, &x, rec);
+}
+
+static void each_narrow(void *ctx, void *rec, int64_t t)
+{
+	(void)t;
+	each_packed(ctx, &narrow, rec);
+}
+
+static void each_small(void *ctx, void *rec, int64_t t)
+{
+	(void)t;
+	each_packed(ctx, &small, rec);
 }
 
 static void window_each(struct tally_window *w, void (*fn)(void *, struct wtally *), void *arg)
 {
 	struct each_ctx c = { w, fn, arg };
 	w->last = NULL;
+	wring_each(&w->s, each_small, &c);
 	wring_each(&w->n, each_narrow, &c);
 	wring_each(&w->w, each_wide, &c);
 }
@@ -293,6 +355,7 @@ void tally_window_renumber_agents(struct model *m, const int32_t *map)
 
 void tally_window_free(struct tally_window *w)
 {
+	wring_free(&w->s);
 	wring_free(&w->n);
 	wring_free(&w->w);
 	w->last = NULL;
@@ -309,7 +372,7 @@ static void tally(struct model *m, const struct tally *x)
 		counts_add(&q->today, &d);
 		int slot = (int)((x->t - m->day_start) / MODEL_INTERVAL_S);
 		if (slot < MODEL_MAX_INTERVALS) {
-			interval_add(&q->iv[slot], &d);
+			interval_add(model_queue_interval(m, x->queue, slot), &d);
 			if (slot >= m->iv_used)
 				m->iv_used = slot + 1;
 		}
@@ -334,8 +397,7 @@ void tally_new_day(struct model *m)
 {
 	util_day_bounds(m->now, m->cfg->day_start_min, &m->day_start, &m->day_end);
 	m->iv_used = 0;
-	for (size_t i = 0; i < m->queue_names.count; i++) {
+	for (size_t i = 0; i < m->queue_names.count; i++)
 		memset(&m->queues[i].today, 0, sizeof m->queues[i].today);
-		memset(m->queues[i].iv, 0, sizeof m->queues[i].iv);
-	}
+	model_intervals_clear(m);
 }

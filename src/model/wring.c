@@ -229,7 +229,7 @@ int wring_code_index(uint32_t *codes, int *n, int cap, uint32_t key)
 	for (int i = 0; i < *n; i++)
 		if (codes[i] == key)
 			return i;
-	if (*n == cap)
+	if (*n >= cap)
 		return -1;
 	codes[*n] = key;
 	return (*n)++;

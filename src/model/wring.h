@@ -76,7 +76,8 @@ void wring_free(struct wring *r);
 
 /* Narrow records name a recurring value (a kind and its flags, a mask) by
  * its index in a small table of the window's: the index of key among
- * codes[0..*n) (appended when new, while *n < cap), or -1 when full. */
+ * codes[0..*n) (appended when new, while *n < cap), or -1 when full. A cap
+ * below *n (a narrower record's room) finds any, adds none. */
 int wring_code_index(uint32_t *codes, int *n, int cap, uint32_t key);
 
 #endif

@@ -231,6 +231,36 @@ static void test_rna_duplicate(void **state)
 	assert_int_equal(figs(f, "Bea", T0 + 60).today.rna, 1);
 }
 
+/* The counts are kept in 32 bits, the sums of times in 64: two lines of
+ * nearly INT32_MAX seconds (or ms) add up past 32 bits, today, in the window
+ * and in the queue. */
+static void test_long_sums(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t big = 2000000000;
+	for (int i = 0; i < 2; i++) {
+		feed(f, "%lld|c%d|sales|NONE|ENTERQUEUE||0555|1", (long long)T0 + i * 100, i);
+		feed(f, "%lld|c%d|sales|Alex|CONNECT|%lld|c%d.1|3", (long long)T0 + i * 100 + 10, i,
+		     (long long)big, i);
+		feed(f, "%lld|c%d|sales|Alex|COMPLETEAGENT|10|%lld|1", (long long)T0 + i * 100 + 20,
+		     i, (long long)big);
+		feed(f, "%lld|c%d|sales|Bea|RINGNOANSWER|%lld", (long long)T0 + i * 100 + 5, i,
+		     (long long)big);
+	}
+	struct agent_figs a = figs(f, "Alex", T0 + 300);
+	assert_int_equal(a.today.answered, 2);
+	assert_true(a.today.hold_s == 2 * big && a.window.hold_s == 2 * big);
+	assert_true(a.today.talk_s == 2 * big && a.window.talk_s == 2 * big);
+	assert_int_equal(a.n_queues, 1);
+	assert_true(a.queues[0].today.talk_s == 2 * big && a.queues[0].window.hold_s == 2 * big);
+	a = figs(f, "Bea", T0 + 300);
+	assert_int_equal(a.today.rna, 2);
+	assert_true(a.today.ring_ms == 2 * big && a.window.ring_ms == 2 * big);
+	/* the window gives them back exactly */
+	a = figs(f, "Alex", T0 + 1200);
+	assert_true(a.window.talk_s == 0 && a.window.answered == 0 && a.today.talk_s == 2 * big);
+}
+
 /* The JSON's window of an agent holds its logged-in and paused time, pauses
  * and occupancy, as today does. */
 static void test_window_json(void **state)
@@ -622,6 +652,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_agent_made_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rna_duplicate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_sums, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_queue_board, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stamp, setup, teardown),

@@ -318,6 +318,41 @@ static void test_intervals_after_step_back(void **state)
 	assert_int_equal(sum, 1);
 }
 
+/* A queue keeps only the intervals up to now's: they grow as the clock
+ * moves, every one a reader sees is there (zero when nothing was counted in
+ * it), a queue that counted nothing reads zeros, and a new day starts with
+ * none. */
+static void test_intervals_grow(void **state)
+{
+	struct fixture *f = *state;
+	int n, n2;
+	int64_t day = T0 - 8 * 3600;                                 /* 00:00 */
+	feed(f, "%lld|c1|q|NONE|ENTERQUEUE||1|1", (long long)day + 100);
+	feed(f, "%lld|c1|q|A|CONNECT|10|x|1", (long long)day + 110);   /* interval 0 */
+	feed(f, "%lld|c2|r|NONE|ENTERQUEUE||1|1", (long long)day + 120);
+	const struct interval *iv = model_queue_intervals(f->m, 0, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(iv[0].answered, 1);
+	model_advance(f->m, day + 5 * 900 + 1);                      /* interval 5 */
+	iv = model_queue_intervals(f->m, 0, &n);
+	assert_int_equal(n, 6);
+	assert_int_equal(iv[0].answered, 1);
+	for (int i = 1; i < n; i++)
+		assert_int_equal(iv[i].answered + iv[i].offered, 0);
+	feed(f, "%lld|c3|q|NONE|ENTERQUEUE||1|1", (long long)day + 5 * 900 + 2);
+	feed(f, "%lld|c3|q|A|CONNECT|10|x|1", (long long)day + 5 * 900 + 12);
+	iv = model_queue_intervals(f->m, 0, &n);
+	assert_int_equal(iv[5].answered, 1);
+	const struct interval *r = model_queue_intervals(f->m, 1, &n2);  /* no tally */
+	assert_int_equal(n2, 6);
+	for (int i = 0; i < n2; i++)
+		assert_int_equal(r[i].offered + r[i].answered + r[i].abandoned, 0);
+	model_advance(f->m, day + 86400 + 10);                       /* the next day */
+	iv = model_queue_intervals(f->m, 0, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(iv[0].answered, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +362,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_future_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_step_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_intervals_after_step_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_intervals_grow, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
