@@ -930,6 +930,7 @@ static void tick_once(struct app *app, int64_t now)
 	 * none; the model and the snapshot stay as they are until the next */
 	if (outputs_busy(&app->out))
 		return;
+	model_release_names(app->model);    /* those the last snapshot no longer shows */
 	outputs_tick_mark();
 	outputs_tick_startup(tick_catching_up(app));
 	for (size_t i = 0; i < app->n_sources; i++)

@@ -135,14 +135,18 @@ int32_t strmap_intern_n(struct strmap *m, const char *key, size_t len, uint32_t 
 	return (int32_t)m->count++;
 }
 
-void strmap_compact(struct strmap *m, const int32_t *map)
+void strmap_compact(struct strmap *m, const int32_t *map,
+                    void (*drop)(void *ctx, char *key), void *ctx)
 {
 	size_t n = 0, nslots = 16;
 	uint32_t *hashes = xmalloc((m->count ? m->count : 1) * sizeof *hashes);
 
 	for (size_t i = 0; i < m->count; i++) {
 		if (map[i] < 0) {
-			free(m->keys[i]);
+			if (drop)
+				drop(ctx, m->keys[i]);
+			else
+				free(m->keys[i]);
 			continue;
 		}
 		m->keys[n] = m->keys[i];

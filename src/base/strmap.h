@@ -38,8 +38,10 @@ int32_t strmap_intern(struct strmap *m, const char *key);
 /* The same for a key whose length and strmap_hash_n are known already. */
 int32_t strmap_intern_n(struct strmap *m, const char *key, size_t len, uint32_t hash);
 /* Drops and renumbers keys: map[i] is key i's new index, or -1 to drop it
- * (freed). Kept keys must keep their order: map[i] < map[j] for i < j. */
-void strmap_compact(struct strmap *m, const int32_t *map);
+ * (handed to drop, which owns it then; freed when drop is NULL). Kept keys
+ * must keep their order: map[i] < map[j] for i < j. */
+void strmap_compact(struct strmap *m, const int32_t *map,
+                    void (*drop)(void *ctx, char *key), void *ctx);
 /* Starts fetching the slot where a key of this hash is looked for first. */
 static inline void strmap_prefetch(const struct strmap *m, uint32_t hash)
 {

@@ -154,10 +154,37 @@ static bool agent_logged_in(const struct agent *a)
 	return a->nmem > 0 || a->global_login;
 }
 
-void agent_set_reason(struct agent *a, const char *reason)
+void agent_set_reason(struct model *m, struct agent *a, const char *reason)
 {
-	free(a->reason);
-	a->reason = reason ? xstrdup(reason) : NULL;
+	int32_t k = reason ? strmap_intern(&m->reasons, reason) : -1;
+	a->reason = k >= 0 ? m->reasons.keys[k] : NULL;   /* keys read after the intern */
+}
+
+/* A forgotten queue's or agent's name: freed by the second
+ * model_release_names from now, once no snapshot points at it. */
+static void name_retire(void *ctx, char *name)
+{
+	struct name_list *l = &((struct model *)ctx)->retired[0];
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = name;
+}
+
+static void names_free(struct name_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	l->n = 0;
+}
+
+void model_release_names(struct model *m)
+{
+	struct name_list older = m->retired[1];
+	names_free(&older);
+	m->retired[1] = m->retired[0];
+	m->retired[0] = older;
 }
 
 /* ---- public ----------------------------------------------------------- */
@@ -168,6 +195,7 @@ struct model *model_new(const struct config *cfg)
 	m->cfg = cfg;
 	strmap_init(&m->queue_names);
 	strmap_init(&m->agent_names);
+	strmap_init(&m->reasons);
 	return m;
 }
 
@@ -179,11 +207,15 @@ void model_free(struct model *m)
 	for (size_t i = 0; i < m->agent_names.count; i++) {
 		free(m->agents[i].mem);
 		free(m->agents[i].removed);
-		free(m->agents[i].reason);
 		astat_free(m->agents[i].st);
 	}
 	free(m->agents);
 	free(m->agent_mark);
+	for (int k = 0; k < 2; k++) {
+		names_free(&m->retired[k]);
+		free(m->retired[k].v);
+	}
+	strmap_free(&m->reasons);
 	for (size_t i = 0; i < m->queue_names.count; i++)
 		free(m->queues[i].iv);
 	free(m->queues);
@@ -299,7 +331,7 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 				m->queues[map[i]] = m->queues[i];
 		/* a new queue takes a freed slot: it must start as a zeroed one does */
 		memset(m->queues + kept, 0, (n - kept) * sizeof *m->queues);
-		strmap_compact(&m->queue_names, map);
+		strmap_compact(&m->queue_names, map, name_retire, m);
 		for (size_t i = 0; i < m->calls.nbuckets; i++)
 			for (struct call *c = m->calls.buckets[i]; c; c = c->hnext)
 				c->queue = map[c->queue];   /* its hash is its queue's name's */
@@ -354,7 +386,6 @@ static void forget_agents(struct model *m, int64_t idle_edge)
 			} else {
 				free(m->agents[i].mem);
 				free(m->agents[i].removed);
-				free(m->agents[i].reason);
 				astat_free(m->agents[i].st);
 			}
 		}
@@ -362,7 +393,7 @@ static void forget_agents(struct model *m, int64_t idle_edge)
 		for (size_t i = kept; i < n; i++)
 			m->agents[i].ring_since = INT64_MIN;
 		model_agents_touch_all(m);      /* renumbered */
-		strmap_compact(&m->agent_names, map);
+		strmap_compact(&m->agent_names, map, name_retire, m);
 		astat_renumber_agents(m, map);
 		for (size_t i = 0; i < m->calls.nbuckets; i++) {
 			for (struct call *c = m->calls.buckets[i]; c; c = c->hnext) {

@@ -69,6 +69,12 @@ void model_advance(struct model *m, int64_t now);
 /* The model's clock: the latest of the times passed to model_advance and of
  * the events applied; 0 before any. */
 int64_t model_now(const struct model *m);
+/* Frees the names of the queues and agents forgotten (idle a day) before the
+ * last call: a snapshot points at the model's names, and one built since
+ * those went points at none of them. Call once a tick, before its build,
+ * while nothing reads a snapshot older than the last one (the JSON line
+ * formatted off the loop is done). Until then they stay allocated. */
+void model_release_names(struct model *m);
 
 /* Counters kept about the input itself. */
 struct model_stats {

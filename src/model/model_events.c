@@ -155,7 +155,7 @@ static bool on_pause(struct model *m, const struct qevent *ev, int32_t qi)
 			set_paused(a, &a->mem[i], paused, ev->time);
 		a->paused_all = paused;
 	}
-	agent_set_reason(a, paused ? ev->reason : NULL);
+	agent_set_reason(m, a, paused ? ev->reason : NULL);
 	return true;
 }
 

@@ -20,7 +20,8 @@ struct agent {
 	struct membership *mem;
 	int32_t *removed;              /* queues left by REMOVEMEMBER or AGENTLOGOFF: only
 	                                  ADDMEMBER or AGENTLOGIN joins them again */
-	char *reason;
+	const char *reason;            /* the model's reasons' (interned: a snapshot
+	                                  may point at it until the next build) */
 	struct agent_stats *st;         /* its day's figures (agent_stats.c), or NULL */
 	int64_t last_seen;             /* the model's clock when an event last named it */
 	int64_t wrapup_until;
@@ -50,6 +51,8 @@ struct queue {
 struct model {
 	const struct config *cfg;
 	struct strmap queue_names, agent_names;
+	struct strmap reasons;         /* every pause reason seen (few: an agent's points here) */
+	struct name_list { char **v; size_t n, cap; } retired[2];  /* model_release_names */
 	struct queue *queues;
 	size_t cap_queues;
 	struct agent *agents;
@@ -88,7 +91,7 @@ struct membership *member_join(struct agent *a, int32_t qi, int64_t t);
 struct membership *member_ensure(struct agent *a, int32_t qi, int64_t t);
 /* The agent leaves queue qi explicitly. */
 void member_remove(struct agent *a, int32_t qi, int64_t t);
-void agent_set_reason(struct agent *a, const char *reason);
+void agent_set_reason(struct model *m, struct agent *a, const char *reason);
 
 /* Today's interval slot (0..MODEL_MAX_INTERVALS-1) of queue qi, to count in:
  * the queues' interval arrays grow to it first. */

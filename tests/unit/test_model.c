@@ -511,6 +511,44 @@ static void test_name_caps(void **state)
 	snapshot_free(&s);
 }
 
+/* A snapshot points at the model's names and pause reasons: what it shows
+ * stays readable while events move the model on between builds (a redraw, or
+ * the JSON line formatted off the loop) - a reason changed or a name
+ * forgotten is freed only by the second model_release_names after it (the
+ * sanitizers' build reads freed memory as an error). */
+static void test_names_outlive_snapshot(void **state)
+{
+	struct fixture *f = *state;
+	struct snapshot s = { 0 };
+	const char *qname = NULL, *reason = NULL;
+	feed(f, "%d|o1|old|NONE|ENTERQUEUE||1|1", T0);
+	feed(f, "%d|o1|old|NONE|ABANDON|1|1|5", T0 + 5);
+	feed(f, "%d|NONE|sales|Bob|ADDMEMBER|", T0 + 10);
+	feed(f, "%d|NONE|sales|Bob|PAUSE|Lunch", T0 + 20);
+	model_advance(f->m, T0 + 30);
+	snapshot_build(&s, f->m, &f->cfg);
+	for (size_t i = 0; i < s.n_queues; i++)
+		if (strcmp(s.queues[i].name, "old") == 0)
+			qname = s.queues[i].name;
+	assert_non_null(qname);
+	assert_int_equal(s.n_agents, 1);
+	reason = s.agents[0].reason;
+	assert_non_null(reason);
+	feed(f, "%d|NONE|sales|Bob|UNPAUSE|", T0 + 40);
+	feed(f, "%d|NONE|sales|Bob|PAUSE|Break", T0 + 50);
+	assert_string_equal(reason, "Lunch");      /* the snapshot's, after the model moved */
+	model_advance(f->m, T0 + 86400 + 3600);    /* "old" idle a day: forgotten */
+	assert_int_equal(model_stats(f->m).forgotten_queues, 1);
+	assert_string_equal(qname, "old");         /* the snapshot still shows it */
+	model_release_names(f->m);
+	assert_string_equal(qname, "old");         /* not before the next build */
+	snapshot_build(&s, f->m, &f->cfg);
+	assert_int_equal(s.n_queues, 1);
+	assert_string_equal(s.agents[0].reason, "Break");
+	model_release_names(f->m);                 /* freed now: no leak at the end */
+	snapshot_free(&s);
+}
+
 /* Queues and agents with no members, calls or events for a day are
  * forgotten; the rest keep their figures, calls and duplicates. */
 static void test_forget_idle_names(void **state)
@@ -838,6 +876,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forget_idle_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names_outlive_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outcome_after_stale_repeated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrapup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_total, setup, teardown),
