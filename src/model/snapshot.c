@@ -1734,8 +1734,8 @@ static int json_line_build(const struct snapshot *s, struct jbuf *b,
 		jbuf_puts(b, ",\"agents\":");
 		jbuf_agents(b, s);
 	}
-	if (tail) {                              /* made by snapshot_json_tail */
-		jbuf_put(b, tail->p, tail->n);
+	if (tail) {                              /* made by snapshot_json_tail: kept */
+		jbuf_ref(b, tail->p, tail->n);       /* as it is until the next line */
 		if (!ok) {
 			errno = ENOMEM;
 			return -1;

@@ -239,8 +239,9 @@ void snapshot_json_pieces_detach(void);
  * whole there. snapshot_json_pieces_with then builds the line from s and t
  * alone, on any one thread at a time, while s, t and what s points at stay as
  * they are, and no other JSON line is built: the same bytes as
- * snapshot_json_pieces, the pieces valid until the next line is built. It
- * calls no detach (snapshot_json_pieces_detach first, on the owner's thread).
+ * snapshot_json_pieces, the pieces valid until the next line is built (t's
+ * bytes are one of them: t unchanged until then too). It calls no detach
+ * (snapshot_json_pieces_detach first, on the owner's thread).
  * Returns 0, or -1 without memory. */
 struct json_text {
 	char *p;
