@@ -34,6 +34,7 @@ struct astat_fill {
 	size_t cap_src;
 	size_t q_used;               /* of the per-queue pool */
 	size_t read;                 /* agents read whole (agent_stats_fill_read) */
+	bool moved;                  /* this fill's pauses or the pool moved */
 	struct astat_pause *pauses[2];   /* every agent's pauses, filled each time into */
 	size_t cap_pauses[2];            /* one, the last fill's left as they were for */
 	int fill_pauses;                 /* model_agent_figs_refresh: this fill's */
@@ -154,35 +155,41 @@ static void fill_move(const struct astat_fill *c, struct snapshot *s, size_t n)
 }
 
 /* Room for p pauses in this fill's buffer (the other holds the last fill's
- * until this one is done: a refresh copies an agent's from there), the
- * pauses of the first i agents kept and pointed at again when it moves. */
-static struct astat_pause *pauses_room(struct astat_fill *c, struct snapshot *s, size_t p,
-                                       size_t i)
+ * until this one is done: a refresh copies an agent's from there); when it
+ * moves, the agents filled so far are pointed at it again once the fill is
+ * done (fill_repoint). */
+static struct astat_pause *pauses_room(struct astat_fill *c, size_t p)
 {
 	int k = c->fill_pauses;
-	size_t at = 0;
 	if (p <= c->cap_pauses[k] && c->pauses[k])
 		return c->pauses[k];
 	c->cap_pauses[k] = p + p / 8 + 64;
 	c->pauses[k] = xrealloc(c->pauses[k], c->cap_pauses[k] * sizeof *c->pauses[k]);
-	for (size_t j = 0; j < i; j++) {
-		struct agent_figs *f = &s->agent_figs[j];
-		f->pauses = c->pauses[k] + at;
-		f->wtime.pauses = c->pauses[k] + at + f->n_pauses;
-		at += (size_t)(f->n_pauses + f->wtime.n_pauses);
-	}
+	c->moved = true;
 	return c->pauses[k];
 }
 
-/* Room for n more per-queue figures at the pool's end, the first i agents'
- * pointed at again when the pool moves. */
-static void pool_room(struct astat_fill *c, struct snapshot *s, size_t n, size_t i)
+/* Room for n more per-queue figures at the pool's end (fill_repoint after
+ * the fill when it moves). */
+static void pool_room(struct astat_fill *c, struct snapshot *s, size_t n)
 {
 	if (c->q_used + n <= s->cap_agent_figs_pool && s->agent_figs_pool)
 		return;
 	pool_reserve(s, c->q_used + n);
-	for (size_t j = 0; j < i; j++)
-		s->agent_figs[j].queues = s->agent_figs_pool + s->agent_figs[j].pool_at;
+	c->moved = true;
+}
+
+/* Points the first n agents' pauses and queues at where they are now. */
+static void fill_repoint(struct astat_fill *c, struct snapshot *s, size_t n)
+{
+	struct astat_pause *p = c->pauses[c->fill_pauses];
+	for (size_t j = 0; j < n; j++) {
+		struct agent_figs *f = &s->agent_figs[j];
+		f->pauses = p;
+		f->wtime.pauses = p + f->n_pauses;
+		p += f->n_pauses + f->wtime.n_pauses;
+		f->queues = s->agent_figs_pool + f->pool_at;
+	}
 }
 
 /* Agent i's figures read again, its per-queue block where it was if they fit
@@ -195,7 +202,7 @@ static void fill_one(struct astat_fill *c, struct snapshot *s, const struct mode
 	uint32_t at;
 	struct agent_queue_figs *q;
 	if ((uint32_t)nq > c->q_n[i])
-		pool_room(c, s, (size_t)nq, i);
+		pool_room(c, s, (size_t)nq);
 	at = (uint32_t)nq <= c->q_n[i] ? c->q_at[i] : (uint32_t)c->q_used;
 	q = s->agent_figs_pool + at;
 	if (at == c->q_used)
@@ -224,6 +231,7 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 	if (!reuse)
 		c->q_used = 0;
 	c->read = 0;
+	c->moved = false;
 	fill_plan(c, s, ai, n, reuse);
 	pool_reserve(s, c->q_used);
 	c->fill_pauses ^= 1;
@@ -232,7 +240,7 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 		struct agent_figs *f = &s->agent_figs[i];
 		model_agent_figs_prefetch(m, ai, n, i);
 		/* room for any agent's pauses (ASTAT_FIGS_PAUSES): not counted first */
-		pauses = pauses_room(c, s, p_used + ASTAT_FIGS_PAUSES, i) + p_used;
+		pauses = pauses_room(c, p_used + ASTAT_FIGS_PAUSES) + p_used;
 		if (c->src[i] < 0 || !model_agent_figs_refresh(m, ai[i], f, pauses))
 			fill_one(c, s, m, i, ai[i], rank, pauses);
 		f->queues = s->agent_figs_pool + f->pool_at;
@@ -240,6 +248,8 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 		q_live += (size_t)f->n_queues;
 		c->place[ai[i]] = (uint32_t)i + 1;
 	}
+	if (c->moved)
+		fill_repoint(c, s, n);
 	/* the kept figures live while the pool holds little else (--group and
 	 * --queue renumber them in place: read again) */
 	c->valid = !s->only && c->q_used <= 2 * q_live + 4096;
