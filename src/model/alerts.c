@@ -1575,24 +1575,6 @@ static bool agent_watched(const struct rule *x, const struct snapshot *s, size_t
 
 enum { AGENT_KEY_MAX = 128 };       /* "agent:NAME", cut there */
 
-/* The index of the agent called name in s (agents sorted by name), or
- * s->n_agents when none is. */
-static size_t agent_index(const struct snapshot *s, const char *name)
-{
-	size_t lo = 0, hi = s->n_agents;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (natsort_cmp(s->agents[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < s->n_agents && natsort_cmp(s->agents[lo].name, name) == 0; lo++)
-		if (strcmp(s->agents[lo].name, name) == 0)
-			return lo;
-	return s->n_agents;
-}
-
 /* Marks the agents of s rule x has an entry for (the others have none). */
 static void mark_agents_with_entries(struct alerts *a, const struct rule *x,
                                      const struct snapshot *s)
@@ -1617,9 +1599,9 @@ static void mark_agents_with_entries(struct alerts *a, const struct rule *x,
 					a->mark[i] = 1;
 			continue;
 		}
-		i = agent_index(s, key + 6);
-		if (i < s->n_agents)
-			a->mark[i] = 1;
+		long at = snapshot_agent_find(s, key + 6);
+		if (at >= 0)
+			a->mark[at] = 1;
 	}
 }
 

@@ -1180,6 +1180,43 @@ void snapshot_free(struct snapshot *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* The record of v[0..n) (each size bytes, in natsort_cmp order of the name
+ * pointer at name_at, NULL reading as "") called name, or -1. natsort_cmp
+ * may tie names that differ ("q01", "q1"): those ties are looked through. */
+static long name_find(const void *v, size_t size, size_t name_at, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+	const char *at;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		memcpy(&at, (const char *)v + mid * size + name_at, sizeof at);
+		if (natsort_cmp(at, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n; lo++) {
+		memcpy(&at, (const char *)v + lo * size + name_at, sizeof at);
+		if (natsort_cmp(at, name) != 0)
+			break;
+		if (at && strcmp(at, name) == 0)
+			return (long)lo;
+	}
+	return -1;
+}
+
+long snapshot_queue_find(const struct snapshot *s, const char *name)
+{
+	return name_find(s->queues, sizeof *s->queues, offsetof(struct snap_queue, name),
+	                 s->n_queues, name);
+}
+
+long snapshot_agent_find(const struct snapshot *s, const char *name)
+{
+	return name_find(s->agents, sizeof *s->agents, offsetof(struct agent_view, name),
+	                 s->n_agents, name);
+}
+
 const struct snap_member *snapshot_agent_in(const struct snapshot *s, size_t ai, size_t qi)
 {
 	if (ai >= s->n_agents || s->agent_queues == NULL)

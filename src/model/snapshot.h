@@ -201,6 +201,11 @@ void snapshot_aggregate(const struct snapshot *s, struct snap_queue *t, const in
 /* Returns the SL and abandon rate of interval iv of q (q's formula, no wrap-up). */
 struct derived snapshot_interval_derived(const struct snap_queue *q, const struct interval *iv);
 
+/* The index of the queue (of the logged-in agent) called name in s, found by
+ * bisection in their name order, or -1 when none is. */
+long snapshot_queue_find(const struct snapshot *s, const char *name);
+long snapshot_agent_find(const struct snapshot *s, const char *name);
+
 /* Returns agent ai's membership of queue qi (indexes into s), or NULL when the
  * agent is not logged in to it. */
 const struct snap_member *snapshot_agent_in(const struct snapshot *s, size_t ai, size_t qi);

@@ -222,26 +222,6 @@ enum alert_severity ui_grade_fig(const struct figure *f, const struct snap_queue
 	return f ? (enum alert_severity)q->grade[figure_index(f)] : SEV_OK;
 }
 
-/* A bisection: natsort_cmp is a total order (0 only for equal names), NULL
- * reading as "", which is no queue's name here. */
-long ui_queue_find(const struct snapshot *s, const char *name)
-{
-	size_t lo = 0, hi = s->n_queues;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (natsort_cmp(s->queues[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < s->n_queues && natsort_cmp(s->queues[lo].name, name) == 0; lo++)
-		if (s->queues[lo].name && strcmp(s->queues[lo].name, name) == 0)
-			return (long)lo;
-	return -1;
-}
-
 const char *ui_sev_glyph(const struct ui_view *v, enum alert_severity sev)
 {
 	return sev == SEV_CRITICAL ? v->g->critical : sev == SEV_WARNING ? v->g->warning : " ";

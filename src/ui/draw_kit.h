@@ -62,8 +62,6 @@ enum alert_severity ui_grade_of(const char *name, const struct snap_queue *q);
 double ui_fmt_fig(const struct ui_view *v, char *buf, size_t n, const struct figure *f,
                   const struct snap_queue *q, enum ui_fmt fmt);
 enum alert_severity ui_grade_fig(const struct figure *f, const struct snap_queue *q);
-/* The index of the queue called name in s (s->queues is sorted by name), or -1. */
-long ui_queue_find(const struct snapshot *s, const char *name);
 
 /* The selected queue (or the total) of s, and how a queue is named on screen. */
 const struct snap_queue *ui_selected_queue(const struct ui_view *v, const struct snapshot *s);

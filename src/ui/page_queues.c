@@ -945,7 +945,7 @@ static const char *alert_queue_label(const struct snapshot *s, const char *name)
 
 	if (strcmp(name, "total") == 0 || !*name)
 		return "Total";
-	i = ui_queue_find(s, name);
+	i = snapshot_queue_find(s, name);
 	return i >= 0 ? ui_queue_label(&s->queues[i], false) : name;
 }
 

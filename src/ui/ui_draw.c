@@ -281,7 +281,7 @@ static bool contacts_voice(struct ui_view *v, const struct snapshot *s, size_t i
 		free(v->ct_names[i]);
 		v->ct_names[i] = xstrdup(name);
 	}
-	return v->ct_voice[i] = ui_queue_find(s, name) >= 0;
+	return v->ct_voice[i] = snapshot_queue_find(s, name) >= 0;
 }
 
 /* The queues only contact events name follow the voice queues in v->names
@@ -318,7 +318,7 @@ static void view_sync_contacts(struct ui_view *v, const struct snapshot *s)
 /* Resolves the selection by name in s and remembers s's queue names. */
 static void view_sync(struct ui_view *v, const struct snapshot *s)
 {
-	v->sel = v->sel_name[0] ? (int)ui_queue_find(s, v->sel_name) : -1;
+	v->sel = v->sel_name[0] ? (int)snapshot_queue_find(s, v->sel_name) : -1;
 	/* the names the last frame had kept where they are the same (most frames) */
 	for (size_t i = s->n_queues; i < v->n_names; i++)
 		free(v->names[i]);

@@ -711,13 +711,13 @@ static void test_queue_find(void **state)
 
 	(void)state;
 	for (size_t i = 1; i < s.n_queues; i++)
-		assert_int_equal(ui_queue_find(&s, qs[i].name), (long)i);
-	assert_int_equal(ui_queue_find(&s, ""), -1);
-	assert_int_equal(ui_queue_find(&s, "q3"), -1);
-	assert_int_equal(ui_queue_find(&s, "q001"), -1);
-	assert_int_equal(ui_queue_find(&s, "zz"), -1);
+		assert_int_equal(snapshot_queue_find(&s, qs[i].name), (long)i);
+	assert_int_equal(snapshot_queue_find(&s, ""), -1);
+	assert_int_equal(snapshot_queue_find(&s, "q3"), -1);
+	assert_int_equal(snapshot_queue_find(&s, "q001"), -1);
+	assert_int_equal(snapshot_queue_find(&s, "zz"), -1);
 	s.n_queues = 0;
-	assert_int_equal(ui_queue_find(&s, "q1"), -1);
+	assert_int_equal(snapshot_queue_find(&s, "q1"), -1);
 }
 
 int main(void)
