@@ -12,7 +12,8 @@ python3 "$GEN" --seed 3 --queues 4 --agents 20 --hours 0.2 --out "$TMP/q.log"
 # Runs ccboard --json on the log until it has published two snapshots, then
 # ends it with SIGTERM; its stderr to $1.
 two_ticks() {
-	"$CCBOARD" --json -c /dev/null "$TMP/q.log" > "$TMP/out.json" 2> "$1" &
+	: > "$TMP/out.json"      # there before the loop reads it (the child opens it later)
+	"$CCBOARD" --json -c /dev/null "$TMP/q.log" >> "$TMP/out.json" 2> "$1" &
 	local pid=$! deadline=$((SECONDS + 20))
 	while [ "$(wc -l < "$TMP/out.json")" -lt 2 ]; do
 		[ $SECONDS -lt $deadline ] || { kill $pid; fail "no two snapshots in 20 s"; }
