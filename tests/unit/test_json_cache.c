@@ -20,20 +20,11 @@
 #include "model.h"
 #include "queuelog.h"
 #include "fixture_model.h"
+#include "fixture_dump.h"
 #include "snapshot.h"
 #include "snapshot_json.h"
 
 #define T0 1767254400
-
-static char *dump(const struct snapshot *s, int (*fn)(const struct snapshot *, FILE *))
-{
-	char *text = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&text, &n);
-	assert_int_equal(fn(s, f), 0);
-	fclose(f);
-	return text;
-}
 
 /* The holder of the last line's pieces: a copy of them made when the
  * builder says they are about to change (detach). */
@@ -44,25 +35,12 @@ static struct held {
 	int detached;
 } held;
 
-static char *join(const struct json_pieces *jp)
-{
-	char *t = malloc(jp->len + 1), *p = t;
-	assert_non_null(t);
-	for (size_t i = 0; i < jp->n; i++) {
-		memcpy(p, jp->iov[i].iov_base, jp->iov[i].iov_len);
-		p += jp->iov[i].iov_len;
-	}
-	*p = '\0';
-	assert_int_equal((size_t)(p - t), jp->len);
-	return t;
-}
-
 static void on_detach(void *ctx)
 {
 	struct held *h = ctx;
 	assert_true(h->pending);
 	h->pending = false;
-	char *now = join(&h->jp);                 /* the pieces: still as handed out */
+	char *now = fx_join(&h->jp);                 /* the pieces: still as handed out */
 	assert_string_equal(now, h->copy);
 	free(now);
 	h->detached++;
@@ -77,7 +55,7 @@ static void pieces_same(const struct snapshot *s, const char *ref)
 	assert_int_equal(snapshot_json_pieces(s, &jp, on_detach, &held), 0);
 	free(held.copy);
 	held.jp = jp;
-	held.copy = join(&jp);
+	held.copy = fx_join(&jp);
 	held.pending = true;
 	assert_string_equal(held.copy, ref);
 }
@@ -85,16 +63,11 @@ static void pieces_same(const struct snapshot *s, const char *ref)
 /* The cached line, and the line from scratch, against jansson's. */
 static void same(const struct snapshot *s, int step)
 {
-	char *fast = dump(s, snapshot_write_json), *ref = dump(s, snapshot_write_json_ref);
+	size_t n, rn;
+	char *fast = fx_dump(s, snapshot_write_json, &n), *ref = fx_dump(s, snapshot_write_json_ref, &rn);
 	if (step % 3 == 0)
 		pieces_same(s, ref);
-	if (strcmp(fast, ref) != 0) {
-		size_t i = 0;
-		while (fast[i] == ref[i])
-			i++;
-		fail_msg("step %d: differ at byte %zu:\n fast ...%.100s\n ref  ...%.100s", step, i,
-		         fast + (i > 30 ? i - 30 : 0), ref + (i > 30 ? i - 30 : 0));
-	}
+	fx_same_text(fast, n, ref, rn, "step %d: fast vs reference writer", step);
 	free(fast);
 	free(ref);
 }
@@ -197,9 +170,9 @@ static void test_json_keys(void **state)
 	model_advance(m, T0 + 60);
 	memset(&s, 0, sizeof s);
 	snapshot_build(&s, m, &cfg);
-	full = dump(&s, snapshot_write_json);
+	full = fx_dump(&s, snapshot_write_json, NULL);
 	assert_int_equal(snapshot_json_keys("input, total", &cause), 0);
-	part = dump(&s, snapshot_write_json);
+	part = fx_dump(&s, snapshot_write_json, NULL);
 	assert_int_equal(snapshot_json_keys("total,nope", &cause), -1);
 	assert_non_null(strstr(cause, "'nope'"));
 	free(cause);

@@ -22,47 +22,10 @@
 #include "model.h"
 #include "out_print.h"
 #include "queuelog.h"
+#include "fixture_dump.h"
 #include "snapshot.h"
 
 #define T0 1767254400
-
-static char *dump_ref(const struct snapshot *s, size_t *n)
-{
-	struct { char *text; size_t n; } *m = calloc(1, sizeof *m);
-	char *text;
-	assert_non_null(m);
-	FILE *f = open_memstream(&m->text, &m->n);
-	assert_non_null(f);
-	assert_int_equal(snapshot_write_json_ref(s, f), 0);
-	fclose(f);
-	text = m->text;
-	*n = m->n;
-	free(m);
-	return text;
-}
-
-static char *join(const struct json_pieces *jp)
-{
-	char *t = malloc(jp->len + 1), *at = t;
-	assert_non_null(t);
-	for (size_t i = 0; i < jp->n; i++) {
-		memcpy(at, jp->iov[i].iov_base, jp->iov[i].iov_len);
-		at += jp->iov[i].iov_len;
-	}
-	*at = '\0';
-	return t;
-}
-
-static void same(const char *got, size_t n, const char *ref, size_t rn)
-{
-	if (n != rn || memcmp(got, ref, n) != 0) {
-		size_t i = 0;
-		while (i < n && i < rn && got[i] == ref[i])
-			i++;
-		fail_msg("differ at byte %zu (%zu vs %zu bytes):\n got ...%.80s\n ref ...%.80s", i,
-		         n, rn, got + (i > 20 ? i - 20 : 0), ref + (i > 20 ? i - 20 : 0));
-	}
-}
 
 struct feed {
 	struct config cfg;
@@ -150,11 +113,11 @@ static void test_split_line_is_whole(void **state)
 		feed_second(&f);
 		snapshot_build(&s, f.m, &f.cfg);
 		s.contacts = i % 5 == 4 ? NULL : f.c;
-		char *ref = dump_ref(&s, &rn);
+		char *ref = fx_dump(&s, snapshot_write_json_ref, &rn);
 		assert_true(snapshot_json_tail(&s, &tail));
 		assert_int_equal(snapshot_json_pieces_with(&s, &tail, &jp), 0);
-		char *got = join(&jp);
-		same(got, jp.len, ref, rn);
+		char *got = fx_join(&jp);
+		fx_same_text(got, jp.len, ref, rn, "second %d: split line", i);
 		assert_int_equal(got[jp.len - 1], '\n');
 		free(got);
 		free(ref);
@@ -211,7 +174,7 @@ static void test_live_lines_off_the_loop(void **state)
 		feed_second(&f);
 		snapshot_build(&s, f.m, &f.cfg);
 		s.contacts = f.c;
-		char *ref = dump_ref(&s, &rn);
+		char *ref = fx_dump(&s, snapshot_write_json_ref, &rn);
 		o.ops->publish(o.ctx, &s);
 		if (i % 2)                               /* else /snapshot asks before the tick ends */
 			o.ops->launch(o.ctx);
@@ -219,8 +182,8 @@ static void test_live_lines_off_the_loop(void **state)
 		for (int k = 0; k < 3; k++)             /* lines read meanwhile */
 			line(&f, "%lld|x%d.%d|q1|NONE|ENTERQUEUE||777|1", (long long)f.t, i, k);
 		assert_true(out_print_json_latest(&jp)); /* /snapshot: the same line */
-		char *got = join(&jp);
-		same(got, jp.len, ref, rn);
+		char *got = fx_join(&jp);
+		fx_same_text(got, jp.len, ref, rn, "second %d: /snapshot's line", i);
 		free(got);
 		while (o.ops->busy(o.ctx))
 			uv_run(&loop, UV_RUN_ONCE);
@@ -230,7 +193,7 @@ static void test_live_lines_off_the_loop(void **state)
 			drain(fds[0], &out, &n_out, &cap);
 		}
 		assert_int_equal(n_out, want);
-		same(out + want - rn, rn, ref, rn);      /* whole, in order */
+		fx_same_text(out + want - rn, rn, ref, rn, "second %d: written", i); /* whole, in order */
 		assert_true(out_print_json_latest(&jp));
 		free(ref);
 	}

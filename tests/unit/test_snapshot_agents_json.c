@@ -19,43 +19,18 @@
 #include "contacts.h"
 #include "model.h"
 #include "queuelog.h"
+#include "fixture_dump.h"
 #include "snapshot.h"
 
 #define T0 1767254400
 
-/* The line fn writes, malloc'ed. The stream's buffer and size live in a
- * block of the heap, not in this frame: once inlined, GCC 12 at -O2 took the
- * returned text for a pointer to a local the stream had been given
- * (-Wdangling-pointer, a false alarm that -Werror turns into a failed build). */
-static char *dump(const struct snapshot *s, int (*fn)(const struct snapshot *, FILE *))
-{
-	struct { char *text; size_t n; } *m = calloc(1, sizeof *m);
-	char *text;
-	assert_non_null(m);
-	FILE *f = open_memstream(&m->text, &m->n);
-	assert_non_null(f);
-	assert_int_equal(fn(s, f), 0);
-	fclose(f);
-	text = m->text;
-	free(m);
-	return text;
-}
-
 static void same(const struct snapshot *s)
 {
-	char *fast = dump(s, snapshot_write_json), *ref = dump(s, snapshot_write_json_ref);
-	if (strcmp(fast, ref) != 0) {
-		size_t i = 0;
-		while (fast[i] == ref[i])
-			i++;
-		fail_msg("differ at byte %zu:\n fast ...%.80s\n ref  ...%.80s", i,
-		         fast + (i > 20 ? i - 20 : 0), ref + (i > 20 ? i - 20 : 0));
-	}
+	char *fast = fx_same_json(s);
 	assert_non_null(strstr(fast, "\"agents\":[{\"name\":"));
 	assert_non_null(strstr(fast, "\"pauses\":[{\"reason\":"));
 	assert_non_null(strstr(fast, "\"state\":\"logged_off\""));
 	free(fast);
-	free(ref);
 }
 
 static void feed(struct model *m, struct contacts *c, const char *fmt, ...)
@@ -221,15 +196,11 @@ static void kept_figures(unsigned seed, const char *only)
 		f.only = only;
 		f.only_queue = only != NULL;
 		snapshot_build(&f, m, &cfg);
-		char *kept = dump(&s, snapshot_write_json_ref), *fresh = dump(&f, snapshot_write_json_ref);
-		char *line = dump(&s, snapshot_write_json);
-		if (strcmp(kept, fresh) != 0) {
-			size_t i = 0;
-			while (kept[i] == fresh[i])
-				i++;
-			fail_msg("seed %u step %d: differ at byte %zu:\n kept  ...%.100s\n fresh ...%.100s",
-			         seed, step, i, kept + (i > 40 ? i - 40 : 0), fresh + (i > 40 ? i - 40 : 0));
-		}
+		size_t kn, fn;
+		char *kept = fx_dump(&s, snapshot_write_json_ref, &kn);
+		char *fresh = fx_dump(&f, snapshot_write_json_ref, &fn);
+		char *line = fx_dump(&s, snapshot_write_json, NULL);
+		fx_same_text(kept, kn, fresh, fn, "seed %u step %d: kept vs fresh build", seed, step);
 		assert_string_equal(line, fresh);
 		off += s.n_agents_off > 0;
 		free(kept);

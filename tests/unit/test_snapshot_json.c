@@ -20,34 +20,16 @@
 #include "model.h"
 #include "queuelog.h"
 #include "fixture_model.h"
+#include "fixture_dump.h"
 #include "snapshot.h"
 #include "snapshot_json.h"
 #include "staffing.h"
 
 #define T0 1767254400
 
-static char *dump(const struct snapshot *s, int (*fn)(const struct snapshot *, FILE *))
-{
-	char *text = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&text, &n);
-	assert_int_equal(fn(s, f), 0);
-	fclose(f);
-	return text;
-}
-
 static void same(const struct snapshot *s)
 {
-	char *fast = dump(s, snapshot_write_json), *ref = dump(s, snapshot_write_json_ref);
-	if (strcmp(fast, ref) != 0) {
-		size_t i = 0;
-		while (fast[i] == ref[i])
-			i++;
-		fail_msg("differ at byte %zu:\n fast ...%.80s\n ref  ...%.80s", i,
-		         fast + (i > 20 ? i - 20 : 0), ref + (i > 20 ? i - 20 : 0));
-	}
-	free(fast);
-	free(ref);
+	free(fx_same_json(s));
 }
 
 static void test_reals(void **state)
