@@ -125,6 +125,15 @@ struct snap_scratch {
 	uint64_t vis_mark, vis_order_gen;
 	int64_t vis_now;
 	size_t vis_n, vis_nq, visited;
+	/* what this build's visit changed, when it visited only some agents
+	 * (vis_some): those agents (model indexes), and how many of them logged
+	 * in or off; per model agent, its place in order_a (pos_ok) */
+	bool vis_some;
+	size_t *vlist;
+	size_t cap_vlist, n_in_out;
+	uint32_t *pos;
+	size_t cap_pos;
+	bool pos_ok;
 	uint64_t cslot_order_gen;      /* the order the slots were laid out for */
 	size_t callers_copied;         /* the last build's (snapshot_callers_copied) */
 	/* the queues' intervals graded by the last build (its gradings, and how
@@ -521,21 +530,27 @@ static void agents_visit(struct snapshot *s, const struct model *m, const size_t
 	scratch_grow(&x->wake, &x->cap_wake, n, sizeof *x->wake);
 	scratch_grow(&x->avail_m, &x->cap_avail_m, nq, sizeof *x->avail_m);
 	x->visited = 0;
-	if (!agents_visit_holds(s, x, m, nq)) {
+	x->n_in_out = 0;
+	x->vis_some = agents_visit_holds(s, x, m, nq);
+	if (!x->vis_some) {
 		agents_visit_all(s, m, rank, nq, ac, total);
 		x->visited = n;
 	} else {
 		for (size_t ai = 0; ai < n; ai++) {
+			bool was_in = false;
 			if (ai < old && mark[ai] <= last && now < x->wake[ai])
 				continue;
-			if (ai < old)
+			if (ai < old) {
+				was_in = x->mn[ai] >= 0;
 				agent_unvisit(s, x, s->order_q, ai, ac, total);
-			else {
+			} else {
 				x->mcap[ai] = 0;
 				x->moff[ai] = x->pool_used;
 			}
 			agent_revisit(s, x, m, rank, nq, ai, ac, total);
-			x->visited++;
+			scratch_grow(&x->vlist, &x->cap_vlist, x->visited + 1, sizeof *x->vlist);
+			x->vlist[x->visited++] = ai;
+			x->n_in_out += was_in != (x->mn[ai] >= 0);
 		}
 	}
 	x->vis_ok = !s->only;        /* groups_restrict renumbers the pool */
@@ -643,6 +658,15 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 	struct snap_scratch *x = scratch_of(s);
 	size_t total = model_agent_count(m), kept, nnew = 0;
 
+	/* no one logged in or off since the last build (most ticks): the order
+	 * holds, only the views of the agents visited again change */
+	if (x->vis_some && x->n_in_out == 0 && x->pos_ok && s->order_a && scratch_same_model(x, m)) {
+		for (size_t k = 0; k < x->visited; k++)
+			if (x->mn[x->vlist[k]] >= 0)
+				views[x->pos[x->vlist[k]]] = x->byai[x->vlist[k]];
+		return s->n_order_a;
+	}
+
 	scratch_grow(&x->seen, &x->cap_seen, total, 1);
 	memset(x->seen, 0, total);
 	scratch_grow(&x->aname, &x->cap_aname, s->n_order_a, sizeof *x->aname);
@@ -665,8 +689,12 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 	}
 	s->n_order_a = kept + nnew;
 	scratch_grow(&x->aname, &x->cap_aname, s->n_order_a, sizeof *x->aname);
-	for (size_t i = 0; i < s->n_order_a; i++)
+	scratch_grow(&x->pos, &x->cap_pos, total, sizeof *x->pos);
+	for (size_t i = 0; i < s->n_order_a; i++) {
 		x->aname[i] = views[i].name;
+		x->pos[s->order_a[i]] = (uint32_t)i;
+	}
+	x->pos_ok = true;
 	return s->n_order_a;
 }
 
@@ -1175,6 +1203,8 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->mcap);
 		free(s->scratch->wake);
 		free(s->scratch->iv_same);
+		free(s->scratch->vlist);
+		free(s->scratch->pos);
 		free(s->scratch);
 	}
 	memset(s, 0, sizeof *s);
