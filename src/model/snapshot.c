@@ -253,25 +253,47 @@ void snapshot_queue_room(struct snapshot *s, struct snap_queue *q, size_t k)
 	q->interval_grade[SNAP_IV_ABANDON] = q->interval_grade[SNAP_IV_SL] + s->iv_room;
 }
 
+/* Moves the first n queues' intervals and grades from slots of room
+ * `from` to slots of room s->iv_room (larger): from the last, each to a
+ * place at or after its own. */
+static void intervals_relocate(struct snapshot *s, size_t from, size_t n)
+{
+	size_t to = s->iv_room;
+	for (size_t k = n; k-- > 0;) {
+		memmove(s->iv_pool + k * to, s->iv_pool + k * from, from * sizeof *s->iv_pool);
+		memmove(s->ivg_pool + 2 * k * to + to, s->ivg_pool + 2 * k * from + from, from);
+		memmove(s->ivg_pool + 2 * k * to, s->ivg_pool + 2 * k * from, from);
+	}
+}
+
 /* Lays the intervals' pool out for n queues, the total and the groups of
  * cfg, each with room for the model's intervals so far (the same for every
  * queue; sized to them, not to a day's most: 1 at the day's start, 96 at
- * its end), and points the queues and total at theirs. */
+ * its end), and points the queues and total at theirs. The room grows 4
+ * intervals at a time, the queues' intervals and grades moving with their
+ * slots (the next build finds them as they were, not all compared, copied
+ * and graded again); the pool is made for the day's most at once (not
+ * moved again through the day: only the pages used are resident). */
 static void intervals_layout(struct snapshot *s, const struct model *m, const struct config *cfg,
                              size_t n)
 {
 	int ni = 1;
-	size_t need;
+	size_t need, want, room = s->iv_room, slots = s->iv_slots;
 	if (n)
 		model_queue_intervals(m, 0, &ni);
-	s->iv_room = ni > 1 ? (size_t)ni : 1;
+	want = ni > 1 ? (size_t)ni : 1;
+	s->iv_room = want <= room && room < want + 4 ? room : (want + 3) / 4 * 4;
 	s->iv_slots = n;
 	need = (n + 1 + cfg->n_groups) * s->iv_room;
 	if (need > s->cap_iv_pool || !s->iv_pool) {
-		s->cap_iv_pool = need;
+		size_t day = (n + 1 + cfg->n_groups) * MODEL_MAX_INTERVALS;
+		s->cap_iv_pool = need > day ? need : day;
+		need = s->cap_iv_pool;
 		s->iv_pool = xrealloc(s->iv_pool, need * sizeof *s->iv_pool);
 		s->ivg_pool = xrealloc(s->ivg_pool, 2 * need);
 	}
+	if (room && s->iv_room > room)
+		intervals_relocate(s, room, slots < n ? slots : n);
 	for (size_t i = 0; i < n; i++)
 		snapshot_queue_room(s, &s->queues[i], i);
 	snapshot_queue_room(s, &s->total, n);
@@ -1131,7 +1153,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	intervals_layout(s, m, cfg, n);
 	/* the intervals where the last build graded them (a day's closed ones
 	 * do not change): only those that did graded again */
-	iv_keep = x->iv_graded && !s->only && s->iv_room == room;
+	iv_keep = x->iv_graded && !s->only && s->iv_room >= room;
 	scratch_grow(&x->iv_same, &x->cap_iv_same, n, sizeof *x->iv_same);
 	for (size_t i = 0; i < n; i++) {
 		x->iv_same[i] = 0;

@@ -504,9 +504,10 @@ static void test_agents_visit_changed_only(void **state)
 	assert_int_equal(snapshot_agents_visited(&s), 2);
 	assert_int_equal(s.total.agents.paused, 1);
 	assert_int_equal(s.total.agents.logged_in, 2000);
-	/* the intervals' room is the day's so far (1 at its start), not 100 */
+	/* the intervals' room is the day's so far (1 at its start) to the next
+	 * 4, not 100 */
 	assert_int_equal(s.queues[0].n_intervals, 1);
-	assert_int_equal(s.iv_room, 1);
+	assert_int_equal(s.iv_room, 4);
 	snapshot_free(&s);
 	fx_model_close(&cfg, m);
 }
