@@ -171,15 +171,21 @@ static int by_agent_name(const void *a, const void *b)
 	return name_cmp(((const struct agent_view *)a)->name, ((const struct agent_view *)b)->name);
 }
 
+/* Room for n items and an eighth more, not twice: most of a build's arrays
+ * hold one item per agent or queue, whose numbers grow a few at a time (a
+ * big centre's 10,000 agents and one more would double 20 of them). */
+static size_t room_for(size_t n)
+{
+	return n + n / 8 + 16;
+}
+
 /* Grows *p (of elem-sized items, *cap of them) to hold n. */
 static void scratch_grow(void *pp, size_t *cap, size_t n, size_t elem)
 {
 	void **p = pp;
 	if (n <= *cap && *p)
 		return;
-	*cap = n > *cap * 2 ? n : *cap * 2;
-	if (*cap == 0)
-		*cap = 1;
+	*cap = room_for(n);
 	*p = xrealloc(*p, *cap * elem);
 }
 
@@ -387,9 +393,7 @@ static void agents_reserve(struct snapshot *s, size_t n)
 {
 	if (n <= s->cap_agents && s->agents)
 		return;
-	s->cap_agents = n > s->cap_agents * 2 ? n : s->cap_agents * 2;
-	if (s->cap_agents == 0)
-		s->cap_agents = 1;
+	s->cap_agents = room_for(n);
 	s->agents = xrealloc(s->agents, s->cap_agents * sizeof *s->agents);
 	s->agent_queues = xrealloc(s->agent_queues, s->cap_agents * sizeof *s->agent_queues);
 	s->agent_n_queues = xrealloc(s->agent_n_queues, s->cap_agents * sizeof *s->agent_n_queues);
@@ -401,10 +405,7 @@ static void fill_members(struct snapshot *s, const size_t *rank,
                          const struct agent_queue_view *buf, int k, size_t *used)
 {
 	if (*used + (size_t)k > s->cap_members || s->member_pool == NULL) {
-		size_t want = *used + (size_t)k;
-		s->cap_members = want > s->cap_members * 2 ? want : s->cap_members * 2;
-		if (s->cap_members == 0)
-			s->cap_members = 1;
+		s->cap_members = room_for(*used + (size_t)k);
 		s->member_pool = xrealloc(s->member_pool, s->cap_members * sizeof *s->member_pool);
 	}
 	for (int i = 0; i < k; i++) {
@@ -875,9 +876,7 @@ static void callers_layout(struct snapshot *s, struct snap_scratch *x, const str
 		need += (size_t)x->cslot[i].cap;
 	}
 	if (need > s->cap_callers || s->caller_pool == NULL) {
-		s->cap_callers = need > s->cap_callers * 2 ? need : s->cap_callers * 2;
-		if (s->cap_callers == 0)
-			s->cap_callers = 1;
+		s->cap_callers = room_for(need);
 		s->caller_pool = xrealloc(s->caller_pool, s->cap_callers * sizeof *s->caller_pool);
 		x->csince = xrealloc(x->csince, s->cap_callers * sizeof *x->csince);
 	}
