@@ -120,15 +120,15 @@ static bool counts_zero(const struct astat_counts *c)
  * and one state of its figures (the model lives on the loop thread alone). */
 static uint64_t stamp_clock;
 
-static void st_touch(struct agent_stats *st)
+static void st_touch(struct model *m, int32_t ai, struct agent_stats *st)
 {
-	st->stamp_today = st->stamp = ++stamp_clock;
+	m->astat_stamp[ai] = st->stamp_today = st->stamp = ++stamp_clock;
 }
 
 /* A change of the window's figures alone (a record leaving it). */
-static void st_touch_window(struct agent_stats *st)
+static void st_touch_window(struct model *m, int32_t ai, struct agent_stats *st)
 {
-	st->stamp = ++stamp_clock;
+	m->astat_stamp[ai] = st->stamp = ++stamp_clock;
 }
 
 static struct agent_stats *st_new(const struct model *m)
@@ -302,7 +302,7 @@ void astat_window_out(struct model *m, int32_t ai, int32_t qi, enum ev_kind kind
 	struct astat_counts d = rec_delta(kind, value, wrapup);
 	if (st == NULL)
 		return;
-	st_touch_window(st);
+	st_touch_window(m, ai, st);
 	counts_plus(&st->window, &d, -1);
 	if (qi >= 0 && (qf = queue_slot(st, qi, false)) != NULL) {
 		counts_plus(&qf->window, &d, -1);
@@ -318,7 +318,7 @@ void astat_renumber_queues(struct model *m, const int32_t *map)
 		int k = 0;
 		if (!st)
 			continue;
-		st_touch(st);
+		st_touch(m, (int32_t)i, st);
 		for (int j = 0; j < st->nq; j++)
 			if ((st->q[j].queue = map[st->q[j].queue]) >= 0)
 				st->q[k++] = st->q[j];
@@ -330,6 +330,10 @@ void astat_renumber_queues(struct model *m, const int32_t *map)
 
 void astat_renumber_agents(struct model *m, const int32_t *map)
 {
+	/* the agents moved: their stamps follow (none past them) */
+	for (size_t i = 0; i < m->cap_agents; i++)
+		m->astat_stamp[i] = i < m->agent_names.count && m->agents[i].st
+		                  ? m->agents[i].st->stamp : 0;
 	tally_window_renumber_agents(m, map);
 }
 
@@ -432,7 +436,7 @@ void astat_on_event(struct model *m, const struct qevent *ev, int32_t qi)
 		break;
 	}
 	st_sync(a->st, a, ev->time, m->now - m->cfg->window_s);
-	st_touch(a->st);
+	st_touch(m, ai, a->st);
 }
 
 /* ---- reading ----------------------------------------------------------- */
@@ -680,12 +684,20 @@ bool model_agent_figs_current(const struct model *m, size_t ai, const struct age
 	return a->st && f->stamp == a->st->stamp && f->on_call == (a->active_calls > 0);
 }
 
-void model_agent_figs_prefetch(const struct model *m, const size_t *ai, size_t n, size_t i)
+void model_agent_figs_prefetch(const struct model *m, size_t ai, int step)
 {
-	if (i + 16 < n)
-		__builtin_prefetch(&m->agents[ai[i + 16]]);
-	if (i + 8 < n && m->agents[ai[i + 8]].st)
-		__builtin_prefetch(m->agents[ai[i + 8]].st);
+	const struct agent_stats *st;
+	if (step == 0)
+		__builtin_prefetch(&m->agents[ai]);
+	else if ((st = m->agents[ai].st) != NULL && step == 1)
+		__builtin_prefetch(st);
+	else if (st && st->q)
+		__builtin_prefetch(st->q);
+}
+
+const uint64_t *model_agent_figs_stamps(const struct model *m)
+{
+	return m->astat_stamp;
 }
 
 int model_agent_figs_pauses(const struct model *m, size_t ai)
@@ -703,15 +715,27 @@ int model_agent_figs_pauses(const struct model *m, size_t ai)
 bool model_agent_figs_refresh(const struct model *m, size_t ai, struct agent_figs *out,
                               struct astat_pause *pauses)
 {
-	const struct agent *a = &m->agents[ai];
-	const struct agent_stats *st = a->st;
-	if (!model_agent_figs_current(m, ai, out))
+	return model_agent_figs_refresh_marked(m, ai, out, pauses, false);
+}
+
+bool model_agent_figs_refresh_marked(const struct model *m, size_t ai, struct agent_figs *out,
+                                     struct astat_pause *pauses, bool calls_same)
+{
+	uint64_t stamp = m->astat_stamp[ai];     /* not 0: the agent has its record */
+	if (stamp == 0 || stamp != out->stamp ||
+	    (!calls_same && out->on_call != (m->agents[ai].active_calls > 0)))
 		return false;
 	if (clock_holds(m, out))
 		clock_advance(m, out, pauses);
 	else
-		read_time(m, st, out, pauses);
+		read_time(m, m->agents[ai].st, out, pauses);
 	return true;
+}
+
+bool model_agent_figs_reads(const struct model *m, size_t ai, const struct agent_figs *f,
+                            bool calls_same)
+{
+	return !calls_same || m->astat_stamp[ai] != f->stamp || !clock_holds(m, f);
 }
 
 /* ---- the figures alerts watch ------------------------------------------ */

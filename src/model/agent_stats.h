@@ -58,8 +58,9 @@ struct agent_queue_figs {
 /* Room for an agent's pauses by reason: today's, then the window's. */
 #define ASTAT_FIGS_PAUSES (2 * ASTAT_MAX_REASONS)
 
-/* An agent's figures as of the model's clock. What moves with the clock
- * first (one tick refreshes those of an agent that did not change). */
+/* An agent's figures as of the model's clock. What a tick refreshes of an
+ * agent that did not change first, together (the first 136 bytes: what
+ * moves with the clock and what says whether it still holds). */
 struct agent_figs {
 	uint64_t stamp;            /* a new value whenever the model changed the agent's
 	                              figures (an event, a window record leaving), never
@@ -67,10 +68,15 @@ struct agent_figs {
 	                              only by what moves with the clock (logged-in, paused
 	                              and busy time, occupancy, the window's time) and by
 	                              the day. 0: the agent has no figures */
-	uint64_t stamp_today;      /* the same for today's figures and the current call
-	                              alone: a window record leaving keeps it */
 	uint32_t slot;             /* the model's index of the agent (agent_stats_fill) */
 	uint32_t pool_at;          /* where its queues are in the snapshot's pool (same) */
+	/* what moves with the clock, read at clock_at: logged-in and busy time,
+	 * today's and the window's, each grow by its rate a second for
+	 * clock_span seconds more (0: read them again; an agent paused now
+	 * always is) */
+	int64_t clock_at;
+	uint32_t clock_span;
+	int8_t clock_rate[4];      /* login_s, busy_s, wtime.login_s, wtime.busy_s */
 	bool on_call;
 	bool paused_now;
 	int n_pauses;              /* today's pause time by reason (the current pause too) */
@@ -85,19 +91,14 @@ struct agent_figs {
 	                              the window's talk + wrap-up and the current call's
 	                              time in it */
 	const struct agent_queue_figs *queues;   /* ... (into the caller's buffer) */
+	uint64_t stamp_today;      /* as stamp, for today's figures and the current call
+	                              alone: a window record leaving keeps it */
 	struct astat_counts today, window;
 	int64_t pause_since;       /* when the current pause began (0: not paused) */
 	int64_t call_since;        /* when the current call was answered (0: none) */
 	int64_t off_since;         /* logged off today at (0: logged in, or not today) */
 	char pause_reason[ASTAT_REASON_LEN];   /* the current pause's */
 	char callerid[40];         /* its caller (raw) */
-	/* what moves with the clock, read at clock_at: logged-in and busy time,
-	 * today's and the window's, each grow by its rate a second for
-	 * clock_span seconds more (0: read them again; an agent paused now
-	 * always is) */
-	int64_t clock_at;
-	uint32_t clock_span;
-	int8_t clock_rate[4];      /* login_s, busy_s, wtime.login_s, wtime.busy_s */
 };
 
 /* Derived: AHT = (talk + wrapup) / (completed + transferred), ASA = hold /
@@ -122,10 +123,24 @@ bool model_agent_figs_refresh(const struct model *m, size_t ai, struct agent_fig
 /* Whether f (a former read of the same day) still holds agent ai's figures
  * but for what moves with the clock (model_agent_figs_refresh would do). */
 bool model_agent_figs_current(const struct model *m, size_t ai, const struct agent_figs *f);
-/* Prefetches what reading agent ai[i + 8] (its record) and ai[i + 16] (where
- * it is) will need, of n: agents are read in name order, their records are
- * cache misses apart. */
-void model_agent_figs_prefetch(const struct model *m, const size_t *ai, size_t n, size_t i);
+/* The same, told whether agent ai's calls are known to be as they were when
+ * out was read or refreshed (calls_same: its mark in model_agent_marks has
+ * not moved since, nor model_agents_mark's reset): then whether out holds is
+ * found in a dense array (model_agent_figs_stamps), not in the agent's
+ * record, which is read only when what moves with the clock is. */
+bool model_agent_figs_refresh_marked(const struct model *m, size_t ai, struct agent_figs *out,
+                                     struct astat_pause *pauses, bool calls_same);
+/* Whether model_agent_figs_refresh_marked would read agent ai's records. */
+bool model_agent_figs_reads(const struct model *m, size_t ai, const struct agent_figs *f,
+                            bool calls_same);
+/* Per agent (model index): its figures' stamp now (agent_figs.stamp; 0:
+ * none). */
+const uint64_t *model_agent_figs_stamps(const struct model *m);
+/* Prefetches what reading agent ai will need: its record (step 0), then,
+ * some agents later, its figures' (step 1), then its queues' (step 2: to
+ * read it whole): agents are read in name order, their records are cache
+ * misses apart. */
+void model_agent_figs_prefetch(const struct model *m, size_t ai, int step);
 /* Room model_agent_figs (or _refresh) needs in pauses for agent ai now: no
  * more than ASTAT_FIGS_PAUSES, 0 for most. */
 int model_agent_figs_pauses(const struct model *m, size_t ai);

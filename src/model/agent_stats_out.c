@@ -31,6 +31,9 @@ struct astat_fill {
 	size_t cap_place;
 	int32_t *src;                /* per place: the last place its figures are at, or -1 */
 	uint32_t *q_at, *q_n;        /* per place: the agent's block in the pool, its size */
+	uint32_t *l_slot, *l_at, *l_n;   /* per place of the last fill: its agent_figs'
+	                                    slot, pool_at and n_queues (what the plan
+	                                    reads, not the records: 12 bytes, not 344) */
 	size_t cap_src;
 	size_t q_used;               /* of the per-queue pool */
 	size_t read;                 /* agents read whole (agent_stats_fill_read) */
@@ -38,6 +41,8 @@ struct astat_fill {
 	struct astat_pause *pauses[2];   /* every agent's pauses, filled each time into */
 	size_t cap_pauses[2];            /* one, the last fill's left as they were for */
 	int fill_pauses;                 /* model_agent_figs_refresh: this fill's */
+	uint64_t marks;              /* model_agents_mark at the last fill: an agent not
+	                                marked since has its calls as they were */
 };
 
 static void figs_reserve(struct snapshot *s, size_t n)
@@ -76,6 +81,9 @@ static struct astat_fill *fill_of(struct snapshot *s, const struct model *m, siz
 		c->src = xrealloc(c->src, c->cap_src * sizeof *c->src);
 		c->q_at = xrealloc(c->q_at, c->cap_src * sizeof *c->q_at);
 		c->q_n = xrealloc(c->q_n, c->cap_src * sizeof *c->q_n);
+		c->l_slot = xrealloc(c->l_slot, c->cap_src * sizeof *c->l_slot);
+		c->l_at = xrealloc(c->l_at, c->cap_src * sizeof *c->l_at);
+		c->l_n = xrealloc(c->l_n, c->cap_src * sizeof *c->l_n);
 	}
 	return c;
 }
@@ -93,6 +101,9 @@ void agent_stats_fill_free(struct snapshot *s)
 		free(c->src);
 		free(c->q_at);
 		free(c->q_n);
+		free(c->l_slot);
+		free(c->l_at);
+		free(c->l_n);
 		free(c->pauses[0]);
 		free(c->pauses[1]);
 		free(c);
@@ -114,13 +125,12 @@ static void fill_plan(struct astat_fill *c, struct snapshot *s, const size_t *ai
 	int64_t last = -1;
 	for (size_t i = 0; i < n; i++) {
 		size_t p = c->place[ai[i]];
-		const struct agent_figs *f;
 		c->src[i] = -1;
 		c->q_n[i] = 0;
 		c->q_at[i] = 0;     /* an agent of no queue keeps an empty block at 0 */
-		if (reuse && p > 0 && p <= c->n && (f = &s->agent_figs[p - 1])->slot == ai[i]) {
-			c->q_at[i] = f->pool_at;
-			c->q_n[i] = (uint32_t)f->n_queues;
+		if (reuse && p > 0 && p <= c->n && c->l_slot[p - 1] == ai[i]) {
+			c->q_at[i] = c->l_at[p - 1];
+			c->q_n[i] = c->l_n[p - 1];
 			if ((int64_t)(p - 1) > last && (p - 1 < c->n_in) == (i < s->n_agents))
 				c->src[i] = (int32_t)(last = (int64_t)(p - 1));
 		}
@@ -224,8 +234,12 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 	struct astat_fill *c = fill_of(s, m, n);
 	size_t p_used = 0, q_live = 0;
 	struct astat_pause *pauses;
+	size_t pool_cap;
 	bool reuse = c->valid && c->day == m->day_start && c->order_gen == s->order_gen &&
 	             c->window_s == m->cfg->window_s;
+	const uint64_t *mark = model_agent_marks(m), *stamp = model_agent_figs_stamps(m);
+	uint64_t reset, marks = model_agents_mark(m, &reset);
+	bool calm = reuse && reset <= c->marks;   /* no agent renumbered, no restart */
 
 	figs_reserve(s, n > c->n ? n : c->n);
 	if (!reuse)
@@ -233,20 +247,36 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 	c->read = 0;
 	c->moved = false;
 	fill_plan(c, s, ai, n, reuse);
+	pool_cap = s->cap_agent_figs_pool;
 	pool_reserve(s, c->q_used);
+	c->moved = s->cap_agent_figs_pool != pool_cap;   /* the records' queues repointed */
 	c->fill_pauses ^= 1;
 	fill_move(c, s, n);
 	for (size_t i = 0; i < n; i++) {
 		struct agent_figs *f = &s->agent_figs[i];
-		model_agent_figs_prefetch(m, ai, n, i);
+		/* the records of the agents ahead that will be read: most are not */
+		for (int step = 0; step < 2; step++) {
+			size_t j = i + (step ? 8 : 16);
+			if (j < n && (c->src[j] < 0 || model_agent_figs_reads(m, ai[j], &s->agent_figs[j],
+			                                                      calm && mark[ai[j]] <= c->marks)))
+				model_agent_figs_prefetch(m, ai[j], step);
+		}
+		if (i + 4 < n && (c->src[i + 4] < 0 || stamp[ai[i + 4]] != s->agent_figs[i + 4].stamp))
+			model_agent_figs_prefetch(m, ai[i + 4], 2);     /* read whole */
 		/* room for any agent's pauses (ASTAT_FIGS_PAUSES): not counted first */
 		pauses = pauses_room(c, p_used + ASTAT_FIGS_PAUSES) + p_used;
-		if (c->src[i] < 0 || !model_agent_figs_refresh(m, ai[i], f, pauses))
+		/* (a kept record's queues are where they were: fill_repoint when not) */
+		if (c->src[i] < 0 || !model_agent_figs_refresh_marked(m, ai[i], f, pauses,
+		                                                      calm && mark[ai[i]] <= c->marks)) {
 			fill_one(c, s, m, i, ai[i], rank, pauses);
-		f->queues = s->agent_figs_pool + f->pool_at;
+			f->queues = s->agent_figs_pool + f->pool_at;
+		}
 		p_used += (size_t)(f->n_pauses + f->wtime.n_pauses);
 		q_live += (size_t)f->n_queues;
 		c->place[ai[i]] = (uint32_t)i + 1;
+		c->l_slot[i] = f->slot;
+		c->l_at[i] = f->pool_at;
+		c->l_n[i] = (uint32_t)f->n_queues;
 	}
 	if (c->moved)
 		fill_repoint(c, s, n);
@@ -258,6 +288,7 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 	c->day = m->day_start;
 	c->order_gen = s->order_gen;
 	c->window_s = m->cfg->window_s;
+	c->marks = marks;
 	s->long_call_s = m->cfg->alert_rules
 	               ? (int64_t)alert_rules_agent_level(m->cfg->alert_rules, "call_duration_s")
 	               : 1800;

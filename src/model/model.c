@@ -55,6 +55,8 @@ int32_t model_agent_index(struct model *m, const struct qevent *ev)
 			m->agents[i].ring_since = INT64_MIN;
 		m->agent_mark = xrealloc(m->agent_mark, m->cap_agents * sizeof *m->agent_mark);
 		memset(m->agent_mark + old, 0, (m->cap_agents - old) * sizeof *m->agent_mark);
+		m->astat_stamp = xrealloc(m->astat_stamp, m->cap_agents * sizeof *m->astat_stamp);
+		memset(m->astat_stamp + old, 0, (m->cap_agents - old) * sizeof *m->astat_stamp);
 	}
 	m->agents[ai].last_seen = m->now;
 	model_agent_touch(m, ai);       /* an event naming it may change it */
@@ -211,6 +213,7 @@ void model_free(struct model *m)
 	}
 	free(m->agents);
 	free(m->agent_mark);
+	free(m->astat_stamp);
 	for (int k = 0; k < 2; k++) {
 		names_free(&m->retired[k]);
 		free(m->retired[k].v);

@@ -69,6 +69,9 @@ struct model {
 	uint64_t *agent_mark;          /* per agent: agent_marks when it last changed */
 	uint64_t agent_marks;          /* agent changes so far (model_agents_mark) */
 	uint64_t agents_reset;         /* agent_marks when every agent changed at once */
+	uint64_t *astat_stamp;         /* per agent: its figures' stamp (agent_stats.c; 0:
+	                                  none), apart so that a snapshot finds the agents
+	                                  whose figures changed without reading each record */
 };
 
 /* ---- model.c: queues, agents and the clock ----------------------------- */

@@ -125,6 +125,15 @@ struct snap_scratch {
 	uint64_t vis_mark, vis_order_gen;
 	int64_t vis_now;
 	size_t vis_n, vis_nq, visited;
+	/* what this build's visit changed, when it visited only some agents
+	 * (vis_some): those agents (model indexes), and how many of them logged
+	 * in or off; per model agent, its place in order_a (pos_ok) */
+	bool vis_some;
+	size_t *vlist;
+	size_t cap_vlist, n_in_out;
+	uint32_t *pos;
+	size_t cap_pos;
+	bool pos_ok;
 	uint64_t cslot_order_gen;      /* the order the slots were laid out for */
 	size_t callers_copied;         /* the last build's (snapshot_callers_copied) */
 	/* the queues' intervals graded by the last build (its gradings, and how
@@ -162,15 +171,21 @@ static int by_agent_name(const void *a, const void *b)
 	return name_cmp(((const struct agent_view *)a)->name, ((const struct agent_view *)b)->name);
 }
 
+/* Room for n items and an eighth more, not twice: most of a build's arrays
+ * hold one item per agent or queue, whose numbers grow a few at a time (a
+ * big centre's 10,000 agents and one more would double 20 of them). */
+static size_t room_for(size_t n)
+{
+	return n + n / 8 + 16;
+}
+
 /* Grows *p (of elem-sized items, *cap of them) to hold n. */
 static void scratch_grow(void *pp, size_t *cap, size_t n, size_t elem)
 {
 	void **p = pp;
 	if (n <= *cap && *p)
 		return;
-	*cap = n > *cap * 2 ? n : *cap * 2;
-	if (*cap == 0)
-		*cap = 1;
+	*cap = room_for(n);
 	*p = xrealloc(*p, *cap * elem);
 }
 
@@ -244,25 +259,47 @@ void snapshot_queue_room(struct snapshot *s, struct snap_queue *q, size_t k)
 	q->interval_grade[SNAP_IV_ABANDON] = q->interval_grade[SNAP_IV_SL] + s->iv_room;
 }
 
+/* Moves the first n queues' intervals and grades from slots of room
+ * `from` to slots of room s->iv_room (larger): from the last, each to a
+ * place at or after its own. */
+static void intervals_relocate(struct snapshot *s, size_t from, size_t n)
+{
+	size_t to = s->iv_room;
+	for (size_t k = n; k-- > 0;) {
+		memmove(s->iv_pool + k * to, s->iv_pool + k * from, from * sizeof *s->iv_pool);
+		memmove(s->ivg_pool + 2 * k * to + to, s->ivg_pool + 2 * k * from + from, from);
+		memmove(s->ivg_pool + 2 * k * to, s->ivg_pool + 2 * k * from, from);
+	}
+}
+
 /* Lays the intervals' pool out for n queues, the total and the groups of
  * cfg, each with room for the model's intervals so far (the same for every
  * queue; sized to them, not to a day's most: 1 at the day's start, 96 at
- * its end), and points the queues and total at theirs. */
+ * its end), and points the queues and total at theirs. The room grows 4
+ * intervals at a time, the queues' intervals and grades moving with their
+ * slots (the next build finds them as they were, not all compared, copied
+ * and graded again); the pool is made for the day's most at once (not
+ * moved again through the day: only the pages used are resident). */
 static void intervals_layout(struct snapshot *s, const struct model *m, const struct config *cfg,
                              size_t n)
 {
 	int ni = 1;
-	size_t need;
+	size_t need, want, room = s->iv_room, slots = s->iv_slots;
 	if (n)
 		model_queue_intervals(m, 0, &ni);
-	s->iv_room = ni > 1 ? (size_t)ni : 1;
+	want = ni > 1 ? (size_t)ni : 1;
+	s->iv_room = want <= room && room < want + 4 ? room : (want + 3) / 4 * 4;
 	s->iv_slots = n;
 	need = (n + 1 + cfg->n_groups) * s->iv_room;
 	if (need > s->cap_iv_pool || !s->iv_pool) {
-		s->cap_iv_pool = need;
+		size_t day = (n + 1 + cfg->n_groups) * MODEL_MAX_INTERVALS;
+		s->cap_iv_pool = need > day ? need : day;
+		need = s->cap_iv_pool;
 		s->iv_pool = xrealloc(s->iv_pool, need * sizeof *s->iv_pool);
 		s->ivg_pool = xrealloc(s->ivg_pool, 2 * need);
 	}
+	if (room && s->iv_room > room)
+		intervals_relocate(s, room, slots < n ? slots : n);
 	for (size_t i = 0; i < n; i++)
 		snapshot_queue_room(s, &s->queues[i], i);
 	snapshot_queue_room(s, &s->total, n);
@@ -356,9 +393,7 @@ static void agents_reserve(struct snapshot *s, size_t n)
 {
 	if (n <= s->cap_agents && s->agents)
 		return;
-	s->cap_agents = n > s->cap_agents * 2 ? n : s->cap_agents * 2;
-	if (s->cap_agents == 0)
-		s->cap_agents = 1;
+	s->cap_agents = room_for(n);
 	s->agents = xrealloc(s->agents, s->cap_agents * sizeof *s->agents);
 	s->agent_queues = xrealloc(s->agent_queues, s->cap_agents * sizeof *s->agent_queues);
 	s->agent_n_queues = xrealloc(s->agent_n_queues, s->cap_agents * sizeof *s->agent_n_queues);
@@ -370,10 +405,7 @@ static void fill_members(struct snapshot *s, const size_t *rank,
                          const struct agent_queue_view *buf, int k, size_t *used)
 {
 	if (*used + (size_t)k > s->cap_members || s->member_pool == NULL) {
-		size_t want = *used + (size_t)k;
-		s->cap_members = want > s->cap_members * 2 ? want : s->cap_members * 2;
-		if (s->cap_members == 0)
-			s->cap_members = 1;
+		s->cap_members = room_for(*used + (size_t)k);
 		s->member_pool = xrealloc(s->member_pool, s->cap_members * sizeof *s->member_pool);
 	}
 	for (int i = 0; i < k; i++) {
@@ -521,21 +553,27 @@ static void agents_visit(struct snapshot *s, const struct model *m, const size_t
 	scratch_grow(&x->wake, &x->cap_wake, n, sizeof *x->wake);
 	scratch_grow(&x->avail_m, &x->cap_avail_m, nq, sizeof *x->avail_m);
 	x->visited = 0;
-	if (!agents_visit_holds(s, x, m, nq)) {
+	x->n_in_out = 0;
+	x->vis_some = agents_visit_holds(s, x, m, nq);
+	if (!x->vis_some) {
 		agents_visit_all(s, m, rank, nq, ac, total);
 		x->visited = n;
 	} else {
 		for (size_t ai = 0; ai < n; ai++) {
+			bool was_in = false;
 			if (ai < old && mark[ai] <= last && now < x->wake[ai])
 				continue;
-			if (ai < old)
+			if (ai < old) {
+				was_in = x->mn[ai] >= 0;
 				agent_unvisit(s, x, s->order_q, ai, ac, total);
-			else {
+			} else {
 				x->mcap[ai] = 0;
 				x->moff[ai] = x->pool_used;
 			}
 			agent_revisit(s, x, m, rank, nq, ai, ac, total);
-			x->visited++;
+			scratch_grow(&x->vlist, &x->cap_vlist, x->visited + 1, sizeof *x->vlist);
+			x->vlist[x->visited++] = ai;
+			x->n_in_out += was_in != (x->mn[ai] >= 0);
 		}
 	}
 	x->vis_ok = !s->only;        /* groups_restrict renumbers the pool */
@@ -643,6 +681,15 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 	struct snap_scratch *x = scratch_of(s);
 	size_t total = model_agent_count(m), kept, nnew = 0;
 
+	/* no one logged in or off since the last build (most ticks): the order
+	 * holds, only the views of the agents visited again change */
+	if (x->vis_some && x->n_in_out == 0 && x->pos_ok && s->order_a && scratch_same_model(x, m)) {
+		for (size_t k = 0; k < x->visited; k++)
+			if (x->mn[x->vlist[k]] >= 0)
+				views[x->pos[x->vlist[k]]] = x->byai[x->vlist[k]];
+		return s->n_order_a;
+	}
+
 	scratch_grow(&x->seen, &x->cap_seen, total, 1);
 	memset(x->seen, 0, total);
 	scratch_grow(&x->aname, &x->cap_aname, s->n_order_a, sizeof *x->aname);
@@ -665,8 +712,12 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 	}
 	s->n_order_a = kept + nnew;
 	scratch_grow(&x->aname, &x->cap_aname, s->n_order_a, sizeof *x->aname);
-	for (size_t i = 0; i < s->n_order_a; i++)
+	scratch_grow(&x->pos, &x->cap_pos, total, sizeof *x->pos);
+	for (size_t i = 0; i < s->n_order_a; i++) {
 		x->aname[i] = views[i].name;
+		x->pos[s->order_a[i]] = (uint32_t)i;
+	}
+	x->pos_ok = true;
 	return s->n_order_a;
 }
 
@@ -825,9 +876,7 @@ static void callers_layout(struct snapshot *s, struct snap_scratch *x, const str
 		need += (size_t)x->cslot[i].cap;
 	}
 	if (need > s->cap_callers || s->caller_pool == NULL) {
-		s->cap_callers = need > s->cap_callers * 2 ? need : s->cap_callers * 2;
-		if (s->cap_callers == 0)
-			s->cap_callers = 1;
+		s->cap_callers = room_for(need);
 		s->caller_pool = xrealloc(s->caller_pool, s->cap_callers * sizeof *s->caller_pool);
 		x->csince = xrealloc(x->csince, s->cap_callers * sizeof *x->csince);
 	}
@@ -1103,7 +1152,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	intervals_layout(s, m, cfg, n);
 	/* the intervals where the last build graded them (a day's closed ones
 	 * do not change): only those that did graded again */
-	iv_keep = x->iv_graded && !s->only && s->iv_room == room;
+	iv_keep = x->iv_graded && !s->only && s->iv_room >= room;
 	scratch_grow(&x->iv_same, &x->cap_iv_same, n, sizeof *x->iv_same);
 	for (size_t i = 0; i < n; i++) {
 		x->iv_same[i] = 0;
@@ -1175,6 +1224,8 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->mcap);
 		free(s->scratch->wake);
 		free(s->scratch->iv_same);
+		free(s->scratch->vlist);
+		free(s->scratch->pos);
 		free(s->scratch);
 	}
 	memset(s, 0, sizeof *s);

@@ -428,6 +428,47 @@ static void test_agent_clock_incremental(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* An agent's call leaving the window with no event naming the agent (its
+ * figures' stamp moves, not its mark): the kept build reads it again, and
+ * only it, among 2,000 agents; and the build after that reads none. */
+static void add_2000_agents(struct model *m);
+static void test_window_leaving_read(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s;
+	long k;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	config_defaults(&cfg);
+	cfg.window_s = 60;
+	m = model_new(&cfg);
+	memset(&s, 0, sizeof s);
+	add_2000_agents(m);
+	fx_feed(m, "%d|c1|q1|NONE|ENTERQUEUE||551|1", T0 + 1);
+	fx_feed(m, "%d|c1|q1|A3|CONNECT|2|x|1", T0 + 3);
+	fx_feed(m, "%d|c1|q1|A3|COMPLETECALLER|2|20|1", T0 + 23);
+	model_advance(m, T0 + 30);
+	snapshot_build(&s, m, &cfg);
+	k = snapshot_agent_find(&s, "A3");
+	assert_true(k >= 0);
+	assert_int_equal(s.agent_figs[k].window.answered, 1);
+	for (int64_t t = T0 + 31; t < T0 + 100; t++) {
+		model_advance(m, t);
+		snapshot_build(&s, m, &cfg);
+		assert_same_as_fresh(&s, m, &cfg);
+		assert_true(agent_stats_fill_read(&s) <= 1);
+	}
+	assert_int_equal(s.agent_figs[k].window.answered, 0);
+	assert_int_equal(s.agent_figs[k].window.completed, 0);
+	assert_int_equal(s.agent_figs[k].today.answered, 1);
+	snapshot_free(&s);
+	model_free(m);
+	config_free(&cfg);
+}
+
 /* 2,000 agents join 50 queues at T0; the clock at T0 + 1. */
 static void add_2000_agents(struct model *m)
 {
@@ -463,9 +504,10 @@ static void test_agents_visit_changed_only(void **state)
 	assert_int_equal(snapshot_agents_visited(&s), 2);
 	assert_int_equal(s.total.agents.paused, 1);
 	assert_int_equal(s.total.agents.logged_in, 2000);
-	/* the intervals' room is the day's so far (1 at its start), not 100 */
+	/* the intervals' room is the day's so far (1 at its start) to the next
+	 * 4, not 100 */
 	assert_int_equal(s.queues[0].n_intervals, 1);
-	assert_int_equal(s.iv_room, 1);
+	assert_int_equal(s.iv_room, 4);
 	snapshot_free(&s);
 	fx_model_close(&cfg, m);
 }
@@ -704,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_logged_off_kept_order),
 		cmocka_unit_test(test_login_reads_few),
 		cmocka_unit_test(test_interval_grades_kept),
+		cmocka_unit_test(test_window_leaving_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
