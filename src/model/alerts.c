@@ -926,15 +926,17 @@ static bool in_band(int op, double v, double t, double h)
 	return op == OP_ABOVE ? v >= t - h : v < t + h;
 }
 
+/* A queue's name in messages: never NULL (a snapshot made by hand may leave
+ * the total's name unset: its key names it then, judge_queue). */
 static const char *queue_label(const struct snap_queue *q)
 {
-	return q->display && *q->display ? q->display : q->name;
+	return q->display && *q->display ? q->display : q->name ? q->name : "";
 }
 
 struct msg_ctx {
 	const struct rule *x;
 	const struct snap_queue *q;
-	const char *qname;
+	const char *qname;       /* never NULL (judged_label) */
 	const char *at;          /* where qname was read when it stays the same text
 	                            there (entry.said_at), else NULL */
 	double v, t;
@@ -1045,7 +1047,7 @@ static void active_message(const struct msg_ctx *mc, char *buf, size_t sz)
 		/* "%s: %s %s%s %s %s%s%s" put together by hand (the usual message,
 		 * said again each time its value moves: a thousand a tick) */
 		const char *verb = op == OP_BELOW ? "below" : mc->v > mc->t ? "above" : "at";
-		const char *parts[] = { mc->qname ? mc->qname : "(null)", ": ", rule_label(x), " ",
+		const char *parts[] = { mc->qname, ": ", rule_label(x), " ",
 		                        v, u, " ", verb, " ", t, u, for_txt };
 		size_t len = 0;
 		buf[0] = '\0';
@@ -1233,7 +1235,7 @@ static struct said_value said_value(double v, double t)
 static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *mc)
 {
 	int gap = need_gap(mc);
-	const char *label = mc->qname ? mc->qname : "";
+	const char *label = mc->qname;
 	struct said_value sv = said_value(mc->v, mc->t);
 	if (e->said && e->said_level == mc->level && e->said_gap == gap &&
 	    e->said_v.tenths == sv.tenths && e->said_v.cmp == sv.cmp && e->said_v.one == sv.one &&

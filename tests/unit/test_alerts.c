@@ -391,6 +391,30 @@ static void test_published_in_place(void **state)
 	alert_rules_free(r);
 }
 
+/* A queue with no name in a snapshot made by hand is named by its key in
+ * messages (the total: "total"), never "(null)". */
+static void test_unnamed_total_message(void **state)
+{
+	struct snapshot s;
+	char *cause = NULL;
+	(void)state;
+	memset(&s, 0, sizeof s);
+	quiet_queue(&s.total, NULL);
+	s.total.longest_wait_s = 90;
+	struct alert_rules *r = alert_rules_new();
+	assert_int_equal(alert_rules_set(r, "wait_total", "metric", "longest_wait_s", &cause), 0);
+	assert_int_equal(alert_rules_set(r, "wait_total", "queue", "total", &cause), 0);
+	assert_int_equal(alert_rules_set(r, "wait_total", "op", "above", &cause), 0);
+	assert_int_equal(alert_rules_set(r, "wait_total", "warning", "60", &cause), 0);
+	struct alerts *a = alerts_new(r);
+	alerts_eval(a, &s, 1000, NULL, NULL);
+	assert_int_equal(s.n_alerts, 1);
+	assert_string_equal(s.alerts[0]->queue, "total");
+	assert_string_equal(s.alerts[0]->message, "total: longest wait 90 s above 60 s");
+	alerts_free(a);
+	alert_rules_free(r);
+}
+
 /* Ties between queues come in natural order: q2 before q10. */
 static void test_ties_natural_order(void **state)
 {
@@ -955,6 +979,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ties_natural_order, setup, teardown),
 		cmocka_unit_test(test_published_order_kept),
 		cmocka_unit_test(test_published_in_place),
+		cmocka_unit_test(test_unnamed_total_message),
 		cmocka_unit_test(test_format_number),
 		cmocka_unit_test_setup_teardown(test_straight_to_critical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_flapping, setup, teardown),
