@@ -40,6 +40,7 @@
 #define FILE_BUF_SIZE (256 * 1024)    /* one read(): stays in L2 for the parser */
 #define FILE_PASS_BYTES (1024 * 1024) /* at most this much per loop turn */
 #define FILE_RECHECK_MS 1000
+#define FILE_TICK_LEAD_MS 20          /* the flood's last poll before a tick: this early */
 
 struct file_src {
 	struct source *src;
@@ -402,14 +403,23 @@ static void file_settle(struct file_src *f)
 	uv_timer_start(&f->poll, file_on_poll, (uint64_t)f->coalesce_ms, (uint64_t)f->coalesce_ms);
 }
 
-/* The tick: what a flood wrote since the last poll is read first. */
+/* The tick: what a flood wrote since the last poll is read first, so its
+ * snapshot misses nothing. The poll then starts again from the tick, its
+ * passes FILE_TICK_LEAD_MS before each multiple of coalesce_ms after it: the
+ * next tick (a whole number of those later: 1 s, 200 ms) finds the lines of
+ * those few ms to read, not up to coalesce_ms of them (~400 lines, 1.3 ms at
+ * 2,000 lines/s), and the passes between ticks read what they read before. */
 static void file_tick(struct source *src, int64_t now)
 {
 	struct file_src *f = src->impl;
 
 	(void)now;
-	if (f->polling && !f->closing)
-		file_pass(f);
+	if (!f->polling || f->closing)
+		return;
+	file_pass(f);
+	if (f->polling && !f->closing && f->coalesce_ms > 2 * FILE_TICK_LEAD_MS)
+		uv_timer_start(&f->poll, file_on_poll, (uint64_t)(f->coalesce_ms - FILE_TICK_LEAD_MS),
+		               (uint64_t)f->coalesce_ms);
 }
 
 /* Starts the watch: on the file while one is open and well, else on its
