@@ -99,15 +99,6 @@ struct said_value {
 	bool one;
 };
 
-/* An alert as published (struct snap_alert), less its rule, queue and
- * message (the entry's own). */
-struct entry_shown {
-	enum alert_severity severity;
-	int64_t since;
-	double value;
-	bool acknowledged;
-};
-
 /* What each eval reads and writes of an entry comes first, the texts last:
  * a big centre's thousands of entries are walked several times a tick. */
 struct entry {
@@ -116,9 +107,7 @@ struct entry {
 	bool ack;
 	bool seen;
 	bool fresh;              /* its rule changed on reload: start afresh */
-	bool dirty;              /* shown changed since published */
-	bool said_new;           /* message rendered since published */
-	bool pub;                /* published: in out at out_ix, placed by ... */
+	bool pub;                /* published: at out_ix of the order, placed by ... */
 	int pub_sev;             /* ... this severity ... */
 	int64_t pub_since;       /* ... and this since (the order's keys) */
 	int64_t since;
@@ -126,7 +115,6 @@ struct entry {
 	size_t out_ix;
 	size_t rank;             /* its place in a->e as last published (the ties) */
 	struct entry **home;     /* its slot in its rule's binding, or NULL */
-	struct entry_shown shown;   /* what is published of it (with rule, queue, message) */
 	/* what message says, to render it again only when that changes */
 	bool said;               /* message is this entry's active message */
 	int said_level, said_gap;
@@ -137,7 +125,9 @@ struct entry {
 	                            same text while the binding holds; else NULL */
 	char *queue;
 	char rule[64];
-	char message[sizeof ((struct snap_alert *)0)->message];
+	/* the alert as published: the snapshot points at it (no copy), its
+	 * message rendered in place, its other fields set by each eval */
+	struct snap_alert out;
 };
 
 /* A rule on queues bound to the snapshot's queues: the indexes of those it
@@ -154,10 +144,10 @@ struct alerts {
 	struct alert_rules rules;
 	struct entry **e;        /* sorted by (rule, queue) */
 	size_t n, cap;
-	/* the published alerts: out_n of them at buf + off, room on both sides so
-	 * that an alert raised (the newest: first) or one gone moves few others */
-	struct snap_alert *buf;
-	size_t buf_cap, off, out_n;
+	/* the published alerts: out_n pointers to the entries' own (entry.out),
+	 * so that an alert raised or gone moves pointers, not alerts */
+	const struct snap_alert **outp;
+	size_t out_n;
 	struct entry **act;      /* the published entries in order (NULL: gone since) */
 	struct entry **nxt;      /* the next order, being made */
 	struct entry **ins;      /* the entries to place in it */
@@ -936,15 +926,17 @@ static bool in_band(int op, double v, double t, double h)
 	return op == OP_ABOVE ? v >= t - h : v < t + h;
 }
 
+/* A queue's name in messages: never NULL (a snapshot made by hand may leave
+ * the total's name unset: its key names it then, judge_queue). */
 static const char *queue_label(const struct snap_queue *q)
 {
-	return q->display && *q->display ? q->display : q->name;
+	return q->display && *q->display ? q->display : q->name ? q->name : "";
 }
 
 struct msg_ctx {
 	const struct rule *x;
 	const struct snap_queue *q;
-	const char *qname;
+	const char *qname;       /* never NULL (judged_label) */
 	const char *at;          /* where qname was read when it stays the same text
 	                            there (entry.said_at), else NULL */
 	double v, t;
@@ -1055,7 +1047,7 @@ static void active_message(const struct msg_ctx *mc, char *buf, size_t sz)
 		/* "%s: %s %s%s %s %s%s%s" put together by hand (the usual message,
 		 * said again each time its value moves: a thousand a tick) */
 		const char *verb = op == OP_BELOW ? "below" : mc->v > mc->t ? "above" : "at";
-		const char *parts[] = { mc->qname ? mc->qname : "(null)", ": ", rule_label(x), " ",
+		const char *parts[] = { mc->qname, ": ", rule_label(x), " ",
 		                        v, u, " ", verb, " ", t, u, for_txt };
 		size_t len = 0;
 		buf[0] = '\0';
@@ -1161,6 +1153,8 @@ static struct entry *entry_get(struct alerts *a, const char *rule, const char *q
 	memset(e, 0, sizeof *e);
 	snprintf(e->rule, sizeof e->rule, "%s", rule);
 	e->queue = xstrdup(queue);
+	snprintf(e->out.rule, sizeof e->out.rule, "%s", rule);
+	snprintf(e->out.queue, sizeof e->out.queue, "%s", queue);
 	a->e[i] = e;
 	a->n++;
 	return e;
@@ -1234,14 +1228,14 @@ static struct said_value said_value(double v, double t)
 	return r;
 }
 
-/* Renders e's active message into shown.message when what it says changed
+/* Renders e's active message into out.message when what it says changed
  * since it was last rendered: the value as printed (to a tenth), the
  * threshold, the level, the name, the staffing gap. Most active alerts of a
  * big centre say the same from one tick to the next: no snprintf for them. */
 static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *mc)
 {
 	int gap = need_gap(mc);
-	const char *label = mc->qname ? mc->qname : "";
+	const char *label = mc->qname;
 	struct said_value sv = said_value(mc->v, mc->t);
 	if (e->said && e->said_level == mc->level && e->said_gap == gap &&
 	    e->said_v.tenths == sv.tenths && e->said_v.cmp == sv.cmp && e->said_v.one == sv.one &&
@@ -1250,8 +1244,7 @@ static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *m
 		e->said_at = mc->at;
 		return;
 	}
-	active_message(mc, e->message, sizeof e->message);
-	e->said_new = true;
+	active_message(mc, e->out.message, sizeof e->out.message);
 	a->rendered++;
 	e->said = true;
 	e->said_level = mc->level;
@@ -1263,7 +1256,6 @@ static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *m
 		e->said_label = xstrdup(label);
 	}
 	e->said_at = mc->at;
-	e->dirty = true;
 }
 
 /* A rule changed by a reload starts afresh: its alert clears (to be raised
@@ -1402,15 +1394,11 @@ static void entry_judge(struct alerts *a, const struct rule *x, struct entry *e,
 	e->level = lv;
 	if (lv != old)
 		emit(old == SEV_OK ? ALERT_RAISED : lv > old ? ALERT_ESCALATED : ALERT_EASED, e, lv, v,
-		     e->message, fn, ctx);
-	if (e->shown.severity != (enum alert_severity)lv ||
-	    e->shown.since != e->since || !same_number(e->shown.value, v) ||
-	    e->shown.acknowledged != e->ack)
-		e->dirty = true;
-	e->shown.severity = (enum alert_severity)lv;
-	e->shown.since = e->since;
-	e->shown.value = v;
-	e->shown.acknowledged = e->ack;
+		     e->out.message, fn, ctx);
+	e->out.severity = (enum alert_severity)lv;
+	e->out.since = e->since;
+	e->out.value = v;
+	e->out.acknowledged = e->ack;
 }
 
 /* Moves the entry of rule x for key along what it sees. A key with no entry
@@ -1732,42 +1720,11 @@ static void eval_rule(struct alerts *a, size_t ri, struct snapshot *s, const str
 static int entry_shown_cmp(const void *pa, const void *pb)
 {
 	const struct entry *x = *(struct entry *const *)pa, *y = *(struct entry *const *)pb;
-	if (x->shown.since != y->shown.since)
-		return x->shown.since > y->shown.since ? -1 : 1;
-	if (x->shown.severity != y->shown.severity)
-		return x->shown.severity > y->shown.severity ? -1 : 1;
+	if (x->out.since != y->out.since)
+		return x->out.since > y->out.since ? -1 : 1;
+	if (x->out.severity != y->out.severity)
+		return x->out.severity > y->out.severity ? -1 : 1;
 	return (x->rank > y->rank) - (x->rank < y->rank);
-}
-
-/* Copies the text at src into dst (both n bytes), up to its NUL: a
- * published alert's texts are read as strings, not as their whole room. */
-static void text_copy(char *dst, const char *src, size_t n)
-{
-	size_t k = strnlen(src, n - 1);
-	memcpy(dst, src, k);
-	dst[k] = '\0';
-}
-
-/* Publishes what changed of e's shown at out (the slot holds e's alert). */
-static void shown_update(struct snap_alert *out, struct entry *e)
-{
-	const struct entry_shown *in = &e->shown;
-	if (e->said_new)
-		text_copy(out->message, e->message, sizeof out->message);
-	out->severity = in->severity;
-	out->since = in->since;
-	out->value = in->value;
-	out->acknowledged = in->acknowledged;
-	e->said_new = false;
-}
-
-/* Publishes e's shown at out (whole: the slot held another alert). */
-static void shown_copy(struct snap_alert *out, struct entry *e)
-{
-	text_copy(out->rule, e->rule, sizeof out->rule);
-	text_copy(out->queue, e->queue, sizeof out->queue);
-	e->said_new = true;         /* the message too */
-	shown_update(out, e);
 }
 
 /* Room in the orders for every entry of a active. */
@@ -1779,6 +1736,7 @@ static void publish_room(struct alerts *a)
 	a->act = xrealloc(a->act, a->ord_cap * sizeof *a->act);
 	a->nxt = xrealloc(a->nxt, a->ord_cap * sizeof *a->nxt);
 	a->ins = xrealloc(a->ins, a->ord_cap * sizeof *a->ins);
+	a->outp = xrealloc(a->outp, a->ord_cap * sizeof *a->outp);
 }
 
 /* Notes kept entry e at rank in a->e: out of the published order when no
@@ -1789,8 +1747,8 @@ static void publish_note(struct alerts *a, struct entry *e, size_t rank, size_t 
 {
 	bool active = e->level > SEV_OK;
 	e->rank = rank;
-	if (e->pub && (a->full || !active || e->pub_since != e->shown.since ||
-	               e->pub_sev != (int)e->shown.severity))
+	if (e->pub && (a->full || !active || e->pub_since != e->out.since ||
+	               e->pub_sev != (int)e->out.severity))
 		unpublish(a, e);
 	if (!active)
 		return;
@@ -1832,113 +1790,53 @@ static void sweep(struct alerts *a, alert_event_fn fn, void *ctx, size_t *n, siz
 }
 
 /* Merges the alerts kept in the published order (a->act, in order) with
- * the k sorted ones of a->ins into a->nxt (n in all). Returns how far the
- * longest run of kept alerts moved, as their old place less their new: the
- * shift of out that leaves it in place. */
-static long publish_merge(struct alerts *a, size_t n, size_t k)
+ * the k sorted ones of a->ins into a->nxt (n in all). */
+static void publish_merge(struct alerts *a, size_t n, size_t k)
 {
-	size_t i = 0, j = 0, run = 0, best = 0;
-	long run_d = 0, best_d = 0;
+	size_t i = 0, j = 0;
 	for (size_t q = 0; q < n; q++) {
 		while (i < a->out_n && !a->act[i])
 			i++;
-		if (i < a->out_n && (j == k || entry_shown_cmp(&a->act[i], &a->ins[j]) < 0)) {
-			long d = (long)i - (long)q;
-			run = run && d == run_d ? run + 1 : 1;
-			run_d = d;
-			if (run > best) {
-				best = run;
-				best_d = d;
-			}
+		if (i < a->out_n && (j == k || entry_shown_cmp(&a->act[i], &a->ins[j]) < 0))
 			a->nxt[q] = a->act[i++];
-		} else {
-			run = 0;
+		else
 			a->nxt[q] = a->ins[j++];
-		}
-	}
-	return best_d;
-}
-
-/* Where the n alerts of the next order start in buf: shifted by d, or
- * centred in room enough when that leaves buf (the slots keep their
- * places in it: those published are moved from there). */
-static size_t publish_place(struct alerts *a, size_t n, long d)
-{
-	long off = (long)a->off + d;
-	if (off >= 0 && (size_t)off + n <= a->buf_cap)
-		return (size_t)off;
-	if (2 * n + 64 > a->buf_cap) {
-		a->buf_cap = 2 * n + 64;
-		a->buf = xrealloc(a->buf, a->buf_cap * sizeof *a->buf);
-	}
-	return (a->buf_cap - n) / 2;
-}
-
-/* Moves the alerts kept from their slots to those of the next order from
- * buf + off: those moving down first, lowest first, then those moving up,
- * highest first, so that none is overwritten before it moved (both orders
- * keep the alerts kept in the same order). */
-static void publish_move(struct alerts *a, size_t n, size_t off)
-{
-	for (size_t q = 0; q < n; q++) {
-		const struct entry *e = a->nxt[q];
-		if (e->pub && off + q < a->off + e->out_ix)
-			a->buf[off + q] = a->buf[a->off + e->out_ix];
-	}
-	for (size_t q = n; q-- > 0;) {
-		const struct entry *e = a->nxt[q];
-		if (e->pub && off + q > a->off + e->out_ix)
-			a->buf[off + q] = a->buf[a->off + e->out_ix];
 	}
 }
 
-/* Lays the next order out from buf + off: an alert kept has what changed of
- * it copied, the others are copied whole. */
-static void publish_write(struct alerts *a, size_t n, size_t off)
+/* Makes the next order (a->nxt, n) the published one: a pointer to each
+ * entry's alert. */
+static void publish_write(struct alerts *a, size_t n)
 {
-	publish_move(a, n, off);
 	for (size_t q = 0; q < n; q++) {
 		struct entry *e = a->nxt[q];
-		if (!e->pub)
-			shown_copy(&a->buf[off + q], e);
-		else if (e->dirty)
-			shown_update(&a->buf[off + q], e);
 		e->pub = true;
 		e->out_ix = q;
-		e->pub_since = e->shown.since;
-		e->pub_sev = (int)e->shown.severity;
-		e->dirty = false;
+		e->pub_since = e->out.since;
+		e->pub_sev = (int)e->out.severity;
+		a->outp[q] = &e->out;
 	}
 	struct entry **t = a->act;
 	a->act = a->nxt;
 	a->nxt = t;
-	a->off = off;
 	a->out_n = n;
 	a->holes = false;
 }
 
-/* Points s at the active alerts (n, k of them to place: sweep). The usual
- * tick (values move, alerts stay) copies what changed of each in its slot;
- * an alert that came or changed places is merged into the order (sorted
- * only among those), the alerts between its old and new place move by a
- * slot, and the rest stay where they are. */
+/* Points s at the active alerts (n, k of them to place: sweep). Each eval
+ * writes an active alert's fields in place (entry.out), so the usual tick
+ * (values move, alerts stay) has nothing to publish; an alert that came or
+ * changed places is merged into the order (sorted only among those): a
+ * thousand alerts raised at once move as many pointers. */
 static void publish(struct alerts *a, struct snapshot *s, size_t n, size_t k)
 {
-	if (k == 0 && !a->holes) {
-		for (size_t q = 0; q < a->out_n; q++) {
-			struct entry *e = a->act[q];
-			if (e->dirty) {
-				shown_update(&a->buf[a->off + q], e);
-				e->dirty = false;
-			}
-		}
-	} else {
+	if (k > 0 || a->holes) {
 		if (k > 1)
 			qsort(a->ins, k, sizeof *a->ins, entry_shown_cmp);
-		long d = publish_merge(a, n, k);
-		publish_write(a, n, publish_place(a, n, d));
+		publish_merge(a, n, k);
+		publish_write(a, n);
 	}
-	s->alerts = a->out_n ? a->buf + a->off : NULL;
+	s->alerts = a->out_n ? a->outp : NULL;
 	s->n_alerts = a->out_n;
 }
 
@@ -1962,7 +1860,7 @@ void alerts_free(struct alerts *a)
 	for (size_t i = 0; i < a->n; i++)
 		entry_free(a->e[i]);
 	free(a->e);
-	free(a->buf);
+	free(a->outp);
 	free(a->act);
 	free(a->nxt);
 	free(a->ins);
@@ -2023,10 +1921,8 @@ void alerts_ack(struct alerts *a)
 	for (size_t i = 0; i < a->n; i++)
 		if (a->e[i]->level > SEV_OK) {
 			a->e[i]->ack = true;
-			a->e[i]->shown.acknowledged = true;
+			a->e[i]->out.acknowledged = true;
 		}
-	for (size_t i = 0; i < a->out_n; i++)
-		a->buf[a->off + i].acknowledged = true;
 }
 
 /* Returns "raised", "escalated", "eased" or "cleared" (static). */

@@ -1497,7 +1497,7 @@ static void json_rest_head(const struct snapshot *s, json_t *root, bool alerts)
 	if (alerts) {
 		json_t *al = json_array();
 		for (size_t i = 0; i < s->n_alerts; i++)
-			json_array_append_new(al, json_alert(&s->alerts[i]));
+			json_array_append_new(al, json_alert(s->alerts[i]));
 		json_object_set_new(root, "alerts", al);
 	}
 	for (size_t i = 0; i < s->n_sources; i++)
@@ -1810,7 +1810,7 @@ static int json_line_build(const struct snapshot *s, struct jbuf *b,
 		for (size_t i = 0; i < s->n_alerts; i++) {
 			if (i)
 				jbuf_put(b, ",", 1);
-			jbuf_alert(b, &s->alerts[i]);
+			jbuf_alert(b, s->alerts[i]);
 		}
 		jbuf_put(b, "]", 1);
 	}
@@ -2123,7 +2123,7 @@ int snapshot_write_text(const struct snapshot *s, FILE *out)
 	if (s->contacts)
 		contacts_write_text(s->contacts, out, flags);   /* the channels (SPEC 6) */
 	for (size_t i = 0; i < s->n_alerts; i++) {
-		const struct snap_alert *a = &s->alerts[i];
+		const struct snap_alert *a = s->alerts[i];
 		fprintf(out, "ALERT %s ", alert_severity_name(a->severity));
 		text_put(out, a->rule, -1, false, flags);
 		fputc(' ', out);

@@ -125,7 +125,8 @@ struct snapshot {
 	                                       as indexes of queues[] */
 	int64_t long_call_s;                /* a call this long is marked (0: never) */
 	size_t n_alerts;
-	struct snap_alert *alerts;          /* newest first */
+	const struct snap_alert *const *alerts;   /* newest first (pointers: the alerts
+	                                       live in the alert state, not copied) */
 	size_t n_sources;
 	struct snap_source *sources;
 	struct model_stats stats;

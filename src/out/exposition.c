@@ -351,7 +351,7 @@ static void write_alerts(const struct snapshot *s, FILE *out)
 {
 	family_head(out, "ccboard_alert_active", "gauge", "1 while the alert is active.");
 	for (size_t i = 0; i < s->n_alerts; i++) {
-		const struct snap_alert *a = &s->alerts[i];
+		const struct snap_alert *a = s->alerts[i];
 		const char *labels[] = { "rule", a->rule, "queue", a->queue, "severity",
 		                         alert_severity_name(a->severity), NULL };
 		sample(out, "ccboard_alert_active", labels, 1);

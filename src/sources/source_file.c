@@ -40,6 +40,7 @@
 #define FILE_BUF_SIZE (256 * 1024)    /* one read(): stays in L2 for the parser */
 #define FILE_PASS_BYTES (1024 * 1024) /* at most this much per loop turn */
 #define FILE_RECHECK_MS 1000
+#define FILE_TICK_LEAD_MS 20          /* the flood's last poll before a tick: this early */
 
 struct file_src {
 	struct source *src;
@@ -69,6 +70,8 @@ struct file_src {
 	bool got;                    /* bytes read since the last look at it */
 	bool got_before;             /* data_ms is set */
 	uint64_t data_ms;            /* loop time of the last pass that read bytes */
+	bool ticked;                 /* tick_ms is set */
+	uint64_t tick_ms;            /* loop time of the last tick (the polls' phase) */
 	uv_idle_t idle;
 	uv_timer_t timer;
 	uv_timer_t poll;
@@ -361,6 +364,22 @@ static void file_on_idle(uv_idle_t *h)
 }
 
 static void file_on_event(uv_fs_event_t *h, const char *name, int events, int status);
+static void file_on_poll(uv_timer_t *h);
+
+/* Sets the flood's next poll: FILE_TICK_LEAD_MS before a multiple of
+ * coalesce_ms after the last tick, the schedule held whatever the passes'
+ * lateness (a repeating timer would drift by it, past the tick), so the
+ * next tick (a whole number of those later: 1 s, 200 ms) finds only the
+ * lines of those few ms to read. Before any tick: every coalesce_ms. */
+static void file_poll_next(struct file_src *f)
+{
+	uint64_t now = uv_now(f->poll.loop), p = (uint64_t)f->coalesce_ms, lead = FILE_TICK_LEAD_MS;
+	uint64_t due = now + p;
+
+	if (f->ticked && p > 2 * lead && now >= f->tick_ms)
+		due = f->tick_ms + ((now - f->tick_ms + lead) / p + 1) * p - lead;
+	uv_timer_start(&f->poll, file_on_poll, due - now, p);
+}
 
 /* A pass of the flood: lines came since the last one, so poll on; else the
  * flood is over: the watch again, and a pass for what came before it ran. */
@@ -374,6 +393,7 @@ static void file_on_poll(uv_timer_t *h)
 	if (f->got) {
 		f->got = false;
 		f->data_ms = uv_now(h->loop);
+		file_poll_next(f);
 		return;
 	}
 	uv_timer_stop(&f->poll);
@@ -399,17 +419,25 @@ static void file_settle(struct file_src *f)
 	if (f->watching)
 		uv_fs_event_stop(&f->watch);
 	f->watching = false;
-	uv_timer_start(&f->poll, file_on_poll, (uint64_t)f->coalesce_ms, (uint64_t)f->coalesce_ms);
+	file_poll_next(f);
 }
 
-/* The tick: what a flood wrote since the last poll is read first. */
+/* The tick: what a flood wrote since the last poll is read first, so its
+ * snapshot misses nothing; the polls then run on the tick's phase
+ * (file_poll_next), so the next tick reads a few ms of lines, not up to
+ * coalesce_ms of them (~400 lines, 1.3 ms at 2,000 lines/s). */
 static void file_tick(struct source *src, int64_t now)
 {
 	struct file_src *f = src->impl;
 
 	(void)now;
+	f->ticked = true;
+	f->tick_ms = uv_now(f->poll.loop);
+	if (!f->polling || f->closing)
+		return;
+	file_pass(f);
 	if (f->polling && !f->closing)
-		file_pass(f);
+		file_poll_next(f);
 }
 
 /* Starts the watch: on the file while one is open and well, else on its

@@ -1001,7 +1001,7 @@ static int alert_lines(const struct snapshot *s, bool fold, int *idx, int *count
 	enum { SEVS = SEV_CRITICAL + 1, KEYS = 2 * SEVS };
 	int n = (int)s->n_alerts, k = 0, at[KEYS + 1] = { 0 };
 	for (int i = 0; i < n; i++)         /* count[i]: alert i's key, until placed */
-		at[1 + (count[i] = alert_key(&s->alerts[i]))]++;
+		at[1 + (count[i] = alert_key(s->alerts[i]))]++;
 	for (int key = 1; key <= KEYS; key++)
 		at[key] += at[key - 1];
 	for (int i = 0; i < n; i++)
@@ -1009,7 +1009,7 @@ static int alert_lines(const struct snapshot *s, bool fold, int *idx, int *count
 	for (int i = 0; i < n; i++) {
 		int j = 0;
 		if (fold)
-			while (j < k && strcmp(s->alerts[idx[j]].rule, s->alerts[idx[i]].rule) != 0)
+			while (j < k && strcmp(s->alerts[idx[j]]->rule, s->alerts[idx[i]]->rule) != 0)
 				j++;
 		if (fold && j < k) {
 			count[j]++;
@@ -1044,7 +1044,7 @@ static void draw_alerts(struct ui_view *v, const struct snapshot *s)
 	if (r.h <= 0)
 		return;
 	for (int i = 0; i < n; i++)
-		unacked += !s->alerts[i].acknowledged;
+		unacked += !s->alerts[i]->acknowledged;
 	idx = xmalloc((size_t)(n ? n : 1) * sizeof *idx);
 	count = xmalloc((size_t)(n ? n : 1) * sizeof *count);
 	lines = alert_lines(s, p->alerts_fold, idx, count);
@@ -1072,9 +1072,9 @@ static void draw_alerts(struct ui_view *v, const struct snapshot *s)
 	}
 	for (int i = p->alert_top, y = r.y + 1; i < lines && y < r.y + 1 + rows; i++) {
 		if (count[i] > 1)
-			alert_folded(v, &s->alerts[idx[i]], count[i], y++, r.x, r.w);
+			alert_folded(v, s->alerts[idx[i]], count[i], y++, r.x, r.w);
 		else
-			y += alert_entry(v, s, &s->alerts[idx[i]], y, r.x, r.w, two);
+			y += alert_entry(v, s, s->alerts[idx[i]], y, r.x, r.w, two);
 	}
 	free(idx);
 	free(count);

@@ -96,9 +96,9 @@ static void draw_header(const struct ui_view *v, const struct snapshot *s, struc
 	ui_put(v, r.y, r.x + r.w - cw - 1, cw, ROLE_HEADER, clock);
 
 	for (size_t i = 0; i < s->n_alerts; i++) {
-		if (!s->alerts[i].acknowledged) {
+		if (!s->alerts[i]->acknowledged) {
 			unacked++;
-			worst = ui_sev_max(worst, s->alerts[i].severity);
+			worst = ui_sev_max(worst, s->alerts[i]->severity);
 		}
 	}
 	if (unacked)

@@ -79,8 +79,8 @@ static const struct snap_alert *eval(struct fixture *f, int64_t now, const char 
 	alerts_eval(f->al, &f->s, now, NULL, NULL);
 	snprintf(q, sizeof q, "agent:%s", agent);
 	for (size_t i = 0; i < f->s.n_alerts; i++)
-		if (strcmp(f->s.alerts[i].rule, rule) == 0 && strcmp(f->s.alerts[i].queue, q) == 0)
-			return &f->s.alerts[i];
+		if (strcmp(f->s.alerts[i]->rule, rule) == 0 && strcmp(f->s.alerts[i]->queue, q) == 0)
+			return f->s.alerts[i];
 	return NULL;
 }
 
@@ -89,7 +89,7 @@ static int agent_alerts(const struct fixture *f)
 {
 	int n = 0;
 	for (size_t i = 0; i < f->s.n_alerts; i++)
-		n += strncmp(f->s.alerts[i].queue, "agent:", 6) == 0;
+		n += strncmp(f->s.alerts[i]->queue, "agent:", 6) == 0;
 	return n;
 }
 

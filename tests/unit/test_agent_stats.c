@@ -354,7 +354,7 @@ static void test_long_call_alert(void **state)
 	assert_string_equal(seen.queue, "agent:Alex");
 	assert_non_null(strstr(seen.message, "Alex"));
 	assert_int_equal(s.n_alerts, 1);
-	assert_int_equal(s.alerts[0].severity, SEV_WARNING);
+	assert_int_equal(s.alerts[0]->severity, SEV_WARNING);
 	feed(f, "%lld|c1|sales|Alex|COMPLETEAGENT|5|1900|1", (long long)T0 + 1905);
 	snapshot_build(&s, f->m, &f->cfg);
 	alerts_eval(al, &s, T0 + 1905, on_alert, &seen);
@@ -388,7 +388,7 @@ static void test_rna_rule(void **state)
 	snapshot_build(&s, f->m, &f->cfg);
 	alerts_eval(al, &s, T0 + 36, NULL, NULL);
 	assert_int_equal(s.n_alerts, 1);
-	assert_string_equal(s.alerts[0].queue, "agent:Robin");
+	assert_string_equal(s.alerts[0]->queue, "agent:Robin");
 	/* both leave the window */
 	feed(f, "%lld|c1|sales|NONE|ABANDON|1|1|39", (long long)T0 + 40);
 	model_advance(f->m, T0 + 36 + 900);

@@ -138,14 +138,14 @@ static void test_fires_exactly_at_for_s(void **state)
 	assert_true(ev->alert.value == 75);
 	assert_string_equal(ev->alert.message, "sales: service level 75% below 80% for 30 s");
 	assert_int_equal(f->s.n_alerts, 1);
-	assert_string_equal(f->s.alerts[0].rule, "sl_low");
-	assert_int_equal(f->s.alerts[0].severity, SEV_WARNING);
-	assert_false(f->s.alerts[0].acknowledged);
+	assert_string_equal(f->s.alerts[0]->rule, "sl_low");
+	assert_int_equal(f->s.alerts[0]->severity, SEV_WARNING);
+	assert_false(f->s.alerts[0]->acknowledged);
 	/* it stays, no repeat event, the value follows */
 	sl(f, 0, 71.44);
 	assert_int_equal(eval(f, 1031), 0);
-	assert_true(f->s.alerts[0].value == 71.44);
-	assert_string_equal(f->s.alerts[0].message, "sales: service level 71.4% below 80% for 30 s");
+	assert_true(f->s.alerts[0]->value == 71.44);
+	assert_string_equal(f->s.alerts[0]->message, "sales: service level 71.4% below 80% for 30 s");
 }
 
 /* A queue where no rule sees anything beyond its levels keeps no state: a
@@ -191,10 +191,10 @@ static void test_clock_steps_back(void **state)
 	assert_int_equal(eval(f, 1429), 0);
 	assert_int_equal(eval(f, 1430), 1);
 	assert_int_equal(last(f)->change, ALERT_RAISED);
-	assert_int_equal(f->s.alerts[0].since, 1430);
+	assert_int_equal(f->s.alerts[0]->since, 1430);
 	assert_int_equal(eval(f, 1000), 0);        /* back again while active */
 	assert_int_equal(f->s.n_alerts, 1);
-	assert_int_equal(f->s.alerts[0].since, 1000);
+	assert_int_equal(f->s.alerts[0]->since, 1000);
 }
 
 /* An active alert's message is rendered again only when what it says
@@ -217,25 +217,25 @@ static void test_message_rendered_on_change(void **state)
 	assert_int_equal(eval(f, 1039), 0);
 	assert_int_equal(alerts_messages_rendered(f->a), n);
 	for (size_t i = 0; i < f->s.n_alerts; i++)
-		if (strcmp(f->s.alerts[i].rule, "sl_low") == 0)
-			assert_true(f->s.alerts[i].value == 75.04);   /* the value follows */
+		if (strcmp(f->s.alerts[i]->rule, "sl_low") == 0)
+			assert_true(f->s.alerts[i]->value == 75.04);   /* the value follows */
 	f->q[1].longest_wait_s = 91;               /* one value moves */
 	assert_int_equal(eval(f, 1040), 0);
 	assert_int_equal(alerts_messages_rendered(f->a), n + 1);
 	for (size_t i = 0; i < f->s.n_alerts; i++)
-		if (strcmp(f->s.alerts[i].rule, "longest_wait") == 0) {
-			assert_string_equal(f->s.alerts[i].message, "support: longest wait 91 s above 60 s");
-			assert_true(f->s.alerts[i].value == 91);
+		if (strcmp(f->s.alerts[i]->rule, "longest_wait") == 0) {
+			assert_string_equal(f->s.alerts[i]->message, "support: longest wait 91 s above 60 s");
+			assert_true(f->s.alerts[i]->value == 91);
 		} else {
-			assert_string_equal(f->s.alerts[i].message,
+			assert_string_equal(f->s.alerts[i]->message,
 			                    "sales: service level 75% below 80% for 30 s");
 		}
 	f->q[0].display = "Sales desk";            /* a reload renames the queue */
 	assert_int_equal(eval(f, 1041), 0);
 	assert_int_equal(alerts_messages_rendered(f->a), n + 2);
 	for (size_t i = 0; i < f->s.n_alerts; i++)
-		if (strcmp(f->s.alerts[i].rule, "sl_low") == 0)
-			assert_string_equal(f->s.alerts[i].message,
+		if (strcmp(f->s.alerts[i]->rule, "sl_low") == 0)
+			assert_string_equal(f->s.alerts[i]->message,
 			                    "Sales desk: service level 75% below 80% for 30 s");
 	f->q[1].longest_wait_s = 130;              /* escalates: rendered, the event says it */
 	assert_int_equal(eval(f, 1042), 1);
@@ -252,8 +252,8 @@ static void test_message_rendered_on_change(void **state)
 	assert_int_equal(last(f)->change, ALERT_RAISED);
 	assert_string_equal(last(f)->alert.message, "support: longest wait 130 s above 120 s");
 	assert_int_equal(f->s.n_alerts, 2);
-	assert_int_equal(f->s.alerts[0].since, 1045);
-	assert_string_equal(f->s.alerts[0].queue, "support");
+	assert_int_equal(f->s.alerts[0]->since, 1045);
+	assert_string_equal(f->s.alerts[0]->queue, "support");
 }
 
 /* Alerts raised at once come the most severe first, then by rule, then
@@ -271,16 +271,16 @@ static void test_order_of_ties(void **state)
 	static const char *const want[4][2] = { { "no_agent", "sales" }, { "no_agent", "support" },
 		{ "longest_wait", "sales" }, { "longest_wait", "support" } };
 	for (int i = 0; i < 4; i++) {
-		assert_string_equal(f->s.alerts[i].rule, want[i][0]);
-		assert_string_equal(f->s.alerts[i].queue, want[i][1]);
+		assert_string_equal(f->s.alerts[i]->rule, want[i][0]);
+		assert_string_equal(f->s.alerts[i]->queue, want[i][1]);
 	}
 	f->q[1].longest_wait_s = 130;              /* escalates: critical, and by rule first */
 	assert_int_equal(eval(f, 1001), 1);
 	static const char *const then[4][2] = { { "longest_wait", "support" },
 		{ "no_agent", "sales" }, { "no_agent", "support" }, { "longest_wait", "sales" } };
 	for (int i = 0; i < 4; i++) {
-		assert_string_equal(f->s.alerts[i].rule, then[i][0]);
-		assert_string_equal(f->s.alerts[i].queue, then[i][1]);
+		assert_string_equal(f->s.alerts[i]->rule, then[i][0]);
+		assert_string_equal(f->s.alerts[i]->queue, then[i][1]);
 	}
 }
 
@@ -318,7 +318,7 @@ static void test_published_order_kept(void **state)
 			want += q[i].longest_wait_s >= 100;
 		assert_int_equal(s.n_alerts, want);
 		for (size_t k = 0; k < s.n_alerts; k++) {
-			const struct snap_alert *al = &s.alerts[k];
+			const struct snap_alert *al = s.alerts[k];
 			int qi = atoi(al->queue + 1);
 			assert_string_equal(al->rule, "longest_wait");
 			assert_true(al->value == (double)q[qi].longest_wait_s);
@@ -326,12 +326,91 @@ static void test_published_order_kept(void **state)
 			                 SEV_WARNING);
 			if (k == 0)
 				continue;
-			const struct snap_alert *p = &s.alerts[k - 1];
+			const struct snap_alert *p = s.alerts[k - 1];
 			assert_true(p->since > al->since || (p->since == al->since &&
 			            (p->severity > al->severity || (p->severity == al->severity &&
 			             atoi(p->queue + 1) < qi))));
 		}
 	}
+	alerts_free(a);
+	alert_rules_free(r);
+}
+
+/* The published alerts are the alert state's own, pointed at: a thousand
+ * raised at once are listed without a copy, and a tick that moves their
+ * values and messages leaves each where it was, up to date. */
+static void test_published_in_place(void **state)
+{
+	enum { NQ = 1000 };
+	static struct snap_queue q[NQ];
+	static char names[NQ][8];
+	static const struct snap_alert *was[NQ];
+	struct snapshot s;
+	char want[64];
+	(void)state;
+	memset(&s, 0, sizeof s);
+	for (int i = 0; i < NQ; i++) {
+		snprintf(names[i], sizeof names[i], "q%d", i);
+		quiet_queue(&q[i], names[i]);
+		q[i].longest_wait_s = 100;
+	}
+	quiet_queue(&s.total, "total");
+	s.queues = q;
+	s.n_queues = NQ;
+	s.order_gen = 1;
+	struct alert_rules *r = alert_rules_new();
+	struct alerts *a = alerts_new(r);
+	alerts_eval(a, &s, 1000, NULL, NULL);
+	assert_int_equal(s.n_alerts, NQ);
+	for (int k = 0; k < NQ; k++) {
+		was[k] = s.alerts[k];
+		assert_string_equal(s.alerts[k]->queue, names[k]);   /* ties: by queue */
+	}
+	for (int i = 0; i < NQ; i++)
+		q[i].longest_wait_s = 101 + i % 7;
+	alerts_eval(a, &s, 1001, NULL, NULL);
+	assert_int_equal(s.n_alerts, NQ);
+	for (int k = 0; k < NQ; k++) {
+		assert_ptr_equal(s.alerts[k], was[k]);
+		assert_true(s.alerts[k]->value == 101 + k % 7);
+		snprintf(want, sizeof want, "q%d: longest wait %d s above 60 s", k, 101 + k % 7);
+		assert_string_equal(s.alerts[k]->message, want);
+	}
+	q[3].longest_wait_s = 0;                   /* one clears, one escalates */
+	q[5].longest_wait_s = 150;
+	alerts_eval(a, &s, 1002, NULL, NULL);
+	assert_int_equal(s.n_alerts, NQ - 1);
+	assert_string_equal(s.alerts[0]->queue, "q5");
+	assert_int_equal(s.alerts[0]->severity, SEV_CRITICAL);
+	for (int k = 1, i = 0; k < NQ - 1; k++, i++) {
+		while (i == 3 || i == 5)           /* gone, and first */
+			i++;
+		assert_string_equal(s.alerts[k]->queue, names[i]);
+	}
+	alerts_free(a);
+	alert_rules_free(r);
+}
+
+/* A queue with no name in a snapshot made by hand is named by its key in
+ * messages (the total: "total"), never "(null)". */
+static void test_unnamed_total_message(void **state)
+{
+	struct snapshot s;
+	char *cause = NULL;
+	(void)state;
+	memset(&s, 0, sizeof s);
+	quiet_queue(&s.total, NULL);
+	s.total.longest_wait_s = 90;
+	struct alert_rules *r = alert_rules_new();
+	assert_int_equal(alert_rules_set(r, "wait_total", "metric", "longest_wait_s", &cause), 0);
+	assert_int_equal(alert_rules_set(r, "wait_total", "queue", "total", &cause), 0);
+	assert_int_equal(alert_rules_set(r, "wait_total", "op", "above", &cause), 0);
+	assert_int_equal(alert_rules_set(r, "wait_total", "warning", "60", &cause), 0);
+	struct alerts *a = alerts_new(r);
+	alerts_eval(a, &s, 1000, NULL, NULL);
+	assert_int_equal(s.n_alerts, 1);
+	assert_string_equal(s.alerts[0]->queue, "total");
+	assert_string_equal(s.alerts[0]->message, "total: longest wait 90 s above 60 s");
 	alerts_free(a);
 	alert_rules_free(r);
 }
@@ -345,8 +424,8 @@ static void test_ties_natural_order(void **state)
 	f->q[1].name = "q10";
 	f->q[0].longest_wait_s = f->q[1].longest_wait_s = 90;
 	assert_int_equal(eval(f, 1000), 2);
-	assert_string_equal(f->s.alerts[0].queue, "q2");
-	assert_string_equal(f->s.alerts[1].queue, "q10");
+	assert_string_equal(f->s.alerts[0]->queue, "q2");
+	assert_string_equal(f->s.alerts[1]->queue, "q10");
 }
 
 static void test_escalate_ease_clear(void **state)
@@ -359,17 +438,17 @@ static void test_escalate_ease_clear(void **state)
 	alerts_ack(f->a);
 	sl(f, 0, 65);                              /* critical is target-10 = 70 */
 	assert_int_equal(eval(f, 1040), 0);
-	assert_true(f->s.alerts[0].acknowledged);
+	assert_true(f->s.alerts[0]->acknowledged);
 	assert_int_equal(eval(f, 1069), 0);        /* critical needs its own 30 s */
 	assert_int_equal(eval(f, 1070), 1);
 	assert_int_equal(last(f)->change, ALERT_ESCALATED);
 	assert_int_equal(last(f)->alert.severity, SEV_CRITICAL);
 	assert_int_equal(last(f)->alert.since, 1030);          /* since raised */
-	assert_false(f->s.alerts[0].acknowledged);             /* escalation un-acks */
+	assert_false(f->s.alerts[0]->acknowledged);             /* escalation un-acks */
 	/* 71 is back above 70 but inside the hysteresis band (70 + 2): still critical */
 	sl(f, 0, 71);
 	assert_int_equal(eval(f, 1080), 0);
-	assert_int_equal(f->s.alerts[0].severity, SEV_CRITICAL);
+	assert_int_equal(f->s.alerts[0]->severity, SEV_CRITICAL);
 	sl(f, 0, 72);                              /* past the band: eases to warning */
 	assert_int_equal(eval(f, 1090), 1);
 	assert_int_equal(last(f)->change, ALERT_EASED);
@@ -377,7 +456,7 @@ static void test_escalate_ease_clear(void **state)
 	sl(f, 0, 80);                              /* target met, but within 80 + 2 */
 	assert_int_equal(eval(f, 1100), 0);
 	assert_int_equal(f->s.n_alerts, 1);
-	assert_string_equal(f->s.alerts[0].message,
+	assert_string_equal(f->s.alerts[0]->message,
 	                    "sales: service level 80%, back at 80% (clears at 82%)");
 	sl(f, 0, 81.9);
 	assert_int_equal(eval(f, 1110), 0);
@@ -531,9 +610,9 @@ static void test_queue_star_and_total(void **state)
 	assert_int_equal(last(f)->alert.severity, SEV_CRITICAL);
 	/* newest first */
 	assert_int_equal(f->s.n_alerts, 3);
-	assert_string_equal(f->s.alerts[0].rule, "sales_paused");
-	assert_int_equal(f->s.alerts[0].since, 1001);
-	assert_int_equal(f->s.alerts[1].since, 1000);
+	assert_string_equal(f->s.alerts[0]->rule, "sales_paused");
+	assert_int_equal(f->s.alerts[0]->since, 1001);
+	assert_int_equal(f->s.alerts[1]->since, 1000);
 }
 
 static void test_longest_wait_hysteresis(void **state)
@@ -711,13 +790,13 @@ static void test_ack(void **state)
 	f->q[0].longest_wait_s = 70;
 	eval(f, 1000);
 	alerts_ack(f->a);
-	assert_true(f->s.alerts[0].acknowledged);  /* the published copy too */
+	assert_true(f->s.alerts[0]->acknowledged);  /* the published copy too */
 	eval(f, 1001);
-	assert_true(f->s.alerts[0].acknowledged);
+	assert_true(f->s.alerts[0]->acknowledged);
 	f->q[0].longest_wait_s = 130;
 	assert_int_equal(eval(f, 1002), 1);
 	assert_int_equal(last(f)->change, ALERT_ESCALATED);
-	assert_false(f->s.alerts[0].acknowledged);
+	assert_false(f->s.alerts[0]->acknowledged);
 }
 
 static void test_template(void **state)
@@ -899,6 +978,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_order_of_ties, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ties_natural_order, setup, teardown),
 		cmocka_unit_test(test_published_order_kept),
+		cmocka_unit_test(test_published_in_place),
+		cmocka_unit_test(test_unnamed_total_message),
 		cmocka_unit_test(test_format_number),
 		cmocka_unit_test_setup_teardown(test_straight_to_critical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_flapping, setup, teardown),

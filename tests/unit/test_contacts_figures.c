@@ -326,8 +326,8 @@ static const struct snap_alert *find_alert(const struct snapshot *s, const char 
                                            const char *queue)
 {
 	for (size_t i = 0; i < s->n_alerts; i++)
-		if (strcmp(s->alerts[i].rule, rule) == 0 && strcmp(s->alerts[i].queue, queue) == 0)
-			return &s->alerts[i];
+		if (strcmp(s->alerts[i]->rule, rule) == 0 && strcmp(s->alerts[i]->queue, queue) == 0)
+			return s->alerts[i];
 	return NULL;
 }
 

@@ -51,7 +51,9 @@ static void fill(struct snapshot *s, struct snap_queue q[2], struct snap_alert *
 	snprintf(al->queue, sizeof al->queue, "sales");
 	al->severity = SEV_CRITICAL;
 	s->n_alerts = 1;
-	s->alerts = al;
+	static const struct snap_alert *alp;   /* the snapshot points at its alerts */
+	alp = al;
+	s->alerts = &alp;
 	memset(src, 0, 2 * sizeof *src);
 	snprintf(src[0].name, sizeof src[0].name, "/var/log/asterisk/queue_log");
 	src[0].kind = "file";

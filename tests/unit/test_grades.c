@@ -131,8 +131,8 @@ static enum alert_severity alert_after_for_s(const struct alert_rules *rules, co
 	alerts_eval(a, s, 1000, NULL, NULL);
 	alerts_eval(a, s, 1000 + for_s, NULL, NULL);
 	for (size_t i = 0; i < s->n_alerts; i++)
-		if (strcmp(s->alerts[i].rule, rule) == 0 && strcmp(s->alerts[i].queue, "sales") == 0)
-			sev = s->alerts[i].severity;
+		if (strcmp(s->alerts[i]->rule, rule) == 0 && strcmp(s->alerts[i]->queue, "sales") == 0)
+			sev = s->alerts[i]->severity;
 	alerts_free(a);
 	s->alerts = NULL;
 	s->n_alerts = 0;

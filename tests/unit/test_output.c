@@ -177,7 +177,7 @@ static void test_build_has_no_side_effects(void **state)
 	alerts_eval(f->a, &s, s.as_of, on_alert, f);
 	assert_int_equal(f->alert_events, 1);
 	assert_int_equal(s.n_alerts, 1);
-	const struct snap_alert *list = s.alerts;
+	const struct snap_alert *const *list = s.alerts;
 	snapshot_build(&s, f->m, &f->cfg);
 	snapshot_build(&s, f->m, &f->cfg);
 	assert_int_equal(f->alert_events, 1);
@@ -226,7 +226,7 @@ static void test_republish_evaluates_nothing(void **state)
 
 	alerts_ack(f->a);                         /* the list the snapshot points at follows */
 	outputs_republish(&f->out, b);
-	assert_true(f->fk[1].last->alerts[0].acknowledged);
+	assert_true(f->fk[1].last->alerts[0]->acknowledged);
 	assert_int_equal(f->alert_events, 1);
 }
 

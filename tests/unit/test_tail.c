@@ -901,6 +901,44 @@ static void test_flood_read_in_batches(void **state)
 	assert_int_equal(fx->src->info.lines, 200);
 }
 
+/* The poll timer of a flood, found among the loop's handles by its period. */
+struct poll_find {
+	uint64_t period;
+	uv_timer_t *t;
+};
+
+static void poll_find_one(uv_handle_t *h, void *arg)
+{
+	struct poll_find *pf = arg;
+
+	if (h->type == UV_TIMER && uv_is_active(h) &&
+	    uv_timer_get_repeat((uv_timer_t *)h) == pf->period)
+		pf->t = (uv_timer_t *)h;
+}
+
+/* Under a flood the tick reads what is pending, then the poll starts again
+ * from it, due a little before its period: the next tick, a whole number of
+ * periods later, finds the lines of those few ms, not of a whole period. */
+static void test_flood_poll_before_tick(void **state)
+{
+	struct fx *fx = *state;
+	struct poll_find pf = { .period = 300 };
+
+	create(fx->path, "");
+	open_coalesced(fx, fx->path, 300);
+	assert_true(run_until(fx, in_state, SRC_FOLLOWING, WAIT_MS));
+	append_flood(fx, 0, 1);
+	assert_true(run_until(fx, has_lines, 1, WAIT_MS));
+	append_flood(fx, 1, 2);
+	assert_true(run_until(fx, has_lines, 2, WAIT_MS));   /* polling now */
+	append(fx->path, "l2\n");
+	source_tick(fx->src, 0);
+	expect_numbered(fx, 0, 3);
+	uv_walk(&fx->loop, poll_find_one, &pf);
+	assert_non_null(pf.t);
+	assert_true(uv_timer_get_due_in(pf.t) == 280);
+}
+
 /* The poll itself reads the flood on: a few batches, in order; once it finds
  * nothing the watch is back and a lone line is read at once again. */
 static void test_flood_then_lone_lines(void **state)
@@ -1081,6 +1119,7 @@ int main(void)
 		T(test_overlong_line_counted_replay),
 		T(test_overlong_line_counted_stdin),
 		T(test_flood_read_in_batches),
+		T(test_flood_poll_before_tick),
 		T(test_flood_then_lone_lines),
 		T(test_flood_beside_another_file),
 		T(test_flood_copy_truncate),

@@ -195,7 +195,10 @@ static void test_alerts_worst_first_and_fold(void **state)
 		al[i].severity = in[i].sev;
 		al[i].since = T0 + 60 - i;
 	}
-	f->s.alerts = al;
+	static const struct snap_alert *alp[4];
+	for (int i = 0; i < 4; i++)
+		alp[i] = &al[i];
+	f->s.alerts = alp;
 	f->s.n_alerts = 4;
 	ui_draw_screen(&f->v, &f->s);
 	int crit = row_of("msg-wait_long-q3"), w1 = row_of("msg-sl_low-q1");

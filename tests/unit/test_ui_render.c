@@ -168,7 +168,8 @@ static void build_snapshot(void)
 	alerts[1].since = AS_OF - 600;
 	alerts[1].acknowledged = true;
 	snprintf(alerts[1].message, sizeof alerts[1].message, "longest wait 1:35");
-	snap.alerts = alerts;
+	static const struct snap_alert *alertp[2] = { &alerts[0], &alerts[1] };
+	snap.alerts = alertp;
 	snap.n_alerts = 2;
 	snapshot_grade(&snap, NULL);   /* as snapshot_build does, with the built-in levels */
 
