@@ -45,8 +45,9 @@ set(CPACK_DEBIAN_PACKAGE_SECTION comm)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The unit's ExecReload runs /bin/kill, which procps ships (not in a minimal
-# system); dpkg-shlibdeps adds the libraries after it.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "procps")
+# system); dpkg-shlibdeps adds the libraries after it, but for libmicrohttpd,
+# loaded by the HTTP listener (src/out/mhd_load.h), not linked: named here.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "procps, libmicrohttpd12 | libmicrohttpd12t64")
 # man-db, so that "man ccboard" works on a minimal system (apt installs what
 # is recommended unless told not to).
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "man-db")

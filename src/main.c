@@ -7,6 +7,9 @@
 #include <inttypes.h>
 #include <getopt.h>
 #include <locale.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1259,11 +1262,27 @@ static bool guard_std_fds(void)
 	return stdout_ok;
 }
 
+/* One malloc arena for every thread. glibc gives each thread that allocates
+ * an arena of its own; the live JSON line is formatted by whichever of
+ * libuv's pool threads takes the job, and the agents' kept texts it writes
+ * (megabytes on a big floor, replaced a few at a time) spread over up to
+ * four arenas, each keeping its own free space: 2.5 to 4.6 MB more peak RSS
+ * with 10,000 agents, for no speed the two threads need (they allocate
+ * little at once). A MALLOC_ARENA_MAX of the user's stays. */
+static void malloc_one_arena(void)
+{
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+	if (!getenv("MALLOC_ARENA_MAX"))
+		mallopt(M_ARENA_MAX, 1);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	struct app app;
 	int rc;
 
+	malloc_one_arena();
 	setlocale(LC_CTYPE, "");
 	memset(&app, 0, sizeof app);
 	bool stdout_ok = guard_std_fds();

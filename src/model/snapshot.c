@@ -1901,6 +1901,8 @@ static int json_pieces_build(const struct snapshot *s, struct json_pieces *out,
                              const struct json_text *tail)
 {
 	int rc;
+	jline_detach();                           /* the last line's glue may move now */
+	jbuf_fit(&json_glue, json_glue.n);
 	jsegs_start(&json_segs, &json_glue);
 	rc = json_line(s, &json_glue, tail);
 	out->len = jsegs_end(&json_segs, &json_glue);
@@ -1945,10 +1947,12 @@ bool snapshot_json_tail(const struct snapshot *s, struct json_text *t)
 	struct ct_jout *cj;
 	json_t *rest;
 	bool ok, bad;
+	size_t last = t->n;
 
 	t->n = 0;
 	if (!json_by_hand(s) || (s->contacts && contacts_any(s->contacts)))
 		return false;
+	jbuf_fit(&b, last);                       /* the last line's end is let go */
 	cj = s->contacts ? ct_jout_new(s->contacts) : NULL;
 	if (cj)
 		ct_jout_root_keys(cj, &b, json_has);

@@ -19,6 +19,17 @@ void jbuf_grow(struct jbuf *b, size_t n)
 	b->p = xrealloc(b->p, b->cap);
 }
 
+void jbuf_fit(struct jbuf *b, size_t need)
+{
+	/* an eighth over need, and only past a quarter more than that: a line
+	 * a little longer than the last grows it once, not at each line */
+	size_t room = need + need / 8 + 4096;
+	if (b->cap <= room + room / 4)
+		return;
+	b->p = xrealloc(b->p, room);
+	b->cap = room;
+}
+
 /* Pieces shorter than this are copied: a reference would cost more. */
 enum { JSEG_REF_MIN = 96 };
 

@@ -24,6 +24,10 @@ struct jbuf {
 };
 
 void jbuf_grow(struct jbuf *b, size_t n);
+/* Gives back the room of a buffer kept from line to line that far exceeds
+ * need (the last line's length): the first lines, made while a backlog is
+ * read, are longer than those after. Only while nothing points into it. */
+void jbuf_fit(struct jbuf *b, size_t need);
 /* Appends n bytes at s (inline: most pieces are a few bytes, most keys literal). */
 static inline void jbuf_put(struct jbuf *b, const char *s, size_t n)
 {

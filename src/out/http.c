@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "exposition.h"
+#include "mhd_load.h"
 #include "out_print.h"
 #include "textsafe.h"
 #include "util.h"
@@ -205,21 +206,24 @@ static struct expo_process read_process(void)
 	return p;
 }
 
+/* libmicrohttpd's functions, loaded by the first listener (mhd_load.h). */
+static const struct mhd_api *mhd;
+
 /* ---- responses ----------------------------------------------------------------- */
 
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type,
                                const char *body, size_t len, const char *h, const char *hv)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body,
+	struct MHD_Response *r = mhd->create_response_from_buffer(len, (void *)body,
 	                                                         MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	mhd->add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd->add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (h)
-		MHD_add_response_header(r, h, hv);
-	enum MHD_Result rc = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		mhd->add_response_header(r, h, hv);
+	enum MHD_Result rc = mhd->queue_response(c, status, r);
+	mhd->destroy_response(r);
 	return rc;
 }
 
@@ -351,7 +355,7 @@ static enum MHD_Result unauthorized(struct MHD_Connection *c, const char *why)
 /* True when the request carries the token. */
 static bool authorized(const struct http *h, struct MHD_Connection *c)
 {
-	const char *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	const char *a = mhd->lookup_connection_value(c, MHD_HEADER_KIND,
 	                                            MHD_HTTP_HEADER_AUTHORIZATION);
 	if (!h->token || !a || strncasecmp(a, "Bearer ", 7) != 0)
 		return false;
@@ -364,7 +368,7 @@ static bool authorized(const struct http *h, struct MHD_Connection *c)
 /* Content-Length past the limit: refused before the body is read. */
 static bool declared_too_big(const struct http *h, struct MHD_Connection *c)
 {
-	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	const char *cl = mhd->lookup_connection_value(c, MHD_HEADER_KIND,
 	                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
 	return cl && strtoull(cl, NULL, 10) > h->max_body;
 }
@@ -462,8 +466,8 @@ static void on_timer(uv_timer_t *t);
 static void drive(struct http *h)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
-	MHD_run(h->d);
-	if (MHD_get_timeout(h->d, &ms) == MHD_YES)
+	mhd->run(h->d);
+	if (mhd->get_timeout(h->d, &ms) == MHD_YES)
 		uv_timer_start(&h->timer, on_timer, (uint64_t)ms, 0);
 	else
 		uv_timer_stop(&h->timer);
@@ -492,7 +496,7 @@ static void http_publish(void *ctx, const struct snapshot *s)
 static bool http_health(void *ctx, struct snap_source *out)
 {
 	struct http *h = ctx;
-	const union MHD_DaemonInfo *i = h->d ? MHD_get_daemon_info(h->d,
+	const union MHD_DaemonInfo *i = h->d ? mhd->get_daemon_info(h->d,
 	                                       MHD_DAEMON_INFO_CURRENT_CONNECTIONS) : NULL;
 	h->src.info.clients = i ? (int)i->num_connections : 0;
 	*out = h->src.info;
@@ -508,7 +512,7 @@ static void http_stop(void *ctx)
 	h->snap = NULL;
 	uv_close((uv_handle_t *)&h->poll, NULL);   /* before MHD closes the fd it watches */
 	uv_close((uv_handle_t *)&h->timer, NULL);
-	MHD_stop_daemon(h->d);
+	mhd->stop_daemon(h->d);
 	h->d = NULL;
 }
 
@@ -554,7 +558,7 @@ static struct MHD_Daemon *start_daemon(struct http *h, const struct sockaddr_sto
                                        char **cause)
 {
 	unsigned flags = MHD_USE_EPOLL | (ss->ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+	struct MHD_Daemon *d = mhd->start_daemon(flags, 0, NULL, NULL, on_request, h,
 		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT_S,
@@ -571,7 +575,7 @@ static struct MHD_Daemon *start_daemon(struct http *h, const struct sockaddr_sto
 /* Watches the daemon's epoll fd on the loop. */
 static int start_watch(struct http *h, char **cause)
 {
-	const union MHD_DaemonInfo *i = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_EPOLL_FD);
+	const union MHD_DaemonInfo *i = mhd->get_daemon_info(h->d, MHD_DAEMON_INFO_EPOLL_FD);
 	int rc = i ? uv_poll_init(h->loop, &h->poll, i->epoll_fd) : UV_EINVAL;
 	if (rc != 0) {
 		*cause = xasprintf("cannot watch the listener: %s", uv_strerror(rc));
@@ -602,6 +606,8 @@ struct output http_new(uv_loop_t *loop, const struct http_conf *conf,
 	struct output none = { NULL, NULL };
 	if (http_parse_listen(conf->listen, &ss, &len, &loopback, cause) < 0)
 		return none;
+	if ((mhd = mhd_load(cause)) == NULL)
+		return none;
 	struct http *h = xcalloc(1, sizeof *h);
 	h->loop = loop;
 	h->max_body = conf->max_body;
@@ -619,10 +625,10 @@ struct output http_new(uv_loop_t *loop, const struct http_conf *conf,
 	if ((h->d = start_daemon(h, &ss, cause)) == NULL)
 		goto fail;
 	if (start_watch(h, cause) < 0) {
-		MHD_stop_daemon(h->d);
+		mhd->stop_daemon(h->d);
 		goto fail;
 	}
-	const union MHD_DaemonInfo *i = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *i = mhd->get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 	if (i && i->port)
 		snprintf(strrchr(h->src.info.detail, ':') + 1, 8, "%u", (unsigned)i->port);
 	drive(h);

@@ -1,5 +1,5 @@
 /* test_http.c - the listener's pure parts: the token compare, the listen
- * address, the token file's mode. */
+ * address, the token file's mode; libmicrohttpd loaded on first use. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "mhd_load.h"
 
 static void test_token_equal(void **state)
 {
@@ -24,6 +25,42 @@ static void test_token_equal(void **state)
 	assert_true(http_token_equal("", 0, "", 0));
 	/* a NUL inside does not end the compare */
 	assert_false(http_token_equal("ab\0d", 4, "ab\0c", 4));
+}
+
+/* Whether libmicrohttpd is mapped in this process. */
+static bool mhd_mapped(void)
+{
+	char line[512];
+	bool found = false;
+	FILE *f = fopen("/proc/self/maps", "r");
+	assert_non_null(f);
+	while (!found && fgets(line, sizeof line, f))
+		found = strstr(line, "libmicrohttpd") != NULL;
+	fclose(f);
+	return found;
+}
+
+/* Not there until the first listener asks for it; then every function. */
+static void test_mhd_load(void **state)
+{
+	char *cause = NULL;
+	(void)state;
+	assert_false(mhd_mapped());
+	const struct mhd_api *a = mhd_load(&cause);
+	assert_non_null(a);
+	assert_null(cause);
+	assert_true(mhd_mapped());
+	assert_non_null(a->start_daemon);
+	assert_non_null(a->stop_daemon);
+	assert_non_null(a->run);
+	assert_non_null(a->get_timeout);
+	assert_non_null(a->get_daemon_info);
+	assert_non_null(a->create_response_from_buffer);
+	assert_non_null(a->add_response_header);
+	assert_non_null(a->queue_response);
+	assert_non_null(a->destroy_response);
+	assert_non_null(a->lookup_connection_value);
+	assert_ptr_equal(mhd_load(&cause), a);     /* loaded once */
 }
 
 static void test_parse_listen(void **state)
@@ -86,6 +123,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_token_equal),
+		cmocka_unit_test(test_mhd_load),
 		cmocka_unit_test(test_parse_listen),
 		cmocka_unit_test(test_token_file_mode),
 	};

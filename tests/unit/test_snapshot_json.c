@@ -93,6 +93,32 @@ static void test_ints(void **state)
 	}
 }
 
+/* A kept buffer far larger than the last line gives its room back, keeping
+ * its bytes; one a little larger keeps its room (no shrink at each line). */
+static void test_fit(void **state)
+{
+	struct jbuf b = { 0 };
+	(void)state;
+	for (int i = 0; i < 300000; i++)
+		jbuf_put(&b, i % 2 ? "ab" : "cd", 2);
+	size_t big = b.cap;
+	b.n = 1000;
+	jbuf_fit(&b, b.n);
+	assert_true(b.cap < big / 100);
+	assert_true(b.cap >= 1000 + 1000 / 8);
+	assert_memory_equal(b.p, "cdab", 4);
+	assert_memory_equal(b.p + 996, "cdab", 4);
+	size_t small = b.cap;
+	jbuf_fit(&b, 900);                       /* within a quarter: kept as it is */
+	assert_int_equal(b.cap, small);
+	b.n = 0;
+	jbuf_fit(&b, 0);                         /* never below a few pages */
+	assert_true(b.cap > 0);
+	jbuf_put(&b, "x", 1);
+	assert_int_equal(b.n, 1);
+	free(b.p);
+}
+
 /* Every figure of a queue at odd values (negative, past 2^53, halves of a
  * hundredth, not finite, huge): the same as jansson writes. */
 static void test_odd_figures(void **state)
@@ -229,6 +255,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reals),
 		cmocka_unit_test(test_ints),
+		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_odd_figures),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_model_snapshot),
