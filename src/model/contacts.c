@@ -185,7 +185,7 @@ static void *node_new(struct htable *t, const char *key, uint32_t h)
 {
 	size_t len = strlen(key) + 1;
 	size_t size = t->key_off + len > t->node_size ? t->key_off + len : t->node_size;
-	uint32_t handle;
+	uint32_t handle = 0;            /* set by pool_get: a node is never a big block */
 	struct hnode *n = pool_get(&t->pool, size, &handle);
 	memset(n, 0, size);
 	memcpy((char *)n + t->key_off, key, len);

@@ -17,8 +17,8 @@ static int sign(int x)
 static void less(const char *a, const char *b)
 {
 	if (natsort_cmp(a, b) >= 0 || natsort_cmp(b, a) <= 0)
-		fail_msg("expected '%s' < '%s' (got %d, %d)", a, b, natsort_cmp(a, b),
-		         natsort_cmp(b, a));
+		fail_msg("expected '%s' < '%s' (got %d, %d)", a ? a : "(no name)", b,
+		         natsort_cmp(a, b), natsort_cmp(b, a));
 }
 
 static void test_digit_runs(void **state)
