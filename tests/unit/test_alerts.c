@@ -48,6 +48,20 @@ static void quiet_queue(struct snap_queue *q, const char *name)
 	}
 }
 
+/* s: n quiet queues q named q0, q1 ... (names: their room), and a quiet total. */
+static void quiet_board(struct snapshot *s, struct snap_queue *q, char (*names)[8], int n)
+{
+	memset(s, 0, sizeof *s);
+	for (int i = 0; i < n; i++) {
+		snprintf(names[i], sizeof names[i], "q%d", i);
+		quiet_queue(&q[i], names[i]);
+	}
+	quiet_queue(&s->total, "total");
+	s->queues = q;
+	s->n_queues = (size_t)n;
+	s->order_gen = 1;
+}
+
 static int setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof *f);
@@ -296,15 +310,7 @@ static void test_published_order_kept(void **state)
 	struct snapshot s;
 	unsigned x = 12345;
 	(void)state;
-	memset(&s, 0, sizeof s);
-	for (int i = 0; i < NQ; i++) {
-		snprintf(names[i], sizeof names[i], "q%d", i);
-		quiet_queue(&q[i], names[i]);
-	}
-	quiet_queue(&s.total, "total");
-	s.queues = q;
-	s.n_queues = NQ;
-	s.order_gen = 1;
+	quiet_board(&s, q, names, NQ);
 	struct alert_rules *r = alert_rules_new();
 	struct alerts *a = alerts_new(r);
 	for (int t = 0; t < 400; t++) {
@@ -348,16 +354,9 @@ static void test_published_in_place(void **state)
 	struct snapshot s;
 	char want[64];
 	(void)state;
-	memset(&s, 0, sizeof s);
-	for (int i = 0; i < NQ; i++) {
-		snprintf(names[i], sizeof names[i], "q%d", i);
-		quiet_queue(&q[i], names[i]);
+	quiet_board(&s, q, names, NQ);
+	for (int i = 0; i < NQ; i++)
 		q[i].longest_wait_s = 100;
-	}
-	quiet_queue(&s.total, "total");
-	s.queues = q;
-	s.n_queues = NQ;
-	s.order_gen = 1;
 	struct alert_rules *r = alert_rules_new();
 	struct alerts *a = alerts_new(r);
 	alerts_eval(a, &s, 1000, NULL, NULL);
