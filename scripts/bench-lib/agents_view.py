@@ -18,7 +18,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from procstat import cpu_ticks, tick_phases  # noqa: E402
+from procstat import big_feed, cpu_ticks, tick_phases  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -54,12 +54,7 @@ def main(ccboard, gen, workdir, seconds):
     log = os.path.join(workdir, "agents_live.log")
     if os.path.exists(log):
         os.unlink(log)
-    feeder = subprocess.Popen(["python3", gen, "--seed", "16", "--queues", "1000", "--agents",
-                               "10000", "--aht", "8", "--wrapup", "1", "--calls-per-hour", "2400",
-                               "--realtime", "--head-start", "600", "--hours", "4", "--out", log,
-                               # at the wall clock, not the generator's fixed date
-                               "--start", str(int(time.time()) - 600)],
-                              stdout=subprocess.DEVNULL)
+    feeder = big_feed(gen, log, hours=4, extra=("--seed", "16"))
     deadline = time.time() + 120
     last = -1
     while time.time() < deadline:           # the head start written: the size settles

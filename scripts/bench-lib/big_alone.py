@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from procstat import wait_head_start, tick_stats, tick_phases  # noqa: E402
+from procstat import big_feed, wait_head_start, tick_stats, tick_phases  # noqa: E402
 
 COLS, ROWS = 250, 70
 WARMUP_S = 20.0
@@ -63,11 +63,7 @@ def main(ccboard, gen, workdir, seconds):
         if os.path.exists(f):
             os.unlink(f)
     env = dict(os.environ, TZ="UTC")
-    genp = subprocess.Popen(["python3", gen, "--queues", "1000", "--agents", "10000", "--aht", "8",
-                             "--wrapup", "1", "--calls-per-hour", "2400", "--realtime",
-                             "--head-start", "600", "--hours", "8", "--out", log,
-                             "--start", str(int(time.time()) - 600)],
-                            stdout=subprocess.DEVNULL)
+    genp = big_feed(gen, log)
     try:
         wait_head_start(log, time.monotonic() + 180, "big_alone")
         run_json(ccboard, log, stats["json"], seconds, env)

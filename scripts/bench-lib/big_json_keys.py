@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from procstat import cpu_ticks, hwm_mb, lines_in, wait_head_start, tick_stats  # noqa: E402
+from procstat import big_feed, cpu_ticks, hwm_mb, lines_in, wait_head_start, tick_stats  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 KEYS = "queues,total,groups,alerts,sources,callbacks,channels,channel_total,pivots_by_pair," \
@@ -32,11 +32,7 @@ def main(ccboard, gen, workdir, seconds):
     for f in stats.values():
         if os.path.exists(f):
             os.unlink(f)
-    genp = subprocess.Popen(["python3", gen, "--queues", "1000", "--agents", "10000", "--aht", "8",
-                             "--wrapup", "1", "--calls-per-hour", "2400", "--realtime",
-                             "--head-start", "600", "--hours", "8", "--out", log,
-                             "--start", str(int(time.time()) - 600)],
-                            stdout=subprocess.DEVNULL)
+    genp = big_feed(gen, log)
     procs = {}
     devnull = open(os.devnull, "w")
     try:

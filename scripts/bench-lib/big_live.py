@@ -20,7 +20,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from procstat import cpu_ticks, hwm_mb, lines_in, wait_head_start, tick_stats, tick_phases  # noqa: E402
+from procstat import big_feed, cpu_ticks, hwm_mb, lines_in, wait_head_start, tick_stats, tick_phases  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,13 +34,7 @@ def main(ccboard, gen, workdir, seconds):
         if os.path.exists(f):
             os.unlink(f)
     env = dict(os.environ, TZ="UTC")
-    genp = subprocess.Popen(["python3", gen, "--queues", "1000", "--agents", "10000", "--aht", "8",
-                             "--wrapup", "1", "--calls-per-hour", "2400", "--realtime",
-                             "--head-start", "600", "--hours", "8", "--out", log,
-                             # stamped at the wall clock (its default start is a fixed
-                             # date: the board would see every call as months old)
-                             "--start", str(int(time.time()) - 600)],
-                            stdout=subprocess.DEVNULL)
+    genp = big_feed(gen, log)
     sock = os.path.join(workdir, "tmux-big-%d.sock" % os.getpid())
     tmux = ["tmux", "-S", sock, "-f", "/dev/null"]
     tick_json = os.path.join(workdir, "tick_json.txt")
