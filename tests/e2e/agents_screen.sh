@@ -14,7 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-on_screen() { tm capture-pane -p > "$TMP/screen" 2>/dev/null && grep -q -- "$1" "$TMP/screen"; }
+on_screen() { pane_whole > "$TMP/screen" && grep -q -- "$1" "$TMP/screen"; }
 wait_for() {  # text
 	for ((i = 0; i < 100; i++)); do
 		on_screen "$1" && return 0

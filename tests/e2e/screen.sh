@@ -29,7 +29,7 @@ start() {  # cols rows extra-env command...
 }
 wait_for() {  # text [seconds]
 	for ((i = 0; i < ${2:-50}; i++)); do
-		tm capture-pane -p > "$TMP/screen" 2>/dev/null && grep -q -- "$1" "$TMP/screen" && return 0
+		pane_whole > "$TMP/screen" && grep -q -- "$1" "$TMP/screen" && return 0
 		sleep 0.1
 	done
 	cat "$TMP/screen" >&2
@@ -61,7 +61,7 @@ PY
 }
 wait_laid_out() {  # cols rows
 	for ((i = 0; i < 50; i++)); do
-		tm capture-pane -p > "$TMP/screen" 2>/dev/null && laid_out "$1" "$2" && return 0
+		pane_whole > "$TMP/screen" && laid_out "$1" "$2" && return 0
 		sleep 0.1
 	done
 	cat "$TMP/screen" >&2
@@ -96,7 +96,6 @@ PY
 for size in 80x24 120x40 220x60; do
 	start "${size%x*}" "${size#*x}" "" "$CCBOARD" --replay -c "$TMP/empty.ini" "$TMP/log"
 	wait_for "log done"           # the replay has read the whole log
-	sleep 0.2
 	for panel in "SLA 80/20" "Queue" "Alerts" "Agents" "Today by 15 min" "q quit"; do
 		grep -q -- "$panel" "$TMP/screen" || fail "$size: no '$panel' on screen"
 	done

@@ -22,7 +22,7 @@ start() {  # cols rows command (run by bash in the pane)
 	SOCK="ccbkeys$$-$N"
 	tm new-session -d -x "$1" -y "$2" -e LANG=C.UTF-8 -e TZ=UTC "$3"
 }
-on_screen() { tm capture-pane -p > "$TMP/screen" 2>/dev/null && grep -q -- "$1" "$TMP/screen"; }
+on_screen() { pane_whole > "$TMP/screen" && grep -q -- "$1" "$TMP/screen"; }
 wait_for() {  # text [tenths of a second]
 	for ((i = 0; i < ${2:-100}; i++)); do
 		on_screen "$1" && return 0

@@ -31,7 +31,7 @@ INI
 
 wait_for() {  # text: polls the pane for it (5 s)
 	for ((i = 0; i < 50; i++)); do
-		tm capture-pane -p > "$TMP/screen" 2>/dev/null && grep -q -- "$1" "$TMP/screen" && return 0
+		pane_whole > "$TMP/screen" && grep -q -- "$1" "$TMP/screen" && return 0
 		sleep 0.1
 	done
 	cat "$TMP/screen" >&2
@@ -39,7 +39,7 @@ wait_for() {  # text: polls the pane for it (5 s)
 }
 wait_gone() {  # text
 	for ((i = 0; i < 50; i++)); do
-		tm capture-pane -p > "$TMP/screen" 2>/dev/null && ! grep -q -- "$1" "$TMP/screen" && return 0
+		pane_whole > "$TMP/screen" && ! grep -q -- "$1" "$TMP/screen" && return 0
 		sleep 0.1
 	done
 	cat "$TMP/screen" >&2

@@ -27,7 +27,7 @@ start() {  # cols rows command...
 }
 wait_done() {  # the replay read to its end, and two captures 0.3 s apart agree
 	for ((i = 0; i < 100; i++)); do
-		if tm capture-pane -p > "$TMP/screen" 2>/dev/null && grep -q "done" "$TMP/screen" &&
+		if pane_whole > "$TMP/screen" && grep -q "done" "$TMP/screen" &&
 				grep -q "Total" "$TMP/screen"; then
 			sleep 0.3
 			tm capture-pane -p -e > "$TMP/colour"

@@ -18,7 +18,7 @@ python3 "$GEN" --seed 43 --hours 3 --queues 3 --agents 20 --out "$TMP/log"
 
 wait_for() {  # text [tenths of a second]
 	for ((i = 0; i < ${2:-100}; i++)); do
-		tm capture-pane -p > "$TMP/screen" 2>/dev/null && grep -q -- "$1" "$TMP/screen" && return 0
+		pane_whole > "$TMP/screen" && grep -q -- "$1" "$TMP/screen" && return 0
 		sleep 0.1
 	done
 	cat "$TMP/screen" >&2

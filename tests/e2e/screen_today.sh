@@ -15,7 +15,7 @@ printf '[history]\npath = %s\n' "$TMP/h.sqlite3" > "$TMP/h.ini"
 
 wait_for() {  # text
 	for ((i = 0; i < 100; i++)); do
-		tm capture-pane -p > "$TMP/screen" 2>/dev/null && grep -q -- "$1" "$TMP/screen" && return 0
+		pane_whole > "$TMP/screen" && grep -q -- "$1" "$TMP/screen" && return 0
 		sleep 0.1
 	done
 	cat "$TMP/screen" >&2

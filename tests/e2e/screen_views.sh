@@ -57,7 +57,7 @@ start() {  # cols rows command...
 }
 wait_for() {  # text [tenths of a second]
 	for ((i = 0; i < ${2:-100}; i++)); do
-		tm capture-pane -p > "$TMP/screen" 2>/dev/null && grep -q -- "$1" "$TMP/screen" && return 0
+		pane_whole > "$TMP/screen" && grep -q -- "$1" "$TMP/screen" && return 0
 		sleep 0.1
 	done
 	cat "$TMP/screen" >&2
