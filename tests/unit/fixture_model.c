@@ -2,6 +2,7 @@
 #include "fixture_model.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,16 +25,41 @@ void fx_model_close(struct config *cfg, struct model *m)
 	config_free(cfg);
 }
 
+/* The line fmt and ap make, written to line (n bytes: the event points into
+ * it) and parsed into *ev: false when it is no event. */
+static bool parse_line(char *line, size_t n, struct qevent *ev, const char *fmt, va_list ap)
+{
+	vsnprintf(line, n, fmt, ap);
+	return queuelog_parse(line, strlen(line), ev) == QL_EVENT;
+}
+
 int fx_feed(struct model *m, const char *fmt, ...)
 {
 	char line[512];
 	struct qevent ev;
 	va_list ap;
+	bool ok;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	ok = parse_line(line, sizeof line, &ev, fmt, ap);
 	va_end(ap);
-	if (queuelog_parse(line, strlen(line), &ev) != QL_EVENT)
+	return ok ? model_apply(m, &ev) : -1;
+}
+
+int fx_feed_contacts(struct model *m, struct contacts *c, const char *fmt, ...)
+{
+	char line[512];
+	struct qevent ev;
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = parse_line(line, sizeof line, &ev, fmt, ap);
+	va_end(ap);
+	if (!ok)
 		return -1;
-	return model_apply(m, &ev);
+	int rc = model_apply(m, &ev);
+	if (c)
+		contacts_on_qevent(c, &ev);
+	return rc;
 }

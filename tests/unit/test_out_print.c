@@ -23,6 +23,7 @@
 #include "out_print.h"
 #include "queuelog.h"
 #include "fixture_dump.h"
+#include "fixture_model.h"
 #include "snapshot.h"
 
 #define T0 1767254400
@@ -34,20 +35,6 @@ struct feed {
 	int64_t t;
 	int k;
 };
-
-static void line(struct feed *f, const char *fmt, ...)
-{
-	char buf[512];
-	struct qevent ev;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (queuelog_parse(buf, strlen(buf), &ev) != QL_EVENT)
-		return;
-	model_apply(f->m, &ev);
-	contacts_on_qevent(f->c, &ev);
-}
 
 static void feed_open(struct feed *f)
 {
@@ -61,7 +48,8 @@ static void feed_open(struct feed *f)
 	f->c = contacts_new(&cc);
 	for (int a = 0; a < 4; a++)
 		for (int q = 0; q < 3; q++)
-			line(f, "%d|MANAGER|q%d|%s|ADDMEMBER|", T0, q, agents[a]);
+			fx_feed_contacts(f->m, f->c, "%d|MANAGER|q%d|%s|ADDMEMBER|",
+			                 T0, q, agents[a]);
 	f->t = T0 + 1;
 }
 
@@ -72,19 +60,21 @@ static void feed_second(struct feed *f)
 	static const char *const agents[] = { "Ann", "Bob \xc3\xa9", "C\"y\\", "Dee" };
 	int k = f->k++, q = k % 3;
 	const char *a = agents[k % 4];
-	line(f, "%lld|c%d|q%d|NONE|ENTERQUEUE||55%d|1", (long long)f->t, k, q, k % 7);
+	fx_feed_contacts(f->m, f->c, "%lld|c%d|q%d|NONE|ENTERQUEUE||55%d|1",
+	                 (long long)f->t, k, q, k % 7);
 	if (k % 4 == 1)
-		line(f, "%lld|c%d|q%d|NONE|ABANDON|1|1|%d", (long long)f->t, k - 1, (k - 1) % 3, k % 9);
+		fx_feed_contacts(f->m, f->c, "%lld|c%d|q%d|NONE|ABANDON|1|1|%d",
+		                 (long long)f->t, k - 1, (k - 1) % 3, k % 9);
 	if (k % 4 == 2)
-		line(f, "%lld|c%d|q%d|%s|CONNECT|%d|c%d.1|2", (long long)f->t, k - 1, (k - 1) % 3, a,
-		     k % 5, k);
+		fx_feed_contacts(f->m, f->c, "%lld|c%d|q%d|%s|CONNECT|%d|c%d.1|2",
+		                 (long long)f->t, k - 1, (k - 1) % 3, a, k % 5, k);
 	if (k % 4 == 3)
-		line(f, "%lld|c%d|q%d|%s|COMPLETEAGENT|2|%d|1", (long long)f->t, k - 2, (k - 2) % 3,
-		     agents[(k - 1) % 4], k % 11);
+		fx_feed_contacts(f->m, f->c, "%lld|c%d|q%d|%s|COMPLETEAGENT|2|%d|1",
+		                 (long long)f->t, k - 2, (k - 2) % 3, agents[(k - 1) % 4], k % 11);
 	if (k % 9 == 4)
-		line(f, "%lld|NONE|NONE|Dee|PAUSEALL|Tea", (long long)f->t);
+		fx_feed_contacts(f->m, f->c, "%lld|NONE|NONE|Dee|PAUSEALL|Tea", (long long)f->t);
 	if (k % 9 == 7)
-		line(f, "%lld|NONE|NONE|Dee|UNPAUSEALL|", (long long)f->t);
+		fx_feed_contacts(f->m, f->c, "%lld|NONE|NONE|Dee|UNPAUSEALL|", (long long)f->t);
 	model_advance(f->m, f->t);
 	contacts_advance(f->c, f->t * 1000);
 	f->t++;
@@ -180,7 +170,8 @@ static void test_live_lines_off_the_loop(void **state)
 			o.ops->launch(o.ctx);
 		assert_true(o.ops->busy(o.ctx));         /* until the loop has the line back */
 		for (int k = 0; k < 3; k++)             /* lines read meanwhile */
-			line(&f, "%lld|x%d.%d|q1|NONE|ENTERQUEUE||777|1", (long long)f.t, i, k);
+			fx_feed_contacts(f.m, f.c, "%lld|x%d.%d|q1|NONE|ENTERQUEUE||777|1",
+			                 (long long)f.t, i, k);
 		assert_true(out_print_json_latest(&jp)); /* /snapshot: the same line */
 		char *got = fx_join(&jp);
 		fx_same_text(got, jp.len, ref, rn, "second %d: /snapshot's line", i);

@@ -20,6 +20,7 @@
 #include "model.h"
 #include "queuelog.h"
 #include "fixture_dump.h"
+#include "fixture_model.h"
 #include "snapshot.h"
 
 #define T0 1767254400
@@ -33,38 +34,23 @@ static void same(const struct snapshot *s)
 	free(fast);
 }
 
-static void feed(struct model *m, struct contacts *c, const char *fmt, ...)
-{
-	char line[512];
-	struct qevent ev;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	if (queuelog_parse(line, strlen(line), &ev) != QL_EVENT)
-		return;
-	model_apply(m, &ev);
-	if (c)
-		contacts_on_qevent(c, &ev);
-}
-
 /* Two agents out by T0 + 530: one paused with a reason after a call and a
  * missed ring, one while on a call. */
 static void logged_off(struct model *m, struct contacts *c)
 {
-	feed(m, c, "%d|MANAGER|q2|Ev\xc3\xa9 \"o\"|ADDMEMBER|", T0 + 516);
-	feed(m, c, "%d|MANAGER|q10|Ev\xc3\xa9 \"o\"|ADDMEMBER|", T0 + 516);
-	feed(m, c, "%d|MANAGER|q2|F\xff|ADDMEMBER|", T0 + 516);
-	feed(m, c, "%d|o1|q2|NONE|ENTERQUEUE||555|1", T0 + 517);
-	feed(m, c, "%d|o1|q2|Ev\xc3\xa9 \"o\"|RINGNOANSWER|2500", T0 + 518);
-	feed(m, c, "%d|o1|q2|Ev\xc3\xa9 \"o\"|CONNECT|2|o1.1|2", T0 + 519);
-	feed(m, c, "%d|o1|q2|Ev\xc3\xa9 \"o\"|COMPLETEAGENT|2|5|1", T0 + 524);
-	feed(m, c, "%d|NONE|NONE|Ev\xc3\xa9 \"o\"|PAUSEALL|Tea \"x\"", T0 + 525);
-	feed(m, c, "%d|MANAGER|q2|Ev\xc3\xa9 \"o\"|REMOVEMEMBER|", T0 + 527);
-	feed(m, c, "%d|MANAGER|q10|Ev\xc3\xa9 \"o\"|REMOVEMEMBER|", T0 + 528);
-	feed(m, c, "%d|o2|q2|NONE|ENTERQUEUE||556|1", T0 + 526);
-	feed(m, c, "%d|o2|q2|F\xff|CONNECT|1|o2.1|2", T0 + 527);
-	feed(m, c, "%d|MANAGER|q2|F\xff|REMOVEMEMBER|", T0 + 529);
+	fx_feed_contacts(m, c, "%d|MANAGER|q2|Ev\xc3\xa9 \"o\"|ADDMEMBER|", T0 + 516);
+	fx_feed_contacts(m, c, "%d|MANAGER|q10|Ev\xc3\xa9 \"o\"|ADDMEMBER|", T0 + 516);
+	fx_feed_contacts(m, c, "%d|MANAGER|q2|F\xff|ADDMEMBER|", T0 + 516);
+	fx_feed_contacts(m, c, "%d|o1|q2|NONE|ENTERQUEUE||555|1", T0 + 517);
+	fx_feed_contacts(m, c, "%d|o1|q2|Ev\xc3\xa9 \"o\"|RINGNOANSWER|2500", T0 + 518);
+	fx_feed_contacts(m, c, "%d|o1|q2|Ev\xc3\xa9 \"o\"|CONNECT|2|o1.1|2", T0 + 519);
+	fx_feed_contacts(m, c, "%d|o1|q2|Ev\xc3\xa9 \"o\"|COMPLETEAGENT|2|5|1", T0 + 524);
+	fx_feed_contacts(m, c, "%d|NONE|NONE|Ev\xc3\xa9 \"o\"|PAUSEALL|Tea \"x\"", T0 + 525);
+	fx_feed_contacts(m, c, "%d|MANAGER|q2|Ev\xc3\xa9 \"o\"|REMOVEMEMBER|", T0 + 527);
+	fx_feed_contacts(m, c, "%d|MANAGER|q10|Ev\xc3\xa9 \"o\"|REMOVEMEMBER|", T0 + 528);
+	fx_feed_contacts(m, c, "%d|o2|q2|NONE|ENTERQUEUE||556|1", T0 + 526);
+	fx_feed_contacts(m, c, "%d|o2|q2|F\xff|CONNECT|1|o2.1|2", T0 + 527);
+	fx_feed_contacts(m, c, "%d|MANAGER|q2|F\xff|REMOVEMEMBER|", T0 + 529);
 }
 
 static void check(struct contacts *c)
@@ -78,24 +64,24 @@ static void check(struct contacts *c)
 	for (int a = 0; a < 4; a++)
 		for (int q = 0; q < 3; q++)
 			if ((a + q) % 2 == 0 || a == 0)
-				feed(m, c, "%d|MANAGER|%s|%s|ADDMEMBER|", T0, queues[q], agents[a]);
+				fx_feed_contacts(m, c, "%d|MANAGER|%s|%s|ADDMEMBER|", T0, queues[q], agents[a]);
 	for (int i = 0; i < 40; i++) {
 		const char *q = queues[i % 3], *a = agents[i % 4];
-		feed(m, c, "%d|c%d|%s|NONE|ENTERQUEUE||\"%d\\\xc3\xa9\x01|1", T0 + 10 * i, i, q, i);
+		fx_feed_contacts(m, c, "%d|c%d|%s|NONE|ENTERQUEUE||\"%d\\\xc3\xa9\x01|1", T0 + 10 * i, i, q, i);
 		if (i % 5 == 0) {
-			feed(m, c, "%d|c%d|%s|NONE|ABANDON|1|1|%d", T0 + 10 * i + 3, i, q, i % 9);
+			fx_feed_contacts(m, c, "%d|c%d|%s|NONE|ABANDON|1|1|%d", T0 + 10 * i + 3, i, q, i % 9);
 			continue;
 		}
-		feed(m, c, "%d|c%d|%s|%s|RINGNOANSWER|%d", T0 + 10 * i + 2, i, q, a, 1000 + i * 7);
-		feed(m, c, "%d|c%d|%s|%s|CONNECT|%d|c%d.1|2", T0 + 10 * i + 4, i, q, a, i, i);
+		fx_feed_contacts(m, c, "%d|c%d|%s|%s|RINGNOANSWER|%d", T0 + 10 * i + 2, i, q, a, 1000 + i * 7);
+		fx_feed_contacts(m, c, "%d|c%d|%s|%s|CONNECT|%d|c%d.1|2", T0 + 10 * i + 4, i, q, a, i, i);
 		if (i < 36)
-			feed(m, c, "%d|c%d|%s|%s|%s|%d|%d|1", T0 + 10 * i + 9, i, q, a,
+			fx_feed_contacts(m, c, "%d|c%d|%s|%s|%s|%d|%d|1", T0 + 10 * i + 9, i, q, a,
 			     i % 3 ? "COMPLETEAGENT" : "COMPLETECALLER", i, 3 + i % 7);
 	}
-	feed(m, c, "%d|NONE|NONE|Ann|PAUSEALL|Lunch \"1\"", T0 + 420);
-	feed(m, c, "%d|NONE|NONE|Ann|UNPAUSEALL|", T0 + 500);
-	feed(m, c, "%d|NONE|NONE|Ann|PAUSEALL|caf\xc3\xa9\xff", T0 + 510);
-	feed(m, c, "%d|NONE|q10|C\"y\\|PAUSE|\x01x", T0 + 515);
+	fx_feed_contacts(m, c, "%d|NONE|NONE|Ann|PAUSEALL|Lunch \"1\"", T0 + 420);
+	fx_feed_contacts(m, c, "%d|NONE|NONE|Ann|UNPAUSEALL|", T0 + 500);
+	fx_feed_contacts(m, c, "%d|NONE|NONE|Ann|PAUSEALL|caf\xc3\xa9\xff", T0 + 510);
+	fx_feed_contacts(m, c, "%d|NONE|q10|C\"y\\|PAUSE|\x01x", T0 + 515);
 	logged_off(m, c);
 	model_advance(m, T0 + 530);
 	if (c)
@@ -144,25 +130,25 @@ static void random_event(struct model *m, int64_t t, int *id)
 	snprintf(q, sizeof q, "q%d", rand() % 4);
 	snprintf(a, sizeof a, "a%d", rand() % 12);
 	switch (rand() % 12) {
-	case 0: case 1: feed(m, NULL, "%lld|MANAGER|%s|%s|ADDMEMBER|", (long long)t, q, a); break;
-	case 2: feed(m, NULL, "%lld|MANAGER|%s|%s|REMOVEMEMBER|", (long long)t, q, a); break;
-	case 3: feed(m, NULL, "%lld|NONE|NONE|%s|PAUSEALL|%s", (long long)t, a, reasons[rand() % 4]);
+	case 0: case 1: fx_feed(m, "%lld|MANAGER|%s|%s|ADDMEMBER|", (long long)t, q, a); break;
+	case 2: fx_feed(m, "%lld|MANAGER|%s|%s|REMOVEMEMBER|", (long long)t, q, a); break;
+	case 3: fx_feed(m, "%lld|NONE|NONE|%s|PAUSEALL|%s", (long long)t, a, reasons[rand() % 4]);
 		break;
-	case 4: feed(m, NULL, "%lld|NONE|NONE|%s|UNPAUSEALL|", (long long)t, a); break;
-	case 5: feed(m, NULL, "%lld|c%d|%s|%s|RINGNOANSWER|%d", (long long)t, c, q, a, rand() % 20000);
+	case 4: fx_feed(m, "%lld|NONE|NONE|%s|UNPAUSEALL|", (long long)t, a); break;
+	case 5: fx_feed(m, "%lld|c%d|%s|%s|RINGNOANSWER|%d", (long long)t, c, q, a, rand() % 20000);
 		break;
 	case 6: case 7:
-		feed(m, NULL, "%lld|c%d|%s|%s|CONNECT|%d|c%d.1|2", (long long)t, c, q, a, rand() % 40, c);
+		fx_feed(m, "%lld|c%d|%s|%s|CONNECT|%d|c%d.1|2", (long long)t, c, q, a, rand() % 40, c);
 		break;
-	case 8: feed(m, NULL, "%lld|c%d|%s|%s|COMPLETEAGENT|%d|%d|1", (long long)t, c, q, a,
-	             rand() % 40, rand() % 600);
+	case 8: fx_feed(m, "%lld|c%d|%s|%s|COMPLETEAGENT|%d|%d|1", (long long)t, c, q, a,
+	                rand() % 40, rand() % 600);
 		break;
-	case 9: feed(m, NULL, "%lld|c%d|%s|%s|TRANSFER|x|y|%d|%d|1", (long long)t, c, q, a,
-	             rand() % 40, rand() % 600);
+	case 9: fx_feed(m, "%lld|c%d|%s|%s|TRANSFER|x|y|%d|%d|1", (long long)t, c, q, a,
+	                rand() % 40, rand() % 600);
 		break;
 	default:
 		++*id;
-		feed(m, NULL, "%lld|c%d|%s|NONE|ENTERQUEUE||%d|1", (long long)t, *id, q, 5550000 + *id);
+		fx_feed(m, "%lld|c%d|%s|NONE|ENTERQUEUE||%d|1", (long long)t, *id, q, 5550000 + *id);
 	}
 }
 
