@@ -195,6 +195,7 @@ struct model *model_new(const struct config *cfg)
 {
 	struct model *m = xcalloc(1, sizeof *m);
 	m->cfg = cfg;
+	m->iv_epoch = m->iv_reset = 1;
 	strmap_init(&m->queue_names);
 	strmap_init(&m->agent_names);
 	strmap_init(&m->reasons);
@@ -275,6 +276,19 @@ static void intervals_cover(struct model *m, int need)
 		memset(q->iv + m->iv_cover, 0, (size_t)(need - m->iv_cover) * sizeof *q->iv);
 	}
 	m->iv_cover = need;
+	m->iv_epoch++;
+}
+
+/* Notes slot of q written in the model's epoch (model_queue_intervals_kept). */
+static void interval_written(const struct model *m, struct queue *q, int slot)
+{
+	if (q->iv_ep != m->iv_epoch) {
+		q->iv_low_prev = q->iv_ep + 1 == m->iv_epoch ? q->iv_low : MODEL_MAX_INTERVALS;
+		q->iv_low = MODEL_MAX_INTERVALS;
+		q->iv_ep = m->iv_epoch;
+	}
+	if (slot < q->iv_low)
+		q->iv_low = (int16_t)slot;
 }
 
 struct interval *model_queue_interval(struct model *m, int32_t qi, int slot)
@@ -283,6 +297,7 @@ struct interval *model_queue_interval(struct model *m, int32_t qi, int slot)
 	intervals_cover(m, slot + 1);
 	if (q->iv == NULL)
 		q->iv = xcalloc((size_t)m->iv_cover, sizeof *q->iv);
+	interval_written(m, q, slot);
 	return &q->iv[slot];
 }
 
@@ -293,6 +308,7 @@ void model_intervals_clear(struct model *m)
 		m->queues[i].iv = NULL;
 	}
 	m->iv_cover = 0;
+	m->iv_reset = ++m->iv_epoch;
 	intervals_cover(m, 0);
 }
 
@@ -352,6 +368,7 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 					k++;
 		}
 		m->stats.forgotten_queues += n - kept;
+		m->iv_reset = ++m->iv_epoch;   /* a reader's queue index may name another now */
 	}
 	free(keep);
 	free(map);
@@ -521,6 +538,25 @@ const struct interval *model_queue_intervals(const struct model *m, size_t qi, i
 	static const struct interval none[MODEL_MAX_INTERVALS];
 	*n = intervals_seen(m);
 	return m->queues[qi].iv ? m->queues[qi].iv : none;
+}
+
+uint32_t model_intervals_epoch(const struct model *m)
+{
+	return m->iv_epoch;
+}
+
+int model_queue_intervals_kept(const struct model *m, size_t qi, uint32_t since)
+{
+	const struct queue *q = &m->queues[qi];
+	if (since < m->iv_reset || since > m->iv_epoch)
+		return 0;
+	if (q->iv_ep < since)
+		return MODEL_MAX_INTERVALS;      /* nothing counted in since */
+	if (q->iv_ep == since)
+		return q->iv_low;
+	if (q->iv_ep - 1 == since)
+		return q->iv_low < q->iv_low_prev ? q->iv_low : q->iv_low_prev;
+	return 0;
 }
 
 int64_t model_day_start(const struct model *m)

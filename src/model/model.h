@@ -99,6 +99,14 @@ int64_t model_queue_longest_wait(const struct model *m, size_t qi);
 /* Today's intervals: *n is set to how many today has had so far (>= 1 once the
  * model has a clock); the array is indexed from the start of the day. */
 const struct interval *model_queue_intervals(const struct model *m, size_t qi, int *n);
+/* The epoch of the queues' intervals now: a reader that keeps a copy of them
+ * notes it, and later asks model_queue_intervals_kept what changed since. */
+uint32_t model_intervals_epoch(const struct model *m);
+/* How many of queue qi's first intervals nothing was counted in since epoch
+ * `since` began (a reader's copy of them made then still holds): 0 when not
+ * known (since 0, or a new day or renumbered queues since). Lets a reader
+ * compare the few recent intervals instead of the whole day's. */
+int model_queue_intervals_kept(const struct model *m, size_t qi, uint32_t since);
 
 /* Totals: every queue together, each agent once. */
 int model_total_waiting(const struct model *m);

@@ -46,6 +46,9 @@ struct queue {
 	int32_t ncalls;                /* call records (any phase) of this queue */
 	int32_t wtallies;              /* its tallies in the window (in_queue records) */
 	int64_t last_seen;             /* the model's clock when an event last named it */
+	uint32_t iv_ep;                /* the model's iv_epoch when iv was last written */
+	int16_t iv_low, iv_low_prev;   /* the lowest slot written in epoch iv_ep, in the one
+	                                  before it (MODEL_MAX_INTERVALS: none) */
 };
 
 struct model {
@@ -64,6 +67,9 @@ struct model {
 	int iv_used;                   /* today's intervals holding a tally: 0..iv_used-1 */
 	int iv_cover;                  /* intervals in each queue's iv: those a reader
 	                                  sees (model_queue_intervals), no more */
+	uint32_t iv_epoch;             /* a new one with each new interval covered */
+	uint32_t iv_reset;             /* the epoch since which no queue's iv was cleared
+	                                  or renumbered (model_queue_intervals_kept) */
 	struct model_stats stats;
 	bool counts_only;              /* model_batch.h: no agent figures (an import) */
 	uint64_t *agent_mark;          /* per agent: agent_marks when it last changed */

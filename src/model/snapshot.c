@@ -144,6 +144,9 @@ struct snap_scratch {
 	bool iv_graded;
 	int *iv_same;
 	size_t cap_iv_same;
+	size_t *iv_qi;                 /* per place: the model queue its intervals are of */
+	size_t cap_iv_qi;
+	uint32_t iv_epoch;             /* the model's intervals' epoch at the last build */
 };
 
 struct caller_slot {
@@ -222,9 +225,10 @@ static int intervals_same(const struct interval *a, const struct interval *b, in
 /* Fills sq with model queue qi. same (NULL: none): sq holds the last build's
  * queue of its place (its intervals where they were); set to how many of
  * its first intervals are still the same, with the same levels: their
- * grades hold and they are not copied again. */
+ * grades hold and they are not copied again. kept: how many of them the
+ * model knows unchanged since (sq held qi then): only those after compared. */
 static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
-                       const struct agent_counts *ac, int *same)
+                       const struct agent_counts *ac, int *same, int kept)
 {
 	struct queue_conf qc = model_queue_conf(m, qi);
 	const struct interval *iv;
@@ -242,8 +246,11 @@ static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
 	sq->sl_threshold_s = qc.sl_threshold_s;
 	sq->wrapup_s = qc.wrapup_s;
 	iv = model_queue_intervals(m, qi, &n);
-	if (same && sq->sl_target_pct == qc.sl_target_pct && sq->sl_formula == qc.sl_formula)
-		k = intervals_same(sq->intervals, iv, n < sq->n_intervals ? n : sq->n_intervals);
+	if (same && sq->sl_target_pct == qc.sl_target_pct && sq->sl_formula == qc.sl_formula) {
+		int upto = n < sq->n_intervals ? n : sq->n_intervals;
+		k = kept < upto ? kept : upto;
+		k += intervals_same(sq->intervals + k, iv + k, upto - k);
+	}
 	if (same)
 		*same = k;
 	sq->n_intervals = n;
@@ -1131,7 +1138,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	const size_t *order;
 	size_t *rank, room = s->iv_room;
 	struct agent_counts *ac, total;
-	bool iv_keep;
+	bool iv_keep, iv_kept;
 
 	scratch_grow(&x->rank, &x->cap_rank, n, sizeof *x->rank);
 	scratch_grow(&x->ac, &x->cap_ac, n, sizeof *x->ac);
@@ -1154,11 +1161,17 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	 * do not change): only those that did graded again */
 	iv_keep = x->iv_graded && !s->only && s->iv_room >= room;
 	scratch_grow(&x->iv_same, &x->cap_iv_same, n, sizeof *x->iv_same);
+	iv_kept = iv_keep && scratch_same_model(x, m);
 	for (size_t i = 0; i < n; i++) {
+		bool keep = iv_keep && i < x->iv_n;
 		x->iv_same[i] = 0;
-		fill_queue(&s->queues[i], m, order[i], &ac[order[i]],
-		           iv_keep && i < x->iv_n ? &x->iv_same[i] : NULL);
+		fill_queue(&s->queues[i], m, order[i], &ac[order[i]], keep ? &x->iv_same[i] : NULL,
+		           keep && iv_kept && x->iv_qi[i] == order[i]
+		           ? model_queue_intervals_kept(m, order[i], x->iv_epoch) : 0);
 	}
+	scratch_grow(&x->iv_qi, &x->cap_iv_qi, n, sizeof *x->iv_qi);
+	memcpy(x->iv_qi, order, n * sizeof *order);
+	x->iv_epoch = model_intervals_epoch(m);
 	fill_total(s, m, cfg, &total);
 	fill_callers(s, m, order);
 	fill_agents(s, m, rank);
@@ -1224,6 +1237,7 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->mcap);
 		free(s->scratch->wake);
 		free(s->scratch->iv_same);
+		free(s->scratch->iv_qi);
 		free(s->scratch->vlist);
 		free(s->scratch->pos);
 		free(s->scratch);

@@ -281,6 +281,33 @@ static void test_intervals(void **state)
 	assert_int_equal(iv[31].offered, 0);
 }
 
+/* What a reader's copy of the intervals may skip: the first intervals
+ * nothing was counted in since its epoch. */
+static void test_intervals_kept(void **state)
+{
+	struct fixture *f = *state;
+	size_t q;
+	uint32_t e1, e2;
+	feed(f, "%d|a|q|NONE|ABANDON|1|1|30", T0);         /* interval 32 */
+	q = qidx(f, "q");
+	e1 = model_intervals_epoch(f->m);
+	assert_int_equal(model_queue_intervals_kept(f->m, q, 0), 0);
+	assert_int_equal(model_queue_intervals_kept(f->m, q, e1), 32);
+	model_advance(f->m, T0 + 900);                     /* interval 33: a new epoch */
+	e2 = model_intervals_epoch(f->m);
+	assert_true(e2 > e1);
+	assert_int_equal(model_queue_intervals_kept(f->m, q, e2), MODEL_MAX_INTERVALS);
+	feed(f, "%d|b|q|NONE|ABANDON|1|1|30", T0 + 950);
+	assert_int_equal(model_queue_intervals_kept(f->m, q, e2), 33);
+	assert_int_equal(model_queue_intervals_kept(f->m, q, e1), 32);
+	feed(f, "%d|c|q|NONE|ABANDON|1|1|30", T0 + 10);    /* late: interval 32 again */
+	assert_int_equal(model_queue_intervals_kept(f->m, q, e2), 32);
+	model_advance(f->m, T0 + 16 * 3600 + 5);           /* a new day: nothing known */
+	assert_int_equal(model_queue_intervals_kept(f->m, q, e2), 0);
+	e2 = model_intervals_epoch(f->m);
+	assert_int_equal(model_queue_intervals_kept(f->m, q, e2), MODEL_MAX_INTERVALS);
+}
+
 static void test_waiting_and_stale(void **state)
 {
 	struct fixture *f = *state;
@@ -862,6 +889,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_answered_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_intervals_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sl_formulas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outcome_without_enter, setup, teardown),
