@@ -213,6 +213,14 @@ size_t snapshot_sort_compares(const struct snapshot *s)
 	return s->scratch ? s->scratch->compares : 0;
 }
 
+static int ints_min(const int *v, size_t n)
+{
+	int k = v[0];
+	for (size_t i = 1; i < n; i++)
+		k = v[i] < k ? v[i] : k;
+	return k;
+}
+
 /* How many of the first n intervals of a and b are the same. */
 static int intervals_same(const struct interval *a, const struct interval *b, int n)
 {
@@ -325,12 +333,14 @@ static double aggregate_aht(const struct snapshot *s, const int *members, size_t
 	return handled ? (double)secs / (double)handled : NAN;
 }
 
-void snapshot_aggregate(const struct snapshot *s, struct snap_queue *t, const int *members,
-                        size_t n)
+/* snapshot_aggregate, t's first `from` intervals kept as they are (the sums
+ * of the same queues' same intervals). */
+static void aggregate_from(const struct snapshot *s, struct snap_queue *t, const int *members,
+                           size_t n, int from)
 {
 	memset(&t->today.c, 0, sizeof t->today.c);
 	memset(&t->window.c, 0, sizeof t->window.c);
-	t->n_intervals = 0;
+	t->n_intervals = from;
 	for (size_t i = 0; i < n; i++) {
 		const struct snap_queue *q = &s->queues[members ? (size_t)members[i] : i];
 		counts_add(&t->today.c, &q->today.c);
@@ -340,7 +350,7 @@ void snapshot_aggregate(const struct snapshot *s, struct snap_queue *t, const in
 			       (size_t)(q->n_intervals - t->n_intervals) * sizeof *t->intervals);
 			t->n_intervals = q->n_intervals;
 		}
-		for (int k = 0; k < q->n_intervals; k++) {
+		for (int k = from; k < q->n_intervals; k++) {
 			struct interval *d = &t->intervals[k];
 			const struct interval *x = &q->intervals[k];
 			d->offered += x->offered;
@@ -357,8 +367,16 @@ void snapshot_aggregate(const struct snapshot *s, struct snap_queue *t, const in
 	t->window.d.aht_s = aggregate_aht(s, members, n, 0);
 }
 
+void snapshot_aggregate(const struct snapshot *s, struct snap_queue *t, const int *members,
+                        size_t n)
+{
+	aggregate_from(s, t, members, n, 0);
+}
+
+/* The total of s's queues; its first iv_from intervals kept (every queue's
+ * first iv_from the same as at the last build, the total where it was). */
 static void fill_total(struct snapshot *s, const struct model *m, const struct config *cfg,
-                       const struct agent_counts *ac)
+                       const struct agent_counts *ac, int iv_from)
 {
 	struct snap_queue *t = &s->total;
 	t->name = "total";
@@ -370,7 +388,7 @@ static void fill_total(struct snapshot *s, const struct model *m, const struct c
 	t->sl_target_pct = cfg->defaults.sl_target_pct;
 	t->sl_formula = cfg->defaults.sl_formula;
 	t->wrapup_s = cfg->defaults.wrapup_s;
-	snapshot_aggregate(s, t, NULL, s->n_queues);
+	aggregate_from(s, t, NULL, s->n_queues, iv_from);
 	if (model_queue_count(m) == 0 && model_now(m)) {
 		t->n_intervals = 1;
 		memset(t->intervals, 0, sizeof *t->intervals);
@@ -1172,7 +1190,8 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	scratch_grow(&x->iv_qi, &x->cap_iv_qi, n, sizeof *x->iv_qi);
 	memcpy(x->iv_qi, order, n * sizeof *order);
 	x->iv_epoch = model_intervals_epoch(m);
-	fill_total(s, m, cfg, &total);
+	fill_total(s, m, cfg, &total,
+	           iv_keep && n > 0 && n == x->iv_n && s->iv_room == room ? ints_min(x->iv_same, n) : 0);
 	fill_callers(s, m, order);
 	fill_agents(s, m, rank);
 	groups_fill(s, m, cfg, order);
