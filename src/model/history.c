@@ -120,6 +120,8 @@ struct rec_series {
 	bool has_voice, has_ct;        /* seen with these counts */
 	struct counts base;            /* today's counts when the last interval closed */
 	struct ct_tally base_ct;
+	const struct counts *now_v;    /* capture's: today's counts now (NULL: absent) */
+	const struct ct_tally *now_c;
 };
 
 struct hist_recorder {
@@ -132,9 +134,6 @@ struct hist_recorder {
 	size_t cap[2];
 	struct hist_row *rows;
 	size_t cap_rows;
-	struct counts *nowv;           /* capture's scratch, cap_now of each */
-	struct ct_tally *nowc;
-	size_t cap_now;
 };
 
 struct hist_recorder *hist_recorder_new(int day_start_min)
@@ -155,8 +154,6 @@ void hist_recorder_free(struct hist_recorder *r)
 		free(r->series[k]);
 	}
 	free(r->rows);
-	free(r->nowv);
-	free(r->nowc);
 	free(r);
 }
 
@@ -204,52 +201,43 @@ static void delta(int64_t *d, const int64_t *now, const int64_t *base, size_t n)
 static size_t capture(struct hist_recorder *r, const struct model *m, const struct contacts *c,
                       bool keep)
 {
-	size_t total = r->names[0].count + r->names[1].count + model_queue_count(m) +
-	               (c ? contacts_queue_count(c) + contacts_channel_count(c) : 0);
-	if (total > r->cap_rows) {
-		r->cap_rows = total;
-		r->rows = xrealloc(r->rows, total * sizeof *r->rows);
-	}
-	size_t nq0 = r->names[HIST_QUEUE].count;
-	if (total + 1 > r->cap_now) {
-		r->cap_now = (total + 1) * 2;
-		r->nowv = xrealloc(r->nowv, r->cap_now * sizeof *r->nowv);
-		r->nowc = xrealloc(r->nowc, r->cap_now * sizeof *r->nowc);
-	}
-	struct counts *nowv = r->nowv;
-	struct ct_tally *nowc = r->nowc;
-	memset(nowv, 0, (total + 1) * sizeof *nowv);
-	memset(nowc, 0, (total + 1) * sizeof *nowc);
-	/* learn every series present, with its today counts */
-	size_t idx;
+	static const struct counts no_counts;
+	static const struct ct_tally no_tally;
+	size_t idx, n = 0, need;
 	struct rec_series *s;
+	/* today's counts read where they are, not copied: no scratch as large as
+	 * the series to clear and, the first times, to fault in */
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < r->names[k].count; i++)
+			r->series[k][i].now_v = NULL, r->series[k][i].now_c = NULL;
+	/* learn every series present, with its today counts */
 	for (size_t qi = 0; qi < model_queue_count(m); qi++) {
 		s = series_of(r, HIST_QUEUE, model_queue_name(m, qi), &idx);
 		s->has_voice = true;
-		nowv[idx] = *model_queue_today(m, qi);
+		s->now_v = model_queue_today(m, qi);
 	}
 	if (c && contacts_any(c)) {
 		for (size_t i = 0; i < contacts_queue_count(c); i++) {
 			s = series_of(r, HIST_QUEUE, contacts_queue_name(c, i), &idx);
 			s->has_ct = true;
-			nowc[idx] = *contacts_today(c, CS_QUEUE, i);
+			s->now_c = contacts_today(c, CS_QUEUE, i);
 		}
-	}
-	size_t nq = r->names[HIST_QUEUE].count;
-	if (c && contacts_any(c)) {
 		for (size_t i = 0; i < contacts_channel_count(c); i++) {
 			s = series_of(r, HIST_CHANNEL, contacts_channel_name(c, i), &idx);
 			s->has_ct = true;
-			nowc[nq + idx] = *contacts_today(c, CS_CHANNEL, i);
+			s->now_c = contacts_today(c, CS_CHANNEL, i);
 		}
 	}
-	(void)nq0;
-	size_t n = 0;
+	need = r->names[0].count + r->names[1].count;
+	if (need > r->cap_rows) {        /* one row a series */
+		r->cap_rows = need;
+		r->rows = xrealloc(r->rows, need * sizeof *r->rows);
+	}
 	for (int k = 0; k < 2; k++) {
 		for (size_t i = 0; i < r->names[k].count; i++) {
 			s = &r->series[k][i];
-			const struct counts *v = &nowv[k == HIST_QUEUE ? i : total];
-			const struct ct_tally *ct = &nowc[k == HIST_QUEUE ? i : nq + i];
+			const struct counts *v = k == HIST_QUEUE && s->now_v ? s->now_v : &no_counts;
+			const struct ct_tally *ct = s->now_c ? s->now_c : &no_tally;
 			struct hist_row *row = &r->rows[n++];
 			memset(row, 0, sizeof *row);
 			row->kind = (enum hist_kind)k;
