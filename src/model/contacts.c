@@ -494,9 +494,22 @@ static void tally_add(struct contacts *c, int ch, int q, int field, int64_t v, b
 }
 
 _Static_assert(sizeof(struct ct_rec) == 8, "a window's record is 8 bytes");
-_Static_assert(sizeof(struct ct_nrec) == 4, "a narrow record is 4 bytes");
-_Static_assert(CONTACTS_MAX_QUEUES <= 1 << 10 && CONTACTS_MAX_CHANNELS <= 1 << 6,
-               "a narrow record holds every queue and channel");
+_Static_assert(CONTACTS_MAX_QUEUES <= 1 << 10 && CONTACTS_MAX_CHANNELS <= 1 << 6 &&
+               CT_MASKS <= 1 << 6, "a narrow record holds every queue, channel and mask");
+
+static void nrec_store(unsigned char *p, struct ct_nrec n)
+{
+	uint32_t v = (uint32_t)n.q | (uint32_t)n.ch << 10 | (uint32_t)n.mask << 16;
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+}
+
+static struct ct_nrec nrec_load(const unsigned char *p)
+{
+	uint32_t v = p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+	return (struct ct_nrec){ .q = v & 1023, .ch = v >> 10 & 63, .mask = v >> 16 & 63 };
+}
 
 /* The index of unit mask v among the window's (added when new), -1: no room. */
 static int mask_index(struct ct_window *w, uint32_t v)
@@ -508,13 +521,16 @@ static int mask_index(struct ct_window *w, uint32_t v)
  * scope and does not count that field yet; false when it cannot. */
 static bool unit_join(struct ct_window *w, const struct ct_rec *r, int64_t t)
 {
-	struct ct_nrec *l = w->last;
+	struct ct_nrec l;
 	int k;
-	if (!l || w->last_t != t || l->q != (uint32_t)r->q || l->ch != (uint32_t)r->ch ||
-	    (w->masks[l->mask] & (uint32_t)r->v) ||
-	    (k = mask_index(w, w->masks[l->mask] | (uint32_t)r->v)) < 0)
+	if (!w->last || w->last_t != t)
 		return false;
-	l->mask = (uint32_t)k;
+	l = nrec_load(w->last);
+	if (l.q != (uint32_t)r->q || l.ch != (uint32_t)r->ch || (w->masks[l.mask] & (uint32_t)r->v) ||
+	    (k = mask_index(w, w->masks[l.mask] | (uint32_t)r->v)) < 0)
+		return false;
+	l.mask = (uint32_t)k;
+	nrec_store(w->last, l);
 	return true;
 }
 
@@ -529,11 +545,12 @@ static void rec_push(struct contacts *c, const struct ct_rec *r, int64_t t)
 		if (unit_join(w, r, t))
 			return;
 		if ((k = mask_index(w, (uint32_t)r->v)) >= 0) {
-			struct ct_nrec n = { .q = (uint32_t)r->q, .ch = (uint32_t)r->ch,
-			                     .mask = (uint32_t)k };
+			unsigned char n[CT_NREC_BYTES];
+			nrec_store(n, (struct ct_nrec){ .q = (uint32_t)r->q, .ch = (uint32_t)r->ch,
+			                                .mask = (uint32_t)k });
 			if (w->n.esz == 0)
 				wring_init(&w->n, sizeof n);
-			w->last = wring_add(&w->n, t, &n);
+			w->last = wring_add(&w->n, t, n);
 			w->last_t = t;
 			return;
 		}
@@ -641,9 +658,9 @@ static void drop_wide(void *ctx, void *rec, int64_t t)
 static void drop_narrow(void *ctx, void *rec, int64_t t)
 {
 	struct contacts *c = ctx;
-	const struct ct_nrec *n = rec;
-	struct ct_rec r = { .v = (int32_t)c->win.masks[n->mask], .q = (int16_t)n->q,
-	                    .ch = (int8_t)n->ch, .field = REC_UNITS };
+	struct ct_nrec n = nrec_load(rec);
+	struct ct_rec r = { .v = (int32_t)c->win.masks[n.mask], .q = (int16_t)n.q,
+	                    .ch = (int8_t)n.ch, .field = REC_UNITS };
 	(void)t;
 	rec_drop(c, &r);
 }

@@ -154,19 +154,23 @@ struct ct_rec {
 	int8_t ch, field;
 };
 
-/* A REC_UNITS record in 4 bytes (most of them: every call's created): its
- * mask among the first CT_MASKS the window has seen (struct ct_window). */
+/* A REC_UNITS record (most of them: every call's created, answer, end): its
+ * mask among the first CT_MASKS the window has seen (struct ct_window). In
+ * the ring it is CT_NREC_BYTES bytes, packed little-endian from bit 0 up: q,
+ * ch, mask (10, 6 and 6 bits; 3 bytes, not a 4-byte struct: the big
+ * centre's 15-minute window holds about 600,000 of them). */
 #define CT_MASKS 64
+#define CT_NREC_BYTES 3
 struct ct_nrec {
 	uint32_t q : 10;            /* < CONTACTS_MAX_QUEUES */
 	uint32_t ch : 6;            /* < CONTACTS_MAX_CHANNELS */
-	uint32_t mask : 16;         /* masks[mask] */
+	uint32_t mask : 6;          /* masks[mask] */
 };
 
 /* The window's records in time order: narrow units, and the others. */
 struct ct_window {
-	struct wring n, w;          /* struct ct_nrec, struct ct_rec */
-	struct ct_nrec *last;       /* the latest narrow record, until a ring next changes:
+	struct wring n, w;          /* packed struct ct_nrec, struct ct_rec */
+	unsigned char *last;        /* the latest narrow record, until a ring next changes:
 	                               a unit of the same time and scope joins it */
 	int64_t last_t;
 	uint32_t masks[CT_MASKS];
