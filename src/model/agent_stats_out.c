@@ -958,6 +958,16 @@ static bool put_time(struct jbuf *b, int64_t login_s, int64_t paused_s, double o
 	return true;
 }
 
+/* A piece of an agent's texts referred to however short: copying it would
+ * read the text (cold: most of a line's bytes are never read to build it). */
+static inline void jb_refer(struct jbuf *b, const char *p, size_t n)
+{
+	if (b->segs)
+		jbuf_ref_piece(b, p, n);
+	else
+		jbuf_put(b, p, n);
+}
+
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
@@ -985,9 +995,9 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 		jb_afig(b, f->occupancy_pct);
 	}
 	if (l->dup_today) {                  /* today's counts again, from the head */
-		jbuf_ref(b, l->text + l->n_head, l->dup_today);
-		jbuf_ref(b, l->text + l->n_head - l->n_hc, l->n_hc);
-		jbuf_ref(b, l->text + l->n_head + l->dup_today,
+		jb_refer(b, l->text + l->n_head, l->dup_today);
+		jb_refer(b, l->text + l->n_head - l->n_hc, l->n_hc);
+		jb_refer(b, l->text + l->n_head + l->dup_today,
 		         (size_t)l->n_today - l->dup_today + l->n_win);
 	} else {
 		jbuf_ref(b, l->text + l->n_head, (size_t)l->n_today + l->n_win);
@@ -1006,9 +1016,9 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	}
 	if (l->dup_tail) {                   /* the window's counts again */
 		const char *w = l->text + l->n_head + l->n_today;
-		jbuf_ref(b, w + l->n_win, l->dup_tail);
-		jbuf_ref(b, w, l->n_win);
-		jbuf_ref(b, w + l->n_win + l->dup_tail, (size_t)l->n_tail - l->dup_tail);
+		jb_refer(b, w + l->n_win, l->dup_tail);
+		jb_refer(b, w, l->n_win);
+		jb_refer(b, w + l->n_win + l->dup_tail, (size_t)l->n_tail - l->dup_tail);
 	} else {
 		jbuf_ref(b, l->text + l->n_head + l->n_today + l->n_win, l->n_tail);
 	}
