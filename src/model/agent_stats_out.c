@@ -647,24 +647,25 @@ struct jcounts {
 	size_t at, n;
 };
 
-/* c's text: a copy of was's when they are the same counts (an agent of one
- * queue: its queue's counts are its own), else written. */
-static void jb_counts_as(struct jbuf *b, const struct astat_counts *c, const struct jcounts *was)
+/* c's text, unless they are was's counts (an agent of one queue: its
+ * queue's counts are its own) and *dup is 0: then left out, *dup set to
+ * where it goes (from part, > 0), for the line to refer to was's there. */
+static void jb_counts_as(struct jbuf *b, const struct astat_counts *c, const struct jcounts *was,
+                         size_t part, uint32_t *dup)
 {
-	if (was->n == 0 || memcmp(c, was->c, sizeof *c) != 0) {
-		jb_counts(b, c);
+	if (*dup == 0 && was->n > 0 && memcmp(c, was->c, sizeof *c) == 0) {
+		*dup = (uint32_t)(b->n - part);
 		return;
 	}
-	if (b->n + was->n + 1 > b->cap)
-		jbuf_grow(b, was->n);
-	memcpy(b->p + b->n, b->p + was->at, was->n);   /* before b->n: no overlap */
-	b->n += was->n;
+	jb_counts(b, c);
 }
 
+/* (part: where the text holding them begins in b; dup: as jb_counts_as) */
 static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
-                      bool today, const struct jcounts *was)
+                      bool today, const struct jcounts *was, size_t part, uint32_t *dup)
 {
 	bool first = true;
+	*dup = 0;
 	jbuf_puts(b, ",\"queues\":[");
 	for (int k = 0; k < f->n_queues; k++) {
 		const struct astat_counts *c = today ? &f->queues[k].today : &f->queues[k].window;
@@ -674,7 +675,7 @@ static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct age
 		first = false;
 		jb_qname(b, s, (size_t)f->queues[k].queue);
 		jbuf_put(b, ",", 1);
-		jb_counts_as(b, c, was);
+		jb_counts_as(b, c, was, part, dup);
 		jbuf_put(b, "}", 1);
 	}
 	jbuf_put(b, "]", 1);
@@ -713,13 +714,20 @@ static void jb_call(struct jbuf *b, const struct snapshot *s, size_t i)
  * one alone: the head and today's queues stay). The head depends on the
  * snapshot's view of the agent too (state, since, reason, queues), which
  * moves without the stamps (a wrap-up ending, a call dropped): its key
- * (snapshot_json.h, jkey) is the today stamp with those few values. */
+ * (snapshot_json.h, jkey) is the today stamp with those few values.
+ *
+ * A queue's counts that are the agent's own (most agents work one queue)
+ * are not kept twice: today's queues leave them out at dup_today and the
+ * line refers to the head's end there (today's counts, n_hc bytes); the
+ * window's queues leave them out at dup_tail for the window's counts. */
 struct aline {
 	struct jkey head;            /* what the head was written from */
 	uint64_t stamp_today;        /* what today's queues were */
 	uint64_t stamp;              /* what the window's texts were */
 	uint32_t gen;                /* they hold while this is lines.gen (0: no text) */
 	uint32_t n_head, n_today, n_win, n_tail, cap;
+	uint32_t n_hc;               /* today's counts: the head's last bytes */
+	uint32_t dup_today, dup_tail;   /* where the counts left out go (0: none) */
 	char *text;                  /* head, today's queues, window's counts, its queues */
 };
 
@@ -841,17 +849,17 @@ static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i, struct j
 
 /* Today's queues, up to the window's counts. */
 static void jb_today(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
-                     const struct jcounts *was)
+                     const struct jcounts *was, uint32_t *dup)
 {
-	jb_queues(b, s, f, true, was);
+	jb_queues(b, s, f, true, was, b->n, dup);
 	jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
 	jbuf_put(b, ",", 1);
 }
 
 static void jb_tail(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
-                    const struct jcounts *was)
+                    const struct jcounts *was, uint32_t *dup)
 {
-	jb_queues(b, s, f, false, was);
+	jb_queues(b, s, f, false, was, b->n, dup);
 	jbuf_puts(b, "}}");
 }
 
@@ -865,15 +873,18 @@ static void line_write(struct aline *l, const struct snapshot *s, size_t i,
 	struct jbuf *t = jpiece_begin();
 	struct jcounts cs = { 0 };
 	size_t at, was_win = (size_t)l->n_head + l->n_today;   /* in the old block */
-	if (head_ok)
+	if (head_ok) {           /* today's counts as they were: the head's end */
 		jbuf_put(t, l->text, l->n_head);
-	else
+		cs = (struct jcounts){ &f->today, l->n_head - l->n_hc, l->n_hc };
+	} else {
 		jb_head(t, s, i, &cs);
+		l->n_hc = (uint32_t)cs.n;
+	}
 	at = t->n;
 	if (today_ok)
 		jbuf_put(t, l->text + l->n_head, l->n_today);
 	else
-		jb_today(t, s, f, &cs);
+		jb_today(t, s, f, &cs, &l->dup_today);
 	l->n_today = (uint32_t)(t->n - at);
 	at = t->n;
 	if (win_ok) {
@@ -882,7 +893,7 @@ static void line_write(struct aline *l, const struct snapshot *s, size_t i,
 		jb_counts(t, &f->window);
 		l->n_win = (uint32_t)(t->n - at);
 		cs = (struct jcounts){ &f->window, at, l->n_win };
-		jb_tail(t, s, f, &cs);
+		jb_tail(t, s, f, &cs, &l->dup_tail);
 		l->n_tail = (uint32_t)(t->n - at - l->n_win);
 	}
 	if (t->n > UINT32_MAX / 2)
@@ -947,6 +958,16 @@ static bool put_time(struct jbuf *b, int64_t login_s, int64_t paused_s, double o
 	return true;
 }
 
+/* A piece of an agent's texts referred to however short: copying it would
+ * read the text (cold: most of a line's bytes are never read to build it). */
+static inline void jb_refer(struct jbuf *b, const char *p, size_t n)
+{
+	if (b->segs)
+		jbuf_ref_piece(b, p, n);
+	else
+		jbuf_put(b, p, n);
+}
+
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
@@ -973,7 +994,14 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 		jbuf_puts(b, ",\"occupancy_pct\":");
 		jb_afig(b, f->occupancy_pct);
 	}
-	jbuf_ref(b, l->text + l->n_head, (size_t)l->n_today + l->n_win);
+	if (l->dup_today) {                  /* today's counts again, from the head */
+		jb_refer(b, l->text + l->n_head, l->dup_today);
+		jb_refer(b, l->text + l->n_head - l->n_hc, l->n_hc);
+		jb_refer(b, l->text + l->n_head + l->dup_today,
+		         (size_t)l->n_today - l->dup_today + l->n_win);
+	} else {
+		jbuf_ref(b, l->text + l->n_head, (size_t)l->n_today + l->n_win);
+	}
 	/* the window's time as time_json writes it */
 	if (f->wtime.n_pauses > 0 ||
 	    !put_time(b, f->wtime.login_s, f->wtime.paused_s, f->wtime.occupancy_pct)) {
@@ -986,7 +1014,14 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 		jbuf_puts(b, ",\"occupancy_pct\":");
 		jb_afig(b, f->wtime.occupancy_pct);
 	}
-	jbuf_ref(b, l->text + l->n_head + l->n_today + l->n_win, l->n_tail);
+	if (l->dup_tail) {                   /* the window's counts again */
+		const char *w = l->text + l->n_head + l->n_today;
+		jb_refer(b, w + l->n_win, l->dup_tail);
+		jb_refer(b, w, l->n_win);
+		jb_refer(b, w + l->n_win + l->dup_tail, (size_t)l->n_tail - l->dup_tail);
+	} else {
+		jbuf_ref(b, l->text + l->n_head + l->n_today + l->n_win, l->n_tail);
+	}
 }
 
 void agent_json_cache_clear(void)

@@ -30,7 +30,9 @@ struct snap_period {
 #define SNAP_MAX_CALLERS 32
 
 struct snap_caller {
-	char callerid[64];       /* as received (raw: make it safe before drawing) */
+	char callerid[40];       /* as received (raw: make it safe before drawing); as
+	                            long as the model keeps it (struct call's), no
+	                            longer: 10,000s of them on a big centre */
 	int64_t waiting_s;
 };
 

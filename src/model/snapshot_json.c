@@ -30,9 +30,6 @@ void jbuf_fit(struct jbuf *b, size_t need)
 	b->cap = room;
 }
 
-/* Pieces shorter than this are copied: a reference would cost more. */
-enum { JSEG_REF_MIN = 96 };
-
 static void jsegs_push(struct jsegs *g, const char *p, size_t n)
 {
 	if (g->n == g->cap) {
@@ -50,12 +47,8 @@ static void jsegs_cut(struct jsegs *g, const struct jbuf *b)
 	g->mark = b->n;
 }
 
-void jbuf_ref(struct jbuf *b, const char *p, size_t n)
+void jbuf_ref_piece(struct jbuf *b, const char *p, size_t n)
 {
-	if (!b->segs || n < JSEG_REF_MIN) {
-		jbuf_put(b, p, n);
-		return;
-	}
 	jsegs_cut(b->segs, b);
 	jsegs_push(b->segs, p, n);
 }

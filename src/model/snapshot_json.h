@@ -41,8 +41,17 @@ static inline void jbuf_puts(struct jbuf *b, const char *s)
 	jbuf_put(b, s, strlen(s));
 }
 /* Appends n bytes at p that stay where they are, unchanged, until the line is
- * written: referred to when b has segs and n is not small, else copied. */
-void jbuf_ref(struct jbuf *b, const char *p, size_t n);
+ * written: referred to when b has segs and n is not small, else copied
+ * (inline: an agent's few pieces a line, most of them short). */
+enum { JSEG_REF_MIN = 96 };   /* shorter pieces are copied: a reference costs more */
+void jbuf_ref_piece(struct jbuf *b, const char *p, size_t n);
+static inline void jbuf_ref(struct jbuf *b, const char *p, size_t n)
+{
+	if (!b->segs || n < JSEG_REF_MIN)
+		jbuf_put(b, p, n);
+	else
+		jbuf_ref_piece(b, p, n);
+}
 
 /* A line's pieces, in order, as the iovecs it is written with. While the
  * line is built, a piece of b's own buffer (which may still move) has its

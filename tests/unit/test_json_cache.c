@@ -208,6 +208,49 @@ static void test_json_keys(void **state)
 	config_free(&cfg);
 }
 
+/* An agent of one queue (its queue's counts its own, kept once): its line as
+ * jansson's while its head changes alone (a pause), its window alone (the
+ * call leaving it), both, and after a second queue's call. */
+static void test_one_queue_agent(void **state)
+{
+	struct config cfg;
+	struct snapshot s;
+	int64_t t = T0;
+	(void)state;
+	config_defaults(&cfg);
+	cfg.window_s = 120;
+	struct model *m = model_new(&cfg);
+	memset(&s, 0, sizeof s);
+	snapshot_json_cache_clear();
+	fx_feed(m, "%lld|NONE|q1|Ann|AGENTLOGIN|", (long long)t);
+	fx_feed(m, "%lld|c1|q1|NONE|ENTERQUEUE||5551|1", (long long)t + 1);
+	fx_feed(m, "%lld|c1|q1|Ann|CONNECT|4|c1.1|2", (long long)t + 5);
+	fx_feed(m, "%lld|c1|q1|Ann|COMPLETEAGENT|4|30|1", (long long)t + 35);
+	const char *const later[] = {
+		"%lld|NONE|NONE|Ann|PAUSEALL|Lunch",    /* the head alone */
+		NULL,                                   /* the clock: the window empties */
+		"%lld|NONE|NONE|Ann|UNPAUSEALL|",
+		"%lld|c2|q2|NONE|ENTERQUEUE||5552|1",
+		"%lld|c2|q2|Ann|CONNECT|3|c2.1|2",      /* a second queue's call */
+		"%lld|c2|q2|Ann|COMPLETECALLER|3|20|1",
+	};
+	for (int step = 0; step < 3 * 7; step++) {
+		t += step == 3 ? 200 : 10;
+		if (step % 3 == 0 && step / 3 < 6 && later[step / 3])
+			fx_feed(m, later[step / 3], (long long)t);
+		model_advance(m, t);
+		snapshot_build(&s, m, &cfg);
+		same(&s, 0);                          /* each time as pieces too */
+	}
+	snapshot_json_pieces_done();
+	held.pending = false;
+	free(held.copy);
+	held.copy = NULL;
+	snapshot_free(&s);
+	model_free(m);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -215,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_cached_line_is_from_scratch),
 		cmocka_unit_test(test_new_model_same_slots),
 		cmocka_unit_test(test_json_keys),
+		cmocka_unit_test(test_one_queue_agent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

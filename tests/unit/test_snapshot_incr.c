@@ -660,6 +660,30 @@ static void test_callers_copied_on_change(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* A caller id as long as the model keeps it reaches the snapshot whole. */
+static void test_callerid_whole(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s;
+	struct caller_view cv[1];
+	char id[128];
+
+	memset(id, '7', sizeof id - 1);
+	id[sizeof id - 1] = '\0';
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	fx_feed(m, "%d|c1|q1|NONE|ENTERQUEUE||%s|1", T0, id);
+	model_advance(m, T0 + 1);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(model_queue_callers(m, 0, cv, 1), 1);
+	assert_int_equal(s.queues[0].n_callers, 1);
+	assert_string_equal(s.queues[0].callers[0].callerid, cv[0].callerid);
+	snapshot_free(&s);
+	fx_model_close(&cfg, m);
+}
+
 /* Loads text as the configuration of cfg (the fixture's defaults first). */
 static void load_groups(struct config *cfg, const char *text)
 {
@@ -739,6 +763,7 @@ int main(void)
 		cmocka_unit_test(test_incremental_equals_full),
 		cmocka_unit_test(test_few_newcomers_few_compares),
 		cmocka_unit_test(test_callers_copied_on_change),
+		cmocka_unit_test(test_callerid_whole),
 		cmocka_unit_test(test_groups_incremental),
 		cmocka_unit_test(test_agents_visit_incremental),
 		cmocka_unit_test(test_agents_visit_changed_only),
