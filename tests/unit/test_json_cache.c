@@ -46,6 +46,19 @@ static void on_detach(void *ctx)
 	h->detached++;
 }
 
+/* The end of a test: the last pieces let go (no detach after this), then the
+ * snapshot, model and configuration freed. */
+static void done(struct snapshot *s, struct model *m, struct config *cfg)
+{
+	snapshot_json_pieces_done();
+	held.pending = false;
+	free(held.copy);
+	held.copy = NULL;
+	snapshot_free(s);
+	model_free(m);
+	config_free(cfg);
+}
+
 /* The line as pieces equals ref; the pieces stay as they were until the next
  * line is built, which detaches them first. */
 static void pieces_same(const struct snapshot *s, const char *ref)
@@ -129,13 +142,7 @@ static void run(unsigned seed, int steps)
 	assert_true(s.n_agents > 0);
 	assert_true(off > 0 || steps < 100);      /* agents logged off today were written */
 	assert_true(held.detached > 0);
-	snapshot_json_pieces_done();              /* let go: no detach after this */
-	held.pending = false;
-	free(held.copy);
-	held.copy = NULL;
-	snapshot_free(&s);
-	model_free(m);
-	config_free(&cfg);
+	done(&s, m, &cfg);
 }
 
 static void test_cached_line_is_from_scratch(void **state)
@@ -197,15 +204,9 @@ static void test_json_keys(void **state)
 	json_decref(p);
 	json_decref(f);
 	same(&s, 0);                              /* every key again */
-	snapshot_json_pieces_done();
-	held.pending = false;
-	free(held.copy);
-	held.copy = NULL;
 	free(part);
 	free(full);
-	snapshot_free(&s);
-	model_free(m);
-	config_free(&cfg);
+	done(&s, m, &cfg);
 }
 
 /* An agent of one queue (its queue's counts its own, kept once): its line as
@@ -242,13 +243,7 @@ static void test_one_queue_agent(void **state)
 		snapshot_build(&s, m, &cfg);
 		same(&s, 0);                          /* each time as pieces too */
 	}
-	snapshot_json_pieces_done();
-	held.pending = false;
-	free(held.copy);
-	held.copy = NULL;
-	snapshot_free(&s);
-	model_free(m);
-	config_free(&cfg);
+	done(&s, m, &cfg);
 }
 
 int main(void)
