@@ -126,11 +126,8 @@ struct entry {
 	char *queue;
 	char rule[64];
 	/* the alert as published: the snapshot points at it (no copy), its
-	 * message rendered in place, its other fields set by each eval. Made
-	 * when the entry first raises an alert (most entries of a big centre
-	 * only wait for their pending time: 480 bytes each not spent), kept
-	 * until the entry is freed */
-	struct snap_alert *out;
+	 * message rendered in place, its other fields set by each eval */
+	struct snap_alert out;
 };
 
 /* A rule on queues bound to the snapshot's queues: the indexes of those it
@@ -1156,25 +1153,15 @@ static struct entry *entry_get(struct alerts *a, const char *rule, const char *q
 	memset(e, 0, sizeof *e);
 	snprintf(e->rule, sizeof e->rule, "%s", rule);
 	e->queue = xstrdup(queue);
+	snprintf(e->out.rule, sizeof e->out.rule, "%s", rule);
+	snprintf(e->out.queue, sizeof e->out.queue, "%s", queue);
 	a->e[i] = e;
 	a->n++;
 	return e;
 }
 
-/* e's published alert, made on the first call. */
-static struct snap_alert *entry_out(struct entry *e)
-{
-	if (!e->out) {
-		e->out = xcalloc(1, sizeof *e->out);
-		snprintf(e->out->rule, sizeof e->out->rule, "%s", e->rule);
-		snprintf(e->out->queue, sizeof e->out->queue, "%s", e->queue);
-	}
-	return e->out;
-}
-
 static void entry_free(struct entry *e)
 {
-	free(e->out);
 	free(e->said_label);
 	free(e->queue);
 	free(e);
@@ -1241,7 +1228,7 @@ static struct said_value said_value(double v, double t)
 	return r;
 }
 
-/* Renders e's active message into its alert's message when what it says changed
+/* Renders e's active message into out.message when what it says changed
  * since it was last rendered: the value as printed (to a tenth), the
  * threshold, the level, the name, the staffing gap. Most active alerts of a
  * big centre say the same from one tick to the next: no snprintf for them. */
@@ -1257,8 +1244,7 @@ static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *m
 		e->said_at = mc->at;
 		return;
 	}
-	struct snap_alert *out = entry_out(e);
-	active_message(mc, out->message, sizeof out->message);
+	active_message(mc, e->out.message, sizeof e->out.message);
 	a->rendered++;
 	e->said = true;
 	e->said_level = mc->level;
@@ -1408,11 +1394,11 @@ static void entry_judge(struct alerts *a, const struct rule *x, struct entry *e,
 	e->level = lv;
 	if (lv != old)
 		emit(old == SEV_OK ? ALERT_RAISED : lv > old ? ALERT_ESCALATED : ALERT_EASED, e, lv, v,
-		     e->out->message, fn, ctx);
-	e->out->severity = (enum alert_severity)lv;
-	e->out->since = e->since;
-	e->out->value = v;
-	e->out->acknowledged = e->ack;
+		     e->out.message, fn, ctx);
+	e->out.severity = (enum alert_severity)lv;
+	e->out.since = e->since;
+	e->out.value = v;
+	e->out.acknowledged = e->ack;
 }
 
 /* Moves the entry of rule x for key along what it sees. A key with no entry
@@ -1734,10 +1720,10 @@ static void eval_rule(struct alerts *a, size_t ri, struct snapshot *s, const str
 static int entry_shown_cmp(const void *pa, const void *pb)
 {
 	const struct entry *x = *(struct entry *const *)pa, *y = *(struct entry *const *)pb;
-	if (x->out->since != y->out->since)
-		return x->out->since > y->out->since ? -1 : 1;
-	if (x->out->severity != y->out->severity)
-		return x->out->severity > y->out->severity ? -1 : 1;
+	if (x->out.since != y->out.since)
+		return x->out.since > y->out.since ? -1 : 1;
+	if (x->out.severity != y->out.severity)
+		return x->out.severity > y->out.severity ? -1 : 1;
 	return (x->rank > y->rank) - (x->rank < y->rank);
 }
 
@@ -1761,8 +1747,8 @@ static void publish_note(struct alerts *a, struct entry *e, size_t rank, size_t 
 {
 	bool active = e->level > SEV_OK;
 	e->rank = rank;
-	if (e->pub && (a->full || !active || e->pub_since != e->out->since ||
-	               e->pub_sev != (int)e->out->severity))
+	if (e->pub && (a->full || !active || e->pub_since != e->out.since ||
+	               e->pub_sev != (int)e->out.severity))
 		unpublish(a, e);
 	if (!active)
 		return;
@@ -1826,9 +1812,9 @@ static void publish_write(struct alerts *a, size_t n)
 		struct entry *e = a->nxt[q];
 		e->pub = true;
 		e->out_ix = q;
-		e->pub_since = e->out->since;
-		e->pub_sev = (int)e->out->severity;
-		a->outp[q] = e->out;
+		e->pub_since = e->out.since;
+		e->pub_sev = (int)e->out.severity;
+		a->outp[q] = &e->out;
 	}
 	struct entry **t = a->act;
 	a->act = a->nxt;
@@ -1935,7 +1921,7 @@ void alerts_ack(struct alerts *a)
 	for (size_t i = 0; i < a->n; i++)
 		if (a->e[i]->level > SEV_OK) {
 			a->e[i]->ack = true;
-			a->e[i]->out->acknowledged = true;
+			a->e[i]->out.acknowledged = true;
 		}
 }
 
