@@ -498,7 +498,8 @@ static void agent_unvisit(struct snapshot *s, struct snap_scratch *x, const size
                           size_t ai, struct agent_counts *ac, struct agent_counts *total)
 {
 	const struct agent_view *v = &x->byai[ai];
-	const struct snap_member *mp = s->member_pool + x->moff[ai];
+	/* no pool before the first member: no pointer into it either */
+	const struct snap_member *mp = s->member_pool ? s->member_pool + x->moff[ai] : NULL;
 	bool avail = v->status != MS_UNAVAILABLE && v->status != MS_INVALID;
 	if (x->mn[ai] < 0)
 		return;
