@@ -33,33 +33,35 @@ static bool parse_line(char *line, size_t n, struct qevent *ev, const char *fmt,
 	return queuelog_parse(line, strlen(line), ev) == QL_EVENT;
 }
 
-int fx_feed(struct model *m, const char *fmt, ...)
+/* The line fmt and ap make, applied to m and, when not NULL, to c: what
+ * model_apply returned, or -1 when the line is no event. */
+static int feed_both(struct model *m, struct contacts *c, const char *fmt, va_list ap)
 {
 	char line[512];
 	struct qevent ev;
-	va_list ap;
-	bool ok;
 
-	va_start(ap, fmt);
-	ok = parse_line(line, sizeof line, &ev, fmt, ap);
-	va_end(ap);
-	return ok ? model_apply(m, &ev) : -1;
-}
-
-int fx_feed_contacts(struct model *m, struct contacts *c, const char *fmt, ...)
-{
-	char line[512];
-	struct qevent ev;
-	va_list ap;
-	bool ok;
-
-	va_start(ap, fmt);
-	ok = parse_line(line, sizeof line, &ev, fmt, ap);
-	va_end(ap);
-	if (!ok)
+	if (!parse_line(line, sizeof line, &ev, fmt, ap))
 		return -1;
 	int rc = model_apply(m, &ev);
 	if (c)
 		contacts_on_qevent(c, &ev);
+	return rc;
+}
+
+int fx_feed(struct model *m, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = feed_both(m, NULL, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int fx_feed_contacts(struct model *m, struct contacts *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = feed_both(m, c, fmt, ap);
+	va_end(ap);
 	return rc;
 }
