@@ -6,10 +6,12 @@
 #include <jansson.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <time.h>
+#include "agent_stats.h"
 #include "alerts.h"
 #include "history.h"
 #include "figures.h"
@@ -67,6 +69,20 @@ const char *alert_severity_name(enum alert_severity sev)
 
 static const struct model *sort_model;
 static size_t sort_compares;     /* name comparisons of the build under way */
+
+/* What a build did beyond the few agents and queues a tick changes, for
+ * the tick stats' slow ticks (snapshot_build_note). */
+struct build_note {
+	unsigned visit_all;            /* why every agent was visited (VA_*), 0: not */
+	size_t order_new, off_new;     /* agents sorted into the logged-in, the off order */
+	bool order_all, off_all;       /* those orders made again from nothing */
+	bool queues_ordered;           /* a queue came or the queues' order was made again */
+	size_t n_queues, n_agents;
+	int64_t day;
+	uint32_t iv_epoch;
+};
+enum { VA_FIRST = 1, VA_ONLY = 2, VA_MODEL = 4, VA_ORDER = 8, VA_NQ = 16, VA_RESET = 32,
+       VA_CLOCK = 64, VA_FEWER = 128, VA_HOLES = 256 };
 
 /* What a build keeps for the next: the names its orders were made of (model
  * keys: the same pointer is the same name, so an order still holds without
@@ -147,6 +163,7 @@ struct snap_scratch {
 	size_t *iv_qi;                 /* per place: the model queue its intervals are of */
 	size_t cap_iv_qi;
 	uint32_t iv_epoch;             /* the model's intervals' epoch at the last build */
+	struct build_note note;        /* what the last build did (snapshot_build_note) */
 };
 
 struct caller_slot {
@@ -542,19 +559,22 @@ static void agent_revisit(struct snapshot *s, struct snap_scratch *x, const stru
 			x->avail_m[x->aq[j].queue] += !x->aq[j].paused;
 }
 
-/* Whether the last build's visit still holds but for the agents the model
+/* 0 when the last build's visit still holds but for the agents the model
  * changed since (or whose time came): the same model, names and queue order,
  * no restart, the clock not back, every team shown (--group and --queue
- * renumber the pool), the pool not mostly holes. */
-static bool agents_visit_holds(const struct snapshot *s, const struct snap_scratch *x,
-                               const struct model *m, size_t nq)
+ * renumber the pool), the pool not mostly holes; else why not (VA_*). */
+static unsigned agents_visit_holds(const struct snapshot *s, const struct snap_scratch *x,
+                                   const struct model *m, size_t nq)
 {
 	uint64_t reset;
 	model_agents_mark(m, &reset);
-	return x->vis_ok && !s->only && scratch_same_model(x, m) &&
-	       x->vis_order_gen == s->order_gen && x->vis_nq == nq && reset <= x->vis_mark &&
-	       model_now(m) >= x->vis_now && model_agent_count(m) >= x->vis_n &&
-	       x->pool_used <= 2 * x->pool_live + 4096;
+	/* why not, as VA_* bits (0: it holds) */
+	return (x->vis_ok ? 0 : VA_FIRST) | (s->only ? VA_ONLY : 0) |
+	       (scratch_same_model(x, m) ? 0 : VA_MODEL) |
+	       (x->vis_order_gen == s->order_gen ? 0 : VA_ORDER) | (x->vis_nq == nq ? 0 : VA_NQ) |
+	       (reset <= x->vis_mark ? 0 : VA_RESET) | (model_now(m) >= x->vis_now ? 0 : VA_CLOCK) |
+	       (model_agent_count(m) >= x->vis_n ? 0 : VA_FEWER) |
+	       (x->pool_used <= 2 * x->pool_live + 4096 ? 0 : VA_HOLES);
 }
 
 /* The agents' visit: every agent on a first build (or when the last one no
@@ -580,7 +600,8 @@ static void agents_visit(struct snapshot *s, const struct model *m, const size_t
 	scratch_grow(&x->avail_m, &x->cap_avail_m, nq, sizeof *x->avail_m);
 	x->visited = 0;
 	x->n_in_out = 0;
-	x->vis_some = agents_visit_holds(s, x, m, nq);
+	x->note.visit_all = agents_visit_holds(s, x, m, nq);
+	x->vis_some = !x->note.visit_all;
 	if (!x->vis_some) {
 		agents_visit_all(s, m, rank, nq, ac, total);
 		x->visited = n;
@@ -610,9 +631,35 @@ static void agents_visit(struct snapshot *s, const struct model *m, const size_t
 	x->vis_order_gen = s->order_gen;
 }
 
+/* The first reason of bits (VA_*) every agent was visited, by name. */
+static const char *visit_all_why(unsigned bits)
+{
+	static const char *const why[] = { "first", "teams", "model", "queue order",
+		"queue count", "reset", "clock back", "fewer agents", "pool holes" };
+	for (size_t k = 0; k < sizeof why / sizeof *why; k++)
+		if (bits & 1u << k)
+			return why[k];
+	return "?";
+}
+
 size_t snapshot_agents_visited(const struct snapshot *s)
 {
 	return s->scratch ? s->scratch->visited : 0;
+}
+
+int snapshot_build_note(const struct snapshot *s, char *buf, size_t n)
+{
+	static const struct build_note none;
+	const struct snap_scratch *x = s->scratch;
+	const struct build_note *b = x ? &x->note : &none;
+	return snprintf(buf, n, "queues %zu%s, agents %zu (visited %zu%s%s, logged in/off %zu, "
+	                "sorted in %zu%s, off %zu%s), figures read %zu, callers %zu, day %lld, "
+	                "intervals epoch %u", b->n_queues, b->queues_ordered ? " ordered" : "",
+	                b->n_agents, x ? x->visited : 0, b->visit_all ? ", all: " : "",
+	                b->visit_all ? visit_all_why(b->visit_all) : "", x ? x->n_in_out : 0,
+	                b->order_new, b->order_all ? " all" : "", b->off_new, b->off_all ? " all" : "",
+	                agent_stats_fill_read(s), x ? x->callers_copied : 0, (long long)b->day,
+	                (unsigned)b->iv_epoch);
 }
 
 /* Hands staffing_fill the agents who can take each queue's calls, counted
@@ -720,6 +767,7 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 	memset(x->seen, 0, total);
 	scratch_grow(&x->aname, &x->cap_aname, s->n_order_a, sizeof *x->aname);
 	kept = agent_order_keep(s, x, m, views);
+	x->note.order_all = kept == SIZE_MAX;
 	if (kept == SIZE_MAX) {
 		kept = 0;
 		memset(x->seen, 0, total);
@@ -731,6 +779,7 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 		x->tmp[nnew].v = x->byai[i];
 		x->tmp[nnew++].ai = i;
 	}
+	x->note.order_new = nnew;
 	scratch_grow(&s->order_a, &s->cap_order_a, kept + nnew, sizeof *s->order_a);
 	if (nnew) {
 		qsort(x->tmp, nnew, sizeof *x->tmp, by_tmp_name);
@@ -790,6 +839,7 @@ static size_t agents_off_order(struct snapshot *s, const struct model *m)
 		x->off_since[ai] = x->mn[ai] < 0 && model_agent_off_today(m, ai, &since)
 		                 ? since : INT64_MIN;
 	kept = agents_off_keep(x, m);
+	x->note.off_all = kept == SIZE_MAX;
 	if (kept == SIZE_MAX) {
 		kept = 0;
 		x->n_offs = 0;
@@ -801,6 +851,7 @@ static size_t agents_off_order(struct snapshot *s, const struct model *m)
 		x->offs_new[nnew++] = (struct agent_off){ ai, model_agent_name(m, ai),
 		                                          x->off_since[ai] };
 	}
+	x->note.off_new = nnew;
 	scratch_grow(&x->offs, &x->cap_offs, kept + nnew, sizeof *x->offs);
 	if (nnew > 1)                             /* (none: no array to sort) */
 		qsort(x->offs_new, nnew, sizeof *x->offs_new, by_off_name);
@@ -1115,6 +1166,7 @@ static void queue_order(struct snapshot *s, const struct model *m, size_t n)
 		old = 0;
 	if (old == n && s->order_q)
 		return;
+	x->note.queues_ordered = true;
 	s->order_gen++;
 	s->order_q = xrealloc(s->order_q, (n ? n : 1) * sizeof *s->order_q);
 	scratch_grow(&x->merged, &x->cap_merged, n, sizeof *x->merged);
@@ -1165,6 +1217,8 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	ac = x->ac;
 
 	sort_compares = 0;
+	x->note = (struct build_note){ .n_queues = n, .n_agents = model_agent_count(m),
+	                               .day = model_day_start(m), .iv_epoch = model_intervals_epoch(m) };
 	queue_order(s, m, n);
 	order = s->order_q;
 	for (size_t i = 0; i < n; i++)

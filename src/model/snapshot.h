@@ -183,6 +183,11 @@ size_t snapshot_callers_copied(const struct snapshot *s);
  * since the build before, or whose state's time came; all on a first). */
 size_t snapshot_agents_visited(const struct snapshot *s);
 
+/* What the last snapshot_build of s did, in words, into buf (n bytes, as
+ * snprintf): queues and agents, those visited, sorted in, read whole, and
+ * why all were when they were (the tick stats' slow ticks). */
+int snapshot_build_note(const struct snapshot *s, char *buf, size_t n);
+
 /* Points q's intervals and interval_grade at slot k of s's pool (the
  * queues' slots, then the total's, then the groups': snapshot_build lays
  * the pool out for its model's intervals so far). */

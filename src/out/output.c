@@ -67,6 +67,17 @@ static struct {
 	const char *out_name[OUTPUTS_MAX];
 } tick_st;
 
+/* The slow ticks one by one (and the jobs off the loop thread over
+ * TICK_SLOW_NS): the first TICK_LOG_N, each with its phases and what the
+ * build did (snapshot_build_note), to tell what makes a rare one slow. */
+#define TICK_LOG_N 48
+#define TICK_LOG_LEN 480
+static struct {
+	const struct snapshot *snap;         /* the last tick's, while a worker reads it */
+	size_t n, dropped;
+	char line[TICK_LOG_N][TICK_LOG_LEN];
+} tick_log;
+
 /* The jobs outputs run off the loop thread, by name: [0] CPU, [1] wall. */
 #define TICK_WORKERS 2
 static struct {
@@ -120,6 +131,43 @@ static void tick_hist_add(struct tick_hist *h, uint64_t ns)
 		h->max_ns = ns;
 }
 
+static const char *tick_phase_name(int p, char *buf, size_t n);
+
+static bool tick_log_wanted(void)
+{
+	static int wanted = -1;
+	if (wanted < 0)
+		wanted = getenv("CCBOARD_TICK_STATS") != NULL;
+	return wanted;
+}
+
+/* Notes a slow tick (what: "tick" with its wall and CPU ms, or a worker's
+ * name and its CPU ms) with its phases over 0.5 ms and the build's note. */
+static void tick_log_add(const char *what, double wall_ms, double cpu_ms)
+{
+	char *l, name[48];
+	const char *pn;
+	int k;
+	if (!tick_log.snap)
+		return;
+	if (tick_log.n == TICK_LOG_N) {
+		tick_log.dropped++;
+		return;
+	}
+	l = tick_log.line[tick_log.n++];
+	k = snprintf(l, TICK_LOG_LEN, "tick %llu at %lld %s wall %.1f cpu %.1f ms:",
+	             (unsigned long long)tick_st.n, (long long)tick_log.snap->as_of, what, wall_ms,
+	             cpu_ms);
+	for (int p = 0; p < TP_N && k < TICK_LOG_LEN; p++)
+		if (tick_st.cur[p] >= 500000 && (pn = tick_phase_name(p, name, sizeof name)))
+			k += snprintf(l + k, TICK_LOG_LEN - (size_t)k, " %s %.1f", pn,
+			              (double)tick_st.cur[p] / 1e6);
+	if (k < TICK_LOG_LEN)
+		k += snprintf(l + k, TICK_LOG_LEN - (size_t)k, "; ");
+	if (k < TICK_LOG_LEN)
+		snapshot_build_note(tick_log.snap, l + k, TICK_LOG_LEN - (size_t)k);
+}
+
 static void tick_stats_add(const int64_t start[2])
 {
 	uint64_t ns[2], loop = 0;
@@ -136,6 +184,8 @@ static void tick_stats_add(const int64_t start[2])
 	if (tick_st.startup) {
 		tick_st.startup = false;
 		tick_st.n_startup++;
+		if (ns[1] > TICK_SLOW_NS)
+			tick_log_add("startup", (double)ns[0] / 1e6, (double)ns[1] / 1e6);
 		for (int w = 0; w < 2; w++)
 			if (ns[w] > tick_st.startup_max[w])
 				tick_st.startup_max[w] = ns[w];
@@ -148,12 +198,13 @@ static void tick_stats_add(const int64_t start[2])
 	tick_st.cur[TP_THREADS] = ns[1] > loop ? ns[1] - loop : 0;
 	for (int p = 0; p < TP_N; p++)
 		tick_hist_add(&tick_ph[p], tick_st.cur[p]);
+	tick_st.n++;
 	if (ns[1] > TICK_SLOW_NS) {
 		tick_st.n_slow++;
 		for (int p = 0; p < TP_N; p++)
 			tick_st.slow_ns[p] += tick_st.cur[p];
+		tick_log_add("", (double)ns[0] / 1e6, (double)ns[1] / 1e6);
 	}
-	tick_st.n++;
 	tick_st.counted = true;
 }
 
@@ -168,6 +219,11 @@ void outputs_worker_time(const char *name, uint64_t cpu_ns, uint64_t wall_ns)
 		tick_workers[i].n++;
 		tick_hist_add(&tick_workers[i].h[0], cpu_ns);
 		tick_hist_add(&tick_workers[i].h[1], wall_ns);
+		if (cpu_ns > TICK_SLOW_NS) {
+			char what[40];
+			snprintf(what, sizeof what, "worker:%s", name);
+			tick_log_add(what, (double)wall_ns / 1e6, (double)cpu_ns / 1e6);
+		}
 		return;
 	}
 }
@@ -256,6 +312,10 @@ static void tick_stats_report(void)
 	fprintf(f, "tick startup: %llu ticks catching up a backlog after the first, apart: wall max "
 	        "%.2f ms, cpu max %.2f ms\n", (unsigned long long)tick_st.n_startup,
 	        (double)tick_st.startup_max[0] / 1e6, (double)tick_st.startup_max[1] / 1e6);
+	for (size_t i = 0; i < tick_log.n; i++)
+		fprintf(f, "tick slow: %s\n", tick_log.line[i]);
+	if (tick_log.dropped)
+		fprintf(f, "tick slow: %zu more not shown\n", tick_log.dropped);
 	if (f != stderr)
 		fclose(f);
 }
@@ -287,6 +347,8 @@ void outputs_refresh(struct outputs *o, const struct output_feed *f, bool publis
 			tick_st.out_name[i] = o->v[i].ops->name;
 			outputs_tick_phase(TP_OUT0 + (int)i);
 		}
+		if (!tick_log.snap && tick_log_wanted())
+			tick_log.snap = &o->snap;
 		tick_stats_add(start);
 		outputs_launch(o);
 	}
