@@ -89,7 +89,8 @@ struct app {
 	uv_signal_t sig_int, sig_term, sig_hup;
 	bool stopping, finished;
 	bool printed_last;               /* the snapshot owed at the end is out */
-	bool caught_up;                  /* every source has read its backlog once */
+	bool caught_up;                  /* every source has read its backlog once ... */
+	bool settled;                    /* ... and a tick applied what its last pass read */
 	int *src_seen;                   /* headless: each source's state last logged, +1 */
 	struct app_history {             /* SPEC 7: the database, its picture, the recorder */
 		struct history_store *store;
@@ -911,14 +912,24 @@ static uint64_t ms_to_next_tick(struct app *app)
 	return wall_delay(app, app->tick_due_ms, ms);
 }
 
-/* True until every source has read what it found at start once (the tick
- * stats count those ticks apart: the board is still catching up). */
+/* True until every source has read what it found at start once, and for the
+ * tick after: the tick stats count those ticks apart (the board is still
+ * catching up). The tick that first finds every source settled still
+ * applies what their last passes read since the tick before: up to a loop's
+ * worth of backlog (most of a big centre's agents changed: each visited and
+ * read again, each one's JSON written again), not a tick's lines. */
 static bool tick_catching_up(struct app *app)
 {
 	for (size_t i = 0; i < app->n_sources && !app->caught_up; i++) {
 		enum source_state st = app->sources[i]->info.state;
-		if (st == SRC_STARTING || st == SRC_LAGGING)
+		if (st == SRC_STARTING || st == SRC_LAGGING) {
+			app->settled = false;
 			return true;
+		}
+	}
+	if (!app->caught_up && !app->settled) {
+		app->settled = true;
+		return true;
 	}
 	app->caught_up = true;
 	return false;
