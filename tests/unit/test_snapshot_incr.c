@@ -512,6 +512,47 @@ static void test_agents_visit_changed_only(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* The build's note (the tick stats' slow ticks) says what it did: a first
+ * build visits every agent and sorts them all in; the next, nothing; one
+ * with a newcomer and an agent logged off, those; a new queue orders the
+ * queues again, which visits every agent again and says why. */
+static void test_build_note(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s;
+	char note[400];
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	snapshot_build_note(&s, note, sizeof note);          /* none built yet */
+	assert_non_null(strstr(note, "queues 0, agents 0 (visited 0,"));
+	add_2000_agents(m);
+	snapshot_build(&s, m, &cfg);
+	snapshot_build_note(&s, note, sizeof note);
+	assert_non_null(strstr(note, "queues 50 ordered, agents 2000 (visited 2000, all: first,"));
+	assert_non_null(strstr(note, "sorted in 2000 all,"));
+	model_advance(m, T0 + 2);
+	snapshot_build(&s, m, &cfg);
+	snapshot_build_note(&s, note, sizeof note);
+	assert_non_null(strstr(note, "queues 50, agents 2000 (visited 0, logged in/off 0, "
+	                             "sorted in 0, off 0), figures read 0,"));
+	fx_feed(m, "%d|NONE|q3|%s|ADDMEMBER|", T0 + 3, "newcomer7");
+	fx_feed(m, "%d|NONE|q0|%s|REMOVEMEMBER|", T0 + 3, "Agent/0");
+	model_advance(m, T0 + 3);
+	snapshot_build(&s, m, &cfg);
+	snapshot_build_note(&s, note, sizeof note);
+	assert_non_null(strstr(note, "agents 2001 (visited 2, logged in/off 2, sorted in 1, off 1)"));
+	fx_feed(m, "%d|NONE|q1000|%s|ADDMEMBER|", T0 + 4, "A1");
+	model_advance(m, T0 + 4);
+	snapshot_build(&s, m, &cfg);
+	snapshot_build_note(&s, note, sizeof note);
+	assert_non_null(strstr(note, "queues 51 ordered, agents 2001 (visited 2001, all: queue order,"));
+	snapshot_free(&s);
+	fx_model_close(&cfg, m);
+}
+
 /* 2,000 agents logged in: a tick where one more logs in and one logs off
  * compares a few names (the newcomer merged in), not the 2,000 again; a tick
  * where nothing came compares none; a new queue is merged in too. */
@@ -769,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_agents_visit_changed_only),
 		cmocka_unit_test(test_agent_clock_incremental),
 		cmocka_unit_test(test_logged_off_kept_order),
+		cmocka_unit_test(test_build_note),
 		cmocka_unit_test(test_login_reads_few),
 		cmocka_unit_test(test_interval_grades_kept),
 		cmocka_unit_test(test_window_leaving_read),
