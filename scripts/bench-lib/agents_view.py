@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """agents_view.py CCBOARD GEN WORKDIR SECONDS - the Agents view on a large
 floor: gen-queue-log writes 1000 queues and 10,000 agents live (about 2,000
-lines/s, after a 600 s head start) while two boards follow the same file in
+lines/s, after a 1,200 s head start) while two boards follow the same file in
 tmux at 200x60, one on the Agents view (--view agents) and one on the queue
 board (--view queues). Each one's CPU (utime + stime from /proc) is sampled
 over SECONDS after the head start is read; each one's ticks are timed inside
@@ -55,7 +55,7 @@ def main(ccboard, gen, workdir, seconds):
     if os.path.exists(log):
         os.unlink(log)
     feeder = big_feed(gen, log, hours=4, extra=("--seed", "16"))
-    deadline = time.time() + 120
+    deadline = time.time() + 300
     last = -1
     while time.time() < deadline:           # the head start written: the size settles
         time.sleep(2)
@@ -80,7 +80,7 @@ def main(ccboard, gen, workdir, seconds):
             out = subprocess.run(tmux + ["new-window", "-d", "-P", "-F", "#{pane_pid}", cmd],
                                  capture_output=True, text=True, check=True)
         pids[view] = int(out.stdout.strip())
-    time.sleep(15)                           # both read the head start
+    time.sleep(20)                           # both read the head start
     before = {v: cpu_ticks(p) for v, p in pids.items()}
     n0, t0 = lines(log), time.time()
     time.sleep(seconds)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """big_alone.py CCBOARD GEN WORKDIR SECONDS - the tick of one board alone
 with its feed: the big centre (gen-queue-log --queues 1000 --agents 10000
---aht 8 --wrapup 1 --calls-per-hour 2400 --realtime --head-start 600) followed
+--aht 8 --wrapup 1 --calls-per-hour 2400 --realtime --head-start 1200) followed
 first by ccboard --json (to /dev/null), then by ccboard's screen in tmux at
 250x70, one after the other, each for SECONDS after a warm-up. big_live.py
 runs three boards, htop and tail -F at once on the same cores: their ticks
@@ -65,7 +65,7 @@ def main(ccboard, gen, workdir, seconds):
     env = dict(os.environ, TZ="UTC")
     genp = big_feed(gen, log)
     try:
-        wait_head_start(log, time.monotonic() + 180, "big_alone")
+        wait_head_start(log, time.monotonic() + 420, "big_alone")
         run_json(ccboard, log, stats["json"], seconds, env)
         run_screen(ccboard, log, stats["screen"], seconds, workdir)
     finally:

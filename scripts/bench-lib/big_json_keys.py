@@ -2,7 +2,7 @@
 """big_json_keys.py CCBOARD GEN WORKDIR SECONDS - the big centre's --json
 line, whole and as a consumer of queue figures asks for it: the same live
 feed as big_live.py (gen-queue-log --queues 1000 --agents 10000 --aht 8
---wrapup 1 --calls-per-hour 2400 --realtime --head-start 600, about 2,000
+--wrapup 1 --calls-per-hour 2400 --realtime --head-start 1200, about 2,000
 lines/s), followed at once by `ccboard --json`, by `ccboard --json
 --json-keys` with every key but the agents, and by `tail -F` (all to
 /dev/null). Over SECONDS after a warm-up: CPU share of one core (utime +
@@ -36,7 +36,7 @@ def main(ccboard, gen, workdir, seconds):
     procs = {}
     devnull = open(os.devnull, "w")
     try:
-        wait_head_start(log, time.monotonic() + 180, "big_json_keys")
+        wait_head_start(log, time.monotonic() + 420, "big_json_keys")
         for k, extra in (("full", []), ("keys", ["--json-keys", KEYS])):
             procs[k] = subprocess.Popen([ccboard, "--json"] + extra + ["-c", "/dev/null", log],
                                         stdout=devnull,

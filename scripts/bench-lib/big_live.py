@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """big_live.py CCBOARD GEN WORKDIR SECONDS - a big centre followed live:
 gen-queue-log --queues 1000 --agents 10000 --aht 8 --wrapup 1
---calls-per-hour 2400 --realtime --head-start 600 writes about 2,000 lines/s
+--calls-per-hour 2400 --realtime --head-start 1200 writes about 2,000 lines/s
 to a file, and these follow it at once, over SECONDS after a warm-up:
   ccboard --json (to /dev/null), ccboard's screen in tmux at 250x70, and the
   reference `tail -F` (to /dev/null): CPU share of one core (utime + stime);
@@ -45,7 +45,7 @@ def main(ccboard, gen, workdir, seconds):
     procs, ptys = [], []
     devnull = open(os.devnull, "w")
     try:
-        wait_head_start(log, time.monotonic() + 180, "big_live")
+        wait_head_start(log, time.monotonic() + 420, "big_live")
         n0 = lines_in(log)
         pane = subprocess.run(
             tmux + ["new-session", "-d", "-x", str(COLS), "-y", str(ROWS), "-P", "-F",
