@@ -1006,16 +1006,6 @@ static bool put_time(struct jbuf *b, int64_t login_s, int64_t paused_s, double o
 	return true;
 }
 
-/* A piece of an agent's texts referred to however short: copying it would
- * read the text (cold: most of a line's bytes are never read to build it). */
-static inline void jb_refer(struct jbuf *b, const char *p, size_t n)
-{
-	if (b->segs)
-		jbuf_ref_piece(b, p, n);
-	else
-		jbuf_put(b, p, n);
-}
-
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
@@ -1028,7 +1018,7 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	win_ok = held && l->stamp == f->stamp;
 	if (!head_ok || !today_ok || !win_ok)
 		line_write(l, s, i, &hk, head_ok, today_ok, win_ok);
-	jbuf_ref(b, l->text, l->n_head);
+	jbuf_ref(b, l->text, l->n_head, JSEG_REF_MIN);
 	if (f->n_pauses == 0 && put_time(b, f->login_s, 0, f->occupancy_pct)) {
 		/* most agents */
 	} else if (f->n_pauses == 0) {
@@ -1043,12 +1033,12 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 		jb_afig(b, f->occupancy_pct);
 	}
 	if (l->dup_today) {                  /* today's counts again, from the head */
-		jb_refer(b, l->text + l->n_head, l->dup_today);
-		jb_refer(b, l->text + l->n_head - l->n_hc, l->n_hc);
-		jb_refer(b, l->text + l->n_head + l->dup_today,
-		         (size_t)l->n_today - l->dup_today + l->n_win);
+		jbuf_ref(b, l->text + l->n_head, l->dup_today, 0);
+		jbuf_ref(b, l->text + l->n_head - l->n_hc, l->n_hc, 0);
+		jbuf_ref(b, l->text + l->n_head + l->dup_today,
+		         (size_t)l->n_today - l->dup_today + l->n_win, 0);
 	} else {
-		jbuf_ref(b, l->text + l->n_head, (size_t)l->n_today + l->n_win);
+		jbuf_ref(b, l->text + l->n_head, (size_t)l->n_today + l->n_win, JSEG_REF_MIN);
 	}
 	/* the window's time as time_json writes it */
 	if (f->wtime.n_pauses > 0 ||
@@ -1064,11 +1054,11 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	}
 	if (l->dup_tail) {                   /* the window's counts again */
 		const char *w = l->text + l->n_head + l->n_today;
-		jb_refer(b, w + l->n_win, l->dup_tail);
-		jb_refer(b, w, l->n_win);
-		jb_refer(b, w + l->n_win + l->dup_tail, (size_t)l->n_tail - l->dup_tail);
+		jbuf_ref(b, w + l->n_win, l->dup_tail, 0);
+		jbuf_ref(b, w, l->n_win, 0);
+		jbuf_ref(b, w + l->n_win + l->dup_tail, (size_t)l->n_tail - l->dup_tail, 0);
 	} else {
-		jbuf_ref(b, l->text + l->n_head + l->n_today + l->n_win, l->n_tail);
+		jbuf_ref(b, l->text + l->n_head + l->n_today + l->n_win, l->n_tail, JSEG_REF_MIN);
 	}
 }
 

@@ -1857,7 +1857,7 @@ static int json_line_build(const struct snapshot *s, struct jbuf *b,
 		jbuf_agents(b, s);
 	}
 	if (tail) {                              /* made by snapshot_json_tail: kept */
-		jbuf_ref(b, tail->p, tail->n);       /* as it is until the next line */
+		jbuf_ref(b, tail->p, tail->n, JSEG_REF_MIN);       /* as it is until the next line */
 		if (!ok) {
 			errno = ENOMEM;
 			return -1;

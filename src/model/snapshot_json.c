@@ -810,7 +810,7 @@ static void queue_piece(struct jbuf *b, struct qpiece *p, const struct snapshot 
 		}
 		qpiece_end(p, t);
 	}
-	jbuf_ref(b, p->p, p->n);
+	jbuf_ref(b, p->p, p->n, JSEG_REF_MIN);
 }
 
 void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi)
