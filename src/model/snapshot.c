@@ -1937,6 +1937,7 @@ static int json_pieces_build(const struct snapshot *s, struct json_pieces *out,
 	int rc;
 	jline_detach();                           /* the last line's glue may move now */
 	jbuf_fit(&json_glue, json_glue.n);
+	jsegs_fit(&json_segs);
 	jsegs_start(&json_segs, &json_glue);
 	rc = json_line(s, &json_glue, tail);
 	out->len = jsegs_end(&json_segs, &json_glue);

@@ -65,6 +65,9 @@ struct jsegs {
 	size_t n, cap;
 	size_t mark;             /* where b's bytes not yet in a piece begin */
 };
+/* Gives back the room of segs that far exceeds the last line's pieces (as
+ * jbuf_fit; before jsegs_start, while no one holds the pieces). */
+void jsegs_fit(struct jsegs *segs);
 /* Empties segs for a line built into b (b->n 0). */
 void jsegs_start(struct jsegs *segs, struct jbuf *b);
 /* Ends the line: the bytes of b since the last piece become one, every piece
