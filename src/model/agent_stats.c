@@ -465,7 +465,7 @@ static void read_today(const struct model *m, const struct agent_stats *st,
 	if (st->pause_since != NONE) {
 		out->paused_now = true;
 		out->pause_since = st->pause_since;
-		memcpy(out->pause_reason, st->pause_reason, sizeof out->pause_reason);
+		out->pause_reason = st->pause_reason;
 		pause_add(pauses, &out->n_pauses, st->pause_reason,
 		          period_s(st->pause_since, now, day));
 	}
@@ -650,7 +650,7 @@ bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
 	const struct agent *a = &m->agents[ai];
 	const struct agent_stats *st = a->st;
 	*out = (struct agent_figs){ .call_queue = -1, .occupancy_pct = NAN, .pauses = pauses,
-		.queues = buf, .on_call = a->active_calls > 0,
+		.queues = buf, .on_call = a->active_calls > 0, .pause_reason = "", .callerid = "",
 		.wtime = { .occupancy_pct = NAN, .pauses = pauses } };
 	if (!st)
 		return ai < m->agent_names.count;
@@ -670,7 +670,7 @@ bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
 	if (out->on_call && st->call_since) {
 		out->call_since = st->call_since;
 		out->call_queue = st->call_queue;
-		memcpy(out->callerid, st->callerid, sizeof out->callerid);
+		out->callerid = st->callerid;
 	}
 	read_time(m, st, out, pauses);
 	if (st->off_since != NONE && st->off_since >= m->day_start)

@@ -97,8 +97,12 @@ struct agent_figs {
 	int64_t pause_since;       /* when the current pause began (0: not paused) */
 	int64_t call_since;        /* when the current call was answered (0: none) */
 	int64_t off_since;         /* logged off today at (0: logged in, or not today) */
-	char pause_reason[ASTAT_REASON_LEN];   /* the current pause's */
-	char callerid[40];         /* its caller (raw) */
+	/* the current pause's reason and the call's caller (raw), "" when none:
+	 * model_agent_figs points them at the model's record, agent_stats_fill
+	 * at the snapshot's own room (most agents have neither: no room kept in
+	 * each agent's figures) */
+	const char *pause_reason;
+	const char *callerid;
 };
 
 /* Derived: AHT = (talk + wrapup) / (completed + transferred), ASA = hold /

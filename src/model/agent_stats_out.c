@@ -43,13 +43,54 @@ struct astat_fill {
 	int fill_pauses;                 /* model_agent_figs_refresh: this fill's */
 	uint64_t marks;              /* model_agents_mark at the last fill: an agent not
 	                                marked since has its calls as they were */
+	struct text_room {           /* the agents' pause reasons and callers, this */
+		char **block;            /* fill's in one (as the pauses: the other */
+		size_t n, at, used;      /* holds the last fill's, read by a refresh) */
+	} texts[2];
 };
+
+/* Blocks that never move: an agent's text points into one as it is filled. */
+enum { TEXT_BLOCK = 16384 };
+
+/* t (a pause reason or a caller, never long) kept in r; "" stays as it is. */
+static const char *text_keep(struct text_room *r, const char *t)
+{
+	size_t n;
+	char *at;
+	if (!*t)
+		return "";
+	n = strnlen(t, TEXT_BLOCK - 1) + 1;
+	if (r->at >= r->n || r->used + n > TEXT_BLOCK) {
+		if (r->at < r->n) {
+			r->at++;
+			r->used = 0;
+		}
+		if (r->at == r->n) {
+			r->block = xrealloc(r->block, (r->n + 1) * sizeof *r->block);
+			r->block[r->n++] = xmalloc(TEXT_BLOCK);
+		}
+	}
+	at = r->block[r->at] + r->used;
+	memcpy(at, t, n - 1);
+	at[n - 1] = '\0';
+	r->used += n;
+	return at;
+}
+
+static void text_room_free(struct text_room *r)
+{
+	for (size_t k = 0; k < r->n; k++)
+		free(r->block[k]);
+	free(r->block);
+}
 
 static void figs_reserve(struct snapshot *s, size_t n)
 {
-	/* an eighth more, not double: agents log in one by one */
+	/* a 32nd more, not double: agents log in one by one, and each agent's
+	 * figures are a few hundred bytes (a 10,000-agent floor: a move of 3 MB
+	 * for each 300 that log in past the room, 0.1 MB of room kept) */
 	if (n > s->cap_agent_figs || !s->agent_figs) {
-		s->cap_agent_figs = n + n / 8 + 16;
+		s->cap_agent_figs = n + n / 32 + 16;
 		s->agent_figs = xrealloc(s->agent_figs, s->cap_agent_figs * sizeof *s->agent_figs);
 	}
 }
@@ -59,7 +100,7 @@ static void pool_reserve(struct snapshot *s, size_t n)
 {
 	if (n <= s->cap_agent_figs_pool && s->agent_figs_pool)
 		return;
-	s->cap_agent_figs_pool = n + n / 8 + 64;
+	s->cap_agent_figs_pool = n + n / 32 + 64;   /* as figs_reserve */
 	s->agent_figs_pool = xrealloc(s->agent_figs_pool,
 	                              s->cap_agent_figs_pool * sizeof *s->agent_figs_pool);
 }
@@ -106,6 +147,8 @@ void agent_stats_fill_free(struct snapshot *s)
 		free(c->l_n);
 		free(c->pauses[0]);
 		free(c->pauses[1]);
+		text_room_free(&c->texts[0]);
+		text_room_free(&c->texts[1]);
 		free(c);
 	}
 	s->agent_fill = NULL;
@@ -234,6 +277,7 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 	struct astat_fill *c = fill_of(s, m, n);
 	size_t p_used = 0, q_live = 0;
 	struct astat_pause *pauses;
+	struct text_room *texts;
 	size_t pool_cap;
 	bool reuse = c->valid && c->day == m->day_start && c->order_gen == s->order_gen &&
 	             c->window_s == m->cfg->window_s;
@@ -251,6 +295,8 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 	pool_reserve(s, c->q_used);
 	c->moved = s->cap_agent_figs_pool != pool_cap;   /* the records' queues repointed */
 	c->fill_pauses ^= 1;
+	texts = &c->texts[c->fill_pauses];
+	texts->at = texts->used = 0;
 	fill_move(c, s, n);
 	for (size_t i = 0; i < n; i++) {
 		struct agent_figs *f = &s->agent_figs[i];
@@ -271,6 +317,8 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 			fill_one(c, s, m, i, ai[i], rank, pauses);
 			f->queues = s->agent_figs_pool + f->pool_at;
 		}
+		f->pause_reason = text_keep(texts, f->pause_reason);   /* off the model's */
+		f->callerid = text_keep(texts, f->callerid);           /* or the last fill's */
 		p_used += (size_t)(f->n_pauses + f->wtime.n_pauses);
 		q_live += (size_t)f->n_queues;
 		c->place[ai[i]] = (uint32_t)i + 1;
@@ -958,16 +1006,6 @@ static bool put_time(struct jbuf *b, int64_t login_s, int64_t paused_s, double o
 	return true;
 }
 
-/* A piece of an agent's texts referred to however short: copying it would
- * read the text (cold: most of a line's bytes are never read to build it). */
-static inline void jb_refer(struct jbuf *b, const char *p, size_t n)
-{
-	if (b->segs)
-		jbuf_ref_piece(b, p, n);
-	else
-		jbuf_put(b, p, n);
-}
-
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
@@ -980,7 +1018,7 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	win_ok = held && l->stamp == f->stamp;
 	if (!head_ok || !today_ok || !win_ok)
 		line_write(l, s, i, &hk, head_ok, today_ok, win_ok);
-	jbuf_ref(b, l->text, l->n_head);
+	jbuf_ref(b, l->text, l->n_head, JSEG_REF_MIN);
 	if (f->n_pauses == 0 && put_time(b, f->login_s, 0, f->occupancy_pct)) {
 		/* most agents */
 	} else if (f->n_pauses == 0) {
@@ -995,12 +1033,12 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 		jb_afig(b, f->occupancy_pct);
 	}
 	if (l->dup_today) {                  /* today's counts again, from the head */
-		jb_refer(b, l->text + l->n_head, l->dup_today);
-		jb_refer(b, l->text + l->n_head - l->n_hc, l->n_hc);
-		jb_refer(b, l->text + l->n_head + l->dup_today,
-		         (size_t)l->n_today - l->dup_today + l->n_win);
+		jbuf_ref(b, l->text + l->n_head, l->dup_today, 0);
+		jbuf_ref(b, l->text + l->n_head - l->n_hc, l->n_hc, 0);
+		jbuf_ref(b, l->text + l->n_head + l->dup_today,
+		         (size_t)l->n_today - l->dup_today + l->n_win, 0);
 	} else {
-		jbuf_ref(b, l->text + l->n_head, (size_t)l->n_today + l->n_win);
+		jbuf_ref(b, l->text + l->n_head, (size_t)l->n_today + l->n_win, JSEG_REF_MIN);
 	}
 	/* the window's time as time_json writes it */
 	if (f->wtime.n_pauses > 0 ||
@@ -1016,11 +1054,11 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	}
 	if (l->dup_tail) {                   /* the window's counts again */
 		const char *w = l->text + l->n_head + l->n_today;
-		jb_refer(b, w + l->n_win, l->dup_tail);
-		jb_refer(b, w, l->n_win);
-		jb_refer(b, w + l->n_win + l->dup_tail, (size_t)l->n_tail - l->dup_tail);
+		jbuf_ref(b, w + l->n_win, l->dup_tail, 0);
+		jbuf_ref(b, w, l->n_win, 0);
+		jbuf_ref(b, w + l->n_win + l->dup_tail, (size_t)l->n_tail - l->dup_tail, 0);
 	} else {
-		jbuf_ref(b, l->text + l->n_head + l->n_today + l->n_win, l->n_tail);
+		jbuf_ref(b, l->text + l->n_head + l->n_today + l->n_win, l->n_tail, JSEG_REF_MIN);
 	}
 }
 

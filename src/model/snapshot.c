@@ -120,6 +120,11 @@ struct snap_scratch {
 	struct caller_slot *cslot;
 	size_t cap_cslot, n_cslot;
 	int64_t *csince;               /* per caller_pool entry: since when it waits */
+	struct caller_text {           /* per slot: its callers' IDs, one after the */
+		char *p;                   /* other (kept through layouts: a queue's */
+		size_t cap;                /* IDs are a few hundred bytes) */
+	} *ctext;
+	size_t cap_ctext;
 	/* per model agent, from the one visit of a build (agents_visit): its
 	 * view, and where its queues are in member_pool and how many (-1: not
 	 * logged in) */
@@ -957,6 +962,12 @@ static void callers_layout(struct snapshot *s, struct snap_scratch *x, const str
 		s->caller_pool = xrealloc(s->caller_pool, s->cap_callers * sizeof *s->caller_pool);
 		x->csince = xrealloc(x->csince, s->cap_callers * sizeof *x->csince);
 	}
+	if (s->n_queues > x->cap_ctext) {
+		size_t cap = room_for(s->n_queues);
+		x->ctext = xrealloc(x->ctext, cap * sizeof *x->ctext);
+		memset(x->ctext + x->cap_ctext, 0, (cap - x->cap_ctext) * sizeof *x->ctext);
+		x->cap_ctext = cap;
+	}
 	x->n_cslot = s->n_queues;
 	x->cslot_order_gen = s->order_gen;
 }
@@ -965,12 +976,25 @@ static void callers_layout(struct snapshot *s, struct snap_scratch *x, const str
 static void callers_copy(struct snapshot *s, struct snap_scratch *x, struct caller_slot *c,
                          const struct caller_view *cv, int k, uint32_t wgen)
 {
+	struct caller_text *t = &x->ctext[c - x->cslot];
+	size_t len[SNAP_MAX_CALLERS], need = 0;
+	char *w;
+	for (int j = 0; j < k; j++) {          /* no printf per caller */
+		len[j] = strnlen(cv[j].callerid ? cv[j].callerid : "", SNAP_CALLERID_LEN - 1);
+		need += len[j] + 1;
+	}
+	if (need > t->cap) {
+		t->cap = need + need / 4 + 16;
+		t->p = xrealloc(t->p, t->cap);
+	}
+	w = t->p;
 	for (int j = 0; j < k; j++) {
 		struct snap_caller *p = &s->caller_pool[c->off + (size_t)j];
-		const char *id = cv[j].callerid ? cv[j].callerid : "";
-		size_t len = strnlen(id, sizeof p->callerid - 1);   /* no printf per caller */
-		memcpy(p->callerid, id, len);
-		p->callerid[len] = '\0';
+		if (len[j])
+			memcpy(w, cv[j].callerid, len[j]);
+		w[len[j]] = '\0';
+		p->callerid = w;
+		w += len[j] + 1;
 		x->csince[c->off + (size_t)j] = cv[j].since;
 	}
 	c->n = k;
@@ -1303,6 +1327,9 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->off_since);
 		free(s->scratch->cslot);
 		free(s->scratch->csince);
+		for (size_t i = 0; i < s->scratch->cap_ctext; i++)
+			free(s->scratch->ctext[i].p);
+		free(s->scratch->ctext);
 		free(s->scratch->byai);
 		free(s->scratch->moff);
 		free(s->scratch->mn);
@@ -1911,7 +1938,7 @@ static int json_line_build(const struct snapshot *s, struct jbuf *b,
 		jbuf_agents(b, s);
 	}
 	if (tail) {                              /* made by snapshot_json_tail: kept */
-		jbuf_ref(b, tail->p, tail->n);       /* as it is until the next line */
+		jbuf_ref(b, tail->p, tail->n, JSEG_REF_MIN);       /* as it is until the next line */
 		if (!ok) {
 			errno = ENOMEM;
 			return -1;
@@ -1991,6 +2018,7 @@ static int json_pieces_build(const struct snapshot *s, struct json_pieces *out,
 	int rc;
 	jline_detach();                           /* the last line's glue may move now */
 	jbuf_fit(&json_glue, json_glue.n);
+	jsegs_fit(&json_segs);
 	jsegs_start(&json_segs, &json_glue);
 	rc = json_line(s, &json_glue, tail);
 	out->len = jsegs_end(&json_segs, &json_glue);

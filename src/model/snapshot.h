@@ -29,10 +29,15 @@ struct snap_period {
 /* Waiting callers kept per queue in a snapshot, longest first. */
 #define SNAP_MAX_CALLERS 32
 
+/* The longest caller ID a snapshot keeps, with its NUL: as long as the
+ * model keeps it (struct call's), no longer. */
+#define SNAP_CALLERID_LEN 40
+
 struct snap_caller {
-	char callerid[40];       /* as received (raw: make it safe before drawing); as
-	                            long as the model keeps it (struct call's), no
-	                            longer: 10,000s of them on a big centre */
+	const char *callerid;    /* as received (raw: make it safe before drawing), ""
+	                            none; into the snapshot's room for its queue's
+	                            (10,000s of them on a big centre, most far
+	                            shorter than SNAP_CALLERID_LEN) */
 	int64_t waiting_s;
 };
 

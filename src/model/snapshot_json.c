@@ -21,10 +21,11 @@ void jbuf_grow(struct jbuf *b, size_t n)
 
 void jbuf_fit(struct jbuf *b, size_t need)
 {
-	/* an eighth over need, and only past a quarter more than that: a line
-	 * a little longer than the last grows it once, not at each line */
-	size_t room = need + need / 8 + 4096;
-	if (b->cap <= room + room / 4)
+	/* a 16th over need, and only past an eighth more than that: a line a
+	 * little longer than the last grows it once, not at each line (a big
+	 * centre's lines differ by a few digits from one to the next) */
+	size_t room = need + need / 16 + 4096;
+	if (b->cap <= room + room / 8)
 		return;
 	b->p = xrealloc(b->p, room);
 	b->cap = room;
@@ -33,7 +34,7 @@ void jbuf_fit(struct jbuf *b, size_t need)
 static void jsegs_push(struct jsegs *g, const char *p, size_t n)
 {
 	if (g->n == g->cap) {
-		g->cap = g->cap ? g->cap + g->cap / 4 : 1024;   /* kept: a quarter more */
+		g->cap = g->cap ? g->cap + g->cap / 8 : 1024;   /* kept: an eighth more */
 		g->v = xrealloc(g->v, g->cap * sizeof *g->v);
 	}
 	g->v[g->n++] = (struct iovec){ (void *)p, n };
@@ -51,6 +52,15 @@ void jbuf_ref_piece(struct jbuf *b, const char *p, size_t n)
 {
 	jsegs_cut(b->segs, b);
 	jsegs_push(b->segs, p, n);
+}
+
+void jsegs_fit(struct jsegs *segs)
+{
+	size_t room = segs->n + segs->n / 16 + 256;   /* as jbuf_fit */
+	if (segs->cap <= room + room / 8)
+		return;
+	segs->v = xrealloc(segs->v, room * sizeof *segs->v);
+	segs->cap = room;
 }
 
 void jsegs_start(struct jsegs *segs, struct jbuf *b)
@@ -810,7 +820,7 @@ static void queue_piece(struct jbuf *b, struct qpiece *p, const struct snapshot 
 		}
 		qpiece_end(p, t);
 	}
-	jbuf_ref(b, p->p, p->n);
+	jbuf_ref(b, p->p, p->n, JSEG_REF_MIN);
 }
 
 void jbuf_queue_cached(struct jbuf *b, const struct snapshot *s, size_t qi)

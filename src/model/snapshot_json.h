@@ -41,13 +41,15 @@ static inline void jbuf_puts(struct jbuf *b, const char *s)
 	jbuf_put(b, s, strlen(s));
 }
 /* Appends n bytes at p that stay where they are, unchanged, until the line is
- * written: referred to when b has segs and n is not small, else copied
- * (inline: an agent's few pieces a line, most of them short). */
-enum { JSEG_REF_MIN = 96 };   /* shorter pieces are copied: a reference costs more */
+ * written: referred to when b has segs and n is at least min, else copied
+ * (inline: an agent's few pieces a line, most of them short). JSEG_REF_MIN
+ * for most: a shorter piece costs more referred to than copied; 0 for a
+ * piece of a text that is cold (copying would read it). */
+enum { JSEG_REF_MIN = 96 };
 void jbuf_ref_piece(struct jbuf *b, const char *p, size_t n);
-static inline void jbuf_ref(struct jbuf *b, const char *p, size_t n)
+static inline void jbuf_ref(struct jbuf *b, const char *p, size_t n, size_t min)
 {
-	if (!b->segs || n < JSEG_REF_MIN)
+	if (!b->segs || n < min)
 		jbuf_put(b, p, n);
 	else
 		jbuf_ref_piece(b, p, n);
@@ -63,6 +65,9 @@ struct jsegs {
 	size_t n, cap;
 	size_t mark;             /* where b's bytes not yet in a piece begin */
 };
+/* Gives back the room of segs that far exceeds the last line's pieces (as
+ * jbuf_fit; before jsegs_start, while no one holds the pieces). */
+void jsegs_fit(struct jsegs *segs);
 /* Empties segs for a line built into b (b->n 0). */
 void jsegs_start(struct jsegs *segs, struct jbuf *b);
 /* Ends the line: the bytes of b since the last piece become one, every piece

@@ -4,7 +4,8 @@
  * reasons, rung and missed, several queues, names with quotes, controls,
  * UTF-8 and invalid bytes, logged off today (one while on a call); with the
  * queues by hand and with contacts in them (jansson writes the queues, the
- * agents are still spliced in). */
+ * agents are still spliced in); the callers and pause reasons the snapshot
+ * keeps of its own. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -209,6 +210,62 @@ static void test_kept_figures(void **state)
 	kept_figures(4, "q1");
 }
 
+static const struct agent_figs *figs_of(const struct snapshot *s, const char *name)
+{
+	long i = snapshot_agent_find(s, name);
+	assert_true(i >= 0);
+	return &s->agent_figs[i];
+}
+
+/* The callers and pause reasons in a snapshot's agents' figures are its own
+ * copies (not the model's, which moves on while the line is written off the
+ * loop), kept through builds that refresh the figures rather than read them
+ * again; thousands of them (past one block of their room). */
+static void test_texts_kept(void **state)
+{
+	struct config cfg;
+	struct snapshot s;
+	char *line, *again;
+	(void)state;
+	config_defaults(&cfg);
+	struct model *m = model_new(&cfg);
+	for (int a = 0; a < 2500; a++) {
+		fx_feed(m, "%d|MANAGER|q1|a%04d|ADDMEMBER|", T0, a);
+		fx_feed(m, "%d|c%d|q1|NONE|ENTERQUEUE||+1555%07d|1", T0 + 1, a, a);
+		fx_feed(m, "%d|c%d|q1|a%04d|CONNECT|1|c%d.1|2", T0 + 2, a, a, a);
+	}
+	fx_feed(m, "%d|MANAGER|q1|p|ADDMEMBER|", T0);
+	fx_feed(m, "%d|NONE|NONE|p|PAUSEALL|Lunch", T0 + 3);
+	model_advance(m, T0 + 5);
+	memset(&s, 0, sizeof s);
+	snapshot_build(&s, m, &cfg);
+	line = fx_dump(&s, snapshot_write_json, NULL);
+	assert_non_null(strstr(line, "\"callerid\":\"+15550002499\""));
+	/* the model moves on; the snapshot stays as built */
+	fx_feed(m, "%d|NONE|NONE|p|UNPAUSEALL|", T0 + 6);
+	fx_feed(m, "%d|NONE|NONE|p|PAUSEALL|Break", T0 + 6);
+	fx_feed(m, "%d|c0|q1|a0000|COMPLETEAGENT|1|4|1", T0 + 6);
+	fx_feed(m, "%d|d0|q1|NONE|ENTERQUEUE||+19990000000|1", T0 + 6);
+	fx_feed(m, "%d|d0|q1|a0000|CONNECT|0|d0.1|1", T0 + 6);
+	assert_string_equal(figs_of(&s, "p")->pause_reason, "Lunch");
+	assert_string_equal(figs_of(&s, "a0000")->callerid, "+15550000000");
+	again = fx_dump(&s, snapshot_write_json, NULL);
+	assert_string_equal(again, line);
+	free(again);
+	for (int k = 0; k < 3; k++) {            /* refreshed, then read again */
+		model_advance(m, T0 + 7 + k);
+		snapshot_build(&s, m, &cfg);
+		assert_string_equal(figs_of(&s, "p")->pause_reason, "Break");
+		assert_string_equal(figs_of(&s, "a0000")->callerid, "+19990000000");
+		assert_string_equal(figs_of(&s, "a2499")->callerid, "+15550002499");
+		assert_string_equal(figs_of(&s, "a1000")->pause_reason, "");
+	}
+	free(line);
+	snapshot_free(&s);
+	model_free(m);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -216,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_agents_by_hand),
 		cmocka_unit_test(test_agents_with_contacts),
 		cmocka_unit_test(test_kept_figures),
+		cmocka_unit_test(test_texts_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -661,7 +661,8 @@ static void test_login_reads_few(void **state)
 /* Callers waiting in 50 queues: a tick where none came or went copies none
  * from the model (their waits still move on); a caller coming copies its
  * queue's callers only; a queue whose callers outgrow their room lays the
- * slots out again, and the build still equals one from nothing. */
+ * slots out again, and the build still equals one from nothing; the IDs are
+ * the snapshot's own (the model's calls move on until the next build). */
 static void test_callers_copied_on_change(void **state)
 {
 	(void)state;
@@ -692,6 +693,8 @@ static void test_callers_copied_on_change(void **state)
 	for (unsigned k = 0; k < 40; k++, call++)                /* q9 outgrows its room */
 		fx_feed(m, "%d|c%u|q9|NONE|ENTERQUEUE||55%u|1", T0 + 3, call, call);
 	fx_feed(m, "%d|c0|q0|Agent/1|CONNECT|3|x|1", T0 + 3);
+	assert_int_equal(s.queues[0].n_callers, 3);              /* the snapshot's own IDs, */
+	assert_string_equal(s.queues[0].callers[0].callerid, "550");   /* as they were */
 	model_advance(m, T0 + 4);
 	snapshot_build(&s, m, &cfg);
 	assert_int_equal(s.queues[0].n_callers, 2);

@@ -140,19 +140,19 @@ static void build_snapshot(void)
 	}
 	/* waiting callers, longest first; one caller ID carries escape sequences */
 	memset(sales_callers, 0, sizeof sales_callers);
-	snprintf(sales_callers[0].callerid, sizeof sales_callers[0].callerid, "+1 555 0100");
+	sales_callers[0].callerid = "+1 555 0100";
 	sales_callers[0].waiting_s = 95;
-	snprintf(sales_callers[1].callerid, sizeof sales_callers[1].callerid,
-	         "\x1b]0;pwned\x07\x1b[31m+1 555 0142");
+	sales_callers[1].callerid = "\x1b]0;pwned\x07\x1b[31m+1 555 0142";
 	sales_callers[1].waiting_s = 40;
-	snprintf(sales_callers[2].callerid, sizeof sales_callers[2].callerid, "+1 555 0199");
+	sales_callers[2].callerid = "+1 555 0199";
 	sales_callers[2].waiting_s = 7;
 	queues[1].callers = sales_callers;
 	queues[1].n_callers = 3;
 	memset(support_callers, 0, sizeof support_callers);
-	snprintf(support_callers[0].callerid, sizeof support_callers[0].callerid, "+44 20 7946 0000");
+	support_callers[0].callerid = "+44 20 7946 0000";
 	support_callers[0].waiting_s = 12;
-	support_callers[1].waiting_s = 3;                    /* no caller ID */
+	support_callers[1].callerid = "";                     /* no caller ID */
+	support_callers[1].waiting_s = 3;
 	queues[2].callers = support_callers;
 	queues[2].n_callers = 2;
 
