@@ -37,6 +37,20 @@ struct rna_key {
 	uint32_t callid_hash, callid_len;
 };
 
+/* The current call's caller id (at most 39 bytes, as a call's):
+ * in place when shorter than ST_CALLER_IN ("+15552927470"), else on the
+ * heap: 24 bytes an agent, not 40. */
+#define ST_CALLER_IN 24
+union st_caller {
+	char in[ST_CALLER_IN];       /* NUL-terminated; its last byte (on_heap) 0 */
+	struct {
+		char *heap;
+		char pad[ST_CALLER_IN - sizeof(char *) - 1];
+		char on_heap;
+	} h;
+};
+_Static_assert(sizeof(union st_caller) == ST_CALLER_IN, "union st_caller has no padding");
+
 struct agent_stats {
 	/* first what a snapshot reads of every agent each tick (one cache line) */
 	uint64_t stamp;              /* agent_figs.stamp: st_touch after each change */
@@ -53,15 +67,19 @@ struct agent_stats {
 	struct astat_counts today, window;
 	struct agent_queue_figs *q;  /* queues worked today or in the window */
 	int64_t login_s;
-	char pause_reason[ASTAT_REASON_LEN];
+	char *pause_reason;          /* the current pause's (while pause_since is set): room
+	                                for ASTAT_REASON_LEN bytes, made at the agent's first
+	                                pause (most agents of a big centre never pause) */
 	struct astat_pause *pauses;  /* today's by reason: room for cappauses, made as
 	                                paused (most agents of a big centre never are) */
 	int64_t call_since;          /* the latest call answered (0: none) */
-	char callerid[40];
+	union st_caller caller;
 	int64_t off_since;           /* logged off at (NONE: logged in, or never seen so) */
 	struct period *per;          /* closed periods that may still end in the window */
 	struct rna_key last_rna;     /* the latest missed ring: its duplicate is not counted */
 };
+
+_Static_assert(sizeof(struct agent_stats) <= 280, "struct agent_stats fits a 288-byte chunk");
 
 /* ---- counts ------------------------------------------------------------ */
 
@@ -147,6 +165,9 @@ void astat_free(struct agent_stats *st)
 		free(st->q);
 		free(st->per);
 		free(st->pauses);
+		free(st->pause_reason);
+		if (st->caller.h.on_heap)
+			free(st->caller.h.heap);
 	}
 	free(st);
 }
@@ -276,6 +297,8 @@ static void st_sync(struct agent_stats *st, const struct agent *a, int64_t t, in
 	}
 	if (paused && st->pause_since == NONE) {
 		st->pause_since = t;
+		if (!st->pause_reason)
+			st->pause_reason = xmalloc(ASTAT_REASON_LEN);
 		memcpy(st->pause_reason, reason, sizeof reason);
 	}
 	if (st->login_since != NONE && !in) {
@@ -367,6 +390,28 @@ static void count_event(struct model *m, int32_t ai, struct agent_stats *st,
 		queues_prune(st);
 }
 
+/* Keeps id (cut to a call's room for it) as u. */
+static void caller_set(union st_caller *u, const char *id)
+{
+	size_t len = strnlen(id, sizeof ((struct call *)NULL)->callerid - 1);
+	if (u->h.on_heap)
+		free(u->h.heap);
+	if (len < ST_CALLER_IN - 1) {
+		memcpy(u->in, id, len);
+		memset(u->in + len, 0, ST_CALLER_IN - len);
+		return;
+	}
+	u->h.heap = xmalloc(len + 1);
+	memcpy(u->h.heap, id, len);
+	u->h.heap[len] = '\0';
+	u->h.on_heap = 1;
+}
+
+static const char *caller_get(const union st_caller *u)
+{
+	return u->h.on_heap ? u->h.heap : u->in;
+}
+
 /* A call answered (or found in progress): the agent's current call. */
 static void note_call(struct model *m, struct agent_stats *st, const struct qevent *ev,
                       int32_t qi)
@@ -374,7 +419,7 @@ static void note_call(struct model *m, struct agent_stats *st, const struct qeve
 	const struct call *c = call_find(&m->calls, ev, qi, call_hash(ev, qi));
 	st->call_since = ev->time;
 	st->call_queue = qi;
-	snprintf(st->callerid, sizeof st->callerid, "%s", c ? c->callerid : "");
+	caller_set(&st->caller, c ? c->callerid : "");
 }
 
 /* Whether the model took the agent an event of kind names as its own (so
@@ -670,7 +715,7 @@ bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
 	if (out->on_call && st->call_since) {
 		out->call_since = st->call_since;
 		out->call_queue = st->call_queue;
-		out->callerid = st->callerid;
+		out->callerid = caller_get(&st->caller);
 	}
 	read_time(m, st, out, pauses);
 	if (st->off_since != NONE && st->off_since >= m->day_start)

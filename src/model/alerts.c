@@ -123,10 +123,10 @@ struct entry {
 	char *said_label;
 	const char *said_at;     /* where said_label was read: a queue's label, the
 	                            same text while the binding holds; else NULL */
-	char *queue;
-	char rule[64];
+	char *queue;             /* out.queue when it holds the whole name, else a copy */
 	/* the alert as published: the snapshot points at it (no copy), its
-	 * message rendered in place, its other fields set by each eval */
+	 * message rendered in place, its other fields set by each eval; its
+	 * rule (out.rule) is the entry's, set once */
 	struct snap_alert out;
 };
 
@@ -1089,7 +1089,7 @@ static void cleared_message(const struct msg_ctx *mc, const char *why, char *buf
  * next to the last one's (entry_get's hint), not by bisection. */
 static int entry_cmp(const char *rule, const char *queue, const struct entry *e)
 {
-	int c = strcmp(rule, e->rule);
+	int c = strcmp(rule, e->out.rule);
 	return c ? c : natsort_cmp(queue, e->queue);
 }
 
@@ -1121,7 +1121,7 @@ static struct entry *entry_lookup(struct alerts *a, const char *rule, const char
 {
 	size_t h = a->hint < a->n ? a->hint : a->n;
 	bool found;
-	if (h < a->n && strcmp(a->e[h]->queue, queue) == 0 && strcmp(a->e[h]->rule, rule) == 0) {
+	if (h < a->n && strcmp(a->e[h]->queue, queue) == 0 && strcmp(a->e[h]->out.rule, rule) == 0) {
 		a->hint = h + 1;
 		return a->e[h];
 	}
@@ -1138,7 +1138,7 @@ static struct entry *entry_get(struct alerts *a, const char *rule, const char *q
 	bool found;
 	size_t i;
 	if (a->hint < a->n && strcmp(a->e[a->hint]->queue, queue) == 0 &&
-	    strcmp(a->e[a->hint]->rule, rule) == 0)
+	    strcmp(a->e[a->hint]->out.rule, rule) == 0)
 		return a->e[a->hint++];            /* the next one: 2 compares, not 24 */
 	i = entry_search(a, rule, queue, &found);
 	a->hint = i + 1;
@@ -1151,10 +1151,9 @@ static struct entry *entry_get(struct alerts *a, const char *rule, const char *q
 	memmove(&a->e[i + 1], &a->e[i], (a->n - i) * sizeof *a->e);
 	struct entry *e = xmalloc(sizeof *e);
 	memset(e, 0, sizeof *e);
-	snprintf(e->rule, sizeof e->rule, "%s", rule);
-	e->queue = xstrdup(queue);
 	snprintf(e->out.rule, sizeof e->out.rule, "%s", rule);
 	snprintf(e->out.queue, sizeof e->out.queue, "%s", queue);
+	e->queue = strlen(queue) < sizeof e->out.queue ? e->out.queue : xstrdup(queue);
 	a->e[i] = e;
 	a->n++;
 	return e;
@@ -1163,7 +1162,8 @@ static struct entry *entry_get(struct alerts *a, const char *rule, const char *q
 static void entry_free(struct entry *e)
 {
 	free(e->said_label);
-	free(e->queue);
+	if (e->queue != e->out.queue)
+		free(e->queue);
 	free(e);
 }
 
@@ -1194,7 +1194,7 @@ static void emit(enum alert_change ch, const struct entry *e, int level, double 
 	if (!fn)
 		return;
 	struct alert_event ev = { .change = ch };
-	snprintf(ev.alert.rule, sizeof ev.alert.rule, "%s", e->rule);
+	snprintf(ev.alert.rule, sizeof ev.alert.rule, "%s", e->out.rule);
 	snprintf(ev.alert.queue, sizeof ev.alert.queue, "%s", e->queue);
 	ev.alert.severity = (enum alert_severity)level;
 	ev.alert.since = e->since;
@@ -1263,7 +1263,7 @@ static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *m
 static void entry_restart(struct entry *e, alert_event_fn fn, void *ctx)
 {
 	char msg[256];
-	snprintf(msg, sizeof msg, "%s: %s alert cleared (rule changed)", e->queue, e->rule);
+	snprintf(msg, sizeof msg, "%s: %s alert cleared (rule changed)", e->queue, e->out.rule);
 	entry_clear(e, NAN, msg, fn, ctx);
 	e->pend[SEV_WARNING] = e->pend[SEV_CRITICAL] = false;
 	e->fresh = false;
@@ -1570,12 +1570,12 @@ static void mark_agents_with_entries(struct alerts *a, const struct rule *x,
 	size_t lo = 0, hi = a->n;
 	while (lo < hi) {                       /* the rule's first entry */
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(a->e[mid]->rule, x->name) < 0)
+		if (strcmp(a->e[mid]->out.rule, x->name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < a->n && strcmp(a->e[lo]->rule, x->name) == 0; lo++) {
+	for (; lo < a->n && strcmp(a->e[lo]->out.rule, x->name) == 0; lo++) {
 		const char *key = a->e[lo]->queue;
 		size_t i;
 		if (strncmp(key, "agent:", 6) != 0)
@@ -1777,10 +1777,10 @@ static void sweep(struct alerts *a, alert_event_fn fn, void *ctx, size_t *n, siz
 			entry_drop(a, e);
 			continue;
 		}
-		const struct rule *x = rules_find(&a->rules, e->rule);
+		const struct rule *x = rules_find(&a->rules, e->out.rule);
 		bool live = x && x->enabled && validate_rule(x, NULL) == 0;
 		char msg[256];
-		snprintf(msg, sizeof msg, "%s: %s alert cleared (%s)", e->queue, e->rule,
+		snprintf(msg, sizeof msg, "%s: %s alert cleared (%s)", e->queue, e->out.rule,
 		         live ? "queue no longer reported" : "rule removed or disabled");
 		entry_clear(e, NAN, msg, fn, ctx);
 		entry_drop(a, e);
@@ -1875,8 +1875,8 @@ void alerts_free(struct alerts *a)
 void alerts_set_rules(struct alerts *a, const struct alert_rules *rules)
 {
 	for (size_t i = 0; i < a->n; i++) {
-		const struct rule *old = rules_find(&a->rules, a->e[i]->rule);
-		const struct rule *now = rules ? rules_find(rules, a->e[i]->rule) : NULL;
+		const struct rule *old = rules_find(&a->rules, a->e[i]->out.rule);
+		const struct rule *now = rules ? rules_find(rules, a->e[i]->out.rule) : NULL;
 		if (old && now && !rule_same(old, now))
 			a->e[i]->fresh = true;
 	}

@@ -194,8 +194,8 @@ static void *node_new(struct htable *t, const char *key, uint32_t h)
 	return n;
 }
 
-_Static_assert(CONTACT_NODE_MIN >= sizeof(struct contact) + 24 &&
-               CUSTOMER_NODE_MIN >= sizeof(struct customer) + 16, "room for common keys");
+_Static_assert(CONTACT_NODE_MIN >= offsetof(struct contact, key) + 21 &&
+               CUSTOMER_NODE_MIN >= offsetof(struct customer, key) + 16, "room for common keys");
 _Static_assert(offsetof(struct contact, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE &&
                offsetof(struct customer, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE &&
                offsetof(struct callback, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE,
@@ -204,6 +204,17 @@ _Static_assert(offsetof(struct contact, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_
 static void node_free(struct htable *t, struct hnode *n)
 {
 	pool_put(&t->pool, n, node_size(t, n), n->handle);
+}
+
+/* The customer named handle h (a contact's, a journeys neighbour), NULL for 0. */
+static struct customer *customer_at(const struct contacts *c, uint32_t h)
+{
+	return h ? (struct customer *)pool_at(&c->customers.pool, h) : NULL;
+}
+
+static struct customer *customer_of(const struct contacts *c, const struct contact *k)
+{
+	return customer_at(c, k->cust);
 }
 
 static void ht_put(uint64_t *slot, size_t cap, uint64_t s)
@@ -788,38 +799,47 @@ static bool jl_before(const struct customer *u, const struct customer *v)
 	return a != b ? a > b : strcmp(u->key, v->key) < 0;
 }
 
-static bool jl_has(const struct ct_journeys *jl, const struct customer *u)
+static bool jl_has(const struct contacts *c, const struct customer *u)
 {
-	return u->jprev || jl->head == u;
+	return u->jprev || c->jl->head == u;
 }
 
-static void jl_remove(struct ct_journeys *jl, struct customer *u)
+/* Makes prev and next neighbours (NULL: the head or the tail end). */
+static void jl_link(const struct contacts *c, struct customer *prev, struct customer *next)
 {
-	if (!jl_has(jl, u))
+	struct ct_journeys *jl = c->jl;
+	if (next) next->jprev = prev ? prev->node.handle : 0; else jl->tail = prev;
+	if (prev) prev->jnext = next ? next->node.handle : 0; else jl->head = next;
+}
+
+static void jl_remove(const struct contacts *c, struct customer *u)
+{
+	if (!jl_has(c, u))
 		return;
-	*(u->jprev ? &u->jprev->jnext : &jl->head) = u->jnext;
-	*(u->jnext ? &u->jnext->jprev : &jl->tail) = u->jprev;
-	u->jprev = u->jnext = NULL;
-	jl->n--;
+	jl_link(c, customer_at(c, u->jprev), customer_at(c, u->jnext));
+	u->jprev = u->jnext = 0;
+	c->jl->n--;
 }
 
 /* Puts u in its place, walking from the nearer end (a new contact is the newest: the head). */
-static void jl_insert(struct ct_journeys *jl, struct customer *u)
+static void jl_insert(const struct contacts *c, struct customer *u)
 {
+	struct ct_journeys *jl = c->jl;
 	struct customer *after = NULL;      /* u goes after this one (NULL: at the head) */
 	int64_t last = customer_last_ms(u);
 	if (jl->head && last >= customer_last_ms(jl->head) / 2 + customer_last_ms(jl->tail) / 2) {
-		for (struct customer *x = jl->head; x && jl_before(x, u); x = x->jnext)
+		for (struct customer *x = jl->head; x && jl_before(x, u); x = customer_at(c, x->jnext))
 			after = x;
 	} else if (jl->head) {
 		after = jl->tail;
 		while (after && jl_before(u, after))
-			after = after->jprev;
+			after = customer_at(c, after->jprev);
 	}
-	u->jprev = after;
-	u->jnext = after ? after->jnext : jl->head;
-	*(u->jnext ? &u->jnext->jprev : &jl->tail) = u;
-	*(after ? &after->jnext : &jl->head) = u;
+	struct customer *next = after ? customer_at(c, after->jnext) : jl->head;
+	u->jprev = after ? after->node.handle : 0;
+	u->jnext = next ? next->node.handle : 0;
+	if (next) next->jprev = u->node.handle; else jl->tail = u;
+	if (after) after->jnext = u->node.handle; else jl->head = u;
 	jl->n++;
 }
 
@@ -827,18 +847,18 @@ static void jl_insert(struct ct_journeys *jl, struct customer *u)
 static void jl_update(struct contacts *c, struct customer *u)
 {
 	bool multi = u->node.aux && customer_multi(u, c->now_ms - c->conf.pivot_window_s * 1000);
-	if (multi && jl_has(c->jl, u) && (!u->jprev || jl_before(u->jprev, u)) &&
-	    (!u->jnext || jl_before(u, u->jnext)))
+	if (multi && jl_has(c, u) && (!u->jprev || jl_before(customer_at(c, u->jprev), u)) &&
+	    (!u->jnext || jl_before(u, customer_at(c, u->jnext))))
 		return;              /* still in its place (a sweep took older contacts) */
-	jl_remove(c->jl, u);
+	jl_remove(c, u);
 	if (multi)
-		jl_insert(c->jl, u);
+		jl_insert(c, u);
 }
 
 static void jl_rebuild(struct contacts *c)
 {
 	while (c->jl->head)
-		jl_remove(c->jl, c->jl->head);
+		jl_remove(c, c->jl->head);
 	for (size_t i = 0; i < c->customers.cap; i++)
 		if (c->customers.slot[i])
 			jl_update(c, (struct customer *)ht_at(&c->customers, i));
@@ -850,17 +870,17 @@ size_t contacts_journeys(const struct contacts *c, struct ct_journey *out, size_
 	struct ct_journeys *jl = c->jl;
 	size_t n = 0;
 	for (struct customer *u = jl->head, *next; u && n < max; u = next) {
-		next = u->jnext;
+		next = customer_at(c, u->jnext);
 		if (customer_last_ms(u) <= edge) {        /* it and all after: nothing inside */
 			while (jl->tail != u)
-				jl_remove(jl, jl->tail);
-			jl_remove(jl, u);
+				jl_remove(c, jl->tail);
+			jl_remove(c, u);
 			break;
 		}
 		if (customer_multi(u, edge))
 			out[n++] = (struct ct_journey){u, customer_from(u, edge)};
 		else
-			jl_remove(jl, u);                     /* time made it single-channel */
+			jl_remove(c, u);                      /* time made it single-channel */
 	}
 	return n;
 }
@@ -917,7 +937,7 @@ static bool sweep_customer(struct contacts *c, size_t i, int64_t old, enum sweep
 		if (k->created_ms >= old || pinned(k, mode))
 			list[kept++] = k;
 		else
-			k->cust = NULL;
+			k->cust = 0;
 	}
 	if (kept == was && was)
 		return false;
@@ -930,7 +950,7 @@ static bool sweep_customer(struct contacts *c, size_t i, int64_t old, enum sweep
 		jl_update(c, u);
 		return false;
 	}
-	jl_remove(c->jl, u);
+	jl_remove(c, u);
 	ht_remove_at(&c->customers, i);
 	customer_free(c, u);
 	return true;
@@ -1180,12 +1200,12 @@ static size_t customer_pos(const struct customer *u, const struct contact *k);
  * that was their last contact. */
 static void call_forget(struct contacts *c, struct contact *k)
 {
-	struct customer *u = k->cust;
+	struct customer *u = customer_of(c, k);
 	if (u) {
 		customer_cut(c, u, customer_pos(u, k));
-		k->cust = NULL;
+		k->cust = 0;
 		if (!u->node.aux) {
-			jl_remove(c->jl, u);
+			jl_remove(c, u);
 			ht_remove(&c->customers, &u->node);
 			customer_free(c, u);
 		}
@@ -1296,7 +1316,7 @@ static size_t customer_pos(const struct customer *u, const struct contact *k)
 
 static void customer_unlink(struct contacts *c, struct contact *k)
 {
-	struct customer *u = k->cust;
+	struct customer *u = customer_of(c, k);
 	/* what it counted is history; a sweep may have taken it from its list already */
 	k->is_repeat = k->is_pivot = k->is_unanswered = false;
 	k->pair = -1;
@@ -1308,7 +1328,7 @@ static void customer_unlink(struct contacts *c, struct contact *k)
 		if (i < u->node.aux)
 			judge(c, u, i);     /* its follower has another previous contact */
 	}
-	k->cust = NULL;    /* an emptied customer goes at the next sweep */
+	k->cust = 0;       /* an emptied customer goes at the next sweep */
 }
 
 /* Takes the contact at index i out of u's list (its follower keeps what it counted). */
@@ -1353,7 +1373,7 @@ static void customer_created(struct contacts *c, struct contact *k, const char *
 		u->run = same ? u->run + 1 : 1;
 	else if (at + u->run >= n)         /* inside the last run, or just before it */
 		u->run = same ? u->run + 1 : (uint32_t)(n - at);
-	k->cust = u;
+	k->cust = u->node.handle;
 	k->not_last = at + 1 < u->node.aux;
 	if (at)
 		list[at - 1]->not_last = true;
@@ -1497,7 +1517,7 @@ void contacts_callback_counts(const struct contacts *c, int64_t *cb)
 static void replied(struct contacts *c, struct contact *k, int64_t t)
 {
 	if (k->cust)
-		callback_answered(c, k->cust, t);
+		callback_answered(c, customer_of(c, k), t);
 	if (k->seen && !k->replied && !k->voice) {
 		int64_t frt = since_created(k, t);
 		count(c, t, k->ch, k->q, CT_FIRST_RESPONSES, 1);
@@ -1516,10 +1536,11 @@ static void replied(struct contacts *c, struct contact *k, int64_t t)
 	k->replied = true;
 	k->replies++;
 	/* the next contact of the customer may be a pivot answered after all */
-	if (earlier && k->not_last && k->cust) {
-		size_t i = customer_pos(k->cust, k);
-		if (i + 1 < k->cust->node.aux)
-			judge(c, k->cust, i + 1);
+	struct customer *u = customer_of(c, k);
+	if (earlier && k->not_last && u) {
+		size_t i = customer_pos(u, k);
+		if (i + 1 < u->node.aux)
+			judge(c, u, i + 1);
 	}
 }
 
@@ -1787,7 +1808,7 @@ static void call_event(struct contacts *c, struct contact *k, enum ev_kind kind,
 	case EV_ABANDON:
 	case EV_TIMEOUT:
 		if (k->state != ST_ABANDONED && k->cust && in_today(c, t))
-			callback_try(c, k->cust, k->q, t, since_created(k, t));
+			callback_try(c, customer_of(c, k), k->q, t, since_created(k, t));
 		k->state = ST_ABANDONED;
 		break;
 	case EV_EXITKEY:

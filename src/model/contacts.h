@@ -58,19 +58,20 @@ struct contacts_conf {
 /* Contacts kept at most (calls included): a day of 200,000 customers fits,
  * a centre taking hundreds of calls a second stays bounded. */
 #define CONTACTS_MAX_STORED 524288
-/* Calls kept at most, what CONTACTS_CALLS_BYTES hold: a call costs about
- * CONTACTS_CALL_BYTES (its contact, 72 bytes; its caller, 56; their table
- * entries). Calls come by the hundred a second on a big centre, each from a
- * new caller: without their own bound they would fill the store (and the
- * memory) with what only repeats and pivots read. The contacts' memory of
- * a voice-only centre levels off at about CONTACTS_CALLS_BYTES and an
- * eighth (an eviction under way), the tables' slots, and 4 bytes per call
- * created inside the rolling window (the window's records, which keep its
- * counts exact): some 11 MB for 650 calls a second and a 15-minute window,
- * where the store holds its last minute of calls. */
-#define CONTACTS_CALLS_BYTES (6u << 20)
-#define CONTACTS_CALL_BYTES 160u
-#define CONTACTS_MAX_CALLS (CONTACTS_CALLS_BYTES / CONTACTS_CALL_BYTES)
+/* Calls kept at most: CONTACTS_MAX_CALLS, in about CONTACTS_CALLS_BYTES (a
+ * call costs about CONTACTS_CALL_BYTES: its contact, 64 bytes; its caller,
+ * 48; their table entries). Calls come by the hundred a second on a big
+ * centre, each from a new caller: without their own bound they would fill
+ * the store (and the memory) with what only repeats and pivots read. The
+ * contacts' memory of a voice-only centre levels off at about
+ * CONTACTS_CALLS_BYTES and an eighth (an eviction under way), the tables'
+ * slots, and 4 bytes per call created inside the rolling window (the
+ * window's records, which keep its counts exact): some 10 MB for 650 calls
+ * a second and a 15-minute window, where the store holds its last minute of
+ * calls. (The count is what 6 MB held at 160 bytes a call.) */
+#define CONTACTS_MAX_CALLS 39321u
+#define CONTACTS_CALL_BYTES 144u
+#define CONTACTS_CALLS_BYTES (CONTACTS_MAX_CALLS * CONTACTS_CALL_BYTES)
 
 struct contacts;
 

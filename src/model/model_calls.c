@@ -4,12 +4,17 @@
 #include "model_internal.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util.h"
 
-#define CALL_POOL_ID 24        /* callid bytes of a pooled call record, NUL included
+#define CALL_POOL_ID 22        /* callid bytes of a pooled call record, NUL included
                                   (Asterisk's "1767254400.1775376": 19) */
+/* A pooled record's bytes: no more than 152, a 160-byte malloc chunk. */
+#define CALL_POOL_BYTES (offsetof(struct call, callid) + CALL_POOL_ID)
+_Static_assert(CALL_POOL_BYTES >= sizeof(struct call) && CALL_POOL_BYTES <= 152,
+               "a pooled call record is a 160-byte malloc chunk");
 #define CALL_SPARE_MIN 1024    /* spare records kept whatever the count */
 
 /* ---- waiting lists ---------------------------------------------------- */
@@ -43,9 +48,6 @@ static void chain_push(struct call **b, size_t n, struct call *c)
 {
 	struct call **head = &b[c->hash & (n - 1)];
 	c->hnext = *head;
-	if (c->hnext)
-		c->hnext->hpprev = &c->hnext;
-	c->hpprev = head;
 	*head = c;
 }
 
@@ -81,7 +83,7 @@ static struct call *call_alloc(struct calls *r, size_t len)
 		c->pooled = 1;
 		return c;
 	}
-	c = xcalloc(1, sizeof *c + CALL_POOL_ID);
+	c = xcalloc(1, CALL_POOL_BYTES);
 	c->pooled = 1;
 	return c;
 }
@@ -112,9 +114,12 @@ struct call *calls_new(struct model *m, const struct qevent *ev, int32_t queue, 
 static void call_free(struct model *m, struct call *c)
 {
 	struct calls *r = &m->calls;
-	*c->hpprev = c->hnext;            /* no walk along the chain: tombstones are cold */
-	if (c->hnext)
-		c->hnext->hpprev = c->hpprev;
+	/* chains are short (no more calls than buckets): the walk reads what
+	 * unlinking would write anyway */
+	struct call **pp = &r->buckets[c->hash & (r->nbuckets - 1)];
+	while (*pp != c)
+		pp = &(*pp)->hnext;
+	*pp = c->hnext;
 	r->count--;
 	m->queues[c->queue].ncalls--;
 	size_t keep = r->count / 4 + CALL_SPARE_MIN;

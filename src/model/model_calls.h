@@ -18,6 +18,7 @@
 #ifndef CCBOARD_MODEL_CALLS_H
 #define CCBOARD_MODEL_CALLS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "bytes.h"
 #include "event.h"
@@ -31,9 +32,10 @@ struct queue;
 
 enum phase { PH_WAITING, PH_TALKING, PH_DONE };
 
+/* 130 bytes and the callid: a pooled record (a callid of up to 21 bytes)
+ * is a 160-byte malloc chunk; some 15,000 of them on a big centre. */
 struct call {
 	struct call *hnext;            /* hash chain */
-	struct call **hpprev;          /* what points at this call in the chain */
 	struct call *prev, *next;      /* live or done list */
 	struct call *wprev, *wnext;    /* the queue's waiting list */
 	int64_t key_t;                 /* the list's ordering time */
@@ -43,11 +45,11 @@ struct call {
 	int32_t queue;
 	int32_t agent;                 /* the answering agent, or -1 */
 	int32_t ringing[MAX_RING];     /* agents being rung (AMI), -1 */
-	uint8_t phase;
-	uint8_t outcome_seen;          /* an outcome counted since the last ENTER */
-	uint8_t ended;                 /* an end counted since the last CONNECT */
-	uint8_t pooled;                /* callid has CALL_POOL_ID bytes: reused when freed */
-	uint8_t kept;                  /* PH_DONE on the kept list, not the done list */
+	uint8_t phase;                 /* enum phase */
+	bool outcome_seen : 1;         /* an outcome counted since the last ENTER */
+	bool ended : 1;                /* an end counted since the last CONNECT */
+	bool pooled : 1;               /* callid has CALL_POOL_ID bytes: reused when freed */
+	bool kept : 1;                 /* PH_DONE on the kept list, not the done list */
 	char callerid[40];
 	char callid[];
 };

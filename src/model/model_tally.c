@@ -112,6 +112,8 @@ static const struct packing narrow = { NT_BYTES, NT_QUEUE_BITS, NT_AGENT_BITS, N
                                        NT_VALUE_BITS };
 static const struct packing small = { NS_BYTES, NS_QUEUE_BITS, NS_AGENT_BITS, NS_CODE_BITS,
                                       NS_VALUE_BITS };
+static const struct packing tiny = { NU_BYTES, NS_QUEUE_BITS, NS_AGENT_BITS, NU_CODE_BITS,
+                                     NU_VALUE_BITS };
 
 static void nt_store(void *rec, uint64_t v, int bytes)
 {
@@ -186,7 +188,8 @@ static struct wtally unpack(const struct tally_window *w, const struct packing *
 /* The packing of a record of bytes (NULL: a struct wtally). */
 static const struct packing *packing_of(int bytes)
 {
-	return bytes == NS_BYTES ? &small : bytes == NT_BYTES ? &narrow : NULL;
+	return bytes == NU_BYTES ? &tiny : bytes == NS_BYTES ? &small
+	     : bytes == NT_BYTES ? &narrow : NULL;
 }
 
 static void drop_wide(void *ctx, void *rec, int64_t t)
@@ -208,9 +211,19 @@ static void drop_small(void *ctx, void *rec, int64_t t)
 	window_drop(m, &x, t);
 }
 
-/* Puts x in the window at t, small or narrow if it can be; remembers it as
- * the last. */
-static void window_push(struct tally_window *w, int64_t t, const struct wtally *x)
+static void drop_tiny(void *ctx, void *rec, int64_t t)
+{
+	struct model *m = ctx;
+	struct wtally x = unpack(&m->win, &tiny, rec);
+	window_drop(m, &x, t);
+}
+
+/* Puts x in the window at t, tiny, small or narrow if it can be; remembers it as
+ * the last. share_wrapup (-1 none): the wrap-up its agent's end will add when
+ * it shares the record (share_last); tiny only when that code fits it too,
+ * else the end would take a record of its own. */
+static void window_push(struct tally_window *w, int64_t t, const struct wtally *x,
+                        int share_wrapup)
 {
 	unsigned char n[NT_BYTES];
 	int k = narrow_code(w, x, NT_CODES);
@@ -218,9 +231,16 @@ static void window_push(struct tally_window *w, int64_t t, const struct wtally *
 	const void *rec = x;
 	w->last_bytes = sizeof *x;
 	if (k >= 0) {
-		const struct packing *f = fits(&small, x, k) ? &small : &narrow;
+		bool tiny_ok = fits(&tiny, x, k);
+		if (tiny_ok && share_wrapup >= 0) {
+			struct wtally y = *x;
+			y.wrapup = (uint32_t)share_wrapup;
+			int ky = narrow_code(w, &y, NU_CODES);
+			tiny_ok = ky >= 0 && ky < NU_CODES;
+		}
+		const struct packing *f = tiny_ok ? &tiny : fits(&small, x, k) ? &small : &narrow;
 		pack(f, n, x, k);
-		r = f == &small ? &w->s : &w->n;
+		r = f == &tiny ? &w->u : f == &small ? &w->s : &w->n;
 		rec = n;
 		w->last_bytes = (uint8_t)f->bytes;
 	}
@@ -266,7 +286,7 @@ void tally_window_agent(struct model *m, int64_t t, int32_t qi, enum ev_kind kin
 	if (!shared) {
 		struct wtally e = { .queue = (uint32_t)(qi + 1), .kind = (uint32_t)kind,
 			.agent = (uint32_t)ai + 1, .wrapup = (uint32_t)wrapup, .value = value };
-		window_push(w, t, &e);
+		window_push(w, t, &e, -1);
 		w->last = NULL;
 	}
 }
@@ -275,6 +295,7 @@ void tally_window_expire(struct model *m)
 {
 	int64_t edge = m->now - m->cfg->window_s;
 	m->win.last = NULL;
+	wring_expire(&m->win.u, edge, drop_tiny, m);
 	wring_expire(&m->win.s, edge, drop_small, m);
 	wring_expire(&m->win.n, edge, drop_narrow, m);
 	wring_expire(&m->win.w, edge, drop_wide, m);
@@ -283,6 +304,7 @@ void tally_window_expire(struct model *m)
 void tally_window_back(struct model *m, int64_t edge)
 {
 	m->win.last = NULL;
+	wring_back(&m->win.u, edge, drop_tiny, m);
 	wring_back(&m->win.s, edge, drop_small, m);
 	wring_back(&m->win.n, edge, drop_narrow, m);
 	wring_back(&m->win.w, edge, drop_wide, m);
@@ -322,10 +344,17 @@ static void each_small(void *ctx, void *rec, int64_t t)
 	each_packed(ctx, &small, rec);
 }
 
+static void each_tiny(void *ctx, void *rec, int64_t t)
+{
+	(void)t;
+	each_packed(ctx, &tiny, rec);
+}
+
 static void window_each(struct tally_window *w, void (*fn)(void *, struct wtally *), void *arg)
 {
 	struct each_ctx c = { w, fn, arg };
 	w->last = NULL;
+	wring_each(&w->u, each_tiny, &c);
 	wring_each(&w->s, each_small, &c);
 	wring_each(&w->n, each_narrow, &c);
 	wring_each(&w->w, each_wide, &c);
@@ -355,6 +384,7 @@ void tally_window_renumber_agents(struct model *m, const int32_t *map)
 
 void tally_window_free(struct tally_window *w)
 {
+	wring_free(&w->u);
 	wring_free(&w->s);
 	wring_free(&w->n);
 	wring_free(&w->w);
@@ -383,7 +413,8 @@ static void tally(struct model *m, const struct tally *x)
 		struct wtally e = wtally_of(x);
 		counts_add(&q->window, &d);
 		q->wtallies++;
-		window_push(&m->win, x->t, &e);
+		bool end = x->kind == EV_COMPLETE || x->kind == EV_TRANSFER;
+		window_push(&m->win, x->t, &e, end ? q->conf.wrapup_s : -1);
 	}
 }
 

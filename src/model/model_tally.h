@@ -3,8 +3,8 @@
  *
  * Each outcome or end is one small record (struct tally), counted into
  * today's counts and interval when it falls in today, and into the window,
- * where it waits, 6 bytes (12 when it does not fit) in a time-ordered chunked
- * ring grouped by second
+ * where it waits, 4 to 6 bytes (12 when it does not fit) in time-ordered
+ * chunked rings grouped by second
  * (wring.h), until it expires and is taken out. The agents' window figures
  * share that ring (struct wtally). */
 #ifndef CCBOARD_MODEL_TALLY_H
@@ -89,9 +89,21 @@ _Static_assert(NS_QUEUE_BITS <= NT_QUEUE_BITS && NS_AGENT_BITS <= NT_AGENT_BITS 
                NS_CODE_BITS <= NT_CODE_BITS && NS_VALUE_BITS <= NT_VALUE_BITS,
                "a small record would fit a narrow one");
 
-/* The window's records, in time order (a field of struct model): three
- * rings, of small, narrow and wide records; each in time order. */
+/* Narrowest, 4 bytes, when it fits that too (the same layout, the same
+ * queue and agent bits): a value of -1..NU_VALUE_MAX (most holds; the ends
+ * of short calls) and a code among the first NU_CODES. */
+#define NU_BYTES 4
+#define NU_CODE_BITS 3
+#define NU_VALUE_BITS 5
+#define NU_CODES (1 << NU_CODE_BITS)
+#define NU_VALUE_MAX ((1 << NU_VALUE_BITS) - 2)
+_Static_assert(NS_QUEUE_BITS + NS_AGENT_BITS + NU_CODE_BITS + NU_VALUE_BITS == 8 * NU_BYTES,
+               "a tiny record's fields fill its bytes");
+
+/* The window's records, in time order (a field of struct model): four
+ * rings, of tiny, small, narrow and wide records; each in time order. */
 struct tally_window {
+	struct wring u;                /* tiny (NU_BYTES) */
 	struct wring s, n, w;          /* small (NS_BYTES), narrow (NT_BYTES), struct wtally */
 	void *last;                    /* the latest tally's record, until the window next
 	                                  changes: its agent's event may share it */

@@ -122,6 +122,28 @@ static void test_occupancy(void **state)
 	assert_true(agent_figure_value(&agent_figures[2], &a, T0 + 3700, "break") == 0);
 }
 
+/* The current call's caller id as it came, short or long (up to 39 bytes;
+ * longer ones cut there), each call's replacing the last's. */
+static void test_callerid(void **state)
+{
+	struct fixture *f = *state;
+	static const char *ids[] = { "+15552927470", "sip:a-rather-long-caller@example.org",
+	                             "0555", "sip:a-caller-name-longer-than-39-bytes@example.org",
+	                             "" };
+	char cut[40];
+	feed(f, "%lld|NONE|sales|Alex|ADDMEMBER|", (long long)T0);
+	for (int i = 0; i < 5; i++) {
+		int64_t t = T0 + 100 + 1000 * i;
+		feed(f, "%lld|c%d|sales|NONE|ENTERQUEUE||%s|1", (long long)t, i, ids[i]);
+		feed(f, "%lld|c%d|sales|Alex|CONNECT|10|c%d.1|3", (long long)t + 10, i, i);
+		struct agent_figs a = figs(f, "Alex", t + 20);
+		assert_true(a.on_call);
+		snprintf(cut, sizeof cut, "%s", ids[i]);
+		assert_string_equal(a.callerid, cut);
+		feed(f, "%lld|c%d|sales|Alex|COMPLETECALLER|10|100|1", (long long)t + 110, i);
+	}
+}
+
 /* The same person in two queues is one agent with one figure per queue; the
  * window counts only the last window_s; a new day starts from zero. */
 static void test_queues_window_day(void **state)
@@ -644,6 +666,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_occupancy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callerid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queues_window_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_call_alert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rna_rule, setup, teardown),

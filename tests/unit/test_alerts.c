@@ -121,6 +121,35 @@ static void sl(struct fix *f, int qi, double v)
 	f->q[qi].window.d.service_level_pct = v;
 }
 
+/* Queues named past what an alert shows (127 bytes) and alike that far are
+ * still two entries, each raised and cleared on its own. */
+static void test_long_queue_names(void **state)
+{
+	struct fix *f = *state;
+	char a[160], b[160];
+	memset(a, 'q', 150);
+	a[150] = '\0';
+	memcpy(b, a, sizeof b);
+	a[140] = 'a';
+	b[140] = 'b';
+	f->q[0].name = a;
+	f->q[1].name = b;
+	start(f);
+	sl(f, 0, 75);
+	sl(f, 1, 75);
+	assert_int_equal(eval(f, 1000), 0);
+	assert_int_equal(eval(f, 1030), 2);
+	assert_int_equal(f->s.n_alerts, 2);
+	assert_int_equal(strlen(f->s.alerts[0]->queue), 127);
+	sl(f, 1, 100);
+	assert_int_equal(eval(f, 1031), 1);
+	assert_int_equal(last(f)->change, ALERT_CLEARED);
+	assert_int_equal(f->s.n_alerts, 1);
+	sl(f, 0, 100);
+	assert_int_equal(eval(f, 1032), 1);
+	assert_int_equal(f->s.n_alerts, 0);
+}
+
 static void test_defaults_valid(void **state)
 {
 	struct fix *f = *state;
@@ -970,6 +999,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_defaults_valid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_queue_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fires_exactly_at_for_s, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_steps_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escalate_ease_clear, setup, teardown),

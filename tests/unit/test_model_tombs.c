@@ -140,6 +140,41 @@ static void test_packed_callids(void **state)
 	assert_int_equal(model_queue_waiting(f->m, 0), 2);
 }
 
+/* Callids about a pooled record's room (21 bytes), many in one hash chain
+ * and freed from any place in it: each pooled or not as its length says,
+ * every one still found (its lines again are duplicates) until freed. */
+static void test_pooled_room(void **state)
+{
+	struct fixture *f = *state;
+	char id[64];
+	int n = 0;
+	for (int len = 19; len <= 24; len++)
+		for (int i = 0; i < 300; i++, n++) {
+			snprintf(id, sizeof id, "%0*d", len, i);
+			assert_int_equal(feed(f, "%d|%s|q|NONE|ENTERQUEUE||1|1", T0, id), 1);
+			struct call *c = f->m->calls.live.tail;
+			assert_int_equal(c->idlen, len);
+			assert_int_equal(c->pooled, len < 22);
+			assert_string_equal(c->callid, id);
+		}
+	assert_int_equal(f->m->calls.count, n);
+	for (int len = 24; len >= 19; len--)          /* ended in another order */
+		for (int i = 0; i < 300; i += 1 + (len & 1)) {
+			snprintf(id, sizeof id, "%0*d", len, i);
+			assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|5", T0 + 5, id), 1);
+			assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|5", T0 + 5, id), 0);
+		}
+	assert_int_equal(model_queue_waiting(f->m, 0), 150 * 3);   /* the odd lengths' odd i */
+	model_advance(f->m, T0 + 60);
+	for (int len = 19; len <= 24; len++)
+		for (int i = 0; i < 300; i++) {
+			snprintf(id, sizeof id, "%0*d", len, i);
+			bool ended = (len & 1) == 0 || i % 2 == 0;
+			assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|5", T0 + 5, id), !ended);
+		}
+	assert_int_equal(model_queue_waiting(f->m, 0), 0);
+}
+
 /* A rush of 20,000 waiting calls, all ended: their records are not all kept
  * for reuse (a quarter of those in use + 1,024); later calls still reuse
  * the kept ones. */
@@ -300,6 +335,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_repeats_of_a_tombstone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_callid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pooled_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bound_by_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_renumbered_queues, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_packed_callids, setup, teardown),

@@ -286,7 +286,7 @@ static void test_shared_records(void **state)
 		assert_int_equal(fx_feed(m, "%lld|c%d|q%d|a%d|COMPLETEAGENT|%d|%d|1", t, i, i % 3,
 		                         i % 10, i % 4, 20 + i), 1);
 	}
-	assert_int_equal(m->win.s.len + m->win.n.len + m->win.w.len, 200 + rna);     /* one record for queue and agent */
+	assert_int_equal(m->win.u.len + m->win.s.len + m->win.n.len + m->win.w.len, 200 + rna);     /* one record for queue and agent */
 	for (int k = 0; k <= 2; k++) {
 		int64_t now = T0 + 899 + 50 * k;       /* edges T0 - 1, T0 + 49, T0 + 99 */
 		int64_t edge = now - 900;
@@ -317,8 +317,39 @@ static void test_shared_records(void **state)
 		assert_int_equal(a_talk, want_talk);
 		assert_int_equal(a_wrap, 5 * want_n);
 		assert_int_equal(a_rna, want_rna);
-		assert_int_equal(m->win.s.len + m->win.n.len + m->win.w.len, 2 * want_n + want_rna);
+		assert_int_equal(m->win.u.len + m->win.s.len + m->win.n.len + m->win.w.len,
+		                 2 * want_n + want_rna);
 	}
+	fx_model_close(&cfg, m);
+}
+
+/* Tiny records (NU_BYTES) up to NU_VALUE_MAX, small past it; the figures
+ * leave the window exactly either way. */
+static void test_tiny_small(void **state)
+{
+	struct config cfg;
+	struct model *m;
+	(void)state;
+	fx_model_open(&cfg, &m, 0);
+	cfg.window_s = 900;
+	for (int i = 0; i < 4; i++) {
+		long long t = T0 + i;
+		int hold = NU_VALUE_MAX - 1 + i;          /* 29, 30 tiny; 31, 32 small */
+		assert_int_equal(fx_feed(m, "%lld|c%d|q|NONE|ENTERQUEUE||0555|1", t, i), 1);
+		assert_int_equal(fx_feed(m, "%lld|c%d|q|a%d|CONNECT|%d|c%d.1|0", t + 1, i, i, hold, i),
+		                 1);
+	}
+	assert_int_equal(m->win.u.len, 2);
+	assert_int_equal(m->win.s.len, 2);
+	assert_int_equal(m->win.n.len + m->win.w.len, 0);
+	assert_int_equal(model_queue_window(m, 0)->hold_s, 4 * NU_VALUE_MAX + 2);
+	model_advance(m, T0 + 902);                    /* the first two leave */
+	assert_int_equal(model_queue_window(m, 0)->hold_s, 2 * NU_VALUE_MAX + 3);
+	assert_int_equal(model_queue_window(m, 0)->answered, 2);
+	assert_int_equal(m->win.u.len, 0);
+	model_advance(m, T0 + 905);
+	assert_int_equal(model_queue_window(m, 0)->answered, 0);
+	assert_int_equal(m->win.u.len + m->win.s.len, 0);
 	fx_model_close(&cfg, m);
 }
 
@@ -384,8 +415,9 @@ static void test_narrow_wide(void **state)
 	/* (the short ends of wrap-ups 14..61 are small records whose code with
 	 * the wrap-up came past the first NS_CODES: their agent's is a narrow
 	 * record of its own) */
-	assert_true(m->win.s.len > 0);
-	assert_int_equal(m->win.s.len + m->win.n.len, n + n / 2 + (NT_CODES - NS_CODES));
+	assert_true(m->win.u.len > 0 && m->win.s.len > 0);
+	assert_int_equal(m->win.u.len + m->win.s.len + m->win.n.len,
+	                 n + n / 2 + (NT_CODES - NS_CODES));
 	assert_int_equal(m->win.w.len, n + n / 2 + (n / 2 - (NT_CODES - 2)));
 	assert_int_equal(m->win.ncodes, NT_CODES);
 	for (int64_t now = T0 + 899; now <= T0 + 899 + n; now += 7) {
@@ -470,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_many_agents_edge),
 		cmocka_unit_test(test_shared_records),
 		cmocka_unit_test(test_narrow_wide),
+		cmocka_unit_test(test_tiny_small),
 		cmocka_unit_test(test_small_narrow),
 		cmocka_unit_test(test_pause_reasons),
 	};
