@@ -323,6 +323,18 @@ static void test_shared_records(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* Four calls answered a second apart from T0, held max - 1 .. max + 2 s:
+ * two records at or under a record size's largest value, two past it. */
+static void feed_holds_around(struct model *m, int max)
+{
+	for (int i = 0; i < 4; i++) {
+		long long t = T0 + i;
+		assert_int_equal(fx_feed(m, "%lld|c%d|q|NONE|ENTERQUEUE||0555|1", t, i), 1);
+		assert_int_equal(fx_feed(m, "%lld|c%d|q|a%d|CONNECT|%d|c%d.1|0", t + 1, i, i,
+		                         max - 1 + i, i), 1);
+	}
+}
+
 /* Tiny records (NU_BYTES) up to NU_VALUE_MAX, small past it; the figures
  * leave the window exactly either way. */
 static void test_tiny_small(void **state)
@@ -332,13 +344,7 @@ static void test_tiny_small(void **state)
 	(void)state;
 	fx_model_open(&cfg, &m, 0);
 	cfg.window_s = 900;
-	for (int i = 0; i < 4; i++) {
-		long long t = T0 + i;
-		int hold = NU_VALUE_MAX - 1 + i;          /* 29, 30 tiny; 31, 32 small */
-		assert_int_equal(fx_feed(m, "%lld|c%d|q|NONE|ENTERQUEUE||0555|1", t, i), 1);
-		assert_int_equal(fx_feed(m, "%lld|c%d|q|a%d|CONNECT|%d|c%d.1|0", t + 1, i, i, hold, i),
-		                 1);
-	}
+	feed_holds_around(m, NU_VALUE_MAX);            /* 29, 30 tiny; 31, 32 small */
 	assert_int_equal(m->win.u.len, 2);
 	assert_int_equal(m->win.s.len, 2);
 	assert_int_equal(m->win.n.len + m->win.w.len, 0);
@@ -362,13 +368,7 @@ static void test_small_narrow(void **state)
 	(void)state;
 	fx_model_open(&cfg, &m, 0);
 	cfg.window_s = 900;
-	for (int i = 0; i < 4; i++) {
-		long long t = T0 + i;
-		int hold = NS_VALUE_MAX - 1 + i;          /* 4093, 4094 small; 4095, 4096 narrow */
-		assert_int_equal(fx_feed(m, "%lld|c%d|q|NONE|ENTERQUEUE||0555|1", t, i), 1);
-		assert_int_equal(fx_feed(m, "%lld|c%d|q|a%d|CONNECT|%d|c%d.1|0", t + 1, i, i, hold, i),
-		                 1);
-	}
+	feed_holds_around(m, NS_VALUE_MAX);            /* 4093, 4094 small; 4095, 4096 narrow */
 	assert_int_equal(m->win.s.len, 2);
 	assert_int_equal(m->win.n.len, 2);
 	assert_int_equal(m->win.w.len, 0);
