@@ -133,11 +133,18 @@ static void tick_hist_add(struct tick_hist *h, uint64_t ns)
 
 static const char *tick_phase_name(int p, char *buf, size_t n);
 
+/* Where the tick stats go (CCBOARD_TICK_STATS), NULL when not asked for. */
+static const char *tick_stats_to(void)
+{
+	const char *to = getenv("CCBOARD_TICK_STATS");
+	return to && *to ? to : NULL;
+}
+
 static bool tick_log_wanted(void)
 {
 	static int wanted = -1;
 	if (wanted < 0)
-		wanted = getenv("CCBOARD_TICK_STATS") != NULL;
+		wanted = tick_stats_to() != NULL;
 	return wanted;
 }
 
@@ -293,9 +300,9 @@ static void tick_stats_phases(FILE *f)
 
 static void tick_stats_report(void)
 {
-	const char *to = getenv("CCBOARD_TICK_STATS");
+	const char *to = tick_stats_to();
 	FILE *f;
-	if (!to || !*to || !tick_st.had_first)
+	if (!to || !tick_st.had_first)
 		return;
 	f = strcmp(to, "-") == 0 || strcmp(to, "1") == 0 ? stderr : fopen(to, "we");
 	if (!f)
