@@ -212,10 +212,14 @@ def shift_timestamp(data, offset):
 class Server:
     def __init__(self, args):
         self.a = args
-        self.rec = Recording(args.recording) if args.recording else None
+        # Reading the recording costs a second of CPU: only when it can be played
+        # or its replies sent (a refusing, silent or closing server never logs in)
+        plays = not (args.no_playback or args.refuse or args.silent or args.close_at_once)
+        wanted = args.recording and (plays or args.qs == "recorded")
+        self.rec = Recording(args.recording) if wanted else None
         self.pos = 0
         self.offset = None          # --shift-to-now: set when the playback starts
-        self.live = LiveState(["billing", "tech", "vip"] if self.rec else [])
+        self.live = LiveState(["billing", "tech", "vip"] if args.recording else [])
         self.drops = sorted(args.drop_at)
         self.statuses = 0           # QueueStatus actions answered
         if self.rec and args.strip_complete_ids:
