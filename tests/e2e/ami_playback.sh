@@ -4,16 +4,16 @@
 # longest wait over time and agent states as a replay of that session's
 # queue_log; they differ only where the recording's README says AMI cannot
 # tell (timeouts and EXITEMPTY arrive as QueueCallerAbandon) or tells more
-# (an agent being rung). Meanwhile the board asks QueueStatus every 2 s (50 s
+# (an agent being rung). Meanwhile the board asks QueueStatus every 1 s (50 s
 # of the session) and corrects nothing that was right; and 4 AgentComplete
 # events come without the caller's Uniqueid and the agent leg's fields, as
 # Asterisk sometimes sends them: those calls still end, their talk counted.
 . "$(dirname "$0")/lib.bash"
 . "$(dirname "$0")/ami_lib.bash"
-ami_config 'resync_s = 2
+ami_config 'resync_s = 1
 '
 
-SPEED=${AMI_SPEED:-25}      # 853 s of traffic in about 34 s
+SPEED=${AMI_SPEED:-50}      # 853 s of traffic in about 17 s
 fake_start --speed "$SPEED" --strip-complete-ids 4
 timeout 120 "$CCBOARD" --replay --json -c "$TMP/ami.ini" "ami://ccboard@127.0.0.1:$PORT" \
 	> "$TMP/ami.jsonl" 2> "$TMP/ami.err" || fail "ccboard on AMI exited $?: $(cat "$TMP/ami.err")"
@@ -21,7 +21,7 @@ fake_stop
 timeout 60 "$CCBOARD" --replay --json -c "$TMP/ami.ini" "$REC/queue_log" > "$TMP/ql.jsonl" \
 	|| fail "ccboard on queue_log exited $?"
 [ "$(fake_count '"login"')" = 1 ] || fail "one login expected"
-[ "$(fake_count '"queuestatus"')" -ge 10 ] || fail "a QueueStatus every 2 s expected: $(fake_count '"queuestatus"')"
+[ "$(fake_count '"queuestatus"')" -ge 10 ] || fail "a QueueStatus every 1 s expected: $(fake_count '"queuestatus"')"
 
 python3 - "$TMP/ami.jsonl" "$TMP/ql.jsonl" <<'PY' || fail "AMI and queue_log disagree"
 import json, sys

@@ -8,12 +8,12 @@ start=$(date +%s)
 hour=$(( (start / 3600) % 24 ))
 export TZ="CCB-$(( (8 - hour + 24) % 24 ))"
 log="$TMP/queue_log"
-# The generator runs 150 times faster than the clock: its lines are stamped
-# up to an hour ahead, which is not a sign of a bad line here.
+# The generator runs 300 times faster than the clock (the hour in 12 s): its
+# lines are stamped up to an hour ahead, which is not a sign of a bad line here.
 printf '[defaults]\nfuture_slack_s = 86400\n' > "$TMP/slack.ini"
 export LIVE_CONFIG="$TMP/slack.ini"
 python3 "$SRCDIR/tests/e2e/live_check.py" "$CCBOARD" "$log" "$TMP/times" "$TMP/last.json" \
-	"python3 '$GEN' --seed 21 --start $start --hours 1 --speed 150 --realtime --truth '$TMP/truth.json'" \
+	"python3 '$GEN' --seed 21 --start $start --hours 1 --speed 300 --realtime --truth '$TMP/truth.json'" \
 	"| python3 '$SRCDIR/tests/e2e/rotating_writer.py' '$log' 500 1100 '$TMP/times'" \
 	|| fail "lines were late or ccboard failed"
 lines=$(wc -l < "$TMP/times")
