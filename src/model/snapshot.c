@@ -121,8 +121,8 @@ struct snap_scratch {
 	size_t cap_cslot, n_cslot;
 	int64_t *csince;               /* per caller_pool entry: since when it waits */
 	struct caller_text {           /* per slot: its callers' IDs, one after the */
-		char *p;                   /* other (kept through layouts: a queue's */
-		size_t cap;                /* IDs are a few hundred bytes) */
+		char *p;                   /* other (kept through layouts but those that */
+		size_t cap;                /* shrink the pool: a few hundred bytes each) */
 	} *ctext;
 	size_t cap_ctext;
 	/* per model agent, from the one visit of a build (agents_visit): its
@@ -156,6 +156,7 @@ struct snap_scratch {
 	size_t cap_pos;
 	bool pos_ok;
 	uint64_t cslot_order_gen;      /* the order the slots were laid out for */
+	size_t cslot_room;             /* the room of every slot laid out */
 	size_t callers_copied;         /* the last build's (snapshot_callers_copied) */
 	/* the queues' intervals graded by the last build (its gradings, and how
 	 * many queues) and, per queue, how many of its first intervals this
@@ -933,17 +934,23 @@ static int callers_room(int w)
 }
 
 /* Whether the slots still fit: the same queues in the same order, each with
- * room for its callers. */
+ * room for its callers, and not four times the room they need now in all
+ * (a catch-up's queues wait far longer than a live centre's: its slots,
+ * laid out again, leave room for what the board reads next). */
 static bool callers_slots_hold(const struct snapshot *s, const struct snap_scratch *x,
                                const struct model *m, const size_t *order)
 {
+	size_t need = 0;
 	if (!x->cslot || x->n_cslot != s->n_queues || x->cslot_order_gen != s->order_gen ||
 	    !scratch_same_model(x, m) || !s->caller_pool)
 		return false;
-	for (size_t i = 0; i < s->n_queues; i++)
-		if (callers_wanted(m, order[i]) > x->cslot[i].cap)
+	for (size_t i = 0; i < s->n_queues; i++) {
+		int w = callers_wanted(m, order[i]);
+		if (w > x->cslot[i].cap)
 			return false;
-	return true;
+		need += (size_t)callers_room(w);
+	}
+	return x->cslot_room <= 4 * need;
 }
 
 /* Lays the queues' slots out in caller_pool afresh, none copied. */
@@ -957,10 +964,17 @@ static void callers_layout(struct snapshot *s, struct snap_scratch *x, const str
 			.cap = callers_room(callers_wanted(m, order[i])) };
 		need += (size_t)x->cslot[i].cap;
 	}
-	if (need > s->cap_callers || s->caller_pool == NULL) {
+	/* the pool sized again when it grows or holds twice what it needs (the
+	 * callers' IDs then too: each made again as its slot is copied) */
+	bool shrink = s->caller_pool && s->cap_callers > 2 * room_for(need);
+	if (need > s->cap_callers || s->caller_pool == NULL || shrink) {
 		s->cap_callers = room_for(need);
 		s->caller_pool = xrealloc(s->caller_pool, s->cap_callers * sizeof *s->caller_pool);
 		x->csince = xrealloc(x->csince, s->cap_callers * sizeof *x->csince);
+	}
+	for (size_t i = 0; shrink && i < x->cap_ctext; i++) {
+		free(x->ctext[i].p);
+		x->ctext[i] = (struct caller_text){ NULL, 0 };
 	}
 	if (s->n_queues > x->cap_ctext) {
 		size_t cap = room_for(s->n_queues);
@@ -968,6 +982,7 @@ static void callers_layout(struct snapshot *s, struct snap_scratch *x, const str
 		memset(x->ctext + x->cap_ctext, 0, (cap - x->cap_ctext) * sizeof *x->ctext);
 		x->cap_ctext = cap;
 	}
+	x->cslot_room = need;
 	x->n_cslot = s->n_queues;
 	x->cslot_order_gen = s->order_gen;
 }
