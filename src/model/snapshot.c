@@ -96,8 +96,7 @@ struct snap_scratch {
 	size_t cap_seen;
 	struct agent_tmp *tmp;         /* agents new to the order */
 	size_t cap_tmp;
-	size_t *merged;                /* a merge's order, then its views */
-	struct agent_view *mviews;
+	size_t *merged;                /* the queues new to an order */
 	size_t cap_merged;
 	size_t compares;               /* the last build's name comparisons */
 	/* per tick, reused: by queue (rank, agent counts, an agent's queues) ... */
@@ -701,29 +700,24 @@ static size_t name_upper(const void *v, size_t size, size_t name_at, size_t lo, 
 }
 
 /* Merges the kept agents (order_a[0..kept), their views in views, sorted)
- * with the new ones (x->tmp[0..nnew), sorted) into order_a and views: each
- * new one's place found by bisection, the runs between copied whole. */
+ * with the new ones (x->tmp[0..nnew), sorted) into order_a and views, in
+ * place from the end (both have room for them all: no copy of every
+ * agent's view beside them): each new one's place found by bisection, the
+ * runs between moved whole. */
 static void agent_order_merge(struct snapshot *s, struct snap_scratch *x,
                               struct agent_view *views, size_t kept, size_t nnew)
 {
-	size_t i = 0, k = 0, n = kept + nnew;
-	scratch_grow(&x->merged, &x->cap_merged, n, sizeof *x->merged);
-	x->mviews = xrealloc(x->mviews, x->cap_merged * sizeof *x->mviews);
-	for (size_t j = 0; j <= nnew; j++) {
-		size_t up = j < nnew ? name_upper(views, sizeof *views, offsetof(struct agent_view, name),
-		                                  i, kept, x->tmp[j].v.name)
-		                     : kept;
-		memcpy(x->merged + k, s->order_a + i, (up - i) * sizeof *x->merged);
-		memcpy(x->mviews + k, views + i, (up - i) * sizeof *x->mviews);
-		k += up - i;
-		i = up;
-		if (j < nnew) {
-			x->merged[k] = x->tmp[j].ai;
-			x->mviews[k++] = x->tmp[j].v;
-		}
+	size_t i = kept, k = kept + nnew;
+	for (size_t j = nnew; j-- > 0;) {
+		size_t lo = name_upper(views, sizeof *views, offsetof(struct agent_view, name), 0, i,
+		                       x->tmp[j].v.name);
+		k -= i - lo;
+		memmove(s->order_a + k, s->order_a + lo, (i - lo) * sizeof *s->order_a);
+		memmove(views + k, views + lo, (i - lo) * sizeof *views);
+		i = lo;
+		s->order_a[--k] = x->tmp[j].ai;
+		views[k] = x->tmp[j].v;
 	}
-	memcpy(s->order_a, x->merged, n * sizeof *s->order_a);
-	memcpy(views, x->mviews, n * sizeof *views);
 }
 
 /* Keeps the agents of the last order still logged in, in their order;
@@ -1332,7 +1326,6 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->seen);
 		free(s->scratch->tmp);
 		free(s->scratch->merged);
-		free(s->scratch->mviews);
 		free(s->scratch->rank);
 		free(s->scratch->ac);
 		free(s->scratch->aq);
