@@ -785,6 +785,13 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 		qsort(x->tmp, nnew, sizeof *x->tmp, by_tmp_name);
 		agent_order_merge(s, x, views, kept, nnew);
 	}
+	/* the first build's room for every agent (half a MB on a big centre)
+	 * is not kept for the few that log in at a time later */
+	if (x->cap_tmp > 1024 && nnew * 8 < x->cap_tmp) {
+		free(x->tmp);
+		x->tmp = NULL;
+		x->cap_tmp = 0;
+	}
 	s->n_order_a = kept + nnew;
 	scratch_grow(&x->aname, &x->cap_aname, s->n_order_a, sizeof *x->aname);
 	scratch_grow(&x->pos, &x->cap_pos, total, sizeof *x->pos);
