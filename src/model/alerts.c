@@ -123,11 +123,14 @@ struct entry {
 	char *said_label;
 	const char *said_at;     /* where said_label was read: a queue's label, the
 	                            same text while the binding holds; else NULL */
-	char *queue;             /* out.queue when it holds the whole name, else a copy */
-	/* the alert as published: the snapshot points at it (no copy), its
-	 * message rendered in place, its other fields set by each eval; its
-	 * rule (out.rule) is the entry's, set once */
-	struct snap_alert out;
+	char *queue;             /* qbuf when it holds the whole name, else a copy */
+	char qbuf[32];
+	char rule[sizeof ((struct snap_alert *)0)->rule];
+	/* the alert as published, made when first active (most entries of a
+	 * big centre only ever have a level pending: 200 bytes each, not 680):
+	 * the snapshot points at it (no copy), its message rendered in place,
+	 * its other fields set by each eval, its rule and queue set once */
+	struct snap_alert *out;
 };
 
 /* A rule on queues bound to the snapshot's queues: the indexes of those it
@@ -1089,7 +1092,7 @@ static void cleared_message(const struct msg_ctx *mc, const char *why, char *buf
  * next to the last one's (entry_get's hint), not by bisection. */
 static int entry_cmp(const char *rule, const char *queue, const struct entry *e)
 {
-	int c = strcmp(rule, e->out.rule);
+	int c = strcmp(rule, e->rule);
 	return c ? c : natsort_cmp(queue, e->queue);
 }
 
@@ -1121,7 +1124,7 @@ static struct entry *entry_lookup(struct alerts *a, const char *rule, const char
 {
 	size_t h = a->hint < a->n ? a->hint : a->n;
 	bool found;
-	if (h < a->n && strcmp(a->e[h]->queue, queue) == 0 && strcmp(a->e[h]->out.rule, rule) == 0) {
+	if (h < a->n && strcmp(a->e[h]->queue, queue) == 0 && strcmp(a->e[h]->rule, rule) == 0) {
 		a->hint = h + 1;
 		return a->e[h];
 	}
@@ -1138,7 +1141,7 @@ static struct entry *entry_get(struct alerts *a, const char *rule, const char *q
 	bool found;
 	size_t i;
 	if (a->hint < a->n && strcmp(a->e[a->hint]->queue, queue) == 0 &&
-	    strcmp(a->e[a->hint]->out.rule, rule) == 0)
+	    strcmp(a->e[a->hint]->rule, rule) == 0)
 		return a->e[a->hint++];            /* the next one: 2 compares, not 24 */
 	i = entry_search(a, rule, queue, &found);
 	a->hint = i + 1;
@@ -1151,9 +1154,8 @@ static struct entry *entry_get(struct alerts *a, const char *rule, const char *q
 	memmove(&a->e[i + 1], &a->e[i], (a->n - i) * sizeof *a->e);
 	struct entry *e = xmalloc(sizeof *e);
 	memset(e, 0, sizeof *e);
-	snprintf(e->out.rule, sizeof e->out.rule, "%s", rule);
-	snprintf(e->out.queue, sizeof e->out.queue, "%s", queue);
-	e->queue = strlen(queue) < sizeof e->out.queue ? e->out.queue : xstrdup(queue);
+	snprintf(e->rule, sizeof e->rule, "%s", rule);
+	e->queue = strlen(queue) < sizeof e->qbuf ? strcpy(e->qbuf, queue) : xstrdup(queue);
 	a->e[i] = e;
 	a->n++;
 	return e;
@@ -1162,8 +1164,9 @@ static struct entry *entry_get(struct alerts *a, const char *rule, const char *q
 static void entry_free(struct entry *e)
 {
 	free(e->said_label);
-	if (e->queue != e->out.queue)
+	if (e->queue != e->qbuf)
 		free(e->queue);
+	free(e->out);
 	free(e);
 }
 
@@ -1194,7 +1197,7 @@ static void emit(enum alert_change ch, const struct entry *e, int level, double 
 	if (!fn)
 		return;
 	struct alert_event ev = { .change = ch };
-	snprintf(ev.alert.rule, sizeof ev.alert.rule, "%s", e->out.rule);
+	snprintf(ev.alert.rule, sizeof ev.alert.rule, "%s", e->rule);
 	snprintf(ev.alert.queue, sizeof ev.alert.queue, "%s", e->queue);
 	ev.alert.severity = (enum alert_severity)level;
 	ev.alert.since = e->since;
@@ -1244,7 +1247,12 @@ static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *m
 		e->said_at = mc->at;
 		return;
 	}
-	active_message(mc, e->out.message, sizeof e->out.message);
+	if (!e->out) {
+		e->out = xcalloc(1, sizeof *e->out);
+		snprintf(e->out->rule, sizeof e->out->rule, "%s", e->rule);
+		snprintf(e->out->queue, sizeof e->out->queue, "%s", e->queue);
+	}
+	active_message(mc, e->out->message, sizeof e->out->message);
 	a->rendered++;
 	e->said = true;
 	e->said_level = mc->level;
@@ -1263,7 +1271,7 @@ static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *m
 static void entry_restart(struct entry *e, alert_event_fn fn, void *ctx)
 {
 	char msg[256];
-	snprintf(msg, sizeof msg, "%s: %s alert cleared (rule changed)", e->queue, e->out.rule);
+	snprintf(msg, sizeof msg, "%s: %s alert cleared (rule changed)", e->queue, e->rule);
 	entry_clear(e, NAN, msg, fn, ctx);
 	e->pend[SEV_WARNING] = e->pend[SEV_CRITICAL] = false;
 	e->fresh = false;
@@ -1394,11 +1402,11 @@ static void entry_judge(struct alerts *a, const struct rule *x, struct entry *e,
 	e->level = lv;
 	if (lv != old)
 		emit(old == SEV_OK ? ALERT_RAISED : lv > old ? ALERT_ESCALATED : ALERT_EASED, e, lv, v,
-		     e->out.message, fn, ctx);
-	e->out.severity = (enum alert_severity)lv;
-	e->out.since = e->since;
-	e->out.value = v;
-	e->out.acknowledged = e->ack;
+		     e->out->message, fn, ctx);
+	e->out->severity = (enum alert_severity)lv;
+	e->out->since = e->since;
+	e->out->value = v;
+	e->out->acknowledged = e->ack;
 }
 
 /* Moves the entry of rule x for key along what it sees. A key with no entry
@@ -1570,12 +1578,12 @@ static void mark_agents_with_entries(struct alerts *a, const struct rule *x,
 	size_t lo = 0, hi = a->n;
 	while (lo < hi) {                       /* the rule's first entry */
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(a->e[mid]->out.rule, x->name) < 0)
+		if (strcmp(a->e[mid]->rule, x->name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < a->n && strcmp(a->e[lo]->out.rule, x->name) == 0; lo++) {
+	for (; lo < a->n && strcmp(a->e[lo]->rule, x->name) == 0; lo++) {
 		const char *key = a->e[lo]->queue;
 		size_t i;
 		if (strncmp(key, "agent:", 6) != 0)
@@ -1720,10 +1728,10 @@ static void eval_rule(struct alerts *a, size_t ri, struct snapshot *s, const str
 static int entry_shown_cmp(const void *pa, const void *pb)
 {
 	const struct entry *x = *(struct entry *const *)pa, *y = *(struct entry *const *)pb;
-	if (x->out.since != y->out.since)
-		return x->out.since > y->out.since ? -1 : 1;
-	if (x->out.severity != y->out.severity)
-		return x->out.severity > y->out.severity ? -1 : 1;
+	if (x->out->since != y->out->since)
+		return x->out->since > y->out->since ? -1 : 1;
+	if (x->out->severity != y->out->severity)
+		return x->out->severity > y->out->severity ? -1 : 1;
 	return (x->rank > y->rank) - (x->rank < y->rank);
 }
 
@@ -1747,8 +1755,8 @@ static void publish_note(struct alerts *a, struct entry *e, size_t rank, size_t 
 {
 	bool active = e->level > SEV_OK;
 	e->rank = rank;
-	if (e->pub && (a->full || !active || e->pub_since != e->out.since ||
-	               e->pub_sev != (int)e->out.severity))
+	if (e->pub && (a->full || !active || e->pub_since != e->out->since ||
+	               e->pub_sev != (int)e->out->severity))
 		unpublish(a, e);
 	if (!active)
 		return;
@@ -1777,10 +1785,10 @@ static void sweep(struct alerts *a, alert_event_fn fn, void *ctx, size_t *n, siz
 			entry_drop(a, e);
 			continue;
 		}
-		const struct rule *x = rules_find(&a->rules, e->out.rule);
+		const struct rule *x = rules_find(&a->rules, e->rule);
 		bool live = x && x->enabled && validate_rule(x, NULL) == 0;
 		char msg[256];
-		snprintf(msg, sizeof msg, "%s: %s alert cleared (%s)", e->queue, e->out.rule,
+		snprintf(msg, sizeof msg, "%s: %s alert cleared (%s)", e->queue, e->rule,
 		         live ? "queue no longer reported" : "rule removed or disabled");
 		entry_clear(e, NAN, msg, fn, ctx);
 		entry_drop(a, e);
@@ -1812,9 +1820,9 @@ static void publish_write(struct alerts *a, size_t n)
 		struct entry *e = a->nxt[q];
 		e->pub = true;
 		e->out_ix = q;
-		e->pub_since = e->out.since;
-		e->pub_sev = (int)e->out.severity;
-		a->outp[q] = &e->out;
+		e->pub_since = e->out->since;
+		e->pub_sev = (int)e->out->severity;
+		a->outp[q] = e->out;
 	}
 	struct entry **t = a->act;
 	a->act = a->nxt;
@@ -1875,8 +1883,8 @@ void alerts_free(struct alerts *a)
 void alerts_set_rules(struct alerts *a, const struct alert_rules *rules)
 {
 	for (size_t i = 0; i < a->n; i++) {
-		const struct rule *old = rules_find(&a->rules, a->e[i]->out.rule);
-		const struct rule *now = rules ? rules_find(rules, a->e[i]->out.rule) : NULL;
+		const struct rule *old = rules_find(&a->rules, a->e[i]->rule);
+		const struct rule *now = rules ? rules_find(rules, a->e[i]->rule) : NULL;
 		if (old && now && !rule_same(old, now))
 			a->e[i]->fresh = true;
 	}
@@ -1921,7 +1929,8 @@ void alerts_ack(struct alerts *a)
 	for (size_t i = 0; i < a->n; i++)
 		if (a->e[i]->level > SEV_OK) {
 			a->e[i]->ack = true;
-			a->e[i]->out.acknowledged = true;
+			if (a->e[i]->out)
+				a->e[i]->out->acknowledged = true;
 		}
 }
 

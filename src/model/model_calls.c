@@ -16,6 +16,7 @@
 _Static_assert(CALL_POOL_BYTES >= sizeof(struct call) && CALL_POOL_BYTES <= 152,
                "a pooled call record is a 160-byte malloc chunk");
 #define CALL_SPARE_MIN 1024    /* spare records kept whatever the count */
+#define CALL_BUCKETS_MIN 1024
 
 /* ---- waiting lists ---------------------------------------------------- */
 
@@ -51,9 +52,9 @@ static void chain_push(struct call **b, size_t n, struct call *c)
 	*head = c;
 }
 
-static void table_grow(struct calls *r)
+/* n buckets (a power of two), the chains made again in them. */
+static void table_resize(struct calls *r, size_t n)
 {
-	size_t n = r->nbuckets ? r->nbuckets * 2 : 1024;
 	struct call **b = xcalloc(n, sizeof *b);
 	for (size_t i = 0; i < r->nbuckets; i++) {
 		struct call *c = r->buckets[i], *next;
@@ -104,7 +105,7 @@ struct call *calls_new(struct model *m, const struct qevent *ev, int32_t queue, 
 	for (int i = 0; i < MAX_RING; i++)
 		c->ringing[i] = -1;
 	if (r->count + 1 > r->nbuckets)
-		table_grow(r);
+		table_resize(r, r->nbuckets ? r->nbuckets * 2 : CALL_BUCKETS_MIN);
 	chain_push(r->buckets, r->nbuckets, c);
 	r->count++;
 	c->phase = PH_DONE;             /* the caller puts it where it belongs */
@@ -122,7 +123,12 @@ static void call_free(struct model *m, struct call *c)
 	*pp = c->hnext;
 	r->count--;
 	m->queues[c->queue].ncalls--;
-	size_t keep = r->count / 4 + CALL_SPARE_MIN;
+	/* half the buckets once a quarter are used: a rush (a catch-up's
+	 * waiting calls, 37,000 on a big centre that keeps 11,500) leaves no
+	 * table of its size behind; twice the calls to grow it again */
+	if (r->nbuckets > CALL_BUCKETS_MIN && r->count < r->nbuckets / 4)
+		table_resize(r, r->nbuckets / 2);
+	size_t keep = r->count / 16 + CALL_SPARE_MIN;
 	if (c->pooled && r->nspare < keep) {
 		c->hnext = r->spare;
 		r->spare = c;

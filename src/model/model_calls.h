@@ -13,8 +13,8 @@
  * Lists are kept in time order by inserting from the tail, which is O(1) for
  * logs in order and cheap for the "a little out of order" of real logs.
  * Records with short call ids come from (and go back to) a spare list, kept
- * to a quarter of the records in use (+ CALL_SPARE_MIN): the rush of a day's
- * start does not stay allocated all day. */
+ * to a sixteenth of the records in use (+ CALL_SPARE_MIN): the rush of a
+ * day's start does not stay allocated all day, nor its hash buckets. */
 #ifndef CCBOARD_MODEL_CALLS_H
 #define CCBOARD_MODEL_CALLS_H
 
@@ -64,7 +64,7 @@ struct calls {
 	size_t nbuckets, count;
 	struct list live, done, kept;  /* kept: ended records that cannot be tombstones */
 	struct call *spare;            /* freed pooled calls, chained by hnext ... */
-	size_t nspare;                 /* ... at most a quarter of count + CALL_SPARE_MIN */
+	size_t nspare;                 /* ... at most a sixteenth of count + CALL_SPARE_MIN */
 	struct tombs tombs;            /* ended calls past their second (model_tombs.c) */
 };
 

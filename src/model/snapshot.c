@@ -96,8 +96,7 @@ struct snap_scratch {
 	size_t cap_seen;
 	struct agent_tmp *tmp;         /* agents new to the order */
 	size_t cap_tmp;
-	size_t *merged;                /* a merge's order, then its views */
-	struct agent_view *mviews;
+	size_t *merged;                /* the queues new to an order */
 	size_t cap_merged;
 	size_t compares;               /* the last build's name comparisons */
 	/* per tick, reused: by queue (rank, agent counts, an agent's queues) ... */
@@ -121,8 +120,8 @@ struct snap_scratch {
 	size_t cap_cslot, n_cslot;
 	int64_t *csince;               /* per caller_pool entry: since when it waits */
 	struct caller_text {           /* per slot: its callers' IDs, one after the */
-		char *p;                   /* other (kept through layouts: a queue's */
-		size_t cap;                /* IDs are a few hundred bytes) */
+		char *p;                   /* other (kept through layouts but those that */
+		size_t cap;                /* shrink the pool: a few hundred bytes each) */
 	} *ctext;
 	size_t cap_ctext;
 	/* per model agent, from the one visit of a build (agents_visit): its
@@ -156,6 +155,7 @@ struct snap_scratch {
 	size_t cap_pos;
 	bool pos_ok;
 	uint64_t cslot_order_gen;      /* the order the slots were laid out for */
+	size_t cslot_room;             /* the room of every slot laid out */
 	size_t callers_copied;         /* the last build's (snapshot_callers_copied) */
 	/* the queues' intervals graded by the last build (its gradings, and how
 	 * many queues) and, per queue, how many of its first intervals this
@@ -700,29 +700,24 @@ static size_t name_upper(const void *v, size_t size, size_t name_at, size_t lo, 
 }
 
 /* Merges the kept agents (order_a[0..kept), their views in views, sorted)
- * with the new ones (x->tmp[0..nnew), sorted) into order_a and views: each
- * new one's place found by bisection, the runs between copied whole. */
+ * with the new ones (x->tmp[0..nnew), sorted) into order_a and views, in
+ * place from the end (both have room for them all: no copy of every
+ * agent's view beside them): each new one's place found by bisection, the
+ * runs between moved whole. */
 static void agent_order_merge(struct snapshot *s, struct snap_scratch *x,
                               struct agent_view *views, size_t kept, size_t nnew)
 {
-	size_t i = 0, k = 0, n = kept + nnew;
-	scratch_grow(&x->merged, &x->cap_merged, n, sizeof *x->merged);
-	x->mviews = xrealloc(x->mviews, x->cap_merged * sizeof *x->mviews);
-	for (size_t j = 0; j <= nnew; j++) {
-		size_t up = j < nnew ? name_upper(views, sizeof *views, offsetof(struct agent_view, name),
-		                                  i, kept, x->tmp[j].v.name)
-		                     : kept;
-		memcpy(x->merged + k, s->order_a + i, (up - i) * sizeof *x->merged);
-		memcpy(x->mviews + k, views + i, (up - i) * sizeof *x->mviews);
-		k += up - i;
-		i = up;
-		if (j < nnew) {
-			x->merged[k] = x->tmp[j].ai;
-			x->mviews[k++] = x->tmp[j].v;
-		}
+	size_t i = kept, k = kept + nnew;
+	for (size_t j = nnew; j-- > 0;) {
+		size_t lo = name_upper(views, sizeof *views, offsetof(struct agent_view, name), 0, i,
+		                       x->tmp[j].v.name);
+		k -= i - lo;
+		memmove(s->order_a + k, s->order_a + lo, (i - lo) * sizeof *s->order_a);
+		memmove(views + k, views + lo, (i - lo) * sizeof *views);
+		i = lo;
+		s->order_a[--k] = x->tmp[j].ai;
+		views[k] = x->tmp[j].v;
 	}
-	memcpy(s->order_a, x->merged, n * sizeof *s->order_a);
-	memcpy(views, x->mviews, n * sizeof *views);
 }
 
 /* Keeps the agents of the last order still logged in, in their order;
@@ -789,6 +784,13 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 	if (nnew) {
 		qsort(x->tmp, nnew, sizeof *x->tmp, by_tmp_name);
 		agent_order_merge(s, x, views, kept, nnew);
+	}
+	/* the first build's room for every agent (half a MB on a big centre)
+	 * is not kept for the few that log in at a time later */
+	if (x->cap_tmp > 1024 && nnew * 8 < x->cap_tmp) {
+		free(x->tmp);
+		x->tmp = NULL;
+		x->cap_tmp = 0;
 	}
 	s->n_order_a = kept + nnew;
 	scratch_grow(&x->aname, &x->cap_aname, s->n_order_a, sizeof *x->aname);
@@ -933,17 +935,23 @@ static int callers_room(int w)
 }
 
 /* Whether the slots still fit: the same queues in the same order, each with
- * room for its callers. */
+ * room for its callers, and not four times the room they need now in all
+ * (a catch-up's queues wait far longer than a live centre's: its slots,
+ * laid out again, leave room for what the board reads next). */
 static bool callers_slots_hold(const struct snapshot *s, const struct snap_scratch *x,
                                const struct model *m, const size_t *order)
 {
+	size_t need = 0;
 	if (!x->cslot || x->n_cslot != s->n_queues || x->cslot_order_gen != s->order_gen ||
 	    !scratch_same_model(x, m) || !s->caller_pool)
 		return false;
-	for (size_t i = 0; i < s->n_queues; i++)
-		if (callers_wanted(m, order[i]) > x->cslot[i].cap)
+	for (size_t i = 0; i < s->n_queues; i++) {
+		int w = callers_wanted(m, order[i]);
+		if (w > x->cslot[i].cap)
 			return false;
-	return true;
+		need += (size_t)callers_room(w);
+	}
+	return x->cslot_room <= 4 * need;
 }
 
 /* Lays the queues' slots out in caller_pool afresh, none copied. */
@@ -957,10 +965,17 @@ static void callers_layout(struct snapshot *s, struct snap_scratch *x, const str
 			.cap = callers_room(callers_wanted(m, order[i])) };
 		need += (size_t)x->cslot[i].cap;
 	}
-	if (need > s->cap_callers || s->caller_pool == NULL) {
+	/* the pool sized again when it grows or holds twice what it needs (the
+	 * callers' IDs then too: each made again as its slot is copied) */
+	bool shrink = s->caller_pool && s->cap_callers > 2 * room_for(need);
+	if (need > s->cap_callers || s->caller_pool == NULL || shrink) {
 		s->cap_callers = room_for(need);
 		s->caller_pool = xrealloc(s->caller_pool, s->cap_callers * sizeof *s->caller_pool);
 		x->csince = xrealloc(x->csince, s->cap_callers * sizeof *x->csince);
+	}
+	for (size_t i = 0; shrink && i < x->cap_ctext; i++) {
+		free(x->ctext[i].p);
+		x->ctext[i] = (struct caller_text){ NULL, 0 };
 	}
 	if (s->n_queues > x->cap_ctext) {
 		size_t cap = room_for(s->n_queues);
@@ -968,6 +983,7 @@ static void callers_layout(struct snapshot *s, struct snap_scratch *x, const str
 		memset(x->ctext + x->cap_ctext, 0, (cap - x->cap_ctext) * sizeof *x->ctext);
 		x->cap_ctext = cap;
 	}
+	x->cslot_room = need;
 	x->n_cslot = s->n_queues;
 	x->cslot_order_gen = s->order_gen;
 }
@@ -1317,7 +1333,6 @@ void snapshot_free(struct snapshot *s)
 		free(s->scratch->seen);
 		free(s->scratch->tmp);
 		free(s->scratch->merged);
-		free(s->scratch->mviews);
 		free(s->scratch->rank);
 		free(s->scratch->ac);
 		free(s->scratch->aq);

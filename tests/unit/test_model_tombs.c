@@ -176,8 +176,8 @@ static void test_pooled_room(void **state)
 }
 
 /* A rush of 20,000 waiting calls, all ended: their records are not all kept
- * for reuse (a quarter of those in use + 1,024); later calls still reuse
- * the kept ones. */
+ * for reuse (a sixteenth of those in use + 1,024), nor the hash buckets
+ * they grew (back to the least); later calls still reuse the kept ones. */
 static void test_spare_bounded(void **state)
 {
 	struct fixture *f = *state;
@@ -185,10 +185,12 @@ static void test_spare_bounded(void **state)
 	for (int i = 0; i < 20000; i++)
 		assert_int_equal(feed(f, "%d|r%d|q|NONE|ENTERQUEUE||1|1", T0, i), 1);
 	assert_int_equal(f->m->calls.count, 20000);
+	assert_int_equal(f->m->calls.nbuckets, 32768);
 	for (int i = 0; i < 20000; i++)
 		assert_int_equal(feed(f, "%d|r%d|q|NONE|ABANDON|1|1|5", T0 + 5, i), 1);
 	model_advance(f->m, T0 + 60);
 	assert_int_equal(f->m->calls.count, 0);            /* all tombstones */
+	assert_int_equal(f->m->calls.nbuckets, 1024);
 	for (struct call *c = f->m->calls.spare; c; c = c->hnext)
 		spare++;
 	assert_true(spare <= 1024);

@@ -704,6 +704,50 @@ static void test_callers_copied_on_change(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* Queues whose callers drop to a few after a crowd (a catch-up's) lay
+ * their slots out again and give the room back: the pool shrinks, the IDs
+ * (copied afresh) and waits still equal a build from nothing. */
+static void test_callers_room_given_back(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s;
+	unsigned call = 0;
+	size_t crowd;
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	for (unsigned q = 0; q < 10; q++)
+		for (unsigned k = 0; k < 20; k++, call++)
+			fx_feed(m, "%d|c%u|q%u|NONE|ENTERQUEUE||77%u|1", T0, call, q, call);
+	model_advance(m, T0 + 1);
+	snapshot_build(&s, m, &cfg);
+	crowd = s.cap_callers;
+	assert_true(crowd >= 10 * 20);
+	for (unsigned c = 0; c < call; c++)
+		if (c % 20 != 19)
+			fx_feed(m, "%d|c%u|q%u|NONE|ABANDON|1|1|1", T0 + 1, c, c / 20);
+	model_advance(m, T0 + 2);
+	snapshot_build(&s, m, &cfg);
+	assert_true(s.cap_callers * 2 < crowd);
+	for (unsigned q = 0; q < 10; q++) {
+		char id[16];
+		long qi;
+		char name[16];
+		snprintf(name, sizeof name, "q%u", q);
+		qi = snapshot_queue_find(&s, name);
+		assert_true(qi >= 0);
+		snprintf(id, sizeof id, "77%u", q * 20 + 19);
+		assert_int_equal(s.queues[qi].n_callers, 1);
+		assert_string_equal(s.queues[qi].callers[0].callerid, id);
+		assert_int_equal(s.queues[qi].callers[0].waiting_s, 2);
+	}
+	assert_same_as_fresh(&s, m, &cfg);
+	snapshot_free(&s);
+	fx_model_close(&cfg, m);
+}
+
 /* A caller id as long as the model keeps it reaches the snapshot whole. */
 static void test_callerid_whole(void **state)
 {
@@ -817,6 +861,7 @@ int main(void)
 		cmocka_unit_test(test_login_reads_few),
 		cmocka_unit_test(test_interval_grades_kept),
 		cmocka_unit_test(test_window_leaving_read),
+		cmocka_unit_test(test_callers_room_given_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
