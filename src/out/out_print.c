@@ -46,6 +46,7 @@ struct print_job {
 	size_t rest_n, rest_cap;
 	bool spilled;            /* direct: the rest goes to rest */
 	bool whole;              /* direct: jp made again whole (for /snapshot) */
+	size_t line_len;         /* direct: the line's length */
 };
 
 struct out_print {
@@ -141,6 +142,8 @@ static void job_part(void *ctx, const struct iovec *v, size_t n)
 	struct print_job *j = ctx;
 	size_t done = 0;
 	int rc;
+	for (size_t i = 0; i < n; i++)
+		j->line_len += v[i].iov_len;
 	if (j->err)
 		return;
 	if (!j->spilled) {
@@ -234,6 +237,7 @@ static bool print_json_async(struct out_print *p, const struct snapshot *s)
 	j->bytes = 0;
 	j->spilled = false;
 	j->rest_n = 0;
+	j->line_len = 0;
 	j->whole = false;
 	j->done = false;
 	j->in_flight = true;
@@ -257,16 +261,62 @@ static void print_launch(void *ctx)
 		job_queue(p);
 }
 
-bool out_print_json_latest(struct json_pieces *jp)
+/* The job of the last published snapshot's line, that line made (waiting for
+ * it); NULL when there is none. */
+static struct print_job *latest_job(void)
 {
 	struct print_job *j = json_owner ? json_owner->job : NULL;
 	if (j == NULL || (!j->in_flight && !j->latest))
-		return false;
+		return NULL;
 	if (j->in_flight && !j->queued)
 		job_queue(json_owner);
 	if (j->in_flight)
 		job_wait(j);
-	if (j->rc < 0)
+	return j->rc < 0 ? NULL : j;
+}
+
+struct line_copy {
+	char *p;
+	size_t n, cap;
+};
+
+static void copy_part(void *ctx, const struct iovec *v, size_t n)
+{
+	struct line_copy *c = ctx;
+	for (size_t i = 0; i < n; i++) {
+		if (c->n + v[i].iov_len > c->cap) {
+			c->cap = c->n + v[i].iov_len + (c->n + v[i].iov_len) / 4 + 4096;
+			c->p = xrealloc(c->p, c->cap);
+		}
+		memcpy(c->p + c->n, v[i].iov_base, v[i].iov_len);
+		c->n += v[i].iov_len;
+	}
+}
+
+char *out_print_json_copy(size_t *len)
+{
+	struct print_job *j = latest_job();
+	struct line_copy c = { 0 };
+	if (j == NULL)
+		return NULL;
+	if (j->direct && !j->whole) {            /* written in parts: made again, so */
+		c.cap = j->line_len + 1;
+		c.p = xmalloc(c.cap);
+		if (snapshot_json_parts_with(j->s, &j->tail, copy_part, &c) < 0)
+			fatal("out of memory");
+	} else {
+		c.cap = j->jp.len + 1;
+		c.p = xmalloc(c.cap);
+		copy_part(&c, j->jp.iov, j->jp.n);
+	}
+	*len = c.n;
+	return c.p;
+}
+
+bool out_print_json_latest(struct json_pieces *jp)
+{
+	struct print_job *j = latest_job();
+	if (j == NULL)
 		return false;
 	if (j->direct && !j->whole) {            /* written in parts: made again, whole */
 		if (snapshot_json_pieces_with(j->s, &j->tail, &j->jp) < 0)

@@ -176,7 +176,12 @@ static void live_lines(size_t part_bytes, size_t part_pieces)
 		for (int k = 0; k < 3; k++)             /* lines read meanwhile */
 			fx_feed_contacts(f.m, f.c, "%lld|x%d.%d|q1|NONE|ENTERQUEUE||777|1",
 			                 (long long)f.t, i, k);
-		assert_true(out_print_json_latest(&jp)); /* /snapshot: the same line */
+		size_t cn;                              /* /snapshot: the same line */
+		char *copy = out_print_json_copy(&cn);
+		assert_non_null(copy);
+		fx_same_text(copy, cn, ref, rn, "second %d: /snapshot's copy", i);
+		free(copy);
+		assert_true(out_print_json_latest(&jp));
 		char *got = fx_join(&jp);
 		fx_same_text(got, jp.len, ref, rn, "second %d: /snapshot's line", i);
 		free(got);
@@ -200,6 +205,8 @@ static void live_lines(size_t part_bytes, size_t part_pieces)
 	uv_run(&loop, UV_RUN_DEFAULT);
 	assert_int_equal(o.ops->close(o.ctx, 0), 0);
 	assert_false(out_print_json_latest(&jp));
+	size_t cn;
+	assert_null(out_print_json_copy(&cn));
 	close(fds[0]);
 	close(fds[1]);
 	assert_int_equal(uv_loop_close(&loop), 0);
@@ -258,7 +265,12 @@ static void test_live_slow_reader_gets_the_rest(void **state)
 		o.ops->launch(o.ctx);
 		while (o.ops->busy(o.ctx))
 			uv_run(&loop, UV_RUN_ONCE);
-		struct json_pieces jp;               /* /snapshot: still the line whole */
+		size_t cn;                           /* /snapshot: still the line whole */
+		char *copy = out_print_json_copy(&cn);
+		assert_non_null(copy);
+		fx_same_text(copy, cn, ref[i], rn[i], "line %d: /snapshot's copy", i);
+		free(copy);
+		struct json_pieces jp;
 		assert_true(out_print_json_latest(&jp));
 		char *got = fx_join(&jp);
 		fx_same_text(got, jp.len, ref[i], rn[i], "line %d: /snapshot's line", i);
