@@ -1080,6 +1080,7 @@ void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 	for (size_t i = 0; s->agent_figs && i < n; i++) {
 		if (i)
 			jbuf_put(b, ",", 1);
+		jbuf_part(b);
 		if (i + 8 < n) {      /* the agents' figures and texts: cache misses */
 			__builtin_prefetch(&s->agent_figs[i + 8]);
 			__builtin_prefetch(&s->agent_figs[i + 8].wtime.pauses);

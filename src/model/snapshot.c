@@ -1759,6 +1759,7 @@ static void jbuf_queues(struct jbuf *b, const struct snapshot *s, struct ct_jout
 			contact_queue_fill(s, ct_jout_queue_name(cj, (size_t)(-1 - order[k])), &zero);
 		if (k)
 			jbuf_put(b, ",", 1);
+		jbuf_part(b);
 		if (order[k] >= 0) {
 			jbuf_queue_cached(b, s, (size_t)order[k]);
 		} else {
@@ -2104,6 +2105,22 @@ int snapshot_json_pieces_with(const struct snapshot *s, const struct json_text *
                               struct json_pieces *out)
 {
 	return json_pieces_build(s, out, tail);
+}
+
+int snapshot_json_parts_with(const struct snapshot *s, const struct json_text *tail,
+                             void (*part)(void *ctx, const struct iovec *v, size_t n),
+                             void *ctx)
+{
+	struct json_pieces jp;
+	int rc;
+	json_segs.part = part;
+	json_segs.part_ctx = ctx;
+	rc = json_pieces_build(s, &jp, tail);
+	json_segs.part = NULL;
+	json_segs.part_ctx = NULL;
+	if (rc == 0 && jp.n)
+		part(ctx, jp.iov, jp.n);
+	return rc;
 }
 
 void snapshot_json_text_free(struct json_text *t)

@@ -268,6 +268,12 @@ struct json_text {
 bool snapshot_json_tail(const struct snapshot *s, struct json_text *t);
 int snapshot_json_pieces_with(const struct snapshot *s, const struct json_text *tail,
                               struct json_pieces *out);
+/* The same line, handed out in order as runs of pieces, part(ctx, v, n)
+ * once for each, valid only during that call (the last run too): a big
+ * centre's line is never held whole. Returns as snapshot_json_pieces_with. */
+int snapshot_json_parts_with(const struct snapshot *s, const struct json_text *tail,
+                             void (*part)(void *ctx, const struct iovec *v, size_t n),
+                             void *ctx);
 void snapshot_json_text_free(struct json_text *t);
 
 /* The top-level keys of the lines snapshot_write_json and snapshot_json_line

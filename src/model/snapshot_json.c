@@ -87,6 +87,26 @@ size_t jsegs_end(struct jsegs *segs, struct jbuf *b)
 	return len;
 }
 
+/* A part's own bytes (the glue kept from line to line at that size) and its
+ * pieces (16 bytes each): small next to a big centre's line of megabytes,
+ * big enough that its writes are few. */
+enum { JPART_BYTES = 128 << 10, JPART_PIECES = 4096 };
+size_t jpart_bytes = JPART_BYTES, jpart_pieces = JPART_PIECES;
+
+void jbuf_part_limits(size_t bytes, size_t pieces)
+{
+	jpart_bytes = bytes ? bytes : JPART_BYTES;
+	jpart_pieces = pieces ? pieces : JPART_PIECES;
+}
+
+void jsegs_part_out(struct jbuf *b)
+{
+	struct jsegs *g = b->segs;
+	jsegs_end(g, b);
+	g->part(g->part_ctx, g->v, g->n);
+	jsegs_start(g, b);
+}
+
 static const char two_digits[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"

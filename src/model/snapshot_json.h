@@ -64,6 +64,10 @@ struct jsegs {
 	struct iovec *v;
 	size_t n, cap;
 	size_t mark;             /* where b's bytes not yet in a piece begin */
+	/* set: the line goes out in parts (jbuf_part), each handed to part and
+	 * let go of once it returns */
+	void (*part)(void *ctx, const struct iovec *v, size_t n);
+	void *part_ctx;
 };
 /* Gives back the room of segs that far exceeds the last line's pieces (as
  * jbuf_fit; before jsegs_start, while no one holds the pieces). */
@@ -73,6 +77,20 @@ void jsegs_start(struct jsegs *segs, struct jbuf *b);
 /* Ends the line: the bytes of b since the last piece become one, every piece
  * points at its bytes (b's buffer moves no more); returns the line's length. */
 size_t jsegs_end(struct jsegs *segs, struct jbuf *b);
+
+/* A place where the line may be cut (between queues, between agents): with
+ * segs that have a part function, once the line's own bytes or its pieces
+ * pass a limit, what is built so far goes to it and b starts again, empty.
+ * The line's parts are then never held whole. */
+void jsegs_part_out(struct jbuf *b);
+extern size_t jpart_bytes, jpart_pieces;
+static inline void jbuf_part(struct jbuf *b)
+{
+	if (b->segs && b->segs->part && (b->n >= jpart_bytes || b->segs->n >= jpart_pieces))
+		jsegs_part_out(b);
+}
+/* The limits (for the tests: small parts); 0 puts back the defaults. */
+void jbuf_part_limits(size_t bytes, size_t pieces);
 
 /* text as a JSON string: invalid UTF-8 as U+FFFD, non-ASCII as \uXXXX. */
 void jbuf_string(struct jbuf *b, const char *text);

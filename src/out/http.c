@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "exposition.h"
@@ -242,14 +241,7 @@ static void render(struct http *h, bool metrics)
 		return;
 	free(*buf);
 	*buf = NULL;
-	struct json_pieces jp;
-	if (!metrics && out_print_json_latest(&jp)) {   /* the line --json made of it */
-		char *at = *buf = xmalloc(jp.len ? jp.len : 1);
-		for (size_t i = 0; i < jp.n; i++) {
-			memcpy(at, jp.iov[i].iov_base, jp.iov[i].iov_len);
-			at += jp.iov[i].iov_len;
-		}
-		*len = jp.len;
+	if (!metrics && (*buf = out_print_json_copy(len)) != NULL) {   /* --json's line */
 		*gen = h->gen;
 		return;
 	}

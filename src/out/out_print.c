@@ -9,11 +9,21 @@
 #include "util.h"
 
 enum { OUT_PRINT_FLUSH_MS = 2000 };   /* live: how long the exit waits for a reader */
+/* live: how long the worker waits for a reader that does not keep up before
+ * what is left of the line is copied for it (the loop writes that) */
+enum { OUT_PRINT_DIRECT_WAIT_MS = 200 };
 
 /* A live JSON line formatted off the loop thread (uv_queue_work): the loop
  * writes the line's end (snapshot_json_tail), the worker the rest from the
  * snapshot, which the loop leaves as it is meanwhile (outputs_busy: the
- * ticks skip their refresh until the job is back). */
+ * ticks skip their refresh until the job is back).
+ *
+ * When the stream is idle, the worker writes the line itself, part by part
+ * as it is made (snapshot_json_parts_with), so a big centre's line (12 MB:
+ * its own bytes and pieces ~5.6 MB over the texts kept) is never held whole.
+ * A reader that stops taking it gets the rest copied (its own data, as a
+ * lagging reader's detach copies it), written by the loop. /snapshot then
+ * makes the line again from the same snapshot and end when asked. */
 struct print_job {
 	uv_work_t req;
 	struct out_print *p;
@@ -28,6 +38,15 @@ struct print_job {
 	bool in_flight;          /* published, its after-work not run yet */
 	bool queued;             /* handed to the pool (print_launch) */
 	bool latest;             /* jp is the last published snapshot's line */
+	bool direct;             /* the worker writes the line in parts (jp: not whole) */
+	int wait_ms;             /* direct: how long it may still wait for the reader */
+	int err;                 /* direct: the write's failure (libuv code) */
+	uint64_t bytes;          /* direct: bytes written */
+	char *rest;              /* direct: what the reader did not take in time */
+	size_t rest_n, rest_cap;
+	bool spilled;            /* direct: the rest goes to rest */
+	bool whole;              /* direct: jp made again whole (for /snapshot) */
+	size_t line_len;         /* direct: the line's length */
 };
 
 struct out_print {
@@ -80,6 +99,7 @@ static int print_json(struct out_print *p, const struct snapshot *s)
 		snapshot_json_pieces_done();
 	if (p->job) {                            /* the line http serves too */
 		p->job->jp = jp;
+		p->job->direct = false;
 		p->job->rc = 0;
 		p->job->latest = true;
 	}
@@ -95,12 +115,60 @@ static uint64_t clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Appends the pieces at v, from byte skip on, to the job's rest. */
+static void job_spill(struct print_job *j, const struct iovec *v, size_t n, size_t skip)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k = v[i].iov_len;
+		if (skip >= k) {
+			skip -= k;
+			continue;
+		}
+		k -= skip;
+		if (j->rest_n + k > j->rest_cap) {
+			j->rest_cap = j->rest_n + k + (j->rest_n + k) / 4 + 4096;
+			j->rest = xrealloc(j->rest, j->rest_cap);
+		}
+		memcpy(j->rest + j->rest_n, (const char *)v[i].iov_base + skip, k);
+		j->rest_n += k;
+		skip = 0;
+	}
+}
+
+/* A part of the line, on the worker: to the reader, or to the rest once it
+ * has not kept up (from then on, all of the line's rest). */
+static void job_part(void *ctx, const struct iovec *v, size_t n)
+{
+	struct print_job *j = ctx;
+	size_t done = 0;
+	int rc;
+	for (size_t i = 0; i < n; i++)
+		j->line_len += v[i].iov_len;
+	if (j->err)
+		return;
+	if (!j->spilled) {
+		rc = out_stream_direct(j->p->os, v, n, &j->wait_ms, &done);
+		j->bytes += done;
+		if (rc == 0)
+			return;
+		if (rc != UV_EAGAIN) {
+			j->err = rc;
+			return;
+		}
+		j->spilled = true;
+	}
+	job_spill(j, v, n, done);
+}
+
 /* The worker: the line from the snapshot and the end the loop wrote. */
 static void job_work(uv_work_t *req)
 {
 	struct print_job *j = req->data;
 	uint64_t cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID), wall = clock_ns(CLOCK_MONOTONIC);
-	j->rc = snapshot_json_pieces_with(j->s, &j->tail, &j->jp);
+	if (j->direct)
+		j->rc = snapshot_json_parts_with(j->s, &j->tail, job_part, j);
+	else
+		j->rc = snapshot_json_pieces_with(j->s, &j->tail, &j->jp);
 	j->cpu_ns = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu;
 	j->wall_ns = clock_ns(CLOCK_MONOTONIC) - wall;
 	uv_mutex_lock(&j->mu);
@@ -132,6 +200,18 @@ static void job_after(uv_work_t *req, int status)
 	outputs_worker_time("json", j->cpu_ns, j->wall_ns);
 	if (p->error)
 		return;
+	if (j->direct) {
+		out_stream_direct_done(p->os, j->bytes, !j->spilled, j->err);
+		rc = j->err;
+		if (rc == 0 && j->spilled) {         /* the stream's now: a chunk of its own */
+			rc = out_stream_write(p->os, j->rest, j->rest_n);
+			j->rest = NULL;
+			j->rest_n = j->rest_cap = 0;
+		}
+		if (rc != 0)
+			print_on_error(p, rc);
+		return;
+	}
 	rc = out_stream_write_pieces(p->os, j->jp.iov, j->jp.n, j->jp.len);
 	if (out_stream_borrows(p->os))
 		snapshot_json_pieces_hold(print_detach, p);
@@ -151,6 +231,14 @@ static bool print_json_async(struct out_print *p, const struct snapshot *s)
 	if (!snapshot_json_tail(s, &j->tail))
 		return false;
 	j->s = s;
+	j->direct = out_stream_idle(p->os);
+	j->wait_ms = OUT_PRINT_DIRECT_WAIT_MS;
+	j->err = 0;
+	j->bytes = 0;
+	j->spilled = false;
+	j->rest_n = 0;
+	j->line_len = 0;
+	j->whole = false;
 	j->done = false;
 	j->in_flight = true;
 	j->queued = false;                       /* print_launch, once the tick is timed */
@@ -173,17 +261,68 @@ static void print_launch(void *ctx)
 		job_queue(p);
 }
 
-bool out_print_json_latest(struct json_pieces *jp)
+/* The job of the last published snapshot's line, that line made (waiting for
+ * it); NULL when there is none. */
+static struct print_job *latest_job(void)
 {
 	struct print_job *j = json_owner ? json_owner->job : NULL;
 	if (j == NULL || (!j->in_flight && !j->latest))
-		return false;
+		return NULL;
 	if (j->in_flight && !j->queued)
 		job_queue(json_owner);
 	if (j->in_flight)
 		job_wait(j);
-	if (j->rc < 0)
+	return j->rc < 0 ? NULL : j;
+}
+
+struct line_copy {
+	char *p;
+	size_t n, cap;
+};
+
+static void copy_part(void *ctx, const struct iovec *v, size_t n)
+{
+	struct line_copy *c = ctx;
+	for (size_t i = 0; i < n; i++) {
+		if (c->n + v[i].iov_len > c->cap) {
+			c->cap = c->n + v[i].iov_len + (c->n + v[i].iov_len) / 4 + 4096;
+			c->p = xrealloc(c->p, c->cap);
+		}
+		memcpy(c->p + c->n, v[i].iov_base, v[i].iov_len);
+		c->n += v[i].iov_len;
+	}
+}
+
+char *out_print_json_copy(size_t *len)
+{
+	struct print_job *j = latest_job();
+	struct line_copy c = { 0 };
+	if (j == NULL)
+		return NULL;
+	if (j->direct && !j->whole) {            /* written in parts: made again, so */
+		c.cap = j->line_len + 1;
+		c.p = xmalloc(c.cap);
+		if (snapshot_json_parts_with(j->s, &j->tail, copy_part, &c) < 0)
+			fatal("out of memory");
+	} else {
+		c.cap = j->jp.len + 1;
+		c.p = xmalloc(c.cap);
+		copy_part(&c, j->jp.iov, j->jp.n);
+	}
+	*len = c.n;
+	return c.p;
+}
+
+bool out_print_json_latest(struct json_pieces *jp)
+{
+	struct print_job *j = latest_job();
+	if (j == NULL)
 		return false;
+	if (j->direct && !j->whole) {            /* written in parts: made again, whole */
+		if (snapshot_json_pieces_with(j->s, &j->tail, &j->jp) < 0)
+			fatal("out of memory");
+		j->whole = true;
+	}
 	*jp = j->jp;
 	return true;
 }
@@ -282,6 +421,7 @@ static int print_close(void *ctx, int rc)
 		snapshot_json_pieces_done();         /* no detach to p once it is freed */
 	if (p->job) {                            /* the loop has ended: no job in flight */
 		snapshot_json_text_free(&p->job->tail);
+		free(p->job->rest);
 		uv_cond_destroy(&p->job->cv);
 		uv_mutex_destroy(&p->job->mu);
 		free(p->job);

@@ -28,5 +28,9 @@ struct output out_print_new(uv_loop_t *loop, int fd, enum out_print_format fmt,
  * false when there is none (no live --json, or none yet). For /snapshot:
  * one line made per snapshot for both. */
 bool out_print_json_latest(struct json_pieces *jp);
+/* The same line copied into a malloc'ed buffer of *len bytes (the caller's),
+ * NULL when there is none: a line the worker wrote in parts is made again in
+ * parts straight into the copy, never held whole twice. */
+char *out_print_json_copy(size_t *len);
 
 #endif

@@ -388,6 +388,72 @@ struct out_stream_stats out_stream_stats(const struct out_stream *os)
 	return os->st;
 }
 
+/* ---- written from another thread ------------------------------------------------ */
+
+static int64_t mono_ms(void);
+
+bool out_stream_idle(const struct out_stream *os)
+{
+	return os->head == NULL && os->err == 0 && !os->stopped;
+}
+
+/* One write of up to IOV_MAX of the pieces, the first from off on. */
+static ssize_t writev_at(const struct out_stream *os, const struct iovec *iov, size_t n,
+                         size_t off)
+{
+	struct chunk c = { .iov = iov, .n_iov = n, .ioff = off };
+	return writev_some(os, &c);
+}
+
+int out_stream_direct(const struct out_stream *os, const struct iovec *iov, size_t n,
+                      int *wait_ms, size_t *written)
+{
+	size_t i = 0, off = 0;
+	*written = 0;
+	while (i < n && iov[i].iov_len == 0)
+		i++;
+	while (i < n) {
+		ssize_t w = writev_at(os, iov + i, n - i, off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd p = { .fd = os->fd, .events = POLLOUT };
+			int64_t t0 = mono_ms();
+			if (*wait_ms <= 0)
+				return UV_EAGAIN;
+			if (poll(&p, 1, *wait_ms) < 0 && errno != EINTR)
+				return uv_translate_sys_error(errno);
+			*wait_ms -= (int)(mono_ms() - t0);
+			continue;
+		}
+		if (w < 0)
+			return uv_translate_sys_error(errno);
+		*written += (size_t)w;
+		for (size_t left = (size_t)w; i < n;) {   /* past what went out */
+			size_t rest = iov[i].iov_len - off;
+			if (left < rest) {
+				off += left;
+				break;
+			}
+			left -= rest;
+			off = 0;
+			i++;
+		}
+		while (i < n && iov[i].iov_len == 0)
+			i++;
+	}
+	return 0;
+}
+
+void out_stream_direct_done(struct out_stream *os, uint64_t bytes, bool whole, int err)
+{
+	os->st.bytes += bytes;
+	if (whole && err == 0)
+		os->st.written++;
+	if (err != 0)
+		fail(os, err);
+}
+
 /* ---- the end --------------------------------------------------------------------- */
 
 static int64_t mono_ms(void)

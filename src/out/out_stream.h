@@ -63,6 +63,22 @@ int out_stream_write_pieces(struct out_stream *os, const struct iovec *iov, size
 void out_stream_detach(struct out_stream *os);
 bool out_stream_borrows(const struct out_stream *os);
 
+/* Writing straight from another thread, for a chunk made there in parts that
+ * are let go of once written (never held whole). Only while the stream is
+ * idle (out_stream_idle: nothing pending, no failure, not stopped), and the
+ * loop writes nothing to it until out_stream_direct_done. out_stream_direct
+ * writes the n pieces at iov, waiting for the reader at most *wait_ms in all
+ * (taken off it); *written: the bytes that went out. Returns 0 (all of
+ * them), UV_EAGAIN (the reader took no more in time: the rest is the
+ * caller's to queue) or the write's libuv error code. It reads only what
+ * stays as it is while idle. out_stream_direct_done, on the loop, counts
+ * the bytes written so (a chunk written whole when whole) and takes err
+ * (0: none) as the stream's failure. */
+bool out_stream_idle(const struct out_stream *os);
+int out_stream_direct(const struct out_stream *os, const struct iovec *iov, size_t n,
+                      int *wait_ms, size_t *written);
+void out_stream_direct_done(struct out_stream *os, uint64_t bytes, bool whole, int err);
+
 /* OUT_KEEP_NEWEST: drops a chunk waiting behind the one being written
  * (counted as dropped), as the next write would; before a newer chunk is
  * made, so a borrowed one is not copied only to be dropped. */

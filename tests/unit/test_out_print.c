@@ -4,6 +4,7 @@
  * live feed), each line comes out whole and as jansson writes the snapshot it
  * was published with; while it is made, the output is busy (a tick skipped
  * counts as a snapshot dropped) and /snapshot's line is that same one. */
+#define _GNU_SOURCE                  /* F_SETPIPE_SZ */
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +26,7 @@
 #include "fixture_dump.h"
 #include "fixture_model.h"
 #include "snapshot.h"
+#include "snapshot_json.h"
 
 #define T0 1767254400
 
@@ -140,8 +142,10 @@ static void on_fail(void *ctx, int status)
 }
 
 /* Live: each snapshot published goes to the worker; the loop feeds the model
- * meanwhile; the line that comes out is the snapshot's as jansson writes it. */
-static void test_live_lines_off_the_loop(void **state)
+ * meanwhile; the line that comes out is the snapshot's as jansson writes it.
+ * With part limits (bytes, pieces; 0: the defaults) the worker writes it to
+ * the pipe itself, part by part, and /snapshot's line is made again whole. */
+static void live_lines(size_t part_bytes, size_t part_pieces)
 {
 	struct feed f;
 	struct snapshot s;
@@ -149,8 +153,8 @@ static void test_live_lines_off_the_loop(void **state)
 	int fds[2];
 	char *out = NULL;
 	size_t n_out = 0, cap = 0, want = 0;
-	(void)state;
 	unsetenv("CCBOARD_JSON_ON_LOOP");
+	jbuf_part_limits(part_bytes, part_pieces);
 	assert_int_equal(uv_loop_init(&loop), 0);
 	assert_int_equal(pipe(fds), 0);
 	assert_int_equal(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
@@ -172,7 +176,12 @@ static void test_live_lines_off_the_loop(void **state)
 		for (int k = 0; k < 3; k++)             /* lines read meanwhile */
 			fx_feed_contacts(f.m, f.c, "%lld|x%d.%d|q1|NONE|ENTERQUEUE||777|1",
 			                 (long long)f.t, i, k);
-		assert_true(out_print_json_latest(&jp)); /* /snapshot: the same line */
+		size_t cn;                              /* /snapshot: the same line */
+		char *copy = out_print_json_copy(&cn);
+		assert_non_null(copy);
+		fx_same_text(copy, cn, ref, rn, "second %d: /snapshot's copy", i);
+		free(copy);
+		assert_true(out_print_json_latest(&jp));
 		char *got = fx_join(&jp);
 		fx_same_text(got, jp.len, ref, rn, "second %d: /snapshot's line", i);
 		free(got);
@@ -196,12 +205,96 @@ static void test_live_lines_off_the_loop(void **state)
 	uv_run(&loop, UV_RUN_DEFAULT);
 	assert_int_equal(o.ops->close(o.ctx, 0), 0);
 	assert_false(out_print_json_latest(&jp));
+	size_t cn;
+	assert_null(out_print_json_copy(&cn));
 	close(fds[0]);
 	close(fds[1]);
 	assert_int_equal(uv_loop_close(&loop), 0);
 	free(out);
 	snapshot_free(&s);
 	feed_close(&f);
+	jbuf_part_limits(0, 0);
+}
+
+static void test_live_lines_off_the_loop(void **state)
+{
+	(void)state;
+	live_lines(0, 0);
+}
+
+/* Parts of a few bytes or pieces: cut between every queue and agent. */
+static void test_live_lines_in_parts(void **state)
+{
+	(void)state;
+	live_lines(1, 1 << 20);
+	live_lines(1 << 20, 1);
+	live_lines(200, 6);
+}
+
+/* A reader that takes nothing while the worker writes: the rest of the line
+ * is copied for it, and the loop writes that once the reader reads; the
+ * next line waits behind it, whole (the newest kept). */
+static void test_live_slow_reader_gets_the_rest(void **state)
+{
+	struct feed f;
+	struct snapshot s;
+	uv_loop_t loop;
+	int fds[2];
+	char *out = NULL;
+	size_t n_out = 0, cap = 0;
+	(void)state;
+	unsetenv("CCBOARD_JSON_ON_LOOP");
+	jbuf_part_limits(64, 4);
+	assert_int_equal(uv_loop_init(&loop), 0);
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+	assert_true(fcntl(fds[1], F_SETPIPE_SZ, 4096) > 0);
+	feed_open(&f);
+	memset(&s, 0, sizeof s);
+	struct output o = out_print_new(&loop, fds[1], OUT_PRINT_JSON, OUT_KEEP_NEWEST, on_fail, NULL);
+	char *ref[2];
+	size_t rn[2];
+	for (int i = 0; i < 2; i++) {
+		for (int k = 0; k < 20; k++)
+			feed_second(&f);
+		snapshot_build(&s, f.m, &f.cfg);
+		s.contacts = f.c;
+		ref[i] = fx_dump(&s, snapshot_write_json_ref, &rn[i]);
+		assert_true(rn[i] > 4096);           /* more than the pipe holds */
+		o.ops->publish(o.ctx, &s);
+		o.ops->launch(o.ctx);
+		while (o.ops->busy(o.ctx))
+			uv_run(&loop, UV_RUN_ONCE);
+		size_t cn;                           /* /snapshot: still the line whole */
+		char *copy = out_print_json_copy(&cn);
+		assert_non_null(copy);
+		fx_same_text(copy, cn, ref[i], rn[i], "line %d: /snapshot's copy", i);
+		free(copy);
+		struct json_pieces jp;
+		assert_true(out_print_json_latest(&jp));
+		char *got = fx_join(&jp);
+		fx_same_text(got, jp.len, ref[i], rn[i], "line %d: /snapshot's line", i);
+		free(got);
+	}
+	for (int k = 0; k < 100000 && n_out < rn[0] + rn[1]; k++) {
+		uv_run(&loop, UV_RUN_NOWAIT);
+		drain(fds[0], &out, &n_out, &cap);
+	}
+	assert_int_equal(n_out, rn[0] + rn[1]);
+	fx_same_text(out, rn[0], ref[0], rn[0], "first line");
+	fx_same_text(out + rn[0], rn[1], ref[1], rn[1], "second line");
+	o.ops->stop(o.ctx);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(o.ops->close(o.ctx, 0), 0);
+	close(fds[0]);
+	close(fds[1]);
+	assert_int_equal(uv_loop_close(&loop), 0);
+	free(out);
+	free(ref[0]);
+	free(ref[1]);
+	snapshot_free(&s);
+	feed_close(&f);
+	jbuf_part_limits(0, 0);
 }
 
 int main(void)
@@ -209,6 +302,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split_line_is_whole),
 		cmocka_unit_test(test_live_lines_off_the_loop),
+		cmocka_unit_test(test_live_lines_in_parts),
+		cmocka_unit_test(test_live_slow_reader_gets_the_rest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
