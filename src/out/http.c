@@ -239,6 +239,10 @@ static void render(struct http *h, bool metrics)
 	uint64_t *gen = metrics ? &h->metrics_gen : &h->json_gen;
 	if (*buf && *gen == h->gen)
 		return;
+	/* --json's worker still writing its line to a slow reader: the last
+	 * line (a tick older, its as_of says so), not a wait on the loop */
+	if (*buf && !metrics && out_print_json_writing())
+		return;
 	free(*buf);
 	*buf = NULL;
 	if (!metrics && (*buf = out_print_json_copy(len)) != NULL) {   /* --json's line */

@@ -275,6 +275,12 @@ static struct print_job *latest_job(void)
 	return j->rc < 0 ? NULL : j;
 }
 
+bool out_print_json_writing(void)
+{
+	const struct print_job *j = json_owner ? json_owner->job : NULL;
+	return j != NULL && j->in_flight && j->direct;
+}
+
 struct line_copy {
 	char *p;
 	size_t n, cap;

@@ -32,5 +32,9 @@ bool out_print_json_latest(struct json_pieces *jp);
  * NULL when there is none: a line the worker wrote in parts is made again in
  * parts straight into the copy, never held whole twice. */
 char *out_print_json_copy(size_t *len);
+/* True while the worker writes the last published line to standard output
+ * itself (it may wait up to 200 ms for a slow reader):
+ * /snapshot serves the line it has rather than wait for it on the loop. */
+bool out_print_json_writing(void);
 
 #endif
