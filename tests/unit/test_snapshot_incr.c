@@ -658,6 +658,16 @@ static void test_login_reads_few(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* per callers enter each of queues q0..q(nq - 1) at T0, calls c<n> from
+ * *call on, their IDs the prefix then n. */
+static void enter_callers(struct model *m, unsigned nq, unsigned per, unsigned prefix,
+                          unsigned *call)
+{
+	for (unsigned q = 0; q < nq; q++)
+		for (unsigned k = 0; k < per; k++, (*call)++)
+			fx_feed(m, "%d|c%u|q%u|NONE|ENTERQUEUE||%u%u|1", T0, *call, q, prefix, *call);
+}
+
 /* Callers waiting in 50 queues: a tick where none came or went copies none
  * from the model (their waits still move on); a caller coming copies its
  * queue's callers only; a queue whose callers outgrow their room lays the
@@ -673,9 +683,7 @@ static void test_callers_copied_on_change(void **state)
 
 	fx_model_open(&cfg, &m, 5);
 	memset(&s, 0, sizeof s);
-	for (unsigned q = 0; q < 50; q++)
-		for (unsigned k = 0; k < 3; k++, call++)
-			fx_feed(m, "%d|c%u|q%u|NONE|ENTERQUEUE||55%u|1", T0, call, q, call);
+	enter_callers(m, 50, 3, 55, &call);
 	model_advance(m, T0 + 1);
 	snapshot_build(&s, m, &cfg);
 	assert_int_equal(snapshot_callers_copied(&s), 150);
@@ -718,9 +726,7 @@ static void test_callers_room_given_back(void **state)
 
 	fx_model_open(&cfg, &m, 5);
 	memset(&s, 0, sizeof s);
-	for (unsigned q = 0; q < 10; q++)
-		for (unsigned k = 0; k < 20; k++, call++)
-			fx_feed(m, "%d|c%u|q%u|NONE|ENTERQUEUE||77%u|1", T0, call, q, call);
+	enter_callers(m, 10, 20, 77, &call);
 	model_advance(m, T0 + 1);
 	snapshot_build(&s, m, &cfg);
 	crowd = s.cap_callers;
