@@ -262,9 +262,13 @@ static void test_live_slow_reader_gets_the_rest(void **state)
 		ref[i] = fx_dump(&s, snapshot_write_json_ref, &rn[i]);
 		assert_true(rn[i] > 4096);           /* more than the pipe holds */
 		o.ops->publish(o.ctx, &s);
+		/* the first line goes out in parts from the worker (/snapshot serves
+		 * the line it has meanwhile), the second whole behind its rest */
+		assert_int_equal(out_print_json_writing(), i == 0);
 		o.ops->launch(o.ctx);
 		while (o.ops->busy(o.ctx))
 			uv_run(&loop, UV_RUN_ONCE);
+		assert_false(out_print_json_writing());
 		size_t cn;                           /* /snapshot: still the line whole */
 		char *copy = out_print_json_copy(&cn);
 		assert_non_null(copy);
