@@ -335,51 +335,50 @@ static void feed_holds_around(struct model *m, int max)
 	}
 }
 
-/* Tiny records (NU_BYTES) up to NU_VALUE_MAX, small past it; the figures
- * leave the window exactly either way. */
-static void test_tiny_small(void **state)
+/* The four holds of feed_holds_around(m, max) go to the ring at lo (two at
+ * or under max) and the ring at hi (two past it), none elsewhere; the
+ * window's figures leave exactly, lo's two first. lo, hi: offsets of rings
+ * in struct tally_window. */
+static void holds_split_and_leave(int max, size_t lo, size_t hi)
 {
 	struct config cfg;
 	struct model *m;
-	(void)state;
+	const struct wring *rl, *rh;
 	fx_model_open(&cfg, &m, 0);
 	cfg.window_s = 900;
-	feed_holds_around(m, NU_VALUE_MAX);            /* 29, 30 tiny; 31, 32 small */
-	assert_int_equal(m->win.u.len, 2);
-	assert_int_equal(m->win.s.len, 2);
-	assert_int_equal(m->win.n.len + m->win.w.len, 0);
-	assert_int_equal(model_queue_window(m, 0)->hold_s, 4 * NU_VALUE_MAX + 2);
+	rl = (const struct wring *)((const char *)&m->win + lo);
+	rh = (const struct wring *)((const char *)&m->win + hi);
+	feed_holds_around(m, max);
+	assert_int_equal(rl->len, 2);
+	assert_int_equal(rh->len, 2);
+	assert_int_equal(m->win.u.len + m->win.s.len + m->win.n.len + m->win.w.len, 4);
+	assert_int_equal(model_queue_window(m, 0)->hold_s, 4 * max + 2);
 	model_advance(m, T0 + 902);                    /* the first two leave */
-	assert_int_equal(model_queue_window(m, 0)->hold_s, 2 * NU_VALUE_MAX + 3);
+	assert_int_equal(model_queue_window(m, 0)->hold_s, 2 * max + 3);
 	assert_int_equal(model_queue_window(m, 0)->answered, 2);
-	assert_int_equal(m->win.u.len, 0);
+	assert_int_equal(rl->len, 0);
 	model_advance(m, T0 + 905);
 	assert_int_equal(model_queue_window(m, 0)->answered, 0);
-	assert_int_equal(m->win.u.len + m->win.s.len, 0);
+	assert_int_equal(rl->len + rh->len, 0);
 	fx_model_close(&cfg, m);
 }
 
-/* Small records (NS_BYTES) up to NS_VALUE_MAX, narrow past it (and past
- * NS_QUEUES queues); the figures leave the window exactly either way. */
+/* Tiny records (NU_BYTES) up to NU_VALUE_MAX (29, 30), small past it (31,
+ * 32). */
+static void test_tiny_small(void **state)
+{
+	(void)state;
+	holds_split_and_leave(NU_VALUE_MAX, offsetof(struct tally_window, u),
+	                      offsetof(struct tally_window, s));
+}
+
+/* Small records (NS_BYTES) up to NS_VALUE_MAX (4093, 4094), narrow past it
+ * (4095, 4096; and past NS_QUEUES queues). */
 static void test_small_narrow(void **state)
 {
-	struct config cfg;
-	struct model *m;
 	(void)state;
-	fx_model_open(&cfg, &m, 0);
-	cfg.window_s = 900;
-	feed_holds_around(m, NS_VALUE_MAX);            /* 4093, 4094 small; 4095, 4096 narrow */
-	assert_int_equal(m->win.s.len, 2);
-	assert_int_equal(m->win.n.len, 2);
-	assert_int_equal(m->win.w.len, 0);
-	assert_int_equal(model_queue_window(m, 0)->hold_s, 4 * NS_VALUE_MAX + 2);
-	model_advance(m, T0 + 902);                    /* the first two leave */
-	assert_int_equal(model_queue_window(m, 0)->hold_s, 2 * NS_VALUE_MAX + 3);
-	assert_int_equal(model_queue_window(m, 0)->answered, 2);
-	model_advance(m, T0 + 905);
-	assert_int_equal(model_queue_window(m, 0)->answered, 0);
-	assert_int_equal(m->win.s.len + m->win.n.len, 0);
-	fx_model_close(&cfg, m);
+	holds_split_and_leave(NS_VALUE_MAX, offsetof(struct tally_window, s),
+	                      offsetof(struct tally_window, n));
 }
 
 /* Records narrow (NT_BYTES) when they fit, wide otherwise: values past
