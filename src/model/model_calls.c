@@ -1,6 +1,6 @@
 /* model_calls.c - the model's call registry: records by (callid, queue) in
- * hash chains, the spare list, the live, done and waiting lists, retiring a
- * call, stale calls and tombstones (see model_calls.h). */
+ * hash chains, the slabs of pooled records, the live, done and waiting lists,
+ * retiring a call, stale calls and tombstones (see model_calls.h). */
 #include "model_internal.h"
 
 #include <limits.h>
@@ -11,12 +11,25 @@
 
 #define CALL_POOL_ID 22        /* callid bytes of a pooled call record, NUL included
                                   (Asterisk's "1767254400.1775376": 19) */
-/* A pooled record's bytes: no more than 152, a 160-byte malloc chunk. */
+/* A pooled record's bytes, then its cell's number (struct call_slab). */
 #define CALL_POOL_BYTES (offsetof(struct call, callid) + CALL_POOL_ID)
-_Static_assert(CALL_POOL_BYTES >= sizeof(struct call) && CALL_POOL_BYTES <= 152,
-               "a pooled call record is a 160-byte malloc chunk");
-#define CALL_SPARE_MIN 1024    /* spare records kept whatever the count */
+#define CALL_CELL 160          /* a cell's bytes (what a malloc chunk took) */
+#define CALL_SLAB_CELLS 400    /* cells in a slab: 64 KB */
+#define CALL_SLAB_WORDS ((CALL_SLAB_CELLS + 63) / 64)
+_Static_assert(CALL_POOL_BYTES >= sizeof(struct call) && CALL_POOL_BYTES % 8 == 0 &&
+               CALL_POOL_BYTES + sizeof(uint32_t) <= CALL_CELL,
+               "a pooled call record and its cell's number fit a cell");
 #define CALL_BUCKETS_MIN 1024
+
+/* Pooled records' cells. A rush's records freed one by one in any order
+ * would leave malloc holes of 160 bytes that little else fits (2.3 MB on a
+ * big centre after its catch-up); cells are moved down instead, and a slab
+ * emptied is freed whole (calls_drop_stale). */
+struct call_slab {
+	uint64_t used[CALL_SLAB_WORDS];   /* a bit per cell; those past the last set */
+	uint32_t n;                       /* cells used */
+	_Alignas(8) unsigned char cell[CALL_SLAB_CELLS][CALL_CELL];
+};
 
 /* ---- waiting lists ---------------------------------------------------- */
 
@@ -68,23 +81,122 @@ static void table_resize(struct calls *r, size_t n)
 	r->nbuckets = n;
 }
 
+/* ---- slabs of pooled records ------------------------------------------ */
+
+/* The number of a pooled record's cell: slab * CALL_SLAB_CELLS + cell. */
+static uint32_t *cell_number(struct call *c)
+{
+	return (uint32_t *)(void *)((unsigned char *)c + CALL_POOL_BYTES);
+}
+
+static struct call_slab *slab_new(void)
+{
+	struct call_slab *s = xmalloc(sizeof *s);
+	memset(s->used, 0, sizeof s->used);
+	for (size_t i = CALL_SLAB_CELLS; i < CALL_SLAB_WORDS * 64; i++)
+		s->used[i / 64] |= (uint64_t)1 << (i % 64);
+	s->n = 0;
+	return s;
+}
+
+/* A free cell of the lowest slab with room (a new slab when none has). */
+static struct call *cell_take(struct calls *r)
+{
+	while (r->slab_low < r->nslab && r->slab[r->slab_low]->n == CALL_SLAB_CELLS)
+		r->slab_low++;
+	if (r->slab_low == r->nslab) {
+		if (r->nslab == r->capslab) {
+			r->capslab = r->capslab ? r->capslab * 2 : 8;
+			r->slab = xrealloc(r->slab, r->capslab * sizeof *r->slab);
+		}
+		r->slab[r->nslab++] = slab_new();
+	}
+	struct call_slab *s = r->slab[r->slab_low];
+	size_t w = 0;
+	while (s->used[w] == UINT64_MAX)
+		w++;
+	size_t i = w * 64 + (size_t)__builtin_ctzll(~s->used[w]);
+	s->used[w] |= (uint64_t)1 << (i % 64);
+	s->n++;
+	r->npooled++;
+	struct call *c = (struct call *)(void *)s->cell[i];
+	*cell_number(c) = (uint32_t)(r->slab_low * CALL_SLAB_CELLS + i);
+	return c;
+}
+
+static void cell_give(struct calls *r, struct call *c)
+{
+	uint32_t k = *cell_number(c);
+	size_t si = k / CALL_SLAB_CELLS, i = k % CALL_SLAB_CELLS;
+	struct call_slab *s = r->slab[si];
+	s->used[i / 64] &= ~((uint64_t)1 << (i % 64));
+	s->n--;
+	r->npooled--;
+	if (si < r->slab_low)
+		r->slab_low = si;
+}
+
+/* The record at from is now at to (a copy): what pointed at it points there. */
+static void call_moved(struct model *m, struct call *from, struct call *to)
+{
+	struct calls *r = &m->calls;
+	struct call **pp = &r->buckets[to->hash & (r->nbuckets - 1)];
+	while (*pp != from)
+		pp = &(*pp)->hnext;
+	*pp = to;
+	struct list *l = to->phase != PH_DONE ? &r->live : to->kept ? &r->kept : &r->done;
+	if (to->prev) to->prev->next = to; else if (l->head == from) l->head = to;
+	if (to->next) to->next->prev = to; else if (l->tail == from) l->tail = to;
+	struct queue *q = &m->queues[to->queue];
+	if (to->wprev) to->wprev->wnext = to; else if (q->whead == from) q->whead = to;
+	if (to->wnext) to->wnext->wprev = to; else if (q->wtail == from) q->wtail = to;
+}
+
+/* When the pooled records would fit below the highest slab in use with half
+ * a slab to spare, moves its records down and frees it; frees empty slabs
+ * at the top but one (the next rush's first). At most a slab's worth of
+ * moves a call: a rush gone is given back over as many clock moves. */
+static void slabs_shrink(struct model *m)
+{
+	struct calls *r = &m->calls;
+	size_t top = r->nslab;
+	while (top > 0 && r->slab[top - 1]->n == 0)
+		top--;
+	if (top > 0) {
+		struct call_slab *s = r->slab[top - 1];
+		size_t below = (top - 1) * CALL_SLAB_CELLS - (r->npooled - s->n);
+		if (below >= s->n + CALL_SLAB_CELLS / 2) {
+			for (size_t i = 0; i < CALL_SLAB_CELLS && s->n; i++) {
+				if (!(s->used[i / 64] >> (i % 64) & 1))
+					continue;
+				struct call *from = (struct call *)(void *)s->cell[i];
+				struct call *to = cell_take(r);    /* below: there is room there */
+				uint32_t k = *cell_number(to);
+				memcpy(to, from, CALL_POOL_BYTES);
+				*cell_number(to) = k;
+				cell_give(r, from);
+				call_moved(m, from, to);
+			}
+			top--;
+		}
+	}
+	while (r->nslab > top + 1) {
+		free(r->slab[--r->nslab]);
+		if (r->slab_low > r->nslab)
+			r->slab_low = r->nslab;
+	}
+}
+
 /* A zeroed call with room for a callid of len bytes: call ids are short, so
- * most calls come from (and go back to) the spare list rather than malloc. */
+ * most calls are a slab's cell rather than a malloc chunk of their own. */
 static struct call *call_alloc(struct calls *r, size_t len)
 {
 	struct call *c;
 
 	if (len >= CALL_POOL_ID)
 		return xcalloc(1, sizeof *c + len + 1);
-	c = r->spare;
-	if (c) {
-		r->spare = c->hnext;
-		r->nspare--;
-		memset(c, 0, sizeof *c);
-		c->pooled = 1;
-		return c;
-	}
-	c = xcalloc(1, CALL_POOL_BYTES);
+	c = cell_take(r);
+	memset(c, 0, CALL_POOL_BYTES);
 	c->pooled = 1;
 	return c;
 }
@@ -128,20 +240,10 @@ static void call_free(struct model *m, struct call *c)
 	 * table of its size behind; twice the calls to grow it again */
 	if (r->nbuckets > CALL_BUCKETS_MIN && r->count < r->nbuckets / 4)
 		table_resize(r, r->nbuckets / 2);
-	size_t keep = r->count / 16 + CALL_SPARE_MIN;
-	if (c->pooled && r->nspare < keep) {
-		c->hnext = r->spare;
-		r->spare = c;
-		r->nspare++;
-	} else {
+	if (c->pooled)
+		cell_give(r, c);
+	else
 		free(c);
-		if (r->nspare > keep) {        /* fewer in use: one more spare goes */
-			c = r->spare;
-			r->spare = c->hnext;
-			r->nspare--;
-			free(c);
-		}
-	}
 }
 
 struct call *calls_lookup(struct model *m, const struct qevent *ev, int32_t qi, uint32_t h)
@@ -268,6 +370,7 @@ void calls_drop_stale(struct model *m)
 	/* not in the middle of an event: no caller holds a record */
 	while (r->done.head && r->done.head->key_t < m->now)
 		convert_head(m, r->done.head);
+	slabs_shrink(m);
 }
 
 /* ---- the whole table -------------------------------------------------- */
@@ -278,15 +381,15 @@ void calls_free(struct calls *r)
 		struct call *c = r->buckets[i], *next;
 		for (; c; c = next) {
 			next = c->hnext;
-			free(c);
+			if (!c->pooled)
+				free(c);
 		}
 	}
 	free(r->buckets);
 	tombs_free(&r->tombs);
-	while (r->spare) {
-		struct call *c = r->spare;
-		r->spare = c->hnext;
-		free(c);
-	}
-	r->nspare = 0;
+	for (size_t i = 0; i < r->nslab; i++)
+		free(r->slab[i]);
+	free(r->slab);
+	r->slab = NULL;
+	r->nslab = r->capslab = r->slab_low = r->npooled = 0;
 }

@@ -12,9 +12,12 @@
  *              duplicated line is recognised; then freed.
  * Lists are kept in time order by inserting from the tail, which is O(1) for
  * logs in order and cheap for the "a little out of order" of real logs.
- * Records with short call ids come from (and go back to) a spare list, kept
- * to a sixteenth of the records in use (+ CALL_SPARE_MIN): the rush of a
- * day's start does not stay allocated all day, nor its hash buckets. */
+ * Records with short call ids live in slabs of cells, each taken from the
+ * lowest slab with room; when the records in use would fit in fewer slabs,
+ * those of the highest are moved down (between events: no caller holds one)
+ * and its slab is freed: a rush (a catch-up's 37,000 records on a big centre
+ * that keeps 11,500) leaves no holes of its records behind, nor its hash
+ * buckets. */
 #ifndef CCBOARD_MODEL_CALLS_H
 #define CCBOARD_MODEL_CALLS_H
 
@@ -29,11 +32,12 @@
 
 struct model;
 struct queue;
+struct call_slab;
 
 enum phase { PH_WAITING, PH_TALKING, PH_DONE };
 
 /* 130 bytes and the callid: a pooled record (a callid of up to 21 bytes)
- * is a 160-byte malloc chunk; some 15,000 of them on a big centre. */
+ * is a 160-byte cell of a slab; some 15,000 of them on a big centre. */
 struct call {
 	struct call *hnext;            /* hash chain */
 	struct call *prev, *next;      /* live or done list */
@@ -48,7 +52,7 @@ struct call {
 	uint8_t phase;                 /* enum phase */
 	bool outcome_seen : 1;         /* an outcome counted since the last ENTER */
 	bool ended : 1;                /* an end counted since the last CONNECT */
-	bool pooled : 1;               /* callid has CALL_POOL_ID bytes: reused when freed */
+	bool pooled : 1;               /* callid has CALL_POOL_ID bytes: a slab's cell */
 	bool kept : 1;                 /* PH_DONE on the kept list, not the done list */
 	char callerid[40];
 	char callid[];
@@ -63,8 +67,10 @@ struct calls {
 	struct call **buckets;         /* hash chains; nbuckets is 0 or a power of two */
 	size_t nbuckets, count;
 	struct list live, done, kept;  /* kept: ended records that cannot be tombstones */
-	struct call *spare;            /* freed pooled calls, chained by hnext ... */
-	size_t nspare;                 /* ... at most a sixteenth of count + CALL_SPARE_MIN */
+	struct call_slab **slab;       /* the pooled records' cells (model_calls.c) */
+	size_t nslab, capslab;
+	size_t slab_low;               /* no slab below it has a free cell */
+	size_t npooled;                /* pooled records in use */
 	struct tombs tombs;            /* ended calls past their second (model_tombs.c) */
 };
 
@@ -170,9 +176,10 @@ void calls_retire(struct model *m, struct call *c, int64_t t);
 /* The call's ringing agents stop ringing. */
 void calls_ring_clear(struct model *m, struct call *c);
 
-/* Retires calls live past stale_call_s, frees tombstones past TOMBSTONE_S and
+/* Retires calls live past stale_call_s, frees tombstones past TOMBSTONE_S,
  * makes ended records older than the clock tombstones (those the lines since
- * have not: in a steady flow, none). */
+ * have not: in a steady flow, none) and empties the highest slab when fewer
+ * would hold the pooled records (moving them: no caller may hold a record). */
 void calls_drop_stale(struct model *m);
 
 /* Frees every record (model_free). */

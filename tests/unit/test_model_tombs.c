@@ -175,30 +175,71 @@ static void test_pooled_room(void **state)
 	assert_int_equal(model_queue_waiting(f->m, 0), 0);
 }
 
-/* A rush of 20,000 waiting calls, all ended: their records are not all kept
- * for reuse (a sixteenth of those in use + 1,024), nor the hash buckets
- * they grew (back to the least); later calls still reuse the kept ones. */
-static void test_spare_bounded(void **state)
+/* Walks queue 0's waiting list and the live list both ways: every link
+ * answered by its neighbour's, as many records as counted, each found in
+ * its hash chain. */
+static void assert_lists_whole(struct fixture *f, size_t waiting, size_t live)
+{
+	const struct queue *q = &f->m->queues[0];
+	size_t n = 0;
+	const struct call *prev = NULL;
+	for (const struct call *c = q->whead; c; prev = c, c = c->wnext, n++)
+		assert_ptr_equal(c->wprev, prev);
+	assert_ptr_equal(q->wtail, prev);
+	assert_int_equal(n, waiting);
+	n = 0;
+	prev = NULL;
+	for (const struct call *c = f->m->calls.live.head; c; prev = c, c = c->next, n++) {
+		assert_ptr_equal(c->prev, prev);
+		struct qevent ev = { .callid = c->callid, .callid_len = c->idlen };
+		assert_ptr_equal(call_find(&f->m->calls, &ev, 0, c->hash), c);
+	}
+	assert_ptr_equal(f->m->calls.live.tail, prev);
+	assert_int_equal(n, live);
+}
+
+/* A rush of 20,000 waiting calls, all but every 40th ended (of those left,
+ * every other one answered): their records' slabs are given back as the
+ * clock moves (the 500 left moved down into two, every list and chain
+ * through them still whole, each call still known), and so are the hash
+ * buckets they grew; later calls take the cells left free. */
+static void test_rush_given_back(void **state)
 {
 	struct fixture *f = *state;
-	size_t spare = 0;
 	for (int i = 0; i < 20000; i++)
-		assert_int_equal(feed(f, "%d|r%d|q|NONE|ENTERQUEUE||1|1", T0, i), 1);
+		assert_int_equal(feed(f, "%d|r%d|q|NONE|ENTERQUEUE||1|1", T0 + i / 1000, i), 1);
 	assert_int_equal(f->m->calls.count, 20000);
 	assert_int_equal(f->m->calls.nbuckets, 32768);
+	assert_int_equal(f->m->calls.nslab, 50);
 	for (int i = 0; i < 20000; i++)
-		assert_int_equal(feed(f, "%d|r%d|q|NONE|ABANDON|1|1|5", T0 + 5, i), 1);
-	model_advance(f->m, T0 + 60);
-	assert_int_equal(f->m->calls.count, 0);            /* all tombstones */
+		if (i % 40 != 39)
+			assert_int_equal(feed(f, "%d|r%d|q|NONE|ABANDON|1|1|5", T0 + 25, i), 1);
+		else if (i % 80 == 79)
+			assert_int_equal(feed(f, "%d|r%d|q|A%d|CONNECT|5|x|1", T0 + 25, i, i), 1);
+	for (int k = 0; k < 60; k++)
+		model_advance(f->m, T0 + 60 + k);
+	assert_int_equal(f->m->calls.count, 500);
+	assert_int_equal(f->m->calls.npooled, 500);
 	assert_int_equal(f->m->calls.nbuckets, 1024);
-	for (struct call *c = f->m->calls.spare; c; c = c->hnext)
-		spare++;
-	assert_true(spare <= 1024);
-	assert_int_equal(spare, f->m->calls.nspare);
+	assert_true(f->m->calls.nslab <= 3);
+	assert_int_equal(model_queue_waiting(f->m, 0), 250);
+	assert_lists_whole(f, 250, 500);
 	for (int i = 0; i < 100; i++)
-		assert_int_equal(feed(f, "%d|s%d|q|NONE|ENTERQUEUE||1|1", T0 + 61, i), 1);
-	assert_int_equal(f->m->calls.nspare, spare - 100);
+		assert_int_equal(feed(f, "%d|s%d|q|NONE|ENTERQUEUE||1|1", T0 + 200, i), 1);
+	assert_true(f->m->calls.nslab <= 3);
+	assert_lists_whole(f, 350, 600);
+	for (int i = 39; i < 20000; i += 40) {
+		if (i % 80 == 79) {
+			assert_int_equal(feed(f, "%d|r%d|q|A%d|COMPLETEAGENT|5|100|1", T0 + 201, i, i), 1);
+			assert_int_equal(feed(f, "%d|r%d|q|A%d|COMPLETEAGENT|5|100|1", T0 + 201, i, i), 0);
+		} else {
+			assert_int_equal(feed(f, "%d|r%d|q|NONE|ABANDON|1|1|5", T0 + 201, i), 1);
+			assert_int_equal(feed(f, "%d|r%d|q|NONE|ABANDON|1|1|5", T0 + 201, i), 0);
+		}
+	}
+	assert_int_equal(today(f, "q")->completed, 250);
 	assert_int_equal(model_queue_waiting(f->m, 0), 100);
+	assert_lists_whole(f, 100, 100);
 }
 
 /* More ended calls than TOMB_MAX within TOMBSTONE_S: the oldest go first; the
@@ -341,7 +382,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bound_by_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_renumbered_queues, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_packed_callids, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_spare_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rush_given_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_renumbered_packed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_converted_as_lines_come, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unfit_record_kept_apart, setup, teardown),
