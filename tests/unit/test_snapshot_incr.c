@@ -80,16 +80,16 @@ static void assert_same_time(const struct astat_time *a, const struct astat_time
 	}
 }
 
-/* What moves with the clock in an agent's figures: the same kept and
- * brought up to now as read from nothing. */
-static void assert_same_clock(const struct agent_figs *a, const struct agent_figs *b)
+/* What moves with the clock in an agent's figures: the same kept (read at
+ * the snapshot's time through agent_figs_at) as read from nothing. */
+static void assert_same_clock(const struct agent_figs *a, const struct agent_figs *b,
+                              int64_t now)
 {
-	struct astat_time ta = { a->login_s, a->paused_s, a->busy_s, a->occupancy_pct,
-	                         a->n_pauses, a->pauses };
-	struct astat_time tb = { b->login_s, b->paused_s, b->busy_s, b->occupancy_pct,
-	                         b->n_pauses, b->pauses };
-	assert_same_time(&ta, &tb);
-	assert_same_time(&a->wtime, &b->wtime);
+	struct agent_clock ta, tb;
+	agent_figs_at(a, now, &ta);
+	agent_figs_at(b, now, &tb);
+	assert_same_time(&ta.today, &tb.today);
+	assert_same_time(&ta.window, &tb.window);
 	assert_int_equal(a->on_call, b->on_call);
 	assert_int_equal(a->paused_now, b->paused_now);
 	assert_memory_equal(&a->window, &b->window, sizeof a->window);
@@ -116,7 +116,7 @@ static void assert_same(const struct snapshot *inc, const struct snapshot *full)
 		}
 		assert_int_equal(inc->agent_figs[i].today.answered, full->agent_figs[i].today.answered);
 		assert_int_equal(inc->agent_figs[i].n_queues, full->agent_figs[i].n_queues);
-		assert_same_clock(&inc->agent_figs[i], &full->agent_figs[i]);
+		assert_same_clock(&inc->agent_figs[i], &full->agent_figs[i], full->as_of);
 	}
 }
 
