@@ -626,6 +626,7 @@ static void clock_rates(const struct model *m, const struct agent_stats *st,
 	int64_t now = m->now, day = m->day_start, until = INT64_MAX;
 	int w = m->cfg->window_s;
 	int8_t *r = out->clock_rate;
+	out->clock_at = now;
 	out->clock_span = 0;
 	if (st->pause_since != NONE)
 		return;
@@ -642,38 +643,31 @@ static void clock_rates(const struct model *m, const struct agent_stats *st,
 	}
 	r[3] = (int8_t)(out->on_call && out->call_since
 	                ? overlap_rate(out->call_since, NONE, w, now, &until) : 0);
-	out->clock_at = now;
 	out->clock_span = until - now > UINT32_MAX ? UINT32_MAX : (uint32_t)(until - now);
 }
 
-/* Whether out's clock rates still hold now (clock_rates; the same day and
- * window, as model_agent_figs_refresh asks). */
-static bool clock_holds(const struct model *m, const struct agent_figs *out)
+void agent_figs_at(const struct agent_figs *f, int64_t now, struct agent_clock *out)
 {
-	return out->clock_span && m->now >= out->clock_at &&
-	       m->now - out->clock_at <= (int64_t)out->clock_span;
+	int64_t dt = now - f->clock_at;
+	out->today = (struct astat_time){ f->login_s, f->paused_s, f->busy_s, f->occupancy_pct,
+	                                  f->n_pauses, f->pauses };
+	out->window = f->wtime;
+	if (f->clock_span == 0 || dt <= 0)
+		return;
+	if (dt > (int64_t)f->clock_span)
+		dt = (int64_t)f->clock_span;    /* (not for a snapshot's own time) */
+	out->today.login_s += f->clock_rate[0] * dt;
+	out->today.busy_s += f->clock_rate[1] * dt;
+	out->window.login_s += f->clock_rate[2] * dt;
+	out->window.busy_s += f->clock_rate[3] * dt;
+	occupancy(&out->today);
+	occupancy(&out->window);
 }
 
-/* Brings out's times to now by their rates, as read_time would read them
- * (its pauses, which stay, copied to pauses). */
-static void clock_advance(const struct model *m, struct agent_figs *out,
-                          struct astat_pause *pauses)
+int64_t agent_figs_due(const struct agent_figs *f)
 {
-	int64_t dt = m->now - out->clock_at;
-	struct astat_time *w = &out->wtime;
-	int np = out->n_pauses + w->n_pauses;
-	if (np)
-		memcpy(pauses, out->pauses, (size_t)np * sizeof *pauses);
-	out->pauses = pauses;
-	w->pauses = pauses + out->n_pauses;
-	out->login_s += out->clock_rate[0] * dt;
-	out->busy_s += out->clock_rate[1] * dt;
-	w->login_s += out->clock_rate[2] * dt;
-	w->busy_s += out->clock_rate[3] * dt;
-	occupancy_today(out);
-	occupancy(w);
-	out->clock_at = m->now;
-	out->clock_span -= (uint32_t)dt;
+	/* (no figures: nothing moves) */
+	return f->stamp ? f->clock_at + (int64_t)f->clock_span + 1 : INT64_MAX;
 }
 
 /* Everything of out that moves with the clock, st's closed figures as of now. */
@@ -757,30 +751,19 @@ int model_agent_figs_pauses(const struct model *m, size_t ai)
 	       (window < ASTAT_MAX_REASONS ? window : ASTAT_MAX_REASONS);
 }
 
-bool model_agent_figs_refresh(const struct model *m, size_t ai, struct agent_figs *out,
-                              struct astat_pause *pauses)
+bool model_agent_figs_retime(const struct model *m, size_t ai, struct agent_figs *out,
+                             struct astat_pause *pauses)
 {
-	return model_agent_figs_refresh_marked(m, ai, out, pauses, false);
-}
-
-bool model_agent_figs_refresh_marked(const struct model *m, size_t ai, struct agent_figs *out,
-                                     struct astat_pause *pauses, bool calls_same)
-{
-	uint64_t stamp = m->astat_stamp[ai];     /* not 0: the agent has its record */
-	if (stamp == 0 || stamp != out->stamp ||
-	    (!calls_same && out->on_call != (m->agents[ai].active_calls > 0)))
+	const struct agent_stats *st = m->agents[ai].st;
+	if (!model_agent_figs_current(m, ai, out))
 		return false;
-	if (clock_holds(m, out))
-		clock_advance(m, out, pauses);
-	else
-		read_time(m, m->agents[ai].st, out, pauses);
+	read_time(m, st, out, pauses);
 	return true;
 }
 
-bool model_agent_figs_reads(const struct model *m, size_t ai, const struct agent_figs *f,
-                            bool calls_same)
+uint64_t model_agent_figs_stamp_last(void)
 {
-	return !calls_same || m->astat_stamp[ai] != f->stamp || !clock_holds(m, f);
+	return stamp_clock;
 }
 
 /* ---- the figures alerts watch ------------------------------------------ */

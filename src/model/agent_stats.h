@@ -58,9 +58,9 @@ struct agent_queue_figs {
 /* Room for an agent's pauses by reason: today's, then the window's. */
 #define ASTAT_FIGS_PAUSES (2 * ASTAT_MAX_REASONS)
 
-/* An agent's figures as of the model's clock. What a tick refreshes of an
- * agent that did not change first, together (the first 136 bytes: what
- * moves with the clock and what says whether it still holds). */
+/* An agent's figures as of the model's clock (clock_at): what moves with the
+ * clock (logged-in, paused and busy time, occupancy, today's and the
+ * window's) is read at another time through agent_figs_at, not from here. */
 struct agent_figs {
 	uint64_t stamp;            /* a new value whenever the model changed the agent's
 	                              figures (an event, a window record leaving), never
@@ -72,8 +72,8 @@ struct agent_figs {
 	uint32_t pool_at;          /* where its queues are in the snapshot's pool (same) */
 	/* what moves with the clock, read at clock_at: logged-in and busy time,
 	 * today's and the window's, each grow by its rate a second for
-	 * clock_span seconds more (0: read them again; an agent paused now
-	 * always is) */
+	 * clock_span seconds more (0: they hold at clock_at alone; an agent
+	 * paused now always is) */
 	int64_t clock_at;
 	uint32_t clock_span;
 	int8_t clock_rate[4];      /* login_s, busy_s, wtime.login_s, wtime.busy_s */
@@ -82,14 +82,15 @@ struct agent_figs {
 	int n_pauses;              /* today's pause time by reason (the current pause too) */
 	int n_queues;              /* per-queue figures ... */
 	int32_t call_queue;        /* its queue index, -1 none */
+	/* at clock_at (agent_figs_at for another time): */
 	int64_t login_s;           /* logged-in time today */
 	int64_t paused_s;          /* paused time today (every reason) */
 	int64_t busy_s;            /* talk + wrap-up today (the current call's talk so far too) */
 	double occupancy_pct;      /* busy / (logged in - paused); NAN with no such time */
 	const struct astat_pause *pauses;   /* today's n_pauses (into the caller's room) */
-	struct astat_time wtime;   /* in the window: periods cut at now - window_s; busy is
-	                              the window's talk + wrap-up and the current call's
-	                              time in it */
+	struct astat_time wtime;   /* in the window: periods cut at clock_at - window_s;
+	                              busy is the window's talk + wrap-up and the
+	                              current call's time in it */
 	const struct agent_queue_figs *queues;   /* ... (into the caller's buffer) */
 	uint64_t stamp_today;      /* as stamp, for today's figures and the current call
 	                              alone: a window record leaving keeps it */
@@ -110,42 +111,47 @@ struct agent_figs {
 double astat_aht(const struct astat_counts *c);
 double astat_asa(const struct astat_counts *c);
 
+/* What moves with the clock of an agent at a time: today's and the
+ * window's logged-in, paused and busy time, occupancy and pauses. */
+struct agent_clock {
+	struct astat_time today, window;
+};
+
+/* f's clocked figures at now: a snapshot's (as_of) are those of its build
+ * or up to their clock span later (their pauses are f's own). */
+void agent_figs_at(const struct agent_figs *f, int64_t now, struct agent_clock *out);
+
 /* Fills out with agent ai's figures as of the model's clock; its per-queue
  * figures go into buf (room for max; more are left out), its pauses into
  * pauses (room for ASTAT_FIGS_PAUSES). Returns false when the agent has none
  * (not known). */
 bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
                       struct agent_queue_figs *buf, int max, struct astat_pause *pauses);
-/* When out holds agent ai's figures of a former read of the same day and
- * window whose
- * stamp is still the agent's (and its call still on or off): brings what
- * moves with the clock up to now (its pauses into pauses, room for
- * ASTAT_FIGS_PAUSES; out's pauses still where that read put them, apart
- * from pauses) and returns true. Else false, out unchanged. */
-bool model_agent_figs_refresh(const struct model *m, size_t ai, struct agent_figs *out,
-                              struct astat_pause *pauses);
 /* Whether f (a former read of the same day) still holds agent ai's figures
- * but for what moves with the clock (model_agent_figs_refresh would do). */
+ * but for what moves with the clock. */
 bool model_agent_figs_current(const struct model *m, size_t ai, const struct agent_figs *f);
-/* The same, told whether agent ai's calls are known to be as they were when
- * out was read or refreshed (calls_same: its mark in model_agent_marks has
- * not moved since, nor model_agents_mark's reset): then whether out holds is
- * found in a dense array (model_agent_figs_stamps), not in the agent's
- * record, which is read only when what moves with the clock is. */
-bool model_agent_figs_refresh_marked(const struct model *m, size_t ai, struct agent_figs *out,
-                                     struct astat_pause *pauses, bool calls_same);
-/* Whether model_agent_figs_refresh_marked would read agent ai's records. */
-bool model_agent_figs_reads(const struct model *m, size_t ai, const struct agent_figs *f,
-                            bool calls_same);
+/* When f still holds agent ai's figures (model_agent_figs_current): reads
+ * what moves with the clock again as of now (its pauses into pauses, room
+ * for ASTAT_FIGS_PAUSES; its texts at the model's record) and returns true.
+ * Else false, f unchanged. */
+bool model_agent_figs_retime(const struct model *m, size_t ai, struct agent_figs *f,
+                             struct astat_pause *pauses);
+/* The last stamp given to any agent (agent_figs.stamp): an agent whose stamp
+ * is no more than this value read earlier has not changed since. */
+uint64_t model_agent_figs_stamp_last(void);
 /* Per agent (model index): its figures' stamp now (agent_figs.stamp; 0:
  * none). */
 const uint64_t *model_agent_figs_stamps(const struct model *m);
+/* The first time after f was read at which its clocked figures no longer
+ * follow their rates (agent_figs_at): read it again then; INT64_MAX when
+ * they never move. */
+int64_t agent_figs_due(const struct agent_figs *f);
 /* Prefetches what reading agent ai will need: its record (step 0), then,
  * some agents later, its figures' (step 1), then its queues' (step 2: to
  * read it whole): agents are read in name order, their records are cache
  * misses apart. */
 void model_agent_figs_prefetch(const struct model *m, size_t ai, int step);
-/* Room model_agent_figs (or _refresh) needs in pauses for agent ai now: no
+/* Room model_agent_figs (or _retime) needs in pauses for agent ai now: no
  * more than ASTAT_FIGS_PAUSES, 0 for most. */
 int model_agent_figs_pauses(const struct model *m, size_t ai);
 /* How many per-queue figures agent ai has (room model_agent_figs needs). */

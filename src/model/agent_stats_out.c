@@ -16,73 +16,47 @@
 /* ---- the snapshot ------------------------------------------------------ */
 
 /* What a fill keeps for the next (struct snapshot's agent_fill): where each
- * agent's figures were, so that those of an agent whose stamp did not change
- * are moved (when agents before it came or went) and refreshed with the
- * clock, not read again; the per-queue figures stay where they are in the
- * snapshot's pool while their number does not grow. */
+ * agent's figures were, so that those of an agent that did not change stay
+ * as they are (moved when agents before it came or went), not read again nor
+ * brought to the clock (their readers do: agent_figs_at); the per-queue
+ * figures stay where they are in the snapshot's pool while their number does
+ * not grow, each agent's pauses and texts in its own block. A fill reads the
+ * agents whose figures changed, whose calls may have, or whose clock span ran
+ * out, found in dense arrays (stamps, marks, due), no agent's figures read. */
 struct astat_fill {
 	bool valid;                  /* the figures are those of the last fill of ... */
+	const struct model *model;   /* ... this model, */
 	int64_t day;                 /* ... this day, */
 	uint64_t order_gen;          /* ... these queue ranks (snapshot.order_gen), */
-	int window_s;                /* ... this window */
+	int window_s;                /* ... this window, */
+	int64_t now;                 /* ... at this time, */
+	uint64_t stamp_last;         /* ... no agent's stamp past this one */
+	uint64_t marks;              /* model_agents_mark at the last fill: an agent not
+	                                marked since has its calls as they were */
 	size_t n;                    /* the last fill's agents, */
 	size_t n_in;                 /* ... the logged-in ones first */
-	uint32_t *place;             /* per model index: its place in the last fill + 1 */
+	uint32_t *place;             /* per model index: its place in the last fill + 1, */
+	int64_t *due;                /* ... when its clocked figures run out (read again), */
+	char **room;                 /* ... its pauses and texts (NULL: none; room_keep) */
 	size_t cap_place;
 	int32_t *src;                /* per place: the last place its figures are at, or -1 */
 	uint32_t *q_at, *q_n;        /* per place: the agent's block in the pool, its size */
-	uint32_t *l_slot, *l_at, *l_n;   /* per place of the last fill: its agent_figs'
-	                                    slot, pool_at and n_queues (what the plan
-	                                    reads, not the records: 12 bytes, not 344) */
+	uint32_t *l_slot, *l_at, *l_n;   /* per place of the last fill: its model index,
+	                                    pool_at and n_queues (what the plan reads,
+	                                    not the figures: 12 bytes, not 344) */
+	uint32_t *work;              /* the places to read (or ask about: WORK_ASK) */
+	size_t n_work;
 	size_t cap_src;
 	size_t q_used;               /* of the per-queue pool */
 	size_t read;                 /* agents read whole (agent_stats_fill_read) */
-	bool moved;                  /* this fill's pauses or the pool moved */
-	struct astat_pause *pauses[2];   /* every agent's pauses, filled each time into */
-	size_t cap_pauses[2];            /* one, the last fill's left as they were for */
-	int fill_pauses;                 /* model_agent_figs_refresh: this fill's */
-	uint64_t marks;              /* model_agents_mark at the last fill: an agent not
-	                                marked since has its calls as they were */
-	struct text_room {           /* the agents' pause reasons and callers, this */
-		char **block;            /* fill's in one (as the pauses: the other */
-		size_t n, at, used;      /* holds the last fill's, read by a refresh) */
-	} texts[2];
+	bool moved;                  /* the pool moved */
 };
 
-/* Blocks that never move: an agent's text points into one as it is filled. */
-enum { TEXT_BLOCK = 16384 };
-
-/* t (a pause reason or a caller, never long) kept in r; "" stays as it is. */
-static const char *text_keep(struct text_room *r, const char *t)
-{
-	size_t n;
-	char *at;
-	if (!*t)
-		return "";
-	n = strnlen(t, TEXT_BLOCK - 1) + 1;
-	if (r->at >= r->n || r->used + n > TEXT_BLOCK) {
-		if (r->at < r->n) {
-			r->at++;
-			r->used = 0;
-		}
-		if (r->at == r->n) {
-			r->block = xrealloc(r->block, (r->n + 1) * sizeof *r->block);
-			r->block[r->n++] = xmalloc(TEXT_BLOCK);
-		}
-	}
-	at = r->block[r->at] + r->used;
-	memcpy(at, t, n - 1);
-	at[n - 1] = '\0';
-	r->used += n;
-	return at;
-}
-
-static void text_room_free(struct text_room *r)
-{
-	for (size_t k = 0; k < r->n; k++)
-		free(r->block[k]);
-	free(r->block);
-}
+/* A place whose figures hold unless its calls changed (model_agent_figs_current),
+ * one whose clocked figures alone are to be read again (its clock span ran out). */
+#define WORK_ASK 0x80000000u
+#define WORK_CLOCK 0x40000000u
+#define WORK_PLACE 0x3fffffffu
 
 static void figs_reserve(struct snapshot *s, size_t n)
 {
@@ -112,9 +86,13 @@ static struct astat_fill *fill_of(struct snapshot *s, const struct model *m, siz
 	if (!c)
 		c = s->agent_fill = xcalloc(1, sizeof *c);
 	if (count > c->cap_place) {
-		size_t cap = count + count / 8 + 16;
+		size_t cap = count + count / 8 + 16, more = cap - c->cap_place;
 		c->place = xrealloc(c->place, cap * sizeof *c->place);
-		memset(c->place + c->cap_place, 0, (cap - c->cap_place) * sizeof *c->place);
+		c->due = xrealloc(c->due, cap * sizeof *c->due);
+		c->room = xrealloc(c->room, cap * sizeof *c->room);
+		memset(c->place + c->cap_place, 0, more * sizeof *c->place);
+		memset(c->due + c->cap_place, 0, more * sizeof *c->due);
+		memset(c->room + c->cap_place, 0, more * sizeof *c->room);
 		c->cap_place = cap;
 	}
 	if (n > c->cap_src || !c->src) {
@@ -125,6 +103,7 @@ static struct astat_fill *fill_of(struct snapshot *s, const struct model *m, siz
 		c->l_slot = xrealloc(c->l_slot, c->cap_src * sizeof *c->l_slot);
 		c->l_at = xrealloc(c->l_at, c->cap_src * sizeof *c->l_at);
 		c->l_n = xrealloc(c->l_n, c->cap_src * sizeof *c->l_n);
+		c->work = xrealloc(c->work, c->cap_src * sizeof *c->work);
 	}
 	return c;
 }
@@ -138,17 +117,18 @@ void agent_stats_fill_free(struct snapshot *s)
 {
 	struct astat_fill *c = s->agent_fill;
 	if (c) {
+		for (size_t k = 0; k < c->cap_place; k++)
+			free(c->room[k]);
 		free(c->place);
+		free(c->due);
+		free(c->room);
 		free(c->src);
 		free(c->q_at);
 		free(c->q_n);
 		free(c->l_slot);
 		free(c->l_at);
 		free(c->l_n);
-		free(c->pauses[0]);
-		free(c->pauses[1]);
-		text_room_free(&c->texts[0]);
-		text_room_free(&c->texts[1]);
+		free(c->work);
 		free(c);
 	}
 	s->agent_fill = NULL;
@@ -156,27 +136,36 @@ void agent_stats_fill_free(struct snapshot *s)
 
 /* Decides, for each of the n agents (ai: their model indexes), where its last
  * figures are (c->src; the last places taken in rising order, so that they
- * can be moved in place) and where its per-queue block was. Reads only the
- * fill's own records, not the model's: whether the figures still hold is
- * asked as they are refreshed (a big centre's agents are the build's widest
- * data: one pass over them, not two). An agent who logged in or off since
+ * can be moved in place), where its per-queue block was, and which places
+ * the fill reads (c->work): those with no figures kept, and those whose
+ * stamp is past the last fill's, whose clock span ran out by now, or whose
+ * calls may have changed (marked). Reads the fill's own records and the
+ * model's dense arrays, not the figures. An agent who logged in or off since
  * (its figures changed) is read again: its place jumps, and taking it would
  * leave the agents after it to be read again too. */
-static void fill_plan(struct astat_fill *c, struct snapshot *s, const size_t *ai, size_t n,
-                      bool reuse)
+static void fill_plan(struct astat_fill *c, struct snapshot *s, const struct model *m,
+                      const size_t *ai, size_t n, bool reuse)
 {
-	int64_t last = -1;
+	const uint64_t *mark = model_agent_marks(m), *stamp = model_agent_figs_stamps(m);
+	int64_t last = -1, now = model_now(m);
+	c->n_work = 0;
 	for (size_t i = 0; i < n; i++) {
-		size_t p = c->place[ai[i]];
+		size_t a = ai[i], p = c->place[a];
 		c->src[i] = -1;
 		c->q_n[i] = 0;
 		c->q_at[i] = 0;     /* an agent of no queue keeps an empty block at 0 */
-		if (reuse && p > 0 && p <= c->n && c->l_slot[p - 1] == ai[i]) {
+		if (reuse && p > 0 && p <= c->n && c->l_slot[p - 1] == a) {
 			c->q_at[i] = c->l_at[p - 1];
 			c->q_n[i] = c->l_n[p - 1];
 			if ((int64_t)(p - 1) > last && (p - 1 < c->n_in) == (i < s->n_agents))
 				c->src[i] = (int32_t)(last = (int64_t)(p - 1));
 		}
+		if (c->src[i] < 0 || stamp[a] > c->stamp_last)
+			c->work[c->n_work++] = (uint32_t)i;
+		else if (c->due[a] <= now)
+			c->work[c->n_work++] = (uint32_t)i | WORK_CLOCK;
+		else if (mark[a] > c->marks)
+			c->work[c->n_work++] = (uint32_t)i | WORK_ASK;
 	}
 }
 
@@ -207,21 +196,6 @@ static void fill_move(const struct astat_fill *c, struct snapshot *s, size_t n)
 	}
 }
 
-/* Room for p pauses in this fill's buffer (the other holds the last fill's
- * until this one is done: a refresh copies an agent's from there); when it
- * moves, the agents filled so far are pointed at it again once the fill is
- * done (fill_repoint). */
-static struct astat_pause *pauses_room(struct astat_fill *c, size_t p)
-{
-	int k = c->fill_pauses;
-	if (p <= c->cap_pauses[k] && c->pauses[k])
-		return c->pauses[k];
-	c->cap_pauses[k] = p + p / 8 + 64;
-	c->pauses[k] = xrealloc(c->pauses[k], c->cap_pauses[k] * sizeof *c->pauses[k]);
-	c->moved = true;
-	return c->pauses[k];
-}
-
 /* Room for n more per-queue figures at the pool's end (fill_repoint after
  * the fill when it moves). */
 static void pool_room(struct astat_fill *c, struct snapshot *s, size_t n)
@@ -232,25 +206,66 @@ static void pool_room(struct astat_fill *c, struct snapshot *s, size_t n)
 	c->moved = true;
 }
 
-/* Points the first n agents' pauses and queues at where they are now. */
-static void fill_repoint(struct astat_fill *c, struct snapshot *s, size_t n)
+/* Points the first n agents' queues at where they are now. */
+static void fill_repoint(struct snapshot *s, size_t n)
 {
-	struct astat_pause *p = c->pauses[c->fill_pauses];
-	for (size_t j = 0; j < n; j++) {
-		struct agent_figs *f = &s->agent_figs[j];
-		f->pauses = p;
-		f->wtime.pauses = p + f->n_pauses;
-		p += f->n_pauses + f->wtime.n_pauses;
-		f->queues = s->agent_figs_pool + f->pool_at;
+	for (size_t j = 0; j < n; j++)
+		s->agent_figs[j].queues = s->agent_figs_pool + s->agent_figs[j].pool_at;
+}
+
+/* Keeps f's pauses and texts (as read: the model's texts, pauses in the
+ * caller's room) in agent ai's block, f pointed at them there: they stay
+ * while the agent is unchanged, whatever the fill does with the others
+ * (the snapshot never points into the model's records). Most agents have
+ * no pauses, and a caller only while on a call: no block, or a small one. */
+static void room_keep(struct astat_fill *c, size_t ai, struct agent_figs *f)
+{
+	size_t np = (size_t)(f->n_pauses + f->wtime.n_pauses);
+	size_t lr = *f->pause_reason ? strnlen(f->pause_reason, ASTAT_REASON_LEN - 1) + 1 : 0;
+	size_t lc = *f->callerid ? strnlen(f->callerid, 63) + 1 : 0;
+	size_t need = sizeof(size_t) + np * sizeof(struct astat_pause) + lr + lc, cap;
+	char *r = c->room[ai], *t, texts[ASTAT_REASON_LEN + 64];
+	struct astat_pause *p;
+	/* (the texts may be in the block: from the last read, the clock's alone) */
+	memcpy(texts, f->pause_reason, lr);
+	memcpy(texts + lr, f->callerid, lc);
+	if (need == sizeof(size_t)) {
+		free(r);
+		c->room[ai] = NULL;
+		return;
+	}
+	memcpy(&cap, r ? r : (const char *)&(size_t){ 0 }, sizeof cap);
+	if (need > cap || cap > 2 * need + 64) {
+		free(r);
+		r = c->room[ai] = xmalloc(need);
+		memcpy(r, &need, sizeof need);
+	}
+	p = (struct astat_pause *)(void *)(r + sizeof(size_t));
+	if (np)
+		memcpy(p, f->pauses, f->n_pauses * sizeof *p);
+	if (f->wtime.n_pauses)
+		memcpy(p + f->n_pauses, f->wtime.pauses, (size_t)f->wtime.n_pauses * sizeof *p);
+	f->pauses = p;
+	f->wtime.pauses = p + f->n_pauses;
+	t = (char *)(p + np);
+	memcpy(t, texts, lr + lc);
+	if (lr) {
+		f->pause_reason = t;
+		t[lr - 1] = '\0';
+	}
+	if (lc) {
+		f->callerid = t + lr;
+		t[lr + lc - 1] = '\0';
 	}
 }
 
 /* Agent i's figures read again, its per-queue block where it was if they fit
- * (else at the pool's end), queues as ranks. */
+ * (else at the pool's end), queues as ranks, its pauses and texts kept. */
 static void fill_one(struct astat_fill *c, struct snapshot *s, const struct model *m,
-                     size_t i, size_t ai, const size_t *rank, struct astat_pause *pauses)
+                     size_t i, size_t ai, const size_t *rank)
 {
 	struct agent_figs *f = &s->agent_figs[i];
+	struct astat_pause pauses[ASTAT_FIGS_PAUSES];
 	int nq = model_agent_figs_queues(m, ai);
 	uint32_t at;
 	struct agent_queue_figs *q;
@@ -267,7 +282,43 @@ static void fill_one(struct astat_fill *c, struct snapshot *s, const struct mode
 		f->call_queue = (int32_t)rank[f->call_queue];
 	f->slot = (uint32_t)ai;
 	f->pool_at = at;
+	room_keep(c, ai, f);
+	c->due[ai] = agent_figs_due(f);
+	c->q_at[i] = at;
+	c->q_n[i] = (uint32_t)f->n_queues;
 	c->read++;
+}
+
+/* Agent i's clocked figures read again (its clock span ran out), unless its
+ * calls changed (read whole then). */
+static void fill_clock(struct astat_fill *c, struct snapshot *s, const struct model *m,
+                       size_t i, size_t ai, const size_t *rank)
+{
+	struct agent_figs *f = &s->agent_figs[i];
+	struct astat_pause pauses[ASTAT_FIGS_PAUSES];
+	if (!model_agent_figs_retime(m, ai, f, pauses)) {
+		fill_one(c, s, m, i, ai, rank);
+		return;
+	}
+	room_keep(c, ai, f);
+	c->due[ai] = agent_figs_due(f);
+}
+
+/* Prefetches what reading the places of work[k..] will need: the records
+ * of the agents some places ahead (cache misses apart). */
+static void fill_prefetch(const struct astat_fill *c, const struct snapshot *s,
+                          const struct model *m, const size_t *ai, size_t k)
+{
+	static const size_t ahead[3] = { 16, 8, 4 };
+	for (int step = 0; step < 3; step++) {
+		size_t j = k + ahead[step];
+		if (j < c->n_work) {
+			size_t i = c->work[j] & WORK_PLACE;
+			model_agent_figs_prefetch(m, ai[i], step);
+			if (step == 2)
+				__builtin_prefetch(&s->agent_figs[i], 1);
+		}
+	}
 }
 
 void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *ai,
@@ -275,67 +326,52 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 {
 	size_t n = s->n_agents + s->n_agents_off;   /* the logged off of today too */
 	struct astat_fill *c = fill_of(s, m, n);
-	size_t p_used = 0, q_live = 0;
-	struct astat_pause *pauses;
-	struct text_room *texts;
-	size_t pool_cap;
-	bool reuse = c->valid && c->day == m->day_start && c->order_gen == s->order_gen &&
-	             c->window_s == m->cfg->window_s;
-	const uint64_t *mark = model_agent_marks(m), *stamp = model_agent_figs_stamps(m);
+	size_t pool_cap, q_live = 0;
 	uint64_t reset, marks = model_agents_mark(m, &reset);
-	bool calm = reuse && reset <= c->marks;   /* no agent renumbered, no restart */
+	uint32_t *swap;
+	/* (no agent renumbered, no restart: each agent's block is its own) */
+	bool reuse = c->valid && c->model == m && c->day == m->day_start &&
+	             c->order_gen == s->order_gen && c->window_s == m->cfg->window_s &&
+	             reset <= c->marks && model_now(m) >= c->now;
 
 	figs_reserve(s, n > c->n ? n : c->n);
 	if (!reuse)
 		c->q_used = 0;
 	c->read = 0;
-	c->moved = false;
-	fill_plan(c, s, ai, n, reuse);
+	fill_plan(c, s, m, ai, n, reuse);
 	pool_cap = s->cap_agent_figs_pool;
 	pool_reserve(s, c->q_used);
 	c->moved = s->cap_agent_figs_pool != pool_cap;   /* the records' queues repointed */
-	c->fill_pauses ^= 1;
-	texts = &c->texts[c->fill_pauses];
-	texts->at = texts->used = 0;
 	fill_move(c, s, n);
-	for (size_t i = 0; i < n; i++) {
-		struct agent_figs *f = &s->agent_figs[i];
-		/* the records of the agents ahead that will be read: most are not */
-		for (int step = 0; step < 2; step++) {
-			size_t j = i + (step ? 8 : 16);
-			if (j < n && (c->src[j] < 0 || model_agent_figs_reads(m, ai[j], &s->agent_figs[j],
-			                                                      calm && mark[ai[j]] <= c->marks)))
-				model_agent_figs_prefetch(m, ai[j], step);
-		}
-		if (i + 4 < n && (c->src[i + 4] < 0 || stamp[ai[i + 4]] != s->agent_figs[i + 4].stamp))
-			model_agent_figs_prefetch(m, ai[i + 4], 2);     /* read whole */
-		/* room for any agent's pauses (ASTAT_FIGS_PAUSES): not counted first */
-		pauses = pauses_room(c, p_used + ASTAT_FIGS_PAUSES) + p_used;
-		/* (a kept record's queues are where they were: fill_repoint when not) */
-		if (c->src[i] < 0 || !model_agent_figs_refresh_marked(m, ai[i], f, pauses,
-		                                                      calm && mark[ai[i]] <= c->marks)) {
-			fill_one(c, s, m, i, ai[i], rank, pauses);
-			f->queues = s->agent_figs_pool + f->pool_at;
-		}
-		f->pause_reason = text_keep(texts, f->pause_reason);   /* off the model's */
-		f->callerid = text_keep(texts, f->callerid);           /* or the last fill's */
-		p_used += (size_t)(f->n_pauses + f->wtime.n_pauses);
-		q_live += (size_t)f->n_queues;
-		c->place[ai[i]] = (uint32_t)i + 1;
-		c->l_slot[i] = f->slot;
-		c->l_at[i] = f->pool_at;
-		c->l_n[i] = (uint32_t)f->n_queues;
+	for (size_t k = 0; k < c->n_work; k++) {
+		size_t i = c->work[k] & WORK_PLACE;
+		fill_prefetch(c, s, m, ai, k);
+		if (c->work[k] & WORK_CLOCK)
+			fill_clock(c, s, m, i, ai[i], rank);
+		else if (!(c->work[k] & WORK_ASK) ||
+		         !model_agent_figs_current(m, ai[i], &s->agent_figs[i]))
+			fill_one(c, s, m, i, ai[i], rank);
 	}
 	if (c->moved)
-		fill_repoint(c, s, n);
+		fill_repoint(s, n);
+	for (size_t i = 0; i < n; i++) {
+		c->place[ai[i]] = (uint32_t)i + 1;
+		c->l_slot[i] = (uint32_t)ai[i];
+		q_live += c->q_n[i];
+	}
+	swap = c->l_at, c->l_at = c->q_at, c->q_at = swap;    /* this fill's, for the next */
+	swap = c->l_n, c->l_n = c->q_n, c->q_n = swap;
 	/* the kept figures live while the pool holds little else (--group and
 	 * --queue renumber them in place: read again) */
 	c->valid = !s->only && c->q_used <= 2 * q_live + 4096;
+	c->model = m;
 	c->n = n;
 	c->n_in = s->n_agents;
 	c->day = m->day_start;
 	c->order_gen = s->order_gen;
 	c->window_s = m->cfg->window_s;
+	c->now = model_now(m);
+	c->stamp_last = model_agent_figs_stamp_last();
 	c->marks = marks;
 	s->long_call_s = m->cfg->alert_rules
 	               ? (int64_t)alert_rules_agent_level(m->cfg->alert_rules, "call_duration_s")
@@ -394,14 +430,17 @@ static json_t *queues_json(const struct snapshot *s, const struct agent_figs *f,
 static json_t *today_json(const struct snapshot *s, const struct agent_figs *f)
 {
 	json_t *o = json_object(), *p = json_array();
+	struct agent_clock ck;
+	agent_figs_at(f, s->as_of, &ck);
+	const struct astat_time *t = &ck.today;
 	counts_json(o, &f->today);
-	json_object_set_new(o, "login_s", json_integer(f->login_s));
-	json_object_set_new(o, "paused_s", json_integer(f->paused_s));
-	for (int i = 0; i < f->n_pauses; i++)
-		json_array_append_new(p, json_pack("{s:o, s:I}", "reason", ajstr(f->pauses[i].reason),
-		                                   "seconds", (json_int_t)f->pauses[i].s));
+	json_object_set_new(o, "login_s", json_integer(t->login_s));
+	json_object_set_new(o, "paused_s", json_integer(t->paused_s));
+	for (int i = 0; i < t->n_pauses; i++)
+		json_array_append_new(p, json_pack("{s:o, s:I}", "reason", ajstr(t->pauses[i].reason),
+		                                   "seconds", (json_int_t)t->pauses[i].s));
 	json_object_set_new(o, "pauses", p);
-	json_object_set_new(o, "occupancy_pct", afig(f->occupancy_pct));
+	json_object_set_new(o, "occupancy_pct", afig(t->occupancy_pct));
 	json_object_set_new(o, "queues", queues_json(s, f, true));
 	return o;
 }
@@ -422,9 +461,11 @@ static void time_json(json_t *o, const struct astat_time *t)
 static json_t *window_json(const struct snapshot *s, const struct agent_figs *f)
 {
 	json_t *o = json_object();
+	struct agent_clock ck;
+	agent_figs_at(f, s->as_of, &ck);
 	json_object_set_new(o, "seconds", json_integer(s->window_s));
 	counts_json(o, &f->window);
-	time_json(o, &f->wtime);
+	time_json(o, &ck.window);
 	json_object_set_new(o, "queues", queues_json(s, f, false));
 	return o;
 }
@@ -1012,6 +1053,8 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	struct aline *l = line_of(f->slot);
 	struct jkey hk;
 	bool held = l->gen == lines.gen, head_ok, today_ok, win_ok;
+	struct agent_clock ck;               /* what moves with the clock, at the line's time */
+	agent_figs_at(f, s->as_of, &ck);
 	head_key(&hk, s, i);
 	head_ok = held && l->head.a == hk.a && l->head.b == hk.b && l->head.n == hk.n;
 	today_ok = held && l->stamp_today == f->stamp_today;
@@ -1019,18 +1062,18 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	if (!head_ok || !today_ok || !win_ok)
 		line_write(l, s, i, &hk, head_ok, today_ok, win_ok);
 	jbuf_ref(b, l->text, l->n_head, JSEG_REF_MIN);
-	if (f->n_pauses == 0 && put_time(b, f->login_s, 0, f->occupancy_pct)) {
+	if (ck.today.n_pauses == 0 && put_time(b, ck.today.login_s, 0, ck.today.occupancy_pct)) {
 		/* most agents */
-	} else if (f->n_pauses == 0) {
-		jb_key_int(b, ",\"login_s\":", f->login_s);
+	} else if (ck.today.n_pauses == 0) {
+		jb_key_int(b, ",\"login_s\":", ck.today.login_s);
 		jbuf_puts(b, ",\"paused_s\":0,\"pauses\":[],\"occupancy_pct\":");
-		jb_afig(b, f->occupancy_pct);
+		jb_afig(b, ck.today.occupancy_pct);
 	} else {
-		jb_key_int(b, ",\"login_s\":", f->login_s);
-		jb_key_int(b, ",\"paused_s\":", f->paused_s);
-		jb_pauses(b, f->n_pauses, f->pauses);
+		jb_key_int(b, ",\"login_s\":", ck.today.login_s);
+		jb_key_int(b, ",\"paused_s\":", ck.today.paused_s);
+		jb_pauses(b, ck.today.n_pauses, ck.today.pauses);
 		jbuf_puts(b, ",\"occupancy_pct\":");
-		jb_afig(b, f->occupancy_pct);
+		jb_afig(b, ck.today.occupancy_pct);
 	}
 	if (l->dup_today) {                  /* today's counts again, from the head */
 		jbuf_ref(b, l->text + l->n_head, l->dup_today, 0);
@@ -1041,16 +1084,16 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 		jbuf_ref(b, l->text + l->n_head, (size_t)l->n_today + l->n_win, JSEG_REF_MIN);
 	}
 	/* the window's time as time_json writes it */
-	if (f->wtime.n_pauses > 0 ||
-	    !put_time(b, f->wtime.login_s, f->wtime.paused_s, f->wtime.occupancy_pct)) {
-		jb_key_int(b, ",\"login_s\":", f->wtime.login_s);
-		jb_key_int(b, ",\"paused_s\":", f->wtime.paused_s);
-		if (f->wtime.n_pauses == 0)
+	if (ck.window.n_pauses > 0 ||
+	    !put_time(b, ck.window.login_s, ck.window.paused_s, ck.window.occupancy_pct)) {
+		jb_key_int(b, ",\"login_s\":", ck.window.login_s);
+		jb_key_int(b, ",\"paused_s\":", ck.window.paused_s);
+		if (ck.window.n_pauses == 0)
 			jbuf_puts(b, ",\"pauses\":[]");
 		else
-			jb_pauses(b, f->wtime.n_pauses, f->wtime.pauses);
+			jb_pauses(b, ck.window.n_pauses, ck.window.pauses);
 		jbuf_puts(b, ",\"occupancy_pct\":");
-		jb_afig(b, f->wtime.occupancy_pct);
+		jb_afig(b, ck.window.occupancy_pct);
 	}
 	if (l->dup_tail) {                   /* the window's counts again */
 		const char *w = l->text + l->n_head + l->n_today;

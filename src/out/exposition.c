@@ -443,14 +443,16 @@ static double ag_rna(const struct agent_figs *a, int64_t now)
 
 static double ag_paused(const struct agent_figs *a, int64_t now)
 {
-	(void)now;
-	return (double)a->paused_s;
+	struct agent_clock t;
+	agent_figs_at(a, now, &t);
+	return (double)t.today.paused_s;
 }
 
 static double ag_occupancy(const struct agent_figs *a, int64_t now)
 {
-	(void)now;
-	return isnan(a->occupancy_pct) ? NAN : round(a->occupancy_pct * 100.0) / 10000.0;
+	struct agent_clock t;
+	agent_figs_at(a, now, &t);
+	return isnan(t.today.occupancy_pct) ? NAN : round(t.today.occupancy_pct * 100.0) / 10000.0;
 }
 
 static double ag_call(const struct agent_figs *a, int64_t now)

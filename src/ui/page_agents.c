@@ -134,6 +134,14 @@ static bool name_matches(const char *name, const char *want)
 	return false;
 }
 
+/* Agent i's occupancy today at the snapshot's time. */
+static double occupancy(const struct snapshot *s, size_t i)
+{
+	struct agent_clock t;
+	agent_figs_at(&s->agent_figs[i], s->as_of, &t);
+	return t.today.occupancy_pct;
+}
+
 static double col_value(const struct snapshot *s, size_t i, int col)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
@@ -143,7 +151,7 @@ static double col_value(const struct snapshot *s, size_t i, int col)
 	case COL_ANSWERED: return (double)f->today.answered;
 	case COL_AHT: return astat_aht(&f->today);
 	case COL_MISSED: return (double)f->today.rna;
-	case COL_OCC: return f->occupancy_pct;
+	case COL_OCC: return occupancy(s, i);
 	default: return 0;
 	}
 }
@@ -398,7 +406,7 @@ static void list_row(const struct ui_view *v, const struct snapshot *s, size_t i
 	ui_put_right(v, y, x, c->miss, missed_ring(s, i) ? ROLE_WARNING : ROLE_NORMAL, buf);
 	x += c->miss + 1;
 	ui_put_right(v, y, x, c->occ, ROLE_NORMAL, ui_fmt_pct(v, buf, sizeof buf,
-	             f->occupancy_pct, false));
+	             occupancy(s, i), false));
 }
 
 static void draw_list(const struct ui_view *v, struct agents_state *st,

@@ -496,6 +496,68 @@ static void test_agent_order(void **state)
 	snapshot_free(&s);
 }
 
+/* The clocked figures of a read at t0 brought to a later t by agent_figs_at
+ * are those read at t, as long as t is in the read's clock span; past it
+ * (agent_figs_due) the figures are read again. Alex logs in, takes a
+ * call and ends it (wrap-up), is on a call again; then pauses (no span). */
+static void assert_clock_at(const struct agent_figs *a, const struct agent_figs *b, int64_t t)
+{
+	struct agent_clock ca, cb;
+	agent_figs_at(a, t, &ca);
+	agent_figs_at(b, t, &cb);
+	const struct astat_time *x[2] = { &ca.today, &ca.window }, *y[2] = { &cb.today, &cb.window };
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(x[k]->login_s, y[k]->login_s);
+		assert_int_equal(x[k]->paused_s, y[k]->paused_s);
+		assert_int_equal(x[k]->busy_s, y[k]->busy_s);
+		assert_memory_equal(&x[k]->occupancy_pct, &y[k]->occupancy_pct, sizeof(double));
+		assert_int_equal(x[k]->n_pauses, y[k]->n_pauses);
+		for (int i = 0; i < x[k]->n_pauses; i++) {
+			assert_string_equal(x[k]->pauses[i].reason, y[k]->pauses[i].reason);
+			assert_int_equal(x[k]->pauses[i].s, y[k]->pauses[i].s);
+		}
+	}
+}
+
+static void test_figs_at(void **state)
+{
+	struct fixture *f = *state;
+	struct astat_pause kept[ASTAT_FIGS_PAUSES];
+	struct agent_figs a;
+	int reads = 0, spans = 0;
+	f->cfg.window_s = 120;
+	feed(f, "%lld|NONE|sales|Alex|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|NONE|sales|Alex|PAUSE|lunch", (long long)T0 + 5);
+	feed(f, "%lld|NONE|sales|Alex|UNPAUSE|", (long long)T0 + 25);
+	call(f, "c1", "sales", T0 + 40, 50);
+	feed(f, "%lld|c2|sales|NONE|ENTERQUEUE||0555|1", (long long)T0 + 200);
+	feed(f, "%lld|c2|sales|Alex|CONNECT|10|c2.1|3", (long long)T0 + 210);
+	a = figs(f, "Alex", T0 + 215);
+	for (int64_t t = T0 + 216; t < T0 + 600; t++) {
+		struct agent_figs b = figs(f, "Alex", t);
+		if (t == T0 + 400)
+			feed(f, "%lld|NONE|sales|Alex|PAUSE|break", (long long)t);
+		if (a.stamp == b.stamp && a.on_call == b.on_call && t < agent_figs_due(&a)) {
+			assert_true(a.clock_span > 0 && t - a.clock_at <= (int64_t)a.clock_span);
+			assert_clock_at(&a, &b, t);
+			spans++;
+			continue;
+		}
+		/* changed, or the span ran out: read again, kept as a fill keeps it */
+		a = b;
+		memcpy(kept, b.pauses, (size_t)(b.n_pauses + b.wtime.n_pauses) * sizeof *kept);
+		a.pauses = kept;
+		a.wtime.pauses = kept + a.n_pauses;
+		assert_clock_at(&a, &b, t);
+		reads++;
+	}
+	/* on the call, nearly every second brought to the clock; paused, none */
+	assert_true(spans > 150);
+	assert_true(reads >= 200);
+	assert_int_equal(a.clock_span, 0);
+	assert_int_equal(agent_figs_due(&a), T0 + 600);
+}
+
 /* The stamp (agent_figs.stamp) changes with every change the model makes to
  * an agent's figures and with nothing else: not with the clock alone, not
  * with another agent's events; no two agents share one. The today stamp
@@ -679,6 +741,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_window_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_queue_board, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stamp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_figs_at, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_logged_off_json, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

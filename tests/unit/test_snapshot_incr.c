@@ -80,16 +80,16 @@ static void assert_same_time(const struct astat_time *a, const struct astat_time
 	}
 }
 
-/* What moves with the clock in an agent's figures: the same kept and
- * brought up to now as read from nothing. */
-static void assert_same_clock(const struct agent_figs *a, const struct agent_figs *b)
+/* What moves with the clock in an agent's figures: the same kept (read at
+ * the snapshot's time through agent_figs_at) as read from nothing. */
+static void assert_same_clock(const struct agent_figs *a, const struct agent_figs *b,
+                              int64_t now)
 {
-	struct astat_time ta = { a->login_s, a->paused_s, a->busy_s, a->occupancy_pct,
-	                         a->n_pauses, a->pauses };
-	struct astat_time tb = { b->login_s, b->paused_s, b->busy_s, b->occupancy_pct,
-	                         b->n_pauses, b->pauses };
-	assert_same_time(&ta, &tb);
-	assert_same_time(&a->wtime, &b->wtime);
+	struct agent_clock ta, tb;
+	agent_figs_at(a, now, &ta);
+	agent_figs_at(b, now, &tb);
+	assert_same_time(&ta.today, &tb.today);
+	assert_same_time(&ta.window, &tb.window);
 	assert_int_equal(a->on_call, b->on_call);
 	assert_int_equal(a->paused_now, b->paused_now);
 	assert_memory_equal(&a->window, &b->window, sizeof a->window);
@@ -116,7 +116,7 @@ static void assert_same(const struct snapshot *inc, const struct snapshot *full)
 		}
 		assert_int_equal(inc->agent_figs[i].today.answered, full->agent_figs[i].today.answered);
 		assert_int_equal(inc->agent_figs[i].n_queues, full->agent_figs[i].n_queues);
-		assert_same_clock(&inc->agent_figs[i], &full->agent_figs[i]);
+		assert_same_clock(&inc->agent_figs[i], &full->agent_figs[i], full->as_of);
 	}
 }
 
@@ -470,6 +470,56 @@ static void test_window_leaving_read(void **state)
 }
 
 /* 2,000 agents join 50 queues at T0; the clock at T0 + 1. */
+/* Among 2,000 agents with no event after the first seconds: one paused
+ * (its pause grows each second), one on a call (its busy time does), all of
+ * them past their login at the window's edge (their spans run out): the kept
+ * build reads none of them whole (but the one whose CONNECT leaves the
+ * window), brings only those due to the clock, and
+ * its figures read at its time are those of a build from nothing. */
+static void test_clock_due_kept(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s;
+	long p, c;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	config_defaults(&cfg);
+	cfg.window_s = 60;
+	m = model_new(&cfg);
+	memset(&s, 0, sizeof s);
+	add_2000_agents(m);
+	fx_feed(m, "%d|NONE|q27|A5|PAUSE|lunch", T0 + 2);
+	fx_feed(m, "%d|c1|q37|NONE|ENTERQUEUE||551|1", T0 + 2);
+	fx_feed(m, "%d|c1|q37|A7|CONNECT|1|x|1", T0 + 3);
+	model_advance(m, T0 + 4);
+	snapshot_build(&s, m, &cfg);
+	p = snapshot_agent_find(&s, "A5");
+	c = snapshot_agent_find(&s, "A7");
+	assert_true(p >= 0 && c >= 0);
+	for (int64_t t = T0 + 5; t < T0 + 100; t++) {
+		struct agent_clock ck;
+		model_advance(m, t);
+		snapshot_build(&s, m, &cfg);
+		assert_same_as_fresh(&s, m, &cfg);
+		/* (A7's CONNECT leaves the window at 63: its figures change) */
+		assert_int_equal(agent_stats_fill_read(&s), t == T0 + 63);
+		agent_figs_at(&s.agent_figs[p], s.as_of, &ck);
+		assert_int_equal(ck.today.paused_s, t - (T0 + 2));
+		assert_int_equal(ck.today.n_pauses, 1);
+		assert_string_equal(ck.today.pauses[0].reason, "lunch");
+		assert_string_equal(s.agent_figs[p].pause_reason, "lunch");
+		agent_figs_at(&s.agent_figs[c], s.as_of, &ck);
+		assert_int_equal(ck.today.busy_s, t - (T0 + 3));
+		assert_int_equal(ck.window.login_s, t < T0 + 61 ? t - T0 : 60);
+	}
+	snapshot_free(&s);
+	model_free(m);
+	config_free(&cfg);
+}
+
 static void add_2000_agents(struct model *m)
 {
 	char a[32];
@@ -867,6 +917,7 @@ int main(void)
 		cmocka_unit_test(test_login_reads_few),
 		cmocka_unit_test(test_interval_grades_kept),
 		cmocka_unit_test(test_window_leaving_read),
+		cmocka_unit_test(test_clock_due_kept),
 		cmocka_unit_test(test_callers_room_given_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
