@@ -638,17 +638,23 @@ static void jb_key_int(struct jbuf *b, const char *key, long long v)
  * written again. */
 enum jword {
 	JW_NAME, JW_SINCE, JW_REASON, JW_QUEUES, JW_CALL, JW_NULL, JW_QUEUE, JW_NEXT_QUEUE,
-	JW_CALLERID, JW_TODAY, JW_WINDOW, JW_ANSWERED, JW_COMPLETED, JW_TRANSFERRED, JW_TALK,
-	JW_AHT, JW_HOLD, JW_ASA, JW_RNA, JW_RING,
+	JW_CALLERID, JW_TODAY, JW_WINDOW,
+	JW_COUNTS,                               /* counts: their nine values, each after its length */
 	JW_STATE,                                /* ,"state":"..." of each state, */
 	JW_COUNT = JW_STATE + AGENT_LOGGED_OFF + 1   /* through the logged off */
 };
 static const char *const jw_fixed[JW_STATE] = {
 	"{\"name\":", ",\"since\":", ",\"reason\":", ",\"queues\":[", "],\"call\":", "null",
 	"{\"queue\":", ",{\"queue\":", ",\"callerid\":", ",\"today\":{",
-	"},\"window\":{\"seconds\":", "\"answered\":", ",\"completed\":", ",\"transferred\":",
-	",\"talk_s\":", ",\"aht_s\":", ",\"hold_s\":", ",\"asa_s\":", ",\"rna\":", ",\"ring_s\":",
+	"},\"window\":{\"seconds\":", "",
 };
+/* The keys of counts (JW_COUNTS), each copied as 16 bytes. */
+enum { JC_N = 9, JC_ROOM = JC_N * (16 + 40) };
+static const char jc_key[JC_N][16] = {
+	"\"answered\":", ",\"completed\":", ",\"transferred\":", ",\"talk_s\":", ",\"aht_s\":",
+	",\"hold_s\":", ",\"asa_s\":", ",\"rna\":", ",\"ring_s\":",
+};
+static const unsigned char jc_len[JC_N] = { 11, 13, 15, 10, 9, 10, 9, 7, 10 };
 enum { JW_QNAME = 0xff, JW_ROOM = 32 };      /* a word is copied as JW_ROOM bytes */
 static char jw_text[JW_COUNT][JW_ROOM];
 static unsigned char jw_len[JW_COUNT];
@@ -658,6 +664,8 @@ static void jw_make(void)
 	if (jw_len[0])
 		return;
 	for (int k = 0; k < JW_COUNT; k++) {
+		if (k == JW_COUNTS)                  /* its keys: jc_key */
+			continue;
 		int n = k < JW_STATE ? snprintf(jw_text[k], JW_ROOM, "%s", jw_fixed[k])
 		                     : snprintf(jw_text[k], JW_ROOM, ",\"state\":\"%s\"",
 		                                agent_stats_state_name(k - JW_STATE));
@@ -679,20 +687,48 @@ static void jk_word_int(struct jbuf *b, enum jword w, long long v)
 	jb_int(b, v);
 }
 
+/* A value of counts: a byte for its length, then its bytes (a number, at
+ * most 24 of them). */
+static size_t jk_value_begin(struct jbuf *b)
+{
+	jbuf_put(b, "", 1);
+	return b->n;
+}
+
+static void jk_value_end(struct jbuf *b, size_t at)
+{
+	b->p[at - 1] = (char)(b->n - at);
+}
+
+static void jk_int(struct jbuf *b, long long v)
+{
+	size_t at = jk_value_begin(b);
+	jb_int(b, v);
+	jk_value_end(b, at);
+}
+
+static void jk_afig(struct jbuf *b, double v)
+{
+	size_t at = jk_value_begin(b);
+	jb_afig(b, v);
+	jk_value_end(b, at);
+}
+
 static void jb_counts(struct jbuf *b, const struct astat_counts *c)
 {
-	jk_word_int(b, JW_ANSWERED, c->answered);
-	jk_word_int(b, JW_COMPLETED, c->completed);
-	jk_word_int(b, JW_TRANSFERRED, c->transferred);
-	jk_word_int(b, JW_TALK, c->talk_s);
-	jk_word(b, JW_AHT);
-	jb_afig(b, astat_aht(c));
-	jk_word_int(b, JW_HOLD, c->hold_s);
-	jk_word(b, JW_ASA);
-	jb_afig(b, astat_asa(c));
-	jk_word_int(b, JW_RNA, c->rna);
-	jk_word(b, JW_RING);
+	size_t at;
+	jk_word(b, JW_COUNTS);
+	jk_int(b, c->answered);
+	jk_int(b, c->completed);
+	jk_int(b, c->transferred);
+	jk_int(b, c->talk_s);
+	jk_afig(b, astat_aht(c));
+	jk_int(b, c->hold_s);
+	jk_afig(b, astat_asa(c));
+	jk_int(b, c->rna);
+	at = jk_value_begin(b);
 	jb_real(b, (double)c->ring_ms / 1000.0);
+	jk_value_end(b, at);
 }
 
 /* The queue names of the snapshot as JSON strings, made once for each list
@@ -788,7 +824,21 @@ static void jb_expand(struct jbuf *b, const char *text, size_t n)
 			continue;
 		}
 		c = *r++;
-		if (c == JW_QNAME) {
+		if (c == 0x80 + JW_COUNTS) {            /* nine keys, each with its value */
+			if (w + JC_ROOM > end)
+				w = jx_room(b, w, JC_ROOM + (size_t)(e - r) + SLACK, &end);
+			for (int k = 0; k < JC_N; k++) {
+				size_t m = *r++;
+				memcpy(w, jc_key[k], 16);
+				w += jc_len[k];
+				if (m <= 8 && e - r >= 8)
+					memcpy(w, r, 8);
+				else
+					memcpy(w, r, m);
+				w += m;
+				r += m;
+			}
+		} else if (c == JW_QNAME) {
 			size_t q = r[0] | (size_t)r[1] << 8;
 			r += 2;
 			if (w + qnames.len[q] + SLACK > end)
@@ -1230,22 +1280,23 @@ void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 		if (i)
 			jbuf_put(b, ",", 1);
 		jbuf_part(b);
-		if (i + 8 < n) {      /* the agents' figures and texts: cache misses */
-			__builtin_prefetch(&s->agent_figs[i + 8]);
-			__builtin_prefetch(&s->agent_figs[i + 8].wtime.pauses);
+		/* the agents' figures, then their texts' places, then the texts:
+		 * cache misses, each a few agents ahead of what it needs */
+		if (i + 12 < n) {
+			__builtin_prefetch(&s->agent_figs[i + 12]);
+			__builtin_prefetch(&s->agent_figs[i + 12].wtime.pauses);
+			if (s->agent_n_queues[i + 12] > 0)
+				__builtin_prefetch(s->agent_queues[i + 12]);
 		}
-		if (i + 8 < n && s->agent_n_queues[i + 8] > 0)
-			__builtin_prefetch(s->agent_queues[i + 8]);
-		if (i + 4 < n && s->agent_figs[i + 4].slot < lines.n) {
-			const struct aline *l = &lines.v[s->agent_figs[i + 4].slot];
+		if (i + 8 < n && s->agent_figs[i + 8].slot < lines.n) {
+			const struct aline *l = &lines.v[s->agent_figs[i + 8].slot];
 			__builtin_prefetch(l);
 			__builtin_prefetch((const char *)l + sizeof *l - 1);
 		}
-		if (i + 2 < n && s->agent_figs[i + 2].slot < lines.n) {
-			uintptr_t t = (uintptr_t)lines.v[s->agent_figs[i + 2].slot].text;
+		if (i + 4 < n && s->agent_figs[i + 4].slot < lines.n) {
+			uintptr_t t = (uintptr_t)lines.v[s->agent_figs[i + 4].slot].text;
 			__builtin_prefetch((const void *)t);
 			__builtin_prefetch((const void *)(t + 64));
-			__builtin_prefetch((const void *)(t + 128));
 		}
 		/* where the next agents' bytes and pieces go: written once a tick,
 		 * cold by then (a live tick reads thousands of lines in between) */
