@@ -1282,19 +1282,19 @@ void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 		jbuf_part(b);
 		/* the agents' figures, then their texts' places, then the texts:
 		 * cache misses, each a few agents ahead of what it needs */
-		if (i + 12 < n) {
-			__builtin_prefetch(&s->agent_figs[i + 12]);
-			__builtin_prefetch(&s->agent_figs[i + 12].wtime.pauses);
-			if (s->agent_n_queues[i + 12] > 0)
-				__builtin_prefetch(s->agent_queues[i + 12]);
+		if (i + 16 < n) {
+			__builtin_prefetch(&s->agent_figs[i + 16]);
+			__builtin_prefetch(&s->agent_figs[i + 16].wtime.pauses);
+			if (s->agent_n_queues[i + 16] > 0)
+				__builtin_prefetch(s->agent_queues[i + 16]);
 		}
-		if (i + 8 < n && s->agent_figs[i + 8].slot < lines.n) {
-			const struct aline *l = &lines.v[s->agent_figs[i + 8].slot];
+		if (i + 10 < n && s->agent_figs[i + 10].slot < lines.n) {
+			const struct aline *l = &lines.v[s->agent_figs[i + 10].slot];
 			__builtin_prefetch(l);
 			__builtin_prefetch((const char *)l + sizeof *l - 1);
 		}
-		if (i + 4 < n && s->agent_figs[i + 4].slot < lines.n) {
-			uintptr_t t = (uintptr_t)lines.v[s->agent_figs[i + 4].slot].text;
+		if (i + 5 < n && s->agent_figs[i + 5].slot < lines.n) {
+			uintptr_t t = (uintptr_t)lines.v[s->agent_figs[i + 5].slot].text;
 			__builtin_prefetch((const void *)t);
 			__builtin_prefetch((const void *)(t + 64));
 		}

@@ -308,6 +308,35 @@ static void test_many_long_queues(void **state)
 	config_free(&cfg);
 }
 
+/* Agents' kept texts that outgrow their room (and their queues' counts
+ * that are not their own): thousands of agents each taking a call in one
+ * more queue at each step, every line as jansson writes it. */
+static void test_texts_packed(void **state)
+{
+	struct config cfg;
+	struct snapshot s;
+	(void)state;
+	config_defaults(&cfg);
+	struct model *m = model_new(&cfg);
+	memset(&s, 0, sizeof s);
+	for (int k = 0; k < 6; k++) {
+		int64_t t = T0 + 20 * k;
+		for (int a = 0; a < 3000; a++) {
+			fx_feed(m, "%d|MANAGER|queue%d|a%04d|ADDMEMBER|", (int)t, k, a);
+			fx_feed(m, "%d|c%d.%d|queue%d|NONE|ENTERQUEUE||55%d|1", (int)t + 1, k, a, k, a);
+			fx_feed(m, "%d|c%d.%d|queue%d|a%04d|CONNECT|1|c%d.%d.1|1", (int)t + 2, k, a, k, a, k, a);
+			fx_feed(m, "%d|c%d.%d|queue%d|a%04d|COMPLETEAGENT|1|%d|1", (int)t + 9, k, a, k, a,
+			        7 + a % 50);
+		}
+		model_advance(m, t + 10);
+		snapshot_build(&s, m, &cfg);
+		free(fx_same_json(&s));
+	}
+	snapshot_free(&s);
+	model_free(m);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -317,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_kept_figures),
 		cmocka_unit_test(test_texts_kept),
 		cmocka_unit_test(test_many_long_queues),
+		cmocka_unit_test(test_texts_packed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
