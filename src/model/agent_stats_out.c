@@ -668,20 +668,108 @@ static void jb_key_int(struct jbuf *b, const char *key, long long v)
 	jb_int(b, v);
 }
 
+/* ---- the agents' kept texts: their values, the words between them as bytes
+ *
+ * Most of an agent's text is keys and punctuation, the same for every agent:
+ * the kept text holds each such word as one byte, 0x80 + its number (what
+ * is written is ASCII: a byte of 0x80 or more is never text), a queue's
+ * name as JW_QNAME and its index in s->queues (two bytes, low first), and
+ * the values as they are written (digits, names). The line lays the words
+ * out as it goes (jb_expand), each copied whole from a table: no number
+ * written again. */
+enum jword {
+	JW_NAME, JW_SINCE, JW_REASON, JW_QUEUES, JW_CALL, JW_NULL, JW_QUEUE, JW_NEXT_QUEUE,
+	JW_CALLERID, JW_TODAY, JW_WINDOW,
+	JW_COUNTS,                               /* counts: their nine values, each after its length */
+	JW_STATE,                                /* ,"state":"..." of each state, */
+	JW_COUNT = JW_STATE + AGENT_LOGGED_OFF + 1   /* through the logged off */
+};
+static const char *const jw_fixed[JW_STATE] = {
+	"{\"name\":", ",\"since\":", ",\"reason\":", ",\"queues\":[", "],\"call\":", "null",
+	"{\"queue\":", ",{\"queue\":", ",\"callerid\":", ",\"today\":{",
+	"},\"window\":{\"seconds\":", "",
+};
+/* The keys of counts (JW_COUNTS), each copied as 16 bytes. */
+enum { JC_N = 9, JC_ROOM = JC_N * (16 + 40) };
+static const char jc_key[JC_N][16] = {
+	"\"answered\":", ",\"completed\":", ",\"transferred\":", ",\"talk_s\":", ",\"aht_s\":",
+	",\"hold_s\":", ",\"asa_s\":", ",\"rna\":", ",\"ring_s\":",
+};
+static const unsigned char jc_len[JC_N] = { 11, 13, 15, 10, 9, 10, 9, 7, 10 };
+enum { JW_QNAME = 0xff, JW_ROOM = 32 };      /* a word is copied as JW_ROOM bytes */
+static char jw_text[JW_COUNT][JW_ROOM];
+static unsigned char jw_len[JW_COUNT];
+
+static void jw_make(void)
+{
+	if (jw_len[0])
+		return;
+	for (int k = 0; k < JW_COUNT; k++) {
+		if (k == JW_COUNTS)                  /* its keys: jc_key */
+			continue;
+		int n = k < JW_STATE ? snprintf(jw_text[k], JW_ROOM, "%s", jw_fixed[k])
+		                     : snprintf(jw_text[k], JW_ROOM, ",\"state\":\"%s\"",
+		                                agent_stats_state_name(k - JW_STATE));
+		if (n <= 0 || n >= JW_ROOM)
+			fatal("internal: a JSON word of %d bytes", n);
+		jw_len[k] = (unsigned char)n;
+	}
+}
+
+static inline void jk_word(struct jbuf *b, enum jword w)
+{
+	char c = (char)(0x80 + (int)w);
+	jbuf_put(b, &c, 1);
+}
+
+static void jk_word_int(struct jbuf *b, enum jword w, long long v)
+{
+	jk_word(b, w);
+	jb_int(b, v);
+}
+
+/* A value of counts: a byte for its length, then its bytes (a number, at
+ * most 24 of them). */
+static size_t jk_value_begin(struct jbuf *b)
+{
+	jbuf_put(b, "", 1);
+	return b->n;
+}
+
+static void jk_value_end(struct jbuf *b, size_t at)
+{
+	b->p[at - 1] = (char)(b->n - at);
+}
+
+static void jk_int(struct jbuf *b, long long v)
+{
+	size_t at = jk_value_begin(b);
+	jb_int(b, v);
+	jk_value_end(b, at);
+}
+
+static void jk_afig(struct jbuf *b, double v)
+{
+	size_t at = jk_value_begin(b);
+	jb_afig(b, v);
+	jk_value_end(b, at);
+}
+
 static void jb_counts(struct jbuf *b, const struct astat_counts *c)
 {
-	jb_key_int(b, "\"answered\":", c->answered);
-	jb_key_int(b, ",\"completed\":", c->completed);
-	jb_key_int(b, ",\"transferred\":", c->transferred);
-	jb_key_int(b, ",\"talk_s\":", c->talk_s);
-	jbuf_puts(b, ",\"aht_s\":");
-	jb_afig(b, astat_aht(c));
-	jb_key_int(b, ",\"hold_s\":", c->hold_s);
-	jbuf_puts(b, ",\"asa_s\":");
-	jb_afig(b, astat_asa(c));
-	jb_key_int(b, ",\"rna\":", c->rna);
-	jbuf_puts(b, ",\"ring_s\":");
+	size_t at;
+	jk_word(b, JW_COUNTS);
+	jk_int(b, c->answered);
+	jk_int(b, c->completed);
+	jk_int(b, c->transferred);
+	jk_int(b, c->talk_s);
+	jk_afig(b, astat_aht(c));
+	jk_int(b, c->hold_s);
+	jk_afig(b, astat_asa(c));
+	jk_int(b, c->rna);
+	at = jk_value_begin(b);
 	jb_real(b, (double)c->ring_ms / 1000.0);
+	jk_value_end(b, at);
 }
 
 /* The queue names of the snapshot as JSON strings, made once for each list
@@ -721,13 +809,89 @@ static void qnames_free(void)
 	memset(&qnames, 0, sizeof qnames);
 }
 
-/* Queue q of the snapshot (its index in s->queues) as jb_astr writes its name. */
+/* Queue q of the snapshot (its index in s->queues) as jb_astr writes its
+ * name: in a kept text, its index. */
 static void jb_qname(struct jbuf *b, const struct snapshot *s, size_t q)
 {
-	if (q < qnames.n)
-		jbuf_put(b, qnames.text[q], qnames.len[q]);
-	else
+	if (q < qnames.n && q <= 0xffff) {
+		char w[3] = { (char)JW_QNAME, (char)(q & 0xff), (char)(q >> 8) };
+		jbuf_put(b, w, 3);
+	} else {
 		jb_astr(b, s->queues[q].name);
+	}
+}
+
+/* Where w is in b, with room for need more bytes (b may move); *end: the
+ * room's end. */
+static char *jx_room(struct jbuf *b, char *w, size_t need, char **end)
+{
+	b->n = (size_t)(w - b->p);
+	if (b->n + need + 1 > b->cap)
+		jbuf_grow(b, need);
+	*end = b->p + b->cap - 1;
+	return b->p + b->n;
+}
+
+/* Writes the n bytes of kept text at text as the line's bytes they stand
+ * for: the values as they are, each word from the table. Eight bytes are
+ * copied at a time up to the next word. */
+static void jb_expand(struct jbuf *b, const char *text, size_t n)
+{
+	enum { SLACK = JW_ROOM + 8 };
+	const unsigned char *r = (const unsigned char *)text, *e = r + n;
+	char *end, *w = jx_room(b, b->p + b->n, n + SLACK, &end);
+	while (r < e) {
+		unsigned c;
+		if (w + SLACK > end)
+			w = jx_room(b, w, (size_t)(e - r) + SLACK, &end);
+		if (e - r >= 8) {
+			uint64_t x, hi;
+			memcpy(&x, r, 8);
+			memcpy(w, r, 8);
+			hi = x & 0x8080808080808080ull;
+			if (hi == 0) {
+				r += 8;
+				w += 8;
+				continue;
+			}
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			unsigned k = (unsigned)__builtin_ctzll(hi) / 8;   /* bytes before the word */
+			r += k;
+			w += k;
+#endif
+		}
+		if (*r < 0x80) {
+			*w++ = (char)*r++;
+			continue;
+		}
+		c = *r++;
+		if (c == 0x80 + JW_COUNTS) {            /* nine keys, each with its value */
+			if (w + JC_ROOM > end)
+				w = jx_room(b, w, JC_ROOM + (size_t)(e - r) + SLACK, &end);
+			for (int k = 0; k < JC_N; k++) {
+				size_t m = *r++;
+				memcpy(w, jc_key[k], 16);
+				w += jc_len[k];
+				if (m <= 8 && e - r >= 8)
+					memcpy(w, r, 8);
+				else
+					memcpy(w, r, m);
+				w += m;
+				r += m;
+			}
+		} else if (c == JW_QNAME) {
+			size_t q = r[0] | (size_t)r[1] << 8;
+			r += 2;
+			if (w + qnames.len[q] + SLACK > end)
+				w = jx_room(b, w, qnames.len[q] + (size_t)(e - r) + SLACK, &end);
+			memcpy(w, qnames.text[q], qnames.len[q]);
+			w += qnames.len[q];
+		} else {
+			memcpy(w, jw_text[c - 0x80], JW_ROOM);
+			w += jw_len[c - 0x80];
+		}
+	}
+	b->n = (size_t)(w - b->p);
 }
 
 /* The text of counts already written into b at at (n bytes, 0: none). */
@@ -755,12 +919,12 @@ static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct age
 {
 	bool first = true;
 	*dup = 0;
-	jbuf_puts(b, ",\"queues\":[");
+	jk_word(b, JW_QUEUES);
 	for (int k = 0; k < f->n_queues; k++) {
 		const struct astat_counts *c = today ? &f->queues[k].today : &f->queues[k].window;
 		if (c->answered + c->completed + c->transferred + c->rna == 0)
 			continue;
-		jbuf_puts(b, first ? "{\"queue\":" : ",{\"queue\":");
+		jk_word(b, first ? JW_QUEUE : JW_NEXT_QUEUE);
 		first = false;
 		jb_qname(b, s, (size_t)f->queues[k].queue);
 		jbuf_put(b, ",", 1);
@@ -774,26 +938,27 @@ static void jb_call(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
 	if (!f->on_call || !f->call_since || logged_off(s, i)) {
-		jbuf_puts(b, "null");
+		jk_word(b, JW_NULL);
 		return;
 	}
-	jbuf_puts(b, "{\"queue\":");
+	jk_word(b, JW_QUEUE);
 	if (f->call_queue >= 0)
 		jb_qname(b, s, (size_t)f->call_queue);
 	else
-		jbuf_puts(b, "null");
-	jbuf_puts(b, ",\"callerid\":");
+		jk_word(b, JW_NULL);
+	jk_word(b, JW_CALLERID);
 	jb_astr(b, f->callerid);
-	jb_key_int(b, ",\"since\":", f->call_since);
+	jk_word_int(b, JW_SINCE, f->call_since);
 	jbuf_put(b, "}", 1);
 }
 
 /* An agent's line is four cached texts, kept per agent (the model's index,
  * not its place in the list: one logging in would move every later one) in
- * one block: its head (name to today's counts), today's queues (to the
- * window's "seconds"), the window's counts and the window's queues. Between
- * them what moves with the clock is written as it is: logged-in time, paused
- * time and pauses, occupancy (today's and the window's).
+ * one block, their words as bytes (jb_expand lays them out): its head (name
+ * to today's counts), today's queues (to the window's "seconds"), the
+ * window's counts and the window's queues. Between them what moves with the
+ * clock is written as it is: logged-in time, paused time and pauses,
+ * occupancy (today's and the window's).
  *
  * The texts are written from the agent's figures alone, the queue names
  * (queue_epoch), the day and the window's length: while those are the last
@@ -853,6 +1018,7 @@ static void queue_epoch_update(const struct snapshot *s)
 /* The texts of every agent stand for this line's queue names, day and window. */
 static void lines_update(const struct snapshot *s)
 {
+	jw_make();
 	queue_epoch_update(s);
 	if (lines.gen && lines.epoch == queue_epoch && lines.day == s->day_start &&
 	    lines.window_s == s->window_s)
@@ -912,24 +1078,28 @@ static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i, struct j
 {
 	const struct agent_view *v = &s->agents[i];
 	const struct agent_figs *f = &s->agent_figs[i];
-	jbuf_puts(b, "{\"name\":");
+	jk_word(b, JW_NAME);
 	jb_astr(b, v->name);
-	jbuf_puts(b, ",\"state\":");
-	jbuf_string(b, agent_stats_state_name((int)v->state));
-	jb_key_int(b, ",\"since\":", v->since);
+	if ((int)v->state >= 0 && (int)v->state <= AGENT_LOGGED_OFF) {
+		jk_word(b, (enum jword)(JW_STATE + (int)v->state));
+	} else {
+		jbuf_puts(b, ",\"state\":");
+		jbuf_string(b, agent_stats_state_name((int)v->state));
+	}
+	jk_word_int(b, JW_SINCE, v->since);
 	if (v->reason) {
-		jbuf_puts(b, ",\"reason\":");
+		jk_word(b, JW_REASON);
 		jb_astr(b, v->reason);
 	}
-	jbuf_puts(b, ",\"queues\":[");
+	jk_word(b, JW_QUEUES);
 	for (int k = 0; k < s->agent_n_queues[i]; k++) {
 		if (k)
 			jbuf_put(b, ",", 1);
 		jb_qname(b, s, (size_t)s->agent_queues[i][k].queue);
 	}
-	jbuf_puts(b, "],\"call\":");
+	jk_word(b, JW_CALL);
 	jb_call(b, s, i);
-	jbuf_puts(b, ",\"today\":{");
+	jk_word(b, JW_TODAY);
 	cs->c = &f->today;
 	cs->at = b->n;
 	jb_counts(b, &f->today);
@@ -941,7 +1111,7 @@ static void jb_today(struct jbuf *b, const struct snapshot *s, const struct agen
                      const struct jcounts *was, uint32_t *dup)
 {
 	jb_queues(b, s, f, true, was, b->n, dup);
-	jb_key_int(b, "},\"window\":{\"seconds\":", s->window_s);
+	jk_word_int(b, JW_WINDOW, s->window_s);
 	jbuf_put(b, ",", 1);
 }
 
@@ -1047,12 +1217,58 @@ static bool put_time(struct jbuf *b, int64_t login_s, int64_t paused_s, double o
 	return true;
 }
 
+/* Appends again the n bytes written at at in b (an agent's counts a queue's
+ * are too): copied, not laid out again. */
+static void jb_again(struct jbuf *b, size_t at, size_t n)
+{
+	if (b->n + n + 1 > b->cap)
+		jbuf_grow(b, n);
+	memcpy(b->p + b->n, b->p + at, n);
+	b->n += n;
+}
+
+/* Today's logged-in and paused time, pauses and occupancy (t: the agent's,
+ * at the line's time): what moves with the clock, written as it is each line. */
+static void jb_agent_today_time(struct jbuf *b, const struct astat_time *t)
+{
+	if (t->n_pauses == 0 && put_time(b, t->login_s, 0, t->occupancy_pct)) {
+		/* most agents */
+	} else if (t->n_pauses == 0) {
+		jb_key_int(b, ",\"login_s\":", t->login_s);
+		jbuf_puts(b, ",\"paused_s\":0,\"pauses\":[],\"occupancy_pct\":");
+		jb_afig(b, t->occupancy_pct);
+	} else {
+		jb_key_int(b, ",\"login_s\":", t->login_s);
+		jb_key_int(b, ",\"paused_s\":", t->paused_s);
+		jb_pauses(b, t->n_pauses, t->pauses);
+		jbuf_puts(b, ",\"occupancy_pct\":");
+		jb_afig(b, t->occupancy_pct);
+	}
+}
+
+/* The window's time (t, at the line's time) as time_json writes it. */
+static void jb_agent_window_time(struct jbuf *b, const struct astat_time *t)
+{
+	if (t->n_pauses > 0 || !put_time(b, t->login_s, t->paused_s, t->occupancy_pct)) {
+		jb_key_int(b, ",\"login_s\":", t->login_s);
+		jb_key_int(b, ",\"paused_s\":", t->paused_s);
+		if (t->n_pauses == 0)
+			jbuf_puts(b, ",\"pauses\":[]");
+		else
+			jb_pauses(b, t->n_pauses, t->pauses);
+		jbuf_puts(b, ",\"occupancy_pct\":");
+		jb_afig(b, t->occupancy_pct);
+	}
+}
+
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
 	struct aline *l = line_of(f->slot);
 	struct jkey hk;
 	bool held = l->gen == lines.gen, head_ok, today_ok, win_ok;
+	const char *w;
+	size_t hc, n_hc, wc, n_wc;              /* the counts' bytes in b, for their dups */
 	struct agent_clock ck;               /* what moves with the clock, at the line's time */
 	agent_figs_at(f, s->as_of, &ck);
 	head_key(&hk, s, i);
@@ -1061,47 +1277,29 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	win_ok = held && l->stamp == f->stamp;
 	if (!head_ok || !today_ok || !win_ok)
 		line_write(l, s, i, &hk, head_ok, today_ok, win_ok);
-	jbuf_ref(b, l->text, l->n_head, JSEG_REF_MIN);
-	if (ck.today.n_pauses == 0 && put_time(b, ck.today.login_s, 0, ck.today.occupancy_pct)) {
-		/* most agents */
-	} else if (ck.today.n_pauses == 0) {
-		jb_key_int(b, ",\"login_s\":", ck.today.login_s);
-		jbuf_puts(b, ",\"paused_s\":0,\"pauses\":[],\"occupancy_pct\":");
-		jb_afig(b, ck.today.occupancy_pct);
+	jb_expand(b, l->text, l->n_head - l->n_hc);
+	hc = b->n;
+	jb_expand(b, l->text + l->n_head - l->n_hc, l->n_hc);
+	n_hc = b->n - hc;
+	jb_agent_today_time(b, &ck.today);
+	if (l->dup_today) {                  /* today's counts again, as just written */
+		jb_expand(b, l->text + l->n_head, l->dup_today);
+		jb_again(b, hc, n_hc);
+		jb_expand(b, l->text + l->n_head + l->dup_today, (size_t)l->n_today - l->dup_today);
 	} else {
-		jb_key_int(b, ",\"login_s\":", ck.today.login_s);
-		jb_key_int(b, ",\"paused_s\":", ck.today.paused_s);
-		jb_pauses(b, ck.today.n_pauses, ck.today.pauses);
-		jbuf_puts(b, ",\"occupancy_pct\":");
-		jb_afig(b, ck.today.occupancy_pct);
+		jb_expand(b, l->text + l->n_head, l->n_today);
 	}
-	if (l->dup_today) {                  /* today's counts again, from the head */
-		jbuf_ref(b, l->text + l->n_head, l->dup_today, 0);
-		jbuf_ref(b, l->text + l->n_head - l->n_hc, l->n_hc, 0);
-		jbuf_ref(b, l->text + l->n_head + l->dup_today,
-		         (size_t)l->n_today - l->dup_today + l->n_win, 0);
-	} else {
-		jbuf_ref(b, l->text + l->n_head, (size_t)l->n_today + l->n_win, JSEG_REF_MIN);
-	}
-	/* the window's time as time_json writes it */
-	if (ck.window.n_pauses > 0 ||
-	    !put_time(b, ck.window.login_s, ck.window.paused_s, ck.window.occupancy_pct)) {
-		jb_key_int(b, ",\"login_s\":", ck.window.login_s);
-		jb_key_int(b, ",\"paused_s\":", ck.window.paused_s);
-		if (ck.window.n_pauses == 0)
-			jbuf_puts(b, ",\"pauses\":[]");
-		else
-			jb_pauses(b, ck.window.n_pauses, ck.window.pauses);
-		jbuf_puts(b, ",\"occupancy_pct\":");
-		jb_afig(b, ck.window.occupancy_pct);
-	}
+	w = l->text + l->n_head + l->n_today;
+	wc = b->n;
+	jb_expand(b, w, l->n_win);
+	n_wc = b->n - wc;
+	jb_agent_window_time(b, &ck.window);
 	if (l->dup_tail) {                   /* the window's counts again */
-		const char *w = l->text + l->n_head + l->n_today;
-		jbuf_ref(b, w + l->n_win, l->dup_tail, 0);
-		jbuf_ref(b, w, l->n_win, 0);
-		jbuf_ref(b, w + l->n_win + l->dup_tail, (size_t)l->n_tail - l->dup_tail, 0);
+		jb_expand(b, w + l->n_win, l->dup_tail);
+		jb_again(b, wc, n_wc);
+		jb_expand(b, w + l->n_win + l->dup_tail, (size_t)l->n_tail - l->dup_tail);
 	} else {
-		jbuf_ref(b, l->text + l->n_head + l->n_today + l->n_win, l->n_tail, JSEG_REF_MIN);
+		jb_expand(b, w + l->n_win, l->n_tail);
 	}
 }
 
@@ -1124,16 +1322,23 @@ void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 		if (i)
 			jbuf_put(b, ",", 1);
 		jbuf_part(b);
-		if (i + 8 < n) {      /* the agents' figures and texts: cache misses */
-			__builtin_prefetch(&s->agent_figs[i + 8]);
-			__builtin_prefetch(&s->agent_figs[i + 8].wtime.pauses);
+		/* the agents' figures, then their texts' places, then the texts:
+		 * cache misses, each a few agents ahead of what it needs */
+		if (i + 16 < n) {
+			__builtin_prefetch(&s->agent_figs[i + 16]);
+			__builtin_prefetch(&s->agent_figs[i + 16].wtime.pauses);
+			if (s->agent_n_queues[i + 16] > 0)
+				__builtin_prefetch(s->agent_queues[i + 16]);
 		}
-		if (i + 8 < n && s->agent_n_queues[i + 8] > 0)
-			__builtin_prefetch(s->agent_queues[i + 8]);
-		if (i + 4 < n && s->agent_figs[i + 4].slot < lines.n) {
-			const struct aline *l = &lines.v[s->agent_figs[i + 4].slot];
+		if (i + 10 < n && s->agent_figs[i + 10].slot < lines.n) {
+			const struct aline *l = &lines.v[s->agent_figs[i + 10].slot];
 			__builtin_prefetch(l);
 			__builtin_prefetch((const char *)l + sizeof *l - 1);
+		}
+		if (i + 5 < n && s->agent_figs[i + 5].slot < lines.n) {
+			uintptr_t t = (uintptr_t)lines.v[s->agent_figs[i + 5].slot].text;
+			__builtin_prefetch((const void *)t);
+			__builtin_prefetch((const void *)(t + 64));
 		}
 		/* where the next agents' bytes and pieces go: written once a tick,
 		 * cold by then (a live tick reads thousands of lines in between) */

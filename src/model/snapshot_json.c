@@ -248,10 +248,33 @@ static void put_u(struct jbuf *b, unsigned cp)
 	jbuf_put(b, tmp, 6);
 }
 
+/* 1 for the bytes a JSON string takes as they are (jbuf_string's runs). */
+static const unsigned char jplain[256] = {
+	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,          /* not '"' */
+	[0x30] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x40] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x50] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,          /* not '\\' */
+	[0x60] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 void jbuf_string(struct jbuf *b, const char *text)
 {
 	const unsigned char *r = (const unsigned char *)(text ? text : "");
 	const unsigned char *run = r;
+	while (jplain[*r])
+		r++;
+	if (*r == 0) {                           /* most texts: quoted as they are */
+		size_t n = (size_t)(r - run);
+		if (b->n + n + 3 > b->cap)
+			jbuf_grow(b, n + 2);
+		b->p[b->n] = '"';
+		memcpy(b->p + b->n + 1, run, n);
+		b->p[b->n + n + 1] = '"';
+		b->n += n + 2;
+		return;
+	}
+	r = run;
 	jbuf_put(b, "\"", 1);
 	while (*r) {
 		unsigned cp;

@@ -266,6 +266,77 @@ static void test_texts_kept(void **state)
 	config_free(&cfg);
 }
 
+/* The kept texts name queues by their index (two bytes: past 255 and 256
+ * queues), their words laid out at write time: names longer than a word's
+ * room, with quotes and UTF-8, an agent in all of them, on a call in the
+ * last, its counts in several (none left out as its own). */
+static void test_many_long_queues(void **state)
+{
+	struct config cfg;
+	struct snapshot s;
+	char *fast;
+	(void)state;
+	config_defaults(&cfg);
+	struct model *m = model_new(&cfg);
+	for (int q = 0; q < 300; q++) {
+		fx_feed(m, "%d|MANAGER|a queue with a \"long\" name, caf\xc3\xa9 n\xc2\xb0%03d|Ann|ADDMEMBER|",
+		        T0, q);
+		fx_feed(m, "%d|MANAGER|q%d|Bob|ADDMEMBER|", T0, q % 2);
+	}
+	for (int i = 0; i < 6; i++) {
+		int q = i < 5 ? i * 60 : 299;
+		fx_feed(m, "%d|c%d|a queue with a \"long\" name, caf\xc3\xa9 n\xc2\xb0%03d|NONE|ENTERQUEUE||55%d|1",
+		        T0 + 10 * i, i, q, i);
+		fx_feed(m, "%d|c%d|a queue with a \"long\" name, caf\xc3\xa9 n\xc2\xb0%03d|Ann|CONNECT|2|c%d.1|1",
+		        T0 + 10 * i + 2, i, q, i);
+		if (i < 5)
+			fx_feed(m, "%d|c%d|a queue with a \"long\" name, caf\xc3\xa9 n\xc2\xb0%03d|Ann|COMPLETEAGENT|2|5|1",
+			        T0 + 10 * i + 7, i, q);
+	}
+	model_advance(m, T0 + 60);
+	memset(&s, 0, sizeof s);
+	snapshot_build(&s, m, &cfg);
+	assert_true(s.n_queues >= 300);
+	for (int k = 0; k < 2; k++) {            /* written, then from the kept texts */
+		fast = fx_same_json(&s);
+		assert_non_null(strstr(fast, "\"call\":{\"queue\":\"a queue with a \\\"long\\\" name, "
+		                             "caf\\u00E9 n\\u00B0299\""));
+		free(fast);
+	}
+	snapshot_free(&s);
+	model_free(m);
+	config_free(&cfg);
+}
+
+/* Agents' kept texts that outgrow their room (and their queues' counts
+ * that are not their own): thousands of agents each taking a call in one
+ * more queue at each step, every line as jansson writes it. */
+static void test_texts_packed(void **state)
+{
+	struct config cfg;
+	struct snapshot s;
+	(void)state;
+	config_defaults(&cfg);
+	struct model *m = model_new(&cfg);
+	memset(&s, 0, sizeof s);
+	for (int k = 0; k < 6; k++) {
+		int64_t t = T0 + 20 * k;
+		for (int a = 0; a < 3000; a++) {
+			fx_feed(m, "%d|MANAGER|queue%d|a%04d|ADDMEMBER|", (int)t, k, a);
+			fx_feed(m, "%d|c%d.%d|queue%d|NONE|ENTERQUEUE||55%d|1", (int)t + 1, k, a, k, a);
+			fx_feed(m, "%d|c%d.%d|queue%d|a%04d|CONNECT|1|c%d.%d.1|1", (int)t + 2, k, a, k, a, k, a);
+			fx_feed(m, "%d|c%d.%d|queue%d|a%04d|COMPLETEAGENT|1|%d|1", (int)t + 9, k, a, k, a,
+			        7 + a % 50);
+		}
+		model_advance(m, t + 10);
+		snapshot_build(&s, m, &cfg);
+		free(fx_same_json(&s));
+	}
+	snapshot_free(&s);
+	model_free(m);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -274,6 +345,8 @@ int main(void)
 		cmocka_unit_test(test_agents_with_contacts),
 		cmocka_unit_test(test_kept_figures),
 		cmocka_unit_test(test_texts_kept),
+		cmocka_unit_test(test_many_long_queues),
+		cmocka_unit_test(test_texts_packed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
