@@ -541,12 +541,7 @@ static void jb_astr(struct jbuf *b, const char *text)
 {
 	size_t n;
 	if (text && plain_ascii(text, &n)) {    /* jbuf_string's bytes, at once */
-		if (b->n + n + 2 > b->cap)
-			jbuf_grow(b, n + 2);
-		b->p[b->n] = '"';
-		memcpy(b->p + b->n + 1, text, n);
-		b->p[b->n + n + 1] = '"';
-		b->n += n + 2;
+		jbuf_quoted(b, text, n);
 		return;
 	}
 	if (!text || jbuf_utf8_valid(text)) {

@@ -258,6 +258,16 @@ static const unsigned char jplain[256] = {
 	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+void jbuf_quoted(struct jbuf *b, const char *text, size_t n)
+{
+	if (b->n + n + 3 > b->cap)
+		jbuf_grow(b, n + 2);
+	b->p[b->n] = '"';
+	memcpy(b->p + b->n + 1, text, n);
+	b->p[b->n + n + 1] = '"';
+	b->n += n + 2;
+}
+
 void jbuf_string(struct jbuf *b, const char *text)
 {
 	const unsigned char *r = (const unsigned char *)(text ? text : "");
@@ -265,13 +275,7 @@ void jbuf_string(struct jbuf *b, const char *text)
 	while (jplain[*r])
 		r++;
 	if (*r == 0) {                           /* most texts: quoted as they are */
-		size_t n = (size_t)(r - run);
-		if (b->n + n + 3 > b->cap)
-			jbuf_grow(b, n + 2);
-		b->p[b->n] = '"';
-		memcpy(b->p + b->n + 1, run, n);
-		b->p[b->n + n + 1] = '"';
-		b->n += n + 2;
+		jbuf_quoted(b, (const char *)run, (size_t)(r - run));
 		return;
 	}
 	r = run;

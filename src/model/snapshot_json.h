@@ -92,6 +92,8 @@ static inline void jbuf_part(struct jbuf *b)
 /* The limits (for the tests: small parts); 0 puts back the defaults. */
 void jbuf_part_limits(size_t bytes, size_t pieces);
 
+/* The n bytes at text, which need no escaping, as a JSON string. */
+void jbuf_quoted(struct jbuf *b, const char *text, size_t n);
 /* text as a JSON string: invalid UTF-8 as U+FFFD, non-ASCII as \uXXXX. */
 void jbuf_string(struct jbuf *b, const char *text);
 void jbuf_int(struct jbuf *b, long long v);

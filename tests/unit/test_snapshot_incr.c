@@ -431,7 +431,7 @@ static void test_agent_clock_incremental(void **state)
 /* An agent's call leaving the window with no event naming the agent (its
  * figures' stamp moves, not its mark): the kept build reads it again, and
  * only it, among 2,000 agents; and the build after that reads none. */
-static void add_2000_agents(struct model *m);
+static struct model *open_2000_agents(struct config *cfg, struct snapshot *s);
 static void test_window_leaving_read(void **state)
 {
 	(void)state;
@@ -440,13 +440,7 @@ static void test_window_leaving_read(void **state)
 	struct snapshot s;
 	long k;
 
-	setenv("TZ", "UTC", 1);
-	tzset();
-	config_defaults(&cfg);
-	cfg.window_s = 60;
-	m = model_new(&cfg);
-	memset(&s, 0, sizeof s);
-	add_2000_agents(m);
+	m = open_2000_agents(&cfg, &s);
 	fx_feed(m, "%d|c1|q1|NONE|ENTERQUEUE||551|1", T0 + 1);
 	fx_feed(m, "%d|c1|q1|A3|CONNECT|2|x|1", T0 + 3);
 	fx_feed(m, "%d|c1|q1|A3|COMPLETECALLER|2|20|1", T0 + 23);
@@ -469,7 +463,6 @@ static void test_window_leaving_read(void **state)
 	config_free(&cfg);
 }
 
-/* 2,000 agents join 50 queues at T0; the clock at T0 + 1. */
 /* Among 2,000 agents with no event after the first seconds: one paused
  * (its pause grows each second), one on a call (its busy time does), all of
  * them past their login at the window's edge (their spans run out): the kept
@@ -484,13 +477,7 @@ static void test_clock_due_kept(void **state)
 	struct snapshot s;
 	long p, c;
 
-	setenv("TZ", "UTC", 1);
-	tzset();
-	config_defaults(&cfg);
-	cfg.window_s = 60;
-	m = model_new(&cfg);
-	memset(&s, 0, sizeof s);
-	add_2000_agents(m);
+	m = open_2000_agents(&cfg, &s);
 	fx_feed(m, "%d|NONE|q27|A5|PAUSE|lunch", T0 + 2);
 	fx_feed(m, "%d|c1|q37|NONE|ENTERQUEUE||551|1", T0 + 2);
 	fx_feed(m, "%d|c1|q37|A7|CONNECT|1|x|1", T0 + 3);
@@ -520,6 +507,7 @@ static void test_clock_due_kept(void **state)
 	config_free(&cfg);
 }
 
+/* 2,000 agents join 50 queues at T0; the clock at T0 + 1. */
 static void add_2000_agents(struct model *m)
 {
 	char a[32];
@@ -528,6 +516,21 @@ static void add_2000_agents(struct model *m)
 		fx_feed(m, "%d|NONE|q%u|%s|ADDMEMBER|", T0, i % 50, a);
 	}
 	model_advance(m, T0 + 1);
+}
+
+/* A model of a 60 s window with 2,000 agents in 50 queues from T0 (the clock
+ * at T0 + 1), and an empty snapshot s. */
+static struct model *open_2000_agents(struct config *cfg, struct snapshot *s)
+{
+	struct model *m;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	config_defaults(cfg);
+	cfg->window_s = 60;
+	m = model_new(cfg);
+	memset(s, 0, sizeof *s);
+	add_2000_agents(m);
+	return m;
 }
 
 /* 2,000 agents logged in: a tick where two of them change visits those two,
