@@ -14,7 +14,8 @@
  * them before each tick, as a live feed does (callers come and go, agents
  * change, alerts' values move); without it the N ticks only advance the
  * clock. Used to profile the tick without a live feed. TICK_PARTS_CHECK=1
- * checks each build against one from nothing (their JSON lines). */
+ * checks each build against one from nothing (their JSON lines);
+ * TICK_PARTS_CHECK_DUMP=DIR writes both lines of the first that differ there. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -55,6 +56,24 @@ static int64_t feed_from(FILE *fp, int n)
 	return last - n;
 }
 
+/* Writes the kept build's line (a) and the fresh one's (b) into dir as
+ * kept.json and fresh.json, to compare them. */
+static void dump_lines(const char *dir, const char *a, size_t la, const char *b, size_t lb)
+{
+	const char *name[2] = { "kept.json", "fresh.json" }, *text[2] = { a, b };
+	size_t len[2] = { la, lb };
+	for (int k = 0; k < 2; k++) {
+		char path[4096];
+		FILE *fp;
+		snprintf(path, sizeof path, "%s/%s", dir, name[k]);
+		fp = fopen(path, "w");
+		if (!fp || fwrite(text[k], 1, len[k], fp) != len[k])
+			fprintf(stderr, "tick_parts: %s: cannot write\n", path);
+		if (fp)
+			fclose(fp);
+	}
+}
+
 /* TICK_PARTS_CHECK=1: each tick's build (from what the last one kept) makes
  * the same JSON line as a build from nothing; exits 1 when not. */
 static void check_build(const struct snapshot *s, const struct model *m, const struct config *cfg,
@@ -71,13 +90,8 @@ static void check_build(const struct snapshot *s, const struct model *m, const s
 	b = snapshot_json_line(&f, &lb);
 	if (!a || !b || la != lb || memcmp(a, b, la) != 0) {
 		fprintf(stderr, "tick_parts: tick %d: the kept build differs from a fresh one\n", tick);
-		if (getenv("TICK_PARTS_CHECK_DUMP")) {
-			FILE *fa = fopen("/tmp/p6b/ck_a.json", "w"), *fb = fopen("/tmp/p6b/ck_b.json", "w");
-			fwrite(a, 1, la, fa);
-			fwrite(b, 1, lb, fb);
-			fclose(fa);
-			fclose(fb);
-		}
+		if (getenv("TICK_PARTS_CHECK_DUMP"))
+			dump_lines(getenv("TICK_PARTS_CHECK_DUMP"), a, la, b, lb);
 		exit(1);
 	}
 	free(a);
