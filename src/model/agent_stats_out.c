@@ -553,6 +553,8 @@ static void jb_astr(struct jbuf *b, const char *text)
 	free(safe);
 }
 
+#define PUT_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) + sizeof(lit) - 1)
+
 /* Two digits at a time. */
 static const char digits2[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -694,6 +696,9 @@ static const unsigned char jc_len[JC_N] = { 11, 13, 15, 10, 9, 10, 9, 7, 10 };
 enum { JW_QNAME = 0xff, JW_ROOM = 32 };      /* a word is copied as JW_ROOM bytes */
 static char jw_text[JW_COUNT][JW_ROOM];
 static unsigned char jw_len[JW_COUNT];
+/* What a counts' text grows by laid out: its keys in place of its word and
+ * the values' lengths. */
+static size_t jc_grow;
 
 static void jw_make(void)
 {
@@ -709,6 +714,10 @@ static void jw_make(void)
 			fatal("internal: a JSON word of %d bytes", n);
 		jw_len[k] = (unsigned char)n;
 	}
+	jc_grow = 0;
+	for (int k = 0; k < JC_N; k++)
+		jc_grow += jc_len[k];
+	jc_grow -= JC_N + 1;
 }
 
 static inline void jk_word(struct jbuf *b, enum jword w)
@@ -736,13 +745,6 @@ static void jk_value_end(struct jbuf *b, size_t at)
 	b->p[at - 1] = (char)(b->n - at);
 }
 
-static void jk_int(struct jbuf *b, long long v)
-{
-	size_t at = jk_value_begin(b);
-	jb_int(b, v);
-	jk_value_end(b, at);
-}
-
 static void jk_afig(struct jbuf *b, double v)
 {
 	size_t at = jk_value_begin(b);
@@ -750,18 +752,42 @@ static void jk_afig(struct jbuf *b, double v)
 	jk_value_end(b, at);
 }
 
+static inline bool put_afig(char **w, double v);
+
+/* Counts' text: their word, then each value after its length; the values
+ * but the last written at a pointer into room made once (the afigs jb_afig
+ * alone writes, and ring_s, through the buffer). */
 static void jb_counts(struct jbuf *b, const struct astat_counts *c)
 {
+	const long long v[JC_N - 1] = { c->answered, c->completed, c->transferred, c->talk_s,
+		0, c->hold_s, 0, c->rna };
+	const double fig[2] = { astat_aht(c), astat_asa(c) };
 	size_t at;
-	jk_word(b, JW_COUNTS);
-	jk_int(b, c->answered);
-	jk_int(b, c->completed);
-	jk_int(b, c->transferred);
-	jk_int(b, c->talk_s);
-	jk_afig(b, astat_aht(c));
-	jk_int(b, c->hold_s);
-	jk_afig(b, astat_asa(c));
-	jk_int(b, c->rna);
+	char *w;
+	if (b->n + JC_ROOM + 1 > b->cap)
+		jbuf_grow(b, JC_ROOM + 1);
+	w = b->p + b->n;
+	*w++ = (char)(0x80 + JW_COUNTS);
+	for (int k = 0; k < JC_N - 1; k++) {
+		char *len = w++;
+		if (k == 4 || k == 6) {
+			double x = fig[k == 6];
+			if (isnan(x)) {
+				w = PUT_LIT(w, "null");
+			} else if (!put_afig(&w, x)) {
+				b->n = (size_t)(len - b->p);
+				jk_afig(b, x);
+				if (b->n + JC_ROOM > b->cap)
+					jbuf_grow(b, JC_ROOM);
+				w = b->p + b->n;
+				continue;
+			}
+		} else {
+			w = put_int(w, v[k]);
+		}
+		*len = (char)(w - len - 1);
+	}
+	b->n = (size_t)(w - b->p);
 	at = jk_value_begin(b);
 	jb_real(b, (double)c->ring_ms / 1000.0);
 	jk_value_end(b, at);
@@ -769,7 +795,9 @@ static void jb_counts(struct jbuf *b, const struct astat_counts *c)
 
 /* The queue names of the snapshot as JSON strings, made once for each list
  * of names (queue_epoch): an agent's texts name a few queues each, each one
- * a snapshot queue far from the last. */
+ * a snapshot queue far from the last. Each has room for JQ_PAD bytes at
+ * least: most are copied as that many. */
+enum { JQ_PAD = 16 };
 static struct {
 	char **text;
 	uint32_t *len;
@@ -788,7 +816,7 @@ static void qnames_make(const struct snapshot *s)
 	for (size_t q = 0; q < s->n_queues; q++) {
 		struct jbuf *t = jpiece_begin();
 		jb_astr(t, s->queues[q].name);
-		qnames.text[q] = xmalloc(t->n ? t->n : 1);
+		qnames.text[q] = xcalloc(1, t->n > JQ_PAD ? t->n : JQ_PAD);
 		memcpy(qnames.text[q], t->p, t->n);
 		qnames.len[q] = (uint32_t)t->n;
 	}
@@ -827,60 +855,83 @@ static char *jx_room(struct jbuf *b, char *w, size_t need, char **end)
 	return b->p + b->n;
 }
 
+/* One value of counts at *r (its length, then its bytes) after its key (16
+ * bytes copied, len of them kept): eight bytes copied at once while the
+ * block (up to hi) holds them, most values being shorter. */
+static inline void jx_value(char **w, const unsigned char **r, const unsigned char *hi,
+                            const char key[16], size_t len)
+{
+	size_t m = **r;
+	const unsigned char *v = *r + 1;
+	memcpy(*w, key, 16);
+	*w += len;
+	if (m <= 8 && hi - v >= 8)
+		memcpy(*w, v, 8);
+	else
+		memcpy(*w, v, m);
+	*w += m;
+	*r = v + m;
+}
+
 /* Writes the n bytes of kept text at text as the line's bytes they stand
  * for: the values as they are, each word from the table. Eight bytes are
- * copied at a time up to the next word. */
-static void jb_expand(struct jbuf *b, const char *text, size_t n)
+ * copied at a time up to the next word; the last few of the piece too, read
+ * as the last eight of the block (lo to hi) that end with them: most pieces
+ * end a few bytes past their last word. The room is made once: a kept byte
+ * is at most JW_ROOM laid out (a long queue name aside). */
+static void jb_expand(struct jbuf *b, const char *lo, const char *hi, const char *text, size_t n)
 {
 	enum { SLACK = JW_ROOM + 8 };
 	const unsigned char *r = (const unsigned char *)text, *e = r + n;
-	char *end, *w = jx_room(b, b->p + b->n, n + SLACK, &end);
+	const unsigned char *h = (const unsigned char *)hi;
+	bool tail8 = text + n >= lo + 8;        /* eight bytes end at e in the block */
+	char *end, *w = jx_room(b, b->p + b->n, n * JW_ROOM + SLACK, &end);
 	while (r < e) {
 		unsigned c;
-		if (w + SLACK > end)
-			w = jx_room(b, w, (size_t)(e - r) + SLACK, &end);
-		if (e - r >= 8) {
-			uint64_t x, hi;
-			memcpy(&x, r, 8);
-			memcpy(w, r, 8);
-			hi = x & 0x8080808080808080ull;
-			if (hi == 0) {
-				r += 8;
-				w += 8;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		size_t left = (size_t)(e - r);
+		if (left >= 8 || tail8) {
+			uint64_t x, hi8;
+			size_t k = left >= 8 ? 8 : left;
+			memcpy(&x, r + k - 8, 8);
+			x >>= 8 * (8 - k);               /* the bytes past e shifted out: zeros */
+			memcpy(w, &x, 8);
+			hi8 = x & 0x8080808080808080ull;
+			if (hi8 == 0) {
+				r += k;
+				w += k;
 				continue;
 			}
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-			unsigned k = (unsigned)__builtin_ctzll(hi) / 8;   /* bytes before the word */
+			k = (size_t)__builtin_ctzll(hi8) / 8;   /* bytes before the word */
 			r += k;
 			w += k;
+		} else
 #endif
-		}
 		if (*r < 0x80) {
 			*w++ = (char)*r++;
 			continue;
 		}
 		c = *r++;
 		if (c == 0x80 + JW_COUNTS) {            /* nine keys, each with its value */
-			if (w + JC_ROOM > end)
-				w = jx_room(b, w, JC_ROOM + (size_t)(e - r) + SLACK, &end);
-			for (int k = 0; k < JC_N; k++) {
-				size_t m = *r++;
-				memcpy(w, jc_key[k], 16);
-				w += jc_len[k];
-				if (m <= 8 && e - r >= 8)
-					memcpy(w, r, 8);
-				else
-					memcpy(w, r, m);
-				w += m;
-				r += m;
-			}
+			jx_value(&w, &r, h, jc_key[0], jc_len[0]);
+			jx_value(&w, &r, h, jc_key[1], jc_len[1]);
+			jx_value(&w, &r, h, jc_key[2], jc_len[2]);
+			jx_value(&w, &r, h, jc_key[3], jc_len[3]);
+			jx_value(&w, &r, h, jc_key[4], jc_len[4]);
+			jx_value(&w, &r, h, jc_key[5], jc_len[5]);
+			jx_value(&w, &r, h, jc_key[6], jc_len[6]);
+			jx_value(&w, &r, h, jc_key[7], jc_len[7]);
+			jx_value(&w, &r, h, jc_key[8], jc_len[8]);
 		} else if (c == JW_QNAME) {
-			size_t q = r[0] | (size_t)r[1] << 8;
+			size_t q = r[0] | (size_t)r[1] << 8, m = qnames.len[q];
 			r += 2;
-			if (w + qnames.len[q] + SLACK > end)
-				w = jx_room(b, w, qnames.len[q] + (size_t)(e - r) + SLACK, &end);
-			memcpy(w, qnames.text[q], qnames.len[q]);
-			w += qnames.len[q];
+			if (m <= JQ_PAD) {
+				memcpy(w, qnames.text[q], JQ_PAD);
+			} else {
+				w = jx_room(b, w, m + (size_t)(e - r) * JW_ROOM + SLACK, &end);
+				memcpy(w, qnames.text[q], m);
+			}
+			w += m;
 		} else {
 			memcpy(w, jw_text[c - 0x80], JW_ROOM);
 			w += jw_len[c - 0x80];
@@ -1168,8 +1219,6 @@ static void line_write(struct aline *l, const struct snapshot *s, size_t i,
 /* ---- what moves with the clock, each agent each line: written at a pointer
  * into room made once (no room check per number) */
 
-#define PUT_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) + sizeof(lit) - 1)
-
 /* jb_afig's bytes at w for v with no room needed past 32 bytes; false (w
  * unchanged) for what jb_afig alone writes: NAN (null), a negative or vast v.
  * round(x) for 0 <= x < 1e13 is its whole part, plus one from a half (the
@@ -1262,7 +1311,7 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	struct aline *l = line_of(f->slot);
 	struct jkey hk;
 	bool held = l->gen == lines.gen, head_ok, today_ok, win_ok;
-	const char *w;
+	const char *t, *te, *w, *we;
 	size_t hc, n_hc, wc, n_wc;              /* the counts' bytes in b, for their dups */
 	struct agent_clock ck;               /* what moves with the clock, at the line's time */
 	agent_figs_at(f, s->as_of, &ck);
@@ -1272,30 +1321,33 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	win_ok = held && l->stamp == f->stamp;
 	if (!head_ok || !today_ok || !win_ok)
 		line_write(l, s, i, &hk, head_ok, today_ok, win_ok);
-	jb_expand(b, l->text, l->n_head - l->n_hc);
-	hc = b->n;
-	jb_expand(b, l->text + l->n_head - l->n_hc, l->n_hc);
-	n_hc = b->n - hc;
+	/* the counts end the head and the window's counts: their bytes laid
+	 * out are known from their kept length (jc_grow more) */
+	t = l->text;
+	te = t + l->n_head + l->n_today + l->n_win + l->n_tail;
+	n_hc = l->n_hc + jc_grow;
+	n_wc = l->n_win + jc_grow;
+	jb_expand(b, t, te, t, l->n_head);
+	hc = b->n - n_hc;
 	jb_agent_today_time(b, &ck.today);
+	w = t + l->n_head;
+	we = w + l->n_today + l->n_win;      /* today's queues, then the window's counts */
 	if (l->dup_today) {                  /* today's counts again, as just written */
-		jb_expand(b, l->text + l->n_head, l->dup_today);
+		jb_expand(b, t, te, w, l->dup_today);
 		jb_again(b, hc, n_hc);
-		jb_expand(b, l->text + l->n_head + l->dup_today, (size_t)l->n_today - l->dup_today);
-	} else {
-		jb_expand(b, l->text + l->n_head, l->n_today);
+		w += l->dup_today;
 	}
-	w = l->text + l->n_head + l->n_today;
-	wc = b->n;
-	jb_expand(b, w, l->n_win);
-	n_wc = b->n - wc;
+	jb_expand(b, t, te, w, (size_t)(we - w));
+	wc = b->n - n_wc;
 	jb_agent_window_time(b, &ck.window);
+	w = we;
+	we = w + l->n_tail;
 	if (l->dup_tail) {                   /* the window's counts again */
-		jb_expand(b, w + l->n_win, l->dup_tail);
+		jb_expand(b, t, te, w, l->dup_tail);
 		jb_again(b, wc, n_wc);
-		jb_expand(b, w + l->n_win + l->dup_tail, (size_t)l->n_tail - l->dup_tail);
-	} else {
-		jb_expand(b, w + l->n_win, l->n_tail);
+		w += l->dup_tail;
 	}
+	jb_expand(b, t, te, w, (size_t)(we - w));
 }
 
 void agent_json_cache_clear(void)
@@ -1331,9 +1383,12 @@ void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 			__builtin_prefetch((const char *)l + sizeof *l - 1);
 		}
 		if (i + 5 < n && s->agent_figs[i + 5].slot < lines.n) {
-			uintptr_t t = (uintptr_t)lines.v[s->agent_figs[i + 5].slot].text;
+			const struct aline *l = &lines.v[s->agent_figs[i + 5].slot];
+			uintptr_t t = (uintptr_t)l->text;
 			__builtin_prefetch((const void *)t);
 			__builtin_prefetch((const void *)(t + 64));
+			if (l->cap > 128)            /* most texts: three lines */
+				__builtin_prefetch((const void *)(t + 128));
 		}
 		/* where the next agents' bytes and pieces go: written once a tick,
 		 * cold by then (a live tick reads thousands of lines in between) */
