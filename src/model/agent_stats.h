@@ -151,6 +151,9 @@ int64_t agent_figs_due(const struct agent_figs *f);
  * read it whole): agents are read in name order, their records are cache
  * misses apart. */
 void model_agent_figs_prefetch(const struct model *m, size_t ai, int step);
+/* Prefetches agent ai's queues (model_agent_visit reads them), its record
+ * fetched first (model_agent_figs_prefetch's step 0). */
+void model_agent_visit_prefetch(const struct model *m, size_t ai);
 /* Room model_agent_figs (or _retime) needs in pauses for agent ai now: no
  * more than ASTAT_FIGS_PAUSES, 0 for most. */
 int model_agent_figs_pauses(const struct model *m, size_t ai);

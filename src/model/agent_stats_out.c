@@ -315,8 +315,13 @@ static void fill_prefetch(const struct astat_fill *c, const struct snapshot *s,
 		if (j < c->n_work) {
 			size_t i = c->work[j] & WORK_PLACE;
 			model_agent_figs_prefetch(m, ai[i], step);
-			if (step == 2)
+			if (step == 1)
+				__builtin_prefetch(&c->room[ai[i]]);
+			if (step == 2) {
 				__builtin_prefetch(&s->agent_figs[i], 1);
+				if (c->room[ai[i]])      /* room_keep reads its size, writes it */
+					__builtin_prefetch(c->room[ai[i]], 1);
+			}
 		}
 	}
 }
