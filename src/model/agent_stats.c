@@ -730,14 +730,18 @@ void model_agent_figs_prefetch(const struct model *m, size_t ai, int step)
 	const struct agent_stats *st;
 	if (step == 0) {
 		__builtin_prefetch(&m->agents[ai]);
-	} else if ((st = m->agents[ai].st) != NULL && step == 1) {
+	} else if ((st = m->agents[ai].st) != NULL && step == 3) {
+		__builtin_prefetch(st);
+	} else if (st && step == 1) {
 		/* a read takes the record whole (its counts, call, caller and
 		 * periods are past the first line): every line of it, not one */
 		for (size_t at = 0; at < sizeof *st; at += 64)
 			__builtin_prefetch((const char *)st + at);
 	} else if (st) {
-		if (st->q)
-			__builtin_prefetch(st->q);
+		/* its queues' figures (a few hundred bytes for a few queues) */
+		size_t qb = st->q ? (size_t)st->nq * sizeof *st->q : 0;
+		for (size_t at = 0; at < qb && at < 8 * 64; at += 64)
+			__builtin_prefetch((const char *)st->q + at);
 		if (st->nper > 0)
 			__builtin_prefetch(st->per);
 	}

@@ -89,6 +89,9 @@ enum { VA_FIRST = 1, VA_ONLY = 2, VA_MODEL = 4, VA_ORDER = 8, VA_NQ = 16, VA_RES
  * comparing names), and buffers reused from tick to tick. */
 struct snap_scratch {
 	const struct model *m;
+	bool sla_set;                  /* s->sla written of sla_pct and sla_thr */
+	double sla_pct;
+	int sla_thr;
 	uint64_t forgotten_queues, forgotten_agents;   /* the model renumbers on both */
 	const char **qname, **aname;   /* the names of order_q and order_a, in order */
 	size_t cap_qname, cap_aname;
@@ -1340,8 +1343,14 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	s->stats = model_stats(m);
 	s->site = cfg->site;
 	s->cfg = cfg;
-	snprintf(s->sla, sizeof s->sla, "%g/%d", cfg->defaults.sl_target_pct,
-	         cfg->defaults.sl_threshold_s);
+	if (!x->sla_set || x->sla_pct != cfg->defaults.sl_target_pct ||
+	    x->sla_thr != cfg->defaults.sl_threshold_s) {   /* a printf of a double: not each tick */
+		snprintf(s->sla, sizeof s->sla, "%g/%d", cfg->defaults.sl_target_pct,
+		         cfg->defaults.sl_threshold_s);
+		x->sla_pct = cfg->defaults.sl_target_pct;
+		x->sla_thr = cfg->defaults.sl_threshold_s;
+		x->sla_set = true;
+	}
 	staffing_fill(s);    /* again once a history is handed over (its forecast first) */
 	scratch_same_model_note(s, m);
 }
