@@ -225,7 +225,9 @@ static void pause_add(struct astat_pause *p, int *n, const char *reason, int64_t
 		if (strcmp(p[i].reason, reason) == 0)
 			break;
 	if (i == *n && *n < ASTAT_MAX_REASONS) {
-		snprintf(p[i].reason, sizeof p[i].reason, "%s", reason);
+		size_t len = strnlen(reason, sizeof p[i].reason - 1);   /* as "%s", cut: no printf */
+		memcpy(p[i].reason, reason, len);
+		p[i].reason[len] = '\0';
 		p[i].s = 0;                     /* a new slot: the array is not cleared */
 		(*n)++;
 	} else if (i == *n) {
@@ -726,12 +728,30 @@ bool model_agent_figs_current(const struct model *m, size_t ai, const struct age
 void model_agent_figs_prefetch(const struct model *m, size_t ai, int step)
 {
 	const struct agent_stats *st;
-	if (step == 0)
+	if (step == 0) {
 		__builtin_prefetch(&m->agents[ai]);
-	else if ((st = m->agents[ai].st) != NULL && step == 1)
+	} else if ((st = m->agents[ai].st) != NULL && step == 3) {
 		__builtin_prefetch(st);
-	else if (st && st->q)
-		__builtin_prefetch(st->q);
+	} else if (st && step == 1) {
+		/* a read takes the record whole (its counts, call, caller and
+		 * periods are past the first line): every line of it, not one */
+		for (size_t at = 0; at < sizeof *st; at += 64)
+			__builtin_prefetch((const char *)st + at);
+	} else if (st) {
+		/* its queues' figures (a few hundred bytes for a few queues) */
+		size_t qb = st->q ? (size_t)st->nq * sizeof *st->q : 0;
+		for (size_t at = 0; at < qb && at < 8 * 64; at += 64)
+			__builtin_prefetch((const char *)st->q + at);
+		if (st->nper > 0)
+			__builtin_prefetch(st->per);
+	}
+}
+
+void model_agent_visit_prefetch(const struct model *m, size_t ai)
+{
+	const struct agent *a = &m->agents[ai];
+	if (a->mem)
+		__builtin_prefetch(a->mem);
 }
 
 const uint64_t *model_agent_figs_stamps(const struct model *m)

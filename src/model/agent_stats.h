@@ -147,10 +147,14 @@ const uint64_t *model_agent_figs_stamps(const struct model *m);
  * they never move. */
 int64_t agent_figs_due(const struct agent_figs *f);
 /* Prefetches what reading agent ai will need: its record (step 0), then,
- * some agents later, its figures' (step 1), then its queues' (step 2: to
- * read it whole): agents are read in name order, their records are cache
- * misses apart. */
+ * some agents later, its figures' (step 1: every line), then its queues' and
+ * periods' (step 2: to read it whole); step 3 instead of 1 and 2: its
+ * figures' first line alone (model_agent_figs_current). Agents are read in
+ * name order, their records are cache misses apart. */
 void model_agent_figs_prefetch(const struct model *m, size_t ai, int step);
+/* Prefetches agent ai's queues (model_agent_visit reads them), its record
+ * fetched first (model_agent_figs_prefetch's step 0). */
+void model_agent_visit_prefetch(const struct model *m, size_t ai);
 /* Room model_agent_figs (or _retime) needs in pauses for agent ai now: no
  * more than ASTAT_FIGS_PAUSES, 0 for most. */
 int model_agent_figs_pauses(const struct model *m, size_t ai);

@@ -312,11 +312,27 @@ static void fill_prefetch(const struct astat_fill *c, const struct snapshot *s,
 	static const size_t ahead[3] = { 16, 8, 4 };
 	for (int step = 0; step < 3; step++) {
 		size_t j = k + ahead[step];
-		if (j < c->n_work) {
+		if (j < c->n_work && (c->work[j] & WORK_ASK) && step > 0) {
+			/* asked first whether its figures hold: their first line, and
+			 * the stamp they are compared with */
+			size_t i = c->work[j] & WORK_PLACE;
+			if (step == 1)
+				model_agent_figs_prefetch(m, ai[i], 3);
+			else
+				__builtin_prefetch(&s->agent_figs[i]);
+		} else if (j < c->n_work) {
 			size_t i = c->work[j] & WORK_PLACE;
 			model_agent_figs_prefetch(m, ai[i], step);
-			if (step == 2)
+			if (step == 1)
+				__builtin_prefetch(&c->room[ai[i]]);
+			if (step == 2) {
 				__builtin_prefetch(&s->agent_figs[i], 1);
+				/* where its queues' figures are copied (if they still fit) */
+				if (s->agent_figs_pool)
+					__builtin_prefetch(s->agent_figs_pool + c->q_at[i], 1);
+				if (c->room[ai[i]])      /* room_keep reads its size, writes it */
+					__builtin_prefetch(c->room[ai[i]], 1);
+			}
 		}
 	}
 }

@@ -122,6 +122,30 @@ static void test_occupancy(void **state)
 	assert_true(agent_figure_value(&agent_figures[2], &a, T0 + 3700, "break") == 0);
 }
 
+/* A pause reason longer than a reason's room is cut to its 31 bytes, today's
+ * and the window's alike, the pause in progress and the closed one the same
+ * reason: one entry each. */
+static void test_long_reason(void **state)
+{
+	struct fixture *f = *state;
+	const char *longer = "a-reason-of-forty-bytes-and-then-some-more";
+	char cut[ASTAT_REASON_LEN];
+	struct agent_figs a;
+	snprintf(cut, sizeof cut, "%s", longer);
+	feed(f, "%lld|NONE|sales|Alex|ADDMEMBER|", (long long)T0);
+	feed(f, "%lld|NONE|sales|Alex|PAUSE|%s", (long long)T0 + 100, longer);
+	feed(f, "%lld|NONE|sales|Alex|UNPAUSE|", (long long)T0 + 200);
+	feed(f, "%lld|NONE|sales|Alex|PAUSE|%s", (long long)T0 + 300, longer);
+	a = figs(f, "Alex", T0 + 350);
+	assert_int_equal(strlen(cut), ASTAT_REASON_LEN - 1);
+	assert_int_equal(a.n_pauses, 1);
+	assert_string_equal(a.pauses[0].reason, cut);
+	assert_int_equal(a.pauses[0].s, 150);
+	assert_int_equal(a.wtime.n_pauses, 1);
+	assert_string_equal(a.wtime.pauses[0].reason, cut);
+	assert_int_equal(a.wtime.pauses[0].s, 150);
+}
+
 /* The current call's caller id as it came, short or long (up to 39 bytes;
  * longer ones cut there), each call's replacing the last's. */
 static void test_callerid(void **state)
@@ -729,6 +753,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_occupancy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callerid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queues_window_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_call_alert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rna_rule, setup, teardown),

@@ -565,6 +565,33 @@ static void test_agents_visit_changed_only(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* The service level's text follows the defaults from build to build (it is
+ * written again only when they change). */
+static void test_sla_follows_config(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s;
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	cfg.defaults.sl_target_pct = 80;
+	cfg.defaults.sl_threshold_s = 20;
+	snapshot_build(&s, m, &cfg);
+	assert_string_equal(s.sla, "80/20");
+	snapshot_build(&s, m, &cfg);
+	assert_string_equal(s.sla, "80/20");
+	cfg.defaults.sl_target_pct = 92.5;
+	snapshot_build(&s, m, &cfg);
+	assert_string_equal(s.sla, "92.5/20");
+	cfg.defaults.sl_threshold_s = 30;
+	snapshot_build(&s, m, &cfg);
+	assert_string_equal(s.sla, "92.5/30");
+	snapshot_free(&s);
+	fx_model_close(&cfg, m);
+}
+
 /* The build's note (the tick stats' slow ticks) says what it did: a first
  * build visits every agent and sorts them all in; the next, nothing; one
  * with a newcomer and an agent logged off, those; a new queue orders the
@@ -922,6 +949,7 @@ int main(void)
 		cmocka_unit_test(test_window_leaving_read),
 		cmocka_unit_test(test_clock_due_kept),
 		cmocka_unit_test(test_callers_room_given_back),
+		cmocka_unit_test(test_sla_follows_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
