@@ -336,6 +336,22 @@ void astat_window_out(struct model *m, int32_t ai, int32_t qi, enum ev_kind kind
 	}
 }
 
+void astat_window_prefetch(const struct model *m, int32_t ai, int step)
+{
+	const struct agent_stats *st;
+	if (step == 0) {
+		__builtin_prefetch(&m->agents[ai].st);
+		__builtin_prefetch(&m->astat_stamp[ai], 1);
+	} else if ((st = m->agents[ai].st) != NULL && step == 1) {
+		__builtin_prefetch(st, 1);                /* the stamps, nq */
+		__builtin_prefetch(&st->window, 1);
+		__builtin_prefetch(&st->q);
+	} else if (st && st->q) {
+		__builtin_prefetch(st->q, 1);
+		__builtin_prefetch(&st->q->window.talk_s, 1);
+	}
+}
+
 void astat_renumber_queues(struct model *m, const int32_t *map)
 {
 	for (size_t i = 0; i < m->agent_names.count; i++) {

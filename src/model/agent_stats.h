@@ -191,6 +191,10 @@ void astat_on_event(struct model *m, const struct qevent *ev, int32_t qi);
  * figures lose it. */
 void astat_window_out(struct model *m, int32_t ai, int32_t qi, enum ev_kind kind,
                       int32_t value, int wrapup);
+/* Starts fetching what astat_window_out of agent ai will touch, a step at a
+ * time as each arrives: its record and stamp (step 0), its figures (1), its
+ * queues' (2). Records leave in time order, their agents in no order. */
+void astat_window_prefetch(const struct model *m, int32_t ai, int step);
 /* Queues or agents were renumbered (map[old] = new, -1 gone). Call
  * astat_renumber_agents after the agents moved. */
 void astat_renumber_queues(struct model *m, const int32_t *map);

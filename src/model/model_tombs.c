@@ -10,20 +10,14 @@
 
 /* ---- callids inline ----------------------------------------------------- */
 
-/* The 4-bit code of c (1..15), 0 when it has none. */
-static int pack_code(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0' + 1;
-	switch (c) {
-	case '.': return 11;
-	case '-': return 12;
-	case '_': return 13;
-	case ':': return 14;
-	case '@': return 15;
-	default: return 0;
-	}
-}
+/* The 4-bit code of each byte (1..15), 0 when it has none: a table, not a
+ * switch, as every call's id passes here a few times (a big centre's are
+ * 18 bytes, packed). */
+static const uint8_t pack_code[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+	['7'] = 8, ['8'] = 9, ['9'] = 10, ['.'] = 11, ['-'] = 12, ['_'] = 13, [':'] = 14,
+	['@'] = 15,
+};
 
 /* The inline form of callid id (len bytes) into out (TOMB_IDB bytes, the
  * rest zero): as it is up to TOMB_IDB bytes, packed two characters a byte up
@@ -31,6 +25,7 @@ static int pack_code(char c)
  * forms. False when it has none. */
 static bool id_inline(const char *id, size_t len, char *out)
 {
+	const unsigned char *u = (const unsigned char *)id;
 	memset(out, 0, TOMB_IDB);
 	if (len <= TOMB_IDB) {
 		memcpy(out, id, len);
@@ -38,11 +33,11 @@ static bool id_inline(const char *id, size_t len, char *out)
 	}
 	if (len > 2 * TOMB_IDB)
 		return false;
-	for (size_t i = 0; i < len; i++) {
-		int k = pack_code(id[i]);
-		if (k == 0)
+	for (size_t i = 0; i < len; i += 2) {
+		unsigned lo = pack_code[u[i]], hi = i + 1 < len ? pack_code[u[i + 1]] : 0;
+		if (lo == 0 || (hi == 0 && i + 1 < len))
 			return false;
-		out[i / 2] = (char)(out[i / 2] | (i % 2 ? k << 4 : k));
+		out[i / 2] = (char)(lo | hi << 4);
 	}
 	return true;
 }

@@ -277,6 +277,79 @@ static void test_rna_duplicate(void **state)
 	assert_int_equal(figs(f, "Bea", T0 + 60).today.rna, 1);
 }
 
+/* Many records leave the window at once, of agents in no order, in all four
+ * of its rings (holds and short talks tiny, longer talks small, rings of 5 s
+ * narrow, of 15 s wide): each agent loses exactly its own, whichever records
+ * were looked at ahead of it. */
+struct timed_line {
+	int64_t t;
+	char text[96];
+};
+
+static int timed_cmp(const void *a, const void *b)
+{
+	const struct timed_line *x = a, *y = b;
+	return (x->t > y->t) - (x->t < y->t);
+}
+
+static int many_talk(int i)
+{
+	return i % 4 == 0 ? 800 : i % 4 == 1 ? 400 : i % 4 == 2 ? 20 : 100;
+}
+
+static int many_ring(int i)
+{
+	return i % 3 == 0 ? 2000 : i % 3 == 1 ? 5000 : 15000;
+}
+
+static void test_window_many_out(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 40 };
+	static struct timed_line l[4 * N];
+	char name[N][8];
+	for (int k = 0; k < N; k++) {            /* agents' indices out of their calls' order */
+		int i = (k * 17) % N;
+		snprintf(name[i], sizeof name[i], "A%02d", i);
+		feed(f, "%lld|NONE|q%d|%s|ADDMEMBER|", (long long)T0 - 100, i % 3, name[i]);
+	}
+	for (int i = 0; i < N; i++) {
+		int64_t t = T0 + i * 10;
+		l[4 * i] = (struct timed_line){ t, "" };
+		snprintf(l[4 * i].text, sizeof l[4 * i].text, "%lld|c%d|q%d|NONE|ENTERQUEUE||0555|1",
+		         (long long)t, i, i % 3);
+		l[4 * i + 1] = (struct timed_line){ t + 5, "" };
+		snprintf(l[4 * i + 1].text, sizeof l[4 * i + 1].text, "%lld|c%d|q%d|%s|RINGNOANSWER|%d",
+		         (long long)t + 5, i, i % 3, name[i], many_ring(i));
+		l[4 * i + 2] = (struct timed_line){ t + 10, "" };
+		snprintf(l[4 * i + 2].text, sizeof l[4 * i + 2].text, "%lld|c%d|q%d|%s|CONNECT|10|c%d.1|3",
+		         (long long)t + 10, i, i % 3, name[i], i);
+		l[4 * i + 3] = (struct timed_line){ t + 10 + many_talk(i), "" };
+		snprintf(l[4 * i + 3].text, sizeof l[4 * i + 3].text,
+		         "%lld|c%d|q%d|%s|COMPLETECALLER|10|%d|1", (long long)(t + 10 + many_talk(i)), i,
+		         i % 3, name[i], many_talk(i));
+	}
+	qsort(l, 4 * N, sizeof *l, timed_cmp);
+	for (int j = 0; j < 4 * N; j++)
+		feed(f, "%s", l[j].text);
+	assert_int_equal(f->cfg.window_s, 900);
+	for (int64_t now = T0 + 1200; now <= T0 + 2200; now += 100) {
+		int64_t edge = now - 900;
+		for (int i = 0; i < N; i++) {
+			int64_t t = T0 + i * 10, end = t + 10 + many_talk(i);
+			struct agent_figs a = figs(f, name[i], now);
+			assert_int_equal(a.window.rna, t + 5 > edge);
+			assert_int_equal(a.window.ring_ms, t + 5 > edge ? many_ring(i) : 0);
+			assert_int_equal(a.window.answered, t + 10 > edge);
+			assert_int_equal(a.window.hold_s, t + 10 > edge ? 10 : 0);
+			assert_int_equal(a.window.completed, end > edge);
+			assert_int_equal(a.window.talk_s, end > edge ? many_talk(i) : 0);
+			assert_int_equal(a.today.answered, 1);
+			assert_int_equal(a.today.talk_s, many_talk(i));
+		}
+	}
+}
+
 /* The counts are kept in 32 bits, the sums of times in 64: two lines of
  * nearly INT32_MAX seconds (or ms) add up past 32 bits, today, in the window
  * and in the queue. */
@@ -762,6 +835,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_agent_made_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rna_duplicate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_many_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_sums, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_queue_board, setup, teardown),

@@ -140,6 +140,24 @@ static void test_packed_callids(void **state)
 	assert_int_equal(model_queue_waiting(f->m, 0), 2);
 }
 
+/* A callid with no packed form for a character at an odd place, or at an
+ * even one, stays a full record (each pair of characters is read at once). */
+static void test_packed_unpackable(void **state)
+{
+	struct fixture *f = *state;
+	static const char *ids[] = { "1767254400.177537a", "1767254400.17753a7",
+	                             "1767254400.177537A8" };
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(feed(f, "%d|%s|q|NONE|ENTERQUEUE||1|1", T0, ids[i]), 1);
+		assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|5", T0 + 30, ids[i]), 1);
+	}
+	model_advance(f->m, T0 + 600);
+	assert_int_equal(f->m->calls.tombs.n, 0);
+	assert_int_equal(f->m->calls.count, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(feed(f, "%d|%s|q|NONE|ABANDON|1|1|5", T0 + 30, ids[i]), 0);
+}
+
 /* Callids about a pooled record's room (21 bytes), many in one hash chain
  * and freed from any place in it: each pooled or not as its length says,
  * every one still found (its lines again are duplicates) until freed. */
@@ -382,6 +400,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bound_by_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_renumbered_queues, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_packed_callids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_packed_unpackable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rush_given_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_renumbered_packed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_converted_as_lines_come, setup, teardown),
