@@ -421,6 +421,7 @@ void contacts_free(struct contacts *c)
 	strmap_free(&c->reason_names);
 	free(c->queues);
 	free(c->pairs);
+	wring_free(&c->win.t);
 	wring_free(&c->win.n);
 	wring_free(&c->win.w);
 	free(c);
@@ -522,32 +523,50 @@ static struct ct_nrec nrec_load(const unsigned char *p)
 	return (struct ct_nrec){ .q = v & 1023, .ch = v >> 10 & 63, .mask = v >> 16 & 63 };
 }
 
+/* A tiny record: a narrow one of channel ch (the tiny ring's) without it. */
+static void trec_store(unsigned char *p, struct ct_nrec n)
+{
+	uint32_t v = (uint32_t)n.q | (uint32_t)n.mask << 10;
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static struct ct_nrec trec_load(const unsigned char *p, int ch)
+{
+	uint32_t v = p[0] | (uint32_t)p[1] << 8;
+	return (struct ct_nrec){ .q = v & 1023, .ch = (uint32_t)ch, .mask = v >> 10 & 63 };
+}
+
 /* The index of unit mask v among the window's (added when new), -1: no room. */
 static int mask_index(struct ct_window *w, uint32_t v)
 {
 	return wring_code_index(w->masks, &w->nmasks, CT_MASKS, v);
 }
 
-/* Unit r at t joins the latest narrow record when it is of the same time and
- * scope and does not count that field yet; false when it cannot. */
+/* Unit r at t joins the latest narrow or tiny record when it is of the same
+ * time and scope and does not count that field yet; false when it cannot. */
 static bool unit_join(struct ct_window *w, const struct ct_rec *r, int64_t t)
 {
 	struct ct_nrec l;
 	int k;
 	if (!w->last || w->last_t != t)
 		return false;
-	l = nrec_load(w->last);
+	l = w->last_bytes == CT_TREC_BYTES ? trec_load(w->last, w->tch - 1) : nrec_load(w->last);
 	if (l.q != (uint32_t)r->q || l.ch != (uint32_t)r->ch || (w->masks[l.mask] & (uint32_t)r->v) ||
 	    (k = mask_index(w, w->masks[l.mask] | (uint32_t)r->v)) < 0)
 		return false;
 	l.mask = (uint32_t)k;
-	nrec_store(w->last, l);
+	if (w->last_bytes == CT_TREC_BYTES)
+		trec_store(w->last, l);
+	else
+		nrec_store(w->last, l);
 	return true;
 }
 
-/* Adds r at time t to the window's records: a unit narrow when it can be.
- * Lines of several sources may come a little out of time order: the rings
- * keep time order, so each record leaves the window when its time does. */
+/* Adds r at time t to the window's records: a unit tiny or narrow when it
+ * can be. Lines of several sources may come a little out of time order: the
+ * rings keep time order, so each record leaves the window when its time does
+ * (the rings' records are sums: which ring a record is in does not matter). */
 static void rec_push(struct contacts *c, const struct ct_rec *r, int64_t t)
 {
 	struct ct_window *w = &c->win;
@@ -556,12 +575,24 @@ static void rec_push(struct contacts *c, const struct ct_rec *r, int64_t t)
 		if (unit_join(w, r, t))
 			return;
 		if ((k = mask_index(w, (uint32_t)r->v)) >= 0) {
+			struct ct_nrec l = { .q = (uint32_t)r->q, .ch = (uint32_t)r->ch,
+			                     .mask = (uint32_t)k };
 			unsigned char n[CT_NREC_BYTES];
-			nrec_store(n, (struct ct_nrec){ .q = (uint32_t)r->q, .ch = (uint32_t)r->ch,
-			                                .mask = (uint32_t)k });
-			if (w->n.esz == 0)
-				wring_init(&w->n, sizeof n);
-			w->last = wring_add(&w->n, t, n);
+			if (!w->tch)
+				w->tch = (uint8_t)(r->ch + 1);
+			if (w->tch == r->ch + 1) {
+				trec_store(n, l);
+				if (w->t.esz == 0)
+					wring_init(&w->t, CT_TREC_BYTES);
+				w->last = wring_add(&w->t, t, n);
+				w->last_bytes = CT_TREC_BYTES;
+			} else {
+				nrec_store(n, l);
+				if (w->n.esz == 0)
+					wring_init(&w->n, CT_NREC_BYTES);
+				w->last = wring_add(&w->n, t, n);
+				w->last_bytes = CT_NREC_BYTES;
+			}
 			w->last_t = t;
 			return;
 		}
@@ -666,20 +697,31 @@ static void drop_wide(void *ctx, void *rec, int64_t t)
 	rec_drop(ctx, rec);
 }
 
-static void drop_narrow(void *ctx, void *rec, int64_t t)
+static void drop_unit(struct contacts *c, struct ct_nrec n)
 {
-	struct contacts *c = ctx;
-	struct ct_nrec n = nrec_load(rec);
 	struct ct_rec r = { .v = (int32_t)c->win.masks[n.mask], .q = (int16_t)n.q,
 	                    .ch = (int8_t)n.ch, .field = REC_UNITS };
-	(void)t;
 	rec_drop(c, &r);
+}
+
+static void drop_narrow(void *ctx, void *rec, int64_t t)
+{
+	(void)t;
+	drop_unit(ctx, nrec_load(rec));
+}
+
+static void drop_tiny(void *ctx, void *rec, int64_t t)
+{
+	struct contacts *c = ctx;
+	(void)t;
+	drop_unit(c, trec_load(rec, c->win.tch - 1));
 }
 
 static void roll_window(struct contacts *c)
 {
 	int64_t edge = c->now_ms - (int64_t)c->conf.window_s * 1000;
 	c->win.last = NULL;
+	wring_expire(&c->win.t, edge, drop_tiny, c);
 	wring_expire(&c->win.n, edge, drop_narrow, c);
 	wring_expire(&c->win.w, edge, drop_wide, c);
 }
