@@ -411,7 +411,7 @@ static void count_event(struct model *m, int32_t ai, struct agent_stats *st,
 /* Keeps id (cut to a call's room for it) as u. */
 static void caller_set(union st_caller *u, const char *id)
 {
-	size_t len = strnlen(id, sizeof ((struct call *)NULL)->callerid - 1);
+	size_t len = strnlen(id, CALL_CALLERID_MAX - 1);
 	if (u->h.on_heap)
 		free(u->h.heap);
 	if (len < ST_CALLER_IN - 1) {
@@ -437,7 +437,7 @@ static void note_call(struct model *m, struct agent_stats *st, const struct qeve
 	const struct call *c = call_find(&m->calls, ev, qi, call_hash(ev, qi));
 	st->call_since = ev->time;
 	st->call_queue = qi;
-	caller_set(&st->caller, c ? c->callerid : "");
+	caller_set(&st->caller, c ? call_callerid(c) : "");
 }
 
 /* Whether the model took the agent an event of kind names as its own (so

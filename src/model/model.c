@@ -746,11 +746,11 @@ void model_queues_callers(const struct model *m, const size_t *qs, size_t n, int
 			if (!c)
 				continue;
 			out[i * (size_t)max + (size_t)counts[i]] =
-			        (struct caller_view){ c->callerid, c->enter_t };
+			        (struct caller_view){ call_callerid(c), c->enter_t };
 			cur[i] = ++counts[i] < max ? c->wnext : NULL;
 			if (cur[i]) {
 				__builtin_prefetch(cur[i]);
-				__builtin_prefetch(cur[i]->callerid);
+				__builtin_prefetch(cur[i]->cid);
 				live++;
 			}
 		}
@@ -766,7 +766,7 @@ int model_queue_callers(const struct model *m, size_t qi, struct caller_view *ou
 {
 	int n = 0;
 	for (const struct call *c = m->queues[qi].whead; c && n < max; c = c->wnext, n++) {
-		out[n].callerid = c->callerid;
+		out[n].callerid = call_callerid(c);
 		out[n].since = c->enter_t;
 	}
 	return n;

@@ -13,8 +13,8 @@
                                   (Asterisk's "1767254400.1775376": 19) */
 /* A pooled record's bytes, then its cell's number (struct call_slab). */
 #define CALL_POOL_BYTES (offsetof(struct call, callid) + CALL_POOL_ID)
-#define CALL_CELL 160          /* a cell's bytes (what a malloc chunk took) */
-#define CALL_SLAB_CELLS 400    /* cells in a slab: 64 KB */
+#define CALL_CELL 136          /* a cell's bytes */
+#define CALL_SLAB_CELLS 400    /* cells in a slab: 54 KB */
 #define CALL_SLAB_WORDS ((CALL_SLAB_CELLS + 63) / 64)
 _Static_assert(CALL_POOL_BYTES >= sizeof(struct call) && CALL_POOL_BYTES % 8 == 0 &&
                CALL_POOL_BYTES + sizeof(uint32_t) <= CALL_CELL,
@@ -56,6 +56,33 @@ void calls_wait_insert(struct queue *q, struct call *c)
 }
 
 /* ---- hash chains and records ------------------------------------------ */
+
+static void callerid_release(struct call *c)
+{
+	if (c->cid_heap) {
+		char *p;
+		memcpy(&p, c->cid, sizeof p);
+		free(p);
+		c->cid_heap = 0;
+	}
+}
+
+void calls_set_callerid(struct call *c, const char *src)
+{
+	size_t n = src ? strnlen(src, CALL_CALLERID_MAX - 1) : 0;
+	callerid_release(c);
+	if (n < CALL_CID_IN) {
+		if (n > 0)
+			memcpy(c->cid, src, n);
+		c->cid[n] = '\0';
+		return;
+	}
+	char *p = xmalloc(n + 1);
+	memcpy(p, src, n);
+	p[n] = '\0';
+	memcpy(c->cid, &p, sizeof p);
+	c->cid_heap = 1;
+}
 
 /* Puts c at the head of its chain in buckets b (n of them). */
 static void chain_push(struct call **b, size_t n, struct call *c)
@@ -240,6 +267,7 @@ static void call_free(struct model *m, struct call *c)
 	 * table of its size behind; twice the calls to grow it again */
 	if (r->nbuckets > CALL_BUCKETS_MIN && r->count < r->nbuckets / 4)
 		table_resize(r, r->nbuckets / 2);
+	callerid_release(c);
 	if (c->pooled)
 		cell_give(r, c);
 	else
@@ -381,6 +409,7 @@ void calls_free(struct calls *r)
 		struct call *c = r->buckets[i], *next;
 		for (; c; c = next) {
 			next = c->hnext;
+			callerid_release(c);
 			if (!c->pooled)
 				free(c);
 		}

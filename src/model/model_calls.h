@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include "bytes.h"
 #include "event.h"
 #include "model_tombs.h"
@@ -36,8 +37,14 @@ struct call_slab;
 
 enum phase { PH_WAITING, PH_TALKING, PH_DONE };
 
-/* 130 bytes and the callid: a pooled record (a callid of up to 21 bytes)
- * is a 160-byte cell of a slab; some 15,000 of them on a big centre. */
+#define CALL_CALLERID_MAX 40   /* a caller id's bytes kept, NUL included (longer: cut) */
+#define CALL_CID_IN 16         /* of which a record holds this many itself */
+
+/* 106 bytes and the callid: a pooled record (a callid of up to 21 bytes)
+ * is a 136-byte cell of a slab; some 12,000 of them on a big centre. The
+ * caller id is kept in the record up to CALL_CID_IN bytes (a phone number,
+ * "+15552927470"), longer on the heap (call_callerid): 24 bytes less a
+ * record than room for the longest in each. */
 struct call {
 	struct call *hnext;            /* hash chain */
 	struct call *prev, *next;      /* live or done list */
@@ -54,9 +61,20 @@ struct call {
 	bool ended : 1;                /* an end counted since the last CONNECT */
 	bool pooled : 1;               /* callid has CALL_POOL_ID bytes: a slab's cell */
 	bool kept : 1;                 /* PH_DONE on the kept list, not the done list */
-	char callerid[40];
+	bool cid_heap : 1;             /* cid holds a pointer to the caller id (calls_set_callerid) */
+	char cid[CALL_CID_IN];         /* the caller id, or where it is (unaligned) */
 	char callid[];
 };
+
+/* c's caller id ("" when none). */
+static inline const char *call_callerid(const struct call *c)
+{
+	const char *p;
+	if (!c->cid_heap)
+		return c->cid;
+	memcpy(&p, c->cid, sizeof p);
+	return p;
+}
 
 struct list {
 	struct call *head, *tail;
@@ -154,6 +172,9 @@ static inline void list_insert(struct list *l, struct call *c)
 }
 
 /* ---- model_calls.c ---------------------------------------------------- */
+
+/* Keeps src (NULL: "") as c's caller id, cut to CALL_CALLERID_MAX - 1 bytes. */
+void calls_set_callerid(struct call *c, const char *src);
 
 /* Puts c on queue q's waiting list, by enter time. */
 void calls_wait_insert(struct queue *q, struct call *c);

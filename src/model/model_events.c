@@ -13,16 +13,6 @@
 
 /* ---- calls ------------------------------------------------------------ */
 
-/* Copies src (NULL: "") into dst[size], cut to fit; snprintf's "%s" without
- * its cost (a third of ENTERQUEUE's time in replay). */
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = src ? strnlen(src, size - 1) : 0;
-	if (n > 0)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static bool on_enter(struct model *m, const struct qevent *ev, int32_t qi)
 {
 	uint32_t h = call_hash(ev, qi);
@@ -41,7 +31,7 @@ static bool on_enter(struct model *m, const struct qevent *ev, int32_t qi)
 	c->outcome_seen = 0;
 	c->ended = 0;
 	c->agent = -1;
-	copy_str(c->callerid, sizeof c->callerid, ev->callerid);
+	calls_set_callerid(c, ev->callerid);
 	list_insert(&m->calls.live, c);
 	calls_wait_insert(&m->queues[qi], c);
 	return true;
