@@ -196,6 +196,8 @@ struct model *model_new(const struct config *cfg)
 	struct model *m = xcalloc(1, sizeof *m);
 	m->cfg = cfg;
 	m->iv_epoch = m->iv_reset = 1;
+	m->iv_first = MODEL_MAX_INTERVALS;
+	m->iv_copy = xcalloc(MODEL_MAX_INTERVALS, sizeof *m->iv_copy);
 	strmap_init(&m->queue_names);
 	strmap_init(&m->agent_names);
 	strmap_init(&m->reasons);
@@ -222,6 +224,7 @@ void model_free(struct model *m)
 	strmap_free(&m->reasons);
 	for (size_t i = 0; i < m->queue_names.count; i++)
 		free(m->queues[i].iv);
+	free(m->iv_copy);
 	free(m->queues);
 	tally_window_free(&m->win);
 	strmap_free(&m->queue_names);
@@ -245,9 +248,13 @@ void model_set_config(struct model *m, const struct config *cfg)
 }
 
 /* ---- today's intervals ------------------------------------------------- *
- * A queue keeps the intervals from the day's first to now's (or the latest
- * one counted in), not the 100 of a whole day: a big centre's 1,000 queues
- * hold 2.4 MB at the end of the day, 100 KB in its first hour. */
+ * A queue keeps the intervals from the first counted in today (the model's
+ * iv_first, the same for every queue) to now's (or the latest one counted
+ * in), not the 100 of a whole day, nor those of the day before its log
+ * began: a big centre's 1,000 queues hold 2.4 MB at the end of a day
+ * counted from its start, 100 KB in its first hour, and as little in the
+ * first hour of a board started in the evening (not 1.9 MB of empty
+ * intervals from the morning). */
 
 /* How many of today's intervals a reader sees now (model_queue_intervals). */
 static int intervals_seen(const struct model *m)
@@ -272,11 +279,29 @@ static void intervals_cover(struct model *m, int need)
 		struct queue *q = &m->queues[i];
 		if (q->iv == NULL)
 			continue;
-		q->iv = xrealloc(q->iv, (size_t)need * sizeof *q->iv);
-		memset(q->iv + m->iv_cover, 0, (size_t)(need - m->iv_cover) * sizeof *q->iv);
+		q->iv = xrealloc(q->iv, (size_t)(need - m->iv_first) * sizeof *q->iv);
+		memset(q->iv + (m->iv_cover - m->iv_first), 0,
+		       (size_t)(need - m->iv_cover) * sizeof *q->iv);
 	}
 	m->iv_cover = need;
 	m->iv_epoch++;
+}
+
+/* Every queue's intervals start at slot first (before the first they hold;
+ * the clock stepped back, or a tally came late): zeros before them. */
+static void intervals_lower(struct model *m, int first)
+{
+	size_t old = (size_t)(m->iv_first - first);
+	for (size_t i = 0; i < m->queue_names.count; i++) {
+		struct queue *q = &m->queues[i];
+		if (q->iv == NULL)
+			continue;
+		struct interval *iv = xcalloc((size_t)(m->iv_cover - first), sizeof *iv);
+		memcpy(iv + old, q->iv, (size_t)(m->iv_cover - m->iv_first) * sizeof *iv);
+		free(q->iv);
+		q->iv = iv;
+	}
+	m->iv_first = first;
 }
 
 /* Notes slot of q written in the model's epoch (model_queue_intervals_kept). */
@@ -294,11 +319,15 @@ static void interval_written(const struct model *m, struct queue *q, int slot)
 struct interval *model_queue_interval(struct model *m, int32_t qi, int slot)
 {
 	struct queue *q = &m->queues[qi];
+	if (m->iv_first == MODEL_MAX_INTERVALS)
+		m->iv_first = slot;          /* the day's first: no queue holds any yet */
+	else if (slot < m->iv_first)
+		intervals_lower(m, slot);
 	intervals_cover(m, slot + 1);
 	if (q->iv == NULL)
-		q->iv = xcalloc((size_t)m->iv_cover, sizeof *q->iv);
+		q->iv = xcalloc((size_t)(m->iv_cover - m->iv_first), sizeof *q->iv);
 	interval_written(m, q, slot);
-	return &q->iv[slot];
+	return &q->iv[slot - m->iv_first];
 }
 
 void model_intervals_clear(struct model *m)
@@ -308,6 +337,7 @@ void model_intervals_clear(struct model *m)
 		m->queues[i].iv = NULL;
 	}
 	m->iv_cover = 0;
+	m->iv_first = MODEL_MAX_INTERVALS;
 	m->iv_reset = ++m->iv_epoch;
 	intervals_cover(m, 0);
 }
@@ -533,11 +563,25 @@ int64_t model_queue_longest_wait(const struct model *m, size_t qi)
 	return c && m->now > c->enter_t ? m->now - c->enter_t : 0;
 }
 
+static const struct interval no_intervals[MODEL_MAX_INTERVALS];
+
+const struct interval *model_queue_intervals_from(const struct model *m, size_t qi, int *first,
+                                                  int *n)
+{
+	*n = intervals_seen(m);
+	*first = m->queues[qi].iv ? m->iv_first : 0;
+	return m->queues[qi].iv ? m->queues[qi].iv : no_intervals;
+}
+
 const struct interval *model_queue_intervals(const struct model *m, size_t qi, int *n)
 {
-	static const struct interval none[MODEL_MAX_INTERVALS];
-	*n = intervals_seen(m);
-	return m->queues[qi].iv ? m->queues[qi].iv : none;
+	int first;
+	const struct interval *iv = model_queue_intervals_from(m, qi, &first, n);
+	if (first == 0)
+		return iv;
+	memset(m->iv_copy, 0, (size_t)first * sizeof *iv);
+	memcpy(m->iv_copy + first, iv, (size_t)(*n - first) * sizeof *iv);
+	return m->iv_copy;
 }
 
 uint32_t model_intervals_epoch(const struct model *m)

@@ -97,8 +97,13 @@ const struct counts *model_queue_window(const struct model *m, size_t qi);
 int model_queue_waiting(const struct model *m, size_t qi);
 int64_t model_queue_longest_wait(const struct model *m, size_t qi);
 /* Today's intervals: *n is set to how many today has had so far (>= 1 once the
- * model has a clock); the array is indexed from the start of the day. */
+ * model has a clock); the array is indexed from the start of the day (a copy,
+ * valid until the next call: model_queue_intervals_from reads them in place). */
 const struct interval *model_queue_intervals(const struct model *m, size_t qi, int *n);
+/* The same in place: the array's [0] is interval *first (those before it hold
+ * nothing), up to *n. */
+const struct interval *model_queue_intervals_from(const struct model *m, size_t qi, int *first,
+                                                  int *n);
 /* The epoch of the queues' intervals now: a reader that keeps a copy of them
  * notes it, and later asks model_queue_intervals_kept what changed since. */
 uint32_t model_intervals_epoch(const struct model *m);

@@ -371,8 +371,8 @@ static void queue_prefetch(const struct model *m, const struct qevent *ev, int32
 	__builtin_prefetch(&q->window.completed);
 	if (ev->time >= m->day_start && ev->time < m->day_end) {
 		int64_t slot = (ev->time - m->day_start) / MODEL_INTERVAL_S;
-		if (q->iv && slot < m->iv_cover)
-			__builtin_prefetch(&q->iv[slot]);
+		if (q->iv && slot >= m->iv_first && slot < m->iv_cover)
+			__builtin_prefetch(&q->iv[slot - m->iv_first]);
 	}
 }
 

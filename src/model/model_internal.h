@@ -38,8 +38,8 @@ struct agent {
 struct queue {
 	struct queue_conf conf;
 	struct counts today, window;
-	struct interval *iv;           /* today's intervals from the day's first: the
-	                                  model's iv_cover of them; NULL until it tallies */
+	struct interval *iv;           /* today's intervals from the model's iv_first to
+	                                  its iv_cover; NULL until it tallies */
 	struct call *whead, *wtail;
 	uint32_t wgen;                 /* changes with the waiting list (model_queue_waiting_gen) */
 	int waiting;
@@ -65,8 +65,12 @@ struct model {
 	int64_t now, day_start, day_end;
 	int64_t next_sweep;            /* when idle queues and agents are looked for next */
 	int iv_used;                   /* today's intervals holding a tally: 0..iv_used-1 */
-	int iv_cover;                  /* intervals in each queue's iv: those a reader
-	                                  sees (model_queue_intervals), no more */
+	int iv_cover;                  /* today's intervals covered: those a reader sees
+	                                  (model_queue_intervals), no more */
+	int iv_first;                  /* the first of them a queue's iv holds (its iv[0]):
+	                                  the first counted in today (MODEL_MAX_INTERVALS
+	                                  until one is) */
+	struct interval *iv_copy;      /* model_queue_intervals' (MODEL_MAX_INTERVALS) */
 	uint32_t iv_epoch;             /* a new one with each new interval covered */
 	uint32_t iv_reset;             /* the epoch since which no queue's iv was cleared
 	                                  or renumbered (model_queue_intervals_kept) */
@@ -103,7 +107,8 @@ void member_remove(struct agent *a, int32_t qi, int64_t t);
 void agent_set_reason(struct model *m, struct agent *a, const char *reason);
 
 /* Today's interval slot (0..MODEL_MAX_INTERVALS-1) of queue qi, to count in:
- * the queues' interval arrays grow to it first. */
+ * the queues' interval arrays grow to it first (at their end, or at their
+ * start for a slot before the first they hold). */
 struct interval *model_queue_interval(struct model *m, int32_t qi, int slot);
 /* A new day: the queues' intervals are freed (the day starts with none). */
 void model_intervals_clear(struct model *m);

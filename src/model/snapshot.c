@@ -264,8 +264,9 @@ static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
                        const struct agent_counts *ac, int *same, int kept)
 {
 	struct queue_conf qc = model_queue_conf(m, qi);
+	static const struct interval zero;
 	const struct interval *iv;
-	int n, k = 0;
+	int n, first, k = 0;
 
 	sq->name = (char *)model_queue_name(m, qi);
 	sq->display = qc.display ? qc.display : sq->name;
@@ -278,18 +279,26 @@ static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
 	sq->window.d = metrics_derive(&sq->window.c, qc.sl_formula, qc.wrapup_s);
 	sq->sl_threshold_s = qc.sl_threshold_s;
 	sq->wrapup_s = qc.wrapup_s;
-	iv = model_queue_intervals(m, qi, &n);
+	/* iv[0] is interval first: the model holds none before it (zeros) */
+	iv = model_queue_intervals_from(m, qi, &first, &n);
 	if (same && sq->sl_target_pct == qc.sl_target_pct && sq->sl_formula == qc.sl_formula) {
 		int upto = n < sq->n_intervals ? n : sq->n_intervals;
 		k = kept < upto ? kept : upto;
-		k += intervals_same(sq->intervals + k, iv + k, upto - k);
+		while (k < first && k < upto && memcmp(&sq->intervals[k], &zero, sizeof zero) == 0)
+			k++;
+		if (k >= first)
+			k += intervals_same(sq->intervals + k, iv + (k - first), upto - k);
 	}
 	if (same)
 		*same = k;
 	sq->n_intervals = n;
 	sq->sl_target_pct = qc.sl_target_pct;
 	sq->sl_formula = qc.sl_formula;
-	memcpy(sq->intervals + k, iv + k, (size_t)(n - k) * sizeof *iv);
+	if (k < first) {
+		memset(sq->intervals + k, 0, (size_t)(first - k) * sizeof *iv);
+		k = first;
+	}
+	memcpy(sq->intervals + k, iv + (k - first), (size_t)(n - k) * sizeof *iv);
 }
 
 void snapshot_queue_room(struct snapshot *s, struct snap_queue *q, size_t k)

@@ -353,6 +353,40 @@ static void test_intervals_grow(void **state)
 	assert_int_equal(iv[0].answered, 0);
 }
 
+/* A queue holds its intervals from the first counted in today, not from
+ * the day's start (a log begun in the afternoon); a tally in an earlier one
+ * (a late outcome) makes every queue's start there. Read from the day's
+ * start, the intervals before are zeros. */
+static void test_intervals_from_first(void **state)
+{
+	struct fixture *f = *state;
+	int n, first;
+	int64_t day = T0 - 8 * 3600;                                 /* 00:00 */
+	feed(f, "%lld|c1|q|NONE|ENTERQUEUE||1|1", (long long)day + 40 * 900 + 5);
+	feed(f, "%lld|c1|q|A|CONNECT|10|x|1", (long long)day + 40 * 900 + 15);   /* interval 40 */
+	feed(f, "%lld|c2|r|NONE|ENTERQUEUE||1|1", (long long)day + 41 * 900 + 5);
+	feed(f, "%lld|c2|r|A|CONNECT|10|x|1", (long long)day + 41 * 900 + 15);   /* 41 */
+	const struct interval *iv = model_queue_intervals_from(f->m, 0, &first, &n);
+	assert_int_equal(first, 40);
+	assert_int_equal(n, 42);
+	assert_int_equal(iv[0].answered, 1);
+	assert_int_equal(iv[1].answered, 0);
+	feed(f, "%lld|c3|q|NONE|ENTERQUEUE||1|1", (long long)day + 41 * 900 + 20);
+	feed(f, "%lld|c3|q|A|CONNECT|10|x|1", (long long)day + 30 * 900 + 15);   /* late: 30 */
+	iv = model_queue_intervals_from(f->m, 1, &first, &n);
+	assert_int_equal(first, 30);
+	assert_int_equal(iv[11].answered, 1);                        /* r's 41 */
+	iv = model_queue_intervals(f->m, 0, &n);
+	assert_int_equal(n, 42);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(iv[i].answered, i == 30 || i == 40);
+	model_advance(f->m, day + 86400 + 10);                       /* the next day */
+	iv = model_queue_intervals_from(f->m, 0, &first, &n);
+	assert_int_equal(first, 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(iv[0].answered, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +397,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clock_step_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_intervals_after_step_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_intervals_grow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_intervals_from_first, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
