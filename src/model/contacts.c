@@ -397,6 +397,7 @@ void contacts_free(struct contacts *c)
 	free(c->callbacks.slot);
 	free(c->calls.a);
 	ct_backlog_free(&c->bl);
+	free(c->jl->link);
 	free(c->jl);
 	/* nodes and lists are in the pools: only the few larger lists need a walk */
 	for (size_t i = 0; c->lists.n_big && i < c->customers.cap; i++) {
@@ -841,25 +842,99 @@ static bool jl_before(const struct customer *u, const struct customer *v)
 	return a != b ? a > b : strcmp(u->key, v->key) < 0;
 }
 
+/* ---- the journeys' links: beside the customers, by handle ---- */
+
+static size_t jlink_home(const struct ct_journeys *jl, uint32_t u)
+{
+	return (u * 2654435761u) & (jl->cap - 1);
+}
+
+/* u's links, NULL when u is not in the list. */
+static struct ct_jlink *jlink_find(const struct ct_journeys *jl, uint32_t u)
+{
+	if (!jl->cap)
+		return NULL;
+	for (size_t i = jlink_home(jl, u);; i = (i + 1) & (jl->cap - 1)) {
+		if (jl->link[i].u == u)
+			return &jl->link[i];
+		if (!jl->link[i].u)
+			return NULL;
+	}
+}
+
+static void jlink_put(struct ct_jlink *link, size_t cap, struct ct_jlink e)
+{
+	size_t i = (e.u * 2654435761u) & (cap - 1);
+	while (link[i].u)
+		i = (i + 1) & (cap - 1);
+	link[i] = e;
+}
+
+/* A slot for u's links (not in the list yet), at most half the slots used. */
+static struct ct_jlink *jlink_add(struct ct_journeys *jl, uint32_t u)
+{
+	if ((jl->n + 1) * 2 > jl->cap) {
+		size_t cap = jl->cap ? jl->cap * 2 : 64;
+		struct ct_jlink *link = xcalloc(cap, sizeof *link);
+		for (size_t i = 0; i < jl->cap; i++)
+			if (jl->link[i].u)
+				jlink_put(link, cap, jl->link[i]);
+		free(jl->link);
+		jl->link = link;
+		jl->cap = cap;
+	}
+	jlink_put(jl->link, jl->cap, (struct ct_jlink){u, 0, 0});
+	return jlink_find(jl, u);
+}
+
+/* Empties e's slot, moving back the ones after it that belong before it. */
+static void jlink_del(struct ct_journeys *jl, struct ct_jlink *e)
+{
+	size_t mask = jl->cap - 1, i = (size_t)(e - jl->link);
+	for (size_t j = (i + 1) & mask; jl->link[j].u; j = (j + 1) & mask) {
+		size_t home = jlink_home(jl, jl->link[j].u);
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		jl->link[i] = jl->link[j];
+		i = j;
+	}
+	jl->link[i].u = 0;
+}
+
+/* u's neighbour before (after: next) in the list, NULL for none (u in it). */
+static struct customer *jl_prev(const struct contacts *c, const struct customer *u)
+{
+	return customer_at(c, jlink_find(c->jl, u->node.handle)->prev);
+}
+
+static struct customer *jl_next(const struct contacts *c, const struct customer *u)
+{
+	return customer_at(c, jlink_find(c->jl, u->node.handle)->next);
+}
+
 static bool jl_has(const struct contacts *c, const struct customer *u)
 {
-	return u->jprev || c->jl->head == u;
+	return jlink_find(c->jl, u->node.handle) != NULL;
 }
 
 /* Makes prev and next neighbours (NULL: the head or the tail end). */
 static void jl_link(const struct contacts *c, struct customer *prev, struct customer *next)
 {
 	struct ct_journeys *jl = c->jl;
-	if (next) next->jprev = prev ? prev->node.handle : 0; else jl->tail = prev;
-	if (prev) prev->jnext = next ? next->node.handle : 0; else jl->head = next;
+	if (next) jlink_find(jl, next->node.handle)->prev = prev ? prev->node.handle : 0;
+	else jl->tail = prev;
+	if (prev) jlink_find(jl, prev->node.handle)->next = next ? next->node.handle : 0;
+	else jl->head = next;
 }
 
 static void jl_remove(const struct contacts *c, struct customer *u)
 {
-	if (!jl_has(c, u))
+	struct ct_jlink *e = jlink_find(c->jl, u->node.handle);
+	if (!e)
 		return;
-	jl_link(c, customer_at(c, u->jprev), customer_at(c, u->jnext));
-	u->jprev = u->jnext = 0;
+	struct customer *prev = customer_at(c, e->prev), *next = customer_at(c, e->next);
+	jlink_del(c->jl, e);
+	jl_link(c, prev, next);
 	c->jl->n--;
 }
 
@@ -870,18 +945,19 @@ static void jl_insert(const struct contacts *c, struct customer *u)
 	struct customer *after = NULL;      /* u goes after this one (NULL: at the head) */
 	int64_t last = customer_last_ms(u);
 	if (jl->head && last >= customer_last_ms(jl->head) / 2 + customer_last_ms(jl->tail) / 2) {
-		for (struct customer *x = jl->head; x && jl_before(x, u); x = customer_at(c, x->jnext))
+		for (struct customer *x = jl->head; x && jl_before(x, u); x = jl_next(c, x))
 			after = x;
 	} else if (jl->head) {
 		after = jl->tail;
 		while (after && jl_before(u, after))
-			after = customer_at(c, after->jprev);
+			after = jl_prev(c, after);
 	}
-	struct customer *next = after ? customer_at(c, after->jnext) : jl->head;
-	u->jprev = after ? after->node.handle : 0;
-	u->jnext = next ? next->node.handle : 0;
-	if (next) next->jprev = u->node.handle; else jl->tail = u;
-	if (after) after->jnext = u->node.handle; else jl->head = u;
+	struct customer *next = after ? jl_next(c, after) : jl->head;
+	struct ct_jlink *e = jlink_add(jl, u->node.handle);
+	e->prev = after ? after->node.handle : 0;
+	e->next = next ? next->node.handle : 0;
+	if (next) jlink_find(jl, next->node.handle)->prev = u->node.handle; else jl->tail = u;
+	if (after) jlink_find(jl, after->node.handle)->next = u->node.handle; else jl->head = u;
 	jl->n++;
 }
 
@@ -889,8 +965,9 @@ static void jl_insert(const struct contacts *c, struct customer *u)
 static void jl_update(struct contacts *c, struct customer *u)
 {
 	bool multi = u->node.aux && customer_multi(u, c->now_ms - c->conf.pivot_window_s * 1000);
-	if (multi && jl_has(c, u) && (!u->jprev || jl_before(customer_at(c, u->jprev), u)) &&
-	    (!u->jnext || jl_before(u, customer_at(c, u->jnext))))
+	struct customer *prev, *next;
+	if (multi && jl_has(c, u) && (!(prev = jl_prev(c, u)) || jl_before(prev, u)) &&
+	    (!(next = jl_next(c, u)) || jl_before(u, next)))
 		return;              /* still in its place (a sweep took older contacts) */
 	jl_remove(c, u);
 	if (multi)
@@ -912,7 +989,7 @@ size_t contacts_journeys(const struct contacts *c, struct ct_journey *out, size_
 	struct ct_journeys *jl = c->jl;
 	size_t n = 0;
 	for (struct customer *u = jl->head, *next; u && n < max; u = next) {
-		next = customer_at(c, u->jnext);
+		next = jl_next(c, u);
 		if (customer_last_ms(u) <= edge) {        /* it and all after: nothing inside */
 			while (jl->tail != u)
 				jl_remove(c, jl->tail);

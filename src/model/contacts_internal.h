@@ -11,7 +11,7 @@
 #define CONTACT_TEXT_MAX 256
 /* The smallest node of each table (see struct contact, struct customer). */
 #define CONTACT_NODE_MIN 64
-#define CUSTOMER_NODE_MIN 48
+#define CUSTOMER_NODE_MIN 40
 
 /* A node of a hash table (struct htable). Each kind of node ends in its key
  * (a flexible array, allocated with it: one record per node); the table
@@ -103,8 +103,10 @@ struct contact {
 };
 
 /* A customer's contacts by created, oldest first (customer_list). One
- * contact (most callers) lives in at.one, two or more on the heap. 32 bytes
- * and the key (a node of 48 for a caller id of up to 15 digits). */
+ * contact (most callers) lives in at.one, two or more on the heap. 24 bytes
+ * and the key (a node of 40 for a caller id of up to 15 digits: its place
+ * in the journeys, which few customers have, is kept beside, in struct
+ * ct_journeys). */
 struct customer {
 	struct hnode node;          /* key: the customer string; aux: how many contacts */
 	uint32_t run;               /* the last contacts on the last one's channel: how many */
@@ -112,8 +114,6 @@ struct customer {
 		struct contact *one;
 		struct contact **many;
 	} at;
-	uint32_t jprev, jnext;      /* in the journeys list (struct ct_journeys): the
-	                               neighbours' node.handle, 0 none */
 	char key[];
 };
 
@@ -201,9 +201,15 @@ struct ct_window {
  * window as of their latest change, newest latest contact first (then by
  * key): SPEC 6.3 journeys without a walk of every customer. One that time
  * made single-channel since goes when a reader meets it. */
+struct ct_jlink {
+	uint32_t u, prev, next;     /* a customer's node.handle (0: an empty slot), its
+	                               neighbours' (0: none) */
+};
 struct ct_journeys {
 	struct customer *head, *tail;
 	size_t n;
+	struct ct_jlink *link;      /* the customers in the list: open addressing by u */
+	size_t cap;                 /* a power of two, or 0 */
 };
 
 /* A journey: customer u's contacts from index from on. */
