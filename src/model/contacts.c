@@ -70,16 +70,102 @@ static const char *ht_key(const struct htable *t, const struct hnode *n)
 	return (const char *)n + t->key_off;
 }
 
+/* ---- packed keys ---- *
+ * A key of digits and ".-_:@" only (call ids) is kept as KEY_PACKED, its
+ * length, then two characters a byte; any other as it is (a key is clean
+ * text: it never starts with KEY_PACKED). Packing is the same for every key
+ * that can be: a packed key is found by its packed bytes. */
+#define KEY_PACKED '\x01'
+#define KEY_PACKED_MAX (2 + (CONTACT_TEXT_MAX + 1) / 2)
+
+static const char key_chars[] = "0123456789.-_:@";
+
+static int key_nibble(unsigned char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	switch (ch) {
+	case '.': return 10;
+	case '-': return 11;
+	case '_': return 12;
+	case ':': return 13;
+	case '@': return 14;
+	default: return -1;
+	}
+}
+
+/* Packs key (n bytes) into out; its size, 0 when it cannot be packed. */
+static size_t key_pack(const char *key, size_t n, char out[KEY_PACKED_MAX])
+{
+	if (n == 0 || n > 255)
+		return 0;
+	out[0] = KEY_PACKED;
+	out[1] = (char)n;
+	for (size_t i = 0; i < n; i += 2) {
+		int lo = key_nibble((unsigned char)key[i]);
+		int hi = i + 1 < n ? key_nibble((unsigned char)key[i + 1]) : 0;
+		if (lo < 0 || hi < 0)
+			return 0;
+		out[2 + i / 2] = (char)(lo | hi << 4);
+	}
+	return 2 + (n + 1) / 2;
+}
+
+/* The bytes a stored key takes, its end included. */
+static size_t key_size(const char *k)
+{
+	return k[0] == KEY_PACKED ? 2 + ((size_t)(unsigned char)k[1] + 1) / 2 : strlen(k) + 1;
+}
+
+/* Whether stored key k is packed key p (of size ps). */
+static bool key_is_packed(const char *k, const char *p, size_t ps)
+{
+	return k[0] == KEY_PACKED && k[1] == p[1] && memcmp(k + 2, p + 2, ps - 2) == 0;
+}
+
+/* Stored key k as text: in place, or unpacked into buf. */
+static const char *key_text(const char *k, char buf[CONTACT_TEXT_MAX + 1])
+{
+	if (k[0] != KEY_PACKED)
+		return k;
+	size_t n = (unsigned char)k[1];
+	for (size_t i = 0; i < n; i++)
+		buf[i] = key_chars[(unsigned char)k[2 + i / 2] >> (i % 2 * 4) & 15];
+	buf[n] = '\0';
+	return buf;
+}
+
+const char *contact_id(const struct contact *k, char buf[CONTACT_TEXT_MAX + 1])
+{
+	return key_text(k->key, buf);
+}
+
 /* A slot's hash: a lookup compares it before reading any node. */
 static uint32_t slot_hash(uint64_t s)
 {
 	return (uint32_t)(s >> 32);
 }
 
+/* ht_find of a key as packed (p, of size ps) in t. */
+static struct hnode *ht_find_packed(const struct htable *t, const char *p, size_t ps, uint32_t h)
+{
+	for (size_t i = h & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1))
+		if (slot_hash(t->slot[i]) == h) {
+			struct hnode *n = ht_at(t, i);
+			if (key_is_packed(ht_key(t, n), p, ps))
+				return n;
+		}
+	return NULL;
+}
+
 static struct hnode *ht_find(const struct htable *t, const char *key, uint32_t h)
 {
+	char p[KEY_PACKED_MAX];
+	size_t ps;
 	if (!t->cap)
 		return NULL;
+	if (t->pack && (ps = key_pack(key, strlen(key), p)) > 0)
+		return ht_find_packed(t, p, ps, h);
 	for (size_t i = h & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1))
 		if (slot_hash(t->slot[i]) == h) {
 			struct hnode *n = ht_at(t, i);
@@ -93,6 +179,10 @@ static struct hnode *ht_find(const struct htable *t, const char *key, uint32_t h
  * NUL is compared a word at a time, NUL included (never past the node). */
 static struct hnode *ht_find_n(const struct htable *t, const char *key, size_t n, uint32_t h)
 {
+	char p[KEY_PACKED_MAX];
+	size_t ps;
+	if (t->pack && t->cap && (ps = key_pack(key, n, p)) > 0)
+		return ht_find_packed(t, p, ps, h);
 	if (t->key_off + n + 1 > t->node_size)
 		return ht_find(t, key, h);
 	if (!t->cap)
@@ -176,14 +266,19 @@ static void pool_free(struct ct_pool *p)
 /* The size of node n of table t. */
 static size_t node_size(const struct htable *t, const struct hnode *n)
 {
-	size_t len = strlen(ht_key(t, n)) + 1;
+	size_t len = t->pack ? key_size(ht_key(t, n)) : strlen(ht_key(t, n)) + 1;
 	return t->key_off + len > t->node_size ? t->key_off + len : t->node_size;
 }
 
 /* A zeroed node for table t, with key (hashed h) at its end. */
 static void *node_new(struct htable *t, const char *key, uint32_t h)
 {
-	size_t len = strlen(key) + 1;
+	char p[KEY_PACKED_MAX];
+	size_t len = strlen(key) + 1, ps;
+	if (t->pack && (ps = key_pack(key, len - 1, p)) > 0) {
+		key = p;
+		len = ps;
+	}
 	size_t size = t->key_off + len > t->node_size ? t->key_off + len : t->node_size;
 	uint32_t handle = 0;            /* set by pool_get: a node is never a big block */
 	struct hnode *n = pool_get(&t->pool, size, &handle);
@@ -194,7 +289,7 @@ static void *node_new(struct htable *t, const char *key, uint32_t h)
 	return n;
 }
 
-_Static_assert(CONTACT_NODE_MIN >= offsetof(struct contact, key) + 21 &&
+_Static_assert(CONTACT_NODE_MIN >= offsetof(struct contact, key) + 2 + 22 / 2 &&
                CUSTOMER_NODE_MIN >= offsetof(struct customer, key) + 16, "room for common keys");
 _Static_assert(offsetof(struct contact, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE &&
                offsetof(struct customer, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE &&
@@ -333,6 +428,7 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 	c->customers.key_off = offsetof(struct customer, key);
 	c->callbacks.key_off = offsetof(struct callback, key);
 	c->contacts.node_size = CONTACT_NODE_MIN;
+	c->contacts.pack = true;
 	c->customers.node_size = CUSTOMER_NODE_MIN;
 	c->callbacks.node_size = sizeof(struct callback);
 	strmap_init(&c->queue_names);
@@ -2113,7 +2209,8 @@ bool contacts_check(const struct contacts *c)
 			const struct contact *k = (const struct contact *)n;
 			unseen += !k->seen;
 			open += k->seen && !k->voice && k->state == ST_OPEN;
-			if (!text_clean(k->key))
+			char id[CONTACT_TEXT_MAX + 1];
+			if (!text_clean(contact_id(k, id)))
 				return false;
 		}
 	HT_EACH(&c->customers, n)

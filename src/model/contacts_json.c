@@ -92,8 +92,9 @@ static json_t *journeys_json(const struct contacts *c)
 		json_t *list = json_array();
 		for (size_t k = js[i].from; k < u->node.aux; k++) {
 			const struct contact *ct = customer_list(u)[k];
+			char id[CONTACT_TEXT_MAX + 1];
 			json_array_append_new(list, json_pack("{s:s, s:s, s:f, s:s}",
-			        "channel", c->channels[ct->ch].name, "id", ct->key,
+			        "channel", c->channels[ct->ch].name, "id", contact_id(ct, id),
 			        "created", (double)ct->created_ms / 1000.0, "state", state_name(ct)));
 		}
 		json_array_append_new(a, json_pack("{s:s, s:o, s:b}", "customer", u->key,
@@ -354,8 +355,9 @@ static void jo_journeys(struct ct_jout *o, struct jbuf *b)
 			const struct contact *ct = list[k];
 			jbuf_puts(b, k > js[i].from ? ",{\"channel\":" : "{\"channel\":");
 			jo_str(o, b, c->channels[ct->ch].name);
+			char id[CONTACT_TEXT_MAX + 1];
 			jbuf_puts(b, ",\"id\":");
-			jo_str(o, b, ct->key);
+			jo_str(o, b, contact_id(ct, id));
 			jbuf_puts(b, ",\"created\":");
 			jo_real(o, b, (double)ct->created_ms / 1000.0);
 			jbuf_puts(b, ",\"state\":");

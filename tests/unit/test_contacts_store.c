@@ -394,6 +394,38 @@ static void test_cap_bounds_the_store(void **state)
 	contacts_free(c);
 }
 
+/* Ids of digits and ".-_:@" are kept packed: found again by their id (a
+ * second created is a duplicate, a reply finds its contact), written as
+ * received, beside ids that stay as they are and a long packed one. */
+static void test_packed_ids(void **state)
+{
+	(void)state;
+	static const char *ids[] = { "12-34_56:78@9.0", "C9", "123456789012345678901234567890",
+	                             "1767254987.6730950" };
+	struct contacts *c = fresh();
+	char rest[256];
+	call(c, T0 / 1000 + 1, EV_ENTER, ids[3], "sales", "+1777");
+	for (int i = 0; i < 3; i++) {
+		snprintf(rest, sizeof rest, "\"event\":\"created\",\"id\":\"%s\",\"channel\":\"%s\","
+		         "\"customer\":\"+1777\"", ids[i], i == 1 ? "chat" : "email");
+		assert_int_equal(evf(c, T0 + 2000 + 1000 * i, rest), CONTACTS_APPLIED);
+		assert_int_equal(evf(c, T0 + 2000 + 1000 * i, rest), CONTACTS_DUPLICATE);
+		snprintf(rest, sizeof rest, "\"event\":\"reply\",\"id\":\"%s\"", ids[i]);
+		assert_int_equal(evf(c, T0 + 2500 + 1000 * i, rest), CONTACTS_APPLIED);
+	}
+	json_t *root = snap(c);
+	json_t *j = json_array_get(json_object_get(root, "journeys"), 0);
+	json_t *list = json_object_get(j, "contacts");
+	assert_int_equal(json_array_size(list), 4);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "id")), ids[3]);
+	for (int i = 0; i < 3; i++)
+		assert_string_equal(json_string_value(json_object_get(json_array_get(list, (size_t)i + 1),
+		                                                      "id")), ids[i]);
+	json_decref(root);
+	assert_true(contacts_check(c));
+	contacts_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_sweep_spread),
 		cmocka_unit_test(test_pivots_by_pair_unanswered),
 		cmocka_unit_test(test_callbacks_voice_only),
+		cmocka_unit_test(test_packed_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
