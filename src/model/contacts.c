@@ -71,28 +71,20 @@ static const char *ht_key(const struct htable *t, const struct hnode *n)
 }
 
 /* ---- packed keys ---- *
- * A key of digits and ".-_:@" only (call ids) is kept as KEY_PACKED, its
+ * A key of digits and ".-_:@+" only (call ids, phone numbers) is kept as KEY_PACKED, its
  * length, then two characters a byte; any other as it is (a key is clean
  * text: it never starts with KEY_PACKED). Packing is the same for every key
  * that can be: a packed key is found by its packed bytes. */
 #define KEY_PACKED '\x01'
 #define KEY_PACKED_MAX (2 + (CONTACT_TEXT_MAX + 1) / 2)
 
-static const char key_chars[] = "0123456789.-_:@";
+static const char key_chars[16] = "0123456789.-_:@+";
 
-static int key_nibble(unsigned char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	switch (ch) {
-	case '.': return 10;
-	case '-': return 11;
-	case '_': return 12;
-	case ':': return 13;
-	case '@': return 14;
-	default: return -1;
-	}
-}
+/* A character's code + 1 (0: it has none), as key_chars. */
+static const unsigned char key_code[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['.'] = 11, ['-'] = 12, ['_'] = 13, [':'] = 14, ['@'] = 15, ['+'] = 16,
+};
 
 /* Packs key (n bytes) into out; its size, 0 when it cannot be packed. */
 static size_t key_pack(const char *key, size_t n, char out[KEY_PACKED_MAX])
@@ -102,11 +94,11 @@ static size_t key_pack(const char *key, size_t n, char out[KEY_PACKED_MAX])
 	out[0] = KEY_PACKED;
 	out[1] = (char)n;
 	for (size_t i = 0; i < n; i += 2) {
-		int lo = key_nibble((unsigned char)key[i]);
-		int hi = i + 1 < n ? key_nibble((unsigned char)key[i + 1]) : 0;
-		if (lo < 0 || hi < 0)
+		int lo = key_code[(unsigned char)key[i]];
+		int hi = i + 1 < n ? key_code[(unsigned char)key[i + 1]] : 1;
+		if (!lo || !hi)
 			return 0;
-		out[2 + i / 2] = (char)(lo | hi << 4);
+		out[2 + i / 2] = (char)((lo - 1) | (hi - 1) << 4);
 	}
 	return 2 + (n + 1) / 2;
 }
@@ -138,6 +130,11 @@ static const char *key_text(const char *k, char buf[CONTACT_TEXT_MAX + 1])
 const char *contact_id(const struct contact *k, char buf[CONTACT_TEXT_MAX + 1])
 {
 	return key_text(k->key, buf);
+}
+
+const char *customer_key(const struct customer *u, char buf[CONTACT_TEXT_MAX + 1])
+{
+	return key_text(u->key, buf);
 }
 
 /* A slot's hash: a lookup compares it before reading any node. */
@@ -290,7 +287,8 @@ static void *node_new(struct htable *t, const char *key, uint32_t h)
 }
 
 _Static_assert(CONTACT_NODE_MIN >= offsetof(struct contact, key) + 2 + 22 / 2 &&
-               CUSTOMER_NODE_MIN >= offsetof(struct customer, key) + 16, "room for common keys");
+               CUSTOMER_NODE_MIN >= offsetof(struct customer, key) + 2 + 12 / 2,
+               "room for common keys (packed)");
 _Static_assert(offsetof(struct contact, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE &&
                offsetof(struct customer, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE &&
                offsetof(struct callback, key) + CONTACT_TEXT_MAX + 1 <= POOL_MAX_SIZE,
@@ -429,6 +427,7 @@ struct contacts *contacts_new(const struct contacts_conf *cc)
 	c->callbacks.key_off = offsetof(struct callback, key);
 	c->contacts.node_size = CONTACT_NODE_MIN;
 	c->contacts.pack = true;
+	c->customers.pack = true;
 	c->customers.node_size = CUSTOMER_NODE_MIN;
 	c->callbacks.node_size = sizeof(struct callback);
 	strmap_init(&c->queue_names);
@@ -935,7 +934,8 @@ static void customer_run_count(struct customer *u)
 static bool jl_before(const struct customer *u, const struct customer *v)
 {
 	int64_t a = customer_last_ms(u), b = customer_last_ms(v);
-	return a != b ? a > b : strcmp(u->key, v->key) < 0;
+	char ku[CONTACT_TEXT_MAX + 1], kv[CONTACT_TEXT_MAX + 1];
+	return a != b ? a > b : strcmp(customer_key(u, ku), customer_key(v, kv)) < 0;
 }
 
 /* ---- the journeys' links: beside the customers, by handle ---- */
@@ -1673,11 +1673,13 @@ static void callback_try(struct contacts *c, const struct customer *u, int q, in
                          int64_t waited)
 {
 	uint32_t h = u->node.hash;
-	struct callback *cb = (struct callback *)ht_find(&c->callbacks, u->key, h);
+	char key[CONTACT_TEXT_MAX + 1];
+	const char *k = customer_key(u, key);
+	struct callback *cb = (struct callback *)ht_find(&c->callbacks, k, h);
 	if (!cb) {
 		if (c->callbacks.count >= CONTACTS_MAX_CALLBACKS)
 			return;
-		cb = node_new(&c->callbacks, u->key, h);
+		cb = node_new(&c->callbacks, k, h);
 		cb->first_ms = t;
 		ht_insert(&c->callbacks, &cb->node);
 		callback_sort_in(c, cb);
@@ -1702,8 +1704,9 @@ static void callback_try(struct contacts *c, const struct customer *u, int q, in
 static void callback_answered(struct contacts *c, const struct customer *u, int64_t t)
 {
 	struct callback *cb;
+	char key[CONTACT_TEXT_MAX + 1];
 	if (!c->callbacks.count ||
-	    !(cb = (struct callback *)ht_find(&c->callbacks, u->key, u->node.hash)) ||
+	    !(cb = (struct callback *)ht_find(&c->callbacks, customer_key(u, key), u->node.hash)) ||
 	    t < cb->first_ms)
 		return;
 	callback_sort_out(c, cb);
@@ -2213,9 +2216,11 @@ bool contacts_check(const struct contacts *c)
 			if (!text_clean(contact_id(k, id)))
 				return false;
 		}
-	HT_EACH(&c->customers, n)
-			if (!text_clean(((const struct customer *)n)->key))
+	HT_EACH(&c->customers, n) {
+			char key[CONTACT_TEXT_MAX + 1];
+			if (!text_clean(customer_key((const struct customer *)n, key)))
 				return false;
+		}
 	for (int i = 0; i < c->n_reasons; i++)
 		if (!text_clean(c->reasons[i]))
 			return false;

@@ -11,7 +11,7 @@
 #define CONTACT_TEXT_MAX 256
 /* The smallest node of each table (see struct contact, struct customer). */
 #define CONTACT_NODE_MIN 56
-#define CUSTOMER_NODE_MIN 40
+#define CUSTOMER_NODE_MIN 32
 
 /* A node of a hash table (struct htable). Each kind of node ends in its key
  * (a flexible array, allocated with it: one record per node); the table
@@ -49,7 +49,7 @@ struct htable {
 	size_t cap, count;          /* cap: a power of two */
 	size_t key_off;             /* where a node's key is */
 	size_t node_size;           /* a node's size before its key's room */
-	bool pack;                  /* keys of digits and ".-_:@" are kept packed (key_pack) */
+	bool pack;                  /* keys of digits and ".-_:@+" are kept packed (key_pack) */
 	struct ct_pool pool;
 };
 
@@ -106,9 +106,10 @@ struct contact {
 
 /* A customer's contacts by created, oldest first (customer_list). One
  * contact (most callers) lives in at.one, two or more on the heap. 24 bytes
- * and the key (a node of 40 for a caller id of up to 15 digits: its place
- * in the journeys, which few customers have, is kept beside, in struct
- * ct_journeys). */
+ * and the key, packed as a contact's id when it can be (customer_key reads
+ * it): a node of 32 for a caller id of up to 12 characters, "+15552927470"
+ * (its place in the journeys, which few customers have, is kept beside, in
+ * struct ct_journeys). */
 struct customer {
 	struct hnode node;          /* key: the customer string; aux: how many contacts */
 	uint32_t run;               /* the last contacts on the last one's channel: how many */
@@ -121,6 +122,8 @@ struct customer {
 
 /* k's id as received: in place, or unpacked into buf. */
 const char *contact_id(const struct contact *k, char buf[CONTACT_TEXT_MAX + 1]);
+/* u's key as received: in place, or unpacked into buf. */
+const char *customer_key(const struct customer *u, char buf[CONTACT_TEXT_MAX + 1]);
 
 /* u's contacts, node.aux of them. */
 static inline struct contact **customer_list(const struct customer *u)

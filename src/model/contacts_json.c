@@ -97,7 +97,8 @@ static json_t *journeys_json(const struct contacts *c)
 			        "channel", c->channels[ct->ch].name, "id", contact_id(ct, id),
 			        "created", (double)ct->created_ms / 1000.0, "state", state_name(ct)));
 		}
-		json_array_append_new(a, json_pack("{s:s, s:o, s:b}", "customer", u->key,
+		char key[CONTACT_TEXT_MAX + 1];
+		json_array_append_new(a, json_pack("{s:s, s:o, s:b}", "customer", customer_key(u, key),
 		        "contacts", list, "resolved", customer_list(u)[u->node.aux - 1]->state == ST_RESOLVED));
 	}
 	free(js);
@@ -347,7 +348,8 @@ static void jo_journeys(struct ct_jout *o, struct jbuf *b)
 	for (size_t i = 0; i < n && i < CONTACTS_MAX_JOURNEYS; i++) {
 		const struct customer *u = js[i].u;
 		jbuf_puts(b, i ? ",{\"customer\":" : "{\"customer\":");
-		jo_str(o, b, u->key);
+		char key[CONTACT_TEXT_MAX + 1];
+		jo_str(o, b, customer_key(u, key));
 		jbuf_puts(b, ",\"contacts\":[");
 		size_t n_list = u->node.aux;
 		struct contact *const *list = customer_list(u);
