@@ -80,39 +80,60 @@ static const char *ht_key(const struct htable *t, const struct hnode *n)
 
 static const char key_chars[16] = "0123456789.-_:@+";
 
-/* A character's code + 1 (0: it has none), as key_chars. */
+/* A character's code (low 4 bits), with KEY_OK when it has one (as key_chars). */
+#define KEY_OK 0x10
 static const unsigned char key_code[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
-	['8'] = 9, ['9'] = 10, ['.'] = 11, ['-'] = 12, ['_'] = 13, [':'] = 14, ['@'] = 15, ['+'] = 16,
+	['0'] = 0x10, ['1'] = 0x11, ['2'] = 0x12, ['3'] = 0x13, ['4'] = 0x14, ['5'] = 0x15,
+	['6'] = 0x16, ['7'] = 0x17, ['8'] = 0x18, ['9'] = 0x19, ['.'] = 0x1a, ['-'] = 0x1b,
+	['_'] = 0x1c, [':'] = 0x1d, ['@'] = 0x1e, ['+'] = 0x1f,
 };
 
-/* Packs key (n bytes) into out; its size, 0 when it cannot be packed. */
+/* Packs key (n bytes) into out; its size, 0 when it cannot be packed (no
+ * branch a character: a node is made once a call, its key packed then). */
 static size_t key_pack(const char *key, size_t n, char out[KEY_PACKED_MAX])
 {
+	const unsigned char *k = (const unsigned char *)key;
+	unsigned ok = KEY_OK;
+	size_t i = 0;
 	if (n == 0 || n > 255)
+		return 0;
+	for (char *o = out + 2; i + 1 < n; i += 2) {
+		unsigned a = key_code[k[i]], b = key_code[k[i + 1]];
+		ok &= a & b;
+		*o++ = (char)((a & 15) | (b & 15) << 4);
+	}
+	if (i < n) {
+		ok &= key_code[k[i]];
+		out[2 + i / 2] = (char)(key_code[k[i]] & 15);
+	}
+	if (!ok)
 		return 0;
 	out[0] = KEY_PACKED;
 	out[1] = (char)n;
-	for (size_t i = 0; i < n; i += 2) {
-		int lo = key_code[(unsigned char)key[i]];
-		int hi = i + 1 < n ? key_code[(unsigned char)key[i + 1]] : 1;
-		if (!lo || !hi)
-			return 0;
-		out[2 + i / 2] = (char)((lo - 1) | (hi - 1) << 4);
-	}
 	return 2 + (n + 1) / 2;
+}
+
+/* Whether stored key s is key (n bytes, as received): a lookup compares a
+ * packed key character by character, packing nothing (only for a node whose
+ * hash matched). */
+static bool key_equal(const char *s, const char *key, size_t n)
+{
+	if (s[0] != KEY_PACKED)
+		return strcmp(s, key) == 0;   /* key ends at key[n] */
+	if ((unsigned char)s[1] != n)
+		return false;
+	const unsigned char *p = (const unsigned char *)s + 2;
+	size_t i = 0;
+	for (; i + 1 < n; i += 2, p++)         /* two characters a byte: their pair at once */
+		if (key_chars[*p & 15] != key[i] || key_chars[*p >> 4] != key[i + 1])
+			return false;
+	return i == n || key_chars[*p & 15] == key[i];
 }
 
 /* The bytes a stored key takes, its end included. */
 static size_t key_size(const char *k)
 {
 	return k[0] == KEY_PACKED ? 2 + ((size_t)(unsigned char)k[1] + 1) / 2 : strlen(k) + 1;
-}
-
-/* Whether stored key k is packed key p (of size ps). */
-static bool key_is_packed(const char *k, const char *p, size_t ps)
-{
-	return k[0] == KEY_PACKED && k[1] == p[1] && memcmp(k + 2, p + 2, ps - 2) == 0;
 }
 
 /* Stored key k as text: in place, or unpacked into buf. */
@@ -143,26 +164,24 @@ static uint32_t slot_hash(uint64_t s)
 	return (uint32_t)(s >> 32);
 }
 
-/* ht_find of a key as packed (p, of size ps) in t. */
-static struct hnode *ht_find_packed(const struct htable *t, const char *p, size_t ps, uint32_t h)
+/* ht_find in a table of packed keys, of key of n bytes. */
+static struct hnode *ht_find_packed(const struct htable *t, const char *key, size_t n, uint32_t h)
 {
 	for (size_t i = h & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1))
 		if (slot_hash(t->slot[i]) == h) {
-			struct hnode *n = ht_at(t, i);
-			if (key_is_packed(ht_key(t, n), p, ps))
-				return n;
+			struct hnode *nd = ht_at(t, i);
+			if (key_equal(ht_key(t, nd), key, n))
+				return nd;
 		}
 	return NULL;
 }
 
 static struct hnode *ht_find(const struct htable *t, const char *key, uint32_t h)
 {
-	char p[KEY_PACKED_MAX];
-	size_t ps;
 	if (!t->cap)
 		return NULL;
-	if (t->pack && (ps = key_pack(key, strlen(key), p)) > 0)
-		return ht_find_packed(t, p, ps, h);
+	if (t->pack)
+		return ht_find_packed(t, key, strlen(key), h);
 	for (size_t i = h & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1))
 		if (slot_hash(t->slot[i]) == h) {
 			struct hnode *n = ht_at(t, i);
@@ -176,10 +195,8 @@ static struct hnode *ht_find(const struct htable *t, const char *key, uint32_t h
  * NUL is compared a word at a time, NUL included (never past the node). */
 static struct hnode *ht_find_n(const struct htable *t, const char *key, size_t n, uint32_t h)
 {
-	char p[KEY_PACKED_MAX];
-	size_t ps;
-	if (t->pack && t->cap && (ps = key_pack(key, n, p)) > 0)
-		return ht_find_packed(t, p, ps, h);
+	if (t->pack && t->cap)
+		return ht_find_packed(t, key, n, h);
 	if (t->key_off + n + 1 > t->node_size)
 		return ht_find(t, key, h);
 	if (!t->cap)
