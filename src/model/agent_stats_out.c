@@ -690,7 +690,9 @@ static void jb_key_int(struct jbuf *b, const char *key, long long v)
  * of JV_SHORT or more stands for a value held elsewhere: a queue's name
  * (JV_QNAME, its index in s->queues, two bytes low first), counts the line
  * has just written (JV_DUP: an agent's own counts, its queue's too) or a
- * long value (JV_LONG, after four bytes of its length). The line lays each
+ * long value (JV_LONG, after four bytes of its length); or for counts
+ * (JV_COUNTS): their nine values follow, each after its length, their keys
+ * but the first (the item's word) known. The line lays each
  * item out in a few fixed-size copies (jb_expand): the word whole from a
  * table, the value as 16 bytes, most being shorter; no byte is scanned. */
 enum jword {
@@ -711,14 +713,14 @@ static const char *const jw_fixed[JW_KEY + JC_N] = {
 	",\"hold_s\":", ",\"asa_s\":", ",\"rna\":", ",\"ring_s\":",
 };
 /* A value's length byte: up to JV_SHORT - 1 the value's bytes follow. */
-enum { JV_SHORT = 0xfc, JV_DUP = 0xfc, JV_LONG = 0xfe, JV_QNAME = 0xff };
+enum { JV_SHORT = 0xfc, JV_DUP = 0xfc, JV_COUNTS = 0xfd, JV_LONG = 0xfe, JV_QNAME = 0xff };
 enum { JW_ROOM = 32 };                       /* a word is copied as JW_ROOM bytes */
-/* a counts' nine items, each value at most 24 bytes, made room for at once */
-enum { JC_ROOM = JC_N * (2 + 32) };
+/* counts' text, each value at most 24 bytes, made room for at once */
+enum { JC_ROOM = 2 + JC_N * (1 + 32) };
 static char jw_text[JW_COUNT][JW_ROOM];
 static unsigned char jw_len[JW_COUNT];
 /* What a counts' kept text grows by laid out from its first value on (its
- * words but the first in place of the items' two bytes). */
+ * keys but the first in place of the item's two bytes and nine lengths). */
 static size_t jc_grow;
 
 static void jw_make(void)
@@ -736,7 +738,7 @@ static void jw_make(void)
 	jc_grow = 0;
 	for (int k = 1; k < JC_N; k++)
 		jc_grow += jw_len[JW_KEY + k];
-	jc_grow -= 2 * JC_N;
+	jc_grow -= 2 + JC_N;
 }
 
 /* Starts an item of word w; returns where its value begins (its length
@@ -792,9 +794,10 @@ static void jk_word(struct jbuf *b, enum jword w)
 
 static inline bool put_afig(char **w, double v);
 
-/* Counts' text: nine items, the first of word first, the rest of their
- * keys; the values written at a pointer into room made once (the afigs
- * jb_afig alone writes, and ring_s, through the buffer). */
+/* Counts' text: an item of word first (the first key and what comes
+ * before) and JV_COUNTS, then each value after its length; the values
+ * written at a pointer into room made once (the afigs jb_afig alone writes,
+ * and ring_s, through the buffer). */
 static void jb_counts(struct jbuf *b, const struct astat_counts *c, enum jword first)
 {
 	const long long v[JC_N - 1] = { c->answered, c->completed, c->transferred, c->talk_s,
@@ -805,10 +808,10 @@ static void jb_counts(struct jbuf *b, const struct astat_counts *c, enum jword f
 	if (b->n + JC_ROOM + 1 > b->cap)
 		jbuf_grow(b, JC_ROOM + 1);
 	w = b->p + b->n;
+	*w++ = (char)first;
+	*w++ = (char)JV_COUNTS;
 	for (int k = 0; k < JC_N - 1; k++) {
-		char *len;
-		*w++ = (char)(k ? (int)JW_KEY + k : (int)first);
-		len = w++;
+		char *len = w++;
 		if (k == 4 || k == 6) {
 			double x = fig[k == 6];
 			if (isnan(x)) {
@@ -828,10 +831,10 @@ static void jb_counts(struct jbuf *b, const struct astat_counts *c, enum jword f
 		}
 		*len = (char)(w - len - 1);
 	}
-	b->n = (size_t)(w - b->p);
-	at = jk_begin(b, (enum jword)(JW_KEY + JC_N - 1));
+	b->n = (size_t)(w - b->p) + 1;
+	at = b->n;
 	jb_real(b, (double)c->ring_ms / 1000.0);
-	jk_end(b, at);
+	b->p[at - 1] = (char)(b->n - at);
 }
 
 /* The queue names of the snapshot as JSON strings, made once for each list
@@ -925,6 +928,44 @@ static char *jx_far(struct jbuf *b, char *w, const unsigned char **r, const unsi
 	}
 }
 
+/* One value of counts at *r (its length, then its bytes) after its key
+ * (16 bytes copied, len of them kept), in a block ending at h. */
+static inline char *jx_value(char *w, const unsigned char **r, const unsigned char *h,
+                             const char key[JW_ROOM], size_t len)
+{
+	const unsigned char *v = *r + 1;
+	size_t m = **r;
+	memcpy(w, key, 16);
+	w += len;
+	if (m <= 16 && h - v >= 16)
+		memcpy(w, v, 16);
+	else
+		memcpy(w, v, m);
+	*r = v + m;
+	return w + m;
+}
+
+/* Counts' values at *r laid out at w with their keys but the first. */
+static char *jx_counts(char *w, const unsigned char **r, const unsigned char *h)
+{
+	const unsigned char *v = *r + 1;
+	size_t m = **r;
+	if (m <= 16 && h - v >= 16)
+		memcpy(w, v, 16);
+	else
+		memcpy(w, v, m);
+	w += m;
+	*r = v + m;
+	w = jx_value(w, r, h, jw_text[JW_KEY + 1], jw_len[JW_KEY + 1]);
+	w = jx_value(w, r, h, jw_text[JW_KEY + 2], jw_len[JW_KEY + 2]);
+	w = jx_value(w, r, h, jw_text[JW_KEY + 3], jw_len[JW_KEY + 3]);
+	w = jx_value(w, r, h, jw_text[JW_KEY + 4], jw_len[JW_KEY + 4]);
+	w = jx_value(w, r, h, jw_text[JW_KEY + 5], jw_len[JW_KEY + 5]);
+	w = jx_value(w, r, h, jw_text[JW_KEY + 6], jw_len[JW_KEY + 6]);
+	w = jx_value(w, r, h, jw_text[JW_KEY + 7], jw_len[JW_KEY + 7]);
+	return jx_value(w, r, h, jw_text[JW_KEY + 8], jw_len[JW_KEY + 8]);
+}
+
 /* Writes the n bytes of kept text at text (in a block ending at hi) as the
  * line's bytes they stand for, JV_DUP's the dup_n bytes at dup_at in b. The
  * room is made once: an item lays out at most 2 * JW_ROOM bytes for each
@@ -949,6 +990,9 @@ static void jb_expand(struct jbuf *b, const char *hi, const char *text, size_t n
 			memcpy(w, v, m);
 			w += m;
 			r = v + m;
+		} else if (m == JV_COUNTS) {
+			r = v;
+			w = jx_counts(w, &r, h);
 		} else {
 			r = v;
 			w = jx_far(b, w, &r, e, dup_at, dup_n);
