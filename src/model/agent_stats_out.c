@@ -715,6 +715,9 @@ static const char *const jw_fixed[JW_KEY + JC_N] = {
 /* A value's length byte: up to JV_SHORT - 1 the value's bytes follow. */
 enum { JV_SHORT = 0xfc, JV_DUP = 0xfc, JV_COUNTS = 0xfd, JV_LONG = 0xfe, JV_QNAME = 0xff };
 enum { JW_ROOM = 32 };                       /* a word is copied as JW_ROOM bytes */
+/* A kept text's block has JX_SLACK bytes past its end: a value is copied
+ * as that many with no look at where the block ends. */
+enum { JX_SLACK = 16 };
 /* counts' text, each value at most 24 bytes, made room for at once */
 enum { JC_ROOM = 2 + JC_N * (1 + 32) };
 static char jw_text[JW_COUNT][JW_ROOM];
@@ -911,14 +914,18 @@ static char *jx_far(struct jbuf *b, char *w, const unsigned char **r, const unsi
 		q = v[0] | (size_t)v[1] << 8;
 		n = qnames.len[q];
 		*r = v + 2;
-		if (n > JQ_PAD)
-			w = jx_room(b, w, n + (size_t)(e - *r) * JW_ROOM + 2 * JW_ROOM);
-		memcpy(w, qnames.text[q], n > JQ_PAD ? n : JQ_PAD);
+		if (n <= JQ_PAD) {
+			memcpy(w, qnames.text[q], JQ_PAD);
+			return w + n;
+		}
+		w = jx_room(b, w, n + (size_t)(e - *r) * JW_ROOM + 2 * JW_ROOM);
+		memcpy(w, qnames.text[q], n);
 		return w + n;
 	case JV_DUP:
 		*r = v;
 		w = jx_room(b, w, dup_n + (size_t)(e - *r) * JW_ROOM + 2 * JW_ROOM);
-		memcpy(w, b->p + dup_at, dup_n);
+		for (n = 0; n < dup_n; n += 32)     /* (the room holds the last 32) */
+			memcpy(w + n, b->p + dup_at + n, 32);
 		return w + dup_n;
 	default:                                 /* JV_LONG */
 		memcpy(&n32, v, 4);
@@ -929,16 +936,16 @@ static char *jx_far(struct jbuf *b, char *w, const unsigned char **r, const unsi
 }
 
 /* One value of counts at *r (its length, then its bytes) after its key
- * (16 bytes copied, len of them kept), in a block ending at h. */
-static inline char *jx_value(char *w, const unsigned char **r, const unsigned char *h,
-                             const char key[JW_ROOM], size_t len)
+ * (16 bytes copied, len of them kept). */
+static inline char *jx_value(char *w, const unsigned char **r, const char key[JW_ROOM],
+                             size_t len)
 {
 	const unsigned char *v = *r + 1;
 	size_t m = **r;
 	memcpy(w, key, 16);
 	w += len;
-	if (m <= 16 && h - v >= 16)
-		memcpy(w, v, 16);
+	if (m <= JX_SLACK)
+		memcpy(w, v, JX_SLACK);
 	else
 		memcpy(w, v, m);
 	*r = v + m;
@@ -946,35 +953,33 @@ static inline char *jx_value(char *w, const unsigned char **r, const unsigned ch
 }
 
 /* Counts' values at *r laid out at w with their keys but the first. */
-static char *jx_counts(char *w, const unsigned char **r, const unsigned char *h)
+static char *jx_counts(char *w, const unsigned char **r)
 {
 	const unsigned char *v = *r + 1;
 	size_t m = **r;
-	if (m <= 16 && h - v >= 16)
-		memcpy(w, v, 16);
+	if (m <= JX_SLACK)
+		memcpy(w, v, JX_SLACK);
 	else
 		memcpy(w, v, m);
 	w += m;
 	*r = v + m;
-	w = jx_value(w, r, h, jw_text[JW_KEY + 1], jw_len[JW_KEY + 1]);
-	w = jx_value(w, r, h, jw_text[JW_KEY + 2], jw_len[JW_KEY + 2]);
-	w = jx_value(w, r, h, jw_text[JW_KEY + 3], jw_len[JW_KEY + 3]);
-	w = jx_value(w, r, h, jw_text[JW_KEY + 4], jw_len[JW_KEY + 4]);
-	w = jx_value(w, r, h, jw_text[JW_KEY + 5], jw_len[JW_KEY + 5]);
-	w = jx_value(w, r, h, jw_text[JW_KEY + 6], jw_len[JW_KEY + 6]);
-	w = jx_value(w, r, h, jw_text[JW_KEY + 7], jw_len[JW_KEY + 7]);
-	return jx_value(w, r, h, jw_text[JW_KEY + 8], jw_len[JW_KEY + 8]);
+	w = jx_value(w, r, jw_text[JW_KEY + 1], jw_len[JW_KEY + 1]);
+	w = jx_value(w, r, jw_text[JW_KEY + 2], jw_len[JW_KEY + 2]);
+	w = jx_value(w, r, jw_text[JW_KEY + 3], jw_len[JW_KEY + 3]);
+	w = jx_value(w, r, jw_text[JW_KEY + 4], jw_len[JW_KEY + 4]);
+	w = jx_value(w, r, jw_text[JW_KEY + 5], jw_len[JW_KEY + 5]);
+	w = jx_value(w, r, jw_text[JW_KEY + 6], jw_len[JW_KEY + 6]);
+	w = jx_value(w, r, jw_text[JW_KEY + 7], jw_len[JW_KEY + 7]);
+	return jx_value(w, r, jw_text[JW_KEY + 8], jw_len[JW_KEY + 8]);
 }
 
-/* Writes the n bytes of kept text at text (in a block ending at hi) as the
- * line's bytes they stand for, JV_DUP's the dup_n bytes at dup_at in b. The
+/* Writes the n bytes of kept text at text as the line's bytes they stand
+ * for, JV_DUP's the dup_n bytes at dup_at in b. The
  * room is made once: an item lays out at most 2 * JW_ROOM bytes for each
  * of its bytes (a long queue name and counts again aside). */
-static void jb_expand(struct jbuf *b, const char *hi, const char *text, size_t n,
-                      size_t dup_at, size_t dup_n)
+static void jb_expand(struct jbuf *b, const char *text, size_t n, size_t dup_at, size_t dup_n)
 {
 	const unsigned char *r = (const unsigned char *)text, *e = r + n;
-	const unsigned char *h = (const unsigned char *)hi;
 	char *w = jx_room(b, b->p + b->n, n * JW_ROOM + 2 * JW_ROOM);
 	while (r < e) {
 		unsigned c = r[0];
@@ -982,8 +987,8 @@ static void jb_expand(struct jbuf *b, const char *hi, const char *text, size_t n
 		const unsigned char *v = r + 2;
 		memcpy(w, jw_text[c], JW_ROOM);
 		w += jw_len[c];
-		if (m <= 16 && h - v >= 16) {        /* most values */
-			memcpy(w, v, 16);
+		if (m <= JX_SLACK) {                 /* most values */
+			memcpy(w, v, JX_SLACK);
 			w += m;
 			r = v + m;
 		} else if (m < JV_SHORT) {
@@ -992,7 +997,7 @@ static void jb_expand(struct jbuf *b, const char *hi, const char *text, size_t n
 			r = v + m;
 		} else if (m == JV_COUNTS) {
 			r = v;
-			w = jx_counts(w, &r, h);
+			w = jx_counts(w, &r);
 		} else {
 			r = v;
 			w = jx_far(b, w, &r, e, dup_at, dup_n);
@@ -1244,7 +1249,7 @@ static void line_write(struct aline *l, const struct snapshot *s, size_t i,
 	if (!l->text || l->cap < t->n || l->cap > t->n + t->n / 4 + 32) {
 		free(l->text);
 		l->cap = (uint32_t)t->n;
-		l->text = xmalloc(t->n ? t->n : 1);
+		l->text = xmalloc(t->n + JX_SLACK);
 	}
 	memcpy(l->text, t->p, t->n);
 	l->head = *head;
@@ -1338,7 +1343,7 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	struct aline *l = line_of(f->slot);
 	struct jkey hk;
 	bool held = l->gen == lines.gen, head_ok, today_ok, win_ok;
-	const char *t, *te;
+	const char *t;
 	size_t hc, n_hc, wc, n_wc;           /* the counts laid out in b, for JV_DUP */
 	struct agent_clock ck;               /* what moves with the clock, at the line's time */
 	agent_figs_at(f, s->as_of, &ck);
@@ -1351,16 +1356,15 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	/* the counts end the head and the window's counts: their bytes laid
 	 * out from the first value on are known from their kept length */
 	t = l->text;
-	te = t + l->n_head + l->n_today + l->n_win + l->n_tail;
 	n_hc = l->n_hc + jc_grow;
 	n_wc = l->n_win + jc_grow;
-	jb_expand(b, te, t, l->n_head, 0, 0);
+	jb_expand(b, t, l->n_head, 0, 0);
 	hc = b->n - n_hc;
 	jb_agent_today_time(b, &ck.today);
-	jb_expand(b, te, t + l->n_head, (size_t)l->n_today + l->n_win, hc, n_hc);
+	jb_expand(b, t + l->n_head, (size_t)l->n_today + l->n_win, hc, n_hc);
 	wc = b->n - n_wc;
 	jb_agent_window_time(b, &ck.window);
-	jb_expand(b, te, te - l->n_tail, l->n_tail, wc, n_wc);
+	jb_expand(b, t + l->n_head + l->n_today + l->n_win, l->n_tail, wc, n_wc);
 }
 
 void agent_json_cache_clear(void)
