@@ -1079,6 +1079,7 @@ struct aline {
 	uint32_t gen;                /* they hold while this is lines.gen (0: no text) */
 	uint32_t n_head, n_today, n_win, n_tail, cap;
 	uint32_t n_hc;               /* today's counts: the head's last bytes */
+	uint32_t name;               /* name_tag of the name the head begins with */
 	char *text;                  /* head, today's queues, window's counts, its queues */
 };
 
@@ -1170,14 +1171,37 @@ static void jb_pauses(struct jbuf *b, int n, const struct astat_pause *p)
 	jbuf_put(b, "]", 1);
 }
 
-/* (*hc: where today's counts begin in b) */
-static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i, size_t *hc)
+/* A tag of an agent's name: where the model keeps it (a name is written
+ * again only when it moved, not read: each is cold, read once a line). */
+static uint32_t name_tag(const char *name)
+{
+	uintptr_t p = (uintptr_t)name;
+	return (uint32_t)(p ^ (uint64_t)p >> 32) | 1;   /* 0: none */
+}
+
+/* The kept length of the item at t (its word, length and value). */
+static size_t jk_item_len(const unsigned char *t)
+{
+	uint32_t n32;
+	if (t[1] < JV_SHORT)
+		return 2 + (size_t)t[1];
+	memcpy(&n32, t + 2, 4);                  /* JV_LONG: names are text */
+	return 6 + (size_t)n32;
+}
+
+/* (*hc: where today's counts begin in b; was: the last head, whose first
+ * item is the name when its tag is the name's) */
+static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i, size_t *hc,
+                    const struct aline *was)
 {
 	const struct agent_view *v = &s->agents[i];
 	const struct agent_figs *f = &s->agent_figs[i];
 	int nq = s->agent_n_queues[i];
 	enum jword today;
-	jk_str(b, JW_NAME, v->name);
+	if (was->text && was->n_head && was->name == name_tag(v->name))
+		jbuf_put(b, was->text, jk_item_len((const unsigned char *)was->text));
+	else
+		jk_str(b, JW_NAME, v->name);
 	if ((int)v->state >= 0 && (int)v->state <= AGENT_LOGGED_OFF) {
 		jk_int(b, (enum jword)(JW_STATE + (int)v->state), v->since);
 	} else {
@@ -1225,7 +1249,8 @@ static void line_write(struct aline *l, const struct snapshot *s, size_t i,
 	if (head_ok) {
 		jbuf_put(t, l->text, l->n_head);
 	} else {
-		jb_head(t, s, i, &at);
+		jb_head(t, s, i, &at, l);
+		l->name = name_tag(s->agents[i].name);
 		l->n_hc = (uint32_t)(t->n - at);
 	}
 	at = t->n;
