@@ -1071,11 +1071,7 @@ static enum jword jb_call(struct jbuf *b, const struct snapshot *s, size_t i)
  * A queue's counts that are the agent's own (most agents work one queue)
  * are not kept twice (JV_DUP): today's queues refer to the head's end
  * (today's counts, n_hc bytes kept), the window's queues to the window's
- * counts.
- *
- * What says whether the texts hold heads their block: the line reads an
- * agent's block whole, in order, not a record in an array besides (the
- * agents come in the list's order, not the model's: each read a miss). */
+ * counts. */
 struct aline {
 	struct jkey head;            /* what the head was written from */
 	uint64_t stamp_today;        /* what today's queues were */
@@ -1084,12 +1080,11 @@ struct aline {
 	uint32_t n_head, n_today, n_win, n_tail, cap;
 	uint32_t n_hc;               /* today's counts: the head's last bytes */
 	uint32_t name;               /* name_tag of the name the head begins with */
-	char text[];                 /* head, today's queues, window's counts, its queues
-	                                (and JX_SLACK bytes) */
+	char *text;                  /* head, today's queues, window's counts, its queues */
 };
 
 static struct {
-	struct aline **v;            /* per agent (the model's index): its block or NULL */
+	struct aline *v;
 	size_t n;
 	uint32_t gen;
 	uint64_t epoch;              /* what gen stands for: queue names, */
@@ -1134,7 +1129,7 @@ static void lines_update(const struct snapshot *s)
 	lines.window_s = s->window_s;
 }
 
-static struct aline **line_of(uint32_t slot)
+static struct aline *line_of(uint32_t slot)
 {
 	if (slot >= lines.n) {              /* an eighth more, not double: 10,000 agents */
 		size_t n = slot + 1 + lines.n / 8 + 16;
@@ -1203,7 +1198,7 @@ static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i, size_t *
 	const struct agent_figs *f = &s->agent_figs[i];
 	int nq = s->agent_n_queues[i];
 	enum jword today;
-	if (was && was->n_head && was->name == name_tag(v->name))
+	if (was->text && was->n_head && was->name == name_tag(v->name))
 		jbuf_put(b, was->text, jk_item_len((const unsigned char *)was->text));
 	else
 		jk_str(b, JW_NAME, v->name);
@@ -1243,56 +1238,49 @@ static void jb_tail(struct jbuf *b, const struct snapshot *s, const struct agent
 }
 
 /* Writes again what of agent i's texts no longer holds (head: its new key;
- * today: today's queues; win: the window's texts), keeping the rest of the
- * last ones (*slot: their block, or NULL), into a block of their size
- * (*slot, returned). */
-static struct aline *line_write(struct aline **slot, const struct snapshot *s, size_t i,
-                                const struct jkey *head, bool head_ok, bool today_ok,
-                                bool win_ok)
+ * today: today's queues; win: the window's texts), keeping the rest, into a
+ * block of their size. */
+static void line_write(struct aline *l, const struct snapshot *s, size_t i,
+                       const struct jkey *head, bool head_ok, bool today_ok, bool win_ok)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
-	struct aline *l = *slot, k = { .head = *head, .stamp_today = f->stamp_today,
-		.stamp = f->stamp, .gen = lines.gen };
 	struct jbuf *t = jpiece_begin();
-	size_t at;
-	if (head_ok) {                           /* (head_ok and the rest: l is there) */
+	size_t at, was_win = (size_t)l->n_head + l->n_today;   /* in the old block */
+	if (head_ok) {
 		jbuf_put(t, l->text, l->n_head);
-		k.n_hc = l->n_hc;
-		k.name = l->name;
 	} else {
 		jb_head(t, s, i, &at, l);
-		k.name = name_tag(s->agents[i].name);
-		k.n_hc = (uint32_t)(t->n - at);
+		l->name = name_tag(s->agents[i].name);
+		l->n_hc = (uint32_t)(t->n - at);
 	}
 	at = t->n;
 	if (today_ok)
 		jbuf_put(t, l->text + l->n_head, l->n_today);
 	else
 		jb_today(t, s, f);
-	k.n_today = (uint32_t)(t->n - at);
+	l->n_today = (uint32_t)(t->n - at);
 	at = t->n;
 	if (win_ok) {
-		jbuf_put(t, l->text + l->n_head + l->n_today, (size_t)l->n_win + l->n_tail);
-		k.n_win = l->n_win;
-		k.n_tail = l->n_tail;
+		jbuf_put(t, l->text + was_win, (size_t)l->n_win + l->n_tail);
 	} else {
 		jb_counts(t, &f->window, JW_KEY);
-		k.n_win = (uint32_t)(t->n - at);
+		l->n_win = (uint32_t)(t->n - at);
 		jb_tail(t, s, f);
-		k.n_tail = (uint32_t)(t->n - at - k.n_win);
+		l->n_tail = (uint32_t)(t->n - at - l->n_win);
 	}
 	if (t->n > UINT32_MAX / 2)
 		fatal("an agent's JSON of %zu bytes", t->n);
-	k.n_head = (uint32_t)(t->n - k.n_today - k.n_win - k.n_tail);
-	if (!l || l->cap < t->n || l->cap > t->n + t->n / 4 + 32) {
-		free(l);
-		l = *slot = xmalloc(sizeof *l + t->n + JX_SLACK);
+	l->n_head = (uint32_t)(t->n - l->n_today - l->n_win - l->n_tail);
+	if (!l->text || l->cap < t->n || l->cap > t->n + t->n / 4 + 32) {
+		free(l->text);
 		l->cap = (uint32_t)t->n;
+		l->text = xmalloc(t->n + JX_SLACK);
 	}
-	k.cap = l->cap;
-	memcpy(l, &k, sizeof k);
 	memcpy(l->text, t->p, t->n);
-	return l;
+	l->head = *head;
+	l->stamp_today = f->stamp_today;
+	l->stamp = f->stamp;
+	l->gen = lines.gen;
 }
 
 /* ---- what moves with the clock, each agent each line: written at a pointer
@@ -1382,9 +1370,9 @@ static void jb_agent_window_time(struct jbuf *b, const struct astat_time *t)
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
-	struct aline **slot = line_of(f->slot), *l = *slot;
+	struct aline *l = line_of(f->slot);
 	struct jkey hk;
-	bool held = l && l->gen == lines.gen, head_ok, today_ok, win_ok;
+	bool held = l->gen == lines.gen, head_ok, today_ok, win_ok;
 	const char *t;
 	size_t hc, n_hc, wc, n_wc;           /* the counts laid out in b, for JV_DUP */
 	struct agent_clock ck;               /* what moves with the clock, at the line's time */
@@ -1394,7 +1382,7 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	today_ok = held && l->stamp_today == f->stamp_today;
 	win_ok = held && l->stamp == f->stamp;
 	if (!head_ok || !today_ok || !win_ok)
-		l = line_write(slot, s, i, &hk, head_ok, today_ok, win_ok);
+		line_write(l, s, i, &hk, head_ok, today_ok, win_ok);
 	/* the counts end the head and the window's counts: their bytes laid
 	 * out from the first value on are known from their kept length */
 	t = l->text;
@@ -1412,35 +1400,11 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 void agent_json_cache_clear(void)
 {
 	for (size_t i = 0; i < lines.n; i++)
-		free(lines.v[i]);
+		free(lines.v[i].text);
 	free(lines.v);
 	memset(&lines, 0, sizeof lines);
 	qnames_free();
 	queue_names_valid = false;
-}
-
-/* The agents' figures, then their blocks' places, the blocks' first lines
- * (their size), the blocks whole: cache misses, each a few agents ahead of
- * what it needs (agent i is next). */
-static void jb_agents_prefetch(const struct snapshot *s, size_t i, size_t n)
-{
-	const struct aline *l;
-	uint32_t slot;
-	if (i + 16 < n) {
-		__builtin_prefetch(&s->agent_figs[i + 16]);
-		__builtin_prefetch(&s->agent_figs[i + 16].wtime.pauses);
-		if (s->agent_n_queues[i + 16] > 0)
-			__builtin_prefetch(s->agent_queues[i + 16]);
-	}
-	if (i + 12 < n && (slot = s->agent_figs[i + 12].slot) < lines.n)
-		__builtin_prefetch(&lines.v[slot]);
-	if (i + 8 < n && (slot = s->agent_figs[i + 8].slot) < lines.n && (l = lines.v[slot]))
-		__builtin_prefetch(l);
-	if (i + 4 < n && (slot = s->agent_figs[i + 4].slot) < lines.n && (l = lines.v[slot])) {
-		size_t end = sizeof *l + l->cap;
-		for (size_t at = 64; at < end; at += 64)
-			__builtin_prefetch((const char *)l + at);
-	}
 }
 
 void jbuf_agents(struct jbuf *b, const struct snapshot *s)
@@ -1452,7 +1416,27 @@ void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 		if (i)
 			jbuf_put(b, ",", 1);
 		jbuf_part(b);
-		jb_agents_prefetch(s, i, n);
+		/* the agents' figures, then their texts' places, then the texts:
+		 * cache misses, each a few agents ahead of what it needs */
+		if (i + 16 < n) {
+			__builtin_prefetch(&s->agent_figs[i + 16]);
+			__builtin_prefetch(&s->agent_figs[i + 16].wtime.pauses);
+			if (s->agent_n_queues[i + 16] > 0)
+				__builtin_prefetch(s->agent_queues[i + 16]);
+		}
+		if (i + 10 < n && s->agent_figs[i + 10].slot < lines.n) {
+			const struct aline *l = &lines.v[s->agent_figs[i + 10].slot];
+			__builtin_prefetch(l);
+			__builtin_prefetch((const char *)l + sizeof *l - 1);
+		}
+		if (i + 5 < n && s->agent_figs[i + 5].slot < lines.n) {
+			const struct aline *l = &lines.v[s->agent_figs[i + 5].slot];
+			uintptr_t t = (uintptr_t)l->text;
+			__builtin_prefetch((const void *)t);
+			__builtin_prefetch((const void *)(t + 64));
+			if (l->cap > 128)            /* most texts: three lines */
+				__builtin_prefetch((const void *)(t + 128));
+		}
 		/* where the next agents' bytes and pieces go: written once a tick,
 		 * cold by then (a live tick reads thousands of lines in between) */
 		if (b->n + 1024 < b->cap)
