@@ -684,96 +684,124 @@ static void jb_key_int(struct jbuf *b, const char *key, long long v)
 /* ---- the agents' kept texts: their values, the words between them as bytes
  *
  * Most of an agent's text is keys and punctuation, the same for every agent:
- * the kept text holds each such word as one byte, 0x80 + its number (what
- * is written is ASCII: a byte of 0x80 or more is never text), a queue's
- * name as JW_QNAME and its index in s->queues (two bytes, low first), and
- * the values as they are written (digits, names). The line lays the words
- * out as it goes (jb_expand), each copied whole from a table: no number
- * written again. */
+ * the kept text is a list of items, each the number of a word (the bytes
+ * before a value: ,"since": or },{"queue": ...), one byte, and its value as
+ * written (digits, a quoted name) after a byte of its length. A length byte
+ * of JV_SHORT or more stands for a value held elsewhere: a queue's name
+ * (JV_QNAME, its index in s->queues, two bytes low first), counts the line
+ * has just written (JV_DUP: an agent's own counts, its queue's too) or a
+ * long value (JV_LONG, after four bytes of its length); or for counts
+ * (JV_COUNTS): their nine values follow, each after its length, their keys
+ * but the first (the item's word) known. The line lays each
+ * item out in a few fixed-size copies (jb_expand): the word whole from a
+ * table, the value as 16 bytes, most being shorter; no byte is scanned. */
 enum jword {
-	JW_NAME, JW_SINCE, JW_REASON, JW_QUEUES, JW_CALL, JW_NULL, JW_QUEUE, JW_NEXT_QUEUE,
-	JW_CALLERID, JW_TODAY, JW_WINDOW,
-	JW_COUNTS,                               /* counts: their nine values, each after its length */
-	JW_STATE,                                /* ,"state":"..." of each state, */
+	JW_NONE, JW_NAME, JW_STATE_KEY, JW_SINCE, JW_REASON, JW_QUEUES, JW_COMMA, JW_CALL_NULL,
+	JW_CALL_QUEUE, JW_CALLERID, JW_CALL_TODAY, JW_TODAY, JW_QS_FIRST, JW_QS_NEXT,
+	JW_QS_NONE, JW_QS_WINDOW, JW_WINDOW, JW_QS_END, JW_QS_NONE_END,
+	JW_KEY,                                  /* the counts' nine keys: ,"answered": ... */
+	JC_N = 9,
+	JW_STATE = JW_KEY + JC_N,                /* ,"state":"...","since": of each state, */
 	JW_COUNT = JW_STATE + AGENT_LOGGED_OFF + 1   /* through the logged off */
 };
-static const char *const jw_fixed[JW_STATE] = {
-	"{\"name\":", ",\"since\":", ",\"reason\":", ",\"queues\":[", "],\"call\":", "null",
-	"{\"queue\":", ",{\"queue\":", ",\"callerid\":", ",\"today\":{",
-	"},\"window\":{\"seconds\":", "",
-};
-/* The keys of counts (JW_COUNTS), each copied as 16 bytes. */
-enum { JC_N = 9, JC_ROOM = JC_N * (16 + 40) };
-static const char jc_key[JC_N][16] = {
-	"\"answered\":", ",\"completed\":", ",\"transferred\":", ",\"talk_s\":", ",\"aht_s\":",
+static const char *const jw_fixed[JW_KEY + JC_N] = {
+	"", "{\"name\":", ",\"state\":", ",\"since\":", ",\"reason\":", ",\"queues\":[", ",",
+	"],\"call\":null", "],\"call\":{\"queue\":", ",\"callerid\":", "},\"today\":{\"answered\":",
+	",\"today\":{\"answered\":", ",\"queues\":[{\"queue\":", "},{\"queue\":", ",\"queues\":[]",
+	"}]},\"window\":{\"seconds\":", "},\"window\":{\"seconds\":", "}]}}", ",\"queues\":[]}}",
+	",\"answered\":", ",\"completed\":", ",\"transferred\":", ",\"talk_s\":", ",\"aht_s\":",
 	",\"hold_s\":", ",\"asa_s\":", ",\"rna\":", ",\"ring_s\":",
 };
-static const unsigned char jc_len[JC_N] = { 11, 13, 15, 10, 9, 10, 9, 7, 10 };
-enum { JW_QNAME = 0xff, JW_ROOM = 32 };      /* a word is copied as JW_ROOM bytes */
+/* A value's length byte: up to JV_SHORT - 1 the value's bytes follow. */
+enum { JV_SHORT = 0xfc, JV_DUP = 0xfc, JV_COUNTS = 0xfd, JV_LONG = 0xfe, JV_QNAME = 0xff };
+enum { JW_ROOM = 32 };                       /* a word is copied as JW_ROOM bytes */
+/* A kept text's block has JX_SLACK bytes past its end: a value is copied
+ * as that many with no look at where the block ends. */
+enum { JX_SLACK = 16 };
+/* counts' text, each value at most 24 bytes, made room for at once */
+enum { JC_ROOM = 2 + JC_N * (1 + 32) };
 static char jw_text[JW_COUNT][JW_ROOM];
 static unsigned char jw_len[JW_COUNT];
-/* What a counts' text grows by laid out: its keys in place of its word and
- * the values' lengths. */
+/* What a counts' kept text grows by laid out from its first value on (its
+ * keys but the first in place of the item's two bytes and nine lengths). */
 static size_t jc_grow;
 
 static void jw_make(void)
 {
-	if (jw_len[0])
+	if (jw_len[JW_NAME])
 		return;
 	for (int k = 0; k < JW_COUNT; k++) {
-		if (k == JW_COUNTS)                  /* its keys: jc_key */
-			continue;
 		int n = k < JW_STATE ? snprintf(jw_text[k], JW_ROOM, "%s", jw_fixed[k])
-		                     : snprintf(jw_text[k], JW_ROOM, ",\"state\":\"%s\"",
+		                     : snprintf(jw_text[k], JW_ROOM, ",\"state\":\"%s\",\"since\":",
 		                                agent_stats_state_name(k - JW_STATE));
-		if (n <= 0 || n >= JW_ROOM)
+		if (n < 0 || n >= JW_ROOM)
 			fatal("internal: a JSON word of %d bytes", n);
 		jw_len[k] = (unsigned char)n;
 	}
 	jc_grow = 0;
-	for (int k = 0; k < JC_N; k++)
-		jc_grow += jc_len[k];
-	jc_grow -= JC_N + 1;
+	for (int k = 1; k < JC_N; k++)
+		jc_grow += jw_len[JW_KEY + k];
+	jc_grow -= 2 + JC_N;
 }
 
-static inline void jk_word(struct jbuf *b, enum jword w)
+/* Starts an item of word w; returns where its value begins (its length
+ * byte just before). */
+static inline size_t jk_begin(struct jbuf *b, enum jword w)
 {
-	char c = (char)(0x80 + (int)w);
-	jbuf_put(b, &c, 1);
-}
-
-static void jk_word_int(struct jbuf *b, enum jword w, long long v)
-{
-	jk_word(b, w);
-	jb_int(b, v);
-}
-
-/* A value of counts: a byte for its length, then its bytes (a number, at
- * most 24 of them). */
-static size_t jk_value_begin(struct jbuf *b)
-{
-	jbuf_put(b, "", 1);
+	if (b->n + 3 > b->cap)
+		jbuf_grow(b, 2);
+	b->p[b->n] = (char)w;
+	b->p[b->n + 1] = 0;
+	b->n += 2;
 	return b->n;
 }
 
-static void jk_value_end(struct jbuf *b, size_t at)
+/* Ends the item whose value began at at: its length, or a long one's. */
+static void jk_end(struct jbuf *b, size_t at)
 {
-	b->p[at - 1] = (char)(b->n - at);
+	size_t m = b->n - at;
+	uint32_t n32 = (uint32_t)m;
+	if (m < JV_SHORT) {
+		b->p[at - 1] = (char)m;
+		return;
+	}
+	if (m > UINT32_MAX / 2)
+		fatal("a JSON value of %zu bytes", m);
+	if (b->n + 5 > b->cap)
+		jbuf_grow(b, 4);
+	memmove(b->p + at + 4, b->p + at, m);
+	memcpy(b->p + at, &n32, 4);
+	b->p[at - 1] = (char)JV_LONG;
+	b->n += 4;
 }
 
-static void jk_afig(struct jbuf *b, double v)
+static void jk_int(struct jbuf *b, enum jword w, long long v)
 {
-	size_t at = jk_value_begin(b);
-	jb_afig(b, v);
-	jk_value_end(b, at);
+	size_t at = jk_begin(b, w);
+	jb_int(b, v);
+	jk_end(b, at);
+}
+
+static void jk_str(struct jbuf *b, enum jword w, const char *text)
+{
+	size_t at = jk_begin(b, w);
+	jb_astr(b, text);
+	jk_end(b, at);
+}
+
+/* Word w alone (no value). */
+static void jk_word(struct jbuf *b, enum jword w)
+{
+	jk_begin(b, w);
 }
 
 static inline bool put_afig(char **w, double v);
 
-/* Counts' text: their word, then each value after its length; the values
- * but the last written at a pointer into room made once (the afigs jb_afig
- * alone writes, and ring_s, through the buffer). */
-static void jb_counts(struct jbuf *b, const struct astat_counts *c)
+/* Counts' text: an item of word first (the first key and what comes
+ * before) and JV_COUNTS, then each value after its length; the values
+ * written at a pointer into room made once (the afigs jb_afig alone writes,
+ * and ring_s, through the buffer). */
+static void jb_counts(struct jbuf *b, const struct astat_counts *c, enum jword first)
 {
 	const long long v[JC_N - 1] = { c->answered, c->completed, c->transferred, c->talk_s,
 		0, c->hold_s, 0, c->rna };
@@ -783,7 +811,8 @@ static void jb_counts(struct jbuf *b, const struct astat_counts *c)
 	if (b->n + JC_ROOM + 1 > b->cap)
 		jbuf_grow(b, JC_ROOM + 1);
 	w = b->p + b->n;
-	*w++ = (char)(0x80 + JW_COUNTS);
+	*w++ = (char)first;
+	*w++ = (char)JV_COUNTS;
 	for (int k = 0; k < JC_N - 1; k++) {
 		char *len = w++;
 		if (k == 4 || k == 6) {
@@ -791,8 +820,10 @@ static void jb_counts(struct jbuf *b, const struct astat_counts *c)
 			if (isnan(x)) {
 				w = PUT_LIT(w, "null");
 			} else if (!put_afig(&w, x)) {
-				b->n = (size_t)(len - b->p);
-				jk_afig(b, x);
+				size_t lo = (size_t)(len - b->p);
+				b->n = lo + 1;
+				jb_afig(b, x);
+				b->p[lo] = (char)(b->n - lo - 1);
 				if (b->n + JC_ROOM > b->cap)
 					jbuf_grow(b, JC_ROOM);
 				w = b->p + b->n;
@@ -803,10 +834,10 @@ static void jb_counts(struct jbuf *b, const struct astat_counts *c)
 		}
 		*len = (char)(w - len - 1);
 	}
-	b->n = (size_t)(w - b->p);
-	at = jk_value_begin(b);
+	b->n = (size_t)(w - b->p) + 1;
+	at = b->n;
 	jb_real(b, (double)c->ring_ms / 1000.0);
-	jk_value_end(b, at);
+	b->p[at - 1] = (char)(b->n - at);
 }
 
 /* The queue names of the snapshot as JSON strings, made once for each list
@@ -848,179 +879,184 @@ static void qnames_free(void)
 	memset(&qnames, 0, sizeof qnames);
 }
 
-/* Queue q of the snapshot (its index in s->queues) as jb_astr writes its
- * name: in a kept text, its index. */
-static void jb_qname(struct jbuf *b, const struct snapshot *s, size_t q)
+/* An item of word w whose value is queue q of the snapshot (its index in
+ * s->queues) as jb_astr writes its name: its index, or the name itself. */
+static void jk_qname(struct jbuf *b, enum jword w, const struct snapshot *s, size_t q)
 {
 	if (q < qnames.n && q <= 0xffff) {
-		char w[3] = { (char)JW_QNAME, (char)(q & 0xff), (char)(q >> 8) };
-		jbuf_put(b, w, 3);
+		char item[4] = { (char)w, (char)JV_QNAME, (char)(q & 0xff), (char)(q >> 8) };
+		jbuf_put(b, item, 4);
 	} else {
-		jb_astr(b, s->queues[q].name);
+		jk_str(b, w, s->queues[q].name);
 	}
 }
 
-/* Where w is in b, with room for need more bytes (b may move); *end: the
- * room's end. */
-static char *jx_room(struct jbuf *b, char *w, size_t need, char **end)
+/* Where w is in b, with room for need more bytes (b may move). */
+static char *jx_room(struct jbuf *b, char *w, size_t need)
 {
 	b->n = (size_t)(w - b->p);
 	if (b->n + need + 1 > b->cap)
 		jbuf_grow(b, need);
-	*end = b->p + b->cap - 1;
 	return b->p + b->n;
 }
 
-/* One value of counts at *r (its length, then its bytes) after its key (16
- * bytes copied, len of them kept): eight bytes copied at once while the
- * block (up to hi) holds them, most values being shorter. */
-static inline void jx_value(char **w, const unsigned char **r, const unsigned char *hi,
-                            const char key[16], size_t len)
+/* A value held elsewhere (its length byte m at v[-1], JV_SHORT or more) at
+ * w: returns the end of what is written; *r past its item. dup_at, dup_n:
+ * the counts JV_DUP stands for, in b (as jb_expand). */
+static char *jx_far(struct jbuf *b, char *w, const unsigned char **r, const unsigned char *e,
+                    size_t dup_at, size_t dup_n)
 {
-	size_t m = **r;
+	const unsigned char *v = *r;
+	size_t m = v[-1], q, n;
+	uint32_t n32;
+	switch (m) {
+	case JV_QNAME:
+		q = v[0] | (size_t)v[1] << 8;
+		n = qnames.len[q];
+		*r = v + 2;
+		if (n <= JQ_PAD) {
+			memcpy(w, qnames.text[q], JQ_PAD);
+			return w + n;
+		}
+		w = jx_room(b, w, n + (size_t)(e - *r) * JW_ROOM + 2 * JW_ROOM);
+		memcpy(w, qnames.text[q], n);
+		return w + n;
+	case JV_DUP:
+		*r = v;
+		w = jx_room(b, w, dup_n + (size_t)(e - *r) * JW_ROOM + 2 * JW_ROOM);
+		for (n = 0; n < dup_n; n += 32)     /* (the room holds the last 32) */
+			memcpy(w + n, b->p + dup_at + n, 32);
+		return w + dup_n;
+	default:                                 /* JV_LONG */
+		memcpy(&n32, v, 4);
+		memcpy(w, v + 4, n32);
+		*r = v + 4 + n32;
+		return w + n32;
+	}
+}
+
+/* One value of counts at *r (its length, then its bytes) after its key
+ * (16 bytes copied, len of them kept). */
+static inline char *jx_value(char *w, const unsigned char **r, const char key[JW_ROOM],
+                             size_t len)
+{
 	const unsigned char *v = *r + 1;
-	memcpy(*w, key, 16);
-	*w += len;
-	if (m <= 8 && hi - v >= 8)
-		memcpy(*w, v, 8);
+	size_t m = **r;
+	memcpy(w, key, 16);
+	w += len;
+	if (m <= JX_SLACK)
+		memcpy(w, v, JX_SLACK);
 	else
-		memcpy(*w, v, m);
-	*w += m;
+		memcpy(w, v, m);
 	*r = v + m;
+	return w + m;
+}
+
+/* Counts' values at *r laid out at w with their keys but the first. */
+static char *jx_counts(char *w, const unsigned char **r)
+{
+	const unsigned char *v = *r + 1;
+	size_t m = **r;
+	if (m <= JX_SLACK)
+		memcpy(w, v, JX_SLACK);
+	else
+		memcpy(w, v, m);
+	w += m;
+	*r = v + m;
+	w = jx_value(w, r, jw_text[JW_KEY + 1], jw_len[JW_KEY + 1]);
+	w = jx_value(w, r, jw_text[JW_KEY + 2], jw_len[JW_KEY + 2]);
+	w = jx_value(w, r, jw_text[JW_KEY + 3], jw_len[JW_KEY + 3]);
+	w = jx_value(w, r, jw_text[JW_KEY + 4], jw_len[JW_KEY + 4]);
+	w = jx_value(w, r, jw_text[JW_KEY + 5], jw_len[JW_KEY + 5]);
+	w = jx_value(w, r, jw_text[JW_KEY + 6], jw_len[JW_KEY + 6]);
+	w = jx_value(w, r, jw_text[JW_KEY + 7], jw_len[JW_KEY + 7]);
+	return jx_value(w, r, jw_text[JW_KEY + 8], jw_len[JW_KEY + 8]);
 }
 
 /* Writes the n bytes of kept text at text as the line's bytes they stand
- * for: the values as they are, each word from the table. Eight bytes are
- * copied at a time up to the next word; the last few of the piece too, read
- * as the last eight of the block (lo to hi) that end with them: most pieces
- * end a few bytes past their last word. The room is made once: a kept byte
- * is at most JW_ROOM laid out (a long queue name aside). */
-static void jb_expand(struct jbuf *b, const char *lo, const char *hi, const char *text, size_t n)
+ * for, JV_DUP's the dup_n bytes at dup_at in b. The
+ * room is made once: an item lays out at most 2 * JW_ROOM bytes for each
+ * of its bytes (a long queue name and counts again aside). */
+static void jb_expand(struct jbuf *b, const char *text, size_t n, size_t dup_at, size_t dup_n)
 {
-	enum { SLACK = JW_ROOM + 8 };
 	const unsigned char *r = (const unsigned char *)text, *e = r + n;
-	const unsigned char *h = (const unsigned char *)hi;
-	bool tail8 = text + n >= lo + 8;        /* eight bytes end at e in the block */
-	char *end, *w = jx_room(b, b->p + b->n, n * JW_ROOM + SLACK, &end);
+	char *w = jx_room(b, b->p + b->n, n * JW_ROOM + 2 * JW_ROOM);
 	while (r < e) {
-		unsigned c;
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		size_t left = (size_t)(e - r);
-		if (left >= 8 || tail8) {
-			uint64_t x, hi8;
-			size_t k = left >= 8 ? 8 : left;
-			memcpy(&x, r + k - 8, 8);
-			x >>= 8 * (8 - k);               /* the bytes past e shifted out: zeros */
-			memcpy(w, &x, 8);
-			hi8 = x & 0x8080808080808080ull;
-			if (hi8 == 0) {
-				r += k;
-				w += k;
-				continue;
-			}
-			k = (size_t)__builtin_ctzll(hi8) / 8;   /* bytes before the word */
-			r += k;
-			w += k;
-		} else
-#endif
-		if (*r < 0x80) {
-			*w++ = (char)*r++;
-			continue;
-		}
-		c = *r++;
-		if (c == 0x80 + JW_COUNTS) {            /* nine keys, each with its value */
-			jx_value(&w, &r, h, jc_key[0], jc_len[0]);
-			jx_value(&w, &r, h, jc_key[1], jc_len[1]);
-			jx_value(&w, &r, h, jc_key[2], jc_len[2]);
-			jx_value(&w, &r, h, jc_key[3], jc_len[3]);
-			jx_value(&w, &r, h, jc_key[4], jc_len[4]);
-			jx_value(&w, &r, h, jc_key[5], jc_len[5]);
-			jx_value(&w, &r, h, jc_key[6], jc_len[6]);
-			jx_value(&w, &r, h, jc_key[7], jc_len[7]);
-			jx_value(&w, &r, h, jc_key[8], jc_len[8]);
-		} else if (c == JW_QNAME) {
-			size_t q = r[0] | (size_t)r[1] << 8, m = qnames.len[q];
-			r += 2;
-			if (m <= JQ_PAD) {
-				memcpy(w, qnames.text[q], JQ_PAD);
-			} else {
-				w = jx_room(b, w, m + (size_t)(e - r) * JW_ROOM + SLACK, &end);
-				memcpy(w, qnames.text[q], m);
-			}
+		unsigned c = r[0];
+		size_t m = r[1];
+		const unsigned char *v = r + 2;
+		memcpy(w, jw_text[c], JW_ROOM);
+		w += jw_len[c];
+		if (m <= JX_SLACK) {                 /* most values */
+			memcpy(w, v, JX_SLACK);
 			w += m;
+			r = v + m;
+		} else if (m < JV_SHORT) {
+			memcpy(w, v, m);
+			w += m;
+			r = v + m;
+		} else if (m == JV_COUNTS) {
+			r = v;
+			w = jx_counts(w, &r);
 		} else {
-			memcpy(w, jw_text[c - 0x80], JW_ROOM);
-			w += jw_len[c - 0x80];
+			r = v;
+			w = jx_far(b, w, &r, e, dup_at, dup_n);
 		}
 	}
 	b->n = (size_t)(w - b->p);
 }
 
-/* The text of counts already written into b at at (n bytes, 0: none). */
-struct jcounts {
-	const struct astat_counts *c;
-	size_t at, n;
-};
-
-/* c's text, unless they are was's counts (an agent of one queue: its
- * queue's counts are its own) and *dup is 0: then left out, *dup set to
- * where it goes (from part, > 0), for the line to refer to was's there. */
-static void jb_counts_as(struct jbuf *b, const struct astat_counts *c, const struct jcounts *was,
-                         size_t part, uint32_t *dup)
-{
-	if (*dup == 0 && was->n > 0 && memcmp(c, was->c, sizeof *c) == 0) {
-		*dup = (uint32_t)(b->n - part);
-		return;
-	}
-	jb_counts(b, c);
-}
-
-/* (part: where the text holding them begins in b; dup: as jb_counts_as) */
-static void jb_queues(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
-                      bool today, const struct jcounts *was, size_t part, uint32_t *dup)
+/* The per-queue counts of one period (today: true) of f, a queue's that
+ * are the agent's own (was: most agents work one queue) referred to
+ * (JV_DUP), not kept twice; false when no queue has any. */
+static bool jb_queues(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
+                      bool today, const struct astat_counts *was)
 {
 	bool first = true;
-	*dup = 0;
-	jk_word(b, JW_QUEUES);
 	for (int k = 0; k < f->n_queues; k++) {
 		const struct astat_counts *c = today ? &f->queues[k].today : &f->queues[k].window;
 		if (c->answered + c->completed + c->transferred + c->rna == 0)
 			continue;
-		jk_word(b, first ? JW_QUEUE : JW_NEXT_QUEUE);
+		jk_qname(b, first ? JW_QS_FIRST : JW_QS_NEXT, s, (size_t)f->queues[k].queue);
 		first = false;
-		jb_qname(b, s, (size_t)f->queues[k].queue);
-		jbuf_put(b, ",", 1);
-		jb_counts_as(b, c, was, part, dup);
-		jbuf_put(b, "}", 1);
+		if (memcmp(c, was, sizeof *c) == 0) {
+			char item[2] = { (char)JW_KEY, (char)JV_DUP };
+			jbuf_put(b, item, 2);
+		} else {
+			jb_counts(b, c, JW_KEY);
+		}
 	}
-	jbuf_put(b, "]", 1);
+	return !first;
 }
 
-static void jb_call(struct jbuf *b, const struct snapshot *s, size_t i)
+/* The agent's call up to today's counts (none for one logged off: a call
+ * it kept is no longer its queues' work): the word today's counts begin with. */
+static enum jword jb_call(struct jbuf *b, const struct snapshot *s, size_t i)
 {
 	const struct agent_figs *f = &s->agent_figs[i];
 	if (!f->on_call || !f->call_since || logged_off(s, i)) {
-		jk_word(b, JW_NULL);
-		return;
+		jk_word(b, JW_CALL_NULL);
+		return JW_TODAY;
 	}
-	jk_word(b, JW_QUEUE);
-	if (f->call_queue >= 0)
-		jb_qname(b, s, (size_t)f->call_queue);
-	else
-		jk_word(b, JW_NULL);
-	jk_word(b, JW_CALLERID);
-	jb_astr(b, f->callerid);
-	jk_word_int(b, JW_SINCE, f->call_since);
-	jbuf_put(b, "}", 1);
+	if (f->call_queue >= 0) {
+		jk_qname(b, JW_CALL_QUEUE, s, (size_t)f->call_queue);
+	} else {
+		size_t at = jk_begin(b, JW_CALL_QUEUE);
+		jbuf_put(b, "null", 4);
+		jk_end(b, at);
+	}
+	jk_str(b, JW_CALLERID, f->callerid);
+	jk_int(b, JW_SINCE, f->call_since);
+	return JW_CALL_TODAY;
 }
 
 /* An agent's line is four cached texts, kept per agent (the model's index,
  * not its place in the list: one logging in would move every later one) in
- * one block, their words as bytes (jb_expand lays them out): its head (name
- * to today's counts), today's queues (to the window's "seconds"), the
- * window's counts and the window's queues. Between them what moves with the
- * clock is written as it is: logged-in time, paused time and pauses,
- * occupancy (today's and the window's).
+ * one block, as items (jb_expand lays them out): its head (name to today's
+ * counts), today's queues (to the window's "seconds"), the window's counts
+ * and the window's queues. Between them what moves with the clock is
+ * written as it is: logged-in time, paused time and pauses, occupancy
+ * (today's and the window's).
  *
  * The texts are written from the agent's figures alone, the queue names
  * (queue_epoch), the day and the window's length: while those are the last
@@ -1033,9 +1069,9 @@ static void jb_call(struct jbuf *b, const struct snapshot *s, size_t i)
  * (snapshot_json.h, jkey) is the today stamp with those few values.
  *
  * A queue's counts that are the agent's own (most agents work one queue)
- * are not kept twice: today's queues leave them out at dup_today and the
- * line refers to the head's end there (today's counts, n_hc bytes); the
- * window's queues leave them out at dup_tail for the window's counts. */
+ * are not kept twice (JV_DUP): today's queues refer to the head's end
+ * (today's counts, n_hc bytes kept), the window's queues to the window's
+ * counts. */
 struct aline {
 	struct jkey head;            /* what the head was written from */
 	uint64_t stamp_today;        /* what today's queues were */
@@ -1043,7 +1079,7 @@ struct aline {
 	uint32_t gen;                /* they hold while this is lines.gen (0: no text) */
 	uint32_t n_head, n_today, n_win, n_tail, cap;
 	uint32_t n_hc;               /* today's counts: the head's last bytes */
-	uint32_t dup_today, dup_tail;   /* where the counts left out go (0: none) */
+	uint32_t name;               /* name_tag of the name the head begins with */
 	char *text;                  /* head, today's queues, window's counts, its queues */
 };
 
@@ -1135,53 +1171,70 @@ static void jb_pauses(struct jbuf *b, int n, const struct astat_pause *p)
 	jbuf_put(b, "]", 1);
 }
 
-/* (cs: where today's counts are written) */
-static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i, struct jcounts *cs)
+/* A tag of an agent's name: where the model keeps it (a name is written
+ * again only when it moved, not read: each is cold, read once a line). */
+static uint32_t name_tag(const char *name)
+{
+	uintptr_t p = (uintptr_t)name;
+	return (uint32_t)(p ^ (uint64_t)p >> 32) | 1;   /* 0: none */
+}
+
+/* The kept length of the item at t (its word, length and value). */
+static size_t jk_item_len(const unsigned char *t)
+{
+	uint32_t n32;
+	if (t[1] < JV_SHORT)
+		return 2 + (size_t)t[1];
+	memcpy(&n32, t + 2, 4);                  /* JV_LONG: names are text */
+	return 6 + (size_t)n32;
+}
+
+/* (*hc: where today's counts begin in b; was: the last head, whose first
+ * item is the name when its tag is the name's) */
+static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i, size_t *hc,
+                    const struct aline *was)
 {
 	const struct agent_view *v = &s->agents[i];
 	const struct agent_figs *f = &s->agent_figs[i];
-	jk_word(b, JW_NAME);
-	jb_astr(b, v->name);
+	int nq = s->agent_n_queues[i];
+	enum jword today;
+	if (was->text && was->n_head && was->name == name_tag(v->name))
+		jbuf_put(b, was->text, jk_item_len((const unsigned char *)was->text));
+	else
+		jk_str(b, JW_NAME, v->name);
 	if ((int)v->state >= 0 && (int)v->state <= AGENT_LOGGED_OFF) {
-		jk_word(b, (enum jword)(JW_STATE + (int)v->state));
+		jk_int(b, (enum jword)(JW_STATE + (int)v->state), v->since);
 	} else {
-		jbuf_puts(b, ",\"state\":");
+		size_t at = jk_begin(b, JW_STATE_KEY);
 		jbuf_string(b, agent_stats_state_name((int)v->state));
+		jk_end(b, at);
+		jk_int(b, JW_SINCE, v->since);
 	}
-	jk_word_int(b, JW_SINCE, v->since);
-	if (v->reason) {
-		jk_word(b, JW_REASON);
-		jb_astr(b, v->reason);
-	}
-	jk_word(b, JW_QUEUES);
-	for (int k = 0; k < s->agent_n_queues[i]; k++) {
-		if (k)
-			jbuf_put(b, ",", 1);
-		jb_qname(b, s, (size_t)s->agent_queues[i][k].queue);
-	}
-	jk_word(b, JW_CALL);
-	jb_call(b, s, i);
-	jk_word(b, JW_TODAY);
-	cs->c = &f->today;
-	cs->at = b->n;
-	jb_counts(b, &f->today);
-	cs->n = b->n - cs->at;
+	if (v->reason)
+		jk_str(b, JW_REASON, v->reason);
+	if (nq == 0)
+		jk_word(b, JW_QUEUES);
+	for (int k = 0; k < nq; k++)
+		jk_qname(b, k ? JW_COMMA : JW_QUEUES, s, (size_t)s->agent_queues[i][k].queue);
+	today = jb_call(b, s, i);
+	*hc = b->n;
+	jb_counts(b, &f->today, today);
 }
 
 /* Today's queues, up to the window's counts. */
-static void jb_today(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
-                     const struct jcounts *was, uint32_t *dup)
+static void jb_today(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
 {
-	jb_queues(b, s, f, true, was, b->n, dup);
-	jk_word_int(b, JW_WINDOW, s->window_s);
-	jbuf_put(b, ",", 1);
+	if (jb_queues(b, s, f, true, &f->today)) {
+		jk_int(b, JW_QS_WINDOW, s->window_s);
+	} else {
+		jk_word(b, JW_QS_NONE);
+		jk_int(b, JW_WINDOW, s->window_s);
+	}
 }
 
-static void jb_tail(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f,
-                    const struct jcounts *was, uint32_t *dup)
+static void jb_tail(struct jbuf *b, const struct snapshot *s, const struct agent_figs *f)
 {
-	jb_queues(b, s, f, false, was, b->n, dup);
-	jbuf_puts(b, "}}");
+	jk_word(b, jb_queues(b, s, f, false, &f->window) ? JW_QS_END : JW_QS_NONE_END);
 }
 
 /* Writes again what of agent i's texts no longer holds (head: its new key;
@@ -1192,29 +1245,27 @@ static void line_write(struct aline *l, const struct snapshot *s, size_t i,
 {
 	const struct agent_figs *f = &s->agent_figs[i];
 	struct jbuf *t = jpiece_begin();
-	struct jcounts cs = { 0 };
 	size_t at, was_win = (size_t)l->n_head + l->n_today;   /* in the old block */
-	if (head_ok) {           /* today's counts as they were: the head's end */
+	if (head_ok) {
 		jbuf_put(t, l->text, l->n_head);
-		cs = (struct jcounts){ &f->today, l->n_head - l->n_hc, l->n_hc };
 	} else {
-		jb_head(t, s, i, &cs);
-		l->n_hc = (uint32_t)cs.n;
+		jb_head(t, s, i, &at, l);
+		l->name = name_tag(s->agents[i].name);
+		l->n_hc = (uint32_t)(t->n - at);
 	}
 	at = t->n;
 	if (today_ok)
 		jbuf_put(t, l->text + l->n_head, l->n_today);
 	else
-		jb_today(t, s, f, &cs, &l->dup_today);
+		jb_today(t, s, f);
 	l->n_today = (uint32_t)(t->n - at);
 	at = t->n;
 	if (win_ok) {
 		jbuf_put(t, l->text + was_win, (size_t)l->n_win + l->n_tail);
 	} else {
-		jb_counts(t, &f->window);
+		jb_counts(t, &f->window, JW_KEY);
 		l->n_win = (uint32_t)(t->n - at);
-		cs = (struct jcounts){ &f->window, at, l->n_win };
-		jb_tail(t, s, f, &cs, &l->dup_tail);
+		jb_tail(t, s, f);
 		l->n_tail = (uint32_t)(t->n - at - l->n_win);
 	}
 	if (t->n > UINT32_MAX / 2)
@@ -1223,7 +1274,7 @@ static void line_write(struct aline *l, const struct snapshot *s, size_t i,
 	if (!l->text || l->cap < t->n || l->cap > t->n + t->n / 4 + 32) {
 		free(l->text);
 		l->cap = (uint32_t)t->n;
-		l->text = xmalloc(t->n ? t->n : 1);
+		l->text = xmalloc(t->n + JX_SLACK);
 	}
 	memcpy(l->text, t->p, t->n);
 	l->head = *head;
@@ -1247,12 +1298,13 @@ static inline bool put_afig(char **w, double v)
 	unsigned long long u = (unsigned long long)x;
 	if (x - (double)u >= 0.5)
 		u++;
-	char *p = put_uint(*w, u / 100);
-	*p++ = '.';
-	*p++ = (char)('0' + u / 10 % 10);
-	if (u % 10)
-		*p++ = (char)('0' + u % 10);
-	*w = p;
+	unsigned long long whole = u / 100;
+	unsigned r = (unsigned)(u - whole * 100);   /* the hundredths: two digits */
+	char *p = put_uint(*w, whole);
+	p[0] = '.';
+	p[1] = digits2[2 * r];
+	p[2] = digits2[2 * r + 1];
+	*w = p + 2 + (p[2] != '0');                 /* 65.1, 65.19 */
 	return true;
 }
 
@@ -1266,25 +1318,19 @@ static bool put_time(struct jbuf *b, int64_t login_s, int64_t paused_s, double o
 	w = b->p + b->n;
 	w = PUT_LIT(w, ",\"login_s\":");
 	w = put_int(w, login_s);
-	w = PUT_LIT(w, ",\"paused_s\":");
-	w = put_int(w, paused_s);
-	w = PUT_LIT(w, ",\"pauses\":[],\"occupancy_pct\":");
+	if (paused_s == 0) {                     /* most agents: one piece */
+		w = PUT_LIT(w, ",\"paused_s\":0,\"pauses\":[],\"occupancy_pct\":");
+	} else {
+		w = PUT_LIT(w, ",\"paused_s\":");
+		w = put_int(w, paused_s);
+		w = PUT_LIT(w, ",\"pauses\":[],\"occupancy_pct\":");
+	}
 	if (isnan(occ))
 		w = PUT_LIT(w, "null");
 	else if (!put_afig(&w, occ))
 		return false;
 	b->n = (size_t)(w - b->p);
 	return true;
-}
-
-/* Appends again the n bytes written at at in b (an agent's counts a queue's
- * are too): copied, not laid out again. */
-static void jb_again(struct jbuf *b, size_t at, size_t n)
-{
-	if (b->n + n + 1 > b->cap)
-		jbuf_grow(b, n);
-	memcpy(b->p + b->n, b->p + at, n);
-	b->n += n;
 }
 
 /* Today's logged-in and paused time, pauses and occupancy (t: the agent's,
@@ -1327,8 +1373,8 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	struct aline *l = line_of(f->slot);
 	struct jkey hk;
 	bool held = l->gen == lines.gen, head_ok, today_ok, win_ok;
-	const char *t, *te, *w, *we;
-	size_t hc, n_hc, wc, n_wc;              /* the counts' bytes in b, for their dups */
+	const char *t;
+	size_t hc, n_hc, wc, n_wc;           /* the counts laid out in b, for JV_DUP */
 	struct agent_clock ck;               /* what moves with the clock, at the line's time */
 	agent_figs_at(f, s->as_of, &ck);
 	head_key(&hk, s, i);
@@ -1338,32 +1384,17 @@ static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 	if (!head_ok || !today_ok || !win_ok)
 		line_write(l, s, i, &hk, head_ok, today_ok, win_ok);
 	/* the counts end the head and the window's counts: their bytes laid
-	 * out are known from their kept length (jc_grow more) */
+	 * out from the first value on are known from their kept length */
 	t = l->text;
-	te = t + l->n_head + l->n_today + l->n_win + l->n_tail;
 	n_hc = l->n_hc + jc_grow;
 	n_wc = l->n_win + jc_grow;
-	jb_expand(b, t, te, t, l->n_head);
+	jb_expand(b, t, l->n_head, 0, 0);
 	hc = b->n - n_hc;
 	jb_agent_today_time(b, &ck.today);
-	w = t + l->n_head;
-	we = w + l->n_today + l->n_win;      /* today's queues, then the window's counts */
-	if (l->dup_today) {                  /* today's counts again, as just written */
-		jb_expand(b, t, te, w, l->dup_today);
-		jb_again(b, hc, n_hc);
-		w += l->dup_today;
-	}
-	jb_expand(b, t, te, w, (size_t)(we - w));
+	jb_expand(b, t + l->n_head, (size_t)l->n_today + l->n_win, hc, n_hc);
 	wc = b->n - n_wc;
 	jb_agent_window_time(b, &ck.window);
-	w = we;
-	we = w + l->n_tail;
-	if (l->dup_tail) {                   /* the window's counts again */
-		jb_expand(b, t, te, w, l->dup_tail);
-		jb_again(b, wc, n_wc);
-		w += l->dup_tail;
-	}
-	jb_expand(b, t, te, w, (size_t)(we - w));
+	jb_expand(b, t + l->n_head + l->n_today + l->n_win, l->n_tail, wc, n_wc);
 }
 
 void agent_json_cache_clear(void)

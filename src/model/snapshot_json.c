@@ -121,9 +121,16 @@ static inline char *put_digits(char *p, uint64_t u)
 		100000000, 1000000000, 10000000000ull, 100000000000ull, 1000000000000ull,
 		10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
 		100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull };
-	unsigned n = 1;
-	while (n < 20 && u >= pow10[n])
-		n++;
+	unsigned n;
+	if (u < 10)                          /* most figures: a few digits */
+		n = 1;
+	else if (u < 100)
+		n = 2;
+	else if (u < 1000)
+		n = 3;
+	else
+		for (n = 4; n < 20 && u >= pow10[n];)
+			n++;
 	char *e = p + n, *d = e;
 	while (u >= 100) {
 		d -= 2;
@@ -425,9 +432,10 @@ static char *jbuf_room_at(struct jbuf *b, char *p, size_t n)
 }
 
 /* Writes ,"key":value of figure i of q at p (without the comma when !comma),
- * with FIG_ROOM bytes there; returns the end, and keeps that room after it. */
-static char *put_figure_at(struct jbuf *b, char *p, size_t i, const struct snap_queue *q,
-                           bool comma)
+ * with FIG_ROOM bytes there; returns the end, and keeps that room after it.
+ * Inlined: its call (registers saved and restored) cost a fifth of it. */
+static inline __attribute__((always_inline)) char *
+put_figure_at(struct jbuf *b, char *p, size_t i, const struct snap_queue *q, bool comma)
 {
 	const struct figure *f = &figures[i];
 	const char *base = (const char *)q + f->offset;
