@@ -505,6 +505,8 @@ void model_queue_figs_prefetch(const struct model *m, size_t qi, int step, int i
 		__builtin_prefetch(&q->iv[iv_at]);
 	if (q->whead)
 		__builtin_prefetch(q->whead);
+	if (q->wtail)
+		__builtin_prefetch(q->wtail);
 }
 
 void model_queue_waiting_moves(const struct model *m, size_t qi, uint32_t *pop, uint32_t *push)

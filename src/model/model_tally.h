@@ -157,8 +157,8 @@ void tally_new_day(struct model *m);
 
 /* Prefetches what the snapshot reads of queue qi (the queues are read in
  * name order, their records cache misses apart): its record (step 0), then,
- * some queues later, its interval iv_at (-1 none) and its first waiting
- * call (step 1). */
+ * some queues later, its interval iv_at (-1 none) and its first and last
+ * waiting calls (step 1). */
 void model_queue_figs_prefetch(const struct model *m, size_t qi, int step, int iv_at);
 
 /* How many calls have left queue qi's waiting list from its head (*pop),

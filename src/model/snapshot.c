@@ -1125,43 +1125,50 @@ static bool callers_slots_hold(const struct snapshot *s, struct snap_scratch *x,
 }
 
 /* Lays the queues' slots out in caller_pool afresh, none copied. */
-/* The callers' since of the slots (x->cslot[0..n)), one after the other,
- * in a new array: what callers_layout keeps of the slots it moves. */
-static int64_t *callers_save(const struct snap_scratch *x, size_t n)
+/* A caller kept through a layout: its ID (in its slot's text) and since. */
+struct caller_kept {
+	const char *callerid;
+	int64_t since;
+};
+
+/* The callers of the slots (x->cslot[0..n)), one after the other, in a new
+ * array: what callers_layout keeps of the slots it moves. */
+static struct caller_kept *callers_save(const struct snapshot *s, const struct snap_scratch *x,
+                                        size_t n)
 {
 	size_t held = 0;
-	int64_t *v;
+	struct caller_kept *v;
 	for (size_t i = 0; i < n; i++)
 		held += x->cslot[i].copied ? (size_t)x->cslot[i].n : 0;
 	v = xmalloc((held ? held : 1) * sizeof *v);
 	held = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct caller_slot *c = &x->cslot[i];
-		if (!c->copied)
-			continue;
-		memcpy(v + held, x->csince + c->off, (size_t)c->n * sizeof *v);
-		held += (size_t)c->n;
+		for (int j = 0; c->copied && j < c->n; j++, held++)
+			v[held] = (struct caller_kept){ s->caller_pool[c->off + (size_t)j].callerid,
+			                                x->csince[c->off + (size_t)j] };
 	}
 	return v;
 }
 
 /* Puts the callers saved (callers_save) back in the slots laid out anew
  * (their IDs where they were, in their slot's text), those that still fit. */
-static void callers_restore(struct snapshot *s, struct snap_scratch *x, const int64_t *v,
-                            const struct caller_slot *was, size_t n)
+static void callers_restore(struct snapshot *s, struct snap_scratch *x,
+                            const struct caller_kept *v, const struct caller_slot *was, size_t n)
 {
 	size_t at = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct caller_slot *c = &x->cslot[i];
-		const char *id = x->ctext[i].p;
 		if (!was[i].copied)
 			continue;
 		at += (size_t)was[i].n;
-		if (was[i].n > c->cap || (was[i].n > 0 && !id))
-			continue;
-		memcpy(x->csince + c->off, v + at - (size_t)was[i].n, (size_t)was[i].n * sizeof *v);
-		for (int j = 0; j < was[i].n; j++, id += strlen(id) + 1)
-			s->caller_pool[c->off + (size_t)j].callerid = id;
+		if (was[i].n > c->cap || (was[i].n > 0 && !x->ctext[i].p))
+			continue;                /* (no text: the pool shrank, the IDs freed) */
+		for (int j = 0; j < was[i].n; j++) {
+			const struct caller_kept *k = &v[at - (size_t)was[i].n + (size_t)j];
+			s->caller_pool[c->off + (size_t)j].callerid = k->callerid;
+			x->csince[c->off + (size_t)j] = k->since;
+		}
 		c->n = was[i].n;
 		c->wgen = was[i].wgen;
 		c->wpop = was[i].wpop;
@@ -1179,7 +1186,7 @@ static void callers_layout(struct snapshot *s, struct snap_scratch *x, const str
 	 * their new slots (a queue outgrowing its slot lays them all out) */
 	bool keep = x->cslot && x->n_cslot == s->n_queues && x->cslot_order_gen == s->order_gen &&
 	            scratch_same_model(x, m) && s->caller_pool;
-	int64_t *saved = keep ? callers_save(x, s->n_queues) : NULL;
+	struct caller_kept *saved = keep ? callers_save(s, x, s->n_queues) : NULL;
 	struct caller_slot *was = NULL;
 	if (keep) {
 		was = xmalloc((s->n_queues ? s->n_queues : 1) * sizeof *was);
