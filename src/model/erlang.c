@@ -34,25 +34,37 @@ struct erlang_b {
 	int n;
 	double a;
 	double inv;      /* 1/B while it fits */
-	double log_inv;  /* log(1/B) */
+	double log_inv;  /* log(1/B) once it no longer does (in_logs) */
+	bool in_logs;
 };
 
 static void eb_init(struct erlang_b *b, double a)
 {
-	*b = (struct erlang_b){ 0, a, 1.0, 0.0 };
+	*b = (struct erlang_b){ 0, a, 1.0, 0.0, false };
 }
 
-/* Moves b to n + 1 agents. */
+/* Moves b to n + 1 agents. While 1/B fits, its log is taken only when read
+ * (eb_log_inv): the steps up to a search's start read none. */
 static void eb_step(struct erlang_b *b)
 {
 	double r = (b->n + 1) / b->a;
 	b->n++;
 	if (b->inv < 1e290) {
 		b->inv = 1.0 + r * b->inv;
-		b->log_inv = log(b->inv);
-	} else {         /* log(1 + r e^L) = L + log r + log1p(e^-L / r) */
-		b->log_inv += log(r) + log1p(exp(-b->log_inv) / r);
+		return;
 	}
+	if (!b->in_logs) {   /* the last 1/B that fitted, in logs from here on */
+		b->log_inv = log(b->inv);
+		b->in_logs = true;
+	}
+	/* log(1 + r e^L) = L + log r + log1p(e^-L / r) */
+	b->log_inv += log(r) + log1p(exp(-b->log_inv) / r);
+}
+
+/* log(1/B) at b's n. */
+static double eb_log_inv(const struct erlang_b *b)
+{
+	return b->in_logs ? b->log_inv : log(b->inv);
 }
 
 static void eb_goto(struct erlang_b *b, int n)
@@ -72,7 +84,7 @@ static bool bad_input(double a, double aht_s, double t_s)
 static double log_inv_c(const struct erlang_b *b)
 {
 	double rho = b->a / b->n;
-	return log_add(b->log_inv + log1p(-rho), log(rho));
+	return log_add(eb_log_inv(b) + log1p(-rho), log(rho));
 }
 
 static double c_sl(const struct erlang_b *b, double aht_s, double t_s)
@@ -129,6 +141,45 @@ int erlang_c_required(double a, double aht_s, double t_s, double target)
 	return -1;
 }
 
+int erlang_c_staff(double a, double aht_s, double t_s, double target, int n, double *sl)
+{
+	struct erlang_b b;
+	bool have = true;
+	if (bad_input(a, aht_s, t_s) || n < 0)      /* as erlang_c_sl */
+		*sl = 0.0;
+	else if (a == 0)
+		*sl = 1.0;
+	else if (n <= a)
+		*sl = 0.0;
+	else
+		have = false;
+	if (bad_input(a, aht_s, t_s) || !isfinite(target) || a > 1e6 || a == 0) {
+		if (!have)
+			*sl = erlang_c_sl(n, a, aht_s, t_s);
+		return erlang_c_required(a, aht_s, t_s, target);
+	}
+	/* as erlang_c_required, the service level at n read on the way */
+	int req = -1;
+	eb_init(&b, a);
+	eb_goto(&b, (int)floor(a) + 1);
+	for (int lim = search_bound(a); b.n <= lim; eb_step(&b)) {
+		double v = c_sl(&b, aht_s, t_s);
+		if (!have && b.n == n) {
+			*sl = v;
+			have = true;
+		}
+		if (v >= target) {
+			req = b.n;
+			break;
+		}
+	}
+	if (!have) {                                /* n past where the search stopped */
+		eb_goto(&b, n);
+		*sl = c_sl(&b, aht_s, t_s);
+	}
+	return req;
+}
+
 /* ---- Erlang A ---- */
 
 /* log S(x, z), S(x, z) = sum_k z^k / (x (x+1) ... (x+k)), x > 0, z >= 0:
@@ -176,7 +227,8 @@ static double a_sl(const struct erlang_b *b, double aht_s, double patience_s, do
 	double lw = log(x) + log_s(x, y);
 	double lw1 = log(x) + log_s(x + 1, y);
 	double lw2 = log(x) - y * expm1(-tt) - (x + 1) * tt + log_s(x + 1, y * exp(-tt));
-	double lodds = b->log_inv + log(-expm1(-b->log_inv));    /* log((1-B)/B) */
+	double li = eb_log_inv(b);
+	double lodds = li + log(-expm1(-li));                    /* log((1-B)/B) */
 	double ld = log_add(lodds, lw);
 	double miss = exp(lw - ld) - exp(lw1 - ld) + exp(lw2 - ld);
 	double sl = 1.0 - miss;
@@ -218,4 +270,50 @@ int erlang_a_required(double a, double aht_s, double patience_s, double t_s, dou
 		if (a_sl(&b, aht_s, patience_s, t_s) >= target)
 			return b.n;
 	return -1;
+}
+
+int erlang_a_staff(double a, double aht_s, double patience_s, double t_s, double target, int n,
+                   double *sl)
+{
+	struct erlang_b b;
+	bool have = true;
+	int start, req = -1;
+	if (bad_a(a, aht_s, patience_s, t_s) || n < 0)   /* as erlang_a_sl */
+		*sl = 0.0;
+	else if (a == 0)
+		*sl = 1.0;
+	else if (n == 0)
+		*sl = 0.0;
+	else
+		have = false;
+	if (bad_a(a, aht_s, patience_s, t_s) || !isfinite(target) || a > 1e6 || a == 0) {
+		if (!have)
+			*sl = erlang_a_sl(n, a, aht_s, patience_s, t_s);
+		return erlang_a_required(a, aht_s, patience_s, t_s, target);
+	}
+	/* as erlang_a_required, the service level at n read on the way */
+	start = (int)floor(target * a);
+	start = start < 1 ? 1 : start;
+	if (!have && n < start) {                   /* n before the search's start */
+		*sl = erlang_a_sl(n, a, aht_s, patience_s, t_s);
+		have = true;
+	}
+	eb_init(&b, a);
+	eb_goto(&b, start);
+	for (int lim = search_bound(a); b.n <= lim; eb_step(&b)) {
+		double v = a_sl(&b, aht_s, patience_s, t_s);
+		if (!have && b.n == n) {
+			*sl = v;
+			have = true;
+		}
+		if (v >= target) {
+			req = b.n;
+			break;
+		}
+	}
+	if (!have) {
+		eb_goto(&b, n);
+		*sl = a_sl(&b, aht_s, patience_s, t_s);
+	}
+	return req;
 }

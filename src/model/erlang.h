@@ -36,4 +36,11 @@ double erlang_a_sl(int n, double a, double aht_s, double patience_s, double t_s)
  * erlang_c_required reaches it. */
 int erlang_a_required(double a, double aht_s, double patience_s, double t_s, double target);
 
+/* erlang_c_required(a, aht_s, t_s, target), and *sl set to erlang_c_sl(n,
+ * a, aht_s, t_s): the same values, from one walk of the Erlang B recurrence
+ * (what a staffing interval asks). erlang_a_staff: the same for Erlang A. */
+int erlang_c_staff(double a, double aht_s, double t_s, double target, int n, double *sl);
+int erlang_a_staff(double a, double aht_s, double patience_s, double t_s, double target, int n,
+                   double *sl);
+
 #endif

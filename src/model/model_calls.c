@@ -35,6 +35,7 @@ struct call_slab {
 
 static void wait_unlink(struct queue *q, struct call *c)
 {
+	q->wpop += c->wprev == NULL;
 	if (c->wprev) c->wprev->wnext = c->wnext; else q->whead = c->wnext;
 	if (c->wnext) c->wnext->wprev = c->wprev; else q->wtail = c->wprev;
 	c->wprev = c->wnext = NULL;
@@ -47,6 +48,7 @@ void calls_wait_insert(struct queue *q, struct call *c)
 	struct call *after = q->wtail;
 	while (after && after->enter_t > c->enter_t)
 		after = after->wprev;
+	q->wpush += after == q->wtail;
 	c->wprev = after;
 	c->wnext = after ? after->wnext : q->whead;
 	if (c->wnext) c->wnext->wprev = c; else q->wtail = c;

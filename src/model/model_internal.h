@@ -42,6 +42,8 @@ struct queue {
 	                                  its iv_cover; NULL until it tallies */
 	struct call *whead, *wtail;
 	uint32_t wgen;                 /* changes with the waiting list (model_queue_waiting_gen) */
+	uint32_t wpop, wpush;          /* of those changes, a call leaving the list's head,
+	                                  one joining its tail (model_queue_waiting_moves) */
 	int waiting;
 	int32_t ncalls;                /* call records (any phase) of this queue */
 	int32_t wtallies;              /* its tallies in the window (in_queue records) */

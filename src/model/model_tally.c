@@ -492,3 +492,37 @@ void tally_new_day(struct model *m)
 		memset(&m->queues[i].today, 0, sizeof m->queues[i].today);
 	model_intervals_clear(m);
 }
+
+void model_queue_figs_prefetch(const struct model *m, size_t qi, int step, int iv_at)
+{
+	const struct queue *q = &m->queues[qi];
+	if (step == 0) {
+		for (size_t at = 0; at < sizeof *q; at += 64)
+			__builtin_prefetch((const char *)q + at);
+		return;
+	}
+	if (q->iv && iv_at >= 0)
+		__builtin_prefetch(&q->iv[iv_at]);
+	if (q->whead)
+		__builtin_prefetch(q->whead);
+	if (q->wtail)
+		__builtin_prefetch(q->wtail);
+}
+
+void model_queue_waiting_moves(const struct model *m, size_t qi, uint32_t *pop, uint32_t *push)
+{
+	*pop = m->queues[qi].wpop;
+	*push = m->queues[qi].wpush;
+}
+
+int model_queue_callers_last(const struct model *m, size_t qi, int k, struct caller_view *out)
+{
+	const struct call *c = m->queues[qi].wtail;
+	int n = 0;
+	for (; c && n < k; c = c->wprev)
+		n++;
+	c = c ? c->wnext : m->queues[qi].whead;
+	for (int j = 0; j < n; j++, c = c->wnext)
+		out[j] = (struct caller_view){ c->callerid, c->enter_t };
+	return n;
+}

@@ -155,4 +155,21 @@ void tally_window_free(struct tally_window *w);
 /* A new day at the model's clock: today's counts and intervals start again. */
 void tally_new_day(struct model *m);
 
+/* Prefetches what the snapshot reads of queue qi (the queues are read in
+ * name order, their records cache misses apart): its record (step 0), then,
+ * some queues later, its interval iv_at (-1 none) and its first and last
+ * waiting calls (step 1). */
+void model_queue_figs_prefetch(const struct model *m, size_t qi, int step, int iv_at);
+
+/* How many calls have left queue qi's waiting list from its head (*pop),
+ * and joined it at its tail (*push), so far (counts that wrap): when they
+ * account for every change of its model_queue_waiting_gen since a former
+ * read, the list is that read's less its first *pop and with *push more
+ * after its last. */
+struct caller_view;
+void model_queue_waiting_moves(const struct model *m, size_t qi, uint32_t *pop, uint32_t *push);
+/* The last k (at most) callers waiting in queue qi, longest first, as
+ * model_queue_callers gives them; returns how many. */
+int model_queue_callers_last(const struct model *m, size_t qi, int k, struct caller_view *out);
+
 #endif

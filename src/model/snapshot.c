@@ -14,6 +14,7 @@
 #include "agent_stats.h"
 #include "alerts.h"
 #include "history.h"
+#include "model_tally.h"
 #include "figures.h"
 #include "groups.h"
 #include "natsort.h"
@@ -117,6 +118,10 @@ struct snap_scratch {
 	int64_t *off_since;
 	size_t cap_off_since;
 	bool offs_ok;
+	/* off_since as the last build left it (offs_ok): per model agent below
+	 * off_n, what offs holds of it (INT64_MIN: not there), on day off_day */
+	size_t off_n;
+	int64_t off_day;
 	/* each queue's waiting callers: a slot of caller_pool per queue (by
 	 * snapshot index), copied again only when its waiting list changed */
 	struct caller_slot *cslot;
@@ -155,10 +160,10 @@ struct snap_scratch {
 	size_t *vlist;
 	size_t cap_vlist, n_in_out;
 	uint32_t *pos;
-	size_t cap_pos;
+	size_t cap_pos, pos_n;         /* pos set for the model agents below pos_n */
 	bool pos_ok;
 	uint64_t cslot_order_gen;      /* the order the slots were laid out for */
-	size_t cslot_room;             /* the room of every slot laid out */
+	size_t cslot_room;             /* the room of every slot laid out (the pool's end) */
 	size_t callers_copied;         /* the last build's (snapshot_callers_copied) */
 	/* the queues' intervals graded by the last build (its gradings, and how
 	 * many queues) and, per queue, how many of its first intervals this
@@ -179,6 +184,8 @@ struct caller_slot {
 	int cap;                       /* room there */
 	int n;                         /* callers there */
 	uint32_t wgen;                 /* the waiting list copied (model_queue_waiting_gen) */
+	uint32_t wpop, wpush;          /* ... and its moves then (model_queue_waiting_moves) */
+	int w;                         /* ... and its callers then (the first n here) */
 	bool copied;                   /* its callers are in the pool */
 };
 
@@ -301,6 +308,21 @@ static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
 	memcpy(sq->intervals + k, iv + (k - first), (size_t)(n - k) * sizeof *iv);
 }
 
+/* Prefetches what fill_queue reads of the queues some places after i (of
+ * order, ni intervals each): their records, then their current interval
+ * and first caller in the model, and in the snapshot. */
+static void queues_prefetch(const struct snapshot *s, const struct model *m,
+                            const size_t *order, size_t i, int ni)
+{
+	if (i + 8 < s->n_queues)
+		model_queue_figs_prefetch(m, order[i + 8], 0, -1);
+	if (i + 4 < s->n_queues) {
+		model_queue_figs_prefetch(m, order[i + 4], 1, ni - 1);
+		if (ni > 0)
+			__builtin_prefetch(&s->queues[i + 4].intervals[ni - 1], 1);
+	}
+}
+
 void snapshot_queue_room(struct snapshot *s, struct snap_queue *q, size_t k)
 {
 	q->intervals = s->iv_pool + k * s->iv_room;
@@ -407,16 +429,20 @@ void snapshot_aggregate(const struct snapshot *s, struct snap_queue *t, const in
 	aggregate_from(s, t, members, n, 0);
 }
 
-/* The total of s's queues; its first iv_from intervals kept (every queue's
- * first iv_from the same as at the last build, the total where it was). */
+/* The total of s's queues, their callers waiting and the longest of their
+ * waits as the queues were filled (what model_total_waiting and
+ * model_total_longest_wait say, not read again); its first iv_from
+ * intervals kept (every queue's first iv_from the same as at the last
+ * build, the total where it was). */
 static void fill_total(struct snapshot *s, const struct model *m, const struct config *cfg,
-                       const struct agent_counts *ac, int iv_from)
+                       const struct agent_counts *ac, int waiting, int64_t longest,
+                       int iv_from)
 {
 	struct snap_queue *t = &s->total;
 	t->name = "total";
 	t->display = "total";
-	t->waiting = model_total_waiting(m);
-	t->longest_wait_s = model_total_longest_wait(m);
+	t->waiting = waiting;
+	t->longest_wait_s = longest;
 	t->agents = *ac;
 	t->sl_threshold_s = cfg->defaults.sl_threshold_s;
 	t->sl_target_pct = cfg->defaults.sl_target_pct;
@@ -785,6 +811,44 @@ static size_t agent_order_keep(struct snapshot *s, struct snap_scratch *x, const
 	return kept;
 }
 
+/* The last order changed by the visit's agents alone (agents_visit went to
+ * some only, a few logging in or off): those still logged in get their new
+ * view in their place, those logged off leave, those logged in are sorted
+ * and merged in; not every agent's view copied again. Returns how many were
+ * merged in. */
+static size_t agent_order_some(struct snapshot *s, struct snap_scratch *x,
+                               struct agent_view *views)
+{
+	size_t n = s->n_order_a, first = n, nnew = 0, kept;
+	for (size_t k = 0; k < x->visited; k++) {
+		size_t ai = x->vlist[k], p = ai < x->pos_n ? x->pos[ai] : n;
+		bool in_order = p < n && s->order_a[p] == ai;
+		if (in_order && x->mn[ai] >= 0) {
+			views[p] = x->byai[ai];
+		} else if (in_order) {                    /* logged off: leaves */
+			s->order_a[p] = SIZE_MAX;
+			first = p < first ? p : first;
+		} else if (x->mn[ai] >= 0) {
+			scratch_grow(&x->tmp, &x->cap_tmp, nnew + 1, sizeof *x->tmp);
+			x->tmp[nnew].v = x->byai[ai];
+			x->tmp[nnew++].ai = ai;
+		}
+	}
+	kept = first;
+	for (size_t i = first; i < n; i++)
+		if (s->order_a[i] != SIZE_MAX) {
+			s->order_a[kept] = s->order_a[i];
+			views[kept++] = views[i];
+		}
+	scratch_grow(&s->order_a, &s->cap_order_a, kept + nnew, sizeof *s->order_a);
+	if (nnew) {
+		qsort(x->tmp, nnew, sizeof *x->tmp, by_tmp_name);
+		agent_order_merge(s, x, views, kept, nnew);
+	}
+	s->n_order_a = kept + nnew;
+	return nnew;
+}
+
 /* Puts the model's logged-in agents in s->order_a, sorted by name, their
  * views in views (room for every agent), from the visit's (agents_visit);
  * returns how many. The last build's
@@ -802,6 +866,10 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 			if (x->mn[x->vlist[k]] >= 0)
 				views[x->pos[x->vlist[k]]] = x->byai[x->vlist[k]];
 		return s->n_order_a;
+	}
+	if (x->vis_some && x->pos_ok && s->order_a && scratch_same_model(x, m)) {
+		x->note.order_new = agent_order_some(s, x, views);
+		goto placed;
 	}
 
 	scratch_grow(&x->seen, &x->cap_seen, total, 1);
@@ -826,20 +894,22 @@ static size_t agent_order(struct snapshot *s, const struct model *m, struct agen
 		qsort(x->tmp, nnew, sizeof *x->tmp, by_tmp_name);
 		agent_order_merge(s, x, views, kept, nnew);
 	}
+	s->n_order_a = kept + nnew;
+placed:
 	/* the first build's room for every agent (half a MB on a big centre)
 	 * is not kept for the few that log in at a time later */
-	if (x->cap_tmp > 1024 && nnew * 8 < x->cap_tmp) {
+	if (x->cap_tmp > 1024 && x->note.order_new * 8 < x->cap_tmp) {
 		free(x->tmp);
 		x->tmp = NULL;
 		x->cap_tmp = 0;
 	}
-	s->n_order_a = kept + nnew;
 	scratch_grow(&x->aname, &x->cap_aname, s->n_order_a, sizeof *x->aname);
 	scratch_grow(&x->pos, &x->cap_pos, total, sizeof *x->pos);
 	for (size_t i = 0; i < s->n_order_a; i++) {
 		x->aname[i] = views[i].name;
 		x->pos[s->order_a[i]] = (uint32_t)i;
 	}
+	x->pos_n = total;
 	x->pos_ok = true;
 	return s->n_order_a;
 }
@@ -871,21 +941,70 @@ static size_t agents_off_keep(struct snap_scratch *x, const struct model *m)
 	return kept;
 }
 
+/* Since when model agent ai is logged off today (INT64_MIN: it is not). */
+static int64_t agent_off_since(const struct snap_scratch *x, const struct model *m, size_t ai)
+{
+	int64_t since;
+	return x->mn[ai] < 0 && model_agent_off_today(m, ai, &since) ? since : INT64_MIN;
+}
+
+/* Whether the last build's x->offs and x->off_since hold but for the agents
+ * this build's visit went to: an agent logs in or off, or off again, only
+ * by an event naming it (which marks it: visited), the day the same. */
+static bool agents_off_hold(const struct snap_scratch *x, const struct model *m, size_t n)
+{
+	return x->vis_some && x->offs_ok && x->off_day == model_day_start(m) && x->off_n <= n &&
+	       scratch_same_model(x, m);
+}
+
+/* agents_off_hold: the visited agents' changes into x->off_since, offs
+ * left with the agents still off since the same time; those now off (or
+ * since another time) into offs_new. Returns how many offs kept. */
+static size_t agents_off_changes(struct snap_scratch *x, const struct model *m, size_t n,
+                                 size_t *nnew)
+{
+	size_t kept = 0, gone = 0;
+	for (size_t ai = x->off_n; ai < n; ai++)
+		x->off_since[ai] = INT64_MIN;
+	for (size_t k = 0; k < x->visited; k++) {
+		size_t ai = x->vlist[k];
+		int64_t was = x->off_since[ai], now = agent_off_since(x, m, ai);
+		if (now == was)
+			continue;
+		gone += was != INT64_MIN;
+		x->off_since[ai] = now;
+		if (now == INT64_MIN)
+			continue;
+		scratch_grow(&x->offs_new, &x->cap_offs_new, *nnew + 1, sizeof *x->offs_new);
+		x->offs_new[(*nnew)++] = (struct agent_off){ ai, model_agent_name(m, ai), now };
+	}
+	if (!gone)
+		return x->n_offs;
+	for (size_t k = 0; k < x->n_offs; k++)
+		if (x->off_since[x->offs[k].ai] == x->offs[k].since)
+			x->offs[kept++] = x->offs[k];
+	return kept;
+}
+
 /* Puts the agents logged off today in x->offs, in natural order of their
  * names (natural order), and returns how many: only those not logged
  * in at the visit are looked at, the last build's order is kept and the
  * agents logged off since sorted and merged in (not the day's whole list
- * sorted each tick). */
+ * sorted each tick); when the visit went to some agents only, only they
+ * are looked at (agents_off_hold). */
 static size_t agents_off_order(struct snapshot *s, const struct model *m)
 {
 	struct snap_scratch *x = scratch_of(s);
 	size_t n = model_agent_count(m), kept, nnew = 0, i, j, k;
-	int64_t since;
 
 	scratch_grow(&x->off_since, &x->cap_off_since, n, sizeof *x->off_since);
+	if (agents_off_hold(x, m, n)) {
+		kept = agents_off_changes(x, m, n, &nnew);
+		x->note.off_all = false;
+		goto merge;
+	}
 	for (size_t ai = 0; ai < n; ai++)
-		x->off_since[ai] = x->mn[ai] < 0 && model_agent_off_today(m, ai, &since)
-		                 ? since : INT64_MIN;
+		x->off_since[ai] = agent_off_since(x, m, ai);
 	kept = agents_off_keep(x, m);
 	x->note.off_all = kept == SIZE_MAX;
 	if (kept == SIZE_MAX) {
@@ -899,6 +1018,10 @@ static size_t agents_off_order(struct snapshot *s, const struct model *m)
 		x->offs_new[nnew++] = (struct agent_off){ ai, model_agent_name(m, ai),
 		                                          x->off_since[ai] };
 	}
+	/* (agents_off_keep took the kept ones' out of off_since: back) */
+	for (k = 0; k < kept; k++)
+		x->off_since[x->offs[k].ai] = x->offs[k].since;
+merge:
 	x->note.off_new = nnew;
 	scratch_grow(&x->offs, &x->cap_offs, kept + nnew, sizeof *x->offs);
 	if (nnew > 1)                             /* (none: no array to sort) */
@@ -915,6 +1038,8 @@ static size_t agents_off_order(struct snapshot *s, const struct model *m)
 	}
 	x->n_offs = kept + nnew;
 	x->offs_ok = true;
+	x->off_n = n;
+	x->off_day = model_day_start(m);
 	return x->n_offs;
 }
 
@@ -978,8 +1103,11 @@ static int callers_room(int w)
 /* Whether the slots still fit: the same queues in the same order, each with
  * room for its callers, and not four times the room they need now in all
  * (a catch-up's queues wait far longer than a live centre's: its slots,
- * laid out again, leave room for what the board reads next). */
-static bool callers_slots_hold(const struct snapshot *s, const struct snap_scratch *x,
+ * laid out again, leave room for what the board reads next). A queue whose
+ * callers outgrew its slot gets a new one at the pool's end while the pool
+ * has room (a queue crossing a power of two each tick or so on a big
+ * centre: not every slot laid out again, and copied, for it). */
+static bool callers_slots_hold(const struct snapshot *s, struct snap_scratch *x,
                                const struct model *m, const size_t *order)
 {
 	size_t need = 0;
@@ -987,19 +1115,92 @@ static bool callers_slots_hold(const struct snapshot *s, const struct snap_scrat
 	    !scratch_same_model(x, m) || !s->caller_pool)
 		return false;
 	for (size_t i = 0; i < s->n_queues; i++) {
-		int w = callers_wanted(m, order[i]);
-		if (w > x->cslot[i].cap)
+		int w = callers_wanted(m, order[i]), room = callers_room(w);
+		struct caller_slot *c = &x->cslot[i];
+		if (w > c->cap && x->cslot_room + (size_t)room > s->cap_callers)
 			return false;
-		need += (size_t)callers_room(w);
+		if (w > c->cap) {                 /* its callers go with it */
+			memcpy(s->caller_pool + x->cslot_room, s->caller_pool + c->off,
+			       (size_t)c->n * sizeof *s->caller_pool);
+			memcpy(x->csince + x->cslot_room, x->csince + c->off,
+			       (size_t)c->n * sizeof *x->csince);
+			c->off = x->cslot_room;
+			c->cap = room;
+			x->cslot_room += (size_t)room;
+		}
+		need += (size_t)room;
 	}
 	return x->cslot_room <= 4 * need;
 }
 
 /* Lays the queues' slots out in caller_pool afresh, none copied. */
+/* A caller kept through a layout: its ID (in its slot's text) and since. */
+struct caller_kept {
+	const char *callerid;
+	int64_t since;
+};
+
+/* The callers of the slots (x->cslot[0..n)), one after the other, in a new
+ * array: what callers_layout keeps of the slots it moves. */
+static struct caller_kept *callers_save(const struct snapshot *s, const struct snap_scratch *x,
+                                        size_t n)
+{
+	size_t held = 0;
+	struct caller_kept *v;
+	for (size_t i = 0; i < n; i++)
+		held += x->cslot[i].copied ? (size_t)x->cslot[i].n : 0;
+	v = xmalloc((held ? held : 1) * sizeof *v);
+	held = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct caller_slot *c = &x->cslot[i];
+		for (int j = 0; c->copied && j < c->n; j++, held++)
+			v[held] = (struct caller_kept){ s->caller_pool[c->off + (size_t)j].callerid,
+			                                x->csince[c->off + (size_t)j] };
+	}
+	return v;
+}
+
+/* Puts the callers saved (callers_save) back in the slots laid out anew
+ * (their IDs where they were, in their slot's text), those that still fit. */
+static void callers_restore(struct snapshot *s, struct snap_scratch *x,
+                            const struct caller_kept *v, const struct caller_slot *was, size_t n)
+{
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct caller_slot *c = &x->cslot[i];
+		if (!was[i].copied)
+			continue;
+		at += (size_t)was[i].n;
+		if (was[i].n > c->cap || (was[i].n > 0 && !x->ctext[i].p))
+			continue;                /* (no text: the pool shrank, the IDs freed) */
+		for (int j = 0; j < was[i].n; j++) {
+			const struct caller_kept *k = &v[at - (size_t)was[i].n + (size_t)j];
+			s->caller_pool[c->off + (size_t)j].callerid = k->callerid;
+			x->csince[c->off + (size_t)j] = k->since;
+		}
+		c->n = was[i].n;
+		c->wgen = was[i].wgen;
+		c->wpop = was[i].wpop;
+		c->wpush = was[i].wpush;
+		c->w = was[i].w;
+		c->copied = true;
+	}
+}
+
 static void callers_layout(struct snapshot *s, struct snap_scratch *x, const struct model *m,
                            const size_t *order)
 {
 	size_t need = 0;
+	/* the same queues in the same order: their callers kept, moved to
+	 * their new slots (a queue outgrowing its slot lays them all out) */
+	bool keep = x->cslot && x->n_cslot == s->n_queues && x->cslot_order_gen == s->order_gen &&
+	            scratch_same_model(x, m) && s->caller_pool;
+	struct caller_kept *saved = keep ? callers_save(s, x, s->n_queues) : NULL;
+	struct caller_slot *was = NULL;
+	if (keep) {
+		was = xmalloc((s->n_queues ? s->n_queues : 1) * sizeof *was);
+		memcpy(was, x->cslot, s->n_queues * sizeof *was);
+	}
 	scratch_grow(&x->cslot, &x->cap_cslot, s->n_queues, sizeof *x->cslot);
 	for (size_t i = 0; i < s->n_queues; i++) {
 		x->cslot[i] = (struct caller_slot){ .off = need,
@@ -1027,6 +1228,10 @@ static void callers_layout(struct snapshot *s, struct snap_scratch *x, const str
 	x->cslot_room = need;
 	x->n_cslot = s->n_queues;
 	x->cslot_order_gen = s->order_gen;
+	if (keep)
+		callers_restore(s, x, saved, was, s->n_queues);
+	free(saved);
+	free(was);
 }
 
 /* Copies the k callers of cv into slot c (whose waiting list is wgen). */
@@ -1060,6 +1265,84 @@ static void callers_copy(struct snapshot *s, struct snap_scratch *x, struct call
 	x->callers_copied += (size_t)k;
 }
 
+/* Slot c's waiting list as model queue qi has it now, when the calls that
+ * left it since the copy all left from its head and those that came all
+ * joined its tail (model_queue_waiting_moves; most ticks' changes): the
+ * callers still there moved up in the slot, the new ones read from the
+ * list's end (not the whole list walked, a cache miss a caller). False
+ * (nothing done) when the moves do not account for every change, or the
+ * slot lacks callers that now come first. */
+static bool callers_move(struct snapshot *s, struct snap_scratch *x, const struct model *m,
+                         size_t qi, struct caller_slot *c)
+{
+	struct caller_view cv[SNAP_MAX_CALLERS];
+	struct caller_text *t = &x->ctext[c - x->cslot];
+	uint32_t pop, push, gen = model_queue_waiting_gen(m, qi);
+	int w = model_queue_waiting(m, qi), k, kept, a, got;
+	size_t len[SNAP_MAX_CALLERS], from = 0, keep_bytes = 0, need;
+	model_queue_waiting_moves(m, qi, &pop, &push);
+	pop -= c->wpop;
+	push -= c->wpush;
+	if (!c->copied || gen - c->wgen != pop + push || pop > (uint32_t)SNAP_MAX_CALLERS * 4 ||
+	    push > (uint32_t)SNAP_MAX_CALLERS || (int64_t)c->w + push - pop != w)
+		return false;
+	k = w < SNAP_MAX_CALLERS ? w : SNAP_MAX_CALLERS;
+	k = k < c->cap ? k : c->cap;
+	/* the list now is (the old list, then the push new)[pop ..]: the old
+	 * ones still first are the slot's [pop, kept + pop) */
+	kept = (int)pop < c->w ? c->w - (int)pop : 0;
+	kept = kept < k ? kept : k;
+	if (kept > 0 && (int)pop + kept > c->n)
+		return false;
+	a = (int)pop > c->w ? (int)pop - c->w : 0;      /* the first of the new ones still there */
+	if (k - kept > 0) {
+		got = model_queue_callers_last(m, qi, (int)push - a, cv);
+		if (got != (int)push - a)
+			return false;
+	}
+	if (kept > 0) {
+		const struct snap_caller *p = &s->caller_pool[c->off + pop];
+		const char *end = p[kept - 1].callerid;
+		from = (size_t)(p[0].callerid - t->p);
+		keep_bytes = (size_t)(end - p[0].callerid) + strlen(end) + 1;
+	}
+	need = keep_bytes;
+	for (int j = 0; j < k - kept; j++) {
+		len[j] = strnlen(cv[j].callerid ? cv[j].callerid : "", SNAP_CALLERID_LEN - 1);
+		need += len[j] + 1;
+	}
+	if (kept > 0 && from)
+		memmove(t->p, t->p + from, keep_bytes);
+	if (need > t->cap) {
+		t->cap = need + need / 4 + 16;
+		t->p = xrealloc(t->p, t->cap);
+	}
+	if (kept > 0 && pop)
+		memmove(x->csince + c->off, x->csince + c->off + pop, (size_t)kept * sizeof *x->csince);
+	char *wp = t->p;
+	for (int j = 0; j < k; j++) {
+		struct snap_caller *p = &s->caller_pool[c->off + (size_t)j];
+		if (j < kept) {
+			p->callerid = wp;
+			wp += strlen(wp) + 1;
+			continue;
+		}
+		if (len[j - kept])
+			memcpy(wp, cv[j - kept].callerid, len[j - kept]);
+		wp[len[j - kept]] = '\0';
+		p->callerid = wp;
+		wp += len[j - kept] + 1;
+		x->csince[c->off + (size_t)j] = cv[j - kept].since;
+	}
+	c->n = k;
+	c->wgen = gen;
+	c->w = w;
+	c->wpop += pop;
+	c->wpush += push;
+	x->callers_copied += (size_t)(k - kept);
+	return true;
+}
+
 /* Copies the callers of the queues at snapshot indexes idx[0..n) (n at most
  * MODEL_CALLERS_BATCH), their lists walked side by side. */
 static void callers_batch(struct snapshot *s, struct snap_scratch *x, const struct model *m,
@@ -1085,6 +1368,8 @@ static void callers_batch(struct snapshot *s, struct snap_scratch *x, const stru
 		struct caller_slot *c = &x->cslot[idx[b]];
 		int k = counts[b] < c->cap ? counts[b] : c->cap;
 		callers_copy(s, x, c, cv + b * SNAP_MAX_CALLERS, k, model_queue_waiting_gen(m, qs[b]));
+		c->w = model_queue_waiting(m, qs[b]);
+		model_queue_waiting_moves(m, qs[b], &c->wpop, &c->wpush);
 	}
 }
 
@@ -1103,6 +1388,8 @@ static void fill_callers(struct snapshot *s, const struct model *m, const size_t
 	for (size_t i = 0; i < s->n_queues; i++) {
 		struct caller_slot *c = &x->cslot[i];
 		if (c->copied && c->wgen == model_queue_waiting_gen(m, order[i]))
+			continue;
+		if (callers_move(s, x, m, order[i], c))
 			continue;
 		batch[nb++] = i;
 		if (nb == MODEL_CALLERS_BATCH) {
@@ -1301,6 +1588,9 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	size_t *rank, room = s->iv_room;
 	struct agent_counts *ac, total;
 	bool iv_keep, iv_kept;
+	int64_t longest = 0;         /* the queues' longest wait ... */
+	int waiting = 0;             /* ... and their callers waiting */
+	int ni = 0;                  /* the model's intervals today */
 
 	scratch_grow(&x->rank, &x->cap_rank, n, sizeof *x->rank);
 	scratch_grow(&x->ac, &x->cap_ac, n, sizeof *x->ac);
@@ -1326,17 +1616,22 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	iv_keep = x->iv_graded && !s->only && s->iv_room >= room;
 	scratch_grow(&x->iv_same, &x->cap_iv_same, n, sizeof *x->iv_same);
 	iv_kept = iv_keep && scratch_same_model(x, m);
+	if (n)
+		model_queue_intervals(m, 0, &ni);
 	for (size_t i = 0; i < n; i++) {
 		bool keep = iv_keep && i < x->iv_n;
+		queues_prefetch(s, m, order, i, ni);
 		x->iv_same[i] = 0;
 		fill_queue(&s->queues[i], m, order[i], &ac[order[i]], keep ? &x->iv_same[i] : NULL,
 		           keep && iv_kept && x->iv_qi[i] == order[i]
 		           ? model_queue_intervals_kept(m, order[i], x->iv_epoch) : 0);
+		longest = s->queues[i].longest_wait_s > longest ? s->queues[i].longest_wait_s : longest;
+		waiting += s->queues[i].waiting;
 	}
 	scratch_grow(&x->iv_qi, &x->cap_iv_qi, n, sizeof *x->iv_qi);
 	memcpy(x->iv_qi, order, n * sizeof *order);
 	x->iv_epoch = model_intervals_epoch(m);
-	fill_total(s, m, cfg, &total,
+	fill_total(s, m, cfg, &total, waiting, longest,
 	           iv_keep && n > 0 && n == x->iv_n && s->iv_room == room ? ints_min(x->iv_same, n) : 0);
 	fill_callers(s, m, order);
 	fill_agents(s, m, rank);

@@ -39,13 +39,10 @@ static void staff_erlang(struct staff_interval *out, double a)
 {
 	double t = out->sl_threshold_s, tg = out->sl_target_pct / 100.0, sl;
 	int n = out->available_agents;
-	if (out->model == STAFF_ERLANG_A) {
-		out->required_agents = erlang_a_required(a, out->aht_s, out->patience_s, t, tg);
-		sl = erlang_a_sl(n, a, out->aht_s, out->patience_s, t);
-	} else {
-		out->required_agents = erlang_c_required(a, out->aht_s, t, tg);
-		sl = erlang_c_sl(n, a, out->aht_s, t);
-	}
+	if (out->model == STAFF_ERLANG_A)
+		out->required_agents = erlang_a_staff(a, out->aht_s, out->patience_s, t, tg, n, &sl);
+	else
+		out->required_agents = erlang_c_staff(a, out->aht_s, t, tg, n, &sl);
 	out->sl_predicted_pct = sl * 100.0;
 	out->gap = out->required_agents >= 0 ? out->required_agents - n : -1;
 }
@@ -147,21 +144,36 @@ static bool memo_holds(const struct staff_memo *m, int64_t start, const struct s
 	       m->want == want && same_num(m->patience_s, patience);
 }
 
-/* Fills interval iv (start set) of q, from memo m when its inputs held. */
+static bool forecast_same(const struct staff_forecast *a, const struct staff_forecast *b)
+{
+	return same_num(a->calls, b->calls) && same_num(a->aht_s, b->aht_s) && a->source == b->source;
+}
+
+/* Fills interval iv (start set) of q, from memo m when its inputs held, else
+ * from prev (NULL: none: the interval before, just filled from forecast
+ * prev_fc with the same agents, levels and model) when the forecast is the
+ * same: the next interval's is most often the current one's. */
 static void staff_interval_memo(struct staff_cache *c, struct staff_memo *m,
                                 struct staff_interval *iv, const struct staff_forecast *fc,
                                 int avail, const struct snap_queue *q, enum staff_model want,
-                                double patience)
+                                double patience, const struct staff_interval *prev,
+                                const struct staff_forecast *prev_fc)
 {
 	int64_t start = iv->interval_start;
 	if (m && memo_holds(m, start, fc, avail, q, want, patience)) {
 		*iv = m->out;
 		return;
 	}
-	staffing_interval(iv, fc, avail, q->sl_threshold_s, q->sl_target_pct, want, patience);
+	if (prev && forecast_same(prev_fc, fc)) {
+		*iv = *prev;
+		iv->interval_start = start;
+	} else {
+		staffing_interval(iv, fc, avail, q->sl_threshold_s, q->sl_target_pct, want, patience);
+		if (m)
+			c->computed++;
+	}
 	if (!m)
 		return;
-	c->computed++;
 	*m = (struct staff_memo){ true, start, *fc, avail, q->sl_threshold_s, q->sl_target_pct,
 	                          patience, want, *iv };
 }
@@ -170,6 +182,7 @@ static void staff_queue(struct snapshot *s, struct snap_queue *q, int avail, int
                         struct staff_memo *memo)
 {
 	enum staff_model want = STAFF_ERLANG_C;
+	struct staff_forecast fc[STAFF_INTERVALS];
 	double patience;
 	if (s->cfg && (s->cfg->n_queues ? config_queue(s->cfg, q->name).erlang
 	                                : s->cfg->defaults.erlang) == STAFF_ERLANG_A)
@@ -178,11 +191,10 @@ static void staff_queue(struct snapshot *s, struct snap_queue *q, int avail, int
 	q->staffing.n = STAFF_INTERVALS;
 	for (int k = 0; k < STAFF_INTERVALS; k++) {
 		struct staff_interval *iv = &q->staffing.iv[k];
-		struct staff_forecast fc;
 		iv->interval_start = start + (int64_t)k * MODEL_INTERVAL_S;
-		fc = staffing_forecast(s, q, iv->interval_start);
-		staff_interval_memo(s->staff_cache, memo ? &memo[k] : NULL, iv, &fc, avail, q, want,
-		                    patience);
+		fc[k] = staffing_forecast(s, q, iv->interval_start);
+		staff_interval_memo(s->staff_cache, memo ? &memo[k] : NULL, iv, &fc[k], avail, q, want,
+		                    patience, k ? &q->staffing.iv[k - 1] : NULL, k ? &fc[k - 1] : NULL);
 	}
 	grade_need(q);
 }
@@ -215,6 +227,18 @@ void staffing_cache_free(struct staff_cache *c)
 	free(c);
 }
 
+/* Prefetches the intervals today's forecast of q reads (staffing_forecast):
+ * a queue's closed intervals are not read by the build, and are apart. */
+static void forecast_prefetch(const struct snapshot *s, const struct snap_queue *q)
+{
+	int64_t cur = (s->as_of - s->day_start) / MODEL_INTERVAL_S;
+	int last = (int)(cur < q->n_intervals ? cur : q->n_intervals) - 1;
+	if (last < 0 || !q->intervals)
+		return;
+	__builtin_prefetch(&q->intervals[last > 3 ? last - 3 : 0]);
+	__builtin_prefetch(&q->intervals[last]);
+}
+
 void staffing_fill(struct snapshot *s)
 {
 	int64_t start;
@@ -240,6 +264,8 @@ void staffing_fill(struct snapshot *s)
 		 * the model's, are apart in memory (a miss each) */
 		if (s->history && i + 4 < s->n_queues && s->queues[i + 4].name)
 			__builtin_prefetch(s->queues[i + 4].name);
+		if (i + 8 < s->n_queues)
+			forecast_prefetch(s, &s->queues[i + 8]);
 		staff_queue(s, &s->queues[i], avail ? avail[i] : s->staff_avail[i], start, memo[i]);
 	}
 	free(avail);

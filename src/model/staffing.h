@@ -67,7 +67,8 @@ struct staff_forecast staffing_forecast(const struct snapshot *s, const struct s
 /* Fills the staffing of every queue of s (as of s->as_of, s->day_start, its
  * agents and s->cfg's erlang per queue); the total gets none. An interval
  * whose inputs (forecast, AHT, levels, agents, model) are those of the last
- * fill of s is copied from it, not computed again (s->staff_cache). */
+ * fill of s is copied from it, not computed again (s->staff_cache); so is
+ * the next interval whose forecast is the current one's. */
 void staffing_fill(struct snapshot *s);
 
 /* How many intervals the fills of s have run through Erlang (not copied). */

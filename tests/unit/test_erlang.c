@@ -159,6 +159,29 @@ static void test_reference_table(void **state)
 	assert_true(st.c_rows >= 500 && st.a_rows >= 500 && st.sl_rows >= 100);
 }
 
+/* erlang_c_staff and erlang_a_staff give, from one walk, exactly what
+ * erlang_*_required and erlang_*_sl give apart: below, at, past the
+ * required agents, far past them (1/B in logs), and on bad input. */
+static void test_staff_same(void **state)
+{
+	(void)state;
+	static const double traffic[] = { 0.0, 0.3, 2.0, 7.5, 40.0, 900.0, -1.0, NAN };
+	static const int agents[] = { 0, 1, 3, 8, 12, 50, 400, 1000, -2 };
+	for (size_t i = 0; i < sizeof traffic / sizeof *traffic; i++)
+		for (size_t j = 0; j < sizeof agents / sizeof *agents; j++) {
+			double a = traffic[i], sl = -1;
+			int n = agents[j];
+			assert_int_equal(erlang_c_staff(a, 180, 20, 0.8, n, &sl),
+			                 erlang_c_required(a, 180, 20, 0.8));
+			assert_memory_equal(&sl, &(double){ erlang_c_sl(n, a, 180, 20) }, sizeof sl);
+			if (a > 100)
+				continue;              /* (Erlang A's sums: slow there) */
+			assert_int_equal(erlang_a_staff(a, 180, 90, 20, 0.8, n, &sl),
+			                 erlang_a_required(a, 180, 90, 20, 0.8));
+			assert_memory_equal(&sl, &(double){ erlang_a_sl(n, a, 180, 90, 20) }, sizeof sl);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_large_and_finite),
 		cmocka_unit_test(test_erlang_a_limits),
 		cmocka_unit_test(test_reference_table),
+		cmocka_unit_test(test_staff_same),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

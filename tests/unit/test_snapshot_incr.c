@@ -749,10 +749,10 @@ static void enter_callers(struct model *m, unsigned nq, unsigned per, unsigned p
 }
 
 /* Callers waiting in 50 queues: a tick where none came or went copies none
- * from the model (their waits still move on); a caller coming copies its
- * queue's callers only; a queue whose callers outgrow their room lays the
- * slots out again, and the build still equals one from nothing; the IDs are
- * the snapshot's own (the model's calls move on until the next build). */
+ * from the model (their waits still move on); a caller coming at the end
+ * copies that caller only; a queue whose callers outgrow their room gets
+ * another, and the build still equals one from nothing; the IDs are the
+ * snapshot's own (the model's calls move on until the next build). */
 static void test_callers_copied_on_change(void **state)
 {
 	(void)state;
@@ -776,7 +776,9 @@ static void test_callers_copied_on_change(void **state)
 	call++;
 	model_advance(m, T0 + 3);
 	snapshot_build(&s, m, &cfg);
-	assert_int_equal(snapshot_callers_copied(&s), 4);        /* q7's, now four */
+	assert_int_equal(snapshot_callers_copied(&s), 1);        /* q7's new one: its three
+	                                                            others kept */
+	assert_int_equal(s.queues[7].n_callers, 4);
 	assert_same_as_fresh(&s, m, &cfg);
 	for (unsigned k = 0; k < 40; k++, call++)                /* q9 outgrows its room */
 		fx_feed(m, "%d|c%u|q9|NONE|ENTERQUEUE||55%u|1", T0 + 3, call, call);
@@ -787,6 +789,60 @@ static void test_callers_copied_on_change(void **state)
 	snapshot_build(&s, m, &cfg);
 	assert_int_equal(s.queues[0].n_callers, 2);
 	assert_int_equal(s.queues[9].n_callers, SNAP_MAX_CALLERS);
+	assert_same_as_fresh(&s, m, &cfg);
+	snapshot_free(&s);
+	fx_model_close(&cfg, m);
+}
+
+/* A queue's callers answered from the head and come at the end are moved
+ * up in its slot, only the new ones copied; a caller leaving from the
+ * middle, or more leaving than the slot holds, copies the queue's list
+ * again; each build equals one from nothing. */
+static void test_callers_moved(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s;
+	unsigned call = 0;
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	enter_callers(m, 2, 5, 55, &call);                    /* c0..c4 in q0, c5..c9 in q1 */
+	for (unsigned k = 0; k < 40; k++, call++)             /* q2: more than a slot holds */
+		fx_feed(m, "%d|c%u|q2|NONE|ENTERQUEUE||55%u|1", T0, call, call);
+	model_advance(m, T0 + 1);
+	snapshot_build(&s, m, &cfg);
+	fx_feed(m, "%d|c0|q0|Agent/1|CONNECT|3|x|1", T0 + 1);  /* q0: the head answered, */
+	fx_feed(m, "%d|c1|q0|Agent/2|CONNECT|3|x|1", T0 + 1);
+	fx_feed(m, "%d|c%u|q0|NONE|ENTERQUEUE||55%u|1", T0 + 1, call, call);   /* one more */
+	call++;
+	model_advance(m, T0 + 2);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(snapshot_callers_copied(&s), 1);
+	assert_int_equal(s.queues[0].n_callers, 4);
+	assert_string_equal(s.queues[0].callers[0].callerid, "552");
+	assert_same_as_fresh(&s, m, &cfg);
+	fx_feed(m, "%d|c7|q1|NONE|ABANDON|3|3|2", T0 + 2);    /* q1: from the middle */
+	for (unsigned k = 10; k < 22; k++) {                   /* q2: twelve answered */
+		fx_feed(m, "%d|c%u|q2|Agent/%u|CONNECT|3|x|1", T0 + 2, k, k);
+		fx_feed(m, "%d|c%u|q2|Agent/%u|COMPLETECALLER|3|1|1", T0 + 2, k, k);
+	}
+	model_advance(m, T0 + 3);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(snapshot_callers_copied(&s), 4 + 28);  /* q2's 29th to 40th unread */
+	assert_int_equal(s.queues[1].n_callers, 4);
+	assert_int_equal(s.queues[2].n_callers, 28);
+	assert_same_as_fresh(&s, m, &cfg);
+	fx_feed(m, "%d|c2|q0|Agent/1|CONNECT|3|x|1", T0 + 3);  /* all but one of q0 leave, */
+	fx_feed(m, "%d|c3|q0|Agent/2|CONNECT|3|x|1", T0 + 3);
+	fx_feed(m, "%d|c4|q0|Agent/3|CONNECT|3|x|1", T0 + 3);
+	for (unsigned k = 0; k < 3; k++, call++)               /* and three come */
+		fx_feed(m, "%d|c%u|q0|NONE|ENTERQUEUE||55%u|1", T0 + 3, call, call);
+	model_advance(m, T0 + 4);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(snapshot_callers_copied(&s), 3);
+	assert_int_equal(s.queues[0].n_callers, 4);
 	assert_same_as_fresh(&s, m, &cfg);
 	snapshot_free(&s);
 	fx_model_close(&cfg, m);
@@ -949,6 +1005,7 @@ int main(void)
 		cmocka_unit_test(test_window_leaving_read),
 		cmocka_unit_test(test_clock_due_kept),
 		cmocka_unit_test(test_callers_room_given_back),
+		cmocka_unit_test(test_callers_moved),
 		cmocka_unit_test(test_sla_follows_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
