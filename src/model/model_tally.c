@@ -523,6 +523,6 @@ int model_queue_callers_last(const struct model *m, size_t qi, int k, struct cal
 		n++;
 	c = c ? c->wnext : m->queues[qi].whead;
 	for (int j = 0; j < n; j++, c = c->wnext)
-		out[j] = (struct caller_view){ c->callerid, c->enter_t };
+		out[j] = (struct caller_view){ call_callerid(c), c->enter_t };
 	return n;
 }
