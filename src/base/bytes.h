@@ -43,4 +43,54 @@ static inline uint64_t bytes_match(uint64_t w, unsigned char c)
 	return ~(((x & low7) + low7) | x | low7);
 }
 
+/* "00".."99": the two digits of n (< 100). */
+static inline const char *bytes_digit_pair(unsigned n)
+{
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	return pairs + 2 * n;
+}
+
+/* Writes u's digits at p (room for 20); returns their end. Written in place
+ * from the last digit back, their count known first (most figures have a
+ * few digits: compared, not counted): digits put in a scratch and copied
+ * would be read back before they are stored. */
+static inline char *bytes_put_uint(char *p, uint64_t u)
+{
+	uint64_t t;
+	unsigned n;
+	if (u < 10)
+		n = 1;
+	else if (u < 100)
+		n = 2;
+	else if (u < 1000)
+		n = 3;
+	else
+		for (n = 4, t = u / 10000; t; t /= 10)
+			n++;
+	char *e = p + n, *d = e;
+	while (u >= 100) {
+		d -= 2;
+		memcpy(d, bytes_digit_pair((unsigned)(u % 100)), 2);
+		u /= 100;
+	}
+	if (u >= 10)
+		memcpy(d - 2, bytes_digit_pair((unsigned)u), 2);
+	else
+		d[-1] = (char)('0' + u);
+	return e;
+}
+
+/* Writes x at p (room for 21); returns the end. */
+static inline char *bytes_put_int(char *p, long long x)
+{
+	if (x < 0) {
+		*p++ = '-';
+		return bytes_put_uint(p, 0ull - (unsigned long long)x);
+	}
+	return bytes_put_uint(p, (unsigned long long)x);
+}
+
 #endif

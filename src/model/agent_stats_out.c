@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "alerts.h"
+#include "bytes.h"
 #include "model_internal.h"
 #include "snapshot.h"
 #include "snapshot_json.h"
@@ -572,53 +573,6 @@ static void jb_astr(struct jbuf *b, const char *text)
 #define PUT_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) + sizeof(lit) - 1)
 
 /* Two digits at a time. */
-static const char digits2[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
-/* u's digits at w (room for 20); returns their end. */
-static inline char *put_uint(char *w, unsigned long long u)
-{
-	size_t nd;
-	unsigned long long t;
-	if (u < 10)
-		nd = 1;
-	else if (u < 100)
-		nd = 2;
-	else if (u < 1000)
-		nd = 3;
-	else if (u < 10000)
-		nd = 4;
-	else
-		for (nd = 5, t = u / 100000; t; t /= 10)
-			nd++;
-	char *e = w + nd;
-	w = e;
-	while (u >= 100) {
-		unsigned d = (unsigned)(u % 100);
-		u /= 100;
-		*--w = digits2[2 * d + 1];
-		*--w = digits2[2 * d];
-	}
-	if (u >= 10) {
-		*--w = digits2[2 * u + 1];
-		*--w = digits2[2 * u];
-	} else {
-		*--w = (char)('0' + u);
-	}
-	return e;
-}
-
-static inline char *put_int(char *w, long long v)
-{
-	if (v < 0) {
-		*w++ = '-';
-		return put_uint(w, 0ull - (unsigned long long)v);
-	}
-	return put_uint(w, (unsigned long long)v);
-}
-
 /* jbuf_int's bytes, stored in place: tens of thousands of numbers a line, a
  * few digits each (through a buffer and memcpy, the call cost more than the
  * rest). */
@@ -626,7 +580,7 @@ static void jb_int(struct jbuf *b, long long v)
 {
 	if (b->n + 24 > b->cap)
 		jbuf_grow(b, 24);
-	b->n = (size_t)(put_int(b->p + b->n, v) - b->p);
+	b->n = (size_t)(bytes_put_int(b->p + b->n, v) - b->p);
 }
 
 /* k hundredths as jbuf_real writes k / 100.0 (70.0, 65.1, 65.19; neg: its
@@ -830,7 +784,7 @@ static void jb_counts(struct jbuf *b, const struct astat_counts *c, enum jword f
 				continue;
 			}
 		} else {
-			w = put_int(w, v[k]);
+			w = bytes_put_int(w, v[k]);
 		}
 		*len = (char)(w - len - 1);
 	}
@@ -1300,10 +1254,9 @@ static inline bool put_afig(char **w, double v)
 		u++;
 	unsigned long long whole = u / 100;
 	unsigned r = (unsigned)(u - whole * 100);   /* the hundredths: two digits */
-	char *p = put_uint(*w, whole);
+	char *p = bytes_put_uint(*w, whole);
 	p[0] = '.';
-	p[1] = digits2[2 * r];
-	p[2] = digits2[2 * r + 1];
+	memcpy(p + 1, bytes_digit_pair(r), 2);
 	*w = p + 2 + (p[2] != '0');                 /* 65.1, 65.19 */
 	return true;
 }
@@ -1317,12 +1270,12 @@ static bool put_time(struct jbuf *b, int64_t login_s, int64_t paused_s, double o
 		jbuf_grow(b, 160);
 	w = b->p + b->n;
 	w = PUT_LIT(w, ",\"login_s\":");
-	w = put_int(w, login_s);
+	w = bytes_put_int(w, login_s);
 	if (paused_s == 0) {                     /* most agents: one piece */
 		w = PUT_LIT(w, ",\"paused_s\":0,\"pauses\":[],\"occupancy_pct\":");
 	} else {
 		w = PUT_LIT(w, ",\"paused_s\":");
-		w = put_int(w, paused_s);
+		w = bytes_put_int(w, paused_s);
 		w = PUT_LIT(w, ",\"pauses\":[],\"occupancy_pct\":");
 	}
 	if (isnan(occ))

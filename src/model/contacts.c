@@ -957,9 +957,15 @@ static bool jl_before(const struct customer *u, const struct customer *v)
 
 /* ---- the journeys' links: beside the customers, by handle ---- */
 
+/* u's first slot among cap (a power of two). */
+static size_t jlink_slot(uint32_t u, size_t cap)
+{
+	return (u * 2654435761u) & (cap - 1);
+}
+
 static size_t jlink_home(const struct ct_journeys *jl, uint32_t u)
 {
-	return (u * 2654435761u) & (jl->cap - 1);
+	return jlink_slot(u, jl->cap);
 }
 
 /* u's links, NULL when u is not in the list. */
@@ -977,7 +983,7 @@ static struct ct_jlink *jlink_find(const struct ct_journeys *jl, uint32_t u)
 
 static void jlink_put(struct ct_jlink *link, size_t cap, struct ct_jlink e)
 {
-	size_t i = (e.u * 2654435761u) & (cap - 1);
+	size_t i = jlink_slot(e.u, cap);
 	while (link[i].u)
 		i = (i + 1) & (cap - 1);
 	link[i] = e;

@@ -357,7 +357,7 @@ static void intervals_layout(struct snapshot *s, const struct model *m, const st
 	int ni = 1;
 	size_t need, want, room = s->iv_room, slots = s->iv_slots;
 	if (n)
-		model_queue_intervals(m, 0, &ni);
+		model_queue_intervals_from(m, 0, &(int){0}, &ni);   /* the count: nothing copied */
 	want = ni > 1 ? (size_t)ni : 1;
 	s->iv_room = want <= room && room < want + 4 ? room : (want + 3) / 4 * 4;
 	s->iv_slots = n;
@@ -1617,7 +1617,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	scratch_grow(&x->iv_same, &x->cap_iv_same, n, sizeof *x->iv_same);
 	iv_kept = iv_keep && scratch_same_model(x, m);
 	if (n)
-		model_queue_intervals(m, 0, &ni);
+		model_queue_intervals_from(m, 0, &(int){0}, &ni);   /* the count: nothing copied */
 	for (size_t i = 0; i < n; i++) {
 		bool keep = iv_keep && i < x->iv_n;
 		queues_prefetch(s, m, order, i, ni);

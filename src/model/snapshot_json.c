@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "config.h"
 #include "figures.h"
 #include "staffing.h"
@@ -107,58 +108,11 @@ void jsegs_part_out(struct jbuf *b)
 	jsegs_start(g, b);
 }
 
-static const char two_digits[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
-/* Writes u's digits at p (room for 20); returns the end. Written in place
- * from the last digit back, their count known first: digits put in a
- * scratch and copied would be read back before they are stored. */
-static inline char *put_digits(char *p, uint64_t u)
-{
-	static const uint64_t pow10[20] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-		100000000, 1000000000, 10000000000ull, 100000000000ull, 1000000000000ull,
-		10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
-		100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull };
-	unsigned n;
-	if (u < 10)                          /* most figures: a few digits */
-		n = 1;
-	else if (u < 100)
-		n = 2;
-	else if (u < 1000)
-		n = 3;
-	else
-		for (n = 4; n < 20 && u >= pow10[n];)
-			n++;
-	char *e = p + n, *d = e;
-	while (u >= 100) {
-		d -= 2;
-		memcpy(d, two_digits + 2 * (u % 100), 2);
-		u /= 100;
-	}
-	if (u >= 10)
-		memcpy(d - 2, two_digits + 2 * u, 2);
-	else
-		d[-1] = (char)('0' + u);
-	return e;
-}
-
-/* Writes x at p (room for 21); returns the end. */
-static inline char *put_ll(char *p, long long x)
-{
-	if (x < 0) {
-		*p++ = '-';
-		return put_digits(p, 0ull - (unsigned long long)x);
-	}
-	return put_digits(p, (unsigned long long)x);
-}
-
 void jbuf_int(struct jbuf *b, long long v)
 {
 	if (b->n + 24 > b->cap)
 		jbuf_grow(b, 24);
-	b->n = (size_t)(put_ll(b->p + b->n, v) - b->p);
+	b->n = (size_t)(bytes_put_int(b->p + b->n, v) - b->p);
 }
 
 /* jansson: "%.15g", the exponent without '+' or leading zeros, then ".0"
@@ -203,7 +157,7 @@ void jbuf_real(struct jbuf *b, double v)
 		*p++ = '-';
 	unsigned long long u = k < 0 ? 0ull - (unsigned long long)k : (unsigned long long)k;
 	unsigned f = (unsigned)(u % 100);
-	p = put_digits(p, u / 100);
+	p = bytes_put_uint(p, u / 100);
 	*p++ = '.';
 	*p++ = (char)('0' + f / 10);
 	if (f % 10)
@@ -408,7 +362,7 @@ static inline char *put_cents(char *p, double v)
 		*p++ = '-';
 	unsigned long long u = k < 0 ? 0ull - (unsigned long long)k : (unsigned long long)k;
 	unsigned f = (unsigned)(u % 100);
-	p = put_digits(p, u / 100);
+	p = bytes_put_uint(p, u / 100);
 	*p++ = '.';
 	*p++ = (char)('0' + f / 10);
 	if (f % 10)
@@ -452,14 +406,14 @@ put_figure_at(struct jbuf *b, char *p, size_t i, const struct snap_queue *q, boo
 	}
 	switch (f->type) {
 	case FIG_INT:
-		return put_ll(p, *(const int *)(const void *)base);
+		return bytes_put_int(p, *(const int *)(const void *)base);
 	case FIG_I64:                            /* through a double, as figure_value */
-		return put_ll(p, (long long)(double)*(const int64_t *)(const void *)base);
+		return bytes_put_int(p, (long long)(double)*(const int64_t *)(const void *)base);
 	case FIG_REAL:
 		v = *(const double *)(const void *)base;
 		break;
 	default:                                 /* a getter: its value, as an integer */
-		return put_ll(p, (long long)figure_value(f, q));
+		return bytes_put_int(p, (long long)figure_value(f, q));
 	}
 	if (isnan(v) || isinf(v)) {
 		memcpy(p, "null", 4);
@@ -497,7 +451,7 @@ static void put_group(struct jbuf *b, int k, const struct snap_queue *q, int win
 	*p++ = '{';
 	if (group_window[k]) {
 		memcpy(p, "\"seconds\":", 10);
-		p = put_ll(p + 10, window_s);
+		p = bytes_put_int(p + 10, window_s);
 		first = false;
 	}
 	for (size_t j = 0; j < group_n[k]; j++) {
@@ -535,7 +489,7 @@ static void put_callers(struct jbuf *b, const struct snap_queue *q)
 		jbuf_string(b, q->callers[i].callerid);
 		p = jbuf_room_at(b, b->p + b->n, 40);
 		memcpy(p, ",\"waiting_s\":", 13);
-		p = put_ll(p + 13, q->callers[i].waiting_s);
+		p = bytes_put_int(p + 13, q->callers[i].waiting_s);
 		*p++ = '}';
 		b->n = (size_t)(p - b->p);
 	}
@@ -643,17 +597,17 @@ void jbuf_staffing_list(struct jbuf *b, const struct staff_queue *sq)
 		bool req = iv->required_agents >= 0;
 		char *p = jbuf_room_at(b, b->p + b->n, STAFF_IV_ROOM);
 		p = k ? PUT_LIT(p, ",{\"interval_start\":") : PUT_LIT(p, "{\"interval_start\":");
-		p = put_ll(p, iv->interval_start);
+		p = bytes_put_int(p, iv->interval_start);
 		p = staff_num_at(b, PUT_LIT(p, ",\"forecast_calls\":"), iv->forecast_calls);
 		p = staff_num_at(b, PUT_LIT(p, ",\"aht_s\":"), iv->aht_s);
 		p = staff_num_at(b, PUT_LIT(p, ",\"traffic_erlangs\":"), iv->traffic_erlangs);
-		p = put_ll(PUT_LIT(p, ",\"sl_threshold_s\":"), iv->sl_threshold_s);
+		p = bytes_put_int(PUT_LIT(p, ",\"sl_threshold_s\":"), iv->sl_threshold_s);
 		p = staff_num_at(b, PUT_LIT(p, ",\"sl_target_pct\":"), iv->sl_target_pct);
 		p = PUT_LIT(p, ",\"required_agents\":");
-		p = req ? put_ll(p, iv->required_agents) : PUT_LIT(p, "null");
-		p = put_ll(PUT_LIT(p, ",\"available_agents\":"), iv->available_agents);
+		p = req ? bytes_put_int(p, iv->required_agents) : PUT_LIT(p, "null");
+		p = bytes_put_int(PUT_LIT(p, ",\"available_agents\":"), iv->available_agents);
 		p = PUT_LIT(p, ",\"gap\":");
-		p = req ? put_ll(p, iv->gap) : PUT_LIT(p, "null");
+		p = req ? bytes_put_int(p, iv->gap) : PUT_LIT(p, "null");
 		p = staff_num_at(b, PUT_LIT(p, ",\"sl_predicted_pct\":"), iv->sl_predicted_pct);
 		b->n = (size_t)(PUT_LIT(p, ",\"model\":") - b->p);
 		jbuf_string(b, staffing_model_name(iv->model));
