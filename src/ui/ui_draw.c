@@ -338,15 +338,25 @@ static void view_sync(struct ui_view *v, const struct snapshot *s)
 		v->sel_name[0] = '\0';
 }
 
+/* One line when it fits; on a narrower terminal the same words on two, so
+ * the sizes are read whole rather than cut off. */
 static void draw_too_small(const struct ui_view *v, int rows, int cols)
 {
-	char msg[96];
+	char msg[96], sizes[64];
+	int y = rows / 2;
 
-	snprintf(msg, sizeof msg, "terminal too small (need %dx%d, have %dx%d)",
-	         LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, cols, rows);
-	ui_put_center(v, rows / 2, 0, cols, ROLE_WARNING, msg);
-	if (rows / 2 + 1 < rows)
-		ui_put_center(v, rows / 2 + 1, 0, cols, ROLE_DIM, "q quits");
+	snprintf(sizes, sizeof sizes, "need %dx%d, have %dx%d", LAYOUT_MIN_COLS,
+	         LAYOUT_MIN_ROWS, cols, rows);
+	snprintf(msg, sizeof msg, "terminal too small (%s)", sizes);
+	if ((int)strlen(msg) <= cols || rows < 3) {
+		ui_put_center(v, y, 0, cols, ROLE_WARNING, msg);
+	} else {
+		y = rows / 2 - 1;
+		ui_put_center(v, y, 0, cols, ROLE_WARNING, "terminal too small");
+		ui_put_center(v, ++y, 0, cols, ROLE_WARNING, sizes);
+	}
+	if (y + 1 < rows)
+		ui_put_center(v, y + 1, 0, cols, ROLE_DIM, "q quits");
 }
 
 void ui_draw_screen(struct ui_view *v, const struct snapshot *s)

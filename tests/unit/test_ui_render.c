@@ -419,6 +419,12 @@ static void test_too_small_and_big(void **state)
 	build_snapshot();
 	ui_draw_screen(&view, &snap);
 	assert_true(fx_find_row("terminal too small (need 60x16, have 70x15)", NULL, NULL) >= 0);
+	/* narrower than the sentence: its two halves on two lines, not cut */
+	resizeterm(8, 30);
+	ui_draw_screen(&view, &snap);
+	assert_true(fx_find_row("terminal too small", NULL, NULL) == 3);
+	assert_true(fx_find_row("need 60x16, have 30x8", NULL, NULL) == 4);
+	assert_true(fx_find_row("q quits", NULL, NULL) == 5);
 	resizeterm(50, 200);
 	ui_draw_screen(&view, &snap);
 	fx_dump_screen();
