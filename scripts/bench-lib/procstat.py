@@ -83,6 +83,16 @@ def tick_stats(path, wait_s=0):
             w.group(3) if w else "-")
 
 
+def tick_spread(path):
+    """(wall p50, wall max) from a CCBOARD_TICK_STATS file; "-" where missing."""
+    try:
+        text = open(path).read()
+    except OSError:
+        return "-", "-"
+    w = re.search(r"ticks, wall .*p50 ([\d.]+) ms.*max ([\d.]+) ms", text)
+    return (w.group(1), w.group(2)) if w else ("-", "-")
+
+
 def tick_phases(path):
     """(per-phase p99, slow ticks by phase) from a CCBOARD_TICK_STATS file's
     "tick phases (cpu ms mean/p99/max): NAME M/P/X ..." and "tick slow (cpu >
