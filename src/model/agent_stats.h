@@ -209,9 +209,10 @@ struct snapshot;
 struct json_t;
 
 /* Fills s->agent_figs for s's agents (ai[i]: the model index of s->agents[i]),
- * their queues as indexes of s->queues (rank[model index]), as of the
- * model's clock. Reuses s's memory (freed by snapshot_free), and the figures
- * of the last fill of agents whose stamp did not change. */
+ * each at its model index (s->agent_slot: ai), their queues as indexes of
+ * s->queues (rank[model index]), as of the model's clock. Reuses s's memory
+ * (freed by snapshot_free), and the figures of the last fill of agents
+ * whose stamp did not change. */
 void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *ai,
                       const size_t *rank);
 /* How many agents the last fill read whole (their figures changed or were

@@ -16,14 +16,16 @@
 
 /* ---- the snapshot ------------------------------------------------------ */
 
-/* What a fill keeps for the next (struct snapshot's agent_fill): where each
- * agent's figures were, so that those of an agent that did not change stay
- * as they are (moved when agents before it came or went), not read again nor
- * brought to the clock (their readers do: agent_figs_at); the per-queue
- * figures stay where they are in the snapshot's pool while their number does
- * not grow, each agent's pauses and texts in its own block. A fill reads the
- * agents whose figures changed, whose calls may have, or whose clock span ran
- * out, found in dense arrays (stamps, marks, due), no agent's figures read. */
+/* What a fill keeps for the next (struct snapshot's agent_fill). Each
+ * agent's figures are at its model index in s->agent_figs (s->agent_slot
+ * maps the snapshot's name order to it): they stay put as agents log in
+ * and off or come before them in name order, and those of an agent that
+ * did not change are not read again nor brought to the clock (their
+ * readers do: agent_figs_at). Its per-queue figures stay where they are in
+ * the snapshot's pool while their number does not grow, its pauses and
+ * texts in its own block. A fill reads the agents whose figures changed,
+ * whose calls may have, or whose clock span ran out, found in dense arrays
+ * by model index (stamps, marks, due), no agent's figures read. */
 struct astat_fill {
 	bool valid;                  /* the figures are those of the last fill of ... */
 	const struct model *model;   /* ... this model, */
@@ -34,36 +36,34 @@ struct astat_fill {
 	uint64_t stamp_last;         /* ... no agent's stamp past this one */
 	uint64_t marks;              /* model_agents_mark at the last fill: an agent not
 	                                marked since has its calls as they were */
-	size_t n;                    /* the last fill's agents, */
-	size_t n_in;                 /* ... the logged-in ones first */
-	uint32_t *place;             /* per model index: its place in the last fill + 1, */
-	int64_t *due;                /* ... when its clocked figures run out (read again), */
-	char **room;                 /* ... its pauses and texts (NULL: none; room_keep) */
-	size_t cap_place;
-	int32_t *src;                /* per place: the last place its figures are at, or -1 */
-	uint32_t *q_at, *q_n;        /* per place: the agent's block in the pool, its size */
-	uint32_t *l_slot, *l_at, *l_n;   /* per place of the last fill: its model index,
-	                                    pool_at and n_queues (what the plan reads,
-	                                    not the figures: 12 bytes, not 344) */
-	uint32_t *work;              /* the places to read (or ask about: WORK_ASK) */
-	size_t n_work;
-	size_t cap_src;
-	size_t q_used;               /* of the per-queue pool */
+	/* per model index: */
+	unsigned char *state;        /* FILL_IN: in this fill; FILL_KEPT: its figures are
+	                                at its index, as of the last fill */
+	int64_t *due;                /* when its clocked figures run out (read again) */
+	char **room;                 /* its pauses and texts (NULL: none; room_keep) */
+	uint32_t *q_at, *q_cap;      /* its block in the pool, and the block's size */
+	size_t cap;
+	uint32_t *work;              /* the model indexes to read (or ask about: WORK_ASK) */
+	size_t n_work, cap_work;
+	size_t q_used;               /* of the per-queue pool ... */
+	size_t q_live;               /* ... of it in the agents' blocks */
 	size_t read;                 /* agents read whole (agent_stats_fill_read) */
 	bool moved;                  /* the pool moved */
 };
 
-/* A place whose figures hold unless its calls changed (model_agent_figs_current),
+enum { FILL_IN = 1, FILL_KEPT = 2 };
+
+/* A model index whose figures hold unless its calls changed (model_agent_figs_current),
  * one whose clocked figures alone are to be read again (its clock span ran out). */
 #define WORK_ASK 0x80000000u
 #define WORK_CLOCK 0x40000000u
-#define WORK_PLACE 0x3fffffffu
+#define WORK_INDEX 0x3fffffffu
 
 static void figs_reserve(struct snapshot *s, size_t n)
 {
-	/* a 32nd more, not double: agents log in one by one, and each agent's
+	/* a 32nd more, not double: agents come one by one, and each agent's
 	 * figures are a few hundred bytes (a 10,000-agent floor: a move of 3 MB
-	 * for each 300 that log in past the room, 0.1 MB of room kept) */
+	 * for each 300 new past the room, 0.1 MB of room kept) */
 	if (n > s->cap_agent_figs || !s->agent_figs) {
 		s->cap_agent_figs = n + n / 32 + 16;
 		s->agent_figs = xrealloc(s->agent_figs, s->cap_agent_figs * sizeof *s->agent_figs);
@@ -80,31 +80,24 @@ static void pool_reserve(struct snapshot *s, size_t n)
 	                              s->cap_agent_figs_pool * sizeof *s->agent_figs_pool);
 }
 
-static struct astat_fill *fill_of(struct snapshot *s, const struct model *m, size_t n)
+static struct astat_fill *fill_of(struct snapshot *s, size_t count)
 {
 	struct astat_fill *c = s->agent_fill;
-	size_t count = model_agent_count(m);
 	if (!c)
 		c = s->agent_fill = xcalloc(1, sizeof *c);
-	if (count > c->cap_place) {
-		size_t cap = count + count / 8 + 16, more = cap - c->cap_place;
-		c->place = xrealloc(c->place, cap * sizeof *c->place);
+	if (count > c->cap) {
+		size_t cap = count + count / 8 + 16, more = cap - c->cap;
+		c->state = xrealloc(c->state, cap * sizeof *c->state);
 		c->due = xrealloc(c->due, cap * sizeof *c->due);
 		c->room = xrealloc(c->room, cap * sizeof *c->room);
-		memset(c->place + c->cap_place, 0, more * sizeof *c->place);
-		memset(c->due + c->cap_place, 0, more * sizeof *c->due);
-		memset(c->room + c->cap_place, 0, more * sizeof *c->room);
-		c->cap_place = cap;
-	}
-	if (n > c->cap_src || !c->src) {
-		c->cap_src = n + n / 8 + 16;
-		c->src = xrealloc(c->src, c->cap_src * sizeof *c->src);
-		c->q_at = xrealloc(c->q_at, c->cap_src * sizeof *c->q_at);
-		c->q_n = xrealloc(c->q_n, c->cap_src * sizeof *c->q_n);
-		c->l_slot = xrealloc(c->l_slot, c->cap_src * sizeof *c->l_slot);
-		c->l_at = xrealloc(c->l_at, c->cap_src * sizeof *c->l_at);
-		c->l_n = xrealloc(c->l_n, c->cap_src * sizeof *c->l_n);
-		c->work = xrealloc(c->work, c->cap_src * sizeof *c->work);
+		c->q_at = xrealloc(c->q_at, cap * sizeof *c->q_at);
+		c->q_cap = xrealloc(c->q_cap, cap * sizeof *c->q_cap);
+		memset(c->state + c->cap, 0, more * sizeof *c->state);
+		memset(c->due + c->cap, 0, more * sizeof *c->due);
+		memset(c->room + c->cap, 0, more * sizeof *c->room);
+		memset(c->q_at + c->cap, 0, more * sizeof *c->q_at);
+		memset(c->q_cap + c->cap, 0, more * sizeof *c->q_cap);
+		c->cap = cap;
 	}
 	return c;
 }
@@ -118,83 +111,64 @@ void agent_stats_fill_free(struct snapshot *s)
 {
 	struct astat_fill *c = s->agent_fill;
 	if (c) {
-		for (size_t k = 0; k < c->cap_place; k++)
+		for (size_t k = 0; k < c->cap; k++)
 			free(c->room[k]);
-		free(c->place);
+		free(c->state);
 		free(c->due);
 		free(c->room);
-		free(c->src);
 		free(c->q_at);
-		free(c->q_n);
-		free(c->l_slot);
-		free(c->l_at);
-		free(c->l_n);
+		free(c->q_cap);
 		free(c->work);
 		free(c);
 	}
 	s->agent_fill = NULL;
 }
 
-/* Decides, for each of the n agents (ai: their model indexes), where its last
- * figures are (c->src; the last places taken in rising order, so that they
- * can be moved in place), where its per-queue block was, and which places
- * the fill reads (c->work): those with no figures kept, and those whose
- * stamp is past the last fill's, whose clock span ran out by now, or whose
- * calls may have changed (marked). Reads the fill's own records and the
- * model's dense arrays, not the figures. An agent who logged in or off since
- * (its figures changed) is read again: its place jumps, and taking it would
- * leave the agents after it to be read again too. */
-static void fill_plan(struct astat_fill *c, struct snapshot *s, const struct model *m,
-                      const size_t *ai, size_t n, bool reuse)
+static void work_add(struct astat_fill *c, uint32_t w)
+{
+	if (c->n_work == c->cap_work) {
+		c->cap_work = c->cap_work ? c->cap_work * 2 : 256;
+		c->work = xrealloc(c->work, c->cap_work * sizeof *c->work);
+	}
+	c->work[c->n_work++] = w;
+}
+
+/* Marks the n agents of this fill (ai: their model indexes) and lists, in
+ * model order, those the fill reads (c->work): those with no figures kept,
+ * and those whose stamp is past the last fill's, whose clock span ran out
+ * by now, or whose calls may have changed (marked). Reads the fill's own
+ * records and the model's dense arrays, not the figures. */
+static void fill_plan(struct astat_fill *c, const struct model *m, const size_t *ai, size_t n,
+                      size_t count)
 {
 	const uint64_t *mark = model_agent_marks(m), *stamp = model_agent_figs_stamps(m);
-	int64_t last = -1, now = model_now(m);
+	int64_t now = model_now(m);
 	c->n_work = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t a = ai[i], p = c->place[a];
-		c->src[i] = -1;
-		c->q_n[i] = 0;
-		c->q_at[i] = 0;     /* an agent of no queue keeps an empty block at 0 */
-		if (reuse && p > 0 && p <= c->n && c->l_slot[p - 1] == a) {
-			c->q_at[i] = c->l_at[p - 1];
-			c->q_n[i] = c->l_n[p - 1];
-			if ((int64_t)(p - 1) > last && (p - 1 < c->n_in) == (i < s->n_agents))
-				c->src[i] = (int32_t)(last = (int64_t)(p - 1));
-		}
-		if (c->src[i] < 0 || stamp[a] > c->stamp_last)
-			c->work[c->n_work++] = (uint32_t)i;
+	for (size_t a = 0; a < count; a++)
+		c->state[a] &= FILL_KEPT;
+	for (size_t i = 0; i < n; i++)
+		c->state[ai[i]] |= FILL_IN;
+	for (size_t a = 0; a < count; a++) {
+		unsigned char st = c->state[a];
+		if (!(st & FILL_IN))
+			continue;
+		if (!(st & FILL_KEPT) || stamp[a] > c->stamp_last)
+			work_add(c, (uint32_t)a);
 		else if (c->due[a] <= now)
-			c->work[c->n_work++] = (uint32_t)i | WORK_CLOCK;
+			work_add(c, (uint32_t)a | WORK_CLOCK);
 		else if (mark[a] > c->marks)
-			c->work[c->n_work++] = (uint32_t)i | WORK_ASK;
+			work_add(c, (uint32_t)a | WORK_ASK);
 	}
 }
 
-/* Moves the figures that still hold to their new places (c->src rises:
- * those moving down first, from the start, those moving up from the end),
- * a run of neighbours moving together at once (one agent logging in or off
- * moves all after it: a memmove of the run, not one copy each). */
-static void fill_move(const struct astat_fill *c, struct snapshot *s, size_t n)
+/* Forgets every agent's kept figures and blocks (a fill from nothing). */
+static void fill_reset(struct astat_fill *c)
 {
-	const int32_t *src = c->src;
-	size_t i, k;
-	for (i = 0; i < n; i = k) {
-		for (k = i + 1; k < n && src[i] > (int32_t)i && src[k] == src[i] + (int32_t)(k - i);)
-			k++;
-		if (src[i] > (int32_t)i)
-			memmove(&s->agent_figs[i], &s->agent_figs[src[i]], (k - i) * sizeof *s->agent_figs);
+	if (c->cap) {                        /* (no array before the first agent) */
+		memset(c->state, 0, c->cap * sizeof *c->state);
+		memset(c->q_cap, 0, c->cap * sizeof *c->q_cap);
 	}
-	for (i = n; i > 0; i = k) {
-		size_t e = i - 1;               /* the run ends at e, moving up */
-		for (k = e; k > 0 && src[e] >= 0 && src[e] < (int32_t)e && src[k - 1] >= 0 &&
-		            src[k - 1] == src[e] - (int32_t)(e - (k - 1));)
-			k--;
-		if (src[e] >= 0 && src[e] < (int32_t)e)
-			memmove(&s->agent_figs[k], &s->agent_figs[src[k]],
-			        (e + 1 - k) * sizeof *s->agent_figs);
-		else
-			k = e;
-	}
+	c->q_used = c->q_live = 0;
 }
 
 /* Room for n more per-queue figures at the pool's end (fill_repoint after
@@ -207,11 +181,11 @@ static void pool_room(struct astat_fill *c, struct snapshot *s, size_t n)
 	c->moved = true;
 }
 
-/* Points the first n agents' queues at where they are now. */
-static void fill_repoint(struct snapshot *s, size_t n)
+/* Points the n agents' queues (model indexes ai) at where they are now. */
+static void fill_repoint(struct snapshot *s, const size_t *ai, size_t n)
 {
 	for (size_t j = 0; j < n; j++)
-		s->agent_figs[j].queues = s->agent_figs_pool + s->agent_figs[j].pool_at;
+		s->agent_figs[ai[j]].queues = s->agent_figs_pool + s->agent_figs[ai[j]].pool_at;
 }
 
 /* Keeps f's pauses and texts (as read: the model's texts, pauses in the
@@ -260,80 +234,79 @@ static void room_keep(struct astat_fill *c, size_t ai, struct agent_figs *f)
 	}
 }
 
-/* Agent i's figures read again, its per-queue block where it was if they fit
- * (else at the pool's end), queues as ranks, its pauses and texts kept. */
+/* Agent ai's figures read again, its per-queue block where it was if they
+ * fit (else a new one at the pool's end), queues as ranks, its pauses and
+ * texts kept. */
 static void fill_one(struct astat_fill *c, struct snapshot *s, const struct model *m,
-                     size_t i, size_t ai, const size_t *rank)
+                     size_t ai, const size_t *rank)
 {
-	struct agent_figs *f = &s->agent_figs[i];
+	struct agent_figs *f = &s->agent_figs[ai];
 	struct astat_pause pauses[ASTAT_FIGS_PAUSES];
 	int nq = model_agent_figs_queues(m, ai);
-	uint32_t at;
 	struct agent_queue_figs *q;
-	if ((uint32_t)nq > c->q_n[i])
+	if ((uint32_t)nq > c->q_cap[ai]) {
 		pool_room(c, s, (size_t)nq);
-	at = (uint32_t)nq <= c->q_n[i] ? c->q_at[i] : (uint32_t)c->q_used;
-	q = s->agent_figs_pool + at;
-	if (at == c->q_used)
+		c->q_live += (size_t)nq - c->q_cap[ai];
+		c->q_at[ai] = (uint32_t)c->q_used;
+		c->q_cap[ai] = (uint32_t)nq;
 		c->q_used += (size_t)nq;
+	}
+	q = s->agent_figs_pool + c->q_at[ai];
 	model_agent_figs(m, ai, f, q, nq, pauses);
 	for (int k = 0; k < f->n_queues; k++)
 		q[k].queue = (int32_t)rank[q[k].queue];
 	if (f->call_queue >= 0)
 		f->call_queue = (int32_t)rank[f->call_queue];
 	f->slot = (uint32_t)ai;
-	f->pool_at = at;
+	f->pool_at = c->q_at[ai];
 	room_keep(c, ai, f);
 	c->due[ai] = agent_figs_due(f);
-	c->q_at[i] = at;
-	c->q_n[i] = (uint32_t)f->n_queues;
 	c->read++;
 }
 
-/* Agent i's clocked figures read again (its clock span ran out), unless its
+/* Agent ai's clocked figures read again (its clock span ran out), unless its
  * calls changed (read whole then). */
 static void fill_clock(struct astat_fill *c, struct snapshot *s, const struct model *m,
-                       size_t i, size_t ai, const size_t *rank)
+                       size_t ai, const size_t *rank)
 {
-	struct agent_figs *f = &s->agent_figs[i];
+	struct agent_figs *f = &s->agent_figs[ai];
 	struct astat_pause pauses[ASTAT_FIGS_PAUSES];
 	if (!model_agent_figs_retime(m, ai, f, pauses)) {
-		fill_one(c, s, m, i, ai, rank);
+		fill_one(c, s, m, ai, rank);
 		return;
 	}
 	room_keep(c, ai, f);
 	c->due[ai] = agent_figs_due(f);
 }
 
-/* Prefetches what reading the places of work[k..] will need: the records
+/* Prefetches what reading the agents of work[k..] will need: the records
  * of the agents some places ahead (cache misses apart). */
 static void fill_prefetch(const struct astat_fill *c, const struct snapshot *s,
-                          const struct model *m, const size_t *ai, size_t k)
+                          const struct model *m, size_t k)
 {
 	static const size_t ahead[3] = { 16, 8, 4 };
 	for (int step = 0; step < 3; step++) {
-		size_t j = k + ahead[step];
-		if (j < c->n_work && (c->work[j] & WORK_ASK) && step > 0) {
+		size_t j = k + ahead[step], a;
+		if (j >= c->n_work)
+			continue;
+		a = c->work[j] & WORK_INDEX;
+		if ((c->work[j] & WORK_ASK) && step > 0) {
 			/* asked first whether its figures hold: their first line, and
 			 * the stamp they are compared with */
-			size_t i = c->work[j] & WORK_PLACE;
 			if (step == 1)
-				model_agent_figs_prefetch(m, ai[i], 3);
+				model_agent_figs_prefetch(m, a, 3);
 			else
-				__builtin_prefetch(&s->agent_figs[i]);
-		} else if (j < c->n_work) {
-			size_t i = c->work[j] & WORK_PLACE;
-			model_agent_figs_prefetch(m, ai[i], step);
-			if (step == 1)
-				__builtin_prefetch(&c->room[ai[i]]);
-			if (step == 2) {
-				__builtin_prefetch(&s->agent_figs[i], 1);
-				/* where its queues' figures are copied (if they still fit) */
-				if (s->agent_figs_pool)
-					__builtin_prefetch(s->agent_figs_pool + c->q_at[i], 1);
-				if (c->room[ai[i]])      /* room_keep reads its size, writes it */
-					__builtin_prefetch(c->room[ai[i]], 1);
-			}
+				__builtin_prefetch(&s->agent_figs[a]);
+			continue;
+		}
+		model_agent_figs_prefetch(m, a, step);
+		if (step == 2) {
+			__builtin_prefetch(&s->agent_figs[a], 1);
+			/* where its queues' figures are copied (if they still fit) */
+			if (s->agent_figs_pool)
+				__builtin_prefetch(s->agent_figs_pool + c->q_at[a], 1);
+			if (c->room[a])          /* room_keep reads its size, writes it */
+				__builtin_prefetch(c->room[a], 1);
 		}
 	}
 }
@@ -342,48 +315,39 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
                       const size_t *rank)
 {
 	size_t n = s->n_agents + s->n_agents_off;   /* the logged off of today too */
-	struct astat_fill *c = fill_of(s, m, n);
-	size_t pool_cap, q_live = 0;
+	size_t count = model_agent_count(m), pool_cap;
+	struct astat_fill *c = fill_of(s, count);
 	uint64_t reset, marks = model_agents_mark(m, &reset);
-	uint32_t *swap;
 	/* (no agent renumbered, no restart: each agent's block is its own) */
 	bool reuse = c->valid && c->model == m && c->day == m->day_start &&
 	             c->order_gen == s->order_gen && c->window_s == m->cfg->window_s &&
 	             reset <= c->marks && model_now(m) >= c->now;
 
-	figs_reserve(s, n > c->n ? n : c->n);
+	figs_reserve(s, count);
 	if (!reuse)
-		c->q_used = 0;
+		fill_reset(c);
 	c->read = 0;
-	fill_plan(c, s, m, ai, n, reuse);
+	fill_plan(c, m, ai, n, count);
 	pool_cap = s->cap_agent_figs_pool;
 	pool_reserve(s, c->q_used);
 	c->moved = s->cap_agent_figs_pool != pool_cap;   /* the records' queues repointed */
-	fill_move(c, s, n);
 	for (size_t k = 0; k < c->n_work; k++) {
-		size_t i = c->work[k] & WORK_PLACE;
-		fill_prefetch(c, s, m, ai, k);
+		size_t a = c->work[k] & WORK_INDEX;
+		fill_prefetch(c, s, m, k);
 		if (c->work[k] & WORK_CLOCK)
-			fill_clock(c, s, m, i, ai[i], rank);
+			fill_clock(c, s, m, a, rank);
 		else if (!(c->work[k] & WORK_ASK) ||
-		         !model_agent_figs_current(m, ai[i], &s->agent_figs[i]))
-			fill_one(c, s, m, i, ai[i], rank);
+		         !model_agent_figs_current(m, a, &s->agent_figs[a]))
+			fill_one(c, s, m, a, rank);
 	}
 	if (c->moved)
-		fill_repoint(s, n);
-	for (size_t i = 0; i < n; i++) {
-		c->place[ai[i]] = (uint32_t)i + 1;
-		c->l_slot[i] = (uint32_t)ai[i];
-		q_live += c->q_n[i];
-	}
-	swap = c->l_at, c->l_at = c->q_at, c->q_at = swap;    /* this fill's, for the next */
-	swap = c->l_n, c->l_n = c->q_n, c->q_n = swap;
+		fill_repoint(s, ai, n);
+	for (size_t i = 0; i < n; i++)
+		c->state[ai[i]] |= FILL_KEPT;
 	/* the kept figures live while the pool holds little else (--group and
 	 * --queue renumber them in place: read again) */
-	c->valid = !s->only && c->q_used <= 2 * q_live + 4096;
+	c->valid = !s->only && c->q_used <= 2 * c->q_live + 4096;
 	c->model = m;
-	c->n = n;
-	c->n_in = s->n_agents;
 	c->day = m->day_start;
 	c->order_gen = s->order_gen;
 	c->window_s = m->cfg->window_s;
@@ -502,7 +466,7 @@ const char *agent_stats_state_name(int state)
  * queues' work). */
 static json_t *call_json(const struct snapshot *s, size_t i)
 {
-	const struct agent_figs *f = &s->agent_figs[i];
+	const struct agent_figs *f = snapshot_agent_figs(s, i);
 	if (!f->on_call || !f->call_since || logged_off(s, i))
 		return json_null();
 	return json_pack("{s:o, s:o, s:I}",
@@ -514,7 +478,7 @@ static json_t *call_json(const struct snapshot *s, size_t i)
 static json_t *agent_json(const struct snapshot *s, size_t i)
 {
 	const struct agent_view *v = &s->agents[i];
-	const struct agent_figs *f = &s->agent_figs[i];
+	const struct agent_figs *f = snapshot_agent_figs(s, i);
 	json_t *o = json_object(), *qs = json_array();
 	json_object_set_new(o, "name", ajstr(v->name));
 	json_object_set_new(o, "state", json_string(agent_stats_state_name((int)v->state)));
@@ -987,7 +951,7 @@ static bool jb_queues(struct jbuf *b, const struct snapshot *s, const struct age
  * it kept is no longer its queues' work): the word today's counts begin with. */
 static enum jword jb_call(struct jbuf *b, const struct snapshot *s, size_t i)
 {
-	const struct agent_figs *f = &s->agent_figs[i];
+	const struct agent_figs *f = snapshot_agent_figs(s, i);
 	if (!f->on_call || !f->call_since || logged_off(s, i)) {
 		jk_word(b, JW_CALL_NULL);
 		return JW_TODAY;
@@ -1099,7 +1063,7 @@ static struct aline *line_of(uint32_t slot)
 static void head_key(struct jkey *k, const struct snapshot *s, size_t i)
 {
 	const struct agent_view *v = &s->agents[i];
-	const struct agent_figs *f = &s->agent_figs[i];
+	const struct agent_figs *f = snapshot_agent_figs(s, i);
 	int nq = s->agent_n_queues[i];
 	uint64_t w[4] = { f->stamp_today, (uint64_t)v->since, (uint64_t)(uintptr_t)v->reason,
 		(uint64_t)v->state | (uint64_t)f->on_call << 8 | (uint64_t)(uint32_t)nq << 16 };
@@ -1149,7 +1113,7 @@ static void jb_head(struct jbuf *b, const struct snapshot *s, size_t i, size_t *
                     const struct aline *was)
 {
 	const struct agent_view *v = &s->agents[i];
-	const struct agent_figs *f = &s->agent_figs[i];
+	const struct agent_figs *f = snapshot_agent_figs(s, i);
 	int nq = s->agent_n_queues[i];
 	enum jword today;
 	if (was->text && was->n_head && was->name == name_tag(v->name))
@@ -1197,7 +1161,7 @@ static void jb_tail(struct jbuf *b, const struct snapshot *s, const struct agent
 static void line_write(struct aline *l, const struct snapshot *s, size_t i,
                        const struct jkey *head, bool head_ok, bool today_ok, bool win_ok)
 {
-	const struct agent_figs *f = &s->agent_figs[i];
+	const struct agent_figs *f = snapshot_agent_figs(s, i);
 	struct jbuf *t = jpiece_begin();
 	size_t at, was_win = (size_t)l->n_head + l->n_today;   /* in the old block */
 	if (head_ok) {
@@ -1322,7 +1286,7 @@ static void jb_agent_window_time(struct jbuf *b, const struct astat_time *t)
 
 static void jb_agent(struct jbuf *b, const struct snapshot *s, size_t i)
 {
-	const struct agent_figs *f = &s->agent_figs[i];
+	const struct agent_figs *f = snapshot_agent_figs(s, i);
 	struct aline *l = line_of(f->slot);
 	struct jkey hk;
 	bool held = l->gen == lines.gen, head_ok, today_ok, win_ok;
@@ -1372,18 +1336,18 @@ void jbuf_agents(struct jbuf *b, const struct snapshot *s)
 		/* the agents' figures, then their texts' places, then the texts:
 		 * cache misses, each a few agents ahead of what it needs */
 		if (i + 16 < n) {
-			__builtin_prefetch(&s->agent_figs[i + 16]);
-			__builtin_prefetch(&s->agent_figs[i + 16].wtime.pauses);
+			__builtin_prefetch(snapshot_agent_figs(s, i + 16));
+			__builtin_prefetch(&snapshot_agent_figs(s, i + 16)->wtime.pauses);
 			if (s->agent_n_queues[i + 16] > 0)
 				__builtin_prefetch(s->agent_queues[i + 16]);
 		}
-		if (i + 10 < n && s->agent_figs[i + 10].slot < lines.n) {
-			const struct aline *l = &lines.v[s->agent_figs[i + 10].slot];
+		if (i + 10 < n && snapshot_agent_figs(s, i + 10)->slot < lines.n) {
+			const struct aline *l = &lines.v[snapshot_agent_figs(s, i + 10)->slot];
 			__builtin_prefetch(l);
 			__builtin_prefetch((const char *)l + sizeof *l - 1);
 		}
-		if (i + 5 < n && s->agent_figs[i + 5].slot < lines.n) {
-			const struct aline *l = &lines.v[s->agent_figs[i + 5].slot];
+		if (i + 5 < n && snapshot_agent_figs(s, i + 5)->slot < lines.n) {
+			const struct aline *l = &lines.v[snapshot_agent_figs(s, i + 5)->slot];
 			uintptr_t t = (uintptr_t)l->text;
 			__builtin_prefetch((const void *)t);
 			__builtin_prefetch((const void *)(t + 64));

@@ -1621,10 +1621,10 @@ static void eval_agents(struct alerts *a, const struct rule *x, struct snapshot 
 	for (size_t i = 0; i < s->n_agents; i++) {
 		char key[AGENT_KEY_MAX], label[128];
 		if (i + 8 < s->n_agents) {      /* the figures read: two cache misses an agent */
-			__builtin_prefetch(&s->agent_figs[i + 8]);
-			__builtin_prefetch(&s->agent_figs[i + 8].call_since);
+			__builtin_prefetch(snapshot_agent_figs(s, i + 8));
+			__builtin_prefetch(&snapshot_agent_figs(s, i + 8)->call_since);
 		}
-		double v = agent_figure_value(x->m.f, &s->agent_figs[i], now, x->reason);
+		double v = agent_figure_value(x->m.f, snapshot_agent_figs(s, i), now, x->reason);
 		if (!a->mark[i] && !beyond(rule_op(x), v, lowest))
 			continue;                       /* no entry, all is well */
 		if (!agent_watched(x, s, i))

@@ -245,6 +245,29 @@ enum alert_severity figure_grade(const struct fig_grading *g, const struct snap_
 	return figure_grade_value(g, q, figure_value(g->f, q));
 }
 
+/* Each waiting caller of q graded by g (the longest wait's grading) as
+ * figure_grade_value grades its wait: the levels worked out once for the
+ * queue, not for each caller (thousands a build on a big centre). */
+static void grade_callers(struct snap_queue *q, const struct fig_grading *g)
+{
+	double t[SEV_CRITICAL + 1] = { 0 };
+	bool set[SEV_CRITICAL + 1] = { false };
+	bool judged = figure_judged_offered(g->f, q) >= g->min_offered;
+	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
+		if ((set[lv] = judged && g->level[lv].set))
+			t[lv] = figure_level_value(&g->level[lv], q);
+	for (int k = 0; k < q->n_callers; k++) {
+		double v = (double)q->callers[k].waiting_s;
+		unsigned char grade = SEV_OK;
+		for (int lv = SEV_CRITICAL; lv >= SEV_WARNING; lv--)
+			if (set[lv] && (g->op == FIG_BELOW ? v < t[lv] : v >= t[lv])) {
+				grade = (unsigned char)lv;
+				break;
+			}
+		q->caller_grade[k] = grade;
+	}
+}
+
 void figures_grade_queue(struct snap_queue *q, const struct fig_grading *g, size_t n)
 {
 	memset(q->grade, SEV_OK, sizeof q->grade);
@@ -255,8 +278,6 @@ void figures_grade_queue(struct snap_queue *q, const struct fig_grading *g, size
 			continue;
 		q->grade[figure_index(g[i].f)] = (unsigned char)figure_grade(&g[i], q);
 		if (g[i].f->name[0] == 'l' && strcmp(g[i].f->name, "longest_wait_s") == 0)
-			for (int k = 0; k < q->n_callers; k++)   /* the longest's grade is the queue's */
-				q->caller_grade[k] = (unsigned char)figure_grade_value(&g[i], q,
-				                                      (double)q->callers[k].waiting_s);
+			grade_callers(q, &g[i]);           /* the longest's grade is the queue's */
 	}
 }

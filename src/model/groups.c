@@ -254,21 +254,19 @@ const struct snap_group *groups_find(const struct snapshot *s, const char *name)
 	return NULL;
 }
 
-/* An agent's figures (agent_stats.h) moved from *from to *to, the queues
- * renumbered by map and those gone left out. */
-static void restrict_figs(struct agent_figs *to, const struct agent_figs *from, const int *map)
+/* An agent's figures (agent_stats.h), in place: the queues renumbered by
+ * map and those gone left out. */
+static void restrict_figs(struct agent_figs *f, const int *map)
 {
-	struct agent_queue_figs *q = (struct agent_queue_figs *)from->queues;   /* s's pool */
+	struct agent_queue_figs *q = (struct agent_queue_figs *)f->queues;   /* s's pool */
 	int n = 0;
-	if (to != from)
-		*to = *from;
-	for (int k = 0; k < from->n_queues; k++)
+	for (int k = 0; k < f->n_queues; k++)
 		if (map[q[k].queue] >= 0) {
 			q[n] = q[k];
 			q[n++].queue = map[q[k].queue];
 		}
-	to->n_queues = n;
-	to->call_queue = from->call_queue >= 0 ? map[from->call_queue] : -1;
+	f->n_queues = n;
+	f->call_queue = f->call_queue >= 0 ? map[f->call_queue] : -1;
 }
 
 /* Keeps the agents of s with a queue left (map: old queue index to new, -1
@@ -284,8 +282,13 @@ static void restrict_agents(struct snapshot *s, const int *map)
 				mq[n++] = (struct snap_member){ map[mq[k].queue], mq[k].paused };
 		if (n == 0)
 			continue;
-		if (s->agent_figs)
-			restrict_figs(&s->agent_figs[keep], &s->agent_figs[i], map);
+		if (s->agent_figs) {
+			restrict_figs(snapshot_agent_figs(s, i), map);
+			if (s->agent_slot)     /* the figures stay where they are */
+				s->agent_slot[keep] = s->agent_slot[i];
+			else
+				s->agent_figs[keep] = s->agent_figs[i];
+		}
 		s->agents[keep] = s->agents[i];
 		s->agent_queues[keep] = mq;
 		s->agent_n_queues[keep++] = n;

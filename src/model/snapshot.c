@@ -1063,6 +1063,7 @@ static void agents_off_fill(struct snapshot *s, const struct model *m, const siz
 		s->agent_queues[i] = NULL;
 		ai[i] = off[k].ai;
 	}
+	s->agent_slot = ai;                 /* each agent's figures at its model index */
 	agent_stats_fill(s, m, ai, rank);
 }
 
@@ -1669,6 +1670,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->agent_queues);
 	free(s->agent_n_queues);
 	free(s->agent_figs);
+	s->agent_slot = NULL;               /* (the scratch's) */
 	free(s->agent_figs_pool);
 	agent_stats_fill_free(s);
 	free(s->caller_pool);

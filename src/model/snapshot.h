@@ -129,7 +129,11 @@ struct snapshot {
 	struct snap_member **agent_queues;  /* per agent: its queues, sorted by index ... */
 	int *agent_n_queues;                /* ... and how many (0: logged in to none) */
 	struct agent_figs *agent_figs;      /* per agent: its day (agent_stats.h); queues
-	                                       as indexes of queues[] */
+	                                       as indexes of queues[]; at agent_slot[i] for
+	                                       agents[i] (snapshot_agent_figs) */
+	size_t *agent_slot;                 /* per agent: where its figures are in agent_figs
+	                                       (the model's index: they stay put as agents
+	                                       log in and off); NULL: at i */
 	int64_t long_call_s;                /* a call this long is marked (0: never) */
 	size_t n_alerts;
 	const struct snap_alert *const *alerts;   /* newest first (pointers: the alerts
@@ -168,6 +172,13 @@ struct snapshot {
 	                                       the build counted them; NULL: staffing_fill
 	                                       counts them from agents */
 };
+
+/* The figures of agents[i] (or of the i-th logged off past n_agents): s's
+ * own, valid until the next build. */
+static inline struct agent_figs *snapshot_agent_figs(const struct snapshot *s, size_t i)
+{
+	return &s->agent_figs[s->agent_slot ? s->agent_slot[i] : i];
+}
 
 /* Fills s from the model as of the model's clock (call model_advance first),
  * and grades each figure a built-in alert rule of cfg watches, with that

@@ -496,7 +496,7 @@ static void write_agents(const struct snapshot *s, FILE *out)
 			const char *labels[] = { "agent", s->agents[i].name, NULL };
 			bool off = i >= s->n_agents;
 			sample(out, rows[r].name, labels,
-			       off && rows[r].get == ag_call ? 0 : rows[r].get(&s->agent_figs[i], s->as_of));
+			       off && rows[r].get == ag_call ? 0 : rows[r].get(snapshot_agent_figs(s, i), s->as_of));
 		}
 	}
 }

@@ -107,14 +107,14 @@ static const char *filter_name(int f)
 
 static bool long_call(const struct snapshot *s, size_t i)
 {
-	const struct agent_figs *f = &s->agent_figs[i];
+	const struct agent_figs *f = snapshot_agent_figs(s, i);
 	return s->long_call_s > 0 && f->on_call && f->call_since &&
 	       s->as_of - f->call_since >= s->long_call_s;
 }
 
 static bool missed_ring(const struct snapshot *s, size_t i)
 {
-	return s->agent_figs[i].window.rna > 0;
+	return snapshot_agent_figs(s, i)->window.rna > 0;
 }
 
 /* ---- the order and the filters ------------------------------------------- */
@@ -138,13 +138,13 @@ static bool name_matches(const char *name, const char *want)
 static double occupancy(const struct snapshot *s, size_t i)
 {
 	struct agent_clock t;
-	agent_figs_at(&s->agent_figs[i], s->as_of, &t);
+	agent_figs_at(snapshot_agent_figs(s, i), s->as_of, &t);
 	return t.today.occupancy_pct;
 }
 
 static double col_value(const struct snapshot *s, size_t i, int col)
 {
-	const struct agent_figs *f = &s->agent_figs[i];
+	const struct agent_figs *f = snapshot_agent_figs(s, i);
 	switch ((enum col)col) {
 	case COL_STATE: return s->agents[i].state;
 	case COL_TIME: return (double)(s->as_of - s->agents[i].since);
@@ -372,7 +372,7 @@ static void list_row(const struct ui_view *v, const struct snapshot *s, size_t i
                      const struct cols *c)
 {
 	const struct agent_view *a = &s->agents[i];
-	const struct agent_figs *f = &s->agent_figs[i];
+	const struct agent_figs *f = snapshot_agent_figs(s, i);
 	struct look lk = look_of(a->state);
 	char buf[160];
 	bool lc = long_call(s, i);

@@ -426,10 +426,10 @@ static void test_one_queue_board(void **state)
 	assert_int_equal(s.n_queues, 1);
 	assert_int_equal(s.n_agents, 1);
 	assert_string_equal(s.agents[0].name, "Bea");
-	assert_int_equal(s.agent_figs[0].today.answered, 2);
-	assert_int_equal(s.agent_figs[0].n_queues, 1);
-	assert_int_equal(s.agent_figs[0].queues[0].queue, 0);
-	assert_int_equal(s.agent_figs[0].call_queue, 0);
+	assert_int_equal(snapshot_agent_figs(&s, 0)->today.answered, 2);
+	assert_int_equal(snapshot_agent_figs(&s, 0)->n_queues, 1);
+	assert_int_equal(snapshot_agent_figs(&s, 0)->queues[0].queue, 0);
+	assert_int_equal(snapshot_agent_figs(&s, 0)->call_queue, 0);
 	snapshot_free(&s);
 }
 
@@ -465,7 +465,7 @@ static void test_long_call_alert(void **state)
 	alerts_eval(al, &s, T0 + 5 + 1799, on_alert, &seen);
 	assert_int_equal(seen.raised, 0);
 	assert_int_equal(s.long_call_s, 1800);
-	assert_int_equal(s.agent_figs[0].call_since, T0 + 5);
+	assert_int_equal(snapshot_agent_figs(&s, 0)->call_since, T0 + 5);
 	model_advance(f->m, T0 + 5 + 1800);
 	snapshot_build(&s, f->m, &f->cfg);
 	alerts_eval(al, &s, T0 + 5 + 1800, on_alert, &seen);

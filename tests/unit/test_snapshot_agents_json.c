@@ -214,7 +214,7 @@ static const struct agent_figs *figs_of(const struct snapshot *s, const char *na
 {
 	long i = snapshot_agent_find(s, name);
 	assert_true(i >= 0);
-	return &s->agent_figs[i];
+	return snapshot_agent_figs(s, i);
 }
 
 /* The callers and pause reasons in a snapshot's agents' figures are its own

@@ -114,9 +114,10 @@ static void assert_same(const struct snapshot *inc, const struct snapshot *full)
 			assert_int_equal(inc->agent_queues[i][k].queue, full->agent_queues[i][k].queue);
 			assert_int_equal(inc->agent_queues[i][k].paused, full->agent_queues[i][k].paused);
 		}
-		assert_int_equal(inc->agent_figs[i].today.answered, full->agent_figs[i].today.answered);
-		assert_int_equal(inc->agent_figs[i].n_queues, full->agent_figs[i].n_queues);
-		assert_same_clock(&inc->agent_figs[i], &full->agent_figs[i], full->as_of);
+		const struct agent_figs *fa = snapshot_agent_figs(inc, i), *fb = snapshot_agent_figs(full, i);
+		assert_int_equal(fa->today.answered, fb->today.answered);
+		assert_int_equal(fa->n_queues, fb->n_queues);
+		assert_same_clock(fa, fb, full->as_of);
 	}
 }
 
@@ -448,16 +449,16 @@ static void test_window_leaving_read(void **state)
 	snapshot_build(&s, m, &cfg);
 	k = snapshot_agent_find(&s, "A3");
 	assert_true(k >= 0);
-	assert_int_equal(s.agent_figs[k].window.answered, 1);
+	assert_int_equal(snapshot_agent_figs(&s, k)->window.answered, 1);
 	for (int64_t t = T0 + 31; t < T0 + 100; t++) {
 		model_advance(m, t);
 		snapshot_build(&s, m, &cfg);
 		assert_same_as_fresh(&s, m, &cfg);
 		assert_true(agent_stats_fill_read(&s) <= 1);
 	}
-	assert_int_equal(s.agent_figs[k].window.answered, 0);
-	assert_int_equal(s.agent_figs[k].window.completed, 0);
-	assert_int_equal(s.agent_figs[k].today.answered, 1);
+	assert_int_equal(snapshot_agent_figs(&s, k)->window.answered, 0);
+	assert_int_equal(snapshot_agent_figs(&s, k)->window.completed, 0);
+	assert_int_equal(snapshot_agent_figs(&s, k)->today.answered, 1);
 	snapshot_free(&s);
 	model_free(m);
 	config_free(&cfg);
@@ -493,12 +494,12 @@ static void test_clock_due_kept(void **state)
 		assert_same_as_fresh(&s, m, &cfg);
 		/* (A7's CONNECT leaves the window at 63: its figures change) */
 		assert_int_equal(agent_stats_fill_read(&s), t == T0 + 63);
-		agent_figs_at(&s.agent_figs[p], s.as_of, &ck);
+		agent_figs_at(snapshot_agent_figs(&s, p), s.as_of, &ck);
 		assert_int_equal(ck.today.paused_s, t - (T0 + 2));
 		assert_int_equal(ck.today.n_pauses, 1);
 		assert_string_equal(ck.today.pauses[0].reason, "lunch");
-		assert_string_equal(s.agent_figs[p].pause_reason, "lunch");
-		agent_figs_at(&s.agent_figs[c], s.as_of, &ck);
+		assert_string_equal(snapshot_agent_figs(&s, p)->pause_reason, "lunch");
+		agent_figs_at(snapshot_agent_figs(&s, c), s.as_of, &ck);
 		assert_int_equal(ck.today.busy_s, t - (T0 + 3));
 		assert_int_equal(ck.window.login_s, t < T0 + 61 ? t - T0 : 60);
 	}
