@@ -55,11 +55,15 @@ static void assert_same_queue(const struct snap_queue *a, const struct snap_queu
 	assert_memory_equal(&a->today.c, &b->today.c, sizeof a->today.c);
 	assert_memory_equal(&a->window.c, &b->window.c, sizeof a->window.c);
 	assert_int_equal(a->n_intervals, b->n_intervals);
-	assert_memory_equal(a->intervals, b->intervals,
-	                    (size_t)a->n_intervals * sizeof *a->intervals);
+	assert_int_equal(a->iv_first, b->iv_first);
+	for (int i = 0; i < a->n_intervals; i++) {
+		assert_memory_equal(snapshot_interval(a, i), snapshot_interval(b, i),
+		                    sizeof *a->intervals);
+		for (int k = SNAP_IV_SL; k <= SNAP_IV_ABANDON; k++)
+			assert_int_equal(snapshot_interval_grade(a, k, i),
+			                 snapshot_interval_grade(b, k, i));
+	}
 	assert_memory_equal(a->grade, b->grade, sizeof a->grade);
-	for (int k = SNAP_IV_SL; k <= SNAP_IV_ABANDON; k++)
-		assert_memory_equal(a->interval_grade[k], b->interval_grade[k], (size_t)a->n_intervals);
 	assert_int_equal(a->n_callers, b->n_callers);
 	for (int k = 0; k < a->n_callers; k++) {
 		assert_string_equal(a->callers[k].callerid, b->callers[k].callerid);
@@ -277,8 +281,8 @@ static void test_interval_grades_kept(void **state)
 		assert_same_as_fresh(&inc, m, &cfg);
 		for (size_t i = 0; i < inc.n_queues; i++)
 			for (int k = 0; k < inc.queues[i].n_intervals; k++)
-				bad += inc.queues[i].interval_grade[SNAP_IV_SL][k] != SEV_OK ||
-				       inc.queues[i].interval_grade[SNAP_IV_ABANDON][k] != SEV_OK;
+				bad += snapshot_interval_grade(&inc.queues[i], SNAP_IV_SL, k) != SEV_OK ||
+				       snapshot_interval_grade(&inc.queues[i], SNAP_IV_ABANDON, k) != SEV_OK;
 	}
 	assert_true(inc.queues[0].n_intervals > 20);
 	assert_true(bad > 0);
