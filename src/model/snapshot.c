@@ -382,6 +382,8 @@ static bool intervals_layout(struct snapshot *s, const struct model *m, const st
 	bool moved;
 	if (n) {
 		model_queue_intervals_from(m, 0, &(int){0}, &ni);   /* the count: nothing copied */
+		first = model_intervals_first(m);
+		first = first < ni ? first : ni;                     /* none counted: none held */
 	}
 	moved = first != s->iv_first;
 	s->iv_first = first;
