@@ -565,8 +565,8 @@ static void history_refresh(struct app *app, struct snapshot *s)
 		free(cause);
 	}
 	for (size_t i = 0; i < s->n_queues; i++)
-		history_observe(h, s->queues[i].name, s->queues[i].intervals, s->queues[i].n_intervals,
-		                s->as_of);
+		history_observe(h, s->queues[i].name, s->queues[i].intervals, s->queues[i].iv_first,
+		                s->queues[i].n_intervals, s->as_of);
 	for (size_t i = 0; app->contacts && i < contacts_channel_count(app->contacts); i++)
 		history_observe_channel(h, contacts_channel_name(app->contacts, i),
 		                        (double)contacts_today(app->contacts, CS_CHANNEL, i)

@@ -606,8 +606,8 @@ static int slot_at(const struct history *h, int64_t t)
 	return s < h->n_slots ? s : -1;
 }
 
-void history_observe(struct history *h, const char *queue, const struct interval *iv, int n,
-                     int64_t now)
+void history_observe(struct history *h, const char *queue, const struct interval *iv, int first,
+                     int n, int64_t now)
 {
 	struct hq *q = hq_of(h, queue, false);
 	if (q == NULL)
@@ -617,7 +617,8 @@ void history_observe(struct history *h, const char *queue, const struct interval
 	q->n_actual = n;
 	double act = 0, typ = 0;
 	for (int i = 0; i < n; i++) {
-		q->actual[i] = iv[i].offered;
+		int32_t offered = i >= first ? iv[i - first].offered : 0;
+		q->actual[i] = offered;
 		double w = 1;
 		if (i == n - 1) {     /* the open interval: as much of typical as has passed */
 			int64_t start = h->day_start + (int64_t)i * HISTORY_INTERVAL_S;
@@ -626,7 +627,7 @@ void history_observe(struct history *h, const char *queue, const struct interval
 			q->open_frac = w;
 		}
 		if (!isnan(q->calls[i])) {
-			act += iv[i].offered;
+			act += offered;
 			typ += q->calls[i] * w;
 		}
 	}

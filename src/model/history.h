@@ -121,11 +121,11 @@ void history_set_typical(struct history *h, int64_t day_start, int64_t day_end,
 int64_t history_typical_day(const struct history *h);
 
 /* Today's volume of queue (offered calls in its 15-minute intervals from the
- * day's start, n of them, the last one open) as of now: sets the per-interval
- * ratios and the ratio so far (the open interval's typical weighed by how much
- * of it has passed). */
-void history_observe(struct history *h, const char *queue, const struct interval *iv, int n,
-                     int64_t now);
+ * day's start, n of them, the last one open; iv[0] is interval first, those
+ * before it empty) as of now: sets the per-interval ratios and the ratio so
+ * far (the open interval's typical weighed by how much of it has passed). */
+void history_observe(struct history *h, const char *queue, const struct interval *iv, int first,
+                     int n, int64_t now);
 
 /* A channel's contacts created today so far, as of now: its ratio to typical
  * so far (no per-interval ratios: the channel's intervals are not kept today). */

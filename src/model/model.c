@@ -584,6 +584,11 @@ const struct interval *model_queue_intervals(const struct model *m, size_t qi, i
 	return m->iv_copy;
 }
 
+int model_intervals_first(const struct model *m)
+{
+	return m->iv_first;
+}
+
 uint32_t model_intervals_epoch(const struct model *m)
 {
 	return m->iv_epoch;

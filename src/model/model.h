@@ -104,6 +104,10 @@ const struct interval *model_queue_intervals(const struct model *m, size_t qi, i
  * nothing), up to *n. */
 const struct interval *model_queue_intervals_from(const struct model *m, size_t qi, int *first,
                                                   int *n);
+/* The first of today's intervals any queue counted in (those before it are
+ * empty in every queue), MODEL_MAX_INTERVALS until one has: a reader's copy
+ * of the intervals may start there. */
+int model_intervals_first(const struct model *m);
 /* The epoch of the queues' intervals now: a reader that keeps a copy of them
  * notes it, and later asks model_queue_intervals_kept what changed since. */
 uint32_t model_intervals_epoch(const struct model *m);

@@ -262,18 +262,40 @@ static int intervals_same(const struct interval *a, const struct interval *b, in
 	return k;
 }
 
-/* Fills sq with model queue qi. same (NULL: none): sq holds the last build's
- * queue of its place (its intervals where they were); set to how many of
- * its first intervals are still the same, with the same levels: their
- * grades hold and they are not copied again. kept: how many of them the
- * model knows unchanged since (sq held qi then): only those after compared. */
+/* How many of the first n intervals of queue sq (held from hold, with the
+ * same hold at the last build) are the same as the model's iv (iv[0] its
+ * interval first), k of them known to be: those before hold were empty
+ * then and are now. */
+static int intervals_kept(const struct snap_queue *sq, int hold, const struct interval *iv,
+                          int first, int n, int k)
+{
+	static const struct interval zero;
+	const struct interval *held = sq->intervals;
+	int upto = n < sq->n_intervals ? n : sq->n_intervals;
+
+	k = k < upto ? k : upto;
+	if (k < hold)
+		k = hold < upto ? hold : upto;
+	while (k < first && k < upto && memcmp(&held[k - hold], &zero, sizeof zero) == 0)
+		k++;
+	if (k >= first && k < upto)
+		k += intervals_same(held + (k - hold), iv + (k - first), upto - k);
+	return k;
+}
+
+/* Fills sq with model queue qi, its intervals held from sq->iv_first (the
+ * snapshot's: snapshot_queue_room). same (NULL: none): sq holds the last
+ * build's queue of its place (its intervals where they were, from the same
+ * first); set to how many of its first intervals are still the same, with
+ * the same levels: their grades hold and they are not copied again. kept:
+ * how many of them the model knows unchanged since (sq held qi then): only
+ * those after compared. */
 static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
                        const struct agent_counts *ac, int *same, int kept)
 {
 	struct queue_conf qc = model_queue_conf(m, qi);
-	static const struct interval zero;
 	const struct interval *iv;
-	int n, first, k = 0;
+	int n, first, k = 0, hold = sq->iv_first;
 
 	sq->name = (char *)model_queue_name(m, qi);
 	sq->display = qc.display ? qc.display : sq->name;
@@ -288,24 +310,21 @@ static void fill_queue(struct snap_queue *sq, const struct model *m, size_t qi,
 	sq->wrapup_s = qc.wrapup_s;
 	/* iv[0] is interval first: the model holds none before it (zeros) */
 	iv = model_queue_intervals_from(m, qi, &first, &n);
-	if (same && sq->sl_target_pct == qc.sl_target_pct && sq->sl_formula == qc.sl_formula) {
-		int upto = n < sq->n_intervals ? n : sq->n_intervals;
-		k = kept < upto ? kept : upto;
-		while (k < first && k < upto && memcmp(&sq->intervals[k], &zero, sizeof zero) == 0)
-			k++;
-		if (k >= first)
-			k += intervals_same(sq->intervals + k, iv + (k - first), upto - k);
-	}
+	if (same && sq->sl_target_pct == qc.sl_target_pct && sq->sl_formula == qc.sl_formula)
+		k = intervals_kept(sq, hold, iv, first, n, kept);
 	if (same)
 		*same = k;
 	sq->n_intervals = n;
 	sq->sl_target_pct = qc.sl_target_pct;
 	sq->sl_formula = qc.sl_formula;
-	if (k < first) {
-		memset(sq->intervals + k, 0, (size_t)(first - k) * sizeof *iv);
-		k = first;
+	k = k > hold ? k : hold;
+	if (k < first && k < n) {
+		int z = first < n ? first : n;
+		memset(sq->intervals + (k - hold), 0, (size_t)(z - k) * sizeof *iv);
+		k = z;
 	}
-	memcpy(sq->intervals + k, iv + (k - first), (size_t)(n - k) * sizeof *iv);
+	if (k < n)
+		memcpy(sq->intervals + (k - hold), iv + (k - first), (size_t)(n - k) * sizeof *iv);
 }
 
 /* Prefetches what fill_queue reads of the queues some places after i (of
@@ -318,13 +337,14 @@ static void queues_prefetch(const struct snapshot *s, const struct model *m,
 		model_queue_figs_prefetch(m, order[i + 8], 0, -1);
 	if (i + 4 < s->n_queues) {
 		model_queue_figs_prefetch(m, order[i + 4], 1, ni - 1);
-		if (ni > 0)
-			__builtin_prefetch(&s->queues[i + 4].intervals[ni - 1], 1);
+		if (ni > s->iv_first)
+			__builtin_prefetch(&s->queues[i + 4].intervals[ni - 1 - s->iv_first], 1);
 	}
 }
 
 void snapshot_queue_room(struct snapshot *s, struct snap_queue *q, size_t k)
 {
+	q->iv_first = s->iv_first;
 	q->intervals = s->iv_pool + k * s->iv_room;
 	q->interval_grade[SNAP_IV_SL] = s->ivg_pool + 2 * k * s->iv_room;
 	q->interval_grade[SNAP_IV_ABANDON] = q->interval_grade[SNAP_IV_SL] + s->iv_room;
@@ -344,21 +364,30 @@ static void intervals_relocate(struct snapshot *s, size_t from, size_t n)
 }
 
 /* Lays the intervals' pool out for n queues, the total and the groups of
- * cfg, each with room for the model's intervals so far (the same for every
- * queue; sized to them, not to a day's most: 1 at the day's start, 96 at
- * its end), and points the queues and total at theirs. The room grows 4
- * intervals at a time, the queues' intervals and grades moving with their
- * slots (the next build finds them as they were, not all compared, copied
- * and graded again); the pool is made for the day's most at once (not
- * moved again through the day: only the pages used are resident). */
-static void intervals_layout(struct snapshot *s, const struct model *m, const struct config *cfg,
+ * cfg, each with room for the model's intervals so far from the first
+ * counted in today (s->iv_first, the same for every queue; sized to them,
+ * not to a day's most: 1 at the day's start, 96 at its end, and as few for
+ * a board started late in the day: no room for the empty morning), and
+ * points the queues and total at theirs. The room grows 4 intervals at a
+ * time, the queues' intervals and grades moving with their slots (the next
+ * build finds them as they were, not all compared, copied and graded
+ * again); the pool is made for the day's most at once (not moved again
+ * through the day: only the pages used are resident). Returns whether the
+ * first held moved (what was held is not where it was). */
+static bool intervals_layout(struct snapshot *s, const struct model *m, const struct config *cfg,
                              size_t n)
 {
-	int ni = 1;
+	int ni = 1, first = 0;
 	size_t need, want, room = s->iv_room, slots = s->iv_slots;
-	if (n)
+	bool moved;
+	if (n) {
 		model_queue_intervals_from(m, 0, &(int){0}, &ni);   /* the count: nothing copied */
-	want = ni > 1 ? (size_t)ni : 1;
+		first = model_intervals_first(m);
+		first = first < ni ? first : ni;                     /* none counted: none held */
+	}
+	moved = first != s->iv_first;
+	s->iv_first = first;
+	want = ni - first > 1 ? (size_t)(ni - first) : 1;
 	s->iv_room = want <= room && room < want + 4 ? room : (want + 3) / 4 * 4;
 	s->iv_slots = n;
 	need = (n + 1 + cfg->n_groups) * s->iv_room;
@@ -369,11 +398,12 @@ static void intervals_layout(struct snapshot *s, const struct model *m, const st
 		s->iv_pool = xrealloc(s->iv_pool, need * sizeof *s->iv_pool);
 		s->ivg_pool = xrealloc(s->ivg_pool, 2 * need);
 	}
-	if (room && s->iv_room > room)
+	if (room && s->iv_room > room && !moved)
 		intervals_relocate(s, room, slots < n ? slots : n);
 	for (size_t i = 0; i < n; i++)
 		snapshot_queue_room(s, &s->queues[i], i);
 	snapshot_queue_room(s, &s->total, n);
+	return moved;
 }
 
 /* The AHT of the queues at members (NULL: all): each adds its own wrap-up. */
@@ -389,33 +419,46 @@ static double aggregate_aht(const struct snapshot *s, const int *members, size_t
 	return handled ? (double)secs / (double)handled : NAN;
 }
 
+/* Adds q's intervals from `from` on to t's (held from first), t's grown
+ * with empty ones to as many as q's. */
+static void intervals_add(struct snap_queue *t, const struct snap_queue *q, int first, int from)
+{
+	if (q->n_intervals > t->n_intervals) {
+		int k = t->n_intervals > first ? t->n_intervals : first;
+		if (q->n_intervals > k)
+			memset(t->intervals + (k - first), 0,
+			       (size_t)(q->n_intervals - k) * sizeof *t->intervals);
+		t->n_intervals = q->n_intervals;
+	}
+	from = from > first ? from : first;
+	from = from > q->iv_first ? from : q->iv_first;
+	for (int k = from; k < q->n_intervals; k++) {
+		struct interval *d = &t->intervals[k - first];
+		const struct interval *x = &q->intervals[k - q->iv_first];
+		d->offered += x->offered;
+		d->answered += x->answered;
+		d->answered_within_sl += x->answered_within_sl;
+		d->abandoned += x->abandoned;
+		d->abandoned_short += x->abandoned_short;
+		d->abandoned_within_sl += x->abandoned_within_sl;
+	}
+}
+
 /* snapshot_aggregate, t's first `from` intervals kept as they are (the sums
- * of the same queues' same intervals). */
+ * of the same queues' same intervals). Every queue holds its intervals from
+ * s->iv_first, and so does t. */
 static void aggregate_from(const struct snapshot *s, struct snap_queue *t, const int *members,
                            size_t n, int from)
 {
 	memset(&t->today.c, 0, sizeof t->today.c);
 	memset(&t->window.c, 0, sizeof t->window.c);
 	t->n_intervals = from;
+	t->iv_first = s->iv_first;
 	for (size_t i = 0; i < n; i++) {
 		const struct snap_queue *q = &s->queues[members ? (size_t)members[i] : i];
 		counts_add(&t->today.c, &q->today.c);
 		counts_add(&t->window.c, &q->window.c);
-		if (q->n_intervals > t->n_intervals) {
-			memset(t->intervals + t->n_intervals, 0,
-			       (size_t)(q->n_intervals - t->n_intervals) * sizeof *t->intervals);
-			t->n_intervals = q->n_intervals;
-		}
-		for (int k = from; k < q->n_intervals; k++) {
-			struct interval *d = &t->intervals[k];
-			const struct interval *x = &q->intervals[k];
-			d->offered += x->offered;
-			d->answered += x->answered;
-			d->answered_within_sl += x->answered_within_sl;
-			d->abandoned += x->abandoned;
-			d->abandoned_short += x->abandoned_short;
-			d->abandoned_within_sl += x->abandoned_within_sl;
-		}
+		intervals_add(t, q, s->iv_first, from);
 	}
 	t->today.d = metrics_derive(&t->today.c, t->sl_formula, 0);
 	t->window.d = metrics_derive(&t->window.c, t->sl_formula, 0);
@@ -1446,27 +1489,32 @@ static void interval_watch(const struct fig_grading *g, size_t n, int *which)
 	}
 }
 
-/* Grades today's intervals of q (the trend) as the gradings grade the SL and
- * abandon rate they watch (which: interval_watch), each interval on its own
- * calls. */
+/* Grades today's intervals of q (the trend) from `from` on as the gradings
+ * grade the SL and abandon rate they watch (which: interval_watch), each
+ * interval on its own calls; those before q->iv_first are not held (empty:
+ * SEV_OK). */
 static void grade_intervals(struct snap_queue *q, const struct fig_grading *g, size_t n,
                             const int *which, int from)
 {
+	int first = q->iv_first;
+	from = from > first ? from : first;
 	if (q->n_intervals > from) {
-		memset(q->interval_grade[SNAP_IV_SL] + from, SEV_OK, (size_t)(q->n_intervals - from));
-		memset(q->interval_grade[SNAP_IV_ABANDON] + from, SEV_OK,
+		memset(q->interval_grade[SNAP_IV_SL] + (from - first), SEV_OK,
+		       (size_t)(q->n_intervals - from));
+		memset(q->interval_grade[SNAP_IV_ABANDON] + (from - first), SEV_OK,
 		       (size_t)(q->n_intervals - from));
 	}
 	for (size_t k = 0; k < n; k++) {
 		if (which[k] < 0)
 			continue;
 		for (int i = from; i < q->n_intervals; i++) {
+			const struct interval *iv = &q->intervals[i - first];
 			struct derived d;
-			if (q->intervals[i].offered < g[k].min_offered)
+			if (iv->offered < g[k].min_offered)
 				continue;
-			d = snapshot_interval_derived(q, &q->intervals[i]);
-			q->interval_grade[which[k]][i] = (unsigned char)figure_grade_levels(&g[k], q,
-			        which[k] == SNAP_IV_SL ? d.service_level_pct : d.abandon_rate_pct);
+			d = snapshot_interval_derived(q, iv);
+			q->interval_grade[which[k]][i - first] = (unsigned char)figure_grade_levels(&g[k],
+			        q, which[k] == SNAP_IV_SL ? d.service_level_pct : d.abandon_rate_pct);
 		}
 	}
 }
@@ -1588,7 +1636,7 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	const size_t *order;
 	size_t *rank, room = s->iv_room;
 	struct agent_counts *ac, total;
-	bool iv_keep, iv_kept;
+	bool iv_keep, iv_kept, iv_moved;
 	int64_t longest = 0;         /* the queues' longest wait ... */
 	int waiting = 0;             /* ... and their callers waiting */
 	int ni = 0;                  /* the model's intervals today */
@@ -1611,10 +1659,10 @@ void snapshot_build(struct snapshot *s, const struct model *m, const struct conf
 	if (n > s->n_queues || s->queues == NULL)
 		s->queues = xrealloc(s->queues, (n ? n : 1) * sizeof *s->queues);
 	s->n_queues = n;
-	intervals_layout(s, m, cfg, n);
+	iv_moved = intervals_layout(s, m, cfg, n);
 	/* the intervals where the last build graded them (a day's closed ones
 	 * do not change): only those that did graded again */
-	iv_keep = x->iv_graded && !s->only && s->iv_room >= room;
+	iv_keep = x->iv_graded && !s->only && s->iv_room >= room && !iv_moved;
 	scratch_grow(&x->iv_same, &x->cap_iv_same, n, sizeof *x->iv_same);
 	iv_kept = iv_keep && scratch_same_model(x, m);
 	if (n)

@@ -60,7 +60,11 @@ struct snap_queue {
 	enum sl_formula sl_formula;
 	int wrapup_s;
 	int n_intervals;                          /* today's intervals so far */
-	struct interval *intervals;               /* n_intervals of them: room in the
+	int iv_first;                             /* the first of them held: those
+	                                             before it were empty (read them
+	                                             with snapshot_interval) */
+	struct interval *intervals;               /* n_intervals - iv_first of them,
+	                                             [0] interval iv_first: room in the
 	                                             snapshot's pool (snapshot_build),
 	                                             or its maker's */
 	int n_callers;                            /* none for the total */
@@ -69,8 +73,9 @@ struct snap_queue {
 	 * index in figures[] (SEV_OK when ungraded), each caller's wait's */
 	unsigned char grade[SNAP_MAX_FIGURES];
 	unsigned char caller_grade[SNAP_MAX_CALLERS];
-	unsigned char *interval_grade[2];         /* [SNAP_IV_SL or _ABANDON]: n_intervals
-	                                             each, room as for intervals */
+	unsigned char *interval_grade[2];         /* [SNAP_IV_SL or _ABANDON]: as many
+	                                             as intervals, from iv_first too,
+	                                             room as for them */
 	struct staff_queue staffing;              /* now and next (staffing.h); none for the total */
 };
 
@@ -166,6 +171,9 @@ struct snapshot {
 	struct staff_cache *staff_cache;    /* what staffing_fill keeps (staffing.c) */
 	struct interval *iv_pool;           /* behind the queues', total's and groups'
 	                                       intervals: iv_room each (snapshot_queue_room) */
+	int iv_first;                       /* the first interval they all hold (iv_first):
+	                                       the model's first counted in today, not
+	                                       the day's first (none held while none is) */
 	unsigned char *ivg_pool;            /* behind their interval_grade: 2 * iv_room each */
 	size_t cap_iv_pool, iv_room, iv_slots;
 	const int *staff_avail;             /* per queue: the agents who can take its calls, as
@@ -206,7 +214,7 @@ int snapshot_build_note(const struct snapshot *s, char *buf, size_t n);
 
 /* Points q's intervals and interval_grade at slot k of s's pool (the
  * queues' slots, then the total's, then the groups': snapshot_build lays
- * the pool out for its model's intervals so far). */
+ * the pool out for its model's intervals so far), held from s->iv_first. */
 void snapshot_queue_room(struct snapshot *s, struct snap_queue *q, size_t k);
 
 /* Grades every figure of s's queues and total a built-in alert rule of cfg
@@ -217,10 +225,25 @@ void snapshot_grade(struct snapshot *s, const struct config *cfg);
 
 /* Fills t's counts, intervals and derived figures from the queues of s at
  * members[0..n-1] (indexes into s->queues; NULL: every queue) as the total
- * is made: counts and intervals summed, each queue's AHT with its own
+ * is made: counts and intervals summed (t's and theirs held from s->iv_first), each queue's AHT with its own
  * wrap-up, the other figures by t's sl_formula. */
 void snapshot_aggregate(const struct snapshot *s, struct snap_queue *t, const int *members,
                         size_t n);
+
+/* Interval i of q (i < q->n_intervals): an empty one before q->iv_first. */
+static inline const struct interval *snapshot_interval(const struct snap_queue *q, int i)
+{
+	static const struct interval empty;
+	return i >= q->iv_first ? &q->intervals[i - q->iv_first] : &empty;
+}
+
+/* The grade (enum alert_severity) of interval i of q on which (SNAP_IV_SL or
+ * SNAP_IV_ABANDON): an empty one's (SEV_OK) before q->iv_first. */
+static inline unsigned char snapshot_interval_grade(const struct snap_queue *q, int which,
+                                                    int i)
+{
+	return i >= q->iv_first ? q->interval_grade[which][i - q->iv_first] : SEV_OK;
+}
 
 /* Returns the SL and abandon rate of interval iv of q (q's formula, no wrap-up). */
 struct derived snapshot_interval_derived(const struct snap_queue *q, const struct interval *iv);

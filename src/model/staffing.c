@@ -233,10 +233,10 @@ static void forecast_prefetch(const struct snapshot *s, const struct snap_queue 
 {
 	int64_t cur = (s->as_of - s->day_start) / MODEL_INTERVAL_S;
 	int last = (int)(cur < q->n_intervals ? cur : q->n_intervals) - 1;
-	if (last < 0 || !q->intervals)
+	if (last < q->iv_first || !q->intervals)
 		return;
-	__builtin_prefetch(&q->intervals[last > 3 ? last - 3 : 0]);
-	__builtin_prefetch(&q->intervals[last]);
+	__builtin_prefetch(snapshot_interval(q, last > 3 ? last - 3 : 0));
+	__builtin_prefetch(snapshot_interval(q, last));
 }
 
 void staffing_fill(struct snapshot *s)

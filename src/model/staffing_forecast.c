@@ -33,7 +33,7 @@ static struct staff_forecast forecast_today(const struct snapshot *s, const stru
 	last = (int)(cur < q->n_intervals ? cur : q->n_intervals) - 1;
 	first = last - 3 < 0 ? 0 : last - 3;
 	for (int i = first; i <= last; i++, n++)
-		calls += q->intervals[i].offered;
+		calls += snapshot_interval(q, i)->offered;
 	if (n == 0)
 		return fc;
 	fc.calls = (double)calls / n;

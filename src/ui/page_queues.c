@@ -1114,13 +1114,13 @@ static void spark_row(const struct ui_view *v, const struct snap_queue *q, enum 
 	int levels = GLYPHS_SPARK_LEVELS * g->rows, bar_w = g->cw == 3 ? 2 : g->cw;
 
 	for (int i = g->first; i < g->first + g->n; i++) {
-		double val = spark_value(q, &q->intervals[i], k);
+		double val = spark_value(q, snapshot_interval(q, i), k);
 
 		if (!isnan(val) && val > max)
 			max = val;
 	}
 	for (int i = g->first; i < g->first + g->n; i++) {
-		double val = spark_value(q, &q->intervals[i], k);
+		double val = spark_value(q, snapshot_interval(q, i), k);
 		enum role role = ROLE_SPARK;
 		int level, x = g->x + (i - g->first) * g->cw;
 
@@ -1132,8 +1132,8 @@ static void spark_row(const struct ui_view *v, const struct snap_queue *q, enum 
 		if (level > levels)
 			level = levels;
 		if (k != SPARK_VOLUME)
-			role = ui_sev_role((enum alert_severity)q->interval_grade[k == SPARK_SL ? SNAP_IV_SL :
-			                SNAP_IV_ABANDON][i], ROLE_OK);
+			role = ui_sev_role((enum alert_severity)snapshot_interval_grade(q,
+			                k == SPARK_SL ? SNAP_IV_SL : SNAP_IV_ABANDON, i), ROLE_OK);
 		for (int row = 0; row < g->rows; row++) {
 			int fill = level - GLYPHS_SPARK_LEVELS * row;
 
@@ -1191,7 +1191,7 @@ static void draw_trend(const struct ui_view *v, const struct snapshot *s)
 	g.first = n - g.n;
 	g.x = r.x + label_w;
 	for (int k = 0; k < 3 && 1 + (k + 1) * g.rows <= r.h; k++) {
-		double last = n > 0 ? spark_value(q, &q->intervals[n - 1], (enum spark_kind)k) : NAN;
+		double last = n > 0 ? spark_value(q, snapshot_interval(q, n - 1), (enum spark_kind)k) : NAN;
 
 		g.y = r.y + 1 + k * g.rows;
 		ui_put(v, g.y, r.x + 1, label_w - 1, ROLE_LABEL, labels[k]);

@@ -29,8 +29,8 @@ struct curve {
 static void curve_add(struct curve *c, const struct history *h, const struct snap_queue *q)
 {
 	int n = q->n_intervals < TODAY_SLOTS ? q->n_intervals : TODAY_SLOTS;
-	for (int i = 0; i < n; i++)
-		c->act[i] += q->intervals[i].offered;
+	for (int i = q->iv_first; i < n; i++)    /* none before it: empty */
+		c->act[i] += q->intervals[i - q->iv_first].offered;
 	if (n > c->n_act)
 		c->n_act = n;
 	for (int i = 0; i < TODAY_SLOTS; i++) {

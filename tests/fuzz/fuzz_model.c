@@ -322,11 +322,13 @@ static void check_queue(const struct snap_queue *q)
 	check_period(&q->window, q->sl_formula);
 	FUZZ_CHECK(q->n_intervals >= 0 && q->n_intervals <= MODEL_MAX_INTERVALS);
 	struct interval sum = { 0 };
+	FUZZ_CHECK(q->iv_first >= 0 && q->iv_first <= MODEL_MAX_INTERVALS);
 	for (int k = 0; k < q->n_intervals; k++) {
-		sum.offered += q->intervals[k].offered;
-		sum.answered += q->intervals[k].answered;
-		sum.abandoned += q->intervals[k].abandoned;
-		sum.answered_within_sl += q->intervals[k].answered_within_sl;
+		const struct interval *iv = snapshot_interval(q, k);
+		sum.offered += iv->offered;
+		sum.answered += iv->answered;
+		sum.abandoned += iv->abandoned;
+		sum.answered_within_sl += iv->answered_within_sl;
 	}
 	FUZZ_CHECK(sum.offered == q->today.c.offered);
 	FUZZ_CHECK(sum.answered == q->today.c.answered);

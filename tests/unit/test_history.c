@@ -131,8 +131,11 @@ static void test_typical_ratio_forecast(void **state)
 	memset(iv, 0, sizeof iv);
 	iv[40].offered = 10;
 	iv[41].offered = 6;
-	history_observe(h, "sales", iv, 42, day0 + 10 * 3600 + 900 + 449);
+	history_observe(h, "sales", iv, 0, 42, day0 + 10 * 3600 + 900 + 449);
 	/* (10 + 6) / (5 + 6 x 0.5) */
+	assert_true(fabs(history_peak_ratio(h, "sales") - 2.0) < 1e-9);
+	/* the same intervals held from the first with calls: the same ratio */
+	history_observe(h, "sales", iv + 40, 40, 42, day0 + 10 * 3600 + 900 + 449);
 	assert_true(fabs(history_peak_ratio(h, "sales") - 2.0) < 1e-9);
 	double calls, aht;
 	assert_true(history_forecast_calls(h, "sales", day0 + 10 * 3600 + 900, &calls, &aht));

@@ -55,11 +55,15 @@ static void assert_same_queue(const struct snap_queue *a, const struct snap_queu
 	assert_memory_equal(&a->today.c, &b->today.c, sizeof a->today.c);
 	assert_memory_equal(&a->window.c, &b->window.c, sizeof a->window.c);
 	assert_int_equal(a->n_intervals, b->n_intervals);
-	assert_memory_equal(a->intervals, b->intervals,
-	                    (size_t)a->n_intervals * sizeof *a->intervals);
+	assert_int_equal(a->iv_first, b->iv_first);
+	for (int i = 0; i < a->n_intervals; i++) {
+		assert_memory_equal(snapshot_interval(a, i), snapshot_interval(b, i),
+		                    sizeof *a->intervals);
+		for (int k = SNAP_IV_SL; k <= SNAP_IV_ABANDON; k++)
+			assert_int_equal(snapshot_interval_grade(a, k, i),
+			                 snapshot_interval_grade(b, k, i));
+	}
 	assert_memory_equal(a->grade, b->grade, sizeof a->grade);
-	for (int k = SNAP_IV_SL; k <= SNAP_IV_ABANDON; k++)
-		assert_memory_equal(a->interval_grade[k], b->interval_grade[k], (size_t)a->n_intervals);
 	assert_int_equal(a->n_callers, b->n_callers);
 	for (int k = 0; k < a->n_callers; k++) {
 		assert_string_equal(a->callers[k].callerid, b->callers[k].callerid);
@@ -278,12 +282,61 @@ static void test_interval_grades_kept(void **state)
 		assert_same_as_fresh(&inc, m, &cfg);
 		for (size_t i = 0; i < inc.n_queues; i++)
 			for (int k = 0; k < inc.queues[i].n_intervals; k++)
-				bad += inc.queues[i].interval_grade[SNAP_IV_SL][k] != SEV_OK ||
-				       inc.queues[i].interval_grade[SNAP_IV_ABANDON][k] != SEV_OK;
+				bad += snapshot_interval_grade(&inc.queues[i], SNAP_IV_SL, k) != SEV_OK ||
+				       snapshot_interval_grade(&inc.queues[i], SNAP_IV_ABANDON, k) != SEV_OK;
 	}
 	assert_true(inc.queues[0].n_intervals > 20);
 	assert_true(bad > 0);
 	snapshot_free(&inc);
+	fx_model_close(&cfg, m);
+}
+
+/* A board whose log begins at 10:00 holds its queues' intervals from the
+ * first counted in (40), not from midnight: the room is the few since, the
+ * earlier ones read as empty (SEV_OK); a late outcome counted in an earlier
+ * interval moves the start there, a build kept from the last equal to one
+ * from nothing. */
+static void test_intervals_held_from_first(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot s;
+	int64_t t = T0 + 40 * 900;
+
+	fx_model_open(&cfg, &m, 5);
+	memset(&s, 0, sizeof s);
+	fx_feed(m, "%lld|NONE|q1|Agent/1|ADDMEMBER|", (long long)t);
+	model_advance(m, t + 1);
+	snapshot_build(&s, m, &cfg);
+	assert_int_equal(model_intervals_first(m), MODEL_MAX_INTERVALS);
+	assert_int_equal(s.queues[0].n_intervals, 41);
+	assert_int_equal(s.queues[0].iv_first, 41);           /* none counted: none held */
+	assert_int_equal(snapshot_interval(&s.queues[0], 40)->offered, 0);
+	fx_feed(m, "%lld|c1|q0|NONE|ENTERQUEUE||1|1", (long long)t + 5);
+	fx_feed(m, "%lld|c1|q0|A|ABANDON|1|1|40", (long long)t + 45);
+	model_advance(m, t + 900 + 60);                         /* interval 41 */
+	snapshot_build(&s, m, &cfg);
+	assert_same_as_fresh(&s, m, &cfg);
+	assert_int_equal(s.iv_first, 40);
+	assert_int_equal(s.iv_room, 4);
+	for (size_t i = 0; i < s.n_queues; i++)
+		assert_int_equal(s.queues[i].iv_first, 40);
+	assert_int_equal(s.total.iv_first, 40);
+	assert_int_equal(s.total.n_intervals, 42);
+	assert_int_equal(snapshot_interval(&s.total, 40)->abandoned, 1);
+	assert_int_equal(snapshot_interval(&s.total, 39)->offered, 0);
+	assert_int_equal(snapshot_interval_grade(&s.total, SNAP_IV_ABANDON, 39), SEV_OK);
+	fx_feed(m, "%lld|c2|q1|NONE|ENTERQUEUE||1|1", (long long)t + 900 + 61);
+	fx_feed(m, "%lld|c2|q1|A|CONNECT|10|x|1", (long long)T0 + 30 * 900 + 15);  /* late: 30 */
+	model_advance(m, t + 900 + 62);
+	snapshot_build(&s, m, &cfg);
+	assert_same_as_fresh(&s, m, &cfg);
+	assert_int_equal(s.iv_first, 30);
+	assert_int_equal(s.iv_room, 12);
+	assert_int_equal(snapshot_interval(&s.total, 30)->answered, 1);
+	assert_int_equal(snapshot_interval(&s.total, 40)->abandoned, 1);
+	snapshot_free(&s);
 	fx_model_close(&cfg, m);
 }
 
@@ -1003,6 +1056,7 @@ int main(void)
 		cmocka_unit_test(test_build_note),
 		cmocka_unit_test(test_login_reads_few),
 		cmocka_unit_test(test_interval_grades_kept),
+		cmocka_unit_test(test_intervals_held_from_first),
 		cmocka_unit_test(test_window_leaving_read),
 		cmocka_unit_test(test_clock_due_kept),
 		cmocka_unit_test(test_callers_room_given_back),

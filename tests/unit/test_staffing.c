@@ -127,6 +127,33 @@ static void test_fallback_forecast(void **state)
 	fixture_free(f);
 }
 
+/* Today's forecast reads the queues' intervals held from the first with
+ * calls (04:00, interval 16) as it reads them held from the day's start: the
+ * hour before 04:15 counts the three empty intervals before 04:00 (10 calls
+ * over 4 intervals). */
+static void test_forecast_held_from_first(void **state)
+{
+	(void)state;
+	struct fixture *f = fixture_new();
+	f->q[0].intervals[0].offered = f->q[1].intervals[0].offered = 0;   /* none before 04:00 */
+	for (int held = 0; held < 2; held++) {
+		for (int i = 0; held && i < 2; i++) {
+			struct snap_queue *q = &f->q[i];
+			q->iv_first = 16;
+			q->intervals += 16;
+			q->interval_grade[SNAP_IV_SL] += 16;
+			q->interval_grade[SNAP_IV_ABANDON] += 16;
+		}
+		f->s.as_of = DAY + 4 * 3600 + 960;                 /* 04:16 */
+		staffing_fill(&f->s);
+		assert_true(f->q[0].staffing.iv[0].forecast_calls == 2.5);
+		f->s.as_of = DAY + 5 * 3600 + 100;                 /* 05:01:40 */
+		staffing_fill(&f->s);
+		assert_true(f->q[0].staffing.iv[0].forecast_calls == 25.0);
+	}
+	fixture_free(f);
+}
+
 /* A fill whose inputs held copies the last one's intervals: Erlang runs
  * again only for a queue whose agents, forecast, levels or model changed, and
  * gives what a first fill gives. */
@@ -294,6 +321,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fallback_forecast),
+		cmocka_unit_test(test_forecast_held_from_first),
 		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_gap_and_prediction),
 		cmocka_unit_test(test_model_choice),

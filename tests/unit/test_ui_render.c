@@ -555,6 +555,47 @@ static void test_bytes_per_frame(void **state)
 }
 
 /* The screen colours what the snapshot graded, and nothing else. */
+/* Every cell of a rows x cols screen of snap (text and attributes) into cells. */
+static void screen_cells(int rows, int cols, chtype *cells)
+{
+	FILE *out = fopen("/dev/null", "w");
+	SCREEN *scr = fx_open_screen(&view, out, rows, cols);
+
+	ui_draw_screen(&view, &snap);
+	for (int y = 0; y < rows; y++)
+		for (int x = 0; x < cols; x++)
+			cells[y * cols + x] = mvwinch(stdscr, y, x);
+	fx_close_screen(scr, &view);
+	fclose(out);
+}
+
+/* The queues' and total's intervals held from 32 (the first with calls),
+ * not from the day's start, draw the same screen: the trend's bars, their
+ * colours (the intervals' grades) and the empty morning before them. */
+static void test_trend_held_from_first(void **state)
+{
+	static const int size[2][2] = { { 24, 80 }, { 60, 200 } };
+	static chtype a[60 * 200], b[60 * 200];
+	struct snap_queue *q[4] = { &queues[0], &queues[1], &queues[2], &snap.total };
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		int rows = size[k][0], cols = size[k][1];
+		build_snapshot();
+		screen_cells(rows, cols, a);
+		for (int i = 0; i < 4; i++) {
+			for (int j = 0; j < 32; j++)
+				assert_int_equal(q[i]->intervals[j].offered, 0);
+			q[i]->iv_first = 32;
+			q[i]->intervals += 32;
+			q[i]->interval_grade[SNAP_IV_SL] += 32;
+			q[i]->interval_grade[SNAP_IV_ABANDON] += 32;
+		}
+		screen_cells(rows, cols, b);
+		assert_memory_equal(a, b, (size_t)(rows * cols) * sizeof *a);
+	}
+}
+
 static void test_colours_follow_grades(void **state)
 {
 	FILE *out = fopen("/dev/null", "w");
@@ -739,6 +780,7 @@ int main(void)
 		cmocka_unit_test(test_too_small_and_big),
 		cmocka_unit_test(test_bytes_per_frame),
 		cmocka_unit_test(test_colours_follow_grades),
+		cmocka_unit_test(test_trend_held_from_first),
 		cmocka_unit_test(test_themes_load),
 		cmocka_unit_test(test_trend_axis_dst),
 		cmocka_unit_test(test_queue_find),
