@@ -227,7 +227,7 @@ static void test_rush_given_back(void **state)
 	for (int i = 0; i < 20000; i++)
 		assert_int_equal(feed(f, "%d|r%d|q|NONE|ENTERQUEUE||1|1", T0 + i / 1000, i), 1);
 	assert_int_equal(f->m->calls.count, 20000);
-	assert_int_equal(f->m->calls.nbuckets, 32768);
+	assert_int_equal(f->m->calls.nbuckets, 16384);
 	assert_int_equal(f->m->calls.nslab, 50);
 	for (int i = 0; i < 20000; i++)
 		if (i % 40 != 39)
