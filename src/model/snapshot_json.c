@@ -55,6 +55,14 @@ void jbuf_ref_piece(struct jbuf *b, const char *p, size_t n)
 	jsegs_push(b->segs, p, n);
 }
 
+void jbuf_text(struct jbuf *b, const struct json_text *t)
+{
+	for (size_t i = 0; i < t->nv; i++) {
+		jbuf_ref(b, t->v[i].iov_base, t->v[i].iov_len, 0);
+		jbuf_part(b);
+	}
+}
+
 void jsegs_fit(struct jsegs *segs)
 {
 	size_t room = segs->n + segs->n / 16 + 256;   /* as jbuf_fit */
