@@ -554,6 +554,9 @@ void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap
 
 void jbuf_alert(struct jbuf *b, const struct snap_alert *a)
 {
+	/* a place to cut the line: thousands of alerts (1.3 MB on a big centre,
+	 * more as queues breach) go out in parts, not grown into the buffer */
+	jbuf_part(b);
 	jbuf_puts(b, "{\"rule\":");
 	jbuf_string(b, a->rule);
 	jbuf_puts(b, ",\"queue\":");

@@ -110,7 +110,7 @@ void jbuf_real(struct jbuf *b, double v);
 void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
                      bool is_total);
 
-/* Writes a as json_alert does. */
+/* Writes a as json_alert does; the line may be cut before it (jbuf_part). */
 void jbuf_alert(struct jbuf *b, const struct snap_alert *a);
 
 /* Writes a queue's "staffing" array as staffing_json dumps. */
