@@ -6,15 +6,58 @@
 #include "bytes.h"
 #include "util.h"
 
+#define STRMAP_BLOCK_CELLS 255   /* a block of 4 KB with its link */
+
+struct strmap_block {
+	struct strmap_block *next;
+	_Alignas(8) char cell[STRMAP_BLOCK_CELLS][STRMAP_CELL];
+};
+
 void strmap_init(struct strmap *m)
 {
 	memset(m, 0, sizeof *m);
 }
 
+/* Room for a key of size bytes (its NUL included). */
+static char *key_alloc(struct strmap *m, size_t size)
+{
+	char *c;
+	if (size > STRMAP_CELL)
+		return xmalloc(size);
+	if (m->cell_free) {
+		c = m->cell_free;
+		memcpy(&m->cell_free, c, sizeof c);
+		return c;
+	}
+	if (m->cell_left == 0) {
+		struct strmap_block *b = xmalloc(sizeof *b);
+		b->next = m->blocks;
+		m->blocks = b;
+		m->cell_left = STRMAP_BLOCK_CELLS;
+	}
+	return m->blocks->cell[--m->cell_left];
+}
+
+void strmap_key_free(struct strmap *m, char *key)
+{
+	if (strlen(key) + 1 > STRMAP_CELL) {
+		free(key);
+		return;
+	}
+	memcpy(key, &m->cell_free, sizeof m->cell_free);
+	m->cell_free = key;
+}
+
 void strmap_free(struct strmap *m)
 {
 	for (size_t i = 0; i < m->count; i++)
-		free(m->keys[i]);
+		if (strlen(m->keys[i]) + 1 > STRMAP_CELL)
+			free(m->keys[i]);
+	while (m->blocks) {
+		struct strmap_block *b = m->blocks;
+		m->blocks = b->next;
+		free(b);
+	}
 	free(m->keys);
 	free(m->slots);
 	memset(m, 0, sizeof *m);
@@ -127,7 +170,7 @@ int32_t strmap_intern_n(struct strmap *m, const char *key, size_t len, uint32_t 
 		m->cap = m->cap ? m->cap * 2 : 16;
 		m->keys = xrealloc(m->keys, m->cap * sizeof *m->keys);
 	}
-	copy = xmalloc(len + 1);
+	copy = key_alloc(m, len + 1);
 	memcpy(copy, key, len);
 	copy[len] = '\0';
 	m->keys[m->count] = copy;
@@ -146,7 +189,7 @@ void strmap_compact(struct strmap *m, const int32_t *map,
 			if (drop)
 				drop(ctx, m->keys[i]);
 			else
-				free(m->keys[i]);
+				strmap_key_free(m, m->keys[i]);
 			continue;
 		}
 		m->keys[n] = m->keys[i];

@@ -20,11 +20,22 @@ struct strmap_slot {
 	char head[STRMAP_INLINE];   /* the key's first bytes, zero past its end */
 };
 
+#define STRMAP_CELL 16        /* a key of up to 15 bytes is a cell of a block */
+
+struct strmap_block;
+
+/* Keys of up to STRMAP_CELL bytes with their NUL ("Agent 7347") are cells
+ * of blocks of this map's own rather than malloc chunks of 32 bytes each:
+ * half the bytes for a big centre's 10,000 agents. A cell let go of is
+ * taken again by the next short key. */
 struct strmap {
 	char **keys;          /* index -> owned copy of the key */
 	size_t count, cap;
 	struct strmap_slot *slots;
 	size_t nslots;        /* power of two */
+	struct strmap_block *blocks;
+	char *cell_free;      /* cells let go of, linked through their first bytes */
+	size_t cell_left;     /* cells of the newest block never handed out */
 };
 
 void strmap_init(struct strmap *m);
@@ -38,10 +49,13 @@ int32_t strmap_intern(struct strmap *m, const char *key);
 /* The same for a key whose length and strmap_hash_n are known already. */
 int32_t strmap_intern_n(struct strmap *m, const char *key, size_t len, uint32_t hash);
 /* Drops and renumbers keys: map[i] is key i's new index, or -1 to drop it
- * (handed to drop, which owns it then; freed when drop is NULL). Kept keys
- * must keep their order: map[i] < map[j] for i < j. */
+ * (handed to drop, which owns it then, to let go of with strmap_key_free;
+ * let go of at once when drop is NULL). Kept keys must keep their order:
+ * map[i] < map[j] for i < j. */
 void strmap_compact(struct strmap *m, const int32_t *map,
                     void (*drop)(void *ctx, char *key), void *ctx);
+/* Lets go of key, dropped from m (strmap_compact's drop) and held since. */
+void strmap_key_free(struct strmap *m, char *key);
 /* Starts fetching the slot where a key of this hash is looked for first. */
 static inline void strmap_prefetch(const struct strmap *m, uint32_t hash)
 {

@@ -493,7 +493,7 @@ static void callbacks_clear(struct contacts *c)
 	for (size_t i = 0; i < c->callbacks.cap; i++)
 		if (c->callbacks.slot[i]) {
 			struct callback *cb = (struct callback *)ht_at(&c->callbacks, i);
-			free(cb->json);
+			contacts_callback_json_drop(c, cb);
 			node_free(&c->callbacks, &cb->node);
 		}
 	memset(c->callbacks.slot, 0, c->callbacks.cap * sizeof *c->callbacks.slot);
@@ -505,6 +505,9 @@ void contacts_free(struct contacts *c)
 	if (!c)
 		return;
 	callbacks_clear(c);
+	for (size_t i = 0; i < c->n_json_old; i++)
+		free(c->json_old[i]);
+	free(c->json_old);
 	free(c->cb_sorted);
 	free(c->callbacks.slot);
 	free(c->calls.a);
@@ -1707,8 +1710,7 @@ static void callback_try(struct contacts *c, const struct customer *u, int q, in
 		ht_insert(&c->callbacks, &cb->node);
 		callback_sort_in(c, cb);
 	}
-	free(cb->json);
-	cb->json = NULL;
+	contacts_callback_json_drop(c, cb);
 	cb->node.aux++;
 	if (t < cb->first_ms) {          /* a line out of time order: its place moves */
 		callback_sort_out(c, cb);
@@ -1734,7 +1736,7 @@ static void callback_answered(struct contacts *c, const struct customer *u, int6
 		return;
 	callback_sort_out(c, cb);
 	ht_remove(&c->callbacks, &cb->node);
-	free(cb->json);
+	contacts_callback_json_drop(c, cb);
 	node_free(&c->callbacks, &cb->node);
 }
 

@@ -323,10 +323,20 @@ struct contacts {
 	} pre;
 	struct ct_backlog bl;
 	struct ct_journeys *jl;     /* likewise (a reader drops what time made stale) */
+	/* The callbacks' texts a line's end refers to (ct_jout_lend) stay until
+	 * the next one is made (ct_jout_release): those changed meanwhile wait
+	 * here, not freed. */
+	bool json_lent;
+	char **json_old;
+	size_t n_json_old, cap_json_old;
 };
 
-/* The JSON of the callback list's entry cb (without a comma), written once
- * per change of cb and kept; NULL when jansson must write it (text not UTF-8). */
+/* Lets go of cb's text (changed or gone): freed, or kept while lent. */
+void contacts_callback_json_drop(struct contacts *c, struct callback *cb);
+
+/* The JSON of the callback list's entry cb after a comma (*len bytes, the
+ * comma first), written once per change of cb and kept; NULL when jansson
+ * must write it (text not UTF-8). */
 const char *contacts_callback_json(const struct contacts *c, const struct callback *cb,
                                    size_t *len);
 /* The callbacks in the list's order: callbacks.count of them. */

@@ -162,22 +162,34 @@ void agent_set_reason(struct model *m, struct agent *a, const char *reason)
 	a->reason = k >= 0 ? m->reasons.keys[k] : NULL;   /* keys read after the intern */
 }
 
-/* A forgotten queue's or agent's name: freed by the second
+/* A forgotten queue's or agent's name (of map from): freed by the second
  * model_release_names from now, once no snapshot points at it. */
-static void name_retire(void *ctx, char *name)
+static void name_retire(struct model *m, struct strmap *from, char *name)
 {
-	struct name_list *l = &((struct model *)ctx)->retired[0];
+	struct name_list *l = &m->retired[0];
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 16;
 		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
 	}
-	l->v[l->n++] = name;
+	l->v[l->n++] = (struct retired_name){ name, from };
+}
+
+static void queue_name_retire(void *ctx, char *name)
+{
+	struct model *m = ctx;
+	name_retire(m, &m->queue_names, name);
+}
+
+static void agent_name_retire(void *ctx, char *name)
+{
+	struct model *m = ctx;
+	name_retire(m, &m->agent_names, name);
 }
 
 static void names_free(struct name_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
+		strmap_key_free(l->v[i].from, l->v[i].name);
 	l->n = 0;
 }
 
@@ -380,7 +392,7 @@ static void forget_queues(struct model *m, int64_t idle_edge)
 				m->queues[map[i]] = m->queues[i];
 		/* a new queue takes a freed slot: it must start as a zeroed one does */
 		memset(m->queues + kept, 0, (n - kept) * sizeof *m->queues);
-		strmap_compact(&m->queue_names, map, name_retire, m);
+		strmap_compact(&m->queue_names, map, queue_name_retire, m);
 		for (size_t i = 0; i < m->calls.nbuckets; i++)
 			for (struct call *c = m->calls.buckets[i]; c; c = c->hnext)
 				c->queue = map[c->queue];   /* its hash is its queue's name's */
@@ -443,7 +455,7 @@ static void forget_agents(struct model *m, int64_t idle_edge)
 		for (size_t i = kept; i < n; i++)
 			m->agents[i].ring_since = INT64_MIN;
 		model_agents_touch_all(m);      /* renumbered */
-		strmap_compact(&m->agent_names, map, name_retire, m);
+		strmap_compact(&m->agent_names, map, agent_name_retire, m);
 		astat_renumber_agents(m, map);
 		for (size_t i = 0; i < m->calls.nbuckets; i++) {
 			for (struct call *c = m->calls.buckets[i]; c; c = c->hnext) {

@@ -245,8 +245,10 @@ struct call *calls_new(struct model *m, const struct qevent *ev, int32_t queue, 
 	c->enter_t = INT64_MIN;
 	for (int i = 0; i < MAX_RING; i++)
 		c->ringing[i] = -1;
-	if (r->count + 1 > r->nbuckets)
-		table_resize(r, r->nbuckets ? r->nbuckets * 2 : CALL_BUCKETS_MIN);
+	if (r->nbuckets == 0)
+		table_resize(r, CALL_BUCKETS_MIN);
+	else if (r->count + 1 > r->nbuckets + r->nbuckets / 2)
+		table_resize(r, r->nbuckets * 2);
 	chain_push(r->buckets, r->nbuckets, c);
 	r->count++;
 	c->phase = PH_DONE;             /* the caller puts it where it belongs */
@@ -256,7 +258,7 @@ struct call *calls_new(struct model *m, const struct qevent *ev, int32_t queue, 
 static void call_free(struct model *m, struct call *c)
 {
 	struct calls *r = &m->calls;
-	/* chains are short (no more calls than buckets): the walk reads what
+	/* chains are short (1.5 calls a bucket at most): the walk reads what
 	 * unlinking would write anyway */
 	struct call **pp = &r->buckets[c->hash & (r->nbuckets - 1)];
 	while (*pp != c)
@@ -264,10 +266,12 @@ static void call_free(struct model *m, struct call *c)
 	*pp = c->hnext;
 	r->count--;
 	m->queues[c->queue].ncalls--;
-	/* half the buckets once a quarter are used: a rush (a catch-up's
-	 * waiting calls, 37,000 on a big centre that keeps 11,500) leaves no
-	 * table of its size behind; twice the calls to grow it again */
-	if (r->nbuckets > CALL_BUCKETS_MIN && r->count < r->nbuckets / 4)
+	/* up to one and a half calls a bucket (calls_new), half the buckets
+	 * below one call for two: a big centre's 12,400 calls take 16,384
+	 * buckets (128 KB), not 32,768, and a rush (a catch-up's waiting
+	 * calls) leaves no table of its size behind; half as many calls again
+	 * to grow it back */
+	if (r->nbuckets > CALL_BUCKETS_MIN && r->count < r->nbuckets / 2)
 		table_resize(r, r->nbuckets / 2);
 	callerid_release(c);
 	if (c->pooled)

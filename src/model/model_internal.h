@@ -57,7 +57,10 @@ struct model {
 	const struct config *cfg;
 	struct strmap queue_names, agent_names;
 	struct strmap reasons;         /* every pause reason seen (few: an agent's points here) */
-	struct name_list { char **v; size_t n, cap; } retired[2];  /* model_release_names */
+	struct name_list {             /* model_release_names */
+		struct retired_name { char *name; struct strmap *from; } *v;
+		size_t n, cap;
+	} retired[2];
 	struct queue *queues;
 	size_t cap_queues;
 	struct agent *agents;

@@ -174,7 +174,7 @@ static void tombs_pop(struct model *m, struct tombs *t)
 bool tombs_fits(const struct tombs *t, const struct call *c)
 {
 	char id[TOMB_IDB];
-	return c->outcome_seen && id_inline(c->callid, c->idlen, id) &&
+	return c->outcome_seen && c->queue < TOMB_QUEUES && id_inline(c->callid, c->idlen, id) &&
 	       (t->n == 0 || fits32(c->key_t - t->base)) &&
 	       (c->enter_t == INT64_MIN || fits32(c->key_t - c->enter_t));
 }
@@ -201,9 +201,9 @@ void tombs_add(struct model *m, const struct call *c)
 	x->key_off = (int32_t)(c->key_t - t->base);
 	x->enter_d = c->enter_t == INT64_MIN ? INT32_MIN : (int32_t)(c->key_t - c->enter_t);
 	x->hash = c->hash;
-	x->queue = c->queue;
-	x->flags = (uint8_t)((c->outcome_seen ? TOMB_OUTCOME : 0) | (c->ended ? TOMB_ENDED : 0));
-	x->idlen = (uint8_t)c->idlen;
+	x->queue = (int16_t)c->queue;   /* tombs_fits: below TOMB_QUEUES */
+	x->flags = (uint8_t)((c->outcome_seen ? TOMB_OUTCOME : 0) | (c->ended ? TOMB_ENDED : 0)) & 3;
+	x->idlen = (uint8_t)c->idlen & 63;   /* id_inline: at most 2 * TOMB_IDB */
 	id_inline(c->callid, c->idlen, x->id);   /* tombs_fits: it has a form */
 	m->queues[c->queue].ncalls++;   /* the record's call_free takes its own off */
 	index_put(t, slot);
@@ -253,11 +253,12 @@ void tombs_expire(struct model *m, int64_t edge)
 
 void tombs_renumber(struct tombs *t, const int32_t *map)
 {
-	/* call_hash is the queue's name's: the index stays as it is */
+	/* call_hash is the queue's name's: the index stays as it is; queues are
+	 * moved down (map[q] <= q), so each still fits */
 	for (uint32_t k = 0; k < t->n; k++) {
 		struct tomb *x = &t->ring[ring_slot(t, k)];
 		if (x->queue >= 0)
-			x->queue = map[x->queue];
+			x->queue = (int16_t)map[x->queue];
 	}
 }
 

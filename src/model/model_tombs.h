@@ -1,7 +1,7 @@
 /* model_tombs.h - ended calls remembered compactly (internal to model*.c).
  *
  * A call that has ended (its outcome seen) stays a full record (model_calls.h)
- * only until the clock next moves; then it becomes a tombstone here: 32 bytes
+ * only until the clock next moves; then it becomes a tombstone here: 28 bytes
  * (its key, times as 32-bit offsets, two flags) instead of a record of about
  * 180, in a ring kept in end-time order with an open-addressing index. A line
  * naming it again brings the full record back (calls_lookup), so a duplicate
@@ -13,7 +13,7 @@
  * stays a full record.
  *
  * Bound: TOMBSTONE_S (two hours) and TOMB_MAX entries, whichever is reached
- * first; past the count the oldest goes. 32,768 ended calls take 1 MB +
+ * first; past the count the oldest goes. 32,768 ended calls take 896 KB +
  * 256 KB of index: the whole two hours up to ~4.5 calls/s (a centre of a
  * hundred agents or so), about 45 seconds at 2,000 lines/s (1,000 queues,
  * 10,000 agents: ~700 calls/s, where two hours of even 16-byte entries would
@@ -32,7 +32,7 @@
                                   at most 2^15: an index entry's 16 bits) */
 #define TOMB_OUTCOME 1         /* struct tomb's flags */
 #define TOMB_ENDED 2
-#define TOMB_IDB 14            /* callid bytes inline: 14 as they are, 28 packed */
+#define TOMB_IDB 13            /* callid bytes inline: 13 as they are, 26 packed */
 
 struct model;
 struct call;
@@ -42,12 +42,15 @@ struct tomb {
 	int32_t key_off;               /* when it ended (the done list's time) - tombs.base */
 	int32_t enter_d;               /* when it ended - its ENTERQUEUE time; INT32_MIN not seen */
 	uint32_t hash;                 /* call_hash */
-	int32_t queue;                 /* -1: a slot whose call came back to life */
-	uint8_t flags;                 /* TOMB_OUTCOME, TOMB_ENDED */
-	uint8_t idlen;                 /* the callid's length (packed past TOMB_IDB) */
+	int16_t queue;                 /* -1: a slot whose call came back to life (a call
+	                                  of a queue past TOMB_QUEUES stays a record) */
+	uint8_t flags : 2;             /* TOMB_OUTCOME, TOMB_ENDED */
+	uint8_t idlen : 6;             /* the callid's length (packed past TOMB_IDB) */
 	char id[TOMB_IDB];             /* the callid, not NUL-terminated, or packed */
 };
-_Static_assert(sizeof(struct tomb) == 32, "struct tomb is 32 bytes");
+#define TOMB_QUEUES INT16_MAX      /* queue numbers a tombstone holds (0 to this - 1) */
+_Static_assert(sizeof(struct tomb) == 28, "struct tomb is 28 bytes");
+_Static_assert(2 * TOMB_IDB < 64, "a packed callid's length fits idlen");
 
 struct tombs {
 	struct tomb *ring;             /* cap slots (a power of two), n used from head */

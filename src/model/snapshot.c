@@ -2356,7 +2356,7 @@ static int json_line_build(const struct snapshot *s, struct jbuf *b,
 		jbuf_agents(b, s);
 	}
 	if (tail) {                              /* made by snapshot_json_tail: kept */
-		jbuf_ref(b, tail->p, tail->n, JSEG_REF_MIN);       /* as it is until the next line */
+		jbuf_text(b, tail);                  /* as it is until the next line */
 		if (!ok) {
 			errno = ENOMEM;
 			return -1;
@@ -2478,18 +2478,25 @@ void snapshot_json_pieces_detach(void)
 bool snapshot_json_tail(const struct snapshot *s, struct json_text *t)
 {
 	struct jbuf b = { t->p, 0, t->cap, NULL };
+	struct jsegs g = { .v = t->v, .cap = t->capv };
 	struct ct_jout *cj;
 	json_t *rest;
 	bool ok, bad;
 	size_t last = t->n;
 
-	t->n = 0;
+	t->n = t->nv = 0;
+	if (s->contacts)
+		ct_jout_release(s->contacts);        /* the last line's end is let go */
 	if (!json_by_hand(s) || (s->contacts && contacts_any(s->contacts)))
 		return false;
-	jbuf_fit(&b, last);                       /* the last line's end is let go */
+	jbuf_fit(&b, last);
+	jsegs_fit(&g);
+	jsegs_start(&g, &b);                      /* the callbacks' texts referred to */
 	cj = s->contacts ? ct_jout_new(s->contacts) : NULL;
-	if (cj)
+	if (cj) {
+		ct_jout_lend(cj);
 		ct_jout_root_keys(cj, &b, json_has);
+	}
 	rest = json_object();
 	json_rest_tail(s, rest);
 	json_drop_unasked(rest);
@@ -2497,7 +2504,8 @@ bool snapshot_json_tail(const struct snapshot *s, struct json_text *t)
 	jbuf_puts(&b, "}\n");
 	bad = ct_jout_bad(cj);                    /* text jansson would leave out */
 	ct_jout_free(cj);
-	*t = (struct json_text){ b.p, b.n, b.cap };
+	jsegs_end(&g, &b);
+	*t = (struct json_text){ b.p, b.n, b.cap, g.v, g.n, g.cap };
 	if (!ok)
 		fatal("out of memory");
 	return !bad;
@@ -2528,6 +2536,7 @@ int snapshot_json_parts_with(const struct snapshot *s, const struct json_text *t
 void snapshot_json_text_free(struct json_text *t)
 {
 	free(t->p);
+	free(t->v);
 	*t = (struct json_text){ 0 };
 }
 

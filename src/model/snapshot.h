@@ -298,6 +298,8 @@ void snapshot_json_pieces_detach(void);
 struct json_text {
 	char *p;
 	size_t n, cap;
+	struct iovec *v;         /* its pieces: p's bytes and texts referred to */
+	size_t nv, capv;
 };
 bool snapshot_json_tail(const struct snapshot *s, struct json_text *t);
 int snapshot_json_pieces_with(const struct snapshot *s, const struct json_text *tail,

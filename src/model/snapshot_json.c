@@ -55,6 +55,14 @@ void jbuf_ref_piece(struct jbuf *b, const char *p, size_t n)
 	jsegs_push(b->segs, p, n);
 }
 
+void jbuf_text(struct jbuf *b, const struct json_text *t)
+{
+	for (size_t i = 0; i < t->nv; i++) {
+		jbuf_ref(b, t->v[i].iov_base, t->v[i].iov_len, 0);
+		jbuf_part(b);
+	}
+}
+
 void jsegs_fit(struct jsegs *segs)
 {
 	size_t room = segs->n + segs->n / 16 + 256;   /* as jbuf_fit */
@@ -546,6 +554,9 @@ void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap
 
 void jbuf_alert(struct jbuf *b, const struct snap_alert *a)
 {
+	/* a place to cut the line: thousands of alerts (1.3 MB on a big centre,
+	 * more as queues breach) go out in parts, not grown into the buffer */
+	jbuf_part(b);
 	jbuf_puts(b, "{\"rule\":");
 	jbuf_string(b, a->rule);
 	jbuf_puts(b, ",\"queue\":");

@@ -55,6 +55,9 @@ static inline void jbuf_ref(struct jbuf *b, const char *p, size_t n, size_t min)
 		jbuf_ref_piece(b, p, n);
 }
 
+/* Appends the pieces of t (snapshot_json_tail), referred to when b has segs. */
+void jbuf_text(struct jbuf *b, const struct json_text *t);
+
 /* A line's pieces, in order, as the iovecs it is written with. While the
  * line is built, a piece of b's own buffer (which may still move) has its
  * offset in b as its base and JSEG_OWN in its length; jsegs_end makes them
@@ -107,7 +110,7 @@ void jbuf_real(struct jbuf *b, double v);
 void jbuf_queue_open(struct jbuf *b, const struct snapshot *s, const struct snap_queue *q,
                      bool is_total);
 
-/* Writes a as json_alert does. */
+/* Writes a as json_alert does; the line may be cut before it (jbuf_part). */
 void jbuf_alert(struct jbuf *b, const struct snap_alert *a);
 
 /* Writes a queue's "staffing" array as staffing_json dumps. */
@@ -192,6 +195,12 @@ void snapshot_json_cache_clear(void);
 struct ct_jout;
 struct ct_jout *ct_jout_new(const struct contacts *c);
 void ct_jout_free(struct ct_jout *o);
+/* The callbacks' texts are referred to (with b's segs), not copied, by what o
+ * writes from now on: they stay as they are, those changed kept, until
+ * ct_jout_release (for a line's end made on the loop and written elsewhere). */
+void ct_jout_lend(struct ct_jout *o);
+/* The texts lent before are no longer referred to: those changed since go. */
+void ct_jout_release(const struct contacts *c);
 /* True when some text or number could not be written as jansson would (text
  * that is not UTF-8, a real that is not finite): write it with jansson. */
 bool ct_jout_bad(const struct ct_jout *o);

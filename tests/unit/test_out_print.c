@@ -119,6 +119,38 @@ static void test_split_line_is_whole(void **state)
 	feed_close(&f);
 }
 
+/* The end refers to the callbacks' texts where they are: lines read after
+ * it was made (callbacks tried again, answered: their texts changed) leave
+ * the line built from it as it was when it was made. */
+static void test_split_line_outlives_callbacks(void **state)
+{
+	struct feed f;
+	struct snapshot s;
+	struct json_text tail = { 0 };
+	(void)state;
+	feed_open(&f);
+	memset(&s, 0, sizeof s);
+	for (int i = 0; i < 40; i++) {
+		struct json_pieces jp;
+		size_t rn;
+		feed_second(&f);
+		snapshot_build(&s, f.m, &f.cfg);
+		s.contacts = f.c;
+		char *ref = fx_dump(&s, snapshot_write_json_ref, &rn);
+		assert_true(snapshot_json_tail(&s, &tail));
+		for (int k = 0; k < 4; k++)
+			feed_second(&f);
+		assert_int_equal(snapshot_json_pieces_with(&s, &tail, &jp), 0);
+		char *got = fx_join(&jp);
+		fx_same_text(got, jp.len, ref, rn, "second %d: split line", i);
+		free(got);
+		free(ref);
+	}
+	snapshot_json_text_free(&tail);
+	snapshot_free(&s);
+	feed_close(&f);
+}
+
 /* Reads what the pipe has into *buf (grown). */
 static void drain(int fd, char **buf, size_t *n, size_t *cap)
 {
@@ -305,6 +337,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split_line_is_whole),
+		cmocka_unit_test(test_split_line_outlives_callbacks),
 		cmocka_unit_test(test_live_lines_off_the_loop),
 		cmocka_unit_test(test_live_lines_in_parts),
 		cmocka_unit_test(test_live_slow_reader_gets_the_rest),
