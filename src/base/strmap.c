@@ -26,7 +26,7 @@ static char *key_alloc(struct strmap *m, size_t size)
 		return xmalloc(size);
 	if (m->cell_free) {
 		c = m->cell_free;
-		memcpy(&m->cell_free, c, sizeof c);
+		memcpy(&m->cell_free, c, sizeof m->cell_free);
 		return c;
 	}
 	if (m->cell_left == 0) {
