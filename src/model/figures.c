@@ -224,20 +224,41 @@ enum alert_severity figure_grade_value(const struct fig_grading *g, const struct
 	return figure_grade_levels(g, q, v);
 }
 
-enum alert_severity figure_grade_levels(const struct fig_grading *g, const struct snap_queue *q,
-                                        double v)
+/* The levels of g on q worked out: a value is then graded by grade_levels_at
+ * alone (thousands of waiting callers a build, against the same levels). */
+struct grade_levels {
+	int op;
+	bool set[SEV_CRITICAL + 1];
+	double at[SEV_CRITICAL + 1];
+};
+
+static void grade_levels_of(struct grade_levels *l, const struct fig_grading *g,
+                            const struct snap_queue *q)
+{
+	l->op = g->op;
+	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
+		if ((l->set[lv] = g->level[lv].set))
+			l->at[lv] = figure_level_value(&g->level[lv], q);
+}
+
+static enum alert_severity grade_levels_at(const struct grade_levels *l, double v)
 {
 	if (isnan(v))
 		return SEV_OK;
-	for (int lv = SEV_CRITICAL; lv >= SEV_WARNING; lv--) {
-		double t;
-		if (!g->level[lv].set)
-			continue;
-		t = figure_level_value(&g->level[lv], q);
-		if (g->op == FIG_BELOW ? v < t : v >= t)
+	for (int lv = SEV_CRITICAL; lv >= SEV_WARNING; lv--)
+		if (l->set[lv] && (l->op == FIG_BELOW ? v < l->at[lv] : v >= l->at[lv]))
 			return (enum alert_severity)lv;
-	}
 	return SEV_OK;
+}
+
+enum alert_severity figure_grade_levels(const struct fig_grading *g, const struct snap_queue *q,
+                                        double v)
+{
+	struct grade_levels l;
+	if (isnan(v))
+		return SEV_OK;
+	grade_levels_of(&l, g, q);
+	return grade_levels_at(&l, v);
 }
 
 enum alert_severity figure_grade(const struct fig_grading *g, const struct snap_queue *q)
@@ -246,26 +267,18 @@ enum alert_severity figure_grade(const struct fig_grading *g, const struct snap_
 }
 
 /* Each waiting caller of q graded by g (the longest wait's grading) as
- * figure_grade_value grades its wait: the levels worked out once for the
- * queue, not for each caller (thousands a build on a big centre). */
+ * figure_grade_value grades its wait, the levels worked out once for the
+ * queue. */
 static void grade_callers(struct snap_queue *q, const struct fig_grading *g)
 {
-	double t[SEV_CRITICAL + 1] = { 0 };
-	bool set[SEV_CRITICAL + 1] = { false };
-	bool judged = figure_judged_offered(g->f, q) >= g->min_offered;
-	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
-		if ((set[lv] = judged && g->level[lv].set))
-			t[lv] = figure_level_value(&g->level[lv], q);
-	for (int k = 0; k < q->n_callers; k++) {
-		double v = (double)q->callers[k].waiting_s;
-		unsigned char grade = SEV_OK;
-		for (int lv = SEV_CRITICAL; lv >= SEV_WARNING; lv--)
-			if (set[lv] && (g->op == FIG_BELOW ? v < t[lv] : v >= t[lv])) {
-				grade = (unsigned char)lv;
-				break;
-			}
-		q->caller_grade[k] = grade;
+	struct grade_levels l;
+	if (figure_judged_offered(g->f, q) < g->min_offered) {
+		memset(q->caller_grade, SEV_OK, (size_t)q->n_callers);
+		return;
 	}
+	grade_levels_of(&l, g, q);
+	for (int k = 0; k < q->n_callers; k++)
+		q->caller_grade[k] = (unsigned char)grade_levels_at(&l, (double)q->callers[k].waiting_s);
 }
 
 void figures_grade_queue(struct snap_queue *q, const struct fig_grading *g, size_t n)
