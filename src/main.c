@@ -1039,11 +1039,17 @@ static void ui_ack(void *ctx)
 	outputs_republish(&app->out, app->screen);
 }
 
-/* A key that changes only the view: the current snapshot drawn again. */
+/* A key that changes only the view: the current snapshot drawn again; one
+ * built with the agents' figures brief is built again whole when the view
+ * now reads them (the Agents view). */
 static void ui_redraw(void *ctx)
 {
 	struct app *app = ctx;
-	outputs_republish(&app->out, app->screen);
+	if (app->out.built && app->out.snap.agent_figs_brief &&
+	    outputs_read_agent_figs(&app->out, &app->cfg))
+		refresh(app, true);
+	else
+		outputs_republish(&app->out, app->screen);
 }
 
 /* ---- start-up ------------------------------------------------------------------- */

@@ -735,6 +735,30 @@ bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
 	return true;
 }
 
+bool model_agent_figs_brief(const struct model *m, size_t ai, struct agent_figs *out)
+{
+	const struct agent *a = &m->agents[ai];
+	const struct agent_stats *st = a->st;
+	*out = (struct agent_figs){ .call_queue = -1, .occupancy_pct = NAN,
+		.on_call = a->active_calls > 0, .pause_reason = "", .callerid = "",
+		.wtime = { .occupancy_pct = NAN } };
+	if (!st)
+		return ai < m->agent_names.count;
+	if (out->on_call && st->call_since) {
+		out->call_since = st->call_since;
+		out->call_queue = st->call_queue;
+		out->callerid = caller_get(&st->caller);
+	}
+	if (st->pause_since != NONE) {
+		out->paused_now = true;
+		out->pause_since = st->pause_since;
+		out->pause_reason = st->pause_reason;
+	}
+	if (st->off_since != NONE && st->off_since >= m->day_start)
+		out->off_since = st->off_since;
+	return true;
+}
+
 bool model_agent_figs_current(const struct model *m, size_t ai, const struct agent_figs *f)
 {
 	const struct agent *a = &m->agents[ai];
@@ -748,6 +772,9 @@ void model_agent_figs_prefetch(const struct model *m, size_t ai, int step)
 		__builtin_prefetch(&m->agents[ai]);
 	} else if ((st = m->agents[ai].st) != NULL && step == 3) {
 		__builtin_prefetch(st);
+	} else if (st && step == 4) {
+		__builtin_prefetch(st);
+		__builtin_prefetch(&st->call_since);
 	} else if (st && step == 1) {
 		/* a read takes the record whole (its counts, call, caller and
 		 * periods are past the first line): every line of it, not one */
@@ -803,6 +830,11 @@ uint64_t model_agent_figs_stamp_last(void)
 }
 
 /* ---- the figures alerts watch ------------------------------------------ */
+
+bool agent_figure_brief(const struct figure *f)
+{
+	return f == &agent_figures[0] || f == &agent_figures[2];
+}
 
 double agent_figure_value(const struct figure *f, const struct agent_figs *a, int64_t now,
                           const char *reason)

@@ -127,6 +127,11 @@ void agent_figs_at(const struct agent_figs *f, int64_t now, struct agent_clock *
  * (not known). */
 bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
                       struct agent_queue_figs *buf, int max, struct astat_pause *pauses);
+/* Fills out with what alerts on agents read of agent ai (agent_figure_brief):
+ * whether it is on a call and since when, and its current pause (reason at
+ * the model's record); the rest as for an agent with no figures (stamp 0,
+ * no counts, no queues, no pauses by reason). Returns as model_agent_figs. */
+bool model_agent_figs_brief(const struct model *m, size_t ai, struct agent_figs *out);
 /* Whether f (a former read of the same day) still holds agent ai's figures
  * but for what moves with the clock. */
 bool model_agent_figs_current(const struct model *m, size_t ai, const struct agent_figs *f);
@@ -150,7 +155,8 @@ int64_t agent_figs_due(const struct agent_figs *f);
  * some agents later, its figures' (step 1: every line), then its queues' and
  * periods' (step 2: to read it whole); step 3 instead of 1 and 2: its
  * figures' first line alone (model_agent_figs_current). Agents are read in
- * name order, their records are cache misses apart. */
+ * name order, their records are cache misses apart. Step 4 instead of 1 and
+ * 2: what model_agent_figs_brief reads. */
 void model_agent_figs_prefetch(const struct model *m, size_t ai, int step);
 /* Prefetches agent ai's queues (model_agent_visit reads them), its record
  * fetched first (model_agent_figs_prefetch's step 0). */
@@ -161,6 +167,9 @@ int model_agent_figs_pauses(const struct model *m, size_t ai);
 /* How many per-queue figures agent ai has (room model_agent_figs needs). */
 int model_agent_figs_queues(const struct model *m, size_t ai);
 
+/* Whether agent_figure_value of f reads only what model_agent_figs_brief
+ * fills (the current call's and pause's time): not the counts. */
+bool agent_figure_brief(const struct figure *f);
 /* The value of agent figure f (figures.h agent_figures[]) on a as of now;
  * reason (NULL: any) narrows pause_s to pauses with that reason. */
 double agent_figure_value(const struct figure *f, const struct agent_figs *a, int64_t now,

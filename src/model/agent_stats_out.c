@@ -33,12 +33,15 @@ struct astat_fill {
 	uint64_t order_gen;          /* ... these queue ranks (snapshot.order_gen), */
 	int window_s;                /* ... this window, */
 	int64_t now;                 /* ... at this time, */
-	uint64_t stamp_last;         /* ... no agent's stamp past this one */
+	uint64_t stamp_last;         /* ... no agent's stamp past this one (but the
+	                                brief fills' since the last whole one) */
 	uint64_t marks;              /* model_agents_mark at the last fill: an agent not
 	                                marked since has its calls as they were */
 	/* per model index: */
 	unsigned char *state;        /* FILL_IN: in this fill; FILL_KEPT: its figures are
-	                                at its index, as of the last fill */
+	                                at its index, as of the last fill that read them
+	                                whole; FILL_BRIEF: only what a brief fill reads
+	                                (model_agent_figs_brief) is, as of the last fill */
 	int64_t *due;                /* when its clocked figures run out (read again) */
 	char **room;                 /* its pauses and texts (NULL: none; room_keep) */
 	uint32_t *q_at, *q_cap;      /* its block in the pool, and the block's size */
@@ -51,7 +54,7 @@ struct astat_fill {
 	bool moved;                  /* the pool moved */
 };
 
-enum { FILL_IN = 1, FILL_KEPT = 2 };
+enum { FILL_IN = 1, FILL_KEPT = 2, FILL_BRIEF = 4 };
 
 /* A model index whose figures hold unless its calls changed (model_agent_figs_current),
  * one whose clocked figures alone are to be read again (its clock span ran out). */
@@ -145,7 +148,7 @@ static void fill_plan(struct astat_fill *c, const struct model *m, const size_t 
 	int64_t now = model_now(m);
 	c->n_work = 0;
 	for (size_t a = 0; a < count; a++)
-		c->state[a] &= FILL_KEPT;
+		c->state[a] &= FILL_KEPT;     /* (a brief one is read whole) */
 	for (size_t i = 0; i < n; i++)
 		c->state[ai[i]] |= FILL_IN;
 	for (size_t a = 0; a < count; a++) {
@@ -158,6 +161,28 @@ static void fill_plan(struct astat_fill *c, const struct model *m, const size_t 
 			work_add(c, (uint32_t)a | WORK_CLOCK);
 		else if (mark[a] > c->marks)
 			work_add(c, (uint32_t)a | WORK_ASK);
+	}
+}
+
+/* As fill_plan for a brief fill (s->agent_figs_brief): lists the agents
+ * with nothing kept and those marked since the last fill (an event named
+ * them, or their calls may have changed: what a brief read reads changes
+ * with nothing else). A window's record leaving, a clock span running out
+ * changes nothing of it: those agents are read whole by the next whole
+ * fill, which finds their stamps past its last (stamp_last stays). */
+static void fill_plan_brief(struct astat_fill *c, const struct model *m, const size_t *ai,
+                            size_t n, size_t count)
+{
+	const uint64_t *mark = model_agent_marks(m);
+	c->n_work = 0;
+	for (size_t a = 0; a < count; a++)
+		c->state[a] &= FILL_KEPT | FILL_BRIEF;
+	for (size_t i = 0; i < n; i++)
+		c->state[ai[i]] |= FILL_IN;
+	for (size_t a = 0; a < count; a++) {
+		unsigned char st = c->state[a];
+		if ((st & FILL_IN) && (!(st & (FILL_KEPT | FILL_BRIEF)) || mark[a] > c->marks))
+			work_add(c, (uint32_t)a);
 	}
 }
 
@@ -279,12 +304,34 @@ static void fill_clock(struct astat_fill *c, struct snapshot *s, const struct mo
 	c->due[ai] = agent_figs_due(f);
 }
 
+/* Agent ai's brief figures (a brief fill): its whole ones are no longer
+ * kept; its call's queue as a rank, its texts kept. */
+static void fill_brief_one(struct astat_fill *c, struct snapshot *s, const struct model *m,
+                           size_t ai, const size_t *rank)
+{
+	struct agent_figs *f = &s->agent_figs[ai];
+	model_agent_figs_brief(m, ai, f);
+	if (f->call_queue >= 0)
+		f->call_queue = (int32_t)rank[f->call_queue];
+	f->slot = (uint32_t)ai;
+	f->pool_at = c->q_at[ai];
+	room_keep(c, ai, f);
+	c->state[ai] = (unsigned char)((c->state[ai] & ~FILL_KEPT) | FILL_BRIEF);
+}
+
 /* Prefetches what reading the agents of work[k..] will need: the records
  * of the agents some places ahead (cache misses apart). */
 static void fill_prefetch(const struct astat_fill *c, const struct snapshot *s,
                           const struct model *m, size_t k)
 {
 	static const size_t ahead[3] = { 16, 8, 4 };
+	if (s->agent_figs_brief) {           /* the record, then the lines a brief read reads */
+		if (k + ahead[0] < c->n_work)
+			model_agent_figs_prefetch(m, c->work[k + ahead[0]] & WORK_INDEX, 0);
+		if (k + ahead[1] < c->n_work)
+			model_agent_figs_prefetch(m, c->work[k + ahead[1]] & WORK_INDEX, 4);
+		return;
+	}
 	for (int step = 0; step < 3; step++) {
 		size_t j = k + ahead[step], a;
 		if (j >= c->n_work)
@@ -327,14 +374,19 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 	if (!reuse)
 		fill_reset(c);
 	c->read = 0;
-	fill_plan(c, m, ai, n, count);
+	if (s->agent_figs_brief)
+		fill_plan_brief(c, m, ai, n, count);
+	else
+		fill_plan(c, m, ai, n, count);
 	pool_cap = s->cap_agent_figs_pool;
 	pool_reserve(s, c->q_used);
 	c->moved = s->cap_agent_figs_pool != pool_cap;   /* the records' queues repointed */
 	for (size_t k = 0; k < c->n_work; k++) {
 		size_t a = c->work[k] & WORK_INDEX;
 		fill_prefetch(c, s, m, k);
-		if (c->work[k] & WORK_CLOCK)
+		if (s->agent_figs_brief)
+			fill_brief_one(c, s, m, a, rank);
+		else if (c->work[k] & WORK_CLOCK)
 			fill_clock(c, s, m, a, rank);
 		else if (!(c->work[k] & WORK_ASK) ||
 		         !model_agent_figs_current(m, a, &s->agent_figs[a]))
@@ -342,8 +394,8 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 	}
 	if (c->moved)
 		fill_repoint(s, ai, n);
-	for (size_t i = 0; i < n; i++)
-		c->state[ai[i]] |= FILL_KEPT;
+	for (size_t i = 0; i < n && !s->agent_figs_brief; i++)
+		c->state[ai[i]] = (unsigned char)((c->state[ai[i]] & ~FILL_BRIEF) | FILL_KEPT);
 	/* the kept figures live while the pool holds little else (--group and
 	 * --queue renumber them in place: read again) */
 	c->valid = !s->only && c->q_used <= 2 * c->q_live + 4096;
@@ -352,7 +404,8 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 	c->order_gen = s->order_gen;
 	c->window_s = m->cfg->window_s;
 	c->now = model_now(m);
-	c->stamp_last = model_agent_figs_stamp_last();
+	if (!s->agent_figs_brief)
+		c->stamp_last = model_agent_figs_stamp_last();
 	c->marks = marks;
 	s->long_call_s = m->cfg->alert_rules
 	               ? (int64_t)alert_rules_agent_level(m->cfg->alert_rules, "call_duration_s")

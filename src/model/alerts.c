@@ -419,6 +419,17 @@ double alert_rules_agent_level(const struct alert_rules *r, const char *metric)
 	return 0;
 }
 
+bool alert_rules_read_agent_counts(const struct alert_rules *r)
+{
+	for (size_t i = 0; r && i < r->n; i++) {
+		const struct rule *x = &r->v[i];
+		if (x->enabled && x->has_metric && !rule_is_ct(x) && (x->m.f->flags & FIG_AGENT) &&
+		    !agent_figure_brief(x->m.f))
+			return true;
+	}
+	return false;
+}
+
 /* Frees r and everything it holds. */
 void alert_rules_free(struct alert_rules *r)
 {

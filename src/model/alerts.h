@@ -49,6 +49,10 @@ size_t alert_rules_ct_gradings(const struct alert_rules *r, struct ct_grading *o
  * watching agent figure metric ("call_duration_s") upward, enabled or not
  * (it marks the screen as a built-in rule's levels grade it); 0 when none. */
 double alert_rules_agent_level(const struct alert_rules *r, const char *metric);
+/* Whether an enabled rule of r watches an agent figure beyond the brief
+ * ones (agent_figure_brief: its counts, as rna_count): alerts_eval then
+ * reads the agents' figures whole (snapshot.agent_figs_brief false). */
+bool alert_rules_read_agent_counts(const struct alert_rules *r);
 
 /* One change of an alert: raised, escalated, eased, cleared. */
 enum alert_change { ALERT_RAISED, ALERT_ESCALATED, ALERT_EASED, ALERT_CLEARED };

@@ -2278,6 +2278,11 @@ static bool json_has(const char *name)
 	return !json_keys_set || json_key_on[top_key_index(name, strlen(name))];
 }
 
+bool snapshot_json_has_key(const char *name)
+{
+	return json_has(name);
+}
+
 /* Takes out of o the keys the consumer did not ask for. */
 static void json_drop_unasked(json_t *o)
 {

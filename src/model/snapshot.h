@@ -139,6 +139,11 @@ struct snapshot {
 	size_t *agent_slot;                 /* per agent: where its figures are in agent_figs
 	                                       (the model's index: they stay put as agents
 	                                       log in and off); NULL: at i */
+	bool agent_figs_brief;              /* set by the caller before a build: nothing this
+	                                       snapshot is read by reads more of agent_figs
+	                                       than alerts on calls and pauses do
+	                                       (model_agent_figs_brief): its agents' counts,
+	                                       times and queues are not read (0, none) */
 	int64_t long_call_s;                /* a call this long is marked (0: never) */
 	size_t n_alerts;
 	const struct snap_alert *const *alerts;   /* newest first (pointers: the alerts
@@ -318,6 +323,8 @@ void snapshot_json_text_free(struct json_text *t);
  * (malloc'ed) naming an unknown key. snapshot_json_keys_all: every key again. */
 int snapshot_json_keys(const char *list, char **cause);
 void snapshot_json_keys_all(void);
+/* Whether those lines have top-level key name ("agents"). */
+bool snapshot_json_has_key(const char *name);
 
 /* The same line built with jansson throughout: the reference the tests
  * compare snapshot_write_json with (slower). */

@@ -438,8 +438,17 @@ static int print_close(void *ctx, int rc)
 	return err != 0 && err != UV_EPIPE && err != UV_ETIMEDOUT && rc == 0 ? 1 : rc;
 }
 
+/* The text table has no agents' figures; the JSON line has them under
+ * "agents". */
+static bool print_reads_agent_figs(void *ctx)
+{
+	const struct out_print *p = ctx;
+	return p->fmt == OUT_PRINT_JSON && snapshot_json_has_key("agents");
+}
+
 static const struct output_ops print_ops = {
 	.name = "stdout",
+	.reads_agent_figs = print_reads_agent_figs,
 	.publish = print_publish,
 	.health = print_health,
 	.busy = print_busy,

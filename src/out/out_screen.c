@@ -18,11 +18,17 @@ static void screen_stop(void *ctx)
 	ui_free(ctx);
 }
 
+static bool screen_reads_agent_figs(void *ctx)
+{
+	return ui_reads_agent_figs(ctx);
+}
+
 static const struct output_ops screen_ops = {
 	.name = "screen",
 	.publish = screen_publish,
 	.alert = screen_alert,
 	.stop = screen_stop,
+	.reads_agent_figs = screen_reads_agent_figs,
 };
 
 struct output out_screen(struct ui *ui)

@@ -330,6 +330,16 @@ static void tick_stats_report(void)
 static void outputs_launch(const struct outputs *o);
 static void outputs_publish_one(const struct outputs *o, const struct output *out);
 
+bool outputs_read_agent_figs(const struct outputs *o, const struct config *cfg)
+{
+	if (alert_rules_read_agent_counts(cfg->alert_rules))
+		return true;
+	for (size_t i = 0; i < o->n; i++)
+		if (!o->v[i].ops->reads_agent_figs || o->v[i].ops->reads_agent_figs(o->v[i].ctx))
+			return true;
+	return false;
+}
+
 void outputs_refresh(struct outputs *o, const struct output_feed *f, bool publish)
 {
 	struct refresh_ctx rc = { o, f };
@@ -339,6 +349,7 @@ void outputs_refresh(struct outputs *o, const struct output_feed *f, bool publis
 		outputs_tick_mark();
 	int64_t start[2] = { tick_st.mark[0], tick_st.mark[1] };
 	outputs_tick_phase(-1);
+	o->snap.agent_figs_brief = !outputs_read_agent_figs(o, f->cfg);
 	snapshot_build(&o->snap, f->model, f->cfg);
 	outputs_tick_phase(TP_BUILD);
 	if (f->collect)

@@ -40,6 +40,10 @@ struct output_ops {
 	/* starts the work off the loop thread publish prepared: called right
 	 * after publish, once the tick is timed (its CPU is not the tick's) */
 	void (*launch)(void *ctx);
+	/* whether what it publishes now reads the agents' figures beyond the
+	 * brief ones (snapshot.agent_figs_brief): their counts, times, queues.
+	 * NULL: it does */
+	bool (*reads_agent_figs)(void *ctx);
 };
 
 struct output {
@@ -66,6 +70,11 @@ struct outputs {
 	size_t n;
 	struct output v[OUTPUTS_MAX];
 };
+
+/* Whether an output of o, or an alert rule of cfg, reads the agents'
+ * figures whole now: a refresh builds them brief when none does (a big
+ * floor's figures read whole are most of a snapshot's build). */
+bool outputs_read_agent_figs(const struct outputs *o, const struct config *cfg);
 
 /* Adds out to o (at most OUTPUTS_MAX). o starts zeroed. */
 void outputs_add(struct outputs *o, struct output out);

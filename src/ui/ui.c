@@ -379,6 +379,11 @@ static void ui_cycle(struct ui *ui)
 	ui_view_cycle(&ui->view, ui->as_of + ui->cycle_s);
 }
 
+bool ui_reads_agent_figs(const struct ui *ui)
+{
+	return !ui || ui->cycle_s || ui_pages[ui->view.page] == &page_agents;
+}
+
 void ui_draw(struct ui *ui, const struct snapshot *s)
 {
 	if (!ui || !ui->live || !s)

@@ -40,6 +40,10 @@ void ui_show_view(struct ui *ui, const char *name);
  * rotation for a minute. 0: off. */
 void ui_set_cycle(struct ui *ui, int seconds);
 
+/* Whether the screen's view reads the agents' figures whole (the Agents
+ * view; any view while --cycle rotates: the next may be it). */
+bool ui_reads_agent_figs(const struct ui *ui);
+
 /* Draws s (one doupdate). Called every tick and after input. */
 void ui_draw(struct ui *ui, const struct snapshot *s);
 

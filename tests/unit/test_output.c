@@ -27,6 +27,7 @@ struct fake {
 	bool sick;
 	bool busy;               /* still reads the last snapshot off the loop */
 	int busy_asked;
+	bool brief;              /* reads no agent figures beyond the brief ones */
 };
 
 struct fix {
@@ -69,6 +70,12 @@ static bool fake_busy(void *ctx)
 	struct fake *f = ctx;
 	f->busy_asked++;
 	return f->busy;
+}
+
+static bool fake_reads_agent_figs(void *ctx)
+{
+	const struct fake *f = ctx;
+	return !f->brief;
 }
 
 static void fake_stop(void *ctx)
@@ -138,7 +145,8 @@ static int setup(void **state)
 	for (int i = 0; i < 2; i++) {
 		f->fk[i].name = i ? "b" : "a";
 		f->ops[i] = (struct output_ops){ f->fk[i].name, fake_publish, fake_alert, fake_health,
-		                                 fake_stop, fake_close, fake_busy, NULL, NULL };
+		                                 fake_stop, fake_close, fake_busy, NULL, NULL,
+		                                 fake_reads_agent_figs };
 		outputs_add(&f->out, (struct output){ &f->ops[i], &f->fk[i] });
 	}
 	*state = f;
@@ -242,6 +250,35 @@ static void test_refresh_without_publish(void **state)
 	assert_int_equal(f->fk[0].published, 1);
 	assert_int_equal(f->fk[1].published, 1);
 	assert_int_equal(f->alert_events, 1);
+}
+
+/* The agents' figures are built brief only when no output reads them and
+ * no rule watches their counts: an output without the question reads them;
+ * a rule on missed rings (rna_count) reads them, one on a long call not. */
+static void test_agent_figs_brief_when_unread(void **state)
+{
+	struct fix *f = *state;
+	char *cause = NULL;
+	refresh(f, true);
+	assert_false(f->out.snap.agent_figs_brief);
+	f->fk[0].brief = true;
+	refresh(f, true);
+	assert_false(f->out.snap.agent_figs_brief);     /* b still reads them */
+	f->fk[1].brief = true;
+	assert_false(outputs_read_agent_figs(&f->out, &f->cfg));
+	refresh(f, true);
+	assert_true(f->out.snap.agent_figs_brief);
+	f->ops[1].reads_agent_figs = NULL;
+	assert_true(outputs_read_agent_figs(&f->out, &f->cfg));
+	f->ops[1].reads_agent_figs = fake_reads_agent_figs;
+	assert_int_equal(alert_rules_set(f->cfg.alert_rules, "long", "metric", "call_duration_s",
+	                                 &cause), 0);
+	assert_false(outputs_read_agent_figs(&f->out, &f->cfg));
+	assert_int_equal(alert_rules_set(f->cfg.alert_rules, "rings", "metric", "rna_count",
+	                                 &cause), 0);
+	assert_true(outputs_read_agent_figs(&f->out, &f->cfg));
+	assert_int_equal(alert_rules_set(f->cfg.alert_rules, "rings", "enabled", "no", &cause), 0);
+	assert_false(outputs_read_agent_figs(&f->out, &f->cfg));
 }
 
 /* Each output's trouble is a pseudo-source, within the room given. */
@@ -363,6 +400,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refresh_without_publish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_output_skips_refresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_health, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_figs_brief_when_unread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_and_close, setup, teardown),
 		cmocka_unit_test(test_run_modes),
 	};

@@ -18,6 +18,7 @@
 #include "agent_stats.h"
 #include "config.h"
 #include "event.h"
+#include "figures.h"
 #include "fixture_model.h"
 #include "groups.h"
 #include "model.h"
@@ -478,6 +479,88 @@ static void test_agent_clock_incremental(void **state)
 		assert_same_as_fresh(&inc, m, &cfg);
 	}
 	assert_true(inc.n_agents + inc.n_agents_off > 20);
+	snapshot_free(&inc);
+	fx_model_close(&cfg, m);
+}
+
+/* What a brief fill reads of an agent (model_agent_figs_brief), and the
+ * values of the agent figures alerts read from it, as in a whole read. */
+static void assert_same_brief(const struct agent_figs *a, const struct agent_figs *b,
+                              int64_t now)
+{
+	assert_int_equal(a->on_call, b->on_call);
+	assert_int_equal(a->call_since, b->call_since);
+	assert_int_equal(a->call_queue, b->call_queue);
+	assert_string_equal(a->callerid, b->callerid);
+	assert_int_equal(a->paused_now, b->paused_now);
+	assert_int_equal(a->pause_since, b->pause_since);
+	assert_string_equal(a->pause_reason, b->pause_reason);
+	assert_int_equal(a->off_since, b->off_since);
+	for (size_t k = 0; k < agent_figures_count; k++)
+		if (agent_figure_brief(&agent_figures[k])) {
+			double va = agent_figure_value(&agent_figures[k], a, now, NULL);
+			double vb = agent_figure_value(&agent_figures[k], b, now, NULL);
+			assert_memory_equal(&va, &vb, sizeof va);
+		}
+}
+
+/* Builds with the agents' figures brief (a board showing none of them) in
+ * runs between whole ones, a window of 60 s: each brief build holds what
+ * alerts on calls and pauses read, as read whole from nothing, and reads no
+ * agent whole; each whole build after brief ones equals one from nothing
+ * (the agents changed meanwhile, whose window records left or whose clock
+ * ran out, read again). */
+static void test_brief_then_whole(void **state)
+{
+	(void)state;
+	struct config cfg;
+	struct model *m;
+	struct snapshot inc, full;
+	int64_t t = T0 + 3600;
+	unsigned call = 0;
+	size_t briefs = 0, wholes_after = 0;
+	bool was_brief = false;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	config_defaults(&cfg);
+	cfg.window_s = 60;
+	m = model_new(&cfg);
+	memset(&inc, 0, sizeof inc);
+	for (int tick = 0; tick < 800; tick++) {
+		int events = tick < 10 ? 30 : tick % 40 < 20 ? 0 : (int)rnd(5);
+		for (int e = 0; e < events; e++)
+			random_agent_event(m, t, 4, 40, &call);
+		t += 1 + (tick % 50 == 49 ? rnd(90) : 0);
+		model_advance(m, t);
+		inc.agent_figs_brief = tick > 5 && (tick / 7) % 3 != 0 && rnd(8) != 0;
+		snapshot_build(&inc, m, &cfg);
+		memset(&full, 0, sizeof full);
+		snapshot_build(&full, m, &cfg);
+		assert_int_equal(inc.n_agents + inc.n_agents_off, full.n_agents + full.n_agents_off);
+		if (inc.agent_figs_brief) {
+			for (size_t i = 0; i < full.n_agents + full.n_agents_off; i++)
+				assert_same_brief(snapshot_agent_figs(&inc, i), snapshot_agent_figs(&full, i),
+				                  full.as_of);
+			assert_int_equal(agent_stats_fill_read(&inc), 0);
+			briefs++;
+		} else {
+			assert_same(&inc, &full);
+			for (size_t i = 0; i < full.n_agents + full.n_agents_off; i++) {
+				const struct agent_figs *fa = snapshot_agent_figs(&inc, i);
+				const struct agent_figs *fb = snapshot_agent_figs(&full, i);
+				assert_memory_equal(&fa->today, &fb->today, sizeof fa->today);
+				assert_int_equal(fa->stamp, fb->stamp);
+				assert_same_brief(fa, fb, full.as_of);
+			}
+			wholes_after += was_brief;
+		}
+		was_brief = inc.agent_figs_brief;
+		snapshot_free(&full);
+	}
+	assert_true(inc.n_agents + inc.n_agents_off > 20);
+	assert_true(briefs > 300);
+	assert_true(wholes_after > 20);
 	snapshot_free(&inc);
 	fx_model_close(&cfg, m);
 }
@@ -1052,6 +1135,7 @@ int main(void)
 		cmocka_unit_test(test_agents_visit_incremental),
 		cmocka_unit_test(test_agents_visit_changed_only),
 		cmocka_unit_test(test_agent_clock_incremental),
+		cmocka_unit_test(test_brief_then_whole),
 		cmocka_unit_test(test_logged_off_kept_order),
 		cmocka_unit_test(test_build_note),
 		cmocka_unit_test(test_login_reads_few),
