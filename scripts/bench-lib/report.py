@@ -182,20 +182,41 @@ def rows_contacts(r):
 
 
 def rows_agents(r):
-    # agents_view.py's lines, each under scripts/bench's "agents_" prefix
+    # agents_view.py's lines, each under scripts/bench's "agents_" prefix: the
+    # Agents view alone beside its feed (agents_alone_*; its p99 is held to the
+    # target), and beside the queue view on the same feed (the CPU ratio needs
+    # both at once; there a tick waits for a core, so no verdict on its p99)
     p99, cpu99 = num(r, "agents_agents_p99_ms"), num(r, "agents_agents_cpu_p99_ms")
     qp99, qcpu99 = num(r, "agents_queues_p99_ms"), num(r, "agents_queues_cpu_p99_ms")
     ratio_cpu = num(r, "agents_cpu_ratio")
     if p99 is None:
         return [("8 Agents view, 10,000 agents", "not measured", "", "", "", "n/a")]
+    a99 = num(r, "agents_agents_alone_p99_ms")
+    # the Agents view's pane shows the floor's 10,000 agents, in each run
+    panes = [" ".join(r[k]) for k in ("agents_agents_pane", "agents_agents_alone_pane") if k in r]
+    note = "".join(" [pane %s]" % p for p in panes if p != "OK")
+    if a99 is None:
+        alone = ("8 Agents view tick p99, 10k agents", "not measured" + note, "", "", "< 10 ms",
+                 "n/a")
+    else:
+        a = {k: " ".join(r.get("agents_agents_alone_" + k, ["-"]))
+             for k in ("cpu_p99_ms", "ticks", "p50_ms", "max_ms")}
+        alone = ("8 Agents view tick p99, 10k agents", "%.1f ms%s" % (a99, note),
+                 "cpu %s, %s ticks, p50 %s, max %s" % (a["cpu_p99_ms"], a["ticks"], a["p50_ms"],
+                                                      a["max_ms"]),
+                 "", "< 10 ms", verdict(a99 < 10 and not note))
     return [
-        ("8 Agents view tick p99, 10k agents", "%.1f ms (CPU %.1f ms)" % (p99, cpu99 or 0),
+        alone,
+        ("8 Agents view tick p99, beside the queue view",
+         "%.1f ms (CPU %.1f ms)" % (p99, cpu99 or 0),
          "queue view %.1f ms (CPU %.1f ms)" % (qp99 or 0, qcpu99 or 0), ratio(p99, qp99),
-         "< 10 ms", verdict(p99 < 10)),
+         "", "n/a"),
         ("8 Agents view CPU, 2,000 lines/s", "%.1f %% of a core" % num(r, "agents_agents_cpu"),
          "queue view %.1f %%" % num(r, "agents_queues_cpu"), "%.2fx" % ratio_cpu,
          "<= 1.5x", verdict(ratio_cpu <= 1.5)),
-    ] + [("8 %s view tick phases p99 (CPU ms)" % v.capitalize(),
+        ("8 Agents view tick phases p99, alone (CPU ms)",
+         " ".join(r.get("agents_agents_alone_phase_p99", ["-"])), "", "", "", ""),
+    ] + [("8 %s view tick phases p99, beside (CPU ms)" % v.capitalize(),
             " ".join(r.get("agents_%s_phase_p99" % v, ["-"])), "", "", "", "")
            for v in ("agents", "queues")]
 
