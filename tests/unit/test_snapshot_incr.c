@@ -450,6 +450,28 @@ static void test_agents_visit_incremental(void **state)
 	fx_model_close(&cfg, m);
 }
 
+/* A model of window 60 s, times in UTC (the clock tests below). */
+static struct model *open_window_60(struct config *cfg)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+	config_defaults(cfg);
+	cfg->window_s = 60;
+	return model_new(cfg);
+}
+
+/* One tick of those tests: events at t (many at first, none while tick %
+ * 40 is below quiet), the clock on a second, now and then more. */
+static void agents_tick(struct model *m, int64_t *t, int tick, int quiet, int most,
+                        unsigned *call)
+{
+	int events = tick < 10 ? 30 : tick % 40 < quiet ? 0 : (int)rnd((unsigned)most);
+	for (int e = 0; e < events; e++)
+		random_agent_event(m, *t, 4, 40, call);
+	*t += 1 + (tick % 50 == 49 ? rnd(90) : 0);
+	model_advance(m, *t);
+}
+
 /* A window of 60 s and stretches of quiet ticks: the agents' logged-in,
  * paused and busy times kept and moved on with the clock (their periods
  * crossing the window's edge, pauses ending and leaving it, calls on) equal
@@ -463,18 +485,10 @@ static void test_agent_clock_incremental(void **state)
 	int64_t t = T0 + 3600;
 	unsigned call = 0;
 
-	setenv("TZ", "UTC", 1);
-	tzset();
-	config_defaults(&cfg);
-	cfg.window_s = 60;
-	m = model_new(&cfg);
+	m = open_window_60(&cfg);
 	memset(&inc, 0, sizeof inc);
 	for (int tick = 0; tick < 600; tick++) {
-		int events = tick < 10 ? 30 : tick % 40 < 25 ? 0 : (int)rnd(4);
-		for (int e = 0; e < events; e++)
-			random_agent_event(m, t, 4, 40, &call);
-		t += 1 + (tick % 50 == 49 ? rnd(90) : 0);
-		model_advance(m, t);
+		agents_tick(m, &t, tick, 25, 4, &call);
 		snapshot_build(&inc, m, &cfg);
 		assert_same_as_fresh(&inc, m, &cfg);
 	}
@@ -521,18 +535,10 @@ static void test_brief_then_whole(void **state)
 	size_t briefs = 0, wholes_after = 0;
 	bool was_brief = false;
 
-	setenv("TZ", "UTC", 1);
-	tzset();
-	config_defaults(&cfg);
-	cfg.window_s = 60;
-	m = model_new(&cfg);
+	m = open_window_60(&cfg);
 	memset(&inc, 0, sizeof inc);
 	for (int tick = 0; tick < 800; tick++) {
-		int events = tick < 10 ? 30 : tick % 40 < 20 ? 0 : (int)rnd(5);
-		for (int e = 0; e < events; e++)
-			random_agent_event(m, t, 4, 40, &call);
-		t += 1 + (tick % 50 == 49 ? rnd(90) : 0);
-		model_advance(m, t);
+		agents_tick(m, &t, tick, 20, 5, &call);
 		inc.agent_figs_brief = tick > 5 && (tick / 7) % 3 != 0 && rnd(8) != 0;
 		snapshot_build(&inc, m, &cfg);
 		memset(&full, 0, sizeof full);
