@@ -94,3 +94,17 @@ pass "the grid shows all 500 agents on 250x70"
 start 200 60 "$TMP/a60.log"
 wait_for "▲On call"
 pass "the queue board marks a long call"
+# the queue board's snapshot holds the agents' figures brief (calls and
+# pauses): the key to the Agents view builds one whole at once, not at the
+# next tick (ticks a minute apart here: within the 2 s looked at, one in 30)
+printf '[general]\ntick_ms = 60000\n' > "$TMP/slow.ini"
+start 200 60 -c "$TMP/slow.ini" "$TMP/a60.log"
+wait_for "▲On call"
+tm send-keys 5
+for ((k = 0; k < 20; k++)); do
+	on_screen "On call  Agent 000 .*  1  *–  *0  *94%" && break
+	sleep 0.1
+done
+on_screen "On call  Agent 000 .*  1  *–  *0  *94%" || { cat "$TMP/screen" >&2; fail "the Agents view showed no figures at once"; }
+on_screen "Avail    Agent 002 .*  0  *–  *1  *0%" || { cat "$TMP/screen" >&2; fail "Agent 002's missed ring not shown"; }
+pass "the Agents view shows the figures at once from the queue board"
