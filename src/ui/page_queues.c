@@ -597,21 +597,34 @@ static void qpage_rows(struct ui_view *v, struct qpage *p, const struct snapshot
 
 /* ---- agent board --------------------------------------------------------- */
 
-struct agent_look { const char *tag; enum role role; int order; };
+struct agent_look { const char *tag; enum role role; };
 
 static struct agent_look agent_look(const struct agent_view *a)
 {
 	if (a->status == MS_UNAVAILABLE || a->status == MS_INVALID)
-		return (struct agent_look){ "Unavail", ROLE_DIM, 6 };
+		return (struct agent_look){ "Unavail", ROLE_DIM };
 	switch (a->state) {
-	case AGENT_AVAILABLE: return (struct agent_look){ "Avail", ROLE_OK, 0 };
-	case AGENT_RINGING: return (struct agent_look){ "Ringing", ROLE_WARNING, 1 };
-	case AGENT_ON_CALL: return (struct agent_look){ "On call", ROLE_BUSY, 2 };
-	case AGENT_WRAPUP: return (struct agent_look){ "Wrap-up", ROLE_DIM, 3 };
-	case AGENT_PAUSED: return (struct agent_look){ "Paused", ROLE_PAUSED, 4 };
+	case AGENT_AVAILABLE: return (struct agent_look){ "Avail", ROLE_OK };
+	case AGENT_RINGING: return (struct agent_look){ "Ringing", ROLE_WARNING };
+	case AGENT_ON_CALL: return (struct agent_look){ "On call", ROLE_BUSY };
+	case AGENT_WRAPUP: return (struct agent_look){ "Wrap-up", ROLE_DIM };
+	case AGENT_PAUSED: return (struct agent_look){ "Paused", ROLE_PAUSED };
 	case AGENT_STATE_COUNT: break;
 	}
-	return (struct agent_look){ "?", ROLE_DIM, 5 };
+	return (struct agent_look){ "?", ROLE_DIM };
+}
+
+_Static_assert(AGENT_AVAILABLE == 0 && AGENT_RINGING == 1 && AGENT_ON_CALL == 2 &&
+               AGENT_WRAPUP == 3 && AGENT_PAUSED == 4, "the states in the board's order");
+
+/* Where an agent comes on the board: available, ringing, on call, wrap-up,
+ * paused (the states' own order), then unknown states, then unavailable.
+ * Read for each of 10,000 agents a frame: no switch. */
+static inline int agent_order(const struct agent_view *a)
+{
+	if (a->status == MS_UNAVAILABLE || a->status == MS_INVALID)
+		return 6;
+	return (unsigned)a->state < AGENT_STATE_COUNT ? (int)a->state : 5;
 }
 
 /* Free agents first, then ringing, on call, wrap-up, paused; longest in state first. */
@@ -619,7 +632,7 @@ static int agent_cmp(const void *pa, const void *pb)
 {
 	const struct agent_view *a = *(const struct agent_view *const *)pa;
 	const struct agent_view *b = *(const struct agent_view *const *)pb;
-	int oa = agent_look(a).order, ob = agent_look(b).order;
+	int oa = agent_order(a), ob = agent_order(b);
 
 	if (oa != ob)
 		return oa - ob;
@@ -674,32 +687,25 @@ static void agent_entry(const struct ui_view *v, const struct snapshot *s,
 	          ui_fmt_age(age, sizeof age, s->as_of - a->since));
 }
 
-/* The agents to list: all of them for the total; for a queue, its members,
- * paused when paused in that queue (a copy in copies, which has room for
- * every agent when a queue is selected; NULL for the total: the snapshot's
- * agents are pointed at, not copied, ten thousand a frame). Returns how
- * many were put in out. */
-static int agents_pick(const struct ui_view *v, const struct snapshot *s,
-                       const struct agent_view **out, struct agent_view *copies, int filter)
+/* Agent i of s if the board lists it: every agent for the total; for a
+ * queue, its members, paused when paused in that queue (then a copy in
+ * *copy); with filter, those in that state only. NULL when not listed. */
+static const struct agent_view *agent_pick(const struct ui_view *v, const struct snapshot *s,
+                                           size_t i, int filter, struct agent_view *copy)
 {
-	int n = 0;
+	const struct snap_member *ms = NULL;
+	const struct agent_view *a = &s->agents[i];
 
-	for (size_t i = 0; i < s->n_agents; i++) {
-		const struct snap_member *ms = NULL;
-		const struct agent_view *a = &s->agents[i];
-
-		if (v->sel >= 0 && (ms = snapshot_agent_in(s, i, (size_t)v->sel)) == NULL)
-			continue;
-		if (ms && ms->paused && (a->state == AGENT_AVAILABLE || a->state == AGENT_WRAPUP)) {
-			copies[n] = *a;
-			copies[n].state = AGENT_PAUSED;
-			a = &copies[n];
-		}
-		if (filter && a->state != agent_filters[filter - 1].st)
-			continue;
-		out[n++] = a;
+	if (v->sel >= 0 && (ms = snapshot_agent_in(s, i, (size_t)v->sel)) == NULL)
+		return NULL;
+	if (ms && ms->paused && (a->state == AGENT_AVAILABLE || a->state == AGENT_WRAPUP)) {
+		*copy = *a;
+		copy->state = AGENT_PAUSED;
+		a = copy;
 	}
-	return n;
+	if (filter && a->state != agent_filters[filter - 1].st)
+		return NULL;
+	return a;
 }
 
 #define AGENT_COL_MAX_W 44      /* wider, the age drifts away from the name */
@@ -723,43 +729,66 @@ static void heap_down(const struct agent_view **a, int n, int i)
 	}
 }
 
-/* Puts the k first of a[0..n-1] in board order at a[0..k-1], sorted: a heap
- * of k, O(n log k); a page of 40 among 10,000 agents is not a full sort. */
-static void agents_first(const struct agent_view **a, int n, int k)
+/* Sifts a[i] up the max-heap a[0..i]. */
+static void heap_up(const struct agent_view **a, int i)
 {
-	if (k >= n / 2) {
-		qsort(a, (size_t)n, sizeof *a, agent_cmp);
-		return;
+	while (i > 0 && agent_cmp(&a[i], &a[(i - 1) / 2]) > 0) {
+		const struct agent_view *t = a[i];
+		a[i] = a[(i - 1) / 2];
+		a[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
 	}
-	int top_order;
-	int64_t top_since;
-
-	for (int i = k / 2 - 1; i >= 0; i--)
-		heap_down(a, k, i);
-	top_order = agent_look(a[0]).order;
-	top_since = a[0]->since;
-	for (int i = k; i < n; i++) {
-		int o = agent_look(a[i]).order;
-
-		/* most of 10,000 agents come after the heap's top by their state
-		 * or its age: no full compare (names) for them */
-		if (o > top_order || (o == top_order && a[i]->since > top_since))
-			continue;
-		if (agent_cmp(&a[i], &a[0]) < 0) {
-			a[0] = a[i];
-			heap_down(a, k, 0);
-			top_order = agent_look(a[0]).order;
-			top_since = a[0]->since;
-		}
-	}
-	qsort(a, (size_t)k, sizeof *a, agent_cmp);
 }
 
-/* Lists the picked agents (order, put in board order as far as shown) in
- * columns of rows from the top-th; the title's range says how many more
- * ('>' pages). */
+/* Puts the first k listed agents in board order at first[0..] (*shown: how
+ * many, k at most; copies has room for every agent when a queue is
+ * selected) and returns how many agents are listed. One pass keeps a heap of
+ * the k first: a page of 40 among 10,000 agents is neither a list of all of
+ * them nor a full sort, and most of them come after the heap's top by their
+ * state or its age alone (no full compare, names). */
+static int agents_first(const struct ui_view *v, const struct snapshot *s, int filter, int k,
+                        const struct agent_view **first, struct agent_view *copies, int *shown)
+{
+	int n = 0, h = 0, top_order = 0;
+	int64_t top_since = 0;
+	bool all = v->sel < 0 && !filter;   /* each agent as it is */
+
+	for (size_t i = 0; i < s->n_agents; i++) {
+		const struct agent_view *a = all ? &s->agents[i]
+		                                 : agent_pick(v, s, i, filter, copies ? &copies[n] : NULL);
+		int o;
+
+		if (!a)
+			continue;
+		n++;
+		if (h < k) {
+			first[h] = a;
+			heap_up(first, h++);
+			top_order = agent_order(first[0]);
+			top_since = first[0]->since;
+			continue;
+		}
+		o = agent_order(a);
+		if (k == 0 || o > top_order || (o == top_order && a->since > top_since))
+			continue;
+		if (agent_cmp(&a, &first[0]) < 0) {
+			first[0] = a;
+			heap_down(first, k, 0);
+			top_order = agent_order(first[0]);
+			top_since = first[0]->since;
+		}
+	}
+	qsort(first, (size_t)h, sizeof *first, agent_cmp);
+	*shown = h;
+	return n;
+}
+
+/* Lists the agents from the top-th of n (first: the shown first of them, in
+ * board order, to the page's end) in columns of rows; the title's range says
+ * how many more ('>' pages). */
 static void agents_list(const struct ui_view *v, const struct snapshot *s,
-                        const struct agent_view **order, int n, struct rect r, int top)
+                        const struct agent_view **first, int shown, int n, struct rect r,
+                        int top)
 {
 	int rows = v->lay.agent_rows, cols = v->lay.agent_cols, cap = rows * cols, col_w;
 	int left = n - top;
@@ -771,11 +800,10 @@ static void agents_list(const struct ui_view *v, const struct snapshot *s,
 	col_w = (r.w + 2) / cols;
 	if (col_w > AGENT_COL_MAX_W)
 		col_w = AGENT_COL_MAX_W;
-	agents_first(order, n, top + cap < n ? top + cap : n);
-	for (int i = 0; i < left && i < cap; i++) {
+	for (int i = 0; i < left && i < cap && top + i < shown; i++) {
 		int y = r.y + 2 + i % rows, x = r.x + 1 + (i / rows) * col_w;
 
-		agent_entry(v, s, order[top + i], y, x, col_w - 2);
+		agent_entry(v, s, first[top + i], y, x, col_w - 2);
 	}
 }
 
@@ -789,14 +817,16 @@ static void draw_agents(struct ui_view *v, const struct snapshot *s)
 	char right[96], title[160], range[48] = "";
 	const struct agent_view **list;
 	struct agent_view *copies = NULL;
-	int n, cap = v->lay.agent_rows * v->lay.agent_cols;
+	int n, shown, cap = v->lay.agent_rows * v->lay.agent_cols;
+	int k = (p->agent_top > 0 ? p->agent_top : 0) + (cap > 0 ? cap : 0);
 
 	if (r.h <= 0)
 		return;
-	list = xmalloc((s->n_agents ? s->n_agents : 1) * sizeof *list);
+	/* the page's end: the clamp below moves the top back, never on */
+	list = xmalloc((size_t)(k > 0 ? k : 1) * sizeof *list);
 	if (v->sel >= 0)
 		copies = xmalloc((s->n_agents ? s->n_agents : 1) * sizeof *copies);
-	n = agents_pick(v, s, list, copies, p->agent_filter);
+	n = agents_first(v, s, p->agent_filter, k, list, copies, &shown);
 	p->agent_page = cap > 0 ? cap : 1;
 	if (p->agent_top > n - 1)
 		p->agent_top = (n - 1) / p->agent_page * p->agent_page;
@@ -823,7 +853,7 @@ static void draw_agents(struct ui_view *v, const struct snapshot *s)
 		if (n == 0 && v->lay.agent_rows > 0 && (p->agent_filter || v->sel >= 0))
 			ui_put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, p->agent_filter ?
 			       "no agent in that state (f: next)" : "no agent logged in to this queue");
-		agents_list(v, s, list, n, r, p->agent_top);
+		agents_list(v, s, list, shown, n, r, p->agent_top);
 	}
 	free(copies);
 	free(list);
