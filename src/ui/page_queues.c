@@ -21,6 +21,17 @@
  * the alerts' page ---- */
 
 #define QP_MAX_GROUPS 64
+#define QC_COLS 16   /* the queue table's columns (qcols) */
+
+/* A row's cells as last written and the values they were written from: a
+ * value that did not move keeps its text (most of a thousand queues' 16
+ * figures a second), written again only when it did. A cell's text is its
+ * value's alone (its column's format, the glyphs), whichever row it was. */
+struct qfresh {
+	bool set;
+	uint64_t bits[QC_COLS];      /* each value's bits (NAN included) */
+	char text[QC_COLS][sizeof ((struct qcell *)0)->text];
+};
 
 struct qpage {
 	char filter[64];
@@ -44,6 +55,9 @@ struct qpage {
 	int agent_top;               /* first agent shown */
 	int agent_page;              /* agents shown in the last frame */
 	struct qcells cells;         /* the table's rows as drawn, by queue then group */
+	struct qfresh *fresh;        /* the rows' cells as last written, by the same slots */
+	size_t n_fresh;
+	const struct glyphs *fresh_g;   /* the glyphs they were written with */
 };
 
 /* What 'f' steps through on the agent board. */
@@ -70,6 +84,7 @@ static void qpage_free(void *state)
 	free(p->row_group_names);
 	free(p->rows);
 	qcells_free(&p->cells);
+	free(p->fresh);
 	free(p);
 }
 
@@ -243,6 +258,7 @@ static const struct qcol_def qcols[] = {
 	{ "agents.logged_in", UF_INT, NULL, "Login", "Logged in", 6, 11, 5, false },
 };
 #define QC_COUNT ((int)(sizeof qcols / sizeof qcols[0]))
+_Static_assert(sizeof qcols / sizeof qcols[0] == QC_COLS, "QC_COLS counts qcols");
 _Static_assert(sizeof qcols / sizeof qcols[0] <= QCELLS_MAX, "a row's cells fit qcells");
 
 /* The Need column's index: shown only when some queue's staffing is known. */
@@ -416,11 +432,48 @@ static void qtable_heading(const struct ui_view *v, const struct snapshot *s,
 	}
 }
 
-/* The cells of q, every column (hidden ones too: the row's mark counts them). */
-static void qrow_fresh(const struct ui_view *v, const struct snap_queue *q, struct qcell *out)
+/* The cells of q, every column (hidden ones too: the row's mark counts them).
+ * With f (the cells last written in the row's slot), a value that did not
+ * move keeps the text written for it. */
+static void qrow_fresh(const struct ui_view *v, const struct snap_queue *q, struct qcell *out,
+                       struct qfresh *f)
 {
-	for (int c = 0; c < QC_COUNT; c++)
-		out[c].sev = (unsigned char)qcell(v, q, c, out[c].text, sizeof out[c].text);
+	if (!f) {
+		for (int c = 0; c < QC_COUNT; c++)
+			out[c].sev = (unsigned char)qcell(v, q, c, out[c].text, sizeof out[c].text);
+		return;
+	}
+	qcols_find();
+	for (int c = 0; c < QC_COUNT; c++) {
+		double x = figure_value(qcol_fig[c], q);
+		uint64_t bits;
+
+		memcpy(&bits, &x, sizeof bits);
+		if (!f->set || bits != f->bits[c]) {
+			ui_fmt_fig(v, f->text[c], sizeof f->text[c], qcol_fig[c], q, qcols[c].fmt);
+			f->bits[c] = bits;
+		}
+		memcpy(out[c].text, f->text[c], sizeof out[c].text);
+		out[c].sev = (unsigned char)ui_grade_fig(qcol_grade[c], q);
+	}
+	f->set = true;
+}
+
+/* The slot of row cells last written for slot (the queues', then the
+ * groups', then the total's), or NULL; forgets them all when the glyphs
+ * changed. */
+static struct qfresh *qfresh_slot(const struct ui_view *v, struct qpage *p, size_t slot,
+                                  size_t n)
+{
+	if (n > p->n_fresh || p->fresh_g != v->g) {
+		p->fresh = xrealloc(p->fresh, (n > p->n_fresh ? n : p->n_fresh) * sizeof *p->fresh);
+		if (p->fresh_g != v->g)
+			p->n_fresh = 0;
+		memset(p->fresh + p->n_fresh, 0, (n - p->n_fresh) * sizeof *p->fresh);
+		p->n_fresh = n;
+		p->fresh_g = v->g;
+	}
+	return slot < p->n_fresh ? &p->fresh[slot] : NULL;
 }
 
 static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, int x0,
@@ -510,11 +563,10 @@ static void qtable_rows(struct ui_view *v, const struct snapshot *s, struct qpag
 		const struct qrow *row = &p->rows[p->top + i];
 		const struct snap_queue *q = row->queue < 0 ? &s->groups[row->group].q
 		                                            : &s->queues[row->queue];
-
-		qrow_fresh(v, q, fresh[i]);
-		rows[i] = (struct qcells_row){
-			.slot = row->queue < 0 ? s->n_queues + (size_t)row->group : (size_t)row->queue,
-			.key = qcells_key(q->name), .fresh = fresh[i], .now = p->top + i == p->cursor };
+		size_t slot = row->queue < 0 ? s->n_queues + (size_t)row->group : (size_t)row->queue;
+		qrow_fresh(v, q, fresh[i], qfresh_slot(v, p, slot, s->n_queues + s->n_groups + 1));
+		rows[i] = (struct qcells_row){ .slot = slot, .key = qcells_key(q->name),
+			.fresh = fresh[i], .now = p->top + i == p->cursor };
 	}
 	qcells_frame(&p->cells, rows, (size_t)(shown > 0 ? shown : 0), QC_COUNT, s->as_of,
 	             QT_ROWS_PER_S, cells);
@@ -555,7 +607,9 @@ static void draw_queues(struct ui_view *v, const struct snapshot *s)
 	{
 		struct qcell total[QC_COUNT];
 
-		qrow_fresh(v, &s->total, total);
+		size_t slot = s->n_queues + s->n_groups;   /* after the queues' and groups' */
+
+		qrow_fresh(v, &s->total, total, qfresh_slot(v, p, slot, slot + 1));
 		qtable_row(v, &t, r.y + 1 + (shown > 0 ? shown : 1), r.x, total, true,
 		           p->cursor < 0, "Total");
 	}
@@ -740,46 +794,64 @@ static void heap_up(const struct agent_view **a, int i)
 	}
 }
 
+/* The heap of the board's first k agents (agents_first). */
+struct agents_heap {
+	const struct agent_view **a;
+	int k, h;
+	int top_order;       /* the heap's last agent, once full */
+	int64_t top_since;
+};
+
+/* Offers agent a to the heap: kept while the heap fills, then in place of
+ * its top when it comes before; most of 10,000 agents come after the top by
+ * their state or its age alone (no full compare, names). */
+static inline void heap_offer(struct agents_heap *hp, const struct agent_view *a)
+{
+	int o;
+
+	if (hp->h < hp->k) {
+		hp->a[hp->h] = a;
+		heap_up(hp->a, hp->h++);
+	} else {
+		o = agent_order(a);
+		if (hp->k == 0 || o > hp->top_order || (o == hp->top_order && a->since > hp->top_since))
+			return;
+		if (agent_cmp(&a, &hp->a[0]) >= 0)
+			return;
+		hp->a[0] = a;
+		heap_down(hp->a, hp->k, 0);
+	}
+	hp->top_order = agent_order(hp->a[0]);
+	hp->top_since = hp->a[0]->since;
+}
+
 /* Puts the first k listed agents in board order at first[0..] (*shown: how
  * many, k at most; copies has room for every agent when a queue is
- * selected) and returns how many agents are listed. One pass keeps a heap of
- * the k first: a page of 40 among 10,000 agents is neither a list of all of
- * them nor a full sort, and most of them come after the heap's top by their
- * state or its age alone (no full compare, names). */
+ * selected) and returns how many agents are listed: one pass with a heap of
+ * k, so that a page of 40 among 10,000 agents is neither a list of all of
+ * them nor a full sort. */
 static int agents_first(const struct ui_view *v, const struct snapshot *s, int filter, int k,
                         const struct agent_view **first, struct agent_view *copies, int *shown)
 {
-	int n = 0, h = 0, top_order = 0;
-	int64_t top_since = 0;
-	bool all = v->sel < 0 && !filter;   /* each agent as it is */
+	struct agents_heap hp = { .a = first, .k = k };
+	int n = 0;
 
-	for (size_t i = 0; i < s->n_agents; i++) {
-		const struct agent_view *a = all ? &s->agents[i]
-		                                 : agent_pick(v, s, i, filter, copies ? &copies[n] : NULL);
-		int o;
-
-		if (!a)
-			continue;
-		n++;
-		if (h < k) {
-			first[h] = a;
-			heap_up(first, h++);
-			top_order = agent_order(first[0]);
-			top_since = first[0]->since;
-			continue;
-		}
-		o = agent_order(a);
-		if (k == 0 || o > top_order || (o == top_order && a->since > top_since))
-			continue;
-		if (agent_cmp(&a, &first[0]) < 0) {
-			first[0] = a;
-			heap_down(first, k, 0);
-			top_order = agent_order(first[0]);
-			top_since = first[0]->since;
+	if (v->sel < 0 && !filter) {         /* every agent as it is */
+		for (size_t i = 0; i < s->n_agents; i++)
+			heap_offer(&hp, &s->agents[i]);
+		n = (int)s->n_agents;
+	} else {
+		for (size_t i = 0; i < s->n_agents; i++) {
+			const struct agent_view *a = agent_pick(v, s, i, filter,
+			                                        copies ? &copies[n] : NULL);
+			if (a) {
+				heap_offer(&hp, a);
+				n++;
+			}
 		}
 	}
-	qsort(first, (size_t)h, sizeof *first, agent_cmp);
-	*shown = h;
+	qsort(first, (size_t)hp.h, sizeof *first, agent_cmp);
+	*shown = hp.h;
 	return n;
 }
 
