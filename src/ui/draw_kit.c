@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "bigdigits.h"
 #include "contacts.h"
@@ -92,14 +93,41 @@ void ui_fill(const struct ui_view *v, int y, int x, int w, enum role r)
 		mvhline(y, x, (chtype)' ' | v->attr[r], w);
 }
 
+/* Draws glyph w times from (y, x) in role r, as w one-column puts of it
+ * would: one cell made and copied along the line (whline_set) rather than a
+ * put per column, each decoding the glyph's bytes again in curses. Puts it
+ * column by column when it is not one character one column wide. */
+static void ui_rule(const struct ui_view *v, int y, int x, int w, enum role r,
+                    const char *glyph)
+{
+	char buf[16];
+	wchar_t wc[2] = { 0, 0 };
+	mbstate_t ps;
+	size_t len;
+	cchar_t cell;
+
+	if (w <= 0)
+		return;
+	memset(&ps, 0, sizeof ps);
+	if (textsafe_copy(buf, sizeof buf, glyph, 1, v->text_flags) != 1 ||
+	    (len = mbrtowc(&wc[0], buf, strlen(buf), &ps)) != strlen(buf) || wcwidth(wc[0]) != 1 ||
+	    setcchar(&cell, wc, A_NORMAL, 0, NULL) != OK) {
+		for (int i = 0; i < w; i++)
+			ui_put(v, y, x + i, 1, r, glyph);
+		return;
+	}
+	attrset(v->attr[r]);
+	mvhline_set(y, x, &cell, w);
+	attrset(A_NORMAL);
+}
+
 /* A section title: "─ Title ─── right ──" across w columns. */
 void ui_section(const struct ui_view *v, int y, int x, int w, const char *title,
                     const char *right)
 {
 	int tw;
 
-	for (int i = 0; i < w; i++)
-		ui_put(v, y, x + i, 1, ROLE_DIM, v->g->hline);
+	ui_rule(v, y, x, w, ROLE_DIM, v->g->hline);
 	if (w < 6)
 		return;
 	ui_put(v, y, x + 1, 1, ROLE_DIM, " ");
@@ -119,30 +147,114 @@ void ui_section(const struct ui_view *v, int y, int x, int w, const char *title,
 
 /* ---- formatting ---------------------------------------------------------- */
 
+/* The formats below write what snprintf would, byte for byte (cut to n
+ * like it), without it: a frame writes a thousand figures, and snprintf
+ * costs ten times the digits. */
+
+/* Appends the decimal digits of x (as "%lld"; at least two with pad2, as
+ * "%02d" of 0..99) at p, which has room for 21; returns the end. */
+static char *put_ll(char *p, long long x, bool pad2)
+{
+	char tmp[24];
+	int k = 0;
+	unsigned long long u = x < 0 ? 0ull - (unsigned long long)x : (unsigned long long)x;
+
+	do
+		tmp[k++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (pad2 && k < 2)
+		tmp[k++] = '0';
+	if (x < 0)
+		*p++ = '-';
+	while (k > 0)
+		*p++ = tmp[--k];
+	return p;
+}
+
+/* Copies len bytes of text into buf (n bytes) as snprintf "%s" would. */
+static void put_text(char *buf, size_t n, const char *text, size_t len)
+{
+	if (n == 0)
+		return;
+	if (len > n - 1)
+		len = n - 1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+}
+
+/* "a:bb" and, with c >= 0, "a:bb:cc" (bb and cc 0..59), then suffix. */
+static void put_clock(char *buf, size_t n, int a, int b, int c, const char *suffix)
+{
+	char tmp[80], *p = put_ll(tmp, a, false);
+
+	if (b >= 0) {
+		*p++ = ':';
+		p = put_ll(p, b, true);
+	}
+	if (c >= 0) {
+		*p++ = ':';
+		p = put_ll(p, c, true);
+	}
+	while (*suffix)
+		*p++ = *suffix++;
+	put_text(buf, n, tmp, (size_t)(p - tmp));
+}
+
 /* "m:ss", or "h:mm:ss" from an hour. */
 const char *ui_fmt_dur(char *buf, size_t n, int64_t s)
 {
 	if (s < 0)
 		s = 0;
 	if (s >= 3600)
-		snprintf(buf, n, "%d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+		put_clock(buf, n, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60), "");
 	else
-		snprintf(buf, n, "%d:%02d", (int)(s / 60), (int)(s % 60));
+		put_clock(buf, n, (int)(s / 60), (int)(s % 60), -1, "");
 	return buf;
 }
 
 /* A duration in state for lists: "45s", "12m", "1h05". */
 const char *ui_fmt_age(char *buf, size_t n, int64_t s)
 {
+	char tmp[48], *p = tmp;
+
 	if (s < 0)
 		s = 0;
-	if (s < 60)
-		snprintf(buf, n, "%ds", (int)s);
-	else if (s < 3600)
-		snprintf(buf, n, "%dm", (int)(s / 60));
-	else
-		snprintf(buf, n, "%dh%02d", (int)(s / 3600), (int)(s / 60 % 60));
+	if (s < 60) {
+		p = put_ll(p, (int)s, false);
+		*p++ = 's';
+	} else if (s < 3600) {
+		p = put_ll(p, (int)(s / 60), false);
+		*p++ = 'm';
+	} else {
+		p = put_ll(p, (int)(s / 3600), false);
+		*p++ = 'h';
+		p = put_ll(p, (int)(s / 60 % 60), true);
+	}
+	put_text(buf, n, tmp, (size_t)(p - tmp));
 	return buf;
+}
+
+/* "%.0f%%" of pct: pct less its whole part is exact below 2^52, so the
+ * rounding (to even on a tie, as printf) is decided exactly. Negative
+ * (-0 too) or huge values go to snprintf. */
+static void put_pct0(char *buf, size_t n, double pct)
+{
+	char tmp[32], *p;
+	double whole, frac;
+	long long r;
+
+	if (!(pct >= 0.0 && pct < 1e15) || signbit(pct)) {   /* -0 prints "-0%" */
+		snprintf(buf, n, "%.0f%%", pct);
+		return;
+	}
+	whole = floor(pct);
+	frac = pct - whole;
+	r = (long long)whole;
+	if (frac > 0.5 || (frac == 0.5 && (r & 1)))
+		r++;
+	p = put_ll(tmp, r, false);
+	*p++ = '%';
+	put_text(buf, n, tmp, (size_t)(p - tmp));
 }
 
 /* "83%" (or "4.2%" below 10 with decimals), or the no-data glyph. */
@@ -150,18 +262,18 @@ const char *ui_fmt_pct(const struct ui_view *v, char *buf, size_t n, double pct,
                            bool decimals)
 {
 	if (isnan(pct))
-		snprintf(buf, n, "%s", v->g->nodata);
+		put_text(buf, n, v->g->nodata, strlen(v->g->nodata));
 	else if (decimals && pct < 10.0)
 		snprintf(buf, n, "%.1f%%", pct);
 	else
-		snprintf(buf, n, "%.0f%%", pct);
+		put_pct0(buf, n, pct);
 	return buf;
 }
 
 const char *ui_fmt_secs(const struct ui_view *v, char *buf, size_t n, double s)
 {
 	if (isnan(s))
-		snprintf(buf, n, "%s", v->g->nodata);
+		put_text(buf, n, v->g->nodata, strlen(v->g->nodata));
 	else
 		ui_fmt_dur(buf, n, (int64_t)llround(s));
 	return buf;
@@ -192,10 +304,12 @@ double ui_fmt_fig(const struct ui_view *v, char *buf, size_t n, const struct fig
 	double x = figure_value(f, q);
 	switch (fmt) {
 	case UF_INT:
-		if (isnan(x))
-			snprintf(buf, n, "%s", v->g->nodata);
-		else
-			snprintf(buf, n, "%lld", (long long)x);
+		if (isnan(x)) {
+			put_text(buf, n, v->g->nodata, strlen(v->g->nodata));
+		} else {
+			char tmp[24];
+			put_text(buf, n, tmp, (size_t)(put_ll(tmp, (long long)x, false) - tmp));
+		}
 		break;
 	case UF_DUR: ui_fmt_dur(buf, n, (int64_t)x); break;
 	case UF_SECS: ui_fmt_secs(v, buf, n, x); break;

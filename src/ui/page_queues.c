@@ -21,6 +21,17 @@
  * the alerts' page ---- */
 
 #define QP_MAX_GROUPS 64
+#define QC_COLS 16   /* the queue table's columns (qcols) */
+
+/* A row's cells as last written and the values they were written from: a
+ * value that did not move keeps its text (most of a thousand queues' 16
+ * figures a second), written again only when it did. A cell's text is its
+ * value's alone (its column's format, the glyphs), whichever row it was. */
+struct qfresh {
+	bool set;
+	uint64_t bits[QC_COLS];      /* each value's bits (NAN included) */
+	char text[QC_COLS][sizeof ((struct qcell *)0)->text];
+};
 
 struct qpage {
 	char filter[64];
@@ -44,6 +55,9 @@ struct qpage {
 	int agent_top;               /* first agent shown */
 	int agent_page;              /* agents shown in the last frame */
 	struct qcells cells;         /* the table's rows as drawn, by queue then group */
+	struct qfresh *fresh;        /* the rows' cells as last written, by the same slots */
+	size_t n_fresh;
+	const struct glyphs *fresh_g;   /* the glyphs they were written with */
 };
 
 /* What 'f' steps through on the agent board. */
@@ -70,6 +84,7 @@ static void qpage_free(void *state)
 	free(p->row_group_names);
 	free(p->rows);
 	qcells_free(&p->cells);
+	free(p->fresh);
 	free(p);
 }
 
@@ -243,6 +258,7 @@ static const struct qcol_def qcols[] = {
 	{ "agents.logged_in", UF_INT, NULL, "Login", "Logged in", 6, 11, 5, false },
 };
 #define QC_COUNT ((int)(sizeof qcols / sizeof qcols[0]))
+_Static_assert(sizeof qcols / sizeof qcols[0] == QC_COLS, "QC_COLS counts qcols");
 _Static_assert(sizeof qcols / sizeof qcols[0] <= QCELLS_MAX, "a row's cells fit qcells");
 
 /* The Need column's index: shown only when some queue's staffing is known. */
@@ -416,11 +432,48 @@ static void qtable_heading(const struct ui_view *v, const struct snapshot *s,
 	}
 }
 
-/* The cells of q, every column (hidden ones too: the row's mark counts them). */
-static void qrow_fresh(const struct ui_view *v, const struct snap_queue *q, struct qcell *out)
+/* The cells of q, every column (hidden ones too: the row's mark counts them).
+ * With f (the cells last written in the row's slot), a value that did not
+ * move keeps the text written for it. */
+static void qrow_fresh(const struct ui_view *v, const struct snap_queue *q, struct qcell *out,
+                       struct qfresh *f)
 {
-	for (int c = 0; c < QC_COUNT; c++)
-		out[c].sev = (unsigned char)qcell(v, q, c, out[c].text, sizeof out[c].text);
+	if (!f) {
+		for (int c = 0; c < QC_COUNT; c++)
+			out[c].sev = (unsigned char)qcell(v, q, c, out[c].text, sizeof out[c].text);
+		return;
+	}
+	qcols_find();
+	for (int c = 0; c < QC_COUNT; c++) {
+		double x = figure_value(qcol_fig[c], q);
+		uint64_t bits;
+
+		memcpy(&bits, &x, sizeof bits);
+		if (!f->set || bits != f->bits[c]) {
+			ui_fmt_fig(v, f->text[c], sizeof f->text[c], qcol_fig[c], q, qcols[c].fmt);
+			f->bits[c] = bits;
+		}
+		memcpy(out[c].text, f->text[c], sizeof out[c].text);
+		out[c].sev = (unsigned char)ui_grade_fig(qcol_grade[c], q);
+	}
+	f->set = true;
+}
+
+/* The slot of row cells last written for slot (the queues', then the
+ * groups', then the total's), or NULL; forgets them all when the glyphs
+ * changed. */
+static struct qfresh *qfresh_slot(const struct ui_view *v, struct qpage *p, size_t slot,
+                                  size_t n)
+{
+	if (n > p->n_fresh || p->fresh_g != v->g) {
+		p->fresh = xrealloc(p->fresh, (n > p->n_fresh ? n : p->n_fresh) * sizeof *p->fresh);
+		if (p->fresh_g != v->g)
+			p->n_fresh = 0;
+		memset(p->fresh + p->n_fresh, 0, (n - p->n_fresh) * sizeof *p->fresh);
+		p->n_fresh = n;
+		p->fresh_g = v->g;
+	}
+	return slot < p->n_fresh ? &p->fresh[slot] : NULL;
 }
 
 static void qtable_row(const struct ui_view *v, const struct qtable *t, int y, int x0,
@@ -510,11 +563,10 @@ static void qtable_rows(struct ui_view *v, const struct snapshot *s, struct qpag
 		const struct qrow *row = &p->rows[p->top + i];
 		const struct snap_queue *q = row->queue < 0 ? &s->groups[row->group].q
 		                                            : &s->queues[row->queue];
-
-		qrow_fresh(v, q, fresh[i]);
-		rows[i] = (struct qcells_row){
-			.slot = row->queue < 0 ? s->n_queues + (size_t)row->group : (size_t)row->queue,
-			.key = qcells_key(q->name), .fresh = fresh[i], .now = p->top + i == p->cursor };
+		size_t slot = row->queue < 0 ? s->n_queues + (size_t)row->group : (size_t)row->queue;
+		qrow_fresh(v, q, fresh[i], qfresh_slot(v, p, slot, s->n_queues + s->n_groups + 1));
+		rows[i] = (struct qcells_row){ .slot = slot, .key = qcells_key(q->name),
+			.fresh = fresh[i], .now = p->top + i == p->cursor };
 	}
 	qcells_frame(&p->cells, rows, (size_t)(shown > 0 ? shown : 0), QC_COUNT, s->as_of,
 	             QT_ROWS_PER_S, cells);
@@ -555,7 +607,9 @@ static void draw_queues(struct ui_view *v, const struct snapshot *s)
 	{
 		struct qcell total[QC_COUNT];
 
-		qrow_fresh(v, &s->total, total);
+		size_t slot = s->n_queues + s->n_groups;   /* after the queues' and groups' */
+
+		qrow_fresh(v, &s->total, total, qfresh_slot(v, p, slot, slot + 1));
 		qtable_row(v, &t, r.y + 1 + (shown > 0 ? shown : 1), r.x, total, true,
 		           p->cursor < 0, "Total");
 	}
@@ -597,21 +651,34 @@ static void qpage_rows(struct ui_view *v, struct qpage *p, const struct snapshot
 
 /* ---- agent board --------------------------------------------------------- */
 
-struct agent_look { const char *tag; enum role role; int order; };
+struct agent_look { const char *tag; enum role role; };
 
 static struct agent_look agent_look(const struct agent_view *a)
 {
 	if (a->status == MS_UNAVAILABLE || a->status == MS_INVALID)
-		return (struct agent_look){ "Unavail", ROLE_DIM, 6 };
+		return (struct agent_look){ "Unavail", ROLE_DIM };
 	switch (a->state) {
-	case AGENT_AVAILABLE: return (struct agent_look){ "Avail", ROLE_OK, 0 };
-	case AGENT_RINGING: return (struct agent_look){ "Ringing", ROLE_WARNING, 1 };
-	case AGENT_ON_CALL: return (struct agent_look){ "On call", ROLE_BUSY, 2 };
-	case AGENT_WRAPUP: return (struct agent_look){ "Wrap-up", ROLE_DIM, 3 };
-	case AGENT_PAUSED: return (struct agent_look){ "Paused", ROLE_PAUSED, 4 };
+	case AGENT_AVAILABLE: return (struct agent_look){ "Avail", ROLE_OK };
+	case AGENT_RINGING: return (struct agent_look){ "Ringing", ROLE_WARNING };
+	case AGENT_ON_CALL: return (struct agent_look){ "On call", ROLE_BUSY };
+	case AGENT_WRAPUP: return (struct agent_look){ "Wrap-up", ROLE_DIM };
+	case AGENT_PAUSED: return (struct agent_look){ "Paused", ROLE_PAUSED };
 	case AGENT_STATE_COUNT: break;
 	}
-	return (struct agent_look){ "?", ROLE_DIM, 5 };
+	return (struct agent_look){ "?", ROLE_DIM };
+}
+
+_Static_assert(AGENT_AVAILABLE == 0 && AGENT_RINGING == 1 && AGENT_ON_CALL == 2 &&
+               AGENT_WRAPUP == 3 && AGENT_PAUSED == 4, "the states in the board's order");
+
+/* Where an agent comes on the board: available, ringing, on call, wrap-up,
+ * paused (the states' own order), then unknown states, then unavailable.
+ * Read for each of 10,000 agents a frame: no switch. */
+static inline int agent_order(const struct agent_view *a)
+{
+	if (a->status == MS_UNAVAILABLE || a->status == MS_INVALID)
+		return 6;
+	return (unsigned)a->state < AGENT_STATE_COUNT ? (int)a->state : 5;
 }
 
 /* Free agents first, then ringing, on call, wrap-up, paused; longest in state first. */
@@ -619,7 +686,7 @@ static int agent_cmp(const void *pa, const void *pb)
 {
 	const struct agent_view *a = *(const struct agent_view *const *)pa;
 	const struct agent_view *b = *(const struct agent_view *const *)pb;
-	int oa = agent_look(a).order, ob = agent_look(b).order;
+	int oa = agent_order(a), ob = agent_order(b);
 
 	if (oa != ob)
 		return oa - ob;
@@ -674,32 +741,25 @@ static void agent_entry(const struct ui_view *v, const struct snapshot *s,
 	          ui_fmt_age(age, sizeof age, s->as_of - a->since));
 }
 
-/* The agents to list: all of them for the total; for a queue, its members,
- * paused when paused in that queue (a copy in copies, which has room for
- * every agent when a queue is selected; NULL for the total: the snapshot's
- * agents are pointed at, not copied, ten thousand a frame). Returns how
- * many were put in out. */
-static int agents_pick(const struct ui_view *v, const struct snapshot *s,
-                       const struct agent_view **out, struct agent_view *copies, int filter)
+/* Agent i of s if the board lists it: every agent for the total; for a
+ * queue, its members, paused when paused in that queue (then a copy in
+ * *copy); with filter, those in that state only. NULL when not listed. */
+static const struct agent_view *agent_pick(const struct ui_view *v, const struct snapshot *s,
+                                           size_t i, int filter, struct agent_view *copy)
 {
-	int n = 0;
+	const struct snap_member *ms = NULL;
+	const struct agent_view *a = &s->agents[i];
 
-	for (size_t i = 0; i < s->n_agents; i++) {
-		const struct snap_member *ms = NULL;
-		const struct agent_view *a = &s->agents[i];
-
-		if (v->sel >= 0 && (ms = snapshot_agent_in(s, i, (size_t)v->sel)) == NULL)
-			continue;
-		if (ms && ms->paused && (a->state == AGENT_AVAILABLE || a->state == AGENT_WRAPUP)) {
-			copies[n] = *a;
-			copies[n].state = AGENT_PAUSED;
-			a = &copies[n];
-		}
-		if (filter && a->state != agent_filters[filter - 1].st)
-			continue;
-		out[n++] = a;
+	if (v->sel >= 0 && (ms = snapshot_agent_in(s, i, (size_t)v->sel)) == NULL)
+		return NULL;
+	if (ms && ms->paused && (a->state == AGENT_AVAILABLE || a->state == AGENT_WRAPUP)) {
+		*copy = *a;
+		copy->state = AGENT_PAUSED;
+		a = copy;
 	}
-	return n;
+	if (filter && a->state != agent_filters[filter - 1].st)
+		return NULL;
+	return a;
 }
 
 #define AGENT_COL_MAX_W 44      /* wider, the age drifts away from the name */
@@ -723,43 +783,84 @@ static void heap_down(const struct agent_view **a, int n, int i)
 	}
 }
 
-/* Puts the k first of a[0..n-1] in board order at a[0..k-1], sorted: a heap
- * of k, O(n log k); a page of 40 among 10,000 agents is not a full sort. */
-static void agents_first(const struct agent_view **a, int n, int k)
+/* Sifts a[i] up the max-heap a[0..i]. */
+static void heap_up(const struct agent_view **a, int i)
 {
-	if (k >= n / 2) {
-		qsort(a, (size_t)n, sizeof *a, agent_cmp);
-		return;
+	while (i > 0 && agent_cmp(&a[i], &a[(i - 1) / 2]) > 0) {
+		const struct agent_view *t = a[i];
+		a[i] = a[(i - 1) / 2];
+		a[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
 	}
-	int top_order;
-	int64_t top_since;
-
-	for (int i = k / 2 - 1; i >= 0; i--)
-		heap_down(a, k, i);
-	top_order = agent_look(a[0]).order;
-	top_since = a[0]->since;
-	for (int i = k; i < n; i++) {
-		int o = agent_look(a[i]).order;
-
-		/* most of 10,000 agents come after the heap's top by their state
-		 * or its age: no full compare (names) for them */
-		if (o > top_order || (o == top_order && a[i]->since > top_since))
-			continue;
-		if (agent_cmp(&a[i], &a[0]) < 0) {
-			a[0] = a[i];
-			heap_down(a, k, 0);
-			top_order = agent_look(a[0]).order;
-			top_since = a[0]->since;
-		}
-	}
-	qsort(a, (size_t)k, sizeof *a, agent_cmp);
 }
 
-/* Lists the picked agents (order, put in board order as far as shown) in
- * columns of rows from the top-th; the title's range says how many more
- * ('>' pages). */
+/* The heap of the board's first k agents (agents_first). */
+struct agents_heap {
+	const struct agent_view **a;
+	int k, h;
+	int top_order;       /* the heap's last agent, once full */
+	int64_t top_since;
+};
+
+/* Offers agent a to the heap: kept while the heap fills, then in place of
+ * its top when it comes before; most of 10,000 agents come after the top by
+ * their state or its age alone (no full compare, names). */
+static inline void heap_offer(struct agents_heap *hp, const struct agent_view *a)
+{
+	int o;
+
+	if (hp->h < hp->k) {
+		hp->a[hp->h] = a;
+		heap_up(hp->a, hp->h++);
+	} else {
+		o = agent_order(a);
+		if (hp->k == 0 || o > hp->top_order || (o == hp->top_order && a->since > hp->top_since))
+			return;
+		if (agent_cmp(&a, &hp->a[0]) >= 0)
+			return;
+		hp->a[0] = a;
+		heap_down(hp->a, hp->k, 0);
+	}
+	hp->top_order = agent_order(hp->a[0]);
+	hp->top_since = hp->a[0]->since;
+}
+
+/* Puts the first k listed agents in board order at first[0..] (*shown: how
+ * many, k at most; copies has room for every agent when a queue is
+ * selected) and returns how many agents are listed: one pass with a heap of
+ * k, so that a page of 40 among 10,000 agents is neither a list of all of
+ * them nor a full sort. */
+static int agents_first(const struct ui_view *v, const struct snapshot *s, int filter, int k,
+                        const struct agent_view **first, struct agent_view *copies, int *shown)
+{
+	struct agents_heap hp = { .a = first, .k = k };
+	int n = 0;
+
+	if (v->sel < 0 && !filter) {         /* every agent as it is */
+		for (size_t i = 0; i < s->n_agents; i++)
+			heap_offer(&hp, &s->agents[i]);
+		n = (int)s->n_agents;
+	} else {
+		for (size_t i = 0; i < s->n_agents; i++) {
+			const struct agent_view *a = agent_pick(v, s, i, filter,
+			                                        copies ? &copies[n] : NULL);
+			if (a) {
+				heap_offer(&hp, a);
+				n++;
+			}
+		}
+	}
+	qsort(first, (size_t)hp.h, sizeof *first, agent_cmp);
+	*shown = hp.h;
+	return n;
+}
+
+/* Lists the agents from the top-th of n (first: the shown first of them, in
+ * board order, to the page's end) in columns of rows; the title's range says
+ * how many more ('>' pages). */
 static void agents_list(const struct ui_view *v, const struct snapshot *s,
-                        const struct agent_view **order, int n, struct rect r, int top)
+                        const struct agent_view **first, int shown, int n, struct rect r,
+                        int top)
 {
 	int rows = v->lay.agent_rows, cols = v->lay.agent_cols, cap = rows * cols, col_w;
 	int left = n - top;
@@ -771,11 +872,10 @@ static void agents_list(const struct ui_view *v, const struct snapshot *s,
 	col_w = (r.w + 2) / cols;
 	if (col_w > AGENT_COL_MAX_W)
 		col_w = AGENT_COL_MAX_W;
-	agents_first(order, n, top + cap < n ? top + cap : n);
-	for (int i = 0; i < left && i < cap; i++) {
+	for (int i = 0; i < left && i < cap && top + i < shown; i++) {
 		int y = r.y + 2 + i % rows, x = r.x + 1 + (i / rows) * col_w;
 
-		agent_entry(v, s, order[top + i], y, x, col_w - 2);
+		agent_entry(v, s, first[top + i], y, x, col_w - 2);
 	}
 }
 
@@ -789,14 +889,16 @@ static void draw_agents(struct ui_view *v, const struct snapshot *s)
 	char right[96], title[160], range[48] = "";
 	const struct agent_view **list;
 	struct agent_view *copies = NULL;
-	int n, cap = v->lay.agent_rows * v->lay.agent_cols;
+	int n, shown, cap = v->lay.agent_rows * v->lay.agent_cols;
+	int k = (p->agent_top > 0 ? p->agent_top : 0) + (cap > 0 ? cap : 0);
 
 	if (r.h <= 0)
 		return;
-	list = xmalloc((s->n_agents ? s->n_agents : 1) * sizeof *list);
+	/* the page's end: the clamp below moves the top back, never on */
+	list = xmalloc((size_t)(k > 0 ? k : 1) * sizeof *list);
 	if (v->sel >= 0)
 		copies = xmalloc((s->n_agents ? s->n_agents : 1) * sizeof *copies);
-	n = agents_pick(v, s, list, copies, p->agent_filter);
+	n = agents_first(v, s, p->agent_filter, k, list, copies, &shown);
 	p->agent_page = cap > 0 ? cap : 1;
 	if (p->agent_top > n - 1)
 		p->agent_top = (n - 1) / p->agent_page * p->agent_page;
@@ -823,7 +925,7 @@ static void draw_agents(struct ui_view *v, const struct snapshot *s)
 		if (n == 0 && v->lay.agent_rows > 0 && (p->agent_filter || v->sel >= 0))
 			ui_put(v, r.y + 2, r.x + 1, r.w - 1, ROLE_DIM, p->agent_filter ?
 			       "no agent in that state (f: next)" : "no agent logged in to this queue");
-		agents_list(v, s, list, n, r, p->agent_top);
+		agents_list(v, s, list, shown, n, r, p->agent_top);
 	}
 	free(copies);
 	free(list);

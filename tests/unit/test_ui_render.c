@@ -768,6 +768,60 @@ static void test_queue_find(void **state)
 	assert_int_equal(snapshot_queue_find(&s, "q1"), -1);
 }
 
+/* The formats written without snprintf write what it would: whole
+ * percentages rounded as printf rounds (a half to even, the value's exact
+ * binary fraction), -0 and huge values too, durations and ages, and a
+ * buffer too short cut as snprintf cuts. */
+static void test_formats_as_snprintf(void **state)
+{
+	static const double pcts[] = { 0, -0.0, 0.5, 1.5, 2.5, 99.5, 100.5, 0.49999999999999994,
+		33.333333333333336, 66.66666666666667, 12.5, 4.25, 9.95, 9.999, 10.0, 1e300,
+		-3.7, 0.05, 87.50000000000001, 1e15, 4503599627370495.5 };
+	static const int64_t secs[] = { -5, 0, 1, 59, 60, 61, 599, 3599, 3600, 3661, 35999,
+		86399, 360000, 9876543 };
+	struct ui_view v;
+	char a[32], b[32];
+
+	(void)state;
+	memset(&v, 0, sizeof v);
+	v.g = glyphs_get(true);
+	for (size_t i = 0; i < sizeof pcts / sizeof pcts[0]; i++) {
+		for (int d = 0; d < 2; d++) {
+			ui_fmt_pct(&v, a, sizeof a, pcts[i], d);
+			snprintf(b, sizeof b, d && pcts[i] < 10.0 ? "%.1f%%" : "%.0f%%", pcts[i]);
+			assert_string_equal(a, b);
+		}
+	}
+	for (int k = 0; k <= 20000; k++) {   /* every tenth of a percent, and the halves */
+		double x = k / 20.0;
+		ui_fmt_pct(&v, a, sizeof a, x, false);
+		snprintf(b, sizeof b, "%.0f%%", x);
+		assert_string_equal(a, b);
+	}
+	ui_fmt_pct(&v, a, sizeof a, NAN, false);
+	assert_string_equal(a, v.g->nodata);
+	for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++) {
+		int64_t s = secs[i] < 0 ? 0 : secs[i];
+		for (size_t n = 1; n <= sizeof a; n += n < 8 ? 1 : 8) {
+			ui_fmt_dur(a, n, secs[i]);
+			if (s >= 3600)
+				snprintf(b, n, "%d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60),
+				         (int)(s % 60));
+			else
+				snprintf(b, n, "%d:%02d", (int)(s / 60), (int)(s % 60));
+			assert_string_equal(a, b);
+			ui_fmt_age(a, n, secs[i]);
+			if (s < 60)
+				snprintf(b, n, "%ds", (int)s);
+			else if (s < 3600)
+				snprintf(b, n, "%dm", (int)(s / 60));
+			else
+				snprintf(b, n, "%dh%02d", (int)(s / 3600), (int)(s / 60 % 60));
+			assert_string_equal(a, b);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -784,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_themes_load),
 		cmocka_unit_test(test_trend_axis_dst),
 		cmocka_unit_test(test_queue_find),
+		cmocka_unit_test(test_formats_as_snprintf),
 	};
 
 	setenv("TZ", "UTC", 1);
