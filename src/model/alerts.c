@@ -119,6 +119,8 @@ struct entry {
 	bool said;               /* message is this entry's active message */
 	int said_level, said_gap;
 	struct said_value said_v;
+	unsigned short said_vat;  /* where message says the value, and its length */
+	unsigned short said_vlen; /* (0: nowhere alone: said again whole) */
 	double said_t;
 	char *said_label;
 	const char *said_at;     /* where said_label was read: a queue's label, the
@@ -1039,43 +1041,60 @@ static void append_need(const struct msg_ctx *mc, char *buf, size_t sz)
 	snprintf(buf + len, sz - len, "; need %d more agent%s", gap, gap == 1 ? "" : "s");
 }
 
-/* The text of an active alert, e.g. "sales: service level 71.4% below 80% for 30 s". */
-static void active_message(const struct msg_ctx *mc, char *buf, size_t sz)
+/* Writes the n texts of parts one after another into buf, cut at sz as
+ * snprintf cuts: a message put together by hand (printf's machinery was
+ * most of an alert's cost, a thousand messages said again a tick). */
+static void join(char *buf, size_t sz, const char *const *parts, size_t n, const char *mark,
+                 size_t *at)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i] == mark)
+			*at = len;
+		append(buf, sz, &len, parts[i]);
+	}
+}
+
+/* join of the parts given, noting where the part v goes in *at. */
+#define JOIN(buf, sz, v, at, ...) do { \
+	const char *const parts_[] = { __VA_ARGS__ }; \
+	join(buf, sz, parts_, sizeof parts_ / sizeof parts_[0], v, at); \
+} while (0)
+
+/* The text of an active alert, e.g. "sales: service level 71.4% below 80% for 30 s".
+ * Returns the length of the value's text, and sets *at to where it is in
+ * buf; 0 when the value is not said once as a number (a template). */
+static size_t active_message(const struct msg_ctx *mc, char *buf, size_t sz, size_t *at)
 {
 	const struct rule *x = mc->x;
 	if (x->message) {
 		render_template(mc, buf, sz);
-		return;
+		return 0;
 	}
-	char v[32], t[32], for_txt[48] = "";
-	alerts_format_number(v, sizeof v, mc->v);
-	alerts_format_number(t, sizeof t, mc->t);
-	if (x->for_s > 0)
-		snprintf(for_txt, sizeof for_txt, " for %lld s", (long long)x->for_s);
-	const char *u = rule_unit_suffix(x);
+	char v[32], t[32], for_s[32], c[32];
+	size_t vlen = number_text(v, mc->v);
+	number_text(t, mc->t);
+	number_text(for_s, (double)x->for_s);      /* whole seconds: as %lld says them */
+	const char *u = rule_unit_suffix(x), *for_on = x->for_s > 0 ? " for " : "";
+	const char *for_n = x->for_s > 0 ? for_s : "", *for_u = x->for_s > 0 ? " s" : "";
 	int op = rule_op(x);
 	if (is_no_agent(&x->m)) {
-		snprintf(buf, sz, "%s: %s caller%s waiting, no agent available%s", mc->qname, v,
-		         mc->v == 1 ? "" : "s", for_txt);
+		JOIN(buf, sz, v, at, mc->qname, ": ", v, " caller", mc->v == 1 ? "" : "s",
+		     " waiting, no agent available", for_on, for_n, for_u);
 	} else if (beyond(op, mc->v, mc->t)) {
-		/* "%s: %s %s%s %s %s%s%s" put together by hand (the usual message,
-		 * said again each time its value moves: a thousand a tick) */
 		const char *verb = op == OP_BELOW ? "below" : mc->v > mc->t ? "above" : "at";
-		const char *parts[] = { mc->qname, ": ", rule_label(x), " ",
-		                        v, u, " ", verb, " ", t, u, for_txt };
-		size_t len = 0;
-		buf[0] = '\0';
-		for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-			append(buf, sz, &len, parts[i]);
+		JOIN(buf, sz, v, at, mc->qname, ": ", rule_label(x), " ", v, u, " ", verb, " ", t, u,
+		     for_on, for_n, for_u);
 		append_need(mc, buf, sz);
 	} else {
-		char c[32];
 		double h = rule_hysteresis(x);
-		alerts_format_number(c, sizeof c, op == OP_ABOVE ? mc->t - h : mc->t + h);
-		snprintf(buf, sz, "%s: %s %s%s, back %s %s%s (clears %s %s%s)", mc->qname,
-		         rule_label(x), v, u, op == OP_ABOVE ? "under" : "at", t, u,
-		         op == OP_ABOVE ? "below" : "at", c, u);
+		number_text(c, op == OP_ABOVE ? mc->t - h : mc->t + h);
+		JOIN(buf, sz, v, at, mc->qname, ": ", rule_label(x), " ", v, u, ", back ",
+		     op == OP_ABOVE ? "under" : "at", " ", t, u, " (clears ",
+		     op == OP_ABOVE ? "below" : "at", " ", c, u, ")");
 	}
+	return vlen;
 }
 
 static void cleared_message(const struct msg_ctx *mc, const char *why, char *buf, size_t sz)
@@ -1242,39 +1261,78 @@ static struct said_value said_value(double v, double t)
 	return r;
 }
 
+/* Whether e's message says what mc would have it say, its value aside:
+ * the level, the staffing gap, the side of the threshold and the plural
+ * its value is on (sv), the threshold and the name. */
+static bool said_but_value(const struct entry *e, const struct msg_ctx *mc, int gap,
+                           const struct said_value *sv, const char *label)
+{
+	return e->said && e->said_level == mc->level && e->said_gap == gap &&
+	       e->said_v.cmp == sv->cmp && e->said_v.one == sv->one &&
+	       same_number(e->said_t, mc->t) &&
+	       (label == e->said_label || strcmp(e->said_label, label) == 0);
+}
+
+/* Writes v in place of the value e's message says, the rest of it said
+ * as it is. Returns false when it cannot (no value said alone, or the
+ * message would be cut): e's message is then rendered whole. */
+static bool say_value(struct entry *e, double v)
+{
+	char *msg = e->out->message, text[32];
+	size_t at = e->said_vat, n, rest;
+	if (!e->said_vlen)
+		return false;
+	n = number_text(text, v);
+	rest = strlen(msg + at + e->said_vlen);
+	if (at + n + rest >= sizeof e->out->message)
+		return false;
+	memmove(msg + at + n, msg + at + e->said_vlen, rest + 1);
+	memcpy(msg + at, text, n);
+	e->said_vlen = (unsigned short)n;
+	return true;
+}
+
 /* Renders e's active message into out.message when what it says changed
  * since it was last rendered: the value as printed (to a tenth), the
  * threshold, the level, the name, the staffing gap. Most active alerts of a
- * big centre say the same from one tick to the next: no snprintf for them. */
+ * big centre say the same from one tick to the next: no rendering for them;
+ * most others only a value moved: that alone is written again. */
 static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *mc)
 {
 	int gap = need_gap(mc);
 	const char *label = mc->qname;
 	struct said_value sv = said_value(mc->v, mc->t);
-	if (e->said && e->said_level == mc->level && e->said_gap == gap &&
-	    e->said_v.tenths == sv.tenths && e->said_v.cmp == sv.cmp && e->said_v.one == sv.one &&
-	    same_number(e->said_t, mc->t) &&
-	    (label == e->said_label || strcmp(e->said_label, label) == 0)) {
-		e->said_at = mc->at;
-		return;
+	size_t at = 0, vlen;
+	e->said_at = mc->at;
+	if (said_but_value(e, mc, gap, &sv, label)) {
+		if (e->said_v.tenths == sv.tenths)
+			return;
+		if (say_value(e, mc->v)) {
+			a->rendered++;
+			e->said_v = sv;
+			return;
+		}
 	}
 	if (!e->out) {
 		e->out = xcalloc(1, sizeof *e->out);
 		snprintf(e->out->rule, sizeof e->out->rule, "%s", e->rule);
 		snprintf(e->out->queue, sizeof e->out->queue, "%s", e->queue);
 	}
-	active_message(mc, e->out->message, sizeof e->out->message);
+	vlen = active_message(mc, e->out->message, sizeof e->out->message, &at);
+	if (strlen(e->out->message) + 1 >= sizeof e->out->message)
+		vlen = 0;                        /* perhaps cut: no value said alone */
 	a->rendered++;
 	e->said = true;
 	e->said_level = mc->level;
 	e->said_gap = gap;
 	e->said_v = sv;
+	e->said_vat = (unsigned short)at;
+	e->said_vlen = (unsigned short)vlen;
 	e->said_t = mc->t;
 	if (!e->said_label || strcmp(e->said_label, label) != 0) {
 		free(e->said_label);
 		e->said_label = xstrdup(label);
 	}
-	e->said_at = mc->at;
 }
 
 /* A rule changed by a reload starts afresh: its alert clears (to be raised

@@ -299,6 +299,76 @@ static void test_message_rendered_on_change(void **state)
 	assert_string_equal(f->s.alerts[0]->queue, "support");
 }
 
+/* The message of rule on the board (NULL: none). */
+static const char *message_of(const struct fix *f, const char *rule)
+{
+	for (size_t i = 0; i < f->s.n_alerts; i++)
+		if (strcmp(f->s.alerts[i]->rule, rule) == 0)
+			return f->s.alerts[i]->message;
+	return NULL;
+}
+
+/* A message whose value alone moved has that value written again in its
+ * place: it reads as one rendered whole, on either side of the threshold,
+ * in either plural, and cut at its size as a whole one is. */
+static void test_value_said_again(void **state)
+{
+	struct fix *f = *state;
+	static const int64_t waits[] = { 90, 101, 61, 59, 57, 121, 119, 116, 9999 };
+	static const double near[] = { 75, 71.44, 75, 70, 71.44, 79.99, 7.5 };
+	char name[232], want[256], v[32];
+	start(f);
+	for (size_t i = 0; i < sizeof waits / sizeof waits[0]; i++) {
+		f->q[1].longest_wait_s = waits[i];
+		eval(f, 1000 + (int64_t)i);
+	}
+	assert_string_equal(message_of(f, "longest_wait"), "support: longest wait 9999 s above 120 s");
+	f->q[1].longest_wait_s = 117;
+	eval(f, 1010);
+	assert_string_equal(message_of(f, "longest_wait"),
+	                    "support: longest wait 117 s, back under 120 s (clears below 115 s)");
+	f->q[0].waiting = 2;                       /* no agent: "callers", then "caller" */
+	f->q[0].agents.available = 0;
+	eval(f, 1011);
+	eval(f, 1021);
+	assert_string_equal(message_of(f, "no_agent"),
+	                    "sales: 2 callers waiting, no agent available for 10 s");
+	f->q[0].waiting = 1;
+	eval(f, 1022);
+	assert_string_equal(message_of(f, "no_agent"),
+	                    "sales: 1 caller waiting, no agent available for 10 s");
+	f->q[0].waiting = 12;
+	eval(f, 1023);
+	assert_string_equal(message_of(f, "no_agent"),
+	                    "sales: 12 callers waiting, no agent available for 10 s");
+	f->q[0].agents.available = 1;
+	sl(f, 0, 75);
+	eval(f, 1040);
+	eval(f, 1070);
+	assert_string_equal(message_of(f, "sl_low"), "sales: service level 75% below 80% for 30 s");
+	sl(f, 0, 71.44);
+	eval(f, 1071);
+	assert_string_equal(message_of(f, "sl_low"), "sales: service level 71.4% below 80% for 30 s");
+	sl(f, 0, 80.5);
+	eval(f, 1072);
+	assert_string_equal(message_of(f, "sl_low"),
+	                    "sales: service level 80.5%, back at 80% (clears at 82%)");
+	sl(f, 0, 81.25);
+	eval(f, 1073);
+	assert_string_equal(message_of(f, "sl_low"),
+	                    "sales: service level 81.3%, back at 80% (clears at 82%)");
+	memset(name, 'D', sizeof name - 1);       /* 254 bytes said with "75": two more are cut */
+	name[216] = '\0';
+	f->q[0].display = name;
+	for (size_t i = 0; i < sizeof near / sizeof near[0]; i++) {
+		sl(f, 0, near[i]);
+		eval(f, 1080 + (int64_t)i);
+		alerts_format_number(v, sizeof v, near[i]);
+		snprintf(want, sizeof want, "%s: service level %s%% below 80%% for 30 s", name, v);
+		assert_string_equal(message_of(f, "sl_low"), want);
+	}
+}
+
 /* Alerts raised at once come the most severe first, then by rule, then
  * by queue. */
 static void test_order_of_ties(void **state)
@@ -1004,6 +1074,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clock_steps_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escalate_ease_clear, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message_rendered_on_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_value_said_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_of_ties, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ties_natural_order, setup, teardown),
 		cmocka_unit_test(test_published_order_kept),
