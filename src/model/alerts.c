@@ -182,6 +182,18 @@ static int fail(char **cause, const char *fmt, ...)
 	return -1;
 }
 
+/* llround(fabs(v) * 10): v's tenths as said. Below 2^52 by hand, the
+ * fraction taken off exactly (llround's call was a tenth of an alert's
+ * cost); beyond, every double is whole and llround says it as before. */
+static long long tenths_of(double v)
+{
+	double x = fabs(v) * 10.0;
+	if (!(x < 0x1p52))
+		return llround(x);
+	long long t = (long long)x;
+	return x - (double)t >= 0.5 ? t + 1 : t;
+}
+
 /* Writes v as alerts_format_number does into out (room for 32); returns
  * its length. By hand: a big centre's thousand waits re-say theirs each
  * second, and printf's machinery was most of an alert's cost. */
@@ -193,7 +205,7 @@ static size_t number_text(char out[32], double v)
 		memcpy(out, "null", 5);
 		return 4;
 	}
-	long long t = llround(fabs(v) * 10.0);
+	long long t = tenths_of(v);
 	if (t < 0) {                         /* beyond long long: as printf says it */
 		const char *sign = v < 0 ? "-" : "";
 		return (size_t)(t % 10 ? snprintf(out, 32, "%s%lld.%lld", sign, t / 10, t % 10)
@@ -926,6 +938,8 @@ static bool have_data(const struct rule *x, const struct snap_queue *q, double v
 
 static double threshold_value(const struct threshold *t, const struct snap_queue *q)
 {
+	if (!t->target)
+		return t->v;                /* figure_level_value's, without a call */
 	const struct fig_level l = { t->set, t->target, t->v };
 	return figure_level_value(&l, q);
 }
@@ -1255,7 +1269,7 @@ static struct said_value said_value(double v, double t)
 {
 	struct said_value r = { LLONG_MIN, (v > t) - (v < t), v == 1 };
 	if (!isnan(v)) {
-		r.tenths = llround(fabs(v) * 10.0);
+		r.tenths = tenths_of(v);
 		r.tenths = v < 0 ? -r.tenths : r.tenths;
 	}
 	return r;
@@ -1413,17 +1427,21 @@ static const char *judged_label(const struct judged *j, const struct entry *e)
 	return queue_label(j->q);
 }
 
-/* Moves the entry of rule x for key along what it sees. */
-/* Whether what rule x sees leaves an entry as a new one is: no level, none
- * pending (nothing judged, or no threshold reached). */
-static bool judged_quiet(const struct rule *x, const struct judged *j)
+/* Whether what rule x (its direction op) sees leaves an entry as a new one
+ * is: no level, none pending (nothing judged, or no threshold reached). */
+static bool quiet_at(const struct rule *x, int op, const struct judged *j)
 {
 	if (j->why_not)
 		return true;
 	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
-		if (x->thr[lv].set && beyond(rule_op(x), j->v, j->t[lv]))
+		if (x->thr[lv].set && beyond(op, j->v, j->t[lv]))
 			return false;
 	return true;
+}
+
+static bool judged_quiet(const struct rule *x, const struct judged *j)
+{
+	return quiet_at(x, rule_op(x), j);
 }
 
 /* Whether e holds nothing a new entry does not: no level, none pending. */
@@ -1493,15 +1511,44 @@ static void eval_entry(struct alerts *a, const struct rule *x, const char *key,
 	entry_judge(a, x, e, j, now, fn, ctx);
 }
 
-/* What rule x sees on queue q (key: its name in alerts). */
+/* What judging a queue needs of rule x, read once a rule and eval rather
+ * than once a queue (a thousand queues a rule): as have_data has them. */
+struct terms {
+	const struct rule *x;
+	int op;
+	int64_t min_offered;
+};
+
+static struct terms terms_of(const struct rule *x)
+{
+	return (struct terms){ x, rule_op(x), rule_min_offered(x) };
+}
+
+/* What rule tm->x sees on queue q (key: its name in alerts). */
+static void judge_queue_by(const struct terms *tm, const struct snap_queue *q, const char *key,
+                           struct judged *j)
+{
+	const struct rule *x = tm->x;
+	double v = figure_value(x->m.f, q);
+	j->v = v;
+	j->t[SEV_OK] = 0;
+	j->t[SEV_WARNING] = threshold_value(&x->thr[SEV_WARNING], q);
+	j->t[SEV_CRITICAL] = threshold_value(&x->thr[SEV_CRITICAL], q);
+	j->why_not = NULL;
+	if (isnan(v))
+		j->why_not = "no data";
+	else if (figure_judged_offered(x->m.f, q) < tm->min_offered)
+		j->why_not = "too few calls offered";
+	j->label = q->name ? NULL : key;
+	j->q = q;
+	j->kept = false;
+}
+
 static void judge_queue(const struct rule *x, const struct snap_queue *q, const char *key,
                         struct judged *j)
 {
-	double v = figure_value(x->m.f, q);
-	*j = (struct judged){ v, { 0, threshold_value(&x->thr[1], q), threshold_value(&x->thr[2], q) },
-	                      NULL, q->name ? NULL : key, q, false };
-	if (!have_data(x, q, v))
-		j->why_not = isnan(v) ? "no data" : "too few calls offered";
+	const struct terms tm = terms_of(x);
+	judge_queue_by(&tm, q, key, j);
 }
 
 static void eval_one(struct alerts *a, const struct rule *x, const struct snap_queue *q,
@@ -1603,6 +1650,7 @@ static void rule_bind(struct alerts *a, struct rule_bind *b, const struct rule *
 static void eval_queues(struct alerts *a, const struct rule *x, struct rule_bind *b,
                         const struct snapshot *s, int64_t now, alert_event_fn fn, void *ctx)
 {
+	const struct terms tm = terms_of(x);
 	if (!b->made)
 		rule_bind(a, b, x, s);
 	for (size_t k = 0; k < b->n; k++) {
@@ -1614,10 +1662,10 @@ static void eval_queues(struct alerts *a, const struct rule *x, struct rule_bind
 			if (b->slot[k + 4])
 				__builtin_prefetch(b->slot[k + 4]);
 		}
-		judge_queue(x, q, q->name, &j);
+		judge_queue_by(&tm, q, q->name, &j);
 		j.kept = s->order_gen != 0;
 		if (!e) {
-			if (judged_quiet(x, &j))
+			if (quiet_at(x, tm.op, &j))
 				continue;
 			e = entry_get(a, x->name, q->name);
 			b->slot[k] = e;
@@ -1679,6 +1727,7 @@ static void eval_agents(struct alerts *a, const struct rule *x, struct snapshot 
 {
 	static const struct snap_queue none;
 	double lowest = threshold_value(&x->thr[lowest_level(x)], &none);
+	int op = rule_op(x);
 	if (!s->agent_figs || s->n_agents == 0)
 		return;
 	if (s->n_agents > a->mark_cap) {
@@ -1694,7 +1743,7 @@ static void eval_agents(struct alerts *a, const struct rule *x, struct snapshot 
 			__builtin_prefetch(&snapshot_agent_figs(s, i + 8)->call_since);
 		}
 		double v = agent_figure_value(x->m.f, snapshot_agent_figs(s, i), now, x->reason);
-		if (!a->mark[i] && !beyond(rule_op(x), v, lowest))
+		if (!a->mark[i] && !beyond(op, v, lowest))
 			continue;                       /* no entry, all is well */
 		if (!agent_watched(x, s, i))
 			continue;

@@ -1045,7 +1045,9 @@ static void ref_number(char *buf, size_t sz, double v)
 static void test_format_number(void **state)
 {
 	const double fixed[] = { 0, -0.0, 0.04, -0.04, 0.05, -0.05, 0.95, 1, -1, 9.96, 10, 59.5,
-		71.43, 100, 123456789.25, -987654.3, 1e15, 4.2e17, NAN, 1e300, -1e300, INFINITY };
+		71.43, 100, 123456789.25, -987654.3, 1e15, 4.2e17, NAN, 1e300, -1e300, INFINITY,
+		0.049999999999999996, 0.15, 0.25, 450359962737049.5, 450359962737049.55,
+		450359962737049.65, 4503599627370495.5, -450359962737049.45 };
 	char a[32], b[32], c[4], d[4];
 	(void)state;
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
@@ -1055,6 +1057,15 @@ static void test_format_number(void **state)
 		alerts_format_number(c, sizeof c, fixed[i]);
 		ref_number(d, sizeof d, fixed[i]);
 		assert_string_equal(c, d);
+	}
+	for (int k = -40000; k <= 40000; k++) {  /* the halves of a tenth, and beside them */
+		const double h[] = { k * 0.05, k / 20.0, nextafter(k * 0.05, INFINITY),
+		                     nextafter(k * 0.05, -INFINITY) };
+		for (size_t i = 0; i < sizeof h / sizeof h[0]; i++) {
+			alerts_format_number(a, sizeof a, h[i]);
+			ref_number(b, sizeof b, h[i]);
+			assert_string_equal(a, b);
+		}
 	}
 	srand(7);
 	for (int i = 0; i < 100000; i++) {
