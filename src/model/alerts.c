@@ -119,6 +119,8 @@ struct entry {
 	bool said;               /* message is this entry's active message */
 	int said_level, said_gap;
 	struct said_value said_v;
+	unsigned short said_vat;  /* where message says the value, and its length */
+	unsigned short said_vlen; /* (0: nowhere alone: said again whole) */
 	double said_t;
 	char *said_label;
 	const char *said_at;     /* where said_label was read: a queue's label, the
@@ -180,6 +182,18 @@ static int fail(char **cause, const char *fmt, ...)
 	return -1;
 }
 
+/* llround(fabs(v) * 10): v's tenths as said. Below 2^52 by hand, the
+ * fraction taken off exactly (llround's call was a tenth of an alert's
+ * cost); beyond, every double is whole and llround says it as before. */
+static long long tenths_of(double v)
+{
+	double x = fabs(v) * 10.0;
+	if (!(x < 0x1p52))
+		return llround(x);
+	long long t = (long long)x;
+	return x - (double)t >= 0.5 ? t + 1 : t;
+}
+
 /* Writes v as alerts_format_number does into out (room for 32); returns
  * its length. By hand: a big centre's thousand waits re-say theirs each
  * second, and printf's machinery was most of an alert's cost. */
@@ -191,7 +205,7 @@ static size_t number_text(char out[32], double v)
 		memcpy(out, "null", 5);
 		return 4;
 	}
-	long long t = llround(fabs(v) * 10.0);
+	long long t = tenths_of(v);
 	if (t < 0) {                         /* beyond long long: as printf says it */
 		const char *sign = v < 0 ? "-" : "";
 		return (size_t)(t % 10 ? snprintf(out, 32, "%s%lld.%lld", sign, t / 10, t % 10)
@@ -924,6 +938,8 @@ static bool have_data(const struct rule *x, const struct snap_queue *q, double v
 
 static double threshold_value(const struct threshold *t, const struct snap_queue *q)
 {
+	if (!t->target)
+		return t->v;                /* figure_level_value's, without a call */
 	const struct fig_level l = { t->set, t->target, t->v };
 	return figure_level_value(&l, q);
 }
@@ -1039,43 +1055,60 @@ static void append_need(const struct msg_ctx *mc, char *buf, size_t sz)
 	snprintf(buf + len, sz - len, "; need %d more agent%s", gap, gap == 1 ? "" : "s");
 }
 
-/* The text of an active alert, e.g. "sales: service level 71.4% below 80% for 30 s". */
-static void active_message(const struct msg_ctx *mc, char *buf, size_t sz)
+/* Writes the n texts of parts one after another into buf, cut at sz as
+ * snprintf cuts: a message put together by hand (printf's machinery was
+ * most of an alert's cost, a thousand messages said again a tick). */
+static void join(char *buf, size_t sz, const char *const *parts, size_t n, const char *mark,
+                 size_t *at)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i] == mark)
+			*at = len;
+		append(buf, sz, &len, parts[i]);
+	}
+}
+
+/* join of the parts given, noting where the part v goes in *at. */
+#define JOIN(buf, sz, v, at, ...) do { \
+	const char *const parts_[] = { __VA_ARGS__ }; \
+	join(buf, sz, parts_, sizeof parts_ / sizeof parts_[0], v, at); \
+} while (0)
+
+/* The text of an active alert, e.g. "sales: service level 71.4% below 80% for 30 s".
+ * Returns the length of the value's text, and sets *at to where it is in
+ * buf; 0 when the value is not said once as a number (a template). */
+static size_t active_message(const struct msg_ctx *mc, char *buf, size_t sz, size_t *at)
 {
 	const struct rule *x = mc->x;
 	if (x->message) {
 		render_template(mc, buf, sz);
-		return;
+		return 0;
 	}
-	char v[32], t[32], for_txt[48] = "";
-	alerts_format_number(v, sizeof v, mc->v);
-	alerts_format_number(t, sizeof t, mc->t);
-	if (x->for_s > 0)
-		snprintf(for_txt, sizeof for_txt, " for %lld s", (long long)x->for_s);
-	const char *u = rule_unit_suffix(x);
+	char v[32], t[32], for_s[32], c[32];
+	size_t vlen = number_text(v, mc->v);
+	number_text(t, mc->t);
+	number_text(for_s, (double)x->for_s);      /* whole seconds: as %lld says them */
+	const char *u = rule_unit_suffix(x), *for_on = x->for_s > 0 ? " for " : "";
+	const char *for_n = x->for_s > 0 ? for_s : "", *for_u = x->for_s > 0 ? " s" : "";
 	int op = rule_op(x);
 	if (is_no_agent(&x->m)) {
-		snprintf(buf, sz, "%s: %s caller%s waiting, no agent available%s", mc->qname, v,
-		         mc->v == 1 ? "" : "s", for_txt);
+		JOIN(buf, sz, v, at, mc->qname, ": ", v, " caller", mc->v == 1 ? "" : "s",
+		     " waiting, no agent available", for_on, for_n, for_u);
 	} else if (beyond(op, mc->v, mc->t)) {
-		/* "%s: %s %s%s %s %s%s%s" put together by hand (the usual message,
-		 * said again each time its value moves: a thousand a tick) */
 		const char *verb = op == OP_BELOW ? "below" : mc->v > mc->t ? "above" : "at";
-		const char *parts[] = { mc->qname, ": ", rule_label(x), " ",
-		                        v, u, " ", verb, " ", t, u, for_txt };
-		size_t len = 0;
-		buf[0] = '\0';
-		for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-			append(buf, sz, &len, parts[i]);
+		JOIN(buf, sz, v, at, mc->qname, ": ", rule_label(x), " ", v, u, " ", verb, " ", t, u,
+		     for_on, for_n, for_u);
 		append_need(mc, buf, sz);
 	} else {
-		char c[32];
 		double h = rule_hysteresis(x);
-		alerts_format_number(c, sizeof c, op == OP_ABOVE ? mc->t - h : mc->t + h);
-		snprintf(buf, sz, "%s: %s %s%s, back %s %s%s (clears %s %s%s)", mc->qname,
-		         rule_label(x), v, u, op == OP_ABOVE ? "under" : "at", t, u,
-		         op == OP_ABOVE ? "below" : "at", c, u);
+		number_text(c, op == OP_ABOVE ? mc->t - h : mc->t + h);
+		JOIN(buf, sz, v, at, mc->qname, ": ", rule_label(x), " ", v, u, ", back ",
+		     op == OP_ABOVE ? "under" : "at", " ", t, u, " (clears ",
+		     op == OP_ABOVE ? "below" : "at", " ", c, u, ")");
 	}
+	return vlen;
 }
 
 static void cleared_message(const struct msg_ctx *mc, const char *why, char *buf, size_t sz)
@@ -1236,45 +1269,84 @@ static struct said_value said_value(double v, double t)
 {
 	struct said_value r = { LLONG_MIN, (v > t) - (v < t), v == 1 };
 	if (!isnan(v)) {
-		r.tenths = llround(fabs(v) * 10.0);
+		r.tenths = tenths_of(v);
 		r.tenths = v < 0 ? -r.tenths : r.tenths;
 	}
 	return r;
 }
 
+/* Whether e's message says what mc would have it say, its value aside:
+ * the level, the staffing gap, the side of the threshold and the plural
+ * its value is on (sv), the threshold and the name. */
+static bool said_but_value(const struct entry *e, const struct msg_ctx *mc, int gap,
+                           const struct said_value *sv, const char *label)
+{
+	return e->said && e->said_level == mc->level && e->said_gap == gap &&
+	       e->said_v.cmp == sv->cmp && e->said_v.one == sv->one &&
+	       same_number(e->said_t, mc->t) &&
+	       (label == e->said_label || strcmp(e->said_label, label) == 0);
+}
+
+/* Writes v in place of the value e's message says, the rest of it said
+ * as it is. Returns false when it cannot (no value said alone, or the
+ * message would be cut): e's message is then rendered whole. */
+static bool say_value(struct entry *e, double v)
+{
+	char *msg = e->out->message, text[32];
+	size_t at = e->said_vat, n, rest;
+	if (!e->said_vlen)
+		return false;
+	n = number_text(text, v);
+	rest = strlen(msg + at + e->said_vlen);
+	if (at + n + rest >= sizeof e->out->message)
+		return false;
+	memmove(msg + at + n, msg + at + e->said_vlen, rest + 1);
+	memcpy(msg + at, text, n);
+	e->said_vlen = (unsigned short)n;
+	return true;
+}
+
 /* Renders e's active message into out.message when what it says changed
  * since it was last rendered: the value as printed (to a tenth), the
  * threshold, the level, the name, the staffing gap. Most active alerts of a
- * big centre say the same from one tick to the next: no snprintf for them. */
+ * big centre say the same from one tick to the next: no rendering for them;
+ * most others only a value moved: that alone is written again. */
 static void entry_say(struct alerts *a, struct entry *e, const struct msg_ctx *mc)
 {
 	int gap = need_gap(mc);
 	const char *label = mc->qname;
 	struct said_value sv = said_value(mc->v, mc->t);
-	if (e->said && e->said_level == mc->level && e->said_gap == gap &&
-	    e->said_v.tenths == sv.tenths && e->said_v.cmp == sv.cmp && e->said_v.one == sv.one &&
-	    same_number(e->said_t, mc->t) &&
-	    (label == e->said_label || strcmp(e->said_label, label) == 0)) {
-		e->said_at = mc->at;
-		return;
+	size_t at = 0, vlen;
+	e->said_at = mc->at;
+	if (said_but_value(e, mc, gap, &sv, label)) {
+		if (e->said_v.tenths == sv.tenths)
+			return;
+		if (say_value(e, mc->v)) {
+			a->rendered++;
+			e->said_v = sv;
+			return;
+		}
 	}
 	if (!e->out) {
 		e->out = xcalloc(1, sizeof *e->out);
 		snprintf(e->out->rule, sizeof e->out->rule, "%s", e->rule);
 		snprintf(e->out->queue, sizeof e->out->queue, "%s", e->queue);
 	}
-	active_message(mc, e->out->message, sizeof e->out->message);
+	vlen = active_message(mc, e->out->message, sizeof e->out->message, &at);
+	if (strlen(e->out->message) + 1 >= sizeof e->out->message)
+		vlen = 0;                        /* perhaps cut: no value said alone */
 	a->rendered++;
 	e->said = true;
 	e->said_level = mc->level;
 	e->said_gap = gap;
 	e->said_v = sv;
+	e->said_vat = (unsigned short)at;
+	e->said_vlen = (unsigned short)vlen;
 	e->said_t = mc->t;
 	if (!e->said_label || strcmp(e->said_label, label) != 0) {
 		free(e->said_label);
 		e->said_label = xstrdup(label);
 	}
-	e->said_at = mc->at;
 }
 
 /* A rule changed by a reload starts afresh: its alert clears (to be raised
@@ -1355,17 +1427,21 @@ static const char *judged_label(const struct judged *j, const struct entry *e)
 	return queue_label(j->q);
 }
 
-/* Moves the entry of rule x for key along what it sees. */
-/* Whether what rule x sees leaves an entry as a new one is: no level, none
- * pending (nothing judged, or no threshold reached). */
-static bool judged_quiet(const struct rule *x, const struct judged *j)
+/* Whether what rule x (its direction op) sees leaves an entry as a new one
+ * is: no level, none pending (nothing judged, or no threshold reached). */
+static bool quiet_at(const struct rule *x, int op, const struct judged *j)
 {
 	if (j->why_not)
 		return true;
 	for (int lv = SEV_WARNING; lv <= SEV_CRITICAL; lv++)
-		if (x->thr[lv].set && beyond(rule_op(x), j->v, j->t[lv]))
+		if (x->thr[lv].set && beyond(op, j->v, j->t[lv]))
 			return false;
 	return true;
+}
+
+static bool judged_quiet(const struct rule *x, const struct judged *j)
+{
+	return quiet_at(x, rule_op(x), j);
 }
 
 /* Whether e holds nothing a new entry does not: no level, none pending. */
@@ -1435,15 +1511,44 @@ static void eval_entry(struct alerts *a, const struct rule *x, const char *key,
 	entry_judge(a, x, e, j, now, fn, ctx);
 }
 
-/* What rule x sees on queue q (key: its name in alerts). */
+/* What judging a queue needs of rule x, read once a rule and eval rather
+ * than once a queue (a thousand queues a rule): as have_data has them. */
+struct terms {
+	const struct rule *x;
+	int op;
+	int64_t min_offered;
+};
+
+static struct terms terms_of(const struct rule *x)
+{
+	return (struct terms){ x, rule_op(x), rule_min_offered(x) };
+}
+
+/* What rule tm->x sees on queue q (key: its name in alerts). */
+static void judge_queue_by(const struct terms *tm, const struct snap_queue *q, const char *key,
+                           struct judged *j)
+{
+	const struct rule *x = tm->x;
+	double v = figure_value(x->m.f, q);
+	j->v = v;
+	j->t[SEV_OK] = 0;
+	j->t[SEV_WARNING] = threshold_value(&x->thr[SEV_WARNING], q);
+	j->t[SEV_CRITICAL] = threshold_value(&x->thr[SEV_CRITICAL], q);
+	j->why_not = NULL;
+	if (isnan(v))
+		j->why_not = "no data";
+	else if (figure_judged_offered(x->m.f, q) < tm->min_offered)
+		j->why_not = "too few calls offered";
+	j->label = q->name ? NULL : key;
+	j->q = q;
+	j->kept = false;
+}
+
 static void judge_queue(const struct rule *x, const struct snap_queue *q, const char *key,
                         struct judged *j)
 {
-	double v = figure_value(x->m.f, q);
-	*j = (struct judged){ v, { 0, threshold_value(&x->thr[1], q), threshold_value(&x->thr[2], q) },
-	                      NULL, q->name ? NULL : key, q, false };
-	if (!have_data(x, q, v))
-		j->why_not = isnan(v) ? "no data" : "too few calls offered";
+	const struct terms tm = terms_of(x);
+	judge_queue_by(&tm, q, key, j);
 }
 
 static void eval_one(struct alerts *a, const struct rule *x, const struct snap_queue *q,
@@ -1545,6 +1650,7 @@ static void rule_bind(struct alerts *a, struct rule_bind *b, const struct rule *
 static void eval_queues(struct alerts *a, const struct rule *x, struct rule_bind *b,
                         const struct snapshot *s, int64_t now, alert_event_fn fn, void *ctx)
 {
+	const struct terms tm = terms_of(x);
 	if (!b->made)
 		rule_bind(a, b, x, s);
 	for (size_t k = 0; k < b->n; k++) {
@@ -1556,10 +1662,10 @@ static void eval_queues(struct alerts *a, const struct rule *x, struct rule_bind
 			if (b->slot[k + 4])
 				__builtin_prefetch(b->slot[k + 4]);
 		}
-		judge_queue(x, q, q->name, &j);
+		judge_queue_by(&tm, q, q->name, &j);
 		j.kept = s->order_gen != 0;
 		if (!e) {
-			if (judged_quiet(x, &j))
+			if (quiet_at(x, tm.op, &j))
 				continue;
 			e = entry_get(a, x->name, q->name);
 			b->slot[k] = e;
@@ -1621,6 +1727,7 @@ static void eval_agents(struct alerts *a, const struct rule *x, struct snapshot 
 {
 	static const struct snap_queue none;
 	double lowest = threshold_value(&x->thr[lowest_level(x)], &none);
+	int op = rule_op(x);
 	if (!s->agent_figs || s->n_agents == 0)
 		return;
 	if (s->n_agents > a->mark_cap) {
@@ -1636,7 +1743,7 @@ static void eval_agents(struct alerts *a, const struct rule *x, struct snapshot 
 			__builtin_prefetch(&snapshot_agent_figs(s, i + 8)->call_since);
 		}
 		double v = agent_figure_value(x->m.f, snapshot_agent_figs(s, i), now, x->reason);
-		if (!a->mark[i] && !beyond(rule_op(x), v, lowest))
+		if (!a->mark[i] && !beyond(op, v, lowest))
 			continue;                       /* no entry, all is well */
 		if (!agent_watched(x, s, i))
 			continue;

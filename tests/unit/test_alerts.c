@@ -299,6 +299,76 @@ static void test_message_rendered_on_change(void **state)
 	assert_string_equal(f->s.alerts[0]->queue, "support");
 }
 
+/* The message of rule on the board (NULL: none). */
+static const char *message_of(const struct fix *f, const char *rule)
+{
+	for (size_t i = 0; i < f->s.n_alerts; i++)
+		if (strcmp(f->s.alerts[i]->rule, rule) == 0)
+			return f->s.alerts[i]->message;
+	return NULL;
+}
+
+/* A message whose value alone moved has that value written again in its
+ * place: it reads as one rendered whole, on either side of the threshold,
+ * in either plural, and cut at its size as a whole one is. */
+static void test_value_said_again(void **state)
+{
+	struct fix *f = *state;
+	static const int64_t waits[] = { 90, 101, 61, 59, 57, 121, 119, 116, 9999 };
+	static const double near[] = { 75, 71.44, 75, 70, 71.44, 79.99, 7.5 };
+	char name[232], want[256], v[32];
+	start(f);
+	for (size_t i = 0; i < sizeof waits / sizeof waits[0]; i++) {
+		f->q[1].longest_wait_s = waits[i];
+		eval(f, 1000 + (int64_t)i);
+	}
+	assert_string_equal(message_of(f, "longest_wait"), "support: longest wait 9999 s above 120 s");
+	f->q[1].longest_wait_s = 117;
+	eval(f, 1010);
+	assert_string_equal(message_of(f, "longest_wait"),
+	                    "support: longest wait 117 s, back under 120 s (clears below 115 s)");
+	f->q[0].waiting = 2;                       /* no agent: "callers", then "caller" */
+	f->q[0].agents.available = 0;
+	eval(f, 1011);
+	eval(f, 1021);
+	assert_string_equal(message_of(f, "no_agent"),
+	                    "sales: 2 callers waiting, no agent available for 10 s");
+	f->q[0].waiting = 1;
+	eval(f, 1022);
+	assert_string_equal(message_of(f, "no_agent"),
+	                    "sales: 1 caller waiting, no agent available for 10 s");
+	f->q[0].waiting = 12;
+	eval(f, 1023);
+	assert_string_equal(message_of(f, "no_agent"),
+	                    "sales: 12 callers waiting, no agent available for 10 s");
+	f->q[0].agents.available = 1;
+	sl(f, 0, 75);
+	eval(f, 1040);
+	eval(f, 1070);
+	assert_string_equal(message_of(f, "sl_low"), "sales: service level 75% below 80% for 30 s");
+	sl(f, 0, 71.44);
+	eval(f, 1071);
+	assert_string_equal(message_of(f, "sl_low"), "sales: service level 71.4% below 80% for 30 s");
+	sl(f, 0, 80.5);
+	eval(f, 1072);
+	assert_string_equal(message_of(f, "sl_low"),
+	                    "sales: service level 80.5%, back at 80% (clears at 82%)");
+	sl(f, 0, 81.25);
+	eval(f, 1073);
+	assert_string_equal(message_of(f, "sl_low"),
+	                    "sales: service level 81.3%, back at 80% (clears at 82%)");
+	memset(name, 'D', sizeof name - 1);       /* 254 bytes said with "75": two more are cut */
+	name[216] = '\0';
+	f->q[0].display = name;
+	for (size_t i = 0; i < sizeof near / sizeof near[0]; i++) {
+		sl(f, 0, near[i]);
+		eval(f, 1080 + (int64_t)i);
+		alerts_format_number(v, sizeof v, near[i]);
+		snprintf(want, sizeof want, "%s: service level %s%% below 80%% for 30 s", name, v);
+		assert_string_equal(message_of(f, "sl_low"), want);
+	}
+}
+
 /* Alerts raised at once come the most severe first, then by rule, then
  * by queue. */
 static void test_order_of_ties(void **state)
@@ -975,7 +1045,9 @@ static void ref_number(char *buf, size_t sz, double v)
 static void test_format_number(void **state)
 {
 	const double fixed[] = { 0, -0.0, 0.04, -0.04, 0.05, -0.05, 0.95, 1, -1, 9.96, 10, 59.5,
-		71.43, 100, 123456789.25, -987654.3, 1e15, 4.2e17, NAN, 1e300, -1e300, INFINITY };
+		71.43, 100, 123456789.25, -987654.3, 1e15, 4.2e17, NAN, 1e300, -1e300, INFINITY,
+		0.049999999999999996, 0.15, 0.25, 450359962737049.5, 450359962737049.55,
+		450359962737049.65, 4503599627370495.5, -450359962737049.45 };
 	char a[32], b[32], c[4], d[4];
 	(void)state;
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
@@ -985,6 +1057,15 @@ static void test_format_number(void **state)
 		alerts_format_number(c, sizeof c, fixed[i]);
 		ref_number(d, sizeof d, fixed[i]);
 		assert_string_equal(c, d);
+	}
+	for (int k = -40000; k <= 40000; k++) {  /* the halves of a tenth, and beside them */
+		const double h[] = { k * 0.05, k / 20.0, nextafter(k * 0.05, INFINITY),
+		                     nextafter(k * 0.05, -INFINITY) };
+		for (size_t i = 0; i < sizeof h / sizeof h[0]; i++) {
+			alerts_format_number(a, sizeof a, h[i]);
+			ref_number(b, sizeof b, h[i]);
+			assert_string_equal(a, b);
+		}
 	}
 	srand(7);
 	for (int i = 0; i < 100000; i++) {
@@ -1004,6 +1085,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clock_steps_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escalate_ease_clear, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message_rendered_on_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_value_said_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_of_ties, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ties_natural_order, setup, teardown),
 		cmocka_unit_test(test_published_order_kept),
