@@ -747,7 +747,6 @@ bool model_agent_figs_brief(const struct model *m, size_t ai, struct agent_figs 
 	if (out->on_call && st->call_since) {
 		out->call_since = st->call_since;
 		out->call_queue = st->call_queue;
-		out->callerid = caller_get(&st->caller);
 	}
 	if (st->pause_since != NONE) {
 		out->paused_now = true;

@@ -128,9 +128,11 @@ void agent_figs_at(const struct agent_figs *f, int64_t now, struct agent_clock *
 bool model_agent_figs(const struct model *m, size_t ai, struct agent_figs *out,
                       struct agent_queue_figs *buf, int max, struct astat_pause *pauses);
 /* Fills out with what alerts on agents read of agent ai (agent_figure_brief):
- * whether it is on a call and since when, and its current pause (reason at
- * the model's record); the rest as for an agent with no figures (stamp 0,
- * no counts, no queues, no pauses by reason). Returns as model_agent_figs. */
+ * whether it is on a call, since when and in which queue, and its current
+ * pause (reason at the model's record); the rest as for an agent with no
+ * figures (stamp 0, no counts, no queues, no pauses by reason, no caller:
+ * a text kept for each agent on a call is what costs). Returns as
+ * model_agent_figs. */
 bool model_agent_figs_brief(const struct model *m, size_t ai, struct agent_figs *out);
 /* Whether f (a former read of the same day) still holds agent ai's figures
  * but for what moves with the clock. */
