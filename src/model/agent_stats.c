@@ -319,15 +319,47 @@ static void st_sync(struct agent_stats *st, const struct agent *a, int64_t t, in
  * The agents' window records are the queues' (model_tally.c, struct wtally):
  * a CONNECT or an end is one record for both. */
 
+/* Keeps a leaving in the journal, the oldest lost past ASTAT_WOUT_CAP. */
+static void wout_note(struct model *m, const struct astat_wout *e)
+{
+	struct astat_journal *j = &m->wout;
+	if (!j->v)
+		j->v = xmalloc(ASTAT_WOUT_CAP * sizeof *j->v);
+	j->v[j->end % ASTAT_WOUT_CAP] = *e;
+	if (++j->end - j->first > ASTAT_WOUT_CAP)
+		j->first = j->end - ASTAT_WOUT_CAP;
+}
+
+/* The journal's entries no longer apply (agents or queues renumbered). */
+static void wout_forget(struct model *m)
+{
+	m->wout.first = m->wout.end;
+}
+
+void model_agent_wout_span(const struct model *m, uint64_t *first, uint64_t *end)
+{
+	*first = m->wout.first;
+	*end = m->wout.end;
+}
+
+const struct astat_wout *model_agent_wout_at(const struct model *m, uint64_t k)
+{
+	return &m->wout.v[k % ASTAT_WOUT_CAP];
+}
+
 void astat_window_out(struct model *m, int32_t ai, int32_t qi, enum ev_kind kind,
                       int32_t value, int wrapup)
 {
 	struct agent_stats *st = m->agents[ai].st;
 	struct agent_queue_figs *qf;
 	struct astat_counts d = rec_delta(kind, value, wrapup);
+	uint64_t before;
 	if (st == NULL)
 		return;
+	before = st->stamp;
 	st_touch_window(m, ai, st);
+	wout_note(m, &(struct astat_wout){ .stamp_before = before, .stamp_after = st->stamp,
+		.agent = ai, .queue = qi, .value = value, .wrapup = wrapup, .kind = (int32_t)kind });
 	counts_plus(&st->window, &d, -1);
 	if (qi >= 0 && (qf = queue_slot(st, qi, false)) != NULL) {
 		counts_plus(&qf->window, &d, -1);
@@ -367,6 +399,7 @@ void astat_renumber_queues(struct model *m, const int32_t *map)
 		st->call_queue = st->call_queue >= 0 ? map[st->call_queue] : -1;
 		st->last_rna.queue = st->last_rna.queue >= 0 ? map[st->last_rna.queue] : -1;
 	}
+	wout_forget(m);
 }
 
 void astat_renumber_agents(struct model *m, const int32_t *map)
@@ -376,6 +409,7 @@ void astat_renumber_agents(struct model *m, const int32_t *map)
 		m->astat_stamp[i] = i < m->agent_names.count && m->agents[i].st
 		                  ? m->agents[i].st->stamp : 0;
 	tally_window_renumber_agents(m, map);
+	wout_forget(m);
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -820,6 +854,42 @@ bool model_agent_figs_retime(const struct model *m, size_t ai, struct agent_figs
 	if (!model_agent_figs_current(m, ai, out))
 		return false;
 	read_time(m, st, out, pauses);
+	return true;
+}
+
+/* (the queue's entry at q[k]: dropped as model_agent_figs leaves out one
+ * with nothing in it, the others in their order) */
+static void wout_queue(struct agent_figs *f, struct agent_queue_figs *q, int k,
+                       const struct astat_counts *d)
+{
+	counts_plus(&q[k].window, d, -1);
+	if (!counts_zero(&q[k].window) || !counts_zero(&q[k].today))
+		return;
+	memmove(q + k, q + k + 1, (size_t)(f->n_queues - k - 1) * sizeof *q);
+	f->n_queues--;
+}
+
+bool agent_figs_wout(struct agent_figs *f, struct agent_queue_figs *q,
+                     const struct astat_wout *e, int32_t qrank)
+{
+	struct astat_counts d;
+	int k = 0;
+	if (f->stamp != e->stamp_before || f->stamp == 0)
+		return false;
+	if (qrank >= 0)
+		for (k = 0; k < f->n_queues && q[k].queue != qrank; k++)
+			;
+	if (qrank >= 0 && k == f->n_queues)
+		return false;
+	d = rec_delta((enum ev_kind)e->kind, e->value, e->wrapup);
+	counts_plus(&f->window, &d, -1);
+	/* read_window's busy: the window's talk and wrap-up, and the call's
+	 * time in it (which the record leaving does not change) */
+	f->wtime.busy_s -= d.talk_s + d.wrapup_s;
+	occupancy(&f->wtime);
+	if (qrank >= 0)
+		wout_queue(f, q, k, &d);
+	f->stamp = e->stamp_after;
 	return true;
 }
 

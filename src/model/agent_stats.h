@@ -195,6 +195,25 @@ bool model_agent_off_today(const struct model *m, size_t ai, int64_t *since);
 
 struct agent_stats;
 
+/* A record of an agent leaving the window (astat_window_out), kept in the
+ * model's journal for the snapshot's kept figures: agent_figs_wout applies it
+ * to figures read at stamp_before, making them those of stamp_after. */
+struct astat_wout {
+	uint64_t stamp_before, stamp_after;
+	int32_t agent, queue;        /* model indexes (queue -1: none) */
+	int32_t value, wrapup;       /* as astat_window_out's (rec_delta) */
+	int32_t kind;
+};
+
+/* The journal: the latest ASTAT_WOUT_CAP leavings, a ring numbered from 0
+ * (entry k at v[k % ASTAT_WOUT_CAP]); [first, end) are held. A big centre
+ * has about 1,000 a second: 160 kB for a few seconds of them. */
+#define ASTAT_WOUT_CAP 4096
+struct astat_journal {
+	struct astat_wout *v;        /* made at the first leaving */
+	uint64_t first, end;
+};
+
 /* After the model applied ev (queue index qi, -1 for none): the figures of
  * the agent it names follow (counts, pauses, logged-in time, the call). */
 void astat_on_event(struct model *m, const struct qevent *ev, int32_t qi);
@@ -211,6 +230,18 @@ void astat_window_prefetch(const struct model *m, int32_t ai, int step);
 void astat_renumber_queues(struct model *m, const int32_t *map);
 void astat_renumber_agents(struct model *m, const int32_t *map);
 void astat_free(struct agent_stats *st);
+
+/* The journal's entries held now ([*first, *end), model_agent_wout_at). */
+void model_agent_wout_span(const struct model *m, uint64_t *first, uint64_t *end);
+const struct astat_wout *model_agent_wout_at(const struct model *m, uint64_t k);
+/* Applies e to f (figures of agent e->agent, its per-queue figures at q, their
+ * queues as ranks: qrank the rank of e->queue, -1 none) when f was read at
+ * e->stamp_before: its window's counts, busy time and occupancy, the queue's
+ * window counts (its entry dropped, in order, when nothing is left in it),
+ * its stamp. False, f unchanged, when f is of another stamp or does not have
+ * the queue: read it whole. */
+bool agent_figs_wout(struct agent_figs *f, struct agent_queue_figs *q,
+                     const struct astat_wout *e, int32_t qrank);
 
 #endif
 

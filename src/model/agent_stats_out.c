@@ -37,6 +37,7 @@ struct astat_fill {
 	                                brief fills' since the last whole one) */
 	uint64_t marks;              /* model_agents_mark at the last fill: an agent not
 	                                marked since has its calls as they were */
+	uint64_t wout;               /* the model's journal read up to here (whole fills) */
 	/* per model index: */
 	unsigned char *state;        /* FILL_IN: in this fill; FILL_KEPT: its figures are
 	                                at its index, as of the last fill that read them
@@ -140,9 +141,10 @@ static void work_add(struct astat_fill *c, uint32_t w)
  * model order, those the fill reads (c->work): those with no figures kept,
  * and those whose stamp is past the last fill's, whose clock span ran out
  * by now, or whose calls may have changed (marked). Reads the fill's own
- * records and the model's dense arrays, not the figures. */
-static void fill_plan(struct astat_fill *c, const struct model *m, const size_t *ai, size_t n,
-                      size_t count)
+ * records and the model's dense arrays, and the kept stamp alone of those
+ * whose stamp moved (fill_wout may have brought it up to date). */
+static void fill_plan(struct astat_fill *c, const struct snapshot *s, const struct model *m,
+                      const size_t *ai, size_t n, size_t count)
 {
 	const uint64_t *mark = model_agent_marks(m), *stamp = model_agent_figs_stamps(m);
 	int64_t now = model_now(m);
@@ -155,13 +157,40 @@ static void fill_plan(struct astat_fill *c, const struct model *m, const size_t 
 		unsigned char st = c->state[a];
 		if (!(st & FILL_IN))
 			continue;
-		if (!(st & FILL_KEPT) || stamp[a] > c->stamp_last)
+		/* (a stamp past the last fill's may be the kept one: fill_wout) */
+		if (!(st & FILL_KEPT) ||
+		    (stamp[a] > c->stamp_last && stamp[a] != s->agent_figs[a].stamp))
 			work_add(c, (uint32_t)a);
 		else if (c->due[a] <= now)
 			work_add(c, (uint32_t)a | WORK_CLOCK);
 		else if (mark[a] > c->marks)
 			work_add(c, (uint32_t)a | WORK_ASK);
 	}
+}
+
+/* Before a whole fill's plan: the window records that left since the last
+ * whole fill, applied to the kept figures they apply to (agent_figs_wout:
+ * those kept at the stamp the record left from). On a big centre about half
+ * the agents whose stamp moved in a tick moved for that alone: they are not
+ * read whole. The others, and all of them when the journal lost some
+ * entries since the last fill, are read whole (fill_plan). */
+static void fill_wout(struct astat_fill *c, struct snapshot *s, const struct model *m,
+                      const size_t *rank, size_t count, bool reuse)
+{
+	uint64_t first, end;
+	size_t nq = model_queue_count(m);
+	model_agent_wout_span(m, &first, &end);
+	if (reuse && c->wout >= first && c->wout <= end) {
+		for (uint64_t k = c->wout; k < end; k++) {
+			const struct astat_wout *e = model_agent_wout_at(m, k);
+			size_t a = (size_t)e->agent;
+			if (a >= count || !(c->state[a] & FILL_KEPT) || e->queue >= (int32_t)nq)
+				continue;
+			agent_figs_wout(&s->agent_figs[a], s->agent_figs_pool + c->q_at[a], e,
+			                e->queue >= 0 ? (int32_t)rank[e->queue] : -1);
+		}
+	}
+	c->wout = end;
 }
 
 /* As fill_plan for a brief fill (s->agent_figs_brief): lists the agents
@@ -374,10 +403,12 @@ void agent_stats_fill(struct snapshot *s, const struct model *m, const size_t *a
 	if (!reuse)
 		fill_reset(c);
 	c->read = 0;
-	if (s->agent_figs_brief)
+	if (s->agent_figs_brief) {
 		fill_plan_brief(c, m, ai, n, count);
-	else
-		fill_plan(c, m, ai, n, count);
+	} else {
+		fill_wout(c, s, m, rank, count, reuse);
+		fill_plan(c, s, m, ai, n, count);
+	}
 	pool_cap = s->cap_agent_figs_pool;
 	pool_reserve(s, c->q_used);
 	c->moved = s->cap_agent_figs_pool != pool_cap;   /* the records' queues repointed */

@@ -229,6 +229,7 @@ void model_free(struct model *m)
 	free(m->agents);
 	free(m->agent_mark);
 	free(m->astat_stamp);
+	free(m->wout.v);
 	for (int k = 0; k < 2; k++) {
 		names_free(&m->retired[k]);
 		free(m->retired[k].v);

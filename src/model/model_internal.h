@@ -87,6 +87,7 @@ struct model {
 	uint64_t *astat_stamp;         /* per agent: its figures' stamp (agent_stats.c; 0:
 	                                  none), apart so that a snapshot finds the agents
 	                                  whose figures changed without reading each record */
+	struct astat_journal wout;     /* the agents' window records leaving (agent_stats.c) */
 };
 
 /* ---- model.c: queues, agents and the clock ----------------------------- */
