@@ -15,6 +15,7 @@
 
 #include "draw_kit.h"
 #include "figures.h"
+#include "glyphs.h"
 #include "fixture_screen.h"
 #include "pages.h"
 #include "theme.h"
@@ -822,6 +823,33 @@ static void test_formats_as_snprintf(void **state)
 	}
 }
 
+/* A cell's text is kept from frame to frame while its value holds; the
+ * glyphs it was written with are part of it: a figure with no data shows
+ * the new glyphs' mark once they change, its value the same. */
+static void test_kept_cells_follow_glyphs(void **state)
+{
+	SCREEN *scr = fx_open_screen(&view, NULL, 24, 80);
+	int y;
+
+	(void)state;
+	build_snapshot();
+	period(&queues[0].window, 0, 0, 0, 0, 0);      /* billing: SL, abandon with no data */
+	ui_draw_screen(&view, &snap);
+	y = fx_find_row("billing", NULL, NULL);
+	assert_true(y > 0);
+	assert_non_null(strstr(fx_row(y), "\u2013"));
+	ui_draw_screen(&view, &snap);                    /* kept: the same */
+	assert_non_null(strstr(fx_row(y), "\u2013"));
+	view.g = glyphs_get(false);
+	ui_draw_screen(&view, &snap);
+	fx_dump_screen();
+	y = fx_find_row("billing", NULL, NULL);
+	assert_true(y > 0);
+	assert_null(strstr(fx_row(y), "\u2013"));
+	assert_non_null(strstr(fx_row(y), " - "));
+	fx_close_screen(scr, &view);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -839,6 +867,7 @@ int main(void)
 		cmocka_unit_test(test_trend_axis_dst),
 		cmocka_unit_test(test_queue_find),
 		cmocka_unit_test(test_formats_as_snprintf),
+		cmocka_unit_test(test_kept_cells_follow_glyphs),
 	};
 
 	setenv("TZ", "UTC", 1);
