@@ -697,7 +697,6 @@ static struct model *open_2000_agents(struct config *cfg, struct snapshot *s)
 	return m;
 }
 
-
 /* Agent i's calls (two answered and ended in its queue, a missed ring in the
  * next for one in three) at T1 + 2 + i * 188 / 2000: a window of 60 s, the
  * day ending at T1 + 200, so those of the last 60 s of the day leave the

@@ -15,8 +15,8 @@
 
 #include "draw_kit.h"
 #include "figures.h"
-#include "glyphs.h"
 #include "fixture_screen.h"
+#include "glyphs.h"
 #include "pages.h"
 #include "theme.h"
 #include "ui_draw.h"
